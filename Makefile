@@ -1,0 +1,153 @@
+# Atelier — build, test, install.
+#   make            build build/atelier
+#   make run        install missing packages, build, start the bench (atelier watch)
+#   make check      install missing packages, build, run the whole suite (SANITIZE=1: ASan+UBSan)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make bench      run the benchmarks in bench/ (not part of check)
+#   make fuzz       build the libFuzzer targets (clang)
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   := $(PREFIX)/bin
+DATADIR  := $(PREFIX)/share/atelier
+MANDIR   := $(PREFIX)/share/man/man1
+UDEVDIR  ?= $(PREFIX)/lib/udev/rules.d
+
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS     := libusb-1.0 sqlite3 jansson
+TEST_PKGS := cmocka umockdev-1.0 glib-2.0
+
+ifeq ($(SANITIZE),1)
+BUILD    := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD    := build
+SANFLAGS :=
+endif
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wno-format-nonliteral -Wvla
+BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -O2 -g $(WARN) $(SANFLAGS) \
+            -DATELIER_VERSION='"$(VERSION)"' -DATELIER_DATADIR='"$(DATADIR)"' -Isrc
+DEP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+DEP_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread
+TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+ALL_CFLAGS  = $(BASE_CFLAGS) $(DEP_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+# Every module but main.c goes into a static library that tests link against.
+LIB_SRC  := $(sort $(wildcard src/util/*.c src/store/*.c src/usb/*.c src/cli/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB      := $(BUILD)/libatelier.a
+BIN      := $(BUILD)/atelier
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit_%)
+IT_SRC   := $(sort $(wildcard tests/integration/it_*.c))
+IT_BIN   := $(IT_SRC:tests/integration/%.c=$(BUILD)/tests/%)
+TEST_HELPER_SRC := $(sort $(wildcard tests/lib/*.c))
+TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(BUILD)/obj/%.o)
+SH_TESTS := $(sort $(wildcard tests/integration/*.sh))
+
+.SECONDARY:
+.PHONY: all run check test deps install uninstall clean bench fuzz fuzz-smoke lint format
+
+all: $(BIN)
+
+deps:
+	@scripts/setup-deps.sh --quiet
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(BUILD)/obj/src/main.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(BUILD)/tests/unit_%: $(BUILD)/obj/tests/unit/%.o $(TEST_HELPER_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
+
+$(BUILD)/tests/it_%: $(BUILD)/obj/tests/integration/it_%.o $(TEST_HELPER_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
+
+run: deps $(BIN)
+	$(BIN) watch
+
+test check: deps
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(IT_BIN)
+	@scripts/check-banned.sh
+	@$(MAKE) --no-print-directory fuzz-smoke
+	@ATELIER_BIN=$(abspath $(BIN)) ATELIER_BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) \
+	  prove --exec tests/runner $(UNIT_BIN) $(IT_BIN) $(SH_TESTS)
+
+# libFuzzer targets: built with clang when it is there; check runs each briefly.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_LIB_SRC := src/usb/classify.c src/usb/device.c src/usb/usbids.c src/util/log.c
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -Isrc $(DEP_CFLAGS) \
+	  -fsanitize=fuzzer,address,undefined -o $@ $^ $(DEP_LIBS)
+
+fuzz: $(FUZZ_BIN)
+
+fuzz-smoke:
+	@if command -v clang >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory fuzz && \
+	  for f in $(FUZZ_BIN); do \
+	    echo "fuzz-smoke: $$f (20000 runs)"; \
+	    n=$$(basename $$f); rm -rf build/fuzz/work-$$n; mkdir -p build/fuzz/work-$$n; \
+	    $$f -runs=20000 -seed=1 -max_len=512 build/fuzz/work-$$n tests/fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1 \
+	      || { tail -40 build/fuzz/$$(basename $$f).log; exit 1; }; \
+	  done; \
+	else echo "fuzz-smoke: clang not found, skipped"; fi
+
+bench: deps $(BIN)
+	@$(MAKE) --no-print-directory build/bench/usb_bench build/bench/hotplug_min
+	umockdev-wrapper build/bench/usb_bench $(abspath $(BIN)) $(abspath build/bench/hotplug_min)
+
+build/bench/usb_bench: bench/usb_bench.c tests/lib/testbed.c tests/lib/proc.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
+
+build/bench/hotplug_min: bench/hotplug_min.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(DEP_LIBS)
+
+lint:
+	@scripts/check-banned.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/checklists $(DESTDIR)$(MANDIR) $(DESTDIR)$(UDEVDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/atelier
+	install -m 0644 docs/atelier.1 $(DESTDIR)$(MANDIR)/atelier.1
+	install -m 0644 udev/*.rules $(DESTDIR)$(UDEVDIR)/
+	cd checklists && find . -type f ! -name README.md | while read -r f; do \
+	  install -D -m 0644 "$$f" "$(DESTDIR)$(DATADIR)/checklists/$$f" || exit 1; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/atelier $(DESTDIR)$(MANDIR)/atelier.1
+	rm -f $(addprefix $(DESTDIR)$(UDEVDIR)/,$(notdir $(wildcard udev/*.rules)))
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

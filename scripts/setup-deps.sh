@@ -1,0 +1,52 @@
+#!/bin/sh
+# Install every Debian package Atelier needs to build, run and test.
+# Idempotent: installs only what is missing; uses sudo when not root.
+# Usage: scripts/setup-deps.sh [--quiet]
+set -eu
+
+PACKAGES="
+build-essential
+pkg-config
+libusb-1.0-0-dev
+libsqlite3-dev
+libjansson-dev
+usb.ids
+libcmocka-dev
+umockdev
+libumockdev-dev
+libglib2.0-dev
+clang
+libclang-rt-14-dev
+perl
+xz-utils
+procps
+"
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    [ "${1:-}" = "--quiet" ] || echo "setup-deps: all packages present"
+    exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "setup-deps: missing packages:$missing; run this script as root or install sudo" >&2
+    exit 1
+fi
+
+echo "setup-deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# An apt index that was never fetched (fresh machine) makes install fail: update first.
+if ! $SUDO apt-get install -y --no-install-recommends $missing; then
+    $SUDO apt-get update
+    $SUDO apt-get install -y --no-install-recommends $missing
+fi

@@ -1,0 +1,51 @@
+#include "cli/cli.h"
+
+#include <stdarg.h>
+
+#include "util/datadir.h"
+
+const struct cli_command cli_commands[] = {
+	{ "init", cli_cmd_init, "create the data directory, the database and its schema" },
+	{ "db", cli_cmd_db, "check the database (db check) or back it up (db backup FILE)" },
+	{ "devices", cli_cmd_devices, "list the phones and tablets attached now" },
+	{ "watch", cli_cmd_watch, "print each phone or tablet as it arrives and leaves" },
+	{ NULL, NULL, NULL },
+};
+
+void cli_usage(FILE *out)
+{
+	fprintf(out, "usage: atelier [--data DIR] [-v] COMMAND [ARGS]\n"
+		     "       atelier --version | --help\n\n"
+		     "commands:\n");
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		fprintf(out, "  %-9s %s\n", c->name, c->summary);
+	fprintf(out, "\noptions:\n"
+		     "  --data DIR   data directory (default: $ATELIER_DATA, else\n"
+		     "               $XDG_DATA_HOME/atelier, else ~/.local/share/atelier)\n"
+		     "  -v, --verbose  say more on standard error\n"
+		     "  --version    print the version\n\n"
+		     "'atelier COMMAND --help' explains a command; 'man atelier' lists exit codes.\n");
+}
+
+int cli_data_dir(const struct cli_global *g, char *out, size_t size)
+{
+	enum datadir_err err = datadir_resolve(g->data_opt, out, size);
+
+	if (err != DATADIR_OK) {
+		fprintf(stderr, "atelier: %s\n", datadir_strerror(err));
+		return EXIT_NO_DATA;
+	}
+	return EXIT_OK;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "atelier %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry 'atelier %s --help'\n", cmd);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,50 @@
+/*
+ * cli — the `atelier` subcommands. Each command parses its own options (getopt_long,
+ * --help on every one), calls the core modules, prints for a person or, with --json,
+ * for a script, and returns one of the exit codes below (documented in docs/atelier.1).
+ * No business rule lives here.
+ */
+#ifndef ATELIER_CLI_CLI_H
+#define ATELIER_CLI_CLI_H
+
+#include <stdio.h>
+
+enum cli_exit {
+	EXIT_OK = 0,
+	EXIT_FAILURE_OTHER = 1, /* anything not listed below (out of memory, I/O) */
+	EXIT_USAGE = 2,         /* bad command line */
+	EXIT_NO_DATA = 3,       /* no data directory or no database yet: run atelier init */
+	EXIT_DB_REFUSED = 4,    /* database newer than this program, damaged, or failed check */
+	EXIT_NO_USB = 5,        /* USB cannot be read on this machine */
+};
+
+struct cli_global {
+	const char *data_opt; /* --data, or NULL */
+	int verbose;
+};
+
+struct cli_command {
+	const char *name;
+	int (*run)(const struct cli_global *g, int argc, char **argv);
+	const char *summary;
+};
+
+/* The command table, ended by a NULL name. */
+extern const struct cli_command cli_commands[];
+
+int cli_cmd_init(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_db(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_devices(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_watch(const struct cli_global *g, int argc, char **argv);
+
+/* Print the main usage to OUT. */
+void cli_usage(FILE *out);
+
+/* Resolve the data directory into OUT; on failure print why and return the exit code
+ * to use, else EXIT_OK. */
+int cli_data_dir(const struct cli_global *g, char *out, size_t size);
+
+/* Report that ARGV0's option parsing failed: "try 'atelier CMD --help'". */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,854 @@
+/*
+ * store — Atelier's records in SQLite. See store.h for the contract.
+ *
+ * Opening is careful about one promise: a database written by a newer Atelier is never
+ * modified. Its version is therefore read twice before anything can write:
+ *   1. from the 100-byte file header, with read(2) and no SQLite at all, so that a
+ *      refused (or non-database) file does not even get a -wal or -shm file beside it;
+ *   2. with PRAGMA user_version on the new connection, which also sees a version bump
+ *      that still sits in a WAL file. While that check runs, a WAL file found beside the
+ *      database is not checkpointed on close, so refusing leaves it as it was.
+ * Only then are the journal mode and the schema touched.
+ */
+#include "store/store.h"
+
+#include "util/clock.h"
+#include "util/log.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#ifndef ATELIER_VERSION
+#define ATELIER_VERSION "0"
+#endif
+
+/* Bytes of store_last_error_message(). */
+#define STORE_ERROR_SIZE 512
+/* Longest SQL text quoted in an error message. */
+#define STORE_ERROR_SQL_MAX 80
+
+/* The database file header (https://www.sqlite.org/fileformat.html#the_database_header):
+ * 100 bytes starting with this 16-byte magic; user_version is big-endian at offset 60. */
+#define SQLITE_HEADER_SIZE 100
+#define SQLITE_HEADER_MAGIC "SQLite format 3" /* sizeof includes the NUL: 16 bytes */
+#define SQLITE_HEADER_USER_VERSION 60
+
+struct store {
+	sqlite3 *db;
+	int version;
+	char path[PATH_MAX];
+};
+
+/*
+ * Migrations. migrations[N] takes the schema from version N to N + 1; its statements and
+ * SET_VERSION run in one transaction. Append new versions, never edit a released one: a
+ * database that already ran a step will not run it again.
+ * SET_VERSION is a literal because PRAGMA values cannot be bound parameters.
+ */
+struct migration {
+	const char *const *steps; /* NULL-terminated */
+	const char *set_version;  /* "PRAGMA user_version = N + 1" */
+};
+
+static const char *const schema_v1[] = {
+	/* created_at, created_by_version; inserted when the database is created */
+	"CREATE TABLE bench (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+	"CREATE TABLE usb_sighting ("
+	"id INTEGER PRIMARY KEY, "
+	"port_id TEXT NOT NULL, "
+	"vendor_id TEXT NOT NULL, "
+	"product_id TEXT NOT NULL, "
+	"serial TEXT, "
+	"platform TEXT NOT NULL, "
+	"mode TEXT NOT NULL, "
+	"first_seen_ms INTEGER NOT NULL, "
+	"last_seen_ms INTEGER NOT NULL)",
+	NULL,
+};
+
+static const struct migration migrations[] = {
+	{ schema_v1, "PRAGMA user_version = 1" }, /* 0 -> 1 */
+};
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
+	       "one migration per schema version");
+
+static _Thread_local char last_error[STORE_ERROR_SIZE];
+
+static void set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void set_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+}
+
+/* The text of errno value E. GNU strerror_r (we build with _GNU_SOURCE) is thread-safe
+ * and returns the text, which may or may not be in BUF. */
+static const char *errno_text(int e, char *buf, size_t size)
+{
+	return strerror_r(e, buf, size);
+}
+
+/* Record "CALL PATH: strerror(E)". */
+static void set_errno_error(const char *call, const char *path, int e)
+{
+	char buf[128];
+
+	set_error("%s %s: %s", call, path, errno_text(e, buf, sizeof(buf)));
+}
+
+/* The directory part of FILE into OUT: "a/b" gives "a", "/b" gives "/", "b" gives ".".
+ * Returns 0, or -1 when it does not fit. */
+static int dir_of(const char *file, char *out, size_t size)
+{
+	const char *slash = strrchr(file, '/');
+	int n;
+
+	if (!slash)
+		n = snprintf(out, size, ".");
+	else if (slash == file)
+		n = snprintf(out, size, "/");
+	else
+		n = snprintf(out, size, "%.*s", (int)(slash - file), file);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+const char *store_last_error_message(void)
+{
+	return last_error;
+}
+
+const char *store_strerror(enum store_err err)
+{
+	switch (err) {
+	case STORE_OK:
+		return "success";
+	case STORE_ENOENT:
+		return "no database";
+	case STORE_ETOONEW:
+		return "database written by a newer version of atelier";
+	case STORE_ECORRUPT:
+		return "database is corrupt or not a database";
+	case STORE_EBUSY:
+		return "database is locked by another process";
+	case STORE_EIO:
+		return "cannot read or write the database";
+	case STORE_EINVAL:
+		return "invalid argument";
+	case STORE_EINTERNAL:
+		return "unexpected database error";
+	}
+	return "unknown store error";
+}
+
+/* Translate an SQLite result code (primary or extended) at the module boundary. */
+static enum store_err from_sqlite(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return STORE_OK;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return STORE_ECORRUPT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_EBUSY;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_PROTOCOL:
+		return STORE_EIO;
+	default:
+		return STORE_EINTERNAL;
+	}
+}
+
+/* Record the detail of a failed CALL (running SQL, when not NULL) on the database at PATH
+ * and return RC translated. Call it before sqlite3_finalize(), which resets the message. */
+static enum store_err sqlite_fail(sqlite3 *db, int rc, const char *call, const char *sql,
+				  const char *path)
+{
+	const char *why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+	enum store_err err = from_sqlite(rc);
+
+	if (sql)
+		set_error("%s \"%.*s\" %s: %s", call, STORE_ERROR_SQL_MAX, sql, path, why);
+	else
+		set_error("%s %s: %s", call, path, why);
+	return err == STORE_OK ? STORE_EINTERNAL : err;
+}
+
+/* Run one statement without parameters to its end; rows, if any, are ignored. */
+static enum store_err sql_run(sqlite3 *db, const char *path, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = STORE_OK;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		err = sqlite_fail(db, rc, "sqlite3_prepare_v2", sql, path);
+		goto out;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE)
+		err = sqlite_fail(db, rc, "sqlite3_step", sql, path);
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+/* Run SQL and give the first column of its first row as an integer (*OUT) or as text
+ * (OUT_TEXT, SIZE bytes, truncated); pass the one you want. A statement without rows is
+ * an internal error: only PRAGMAs that always answer are used here. */
+static enum store_err sql_first(sqlite3 *db, const char *path, const char *sql, int *out,
+				char *out_text, size_t size)
+{
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = STORE_OK;
+	const unsigned char *text;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		err = sqlite_fail(db, rc, "sqlite3_prepare_v2", sql, path);
+		goto out;
+	}
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		err = sqlite_fail(db, rc, "sqlite3_step", sql, path);
+		goto out;
+	}
+	if (out)
+		*out = sqlite3_column_int(stmt, 0);
+	if (out_text && size > 0) {
+		text = sqlite3_column_text(stmt, 0);
+		snprintf(out_text, size, "%s", text ? (const char *)text : "");
+	}
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+/* Roll back the open transaction, if any, keeping the message of the failure that led
+ * here. A failed ROLLBACK leaves nothing to do: SQLite rolls back when the connection
+ * closes. */
+static void rollback_quietly(sqlite3 *db)
+{
+	sqlite3_stmt *stmt = NULL;
+
+	if (sqlite3_get_autocommit(db))
+		return;
+	if (sqlite3_prepare_v2(db, "ROLLBACK", -1, &stmt, NULL) == SQLITE_OK)
+		sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+}
+
+/*
+ * Read the version from the file header without SQLite (see the top of this file).
+ * *EXISTS is 0 when there is no file; an empty file is a new database (version 0), as
+ * SQLite treats it. A file that is not an SQLite database gives STORE_ECORRUPT.
+ */
+static enum store_err peek_header(const char *path, int *exists, int *version)
+{
+	unsigned char hdr[SQLITE_HEADER_SIZE];
+	const unsigned char *v = hdr + SQLITE_HEADER_USER_VERSION;
+	enum store_err err = STORE_OK;
+	size_t got = 0;
+	uint32_t raw;
+	ssize_t n;
+	int fd;
+
+	*exists = 0;
+	*version = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return STORE_OK;
+		set_errno_error("open", path, errno);
+		return STORE_EIO;
+	}
+	*exists = 1;
+	while (got < sizeof(hdr)) {
+		n = read(fd, hdr + got, sizeof(hdr) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			set_errno_error("read", path, errno);
+			err = STORE_EIO;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got == 0)
+		goto out;
+	if (got < sizeof(hdr) || memcmp(hdr, SQLITE_HEADER_MAGIC, sizeof(SQLITE_HEADER_MAGIC))) {
+		set_error("%s: not an sqlite database (no sqlite header)", path);
+		err = STORE_ECORRUPT;
+		goto out;
+	}
+	raw = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
+	/* SQLite reads it as signed; a negative version was never written by Atelier. */
+	if (raw > INT32_MAX) {
+		set_error("%s: user_version %" PRIu32 " is not an atelier schema version", path,
+			  raw);
+		err = STORE_ECORRUPT;
+		goto out;
+	}
+	*version = (int)raw;
+out:
+	close(fd);
+	return err;
+}
+
+static enum store_err refuse_newer(const char *path, int version)
+{
+	set_error("%s: schema version %d is newer than this atelier's %d; left untouched", path,
+		  version, STORE_SCHEMA_VERSION);
+	return STORE_ETOONEW;
+}
+
+/* The rows of the bench table written when the database is created. */
+static enum store_err record_creation(struct store *st)
+{
+	static const char sql[] = "INSERT INTO bench (key, value) VALUES (?, ?)";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = STORE_OK;
+	char now[32];
+	const char *const rows[][2] = {
+		{ "created_at", clock_iso8601(clock_wall_ms(), now, sizeof(now)) },
+		{ "created_by_version", ATELIER_VERSION },
+	};
+	size_t i;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		err = sqlite_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
+		goto out;
+	}
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		sqlite3_reset(stmt);
+		rc = sqlite3_bind_text(stmt, 1, rows[i][0], -1, SQLITE_STATIC);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_text(stmt, 2, rows[i][1], -1, SQLITE_STATIC);
+		if (rc != SQLITE_OK) {
+			err = sqlite_fail(st->db, rc, "sqlite3_bind_text", sql, st->path);
+			goto out;
+		}
+		rc = sqlite3_step(stmt);
+		if (rc != SQLITE_DONE) {
+			err = sqlite_fail(st->db, rc, "sqlite3_step", sql, st->path);
+			goto out;
+		}
+	}
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+/*
+ * Take the schema one version forward in one transaction. *VERSION gets the version
+ * found (STORE_ETOONEW, or STORE_OK with nothing done when it is already current) or
+ * reached. BEGIN IMMEDIATE takes the write lock before the version is read again, so two
+ * processes opening the same new database do not both run the step.
+ */
+static enum store_err migrate_once(struct store *st, int *version)
+{
+	const struct migration *m;
+	enum store_err err;
+	int found, now;
+	size_t i;
+
+	err = sql_run(st->db, st->path, "BEGIN IMMEDIATE");
+	if (err)
+		goto out;
+	err = sql_first(st->db, st->path, "PRAGMA user_version", &found, NULL, 0);
+	if (err)
+		goto out;
+	*version = found;
+	if (found > STORE_SCHEMA_VERSION) {
+		err = refuse_newer(st->path, found); /* a newer Atelier migrated meanwhile */
+		goto out;
+	}
+	if (found < 0) {
+		set_error("%s: user_version %d is not an atelier schema version", st->path, found);
+		err = STORE_ECORRUPT;
+		goto out;
+	}
+	if (found == STORE_SCHEMA_VERSION)
+		goto out; /* another process did it; the rollback below releases the lock */
+
+	m = &migrations[found];
+	for (i = 0; m->steps[i]; i++) {
+		err = sql_run(st->db, st->path, m->steps[i]);
+		if (err)
+			goto out;
+	}
+	if (found == 0) {
+		err = record_creation(st);
+		if (err)
+			goto out;
+	}
+	err = sql_run(st->db, st->path, m->set_version);
+	if (err)
+		goto out;
+	/* Guards the hand-written SET_VERSION literal against a typo. */
+	err = sql_first(st->db, st->path, "PRAGMA user_version", &now, NULL, 0);
+	if (err)
+		goto out;
+	if (now != found + 1) {
+		set_error("%s: migration from version %d set version %d", st->path, found, now);
+		err = STORE_EINTERNAL;
+		goto out;
+	}
+	err = sql_run(st->db, st->path, "COMMIT");
+	if (err)
+		goto out;
+	*version = now;
+	if (found == 0)
+		log_msg(LOG_DEBUG, "created database %s (schema version %d)", st->path, now);
+	else
+		log_msg(LOG_DEBUG, "migrated database %s from schema version %d to %d", st->path,
+			found, now);
+out:
+	rollback_quietly(st->db);
+	return err;
+}
+
+/* Connection settings; none of them is applied before the version has been accepted. */
+static enum store_err configure(struct store *st)
+{
+	enum store_err err;
+	char mode[16];
+
+	err = sql_first(st->db, st->path, "PRAGMA journal_mode = WAL", NULL, mode, sizeof(mode));
+	if (err)
+		return err;
+	/* SQLite answers with the mode in force, which stays the old one if WAL is refused
+	 * (e.g. a file system without shared memory). */
+	if (strcasecmp(mode, "wal") != 0) {
+		set_error("PRAGMA journal_mode = WAL %s: journal mode stayed \"%s\"", st->path,
+			  mode);
+		return STORE_EIO;
+	}
+	err = sql_run(st->db, st->path, "PRAGMA synchronous = FULL");
+	if (err)
+		return err;
+	return sql_run(st->db, st->path, "PRAGMA foreign_keys = ON");
+}
+
+enum store_err store_open(const char *dir, int create, struct store **out, int *found_version)
+{
+	const int flags =
+		SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE | (create ? SQLITE_OPEN_CREATE : 0);
+	struct store *st = NULL;
+	enum store_err err = STORE_OK;
+	char wal[PATH_MAX + sizeof("-wal")];
+	int exists, version, wal_existed, rc, n;
+
+	assert(dir && out);
+	*out = NULL;
+	if (found_version)
+		*found_version = 0;
+	last_error[0] = '\0';
+
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		set_error("calloc struct store: out of memory");
+		err = STORE_EINTERNAL;
+		goto out;
+	}
+	n = snprintf(st->path, sizeof(st->path), "%s/%s", dir, STORE_DB_NAME);
+	if (n < 0 || (size_t)n >= sizeof(st->path)) {
+		set_error("%s/%s: path too long", dir, STORE_DB_NAME);
+		err = STORE_EINVAL;
+		goto out;
+	}
+	snprintf(wal, sizeof(wal), "%s-wal", st->path);
+
+	err = peek_header(st->path, &exists, &version);
+	if (err)
+		goto out;
+	if (found_version)
+		*found_version = version;
+	if (!exists && !create) {
+		set_errno_error("open", st->path, ENOENT);
+		err = STORE_ENOENT;
+		goto out;
+	}
+	if (version > STORE_SCHEMA_VERSION) {
+		err = refuse_newer(st->path, version);
+		goto out;
+	}
+	wal_existed = access(wal, F_OK) == 0;
+
+	rc = sqlite3_open_v2(st->path, &st->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		err = sqlite_fail(st->db, rc, "sqlite3_open_v2", NULL, st->path);
+		/* Removed since peek_header() looked: without CREATE, still "no database". */
+		if (!create && st->db && sqlite3_system_errno(st->db) == ENOENT)
+			err = STORE_ENOENT;
+		goto out;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	/* Until the version is accepted, closing must not checkpoint a WAL we did not write. */
+	if (wal_existed)
+		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+	/* Not a write: even the version read waits for another process's lock. */
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+
+	err = sql_first(st->db, st->path, "PRAGMA user_version", &version, NULL, 0);
+	if (err)
+		goto out;
+	if (found_version)
+		*found_version = version;
+	if (version > STORE_SCHEMA_VERSION) {
+		err = refuse_newer(st->path, version);
+		goto out;
+	}
+	if (version < 0) {
+		set_error("%s: user_version %d is not an atelier schema version", st->path,
+			  version);
+		err = STORE_ECORRUPT;
+		goto out;
+	}
+	if (wal_existed)
+		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, (int *)NULL);
+
+	err = configure(st);
+	if (err)
+		goto out;
+	while (version < STORE_SCHEMA_VERSION) {
+		err = migrate_once(st, &version);
+		if (err == STORE_ETOONEW && found_version)
+			*found_version = version;
+		if (err)
+			goto out;
+	}
+	st->version = version;
+	*out = st;
+	st = NULL;
+out:
+	store_free(st);
+	return err;
+}
+
+void store_free(struct store *st)
+{
+	int rc;
+
+	if (!st)
+		return;
+	rc = sqlite3_close(st->db);
+	/* Only an unfinalized statement (a bug here) makes close fail; say so. */
+	if (rc != SQLITE_OK)
+		log_msg(LOG_WARN, "sqlite3_close %s: %s", st->path, sqlite3_errstr(rc));
+	free(st);
+}
+
+int store_schema_version(const struct store *st)
+{
+	assert(st);
+	return st->version;
+}
+
+const char *store_path(const struct store *st)
+{
+	assert(st);
+	return st->path;
+}
+
+/* Append one line to the report, truncating quietly: the return code says it all. */
+static void report_line(char *report, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void report_line(char *report, size_t size, const char *fmt, ...)
+{
+	size_t len;
+	va_list ap;
+
+	if (!report || size == 0)
+		return;
+	len = strlen(report);
+	if (len + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(report + len, size - len, fmt, ap);
+	va_end(ap);
+	len = strlen(report);
+	if (len + 1 < size) {
+		report[len] = '\n';
+		report[len + 1] = '\0';
+	}
+}
+
+/*
+ * Run a check PRAGMA and report its rows. integrity_check answers one row "ok" when
+ * clean; foreign_key_check answers no rows when clean. *FOUND counts the findings. An
+ * SQLite error that means corruption is a finding too.
+ */
+static enum store_err run_check(struct store *st, const char *sql, int fk, char *report,
+				size_t size, int *found)
+{
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = STORE_OK;
+	const unsigned char *text, *parent;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		err = sqlite_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
+		goto out;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (fk) {
+			/* Columns: table, rowid, parent table, constraint index. */
+			text = sqlite3_column_text(stmt, 0);
+			parent = sqlite3_column_text(stmt, 2);
+			report_line(report, size,
+				    "foreign key: row %lld of %s refers to a missing row of %s",
+				    (long long)sqlite3_column_int64(stmt, 1),
+				    text ? (const char *)text : "?",
+				    parent ? (const char *)parent : "?");
+			(*found)++;
+			continue;
+		}
+		text = sqlite3_column_text(stmt, 0);
+		if (text && strcmp((const char *)text, "ok") == 0)
+			continue;
+		report_line(report, size, "%s", text ? (const char *)text : "?");
+		(*found)++;
+	}
+	if (rc != SQLITE_DONE) {
+		err = sqlite_fail(st->db, rc, "sqlite3_step", sql, st->path);
+		if (err == STORE_ECORRUPT) {
+			report_line(report, size, "%s", last_error);
+			(*found)++;
+			err = STORE_OK;
+		}
+	}
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_check(struct store *st, char *report, size_t report_size)
+{
+	enum store_err err;
+	int found = 0;
+
+	assert(st);
+	assert(report || report_size == 0);
+	last_error[0] = '\0';
+	if (report_size > 0)
+		report[0] = '\0';
+
+	err = run_check(st, "PRAGMA integrity_check", 0, report, report_size, &found);
+	if (err)
+		return err;
+	err = run_check(st, "PRAGMA foreign_key_check", 1, report, report_size, &found);
+	if (err)
+		return err;
+	if (found) {
+		set_error("%s: %d problem(s) found by the integrity check", st->path, found);
+		return STORE_ECORRUPT;
+	}
+	return STORE_OK;
+}
+
+/*
+ * Whether FILE would replace the database or one of its companion files. FILE's
+ * directory is resolved and its last component kept, so a FILE that does not exist yet
+ * is compared too; an existing FILE is also resolved whole (a symlink to the database).
+ */
+static enum store_err check_backup_target(const struct store *st, const char *file)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+	char db_real[PATH_MAX], dir[PATH_MAX], dir_real[PATH_MAX];
+	char entry[PATH_MAX], file_real[PATH_MAX];
+	const char *candidates[2] = { entry, NULL };
+	const char *slash = strrchr(file, '/');
+	const char *base = slash ? slash + 1 : file;
+	size_t db_len, c, s;
+	int n;
+
+	if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+		set_error("backup %s: not a file name", file);
+		return STORE_EINVAL;
+	}
+	if (!realpath(st->path, db_real)) {
+		set_errno_error("realpath", st->path, errno);
+		return STORE_EIO;
+	}
+	if (dir_of(file, dir, sizeof(dir)) != 0) {
+		set_error("backup %s: path too long", file);
+		return STORE_EINVAL;
+	}
+	if (!realpath(dir, dir_real)) {
+		set_errno_error("realpath", dir, errno);
+		return STORE_EIO;
+	}
+	n = snprintf(entry, sizeof(entry), "%s/%s", strcmp(dir_real, "/") ? dir_real : "", base);
+	if (n < 0 || (size_t)n >= sizeof(entry)) {
+		set_error("backup %s: path too long", file);
+		return STORE_EINVAL;
+	}
+	if (realpath(file, file_real))
+		candidates[1] = file_real;
+
+	db_len = strlen(db_real);
+	for (c = 0; c < 2 && candidates[c]; c++) {
+		if (strncmp(candidates[c], db_real, db_len) != 0)
+			continue;
+		for (s = 0; s < sizeof(suffixes) / sizeof(suffixes[0]); s++) {
+			if (strcmp(candidates[c] + db_len, suffixes[s]) == 0) {
+				set_error("backup %s: this is the database itself (%s)", file,
+					  db_real);
+				return STORE_EINVAL;
+			}
+		}
+	}
+	return STORE_OK;
+}
+
+/* fsync the directory holding FILE, so that a rename in it is durable. */
+static enum store_err sync_dir_of(const char *file)
+{
+	char dir[PATH_MAX];
+	enum store_err err = STORE_OK;
+	int fd;
+
+	if (dir_of(file, dir, sizeof(dir)) != 0) {
+		set_error("backup %s: path too long", file);
+		return STORE_EINVAL;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		set_errno_error("open", dir, errno);
+		return STORE_EIO;
+	}
+	if (fsync(fd) != 0) {
+		set_errno_error("fsync", dir, errno);
+		err = STORE_EIO;
+	}
+	close(fd);
+	return err;
+}
+
+enum store_err store_backup(struct store *st, const char *file)
+{
+	char tmp[PATH_MAX], buf[128];
+	sqlite3 *dst = NULL;
+	sqlite3_backup *bk = NULL;
+	enum store_err err;
+	int fd = -1, tmp_made = 0, rc, n;
+
+	assert(st && file);
+	last_error[0] = '\0';
+
+	err = check_backup_target(st, file);
+	if (err)
+		goto out;
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", file);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		set_error("backup %s: path too long", file);
+		err = STORE_EINVAL;
+		goto out;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		set_errno_error("mkostemp", tmp, errno);
+		err = STORE_EIO;
+		goto out;
+	}
+	tmp_made = 1;
+
+	rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE, NULL);
+	if (rc != SQLITE_OK) {
+		err = sqlite_fail(dst, rc, "sqlite3_open_v2", NULL, tmp);
+		goto out;
+	}
+	/* The temporary file is thrown away on failure, so it needs no journal of its own,
+	 * and no -journal file is left to clean up. */
+	err = sql_run(dst, tmp, "PRAGMA journal_mode = OFF");
+	if (err)
+		goto out;
+	bk = sqlite3_backup_init(dst, "main", st->db, "main");
+	if (!bk) {
+		err = sqlite_fail(dst, sqlite3_errcode(dst), "sqlite3_backup_init", NULL, tmp);
+		goto out;
+	}
+	/* All pages in one step: one consistent snapshot. In WAL mode this reader does not
+	 * block writers, so other connections keep writing meanwhile. */
+	rc = sqlite3_backup_step(bk, -1);
+	if (rc != SQLITE_DONE) {
+		err = sqlite_fail(dst, rc, "sqlite3_backup_step", NULL, tmp);
+		goto out;
+	}
+	rc = sqlite3_backup_finish(bk);
+	bk = NULL;
+	if (rc != SQLITE_OK) {
+		err = sqlite_fail(dst, rc, "sqlite3_backup_finish", NULL, tmp);
+		goto out;
+	}
+	/* Close SQLite's descriptor before ours: closing any descriptor of a file drops all
+	 * of the process's POSIX locks on it, SQLite's included. */
+	rc = sqlite3_close(dst);
+	if (rc != SQLITE_OK) {
+		err = sqlite_fail(dst, rc, "sqlite3_close", NULL, tmp);
+		goto out;
+	}
+	dst = NULL;
+	if (fsync(fd) != 0) {
+		set_errno_error("fsync", tmp, errno);
+		err = STORE_EIO;
+		goto out;
+	}
+	rc = close(fd);
+	fd = -1;
+	if (rc != 0) {
+		set_errno_error("close", tmp, errno);
+		err = STORE_EIO;
+		goto out;
+	}
+	if (rename(tmp, file) != 0) {
+		set_errno_error("rename", file, errno);
+		err = STORE_EIO;
+		goto out;
+	}
+	tmp_made = 0; /* it is FILE now */
+	err = sync_dir_of(file);
+out:
+	if (bk)
+		sqlite3_backup_finish(bk);
+	if (dst)
+		sqlite3_close(dst);
+	if (fd >= 0)
+		close(fd);
+	if (tmp_made && unlink(tmp) != 0)
+		log_msg(LOG_WARN, "unlink %s: %s", tmp, errno_text(errno, buf, sizeof(buf)));
+	return err;
+}

@@ -1,0 +1,78 @@
+/*
+ * store — Atelier's records in SQLite. The one module that speaks SQL.
+ *
+ * The database is DATA_DIR/atelier.db. Opening it creates the schema or migrates it
+ * forward, one version at a time, each step in its own transaction; PRAGMA user_version
+ * holds the version. A database whose version is newer than this program's is refused
+ * before anything is written to it (not even the journal mode is changed).
+ * Connections run in WAL mode with foreign keys on, synchronous=FULL and a busy
+ * timeout, so a record acknowledged to the user is on disk.
+ * Every statement is prepared with bound parameters; keep the SQL portable (no
+ * SQLite-only syntax beyond PRAGMAs in this file) so that the shared records can later
+ * live in PostgreSQL behind the same functions.
+ */
+#ifndef ATELIER_STORE_STORE_H
+#define ATELIER_STORE_STORE_H
+
+#include <stddef.h>
+
+#define STORE_DB_NAME "atelier.db"
+/* Schema version this program writes. */
+#define STORE_SCHEMA_VERSION 1
+/* Milliseconds a statement waits for another process's lock. */
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+struct store;
+
+enum store_err {
+	STORE_OK = 0,
+	STORE_ENOENT,     /* no database there (store_open without create) */
+	STORE_ETOONEW,    /* the database was written by a newer Atelier: left untouched */
+	STORE_ECORRUPT,   /* not a database, or integrity check failed */
+	STORE_EBUSY,      /* locked by another process past the busy timeout */
+	STORE_EIO,        /* cannot read/write the file or the directory */
+	STORE_EINVAL,     /* a bad argument (e.g. backup onto the database itself) */
+	STORE_EINTERNAL,  /* an unexpected SQLite error (details in the last message) */
+};
+
+const char *store_strerror(enum store_err err);
+
+/* Open DIR/atelier.db. With CREATE, a missing database is created; without it, a
+ * missing one gives STORE_ENOENT. On success *OUT is a new handle the caller frees
+ * with store_free(). On failure *OUT is NULL and store_last_error_message() may add
+ * the SQLite detail; a refused newer database gives STORE_ETOONEW and the version found
+ * is in *FOUND_VERSION when FOUND_VERSION is not NULL. (Clarification: *FOUND_VERSION is
+ * set whenever a version was read, also on success, where it is the version before any
+ * migration: 0 for a new database.) DIR itself is not created: the caller does that. */
+enum store_err store_open(const char *dir, int create, struct store **out, int *found_version)
+	__attribute__((warn_unused_result));
+
+/* Close and free; NULL is allowed. */
+void store_free(struct store *st);
+
+/* The schema version of the open database (after migration: STORE_SCHEMA_VERSION). */
+int store_schema_version(const struct store *st);
+
+/* Path of the open database file; owned by ST. */
+const char *store_path(const struct store *st);
+
+/* Run PRAGMA integrity_check and foreign_key_check. STORE_OK when both are clean;
+ * STORE_ECORRUPT otherwise, with up to REPORT_SIZE-1 bytes of the findings (one per
+ * line) in REPORT. REPORT is always NUL-terminated ("" when clean); it may be NULL when
+ * REPORT_SIZE is 0. */
+enum store_err store_check(struct store *st, char *report, size_t report_size)
+	__attribute__((warn_unused_result));
+
+/* Copy the live database to FILE with the SQLite online backup API, while other
+ * connections may keep writing. FILE is written whole or not at all (a temporary file
+ * in the same directory is renamed over it). Refuses FILE = the database itself.
+ * (Clarification: FILE naming the database or its -wal/-shm/-journal, by any path or
+ * symlink, gives STORE_EINVAL; the temporary file, FILE.tmp.XXXXXX, is removed on any
+ * failure; the copy is created with mode 0600.) */
+enum store_err store_backup(struct store *st, const char *file) __attribute__((warn_unused_result));
+
+/* The detail of the last failure in this thread ("" if none); static storage.
+ * (Clarification: store_open, store_check and store_backup clear it when called.) */
+const char *store_last_error_message(void);
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * clock — wall-clock and monotonic time in milliseconds.
+ */
+#ifndef ATELIER_UTIL_CLOCK_H
+#define ATELIER_UTIL_CLOCK_H
+
+#include <stdint.h>
+
+/* Milliseconds since the Unix epoch (CLOCK_REALTIME). */
+int64_t clock_wall_ms(void);
+/* Milliseconds from an arbitrary origin (CLOCK_MONOTONIC); for durations only. */
+int64_t clock_mono_ms(void);
+/* Format WALL_MS as ISO 8601 UTC with milliseconds ("2026-11-27T18:13:58.123Z") into
+ * OUT (at least 25 bytes). Returns OUT. */
+char *clock_iso8601(int64_t wall_ms, char *out, unsigned long size);
+
+#endif

@@ -1,0 +1,37 @@
+#!/bin/sh
+# What `make install` puts on a bench, and the udev rules it brings.
+. "$(dirname "$0")/../lib/tap.sh"
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+RULES="$ROOT/udev/70-atelier.rules"
+
+check "make install honours PREFIX and DESTDIR" \
+    make -s -C "$ROOT" install PREFIX=/opt/atelier DESTDIR="$T/dest"
+check "the binary is installed and runs" \
+    sh -c "test -x $T/dest/opt/atelier/bin/atelier && $T/dest/opt/atelier/bin/atelier --version | grep -q atelier"
+check "the man page is installed" test -f "$T/dest/opt/atelier/share/man/man1/atelier.1"
+check "the udev rules are installed" test -f "$T/dest/opt/atelier/lib/udev/rules.d/70-atelier.rules"
+check "the checklists directory is installed" test -d "$T/dest/opt/atelier/share/atelier/checklists"
+check "nothing is installed outside DESTDIR" sh -c "! test -e /opt/atelier"
+check "make uninstall removes it all" \
+    sh -c "make -s -C $ROOT uninstall PREFIX=/opt/atelier DESTDIR=$T/dest && ! test -e $T/dest/opt/atelier/bin/atelier && ! test -e $T/dest/opt/atelier/lib/udev/rules.d/70-atelier.rules"
+
+# Every rule gives the plugdev group read/write, never the world.
+rules=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$RULES" | grep -v '^#' | grep -v '^[[:space:]]*$')
+check "every rule is for plugdev with mode 0660" \
+    sh -c "echo '$rules' | grep -v 'GROUP=\"plugdev\"' | grep -q . && exit 1; echo '$rules' | grep -v 'MODE=\"0660\"' | grep -q . && exit 1; exit 0"
+check "no rule is world-writable" sh -c "! grep -Eq 'MODE=\"0?[0-7][0-7][2367]\"' $RULES"
+check "every rule matches USB devices only" \
+    sh -c "echo '$rules' | grep -v 'SUBSYSTEM==\"usb\", ENV{DEVTYPE}==\"usb_device\"' | grep -q . && exit 1; exit 0"
+for sig in ff4201 ff4203 060101; do
+    check "interface $sig is covered" grep -q "\*:$sig:\*" "$RULES"
+done
+for id in 05ac:129 05ac:12a 05ac:128 05ac:1227 05ac:1222 04e8:685d 05c6:9008 0e8d:0003 0e8d:2000 18d1:2d0; do
+    v=${id%%:*}; p=${id#*:}
+    check "product $id has a rule" \
+        sh -c "echo '$rules' | grep \"idVendor}==\\\"$v\\\"\" | grep -q \"idProduct}==\\\"[^\\\"]*$p\""
+done
+
+done_testing
