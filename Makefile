@@ -16,7 +16,7 @@ UDEVDIR  ?= $(PREFIX)/lib/udev/rules.d
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS     := libusb-1.0 sqlite3 jansson
+PKGS     := libusb-1.0 sqlite3 jansson libimobiledevice-1.0 libplist-2.0 libusbmuxd-2.0
 TEST_PKGS := cmocka umockdev-1.0 glib-2.0
 
 ifeq ($(SANITIZE),1)
@@ -30,7 +30,8 @@ endif
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wno-format-nonliteral -Wvla
 BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -O2 -g $(WARN) $(SANFLAGS) \
-            -DATELIER_VERSION='"$(VERSION)"' -DATELIER_DATADIR='"$(DATADIR)"' -Isrc
+            -DATELIER_VERSION='"$(VERSION)"' -DATELIER_DATADIR='"$(DATADIR)"' -Isrc \
+            -DATELIER_LIMD_VERSION='"$(shell $(PKG_CONFIG) --modversion libimobiledevice-1.0 2>/dev/null)"'
 DEP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 DEP_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
@@ -39,7 +40,7 @@ ALL_CFLAGS  = $(BASE_CFLAGS) $(DEP_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 # Every module but main.c goes into a static library that tests link against.
-LIB_SRC  := $(sort $(wildcard src/util/*.c src/store/*.c src/usb/*.c src/cli/*.c))
+LIB_SRC  := $(sort $(wildcard src/util/*.c src/store/*.c src/usb/*.c src/probe/*.c src/cli/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libatelier.a
 BIN      := $(BUILD)/atelier
@@ -96,7 +97,8 @@ test check: deps
 # libFuzzer targets: built with clang when it is there; check runs each briefly.
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-FUZZ_LIB_SRC := src/usb/classify.c src/usb/device.c src/usb/usbids.c src/util/log.c
+FUZZ_LIB_SRC := src/usb/classify.c src/usb/device.c src/usb/usbids.c src/util/log.c \
+                src/probe/facts.c src/probe/ios_parse.c src/probe/ios_models.c
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p $(dir $@)

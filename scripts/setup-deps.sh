@@ -10,6 +10,10 @@ pkg-config
 libusb-1.0-0-dev
 libsqlite3-dev
 libjansson-dev
+libimobiledevice-dev
+libplist-dev
+libusbmuxd-dev
+libimobiledevice-utils
 usb.ids
 libcmocka-dev
 umockdev
@@ -18,6 +22,8 @@ libglib2.0-dev
 clang
 libclang-rt-14-dev
 perl
+python3
+openssl
 xz-utils
 procps
 "

@@ -9,6 +9,8 @@ const struct cli_command cli_commands[] = {
 	{ "db", cli_cmd_db, "check the database (db check) or back it up (db backup FILE)" },
 	{ "devices", cli_cmd_devices, "list the phones and tablets attached now" },
 	{ "watch", cli_cmd_watch, "print each phone or tablet as it arrives and leaves" },
+	{ "probe", cli_cmd_probe, "read the facts of each attached phone or tablet" },
+	{ "probe-worker", cli_cmd_probe_worker, NULL },
 	{ NULL, NULL, NULL },
 };
 
@@ -18,7 +20,8 @@ void cli_usage(FILE *out)
 		     "       atelier --version | --help\n\n"
 		     "commands:\n");
 	for (const struct cli_command *c = cli_commands; c->name; c++)
-		fprintf(out, "  %-9s %s\n", c->name, c->summary);
+		if (c->summary)
+			fprintf(out, "  %-9s %s\n", c->name, c->summary);
 	fprintf(out, "\noptions:\n"
 		     "  --data DIR   data directory (default: $ATELIER_DATA, else\n"
 		     "               $XDG_DATA_HOME/atelier, else ~/.local/share/atelier)\n"

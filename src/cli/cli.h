@@ -16,6 +16,8 @@ enum cli_exit {
 	EXIT_NO_DATA = 3,       /* no data directory or no database yet: run atelier init */
 	EXIT_DB_REFUSED = 4,    /* database newer than this program, damaged, or failed check */
 	EXIT_NO_USB = 5,        /* USB cannot be read on this machine */
+	EXIT_PROBE_INCOMPLETE = 6, /* a device could not be read whole (see its errors) */
+	EXIT_NO_DEVICE = 7,     /* a device named on the command line is not attached */
 };
 
 struct cli_global {
@@ -24,7 +26,7 @@ struct cli_global {
 };
 
 struct cli_command {
-	const char *name;
+	const char *name; /* commands whose summary is NULL are internal, not listed */
 	int (*run)(const struct cli_global *g, int argc, char **argv);
 	const char *summary;
 };
@@ -36,6 +38,8 @@ int cli_cmd_init(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_db(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_devices(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_watch(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_probe(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_probe_worker(const struct cli_global *g, int argc, char **argv);
 
 /* Print the main usage to OUT. */
 void cli_usage(FILE *out);

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "probe/usbmux.h"
 #include "usb/watch.h"
 #include "util/clock.h"
 
@@ -77,12 +78,45 @@ static int usb_unavailable(enum usbw_err err)
 	return EXIT_NO_USB;
 }
 
+/* The UDID usbmuxd gives the device INFO, or NULL; marks the usbmuxd entry taken. */
+static const char *mux_udid(const struct usbd_info *info, struct usbmux_dev *mux, size_t n_mux,
+			    int *taken)
+{
+	if (info->platform != USBC_PLATFORM_IOS || !info->has_serial)
+		return NULL;
+	for (size_t i = 0; i < n_mux; i++) {
+		if (usbmux_same_device(info->serial, mux[i].udid)) {
+			taken[i] = 1;
+			return mux[i].udid;
+		}
+	}
+	return NULL;
+}
+
+/* An iOS device usbmuxd reports but USB does not show (over the network, or a USB
+ * stack this process cannot read): still one entry, known by its UDID. */
+static json_t *mux_only_json(const struct usbmux_dev *m)
+{
+	char pid[8], id[80];
+
+	snprintf(pid, sizeof(pid), "%04x", (unsigned)(m->product_id & 0xffff));
+	snprintf(id, sizeof(id), "usbmux:%s", m->udid);
+	return json_pack("{s:s, s:n, s:n, s:n, s:s, s:s, s:s, s:n, s:n, s:n, s:s, s:s, s:s, "
+			 "s:s, s:[]}",
+			 "id", id, "bus", "address", "port_path", "vendor_id", "05ac",
+			 "product_id", pid, "vendor_name", "Apple, Inc.", "product_name",
+			 "manufacturer", "product", "serial", m->udid, "platform", "ios", "mode",
+			 "normal", "udid", m->udid, "interfaces");
+}
+
 int cli_cmd_devices(const struct cli_global *g, int argc, char **argv)
 {
 	struct usb_opts o;
 	struct usbw *w = NULL;
 	struct usbd_info *infos = NULL;
-	size_t n = 0, shown = 0;
+	struct usbmux_dev *mux = NULL;
+	size_t n = 0, n_mux = 0, shown = 0;
+	int *taken = NULL;
 	json_t *arr = NULL;
 	enum usbw_err err;
 	int done, rc;
@@ -99,11 +133,28 @@ int cli_cmd_devices(const struct cli_global *g, int argc, char **argv)
 		rc = usb_unavailable(err);
 		goto out;
 	}
+	/* One phone, one entry: an iPhone USB shows is matched with usbmuxd's UDID. */
+	usbmux_list(&mux, &n_mux);
+	taken = calloc(n_mux + 1, sizeof(*taken));
+	if (!taken) {
+		rc = EXIT_FAILURE_OTHER;
+		goto out;
+	}
 	if (o.json) {
 		arr = json_array();
-		for (size_t i = 0; arr && i < n; i++)
-			if (o.all || usbd_is_phone(&infos[i]))
-				json_array_append_new(arr, usbd_to_json(&infos[i]));
+		for (size_t i = 0; arr && i < n; i++) {
+			const char *udid = mux_udid(&infos[i], mux, n_mux, taken);
+			json_t *d;
+
+			if (!o.all && !usbd_is_phone(&infos[i]))
+				continue;
+			d = usbd_to_json(&infos[i]);
+			json_object_set_new(d, "udid", udid ? json_string(udid) : json_null());
+			json_array_append_new(arr, d);
+		}
+		for (size_t i = 0; arr && i < n_mux; i++)
+			if (!taken[i])
+				json_array_append_new(arr, mux_only_json(&mux[i]));
 		if (!arr || json_dumpf(arr, stdout, JSON_INDENT(2)) != 0) {
 			rc = EXIT_FAILURE_OTHER;
 			goto out;
@@ -113,10 +164,19 @@ int cli_cmd_devices(const struct cli_global *g, int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			char line[1024];
 
+			mux_udid(&infos[i], mux, n_mux, taken);
 			if (!o.all && !usbd_is_phone(&infos[i]))
 				continue;
 			usbd_format_line(&infos[i], line, sizeof(line));
 			puts(line);
+			shown++;
+		}
+		for (size_t i = 0; i < n_mux; i++) {
+			if (taken[i])
+				continue;
+			printf("usbmux:%s  05ac:%04x  ios      normal    Apple, Inc. (seen by usbmuxd "
+			       "only)\n",
+			       mux[i].udid, (unsigned)(mux[i].product_id & 0xffff));
 			shown++;
 		}
 		if (shown == 0)
@@ -127,6 +187,8 @@ int cli_cmd_devices(const struct cli_global *g, int argc, char **argv)
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILURE_OTHER;
 out:
 	json_decref(arr);
+	free(taken);
+	free(mux);
 	free(infos);
 	usbw_free(w);
 	return rc;

@@ -11,6 +11,7 @@
  * Only then are the journal mode and the schema touched.
  */
 #include "store/store.h"
+#include "store/store_int.h"
 
 #include "util/clock.h"
 #include "util/log.h"
@@ -44,11 +45,6 @@
 #define SQLITE_HEADER_MAGIC "SQLite format 3" /* sizeof includes the NUL: 16 bytes */
 #define SQLITE_HEADER_USER_VERSION 60
 
-struct store {
-	sqlite3 *db;
-	int version;
-	char path[PATH_MAX];
-};
 
 /*
  * Migrations. migrations[N] takes the schema from version N to N + 1; its statements and
@@ -77,8 +73,33 @@ static const char *const schema_v1[] = {
 	NULL,
 };
 
+/* Devices, known by what they say they are (UDID, serial, IMEI), never by USB port; and
+ * every probe of them, kept whole with its time and the tool that read it. */
+static const char *const schema_v2[] = {
+	"CREATE TABLE device ("
+	"id INTEGER PRIMARY KEY, "
+	"platform TEXT NOT NULL, "
+	"udid TEXT, "
+	"serial TEXT, "
+	"imei TEXT, "
+	"first_seen_ms INTEGER NOT NULL, "
+	"last_seen_ms INTEGER NOT NULL)",
+	"CREATE INDEX device_udid ON device (udid)",
+	"CREATE INDEX device_serial ON device (serial)",
+	"CREATE INDEX device_imei ON device (imei)",
+	"CREATE TABLE probe ("
+	"id INTEGER PRIMARY KEY, "
+	"device_id INTEGER NOT NULL REFERENCES device (id), "
+	"t_ms INTEGER NOT NULL, "
+	"tool TEXT NOT NULL, "
+	"facts TEXT NOT NULL)",
+	"CREATE INDEX probe_device ON probe (device_id, t_ms)",
+	NULL,
+};
+
 static const struct migration migrations[] = {
 	{ schema_v1, "PRAGMA user_version = 1" }, /* 0 -> 1 */
+	{ schema_v2, "PRAGMA user_version = 2" }, /* 1 -> 2 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -184,7 +205,7 @@ static enum store_err from_sqlite(int rc)
 
 /* Record the detail of a failed CALL (running SQL, when not NULL) on the database at PATH
  * and return RC translated. Call it before sqlite3_finalize(), which resets the message. */
-static enum store_err sqlite_fail(sqlite3 *db, int rc, const char *call, const char *sql,
+enum store_err store_int_fail(sqlite3 *db, int rc, const char *call, const char *sql,
 				  const char *path)
 {
 	const char *why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -198,7 +219,7 @@ static enum store_err sqlite_fail(sqlite3 *db, int rc, const char *call, const c
 }
 
 /* Run one statement without parameters to its end; rows, if any, are ignored. */
-static enum store_err sql_run(sqlite3 *db, const char *path, const char *sql)
+enum store_err store_int_run(sqlite3 *db, const char *path, const char *sql)
 {
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = STORE_OK;
@@ -206,13 +227,13 @@ static enum store_err sql_run(sqlite3 *db, const char *path, const char *sql)
 
 	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
-		err = sqlite_fail(db, rc, "sqlite3_prepare_v2", sql, path);
+		err = store_int_fail(db, rc, "sqlite3_prepare_v2", sql, path);
 		goto out;
 	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		;
 	if (rc != SQLITE_DONE)
-		err = sqlite_fail(db, rc, "sqlite3_step", sql, path);
+		err = store_int_fail(db, rc, "sqlite3_step", sql, path);
 out:
 	sqlite3_finalize(stmt);
 	return err;
@@ -231,12 +252,12 @@ static enum store_err sql_first(sqlite3 *db, const char *path, const char *sql, 
 
 	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
-		err = sqlite_fail(db, rc, "sqlite3_prepare_v2", sql, path);
+		err = store_int_fail(db, rc, "sqlite3_prepare_v2", sql, path);
 		goto out;
 	}
 	rc = sqlite3_step(stmt);
 	if (rc != SQLITE_ROW) {
-		err = sqlite_fail(db, rc, "sqlite3_step", sql, path);
+		err = store_int_fail(db, rc, "sqlite3_step", sql, path);
 		goto out;
 	}
 	if (out)
@@ -253,7 +274,7 @@ out:
 /* Roll back the open transaction, if any, keeping the message of the failure that led
  * here. A failed ROLLBACK leaves nothing to do: SQLite rolls back when the connection
  * closes. */
-static void rollback_quietly(sqlite3 *db)
+void store_int_rollback(sqlite3 *db)
 {
 	sqlite3_stmt *stmt = NULL;
 
@@ -346,7 +367,7 @@ static enum store_err record_creation(struct store *st)
 
 	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
-		err = sqlite_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
+		err = store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
 		goto out;
 	}
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -355,12 +376,12 @@ static enum store_err record_creation(struct store *st)
 		if (rc == SQLITE_OK)
 			rc = sqlite3_bind_text(stmt, 2, rows[i][1], -1, SQLITE_STATIC);
 		if (rc != SQLITE_OK) {
-			err = sqlite_fail(st->db, rc, "sqlite3_bind_text", sql, st->path);
+			err = store_int_fail(st->db, rc, "sqlite3_bind_text", sql, st->path);
 			goto out;
 		}
 		rc = sqlite3_step(stmt);
 		if (rc != SQLITE_DONE) {
-			err = sqlite_fail(st->db, rc, "sqlite3_step", sql, st->path);
+			err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 			goto out;
 		}
 	}
@@ -382,7 +403,7 @@ static enum store_err migrate_once(struct store *st, int *version)
 	int found, now;
 	size_t i;
 
-	err = sql_run(st->db, st->path, "BEGIN IMMEDIATE");
+	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
 	if (err)
 		goto out;
 	err = sql_first(st->db, st->path, "PRAGMA user_version", &found, NULL, 0);
@@ -403,7 +424,7 @@ static enum store_err migrate_once(struct store *st, int *version)
 
 	m = &migrations[found];
 	for (i = 0; m->steps[i]; i++) {
-		err = sql_run(st->db, st->path, m->steps[i]);
+		err = store_int_run(st->db, st->path, m->steps[i]);
 		if (err)
 			goto out;
 	}
@@ -412,7 +433,7 @@ static enum store_err migrate_once(struct store *st, int *version)
 		if (err)
 			goto out;
 	}
-	err = sql_run(st->db, st->path, m->set_version);
+	err = store_int_run(st->db, st->path, m->set_version);
 	if (err)
 		goto out;
 	/* Guards the hand-written SET_VERSION literal against a typo. */
@@ -424,7 +445,7 @@ static enum store_err migrate_once(struct store *st, int *version)
 		err = STORE_EINTERNAL;
 		goto out;
 	}
-	err = sql_run(st->db, st->path, "COMMIT");
+	err = store_int_run(st->db, st->path, "COMMIT");
 	if (err)
 		goto out;
 	*version = now;
@@ -434,7 +455,7 @@ static enum store_err migrate_once(struct store *st, int *version)
 		log_msg(LOG_DEBUG, "migrated database %s from schema version %d to %d", st->path,
 			found, now);
 out:
-	rollback_quietly(st->db);
+	store_int_rollback(st->db);
 	return err;
 }
 
@@ -454,10 +475,10 @@ static enum store_err configure(struct store *st)
 			  mode);
 		return STORE_EIO;
 	}
-	err = sql_run(st->db, st->path, "PRAGMA synchronous = FULL");
+	err = store_int_run(st->db, st->path, "PRAGMA synchronous = FULL");
 	if (err)
 		return err;
-	return sql_run(st->db, st->path, "PRAGMA foreign_keys = ON");
+	return store_int_run(st->db, st->path, "PRAGMA foreign_keys = ON");
 }
 
 enum store_err store_open(const char *dir, int create, struct store **out, int *found_version)
@@ -507,7 +528,7 @@ enum store_err store_open(const char *dir, int create, struct store **out, int *
 
 	rc = sqlite3_open_v2(st->path, &st->db, flags, NULL);
 	if (rc != SQLITE_OK) {
-		err = sqlite_fail(st->db, rc, "sqlite3_open_v2", NULL, st->path);
+		err = store_int_fail(st->db, rc, "sqlite3_open_v2", NULL, st->path);
 		/* Removed since peek_header() looked: without CREATE, still "no database". */
 		if (!create && st->db && sqlite3_system_errno(st->db) == ENOENT)
 			err = STORE_ENOENT;
@@ -620,7 +641,7 @@ static enum store_err run_check(struct store *st, const char *sql, int fk, char 
 
 	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
-		err = sqlite_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
+		err = store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
 		goto out;
 	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -643,7 +664,7 @@ static enum store_err run_check(struct store *st, const char *sql, int fk, char 
 		(*found)++;
 	}
 	if (rc != SQLITE_DONE) {
-		err = sqlite_fail(st->db, rc, "sqlite3_step", sql, st->path);
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 		if (err == STORE_ECORRUPT) {
 			report_line(report, size, "%s", last_error);
 			(*found)++;
@@ -788,37 +809,37 @@ enum store_err store_backup(struct store *st, const char *file)
 
 	rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE, NULL);
 	if (rc != SQLITE_OK) {
-		err = sqlite_fail(dst, rc, "sqlite3_open_v2", NULL, tmp);
+		err = store_int_fail(dst, rc, "sqlite3_open_v2", NULL, tmp);
 		goto out;
 	}
 	/* The temporary file is thrown away on failure, so it needs no journal of its own,
 	 * and no -journal file is left to clean up. */
-	err = sql_run(dst, tmp, "PRAGMA journal_mode = OFF");
+	err = store_int_run(dst, tmp, "PRAGMA journal_mode = OFF");
 	if (err)
 		goto out;
 	bk = sqlite3_backup_init(dst, "main", st->db, "main");
 	if (!bk) {
-		err = sqlite_fail(dst, sqlite3_errcode(dst), "sqlite3_backup_init", NULL, tmp);
+		err = store_int_fail(dst, sqlite3_errcode(dst), "sqlite3_backup_init", NULL, tmp);
 		goto out;
 	}
 	/* All pages in one step: one consistent snapshot. In WAL mode this reader does not
 	 * block writers, so other connections keep writing meanwhile. */
 	rc = sqlite3_backup_step(bk, -1);
 	if (rc != SQLITE_DONE) {
-		err = sqlite_fail(dst, rc, "sqlite3_backup_step", NULL, tmp);
+		err = store_int_fail(dst, rc, "sqlite3_backup_step", NULL, tmp);
 		goto out;
 	}
 	rc = sqlite3_backup_finish(bk);
 	bk = NULL;
 	if (rc != SQLITE_OK) {
-		err = sqlite_fail(dst, rc, "sqlite3_backup_finish", NULL, tmp);
+		err = store_int_fail(dst, rc, "sqlite3_backup_finish", NULL, tmp);
 		goto out;
 	}
 	/* Close SQLite's descriptor before ours: closing any descriptor of a file drops all
 	 * of the process's POSIX locks on it, SQLite's included. */
 	rc = sqlite3_close(dst);
 	if (rc != SQLITE_OK) {
-		err = sqlite_fail(dst, rc, "sqlite3_close", NULL, tmp);
+		err = store_int_fail(dst, rc, "sqlite3_close", NULL, tmp);
 		goto out;
 	}
 	dst = NULL;

@@ -18,7 +18,7 @@
 
 #define STORE_DB_NAME "atelier.db"
 /* Schema version this program writes. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 /* Milliseconds a statement waits for another process's lock. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
@@ -70,6 +70,44 @@ enum store_err store_check(struct store *st, char *report, size_t report_size)
  * symlink, gives STORE_EINVAL; the temporary file, FILE.tmp.XXXXXX, is removed on any
  * failure; the copy is created with mode 0600.) */
 enum store_err store_backup(struct store *st, const char *file) __attribute__((warn_unused_result));
+
+/*
+ * Devices and probes (src/store/devices.c).
+ * A device is found by UDID, else serial, else IMEI (in that order; the first key
+ * given that matches wins), never by USB port, so a replugged phone is the same device.
+ */
+struct store_probe {
+	const char *platform; /* "ios", "android", "unknown" */
+	const char *udid;     /* any of these three may be NULL, not all */
+	const char *serial;
+	const char *imei;
+	long long t_ms;       /* wall clock of the probe */
+	const char *tool;     /* "atelier 0.1.0; libimobiledevice 1.3.0" */
+	const char *facts;    /* the facts as JSON text */
+};
+
+/* Record a probe: find or create its device (updating last_seen and filling keys it
+ * did not have), then append the probe; one durable transaction. *DEVICE_ID (may be
+ * NULL) gets the device's id. STORE_EINVAL when no key is given. */
+enum store_err store_record_probe(struct store *st, const struct store_probe *p,
+				  long long *device_id) __attribute__((warn_unused_result));
+
+struct store_device_row {
+	long long id;
+	char platform[16];
+	char udid[64], serial[64], imei[32]; /* "" when unknown */
+	long long first_seen_ms, last_seen_ms;
+	long long probes; /* how many probes are kept */
+};
+
+/* Find a device by any key (UDID, serial or IMEI). STORE_ENOENT when none matches. */
+enum store_err store_find_device(struct store *st, const char *key, struct store_device_row *out)
+	__attribute__((warn_unused_result));
+
+/* The facts of the latest probe of DEVICE_ID as a new string the caller frees, and its
+ * time. STORE_ENOENT when the device has no probe. */
+enum store_err store_latest_probe(struct store *st, long long device_id, char **facts,
+				  long long *t_ms) __attribute__((warn_unused_result));
 
 /* The detail of the last failure in this thread ("" if none); static storage.
  * (Clarification: store_open, store_check and store_backup clear it when called.) */

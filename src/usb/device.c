@@ -69,24 +69,31 @@ static size_t utf8_len(const unsigned char *s)
 
 void usbd_sanitize(char *s)
 {
-	unsigned char *p = (unsigned char *)s;
-	size_t end;
+	unsigned char *r = (unsigned char *)s, *w = (unsigned char *)s;
 
-	while (*p) {
-		size_t n = utf8_len(p);
+	/* Compacts in place: W never passes R. */
+	while (*r) {
+		size_t n = utf8_len(r);
 
 		if (n == 0) {
-			*p++ = '?';
-		} else if (n == 1 && (*p < 0x20 || *p == 0x7f)) {
-			*p = (*p == '\n' || *p == '\t' || *p == '\r') ? ' ' : '?';
-			p++;
+			*w++ = '?';
+			r++;
+		} else if (n == 1 && (*r < 0x20 || *r == 0x7f)) {
+			*w++ = (*r == '\n' || *r == '\t' || *r == '\r') ? ' ' : '?';
+			r++;
+		} else if (n == 2 && r[0] == 0xc2 && r[1] < 0xa0) {
+			/* C1 controls U+0080-U+009F: terminals act on some (U+009B is CSI). */
+			*w++ = '?';
+			r += 2;
 		} else {
-			p += n;
+			memmove(w, r, n);
+			w += n;
+			r += n;
 		}
 	}
-	end = strlen(s);
-	while (end > 0 && s[end - 1] == ' ')
-		s[--end] = '\0';
+	*w = '\0';
+	while (w > (unsigned char *)s && w[-1] == ' ')
+		*--w = '\0';
 }
 
 static int read_string(const struct usbd_strings_ops *ops, const char *sysname, const char *attr,
@@ -209,6 +216,8 @@ void usbd_read(libusb_device *dev, const struct usbids *ids, const struct usbd_s
 
 	out->has_vendor_name = usbids_vendor(ids, out->vendor_id, out->vendor_name,
 					     sizeof(out->vendor_name)) != NULL;
+	/* usb.ids names are cut to our buffer, maybe inside a character. */
+	usbd_sanitize(out->vendor_name);
 	if (!out->has_vendor_name && out->has_manufacturer) {
 		memcpy(out->vendor_name, out->manufacturer, sizeof(out->vendor_name));
 		out->has_vendor_name = 1;
@@ -216,6 +225,7 @@ void usbd_read(libusb_device *dev, const struct usbids *ids, const struct usbd_s
 	out->has_product_name = usbids_product(ids, out->vendor_id, out->product_id,
 					       out->product_name,
 					       sizeof(out->product_name)) != NULL;
+	usbd_sanitize(out->product_name);
 	if (!out->has_product_name && out->has_product) {
 		memcpy(out->product_name, out->product, sizeof(out->product_name));
 		out->has_product_name = 1;

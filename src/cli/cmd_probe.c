@@ -1,0 +1,446 @@
+/* atelier probe [--json] [--timeout SECONDS] [DEVICE...], and the hidden probe-worker */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "probe/facts.h"
+#include "probe/probe.h"
+#include "probe/usbmux.h"
+#include "store/store.h"
+#include "usb/watch.h"
+#include "util/clock.h"
+#include "util/datadir.h"
+
+#ifndef ATELIER_LIMD_VERSION
+#define ATELIER_LIMD_VERSION "unknown"
+#endif
+
+#define PROBE_DEFAULT_TIMEOUT_S 30
+#define PROBE_MAX_TIMEOUT_S 3600
+#define PROBE_MAX_DEVICES 128
+
+static const char probe_usage[] =
+	"usage: atelier probe [--json] [--timeout SECONDS] [DEVICE...]\n"
+	"Read each attached phone or tablet (or only each DEVICE: a UDID, a serial or a\n"
+	"USB id from 'atelier devices') and print its facts. The facts are also kept\n"
+	"with the device's record in the database.\n"
+	"  --json           one JSON array, one object per device (keys in docs/facts.md)\n"
+	"  --timeout SECS   give up on a device after SECS seconds (default 30); an\n"
+	"                   iPhone waiting for 'Trust' is asked again every second\n";
+
+/* One device to report: probed through a worker, or known from USB only. */
+struct entry {
+	int probed;             /* index into targets, or -1 */
+	struct usbd_info usb;   /* valid when has_usb */
+	int has_usb;
+	char udid[64];
+};
+
+static int matches(const char *want, const struct entry *e)
+{
+	if (e->udid[0] && usbmux_same_device(want, e->udid))
+		return 1;
+	if (e->has_usb) {
+		if (strcmp(want, e->usb.id) == 0)
+			return 1;
+		if (e->usb.has_serial && strcasecmp(want, e->usb.serial) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Facts for a device USB sees but nothing can read now (recovery, DFU, Android...). */
+static json_t *usb_only_facts(const struct usbd_info *u)
+{
+	struct facts *f = facts_new();
+	json_t *out;
+
+	if (!f)
+		return json_object();
+	facts_set_string(f, "platform", usbc_platform_name(u->platform));
+	facts_set_string(f, "connection.via", "usb");
+	facts_set_string(f, "connection.id", u->id);
+	facts_set_string(f, "connection.mode", usbc_mode_name(u->mode));
+	if (u->platform == USBC_PLATFORM_IOS) {
+		facts_set_string(f, "identity.make", "Apple");
+		/* In recovery and DFU the USB serial carries the ECID ("... ECID:001A2B..."). */
+		if (u->has_serial) {
+			const char *ecid = strstr(u->serial, "ECID:");
+
+			if (ecid) {
+				char buf[32];
+				size_t i = 0;
+
+				for (ecid += 5; ecid[i] && ecid[i] != ' ' && i + 1 < sizeof(buf); i++)
+					buf[i] = ecid[i];
+				buf[i] = '\0';
+				facts_set_string(f, "identity.ecid", buf);
+			}
+		}
+		if (u->mode == USBC_MODE_NORMAL)
+			facts_error(f, "connection",
+				    "usbmuxd does not list this iPhone: is usbmuxd running?");
+		else
+			facts_error(f, "connection",
+				    "in %s mode the phone cannot be read; restart it normally",
+				    usbc_mode_name(u->mode));
+	} else {
+		facts_error(f, "connection", "reading %s devices is not available yet",
+			    usbc_platform_name(u->platform));
+	}
+	out = json_incref(facts_json(f));
+	facts_free(f);
+	return out;
+}
+
+static const char *jstr(json_t *facts, const char *group, const char *key)
+{
+	json_t *g = json_object_get(facts, group);
+
+	return json_string_value(json_object_get(g, key));
+}
+
+static json_t *jget(json_t *facts, const char *group, const char *key)
+{
+	return json_object_get(json_object_get(facts, group), key);
+}
+
+static void human_bytes(json_int_t b, char *out, size_t size)
+{
+	if (b >= 1000LL * 1000 * 1000)
+		snprintf(out, size, "%.1f GB", (double)b / 1e9);
+	else
+		snprintf(out, size, "%.1f MB", (double)b / 1e6);
+}
+
+static const char *trust_hint(const char *trust)
+{
+	if (!trust)
+		return NULL;
+	if (strcmp(trust, "locked") == 0)
+		return "unlock the phone with its passcode, then tap Trust";
+	if (strcmp(trust, "pending") == 0)
+		return "tap Trust on the phone's screen and enter the passcode";
+	if (strcmp(trust, "denied") == 0)
+		return "the phone said Don't Trust: unplug it, plug it in again and tap Trust";
+	if (strcmp(trust, "mdm_prohibited") == 0)
+		return "the phone is managed by an organisation that forbids this: quarantine, "
+		       "ask the instructor";
+	return NULL;
+}
+
+/* The device card, for a person. */
+static void print_card(json_t *facts, const char *result)
+{
+	const char *name = jstr(facts, "identity", "marketing_name");
+	const char *model = jstr(facts, "identity", "model_id");
+	const char *osn = jstr(facts, "os", "name"), *osv = jstr(facts, "os", "version");
+	const char *trust = jstr(facts, "connection", "trust");
+	json_t *v, *errs = json_object_get(facts, "errors");
+	char a[32], b[32];
+	size_t i;
+
+	printf("%s", name ? name : model ? model : "unknown device");
+	if (name && model)
+		printf(" (%s)", model);
+	if (osv)
+		printf(" - %s %s", osn ? osn : "", osv);
+	printf("  [%s via %s]\n", jstr(facts, "connection", "id") ? jstr(facts, "connection", "id") : "?",
+	       jstr(facts, "connection", "via") ? jstr(facts, "connection", "via") : "?");
+	if (jstr(facts, "connection", "mode"))
+		printf("  mode: %s\n", jstr(facts, "connection", "mode"));
+	if (trust && strcmp(trust, "trusted") != 0)
+		printf("  trust: %s - %s\n", trust, trust_hint(trust) ? trust_hint(trust) : "");
+	if (jstr(facts, "identity", "serial") || jstr(facts, "identity", "udid")) {
+		printf("  serial %s", jstr(facts, "identity", "serial") ? jstr(facts, "identity", "serial") : "-");
+		v = jget(facts, "identity", "imei");
+		for (size_t k = 0; json_is_array(v) && k < json_array_size(v); k++)
+			printf("  IMEI %s", json_string_value(json_array_get(v, k)));
+		if (jstr(facts, "identity", "udid"))
+			printf("  UDID %s", jstr(facts, "identity", "udid"));
+		putchar('\n');
+	}
+	if (json_is_integer(jget(facts, "storage", "total_bytes"))) {
+		human_bytes(json_integer_value(jget(facts, "storage", "total_bytes")), a, sizeof(a));
+		if (json_is_integer(jget(facts, "storage", "free_bytes"))) {
+			human_bytes(json_integer_value(jget(facts, "storage", "free_bytes")), b,
+				    sizeof(b));
+			printf("  storage %s, %s free\n", a, b);
+		} else {
+			printf("  storage %s\n", a);
+		}
+	}
+	if (json_is_number(jget(facts, "battery", "health_pct")) ||
+	    json_is_integer(jget(facts, "battery", "level_pct"))) {
+		printf("  battery");
+		if (json_is_number(jget(facts, "battery", "health_pct")))
+			printf(" health %.1f %%", json_number_value(jget(facts, "battery", "health_pct")));
+		if (json_is_integer(jget(facts, "battery", "cycle_count")))
+			printf(", %" JSON_INTEGER_FORMAT " cycles",
+			       json_integer_value(jget(facts, "battery", "cycle_count")));
+		if (json_is_integer(jget(facts, "battery", "level_pct")))
+			printf(", charged %" JSON_INTEGER_FORMAT " %%",
+			       json_integer_value(jget(facts, "battery", "level_pct")));
+		putchar('\n');
+	}
+	if (jstr(facts, "locks", "activation_state") || jstr(facts, "locks", "find_my")) {
+		printf("  locks:");
+		if (jstr(facts, "locks", "find_my"))
+			printf(" Find My %s;", jstr(facts, "locks", "find_my"));
+		v = jget(facts, "locks", "passcode");
+		if (json_is_boolean(v))
+			printf(" passcode %s;", json_is_true(v) ? "set" : "none");
+		if (jstr(facts, "locks", "activation_state"))
+			printf(" activation %s;", jstr(facts, "locks", "activation_state"));
+		v = jget(facts, "locks", "setup_done");
+		if (json_is_boolean(v))
+			printf(" setup %s;", json_is_true(v) ? "done" : "not done");
+		v = jget(facts, "locks", "supervised");
+		if (json_is_boolean(v) && json_is_true(v))
+			printf(" supervised;");
+		putchar('\n');
+	}
+	json_array_foreach(errs, i, v)
+		printf("  not read: %s: %s\n", json_string_value(json_object_get(v, "fact")),
+		       json_string_value(json_object_get(v, "message")));
+	if (result && strcmp(result, "ok") != 0)
+		printf("  probe result: %s\n", result);
+	putchar('\n');
+}
+
+static void on_trust(void *ctx, const struct probe_target *t, const char *trust)
+{
+	const int *json = ctx;
+	const char *hint = trust_hint(trust);
+
+	if (!*json && hint)
+		fprintf(stderr, "%s: %s\n", t->id, hint);
+}
+
+static void record(struct store *st, json_t *facts, long long t_ms)
+{
+	struct store_probe p = { 0 };
+	json_t *imei = jget(facts, "identity", "imei");
+	char *text;
+	enum store_err err;
+
+	if (!st)
+		return;
+	p.platform = json_string_value(json_object_get(facts, "platform"));
+	if (!p.platform)
+		p.platform = "unknown";
+	p.udid = jstr(facts, "identity", "udid");
+	p.serial = jstr(facts, "identity", "serial");
+	p.imei = json_is_array(imei) ? json_string_value(json_array_get(imei, 0)) : NULL;
+	if (!p.udid && !p.serial && !p.imei)
+		return; /* nothing identifies it: nothing to attach the probe to */
+	p.t_ms = t_ms;
+	p.tool = "atelier " ATELIER_VERSION "; libimobiledevice " ATELIER_LIMD_VERSION;
+	text = json_dumps(facts, JSON_COMPACT | JSON_SORT_KEYS | FACTS_JSON_FLAGS);
+	if (!text)
+		return;
+	p.facts = text;
+	err = store_record_probe(st, &p, NULL);
+	if (err != STORE_OK)
+		fprintf(stderr, "atelier probe: the probe was not saved: %s (%s)\n",
+			store_strerror(err), store_last_error_message());
+	free(text);
+}
+
+int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct entry *entries = NULL;
+	struct probe_target *targets = NULL;
+	struct probe_result *results = NULL;
+	struct usbd_info *usb = NULL;
+	struct usbmux_dev *mux = NULL;
+	struct usbw *w = NULL;
+	struct store *st = NULL;
+	size_t n_usb = 0, n_mux = 0, n = 0, n_targets = 0;
+	long timeout_s = PROBE_DEFAULT_TIMEOUT_S;
+	int json = 0, c, rc = EXIT_OK, incomplete = 0;
+	json_t *out = NULL;
+	char dir[4096], *end;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+jt:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = 1;
+			break;
+		case 't':
+			timeout_s = strtol(optarg, &end, 10);
+			if (*end || timeout_s < 1 || timeout_s > PROBE_MAX_TIMEOUT_S)
+				return cli_usage_error("probe",
+						       "--timeout takes seconds from 1 to %d, not '%s'",
+						       PROBE_MAX_TIMEOUT_S, optarg);
+			break;
+		case 'h':
+			fputs(probe_usage, stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("probe", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+
+	/* What is there: USB (every mode) and usbmuxd (iOS devices it can talk to). */
+	if (usbw_new(NULL, &w) == USBW_OK) {
+		if (usbw_snapshot(w, &usb, &n_usb) != USBW_OK)
+			n_usb = 0;
+	}
+	usbmux_list(&mux, &n_mux);
+	entries = calloc(n_usb + n_mux + 1, sizeof(*entries));
+	targets = calloc(n_mux + 1, sizeof(*targets));
+	if (!entries || !targets) {
+		rc = EXIT_FAILURE_OTHER;
+		goto out;
+	}
+	for (size_t i = 0; i < n_mux; i++) {
+		struct entry *e = &entries[n++];
+
+		e->probed = -1;
+		snprintf(e->udid, sizeof(e->udid), "%s", mux[i].udid);
+		for (size_t k = 0; k < n_usb; k++) {
+			if (usb[k].platform == USBC_PLATFORM_IOS && usb[k].has_serial &&
+			    usbmux_same_device(usb[k].serial, mux[i].udid)) {
+				e->usb = usb[k];
+				e->has_usb = 1;
+				usb[k].platform = USBC_PLATFORM_UNKNOWN; /* taken */
+				usb[k].mode = USBC_MODE_UNKNOWN;
+			}
+		}
+	}
+	for (size_t k = 0; k < n_usb; k++) {
+		if (!usbd_is_phone(&usb[k]))
+			continue;
+		entries[n].probed = -1;
+		entries[n].usb = usb[k];
+		entries[n].has_usb = 1;
+		n++;
+	}
+	/* Keep the ones asked for. */
+	if (optind < argc) {
+		size_t kept = 0;
+
+		for (int a = optind; a < argc; a++) {
+			int found = 0;
+
+			for (size_t i = 0; i < n; i++)
+				if (matches(argv[a], &entries[i]))
+					found = 1;
+			if (!found) {
+				fprintf(stderr,
+					"atelier probe: no attached device is '%s' (see 'atelier "
+					"devices')\n",
+					argv[a]);
+				rc = EXIT_NO_DEVICE;
+				goto out;
+			}
+		}
+		for (size_t i = 0; i < n; i++) {
+			int want = 0;
+
+			for (int a = optind; a < argc; a++)
+				want |= matches(argv[a], &entries[i]);
+			if (want)
+				entries[kept++] = entries[i];
+		}
+		n = kept;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!entries[i].udid[0])
+			continue;
+		entries[i].probed = (int)n_targets;
+		targets[n_targets].platform = PROBE_IOS;
+		snprintf(targets[n_targets].id, sizeof(targets[n_targets].id), "%s",
+			 entries[i].udid);
+		n_targets++;
+	}
+	results = calloc(n_targets + 1, sizeof(*results));
+	if (!results) {
+		rc = EXIT_FAILURE_OTHER;
+		goto out;
+	}
+	if (n_targets && probe_run(targets, n_targets, (int)(timeout_s * 1000), NULL, on_trust,
+				   &json, results) != 0) {
+		fprintf(stderr, "atelier probe: cannot start the probe workers\n");
+		rc = EXIT_FAILURE_OTHER;
+		goto out;
+	}
+
+	/* Keep every probe with its device's record. */
+	if (cli_data_dir(g, dir, sizeof(dir)) == EXIT_OK && datadir_create(dir) == DATADIR_OK) {
+		int found = 0;
+		enum store_err err = store_open(dir, 1, &st, &found);
+
+		if (err != STORE_OK) {
+			fprintf(stderr, "atelier probe: facts not saved: database in %s: %s (%s)\n",
+				dir, store_strerror(err), store_last_error_message());
+			st = NULL;
+		}
+	}
+
+	out = json_array();
+	for (size_t i = 0; i < n; i++) {
+		struct entry *e = &entries[i];
+		json_t *facts;
+		const char *result = "ok";
+
+		if (e->probed >= 0) {
+			struct probe_result *r = &results[e->probed];
+
+			facts = json_incref(r->facts);
+			result = r->result;
+			if (e->has_usb)
+				json_object_set_new(json_object_get(facts, "connection"), "usb_id",
+						    json_string(e->usb.id));
+			record(st, facts, r->t_ms);
+		} else {
+			facts = usb_only_facts(&e->usb);
+			result = "not probed";
+		}
+		if (strcmp(result, "ok") != 0 || json_array_size(json_object_get(facts, "errors")))
+			incomplete = 1;
+		if (!json)
+			print_card(facts, result);
+		json_array_append_new(out, facts);
+	}
+	if (json) {
+		json_dumpf(out, stdout, JSON_INDENT(2) | FACTS_JSON_FLAGS);
+		putchar('\n');
+	} else if (n == 0) {
+		puts("no phone or tablet attached (plug one in; 'atelier devices' lists what USB sees)");
+	}
+	if (rc == EXIT_OK && incomplete)
+		rc = EXIT_PROBE_INCOMPLETE;
+out:
+	for (size_t i = 0; results && i < n_targets; i++)
+		probe_result_release(&results[i]);
+	json_decref(out);
+	free(results);
+	free(targets);
+	free(entries);
+	free(mux);
+	free(usb);
+	usbw_free(w);
+	store_free(st);
+	return rc;
+}
+
+int cli_cmd_probe_worker(const struct cli_global *g, int argc, char **argv)
+{
+	(void)g;
+	return probe_worker_main(argc, argv);
+}

@@ -1,0 +1,346 @@
+#include "probe/facts.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct fact_def facts_schema[] = {
+	{ "platform", FACT_STRING, "", "ios, android or unknown" },
+	{ "connection.via", FACT_STRING, "", "how it was read: usbmuxd, adb, fastboot or usb" },
+	{ "connection.id", FACT_STRING, "", "the id on that channel (UDID, adb serial, usb:BUS-PORT)" },
+	{ "connection.mode", FACT_STRING, "", "USB mode when read (normal, recovery, dfu, adb, fastboot...)" },
+	{ "connection.trust", FACT_STRING, "",
+	  "trusted, locked (unlock the phone), pending (tap Trust), denied, mdm_prohibited, "
+	  "unauthorized, offline" },
+	{ "identity.make", FACT_STRING, "", "maker, e.g. Apple, samsung, Google" },
+	{ "identity.model_id", FACT_STRING, "", "model identifier, e.g. iPhone13,2 or SM-S921B" },
+	{ "identity.model_number", FACT_STRING, "", "sales model, e.g. MGJ93LL/A (ModelNumber + RegionInfo)" },
+	{ "identity.marketing_name", FACT_STRING, "", "name people know, e.g. iPhone 12; null when not known" },
+	{ "identity.serial", FACT_STRING, "", "serial number" },
+	{ "identity.udid", FACT_STRING, "", "Apple UDID" },
+	{ "identity.imei", FACT_STRING_ARRAY, "", "IMEIs, one per SIM slot" },
+	{ "identity.ecid", FACT_STRING, "", "Apple ECID (hex)" },
+	{ "identity.color", FACT_STRING, "", "colour as the device reports it" },
+	{ "os.name", FACT_STRING, "", "iOS, iPadOS or Android" },
+	{ "os.version", FACT_STRING, "", "e.g. 17.5.1 or 14" },
+	{ "os.build", FACT_STRING, "", "build id (iOS BuildVersion, Android fingerprint)" },
+	{ "os.sdk", FACT_INT, "", "Android API level" },
+	{ "os.security_patch", FACT_STRING, "", "Android security patch date" },
+	{ "storage.total_bytes", FACT_INT, "bytes", "capacity of the data storage" },
+	{ "storage.free_bytes", FACT_INT, "bytes", "free space" },
+	{ "storage.ram_bytes", FACT_INT, "bytes", "memory (Android)" },
+	{ "battery.level_pct", FACT_INT, "%", "charge level" },
+	{ "battery.health_pct", FACT_REAL, "%", "full-charge capacity / design capacity, one decimal" },
+	{ "battery.cycle_count", FACT_INT, "", "charge cycles" },
+	{ "battery.design_mah", FACT_INT, "mAh", "design capacity" },
+	{ "battery.full_charge_mah", FACT_INT, "mAh", "capacity when full today" },
+	{ "battery.temperature_c", FACT_REAL, "°C", "temperature" },
+	{ "battery.charging", FACT_BOOL, "", "charging now" },
+	{ "battery.health", FACT_STRING, "", "the device's own word for health (Android)" },
+	{ "battery.source", FACT_STRING, "", "which registry entry or file and keys were used" },
+	{ "locks.activation_state", FACT_STRING, "", "as the device says, e.g. Activated, Unactivated" },
+	{ "locks.find_my", FACT_STRING, "", "on, off or unknown" },
+	{ "locks.passcode", FACT_BOOL, "", "a passcode is set" },
+	{ "locks.supervised", FACT_BOOL, "", "managed by an organisation (MDM supervision)" },
+	{ "locks.setup_done", FACT_BOOL, "", "setup assistant finished" },
+	{ "locks.google_accounts", FACT_INT, "", "Google accounts on the device (Android)" },
+	{ "locks.frp", FACT_STRING, "", "factory reset protection: on, off, unknown (Android)" },
+	{ "locks.bootloader", FACT_STRING, "", "locked, unlocked, unknown (Android)" },
+	{ "locks.encrypted", FACT_BOOL, "", "storage encrypted (Android)" },
+	{ "locks.rooted", FACT_BOOL, "", "su present or test-keys build (Android)" },
+	{ NULL, FACT_STRING, NULL, NULL },
+};
+
+struct facts {
+	json_t *root;   /* nested object */
+	json_t *errors; /* array */
+	size_t n_errors_dropped;
+};
+
+static const struct fact_def *lookup(const char *path)
+{
+	for (const struct fact_def *d = facts_schema; d->path; d++)
+		if (strcmp(d->path, path) == 0)
+			return d;
+	return NULL;
+}
+
+/* The object holding PATH's last component, and that component. */
+static json_t *parent_of(json_t *root, const char *path, const char **leaf)
+{
+	const char *dot = strchr(path, '.');
+	char group[64];
+	size_t len;
+
+	if (!dot) {
+		*leaf = path;
+		return root;
+	}
+	len = (size_t)(dot - path);
+	assert(len < sizeof(group));
+	memcpy(group, path, len);
+	group[len] = '\0';
+	*leaf = dot + 1;
+	return json_object_get(root, group);
+}
+
+struct facts *facts_new(void)
+{
+	struct facts *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->root = json_object();
+	f->errors = json_array();
+	if (!f->root || !f->errors)
+		goto fail;
+	for (const struct fact_def *d = facts_schema; d->path; d++) {
+		const char *dot = strchr(d->path, '.');
+		json_t *parent = f->root;
+
+		if (dot) {
+			char group[64];
+			size_t len = (size_t)(dot - d->path);
+
+			memcpy(group, d->path, len);
+			group[len] = '\0';
+			parent = json_object_get(f->root, group);
+			if (!parent) {
+				parent = json_object();
+				if (!parent || json_object_set_new(f->root, group, parent) != 0)
+					goto fail;
+			}
+		}
+		if (json_object_set_new(parent, dot ? dot + 1 : d->path, json_null()) != 0)
+			goto fail;
+	}
+	return f;
+fail:
+	facts_free(f);
+	return NULL;
+}
+
+void facts_free(struct facts *f)
+{
+	if (!f)
+		return;
+	json_decref(f->root);
+	json_decref(f->errors);
+	free(f);
+}
+
+static void set(struct facts *f, const char *path, enum fact_type type, json_t *value)
+{
+	const struct fact_def *d = lookup(path);
+	const char *leaf;
+	json_t *parent;
+
+	assert(d && "fact not in the schema");
+	assert(d->type == type && "fact set with the wrong type");
+	(void)d;
+	(void)type;
+	parent = parent_of(f->root, path, &leaf);
+	if (!value)
+		value = json_null(); /* out of memory: the fact stays unknown */
+	json_object_set_new(parent, leaf, value);
+}
+
+/* Length of the valid UTF-8 sequence at S (at most AVAIL bytes), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t avail)
+{
+	size_t n;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		n = 2;
+		cp = s[0] & 0x1fu;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = s[0] & 0x0fu;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4;
+		cp = s[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	if (n > avail)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+void facts_sanitize(const char *in, char *out, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t o = 0, avail = strlen(in);
+
+	if (size == 0)
+		return;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+		p++;
+		avail--;
+	}
+	while (*p && o + 1 < size) {
+		size_t n = utf8_seq(p, avail);
+
+		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
+			out[o++] = (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : '?';
+			p++;
+			avail--;
+			continue;
+		}
+		if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+			/* C1 controls U+0080-U+009F (U+009B is a terminal CSI). */
+			out[o++] = '?';
+			p += 2;
+			avail -= 2;
+			continue;
+		}
+		if (o + n >= size)
+			break;
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+		avail -= n;
+	}
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+}
+
+void facts_set_string(struct facts *f, const char *path, const char *value)
+{
+	char clean[FACTS_STR_MAX];
+
+	if (!value) {
+		facts_clear(f, path);
+		return;
+	}
+	facts_sanitize(value, clean, sizeof(clean));
+	set(f, path, FACT_STRING, json_string(clean));
+}
+
+void facts_set_int(struct facts *f, const char *path, int64_t value)
+{
+	set(f, path, FACT_INT, json_integer((json_int_t)value));
+}
+
+void facts_set_real(struct facts *f, const char *path, double value)
+{
+	set(f, path, FACT_REAL, json_real(value));
+}
+
+void facts_set_bool(struct facts *f, const char *path, int value)
+{
+	set(f, path, FACT_BOOL, json_boolean(value));
+}
+
+void facts_append_string(struct facts *f, const char *path, const char *value)
+{
+	const struct fact_def *d = lookup(path);
+	char clean[FACTS_STR_MAX];
+	const char *leaf;
+	json_t *parent, *arr;
+
+	assert(d && d->type == FACT_STRING_ARRAY);
+	(void)d;
+	if (!value)
+		return;
+	facts_sanitize(value, clean, sizeof(clean));
+	parent = parent_of(f->root, path, &leaf);
+	arr = json_object_get(parent, leaf);
+	if (!json_is_array(arr)) {
+		arr = json_array();
+		if (!arr)
+			return;
+		json_object_set_new(parent, leaf, arr);
+	}
+	json_array_append_new(arr, json_string(clean));
+}
+
+void facts_clear(struct facts *f, const char *path)
+{
+	const char *leaf;
+	json_t *parent;
+
+	assert(lookup(path));
+	parent = parent_of(f->root, path, &leaf);
+	json_object_set_new(parent, leaf, json_null());
+}
+
+static json_t *get(const struct facts *f, const char *path)
+{
+	const char *leaf;
+	json_t *parent;
+
+	assert(lookup(path));
+	parent = parent_of(f->root, path, &leaf);
+	return json_object_get(parent, leaf);
+}
+
+int facts_known(const struct facts *f, const char *path)
+{
+	json_t *v = get(f, path);
+
+	return v && !json_is_null(v);
+}
+
+const char *facts_get_string(const struct facts *f, const char *path)
+{
+	return json_string_value(get(f, path));
+}
+
+int64_t facts_get_int(const struct facts *f, const char *path, int64_t dflt)
+{
+	json_t *v = get(f, path);
+
+	return json_is_integer(v) ? (int64_t)json_integer_value(v) : dflt;
+}
+
+double facts_get_real(const struct facts *f, const char *path, double dflt)
+{
+	json_t *v = get(f, path);
+
+	return json_is_number(v) ? json_number_value(v) : dflt;
+}
+
+void facts_error(struct facts *f, const char *fact, const char *fmt, ...)
+{
+	char msg[512], clean[512];
+	va_list ap;
+	json_t *e;
+
+	if (json_array_size(f->errors) >= FACTS_MAX_ERRORS) {
+		f->n_errors_dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	facts_sanitize(msg, clean, sizeof(clean));
+	e = json_pack("{s:s, s:s}", "fact", fact, "message", clean);
+	if (e)
+		json_array_append_new(f->errors, e);
+}
+
+size_t facts_error_count(const struct facts *f)
+{
+	return json_array_size(f->errors) + f->n_errors_dropped;
+}
+
+json_t *facts_json(const struct facts *f)
+{
+	json_object_set(f->root, "errors", f->errors);
+	return f->root;
+}

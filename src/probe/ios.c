@@ -1,0 +1,293 @@
+#include "probe/ios.h"
+
+#include <libimobiledevice/diagnostics_relay.h>
+#include <libimobiledevice/libimobiledevice.h>
+#include <libimobiledevice/lockdown.h>
+#include <plist/plist.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <usbmuxd.h>
+
+#include "probe/ios_parse.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#define LABEL "atelier"
+
+const char *iosp_strerror(enum iosp_err err)
+{
+	switch (err) {
+	case IOSP_OK:
+		return "success";
+	case IOSP_ENODEV:
+		return "the device is not connected (unplugged, or usbmuxd does not see it)";
+	case IOSP_EUNTRUSTED:
+		return "the device did not trust this computer in time";
+	case IOSP_EDENIED:
+		return "the device refused to trust this computer";
+	case IOSP_ELOST:
+		return "the device went away or stopped answering";
+	case IOSP_EPROTOCOL:
+		return "the device answered something unexpected";
+	}
+	return "unknown error";
+}
+
+static void progress(const struct iosp_opts *o, const char *step, const char *trust)
+{
+	if (o->progress)
+		o->progress(o->ctx, step, trust);
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Map a lockdown error of the trust loop to the trust state a trainee understands. */
+static const char *trust_of(lockdownd_error_t e)
+{
+	switch (e) {
+	case LOCKDOWN_E_SUCCESS:
+		return "trusted";
+	case LOCKDOWN_E_PASSWORD_PROTECTED:
+		return "locked";
+	case LOCKDOWN_E_PAIRING_DIALOG_RESPONSE_PENDING:
+		return "pending";
+	case LOCKDOWN_E_USER_DENIED_PAIRING:
+		return "denied";
+	case LOCKDOWN_E_MC_PROTECTED:
+	case LOCKDOWN_E_MC_CHALLENGE_REQUIRED:
+	case LOCKDOWN_E_PAIRING_PROHIBITED_OVER_THIS_CONNECTION:
+		return "mdm_prohibited";
+	default:
+		return NULL;
+	}
+}
+
+/* Before trust: a plain lockdown connection answers a few values at once, so the card
+ * can show the model while the phone asks for Trust. */
+static void read_preauth(idevice_t dev, struct facts *f)
+{
+	static const char *const keys[] = { "ProductType", "ProductVersion", "DeviceClass",
+					     "BuildVersion" };
+	lockdownd_client_t ld = NULL;
+	plist_t values = plist_new_dict();
+
+	if (lockdownd_client_new(dev, &ld, LABEL) != LOCKDOWN_E_SUCCESS) {
+		facts_error(f, "identity", "lockdown did not answer before trust");
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		plist_t v = NULL;
+
+		if (lockdownd_get_value(ld, NULL, keys[i], &v) == LOCKDOWN_E_SUCCESS && v)
+			plist_dict_set_item(values, keys[i], v);
+	}
+	iosp_parse_preauth(values, f);
+out:
+	plist_free(values);
+	if (ld)
+		lockdownd_client_free(ld);
+}
+
+/* The trust loop. On success *OUT is a lockdown client with a running session. */
+static enum iosp_err handshake(idevice_t dev, const char *udid, const struct iosp_opts *o,
+			       struct facts *f, lockdownd_client_t *out)
+{
+	int64_t deadline = clock_mono_ms() + o->timeout_ms;
+	int repaired = 0;
+	const char *last = NULL;
+
+	*out = NULL;
+	for (;;) {
+		lockdownd_error_t e = lockdownd_client_new_with_handshake(dev, out, LABEL);
+		const char *trust = trust_of(e);
+
+		if (e == LOCKDOWN_E_SUCCESS) {
+			facts_set_string(f, "connection.trust", "trusted");
+			progress(o, "trust", "trusted");
+			return IOSP_OK;
+		}
+		*out = NULL;
+		if ((e == LOCKDOWN_E_INVALID_HOST_ID || e == LOCKDOWN_E_SSL_ERROR) && !repaired) {
+			/* A pair record the phone no longer knows: forget it, pair again. */
+			log_msg(LOG_INFO, "ios %s: stale pair record (%d), pairing again", udid, e);
+			usbmuxd_delete_pair_record(udid);
+			repaired = 1;
+			continue;
+		}
+		if (!trust) {
+			facts_error(f, "connection.trust", "lockdown handshake failed (error %d)", e);
+			return e == LOCKDOWN_E_MUX_ERROR || e == LOCKDOWN_E_RECEIVE_TIMEOUT
+				       ? IOSP_ELOST
+				       : IOSP_EPROTOCOL;
+		}
+		facts_set_string(f, "connection.trust", trust);
+		if (!last || strcmp(last, trust) != 0)
+			progress(o, "trust", trust);
+		last = trust;
+		if (strcmp(trust, "denied") == 0 || strcmp(trust, "mdm_prohibited") == 0) {
+			facts_error(f, "connection.trust",
+				    strcmp(trust, "denied") == 0
+					    ? "the phone said Don't Trust: unplug, replug, tap Trust"
+					    : "pairing is forbidden by the phone's management profile");
+			return IOSP_EDENIED;
+		}
+		if (clock_mono_ms() + o->retry_interval_ms > deadline) {
+			facts_error(f, "connection.trust",
+				    strcmp(trust, "locked") == 0
+					    ? "the phone stayed locked: unlock it and tap Trust"
+					    : "nobody tapped Trust on the phone in time");
+			return IOSP_EUNTRUSTED;
+		}
+		sleep_ms(o->retry_interval_ms);
+	}
+}
+
+typedef void (*domain_parser)(plist_t, struct facts *);
+
+static const struct {
+	const char *domain;
+	domain_parser parse;
+	const char *fact; /* where an error is recorded */
+} domains[] = {
+	{ "com.apple.disk_usage", iosp_parse_disk_usage, "storage" },
+	{ "com.apple.mobile.battery", iosp_parse_battery_domain, "battery" },
+	{ "com.apple.fmip", iosp_parse_fmip, "locks.find_my" },
+	{ "com.apple.mobile.chaperone", iosp_parse_chaperone, "locks.supervised" },
+	{ "com.apple.purplebuddy", iosp_parse_purplebuddy, "locks.setup_done" },
+};
+
+static int lost(lockdownd_error_t e)
+{
+	return e == LOCKDOWN_E_MUX_ERROR || e == LOCKDOWN_E_RECEIVE_TIMEOUT ||
+	       e == LOCKDOWN_E_SSL_ERROR;
+}
+
+static enum iosp_err read_session(lockdownd_client_t ld, const struct iosp_opts *o,
+				  struct facts *f)
+{
+	plist_t v = NULL;
+	lockdownd_error_t e;
+
+	progress(o, "root", NULL);
+	e = lockdownd_get_value(ld, NULL, NULL, &v);
+	if (e == LOCKDOWN_E_SUCCESS) {
+		iosp_parse_root(v, f);
+	} else {
+		facts_error(f, "identity", "lockdown GetValue of the root domain failed (%d)", e);
+		if (lost(e))
+			return IOSP_ELOST;
+	}
+	plist_free(v);
+	for (size_t i = 0; i < sizeof(domains) / sizeof(domains[0]); i++) {
+		v = NULL;
+		progress(o, domains[i].domain, NULL);
+		e = lockdownd_get_value(ld, domains[i].domain, NULL, &v);
+		if (e == LOCKDOWN_E_SUCCESS) {
+			domains[i].parse(v, f);
+		} else {
+			facts_error(f, domains[i].fact, "lockdown GetValue %s failed (%d)",
+				    domains[i].domain, e);
+			if (lost(e)) {
+				plist_free(v);
+				return IOSP_ELOST;
+			}
+		}
+		plist_free(v);
+	}
+	return IOSP_OK;
+}
+
+static enum iosp_err read_ioregistry(idevice_t dev, lockdownd_client_t ld,
+				     const struct iosp_opts *o, struct facts *f)
+{
+	static const char *const entries[] = { "AppleSmartBattery", "AppleARMPMUCharger" };
+	lockdownd_service_descriptor_t svc = NULL;
+	diagnostics_relay_client_t diag = NULL;
+	enum iosp_err err = IOSP_OK;
+	lockdownd_error_t e;
+
+	progress(o, "diagnostics_relay", NULL);
+	e = lockdownd_start_service(ld, "com.apple.mobile.diagnostics_relay", &svc);
+	if (e != LOCKDOWN_E_SUCCESS || !svc) {
+		facts_error(f, "battery.health_pct", "cannot start diagnostics_relay (%d)", e);
+		err = lost(e) ? IOSP_ELOST : IOSP_OK;
+		goto out;
+	}
+	if (diagnostics_relay_client_new(dev, svc, &diag) != DIAGNOSTICS_RELAY_E_SUCCESS) {
+		facts_error(f, "battery.health_pct", "cannot connect to diagnostics_relay");
+		err = IOSP_ELOST;
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+		plist_t reply = NULL;
+		diagnostics_relay_error_t de =
+			diagnostics_relay_query_ioregistry_entry(diag, entries[i], "", &reply);
+
+		/* A phone without this entry still answers Success, with an empty
+		 * IORegistry: only a reply that holds the entry counts. */
+		if (de == DIAGNOSTICS_RELAY_E_SUCCESS && reply && iosp_ioregistry_has_entry(reply)) {
+			iosp_parse_ioregistry_entry(reply, entries[i], f);
+			plist_free(reply);
+			break;
+		}
+		plist_free(reply);
+		if (de == DIAGNOSTICS_RELAY_E_MUX_ERROR || de == DIAGNOSTICS_RELAY_E_PLIST_ERROR) {
+			facts_error(f, "battery.health_pct",
+				    "diagnostics_relay stopped answering (%d)", de);
+			err = IOSP_ELOST;
+			goto out;
+		}
+		if (i + 1 == sizeof(entries) / sizeof(entries[0]))
+			facts_error(f, "battery.health_pct",
+				    "neither AppleSmartBattery nor AppleARMPMUCharger in IORegistry");
+	}
+	diagnostics_relay_goodbye(diag);
+out:
+	if (diag)
+		diagnostics_relay_client_free(diag);
+	if (svc)
+		lockdownd_service_descriptor_free(svc);
+	return err;
+}
+
+enum iosp_err iosp_probe(const char *udid, const struct iosp_opts *opts, struct facts *f)
+{
+	idevice_t dev = NULL;
+	lockdownd_client_t ld = NULL;
+	enum iosp_err err;
+
+	facts_set_string(f, "platform", "ios");
+	facts_set_string(f, "connection.via", "usbmuxd");
+	facts_set_string(f, "connection.id", udid);
+	facts_set_string(f, "identity.udid", udid);
+	progress(opts, "connect", NULL);
+	if (idevice_new_with_options(&dev, udid, IDEVICE_LOOKUP_USBMUX) != IDEVICE_E_SUCCESS) {
+		facts_error(f, "connection", "usbmuxd does not know %s", udid);
+		err = IOSP_ENODEV;
+		goto out;
+	}
+	progress(opts, "preauth", NULL);
+	read_preauth(dev, f);
+	err = handshake(dev, udid, opts, f, &ld);
+	if (err != IOSP_OK)
+		goto out;
+	err = read_session(ld, opts, f);
+	if (err != IOSP_OK)
+		goto out;
+	err = read_ioregistry(dev, ld, opts, f);
+out:
+	if (err == IOSP_ELOST)
+		facts_error(f, "connection", "the device went away during the probe: %s",
+			    "replug it and probe again");
+	if (ld)
+		lockdownd_client_free(ld); /* stops the session, says goodbye */
+	if (dev)
+		idevice_free(dev);
+	return err;
+}

@@ -1,0 +1,311 @@
+#include "probe/probe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "probe/facts.h"
+#include "probe/ios.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+struct worker {
+	pid_t pid;
+	int fd;
+	char *buf;
+	size_t len;
+	int done;     /* final line seen or output closed */
+	char step[48];
+};
+
+static const char *platform_name(enum probe_platform p)
+{
+	switch (p) {
+	case PROBE_IOS:
+		return "ios";
+	}
+	return "unknown";
+}
+
+static int spawn(struct worker *w, const struct probe_target *t, int timeout_ms,
+		 const char *self)
+{
+	char timeout[16];
+	int pipefd[2];
+
+	snprintf(timeout, sizeof(timeout), "%d", timeout_ms);
+	if (pipe2(pipefd, O_CLOEXEC) != 0)
+		return -1;
+	w->pid = fork();
+	if (w->pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	if (w->pid == 0) {
+		dup2(pipefd[1], STDOUT_FILENO);
+		execl(self, self, "probe-worker", platform_name(t->platform), t->id, timeout,
+		      (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	w->fd = pipefd[0];
+	return 0;
+}
+
+/* A result for a worker that said nothing usable. */
+static void fail_result(struct probe_result *r, const struct probe_target *t, const char *result,
+			const char *fmt, const char *arg)
+{
+	struct facts *f = facts_new();
+	char msg[256];
+
+	snprintf(r->result, sizeof(r->result), "%s", result);
+	if (!f) {
+		r->facts = json_object();
+		return;
+	}
+	facts_set_string(f, "platform", platform_name(t->platform));
+	facts_set_string(f, "connection.id", t->id);
+	snprintf(msg, sizeof(msg), fmt, arg);
+	facts_error(f, "connection", "%s", msg);
+	r->facts = json_incref(facts_json(f));
+	facts_free(f);
+}
+
+/* Handle one complete line from a worker. */
+static void take_line(struct worker *w, const char *line, const struct probe_target *t,
+		      probe_trust_fn on_trust, void *ctx, struct probe_result *r)
+{
+	json_t *msg = json_loads(line, 0, NULL);
+	json_t *v;
+
+	if (!json_is_object(msg)) {
+		log_msg(LOG_WARN, "probe %s: worker printed something that is not JSON", t->id);
+		json_decref(msg);
+		return;
+	}
+	if ((v = json_object_get(msg, "step")) && json_is_string(v))
+		snprintf(w->step, sizeof(w->step), "%s", json_string_value(v));
+	if ((v = json_object_get(msg, "trust")) && json_is_string(v) && on_trust)
+		on_trust(ctx, t, json_string_value(v));
+	if ((v = json_object_get(msg, "facts")) && json_is_object(v)) {
+		json_decref(r->facts);
+		r->facts = json_incref(v);
+		v = json_object_get(msg, "result");
+		snprintf(r->result, sizeof(r->result), "%s",
+			 json_is_string(v) ? json_string_value(v) : "error");
+		w->done = 1;
+	}
+	json_decref(msg);
+}
+
+/* Read what is there; split complete lines. Returns 0 at end of output. */
+static int pump(struct worker *w, const struct probe_target *t, probe_trust_fn on_trust,
+		void *ctx, struct probe_result *r)
+{
+	char chunk[8192];
+	ssize_t n = read(w->fd, chunk, sizeof(chunk));
+	char *nl;
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 1;
+	if (n <= 0)
+		return 0;
+	if (w->len + (size_t)n > PROBE_OUTPUT_MAX) {
+		log_msg(LOG_ERROR, "probe %s: worker output past %d bytes, stopped", t->id,
+			PROBE_OUTPUT_MAX);
+		return 0;
+	}
+	{
+		char *nb = realloc(w->buf, w->len + (size_t)n + 1);
+
+		if (!nb)
+			return 0;
+		w->buf = nb;
+	}
+	memcpy(w->buf + w->len, chunk, (size_t)n);
+	w->len += (size_t)n;
+	w->buf[w->len] = '\0';
+	while ((nl = memchr(w->buf, '\n', w->len)) != NULL) {
+		*nl = '\0';
+		take_line(w, w->buf, t, on_trust, ctx, r);
+		w->len -= (size_t)(nl + 1 - w->buf);
+		memmove(w->buf, nl + 1, w->len);
+		w->buf[w->len] = '\0';
+	}
+	return 1;
+}
+
+int probe_run(const struct probe_target *targets, size_t n, int timeout_ms, const char *self,
+	      probe_trust_fn on_trust, void *ctx, struct probe_result *results)
+{
+	struct worker *ws = calloc(n ? n : 1, sizeof(*ws));
+	struct pollfd *pfds = calloc(n ? n : 1, sizeof(*pfds));
+	int64_t start = clock_mono_ms(), deadline = start + timeout_ms + PROBE_GRACE_MS;
+	int64_t wall = clock_wall_ms();
+	size_t running = 0;
+	int rc = 0;
+
+	if (!ws || !pfds) {
+		rc = -1;
+		goto out;
+	}
+	if (!self)
+		self = "/proc/self/exe";
+	for (size_t i = 0; i < n; i++) {
+		memset(&results[i], 0, sizeof(results[i]));
+		results[i].t_ms = wall;
+		ws[i].fd = -1;
+		snprintf(ws[i].step, sizeof(ws[i].step), "start");
+		if (spawn(&ws[i], &targets[i], timeout_ms, self) != 0) {
+			fail_result(&results[i], &targets[i], "error", "cannot start a worker: %s",
+				    strerror(errno));
+			ws[i].done = 1;
+			continue;
+		}
+		running++;
+	}
+	while (running > 0) {
+		int64_t left = deadline - clock_mono_ms();
+		size_t k = 0;
+
+		if (left <= 0)
+			break;
+		for (size_t i = 0; i < n; i++)
+			if (ws[i].fd >= 0)
+				pfds[k++] = (struct pollfd){ .fd = ws[i].fd, .events = POLLIN };
+		if (poll(pfds, k, (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (size_t j = 0; j < k; j++) {
+			size_t i;
+
+			if (!pfds[j].revents)
+				continue;
+			for (i = 0; i < n && ws[i].fd != pfds[j].fd; i++)
+				;
+			if (i == n)
+				continue;
+			if (!pump(&ws[i], &targets[i], on_trust, ctx, &results[i])) {
+				close(ws[i].fd);
+				ws[i].fd = -1;
+				running--;
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		int status = 0;
+
+		if (ws[i].pid <= 0)
+			continue;
+		if (ws[i].fd >= 0) {
+			/* Past the deadline: the phone or the library is stuck. */
+			kill(ws[i].pid, SIGKILL);
+			close(ws[i].fd);
+			ws[i].fd = -1;
+		}
+		while (waitpid(ws[i].pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (!results[i].facts) {
+			if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+				fail_result(&results[i], &targets[i], "timeout",
+					    "no answer in time (stuck at: %s); replug the device",
+					    ws[i].step);
+			else
+				fail_result(&results[i], &targets[i], "error",
+					    "the probe stopped unexpectedly (at: %s)", ws[i].step);
+		}
+		results[i].took_ms = clock_mono_ms() - start;
+	}
+out:
+	for (size_t i = 0; ws && i < n; i++)
+		free(ws[i].buf);
+	free(ws);
+	free(pfds);
+	return rc;
+}
+
+void probe_result_release(struct probe_result *r)
+{
+	json_decref(r->facts);
+	r->facts = NULL;
+}
+
+/* ---- the worker side ---- */
+
+static void emit(json_t *msg)
+{
+	if (!msg)
+		return;
+	json_dumpf(msg, stdout, JSON_COMPACT | FACTS_JSON_FLAGS);
+	json_decref(msg);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+static void on_progress(void *ctx, const char *step, const char *trust)
+{
+	(void)ctx;
+	if (trust)
+		emit(json_pack("{s:s, s:s}", "step", step, "trust", trust));
+	else
+		emit(json_pack("{s:s}", "step", step));
+}
+
+static const char *ios_result(enum iosp_err e)
+{
+	switch (e) {
+	case IOSP_OK:
+		return "ok";
+	case IOSP_ENODEV:
+		return "gone";
+	case IOSP_EUNTRUSTED:
+		return "untrusted";
+	case IOSP_EDENIED:
+		return "denied";
+	case IOSP_ELOST:
+		return "lost";
+	case IOSP_EPROTOCOL:
+		return "error";
+	}
+	return "error";
+}
+
+int probe_worker_main(int argc, char **argv)
+{
+	struct facts *f;
+	long timeout;
+	char *end;
+	int rc = 0;
+
+	if (argc != 4 || strcmp(argv[1], "ios") != 0) {
+		fprintf(stderr, "usage: atelier probe-worker ios UDID TIMEOUT_MS (internal)\n");
+		return 2;
+	}
+	timeout = strtol(argv[3], &end, 10);
+	if (*end || timeout <= 0 || timeout > 24L * 3600 * 1000) {
+		fprintf(stderr, "atelier probe-worker: bad timeout '%s'\n", argv[3]);
+		return 2;
+	}
+	f = facts_new();
+	if (!f)
+		return 1;
+	{
+		struct iosp_opts o = { (int)timeout, 1000, on_progress, NULL };
+		enum iosp_err e = iosp_probe(argv[2], &o, f);
+
+		emit(json_pack("{s:O, s:s}", "facts", facts_json(f), "result", ios_result(e)));
+		rc = e == IOSP_OK ? 0 : 1;
+	}
+	facts_free(f);
+	return rc;
+}

@@ -1,0 +1,242 @@
+/* Devices and their probes. See store.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "store/store_int.h"
+
+static int has(const char *s)
+{
+	return s && *s;
+}
+
+static void copy_col(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, col);
+
+	snprintf(out, size, "%s", t ? (const char *)t : "");
+}
+
+/* Look the device up by one key column; *ID = 0 when not found. */
+static enum store_err find_by(struct store *st, const char *sql, const char *value, long long *id)
+{
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = STORE_OK;
+	int rc;
+
+	*id = 0;
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(stmt, 1, value, -1, SQLITE_STATIC);
+	if (rc != SQLITE_OK) {
+		err = store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
+		goto out;
+	}
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(stmt, 0);
+	else if (rc != SQLITE_DONE)
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+static enum store_err find_device_id(struct store *st, const char *udid, const char *serial,
+				     const char *imei, long long *id)
+{
+	enum store_err err = STORE_OK;
+
+	*id = 0;
+	if (has(udid))
+		err = find_by(st, "SELECT id FROM device WHERE udid = ? ORDER BY id LIMIT 1", udid,
+			      id);
+	if (!err && !*id && has(serial))
+		err = find_by(st, "SELECT id FROM device WHERE serial = ? ORDER BY id LIMIT 1",
+			      serial, id);
+	if (!err && !*id && has(imei))
+		err = find_by(st, "SELECT id FROM device WHERE imei = ? ORDER BY id LIMIT 1", imei,
+			      id);
+	return err;
+}
+
+static int bind_opt(sqlite3_stmt *stmt, int i, const char *v)
+{
+	return has(v) ? sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(stmt, i);
+}
+
+/* Run SQL with its parameters bound by BIND; one row changed or none. */
+static enum store_err exec_bound(struct store *st, const char *sql, const struct store_probe *p,
+				 long long id, long long *new_id)
+{
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = STORE_OK;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		err = store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
+		goto out;
+	}
+	/* Parameters are named so that each statement takes the ones it uses. */
+	for (int i = 1; i <= sqlite3_bind_parameter_count(stmt); i++) {
+		const char *name = sqlite3_bind_parameter_name(stmt, i);
+
+		if (!name)
+			continue;
+		if (strcmp(name, ":platform") == 0)
+			rc = sqlite3_bind_text(stmt, i, p->platform, -1, SQLITE_STATIC);
+		else if (strcmp(name, ":udid") == 0)
+			rc = bind_opt(stmt, i, p->udid);
+		else if (strcmp(name, ":serial") == 0)
+			rc = bind_opt(stmt, i, p->serial);
+		else if (strcmp(name, ":imei") == 0)
+			rc = bind_opt(stmt, i, p->imei);
+		else if (strcmp(name, ":t") == 0)
+			rc = sqlite3_bind_int64(stmt, i, p->t_ms);
+		else if (strcmp(name, ":tool") == 0)
+			rc = sqlite3_bind_text(stmt, i, p->tool, -1, SQLITE_STATIC);
+		else if (strcmp(name, ":facts") == 0)
+			rc = sqlite3_bind_text(stmt, i, p->facts, -1, SQLITE_STATIC);
+		else if (strcmp(name, ":id") == 0)
+			rc = sqlite3_bind_int64(stmt, i, id);
+		if (rc != SQLITE_OK) {
+			err = store_int_fail(st->db, rc, "sqlite3_bind", sql, st->path);
+			goto out;
+		}
+	}
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE) {
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+		goto out;
+	}
+	if (new_id)
+		*new_id = sqlite3_last_insert_rowid(st->db);
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_record_probe(struct store *st, const struct store_probe *p,
+				  long long *device_id)
+{
+	enum store_err err;
+	long long id = 0;
+
+	if (!has(p->udid) && !has(p->serial) && !has(p->imei))
+		return STORE_EINVAL;
+	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	if (err)
+		return err;
+	err = find_device_id(st, p->udid, p->serial, p->imei, &id);
+	if (err)
+		goto out;
+	if (!id) {
+		err = exec_bound(st,
+				 "INSERT INTO device (platform, udid, serial, imei, first_seen_ms, "
+				 "last_seen_ms) VALUES (:platform, :udid, :serial, :imei, :t, :t)",
+				 p, 0, &id);
+	} else {
+		/* Keys the device did not have yet are filled in; known ones are kept. */
+		err = exec_bound(st,
+				 "UPDATE device SET last_seen_ms = MAX(last_seen_ms, :t), "
+				 "udid = COALESCE(udid, :udid), serial = COALESCE(serial, :serial), "
+				 "imei = COALESCE(imei, :imei) WHERE id = :id",
+				 p, id, NULL);
+	}
+	if (err)
+		goto out;
+	err = exec_bound(st,
+			 "INSERT INTO probe (device_id, t_ms, tool, facts) "
+			 "VALUES (:id, :t, :tool, :facts)",
+			 p, id, NULL);
+	if (err)
+		goto out;
+	err = store_int_run(st->db, st->path, "COMMIT");
+	if (!err && device_id)
+		*device_id = id;
+out:
+	store_int_rollback(st->db);
+	return err;
+}
+
+enum store_err store_find_device(struct store *st, const char *key, struct store_device_row *out)
+{
+	static const char sql[] =
+		"SELECT d.id, d.platform, d.udid, d.serial, d.imei, d.first_seen_ms, "
+		"d.last_seen_ms, (SELECT COUNT(*) FROM probe p WHERE p.device_id = d.id) "
+		"FROM device d WHERE d.id = ?";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err;
+	long long id;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	err = find_device_id(st, key, key, key, &id);
+	if (err)
+		return err;
+	if (!id)
+		return STORE_ENOENT;
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(stmt, 1, id);
+	if (rc != SQLITE_OK) {
+		err = store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
+		goto out;
+	}
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+		goto out;
+	}
+	out->id = sqlite3_column_int64(stmt, 0);
+	copy_col(stmt, 1, out->platform, sizeof(out->platform));
+	copy_col(stmt, 2, out->udid, sizeof(out->udid));
+	copy_col(stmt, 3, out->serial, sizeof(out->serial));
+	copy_col(stmt, 4, out->imei, sizeof(out->imei));
+	out->first_seen_ms = sqlite3_column_int64(stmt, 5);
+	out->last_seen_ms = sqlite3_column_int64(stmt, 6);
+	out->probes = sqlite3_column_int64(stmt, 7);
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_latest_probe(struct store *st, long long device_id, char **facts,
+				  long long *t_ms)
+{
+	static const char sql[] = "SELECT facts, t_ms FROM probe WHERE device_id = ? "
+				  "ORDER BY t_ms DESC, id DESC LIMIT 1";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = STORE_OK;
+	const unsigned char *text;
+	int rc;
+
+	*facts = NULL;
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(stmt, 1, device_id);
+	if (rc != SQLITE_OK) {
+		err = store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
+		goto out;
+	}
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		err = STORE_ENOENT;
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+		goto out;
+	}
+	text = sqlite3_column_text(stmt, 0);
+	*facts = strdup(text ? (const char *)text : "{}");
+	if (!*facts)
+		err = STORE_EINTERNAL;
+	if (t_ms)
+		*t_ms = sqlite3_column_int64(stmt, 1);
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
