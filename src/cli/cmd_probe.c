@@ -253,6 +253,44 @@ static void record(struct store *st, json_t *facts, long long t_ms)
 	free(text);
 }
 
+/* True when no DEVICE was named, or one of them names UDID. */
+static int wanted(int argc, char **argv, const char *udid)
+{
+	if (optind >= argc)
+		return 1;
+	for (int a = optind; a < argc; a++)
+		if (usbmux_same_device(argv[a], udid))
+			return 1;
+	return 0;
+}
+
+static void add_target(struct probe_target *targets, size_t *n, const char *udid)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(targets[i].id, udid) == 0)
+			return;
+	targets[*n].platform = PROBE_IOS;
+	snprintf(targets[*n].id, sizeof(targets[*n].id), "%s", udid);
+	(*n)++;
+}
+
+static struct probe_batch *start_batch(const struct probe_target *targets, size_t n,
+				       long timeout_s, int threads_started,
+				       struct probe_result *results, int *rc)
+{
+	struct probe_batch *b;
+
+	if (n == 0)
+		return NULL;
+	b = probe_start(targets, n, (int)(timeout_s * 1000),
+			threads_started ? NULL : PROBE_FORK_ONLY, results);
+	if (!b) {
+		fprintf(stderr, "atelier probe: cannot start the probe workers\n");
+		*rc = EXIT_FAILURE_OTHER;
+	}
+	return b;
+}
+
 int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -268,7 +306,9 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 	struct usbmux_dev *mux = NULL;
 	struct usbw *w = NULL;
 	struct store *st = NULL;
+	struct probe_batch *batch = NULL;
 	size_t n_usb = 0, n_mux = 0, n = 0, n_targets = 0;
+	int early;
 	long timeout_s = PROBE_DEFAULT_TIMEOUT_S;
 	int json = 0, c, rc = EXIT_OK, incomplete = 0;
 	json_t *out = NULL;
@@ -295,15 +335,39 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 		}
 	}
 
-	/* What is there: USB (every mode) and usbmuxd (iOS devices it can talk to). */
+	/* iOS devices usbmuxd can talk to. When the command line names only those (or
+	 * nothing), their workers start at once and run while USB is read. */
+	usbmux_list(&mux, &n_mux);
+	targets = calloc(n_mux + 1, sizeof(*targets));
+	results = calloc(n_mux + 1, sizeof(*results));
+	if (!targets || !results) {
+		rc = EXIT_FAILURE_OTHER;
+		goto out;
+	}
+	early = 1;
+	for (int a = optind; a < argc; a++) {
+		int known = 0;
+
+		for (size_t i = 0; i < n_mux; i++)
+			known |= usbmux_same_device(argv[a], mux[i].udid);
+		early &= known;
+	}
+	if (early) {
+		for (size_t i = 0; i < n_mux; i++)
+			if (wanted(argc, argv, mux[i].udid))
+				add_target(targets, &n_targets, mux[i].udid);
+		batch = start_batch(targets, n_targets, timeout_s, 0, results, &rc);
+		if (!batch && n_targets)
+			goto out;
+	}
+
+	/* USB sees every mode; one physical phone is one entry. */
 	if (usbw_new(NULL, &w) == USBW_OK) {
 		if (usbw_snapshot(w, &usb, &n_usb) != USBW_OK)
 			n_usb = 0;
 	}
-	usbmux_list(&mux, &n_mux);
 	entries = calloc(n_usb + n_mux + 1, sizeof(*entries));
-	targets = calloc(n_mux + 1, sizeof(*targets));
-	if (!entries || !targets) {
+	if (!entries) {
 		rc = EXIT_FAILURE_OTHER;
 		goto out;
 	}
@@ -359,28 +423,21 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 		}
 		n = kept;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (!entries[i].udid[0])
-			continue;
-		entries[i].probed = (int)n_targets;
-		targets[n_targets].platform = PROBE_IOS;
-		snprintf(targets[n_targets].id, sizeof(targets[n_targets].id), "%s",
-			 entries[i].udid);
-		n_targets++;
+	if (!early) {
+		for (size_t i = 0; i < n; i++)
+			if (entries[i].udid[0])
+				add_target(targets, &n_targets, entries[i].udid);
+		/* libusb runs its own thread by now: the workers must exec. */
+		batch = start_batch(targets, n_targets, timeout_s, 1, results, &rc);
+		if (!batch && n_targets)
+			goto out;
 	}
-	results = calloc(n_targets + 1, sizeof(*results));
-	if (!results) {
-		rc = EXIT_FAILURE_OTHER;
-		goto out;
-	}
-	if (n_targets && probe_run(targets, n_targets, (int)(timeout_s * 1000), NULL, on_trust,
-				   &json, results) != 0) {
-		fprintf(stderr, "atelier probe: cannot start the probe workers\n");
-		rc = EXIT_FAILURE_OTHER;
-		goto out;
-	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t t = 0; entries[i].udid[0] && t < n_targets; t++)
+			if (strcmp(targets[t].id, entries[i].udid) == 0)
+				entries[i].probed = (int)t;
 
-	/* Keep every probe with its device's record. */
+	/* Every probe is kept with its device's record: open the store meanwhile. */
 	if (cli_data_dir(g, dir, sizeof(dir)) == EXIT_OK && datadir_create(dir) == DATADIR_OK) {
 		int found = 0;
 		enum store_err err = store_open(dir, 1, &st, &found);
@@ -391,6 +448,8 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 			st = NULL;
 		}
 	}
+	if (batch)
+		probe_wait(batch, on_trust, &json);
 
 	out = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -409,9 +468,10 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 			record(st, facts, r->t_ms);
 		} else {
 			facts = usb_only_facts(&e->usb);
-			result = "not probed";
+			result = e->usb.platform == USBC_PLATFORM_IOS ? "not probed" : "ok";
 		}
-		if (strcmp(result, "ok") != 0 || json_array_size(json_object_get(facts, "errors")))
+		/* A fact left unknown is on the card; a device not read at all fails. */
+		if (strcmp(result, "ok") != 0)
 			incomplete = 1;
 		if (!json)
 			print_card(facts, result);
@@ -426,6 +486,8 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 	if (rc == EXIT_OK && incomplete)
 		rc = EXIT_PROBE_INCOMPLETE;
 out:
+	if (batch)
+		probe_end(batch); /* the workers' goodbyes overlapped with saving and printing */
 	for (size_t i = 0; results && i < n_targets; i++)
 		probe_result_release(&results[i]);
 	json_decref(out);

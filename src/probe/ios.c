@@ -4,6 +4,7 @@
 #include <libimobiledevice/libimobiledevice.h>
 #include <libimobiledevice/lockdown.h>
 #include <plist/plist.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -115,7 +116,7 @@ static enum iosp_err handshake(idevice_t dev, const char *udid, const struct ios
 		*out = NULL;
 		if ((e == LOCKDOWN_E_INVALID_HOST_ID || e == LOCKDOWN_E_SSL_ERROR) && !repaired) {
 			/* A pair record the phone no longer knows: forget it, pair again. */
-			log_msg(LOG_INFO, "ios %s: stale pair record (%d), pairing again", udid, e);
+			log_msg(LOG_DEBUG, "ios %s: stale pair record (%d), pairing again", udid, e);
 			usbmuxd_delete_pair_record(udid);
 			repaired = 1;
 			continue;
@@ -127,6 +128,11 @@ static enum iosp_err handshake(idevice_t dev, const char *udid, const struct ios
 				       : IOSP_EPROTOCOL;
 		}
 		facts_set_string(f, "connection.trust", trust);
+		if (!last) {
+			/* The phone waits for the trainee: show what it is meanwhile. */
+			progress(o, "preauth", NULL);
+			read_preauth(dev, f);
+		}
 		if (!last || strcmp(last, trust) != 0)
 			progress(o, "trust", trust);
 		last = trust;
@@ -203,63 +209,93 @@ static enum iosp_err read_session(lockdownd_client_t ld, const struct iosp_opts 
 	return IOSP_OK;
 }
 
-static enum iosp_err read_ioregistry(idevice_t dev, lockdownd_client_t ld,
-				     const struct iosp_opts *o, struct facts *f)
+/*
+ * The diagnostics_relay connection runs in its own thread while the main thread reads
+ * the lockdown domains: its TLS handshake is the slow part of a probe, and the two
+ * connections share nothing but the device handle. The thread only collects the raw
+ * reply; the facts are filled in by the main thread after the join.
+ */
+struct relay {
+	idevice_t dev;
+	lockdownd_service_descriptor_t svc;
+	diagnostics_relay_client_t diag; /* kept open until the facts are reported */
+	plist_t reply;                   /* the reply that holds an entry, or NULL */
+	const char *entry;
+	int connect_failed;
+	diagnostics_relay_error_t last;
+};
+
+static void *relay_thread(void *arg)
 {
 	static const char *const entries[] = { "AppleSmartBattery", "AppleARMPMUCharger" };
-	lockdownd_service_descriptor_t svc = NULL;
-	diagnostics_relay_client_t diag = NULL;
-	enum iosp_err err = IOSP_OK;
-	lockdownd_error_t e;
+	struct relay *r = arg;
 
-	progress(o, "diagnostics_relay", NULL);
-	e = lockdownd_start_service(ld, "com.apple.mobile.diagnostics_relay", &svc);
-	if (e != LOCKDOWN_E_SUCCESS || !svc) {
-		facts_error(f, "battery.health_pct", "cannot start diagnostics_relay (%d)", e);
-		err = lost(e) ? IOSP_ELOST : IOSP_OK;
-		goto out;
-	}
-	if (diagnostics_relay_client_new(dev, svc, &diag) != DIAGNOSTICS_RELAY_E_SUCCESS) {
-		facts_error(f, "battery.health_pct", "cannot connect to diagnostics_relay");
-		err = IOSP_ELOST;
-		goto out;
+	if (diagnostics_relay_client_new(r->dev, r->svc, &r->diag) != DIAGNOSTICS_RELAY_E_SUCCESS) {
+		r->diag = NULL;
+		r->connect_failed = 1;
+		return NULL;
 	}
 	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
 		plist_t reply = NULL;
-		diagnostics_relay_error_t de =
-			diagnostics_relay_query_ioregistry_entry(diag, entries[i], "", &reply);
 
+		r->last = diagnostics_relay_query_ioregistry_entry(r->diag, entries[i], "", &reply);
 		/* A phone without this entry still answers Success, with an empty
 		 * IORegistry: only a reply that holds the entry counts. */
-		if (de == DIAGNOSTICS_RELAY_E_SUCCESS && reply && iosp_ioregistry_has_entry(reply)) {
-			iosp_parse_ioregistry_entry(reply, entries[i], f);
-			plist_free(reply);
-			break;
+		if (r->last == DIAGNOSTICS_RELAY_E_SUCCESS && reply &&
+		    iosp_ioregistry_has_entry(reply)) {
+			r->reply = reply;
+			r->entry = entries[i];
+			return NULL;
 		}
 		plist_free(reply);
-		if (de == DIAGNOSTICS_RELAY_E_MUX_ERROR || de == DIAGNOSTICS_RELAY_E_PLIST_ERROR) {
-			facts_error(f, "battery.health_pct",
-				    "diagnostics_relay stopped answering (%d)", de);
-			err = IOSP_ELOST;
-			goto out;
-		}
-		if (i + 1 == sizeof(entries) / sizeof(entries[0]))
-			facts_error(f, "battery.health_pct",
-				    "neither AppleSmartBattery nor AppleARMPMUCharger in IORegistry");
+		if (r->last == DIAGNOSTICS_RELAY_E_MUX_ERROR ||
+		    r->last == DIAGNOSTICS_RELAY_E_PLIST_ERROR)
+			return NULL;
 	}
-	diagnostics_relay_goodbye(diag);
-out:
-	if (diag)
-		diagnostics_relay_client_free(diag);
-	if (svc)
-		lockdownd_service_descriptor_free(svc);
-	return err;
+	return NULL;
+}
+
+/* Turn what the relay thread collected into facts. */
+static enum iosp_err relay_facts(const struct relay *r, struct facts *f)
+{
+	if (r->connect_failed) {
+		facts_error(f, "battery.health_pct", "cannot connect to diagnostics_relay");
+		return IOSP_ELOST;
+	}
+	if (r->reply) {
+		iosp_parse_ioregistry_entry(r->reply, r->entry, f);
+		return IOSP_OK;
+	}
+	if (r->last == DIAGNOSTICS_RELAY_E_MUX_ERROR || r->last == DIAGNOSTICS_RELAY_E_PLIST_ERROR) {
+		facts_error(f, "battery.health_pct", "diagnostics_relay stopped answering (%d)",
+			    r->last);
+		return IOSP_ELOST;
+	}
+	facts_error(f, "battery.health_pct",
+		    "neither AppleSmartBattery nor AppleARMPMUCharger in IORegistry");
+	return IOSP_OK;
+}
+
+static void relay_release(struct relay *r)
+{
+	if (r->diag) {
+		diagnostics_relay_goodbye(r->diag);
+		diagnostics_relay_client_free(r->diag);
+	}
+	if (r->svc)
+		lockdownd_service_descriptor_free(r->svc);
+	plist_free(r->reply);
+	memset(r, 0, sizeof(*r));
 }
 
 enum iosp_err iosp_probe(const char *udid, const struct iosp_opts *opts, struct facts *f)
 {
 	idevice_t dev = NULL;
 	lockdownd_client_t ld = NULL;
+	struct relay relay = { 0 };
+	pthread_t relay_tid;
+	int relay_started = 0;
+	lockdownd_error_t le;
 	enum iosp_err err;
 
 	facts_set_string(f, "platform", "ios");
@@ -272,19 +308,46 @@ enum iosp_err iosp_probe(const char *udid, const struct iosp_opts *opts, struct 
 		err = IOSP_ENODEV;
 		goto out;
 	}
-	progress(opts, "preauth", NULL);
-	read_preauth(dev, f);
+	/* A trusted phone is read in its session at once; the values readable before
+	 * trust are read only when the phone makes the trainee wait (handshake()). */
 	err = handshake(dev, udid, opts, f, &ld);
 	if (err != IOSP_OK)
 		goto out;
+	/* Start the relay first: its connection's handshake then overlaps the domain reads. */
+	progress(opts, "diagnostics_relay", NULL);
+	relay.dev = dev;
+	le = lockdownd_start_service(ld, "com.apple.mobile.diagnostics_relay", &relay.svc);
+	if (le == LOCKDOWN_E_SUCCESS && relay.svc) {
+		relay_started = pthread_create(&relay_tid, NULL, relay_thread, &relay) == 0;
+		if (!relay_started)
+			facts_error(f, "battery.health_pct", "cannot start a thread for the relay");
+	} else {
+		facts_error(f, "battery.health_pct", "cannot start diagnostics_relay (%d)", le);
+		if (lost(le)) {
+			err = IOSP_ELOST;
+			goto out;
+		}
+	}
 	err = read_session(ld, opts, f);
-	if (err != IOSP_OK)
-		goto out;
-	err = read_ioregistry(dev, ld, opts, f);
+	if (relay_started) {
+		enum iosp_err rerr;
+
+		pthread_join(relay_tid, NULL);
+		relay_started = 0;
+		rerr = relay_facts(&relay, f);
+		if (err == IOSP_OK)
+			err = rerr;
+	}
 out:
+	if (relay_started)
+		pthread_join(relay_tid, NULL);
 	if (err == IOSP_ELOST)
 		facts_error(f, "connection", "the device went away during the probe: %s",
 			    "replug it and probe again");
+	if (opts->finished)
+		opts->finished(opts->ctx, err, f);
+	/* The goodbyes come after the report: nobody waits for them. */
+	relay_release(&relay);
 	if (ld)
 		lockdownd_client_free(ld); /* stops the session, says goodbye */
 	if (dev)

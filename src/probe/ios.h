@@ -3,10 +3,10 @@
  * thread. Used by the probe worker process (src/probe/worker.c), which the parent can
  * kill at its deadline: libimobiledevice calls cannot be cancelled from outside.
  *
- * One probe = a preauth read (model and iOS version before any trust), the trust loop
- * (lockdownd_client_new_with_handshake, retried while the phone is locked or asks
- * "Trust this computer?"), ONE lockdown session reading the root domain and the
- * disk_usage, battery, fmip, chaperone and purplebuddy domains, and ONE
+ * One probe = the trust loop (lockdownd_client_new_with_handshake, retried while the
+ * phone is locked or asks "Trust this computer?"; while it waits, a preauth read gives the
+ * model and iOS version for the card), ONE lockdown session reading the root domain and
+ * the disk_usage, battery, fmip, chaperone and purplebuddy domains, and ONE
  * diagnostics_relay connection reading the battery from the IORegistry.
  * A stale pair record (INVALID_HOST_ID, or an SSL error on the session) is deleted
  * from usbmuxd and pairing retried once.
@@ -32,10 +32,15 @@ const char *iosp_strerror(enum iosp_err err);
  * now ("trusted", "locked", "pending", "denied", "mdm_prohibited") or NULL. */
 typedef void (*iosp_progress_fn)(void *ctx, const char *step, const char *trust);
 
+/* Called once, when every fact is read (or the probe failed), before the session with
+ * the phone is closed, so the facts can be reported without waiting for the goodbyes. */
+typedef void (*iosp_finished_fn)(void *ctx, enum iosp_err err, struct facts *f);
+
 struct iosp_opts {
 	int timeout_ms;        /* for the trust loop; the worker's parent enforces the rest */
 	int retry_interval_ms; /* between trust attempts; 1000-2000 */
 	iosp_progress_fn progress;
+	iosp_finished_fn finished; /* may be NULL */
 	void *ctx;
 };
 

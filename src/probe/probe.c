@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "probe/facts.h"
@@ -33,6 +34,24 @@ static const char *platform_name(enum probe_platform p)
 	return "unknown";
 }
 
+const char PROBE_FORK_ONLY[] = "(fork only)";
+
+/* Number of threads of this process (1 when single-threaded), from /proc. */
+static int thread_count(void)
+{
+	char line[128];
+	int n = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "Threads:", 8) == 0)
+			n = (int)strtol(line + 8, NULL, 10);
+	fclose(f);
+	return n;
+}
+
 static int spawn(struct worker *w, const struct probe_target *t, int timeout_ms,
 		 const char *self)
 {
@@ -49,9 +68,15 @@ static int spawn(struct worker *w, const struct probe_target *t, int timeout_ms,
 		return -1;
 	}
 	if (w->pid == 0) {
+		char *args[] = { (char *)"probe-worker", (char *)platform_name(t->platform),
+				 (char *)t->id, timeout, NULL };
+
 		dup2(pipefd[1], STDOUT_FILENO);
-		execl(self, self, "probe-worker", platform_name(t->platform), t->id, timeout,
-		      (char *)NULL);
+		if (self == PROBE_FORK_ONLY) {
+			/* The parent has no thread yet: the child may go on without exec. */
+			_exit(probe_worker_main(4, args));
+		}
+		execl(self, self, args[0], args[1], args[2], args[3], (char *)NULL);
 		_exit(127);
 	}
 	close(pipefd[1]);
@@ -143,45 +168,115 @@ static int pump(struct worker *w, const struct probe_target *t, probe_trust_fn o
 	return 1;
 }
 
-int probe_run(const struct probe_target *targets, size_t n, int timeout_ms, const char *self,
-	      probe_trust_fn on_trust, void *ctx, struct probe_result *results)
-{
-	struct worker *ws = calloc(n ? n : 1, sizeof(*ws));
-	struct pollfd *pfds = calloc(n ? n : 1, sizeof(*pfds));
-	int64_t start = clock_mono_ms(), deadline = start + timeout_ms + PROBE_GRACE_MS;
-	int64_t wall = clock_wall_ms();
-	size_t running = 0;
-	int rc = 0;
+struct probe_batch {
+	const struct probe_target *targets;
+	size_t n;
+	struct worker *ws;
+	struct pollfd *pfds;
+	int64_t start, deadline, wall;
+	size_t running;
+	struct probe_result *results;
+};
 
-	if (!ws || !pfds) {
-		rc = -1;
-		goto out;
+struct probe_batch *probe_start(const struct probe_target *targets, size_t n, int timeout_ms,
+				const char *self, struct probe_result *results)
+{
+	struct probe_batch *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return NULL;
+	b->ws = calloc(n ? n : 1, sizeof(*b->ws));
+	b->pfds = calloc(n ? n : 1, sizeof(*b->pfds));
+	if (!b->ws || !b->pfds) {
+		free(b->ws);
+		free(b->pfds);
+		free(b);
+		return NULL;
 	}
+	b->targets = targets;
+	b->n = n;
+	b->results = results;
+	b->start = clock_mono_ms();
+	b->deadline = b->start + timeout_ms + PROBE_GRACE_MS;
+	b->wall = clock_wall_ms();
 	if (!self)
 		self = "/proc/self/exe";
+	/* Forking without exec is only safe with one thread (the caller said so; check). */
+	if (self == PROBE_FORK_ONLY && thread_count() != 1)
+		self = "/proc/self/exe";
+	/* Buffered output must not be written twice, by the parent and by a child. */
+	fflush(stdout);
+	fflush(stderr);
 	for (size_t i = 0; i < n; i++) {
 		memset(&results[i], 0, sizeof(results[i]));
-		results[i].t_ms = wall;
-		ws[i].fd = -1;
-		snprintf(ws[i].step, sizeof(ws[i].step), "start");
-		if (spawn(&ws[i], &targets[i], timeout_ms, self) != 0) {
+		results[i].t_ms = b->wall;
+		b->ws[i].fd = -1;
+		snprintf(b->ws[i].step, sizeof(b->ws[i].step), "start");
+		if (spawn(&b->ws[i], &targets[i], timeout_ms, self) != 0) {
 			fail_result(&results[i], &targets[i], "error", "cannot start a worker: %s",
 				    strerror(errno));
-			ws[i].done = 1;
+			b->ws[i].done = 1;
 			continue;
 		}
-		running++;
+		b->running++;
 	}
-	while (running > 0) {
-		int64_t left = deadline - clock_mono_ms();
+	return b;
+}
+
+/* Reap worker I, waiting at most until DEADLINE (monotonic ms), then killing it. */
+static int reap(struct worker *w, int64_t deadline)
+{
+	int status = 0;
+
+	for (;;) {
+		pid_t r = waitpid(w->pid, &status, WNOHANG);
+
+		if (r == w->pid || (r < 0 && errno != EINTR))
+			break;
+		if (r == 0 && clock_mono_ms() >= deadline) {
+			kill(w->pid, SIGKILL);
+			while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+				;
+			break;
+		}
+		if (r == 0) {
+			struct timespec ts = { 0, 2 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	w->pid = 0;
+	return status;
+}
+
+static void check_exit(const struct probe_target *t, int status)
+{
+	/* 0: read; 1: read in part. Anything else is a fault worth seeing (a crash, a
+	 * sanitizer report) even when the facts arrived. */
+	if (WIFEXITED(status) && WEXITSTATUS(status) > 1)
+		log_msg(LOG_ERROR, "probe %s: worker exited with status %d", t->id,
+			WEXITSTATUS(status));
+	else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+		log_msg(LOG_ERROR, "probe %s: worker killed by signal %d", t->id, WTERMSIG(status));
+}
+
+void probe_wait(struct probe_batch *b, probe_trust_fn on_trust, void *ctx)
+{
+	struct worker *ws = b->ws;
+	const struct probe_target *targets = b->targets;
+	struct probe_result *results = b->results;
+	size_t n = b->n;
+
+	while (b->running > 0) {
+		int64_t left = b->deadline - clock_mono_ms();
 		size_t k = 0;
 
 		if (left <= 0)
 			break;
 		for (size_t i = 0; i < n; i++)
 			if (ws[i].fd >= 0)
-				pfds[k++] = (struct pollfd){ .fd = ws[i].fd, .events = POLLIN };
-		if (poll(pfds, k, (int)left) < 0) {
+				b->pfds[k++] = (struct pollfd){ .fd = ws[i].fd, .events = POLLIN };
+		if (poll(b->pfds, k, (int)left) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -189,22 +284,23 @@ int probe_run(const struct probe_target *targets, size_t n, int timeout_ms, cons
 		for (size_t j = 0; j < k; j++) {
 			size_t i;
 
-			if (!pfds[j].revents)
+			if (!b->pfds[j].revents)
 				continue;
-			for (i = 0; i < n && ws[i].fd != pfds[j].fd; i++)
+			for (i = 0; i < n && ws[i].fd != b->pfds[j].fd; i++)
 				;
 			if (i == n)
 				continue;
-			if (!pump(&ws[i], &targets[i], on_trust, ctx, &results[i])) {
+			/* The facts line is the last word: the worker may still be saying
+			 * goodbye to the phone, which need not hold us up. */
+			if (!pump(&ws[i], &targets[i], on_trust, ctx, &results[i]) || ws[i].done) {
 				close(ws[i].fd);
 				ws[i].fd = -1;
-				running--;
+				b->running--;
+				results[i].took_ms = clock_mono_ms() - b->start;
 			}
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		int status = 0;
-
 		if (ws[i].pid <= 0)
 			continue;
 		if (ws[i].fd >= 0) {
@@ -213,9 +309,10 @@ int probe_run(const struct probe_target *targets, size_t n, int timeout_ms, cons
 			close(ws[i].fd);
 			ws[i].fd = -1;
 		}
-		while (waitpid(ws[i].pid, &status, 0) < 0 && errno == EINTR)
-			;
 		if (!results[i].facts) {
+			int status = reap(&ws[i], clock_mono_ms());
+
+			check_exit(&targets[i], status);
 			if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
 				fail_result(&results[i], &targets[i], "timeout",
 					    "no answer in time (stuck at: %s); replug the device",
@@ -223,15 +320,39 @@ int probe_run(const struct probe_target *targets, size_t n, int timeout_ms, cons
 			else
 				fail_result(&results[i], &targets[i], "error",
 					    "the probe stopped unexpectedly (at: %s)", ws[i].step);
+			results[i].took_ms = clock_mono_ms() - b->start;
 		}
-		results[i].took_ms = clock_mono_ms() - start;
 	}
-out:
-	for (size_t i = 0; ws && i < n; i++)
-		free(ws[i].buf);
-	free(ws);
-	free(pfds);
-	return rc;
+}
+
+void probe_end(struct probe_batch *b)
+{
+	int64_t deadline = clock_mono_ms() + PROBE_GRACE_MS;
+
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->ws[i].fd >= 0)
+			close(b->ws[i].fd);
+		if (b->ws[i].pid > 0)
+			check_exit(&b->targets[i], reap(&b->ws[i], deadline));
+		free(b->ws[i].buf);
+	}
+	free(b->ws);
+	free(b->pfds);
+	free(b);
+}
+
+int probe_run(const struct probe_target *targets, size_t n, int timeout_ms, const char *self,
+	      probe_trust_fn on_trust, void *ctx, struct probe_result *results)
+{
+	struct probe_batch *b = probe_start(targets, n, timeout_ms, self, results);
+
+	if (!b)
+		return -1;
+	probe_wait(b, on_trust, ctx);
+	probe_end(b);
+	return 0;
 }
 
 void probe_result_release(struct probe_result *r)
@@ -259,6 +380,15 @@ static void on_progress(void *ctx, const char *step, const char *trust)
 		emit(json_pack("{s:s, s:s}", "step", step, "trust", trust));
 	else
 		emit(json_pack("{s:s}", "step", step));
+}
+
+static const char *ios_result(enum iosp_err e);
+
+/* Everything is read: report now; the goodbyes to the phone follow. */
+static void on_finished(void *ctx, enum iosp_err e, struct facts *f)
+{
+	(void)ctx;
+	emit(json_pack("{s:O, s:s}", "facts", facts_json(f), "result", ios_result(e)));
 }
 
 static const char *ios_result(enum iosp_err e)
@@ -300,12 +430,12 @@ int probe_worker_main(int argc, char **argv)
 	if (!f)
 		return 1;
 	{
-		struct iosp_opts o = { (int)timeout, 1000, on_progress, NULL };
+		struct iosp_opts o = { (int)timeout, 1000, on_progress, on_finished, NULL };
 		enum iosp_err e = iosp_probe(argv[2], &o, f);
 
-		emit(json_pack("{s:O, s:s}", "facts", facts_json(f), "result", ios_result(e)));
 		rc = e == IOSP_OK ? 0 : 1;
 	}
 	facts_free(f);
+	fflush(stdout);
 	return rc;
 }

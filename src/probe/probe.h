@@ -40,11 +40,27 @@ struct probe_result {
 	long long took_ms;
 };
 
+/* SELF for a caller that has started no thread yet (no libusb context, no server): the
+ * workers are forked without exec, which saves loading the binary again. */
+extern const char PROBE_FORK_ONLY[];
+
 /* Probe the N targets in parallel, each within TIMEOUT_MS (plus PROBE_GRACE_MS for the
  * worker to report), and fill RESULTS[0..N-1]. SELF is the path of the atelier binary
- * (NULL: /proc/self/exe). Returns 0, or -1 when workers could not be started at all. */
+ * (NULL: /proc/self/exe), or PROBE_FORK_ONLY. Returns 0, or -1 when workers could not be
+ * started at all. */
 int probe_run(const struct probe_target *targets, size_t n, int timeout_ms, const char *self,
 	      probe_trust_fn on_trust, void *ctx, struct probe_result *results);
+
+/* The same in three steps, so the caller can work while the workers do:
+ * probe_start() spawns them (NULL when out of memory; RESULTS and TARGETS must live
+ * until probe_end()); probe_wait() fills RESULTS as the workers report (a worker that
+ * reported may still be closing its session with the phone); probe_end() reaps every
+ * worker (killing one that does not finish within PROBE_GRACE_MS) and frees the batch. */
+struct probe_batch;
+struct probe_batch *probe_start(const struct probe_target *targets, size_t n, int timeout_ms,
+				const char *self, struct probe_result *results);
+void probe_wait(struct probe_batch *b, probe_trust_fn on_trust, void *ctx);
+void probe_end(struct probe_batch *b);
 
 void probe_result_release(struct probe_result *r);
 
