@@ -14,6 +14,7 @@ libimobiledevice-dev
 libplist-dev
 libusbmuxd-dev
 libimobiledevice-utils
+usbmuxd
 usb.ids
 libcmocka-dev
 umockdev
@@ -22,6 +23,7 @@ libglib2.0-dev
 clang
 libclang-rt-14-dev
 perl
+sqlite3
 python3
 openssl
 xz-utils

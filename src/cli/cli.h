@@ -16,7 +16,7 @@ enum cli_exit {
 	EXIT_NO_DATA = 3,       /* no data directory or no database yet: run atelier init */
 	EXIT_DB_REFUSED = 4,    /* database newer than this program, damaged, or failed check */
 	EXIT_NO_USB = 5,        /* USB cannot be read on this machine */
-	EXIT_PROBE_INCOMPLETE = 6, /* a device could not be read whole (see its errors) */
+	EXIT_PROBE_INCOMPLETE = 6, /* a device that can be read was not (trust, unplug, stuck) */
 	EXIT_NO_DEVICE = 7,     /* a device named on the command line is not attached */
 };
 

@@ -44,6 +44,9 @@ struct entry {
 
 static int matches(const char *want, const struct entry *e)
 {
+	/* `atelier devices` names an iPhone only usbmuxd sees "usbmux:UDID". */
+	if (strncmp(want, "usbmux:", 7) == 0)
+		want += 7;
 	if (e->udid[0] && usbmux_same_device(want, e->udid))
 		return 1;
 	if (e->has_usb) {
@@ -209,7 +212,7 @@ static void print_card(json_t *facts, const char *result)
 	json_array_foreach(errs, i, v)
 		printf("  not read: %s: %s\n", json_string_value(json_object_get(v, "fact")),
 		       json_string_value(json_object_get(v, "message")));
-	if (result && strcmp(result, "ok") != 0)
+	if (result && strcmp(result, "ok") != 0 && strcmp(result, "listed") != 0)
 		printf("  probe result: %s\n", result);
 	putchar('\n');
 }
@@ -223,15 +226,15 @@ static void on_trust(void *ctx, const struct probe_target *t, const char *trust)
 		fprintf(stderr, "%s: %s\n", t->id, hint);
 }
 
-static void record(struct store *st, json_t *facts, long long t_ms)
+/* Keep the probe with its device. Returns 0 when it could not be kept (said on stderr),
+ * 1 when kept or when nothing identifies the device. */
+static int record(struct store *st, json_t *facts, long long t_ms)
 {
 	struct store_probe p = { 0 };
 	json_t *imei = jget(facts, "identity", "imei");
 	char *text;
 	enum store_err err;
 
-	if (!st)
-		return;
 	p.platform = json_string_value(json_object_get(facts, "platform"));
 	if (!p.platform)
 		p.platform = "unknown";
@@ -239,18 +242,21 @@ static void record(struct store *st, json_t *facts, long long t_ms)
 	p.serial = jstr(facts, "identity", "serial");
 	p.imei = json_is_array(imei) ? json_string_value(json_array_get(imei, 0)) : NULL;
 	if (!p.udid && !p.serial && !p.imei)
-		return; /* nothing identifies it: nothing to attach the probe to */
+		return 1; /* nothing identifies it: nothing to attach the probe to */
 	p.t_ms = t_ms;
 	p.tool = "atelier " ATELIER_VERSION "; libimobiledevice " ATELIER_LIMD_VERSION;
 	text = json_dumps(facts, JSON_COMPACT | JSON_SORT_KEYS | FACTS_JSON_FLAGS);
-	if (!text)
-		return;
+	if (!text) {
+		fprintf(stderr, "atelier probe: the probe was not saved: out of memory\n");
+		return 0;
+	}
 	p.facts = text;
 	err = store_record_probe(st, &p, NULL);
 	if (err != STORE_OK)
 		fprintf(stderr, "atelier probe: the probe was not saved: %s (%s)\n",
 			store_strerror(err), store_last_error_message());
 	free(text);
+	return err == STORE_OK;
 }
 
 /* True when no DEVICE was named, or one of them names UDID. */
@@ -258,9 +264,12 @@ static int wanted(int argc, char **argv, const char *udid)
 {
 	if (optind >= argc)
 		return 1;
-	for (int a = optind; a < argc; a++)
-		if (usbmux_same_device(argv[a], udid))
+	for (int a = optind; a < argc; a++) {
+		const char *want = strncmp(argv[a], "usbmux:", 7) == 0 ? argv[a] + 7 : argv[a];
+
+		if (usbmux_same_device(want, udid))
 			return 1;
+	}
 	return 0;
 }
 
@@ -308,7 +317,7 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 	struct store *st = NULL;
 	struct probe_batch *batch = NULL;
 	size_t n_usb = 0, n_mux = 0, n = 0, n_targets = 0;
-	int early;
+	int early, save_rc = EXIT_OK;
 	long timeout_s = PROBE_DEFAULT_TIMEOUT_S;
 	int json = 0, c, rc = EXIT_OK, incomplete = 0;
 	json_t *out = NULL;
@@ -346,10 +355,11 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 	}
 	early = 1;
 	for (int a = optind; a < argc; a++) {
+		const char *want = strncmp(argv[a], "usbmux:", 7) == 0 ? argv[a] + 7 : argv[a];
 		int known = 0;
 
 		for (size_t i = 0; i < n_mux; i++)
-			known |= usbmux_same_device(argv[a], mux[i].udid);
+			known |= usbmux_same_device(want, mux[i].udid);
 		early &= known;
 	}
 	if (early) {
@@ -437,14 +447,27 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 			if (strcmp(targets[t].id, entries[i].udid) == 0)
 				entries[i].probed = (int)t;
 
-	/* Every probe is kept with its device's record: open the store meanwhile. */
-	if (cli_data_dir(g, dir, sizeof(dir)) == EXIT_OK && datadir_create(dir) == DATADIR_OK) {
+	/* Every probe is kept with its device's record: open the store meanwhile. A probe
+	 * that cannot be kept is still shown, and the exit status says it was not kept. */
+	save_rc = cli_data_dir(g, dir, sizeof(dir));
+	if (save_rc == EXIT_OK) {
+		enum datadir_err derr = datadir_create(dir);
+
+		if (derr != DATADIR_OK) {
+			fprintf(stderr, "atelier probe: facts not saved: %s: %s\n", dir,
+				datadir_strerror(derr));
+			save_rc = EXIT_NO_DATA;
+		}
+	}
+	if (save_rc == EXIT_OK) {
 		int found = 0;
 		enum store_err err = store_open(dir, 1, &st, &found);
 
 		if (err != STORE_OK) {
 			fprintf(stderr, "atelier probe: facts not saved: database in %s: %s (%s)\n",
 				dir, store_strerror(err), store_last_error_message());
+			save_rc = err == STORE_ETOONEW || err == STORE_ECORRUPT ? EXIT_DB_REFUSED
+									       : EXIT_FAILURE_OTHER;
 			st = NULL;
 		}
 	}
@@ -465,13 +488,15 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 			if (e->has_usb)
 				json_object_set_new(json_object_get(facts, "connection"), "usb_id",
 						    json_string(e->usb.id));
-			record(st, facts, r->t_ms);
+			if (st && !record(st, facts, r->t_ms))
+				save_rc = EXIT_FAILURE_OTHER;
 		} else {
 			facts = usb_only_facts(&e->usb);
-			result = e->usb.platform == USBC_PLATFORM_IOS ? "not probed" : "ok";
+			result = "listed"; /* nothing more can be read in this mode yet */
 		}
-		/* A fact left unknown is on the card; a device not read at all fails. */
-		if (strcmp(result, "ok") != 0)
+		/* A fact left unknown is on the card; a device that could be read but was not
+		 * (trust, unplugged, stuck) makes the exit status 6. */
+		if (strcmp(result, "ok") != 0 && strcmp(result, "listed") != 0)
 			incomplete = 1;
 		if (!json)
 			print_card(facts, result);
@@ -485,6 +510,8 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 	}
 	if (rc == EXIT_OK && incomplete)
 		rc = EXIT_PROBE_INCOMPLETE;
+	if (rc == EXIT_OK && save_rc != EXIT_OK)
+		rc = save_rc;
 out:
 	if (batch)
 		probe_end(batch); /* the workers' goodbyes overlapped with saving and printing */

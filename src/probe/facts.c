@@ -11,6 +11,7 @@ const struct fact_def facts_schema[] = {
 	{ "connection.via", FACT_STRING, "", "how it was read: usbmuxd, adb, fastboot or usb" },
 	{ "connection.id", FACT_STRING, "", "the id on that channel (UDID, adb serial, usb:BUS-PORT)" },
 	{ "connection.mode", FACT_STRING, "", "USB mode when read (normal, recovery, dfu, adb, fastboot...)" },
+	{ "connection.usb_id", FACT_STRING, "", "the USB port it is plugged into (usb:BUS-PORTPATH)" },
 	{ "connection.trust", FACT_STRING, "",
 	  "trusted, locked (unlock the phone), pending (tap Trust), denied, mdm_prohibited, "
 	  "unauthorized, offline" },

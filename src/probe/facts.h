@@ -1,7 +1,7 @@
 /*
  * facts — what a probe read from one device, in the one schema every platform shares.
  *
- * The schema is a table (facts.c, schema[]): each fact has a dotted path
+ * The schema is a table (facts.c, facts_schema[]): each fact has a dotted path
  * ("battery.health_pct"), a type, a unit and the text docs/facts.md shows. A new
  * struct facts holds every fact of the table as JSON null; probers set what they
  * read. A fact that could not be read stays null and gets an entry in "errors" with

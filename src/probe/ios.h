@@ -1,6 +1,6 @@
 /*
  * ios — read an iPhone or iPad through usbmuxd with libimobiledevice, in the calling
- * thread. Used by the probe worker process (src/probe/worker.c), which the parent can
+ * thread. Used by the probe worker process (src/probe/probe.c), which the parent can
  * kill at its deadline: libimobiledevice calls cannot be cancelled from outside.
  *
  * One probe = the trust loop (lockdownd_client_new_with_handshake, retried while the

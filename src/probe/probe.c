@@ -73,8 +73,9 @@ static int spawn(struct worker *w, const struct probe_target *t, int timeout_ms,
 
 		dup2(pipefd[1], STDOUT_FILENO);
 		if (self == PROBE_FORK_ONLY) {
-			/* The parent has no thread yet: the child may go on without exec. */
-			_exit(probe_worker_main(4, args));
+			/* The parent has no thread yet: the child may go on without exec. It
+			 * ends with exit(), not _exit(), so that leak checkers see it end. */
+			exit(probe_worker_main(4, args));
 		}
 		execl(self, self, args[0], args[1], args[2], args[3], (char *)NULL);
 		_exit(127);

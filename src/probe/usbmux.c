@@ -21,14 +21,18 @@ int usbmux_list(struct usbmux_dev **out, size_t *n)
 		usbmuxd_device_list_free(&list);
 		return -1;
 	}
+	/* The bench reads what is plugged in: devices usbmuxd sees over Wi-Fi are left out
+	 * (a phone on the bench's Wi-Fi is not on the bench). */
 	for (int i = 0; i < count; i++) {
-		snprintf(devs[i].udid, sizeof(devs[i].udid), "%s", list[i].udid);
-		devs[i].product_id = list[i].product_id;
-		devs[i].usb = list[i].conn_type == CONNECTION_TYPE_USB;
+		if (list[i].conn_type != CONNECTION_TYPE_USB)
+			continue;
+		snprintf(devs[*n].udid, sizeof(devs[*n].udid), "%s", list[i].udid);
+		devs[*n].product_id = list[i].product_id;
+		devs[*n].usb = 1;
+		(*n)++;
 	}
 	usbmuxd_device_list_free(&list);
 	*out = devs;
-	*n = (size_t)count;
 	return 0;
 }
 

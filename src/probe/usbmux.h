@@ -14,7 +14,8 @@ struct usbmux_dev {
 	int usb; /* 1 over USB, 0 over the network */
 };
 
-/* A new array in *OUT (free() it) of the devices usbmuxd lists, *N of them. Returns 0,
+/* A new array in *OUT (free() it) of the devices usbmuxd lists over USB (network ones are
+ * left out), *N of them. Returns 0,
  * or -1 when usbmuxd could not be asked (then *N = 0). */
 int usbmux_list(struct usbmux_dev **out, size_t *n);
 

@@ -106,13 +106,17 @@ static enum store_err exec_bound(struct store *st, const char *sql, const struct
 			goto out;
 		}
 	}
+	/* An INSERT ... RETURNING id (SQLite 3.35 and PostgreSQL alike) gives one row. */
 	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		if (new_id)
+			*new_id = sqlite3_column_int64(stmt, 0);
+		rc = sqlite3_step(stmt);
+	}
 	if (rc != SQLITE_DONE) {
 		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 		goto out;
 	}
-	if (new_id)
-		*new_id = sqlite3_last_insert_rowid(st->db);
 out:
 	sqlite3_finalize(stmt);
 	return err;
@@ -135,12 +139,14 @@ enum store_err store_record_probe(struct store *st, const struct store_probe *p,
 	if (!id) {
 		err = exec_bound(st,
 				 "INSERT INTO device (platform, udid, serial, imei, first_seen_ms, "
-				 "last_seen_ms) VALUES (:platform, :udid, :serial, :imei, :t, :t)",
+				 "last_seen_ms) VALUES (:platform, :udid, :serial, :imei, :t, :t) "
+				 "RETURNING id",
 				 p, 0, &id);
 	} else {
 		/* Keys the device did not have yet are filled in; known ones are kept. */
 		err = exec_bound(st,
-				 "UPDATE device SET last_seen_ms = MAX(last_seen_ms, :t), "
+				 "UPDATE device SET last_seen_ms = CASE WHEN last_seen_ms > :t "
+				 "THEN last_seen_ms ELSE :t END, "
 				 "udid = COALESCE(udid, :udid), serial = COALESCE(serial, :serial), "
 				 "imei = COALESCE(imei, :imei) WHERE id = :id",
 				 p, id, NULL);

@@ -7,9 +7,12 @@
  * before anything is written to it (not even the journal mode is changed).
  * Connections run in WAL mode with foreign keys on, synchronous=FULL and a busy
  * timeout, so a record acknowledged to the user is on disk.
- * Every statement is prepared with bound parameters; keep the SQL portable (no
- * SQLite-only syntax beyond PRAGMAs in this file) so that the shared records can later
- * live in PostgreSQL behind the same functions.
+ * Every statement is prepared with bound parameters. Queries and row changes are kept
+ * portable (CASE rather than two-argument MAX, INSERT ... RETURNING rather than
+ * last_insert_rowid) so that the shared records can later live in PostgreSQL behind the
+ * same functions. What is SQLite's own stays in the connection and migration code:
+ * PRAGMAs, BEGIN IMMEDIATE, and the DDL (INTEGER PRIMARY KEY would be an identity
+ * column there).
  */
 #ifndef ATELIER_STORE_STORE_H
 #define ATELIER_STORE_STORE_H

@@ -65,6 +65,12 @@ check "a probe record keeps the facts, the time and the tool version" \
     sh -c "sqlite3 $T/data/atelier.db \"SELECT tool, facts FROM probe ORDER BY id DESC LIMIT 1\" | grep -q 'libimobiledevice.*\"health_pct\":91.4'"
 check "probe DEVICE takes the UDID" \
     sh -c "$ATELIER --data $T/data probe --json 00008110-000E44540A2A0000 > $T/one.json && $J $T/one.json 'len(d)' 1"
+check "probe DEVICE takes the usbmux: id that devices prints" \
+    sh -c "$ATELIER --data $T/data probe --json usbmux:00008110-000E44540A2A0000 > $T/one2.json && $J $T/one2.json 'len(d)' 1"
+expect_status 3 "facts that cannot be saved are shown, and the exit status says so" \
+    $ATELIER --data /proc/atelier-cannot-be-here probe
+check "the refusal to save says why" \
+    sh -c "$ATELIER --data /proc/atelier-cannot-be-here probe 2>&1 >/dev/null | grep -q 'facts not saved' && $ATELIER --data /proc/atelier-cannot-be-here probe 2>/dev/null | grep -q 'iPhone 13'"
 expect_status 7 "probe of a device that is not there says so" \
     $ATELIER --data "$T/data" probe NOSUCHDEVICE
 check "devices shows the iPhone once, with its UDID" \
@@ -137,6 +143,22 @@ probe hang --timeout 3
 took=$(( $(date +%s) - start ))
 check "a phone stuck mid-probe is given up at the deadline" \
     sh -c "test $took -lt 12 && test \"\$(cat $T/hang.rc)\" = 6 && $J $T/hang.json \"any('no answer in time' in e['message'] for e in d[0]['errors'])\""
+
+# --- a stuck phone among others: the others are read all the same ---
+python3 - "$SC/bench-mixed.json" "$T/mixed.json.in" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["devices"][0]["hang_on"] = "GetValue:com.apple.disk_usage"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+start_fake mixed "$T/mixed.json.in"
+start=$(date +%s)
+probe mixed --timeout 4
+took=$(( $(date +%s) - start ))
+check "a stuck phone does not hold up the three others" \
+    sh -c "test $took -lt 12 && $J $T/mixed.json 'len(d)' 4 && $J $T/mixed.json \"sorted(x['connection']['trust'] or '-' for x in d)\" \"['-', 'trusted', 'trusted', 'trusted']\""
+check "the three others are read in full, the stuck one says it did not answer" \
+    sh -c "$J $T/mixed.json \"len([x for x in d if x['battery']['health_pct'] is not None])\" 3 && $J $T/mixed.json \"any('no answer in time' in e['message'] for x in d for e in x['errors'])\""
 
 # --- sixteen phones at once ---
 start_fake sixteen "$SC/iphone-ios17-paired.json" --clone 16

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/fake.h"
 #include "../lib/proc.h"
 #include "../lib/testbed.h"
 #include "usb/watch.h"
@@ -23,6 +24,7 @@
 #define LINE_TIMEOUT_MS 5000
 
 static struct tb *tb;
+static struct fake fk; /* stopped by teardown even when a test fails */
 
 static int setup(void **state)
 {
@@ -35,6 +37,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	proc_kill_all();
+	fake_stop(&fk);
 	tb_free(tb);
 	tb = NULL;
 	return 0;
@@ -568,6 +571,88 @@ static void garbage_descriptors_are_unknown_never_a_crash(void **state)
 	json_decref(arr);
 }
 
+/* `atelier probe --json` with a data dir of its own; the array is returned, the exit
+ * status in *STATUS. */
+static json_t *probe_json(int *status)
+{
+	char dir[] = "/tmp/atelier-it-XXXXXX";
+	const char *argv[] = { "--data", dir, "probe", "--json", "--timeout", "10", NULL };
+	struct proc_result r;
+	json_t *arr;
+	char cmd[64];
+
+	assert_non_null(mkdtemp(dir));
+	proc_run(&r, argv);
+	*status = r.status;
+	arr = json_loads(r.out, 0, NULL);
+	if (!arr)
+		fprintf(stderr, "probe printed: %s\n%s\n", r.out, r.err);
+	assert_non_null(arr);
+	proc_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	return arr;
+}
+
+static json_t *path(json_t *obj, const char *group, const char *key)
+{
+	return json_object_get(json_object_get(obj, group), key);
+}
+
+static void iphone_in_recovery_is_listed_with_its_mode_and_ecid(void **state)
+{
+	struct tb_dev d = tb_simple("1-7", 0x05ac, 0x1281,
+				    "CPID:8101 CPRV:11 CPFM:03 SCEP:01 BDID:0C "
+				    "ECID:000A1B2C3D4E5F60 IBFL:3C SRTG:[iBoot-8419.0.151.0.1]",
+				    0xff, 0xff, 0xff);
+	json_t *arr, *dev;
+	int status;
+	(void)state;
+
+	setenv("USBMUXD_SOCKET_ADDRESS", "UNIX:/nonexistent/usbmuxd.sock", 1);
+	tb_add(tb, &d);
+	arr = probe_json(&status);
+	unsetenv("USBMUXD_SOCKET_ADDRESS");
+	assert_int_equal(json_array_size(arr), 1);
+	dev = json_array_get(arr, 0);
+	assert_string_equal(json_string_value(json_object_get(dev, "platform")), "ios");
+	assert_string_equal(json_string_value(path(dev, "connection", "mode")), "recovery");
+	assert_string_equal(json_string_value(path(dev, "connection", "id")), "usb:1-7");
+	assert_string_equal(json_string_value(path(dev, "identity", "ecid")), "000A1B2C3D4E5F60");
+	/* Listed, not read: the trainee is told why; nothing failed. */
+	assert_true(json_array_size(json_object_get(dev, "errors")) > 0);
+	assert_int_equal(status, 0);
+	json_decref(arr);
+}
+
+static void iphone_seen_by_usb_and_usbmuxd_is_one_entry(void **state)
+{
+	/* Newer iPhones give their UDID without the dash as USB serial. */
+	struct tb_dev d = tb_simple("1-3", 0x05ac, 0x12a8, "00008110000E44540A2A0000", 0xff, 0xfe,
+				    0x02);
+	json_t *arr, *dev;
+	int status;
+	(void)state;
+
+	fake_start(&fk, "tests/fakes/scenarios/iphone-ios17-paired.json");
+	tb_add(tb, &d);
+	arr = devices_json(0);
+	assert_int_equal(json_array_size(arr), 1);
+	dev = json_array_get(arr, 0);
+	assert_string_equal(str(dev, "id"), "usb:1-3");
+	assert_string_equal(str(dev, "udid"), "00008110-000E44540A2A0000");
+	json_decref(arr);
+
+	arr = probe_json(&status);
+	fake_stop(&fk);
+	assert_int_equal(status, 0);
+	assert_int_equal(json_array_size(arr), 1);
+	dev = json_array_get(arr, 0);
+	assert_string_equal(json_string_value(path(dev, "identity", "marketing_name")), "iPhone 13");
+	assert_string_equal(json_string_value(path(dev, "connection", "usb_id")), "usb:1-3");
+	json_decref(arr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -581,6 +666,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unplugged_phone_leaves_no_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(unplug_during_enumeration_leaves_no_crash_and_no_stale_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(garbage_descriptors_are_unknown_never_a_crash, setup, teardown),
+		cmocka_unit_test_setup_teardown(iphone_in_recovery_is_listed_with_its_mode_and_ecid, setup, teardown),
+		cmocka_unit_test_setup_teardown(iphone_seen_by_usb_and_usbmuxd_is_one_entry, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
