@@ -1,5 +1,7 @@
 #include "probe/facts.h"
 
+#include "util/text.h"
+
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -148,76 +150,9 @@ static void set(struct facts *f, const char *path, enum fact_type type, json_t *
 	json_object_set_new(parent, leaf, value);
 }
 
-/* Length of the valid UTF-8 sequence at S (at most AVAIL bytes), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t avail)
-{
-	size_t n;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2;
-		cp = s[0] & 0x1fu;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3;
-		cp = s[0] & 0x0fu;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4;
-		cp = s[0] & 0x07u;
-	} else {
-		return 0;
-	}
-	if (n > avail)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3fu);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
 void facts_sanitize(const char *in, char *out, size_t size)
 {
-	const unsigned char *p = (const unsigned char *)in;
-	size_t o = 0, avail = strlen(in);
-
-	if (size == 0)
-		return;
-	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
-		p++;
-		avail--;
-	}
-	while (*p && o + 1 < size) {
-		size_t n = utf8_seq(p, avail);
-
-		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
-			out[o++] = (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : '?';
-			p++;
-			avail--;
-			continue;
-		}
-		if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
-			/* C1 controls U+0080-U+009F (U+009B is a terminal CSI). */
-			out[o++] = '?';
-			p += 2;
-			avail -= 2;
-			continue;
-		}
-		if (o + n >= size)
-			break;
-		memcpy(out + o, p, n);
-		o += n;
-		p += n;
-		avail -= n;
-	}
-	while (o > 0 && out[o - 1] == ' ')
-		o--;
-	out[o] = '\0';
+	text_clean(in, out, size);
 }
 
 void facts_set_string(struct facts *f, const char *path, const char *value)

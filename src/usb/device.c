@@ -1,5 +1,7 @@
 #include "usb/device.h"
 
+#include "util/text.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -35,65 +37,9 @@ static int sysfs_read(void *ctx, const char *sysname, const char *attr, char *ou
 
 const struct usbd_strings_ops usbd_sysfs_strings = { sysfs_read, NULL };
 
-/* Length of the valid UTF-8 sequence at S, or 0 when it is not valid. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
 void usbd_sanitize(char *s)
 {
-	unsigned char *r = (unsigned char *)s, *w = (unsigned char *)s;
-
-	/* Compacts in place: W never passes R. */
-	while (*r) {
-		size_t n = utf8_len(r);
-
-		if (n == 0) {
-			*w++ = '?';
-			r++;
-		} else if (n == 1 && (*r < 0x20 || *r == 0x7f)) {
-			*w++ = (*r == '\n' || *r == '\t' || *r == '\r') ? ' ' : '?';
-			r++;
-		} else if (n == 2 && r[0] == 0xc2 && r[1] < 0xa0) {
-			/* C1 controls U+0080-U+009F: terminals act on some (U+009B is CSI). */
-			*w++ = '?';
-			r += 2;
-		} else {
-			memmove(w, r, n);
-			w += n;
-			r += n;
-		}
-	}
-	*w = '\0';
-	while (w > (unsigned char *)s && w[-1] == ' ')
-		*--w = '\0';
+	text_clean(s, s, strlen(s) + 1);
 }
 
 static int read_string(const struct usbd_strings_ops *ops, const char *sysname, const char *attr,

@@ -88,8 +88,8 @@ json_t *usbd_to_json(const struct usbd_info *info);
 /* One human line (no newline) into OUT. */
 void usbd_format_line(const struct usbd_info *info, char *out, size_t size);
 
-/* Keep only printable text of S in place (control bytes become '?', invalid UTF-8
- * is replaced), trimming trailing white space. Exposed for tests. */
+/* Keep only printable text of S in place (control characters become '?', invalid
+ * UTF-8 is replaced), trimming blanks at both ends: text_clean() of util/text.h. */
 void usbd_sanitize(char *s);
 
 #endif

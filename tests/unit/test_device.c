@@ -157,7 +157,7 @@ static void tabs_and_newlines_become_spaces_and_trailing_spaces_go(void **state)
 		{ "two\nlines", "two lines" },
 		{ "padded   ", "padded" },
 		{ "tabbed \t \n", "tabbed" },
-		{ "  leading kept", "  leading kept" },
+		{ "  leading dropped", "leading dropped" },
 		{ " \t\n", "" },
 	};
 

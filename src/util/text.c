@@ -1,0 +1,73 @@
+#include "util/text.h"
+
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at S (at most AVAIL bytes), or 0 when invalid:
+ * a bad lead byte, a missing continuation, an overlong form, a surrogate, or a code
+ * point past U+10FFFF. */
+static size_t utf8_seq(const unsigned char *s, size_t avail)
+{
+	size_t n;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		n = 2;
+		cp = s[0] & 0x1fu;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = s[0] & 0x0fu;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4;
+		cp = s[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	if (n > avail)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+size_t text_clean(const char *in, char *out, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t o = 0, avail = strlen(in);
+
+	if (size == 0)
+		return 0;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+		p++;
+		avail--;
+	}
+	while (*p && o + 1 < size) {
+		size_t n = utf8_seq(p, avail);
+
+		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
+			out[o++] = (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : '?';
+			n = 1;
+		} else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+			/* C1 controls U+0080-U+009F: terminals act on some (U+009B is CSI). */
+			out[o++] = '?';
+		} else if (o + n < size) {
+			memmove(out + o, p, n);
+			o += n;
+		} else {
+			break; /* a character that does not fit whole is left out */
+		}
+		p += n;
+		avail -= n;
+	}
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+	return o;
+}
