@@ -15,6 +15,7 @@ libplist-dev
 libusbmuxd-dev
 libimobiledevice-utils
 usbmuxd
+adb
 usb.ids
 libcmocka-dev
 umockdev
