@@ -10,6 +10,8 @@
 
 #include "cli/cli.h"
 #include "probe/facts.h"
+#include "probe/adb.h"
+#include "probe/android_parse.h"
 #include "probe/probe.h"
 #include "probe/usbmux.h"
 #include "store/store.h"
@@ -40,6 +42,8 @@ struct entry {
 	struct usbd_info usb;   /* valid when has_usb */
 	int has_usb;
 	char udid[64];
+	char adb_serial[ADB_SERIAL_MAX]; /* as the adb server lists it */
+	char adb_port[ADB_FIELD_MAX + 8]; /* "usb:1-4" as the adb server lists it */
 };
 
 static int matches(const char *want, const struct entry *e)
@@ -48,6 +52,10 @@ static int matches(const char *want, const struct entry *e)
 	if (strncmp(want, "usbmux:", 7) == 0)
 		want += 7;
 	if (e->udid[0] && usbmux_same_device(want, e->udid))
+		return 1;
+	if (e->adb_serial[0] && strcmp(want, e->adb_serial) == 0)
+		return 1;
+	if (e->adb_port[0] && strcmp(want, e->adb_port) == 0)
 		return 1;
 	if (e->has_usb) {
 		if (strcmp(want, e->usb.id) == 0)
@@ -132,6 +140,13 @@ static const char *trust_hint(const char *trust)
 		return "tap Trust on the phone's screen and enter the passcode";
 	if (strcmp(trust, "denied") == 0)
 		return "the phone said Don't Trust: unplug it, plug it in again and tap Trust";
+	if (strcmp(trust, "unauthorized") == 0)
+		return "unlock the phone and tap Allow on \"Allow USB debugging?\" for this computer";
+	if (strcmp(trust, "offline") == 0)
+		return "the phone does not answer adb: unplug it and plug it in again";
+	if (strcmp(trust, "no_permissions") == 0)
+		return "this computer may not open the phone: install the udev rules and join the "
+		       "plugdev group (docs/install.md)";
 	if (strcmp(trust, "mdm_prohibited") == 0)
 		return "the phone is managed by an organisation that forbids this: quarantine, "
 		       "ask the instructor";
@@ -273,14 +288,45 @@ static int wanted(int argc, char **argv, const char *udid)
 	return 0;
 }
 
-static void add_target(struct probe_target *targets, size_t *n, const char *udid)
+static void add_target(struct probe_target *targets, size_t *n, enum probe_platform platform,
+		       const char *id)
 {
 	for (size_t i = 0; i < *n; i++)
-		if (strcmp(targets[i].id, udid) == 0)
+		if (targets[i].platform == platform && strcmp(targets[i].id, id) == 0)
 			return;
-	targets[*n].platform = PROBE_IOS;
-	snprintf(targets[*n].id, sizeof(targets[*n].id), "%s", udid);
+	targets[*n].platform = platform;
+	snprintf(targets[*n].id, sizeof(targets[*n].id), "%s", id);
 	(*n)++;
+}
+
+#define PROBE_MAX_ADB 64
+
+/* What the adb server lists. The server is started when USB shows an Android phone
+ * with USB debugging on, or when the environment names a server; otherwise a server
+ * already running is asked, and none is started for nothing. */
+static size_t adb_list(const struct usbd_info *usb, size_t n_usb, struct adb_device_entry *out,
+		       size_t max)
+{
+	struct adb_client c;
+	char *text = NULL;
+	size_t len = 0, n = 0;
+	int start = getenv("ADB_SERVER_SOCKET") || getenv("ANDROID_ADB_SERVER_PORT");
+
+	for (size_t i = 0; i < n_usb; i++)
+		if (usb[i].platform == USBC_PLATFORM_ANDROID && usb[i].mode == USBC_MODE_ADB)
+			start = 1;
+	if (adb_client_init(&c, 5000) != ADB_OK)
+		return 0;
+	if (start && adb_ensure_server(&c, NULL) != ADB_OK) {
+		fprintf(stderr, "atelier probe: no adb server, Android phones cannot be read "
+				"(is the adb package installed?)\n");
+		return 0;
+	}
+	if (adb_host_query(&c, "host:devices-l", &text, &len) != ADB_OK)
+		return 0;
+	android_parse_devices_l(text, len, out, max, &n);
+	free(text);
+	return n;
 }
 
 static struct probe_batch *start_batch(const struct probe_target *targets, size_t n,
@@ -315,8 +361,9 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 	struct usbmux_dev *mux = NULL;
 	struct usbw *w = NULL;
 	struct store *st = NULL;
-	struct probe_batch *batch = NULL;
-	size_t n_usb = 0, n_mux = 0, n = 0, n_targets = 0;
+	struct probe_batch *batch = NULL, *batch2 = NULL;
+	struct adb_device_entry *adbs = NULL;
+	size_t n_usb = 0, n_mux = 0, n_adb = 0, n = 0, n_targets = 0, n_early = 0;
 	int early, save_rc = EXIT_OK;
 	long timeout_s = PROBE_DEFAULT_TIMEOUT_S;
 	int json = 0, c, rc = EXIT_OK, incomplete = 0;
@@ -347,9 +394,10 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 	/* iOS devices usbmuxd can talk to. When the command line names only those (or
 	 * nothing), their workers start at once and run while USB is read. */
 	usbmux_list(&mux, &n_mux);
-	targets = calloc(n_mux + 1, sizeof(*targets));
-	results = calloc(n_mux + 1, sizeof(*results));
-	if (!targets || !results) {
+	targets = calloc(n_mux + PROBE_MAX_ADB + 1, sizeof(*targets));
+	results = calloc(n_mux + PROBE_MAX_ADB + 1, sizeof(*results));
+	adbs = calloc(PROBE_MAX_ADB, sizeof(*adbs));
+	if (!targets || !results || !adbs) {
 		rc = EXIT_FAILURE_OTHER;
 		goto out;
 	}
@@ -365,10 +413,11 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 	if (early) {
 		for (size_t i = 0; i < n_mux; i++)
 			if (wanted(argc, argv, mux[i].udid))
-				add_target(targets, &n_targets, mux[i].udid);
+				add_target(targets, &n_targets, PROBE_IOS, mux[i].udid);
 		batch = start_batch(targets, n_targets, timeout_s, 0, results, &rc);
 		if (!batch && n_targets)
 			goto out;
+		n_early = n_targets;
 	}
 
 	/* USB sees every mode; one physical phone is one entry. */
@@ -376,7 +425,8 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 		if (usbw_snapshot(w, &usb, &n_usb) != USBW_OK)
 			n_usb = 0;
 	}
-	entries = calloc(n_usb + n_mux + 1, sizeof(*entries));
+	n_adb = adb_list(usb, n_usb, adbs, PROBE_MAX_ADB);
+	entries = calloc(n_usb + n_mux + n_adb + 1, sizeof(*entries));
 	if (!entries) {
 		rc = EXIT_FAILURE_OTHER;
 		goto out;
@@ -389,6 +439,29 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 		for (size_t k = 0; k < n_usb; k++) {
 			if (usb[k].platform == USBC_PLATFORM_IOS && usb[k].has_serial &&
 			    usbmux_same_device(usb[k].serial, mux[i].udid)) {
+				e->usb = usb[k];
+				e->has_usb = 1;
+				usb[k].platform = USBC_PLATFORM_UNKNOWN; /* taken */
+				usb[k].mode = USBC_MODE_UNKNOWN;
+			}
+		}
+	}
+	/* An adb device is matched to its USB entry by port ("usb:1-4") or serial. */
+	for (size_t i = 0; i < n_adb; i++) {
+		struct entry *e = &entries[n++];
+		char port[ADB_FIELD_MAX + 8];
+
+		e->probed = -1;
+		snprintf(e->adb_serial, sizeof(e->adb_serial), "%s", adbs[i].serial);
+		snprintf(port, sizeof(port), "usb:%s", adbs[i].usb);
+		if (adbs[i].usb[0])
+			snprintf(e->adb_port, sizeof(e->adb_port), "%s", port);
+		for (size_t k = 0; k < n_usb; k++) {
+			if (usb[k].platform == USBC_PLATFORM_UNKNOWN &&
+			    usb[k].mode == USBC_MODE_UNKNOWN)
+				continue;
+			if ((adbs[i].usb[0] && strcmp(usb[k].id, port) == 0) ||
+			    (usb[k].has_serial && strcmp(usb[k].serial, adbs[i].serial) == 0)) {
 				e->usb = usb[k];
 				e->has_usb = 1;
 				usb[k].platform = USBC_PLATFORM_UNKNOWN; /* taken */
@@ -433,19 +506,26 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 		}
 		n = kept;
 	}
-	if (!early) {
-		for (size_t i = 0; i < n; i++)
-			if (entries[i].udid[0])
-				add_target(targets, &n_targets, entries[i].udid);
-		/* libusb runs its own thread by now: the workers must exec. */
-		batch = start_batch(targets, n_targets, timeout_s, 1, results, &rc);
-		if (!batch && n_targets)
-			goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (!early && entries[i].udid[0])
+			add_target(targets, &n_targets, PROBE_IOS, entries[i].udid);
+		if (entries[i].adb_serial[0])
+			add_target(targets, &n_targets, PROBE_ANDROID, entries[i].adb_serial);
 	}
-	for (size_t i = 0; i < n; i++)
-		for (size_t t = 0; entries[i].udid[0] && t < n_targets; t++)
-			if (strcmp(targets[t].id, entries[i].udid) == 0)
+	/* libusb runs its own thread by now: these workers must exec. */
+	batch2 = start_batch(targets + n_early, n_targets - n_early, timeout_s, 1,
+			     results + n_early, &rc);
+	if (!batch2 && n_targets > n_early)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t t = 0; t < n_targets; t++) {
+			if ((targets[t].platform == PROBE_IOS && entries[i].udid[0] &&
+			     strcmp(targets[t].id, entries[i].udid) == 0) ||
+			    (targets[t].platform == PROBE_ANDROID && entries[i].adb_serial[0] &&
+			     strcmp(targets[t].id, entries[i].adb_serial) == 0))
 				entries[i].probed = (int)t;
+		}
+	}
 
 	/* Every probe is kept with its device's record: open the store meanwhile. A probe
 	 * that cannot be kept is still shown, and the exit status says it was not kept. */
@@ -473,6 +553,8 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 	}
 	if (batch)
 		probe_wait(batch, on_trust, &json);
+	if (batch2)
+		probe_wait(batch2, on_trust, &json);
 
 	out = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -513,8 +595,11 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 	if (rc == EXIT_OK && save_rc != EXIT_OK)
 		rc = save_rc;
 out:
+	/* The workers' goodbyes overlapped with saving and printing. */
 	if (batch)
-		probe_end(batch); /* the workers' goodbyes overlapped with saving and printing */
+		probe_end(batch);
+	if (batch2)
+		probe_end(batch2);
 	for (size_t i = 0; results && i < n_targets; i++)
 		probe_result_release(&results[i]);
 	json_decref(out);
@@ -522,6 +607,7 @@ out:
 	free(targets);
 	free(entries);
 	free(mux);
+	free(adbs);
 	free(usb);
 	usbw_free(w);
 	store_free(st);

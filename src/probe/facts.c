@@ -15,8 +15,8 @@ const struct fact_def facts_schema[] = {
 	{ "connection.mode", FACT_STRING, "", "USB mode when read (normal, recovery, dfu, adb, fastboot...)" },
 	{ "connection.usb_id", FACT_STRING, "", "the USB port it is plugged into (usb:BUS-PORTPATH)" },
 	{ "connection.trust", FACT_STRING, "",
-	  "trusted, locked (unlock the phone), pending (tap Trust), denied, mdm_prohibited, "
-	  "unauthorized, offline" },
+	  "trusted, locked (unlock the phone), pending (tap Trust / allow USB debugging), denied, "
+	  "mdm_prohibited, unauthorized, offline, no_permissions (udev rules / plugdev)" },
 	{ "identity.make", FACT_STRING, "", "maker, e.g. Apple, samsung, Google" },
 	{ "identity.model_id", FACT_STRING, "", "model identifier, e.g. iPhone13,2 or SM-S921B" },
 	{ "identity.model_number", FACT_STRING, "", "sales model, e.g. MGJ93LL/A (ModelNumber + RegionInfo)" },

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "probe/facts.h"
+#include "probe/android.h"
 #include "probe/ios.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -30,6 +31,8 @@ static const char *platform_name(enum probe_platform p)
 	switch (p) {
 	case PROBE_IOS:
 		return "ios";
+	case PROBE_ANDROID:
+		return "android";
 	}
 	return "unknown";
 }
@@ -411,6 +414,32 @@ static const char *ios_result(enum iosp_err e)
 	return "error";
 }
 
+static const char *android_result(enum androidp_err e)
+{
+	switch (e) {
+	case ANDROIDP_OK:
+		return "ok";
+	case ANDROIDP_ENODEV:
+		return "gone";
+	case ANDROIDP_EUNTRUSTED:
+		return "untrusted";
+	case ANDROIDP_ELISTED:
+		return "listed";
+	case ANDROIDP_ELOST:
+		return "lost";
+	case ANDROIDP_ENOSERVER:
+	case ANDROIDP_EPROTOCOL:
+		return "error";
+	}
+	return "error";
+}
+
+static void on_android_finished(void *ctx, enum androidp_err e, struct facts *f)
+{
+	(void)ctx;
+	emit(json_pack("{s:O, s:s}", "facts", facts_json(f), "result", android_result(e)));
+}
+
 int probe_worker_main(int argc, char **argv)
 {
 	struct facts *f;
@@ -418,8 +447,8 @@ int probe_worker_main(int argc, char **argv)
 	char *end;
 	int rc = 0;
 
-	if (argc != 4 || strcmp(argv[1], "ios") != 0) {
-		fprintf(stderr, "usage: atelier probe-worker ios UDID TIMEOUT_MS (internal)\n");
+	if (argc != 4 || (strcmp(argv[1], "ios") != 0 && strcmp(argv[1], "android") != 0)) {
+		fprintf(stderr, "usage: atelier probe-worker ios|android ID TIMEOUT_MS (internal)\n");
 		return 2;
 	}
 	timeout = strtol(argv[3], &end, 10);
@@ -430,11 +459,16 @@ int probe_worker_main(int argc, char **argv)
 	f = facts_new();
 	if (!f)
 		return 1;
-	{
+	if (strcmp(argv[1], "ios") == 0) {
 		struct iosp_opts o = { (int)timeout, 1000, on_progress, on_finished, NULL };
 		enum iosp_err e = iosp_probe(argv[2], &o, f);
 
 		rc = e == IOSP_OK ? 0 : 1;
+	} else {
+		struct androidp_opts o = { (int)timeout, on_progress, on_android_finished, NULL };
+		enum androidp_err e = androidp_probe(argv[2], &o, f);
+
+		rc = e == ANDROIDP_OK || e == ANDROIDP_ELISTED ? 0 : 1;
 	}
 	facts_free(f);
 	fflush(stdout);

@@ -22,11 +22,12 @@
 
 enum probe_platform {
 	PROBE_IOS,
+	PROBE_ANDROID,
 };
 
 struct probe_target {
 	enum probe_platform platform;
-	char id[PROBE_ID_MAX]; /* UDID for iOS */
+	char id[PROBE_ID_MAX]; /* UDID for iOS, adb serial for Android */
 };
 
 /* Called from probe_run() when a worker reports its trust state changing, so the
@@ -64,7 +65,7 @@ void probe_end(struct probe_batch *b);
 
 void probe_result_release(struct probe_result *r);
 
-/* The worker's main: `atelier probe-worker PLATFORM ID TIMEOUT_MS`. */
+/* The worker's main: `atelier probe-worker ios|android ID TIMEOUT_MS`. */
 int probe_worker_main(int argc, char **argv);
 
 #endif
