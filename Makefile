@@ -123,6 +123,7 @@ bench: deps $(BIN)
 	@$(MAKE) --no-print-directory build/bench/usb_bench build/bench/hotplug_min
 	umockdev-wrapper build/bench/usb_bench $(abspath $(BIN)) $(abspath build/bench/hotplug_min)
 	sh bench/ios_bench.sh $(abspath $(BIN))
+	sh bench/android_bench.sh $(abspath $(BIN))
 
 build/bench/usb_bench: bench/usb_bench.c tests/lib/testbed.c tests/lib/proc.c
 	@mkdir -p $(dir $@)

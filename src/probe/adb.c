@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,6 +210,8 @@ enum adb_err adb_connect(struct adb_client *c, int *fd)
 			return ADB_ENOSERVER;
 		}
 	}
+	/* Requests are small and answered at once: no Nagle delay. */
+	setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	*fd = s;
 	return ADB_OK;
 }
@@ -244,16 +247,21 @@ enum adb_err adb_send_request(struct adb_client *c, int fd, const char *req)
 {
 	int64_t deadline = clock_mono_ms() + c->timeout_ms;
 	size_t len = strlen(req);
-	char head[5];
+	char *msg;
 	enum adb_err e;
 
 	c->fail[0] = '\0';
 	if (len > 0xffff)
 		return ADB_ETOOBIG;
-	snprintf(head, sizeof(head), "%04zx", len);
-	e = write_all(fd, head, 4, deadline);
-	if (!e)
-		e = write_all(fd, req, len, deadline);
+	/* Length and payload in one write: two small writes would wait for the delayed
+	 * ACK of the first (Nagle), 40 ms on Linux. */
+	msg = malloc(len + 5);
+	if (!msg)
+		return ADB_ENOMEM;
+	snprintf(msg, 5, "%04zx", len);
+	memcpy(msg + 4, req, len);
+	e = write_all(fd, msg, len + 4, deadline);
+	free(msg);
 	if (!e)
 		e = read_status(c, fd, deadline);
 	return e;
@@ -495,4 +503,31 @@ void adb_shell_result_release(struct adb_shell_result *r)
 	free(r->err);
 	r->out = r->err = NULL;
 	r->out_len = r->err_len = 0;
+}
+
+enum adb_err adb_track_open(struct adb_client *c, int *fd)
+{
+	enum adb_err e = adb_connect(c, fd);
+
+	if (e)
+		return e;
+	e = adb_send_request(c, *fd, "host:track-devices-l");
+	if (e) {
+		close(*fd);
+		*fd = -1;
+	}
+	return e;
+}
+
+enum adb_err adb_track_next(struct adb_client *c, int fd, int wait_ms, char **out, size_t *len)
+{
+	enum adb_err e;
+
+	*out = NULL;
+	*len = 0;
+	/* Waiting for a change may take long; once it starts, the list comes at once. */
+	e = wait_fd(fd, POLLIN, clock_mono_ms() + wait_ms);
+	if (e)
+		return e;
+	return adb_read_payload(c, fd, ADB_REPLY_MAX, out, len);
 }

@@ -75,6 +75,14 @@ enum adb_err adb_shell(struct adb_client *c, const char *serial, const char *cmd
 		       struct adb_shell_result *r) __attribute__((warn_unused_result));
 void adb_shell_result_release(struct adb_shell_result *r);
 
+/* Live changes: host:track-devices-l on a new connection (*FD, the caller closes it).
+ * The server sends the whole device list (the host:devices-l payload) at once and again
+ * after every change; adb_track_next() takes the next one, waiting at most WAIT_MS
+ * (ADB_ETIMEOUT when nothing changed; ADB_EIO when the server went away). */
+enum adb_err adb_track_open(struct adb_client *c, int *fd) __attribute__((warn_unused_result));
+enum adb_err adb_track_next(struct adb_client *c, int fd, int wait_ms, char **out, size_t *len)
+	__attribute__((warn_unused_result));
+
 /* Low level, for tests and the track-devices watcher: a connected socket to the server
  * (*FD), a request on it (OKAY expected), and a hex4-length payload read. */
 enum adb_err adb_connect(struct adb_client *c, int *fd) __attribute__((warn_unused_result));

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -305,6 +306,103 @@ static void a_plain_query_to_a_port_nobody_listens_on_is_no_server(void **state)
 	unsetenv("ANDROID_ADB_SERVER_PORT");
 }
 
+/* ---- against tests/fakes/fake_adb.py ---- */
+
+struct fake_adb {
+	pid_t pid;
+	unsigned short port;
+	char dir[64];
+};
+
+static void fake_adb_start(struct fake_adb *f, const char *scenario_json)
+{
+	char scen[128], ctl[128], line[64];
+	int out[2];
+	FILE *fp;
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/atelier-adb-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(scen, sizeof(scen), "%s/scenario.json", f->dir);
+	snprintf(ctl, sizeof(ctl), "%s/control.sock", f->dir);
+	fp = fopen(scen, "w");
+	assert_non_null(fp);
+	fputs(scenario_json, fp);
+	fclose(fp);
+	assert_int_equal(pipe(out), 0);
+	f->pid = fork();
+	if (f->pid == 0) {
+		dup2(out[1], 1);
+		close(out[0]);
+		execlp("python3", "python3", "tests/fakes/fake_adb.py", "--port", "0", "--scenario",
+		       scen, "--control", ctl, (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	fp = fdopen(out[0], "r");
+	assert_non_null(fgets(line, sizeof(line), fp));
+	fclose(fp);
+	assert_int_equal(strncmp(line, "ready ", 6), 0);
+	f->port = (unsigned short)strtol(line + 6, NULL, 10);
+	use_port(f->port);
+}
+
+/* One line of JSON to the fake's control socket. */
+static void fake_adb_control(const struct fake_adb *f, const char *cmd)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+	char reply[512];
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/control.sock", f->dir);
+	assert_int_equal(connect(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_true(send(s, cmd, strlen(cmd), 0) > 0);
+	assert_true(send(s, "\n", 1, 0) == 1);
+	assert_true(recv(s, reply, sizeof(reply), 0) > 0);
+	close(s);
+}
+
+static void fake_adb_stop(struct fake_adb *f)
+{
+	char cmd[96];
+
+	kill(f->pid, SIGTERM);
+	waitpid(f->pid, NULL, 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	assert_int_equal(system(cmd), 0);
+	unsetenv("ANDROID_ADB_SERVER_PORT");
+}
+
+static void a_phone_plugged_or_unplugged_shows_in_the_live_list(void **state)
+{
+	static const char scenario[] =
+		"{\"devices\": [{\"serial\": \"52003b7ad4a8a4b1\", \"state\": \"device\", "
+		"\"usb\": \"usb:1-5\", \"model\": \"SM-J410G\"}]}";
+	struct fake_adb f;
+	struct adb_client c;
+	char *text;
+	size_t len;
+	int fd;
+	(void)state;
+
+	fake_adb_start(&f, scenario);
+	assert_int_equal(adb_client_init(&c, 3000), ADB_OK);
+	assert_int_equal(adb_track_open(&c, &fd), ADB_OK);
+	/* The list as it is now comes first. */
+	assert_int_equal(adb_track_next(&c, fd, 3000, &text, &len), ADB_OK);
+	assert_non_null(strstr(text, "52003b7ad4a8a4b1"));
+	assert_non_null(strstr(text, "usb:1-5"));
+	free(text);
+	/* Nothing happens: no list, and no busy loop either. */
+	assert_int_equal(adb_track_next(&c, fd, 200, &text, &len), ADB_ETIMEOUT);
+	/* Unplugged: the next list no longer has it. */
+	fake_adb_control(&f, "{\"cmd\": \"detach\", \"serial\": \"52003b7ad4a8a4b1\"}");
+	assert_int_equal(adb_track_next(&c, fd, 3000, &text, &len), ADB_OK);
+	assert_null(strstr(text, "52003b7ad4a8a4b1"));
+	free(text);
+	close(fd);
+	fake_adb_stop(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +413,7 @@ int main(void)
 		cmocka_unit_test(unauthorized_phone_is_a_refusal_with_the_server_words),
 		cmocka_unit_test(malformed_and_silent_servers_are_errors_not_hangs),
 		cmocka_unit_test(a_plain_query_to_a_port_nobody_listens_on_is_no_server),
+		cmocka_unit_test(a_phone_plugged_or_unplugged_shows_in_the_live_list),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
