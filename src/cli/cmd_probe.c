@@ -29,9 +29,11 @@
 
 static const char probe_usage[] =
 	"usage: atelier probe [--json] [--timeout SECONDS] [DEVICE...]\n"
-	"Read each attached phone or tablet (or only each DEVICE: a UDID, a serial or a\n"
-	"USB id from 'atelier devices') and print its facts. The facts are also kept\n"
-	"with the device's record in the database.\n"
+	"Read each attached phone or tablet (or only each DEVICE: a UDID, an adb serial,\n"
+	"a serial or a USB id from 'atelier devices') and print its facts. iPhones and\n"
+	"iPads are read through usbmuxd, Android phones through the adb server, phones in\n"
+	"fastboot mode over USB. The facts are also kept with the device's record in the\n"
+	"database.\n"
 	"  --json           one JSON array, one object per device (keys in docs/facts.md)\n"
 	"  --timeout SECS   give up on a device after SECS seconds (default 30); an\n"
 	"                   iPhone waiting for 'Trust' is asked again every second\n";
@@ -101,18 +103,27 @@ static json_t *usb_only_facts(const struct usbd_info *u)
 			facts_error(f, "connection",
 				    "in %s mode the phone cannot be read; restart it normally",
 				    usbc_mode_name(u->mode));
+	} else if (u->mode == USBC_MODE_MTP || u->mode == USBC_MODE_PTP ||
+		   u->mode == USBC_MODE_RNDIS || u->mode == USBC_MODE_ADB) {
+		facts_error(f, "connection",
+			    u->mode == USBC_MODE_ADB
+				    ? "the adb server does not list it: is the adb package installed?"
+				    : "to let Atelier read it, turn on USB debugging (Settings > "
+				      "Developer options) and plug it in again");
 	} else {
-		facts_error(f, "connection", "reading %s devices is not available yet",
-			    usbc_platform_name(u->platform));
+		facts_error(f, "connection",
+			    "in %s mode the phone cannot be read; restart it normally",
+			    usbc_mode_name(u->mode));
 	}
 	out = json_incref(facts_json(f));
 	facts_free(f);
 	return out;
 }
 
+/* FACTS[GROUP][KEY] as a string, or FACTS[KEY] when GROUP is NULL; NULL if not a string. */
 static const char *jstr(json_t *facts, const char *group, const char *key)
 {
-	json_t *g = json_object_get(facts, group);
+	json_t *g = group ? json_object_get(facts, group) : facts;
 
 	return json_string_value(json_object_get(g, key));
 }
@@ -130,10 +141,12 @@ static void human_bytes(json_int_t b, char *out, size_t size)
 		snprintf(out, size, "%.1f MB", (double)b / 1e6);
 }
 
-static const char *trust_hint(const char *trust)
+static const char *trust_hint(const char *trust, const char *platform)
 {
 	if (!trust)
 		return NULL;
+	if (platform && strcmp(platform, "android") == 0 && strcmp(trust, "pending") == 0)
+		return "unlock the phone and tap Allow on \"Allow USB debugging?\"";
 	if (strcmp(trust, "locked") == 0)
 		return "unlock the phone with its passcode, then tap Trust";
 	if (strcmp(trust, "pending") == 0)
@@ -165,7 +178,7 @@ static void print_card(json_t *facts, const char *result)
 	size_t i;
 
 	printf("%s", name ? name : model ? model : "unknown device");
-	if (name && model)
+	if (name && model && strcmp(name, model) != 0)
 		printf(" (%s)", model);
 	if (osv)
 		printf(" - %s %s", osn ? osn : "", osv);
@@ -174,7 +187,10 @@ static void print_card(json_t *facts, const char *result)
 	if (jstr(facts, "connection", "mode"))
 		printf("  mode: %s\n", jstr(facts, "connection", "mode"));
 	if (trust && strcmp(trust, "trusted") != 0)
-		printf("  trust: %s - %s\n", trust, trust_hint(trust) ? trust_hint(trust) : "");
+		printf("  trust: %s - %s\n", trust,
+		       trust_hint(trust, jstr(facts, NULL, "platform"))
+			       ? trust_hint(trust, jstr(facts, NULL, "platform"))
+			       : "");
 	if (jstr(facts, "identity", "serial") || jstr(facts, "identity", "udid")) {
 		printf("  serial %s", jstr(facts, "identity", "serial") ? jstr(facts, "identity", "serial") : "-");
 		v = jget(facts, "identity", "imei");
@@ -207,8 +223,20 @@ static void print_card(json_t *facts, const char *result)
 			       json_integer_value(jget(facts, "battery", "level_pct")));
 		putchar('\n');
 	}
-	if (jstr(facts, "locks", "activation_state") || jstr(facts, "locks", "find_my")) {
+	if (jstr(facts, "locks", "activation_state") || jstr(facts, "locks", "find_my") ||
+	    jstr(facts, "locks", "bootloader") || jstr(facts, "locks", "frp") ||
+	    json_is_boolean(jget(facts, "locks", "setup_done"))) {
 		printf("  locks:");
+		if (json_is_integer(jget(facts, "locks", "google_accounts")))
+			printf(" Google accounts %" JSON_INTEGER_FORMAT ";",
+			       json_integer_value(jget(facts, "locks", "google_accounts")));
+		if (jstr(facts, "locks", "frp"))
+			printf(" FRP %s;", jstr(facts, "locks", "frp"));
+		if (jstr(facts, "locks", "bootloader"))
+			printf(" bootloader %s;", jstr(facts, "locks", "bootloader"));
+		v = jget(facts, "locks", "rooted");
+		if (json_is_boolean(v) && json_is_true(v))
+			printf(" ROOTED;");
 		if (jstr(facts, "locks", "find_my"))
 			printf(" Find My %s;", jstr(facts, "locks", "find_my"));
 		v = jget(facts, "locks", "passcode");
@@ -235,7 +263,7 @@ static void print_card(json_t *facts, const char *result)
 static void on_trust(void *ctx, const struct probe_target *t, const char *trust)
 {
 	const int *json = ctx;
-	const char *hint = trust_hint(trust);
+	const char *hint = trust_hint(trust, t->platform == PROBE_IOS ? "ios" : "android");
 
 	if (!*json && hint)
 		fprintf(stderr, "%s: %s\n", t->id, hint);
@@ -259,7 +287,13 @@ static int record(struct store *st, json_t *facts, long long t_ms)
 	if (!p.udid && !p.serial && !p.imei)
 		return 1; /* nothing identifies it: nothing to attach the probe to */
 	p.t_ms = t_ms;
-	p.tool = "atelier " ATELIER_VERSION "; libimobiledevice " ATELIER_LIMD_VERSION;
+	p.tool = strcmp(p.platform, "ios") == 0
+			 ? "atelier " ATELIER_VERSION "; libimobiledevice " ATELIER_LIMD_VERSION
+			 : strcmp(jstr(facts, "connection", "via") ? jstr(facts, "connection", "via")
+								     : "",
+				  "fastboot") == 0
+			 ? "atelier " ATELIER_VERSION "; fastboot over libusb"
+			 : "atelier " ATELIER_VERSION "; adb host protocol";
 	text = json_dumps(facts, JSON_COMPACT | JSON_SORT_KEYS | FACTS_JSON_FLAGS);
 	if (!text) {
 		fprintf(stderr, "atelier probe: the probe was not saved: out of memory\n");
@@ -511,6 +545,10 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 			add_target(targets, &n_targets, PROBE_IOS, entries[i].udid);
 		if (entries[i].adb_serial[0])
 			add_target(targets, &n_targets, PROBE_ANDROID, entries[i].adb_serial);
+		/* A bootloader in fastboot mode is read over USB: no server owns it. */
+		if (!entries[i].adb_serial[0] && entries[i].has_usb &&
+		    entries[i].usb.mode == USBC_MODE_FASTBOOT && n_targets < n_mux + PROBE_MAX_ADB)
+			add_target(targets, &n_targets, PROBE_FASTBOOT, entries[i].usb.id);
 	}
 	/* libusb runs its own thread by now: these workers must exec. */
 	batch2 = start_batch(targets + n_early, n_targets - n_early, timeout_s, 1,
@@ -522,7 +560,9 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 			if ((targets[t].platform == PROBE_IOS && entries[i].udid[0] &&
 			     strcmp(targets[t].id, entries[i].udid) == 0) ||
 			    (targets[t].platform == PROBE_ANDROID && entries[i].adb_serial[0] &&
-			     strcmp(targets[t].id, entries[i].adb_serial) == 0))
+			     strcmp(targets[t].id, entries[i].adb_serial) == 0) ||
+			    (targets[t].platform == PROBE_FASTBOOT && entries[i].has_usb &&
+			     strcmp(targets[t].id, entries[i].usb.id) == 0))
 				entries[i].probed = (int)t;
 		}
 	}

@@ -235,6 +235,10 @@ static void parse_sections(const char **sec, const size_t *len, size_t n, struct
 		android_parse_iphonesubinfo(sec[S_IMEI], len[S_IMEI], f);
 	if (props)
 		android_facts_frp(props, f); /* needs the accounts and setup facts above */
+	if (!facts_known(f, "battery.health_pct"))
+		facts_error(f, "battery.health_pct",
+			    "this phone shows adb neither its battery capacities (power_supply) "
+			    "nor a health percentage (Samsung): check it with the battery tester");
 	aprops_free(props);
 }
 
@@ -284,12 +288,17 @@ enum androidp_err androidp_probe(const char *serial, const struct androidp_opts 
 		/* What arrived before the break is still read below. */
 	}
 	n = androidp_split(r.out ? r.out : "", r.out_len, sec, len, S_COUNT);
+	/* After a break, the last part arrived cut short: only the whole ones are read. */
+	if (e && n > 0)
+		n--;
 	if (n > 0 && r.out_len > 0)
 		parse_sections(sec, len, n, f);
 	/* A USB phone's adb serial is the serial its adbd reports (ro.serialno); a network
 	 * one ("192.168.1.5:5555") is an address, not a serial. */
-	if (!facts_known(f, "identity.serial") && !strchr(serial, ':'))
+	if (!facts_known(f, "identity.serial") && !strchr(serial, ':')) {
 		facts_set_string(f, "identity.serial", serial);
+		facts_error_clear(f, "identity.serial");
+	}
 out:
 	if (err == ANDROIDP_ELOST)
 		facts_error(f, "connection", "the device went away during the probe: %s",

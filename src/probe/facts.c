@@ -270,6 +270,21 @@ void facts_error(struct facts *f, const char *fact, const char *fmt, ...)
 		json_array_append_new(f->errors, e);
 }
 
+void facts_error_clear(struct facts *f, const char *fact)
+{
+	size_t i = 0;
+
+	while (i < json_array_size(f->errors)) {
+		const char *name =
+			json_string_value(json_object_get(json_array_get(f->errors, i), "fact"));
+
+		if (name && strcmp(name, fact) == 0)
+			json_array_remove(f->errors, i);
+		else
+			i++;
+	}
+}
+
 size_t facts_error_count(const struct facts *f)
 {
 	return json_array_size(f->errors) + f->n_errors_dropped;

@@ -66,6 +66,8 @@ double facts_get_real(const struct facts *f, const char *path, double dflt);
 void facts_error(struct facts *f, const char *fact, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 size_t facts_error_count(const struct facts *f);
+/* Forget the errors recorded for FACT: it was read after all, from another source. */
+void facts_error_clear(struct facts *f, const char *fact);
 
 /* Flags for printing facts: reals with the digits they were set with (87.3, not
  * 87.299999999999997). */

@@ -1,5 +1,6 @@
 #include "probe/fastboot.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,8 +98,7 @@ enum fastboot_err fastboot_command(const struct fastboot_transport *t, const cha
 	*len = 0;
 	if (okay_value)
 		*okay_value = NULL;
-	if (cmd_len == 0 || cmd_len > FASTBOOT_CMD_MAX)
-		return FASTBOOT_EPROTO; /* a caller's mistake, but never sent */
+	assert(cmd_len > 0 && cmd_len <= FASTBOOT_CMD_MAX); /* commands are ours */
 
 	if (time_left(deadline) == 0) {
 		err = FASTBOOT_ETIMEOUT;
@@ -219,8 +219,8 @@ static enum fastboot_err usb_send(void *ctx, const void *buf, size_t len, int ti
 	struct fb_usb *u = ctx;
 	int done = 0, r;
 
-	r = libusb_bulk_transfer(u->h, u->ep_out, (unsigned char *)(uintptr_t)buf, (int)len,
-				 &done, (unsigned)timeout_ms);
+	r = libusb_bulk_transfer(u->h, u->ep_out, (unsigned char *)(uintptr_t)buf, (int)len, &done,
+				 (unsigned)timeout_ms);
 	if (r == LIBUSB_SUCCESS && (size_t)done != len)
 		return FASTBOOT_EIO;
 	if (r != LIBUSB_SUCCESS)
@@ -229,8 +229,7 @@ static enum fastboot_err usb_send(void *ctx, const void *buf, size_t len, int ti
 	return from_libusb(r);
 }
 
-static enum fastboot_err usb_recv(void *ctx, void *buf, size_t size, size_t *got,
-				  int timeout_ms)
+static enum fastboot_err usb_recv(void *ctx, void *buf, size_t size, size_t *got, int timeout_ms)
 {
 	struct fb_usb *u = ctx;
 	int done = 0, r;
@@ -292,8 +291,8 @@ static libusb_device *find_device(libusb_context *ctx, const char *port_id)
 	ssize_t n = libusb_get_device_list(ctx, &list);
 	char want[USBD_ID_MAX];
 
-	snprintf(want, sizeof(want), "%s%s", strncmp(port_id, "usb:", 4) == 0 ? "" : "usb:",
-		 port_id);
+	snprintf(want, sizeof(want), "%s%s",
+		 strncmp(port_id, "usb:", 4) == 0 ? "" : "usb:", port_id);
 	for (ssize_t i = 0; i < n; i++) {
 		struct usbd_info loc;
 
@@ -350,8 +349,9 @@ enum fastboot_err fastboot_getvar_all(libusb_context *ctx, const char *port_id, 
 	(void)libusb_set_auto_detach_kernel_driver(u.h, 1);
 	r = libusb_claim_interface(u.h, iface);
 	if (r != LIBUSB_SUCCESS) {
-		log_msg(LOG_WARN, "fastboot %s: cannot claim interface %d: "
-				  "libusb_claim_interface: %s",
+		log_msg(LOG_WARN,
+			"fastboot %s: cannot claim interface %d: "
+			"libusb_claim_interface: %s",
 			port_id, iface, libusb_error_name(r));
 		err = from_libusb(r);
 		goto out;

@@ -31,10 +31,10 @@
 
 #include "probe/facts.h"
 
-#define FASTBOOT_CMD_MAX 64            /* a command, in bytes, no NUL */
-#define FASTBOOT_PACKET_MAX 512        /* receive buffer: 64 (old) and 256 (new) fit */
+#define FASTBOOT_CMD_MAX 64	       /* a command, in bytes, no NUL */
+#define FASTBOOT_PACKET_MAX 512	       /* receive buffer: 64 (old) and 256 (new) fit */
 #define FASTBOOT_OUT_MAX (64 * 1024)   /* INFO text kept from one command */
-#define FASTBOOT_LINES_MAX 2000        /* INFO/TEXT replies accepted for one command */
+#define FASTBOOT_LINES_MAX 2000	       /* INFO/TEXT replies accepted for one command */
 #define FASTBOOT_REPLY_TIMEOUT_MS 2000 /* longest wait for one reply packet */
 
 /* The fastboot interface's class triple. */
@@ -46,13 +46,13 @@ enum fastboot_err {
 	FASTBOOT_OK = 0,
 	FASTBOOT_ENODEV,   /* nothing at that port, or no fastboot interface on it */
 	FASTBOOT_EACCESS,  /* no permission to open it (udev rules, plugdev group) */
-	FASTBOOT_EBUSY,    /* another program holds the interface (a running `fastboot`) */
-	FASTBOOT_EFAIL,    /* the bootloader answered FAIL; the reason is returned */
+	FASTBOOT_EBUSY,	   /* another program holds the interface (a running `fastboot`) */
+	FASTBOOT_EFAIL,	   /* the bootloader answered FAIL; the reason is returned */
 	FASTBOOT_ETIMEOUT, /* no answer before the deadline */
-	FASTBOOT_ELOST,    /* the device went away during the exchange */
+	FASTBOOT_ELOST,	   /* the device went away during the exchange */
 	FASTBOOT_EPROTO,   /* a reply that is not fastboot protocol */
 	FASTBOOT_ETOOBIG,  /* more replies or text than the maxima above */
-	FASTBOOT_EIO,      /* any other USB failure */
+	FASTBOOT_EIO,	   /* any other USB failure */
 	FASTBOOT_ENOMEM,
 };
 
@@ -67,15 +67,14 @@ const char *fastboot_strerror(enum fastboot_err err);
  */
 struct fastboot_transport {
 	enum fastboot_err (*send)(void *ctx, const void *buf, size_t len, int timeout_ms);
-	enum fastboot_err (*recv)(void *ctx, void *buf, size_t size, size_t *got,
-				  int timeout_ms);
+	enum fastboot_err (*recv)(void *ctx, void *buf, size_t size, size_t *got, int timeout_ms);
 	void *ctx;
 };
 
 /*
- * Run command CMD (at most FASTBOOT_CMD_MAX bytes, e.g. "getvar:all") on T and collect
- * its INFO replies, within TIMEOUT_MS in all (each reply waited for at most
- * FASTBOOT_REPLY_TIMEOUT_MS). TEXT replies are skipped, but count against the maxima.
+ * Run command CMD (1 to FASTBOOT_CMD_MAX bytes, e.g. "getvar:all"; longer is a
+ * programmer error, asserted) on T and collect its INFO replies, within TIMEOUT_MS in
+ * all (each reply waited for at most FASTBOOT_REPLY_TIMEOUT_MS). TEXT replies are skipped, but count against the maxima.
  *
  * On FASTBOOT_OK, *OUT is the INFO texts joined with "\n" (one line each, control bytes
  * as '?', NUL-terminated, *LEN bytes without the NUL), and *OKAY_VALUE (when not NULL)
@@ -85,7 +84,7 @@ struct fastboot_transport {
  */
 enum fastboot_err fastboot_command(const struct fastboot_transport *t, const char *cmd,
 				   int timeout_ms, char **out, size_t *len, char **okay_value)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /*
  * getvar:all on T: the INFO lines ("key:value", as the bootloader wrote them) joined
@@ -94,7 +93,7 @@ enum fastboot_err fastboot_command(const struct fastboot_transport *t, const cha
  */
 enum fastboot_err fastboot_getvar_all_on(const struct fastboot_transport *t, int timeout_ms,
 					 char **out, size_t *len)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /*
  * getvar:all on the fastboot device at USB port id PORT_ID ("usb:1-4" or "1-4") found
@@ -103,8 +102,7 @@ enum fastboot_err fastboot_getvar_all_on(const struct fastboot_transport *t, int
  * results as fastboot_getvar_all_on.
  */
 enum fastboot_err fastboot_getvar_all(libusb_context *ctx, const char *port_id, int timeout_ms,
-				      char **out, size_t *len)
-	__attribute__((warn_unused_result));
+				      char **out, size_t *len) __attribute__((warn_unused_result));
 
 /*
  * Probe the fastboot device at PORT_ID into F, with a libusb context of its own:
@@ -114,6 +112,6 @@ enum fastboot_err fastboot_getvar_all(libusb_context *ctx, const char *port_id, 
  * F gets an error naming the port and the reason, and the error is returned.
  */
 enum fastboot_err fastboot_probe(const char *port_id, int timeout_ms, struct facts *f)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 #endif

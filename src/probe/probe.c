@@ -13,6 +13,7 @@
 
 #include "probe/facts.h"
 #include "probe/android.h"
+#include "probe/fastboot.h"
 #include "probe/ios.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -33,6 +34,8 @@ static const char *platform_name(enum probe_platform p)
 		return "ios";
 	case PROBE_ANDROID:
 		return "android";
+	case PROBE_FASTBOOT:
+		return "fastboot";
 	}
 	return "unknown";
 }
@@ -447,8 +450,10 @@ int probe_worker_main(int argc, char **argv)
 	char *end;
 	int rc = 0;
 
-	if (argc != 4 || (strcmp(argv[1], "ios") != 0 && strcmp(argv[1], "android") != 0)) {
-		fprintf(stderr, "usage: atelier probe-worker ios|android ID TIMEOUT_MS (internal)\n");
+	if (argc != 4 || (strcmp(argv[1], "ios") != 0 && strcmp(argv[1], "android") != 0 &&
+			  strcmp(argv[1], "fastboot") != 0)) {
+		fprintf(stderr,
+			"usage: atelier probe-worker ios|android|fastboot ID TIMEOUT_MS (internal)\n");
 		return 2;
 	}
 	timeout = strtol(argv[3], &end, 10);
@@ -464,11 +469,23 @@ int probe_worker_main(int argc, char **argv)
 		enum iosp_err e = iosp_probe(argv[2], &o, f);
 
 		rc = e == IOSP_OK ? 0 : 1;
-	} else {
+	} else if (strcmp(argv[1], "android") == 0) {
 		struct androidp_opts o = { (int)timeout, on_progress, on_android_finished, NULL };
 		enum androidp_err e = androidp_probe(argv[2], &o, f);
 
 		rc = e == ANDROIDP_OK || e == ANDROIDP_ELISTED ? 0 : 1;
+	} else {
+		enum fastboot_err e;
+
+		on_progress(NULL, "fastboot", NULL);
+		e = fastboot_probe(argv[2], (int)timeout, f);
+		emit(json_pack("{s:O, s:s}", "facts", facts_json(f), "result",
+			       e == FASTBOOT_OK	      ? "ok"
+			       : e == FASTBOOT_ELOST   ? "lost"
+			       : e == FASTBOOT_ENODEV  ? "gone"
+			       : e == FASTBOOT_EACCESS ? "untrusted"
+						       : "error"));
+		rc = e == FASTBOOT_OK ? 0 : 1;
 	}
 	facts_free(f);
 	fflush(stdout);

@@ -23,11 +23,12 @@
 enum probe_platform {
 	PROBE_IOS,
 	PROBE_ANDROID,
+	PROBE_FASTBOOT, /* an Android bootloader, read over libusb by its USB port id */
 };
 
 struct probe_target {
 	enum probe_platform platform;
-	char id[PROBE_ID_MAX]; /* UDID for iOS, adb serial for Android */
+	char id[PROBE_ID_MAX]; /* UDID for iOS, adb serial for Android, usb:B-P for fastboot */
 };
 
 /* Called from probe_run() when a worker reports its trust state changing, so the
@@ -65,7 +66,7 @@ void probe_end(struct probe_batch *b);
 
 void probe_result_release(struct probe_result *r);
 
-/* The worker's main: `atelier probe-worker ios|android ID TIMEOUT_MS`. */
+/* The worker's main: `atelier probe-worker ios|android|fastboot ID TIMEOUT_MS`. */
 int probe_worker_main(int argc, char **argv);
 
 #endif
