@@ -479,6 +479,8 @@ int probe_worker_main(int argc, char **argv)
 
 		on_progress(NULL, "fastboot", NULL);
 		e = fastboot_probe(argv[2], (int)timeout, f);
+		if (e == FASTBOOT_EACCESS)
+			facts_set_string(f, "connection.trust", "no_permissions");
 		emit(json_pack("{s:O, s:s}", "facts", facts_json(f), "result",
 			       e == FASTBOOT_OK	      ? "ok"
 			       : e == FASTBOOT_ELOST   ? "lost"

@@ -25,6 +25,7 @@
 
 static struct tb *tb;
 static struct fake fk; /* stopped by teardown even when a test fails */
+static struct fake_adb fadb;
 
 static int setup(void **state)
 {
@@ -38,6 +39,7 @@ static int teardown(void **state)
 	(void)state;
 	proc_kill_all();
 	fake_stop(&fk);
+	fake_adb_stop(&fadb);
 	tb_free(tb);
 	tb = NULL;
 	return 0;
@@ -653,6 +655,33 @@ static void iphone_seen_by_usb_and_usbmuxd_is_one_entry(void **state)
 	json_decref(arr);
 }
 
+static void android_phone_seen_by_usb_and_adb_is_one_card(void **state)
+{
+	static const char scenario[] =
+		"{\"devices\": [{\"serial\": \"52003b7ad4a8a4b1\", \"state\": \"device\", "
+		"\"usb\": \"usb:1-5\", \"model\": \"SM-J410G\", \"features\": [\"shell_v2\"], "
+		"\"shell\": {\"getprop\": {\"stdout_file\": "
+		"\"tests/fixtures/android/getprop_samsung_galaxy-j4core-SM-J410G_android8.1.txt\"}}}]}";
+	const struct tb_iface ifs[] = { IFN(0x06, 0x01, 0x01, "MTP"), IF(0xff, 0x42, 0x01) };
+	struct tb_dev d = with_ifaces("1-5", 0x04e8, 0x6860, "52003b7ad4a8a4b1", 2, ifs);
+	json_t *arr, *dev;
+	int status;
+	(void)state;
+
+	setenv("USBMUXD_SOCKET_ADDRESS", "UNIX:/nonexistent/usbmuxd.sock", 1);
+	fake_adb_start(&fadb, scenario);
+	tb_add(tb, &d);
+	arr = probe_json(&status);
+	unsetenv("USBMUXD_SOCKET_ADDRESS");
+	assert_int_equal(json_array_size(arr), 1);
+	dev = json_array_get(arr, 0);
+	assert_string_equal(json_string_value(path(dev, "connection", "via")), "adb");
+	assert_string_equal(json_string_value(path(dev, "connection", "usb_id")), "usb:1-5");
+	assert_string_equal(json_string_value(path(dev, "identity", "marketing_name")),
+			    "Galaxy J4 Core");
+	json_decref(arr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -668,6 +697,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(garbage_descriptors_are_unknown_never_a_crash, setup, teardown),
 		cmocka_unit_test_setup_teardown(iphone_in_recovery_is_listed_with_its_mode_and_ecid, setup, teardown),
 		cmocka_unit_test_setup_teardown(iphone_seen_by_usb_and_usbmuxd_is_one_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(android_phone_seen_by_usb_and_adb_is_one_card, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -73,3 +73,55 @@ void fake_stop(struct fake *f)
 		fprintf(stderr, "fake: could not remove %s\n", f->dir);
 	unsetenv("USBMUXD_SOCKET_ADDRESS");
 }
+
+void fake_adb_start(struct fake_adb *f, const char *scenario_json)
+{
+	char scen[128], ctl[128], line[64], addr[64];
+	int out[2];
+	FILE *fp;
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/atelier-adb-XXXXXX");
+	if (!mkdtemp(f->dir) || pipe(out) != 0)
+		die("cannot make the fake adb's directory or pipe");
+	snprintf(scen, sizeof(scen), "%s/scenario.json", f->dir);
+	snprintf(ctl, sizeof(ctl), "%s/control.sock", f->dir);
+	fp = fopen(scen, "w");
+	if (!fp)
+		die("cannot write the adb scenario");
+	fputs(scenario_json, fp);
+	fclose(fp);
+	f->pid = fork();
+	if (f->pid < 0)
+		die("fork");
+	if (f->pid == 0) {
+		dup2(out[1], 1);
+		close(out[0]);
+		close(out[1]);
+		execlp("python3", "python3", "tests/fakes/fake_adb.py", "--port", "0", "--scenario",
+		       scen, "--control", ctl, (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	fp = fdopen(out[0], "r");
+	if (!fp || !fgets(line, sizeof(line), fp) || strncmp(line, "ready ", 6) != 0)
+		die("the fake adb server did not start");
+	fclose(fp);
+	snprintf(addr, sizeof(addr), "tcp:127.0.0.1:%ld", strtol(line + 6, NULL, 10));
+	setenv("ADB_SERVER_SOCKET", addr, 1);
+}
+
+void fake_adb_stop(struct fake_adb *f)
+{
+	char cmd[96];
+
+	if (f->pid <= 0)
+		return;
+	kill(f->pid, SIGTERM);
+	while (waitpid(f->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	f->pid = 0;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "fake: could not remove %s\n", f->dir);
+	unsetenv("ADB_SERVER_SOCKET");
+}

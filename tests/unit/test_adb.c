@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/fake.h"
 #include "probe/adb.h"
 
 /* A free TCP port on 127.0.0.1 (bound, then released). */
@@ -308,44 +309,6 @@ static void a_plain_query_to_a_port_nobody_listens_on_is_no_server(void **state)
 
 /* ---- against tests/fakes/fake_adb.py ---- */
 
-struct fake_adb {
-	pid_t pid;
-	unsigned short port;
-	char dir[64];
-};
-
-static void fake_adb_start(struct fake_adb *f, const char *scenario_json)
-{
-	char scen[128], ctl[128], line[64];
-	int out[2];
-	FILE *fp;
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/atelier-adb-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(scen, sizeof(scen), "%s/scenario.json", f->dir);
-	snprintf(ctl, sizeof(ctl), "%s/control.sock", f->dir);
-	fp = fopen(scen, "w");
-	assert_non_null(fp);
-	fputs(scenario_json, fp);
-	fclose(fp);
-	assert_int_equal(pipe(out), 0);
-	f->pid = fork();
-	if (f->pid == 0) {
-		dup2(out[1], 1);
-		close(out[0]);
-		execlp("python3", "python3", "tests/fakes/fake_adb.py", "--port", "0", "--scenario",
-		       scen, "--control", ctl, (char *)NULL);
-		_exit(127);
-	}
-	close(out[1]);
-	fp = fdopen(out[0], "r");
-	assert_non_null(fgets(line, sizeof(line), fp));
-	fclose(fp);
-	assert_int_equal(strncmp(line, "ready ", 6), 0);
-	f->port = (unsigned short)strtol(line + 6, NULL, 10);
-	use_port(f->port);
-}
-
 /* One line of JSON to the fake's control socket. */
 static void fake_adb_control(const struct fake_adb *f, const char *cmd)
 {
@@ -361,17 +324,6 @@ static void fake_adb_control(const struct fake_adb *f, const char *cmd)
 	close(s);
 }
 
-static void fake_adb_stop(struct fake_adb *f)
-{
-	char cmd[96];
-
-	kill(f->pid, SIGTERM);
-	waitpid(f->pid, NULL, 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
-	unsetenv("ANDROID_ADB_SERVER_PORT");
-}
-
 static void a_phone_plugged_or_unplugged_shows_in_the_live_list(void **state)
 {
 	static const char scenario[] =
@@ -385,6 +337,7 @@ static void a_phone_plugged_or_unplugged_shows_in_the_live_list(void **state)
 	(void)state;
 
 	fake_adb_start(&f, scenario);
+	unsetenv("ANDROID_ADB_SERVER_PORT");
 	assert_int_equal(adb_client_init(&c, 3000), ADB_OK);
 	assert_int_equal(adb_track_open(&c, &fd), ADB_OK);
 	/* The list as it is now comes first. */
