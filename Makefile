@@ -16,7 +16,8 @@ UDEVDIR  ?= $(PREFIX)/lib/udev/rules.d
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS     := libusb-1.0 sqlite3 jansson libimobiledevice-1.0 libplist-2.0 libusbmuxd-2.0
+PKGS     := libusb-1.0 sqlite3 jansson libimobiledevice-1.0 libplist-2.0 libusbmuxd-2.0 \
+            yaml-0.1 libsodium
 TEST_PKGS := cmocka umockdev-1.0 glib-2.0
 
 ifeq ($(SANITIZE),1)
@@ -40,7 +41,8 @@ ALL_CFLAGS  = $(BASE_CFLAGS) $(DEP_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 # Every module but main.c goes into a static library that tests link against.
-LIB_SRC  := $(sort $(wildcard src/util/*.c src/store/*.c src/usb/*.c src/probe/*.c src/cli/*.c))
+LIB_SRC  := $(sort $(wildcard src/util/*.c src/store/*.c src/usb/*.c src/probe/*.c \
+              src/checklist/*.c src/job/*.c src/cli/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libatelier.a
 BIN      := $(BUILD)/atelier
@@ -99,7 +101,8 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_LIB_SRC := src/usb/classify.c src/usb/device.c src/usb/usbids.c src/util/log.c src/util/text.c \
                 src/probe/facts.c src/probe/ios_parse.c src/probe/ios_models.c \
-                src/probe/android_parse.c src/probe/android_models.c
+                src/probe/android_parse.c src/probe/android_models.c \
+                src/checklist/expr.c src/checklist/checklist.c
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p $(dir $@)

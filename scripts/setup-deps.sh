@@ -10,6 +10,8 @@ pkg-config
 libusb-1.0-0-dev
 libsqlite3-dev
 libjansson-dev
+libyaml-dev
+libsodium-dev
 libimobiledevice-dev
 libplist-dev
 libusbmuxd-dev

@@ -11,6 +11,9 @@ const struct cli_command cli_commands[] = {
 	{ "watch", cli_cmd_watch, "print each phone or tablet as it arrives and leaves" },
 	{ "probe", cli_cmd_probe, "read the facts of each attached phone or tablet" },
 	{ "probe-worker", cli_cmd_probe_worker, NULL },
+	{ "checklist", cli_cmd_checklist, "lint, list and show the repair checklists" },
+	{ "user", cli_cmd_user, "add, list, disable the workshop's accounts" },
+	{ "job", cli_cmd_job, "a trainee's work on a device: start, step, show, submit, verify" },
 	{ NULL, NULL, NULL },
 };
 

@@ -7,6 +7,7 @@
 #ifndef ATELIER_CLI_CLI_H
 #define ATELIER_CLI_CLI_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 enum cli_exit {
@@ -40,6 +41,14 @@ int cli_cmd_devices(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_watch(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_probe(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_probe_worker(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_user(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_job(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_checklist(const struct cli_global *g, int argc, char **argv);
+
+struct store;
+/* Open the existing database of the data directory; on failure print why and return
+ * the exit code to use, else EXIT_OK with *ST open. */
+int cli_open_store(const struct cli_global *g, struct store **st);
 
 /* Print the main usage to OUT. */
 void cli_usage(FILE *out);

@@ -97,9 +97,56 @@ static const char *const schema_v2[] = {
 	NULL,
 };
 
+/* Users, jobs and their append-only, hash-chained step records. */
+static const char *const schema_v3[] = {
+	"CREATE TABLE app_user ("
+	"id INTEGER PRIMARY KEY, "
+	"name TEXT NOT NULL UNIQUE, "
+	"role TEXT NOT NULL CHECK (role IN ('trainee', 'instructor', 'admin')), "
+	"active INTEGER NOT NULL DEFAULT 1, "
+	"created_ms INTEGER NOT NULL)",
+	"CREATE TABLE job ("
+	"id INTEGER PRIMARY KEY, "
+	"device_id INTEGER NOT NULL REFERENCES device (id), "
+	"checklist_id TEXT NOT NULL, "
+	"checklist_version INTEGER NOT NULL, "
+	"checklist_hash TEXT NOT NULL, "
+	"trainee_id INTEGER NOT NULL REFERENCES app_user (id), "
+	"state TEXT NOT NULL, "
+	"started_ms INTEGER NOT NULL, "
+	"submitted_ms INTEGER)",
+	"CREATE INDEX job_device ON job (device_id)",
+	"CREATE TABLE step_record ("
+	"id INTEGER PRIMARY KEY, "
+	"job_id INTEGER NOT NULL REFERENCES job (id), "
+	"seq INTEGER NOT NULL, "
+	"step_id TEXT NOT NULL, "
+	"user_id INTEGER NOT NULL REFERENCES app_user (id), "
+	"t_ms INTEGER NOT NULL, "
+	"spent_ms INTEGER NOT NULL, "
+	"result TEXT NOT NULL, "
+	"value TEXT, note TEXT, parts TEXT, facts TEXT, "
+	"corrects INTEGER REFERENCES step_record (id), "
+	"prev_hash TEXT NOT NULL, "
+	"hash TEXT NOT NULL, "
+	"UNIQUE (job_id, seq))",
+	/* The exact text of every checklist version a job was started with. */
+	"CREATE TABLE checklist_snapshot ("
+	"hash TEXT PRIMARY KEY, "
+	"checklist_id TEXT NOT NULL, "
+	"version INTEGER NOT NULL, "
+	"content TEXT NOT NULL)",
+	"CREATE TRIGGER step_record_no_update BEFORE UPDATE ON step_record "
+	"BEGIN SELECT RAISE(ABORT, 'step records are append-only'); END",
+	"CREATE TRIGGER step_record_no_delete BEFORE DELETE ON step_record "
+	"BEGIN SELECT RAISE(ABORT, 'step records are append-only'); END",
+	NULL,
+};
+
 static const struct migration migrations[] = {
 	{ schema_v1, "PRAGMA user_version = 1" }, /* 0 -> 1 */
 	{ schema_v2, "PRAGMA user_version = 2" }, /* 1 -> 2 */
+	{ schema_v3, "PRAGMA user_version = 3" }, /* 2 -> 3 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -173,6 +220,8 @@ const char *store_strerror(enum store_err err)
 		return "invalid argument";
 	case STORE_EINTERNAL:
 		return "unexpected database error";
+	case STORE_EEXIST:
+		return "already recorded";
 	}
 	return "unknown store error";
 }
@@ -180,6 +229,8 @@ const char *store_strerror(enum store_err err)
 /* Translate an SQLite result code (primary or extended) at the module boundary. */
 static enum store_err from_sqlite(int rc)
 {
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return STORE_EEXIST;
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_ROW:
@@ -188,6 +239,8 @@ static enum store_err from_sqlite(int rc)
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
 		return STORE_ECORRUPT;
+	case SQLITE_CONSTRAINT:
+		return STORE_EINVAL;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 		return STORE_EBUSY;

@@ -21,7 +21,7 @@
 
 #define STORE_DB_NAME "atelier.db"
 /* Schema version this program writes. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 /* Milliseconds a statement waits for another process's lock. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
@@ -36,6 +36,7 @@ enum store_err {
 	STORE_EIO,        /* cannot read/write the file or the directory */
 	STORE_EINVAL,     /* a bad argument (e.g. backup onto the database itself) */
 	STORE_EINTERNAL,  /* an unexpected SQLite error (details in the last message) */
+	STORE_EEXIST,     /* a record with that name or position is already there */
 };
 
 const char *store_strerror(enum store_err err);
@@ -111,6 +112,90 @@ enum store_err store_find_device(struct store *st, const char *key, struct store
  * time. STORE_ENOENT when the device has no probe. */
 enum store_err store_latest_probe(struct store *st, long long device_id, char **facts,
 				  long long *t_ms) __attribute__((warn_unused_result));
+
+/*
+ * Users, jobs and step records (src/store/jobs.c). Step records are append-only (the
+ * schema refuses UPDATE and DELETE on them); a correction is a new record pointing at
+ * the one it corrects. The hash chain is computed by src/job/; the store keeps it and
+ * refuses a second record at the same position of a job (STORE_EEXIST), so two writers
+ * can never fork a chain.
+ */
+struct store_user {
+	long long id;
+	char name[64];
+	char role[16]; /* trainee, instructor, admin */
+	int active;
+	long long created_ms;
+};
+
+enum store_err store_user_add(struct store *st, const char *name, const char *role, long long t_ms,
+			      long long *id) __attribute__((warn_unused_result));
+enum store_err store_user_find(struct store *st, const char *name, struct store_user *out)
+	__attribute__((warn_unused_result));
+enum store_err store_user_get(struct store *st, long long id, struct store_user *out)
+	__attribute__((warn_unused_result));
+/* All users by name into *OUT (a new array, free()), *N of them. */
+enum store_err store_user_list(struct store *st, struct store_user **out, size_t *n)
+	__attribute__((warn_unused_result));
+enum store_err store_user_set_active(struct store *st, const char *name, int active)
+	__attribute__((warn_unused_result));
+
+struct store_job {
+	long long id;
+	long long device_id;
+	char checklist_id[72];
+	int checklist_version;
+	char checklist_hash[72];
+	long long trainee_id;
+	char state[16]; /* open, submitted */
+	long long started_ms;
+	long long submitted_ms; /* 0 when not */
+};
+
+enum store_err store_job_create(struct store *st, const struct store_job *job, long long *id)
+	__attribute__((warn_unused_result));
+enum store_err store_job_get(struct store *st, long long id, struct store_job *out)
+	__attribute__((warn_unused_result));
+enum store_err store_job_set_state(struct store *st, long long id, const char *state, long long t_ms)
+	__attribute__((warn_unused_result));
+/* Jobs matching the filters (0 / NULL: any), newest first, into a new array. */
+enum store_err store_job_list(struct store *st, long long device_id, long long trainee_id,
+			      const char *state, struct store_job **out, size_t *n)
+	__attribute__((warn_unused_result));
+
+struct store_step {
+	long long id;
+	long long job_id;
+	int seq;              /* 1, 2, ... within the job */
+	char step_id[72];
+	long long user_id;
+	long long t_ms;
+	long long spent_ms;
+	char result[16];      /* pass, fail, skip, unknown */
+	char *value;          /* NULL when none; owned by the row (store_steps_free) */
+	char *note;
+	char *parts;          /* JSON array text, or NULL */
+	char *facts;          /* JSON object text of the facts an auto step used, or NULL */
+	long long corrects;   /* id of the record this one corrects, 0 when none */
+	char prev_hash[72];
+	char hash[72];
+};
+
+/* Append REC (all fields but id). STORE_EEXIST when REC->seq is taken. *ID the new id. */
+enum store_err store_step_append(struct store *st, const struct store_step *rec, long long *id)
+	__attribute__((warn_unused_result));
+/* Every record of JOB_ID in order into a new array (free with store_steps_free). */
+enum store_err store_steps_of(struct store *st, long long job_id, struct store_step **out,
+			      size_t *n) __attribute__((warn_unused_result));
+void store_steps_free(struct store_step *steps, size_t n);
+
+/* Keep the exact text of a checklist version (once per HASH), and read it back: the
+ * checklist a job pinned, even after the file changed. *CONTENT is a new string. */
+enum store_err store_snapshot_put(struct store *st, const char *hash, const char *checklist_id,
+				  int version, const char *content)
+	__attribute__((warn_unused_result));
+enum store_err store_snapshot_get(struct store *st, const char *hash, char **content)
+	__attribute__((warn_unused_result));
 
 /* The detail of the last failure in this thread ("" if none); static storage.
  * (Clarification: store_open, store_check and store_backup clear it when called.) */

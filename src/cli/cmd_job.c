@@ -1,0 +1,737 @@
+/* atelier job start|step|show|submit|list|verify */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "checklist/checklist.h"
+#include "checklist/expr.h"
+#include "cli/cli.h"
+#include "job/job.h"
+#include "probe/facts.h"
+#include "probe/probe.h"
+#include "store/store.h"
+#include "util/clock.h"
+
+#define JOB_MAX_PARTS 16
+#define CHECKLIST_FILE_MAX (256 * 1024)
+
+static const char job_usage[] =
+	"usage: atelier [--data DIR] job start --device ID --checklist ID --trainee NAME\n"
+	"       atelier [--data DIR] job step JOB STEP [--result pass|fail|skip] [--value V]\n"
+	"                   [--note TEXT] [--part NAME,SOURCE,SERIAL]... [--by NAME]\n"
+	"                   [--corrects RECORD]\n"
+	"       atelier [--data DIR] job show JOB [--json]\n"
+	"       atelier [--data DIR] job submit JOB\n"
+	"       atelier [--data DIR] job list [--device ID] [--trainee NAME] [--state S] [--json]\n"
+	"       atelier [--data DIR] job verify JOB\n"
+	"A job is one trainee's work on one device with one checklist. Each step is recorded\n"
+	"for good (who, when, time spent, result, value, note, parts) and chained to the one\n"
+	"before, so that 'job verify' finds any change. A wrong record is corrected by a new\n"
+	"one (--corrects RECORD), never edited. An auto step reads the device again (it must\n"
+	"be plugged in) and records the facts it used.\n";
+
+static int fail(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "atelier job: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return EXIT_FAILURE_OTHER;
+}
+
+/* The pinned checklist of JOB, from its snapshot. */
+static int load_pinned(struct store *st, const struct store_job *job, struct checklist **c)
+{
+	struct checklist_report rep;
+	char *content = NULL;
+	enum checklist_err ce;
+
+	*c = NULL;
+	if (store_snapshot_get(st, job->checklist_hash, &content) != STORE_OK)
+		return fail("the checklist this job was started with is missing from the "
+			    "database (%s)", job->checklist_id);
+	checklist_report_init(&rep);
+	ce = checklist_load_buffer(job->checklist_id, content, strlen(content), c, &rep);
+	checklist_report_release(&rep);
+	free(content);
+	if (ce != CHECKLIST_OK)
+		return fail("the checklist this job was started with no longer loads (%s)",
+			    job->checklist_id);
+	return EXIT_OK;
+}
+
+static const struct checklist_step *find_step(const struct checklist *c, const char *id)
+{
+	for (size_t i = 0; i < c->n_steps; i++)
+		if (strcmp(c->steps[i].id, id) == 0)
+			return &c->steps[i];
+	return NULL;
+}
+
+static int parse_job_id(const char *s, long long *id)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	if (end == s || *end || v <= 0)
+		return 0;
+	*id = v;
+	return 1;
+}
+
+static char *read_file(const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	buf = malloc(max + 1);
+	if (buf) {
+		n = fread(buf, 1, max + 1, f);
+		if (n > max) {
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[n] = '\0';
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+static int cmd_start(const struct cli_global *g, struct store *st, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "checklist", required_argument, NULL, 'c' },
+		{ "trainee", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *device = NULL, *cid = NULL, *trainee = NULL;
+	struct store_device_row dev;
+	struct store_user user;
+	struct store_job job = { 0 }, *open_jobs = NULL;
+	struct checklist_set set;
+	struct checklist_report rep;
+	const struct checklist *c;
+	char dir[4096], *facts_text = NULL, *content = NULL, hash[65];
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	json_t *facts = NULL;
+	size_t n_open = 0;
+	long long t, id;
+	int ch, rc = EXIT_OK;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "d:c:t:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			device = optarg;
+			break;
+		case 'c':
+			cid = optarg;
+			break;
+		case 't':
+			trainee = optarg;
+			break;
+		default:
+			return cli_usage_error("job", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (!device || !cid || !trainee || optind != argc)
+		return cli_usage_error("job", "job start needs --device, --checklist and --trainee");
+	checklist_set_init(&set);
+	checklist_report_init(&rep);
+	if (store_find_device(st, device, &dev) != STORE_OK) {
+		rc = fail("no device '%s' is known: read it first with 'atelier probe'", device);
+		goto out;
+	}
+	if (store_user_find(st, trainee, &user) != STORE_OK || !user.active) {
+		rc = fail("'%s' is not an active user (atelier user list)", trainee);
+		goto out;
+	}
+	if (store_latest_probe(st, dev.id, &facts_text, &t) != STORE_OK ||
+	    !(facts = json_loads(facts_text, 0, NULL))) {
+		rc = fail("device '%s' has no probe yet: run 'atelier probe' first", device);
+		goto out;
+	}
+	if (cli_data_dir(g, dir, sizeof(dir)) != EXIT_OK ||
+	    checklist_set_load_default(&set, dir, &rep) != CHECKLIST_OK ||
+	    !(c = checklist_set_find(&set, cid))) {
+		rc = fail("no checklist '%s' (atelier checklist list)", cid);
+		goto out;
+	}
+	if (!checklist_applies(c, facts)) {
+		rc = fail("checklist '%s' does not apply to this device (its platform, model or "
+			  "mode)", cid);
+		goto out;
+	}
+	/* An open job on this device with this checklist goes on where it stopped. */
+	if (store_job_list(st, dev.id, 0, "open", &open_jobs, &n_open) == STORE_OK) {
+		for (size_t i = 0; i < n_open; i++) {
+			if (strcmp(open_jobs[i].checklist_id, cid) == 0) {
+				printf("job %lld is still open for this device and checklist: "
+				       "carry on with it\n",
+				       open_jobs[i].id);
+				goto out;
+			}
+		}
+	}
+	/* Pin the exact text: the job keeps it even if the file changes later. */
+	content = read_file(c->path, CHECKLIST_FILE_MAX);
+	if (!content || sodium_init() < 0) {
+		rc = fail("cannot read %s again", c->path);
+		goto out;
+	}
+	crypto_hash_sha256(digest, (const unsigned char *)content, strlen(content));
+	sodium_bin2hex(hash, sizeof(hash), digest, sizeof(digest));
+	if (strcmp(hash, c->hash) != 0) {
+		rc = fail("%s changed while it was read: try again", c->path);
+		goto out;
+	}
+	if (store_snapshot_put(st, hash, c->id, c->version, content) != STORE_OK) {
+		rc = fail("cannot save the checklist (%s)", store_last_error_message());
+		goto out;
+	}
+	job.device_id = dev.id;
+	snprintf(job.checklist_id, sizeof(job.checklist_id), "%s", c->id);
+	job.checklist_version = c->version;
+	snprintf(job.checklist_hash, sizeof(job.checklist_hash), "%s", hash);
+	job.trainee_id = user.id;
+	job.started_ms = clock_wall_ms();
+	if (store_job_create(st, &job, &id) != STORE_OK) {
+		rc = fail("cannot record the job (%s)", store_last_error_message());
+		goto out;
+	}
+	printf("job %lld started: %s v%d for %s by %s\n", id, c->id, c->version, device, trainee);
+	printf("first step: %s - %s\n", c->steps[0].id, checklist_text(&c->steps[0].title, "en"));
+out:
+	free(open_jobs);
+	free(content);
+	free(facts_text);
+	json_decref(facts);
+	checklist_report_release(&rep);
+	checklist_set_release(&set);
+	return rc;
+}
+
+/* Read the device of JOB again and evaluate EXPR; *FACTS_USED a new JSON object. */
+static int run_auto(struct store *st, const struct store_job *job, const char *expr_text,
+		    enum expr_result *res, json_t **facts_used)
+{
+	struct store_device_row dev;
+	struct probe_target t = { 0 };
+	struct probe_result r;
+	struct expr *e = NULL;
+	char msg[EXPR_MSG_MAX], key[32];
+	int col, rc = EXIT_OK;
+
+	*facts_used = NULL;
+	if (expr_parse(expr_text, &e, &col, msg, sizeof(msg)) != EXPR_OK)
+		return fail("the step's expression does not parse: %s", msg);
+	snprintf(key, sizeof(key), "%lld", job->device_id);
+	(void)key;
+	{
+		/* The device's keys: UDID for an iPhone, serial for Android. */
+		char *facts_text = NULL;
+		long long tm;
+		json_t *last = NULL;
+
+		if (store_latest_probe(st, job->device_id, &facts_text, &tm) == STORE_OK)
+			last = json_loads(facts_text, 0, NULL);
+		free(facts_text);
+		memset(&dev, 0, sizeof(dev));
+		if (last) {
+			const char *plat = json_string_value(json_object_get(last, "platform"));
+			json_t *id = json_object_get(json_object_get(last, "identity"),
+						    plat && strcmp(plat, "ios") == 0 ? "udid"
+										     : "serial");
+
+			t.platform = plat && strcmp(plat, "ios") == 0 ? PROBE_IOS : PROBE_ANDROID;
+			snprintf(t.id, sizeof(t.id), "%s", json_string_value(id) ? json_string_value(id) : "");
+			json_decref(last);
+		}
+	}
+	if (!t.id[0]) {
+		expr_free(e);
+		return fail("%s", "the device of this job cannot be read again: probe it first");
+	}
+	if (probe_run(&t, 1, 30000, NULL, NULL, NULL, &r) != 0 ||
+	    strcmp(r.result, "ok") != 0) {
+		rc = fail("the device could not be read now (%s): plug it in, unlock it, try again",
+			  r.result);
+		probe_result_release(&r);
+		expr_free(e);
+		return rc;
+	}
+	*res = expr_eval(e, r.facts, facts_used);
+	probe_result_release(&r);
+	expr_free(e);
+	return EXIT_OK;
+}
+
+static int cmd_step(struct store *st, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "result", required_argument, NULL, 'r' },
+		{ "value", required_argument, NULL, 'v' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "part", required_argument, NULL, 'p' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "corrects", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *result = NULL, *value = NULL, *note = NULL, *by = NULL;
+	struct store_step rec = { 0 };
+	struct store_job job;
+	struct store_user user;
+	struct checklist *c = NULL;
+	const struct checklist_step *s;
+	json_t *parts = json_array(), *used = NULL;
+	char *parts_text = NULL, *facts_text = NULL, valbuf[64];
+	long long job_id, rec_id, corrects = 0;
+	int ch, rc = EXIT_OK;
+	enum job_err je;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "r:v:n:p:b:c:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			result = optarg;
+			break;
+		case 'v':
+			value = optarg;
+			break;
+		case 'n':
+			note = optarg;
+			break;
+		case 'b':
+			by = optarg;
+			break;
+		case 'c':
+			if (!parse_job_id(optarg, &corrects))
+				return cli_usage_error("job", "--corrects takes a record number");
+			break;
+		case 'p': {
+			char name[128], source[128], serial[128];
+
+			if (json_array_size(parts) >= JOB_MAX_PARTS ||
+			    sscanf(optarg, "%127[^,],%127[^,],%127[^\n]", name, source, serial) != 3)
+				return cli_usage_error("job", "--part takes NAME,SOURCE,SERIAL, not '%s'",
+						       optarg);
+			json_array_append_new(parts, json_pack("{s:s, s:s, s:s}", "name", name,
+								"source", source, "serial", serial));
+			break;
+		}
+		default:
+			json_decref(parts);
+			return cli_usage_error("job", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 2 || !parse_job_id(argv[optind], &job_id)) {
+		json_decref(parts);
+		return cli_usage_error("job", "job step needs JOB (a number) and STEP");
+	}
+	if (result && strcmp(result, "pass") && strcmp(result, "fail") && strcmp(result, "skip")) {
+		json_decref(parts);
+		return cli_usage_error("job", "--result is pass, fail or skip, not '%s'", result);
+	}
+	if (store_job_get(st, job_id, &job) != STORE_OK) {
+		rc = fail("no job %s", argv[optind]);
+		goto out;
+	}
+	rc = load_pinned(st, &job, &c);
+	if (rc)
+		goto out;
+	s = find_step(c, argv[optind + 1]);
+	if (!s) {
+		rc = fail("this job's checklist has no step '%s' (atelier job show)",
+			  argv[optind + 1]);
+		goto out;
+	}
+	if (by ? store_user_find(st, by, &user) != STORE_OK
+	       : store_user_get(st, job.trainee_id, &user) != STORE_OK) {
+		rc = fail("no user '%s'", by ? by : "(the job's trainee)");
+		goto out;
+	}
+	if (!user.active) {
+		rc = fail("user '%s' is disabled", user.name);
+		goto out;
+	}
+	if (result && strcmp(result, "skip") == 0) {
+		/* A skip needs no value; a required step still counts as not done. */
+	} else if (s->kind == CHECKLIST_KIND_MEASURE) {
+		char *end;
+		double v;
+
+		if (!value) {
+			rc = fail("step '%s' is a measure: give --value", s->id);
+			goto out;
+		}
+		v = strtod(value, &end);
+		if (end == value || *end) {
+			rc = fail("--value '%s' is not a number", value);
+			goto out;
+		}
+		{
+			const char *in_range = v >= s->min && v <= s->max ? "pass" : "fail";
+
+			if (result && strcmp(result, in_range) != 0) {
+				snprintf(valbuf, sizeof(valbuf), "%g..%g", s->min, s->max);
+				rc = fail("the value is %s the accepted range; record it as it is",
+					  strcmp(in_range, "pass") == 0 ? "inside" : "outside");
+				goto out;
+			}
+			result = in_range;
+		}
+	} else if (s->kind == CHECKLIST_KIND_CHOICE) {
+		int ok = 0;
+
+		for (size_t i = 0; value && i < s->n_options; i++)
+			ok |= strcmp(value, s->options[i].value) == 0;
+		if (!ok) {
+			rc = fail("step '%s' is a choice: give --value with one of its options "
+				  "(atelier checklist show)", s->id);
+			goto out;
+		}
+		if (!result)
+			result = "pass";
+	} else if (s->kind == CHECKLIST_KIND_PARTS) {
+		if (json_array_size(parts) == 0) {
+			rc = fail("step '%s' records parts: give --part NAME,SOURCE,SERIAL", s->id);
+			goto out;
+		}
+		if (!result)
+			result = "pass";
+	} else if (s->kind == CHECKLIST_KIND_NOTE) {
+		if (!note) {
+			rc = fail("step '%s' is a note: give --note TEXT", s->id);
+			goto out;
+		}
+		if (!result)
+			result = "pass";
+	} else if (s->kind == CHECKLIST_KIND_AUTO) {
+		enum expr_result er = EXPR_UNKNOWN;
+
+		rc = run_auto(st, &job, s->expr, &er, &used);
+		if (rc)
+			goto out;
+		if (er == EXPR_UNKNOWN && !(result && note)) {
+			printf("step %s: unknown (a fact could not be read); check it by hand and "
+			       "record --result pass|fail --note WHAT-YOU-SAW\n", s->id);
+			rc = EXIT_PROBE_INCOMPLETE;
+			goto out;
+		}
+		if (er != EXPR_UNKNOWN)
+			result = expr_result_name(er);
+	} else if (!result) {
+		rc = fail("step '%s' is a check: give --result pass or fail", s->id);
+		goto out;
+	}
+	snprintf(rec.step_id, sizeof(rec.step_id), "%s", s->id);
+	rec.user_id = user.id;
+	snprintf(rec.result, sizeof(rec.result), "%s", result);
+	rec.value = (char *)value;
+	rec.note = (char *)note;
+	if (json_array_size(parts))
+		rec.parts = parts_text = json_dumps(parts, JSON_COMPACT);
+	if (used)
+		rec.facts = facts_text = json_dumps(used, JSON_COMPACT | FACTS_JSON_FLAGS);
+	rec.corrects = corrects;
+	je = job_append(st, job_id, &rec, &rec_id);
+	if (je != JOB_OK) {
+		rc = fail("%s", je == JOB_ESTORE ? store_last_error_message() : job_strerror(je));
+		goto out;
+	}
+	printf("recorded: job %lld step %s: %s (record %d%s)\n", job_id, s->id, result, rec.seq,
+	       corrects ? ", a correction" : "");
+out:
+	json_decref(parts);
+	json_decref(used);
+	free(parts_text);
+	free(facts_text);
+	checklist_free(c);
+	return rc;
+}
+
+static json_t *job_json(struct store *st, const struct store_job *job, const struct checklist *c)
+{
+	struct store_step *steps = NULL;
+	struct store_user u;
+	size_t n = 0;
+	json_t *o, *recs = json_array();
+
+	store_user_get(st, job->trainee_id, &u) == STORE_OK ? (void)0 : (void)(u.name[0] = '\0');
+	o = json_pack("{s:I, s:I, s:s, s:i, s:s, s:s, s:s, s:I}", "id", (json_int_t)job->id,
+		      "device", (json_int_t)job->device_id, "checklist", job->checklist_id,
+		      "checklist_version", job->checklist_version, "checklist_hash",
+		      job->checklist_hash, "trainee", u.name, "state", job->state, "started_ms",
+		      (json_int_t)job->started_ms);
+	if (store_steps_of(st, job->id, &steps, &n) == STORE_OK) {
+		for (size_t i = 0; i < n; i++) {
+			struct store_user by;
+			json_t *r;
+
+			if (store_user_get(st, steps[i].user_id, &by) != STORE_OK)
+				by.name[0] = '\0';
+			r = json_pack("{s:i, s:s, s:s, s:s, s:I, s:I}", "record", steps[i].seq, "step",
+				      steps[i].step_id, "result", steps[i].result, "by", by.name, "t_ms",
+				      (json_int_t)steps[i].t_ms, "spent_ms",
+				      (json_int_t)steps[i].spent_ms);
+			json_object_set_new(r, "value",
+					    steps[i].value ? json_string(steps[i].value) : json_null());
+			json_object_set_new(r, "note",
+					    steps[i].note ? json_string(steps[i].note) : json_null());
+			json_object_set_new(r, "parts", steps[i].parts ? json_loads(steps[i].parts, 0, NULL)
+								      : json_null());
+			json_object_set_new(r, "facts", steps[i].facts ? json_loads(steps[i].facts, 0, NULL)
+								      : json_null());
+			json_object_set_new(r, "corrects",
+					    steps[i].corrects ? json_integer(steps[i].corrects)
+							      : json_null());
+			json_array_append_new(recs, r);
+		}
+		store_steps_free(steps, n);
+	}
+	json_object_set_new(o, "records", recs);
+	if (c) {
+		json_t *todo = json_array();
+
+		for (size_t i = 0; i < c->n_steps; i++) {
+			int done = 0;
+			size_t k;
+			json_t *r;
+
+			json_array_foreach(recs, k, r)
+				done |= strcmp(json_string_value(json_object_get(r, "step")),
+					       c->steps[i].id) == 0;
+			if (!done)
+				json_array_append_new(todo, json_string(c->steps[i].id));
+		}
+		json_object_set_new(o, "steps_to_do", todo);
+	}
+	return o;
+}
+
+static int cmd_show(struct store *st, int argc, char **argv)
+{
+	struct store_job job;
+	struct checklist *c = NULL;
+	long long id;
+	int json = argc == 3 && strcmp(argv[2], "--json") == 0;
+	json_t *o;
+	size_t i;
+	json_t *r;
+
+	if ((argc != 2 && !json) || !parse_job_id(argv[1], &id))
+		return cli_usage_error("job", "usage: job show JOB [--json]");
+	if (store_job_get(st, id, &job) != STORE_OK)
+		return fail("no job %s", argv[1]);
+	if (load_pinned(st, &job, &c) != EXIT_OK)
+		c = NULL;
+	o = job_json(st, &job, c);
+	if (json) {
+		json_dumpf(o, stdout, JSON_INDENT(2) | FACTS_JSON_FLAGS);
+		putchar('\n');
+	} else {
+		printf("job %lld: %s v%d, trainee %s, %s\n", id, job.checklist_id,
+		       job.checklist_version,
+		       json_string_value(json_object_get(o, "trainee")), job.state);
+		json_array_foreach(json_object_get(o, "records"), i, r) {
+			printf("  #%-3lld %-28s %-7s %5llds  by %s",
+			       (long long)json_integer_value(json_object_get(r, "record")),
+			       json_string_value(json_object_get(r, "step")),
+			       json_string_value(json_object_get(r, "result")),
+			       (long long)json_integer_value(json_object_get(r, "spent_ms")) / 1000,
+			       json_string_value(json_object_get(r, "by")));
+			if (json_is_string(json_object_get(r, "value")))
+				printf("  value %s", json_string_value(json_object_get(r, "value")));
+			if (json_is_string(json_object_get(r, "note")))
+				printf("  note: %s", json_string_value(json_object_get(r, "note")));
+			if (json_is_integer(json_object_get(r, "corrects")))
+				printf("  (corrects #%lld)",
+				       (long long)json_integer_value(json_object_get(r, "corrects")));
+			putchar('\n');
+		}
+		if (json_array_size(json_object_get(o, "steps_to_do"))) {
+			printf("  to do:");
+			json_array_foreach(json_object_get(o, "steps_to_do"), i, r)
+				printf(" %s", json_string_value(r));
+			putchar('\n');
+		}
+	}
+	json_decref(o);
+	checklist_free(c);
+	return EXIT_OK;
+}
+
+static int cmd_submit(struct store *st, int argc, char **argv)
+{
+	struct store_job job;
+	struct checklist *c = NULL;
+	long long id;
+	json_t *o, *todo;
+	int rc;
+
+	if (argc != 2 || !parse_job_id(argv[1], &id))
+		return cli_usage_error("job", "usage: job submit JOB");
+	if (store_job_get(st, id, &job) != STORE_OK)
+		return fail("no job %s", argv[1]);
+	if (strcmp(job.state, "open") != 0)
+		return fail("job %s is already submitted", argv[1]);
+	rc = load_pinned(st, &job, &c);
+	if (rc)
+		return rc;
+	o = job_json(st, &job, c);
+	todo = json_object_get(o, "steps_to_do");
+	for (size_t i = 0; i < json_array_size(todo); i++) {
+		const struct checklist_step *s = find_step(c, json_string_value(json_array_get(todo, i)));
+
+		if (s && s->required) {
+			fprintf(stderr, "atelier job: step '%s' is required and not done yet\n", s->id);
+			rc = EXIT_FAILURE_OTHER;
+		}
+	}
+	if (!rc) {
+		if (store_job_set_state(st, id, "submitted", clock_wall_ms()) != STORE_OK)
+			rc = fail("cannot submit (%s)", store_last_error_message());
+		else
+			printf("job %lld submitted for grading\n", id);
+	}
+	json_decref(o);
+	checklist_free(c);
+	return rc;
+}
+
+static int cmd_list(struct store *st, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "trainee", required_argument, NULL, 't' },
+		{ "state", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *state = NULL;
+	long long device_id = 0, trainee_id = 0;
+	struct store_job *jobs = NULL;
+	size_t n = 0;
+	int ch, json = 0;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "d:t:s:j", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': {
+			struct store_device_row dev;
+
+			if (store_find_device(st, optarg, &dev) != STORE_OK)
+				return fail("no device '%s' is known", optarg);
+			device_id = dev.id;
+			break;
+		}
+		case 't': {
+			struct store_user u;
+
+			if (store_user_find(st, optarg, &u) != STORE_OK)
+				return fail("no user '%s'", optarg);
+			trainee_id = u.id;
+			break;
+		}
+		case 's':
+			state = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return cli_usage_error("job", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (store_job_list(st, device_id, trainee_id, state, &jobs, &n) != STORE_OK)
+		return fail("cannot list jobs (%s)", store_last_error_message());
+	if (json) {
+		json_t *arr = json_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:i, s:s}", "id",
+							     (json_int_t)jobs[i].id, "device",
+							     (json_int_t)jobs[i].device_id, "checklist",
+							     jobs[i].checklist_id, "checklist_version",
+							     jobs[i].checklist_version, "state",
+							     jobs[i].state));
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(arr);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			printf("job %-5lld device %-5lld %-28s v%-3d %s\n", jobs[i].id,
+			       jobs[i].device_id, jobs[i].checklist_id, jobs[i].checklist_version,
+			       jobs[i].state);
+		if (n == 0)
+			puts("no job");
+	}
+	free(jobs);
+	return EXIT_OK;
+}
+
+static int cmd_verify(struct store *st, int argc, char **argv)
+{
+	char why[256];
+	long long id;
+	int bad;
+	enum job_err e;
+
+	if (argc != 2 || !parse_job_id(argv[1], &id))
+		return cli_usage_error("job", "usage: job verify JOB");
+	e = job_verify(st, id, &bad, why, sizeof(why));
+	if (e == JOB_OK) {
+		printf("job %lld: every record matches its chain\n", id);
+		return EXIT_OK;
+	}
+	if (e == JOB_ETAMPERED) {
+		fprintf(stderr, "atelier job: job %lld has been altered: %s\n", id, why);
+		return EXIT_DB_REFUSED;
+	}
+	return fail("%s", job_strerror(e));
+}
+
+int cli_cmd_job(const struct cli_global *g, int argc, char **argv)
+{
+	struct store *st = NULL;
+	int rc;
+
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(job_usage, stdout);
+			return EXIT_OK;
+		}
+	if (argc < 2)
+		return cli_usage_error("job", "missing subcommand: start, step, show, submit, list "
+				       "or verify");
+	rc = cli_open_store(g, &st);
+	if (rc)
+		return rc;
+	if (strcmp(argv[1], "start") == 0)
+		rc = cmd_start(g, st, argc - 1, argv + 1);
+	else if (strcmp(argv[1], "step") == 0)
+		rc = cmd_step(st, argc - 1, argv + 1);
+	else if (strcmp(argv[1], "show") == 0)
+		rc = cmd_show(st, argc - 1, argv + 1);
+	else if (strcmp(argv[1], "submit") == 0)
+		rc = cmd_submit(st, argc - 1, argv + 1);
+	else if (strcmp(argv[1], "list") == 0)
+		rc = cmd_list(st, argc - 1, argv + 1);
+	else if (strcmp(argv[1], "verify") == 0)
+		rc = cmd_verify(st, argc - 1, argv + 1);
+	else
+		rc = cli_usage_error("job", "unknown subcommand '%s'", argv[1]);
+	store_free(st);
+	return rc;
+}

@@ -1,0 +1,190 @@
+#include "job/job.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/clock.h"
+
+const char *job_strerror(enum job_err err)
+{
+	switch (err) {
+	case JOB_OK:
+		return "success";
+	case JOB_ESTORE:
+		return "the database failed";
+	case JOB_ENOJOB:
+		return "no such job";
+	case JOB_ECLOSED:
+		return "the job is submitted: no more steps can be recorded";
+	case JOB_EBADCORR:
+		return "the record to correct is not a record of this job";
+	case JOB_ETAMPERED:
+		return "the job's record has been altered";
+	}
+	return "unknown error";
+}
+
+/* A field into the hash: its length, then its bytes, so that no two different records
+ * give the same stream. NULL is length -1. */
+static void feed(crypto_hash_sha256_state *h, const char *s)
+{
+	char len[24];
+
+	snprintf(len, sizeof(len), "%ld:", s ? (long)strlen(s) : -1L);
+	crypto_hash_sha256_update(h, (const unsigned char *)len, strlen(len));
+	if (s)
+		crypto_hash_sha256_update(h, (const unsigned char *)s, strlen(s));
+}
+
+static void feed_num(crypto_hash_sha256_state *h, long long v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	feed(h, buf);
+}
+
+static void finish(crypto_hash_sha256_state *h, char out[JOB_HASH_HEX])
+{
+	unsigned char d[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256_final(h, d);
+	sodium_bin2hex(out, JOB_HASH_HEX, d, sizeof(d));
+}
+
+void job_genesis_hash(const struct store_job *job, char out[JOB_HASH_HEX])
+{
+	crypto_hash_sha256_state h;
+
+	crypto_hash_sha256_init(&h);
+	feed(&h, "atelier-job-v1");
+	feed_num(&h, job->id);
+	feed_num(&h, job->device_id);
+	feed(&h, job->checklist_id);
+	feed_num(&h, job->checklist_version);
+	feed(&h, job->checklist_hash);
+	feed_num(&h, job->trainee_id);
+	feed_num(&h, job->started_ms);
+	finish(&h, out);
+}
+
+void job_record_hash(const struct store_step *r, char out[JOB_HASH_HEX])
+{
+	crypto_hash_sha256_state h;
+
+	crypto_hash_sha256_init(&h);
+	feed(&h, "atelier-step-v1");
+	feed_num(&h, r->job_id);
+	feed_num(&h, r->seq);
+	feed(&h, r->step_id);
+	feed_num(&h, r->user_id);
+	feed_num(&h, r->t_ms);
+	feed_num(&h, r->spent_ms);
+	feed(&h, r->result);
+	feed(&h, r->value);
+	feed(&h, r->note);
+	feed(&h, r->parts);
+	feed(&h, r->facts);
+	feed_num(&h, r->corrects);
+	feed(&h, r->prev_hash);
+	finish(&h, out);
+}
+
+enum job_err job_append(struct store *st, long long job_id, struct store_step *rec, long long *id)
+{
+	struct store_job job;
+	enum store_err err;
+
+	if (sodium_init() < 0)
+		return JOB_ESTORE;
+	err = store_job_get(st, job_id, &job);
+	if (err == STORE_ENOENT)
+		return JOB_ENOJOB;
+	if (err)
+		return JOB_ESTORE;
+	if (strcmp(job.state, "open") != 0)
+		return JOB_ECLOSED;
+	/* Another bench may append at the same moment: the store refuses a taken position
+	 * (STORE_EEXIST), and we read the new end of the chain and try again. */
+	for (int attempt = 0; attempt < 20; attempt++) {
+		struct store_step *steps = NULL;
+		size_t n = 0;
+		int corr_ok = rec->corrects == 0;
+
+		err = store_steps_of(st, job_id, &steps, &n);
+		if (err)
+			return JOB_ESTORE;
+		for (size_t i = 0; i < n && !corr_ok; i++)
+			corr_ok = steps[i].id == rec->corrects;
+		if (!corr_ok) {
+			store_steps_free(steps, n);
+			return JOB_EBADCORR;
+		}
+		rec->job_id = job_id;
+		rec->seq = (int)n + 1;
+		rec->t_ms = clock_wall_ms();
+		rec->spent_ms = rec->t_ms - (n ? steps[n - 1].t_ms : job.started_ms);
+		if (rec->spent_ms < 0)
+			rec->spent_ms = 0; /* the clock went back: never a negative duration */
+		if (n)
+			snprintf(rec->prev_hash, sizeof(rec->prev_hash), "%s", steps[n - 1].hash);
+		else
+			job_genesis_hash(&job, rec->prev_hash);
+		store_steps_free(steps, n);
+		job_record_hash(rec, rec->hash);
+		err = store_step_append(st, rec, id);
+		if (err != STORE_EEXIST)
+			return err ? JOB_ESTORE : JOB_OK;
+	}
+	return JOB_ESTORE;
+}
+
+enum job_err job_verify(struct store *st, long long job_id, int *bad_seq, char *why, size_t size)
+{
+	struct store_job job;
+	struct store_step *steps = NULL;
+	char expect_prev[JOB_HASH_HEX], h[JOB_HASH_HEX];
+	enum job_err res = JOB_OK;
+	size_t n = 0;
+
+	*bad_seq = 0;
+	if (size)
+		why[0] = '\0';
+	if (sodium_init() < 0)
+		return JOB_ESTORE;
+	switch (store_job_get(st, job_id, &job)) {
+	case STORE_OK:
+		break;
+	case STORE_ENOENT:
+		return JOB_ENOJOB;
+	default:
+		return JOB_ESTORE;
+	}
+	if (store_steps_of(st, job_id, &steps, &n) != STORE_OK)
+		return JOB_ESTORE;
+	job_genesis_hash(&job, expect_prev);
+	for (size_t i = 0; i < n; i++) {
+		const struct store_step *r = &steps[i];
+
+		if (r->seq != (int)i + 1) {
+			snprintf(why, size, "record %d is missing (found %d in its place)", (int)i + 1,
+				 r->seq);
+		} else if (strcmp(r->prev_hash, expect_prev) != 0) {
+			snprintf(why, size, "record %d does not follow record %d (or the job "
+					    "itself was changed)", r->seq, r->seq - 1);
+		} else {
+			job_record_hash(r, h);
+			if (strcmp(h, r->hash) == 0) {
+				memcpy(expect_prev, r->hash, sizeof(expect_prev));
+				continue;
+			}
+			snprintf(why, size, "record %d was changed after it was written", r->seq);
+		}
+		*bad_seq = (int)i + 1;
+		res = JOB_ETAMPERED;
+		break;
+	}
+	store_steps_free(steps, n);
+	return res;
+}

@@ -1,0 +1,430 @@
+/* Users, jobs and step records. See store.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "store/store_int.h"
+
+static void col_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, col);
+
+	snprintf(out, size, "%s", t ? (const char *)t : "");
+}
+
+static char *col_dup(sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, col);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+static enum store_err prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
+{
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL);
+
+	return rc == SQLITE_OK ? STORE_OK
+			       : store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
+}
+
+/* Step a statement that changes rows; the RETURNING id, if any, in *ID. */
+static enum store_err run_change(struct store *st, sqlite3_stmt *stmt, const char *sql,
+				 long long *id)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_ROW) {
+		if (id)
+			*id = sqlite3_column_int64(stmt, 0);
+		rc = sqlite3_step(stmt);
+	}
+	if (rc != SQLITE_DONE)
+		return store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	return STORE_OK;
+}
+
+static int bind_text_or_null(sqlite3_stmt *stmt, int i, const char *v)
+{
+	return v ? sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(stmt, i);
+}
+
+enum store_err store_user_add(struct store *st, const char *name, const char *role, long long t_ms,
+			      long long *id)
+{
+	static const char sql[] = "INSERT INTO app_user (name, role, active, created_ms) "
+				  "VALUES (?, ?, 1, ?) RETURNING id";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = prepare(st, sql, &stmt);
+
+	if (!err) {
+		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, role, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 3, t_ms);
+		err = run_change(st, stmt, sql, id);
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+#define USER_COLS "id, name, role, active, created_ms"
+
+static void user_row(sqlite3_stmt *stmt, struct store_user *u)
+{
+	u->id = sqlite3_column_int64(stmt, 0);
+	col_text(stmt, 1, u->name, sizeof(u->name));
+	col_text(stmt, 2, u->role, sizeof(u->role));
+	u->active = sqlite3_column_int(stmt, 3);
+	u->created_ms = sqlite3_column_int64(stmt, 4);
+}
+
+static enum store_err user_one(struct store *st, const char *sql, const char *name, long long id,
+			       struct store_user *out)
+{
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = prepare(st, sql, &stmt);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (err)
+		goto out;
+	if (name)
+		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		user_row(stmt, out);
+	else if (rc == SQLITE_DONE)
+		err = STORE_ENOENT;
+	else
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_user_find(struct store *st, const char *name, struct store_user *out)
+{
+	return user_one(st, "SELECT " USER_COLS " FROM app_user WHERE name = ?", name, 0, out);
+}
+
+enum store_err store_user_get(struct store *st, long long id, struct store_user *out)
+{
+	return user_one(st, "SELECT " USER_COLS " FROM app_user WHERE id = ?", NULL, id, out);
+}
+
+enum store_err store_user_list(struct store *st, struct store_user **out, size_t *n)
+{
+	static const char sql[] = "SELECT " USER_COLS " FROM app_user ORDER BY name";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = prepare(st, sql, &stmt);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			struct store_user *nu = realloc(*out, (cap = cap ? cap * 2 : 16) * sizeof(*nu));
+
+			if (!nu) {
+				err = STORE_EINTERNAL;
+				break;
+			}
+			*out = nu;
+		}
+		user_row(stmt, &(*out)[(*n)++]);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_user_set_active(struct store *st, const char *name, int active)
+{
+	static const char sql[] = "UPDATE app_user SET active = ? WHERE name = ?";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = prepare(st, sql, &stmt);
+
+	if (!err) {
+		sqlite3_bind_int(stmt, 1, active ? 1 : 0);
+		sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+		err = run_change(st, stmt, sql, NULL);
+		if (!err && sqlite3_changes(st->db) == 0)
+			err = STORE_ENOENT;
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_job_create(struct store *st, const struct store_job *j, long long *id)
+{
+	static const char sql[] = "INSERT INTO job (device_id, checklist_id, checklist_version, "
+				  "checklist_hash, trainee_id, state, started_ms) "
+				  "VALUES (?, ?, ?, ?, ?, 'open', ?) RETURNING id";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = prepare(st, sql, &stmt);
+
+	if (!err) {
+		sqlite3_bind_int64(stmt, 1, j->device_id);
+		sqlite3_bind_text(stmt, 2, j->checklist_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 3, j->checklist_version);
+		sqlite3_bind_text(stmt, 4, j->checklist_hash, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 5, j->trainee_id);
+		sqlite3_bind_int64(stmt, 6, j->started_ms);
+		err = run_change(st, stmt, sql, id);
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+#define JOB_COLS                                                                         \
+	"id, device_id, checklist_id, checklist_version, checklist_hash, trainee_id, state, " \
+	"started_ms, submitted_ms"
+
+static void job_row(sqlite3_stmt *stmt, struct store_job *j)
+{
+	j->id = sqlite3_column_int64(stmt, 0);
+	j->device_id = sqlite3_column_int64(stmt, 1);
+	col_text(stmt, 2, j->checklist_id, sizeof(j->checklist_id));
+	j->checklist_version = sqlite3_column_int(stmt, 3);
+	col_text(stmt, 4, j->checklist_hash, sizeof(j->checklist_hash));
+	j->trainee_id = sqlite3_column_int64(stmt, 5);
+	col_text(stmt, 6, j->state, sizeof(j->state));
+	j->started_ms = sqlite3_column_int64(stmt, 7);
+	j->submitted_ms = sqlite3_column_int64(stmt, 8);
+}
+
+enum store_err store_job_get(struct store *st, long long id, struct store_job *out)
+{
+	static const char sql[] = "SELECT " JOB_COLS " FROM job WHERE id = ?";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = prepare(st, sql, &stmt);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (err)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		job_row(stmt, out);
+	else if (rc == SQLITE_DONE)
+		err = STORE_ENOENT;
+	else
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_job_set_state(struct store *st, long long id, const char *state, long long t_ms)
+{
+	static const char sql[] = "UPDATE job SET state = ?, submitted_ms = CASE WHEN ? = "
+				  "'submitted' THEN ? ELSE submitted_ms END WHERE id = ?";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = prepare(st, sql, &stmt);
+
+	if (!err) {
+		sqlite3_bind_text(stmt, 1, state, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, state, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 3, t_ms);
+		sqlite3_bind_int64(stmt, 4, id);
+		err = run_change(st, stmt, sql, NULL);
+		if (!err && sqlite3_changes(st->db) == 0)
+			err = STORE_ENOENT;
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_job_list(struct store *st, long long device_id, long long trainee_id,
+			      const char *state, struct store_job **out, size_t *n)
+{
+	static const char sql[] = "SELECT " JOB_COLS " FROM job WHERE (? = 0 OR device_id = ?) "
+				  "AND (? = 0 OR trainee_id = ?) AND (? IS NULL OR state = ?) "
+				  "ORDER BY id DESC";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = prepare(st, sql, &stmt);
+	size_t cap = 0;
+	int rc = SQLITE_DONE;
+
+	*out = NULL;
+	*n = 0;
+	if (err)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, device_id);
+	sqlite3_bind_int64(stmt, 2, device_id);
+	sqlite3_bind_int64(stmt, 3, trainee_id);
+	sqlite3_bind_int64(stmt, 4, trainee_id);
+	bind_text_or_null(stmt, 5, state);
+	bind_text_or_null(stmt, 6, state);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			struct store_job *nj = realloc(*out, (cap = cap ? cap * 2 : 16) * sizeof(*nj));
+
+			if (!nj) {
+				err = STORE_EINTERNAL;
+				goto out;
+			}
+			*out = nj;
+		}
+		job_row(stmt, &(*out)[(*n)++]);
+	}
+	if (rc != SQLITE_DONE)
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_step_append(struct store *st, const struct store_step *r, long long *id)
+{
+	static const char sql[] =
+		"INSERT INTO step_record (job_id, seq, step_id, user_id, t_ms, spent_ms, result, "
+		"value, note, parts, facts, corrects, prev_hash, hash) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = prepare(st, sql, &stmt);
+
+	if (!err) {
+		sqlite3_bind_int64(stmt, 1, r->job_id);
+		sqlite3_bind_int(stmt, 2, r->seq);
+		sqlite3_bind_text(stmt, 3, r->step_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 4, r->user_id);
+		sqlite3_bind_int64(stmt, 5, r->t_ms);
+		sqlite3_bind_int64(stmt, 6, r->spent_ms);
+		sqlite3_bind_text(stmt, 7, r->result, -1, SQLITE_STATIC);
+		bind_text_or_null(stmt, 8, r->value);
+		bind_text_or_null(stmt, 9, r->note);
+		bind_text_or_null(stmt, 10, r->parts);
+		bind_text_or_null(stmt, 11, r->facts);
+		if (r->corrects)
+			sqlite3_bind_int64(stmt, 12, r->corrects);
+		else
+			sqlite3_bind_null(stmt, 12);
+		sqlite3_bind_text(stmt, 13, r->prev_hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 14, r->hash, -1, SQLITE_STATIC);
+		/* One statement, autocommit, synchronous=FULL: durable when it returns. */
+		err = run_change(st, stmt, sql, id);
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_steps_of(struct store *st, long long job_id, struct store_step **out,
+			      size_t *n)
+{
+	static const char sql[] =
+		"SELECT id, job_id, seq, step_id, user_id, t_ms, spent_ms, result, value, note, "
+		"parts, facts, corrects, prev_hash, hash FROM step_record WHERE job_id = ? "
+		"ORDER BY seq";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = prepare(st, sql, &stmt);
+	size_t cap = 0;
+	int rc = SQLITE_DONE;
+
+	*out = NULL;
+	*n = 0;
+	if (err)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, job_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct store_step *s;
+
+		if (*n == cap) {
+			struct store_step *ns = realloc(*out, (cap = cap ? cap * 2 : 32) * sizeof(*ns));
+
+			if (!ns) {
+				err = STORE_EINTERNAL;
+				goto out;
+			}
+			*out = ns;
+		}
+		s = &(*out)[(*n)++];
+		memset(s, 0, sizeof(*s));
+		s->id = sqlite3_column_int64(stmt, 0);
+		s->job_id = sqlite3_column_int64(stmt, 1);
+		s->seq = sqlite3_column_int(stmt, 2);
+		col_text(stmt, 3, s->step_id, sizeof(s->step_id));
+		s->user_id = sqlite3_column_int64(stmt, 4);
+		s->t_ms = sqlite3_column_int64(stmt, 5);
+		s->spent_ms = sqlite3_column_int64(stmt, 6);
+		col_text(stmt, 7, s->result, sizeof(s->result));
+		s->value = col_dup(stmt, 8);
+		s->note = col_dup(stmt, 9);
+		s->parts = col_dup(stmt, 10);
+		s->facts = col_dup(stmt, 11);
+		s->corrects = sqlite3_column_int64(stmt, 12);
+		col_text(stmt, 13, s->prev_hash, sizeof(s->prev_hash));
+		col_text(stmt, 14, s->hash, sizeof(s->hash));
+	}
+	if (rc != SQLITE_DONE)
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+out:
+	sqlite3_finalize(stmt);
+	if (err) {
+		store_steps_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return err;
+}
+
+void store_steps_free(struct store_step *steps, size_t n)
+{
+	for (size_t i = 0; steps && i < n; i++) {
+		free(steps[i].value);
+		free(steps[i].note);
+		free(steps[i].parts);
+		free(steps[i].facts);
+	}
+	free(steps);
+}
+
+enum store_err store_snapshot_put(struct store *st, const char *hash, const char *checklist_id,
+				  int version, const char *content)
+{
+	static const char sql[] = "INSERT INTO checklist_snapshot (hash, checklist_id, version, "
+				  "content) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = prepare(st, sql, &stmt);
+
+	if (!err) {
+		sqlite3_bind_text(stmt, 1, hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, checklist_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 3, version);
+		sqlite3_bind_text(stmt, 4, content, -1, SQLITE_STATIC);
+		err = run_change(st, stmt, sql, NULL);
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_snapshot_get(struct store *st, const char *hash, char **content)
+{
+	static const char sql[] = "SELECT content FROM checklist_snapshot WHERE hash = ?";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = prepare(st, sql, &stmt);
+	int rc;
+
+	*content = NULL;
+	if (err)
+		goto out;
+	sqlite3_bind_text(stmt, 1, hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*content = col_dup(stmt, 0);
+		if (!*content)
+			err = STORE_EINTERNAL;
+	} else if (rc == SQLITE_DONE) {
+		err = STORE_ENOENT;
+	} else {
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	}
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}

@@ -1,0 +1,106 @@
+#!/bin/sh
+# A trainee's job from start to submission, as the CLI shows it: every kind of step,
+# an auto step read from the phone, a correction, and the checks on the way.
+. "$(dirname "$0")/../lib/tap.sh"
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+T=$(mktemp -d)
+FAKECTL="$ROOT/tests/fakes/fakectl.sh"
+J="python3 $ROOT/tests/lib/jq.py"
+export FAKE_USBMUXD_KEY_CACHE="$T/keys"
+mkdir -p "$FAKE_USBMUXD_KEY_CACHE" "$T/checklists"
+trap 'sh "$FAKECTL" stop "$T/fake" >/dev/null 2>&1; rm -rf "$T"' EXIT
+
+cat > "$T/checklists/battery-check.yaml" <<'YAML'
+id: battery-check
+version: 2
+title: {en: "Battery check", fr: "Contrôle de la batterie", nl: "Batterijcontrole"}
+applies_to:
+  platforms: [ios]
+difficulty: 1
+time_minutes: 10
+steps:
+  - id: look
+    title: {en: "Look at the battery", fr: "Regardez la batterie", nl: "Bekijk de batterij"}
+    kind: check
+  - id: voltage
+    title: {en: "Measure the voltage", fr: "Mesurez la tension", nl: "Meet de spanning"}
+    kind: measure
+    unit: V
+    range: {min: 3.6, max: 4.45}
+  - id: grade
+    title: {en: "Cosmetic grade", fr: "Grade esthétique", nl: "Cosmetische graad"}
+    kind: choice
+    options:
+      - value: A
+        label: {en: "Like new", fr: "Comme neuf", nl: "Als nieuw"}
+        criteria: {en: "No mark at 30 cm", fr: "Aucune marque à 30 cm", nl: "Geen spoor op 30 cm"}
+      - value: B
+        label: {en: "Light marks", fr: "Marques légères", nl: "Lichte sporen"}
+        criteria: {en: "Marks seen close up", fr: "Marques visibles de près", nl: "Sporen van dichtbij"}
+  - id: health
+    title: {en: "Battery health", fr: "Santé de la batterie", nl: "Batterijgezondheid"}
+    kind: auto
+    expr: 'battery.health_pct >= 80'
+  - id: part
+    title: {en: "Battery fitted", fr: "Batterie posée", nl: "Batterij geplaatst"}
+    kind: parts
+    required: false
+  - id: remarks
+    title: {en: "Remarks", fr: "Remarques", nl: "Opmerkingen"}
+    kind: note
+    required: false
+YAML
+export ATELIER_CHECKLISTS="$T/checklists"
+sh "$FAKECTL" start "$T/fake" "$ROOT/tests/fakes/scenarios/iphone-ios17-paired.json" >/dev/null
+export USBMUXD_SOCKET_ADDRESS="UNIX:$T/fake/usbmuxd.sock"
+A="$ATELIER --data $T/data"
+U=00008110-000E44540A2A0000
+$A init >/dev/null
+$A user add amina --role trainee >/dev/null
+$A user add sam --role instructor >/dev/null
+
+check "a job cannot start on a device never read" \
+    sh -c "! $A job start --device $U --checklist battery-check --trainee amina 2>&1 | grep -q started"
+$A probe >/dev/null
+check "a job starts once the device is read" \
+    sh -c "$A job start --device $U --checklist battery-check --trainee amina | grep -q '^job 1 started: battery-check v2'"
+check "starting it again resumes the open job" \
+    sh -c "$A job start --device $U --checklist battery-check --trainee amina | grep -q 'job 1 is still open'"
+check "a check step is recorded" sh -c "$A job step 1 look --result pass | grep -q 'look: pass (record 1)'"
+check "a measure in range passes by itself" sh -c "$A job step 1 voltage --value 3.92 | grep -q 'voltage: pass'"
+check "a measure out of range cannot be recorded as a pass" \
+    sh -c "! $A job step 1 voltage --value 5.1 --result pass 2>/dev/null"
+check "a choice must be one of its options" sh -c "! $A job step 1 grade --value Z 2>/dev/null"
+check "a choice is recorded with its value" sh -c "$A job step 1 grade --value B | grep -q 'grade: pass'"
+check "an auto step reads the phone again and decides" sh -c "$A job step 1 health | grep -q 'health: pass'"
+check "a parts step needs its part" sh -c "! $A job step 1 part 2>/dev/null"
+check "a parts step records name, source and serial" \
+    sh -c "$A job step 1 part --part 'Battery,Supplier X,BT123' | grep -q 'part: pass'"
+check "an unknown step is refused" sh -c "! $A job step 1 nosuchstep --result pass 2>/dev/null"
+check "a correction is a new record that points at the wrong one" \
+    sh -c "$A job step 1 look --result fail --note 'crack seen later' --corrects 1 | grep -q 'a correction'"
+$A job show 1 --json >"$T/job.json"
+check "the job shows every record in order with who and when" \
+    sh -c "$J $T/job.json \"[r['step'] for r in d['records']]\" \"['look', 'voltage', 'grade', 'health', 'part', 'look']\" && $J $T/job.json \"all(r['by'] == 'amina' and r['t_ms'] > 0 for r in d['records'])\""
+check "the auto step keeps the facts it used" $J "$T/job.json" "d['records'][3]['facts']['battery.health_pct']" 91.4
+check "the measure keeps its value and the parts their serial" \
+    sh -c "$J $T/job.json \"d['records'][1]['value']\" 3.92 && $J $T/job.json \"d['records'][4]['parts'][0]['serial']\" BT123"
+check "the correction points at record 1, which is unchanged" \
+    sh -c "$J $T/job.json \"d['records'][5]['corrects']\" 1 && $J $T/job.json \"d['records'][0]['result']\" pass"
+check "the job pins the checklist version" $J "$T/job.json" "d['checklist_version']" 2
+# The file changes: the job keeps the version it started with.
+sed -i 's/^version: 2/version: 3/' "$T/checklists/battery-check.yaml"
+check "a changed checklist file does not change the job's steps" \
+    sh -c "$A job show 1 --json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d[\"checklist_version\"] == 2 else 1)'"
+check "a job verifies whole" $A job verify 1
+check "submitting works once the required steps are done" sh -c "$A job submit 1 | grep -q submitted"
+check "a submitted job takes no more steps" sh -c "! $A job step 1 remarks --note late 2>/dev/null"
+check "jobs are listed by trainee and state" \
+    sh -c "$A job list --trainee amina --state submitted | grep -q '^job 1 '"
+expect_status 2 "job step without a job number is a usage error" $A job step
+check "an instructor's record is kept under their name" \
+    sh -c "$A job start --device $U --checklist battery-check --trainee amina >/dev/null && $A job step 2 look --result pass --by sam >/dev/null && $A job show 2 --json | grep -q '\"by\": \"sam\"'"
+check "a job with a required step missing cannot be submitted" sh -c "! $A job submit 2 2>/dev/null"
+
+done_testing

@@ -1,0 +1,573 @@
+/*
+ * Checklists as trainees and instructors meet them: the shipped format loads into what a
+ * trainee reads (in their language, English where a translation is missing), and every
+ * mistake an instructor can make in a file is reported at its line and column in plain
+ * words (tests/fixtures/checklists/bad/: each FILE.yaml with the exact lines in
+ * FILE.expect).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "checklist/checklist.h"
+
+#define GOOD "tests/fixtures/checklists/good"
+#define BAD "tests/fixtures/checklists/bad"
+
+static struct checklist *load_ok(const char *path, struct checklist_report *rep)
+{
+	struct checklist *c = NULL;
+	enum checklist_err err;
+
+	checklist_report_init(rep);
+	err = checklist_load(path, &c, rep);
+	if (err != CHECKLIST_OK) {
+		checklist_lint_print(stderr, path, rep);
+		fail_msg("%s: %s", path, checklist_strerror(err));
+	}
+	assert_non_null(c);
+	assert_int_equal(rep->errors, 0);
+	return c;
+}
+
+/* The lint lines for LEN bytes of YAML named NAME, as a new string. */
+static char *lint_buffer(const char *name, const char *yaml, size_t len, enum checklist_err *err)
+{
+	struct checklist_report rep;
+	struct checklist *c = NULL;
+	char *text = NULL;
+	size_t size = 0;
+	FILE *m = open_memstream(&text, &size);
+
+	assert_non_null(m);
+	checklist_report_init(&rep);
+	*err = checklist_load_buffer(name, yaml, len, &c, &rep);
+	assert_true((*err == CHECKLIST_OK) == (c != NULL));
+	checklist_lint_print(m, name, &rep);
+	fclose(m);
+	checklist_free(c);
+	checklist_report_release(&rep);
+	return text;
+}
+
+static char *lint_string(const char *yaml, enum checklist_err *err)
+{
+	return lint_buffer("mem.yaml", yaml, strlen(yaml), err);
+}
+
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+#define HEAD                                                                                       \
+	"id: t\nversion: 1\ntitle: {en: \"T\", fr: \"T\", nl: \"T\"}\ndifficulty: 1\n"             \
+	"time_minutes: 5\n"
+#define STEP_TITLE "    title: {en: \"S\", fr: \"S\", nl: \"S\"}\n"
+
+static void every_good_checklist_loads_without_error(void **state)
+{
+	DIR *d = opendir(GOOD);
+	struct dirent *de;
+	int n = 0;
+	(void)state;
+
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		struct checklist_report rep;
+		struct checklist *c;
+		char path[512];
+
+		if (!strstr(de->d_name, ".yaml"))
+			continue;
+		snprintf(path, sizeof(path), GOOD "/%s", de->d_name);
+		c = load_ok(path, &rep);
+		assert_true(c->n_steps > 0);
+		assert_non_null(c->title.en);
+		assert_string_equal(c->path, path);
+		checklist_free(c);
+		checklist_report_release(&rep);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 3);
+}
+
+static void battery_replacement_shows_what_a_trainee_needs(void **state)
+{
+	struct checklist_report rep;
+	struct checklist *c = load_ok(GOOD "/iphone-battery.yaml", &rep);
+	const struct checklist_step *s;
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char hex[65], *bytes;
+	(void)state;
+
+	assert_int_equal(rep.count, 0); /* fully translated: not even a warning */
+	assert_string_equal(c->id, "iphone-battery");
+	assert_int_equal(c->version, 2);
+	assert_string_equal(checklist_text(&c->title, "en"), "iPhone battery replacement");
+	assert_string_equal(checklist_text(&c->title, "fr"),
+			    "Remplacement de la batterie d'iPhone");
+	assert_string_equal(checklist_text(&c->title, "nl"), "iPhone-batterij vervangen");
+	assert_string_equal(checklist_text(&c->summary, "nl"),
+			    "Een versleten batterij vervangen en de nieuwe controleren.");
+	assert_int_equal(c->difficulty, 3);
+	assert_int_equal(c->time_minutes, 45);
+	assert_int_equal(c->n_tools, 2);
+	assert_string_equal(checklist_text(&c->tools[0], "fr"), "Tournevis pentalobe P2");
+	assert_int_equal(c->n_parts, 1);
+	assert_string_equal(checklist_text(&c->parts[0], "nl"), "Batterij");
+	assert_int_equal(c->n_prerequisites, 1);
+	assert_string_equal(c->prerequisites[0], "intake-triage");
+	assert_int_equal(c->n_rubric, 1);
+	assert_int_equal(c->rubric[0].max, 5);
+	assert_int_equal(c->n_platforms, 1);
+	assert_string_equal(c->platforms[0], "ios");
+
+	assert_int_equal(c->n_steps, 6);
+	s = &c->steps[0];
+	assert_string_equal(s->id, "health-before");
+	assert_int_equal(s->kind, CHECKLIST_KIND_AUTO);
+	assert_string_equal(s->expr, "battery.health_pct < 80");
+	assert_false(s->required);
+
+	s = &c->steps[1];
+	assert_int_equal(s->kind, CHECKLIST_KIND_CHECK);
+	assert_int_equal(s->on_fail, CHECKLIST_ON_FAIL_QUARANTINE);
+	assert_true(s->required);
+	assert_int_equal(s->n_instructions, 2);
+	assert_int_equal(s->instructions[0].level, CHECKLIST_WARNING);
+	assert_string_equal(checklist_text(&s->instructions[0].text, "en"),
+			    "A swollen battery can catch fire. Do not press on it.");
+	assert_int_equal(s->instructions[1].level, CHECKLIST_NOTE);
+
+	s = &c->steps[2];
+	assert_int_equal(s->kind, CHECKLIST_KIND_PARTS);
+	assert_int_equal(s->instructions[0].level, CHECKLIST_CAUTION);
+	assert_int_equal(s->on_fail, CHECKLIST_ON_FAIL_CONTINUE);
+
+	s = &c->steps[3];
+	assert_int_equal(s->kind, CHECKLIST_KIND_MEASURE);
+	assert_string_equal(s->unit, "V");
+	assert_float_equal(s->min, 3.6, 1e-9);
+	assert_float_equal(s->max, 4.45, 1e-9);
+	assert_int_equal(s->on_fail, CHECKLIST_ON_FAIL_STOP);
+
+	s = &c->steps[4];
+	assert_int_equal(s->kind, CHECKLIST_KIND_CHOICE);
+	assert_int_equal(s->n_options, 2);
+	assert_string_equal(s->options[1].value, "reused");
+	assert_string_equal(checklist_text(&s->options[1].label, "fr"), "Réutilisées");
+	assert_string_equal(checklist_text(&s->options[0].criteria, "en"),
+			    "Fresh pull-tab strips from the kit.");
+
+	s = &c->steps[5];
+	assert_int_equal(s->kind, CHECKLIST_KIND_NOTE);
+	assert_null(s->unit);
+	assert_null(s->expr);
+	assert_int_equal(s->n_options, 0);
+
+	/* the hash pins these exact bytes */
+	bytes = read_all(GOOD "/iphone-battery.yaml");
+	assert_non_null(bytes);
+	assert_true(sodium_init() >= 0);
+	crypto_hash_sha256(digest, (const unsigned char *)bytes, strlen(bytes));
+	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+	assert_string_equal(c->hash, hex);
+	free(bytes);
+	checklist_free(c);
+	checklist_report_release(&rep);
+}
+
+static void a_missing_french_text_shows_english_and_lint_warns(void **state)
+{
+	struct checklist_report rep;
+	struct checklist *c = load_ok(GOOD "/intake-triage.yaml", &rep);
+	(void)state;
+
+	assert_int_equal(rep.warnings, 2);
+	assert_string_equal(checklist_text(&c->steps[2].title, "fr"), "No sign of liquid damage");
+	assert_string_equal(checklist_text(&c->steps[2].title, "nl"), "Geen teken van vochtschade");
+	assert_null(c->steps[2].title.fr);
+	assert_string_equal(checklist_text(&c->steps[0].title, "fr"), "Identité lue par la sonde");
+	/* an unknown language or none is English */
+	assert_string_equal(checklist_text(&c->title, "de"), "Intake and triage");
+	assert_string_equal(checklist_text(&c->title, NULL), "Intake and triage");
+	checklist_free(c);
+	checklist_report_release(&rep);
+}
+
+static void a_missing_translation_is_only_a_warning(void **state)
+{
+	struct checklist_report rep;
+	struct checklist *c = load_ok(BAD "/missing-translation.yaml", &rep);
+	(void)state;
+
+	assert_int_equal(rep.warnings, 1);
+	assert_int_equal(rep.items[0].severity, CHECKLIST_SEV_WARNING);
+	assert_string_equal(checklist_text(&c->steps[0].title, "fr"), "Check the screen");
+	checklist_free(c);
+	checklist_report_release(&rep);
+}
+
+static void each_bad_file_is_reported_at_its_line_and_column(void **state)
+{
+	DIR *d = opendir(BAD);
+	struct dirent *de;
+	int n = 0;
+	(void)state;
+
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		struct checklist_report rep;
+		struct checklist *c = NULL;
+		char path[512], expect_path[512], *got = NULL, *want;
+		size_t size = 0, len = strlen(de->d_name);
+		FILE *m;
+
+		if (len < 6 || strcmp(de->d_name + len - 5, ".yaml") != 0)
+			continue;
+		snprintf(path, sizeof(path), BAD "/%s", de->d_name);
+		snprintf(expect_path, sizeof(expect_path), BAD "/%.*s.expect", (int)(len - 5),
+			 de->d_name);
+		want = read_all(expect_path);
+		if (!want)
+			fail_msg("%s has no .expect file", path);
+		checklist_report_init(&rep);
+		m = open_memstream(&got, &size);
+		assert_non_null(m);
+		if (checklist_load(path, &c, &rep) == CHECKLIST_OK)
+			assert_int_equal(rep.errors, 0);
+		else
+			assert_null(c);
+		checklist_lint_print(m, path, &rep);
+		fclose(m);
+		if (strcmp(got, want) != 0)
+			fail_msg("%s:\n--- expected\n%s--- got\n%s", path, want, got);
+		/* every line has the FILE:LINE:COL: form */
+		assert_non_null(strstr(got, path));
+		free(got);
+		free(want);
+		checklist_free(c);
+		checklist_report_release(&rep);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 11);
+}
+
+static void a_checklist_applies_by_platform_model_and_mode(void **state)
+{
+	struct checklist_report r1, r2, r3;
+	struct checklist *iphone = load_ok(GOOD "/iphone-battery.yaml", &r1);
+	struct checklist *android = load_ok(GOOD "/android-screen.yaml", &r2);
+	struct checklist *any = load_ok(GOOD "/intake-triage.yaml", &r3);
+	json_t *iphone12 = json_pack("{s:s, s:{s:s}, s:{s:s}}", "platform", "ios", "identity",
+				     "model_id", "iPhone13,2", "connection", "mode", "normal");
+	json_t *recovery = json_pack("{s:s, s:{s:s}, s:{s:s}}", "platform", "ios", "identity",
+				     "model_id", "iPhone13,2", "connection", "mode", "recovery");
+	json_t *old = json_pack("{s:s, s:{s:s}, s:{s:s}}", "platform", "ios", "identity",
+				"model_id", "iPhone9,1", "connection", "mode", "normal");
+	json_t *galaxy =
+	    json_pack("{s:s, s:{s:s}}", "platform", "android", "identity", "model_id", "SM-A525F");
+	json_t *unknown_model =
+	    json_pack("{s:s, s:{s:n}}", "platform", "android", "identity", "model_id");
+	json_t *empty = json_object();
+	(void)state;
+
+	assert_true(checklist_applies(iphone, iphone12));
+	assert_false(checklist_applies(iphone, recovery));
+	assert_false(checklist_applies(iphone, old));
+	assert_false(checklist_applies(iphone, galaxy));
+	assert_true(checklist_applies(android, galaxy));
+	assert_false(checklist_applies(android, iphone12));
+	assert_false(checklist_applies(android, unknown_model)); /* a model restriction, no model */
+	assert_true(checklist_applies(any, empty));
+	assert_true(checklist_applies(any, galaxy));
+	assert_false(checklist_applies(iphone, empty));
+	json_decref(iphone12);
+	json_decref(recovery);
+	json_decref(old);
+	json_decref(galaxy);
+	json_decref(unknown_model);
+	json_decref(empty);
+	checklist_free(iphone);
+	checklist_free(android);
+	checklist_free(any);
+	checklist_report_release(&r1);
+	checklist_report_release(&r2);
+	checklist_report_release(&r3);
+}
+
+static void a_folder_loads_sorted_and_refuses_a_second_file_with_the_same_id(void **state)
+{
+	char dir[] = "/tmp/atelier-checklist-XXXXXX", a[128], b[128];
+	struct checklist_set set;
+	struct checklist_report rep;
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f, *m;
+	const char *yaml = HEAD "steps:\n  - id: s\n" STEP_TITLE "    kind: check\n";
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/b-first.yaml", dir);
+	snprintf(b, sizeof(b), "%s/c-second.yaml", dir);
+	f = fopen(a, "w");
+	fputs(yaml, f);
+	fclose(f);
+	f = fopen(b, "w");
+	fputs(yaml, f);
+	fclose(f);
+	checklist_set_init(&set);
+	checklist_report_init(&rep);
+	assert_int_equal(checklist_set_load_dir(&set, GOOD, &rep), CHECKLIST_OK);
+	assert_int_equal(set.count, 3);
+	assert_string_equal(set.items[0]->id, "android-screen");
+	assert_string_equal(set.items[2]->id, "iphone-battery");
+	assert_int_equal(checklist_set_load_dir(&set, dir, &rep), CHECKLIST_OK);
+	assert_int_equal(set.count, 4);
+	assert_non_null(checklist_set_find(&set, "t"));
+	assert_string_equal(checklist_set_find(&set, "t")->path, a);
+	assert_null(checklist_set_find(&set, "nope"));
+	m = open_memstream(&text, &size);
+	checklist_lint_print(m, dir, &rep);
+	fclose(m);
+	assert_non_null(strstr(text, b));
+	assert_non_null(strstr(text, ":1:5: error: checklist id 't' is already used by "));
+	assert_non_null(strstr(text, a));
+	free(text);
+	assert_int_equal(checklist_set_load_dir(&set, "/nonexistent/folder", &rep),
+			 CHECKLIST_ENOENT);
+	checklist_set_release(&set);
+	checklist_report_release(&rep);
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
+}
+
+static void the_search_path_is_the_override_then_the_workshop_folder(void **state)
+{
+	char dirs[CHECKLIST_SEARCH_MAX][CHECKLIST_PATH_MAX];
+	struct checklist_set set;
+	struct checklist_report rep;
+	(void)state;
+
+	setenv("ATELIER_CHECKLISTS", GOOD, 1);
+	assert_int_equal(checklist_search_path("/var/lib/bench", dirs, CHECKLIST_SEARCH_MAX), 2);
+	assert_string_equal(dirs[0], GOOD);
+	assert_string_equal(dirs[1], "/var/lib/bench/checklists");
+	assert_int_equal(checklist_search_path(NULL, dirs, CHECKLIST_SEARCH_MAX), 1);
+	checklist_set_init(&set);
+	checklist_report_init(&rep);
+	assert_int_equal(checklist_set_load_default(&set, "/nonexistent", &rep), CHECKLIST_OK);
+	assert_int_equal(set.count, 3);
+	assert_int_equal(rep.errors, 0);
+	checklist_set_release(&set);
+	checklist_report_release(&rep);
+	unsetenv("ATELIER_CHECKLISTS");
+	assert_int_equal(checklist_search_path(NULL, dirs, CHECKLIST_SEARCH_MAX), 1);
+	assert_non_null(strstr(dirs[0], "checklists"));
+}
+
+static void an_image_outside_the_folder_is_an_error_and_a_missing_one_a_warning(void **state)
+{
+	char dir[] = "/tmp/atelier-checklist-XXXXXX", path[128], img[128], sub[128];
+	const char *yaml =
+	    HEAD "steps:\n  - id: s\n" STEP_TITLE "    image: images/s.png\n    kind: check\n";
+	enum checklist_err err;
+	char *out;
+	FILE *f;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/c.yaml", dir);
+	out = lint_buffer(path, yaml, strlen(yaml), &err);
+	assert_int_equal(err, CHECKLIST_OK);
+	if (!strstr(out, ":9:12: warning: image 'images/s.png' not found"))
+		fail_msg("%s", out);
+	free(out);
+	snprintf(sub, sizeof(sub), "%s/images", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(img, sizeof(img), "%s/images/s.png", dir);
+	f = fopen(img, "w");
+	fputs("png", f);
+	fclose(f);
+	out = lint_buffer(path, yaml, strlen(yaml), &err);
+	assert_int_equal(err, CHECKLIST_OK);
+	assert_string_equal(out, "");
+	free(out);
+	out = lint_string(HEAD "steps:\n  - id: s\n" STEP_TITLE "    image: /etc/passwd\n"
+			       "    kind: check\n",
+			  &err);
+	assert_int_equal(err, CHECKLIST_EINVALID);
+	assert_non_null(strstr(out, "mem.yaml:9:12: error: image path '/etc/passwd' must be "
+				    "relative to the checklist's folder, not absolute"));
+	free(out);
+	unlink(img);
+	rmdir(sub);
+	rmdir(dir);
+}
+
+static void files_past_the_bounds_are_refused_cleanly(void **state)
+{
+	size_t big = CHECKLIST_MAX_BYTES + 1;
+	char *buf = malloc(big), *out, *p;
+	enum checklist_err err;
+	size_t n;
+	(void)state;
+
+	assert_non_null(buf);
+	memset(buf, '#', big);
+	out = lint_buffer("big.yaml", buf, big, &err);
+	assert_int_equal(err, CHECKLIST_ETOOBIG);
+	assert_string_equal(out, "big.yaml: error: the file is larger than 256 KiB: split the "
+				 "checklist\n");
+	free(out);
+
+	/* nested too deep */
+	memset(buf, '[', 100);
+	out = lint_buffer("deep.yaml", buf, 100, &err);
+	assert_int_equal(err, CHECKLIST_EINVALID);
+	assert_non_null(strstr(out, "nested more than 32 levels deep"));
+	free(out);
+
+	/* too many steps */
+	n = (size_t)snprintf(buf, big, HEAD "steps:\n");
+	for (int i = 0; i <= CHECKLIST_MAX_STEPS; i++)
+		n += (size_t)snprintf(buf + n, big - n,
+				      "  - {id: s%d, kind: check, title: {en: x}}\n", i);
+	out = lint_buffer("many.yaml", buf, n, &err);
+	assert_int_equal(err, CHECKLIST_EINVALID);
+	assert_non_null(strstr(out, "many.yaml:7:3: error: a checklist has at most 200 steps"));
+	free(out);
+
+	/* more problems than a report keeps */
+	n = (size_t)snprintf(buf, big, HEAD "steps:\n  - id: s\n" STEP_TITLE "    kind: check\n");
+	for (int i = 0; i < 300; i++)
+		n += (size_t)snprintf(buf + n, big - n, "bogus%d: 1\n", i);
+	out = lint_buffer("noisy.yaml", buf, n, &err);
+	assert_int_equal(err, CHECKLIST_EINVALID);
+	assert_non_null(strstr(out, "noisy.yaml: note: 100 more problems not shown\n"));
+	for (n = 0, p = out; (p = strchr(p, '\n')); p++)
+		n++;
+	assert_int_equal(n, CHECKLIST_MAX_PROBLEMS + 1);
+	free(out);
+	free(buf);
+}
+
+static void yaml_tricks_are_refused_in_plain_words(void **state)
+{
+	static const struct {
+		const char *yaml;
+		const char *want;
+	} cases[] = {
+		{ "", "mem.yaml:1:1: error: the file is empty" },
+		{ "- a\n- b\n", "mem.yaml:1:1: error: a checklist must be a mapping of keys" },
+		{ HEAD "steps: &s []\n", "mem.yaml:6:8: error: anchors and aliases" },
+		{ "id: a\n---\nid: b\n",
+		  "mem.yaml:2:1: error: a checklist file holds one YAML document" },
+		{ HEAD "title: {en: x}\nsteps: []\n",
+		  "mem.yaml:6:1: error: key 'title' is given twice (first at line 3)" },
+		{ HEAD "steps: []\n", "mem.yaml:6:8: error: 'steps' must list at least one step" },
+		{ HEAD "steps:\n  - id: s\n" STEP_TITLE "    kind: measure\n    unit: V\n"
+		       "    range: {min: low, max: 4}\n",
+		  "mem.yaml:11:18: error: 'min' must be a number, e.g. 3.6" },
+		{ HEAD "steps:\n  - id: s\n" STEP_TITLE
+		       "    kind: check\n    on_fail: quarantaine\n",
+		  "mem.yaml:10:14: error: unknown on_fail 'quarantaine' (did you mean "
+		  "'quarantine'?)" },
+		{ HEAD
+		  "applies_to: {platforms: [iOS], modes: [adbb]}\nsteps:\n  - id: s\n" STEP_TITLE
+		  "    kind: check\n",
+		  "mem.yaml:6:26: error: unknown platform 'iOS' (did you mean 'ios'?)\n"
+		  "mem.yaml:6:40: error: unknown mode 'adbb' (did you mean 'adb'?)" },
+		{ HEAD
+		  "steps:\n  - id: s\n    title: {en: \"a\\0b\", fr: x, nl: x}\n    kind: check\n",
+		  "mem.yaml:8:17: error: 'en' contains a control character (code 0)" },
+		{ HEAD "steps:\n  - id: s\n" STEP_TITLE
+		       "    kind: auto\n    expr: \"locks.find_my == 1\"\n",
+		  "mem.yaml:10:29: error: bad expression: 'locks.find_my' is text" },
+		{ HEAD "version: 0\nsteps:\n  - id: s\n" STEP_TITLE "    kind: check\n",
+		  "mem.yaml:6:1: error: key 'version' is given twice (first at line 2)" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum checklist_err err;
+		char *out = lint_string(cases[i].yaml, &err);
+
+		if (!strstr(out, cases[i].want))
+			fail_msg("case %zu: want '%s' in:\n%s", i, cases[i].want, out);
+		assert_int_equal(err, CHECKLIST_EINVALID);
+		free(out);
+	}
+}
+
+static void a_checklist_is_written_out_as_json(void **state)
+{
+	struct checklist_report rep;
+	struct checklist *c = load_ok(GOOD "/iphone-battery.yaml", &rep);
+	json_t *j = checklist_to_json(c), *step;
+	(void)state;
+
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "id")), "iphone-battery");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "title"), "nl")),
+			    "iPhone-batterij vervangen");
+	assert_int_equal(json_array_size(json_object_get(j, "steps")), 6);
+	step = json_array_get(json_object_get(j, "steps"), 3);
+	assert_string_equal(json_string_value(json_object_get(step, "kind")), "measure");
+	assert_float_equal(json_real_value(json_object_get(json_object_get(step, "range"), "max")),
+			   4.45, 1e-9);
+	assert_string_equal(json_string_value(json_object_get(j, "hash")), c->hash);
+	json_decref(j);
+	checklist_free(c);
+	checklist_report_release(&rep);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_good_checklist_loads_without_error),
+		cmocka_unit_test(battery_replacement_shows_what_a_trainee_needs),
+		cmocka_unit_test(a_missing_french_text_shows_english_and_lint_warns),
+		cmocka_unit_test(a_missing_translation_is_only_a_warning),
+		cmocka_unit_test(each_bad_file_is_reported_at_its_line_and_column),
+		cmocka_unit_test(a_checklist_applies_by_platform_model_and_mode),
+		cmocka_unit_test(a_folder_loads_sorted_and_refuses_a_second_file_with_the_same_id),
+		cmocka_unit_test(the_search_path_is_the_override_then_the_workshop_folder),
+		cmocka_unit_test(
+		    an_image_outside_the_folder_is_an_error_and_a_missing_one_a_warning),
+		cmocka_unit_test(files_past_the_bounds_are_refused_cleanly),
+		cmocka_unit_test(yaml_tricks_are_refused_in_plain_words),
+		cmocka_unit_test(a_checklist_is_written_out_as_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

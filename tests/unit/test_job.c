@@ -1,0 +1,239 @@
+/* A job's record: appended, chained, durable, and any change to it is found. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "job/job.h"
+#include "store/store.h"
+
+static char dir[64];
+static struct store *st;
+static long long job_id, trainee, instructor;
+
+static int setup(void **state)
+{
+	struct store_probe p = { "ios", "UDID-1", "SERIAL1", NULL, 1000, "test", "{}" };
+	struct store_job j = { 0 };
+	long long dev;
+	int found;
+	(void)state;
+
+	snprintf(dir, sizeof(dir), "/tmp/atelier-job-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(store_open(dir, 1, &st, &found), STORE_OK);
+	assert_int_equal(store_record_probe(st, &p, &dev), STORE_OK);
+	assert_int_equal(store_user_add(st, "amina", "trainee", 1000, &trainee), STORE_OK);
+	assert_int_equal(store_user_add(st, "sam", "instructor", 1000, &instructor), STORE_OK);
+	j.device_id = dev;
+	snprintf(j.checklist_id, sizeof(j.checklist_id), "intake-triage");
+	j.checklist_version = 1;
+	snprintf(j.checklist_hash, sizeof(j.checklist_hash), "%064d", 7);
+	j.trainee_id = trainee;
+	j.started_ms = 1000;
+	assert_int_equal(store_job_create(st, &j, &job_id), STORE_OK);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[96];
+	(void)state;
+
+	store_free(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static void record(const char *step, const char *result, const char *note, long long corrects,
+		   long long *id)
+{
+	struct store_step r = { 0 };
+
+	snprintf(r.step_id, sizeof(r.step_id), "%s", step);
+	snprintf(r.result, sizeof(r.result), "%s", result);
+	r.user_id = trainee;
+	r.note = (char *)note;
+	r.corrects = corrects;
+	assert_int_equal(job_append(st, job_id, &r, id), JOB_OK);
+}
+
+/* Change one column of one record behind the program's back, as an attacker with the
+ * database file would (dropping the append-only guard first). */
+static void tamper(const char *sql)
+{
+	char path[128];
+	sqlite3 *db;
+
+	snprintf(path, sizeof(path), "%s/atelier.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER step_record_no_update", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER step_record_no_delete", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void steps_are_kept_in_order_with_who_when_and_time_spent(void **state)
+{
+	struct store_step *steps;
+	size_t n;
+	int bad;
+	char why[128];
+	(void)state;
+
+	record("identity", "pass", NULL, 0, NULL);
+	record("swollen-battery", "pass", "no swelling", 0, NULL);
+	record("liquid", "fail", "red indicator in the SIM tray", 0, NULL);
+	assert_int_equal(store_steps_of(st, job_id, &steps, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(steps[0].seq, 1);
+	assert_string_equal(steps[2].step_id, "liquid");
+	assert_string_equal(steps[2].result, "fail");
+	assert_string_equal(steps[2].note, "red indicator in the SIM tray");
+	assert_int_equal(steps[1].user_id, trainee);
+	assert_true(steps[0].t_ms > 1000);
+	assert_true(steps[0].spent_ms >= 0);
+	assert_string_equal(steps[1].prev_hash, steps[0].hash);
+	store_steps_free(steps, n);
+	assert_int_equal(job_verify(st, job_id, &bad, why, sizeof(why)), JOB_OK);
+}
+
+static void a_correction_is_a_new_record_pointing_at_the_old_one(void **state)
+{
+	struct store_step *steps;
+	size_t n;
+	long long first;
+	(void)state;
+
+	record("liquid", "fail", NULL, 0, &first);
+	record("liquid", "pass", "it was a sticker, not the indicator", first, NULL);
+	assert_int_equal(store_steps_of(st, job_id, &steps, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(steps[0].result, "fail"); /* the original stays as it was */
+	assert_int_equal(steps[1].corrects, first);
+	store_steps_free(steps, n);
+}
+
+static void correcting_a_record_of_another_job_is_refused(void **state)
+{
+	struct store_step r = { 0 };
+	(void)state;
+
+	snprintf(r.step_id, sizeof(r.step_id), "identity");
+	snprintf(r.result, sizeof(r.result), "pass");
+	r.user_id = trainee;
+	r.corrects = 9999;
+	assert_int_equal(job_append(st, job_id, &r, NULL), JOB_EBADCORR);
+}
+
+static void the_database_refuses_to_edit_or_delete_a_record(void **state)
+{
+	char path[128];
+	sqlite3 *db;
+	(void)state;
+
+	record("identity", "pass", NULL, 0, NULL);
+	snprintf(path, sizeof(path), "%s/atelier.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE step_record SET result = 'fail'", NULL, NULL,
+					  NULL),
+			     SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM step_record", NULL, NULL, NULL),
+			     SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void a_changed_result_is_found_at_its_record(void **state)
+{
+	char why[128];
+	int bad = 0;
+	(void)state;
+
+	record("identity", "pass", NULL, 0, NULL);
+	record("swollen-battery", "fail", NULL, 0, NULL);
+	record("liquid", "pass", NULL, 0, NULL);
+	tamper("UPDATE step_record SET result = 'pass' WHERE seq = 2");
+	assert_int_equal(job_verify(st, job_id, &bad, why, sizeof(why)), JOB_ETAMPERED);
+	assert_int_equal(bad, 2);
+	assert_non_null(strstr(why, "record 2 was changed"));
+}
+
+static void a_removed_record_is_found(void **state)
+{
+	char why[128];
+	int bad = 0;
+	(void)state;
+
+	record("identity", "pass", NULL, 0, NULL);
+	record("swollen-battery", "fail", NULL, 0, NULL);
+	record("liquid", "pass", NULL, 0, NULL);
+	tamper("DELETE FROM step_record WHERE seq = 2");
+	assert_int_equal(job_verify(st, job_id, &bad, why, sizeof(why)), JOB_ETAMPERED);
+	assert_int_equal(bad, 2);
+}
+
+static void a_changed_checklist_pin_is_found(void **state)
+{
+	char why[128];
+	int bad = 0;
+	(void)state;
+
+	record("identity", "pass", NULL, 0, NULL);
+	tamper("UPDATE job SET checklist_version = 2");
+	assert_int_equal(job_verify(st, job_id, &bad, why, sizeof(why)), JOB_ETAMPERED);
+	assert_int_equal(bad, 1);
+}
+
+static void a_submitted_job_takes_no_more_steps(void **state)
+{
+	struct store_step r = { 0 };
+	(void)state;
+
+	assert_int_equal(store_job_set_state(st, job_id, "submitted", 5000), STORE_OK);
+	snprintf(r.step_id, sizeof(r.step_id), "identity");
+	snprintf(r.result, sizeof(r.result), "pass");
+	r.user_id = trainee;
+	assert_int_equal(job_append(st, job_id, &r, NULL), JOB_ECLOSED);
+}
+
+static void two_records_can_never_take_the_same_place(void **state)
+{
+	struct store_step r = { 0 };
+	(void)state;
+
+	record("identity", "pass", NULL, 0, NULL);
+	/* What a second bench racing us would try: the same position again. */
+	snprintf(r.step_id, sizeof(r.step_id), "identity");
+	snprintf(r.result, sizeof(r.result), "fail");
+	r.job_id = job_id;
+	r.seq = 1;
+	r.user_id = trainee;
+	snprintf(r.prev_hash, sizeof(r.prev_hash), "x");
+	snprintf(r.hash, sizeof(r.hash), "y");
+	assert_int_equal(store_step_append(st, &r, NULL), STORE_EEXIST);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(steps_are_kept_in_order_with_who_when_and_time_spent, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_correction_is_a_new_record_pointing_at_the_old_one, setup, teardown),
+		cmocka_unit_test_setup_teardown(correcting_a_record_of_another_job_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_database_refuses_to_edit_or_delete_a_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_changed_result_is_found_at_its_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_removed_record_is_found, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_changed_checklist_pin_is_found, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_submitted_job_takes_no_more_steps, setup, teardown),
+		cmocka_unit_test_setup_teardown(two_records_can_never_take_the_same_place, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
