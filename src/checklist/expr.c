@@ -1090,6 +1090,10 @@ static json_t *read_fact(struct eval *ev, const struct fact_def *d)
 		if (!copy || json_object_set_new(ev->used, d->path, copy) != 0)
 			ev->oom = 1;
 	}
+	/* Facts such as locks.frp or locks.find_my say "unknown" in words when the device
+	 * could not tell: for a decision that is the same as not read. */
+	if (json_is_string(v) && strcmp(json_string_value(v), "unknown") == 0)
+		return NULL;
 	return v;
 }
 

@@ -603,6 +603,10 @@ static int cmd_submit(struct store *st, int argc, char **argv)
 			rc = fail("cannot submit (%s)", store_last_error_message());
 		else
 			printf("job %lld submitted for grading\n", id);
+		/* The wipe checklist's promise: this computer forgets its pairing. */
+		if (!rc && strcmp(job.checklist_id, "data-wipe") == 0 &&
+		    job_forget_pairing(st, &job))
+			printf("this computer's pairing with the device is removed\n");
 	}
 	json_decref(o);
 	checklist_free(c);

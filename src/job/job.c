@@ -4,6 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <usbmuxd.h>
+#include <jansson.h>
+#include <stdlib.h>
+
 #include "util/clock.h"
 
 const char *job_strerror(enum job_err err)
@@ -187,4 +191,23 @@ enum job_err job_verify(struct store *st, long long job_id, int *bad_seq, char *
 	}
 	store_steps_free(steps, n);
 	return res;
+}
+
+int job_forget_pairing(struct store *st, const struct store_job *job)
+{
+	char *facts_text = NULL;
+	long long t;
+	json_t *facts = NULL;
+	const char *udid;
+	int removed = 0;
+
+	if (store_latest_probe(st, job->device_id, &facts_text, &t) != STORE_OK)
+		return 0;
+	facts = json_loads(facts_text, 0, NULL);
+	free(facts_text);
+	udid = json_string_value(json_object_get(json_object_get(facts, "identity"), "udid"));
+	if (udid && *udid)
+		removed = usbmuxd_delete_pair_record(udid) == 0;
+	json_decref(facts);
+	return removed;
 }

@@ -44,4 +44,10 @@ enum job_err job_append(struct store *st, long long job_id, struct store_step *r
 enum job_err job_verify(struct store *st, long long job_id, int *bad_seq, char *why, size_t size)
 	__attribute__((warn_unused_result));
 
+/* After a submitted data wipe: the bench forgets its pairing with the device, so that
+ * the next owner's phone holds no trace of this computer and this computer none of the
+ * phone (the pair record usbmuxd keeps for the UDID). Returns 1 when a record was
+ * removed, 0 when there was none or the device is not an iPhone/iPad. */
+int job_forget_pairing(struct store *st, const struct store_job *job);
+
 #endif

@@ -103,4 +103,22 @@ check "an instructor's record is kept under their name" \
     sh -c "$A job start --device $U --checklist battery-check --trainee amina >/dev/null && $A job step 2 look --result pass --by sam >/dev/null && $A job show 2 --json | grep -q '\"by\": \"sam\"'"
 check "a job with a required step missing cannot be submitted" sh -c "! $A job submit 2 2>/dev/null"
 
+# After a data wipe is submitted, the bench forgets its pairing with the iPhone.
+cat > "$T/checklists/data-wipe.yaml" <<'YAML'
+id: data-wipe
+version: 1
+title: {en: "Data wipe", fr: "Effacement", nl: "Wissen"}
+difficulty: 1
+time_minutes: 5
+steps:
+  - id: erased
+    title: {en: "Erased", fr: "Effacé", nl: "Gewist"}
+    kind: check
+YAML
+$A job start --device $U --checklist data-wipe --trainee amina >/dev/null
+JOB=$($A job list --json | python3 -c 'import json,sys; print([j["id"] for j in json.load(sys.stdin) if j["checklist"] == "data-wipe"][0])')
+$A job step "$JOB" erased --result pass >/dev/null
+check "submitting a data wipe removes this computer's pairing with the iPhone" \
+    sh -c "$A job submit $JOB | grep -q 'pairing with the device is removed' && sh $FAKECTL cmd $T/fake '{\"cmd\":\"stats\"}' | grep -q '\"DeletePairRecord\": 1'"
+
 done_testing

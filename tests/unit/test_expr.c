@@ -556,9 +556,31 @@ static void results_read_pass_fail_unknown(void **state)
 	assert_string_equal(expr_strerror(EXPR_EUNKNOWN_FACT), "unknown fact");
 }
 
+static void the_word_unknown_counts_as_not_read(void **state)
+{
+	struct facts *f = facts_new();
+	struct expr *e = NULL;
+	json_t *used = NULL;
+	(void)state;
+
+	facts_set_string(f, "locks.frp", "unknown");
+	assert_int_equal(expr_parse("locks.frp == \"off\"", &e, NULL, NULL, 0), EXPR_OK);
+	assert_int_equal(expr_eval(e, facts_json(f), &used), EXPR_UNKNOWN);
+	/* What the device said is kept as it said it. */
+	assert_string_equal(json_string_value(json_object_get(used, "locks.frp")), "unknown");
+	json_decref(used);
+	expr_free(e);
+	facts_set_string(f, "locks.frp", "off");
+	assert_int_equal(expr_parse("locks.frp == \"off\"", &e, NULL, NULL, 0), EXPR_OK);
+	assert_int_equal(expr_eval(e, facts_json(f), NULL), EXPR_PASS);
+	expr_free(e);
+	facts_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(the_word_unknown_counts_as_not_read),
 		cmocka_unit_test(battery_at_80_percent_passes_the_health_check),
 		cmocka_unit_test(find_my_off_passes_find_my_on_fails),
 		cmocka_unit_test(unread_health_is_unknown_not_fail),
