@@ -28,7 +28,8 @@
  *
  * Evaluation gives pass, fail or unknown (three-valued logic):
  *   - a comparison touching a null fact is unknown, except `== null` / `!= null` which
- *     test for null; a boolean fact alone is unknown when null;
+ *     test for null; a boolean fact alone is unknown when null; a fact whose value is
+ *     the word "unknown" (locks.frp, locks.find_my...) counts as null;
  *   - a fact holding a type the schema does not give it (or a missing group object) is
  *     read as null when missing, and makes its comparison fail when of another type;
  *   - unknown && fail = fail, unknown && pass = unknown, unknown || pass = pass,

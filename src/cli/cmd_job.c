@@ -355,6 +355,23 @@ static int cmd_step(struct store *st, int argc, char **argv)
 			  argv[optind + 1]);
 		goto out;
 	}
+	if (corrects) {
+		/* --corrects takes the record number `job show` prints; the store links ids. */
+		struct store_step *recs = NULL;
+		size_t nrec = 0;
+		long long target = 0;
+
+		if (store_steps_of(st, job_id, &recs, &nrec) == STORE_OK)
+			for (size_t i = 0; i < nrec; i++)
+				if (recs[i].seq == corrects)
+					target = recs[i].id;
+		store_steps_free(recs, nrec);
+		if (!target) {
+			rc = fail("this job has no record with that number%s (atelier job show)", "");
+			goto out;
+		}
+		corrects = target;
+	}
 	if (by ? store_user_find(st, by, &user) != STORE_OK
 	       : store_user_get(st, job.trainee_id, &user) != STORE_OK) {
 		rc = fail("no user '%s'", by ? by : "(the job's trainee)");
@@ -428,8 +445,14 @@ static int cmd_step(struct store *st, int argc, char **argv)
 			rc = EXIT_PROBE_INCOMPLETE;
 			goto out;
 		}
-		if (er != EXPR_UNKNOWN)
+		if (er != EXPR_UNKNOWN) {
+			if (result && strcmp(result, expr_result_name(er)) != 0) {
+				rc = fail("the device itself says %s: record it as it is",
+					  expr_result_name(er));
+				goto out;
+			}
 			result = expr_result_name(er);
+		}
 	} else if (!result) {
 		rc = fail("step '%s' is a check: give --result pass or fail", s->id);
 		goto out;
@@ -492,9 +515,15 @@ static json_t *job_json(struct store *st, const struct store_job *job, const str
 								      : json_null());
 			json_object_set_new(r, "facts", steps[i].facts ? json_loads(steps[i].facts, 0, NULL)
 								      : json_null());
-			json_object_set_new(r, "corrects",
-					    steps[i].corrects ? json_integer(steps[i].corrects)
-							      : json_null());
+			{
+				json_int_t corr_seq = 0;
+
+				for (size_t k = 0; k < i; k++)
+					if (steps[k].id == steps[i].corrects)
+						corr_seq = steps[k].seq;
+				json_object_set_new(r, "corrects",
+						    corr_seq ? json_integer(corr_seq) : json_null());
+			}
 			json_array_append_new(recs, r);
 		}
 		store_steps_free(steps, n);
@@ -595,6 +624,22 @@ static int cmd_submit(struct store *st, int argc, char **argv)
 
 		if (s && s->required) {
 			fprintf(stderr, "atelier job: step '%s' is required and not done yet\n", s->id);
+			rc = EXIT_FAILURE_OTHER;
+		}
+	}
+	/* A required step whose last word is "skip" is not done either. */
+	for (size_t i = 0; i < c->n_steps; i++) {
+		json_t *recs = json_object_get(o, "records"), *r, *last = NULL;
+		size_t k;
+
+		if (!c->steps[i].required)
+			continue;
+		json_array_foreach(recs, k, r)
+			if (strcmp(json_string_value(json_object_get(r, "step")), c->steps[i].id) == 0)
+				last = r;
+		if (last && strcmp(json_string_value(json_object_get(last, "result")), "skip") == 0) {
+			fprintf(stderr, "atelier job: step '%s' is required and was skipped\n",
+				c->steps[i].id);
 			rc = EXIT_FAILURE_OTHER;
 		}
 	}

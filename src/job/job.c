@@ -165,6 +165,21 @@ enum job_err job_verify(struct store *st, long long job_id, int *bad_seq, char *
 	default:
 		return JOB_ESTORE;
 	}
+	{
+		/* The checklist text kept for the job must still be the one it pinned. */
+		char *content = NULL;
+		unsigned char d[crypto_hash_sha256_BYTES];
+
+		if (store_snapshot_get(st, job.checklist_hash, &content) == STORE_OK) {
+			crypto_hash_sha256(d, (const unsigned char *)content, strlen(content));
+			sodium_bin2hex(h, sizeof(h), d, sizeof(d));
+			free(content);
+			if (strcmp(h, job.checklist_hash) != 0) {
+				snprintf(why, size, "the checklist text kept for this job was changed");
+				return JOB_ETAMPERED;
+			}
+		}
+	}
 	if (store_steps_of(st, job_id, &steps, &n) != STORE_OK)
 		return JOB_ESTORE;
 	job_genesis_hash(&job, expect_prev);

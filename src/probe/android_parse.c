@@ -7,6 +7,9 @@
  */
 #include "probe/android_parse.h"
 
+/* The smallest design capacity taken as a phone or tablet battery, in mAh. */
+#define ANDROID_MAH_MIN 300
+
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -1110,7 +1113,16 @@ void android_parse_power_supply(const char *text, size_t len, struct facts *f)
 		facts_error(f, "battery.full_charge_mah", "no usable CHARGE_FULL in the uevent");
 		full = 0;
 	}
-	if (full > 0 && design > 0) {
+	/* A phone or tablet battery holds at least ANDROID_MAH_MIN mAh: a smaller design
+	 * capacity is another unit or a broken gauge, and a health from it would mislead. */
+	if (design > 0 && design < ANDROID_MAH_MIN) {
+		facts_error(f, "battery.health_pct",
+			    "CHARGE_FULL_DESIGN of %lld mAh is not a phone battery: health not computed",
+			    (long long)design);
+		facts_clear(f, "battery.design_mah");
+		design = 0;
+		full = 0;
+	} else if (full > 0 && design > 0) {
 		/* From the µAh values: full * 1000 / design, rounded half up, in tenths. */
 		int64_t fu = 0, de = 0, tenths;
 

@@ -102,6 +102,15 @@ expect_status 2 "job step without a job number is a usage error" $A job step
 check "an instructor's record is kept under their name" \
     sh -c "$A job start --device $U --checklist battery-check --trainee amina >/dev/null && $A job step 2 look --result pass --by sam >/dev/null && $A job show 2 --json | grep -q '\"by\": \"sam\"'"
 check "a job with a required step missing cannot be submitted" sh -c "! $A job submit 2 2>/dev/null"
+check "a correction names the record number job show prints" \
+    sh -c "$A job step 2 look --result fail --note again --corrects 1 >/dev/null && $A job show 2 --json | grep -q '\"corrects\": 1'"
+check "correcting a record number the job does not have is refused" \
+    sh -c "! $A job step 2 look --result pass --corrects 99 2>/dev/null"
+for s in voltage grade health; do $A job step 2 $s --result skip >/dev/null; done
+check "a required step that was skipped blocks the submission" \
+    sh -c "$A job submit 2 2>&1 | grep -q 'required and was skipped'"
+check "an auto step cannot be recorded against what the device says" \
+    sh -c "! $A job step 2 health --result fail 2>/dev/null"
 
 # After a data wipe is submitted, the bench forgets its pairing with the iPhone.
 cat > "$T/checklists/data-wipe.yaml" <<'YAML'

@@ -742,9 +742,24 @@ static void raw_info_lines_with_upper_case_keys_parse_too(void **state)
 	facts_free(f);
 }
 
+static void a_design_capacity_too_small_for_a_phone_gives_no_health(void **state)
+{
+	static const char uevent[] = "POWER_SUPPLY_CHARGE_FULL=2363000\n"
+				     "POWER_SUPPLY_CHARGE_FULL_DESIGN=2000\n";
+	struct facts *f = facts_new();
+	(void)state;
+
+	android_parse_power_supply(uevent, sizeof(uevent) - 1, f);
+	assert_false(facts_known(f, "battery.health_pct"));
+	assert_false(facts_known(f, "battery.design_mah"));
+	assert_true(facts_error_count(f) > 0);
+	facts_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_design_capacity_too_small_for_a_phone_gives_no_health),
 		cmocka_unit_test(pixel_8_pro_shows_its_name_android_16_and_a_locked_bootloader),
 		cmocka_unit_test(samsung_j4_core_is_named_from_the_model_table),
 		cmocka_unit_test(xiaomi_12x_shows_the_name_its_firmware_states),
