@@ -758,6 +758,16 @@ static void missing(struct vctx *v, const struct ynode *map, const char *key)
 	ERR(v, map, "missing required key '%s'", key);
 }
 
+/* The value of a required KEY of MAP, or NULL after reporting it missing. */
+static const struct ynode *need(struct vctx *v, const struct ynode *map, const char *key)
+{
+	const struct ynode *x = get(map, key);
+
+	if (!x)
+		missing(v, map, key);
+	return x;
+}
+
 /* Text checks shared by every string: no NUL, no control character but tab and newline,
  * at most MAX bytes. Returns 0 when fine. */
 static int text_bad(struct vctx *v, const struct ynode *n, const char *what, size_t max)
@@ -1114,7 +1124,7 @@ static void load_rubric(struct vctx *v, struct checklist *c, const struct ynode 
 			continue;
 		}
 		check_keys(v, r, rubric_keys, NULL);
-		if ((x = get(r, "id"))) {
+		if ((x = need(v, r, "id"))) {
 			out->id = id_value(v, x, "id");
 			for (size_t j = 0; out->id && j < i; j++) {
 				if (c->rubric[j].id && strcmp(c->rubric[j].id, out->id) == 0) {
@@ -1123,17 +1133,11 @@ static void load_rubric(struct vctx *v, struct checklist *c, const struct ynode 
 					break;
 				}
 			}
-		} else {
-			missing(v, r, "id");
 		}
-		if ((x = get(r, "title")))
+		if ((x = need(v, r, "title")))
 			text_value(v, x, "title", &out->title);
-		else
-			missing(v, r, "title");
-		if ((x = get(r, "max")))
+		if ((x = need(v, r, "max")))
 			int_value(v, x, "max", 1, 10, &out->max);
-		else
-			missing(v, r, "max");
 	}
 }
 
@@ -1158,18 +1162,14 @@ static void load_instructions(struct vctx *v, struct checklist_step *s, const st
 			continue;
 		}
 		check_keys(v, in, instruction_keys, NULL);
-		if ((x = get(in, "level"))) {
+		if ((x = need(v, in, "level"))) {
 			int k = enum_value(v, x, "level", level_names);
 
 			if (k >= 0)
 				out->level = (enum checklist_level)k;
-		} else {
-			missing(v, in, "level");
 		}
-		if ((x = get(in, "text")))
+		if ((x = need(v, in, "text")))
 			text_value(v, x, "text", &out->text);
-		else
-			missing(v, in, "text");
 	}
 }
 
@@ -1252,18 +1252,10 @@ static void load_range(struct vctx *v, struct checklist_step *s, const struct yn
 		return;
 	}
 	check_keys(v, n, range_keys, NULL);
-	if ((x = get(n, "min"))) {
-		ok &= num_value(v, x, "min", &s->min) == 0;
-	} else {
-		missing(v, n, "min");
-		ok = 0;
-	}
-	if ((x = get(n, "max"))) {
-		ok &= num_value(v, x, "max", &s->max) == 0;
-	} else {
-		missing(v, n, "max");
-		ok = 0;
-	}
+	x = need(v, n, "min");
+	ok &= x && num_value(v, x, "min", &s->min) == 0;
+	x = need(v, n, "max");
+	ok &= x && num_value(v, x, "max", &s->max) == 0;
 	if (ok && s->min > s->max)
 		ERR(v, n, "range min (%g) is greater than max (%g)", s->min, s->max);
 }
@@ -1296,7 +1288,7 @@ static void load_options(struct vctx *v, struct checklist_step *s, const struct 
 			continue;
 		}
 		check_keys(v, o, option_keys, NULL);
-		if ((x = get(o, "value"))) {
+		if ((x = need(v, o, "value"))) {
 			out->value = str_value(v, x, "value", CHECKLIST_MAX_ID);
 			for (size_t j = 0; out->value && j < i; j++) {
 				if (s->options[j].value &&
@@ -1307,17 +1299,11 @@ static void load_options(struct vctx *v, struct checklist_step *s, const struct 
 					break;
 				}
 			}
-		} else {
-			missing(v, o, "value");
 		}
-		if ((x = get(o, "label")))
+		if ((x = need(v, o, "label")))
 			text_value(v, x, "label", &out->label);
-		else
-			missing(v, o, "label");
-		if ((x = get(o, "criteria")))
+		if ((x = need(v, o, "criteria")))
 			text_value(v, x, "criteria", &out->criteria);
-		else
-			missing(v, o, "criteria");
 	}
 }
 
@@ -1331,12 +1317,10 @@ static void load_step(struct vctx *v, struct checklist_step *s, const struct yno
 	s->line = step->line;
 	s->required = 1;
 	s->on_fail = CHECKLIST_ON_FAIL_CONTINUE;
-	if ((x = get(step, "kind"))) {
+	if ((x = need(v, step, "kind"))) {
 		kind = enum_value(v, x, "kind", kind_names);
 		if (kind >= 0)
 			s->kind = (enum checklist_kind)kind;
-	} else {
-		missing(v, step, "kind");
 	}
 	/* keys of another kind: said once, in words that name the right kind */
 	for (size_t i = 0; i < sizeof(kind_keys) / sizeof(kind_keys[0]); i++) {
@@ -1365,10 +1349,8 @@ static void load_step(struct vctx *v, struct checklist_step *s, const struct yno
 		allowed[na] = NULL;
 		check_keys(v, step, allowed, elsewhere);
 	}
-	if ((x = get(step, "title")))
+	if ((x = need(v, step, "title")))
 		text_value(v, x, "title", &s->title);
-	else
-		missing(v, step, "title");
 	load_instructions(v, s, step);
 	if ((x = get(step, "image")))
 		load_image(v, s, x);
@@ -1412,12 +1394,10 @@ static void load_step(struct vctx *v, struct checklist_step *s, const struct yno
 
 static void load_steps(struct vctx *v, struct checklist *c, const struct ynode *root)
 {
-	const struct ynode *n = get(root, "steps");
+	const struct ynode *n = need(v, root, "steps");
 
-	if (!n) {
-		missing(v, root, "steps");
+	if (!n)
 		return;
-	}
 	if (n->type != Y_SEQ) {
 		ERR(v, n, "'steps' must be a list of steps");
 		return;
@@ -1443,7 +1423,7 @@ static void load_steps(struct vctx *v, struct checklist *c, const struct ynode *
 			ERR(v, st, "each step must be a mapping of keys (id, title, kind, ...)");
 			continue;
 		}
-		if ((x = get(st, "id"))) {
+		if ((x = need(v, st, "id"))) {
 			s->id = id_value(v, x, "id");
 			for (size_t j = 0; s->id && j < i; j++) {
 				if (c->steps[j].id && strcmp(c->steps[j].id, s->id) == 0) {
@@ -1452,8 +1432,6 @@ static void load_steps(struct vctx *v, struct checklist *c, const struct ynode *
 					break;
 				}
 			}
-		} else {
-			missing(v, st, "id");
 		}
 		load_step(v, s, st);
 	}
@@ -1464,32 +1442,22 @@ static void load_root(struct vctx *v, struct checklist *c, const struct ynode *r
 	const struct ynode *x;
 
 	check_keys(v, root, top_keys, NULL);
-	if ((x = get(root, "id"))) {
+	if ((x = need(v, root, "id"))) {
 		c->id = id_value(v, x, "id");
 		c->id_line = x->line;
 		c->id_col = x->col;
-	} else {
-		missing(v, root, "id");
 	}
-	if ((x = get(root, "version")))
+	if ((x = need(v, root, "version")))
 		int_value(v, x, "version", 1, INT_MAX, &c->version);
-	else
-		missing(v, root, "version");
-	if ((x = get(root, "title")))
+	if ((x = need(v, root, "title")))
 		text_value(v, x, "title", &c->title);
-	else
-		missing(v, root, "title");
 	if ((x = get(root, "summary")))
 		text_value(v, x, "summary", &c->summary);
 	load_applies(v, c, root);
-	if ((x = get(root, "difficulty")))
+	if ((x = need(v, root, "difficulty")))
 		int_value(v, x, "difficulty", 1, 5, &c->difficulty);
-	else
-		missing(v, root, "difficulty");
-	if ((x = get(root, "time_minutes")))
+	if ((x = need(v, root, "time_minutes")))
 		int_value(v, x, "time_minutes", 1, 600, &c->time_minutes);
-	else
-		missing(v, root, "time_minutes");
 	load_text_list(v, root, "tools", &c->tools, &c->n_tools);
 	load_text_list(v, root, "parts", &c->parts, &c->n_parts);
 	load_word_list(v, root, "prerequisites", "prerequisite", NULL, 1, &c->prerequisites,

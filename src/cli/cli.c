@@ -1,6 +1,9 @@
 #include "cli/cli.h"
 
 #include <stdarg.h>
+#include <string.h>
+
+#include "store/store.h"
 
 #include "util/datadir.h"
 
@@ -54,4 +57,64 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\ntry 'atelier %s --help'\n", cmd);
 	return EXIT_USAGE;
+}
+
+/* Map a store failure to what the user reads and the exit code. */
+int cli_store_error(const char *dir, int err, int found_version)
+{
+	switch (err) {
+	case STORE_ENOENT:
+		fprintf(stderr, "atelier: no database in %s; run 'atelier init' first\n", dir);
+		return EXIT_NO_DATA;
+	case STORE_ETOONEW:
+		fprintf(stderr,
+			"atelier: the database %s/%s has schema version %d, newer than this "
+			"atelier %s understands (%d); it was left untouched: use a newer atelier\n",
+			dir, STORE_DB_NAME, found_version, ATELIER_VERSION, STORE_SCHEMA_VERSION);
+		return EXIT_DB_REFUSED;
+	case STORE_ECORRUPT:
+		fprintf(stderr, "atelier: %s/%s is not a usable Atelier database: %s\n", dir,
+			STORE_DB_NAME, store_last_error_message());
+		return EXIT_DB_REFUSED;
+	default:
+		fprintf(stderr, "atelier: cannot open the database in %s: %s (%s)\n", dir,
+			store_strerror(err), store_last_error_message());
+		return EXIT_FAILURE_OTHER;
+	}
+}
+
+int cli_store(const struct cli_global *g, int create, struct store **st, char *dir,
+	      size_t dir_size)
+{
+	enum store_err err;
+	int found = 0, rc;
+
+	rc = cli_data_dir(g, dir, dir_size);
+	if (rc != EXIT_OK)
+		return rc;
+	if (create) {
+		enum datadir_err derr = datadir_create(dir);
+
+		if (derr != DATADIR_OK) {
+			fprintf(stderr, "atelier: %s: %s\n", dir, datadir_strerror(derr));
+			return EXIT_NO_DATA;
+		}
+	}
+	err = store_open(dir, create, st, &found);
+	if (err != STORE_OK)
+		return cli_store_error(dir, err, found);
+	return EXIT_OK;
+}
+
+int cli_wants_help(int argc, char **argv, const char *usage)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			return 1;
+		}
+	}
+	return 0;
 }

@@ -46,9 +46,16 @@ int cli_cmd_job(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_checklist(const struct cli_global *g, int argc, char **argv);
 
 struct store;
-/* Open the existing database of the data directory; on failure print why and return
- * the exit code to use, else EXIT_OK with *ST open. */
-int cli_open_store(const struct cli_global *g, struct store **st);
+/* Open the database of the data directory (DIR, DIR_SIZE bytes, gets its path), creating
+ * both when CREATE; on failure print why and return the exit code to use, else EXIT_OK
+ * with *ST open. */
+int cli_store(const struct cli_global *g, int create, struct store **st, char *dir,
+	      size_t dir_size);
+/* Print what a store_open() failure ERR on DIR means for the user and return its exit
+ * code. FOUND_VERSION is the version store_open() found. */
+int cli_store_error(const char *dir, int err, int found_version);
+/* When ARGV asks for --help (or -h) before any "--", print USAGE and return 1. */
+int cli_wants_help(int argc, char **argv, const char *usage);
 
 /* Print the main usage to OUT. */
 void cli_usage(FILE *out);

@@ -119,19 +119,6 @@ static int lang_index(const char *lang)
 	return 0;
 }
 
-static int wants_help(int argc, char **argv, const char *usage)
-{
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(usage, stdout);
-			return 1;
-		}
-	}
-	return 0;
-}
-
 static int valid_lang(const char *lang)
 {
 	return strcmp(lang, "en") == 0 || strcmp(lang, "fr") == 0 || strcmp(lang, "nl") == 0;
@@ -150,7 +137,7 @@ static int cmd_lint(int argc, char **argv)
 	size_t errors = 0, warnings = 0, files = 0;
 	int rc = EXIT_OK;
 
-	if (wants_help(argc, argv, lint_usage))
+	if (cli_wants_help(argc, argv, lint_usage))
 		return EXIT_OK;
 	for (int i = 1; i < argc; i++)
 		if (argv[i][0] == '-' && strcmp(argv[i], "-") != 0 && strcmp(argv[i], "--") != 0)
@@ -259,17 +246,14 @@ static json_t *device_facts(const char *data, const char *device, int *rc)
 		*rc = EXIT_NO_DATA;
 		return NULL;
 	}
-	err = store_open(data, 0, &st, NULL);
-	if (err == STORE_ENOENT) {
-		fprintf(stderr, "atelier: no database in %s; run 'atelier init' first\n", data);
-		*rc = EXIT_NO_DATA;
-		return NULL;
-	}
-	if (err != STORE_OK) {
-		fprintf(stderr, "atelier: cannot open the database in %s: %s\n", data,
-			store_strerror(err));
-		*rc = EXIT_DB_REFUSED;
-		return NULL;
+	{
+		int found = 0;
+
+		err = store_open(data, 0, &st, &found);
+		if (err != STORE_OK) {
+			*rc = cli_store_error(data, err, found);
+			return NULL;
+		}
 	}
 	err = store_find_device(st, device, &row);
 	if (err == STORE_OK)
@@ -317,7 +301,7 @@ static int cmd_list(const struct cli_global *g, int argc, char **argv)
 	json_t *facts = NULL, *arr = NULL;
 	int json = 0, rc, opt;
 
-	if (wants_help(argc, argv, list_usage))
+	if (cli_wants_help(argc, argv, list_usage))
 		return EXIT_OK;
 	optind = 0; /* glibc: a fresh scan */
 	opterr = 0;
@@ -507,7 +491,7 @@ static int cmd_show(const struct cli_global *g, int argc, char **argv)
 	char data[4096];
 	int json = 0, rc, opt;
 
-	if (wants_help(argc, argv, show_usage))
+	if (cli_wants_help(argc, argv, show_usage))
 		return EXIT_OK;
 	optind = 0; /* glibc: a fresh scan */
 	opterr = 0;

@@ -228,34 +228,16 @@ static int run_auto(struct store *st, const struct store_job *job, const char *e
 	struct probe_target t = { 0 };
 	struct probe_result r;
 	struct expr *e = NULL;
-	char msg[EXPR_MSG_MAX], key[32];
+	char msg[EXPR_MSG_MAX];
 	int col, rc = EXIT_OK;
 
 	*facts_used = NULL;
 	if (expr_parse(expr_text, &e, &col, msg, sizeof(msg)) != EXPR_OK)
 		return fail("the step's expression does not parse: %s", msg);
-	snprintf(key, sizeof(key), "%lld", job->device_id);
-	(void)key;
-	{
-		/* The device's keys: UDID for an iPhone, serial for Android. */
-		char *facts_text = NULL;
-		long long tm;
-		json_t *last = NULL;
-
-		if (store_latest_probe(st, job->device_id, &facts_text, &tm) == STORE_OK)
-			last = json_loads(facts_text, 0, NULL);
-		free(facts_text);
-		memset(&dev, 0, sizeof(dev));
-		if (last) {
-			const char *plat = json_string_value(json_object_get(last, "platform"));
-			json_t *id = json_object_get(json_object_get(last, "identity"),
-						    plat && strcmp(plat, "ios") == 0 ? "udid"
-										     : "serial");
-
-			t.platform = plat && strcmp(plat, "ios") == 0 ? PROBE_IOS : PROBE_ANDROID;
-			snprintf(t.id, sizeof(t.id), "%s", json_string_value(id) ? json_string_value(id) : "");
-			json_decref(last);
-		}
+	/* Read it again by what it is: its UDID for an iPhone, its serial for Android. */
+	if (store_device_get(st, job->device_id, &dev) == STORE_OK) {
+		t.platform = strcmp(dev.platform, "ios") == 0 ? PROBE_IOS : PROBE_ANDROID;
+		snprintf(t.id, sizeof(t.id), "%s", t.platform == PROBE_IOS ? dev.udid : dev.serial);
 	}
 	if (!t.id[0]) {
 		expr_free(e);
@@ -490,7 +472,8 @@ static json_t *job_json(struct store *st, const struct store_job *job, const str
 	size_t n = 0;
 	json_t *o, *recs = json_array();
 
-	store_user_get(st, job->trainee_id, &u) == STORE_OK ? (void)0 : (void)(u.name[0] = '\0');
+	if (store_user_get(st, job->trainee_id, &u) != STORE_OK)
+		u.name[0] = '\0';
 	o = json_pack("{s:I, s:I, s:s, s:i, s:s, s:s, s:s, s:I}", "id", (json_int_t)job->id,
 		      "device", (json_int_t)job->device_id, "checklist", job->checklist_id,
 		      "checklist_version", job->checklist_version, "checklist_hash",
@@ -754,17 +737,15 @@ static int cmd_verify(struct store *st, int argc, char **argv)
 int cli_cmd_job(const struct cli_global *g, int argc, char **argv)
 {
 	struct store *st = NULL;
+	char dir[4096];
 	int rc;
 
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(job_usage, stdout);
-			return EXIT_OK;
-		}
+	if (cli_wants_help(argc, argv, job_usage))
+		return EXIT_OK;
 	if (argc < 2)
 		return cli_usage_error("job", "missing subcommand: start, step, show, submit, list "
 				       "or verify");
-	rc = cli_open_store(g, &st);
+	rc = cli_store(g, 0, &st, dir, sizeof(dir));
 	if (rc)
 		return rc;
 	if (strcmp(argv[1], "start") == 0)

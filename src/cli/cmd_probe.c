@@ -269,6 +269,18 @@ static void on_trust(void *ctx, const struct probe_target *t, const char *trust)
 		fprintf(stderr, "%s: %s\n", t->id, hint);
 }
 
+/* What read the facts, as kept with each probe: by the channel they came through. */
+static const char *tool_of(const char *via)
+{
+	if (via && strcmp(via, "usbmuxd") == 0)
+		return "atelier " ATELIER_VERSION "; libimobiledevice " ATELIER_LIMD_VERSION;
+	if (via && strcmp(via, "fastboot") == 0)
+		return "atelier " ATELIER_VERSION "; fastboot over libusb";
+	if (via && strcmp(via, "adb") == 0)
+		return "atelier " ATELIER_VERSION "; adb host protocol";
+	return "atelier " ATELIER_VERSION;
+}
+
 /* Keep the probe with its device. Returns 0 when it could not be kept (said on stderr),
  * 1 when kept or when nothing identifies the device. */
 static int record(struct store *st, json_t *facts, long long t_ms)
@@ -287,13 +299,7 @@ static int record(struct store *st, json_t *facts, long long t_ms)
 	if (!p.udid && !p.serial && !p.imei)
 		return 1; /* nothing identifies it: nothing to attach the probe to */
 	p.t_ms = t_ms;
-	p.tool = strcmp(p.platform, "ios") == 0
-			 ? "atelier " ATELIER_VERSION "; libimobiledevice " ATELIER_LIMD_VERSION
-			 : strcmp(jstr(facts, "connection", "via") ? jstr(facts, "connection", "via")
-								     : "",
-				  "fastboot") == 0
-			 ? "atelier " ATELIER_VERSION "; fastboot over libusb"
-			 : "atelier " ATELIER_VERSION "; adb host protocol";
+	p.tool = tool_of(jstr(facts, "connection", "via"));
 	text = json_dumps(facts, JSON_COMPACT | JSON_SORT_KEYS | FACTS_JSON_FLAGS);
 	if (!text) {
 		fprintf(stderr, "atelier probe: the probe was not saved: out of memory\n");

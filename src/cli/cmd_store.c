@@ -5,67 +5,6 @@
 
 #include "cli/cli.h"
 #include "store/store.h"
-#include "util/datadir.h"
-
-/* Map a store failure to what the user reads and the exit code. */
-static int report_store_error(const char *dir, enum store_err err, int found_version)
-{
-	switch (err) {
-	case STORE_ENOENT:
-		fprintf(stderr, "atelier: no database in %s; run 'atelier init' first\n", dir);
-		return EXIT_NO_DATA;
-	case STORE_ETOONEW:
-		fprintf(stderr,
-			"atelier: the database %s/%s has schema version %d, newer than this "
-			"atelier %s understands (%d); it was left untouched: use a newer atelier\n",
-			dir, STORE_DB_NAME, found_version, ATELIER_VERSION, STORE_SCHEMA_VERSION);
-		return EXIT_DB_REFUSED;
-	case STORE_ECORRUPT:
-		fprintf(stderr, "atelier: %s/%s is not a usable Atelier database: %s\n", dir,
-			STORE_DB_NAME, store_last_error_message());
-		return EXIT_DB_REFUSED;
-	default:
-		fprintf(stderr, "atelier: cannot open the database in %s: %s (%s)\n", dir,
-			store_strerror(err), store_last_error_message());
-		return EXIT_FAILURE_OTHER;
-	}
-}
-
-static int open_store(const struct cli_global *g, int create, struct store **st, char *dir,
-		      size_t dir_size)
-{
-	enum store_err err;
-	int found = 0, rc;
-
-	rc = cli_data_dir(g, dir, dir_size);
-	if (rc != EXIT_OK)
-		return rc;
-	if (create) {
-		enum datadir_err derr = datadir_create(dir);
-
-		if (derr != DATADIR_OK) {
-			fprintf(stderr, "atelier: %s: %s\n", dir, datadir_strerror(derr));
-			return EXIT_NO_DATA;
-		}
-	}
-	err = store_open(dir, create, st, &found);
-	if (err != STORE_OK)
-		return report_store_error(dir, err, found);
-	return EXIT_OK;
-}
-
-static int wants_help(int argc, char **argv, const char *usage)
-{
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(usage, stdout);
-			return 1;
-		}
-	}
-	return 0;
-}
 
 static const char init_usage[] =
 	"usage: atelier [--data DIR] init\n"
@@ -78,11 +17,11 @@ int cli_cmd_init(const struct cli_global *g, int argc, char **argv)
 	char dir[4096];
 	int rc;
 
-	if (wants_help(argc, argv, init_usage))
+	if (cli_wants_help(argc, argv, init_usage))
 		return EXIT_OK;
 	if (argc > 1)
 		return cli_usage_error("init", "unexpected argument '%s'", argv[1]);
-	rc = open_store(g, 1, &st, dir, sizeof(dir));
+	rc = cli_store(g, 1, &st, dir, sizeof(dir));
 	if (rc != EXIT_OK)
 		return rc;
 	printf("data directory %s ready: database %s, schema version %d\n", dir, store_path(st),
@@ -105,14 +44,14 @@ int cli_cmd_db(const struct cli_global *g, int argc, char **argv)
 	enum store_err err;
 	int rc;
 
-	if (wants_help(argc, argv, db_usage))
+	if (cli_wants_help(argc, argv, db_usage))
 		return EXIT_OK;
 	if (argc < 2)
 		return cli_usage_error("db", "missing subcommand: check or backup");
 	if (strcmp(argv[1], "check") == 0) {
 		if (argc != 2)
 			return cli_usage_error("db", "'db check' takes no argument");
-		rc = open_store(g, 0, &st, dir, sizeof(dir));
+		rc = cli_store(g, 0, &st, dir, sizeof(dir));
 		if (rc != EXIT_OK)
 			return rc;
 		err = store_check(st, report, sizeof(report));
@@ -135,7 +74,7 @@ int cli_cmd_db(const struct cli_global *g, int argc, char **argv)
 	if (strcmp(argv[1], "backup") == 0) {
 		if (argc != 3)
 			return cli_usage_error("db", "'db backup' takes one FILE");
-		rc = open_store(g, 0, &st, dir, sizeof(dir));
+		rc = cli_store(g, 0, &st, dir, sizeof(dir));
 		if (rc != EXIT_OK)
 			return rc;
 		err = store_backup(st, argv[2]);

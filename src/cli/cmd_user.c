@@ -33,44 +33,15 @@ static int valid_name(const char *s)
 	return 1;
 }
 
-static int open_db(const struct cli_global *g, struct store **st)
-{
-	char dir[4096];
-	int found, rc = cli_data_dir(g, dir, sizeof(dir));
-	enum store_err err;
-
-	if (rc != EXIT_OK)
-		return rc;
-	err = store_open(dir, 0, st, &found);
-	if (err == STORE_ENOENT) {
-		fprintf(stderr, "atelier: no database in %s; run 'atelier init' first\n", dir);
-		return EXIT_NO_DATA;
-	}
-	if (err) {
-		fprintf(stderr, "atelier: cannot open the database in %s: %s (%s)\n", dir,
-			store_strerror(err), store_last_error_message());
-		return err == STORE_ETOONEW || err == STORE_ECORRUPT ? EXIT_DB_REFUSED
-								     : EXIT_FAILURE_OTHER;
-	}
-	return EXIT_OK;
-}
-
-int cli_open_store(const struct cli_global *g, struct store **st)
-{
-	return open_db(g, st);
-}
-
 int cli_cmd_user(const struct cli_global *g, int argc, char **argv)
 {
 	struct store *st = NULL;
 	enum store_err err;
+	char dir[4096];
 	int rc;
 
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(user_usage, stdout);
-			return EXIT_OK;
-		}
+	if (cli_wants_help(argc, argv, user_usage))
+		return EXIT_OK;
 	if (argc < 2)
 		return cli_usage_error("user", "missing subcommand: add, list, disable or enable");
 	if (strcmp(argv[1], "add") == 0) {
@@ -85,7 +56,7 @@ int cli_cmd_user(const struct cli_global *g, int argc, char **argv)
 		if (strcmp(role, "trainee") && strcmp(role, "instructor") && strcmp(role, "admin"))
 			return cli_usage_error("user", "role '%s' is not trainee, instructor or admin",
 					       role);
-		rc = open_db(g, &st);
+		rc = cli_store(g, 0, &st, dir, sizeof(dir));
 		if (rc)
 			return rc;
 		err = store_user_add(st, argv[2], role, clock_wall_ms(), NULL);
@@ -106,7 +77,7 @@ int cli_cmd_user(const struct cli_global *g, int argc, char **argv)
 
 		if (argc > 3 || (argc == 3 && !json))
 			return cli_usage_error("user", "usage: user list [--json]");
-		rc = open_db(g, &st);
+		rc = cli_store(g, 0, &st, dir, sizeof(dir));
 		if (rc)
 			return rc;
 		err = store_user_list(st, &users, &n);
@@ -137,7 +108,7 @@ int cli_cmd_user(const struct cli_global *g, int argc, char **argv)
 
 		if (argc != 3)
 			return cli_usage_error("user", "usage: user %s NAME", argv[1]);
-		rc = open_db(g, &st);
+		rc = cli_store(g, 0, &st, dir, sizeof(dir));
 		if (rc)
 			return rc;
 		err = store_user_set_active(st, argv[2], on);

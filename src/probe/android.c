@@ -190,6 +190,16 @@ out:
 	return err;
 }
 
+/* The first line of the LEN bytes at TEXT, without its line end, into OUT. */
+static void first_line(const char *text, size_t len, char *out, size_t size)
+{
+	size_t n = len < size - 1 ? len : size - 1;
+
+	memcpy(out, text, n);
+	out[n] = '\0';
+	out[strcspn(out, "\r\n")] = '\0';
+}
+
 static void parse_sections(const char **sec, const size_t *len, size_t n, struct facts *f)
 {
 	struct aprops *props = NULL;
@@ -220,13 +230,8 @@ static void parse_sections(const char **sec, const size_t *len, size_t n, struct
 	if (n > S_ACCOUNT)
 		android_parse_accounts(sec[S_ACCOUNT], len[S_ACCOUNT], f);
 	if (n > S_PROVISIONED) {
-		snprintf(setup, sizeof(setup), "%.*s", (int)(len[S_SETUP] < 15 ? len[S_SETUP] : 15),
-			 sec[S_SETUP]);
-		snprintf(provisioned, sizeof(provisioned), "%.*s",
-			 (int)(len[S_PROVISIONED] < 15 ? len[S_PROVISIONED] : 15),
-			 sec[S_PROVISIONED]);
-		setup[strcspn(setup, "\r\n")] = '\0';
-		provisioned[strcspn(provisioned, "\r\n")] = '\0';
+		first_line(sec[S_SETUP], len[S_SETUP], setup, sizeof(setup));
+		first_line(sec[S_PROVISIONED], len[S_PROVISIONED], provisioned, sizeof(provisioned));
 		android_facts_setup_done(setup, provisioned, f);
 	}
 	if (n > S_SU)

@@ -167,23 +167,17 @@ out:
 	return err;
 }
 
-enum store_err store_find_device(struct store *st, const char *key, struct store_device_row *out)
+enum store_err store_device_get(struct store *st, long long id, struct store_device_row *out)
 {
 	static const char sql[] =
 		"SELECT d.id, d.platform, d.udid, d.serial, d.imei, d.first_seen_ms, "
 		"d.last_seen_ms, (SELECT COUNT(*) FROM probe p WHERE p.device_id = d.id) "
 		"FROM device d WHERE d.id = ?";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err;
-	long long id;
+	enum store_err err = STORE_OK;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	err = find_device_id(st, key, key, key, &id);
-	if (err)
-		return err;
-	if (!id)
-		return STORE_ENOENT;
 	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(stmt, 1, id);
@@ -192,6 +186,10 @@ enum store_err store_find_device(struct store *st, const char *key, struct store
 		goto out;
 	}
 	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		err = STORE_ENOENT;
+		goto out;
+	}
 	if (rc != SQLITE_ROW) {
 		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 		goto out;
@@ -207,6 +205,18 @@ enum store_err store_find_device(struct store *st, const char *key, struct store
 out:
 	sqlite3_finalize(stmt);
 	return err;
+}
+
+enum store_err store_find_device(struct store *st, const char *key, struct store_device_row *out)
+{
+	enum store_err err;
+	long long id;
+
+	memset(out, 0, sizeof(*out));
+	err = find_device_id(st, key, key, key, &id);
+	if (err)
+		return err;
+	return id ? store_device_get(st, id, out) : STORE_ENOENT;
 }
 
 enum store_err store_latest_probe(struct store *st, long long device_id, char **facts,

@@ -20,6 +20,20 @@ static char *col_dup(sqlite3_stmt *stmt, int col)
 	return t ? strdup((const char *)t) : NULL;
 }
 
+/* ARR (holding N items of SIZE bytes in room for *CAP) with room for one more: ARR
+ * itself, or a larger copy; NULL when out of memory (ARR is then left as it was). */
+static void *room_for_one(void *arr, size_t n, size_t *cap, size_t size)
+{
+	void *grown;
+
+	if (n < *cap)
+		return arr;
+	grown = realloc(arr, (*cap ? *cap * 2 : 16) * size);
+	if (grown)
+		*cap = *cap ? *cap * 2 : 16;
+	return grown;
+}
+
 static enum store_err prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
 {
 	int rc = sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL);
@@ -125,15 +139,13 @@ enum store_err store_user_list(struct store *st, struct store_user **out, size_t
 	*out = NULL;
 	*n = 0;
 	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			struct store_user *nu = realloc(*out, (cap = cap ? cap * 2 : 16) * sizeof(*nu));
+		void *grown = room_for_one(*out, *n, &cap, sizeof(**out));
 
-			if (!nu) {
-				err = STORE_EINTERNAL;
-				break;
-			}
-			*out = nu;
+		if (!grown) {
+			err = STORE_EINTERNAL;
+			break;
 		}
+		*out = grown;
 		user_row(stmt, &(*out)[(*n)++]);
 	}
 	if (!err && rc != SQLITE_DONE)
@@ -262,15 +274,13 @@ enum store_err store_job_list(struct store *st, long long device_id, long long t
 	bind_text_or_null(stmt, 5, state);
 	bind_text_or_null(stmt, 6, state);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			struct store_job *nj = realloc(*out, (cap = cap ? cap * 2 : 16) * sizeof(*nj));
+		void *grown = room_for_one(*out, *n, &cap, sizeof(**out));
 
-			if (!nj) {
-				err = STORE_EINTERNAL;
-				goto out;
-			}
-			*out = nj;
+		if (!grown) {
+			err = STORE_EINTERNAL;
+			goto out;
 		}
+		*out = grown;
 		job_row(stmt, &(*out)[(*n)++]);
 	}
 	if (rc != SQLITE_DONE)
@@ -314,13 +324,35 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 	return err;
 }
 
+#define STEP_COLS                                                                         \
+	"id, job_id, seq, step_id, user_id, t_ms, spent_ms, result, value, note, parts, "      \
+	"facts, corrects, prev_hash, hash"
+
+static void step_row(sqlite3_stmt *stmt, struct store_step *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->id = sqlite3_column_int64(stmt, 0);
+	s->job_id = sqlite3_column_int64(stmt, 1);
+	s->seq = sqlite3_column_int(stmt, 2);
+	col_text(stmt, 3, s->step_id, sizeof(s->step_id));
+	s->user_id = sqlite3_column_int64(stmt, 4);
+	s->t_ms = sqlite3_column_int64(stmt, 5);
+	s->spent_ms = sqlite3_column_int64(stmt, 6);
+	col_text(stmt, 7, s->result, sizeof(s->result));
+	s->value = col_dup(stmt, 8);
+	s->note = col_dup(stmt, 9);
+	s->parts = col_dup(stmt, 10);
+	s->facts = col_dup(stmt, 11);
+	s->corrects = sqlite3_column_int64(stmt, 12);
+	col_text(stmt, 13, s->prev_hash, sizeof(s->prev_hash));
+	col_text(stmt, 14, s->hash, sizeof(s->hash));
+}
+
 enum store_err store_steps_of(struct store *st, long long job_id, struct store_step **out,
 			      size_t *n)
 {
 	static const char sql[] =
-		"SELECT id, job_id, seq, step_id, user_id, t_ms, spent_ms, result, value, note, "
-		"parts, facts, corrects, prev_hash, hash FROM step_record WHERE job_id = ? "
-		"ORDER BY seq";
+		"SELECT " STEP_COLS " FROM step_record WHERE job_id = ? ORDER BY seq";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = prepare(st, sql, &stmt);
 	size_t cap = 0;
@@ -332,34 +364,14 @@ enum store_err store_steps_of(struct store *st, long long job_id, struct store_s
 		goto out;
 	sqlite3_bind_int64(stmt, 1, job_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct store_step *s;
+		void *grown = room_for_one(*out, *n, &cap, sizeof(**out));
 
-		if (*n == cap) {
-			struct store_step *ns = realloc(*out, (cap = cap ? cap * 2 : 32) * sizeof(*ns));
-
-			if (!ns) {
-				err = STORE_EINTERNAL;
-				goto out;
-			}
-			*out = ns;
+		if (!grown) {
+			err = STORE_EINTERNAL;
+			goto out;
 		}
-		s = &(*out)[(*n)++];
-		memset(s, 0, sizeof(*s));
-		s->id = sqlite3_column_int64(stmt, 0);
-		s->job_id = sqlite3_column_int64(stmt, 1);
-		s->seq = sqlite3_column_int(stmt, 2);
-		col_text(stmt, 3, s->step_id, sizeof(s->step_id));
-		s->user_id = sqlite3_column_int64(stmt, 4);
-		s->t_ms = sqlite3_column_int64(stmt, 5);
-		s->spent_ms = sqlite3_column_int64(stmt, 6);
-		col_text(stmt, 7, s->result, sizeof(s->result));
-		s->value = col_dup(stmt, 8);
-		s->note = col_dup(stmt, 9);
-		s->parts = col_dup(stmt, 10);
-		s->facts = col_dup(stmt, 11);
-		s->corrects = sqlite3_column_int64(stmt, 12);
-		col_text(stmt, 13, s->prev_hash, sizeof(s->prev_hash));
-		col_text(stmt, 14, s->hash, sizeof(s->hash));
+		*out = grown;
+		step_row(stmt, &(*out)[(*n)++]);
 	}
 	if (rc != SQLITE_DONE)
 		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
@@ -373,14 +385,64 @@ out:
 	return err;
 }
 
+enum store_err store_step_last(struct store *st, long long job_id, struct store_step *out)
+{
+	static const char sql[] = "SELECT " STEP_COLS " FROM step_record WHERE job_id = ? "
+				  "ORDER BY seq DESC LIMIT 1";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = prepare(st, sql, &stmt);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (err)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, job_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		step_row(stmt, out);
+	else if (rc == SQLITE_DONE)
+		err = STORE_ENOENT;
+	else
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_step_in_job(struct store *st, long long job_id, long long id)
+{
+	static const char sql[] = "SELECT 1 FROM step_record WHERE job_id = ? AND id = ?";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = prepare(st, sql, &stmt);
+	int rc;
+
+	if (err)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, job_id);
+	sqlite3_bind_int64(stmt, 2, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE)
+		err = STORE_ENOENT;
+	else if (rc != SQLITE_ROW)
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+void store_step_release(struct store_step *s)
+{
+	free(s->value);
+	free(s->note);
+	free(s->parts);
+	free(s->facts);
+	s->value = s->note = s->parts = s->facts = NULL;
+}
+
 void store_steps_free(struct store_step *steps, size_t n)
 {
-	for (size_t i = 0; steps && i < n; i++) {
-		free(steps[i].value);
-		free(steps[i].note);
-		free(steps[i].parts);
-		free(steps[i].facts);
-	}
+	for (size_t i = 0; steps && i < n; i++)
+		store_step_release(&steps[i]);
 	free(steps);
 }
 

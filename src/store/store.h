@@ -108,6 +108,10 @@ struct store_device_row {
 enum store_err store_find_device(struct store *st, const char *key, struct store_device_row *out)
 	__attribute__((warn_unused_result));
 
+/* The device with that id. STORE_ENOENT when there is none. */
+enum store_err store_device_get(struct store *st, long long id, struct store_device_row *out)
+	__attribute__((warn_unused_result));
+
 /* The facts of the latest probe of DEVICE_ID as a new string the caller frees, and its
  * time. STORE_ENOENT when the device has no probe. */
 enum store_err store_latest_probe(struct store *st, long long device_id, char **facts,
@@ -188,6 +192,14 @@ enum store_err store_step_append(struct store *st, const struct store_step *rec,
 enum store_err store_steps_of(struct store *st, long long job_id, struct store_step **out,
 			      size_t *n) __attribute__((warn_unused_result));
 void store_steps_free(struct store_step *steps, size_t n);
+/* The last record of JOB_ID into *OUT (release it with store_step_release());
+ * STORE_ENOENT when the job has none. */
+enum store_err store_step_last(struct store *st, long long job_id, struct store_step *out)
+	__attribute__((warn_unused_result));
+void store_step_release(struct store_step *s);
+/* STORE_OK when record ID belongs to JOB_ID, STORE_ENOENT when not. */
+enum store_err store_step_in_job(struct store *st, long long job_id, long long id)
+	__attribute__((warn_unused_result));
 
 /* Keep the exact text of a checklist version (once per HASH), and read it back: the
  * checklist a job pinned, even after the file changed. *CONTENT is a new string. */
