@@ -1,12 +1,15 @@
 #include "probe/ios.h"
 
-#include <libimobiledevice/diagnostics_relay.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <libimobiledevice/libimobiledevice.h>
 #include <libimobiledevice/lockdown.h>
 #include <plist/plist.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <usbmuxd.h>
 
@@ -211,45 +214,159 @@ static enum iosp_err read_session(lockdownd_client_t ld, const struct iosp_opts 
 
 /*
  * The diagnostics_relay connection runs in its own thread while the main thread reads
- * the lockdown domains: its TLS handshake is the slow part of a probe, and the two
- * connections share nothing but the device handle. The thread only collects the raw
- * reply; the facts are filled in by the main thread after the join.
+ * the lockdown domains: the two connections share nothing but the device handle. The
+ * thread only collects the raw reply; the facts are filled in by the main thread after
+ * the join.
+ *
+ * The relay is spoken over a connection opened here rather than through
+ * diagnostics_relay_client_new(), for one reason: its socket must be made blocking (with
+ * a time limit) before the TLS handshake. libimobiledevice 1.3.0 gets a non-blocking
+ * socket from libusbmuxd and, each time the handshake finds the phone's answer not yet
+ * there, sleeps 100 ms before looking again (idevice_connection_enable_ssl()). On a
+ * blocking socket the handshake simply waits for the answer. The messages are the ones
+ * diagnostics_relay_query_ioregistry_entry() sends: a plist with a 32-bit big-endian
+ * length in front, encrypted by the same connection.
  */
+#define RELAY_IO_MS 5000
+#define RELAY_MAX_REPLY (16u << 20)
+
+enum relay_state {
+	RELAY_ANSWERED, /* the phone answered (the reply may still lack the entry) */
+	RELAY_REFUSED,  /* the phone answered with a Status other than Success */
+	RELAY_LOST,     /* the connection broke or the answer was not a plist */
+};
+
 struct relay {
 	idevice_t dev;
 	lockdownd_service_descriptor_t svc;
-	diagnostics_relay_client_t diag; /* kept open until the facts are reported */
-	plist_t reply;                   /* the reply that holds an entry, or NULL */
+	idevice_connection_t conn; /* kept open until the facts are reported */
+	plist_t reply;             /* the Diagnostics dict that holds an entry, or NULL */
 	const char *entry;
 	int connect_failed;
-	diagnostics_relay_error_t last;
+	enum relay_state last;
 };
+
+static int relay_connect(struct relay *r)
+{
+	struct timeval tv = { RELAY_IO_MS / 1000, 0 };
+	int fd = -1;
+	int fl;
+
+	if (idevice_connect(r->dev, r->svc->port, &r->conn) != IDEVICE_E_SUCCESS) {
+		r->conn = NULL;
+		return -1;
+	}
+	if (idevice_connection_get_fd(r->conn, &fd) == IDEVICE_E_SUCCESS && fd >= 0) {
+		fl = fcntl(fd, F_GETFL);
+		/* Best effort: if any of this fails, the handshake is only slower. */
+		if (fl >= 0 && fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == 0) {
+			(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+			(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		}
+	}
+	if (r->svc->ssl_enabled && idevice_connection_enable_ssl(r->conn) != IDEVICE_E_SUCCESS) {
+		idevice_disconnect(r->conn);
+		r->conn = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int relay_send(idevice_connection_t c, plist_t msg)
+{
+	char *xml = NULL;
+	uint32_t len = 0, sent = 0, be;
+	int ret = -1;
+
+	plist_to_xml(msg, &xml, &len);
+	if (!xml)
+		return -1;
+	be = htonl(len);
+	if (idevice_connection_send(c, (const char *)&be, 4, &sent) == IDEVICE_E_SUCCESS &&
+	    sent == 4 && idevice_connection_send(c, xml, len, &sent) == IDEVICE_E_SUCCESS &&
+	    sent == len)
+		ret = 0;
+	plist_to_xml_free(xml);
+	return ret;
+}
+
+static int relay_recv_all(idevice_connection_t c, char *buf, uint32_t len)
+{
+	uint32_t have = 0, got;
+
+	while (have < len) {
+		got = 0;
+		if (idevice_connection_receive_timeout(c, buf + have, len - have, &got,
+						       RELAY_IO_MS) != IDEVICE_E_SUCCESS ||
+		    got == 0)
+			return -1;
+		have += got;
+	}
+	return 0;
+}
+
+/* One request, one answer; *out gets the answer's Diagnostics dict (NULL if none). */
+static enum relay_state relay_request(idevice_connection_t c, plist_t req, plist_t *out)
+{
+	uint32_t be, len;
+	char *buf;
+	plist_t ans = NULL, status, diag;
+	char *word = NULL;
+	enum relay_state st = RELAY_LOST;
+
+	*out = NULL;
+	if (relay_send(c, req) != 0 || relay_recv_all(c, (char *)&be, 4) != 0)
+		return RELAY_LOST;
+	len = ntohl(be);
+	if (len == 0 || len > RELAY_MAX_REPLY)
+		return RELAY_LOST;
+	buf = malloc(len);
+	if (!buf)
+		return RELAY_LOST;
+	if (relay_recv_all(c, buf, len) == 0)
+		plist_from_memory(buf, len, &ans);
+	free(buf);
+	if (!ans || plist_get_node_type(ans) != PLIST_DICT)
+		goto out;
+	status = plist_dict_get_item(ans, "Status");
+	if (status && plist_get_node_type(status) == PLIST_STRING)
+		plist_get_string_val(status, &word);
+	st = word && strcmp(word, "Success") == 0 ? RELAY_ANSWERED : RELAY_REFUSED;
+	diag = plist_dict_get_item(ans, "Diagnostics");
+	if (st == RELAY_ANSWERED && diag)
+		*out = plist_copy(diag);
+out:
+	free(word);
+	plist_free(ans);
+	return st;
+}
 
 static void *relay_thread(void *arg)
 {
 	static const char *const entries[] = { "AppleSmartBattery", "AppleARMPMUCharger" };
 	struct relay *r = arg;
 
-	if (diagnostics_relay_client_new(r->dev, r->svc, &r->diag) != DIAGNOSTICS_RELAY_E_SUCCESS) {
-		r->diag = NULL;
+	if (relay_connect(r) != 0) {
 		r->connect_failed = 1;
 		return NULL;
 	}
 	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+		plist_t req = plist_new_dict();
 		plist_t reply = NULL;
 
-		r->last = diagnostics_relay_query_ioregistry_entry(r->diag, entries[i], "", &reply);
+		plist_dict_set_item(req, "EntryName", plist_new_string(entries[i]));
+		plist_dict_set_item(req, "Request", plist_new_string("IORegistry"));
+		r->last = relay_request(r->conn, req, &reply);
+		plist_free(req);
 		/* A phone without this entry still answers Success, with an empty
 		 * IORegistry: only a reply that holds the entry counts. */
-		if (r->last == DIAGNOSTICS_RELAY_E_SUCCESS && reply &&
-		    iosp_ioregistry_has_entry(reply)) {
+		if (r->last == RELAY_ANSWERED && reply && iosp_ioregistry_has_entry(reply)) {
 			r->reply = reply;
 			r->entry = entries[i];
 			return NULL;
 		}
 		plist_free(reply);
-		if (r->last == DIAGNOSTICS_RELAY_E_MUX_ERROR ||
-		    r->last == DIAGNOSTICS_RELAY_E_PLIST_ERROR)
+		if (r->last == RELAY_LOST)
 			return NULL;
 	}
 	return NULL;
@@ -266,9 +383,8 @@ static enum iosp_err relay_facts(const struct relay *r, struct facts *f)
 		iosp_parse_ioregistry_entry(r->reply, r->entry, f);
 		return IOSP_OK;
 	}
-	if (r->last == DIAGNOSTICS_RELAY_E_MUX_ERROR || r->last == DIAGNOSTICS_RELAY_E_PLIST_ERROR) {
-		facts_error(f, "battery.health_pct", "diagnostics_relay stopped answering (%d)",
-			    r->last);
+	if (r->last == RELAY_LOST) {
+		facts_error(f, "battery.health_pct", "diagnostics_relay stopped answering");
 		return IOSP_ELOST;
 	}
 	facts_error(f, "battery.health_pct",
@@ -278,9 +394,16 @@ static enum iosp_err relay_facts(const struct relay *r, struct facts *f)
 
 static void relay_release(struct relay *r)
 {
-	if (r->diag) {
-		diagnostics_relay_goodbye(r->diag);
-		diagnostics_relay_client_free(r->diag);
+	if (r->conn) {
+		plist_t bye = plist_new_dict();
+		plist_t ignored = NULL;
+
+		plist_dict_set_item(bye, "Request", plist_new_string("Goodbye"));
+		if (r->last != RELAY_LOST)
+			(void)relay_request(r->conn, bye, &ignored);
+		plist_free(bye);
+		plist_free(ignored);
+		idevice_disconnect(r->conn);
 	}
 	if (r->svc)
 		lockdownd_service_descriptor_free(r->svc);
