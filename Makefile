@@ -17,7 +17,7 @@ UDEVDIR  ?= $(PREFIX)/lib/udev/rules.d
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS     := libusb-1.0 sqlite3 jansson libimobiledevice-1.0 libplist-2.0 libusbmuxd-2.0 \
-            yaml-0.1 libsodium
+            yaml-0.1 libsodium cairo libqrencode
 TEST_PKGS := cmocka umockdev-1.0 glib-2.0
 
 ifeq ($(SANITIZE),1)
@@ -34,7 +34,7 @@ BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -O2 -g $(WARN) $(SANFLAG
             -DATELIER_VERSION='"$(VERSION)"' -DATELIER_DATADIR='"$(DATADIR)"' -Isrc \
             -DATELIER_LIMD_VERSION='"$(shell $(PKG_CONFIG) --modversion libimobiledevice-1.0 2>/dev/null)"'
 DEP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-DEP_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread
+DEP_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -lm
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 ALL_CFLAGS  = $(BASE_CFLAGS) $(DEP_CFLAGS) $(CFLAGS)
@@ -42,7 +42,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 # Every module but main.c goes into a static library that tests link against.
 LIB_SRC  := $(sort $(wildcard src/util/*.c src/store/*.c src/usb/*.c src/probe/*.c \
-              src/checklist/*.c src/job/*.c src/cli/*.c))
+              src/checklist/*.c src/job/*.c src/cert/*.c src/cli/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libatelier.a
 BIN      := $(BUILD)/atelier

@@ -12,6 +12,9 @@ libsqlite3-dev
 libjansson-dev
 libyaml-dev
 libsodium-dev
+libcairo2-dev
+libqrencode-dev
+fonts-dejavu-core
 libimobiledevice-dev
 libplist-dev
 libusbmuxd-dev
@@ -31,6 +34,8 @@ python3
 openssl
 xz-utils
 procps
+poppler-utils
+zbar-tools
 "
 
 missing=""

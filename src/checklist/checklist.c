@@ -1820,7 +1820,9 @@ static int is_yaml_name(const char *name)
 {
 	size_t n = strlen(name);
 
-	return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".yaml") == 0;
+	/* The certification policy lives next to the checklists but is not one. */
+	return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".yaml") == 0 &&
+	       strcmp(name, CHECKLIST_POLICY_FILE) != 0;
 }
 
 enum checklist_err checklist_set_load_dir(struct checklist_set *set, const char *dir,

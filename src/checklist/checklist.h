@@ -263,6 +263,8 @@ enum checklist_err checklist_set_load_default(struct checklist_set *set, const c
 					      struct checklist_report *rep)
     __attribute__((warn_unused_result));
 
+/* The certification policy (src/cert/policy.h) shipped in the first folder; not a checklist. */
+#define CHECKLIST_POLICY_FILE "policy.yaml"
 #define CHECKLIST_SEARCH_MAX 2	/* folders in the search path */
 #define CHECKLIST_PATH_MAX 4096 /* bytes of one folder's path */
 /* The folders to read, in order (shipped, then the workshop's), into DIRS; returns how

@@ -17,6 +17,11 @@ const struct cli_command cli_commands[] = {
 	{ "checklist", cli_cmd_checklist, "lint, list and show the repair checklists" },
 	{ "user", cli_cmd_user, "add, list, disable the workshop's accounts" },
 	{ "job", cli_cmd_job, "a trainee's work on a device: start, step, show, submit, verify" },
+	{ "device", cli_cmd_device, "the devices known, their state and its history" },
+	{ "certify", cli_cmd_certify, "check a device against the policy and sign its certificate" },
+	{ "certificate", cli_cmd_certificate, "list, show and export (PDF, JSON) certificates" },
+	{ "verify", cli_cmd_verify, "check a certificate (JSON file or QR text) offline" },
+	{ "key", cli_cmd_key, "print the workshop's public key (key public)" },
 	{ NULL, NULL, NULL },
 };
 
@@ -27,7 +32,7 @@ void cli_usage(FILE *out)
 		     "commands:\n");
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		if (c->summary)
-			fprintf(out, "  %-9s %s\n", c->name, c->summary);
+			fprintf(out, "  %-12s %s\n", c->name, c->summary);
 	fprintf(out, "\noptions:\n"
 		     "  --data DIR   data directory (default: $ATELIER_DATA, else\n"
 		     "               $XDG_DATA_HOME/atelier, else ~/.local/share/atelier)\n"

@@ -19,6 +19,8 @@ enum cli_exit {
 	EXIT_NO_USB = 5,        /* USB cannot be read on this machine */
 	EXIT_PROBE_INCOMPLETE = 6, /* a device that can be read was not (trust, unplug, stuck) */
 	EXIT_NO_DEVICE = 7,     /* a device named on the command line is not attached */
+	EXIT_NOT_VALID = 8,     /* atelier verify: the certificate does not verify */
+	EXIT_POLICY_UNMET = 9,  /* atelier certify: the device does not meet the policy yet */
 };
 
 struct cli_global {
@@ -44,6 +46,11 @@ int cli_cmd_probe_worker(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_user(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_job(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_checklist(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_device(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_certify(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_certificate(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_verify(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_key(const struct cli_global *g, int argc, char **argv);
 
 struct store;
 /* Open the database of the data directory (DIR, DIR_SIZE bytes, gets its path), creating

@@ -1,5 +1,6 @@
-/* atelier job start|step|show|submit|list|verify */
+/* atelier job start|step|show|submit|list|verify|grade|ack */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "cert/lifecycle.h"
 #include "checklist/checklist.h"
 #include "checklist/expr.h"
 #include "cli/cli.h"
@@ -15,9 +17,12 @@
 #include "probe/probe.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/text.h"
 
 #define JOB_MAX_PARTS 16
 #define CHECKLIST_FILE_MAX (256 * 1024)
+#define GRADE_FEEDBACK_MAX 4000 /* bytes of an instructor's feedback */
+#define GRADE_MAX_SCORES CHECKLIST_MAX_LIST
 
 static const char job_usage[] =
 	"usage: atelier [--data DIR] job start --device ID --checklist ID --trainee NAME\n"
@@ -28,16 +33,28 @@ static const char job_usage[] =
 	"       atelier [--data DIR] job submit JOB\n"
 	"       atelier [--data DIR] job list [--device ID] [--trainee NAME] [--state S] [--json]\n"
 	"       atelier [--data DIR] job verify JOB\n"
+	"       atelier [--data DIR] job grade JOB --verdict approved|redo [--redo STEP,...]\n"
+	"                   [--score ITEM=N]... --feedback TEXT --by NAME\n"
+	"       atelier [--data DIR] job ack JOB --by NAME\n"
 	"A job is one trainee's work on one device with one checklist. Each step is recorded\n"
 	"for good (who, when, time spent, result, value, note, parts) and chained to the one\n"
 	"before, so that 'job verify' finds any change. A wrong record is corrected by a new\n"
 	"one (--corrects RECORD), never edited. An auto step reads the device again (it must\n"
-	"be plugged in) and records the facts it used.\n";
+	"be plugged in) and records the facts it used.\n"
+	"An instructor or admin who did not work on the job grades a submitted job: approved,\n"
+	"or redo with the steps to do again (the job opens again for those steps only), with\n"
+	"a score for each rubric item and feedback; the trainee acknowledges it with 'job ack'.\n";
 
-static int fail(const char *fmt, const char *arg)
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int fail(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "atelier job: ");
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_FAILURE_OTHER;
 }
@@ -45,21 +62,10 @@ static int fail(const char *fmt, const char *arg)
 /* The pinned checklist of JOB, from its snapshot. */
 static int load_pinned(struct store *st, const struct store_job *job, struct checklist **c)
 {
-	struct checklist_report rep;
-	char *content = NULL;
-	enum checklist_err ce;
+	char why[256];
 
-	*c = NULL;
-	if (store_snapshot_get(st, job->checklist_hash, &content) != STORE_OK)
-		return fail("the checklist this job was started with is missing from the "
-			    "database (%s)", job->checklist_id);
-	checklist_report_init(&rep);
-	ce = checklist_load_buffer(job->checklist_id, content, strlen(content), c, &rep);
-	checklist_report_release(&rep);
-	free(content);
-	if (ce != CHECKLIST_OK)
-		return fail("the checklist this job was started with no longer loads (%s)",
-			    job->checklist_id);
+	if (job_checklist(st, job, c, why, sizeof(why)) != JOB_OK)
+		return fail("%s", why);
 	return EXIT_OK;
 }
 
@@ -104,6 +110,36 @@ static char *read_file(const char *path, size_t max)
 	return buf;
 }
 
+/* A device in intake goes into repair when a job starts on it (the lifecycle's rule, by
+ * the job's trainee). Another bench may have moved it meanwhile: then it is left as it is,
+ * and said. */
+static void device_into_repair(struct store *st, const struct store_device_row *dev,
+			       const char *key, const struct store_user *user, long long job_id,
+			       const char *checklist_id)
+{
+	char reason[160], why[320];
+	enum store_err err;
+
+	if (strcmp(dev->state, "intake") != 0)
+		return;
+	if (!lifecycle_allowed(dev->state, "in_repair", user->role, LIFECYCLE_JOB, why,
+			       sizeof(why))) {
+		fprintf(stderr, "atelier job: device %s stays in %s: %s\n", key, dev->state, why);
+		return;
+	}
+	snprintf(reason, sizeof(reason), "job %lld started: %s", job_id, checklist_id);
+	err = store_device_set_state(st, dev->id, "intake", "in_repair", user->id, reason,
+				     clock_wall_ms());
+	if (err == STORE_OK)
+		printf("device %s: intake -> in_repair (%s)\n", key, reason);
+	else if (err == STORE_ESTALE)
+		fprintf(stderr, "atelier job: device %s left intake meanwhile (atelier device "
+			"show %s)\n", key, key);
+	else
+		fprintf(stderr, "atelier job: device %s stays in intake: %s\n", key,
+			store_last_error_message());
+}
+
 static int cmd_start(const struct cli_global *g, struct store *st, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -119,7 +155,7 @@ static int cmd_start(const struct cli_global *g, struct store *st, int argc, cha
 	struct checklist_set set;
 	struct checklist_report rep;
 	const struct checklist *c;
-	char dir[4096], *facts_text = NULL, *content = NULL, hash[65];
+	char dir[4096], *facts_text = NULL, *content = NULL, hash[65], why[320];
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	json_t *facts = NULL;
 	size_t n_open = 0;
@@ -155,6 +191,11 @@ static int cmd_start(const struct cli_global *g, struct store *st, int argc, cha
 		rc = fail("'%s' is not an active user (atelier user list)", trainee);
 		goto out;
 	}
+	/* Quarantined, sold, recycled...: nobody works on it, and the trainee reads why. */
+	if (!lifecycle_job_may_start(dev.state, why, sizeof(why))) {
+		rc = fail("no job can start on %s: %s", device, why);
+		goto out;
+	}
 	if (store_latest_probe(st, dev.id, &facts_text, &t) != STORE_OK ||
 	    !(facts = json_loads(facts_text, 0, NULL))) {
 		rc = fail("device '%s' has no probe yet: run 'atelier probe' first", device);
@@ -178,6 +219,7 @@ static int cmd_start(const struct cli_global *g, struct store *st, int argc, cha
 				printf("job %lld is still open for this device and checklist: "
 				       "carry on with it\n",
 				       open_jobs[i].id);
+				device_into_repair(st, &dev, device, &user, open_jobs[i].id, cid);
 				goto out;
 			}
 		}
@@ -209,6 +251,7 @@ static int cmd_start(const struct cli_global *g, struct store *st, int argc, cha
 		goto out;
 	}
 	printf("job %lld started: %s v%d for %s by %s\n", id, c->id, c->version, device, trainee);
+	device_into_repair(st, &dev, device, &user, id, c->id);
 	printf("first step: %s - %s\n", c->steps[0].id, checklist_text(&c->steps[0].title, "en"));
 out:
 	free(open_jobs);
@@ -257,6 +300,67 @@ static int run_auto(struct store *st, const struct store_job *job, const char *e
 	return EXIT_OK;
 }
 
+/* 1 when the JSON array ARR holds the string S. */
+static int array_has(const json_t *arr, const char *s)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+			return 1;
+	return 0;
+}
+
+/* The strings of ARR as "a, b, c" into OUT (SIZE bytes; cut if longer). */
+static char *array_join(const json_t *arr, char *out, size_t size)
+{
+	size_t i, len = 0;
+	json_t *v;
+
+	out[0] = '\0';
+	json_array_foreach(arr, i, v) {
+		int w = snprintf(out + len, size - len, "%s%s", i ? ", " : "",
+				 json_is_string(v) ? json_string_value(v) : "?");
+
+		if (w < 0 || (size_t)w >= size - len)
+			break;
+		len += (size_t)w;
+	}
+	return out;
+}
+
+/* When JOB is open again after a redo, *STEPS gets the steps to redo (a new JSON array,
+ * empty when the grade names none) and *GRADE_MS the grade's time (may be NULL); else
+ * *STEPS is NULL. A store failure is reported and gives its exit code. */
+static int redo_in_force(struct store *st, const struct store_job *job, json_t **steps,
+			 long long *grade_ms)
+{
+	struct store_grade g;
+	enum store_err err;
+
+	*steps = NULL;
+	if (strcmp(job->state, "open") != 0)
+		return EXIT_OK;
+	err = store_grade_last(st, job->id, &g);
+	if (err == STORE_ENOENT)
+		return EXIT_OK;
+	if (err)
+		return fail("cannot read the grades of job %lld (%s)", job->id,
+			    store_last_error_message());
+	if (strcmp(g.verdict, "redo") == 0) {
+		*steps = g.redo ? json_loads(g.redo, 0, NULL) : NULL;
+		if (!json_is_array(*steps)) {
+			json_decref(*steps);
+			*steps = json_array();
+		}
+		if (grade_ms)
+			*grade_ms = g.t_ms;
+	}
+	store_grade_release(&g);
+	return EXIT_OK;
+}
+
 static int cmd_step(struct store *st, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -274,8 +378,8 @@ static int cmd_step(struct store *st, int argc, char **argv)
 	struct store_user user;
 	struct checklist *c = NULL;
 	const struct checklist_step *s;
-	json_t *parts = json_array(), *used = NULL;
-	char *parts_text = NULL, *facts_text = NULL, valbuf[64];
+	json_t *parts = json_array(), *used = NULL, *redo = NULL;
+	char *parts_text = NULL, *facts_text = NULL, valbuf[64], list[1024];
 	long long job_id, rec_id, corrects = 0;
 	int ch, rc = EXIT_OK;
 	enum job_err je;
@@ -335,6 +439,15 @@ static int cmd_step(struct store *st, int argc, char **argv)
 	if (!s) {
 		rc = fail("this job's checklist has no step '%s' (atelier job show)",
 			  argv[optind + 1]);
+		goto out;
+	}
+	/* Sent back for redo: only the steps the instructor named are recorded again. */
+	rc = redo_in_force(st, &job, &redo, NULL);
+	if (rc)
+		goto out;
+	if (redo && !array_has(redo, s->id)) {
+		rc = fail("step %s is not among the steps to redo: %s", s->id,
+			  array_join(redo, list, sizeof(list)));
 		goto out;
 	}
 	if (corrects) {
@@ -459,10 +572,92 @@ static int cmd_step(struct store *st, int argc, char **argv)
 out:
 	json_decref(parts);
 	json_decref(used);
+	json_decref(redo);
 	free(parts_text);
 	free(facts_text);
 	checklist_free(c);
 	return rc;
+}
+
+/* Grade G, the NUMBER-th of its job, as JSON: what `job show --json` prints for it. */
+static json_t *grade_json(struct store *st, const struct store_grade *g, size_t number)
+{
+	struct store_user by, acker;
+	json_t *o, *v;
+
+	if (store_user_get(st, g->by_user, &by) != STORE_OK)
+		by.name[0] = '\0';
+	o = json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:b}", "grade", (json_int_t)number,
+		      "verdict", g->verdict, "feedback", g->feedback ? g->feedback : "", "by",
+		      by.name, "t_ms", (json_int_t)g->t_ms, "submitted_ms",
+		      (json_int_t)g->submitted_ms, "acknowledged", g->ack_user != 0);
+	v = g->redo ? json_loads(g->redo, 0, NULL) : NULL;
+	json_object_set_new(o, "redo", v ? v : json_null());
+	v = g->scores ? json_loads(g->scores, 0, NULL) : NULL;
+	json_object_set_new(o, "scores", v ? v : json_null());
+	if (g->ack_user && store_user_get(st, g->ack_user, &acker) == STORE_OK) {
+		json_object_set_new(o, "ack_by", json_string(acker.name));
+		json_object_set_new(o, "ack_t_ms", json_integer(g->ack_ms));
+	} else {
+		json_object_set_new(o, "ack_by", json_null());
+		json_object_set_new(o, "ack_t_ms", json_null());
+	}
+	return o;
+}
+
+/* Print grade G (grade_json()) for a person, each line starting with INDENT; the rubric
+ * of C (may be NULL) gives each score its maximum. */
+static void print_grade(const json_t *g, const struct checklist *c, const char *indent)
+{
+	const json_t *scores = json_object_get(g, "scores"), *v;
+	const char *item;
+	char when[32], list[1024];
+
+	printf("%sgrade %lld: %s, by %s, %s; ", indent,
+	       (long long)json_integer_value(json_object_get(g, "grade")),
+	       json_string_value(json_object_get(g, "verdict")),
+	       json_string_value(json_object_get(g, "by")),
+	       clock_iso8601(json_integer_value(json_object_get(g, "t_ms")), when, sizeof(when)));
+	if (json_is_true(json_object_get(g, "acknowledged")))
+		printf("acknowledged by %s, %s\n", json_string_value(json_object_get(g, "ack_by")),
+		       clock_iso8601(json_integer_value(json_object_get(g, "ack_t_ms")), when,
+				     sizeof(when)));
+	else
+		printf("not acknowledged yet\n");
+	if (json_is_array(json_object_get(g, "redo")))
+		printf("%s  redo: %s\n", indent,
+		       array_join(json_object_get(g, "redo"), list, sizeof(list)));
+	if (json_object_size(scores)) {
+		const char *sep = " ";
+
+		printf("%s  scores:", indent);
+		json_object_foreach((json_t *)scores, item, v) {
+			int max = 0;
+
+			for (size_t i = 0; c && i < c->n_rubric; i++)
+				if (strcmp(c->rubric[i].id, item) == 0)
+					max = c->rubric[i].max;
+			printf("%s%s %lld", sep, item, (long long)json_integer_value(v));
+			sep = ", ";
+			if (max)
+				printf("/%d", max);
+		}
+		putchar('\n');
+	}
+	printf("%s  feedback: %s\n", indent, json_string_value(json_object_get(g, "feedback")));
+}
+
+/* 1 when RECS (job_json() records) hold a record of STEP made at T_MS or later. */
+static int recorded_since(const json_t *recs, const char *step, long long t_ms)
+{
+	size_t k;
+	json_t *r;
+
+	json_array_foreach(recs, k, r)
+		if (strcmp(json_string_value(json_object_get(r, "step")), step) == 0 &&
+		    json_integer_value(json_object_get(r, "t_ms")) >= t_ms)
+			return 1;
+	return 0;
 }
 
 static json_t *job_json(struct store *st, const struct store_job *job, const struct checklist *c)
@@ -528,6 +723,31 @@ static json_t *job_json(struct store *st, const struct store_job *job, const str
 		}
 		json_object_set_new(o, "steps_to_do", todo);
 	}
+	json_object_set_new(o, "submitted_ms",
+			    job->submitted_ms ? json_integer(job->submitted_ms) : json_null());
+	{
+		struct store_grade *grades = NULL;
+		json_t *arr = json_array(), *redo = NULL, *left = json_array();
+		long long grade_ms = 0;
+		size_t ng = 0;
+
+		if (store_grades_of(st, job->id, &grades, &ng) == STORE_OK)
+			for (size_t i = 0; i < ng; i++)
+				json_array_append_new(arr, grade_json(st, &grades[i], i + 1));
+		store_grades_free(grades, ng);
+		json_object_set_new(o, "grades", arr);
+		/* Steps sent back for redo that have no record since the grade. */
+		if (redo_in_force(st, job, &redo, &grade_ms) == EXIT_OK && redo) {
+			size_t i;
+			json_t *step;
+
+			json_array_foreach(redo, i, step)
+				if (!recorded_since(recs, json_string_value(step), grade_ms))
+					json_array_append(left, step);
+		}
+		json_decref(redo);
+		json_object_set_new(o, "steps_to_redo", left);
+	}
 	return o;
 }
 
@@ -577,6 +797,14 @@ static int cmd_show(struct store *st, int argc, char **argv)
 				printf(" %s", json_string_value(r));
 			putchar('\n');
 		}
+		if (json_array_size(json_object_get(o, "steps_to_redo"))) {
+			printf("  to redo:");
+			json_array_foreach(json_object_get(o, "steps_to_redo"), i, r)
+				printf(" %s", json_string_value(r));
+			putchar('\n');
+		}
+		json_array_foreach(json_object_get(o, "grades"), i, r)
+			print_grade(r, c, "  ");
 	}
 	json_decref(o);
 	checklist_free(c);
@@ -623,6 +851,19 @@ static int cmd_submit(struct store *st, int argc, char **argv)
 		if (last && strcmp(json_string_value(json_object_get(last, "result")), "skip") == 0) {
 			fprintf(stderr, "atelier job: step '%s' is required and was skipped\n",
 				c->steps[i].id);
+			rc = EXIT_FAILURE_OTHER;
+		}
+	}
+	/* After a redo, each step sent back needs a record made since the grade. */
+	{
+		json_t *left = json_object_get(o, "steps_to_redo"), *v;
+		size_t i;
+
+		json_array_foreach(left, i, v) {
+			fprintf(stderr,
+				"atelier job: step '%s' is to be redone and has no new record "
+				"since the grade\n",
+				json_string_value(v));
 			rc = EXIT_FAILURE_OTHER;
 		}
 	}
@@ -734,6 +975,388 @@ static int cmd_verify(struct store *st, int argc, char **argv)
 	return fail("%s", job_strerror(e));
 }
 
+/* Add the comma-separated step ids of ARG to the JSON array REDO, each once. 0 when an id
+ * is empty or too long, or there are too many. */
+static int add_redo_steps(json_t *redo, const char *arg)
+{
+	const char *p = arg;
+
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char id[CHECKLIST_MAX_ID + 1];
+
+		if (len == 0 || len > CHECKLIST_MAX_ID ||
+		    json_array_size(redo) >= CHECKLIST_MAX_STEPS)
+			return 0;
+		memcpy(id, p, len);
+		id[len] = '\0';
+		if (!array_has(redo, id))
+			json_array_append_new(redo, json_string(id));
+		if (!comma)
+			return 1;
+		p = comma + 1;
+	}
+}
+
+/* Add ITEM=N of ARG to the JSON object SCORES. 0 when it is not of that form, or ITEM is
+ * there already. */
+static int add_score(json_t *scores, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char item[CHECKLIST_MAX_ID + 1], *end;
+	size_t len;
+	long n;
+
+	if (!eq || eq == arg || (len = (size_t)(eq - arg)) > CHECKLIST_MAX_ID ||
+	    json_object_size(scores) >= GRADE_MAX_SCORES)
+		return 0;
+	memcpy(item, arg, len);
+	item[len] = '\0';
+	n = strtol(eq + 1, &end, 10);
+	if (end == eq + 1 || *end || n < -1000 || n > 1000 || json_object_get(scores, item))
+		return 0;
+	json_object_set_new(scores, item, json_integer(n));
+	return 1;
+}
+
+/* Why GRADER may not grade JOB (a trainee, or someone who worked on it), into WHY; 1 when
+ * they may. */
+static int may_grade(struct store *st, const struct store_job *job,
+		     const struct store_user *grader, char *why, size_t size)
+{
+	struct store_step *steps = NULL;
+	size_t n = 0;
+	int ok = 1;
+
+	if (strcmp(grader->role, "instructor") != 0 && strcmp(grader->role, "admin") != 0) {
+		snprintf(why, size, "a trainee cannot grade: %s is a %s; an instructor or an admin "
+			 "grades", grader->name, grader->role);
+		return 0;
+	}
+	if (grader->id == job->trainee_id) {
+		snprintf(why, size, "nobody grades their own work: %s is the trainee of job %lld",
+			 grader->name, job->id);
+		return 0;
+	}
+	if (store_steps_of(st, job->id, &steps, &n) != STORE_OK) {
+		snprintf(why, size, "cannot read the records of job %lld (%s)", job->id,
+			 store_last_error_message());
+		return 0;
+	}
+	for (size_t i = 0; ok && i < n; i++) {
+		if (steps[i].user_id == grader->id) {
+			snprintf(why, size, "nobody grades their own work: %s recorded step %s of "
+				 "job %lld (record %d)", grader->name, steps[i].step_id, job->id,
+				 steps[i].seq);
+			ok = 0;
+		}
+	}
+	store_steps_free(steps, n);
+	return ok;
+}
+
+/* Check the --redo steps and --score items against checklist C for VERDICT; 1 when they
+ * fit, else 0 with the reason in WHY. */
+static int grade_fits(const struct checklist *c, const char *verdict, const json_t *redo,
+		      const json_t *scores, char *why, size_t size)
+{
+	const char *item;
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(redo, i, v) {
+		if (!find_step(c, json_string_value(v))) {
+			snprintf(why, size, "the checklist %s has no step '%s' (atelier job show)",
+				 c->id, json_string_value(v));
+			return 0;
+		}
+	}
+	if (json_object_size(scores) && c->n_rubric == 0) {
+		snprintf(why, size, "the checklist %s has no rubric: there is nothing to score",
+			 c->id);
+		return 0;
+	}
+	json_object_foreach((json_t *)scores, item, v) {
+		const struct checklist_rubric *r = NULL;
+
+		for (size_t k = 0; k < c->n_rubric; k++)
+			if (strcmp(c->rubric[k].id, item) == 0)
+				r = &c->rubric[k];
+		if (!r) {
+			snprintf(why, size, "the rubric of %s has no item '%s' (atelier checklist "
+				 "show %s)", c->id, item, c->id);
+			return 0;
+		}
+		if (json_integer_value(v) < 0 || json_integer_value(v) > r->max) {
+			snprintf(why, size, "the score of '%s' is 0 to %d, not %lld", item, r->max,
+				 (long long)json_integer_value(v));
+			return 0;
+		}
+	}
+	/* An approval is a whole assessment: every item of the rubric gets its score. */
+	for (i = 0; strcmp(verdict, "approved") == 0 && i < c->n_rubric; i++) {
+		if (!json_object_get(scores, c->rubric[i].id)) {
+			snprintf(why, size, "an approved job is scored on every rubric item: give "
+				 "--score %s=N (0 to %d)", c->rubric[i].id, c->rubric[i].max);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int cmd_grade(struct store *st, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "verdict", required_argument, NULL, 'v' },
+		{ "redo", required_argument, NULL, 'r' },
+		{ "score", required_argument, NULL, 's' },
+		{ "feedback", required_argument, NULL, 'f' },
+		{ "by", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *verdict = NULL, *feedback_arg = NULL, *by = NULL;
+	char feedback[GRADE_FEEDBACK_MAX + 1], why[512];
+	struct store_grade g = { 0 }, last;
+	struct store_job job;
+	struct store_user grader, trainee;
+	struct checklist *c = NULL;
+	json_t *redo = json_array(), *scores = json_object(), *shown = NULL;
+	long long job_id, grade_id = 0;
+	enum store_err err;
+	int ch, rc = EXIT_OK;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "v:r:s:f:b:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'v':
+			verdict = optarg;
+			break;
+		case 'r':
+			if (!add_redo_steps(redo, optarg)) {
+				rc = cli_usage_error("job",
+						     "--redo takes step ids separated by "
+						     "commas, not '%s'",
+						     optarg);
+				goto out;
+			}
+			break;
+		case 's':
+			if (!add_score(scores, optarg)) {
+				rc = cli_usage_error("job",
+						     "--score takes ITEM=N (a whole number), "
+						     "once per item, not '%s'",
+						     optarg);
+				goto out;
+			}
+			break;
+		case 'f':
+			feedback_arg = optarg;
+			break;
+		case 'b':
+			by = optarg;
+			break;
+		default:
+			rc = cli_usage_error("job", "unknown option '%s'", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (argc - optind != 1 || !parse_job_id(argv[optind], &job_id)) {
+		rc = cli_usage_error("job", "job grade needs JOB (a number)");
+		goto out;
+	}
+	if (!verdict || (strcmp(verdict, "approved") != 0 && strcmp(verdict, "redo") != 0)) {
+		rc = cli_usage_error("job", "job grade needs --verdict approved or redo");
+		goto out;
+	}
+	if (!feedback_arg || strlen(feedback_arg) > GRADE_FEEDBACK_MAX ||
+	    text_clean(feedback_arg, feedback, sizeof(feedback)) == 0) {
+		rc = cli_usage_error("job",
+				     "job grade needs --feedback TEXT (1 to %d bytes): what the "
+				     "trainee did well and what to do better",
+				     GRADE_FEEDBACK_MAX);
+		goto out;
+	}
+	if (!by) {
+		rc = cli_usage_error("job", "job grade needs --by NAME: the instructor who grades");
+		goto out;
+	}
+	if (strcmp(verdict, "redo") == 0 && json_array_size(redo) == 0) {
+		rc = cli_usage_error("job", "a redo names the steps to do again: --redo STEP,...");
+		goto out;
+	}
+	if (strcmp(verdict, "approved") == 0 && json_array_size(redo)) {
+		rc = cli_usage_error("job",
+				     "an approved job has nothing to redo: leave out --redo");
+		goto out;
+	}
+
+	if (store_job_get(st, job_id, &job) != STORE_OK) {
+		rc = fail("no job %lld", job_id);
+		goto out;
+	}
+	err = store_grade_last(st, job_id, &last);
+	if (err == STORE_OK) {
+		if (strcmp(job.state, "submitted") == 0 && last.submitted_ms == job.submitted_ms)
+			rc = fail("job %lld is already graded for this submission (%s): a new "
+				  "grade comes after the next submission",
+				  job_id, last.verdict);
+		else if (strcmp(job.state, "open") == 0)
+			rc = fail("job %lld went back to its trainee for redo and is not submitted "
+				  "again yet", job_id);
+		store_grade_release(&last);
+		if (rc)
+			goto out;
+	}
+	if (strcmp(job.state, "submitted") != 0) {
+		rc = fail("job %lld is not submitted yet: only submitted work is graded", job_id);
+		goto out;
+	}
+	if (store_user_find(st, by, &grader) != STORE_OK || !grader.active) {
+		rc = fail("'%s' is not an active user (atelier user list)", by);
+		goto out;
+	}
+	if (!may_grade(st, &job, &grader, why, sizeof(why))) {
+		rc = fail("%s", why);
+		goto out;
+	}
+	rc = load_pinned(st, &job, &c);
+	if (rc)
+		goto out;
+	if (!grade_fits(c, verdict, redo, scores, why, sizeof(why))) {
+		rc = fail("%s", why);
+		goto out;
+	}
+
+	g.job_id = job_id;
+	g.submitted_ms = job.submitted_ms;
+	snprintf(g.verdict, sizeof(g.verdict), "%s", verdict);
+	g.redo = json_array_size(redo) ? json_dumps(redo, JSON_COMPACT) : NULL;
+	g.scores = json_object_size(scores) ? json_dumps(scores, JSON_COMPACT | JSON_SORT_KEYS)
+					    : NULL;
+	g.feedback = feedback;
+	g.by_user = grader.id;
+	g.t_ms = clock_wall_ms();
+	err = store_grade_add(st, &g, &grade_id);
+	free(g.redo);
+	free(g.scores);
+	if (err == STORE_ESTALE) {
+		rc = fail("job %lld changed meanwhile (graded or reopened by someone else): look "
+			  "at it again (atelier job show %lld)", job_id, job_id);
+		goto out;
+	}
+	if (err) {
+		rc = fail("cannot record the grade (%s)", store_last_error_message());
+		goto out;
+	}
+	if (store_user_get(st, job.trainee_id, &trainee) != STORE_OK)
+		snprintf(trainee.name, sizeof(trainee.name), "the trainee");
+	{
+		struct store_grade *all = NULL;
+		size_t n = 0;
+
+		if (store_grades_of(st, job_id, &all, &n) == STORE_OK && n)
+			shown = grade_json(st, &all[n - 1], n);
+		store_grades_free(all, n);
+	}
+	printf("job %lld graded: %s\n", job_id, verdict);
+	if (shown)
+		print_grade(shown, c, "  ");
+	if (strcmp(verdict, "redo") == 0)
+		printf("job %lld is open again for %s: only the steps to redo can be recorded, "
+		       "then it is submitted again\n",
+		       job_id, trainee.name);
+	printf("%s reads it with 'atelier job show %lld' and acknowledges it with 'atelier job "
+	       "ack %lld --by %s'\n", trainee.name, job_id, job_id, trainee.name);
+out:
+	json_decref(redo);
+	json_decref(scores);
+	json_decref(shown);
+	checklist_free(c);
+	return rc;
+}
+
+static int cmd_ack(struct store *st, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "by", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct store_grade *grades = NULL;
+	struct store_job job;
+	struct store_user user, trainee;
+	struct checklist *c = NULL;
+	const char *by = NULL;
+	json_t *shown = NULL;
+	long long job_id;
+	size_t n = 0;
+	enum store_err err;
+	int ch, rc = EXIT_OK;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "b:", opts, NULL)) != -1) {
+		if (ch == 'b')
+			by = optarg;
+		else
+			return cli_usage_error("job", "unknown option '%s'", argv[optind - 1]);
+	}
+	if (argc - optind != 1 || !parse_job_id(argv[optind], &job_id) || !by)
+		return cli_usage_error("job", "usage: job ack JOB --by NAME");
+	if (store_job_get(st, job_id, &job) != STORE_OK)
+		return fail("no job %lld", job_id);
+	if (store_user_find(st, by, &user) != STORE_OK || !user.active)
+		return fail("'%s' is not an active user (atelier user list)", by);
+	if (user.id != job.trainee_id) {
+		if (store_user_get(st, job.trainee_id, &trainee) != STORE_OK)
+			snprintf(trainee.name, sizeof(trainee.name), "?");
+		return fail("only the trainee of job %lld (%s) acknowledges its grade", job_id,
+			    trainee.name);
+	}
+	if (store_grades_of(st, job_id, &grades, &n) != STORE_OK)
+		return fail("cannot read the grades of job %lld (%s)", job_id,
+			    store_last_error_message());
+	if (n == 0) {
+		rc = fail("job %lld has no grade yet", job_id);
+		goto out;
+	}
+	/* The latest grade is the one in force; older ones were acknowledged or replaced. */
+	err = store_grade_ack(st, grades[n - 1].id, user.id, clock_wall_ms());
+	if (err != STORE_OK && err != STORE_EEXIST) {
+		rc = fail("cannot record the acknowledgement (%s)", store_last_error_message());
+		goto out;
+	}
+	if (err == STORE_OK) {
+		/* Read it again, with the acknowledgement just recorded. */
+		store_grades_free(grades, n);
+		grades = NULL;
+		if (store_grades_of(st, job_id, &grades, &n) != STORE_OK || n == 0) {
+			rc = fail("cannot read the grades of job %lld (%s)", job_id,
+				  store_last_error_message());
+			goto out;
+		}
+	}
+	if (load_pinned(st, &job, &c) != EXIT_OK)
+		c = NULL;
+	shown = grade_json(st, &grades[n - 1], n);
+	printf("job %lld, %s v%d: %s\n", job_id, job.checklist_id, job.checklist_version,
+	       grades[n - 1].verdict);
+	print_grade(shown, c, "  ");
+	if (err == STORE_EEXIST)
+		printf("already acknowledged: nothing changed\n");
+	else
+		printf("acknowledged by %s\n", user.name);
+	if (strcmp(grades[n - 1].verdict, "redo") == 0 && strcmp(job.state, "open") == 0)
+		printf("next: record the steps to redo (atelier job step %lld STEP), then submit "
+		       "again (atelier job submit %lld)\n", job_id, job_id);
+out:
+	json_decref(shown);
+	checklist_free(c);
+	store_grades_free(grades, n);
+	return rc;
+}
+
 int cli_cmd_job(const struct cli_global *g, int argc, char **argv)
 {
 	struct store *st = NULL;
@@ -743,8 +1366,8 @@ int cli_cmd_job(const struct cli_global *g, int argc, char **argv)
 	if (cli_wants_help(argc, argv, job_usage))
 		return EXIT_OK;
 	if (argc < 2)
-		return cli_usage_error("job", "missing subcommand: start, step, show, submit, list "
-				       "or verify");
+		return cli_usage_error("job", "missing subcommand: start, step, show, submit, "
+				       "list, verify, grade or ack");
 	rc = cli_store(g, 0, &st, dir, sizeof(dir));
 	if (rc)
 		return rc;
@@ -760,6 +1383,10 @@ int cli_cmd_job(const struct cli_global *g, int argc, char **argv)
 		rc = cmd_list(st, argc - 1, argv + 1);
 	else if (strcmp(argv[1], "verify") == 0)
 		rc = cmd_verify(st, argc - 1, argv + 1);
+	else if (strcmp(argv[1], "grade") == 0)
+		rc = cmd_grade(st, argc - 1, argv + 1);
+	else if (strcmp(argv[1], "ack") == 0)
+		rc = cmd_ack(st, argc - 1, argv + 1);
 	else
 		rc = cli_usage_error("job", "unknown subcommand '%s'", argv[1]);
 	store_free(st);

@@ -3,13 +3,34 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cert/sign.h"
 #include "cli/cli.h"
 #include "store/store.h"
 
 static const char init_usage[] =
 	"usage: atelier [--data DIR] init\n"
-	"Create the data directory (mode 0700) and the database, or bring an existing\n"
-	"database up to this version's schema. Safe to run again.\n";
+	"Create the data directory (mode 0700), the database and the workshop's signing key\n"
+	"(keys/workshop.key, mode 0600), or bring an existing database up to this version's\n"
+	"schema and add the key if it is missing. Safe to run again: an existing key is\n"
+	"never replaced.\n";
+
+/* The workshop key signs certificates: made once, never replaced, never printed. */
+static int init_key(const char *dir)
+{
+	unsigned char pk[SIGN_PK_BYTES];
+	char why[512], text[SIGN_PUBLIC_TEXT];
+	int created = 0;
+
+	if (sign_key_create(dir, &created, why, sizeof(why)) != SIGN_OK ||
+	    sign_key_public(dir, pk, why, sizeof(why)) != SIGN_OK) {
+		fprintf(stderr, "atelier init: the workshop key: %s\n", why);
+		return EXIT_FAILURE_OTHER;
+	}
+	sign_public_text(pk, text);
+	printf("workshop key %s: %s/%s/%s (secret, mode 0600); public key %s\n",
+	       created ? "created" : "kept", dir, SIGN_KEY_DIR, SIGN_SECRET_FILE, text);
+	return EXIT_OK;
+}
 
 int cli_cmd_init(const struct cli_global *g, int argc, char **argv)
 {
@@ -27,7 +48,7 @@ int cli_cmd_init(const struct cli_global *g, int argc, char **argv)
 	printf("data directory %s ready: database %s, schema version %d\n", dir, store_path(st),
 	       store_schema_version(st));
 	store_free(st);
-	return EXIT_OK;
+	return init_key(dir);
 }
 
 static const char db_usage[] =

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 
+#include "checklist/checklist.h"
 #include "util/clock.h"
 
 const char *job_strerror(enum job_err err)
@@ -225,4 +226,41 @@ int job_forget_pairing(struct store *st, const struct store_job *job)
 		removed = usbmuxd_delete_pair_record(udid) == 0;
 	json_decref(facts);
 	return removed;
+}
+
+enum job_err job_checklist(struct store *st, const struct store_job *job, struct checklist **out,
+			   char *why, size_t size)
+{
+	struct checklist_report rep;
+	char *content = NULL;
+	enum checklist_err ce;
+
+	*out = NULL;
+	if (store_snapshot_get(st, job->checklist_hash, &content) != STORE_OK) {
+		snprintf(why, size, "the checklist job %lld was started with (%s) is missing from "
+				    "the database",
+			 job->id, job->checklist_id);
+		return JOB_ESTORE;
+	}
+	checklist_report_init(&rep);
+	ce = checklist_load_buffer(job->checklist_id, content, strlen(content), out, &rep);
+	checklist_report_release(&rep);
+	free(content);
+	if (ce != CHECKLIST_OK) {
+		snprintf(why, size, "the checklist job %lld was started with (%s) no longer loads",
+			 job->id, job->checklist_id);
+		return JOB_ESTORE;
+	}
+	return JOB_OK;
+}
+
+const struct store_step *job_last_record(const struct store_step *recs, size_t n,
+					 const char *step_id)
+{
+	const struct store_step *last = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(recs[i].step_id, step_id) == 0)
+			last = &recs[i];
+	return last;
 }

@@ -14,6 +14,8 @@
 
 #include "store/store.h"
 
+struct checklist;
+
 #define JOB_HASH_HEX 65 /* 64 hex digits and the NUL */
 
 enum job_err {
@@ -49,5 +51,15 @@ enum job_err job_verify(struct store *st, long long job_id, int *bad_seq, char *
  * phone (the pair record usbmuxd keeps for the UDID). Returns 1 when a record was
  * removed, 0 when there was none or the device is not an iPhone/iPad. */
 int job_forget_pairing(struct store *st, const struct store_job *job);
+
+/* The checklist JOB was started with, loaded from the text the job pinned. JOB_ESTORE
+ * when that text is missing or no longer loads (WHY says which). */
+enum job_err job_checklist(struct store *st, const struct store_job *job, struct checklist **out,
+			   char *why, size_t size) __attribute__((warn_unused_result));
+
+/* The record that has the last word on STEP_ID among RECS (N records, in order): the
+ * last one recorded for it, corrections included. NULL when the step has none. */
+const struct store_step *job_last_record(const struct store_step *recs, size_t n,
+					 const char *step_id);
 
 #endif

@@ -171,8 +171,8 @@ enum store_err store_device_get(struct store *st, long long id, struct store_dev
 {
 	static const char sql[] =
 		"SELECT d.id, d.platform, d.udid, d.serial, d.imei, d.first_seen_ms, "
-		"d.last_seen_ms, (SELECT COUNT(*) FROM probe p WHERE p.device_id = d.id) "
-		"FROM device d WHERE d.id = ?";
+		"d.last_seen_ms, (SELECT COUNT(*) FROM probe p WHERE p.device_id = d.id), "
+		"d.state FROM device d WHERE d.id = ?";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = STORE_OK;
 	int rc;
@@ -202,6 +202,7 @@ enum store_err store_device_get(struct store *st, long long id, struct store_dev
 	out->first_seen_ms = sqlite3_column_int64(stmt, 5);
 	out->last_seen_ms = sqlite3_column_int64(stmt, 6);
 	out->probes = sqlite3_column_int64(stmt, 7);
+	copy_col(stmt, 8, out->state, sizeof(out->state));
 out:
 	sqlite3_finalize(stmt);
 	return err;

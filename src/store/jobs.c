@@ -6,76 +6,19 @@
 #include "store/store.h"
 #include "store/store_int.h"
 
-static void col_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(stmt, col);
-
-	snprintf(out, size, "%s", t ? (const char *)t : "");
-}
-
-static char *col_dup(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char *t = sqlite3_column_text(stmt, col);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
-/* ARR (holding N items of SIZE bytes in room for *CAP) with room for one more: ARR
- * itself, or a larger copy; NULL when out of memory (ARR is then left as it was). */
-static void *room_for_one(void *arr, size_t n, size_t *cap, size_t size)
-{
-	void *grown;
-
-	if (n < *cap)
-		return arr;
-	grown = realloc(arr, (*cap ? *cap * 2 : 16) * size);
-	if (grown)
-		*cap = *cap ? *cap * 2 : 16;
-	return grown;
-}
-
-static enum store_err prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
-{
-	int rc = sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL);
-
-	return rc == SQLITE_OK ? STORE_OK
-			       : store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
-}
-
-/* Step a statement that changes rows; the RETURNING id, if any, in *ID. */
-static enum store_err run_change(struct store *st, sqlite3_stmt *stmt, const char *sql,
-				 long long *id)
-{
-	int rc = sqlite3_step(stmt);
-
-	if (rc == SQLITE_ROW) {
-		if (id)
-			*id = sqlite3_column_int64(stmt, 0);
-		rc = sqlite3_step(stmt);
-	}
-	if (rc != SQLITE_DONE)
-		return store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	return STORE_OK;
-}
-
-static int bind_text_or_null(sqlite3_stmt *stmt, int i, const char *v)
-{
-	return v ? sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(stmt, i);
-}
-
 enum store_err store_user_add(struct store *st, const char *name, const char *role, long long t_ms,
 			      long long *id)
 {
 	static const char sql[] = "INSERT INTO app_user (name, role, active, created_ms) "
 				  "VALUES (?, ?, 1, ?) RETURNING id";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = prepare(st, sql, &stmt);
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 
 	if (!err) {
 		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 2, role, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 3, t_ms);
-		err = run_change(st, stmt, sql, id);
+		err = store_int_run_change(st, stmt, sql, id);
 	}
 	sqlite3_finalize(stmt);
 	return err;
@@ -86,8 +29,8 @@ enum store_err store_user_add(struct store *st, const char *name, const char *ro
 static void user_row(sqlite3_stmt *stmt, struct store_user *u)
 {
 	u->id = sqlite3_column_int64(stmt, 0);
-	col_text(stmt, 1, u->name, sizeof(u->name));
-	col_text(stmt, 2, u->role, sizeof(u->role));
+	store_int_col_text(stmt, 1, u->name, sizeof(u->name));
+	store_int_col_text(stmt, 2, u->role, sizeof(u->role));
 	u->active = sqlite3_column_int(stmt, 3);
 	u->created_ms = sqlite3_column_int64(stmt, 4);
 }
@@ -96,7 +39,7 @@ static enum store_err user_one(struct store *st, const char *sql, const char *na
 			       struct store_user *out)
 {
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = prepare(st, sql, &stmt);
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -132,14 +75,14 @@ enum store_err store_user_list(struct store *st, struct store_user **out, size_t
 {
 	static const char sql[] = "SELECT " USER_COLS " FROM app_user ORDER BY name";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = prepare(st, sql, &stmt);
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 	size_t cap = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		void *grown = room_for_one(*out, *n, &cap, sizeof(**out));
+		void *grown = store_int_room_for_one(*out, *n, &cap, sizeof(**out));
 
 		if (!grown) {
 			err = STORE_EINTERNAL;
@@ -158,12 +101,12 @@ enum store_err store_user_set_active(struct store *st, const char *name, int act
 {
 	static const char sql[] = "UPDATE app_user SET active = ? WHERE name = ?";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = prepare(st, sql, &stmt);
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 
 	if (!err) {
 		sqlite3_bind_int(stmt, 1, active ? 1 : 0);
 		sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
-		err = run_change(st, stmt, sql, NULL);
+		err = store_int_run_change(st, stmt, sql, NULL);
 		if (!err && sqlite3_changes(st->db) == 0)
 			err = STORE_ENOENT;
 	}
@@ -177,7 +120,7 @@ enum store_err store_job_create(struct store *st, const struct store_job *j, lon
 				  "checklist_hash, trainee_id, state, started_ms) "
 				  "VALUES (?, ?, ?, ?, ?, 'open', ?) RETURNING id";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = prepare(st, sql, &stmt);
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 
 	if (!err) {
 		sqlite3_bind_int64(stmt, 1, j->device_id);
@@ -186,7 +129,7 @@ enum store_err store_job_create(struct store *st, const struct store_job *j, lon
 		sqlite3_bind_text(stmt, 4, j->checklist_hash, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 5, j->trainee_id);
 		sqlite3_bind_int64(stmt, 6, j->started_ms);
-		err = run_change(st, stmt, sql, id);
+		err = store_int_run_change(st, stmt, sql, id);
 	}
 	sqlite3_finalize(stmt);
 	return err;
@@ -200,11 +143,11 @@ static void job_row(sqlite3_stmt *stmt, struct store_job *j)
 {
 	j->id = sqlite3_column_int64(stmt, 0);
 	j->device_id = sqlite3_column_int64(stmt, 1);
-	col_text(stmt, 2, j->checklist_id, sizeof(j->checklist_id));
+	store_int_col_text(stmt, 2, j->checklist_id, sizeof(j->checklist_id));
 	j->checklist_version = sqlite3_column_int(stmt, 3);
-	col_text(stmt, 4, j->checklist_hash, sizeof(j->checklist_hash));
+	store_int_col_text(stmt, 4, j->checklist_hash, sizeof(j->checklist_hash));
 	j->trainee_id = sqlite3_column_int64(stmt, 5);
-	col_text(stmt, 6, j->state, sizeof(j->state));
+	store_int_col_text(stmt, 6, j->state, sizeof(j->state));
 	j->started_ms = sqlite3_column_int64(stmt, 7);
 	j->submitted_ms = sqlite3_column_int64(stmt, 8);
 }
@@ -213,7 +156,7 @@ enum store_err store_job_get(struct store *st, long long id, struct store_job *o
 {
 	static const char sql[] = "SELECT " JOB_COLS " FROM job WHERE id = ?";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = prepare(st, sql, &stmt);
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -237,14 +180,14 @@ enum store_err store_job_set_state(struct store *st, long long id, const char *s
 	static const char sql[] = "UPDATE job SET state = ?, submitted_ms = CASE WHEN ? = "
 				  "'submitted' THEN ? ELSE submitted_ms END WHERE id = ?";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = prepare(st, sql, &stmt);
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 
 	if (!err) {
 		sqlite3_bind_text(stmt, 1, state, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 2, state, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 3, t_ms);
 		sqlite3_bind_int64(stmt, 4, id);
-		err = run_change(st, stmt, sql, NULL);
+		err = store_int_run_change(st, stmt, sql, NULL);
 		if (!err && sqlite3_changes(st->db) == 0)
 			err = STORE_ENOENT;
 	}
@@ -259,7 +202,7 @@ enum store_err store_job_list(struct store *st, long long device_id, long long t
 				  "AND (? = 0 OR trainee_id = ?) AND (? IS NULL OR state = ?) "
 				  "ORDER BY id DESC";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = prepare(st, sql, &stmt);
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 	size_t cap = 0;
 	int rc = SQLITE_DONE;
 
@@ -271,10 +214,10 @@ enum store_err store_job_list(struct store *st, long long device_id, long long t
 	sqlite3_bind_int64(stmt, 2, device_id);
 	sqlite3_bind_int64(stmt, 3, trainee_id);
 	sqlite3_bind_int64(stmt, 4, trainee_id);
-	bind_text_or_null(stmt, 5, state);
-	bind_text_or_null(stmt, 6, state);
+	store_int_bind_text_or_null(stmt, 5, state);
+	store_int_bind_text_or_null(stmt, 6, state);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		void *grown = room_for_one(*out, *n, &cap, sizeof(**out));
+		void *grown = store_int_room_for_one(*out, *n, &cap, sizeof(**out));
 
 		if (!grown) {
 			err = STORE_EINTERNAL;
@@ -297,7 +240,7 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 		"value, note, parts, facts, corrects, prev_hash, hash) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = prepare(st, sql, &stmt);
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 
 	if (!err) {
 		sqlite3_bind_int64(stmt, 1, r->job_id);
@@ -307,10 +250,10 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 		sqlite3_bind_int64(stmt, 5, r->t_ms);
 		sqlite3_bind_int64(stmt, 6, r->spent_ms);
 		sqlite3_bind_text(stmt, 7, r->result, -1, SQLITE_STATIC);
-		bind_text_or_null(stmt, 8, r->value);
-		bind_text_or_null(stmt, 9, r->note);
-		bind_text_or_null(stmt, 10, r->parts);
-		bind_text_or_null(stmt, 11, r->facts);
+		store_int_bind_text_or_null(stmt, 8, r->value);
+		store_int_bind_text_or_null(stmt, 9, r->note);
+		store_int_bind_text_or_null(stmt, 10, r->parts);
+		store_int_bind_text_or_null(stmt, 11, r->facts);
 		if (r->corrects)
 			sqlite3_bind_int64(stmt, 12, r->corrects);
 		else
@@ -318,7 +261,7 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 		sqlite3_bind_text(stmt, 13, r->prev_hash, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 14, r->hash, -1, SQLITE_STATIC);
 		/* One statement, autocommit, synchronous=FULL: durable when it returns. */
-		err = run_change(st, stmt, sql, id);
+		err = store_int_run_change(st, stmt, sql, id);
 	}
 	sqlite3_finalize(stmt);
 	return err;
@@ -334,18 +277,18 @@ static void step_row(sqlite3_stmt *stmt, struct store_step *s)
 	s->id = sqlite3_column_int64(stmt, 0);
 	s->job_id = sqlite3_column_int64(stmt, 1);
 	s->seq = sqlite3_column_int(stmt, 2);
-	col_text(stmt, 3, s->step_id, sizeof(s->step_id));
+	store_int_col_text(stmt, 3, s->step_id, sizeof(s->step_id));
 	s->user_id = sqlite3_column_int64(stmt, 4);
 	s->t_ms = sqlite3_column_int64(stmt, 5);
 	s->spent_ms = sqlite3_column_int64(stmt, 6);
-	col_text(stmt, 7, s->result, sizeof(s->result));
-	s->value = col_dup(stmt, 8);
-	s->note = col_dup(stmt, 9);
-	s->parts = col_dup(stmt, 10);
-	s->facts = col_dup(stmt, 11);
+	store_int_col_text(stmt, 7, s->result, sizeof(s->result));
+	s->value = store_int_col_dup(stmt, 8);
+	s->note = store_int_col_dup(stmt, 9);
+	s->parts = store_int_col_dup(stmt, 10);
+	s->facts = store_int_col_dup(stmt, 11);
 	s->corrects = sqlite3_column_int64(stmt, 12);
-	col_text(stmt, 13, s->prev_hash, sizeof(s->prev_hash));
-	col_text(stmt, 14, s->hash, sizeof(s->hash));
+	store_int_col_text(stmt, 13, s->prev_hash, sizeof(s->prev_hash));
+	store_int_col_text(stmt, 14, s->hash, sizeof(s->hash));
 }
 
 enum store_err store_steps_of(struct store *st, long long job_id, struct store_step **out,
@@ -354,7 +297,7 @@ enum store_err store_steps_of(struct store *st, long long job_id, struct store_s
 	static const char sql[] =
 		"SELECT " STEP_COLS " FROM step_record WHERE job_id = ? ORDER BY seq";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = prepare(st, sql, &stmt);
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 	size_t cap = 0;
 	int rc = SQLITE_DONE;
 
@@ -364,7 +307,7 @@ enum store_err store_steps_of(struct store *st, long long job_id, struct store_s
 		goto out;
 	sqlite3_bind_int64(stmt, 1, job_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		void *grown = room_for_one(*out, *n, &cap, sizeof(**out));
+		void *grown = store_int_room_for_one(*out, *n, &cap, sizeof(**out));
 
 		if (!grown) {
 			err = STORE_EINTERNAL;
@@ -390,7 +333,7 @@ enum store_err store_step_last(struct store *st, long long job_id, struct store_
 	static const char sql[] = "SELECT " STEP_COLS " FROM step_record WHERE job_id = ? "
 				  "ORDER BY seq DESC LIMIT 1";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = prepare(st, sql, &stmt);
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -413,7 +356,7 @@ enum store_err store_step_in_job(struct store *st, long long job_id, long long i
 {
 	static const char sql[] = "SELECT 1 FROM step_record WHERE job_id = ? AND id = ?";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = prepare(st, sql, &stmt);
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 	int rc;
 
 	if (err)
@@ -452,14 +395,14 @@ enum store_err store_snapshot_put(struct store *st, const char *hash, const char
 	static const char sql[] = "INSERT INTO checklist_snapshot (hash, checklist_id, version, "
 				  "content) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = prepare(st, sql, &stmt);
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 
 	if (!err) {
 		sqlite3_bind_text(stmt, 1, hash, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 2, checklist_id, -1, SQLITE_STATIC);
 		sqlite3_bind_int(stmt, 3, version);
 		sqlite3_bind_text(stmt, 4, content, -1, SQLITE_STATIC);
-		err = run_change(st, stmt, sql, NULL);
+		err = store_int_run_change(st, stmt, sql, NULL);
 	}
 	sqlite3_finalize(stmt);
 	return err;
@@ -469,7 +412,7 @@ enum store_err store_snapshot_get(struct store *st, const char *hash, char **con
 {
 	static const char sql[] = "SELECT content FROM checklist_snapshot WHERE hash = ?";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = prepare(st, sql, &stmt);
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 	int rc;
 
 	*content = NULL;
@@ -478,7 +421,7 @@ enum store_err store_snapshot_get(struct store *st, const char *hash, char **con
 	sqlite3_bind_text(stmt, 1, hash, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
-		*content = col_dup(stmt, 0);
+		*content = store_int_col_dup(stmt, 0);
 		if (!*content)
 			err = STORE_EINTERNAL;
 	} else if (rc == SQLITE_DONE) {

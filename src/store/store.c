@@ -143,10 +143,65 @@ static const char *const schema_v3[] = {
 	NULL,
 };
 
+/* Grades, the device lifecycle and certificates; all append-only but device.state. */
+static const char *const schema_v4[] = {
+	"CREATE TABLE grade ("
+	"id INTEGER PRIMARY KEY, "
+	"job_id INTEGER NOT NULL REFERENCES job (id), "
+	"submitted_ms INTEGER NOT NULL, "
+	"verdict TEXT NOT NULL CHECK (verdict IN ('approved', 'redo')), "
+	"redo TEXT, "
+	"scores TEXT, "
+	"feedback TEXT NOT NULL CHECK (length(feedback) > 0), "
+	"by_user INTEGER NOT NULL REFERENCES app_user (id), "
+	"t_ms INTEGER NOT NULL)",
+	"CREATE INDEX grade_job ON grade (job_id, id)",
+	"CREATE TABLE grade_ack ("
+	"grade_id INTEGER PRIMARY KEY REFERENCES grade (id), "
+	"user_id INTEGER NOT NULL REFERENCES app_user (id), "
+	"t_ms INTEGER NOT NULL)",
+	"ALTER TABLE device ADD COLUMN state TEXT NOT NULL DEFAULT 'intake'",
+	"CREATE TABLE device_event ("
+	"id INTEGER PRIMARY KEY, "
+	"device_id INTEGER NOT NULL REFERENCES device (id), "
+	"from_state TEXT NOT NULL, "
+	"to_state TEXT NOT NULL, "
+	"user_id INTEGER REFERENCES app_user (id), "
+	"reason TEXT NOT NULL, "
+	"t_ms INTEGER NOT NULL)",
+	"CREATE INDEX device_event_device ON device_event (device_id, id)",
+	"CREATE TABLE certificate ("
+	"id TEXT PRIMARY KEY, "
+	"device_id INTEGER NOT NULL REFERENCES device (id), "
+	"issued_ms INTEGER NOT NULL, "
+	"by_user INTEGER NOT NULL REFERENCES app_user (id), "
+	"key_id TEXT NOT NULL, "
+	"body TEXT NOT NULL)",
+	"CREATE INDEX certificate_device ON certificate (device_id)",
+	"CREATE TRIGGER grade_no_update BEFORE UPDATE ON grade "
+	"BEGIN SELECT RAISE(ABORT, 'grades are append-only'); END",
+	"CREATE TRIGGER grade_no_delete BEFORE DELETE ON grade "
+	"BEGIN SELECT RAISE(ABORT, 'grades are append-only'); END",
+	"CREATE TRIGGER grade_ack_no_update BEFORE UPDATE ON grade_ack "
+	"BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END",
+	"CREATE TRIGGER grade_ack_no_delete BEFORE DELETE ON grade_ack "
+	"BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END",
+	"CREATE TRIGGER device_event_no_update BEFORE UPDATE ON device_event "
+	"BEGIN SELECT RAISE(ABORT, 'device events are append-only'); END",
+	"CREATE TRIGGER device_event_no_delete BEFORE DELETE ON device_event "
+	"BEGIN SELECT RAISE(ABORT, 'device events are append-only'); END",
+	"CREATE TRIGGER certificate_no_update BEFORE UPDATE ON certificate "
+	"BEGIN SELECT RAISE(ABORT, 'certificates are append-only'); END",
+	"CREATE TRIGGER certificate_no_delete BEFORE DELETE ON certificate "
+	"BEGIN SELECT RAISE(ABORT, 'certificates are append-only'); END",
+	NULL,
+};
+
 static const struct migration migrations[] = {
 	{ schema_v1, "PRAGMA user_version = 1" }, /* 0 -> 1 */
 	{ schema_v2, "PRAGMA user_version = 2" }, /* 1 -> 2 */
 	{ schema_v3, "PRAGMA user_version = 3" }, /* 2 -> 3 */
+	{ schema_v4, "PRAGMA user_version = 4" }, /* 3 -> 4 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -222,6 +277,8 @@ const char *store_strerror(enum store_err err)
 		return "unexpected database error";
 	case STORE_EEXIST:
 		return "already recorded";
+	case STORE_ESTALE:
+		return "changed by someone else meanwhile";
 	}
 	return "unknown store error";
 }
@@ -925,4 +982,58 @@ out:
 	if (tmp_made && unlink(tmp) != 0)
 		log_msg(LOG_WARN, "unlink %s: %s", tmp, errno_text(errno, buf, sizeof(buf)));
 	return err;
+}
+
+enum store_err store_int_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
+{
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL);
+
+	return rc == SQLITE_OK ? STORE_OK
+			       : store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
+}
+
+enum store_err store_int_run_change(struct store *st, sqlite3_stmt *stmt, const char *sql,
+				    long long *id)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_ROW) {
+		if (id)
+			*id = sqlite3_column_int64(stmt, 0);
+		rc = sqlite3_step(stmt);
+	}
+	if (rc != SQLITE_DONE)
+		return store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	return STORE_OK;
+}
+
+int store_int_bind_text_or_null(sqlite3_stmt *stmt, int i, const char *v)
+{
+	return v ? sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(stmt, i);
+}
+
+void store_int_col_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, col);
+
+	snprintf(out, size, "%s", t ? (const char *)t : "");
+}
+
+char *store_int_col_dup(sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, col);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+void *store_int_room_for_one(void *arr, size_t n, size_t *cap, size_t size)
+{
+	void *grown;
+
+	if (n < *cap)
+		return arr;
+	grown = realloc(arr, (*cap ? *cap * 2 : 16) * size);
+	if (grown)
+		*cap = *cap ? *cap * 2 : 16;
+	return grown;
 }

@@ -21,7 +21,7 @@
 
 #define STORE_DB_NAME "atelier.db"
 /* Schema version this program writes. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 /* Milliseconds a statement waits for another process's lock. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
@@ -37,6 +37,7 @@ enum store_err {
 	STORE_EINVAL,     /* a bad argument (e.g. backup onto the database itself) */
 	STORE_EINTERNAL,  /* an unexpected SQLite error (details in the last message) */
 	STORE_EEXIST,     /* a record with that name or position is already there */
+	STORE_ESTALE,     /* the row is no longer in the state the caller saw */
 };
 
 const char *store_strerror(enum store_err err);
@@ -102,6 +103,7 @@ struct store_device_row {
 	char udid[64], serial[64], imei[32]; /* "" when unknown */
 	long long first_seen_ms, last_seen_ms;
 	long long probes; /* how many probes are kept */
+	char state[16];   /* lifecycle state (src/cert/lifecycle.h), "intake" at first */
 };
 
 /* Find a device by any key (UDID, serial or IMEI). STORE_ENOENT when none matches. */
@@ -208,6 +210,100 @@ enum store_err store_snapshot_put(struct store *st, const char *hash, const char
 	__attribute__((warn_unused_result));
 enum store_err store_snapshot_get(struct store *st, const char *hash, char **content)
 	__attribute__((warn_unused_result));
+
+/*
+ * Grades (schema 4). An instructor's verdict on one submission of a job; never changed.
+ * A redo opens the job again; the next submission gets a grade of its own.
+ */
+struct store_grade {
+	long long id;
+	long long job_id;
+	long long submitted_ms; /* the submission this grade is about (job.submitted_ms) */
+	char verdict[16];       /* approved, redo */
+	char *redo;             /* JSON array of step ids to redo, or NULL */
+	char *scores;           /* JSON object rubric item id -> score, or NULL */
+	char *feedback;         /* never empty */
+	long long by_user;
+	long long t_ms;
+	long long ack_user;     /* 0 until the trainee acknowledges it */
+	long long ack_ms;
+};
+
+/* Record G (all fields but id and ack_*) in one transaction with the job's state: the
+ * job must be submitted with G->submitted_ms (STORE_ESTALE when not: it was graded or
+ * reopened meanwhile); a redo verdict sets it open again. *ID gets the grade's id. */
+enum store_err store_grade_add(struct store *st, const struct store_grade *g, long long *id)
+	__attribute__((warn_unused_result));
+/* The latest grade of JOB_ID into *OUT (store_grade_release()); STORE_ENOENT if none. */
+enum store_err store_grade_last(struct store *st, long long job_id, struct store_grade *out)
+	__attribute__((warn_unused_result));
+/* Every grade of JOB_ID, oldest first, into a new array (store_grades_free()). */
+enum store_err store_grades_of(struct store *st, long long job_id, struct store_grade **out,
+			       size_t *n) __attribute__((warn_unused_result));
+void store_grade_release(struct store_grade *g);
+void store_grades_free(struct store_grade *g, size_t n);
+/* USER_ID acknowledges grade GRADE_ID. STORE_EEXIST when it already was. */
+enum store_err store_grade_ack(struct store *st, long long grade_id, long long user_id,
+			       long long t_ms) __attribute__((warn_unused_result));
+
+/*
+ * Device lifecycle (schema 4). device.state holds the current state; every change is
+ * also an append-only device_event row (who, when, why). The rules about which change
+ * is allowed live in src/cert/lifecycle.c, not here.
+ */
+struct store_device_event {
+	long long id;
+	long long device_id;
+	char from[16], to[16];
+	long long user_id; /* 0: Atelier itself */
+	char reason[512];
+	long long t_ms;
+};
+
+/* Move DEVICE_ID from FROM to TO in one transaction with its event. STORE_ESTALE when
+ * the device is no longer in FROM; STORE_ENOENT when there is no such device. */
+enum store_err store_device_set_state(struct store *st, long long device_id, const char *from,
+				      const char *to, long long user_id, const char *reason,
+				      long long t_ms) __attribute__((warn_unused_result));
+/* The events of DEVICE_ID, oldest first, into a new array (free()). */
+enum store_err store_device_events(struct store *st, long long device_id,
+				   struct store_device_event **out, size_t *n)
+	__attribute__((warn_unused_result));
+/* Devices in STATE (NULL: all), most recently seen first, into a new array (free()). */
+enum store_err store_device_list(struct store *st, const char *state,
+				 struct store_device_row **out, size_t *n)
+	__attribute__((warn_unused_result));
+
+/*
+ * Certificates (schema 4). BODY is the signed certificate exactly as exported (canonical
+ * JSON, signature included); never changed.
+ */
+struct store_certificate {
+	char id[64];
+	long long device_id;
+	long long issued_ms;
+	long long by_user;
+	char key_id[72];
+	char *body;
+};
+
+/* Record C and move its device from FROM to "certified" in one transaction (with the
+ * device event, REASON). STORE_ESTALE when the device left FROM meanwhile. */
+enum store_err store_certificate_add(struct store *st, const struct store_certificate *c,
+				     const char *from, const char *reason)
+	__attribute__((warn_unused_result));
+/* The certificate ID into *OUT (store_certificate_release()); STORE_ENOENT if none. */
+enum store_err store_certificate_get(struct store *st, const char *id,
+				     struct store_certificate *out) __attribute__((warn_unused_result));
+/* Certificates of DEVICE_ID (0: all), newest first (store_certificates_free()). */
+enum store_err store_certificate_list(struct store *st, long long device_id,
+				      struct store_certificate **out, size_t *n)
+	__attribute__((warn_unused_result));
+void store_certificate_release(struct store_certificate *c);
+/* The tool string of the latest probe of DEVICE_ID into TOOL; STORE_ENOENT if none. */
+enum store_err store_latest_probe_tool(struct store *st, long long device_id, char *tool,
+				       size_t size) __attribute__((warn_unused_result));
+void store_certificates_free(struct store_certificate *c, size_t n);
 
 /* The detail of the last failure in this thread ("" if none); static storage.
  * (Clarification: store_open, store_check and store_backup clear it when called.) */

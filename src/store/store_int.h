@@ -25,4 +25,19 @@ enum store_err store_int_run(sqlite3 *db, const char *path, const char *sql);
 /* Roll back the open transaction, if any, keeping the last failure's message. */
 void store_int_rollback(sqlite3 *db);
 
+/* Prepare SQL on ST, recording why it failed. */
+enum store_err store_int_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt);
+/* Step a statement that changes rows to its end; the RETURNING id, if any, in *ID. */
+enum store_err store_int_run_change(struct store *st, sqlite3_stmt *stmt, const char *sql,
+				    long long *id);
+/* Bind V, or NULL when V is NULL. */
+int store_int_bind_text_or_null(sqlite3_stmt *stmt, int i, const char *v);
+/* Column COL as text into OUT (SIZE bytes; "" when NULL). */
+void store_int_col_text(sqlite3_stmt *stmt, int col, char *out, size_t size);
+/* Column COL as a new string, or NULL when NULL (or out of memory). */
+char *store_int_col_dup(sqlite3_stmt *stmt, int col);
+/* ARR (holding N items of SIZE bytes in room for *CAP) with room for one more: ARR
+ * itself, or a larger copy; NULL when out of memory (ARR is then left as it was). */
+void *store_int_room_for_one(void *arr, size_t n, size_t *cap, size_t size);
+
 #endif

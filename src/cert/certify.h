@@ -1,0 +1,55 @@
+/*
+ * certify — decide whether a device meets the workshop's certification policy and, when
+ * it does, write its certificate of readiness for reuse (unsigned; cert/sign.h signs it).
+ *
+ * Every condition is checked and every unmet one is listed in plain words, so that the
+ * instructor sees at once all that is left to do. Nothing is changed here.
+ */
+#ifndef ATELIER_CERT_CERTIFY_H
+#define ATELIER_CERT_CERTIFY_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "cert/policy.h"
+#include "store/store.h"
+
+#define CERTIFY_FORMAT "atelier-certificate/1"
+#define CERTIFY_QR_PREFIX "atelier-cert:1:"
+
+struct certify_outcome {
+	json_t *unmet;       /* array of strings: the conditions not met, in plain words */
+	json_t *cert;        /* the certificate without signature when unmet is empty */
+	char from_state[16]; /* the device's state when it was evaluated */
+};
+
+enum certify_err {
+	CERTIFY_OK = 0, /* evaluated: look at unmet */
+	CERTIFY_ENODEV, /* no such device */
+	CERTIFY_ESTORE, /* the store failed (WHY) */
+	CERTIFY_ENOMEM,
+};
+
+/* Evaluate policy P for device DEVICE_ID, to be certified by user BY at NOW_MS (wall
+ * clock). On CERTIFY_OK, OUT holds the outcome (certify_outcome_release()). */
+enum certify_err certify_evaluate(struct store *st, const struct policy *p, long long device_id,
+				  const struct store_user *by, long long now_ms,
+				  struct certify_outcome *out, char *why, size_t size)
+	__attribute__((warn_unused_result));
+void certify_outcome_release(struct certify_outcome *o);
+
+/* A new certificate id ("ATL-YYYYMMDD-" and 8 random hex digits) for NOW_MS into OUT. */
+void certify_new_id(long long now_ms, char *out, size_t size);
+
+/* The text of the QR code of signed certificate CERT ("atelier-cert:1:ID:SIG", SIG in
+ * base64url) into OUT. 0 on success. */
+int certify_qr_text(const json_t *cert, char *out, size_t size);
+
+/* Check the certificate text BUF (LEN bytes, named NAME in messages) against public key
+ * PK: it must be an Atelier certificate, its signature must match, and its bytes must be
+ * exactly those issued (canonical JSON and one newline). 0 when valid; else -1 and WHY
+ * says what is wrong. *OUT gets the parsed JSON when it parses (the caller frees it). */
+int certify_verify_text(const char *name, const char *buf, size_t len,
+			const unsigned char pk[32], json_t **out, char *why, size_t size);
+
+#endif

@@ -1,0 +1,339 @@
+/* The certification policy file. See policy.h. */
+#include "cert/policy.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "checklist/checklist.h"
+
+void policy_defaults(struct policy *p)
+{
+	static const char *const ios[] = { "intake-triage", "diagnostics-iphone", "data-wipe",
+					   "final-qc" };
+	static const char *const android[] = { "intake-triage", "diagnostics-android", "data-wipe",
+					       "final-qc" };
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->language, sizeof(p->language), "en");
+	p->n_required = 2;
+	snprintf(p->required[0].platform, sizeof(p->required[0].platform), "ios");
+	for (size_t i = 0; i < 4; i++)
+		snprintf(p->required[0].ids[i], POLICY_ID_MAX, "%s", ios[i]);
+	p->required[0].n = 4;
+	snprintf(p->required[1].platform, sizeof(p->required[1].platform), "android");
+	for (size_t i = 0; i < 4; i++)
+		snprintf(p->required[1].ids[i], POLICY_ID_MAX, "%s", android[i]);
+	p->required[1].n = 4;
+	snprintf(p->wipe_checklist, sizeof(p->wipe_checklist), "data-wipe");
+	snprintf(p->grade_checklist, sizeof(p->grade_checklist), "final-qc");
+	snprintf(p->grade_step, sizeof(p->grade_step), "cosmetic-grade");
+	p->battery_min_health_pct = 80.0;
+	p->check_failed_steps = p->check_locks = p->check_wiped = p->check_bootloader = 1;
+	p->check_battery = p->check_grade = 1;
+}
+
+const struct policy_required *policy_required_for(const struct policy *p, const char *platform)
+{
+	for (size_t i = 0; i < p->n_required; i++)
+		if (strcmp(p->required[i].platform, platform) == 0)
+			return &p->required[i];
+	return NULL;
+}
+
+struct ctx {
+	yaml_document_t *doc;
+	const char *path;
+	char *why;
+	size_t size;
+};
+
+static int bad(const struct ctx *c, const yaml_node_t *n, const char *what, const char *key)
+{
+	snprintf(c->why, c->size, "%s:%zu:%zu: %s%s%s", c->path, n->start_mark.line + 1,
+		 n->start_mark.column + 1, key ? key : "", key ? ": " : "", what);
+	return -1;
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static int get_text(const struct ctx *c, const yaml_node_t *n, const char *key, char *out,
+		    size_t size)
+{
+	const char *v = scalar(n);
+
+	if (!v)
+		return bad(c, n, "should be a text", key);
+	if (strlen(v) >= size)
+		return bad(c, n, "is too long", key);
+	snprintf(out, size, "%s", v);
+	return 0;
+}
+
+static int get_id(const struct ctx *c, const yaml_node_t *n, const char *key, char *out)
+{
+	const char *v = scalar(n);
+
+	if (!v || !v[0] || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(v))
+		return bad(c, n, "should be an id (lower-case letters, digits and '-')", key);
+	return get_text(c, n, key, out, POLICY_ID_MAX);
+}
+
+static int get_bool(const struct ctx *c, const yaml_node_t *n, const char *key, int *out)
+{
+	const char *v = scalar(n);
+
+	if (v && strcmp(v, "true") == 0)
+		*out = 1;
+	else if (v && strcmp(v, "false") == 0)
+		*out = 0;
+	else
+		return bad(c, n, "should be true or false", key);
+	return 0;
+}
+
+/* Call FN for each KEY: VALUE pair of mapping N. */
+#define FOREACH_PAIR(c, n, pair, k, v)                                                        \
+	for (yaml_node_pair_t *pair = (n)->data.mapping.pairs.start;                          \
+	     pair < (n)->data.mapping.pairs.top &&                                             \
+	     ((k) = yaml_document_get_node((c)->doc, pair->key),                               \
+	     (v) = yaml_document_get_node((c)->doc, pair->value), 1);                          \
+	     pair++)
+
+static int load_workshop(struct ctx *c, struct policy *p, yaml_node_t *n)
+{
+	yaml_node_t *k, *v;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return bad(c, n, "should be a mapping with name, place and language", "workshop");
+	FOREACH_PAIR(c, n, pair, k, v) {
+		const char *key = scalar(k);
+
+		if (key && strcmp(key, "name") == 0) {
+			if (get_text(c, v, "workshop.name", p->workshop_name,
+				     sizeof(p->workshop_name)))
+				return -1;
+		} else if (key && strcmp(key, "place") == 0) {
+			if (get_text(c, v, "workshop.place", p->workshop_place,
+				     sizeof(p->workshop_place)))
+				return -1;
+		} else if (key && strcmp(key, "language") == 0) {
+			const char *l = scalar(v);
+
+			if (!l || (strcmp(l, "en") && strcmp(l, "fr") && strcmp(l, "nl")))
+				return bad(c, v, "should be en, fr or nl", "workshop.language");
+			snprintf(p->language, sizeof(p->language), "%s", l);
+		} else {
+			return bad(c, k, "unknown key in workshop (name, place, language)", key);
+		}
+	}
+	return 0;
+}
+
+static int load_required(struct ctx *c, struct policy *p, yaml_node_t *n)
+{
+	yaml_node_t *k, *v;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return bad(c, n, "should map each platform (ios, android) to a list of checklists",
+			   "required_checklists");
+	p->n_required = 0;
+	FOREACH_PAIR(c, n, pair, k, v) {
+		const char *plat = scalar(k);
+		struct policy_required *r;
+
+		if (!plat || (strcmp(plat, "ios") && strcmp(plat, "android")))
+			return bad(c, k, "the platforms are ios and android", "required_checklists");
+		if (v->type != YAML_SEQUENCE_NODE)
+			return bad(c, v, "should be a list of checklist ids", plat);
+		if (p->n_required == POLICY_MAX_PLATFORMS)
+			return bad(c, k, "too many platforms", "required_checklists");
+		r = &p->required[p->n_required++];
+		memset(r, 0, sizeof(*r));
+		snprintf(r->platform, sizeof(r->platform), "%s", plat);
+		for (yaml_node_item_t *it = v->data.sequence.items.start;
+		     it < v->data.sequence.items.top; it++) {
+			if (r->n == POLICY_MAX_CHECKLISTS)
+				return bad(c, v, "lists too many checklists", plat);
+			if (get_id(c, yaml_document_get_node(c->doc, *it), plat, r->ids[r->n]))
+				return -1;
+			r->n++;
+		}
+	}
+	return 0;
+}
+
+static int load_checks(struct ctx *c, struct policy *p, yaml_node_t *n)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} checks[] = {
+		{ "no_failed_required_step", offsetof(struct policy, check_failed_steps) },
+		{ "locks_off", offsetof(struct policy, check_locks) },
+		{ "data_wiped", offsetof(struct policy, check_wiped) },
+		{ "bootloader_locked", offsetof(struct policy, check_bootloader) },
+		{ "battery_health", offsetof(struct policy, check_battery) },
+		{ "cosmetic_grade", offsetof(struct policy, check_grade) },
+	};
+	yaml_node_t *k, *v;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return bad(c, n, "should be a mapping of check names to true or false", "checks");
+	FOREACH_PAIR(c, n, pair, k, v) {
+		const char *key = scalar(k);
+		size_t i;
+
+		for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+			if (key && strcmp(key, checks[i].key) == 0)
+				break;
+		if (i == sizeof(checks) / sizeof(checks[0]))
+			return bad(c, k, "unknown check", key);
+		if (get_bool(c, v, key, (int *)((char *)p + checks[i].off)))
+			return -1;
+	}
+	return 0;
+}
+
+static int load_health(struct ctx *c, struct policy *p, yaml_node_t *v)
+{
+	const char *s = scalar(v);
+	char *end = NULL;
+	double d;
+
+	errno = 0;
+	d = s ? strtod(s, &end) : NAN;
+	if (!s || end == s || *end || errno || !(d >= 0 && d <= 100))
+		return bad(c, v, "should be a number from 0 to 100", "battery_min_health_pct");
+	p->battery_min_health_pct = d;
+	return 0;
+}
+
+static int load_grade(struct ctx *c, struct policy *p, yaml_node_t *n)
+{
+	yaml_node_t *k, *v;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return bad(c, n, "should be a mapping with checklist and step", "grade");
+	FOREACH_PAIR(c, n, pair, k, v) {
+		const char *key = scalar(k);
+
+		if (key && strcmp(key, "checklist") == 0) {
+			if (get_id(c, v, "grade.checklist", p->grade_checklist))
+				return -1;
+		} else if (key && strcmp(key, "step") == 0) {
+			if (get_id(c, v, "grade.step", p->grade_step))
+				return -1;
+		} else {
+			return bad(c, k, "unknown key in grade (checklist, step)", key);
+		}
+	}
+	return 0;
+}
+
+static int load_root(struct ctx *c, struct policy *p, yaml_node_t *root)
+{
+	yaml_node_t *k, *v;
+
+	if (!root)
+		return 0; /* an empty file changes nothing */
+	if (root->type != YAML_MAPPING_NODE)
+		return bad(c, root, "a policy file is a mapping of keys (docs/certificates.md)",
+			   NULL);
+	FOREACH_PAIR(c, root, pair, k, v) {
+		const char *key = scalar(k);
+		int r;
+
+		if (!key)
+			return bad(c, k, "keys are plain words", NULL);
+		if (strcmp(key, "version") == 0) {
+			const char *s = scalar(v);
+
+			r = s && strcmp(s, "1") == 0 ? 0 : bad(c, v, "should be 1", key);
+		} else if (strcmp(key, "workshop") == 0) {
+			r = load_workshop(c, p, v);
+		} else if (strcmp(key, "required_checklists") == 0) {
+			r = load_required(c, p, v);
+		} else if (strcmp(key, "wipe_checklist") == 0) {
+			r = get_id(c, v, key, p->wipe_checklist);
+		} else if (strcmp(key, "grade") == 0) {
+			r = load_grade(c, p, v);
+		} else if (strcmp(key, "battery_min_health_pct") == 0) {
+			r = load_health(c, p, v);
+		} else if (strcmp(key, "checks") == 0) {
+			r = load_checks(c, p, v);
+		} else {
+			r = bad(c, k, "unknown key (see docs/certificates.md)", key);
+		}
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+enum policy_err policy_load_file(struct policy *p, const char *path, char *why, size_t size)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	struct policy next = *p;
+	struct ctx c = { &doc, path, why, size };
+	FILE *f = fopen(path, "rb");
+	enum policy_err err = POLICY_OK;
+
+	if (!f) {
+		snprintf(why, size, "cannot read %s: %s", path, strerror(errno));
+		return POLICY_EIO;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		fclose(f);
+		snprintf(why, size, "out of memory reading %s", path);
+		return POLICY_EIO;
+	}
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		snprintf(why, size, "%s:%zu:%zu: not valid YAML: %s", path,
+			 parser.problem_mark.line + 1, parser.problem_mark.column + 1,
+			 parser.problem ? parser.problem : "unreadable");
+		err = POLICY_EINVALID;
+	} else {
+		if (load_root(&c, &next, yaml_document_get_root_node(&doc)))
+			err = POLICY_EINVALID;
+		yaml_document_delete(&doc);
+	}
+	yaml_parser_delete(&parser);
+	fclose(f);
+	if (err)
+		return err;
+	*p = next;
+	if (p->n_files < 2)
+		snprintf(p->files[p->n_files++], POLICY_PATH_MAX, "%s", path);
+	return POLICY_OK;
+}
+
+enum policy_err policy_load(struct policy *p, const char *data_dir, char *why, size_t size)
+{
+	char dirs[CHECKLIST_SEARCH_MAX][CHECKLIST_PATH_MAX], path[POLICY_PATH_MAX];
+	size_t n = checklist_search_path(NULL, dirs, 1);
+	enum policy_err err;
+
+	policy_defaults(p);
+	if (n == 1 && snprintf(path, sizeof(path), "%s/%s", dirs[0], CHECKLIST_POLICY_FILE) <
+			      (int)sizeof(path) &&
+	    access(path, F_OK) == 0) {
+		err = policy_load_file(p, path, why, size);
+		if (err)
+			return err;
+	}
+	if (data_dir && snprintf(path, sizeof(path), "%s/%s", data_dir, CHECKLIST_POLICY_FILE) <
+				(int)sizeof(path) &&
+	    access(path, F_OK) == 0)
+		return policy_load_file(p, path, why, size);
+	return POLICY_OK;
+}

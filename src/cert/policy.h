@@ -1,0 +1,64 @@
+/*
+ * policy — the workshop's certification policy: what a device must have passed before
+ * Atelier signs a certificate for it, and what the certificates say about the workshop.
+ *
+ * The defaults are shipped in checklists/policy.yaml (and are the same as the built-in
+ * ones); DATA/policy.yaml, when there, overrides any of its keys. docs/certificates.md
+ * documents every key.
+ */
+#ifndef ATELIER_CERT_POLICY_H
+#define ATELIER_CERT_POLICY_H
+
+#include <stddef.h>
+
+#define POLICY_ID_MAX 72
+#define POLICY_MAX_CHECKLISTS 12
+#define POLICY_MAX_PLATFORMS 4
+#define POLICY_TEXT_MAX 160
+#define POLICY_PATH_MAX 4096
+
+struct policy_required {
+	char platform[16];
+	char ids[POLICY_MAX_CHECKLISTS][POLICY_ID_MAX];
+	size_t n;
+};
+
+struct policy {
+	char workshop_name[POLICY_TEXT_MAX];
+	char workshop_place[POLICY_TEXT_MAX];
+	char language[8]; /* en, fr, nl */
+	struct policy_required required[POLICY_MAX_PLATFORMS];
+	size_t n_required;
+	char wipe_checklist[POLICY_ID_MAX];
+	char grade_checklist[POLICY_ID_MAX];
+	char grade_step[POLICY_ID_MAX];
+	double battery_min_health_pct;
+	/* which conditions are checked (all by default) */
+	int check_failed_steps, check_locks, check_wiped, check_bootloader, check_battery,
+		check_grade;
+	/* the files read, in order, for messages */
+	char files[2][POLICY_PATH_MAX];
+	size_t n_files;
+};
+
+enum policy_err {
+	POLICY_OK = 0,
+	POLICY_EIO,      /* a policy file cannot be read */
+	POLICY_EINVALID, /* a policy file is wrong: WHY has FILE:LINE:COL and what */
+};
+
+/* The built-in defaults. */
+void policy_defaults(struct policy *p);
+
+/* Read the policy file at PATH over P (keys it does not name keep their value). */
+enum policy_err policy_load_file(struct policy *p, const char *path, char *why, size_t size)
+	__attribute__((warn_unused_result));
+
+/* The defaults, the shipped policy.yaml (if found) and DATA_DIR/policy.yaml (if there). */
+enum policy_err policy_load(struct policy *p, const char *data_dir, char *why, size_t size)
+	__attribute__((warn_unused_result));
+
+/* The checklists PLATFORM requires, or NULL when the policy names none for it. */
+const struct policy_required *policy_required_for(const struct policy *p, const char *platform);
+
+#endif

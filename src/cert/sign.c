@@ -1,0 +1,428 @@
+/* The workshop key and signed canonical JSON. See sign.h. */
+#include "cert/sign.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/datadir.h"
+
+#define SEED_PREFIX "ed25519-seed:"
+#define PUBLIC_PREFIX "ed25519:"
+#define KEY_FILE_MAX 512
+
+const char *sign_strerror(enum sign_err err)
+{
+	switch (err) {
+	case SIGN_OK:
+		return "success";
+	case SIGN_ENOKEY:
+		return "no workshop key";
+	case SIGN_EIO:
+		return "cannot read or write the key";
+	case SIGN_EOPEN:
+		return "the workshop's secret key can be read by others";
+	case SIGN_EBADKEY:
+		return "not a workshop key";
+	case SIGN_EBADSIG:
+		return "the signature does not match";
+	case SIGN_EOTHERKEY:
+		return "signed by another key";
+	case SIGN_EFORMAT:
+		return "no well-formed signature";
+	case SIGN_ENOMEM:
+		return "out of memory";
+	}
+	return "unknown signing error";
+}
+
+static int ready(void)
+{
+	return sodium_init() >= 0;
+}
+
+static int key_path(const char *datadir, const char *name, char *out, size_t size)
+{
+	int n = snprintf(out, size, "%s/%s/%s", datadir, SIGN_KEY_DIR, name);
+
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+/* Write TEXT to PATH with MODE, only if PATH does not exist yet: a temporary file is
+ * written, synced, then linked to PATH (which fails if PATH appeared meanwhile).
+ * Returns 0, 1 when PATH was already there, -1 on error (errno). */
+static int write_new(const char *path, const char *text, mode_t mode)
+{
+	char tmp[PATH_MAX];
+	size_t len = strlen(text);
+	int fd, ret = -1, saved;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	(void)unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -1;
+	if (fchmod(fd, mode) == 0 && write(fd, text, len) == (ssize_t)len && fsync(fd) == 0) {
+		if (link(tmp, path) == 0)
+			ret = 0;
+		else if (errno == EEXIST)
+			ret = 1;
+	}
+	saved = errno;
+	close(fd);
+	(void)unlink(tmp);
+	errno = saved;
+	return ret;
+}
+
+/* Read PATH (at most KEY_FILE_MAX bytes) into BUF as a string. -1 with errno. */
+static int read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Decode the base64 after PREFIX in TEXT (spaces and one newline around allowed) into
+ * exactly LEN bytes. */
+static int decode_prefixed(const char *text, const char *prefix, unsigned char *out, size_t len)
+{
+	const char *p = text, *end;
+	size_t got = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (prefix && strncmp(p, prefix, strlen(prefix)) == 0)
+		p += strlen(prefix);
+	end = p + strcspn(p, " \t\r\n");
+	if (sodium_base642bin(out, len, p, (size_t)(end - p), NULL, &got, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    got != len)
+		return -1;
+	while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
+		end++;
+	return *end ? -1 : 0;
+}
+
+void sign_public_text(const unsigned char pk[SIGN_PK_BYTES], char out[SIGN_PUBLIC_TEXT])
+{
+	char b64[sodium_base64_ENCODED_LEN(SIGN_PK_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+
+	sodium_bin2base64(b64, sizeof(b64), pk, SIGN_PK_BYTES, sodium_base64_VARIANT_ORIGINAL);
+	snprintf(out, SIGN_PUBLIC_TEXT, "%s%s", PUBLIC_PREFIX, b64);
+}
+
+enum sign_err sign_public_parse(const char *text, unsigned char pk[SIGN_PK_BYTES])
+{
+	if (!ready())
+		return SIGN_ENOMEM;
+	return decode_prefixed(text, PUBLIC_PREFIX, pk, SIGN_PK_BYTES) == 0 ? SIGN_OK
+									    : SIGN_EBADKEY;
+}
+
+void sign_key_id(const unsigned char pk[SIGN_PK_BYTES], char out[SIGN_KEY_ID_HEX])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, pk, SIGN_PK_BYTES);
+	sodium_bin2hex(out, SIGN_KEY_ID_HEX, h, (SIGN_KEY_ID_HEX - 1) / 2);
+}
+
+/* The key pair of the seed file at PATH. */
+static enum sign_err load_seed(const char *path, unsigned char pk[SIGN_PK_BYTES],
+			       unsigned char sk[SIGN_SK_BYTES], char *why, size_t size)
+{
+	unsigned char seed[crypto_sign_SEEDBYTES];
+	char buf[KEY_FILE_MAX];
+	struct stat sb;
+	enum sign_err err = SIGN_OK;
+
+	if (lstat(path, &sb) != 0) {
+		snprintf(why, size, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? SIGN_ENOKEY : SIGN_EIO;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(why, size, "%s is not a regular file", path);
+		return SIGN_EBADKEY;
+	}
+	if (sb.st_mode & 077) {
+		snprintf(why, size, "%s can be read by others (mode %04o): run 'chmod 600 %s'",
+			 path, (unsigned)(sb.st_mode & 07777), path);
+		return SIGN_EOPEN;
+	}
+	if (read_small(path, buf, sizeof(buf)) != 0) {
+		snprintf(why, size, "%s: %s", path, strerror(errno));
+		return SIGN_EIO;
+	}
+	if (strncmp(buf, SEED_PREFIX, strlen(SEED_PREFIX)) != 0 ||
+	    decode_prefixed(buf, SEED_PREFIX, seed, sizeof(seed)) != 0) {
+		snprintf(why, size, "%s is not an Atelier workshop key", path);
+		err = SIGN_EBADKEY;
+	} else {
+		crypto_sign_seed_keypair(pk, sk, seed);
+	}
+	sodium_memzero(seed, sizeof(seed));
+	sodium_memzero(buf, sizeof(buf));
+	return err;
+}
+
+static enum sign_err write_public(const char *path, const unsigned char pk[SIGN_PK_BYTES],
+				  char *why, size_t size)
+{
+	char text[SIGN_PUBLIC_TEXT + 1];
+
+	sign_public_text(pk, text);
+	strncat(text, "\n", sizeof(text) - strlen(text) - 1);
+	if (write_new(path, text, 0644) < 0) {
+		snprintf(why, size, "cannot write %s: %s", path, strerror(errno));
+		return SIGN_EIO;
+	}
+	return SIGN_OK;
+}
+
+enum sign_err sign_key_create(const char *datadir, int *created, char *why, size_t size)
+{
+	unsigned char seed[crypto_sign_SEEDBYTES], pk[SIGN_PK_BYTES], sk[SIGN_SK_BYTES];
+	char dir[PATH_MAX], secret[PATH_MAX], public[PATH_MAX];
+	char text[sizeof(SEED_PREFIX) +
+		  sodium_base64_ENCODED_LEN(crypto_sign_SEEDBYTES, sodium_base64_VARIANT_ORIGINAL) +
+		  1];
+	enum sign_err err;
+	int w;
+
+	*created = 0;
+	if (!ready())
+		return SIGN_ENOMEM;
+	if (snprintf(dir, sizeof(dir), "%s/%s", datadir, SIGN_KEY_DIR) >= (int)sizeof(dir) ||
+	    key_path(datadir, SIGN_SECRET_FILE, secret, sizeof(secret)) ||
+	    key_path(datadir, SIGN_PUBLIC_FILE, public, sizeof(public))) {
+		snprintf(why, size, "the data directory's path is too long");
+		return SIGN_EIO;
+	}
+	if (datadir_create(dir) != DATADIR_OK) {
+		snprintf(why, size, "cannot create %s: %s", dir, strerror(errno));
+		return SIGN_EIO;
+	}
+	randombytes_buf(seed, sizeof(seed));
+	memcpy(text, SEED_PREFIX, strlen(SEED_PREFIX));
+	sodium_bin2base64(text + strlen(SEED_PREFIX), sizeof(text) - strlen(SEED_PREFIX) - 1, seed,
+			  sizeof(seed), sodium_base64_VARIANT_ORIGINAL);
+	strncat(text, "\n", sizeof(text) - strlen(text) - 1);
+	w = write_new(secret, text, 0600);
+	sodium_memzero(seed, sizeof(seed));
+	sodium_memzero(text, sizeof(text));
+	if (w < 0) {
+		snprintf(why, size, "cannot write %s: %s", secret, strerror(errno));
+		return SIGN_EIO;
+	}
+	*created = w == 0;
+	/* Whichever key is there now (ours, or one made meanwhile) gives the public file. */
+	err = load_seed(secret, pk, sk, why, size);
+	sodium_memzero(sk, sizeof(sk));
+	if (err)
+		return err;
+	if (access(public, F_OK) == 0)
+		return SIGN_OK;
+	return write_public(public, pk, why, size);
+}
+
+enum sign_err sign_key_secret(const char *datadir, unsigned char sk[SIGN_SK_BYTES], char *why,
+			      size_t size)
+{
+	unsigned char pk[SIGN_PK_BYTES];
+	char path[PATH_MAX];
+
+	if (!ready())
+		return SIGN_ENOMEM;
+	if (key_path(datadir, SIGN_SECRET_FILE, path, sizeof(path))) {
+		snprintf(why, size, "the data directory's path is too long");
+		return SIGN_EIO;
+	}
+	return load_seed(path, pk, sk, why, size);
+}
+
+enum sign_err sign_key_public(const char *datadir, unsigned char pk[SIGN_PK_BYTES], char *why,
+			      size_t size)
+{
+	char path[PATH_MAX], buf[KEY_FILE_MAX];
+
+	if (!ready())
+		return SIGN_ENOMEM;
+	if (key_path(datadir, SIGN_PUBLIC_FILE, path, sizeof(path))) {
+		snprintf(why, size, "the data directory's path is too long");
+		return SIGN_EIO;
+	}
+	if (read_small(path, buf, sizeof(buf)) != 0) {
+		snprintf(why, size, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? SIGN_ENOKEY : SIGN_EIO;
+	}
+	if (decode_prefixed(buf, PUBLIC_PREFIX, pk, SIGN_PK_BYTES) != 0) {
+		snprintf(why, size, "%s is not an Atelier public key", path);
+		return SIGN_EBADKEY;
+	}
+	return SIGN_OK;
+}
+
+char *sign_canonical(const json_t *o)
+{
+	return json_dumps(o, SIGN_CANONICAL_FLAGS);
+}
+
+/* The text that is signed: O with its signature member reduced to algorithm and key id. */
+static char *signed_text(const json_t *o, const char *key_id)
+{
+	json_t *copy = json_deep_copy(o);
+	char *text = NULL;
+
+	if (!copy)
+		return NULL;
+	if (json_object_set_new(copy, "signature",
+				json_pack("{s:s, s:s}", "algorithm", "Ed25519", "key_id", key_id)) ==
+	    0)
+		text = sign_canonical(copy);
+	json_decref(copy);
+	return text;
+}
+
+enum sign_err sign_object(json_t *o, const unsigned char sk[SIGN_SK_BYTES],
+			  const unsigned char pk[SIGN_PK_BYTES])
+{
+	unsigned char sig[crypto_sign_BYTES];
+	char id[SIGN_KEY_ID_HEX];
+	char b64[sodium_base64_ENCODED_LEN(crypto_sign_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+	char *text;
+
+	if (!ready() || !json_is_object(o))
+		return SIGN_EFORMAT;
+	sign_key_id(pk, id);
+	text = signed_text(o, id);
+	if (!text)
+		return SIGN_ENOMEM;
+	crypto_sign_detached(sig, NULL, (const unsigned char *)text, strlen(text), sk);
+	free(text);
+	sodium_bin2base64(b64, sizeof(b64), sig, sizeof(sig), sodium_base64_VARIANT_ORIGINAL);
+	if (json_object_set_new(o, "signature",
+				json_pack("{s:s, s:s, s:s}", "algorithm", "Ed25519", "key_id", id,
+					  "value", b64)) != 0)
+		return SIGN_ENOMEM;
+	return SIGN_OK;
+}
+
+int sign_value_decode(const char *sig, unsigned char out[64])
+{
+	static const int variants[] = { sodium_base64_VARIANT_ORIGINAL,
+					sodium_base64_VARIANT_ORIGINAL_NO_PADDING,
+					sodium_base64_VARIANT_URLSAFE,
+					sodium_base64_VARIANT_URLSAFE_NO_PADDING };
+	char again[sodium_base64_ENCODED_LEN(64, sodium_base64_VARIANT_ORIGINAL)];
+	size_t got;
+
+	if (!ready() || !sig)
+		return -1;
+	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+		if (sodium_base642bin(out, 64, sig, strlen(sig), NULL, &got, NULL, variants[i]) ||
+		    got != 64)
+			continue;
+		/* Only the one spelling of these bytes counts: no stray bits, no spaces. */
+		sodium_bin2base64(again, sizeof(again), out, 64, variants[i]);
+		if (strcmp(again, sig) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* The signature member's fields, checked for shape. */
+static enum sign_err signature_of(const json_t *o, const char **key_id, const char **value,
+				  char *why, size_t size)
+{
+	json_t *s = json_object_get(o, "signature");
+	const char *alg;
+
+	if (!json_is_object(s)) {
+		snprintf(why, size, "it has no signature");
+		return SIGN_EFORMAT;
+	}
+	alg = json_string_value(json_object_get(s, "algorithm"));
+	*key_id = json_string_value(json_object_get(s, "key_id"));
+	*value = json_string_value(json_object_get(s, "value"));
+	if (!alg || strcmp(alg, "Ed25519") != 0) {
+		snprintf(why, size, "its signature algorithm is not Ed25519");
+		return SIGN_EFORMAT;
+	}
+	if (!*key_id || !*value || json_object_size(s) != 3) {
+		snprintf(why, size, "its signature is incomplete or has extra fields");
+		return SIGN_EFORMAT;
+	}
+	return SIGN_OK;
+}
+
+enum sign_err sign_check(const json_t *o, const unsigned char pk[SIGN_PK_BYTES], char *why,
+			 size_t size)
+{
+	unsigned char sig[crypto_sign_BYTES];
+	char id[SIGN_KEY_ID_HEX], *text;
+	const char *key_id, *value;
+	enum sign_err err;
+	int bad;
+
+	if (!ready())
+		return SIGN_ENOMEM;
+	if (!json_is_object(o)) {
+		snprintf(why, size, "it is not a JSON object");
+		return SIGN_EFORMAT;
+	}
+	err = signature_of(o, &key_id, &value, why, size);
+	if (err)
+		return err;
+	if (sign_value_decode(value, sig) != 0) {
+		snprintf(why, size, "its signature value is not a 64-byte Ed25519 signature");
+		return SIGN_EFORMAT;
+	}
+	sign_key_id(pk, id);
+	if (strcmp(key_id, id) != 0) {
+		snprintf(why, size, "it names key %s, not this workshop's key %s", key_id, id);
+		return SIGN_EOTHERKEY;
+	}
+	text = signed_text(o, key_id);
+	if (!text)
+		return SIGN_ENOMEM;
+	bad = crypto_sign_verify_detached(sig, (const unsigned char *)text, strlen(text), pk);
+	free(text);
+	if (bad) {
+		snprintf(why, size, "the signature does not match its content: it was changed "
+				    "after it was signed, or signed by another key");
+		return SIGN_EBADSIG;
+	}
+	return SIGN_OK;
+}
+
+int sign_value_url(const json_t *o, char *out, size_t size)
+{
+	unsigned char sig[crypto_sign_BYTES];
+	const char *value = json_string_value(json_object_get(json_object_get(o, "signature"),
+							      "value"));
+
+	if (!value || sign_value_decode(value, sig) != 0 ||
+	    size < sodium_base64_ENCODED_LEN(crypto_sign_BYTES,
+					     sodium_base64_VARIANT_URLSAFE_NO_PADDING))
+		return -1;
+	sodium_bin2base64(out, size, sig, sizeof(sig), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return 0;
+}

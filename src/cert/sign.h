@@ -1,0 +1,79 @@
+/*
+ * sign — the workshop's Ed25519 key (libsodium) and signed canonical JSON.
+ *
+ * The key lives in DATA/keys/: workshop.key holds the 32-byte seed ("ed25519-seed:"
+ * and base64, mode 0600, never printed), workshop.pub the public key as text
+ * ("ed25519:" and base64), which anyone may have. A key's id is the first 8 bytes of
+ * the SHA-256 of the public key, in hex.
+ *
+ * Canonical JSON is what jansson prints with sorted keys, no spaces, and reals with 10
+ * significant digits (enough for every number a certificate holds, so that reading and
+ * printing again gives the same bytes). A signed object carries
+ * "signature": {"algorithm": "Ed25519", "key_id": ..., "value": base64} and the signature
+ * is over the canonical text of the object without that member.
+ */
+#ifndef ATELIER_CERT_SIGN_H
+#define ATELIER_CERT_SIGN_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define SIGN_KEY_DIR "keys"
+#define SIGN_SECRET_FILE "workshop.key"
+#define SIGN_PUBLIC_FILE "workshop.pub"
+#define SIGN_PK_BYTES 32
+#define SIGN_SK_BYTES 64
+#define SIGN_KEY_ID_HEX 17   /* 16 hex digits and the NUL */
+#define SIGN_PUBLIC_TEXT 64  /* "ed25519:" + base64 of 32 bytes + NUL fits */
+#define SIGN_CANONICAL_FLAGS (JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(10))
+
+enum sign_err {
+	SIGN_OK = 0,
+	SIGN_ENOKEY,    /* no key file: run atelier init */
+	SIGN_EIO,       /* cannot read or write a key file (WHY says which and why) */
+	SIGN_EOPEN,     /* the secret key file can be read by others than its owner */
+	SIGN_EBADKEY,   /* a key file or key text is not what it should be */
+	SIGN_EBADSIG,   /* the signature does not match */
+	SIGN_EOTHERKEY, /* signed by another key than the one given */
+	SIGN_EFORMAT,   /* not a signed object (no or malformed "signature") */
+	SIGN_ENOMEM,
+};
+
+const char *sign_strerror(enum sign_err err);
+
+/* Create the workshop key in DATADIR/keys unless it is there. *CREATED is 1 when it was
+ * made now. Never replaces an existing key. */
+enum sign_err sign_key_create(const char *datadir, int *created, char *why, size_t size)
+	__attribute__((warn_unused_result));
+/* The secret key of DATADIR (refused when the file is open to others). */
+enum sign_err sign_key_secret(const char *datadir, unsigned char sk[SIGN_SK_BYTES], char *why,
+			      size_t size) __attribute__((warn_unused_result));
+/* The public key of DATADIR. */
+enum sign_err sign_key_public(const char *datadir, unsigned char pk[SIGN_PK_BYTES], char *why,
+			      size_t size) __attribute__((warn_unused_result));
+
+/* "ed25519:BASE64" of PK into OUT. */
+void sign_public_text(const unsigned char pk[SIGN_PK_BYTES], char out[SIGN_PUBLIC_TEXT]);
+/* Parse TEXT ("ed25519:BASE64", or the BASE64 alone, spaces around allowed). */
+enum sign_err sign_public_parse(const char *text, unsigned char pk[SIGN_PK_BYTES])
+	__attribute__((warn_unused_result));
+/* The key id of PK into OUT. */
+void sign_key_id(const unsigned char pk[SIGN_PK_BYTES], char out[SIGN_KEY_ID_HEX]);
+
+/* Canonical text of O (a new string, free()), or NULL when out of memory. */
+char *sign_canonical(const json_t *o);
+
+/* Add the "signature" member to O, signed with SK (whose public key is PK). */
+enum sign_err sign_object(json_t *o, const unsigned char sk[SIGN_SK_BYTES],
+			  const unsigned char pk[SIGN_PK_BYTES]) __attribute__((warn_unused_result));
+/* Check the signature of O against PK. WHY says what is wrong in plain words. */
+enum sign_err sign_check(const json_t *o, const unsigned char pk[SIGN_PK_BYTES], char *why,
+			 size_t size) __attribute__((warn_unused_result));
+
+/* The signature value of O as base64url without padding (for a QR code) into OUT
+ * (SIZE bytes). 0 on success, -1 when O has no well-formed signature. */
+int sign_value_url(const json_t *o, char *out, size_t size);
+/* Decode SIG (base64 or base64url, padded or not) into 64 bytes. 0 on success. */
+int sign_value_decode(const char *sig, unsigned char out[64]);
+
+#endif

@@ -1,0 +1,201 @@
+/* Certificates. See store.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "store/store_int.h"
+
+#define CERT_COLS "id, device_id, issued_ms, by_user, key_id, body"
+
+static enum store_err bound_change(struct store *st, const char *sql, const char *t1,
+				   const char *t2, long long i1, const char *t3)
+{
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+
+	if (!err) {
+		sqlite3_bind_text(stmt, 1, t1, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, t2, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 3, i1);
+		if (t3)
+			sqlite3_bind_text(stmt, 4, t3, -1, SQLITE_STATIC);
+		err = store_int_run_change(st, stmt, sql, NULL);
+		if (!err && sqlite3_changes(st->db) != 1)
+			err = STORE_ESTALE;
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+static enum store_err insert_cert(struct store *st, const struct store_certificate *c)
+{
+	static const char sql[] = "INSERT INTO certificate (" CERT_COLS ") VALUES (?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+
+	if (!err) {
+		sqlite3_bind_text(stmt, 1, c->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, c->device_id);
+		sqlite3_bind_int64(stmt, 3, c->issued_ms);
+		sqlite3_bind_int64(stmt, 4, c->by_user);
+		sqlite3_bind_text(stmt, 5, c->key_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 6, c->body, -1, SQLITE_STATIC);
+		err = store_int_run_change(st, stmt, sql, NULL);
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+static enum store_err insert_event(struct store *st, const struct store_certificate *c,
+				   const char *from, const char *reason)
+{
+	static const char sql[] = "INSERT INTO device_event (device_id, from_state, to_state, "
+				  "user_id, reason, t_ms) VALUES (?, ?, 'certified', ?, ?, ?)";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+
+	if (!err) {
+		sqlite3_bind_int64(stmt, 1, c->device_id);
+		sqlite3_bind_text(stmt, 2, from, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 3, c->by_user);
+		sqlite3_bind_text(stmt, 4, reason, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 5, c->issued_ms);
+		err = store_int_run_change(st, stmt, sql, NULL);
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_certificate_add(struct store *st, const struct store_certificate *c,
+				     const char *from, const char *reason)
+{
+	static const char move[] = "UPDATE device SET state = ? WHERE state = ? AND id = ?";
+	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+
+	if (err)
+		return err;
+	err = bound_change(st, move, "certified", from, c->device_id, NULL);
+	if (!err)
+		err = insert_event(st, c, from, reason);
+	if (!err)
+		err = insert_cert(st, c);
+	if (!err)
+		err = store_int_run(st->db, st->path, "COMMIT");
+	if (err)
+		store_int_rollback(st->db);
+	return err;
+}
+
+static void cert_row(sqlite3_stmt *stmt, struct store_certificate *c)
+{
+	store_int_col_text(stmt, 0, c->id, sizeof(c->id));
+	c->device_id = sqlite3_column_int64(stmt, 1);
+	c->issued_ms = sqlite3_column_int64(stmt, 2);
+	c->by_user = sqlite3_column_int64(stmt, 3);
+	store_int_col_text(stmt, 4, c->key_id, sizeof(c->key_id));
+	c->body = store_int_col_dup(stmt, 5);
+}
+
+enum store_err store_certificate_get(struct store *st, const char *id,
+				     struct store_certificate *out)
+{
+	static const char sql[] = "SELECT " CERT_COLS " FROM certificate WHERE id = ?";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (err)
+		goto out;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		cert_row(stmt, out);
+		if (!out->body)
+			err = STORE_EINTERNAL;
+	} else if (rc == SQLITE_DONE) {
+		err = STORE_ENOENT;
+	} else {
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	}
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_certificate_list(struct store *st, long long device_id,
+				      struct store_certificate **out, size_t *n)
+{
+	static const char sql[] = "SELECT " CERT_COLS " FROM certificate WHERE (? = 0 OR "
+				  "device_id = ?) ORDER BY issued_ms DESC, id";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	size_t cap = 0;
+	int rc = SQLITE_DONE;
+
+	*out = NULL;
+	*n = 0;
+	if (!err) {
+		sqlite3_bind_int64(stmt, 1, device_id);
+		sqlite3_bind_int64(stmt, 2, device_id);
+	}
+	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		void *grown = store_int_room_for_one(*out, *n, &cap, sizeof(**out));
+
+		if (!grown) {
+			err = STORE_EINTERNAL;
+			break;
+		}
+		*out = grown;
+		cert_row(stmt, &(*out)[(*n)++]);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	sqlite3_finalize(stmt);
+	if (err) {
+		store_certificates_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return err;
+}
+
+void store_certificate_release(struct store_certificate *c)
+{
+	if (c) {
+		free(c->body);
+		c->body = NULL;
+	}
+}
+
+void store_certificates_free(struct store_certificate *c, size_t n)
+{
+	for (size_t i = 0; c && i < n; i++)
+		store_certificate_release(&c[i]);
+	free(c);
+}
+
+enum store_err store_latest_probe_tool(struct store *st, long long device_id, char *tool,
+				       size_t size)
+{
+	static const char sql[] = "SELECT tool FROM probe WHERE device_id = ? "
+				  "ORDER BY t_ms DESC, id DESC LIMIT 1";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	int rc;
+
+	tool[0] = '\0';
+	if (err)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, device_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		store_int_col_text(stmt, 0, tool, size);
+	else if (rc == SQLITE_DONE)
+		err = STORE_ENOENT;
+	else
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}

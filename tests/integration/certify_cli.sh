@@ -1,0 +1,191 @@
+#!/bin/sh
+# From approved work to a signed certificate, as the instructor and a buyer see it:
+# the workshop key made at init, certify refusing with every unmet condition then
+# issuing, the JSON and the A4 PDF exported, and `atelier verify` on the JSON file and on
+# the QR code read back from the PDF, valid, altered, and under another workshop's key.
+. "$(dirname "$0")/../lib/tap.sh"
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+T=$(mktemp -d)
+FAKECTL="$ROOT/tests/fakes/fakectl.sh"
+SC="$ROOT/tests/fakes/scenarios/iphone-ios17-paired.json"
+J="python3 $ROOT/tests/lib/jq.py"
+export FAKE_USBMUXD_KEY_CACHE="$T/keys"
+mkdir -p "$FAKE_USBMUXD_KEY_CACHE" "$T/checklists"
+trap 'sh "$FAKECTL" stop "$T/fake" >/dev/null 2>&1; rm -rf "$T"' EXIT
+
+# Four short checklists stand for the workshop's; the shipped policy names its own, so
+# the workshop's policy.yaml names these (as a workshop with its own checklists would).
+head_yaml() { # id title
+    printf 'id: %s\nversion: 1\ntitle: {en: "%s", fr: "%s (fr)", nl: "%s (nl)"}\n' "$1" "$2" "$2" "$2"
+    printf 'applies_to:\n  platforms: [ios]\ndifficulty: 1\ntime_minutes: 5\n'
+}
+{ head_yaml intake "Intake"; printf 'steps:\n  - id: look\n    title: {en: "Look at it"}\n    kind: check\n'; } \
+    > "$T/checklists/intake.yaml"
+{ head_yaml wipe "Data wipe"; printf 'steps:\n  - id: erase\n    title: {en: "Erase all content and settings"}\n    kind: check\n'; } \
+    > "$T/checklists/wipe.yaml"
+{ head_yaml qc "Final check"; cat <<'YAML'; } > "$T/checklists/qc.yaml"
+rubric:
+  - id: grade
+    title: {en: "Right grade"}
+    max: 4
+  - id: complete
+    title: {en: "Complete and clean"}
+    max: 4
+steps:
+  - id: grade
+    title: {en: "Cosmetic grade"}
+    kind: choice
+    options:
+      - value: A
+        label: {en: "Like new", fr: "Comme neuf", nl: "Als nieuw"}
+        criteria: {en: "No mark at 30 cm", fr: "Aucune marque à 30 cm", nl: "Geen spoor op 30 cm"}
+      - value: B
+        label: {en: "Very good", fr: "Très bon état", nl: "Zeer goed"}
+        criteria: {en: "Marks seen close up", fr: "Marques visibles de près", nl: "Sporen van dichtbij"}
+YAML
+cp "$ROOT/checklists/policy.yaml" "$T/checklists/policy.yaml"
+export ATELIER_CHECKLISTS="$T/checklists"
+
+sh "$FAKECTL" start "$T/fake" "$SC" >/dev/null
+export USBMUXD_SOCKET_ADDRESS="UNIX:$T/fake/usbmuxd.sock"
+A="$ATELIER --data $T/data"
+U=00008110-000E44540A2A0000
+
+$A init >"$T/init.out"
+check "init makes the workshop key, readable by its owner only" \
+    test "$(stat -c %a "$T/data/keys/workshop.key")" = 600
+check "init shows the public key and never the secret one" \
+    sh -c "grep -q 'public key ed25519:' '$T/init.out' &&
+           ! grep -qF \"\$(sed 's/^ed25519-seed://' '$T/data/keys/workshop.key')\" '$T/init.out'"
+check "'key public' prints the key init showed" \
+    sh -c "grep -qF \"\$($A key public)\" '$T/init.out'"
+check "running init again keeps the key" \
+    sh -c "$A init | grep -q 'workshop key kept'"
+$A user add amina --role trainee >/dev/null
+$A user add claire --role instructor >/dev/null
+$A probe >/dev/null
+
+expect_status 1 "a trainee cannot certify" $A certify $U --by amina
+check "and is told who can" sh -c "$A certify $U --by amina 2>&1 | grep -q 'only an instructor or an admin can certify'"
+expect_status 9 "a device with nothing done is not certified" $A certify $U --by claire
+$A certify $U --by claire >"$T/unmet.out"
+check "every unmet condition is listed at once" \
+    sh -c "grep -q 'conditions are not met' '$T/unmet.out' &&
+           grep -q \"checklist 'diagnostics-iphone' was not done on this device: no job\" '$T/unmet.out' &&
+           grep -q \"the workshop's name is not set\" '$T/unmet.out' &&
+           grep -q 'no cosmetic grade' '$T/unmet.out' &&
+           grep -q 'nothing was changed' '$T/unmet.out'"
+check "certify --json lists them for a script" \
+    sh -c "$A certify $U --by claire --json > '$T/unmet.json'; $J '$T/unmet.json' \"d['certified']\" False && $J '$T/unmet.json' \"len(d['unmet']) >= 4\""
+
+cat > "$T/data/policy.yaml" <<'YAML'
+workshop:
+  name: "Atelier Réemploi Molenbeek"
+  place: "Bruxelles"
+  language: fr
+required_checklists:
+  ios: [intake, wipe, qc]
+wipe_checklist: wipe
+grade:
+  checklist: qc
+  step: grade
+YAML
+
+# do_job CHECKLIST STEP ARGS: one job, one or two steps, submitted and approved.
+do_job() {
+    cid=$1; shift
+    out=$($A job start --device $U --checklist "$cid" --trainee amina) || return 1
+    id=$(echo "$out" | sed -n 's/^job \([0-9]*\) started.*/\1/p')
+    while [ $# -ge 2 ]; do
+        $A job step "$id" "$1" $2 >/dev/null || return 1
+        shift 2
+    done
+    $A job submit "$id" >/dev/null || return 1
+    echo "$id"
+}
+I=$(do_job intake look "--result pass")
+$A job grade "$I" --verdict approved --feedback "Careful intake." --by claire >/dev/null
+W=$(do_job wipe erase "--result pass")
+$A job grade "$W" --verdict approved --feedback "Wipe done right." --by claire >/dev/null
+Q=$(do_job qc grade "--value B")
+check "the jobs were recorded" test -n "$I" -a -n "$W" -a -n "$Q"
+
+$A certify $U --by claire >"$T/unmet2.out"
+check "a job not yet graded holds certification back" \
+    grep -q "checklist 'qc': job $Q waits for an instructor's grade" "$T/unmet2.out"
+check "the device must be read again after its wipe" \
+    grep -q "the device was not read since its data wipe (job $W" "$T/unmet2.out"
+$A job grade "$Q" --verdict approved --score grade=4 --score complete=3 \
+    --feedback "Grade B is right." --by claire >/dev/null
+
+# The phone after Erase All Content and Settings: back at its setup screens.
+python3 - "$SC" "$U" > "$T/wiped.json" <<'PY'
+import json, sys
+dev = json.load(open(sys.argv[1]))["devices"][0]
+values = dev["values"]
+values["com.apple.purplebuddy"] = {"SetupDone": False, "SetupFinishedAllSteps": False}
+values["com.apple.PurpleBuddy"] = {"SetupDone": False}
+print(json.dumps({"cmd": "update", "udid": sys.argv[2], "changes": {"values": values}}))
+PY
+sh "$FAKECTL" cmd "$T/fake" "$(cat "$T/wiped.json")" >/dev/null
+$A probe >/dev/null
+
+expect_status 0 "a device meeting the policy is certified" $A certify $U --by claire
+CID=$($A certificate list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+check "the certificate is listed with its device" \
+    sh -c "$A certificate list | grep -q \"^$CID .*iPhone 13\""
+check "the device is now certified" \
+    sh -c "$A device show $U --json > '$T/dev.json' && $J '$T/dev.json' \"d['state']\" certified"
+expect_status 9 "a certified device is not certified twice" $A certify $U --by claire
+
+check "the certificate exports as JSON and PDF" \
+    $A certificate export "$CID" --json "$T/cert.json" --pdf "$T/cert.pdf"
+check "the JSON holds the device, the battery and the grade" \
+    sh -c "$J '$T/cert.json' \"d['device']['serial']\" C1QQABCD4R &&
+           $J '$T/cert.json' \"d['cosmetic']['grade']\" B &&
+           $J '$T/cert.json' \"d['cosmetic']['label']\" 'Très bon état' &&
+           $J '$T/cert.json' \"d['sanitization']['standard']\" 'NIST SP 800-88 Rev. 1' &&
+           $J '$T/cert.json' \"d['approved_by']\" claire"
+check "the certificate verifies" sh -c "$A verify '$T/cert.json' | grep -q \"^valid: certificate $CID for iPhone 13 (serial C1QQABCD4R)\""
+
+sed 's/C1QQABCD4R/C1QQABCD4S/' "$T/cert.json" > "$T/forged.json"
+expect_status 8 "a certificate with one letter changed does not verify" $A verify "$T/forged.json"
+check "and verify says the content was changed" \
+    sh -c "$A verify '$T/forged.json' | grep -q 'NOT VALID: the signature does not match its content'"
+python3 -c "import json,sys; print(json.dumps(json.load(open(sys.argv[1])), indent=2))" \
+    "$T/cert.json" > "$T/spaced.json"
+expect_status 8 "a certificate re-spaced by an editor does not verify" $A verify "$T/spaced.json"
+
+$ATELIER --data "$T/other" init >/dev/null
+OTHER=$($ATELIER --data "$T/other" key public)
+expect_status 8 "a certificate checked against another workshop's key does not verify" \
+    $A verify "$T/cert.json" --key "$OTHER"
+check "a buyer without Atelier data checks it with the workshop's public key" \
+    sh -c "$ATELIER --data '$T/buyer' verify '$T/cert.json' --key '$($A key public)' | grep -q '^valid:'"
+
+check "the PDF is one A4 page" sh -c "pdfinfo '$T/cert.pdf' | grep -q '^Pages: *1$'"
+pdftotext -layout "$T/cert.pdf" "$T/cert.txt"
+check "the PDF shows the identity, the grade and the battery health in French" \
+    sh -c "grep -q 'iPhone 13' '$T/cert.txt' && grep -q 'C1QQABCD4R' '$T/cert.txt' &&
+           grep -q 'Très bon état' '$T/cert.txt' &&
+           grep -q \"\$(python3 -c 'import json,sys; print(\"%.1f\" % json.load(open(sys.argv[1]))[\"battery\"][\"health_pct\"])' '$T/cert.json') %\" '$T/cert.txt' &&
+           grep -q 'Certificat' '$T/cert.txt' && grep -q '$CID' '$T/cert.txt'"
+check "the PDF can be had in Dutch" \
+    sh -c "$A certificate export '$CID' --pdf '$T/cert-nl.pdf' --lang nl >/dev/null &&
+           pdftotext '$T/cert-nl.pdf' - | grep -q 'Certificaat'"
+pdftoppm -r 150 -png -singlefile "$T/cert.pdf" "$T/page"
+zbarimg --quiet --raw "$T/page.png" > "$T/qr.txt" 2>/dev/null
+check "the QR code on the page carries the id and the signature" \
+    grep -q "^atelier-cert:1:$CID:" "$T/qr.txt"
+check "the QR text verifies against the workshop's records" \
+    sh -c "$A verify '$T/qr.txt' | grep -q \"^valid: certificate $CID\""
+sed 's/\(.*:\)\(.\)/\1A/' "$T/qr.txt" > "$T/qr-bad.txt"
+if cmp -s "$T/qr.txt" "$T/qr-bad.txt"; then sed 's/\(.*:\)\(.\)/\1B/' "$T/qr.txt" > "$T/qr-bad.txt"; fi
+expect_status 8 "a QR text with another signature does not verify" $A verify "$T/qr-bad.txt"
+printf 'atelier-cert:1:ATL-20200101-00000000:%s\n' "$(sed 's/.*://' "$T/qr.txt")" > "$T/qr-unknown.txt"
+check "a QR text of a certificate this workshop never issued is refused" \
+    sh -c "$A verify '$T/qr-unknown.txt' | grep -q 'is not in this workshop.s records'"
+check "the certificate cannot be changed in the database" \
+    sh -c "! sqlite3 '$T/data/atelier.db' \"UPDATE certificate SET body = 'x'\" 2>/dev/null"
+done_testing

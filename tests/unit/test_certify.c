@@ -1,0 +1,773 @@
+/*
+ * Certification: the policy file, every condition the policy checks (each with the words
+ * the instructor reads), the certificate's content, and its signature: a round trip
+ * verifies, any changed byte or another key does not.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cert/certify.h"
+#include "cert/policy.h"
+#include "cert/sign.h"
+#include "checklist/checklist.h"
+#include "job/job.h"
+#include "store/store.h"
+#include "util/clock.h"
+
+static char dir[64];
+static struct store *st;
+static struct policy pol;
+static struct store_user trainee, instructor;
+static long long dev_id, t0;
+static json_t *facts;
+
+#define YAML_HEAD(id, title)                                                                  \
+	"id: " id "\nversion: 1\ntitle: {en: \"" title "\", fr: \"" title " (fr)\"}\n"          \
+	"difficulty: 1\ntime_minutes: 5\nsteps:\n"
+
+static const char intake_yaml[] = YAML_HEAD("intake", "Intake")
+	"  - id: look\n    title: {en: \"Look at it\"}\n    kind: check\n";
+static const char diag_yaml[] = YAML_HEAD("diag", "Diagnostics")
+	"  - id: screen\n    title: {en: \"Screen works\"}\n    kind: check\n"
+	"  - id: speaker\n    title: {en: \"Speaker works\"}\n    kind: check\n"
+	"    required: false\n";
+static const char wipe_yaml[] = YAML_HEAD("wipe", "Data wipe")
+	"  - id: erase\n    title: {en: \"Erase all content\"}\n    kind: check\n";
+static const char qc_yaml[] = YAML_HEAD("qc", "Final check")
+	"  - id: grade\n    title: {en: \"Cosmetic grade\"}\n    kind: choice\n    options:\n"
+	"      - value: A\n        label: {en: \"Like new\", fr: \"Comme neuf\"}\n"
+	"        criteria: {en: \"No mark at 30 cm\", fr: \"Aucune marque à 30 cm\"}\n"
+	"      - value: B\n        label: {en: \"Very good\", fr: \"Très bon état\"}\n"
+	"        criteria: {en: \"Marks seen close up\", fr: \"Marques visibles de près\"}\n";
+
+static const char ios_facts[] =
+	"{\"platform\": \"ios\", \"identity\": {\"make\": \"Apple\", \"model_id\": \"iPhone14,5\","
+	" \"model_number\": \"MLPF3LL/A\", \"marketing_name\": \"iPhone 13\", \"serial\":"
+	" \"C1QQABCD4R\", \"udid\": \"UDID-CERT\", \"imei\": [\"350244331234567\"], \"color\":"
+	" null}, \"os\": {\"name\": \"iOS\", \"version\": \"17.5.1\", \"build\": \"21F90\"},"
+	" \"storage\": {\"total_bytes\": 128000000000}, \"battery\": {\"health_pct\": 91.24,"
+	" \"cycle_count\": 312, \"source\": \"IORegistry AppleSmartBattery\"}, \"locks\":"
+	" {\"find_my\": \"off\", \"setup_done\": false, \"activation_state\": \"Unactivated\"}}";
+
+static const char android_facts[] =
+	"{\"platform\": \"android\", \"identity\": {\"make\": \"samsung\", \"model_id\":"
+	" \"SM-A528B\", \"marketing_name\": \"Galaxy A52s 5G\", \"serial\": \"R58R123ABC\"},"
+	" \"os\": {\"name\": \"Android\", \"version\": \"14\"}, \"storage\": {\"total_bytes\":"
+	" 110000000000}, \"battery\": {\"health_pct\": 88.0, \"cycle_count\": null},"
+	" \"locks\": {\"google_accounts\": 0, \"frp\": \"off\", \"bootloader\": \"locked\","
+	" \"setup_done\": false, \"encrypted\": true}}";
+
+static void set_policy(void)
+{
+	policy_defaults(&pol);
+	snprintf(pol.workshop_name, sizeof(pol.workshop_name), "Atelier Molenbeek");
+	snprintf(pol.workshop_place, sizeof(pol.workshop_place), "Bruxelles");
+	snprintf(pol.language, sizeof(pol.language), "fr");
+	for (size_t i = 0; i < pol.n_required; i++) {
+		static const char *const ids[] = { "intake", "diag", "wipe", "qc" };
+
+		for (size_t k = 0; k < 4; k++)
+			snprintf(pol.required[i].ids[k], POLICY_ID_MAX, "%s", ids[k]);
+		pol.required[i].n = 4;
+	}
+	snprintf(pol.wipe_checklist, sizeof(pol.wipe_checklist), "wipe");
+	snprintf(pol.grade_checklist, sizeof(pol.grade_checklist), "qc");
+	snprintf(pol.grade_step, sizeof(pol.grade_step), "grade");
+}
+
+/* Read the device again with FACTS (as they are now) at T0 + DT. */
+static void probe_at(long long dt)
+{
+	char *text = json_dumps(facts, 0);
+	const char *platform = json_string_value(json_object_get(facts, "platform"));
+	const char *serial =
+		json_string_value(json_object_get(json_object_get(facts, "identity"), "serial"));
+	struct store_probe p = { platform, NULL, serial, NULL, t0 + dt, "atelier test", text };
+
+	assert_int_equal(store_record_probe(st, &p, &dev_id), STORE_OK);
+	free(text);
+}
+
+/* A job of checklist YAML done by the trainee, each step with RESULTS[i] (and VALUE for a
+ * choice), submitted at T0 + SUBMIT_DT; graded approved unless VERDICT says otherwise
+ * ("none": not graded). Returns the job id. */
+static long long do_job(const char *yaml, const char *const *steps, const char *const *results,
+			const char *value, long long submit_dt, const char *verdict)
+{
+	struct checklist *c = NULL;
+	struct checklist_report rep;
+	struct store_job j = { 0 }, got;
+	struct store_grade g = { 0 };
+	long long id, gid;
+
+	checklist_report_init(&rep);
+	assert_int_equal(checklist_load_buffer("t.yaml", yaml, strlen(yaml), &c, &rep),
+			 CHECKLIST_OK);
+	checklist_report_release(&rep);
+	assert_int_equal(store_snapshot_put(st, c->hash, c->id, c->version, yaml), STORE_OK);
+	j.device_id = dev_id;
+	snprintf(j.checklist_id, sizeof(j.checklist_id), "%s", c->id);
+	j.checklist_version = c->version;
+	snprintf(j.checklist_hash, sizeof(j.checklist_hash), "%s", c->hash);
+	j.trainee_id = trainee.id;
+	j.started_ms = t0;
+	checklist_free(c);
+	assert_int_equal(store_job_create(st, &j, &id), STORE_OK);
+	for (size_t i = 0; steps[i]; i++) {
+		struct store_step r = { 0 };
+
+		snprintf(r.step_id, sizeof(r.step_id), "%s", steps[i]);
+		snprintf(r.result, sizeof(r.result), "%s", results[i]);
+		r.user_id = trainee.id;
+		r.value = strcmp(steps[i], "grade") == 0 ? (char *)value : NULL;
+		assert_int_equal(job_append(st, id, &r, NULL), JOB_OK);
+	}
+	assert_int_equal(store_job_set_state(st, id, "submitted", t0 + submit_dt), STORE_OK);
+	if (strcmp(verdict, "none") == 0)
+		return id;
+	assert_int_equal(store_job_get(st, id, &got), STORE_OK);
+	g.job_id = id;
+	g.submitted_ms = got.submitted_ms;
+	snprintf(g.verdict, sizeof(g.verdict), "%s", verdict);
+	g.feedback = (char *)"Good work.";
+	g.redo = strcmp(verdict, "redo") == 0 ? (char *)"[\"look\"]" : NULL;
+	g.by_user = instructor.id;
+	g.t_ms = t0 + submit_dt + 10;
+	assert_int_equal(store_grade_add(st, &g, &gid), STORE_OK);
+	return id;
+}
+
+static const char *const one_step[] = { "look", NULL };
+static const char *const diag_steps[] = { "screen", "speaker", NULL };
+static const char *const erase_step[] = { "erase", NULL };
+static const char *const grade_step[] = { "grade", NULL };
+static const char *const pass1[] = { "pass", NULL };
+static const char *const pass2[] = { "pass", "pass", NULL };
+
+static void world(const char *facts_text)
+{
+	int found;
+
+	snprintf(dir, sizeof(dir), "/tmp/atelier-certify-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(store_open(dir, 1, &st, &found), STORE_OK);
+	t0 = clock_wall_ms() - 100000;
+	assert_int_equal(store_user_add(st, "amina", "trainee", t0, &trainee.id), STORE_OK);
+	assert_int_equal(store_user_add(st, "claire", "instructor", t0, &instructor.id), STORE_OK);
+	assert_int_equal(store_user_get(st, trainee.id, &trainee), STORE_OK);
+	assert_int_equal(store_user_get(st, instructor.id, &instructor), STORE_OK);
+	facts = json_loads(facts_text, 0, NULL);
+	assert_non_null(facts);
+	probe_at(0);
+	assert_int_equal(store_device_set_state(st, dev_id, "intake", "in_repair", trainee.id,
+						"job started", t0),
+			 STORE_OK);
+	set_policy();
+}
+
+/* A device that meets the whole policy: four approved jobs, read again after the wipe. */
+static void passing(const char *facts_text)
+{
+	world(facts_text);
+	do_job(intake_yaml, one_step, pass1, NULL, 100, "approved");
+	do_job(diag_yaml, diag_steps, pass2, NULL, 200, "approved");
+	do_job(wipe_yaml, erase_step, pass1, NULL, 300, "approved");
+	do_job(qc_yaml, grade_step, pass1, "B", 400, "approved");
+	probe_at(500);
+}
+
+static int setup_ios(void **state)
+{
+	(void)state;
+	passing(ios_facts);
+	return 0;
+}
+
+static int setup_android(void **state)
+{
+	(void)state;
+	passing(android_facts);
+	return 0;
+}
+
+static int setup_empty(void **state)
+{
+	(void)state;
+	world(ios_facts);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[96];
+	(void)state;
+
+	json_decref(facts);
+	store_free(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+/* Evaluate; the unmet conditions as one string, lines joined by '\n'. */
+static char *evaluate(json_t **cert)
+{
+	struct certify_outcome out;
+	char why[256], *all = calloc(1, 8192);
+	size_t i;
+	json_t *v;
+
+	assert_non_null(all);
+	assert_int_equal(certify_evaluate(st, &pol, dev_id, &instructor, clock_wall_ms(), &out,
+					  why, sizeof(why)),
+			 CERTIFY_OK);
+	json_array_foreach(out.unmet, i, v) {
+		strncat(all, json_string_value(v), 8191 - strlen(all));
+		strncat(all, "\n", 8191 - strlen(all));
+	}
+	if (cert)
+		*cert = json_incref(out.cert);
+	certify_outcome_release(&out);
+	return all;
+}
+
+static void expect_only(const char *words)
+{
+	char *unmet = evaluate(NULL);
+
+	if (!strstr(unmet, words))
+		fail_msg("expected '%s' in:\n%s", words, unmet);
+	/* Only that condition: one line. */
+	assert_non_null(strchr(unmet, '\n'));
+	if (strchr(unmet, '\n')[1] != '\0')
+		fail_msg("more than one condition unmet:\n%s", unmet);
+	free(unmet);
+}
+
+static json_t *at(json_t *o, const char *a, const char *b)
+{
+	return b ? json_object_get(json_object_get(o, a), b) : json_object_get(o, a);
+}
+
+static void a_device_meeting_the_policy_gets_a_full_certificate(void **state)
+{
+	json_t *cert = NULL, *cl;
+	char *unmet = evaluate(&cert);
+	(void)state;
+
+	assert_string_equal(unmet, "");
+	free(unmet);
+	assert_non_null(cert);
+	assert_string_equal(json_string_value(at(cert, "format", NULL)), "atelier-certificate/1");
+	assert_int_equal(strncmp(json_string_value(at(cert, "id", NULL)), "ATL-", 4), 0);
+	assert_string_equal(json_string_value(at(cert, "device", "marketing_name")), "iPhone 13");
+	assert_string_equal(json_string_value(at(cert, "device", "serial")), "C1QQABCD4R");
+	assert_int_equal(json_integer_value(at(cert, "device", "storage_bytes")), 128000000000LL);
+	assert_true(json_is_null(at(cert, "device", "color")));
+	assert_string_equal(json_string_value(at(cert, "os", "version")), "17.5.1");
+	assert_true(json_number_value(at(cert, "battery", "health_pct")) == 91.2);
+	assert_int_equal(json_integer_value(at(cert, "battery", "cycle_count")), 312);
+	assert_string_equal(json_string_value(at(cert, "battery", "tool")), "atelier test");
+	assert_string_equal(json_string_value(at(cert, "cosmetic", "grade")), "B");
+	assert_string_equal(json_string_value(at(cert, "cosmetic", "label")), "Très bon état");
+	assert_string_equal(json_string_value(at(cert, "cosmetic", "criteria")),
+			    "Marques visibles de près");
+	assert_string_equal(json_string_value(at(cert, "functional", "result")), "pass");
+	assert_int_equal(json_integer_value(at(cert, "functional", "steps_passed")), 5);
+	assert_string_equal(json_string_value(at(cert, "sanitization", "standard")),
+			    "NIST SP 800-88 Rev. 1");
+	assert_string_equal(json_string_value(at(cert, "sanitization", "method")), "purge");
+	assert_string_equal(json_string_value(at(cert, "sanitization", "by")), "amina");
+	assert_string_equal(json_string_value(at(cert, "sanitization", "place")), "Bruxelles");
+	assert_string_equal(json_string_value(at(cert, "workshop", "name")), "Atelier Molenbeek");
+	cl = at(cert, "checklists", NULL);
+	assert_int_equal(json_array_size(cl), 4);
+	assert_string_equal(json_string_value(at(json_array_get(cl, 2), "id", NULL)), "wipe");
+	assert_string_equal(json_string_value(at(json_array_get(cl, 2), "title", NULL)),
+			    "Data wipe (fr)");
+	assert_string_equal(json_string_value(at(json_array_get(cl, 3), "approved_by", NULL)),
+			    "claire");
+	assert_string_equal(json_string_value(json_array_get(at(cert, "trainees", NULL), 0)),
+			    "amina");
+	assert_string_equal(json_string_value(at(cert, "approved_by", NULL)), "claire");
+	json_decref(cert);
+}
+
+static void every_unmet_condition_is_listed_at_once(void **state)
+{
+	char *unmet;
+	(void)state;
+
+	pol.workshop_name[0] = '\0';
+	json_object_set_new(json_object_get(facts, "battery"), "health_pct", json_real(70.0));
+	probe_at(10);
+	unmet = evaluate(NULL);
+	assert_non_null(strstr(unmet, "the workshop's name is not set"));
+	assert_non_null(strstr(unmet, "checklist 'intake' was not done on this device: no job"));
+	assert_non_null(strstr(unmet, "checklist 'diag' was not done"));
+	assert_non_null(strstr(unmet, "no approved data wipe ('wipe')"));
+	assert_non_null(strstr(unmet, "the battery health is 70.0 %, below the 80 %"));
+	assert_non_null(strstr(unmet, "no cosmetic grade (A to D) is recorded"));
+	free(unmet);
+}
+
+static void a_job_waiting_for_its_grade_does_not_count(void **state)
+{
+	char words[128];
+	long long id;
+	(void)state;
+
+	id = do_job(qc_yaml, grade_step, pass1, "A", 600, "none");
+	/* The approved job before it still stands for the checklist. */
+	free(evaluate(NULL));
+	teardown(state);
+	world(ios_facts);
+	do_job(intake_yaml, one_step, pass1, NULL, 100, "approved");
+	do_job(diag_yaml, diag_steps, pass2, NULL, 200, "approved");
+	do_job(wipe_yaml, erase_step, pass1, NULL, 300, "approved");
+	id = do_job(qc_yaml, grade_step, pass1, "B", 400, "none");
+	probe_at(500);
+	snprintf(words, sizeof(words), "checklist 'qc': job %lld waits for an instructor's grade",
+		 id);
+	/* Waiting for a grade: the checklist and its grade are both missing. */
+	{
+		char *unmet = evaluate(NULL);
+
+		assert_non_null(strstr(unmet, words));
+		assert_non_null(strstr(unmet, "no cosmetic grade"));
+		free(unmet);
+	}
+}
+
+static void a_job_sent_back_for_redo_does_not_count(void **state)
+{
+	char words[128];
+	long long id;
+	(void)state;
+
+	teardown(state);
+	world(ios_facts);
+	id = do_job(intake_yaml, one_step, pass1, NULL, 100, "redo");
+	do_job(diag_yaml, diag_steps, pass2, NULL, 200, "approved");
+	do_job(wipe_yaml, erase_step, pass1, NULL, 300, "approved");
+	do_job(qc_yaml, grade_step, pass1, "B", 400, "approved");
+	probe_at(500);
+	snprintf(words, sizeof(words), "checklist 'intake': job %lld is not finished", id);
+	expect_only(words);
+}
+
+static void a_failed_required_step_blocks_certification(void **state)
+{
+	static const char *const failed[] = { "fail", "pass", NULL };
+	char words[160];
+	long long id;
+	(void)state;
+
+	id = do_job(diag_yaml, diag_steps, failed, NULL, 450, "approved");
+	probe_at(600);
+	snprintf(words, sizeof(words),
+		 "checklist 'diag': required step 'screen' (Screen works) failed in job %lld", id);
+	expect_only(words);
+}
+
+static void a_failed_optional_step_does_not(void **state)
+{
+	static const char *const failed[] = { "pass", "fail", NULL };
+	char *unmet;
+	(void)state;
+
+	do_job(diag_yaml, diag_steps, failed, NULL, 450, "approved");
+	probe_at(600);
+	unmet = evaluate(NULL);
+	assert_string_equal(unmet, "");
+	free(unmet);
+}
+
+static void find_my_on_blocks_certification(void **state)
+{
+	(void)state;
+	json_object_set_new(json_object_get(facts, "locks"), "find_my", json_string("on"));
+	probe_at(600);
+	expect_only("Find My (Activation Lock) is on: the owner must remove the device from "
+		    "their Apple ID");
+}
+
+static void find_my_not_read_blocks_certification(void **state)
+{
+	(void)state;
+	json_object_set_new(json_object_get(facts, "locks"), "find_my", json_null());
+	probe_at(600);
+	expect_only("whether Find My is on could not be read");
+}
+
+static void a_device_not_read_since_the_wipe_is_refused(void **state)
+{
+	(void)state;
+	do_job(wipe_yaml, erase_step, pass1, NULL, 700, "approved");
+	expect_only("the device was not read since its data wipe");
+}
+
+static void a_device_set_up_again_after_the_wipe_is_refused(void **state)
+{
+	(void)state;
+	json_object_set_new(json_object_get(facts, "locks"), "setup_done", json_true());
+	probe_at(600);
+	expect_only("the device has been set up again since the data wipe");
+}
+
+static void a_worn_battery_is_refused_with_its_health(void **state)
+{
+	(void)state;
+	json_object_set_new(json_object_get(facts, "battery"), "health_pct", json_real(76.44));
+	probe_at(600);
+	expect_only("the battery health is 76.4 %, below the 80 % the policy asks for");
+}
+
+static void a_battery_not_read_is_refused(void **state)
+{
+	(void)state;
+	json_object_set_new(json_object_get(facts, "battery"), "health_pct", json_null());
+	probe_at(600);
+	expect_only("the battery health could not be read");
+}
+
+static void the_threshold_comes_from_the_policy(void **state)
+{
+	char *unmet;
+	(void)state;
+
+	pol.battery_min_health_pct = 95;
+	expect_only("the battery health is 91.2 %, below the 95 % the policy asks for");
+	pol.check_battery = 0;
+	unmet = evaluate(NULL);
+	assert_string_equal(unmet, "");
+	free(unmet);
+}
+
+static void no_cosmetic_grade_is_refused(void **state)
+{
+	(void)state;
+	do_job(qc_yaml, grade_step, (const char *const[]){ "skip", NULL }, NULL, 450,
+	       "approved");
+	expect_only("no cosmetic grade (A to D) is recorded: step 'grade' of an approved 'qc' "
+		    "job");
+}
+
+static void a_quarantined_device_is_refused(void **state)
+{
+	(void)state;
+	assert_int_equal(store_device_set_state(st, dev_id, "in_repair", "quarantine",
+						instructor.id, "reported stolen", t0 + 900),
+			 STORE_OK);
+	expect_only("the device's state is quarantine");
+}
+
+static void an_unnamed_workshop_is_refused(void **state)
+{
+	(void)state;
+	pol.workshop_name[0] = '\0';
+	expect_only("the workshop's name is not set");
+}
+
+static void android_google_account_frp_and_bootloader_are_checked(void **state)
+{
+	json_t *locks = json_object_get(facts, "locks");
+	char *unmet;
+	(void)state;
+
+	json_object_set_new(locks, "google_accounts", json_integer(2));
+	json_object_set_new(locks, "frp", json_string("on"));
+	json_object_set_new(locks, "bootloader", json_string("unlocked"));
+	probe_at(600);
+	unmet = evaluate(NULL);
+	assert_non_null(strstr(unmet, "2 Google account(s) still on the device"));
+	assert_non_null(strstr(unmet, "Factory Reset Protection is on"));
+	assert_non_null(strstr(unmet, "the bootloader is unlocked"));
+	free(unmet);
+}
+
+static void an_android_device_meeting_the_policy_is_purged_by_cryptographic_erase(void **state)
+{
+	json_t *cert = NULL;
+	char *unmet = evaluate(&cert);
+	(void)state;
+
+	assert_string_equal(unmet, "");
+	free(unmet);
+	assert_string_equal(json_string_value(at(cert, "sanitization", "method")), "purge");
+	assert_string_equal(json_string_value(at(cert, "device", "serial")), "R58R123ABC");
+	json_decref(cert);
+}
+
+/* ---- signature ---- */
+
+static void sign_in(const char *keydir, json_t *o)
+{
+	unsigned char sk[SIGN_SK_BYTES], pk[SIGN_PK_BYTES];
+	char why[256];
+	int created;
+
+	assert_int_equal(sign_key_create(keydir, &created, why, sizeof(why)), SIGN_OK);
+	assert_int_equal(sign_key_secret(keydir, sk, why, sizeof(why)), SIGN_OK);
+	assert_int_equal(sign_key_public(keydir, pk, why, sizeof(why)), SIGN_OK);
+	assert_int_equal(sign_object(o, sk, pk), SIGN_OK);
+}
+
+static char *issued_text(json_t *cert)
+{
+	char *canon = sign_canonical(cert), *text = NULL;
+
+	assert_non_null(canon);
+	assert_true(asprintf(&text, "%s\n", canon) > 0);
+	free(canon);
+	return text;
+}
+
+static void a_signed_certificate_verifies_and_any_changed_byte_does_not(void **state)
+{
+	unsigned char pk[SIGN_PK_BYTES];
+	json_t *cert = NULL, *back = NULL;
+	char why[512], *text, *unmet = evaluate(&cert);
+	size_t len, failed = 0;
+	(void)state;
+
+	free(unmet);
+	sign_in(dir, cert);
+	assert_int_equal(sign_key_public(dir, pk, why, sizeof(why)), SIGN_OK);
+	text = issued_text(cert);
+	len = strlen(text);
+	assert_int_equal(certify_verify_text("c.json", text, len, pk, &back, why, sizeof(why)), 0);
+	json_decref(back);
+	for (size_t i = 0; i < len; i++) {
+		char saved = text[i];
+
+		text[i] = (char)(saved == 'x' ? 'y' : saved == '\n' ? ' ' : 'x');
+		back = NULL;
+		if (certify_verify_text("c.json", text, len, pk, &back, why, sizeof(why)) != 0)
+			failed++;
+		else
+			fail_msg("byte %zu changed from '%c' still verifies", i, saved);
+		json_decref(back);
+		text[i] = saved;
+	}
+	assert_int_equal(failed, len);
+	/* A byte added or removed at the end too. */
+	back = NULL;
+	assert_int_not_equal(certify_verify_text("c.json", text, len - 1, pk, &back, why,
+						 sizeof(why)),
+			     0);
+	json_decref(back);
+	free(text);
+	json_decref(cert);
+}
+
+static void a_certificate_signed_by_another_key_is_refused(void **state)
+{
+	unsigned char pk[SIGN_PK_BYTES];
+	char other[80], why[512], *text, cmd[128];
+	json_t *cert = NULL, *back = NULL;
+	(void)state;
+
+	free(evaluate(&cert));
+	snprintf(other, sizeof(other), "%s/other", dir);
+	assert_int_equal(mkdir(other, 0700), 0);
+	sign_in(other, cert);
+	assert_int_equal(sign_key_public(dir, pk, why, sizeof(why)), SIGN_ENOKEY);
+	{
+		int created;
+
+		assert_int_equal(sign_key_create(dir, &created, why, sizeof(why)), SIGN_OK);
+		assert_int_equal(created, 1);
+	}
+	assert_int_equal(sign_key_public(dir, pk, why, sizeof(why)), SIGN_OK);
+	text = issued_text(cert);
+	assert_int_not_equal(certify_verify_text("c.json", text, strlen(text), pk, &back, why,
+						 sizeof(why)),
+			     0);
+	assert_non_null(strstr(why, "not this workshop's key"));
+	json_decref(back);
+	/* Claiming the workshop's key id does not help: the signature does not match. */
+	{
+		char id[SIGN_KEY_ID_HEX];
+
+		sign_key_id(pk, id);
+		json_object_set_new(json_object_get(cert, "signature"), "key_id", json_string(id));
+		free(text);
+		text = issued_text(cert);
+		back = NULL;
+		assert_int_not_equal(certify_verify_text("c.json", text, strlen(text), pk, &back,
+							 why, sizeof(why)),
+				     0);
+		assert_non_null(strstr(why, "the signature does not match its content"));
+		json_decref(back);
+	}
+	free(text);
+	json_decref(cert);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", other);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void the_secret_key_is_private_and_never_replaced(void **state)
+{
+	unsigned char pk1[SIGN_PK_BYTES], pk2[SIGN_PK_BYTES], sk[SIGN_SK_BYTES];
+	char path[128], why[256];
+	struct stat sb;
+	int created;
+	(void)state;
+
+	assert_int_equal(sign_key_create(dir, &created, why, sizeof(why)), SIGN_OK);
+	assert_int_equal(created, 1);
+	assert_int_equal(sign_key_public(dir, pk1, why, sizeof(why)), SIGN_OK);
+	snprintf(path, sizeof(path), "%s/keys/workshop.key", dir);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(sign_key_create(dir, &created, why, sizeof(why)), SIGN_OK);
+	assert_int_equal(created, 0);
+	assert_int_equal(sign_key_public(dir, pk2, why, sizeof(why)), SIGN_OK);
+	assert_memory_equal(pk1, pk2, sizeof(pk1));
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(sign_key_secret(dir, sk, why, sizeof(why)), SIGN_EOPEN);
+	assert_non_null(strstr(why, "can be read by others (mode 0644): run 'chmod 600"));
+}
+
+/* ---- the policy file ---- */
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void the_shipped_policy_is_the_documented_default(void **state)
+{
+	struct policy shipped, defaults;
+	char why[512];
+	(void)state;
+
+	policy_defaults(&defaults);
+	policy_defaults(&shipped);
+	assert_int_equal(policy_load_file(&shipped, "checklists/policy.yaml", why, sizeof(why)),
+			 POLICY_OK);
+	shipped.n_files = 0;
+	memset(shipped.files, 0, sizeof(shipped.files));
+	assert_memory_equal(&shipped, &defaults, sizeof(shipped));
+}
+
+static void the_workshop_overrides_only_the_keys_it_names(void **state)
+{
+	struct policy p;
+	char path[128], why[512];
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/policy.yaml", dir);
+	write_file(path, "workshop:\n  name: \"Atelier Réemploi\"\n  language: nl\n"
+			 "battery_min_health_pct: 85\nchecks:\n  bootloader_locked: false\n");
+	assert_int_equal(policy_load(&p, dir, why, sizeof(why)), POLICY_OK);
+	assert_string_equal(p.workshop_name, "Atelier Réemploi");
+	assert_string_equal(p.language, "nl");
+	assert_true(p.battery_min_health_pct == 85);
+	assert_int_equal(p.check_bootloader, 0);
+	assert_int_equal(p.check_locks, 1);
+	assert_string_equal(policy_required_for(&p, "ios")->ids[1], "diagnostics-iphone");
+}
+
+static void a_wrong_policy_file_says_where(void **state)
+{
+	static const struct {
+		const char *text, *words;
+	} cases[] = {
+		{ "battery_min_health_pct: lots\n", "policy.yaml:1:25: battery_min_health_pct: "
+						    "should be a number from 0 to 100" },
+		{ "version: 1\nchecks:\n  locks_of: true\n", "policy.yaml:3:3: locks_of: unknown "
+							     "check" },
+		{ "workshop:\n  language: de\n", "policy.yaml:2:13: workshop.language: should be "
+						 "en, fr or nl" },
+		{ "required_checklists:\n  ios: [Intake Triage]\n", "policy.yaml:2:9: ios: should "
+								    "be an id" },
+		{ "colour: red\n", "policy.yaml:1:1: colour: unknown key" },
+		{ "workshop: [\n", "policy.yaml:2:1: not valid YAML" },
+	};
+	char path[128], why[512];
+	struct policy p;
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/policy.yaml", dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_file(path, cases[i].text);
+		policy_defaults(&p);
+		assert_int_equal(policy_load_file(&p, path, why, sizeof(why)), POLICY_EINVALID);
+		if (!strstr(why, cases[i].words))
+			fail_msg("case %zu: expected '%s' in '%s'", i, cases[i].words, why);
+		/* Nothing of a wrong file is taken. */
+		assert_true(p.battery_min_health_pct == 80);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(a_device_meeting_the_policy_gets_a_full_certificate,
+						setup_ios, teardown),
+		cmocka_unit_test_setup_teardown(every_unmet_condition_is_listed_at_once,
+						setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(a_job_waiting_for_its_grade_does_not_count,
+						setup_ios, teardown),
+		cmocka_unit_test_setup_teardown(a_job_sent_back_for_redo_does_not_count, setup_ios,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_failed_required_step_blocks_certification,
+						setup_ios, teardown),
+		cmocka_unit_test_setup_teardown(a_failed_optional_step_does_not, setup_ios,
+						teardown),
+		cmocka_unit_test_setup_teardown(find_my_on_blocks_certification, setup_ios,
+						teardown),
+		cmocka_unit_test_setup_teardown(find_my_not_read_blocks_certification, setup_ios,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_device_not_read_since_the_wipe_is_refused,
+						setup_ios, teardown),
+		cmocka_unit_test_setup_teardown(a_device_set_up_again_after_the_wipe_is_refused,
+						setup_ios, teardown),
+		cmocka_unit_test_setup_teardown(a_worn_battery_is_refused_with_its_health,
+						setup_ios, teardown),
+		cmocka_unit_test_setup_teardown(a_battery_not_read_is_refused, setup_ios,
+						teardown),
+		cmocka_unit_test_setup_teardown(the_threshold_comes_from_the_policy, setup_ios,
+						teardown),
+		cmocka_unit_test_setup_teardown(no_cosmetic_grade_is_refused, setup_ios, teardown),
+		cmocka_unit_test_setup_teardown(a_quarantined_device_is_refused, setup_ios,
+						teardown),
+		cmocka_unit_test_setup_teardown(an_unnamed_workshop_is_refused, setup_ios,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			android_google_account_frp_and_bootloader_are_checked, setup_android,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			an_android_device_meeting_the_policy_is_purged_by_cryptographic_erase,
+			setup_android, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_signed_certificate_verifies_and_any_changed_byte_does_not, setup_ios,
+			teardown),
+		cmocka_unit_test_setup_teardown(a_certificate_signed_by_another_key_is_refused,
+						setup_ios, teardown),
+		cmocka_unit_test_setup_teardown(the_secret_key_is_private_and_never_replaced,
+						setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(the_shipped_policy_is_the_documented_default,
+						setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(the_workshop_overrides_only_the_keys_it_names,
+						setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(a_wrong_policy_file_says_where, setup_empty,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
