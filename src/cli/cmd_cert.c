@@ -350,6 +350,31 @@ out:
 	return rc;
 }
 
+/* A valid certificate of this workshop whose device went back to work (a return, a
+ * fault found) or elsewhere since: say so, with the move that changed it. */
+static void warn_if_moved(const struct cli_global *g, const char *id)
+{
+	struct store *st = NULL;
+	struct store_certificate rec = { 0 };
+	struct store_device_row dev;
+	struct store_device_event *ev = NULL;
+	size_t n = 0;
+	char dir[4096];
+
+	if (!id || cli_data_dir(g, dir, sizeof(dir)) != EXIT_OK ||
+	    store_open(dir, 0, &st, NULL) != STORE_OK)
+		return;
+	if (store_certificate_get(st, id, &rec) == STORE_OK &&
+	    store_device_get(st, rec.device_id, &dev) == STORE_OK &&
+	    strcmp(dev.state, "certified") != 0 && strcmp(dev.state, "sold") != 0 &&
+	    store_device_events(st, dev.id, &ev, &n) == STORE_OK && n > 0)
+		printf("warning: since it was certified, the device was moved to %s (%s)\n",
+		       dev.state, ev[n - 1].reason);
+	free(ev);
+	store_certificate_release(&rec);
+	store_free(st);
+}
+
 /* The public key to check with: --key (text or file), else the data directory's. */
 static int verify_key(const struct cli_global *g, const char *key, unsigned char pk[SIGN_PK_BYTES])
 {
@@ -435,6 +460,7 @@ int cli_cmd_verify(const struct cli_global *g, int argc, char **argv)
 			       : "unknown",
 		       json_string_value(json_object_get(cert, "issued_at")),
 		       json_string_value(json_object_get(w, "name")), kid);
+		warn_if_moved(g, json_string_value(json_object_get(cert, "id")));
 	}
 	json_decref(cert);
 	free(buf);

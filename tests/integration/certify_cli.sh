@@ -186,6 +186,10 @@ expect_status 8 "a QR text with another signature does not verify" $A verify "$T
 printf 'atelier-cert:1:ATL-20200101-00000000:%s\n' "$(sed 's/.*://' "$T/qr.txt")" > "$T/qr-unknown.txt"
 check "a QR text of a certificate this workshop never issued is refused" \
     sh -c "$A verify '$T/qr-unknown.txt' | grep -q 'is not in this workshop.s records'"
+$A device set-state $U in_repair --by claire --why "returned: the speaker crackles" >/dev/null
+check "a certificate whose device came back into repair still verifies, with a warning" \
+    sh -c "$A verify '$T/cert.json' > '$T/moved.out' && grep -q '^valid:' '$T/moved.out' &&
+           grep -q 'warning: since it was certified, the device was moved to in_repair (returned: the speaker crackles)' '$T/moved.out'"
 check "the certificate cannot be changed in the database" \
     sh -c "! sqlite3 '$T/data/atelier.db' \"UPDATE certificate SET body = 'x'\" 2>/dev/null"
 done_testing

@@ -67,6 +67,8 @@ check "a trainee cannot release a device from quarantine" \
     sh -c "! $A device set-state $U in_repair --by amina --why 'looks fine' 2>$T/err && grep -q 'only an instructor or an admin can release a device from quarantine' $T/err"
 check "no job starts on a device in quarantine, and the trainee reads why" \
     sh -c "! $A job start --device $U --checklist quick-look --trainee amina 2>$T/err && grep -q 'no job can start on' $T/err && grep -q 'the device is in quarantine' $T/err"
+check "an open job takes no more steps while its device is in quarantine" \
+    sh -c "! $A job step 1 look --result pass 2>$T/err && grep -q 'no step can be recorded: the device is in quarantine' $T/err"
 check "moving a device to the state it is already in is refused" \
     sh -c "! $A device set-state $U quarantine --by sam --why 'again' 2>$T/err && grep -q 'already in quarantine' $T/err"
 check "an instructor releases the device, with the reason" \
