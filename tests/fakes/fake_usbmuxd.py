@@ -368,6 +368,9 @@ class Device:
         self.public = {k: set(v) for k, v in pub.items()}
         self.public.setdefault("", set()).add("DevicePublicKey")
         self.ioregistry = from_json(spec.get("ioregistry", {}))
+        # Answers that depend only on the values above, as sent (plist bytes): sixteen
+        # phones on one fake would otherwise spend most of its time writing the same XML.
+        self.reply_cache = {}
         self.planes = from_json(spec.get("ioregistry_planes", {}))
         self.diagnostics = from_json(spec.get("diagnostics", {}))
         self.gestalt = from_json(spec.get("mobilegestalt", {}))
@@ -875,7 +878,8 @@ def recv_plist_be(conn):
 
 
 def send_plist_be(conn, obj):
-    body = plist_bytes(obj)
+    """Send OBJ as a plist, or as is when it is already a plist's bytes."""
+    body = obj if isinstance(obj, (bytes, bytearray)) else plist_bytes(obj)
     conn.sock.sendall(struct.pack(">I", len(body)) + body)
 
 
@@ -998,6 +1002,7 @@ class Lockdown:
             if key is not None and "Value" in req:
                 with self.fake.lock:
                     dev.values.setdefault(dom, {})[key] = req["Value"]
+                    dev.reply_cache.clear()
             return {"Request": name}, None
         if name == "RemoveValue":
             if self.session is None:
@@ -1045,6 +1050,20 @@ class Lockdown:
         return self.err(name or "Unknown", "InvalidRequest"), None
 
     def get_value(self, req):
+        dev = self.dev
+        cache_key = ("GetValue", req.get("Domain"), req.get("Key"), self.session is not None)
+        if not isinstance(cache_key[1], (str, type(None))) or \
+                not isinstance(cache_key[2], (str, type(None))):
+            return self.get_value_now(req)
+        with self.fake.lock:
+            body = dev.reply_cache.get(cache_key)
+        if body is None:
+            body = plist_bytes(self.get_value_now(req))
+            with self.fake.lock:
+                dev.reply_cache[cache_key] = body
+        return body
+
+    def get_value_now(self, req):
         dev = self.dev
         dom = req.get("Domain") or ""
         key = req.get("Key")
@@ -1147,6 +1166,19 @@ class Diagnostics:
             if close:
                 return
 
+    def ioregistry(self, ename, eclass, plane):
+        dev = self.dev
+        found = None
+        for n in (ename, eclass):
+            if n and isinstance(n, str) and n in dev.ioregistry:
+                found = dev.ioregistry[n]
+                break
+        if found is None and plane and not ename and not eclass:
+            found = dev.planes.get(plane)
+        # A real device answers an unknown entry with Success and an empty
+        # IORegistry dict (libimobiledevice issues #570, #689).
+        return {"Status": "Success", "Diagnostics": {"IORegistry": found or {}}}
+
     def handle(self, name, req):
         dev = self.dev
         if name == "Goodbye":
@@ -1155,16 +1187,14 @@ class Diagnostics:
             ename = req.get("EntryName") or ""
             eclass = req.get("EntryClass") or ""
             plane = req.get("CurrentPlane") or ""
-            found = None
-            for n in (ename, eclass):
-                if n and n in dev.ioregistry:
-                    found = dev.ioregistry[n]
-                    break
-            if found is None and plane and not ename and not eclass:
-                found = dev.planes.get(plane)
-            # A real device answers an unknown entry with Success and an empty
-            # IORegistry dict (libimobiledevice issues #570, #689).
-            return {"Status": "Success", "Diagnostics": {"IORegistry": found or {}}}, False
+            key = ("IORegistry", str(ename), str(eclass), str(plane))
+            with self.fake.lock:
+                body = dev.reply_cache.get(key)
+            if body is None:
+                body = plist_bytes(self.ioregistry(ename, eclass, plane))
+                with self.fake.lock:
+                    dev.reply_cache[key] = body
+            return body, False
         if name == "MobileGestalt":
             keys = req.get("MobileGestaltKeys") or []
             mg = {k: dev.gestalt[k] for k in keys if k in dev.gestalt}
