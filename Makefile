@@ -1,6 +1,7 @@
 # Atelier — build, test, install.
 #   make            build build/atelier
-#   make run        install missing packages, build, start the bench (atelier watch)
+#   make run        install missing packages, build, set up the data directory (atelier
+#                   init: database, workshop key), start the bench (atelier watch)
 #   make check      install missing packages, build, run the whole suite (SANITIZE=1: ASan+UBSan)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make bench      run the benchmarks in bench/ (not part of check)
@@ -87,6 +88,7 @@ $(BUILD)/tests/it_%: $(BUILD)/obj/tests/integration/it_%.o $(TEST_HELPER_OBJ) $(
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
 
 run: deps $(BIN)
+	$(BIN) init
 	$(BIN) watch
 
 test check: deps

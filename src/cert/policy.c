@@ -54,7 +54,7 @@ struct ctx {
 
 static int bad(const struct ctx *c, const yaml_node_t *n, const char *what, const char *key)
 {
-	snprintf(c->why, c->size, "%s:%zu:%zu: %s%s%s", c->path, n->start_mark.line + 1,
+	snprintf(c->why, c->size, "%s:%zu:%zu: error: %s%s%s", c->path, n->start_mark.line + 1,
 		 n->start_mark.column + 1, key ? key : "", key ? ": " : "", what);
 	return -1;
 }
@@ -99,7 +99,7 @@ static int get_bool(const struct ctx *c, const yaml_node_t *n, const char *key, 
 	return 0;
 }
 
-/* Call FN for each KEY: VALUE pair of mapping N. */
+/* Loop over the KEY: VALUE pairs of mapping N (node pointers K and V). */
 #define FOREACH_PAIR(c, n, pair, k, v)                                                        \
 	for (yaml_node_pair_t *pair = (n)->data.mapping.pairs.start;                          \
 	     pair < (n)->data.mapping.pairs.top &&                                             \
@@ -298,7 +298,7 @@ enum policy_err policy_load_file(struct policy *p, const char *path, char *why, 
 	}
 	yaml_parser_set_input_file(&parser, f);
 	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(why, size, "%s:%zu:%zu: not valid YAML: %s", path,
+		snprintf(why, size, "%s:%zu:%zu: error: not valid YAML: %s", path,
 			 parser.problem_mark.line + 1, parser.problem_mark.column + 1,
 			 parser.problem ? parser.problem : "unreadable");
 		err = POLICY_EINVALID;

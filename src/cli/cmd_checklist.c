@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "checklist/checklist.h"
+#include "cert/policy.h"
 #include "cli/cli.h"
 #include "store/store.h"
 
@@ -131,6 +132,14 @@ static int is_folder(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Is PATH the certification policy (by its file name)? */
+static int is_policy(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return strcmp(base ? base + 1 : path, CHECKLIST_POLICY_FILE) == 0 && !is_folder(path);
+}
+
 static int cmd_lint(int argc, char **argv)
 {
 	struct checklist_set set;
@@ -153,6 +162,19 @@ static int cmd_lint(int argc, char **argv)
 
 		if (strcmp(argv[i], "--") == 0)
 			continue;
+		if (is_policy(argv[i])) {
+			/* The certification policy sits with the checklists: lint it as one. */
+			struct policy p;
+			char why[1024];
+
+			files++;
+			policy_defaults(&p);
+			if (policy_load_file(&p, argv[i], why, sizeof(why)) != POLICY_OK) {
+				printf("%s\n", why);
+				errors++;
+			}
+			continue;
+		}
 		checklist_report_init(&rep);
 		if (is_folder(argv[i])) {
 			size_t before = set.count;

@@ -11,7 +11,7 @@ FAKECTL="$ROOT/tests/fakes/fakectl.sh"
 SC="$ROOT/tests/fakes/scenarios/iphone-ios17-paired.json"
 J="python3 $ROOT/tests/lib/jq.py"
 export FAKE_USBMUXD_KEY_CACHE="$T/keys"
-mkdir -p "$FAKE_USBMUXD_KEY_CACHE" "$T/checklists"
+mkdir -p "$FAKE_USBMUXD_KEY_CACHE" "$T/checklists" "$T/bad-policy"
 trap 'sh "$FAKECTL" stop "$T/fake" >/dev/null 2>&1; rm -rf "$T"' EXIT
 
 # Four short checklists stand for the workshop's; the shipped policy names its own, so
@@ -79,6 +79,11 @@ check "every unmet condition is listed at once" \
 check "certify --json lists them for a script" \
     sh -c "$A certify $U --by claire --json > '$T/unmet.json'; $J '$T/unmet.json' \"d['certified']\" False && $J '$T/unmet.json' \"len(d['unmet']) >= 4\""
 
+printf 'workshop:\n  language: de\n' > "$T/bad-policy/policy.yaml"
+check "checklist lint checks a policy file and says where it is wrong" \
+    sh -c "! $A checklist lint '$T/bad-policy/policy.yaml' > '$T/lint.out' 2>&1 &&
+           grep -q 'policy.yaml:2:13: error: workshop.language: should be en, fr or nl' '$T/lint.out'"
+check "the shipped policy lints clean" $A checklist lint "$ROOT/checklists/policy.yaml"
 cat > "$T/data/policy.yaml" <<'YAML'
 workshop:
   name: "Atelier Réemploi Molenbeek"

@@ -687,16 +687,16 @@ static void a_wrong_policy_file_says_where(void **state)
 	static const struct {
 		const char *text, *words;
 	} cases[] = {
-		{ "battery_min_health_pct: lots\n", "policy.yaml:1:25: battery_min_health_pct: "
+		{ "battery_min_health_pct: lots\n", "policy.yaml:1:25: error: battery_min_health_pct: "
 						    "should be a number from 0 to 100" },
-		{ "version: 1\nchecks:\n  locks_of: true\n", "policy.yaml:3:3: locks_of: unknown "
+		{ "version: 1\nchecks:\n  locks_of: true\n", "policy.yaml:3:3: error: locks_of: unknown "
 							     "check" },
-		{ "workshop:\n  language: de\n", "policy.yaml:2:13: workshop.language: should be "
+		{ "workshop:\n  language: de\n", "policy.yaml:2:13: error: workshop.language: should be "
 						 "en, fr or nl" },
-		{ "required_checklists:\n  ios: [Intake Triage]\n", "policy.yaml:2:9: ios: should "
+		{ "required_checklists:\n  ios: [Intake Triage]\n", "policy.yaml:2:9: error: ios: should "
 								    "be an id" },
-		{ "colour: red\n", "policy.yaml:1:1: colour: unknown key" },
-		{ "workshop: [\n", "policy.yaml:2:1: not valid YAML" },
+		{ "colour: red\n", "policy.yaml:1:1: error: colour: unknown key" },
+		{ "workshop: [\n", "policy.yaml:2:1: error: not valid YAML" },
 	};
 	char path[128], why[512];
 	struct policy p;
