@@ -123,3 +123,37 @@ int cli_wants_help(int argc, char **argv, const char *usage)
 	}
 	return 0;
 }
+
+int cli_run_sub(const struct cli_global *g, const char *cmd, const char *usage,
+		const struct cli_sub *subs, int argc, char **argv)
+{
+	const struct cli_sub *sub = NULL;
+	struct store *st = NULL;
+	char names[256] = "", dir[4096];
+	size_t count = 0;
+	int rc;
+
+	if (cli_wants_help(argc, argv, usage))
+		return EXIT_OK;
+	for (const struct cli_sub *s = subs; s->name; s++) {
+		count++;
+		if (argc >= 2 && strcmp(argv[1], s->name) == 0)
+			sub = s;
+	}
+	for (size_t i = 0; i < count; i++) {
+		size_t used = strlen(names);
+
+		snprintf(names + used, sizeof(names) - used, "%s%s",
+			 i == 0 ? "" : i + 1 == count ? " or " : ", ", subs[i].name);
+	}
+	if (argc < 2)
+		return cli_usage_error(cmd, "missing subcommand: %s", names);
+	if (!sub)
+		return cli_usage_error(cmd, "unknown subcommand '%s' (%s)", argv[1], names);
+	rc = cli_store(g, 0, &st, dir, sizeof(dir));
+	if (rc)
+		return rc;
+	rc = sub->run ? sub->run(st, argc - 1, argv + 1) : sub->run_g(g, st, argc - 1, argv + 1);
+	store_free(st);
+	return rc;
+}

@@ -64,6 +64,20 @@ int cli_store_error(const char *dir, int err, int found_version);
 /* When ARGV asks for --help (or -h) before any "--", print USAGE and return 1. */
 int cli_wants_help(int argc, char **argv, const char *usage);
 
+/* One subcommand of a command that works on the database ("job step", "device show"). */
+struct cli_sub {
+	const char *name;
+	int (*run)(struct store *st, int argc, char **argv);
+	/* instead of run, for a subcommand that also needs the global options */
+	int (*run_g)(const struct cli_global *g, struct store *st, int argc, char **argv);
+};
+
+/* Run subcommand ARGV[1] of CMD from SUBS (ended by a NULL name) with the database open,
+ * giving it ARGC - 1, ARGV + 1. --help prints USAGE; a missing or unknown subcommand is a
+ * usage error naming the subcommands, found before the database is opened. */
+int cli_run_sub(const struct cli_global *g, const char *cmd, const char *usage,
+		const struct cli_sub *subs, int argc, char **argv);
+
 /* Print the main usage to OUT. */
 void cli_usage(FILE *out);
 

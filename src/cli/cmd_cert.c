@@ -691,25 +691,12 @@ static int cert_list(struct store *st, int argc, char **argv)
 
 int cli_cmd_certificate(const struct cli_global *g, int argc, char **argv)
 {
-	struct store *st = NULL;
-	char dir[4096];
-	int rc;
+	static const struct cli_sub subs[] = {
+		{ "list", cert_list, NULL },
+		{ "show", cert_show, NULL },
+		{ "export", cert_export, NULL },
+		{ NULL, NULL, NULL },
+	};
 
-	if (cli_wants_help(argc, argv, certificate_usage))
-		return EXIT_OK;
-	if (argc < 2)
-		return cli_usage_error("certificate", "missing subcommand: list, show or export");
-	if (strcmp(argv[1], "list") && strcmp(argv[1], "show") && strcmp(argv[1], "export"))
-		return cli_usage_error("certificate", "unknown subcommand '%s'", argv[1]);
-	rc = cli_store(g, 0, &st, dir, sizeof(dir));
-	if (rc)
-		return rc;
-	if (strcmp(argv[1], "list") == 0)
-		rc = cert_list(st, argc - 1, argv + 1);
-	else if (strcmp(argv[1], "show") == 0)
-		rc = cert_show(st, argc - 1, argv + 1);
-	else
-		rc = cert_export(st, argc - 1, argv + 1);
-	store_free(st);
-	return rc;
+	return cli_run_sub(g, "certificate", certificate_usage, subs, argc, argv);
 }

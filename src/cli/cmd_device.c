@@ -374,25 +374,12 @@ static int cmd_set_state(struct store *st, int argc, char **argv)
 
 int cli_cmd_device(const struct cli_global *g, int argc, char **argv)
 {
-	struct store *st = NULL;
-	char dir[4096];
-	int rc;
+	static const struct cli_sub subs[] = {
+		{ "list", cmd_list, NULL },
+		{ "show", cmd_show, NULL },
+		{ "set-state", cmd_set_state, NULL },
+		{ NULL, NULL, NULL },
+	};
 
-	if (cli_wants_help(argc, argv, device_usage))
-		return EXIT_OK;
-	if (argc < 2)
-		return cli_usage_error("device", "missing subcommand: list, show or set-state");
-	if (strcmp(argv[1], "list") && strcmp(argv[1], "show") && strcmp(argv[1], "set-state"))
-		return cli_usage_error("device", "unknown subcommand '%s'", argv[1]);
-	rc = cli_store(g, 0, &st, dir, sizeof(dir));
-	if (rc)
-		return rc;
-	if (strcmp(argv[1], "list") == 0)
-		rc = cmd_list(st, argc - 1, argv + 1);
-	else if (strcmp(argv[1], "show") == 0)
-		rc = cmd_show(st, argc - 1, argv + 1);
-	else
-		rc = cmd_set_state(st, argc - 1, argv + 1);
-	store_free(st);
-	return rc;
+	return cli_run_sub(g, "device", device_usage, subs, argc, argv);
 }

@@ -1286,36 +1286,17 @@ out:
 
 int cli_cmd_job(const struct cli_global *g, int argc, char **argv)
 {
-	struct store *st = NULL;
-	char dir[4096];
-	int rc;
+	static const struct cli_sub subs[] = {
+		{ "start", NULL, cmd_start },
+		{ "step", cmd_step, NULL },
+		{ "show", cmd_show, NULL },
+		{ "submit", cmd_submit, NULL },
+		{ "list", cmd_list, NULL },
+		{ "verify", cmd_verify, NULL },
+		{ "grade", cmd_grade, NULL },
+		{ "ack", cmd_ack, NULL },
+		{ NULL, NULL, NULL },
+	};
 
-	if (cli_wants_help(argc, argv, job_usage))
-		return EXIT_OK;
-	if (argc < 2)
-		return cli_usage_error("job", "missing subcommand: start, step, show, submit, "
-				       "list, verify, grade or ack");
-	rc = cli_store(g, 0, &st, dir, sizeof(dir));
-	if (rc)
-		return rc;
-	if (strcmp(argv[1], "start") == 0)
-		rc = cmd_start(g, st, argc - 1, argv + 1);
-	else if (strcmp(argv[1], "step") == 0)
-		rc = cmd_step(st, argc - 1, argv + 1);
-	else if (strcmp(argv[1], "show") == 0)
-		rc = cmd_show(st, argc - 1, argv + 1);
-	else if (strcmp(argv[1], "submit") == 0)
-		rc = cmd_submit(st, argc - 1, argv + 1);
-	else if (strcmp(argv[1], "list") == 0)
-		rc = cmd_list(st, argc - 1, argv + 1);
-	else if (strcmp(argv[1], "verify") == 0)
-		rc = cmd_verify(st, argc - 1, argv + 1);
-	else if (strcmp(argv[1], "grade") == 0)
-		rc = cmd_grade(st, argc - 1, argv + 1);
-	else if (strcmp(argv[1], "ack") == 0)
-		rc = cmd_ack(st, argc - 1, argv + 1);
-	else
-		rc = cli_usage_error("job", "unknown subcommand '%s'", argv[1]);
-	store_free(st);
-	return rc;
+	return cli_run_sub(g, "job", job_usage, subs, argc, argv);
 }

@@ -96,31 +96,30 @@ static void cert_row(sqlite3_stmt *stmt, struct store_certificate *c)
 	c->body = store_int_col_dup(stmt, 5);
 }
 
+static int cert_item(sqlite3_stmt *stmt, void *item)
+{
+	struct store_certificate *c = item;
+
+	cert_row(stmt, c);
+	return c->body != NULL;
+}
+
+static void cert_item_release(void *item)
+{
+	store_certificate_release(item);
+}
+
 enum store_err store_certificate_get(struct store *st, const char *id,
 				     struct store_certificate *out)
 {
 	static const char sql[] = "SELECT " CERT_COLS " FROM certificate WHERE id = ?";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (err)
-		goto out;
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		cert_row(stmt, out);
-		if (!out->body)
-			err = STORE_EINTERNAL;
-	} else if (rc == SQLITE_DONE) {
-		err = STORE_ENOENT;
-	} else {
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	}
-out:
-	sqlite3_finalize(stmt);
-	return err;
+	if (!err)
+		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	return store_int_one(st, err, stmt, sql, cert_item, cert_item_release, out);
 }
 
 enum store_err store_certificate_list(struct store *st, long long device_id,
@@ -130,33 +129,15 @@ enum store_err store_certificate_list(struct store *st, long long device_id,
 				  "device_id = ?) ORDER BY issued_ms DESC, id";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
-	size_t cap = 0;
-	int rc = SQLITE_DONE;
+	void *items;
 
-	*out = NULL;
-	*n = 0;
 	if (!err) {
 		sqlite3_bind_int64(stmt, 1, device_id);
 		sqlite3_bind_int64(stmt, 2, device_id);
 	}
-	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		void *grown = store_int_room_for_one(*out, *n, &cap, sizeof(**out));
-
-		if (!grown) {
-			err = STORE_EINTERNAL;
-			break;
-		}
-		*out = grown;
-		cert_row(stmt, &(*out)[(*n)++]);
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	sqlite3_finalize(stmt);
-	if (err) {
-		store_certificates_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	}
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), cert_item, cert_item_release,
+				&items, n);
+	*out = items;
 	return err;
 }
 
@@ -175,6 +156,19 @@ void store_certificates_free(struct store_certificate *c, size_t n)
 	free(c);
 }
 
+struct text_buf {
+	char *buf;
+	size_t size;
+};
+
+static int text_buf_item(sqlite3_stmt *stmt, void *item)
+{
+	struct text_buf *t = item;
+
+	store_int_col_text(stmt, 0, t->buf, t->size);
+	return 1;
+}
+
 enum store_err store_latest_probe_tool(struct store *st, long long device_id, char *tool,
 				       size_t size)
 {
@@ -182,20 +176,10 @@ enum store_err store_latest_probe_tool(struct store *st, long long device_id, ch
 				  "ORDER BY t_ms DESC, id DESC LIMIT 1";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
+	struct text_buf t = { tool, size };
 
 	tool[0] = '\0';
-	if (err)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, device_id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		store_int_col_text(stmt, 0, tool, size);
-	else if (rc == SQLITE_DONE)
-		err = STORE_ENOENT;
-	else
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-out:
-	sqlite3_finalize(stmt);
-	return err;
+	if (!err)
+		sqlite3_bind_int64(stmt, 1, device_id);
+	return store_int_one(st, err, stmt, sql, text_buf_item, NULL, &t);
 }

@@ -150,32 +150,27 @@ static int grade_row(sqlite3_stmt *stmt, struct store_grade *g)
 	       (g->scores || sqlite3_column_type(stmt, 5) == SQLITE_NULL);
 }
 
+static int grade_item(sqlite3_stmt *stmt, void *item)
+{
+	return grade_row(stmt, item);
+}
+
+static void grade_item_release(void *item)
+{
+	store_grade_release(item);
+}
+
 enum store_err store_grade_last(struct store *st, long long job_id, struct store_grade *out)
 {
 	static const char sql[] =
 	    "SELECT " GRADE_COLS GRADE_FROM "WHERE g.job_id = ? ORDER BY g.id DESC LIMIT 1";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (err)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, job_id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		if (!grade_row(stmt, out)) {
-			store_grade_release(out);
-			err = STORE_EINTERNAL;
-		}
-	} else if (rc == SQLITE_DONE) {
-		err = STORE_ENOENT;
-	} else {
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	}
-out:
-	sqlite3_finalize(stmt);
-	return err;
+	if (!err)
+		sqlite3_bind_int64(stmt, 1, job_id);
+	return store_int_one(st, err, stmt, sql, grade_item, grade_item_release, out);
 }
 
 enum store_err store_grades_of(struct store *st, long long job_id, struct store_grade **out,
@@ -185,36 +180,13 @@ enum store_err store_grades_of(struct store *st, long long job_id, struct store_
 	    "SELECT " GRADE_COLS GRADE_FROM "WHERE g.job_id = ? ORDER BY g.id";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
-	size_t cap = 0;
-	int rc = SQLITE_DONE;
+	void *items;
 
-	*out = NULL;
-	*n = 0;
-	if (err)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, job_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		void *grown = store_int_room_for_one(*out, *n, &cap, sizeof(**out));
-
-		if (!grown) {
-			err = STORE_EINTERNAL;
-			goto out;
-		}
-		*out = grown;
-		if (!grade_row(stmt, &(*out)[(*n)++])) {
-			err = STORE_EINTERNAL;
-			goto out;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-out:
-	sqlite3_finalize(stmt);
-	if (err) {
-		store_grades_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	}
+	if (!err)
+		sqlite3_bind_int64(stmt, 1, job_id);
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), grade_item, grade_item_release,
+				&items, n);
+	*out = items;
 	return err;
 }
 
@@ -316,6 +288,20 @@ out:
 	return err;
 }
 
+static int event_item(sqlite3_stmt *stmt, void *item)
+{
+	struct store_device_event *e = item;
+
+	e->id = sqlite3_column_int64(stmt, 0);
+	e->device_id = sqlite3_column_int64(stmt, 1);
+	store_int_col_text(stmt, 2, e->from, sizeof(e->from));
+	store_int_col_text(stmt, 3, e->to, sizeof(e->to));
+	e->user_id = sqlite3_column_int64(stmt, 4);
+	store_int_col_text(stmt, 5, e->reason, sizeof(e->reason));
+	e->t_ms = sqlite3_column_int64(stmt, 6);
+	return 1;
+}
+
 enum store_err store_device_events(struct store *st, long long device_id,
 				   struct store_device_event **out, size_t *n)
 {
@@ -324,43 +310,29 @@ enum store_err store_device_events(struct store *st, long long device_id,
 	    "FROM device_event WHERE device_id = ? ORDER BY id";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
-	size_t cap = 0;
-	int rc = SQLITE_DONE;
+	void *items;
 
-	*out = NULL;
-	*n = 0;
-	if (err)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, device_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct store_device_event *e;
-		void *grown = store_int_room_for_one(*out, *n, &cap, sizeof(**out));
-
-		if (!grown) {
-			err = STORE_EINTERNAL;
-			goto out;
-		}
-		*out = grown;
-		e = &(*out)[(*n)++];
-		memset(e, 0, sizeof(*e));
-		e->id = sqlite3_column_int64(stmt, 0);
-		e->device_id = sqlite3_column_int64(stmt, 1);
-		store_int_col_text(stmt, 2, e->from, sizeof(e->from));
-		store_int_col_text(stmt, 3, e->to, sizeof(e->to));
-		e->user_id = sqlite3_column_int64(stmt, 4);
-		store_int_col_text(stmt, 5, e->reason, sizeof(e->reason));
-		e->t_ms = sqlite3_column_int64(stmt, 6);
-	}
-	if (rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-out:
-	sqlite3_finalize(stmt);
-	if (err) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
+	if (!err)
+		sqlite3_bind_int64(stmt, 1, device_id);
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), event_item, NULL, &items, n);
+	*out = items;
 	return err;
+}
+
+static int device_item(sqlite3_stmt *stmt, void *item)
+{
+	struct store_device_row *d = item;
+
+	d->id = sqlite3_column_int64(stmt, 0);
+	store_int_col_text(stmt, 1, d->platform, sizeof(d->platform));
+	store_int_col_text(stmt, 2, d->udid, sizeof(d->udid));
+	store_int_col_text(stmt, 3, d->serial, sizeof(d->serial));
+	store_int_col_text(stmt, 4, d->imei, sizeof(d->imei));
+	d->first_seen_ms = sqlite3_column_int64(stmt, 5);
+	d->last_seen_ms = sqlite3_column_int64(stmt, 6);
+	d->probes = sqlite3_column_int64(stmt, 7);
+	store_int_col_text(stmt, 8, d->state, sizeof(d->state));
+	return 1;
 }
 
 enum store_err store_device_list(struct store *st, const char *state, struct store_device_row **out,
@@ -374,44 +346,13 @@ enum store_err store_device_list(struct store *st, const char *state, struct sto
 	    "ORDER BY d.last_seen_ms DESC, d.id DESC";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
-	size_t cap = 0;
-	int rc = SQLITE_DONE;
+	void *items;
 
-	*out = NULL;
-	*n = 0;
-	if (err)
-		goto out;
-	store_int_bind_text_or_null(stmt, 1, state);
-	store_int_bind_text_or_null(stmt, 2, state);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct store_device_row *d;
-		void *grown = store_int_room_for_one(*out, *n, &cap, sizeof(**out));
-
-		if (!grown) {
-			err = STORE_EINTERNAL;
-			goto out;
-		}
-		*out = grown;
-		d = &(*out)[(*n)++];
-		memset(d, 0, sizeof(*d));
-		d->id = sqlite3_column_int64(stmt, 0);
-		store_int_col_text(stmt, 1, d->platform, sizeof(d->platform));
-		store_int_col_text(stmt, 2, d->udid, sizeof(d->udid));
-		store_int_col_text(stmt, 3, d->serial, sizeof(d->serial));
-		store_int_col_text(stmt, 4, d->imei, sizeof(d->imei));
-		d->first_seen_ms = sqlite3_column_int64(stmt, 5);
-		d->last_seen_ms = sqlite3_column_int64(stmt, 6);
-		d->probes = sqlite3_column_int64(stmt, 7);
-		store_int_col_text(stmt, 8, d->state, sizeof(d->state));
+	if (!err) {
+		store_int_bind_text_or_null(stmt, 1, state);
+		store_int_bind_text_or_null(stmt, 2, state);
 	}
-	if (rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-out:
-	sqlite3_finalize(stmt);
-	if (err) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), device_item, NULL, &items, n);
+	*out = items;
 	return err;
 }

@@ -35,30 +35,24 @@ static void user_row(sqlite3_stmt *stmt, struct store_user *u)
 	u->created_ms = sqlite3_column_int64(stmt, 4);
 }
 
+static int user_item(sqlite3_stmt *stmt, void *item)
+{
+	user_row(stmt, item);
+	return 1;
+}
+
 static enum store_err user_one(struct store *st, const char *sql, const char *name, long long id,
 			       struct store_user *out)
 {
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (err)
-		goto out;
-	if (name)
+	if (!err && name)
 		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	else
+	else if (!err)
 		sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		user_row(stmt, out);
-	else if (rc == SQLITE_DONE)
-		err = STORE_ENOENT;
-	else
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-out:
-	sqlite3_finalize(stmt);
-	return err;
+	return store_int_one(st, err, stmt, sql, user_item, NULL, out);
 }
 
 enum store_err store_user_find(struct store *st, const char *name, struct store_user *out)
@@ -76,24 +70,10 @@ enum store_err store_user_list(struct store *st, struct store_user **out, size_t
 	static const char sql[] = "SELECT " USER_COLS " FROM app_user ORDER BY name";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
-	size_t cap = 0;
-	int rc;
+	void *items;
 
-	*out = NULL;
-	*n = 0;
-	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		void *grown = store_int_room_for_one(*out, *n, &cap, sizeof(**out));
-
-		if (!grown) {
-			err = STORE_EINTERNAL;
-			break;
-		}
-		*out = grown;
-		user_row(stmt, &(*out)[(*n)++]);
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	sqlite3_finalize(stmt);
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), user_item, NULL, &items, n);
+	*out = items;
 	return err;
 }
 
@@ -152,27 +132,22 @@ static void job_row(sqlite3_stmt *stmt, struct store_job *j)
 	j->submitted_ms = sqlite3_column_int64(stmt, 8);
 }
 
+static int job_item(sqlite3_stmt *stmt, void *item)
+{
+	job_row(stmt, item);
+	return 1;
+}
+
 enum store_err store_job_get(struct store *st, long long id, struct store_job *out)
 {
 	static const char sql[] = "SELECT " JOB_COLS " FROM job WHERE id = ?";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (err)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		job_row(stmt, out);
-	else if (rc == SQLITE_DONE)
-		err = STORE_ENOENT;
-	else
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-out:
-	sqlite3_finalize(stmt);
-	return err;
+	if (!err)
+		sqlite3_bind_int64(stmt, 1, id);
+	return store_int_one(st, err, stmt, sql, job_item, NULL, out);
 }
 
 enum store_err store_job_set_state(struct store *st, long long id, const char *state, long long t_ms)
@@ -203,33 +178,18 @@ enum store_err store_job_list(struct store *st, long long device_id, long long t
 				  "ORDER BY id DESC";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
-	size_t cap = 0;
-	int rc = SQLITE_DONE;
+	void *items;
 
-	*out = NULL;
-	*n = 0;
-	if (err)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, device_id);
-	sqlite3_bind_int64(stmt, 2, device_id);
-	sqlite3_bind_int64(stmt, 3, trainee_id);
-	sqlite3_bind_int64(stmt, 4, trainee_id);
-	store_int_bind_text_or_null(stmt, 5, state);
-	store_int_bind_text_or_null(stmt, 6, state);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		void *grown = store_int_room_for_one(*out, *n, &cap, sizeof(**out));
-
-		if (!grown) {
-			err = STORE_EINTERNAL;
-			goto out;
-		}
-		*out = grown;
-		job_row(stmt, &(*out)[(*n)++]);
+	if (!err) {
+		sqlite3_bind_int64(stmt, 1, device_id);
+		sqlite3_bind_int64(stmt, 2, device_id);
+		sqlite3_bind_int64(stmt, 3, trainee_id);
+		sqlite3_bind_int64(stmt, 4, trainee_id);
+		store_int_bind_text_or_null(stmt, 5, state);
+		store_int_bind_text_or_null(stmt, 6, state);
 	}
-	if (rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-out:
-	sqlite3_finalize(stmt);
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), job_item, NULL, &items, n);
+	*out = items;
 	return err;
 }
 
@@ -291,6 +251,17 @@ static void step_row(sqlite3_stmt *stmt, struct store_step *s)
 	store_int_col_text(stmt, 14, s->hash, sizeof(s->hash));
 }
 
+static int step_item(sqlite3_stmt *stmt, void *item)
+{
+	step_row(stmt, item);
+	return 1;
+}
+
+static void step_item_release(void *item)
+{
+	store_step_release(item);
+}
+
 enum store_err store_steps_of(struct store *st, long long job_id, struct store_step **out,
 			      size_t *n)
 {
@@ -298,33 +269,13 @@ enum store_err store_steps_of(struct store *st, long long job_id, struct store_s
 		"SELECT " STEP_COLS " FROM step_record WHERE job_id = ? ORDER BY seq";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
-	size_t cap = 0;
-	int rc = SQLITE_DONE;
+	void *items;
 
-	*out = NULL;
-	*n = 0;
-	if (err)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, job_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		void *grown = store_int_room_for_one(*out, *n, &cap, sizeof(**out));
-
-		if (!grown) {
-			err = STORE_EINTERNAL;
-			goto out;
-		}
-		*out = grown;
-		step_row(stmt, &(*out)[(*n)++]);
-	}
-	if (rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-out:
-	sqlite3_finalize(stmt);
-	if (err) {
-		store_steps_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	}
+	if (!err)
+		sqlite3_bind_int64(stmt, 1, job_id);
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), step_item, step_item_release,
+				&items, n);
+	*out = items;
 	return err;
 }
 
@@ -334,22 +285,11 @@ enum store_err store_step_last(struct store *st, long long job_id, struct store_
 				  "ORDER BY seq DESC LIMIT 1";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (err)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, job_id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		step_row(stmt, out);
-	else if (rc == SQLITE_DONE)
-		err = STORE_ENOENT;
-	else
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-out:
-	sqlite3_finalize(stmt);
-	return err;
+	if (!err)
+		sqlite3_bind_int64(stmt, 1, job_id);
+	return store_int_one(st, err, stmt, sql, step_item, step_item_release, out);
 }
 
 enum store_err store_step_in_job(struct store *st, long long job_id, long long id)
@@ -408,28 +348,22 @@ enum store_err store_snapshot_put(struct store *st, const char *hash, const char
 	return err;
 }
 
+static int text_item(sqlite3_stmt *stmt, void *item)
+{
+	char **text = item;
+
+	*text = store_int_col_dup(stmt, 0);
+	return *text != NULL;
+}
+
 enum store_err store_snapshot_get(struct store *st, const char *hash, char **content)
 {
 	static const char sql[] = "SELECT content FROM checklist_snapshot WHERE hash = ?";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
 
 	*content = NULL;
-	if (err)
-		goto out;
-	sqlite3_bind_text(stmt, 1, hash, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*content = store_int_col_dup(stmt, 0);
-		if (!*content)
-			err = STORE_EINTERNAL;
-	} else if (rc == SQLITE_DONE) {
-		err = STORE_ENOENT;
-	} else {
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	}
-out:
-	sqlite3_finalize(stmt);
-	return err;
+	if (!err)
+		sqlite3_bind_text(stmt, 1, hash, -1, SQLITE_STATIC);
+	return store_int_one(st, err, stmt, sql, text_item, NULL, content);
 }

@@ -1037,3 +1037,68 @@ void *store_int_room_for_one(void *arr, size_t n, size_t *cap, size_t size)
 		*cap = *cap ? *cap * 2 : 16;
 	return grown;
 }
+
+enum store_err store_int_collect(struct store *st, enum store_err prepared, sqlite3_stmt *stmt,
+				 const char *sql, size_t size,
+				 int (*row)(sqlite3_stmt *stmt, void *item),
+				 void (*release)(void *item), void **out, size_t *n)
+{
+	enum store_err err = prepared;
+	char *items = NULL;
+	size_t cap = 0, count = 0;
+	int rc = SQLITE_DONE;
+
+	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char *grown = store_int_room_for_one(items, count, &cap, size);
+
+		if (!grown) {
+			err = STORE_EINTERNAL;
+			break;
+		}
+		items = grown;
+		memset(items + count * size, 0, size);
+		if (!row(stmt, items + count * size)) {
+			if (release)
+				release(items + count * size);
+			err = STORE_EINTERNAL;
+			break;
+		}
+		count++;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	sqlite3_finalize(stmt);
+	if (err) {
+		for (size_t i = 0; release && i < count; i++)
+			release(items + i * size);
+		free(items);
+		items = NULL;
+		count = 0;
+	}
+	*out = items;
+	*n = count;
+	return err;
+}
+
+enum store_err store_int_one(struct store *st, enum store_err prepared, sqlite3_stmt *stmt,
+			     const char *sql, int (*row)(sqlite3_stmt *stmt, void *item),
+			     void (*release)(void *item), void *item)
+{
+	enum store_err err = prepared;
+	int rc;
+
+	if (!err) {
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_ROW && !row(stmt, item)) {
+			if (release)
+				release(item);
+			err = STORE_EINTERNAL;
+		} else if (rc == SQLITE_DONE) {
+			err = STORE_ENOENT;
+		} else if (rc != SQLITE_ROW) {
+			err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+		}
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}

@@ -36,6 +36,20 @@ int store_int_bind_text_or_null(sqlite3_stmt *stmt, int i, const char *v);
 void store_int_col_text(sqlite3_stmt *stmt, int col, char *out, size_t size);
 /* Column COL as a new string, or NULL when NULL (or out of memory). */
 char *store_int_col_dup(sqlite3_stmt *stmt, int col);
+/* Step STMT (prepared from SQL with result PREPARED, parameters bound) to its end: each
+ * row becomes one item of SIZE bytes, zeroed then filled by ROW (0 when out of memory),
+ * in a new array *OUT of *N items. On failure every item filled is released (RELEASE,
+ * when not NULL), *OUT is NULL and *N 0. STMT is finalized either way. */
+enum store_err store_int_collect(struct store *st, enum store_err prepared, sqlite3_stmt *stmt,
+				 const char *sql, size_t size,
+				 int (*row)(sqlite3_stmt *stmt, void *item),
+				 void (*release)(void *item), void **out, size_t *n);
+/* Step STMT (prepared from SQL with result PREPARED, parameters bound) once: a row is
+ * given to ROW for ITEM (0 when out of memory: ITEM is released with RELEASE, when not
+ * NULL, and STORE_EINTERNAL returned); no row is STORE_ENOENT. STMT is finalized. */
+enum store_err store_int_one(struct store *st, enum store_err prepared, sqlite3_stmt *stmt,
+			     const char *sql, int (*row)(sqlite3_stmt *stmt, void *item),
+			     void (*release)(void *item), void *item);
 /* ARR (holding N items of SIZE bytes in room for *CAP) with room for one more: ARR
  * itself, or a larger copy; NULL when out of memory (ARR is then left as it was). */
 void *store_int_room_for_one(void *arr, size_t n, size_t *cap, size_t size);
