@@ -147,6 +147,22 @@ static const char *fact(json_t *facts, const char *group, const char *key)
 	return json_string_value(json_object_get(json_object_get(facts, group), key));
 }
 
+/* The certificates issued for DEVICE_ID, newest first: id and issue time. */
+static json_t *certificates_json(struct store *st, long long device_id)
+{
+	struct store_certificate *certs = NULL;
+	json_t *arr = json_array();
+	size_t n = 0;
+
+	if (store_certificate_list(st, device_id, &certs, &n) == STORE_OK)
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, json_pack("{s:s, s:I}", "id", certs[i].id,
+							     "issued_ms",
+							     (json_int_t)certs[i].issued_ms));
+	store_certificates_free(certs, n);
+	return arr;
+}
+
 static json_t *show_json(struct store *st, const struct store_device_row *d, json_t *facts)
 {
 	struct store_device_event *ev = NULL;
@@ -207,6 +223,7 @@ static json_t *show_json(struct store *st, const struct store_device_row *d, jso
 	}
 	free(jobs);
 	json_object_set_new(o, "jobs", jarr);
+	json_object_set_new(o, "certificates", certificates_json(st, d->id));
 	return o;
 }
 
@@ -275,6 +292,10 @@ static void show_text(const json_t *o)
 		       json_string_value(json_object_get(v, "trainee")),
 		       json_is_string(verdict) ? json_string_value(verdict) : "not graded");
 	}
+	json_array_foreach (json_object_get(o, "certificates"), i, v)
+		printf("certificate %s (atelier certificate show %s)\n",
+		       json_string_value(json_object_get(v, "id")),
+		       json_string_value(json_object_get(v, "id")));
 }
 
 static int cmd_show(struct store *st, int argc, char **argv)

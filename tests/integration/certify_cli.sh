@@ -142,6 +142,9 @@ check "the certificate is listed with its device" \
     sh -c "$A certificate list | grep -q \"^$CID .*iPhone 13\""
 check "the device is now certified" \
     sh -c "$A device show $U --json > '$T/dev.json' && $J '$T/dev.json' \"d['state']\" certified"
+check "the device shows its certificate" \
+    sh -c "$J '$T/dev.json' \"[c['id'] for c in d['certificates']]\" \"['$CID']\" &&
+           $A device show $U | grep -q '^certificate $CID'"
 expect_status 9 "a certified device is not certified twice" $A certify $U --by claire
 
 check "the certificate exports as JSON and PDF" \
