@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "cert/lifecycle.h"
+#include "cert/policy.h"
 #include "checklist/checklist.h"
 #include "checklist/expr.h"
 #include "cli/cli.h"
@@ -823,8 +824,23 @@ static int cmd_show(struct store *st, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int cmd_submit(struct store *st, int argc, char **argv)
+/* The id of the checklist that wipes a device's data, from the certification policy. */
+static void wipe_checklist_id(const struct cli_global *g, char *out, size_t size)
 {
+	struct policy p;
+	char dir[4096], why[1024];
+
+	policy_defaults(&p);
+	if (cli_data_dir(g, dir, sizeof(dir)) == EXIT_OK &&
+	    policy_load(&p, dir, why, sizeof(why)) != POLICY_OK)
+		fprintf(stderr, "atelier job: warning: %s; the wipe checklist is taken to be '%s'\n",
+			why, p.wipe_checklist);
+	snprintf(out, size, "%s", p.wipe_checklist);
+}
+
+static int cmd_submit(const struct cli_global *g, struct store *st, int argc, char **argv)
+{
+	char wipe[POLICY_ID_MAX];
 	struct store_job job;
 	struct checklist *c = NULL;
 	long long id;
@@ -885,8 +901,8 @@ static int cmd_submit(struct store *st, int argc, char **argv)
 		else
 			printf("job %lld submitted for grading\n", id);
 		/* The wipe checklist's promise: this computer forgets its pairing. */
-		if (!rc && strcmp(job.checklist_id, "data-wipe") == 0 &&
-		    job_forget_pairing(st, &job))
+		wipe_checklist_id(g, wipe, sizeof(wipe));
+		if (!rc && strcmp(job.checklist_id, wipe) == 0 && job_forget_pairing(st, &job))
 			printf("this computer's pairing with the device is removed\n");
 	}
 	json_decref(o);
@@ -1290,7 +1306,7 @@ int cli_cmd_job(const struct cli_global *g, int argc, char **argv)
 		{ "start", NULL, cmd_start },
 		{ "step", cmd_step, NULL },
 		{ "show", cmd_show, NULL },
-		{ "submit", cmd_submit, NULL },
+		{ "submit", NULL, cmd_submit },
 		{ "list", cmd_list, NULL },
 		{ "verify", cmd_verify, NULL },
 		{ "grade", cmd_grade, NULL },

@@ -112,6 +112,8 @@ do_job() {
 I=$(do_job intake look "--result pass")
 $A job grade "$I" --verdict approved --feedback "Careful intake." --by claire >/dev/null
 W=$(do_job wipe erase "--result pass")
+check "submitting the policy's wipe checklist makes the bench forget its pairing" \
+    sh -c "sh $FAKECTL cmd $T/fake '{\"cmd\":\"stats\"}' | grep -q '\"DeletePairRecord\": 1'"
 $A job grade "$W" --verdict approved --feedback "Wipe done right." --by claire >/dev/null
 Q=$(do_job qc grade "--value B")
 check "the jobs were recorded" test -n "$I" -a -n "$W" -a -n "$Q"
