@@ -398,8 +398,11 @@ static double width_of(cairo_t *cr, const char *s, size_t n)
 	char buf[PDF_TEXT_MAX];
 	cairo_text_extents_t e;
 
-	if (n >= sizeof(buf))
+	if (n >= sizeof(buf)) {
 		n = sizeof(buf) - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	cairo_text_extents(cr, buf, &e);
@@ -474,8 +477,12 @@ static void wrap(struct pdf_page *pg, double x, double w, const struct pdf_font 
 		if (n == 0)
 			break;
 		len = fit_line(pg->cr, t, n, w);
-		if (len >= sizeof(line))
+		if (len >= sizeof(line)) {
 			len = sizeof(line) - 1;
+			/* never cut a character in two: cairo refuses broken UTF-8 */
+			while (len > 0 && ((unsigned char)t[len] & 0xc0) == 0x80)
+				len--;
+		}
 		memcpy(line, t, len);
 		line[len] = '\0';
 		show_line(pg, x, f, line);

@@ -401,6 +401,25 @@ static void far_too_much_text_is_cut_with_a_note_and_stays_on_one_page(void **st
 	free(text);
 }
 
+/* One "word" of 1500 two-byte letters is longer than a line can hold: it is cut between
+ * letters, never inside one (cairo refuses a broken character and the PDF would fail). */
+static void a_huge_word_of_accented_letters_is_cut_between_letters(void **state)
+{
+	struct pdf_test *t = *state;
+	char word[3001], *text;
+
+	for (size_t i = 0; i + 1 < sizeof(word); i += 2)
+		memcpy(word + i, "\xc3\xa9", 2);
+	word[sizeof(word) - 1] = '\0';
+	json_object_set_new(json_object_get(t->cert, "cosmetic"), "criteria", json_string(word));
+	write_ok(t, "fr");
+	assert_one_a4_page(t->pdf);
+	text = pdf_text(t->pdf);
+	assert_shows(text, "ATL-20261127-7F3A9C2E");
+	assert_shows(text, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
+	free(text);
+}
+
 static void a_qr_text_too_long_to_scan_is_refused(void **state)
 {
 	struct pdf_test *t = *state;
@@ -429,6 +448,7 @@ int main(void)
 		T(twelve_checklists_and_long_criteria_still_fit_one_page),
 		T(far_too_much_text_is_cut_with_a_note_and_stays_on_one_page),
 		T(a_qr_text_too_long_to_scan_is_refused),
+		T(a_huge_word_of_accented_letters_is_cut_between_letters),
 #undef T
 	};
 
