@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "probe/facts.h"
+#include "probe/probe.h"
 #include "store/store.h"
 
 #include "util/datadir.h"
@@ -156,4 +158,81 @@ int cli_run_sub(const struct cli_global *g, const char *cmd, const char *usage,
 	rc = sub->run ? sub->run(st, argc - 1, argv + 1) : sub->run_g(g, st, argc - 1, argv + 1);
 	store_free(st);
 	return rc;
+}
+
+/* What read the facts, as kept with each probe: by the channel they came through. */
+static const char *tool_of(const char *via)
+{
+	if (via && strcmp(via, "usbmuxd") == 0)
+		return "atelier " ATELIER_VERSION "; libimobiledevice " ATELIER_LIMD_VERSION;
+	if (via && strcmp(via, "fastboot") == 0)
+		return "atelier " ATELIER_VERSION "; fastboot over libusb";
+	if (via && strcmp(via, "adb") == 0)
+		return "atelier " ATELIER_VERSION "; adb host protocol";
+	return "atelier " ATELIER_VERSION;
+}
+
+int cli_record_probe(struct store *st, json_t *facts, long long t_ms)
+{
+	struct store_probe p = { 0 };
+	json_t *id = json_object_get(facts, "identity");
+	json_t *imei = json_object_get(id, "imei");
+	char *text;
+	enum store_err err;
+
+	p.platform = json_string_value(json_object_get(facts, "platform"));
+	if (!p.platform)
+		p.platform = "unknown";
+	p.udid = json_string_value(json_object_get(id, "udid"));
+	p.serial = json_string_value(json_object_get(id, "serial"));
+	p.imei = json_is_array(imei) ? json_string_value(json_array_get(imei, 0)) : NULL;
+	if (!p.udid && !p.serial && !p.imei)
+		return 1; /* nothing identifies it: nothing to attach the probe to */
+	p.t_ms = t_ms;
+	p.tool = tool_of(json_string_value(json_object_get(json_object_get(facts, "connection"), "via")));
+	text = json_dumps(facts, JSON_COMPACT | JSON_SORT_KEYS | FACTS_JSON_FLAGS);
+	if (!text) {
+		fprintf(stderr, "atelier: the probe was not saved: out of memory\n");
+		return 0;
+	}
+	p.facts = text;
+	err = store_record_probe(st, &p, NULL);
+	if (err != STORE_OK)
+		fprintf(stderr, "atelier: the probe was not saved: %s (%s)\n",
+			store_strerror(err), store_last_error_message());
+	free(text);
+	return err == STORE_OK;
+}
+
+int cli_read_device(struct store *st, long long device_id, int timeout_ms, json_t **facts,
+		    char *why, size_t size)
+{
+	struct store_device_row dev;
+	struct probe_target t = { 0 };
+	struct probe_result r;
+
+	*facts = NULL;
+	/* Read it again by what it is: its UDID for an iPhone, its serial for Android. */
+	if (store_device_get(st, device_id, &dev) == STORE_OK) {
+		t.platform = strcmp(dev.platform, "ios") == 0 ? PROBE_IOS : PROBE_ANDROID;
+		snprintf(t.id, sizeof(t.id), "%s", t.platform == PROBE_IOS ? dev.udid : dev.serial);
+	}
+	if (!t.id[0]) {
+		snprintf(why, size, "nothing known identifies it on USB");
+		return -1;
+	}
+	if (probe_run(&t, 1, timeout_ms, NULL, NULL, NULL, &r) != 0) {
+		snprintf(why, size, "the reader could not be started");
+		return -1;
+	}
+	if (strcmp(r.result, "ok") != 0) {
+		snprintf(why, size, "%s", probe_result_words(r.result));
+		probe_result_release(&r);
+		return -1;
+	}
+	/* A read of the device is a probe like any other: it is kept with the device. */
+	(void)cli_record_probe(st, r.facts, r.t_ms);
+	*facts = json_incref(r.facts);
+	probe_result_release(&r);
+	return 0;
 }

@@ -78,6 +78,17 @@ struct cli_sub {
 int cli_run_sub(const struct cli_global *g, const char *cmd, const char *usage,
 		const struct cli_sub *subs, int argc, char **argv);
 
+/* Keep the facts of a probe made at T_MS with their device (found or created by UDID,
+ * serial or IMEI). Returns 0 when they could not be kept (said on standard error), 1 when
+ * kept or when nothing in them identifies the device. */
+int cli_record_probe(struct store *st, json_t *facts, long long t_ms);
+
+/* Read device DEVICE_ID again now (its UDID or serial, within TIMEOUT_MS), keep the probe
+ * with it and give its facts in *FACTS (a new reference). -1 when it cannot be read,
+ * with the reason ("untrusted", "timeout", not attached...) in WHY. */
+int cli_read_device(struct store *st, long long device_id, int timeout_ms, json_t **facts,
+		    char *why, size_t size);
+
 /* Print the main usage to OUT. */
 void cli_usage(FILE *out);
 

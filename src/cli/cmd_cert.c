@@ -22,6 +22,8 @@
 #include "util/clock.h"
 
 #define CERT_FILE_MAX (1u << 20)
+/* How long certify waits for the device to be read again (trust, unlock). */
+#define CERTIFY_READ_MS 15000
 
 static const char certify_usage[] =
 	"usage: atelier [--data DIR] certify DEVICE --by NAME [--json]\n"
@@ -275,6 +277,18 @@ int cli_cmd_certify(const struct cli_global *g, int argc, char **argv)
 	if (policy_load(&policy, dir, why, sizeof(why)) != POLICY_OK) {
 		rc = fail("certify", "the certification policy cannot be used: %s", why);
 		goto out;
+	}
+	/* Certify what the device is now: read it again when it is plugged in. */
+	{
+		json_t *facts = NULL;
+		FILE *note = as_json ? stderr : stdout;
+
+		if (cli_read_device(st, dev.id, CERTIFY_READ_MS, &facts, why, sizeof(why)) == 0)
+			fprintf(note, "read the device again: its facts are up to date\n");
+		else
+			fprintf(note, "could not read the device now (%s): its last reading is used\n",
+				why);
+		json_decref(facts);
 	}
 	switch (certify_evaluate(st, &policy, dev.id, &by, clock_wall_ms(), &out, why,
 				 sizeof(why))) {

@@ -269,35 +269,21 @@ out:
 static int run_auto(struct store *st, const struct store_job *job, const char *expr_text,
 		    enum expr_result *res, json_t **facts_used)
 {
-	struct store_device_row dev;
-	struct probe_target t = { 0 };
-	struct probe_result r;
 	struct expr *e = NULL;
-	char msg[EXPR_MSG_MAX];
-	int col, rc = EXIT_OK;
+	json_t *facts = NULL;
+	char msg[EXPR_MSG_MAX], why[128];
+	int col;
 
 	*facts_used = NULL;
 	if (expr_parse(expr_text, &e, &col, msg, sizeof(msg)) != EXPR_OK)
 		return fail("the step's expression does not parse: %s", msg);
-	/* Read it again by what it is: its UDID for an iPhone, its serial for Android. */
-	if (store_device_get(st, job->device_id, &dev) == STORE_OK) {
-		t.platform = strcmp(dev.platform, "ios") == 0 ? PROBE_IOS : PROBE_ANDROID;
-		snprintf(t.id, sizeof(t.id), "%s", t.platform == PROBE_IOS ? dev.udid : dev.serial);
-	}
-	if (!t.id[0]) {
+	if (cli_read_device(st, job->device_id, 30000, &facts, why, sizeof(why)) != 0) {
 		expr_free(e);
-		return fail("%s", "the device of this job cannot be read again: probe it first");
+		return fail("the device could not be read now (%s): plug it in, unlock it, try again",
+			    why);
 	}
-	if (probe_run(&t, 1, 30000, NULL, NULL, NULL, &r) != 0 ||
-	    strcmp(r.result, "ok") != 0) {
-		rc = fail("the device could not be read now (%s): plug it in, unlock it, try again",
-			  r.result);
-		probe_result_release(&r);
-		expr_free(e);
-		return rc;
-	}
-	*res = expr_eval(e, r.facts, facts_used);
-	probe_result_release(&r);
+	*res = expr_eval(e, facts, facts_used);
+	json_decref(facts);
 	expr_free(e);
 	return EXIT_OK;
 }

@@ -269,51 +269,6 @@ static void on_trust(void *ctx, const struct probe_target *t, const char *trust)
 		fprintf(stderr, "%s: %s\n", t->id, hint);
 }
 
-/* What read the facts, as kept with each probe: by the channel they came through. */
-static const char *tool_of(const char *via)
-{
-	if (via && strcmp(via, "usbmuxd") == 0)
-		return "atelier " ATELIER_VERSION "; libimobiledevice " ATELIER_LIMD_VERSION;
-	if (via && strcmp(via, "fastboot") == 0)
-		return "atelier " ATELIER_VERSION "; fastboot over libusb";
-	if (via && strcmp(via, "adb") == 0)
-		return "atelier " ATELIER_VERSION "; adb host protocol";
-	return "atelier " ATELIER_VERSION;
-}
-
-/* Keep the probe with its device. Returns 0 when it could not be kept (said on stderr),
- * 1 when kept or when nothing identifies the device. */
-static int record(struct store *st, json_t *facts, long long t_ms)
-{
-	struct store_probe p = { 0 };
-	json_t *imei = jget(facts, "identity", "imei");
-	char *text;
-	enum store_err err;
-
-	p.platform = json_string_value(json_object_get(facts, "platform"));
-	if (!p.platform)
-		p.platform = "unknown";
-	p.udid = jstr(facts, "identity", "udid");
-	p.serial = jstr(facts, "identity", "serial");
-	p.imei = json_is_array(imei) ? json_string_value(json_array_get(imei, 0)) : NULL;
-	if (!p.udid && !p.serial && !p.imei)
-		return 1; /* nothing identifies it: nothing to attach the probe to */
-	p.t_ms = t_ms;
-	p.tool = tool_of(jstr(facts, "connection", "via"));
-	text = json_dumps(facts, JSON_COMPACT | JSON_SORT_KEYS | FACTS_JSON_FLAGS);
-	if (!text) {
-		fprintf(stderr, "atelier probe: the probe was not saved: out of memory\n");
-		return 0;
-	}
-	p.facts = text;
-	err = store_record_probe(st, &p, NULL);
-	if (err != STORE_OK)
-		fprintf(stderr, "atelier probe: the probe was not saved: %s (%s)\n",
-			store_strerror(err), store_last_error_message());
-	free(text);
-	return err == STORE_OK;
-}
-
 /* True when no DEVICE was named, or one of them names UDID. */
 static int wanted(int argc, char **argv, const char *udid)
 {
@@ -616,7 +571,7 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv)
 			if (e->has_usb)
 				json_object_set_new(json_object_get(facts, "connection"), "usb_id",
 						    json_string(e->usb.id));
-			if (st && !record(st, facts, r->t_ms))
+			if (st && !cli_record_probe(st, facts, r->t_ms))
 				save_rc = EXIT_FAILURE_OTHER;
 		} else {
 			facts = usb_only_facts(&e->usb);

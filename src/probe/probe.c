@@ -389,6 +389,26 @@ static void on_progress(void *ctx, const char *step, const char *trust)
 		emit(json_pack("{s:s}", "step", step));
 }
 
+const char *probe_result_words(const char *result)
+{
+	static const struct {
+		const char *word, *words;
+	} table[] = {
+		{ "ok", "it was read" },
+		{ "gone", "it is not plugged in, or the bench does not see it" },
+		{ "untrusted", "it did not trust this computer in time: unlock it, tap Trust" },
+		{ "denied", "it refused to trust this computer: unplug it, plug it in, tap Trust" },
+		{ "lost", "it went away while it was read" },
+		{ "timeout", "it did not answer in time" },
+		{ "listed", "it is in a mode where it cannot be read" },
+	};
+
+	for (size_t i = 0; result && i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcmp(table[i].word, result) == 0)
+			return table[i].words;
+	return "it answered something unexpected";
+}
+
 static const char *ios_result(enum iosp_err e);
 
 /* Everything is read: report now; the goodbyes to the phone follow. */

@@ -66,6 +66,9 @@ void probe_end(struct probe_batch *b);
 
 void probe_result_release(struct probe_result *r);
 
+/* The worker's result word in plain words for the trainee ("it is not plugged in"). */
+const char *probe_result_words(const char *result);
+
 /* The worker's main: `atelier probe-worker ios|android|fastboot ID TIMEOUT_MS`. */
 int probe_worker_main(int argc, char **argv);
 

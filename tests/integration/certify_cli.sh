@@ -118,10 +118,13 @@ $A job grade "$W" --verdict approved --feedback "Wipe done right." --by claire >
 Q=$(do_job qc grade "--value B")
 check "the jobs were recorded" test -n "$I" -a -n "$W" -a -n "$Q"
 
-$A certify $U --by claire >"$T/unmet2.out"
+# The phone is unplugged: certify can only use what was read before the wipe.
+USBMUXD_SOCKET_ADDRESS="UNIX:$T/nowhere.sock" $A certify $U --by claire >"$T/unmet2.out"
+check "certify says when it cannot read the device now" \
+    grep -q "could not read the device now (.*): its last reading is used" "$T/unmet2.out"
 check "a job not yet graded holds certification back" \
     grep -q "checklist 'qc': job $Q waits for an instructor's grade" "$T/unmet2.out"
-check "the device must be read again after its wipe" \
+check "a reading from before the wipe does not show the data wiped" \
     grep -q "the device was not read since its data wipe (job $W" "$T/unmet2.out"
 $A job grade "$Q" --verdict approved --score grade=4 --score complete=3 \
     --feedback "Grade B is right." --by claire >/dev/null
@@ -138,7 +141,10 @@ PY
 sh "$FAKECTL" cmd "$T/fake" "$(cat "$T/wiped.json")" >/dev/null
 $A probe >/dev/null
 
-expect_status 0 "a device meeting the policy is certified" $A certify $U --by claire
+$A certify $U --by claire >"$T/issued.out"
+check "a device meeting the policy is certified, read again as it is now" \
+    sh -c "grep -q '^read the device again: its facts are up to date' '$T/issued.out' &&
+           grep -q '^certificate ATL-.* issued for iPhone 13 (serial C1QQABCD4R)' '$T/issued.out'"
 CID=$($A certificate list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 check "the certificate is listed with its device" \
     sh -c "$A certificate list | grep -q \"^$CID .*iPhone 13\""

@@ -1,0 +1,71 @@
+#!/bin/sh
+# The shipped checklists and the shipped policy take a real-looking iPhone all the way
+# to a signed certificate: intake, diagnostics, data wipe (the phone goes back to its
+# setup screens in the middle, and the bench forgets its pairing), final check, each
+# graded by an instructor; then certify, export and verify.
+. "$(dirname "$0")/../lib/tap.sh"
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+T=$(mktemp -d)
+FAKECTL="$ROOT/tests/fakes/fakectl.sh"
+SC="$ROOT/tests/fakes/scenarios/iphone-ios17-paired.json"
+J="python3 $ROOT/tests/lib/jq.py"
+WALK="python3 $ROOT/tests/lib/walk_job.py"
+export FAKE_USBMUXD_KEY_CACHE="$T/keys"
+mkdir -p "$FAKE_USBMUXD_KEY_CACHE"
+trap 'sh "$FAKECTL" stop "$T/fake" >/dev/null 2>&1; rm -rf "$T"' EXIT
+unset ATELIER_CHECKLISTS
+
+sh "$FAKECTL" start "$T/fake" "$SC" >/dev/null
+export USBMUXD_SOCKET_ADDRESS="UNIX:$T/fake/usbmuxd.sock"
+D="$T/data"
+A="$ATELIER --data $D"
+U=00008110-000E44540A2A0000
+$A init >/dev/null
+$A user add amina --role trainee >/dev/null
+$A user add claire --role instructor >/dev/null
+printf 'workshop:\n  name: "Atelier Réemploi"\n  place: "Liège"\n  language: fr\n' > "$D/policy.yaml"
+$A probe >/dev/null
+
+# The phone after Erase All Content and Settings: back at its setup screens.
+python3 - "$SC" "$U" > "$T/wiped.json" <<'PY'
+import json, sys
+dev = json.load(open(sys.argv[1]))["devices"][0]
+values = dev["values"]
+values["com.apple.purplebuddy"] = {"SetupDone": False, "SetupFinishedAllSteps": False}
+values["com.apple.PurpleBuddy"] = {"SetupDone": False}
+print(json.dumps({"cmd": "update", "udid": sys.argv[2], "changes": {"values": values}}))
+PY
+WIPE="sh $FAKECTL cmd $T/fake '$(cat "$T/wiped.json")' >/dev/null"
+
+# grade JOB CHECKLIST: approved by the instructor, every rubric item at its maximum.
+grade() {
+    scores=$($A checklist show "$2" --json |
+        python3 -c 'import json,sys; print(" ".join("--score %s=%d" % (r["id"], r["max"]) for r in json.load(sys.stdin).get("rubric", [])))')
+    $A job grade "$1" --verdict approved $scores --feedback "Careful work, well recorded." --by claire
+}
+
+ok=1
+for c in intake-triage diagnostics-iphone data-wipe final-qc; do
+    if [ "$c" = data-wipe ]; then
+        job=$($WALK "$ATELIER" "$D" "$U" "$c" amina --before "setup-screen-shown=$WIPE") || { ok=0; break; }
+    else
+        job=$($WALK "$ATELIER" "$D" "$U" "$c" amina) || { ok=0; break; }
+    fi
+    grade "$job" "$c" >/dev/null || { ok=0; break; }
+done
+check "a trainee walks the four shipped checklists and an instructor approves each" test "$ok" = 1
+check "the bench forgot its pairing with the wiped iPhone, and paired again by itself" \
+    sh -c "sh $FAKECTL cmd $T/fake '{\"cmd\":\"stats\"}' > '$T/stats.json' &&
+           $J '$T/stats.json' \"d['global']['mux_requests'].get('DeletePairRecord', 0) >= 1\""
+expect_status 0 "the shipped policy certifies the phone" $A certify $U --by claire
+CID=$($A certificate list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+$A certificate export "$CID" --json "$T/cert.json" --pdf "$T/cert.pdf" >/dev/null
+check "the certificate names the four checklists, the grade and the wipe" \
+    sh -c "$J '$T/cert.json' \"[c['id'] for c in d['checklists']]\" \"['intake-triage', 'diagnostics-iphone', 'data-wipe', 'final-qc']\" &&
+           $J '$T/cert.json' \"d['cosmetic']['label']\" 'Très bon état' &&
+           $J '$T/cert.json' \"d['sanitization']['method']\" purge &&
+           $J '$T/cert.json' \"d['sanitization']['place']\" 'Liège'"
+check "it verifies" sh -c "$A verify '$T/cert.json' | grep -q '^valid:'"
+check "its PDF is in French" sh -c "pdftotext '$T/cert.pdf' - | grep -q 'Certificat'"
+done_testing
