@@ -14,11 +14,14 @@ BINDIR   := $(PREFIX)/bin
 DATADIR  := $(PREFIX)/share/atelier
 MANDIR   := $(PREFIX)/share/man/man1
 UDEVDIR  ?= $(PREFIX)/lib/udev/rules.d
+LIBEXECDIR := $(PREFIX)/lib/atelier
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS     := libusb-1.0 sqlite3 jansson libimobiledevice-1.0 libplist-2.0 libusbmuxd-2.0 \
-            yaml-0.1 libsodium cairo libqrencode
+            yaml-0.1 libsodium
+# Only atelier-pdf (and the tests) link these: the bench's own commands stay small.
+PDF_PKGS := cairo libqrencode
 TEST_PKGS := cmocka umockdev-1.0 glib-2.0
 
 ifeq ($(SANITIZE),1)
@@ -33,20 +36,26 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
             -Wformat=2 -Wno-format-nonliteral -Wvla
 BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -O2 -g $(WARN) $(SANFLAGS) \
             -DATELIER_VERSION='"$(VERSION)"' -DATELIER_DATADIR='"$(DATADIR)"' -Isrc \
+            -DATELIER_LIBEXECDIR='"$(LIBEXECDIR)"' \
             -DATELIER_LIMD_VERSION='"$(shell $(PKG_CONFIG) --modversion libimobiledevice-1.0 2>/dev/null)"'
-DEP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+DEP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) $(PDF_PKGS) 2>/dev/null)
 DEP_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -lm
+PDF_LIBS    = $(shell $(PKG_CONFIG) --libs $(PDF_PKGS) 2>/dev/null)
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 ALL_CFLAGS  = $(BASE_CFLAGS) $(DEP_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 # Every module but main.c goes into a static library that tests link against.
-LIB_SRC  := $(sort $(wildcard src/util/*.c src/store/*.c src/usb/*.c src/probe/*.c \
-              src/checklist/*.c src/job/*.c src/cert/*.c src/cli/*.c))
+# The page drawing (cairo) is kept out of it: only atelier-pdf and the tests link it.
+PDF_SRC  := src/cert/pdf.c
+PDF_OBJ  := $(PDF_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_SRC  := $(filter-out $(PDF_SRC),$(sort $(wildcard src/util/*.c src/store/*.c src/usb/*.c \
+              src/probe/*.c src/checklist/*.c src/job/*.c src/cert/*.c src/cli/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libatelier.a
 BIN      := $(BUILD)/atelier
+PDF_BIN  := $(BUILD)/atelier-pdf
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit_%)
@@ -59,7 +68,7 @@ SH_TESTS := $(sort $(wildcard tests/integration/*.sh))
 .SECONDARY:
 .PHONY: all run check test deps install uninstall clean bench fuzz fuzz-smoke lint format
 
-all: $(BIN)
+all: $(BIN) $(PDF_BIN)
 
 deps:
 	@scripts/setup-deps.sh --quiet
@@ -79,20 +88,23 @@ $(LIB): $(LIB_OBJ)
 $(BIN): $(BUILD)/obj/src/main.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-$(BUILD)/tests/unit_%: $(BUILD)/obj/tests/unit/%.o $(TEST_HELPER_OBJ) $(LIB)
+$(PDF_BIN): $(BUILD)/obj/src/pdf_main.o $(PDF_OBJ) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(PDF_LIBS)
+
+$(BUILD)/tests/unit_%: $(BUILD)/obj/tests/unit/%.o $(TEST_HELPER_OBJ) $(PDF_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(PDF_LIBS) $(TEST_LIBS)
 
 $(BUILD)/tests/it_%: $(BUILD)/obj/tests/integration/it_%.o $(TEST_HELPER_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
 
-run: deps $(BIN)
+run: deps $(BIN) $(PDF_BIN)
 	$(BIN) init
 	$(BIN) watch
 
 test check: deps
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(IT_BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(PDF_BIN) $(UNIT_BIN) $(IT_BIN)
 	@scripts/check-banned.sh
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@ATELIER_BIN=$(abspath $(BIN)) ATELIER_BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) \
@@ -125,7 +137,7 @@ fuzz-smoke:
 	  done; \
 	else echo "fuzz-smoke: clang not found, skipped"; fi
 
-bench: deps $(BIN)
+bench: deps $(BIN) $(PDF_BIN)
 	@$(MAKE) --no-print-directory build/bench/usb_bench build/bench/hotplug_min
 	umockdev-wrapper build/bench/usb_bench $(abspath $(BIN)) $(abspath build/bench/hotplug_min)
 	sh bench/ios_bench.sh $(abspath $(BIN))
@@ -145,9 +157,11 @@ lint:
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
-install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/checklists $(DESTDIR)$(MANDIR) $(DESTDIR)$(UDEVDIR)
+install: $(BIN) $(PDF_BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/checklists $(DESTDIR)$(MANDIR) \
+	  $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/atelier
+	install -m 0755 $(PDF_BIN) $(DESTDIR)$(LIBEXECDIR)/atelier-pdf
 	install -m 0644 docs/atelier.1 $(DESTDIR)$(MANDIR)/atelier.1
 	install -m 0644 udev/*.rules $(DESTDIR)$(UDEVDIR)/
 	cd checklists && find . -type f ! -name README.md | while read -r f; do \
@@ -155,6 +169,7 @@ install: $(BIN)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/atelier $(DESTDIR)$(MANDIR)/atelier.1
+	rm -rf $(DESTDIR)$(LIBEXECDIR)
 	rm -f $(addprefix $(DESTDIR)$(UDEVDIR)/,$(notdir $(wildcard udev/*.rules)))
 	rm -rf $(DESTDIR)$(DATADIR)
 

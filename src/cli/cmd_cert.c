@@ -11,10 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cert/certify.h"
-#include "cert/pdf.h"
 #include "cert/policy.h"
 #include "cert/sign.h"
 #include "cli/cli.h"
@@ -527,8 +528,106 @@ static int cert_load(struct store *st, const char *id, struct store_certificate 
 	return EXIT_OK;
 }
 
+/* The atelier-pdf program into OUT: beside this one (a build tree), else in
+ * ../lib/atelier from it (an installed tree, wherever it was moved), else where
+ * make install put it. */
+static int pdf_helper(char *out, size_t size)
+{
+	static const char *const places[] = { "%s/atelier-pdf", "%s/../lib/atelier/atelier-pdf" };
+	char exe[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		for (size_t i = 0; slash && i < sizeof(places) / sizeof(places[0]); i++)
+			if (snprintf(out, size, places[i], exe) < (int)size && access(out, X_OK) == 0)
+				return 0;
+	}
+	snprintf(out, size, "%s/atelier-pdf", ATELIER_LIBEXECDIR);
+	return access(out, X_OK);
+}
+
+/* Write all LEN bytes of BUF to FD; 0 on success. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Run atelier-pdf on certificate text BODY to write FILE; what it says on failure goes
+ * into WHY. 0 when FILE was written. */
+static int run_pdf_helper(const char *body, const char *qr, const char *lang, const char *file,
+			  char *why, size_t size)
+{
+	char helper[PATH_MAX];
+	char *args[] = { helper, (char *)file, (char *)lang, (char *)qr, NULL };
+	posix_spawn_file_actions_t fa;
+	int in[2] = { -1, -1 }, err[2] = { -1, -1 }, status = 0, rc = -1, spawned;
+	size_t got = 0;
+	ssize_t r;
+	pid_t pid;
+
+	if (pdf_helper(helper, sizeof(helper)) != 0) {
+		snprintf(why, size, "cannot find atelier-pdf (looked beside atelier and in %s): "
+				    "reinstall Atelier",
+			 ATELIER_LIBEXECDIR);
+		return -1;
+	}
+	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+		snprintf(why, size, "cannot start atelier-pdf: %s", strerror(errno));
+		goto out;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+	spawned = posix_spawn(&pid, helper, &fa, NULL, args, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (spawned != 0) {
+		snprintf(why, size, "cannot start atelier-pdf: %s", strerror(spawned));
+		goto out;
+	}
+	close(in[0]);
+	close(err[1]);
+	in[0] = err[1] = -1;
+	(void)write_all(in[1], body, strlen(body)); /* a failure shows in its exit status */
+	close(in[1]);
+	in[1] = -1;
+	why[0] = '\0';
+	while (got + 1 < size && ((r = read(err[0], why + got, size - 1 - got)) > 0 ||
+				  (r < 0 && errno == EINTR)))
+		got += r > 0 ? (size_t)r : 0;
+	why[got] = '\0';
+	why[strcspn(why, "\n")] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		rc = 0;
+	else if (!why[0])
+		snprintf(why, size, "atelier-pdf stopped before the PDF was written");
+out:
+	for (int i = 0; i < 2; i++) {
+		if (in[i] >= 0)
+			close(in[i]);
+		if (err[i] >= 0)
+			close(err[i]);
+	}
+	return rc;
+}
+
 /* The PDF goes to a temporary file renamed over FILE: whole or not at all. */
-static int write_pdf(const json_t *cert, const char *qr, const char *lang, const char *file,
+static int write_pdf(const char *body, const char *qr, const char *lang, const char *file,
 		     char *why, size_t size)
 {
 	char tmp[PATH_MAX];
@@ -537,7 +636,7 @@ static int write_pdf(const json_t *cert, const char *qr, const char *lang, const
 		snprintf(why, size, "%s: path too long", file);
 		return -1;
 	}
-	if (pdf_write_certificate(cert, qr, lang, tmp, why, size) != PDF_OK) {
+	if (run_pdf_helper(body, qr, lang, tmp, why, size) != 0) {
 		(void)unlink(tmp);
 		return -1;
 	}
@@ -593,7 +692,7 @@ static int cert_export(struct store *st, int argc, char **argv)
 		rc = fail("certificate", "certificate %s has no usable signature", rec.id);
 		goto out;
 	}
-	if (pdf && write_pdf(cert, qr, lang ? lang : "en", pdf, why, sizeof(why)) != 0) {
+	if (pdf && write_pdf(rec.body, qr, lang ? lang : "en", pdf, why, sizeof(why)) != 0) {
 		rc = fail("certificate", "%s", why);
 		goto out;
 	}

@@ -181,6 +181,17 @@ check "a buyer without Atelier data checks it with the workshop's public key" \
     sh -c "$ATELIER --data '$T/buyer' verify '$T/cert.json' --key '$($A key public)' | grep -q '^valid:'"
 
 check "the PDF is one A4 page" sh -c "pdfinfo '$T/cert.pdf' | grep -q '^Pages: *1$'"
+# Installed, atelier-pdf lives in PREFIX/lib/atelier, away from PREFIX/bin/atelier.
+mkdir -p "$T/inst/bin" "$T/inst/lib/atelier"
+cp "$ATELIER" "$T/inst/bin/atelier"
+cp "$(dirname "$ATELIER")/atelier-pdf" "$T/inst/lib/atelier/atelier-pdf"
+check "an installed atelier finds its PDF drawer in ../lib/atelier" \
+    sh -c "$T/inst/bin/atelier --data $T/data certificate export '$CID' --pdf '$T/inst.pdf' >/dev/null &&
+           pdfinfo '$T/inst.pdf' | grep -q '^Pages: *1$'"
+rm "$T/inst/lib/atelier/atelier-pdf"
+check "without it, export says what is missing and writes nothing" \
+    sh -c "! $T/inst/bin/atelier --data $T/data certificate export '$CID' --pdf '$T/none.pdf' 2>'$T/none.err' &&
+           grep -q 'cannot find atelier-pdf' '$T/none.err' && ! test -e '$T/none.pdf'"
 pdftotext -layout "$T/cert.pdf" "$T/cert.txt"
 check "the PDF shows the identity, the grade and the battery health in French" \
     sh -c "grep -q 'iPhone 13' '$T/cert.txt' && grep -q 'C1QQABCD4R' '$T/cert.txt' &&

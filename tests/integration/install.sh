@@ -14,9 +14,18 @@ check "the binary is installed and runs" \
 check "the man page is installed" test -f "$T/dest/opt/atelier/share/man/man1/atelier.1"
 check "the udev rules are installed" test -f "$T/dest/opt/atelier/lib/udev/rules.d/70-atelier.rules"
 check "the checklists directory is installed" test -d "$T/dest/opt/atelier/share/atelier/checklists"
+check "the certification policy is installed with the checklists" \
+    test -f "$T/dest/opt/atelier/share/atelier/checklists/policy.yaml"
+check "the PDF drawer is installed where the installed atelier looks for it" \
+    sh -c "test -x $T/dest/opt/atelier/lib/atelier/atelier-pdf &&
+           $T/dest/opt/atelier/lib/atelier/atelier-pdf $T/c.pdf fr 'atelier-cert:1:X:Y' \
+               < $ROOT/tests/fixtures/certificate-example.json &&
+           pdfinfo $T/c.pdf | grep -q '^Pages: *1$'"
+check "the bench program itself does not load the PDF libraries" \
+    sh -c "! ldd $T/dest/opt/atelier/bin/atelier | grep -Eq 'cairo|qrencode|fontconfig'"
 check "nothing is installed outside DESTDIR" sh -c "! test -e /opt/atelier"
 check "make uninstall removes it all" \
-    sh -c "make -s -C $ROOT uninstall PREFIX=/opt/atelier DESTDIR=$T/dest && ! test -e $T/dest/opt/atelier/bin/atelier && ! test -e $T/dest/opt/atelier/lib/udev/rules.d/70-atelier.rules"
+    sh -c "make -s -C $ROOT uninstall PREFIX=/opt/atelier DESTDIR=$T/dest && ! test -e $T/dest/opt/atelier/bin/atelier && ! test -e $T/dest/opt/atelier/lib/atelier/atelier-pdf && ! test -e $T/dest/opt/atelier/lib/udev/rules.d/70-atelier.rules"
 
 # Every rule gives the plugdev group read/write, never the world.
 rules=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$RULES" | grep -v '^#' | grep -v '^[[:space:]]*$')
