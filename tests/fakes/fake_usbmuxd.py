@@ -187,6 +187,22 @@ def to_json(v):
     return v
 
 
+# Requests come back byte for byte the same from every phone's client (QueryType, the
+# same GetValue...): each distinct one is parsed once. Handlers only read requests.
+_PARSED = {}
+_PARSED_MAX = 1024
+
+
+def parse_plist(body):
+    """The object of plist BODY (bytes), shared with other callers: do not change it."""
+    obj = _PARSED.get(body)
+    if obj is None:
+        obj = plistlib.loads(body)
+        if len(body) <= 8192 and len(_PARSED) < _PARSED_MAX:
+            _PARSED[body] = obj
+    return obj
+
+
 def plist_bytes(obj):
     return plistlib.dumps(obj, fmt=plistlib.FMT_XML, sort_keys=True)
 
@@ -632,7 +648,7 @@ class Fake:
                     self.mux_result(conn, tag, RESULT_BADVERSION)
                     continue
                 try:
-                    msg = plistlib.loads(body)
+                    msg = parse_plist(body)
                 except Exception:
                     self.mux_result(conn, tag, RESULT_BADCOMMAND)
                     continue
@@ -872,7 +888,7 @@ def recv_plist_be(conn):
     if body is None:
         return None
     try:
-        return plistlib.loads(body)
+        return parse_plist(body)
     except Exception:
         return {}
 
