@@ -13,6 +13,7 @@
 #include "cert/sign.h"
 #include "checklist/checklist.h"
 #include "job/job.h"
+#include "probe/facts.h"
 
 /* One required checklist and the approved job that stands for it. */
 struct approved {
@@ -67,30 +68,10 @@ static const char *iso(long long wall_ms, char *out, size_t size)
 	return out;
 }
 
-/* The fact at dotted PATH ("battery.health_pct") of FACTS, or NULL. */
-static json_t *fact(json_t *facts, const char *path)
-{
-	char key[64];
-	const char *dot;
-	json_t *o = facts;
-
-	while (o && (dot = strchr(path, '.'))) {
-		snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
-		o = json_object_get(o, key);
-		path = dot + 1;
-	}
-	return o ? json_object_get(o, path) : NULL;
-}
-
-static const char *fact_str(json_t *facts, const char *path)
-{
-	return json_string_value(fact(facts, path));
-}
-
 /* A copy of the fact, or JSON null. */
 static json_t *fact_copy(json_t *facts, const char *path)
 {
-	json_t *v = fact(facts, path);
+	json_t *v = facts_json_at(facts, path);
 
 	return v ? json_deep_copy(v) : json_null();
 }
@@ -195,10 +176,10 @@ static void check_failed_steps(struct eval *e)
 
 static void check_locks(struct eval *e)
 {
-	const char *platform = fact_str(e->facts, "platform");
+	const char *platform = facts_json_string(e->facts, "platform");
 
 	if (platform && strcmp(platform, "ios") == 0) {
-		const char *fm = fact_str(e->facts, "locks.find_my");
+		const char *fm = facts_json_string(e->facts, "locks.find_my");
 
 		if (fm && strcmp(fm, "on") == 0)
 			unmet(e, "Find My (Activation Lock) is on: the owner must remove the device "
@@ -207,8 +188,8 @@ static void check_locks(struct eval *e)
 			unmet(e, "whether Find My is on could not be read: read the device again "
 				 "('atelier probe') while it trusts this computer");
 	} else if (platform && strcmp(platform, "android") == 0) {
-		json_t *acc = fact(e->facts, "locks.google_accounts");
-		const char *frp = fact_str(e->facts, "locks.frp");
+		json_t *acc = facts_json_at(e->facts, "locks.google_accounts");
+		const char *frp = facts_json_string(e->facts, "locks.frp");
 
 		if (!json_is_integer(acc))
 			unmet(e, "whether a Google account is on the device could not be read: read "
@@ -231,7 +212,7 @@ static void check_locks(struct eval *e)
 static void check_wiped(struct eval *e)
 {
 	const struct approved *w = approved_of(e, e->p->wipe_checklist);
-	json_t *setup = fact(e->facts, "locks.setup_done");
+	json_t *setup = facts_json_at(e->facts, "locks.setup_done");
 	char when[32];
 
 	if (!w) {
@@ -255,8 +236,8 @@ static void check_wiped(struct eval *e)
 
 static void check_bootloader(struct eval *e)
 {
-	const char *platform = fact_str(e->facts, "platform");
-	const char *bl = fact_str(e->facts, "locks.bootloader");
+	const char *platform = facts_json_string(e->facts, "platform");
+	const char *bl = facts_json_string(e->facts, "locks.bootloader");
 
 	if (!platform || strcmp(platform, "android") != 0)
 		return; /* an iPhone's boot chain cannot be unlocked */
@@ -270,7 +251,7 @@ static void check_bootloader(struct eval *e)
 
 static void check_battery(struct eval *e)
 {
-	json_t *h = fact(e->facts, "battery.health_pct");
+	json_t *h = facts_json_at(e->facts, "battery.health_pct");
 
 	if (!json_is_number(h))
 		unmet(e, "the battery health could not be read: read the device again ('atelier "
@@ -355,7 +336,7 @@ static json_t *device_json(struct eval *e)
 
 static json_t *battery_json(struct eval *e)
 {
-	double h = json_number_value(fact(e->facts, "battery.health_pct"));
+	double h = json_number_value(facts_json_at(e->facts, "battery.health_pct"));
 	char when[32];
 
 	return json_pack("{s:f, s:o, s:o, s:s, s:s}", "health_pct", round(h * 10.0) / 10.0,
@@ -441,9 +422,9 @@ static json_t *sanitization_json(struct eval *e)
 {
 	const struct approved *w = approved_of(e, e->p->wipe_checklist);
 	const struct sanit_words *sw = words_for(e->p->language);
-	const char *platform = fact_str(e->facts, "platform");
+	const char *platform = facts_json_string(e->facts, "platform");
 	int ios = platform && strcmp(platform, "ios") == 0;
-	int encrypted = ios || json_is_true(fact(e->facts, "locks.encrypted"));
+	int encrypted = ios || json_is_true(facts_json_at(e->facts, "locks.encrypted"));
 	char by[64], date[32], when[32], tool[400], verification[400];
 
 	if (!w)

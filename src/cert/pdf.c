@@ -10,6 +10,7 @@
  * read back), wrapped by hand on spaces, or between characters when a word is too long.
  */
 #include "cert/pdf.h"
+#include "probe/facts.h"
 
 #include <assert.h>
 #include <cairo-pdf.h>
@@ -293,18 +294,6 @@ struct pdf_page {
 
 /* ---- values from the certificate ---------------------------------------------------- */
 
-/* The value at dotted PATH ("battery.health_pct") under ROOT, or NULL. */
-static const json_t *field(const json_t *root, const char *path)
-{
-	const char *dot;
-
-	while (root && (dot = strchr(path, '.'))) {
-		root = json_object_getn(root, path, (size_t)(dot - path));
-		path = dot + 1;
-	}
-	return root ? json_object_get(root, path) : NULL;
-}
-
 /* X with one decimal, whatever the locale: "91.2". (Rounded by hand: the program is not
  * linked with libm.) */
 static void one_decimal(double x, char *out, size_t size)
@@ -538,7 +527,7 @@ static void row_at(struct pdf_page *pg, const struct pdf_col *c, const char *lab
 {
 	char buf[PDF_TEXT_MAX];
 
-	row(pg, c, label, text(field(pg->cert, path), buf, sizeof(buf)));
+	row(pg, c, label, text(facts_json_at(pg->cert, path), buf, sizeof(buf)));
 }
 
 static void row_when(struct pdf_page *pg, const struct pdf_col *c, const char *label,
@@ -546,7 +535,7 @@ static void row_when(struct pdf_page *pg, const struct pdf_col *c, const char *l
 {
 	char buf[64];
 
-	row(pg, c, label, when(field(pg->cert, path), buf, sizeof(buf)));
+	row(pg, c, label, when(facts_json_at(pg->cert, path), buf, sizeof(buf)));
 }
 
 /* ---- the sections ------------------------------------------------------------------- */
@@ -554,8 +543,8 @@ static void row_when(struct pdf_page *pg, const struct pdf_col *c, const char *l
 static void draw_header(struct pdf_page *pg)
 {
 	char name[512], place[512], line[1100], id[256];
-	const char *n = text(field(pg->cert, "workshop.name"), name, sizeof(name));
-	const char *p = text(field(pg->cert, "workshop.place"), place, sizeof(place));
+	const char *n = text(facts_json_at(pg->cert, "workshop.name"), name, sizeof(name));
+	const char *p = text(facts_json_at(pg->cert, "workshop.place"), place, sizeof(place));
 
 	wrap(pg, PDF_MARGIN, PDF_CONTENT_W, &F_TITLE, pg->l->title);
 	pg->y += 2.0 * pg->s;
@@ -563,13 +552,13 @@ static void draw_header(struct pdf_page *pg)
 	wrap(pg, PDF_MARGIN, PDF_CONTENT_W, &F_SUB, strcmp(p, PDF_DASH) ? line : n);
 	pg->y += 4.0 * pg->s;
 	row_font(pg, &C_FULL, pg->l->certificate, &F_MONO,
-		 text(field(pg->cert, "id"), id, sizeof(id)));
+		 text(facts_json_at(pg->cert, "id"), id, sizeof(id)));
 	row_when(pg, &C_FULL, pg->l->issued, "issued_at");
 }
 
 static void draw_imeis(struct pdf_page *pg, const struct pdf_col *c)
 {
-	const json_t *imeis = field(pg->cert, "device.imei"), *v;
+	const json_t *imeis = facts_json_at(pg->cert, "device.imei"), *v;
 	size_t i;
 
 	if (json_is_string(imeis)) {
@@ -589,31 +578,31 @@ static void draw_imeis(struct pdf_page *pg, const struct pdf_col *c)
 
 static void draw_device(struct pdf_page *pg, const struct pdf_col *c)
 {
-	const json_t *name = field(pg->cert, "device.marketing_name");
+	const json_t *name = facts_json_at(pg->cert, "device.marketing_name");
 	char buf[PDF_TEXT_MAX];
 
 	if (!json_is_string(name) || !*json_string_value(name))
-		name = field(pg->cert, "device.model_id");
+		name = facts_json_at(pg->cert, "device.model_id");
 	section(pg, c, pg->l->device);
 	row_font(pg, c, pg->l->model, &F_STRONG, text(name, buf, sizeof(buf)));
 	row_at(pg, c, pg->l->make, "device.make");
 	row_at(pg, c, pg->l->model_id, "device.model_id");
 	row_at(pg, c, pg->l->model_number, "device.model_number");
 	row(pg, c, pg->l->storage,
-	    gigabytes(field(pg->cert, "device.storage_bytes"), buf, sizeof(buf)));
+	    gigabytes(facts_json_at(pg->cert, "device.storage_bytes"), buf, sizeof(buf)));
 	row_at(pg, c, pg->l->colour, "device.color");
 	row_font(pg, c, pg->l->serial, &F_MONO,
-		 text(field(pg->cert, "device.serial"), buf, sizeof(buf)));
+		 text(facts_json_at(pg->cert, "device.serial"), buf, sizeof(buf)));
 	draw_imeis(pg, c);
-	if (json_is_string(field(pg->cert, "device.udid")))
+	if (json_is_string(facts_json_at(pg->cert, "device.udid")))
 		row_at(pg, c, pg->l->udid, "device.udid");
 }
 
 static void draw_os(struct pdf_page *pg, const struct pdf_col *c)
 {
 	char name[256], version[256], line[600];
-	const char *n = text(field(pg->cert, "os.name"), name, sizeof(name));
-	const char *v = text(field(pg->cert, "os.version"), version, sizeof(version));
+	const char *n = text(facts_json_at(pg->cert, "os.name"), name, sizeof(name));
+	const char *v = text(facts_json_at(pg->cert, "os.version"), version, sizeof(version));
 
 	if (!strcmp(v, PDF_DASH))
 		snprintf(line, sizeof(line), "%s", n);
@@ -627,7 +616,7 @@ static void draw_battery(struct pdf_page *pg, const struct pdf_col *c)
 {
 	char num[32], pct[48];
 
-	one_decimal(json_number_value(field(pg->cert, "battery.health_pct")), num, sizeof(num));
+	one_decimal(json_number_value(facts_json_at(pg->cert, "battery.health_pct")), num, sizeof(num));
 	snprintf(pct, sizeof(pct), "%s %%", num);
 	section(pg, c, pg->l->battery);
 	row_font(pg, c, pg->l->health, &F_STRONG, pct);
@@ -639,7 +628,7 @@ static void draw_battery(struct pdf_page *pg, const struct pdf_col *c)
 
 static void draw_functional(struct pdf_page *pg, const struct pdf_col *c)
 {
-	const char *result = json_string_value(field(pg->cert, "functional.result"));
+	const char *result = json_string_value(facts_json_at(pg->cert, "functional.result"));
 	char buf[256], a[32], b[32], d[32], steps[400];
 
 	if (result && !strcmp(result, "pass"))
@@ -647,11 +636,11 @@ static void draw_functional(struct pdf_page *pg, const struct pdf_col *c)
 	else if (result && !strcmp(result, "fail"))
 		result = pg->l->fail;
 	else
-		result = text(field(pg->cert, "functional.result"), buf, sizeof(buf));
+		result = text(facts_json_at(pg->cert, "functional.result"), buf, sizeof(buf));
 	snprintf(steps, sizeof(steps), "%s %s, %s %s, %s %s",
-		 text(field(pg->cert, "functional.steps_passed"), a, sizeof(a)), pg->l->passed,
-		 text(field(pg->cert, "functional.steps_failed"), b, sizeof(b)), pg->l->failed,
-		 text(field(pg->cert, "functional.steps_skipped"), d, sizeof(d)), pg->l->skipped);
+		 text(facts_json_at(pg->cert, "functional.steps_passed"), a, sizeof(a)), pg->l->passed,
+		 text(facts_json_at(pg->cert, "functional.steps_failed"), b, sizeof(b)), pg->l->failed,
+		 text(facts_json_at(pg->cert, "functional.steps_skipped"), d, sizeof(d)), pg->l->skipped);
 	section(pg, c, pg->l->functional);
 	row_font(pg, c, pg->l->result, &F_STRONG, result);
 	row(pg, c, pg->l->steps, steps);
@@ -660,9 +649,9 @@ static void draw_functional(struct pdf_page *pg, const struct pdf_col *c)
 static void draw_cosmetic(struct pdf_page *pg, const struct pdf_col *c)
 {
 	char grade[64], label[512], line[600];
-	const char *lb = text(field(pg->cert, "cosmetic.label"), label, sizeof(label));
+	const char *lb = text(facts_json_at(pg->cert, "cosmetic.label"), label, sizeof(label));
 
-	text(field(pg->cert, "cosmetic.grade"), grade, sizeof(grade));
+	text(facts_json_at(pg->cert, "cosmetic.grade"), grade, sizeof(grade));
 	if (strcmp(lb, PDF_DASH))
 		snprintf(line, sizeof(line), "%s \xe2\x80\x94 %s", grade, lb);
 	else
@@ -692,7 +681,7 @@ static void draw_sanitization(struct pdf_page *pg, const struct pdf_col *c)
 	section(pg, c, pg->l->sanitization);
 	row_at(pg, c, pg->l->standard, "sanitization.standard");
 	row_font(pg, c, pg->l->method, &F_STRONG,
-		 method_name(pg->l, field(pg->cert, "sanitization.method"), buf, sizeof(buf)));
+		 method_name(pg->l, facts_json_at(pg->cert, "sanitization.method"), buf, sizeof(buf)));
 	row_at(pg, c, pg->l->technique, "sanitization.technique");
 	row_at(pg, c, pg->l->tool, "sanitization.tool");
 	row_at(pg, c, pg->l->verification, "sanitization.verification");
@@ -737,7 +726,7 @@ static void checklist_row(struct pdf_page *pg, const json_t *cl)
 
 static void draw_checklists(struct pdf_page *pg)
 {
-	const json_t *lists = field(pg->cert, "checklists"), *cl;
+	const json_t *lists = facts_json_at(pg->cert, "checklists"), *cl;
 	const char *head[5] = { pg->l->checklist, pg->l->job, pg->l->trainee, pg->l->approved_by,
 				pg->l->approved_at };
 	size_t i;
@@ -762,7 +751,7 @@ static void draw_people(struct pdf_page *pg, const struct pdf_col *c)
 	char buf[PDF_TEXT_MAX];
 
 	section(pg, c, pg->l->people);
-	row(pg, c, pg->l->trainees, joined(field(pg->cert, "trainees"), buf, sizeof(buf)));
+	row(pg, c, pg->l->trainees, joined(facts_json_at(pg->cert, "trainees"), buf, sizeof(buf)));
 	row_at(pg, c, pg->l->instructor, "approved_by");
 }
 
@@ -862,9 +851,9 @@ static void draw_signature(struct pdf_page *pg, const QRcode *qr)
 	qr_top = pg->y;
 	row_at(pg, &C_SIG, pg->l->algorithm, "signature.algorithm");
 	row_font(pg, &C_SIG, pg->l->key_id, &F_MONO,
-		 text(field(pg->cert, "signature.key_id"), buf, sizeof(buf)));
+		 text(facts_json_at(pg->cert, "signature.key_id"), buf, sizeof(buf)));
 	row_font(pg, &C_SIG, pg->l->value, &F_SMALL,
-		 signature_shown(field(pg->cert, "signature.value"), buf, sizeof(buf)));
+		 signature_shown(facts_json_at(pg->cert, "signature.value"), buf, sizeof(buf)));
 	pg->y += 6.0;
 	wrap(pg, C_SIG.x, C_SIG.w, &F_BODY, pg->l->note);
 	draw_qr(pg->cr, qr, PDF_W - PDF_MARGIN - PDF_QR_SIZE, qr_top, PDF_QR_SIZE);
@@ -926,7 +915,7 @@ static enum pdf_err check_cert(const json_t *cert, char *why, size_t size)
 		return PDF_EBADCERT;
 	}
 	for (size_t i = 0; i < sizeof(pdf_required) / sizeof(pdf_required[0]); i++) {
-		if (!pdf_required[i].ok(field(cert, pdf_required[i].path))) {
+		if (!pdf_required[i].ok(facts_json_at(cert, pdf_required[i].path))) {
 			snprintf(why, size, "certificate has no %s (%s)", pdf_required[i].path,
 				 pdf_required[i].kind);
 			return PDF_EBADCERT;
@@ -967,10 +956,10 @@ static void set_metadata(cairo_surface_t *surface, const json_t *cert, const str
 {
 	char id[256], name[512], title[400];
 
-	snprintf(title, sizeof(title), "%s %s", l->title, text(field(cert, "id"), id, sizeof(id)));
+	snprintf(title, sizeof(title), "%s %s", l->title, text(facts_json_at(cert, "id"), id, sizeof(id)));
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR,
-				       text(field(cert, "workshop.name"), name, sizeof(name)));
+				       text(facts_json_at(cert, "workshop.name"), name, sizeof(name)));
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR,
 				       "atelier " ATELIER_VERSION);
 }

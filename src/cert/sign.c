@@ -2,7 +2,6 @@
 #include "cert/sign.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/datadir.h"
+#include "util/file.h"
 
 #define SEED_PREFIX "ed25519-seed:"
 #define PUBLIC_PREFIX "ed25519:"
@@ -54,50 +54,21 @@ static int key_path(const char *datadir, const char *name, char *out, size_t siz
 	return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
-/* Write TEXT to PATH with MODE, only if PATH does not exist yet: a temporary file is
- * written, synced, then linked to PATH (which fails if PATH appeared meanwhile).
- * Returns 0, 1 when PATH was already there, -1 on error (errno). */
-static int write_new(const char *path, const char *text, mode_t mode)
+/* Read the key file PATH (small) into a new buffer; NULL with WHY on failure, and
+ * *MISSING set when there is no such file. */
+static char *read_key_file(const char *path, int *missing, char *why, size_t size)
 {
-	char tmp[PATH_MAX];
-	size_t len = strlen(text);
-	int fd, ret = -1, saved;
+	enum file_err e;
+	char *buf = file_read(path, KEY_FILE_MAX, NULL, &e);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
+	*missing = 0;
+	if (!buf && e == FILE_ETOOBIG)
+		snprintf(why, size, "%s is too long to be an Atelier key", path);
+	else if (!buf) {
+		*missing = errno == ENOENT;
+		snprintf(why, size, "%s: %s", path, strerror(errno));
 	}
-	(void)unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd < 0)
-		return -1;
-	if (fchmod(fd, mode) == 0 && write(fd, text, len) == (ssize_t)len && fsync(fd) == 0) {
-		if (link(tmp, path) == 0)
-			ret = 0;
-		else if (errno == EEXIST)
-			ret = 1;
-	}
-	saved = errno;
-	close(fd);
-	(void)unlink(tmp);
-	errno = saved;
-	return ret;
-}
-
-/* Read PATH (at most KEY_FILE_MAX bytes) into BUF as a string. -1 with errno. */
-static int read_small(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
+	return buf;
 }
 
 /* Decode the base64 after PREFIX in TEXT (spaces and one newline around allowed) into
@@ -150,9 +121,10 @@ static enum sign_err load_seed(const char *path, unsigned char pk[SIGN_PK_BYTES]
 			       unsigned char sk[SIGN_SK_BYTES], char *why, size_t size)
 {
 	unsigned char seed[crypto_sign_SEEDBYTES];
-	char buf[KEY_FILE_MAX];
+	char *buf;
 	struct stat sb;
 	enum sign_err err = SIGN_OK;
+	int missing;
 
 	if (lstat(path, &sb) != 0) {
 		snprintf(why, size, "%s: %s", path, strerror(errno));
@@ -167,10 +139,9 @@ static enum sign_err load_seed(const char *path, unsigned char pk[SIGN_PK_BYTES]
 			 path, (unsigned)(sb.st_mode & 07777), path);
 		return SIGN_EOPEN;
 	}
-	if (read_small(path, buf, sizeof(buf)) != 0) {
-		snprintf(why, size, "%s: %s", path, strerror(errno));
+	buf = read_key_file(path, &missing, why, size);
+	if (!buf)
 		return SIGN_EIO;
-	}
 	if (strncmp(buf, SEED_PREFIX, strlen(SEED_PREFIX)) != 0 ||
 	    decode_prefixed(buf, SEED_PREFIX, seed, sizeof(seed)) != 0) {
 		snprintf(why, size, "%s is not an Atelier workshop key", path);
@@ -179,7 +150,8 @@ static enum sign_err load_seed(const char *path, unsigned char pk[SIGN_PK_BYTES]
 		crypto_sign_seed_keypair(pk, sk, seed);
 	}
 	sodium_memzero(seed, sizeof(seed));
-	sodium_memzero(buf, sizeof(buf));
+	sodium_memzero(buf, strlen(buf));
+	free(buf);
 	return err;
 }
 
@@ -190,7 +162,7 @@ static enum sign_err write_public(const char *path, const unsigned char pk[SIGN_
 
 	sign_public_text(pk, text);
 	strncat(text, "\n", sizeof(text) - strlen(text) - 1);
-	if (write_new(path, text, 0644) < 0) {
+	if (file_write(path, text, strlen(text), 0644, 0) == FILE_EIO) {
 		snprintf(why, size, "cannot write %s: %s", path, strerror(errno));
 		return SIGN_EIO;
 	}
@@ -205,7 +177,7 @@ enum sign_err sign_key_create(const char *datadir, int *created, char *why, size
 		  sodium_base64_ENCODED_LEN(crypto_sign_SEEDBYTES, sodium_base64_VARIANT_ORIGINAL) +
 		  1];
 	enum sign_err err;
-	int w;
+	enum file_err w;
 
 	*created = 0;
 	if (!ready())
@@ -225,14 +197,14 @@ enum sign_err sign_key_create(const char *datadir, int *created, char *why, size
 	sodium_bin2base64(text + strlen(SEED_PREFIX), sizeof(text) - strlen(SEED_PREFIX) - 1, seed,
 			  sizeof(seed), sodium_base64_VARIANT_ORIGINAL);
 	strncat(text, "\n", sizeof(text) - strlen(text) - 1);
-	w = write_new(secret, text, 0600);
+	w = file_write(secret, text, strlen(text), 0600, 0);
 	sodium_memzero(seed, sizeof(seed));
 	sodium_memzero(text, sizeof(text));
-	if (w < 0) {
+	if (w == FILE_EIO) {
 		snprintf(why, size, "cannot write %s: %s", secret, strerror(errno));
 		return SIGN_EIO;
 	}
-	*created = w == 0;
+	*created = w == FILE_OK;
 	/* Whichever key is there now (ours, or one made meanwhile) gives the public file. */
 	err = load_seed(secret, pk, sk, why, size);
 	sodium_memzero(sk, sizeof(sk));
@@ -261,7 +233,9 @@ enum sign_err sign_key_secret(const char *datadir, unsigned char sk[SIGN_SK_BYTE
 enum sign_err sign_key_public(const char *datadir, unsigned char pk[SIGN_PK_BYTES], char *why,
 			      size_t size)
 {
-	char path[PATH_MAX], buf[KEY_FILE_MAX];
+	char path[PATH_MAX], *buf;
+	enum sign_err err = SIGN_OK;
+	int missing;
 
 	if (!ready())
 		return SIGN_ENOMEM;
@@ -269,15 +243,15 @@ enum sign_err sign_key_public(const char *datadir, unsigned char pk[SIGN_PK_BYTE
 		snprintf(why, size, "the data directory's path is too long");
 		return SIGN_EIO;
 	}
-	if (read_small(path, buf, sizeof(buf)) != 0) {
-		snprintf(why, size, "%s: %s", path, strerror(errno));
-		return errno == ENOENT ? SIGN_ENOKEY : SIGN_EIO;
-	}
+	buf = read_key_file(path, &missing, why, size);
+	if (!buf)
+		return missing ? SIGN_ENOKEY : SIGN_EIO;
 	if (decode_prefixed(buf, PUBLIC_PREFIX, pk, SIGN_PK_BYTES) != 0) {
 		snprintf(why, size, "%s is not an Atelier public key", path);
-		return SIGN_EBADKEY;
+		err = SIGN_EBADKEY;
 	}
-	return SIGN_OK;
+	free(buf);
+	return err;
 }
 
 char *sign_canonical(const json_t *o)

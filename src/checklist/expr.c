@@ -1070,20 +1070,8 @@ struct eval {
 /* The value of fact D in the facts, NULL when missing; recorded in the facts used. */
 static json_t *read_fact(struct eval *ev, const struct fact_def *d)
 {
-	const char *dot = strchr(d->path, '.');
-	json_t *v = NULL;
+	json_t *v = facts_json_at(ev->facts, d->path);
 
-	if (!dot) {
-		v = json_object_get(ev->facts, d->path);
-	} else {
-		char group[64];
-		size_t len = (size_t)(dot - d->path);
-
-		assert(len < sizeof(group));
-		memcpy(group, d->path, len);
-		group[len] = '\0';
-		v = json_object_get(json_object_get(ev->facts, group), dot + 1);
-	}
 	if (ev->used && !json_object_get(ev->used, d->path)) {
 		json_t *copy = v ? json_deep_copy(v) : json_null();
 

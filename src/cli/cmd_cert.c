@@ -21,6 +21,7 @@
 #include "cli/cli.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/file.h"
 
 #define CERT_FILE_MAX (1u << 20)
 /* How long certify waits for the device to be read again (trust, unlock). */
@@ -69,63 +70,18 @@ static int fail(const char *cmd, const char *fmt, ...)
 	return EXIT_FAILURE_OTHER;
 }
 
-/* Read FILE ("-": standard input) whole, at most MAX bytes; *LEN its length. */
+/* Read FILE ("-": standard input) whole, at most MAX bytes; *LEN its length. On
+ * failure WHY says what went wrong, naming the file. */
 static char *slurp(const char *file, size_t max, size_t *len, char *why, size_t size)
 {
-	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
-	char *buf;
-	size_t n;
+	enum file_err e;
+	char *buf = file_read(file, max, len, &e);
 
-	if (!f) {
+	if (!buf && e == FILE_ETOOBIG)
+		snprintf(why, size, "%s is larger than a certificate can be (%zu bytes)", file, max);
+	else if (!buf)
 		snprintf(why, size, "cannot read %s: %s", file, strerror(errno));
-		return NULL;
-	}
-	buf = malloc(max + 1);
-	n = buf ? fread(buf, 1, max + 1, f) : 0;
-	if (buf && ferror(f)) {
-		snprintf(why, size, "cannot read %s: %s", file, strerror(errno));
-		free(buf);
-		buf = NULL;
-	} else if (buf && n > max) {
-		snprintf(why, size, "%s is larger than a certificate can be (%zu bytes)", file,
-			 (size_t)max);
-		free(buf);
-		buf = NULL;
-	} else if (buf) {
-		buf[n] = '\0';
-		*len = n;
-	} else {
-		snprintf(why, size, "out of memory");
-	}
-	if (f != stdin)
-		fclose(f);
 	return buf;
-}
-
-/* Write LEN bytes of DATA to FILE whole or not at all (temporary file, then rename). */
-static int write_whole(const char *file, const char *data, size_t len, char *why, size_t size)
-{
-	char tmp[PATH_MAX];
-	int fd, ok;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", file, (long)getpid()) >= (int)sizeof(tmp)) {
-		snprintf(why, size, "%s: path too long", file);
-		return -1;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		snprintf(why, size, "cannot write %s: %s", file, strerror(errno));
-		return -1;
-	}
-	ok = write(fd, data, len) == (ssize_t)len && fsync(fd) == 0;
-	if (close(fd) != 0)
-		ok = 0;
-	if (!ok || rename(tmp, file) != 0) {
-		snprintf(why, size, "cannot write %s: %s", file, strerror(errno));
-		(void)unlink(tmp);
-		return -1;
-	}
-	return 0;
 }
 
 static const char *device_name(const json_t *cert)
@@ -684,8 +640,8 @@ static int cert_export(struct store *st, int argc, char **argv)
 		goto out;
 	if (!lang)
 		lang = json_string_value(json_object_get(cert, "language"));
-	if (jsonf && write_whole(jsonf, rec.body, strlen(rec.body), why, sizeof(why)) != 0) {
-		rc = fail("certificate", "%s", why);
+	if (jsonf && file_write(jsonf, rec.body, strlen(rec.body), 0644, 1) != FILE_OK) {
+		rc = fail("certificate", "cannot write %s: %s", jsonf, strerror(errno));
 		goto out;
 	}
 	if (pdf && certify_qr_text(cert, qr, sizeof(qr)) != 0) {

@@ -141,12 +141,6 @@ static int cmd_list(struct store *st, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* A text fact of the latest probe, or NULL. */
-static const char *fact(json_t *facts, const char *group, const char *key)
-{
-	return json_string_value(json_object_get(json_object_get(facts, group), key));
-}
-
 /* The certificates issued for DEVICE_ID, newest first: id and issue time. */
 static json_t *certificates_json(struct store *st, long long device_id)
 {
@@ -173,11 +167,11 @@ static json_t *show_json(struct store *st, const struct store_device_row *d, jso
 	json_t *id = json_object(), *os = json_object();
 
 	json_object_set_new(id, "marketing_name",
-			    str_or_null(fact(facts, "identity", "marketing_name")));
-	json_object_set_new(id, "model_id", str_or_null(fact(facts, "identity", "model_id")));
+			    str_or_null(facts_json_string(facts, "identity.marketing_name")));
+	json_object_set_new(id, "model_id", str_or_null(facts_json_string(facts, "identity.model_id")));
 	json_object_set_new(id, "serial",
-			    str_or_null(fact(facts, "identity", "serial")
-					    ? fact(facts, "identity", "serial")
+			    str_or_null(facts_json_string(facts, "identity.serial")
+					    ? facts_json_string(facts, "identity.serial")
 					    : d->serial));
 	imei = json_object_get(json_object_get(facts, "identity"), "imei");
 	if (json_is_array(imei))
@@ -188,9 +182,9 @@ static json_t *show_json(struct store *st, const struct store_device_row *d, jso
 		json_object_set_new(id, "imei", json_null());
 	json_object_set_new(id, "udid", str_or_null(d->udid));
 	json_object_set_new(o, "identity", id);
-	json_object_set_new(os, "name", str_or_null(fact(facts, "os", "name")));
-	json_object_set_new(os, "version", str_or_null(fact(facts, "os", "version")));
-	json_object_set_new(os, "build", str_or_null(fact(facts, "os", "build")));
+	json_object_set_new(os, "name", str_or_null(facts_json_string(facts, "os.name")));
+	json_object_set_new(os, "version", str_or_null(facts_json_string(facts, "os.version")));
+	json_object_set_new(os, "build", str_or_null(facts_json_string(facts, "os.build")));
 	json_object_set_new(o, "os", os);
 
 	if (store_device_events(st, d->id, &ev, &n_ev) == STORE_OK) {

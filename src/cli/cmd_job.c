@@ -19,6 +19,7 @@
 #include "probe/probe.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/file.h"
 #include "util/text.h"
 
 #define JOB_MAX_PARTS 16
@@ -88,28 +89,6 @@ static int parse_job_id(const char *s, long long *id)
 		return 0;
 	*id = v;
 	return 1;
-}
-
-static char *read_file(const char *path, size_t max)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n;
-
-	if (!f)
-		return NULL;
-	buf = malloc(max + 1);
-	if (buf) {
-		n = fread(buf, 1, max + 1, f);
-		if (n > max) {
-			free(buf);
-			buf = NULL;
-		} else {
-			buf[n] = '\0';
-		}
-	}
-	fclose(f);
-	return buf;
 }
 
 /* A device in intake goes into repair when a job starts on it (the lifecycle's rule, by
@@ -227,7 +206,7 @@ static int cmd_start(const struct cli_global *g, struct store *st, int argc, cha
 		}
 	}
 	/* Pin the exact text: the job keeps it even if the file changes later. */
-	content = read_file(c->path, CHECKLIST_FILE_MAX);
+	content = file_read(c->path, CHECKLIST_FILE_MAX, NULL, NULL);
 	if (!content || sodium_init() < 0) {
 		rc = fail("cannot read %s again", c->path);
 		goto out;

@@ -120,19 +120,6 @@ static json_t *usb_only_facts(const struct usbd_info *u)
 	return out;
 }
 
-/* FACTS[GROUP][KEY] as a string, or FACTS[KEY] when GROUP is NULL; NULL if not a string. */
-static const char *jstr(json_t *facts, const char *group, const char *key)
-{
-	json_t *g = group ? json_object_get(facts, group) : facts;
-
-	return json_string_value(json_object_get(g, key));
-}
-
-static json_t *jget(json_t *facts, const char *group, const char *key)
-{
-	return json_object_get(json_object_get(facts, group), key);
-}
-
 static void human_bytes(json_int_t b, char *out, size_t size)
 {
 	if (b >= 1000LL * 1000 * 1000)
@@ -169,10 +156,10 @@ static const char *trust_hint(const char *trust, const char *platform)
 /* The device card, for a person. */
 static void print_card(json_t *facts, const char *result)
 {
-	const char *name = jstr(facts, "identity", "marketing_name");
-	const char *model = jstr(facts, "identity", "model_id");
-	const char *osn = jstr(facts, "os", "name"), *osv = jstr(facts, "os", "version");
-	const char *trust = jstr(facts, "connection", "trust");
+	const char *name = facts_json_string(facts, "identity.marketing_name");
+	const char *model = facts_json_string(facts, "identity.model_id");
+	const char *osn = facts_json_string(facts, "os.name"), *osv = facts_json_string(facts, "os.version");
+	const char *trust = facts_json_string(facts, "connection.trust");
 	json_t *v, *errs = json_object_get(facts, "errors");
 	char a[32], b[32];
 	size_t i;
@@ -182,72 +169,72 @@ static void print_card(json_t *facts, const char *result)
 		printf(" (%s)", model);
 	if (osv)
 		printf(" - %s %s", osn ? osn : "", osv);
-	printf("  [%s via %s]\n", jstr(facts, "connection", "id") ? jstr(facts, "connection", "id") : "?",
-	       jstr(facts, "connection", "via") ? jstr(facts, "connection", "via") : "?");
-	if (jstr(facts, "connection", "mode"))
-		printf("  mode: %s\n", jstr(facts, "connection", "mode"));
+	printf("  [%s via %s]\n", facts_json_string(facts, "connection.id") ? facts_json_string(facts, "connection.id") : "?",
+	       facts_json_string(facts, "connection.via") ? facts_json_string(facts, "connection.via") : "?");
+	if (facts_json_string(facts, "connection.mode"))
+		printf("  mode: %s\n", facts_json_string(facts, "connection.mode"));
 	if (trust && strcmp(trust, "trusted") != 0)
 		printf("  trust: %s - %s\n", trust,
-		       trust_hint(trust, jstr(facts, NULL, "platform"))
-			       ? trust_hint(trust, jstr(facts, NULL, "platform"))
+		       trust_hint(trust, facts_json_string(facts, "platform"))
+			       ? trust_hint(trust, facts_json_string(facts, "platform"))
 			       : "");
-	if (jstr(facts, "identity", "serial") || jstr(facts, "identity", "udid")) {
-		printf("  serial %s", jstr(facts, "identity", "serial") ? jstr(facts, "identity", "serial") : "-");
-		v = jget(facts, "identity", "imei");
+	if (facts_json_string(facts, "identity.serial") || facts_json_string(facts, "identity.udid")) {
+		printf("  serial %s", facts_json_string(facts, "identity.serial") ? facts_json_string(facts, "identity.serial") : "-");
+		v = facts_json_at(facts, "identity.imei");
 		for (size_t k = 0; json_is_array(v) && k < json_array_size(v); k++)
 			printf("  IMEI %s", json_string_value(json_array_get(v, k)));
-		if (jstr(facts, "identity", "udid"))
-			printf("  UDID %s", jstr(facts, "identity", "udid"));
+		if (facts_json_string(facts, "identity.udid"))
+			printf("  UDID %s", facts_json_string(facts, "identity.udid"));
 		putchar('\n');
 	}
-	if (json_is_integer(jget(facts, "storage", "total_bytes"))) {
-		human_bytes(json_integer_value(jget(facts, "storage", "total_bytes")), a, sizeof(a));
-		if (json_is_integer(jget(facts, "storage", "free_bytes"))) {
-			human_bytes(json_integer_value(jget(facts, "storage", "free_bytes")), b,
+	if (json_is_integer(facts_json_at(facts, "storage.total_bytes"))) {
+		human_bytes(json_integer_value(facts_json_at(facts, "storage.total_bytes")), a, sizeof(a));
+		if (json_is_integer(facts_json_at(facts, "storage.free_bytes"))) {
+			human_bytes(json_integer_value(facts_json_at(facts, "storage.free_bytes")), b,
 				    sizeof(b));
 			printf("  storage %s, %s free\n", a, b);
 		} else {
 			printf("  storage %s\n", a);
 		}
 	}
-	if (json_is_number(jget(facts, "battery", "health_pct")) ||
-	    json_is_integer(jget(facts, "battery", "level_pct"))) {
+	if (json_is_number(facts_json_at(facts, "battery.health_pct")) ||
+	    json_is_integer(facts_json_at(facts, "battery.level_pct"))) {
 		printf("  battery");
-		if (json_is_number(jget(facts, "battery", "health_pct")))
-			printf(" health %.1f %%", json_number_value(jget(facts, "battery", "health_pct")));
-		if (json_is_integer(jget(facts, "battery", "cycle_count")))
+		if (json_is_number(facts_json_at(facts, "battery.health_pct")))
+			printf(" health %.1f %%", json_number_value(facts_json_at(facts, "battery.health_pct")));
+		if (json_is_integer(facts_json_at(facts, "battery.cycle_count")))
 			printf(", %" JSON_INTEGER_FORMAT " cycles",
-			       json_integer_value(jget(facts, "battery", "cycle_count")));
-		if (json_is_integer(jget(facts, "battery", "level_pct")))
+			       json_integer_value(facts_json_at(facts, "battery.cycle_count")));
+		if (json_is_integer(facts_json_at(facts, "battery.level_pct")))
 			printf(", charged %" JSON_INTEGER_FORMAT " %%",
-			       json_integer_value(jget(facts, "battery", "level_pct")));
+			       json_integer_value(facts_json_at(facts, "battery.level_pct")));
 		putchar('\n');
 	}
-	if (jstr(facts, "locks", "activation_state") || jstr(facts, "locks", "find_my") ||
-	    jstr(facts, "locks", "bootloader") || jstr(facts, "locks", "frp") ||
-	    json_is_boolean(jget(facts, "locks", "setup_done"))) {
+	if (facts_json_string(facts, "locks.activation_state") || facts_json_string(facts, "locks.find_my") ||
+	    facts_json_string(facts, "locks.bootloader") || facts_json_string(facts, "locks.frp") ||
+	    json_is_boolean(facts_json_at(facts, "locks.setup_done"))) {
 		printf("  locks:");
-		if (json_is_integer(jget(facts, "locks", "google_accounts")))
+		if (json_is_integer(facts_json_at(facts, "locks.google_accounts")))
 			printf(" Google accounts %" JSON_INTEGER_FORMAT ";",
-			       json_integer_value(jget(facts, "locks", "google_accounts")));
-		if (jstr(facts, "locks", "frp"))
-			printf(" FRP %s;", jstr(facts, "locks", "frp"));
-		if (jstr(facts, "locks", "bootloader"))
-			printf(" bootloader %s;", jstr(facts, "locks", "bootloader"));
-		v = jget(facts, "locks", "rooted");
+			       json_integer_value(facts_json_at(facts, "locks.google_accounts")));
+		if (facts_json_string(facts, "locks.frp"))
+			printf(" FRP %s;", facts_json_string(facts, "locks.frp"));
+		if (facts_json_string(facts, "locks.bootloader"))
+			printf(" bootloader %s;", facts_json_string(facts, "locks.bootloader"));
+		v = facts_json_at(facts, "locks.rooted");
 		if (json_is_boolean(v) && json_is_true(v))
 			printf(" ROOTED;");
-		if (jstr(facts, "locks", "find_my"))
-			printf(" Find My %s;", jstr(facts, "locks", "find_my"));
-		v = jget(facts, "locks", "passcode");
+		if (facts_json_string(facts, "locks.find_my"))
+			printf(" Find My %s;", facts_json_string(facts, "locks.find_my"));
+		v = facts_json_at(facts, "locks.passcode");
 		if (json_is_boolean(v))
 			printf(" passcode %s;", json_is_true(v) ? "set" : "none");
-		if (jstr(facts, "locks", "activation_state"))
-			printf(" activation %s;", jstr(facts, "locks", "activation_state"));
-		v = jget(facts, "locks", "setup_done");
+		if (facts_json_string(facts, "locks.activation_state"))
+			printf(" activation %s;", facts_json_string(facts, "locks.activation_state"));
+		v = facts_json_at(facts, "locks.setup_done");
 		if (json_is_boolean(v))
 			printf(" setup %s;", json_is_true(v) ? "done" : "not done");
-		v = jget(facts, "locks", "supervised");
+		v = facts_json_at(facts, "locks.supervised");
 		if (json_is_boolean(v) && json_is_true(v))
 			printf(" supervised;");
 		putchar('\n');

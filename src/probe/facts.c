@@ -295,3 +295,19 @@ json_t *facts_json(const struct facts *f)
 	json_object_set(f->root, "errors", f->errors);
 	return f->root;
 }
+
+json_t *facts_json_at(const json_t *root, const char *path)
+{
+	const char *dot;
+
+	while (root && (dot = strchr(path, '.'))) {
+		root = json_object_getn(root, path, (size_t)(dot - path));
+		path = dot + 1;
+	}
+	return root ? json_object_get(root, path) : NULL;
+}
+
+const char *facts_json_string(const json_t *root, const char *path)
+{
+	return json_string_value(facts_json_at(root, path));
+}

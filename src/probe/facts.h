@@ -77,6 +77,13 @@ void facts_error_clear(struct facts *f, const char *fact);
  * the next change or facts_free(); json_incref() it to keep it. */
 json_t *facts_json(const struct facts *f);
 
+/* The value at dotted PATH ("battery.health_pct", "platform") in JSON laid out as
+ * facts_json() lays it out (any depth: "device.serial" in a certificate too), or NULL.
+ * Borrowed from ROOT. */
+json_t *facts_json_at(const json_t *root, const char *path);
+/* The same when it is a string, else NULL. */
+const char *facts_json_string(const json_t *root, const char *path);
+
 /* Copy of a device-provided string made printable: control bytes become '?', invalid
  * UTF-8 is replaced, leading and trailing blanks trimmed, at most SIZE-1 bytes kept on a
  * character boundary. */
