@@ -54,6 +54,18 @@ int cli_data_dir(const struct cli_global *g, char *out, size_t size)
 	return EXIT_OK;
 }
 
+int cli_fail(const char *cmd, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "atelier %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return rc;
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

@@ -96,6 +96,9 @@ void cli_usage(FILE *out);
  * to use, else EXIT_OK. */
 int cli_data_dir(const struct cli_global *g, char *out, size_t size);
 
+/* Say on standard error that CMD failed ("atelier CMD: ...") and return RC. */
+int cli_fail(const char *cmd, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Report that ARGV0's option parsing failed: "try 'atelier CMD --help'". */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

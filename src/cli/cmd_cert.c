@@ -56,19 +56,7 @@ static const char key_usage[] =
 	"Print the workshop's public key, the one buyers and partners use to check its\n"
 	"certificates ('atelier verify FILE --key KEY'). The secret key is never printed.\n";
 
-static int fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int fail(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "atelier %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_FAILURE_OTHER;
-}
+#define fail(cmd, ...) cli_fail(cmd, EXIT_FAILURE_OTHER, __VA_ARGS__)
 
 /* Read FILE ("-": standard input) whole, at most MAX bytes; *LEN its length. On
  * failure WHY says what went wrong, naming the file. */

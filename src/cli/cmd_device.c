@@ -33,19 +33,7 @@ static const char device_usage[] =
     "anyone may put a device in quarantine, releasing it takes an instructor or an admin\n"
     "(docs/grading.md has the whole table).\n";
 
-static int fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int fail(int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "atelier device: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return rc;
-}
+#define fail(rc, ...) cli_fail("device", rc, __VA_ARGS__)
 
 static json_t *str_or_null(const char *s)
 {

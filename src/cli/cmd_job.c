@@ -48,19 +48,7 @@ static const char job_usage[] =
 	"or redo with the steps to do again (the job opens again for those steps only), with\n"
 	"a score for each rubric item and feedback; the trainee acknowledges it with 'job ack'.\n";
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "atelier job: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_FAILURE_OTHER;
-}
+#define fail(...) cli_fail("job", EXIT_FAILURE_OTHER, __VA_ARGS__)
 
 /* The pinned checklist of JOB, from its snapshot. */
 static int load_pinned(struct store *st, const struct store_job *job, struct checklist **c)

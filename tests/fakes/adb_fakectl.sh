@@ -15,14 +15,9 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 PY=${PYTHON:-python3}
+. "$here/fakectl_lib.sh"
 
 usage() { sed -n '2,15p' "$0" >&2; exit 2; }
-# alive PID: running and not a zombie (an orphaned fake may stay a zombie where
-# PID 1 does not reap, and kill -0 succeeds on zombies)
-alive() {
-    st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-    [ -n "$st" ] && [ "${st#Z}" = "$st" ]
-}
 [ $# -ge 2 ] || usage
 op=$1 dir=$2
 shift 2
@@ -39,58 +34,16 @@ start)
         "$@" >"$dir/ready" 2>"$dir/fake.err" </dev/null &
     pid=$!
     echo "$pid" >"$dir/fake.pid"
-    i=0
-    while [ $i -lt 300 ]; do
-        port=$(sed -n 's/^ready \([0-9][0-9]*\)$/\1/p' "$dir/ready" 2>/dev/null)
-        if [ -n "$port" ]; then
-            echo "$port" >"$dir/port"
-            echo "$pid"
-            exit 0
-        fi
-        if ! alive "$pid"; then
-            echo "fake_adb exited before ready:" >&2
-            cat "$dir/fake.err" >&2
-            exit 1
-        fi
-        sleep 0.1
-        i=$((i + 1))
-    done
-    echo "fake_adb not ready after 30 s" >&2
-    kill "$pid" 2>/dev/null
-    exit 1
+    fake_wait_ready fake_adb "$dir" "$pid" '^ready [0-9]+$' || exit 1
+    sed -n 's/^ready \([0-9][0-9]*\)$/\1/p' "$dir/ready" >"$dir/port"
+    echo "$pid"
     ;;
 cmd)
     [ $# -eq 1 ] || usage
-    exec "$PY" - "$dir/control.sock" "$1" <<'PYEOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(10)
-s.connect(sys.argv[1])
-s.sendall(sys.argv[2].encode() + b"\n")
-buf = b""
-while not buf.endswith(b"\n"):
-    chunk = s.recv(65536)
-    if not chunk:
-        break
-    buf += chunk
-sys.stdout.write(buf.decode())
-PYEOF
+    fake_cmd "$dir" "$1"
     ;;
 stop)
-    pid=$(cat "$dir/fake.pid" 2>/dev/null) || exit 0
-    alive "$pid" || { rm -f "$dir/fake.pid"; exit 0; }
-    kill -TERM "$pid" 2>/dev/null
-    i=0
-    while alive "$pid"; do
-        i=$((i + 1))
-        if [ $i -gt 100 ]; then
-            echo "fake_adb $pid did not stop on SIGTERM" >&2
-            kill -KILL "$pid" 2>/dev/null
-            exit 1
-        fi
-        sleep 0.1
-    done
-    rm -f "$dir/fake.pid"
+    fake_stop fake_adb "$dir"
     ;;
 *)
     usage

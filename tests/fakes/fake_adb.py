@@ -170,6 +170,8 @@ import sys
 import threading
 import time
 
+from fakecommon import accept_loop, listen_unix, serve_json_lines
+
 ADB_SERVER_VERSION = 41                   # "0029"
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -795,24 +797,7 @@ class Fake:
     def serve_control(self, sock):
         self.gcount("control_connections")
         try:
-            buf = b""
-            while not self.stopping.is_set():
-                try:
-                    chunk = sock.recv(65536)
-                except OSError:
-                    return
-                if not chunk:
-                    return
-                buf += chunk
-                while b"\n" in buf:
-                    line, buf = buf.split(b"\n", 1)
-                    if not line.strip():
-                        continue
-                    try:
-                        ans = self.control(json.loads(line))
-                    except Exception as e:
-                        ans = {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}
-                    sock.sendall(json.dumps(ans, sort_keys=True).encode() + b"\n")
+            serve_json_lines(sock, self.stopping, self.control)
         finally:
             raw_close(sock)
 
@@ -1294,37 +1279,15 @@ def main(argv=None):
     srv.bind(("127.0.0.1", args.port))
     srv.listen(128)
     port = srv.getsockname()[1]
-    ctl = None
-    if args.control:
-        try:
-            os.unlink(args.control)
-        except FileNotFoundError:
-            pass
-        ctl = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        ctl.bind(args.control)
-        ctl.listen(16)
+    ctl = listen_unix(args.control, 16) if args.control else None
+    handlers = {srv: lambda c: Session(fake, c).serve()}
+    if ctl:
+        handlers[ctl] = fake.serve_control
     sys.stdout.write("ready %d\n" % port)
     sys.stdout.flush()
     log("ready on 127.0.0.1:%d, %d device(s)" % (port, len(fake.devices)))
-    socks = [srv] + ([ctl] if ctl else [])
     try:
-        while not fake.stopping.is_set():
-            try:
-                r, _, _ = select.select(socks, [], [], 0.2)
-            except InterruptedError:
-                continue
-            except OSError:
-                break
-            for s in r:
-                try:
-                    c, _ = s.accept()
-                except OSError:
-                    continue
-                if s is srv:
-                    t = threading.Thread(target=Session(fake, c).serve, daemon=True)
-                else:
-                    t = threading.Thread(target=fake.serve_control, args=(c,), daemon=True)
-                t.start()
+        accept_loop(fake.stopping, handlers)
     finally:
         fake.stopping.set()
         fake.changed()

@@ -115,6 +115,8 @@ import traceback
 import uuid
 import warnings
 
+from fakecommon import accept_loop, listen_unix, serve_json_lines
+
 LOCKDOWN_PORT = 62078
 USBMUXD_PLIST = 8
 RESULT_OK, RESULT_BADCOMMAND, RESULT_BADDEV, RESULT_CONNREFUSED, RESULT_BADVERSION = 0, 1, 2, 3, 6
@@ -782,25 +784,7 @@ class Fake:
         with self.lock:
             self.gstats["control_connections"] += 1
         try:
-            buf = b""
-            while not self.stopping.is_set():
-                try:
-                    chunk = sock.recv(65536)
-                except OSError:
-                    return
-                if not chunk:
-                    return
-                buf += chunk
-                while b"\n" in buf:
-                    line, buf = buf.split(b"\n", 1)
-                    if not line.strip():
-                        continue
-                    try:
-                        cmd = json.loads(line)
-                        ans = self.control(cmd)
-                    except Exception as e:
-                        ans = {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}
-                    sock.sendall(json.dumps(ans, sort_keys=True).encode() + b"\n")
+            serve_json_lines(sock, self.stopping, self.control)
         finally:
             try:
                 sock.close()
@@ -1243,17 +1227,6 @@ def load_specs(path, clone):
     return specs
 
 
-def listen_unix(path):
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.bind(path)
-    s.listen(128)
-    return s
-
-
 def main(argv=None):
     global LOG
     p = argparse.ArgumentParser(description="fake usbmuxd + lockdownd for tests")
@@ -1284,25 +1257,14 @@ def main(argv=None):
 
     mux = listen_unix(args.socket)
     ctl = listen_unix(args.control) if args.control else None
-    socks = [mux] + ([ctl] if ctl else [])
+    handlers = {mux: fake.serve_mux}
+    if ctl:
+        handlers[ctl] = fake.serve_control
     sys.stdout.write("ready\n")
     sys.stdout.flush()
     log("ready: %d device(s), socket %s" % (len(specs), args.socket))
     try:
-        while not fake.stopping.is_set():
-            try:
-                r, _, _ = select.select(socks, [], [], 0.2)
-            except InterruptedError:
-                continue
-            except OSError:
-                break
-            for s in r:
-                try:
-                    c, _ = s.accept()
-                except OSError:
-                    continue
-                target = fake.serve_mux if s is mux else fake.serve_control
-                threading.Thread(target=target, args=(c,), daemon=True).start()
+        accept_loop(fake.stopping, handlers)
     finally:
         fake.stopping.set()
         for s, path in ((mux, args.socket), (ctl, args.control)):

@@ -16,6 +16,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 PY=${PYTHON:-python3}
+. "$here/fakectl_lib.sh"
 
 usage() { sed -n '2,16p' "$0" >&2; exit 2; }
 [ $# -ge 2 ] || usage
@@ -34,55 +35,15 @@ start)
         "$@" >"$dir/ready" 2>"$dir/fake.err" </dev/null &
     pid=$!
     echo "$pid" >"$dir/fake.pid"
-    i=0
-    while [ $i -lt 300 ]; do
-        if grep -q '^ready$' "$dir/ready" 2>/dev/null; then
-            echo "$pid"
-            exit 0
-        fi
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "fake_usbmuxd exited before ready:" >&2
-            cat "$dir/fake.err" >&2
-            exit 1
-        fi
-        sleep 0.1
-        i=$((i + 1))
-    done
-    echo "fake_usbmuxd not ready after 30 s" >&2
-    kill "$pid" 2>/dev/null
-    exit 1
+    fake_wait_ready fake_usbmuxd "$dir" "$pid" '^ready$' || exit 1
+    echo "$pid"
     ;;
 cmd)
     [ $# -eq 1 ] || usage
-    exec "$PY" - "$dir/control.sock" "$1" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(10)
-s.connect(sys.argv[1])
-s.sendall(sys.argv[2].encode() + b"\n")
-buf = b""
-while not buf.endswith(b"\n"):
-    chunk = s.recv(65536)
-    if not chunk:
-        break
-    buf += chunk
-sys.stdout.write(buf.decode())
-EOF
+    fake_cmd "$dir" "$1"
     ;;
 stop)
-    pid=$(cat "$dir/fake.pid" 2>/dev/null) || exit 0
-    kill -TERM "$pid" 2>/dev/null || exit 0
-    i=0
-    while kill -0 "$pid" 2>/dev/null; do
-        i=$((i + 1))
-        if [ $i -gt 100 ]; then
-            echo "fake_usbmuxd $pid did not stop on SIGTERM" >&2
-            kill -KILL "$pid" 2>/dev/null
-            exit 1
-        fi
-        sleep 0.1
-    done
-    rm -f "$dir/fake.pid"
+    fake_stop fake_usbmuxd "$dir"
     ;;
 *)
     usage
