@@ -383,22 +383,12 @@ static size_t content_end(const char *buf, struct span l)
 	return e;
 }
 
-enum android_parse_err aprops_parse(const char *text, size_t len, struct aprops **out)
+/* getprop's "[key]: [value]" lines, values possibly over several lines, into P. */
+static enum android_parse_err fill_getprop(struct aprops *p, size_t n)
 {
 	enum android_parse_err err = ANDROID_PARSE_OK;
-	struct aprops *p;
-	size_t n, pos = 0;
-	char *buf;
-
-	*out = NULL;
-	if (!text)
-		len = 0;
-	if (len > APROPS_MAX_BYTES)
-		return ANDROID_PARSE_ETOOBIG;
-	p = aprops_new(text ? text : "", len, &n);
-	if (!p)
-		return ANDROID_PARSE_ENOMEM;
-	buf = p->buf;
+	char *buf = p->buf;
+	size_t pos = 0;
 
 	while (pos < n && err == ANDROID_PARSE_OK) {
 		struct span l = line_at(buf, n, pos);
@@ -462,31 +452,15 @@ enum android_parse_err aprops_parse(const char *text, size_t len, struct aprops 
 		buf[w] = '\0';
 		err = aprops_put(p, buf + ks, buf + vs);
 	}
-	if (err == ANDROID_PARSE_OK && p->n == 0)
-		err = ANDROID_PARSE_ENODATA;
-	if (err != ANDROID_PARSE_OK) {
-		aprops_free(p);
-		return err;
-	}
-	*out = p;
-	return ANDROID_PARSE_OK;
+	return err;
 }
 
-enum android_parse_err aprops_parse_getvar(const char *text, size_t len, struct aprops **out)
+/* fastboot getvar's "(bootloader) key: value" lines into P, keys in lower case. */
+static enum android_parse_err fill_getvar(struct aprops *p, size_t n)
 {
 	enum android_parse_err err = ANDROID_PARSE_OK;
-	struct aprops *p;
-	size_t n, pos = 0;
+	size_t pos = 0;
 	char *line;
-
-	*out = NULL;
-	if (!text)
-		len = 0;
-	if (len > APROPS_MAX_BYTES)
-		return ANDROID_PARSE_ETOOBIG;
-	p = aprops_new(text ? text : "", len, &n);
-	if (!p)
-		return ANDROID_PARSE_ENOMEM;
 
 	while (err == ANDROID_PARSE_OK && (line = next_line(p->buf, n, &pos))) {
 		char *s = trim(line), *sep, *value;
@@ -516,6 +490,27 @@ enum android_parse_err aprops_parse_getvar(const char *text, size_t len, struct 
 			*q = (char)tolower((unsigned char)*q);
 		err = aprops_put(p, s, trim(value));
 	}
+	return err;
+}
+
+/* Parse LEN bytes of TEXT with FILL into *OUT: the size bound, the copy, "nothing found"
+ * and the clean-up are the same for every format. */
+static enum android_parse_err aprops_build(const char *text, size_t len, struct aprops **out,
+					   enum android_parse_err (*fill)(struct aprops *p, size_t n))
+{
+	enum android_parse_err err;
+	struct aprops *p;
+	size_t n;
+
+	*out = NULL;
+	if (!text)
+		len = 0;
+	if (len > APROPS_MAX_BYTES)
+		return ANDROID_PARSE_ETOOBIG;
+	p = aprops_new(text ? text : "", len, &n);
+	if (!p)
+		return ANDROID_PARSE_ENOMEM;
+	err = fill(p, n);
 	if (err == ANDROID_PARSE_OK && p->n == 0)
 		err = ANDROID_PARSE_ENODATA;
 	if (err != ANDROID_PARSE_OK) {
@@ -524,6 +519,16 @@ enum android_parse_err aprops_parse_getvar(const char *text, size_t len, struct 
 	}
 	*out = p;
 	return ANDROID_PARSE_OK;
+}
+
+enum android_parse_err aprops_parse(const char *text, size_t len, struct aprops **out)
+{
+	return aprops_build(text, len, out, fill_getprop);
+}
+
+enum android_parse_err aprops_parse_getvar(const char *text, size_t len, struct aprops **out)
+{
+	return aprops_build(text, len, out, fill_getvar);
 }
 
 const char *aprops_get(const struct aprops *p, const char *key)
