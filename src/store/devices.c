@@ -11,13 +11,6 @@ static int has(const char *s)
 	return s && *s;
 }
 
-static void copy_col(sqlite3_stmt *stmt, int col, char *out, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(stmt, col);
-
-	snprintf(out, size, "%s", t ? (const char *)t : "");
-}
-
 /* Look the device up by one key column; *ID = 0 when not found. */
 static enum store_err find_by(struct store *st, const char *sql, const char *value, long long *id)
 {
@@ -167,44 +160,54 @@ out:
 	return err;
 }
 
+/* The columns of struct store_device_row, for device d. */
+#define DEVICE_COLS                                                                            \
+	"SELECT d.id, d.platform, d.udid, d.serial, d.imei, d.first_seen_ms, d.last_seen_ms, " \
+	"(SELECT COUNT(*) FROM probe p WHERE p.device_id = d.id), d.state FROM device d "
+
+static int device_item(sqlite3_stmt *stmt, void *item)
+{
+	struct store_device_row *d = item;
+
+	d->id = sqlite3_column_int64(stmt, 0);
+	store_int_col_text(stmt, 1, d->platform, sizeof(d->platform));
+	store_int_col_text(stmt, 2, d->udid, sizeof(d->udid));
+	store_int_col_text(stmt, 3, d->serial, sizeof(d->serial));
+	store_int_col_text(stmt, 4, d->imei, sizeof(d->imei));
+	d->first_seen_ms = sqlite3_column_int64(stmt, 5);
+	d->last_seen_ms = sqlite3_column_int64(stmt, 6);
+	d->probes = sqlite3_column_int64(stmt, 7);
+	store_int_col_text(stmt, 8, d->state, sizeof(d->state));
+	return 1;
+}
+
 enum store_err store_device_get(struct store *st, long long id, struct store_device_row *out)
 {
-	static const char sql[] =
-		"SELECT d.id, d.platform, d.udid, d.serial, d.imei, d.first_seen_ms, "
-		"d.last_seen_ms, (SELECT COUNT(*) FROM probe p WHERE p.device_id = d.id), "
-		"d.state FROM device d WHERE d.id = ?";
+	static const char sql[] = DEVICE_COLS "WHERE d.id = ?";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = STORE_OK;
-	int rc;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 
 	memset(out, 0, sizeof(*out));
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(stmt, 1, id);
-	if (rc != SQLITE_OK) {
-		err = store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
-		goto out;
+	if (!err)
+		sqlite3_bind_int64(stmt, 1, id);
+	return store_int_one(st, err, stmt, sql, device_item, NULL, out);
+}
+
+enum store_err store_device_list(struct store *st, const char *state, struct store_device_row **out,
+				 size_t *n)
+{
+	static const char sql[] = DEVICE_COLS "WHERE (? IS NULL OR d.state = ?) "
+						"ORDER BY d.last_seen_ms DESC, d.id DESC";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	void *items;
+
+	if (!err) {
+		store_int_bind_text_or_null(stmt, 1, state);
+		store_int_bind_text_or_null(stmt, 2, state);
 	}
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_DONE) {
-		err = STORE_ENOENT;
-		goto out;
-	}
-	if (rc != SQLITE_ROW) {
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-		goto out;
-	}
-	out->id = sqlite3_column_int64(stmt, 0);
-	copy_col(stmt, 1, out->platform, sizeof(out->platform));
-	copy_col(stmt, 2, out->udid, sizeof(out->udid));
-	copy_col(stmt, 3, out->serial, sizeof(out->serial));
-	copy_col(stmt, 4, out->imei, sizeof(out->imei));
-	out->first_seen_ms = sqlite3_column_int64(stmt, 5);
-	out->last_seen_ms = sqlite3_column_int64(stmt, 6);
-	out->probes = sqlite3_column_int64(stmt, 7);
-	copy_col(stmt, 8, out->state, sizeof(out->state));
-out:
-	sqlite3_finalize(stmt);
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), device_item, NULL, &items, n);
+	*out = items;
 	return err;
 }
 
