@@ -19,6 +19,7 @@
 #include "cert/policy.h"
 #include "cert/sign.h"
 #include "cli/cli.h"
+#include "probe/facts.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/file.h"
@@ -74,14 +75,19 @@ static char *slurp(const char *file, size_t max, size_t *len, char *why, size_t 
 
 static const char *device_name(const json_t *cert)
 {
-	json_t *d = json_object_get(cert, "device");
-	const char *n = json_string_value(json_object_get(d, "marketing_name"));
+	const char *n = facts_json_string(cert, "device.marketing_name");
 
 	if (!n)
-		n = json_string_value(json_object_get(d, "model_id"));
+		n = facts_json_string(cert, "device.model_id");
 	return n ? n : "device";
 }
 
+static const char *device_serial(const json_t *cert)
+{
+	const char *s = facts_json_string(cert, "device.serial");
+
+	return s ? s : "unknown";
+}
 /* ---- certify ---- */
 
 static int print_unmet(const char *device, const json_t *unmet, int as_json)
@@ -158,11 +164,8 @@ static int issue(struct store *st, const char *dir, const struct store_device_ro
 		fputc('\n', stdout);
 		json_decref(o);
 	} else {
-		const char *serial = json_string_value(
-			json_object_get(json_object_get(cert, "device"), "serial"));
-
 		printf("certificate %s issued for %s (serial %s): the device is certified\n",
-		       rec.id, device_name(cert), serial ? serial : "unknown");
+		       rec.id, device_name(cert), device_serial(cert));
 		printf("export it: atelier certificate export %s --pdf %s.pdf --json %s.json\n",
 		       rec.id, rec.id, rec.id);
 	}
@@ -259,13 +262,12 @@ out:
 /* ---- verify ---- */
 
 /* QR text "atelier-cert:1:ID:SIG": look ID up in the store, compare SIG, check it. */
-static int check_qr(const struct cli_global *g, char *text, const unsigned char pk[SIGN_PK_BYTES],
+static int check_qr(struct store *st, char *text, const unsigned char pk[SIGN_PK_BYTES],
 		    json_t **out, char *why, size_t size)
 {
-	struct store *st = NULL;
 	struct store_certificate rec = { 0 };
 	unsigned char given[64], kept[64];
-	char dir[4096], *id = text + strlen(CERTIFY_QR_PREFIX), *sig;
+	char *id = text + strlen(CERTIFY_QR_PREFIX), *sig;
 	const char *kept_sig;
 	enum store_err err;
 	int rc = -1;
@@ -277,8 +279,7 @@ static int check_qr(const struct cli_global *g, char *text, const unsigned char 
 		return -1;
 	}
 	*sig = '\0';
-	if (cli_data_dir(g, dir, sizeof(dir)) != EXIT_OK ||
-	    store_open(dir, 0, &st, NULL) != STORE_OK) {
+	if (!st) {
 		snprintf(why, size, "a QR code is checked against this workshop's records, and "
 				    "there are none here: check the certificate's JSON file instead");
 		return -1;
@@ -305,23 +306,19 @@ static int check_qr(const struct cli_global *g, char *text, const unsigned char 
 	rc = 0;
 out:
 	store_certificate_release(&rec);
-	store_free(st);
 	return rc;
 }
 
 /* A valid certificate of this workshop whose device went back to work (a return, a
  * fault found) or elsewhere since: say so, with the move that changed it. */
-static void warn_if_moved(const struct cli_global *g, const char *id)
+static void warn_if_moved(struct store *st, const char *id)
 {
-	struct store *st = NULL;
 	struct store_certificate rec = { 0 };
 	struct store_device_row dev;
 	struct store_device_event *ev = NULL;
 	size_t n = 0;
-	char dir[4096];
 
-	if (!id || cli_data_dir(g, dir, sizeof(dir)) != EXIT_OK ||
-	    store_open(dir, 0, &st, NULL) != STORE_OK)
+	if (!st || !id)
 		return;
 	if (store_certificate_get(st, id, &rec) == STORE_OK &&
 	    store_device_get(st, rec.device_id, &dev) == STORE_OK &&
@@ -331,9 +328,7 @@ static void warn_if_moved(const struct cli_global *g, const char *id)
 		       dev.state, ev[n - 1].reason);
 	free(ev);
 	store_certificate_release(&rec);
-	store_free(st);
 }
-
 /* The public key to check with: --key (text or file), else the data directory's. */
 static int verify_key(const struct cli_global *g, const char *key, unsigned char pk[SIGN_PK_BYTES])
 {
@@ -372,7 +367,8 @@ int cli_cmd_verify(const struct cli_global *g, int argc, char **argv)
 	};
 	unsigned char pk[SIGN_PK_BYTES];
 	const char *key = NULL, *file;
-	char why[1024], pktext[SIGN_PUBLIC_TEXT], kid[SIGN_KEY_ID_HEX], *buf;
+	char why[1024], kid[SIGN_KEY_ID_HEX], dir[4096], *buf;
+	struct store *st = NULL;
 	json_t *cert = NULL;
 	size_t len = 0;
 	int ch, rc, bad;
@@ -397,12 +393,15 @@ int cli_cmd_verify(const struct cli_global *g, int argc, char **argv)
 		fprintf(stderr, "atelier verify: %s\n", why);
 		return EXIT_NOT_VALID;
 	}
+	/* This workshop's records, when there are some here: a QR text is looked up in
+	 * them, and a valid certificate's device is checked for a move since. */
+	if (cli_data_dir(g, dir, sizeof(dir)) != EXIT_OK || store_open(dir, 0, &st, NULL) != STORE_OK)
+		st = NULL;
 	if (strncmp(buf, CERTIFY_QR_PREFIX, strlen(CERTIFY_QR_PREFIX)) == 0)
-		bad = check_qr(g, buf, pk, &cert, why, sizeof(why));
+		bad = check_qr(st, buf, pk, &cert, why, sizeof(why));
 	else
 		bad = certify_verify_text(strcmp(file, "-") ? file : "standard input", buf, len, pk, &cert,
 				 why, sizeof(why));
-	sign_public_text(pk, pktext);
 	sign_key_id(pk, kid);
 	if (bad) {
 		printf("NOT VALID: %s\n", why);
@@ -413,16 +412,14 @@ int cli_cmd_verify(const struct cli_global *g, int argc, char **argv)
 		printf("valid: certificate %s for %s (serial %s), issued %s by %s; signed with "
 		       "key %s\n",
 		       json_string_value(json_object_get(cert, "id")), device_name(cert),
-		       json_string_value(json_object_get(json_object_get(cert, "device"), "serial"))
-			       ? json_string_value(json_object_get(json_object_get(cert, "device"),
-								   "serial"))
-			       : "unknown",
+		       device_serial(cert),
 		       json_string_value(json_object_get(cert, "issued_at")),
 		       json_string_value(json_object_get(w, "name")), kid);
-		warn_if_moved(g, json_string_value(json_object_get(cert, "id")));
+		warn_if_moved(st, json_string_value(json_object_get(cert, "id")));
 	}
 	json_decref(cert);
 	free(buf);
+	store_free(st);
 	return rc;
 }
 
@@ -653,7 +650,7 @@ out:
 static int cert_show(struct store *st, int argc, char **argv)
 {
 	struct store_certificate rec = { 0 };
-	json_t *cert = NULL, *d, *b, *cos;
+	json_t *cert = NULL;
 	int as_json = argc == 3 && strcmp(argv[2], "--json") == 0, rc;
 
 	if (argc != 2 && !as_json)
@@ -665,18 +662,14 @@ static int cert_show(struct store *st, int argc, char **argv)
 		fputs(rec.body, stdout);
 		goto out;
 	}
-	d = json_object_get(cert, "device");
-	b = json_object_get(cert, "battery");
-	cos = json_object_get(cert, "cosmetic");
 	printf("certificate %s, issued %s by %s\n", rec.id,
-	       json_string_value(json_object_get(cert, "issued_at")),
-	       json_string_value(json_object_get(json_object_get(cert, "workshop"), "name")));
-	printf("  device    %s, serial %s\n", device_name(cert),
-	       json_string_value(json_object_get(d, "serial")) ? json_string_value(json_object_get(d, "serial")) : "unknown");
-	printf("  battery   %.1f %% health\n", json_number_value(json_object_get(b, "health_pct")));
-	printf("  grade     %s (%s)\n", json_string_value(json_object_get(cos, "grade")),
-	       json_string_value(json_object_get(cos, "label")));
-	printf("  approved  by %s\n", json_string_value(json_object_get(cert, "approved_by")));
+	       facts_json_string(cert, "issued_at"), facts_json_string(cert, "workshop.name"));
+	printf("  device    %s, serial %s\n", device_name(cert), device_serial(cert));
+	printf("  battery   %.1f %% health\n",
+	       json_number_value(facts_json_at(cert, "battery.health_pct")));
+	printf("  grade     %s (%s)\n", facts_json_string(cert, "cosmetic.grade"),
+	       facts_json_string(cert, "cosmetic.label"));
+	printf("  approved  by %s\n", facts_json_string(cert, "approved_by"));
 	printf("  key       %s\n", rec.key_id);
 out:
 	json_decref(cert);
@@ -721,8 +714,7 @@ static int cert_list(struct store *st, int argc, char **argv)
 	}
 	for (size_t i = 0; i < n; i++) {
 		json_t *c = json_loads(certs[i].body, 0, NULL);
-		const char *serial =
-			json_string_value(json_object_get(json_object_get(c, "device"), "serial"));
+		const char *serial = facts_json_string(c, "device.serial");
 
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:s?, s:s?, s:s}", "id",
 						     certs[i].id, "device", device_name(c), "serial",
