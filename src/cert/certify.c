@@ -7,13 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cert/lifecycle.h"
 #include "cert/sign.h"
 #include "checklist/checklist.h"
 #include "job/job.h"
 #include "probe/facts.h"
+#include "util/clock.h"
 
 /* One required checklist and the approved job that stands for it. */
 struct approved {
@@ -55,17 +55,6 @@ static void unmet(struct eval *e, const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	json_array_append_new(e->unmet, json_string(text));
-}
-
-/* Format WALL_MS as "2026-11-27T21:03:11Z" into OUT (at least 21 bytes). */
-static const char *iso(long long wall_ms, char *out, size_t size)
-{
-	time_t t = (time_t)(wall_ms / 1000);
-	struct tm tm;
-
-	if (!gmtime_r(&t, &tm) || !strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(out, size, "?");
-	return out;
 }
 
 /* A copy of the fact, or JSON null. */
@@ -223,7 +212,7 @@ static void check_wiped(struct eval *e)
 	if (e->probe_ms <= w->job.submitted_ms) {
 		unmet(e, "the device was not read since its data wipe (job %lld, submitted %s): "
 			 "plug it in and run 'atelier probe'",
-		      w->job.id, iso(w->job.submitted_ms, when, sizeof(when)));
+		      w->job.id, clock_iso8601_s(w->job.submitted_ms, when, sizeof(when)));
 		return;
 	}
 	if (json_is_true(setup))
@@ -342,7 +331,7 @@ static json_t *battery_json(struct eval *e)
 	return json_pack("{s:f, s:o, s:o, s:s, s:s}", "health_pct", round(h * 10.0) / 10.0,
 			 "cycle_count", fact_copy(e->facts, "battery.cycle_count"), "source",
 			 fact_copy(e->facts, "battery.source"), "read_at",
-			 iso(e->probe_ms, when, sizeof(when)), "tool", e->tool);
+			 clock_iso8601_s(e->probe_ms, when, sizeof(when)), "tool", e->tool);
 }
 
 static json_t *cosmetic_json(struct eval *e)
@@ -429,7 +418,7 @@ static json_t *sanitization_json(struct eval *e)
 
 	if (!w)
 		return json_null();
-	iso(w->job.submitted_ms, date, sizeof(date));
+	clock_iso8601_s(w->job.submitted_ms, date, sizeof(date));
 	date[10] = '\0';
 	snprintf(tool, sizeof(tool), "%s; %s %s", ios ? sw->ios_tool : sw->android_tool,
 		 sw->checked_by, e->tool);
@@ -439,7 +428,7 @@ static json_t *sanitization_json(struct eval *e)
 			 "NIST SP 800-88 Rev. 1", "method", encrypted ? "purge" : "clear",
 			 "technique", encrypted ? sw->purge : sw->clear, "tool", tool,
 			 "verification", verification, "verified_at",
-			 iso(e->probe_ms, when, sizeof(when)), "by",
+			 clock_iso8601_s(e->probe_ms, when, sizeof(when)), "by",
 			 user_name(e->st, w->job.trainee_id, by, sizeof(by)), "date", date, "place",
 			 e->p->workshop_place);
 }
@@ -464,7 +453,7 @@ static json_t *checklists_json(struct eval *e, json_t *trainees)
 				       checklist_text(&r->c->title, e->p->language), "job",
 				       (json_int_t)r->job.id, "trainee", t, "approved_by",
 				       user_name(e->st, r->grade.by_user, a, sizeof(a)),
-				       "approved_at", iso(r->grade.t_ms, when, sizeof(when))));
+				       "approved_at", clock_iso8601_s(r->grade.t_ms, when, sizeof(when))));
 		json_array_foreach(trainees, k, v)
 			seen |= strcmp(json_string_value(v), t) == 0;
 		if (!seen)
@@ -480,7 +469,7 @@ static json_t *certificate_json(struct eval *e)
 
 	certify_new_id(e->now_ms, id, sizeof(id));
 	c = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:{s:o, s:o, s:o}}", "format",
-		      CERTIFY_FORMAT, "id", id, "issued_at", iso(e->now_ms, when, sizeof(when)),
+		      CERTIFY_FORMAT, "id", id, "issued_at", clock_iso8601_s(e->now_ms, when, sizeof(when)),
 		      "language", e->p->language, "workshop", "name", e->p->workshop_name, "place",
 		      e->p->workshop_place, "device", device_json(e), "os", "name",
 		      fact_copy(e->facts, "os.name"), "version", fact_copy(e->facts, "os.version"),
@@ -511,7 +500,7 @@ void certify_new_id(long long now_ms, char *out, size_t size)
 	for (char *p = hex; *p; p++)
 		if (*p >= 'a' && *p <= 'f')
 			*p = (char)(*p - 'a' + 'A');
-	iso(now_ms, day, sizeof(day));
+	clock_iso8601_s(now_ms, day, sizeof(day));
 	snprintf(out, size, "ATL-%.4s%.2s%.2s-%s", day, day + 5, day + 8, hex);
 }
 

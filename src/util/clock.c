@@ -21,14 +21,30 @@ int64_t clock_mono_ms(void)
 	return to_ms(CLOCK_MONOTONIC);
 }
 
-char *clock_iso8601(int64_t wall_ms, char *out, unsigned long size)
+/* "2026-11-27T18:13:58" of WALL_MS into BASE (32 bytes). */
+static void iso_seconds(int64_t wall_ms, char base[32])
 {
 	time_t secs = (time_t)(wall_ms / 1000);
 	struct tm tm;
+
+	if (!gmtime_r(&secs, &tm) || !strftime(base, 32, "%Y-%m-%dT%H:%M:%S", &tm))
+		snprintf(base, 32, "?");
+}
+
+char *clock_iso8601(int64_t wall_ms, char *out, unsigned long size)
+{
 	char base[32];
 
-	gmtime_r(&secs, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	iso_seconds(wall_ms, base);
 	snprintf(out, size, "%s.%03dZ", base, (int)(wall_ms % 1000));
+	return out;
+}
+
+char *clock_iso8601_s(int64_t wall_ms, char *out, unsigned long size)
+{
+	char base[32];
+
+	iso_seconds(wall_ms, base);
+	snprintf(out, size, "%sZ", base);
 	return out;
 }

@@ -13,5 +13,8 @@ int64_t clock_mono_ms(void);
 /* Format WALL_MS as ISO 8601 UTC with milliseconds ("2026-11-27T18:13:58.123Z") into
  * OUT (at least 25 bytes). Returns OUT. */
 char *clock_iso8601(int64_t wall_ms, char *out, unsigned long size);
+/* The same to the second ("2026-11-27T18:13:58Z", at least 21 bytes), as certificates
+ * print times. */
+char *clock_iso8601_s(int64_t wall_ms, char *out, unsigned long size);
 
 #endif
