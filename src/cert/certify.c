@@ -95,7 +95,7 @@ static enum certify_err find_approved(struct eval *e, struct approved *a)
 			continue;
 		if (!newest)
 			newest = j;
-		if (strcmp(j->state, "submitted") != 0)
+		if (j->state != JOB_STATE_SUBMITTED)
 			continue;
 		se = store_grade_last(e->st, j->id, &g);
 		if (se == STORE_ENOENT)
@@ -104,7 +104,7 @@ static enum certify_err find_approved(struct eval *e, struct approved *a)
 			snprintf(e->why, e->size, "%s", store_last_error_message());
 			return CERTIFY_ESTORE;
 		}
-		if (strcmp(g.verdict, "approved") == 0 && g.submitted_ms == j->submitted_ms) {
+		if (g.verdict == VERDICT_APPROVED && g.submitted_ms == j->submitted_ms) {
 			a->job = *j;
 			a->grade = g;
 			a->found = 1;
@@ -120,7 +120,7 @@ static enum certify_err find_approved(struct eval *e, struct approved *a)
 	}
 	if (!newest)
 		unmet(e, "checklist '%s' was not done on this device: no job", a->checklist_id);
-	else if (strcmp(newest->state, "open") == 0)
+	else if (newest->state == JOB_STATE_OPEN)
 		unmet(e, "checklist '%s': job %lld is not finished (a trainee must complete and "
 			 "submit it)",
 		      a->checklist_id, newest->id);
@@ -155,7 +155,7 @@ static void check_failed_steps(struct eval *e)
 			const struct checklist_step *s = &a->c->steps[k];
 			const struct store_step *r = job_last_record(a->recs, a->n_recs, s->id);
 
-			if (s->required && r && strcmp(r->result, "fail") == 0)
+			if (s->required && r && r->result == STEP_FAIL)
 				unmet(e, "checklist '%s': required step '%s' (%s) failed in job %lld",
 				      a->checklist_id, s->id, checklist_text(&s->title, "en"),
 				      a->job.id);
@@ -260,7 +260,7 @@ static const struct checklist_option *grade_option(const struct eval *e)
 	if (!g)
 		return NULL;
 	r = job_last_record(g->recs, g->n_recs, e->p->grade_step);
-	if (!r || !r->value || strcmp(r->result, "pass") != 0)
+	if (!r || !r->value || r->result != STEP_PASS)
 		return NULL;
 	for (size_t k = 0; k < g->c->n_steps; k++) {
 		const struct checklist_step *s = &g->c->steps[k];
@@ -278,9 +278,9 @@ static void check_state(struct eval *e)
 {
 	char why[256];
 
-	if (!lifecycle_allowed(e->dev.state, "certified", e->by->role, LIFECYCLE_CERTIFY, why,
+	if (!lifecycle_allowed(e->dev.state, DEVICE_CERTIFIED, e->by->role, LIFECYCLE_CERTIFY, why,
 			       sizeof(why)))
-		unmet(e, "the device's state is %s: %s", e->dev.state, why);
+		unmet(e, "the device's state is %s: %s", device_state_name(e->dev.state), why);
 }
 
 static void check_conditions(struct eval *e)
@@ -358,9 +358,9 @@ static json_t *functional_json(struct eval *e)
 
 			if (!r)
 				continue;
-			pass += strcmp(r->result, "pass") == 0;
-			fail += strcmp(r->result, "fail") == 0;
-			skip += strcmp(r->result, "skip") == 0;
+			pass += r->result == STEP_PASS;
+			fail += r->result == STEP_FAIL;
+			skip += r->result == STEP_SKIP;
 		}
 	}
 	return json_pack("{s:s, s:I, s:I, s:I}", "result", fail ? "fail" : "pass", "steps_passed",
@@ -569,7 +569,7 @@ enum certify_err certify_evaluate(struct store *st, const struct policy *p, long
 	err = load_device(&e, device_id);
 	if (err)
 		goto out;
-	snprintf(out->from_state, sizeof(out->from_state), "%s", e.dev.state);
+	out->from_state = e.dev.state;
 	if (!e.probe_ms)
 		unmet(&e, "the device was never read: plug it in and run 'atelier probe'");
 	req = policy_required_for(p, e.dev.platform);

@@ -20,7 +20,7 @@
 struct certify_outcome {
 	json_t *unmet;       /* array of strings: the conditions not met, in plain words */
 	json_t *cert;        /* the certificate without signature when unmet is empty */
-	char from_state[16]; /* the device's state when it was evaluated */
+	enum device_state from_state; /* the device's state when it was evaluated */
 };
 
 enum certify_err {

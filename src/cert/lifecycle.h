@@ -16,37 +16,38 @@
 
 #include <stddef.h>
 
-/* 1 when NAME is one of the states above. */
-int lifecycle_is_state(const char *name);
+#include "store/status.h"
 
-/* How a change is asked for. */
+/* How a change is asked for. A rule of the table allows one or more of them. */
 enum lifecycle_via {
-	LIFECYCLE_BY_HAND,  /* atelier device set-state */
-	LIFECYCLE_JOB,      /* a job starts on the device (intake -> in_repair) */
-	LIFECYCLE_CERTIFY,  /* atelier certify (-> certified) */
+	LIFECYCLE_BY_HAND = 1, /* atelier device set-state */
+	LIFECYCLE_JOB = 2,     /* a job starts on the device (intake -> in_repair) */
+	LIFECYCLE_CERTIFY = 4, /* atelier certify (-> certified) */
+	LIFECYCLE_STEP = 8,    /* a failed step whose checklist says on_fail: quarantine */
 };
 
-/* May someone with ROLE (trainee, instructor, admin) move a device from FROM to TO by
- * VIA? 1 when yes; 0 when no, with the reason in plain words in WHY (SIZE bytes), e.g.
+/* May someone with ROLE move a device from FROM to TO by VIA (one of the values above)?
+ * 1 when yes; 0 when no, with the reason in plain words in WHY (SIZE bytes), e.g.
  * "only an instructor or an admin can release a device from quarantine". */
-int lifecycle_allowed(const char *from, const char *to, const char *role,
+int lifecycle_allowed(enum device_state from, enum device_state to, enum role role,
 		      enum lifecycle_via via, char *why, size_t size);
 
 /* 1 when a job may start on a device in STATE (intake or in_repair; not quarantine,
  * ready, certified, sold, recycled or parts); else 0 with the reason, and who could bring
  * the device back to work, in WHY. */
-int lifecycle_job_may_start(const char *state, char *why, size_t size);
+int lifecycle_job_may_start(enum device_state state, char *why, size_t size);
 
-/* How a change is asked for, in plain words: "by hand", "job start", "atelier certify". */
+/* How a change is asked for, in plain words: "by hand", "job start", "atelier certify",
+ * "a failed step". */
 const char *lifecycle_via_name(enum lifecycle_via via);
 
 /* One row of the table of allowed changes, as docs/grading.md shows it (a test compares
  * the two). All strings are static. */
 struct lifecycle_rule_view {
-	const char *from, *to;
-	const char *role;       /* the lowest role that may: trainee, instructor or admin */
-	enum lifecycle_via via; /* the only way this change is made */
-	const char *what;       /* plain words: "release a device from quarantine" */
+	enum device_state from, to;
+	enum role role;   /* the lowest role that may */
+	unsigned vias;    /* the ways this change is made (enum lifecycle_via bits) */
+	const char *what; /* plain words: "release a device from quarantine" */
 };
 
 /* Row INDEX of the table into *OUT: 1, or 0 past the last row. */

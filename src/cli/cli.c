@@ -1,13 +1,10 @@
 #include "cli/cli.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "probe/facts.h"
-#include "probe/probe.h"
-#include "store/store.h"
-
-#include "util/datadir.h"
 
 const struct cli_command cli_commands[] = {
 	{ "init", cli_cmd_init, "create the data directory, the database and its schema" },
@@ -18,12 +15,13 @@ const struct cli_command cli_commands[] = {
 	{ "probe-worker", cli_cmd_probe_worker, NULL },
 	{ "checklist", cli_cmd_checklist, "lint, list and show the repair checklists" },
 	{ "user", cli_cmd_user, "add, list, disable the workshop's accounts" },
-	{ "job", cli_cmd_job, "a trainee's work on a device: start, step, show, submit, verify" },
+	{ "job", cli_cmd_job, "a trainee's work on a device: start, step, show, submit, grade" },
 	{ "device", cli_cmd_device, "the devices known, their state and its history" },
 	{ "certify", cli_cmd_certify, "check a device against the policy and sign its certificate" },
 	{ "certificate", cli_cmd_certificate, "list, show and export (PDF, JSON) certificates" },
 	{ "verify", cli_cmd_verify, "check a certificate (JSON file or QR text) offline" },
 	{ "key", cli_cmd_key, "print the workshop's public key (key public)" },
+	
 	{ NULL, NULL, NULL },
 };
 
@@ -43,15 +41,34 @@ void cli_usage(FILE *out)
 		     "'atelier COMMAND --help' explains a command; 'man atelier' lists exit codes.\n");
 }
 
-int cli_data_dir(const struct cli_global *g, char *out, size_t size)
+int cli_exit_of(enum svc_err err)
 {
-	enum datadir_err err = datadir_resolve(g->data_opt, out, size);
-
-	if (err != DATADIR_OK) {
-		fprintf(stderr, "atelier: %s\n", datadir_strerror(err));
+	switch (err) {
+	case SVC_OK:
+		return EXIT_OK;
+	case SVC_ENODEVICE:
+		return EXIT_NO_DEVICE;
+	case SVC_EUNMET:
+		return EXIT_POLICY_UNMET;
+	case SVC_EDEVICE:
+	case SVC_EUNDECIDED:
+		return EXIT_PROBE_INCOMPLETE;
+	case SVC_ENODATA:
 		return EXIT_NO_DATA;
+	case SVC_EREFUSED:
+		return EXIT_DB_REFUSED;
+	case SVC_ENOTVALID:
+		return EXIT_NOT_VALID;
+	case SVC_ENOUSB:
+		return EXIT_NO_USB;
+	case SVC_EINVAL:
+	case SVC_ENOENT:
+	case SVC_EDENIED:
+	case SVC_ESTATE:
+	case SVC_EIO:
+		break;
 	}
-	return EXIT_OK;
+	return EXIT_FAILURE_OTHER;
 }
 
 int cli_fail(const char *cmd, int rc, const char *fmt, ...)
@@ -69,60 +86,22 @@ int cli_fail(const char *cmd, int rc, const char *fmt, ...)
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
+	char first[64];
 
 	fprintf(stderr, "atelier %s: ", cmd);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\ntry 'atelier %s --help'\n", cmd);
+	/* "job step" -> try 'atelier job --help' */
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(cmd, " "), cmd);
+	fprintf(stderr, "\ntry 'atelier %s --help'\n", first);
 	return EXIT_USAGE;
 }
 
-/* Map a store failure to what the user reads and the exit code. */
-int cli_store_error(const char *dir, int err, int found_version)
+int cli_report(const char *cmd, struct bench *b, enum svc_err err)
 {
-	switch (err) {
-	case STORE_ENOENT:
-		fprintf(stderr, "atelier: no database in %s; run 'atelier init' first\n", dir);
-		return EXIT_NO_DATA;
-	case STORE_ETOONEW:
-		fprintf(stderr,
-			"atelier: the database %s/%s has schema version %d, newer than this "
-			"atelier %s understands (%d); it was left untouched: use a newer atelier\n",
-			dir, STORE_DB_NAME, found_version, ATELIER_VERSION, STORE_SCHEMA_VERSION);
-		return EXIT_DB_REFUSED;
-	case STORE_ECORRUPT:
-		fprintf(stderr, "atelier: %s/%s is not a usable Atelier database: %s\n", dir,
-			STORE_DB_NAME, store_last_error_message());
-		return EXIT_DB_REFUSED;
-	default:
-		fprintf(stderr, "atelier: cannot open the database in %s: %s (%s)\n", dir,
-			store_strerror(err), store_last_error_message());
-		return EXIT_FAILURE_OTHER;
-	}
-}
-
-int cli_store(const struct cli_global *g, int create, struct store **st, char *dir,
-	      size_t dir_size)
-{
-	enum store_err err;
-	int found = 0, rc;
-
-	rc = cli_data_dir(g, dir, dir_size);
-	if (rc != EXIT_OK)
-		return rc;
-	if (create) {
-		enum datadir_err derr = datadir_create(dir);
-
-		if (derr != DATADIR_OK) {
-			fprintf(stderr, "atelier: %s: %s\n", dir, datadir_strerror(derr));
-			return EXIT_NO_DATA;
-		}
-	}
-	err = store_open(dir, create, st, &found);
-	if (err != STORE_OK)
-		return cli_store_error(dir, err, found);
-	return EXIT_OK;
+	return cli_fail(cmd, cli_exit_of(err), "%s", b && svc_why(b)[0] ? svc_why(b)
+									 : svc_strerror(err));
 }
 
 int cli_wants_help(int argc, char **argv, const char *usage)
@@ -138,22 +117,124 @@ int cli_wants_help(int argc, char **argv, const char *usage)
 	return 0;
 }
 
+static const struct cli_opt *find_long(const struct cli_opt *opts, const char *name, size_t len)
+{
+	for (const struct cli_opt *o = opts; o && o->name; o++)
+		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+			return o;
+	return NULL;
+}
+
+static const struct cli_opt *find_short(const struct cli_opt *opts, char c)
+{
+	for (const struct cli_opt *o = opts; o && o->name; o++)
+		if (o->short_name && o->short_name == c)
+			return o;
+	return NULL;
+}
+
+/* Give VALUE to option O; EXIT_USAGE when it cannot take it. */
+static int take(const char *cmd, const struct cli_opt *o, const char *value)
+{
+	struct cli_list *l;
+
+	switch (o->kind) {
+	case CLI_FLAG:
+		*(int *)o->dest = 1;
+		return EXIT_OK;
+	case CLI_STRING:
+		*(const char **)o->dest = value;
+		return EXIT_OK;
+	case CLI_LIST:
+		l = o->dest;
+		if (l->n >= CLI_LIST_MAX)
+			return cli_usage_error(cmd, "--%s is given more than %d times", o->name,
+					       CLI_LIST_MAX);
+		l->v[l->n++] = value;
+		return EXIT_OK;
+	}
+	return EXIT_USAGE;
+}
+
+int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts, const char **pos,
+	      size_t min, size_t max, size_t *n)
+{
+	int options = 1;
+
+	*n = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const struct cli_opt *o = NULL;
+		const char *value = NULL;
+
+		if (options && strcmp(a, "--") == 0) {
+			options = 0;
+			continue;
+		}
+		if (options && a[0] == '-' && a[1] == '-') {
+			const char *eq = strchr(a + 2, '=');
+
+			o = find_long(opts, a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
+			if (!o)
+				return cli_usage_error(cmd, "unknown option '%s'", a);
+			if (eq && o->kind == CLI_FLAG)
+				return cli_usage_error(cmd, "--%s takes no value", o->name);
+			value = eq ? eq + 1 : NULL;
+		} else if (options && a[0] == '-' && a[1] && a[2] == '\0') {
+			o = find_short(opts, a[1]);
+			if (!o)
+				return cli_usage_error(cmd, "unknown option '%s'", a);
+		}
+		if (!o) {
+			if (*n >= max)
+				return cli_usage_error(cmd, "unexpected argument '%s'", a);
+			pos[(*n)++] = a;
+			continue;
+		}
+		if (o->kind != CLI_FLAG && !value) {
+			if (i + 1 >= argc)
+				return cli_usage_error(cmd, "--%s needs a value", o->name);
+			value = argv[++i];
+		}
+		if (take(cmd, o, value) != EXIT_OK)
+			return EXIT_USAGE;
+	}
+	if (*n < min)
+		return cli_usage_error(cmd, "missing argument%s", min - *n > 1 ? "s" : "");
+	return EXIT_OK;
+}
+
+/* Open the context SUB asks for and run it. */
+static int run_opened(const struct cli_global *g, const char *cmd, const struct cli_sub *sub,
+		      int argc, char **argv)
+{
+	struct bench *b = NULL;
+	char why[1024];
+	enum svc_err err;
+	int rc;
+
+	err = svc_open(g->data_opt, sub->open ? sub->open : SVC_OPEN_DIR, &b, why, sizeof(why));
+	if (err)
+		return cli_fail(cmd, cli_exit_of(err), "%s", why);
+	rc = sub->run(b, g, argc, argv);
+	svc_close(b);
+	return rc;
+}
+
 int cli_run_sub(const struct cli_global *g, const char *cmd, const char *usage,
 		const struct cli_sub *subs, int argc, char **argv)
 {
 	const struct cli_sub *sub = NULL;
-	struct store *st = NULL;
-	char names[256] = "", dir[4096];
+	char names[256] = "";
 	size_t count = 0;
-	int rc;
 
-	if (cli_wants_help(argc, argv, usage))
-		return EXIT_OK;
 	for (const struct cli_sub *s = subs; s->name; s++) {
 		count++;
 		if (argc >= 2 && strcmp(argv[1], s->name) == 0)
 			sub = s;
 	}
+	if (cli_wants_help(argc, argv, sub && sub->usage ? sub->usage : usage))
+		return EXIT_OK;
 	for (size_t i = 0; i < count; i++) {
 		size_t used = strlen(names);
 
@@ -164,87 +245,57 @@ int cli_run_sub(const struct cli_global *g, const char *cmd, const char *usage,
 		return cli_usage_error(cmd, "missing subcommand: %s", names);
 	if (!sub)
 		return cli_usage_error(cmd, "unknown subcommand '%s' (%s)", argv[1], names);
-	rc = cli_store(g, 0, &st, dir, sizeof(dir));
-	if (rc)
-		return rc;
-	rc = sub->run ? sub->run(st, argc - 1, argv + 1) : sub->run_g(g, st, argc - 1, argv + 1);
-	store_free(st);
-	return rc;
+	return run_opened(g, cmd, sub, argc - 1, argv + 1);
 }
 
-/* What read the facts, as kept with each probe: by the channel they came through. */
-static const char *tool_of(const char *via)
+int cli_run_one(const struct cli_global *g, const struct cli_sub *one, int argc, char **argv)
 {
-	if (via && strcmp(via, "usbmuxd") == 0)
-		return "atelier " ATELIER_VERSION "; libimobiledevice " ATELIER_LIMD_VERSION;
-	if (via && strcmp(via, "fastboot") == 0)
-		return "atelier " ATELIER_VERSION "; fastboot over libusb";
-	if (via && strcmp(via, "adb") == 0)
-		return "atelier " ATELIER_VERSION "; adb host protocol";
-	return "atelier " ATELIER_VERSION;
+	if (cli_wants_help(argc, argv, one->usage))
+		return EXIT_OK;
+	return run_opened(g, one->name, one, argc, argv);
 }
 
-int cli_record_probe(struct store *st, json_t *facts, long long t_ms)
+int cli_print_json(json_t *view)
 {
-	struct store_probe p = { 0 };
-	json_t *id = json_object_get(facts, "identity");
-	json_t *imei = json_object_get(id, "imei");
-	char *text;
-	enum store_err err;
+	int bad = json_dumpf(view, stdout, JSON_INDENT(2) | FACTS_JSON_FLAGS) != 0;
 
-	p.platform = json_string_value(json_object_get(facts, "platform"));
-	if (!p.platform)
-		p.platform = "unknown";
-	p.udid = json_string_value(json_object_get(id, "udid"));
-	p.serial = json_string_value(json_object_get(id, "serial"));
-	p.imei = json_is_array(imei) ? json_string_value(json_array_get(imei, 0)) : NULL;
-	if (!p.udid && !p.serial && !p.imei)
-		return 1; /* nothing identifies it: nothing to attach the probe to */
-	p.t_ms = t_ms;
-	p.tool = tool_of(json_string_value(json_object_get(json_object_get(facts, "connection"), "via")));
-	text = json_dumps(facts, JSON_COMPACT | JSON_SORT_KEYS | FACTS_JSON_FLAGS);
-	if (!text) {
-		fprintf(stderr, "atelier: the probe was not saved: out of memory\n");
+	json_decref(view);
+	bad |= putchar('\n') == EOF || fflush(stdout) != 0;
+	return bad ? EXIT_FAILURE_OTHER : EXIT_OK;
+}
+
+int cli_number(const char *s, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
 		return 0;
-	}
-	p.facts = text;
-	err = store_record_probe(st, &p, NULL);
-	if (err != STORE_OK)
-		fprintf(stderr, "atelier: the probe was not saved: %s (%s)\n",
-			store_strerror(err), store_last_error_message());
-	free(text);
-	return err == STORE_OK;
+	v = strtoll(s, &end, 10);
+	if (*end || v <= 0)
+		return 0;
+	*out = v;
+	return 1;
 }
 
-int cli_read_device(struct store *st, long long device_id, int timeout_ms, json_t **facts,
-		    char *why, size_t size)
+const char *cli_str(const json_t *o, const char *key, const char *dflt)
 {
-	struct store_device_row dev;
-	struct probe_target t = { 0 };
-	struct probe_result r;
+	const char *s = json_string_value(json_object_get(o, key));
 
-	*facts = NULL;
-	/* Read it again by what it is: its UDID for an iPhone, its serial for Android. */
-	if (store_device_get(st, device_id, &dev) == STORE_OK) {
-		t.platform = strcmp(dev.platform, "ios") == 0 ? PROBE_IOS : PROBE_ANDROID;
-		snprintf(t.id, sizeof(t.id), "%s", t.platform == PROBE_IOS ? dev.udid : dev.serial);
+	return s ? s : dflt;
+}
+
+void cli_put_text(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		/* C1 controls are U+0080..U+009F: 0xC2 followed by 0x80..0x9F in UTF-8. */
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			fputc('?', out);
+			p++;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			fputc('?', out);
+		} else {
+			fputc(*p, out);
+		}
 	}
-	if (!t.id[0]) {
-		snprintf(why, size, "nothing known identifies it on USB");
-		return -1;
-	}
-	if (probe_run(&t, 1, timeout_ms, NULL, NULL, NULL, &r) != 0) {
-		snprintf(why, size, "the reader could not be started");
-		return -1;
-	}
-	if (strcmp(r.result, "ok") != 0) {
-		snprintf(why, size, "%s", probe_result_words(r.result));
-		probe_result_release(&r);
-		return -1;
-	}
-	/* A read of the device is a probe like any other: it is kept with the device. */
-	(void)cli_record_probe(st, r.facts, r.t_ms);
-	*facts = json_incref(r.facts);
-	probe_result_release(&r);
-	return 0;
 }

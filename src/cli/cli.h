@@ -1,27 +1,34 @@
 /*
- * cli — the `atelier` subcommands. Each command parses its own options (getopt_long,
- * --help on every one), calls the core modules, prints for a person or, with --json,
- * for a script, and returns one of the exit codes below (documented in docs/atelier.1).
- * No business rule lives here.
+ * cli — the `atelier` subcommands. A command parses its line with the one option helper
+ * (cli_parse: options before or after the positionals, `--` ends them, as git does),
+ * calls the service layer (src/svc/svc.h), prints the view it gets for a person or, with
+ * --json, as it is, and returns one of the exit codes below (docs/atelier.1). No rule of
+ * the workshop lives here: a rule found in a front end is a bug.
  */
 #ifndef ATELIER_CLI_CLI_H
 #define ATELIER_CLI_CLI_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
+
+#include "svc/svc.h"
 
 enum cli_exit {
 	EXIT_OK = 0,
-	EXIT_FAILURE_OTHER = 1, /* anything not listed below (out of memory, I/O) */
+	EXIT_FAILURE_OTHER = 1, /* refused, not found, or anything not listed below */
 	EXIT_USAGE = 2,         /* bad command line */
 	EXIT_NO_DATA = 3,       /* no data directory or no database yet: run atelier init */
 	EXIT_DB_REFUSED = 4,    /* database newer than this program, damaged, or failed check */
 	EXIT_NO_USB = 5,        /* USB cannot be read on this machine */
 	EXIT_PROBE_INCOMPLETE = 6, /* a device that can be read was not (trust, unplug, stuck) */
-	EXIT_NO_DEVICE = 7,     /* a device named on the command line is not attached */
+	EXIT_NO_DEVICE = 7,     /* a device named is not attached, or not known */
 	EXIT_NOT_VALID = 8,     /* atelier verify: the certificate does not verify */
 	EXIT_POLICY_UNMET = 9,  /* atelier certify: the device does not meet the policy yet */
 };
+
+/* The exit code of a service error. */
+int cli_exit_of(enum svc_err err);
 
 struct cli_global {
 	const char *data_opt; /* --data, or NULL */
@@ -51,55 +58,78 @@ int cli_cmd_certify(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_certificate(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_verify(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_key(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_models(const struct cli_global *g, int argc, char **argv);
 
-struct store;
-/* Open the database of the data directory (DIR, DIR_SIZE bytes, gets its path), creating
- * both when CREATE; on failure print why and return the exit code to use, else EXIT_OK
- * with *ST open. */
-int cli_store(const struct cli_global *g, int create, struct store **st, char *dir,
-	      size_t dir_size);
-/* Print what a store_open() failure ERR on DIR means for the user and return its exit
- * code. FOUND_VERSION is the version store_open() found. */
-int cli_store_error(const char *dir, int err, int found_version);
+/* ---- the one option helper ---- */
+
+#define CLI_LIST_MAX 32 /* values of a repeatable option */
+
+enum cli_opt_kind {
+	CLI_FLAG,   /* --json: DEST is an int, set to 1 */
+	CLI_STRING, /* --by NAME or --by=NAME: DEST is a const char *, the last one given */
+	CLI_LIST,   /* --part X, repeatable: DEST is a struct cli_list */
+};
+
+struct cli_list {
+	const char *v[CLI_LIST_MAX];
+	size_t n;
+};
+
+struct cli_opt {
+	const char *name; /* the long name without "--"; NULL ends a table */
+	char short_name;  /* -j; 0 when none */
+	enum cli_opt_kind kind;
+	void *dest;
+};
+
+/* Parse ARGV[1..ARGC-1] of command CMD ("job step"): options from OPTS anywhere among
+ * the positionals, "--" ends the options. The positionals go into POS (at most MAX; their
+ * number in *N, which must be between MIN and MAX). On a bad line, say why (naming CMD)
+ * and return EXIT_USAGE; else EXIT_OK. */
+int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts, const char **pos,
+	      size_t min, size_t max, size_t *n);
+
 /* When ARGV asks for --help (or -h) before any "--", print USAGE and return 1. */
 int cli_wants_help(int argc, char **argv, const char *usage);
 
-/* One subcommand of a command that works on the database ("job step", "device show"). */
+/* ---- running a command on the service layer ---- */
+
+/* A (sub)command: what it needs opened, and what it does. */
 struct cli_sub {
-	const char *name;
-	int (*run)(struct store *st, int argc, char **argv);
-	/* instead of run, for a subcommand that also needs the global options */
-	int (*run_g)(const struct cli_global *g, struct store *st, int argc, char **argv);
+	const char *name;           /* "step"; NULL ends a table */
+	int (*run)(struct bench *b, const struct cli_global *g, int argc, char **argv);
+	unsigned open;              /* enum svc_open_flags */
+	const char *usage;          /* its own --help */
 };
 
-/* Run subcommand ARGV[1] of CMD from SUBS (ended by a NULL name) with the database open,
- * giving it ARGC - 1, ARGV + 1. --help prints USAGE; a missing or unknown subcommand is a
- * usage error naming the subcommands, found before the database is opened. */
+/* Run subcommand ARGV[1] of CMD from SUBS: --help prints USAGE (or the subcommand's);
+ * a missing or unknown subcommand is a usage error naming them, found before anything is
+ * opened; the context is opened as the subcommand asks, and closed after. */
 int cli_run_sub(const struct cli_global *g, const char *cmd, const char *usage,
 		const struct cli_sub *subs, int argc, char **argv);
+/* The same for a command without subcommands. */
+int cli_run_one(const struct cli_global *g, const struct cli_sub *one, int argc, char **argv);
 
-/* Keep the facts of a probe made at T_MS with their device (found or created by UDID,
- * serial or IMEI). Returns 0 when they could not be kept (said on standard error), 1 when
- * kept or when nothing in them identifies the device. */
-int cli_record_probe(struct store *st, json_t *facts, long long t_ms);
+/* Say on standard error why B's last call failed with ERR ("atelier CMD: ...") and
+ * return its exit code. */
+int cli_report(const char *cmd, struct bench *b, enum svc_err err);
+/* Say on standard error that CMD failed ("atelier CMD: ...") and return RC. */
+int cli_fail(const char *cmd, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Report a bad command line: "atelier CMD: ...", then "try 'atelier CMD --help'". */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Read device DEVICE_ID again now (its UDID or serial, within TIMEOUT_MS), keep the probe
- * with it and give its facts in *FACTS (a new reference). -1 when it cannot be read,
- * with the reason ("untrusted", "timeout", not attached...) in WHY. */
-int cli_read_device(struct store *st, long long device_id, int timeout_ms, json_t **facts,
-		    char *why, size_t size);
+/* Print VIEW as indented JSON on standard output, then free it; EXIT_OK, or
+ * EXIT_FAILURE_OTHER when it cannot be written. */
+int cli_print_json(json_t *view);
+/* A positive whole number (a job, a record) from S into *OUT; 0 when it is not one. */
+int cli_number(const char *s, long long *out);
+/* Text of a JSON string member KEY of O, or DFLT. */
+const char *cli_str(const json_t *o, const char *key, const char *dflt);
+/* Write S to OUT with every control character (C0, DEL, C1) shown as '?', so that a
+ * note cannot move the cursor or fake a line of the terminal. */
+void cli_put_text(FILE *out, const char *s);
 
 /* Print the main usage to OUT. */
 void cli_usage(FILE *out);
-
-/* Resolve the data directory into OUT; on failure print why and return the exit code
- * to use, else EXIT_OK. */
-int cli_data_dir(const struct cli_global *g, char *out, size_t size);
-
-/* Say on standard error that CMD failed ("atelier CMD: ...") and return RC. */
-int cli_fail(const char *cmd, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/* Report that ARGV0's option parsing failed: "try 'atelier CMD --help'". */
-int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

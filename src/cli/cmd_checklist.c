@@ -1,16 +1,12 @@
 /* atelier checklist lint FILE..., atelier checklist list, atelier checklist show ID */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <jansson.h>
 
 #include "checklist/checklist.h"
-#include "cert/policy.h"
 #include "cli/cli.h"
-#include "store/store.h"
 
 static const char checklist_usage[] =
     "usage: atelier checklist lint FILE|FOLDER...\n"
@@ -125,269 +121,86 @@ static int valid_lang(const char *lang)
 	return strcmp(lang, "en") == 0 || strcmp(lang, "fr") == 0 || strcmp(lang, "nl") == 0;
 }
 
-static int is_folder(const char *path)
+static int cmd_lint(struct bench *b, const struct cli_global *g, int argc, char **argv)
 {
-	struct stat st;
+	const char *pos[256];
+	json_t *view = NULL, *line;
+	size_t n, i;
+	enum svc_err err;
+	int rc;
 
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Is PATH the certification policy (by its file name)? */
-static int is_policy(const char *path)
-{
-	const char *base = strrchr(path, '/');
-
-	return strcmp(base ? base + 1 : path, CHECKLIST_POLICY_FILE) == 0 && !is_folder(path);
-}
-
-static int cmd_lint(int argc, char **argv)
-{
-	struct checklist_set set;
-	size_t errors = 0, warnings = 0, files = 0;
-	int rc = EXIT_OK;
-
-	if (cli_wants_help(argc, argv, lint_usage))
-		return EXIT_OK;
-	for (int i = 1; i < argc; i++)
-		if (argv[i][0] == '-' && strcmp(argv[i], "-") != 0 && strcmp(argv[i], "--") != 0)
-			return cli_usage_error("checklist lint", "unknown option '%s'", argv[i]);
-	if (argc < 2)
-		return cli_usage_error("checklist lint", "name at least one checklist file");
-	checklist_set_init(&set);
-	for (int i = 1; i < argc; i++) {
-		struct checklist_report rep;
-		struct checklist *c = NULL;
-		const struct checklist *first;
-		enum checklist_err err;
-
-		if (strcmp(argv[i], "--") == 0)
-			continue;
-		if (is_policy(argv[i])) {
-			/* The certification policy sits with the checklists: lint it as one. */
-			struct policy p;
-			char why[1024];
-
-			files++;
-			policy_defaults(&p);
-			if (policy_load_file(&p, argv[i], why, sizeof(why)) != POLICY_OK) {
-				printf("%s\n", why);
-				errors++;
-			}
-			continue;
-		}
-		checklist_report_init(&rep);
-		if (is_folder(argv[i])) {
-			size_t before = set.count;
-
-			err = checklist_set_load_dir(&set, argv[i], &rep);
-			files += set.count - before;
-		} else {
-			files++;
-			err = checklist_load(argv[i], &c, &rep);
-			if (err == CHECKLIST_OK && (first = checklist_set_find(&set, c->id))) {
-				checklist_report_add(&rep, CHECKLIST_SEV_ERROR, NULL, c->id_line,
-						     c->id_col,
-						     "checklist id '%s' is already used by %s: ids "
-						     "must be unique",
-						     c->id, first->path);
-				checklist_free(c);
-			} else if (err == CHECKLIST_OK &&
-				   checklist_set_add(&set, c) != CHECKLIST_OK) {
-				checklist_free(c);
-				err = CHECKLIST_ENOMEM;
-			}
-		}
-		checklist_lint_print(stdout, argv[i], &rep);
-		if (err == CHECKLIST_ENOMEM) {
-			fprintf(stderr, "atelier checklist lint: %s: out of memory\n", argv[i]);
-			rc = EXIT_FAILURE_OTHER;
-		}
-		errors += rep.errors;
-		warnings += rep.warnings;
-		checklist_report_release(&rep);
-	}
-	checklist_set_release(&set);
-	fprintf(stderr, "%zu checklist%s checked: %zu error%s, %zu warning%s\n", files,
-		files == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings,
-		warnings == 1 ? "" : "s");
-	if (errors)
-		rc = EXIT_FAILURE_OTHER;
-	return rc;
-}
-
-/* Load the checklists of the search path; problems go to standard error. */
-static int load_all(const struct cli_global *g, struct checklist_set *set, char *data,
-		    size_t data_size)
-{
-	struct checklist_report rep;
-	enum checklist_err err;
-	int have_data = cli_data_dir(g, data, data_size) == EXIT_OK;
-
-	checklist_report_init(&rep);
-	checklist_set_init(set);
-	err = checklist_set_load_default(set, have_data ? data : NULL, &rep);
-	if (rep.errors) {
-		/* the errors only: warnings are for 'lint', not for every listing */
-		struct checklist_report errs;
-
-		checklist_report_init(&errs);
-		for (size_t i = 0; i < rep.count; i++)
-			if (rep.items[i].severity == CHECKLIST_SEV_ERROR)
-				checklist_report_add(&errs, CHECKLIST_SEV_ERROR, rep.items[i].file,
-						     rep.items[i].line, rep.items[i].col, "%s",
-						     rep.items[i].message);
-		fprintf(stderr, "atelier: these checklist files have errors and are left out "
-				"('atelier checklist lint FILE' explains):\n");
-		checklist_lint_print(stderr, "checklists", &errs);
-		checklist_report_release(&errs);
-	}
-	checklist_report_release(&rep);
-	if (err != CHECKLIST_OK) {
-		fprintf(stderr, "atelier: cannot load the checklists: %s\n",
-			checklist_strerror(err));
-		checklist_set_release(set);
-		return EXIT_FAILURE_OTHER;
-	}
-	if (!have_data)
-		data[0] = '\0';
-	return EXIT_OK;
-}
-
-/* The facts of DEVICE's latest probe, as JSON; NULL after saying why in *RC. */
-static json_t *device_facts(const char *data, const char *device, int *rc)
-{
-	struct store *st = NULL;
-	struct store_device_row row;
-	enum store_err err;
-	char *text = NULL;
-	long long t_ms = 0;
-	json_t *facts = NULL;
-
-	if (!data[0]) {
-		fprintf(stderr, "atelier: no data directory: set --data or $ATELIER_DATA\n");
-		*rc = EXIT_NO_DATA;
-		return NULL;
-	}
-	{
-		int found = 0;
-
-		err = store_open(data, 0, &st, &found);
-		if (err != STORE_OK) {
-			*rc = cli_store_error(data, err, found);
-			return NULL;
-		}
-	}
-	err = store_find_device(st, device, &row);
-	if (err == STORE_OK)
-		err = store_latest_probe(st, row.id, &text, &t_ms);
-	if (err == STORE_ENOENT) {
-		fprintf(stderr,
-			"atelier: no probe of '%s' is recorded: probe it first: atelier probe %s\n",
-			device, device);
-		*rc = EXIT_NO_DEVICE;
-		goto out;
-	}
-	if (err != STORE_OK) {
-		fprintf(stderr, "atelier: cannot read the probes of '%s': %s\n", device,
-			store_strerror(err));
-		*rc = EXIT_FAILURE_OTHER;
-		goto out;
-	}
-	facts = json_loads(text, 0, NULL);
-	if (!json_is_object(facts)) {
-		fprintf(stderr,
-			"atelier: the latest probe of '%s' cannot be read: probe it again: "
-			"atelier probe %s\n",
-			device, device);
-		json_decref(facts);
-		facts = NULL;
-		*rc = EXIT_FAILURE_OTHER;
-	}
-out:
-	free(text);
-	store_free(st);
-	return facts;
-}
-
-static int cmd_list(const struct cli_global *g, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "for", required_argument, NULL, 'f' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *device = NULL, *lang = "en";
-	struct checklist_set set;
-	char data[4096];
-	json_t *facts = NULL, *arr = NULL;
-	int json = 0, rc, opt;
-
-	if (cli_wants_help(argc, argv, list_usage))
-		return EXIT_OK;
-	optind = 0; /* glibc: a fresh scan */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			json = 1;
-			break;
-		case 'f':
-			device = optarg;
-			break;
-		case 'l':
-			lang = optarg;
-			if (!valid_lang(lang))
-				return cli_usage_error("checklist list", "--lang is en, fr or nl");
-			break;
-		default:
-			return cli_usage_error("checklist list", "unknown option '%s'",
-					       argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("checklist list", "unexpected argument '%s'", argv[optind]);
-	rc = load_all(g, &set, data, sizeof(data));
-	if (rc != EXIT_OK)
+	(void)g;
+	rc = cli_parse("checklist lint", argc, argv, NULL, pos, 1, 256, &n);
+	if (rc)
 		return rc;
-	if (device) {
-		facts = device_facts(data, device, &rc);
-		if (!facts)
-			goto out;
-	}
-	if (json)
-		arr = json_array();
-	for (size_t i = 0; i < set.count; i++) {
-		const struct checklist *c = set.items[i];
+	err = svc_lint(b, pos, n, &view);
+	json_array_foreach(json_object_get(view, "lines"), i, line)
+		printf("%s\n", json_string_value(line));
+	n = (size_t)json_integer_value(json_object_get(view, "files"));
+	fprintf(stderr, "%zu checklist%s checked: %lld error%s, %lld warning%s\n", n,
+		n == 1 ? "" : "s", (long long)json_integer_value(json_object_get(view, "errors")),
+		json_integer_value(json_object_get(view, "errors")) == 1 ? "" : "s",
+		(long long)json_integer_value(json_object_get(view, "warnings")),
+		json_integer_value(json_object_get(view, "warnings")) == 1 ? "" : "s");
+	json_decref(view);
+	if (err && err != SVC_EINVAL)
+		return cli_report("checklist lint", b, err);
+	return err ? EXIT_FAILURE_OTHER : EXIT_OK;
+}
 
-		if (facts && !checklist_applies(c, facts))
-			continue;
-		if (arr) {
-			json_array_append_new(
-			    arr, json_pack("{s:s, s:i, s:s, s:i, s:i, s:i, s:s, s:s}", "id", c->id,
-					   "version", c->version, "title",
-					   checklist_text(&c->title, lang), "time_minutes",
-					   c->time_minutes, "difficulty", c->difficulty, "steps",
-					   (int)c->n_steps, "source", c->path, "hash", c->hash));
-			continue;
-		}
-		printf("%-24s v%-3d %4d min  difficulty %d/5  %3zu steps  %s\n", c->id, c->version,
-		       c->time_minutes, c->difficulty, c->n_steps, checklist_text(&c->title, lang));
-	}
+/* Files left out for their errors: said on standard error, with how to see why. */
+static void say_left_out(const json_t *view)
+{
+	const json_t *left = json_object_get(view, "left_out"), *line;
+	size_t i;
+
+	if (!json_array_size(left))
+		return;
+	fprintf(stderr, "atelier: these checklist files have errors and are left out "
+			"('atelier checklist lint FILE' explains):\n");
+	json_array_foreach(left, i, line)
+		fprintf(stderr, "%s\n", json_string_value(line));
+}
+
+static int cmd_list(struct bench *b, const struct cli_global *g, int argc, char **argv)
+{
+	const char *device = NULL, *lang = "en";
+	int json = 0, rc;
+	const struct cli_opt opts[] = {
+		{ "json", 'j', CLI_FLAG, &json },
+		{ "for", 0, CLI_STRING, &device },
+		{ "lang", 0, CLI_STRING, &lang },
+		{ NULL, 0, 0, NULL },
+	};
+	json_t *view, *c;
+	size_t n, i;
+
+	(void)g;
+	rc = cli_parse("checklist list", argc, argv, opts, NULL, 0, 0, &n);
+	if (rc)
+		return rc;
+	if (!valid_lang(lang))
+		return cli_usage_error("checklist list", "--lang is en, fr or nl");
+	rc = svc_checklist_list(b, device, lang, &view);
+	if (rc)
+		return cli_report("checklist", b, rc);
+	say_left_out(view);
 	if (json) {
-		if (!arr || json_dumpf(arr, stdout, JSON_INDENT(2)) != 0) {
-			rc = EXIT_FAILURE_OTHER;
-			goto out;
-		}
-		putchar('\n');
-	} else if (set.count == 0) {
-		fprintf(stderr, "atelier: no checklist found\n");
+		rc = cli_print_json(json_incref(json_object_get(view, "checklists")));
+		json_decref(view);
+		return rc;
 	}
-out:
-	json_decref(arr);
-	json_decref(facts);
-	checklist_set_release(&set);
-	return rc;
+	json_array_foreach(json_object_get(view, "checklists"), i, c)
+		printf("%-24s v%-3lld %4lld min  difficulty %lld/5  %3lld steps  %s\n",
+		       cli_str(c, "id", "?"), (long long)json_integer_value(json_object_get(c, "version")),
+		       (long long)json_integer_value(json_object_get(c, "time_minutes")),
+		       (long long)json_integer_value(json_object_get(c, "difficulty")),
+		       (long long)json_integer_value(json_object_get(c, "steps")),
+		       cli_str(c, "title", ""));
+	if (json_array_size(json_object_get(view, "checklists")) == 0 && !device)
+		fprintf(stderr, "atelier: no checklist found\n");
+	json_decref(view);
+	return EXIT_OK;
 }
 
 /* Print TEXT after INDENT spaces, continuation lines indented the same. */
@@ -500,84 +313,43 @@ static void print_trainee(const struct checklist *c, const char *lang)
 	}
 }
 
-static int cmd_show(const struct cli_global *g, int argc, char **argv)
+static int cmd_show(struct bench *b, const struct cli_global *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
+	const char *lang = "en", *pos[1];
+	int json = 0, rc;
+	const struct cli_opt opts[] = {
+		{ "json", 'j', CLI_FLAG, &json },
+		{ "lang", 0, CLI_STRING, &lang },
+		{ NULL, 0, 0, NULL },
 	};
-	const char *lang = "en", *id;
 	const struct checklist *c;
-	struct checklist_set set;
-	char data[4096];
-	int json = 0, rc, opt;
+	size_t n;
 
-	if (cli_wants_help(argc, argv, show_usage))
-		return EXIT_OK;
-	optind = 0; /* glibc: a fresh scan */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			json = 1;
-			break;
-		case 'l':
-			lang = optarg;
-			if (!valid_lang(lang))
-				return cli_usage_error("checklist show", "--lang is en, fr or nl");
-			break;
-		default:
-			return cli_usage_error("checklist show", "unknown option '%s'",
-					       argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
-		return cli_usage_error("checklist show", "name the checklist: atelier checklist "
-							 "show ID");
-	if (optind + 1 < argc)
-		return cli_usage_error("checklist show", "unexpected argument '%s'",
-				       argv[optind + 1]);
-	id = argv[optind];
-	rc = load_all(g, &set, data, sizeof(data));
-	if (rc != EXIT_OK)
+	(void)g;
+	rc = cli_parse("checklist show", argc, argv, opts, pos, 1, 1, &n);
+	if (rc)
 		return rc;
-	c = checklist_set_find(&set, id);
-	if (!c) {
-		fprintf(stderr,
-			"atelier: no checklist '%s' ('atelier checklist list' shows them)\n", id);
-		rc = EXIT_FAILURE_OTHER;
-	} else if (json) {
-		json_t *o = checklist_to_json(c);
-
-		if (!o || json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) != 0)
-			rc = EXIT_FAILURE_OTHER;
-		else
-			putchar('\n');
-		json_decref(o);
-	} else {
-		print_trainee(c, lang);
-	}
-	checklist_set_release(&set);
-	return rc;
+	if (!valid_lang(lang))
+		return cli_usage_error("checklist show", "--lang is en, fr or nl");
+	rc = svc_checklist_find(b, pos[0], &c);
+	if (rc)
+		return cli_report("checklist", b, rc);
+	if (json)
+		return cli_print_json(checklist_to_json(c));
+	print_trainee(c, lang);
+	return EXIT_OK;
 }
-
-/* Declared here until cli.h lists it (a second, identical declaration is harmless). */
 
 int cli_cmd_checklist(const struct cli_global *g, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_usage_error("checklist", "missing subcommand: lint, list or show");
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(checklist_usage, stdout);
-		return EXIT_OK;
-	}
-	if (strcmp(argv[1], "lint") == 0)
-		return cmd_lint(argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return cmd_list(g, argc - 1, argv + 1);
-	if (strcmp(argv[1], "show") == 0)
-		return cmd_show(g, argc - 1, argv + 1);
-	return cli_usage_error("checklist", "'%s' is not a checklist subcommand (lint, list, show)",
-			       argv[1]);
+	/* The workshop's own folder is read when there is a data directory; the records
+	 * only for --for DEVICE. */
+	static const struct cli_sub subs[] = {
+		{ "lint", cmd_lint, SVC_OPEN_DIR | SVC_OPEN_TRY, lint_usage },
+		{ "list", cmd_list, SVC_OPEN_STORE | SVC_OPEN_TRY, list_usage },
+		{ "show", cmd_show, SVC_OPEN_DIR | SVC_OPEN_TRY, show_usage },
+		{ NULL, NULL, 0, NULL },
+	};
+
+	return cli_run_sub(g, "checklist", checklist_usage, subs, argc, argv);
 }

@@ -1,11 +1,8 @@
 /* atelier init, atelier db check, atelier db backup FILE */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cert/sign.h"
 #include "cli/cli.h"
-#include "store/store.h"
 
 static const char init_usage[] =
 	"usage: atelier [--data DIR] init\n"
@@ -14,43 +11,6 @@ static const char init_usage[] =
 	"schema and add the key if it is missing. Safe to run again: an existing key is\n"
 	"never replaced.\n";
 
-/* The workshop key signs certificates: made once, never replaced, never printed. */
-static int init_key(const char *dir)
-{
-	unsigned char pk[SIGN_PK_BYTES];
-	char why[512], text[SIGN_PUBLIC_TEXT];
-	int created = 0;
-
-	if (sign_key_create(dir, &created, why, sizeof(why)) != SIGN_OK ||
-	    sign_key_public(dir, pk, why, sizeof(why)) != SIGN_OK) {
-		fprintf(stderr, "atelier init: the workshop key: %s\n", why);
-		return EXIT_FAILURE_OTHER;
-	}
-	sign_public_text(pk, text);
-	printf("workshop key %s: %s/%s/%s (secret, mode 0600); public key %s\n",
-	       created ? "created" : "kept", dir, SIGN_KEY_DIR, SIGN_SECRET_FILE, text);
-	return EXIT_OK;
-}
-
-int cli_cmd_init(const struct cli_global *g, int argc, char **argv)
-{
-	struct store *st = NULL;
-	char dir[4096];
-	int rc;
-
-	if (cli_wants_help(argc, argv, init_usage))
-		return EXIT_OK;
-	if (argc > 1)
-		return cli_usage_error("init", "unexpected argument '%s'", argv[1]);
-	rc = cli_store(g, 1, &st, dir, sizeof(dir));
-	if (rc != EXIT_OK)
-		return rc;
-	printf("data directory %s ready: database %s, schema version %d\n", dir, store_path(st),
-	       store_schema_version(st));
-	store_free(st);
-	return init_key(dir);
-}
-
 static const char db_usage[] =
 	"usage: atelier [--data DIR] db check\n"
 	"       atelier [--data DIR] db backup FILE\n"
@@ -58,57 +18,85 @@ static const char db_usage[] =
 	"backup  copy the live database to FILE (SQLite online backup; benches may keep\n"
 	"        working meanwhile). FILE is replaced whole or left as it was.\n";
 
-int cli_cmd_db(const struct cli_global *g, int argc, char **argv)
+static int run_init(struct bench *b, const struct cli_global *g, int argc, char **argv)
 {
-	struct store *st = NULL;
-	char dir[4096], report[4096];
-	enum store_err err;
+	const json_t *key;
+	json_t *view;
+	size_t n;
 	int rc;
 
-	if (cli_wants_help(argc, argv, db_usage))
-		return EXIT_OK;
-	if (argc < 2)
-		return cli_usage_error("db", "missing subcommand: check or backup");
-	if (strcmp(argv[1], "check") == 0) {
-		if (argc != 2)
-			return cli_usage_error("db", "'db check' takes no argument");
-		rc = cli_store(g, 0, &st, dir, sizeof(dir));
-		if (rc != EXIT_OK)
-			return rc;
-		err = store_check(st, report, sizeof(report));
-		if (err == STORE_OK) {
-			printf("database %s: ok\n", store_path(st));
-			rc = EXIT_OK;
-		} else if (err == STORE_ECORRUPT) {
-			fprintf(stderr, "atelier: database %s is damaged:\n%s\n", store_path(st),
-				report);
-			fprintf(stderr, "restore the latest backup ('atelier db backup' makes one)\n");
-			rc = EXIT_DB_REFUSED;
-		} else {
-			fprintf(stderr, "atelier: cannot check %s: %s (%s)\n", store_path(st),
-				store_strerror(err), store_last_error_message());
-			rc = EXIT_FAILURE_OTHER;
-		}
-		store_free(st);
+	(void)g;
+	rc = cli_parse("init", argc, argv, NULL, NULL, 0, 0, &n);
+	if (rc)
 		return rc;
-	}
-	if (strcmp(argv[1], "backup") == 0) {
-		if (argc != 3)
-			return cli_usage_error("db", "'db backup' takes one FILE");
-		rc = cli_store(g, 0, &st, dir, sizeof(dir));
-		if (rc != EXIT_OK)
-			return rc;
-		err = store_backup(st, argv[2]);
-		if (err == STORE_OK) {
-			printf("backup of %s written to %s\n", store_path(st), argv[2]);
-			rc = EXIT_OK;
-		} else {
-			fprintf(stderr, "atelier: backup to %s failed: %s (%s)\n", argv[2],
-				store_strerror(err), store_last_error_message());
-			rc = err == STORE_EINVAL ? EXIT_USAGE : EXIT_FAILURE_OTHER;
-		}
-		store_free(st);
+	rc = svc_init(b, &view);
+	if (rc)
+		return cli_report("init", b, rc);
+	printf("data directory %s ready: database %s, schema version %lld\n",
+	       cli_str(view, "dir", "?"), cli_str(view, "database", "?"),
+	       (long long)json_integer_value(json_object_get(view, "schema_version")));
+	key = json_object_get(view, "key");
+	printf("workshop key %s: %s (secret, mode 0600); public key %s\n",
+	       json_is_true(json_object_get(key, "created")) ? "created" : "kept",
+	       cli_str(key, "secret_file", "?"), cli_str(key, "public", "?"));
+	json_decref(view);
+	return EXIT_OK;
+}
+
+int cli_cmd_init(const struct cli_global *g, int argc, char **argv)
+{
+	static const struct cli_sub one = { "init", run_init, SVC_OPEN_CREATE, init_usage };
+
+	return cli_run_one(g, &one, argc, argv);
+}
+
+static int cmd_check(struct bench *b, const struct cli_global *g, int argc, char **argv)
+{
+	json_t *view;
+	size_t n;
+	int rc;
+
+	(void)g;
+	rc = cli_parse("db check", argc, argv, NULL, NULL, 0, 0, &n);
+	if (rc)
 		return rc;
-	}
-	return cli_usage_error("db", "unknown subcommand '%s': use check or backup", argv[1]);
+	rc = svc_db_check(b, &view);
+	if (rc)
+		return cli_report("db", b, rc);
+	printf("database %s: ok\n", cli_str(view, "database", "?"));
+	json_decref(view);
+	return EXIT_OK;
+}
+
+static int cmd_backup(struct bench *b, const struct cli_global *g, int argc, char **argv)
+{
+	const char *pos[1];
+	json_t *view;
+	size_t n;
+	int rc;
+
+	(void)g;
+	rc = cli_parse("db backup", argc, argv, NULL, pos, 1, 1, &n);
+	if (rc)
+		return rc;
+	rc = svc_db_backup(b, pos[0], &view);
+	if (rc == SVC_EINVAL)
+		return cli_fail("db", EXIT_USAGE, "%s", svc_why(b));
+	if (rc)
+		return cli_report("db", b, rc);
+	printf("backup of %s written to %s\n", cli_str(view, "database", "?"),
+	       cli_str(view, "backup", "?"));
+	json_decref(view);
+	return EXIT_OK;
+}
+
+int cli_cmd_db(const struct cli_global *g, int argc, char **argv)
+{
+	static const struct cli_sub subs[] = {
+		{ "check", cmd_check, SVC_OPEN_STORE, NULL },
+		{ "backup", cmd_backup, SVC_OPEN_STORE, NULL },
+		{ NULL, NULL, 0, NULL },
+	};
+
+	return cli_run_sub(g, "db", db_usage, subs, argc, argv);
 }

@@ -1,6 +1,5 @@
 /* atelier devices, atelier watch */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,39 +36,21 @@ struct usb_opts {
 static int parse_usb_opts(const char *cmd, const char *usage, int argc, char **argv,
 			  struct usb_opts *o, int *done)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct cli_opt opts[] = {
+		{ "json", 'j', CLI_FLAG, &o->json },
+		{ "all", 'a', CLI_FLAG, &o->all },
+		{ NULL, 0, 0, NULL },
 	};
-	int c;
+	size_t n;
+	int rc;
 
-	*done = 0;
+	*done = 1;
 	o->json = o->all = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+jah", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = 1;
-			break;
-		case 'a':
-			o->all = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			*done = 1;
-			return EXIT_OK;
-		default:
-			*done = 1;
-			return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc) {
-		*done = 1;
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	}
-	return EXIT_OK;
+	if (cli_wants_help(argc, argv, usage))
+		return EXIT_OK;
+	rc = cli_parse(cmd, argc, argv, opts, NULL, 0, 0, &n);
+	*done = rc != EXIT_OK;
+	return rc;
 }
 
 static int usb_unavailable(enum usbw_err err)

@@ -86,7 +86,7 @@ void job_record_hash(const struct store_step *r, char out[JOB_HASH_HEX])
 	feed_num(&h, r->user_id);
 	feed_num(&h, r->t_ms);
 	feed_num(&h, r->spent_ms);
-	feed(&h, r->result);
+	feed(&h, step_result_name(r->result));
 	feed(&h, r->value);
 	feed(&h, r->note);
 	feed(&h, r->parts);
@@ -108,7 +108,7 @@ enum job_err job_append(struct store *st, long long job_id, struct store_step *r
 		return JOB_ENOJOB;
 	if (err)
 		return JOB_ESTORE;
-	if (strcmp(job.state, "open") != 0)
+	if (job.state != JOB_STATE_OPEN)
 		return JOB_ECLOSED;
 	if (rec->corrects) {
 		err = store_step_in_job(st, job_id, rec->corrects);

@@ -47,7 +47,7 @@ static enum store_err insert_cert(struct store *st, const struct store_certifica
 }
 
 static enum store_err insert_event(struct store *st, const struct store_certificate *c,
-				   const char *from, const char *reason)
+				   enum device_state from, const char *reason)
 {
 	static const char sql[] = "INSERT INTO device_event (device_id, from_state, to_state, "
 				  "user_id, reason, t_ms) VALUES (?, ?, 'certified', ?, ?, ?)";
@@ -56,7 +56,7 @@ static enum store_err insert_event(struct store *st, const struct store_certific
 
 	if (!err) {
 		sqlite3_bind_int64(stmt, 1, c->device_id);
-		sqlite3_bind_text(stmt, 2, from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, device_state_name(from), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 3, c->by_user);
 		sqlite3_bind_text(stmt, 4, reason, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 5, c->issued_ms);
@@ -67,14 +67,15 @@ static enum store_err insert_event(struct store *st, const struct store_certific
 }
 
 enum store_err store_certificate_add(struct store *st, const struct store_certificate *c,
-				     const char *from, const char *reason)
+				     enum device_state from, const char *reason)
 {
 	static const char move[] = "UPDATE device SET state = ? WHERE state = ? AND id = ?";
 	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
 
 	if (err)
 		return err;
-	err = bound_change(st, move, "certified", from, c->device_id, NULL);
+	err = bound_change(st, move, device_state_name(DEVICE_CERTIFIED), device_state_name(from),
+			   c->device_id, NULL);
 	if (!err)
 		err = insert_event(st, c, from, reason);
 	if (!err)

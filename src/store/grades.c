@@ -55,9 +55,9 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 	int rc;
 
 	if (!g->feedback || !g->feedback[0] ||
-	    (strcmp(g->verdict, "approved") != 0 && strcmp(g->verdict, "redo") != 0))
+	    (g->verdict != VERDICT_APPROVED && g->verdict != VERDICT_REDO))
 		return STORE_EINVAL;
-	redo = strcmp(g->verdict, "redo") == 0;
+	redo = g->verdict == VERDICT_REDO;
 	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
 	if (err)
 		return err;
@@ -69,7 +69,8 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 		err = STORE_ENOENT;
 		goto out;
 	}
-	if (strcmp(state, "submitted") != 0 || submitted != g->submitted_ms) {
+	if (strcmp(state, job_state_name(JOB_STATE_SUBMITTED)) != 0 ||
+	    submitted != g->submitted_ms) {
 		err = STORE_ESTALE;
 		goto out;
 	}
@@ -95,7 +96,7 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 		goto out;
 	sqlite3_bind_int64(stmt, 1, g->job_id);
 	sqlite3_bind_int64(stmt, 2, g->submitted_ms);
-	sqlite3_bind_text(stmt, 3, g->verdict, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, verdict_name(g->verdict), -1, SQLITE_STATIC);
 	store_int_bind_text_or_null(stmt, 4, g->redo);
 	store_int_bind_text_or_null(stmt, 5, g->scores);
 	sqlite3_bind_text(stmt, 6, g->feedback, -1, SQLITE_STATIC);
@@ -134,11 +135,15 @@ out:
 /* One row into *G; 0 when a text could not be copied (out of memory). */
 static int grade_row(sqlite3_stmt *stmt, struct store_grade *g)
 {
+	char word[16];
+
 	memset(g, 0, sizeof(*g));
 	g->id = sqlite3_column_int64(stmt, 0);
 	g->job_id = sqlite3_column_int64(stmt, 1);
 	g->submitted_ms = sqlite3_column_int64(stmt, 2);
-	store_int_col_text(stmt, 3, g->verdict, sizeof(g->verdict));
+	store_int_col_text(stmt, 3, word, sizeof(word));
+	if (!verdict_parse(word, &g->verdict))
+		g->verdict = VERDICT_REDO; /* never an approval the records do not hold */
 	g->redo = store_int_col_dup(stmt, 4);
 	g->scores = store_int_col_dup(stmt, 5);
 	g->feedback = store_int_col_dup(stmt, 6);
@@ -228,8 +233,8 @@ enum store_err store_grade_ack(struct store *st, long long grade_id, long long u
 	return err;
 }
 
-enum store_err store_device_set_state(struct store *st, long long device_id, const char *from,
-				      const char *to, long long user_id, const char *reason,
+enum store_err store_device_set_state(struct store *st, long long device_id,
+				      enum device_state from, enum device_state to, long long user_id, const char *reason,
 				      long long t_ms)
 {
 	static const char sql_cas[] = "UPDATE device SET state = ? WHERE id = ? AND state = ?";
@@ -242,7 +247,7 @@ enum store_err store_device_set_state(struct store *st, long long device_id, con
 	char now[16];
 	int found;
 
-	if (!from || !to || !reason || strlen(reason) > REASON_MAX || strlen(to) >= sizeof(now))
+	if (!reason || strlen(reason) > REASON_MAX)
 		return STORE_EINVAL;
 	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
 	if (err)
@@ -251,9 +256,9 @@ enum store_err store_device_set_state(struct store *st, long long device_id, con
 	err = store_int_prepare(st, sql_cas, &stmt);
 	if (err)
 		goto out;
-	sqlite3_bind_text(stmt, 1, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 1, device_state_name(to), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, device_id);
-	sqlite3_bind_text(stmt, 3, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, device_state_name(from), -1, SQLITE_STATIC);
 	err = store_int_run_change(st, stmt, sql_cas, NULL);
 	if (err)
 		goto out;
@@ -270,8 +275,8 @@ enum store_err store_device_set_state(struct store *st, long long device_id, con
 	if (err)
 		goto out;
 	sqlite3_bind_int64(stmt, 1, device_id);
-	sqlite3_bind_text(stmt, 2, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, device_state_name(from), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, device_state_name(to), -1, SQLITE_STATIC);
 	if (user_id)
 		sqlite3_bind_int64(stmt, 4, user_id);
 	else
@@ -291,11 +296,16 @@ out:
 static int event_item(sqlite3_stmt *stmt, void *item)
 {
 	struct store_device_event *e = item;
+	char word[16];
 
 	e->id = sqlite3_column_int64(stmt, 0);
 	e->device_id = sqlite3_column_int64(stmt, 1);
-	store_int_col_text(stmt, 2, e->from, sizeof(e->from));
-	store_int_col_text(stmt, 3, e->to, sizeof(e->to));
+	store_int_col_text(stmt, 2, word, sizeof(word));
+	if (!device_state_parse(word, &e->from))
+		e->from = DEVICE_QUARANTINE;
+	store_int_col_text(stmt, 3, word, sizeof(word));
+	if (!device_state_parse(word, &e->to))
+		e->to = DEVICE_QUARANTINE;
 	e->user_id = sqlite3_column_int64(stmt, 4);
 	store_int_col_text(stmt, 5, e->reason, sizeof(e->reason));
 	e->t_ms = sqlite3_column_int64(stmt, 6);

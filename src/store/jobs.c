@@ -6,7 +6,7 @@
 #include "store/store.h"
 #include "store/store_int.h"
 
-enum store_err store_user_add(struct store *st, const char *name, const char *role, long long t_ms,
+enum store_err store_user_add(struct store *st, const char *name, enum role role, long long t_ms,
 			      long long *id)
 {
 	static const char sql[] = "INSERT INTO app_user (name, role, active, created_ms) "
@@ -16,7 +16,7 @@ enum store_err store_user_add(struct store *st, const char *name, const char *ro
 
 	if (!err) {
 		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, role, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, role_name(role), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 3, t_ms);
 		err = store_int_run_change(st, stmt, sql, id);
 	}
@@ -28,9 +28,13 @@ enum store_err store_user_add(struct store *st, const char *name, const char *ro
 
 static void user_row(sqlite3_stmt *stmt, struct store_user *u)
 {
+	char word[16];
+
 	u->id = sqlite3_column_int64(stmt, 0);
 	store_int_col_text(stmt, 1, u->name, sizeof(u->name));
-	store_int_col_text(stmt, 2, u->role, sizeof(u->role));
+	store_int_col_text(stmt, 2, word, sizeof(word));
+	if (!role_parse(word, &u->role))
+		u->role = ROLE_NONE; /* changed outside Atelier: may do nothing */
 	u->active = sqlite3_column_int(stmt, 3);
 	u->created_ms = sqlite3_column_int64(stmt, 4);
 }
@@ -121,13 +125,17 @@ enum store_err store_job_create(struct store *st, const struct store_job *j, lon
 
 static void job_row(sqlite3_stmt *stmt, struct store_job *j)
 {
+	char word[16];
+
 	j->id = sqlite3_column_int64(stmt, 0);
 	j->device_id = sqlite3_column_int64(stmt, 1);
 	store_int_col_text(stmt, 2, j->checklist_id, sizeof(j->checklist_id));
 	j->checklist_version = sqlite3_column_int(stmt, 3);
 	store_int_col_text(stmt, 4, j->checklist_hash, sizeof(j->checklist_hash));
 	j->trainee_id = sqlite3_column_int64(stmt, 5);
-	store_int_col_text(stmt, 6, j->state, sizeof(j->state));
+	store_int_col_text(stmt, 6, word, sizeof(word));
+	if (!job_state_parse(word, &j->state))
+		j->state = JOB_STATE_CANCELLED; /* changed outside Atelier: nobody works on it */
 	j->started_ms = sqlite3_column_int64(stmt, 7);
 	j->submitted_ms = sqlite3_column_int64(stmt, 8);
 }
@@ -150,7 +158,8 @@ enum store_err store_job_get(struct store *st, long long id, struct store_job *o
 	return store_int_one(st, err, stmt, sql, job_item, NULL, out);
 }
 
-enum store_err store_job_set_state(struct store *st, long long id, const char *state, long long t_ms)
+enum store_err store_job_set_state(struct store *st, long long id, enum job_state state,
+				   long long t_ms)
 {
 	static const char sql[] = "UPDATE job SET state = ?, submitted_ms = CASE WHEN ? = "
 				  "'submitted' THEN ? ELSE submitted_ms END WHERE id = ?";
@@ -158,8 +167,8 @@ enum store_err store_job_set_state(struct store *st, long long id, const char *s
 	enum store_err err = store_int_prepare(st, sql, &stmt);
 
 	if (!err) {
-		sqlite3_bind_text(stmt, 1, state, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, state, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 1, job_state_name(state), -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, job_state_name(state), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 3, t_ms);
 		sqlite3_bind_int64(stmt, 4, id);
 		err = store_int_run_change(st, stmt, sql, NULL);
@@ -171,7 +180,7 @@ enum store_err store_job_set_state(struct store *st, long long id, const char *s
 }
 
 enum store_err store_job_list(struct store *st, long long device_id, long long trainee_id,
-			      const char *state, struct store_job **out, size_t *n)
+			      const enum job_state *state, struct store_job **out, size_t *n)
 {
 	static const char sql[] = "SELECT " JOB_COLS " FROM job WHERE (? = 0 OR device_id = ?) "
 				  "AND (? = 0 OR trainee_id = ?) AND (? IS NULL OR state = ?) "
@@ -185,8 +194,8 @@ enum store_err store_job_list(struct store *st, long long device_id, long long t
 		sqlite3_bind_int64(stmt, 2, device_id);
 		sqlite3_bind_int64(stmt, 3, trainee_id);
 		sqlite3_bind_int64(stmt, 4, trainee_id);
-		store_int_bind_text_or_null(stmt, 5, state);
-		store_int_bind_text_or_null(stmt, 6, state);
+		store_int_bind_text_or_null(stmt, 5, state ? job_state_name(*state) : NULL);
+		store_int_bind_text_or_null(stmt, 6, state ? job_state_name(*state) : NULL);
 	}
 	err = store_int_collect(st, err, stmt, sql, sizeof(**out), job_item, NULL, &items, n);
 	*out = items;
@@ -209,7 +218,7 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 		sqlite3_bind_int64(stmt, 4, r->user_id);
 		sqlite3_bind_int64(stmt, 5, r->t_ms);
 		sqlite3_bind_int64(stmt, 6, r->spent_ms);
-		sqlite3_bind_text(stmt, 7, r->result, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 7, step_result_name(r->result), -1, SQLITE_STATIC);
 		store_int_bind_text_or_null(stmt, 8, r->value);
 		store_int_bind_text_or_null(stmt, 9, r->note);
 		store_int_bind_text_or_null(stmt, 10, r->parts);
@@ -233,6 +242,8 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 
 static void step_row(sqlite3_stmt *stmt, struct store_step *s)
 {
+	char word[16];
+
 	memset(s, 0, sizeof(*s));
 	s->id = sqlite3_column_int64(stmt, 0);
 	s->job_id = sqlite3_column_int64(stmt, 1);
@@ -241,7 +252,9 @@ static void step_row(sqlite3_stmt *stmt, struct store_step *s)
 	s->user_id = sqlite3_column_int64(stmt, 4);
 	s->t_ms = sqlite3_column_int64(stmt, 5);
 	s->spent_ms = sqlite3_column_int64(stmt, 6);
-	store_int_col_text(stmt, 7, s->result, sizeof(s->result));
+	store_int_col_text(stmt, 7, word, sizeof(word));
+	if (!step_result_parse(word, &s->result))
+		s->result = STEP_UNKNOWN; /* changed outside Atelier; job verify says so */
 	s->value = store_int_col_dup(stmt, 8);
 	s->note = store_int_col_dup(stmt, 9);
 	s->parts = store_int_col_dup(stmt, 10);

@@ -19,6 +19,8 @@
 
 #include <stddef.h>
 
+#include "store/status.h"
+
 #define STORE_DB_NAME "atelier.db"
 /* Schema version this program writes. */
 #define STORE_SCHEMA_VERSION 4
@@ -103,7 +105,7 @@ struct store_device_row {
 	char udid[64], serial[64], imei[32]; /* "" when unknown */
 	long long first_seen_ms, last_seen_ms;
 	long long probes; /* how many probes are kept */
-	char state[16];   /* lifecycle state (src/cert/lifecycle.h), "intake" at first */
+	enum device_state state; /* lifecycle state (src/cert/lifecycle.h), intake at first */
 };
 
 /* Find a device by any key (UDID, serial or IMEI). STORE_ENOENT when none matches. */
@@ -129,12 +131,12 @@ enum store_err store_latest_probe(struct store *st, long long device_id, char **
 struct store_user {
 	long long id;
 	char name[64];
-	char role[16]; /* trainee, instructor, admin */
+	enum role role;
 	int active;
 	long long created_ms;
 };
 
-enum store_err store_user_add(struct store *st, const char *name, const char *role, long long t_ms,
+enum store_err store_user_add(struct store *st, const char *name, enum role role, long long t_ms,
 			      long long *id) __attribute__((warn_unused_result));
 enum store_err store_user_find(struct store *st, const char *name, struct store_user *out)
 	__attribute__((warn_unused_result));
@@ -153,7 +155,7 @@ struct store_job {
 	int checklist_version;
 	char checklist_hash[72];
 	long long trainee_id;
-	char state[16]; /* open, submitted */
+	enum job_state state;
 	long long started_ms;
 	long long submitted_ms; /* 0 when not */
 };
@@ -162,11 +164,13 @@ enum store_err store_job_create(struct store *st, const struct store_job *job, l
 	__attribute__((warn_unused_result));
 enum store_err store_job_get(struct store *st, long long id, struct store_job *out)
 	__attribute__((warn_unused_result));
-enum store_err store_job_set_state(struct store *st, long long id, const char *state, long long t_ms)
+/* Set job ID's state; SUBMITTED also sets submitted_ms to T_MS. */
+enum store_err store_job_set_state(struct store *st, long long id, enum job_state state,
+				   long long t_ms)
 	__attribute__((warn_unused_result));
 /* Jobs matching the filters (0 / NULL: any), newest first, into a new array. */
 enum store_err store_job_list(struct store *st, long long device_id, long long trainee_id,
-			      const char *state, struct store_job **out, size_t *n)
+			      const enum job_state *state, struct store_job **out, size_t *n)
 	__attribute__((warn_unused_result));
 
 struct store_step {
@@ -177,7 +181,7 @@ struct store_step {
 	long long user_id;
 	long long t_ms;
 	long long spent_ms;
-	char result[16];      /* pass, fail, skip, unknown */
+	enum step_result result; /* pass, fail or skip */
 	char *value;          /* NULL when none; owned by the row (store_steps_free) */
 	char *note;
 	char *parts;          /* JSON array text, or NULL */
@@ -219,7 +223,7 @@ struct store_grade {
 	long long id;
 	long long job_id;
 	long long submitted_ms; /* the submission this grade is about (job.submitted_ms) */
-	char verdict[16];       /* approved, redo */
+	enum verdict verdict;
 	char *redo;             /* JSON array of step ids to redo, or NULL */
 	char *scores;           /* JSON object rubric item id -> score, or NULL */
 	char *feedback;         /* never empty */
@@ -254,7 +258,7 @@ enum store_err store_grade_ack(struct store *st, long long grade_id, long long u
 struct store_device_event {
 	long long id;
 	long long device_id;
-	char from[16], to[16];
+	enum device_state from, to;
 	long long user_id; /* 0: Atelier itself */
 	char reason[512];
 	long long t_ms;
@@ -262,15 +266,15 @@ struct store_device_event {
 
 /* Move DEVICE_ID from FROM to TO in one transaction with its event. STORE_ESTALE when
  * the device is no longer in FROM; STORE_ENOENT when there is no such device. */
-enum store_err store_device_set_state(struct store *st, long long device_id, const char *from,
-				      const char *to, long long user_id, const char *reason,
+enum store_err store_device_set_state(struct store *st, long long device_id,
+				      enum device_state from, enum device_state to, long long user_id, const char *reason,
 				      long long t_ms) __attribute__((warn_unused_result));
 /* The events of DEVICE_ID, oldest first, into a new array (free()). */
 enum store_err store_device_events(struct store *st, long long device_id,
 				   struct store_device_event **out, size_t *n)
 	__attribute__((warn_unused_result));
 /* Devices in STATE (NULL: all), most recently seen first, into a new array (free()). */
-enum store_err store_device_list(struct store *st, const char *state,
+enum store_err store_device_list(struct store *st, const enum device_state *state,
 				 struct store_device_row **out, size_t *n)
 	__attribute__((warn_unused_result));
 
@@ -290,7 +294,7 @@ struct store_certificate {
 /* Record C and move its device from FROM to "certified" in one transaction (with the
  * device event, REASON). STORE_ESTALE when the device left FROM meanwhile. */
 enum store_err store_certificate_add(struct store *st, const struct store_certificate *c,
-				     const char *from, const char *reason)
+				     enum device_state from, const char *reason)
 	__attribute__((warn_unused_result));
 /* The certificate ID into *OUT (store_certificate_release()); STORE_ENOENT if none. */
 enum store_err store_certificate_get(struct store *st, const char *id,

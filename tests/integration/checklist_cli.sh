@@ -61,7 +61,7 @@ check "and leaves out a file whose id is taken, naming both files" \
 # list --for DEVICE
 $ATELIER --data "$D" init >/dev/null
 expect_status 7 "list --for an unknown device fails" $ATELIER --data "$D" checklist list --for NOPE123
-check "and says to probe it first" sh -c "$ATELIER --data $D checklist list --for NOPE123 2>&1 | grep -q 'probe it first: atelier probe NOPE123'"
+check "and says to probe it first" sh -c "$ATELIER --data $D checklist list --for NOPE123 2>&1 | grep -q "no device 'NOPE123' is known: read it first with 'atelier probe'""
 sqlite3 "$D/atelier.db" "INSERT INTO device (id, platform, udid, serial, first_seen_ms, last_seen_ms) VALUES (1, 'ios', '00008101-000A1B2C3D4E5F60', 'F2LXYZ123', 1, 2); INSERT INTO probe (device_id, t_ms, tool, facts) VALUES (1, 2, 'test', '{\"platform\": \"ios\", \"identity\": {\"model_id\": \"iPhone13,2\", \"serial\": \"F2LXYZ123\"}, \"connection\": {\"mode\": \"normal\"}}');"
 check "list --for an iPhone shows what applies to it" \
     sh -c "$ATELIER --data $D checklist list --for F2LXYZ123 > $T/l 2>/dev/null && grep -q '^iphone-battery ' $T/l && grep -q '^intake-triage ' $T/l && ! grep -q '^android-screen ' $T/l"

@@ -60,7 +60,7 @@ expect_status 2 "a state that does not exist is a usage error" \
 expect_status 7 "a device nobody read is not known" \
     $A device set-state NOSUCHSERIAL quarantine --by amina --why 'lost'
 check "a disabled account cannot move a device" \
-    sh -c "! $A device set-state $U ready --by old --why 'done' 2>$T/err && grep -q \"'old' is not an active user\" $T/err"
+    sh -c "! $A device set-state $U ready --by old --why 'done' 2>$T/err && grep -q \"old's account is disabled\" $T/err"
 check "a trainee can set a device aside in quarantine" \
     sh -c "$A device set-state $U quarantine --by amina --why 'Find My is still on' | grep -qx \"device $U: in_repair -> quarantine (by amina: Find My is still on)\""
 check "a trainee cannot release a device from quarantine" \

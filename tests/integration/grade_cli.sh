@@ -82,7 +82,7 @@ check "an instructor cannot grade a job they did as its trainee" \
 expect_status 2 "a grade without feedback is refused" \
     $A job grade 1 --verdict approved --score care=3 --score pace=2 --by ines
 check "feedback of blanks only is no feedback" \
-    sh -c "$A job grade 1 --verdict approved --score care=3 --score pace=2 --feedback '   ' --by ines 2>$T/err; test \$? -eq 2 && grep -q 'needs --feedback' $T/err"
+    sh -c "$A job grade 1 --verdict approved --score care=3 --score pace=2 --feedback '   ' --by ines 2>$T/err; test \$? -eq 2 && grep -q 'a grade needs feedback' $T/err"
 expect_status 2 "a redo without the steps to redo is refused" \
     $A job grade 1 --verdict redo --feedback 'again' --by ines
 expect_status 2 "an approval has nothing to redo" \

@@ -126,18 +126,18 @@ static long long do_job(const char *yaml, const char *const *steps, const char *
 		struct store_step r = { 0 };
 
 		snprintf(r.step_id, sizeof(r.step_id), "%s", steps[i]);
-		snprintf(r.result, sizeof(r.result), "%s", results[i]);
+		assert_true(step_result_parse(results[i], &r.result));
 		r.user_id = trainee.id;
 		r.value = strcmp(steps[i], "grade") == 0 ? (char *)value : NULL;
 		assert_int_equal(job_append(st, id, &r, NULL), JOB_OK);
 	}
-	assert_int_equal(store_job_set_state(st, id, "submitted", t0 + submit_dt), STORE_OK);
+	assert_int_equal(store_job_set_state(st, id, JOB_STATE_SUBMITTED, t0 + submit_dt), STORE_OK);
 	if (strcmp(verdict, "none") == 0)
 		return id;
 	assert_int_equal(store_job_get(st, id, &got), STORE_OK);
 	g.job_id = id;
 	g.submitted_ms = got.submitted_ms;
-	snprintf(g.verdict, sizeof(g.verdict), "%s", verdict);
+	assert_true(verdict_parse(verdict, &g.verdict));
 	g.feedback = (char *)"Good work.";
 	g.redo = strcmp(verdict, "redo") == 0 ? (char *)"[\"look\"]" : NULL;
 	g.by_user = instructor.id;
@@ -161,14 +161,14 @@ static void world(const char *facts_text)
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(store_open(dir, 1, &st, &found), STORE_OK);
 	t0 = clock_wall_ms() - 100000;
-	assert_int_equal(store_user_add(st, "amina", "trainee", t0, &trainee.id), STORE_OK);
-	assert_int_equal(store_user_add(st, "claire", "instructor", t0, &instructor.id), STORE_OK);
+	assert_int_equal(store_user_add(st, "amina", ROLE_TRAINEE, t0, &trainee.id), STORE_OK);
+	assert_int_equal(store_user_add(st, "claire", ROLE_INSTRUCTOR, t0, &instructor.id), STORE_OK);
 	assert_int_equal(store_user_get(st, trainee.id, &trainee), STORE_OK);
 	assert_int_equal(store_user_get(st, instructor.id, &instructor), STORE_OK);
 	facts = json_loads(facts_text, 0, NULL);
 	assert_non_null(facts);
 	probe_at(0);
-	assert_int_equal(store_device_set_state(st, dev_id, "intake", "in_repair", trainee.id,
+	assert_int_equal(store_device_set_state(st, dev_id, DEVICE_INTAKE, DEVICE_IN_REPAIR, trainee.id,
 						"job started", t0),
 			 STORE_OK);
 	set_policy();
@@ -464,7 +464,7 @@ static void no_cosmetic_grade_is_refused(void **state)
 static void a_quarantined_device_is_refused(void **state)
 {
 	(void)state;
-	assert_int_equal(store_device_set_state(st, dev_id, "in_repair", "quarantine",
+	assert_int_equal(store_device_set_state(st, dev_id, DEVICE_IN_REPAIR, DEVICE_QUARANTINE,
 						instructor.id, "reported stolen", t0 + 900),
 			 STORE_OK);
 	expect_only("the device's state is quarantine");

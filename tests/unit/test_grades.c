@@ -33,8 +33,8 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(store_open(dir, 1, &st, &found), STORE_OK);
 	assert_int_equal(store_record_probe(st, &p, &device_id), STORE_OK);
-	assert_int_equal(store_user_add(st, "amina", "trainee", 1000, &trainee), STORE_OK);
-	assert_int_equal(store_user_add(st, "ines", "instructor", 1000, &instructor), STORE_OK);
+	assert_int_equal(store_user_add(st, "amina", ROLE_TRAINEE, 1000, &trainee), STORE_OK);
+	assert_int_equal(store_user_add(st, "ines", ROLE_INSTRUCTOR, 1000, &instructor), STORE_OK);
 	j.device_id = device_id;
 	snprintf(j.checklist_id, sizeof(j.checklist_id), "screen-check");
 	j.checklist_version = 1;
@@ -42,7 +42,7 @@ static int setup(void **state)
 	j.trainee_id = trainee;
 	j.started_ms = 1000;
 	assert_int_equal(store_job_create(st, &j, &job_id), STORE_OK);
-	assert_int_equal(store_job_set_state(st, job_id, "submitted", SUBMITTED_MS), STORE_OK);
+	assert_int_equal(store_job_set_state(st, job_id, JOB_STATE_SUBMITTED, SUBMITTED_MS), STORE_OK);
 	return 0;
 }
 
@@ -62,7 +62,7 @@ static enum store_err grade(const char *verdict, long long submitted_ms, long lo
 
 	g.job_id = job_id;
 	g.submitted_ms = submitted_ms;
-	snprintf(g.verdict, sizeof(g.verdict), "%s", verdict);
+	assert_true(verdict_parse(verdict, &g.verdict));
 	g.redo = strcmp(verdict, "redo") == 0 ? "[\"voltage\"]" : NULL;
 	g.scores = "{\"care\":2}";
 	g.feedback = "Measure at rest";
@@ -76,7 +76,7 @@ static void job_state(char *state, size_t size, long long *submitted_ms)
 	struct store_job j;
 
 	assert_int_equal(store_job_get(st, job_id, &j), STORE_OK);
-	snprintf(state, size, "%s", j.state);
+	snprintf(state, size, "%s", job_state_name(j.state));
 	*submitted_ms = j.submitted_ms;
 }
 
@@ -110,7 +110,7 @@ static void a_redo_opens_the_job_again_and_keeps_the_submission_time(void **stat
 	assert_int_equal(store_grades_of(st, job_id, &all, &n), STORE_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(all[0].id, id);
-	assert_string_equal(all[0].verdict, "redo");
+	assert_string_equal(verdict_name(all[0].verdict), "redo");
 	assert_string_equal(all[0].redo, "[\"voltage\"]");
 	assert_string_equal(all[0].scores, "{\"care\":2}");
 	assert_string_equal(all[0].feedback, "Measure at rest");
@@ -131,7 +131,7 @@ static void an_approval_leaves_the_job_submitted(void **state)
 	job_state(s, sizeof(s), &sub);
 	assert_string_equal(s, "submitted");
 	assert_int_equal(store_grade_last(st, job_id, &g), STORE_OK);
-	assert_string_equal(g.verdict, "approved");
+	assert_string_equal(verdict_name(g.verdict), "approved");
 	assert_null(g.redo);
 	store_grade_release(&g);
 }
@@ -147,7 +147,7 @@ static void a_grade_about_another_submission_is_refused(void **state)
 	assert_int_equal(grade("approved", SUBMITTED_MS, NULL), STORE_OK);
 	assert_int_equal(grade("redo", SUBMITTED_MS, NULL), STORE_ESTALE);
 	assert_int_equal(store_grade_last(st, job_id, &g), STORE_OK);
-	assert_string_equal(g.verdict, "approved");
+	assert_string_equal(verdict_name(g.verdict), "approved");
 	store_grade_release(&g);
 }
 
@@ -160,7 +160,7 @@ static void an_open_job_is_not_graded(void **state)
 	/* Reopened by the redo: a second grade of the same submission is stale. */
 	assert_int_equal(grade("approved", SUBMITTED_MS, NULL), STORE_ESTALE);
 	assert_int_equal(store_grade_last(st, job_id, &g), STORE_OK);
-	assert_string_equal(g.verdict, "redo");
+	assert_string_equal(verdict_name(g.verdict), "redo");
 	store_grade_release(&g);
 }
 
@@ -171,12 +171,12 @@ static void the_next_grade_is_about_the_new_submission(void **state)
 	(void)state;
 
 	assert_int_equal(grade("redo", SUBMITTED_MS, NULL), STORE_OK);
-	assert_int_equal(store_job_set_state(st, job_id, "submitted", 9000), STORE_OK);
+	assert_int_equal(store_job_set_state(st, job_id, JOB_STATE_SUBMITTED, 9000), STORE_OK);
 	assert_int_equal(grade("approved", SUBMITTED_MS, NULL), STORE_ESTALE);
 	assert_int_equal(grade("approved", 9000, NULL), STORE_OK);
 	assert_int_equal(store_grades_of(st, job_id, &all, &n), STORE_OK);
 	assert_int_equal(n, 2);
-	assert_string_equal(all[0].verdict, "redo");
+	assert_string_equal(verdict_name(all[0].verdict), "redo");
 	assert_int_equal(all[1].submitted_ms, 9000);
 	store_grades_free(all, n);
 }
@@ -188,7 +188,7 @@ static void a_grade_needs_a_job_feedback_and_a_verdict(void **state)
 
 	g.job_id = 999;
 	g.submitted_ms = SUBMITTED_MS;
-	snprintf(g.verdict, sizeof(g.verdict), "approved");
+	g.verdict = VERDICT_APPROVED;
 	g.feedback = "fine";
 	g.by_user = instructor;
 	assert_int_equal(store_grade_add(st, &g, NULL), STORE_ENOENT);
@@ -196,7 +196,7 @@ static void a_grade_needs_a_job_feedback_and_a_verdict(void **state)
 	g.feedback = "";
 	assert_int_equal(store_grade_add(st, &g, NULL), STORE_EINVAL);
 	g.feedback = "fine";
-	snprintf(g.verdict, sizeof(g.verdict), "maybe");
+	g.verdict = (enum verdict)7; /* no such verdict */
 	assert_int_equal(store_grade_add(st, &g, NULL), STORE_EINVAL);
 	assert_int_equal(store_grade_last(st, job_id, &g), STORE_ENOENT);
 }
@@ -210,7 +210,7 @@ static void a_redo_that_cannot_be_recorded_leaves_the_job_as_it_was(void **state
 
 	g.job_id = job_id;
 	g.submitted_ms = SUBMITTED_MS;
-	snprintf(g.verdict, sizeof(g.verdict), "redo");
+	g.verdict = VERDICT_REDO;
 	g.feedback = "again";
 	g.by_user = 4242; /* no such user: the insert fails on its reference */
 	assert_int_not_equal(store_grade_add(st, &g, NULL), STORE_OK);
@@ -257,9 +257,9 @@ static void a_device_starts_in_intake(void **state)
 	(void)state;
 
 	assert_int_equal(store_device_get(st, device_id, &d), STORE_OK);
-	assert_string_equal(d.state, "intake");
+	assert_string_equal(device_state_name(d.state), "intake");
 	assert_int_equal(store_find_device(st, "SERIAL1", &d), STORE_OK);
-	assert_string_equal(d.state, "intake");
+	assert_string_equal(device_state_name(d.state), "intake");
 }
 
 static void a_move_changes_the_state_and_records_who_when_and_why(void **state)
@@ -269,22 +269,22 @@ static void a_move_changes_the_state_and_records_who_when_and_why(void **state)
 	size_t n;
 	(void)state;
 
-	assert_int_equal(store_device_set_state(st, device_id, "intake", "in_repair", trainee,
+	assert_int_equal(store_device_set_state(st, device_id, DEVICE_INTAKE, DEVICE_IN_REPAIR, trainee,
 						"job 1 started: screen-check", 2000),
 			 STORE_OK);
 	assert_int_equal(
-	    store_device_set_state(st, device_id, "in_repair", "quarantine", 0, "locked", 3000),
+	    store_device_set_state(st, device_id, DEVICE_IN_REPAIR, DEVICE_QUARANTINE, 0, "locked", 3000),
 	    STORE_OK);
 	assert_int_equal(store_find_device(st, "UDID-1", &d), STORE_OK);
-	assert_string_equal(d.state, "quarantine");
+	assert_string_equal(device_state_name(d.state), "quarantine");
 	assert_int_equal(store_device_events(st, device_id, &ev, &n), STORE_OK);
 	assert_int_equal(n, 2);
-	assert_string_equal(ev[0].from, "intake");
-	assert_string_equal(ev[0].to, "in_repair");
+	assert_string_equal(device_state_name(ev[0].from), "intake");
+	assert_string_equal(device_state_name(ev[0].to), "in_repair");
 	assert_int_equal(ev[0].user_id, trainee);
 	assert_string_equal(ev[0].reason, "job 1 started: screen-check");
 	assert_int_equal(ev[0].t_ms, 2000);
-	assert_string_equal(ev[1].to, "quarantine");
+	assert_string_equal(device_state_name(ev[1].to), "quarantine");
 	assert_int_equal(ev[1].user_id, 0); /* Atelier itself */
 	free(ev);
 }
@@ -297,18 +297,18 @@ static void a_move_from_a_state_the_device_left_is_refused(void **state)
 	(void)state;
 
 	assert_int_equal(
-	    store_device_set_state(st, device_id, "intake", "in_repair", trainee, "job 1", 2000),
+	    store_device_set_state(st, device_id, DEVICE_INTAKE, DEVICE_IN_REPAIR, trainee, "job 1", 2000),
 	    STORE_OK);
 	/* A second bench decided on "intake" too: compare-and-set refuses it. */
 	assert_int_equal(
-	    store_device_set_state(st, device_id, "intake", "quarantine", trainee, "locked", 2001),
+	    store_device_set_state(st, device_id, DEVICE_INTAKE, DEVICE_QUARANTINE, trainee, "locked", 2001),
 	    STORE_ESTALE);
 	assert_int_equal(store_device_get(st, device_id, &d), STORE_OK);
-	assert_string_equal(d.state, "in_repair");
+	assert_string_equal(device_state_name(d.state), "in_repair");
 	assert_int_equal(store_device_events(st, device_id, &ev, &n), STORE_OK);
 	assert_int_equal(n, 1);
 	free(ev);
-	assert_int_equal(store_device_set_state(st, 999, "intake", "in_repair", trainee, "x", 1),
+	assert_int_equal(store_device_set_state(st, 999, DEVICE_INTAKE, DEVICE_IN_REPAIR, trainee, "x", 1),
 			 STORE_ENOENT);
 }
 
@@ -322,15 +322,15 @@ static void a_move_whose_event_cannot_be_recorded_does_not_happen(void **state)
 
 	/* No such user: the event's reference fails, and the state change goes with it. */
 	assert_int_not_equal(
-	    store_device_set_state(st, device_id, "intake", "quarantine", 4242, "locked", 2000),
+	    store_device_set_state(st, device_id, DEVICE_INTAKE, DEVICE_QUARANTINE, 4242, "locked", 2000),
 	    STORE_OK);
 	memset(reason, 'x', sizeof(reason) - 1);
 	reason[sizeof(reason) - 1] = '\0';
 	assert_int_equal(
-	    store_device_set_state(st, device_id, "intake", "quarantine", trainee, reason, 2000),
+	    store_device_set_state(st, device_id, DEVICE_INTAKE, DEVICE_QUARANTINE, trainee, reason, 2000),
 	    STORE_EINVAL);
 	assert_int_equal(store_device_get(st, device_id, &d), STORE_OK);
-	assert_string_equal(d.state, "intake");
+	assert_string_equal(device_state_name(d.state), "intake");
 	assert_int_equal(store_device_events(st, device_id, &ev, &n), STORE_OK);
 	assert_int_equal(n, 0);
 	free(ev);
@@ -341,7 +341,7 @@ static void device_events_cannot_be_changed_or_removed(void **state)
 	(void)state;
 
 	assert_int_equal(
-	    store_device_set_state(st, device_id, "intake", "quarantine", trainee, "locked", 2000),
+	    store_device_set_state(st, device_id, DEVICE_INTAKE, DEVICE_QUARANTINE, trainee, "locked", 2000),
 	    STORE_OK);
 	assert_int_not_equal(raw_sql("UPDATE device_event SET reason = 'fine'"), SQLITE_OK);
 	assert_int_not_equal(raw_sql("DELETE FROM device_event"), SQLITE_OK);
@@ -360,19 +360,19 @@ static void devices_are_listed_by_state_most_recently_seen_first(void **state)
 	assert_int_equal(n, 2);
 	assert_int_equal(list[0].id, second);
 	assert_string_equal(list[0].serial, "R58N");
-	assert_string_equal(list[0].state, "intake");
+	assert_string_equal(device_state_name(list[0].state), "intake");
 	assert_int_equal(list[1].id, device_id);
 	assert_int_equal(list[1].probes, 1);
 	free(list);
 	assert_int_equal(
-	    store_device_set_state(st, device_id, "intake", "quarantine", trainee, "locked", 2000),
+	    store_device_set_state(st, device_id, DEVICE_INTAKE, DEVICE_QUARANTINE, trainee, "locked", 2000),
 	    STORE_OK);
-	assert_int_equal(store_device_list(st, "quarantine", &list, &n), STORE_OK);
+	assert_int_equal(store_device_list(st, &(enum device_state){ DEVICE_QUARANTINE }, &list, &n), STORE_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(list[0].id, device_id);
-	assert_string_equal(list[0].state, "quarantine");
+	assert_string_equal(device_state_name(list[0].state), "quarantine");
 	free(list);
-	assert_int_equal(store_device_list(st, "sold", &list, &n), STORE_OK);
+	assert_int_equal(store_device_list(st, &(enum device_state){ DEVICE_SOLD }, &list, &n), STORE_OK);
 	assert_int_equal(n, 0);
 	free(list);
 }

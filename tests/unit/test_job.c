@@ -29,8 +29,8 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(store_open(dir, 1, &st, &found), STORE_OK);
 	assert_int_equal(store_record_probe(st, &p, &dev), STORE_OK);
-	assert_int_equal(store_user_add(st, "amina", "trainee", 1000, &trainee), STORE_OK);
-	assert_int_equal(store_user_add(st, "sam", "instructor", 1000, &instructor), STORE_OK);
+	assert_int_equal(store_user_add(st, "amina", ROLE_TRAINEE, 1000, &trainee), STORE_OK);
+	assert_int_equal(store_user_add(st, "sam", ROLE_INSTRUCTOR, 1000, &instructor), STORE_OK);
 	j.device_id = dev;
 	snprintf(j.checklist_id, sizeof(j.checklist_id), "intake-triage");
 	j.checklist_version = 1;
@@ -57,7 +57,7 @@ static void record(const char *step, const char *result, const char *note, long 
 	struct store_step r = { 0 };
 
 	snprintf(r.step_id, sizeof(r.step_id), "%s", step);
-	snprintf(r.result, sizeof(r.result), "%s", result);
+	assert_true(step_result_parse(result, &r.result));
 	r.user_id = trainee;
 	r.note = (char *)note;
 	r.corrects = corrects;
@@ -96,7 +96,7 @@ static void steps_are_kept_in_order_with_who_when_and_time_spent(void **state)
 	assert_int_equal(n, 3);
 	assert_int_equal(steps[0].seq, 1);
 	assert_string_equal(steps[2].step_id, "liquid");
-	assert_string_equal(steps[2].result, "fail");
+	assert_string_equal(step_result_name(steps[2].result), "fail");
 	assert_string_equal(steps[2].note, "red indicator in the SIM tray");
 	assert_int_equal(steps[1].user_id, trainee);
 	assert_true(steps[0].t_ms > 1000);
@@ -117,7 +117,7 @@ static void a_correction_is_a_new_record_pointing_at_the_old_one(void **state)
 	record("liquid", "pass", "it was a sticker, not the indicator", first, NULL);
 	assert_int_equal(store_steps_of(st, job_id, &steps, &n), STORE_OK);
 	assert_int_equal(n, 2);
-	assert_string_equal(steps[0].result, "fail"); /* the original stays as it was */
+	assert_string_equal(step_result_name(steps[0].result), "fail"); /* the original stays as it was */
 	assert_int_equal(steps[1].corrects, first);
 	store_steps_free(steps, n);
 }
@@ -128,7 +128,7 @@ static void correcting_a_record_of_another_job_is_refused(void **state)
 	(void)state;
 
 	snprintf(r.step_id, sizeof(r.step_id), "identity");
-	snprintf(r.result, sizeof(r.result), "pass");
+	r.result = STEP_PASS;
 	r.user_id = trainee;
 	r.corrects = 9999;
 	assert_int_equal(job_append(st, job_id, &r, NULL), JOB_EBADCORR);
@@ -197,9 +197,9 @@ static void a_submitted_job_takes_no_more_steps(void **state)
 	struct store_step r = { 0 };
 	(void)state;
 
-	assert_int_equal(store_job_set_state(st, job_id, "submitted", 5000), STORE_OK);
+	assert_int_equal(store_job_set_state(st, job_id, JOB_STATE_SUBMITTED, 5000), STORE_OK);
 	snprintf(r.step_id, sizeof(r.step_id), "identity");
-	snprintf(r.result, sizeof(r.result), "pass");
+	r.result = STEP_PASS;
 	r.user_id = trainee;
 	assert_int_equal(job_append(st, job_id, &r, NULL), JOB_ECLOSED);
 }
@@ -212,7 +212,7 @@ static void two_records_can_never_take_the_same_place(void **state)
 	record("identity", "pass", NULL, 0, NULL);
 	/* What a second bench racing us would try: the same position again. */
 	snprintf(r.step_id, sizeof(r.step_id), "identity");
-	snprintf(r.result, sizeof(r.result), "fail");
+	r.result = STEP_FAIL;
 	r.job_id = job_id;
 	r.seq = 1;
 	r.user_id = trainee;

@@ -24,14 +24,51 @@ static const char *const all_states[] = {
 };
 static const char *const all_roles[] = { "trainee", "instructor", "admin" };
 static const enum lifecycle_via all_vias[] = { LIFECYCLE_BY_HAND, LIFECYCLE_JOB,
-					       LIFECYCLE_CERTIFY };
+					       LIFECYCLE_CERTIFY, LIFECYCLE_STEP };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A state by its word; a word that is none gives a value outside the enum. */
+static enum device_state st(const char *word)
+{
+	enum device_state s = (enum device_state)99;
+
+	if (word)
+		(void)device_state_parse(word, &s);
+	return s;
+}
+
+static enum role rl(const char *word)
+{
+	enum role r = ROLE_NONE;
+
+	if (word)
+		(void)role_parse(word, &r);
+	return r;
+}
 
 static int allowed(const char *from, const char *to, const char *role, enum lifecycle_via via,
 		   char *why)
 {
-	return lifecycle_allowed(from, to, role, via, why, WHY);
+	return lifecycle_allowed(st(from), st(to), rl(role), via, why, WHY);
+}
+
+static int may_start(const char *state, char *why, size_t size)
+{
+	return lifecycle_job_may_start(st(state), why, size);
+}
+
+/* "by hand or a failed step": the ways of a row, as docs/grading.md writes them. */
+static const char *ways(unsigned vias, char *out, size_t size)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t m = 0; m < N(all_vias); m++)
+		if (vias & all_vias[m])
+			len += (size_t)snprintf(out + len, size - len, "%s%s", len ? " or " : "",
+						lifecycle_via_name(all_vias[m]));
+	return out;
 }
 
 /* Refused, with WANT somewhere in the reason. */
@@ -163,16 +200,19 @@ static void a_change_to_the_same_state_is_refused(void **state)
 static void unknown_states_and_roles_are_refused_by_name(void **state)
 {
 	(void)state;
-	refused_with("intake", "broken", "admin", LIFECYCLE_BY_HAND,
-		     "'broken' is not a device state");
-	refused_with("lost", "intake", "admin", LIFECYCLE_BY_HAND, "'lost' is not a device state");
-	refused_with("intake", "quarantine", "guest", LIFECYCLE_BY_HAND, "'guest' is not a role");
-	refused_with("intake", "quarantine", NULL, LIFECYCLE_BY_HAND, "is not a role");
-	assert_false(lifecycle_is_state("Intake"));
-	assert_false(lifecycle_is_state(""));
-	assert_false(lifecycle_is_state(NULL));
-	for (size_t i = 0; i < N(all_states); i++)
-		assert_true(lifecycle_is_state(all_states[i]));
+	enum device_state s;
+
+	refused_with("intake", "broken", "admin", LIFECYCLE_BY_HAND, "not a device state");
+	refused_with("lost", "intake", "admin", LIFECYCLE_BY_HAND, "not a device state");
+	refused_with("intake", "quarantine", "guest", LIFECYCLE_BY_HAND, "not a role");
+	refused_with("intake", "quarantine", NULL, LIFECYCLE_BY_HAND, "not a role");
+	assert_false(device_state_parse("Intake", &s));
+	assert_false(device_state_parse("", &s));
+	assert_false(device_state_parse(NULL, &s));
+	for (size_t i = 0; i < N(all_states); i++) {
+		assert_true(device_state_parse(all_states[i], &s));
+		assert_string_equal(device_state_name(s), all_states[i]);
+	}
 }
 
 static void a_job_starts_only_on_a_device_in_intake_or_in_repair(void **state)
@@ -180,33 +220,26 @@ static void a_job_starts_only_on_a_device_in_intake_or_in_repair(void **state)
 	char why[WHY];
 
 	(void)state;
-	assert_true(lifecycle_job_may_start("intake", why, sizeof(why)));
-	assert_true(lifecycle_job_may_start("in_repair", why, sizeof(why)));
-	assert_false(lifecycle_job_may_start("quarantine", why, sizeof(why)));
+	assert_true(may_start("intake", why, sizeof(why)));
+	assert_true(may_start("in_repair", why, sizeof(why)));
+	assert_false(may_start("quarantine", why, sizeof(why)));
 	assert_non_null(strstr(why, "the device is in quarantine"));
 	assert_non_null(strstr(why, "only an instructor or an admin can release a device from "
 				    "quarantine"));
-	assert_false(lifecycle_job_may_start("ready", why, sizeof(why)));
+	assert_false(may_start("ready", why, sizeof(why)));
 	assert_non_null(strstr(why, "send a ready device back to repair"));
-	assert_false(lifecycle_job_may_start("certified", why, sizeof(why)));
+	assert_false(may_start("certified", why, sizeof(why)));
 	assert_non_null(strstr(why, "certificate"));
-	assert_false(lifecycle_job_may_start("sold", why, sizeof(why)));
+	assert_false(may_start("sold", why, sizeof(why)));
 	assert_non_null(strstr(why, "only an admin can take a sold device back"));
-	assert_false(lifecycle_job_may_start("recycled", why, sizeof(why)));
+	assert_false(may_start("recycled", why, sizeof(why)));
 	assert_non_null(strstr(why, "recycling"));
-	assert_false(lifecycle_job_may_start("parts", why, sizeof(why)));
+	assert_false(may_start("parts", why, sizeof(why)));
 	assert_non_null(strstr(why, "parts donor"));
-	assert_false(lifecycle_job_may_start("broken", why, sizeof(why)));
+	assert_false(may_start("broken", why, sizeof(why)));
 	assert_non_null(strstr(why, "not a device state"));
 }
 
-static int rank(const char *role)
-{
-	for (size_t i = 0; i < N(all_roles); i++)
-		if (strcmp(all_roles[i], role) == 0)
-			return (int)i + 1;
-	return 0;
-}
 
 /* Every answer of lifecycle_allowed() follows from the table: allowed exactly when a row
  * has that change, that way, for that role or a lower one; every refusal says why. */
@@ -217,17 +250,18 @@ static void every_answer_follows_the_table_and_every_refusal_says_why(void **sta
 
 	(void)state;
 	for (size_t i = 0; lifecycle_rule_at(i, &v); i++) {
-		assert_true(lifecycle_is_state(v.from));
-		assert_true(lifecycle_is_state(v.to));
-		assert_string_not_equal(v.from, v.to);
-		assert_true(rank(v.role) > 0);
+		assert_true(v.from < DEVICE_STATE_COUNT && v.to < DEVICE_STATE_COUNT);
+		assert_int_not_equal(v.from, v.to);
+		assert_true(v.role >= ROLE_TRAINEE && v.role <= ROLE_ADMIN);
+		assert_true(v.vias != 0);
 		assert_true(strlen(v.what) > 0);
 		for (size_t k = 0; k < i; k++) {
 			struct lifecycle_rule_view w;
 
 			assert_true(lifecycle_rule_at(k, &w));
-			if (strcmp(w.from, v.from) == 0 && strcmp(w.to, v.to) == 0)
-				fail_msg("two rows for %s -> %s", v.from, v.to);
+			if (w.from == v.from && w.to == v.to)
+				fail_msg("two rows for %s -> %s", device_state_name(v.from),
+					 device_state_name(v.to));
 		}
 		rows++;
 	}
@@ -241,10 +275,10 @@ static void every_answer_follows_the_table_and_every_refusal_says_why(void **sta
 					char why[WHY];
 
 					for (size_t i = 0; lifecycle_rule_at(i, &v); i++)
-						expect |= strcmp(v.from, all_states[f]) == 0 &&
-							  strcmp(v.to, all_states[t]) == 0 &&
-							  v.via == all_vias[m] &&
-							  rank(all_roles[r]) >= rank(v.role);
+						expect |= v.from == st(all_states[f]) &&
+							  v.to == st(all_states[t]) &&
+							  (v.vias & all_vias[m]) &&
+							  rl(all_roles[r]) >= v.role;
 					got = allowed(all_states[f], all_states[t], all_roles[r],
 						      all_vias[m], why);
 					if (got != expect)
@@ -266,10 +300,10 @@ static void a_short_buffer_still_gets_a_terminated_reason(void **state)
 	char why[8];
 
 	(void)state;
-	assert_false(lifecycle_allowed("quarantine", "intake", "trainee", LIFECYCLE_BY_HAND, why,
-				       sizeof(why)));
+	assert_false(lifecycle_allowed(DEVICE_QUARANTINE, DEVICE_INTAKE, ROLE_TRAINEE,
+				       LIFECYCLE_BY_HAND, why, sizeof(why)));
 	assert_int_equal(strlen(why), sizeof(why) - 1);
-	assert_false(lifecycle_job_may_start("sold", why, sizeof(why)));
+	assert_false(may_start("sold", why, sizeof(why)));
 	assert_int_equal(strlen(why), sizeof(why) - 1);
 }
 
@@ -313,11 +347,11 @@ static size_t read_doc_rows(const char *start, const char *end,
 	return n;
 }
 
-static const char *who_words(const char *role)
+static const char *who_words(enum role role)
 {
-	if (strcmp(role, "trainee") == 0)
+	if (role == ROLE_TRAINEE)
 		return "anyone";
-	if (strcmp(role, "instructor") == 0)
+	if (role == ROLE_INSTRUCTOR)
 		return "instructor or admin";
 	return "admin only";
 }
@@ -332,10 +366,10 @@ static void docs_table_of_changes_is_the_table_in_the_code(void **state)
 
 	(void)state;
 	for (i = 0; lifecycle_rule_at(i, &v); i++) {
-		char expected[DOC_LINE_MAX];
-		int len =
-		    snprintf(expected, sizeof(expected), "| `%s` | `%s` | %s | %s | %s |", v.from,
-			     v.to, who_words(v.role), lifecycle_via_name(v.via), v.what);
+		char expected[DOC_LINE_MAX], how[128];
+		int len = snprintf(expected, sizeof(expected), "| `%s` | `%s` | %s | %s | %s |",
+				   device_state_name(v.from), device_state_name(v.to),
+				   who_words(v.role), ways(v.vias, how, sizeof(how)), v.what);
 
 		assert_true(len > 0 && (size_t)len < sizeof(expected));
 		if (i >= n_doc)
@@ -359,13 +393,13 @@ static void docs_table_of_states_is_the_code(void **state)
 
 		assert_int_equal(sscanf(rows[i], "| `%31[a-z_]`", name), 1);
 		assert_string_equal(name, all_states[i]);
-		assert_true(lifecycle_is_state(name));
+		assert_true(st(name) < DEVICE_STATE_COUNT);
 		/* The last column says whether a job can start, as the code decides. */
 		assert_non_null(last);
 		cell = last - 1;
 		while (cell > rows[i] && *cell != '|')
 			cell--;
-		want = lifecycle_job_may_start(name, why, sizeof(why)) ? "| yes |" : "| no |";
+		want = may_start(name, why, sizeof(why)) ? "| yes |" : "| no |";
 		if (strcmp(cell, want) != 0)
 			fail_msg("%s: the row of %s ends '%s'; the code says '%s'", DOC_PATH, name,
 				 cell, want);
@@ -375,8 +409,8 @@ static void docs_table_of_states_is_the_code(void **state)
 		int from = 0, to = 0;
 
 		for (size_t k = 0; k < N(all_states); k++) {
-			from |= strcmp(all_states[k], v.from) == 0;
-			to |= strcmp(all_states[k], v.to) == 0;
+			from |= st(all_states[k]) == v.from;
+			to |= st(all_states[k]) == v.to;
 		}
 		assert_true(from && to);
 	}

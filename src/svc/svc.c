@@ -1,0 +1,439 @@
+/*
+ * The service layer's context, its errors, who may do what, and set-up (init, db).
+ * See svc.h.
+ */
+#include "svc/svc_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cert/lifecycle.h"
+#include "cert/sign.h"
+#include "util/datadir.h"
+
+const char *svc_strerror(enum svc_err err)
+{
+	switch (err) {
+	case SVC_OK:
+		return "ok";
+	case SVC_EINVAL:
+		return "not a valid request";
+	case SVC_ENOENT:
+		return "not found";
+	case SVC_ENODEVICE:
+		return "no such device";
+	case SVC_EDENIED:
+		return "not allowed";
+	case SVC_ESTATE:
+		return "not in a state for it";
+	case SVC_EUNMET:
+		return "conditions not met";
+	case SVC_EDEVICE:
+		return "the device could not be read";
+	case SVC_EUNDECIDED:
+		return "not decided";
+	case SVC_ENODATA:
+		return "no data yet";
+	case SVC_EREFUSED:
+		return "the records are refused";
+	case SVC_ENOTVALID:
+		return "not valid";
+	case SVC_ENOUSB:
+		return "USB cannot be read";
+	case SVC_EIO:
+		return "input/output error";
+	}
+	return "unknown error";
+}
+
+enum svc_err svc_fail(struct bench *b, enum svc_err err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(b->why, sizeof(b->why), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+enum svc_err svc_store_fail(struct bench *b, enum store_err err, const char *what)
+{
+	return svc_fail(b, err == STORE_ECORRUPT ? SVC_EREFUSED : SVC_EIO, "cannot %s: %s (%s)",
+			what, store_strerror(err), store_last_error_message());
+}
+
+const char *svc_why(const struct bench *b)
+{
+	return b->why;
+}
+
+const char *svc_dir(const struct bench *b)
+{
+	return b->dir;
+}
+
+struct store *svc_store(struct bench *b)
+{
+	return b->st;
+}
+
+/* What a store_open() failure means for the person, and its error. */
+static enum svc_err open_failed(const char *dir, enum store_err err, int found, char *why,
+				size_t size)
+{
+	switch (err) {
+	case STORE_ENOENT:
+		snprintf(why, size, "no database in %s; run 'atelier init' first", dir);
+		return SVC_ENODATA;
+	case STORE_ETOONEW:
+		snprintf(why, size,
+			 "the database %s/%s has schema version %d, newer than this atelier %s "
+			 "understands (%d); it was left untouched: use a newer atelier",
+			 dir, STORE_DB_NAME, found, ATELIER_VERSION, STORE_SCHEMA_VERSION);
+		return SVC_EREFUSED;
+	case STORE_ECORRUPT:
+		snprintf(why, size, "%s/%s is not a usable Atelier database: %s", dir,
+			 STORE_DB_NAME, store_last_error_message());
+		return SVC_EREFUSED;
+	default:
+		snprintf(why, size, "cannot open the database in %s: %s (%s)", dir,
+			 store_strerror(err), store_last_error_message());
+		return SVC_EIO;
+	}
+}
+
+enum svc_err svc_open(const char *data_opt, unsigned flags, struct bench **out, char *why,
+		      size_t size)
+{
+	struct bench *b = calloc(1, sizeof(*b));
+	enum datadir_err derr;
+	enum store_err err;
+	enum svc_err rc = SVC_OK;
+	int found = 0;
+
+	*out = NULL;
+	if (!b) {
+		snprintf(why, size, "out of memory");
+		return SVC_EIO;
+	}
+	checklist_set_init(&b->checklists);
+	checklist_report_init(&b->report);
+	derr = datadir_resolve(data_opt, b->dir, sizeof(b->dir));
+	if (derr != DATADIR_OK && (flags & SVC_OPEN_TRY)) {
+		/* Nowhere to look: no records, and that is allowed (verify with --key). */
+		b->dir[0] = '\0';
+		b->open_err = SVC_ENODATA;
+		snprintf(b->why, sizeof(b->why), "%s", datadir_strerror(derr));
+		*out = b;
+		return SVC_OK;
+	}
+	if (derr != DATADIR_OK) {
+		snprintf(why, size, "%s", datadir_strerror(derr));
+		rc = SVC_ENODATA;
+		goto out;
+	}
+	if (flags & SVC_OPEN_CREATE) {
+		derr = datadir_create(b->dir);
+		if (derr != DATADIR_OK && (flags & SVC_OPEN_TRY)) {
+			b->open_err = SVC_ENODATA;
+			snprintf(b->why, sizeof(b->why), "%.900s: %s", b->dir, datadir_strerror(derr));
+			*out = b;
+			return SVC_OK;
+		}
+		if (derr != DATADIR_OK) {
+			snprintf(why, size, "%s: %s", b->dir, datadir_strerror(derr));
+			rc = SVC_ENODATA;
+			goto out;
+		}
+	}
+	if (flags & (SVC_OPEN_STORE | SVC_OPEN_CREATE)) {
+		err = store_open(b->dir, (flags & SVC_OPEN_CREATE) != 0, &b->st, &found);
+		if (err != STORE_OK) {
+			b->st = NULL;
+			rc = open_failed(b->dir, err, found, why, size);
+			if (flags & SVC_OPEN_TRY) {
+				b->open_err = rc;
+				snprintf(b->why, sizeof(b->why), "%s", why);
+				rc = SVC_OK;
+			}
+		}
+	}
+out:
+	if (rc != SVC_OK) {
+		svc_close(b);
+		return rc;
+	}
+	*out = b;
+	return SVC_OK;
+}
+
+void svc_close(struct bench *b)
+{
+	if (!b)
+		return;
+	store_free(b->st);
+	checklist_set_release(&b->checklists);
+	checklist_report_release(&b->report);
+	free(b);
+}
+
+const struct policy *svc_policy(struct bench *b)
+{
+	char why[SVC_WHY_MAX - 64];
+
+	if (b->policy_loaded == 0) {
+		b->policy_loaded = policy_load(&b->policy, b->dir, why, sizeof(why)) == POLICY_OK
+					   ? 1
+					   : -1;
+		if (b->policy_loaded < 0)
+			svc_fail(b, SVC_EINVAL, "the certification policy cannot be used: %s", why);
+	}
+	return b->policy_loaded > 0 ? &b->policy : NULL;
+}
+
+const struct checklist_set *svc_checklists(struct bench *b)
+{
+	if (!b->checklists_loaded) {
+		/* A file with errors is left out and stays in the report; the rest load. A
+		 * folder that cannot be read is in the report too. */
+		if (checklist_set_load_default(&b->checklists, b->dir, &b->report) != CHECKLIST_OK)
+			checklist_report_add(&b->report, CHECKLIST_SEV_ERROR, NULL, 0, 0,
+					     "the checklists could not all be loaded");
+		b->checklists_loaded = 1;
+	}
+	return &b->checklists;
+}
+
+/* ---- look-ups ---- */
+
+enum svc_err svc_find_device(struct bench *b, const char *key, struct store_device_row *out)
+{
+	enum store_err err = store_find_device(b->st, key, out);
+
+	if (err == STORE_ENOENT)
+		return svc_fail(b, SVC_ENODEVICE,
+				"no device '%s' is known: read it first with 'atelier probe' "
+				"(atelier device list shows those known)",
+				key);
+	if (err)
+		return svc_store_fail(b, err, "read the devices");
+	return SVC_OK;
+}
+
+enum svc_err svc_find_user(struct bench *b, const char *name, struct store_user *out)
+{
+	enum store_err err = store_user_find(b->st, name, out);
+
+	if (err == STORE_ENOENT)
+		return svc_fail(b, SVC_ENOENT, "'%s' is not a user of this workshop (atelier user "
+					       "list)",
+				name);
+	if (err)
+		return svc_store_fail(b, err, "read the users");
+	if (!out->active)
+		return svc_fail(b, SVC_EDENIED,
+				"%s's account is disabled: it keeps its history but records "
+				"nothing new",
+				out->name);
+	return SVC_OK;
+}
+
+enum svc_err svc_get_job(struct bench *b, long long id, struct store_job *out)
+{
+	enum store_err err = store_job_get(b->st, id, out);
+
+	if (err == STORE_ENOENT)
+		return svc_fail(b, SVC_ENOENT, "no job %lld (atelier job list)", id);
+	if (err)
+		return svc_store_fail(b, err, "read the job");
+	return SVC_OK;
+}
+
+const char *svc_user_name(struct bench *b, long long id, char *out, size_t size)
+{
+	struct store_user u;
+
+	if (!id)
+		snprintf(out, size, "atelier");
+	else if (store_user_get(b->st, id, &u) == STORE_OK)
+		snprintf(out, size, "%s", u.name);
+	else
+		snprintf(out, size, "?");
+	return out;
+}
+
+json_t *svc_str_or_null(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+int svc_array_has(const json_t *arr, const char *s)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- who may do what ---- */
+
+/* Did WHO record any step of JOB? 1 yes (with the record in B's reason, saying nobody
+ * VERB their own work), 0 no, -1 when the records cannot be read. */
+static int worked_on(struct bench *b, const struct store_user *who, const struct store_job *job,
+		     const char *verb)
+{
+	struct store_step *steps = NULL;
+	size_t n = 0;
+	int found = 0;
+
+	if (store_steps_of(b->st, job->id, &steps, &n) != STORE_OK) {
+		svc_fail(b, SVC_EIO, "cannot read the records of job %lld (%s)", job->id,
+			 store_last_error_message());
+		return -1;
+	}
+	for (size_t i = 0; !found && i < n; i++) {
+		if (steps[i].user_id == who->id) {
+			svc_fail(b, SVC_EDENIED,
+				 "nobody %s their own work: %s recorded step %s of job %lld "
+				 "(record %d)",
+				 verb, who->name, steps[i].step_id, job->id, steps[i].seq);
+			found = 1;
+		}
+	}
+	store_steps_free(steps, n);
+	return found;
+}
+
+int svc_may(struct bench *b, const struct store_user *who, enum svc_action what,
+	    const struct svc_subject *on)
+{
+	const struct store_job *job = on ? on->job : NULL;
+	const char *verb = what == SVC_GRADE_JOB ? "grades" : "checks";
+	char why[512], name[64];
+
+	b->why[0] = '\0';
+	if (!who->active) {
+		svc_fail(b, SVC_EDENIED, "%s's account is disabled", who->name);
+		return 0;
+	}
+	switch (what) {
+	case SVC_START_JOB:
+	case SVC_RECORD_STEP:
+		/* Anyone of the workshop does the work; an instructor may show a step. */
+		return who->role >= ROLE_TRAINEE;
+	case SVC_ACK_GRADE:
+		if (job && who->id != job->trainee_id) {
+			svc_fail(b, SVC_EDENIED,
+				 "only the trainee of job %lld (%s) acknowledges its grade", job->id,
+				 svc_user_name(b, job->trainee_id, name, sizeof(name)));
+			return 0;
+		}
+		return 1;
+	case SVC_GRADE_JOB:
+	case SVC_CHECK_WIPE:
+		if (who->role < ROLE_INSTRUCTOR) {
+			svc_fail(b, SVC_EDENIED, "a trainee cannot %s: %s is a %s; an instructor or "
+						 "an admin does",
+				 what == SVC_GRADE_JOB ? "grade" : "check a data wipe", who->name,
+				 role_name(who->role));
+			return 0;
+		}
+		if (job && who->id == job->trainee_id) {
+			svc_fail(b, SVC_EDENIED,
+				 "nobody %s their own work: %s is the trainee of job %lld", verb,
+				 who->name, job->id);
+			return 0;
+		}
+		return job ? worked_on(b, who, job, verb) == 0 : 1;
+	case SVC_CANCEL_JOB:
+	case SVC_RESUME_JOB:
+		if (who->role < ROLE_INSTRUCTOR) {
+			svc_fail(b, SVC_EDENIED, "%s is a %s: only an instructor or an admin %s a job",
+				 who->name, role_name(who->role),
+				 what == SVC_CANCEL_JOB ? "cancels" : "lets go on with");
+			return 0;
+		}
+		return 1;
+	case SVC_MOVE_DEVICE:
+		if (!on || !lifecycle_allowed(on->from, on->to, who->role, LIFECYCLE_BY_HAND, why,
+					      sizeof(why))) {
+			svc_fail(b, SVC_EDENIED, "%s", on ? why : "no move given");
+			return 0;
+		}
+		return 1;
+	case SVC_CERTIFY:
+		/* The lifecycle's table says who certifies (ready or in_repair -> certified). */
+		if (!lifecycle_allowed(DEVICE_READY, DEVICE_CERTIFIED, who->role,
+				       LIFECYCLE_CERTIFY, why, sizeof(why))) {
+			svc_fail(b, SVC_EDENIED, "%s is a %s: %s", who->name,
+				 role_name(who->role), why);
+			return 0;
+		}
+		return 1;
+	}
+	svc_fail(b, SVC_EDENIED, "unknown action");
+	return 0;
+}
+
+/* ---- set-up and records ---- */
+
+enum svc_err svc_init(struct bench *b, json_t **view)
+{
+	unsigned char pk[SIGN_PK_BYTES];
+	char why[512], text[SIGN_PUBLIC_TEXT];
+	int created = 0;
+
+	*view = NULL;
+	if (sign_key_create(b->dir, &created, why, sizeof(why)) != SIGN_OK ||
+	    sign_key_public(b->dir, pk, why, sizeof(why)) != SIGN_OK)
+		return svc_fail(b, SVC_EIO, "the workshop key: %s", why);
+	sign_public_text(pk, text);
+	*view = json_pack("{s:s, s:s, s:i, s:{s:b, s:s, s:s}}", "dir", b->dir, "database",
+			  store_path(b->st), "schema_version", store_schema_version(b->st),
+			  "key", "created", created, "public", text, "secret_file", "");
+	if (*view) {
+		char path[PATH_MAX + 64];
+
+		snprintf(path, sizeof(path), "%s/%s/%s", b->dir, SIGN_KEY_DIR, SIGN_SECRET_FILE);
+		json_object_set_new(json_object_get(*view, "key"), "secret_file",
+				    json_string(path));
+	}
+	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
+}
+
+enum svc_err svc_db_check(struct bench *b, json_t **view)
+{
+	char report[4096];
+	enum store_err err = store_check(b->st, report, sizeof(report));
+
+	*view = NULL;
+	if (err == STORE_ECORRUPT)
+		return svc_fail(b, SVC_EREFUSED,
+				"database %s is damaged:\n%s\nrestore the latest backup ('atelier "
+				"db backup' makes one)",
+				store_path(b->st), report);
+	if (err)
+		return svc_store_fail(b, err, "check the database");
+	*view = json_pack("{s:s, s:b}", "database", store_path(b->st), "ok", 1);
+	return SVC_OK;
+}
+
+enum svc_err svc_db_backup(struct bench *b, const char *file, json_t **view)
+{
+	enum store_err err = store_backup(b->st, file);
+
+	*view = NULL;
+	if (err == STORE_EINVAL)
+		return svc_fail(b, SVC_EINVAL, "backup to %s refused: %s", file,
+				store_last_error_message());
+	if (err)
+		return svc_fail(b, SVC_EIO, "backup to %s failed: %s (%s)", file,
+				store_strerror(err), store_last_error_message());
+	*view = json_pack("{s:s, s:s}", "database", store_path(b->st), "backup", file);
+	return SVC_OK;
+}

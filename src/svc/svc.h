@@ -1,0 +1,327 @@
+/*
+ * svc — the workshop's rules, in one place between the front ends and the modules.
+ *
+ *     cli (atelier COMMAND) --\                     /-- store (records)
+ *                              > svc (rules, views) -- probe, checklist, job, cert
+ *     web (later)          --/                      \-- usb
+ *
+ * A front end decodes what the person asked into a request struct, calls one svc_*
+ * function and shows the view it gets back. Every rule lives here or in a module below:
+ * what each kind of step accepts, when a job may start and where it resumes, when a
+ * device moves, who may grade, what a certificate needs. svc never prints, never exits
+ * and never reads the command line: it returns an enum svc_err and, on failure, the
+ * reason in plain words (svc_why()); on success the view is a new JSON object, the very
+ * object `atelier ... --json` prints (docs/atelier.1 describes them).
+ *
+ * Who may do what is decided by one function, svc_may(), on the roles of the device
+ * lifecycle (src/cert/lifecycle.h) and the rules of grading.
+ *
+ * A struct bench is one context: the data directory, the database, the policy and the
+ * checklists, each opened once, when first needed. It is not shared between threads;
+ * a server opens one per thread.
+ */
+#ifndef ATELIER_SVC_SVC_H
+#define ATELIER_SVC_SVC_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "store/store.h"
+
+enum svc_err {
+	SVC_OK = 0,
+	SVC_EINVAL,     /* the request is not well formed (a bad value, a missing part) */
+	SVC_ENOENT,     /* what it names does not exist: job, user, checklist, certificate */
+	SVC_ENODEVICE,  /* the device named is not known, or not attached */
+	SVC_EDENIED,    /* this person may not do this */
+	SVC_ESTATE,     /* not now: the job, the device or the step is not in a state for it */
+	SVC_EUNMET,     /* certify: conditions are not met; the view lists every one */
+	SVC_EDEVICE,    /* the device could not be read now (plug it in, unlock it, trust) */
+	SVC_EUNDECIDED, /* an automatic check could not decide: the trainee decides by hand */
+	SVC_ENODATA,    /* no data directory or no database yet: atelier init */
+	SVC_EREFUSED,   /* the database is newer, damaged, or a record was altered */
+	SVC_ENOTVALID,  /* a certificate does not verify */
+	SVC_ENOUSB,     /* USB cannot be read on this machine */
+	SVC_EIO,        /* the records or a file could not be read or written */
+};
+
+/* A short name of ERR ("not found", "not allowed"...), for logs; static. */
+const char *svc_strerror(enum svc_err err);
+
+struct bench;
+
+/* What svc_open() prepares. */
+enum svc_open_flags {
+	SVC_OPEN_DIR = 1,    /* only resolve the data directory */
+	SVC_OPEN_STORE = 2,  /* open the database (implies DIR) */
+	SVC_OPEN_CREATE = 4, /* create the directory and the database when missing */
+	SVC_OPEN_TRY = 8,    /* a missing or unusable database is not an error: no store */
+};
+
+/* Open a context on the data directory DATA_OPT (NULL: $ATELIER_DATA, else the default;
+ * util/datadir.h). On success *OUT is a new context (svc_close()); on failure *OUT is
+ * NULL and WHY (SIZE bytes) says what went wrong. */
+enum svc_err svc_open(const char *data_opt, unsigned flags, struct bench **out, char *why,
+		      size_t size) __attribute__((warn_unused_result));
+void svc_close(struct bench *b);
+
+/* The reason of the last failure on B, in plain words ("" after a success). */
+const char *svc_why(const struct bench *b);
+/* The data directory, and the store (NULL when it was not opened). */
+const char *svc_dir(const struct bench *b);
+struct store *svc_store(struct bench *b);
+
+/* ---- who may do what ---- */
+
+enum svc_action {
+	SVC_START_JOB,    /* start a job on a device, as its trainee */
+	SVC_RECORD_STEP,  /* record a step of a job */
+	SVC_GRADE_JOB,    /* grade a submitted job */
+	SVC_ACK_GRADE,    /* acknowledge the grade of one's own job */
+	SVC_CANCEL_JOB,   /* stop a job for good */
+	SVC_RESUME_JOB,   /* let work go on after a step that stops the job failed */
+	SVC_CHECK_WIPE,   /* second person's check of a data wipe */
+	SVC_MOVE_DEVICE,  /* change a device's state by hand */
+	SVC_CERTIFY,      /* sign a certificate */
+};
+
+/* What an action is about: the job (grading, acknowledging...), or the device's move. */
+struct svc_subject {
+	const struct store_job *job;
+	enum device_state from, to; /* SVC_MOVE_DEVICE */
+};
+
+/* 1 when WHO may do WHAT on ON (may be NULL when the action needs no subject); else 0,
+ * with the reason in plain words in svc_why(B). */
+int svc_may(struct bench *b, const struct store_user *who, enum svc_action what,
+	    const struct svc_subject *on);
+
+/* ---- set-up and records ---- */
+
+/* atelier init: the directory, the database (created or migrated) and the workshop key.
+ * View: {dir, database, schema_version, key: {created, public}}. */
+enum svc_err svc_init(struct bench *b, json_t **view) __attribute__((warn_unused_result));
+/* atelier db check: {database, ok}; SVC_EREFUSED with the findings when damaged. */
+enum svc_err svc_db_check(struct bench *b, json_t **view) __attribute__((warn_unused_result));
+/* atelier db backup FILE: {database, backup}. */
+enum svc_err svc_db_backup(struct bench *b, const char *file, json_t **view)
+	__attribute__((warn_unused_result));
+
+/* ---- checklists (svc_checklist.c) ---- */
+
+struct checklist;
+
+/* Check the checklist files and folders PATHS (N of them; a policy.yaml is checked as the
+ * policy): {files, errors, warnings, lines: ["FILE:LINE:COL: error: ..."]}. SVC_EINVAL
+ * when an error was found (the view is there all the same). */
+enum svc_err svc_lint(struct bench *b, const char *const *paths, size_t n, json_t **view)
+	__attribute__((warn_unused_result));
+/* The checklists found (the shipped ones, then the workshop's): {checklists: [{id,
+ * version, title (in LANG), time_minutes, difficulty, steps, source, hash}], left_out:
+ * [lines of the files with errors]}. DEVICE (may be NULL): only those that apply to it. */
+enum svc_err svc_checklist_list(struct bench *b, const char *device, const char *lang,
+				json_t **view) __attribute__((warn_unused_result));
+/* Checklist ID into *OUT, borrowed from B (valid until svc_close()). */
+enum svc_err svc_checklist_find(struct bench *b, const char *id, const struct checklist **out)
+	__attribute__((warn_unused_result));
+
+/* ---- users (svc_user.c) ---- */
+
+/* Names are what people type at the bench: letters, digits, '.', '-', '_', 1-63. */
+enum svc_err svc_user_add(struct bench *b, const char *name, const char *role, json_t **view)
+	__attribute__((warn_unused_result));
+/* [{name, role, active}] by name. */
+enum svc_err svc_user_list(struct bench *b, json_t **view) __attribute__((warn_unused_result));
+enum svc_err svc_user_set_active(struct bench *b, const char *name, int active, json_t **view)
+	__attribute__((warn_unused_result));
+
+/* ---- devices (svc_device.c) ---- */
+
+/* [{id, state, platform, udid, serial, imei, first_seen_ms, last_seen_ms, probes}];
+ * STATE (a word, or NULL for all). */
+enum svc_err svc_device_list(struct bench *b, const char *state, json_t **view)
+	__attribute__((warn_unused_result));
+/* One device: its row, identity and system from its facts, history, jobs, certificates. */
+enum svc_err svc_device_show(struct bench *b, const char *device, json_t **view)
+	__attribute__((warn_unused_result));
+
+struct svc_move {
+	const char *device; /* UDID, serial or IMEI */
+	const char *to;     /* a state word */
+	const char *by;     /* who moves it */
+	const char *why;    /* kept in its history */
+};
+/* {device, from, to, by, why}. */
+enum svc_err svc_device_set_state(struct bench *b, const struct svc_move *req, json_t **view)
+	__attribute__((warn_unused_result));
+
+/* The device's facts as the rules see them: its latest full reading, with what trainees
+ * recorded by hand (steps that `record` a fact) where the reading has nothing. The
+ * object "entered" maps each fact taken from a step to {job, record, step, by, value}.
+ * *FACTS is a new object; an empty one when the device was never read. */
+enum svc_err svc_device_facts(struct bench *b, long long device_id, json_t **facts)
+	__attribute__((warn_unused_result));
+
+/* ---- jobs (svc_job.c) ---- */
+
+struct svc_job_start {
+	const char *device;    /* UDID, serial or IMEI */
+	const char *checklist; /* id */
+	const char *trainee;   /* who does the job */
+};
+/* View: {job: <job view>, resumed: bool, device_moved: {from, to, why} | null,
+ * warnings: [text], next_step: {id, title} | null}. */
+enum svc_err svc_job_start(struct bench *b, const struct svc_job_start *req, json_t **view)
+	__attribute__((warn_unused_result));
+
+#define SVC_MAX_PARTS 16
+
+struct svc_part {
+	const char *name, *origin, *serial; /* origin: genuine, used-original, aftermarket */
+	const char *supplier;               /* may be NULL */
+};
+
+struct svc_step {
+	long long job;
+	const char *step;
+	const char *result;   /* pass, fail, skip, or NULL (from the kind) */
+	const char *value;    /* measure, choice, entry */
+	const char *note;
+	const char *tester;   /* measure steps that ask which instrument */
+	const char *by;       /* NULL: the job's trainee */
+	long long corrects;   /* record number, 0 when none */
+	struct svc_part parts[SVC_MAX_PARTS];
+	size_t n_parts;
+};
+/* View: {job, record, step, result, correction: bool, facts: {...} | null,
+ * quarantined: {reason} | null, stopped: bool, next_step: {id, title} | null}.
+ * SVC_EUNDECIDED when an auto step could not be decided (record nothing; the reason says
+ * how to record it by hand). */
+enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **view)
+	__attribute__((warn_unused_result));
+
+/* The job view: {id, device, checklist, checklist_version, checklist_hash, trainee,
+ * state, started_ms, submitted_ms, records: [...], steps_to_do: [...],
+ * steps_not_applicable: [...], steps_to_redo: [...], stopped_by: {step, record} | null,
+ * grades: [...], cancelled: {by, why, t_ms} | null, wipe_check: {...} | null}. */
+enum svc_err svc_job_show(struct bench *b, long long job, json_t **view)
+	__attribute__((warn_unused_result));
+
+struct svc_job_filter {
+	const char *device;  /* NULL: any */
+	const char *trainee; /* NULL: any */
+	const char *state;   /* NULL: any; open, submitted, cancelled */
+};
+/* [{id, device, checklist, checklist_version, state, trainee, verdict}]. */
+enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_t **view)
+	__attribute__((warn_unused_result));
+
+/* View: {job, submitted_ms, pairing_removed: bool, wipe_check_needed: bool}; on
+ * SVC_ESTATE the view (when not NULL) is {missing: [text]}, every reason it cannot be
+ * submitted yet. */
+enum svc_err svc_job_submit(struct bench *b, long long job, json_t **view)
+	__attribute__((warn_unused_result));
+
+/* {job, ok: true}; SVC_EREFUSED when a record does not match its chain. */
+enum svc_err svc_job_verify(struct bench *b, long long job, json_t **view)
+	__attribute__((warn_unused_result));
+
+#define SVC_FEEDBACK_MAX 4000 /* bytes of an instructor's feedback */
+
+struct svc_grade {
+	long long job;
+	const char *verdict;  /* approved, redo */
+	json_t *redo;         /* array of step ids (borrowed); may be empty */
+	json_t *scores;       /* object item -> integer (borrowed); may be empty */
+	const char *feedback;
+	const char *by;
+};
+/* View: {job, grade: <grade view>, trainee, reopened: bool}. */
+enum svc_err svc_job_grade(struct bench *b, const struct svc_grade *req, json_t **view)
+	__attribute__((warn_unused_result));
+/* View: {job, checklist, checklist_version, grade: <grade view>, already: bool,
+ * state}. */
+enum svc_err svc_job_ack(struct bench *b, long long job, const char *by, json_t **view)
+	__attribute__((warn_unused_result));
+
+/* An instructor cancels a job for good (nothing is deleted): {job, by, why}. */
+enum svc_err svc_job_cancel(struct bench *b, long long job, const char *by, const char *why,
+			    json_t **view) __attribute__((warn_unused_result));
+/* An instructor lets work go on after a failed step that stops the job: {job, by, why,
+ * step}. */
+enum svc_err svc_job_resume(struct bench *b, long long job, const char *by, const char *why,
+			    json_t **view) __attribute__((warn_unused_result));
+/* A second person checks a data wipe: {job, by, result, note}. */
+enum svc_err svc_job_check_wipe(struct bench *b, long long job, const char *by,
+				const char *result, const char *note, json_t **view)
+	__attribute__((warn_unused_result));
+
+/* ---- certificates (svc_cert.c) ---- */
+
+/* Read the device again when it is plugged in, evaluate the policy and, when every
+ * condition is met, sign and keep the certificate and move the device to certified.
+ * View: {certified: true, id, certificate} or, with SVC_EUNMET, {certified: false,
+ * unmet: [text]}; "reread" says whether the device could be read again and why not. */
+enum svc_err svc_certify(struct bench *b, const char *device, const char *by, json_t **view)
+	__attribute__((warn_unused_result));
+/* [{id, device, serial, issued_at, key_id}], newest first; DEVICE may be NULL. */
+enum svc_err svc_cert_list(struct bench *b, const char *device, json_t **view)
+	__attribute__((warn_unused_result));
+/* The certificate's record: {id, key_id, body (text), certificate (parsed)}. */
+enum svc_err svc_cert_get(struct bench *b, const char *id, json_t **view)
+	__attribute__((warn_unused_result));
+
+struct svc_export {
+	const char *id;
+	const char *pdf;  /* may be NULL */
+	const char *json; /* may be NULL */
+	const char *lang; /* NULL: the certificate's language */
+};
+/* {id, pdf, json, lang}. */
+enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json_t **view)
+	__attribute__((warn_unused_result));
+
+/* Check a certificate's text (JSON, or its QR text looked up in this workshop's records
+ * when there are some) against KEY (text or file; NULL: the workshop's public key).
+ * SVC_ENOTVALID with the reason when it does not verify. View: {valid, id, device,
+ * serial, issued_at, workshop, key_id, moved: {state, why} | null}. B may have no store. */
+enum svc_err svc_verify(struct bench *b, const char *file, const char *key, json_t **view)
+	__attribute__((warn_unused_result));
+/* {public_key}. */
+enum svc_err svc_key_public(struct bench *b, json_t **view) __attribute__((warn_unused_result));
+
+/* ---- probes (svc_probe.c) ---- */
+
+struct svc_probe_req {
+	const char *const *devices; /* what to read (UDID, serial, usb id); none: every one */
+	size_t n_devices;
+	int timeout_s;
+	/* Called as each phone's trust changes (may be NULL): the front end shows the hint. */
+	void (*on_hint)(void *ctx, const char *device, const char *hint);
+	void *ctx;
+};
+/* Read every attached phone or tablet (or those named), keep each reading with its
+ * device, and give [{facts, result, hint, saved}] in *VIEW. SVC_EDEVICE when one that
+ * could be read was not (trust, unplugged, stuck): the view is complete all the same;
+ * SVC_ENODEVICE when a device named is not attached. */
+enum svc_err svc_probe(struct bench *b, const struct svc_probe_req *req, json_t **view)
+	__attribute__((warn_unused_result));
+/* The trainee's instruction for a trust word ("unlock the phone..."), or NULL. */
+const char *svc_trust_hint(const char *trust, const char *platform);
+
+/* Read device DEVICE_ID again now (within TIMEOUT_MS) and keep the reading; *FACTS the
+ * facts read (new reference). SVC_EDEVICE, with the reason, when it cannot be read. An
+ * Android phone whose USB debugging is off is seen by USB only, with its serial: its
+ * facts then say connection.via "usb". */
+enum svc_err svc_read_device(struct bench *b, long long device_id, int timeout_ms,
+			     json_t **facts) __attribute__((warn_unused_result));
+
+/* ---- model names (svc_probe.c) ---- */
+
+/* atelier models import FILE: Google's supported_devices.csv into the workshop's own
+ * table (DATA/android-models.tsv), which names Android models before the shipped one.
+ * {rows, file}. */
+enum svc_err svc_models_import(struct bench *b, const char *csv, json_t **view)
+	__attribute__((warn_unused_result));
+
+#endif

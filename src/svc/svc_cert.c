@@ -1,0 +1,558 @@
+/*
+ * Certificates: certify (policy, signature, the device's move), list, export (JSON and
+ * the PDF drawn by atelier-pdf), verify, and the workshop's public key. See svc.h; the
+ * conditions themselves are src/cert/certify.c.
+ */
+#include "svc/svc_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cert/certify.h"
+#include "cert/sign.h"
+#include "probe/facts.h"
+#include "util/clock.h"
+#include "util/file.h"
+
+#define CERT_FILE_MAX (1u << 20)
+#define KEY_FILE_MAX 4096
+/* How long certify waits for the device to be read again (trust, unlock). */
+#define CERTIFY_READ_MS 15000
+
+static const char *device_name(const json_t *cert)
+{
+	const char *n = facts_json_string(cert, "device.marketing_name");
+
+	if (!n)
+		n = facts_json_string(cert, "device.model_id");
+	return n ? n : "device";
+}
+
+static const char *device_serial(const json_t *cert)
+{
+	const char *s = facts_json_string(cert, "device.serial");
+
+	return s ? s : "unknown";
+}
+
+/* Read FILE ("-": standard input) whole, at most MAX bytes; *LEN its length. */
+static char *slurp(struct bench *b, const char *file, size_t max, size_t *len)
+{
+	enum file_err e;
+	char *buf = file_read(file, max, len, &e);
+
+	if (!buf && e == FILE_ETOOBIG)
+		svc_fail(b, SVC_ENOTVALID, "%s is larger than a certificate can be (%zu bytes)",
+			 file, max);
+	else if (!buf)
+		svc_fail(b, SVC_ENOTVALID, "cannot read %s: %s", file, strerror(errno));
+	return buf;
+}
+
+/* ---- certify ---- */
+
+/* Sign CERT, keep it and move the device from FROM to certified. */
+static enum svc_err issue(struct bench *b, const struct store_device_row *dev,
+			  const struct store_user *by, json_t *cert, enum device_state from,
+			  json_t *view)
+{
+	unsigned char sk[SIGN_SK_BYTES], pk[SIGN_PK_BYTES];
+	struct store_certificate rec = { 0 };
+	char why[512], reason[128], *text = NULL, *body = NULL;
+	enum sign_err se;
+	enum store_err err;
+	enum svc_err rc = SVC_OK;
+
+	se = sign_key_secret(b->dir, sk, why, sizeof(why));
+	if (se == SIGN_OK)
+		se = sign_key_public(b->dir, pk, why, sizeof(why));
+	if (se == SIGN_ENOKEY)
+		return svc_fail(b, SVC_ENODATA, "no workshop key (%s): run 'atelier init', which "
+						"adds it",
+				why);
+	if (se != SIGN_OK)
+		return svc_fail(b, SVC_EIO, "%s", why);
+	se = sign_object(cert, sk, pk);
+	sodium_memzero(sk, sizeof(sk));
+	text = se == SIGN_OK ? sign_canonical(cert) : NULL;
+	if (!text || asprintf(&body, "%s\n", text) < 0) {
+		body = NULL;
+		rc = svc_fail(b, SVC_EIO, "cannot sign the certificate (%s)", sign_strerror(se));
+		goto out;
+	}
+	snprintf(rec.id, sizeof(rec.id), "%s", json_string_value(json_object_get(cert, "id")));
+	rec.device_id = dev->id;
+	rec.issued_ms = clock_wall_ms();
+	rec.by_user = by->id;
+	sign_key_id(pk, rec.key_id);
+	rec.body = body;
+	snprintf(reason, sizeof(reason), "certificate %s issued", rec.id);
+	err = store_certificate_add(b->st, &rec, from, reason);
+	if (err == STORE_ESTALE) {
+		rc = svc_fail(b, SVC_ESTATE, "the device's state changed while it was checked: run "
+					     "'atelier certify' again");
+		goto out;
+	}
+	if (err) {
+		rc = svc_store_fail(b, err, "record the certificate");
+		goto out;
+	}
+	json_object_set_new(view, "certified", json_true());
+	json_object_set_new(view, "id", json_string(rec.id));
+	json_object_set_new(view, "device", json_string(device_name(cert)));
+	json_object_set_new(view, "serial", json_string(device_serial(cert)));
+	json_object_set(view, "certificate", cert);
+out:
+	free(text);
+	free(body);
+	return rc;
+}
+
+enum svc_err svc_certify(struct bench *b, const char *device, const char *by_name,
+			 json_t **view)
+{
+	struct store_device_row dev;
+	struct store_user by;
+	const struct policy *policy;
+	struct certify_outcome out = { 0 };
+	json_t *facts = NULL, *o = NULL;
+	char why[1024];
+	enum svc_err rc;
+
+	*view = NULL;
+	if (!by_name)
+		return svc_fail(b, SVC_EINVAL, "say who certifies (--by NAME)");
+	rc = svc_find_device(b, device, &dev);
+	if (!rc)
+		rc = svc_find_user(b, by_name, &by);
+	if (rc)
+		return rc;
+	if (!svc_may(b, &by, SVC_CERTIFY, NULL))
+		return SVC_EDENIED;
+	policy = svc_policy(b);
+	if (!policy)
+		return SVC_EINVAL;
+	o = json_object();
+	/* Certify what the device is now: read it again when it is plugged in. */
+	if (svc_read_device(b, dev.id, CERTIFY_READ_MS, &facts) == SVC_OK)
+		json_object_set_new(o, "reread", json_pack("{s:b, s:n}", "ok", 1, "why"));
+	else
+		json_object_set_new(o, "reread", json_pack("{s:b, s:s}", "ok", 0, "why", b->why));
+	json_decref(facts);
+	switch (certify_evaluate(b->st, policy, dev.id, &by, clock_wall_ms(), &out, why,
+				 sizeof(why))) {
+	case CERTIFY_OK:
+		break;
+	case CERTIFY_ENODEV:
+		rc = svc_fail(b, SVC_ENODEVICE, "no device '%s' is known", device);
+		goto out;
+	default:
+		rc = svc_fail(b, SVC_EIO, "cannot evaluate the policy: %s", why);
+		goto out;
+	}
+	if (json_array_size(out.unmet)) {
+		json_object_set_new(o, "certified", json_false());
+		json_object_set(o, "unmet", out.unmet);
+		rc = svc_fail(b, SVC_EUNMET, "device %s cannot be certified yet", device);
+	} else {
+		rc = issue(b, &dev, &by, out.cert, out.from_state, o);
+	}
+	if (rc == SVC_OK || rc == SVC_EUNMET) {
+		*view = o;
+		o = NULL;
+	}
+out:
+	json_decref(o);
+	certify_outcome_release(&out);
+	return rc;
+}
+
+/* ---- list, get, export ---- */
+
+static enum svc_err cert_load(struct bench *b, const char *id, struct store_certificate *rec,
+			      json_t **cert)
+{
+	enum store_err err = store_certificate_get(b->st, id, rec);
+
+	*cert = NULL;
+	if (err == STORE_ENOENT)
+		return svc_fail(b, SVC_ENOENT, "no certificate '%s' (atelier certificate list)", id);
+	if (err)
+		return svc_store_fail(b, err, "read the certificate");
+	*cert = json_loads(rec->body, 0, NULL);
+	if (!*cert)
+		return svc_fail(b, SVC_EREFUSED, "certificate %s is damaged in the database: run "
+						 "'atelier db check'",
+				id);
+	return SVC_OK;
+}
+
+enum svc_err svc_cert_list(struct bench *b, const char *device, json_t **view)
+{
+	struct store_certificate *certs = NULL;
+	struct store_device_row dev = { 0 };
+	size_t n = 0;
+	enum store_err err;
+	enum svc_err rc;
+
+	*view = NULL;
+	if (device && (rc = svc_find_device(b, device, &dev)) != SVC_OK)
+		return rc;
+	err = store_certificate_list(b->st, dev.id, &certs, &n);
+	if (err)
+		return svc_store_fail(b, err, "list the certificates");
+	*view = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *c = json_loads(certs[i].body, 0, NULL);
+
+		json_array_append_new(*view,
+				      json_pack("{s:s, s:s, s:s?, s:s?, s:s}", "id", certs[i].id,
+						"device", device_name(c), "serial",
+						facts_json_string(c, "device.serial"), "issued_at",
+						json_string_value(json_object_get(c, "issued_at")),
+						"key_id", certs[i].key_id));
+		json_decref(c);
+	}
+	store_certificates_free(certs, n);
+	return SVC_OK;
+}
+
+enum svc_err svc_cert_get(struct bench *b, const char *id, json_t **view)
+{
+	struct store_certificate rec = { 0 };
+	json_t *cert = NULL;
+	enum svc_err rc = cert_load(b, id, &rec, &cert);
+
+	*view = NULL;
+	if (!rc)
+		*view = json_pack("{s:s, s:s, s:s, s:o}", "id", rec.id, "key_id", rec.key_id, "body",
+				  rec.body, "certificate", cert);
+	else
+		json_decref(cert);
+	store_certificate_release(&rec);
+	return rc;
+}
+
+/* The atelier-pdf program into OUT: beside this one (a build tree), else in
+ * ../lib/atelier from it (an installed tree, wherever it was moved), else where
+ * make install put it. */
+static int pdf_helper(char *out, size_t size)
+{
+	static const char *const places[] = { "%s/atelier-pdf", "%s/../lib/atelier/atelier-pdf" };
+	char exe[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		for (size_t i = 0; slash && i < sizeof(places) / sizeof(places[0]); i++)
+			if (snprintf(out, size, places[i], exe) < (int)size && access(out, X_OK) == 0)
+				return 0;
+	}
+	snprintf(out, size, "%s/atelier-pdf", ATELIER_LIBEXECDIR);
+	return access(out, X_OK);
+}
+
+/* Write all LEN bytes of BUF to FD; 0 on success. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Run atelier-pdf on certificate text BODY to write FILE; what it says on failure goes
+ * into WHY. 0 when FILE was written. */
+static int run_pdf_helper(const char *body, const char *qr, const char *lang, const char *file,
+			  char *why, size_t size)
+{
+	char helper[PATH_MAX];
+	char *args[] = { helper, (char *)file, (char *)lang, (char *)qr, NULL };
+	posix_spawn_file_actions_t fa;
+	int in[2] = { -1, -1 }, err[2] = { -1, -1 }, status = 0, rc = -1, spawned;
+	size_t got = 0;
+	ssize_t r;
+	pid_t pid;
+
+	if (pdf_helper(helper, sizeof(helper)) != 0) {
+		snprintf(why, size, "cannot find atelier-pdf (looked beside atelier and in %s): "
+				    "reinstall Atelier",
+			 ATELIER_LIBEXECDIR);
+		return -1;
+	}
+	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+		snprintf(why, size, "cannot start atelier-pdf: %s", strerror(errno));
+		goto out;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+	spawned = posix_spawn(&pid, helper, &fa, NULL, args, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (spawned != 0) {
+		snprintf(why, size, "cannot start atelier-pdf: %s", strerror(spawned));
+		goto out;
+	}
+	close(in[0]);
+	close(err[1]);
+	in[0] = err[1] = -1;
+	(void)write_all(in[1], body, strlen(body)); /* a failure shows in its exit status */
+	close(in[1]);
+	in[1] = -1;
+	why[0] = '\0';
+	while (got + 1 < size && ((r = read(err[0], why + got, size - 1 - got)) > 0 ||
+				  (r < 0 && errno == EINTR)))
+		got += r > 0 ? (size_t)r : 0;
+	why[got] = '\0';
+	why[strcspn(why, "\n")] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		rc = 0;
+	else if (!why[0])
+		snprintf(why, size, "atelier-pdf stopped before the PDF was written");
+out:
+	for (int i = 0; i < 2; i++) {
+		if (in[i] >= 0)
+			close(in[i]);
+		if (err[i] >= 0)
+			close(err[i]);
+	}
+	return rc;
+}
+
+/* The PDF goes to a temporary file renamed over FILE: whole or not at all. */
+static int write_pdf(const char *body, const char *qr, const char *lang, const char *file,
+		     char *why, size_t size)
+{
+	char tmp[PATH_MAX];
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", file, (long)getpid()) >= (int)sizeof(tmp)) {
+		snprintf(why, size, "%s: path too long", file);
+		return -1;
+	}
+	if (run_pdf_helper(body, qr, lang, tmp, why, size) != 0) {
+		(void)unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, file) != 0) {
+		snprintf(why, size, "cannot write %s: %s", file, strerror(errno));
+		(void)unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json_t **view)
+{
+	struct store_certificate rec = { 0 };
+	json_t *cert = NULL;
+	const char *lang = req->lang;
+	char why[1024], qr[256];
+	enum svc_err rc;
+
+	*view = NULL;
+	if (!req->pdf && !req->json)
+		return svc_fail(b, SVC_EINVAL, "say what to write: a PDF file, a JSON file or both");
+	if (lang && strcmp(lang, "en") && strcmp(lang, "fr") && strcmp(lang, "nl"))
+		return svc_fail(b, SVC_EINVAL, "the language is en, fr or nl, not '%s'", lang);
+	rc = cert_load(b, req->id, &rec, &cert);
+	if (rc)
+		goto out;
+	if (!lang)
+		lang = json_string_value(json_object_get(cert, "language"));
+	if (!lang)
+		lang = "en";
+	if (req->json && file_write(req->json, rec.body, strlen(rec.body), 0644, 1) != FILE_OK) {
+		rc = svc_fail(b, SVC_EIO, "cannot write %s: %s", req->json, strerror(errno));
+		goto out;
+	}
+	if (req->pdf && certify_qr_text(cert, qr, sizeof(qr)) != 0) {
+		rc = svc_fail(b, SVC_EREFUSED, "certificate %s has no usable signature", rec.id);
+		goto out;
+	}
+	if (req->pdf && write_pdf(rec.body, qr, lang, req->pdf, why, sizeof(why)) != 0) {
+		rc = svc_fail(b, SVC_EIO, "%s", why);
+		goto out;
+	}
+	*view = json_pack("{s:s, s:s?, s:s?, s:s}", "id", rec.id, "pdf", req->pdf, "json",
+			  req->json, "lang", lang);
+out:
+	json_decref(cert);
+	store_certificate_release(&rec);
+	return rc;
+}
+
+/* ---- verify, key ---- */
+
+/* QR text "atelier-cert:1:ID:SIG": look ID up in the store, compare SIG, check it. */
+static enum svc_err check_qr(struct bench *b, char *text, const unsigned char pk[SIGN_PK_BYTES],
+			     json_t **out)
+{
+	struct store_certificate rec = { 0 };
+	unsigned char given[64], kept[64];
+	char *id = text + strlen(CERTIFY_QR_PREFIX), *sig, why[512];
+	const char *kept_sig;
+	enum store_err err;
+	enum svc_err rc = SVC_ENOTVALID;
+
+	text[strcspn(text, "\r\n")] = '\0';
+	sig = strrchr(id, ':');
+	if (!sig || sign_value_decode(sig + 1, given) != 0)
+		return svc_fail(b, SVC_ENOTVALID,
+				"the QR text has no well-formed signature after the id");
+	*sig = '\0';
+	if (!b->st)
+		return svc_fail(b, SVC_ENOTVALID,
+				"a QR code is checked against this workshop's records, and there "
+				"are none here: check the certificate's JSON file instead");
+	err = store_certificate_get(b->st, id, &rec);
+	if (err == STORE_ENOENT) {
+		svc_fail(b, SVC_ENOTVALID, "certificate %s is not in this workshop's records", id);
+		goto out;
+	}
+	if (err) {
+		svc_fail(b, SVC_ENOTVALID, "cannot read the records: %s",
+			 store_last_error_message());
+		goto out;
+	}
+	if (certify_verify_text(id, rec.body, strlen(rec.body), pk, out, why, sizeof(why)) != 0) {
+		svc_fail(b, SVC_ENOTVALID, "%s", why);
+		goto out;
+	}
+	kept_sig = json_string_value(json_object_get(json_object_get(*out, "signature"), "value"));
+	if (sign_value_decode(kept_sig, kept) != 0 || memcmp(kept, given, sizeof(kept)) != 0) {
+		svc_fail(b, SVC_ENOTVALID,
+			 "the QR code's signature is not the one certificate %s was issued with",
+			 id);
+		goto out;
+	}
+	rc = SVC_OK;
+out:
+	store_certificate_release(&rec);
+	return rc;
+}
+
+/* A valid certificate of this workshop whose device went back to work (a return, a
+ * fault found) or elsewhere since: {state, why}, else null. */
+static json_t *moved_since(struct bench *b, const char *id)
+{
+	struct store_certificate rec = { 0 };
+	struct store_device_row dev;
+	struct store_device_event *ev = NULL;
+	json_t *moved = json_null();
+	size_t n = 0;
+
+	if (b->st && id && store_certificate_get(b->st, id, &rec) == STORE_OK &&
+	    store_device_get(b->st, rec.device_id, &dev) == STORE_OK &&
+	    dev.state != DEVICE_CERTIFIED && dev.state != DEVICE_SOLD &&
+	    store_device_events(b->st, dev.id, &ev, &n) == STORE_OK && n > 0)
+		moved = json_pack("{s:s, s:s}", "state", device_state_name(dev.state), "why",
+				  ev[n - 1].reason);
+	free(ev);
+	store_certificate_release(&rec);
+	return moved;
+}
+
+/* The public key to check with: KEY (text or file), else the data directory's. */
+static enum svc_err verify_key(struct bench *b, const char *key, unsigned char pk[SIGN_PK_BYTES])
+{
+	char why[512], *text;
+	size_t len;
+	enum file_err fe;
+	enum sign_err se;
+
+	if (key) {
+		if (sign_public_parse(key, pk) == SIGN_OK)
+			return SVC_OK;
+		text = file_read(key, KEY_FILE_MAX, &len, &fe);
+		se = text ? sign_public_parse(text, pk) : SIGN_EBADKEY;
+		free(text);
+		if (se == SIGN_OK)
+			return SVC_OK;
+		return svc_fail(b, SVC_EINVAL,
+				"the key '%s' is neither a public key ('ed25519:...') nor a file "
+				"holding one",
+				key);
+	}
+	se = sign_key_public(b->dir, pk, why, sizeof(why));
+	if (se == SIGN_OK)
+		return SVC_OK;
+	return svc_fail(b, SVC_ENODATA,
+			"no workshop public key here (%s): give it with --key (the text "
+			"'atelier key public' prints on the workshop's bench)",
+			why);
+}
+
+enum svc_err svc_verify(struct bench *b, const char *file, const char *key, json_t **view)
+{
+	unsigned char pk[SIGN_PK_BYTES];
+	char why[1024], kid[SIGN_KEY_ID_HEX], *buf;
+	json_t *cert = NULL, *w;
+	size_t len = 0;
+	enum svc_err rc;
+
+	*view = NULL;
+	rc = verify_key(b, key, pk);
+	if (rc)
+		return rc;
+	buf = slurp(b, file, CERT_FILE_MAX, &len);
+	if (!buf)
+		return SVC_ENOTVALID;
+	if (strncmp(buf, CERTIFY_QR_PREFIX, strlen(CERTIFY_QR_PREFIX)) == 0) {
+		rc = check_qr(b, buf, pk, &cert);
+	} else if (certify_verify_text(strcmp(file, "-") ? file : "standard input", buf, len, pk,
+				       &cert, why, sizeof(why)) != 0) {
+		rc = svc_fail(b, SVC_ENOTVALID, "%s", why);
+	}
+	free(buf);
+	if (rc) {
+		json_decref(cert);
+		return rc;
+	}
+	sign_key_id(pk, kid);
+	w = json_object_get(cert, "workshop");
+	*view = json_pack("{s:b, s:s?, s:s, s:s, s:s?, s:s?, s:s, s:o}", "valid", 1, "id",
+			  json_string_value(json_object_get(cert, "id")), "device",
+			  device_name(cert), "serial", device_serial(cert), "issued_at",
+			  json_string_value(json_object_get(cert, "issued_at")), "workshop",
+			  json_string_value(json_object_get(w, "name")), "key_id", kid, "moved",
+			  moved_since(b, json_string_value(json_object_get(cert, "id"))));
+	json_decref(cert);
+	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
+}
+
+enum svc_err svc_key_public(struct bench *b, json_t **view)
+{
+	unsigned char pk[SIGN_PK_BYTES];
+	char why[512], text[SIGN_PUBLIC_TEXT];
+	enum sign_err se = sign_key_public(b->dir, pk, why, sizeof(why));
+
+	*view = NULL;
+	if (se == SIGN_ENOKEY)
+		return svc_fail(b, SVC_ENODATA, "no workshop key yet (%s): run 'atelier init'", why);
+	if (se != SIGN_OK)
+		return svc_fail(b, SVC_EIO, "%s", why);
+	sign_public_text(pk, text);
+	*view = json_pack("{s:s}", "public_key", text);
+	return SVC_OK;
+}

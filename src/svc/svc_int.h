@@ -1,0 +1,60 @@
+/*
+ * svc_int — what the files of src/svc/ share; not for front ends.
+ */
+#ifndef ATELIER_SVC_SVC_INT_H
+#define ATELIER_SVC_SVC_INT_H
+
+#include <limits.h>
+
+#include "cert/policy.h"
+#include "checklist/checklist.h"
+#include "svc/svc.h"
+
+#define SVC_WHY_MAX 1024
+
+struct bench {
+	char dir[PATH_MAX];
+	struct store *st;
+	struct policy policy;
+	int policy_loaded; /* 1 loaded, -1 failed (the reason was given then) */
+	struct checklist_set checklists;
+	struct checklist_report report;
+	int checklists_loaded;
+	enum svc_err open_err; /* SVC_OPEN_TRY: why there is no store (reason in why) */
+	char why[SVC_WHY_MAX];
+};
+
+/* Set B's reason (printf-style) and return ERR. */
+enum svc_err svc_fail(struct bench *b, enum svc_err err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A store failure ERR while doing WHAT ("record the step"): the reason names it and the
+ * store's detail; returns the svc error it maps to. */
+enum svc_err svc_store_fail(struct bench *b, enum store_err err, const char *what);
+
+/* The policy, loaded once (defaults, shipped file, the workshop's); NULL with the reason
+ * in B when a file is wrong. */
+const struct policy *svc_policy(struct bench *b);
+/* The checklists, loaded once; files with errors are left out (their problems are in
+ * B->report). */
+const struct checklist_set *svc_checklists(struct bench *b);
+
+/* Look-ups that fail with the words a person reads. */
+enum svc_err svc_find_device(struct bench *b, const char *key, struct store_device_row *out);
+/* An active user named NAME ("who" says what the name was for: "the trainee"). */
+enum svc_err svc_find_user(struct bench *b, const char *name, struct store_user *out);
+enum svc_err svc_get_job(struct bench *b, long long id, struct store_job *out);
+/* The name of user ID, "?" when unknown, "atelier" for 0. */
+const char *svc_user_name(struct bench *b, long long id, char *out, size_t size);
+
+/* JSON helpers. */
+json_t *svc_str_or_null(const char *s);
+/* 1 when the array ARR holds the string S. */
+int svc_array_has(const json_t *arr, const char *s);
+
+/* Keep the facts of a probe made at T_MS with their device (found, or created when
+ * CREATE; never created for a USB sighting). *DEVICE_ID (may be NULL) gets its id, 0
+ * when nothing in the facts identifies a device. */
+enum svc_err svc_record_facts(struct bench *b, json_t *facts, long long t_ms,
+			      long long *device_id);
+
+#endif
