@@ -63,8 +63,8 @@ static const char *const commands[S_COUNT] = {
 	 * on; older releases ignore the extra argument, Android 10 and later refuse. */
 	[S_IMEI] = "service call iphonesubinfo 1 s16 com.android.shell",
 	/* Last: before Android 7, pm starts a Java VM of its own (a second or more on an old
-	 * phone), and a pm that hangs (a package manager still starting) then holds up no
-	 * other part. Without pm (recovery) it prints nothing: its error goes to stderr. */
+	 * phone), and a slow pm then holds up no other part. Without pm (recovery), or with
+	 * the package manager not running, nothing reaches stdout: the errors go to stderr. */
 	[S_FEATURES] = "pm list features",
 };
 
@@ -246,8 +246,9 @@ static void parse_sections(const char **sec, const size_t *len, size_t n, struct
 	if (n > S_FEATURES)
 		android_parse_features(sec[S_FEATURES], len[S_FEATURES], f);
 	else
-		facts_error(f, "device", "the feature list (pm list features) did not come back: "
-					 "cellular, NFC and GPS not read");
+		facts_error(f, "device",
+			    "the feature list (pm list features) did not come back: "
+			    "cellular, NFC and GPS not read");
 	android_facts_device_class(props, f); /* needs device.cellular */
 	if (props)
 		android_facts_frp(props, f); /* needs the accounts and setup facts above */

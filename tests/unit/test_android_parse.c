@@ -749,8 +749,8 @@ static void old_tablet_list_without_versions_reads_the_same(void **state)
 {
 	/* Android 3.2: no "=version" on any line, CRLF from the legacy shell; the tablet
 	 * says "tablet" itself (its real getprop). */
-	struct facts *f =
-	    facts_from_features(SHELL_FIXTURES "pm-list-features_asus_tf201_android3.2_standin.txt");
+	struct facts *f = facts_from_features(SHELL_FIXTURES
+					      "pm-list-features_asus_tf201_android3.2_standin.txt");
 	struct aprops *p = NULL;
 	size_t len;
 	char *text = load("getprop_asus_tf201-tablet_android3.2.txt", &len);
@@ -768,8 +768,9 @@ static void old_tablet_list_without_versions_reads_the_same(void **state)
 
 static void nfc_card_emulation_alone_is_not_nfc(void **state)
 {
-	const char t[] = "feature:android.hardware.nfc.hce\nfeature:android.hardware.telephony.gsm\n"
-			 "feature:android.hardware.location\nfeature:android.hardware.wifi\n";
+	const char t[] =
+	    "feature:android.hardware.nfc.hce\nfeature:android.hardware.telephony.gsm\n"
+	    "feature:android.hardware.location\nfeature:android.hardware.wifi\n";
 	struct facts *f = facts_new();
 
 	(void)state;
@@ -824,8 +825,8 @@ static void device_class_follows_characteristics_then_the_radio(void **state)
 {
 	static const struct {
 		const char *characteristics; /* NULL: not in getprop */
-		int cellular;                /* -1: features not read */
-		const char *want;            /* NULL: unknown */
+		int cellular;		     /* -1: features not read */
+		const char *want;	     /* NULL: unknown */
 	} cases[] = {
 		{ "tablet,nosdcard", 1, "tablet" }, /* a tablet with a SIM slot stays a tablet */
 		{ " Tablet ", 0, "tablet" },
