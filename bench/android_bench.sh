@@ -29,6 +29,7 @@ shell = {
     "settings get global device_provisioned": "0\n",
     "which su": {"exit": 1},
     "service call iphonesubinfo 1 s16 com.android.shell": {"stdout_file": F + "android-shell/service-call-iphonesubinfo-1_android5.txt"},
+    "pm list features": {"stdout_file": F + "android-shell/pm-list-features_sharp1-mediatek_android8plus.txt"},
 }
 json.dump({"devices": [{"serial": "3A281FDJH00ABC", "state": "device", "usb": "usb:1-4",
                         "model": "Pixel 8 Pro", "features": ["shell_v2", "cmd"],
@@ -51,7 +52,8 @@ per_fact() {
         "getprop ro.build.version.security_patch" "getprop ro.build.fingerprint" \
         "getprop ro.boot.flash.locked" "getprop ro.boot.verifiedbootstate" \
         "getprop ro.boot.vbmeta.device_state" "getprop ro.crypto.state" "getprop ro.build.tags" \
-        "getprop ro.frp.pst" "dumpsys battery" "dumpsys battery" "dumpsys battery" \
+        "getprop ro.frp.pst" "getprop ro.build.characteristics" "pm list features" \
+        "pm list features" "pm list features" "dumpsys battery" "dumpsys battery" "dumpsys battery" \
         "dumpsys battery" "df -k /data" "df -k /data" "cat /proc/meminfo" "dumpsys account" \
         "settings get secure user_setup_complete" "settings get global device_provisioned" \
         "which su" "service call iphonesubinfo 1 s16 com.android.shell"; do
@@ -68,6 +70,6 @@ probe=$(for i in $(seq "$ROUNDS"); do time_cmd "$ATELIER" --data "$T/data" probe
 r=$(awk -v a="$probe" -v b="$base" 'BEGIN {printf "%.2f", a / b}')
 v=$(awk -v r="$r" 'BEGIN {print (r <= 0.5) ? "meets target" : "MISSES TARGET"}')
 echo "android bench: fake adb server, median of $ROUNDS runs"
-printf '%-48s %8s ms\n' "27 adb shell commands, one per fact" "$base"
+printf '%-48s %8s ms\n' "31 adb shell commands, one per fact" "$base"
 printf '%-48s %8s ms   ratio %s  (<= 0.5: %s)\n' "atelier probe SERIAL (one shell connection)" "$probe" "$r" "$v"
 awk -v r="$r" 'BEGIN {exit !(r <= 0.5)}'

@@ -44,6 +44,7 @@ enum section {
 	S_PROVISIONED,
 	S_SU,
 	S_IMEI,
+	S_FEATURES,
 	S_COUNT
 };
 
@@ -61,6 +62,10 @@ static const char *const commands[S_COUNT] = {
 	/* getDeviceId (transaction 1) with the calling package it wants from Android 6
 	 * on; older releases ignore the extra argument, Android 10 and later refuse. */
 	[S_IMEI] = "service call iphonesubinfo 1 s16 com.android.shell",
+	/* Last: before Android 7, pm starts a Java VM of its own (a second or more on an old
+	 * phone), and a slow pm then holds up no other part. Without pm (recovery), or with
+	 * the package manager not running, nothing reaches stdout: the errors go to stderr. */
+	[S_FEATURES] = "pm list features",
 };
 
 static char script[1024];
@@ -238,6 +243,13 @@ static void parse_sections(const char **sec, const size_t *len, size_t n, struct
 		android_facts_su(sec[S_SU], len[S_SU], f);
 	if (n > S_IMEI)
 		android_parse_iphonesubinfo(sec[S_IMEI], len[S_IMEI], f);
+	if (n > S_FEATURES)
+		android_parse_features(sec[S_FEATURES], len[S_FEATURES], f);
+	else
+		facts_error(f, "device",
+			    "the feature list (pm list features) did not come back: "
+			    "cellular, NFC and GPS not read");
+	android_facts_device_class(props, f); /* needs device.cellular */
 	if (props)
 		android_facts_frp(props, f); /* needs the accounts and setup facts above */
 	if (!facts_known(f, "battery.health_pct"))

@@ -8,7 +8,8 @@
  * and ONE shell connection running every command of the probe, separated by marker
  * lines (getprop, dumpsys battery, the battery's power_supply uevent, df of /data,
  * dumpsys diskstats, meminfo, dumpsys account, the two setup settings, which su, the
- * IMEI call). The outputs are turned into facts by src/probe/android_parse.c.
+ * IMEI call, pm list features). The outputs are turned into facts by
+ * src/probe/android_parse.c.
  */
 #ifndef ATELIER_PROBE_ANDROID_H
 #define ATELIER_PROBE_ANDROID_H

@@ -1582,6 +1582,107 @@ out:
 	free(buf);
 }
 
+/* ---- pm list features ---- */
+
+/* The features read into facts, each a whole name. */
+static const struct {
+	const char *feature, *fact;
+} feature_facts[] = {
+	{ "android.hardware.telephony", "device.cellular" },
+	{ "android.hardware.nfc", "device.nfc" },
+	{ "android.hardware.location.gps", "device.gps" },
+};
+
+#define N_FEATURE_FACTS (sizeof(feature_facts) / sizeof(feature_facts[0]))
+
+void android_parse_features(const char *text, size_t len, struct facts *f)
+{
+	char *buf = take_text(text, len, f, "device", "pm list features");
+	int seen[N_FEATURE_FACTS] = { 0 };
+	size_t pos = 0, hardware = 0, lines = 0;
+	char *line;
+
+	if (!buf)
+		return;
+	while ((line = next_line(buf, len, &pos))) {
+		char *s = trim(line), *name;
+
+		if (strncmp(s, "feature:", 8) != 0)
+			continue;
+		lines++;
+		name = s + 8;
+		/* "name=version" from Android 7 on: the version is not needed here. */
+		name[strcspn(name, "=")] = '\0';
+		name = trim(name);
+		if (strncmp(name, "android.hardware.", 17) == 0)
+			hardware++;
+		for (size_t i = 0; i < N_FEATURE_FACTS; i++)
+			if (strcmp(name, feature_facts[i].feature) == 0)
+				seen[i] = 1;
+	}
+	if (hardware == 0) {
+		facts_error(f, "device",
+			    lines == 0 ? "pm list features printed nothing (no pm on this system, "
+					 "or its package manager is not running): cellular, NFC "
+					 "and GPS not read"
+				       : "pm list features lists no android.hardware feature: "
+					 "cellular, NFC and GPS not read");
+		goto out;
+	}
+	for (size_t i = 0; i < N_FEATURE_FACTS; i++)
+		facts_set_bool(f, feature_facts[i].fact, seen[i]);
+out:
+	free(buf);
+}
+
+/* Whether the comma-separated LIST holds ITEM (blanks around items ignored, any case). */
+static int list_has(const char *list, const char *item)
+{
+	size_t want = strlen(item);
+
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		const char *s = list, *e = list + n;
+
+		while (s < e && is_blank(*s))
+			s++;
+		while (e > s && is_blank(e[-1]))
+			e--;
+		if ((size_t)(e - s) == want && strncasecmp(s, item, want) == 0)
+			return 1;
+		list += n;
+		if (*list == ',')
+			list++;
+	}
+	return 0;
+}
+
+void android_facts_device_class(const struct aprops *p, struct facts *f)
+{
+	const char *ch = p ? prop(p, "ro.build.characteristics") : NULL;
+	json_t *cellular = json_object_get(json_object_get(facts_json(f), "device"), "cellular");
+
+	if (ch && list_has(ch, "tablet")) {
+		facts_set_string(f, "device.class", "tablet");
+		return;
+	}
+	if (json_is_true(cellular)) {
+		facts_set_string(f, "device.class", "phone");
+		return;
+	}
+	if (!p)
+		facts_error(f, "device.class", "getprop not read: phone or tablet unknown");
+	else if (json_is_false(cellular))
+		facts_error(f, "device.class",
+			    "ro.build.characteristics is %s%s%s (no \"tablet\") and there is no "
+			    "mobile radio: phone or tablet cannot be told, check the device",
+			    ch ? "\"" : "", ch ? ch : "not set", ch ? "\"" : "");
+	else
+		facts_error(f, "device.class",
+			    "ro.build.characteristics does not say \"tablet\" and the features "
+			    "were not read: phone or tablet unknown");
+}
+
 /* ---- adb devices ---- */
 
 static const char *const devl_keys[] = { "usb:",	  "product:",  "model:", "device:",

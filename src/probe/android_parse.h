@@ -50,6 +50,13 @@
  *   wizard with no account (it may be locked to a previous owner), stays "unknown".
  *
  *   battery: see android_parse_dumpsys_battery and android_parse_power_supply.
+ *
+ *   device.cellular, device.nfc, device.gps: the hardware features the system declares
+ *   (`pm list features`), see android_parse_features. device.class (phone or tablet):
+ *   "tablet" when ro.build.characteristics lists "tablet", "phone" when it does not and
+ *   the device has a mobile radio (android.hardware.telephony), else unknown; see
+ *   android_facts_device_class. Headphone jack, microSD slot and wireless charging are
+ *   not declared by Android: they stay null (the trainee enters them at intake).
  */
 #ifndef ATELIER_PROBE_ANDROID_PARSE_H
 #define ATELIER_PROBE_ANDROID_PARSE_H
@@ -241,6 +248,33 @@ void android_facts_su(const char *which_su_output, size_t len, struct facts *f);
  * prober chooses the call; this only reads the reply.
  */
 void android_parse_iphonesubinfo(const char *text, size_t len, struct facts *f);
+
+/*
+ * `pm list features`: one "feature:NAME" line per feature the system declares. Android 7
+ * and later append "=VERSION" when the feature has one ("feature:android.hardware.
+ * vulkan.level=1"); the OpenGL ES line is "feature:reqGlEsVersion=0x30002" at every
+ * release (AOSP Pm.java and PackageManagerShellCommand.runListFeatures). Names are
+ * compared whole: android.hardware.nfc.hce is not android.hardware.nfc. Other lines (an
+ * echoed prompt, a blank line) are skipped; CR before the line end is dropped.
+ *
+ * Sets device.cellular (android.hardware.telephony), device.nfc (android.hardware.nfc)
+ * and device.gps (android.hardware.location.gps): true when the feature is listed, false
+ * when the list was read and it is not. The list counts as read when it holds at least
+ * one android.hardware.* feature (every device declares some: touchscreen, wifi...).
+ * Otherwise the three stay null with one error under "device": nothing printed (no `pm`,
+ * as in recovery, or a package manager not running; `pm` prints its complaints on
+ * standard error, which the prober drops) or no hardware feature in what was printed.
+ */
+void android_parse_features(const char *text, size_t len, struct facts *f);
+
+/*
+ * device.class from ro.build.characteristics in P (the maker's comma-separated list, e.g.
+ * "tablet,nosdcard") and device.cellular already in F (call android_parse_features first):
+ * "tablet" when an item of the list is "tablet" (any letter case); "phone" when none is and
+ * device.cellular is true; otherwise null with an error saying which of the two was
+ * missing. P may be NULL (getprop not read).
+ */
+void android_facts_device_class(const struct aprops *p, struct facts *f);
 
 /* ---- adb host protocol: host:devices-l ---- */
 

@@ -18,6 +18,7 @@ N=0
 FAILED=0
 OUT=$T/out
 FIX=$here/../fixtures/android-shell
+FIXA=$here/../fixtures/android
 
 cleanup() {
     for d in "$T"/*/; do
@@ -116,7 +117,7 @@ same "adb devices (short form, tab separated)" "$T/devices" A devices
 printf 'SM-J410G\n' >"$T/w"
 same "adb -s SERIAL shell getprop ro.product.model prints the value (shell v2)" "$T/w" \
     A -s 839402d6 shell getprop ro.product.model
-strip "$FIX/getprop_samsung_galaxy-j4core-SM-J410G_android8.1.txt" >"$T/w"
+strip "$FIXA/getprop_samsung_galaxy-j4core-SM-J410G_android8.1.txt" >"$T/w"
 same "adb -s SERIAL shell getprop returns the whole capture, headers stripped" "$T/w" \
     A -s 839402d6 shell getprop
 : >"$T/w"
@@ -191,7 +192,7 @@ RC=1 same "unknown serial: \"device 'NOPE' not found\"" "$T/w" A -s NOPE shell t
 ok "compound line with 'echo MARKER' separators: every part answered, one shell service" \
     raw "$P" marker 3A281FDJH00ABC
 A -s 3A281FDJH00ABC shell 'getprop; echo @@ATELIER@@; dumpsys battery; echo @@ATELIER@@; dumpsys diskstats; echo @@ATELIER@@; df /data; echo @@ATELIER@@; service call iphonesubinfo 1; echo @@ATELIER@@; settings get global device_provisioned' >"$T/probe" 2>&1
-{ strip "$FIX/getprop_google_pixel8pro-husky_android16.txt"; echo @@ATELIER@@
+{ strip "$FIXA/getprop_google_pixel8pro-husky_android16.txt"; echo @@ATELIER@@
   strip "$FIX/dumpsys-battery_google_pixel-c-dragon_android7.txt"; echo @@ATELIER@@
   strip "$FIX/dumpsys-diskstats_nvidia-shield-darcy_android7.txt"; echo @@ATELIER@@
   printf 'Filesystem             Size   Used   Free   Blksize\n/data                   27G    19G     8G   4096\n'; echo @@ATELIER@@
@@ -199,13 +200,29 @@ A -s 3A281FDJH00ABC shell 'getprop; echo @@ATELIER@@; dumpsys battery; echo @@AT
 { cmp "$T/w" "$T/probe" && [ "$(stat_of 3A281FDJH00ABC shell_services)" = 2 ] &&
   [ "$(stat_of 3A281FDJH00ABC connections)" = 2 ]; } >"$OUT" 2>&1
 result $? "adb shell with a 6-part probe line: the captures in order; stats count 1 shell service per probe"
+strip "$FIX/pm-list-features_sharp1-mediatek_android8plus.txt" >"$T/w"
+same "adb shell pm list features: the capture, CRLF kept" "$T/w" A -s 3A281FDJH00ABC shell pm list features
+ctl '{"cmd":"set","serial":"3A281FDJH00ABC","shell":{"dumpsys account":"Accounts: 0\n"}}' >/dev/null
+printf 'Accounts: 0\n' >"$T/w"
+same "control set: a changed answer (the account removed)" "$T/w" A -s 3A281FDJH00ABC shell dumpsys account
+ctl '{"cmd":"reset","serial":"3A281FDJH00ABC"}' >/dev/null
+printf "error: device '3A281FDJH00ABC' not found\n" >"$T/w"
+RC=1 same "control reset: USB debugging is off, adb's own 'device not found'" "$T/w" A -s 3A281FDJH00ABC shell true
+printf 'List of devices attached\n\n' >"$T/w"
+same "... and adb devices -l no longer lists it" "$T/w" A devices -l
+ctl '{"cmd":"attach","serial":"3A281FDJH00ABC"}' >/dev/null
+printf 'unauthorized\n' >"$T/w"
+same "attached again after the reset: unauthorized (adb_keys erased with /data)" "$T/w" A -s 3A281FDJH00ABC get-state
+ctl '{"cmd":"update","serial":"3A281FDJH00ABC","changes":{"state":"device"}}' >/dev/null
+printf 'Accounts: 0\n\nActive Sessions: 0\n' >"$T/w"
+same "allowed again: no account left" "$T/w" A -s 3A281FDJH00ABC shell dumpsys account
 stop
 
 # ------------------------------------------------------------------ unplugged mid-probe
 start unplug "$S/adb-unplug-midprobe.json"
 A -s 839402d6 shell getprop ro.product.model >/dev/null 2>&1
 A -s 839402d6 shell dumpsys battery >"$T/half" 2>/dev/null
-full=$(strip "$FIX/dumpsys-battery_samsung_galaxy-s24_oneui.txt" | wc -c)
+full=$(strip "$FIXA/dumpsys-battery_samsung_galaxy-s24_oneui.txt" | wc -c)
 got=$(wc -c <"$T/half")
 { echo "got $got of $full bytes"; [ "$got" -gt 0 ] && [ "$got" -lt "$full" ]; } >"$OUT"
 result $? "unplug_at_shell 2 midway: the 2nd shell gets half of its output, then EOF"

@@ -125,6 +125,13 @@ Control socket (--control PATH): one JSON object per line in, one JSON line out.
     {"cmd":"detach","serial":S}          unplug
     {"cmd":"update","serial":S,"changes":{DEVICE keys}}  e.g. {"state":"device"}
                                          after "unauthorized" (track listeners see it)
+    {"cmd":"set","serial":S,"shell":{COMMAND: OUTPUT}}  change some answers (merged
+                                         into "shell"), e.g. the accounts once removed
+    {"cmd":"reset","serial":S[,"changes":{DEVICE keys}]}  factory reset: the device
+                                         leaves adb as with detach (USB debugging is
+                                         off); a later attach {"serial": S} brings it
+                                         back "unauthorized", no accounts, setup done
+                                         (FACTORY_RESET_* below say why)
     {"cmd":"fault","fault":{FAULT}}      add a fault;  {"cmd":"clear_faults"}
     {"cmd":"stats"}  {"cmd":"reset_stats"}  {"cmd":"list"}  {"cmd":"ping"}
     {"cmd":"quit"}
@@ -133,7 +140,7 @@ stats: global {connections, open_connections, requests{service: n}, track_listen
 faults_applied, control_connections, threads}; per serial {attached, state,
 transport_id, connections (sockets switched to its transport), host_requests
 {service: n}, shell_services, shell_v2, shell_legacy, exec, shell_commands [every
-command line, in order], simple_commands, hung, unplugs, attach_count,
+command line, in order], simple_commands, hung, unplugs, resets, attach_count,
 detach_count, open_connections}.  One prober probe that batches its commands
 shows as shell_services == 1 and one entry in shell_commands.
 
@@ -432,7 +439,7 @@ class Device:
     def reset_stats(self):
         self.stats = {"connections": 0, "host_requests": {}, "shell_services": 0,
                       "shell_v2": 0, "shell_legacy": 0, "exec": 0, "shell_commands": [],
-                      "simple_commands": 0, "hung": 0, "unplugs": 0,
+                      "simple_commands": 0, "hung": 0, "unplugs": 0, "resets": 0,
                       "attach_count": 0, "detach_count": 0}
 
     def count(self, key, sub=None):
@@ -566,6 +573,40 @@ class Device:
 
 def sanitize(v):
     return "".join(c if c.isascii() and c.isalnum() else "_" for c in v)
+
+
+# ---------------------------------------------------------------- factory reset
+
+# What a factory reset (Settings > Reset, or recovery's "Wipe data") changes for adb: it
+# erases /data, and with it
+#  - the "USB debugging" switch: Settings.Global adb_enabled (SettingsProvider keeps it in
+#    /data/system/users/0/settings_global.xml) and persist.sys.usb.config (persistent
+#    properties live in /data/property). USB comes back as MTP only, so the device leaves
+#    the adb server's list (the control command does the unplug);
+#  - the computers allowed to debug: adbd reads its keys from /data/misc/adb/adb_keys (AOSP
+#    adbd, adb_auth key_paths). Turned on again, the device is "unauthorized" until the
+#    trainee accepts this computer once more;
+#  - the accounts (AccountManagerService keeps them in /data/system_ce/0/accounts_ce.db):
+#    `dumpsys account` lists none ("Accounts: 0", AccountManagerService.dumpUser).
+# USB debugging is only reached from Settings after the setup wizard, so a device that
+# comes back to adb has finished setup again: both setup settings read 1. Properties
+# (getprop: ro.*, ro.frp.pst) come from the firmware and do not change.
+FACTORY_RESET_SPEC = {"state": "unauthorized"}
+FACTORY_RESET_SHELL = {
+    "dumpsys account": "Accounts: 0\n\nActive Sessions: 0\n",
+    "settings get secure user_setup_complete": "1\n",
+    "settings get global device_provisioned": "1\n",
+}
+
+
+def set_shell(dev, shell, spec=None):
+    """Merge SHELL ({COMMAND: OUTPUT}) into DEV's answers and SPEC into its keys, then
+    apply them (caller holds the lock)."""
+    merged = dict(dev.spec.get("shell") or {})
+    merged.update(shell)
+    dev.spec["shell"] = merged
+    dev.spec.update(spec or {})
+    dev.apply(dev.spec)
 
 
 # ---------------------------------------------------------------- the fake
@@ -750,6 +791,25 @@ class Fake:
                 dev.apply(dev.spec)
                 self.changed()
             return {"ok": True}
+        if c == "set":
+            dev = self.known.get(cmd.get("serial"))
+            if dev is None:
+                return {"ok": False, "error": "unknown serial"}
+            with self.lock:
+                set_shell(dev, cmd.get("shell", {}))
+                self.changed()
+            return {"ok": True}
+        if c == "reset":
+            dev = self.known.get(cmd.get("serial"))
+            if dev is None:
+                return {"ok": False, "error": "unknown serial"}
+            was = self.unplug(dev, "factory reset: USB debugging is off")
+            with self.lock:
+                dev.stats["resets"] += 1
+                set_shell(dev, FACTORY_RESET_SHELL, FACTORY_RESET_SPEC)
+                dev.spec.update(cmd.get("changes", {}))
+                dev.apply(dev.spec)
+            return {"ok": True, "was_attached": was}
         if c == "fault":
             with self.lock:
                 self.faults.append(dict(cmd.get("fault", {})))

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "probe/android.h"
 #include "probe/android_parse.h"
 #include "probe/facts.h"
 
@@ -638,6 +639,251 @@ static void imei_with_a_wrong_check_digit_is_refused(void **state)
 	facts_free(f);
 }
 
+/* ---- hardware features and phone or tablet ---- */
+
+#define SHELL_FIXTURES "../android-shell/"
+
+/* The value of the boolean FACT: 1, 0, or -1 when null. */
+static int bool_fact(struct facts *f, const char *fact)
+{
+	json_t *v = facts_json_at(facts_json(f), fact);
+
+	return json_is_boolean(v) ? json_is_true(v) : -1;
+}
+
+/* Whether an error of F is about FACT and its message holds WORDS. */
+static int has_error(struct facts *f, const char *fact, const char *words)
+{
+	json_t *errs = json_object_get(facts_json(f), "errors"), *e;
+	size_t i;
+
+	json_array_foreach (errs, i, e) {
+		const char *name = json_string_value(json_object_get(e, "fact"));
+		const char *msg = json_string_value(json_object_get(e, "message"));
+
+		if (name && msg && strcmp(name, fact) == 0 && strstr(msg, words))
+			return 1;
+	}
+	return 0;
+}
+
+static struct facts *facts_from_features(const char *name)
+{
+	struct facts *f = facts_new();
+	size_t len;
+	char *text = load(name, &len);
+
+	assert_non_null(f);
+	android_parse_features(text, len, f);
+	free(text);
+	return f;
+}
+
+static void sharp_phone_has_a_mobile_radio_and_gps_but_no_nfc(void **state)
+{
+	/* A real capture, CRLF line ends and all. */
+	struct facts *f =
+	    facts_from_features(SHELL_FIXTURES "pm-list-features_sharp1-mediatek_android8plus.txt");
+
+	(void)state;
+	assert_int_equal(bool_fact(f, "device.cellular"), 1);
+	assert_int_equal(bool_fact(f, "device.gps"), 1);
+	assert_int_equal(bool_fact(f, "device.nfc"), 0);
+	assert_int_equal(facts_error_count(f), 0);
+	/* Android never says these: they stay unknown, for the trainee to enter. */
+	assert_false(facts_known(f, "device.headphone_jack"));
+	assert_false(facts_known(f, "device.sd_card"));
+	assert_false(facts_known(f, "device.wireless_charging"));
+	assert_serializes(f);
+	facts_free(f);
+}
+
+static void samsung_j4_core_with_a_mobile_radio_reads_as_a_phone(void **state)
+{
+	/* ro.build.characteristics "default" says nothing of the form; the radio does. */
+	struct facts *f =
+	    facts_from_getprop("getprop_samsung_galaxy-j4core-SM-J410G_android8.1.txt");
+	struct aprops *p = NULL;
+	size_t len;
+	char *text = load("getprop_samsung_galaxy-j4core-SM-J410G_android8.1.txt", &len);
+	char *feat = load(SHELL_FIXTURES "pm-list-features_sharp1-mediatek_android8plus.txt", &len);
+
+	(void)state;
+	android_parse_features(feat, len, f);
+	assert_int_equal(aprops_parse(text, strlen(text), &p), ANDROID_PARSE_OK);
+	android_facts_device_class(p, f);
+	assert_string_equal(facts_get_string(f, "device.class"), "phone");
+	aprops_free(p);
+	free(feat);
+	free(text);
+	facts_free(f);
+}
+
+static void galaxy_tab_a8_wifi_reads_as_a_tablet_without_a_mobile_radio(void **state)
+{
+	struct facts *f = facts_from_features(
+	    SHELL_FIXTURES "pm-list-features_samsung_galaxy-tab-a8-SM-X200_android14_standin.txt");
+	struct aprops *p = NULL;
+	size_t len;
+	char *text = load("getprop_samsung_galaxy-tab-a8-SM-X200_android14_standin.txt", &len);
+
+	(void)state;
+	assert_int_equal(aprops_parse(text, len, &p), ANDROID_PARSE_OK);
+	android_facts_from_props(p, f);
+	android_facts_device_class(p, f);
+	assert_string_equal(facts_get_string(f, "device.class"), "tablet");
+	assert_int_equal(bool_fact(f, "device.cellular"), 0);
+	assert_int_equal(bool_fact(f, "device.nfc"), 0);
+	assert_int_equal(bool_fact(f, "device.gps"), 1);
+	assert_string_equal(facts_get_string(f, "identity.model_id"), "SM-X200");
+	assert_string_equal(facts_get_string(f, "os.version"), "14");
+	assert_int_equal(facts_get_int(f, "os.sdk", -1), 34);
+	assert_string_equal(facts_get_string(f, "identity.serial"), "R9PT40A1B2C");
+	assert_serializes(f);
+	aprops_free(p);
+	free(text);
+	facts_free(f);
+}
+
+static void old_tablet_list_without_versions_reads_the_same(void **state)
+{
+	/* Android 3.2: no "=version" on any line, CRLF from the legacy shell; the tablet
+	 * says "tablet" itself (its real getprop). */
+	struct facts *f = facts_from_features(SHELL_FIXTURES
+					      "pm-list-features_asus_tf201_android3.2_standin.txt");
+	struct aprops *p = NULL;
+	size_t len;
+	char *text = load("getprop_asus_tf201-tablet_android3.2.txt", &len);
+
+	(void)state;
+	assert_int_equal(bool_fact(f, "device.cellular"), 0);
+	assert_int_equal(bool_fact(f, "device.gps"), 1);
+	assert_int_equal(aprops_parse(text, len, &p), ANDROID_PARSE_OK);
+	android_facts_device_class(p, f);
+	assert_string_equal(facts_get_string(f, "device.class"), "tablet");
+	aprops_free(p);
+	free(text);
+	facts_free(f);
+}
+
+static void nfc_card_emulation_alone_is_not_nfc(void **state)
+{
+	const char t[] =
+	    "feature:android.hardware.nfc.hce\nfeature:android.hardware.telephony.gsm\n"
+	    "feature:android.hardware.location\nfeature:android.hardware.wifi\n";
+	struct facts *f = facts_new();
+
+	(void)state;
+	android_parse_features(t, sizeof(t) - 1, f);
+	assert_int_equal(bool_fact(f, "device.nfc"), 0);
+	assert_int_equal(bool_fact(f, "device.cellular"), 0);
+	assert_int_equal(bool_fact(f, "device.gps"), 0);
+	facts_free(f);
+}
+
+static void versioned_nfc_line_and_a_prompt_read_as_nfc(void **state)
+{
+	/* An echoed prompt, and the "=version" form of Android 7 and later. */
+	const char t[] = "j6lte:/ $ pm list features\n  feature:android.hardware.nfc=1 \r\n"
+			 "feature:android.hardware.telephony\n";
+	struct facts *f = facts_new();
+
+	(void)state;
+	android_parse_features(t, sizeof(t) - 1, f);
+	assert_int_equal(bool_fact(f, "device.nfc"), 1);
+	assert_int_equal(bool_fact(f, "device.cellular"), 1);
+	facts_free(f);
+}
+
+static void no_feature_list_leaves_cellular_nfc_gps_unknown_with_a_reason(void **state)
+{
+	/* Without pm (recovery) or with its package manager down, nothing reaches stdout. */
+	const char prompt_only[] = "~ # \n";
+	const char software_only[] = "feature:android.software.webview\n";
+	struct facts *f = facts_new();
+
+	(void)state;
+	android_parse_features("", 0, f);
+	assert_false(facts_known(f, "device.cellular"));
+	assert_false(facts_known(f, "device.nfc"));
+	assert_false(facts_known(f, "device.gps"));
+	assert_true(has_error(f, "device", "printed nothing"));
+	android_parse_features(prompt_only, sizeof(prompt_only) - 1, f);
+	android_parse_features(software_only, sizeof(software_only) - 1, f);
+	assert_true(has_error(f, "device", "no android.hardware feature"));
+	assert_false(facts_known(f, "device.cellular"));
+	android_parse_features(NULL, 0, f);
+	assert_int_equal(facts_error_count(f), 4);
+	/* And the form cannot be told without them, unless the maker says tablet. */
+	android_facts_device_class(NULL, f);
+	assert_false(facts_known(f, "device.class"));
+	assert_true(has_error(f, "device.class", "getprop not read"));
+	facts_free(f);
+}
+
+static void device_class_follows_characteristics_then_the_radio(void **state)
+{
+	static const struct {
+		const char *characteristics; /* NULL: not in getprop */
+		int cellular;		     /* -1: features not read */
+		const char *want;	     /* NULL: unknown */
+	} cases[] = {
+		{ "tablet,nosdcard", 1, "tablet" }, /* a tablet with a SIM slot stays a tablet */
+		{ " Tablet ", 0, "tablet" },
+		{ "tablet", -1, "tablet" },
+		{ "nosdcard", 1, "phone" },
+		{ NULL, 1, "phone" },
+		{ "tabletop", 1, "phone" }, /* whole items only */
+		{ "nosdcard", 0, NULL },    /* a Wi-Fi device that does not say: unknown */
+		{ "default", -1, NULL },
+		{ NULL, 0, NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct facts *f = facts_new();
+		struct aprops *p = NULL;
+		char props[128];
+
+		snprintf(props, sizeof(props), "[ro.build.characteristics]: [%s]\n[x]: [y]\n",
+			 cases[i].characteristics ? cases[i].characteristics : "");
+		p = parse_ok(props, strlen(props));
+		if (cases[i].cellular >= 0)
+			facts_set_bool(f, "device.cellular", cases[i].cellular);
+		android_facts_device_class(p, f);
+		if (cases[i].want) {
+			assert_string_equal(facts_get_string(f, "device.class"), cases[i].want);
+		} else {
+			assert_false(facts_known(f, "device.class"));
+			assert_true(has_error(f, "device.class", "ro.build.characteristics"));
+		}
+		aprops_free(p);
+		facts_free(f);
+	}
+}
+
+static void probe_line_ends_with_the_feature_list_and_splits_back(void **state)
+{
+	const char *script = androidp_script();
+	const char *tail = "pm list features 2>/dev/null";
+	size_t n = androidp_sections(), len[16], got;
+	const char *start[16];
+	char out[512] = "";
+
+	(void)state;
+	assert_true(n <= 16);
+	assert_true(strlen(script) > strlen(tail));
+	/* Last, so a slow pm (a Java VM of its own before Android 7) holds up nothing. */
+	assert_string_equal(script + strlen(script) - strlen(tail), tail);
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%zu\n",
+			 i ? ANDROIDP_MARKER "\n" : "", i);
+	got = androidp_split(out, strlen(out), start, len, n);
+	assert_int_equal(got, n);
+	assert_int_equal(len[n - 1], strlen("11\n"));
+	assert_memory_equal(start[n - 1], "11\n", 3);
+}
+
 /* ---- adb devices ---- */
 
 static void devices_l_lists_serial_state_port_and_model(void **state)
@@ -795,6 +1041,15 @@ int main(void)
 		cmocka_unit_test(parcel_reply_gives_the_imei),
 		cmocka_unit_test(refused_parcel_leaves_the_imei_unknown),
 		cmocka_unit_test(imei_with_a_wrong_check_digit_is_refused),
+		cmocka_unit_test(sharp_phone_has_a_mobile_radio_and_gps_but_no_nfc),
+		cmocka_unit_test(samsung_j4_core_with_a_mobile_radio_reads_as_a_phone),
+		cmocka_unit_test(galaxy_tab_a8_wifi_reads_as_a_tablet_without_a_mobile_radio),
+		cmocka_unit_test(old_tablet_list_without_versions_reads_the_same),
+		cmocka_unit_test(nfc_card_emulation_alone_is_not_nfc),
+		cmocka_unit_test(versioned_nfc_line_and_a_prompt_read_as_nfc),
+		cmocka_unit_test(no_feature_list_leaves_cellular_nfc_gps_unknown_with_a_reason),
+		cmocka_unit_test(device_class_follows_characteristics_then_the_radio),
+		cmocka_unit_test(probe_line_ends_with_the_feature_list_and_splits_back),
 		cmocka_unit_test(devices_l_lists_serial_state_port_and_model),
 		cmocka_unit_test(more_phones_than_room_keeps_the_first),
 		cmocka_unit_test(poco_f3_in_fastboot_shows_unlocked_bootloader_and_alioth),
