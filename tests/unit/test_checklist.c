@@ -87,7 +87,7 @@ static char *read_all(const char *path)
 
 #define HEAD                                                                                       \
 	"id: t\nversion: 1\ntitle: {en: \"T\", fr: \"T\", nl: \"T\"}\ndifficulty: 1\n"             \
-	"time_minutes: 5\n"
+	"time_minutes: 5\ncategory: qc\n"
 #define STEP_TITLE "    title: {en: \"S\", fr: \"S\", nl: \"S\"}\n"
 
 static void every_good_checklist_loads_without_error(void **state)
@@ -409,7 +409,7 @@ static void an_image_outside_the_folder_is_an_error_and_a_missing_one_a_warning(
 	snprintf(path, sizeof(path), "%s/c.yaml", dir);
 	out = lint_buffer(path, yaml, strlen(yaml), &err);
 	assert_int_equal(err, CHECKLIST_OK);
-	if (!strstr(out, ":9:12: warning: image 'images/s.png' not found"))
+	if (!strstr(out, ":10:12: warning: image 'images/s.png' not found"))
 		fail_msg("%s", out);
 	free(out);
 	snprintf(sub, sizeof(sub), "%s/images", dir);
@@ -426,7 +426,7 @@ static void an_image_outside_the_folder_is_an_error_and_a_missing_one_a_warning(
 			       "    kind: check\n",
 			  &err);
 	assert_int_equal(err, CHECKLIST_EINVALID);
-	assert_non_null(strstr(out, "mem.yaml:9:12: error: image path '/etc/passwd' must be "
+	assert_non_null(strstr(out, "mem.yaml:10:12: error: image path '/etc/passwd' must be "
 				    "relative to the checklist's folder, not absolute"));
 	free(out);
 	unlink(img);
@@ -464,7 +464,7 @@ static void files_past_the_bounds_are_refused_cleanly(void **state)
 				      "  - {id: s%d, kind: check, title: {en: x}}\n", i);
 	out = lint_buffer("many.yaml", buf, n, &err);
 	assert_int_equal(err, CHECKLIST_EINVALID);
-	assert_non_null(strstr(out, "many.yaml:7:3: error: a checklist has at most 200 steps"));
+	assert_non_null(strstr(out, "many.yaml:8:3: error: a checklist has at most 200 steps"));
 	free(out);
 
 	/* more problems than a report keeps */
@@ -489,32 +489,32 @@ static void yaml_tricks_are_refused_in_plain_words(void **state)
 	} cases[] = {
 		{ "", "mem.yaml:1:1: error: the file is empty" },
 		{ "- a\n- b\n", "mem.yaml:1:1: error: a checklist must be a mapping of keys" },
-		{ HEAD "steps: &s []\n", "mem.yaml:6:8: error: anchors and aliases" },
+		{ HEAD "steps: &s []\n", "mem.yaml:7:8: error: anchors and aliases" },
 		{ "id: a\n---\nid: b\n",
 		  "mem.yaml:2:1: error: a checklist file holds one YAML document" },
 		{ HEAD "title: {en: x}\nsteps: []\n",
-		  "mem.yaml:6:1: error: key 'title' is given twice (first at line 3)" },
-		{ HEAD "steps: []\n", "mem.yaml:6:8: error: 'steps' must list at least one step" },
+		  "mem.yaml:7:1: error: key 'title' is given twice (first at line 3)" },
+		{ HEAD "steps: []\n", "mem.yaml:7:8: error: 'steps' must list at least one step" },
 		{ HEAD "steps:\n  - id: s\n" STEP_TITLE "    kind: measure\n    unit: V\n"
 		       "    range: {min: low, max: 4}\n",
-		  "mem.yaml:11:18: error: 'min' must be a number, e.g. 3.6" },
+		  "mem.yaml:12:18: error: 'min' must be a number, e.g. 3.6" },
 		{ HEAD "steps:\n  - id: s\n" STEP_TITLE
 		       "    kind: check\n    on_fail: quarantaine\n",
-		  "mem.yaml:10:14: error: unknown on_fail 'quarantaine' (did you mean "
+		  "mem.yaml:11:14: error: unknown on_fail 'quarantaine' (did you mean "
 		  "'quarantine'?)" },
 		{ HEAD
 		  "applies_to: {platforms: [iOS], modes: [adbb]}\nsteps:\n  - id: s\n" STEP_TITLE
 		  "    kind: check\n",
-		  "mem.yaml:6:26: error: unknown platform 'iOS' (did you mean 'ios'?)\n"
-		  "mem.yaml:6:40: error: unknown mode 'adbb' (did you mean 'adb'?)" },
+		  "mem.yaml:7:26: error: unknown platform 'iOS' (did you mean 'ios'?)\n"
+		  "mem.yaml:7:40: error: unknown mode 'adbb' (did you mean 'adb'?)" },
 		{ HEAD
 		  "steps:\n  - id: s\n    title: {en: \"a\\0b\", fr: x, nl: x}\n    kind: check\n",
-		  "mem.yaml:8:17: error: 'en' contains a control character (code 0)" },
+		  "mem.yaml:9:17: error: 'en' contains a control character (code 0)" },
 		{ HEAD "steps:\n  - id: s\n" STEP_TITLE
 		       "    kind: auto\n    expr: \"locks.find_my == 1\"\n",
-		  "mem.yaml:10:29: error: bad expression: 'locks.find_my' is text" },
+		  "mem.yaml:11:29: error: bad expression: 'locks.find_my' is text" },
 		{ HEAD "version: 0\nsteps:\n  - id: s\n" STEP_TITLE "    kind: check\n",
-		  "mem.yaml:6:1: error: key 'version' is given twice (first at line 2)" },
+		  "mem.yaml:7:1: error: key 'version' is given twice (first at line 2)" },
 	};
 	(void)state;
 
