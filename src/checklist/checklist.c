@@ -1513,8 +1513,8 @@ static void load_step(struct vctx *v, struct checklist_step *s, const struct yno
 		elsewhere[ne++] = "records";
 		if ((x = get(step, "records")))
 			ERR(v, key_of(step, x),
-			    "key 'records' is only for entry, measure and choice steps: a %s step "
-			    "has no value to record",
+			    "key 'records' is only for entry, measure and choice steps: %s steps "
+			    "have no value to record",
 			    kind_names[kind]);
 	}
 	elsewhere[ne++] = "ctia";
