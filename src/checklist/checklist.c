@@ -27,6 +27,7 @@
 #include <yaml.h>
 
 #include "checklist/expr.h"
+#include "probe/facts.h"
 #include "usb/classify.h"
 
 #ifndef ATELIER_DATADIR
@@ -141,9 +142,16 @@ const char *checklist_strerror(enum checklist_err err)
 
 static const char *const level_names[] = { "note", "caution", "warning", NULL };
 static const char *const kind_names[] = { "check", "measure", "choice", "auto",
-					  "parts", "note",    NULL };
+					  "parts", "note",    "entry",  NULL };
 static const char *const on_fail_names[] = { "continue", "stop", "quarantine", NULL };
 static const char *const platform_names[] = { "ios", "android", NULL };
+static const char *const class_names[] = { "phone", "tablet", NULL };
+/* Index = enum value; the names a file may use start at index 1. */
+static const char *const category_names[] = { "none",	     "intake", "wipe", "diagnostics",
+					       "repair",     "qc",     NULL };
+static const char *const format_names[] = { "none", "imei", "text", NULL };
+/* The grades of the CTIA cosmetic scale (CTIA Wireless Device Grading Scales). */
+static const char *const ctia_names[] = { "A", "B", "C", "D", "E", NULL };
 
 const char *checklist_level_name(enum checklist_level level)
 {
@@ -152,7 +160,46 @@ const char *checklist_level_name(enum checklist_level level)
 
 const char *checklist_kind_name(enum checklist_kind kind)
 {
-	return (unsigned)kind <= CHECKLIST_KIND_NOTE ? kind_names[kind] : "invalid";
+	return (unsigned)kind <= CHECKLIST_KIND_ENTRY ? kind_names[kind] : "invalid";
+}
+
+const char *checklist_category_name(enum checklist_category category)
+{
+	return (unsigned)category <= CHECKLIST_CAT_QC ? category_names[category] : "invalid";
+}
+
+const char *checklist_entry_format_name(enum checklist_entry_format format)
+{
+	return (unsigned)format <= CHECKLIST_ENTRY_TEXT ? format_names[format] : "invalid";
+}
+
+/* The index of NAME in NAMES past the first ("none"), or -1. */
+static int name_index(const char *name, const char *const *names)
+{
+	for (int i = 1; name && names[i]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int checklist_category_parse(const char *name, enum checklist_category *out)
+{
+	int i = name_index(name, category_names);
+
+	if (i < 0)
+		return -1;
+	*out = (enum checklist_category)i;
+	return 0;
+}
+
+int checklist_entry_format_parse(const char *name, enum checklist_entry_format *out)
+{
+	int i = name_index(name, format_names);
+
+	if (i < 0)
+		return -1;
+	*out = (enum checklist_entry_format)i;
+	return 0;
 }
 
 const char *checklist_on_fail_name(enum checklist_on_fail on_fail)
@@ -1018,15 +1065,16 @@ static const struct ynode *list_value(struct vctx *v, const struct ynode *n, con
 static const char *const top_keys[] = { "id",	      "version",       "title",	       "summary",
 					"applies_to", "difficulty",    "time_minutes", "tools",
 					"parts",      "prerequisites", "rubric",       "steps",
-					NULL };
-static const char *const applies_keys[] = { "platforms", "models", "modes", NULL };
+					"category",   NULL };
+static const char *const applies_keys[] = { "platforms", "models", "modes", "classes", NULL };
 static const char *const rubric_keys[] = { "id", "title", "max", NULL };
 static const char *const instruction_keys[] = { "level", "text", NULL };
-static const char *const option_keys[] = { "value", "label", "criteria", NULL };
+static const char *const option_keys[] = { "value", "label", "criteria", "ctia", NULL };
 static const char *const range_keys[] = { "min", "max", NULL };
-static const char *const step_keys[] = { "id",	     "title",	"instructions", "image",
-					 "required", "on_fail", "kind",		"unit",
-					 "range",    "options", "expr",		NULL };
+static const char *const step_keys[] = { "id",	       "title",	  "instructions", "image",
+					 "required",   "on_fail", "kind",	  "unit",
+					 "range",      "options", "expr",	  "applies_if",
+					 "records",    "format",  "tester",	  NULL };
 
 /* Keys that belong to one kind of step. */
 static const struct {
@@ -1037,7 +1085,16 @@ static const struct {
 	{ "range", CHECKLIST_KIND_MEASURE },
 	{ "options", CHECKLIST_KIND_CHOICE },
 	{ "expr", CHECKLIST_KIND_AUTO },
+	{ "format", CHECKLIST_KIND_ENTRY },
+	{ "tester", CHECKLIST_KIND_MEASURE },
 };
+
+/* Kinds whose value can fill a fact (key 'records'). */
+static int kind_records(int kind)
+{
+	return kind == CHECKLIST_KIND_ENTRY || kind == CHECKLIST_KIND_MEASURE ||
+	       kind == CHECKLIST_KIND_CHOICE;
+}
 
 static void load_text_list(struct vctx *v, const struct ynode *map, const char *key,
 			   struct checklist_text **out, size_t *n_out)
@@ -1091,7 +1148,8 @@ static void load_applies(struct vctx *v, struct checklist *c, const struct ynode
 	if (!a)
 		return;
 	if (a->type != Y_MAP) {
-		ERR(v, a, "'applies_to' must be a mapping with platforms, models and modes");
+		ERR(v, a,
+		    "'applies_to' must be a mapping with platforms, models, modes and classes");
 		return;
 	}
 	for (int i = 0; i < USBC_MODE_COUNT; i++)
@@ -1103,6 +1161,7 @@ static void load_applies(struct vctx *v, struct checklist *c, const struct ynode
 		       &c->n_platforms);
 	load_word_list(v, a, "models", "model", NULL, 0, &c->models, &c->n_models);
 	load_word_list(v, a, "modes", "mode", mode_names, 0, &c->modes, &c->n_modes);
+	load_word_list(v, a, "classes", "class", class_names, 0, &c->classes, &c->n_classes);
 }
 
 static void load_rubric(struct vctx *v, struct checklist *c, const struct ynode *root)
@@ -1217,29 +1276,140 @@ static void expr_position(const struct ynode *n, int col, int *line_out, int *co
 		*col_out = n->col + col;
 }
 
-static void load_expr(struct vctx *v, struct checklist_step *s, const struct ynode *n)
+/* The expression of KEY (expr, applies_if): its text when expr_parse() accepts it, else
+ * NULL after reporting "WHAT: why" at the problem's column. */
+static const char *expr_value(struct vctx *v, const struct ynode *n, const char *key,
+			      const char *what)
 {
-	const char *text = str_value(v, n, "expr", CHECKLIST_MAX_EXPR);
+	const char *text = str_value(v, n, key, CHECKLIST_MAX_EXPR);
 	struct expr *e = NULL;
 	char msg[EXPR_MSG_MAX];
 	int col = 0, line, at;
 	enum expr_err err;
 
 	if (!text)
-		return;
+		return NULL;
 	err = expr_parse(text, &e, &col, msg, sizeof(msg));
 	if (err == EXPR_ENOMEM) {
 		v->oom = 1;
-		return;
+		return NULL;
 	}
 	if (err != EXPR_OK) {
 		expr_position(n, col, &line, &at);
-		problem_at(v, CHECKLIST_SEV_ERROR, line, at, "bad expression: %s",
+		problem_at(v, CHECKLIST_SEV_ERROR, line, at, "%s: %s", what,
 			   msg[0] ? msg : expr_strerror(err));
-		return;
+		return NULL;
 	}
 	expr_free(e);
-	s->expr = text;
+	return text;
+}
+
+static const char *fact_type_words(enum fact_type type)
+{
+	switch (type) {
+	case FACT_STRING:
+		return "a text";
+	case FACT_INT:
+		return "a whole number";
+	case FACT_REAL:
+		return "a number";
+	case FACT_BOOL:
+		return "a yes/no value";
+	case FACT_STRING_ARRAY:
+		return "a list of texts";
+	}
+	return "of an unknown type";
+}
+
+/* A choice whose options are exactly yes and no can fill a yes/no fact. */
+static int yes_no_options(const struct checklist_step *s)
+{
+	const char *a, *b;
+
+	if (s->n_options != 2 || !s->options[0].value || !s->options[1].value)
+		return 0;
+	a = s->options[0].value;
+	b = s->options[1].value;
+	return (strcmp(a, "yes") == 0 && strcmp(b, "no") == 0) ||
+	       (strcmp(a, "no") == 0 && strcmp(b, "yes") == 0);
+}
+
+/* 'records' of an entry, measure or choice step S, once its options are loaded. */
+static void load_records(struct vctx *v, struct checklist_step *s, const struct ynode *n)
+{
+	const char *path = str_value(v, n, "records", CHECKLIST_MAX_ID);
+	const struct fact_def *d;
+	int fits = 0;
+
+	if (!path)
+		return;
+	for (d = facts_schema; d->path && strcmp(d->path, path) != 0; d++)
+		;
+	if (!d->path) {
+		/* the expression parser knows how to name the fact that was meant */
+		struct expr *e = NULL;
+		char msg[EXPR_MSG_MAX];
+		int col = 0, line, at;
+		enum expr_err err = expr_parse(path, &e, &col, msg, sizeof(msg));
+
+		expr_free(e);
+		if (err == EXPR_ENOMEM) {
+			v->oom = 1;
+		} else if (err == EXPR_EUNKNOWN_FACT) {
+			expr_position(n, col, &line, &at);
+			problem_at(v, CHECKLIST_SEV_ERROR, line, at, "%s", msg);
+		} else {
+			ERR(v, n,
+			    "'records' must name one fact of docs/facts.md, such as "
+			    "identity.color_name (found '%s')",
+			    path);
+		}
+		return;
+	}
+	switch (s->kind) {
+	case CHECKLIST_KIND_ENTRY:
+		fits = d->type == FACT_STRING || d->type == FACT_STRING_ARRAY;
+		if (!fits)
+			ERR(v, n,
+			    "'%s' is %s: an entry step records a text fact (such as "
+			    "identity.color_name) or a list of texts (identity.imei)",
+			    d->path, fact_type_words(d->type));
+		break;
+	case CHECKLIST_KIND_MEASURE:
+		fits = d->type == FACT_INT || d->type == FACT_REAL;
+		if (!fits)
+			ERR(v, n,
+			    "'%s' is %s: a measure step records a number fact (such as "
+			    "battery.health_pct)",
+			    d->path, fact_type_words(d->type));
+		break;
+	case CHECKLIST_KIND_CHOICE:
+		if (d->type == FACT_BOOL) {
+			fits = yes_no_options(s);
+			/* options with errors are reported already */
+			for (size_t i = 0; i < s->n_options; i++)
+				if (!s->options[i].value)
+					return;
+			if (!fits && s->n_options)
+				ERR(v, n,
+				    "'%s' is a yes/no value: a choice step records it only when "
+				    "its options are exactly yes and no",
+				    d->path);
+			break;
+		}
+		fits = d->type == FACT_STRING;
+		if (!fits)
+			ERR(v, n,
+			    "'%s' is %s: a choice step records a text fact (the chosen "
+			    "option's value), or a yes/no fact when its options are exactly "
+			    "yes and no",
+			    d->path, fact_type_words(d->type));
+		break;
+	default:
+		return; /* reported as a key of other kinds */
+	}
+	if (fits)
+		s->records = path;
 }
 
 static void load_range(struct vctx *v, struct checklist_step *s, const struct ynode *n)
@@ -1304,12 +1474,19 @@ static void load_options(struct vctx *v, struct checklist_step *s, const struct 
 			text_value(v, x, "label", &out->label);
 		if ((x = need(v, o, "criteria")))
 			text_value(v, x, "criteria", &out->criteria);
+		if ((x = get(o, "ctia"))) {
+			int k = enum_value(v, x, "ctia grade", ctia_names);
+
+			if (k >= 0)
+				out->ctia = ctia_names[k];
+		}
 	}
 }
 
 static void load_step(struct vctx *v, struct checklist_step *s, const struct ynode *step)
 {
-	const char *elsewhere[sizeof(kind_keys) / sizeof(kind_keys[0]) + 1] = { NULL };
+	/* keys of other kinds, plus 'records' and 'ctia' */
+	const char *elsewhere[sizeof(kind_keys) / sizeof(kind_keys[0]) + 3] = { NULL };
 	const struct ynode *x;
 	int kind = -1;
 	size_t ne = 0;
@@ -1332,6 +1509,19 @@ static void load_step(struct vctx *v, struct checklist_step *s, const struct yno
 				    kind_keys[i].key, kind_names[kind_keys[i].kind]);
 		}
 	}
+	if (kind >= 0 && !kind_records(kind)) {
+		elsewhere[ne++] = "records";
+		if ((x = get(step, "records")))
+			ERR(v, key_of(step, x),
+			    "key 'records' is only for entry, measure and choice steps: %s steps "
+			    "have no value to record",
+			    kind_names[kind]);
+	}
+	elsewhere[ne++] = "ctia";
+	if ((x = get(step, "ctia")))
+		ERR(v, key_of(step, x),
+		    "key 'ctia' goes on the options of a choice step (one grade per option), not "
+		    "on the step");
 	{
 		/* allowed keys: the step's own minus those of other kinds */
 		const char *allowed[sizeof(step_keys) / sizeof(step_keys[0])];
@@ -1362,6 +1552,8 @@ static void load_step(struct vctx *v, struct checklist_step *s, const struct yno
 		if (k >= 0)
 			s->on_fail = (enum checklist_on_fail)k;
 	}
+	if ((x = get(step, "applies_if")))
+		s->applies_if = expr_value(v, x, "applies_if", "bad applies_if");
 	switch (kind) {
 	case CHECKLIST_KIND_MEASURE:
 		if ((x = get(step, "unit")))
@@ -1373,6 +1565,8 @@ static void load_step(struct vctx *v, struct checklist_step *s, const struct yno
 		else
 			ERR(v, step,
 			    "a measure step needs 'range' (e.g. range: {min: 3.6, max: 4.45})");
+		if ((x = get(step, "tester")))
+			bool_value(v, x, "tester", &s->tester);
 		break;
 	case CHECKLIST_KIND_CHOICE:
 		if ((x = get(step, "options")))
@@ -1382,14 +1576,30 @@ static void load_step(struct vctx *v, struct checklist_step *s, const struct yno
 		break;
 	case CHECKLIST_KIND_AUTO:
 		if ((x = get(step, "expr")))
-			load_expr(v, s, x);
+			s->expr = expr_value(v, x, "expr", "bad expression");
 		else
 			ERR(v, step,
 			    "an auto step needs 'expr' (e.g. expr: 'battery.health_pct >= 80')");
 		break;
+	case CHECKLIST_KIND_ENTRY:
+		if ((x = get(step, "format"))) {
+			int k = enum_value(v, x, "format", format_names + 1);
+
+			if (k >= 0)
+				s->format = (enum checklist_entry_format)(k + 1);
+		} else {
+			ERR(v, step, "an entry step needs 'format': imei or text");
+		}
+		if (!get(step, "records"))
+			ERR(v, step,
+			    "an entry step needs 'records': the fact the value fills (e.g. "
+			    "records: identity.color_name)");
+		break;
 	default:
 		break;
 	}
+	if (kind >= 0 && kind_records(kind) && (x = get(step, "records")))
+		load_records(v, s, x);
 }
 
 static void load_steps(struct vctx *v, struct checklist *c, const struct ynode *root)
@@ -1434,6 +1644,16 @@ static void load_steps(struct vctx *v, struct checklist *c, const struct ynode *
 			}
 		}
 		load_step(v, s, st);
+		for (size_t j = 0; s->records && j < i; j++) {
+			if (c->steps[j].records && strcmp(c->steps[j].records, s->records) == 0) {
+				ERR(v, get(st, "records"),
+				    "fact '%s' is already recorded by step '%s' (line %d): one fact "
+				    "is recorded by one step only",
+				    s->records, c->steps[j].id ? c->steps[j].id : "?",
+				    get(n->kids[j], "records")->line);
+				break;
+			}
+		}
 	}
 }
 
@@ -1453,6 +1673,16 @@ static void load_root(struct vctx *v, struct checklist *c, const struct ynode *r
 		text_value(v, x, "title", &c->title);
 	if ((x = get(root, "summary")))
 		text_value(v, x, "summary", &c->summary);
+	if ((x = get(root, "category"))) {
+		int k = enum_value(v, x, "category", category_names + 1);
+
+		if (k >= 0)
+			c->category = (enum checklist_category)(k + 1);
+	} else {
+		WARN(v, root,
+		     "category missing: certify cannot tell a repair from a check (add category: "
+		     "intake, wipe, diagnostics, repair or qc)");
+	}
 	load_applies(v, c, root);
 	if ((x = need(v, root, "difficulty")))
 		int_value(v, x, "difficulty", 1, 5, &c->difficulty);
@@ -1658,7 +1888,24 @@ int checklist_applies(const struct checklist *c, json_t *facts)
 	if (c->n_modes &&
 	    !in_list(fact_string(facts, "connection", "mode"), c->modes, c->n_modes, 0))
 		return 0;
+	if (c->n_classes &&
+	    !in_list(fact_string(facts, "device", "class"), c->classes, c->n_classes, 0))
+		return 0;
 	return 1;
+}
+
+int checklist_step_applies(const struct checklist_step *s, json_t *facts)
+{
+	struct expr *e = NULL;
+	enum expr_result r;
+
+	if (!s->applies_if)
+		return 1;
+	if (expr_parse(s->applies_if, &e, NULL, NULL, 0) != EXPR_OK)
+		return 1; /* out of memory: the step stays, as for unknown */
+	r = expr_eval(e, facts, NULL);
+	expr_free(e);
+	return r != EXPR_FAIL;
 }
 
 static json_t *text_json(const struct checklist_text *t)
@@ -1713,22 +1960,34 @@ static json_t *step_json(const struct checklist_step *s)
 	json_object_set_new(o, "instructions", a);
 	if (s->image)
 		json_object_set_new(o, "image", json_string(s->image));
+	if (s->applies_if)
+		json_object_set_new(o, "applies_if", json_string(s->applies_if));
+	if (s->records)
+		json_object_set_new(o, "records", json_string(s->records));
 	if (s->kind == CHECKLIST_KIND_MEASURE) {
 		json_object_set_new(o, "unit", json_string(s->unit));
 		json_object_set_new(o, "range",
 				    json_pack("{s:f, s:f}", "min", s->min, "max", s->max));
+		if (s->tester)
+			json_object_set_new(o, "tester", json_true());
 	}
 	if (s->kind == CHECKLIST_KIND_CHOICE) {
 		a = json_array();
-		for (size_t i = 0; a && i < s->n_options; i++)
-			json_array_append_new(
-			    a, json_pack("{s:s, s:o, s:o}", "value", s->options[i].value, "label",
-					 text_json(&s->options[i].label), "criteria",
-					 text_json(&s->options[i].criteria)));
+		for (size_t i = 0; a && i < s->n_options; i++) {
+			json_t *opt = json_pack("{s:s, s:o, s:o}", "value", s->options[i].value,
+						"label", text_json(&s->options[i].label),
+						"criteria", text_json(&s->options[i].criteria));
+
+			if (opt && s->options[i].ctia)
+				json_object_set_new(opt, "ctia", json_string(s->options[i].ctia));
+			json_array_append_new(a, opt);
+		}
 		json_object_set_new(o, "options", a);
 	}
 	if (s->kind == CHECKLIST_KIND_AUTO)
 		json_object_set_new(o, "expr", json_string(s->expr));
+	if (s->kind == CHECKLIST_KIND_ENTRY)
+		json_object_set_new(o, "format", json_string(checklist_entry_format_name(s->format)));
 	return o;
 }
 
@@ -1743,11 +2002,15 @@ json_t *checklist_to_json(const struct checklist *c)
 	json_object_set_new(o, "title", text_json(&c->title));
 	if (c->summary.en)
 		json_object_set_new(o, "summary", text_json(&c->summary));
-	json_object_set_new(o, "applies_to",
-			    json_pack("{s:o, s:o, s:o}", "platforms",
-				      words_json(c->platforms, c->n_platforms), "models",
-				      words_json(c->models, c->n_models), "modes",
-				      words_json(c->modes, c->n_modes)));
+	if (c->category != CHECKLIST_CAT_NONE)
+		json_object_set_new(o, "category",
+				    json_string(checklist_category_name(c->category)));
+	a = json_pack("{s:o, s:o, s:o}", "platforms", words_json(c->platforms, c->n_platforms),
+		      "models", words_json(c->models, c->n_models), "modes",
+		      words_json(c->modes, c->n_modes));
+	if (a && c->n_classes)
+		json_object_set_new(a, "classes", words_json(c->classes, c->n_classes));
+	json_object_set_new(o, "applies_to", a);
 	json_object_set_new(o, "difficulty", json_integer(c->difficulty));
 	json_object_set_new(o, "time_minutes", json_integer(c->time_minutes));
 	json_object_set_new(o, "tools", texts_json(c->tools, c->n_tools));

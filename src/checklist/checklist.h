@@ -13,7 +13,10 @@
  * translated text has English; every text is valid UTF-8 without control characters
  * (newline and tab allowed) and at most CHECKLIST_MAX_TEXT bytes; measure steps have a
  * unit and min <= max; choice steps have 2..CHECKLIST_MAX_OPTIONS options; auto steps
- * have an expression that expr_parse() accepts; images stay inside the checklist's
+ * have an expression that expr_parse() accepts, and so does every applies_if; entry
+ * steps have a format and a fact to record; a recorded fact is in the facts schema
+ * (src/probe/facts.c), its type fits the step's kind, and no two steps record the same
+ * fact; an option's ctia grade is one of A..E; images stay inside the checklist's
  * folder. All strings and arrays belong to the checklist and live until
  * checklist_free().
  *
@@ -130,12 +133,41 @@ enum checklist_kind {
 	CHECKLIST_KIND_AUTO,
 	CHECKLIST_KIND_PARTS,
 	CHECKLIST_KIND_NOTE,
+	CHECKLIST_KIND_ENTRY, /* the trainee types a value (format), recorded as a fact */
 };
 
-/* "note", "caution", "warning"; "check", "measure", ...; "continue", "stop", ... */
+/* What a checklist is for; the certification policy tells a repair from a check by it. */
+enum checklist_category {
+	CHECKLIST_CAT_NONE, /* not given (lint warns) */
+	CHECKLIST_CAT_INTAKE,
+	CHECKLIST_CAT_WIPE,
+	CHECKLIST_CAT_DIAGNOSTICS,
+	CHECKLIST_CAT_REPAIR,
+	CHECKLIST_CAT_QC,
+};
+
+/* What an entry step accepts. */
+enum checklist_entry_format {
+	CHECKLIST_ENTRY_NONE, /* not an entry step */
+	CHECKLIST_ENTRY_IMEI, /* one or two IMEIs (15 digits, Luhn), separated by a comma */
+	CHECKLIST_ENTRY_TEXT, /* 1 to 200 printable characters */
+};
+
+/* "note", "caution", "warning"; "check", "measure", ..., "entry"; "continue", "stop", ...;
+ * "intake", "wipe", "diagnostics", "repair", "qc" ("none" for CHECKLIST_CAT_NONE);
+ * "imei", "text" ("none" for CHECKLIST_ENTRY_NONE). Static; "invalid" for a value
+ * outside the enum. */
 const char *checklist_level_name(enum checklist_level level);
 const char *checklist_kind_name(enum checklist_kind kind);
 const char *checklist_on_fail_name(enum checklist_on_fail on_fail);
+const char *checklist_category_name(enum checklist_category category);
+const char *checklist_entry_format_name(enum checklist_entry_format format);
+
+/* The category or entry format written NAME, as in a checklist file ("repair", "imei").
+ * 0 and *OUT set; -1 (*OUT untouched) when NAME is NULL or names none of them ("none"
+ * included: it is never written in a file). */
+int checklist_category_parse(const char *name, enum checklist_category *out);
+int checklist_entry_format_parse(const char *name, enum checklist_entry_format *out);
 
 struct checklist_instruction {
 	enum checklist_level level;
@@ -146,6 +178,7 @@ struct checklist_option {
 	const char *value;
 	struct checklist_text label;
 	struct checklist_text criteria;
+	const char *ctia; /* the CTIA cosmetic grade "A".."E" it matches; NULL when absent */
 };
 
 struct checklist_step {
@@ -163,6 +196,14 @@ struct checklist_step {
 	struct checklist_option *options; /* choice: 2..CHECKLIST_MAX_OPTIONS */
 	size_t n_options;
 	const char *expr; /* auto: the expression's text; else NULL */
+	/* Every kind: the step applies only to devices on which this expression is pass or
+	 * unknown (checklist_step_applies); NULL: to every device. */
+	const char *applies_if;
+	/* The fact the step's value fills (a path of the facts schema): always on entry
+	 * steps, optional on measure and choice steps, else NULL. */
+	const char *records;
+	enum checklist_entry_format format; /* entry: never NONE; else NONE */
+	int tester; /* measure: 1 when the record must name the instrument used; else 0 */
 };
 
 struct checklist_rubric {
@@ -183,6 +224,9 @@ struct checklist {
 	size_t n_models;
 	const char **modes;
 	size_t n_modes;
+	const char **classes; /* "phone", "tablet": matched on device.class */
+	size_t n_classes;
+	enum checklist_category category; /* CHECKLIST_CAT_NONE when not given */
 	int difficulty;	  /* 1..5 */
 	int time_minutes; /* 1..600 */
 	struct checklist_text *tools;
@@ -221,12 +265,22 @@ void checklist_free(struct checklist *c);
 /* Does C apply to the device whose facts (facts_json() layout) are FACTS? 1 or 0.
  * Each restriction of applies_to must hold: "platform" is one of the platforms,
  * identity.model_id matches one of the model globs (fnmatch, case-sensitive),
- * connection.mode is one of the modes. A restriction on a fact that is missing or null
- * does not hold. A checklist without applies_to applies to every device. */
+ * connection.mode is one of the modes, device.class is one of the classes. A
+ * restriction on a fact that is missing or null does not hold. A checklist without
+ * applies_to applies to every device. */
 int checklist_applies(const struct checklist *c, json_t *facts);
 
+/* Does step S apply to the device whose facts are FACTS (facts_json() layout; NULL reads
+ * every fact as null)? 1 when S has no applies_if or it is pass or unknown on FACTS
+ * (Atelier does not guess a fact away: the step stays); 0 when it is fail: the step is
+ * not shown, not required and cannot be recorded. Also 1 when the expression cannot be
+ * parsed now (out of memory; a loaded checklist's expressions always parse). */
+int checklist_step_applies(const struct checklist_step *s, json_t *facts);
+
 /* C as a new JSON object (every field, texts as {en, fr, nl} objects without the missing
- * languages); NULL when out of memory. The caller owns the reference. */
+ * languages; optional fields — summary, image, category, applies_to.classes, applies_if,
+ * records, format, tester, ctia — only when set); NULL when out of memory. The caller
+ * owns the reference. */
 json_t *checklist_to_json(const struct checklist *c);
 
 /* A set of loaded checklists with unique ids, in the order loaded (each folder sorted

@@ -1,11 +1,11 @@
 /*
- * expr — the expression of an `auto` checklist step: a condition on a device's facts.
+ * expr — the expression of an `auto` checklist step, and of any step's `applies_if`: a
+ * condition on a device's facts.
  *
  *   battery.health_pct >= 80
  *   platform == "ios" && locks.find_my == "off"
  *
- * Language (docs/checklists.md explains it to instructors; /tmp/checklist-schema.md is
- * the spec):
+ * Language (docs/checklists.md is the spec, written for instructors):
  *
  *   condition  := or
  *   or         := and ( "||" and )*

@@ -77,6 +77,12 @@ enum word {
 	W_CHECK_STEP,
 	W_IMAGE,
 	W_APPLIES,
+	W_CATEGORY,
+	W_ONLY_IF,
+	W_ENTRY_IMEI,
+	W_ENTRY_TEXT,
+	W_RECORDED_AS,
+	W_TESTER,
 	W_COUNT
 };
 
@@ -109,6 +115,18 @@ static const char *const words[W_COUNT][3] = {
 	[W_CHECK_STEP] = { "Pass or fail", "Réussi ou échoué", "Geslaagd of mislukt" },
 	[W_IMAGE] = { "Picture", "Image", "Afbeelding" },
 	[W_APPLIES] = { "For", "Pour", "Voor" },
+	[W_CATEGORY] = { "Category", "Catégorie", "Categorie" },
+	[W_ONLY_IF] = { "Only if", "Seulement si", "Alleen als" },
+	[W_ENTRY_IMEI] = { "Type the IMEI (15 digits; two, separated by a comma, on a dual-SIM "
+			   "device)",
+			   "Saisissez l'IMEI (15 chiffres ; deux, séparés par une virgule, sur "
+			   "un appareil double SIM)",
+			   "Typ het IMEI (15 cijfers; twee, gescheiden door een komma, bij een "
+			   "dual-sim-toestel)" },
+	[W_ENTRY_TEXT] = { "Type the text", "Saisissez le texte", "Typ de tekst" },
+	[W_RECORDED_AS] = { "recorded as", "enregistré comme", "vastgelegd als" },
+	[W_TESTER] = { "name the tester used", "indiquez le testeur utilisé",
+		       "noteer de gebruikte tester" },
 };
 
 static int lang_index(const char *lang)
@@ -413,8 +431,12 @@ static void print_trainee(const struct checklist *c, const char *lang)
 	}
 	printf("\n%s: %d %s    %s: %d/5\n", words[W_TIME][L], c->time_minutes, words[W_MINUTES][L],
 	       words[W_DIFFICULTY][L], c->difficulty);
-	if (c->n_platforms || c->n_models || c->n_modes) {
+	if (c->category != CHECKLIST_CAT_NONE)
+		printf("%s: %s\n", words[W_CATEGORY][L], checklist_category_name(c->category));
+	if (c->n_platforms || c->n_models || c->n_modes || c->n_classes) {
 		printf("%s:", words[W_APPLIES][L]);
+		for (size_t i = 0; i < c->n_classes; i++)
+			printf(" %s", c->classes[i]);
 		for (size_t i = 0; i < c->n_platforms; i++)
 			printf(" %s", c->platforms[i]);
 		for (size_t i = 0; i < c->n_models; i++)
@@ -457,6 +479,8 @@ static void print_trainee(const struct checklist *c, const char *lang)
 		else if (s->on_fail == CHECKLIST_ON_FAIL_QUARANTINE)
 			printf(", %s", words[W_IF_FAILS_QUARANTINE][L]);
 		printf("]\n");
+		if (s->applies_if)
+			printf("    %s: %s\n", words[W_ONLY_IF][L], s->applies_if);
 		for (size_t j = 0; j < s->n_instructions; j++) {
 			const struct checklist_instruction *in = &s->instructions[j];
 			enum word w = in->level == CHECKLIST_WARNING   ? W_WARNING
@@ -474,16 +498,21 @@ static void print_trainee(const struct checklist *c, const char *lang)
 			printf("    -> %s\n", words[W_CHECK_STEP][L]);
 			break;
 		case CHECKLIST_KIND_MEASURE:
-			printf("    -> %s: %g %s %g %s\n", words[W_ACCEPTED][L], s->min,
+			printf("    -> %s: %g %s %g %s", words[W_ACCEPTED][L], s->min,
 			       words[W_TO][L], s->max, s->unit);
+			if (s->tester)
+				printf("; %s", words[W_TESTER][L]);
+			putchar('\n');
 			break;
 		case CHECKLIST_KIND_CHOICE:
 			printf("    -> %s:\n", words[W_OPTIONS][L]);
 			for (size_t j = 0; j < s->n_options; j++) {
 				const struct checklist_option *o = &s->options[j];
 
-				printf("       %s  %s: ", o->value,
-				       checklist_text(&o->label, lang));
+				printf("       %s  %s", o->value, checklist_text(&o->label, lang));
+				if (o->ctia)
+					printf(" (CTIA %s)", o->ctia);
+				printf(": ");
 				print_indented(checklist_text(&o->criteria, lang), 10);
 			}
 			break;
@@ -496,7 +525,14 @@ static void print_trainee(const struct checklist *c, const char *lang)
 		case CHECKLIST_KIND_NOTE:
 			printf("    -> %s\n", words[W_NOTE_STEP][L]);
 			break;
+		case CHECKLIST_KIND_ENTRY:
+			printf("    -> %s\n", s->format == CHECKLIST_ENTRY_IMEI
+						 ? words[W_ENTRY_IMEI][L]
+						 : words[W_ENTRY_TEXT][L]);
+			break;
 		}
+		if (s->records)
+			printf("       (%s %s)\n", words[W_RECORDED_AS][L], s->records);
 	}
 }
 

@@ -3,7 +3,9 @@
  *
  * The bytes go to checklist_load_buffer. A checklist handed back must hold the loader's
  * promises (checklist.h): English everywhere, measure ranges in order, 2+ options on a
- * choice, an expression on every auto step, and it must serialize to JSON; a refused one
+ * choice, an expression on every auto step, a format and a recorded fact of the schema on
+ * every entry step, one step per recorded fact, CTIA grades A..E, and it must serialize to
+ * JSON and evaluate each applies_if on no facts (unknown: the step applies); a refused one
  * must have at least one error in the report, which must print. Checks: no crash, no
  * leak, no undefined behaviour.
  */
@@ -14,8 +16,17 @@
 #include <string.h>
 
 #include "checklist/checklist.h"
+#include "probe/facts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int in_schema(const char *path)
+{
+	for (const struct fact_def *d = facts_schema; d->path; d++)
+		if (strcmp(d->path, path) == 0)
+			return 1;
+	return 0;
+}
 
 static void check_text(const struct checklist_text *t)
 {
@@ -66,10 +77,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (s->n_options < 2 || s->n_options > CHECKLIST_MAX_OPTIONS))
 			abort();
 		for (size_t k = 0; k < s->n_options; k++) {
+			const char *g = s->options[k].ctia;
+
 			check_text(&s->options[k].label);
 			check_text(&s->options[k].criteria);
+			if (g && (strlen(g) != 1 || g[0] < 'A' || g[0] > 'E'))
+				abort();
 		}
 		if (s->kind == CHECKLIST_KIND_AUTO && !s->expr)
+			abort();
+		if ((s->kind == CHECKLIST_KIND_ENTRY) !=
+		    (s->format != CHECKLIST_ENTRY_NONE && s->records != NULL))
+			abort();
+		if (s->tester && s->kind != CHECKLIST_KIND_MEASURE)
+			abort();
+		if (s->records) {
+			if (!in_schema(s->records))
+				abort();
+			for (size_t k = 0; k < i; k++)
+				if (c->steps[k].records &&
+				    strcmp(c->steps[k].records, s->records) == 0)
+					abort();
+		}
+		if (s->applies_if && !checklist_step_applies(s, NULL))
 			abort();
 		for (size_t k = 0; k < s->n_instructions; k++)
 			check_text(&s->instructions[k].text);

@@ -76,6 +76,15 @@ check "show --lang fr falls back to English where French is missing" \
 check "show --lang nl marks cautions in Dutch" sh -c "$ATELIER checklist show iphone-battery --lang nl | grep -q 'LET OP: Koppel de batterij los'"
 check "show --json gives the whole checklist" \
     sh -c "$ATELIER checklist show android-screen --json | python3 -c 'import json,sys; c=json.load(sys.stdin); assert c[\"id\"]==\"android-screen\"; assert len(c[\"steps\"][0][\"options\"])==3'"
+V2=tests/fixtures/checklists/v2
+check "a checklist using every key of format v2 lints clean, not even a warning" \
+    sh -c "$ATELIER checklist lint $V2 > $T/out && test ! -s $T/out"
+check "show prints category, classes, conditions, entries, recorded facts, tester and CTIA grades" \
+    sh -c "ATELIER_CHECKLISTS=$V2 $ATELIER checklist show phone-intake > $T/s && grep -q '^Category: intake$' $T/s && grep -q '^For: phone$' $T/s && grep -q '^    Only if: device.cellular == true && identity.imei == null$' $T/s && grep -q -- '-> Type the IMEI (15 digits' $T/s && grep -q '(recorded as identity.color_name)' $T/s && grep -q '80 to 100 %; name the tester used' $T/s && grep -q 'Like new (CTIA A): No mark at 30 cm' $T/s"
+check "show --lang fr prints them in French" \
+    sh -c "ATELIER_CHECKLISTS=$V2 $ATELIER checklist show phone-intake --lang fr > $T/s && grep -q '^    Seulement si: platform == \"ios\"$' $T/s && grep -q 'Saisissez le texte' $T/s && grep -q 'indiquez le testeur utilisé' $T/s"
+check "show --json gives them to scripts" \
+    sh -c "ATELIER_CHECKLISTS=$V2 $ATELIER checklist show phone-intake --json | python3 -c 'import json,sys; c=json.load(sys.stdin); s=c[\"steps\"]; assert c[\"category\"]==\"intake\" and c[\"applies_to\"][\"classes\"]==[\"phone\"]; assert s[0][\"format\"]==\"imei\" and s[0][\"records\"]==\"identity.imei\"; assert s[2][\"tester\"] is True; assert s[5][\"options\"][0][\"ctia\"]==\"A\" and \"ctia\" not in s[5][\"options\"][2]'"
 expect_status 1 "show of an unknown checklist fails" $ATELIER checklist show nope
 expect_status 2 "show with an unknown language is a usage error" $ATELIER checklist show iphone-battery --lang de
 expect_status 2 "show without an id is a usage error" $ATELIER checklist show

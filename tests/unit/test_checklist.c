@@ -25,6 +25,7 @@
 
 #define GOOD "tests/fixtures/checklists/good"
 #define BAD "tests/fixtures/checklists/bad"
+#define V2 "tests/fixtures/checklists/v2" /* the keys of format v2, all used */
 
 static struct checklist *load_ok(const char *path, struct checklist_report *rep)
 {
@@ -87,8 +88,16 @@ static char *read_all(const char *path)
 
 #define HEAD                                                                                       \
 	"id: t\nversion: 1\ntitle: {en: \"T\", fr: \"T\", nl: \"T\"}\ndifficulty: 1\n"             \
-	"time_minutes: 5\n"
+	"time_minutes: 5\ncategory: qc\n"
 #define STEP_TITLE "    title: {en: \"S\", fr: \"S\", nl: \"S\"}\n"
+/* HEAD, then one step S whose kind (line 10) is KIND; its next keys start at line 11. */
+#define STEP(kind) HEAD "steps:\n  - id: s\n" STEP_TITLE "    kind: " kind "\n"
+/* A text in the three languages, so that no translation warning hides what is tested. */
+#define TR(x) "{en: " x ", fr: " x ", nl: " x "}"
+#define YES_NO                                                                                     \
+	"    options:\n"                                                                          \
+	"      - {value: \"yes\", label: " TR("Y") ", criteria: " TR("Y") "}\n"                       \
+	"      - {value: \"no\", label: " TR("N") ", criteria: " TR("N") "}\n"
 
 static void every_good_checklist_loads_without_error(void **state)
 {
@@ -409,7 +418,7 @@ static void an_image_outside_the_folder_is_an_error_and_a_missing_one_a_warning(
 	snprintf(path, sizeof(path), "%s/c.yaml", dir);
 	out = lint_buffer(path, yaml, strlen(yaml), &err);
 	assert_int_equal(err, CHECKLIST_OK);
-	if (!strstr(out, ":9:12: warning: image 'images/s.png' not found"))
+	if (!strstr(out, ":10:12: warning: image 'images/s.png' not found"))
 		fail_msg("%s", out);
 	free(out);
 	snprintf(sub, sizeof(sub), "%s/images", dir);
@@ -426,7 +435,7 @@ static void an_image_outside_the_folder_is_an_error_and_a_missing_one_a_warning(
 			       "    kind: check\n",
 			  &err);
 	assert_int_equal(err, CHECKLIST_EINVALID);
-	assert_non_null(strstr(out, "mem.yaml:9:12: error: image path '/etc/passwd' must be "
+	assert_non_null(strstr(out, "mem.yaml:10:12: error: image path '/etc/passwd' must be "
 				    "relative to the checklist's folder, not absolute"));
 	free(out);
 	unlink(img);
@@ -464,7 +473,7 @@ static void files_past_the_bounds_are_refused_cleanly(void **state)
 				      "  - {id: s%d, kind: check, title: {en: x}}\n", i);
 	out = lint_buffer("many.yaml", buf, n, &err);
 	assert_int_equal(err, CHECKLIST_EINVALID);
-	assert_non_null(strstr(out, "many.yaml:7:3: error: a checklist has at most 200 steps"));
+	assert_non_null(strstr(out, "many.yaml:8:3: error: a checklist has at most 200 steps"));
 	free(out);
 
 	/* more problems than a report keeps */
@@ -489,32 +498,32 @@ static void yaml_tricks_are_refused_in_plain_words(void **state)
 	} cases[] = {
 		{ "", "mem.yaml:1:1: error: the file is empty" },
 		{ "- a\n- b\n", "mem.yaml:1:1: error: a checklist must be a mapping of keys" },
-		{ HEAD "steps: &s []\n", "mem.yaml:6:8: error: anchors and aliases" },
+		{ HEAD "steps: &s []\n", "mem.yaml:7:8: error: anchors and aliases" },
 		{ "id: a\n---\nid: b\n",
 		  "mem.yaml:2:1: error: a checklist file holds one YAML document" },
 		{ HEAD "title: {en: x}\nsteps: []\n",
-		  "mem.yaml:6:1: error: key 'title' is given twice (first at line 3)" },
-		{ HEAD "steps: []\n", "mem.yaml:6:8: error: 'steps' must list at least one step" },
+		  "mem.yaml:7:1: error: key 'title' is given twice (first at line 3)" },
+		{ HEAD "steps: []\n", "mem.yaml:7:8: error: 'steps' must list at least one step" },
 		{ HEAD "steps:\n  - id: s\n" STEP_TITLE "    kind: measure\n    unit: V\n"
 		       "    range: {min: low, max: 4}\n",
-		  "mem.yaml:11:18: error: 'min' must be a number, e.g. 3.6" },
+		  "mem.yaml:12:18: error: 'min' must be a number, e.g. 3.6" },
 		{ HEAD "steps:\n  - id: s\n" STEP_TITLE
 		       "    kind: check\n    on_fail: quarantaine\n",
-		  "mem.yaml:10:14: error: unknown on_fail 'quarantaine' (did you mean "
+		  "mem.yaml:11:14: error: unknown on_fail 'quarantaine' (did you mean "
 		  "'quarantine'?)" },
 		{ HEAD
 		  "applies_to: {platforms: [iOS], modes: [adbb]}\nsteps:\n  - id: s\n" STEP_TITLE
 		  "    kind: check\n",
-		  "mem.yaml:6:26: error: unknown platform 'iOS' (did you mean 'ios'?)\n"
-		  "mem.yaml:6:40: error: unknown mode 'adbb' (did you mean 'adb'?)" },
+		  "mem.yaml:7:26: error: unknown platform 'iOS' (did you mean 'ios'?)\n"
+		  "mem.yaml:7:40: error: unknown mode 'adbb' (did you mean 'adb'?)" },
 		{ HEAD
 		  "steps:\n  - id: s\n    title: {en: \"a\\0b\", fr: x, nl: x}\n    kind: check\n",
-		  "mem.yaml:8:17: error: 'en' contains a control character (code 0)" },
+		  "mem.yaml:9:17: error: 'en' contains a control character (code 0)" },
 		{ HEAD "steps:\n  - id: s\n" STEP_TITLE
 		       "    kind: auto\n    expr: \"locks.find_my == 1\"\n",
-		  "mem.yaml:10:29: error: bad expression: 'locks.find_my' is text" },
+		  "mem.yaml:11:29: error: bad expression: 'locks.find_my' is text" },
 		{ HEAD "version: 0\nsteps:\n  - id: s\n" STEP_TITLE "    kind: check\n",
-		  "mem.yaml:6:1: error: key 'version' is given twice (first at line 2)" },
+		  "mem.yaml:7:1: error: key 'version' is given twice (first at line 2)" },
 	};
 	(void)state;
 
@@ -551,6 +560,418 @@ static void a_checklist_is_written_out_as_json(void **state)
 	checklist_report_release(&rep);
 }
 
+static void a_phone_intake_uses_every_key_of_format_v2(void **state)
+{
+	struct checklist_report rep;
+	struct checklist *c = load_ok(V2 "/phone-intake.yaml", &rep);
+	const struct checklist_step *s;
+	(void)state;
+
+	assert_int_equal(rep.count, 0);
+	assert_int_equal(c->category, CHECKLIST_CAT_INTAKE);
+	assert_int_equal(c->n_classes, 1);
+	assert_string_equal(c->classes[0], "phone");
+	assert_int_equal(c->n_steps, 7);
+
+	s = &c->steps[0]; /* the IMEI typed by the trainee when the phone does not say it */
+	assert_int_equal(s->kind, CHECKLIST_KIND_ENTRY);
+	assert_int_equal(s->format, CHECKLIST_ENTRY_IMEI);
+	assert_string_equal(s->records, "identity.imei"); /* a list of texts */
+	assert_string_equal(s->applies_if, "device.cellular == true && identity.imei == null");
+
+	s = &c->steps[1];
+	assert_int_equal(s->format, CHECKLIST_ENTRY_TEXT);
+	assert_string_equal(s->records, "identity.color_name"); /* a text */
+
+	s = &c->steps[2]; /* a number measured with an instrument */
+	assert_int_equal(s->kind, CHECKLIST_KIND_MEASURE);
+	assert_true(s->tester);
+	assert_string_equal(s->records, "battery.health_pct");
+	assert_int_equal(s->format, CHECKLIST_ENTRY_NONE);
+
+	s = &c->steps[3]; /* a choice filling a text fact */
+	assert_string_equal(s->records, "locks.find_my");
+	assert_false(s->tester);
+
+	s = &c->steps[4]; /* yes and no fill a yes/no fact */
+	assert_string_equal(s->records, "device.nfc");
+
+	s = &c->steps[5];
+	assert_null(s->records);
+	assert_null(s->applies_if);
+	assert_string_equal(s->options[0].ctia, "A");
+	assert_string_equal(s->options[1].ctia, "C");
+	assert_null(s->options[2].ctia);
+
+	s = &c->steps[6];
+	assert_int_equal(s->kind, CHECKLIST_KIND_CHECK);
+	assert_string_equal(s->applies_if, "device.headphone_jack");
+	assert_null(s->records);
+	checklist_free(c);
+	checklist_report_release(&rep);
+}
+
+static void a_checklist_without_category_loads_with_a_warning(void **state)
+{
+	struct checklist_report rep;
+	struct checklist *c = load_ok(BAD "/missing-category.yaml", &rep);
+	json_t *j;
+	(void)state;
+
+	assert_int_equal(rep.warnings, 1);
+	assert_string_equal(rep.items[0].message,
+			    "category missing: certify cannot tell a repair from a check (add "
+			    "category: intake, wipe, diagnostics, repair or qc)");
+	assert_int_equal(rep.items[0].line, 2);
+	assert_int_equal(c->category, CHECKLIST_CAT_NONE);
+	j = checklist_to_json(c);
+	assert_null(json_object_get(j, "category"));
+	json_decref(j);
+	checklist_free(c);
+	checklist_report_release(&rep);
+}
+
+static void categories_and_formats_are_read_by_name(void **state)
+{
+	static const char *const cats[] = { "intake", "wipe", "diagnostics", "repair", "qc" };
+	enum checklist_category cat = CHECKLIST_CAT_NONE;
+	enum checklist_entry_format fmt = CHECKLIST_ENTRY_NONE;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cats) / sizeof(cats[0]); i++) {
+		assert_int_equal(checklist_category_parse(cats[i], &cat), 0);
+		assert_string_equal(checklist_category_name(cat), cats[i]);
+	}
+	assert_int_equal(checklist_category_parse("repair", &cat), 0);
+	assert_int_equal(cat, CHECKLIST_CAT_REPAIR);
+	assert_int_equal(checklist_category_parse("Repair", &cat), -1);
+	assert_int_equal(checklist_category_parse("none", &cat), -1);
+	assert_int_equal(checklist_category_parse(NULL, &cat), -1);
+	assert_int_equal(cat, CHECKLIST_CAT_REPAIR); /* untouched on failure */
+	assert_string_equal(checklist_category_name(CHECKLIST_CAT_NONE), "none");
+	assert_string_equal(checklist_category_name((enum checklist_category)99), "invalid");
+
+	assert_int_equal(checklist_entry_format_parse("imei", &fmt), 0);
+	assert_int_equal(fmt, CHECKLIST_ENTRY_IMEI);
+	assert_int_equal(checklist_entry_format_parse("text", &fmt), 0);
+	assert_int_equal(fmt, CHECKLIST_ENTRY_TEXT);
+	assert_int_equal(checklist_entry_format_parse("none", &fmt), -1);
+	assert_int_equal(checklist_entry_format_parse("IMEI", &fmt), -1);
+	assert_string_equal(checklist_entry_format_name(CHECKLIST_ENTRY_IMEI), "imei");
+	assert_string_equal(checklist_entry_format_name(CHECKLIST_ENTRY_NONE), "none");
+	assert_string_equal(checklist_kind_name(CHECKLIST_KIND_ENTRY), "entry");
+}
+
+static void valid_uses_of_the_new_keys_load(void **state)
+{
+	static const char *const cases[] = {
+		/* applies_if on every kind, plain or quoted */
+		STEP("check") "    applies_if: device.nfc == true\n",
+		STEP("note") "    applies_if: 'platform == \"ios\" || storage.nominal_gb >= 64'\n",
+		STEP("parts") "    applies_if: '!device.sd_card'\n",
+		STEP("auto") "    expr: 'battery.health_pct >= 80'\n"
+			     "    applies_if: 'device.class == \"phone\"'\n",
+		/* a measure records a whole number too, and tester may be false */
+		STEP("measure") "    unit: GB\n    range: {min: 16, max: 1024}\n"
+				"    records: storage.nominal_gb\n    tester: false\n",
+		/* a choice with yes and no fills a yes/no fact, in either order */
+		STEP("choice") YES_NO "    records: device.wireless_charging\n",
+		/* a choice with any options fills a text fact */
+		STEP("choice") YES_NO "    records: device.class\n",
+		/* every CTIA grade */
+		STEP("choice") "    options:\n"
+			       "      - {value: a, ctia: A, label: " TR("A") ", criteria: " TR("A") "}\n"
+			       "      - {value: b, ctia: B, label: " TR("B") ", criteria: " TR("B") "}\n"
+			       "      - {value: c, ctia: C, label: " TR("C") ", criteria: " TR("C") "}\n"
+			       "      - {value: d, ctia: D, label: " TR("D") ", criteria: " TR("D") "}\n"
+			       "      - {value: e, ctia: E, label: " TR("E") ", criteria: " TR("E") "}\n",
+		/* both classes */
+		"id: t\nversion: 1\ntitle: " TR("T") "\ndifficulty: 1\ntime_minutes: 5\n"
+		"category: wipe\napplies_to: {classes: [phone, tablet]}\n"
+		"steps:\n  - {id: s, kind: check, title: " TR("S") "}\n",
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct checklist_report rep;
+		struct checklist *c = NULL;
+		enum checklist_err err;
+
+		checklist_report_init(&rep);
+		err = checklist_load_buffer("mem.yaml", cases[i], strlen(cases[i]), &c, &rep);
+		if (err != CHECKLIST_OK || rep.errors) {
+			checklist_lint_print(stderr, "mem.yaml", &rep);
+			fail_msg("case %zu does not load", i);
+		}
+		checklist_free(c);
+		checklist_report_release(&rep);
+	}
+}
+
+static void each_misuse_of_the_new_keys_is_reported_at_its_line_and_column(void **state)
+{
+	static const struct {
+		const char *yaml;
+		const char *want; /* the whole lint output */
+	} cases[] = {
+		/* applies_if: the column of the problem inside the value, plain or quoted */
+		{ STEP("check") "    applies_if: device.nfc = true\n",
+		  "mem.yaml:11:28: error: bad applies_if: '=' alone does not compare: write '==' to "
+		  "test equality\n" },
+		{ STEP("check") "    applies_if: 'device.gps && device.gsp'\n",
+		  "mem.yaml:11:32: error: bad applies_if: unknown fact 'device.gsp' (did you mean "
+		  "'device.gps'?)\n" },
+		{ STEP("check") "    applies_if: 'storage.nominal_gb == \"128\"'\n",
+		  "mem.yaml:11:40: error: bad applies_if: 'storage.nominal_gb' is a number: "
+		  "compare it with a number, without quotes, e.g. 80\n" },
+		{ STEP("check") "    applies_if: ''\n",
+		  "mem.yaml:11:17: error: 'applies_if' has no value\n" },
+		/* records on a kind that records nothing */
+		{ STEP("note") "    records: identity.color_name\n",
+		  "mem.yaml:11:5: error: key 'records' is only for entry, measure and choice "
+		  "steps: note steps have no value to record\n" },
+		{ STEP("auto") "    expr: 'device.nfc'\n    records: device.nfc\n",
+		  "mem.yaml:12:5: error: key 'records' is only for entry, measure and choice "
+		  "steps: auto steps have no value to record\n" },
+		/* records of a fact of the wrong type */
+		{ STEP("measure") "    unit: \"%\"\n    range: {min: 0, max: 100}\n"
+				  "    records: device.cellular\n",
+		  "mem.yaml:13:14: error: 'device.cellular' is a yes/no value: a measure step "
+		  "records a number fact (such as battery.health_pct)\n" },
+		{ STEP("entry") "    format: text\n    records: battery.temperature_c\n",
+		  "mem.yaml:12:14: error: 'battery.temperature_c' is a number: an entry step "
+		  "records a text fact (such as identity.color_name) or a list of texts "
+		  "(identity.imei)\n" },
+		{ STEP("choice") YES_NO "    records: os.sdk\n",
+		  "mem.yaml:14:14: error: 'os.sdk' is a whole number: a choice step records a text "
+		  "fact (the chosen option's value), or a yes/no fact when its options are "
+		  "exactly yes and no\n" },
+		{ STEP("choice") "    options:\n"
+				 "      - {value: \"yes\", label: " TR("Y") ", criteria: " TR("Y") "}\n"
+				 "      - {value: \"no\", label: " TR("N") ", criteria: " TR("N") "}\n"
+				 "      - {value: maybe, label: " TR("M") ", criteria: " TR("M") "}\n"
+				 "    records: locks.passcode\n",
+		  "mem.yaml:15:14: error: 'locks.passcode' is a yes/no value: a choice step "
+		  "records it only when its options are exactly yes and no\n" },
+		/* records of something that is not a fact */
+		{ STEP("entry") "    format: text\n    records: identity.colour\n",
+		  "mem.yaml:12:14: error: unknown fact 'identity.colour' (did you mean "
+		  "'identity.color'?)\n" },
+		{ STEP("entry") "    format: text\n    records: identity\n",
+		  "mem.yaml:12:14: error: 'identity' is a group of facts, not a fact: name one of "
+		  "them, e.g. 'identity.make'\n" },
+		{ STEP("entry") "    format: text\n    records: 'identity.make == \"x\"'\n",
+		  "mem.yaml:12:14: error: 'records' must name one fact of docs/facts.md, such as "
+		  "identity.color_name (found 'identity.make == \"x\"')\n" },
+		/* two steps record one fact: said at the second, naming the first */
+		{ HEAD "steps:\n"
+		       "  - {id: one, kind: entry, format: text, records: identity.color_name, "
+		       "title: " TR("A") "}\n"
+		       "  - {id: two, kind: check, title: " TR("B") "}\n"
+		       "  - {id: three, kind: entry, format: text, records: identity.color_name, "
+		       "title: " TR("C") "}\n",
+		  "mem.yaml:10:53: error: fact 'identity.color_name' is already recorded by step "
+		  "'one' (line 8): one fact is recorded by one step only\n" },
+		/* entry without format or records; a format that is not one */
+		{ STEP("entry") "    records: identity.color_name\n",
+		  "mem.yaml:8:5: error: an entry step needs 'format': imei or text\n" },
+		{ STEP("entry") "    format: text\n",
+		  "mem.yaml:8:5: error: an entry step needs 'records': the fact the value fills "
+		  "(e.g. records: identity.color_name)\n" },
+		{ STEP("entry") "    format: number\n    records: identity.color_name\n",
+		  "mem.yaml:11:13: error: unknown format 'number' (allowed: imei, text)\n" },
+		{ STEP("check") "    format: text\n",
+		  "mem.yaml:11:5: error: key 'format' is only for entry steps\n" },
+		/* tester only on measure steps, and only true or false */
+		{ STEP("choice") YES_NO "    tester: true\n",
+		  "mem.yaml:14:5: error: key 'tester' is only for measure steps\n" },
+		{ STEP("measure") "    unit: V\n    range: {min: 3, max: 4}\n    tester: yes\n",
+		  "mem.yaml:13:13: error: 'tester' must be true or false\n" },
+		/* ctia: A to E in capitals, only on the options of a choice */
+		{ STEP("choice") "    options:\n"
+				 "      - {value: a, ctia: a, label: " TR("A") ", criteria: " TR("A") "}\n"
+				 "      - {value: b, ctia: AB, label: " TR("B") ", criteria: " TR("B") "}\n",
+		  "mem.yaml:12:26: error: unknown ctia grade 'a' (allowed: A, B, C, D, E)\n"
+		  "mem.yaml:13:26: error: unknown ctia grade 'AB' (allowed: A, B, C, D, E)\n" },
+		{ STEP("measure") "    unit: V\n    range: {min: 3, max: 4}\n    ctia: A\n",
+		  "mem.yaml:13:5: error: key 'ctia' goes on the options of a choice step (one "
+		  "grade per option), not on the step\n" },
+		/* category and classes */
+		{ "id: t\nversion: 1\ntitle: " TR("T") "\ncategory: [repair]\ndifficulty: 1\n"
+		  "time_minutes: 5\nsteps:\n  - {id: s, kind: check, title: " TR("S") "}\n",
+		  "mem.yaml:4:11: error: 'category' must be one of: intake, wipe, diagnostics, "
+		  "repair, qc\n" },
+		{ "id: t\nversion: 1\ntitle: " TR("T") "\ncategory: QC\ndifficulty: 1\n"
+		  "time_minutes: 5\nsteps:\n  - {id: s, kind: check, title: " TR("S") "}\n",
+		  "mem.yaml:4:11: error: unknown category 'QC' (allowed: intake, wipe, "
+		  "diagnostics, repair, qc)\n" },
+		{ "id: t\nversion: 1\ntitle: " TR("T") "\ncategory: qc\ndifficulty: 1\n"
+		  "time_minutes: 5\napplies_to: {classes: [tablets]}\n"
+		  "steps:\n  - {id: s, kind: check, title: " TR("S") "}\n",
+		  "mem.yaml:7:24: error: unknown class 'tablets' (did you mean 'tablet'?)\n" },
+		/* a misspelt new key gets its did-you-mean */
+		{ STEP("check") "    applies_iff: device.nfc\n",
+		  "mem.yaml:11:5: error: unknown key 'applies_iff' (did you mean 'applies_if'?)\n" },
+		{ STEP("entry") "    format: text\n    record: identity.color_name\n",
+		  "mem.yaml:8:5: error: an entry step needs 'records': the fact the value fills "
+		  "(e.g. records: identity.color_name)\n"
+		  "mem.yaml:12:5: error: unknown key 'record' (did you mean 'records'?)\n" },
+		{ "id: t\nversion: 1\ntitle: " TR("T") "\ncatgory: qc\ndifficulty: 1\n"
+		  "time_minutes: 5\nsteps:\n  - {id: s, kind: check, title: " TR("S") "}\n",
+		  "mem.yaml:1:1: warning: category missing: certify cannot tell a repair from a "
+		  "check (add category: intake, wipe, diagnostics, repair or qc)\n"
+		  "mem.yaml:4:1: error: unknown key 'catgory' (did you mean 'category'?)\n" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum checklist_err err;
+		char *out = lint_string(cases[i].yaml, &err);
+
+		if (strcmp(out, cases[i].want) != 0)
+			fail_msg("case %zu:\n--- expected\n%s--- got\n%s", i, cases[i].want, out);
+		assert_int_equal(err, CHECKLIST_EINVALID);
+		free(out);
+	}
+}
+
+/* Facts as a probe gives them (facts_json() layout), for the steps of phone-intake. */
+static json_t *phone_facts(const char *platform, json_t *cellular, json_t *imei)
+{
+	return json_pack("{s:s, s:{s:o, s:n, s:n}, s:{s:o, s:n}}", "platform", platform, "device",
+			 "cellular", cellular, "nfc", "headphone_jack", "identity", "imei", imei,
+			 "color_name");
+}
+
+static void a_step_is_left_out_only_when_its_condition_fails(void **state)
+{
+	struct checklist_report rep;
+	struct checklist *c = load_ok(V2 "/phone-intake.yaml", &rep);
+	const struct checklist_step *imei = &c->steps[0], *health = &c->steps[2],
+				    *grade = &c->steps[5], *jack = &c->steps[6];
+	json_t *pixel_no_imei = phone_facts("android", json_true(), json_null());
+	json_t *wifi_tablet = phone_facts("android", json_false(), json_null());
+	json_t *imei_read = phone_facts("ios", json_true(), json_pack("[s]", "356938035643809"));
+	json_t *cellular_unknown = phone_facts("android", json_null(), json_null());
+	json_t *unknown_but_imei_read =
+	    phone_facts("android", json_null(), json_pack("[s]", "356938035643809"));
+	(void)state;
+
+	/* pass: the trainee types the IMEI the phone would not give */
+	assert_true(checklist_step_applies(imei, pixel_no_imei));
+	/* fail: a device without a mobile radio has no IMEI to type */
+	assert_false(checklist_step_applies(imei, wifi_tablet));
+	/* fail: the probe read the IMEI already */
+	assert_false(checklist_step_applies(imei, imei_read));
+	/* unknown: the step stays; nothing is guessed away */
+	assert_true(checklist_step_applies(imei, cellular_unknown));
+	/* unknown && fail is fail */
+	assert_false(checklist_step_applies(imei, unknown_but_imei_read));
+	/* no facts at all: every fact null, so unknown */
+	assert_true(checklist_step_applies(imei, NULL));
+	assert_true(checklist_step_applies(jack, pixel_no_imei)); /* headphone_jack null */
+
+	assert_true(checklist_step_applies(health, pixel_no_imei));
+	assert_false(checklist_step_applies(health, imei_read)); /* an iPhone */
+	/* a step without applies_if applies to every device */
+	assert_true(checklist_step_applies(grade, wifi_tablet));
+	assert_true(checklist_step_applies(grade, NULL));
+
+	json_decref(pixel_no_imei);
+	json_decref(wifi_tablet);
+	json_decref(imei_read);
+	json_decref(cellular_unknown);
+	json_decref(unknown_but_imei_read);
+	checklist_free(c);
+	checklist_report_release(&rep);
+}
+
+static void a_checklist_for_phones_leaves_out_tablets_and_unknown_classes(void **state)
+{
+	struct checklist_report r1, r2;
+	struct checklist *phones = load_ok(V2 "/phone-intake.yaml", &r1);
+	struct checklist *any = load_ok(GOOD "/intake-triage.yaml", &r2);
+	json_t *phone = json_pack("{s:s, s:{s:s}}", "platform", "ios", "device", "class", "phone");
+	json_t *tablet = json_pack("{s:s, s:{s:s}}", "platform", "ios", "device", "class", "tablet");
+	json_t *null_class = json_pack("{s:s, s:{s:n}}", "platform", "ios", "device", "class");
+	json_t *no_device = json_pack("{s:s}", "platform", "android");
+	(void)state;
+
+	assert_true(checklist_applies(phones, phone));
+	assert_false(checklist_applies(phones, tablet));
+	assert_false(checklist_applies(phones, null_class)); /* a class restriction, no class */
+	assert_false(checklist_applies(phones, no_device));
+	assert_true(checklist_applies(any, tablet));
+	assert_true(checklist_applies(any, null_class));
+	json_decref(phone);
+	json_decref(tablet);
+	json_decref(null_class);
+	json_decref(no_device);
+	checklist_free(phones);
+	checklist_free(any);
+	checklist_report_release(&r1);
+	checklist_report_release(&r2);
+}
+
+static void the_new_keys_are_written_out_as_json_only_when_set(void **state)
+{
+	struct checklist_report r1, r2;
+	struct checklist *c = load_ok(V2 "/phone-intake.yaml", &r1);
+	struct checklist *old = load_ok(GOOD "/iphone-battery.yaml", &r2);
+	json_t *j = checklist_to_json(c), *o = checklist_to_json(old), *steps, *st, *opts, *classes;
+	(void)state;
+
+	assert_non_null(j);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(j, "category")), "intake");
+	classes = json_object_get(json_object_get(j, "applies_to"), "classes");
+	assert_int_equal(json_array_size(classes), 1);
+	assert_string_equal(json_string_value(json_array_get(classes, 0)), "phone");
+	steps = json_object_get(j, "steps");
+
+	st = json_array_get(steps, 0);
+	assert_string_equal(json_string_value(json_object_get(st, "kind")), "entry");
+	assert_string_equal(json_string_value(json_object_get(st, "format")), "imei");
+	assert_string_equal(json_string_value(json_object_get(st, "records")), "identity.imei");
+	assert_string_equal(json_string_value(json_object_get(st, "applies_if")),
+			    "device.cellular == true && identity.imei == null");
+	assert_null(json_object_get(st, "tester"));
+
+	st = json_array_get(steps, 2);
+	assert_true(json_is_true(json_object_get(st, "tester")));
+	assert_string_equal(json_string_value(json_object_get(st, "records")),
+			    "battery.health_pct");
+	assert_null(json_object_get(st, "format"));
+
+	st = json_array_get(steps, 5);
+	assert_null(json_object_get(st, "applies_if"));
+	assert_null(json_object_get(st, "records"));
+	opts = json_object_get(st, "options");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(opts, 0), "ctia")),
+			    "A");
+	assert_null(json_object_get(json_array_get(opts, 2), "ctia"));
+
+	/* a checklist that uses none of them: the same JSON as before, plus its category */
+	assert_string_equal(json_string_value(json_object_get(o, "category")), "repair");
+	assert_null(json_object_get(json_object_get(o, "applies_to"), "classes"));
+	for (size_t i = 0; i < json_array_size(json_object_get(o, "steps")); i++) {
+		st = json_array_get(json_object_get(o, "steps"), i);
+		assert_null(json_object_get(st, "applies_if"));
+		assert_null(json_object_get(st, "records"));
+		assert_null(json_object_get(st, "format"));
+		assert_null(json_object_get(st, "tester"));
+		opts = json_object_get(st, "options");
+		for (size_t k = 0; k < json_array_size(opts); k++)
+			assert_null(json_object_get(json_array_get(opts, k), "ctia"));
+	}
+	json_decref(j);
+	json_decref(o);
+	checklist_free(c);
+	checklist_free(old);
+	checklist_report_release(&r1);
+	checklist_report_release(&r2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -567,6 +988,14 @@ int main(void)
 		cmocka_unit_test(files_past_the_bounds_are_refused_cleanly),
 		cmocka_unit_test(yaml_tricks_are_refused_in_plain_words),
 		cmocka_unit_test(a_checklist_is_written_out_as_json),
+		cmocka_unit_test(a_phone_intake_uses_every_key_of_format_v2),
+		cmocka_unit_test(a_checklist_without_category_loads_with_a_warning),
+		cmocka_unit_test(categories_and_formats_are_read_by_name),
+		cmocka_unit_test(valid_uses_of_the_new_keys_load),
+		cmocka_unit_test(each_misuse_of_the_new_keys_is_reported_at_its_line_and_column),
+		cmocka_unit_test(a_step_is_left_out_only_when_its_condition_fails),
+		cmocka_unit_test(a_checklist_for_phones_leaves_out_tablets_and_unknown_classes),
+		cmocka_unit_test(the_new_keys_are_written_out_as_json_only_when_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
