@@ -142,13 +142,13 @@ const char *checklist_strerror(enum checklist_err err)
 
 static const char *const level_names[] = { "note", "caution", "warning", NULL };
 static const char *const kind_names[] = { "check", "measure", "choice", "auto",
-					  "parts", "note",    "entry",  NULL };
+					  "parts", "note",    "entry",	NULL };
 static const char *const on_fail_names[] = { "continue", "stop", "quarantine", NULL };
 static const char *const platform_names[] = { "ios", "android", NULL };
 static const char *const class_names[] = { "phone", "tablet", NULL };
 /* Index = enum value; the names a file may use start at index 1. */
-static const char *const category_names[] = { "none",	     "intake", "wipe", "diagnostics",
-					       "repair",     "qc",     NULL };
+static const char *const category_names[] = { "none",	"intake", "wipe", "diagnostics",
+					      "repair", "qc",	  NULL };
 static const char *const format_names[] = { "none", "imei", "text", NULL };
 /* The grades of the CTIA cosmetic scale (CTIA Wireless Device Grading Scales). */
 static const char *const ctia_names[] = { "A", "B", "C", "D", "E", NULL };
@@ -1062,31 +1062,28 @@ static const struct ynode *list_value(struct vctx *v, const struct ynode *n, con
 /* ------------------------------------------------------------------------------------
  * The schema.
  */
-static const char *const top_keys[] = { "id",	      "version",       "title",	       "summary",
-					"applies_to", "difficulty",    "time_minutes", "tools",
-					"parts",      "prerequisites", "rubric",       "steps",
-					"category",   NULL };
+static const char *const top_keys[] = {
+	"id",	 "version", "title",	     "summary", "applies_to", "difficulty", "time_minutes",
+	"tools", "parts",   "prerequisites", "rubric",	"steps",      "category",   NULL
+};
 static const char *const applies_keys[] = { "platforms", "models", "modes", "classes", NULL };
 static const char *const rubric_keys[] = { "id", "title", "max", NULL };
 static const char *const instruction_keys[] = { "level", "text", NULL };
 static const char *const option_keys[] = { "value", "label", "criteria", "ctia", NULL };
 static const char *const range_keys[] = { "min", "max", NULL };
-static const char *const step_keys[] = { "id",	       "title",	  "instructions", "image",
-					 "required",   "on_fail", "kind",	  "unit",
-					 "range",      "options", "expr",	  "applies_if",
-					 "records",    "format",  "tester",	  NULL };
+static const char *const step_keys[] = { "id",	     "title",	"instructions", "image",
+					 "required", "on_fail", "kind",		"unit",
+					 "range",    "options", "expr",		"applies_if",
+					 "records",  "format",	"tester",	NULL };
 
 /* Keys that belong to one kind of step. */
 static const struct {
 	const char *key;
 	enum checklist_kind kind;
 } kind_keys[] = {
-	{ "unit", CHECKLIST_KIND_MEASURE },
-	{ "range", CHECKLIST_KIND_MEASURE },
-	{ "options", CHECKLIST_KIND_CHOICE },
-	{ "expr", CHECKLIST_KIND_AUTO },
-	{ "format", CHECKLIST_KIND_ENTRY },
-	{ "tester", CHECKLIST_KIND_MEASURE },
+	{ "unit", CHECKLIST_KIND_MEASURE },   { "range", CHECKLIST_KIND_MEASURE },
+	{ "options", CHECKLIST_KIND_CHOICE }, { "expr", CHECKLIST_KIND_AUTO },
+	{ "format", CHECKLIST_KIND_ENTRY },   { "tester", CHECKLIST_KIND_MEASURE },
 };
 
 /* Kinds whose value can fill a fact (key 'records'). */
@@ -1647,8 +1644,8 @@ static void load_steps(struct vctx *v, struct checklist *c, const struct ynode *
 		for (size_t j = 0; s->records && j < i; j++) {
 			if (c->steps[j].records && strcmp(c->steps[j].records, s->records) == 0) {
 				ERR(v, get(st, "records"),
-				    "fact '%s' is already recorded by step '%s' (line %d): one fact "
-				    "is recorded by one step only",
+				    "fact '%s' is already recorded by step '%s' (line %d): "
+				    "one fact is recorded by one step only",
 				    s->records, c->steps[j].id ? c->steps[j].id : "?",
 				    get(n->kids[j], "records")->line);
 				break;
@@ -1987,7 +1984,8 @@ static json_t *step_json(const struct checklist_step *s)
 	if (s->kind == CHECKLIST_KIND_AUTO)
 		json_object_set_new(o, "expr", json_string(s->expr));
 	if (s->kind == CHECKLIST_KIND_ENTRY)
-		json_object_set_new(o, "format", json_string(checklist_entry_format_name(s->format)));
+		json_object_set_new(o, "format",
+				    json_string(checklist_entry_format_name(s->format)));
 	return o;
 }
 

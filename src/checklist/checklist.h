@@ -216,7 +216,8 @@ struct checklist {
 	const char *id;
 	int version; /* >= 1 */
 	struct checklist_text title;
-	struct checklist_text summary; /* all NULL when absent */
+	struct checklist_text summary;	  /* all NULL when absent */
+	enum checklist_category category; /* CHECKLIST_CAT_NONE when not given */
 	/* applies_to: an empty list means "any" */
 	const char **platforms;
 	size_t n_platforms;
@@ -226,7 +227,6 @@ struct checklist {
 	size_t n_modes;
 	const char **classes; /* "phone", "tablet": matched on device.class */
 	size_t n_classes;
-	enum checklist_category category; /* CHECKLIST_CAT_NONE when not given */
 	int difficulty;	  /* 1..5 */
 	int time_minutes; /* 1..600 */
 	struct checklist_text *tools;

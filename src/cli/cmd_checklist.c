@@ -527,8 +527,8 @@ static void print_trainee(const struct checklist *c, const char *lang)
 			break;
 		case CHECKLIST_KIND_ENTRY:
 			printf("    -> %s\n", s->format == CHECKLIST_ENTRY_IMEI
-						 ? words[W_ENTRY_IMEI][L]
-						 : words[W_ENTRY_TEXT][L]);
+						  ? words[W_ENTRY_IMEI][L]
+						  : words[W_ENTRY_TEXT][L]);
 			break;
 		}
 		if (s->records)

@@ -90,14 +90,18 @@ static char *read_all(const char *path)
 	"id: t\nversion: 1\ntitle: {en: \"T\", fr: \"T\", nl: \"T\"}\ndifficulty: 1\n"             \
 	"time_minutes: 5\ncategory: qc\n"
 #define STEP_TITLE "    title: {en: \"S\", fr: \"S\", nl: \"S\"}\n"
-/* HEAD, then one step S whose kind (line 10) is KIND; its next keys start at line 11. */
+/* HEAD, then one step S whose kind (line 10) is KIND; its next keys start at line 11.
+ * Texts are in the three languages, so that no translation warning hides what is tested. */
 #define STEP(kind) HEAD "steps:\n  - id: s\n" STEP_TITLE "    kind: " kind "\n"
-/* A text in the three languages, so that no translation warning hides what is tested. */
-#define TR(x) "{en: " x ", fr: " x ", nl: " x "}"
 #define YES_NO                                                                                     \
-	"    options:\n"                                                                          \
-	"      - {value: \"yes\", label: " TR("Y") ", criteria: " TR("Y") "}\n"                       \
-	"      - {value: \"no\", label: " TR("N") ", criteria: " TR("N") "}\n"
+	"    options:\n"                                                                           \
+	"      - {value: \"yes\", label: {en: Y, fr: Y, nl: Y},"                                   \
+	" criteria: {en: Y, fr: Y, nl: Y}}\n"                                                      \
+	"      - {value: \"no\", label: {en: N, fr: N, nl: N},"                                    \
+	" criteria: {en: N, fr: N, nl: N}}\n"
+/* The start of a checklist without category (its line 4 comes next), and one step. */
+#define TOP "id: t\nversion: 1\ntitle: {en: T, fr: T, nl: T}\n"
+#define ONE_STEP "steps:\n  - {id: s, kind: check, title: {en: S, fr: S, nl: S}}\n"
 
 static void every_good_checklist_loads_without_error(void **state)
 {
@@ -680,15 +684,19 @@ static void valid_uses_of_the_new_keys_load(void **state)
 		STEP("choice") YES_NO "    records: device.class\n",
 		/* every CTIA grade */
 		STEP("choice") "    options:\n"
-			       "      - {value: a, ctia: A, label: " TR("A") ", criteria: " TR("A") "}\n"
-			       "      - {value: b, ctia: B, label: " TR("B") ", criteria: " TR("B") "}\n"
-			       "      - {value: c, ctia: C, label: " TR("C") ", criteria: " TR("C") "}\n"
-			       "      - {value: d, ctia: D, label: " TR("D") ", criteria: " TR("D") "}\n"
-			       "      - {value: e, ctia: E, label: " TR("E") ", criteria: " TR("E") "}\n",
+			       "      - {value: a, ctia: A, label: {en: A, fr: A, nl: A}, "
+			       "criteria: {en: A, fr: A, nl: A}}\n"
+			       "      - {value: b, ctia: B, label: {en: B, fr: B, nl: B}, "
+			       "criteria: {en: B, fr: B, nl: B}}\n"
+			       "      - {value: c, ctia: C, label: {en: C, fr: C, nl: C}, "
+			       "criteria: {en: C, fr: C, nl: C}}\n"
+			       "      - {value: d, ctia: D, label: {en: D, fr: D, nl: D}, "
+			       "criteria: {en: D, fr: D, nl: D}}\n"
+			       "      - {value: e, ctia: E, label: {en: E, fr: E, nl: E}, "
+			       "criteria: {en: E, fr: E, nl: E}}\n",
 		/* both classes */
-		"id: t\nversion: 1\ntitle: " TR("T") "\ndifficulty: 1\ntime_minutes: 5\n"
-		"category: wipe\napplies_to: {classes: [phone, tablet]}\n"
-		"steps:\n  - {id: s, kind: check, title: " TR("S") "}\n",
+		TOP "difficulty: 1\ntime_minutes: 5\ncategory: wipe\n"
+		    "applies_to: {classes: [phone, tablet]}\n" ONE_STEP,
 	};
 	(void)state;
 
@@ -716,8 +724,8 @@ static void each_misuse_of_the_new_keys_is_reported_at_its_line_and_column(void 
 	} cases[] = {
 		/* applies_if: the column of the problem inside the value, plain or quoted */
 		{ STEP("check") "    applies_if: device.nfc = true\n",
-		  "mem.yaml:11:28: error: bad applies_if: '=' alone does not compare: write '==' to "
-		  "test equality\n" },
+		  "mem.yaml:11:28: error: bad applies_if: '=' alone does not compare: "
+		  "write '==' to test equality\n" },
 		{ STEP("check") "    applies_if: 'device.gps && device.gsp'\n",
 		  "mem.yaml:11:32: error: bad applies_if: unknown fact 'device.gsp' (did you mean "
 		  "'device.gps'?)\n" },
@@ -747,9 +755,12 @@ static void each_misuse_of_the_new_keys_is_reported_at_its_line_and_column(void 
 		  "fact (the chosen option's value), or a yes/no fact when its options are "
 		  "exactly yes and no\n" },
 		{ STEP("choice") "    options:\n"
-				 "      - {value: \"yes\", label: " TR("Y") ", criteria: " TR("Y") "}\n"
-				 "      - {value: \"no\", label: " TR("N") ", criteria: " TR("N") "}\n"
-				 "      - {value: maybe, label: " TR("M") ", criteria: " TR("M") "}\n"
+				 "      - {value: \"yes\", label: {en: Y, fr: Y, nl: Y}, criteria: "
+				 "{en: Y, fr: Y, nl: Y}}\n"
+				 "      - {value: \"no\", label: {en: N, fr: N, nl: N}, criteria: "
+				 "{en: N, fr: N, nl: N}}\n"
+				 "      - {value: maybe, label: {en: M, fr: M, nl: M}, criteria: "
+				 "{en: M, fr: M, nl: M}}\n"
 				 "    records: locks.passcode\n",
 		  "mem.yaml:15:14: error: 'locks.passcode' is a yes/no value: a choice step "
 		  "records it only when its options are exactly yes and no\n" },
@@ -766,10 +777,10 @@ static void each_misuse_of_the_new_keys_is_reported_at_its_line_and_column(void 
 		/* two steps record one fact: said at the second, naming the first */
 		{ HEAD "steps:\n"
 		       "  - {id: one, kind: entry, format: text, records: identity.color_name, "
-		       "title: " TR("A") "}\n"
-		       "  - {id: two, kind: check, title: " TR("B") "}\n"
+		       "title: {en: A, fr: A, nl: A}}\n"
+		       "  - {id: two, kind: check, title: {en: B, fr: B, nl: B}}\n"
 		       "  - {id: three, kind: entry, format: text, records: identity.color_name, "
-		       "title: " TR("C") "}\n",
+		       "title: {en: C, fr: C, nl: C}}\n",
 		  "mem.yaml:10:53: error: fact 'identity.color_name' is already recorded by step "
 		  "'one' (line 8): one fact is recorded by one step only\n" },
 		/* entry without format or records; a format that is not one */
@@ -789,35 +800,34 @@ static void each_misuse_of_the_new_keys_is_reported_at_its_line_and_column(void 
 		  "mem.yaml:13:13: error: 'tester' must be true or false\n" },
 		/* ctia: A to E in capitals, only on the options of a choice */
 		{ STEP("choice") "    options:\n"
-				 "      - {value: a, ctia: a, label: " TR("A") ", criteria: " TR("A") "}\n"
-				 "      - {value: b, ctia: AB, label: " TR("B") ", criteria: " TR("B") "}\n",
+				 "      - {value: a, ctia: a, label: {en: A, fr: A, nl: A}, "
+				 "criteria: {en: A, fr: A, nl: A}}\n"
+				 "      - {value: b, ctia: AB, label: {en: B, fr: B, nl: B}, "
+				 "criteria: {en: B, fr: B, nl: B}}\n",
 		  "mem.yaml:12:26: error: unknown ctia grade 'a' (allowed: A, B, C, D, E)\n"
 		  "mem.yaml:13:26: error: unknown ctia grade 'AB' (allowed: A, B, C, D, E)\n" },
 		{ STEP("measure") "    unit: V\n    range: {min: 3, max: 4}\n    ctia: A\n",
 		  "mem.yaml:13:5: error: key 'ctia' goes on the options of a choice step (one "
 		  "grade per option), not on the step\n" },
 		/* category and classes */
-		{ "id: t\nversion: 1\ntitle: " TR("T") "\ncategory: [repair]\ndifficulty: 1\n"
-		  "time_minutes: 5\nsteps:\n  - {id: s, kind: check, title: " TR("S") "}\n",
+		{ TOP "category: [repair]\ndifficulty: 1\ntime_minutes: 5\n" ONE_STEP,
 		  "mem.yaml:4:11: error: 'category' must be one of: intake, wipe, diagnostics, "
 		  "repair, qc\n" },
-		{ "id: t\nversion: 1\ntitle: " TR("T") "\ncategory: QC\ndifficulty: 1\n"
-		  "time_minutes: 5\nsteps:\n  - {id: s, kind: check, title: " TR("S") "}\n",
+		{ TOP "category: QC\ndifficulty: 1\ntime_minutes: 5\n" ONE_STEP,
 		  "mem.yaml:4:11: error: unknown category 'QC' (allowed: intake, wipe, "
 		  "diagnostics, repair, qc)\n" },
-		{ "id: t\nversion: 1\ntitle: " TR("T") "\ncategory: qc\ndifficulty: 1\n"
-		  "time_minutes: 5\napplies_to: {classes: [tablets]}\n"
-		  "steps:\n  - {id: s, kind: check, title: " TR("S") "}\n",
+		{ TOP "category: qc\ndifficulty: 1\ntime_minutes: 5\n"
+		      "applies_to: {classes: [tablets]}\n" ONE_STEP,
 		  "mem.yaml:7:24: error: unknown class 'tablets' (did you mean 'tablet'?)\n" },
 		/* a misspelt new key gets its did-you-mean */
 		{ STEP("check") "    applies_iff: device.nfc\n",
-		  "mem.yaml:11:5: error: unknown key 'applies_iff' (did you mean 'applies_if'?)\n" },
+		  "mem.yaml:11:5: error: unknown key 'applies_iff' (did you mean "
+		  "'applies_if'?)\n" },
 		{ STEP("entry") "    format: text\n    record: identity.color_name\n",
 		  "mem.yaml:8:5: error: an entry step needs 'records': the fact the value fills "
 		  "(e.g. records: identity.color_name)\n"
 		  "mem.yaml:12:5: error: unknown key 'record' (did you mean 'records'?)\n" },
-		{ "id: t\nversion: 1\ntitle: " TR("T") "\ncatgory: qc\ndifficulty: 1\n"
-		  "time_minutes: 5\nsteps:\n  - {id: s, kind: check, title: " TR("S") "}\n",
+		{ TOP "catgory: qc\ndifficulty: 1\ntime_minutes: 5\n" ONE_STEP,
 		  "mem.yaml:1:1: warning: category missing: certify cannot tell a repair from a "
 		  "check (add category: intake, wipe, diagnostics, repair or qc)\n"
 		  "mem.yaml:4:1: error: unknown key 'catgory' (did you mean 'category'?)\n" },
@@ -892,7 +902,8 @@ static void a_checklist_for_phones_leaves_out_tablets_and_unknown_classes(void *
 	struct checklist *phones = load_ok(V2 "/phone-intake.yaml", &r1);
 	struct checklist *any = load_ok(GOOD "/intake-triage.yaml", &r2);
 	json_t *phone = json_pack("{s:s, s:{s:s}}", "platform", "ios", "device", "class", "phone");
-	json_t *tablet = json_pack("{s:s, s:{s:s}}", "platform", "ios", "device", "class", "tablet");
+	json_t *tablet =
+	    json_pack("{s:s, s:{s:s}}", "platform", "ios", "device", "class", "tablet");
 	json_t *null_class = json_pack("{s:s, s:{s:n}}", "platform", "ios", "device", "class");
 	json_t *no_device = json_pack("{s:s}", "platform", "android");
 	(void)state;
