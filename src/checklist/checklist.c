@@ -1074,7 +1074,8 @@ static const char *const range_keys[] = { "min", "max", NULL };
 static const char *const step_keys[] = { "id",	     "title",	"instructions", "image",
 					 "required", "on_fail", "kind",		"unit",
 					 "range",    "options", "expr",		"applies_if",
-					 "records",  "format",	"tester",	NULL };
+					 "records",  "format",	"tester",	"note_required",
+					 NULL };
 
 /* Keys that belong to one kind of step. */
 static const struct {
@@ -1543,6 +1544,8 @@ static void load_step(struct vctx *v, struct checklist_step *s, const struct yno
 		load_image(v, s, x);
 	if ((x = get(step, "required")))
 		bool_value(v, x, "required", &s->required);
+	if ((x = get(step, "note_required")))
+		bool_value(v, x, "note_required", &s->note_required);
 	if ((x = get(step, "on_fail"))) {
 		int k = enum_value(v, x, "on_fail", on_fail_names);
 
@@ -1948,6 +1951,8 @@ static json_t *step_json(const struct checklist_step *s)
 	json_object_set_new(o, "title", text_json(&s->title));
 	json_object_set_new(o, "kind", json_string(checklist_kind_name(s->kind)));
 	json_object_set_new(o, "required", json_boolean(s->required));
+	if (s->note_required)
+		json_object_set_new(o, "note_required", json_true());
 	json_object_set_new(o, "on_fail", json_string(checklist_on_fail_name(s->on_fail)));
 	a = json_array();
 	for (size_t i = 0; a && i < s->n_instructions; i++)

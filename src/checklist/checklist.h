@@ -204,6 +204,7 @@ struct checklist_step {
 	const char *records;
 	enum checklist_entry_format format; /* entry: never NONE; else NONE */
 	int tester; /* measure: 1 when the record must name the instrument used; else 0 */
+	int note_required; /* 1 when the record must carry a note (e.g. a check's reference) */
 };
 
 struct checklist_rubric {
