@@ -126,6 +126,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_LIB_SRC := src/usb/classify.c src/usb/device.c src/usb/usbids.c src/util/log.c src/util/text.c \
                 src/probe/facts.c src/probe/ios_parse.c src/probe/ios_models.c \
                 src/probe/android_parse.c src/probe/android_models.c $(GEN_SRC) \
+                src/probe/android_models_file.c \
                 src/checklist/expr.c src/checklist/checklist.c src/util/datadir.c src/util/file.c \
                 src/cert/sign.c src/cert/verify.c
 

@@ -4,7 +4,9 @@
  *
  * The built-in table is data/android-models.tsv turned into C by the build; the tests
  * read the TSV from the repository root, where tests run, and check that every row of it
- * is found under its name.
+ * is found under its name. The workshop's own copy of Google's list is imported from the
+ * hand-made samples in tests/fixtures/android/ (supported-devices-sample.README says what
+ * they are) and from files each test writes into its own temporary directory.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,12 +16,39 @@
 
 #include "probe/android_models.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/file.h"
 
 #define TSV_PATH "data/android-models.tsv"
 #define TSV_LINE_MAX 512
+#define SAMPLE_UTF16 "tests/fixtures/android/supported-devices-sample_utf16le-bom.csv"
+#define SAMPLE_UTF8 "tests/fixtures/android/supported-devices-sample_utf8.csv"
+
+/* What the import of either sample writes after its source line. */
+static const char sample_tsv_rest[] =
+    "# format: make<TAB>model code<TAB>marketing name, as data/android-models.tsv; "
+    "columns of Google's list: Retail Branding, Model, Marketing Name\n"
+    "# left out: rows without a make, name or reachable code: 2; "
+    "codes with more than one name: 1\n"
+    "A1\tVFD 720\tA1 Smart N9\n"
+    "Acer\tA1-713\tIconia Tab 7\n"
+    "Anydata\tSmart'TAB 8003\tessentielb ST8003/FT8001 Tablet\n"
+    "Hon Hai Precision Industry Co., Ltd.\tNABIXD-NV10C\tnabi_XD\n"
+    "HTC\tADR6325\tADR6325\n"
+    "HTC\tHTC M8St\tHTC One (E8) \xe6\x99\x82\xe5\xb0\x9a\xe7\x89\x88\n"
+    "Insignia\tNS-15AT08\tInsignia Flex 8\"\n"
+    "POCO\tM2012K11AG\tPOCO F3\n"
+    "Samsung\tSM-A546B\tGalaxy A54 5G\n"
+    "Samsung\tSM-S911B\tGalaxy S23\n"
+    "Vodafone\tVFD 720\tVodafone Smart N9\n";
 
 /* ---- the built-in table ---- */
 
@@ -174,6 +203,264 @@ static void every_tsv_line_resolves_to_its_name(void **state)
 	assert_int_equal(rows, android_models_count());
 }
 
+/* ---- the workshop's copy of Google's list ---- */
+
+struct tmp {
+	char dir[64];
+	char csv[128], tsv[128];
+};
+
+static int tmp_setup(void **state)
+{
+	struct tmp *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return -1;
+	snprintf(t->dir, sizeof(t->dir), "/tmp/atelier-models-XXXXXX");
+	if (!mkdtemp(t->dir)) {
+		free(t);
+		return -1;
+	}
+	snprintf(t->csv, sizeof(t->csv), "%s/supported_devices.csv", t->dir);
+	snprintf(t->tsv, sizeof(t->tsv), "%s/android-models.tsv", t->dir);
+	*state = t;
+	return 0;
+}
+
+static int tmp_teardown(void **state)
+{
+	struct tmp *t = *state;
+
+	unlink(t->csv);
+	unlink(t->tsv);
+	rmdir(t->dir);
+	free(t);
+	return 0;
+}
+
+static void write_bytes(const char *path, const void *data, size_t len)
+{
+	assert_int_equal(file_write(path, data, len, 0644, 1), FILE_OK);
+}
+
+static char *slurp(const char *path)
+{
+	char *s = file_read(path, ANDROID_MODELS_FILE_MAX, NULL, NULL);
+
+	if (!s)
+		fail_msg("cannot read %s: %s", path, strerror(errno));
+	return s;
+}
+
+/* The import of CSV (named BASE in the source line) must give the sample's TSV. */
+static void assert_sample_tsv(const char *tsv, const char *base)
+{
+	char want[2048];
+	char *got = slurp(tsv);
+
+	snprintf(want, sizeof(want),
+		 "# source: Google Play supported devices list, %s, imported by atelier\n%s", base,
+		 sample_tsv_rest);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void googles_utf16_file_imports_and_names_phones(void **state)
+{
+	struct tmp *t = *state;
+	char why[256], name[128];
+	size_t rows = 0;
+	struct stat st;
+
+	assert_int_equal(android_models_import(SAMPLE_UTF16, t->tsv, &rows, why, sizeof(why)),
+			 ANDROID_MODELS_OK);
+	assert_int_equal(rows, 11);
+	assert_sample_tsv(t->tsv, "supported-devices-sample_utf16le-bom.csv");
+	assert_int_equal(stat(t->tsv, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+
+	assert_int_equal(
+	    android_models_lookup_file(t->tsv, "samsung", "SM-S911B", name, sizeof(name)), 1);
+	assert_string_equal(name, "Galaxy S23");
+	assert_int_equal(
+	    android_models_lookup_file(t->tsv, NULL, "sm-s911b/DS", name, sizeof(name)), 1);
+	assert_string_equal(name, "Galaxy S23");
+	assert_int_equal(android_models_lookup_file(t->tsv, "HTC", "HTC M8St", name, sizeof(name)),
+			 1);
+	assert_string_equal(name, "HTC One (E8) \xe6\x99\x82\xe5\xb0\x9a\xe7\x89\x88");
+	assert_int_equal(
+	    android_models_lookup_file(t->tsv, "Vodafone", "VFD 720", name, sizeof(name)), 1);
+	assert_string_equal(name, "Vodafone Smart N9");
+	assert_int_equal(
+	    android_models_lookup_file(t->tsv, "Insignia", "NS-15AT08", name, sizeof(name)), 1);
+	assert_string_equal(name, "Insignia Flex 8\"");
+}
+
+static void workshop_file_gives_no_name_it_does_not_have(void **state)
+{
+	struct tmp *t = *state;
+	char why[256], name[128], small[8];
+	size_t rows;
+
+	assert_int_equal(android_models_import(SAMPLE_UTF16, t->tsv, &rows, why, sizeof(why)),
+			 ANDROID_MODELS_OK);
+	/* Two names from Google, and a name of two makers asked without the maker. */
+	assert_int_equal(
+	    android_models_lookup_file(t->tsv, "Redmi", "M2101K7BI", name, sizeof(name)), 0);
+	assert_int_equal(android_models_lookup_file(t->tsv, NULL, "VFD 720", name, sizeof(name)),
+			 0);
+	assert_string_equal(name, "");
+	/* No marketing name in Google's row; another maker; no prefix guess. */
+	assert_int_equal(android_models_lookup_file(t->tsv, "Acer", "B1-A71", name, sizeof(name)),
+			 0);
+	assert_int_equal(android_models_lookup_file(t->tsv, "Acer", "SM-S911B", name, sizeof(name)),
+			 0);
+	assert_int_equal(
+	    android_models_lookup_file(t->tsv, "Samsung", "SM-S911", name, sizeof(name)), 0);
+	/* A name that does not fit is not cut. */
+	assert_int_equal(
+	    android_models_lookup_file(t->tsv, "Samsung", "SM-A546B", small, sizeof(small)), 0);
+	/* No file yet: no name, no failure. */
+	assert_int_equal(android_models_lookup_file("/nonexistent/android-models.tsv", "Samsung",
+						    "SM-S911B", name, sizeof(name)),
+			 0);
+}
+
+static void utf8_and_utf16be_files_import_the_same(void **state)
+{
+	struct tmp *t = *state;
+	char why[256], name[64];
+	size_t rows = 0, len;
+	char *le = file_read(SAMPLE_UTF16, 1 << 20, &len, NULL);
+
+	assert_int_equal(android_models_import(SAMPLE_UTF8, t->tsv, &rows, why, sizeof(why)),
+			 ANDROID_MODELS_OK);
+	assert_int_equal(rows, 11);
+	assert_sample_tsv(t->tsv, "supported-devices-sample_utf8.csv");
+
+	/* The same sample in UTF-16BE: every byte pair swapped, the mark too. */
+	assert_non_null(le);
+	assert_int_equal(len % 2, 0);
+	for (size_t i = 0; i + 1 < len; i += 2) {
+		char c = le[i];
+
+		le[i] = le[i + 1];
+		le[i + 1] = c;
+	}
+	write_bytes(t->csv, le, len);
+	free(le);
+	assert_int_equal(android_models_import(t->csv, t->tsv, &rows, why, sizeof(why)),
+			 ANDROID_MODELS_OK);
+	assert_sample_tsv(t->tsv, "supported_devices.csv");
+	assert_int_equal(
+	    android_models_lookup_file(t->tsv, "POCO", "M2012K11AG", name, sizeof(name)), 1);
+	assert_string_equal(name, "POCO F3");
+}
+
+/* Import BYTES; it must be refused with ERR and a WHY starting with "CSV:WHERE". */
+static void assert_refused(struct tmp *t, const void *bytes, size_t len,
+			   enum android_models_err err, const char *where, const char *what)
+{
+	char why[256], prefix[192];
+	size_t rows = 99;
+
+	write_bytes(t->csv, bytes, len);
+	assert_int_equal(android_models_import(t->csv, t->tsv, &rows, why, sizeof(why)), err);
+	assert_int_equal(rows, 0);
+	snprintf(prefix, sizeof(prefix), "%s%s", t->csv, where);
+	if (strncmp(why, prefix, strlen(prefix)) != 0 || !strstr(why, what))
+		fail_msg("expected \"%s...%s...\", got \"%s\"", prefix, what, why);
+}
+
+#define REFUSED(t, text, where, what)                                                              \
+	assert_refused(t, text, sizeof(text) - 1, ANDROID_MODELS_EFORMAT, where, what)
+
+static void malformed_file_is_refused_with_its_line(void **state)
+{
+	struct tmp *t = *state;
+	static const char utf16_lone_surrogate[] = "\xff\xfe"
+						   "R\0,\0\n\0"
+						   "a\0\x00\xd8"
+						   "b\0";
+	static const char utf16_without_bom[] = "R\0e\0t\0";
+	char *before;
+
+	/* A good import first: a refused one must leave its TSV as it was. */
+	assert_int_equal(android_models_import(SAMPLE_UTF8, t->tsv, NULL, NULL, 0),
+			 ANDROID_MODELS_OK);
+	before = slurp(t->tsv);
+
+	REFUSED(t, "Brand,Name,Device,Model\nSamsung,Galaxy S23,dm1q,SM-S911B\n",
+		":1:", "Google's header");
+	REFUSED(t, "", ":1:", "empty file");
+	REFUSED(t,
+		"Retail Branding,Marketing Name,Device,Model\r\n"
+		",,FJL21,FJL21\r\n",
+		":", "no row of the file names a phone");
+	REFUSED(t,
+		"Retail Branding,Marketing Name,Device,Model\r\n"
+		"Samsung,Galaxy S23,dm1q,SM-S911B\r\n"
+		"Samsung,Galaxy S23,SM-S911B\r\n",
+		":3:", "3 fields");
+	REFUSED(t,
+		"Retail Branding,Marketing Name,Device,Model\n"
+		"Samsung,Galaxy S23,dm1q,SM-S911B\n"
+		"\n"
+		"Insignia,\"Insignia Flex 8,ns_15at08,NS-15AT08\n"
+		"Samsung,Galaxy A54 5G,a54x,SM-A546B\n",
+		":4:", "not closed");
+	REFUSED(t,
+		"Retail Branding,Marketing Name,Device,Model\n"
+		"Insignia,\"Insignia Flex\" 8,ns_15at08,NS-15AT08\n",
+		":2:", "after the closing quote");
+	REFUSED(t,
+		"Retail Branding,Marketing Name,Device,Model\n"
+		"Samsung,Galaxy S23,dm1q,SM-S911B\n"
+		"Arcelik,Ar\xe7"
+		"elik,x,y\n",
+		":3:", "not valid UTF-8");
+	REFUSED(t, utf16_lone_surrogate, ":2:", "not valid UTF-16LE");
+	REFUSED(t, utf16_without_bom, ":1:", "NUL");
+	{
+		char *after = slurp(t->tsv);
+
+		assert_string_equal(after, before);
+		free(after);
+	}
+	free(before);
+}
+
+static void over_large_file_is_refused(void **state)
+{
+	struct tmp *t = *state;
+	char why[256];
+	size_t rows = 99;
+	int fd = open(t->csv, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	/* A sparse file one byte over the maximum: the size alone refuses it. */
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "\xff\xfe", 2), 2);
+	assert_int_equal(ftruncate(fd, (off_t)ANDROID_MODELS_FILE_MAX + 1), 0);
+	close(fd);
+	assert_int_equal(android_models_import(t->csv, t->tsv, &rows, why, sizeof(why)),
+			 ANDROID_MODELS_ETOOBIG);
+	assert_int_equal(rows, 0);
+	assert_non_null(strstr(why, "over"));
+	assert_int_equal(access(t->tsv, F_OK), -1);
+	assert_string_equal(android_models_strerror(ANDROID_MODELS_ETOOBIG), "file too large");
+}
+
+static void missing_file_is_an_io_error(void **state)
+{
+	struct tmp *t = *state;
+	char why[256];
+
+	assert_int_equal(android_models_import(t->csv, t->tsv, NULL, why, sizeof(why)),
+			 ANDROID_MODELS_EIO);
+	assert_non_null(strstr(why, "No such file"));
+	assert_int_equal(access(t->tsv, F_OK), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +473,18 @@ int main(void)
 		cmocka_unit_test(code_of_two_makers_needs_the_maker),
 		cmocka_unit_test(table_is_sorted_without_duplicates),
 		cmocka_unit_test(every_tsv_line_resolves_to_its_name),
+		cmocka_unit_test_setup_teardown(googles_utf16_file_imports_and_names_phones,
+						tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(workshop_file_gives_no_name_it_does_not_have,
+						tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(utf8_and_utf16be_files_import_the_same, tmp_setup,
+						tmp_teardown),
+		cmocka_unit_test_setup_teardown(malformed_file_is_refused_with_its_line, tmp_setup,
+						tmp_teardown),
+		cmocka_unit_test_setup_teardown(over_large_file_is_refused, tmp_setup,
+						tmp_teardown),
+		cmocka_unit_test_setup_teardown(missing_file_is_an_io_error, tmp_setup,
+						tmp_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
