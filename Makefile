@@ -52,7 +52,9 @@ PDF_SRC  := src/cert/pdf.c
 PDF_OBJ  := $(PDF_SRC:%.c=$(BUILD)/obj/%.o)
 LIB_SRC  := $(filter-out $(PDF_SRC),$(sort $(wildcard src/util/*.c src/store/*.c src/svc/*.c src/usb/*.c \
               src/probe/*.c src/checklist/*.c src/job/*.c src/cert/*.c src/cli/*.c)))
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+# The Android model table is generated from data/android-models.tsv (android_models.h).
+GEN_SRC  := $(BUILD)/gen/android_models_table.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/android_models_table.o
 LIB      := $(BUILD)/libatelier.a
 BIN      := $(BUILD)/atelier
 PDF_BIN  := $(BUILD)/atelier-pdf
@@ -80,6 +82,14 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(GEN_SRC): data/android-models.tsv scripts/android-models-table
+	@mkdir -p $(dir $@)
+	scripts/android-models-table $< $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -115,7 +125,8 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_LIB_SRC := src/usb/classify.c src/usb/device.c src/usb/usbids.c src/util/log.c src/util/text.c \
                 src/probe/facts.c src/probe/ios_parse.c src/probe/ios_models.c \
-                src/probe/android_parse.c src/probe/android_models.c \
+                src/probe/android_parse.c src/probe/android_models.c $(GEN_SRC) \
+                src/probe/android_models_file.c \
                 src/checklist/expr.c src/checklist/checklist.c src/util/datadir.c src/util/file.c \
                 src/cert/sign.c src/cert/verify.c
 

@@ -1,365 +1,101 @@
 /*
- * android_models — Android model code to marketing name (see android_models.h).
+ * android_models — Android model code to marketing name, built-in table (see
+ * android_models.h).
  *
- * The rows below are data/android-models.tsv, one for one and in the same order. To
- * update: edit the TSV, then regenerate the rows with
- *   awk -F'\t' '!/^#/ && NF == 3 { printf "\t{ \"%s\", \"%s\", \"%s\" },\n", $1, $2, $3 }' \
- *       data/android-models.tsv
- * unit_test_android_models fails while the two disagree. A linear search is enough: a few
- * hundred short rows, looked up once per plugged-in phone.
+ * The rows are data/android-models.tsv, which the build turns into
+ * $(BUILD)/gen/android_models_table.c (android_models_table.h says how it is laid out).
+ * They are sorted by folded model code, so a lookup is a binary search to the first row
+ * of the code, then a walk over the few rows that share it (one per maker at most).
  */
 #include "probe/android_models.h"
 
 #include <string.h>
-#include <strings.h>
 
-static const struct android_model models[] = {
-	{ "samsung", "SM-G980F", "Galaxy S20" },
-	{ "samsung", "SM-G981B", "Galaxy S20 5G" },
-	{ "samsung", "SM-G981U", "Galaxy S20 5G" },
-	{ "samsung", "SM-G981U1", "Galaxy S20 5G" },
-	{ "samsung", "SM-G981V", "Galaxy S20 5G" },
-	{ "samsung", "SM-G981W", "Galaxy S20 5G" },
-	{ "samsung", "SM-G9810", "Galaxy S20 5G" },
-	{ "samsung", "SM-G981N", "Galaxy S20 5G" },
-	{ "samsung", "SCG01", "Galaxy S20 5G" },
-	{ "samsung", "SC-51A", "Galaxy S20 5G" },
-	{ "samsung", "SC51Aa", "Galaxy S20 5G" },
-	{ "samsung", "SM-G985F", "Galaxy S20+" },
-	{ "samsung", "SM-G986B", "Galaxy S20+ 5G" },
-	{ "samsung", "SM-G986U", "Galaxy S20+ 5G" },
-	{ "samsung", "SM-G986U1", "Galaxy S20+ 5G" },
-	{ "samsung", "SM-G986W", "Galaxy S20+ 5G" },
-	{ "samsung", "SM-G9860", "Galaxy S20+ 5G" },
-	{ "samsung", "SM-G986N", "Galaxy S20+ 5G" },
-	{ "samsung", "SCG02", "Galaxy S20+ 5G" },
-	{ "samsung", "SC-52A", "Galaxy S20+ 5G" },
-	{ "samsung", "SM-G988B", "Galaxy S20 Ultra 5G" },
-	{ "samsung", "SM-G988U", "Galaxy S20 Ultra 5G" },
-	{ "samsung", "SM-G988U1", "Galaxy S20 Ultra 5G" },
-	{ "samsung", "SM-G988W", "Galaxy S20 Ultra 5G" },
-	{ "samsung", "SM-G9880", "Galaxy S20 Ultra 5G" },
-	{ "samsung", "SM-G988N", "Galaxy S20 Ultra 5G" },
-	{ "samsung", "SM-G988Q", "Galaxy S20 Ultra 5G" },
-	{ "samsung", "SCG03", "Galaxy S20 Ultra 5G" },
-	{ "samsung", "SM-G780F", "Galaxy S20 FE" },
-	{ "samsung", "SM-G780G", "Galaxy S20 FE" },
-	{ "samsung", "SM-G781B", "Galaxy S20 FE 5G" },
-	{ "samsung", "SM-G781U", "Galaxy S20 FE 5G" },
-	{ "samsung", "SM-G781U1", "Galaxy S20 FE 5G" },
-	{ "samsung", "SM-G781V", "Galaxy S20 FE 5G" },
-	{ "samsung", "SM-G781W", "Galaxy S20 FE 5G" },
-	{ "samsung", "SM-G7810", "Galaxy S20 FE 5G" },
-	{ "samsung", "SM-G781N", "Galaxy S20 FE 5G" },
-	{ "samsung", "SM-G991B", "Galaxy S21 5G" },
-	{ "samsung", "SM-G991N", "Galaxy S21 5G" },
-	{ "samsung", "SM-G991U", "Galaxy S21 5G" },
-	{ "samsung", "SM-G991U1", "Galaxy S21 5G" },
-	{ "samsung", "SM-G991W", "Galaxy S21 5G" },
-	{ "samsung", "SM-G9910", "Galaxy S21 5G" },
-	{ "samsung", "SCG09", "Galaxy S21 5G" },
-	{ "samsung", "SC-51B", "Galaxy S21 5G" },
-	{ "samsung", "SM-G996B", "Galaxy S21+ 5G" },
-	{ "samsung", "SM-G996N", "Galaxy S21+ 5G" },
-	{ "samsung", "SM-G996U", "Galaxy S21+ 5G" },
-	{ "samsung", "SM-G996U1", "Galaxy S21+ 5G" },
-	{ "samsung", "SM-G996W", "Galaxy S21+ 5G" },
-	{ "samsung", "SM-G9960", "Galaxy S21+ 5G" },
-	{ "samsung", "SCG10", "Galaxy S21+ 5G" },
-	{ "samsung", "SM-G998B", "Galaxy S21 Ultra 5G" },
-	{ "samsung", "SM-G998N", "Galaxy S21 Ultra 5G" },
-	{ "samsung", "SM-G998U", "Galaxy S21 Ultra 5G" },
-	{ "samsung", "SM-G998U1", "Galaxy S21 Ultra 5G" },
-	{ "samsung", "SM-G998W", "Galaxy S21 Ultra 5G" },
-	{ "samsung", "SM-G9980", "Galaxy S21 Ultra 5G" },
-	{ "samsung", "SC-52B", "Galaxy S21 Ultra 5G" },
-	{ "samsung", "SM-G990B", "Galaxy S21 FE 5G" },
-	{ "samsung", "SM-G990B2", "Galaxy S21 FE 5G" },
-	{ "samsung", "SM-G990U", "Galaxy S21 FE 5G" },
-	{ "samsung", "SM-G990U2", "Galaxy S21 FE 5G" },
-	{ "samsung", "SM-G990U1", "Galaxy S21 FE 5G" },
-	{ "samsung", "SM-G990U3", "Galaxy S21 FE 5G" },
-	{ "samsung", "SM-G990W", "Galaxy S21 FE 5G" },
-	{ "samsung", "SM-G990W2", "Galaxy S21 FE 5G" },
-	{ "samsung", "SM-G9900", "Galaxy S21 FE 5G" },
-	{ "samsung", "SM-G990E", "Galaxy S21 FE 5G" },
-	{ "samsung", "SM-S901E", "Galaxy S22" },
-	{ "samsung", "SM-S901U", "Galaxy S22" },
-	{ "samsung", "SM-S901U1", "Galaxy S22" },
-	{ "samsung", "SM-S901W", "Galaxy S22" },
-	{ "samsung", "SM-S9010", "Galaxy S22" },
-	{ "samsung", "SM-S901N", "Galaxy S22" },
-	{ "samsung", "SCG13", "Galaxy S22" },
-	{ "samsung", "SC-51C", "Galaxy S22" },
-	{ "samsung", "SM-S901B", "Galaxy S22" },
-	{ "samsung", "SM-S906E", "Galaxy S22+" },
-	{ "samsung", "SM-S906U", "Galaxy S22+" },
-	{ "samsung", "SM-S906U1", "Galaxy S22+" },
-	{ "samsung", "SM-S906W", "Galaxy S22+" },
-	{ "samsung", "SM-S9060", "Galaxy S22+" },
-	{ "samsung", "SM-S906N", "Galaxy S22+" },
-	{ "samsung", "SM-S906B", "Galaxy S22+" },
-	{ "samsung", "SM-S908E", "Galaxy S22 Ultra" },
-	{ "samsung", "SM-S908U", "Galaxy S22 Ultra" },
-	{ "samsung", "SM-S908U1", "Galaxy S22 Ultra" },
-	{ "samsung", "SM-S908W", "Galaxy S22 Ultra" },
-	{ "samsung", "SM-S9080", "Galaxy S22 Ultra" },
-	{ "samsung", "SM-S908N", "Galaxy S22 Ultra" },
-	{ "samsung", "SCG14", "Galaxy S22 Ultra" },
-	{ "samsung", "SC-52C", "Galaxy S22 Ultra" },
-	{ "samsung", "SM-S908B", "Galaxy S22 Ultra" },
-	{ "samsung", "SM-S911B", "Galaxy S23" },
-	{ "samsung", "SM-S911U", "Galaxy S23" },
-	{ "samsung", "SM-S911U1", "Galaxy S23" },
-	{ "samsung", "SM-S911W", "Galaxy S23" },
-	{ "samsung", "SM-S9110", "Galaxy S23" },
-	{ "samsung", "SM-S911N", "Galaxy S23" },
-	{ "samsung", "SM-S911C", "Galaxy S23" },
-	{ "samsung", "SCG19", "Galaxy S23" },
-	{ "samsung", "SC-51D", "Galaxy S23" },
-	{ "samsung", "SM-S916B", "Galaxy S23+" },
-	{ "samsung", "SM-S916U", "Galaxy S23+" },
-	{ "samsung", "SM-S916U1", "Galaxy S23+" },
-	{ "samsung", "SM-S916W", "Galaxy S23+" },
-	{ "samsung", "SM-S9160", "Galaxy S23+" },
-	{ "samsung", "SM-S916N", "Galaxy S23+" },
-	{ "samsung", "SM-S918B", "Galaxy S23 Ultra" },
-	{ "samsung", "SM-S918U", "Galaxy S23 Ultra" },
-	{ "samsung", "SM-S918U1", "Galaxy S23 Ultra" },
-	{ "samsung", "SM-S918W", "Galaxy S23 Ultra" },
-	{ "samsung", "SM-S9180", "Galaxy S23 Ultra" },
-	{ "samsung", "SM-S918N", "Galaxy S23 Ultra" },
-	{ "samsung", "SM-S918Q", "Galaxy S23 Ultra" },
-	{ "samsung", "SCG20", "Galaxy S23 Ultra" },
-	{ "samsung", "SC-52D", "Galaxy S23 Ultra" },
-	{ "samsung", "SM-S711U", "Galaxy S23 FE" },
-	{ "samsung", "SM-S711U1", "Galaxy S23 FE" },
-	{ "samsung", "SM-S711W", "Galaxy S23 FE" },
-	{ "samsung", "SM-S7110", "Galaxy S23 FE" },
-	{ "samsung", "SCG24", "Galaxy S23 FE" },
-	{ "samsung", "SM-S711B", "Galaxy S23 FE" },
-	{ "samsung", "SM-S711N", "Galaxy S23 FE" },
-	{ "samsung", "SM-S921B", "Galaxy S24" },
-	{ "samsung", "SM-S921N", "Galaxy S24" },
-	{ "samsung", "SM-S921U", "Galaxy S24" },
-	{ "samsung", "SM-S921U1", "Galaxy S24" },
-	{ "samsung", "SM-S921W", "Galaxy S24" },
-	{ "samsung", "SM-S9210", "Galaxy S24" },
-	{ "samsung", "SM-S926B", "Galaxy S24+" },
-	{ "samsung", "SM-S926N", "Galaxy S24+" },
-	{ "samsung", "SM-S926U", "Galaxy S24+" },
-	{ "samsung", "SM-S926U1", "Galaxy S24+" },
-	{ "samsung", "SM-S926W", "Galaxy S24+" },
-	{ "samsung", "SM-S9260", "Galaxy S24+" },
-	{ "samsung", "SM-S928B", "Galaxy S24 Ultra" },
-	{ "samsung", "SM-S928U", "Galaxy S24 Ultra" },
-	{ "samsung", "SM-S928U1", "Galaxy S24 Ultra" },
-	{ "samsung", "SM-S928W", "Galaxy S24 Ultra" },
-	{ "samsung", "SM-S9280", "Galaxy S24 Ultra" },
-	{ "samsung", "SM-S928N", "Galaxy S24 Ultra" },
-	{ "samsung", "SM-N960F", "Galaxy Note9" },
-	{ "samsung", "SM-N970U", "Galaxy Note10" },
-	{ "samsung", "SM-F900F", "Galaxy Fold" },
-	{ "samsung", "SM-F900U", "Galaxy Fold" },
-	{ "samsung", "SM-F900U1", "Galaxy Fold" },
-	{ "samsung", "SM-F900W", "Galaxy Fold" },
-	{ "samsung", "SM-F9000", "Galaxy Fold" },
-	{ "samsung", "SCV44", "Galaxy Fold" },
-	{ "samsung", "SM-F907B", "Galaxy Fold 5G" },
-	{ "samsung", "SM-F907N", "Galaxy Fold 5G" },
-	{ "samsung", "SM-F916B", "Galaxy Z Fold2 5G" },
-	{ "samsung", "SM-F916U", "Galaxy Z Fold2 5G" },
-	{ "samsung", "SM-F916U1", "Galaxy Z Fold2 5G" },
-	{ "samsung", "SM-F916W", "Galaxy Z Fold2 5G" },
-	{ "samsung", "SM-F9160", "Galaxy Z Fold2 5G" },
-	{ "samsung", "SM-F916N", "Galaxy Z Fold2 5G" },
-	{ "samsung", "SM-F916Q", "Galaxy Z Fold2 5G" },
-	{ "samsung", "SM-F926B", "Galaxy Z Fold3 5G" },
-	{ "samsung", "SM-F926U", "Galaxy Z Fold3 5G" },
-	{ "samsung", "SM-F926U1", "Galaxy Z Fold3 5G" },
-	{ "samsung", "SM-F926W", "Galaxy Z Fold3 5G" },
-	{ "samsung", "SM-F9260", "Galaxy Z Fold3 5G" },
-	{ "samsung", "SM-F926N", "Galaxy Z Fold3 5G" },
-	{ "samsung", "SCG11", "Galaxy Z Fold3 5G" },
-	{ "samsung", "SC-55B", "Galaxy Z Fold3 5G" },
-	{ "samsung", "SM-F936B", "Galaxy Z Fold4" },
-	{ "samsung", "SM-F936U", "Galaxy Z Fold4" },
-	{ "samsung", "SM-F936U1", "Galaxy Z Fold4" },
-	{ "samsung", "SM-F936W", "Galaxy Z Fold4" },
-	{ "samsung", "SM-F9360", "Galaxy Z Fold4" },
-	{ "samsung", "SM-F936N", "Galaxy Z Fold4" },
-	{ "samsung", "SCG16", "Galaxy Z Fold4" },
-	{ "samsung", "SC-55C", "Galaxy Z Fold4" },
-	{ "samsung", "SM-F946B", "Galaxy Z Fold5" },
-	{ "samsung", "SM-F946U", "Galaxy Z Fold5" },
-	{ "samsung", "SM-F946U1", "Galaxy Z Fold5" },
-	{ "samsung", "SM-F946W", "Galaxy Z Fold5" },
-	{ "samsung", "SM-F9460", "Galaxy Z Fold5" },
-	{ "samsung", "SM-F946N", "Galaxy Z Fold5" },
-	{ "samsung", "SM-F946Q", "Galaxy Z Fold5" },
-	{ "samsung", "SCG22", "Galaxy Z Fold5" },
-	{ "samsung", "SC-55D", "Galaxy Z Fold5" },
-	{ "samsung", "SM-F700F", "Galaxy Z Flip" },
-	{ "samsung", "SM-F700U", "Galaxy Z Flip" },
-	{ "samsung", "SM-F700U1", "Galaxy Z Flip" },
-	{ "samsung", "SM-F700W", "Galaxy Z Flip" },
-	{ "samsung", "SM-F7000", "Galaxy Z Flip" },
-	{ "samsung", "SM-F700N", "Galaxy Z Flip" },
-	{ "samsung", "SCV47", "Galaxy Z Flip" },
-	{ "samsung", "SM-F707B", "Galaxy Z Flip 5G" },
-	{ "samsung", "SM-F707U", "Galaxy Z Flip 5G" },
-	{ "samsung", "SM-F707U1", "Galaxy Z Flip 5G" },
-	{ "samsung", "SM-F707W", "Galaxy Z Flip 5G" },
-	{ "samsung", "SM-F7070", "Galaxy Z Flip 5G" },
-	{ "samsung", "SM-F707N", "Galaxy Z Flip 5G" },
-	{ "samsung", "SCG04", "Galaxy Z Flip 5G" },
-	{ "samsung", "SM-F711B", "Galaxy Z Flip3 5G" },
-	{ "samsung", "SM-F711U", "Galaxy Z Flip3 5G" },
-	{ "samsung", "SM-F711U1", "Galaxy Z Flip3 5G" },
-	{ "samsung", "SM-F711W", "Galaxy Z Flip3 5G" },
-	{ "samsung", "SM-F7110", "Galaxy Z Flip3 5G" },
-	{ "samsung", "SM-F711N", "Galaxy Z Flip3 5G" },
-	{ "samsung", "SCG12", "Galaxy Z Flip3 5G" },
-	{ "samsung", "SC-54B", "Galaxy Z Flip3 5G" },
-	{ "samsung", "SM-F721B", "Galaxy Z Flip4" },
-	{ "samsung", "SM-F721U", "Galaxy Z Flip4" },
-	{ "samsung", "SM-F721U1", "Galaxy Z Flip4" },
-	{ "samsung", "SM-F721W", "Galaxy Z Flip4" },
-	{ "samsung", "SM-F7210", "Galaxy Z Flip4" },
-	{ "samsung", "SM-F721N", "Galaxy Z Flip4" },
-	{ "samsung", "SM-F721C", "Galaxy Z Flip4" },
-	{ "samsung", "SCG17", "Galaxy Z Flip4" },
-	{ "samsung", "SC-54C", "Galaxy Z Flip4" },
-	{ "samsung", "SM-F731B", "Galaxy Z Flip5" },
-	{ "samsung", "SM-F731U", "Galaxy Z Flip5" },
-	{ "samsung", "SM-F731U1", "Galaxy Z Flip5" },
-	{ "samsung", "SM-F731W", "Galaxy Z Flip5" },
-	{ "samsung", "SM-F7310", "Galaxy Z Flip5" },
-	{ "samsung", "SM-F731N", "Galaxy Z Flip5" },
-	{ "samsung", "SM-F731Q", "Galaxy Z Flip5" },
-	{ "samsung", "SCG23", "Galaxy Z Flip5" },
-	{ "samsung", "SC-54D", "Galaxy Z Flip5" },
-	{ "samsung", "SM-A125F", "Galaxy A12" },
-	{ "samsung", "SM-A715F", "Galaxy A71" },
-	{ "samsung", "SM-M115F", "Galaxy M11" },
-	{ "samsung", "SM-J410G", "Galaxy J4 Core" },
-	{ "Xiaomi", "M1803E1A", "Mi 8" },
-	{ "Xiaomi", "M1803E1T", "Mi 8" },
-	{ "Xiaomi", "M1803E1C", "Mi 8" },
-	{ "Xiaomi", "M1805E2A", "Mi 8 SE" },
-	{ "Xiaomi", "M1808D2TG", "Mi 8 Lite" },
-	{ "Xiaomi", "M1902F1G", "Mi 9" },
-	{ "Xiaomi", "M1902F1A", "Mi 9" },
-	{ "Xiaomi", "M1903F2G", "Mi 9 SE" },
-	{ "Xiaomi", "M1903F10G", "Mi 9T" },
-	{ "Xiaomi", "M1903F11G", "Mi 9T Pro" },
-	{ "Xiaomi", "M1904F3BG", "Mi 9 Lite" },
-	{ "Xiaomi", "M2001J2G", "Mi 10" },
-	{ "Xiaomi", "M2001J2I", "Mi 10" },
-	{ "Xiaomi", "M2001J1G", "Mi 10 Pro" },
-	{ "Xiaomi", "M2002J9G", "Mi 10 Lite" },
-	{ "Xiaomi", "M2007J3SY", "Mi 10T" },
-	{ "Xiaomi", "M2007J3SG", "Mi 10T Pro" },
-	{ "Xiaomi", "M2007J17G", "Mi 10T Lite" },
-	{ "Xiaomi", "M2011K2G", "Mi 11" },
-	{ "Xiaomi", "M2011K2C", "Mi 11" },
-	{ "Xiaomi", "M2102K1G", "Mi 11 Ultra" },
-	{ "Xiaomi", "M2101K9G", "Mi 11 Lite 5G" },
-	{ "Xiaomi", "M2101K9AG", "Mi 11 Lite 4G" },
-	{ "Xiaomi", "2109119DG", "Xiaomi 11 Lite 5G NE" },
-	{ "Xiaomi", "M2012K11G", "Mi 11i" },
-	{ "Xiaomi", "21081111RG", "Xiaomi 11T" },
-	{ "Xiaomi", "2107113SG", "Xiaomi 11T Pro" },
-	{ "Xiaomi", "2201123G", "Xiaomi 12" },
-	{ "Xiaomi", "2201123C", "Xiaomi 12" },
-	{ "Xiaomi", "2112123AG", "Xiaomi 12X" },
-	{ "Xiaomi", "2112123AC", "Xiaomi 12X" },
-	{ "Xiaomi", "2201122G", "Xiaomi 12 Pro" },
-	{ "Xiaomi", "2201122C", "Xiaomi 12 Pro" },
-	{ "Xiaomi", "2203129G", "Xiaomi 12 Lite" },
-	{ "Xiaomi", "22071212AG", "Xiaomi 12T" },
-	{ "Xiaomi", "22081212UG", "Xiaomi 12T Pro" },
-	{ "Xiaomi", "2211133G", "Xiaomi 13" },
-	{ "Xiaomi", "2211133C", "Xiaomi 13" },
-	{ "Xiaomi", "2210132G", "Xiaomi 13 Pro" },
-	{ "Xiaomi", "2304FPN6DG", "Xiaomi 13 Ultra" },
-	{ "Xiaomi", "2210129SG", "Xiaomi 13 Lite" },
-	{ "Xiaomi", "2306EPN60G", "Xiaomi 13T" },
-	{ "Xiaomi", "23078PND5G", "Xiaomi 13T Pro" },
-	{ "Xiaomi", "23127PN0CG", "Xiaomi 14" },
-	{ "Xiaomi", "23127PN0CC", "Xiaomi 14" },
-	{ "Xiaomi", "24030PN60G", "Xiaomi 14 Ultra" },
-	{ "Xiaomi", "M1910F4G", "Mi Note 10" },
-	{ "Xiaomi", "M1910F4S", "Mi Note 10 Pro" },
-	{ "Xiaomi", "M2002F4LG", "Mi Note 10 Lite" },
-	{ "Xiaomi", "M1804D2SG", "Mi A2" },
-	{ "Xiaomi", "M1805D1SG", "Mi A2 Lite" },
-	{ "Xiaomi", "M1906F9SH", "Mi A3" },
-	{ "Xiaomi", "M1804C3DG", "Redmi 6" },
-	{ "Xiaomi", "M1804C3DH", "Redmi 6" },
-	{ "Xiaomi", "M1804C3CG", "Redmi 6A" },
-	{ "Xiaomi", "M1804C3CH", "Redmi 6A" },
-	{ "Xiaomi", "M1810F6LG", "Redmi 7" },
-	{ "Xiaomi", "M1810F6LH", "Redmi 7" },
-	{ "Xiaomi", "M1903C3EG", "Redmi 7A" },
-	{ "Xiaomi", "M1903C3EH", "Redmi 7A" },
-	{ "Xiaomi", "M1908C3IG", "Redmi 8" },
-	{ "Xiaomi", "M1908C3IH", "Redmi 8" },
-	{ "Xiaomi", "M1908C3KG", "Redmi 8A" },
-	{ "Xiaomi", "M1908C3KH", "Redmi 8A" },
-	{ "Xiaomi", "M2004J19G", "Redmi 9" },
-	{ "Xiaomi", "M2004J19AG", "Redmi 9" },
-	{ "Xiaomi", "M2006C3LG", "Redmi 9A" },
-	{ "Xiaomi", "M2006C3LVG", "Redmi 9AT" },
-	{ "Xiaomi", "M2006C3MG", "Redmi 9C" },
-	{ "Xiaomi", "M2006C3MNG", "Redmi 9C NFC" },
-	{ "Xiaomi", "M2010J19SG", "Redmi 9T" },
-	{ "Xiaomi", "M2010J19SY", "Redmi 9T" },
-	{ "Xiaomi", "21061119AG", "Redmi 10" },
-	{ "Xiaomi", "21061119DG", "Redmi 10" },
-	{ "Xiaomi", "21121119SG", "Redmi 10 2022" },
-	{ "Xiaomi", "22041219G", "Redmi 10 5G" },
-	{ "Xiaomi", "220333QAG", "Redmi 10C" },
-	{ "Xiaomi", "220333QNY", "Redmi 10C" },
-	{ "Xiaomi", "220233L2G", "Redmi 10A" },
-	{ "Xiaomi", "23053RN02A", "Redmi 12" },
-	{ "Xiaomi", "23053RN02Y", "Redmi 12" },
-	{ "Xiaomi", "23076RN8DY", "Redmi 12 5G" },
-	{ "asus", "TF201", "Eee Pad Transformer Prime" },
-};
+#include "probe/android_models_table.h"
 
-#define N_MODELS (sizeof(models) / sizeof(models[0]))
+static unsigned char fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+int android_models_fold_cmp(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+
+	while (*x && fold(*x) == fold(*y)) {
+		x++;
+		y++;
+	}
+	return (int)fold(*x) - (int)fold(*y);
+}
+
+int android_models_code(const char *model, char code[ANDROID_MODEL_CODE_MAX + 1])
+{
+	size_t len;
+
+	if (!model)
+		return 0;
+	len = strlen(model);
+	if (len == 0 || len > ANDROID_MODEL_CODE_MAX)
+		return 0;
+	memcpy(code, model, len + 1);
+	/* Samsung's dual-SIM mark is not part of the model code. */
+	if (len > 3 && android_models_fold_cmp(code + len - 3, "/ds") == 0)
+		code[len - 3] = '\0';
+	return 1;
+}
+
+static const char *str(uint32_t off)
+{
+	return android_models_pool + off;
+}
 
 const char *android_marketing_name(const char *make, const char *model)
 {
 	char code[ANDROID_MODEL_CODE_MAX + 1];
-	size_t len;
+	const char *found = NULL;
+	size_t lo = 0, hi = android_models_entries_n;
 
-	if (!model)
+	if (!android_models_code(model, code))
 		return NULL;
-	len = strlen(model);
-	if (len == 0 || len > ANDROID_MODEL_CODE_MAX)
-		return NULL;
-	memcpy(code, model, len + 1);
-	/* Samsung's dual-SIM mark is not part of the model code. */
-	if (len > 3 && strcasecmp(code + len - 3, "/DS") == 0)
-		code[len - 3] = '\0';
-	for (size_t i = 0; i < N_MODELS; i++) {
-		if (strcasecmp(models[i].model, code) != 0)
-			continue;
-		if (make && *make && strcasecmp(models[i].make, make) != 0)
-			continue;
-		return models[i].marketing_name;
+	/* The first row whose code is not below CODE. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (android_models_fold_cmp(str(android_models_entries[mid].model), code) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return NULL;
+	for (size_t i = lo; i < android_models_entries_n; i++) {
+		const struct android_models_entry *e = &android_models_entries[i];
+
+		if (android_models_fold_cmp(str(e->model), code) != 0)
+			break;
+		if (make && *make) {
+			if (android_models_fold_cmp(str(e->make), make) == 0)
+				return str(e->name);
+			continue;
+		}
+		/* Any maker: only a name all the makers' rows agree on. */
+		if (found && strcmp(found, str(e->name)) != 0)
+			return NULL;
+		found = str(e->name);
+	}
+	return found;
 }
 
 size_t android_models_count(void)
 {
-	return N_MODELS;
+	return android_models_entries_n;
 }
 
-const struct android_model *android_models_row(size_t i)
+int android_models_row(size_t i, struct android_model *row)
 {
-	return i < N_MODELS ? &models[i] : NULL;
+	if (i >= android_models_entries_n)
+		return 0;
+	row->make = str(android_models_entries[i].make);
+	row->model = str(android_models_entries[i].model);
+	row->marketing_name = str(android_models_entries[i].name);
+	return 1;
 }
