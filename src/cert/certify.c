@@ -15,15 +15,15 @@
 #include "probe/facts.h"
 #include "util/clock.h"
 
-/* One required checklist and the approved job that stands for it. */
-struct approved {
-	const char *checklist_id;
+/* One job of the device with what the rules look at. */
+struct jobrec {
 	struct store_job job;
-	struct store_grade grade;
-	struct checklist *c;
+	struct store_grade grade; /* the latest, when has_grade */
+	int has_grade;
+	int approved;             /* the latest grade approves the latest submission */
+	struct checklist *c;      /* the pinned checklist; NULL when it no longer loads */
 	struct store_step *recs;
 	size_t n_recs;
-	int found;
 };
 
 struct eval {
@@ -32,12 +32,15 @@ struct eval {
 	const struct store_user *by;
 	long long now_ms;
 	struct store_device_row dev;
-	json_t *facts;
-	long long probe_ms;
+	json_t *facts;       /* the rules' view of the device (certify.h) */
+	long long probe_ms;  /* its last full reading */
+	long long usb_ms;    /* its last sighting on USB alone, or 0 */
 	char tool[256];
-	struct store_job *jobs; /* of the device, newest first */
+	struct jobrec *jobs; /* of the device, newest first */
 	size_t n_jobs;
-	struct approved req[POLICY_MAX_CHECKLISTS + 2];
+	/* the newest approved job of each required checklist, or NULL */
+	const char *req_ids[POLICY_MAX_CHECKLISTS + 2];
+	const struct jobrec *req[POLICY_MAX_CHECKLISTS + 2];
 	size_t n_req;
 	json_t *unmet;
 	char *why;
@@ -73,101 +76,153 @@ static const char *user_name(struct store *st, long long id, char *out, size_t s
 	return out;
 }
 
-static const struct approved *approved_of(const struct eval *e, const char *cid)
+static const struct jobrec *approved_of(const struct eval *e, const char *cid)
 {
 	for (size_t i = 0; i < e->n_req; i++)
-		if (strcmp(e->req[i].checklist_id, cid) == 0 && e->req[i].found)
-			return &e->req[i];
+		if (strcmp(e->req_ids[i], cid) == 0)
+			return e->req[i];
 	return NULL;
 }
 
-/* Find the newest approved job of checklist A->checklist_id, or say what is missing. */
-static enum certify_err find_approved(struct eval *e, struct approved *a)
+static const char *platform(const struct eval *e)
 {
-	const struct store_job *newest = NULL;
-	struct store_grade g;
-	enum store_err se;
+	const char *p = facts_json_string(e->facts, "platform");
 
-	for (size_t i = 0; i < e->n_jobs; i++) {
-		const struct store_job *j = &e->jobs[i];
-
-		if (strcmp(j->checklist_id, a->checklist_id) != 0)
-			continue;
-		if (!newest)
-			newest = j;
-		if (j->state != JOB_STATE_SUBMITTED)
-			continue;
-		se = store_grade_last(e->st, j->id, &g);
-		if (se == STORE_ENOENT)
-			continue;
-		if (se != STORE_OK) {
-			snprintf(e->why, e->size, "%s", store_last_error_message());
-			return CERTIFY_ESTORE;
-		}
-		if (g.verdict == VERDICT_APPROVED && g.submitted_ms == j->submitted_ms) {
-			a->job = *j;
-			a->grade = g;
-			a->found = 1;
-			if (job_checklist(e->st, j, &a->c, e->why, e->size) != JOB_OK)
-				return CERTIFY_ESTORE;
-			if (store_steps_of(e->st, j->id, &a->recs, &a->n_recs) != STORE_OK) {
-				snprintf(e->why, e->size, "%s", store_last_error_message());
-				return CERTIFY_ESTORE;
-			}
-			return CERTIFY_OK;
-		}
-		store_grade_release(&g);
-	}
-	if (!newest)
-		unmet(e, "checklist '%s' was not done on this device: no job", a->checklist_id);
-	else if (newest->state == JOB_STATE_OPEN)
-		unmet(e, "checklist '%s': job %lld is not finished (a trainee must complete and "
-			 "submit it)",
-		      a->checklist_id, newest->id);
-	else
-		unmet(e, "checklist '%s': job %lld waits for an instructor's grade",
-		      a->checklist_id, newest->id);
-	return CERTIFY_OK;
+	return p ? p : "";
 }
 
-static enum certify_err add_required(struct eval *e, const char *cid)
+/* ---- the jobs ---- */
+
+static enum certify_err load_jobs(struct eval *e)
 {
-	struct approved *a;
+	struct store_job *jobs = NULL;
+	size_t n = 0;
+	enum store_err se = store_job_list(e->st, e->dev.id, 0, NULL, &jobs, &n);
+
+	if (se)
+		goto store_failed;
+	e->jobs = calloc(n + 1, sizeof(*e->jobs));
+	if (!e->jobs) {
+		free(jobs);
+		return CERTIFY_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct jobrec *j = &e->jobs[e->n_jobs++];
+		char why[256];
+
+		j->job = jobs[i];
+		se = store_grade_last(e->st, j->job.id, &j->grade);
+		if (se && se != STORE_ENOENT)
+			goto store_failed;
+		j->has_grade = se == STORE_OK;
+		j->approved = j->has_grade && j->job.state == JOB_STATE_SUBMITTED &&
+			      j->grade.verdict == VERDICT_APPROVED &&
+			      j->grade.submitted_ms == j->job.submitted_ms;
+		if (job_checklist(e->st, &j->job, &j->c, why, sizeof(why)) != JOB_OK)
+			j->c = NULL;
+		se = store_steps_of(e->st, j->job.id, &j->recs, &j->n_recs);
+		if (se)
+			goto store_failed;
+	}
+	free(jobs);
+	return CERTIFY_OK;
+store_failed:
+	free(jobs);
+	snprintf(e->why, e->size, "%s", store_last_error_message());
+	return CERTIFY_ESTORE;
+}
+
+/* The newest approved job of checklist CID stands for it; say what is missing when none
+ * does and no job of it is under way (a job under way is said by check_jobs). */
+static void add_required(struct eval *e, const char *cid)
+{
+	const struct jobrec *found = NULL;
+	int any = 0;
 
 	for (size_t i = 0; i < e->n_req; i++)
-		if (strcmp(e->req[i].checklist_id, cid) == 0)
-			return CERTIFY_OK;
+		if (strcmp(e->req_ids[i], cid) == 0)
+			return;
 	if (e->n_req == sizeof(e->req) / sizeof(e->req[0]))
-		return CERTIFY_OK;
-	a = &e->req[e->n_req++];
-	a->checklist_id = cid;
-	return find_approved(e, a);
+		return;
+	for (size_t i = 0; i < e->n_jobs; i++) {
+		const struct jobrec *j = &e->jobs[i];
+
+		if (strcmp(j->job.checklist_id, cid) != 0 || j->job.state == JOB_STATE_CANCELLED)
+			continue;
+		any = 1;
+		if (!found && j->approved && j->c)
+			found = j;
+	}
+	e->req_ids[e->n_req] = cid;
+	e->req[e->n_req++] = found;
+	if (!any)
+		unmet(e, "checklist '%s' was not done on this device: no job", cid);
+}
+
+/* Every job on the device is approved or cancelled: nothing is left half done. */
+static void check_jobs(struct eval *e)
+{
+	for (size_t i = 0; i < e->n_jobs; i++) {
+		const struct jobrec *j = &e->jobs[i];
+
+		if (j->job.state == JOB_STATE_CANCELLED || j->approved)
+			continue;
+		if (j->job.state == JOB_STATE_OPEN)
+			unmet(e,
+			      "checklist '%s': job %lld is not finished (a trainee must complete "
+			      "and submit it, or an instructor cancels it: atelier job cancel %lld)",
+			      j->job.checklist_id, j->job.id, j->job.id);
+		else
+			unmet(e, "checklist '%s': job %lld waits for an instructor's grade",
+			      j->job.checklist_id, j->job.id);
+	}
+}
+
+/* Every repair is tested again: an approved diagnostics job started after it. */
+static void check_retests(struct eval *e)
+{
+	for (size_t i = 0; i < e->n_jobs; i++) {
+		const struct jobrec *r = &e->jobs[i];
+		int retested = 0;
+
+		if (!r->approved || !r->c || r->c->category != CHECKLIST_CAT_REPAIR)
+			continue;
+		for (size_t k = 0; k < e->n_jobs; k++) {
+			const struct jobrec *d = &e->jobs[k];
+
+			retested |= d->approved && d->c && d->c->category == CHECKLIST_CAT_DIAGNOSTICS &&
+				    d->job.started_ms >= r->job.submitted_ms;
+		}
+		if (!retested)
+			unmet(e,
+			      "the repair '%s' (job %lld) was not tested again: an approved "
+			      "diagnostics job started after it is needed",
+			      r->job.checklist_id, r->job.id);
+	}
 }
 
 static void check_failed_steps(struct eval *e)
 {
 	for (size_t i = 0; i < e->n_req; i++) {
-		const struct approved *a = &e->req[i];
+		const struct jobrec *a = e->req[i];
 
-		if (!a->found)
-			continue;
-		for (size_t k = 0; k < a->c->n_steps; k++) {
+		for (size_t k = 0; a && k < a->c->n_steps; k++) {
 			const struct checklist_step *s = &a->c->steps[k];
 			const struct store_step *r = job_last_record(a->recs, a->n_recs, s->id);
 
 			if (s->required && r && r->result == STEP_FAIL)
 				unmet(e, "checklist '%s': required step '%s' (%s) failed in job %lld",
-				      a->checklist_id, s->id, checklist_text(&s->title, "en"),
+				      e->req_ids[i], s->id, checklist_text(&s->title, "en"),
 				      a->job.id);
 		}
 	}
 }
 
+/* ---- the device ---- */
+
 static void check_locks(struct eval *e)
 {
-	const char *platform = facts_json_string(e->facts, "platform");
-
-	if (platform && strcmp(platform, "ios") == 0) {
+	if (strcmp(platform(e), "ios") == 0) {
 		const char *fm = facts_json_string(e->facts, "locks.find_my");
 
 		if (fm && strcmp(fm, "on") == 0)
@@ -176,13 +231,16 @@ static void check_locks(struct eval *e)
 		else if (!fm || strcmp(fm, "off") != 0)
 			unmet(e, "whether Find My is on could not be read: read the device again "
 				 "('atelier probe') while it trusts this computer");
-	} else if (platform && strcmp(platform, "android") == 0) {
+	} else if (strcmp(platform(e), "android") == 0) {
+		/* Read while USB debugging was still on, before the last reset: a reset phone
+		 * cannot be read, and Android says FRP is off only once setup is done. */
 		json_t *acc = facts_json_at(e->facts, "locks.google_accounts");
 		const char *frp = facts_json_string(e->facts, "locks.frp");
 
 		if (!json_is_integer(acc))
 			unmet(e, "whether a Google account is on the device could not be read: read "
-				 "it again ('atelier probe') with USB debugging allowed");
+				 "it ('atelier probe') with USB debugging allowed, before its last "
+				 "reset");
 		else if (json_integer_value(acc) > 0)
 			unmet(e, "%lld Google account(s) still on the device: remove them, then "
 				 "wipe it again",
@@ -192,16 +250,44 @@ static void check_locks(struct eval *e)
 				 "must release the device");
 		else if (!frp || strcmp(frp, "off") != 0)
 			unmet(e, "whether Factory Reset Protection is on could not be read: read the "
-				 "device again ('atelier probe') after the setup screens");
+				 "device ('atelier probe') with its setup done and USB debugging "
+				 "allowed, before its last reset");
 	} else {
 		unmet(e, "the device's platform is not known: its locks cannot be checked");
 	}
 }
 
+/* The second person's check of the wipe W, when the policy's sample takes it. */
+static void check_wipe_verified(struct eval *e, const struct jobrec *w)
+{
+	struct store_job_event *ev = NULL;
+	const struct store_job_event *last = NULL;
+	size_t n = 0;
+
+	if (!job_wipe_sampled(&w->job, e->p->wipe_verification_sample_pct))
+		return;
+	if (store_job_events(e->st, w->job.id, &ev, &n) == STORE_OK)
+		for (size_t i = 0; i < n; i++)
+			if (ev[i].kind == STORE_JOB_WIPE_CHECK)
+				last = &ev[i];
+	if (!last)
+		unmet(e,
+		      "the data wipe (job %lld) has not been checked by a second person: an "
+		      "instructor checks it (atelier job check-wipe %lld --by NAME --result pass "
+		      "--note WHAT-WAS-CHECKED)",
+		      w->job.id, w->job.id);
+	else if (last->result != STEP_PASS)
+		unmet(e, "the second check of the data wipe (job %lld) failed (%s): wipe the device "
+			 "again",
+		      w->job.id, last->note);
+	free(ev);
+}
+
 static void check_wiped(struct eval *e)
 {
-	const struct approved *w = approved_of(e, e->p->wipe_checklist);
+	const struct jobrec *w = approved_of(e, e->p->wipe_checklist);
 	json_t *setup = facts_json_at(e->facts, "locks.setup_done");
+	int android = strcmp(platform(e), "android") == 0;
 	char when[32];
 
 	if (!w) {
@@ -209,6 +295,19 @@ static void check_wiped(struct eval *e)
 		      e->p->wipe_checklist);
 		return;
 	}
+	check_wipe_verified(e, w);
+	if (android && !json_is_true(facts_json_at(e->facts, "locks.encrypted")) &&
+	    !e->p->android_unencrypted_method[0])
+		unmet(e, "the phone's storage is %s: a factory reset does not purge it, and the "
+			 "policy names no other method (android_unencrypted_method)",
+		      json_is_false(facts_json_at(e->facts, "locks.encrypted"))
+			      ? "not encrypted"
+			      : "not known to be encrypted");
+	/* Back at its setup screens since the wipe: read so (iOS, or Android with USB
+	 * debugging on), or seen on USB alone after its last reading (an Android phone just
+	 * reset has USB debugging off). */
+	if (android && e->usb_ms > e->probe_ms && e->usb_ms > w->job.submitted_ms)
+		return;
 	if (e->probe_ms <= w->job.submitted_ms) {
 		unmet(e, "the device was not read since its data wipe (job %lld, submitted %s): "
 			 "plug it in and run 'atelier probe'",
@@ -217,7 +316,8 @@ static void check_wiped(struct eval *e)
 	}
 	if (json_is_true(setup))
 		unmet(e, "the device has been set up again since the data wipe (a user or account "
-			 "is there): wipe it again");
+			 "is there): reset it to its setup screens, then plug it in again%s",
+		      android ? " (the bench sees it without USB debugging)" : "");
 	else if (!json_is_false(setup))
 		unmet(e, "whether the device is back at its setup screens could not be read: read "
 			 "it again ('atelier probe')");
@@ -225,10 +325,9 @@ static void check_wiped(struct eval *e)
 
 static void check_bootloader(struct eval *e)
 {
-	const char *platform = facts_json_string(e->facts, "platform");
 	const char *bl = facts_json_string(e->facts, "locks.bootloader");
 
-	if (!platform || strcmp(platform, "android") != 0)
+	if (strcmp(platform(e), "android") != 0)
 		return; /* an iPhone's boot chain cannot be unlocked */
 	if (bl && strcmp(bl, "unlocked") == 0)
 		unmet(e, "the bootloader is unlocked: lock it again (it wipes the device) before "
@@ -244,34 +343,74 @@ static void check_battery(struct eval *e)
 
 	if (!json_is_number(h))
 		unmet(e, "the battery health could not be read: read the device again ('atelier "
-			 "probe'); it is needed for the certificate");
+			 "probe'), or measure it with a battery tester in the diagnostics; it is "
+			 "needed for the certificate");
 	else if (json_number_value(h) < e->p->battery_min_health_pct)
 		unmet(e, "the battery health is %.1f %%, below the %.0f %% the policy asks for: "
 			 "replace the battery",
 		      json_number_value(h), e->p->battery_min_health_pct);
 }
 
-/* The value of the grade step and its option in the grade checklist, or NULL. */
-static const struct checklist_option *grade_option(const struct eval *e)
+/* The option chosen at grade step STEP of the grade checklist, or NULL. */
+static const struct checklist_option *graded(const struct eval *e, const char *step)
 {
-	const struct approved *g = approved_of(e, e->p->grade_checklist);
+	const struct jobrec *g = approved_of(e, e->p->grade_checklist);
 	const struct store_step *r;
 
 	if (!g)
 		return NULL;
-	r = job_last_record(g->recs, g->n_recs, e->p->grade_step);
+	r = job_last_record(g->recs, g->n_recs, step);
 	if (!r || !r->value || r->result != STEP_PASS)
 		return NULL;
 	for (size_t k = 0; k < g->c->n_steps; k++) {
 		const struct checklist_step *s = &g->c->steps[k];
 
-		if (strcmp(s->id, e->p->grade_step) != 0)
+		if (strcmp(s->id, step) != 0)
 			continue;
 		for (size_t o = 0; o < s->n_options; o++)
 			if (strcmp(s->options[o].value, r->value) == 0)
 				return &s->options[o];
 	}
 	return NULL;
+}
+
+/* The device's grade: the worst of its grade steps (options are written best first),
+ * with its rank in *RANK; NULL when a step has none. */
+static const struct checklist_option *grade_option(const struct eval *e)
+{
+	const struct jobrec *g = approved_of(e, e->p->grade_checklist);
+	const struct checklist_option *worst = NULL;
+	size_t worst_rank = 0;
+
+	for (size_t i = 0; g && i < e->p->n_grade_steps; i++) {
+		const struct checklist_option *o = graded(e, e->p->grade_steps[i]);
+		size_t rank = 0;
+
+		if (!o)
+			return NULL;
+		for (size_t k = 0; k < g->c->n_steps; k++)
+			if (strcmp(g->c->steps[k].id, e->p->grade_steps[i]) == 0)
+				rank = (size_t)(o - g->c->steps[k].options);
+		if (!worst || rank > worst_rank) {
+			worst = o;
+			worst_rank = rank;
+		}
+	}
+	return worst;
+}
+
+static void check_grade(struct eval *e)
+{
+	char steps[256] = "";
+	size_t len = 0;
+
+	if (grade_option(e))
+		return;
+	for (size_t i = 0; i < e->p->n_grade_steps; i++)
+		len += (size_t)snprintf(steps + len, len < sizeof(steps) ? sizeof(steps) - len : 0,
+					"%s'%s'", i ? " and " : "", e->p->grade_steps[i]);
+	unmet(e, "no cosmetic grade (A to D) is recorded: step%s %s of an approved '%s' job",
+	      e->p->n_grade_steps > 1 ? "s" : "", steps, e->p->grade_checklist);
 }
 
 static void check_state(struct eval *e)
@@ -289,6 +428,8 @@ static void check_conditions(struct eval *e)
 		unmet(e, "the workshop's name is not set: write it under 'workshop: name:' in "
 			 "policy.yaml in the data directory");
 	check_state(e);
+	check_jobs(e);
+	check_retests(e);
 	if (e->p->check_failed_steps)
 		check_failed_steps(e);
 	if (e->p->check_locks)
@@ -299,35 +440,54 @@ static void check_conditions(struct eval *e)
 		check_bootloader(e);
 	if (e->p->check_battery)
 		check_battery(e);
-	if (e->p->check_grade && !grade_option(e))
-		unmet(e, "no cosmetic grade (A to D) is recorded: step '%s' of an approved '%s' job",
-		      e->p->grade_step, e->p->grade_checklist);
+	if (e->p->check_grade)
+		check_grade(e);
 }
 
 /* ---- the certificate ---- */
 
 static json_t *device_json(struct eval *e)
 {
-	static const char *const keys[] = { "make", "model_id", "model_number", "marketing_name",
-					    "color", "serial", "udid" };
+	static const char *const keys[] = { "make",  "model_id",   "model_number", "marketing_name",
+					    "color", "color_name", "serial",	   "udid" };
 	json_t *d = json_object();
 	char path[64];
 
 	json_object_set_new(d, "platform", fact_copy(e->facts, "platform"));
+	json_object_set_new(d, "class", fact_copy(e->facts, "device.class"));
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		snprintf(path, sizeof(path), "identity.%s", keys[i]);
 		json_object_set_new(d, keys[i], fact_copy(e->facts, path));
 	}
 	json_object_set_new(d, "imei", fact_copy(e->facts, "identity.imei"));
 	json_object_set_new(d, "storage_bytes", fact_copy(e->facts, "storage.total_bytes"));
+	json_object_set_new(d, "storage_gb", fact_copy(e->facts, "storage.nominal_gb"));
 	return d;
 }
 
 static json_t *battery_json(struct eval *e)
 {
 	double h = json_number_value(facts_json_at(e->facts, "battery.health_pct"));
-	char when[32];
+	json_t *measured = json_object_get(json_object_get(e->facts, "entered"),
+					   "battery.health_pct");
+	char when[32], source[400];
 
+	if (measured) {
+		/* The device gave no health: a trainee measured it. */
+		const char *tester = json_string_value(json_object_get(measured, "tester"));
+
+		snprintf(source, sizeof(source), "measured with %s by %s (job %lld, record %lld)",
+			 tester ? tester : "a battery tester",
+			 json_string_value(json_object_get(measured, "by")),
+			 (long long)json_integer_value(json_object_get(measured, "job")),
+			 (long long)json_integer_value(json_object_get(measured, "record")));
+		return json_pack("{s:f, s:o, s:s, s:s, s:s}", "health_pct", round(h * 10.0) / 10.0,
+				 "cycle_count", fact_copy(e->facts, "battery.cycle_count"), "source",
+				 source, "read_at",
+				 clock_iso8601_s(json_integer_value(json_object_get(measured, "t_ms")),
+						 when, sizeof(when)),
+				 "tool", tester ? tester : "battery tester");
+	}
 	return json_pack("{s:f, s:o, s:o, s:s, s:s}", "health_pct", round(h * 10.0) / 10.0,
 			 "cycle_count", fact_copy(e->facts, "battery.cycle_count"), "source",
 			 fact_copy(e->facts, "battery.source"), "read_at",
@@ -337,12 +497,26 @@ static json_t *battery_json(struct eval *e)
 static json_t *cosmetic_json(struct eval *e)
 {
 	const struct checklist_option *o = grade_option(e);
+	json_t *c, *each = json_array();
 
-	if (!o)
+	if (!o) {
+		json_decref(each);
 		return json_null();
-	return json_pack("{s:s, s:s, s:s}", "grade", o->value, "label",
-			 checklist_text(&o->label, e->p->language), "criteria",
-			 o->criteria.en ? checklist_text(&o->criteria, e->p->language) : "");
+	}
+	for (size_t i = 0; i < e->p->n_grade_steps; i++) {
+		const struct checklist_option *g = graded(e, e->p->grade_steps[i]);
+
+		json_array_append_new(each, json_pack("{s:s, s:s, s:s, s:s?}", "step",
+						      e->p->grade_steps[i], "grade", g->value,
+						      "label",
+						      checklist_text(&g->label, e->p->language),
+						      "ctia", g->ctia));
+	}
+	c = json_pack("{s:s, s:s, s:s, s:s?, s:o}", "grade", o->value, "label",
+		      checklist_text(&o->label, e->p->language), "criteria",
+		      o->criteria.en ? checklist_text(&o->criteria, e->p->language) : "", "ctia",
+		      o->ctia, "graded", each);
+	return c;
 }
 
 static json_t *functional_json(struct eval *e)
@@ -350,9 +524,9 @@ static json_t *functional_json(struct eval *e)
 	long long pass = 0, fail = 0, skip = 0;
 
 	for (size_t i = 0; i < e->n_req; i++) {
-		const struct approved *a = &e->req[i];
+		const struct jobrec *a = e->req[i];
 
-		for (size_t k = 0; a->found && k < a->c->n_steps; k++) {
+		for (size_t k = 0; a && k < a->c->n_steps; k++) {
 			const struct store_step *r =
 				job_last_record(a->recs, a->n_recs, a->c->steps[k].id);
 
@@ -368,33 +542,81 @@ static json_t *functional_json(struct eval *e)
 			 (json_int_t)skip);
 }
 
+/* The parts fitted by the approved repairs: the last record of each parts step. */
+static json_t *parts_json(struct eval *e)
+{
+	json_t *parts = json_array();
+
+	for (size_t i = 0; i < e->n_jobs; i++) {
+		const struct jobrec *r = &e->jobs[i];
+
+		if (!r->approved || !r->c || r->c->category != CHECKLIST_CAT_REPAIR)
+			continue;
+		for (size_t k = 0; k < r->c->n_steps; k++) {
+			const struct store_step *rec;
+			json_t *list, *p;
+			size_t n;
+
+			if (r->c->steps[k].kind != CHECKLIST_KIND_PARTS)
+				continue;
+			rec = job_last_record(r->recs, r->n_recs, r->c->steps[k].id);
+			list = rec && rec->parts && rec->result != STEP_SKIP
+				       ? json_loads(rec->parts, 0, NULL)
+				       : NULL;
+			json_array_foreach(list, n, p) {
+				const char *origin = json_string_value(json_object_get(p, "origin"));
+
+				json_array_append_new(
+					parts, json_pack("{s:s, s:s, s:s, s:s, s:I}", "name",
+							 json_string_value(json_object_get(p, "name")),
+							 "origin", origin ? origin : "unknown", "serial",
+							 json_string_value(json_object_get(p, "serial")),
+							 "repair", r->job.checklist_id, "job",
+							 (json_int_t)r->job.id));
+			}
+			json_decref(list);
+		}
+	}
+	return parts;
+}
+
 /* The sanitization record's sentences, in the certificate's language. */
 struct sanit_words {
 	const char *lang;
 	const char *purge, *clear;     /* technique */
 	const char *ios_tool, *android_tool, *checked_by;
-	const char *verified, *ios_locks, *android_locks;
+	const char *verified, *android_verified, *ios_locks, *android_locks;
+	const char *second_check, *not_sampled;
 };
 
 static const struct sanit_words sanit_words[] = {
 	{ "en", "cryptographic erase: reset of a device whose storage is always encrypted",
 	  "overwrite by factory reset", "Erase All Content and Settings (on the device)",
 	  "factory reset (on the device)", "checked by",
-	  "device read again after the wipe: setup screens shown", "Find My off",
-	  "no Google account, Factory Reset Protection off" },
+	  "device read again after the wipe: setup screens shown",
+	  "device seen again after the reset without USB debugging, setup screens checked",
+	  "Find My off", "no Google account, Factory Reset Protection off",
+	  "second check by", "not in the sample checked by a second person" },
 	{ "fr", "effacement cryptographique : réinitialisation d'un appareil dont le stockage "
 		"est toujours chiffré",
 	  "écrasement par réinitialisation d'usine",
 	  "Effacer contenu et réglages (sur l'appareil)",
 	  "réinitialisation d'usine (sur l'appareil)", "vérifié par",
-	  "appareil relu après l'effacement : écrans de configuration affichés", "Localiser désactivé",
-	  "aucun compte Google, protection contre la réinitialisation désactivée" },
+	  "appareil relu après l'effacement : écrans de configuration affichés",
+	  "appareil revu après la réinitialisation, sans débogage USB ; écrans de configuration "
+	  "vérifiés",
+	  "Localiser désactivé",
+	  "aucun compte Google, protection contre la réinitialisation désactivée",
+	  "second contrôle par", "hors de l'échantillon contrôlé par une seconde personne" },
 	{ "nl", "cryptografisch wissen: reset van een toestel waarvan de opslag altijd versleuteld "
 		"is",
 	  "overschrijven door fabrieksreset", "Wis alle inhoud en instellingen (op het toestel)",
 	  "fabrieksreset (op het toestel)", "gecontroleerd met",
-	  "toestel opnieuw gelezen na het wissen: instelschermen getoond", "Zoek mijn uit",
-	  "geen Google-account, fabrieksresetbeveiliging uit" },
+	  "toestel opnieuw gelezen na het wissen: instelschermen getoond",
+	  "toestel opnieuw gezien na de reset, zonder USB-foutopsporing; instelschermen "
+	  "nagekeken",
+	  "Zoek mijn uit", "geen Google-account, fabrieksresetbeveiliging uit",
+	  "tweede controle door", "niet in de steekproef die een tweede persoon controleert" },
 };
 
 static const struct sanit_words *words_for(const char *lang)
@@ -405,16 +627,41 @@ static const struct sanit_words *words_for(const char *lang)
 	return &sanit_words[0];
 }
 
-/* NIST SP 800-88 Rev. 1 vocabulary: a phone whose storage is always encrypted is purged
- * by cryptographic erase when it is reset; one that is not is only cleared. */
+/* The second check of wipe W in words: "second check by ines, 2026-12-02", or why none. */
+static void second_check(struct eval *e, const struct jobrec *w, const struct sanit_words *sw,
+			 char *out, size_t size)
+{
+	struct store_job_event *ev = NULL;
+	const struct store_job_event *last = NULL;
+	char by[64], when[32];
+	size_t n = 0;
+
+	snprintf(out, size, "%s (%g %%)", sw->not_sampled, e->p->wipe_verification_sample_pct);
+	if (store_job_events(e->st, w->job.id, &ev, &n) == STORE_OK)
+		for (size_t i = 0; i < n; i++)
+			if (ev[i].kind == STORE_JOB_WIPE_CHECK && ev[i].result == STEP_PASS)
+				last = &ev[i];
+	if (last) {
+		clock_iso8601_s(last->t_ms, when, sizeof(when));
+		when[10] = '\0';
+		snprintf(out, size, "%s %s, %s", sw->second_check,
+			 user_name(e->st, last->user_id, by, sizeof(by)), when);
+	}
+	free(ev);
+}
+
+/* NIST SP 800-88 Rev. 2 (2025; Rev. 1 was withdrawn), in the terms of IEEE 2883: a phone
+ * whose storage is always encrypted is purged by cryptographic erase when it is reset;
+ * one that is not is only cleared, unless the workshop's policy names a method that
+ * purges it. */
 static json_t *sanitization_json(struct eval *e)
 {
-	const struct approved *w = approved_of(e, e->p->wipe_checklist);
+	const struct jobrec *w = approved_of(e, e->p->wipe_checklist);
 	const struct sanit_words *sw = words_for(e->p->language);
-	const char *platform = facts_json_string(e->facts, "platform");
-	int ios = platform && strcmp(platform, "ios") == 0;
+	int ios = strcmp(platform(e), "ios") == 0;
 	int encrypted = ios || json_is_true(facts_json_at(e->facts, "locks.encrypted"));
-	char by[64], date[32], when[32], tool[400], verification[400];
+	int usb_seen = !ios && e->usb_ms > e->probe_ms;
+	char by[64], date[32], when[32], tool[400], verification[400], check[200];
 
 	if (!w)
 		return json_null();
@@ -422,15 +669,22 @@ static json_t *sanitization_json(struct eval *e)
 	date[10] = '\0';
 	snprintf(tool, sizeof(tool), "%s; %s %s", ios ? sw->ios_tool : sw->android_tool,
 		 sw->checked_by, e->tool);
-	snprintf(verification, sizeof(verification), "%s, %s", sw->verified,
+	snprintf(verification, sizeof(verification), "%s, %s",
+		 usb_seen ? sw->android_verified : sw->verified,
 		 ios ? sw->ios_locks : sw->android_locks);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "standard",
-			 "NIST SP 800-88 Rev. 1", "method", encrypted ? "purge" : "clear",
-			 "technique", encrypted ? sw->purge : sw->clear, "tool", tool,
-			 "verification", verification, "verified_at",
-			 clock_iso8601_s(e->probe_ms, when, sizeof(when)), "by",
-			 user_name(e->st, w->job.trainee_id, by, sizeof(by)), "date", date, "place",
-			 e->p->workshop_place);
+	second_check(e, w, sw, check, sizeof(check));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "standard",
+			 "NIST SP 800-88 Rev. 2", "terms", "IEEE 2883-2022", "method",
+			 encrypted ? "purge" : "clear", "technique",
+			 encrypted ? sw->purge
+				   : (e->p->android_unencrypted_method[0]
+					      ? e->p->android_unencrypted_method
+					      : sw->clear),
+			 "tool", tool, "verification", verification, "second_check", check,
+			 "verified_at",
+			 clock_iso8601_s(usb_seen ? e->usb_ms : e->probe_ms, when, sizeof(when)),
+			 "by", user_name(e->st, w->job.trainee_id, by, sizeof(by)), "date", date,
+			 "place", e->p->workshop_place);
 }
 
 static json_t *checklists_json(struct eval *e, json_t *trainees)
@@ -439,16 +693,16 @@ static json_t *checklists_json(struct eval *e, json_t *trainees)
 	char t[64], a[64], when[32];
 
 	for (size_t i = 0; i < e->n_req; i++) {
-		const struct approved *r = &e->req[i];
+		const struct jobrec *r = e->req[i];
 		size_t k;
 		json_t *v;
 		int seen = 0;
 
-		if (!r->found)
+		if (!r)
 			continue;
 		user_name(e->st, r->job.trainee_id, t, sizeof(t));
 		json_array_append_new(
-			arr, json_pack("{s:s, s:i, s:s, s:I, s:s, s:s, s:s}", "id", r->checklist_id,
+			arr, json_pack("{s:s, s:i, s:s, s:I, s:s, s:s, s:s}", "id", e->req_ids[i],
 				       "version", r->job.checklist_version, "title",
 				       checklist_text(&r->c->title, e->p->language), "job",
 				       (json_int_t)r->job.id, "trainee", t, "approved_by",
@@ -481,6 +735,7 @@ static json_t *certificate_json(struct eval *e)
 	json_object_set_new(c, "battery", battery_json(e));
 	json_object_set_new(c, "cosmetic", cosmetic_json(e));
 	json_object_set_new(c, "functional", functional_json(e));
+	json_object_set_new(c, "parts", parts_json(e));
 	json_object_set_new(c, "sanitization", sanitization_json(e));
 	json_object_set_new(c, "checklists", checklists_json(e, trainees));
 	json_object_set_new(c, "trainees", trainees);
@@ -518,72 +773,56 @@ int certify_qr_text(const json_t *cert, char *out, size_t size)
 
 static void eval_release(struct eval *e)
 {
-	for (size_t i = 0; i < e->n_req; i++) {
-		store_grade_release(&e->req[i].grade);
-		checklist_free(e->req[i].c);
-		store_steps_free(e->req[i].recs, e->req[i].n_recs);
+	for (size_t i = 0; i < e->n_jobs; i++) {
+		if (e->jobs[i].has_grade)
+			store_grade_release(&e->jobs[i].grade);
+		checklist_free(e->jobs[i].c);
+		store_steps_free(e->jobs[i].recs, e->jobs[i].n_recs);
 	}
 	free(e->jobs);
-	json_decref(e->facts);
-}
-
-static enum certify_err load_device(struct eval *e, long long device_id)
-{
-	char *text = NULL;
-	enum store_err se = store_device_get(e->st, device_id, &e->dev);
-
-	if (se == STORE_ENOENT)
-		return CERTIFY_ENODEV;
-	if (se != STORE_OK)
-		goto store_failed;
-	se = store_latest_probe(e->st, device_id, &text, &e->probe_ms);
-	if (se == STORE_OK)
-		e->facts = json_loads(text, 0, NULL);
-	free(text);
-	if (se != STORE_OK && se != STORE_ENOENT)
-		goto store_failed;
-	if (!e->facts)
-		e->facts = json_object(); /* never read: every fact check fails, in words */
-	if (store_latest_probe_tool(e->st, device_id, e->tool, sizeof(e->tool)) != STORE_OK)
-		snprintf(e->tool, sizeof(e->tool), "unknown tool");
-	if (store_job_list(e->st, device_id, 0, NULL, &e->jobs, &e->n_jobs) != STORE_OK)
-		goto store_failed;
-	return CERTIFY_OK;
-store_failed:
-	snprintf(e->why, e->size, "%s", store_last_error_message());
-	return CERTIFY_ESTORE;
 }
 
 enum certify_err certify_evaluate(struct store *st, const struct policy *p, long long device_id,
-				  const struct store_user *by, long long now_ms,
+				  const struct store_user *by, long long now_ms, json_t *facts,
 				  struct certify_outcome *out, char *why, size_t size)
 {
 	struct eval e = { .st = st, .p = p, .by = by, .now_ms = now_ms, .why = why, .size = size };
 	const struct policy_required *req;
-	enum certify_err err;
+	enum certify_err err = CERTIFY_OK;
+	enum store_err se;
 
 	memset(out, 0, sizeof(*out));
+	se = store_device_get(st, device_id, &e.dev);
+	if (se == STORE_ENOENT)
+		return CERTIFY_ENODEV;
+	if (se) {
+		snprintf(why, size, "%s", store_last_error_message());
+		return CERTIFY_ESTORE;
+	}
 	e.unmet = json_array();
 	if (!e.unmet)
 		return CERTIFY_ENOMEM;
-	err = load_device(&e, device_id);
+	e.facts = json_is_object(facts) ? facts : json_object();
+	e.probe_ms = json_integer_value(facts_json_at(facts, "readings.full_ms"));
+	e.usb_ms = json_integer_value(facts_json_at(facts, "readings.usb_only_ms"));
+	if (store_latest_probe_tool(st, device_id, e.tool, sizeof(e.tool)) != STORE_OK)
+		snprintf(e.tool, sizeof(e.tool), "unknown tool");
+	err = load_jobs(&e);
 	if (err)
 		goto out;
 	out->from_state = e.dev.state;
 	if (!e.probe_ms)
 		unmet(&e, "the device was never read: plug it in and run 'atelier probe'");
-	req = policy_required_for(p, e.dev.platform);
+	req = policy_required_for(p, e.dev.platform, facts_json_string(e.facts, "device.class"));
 	if (!req)
 		unmet(&e, "the policy names no required checklists for platform '%s'",
 		      e.dev.platform);
-	for (size_t i = 0; req && i < req->n && !err; i++)
-		err = add_required(&e, req->ids[i]);
-	if (!err && p->check_wiped)
-		err = add_required(&e, p->wipe_checklist);
-	if (!err && p->check_grade)
-		err = add_required(&e, p->grade_checklist);
-	if (err)
-		goto out;
+	for (size_t i = 0; req && i < req->n; i++)
+		add_required(&e, req->ids[i]);
+	if (p->check_wiped)
+		add_required(&e, p->wipe_checklist);
+	if (p->check_grade)
+		add_required(&e, p->grade_checklist);
 	check_conditions(&e);
 	if (json_array_size(e.unmet) == 0) {
 		out->cert = certificate_json(&e);
@@ -591,6 +830,8 @@ enum certify_err certify_evaluate(struct store *st, const struct policy *p, long
 			err = CERTIFY_ENOMEM;
 	}
 out:
+	if (e.facts != facts)
+		json_decref(e.facts);
 	eval_release(&e);
 	if (err) {
 		json_decref(e.unmet);

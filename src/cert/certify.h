@@ -31,9 +31,14 @@ enum certify_err {
 };
 
 /* Evaluate policy P for device DEVICE_ID, to be certified by user BY at NOW_MS (wall
- * clock). On CERTIFY_OK, OUT holds the outcome (certify_outcome_release()). */
+ * clock). FACTS is the device as the rules see it (borrowed): its last full reading,
+ * with what trainees recorded by hand where the reading says nothing ("entered": {fact:
+ * {value, job, record, step, by, t_ms, tester}}) and "readings": {full_ms, usb_only_ms},
+ * when the device was last read and last seen on USB alone (an Android phone after a
+ * reset); svc_device_facts() makes it. On CERTIFY_OK, OUT holds the outcome
+ * (certify_outcome_release()). */
 enum certify_err certify_evaluate(struct store *st, const struct policy *p, long long device_id,
-				  const struct store_user *by, long long now_ms,
+				  const struct store_user *by, long long now_ms, json_t *facts,
 				  struct certify_outcome *out, char *why, size_t size)
 	__attribute__((warn_unused_result));
 void certify_outcome_release(struct certify_outcome *o);

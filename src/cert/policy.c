@@ -13,37 +13,62 @@
 
 void policy_defaults(struct policy *p)
 {
-	static const char *const ios[] = { "intake-triage", "diagnostics-iphone", "data-wipe",
-					   "final-qc" };
-	static const char *const android[] = { "intake-triage", "diagnostics-android", "data-wipe",
-					       "final-qc" };
+	static const struct {
+		const char *kind;
+		const char *ids[4];
+	} lists[] = {
+		{ "ios-phone", { "intake-triage", "data-wipe", "diagnostics-ios", "final-qc" } },
+		{ "ios-tablet", { "intake-triage", "data-wipe", "diagnostics-ios", "final-qc" } },
+		{ "android-phone",
+		  { "intake-triage", "data-wipe", "diagnostics-android", "final-qc" } },
+		{ "android-tablet",
+		  { "intake-triage", "data-wipe", "diagnostics-android", "final-qc" } },
+		{ "ios", { "intake-triage", "data-wipe", "diagnostics-ios", "final-qc" } },
+		{ "android", { "intake-triage", "data-wipe", "diagnostics-android", "final-qc" } },
+	};
 
 	memset(p, 0, sizeof(*p));
 	snprintf(p->language, sizeof(p->language), "en");
-	p->n_required = 2;
-	snprintf(p->required[0].platform, sizeof(p->required[0].platform), "ios");
-	for (size_t i = 0; i < 4; i++)
-		snprintf(p->required[0].ids[i], POLICY_ID_MAX, "%s", ios[i]);
-	p->required[0].n = 4;
-	snprintf(p->required[1].platform, sizeof(p->required[1].platform), "android");
-	for (size_t i = 0; i < 4; i++)
-		snprintf(p->required[1].ids[i], POLICY_ID_MAX, "%s", android[i]);
-	p->required[1].n = 4;
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		struct policy_required *r = &p->required[p->n_required++];
+
+		snprintf(r->platform, sizeof(r->platform), "%s", lists[i].kind);
+		for (size_t k = 0; k < 4; k++)
+			snprintf(r->ids[k], POLICY_ID_MAX, "%s", lists[i].ids[k]);
+		r->n = 4;
+	}
 	snprintf(p->wipe_checklist, sizeof(p->wipe_checklist), "data-wipe");
 	snprintf(p->grade_checklist, sizeof(p->grade_checklist), "final-qc");
-	snprintf(p->grade_step, sizeof(p->grade_step), "cosmetic-grade");
+	snprintf(p->grade_steps[0], POLICY_ID_MAX, "screen-grade");
+	snprintf(p->grade_steps[1], POLICY_ID_MAX, "body-grade");
+	p->n_grade_steps = 2;
 	p->battery_min_health_pct = 80.0;
+	p->wipe_verification_sample_pct = 100.0; /* every wipe, while the workshop is new */
 	p->check_failed_steps = p->check_locks = p->check_wiped = p->check_bootloader = 1;
 	p->check_battery = p->check_grade = 1;
 }
 
-const struct policy_required *policy_required_for(const struct policy *p, const char *platform)
+const struct policy_required *policy_required_for(const struct policy *p, const char *platform,
+						  const char *class)
 {
+	char both[40];
+
+	if (class) {
+		snprintf(both, sizeof(both), "%s-%s", platform, class);
+		for (size_t i = 0; i < p->n_required; i++)
+			if (strcmp(p->required[i].platform, both) == 0)
+				return &p->required[i];
+	}
 	for (size_t i = 0; i < p->n_required; i++)
 		if (strcmp(p->required[i].platform, platform) == 0)
 			return &p->required[i];
 	return NULL;
 }
+
+/* The keys of required_checklists: a platform, or a platform and a device class. */
+static const char *const device_kinds[] = { "ios",	   "android",	     "ios-phone",
+					    "ios-tablet", "android-phone", "android-tablet",
+					    NULL };
 
 struct ctx {
 	yaml_document_t *doc;
@@ -142,15 +167,26 @@ static int load_required(struct ctx *c, struct policy *p, yaml_node_t *n)
 	yaml_node_t *k, *v;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return bad(c, n, "should map each platform (ios, android) to a list of checklists",
+		return bad(c, n,
+			   "should map each kind of device (ios, android, ios-phone, ios-tablet, "
+			   "android-phone, android-tablet) to a list of checklists",
 			   "required_checklists");
 	p->n_required = 0;
 	FOREACH_PAIR(c, n, pair, k, v) {
 		const char *plat = scalar(k);
 		struct policy_required *r;
+		int known = 0;
 
-		if (!plat || (strcmp(plat, "ios") && strcmp(plat, "android")))
-			return bad(c, k, "the platforms are ios and android", "required_checklists");
+		for (size_t i = 0; plat && device_kinds[i]; i++)
+			known |= strcmp(plat, device_kinds[i]) == 0;
+		if (!known)
+			return bad(c, k,
+				   "the kinds of device are ios, android, ios-phone, ios-tablet, "
+				   "android-phone and android-tablet",
+				   "required_checklists");
+		for (size_t i = 0; i < p->n_required; i++)
+			if (strcmp(p->required[i].platform, plat) == 0)
+				return bad(c, k, "is given twice", plat);
 		if (v->type != YAML_SEQUENCE_NODE)
 			return bad(c, v, "should be a list of checklist ids", plat);
 		if (p->n_required == POLICY_MAX_PLATFORMS)
@@ -216,12 +252,28 @@ static int load_health(struct ctx *c, struct policy *p, yaml_node_t *v)
 	return 0;
 }
 
+static int load_pct(struct ctx *c, yaml_node_t *v, const char *key, double min, double *out)
+{
+	const char *s = scalar(v);
+	char *end = NULL, what[64];
+	double d;
+
+	errno = 0;
+	d = s ? strtod(s, &end) : NAN;
+	if (!s || end == s || *end || errno || !(d >= min && d <= 100)) {
+		snprintf(what, sizeof(what), "should be a number from %g to 100", min);
+		return bad(c, v, what, key);
+	}
+	*out = d;
+	return 0;
+}
+
 static int load_grade(struct ctx *c, struct policy *p, yaml_node_t *n)
 {
 	yaml_node_t *k, *v;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return bad(c, n, "should be a mapping with checklist and step", "grade");
+		return bad(c, n, "should be a mapping with checklist and steps", "grade");
 	FOREACH_PAIR(c, n, pair, k, v) {
 		const char *key = scalar(k);
 
@@ -229,10 +281,26 @@ static int load_grade(struct ctx *c, struct policy *p, yaml_node_t *n)
 			if (get_id(c, v, "grade.checklist", p->grade_checklist))
 				return -1;
 		} else if (key && strcmp(key, "step") == 0) {
-			if (get_id(c, v, "grade.step", p->grade_step))
+			/* One step grades the whole device. */
+			if (get_id(c, v, "grade.step", p->grade_steps[0]))
 				return -1;
+			p->n_grade_steps = 1;
+		} else if (key && strcmp(key, "steps") == 0) {
+			if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.start ==
+								     v->data.sequence.items.top)
+				return bad(c, v, "should be a list of step ids", "grade.steps");
+			p->n_grade_steps = 0;
+			for (yaml_node_item_t *it = v->data.sequence.items.start;
+			     it < v->data.sequence.items.top; it++) {
+				if (p->n_grade_steps == POLICY_MAX_GRADE_STEPS)
+					return bad(c, v, "lists too many steps", "grade.steps");
+				if (get_id(c, yaml_document_get_node(c->doc, *it), "grade.steps",
+					   p->grade_steps[p->n_grade_steps]))
+					return -1;
+				p->n_grade_steps++;
+			}
 		} else {
-			return bad(c, k, "unknown key in grade (checklist, step)", key);
+			return bad(c, k, "unknown key in grade (checklist, steps)", key);
 		}
 	}
 	return 0;
@@ -269,6 +337,12 @@ static int load_root(struct ctx *c, struct policy *p, yaml_node_t *root)
 			r = load_health(c, p, v);
 		} else if (strcmp(key, "checks") == 0) {
 			r = load_checks(c, p, v);
+		} else if (strcmp(key, "wipe_verification_sample_pct") == 0) {
+			/* R2v3 Appendix B: at least 5 % of the wipes are verified. */
+			r = load_pct(c, v, key, 5, &p->wipe_verification_sample_pct);
+		} else if (strcmp(key, "android_unencrypted_method") == 0) {
+			r = get_text(c, v, key, p->android_unencrypted_method,
+				     sizeof(p->android_unencrypted_method));
 		} else {
 			r = bad(c, k, "unknown key (see docs/certificates.md)", key);
 		}

@@ -13,12 +13,13 @@
 
 #define POLICY_ID_MAX 72
 #define POLICY_MAX_CHECKLISTS 12
-#define POLICY_MAX_PLATFORMS 4
+#define POLICY_MAX_PLATFORMS 6 /* ios, android, and each with -phone and -tablet */
+#define POLICY_MAX_GRADE_STEPS 4
 #define POLICY_TEXT_MAX 160
 #define POLICY_PATH_MAX 4096
 
 struct policy_required {
-	char platform[16];
+	char platform[16]; /* "ios", "android", or with the class: "ios-tablet" */
 	char ids[POLICY_MAX_CHECKLISTS][POLICY_ID_MAX];
 	size_t n;
 };
@@ -31,8 +32,16 @@ struct policy {
 	size_t n_required;
 	char wipe_checklist[POLICY_ID_MAX];
 	char grade_checklist[POLICY_ID_MAX];
-	char grade_step[POLICY_ID_MAX];
+	/* the choice steps that grade the device (screen, body): the worst of them is the
+	 * device's grade */
+	char grade_steps[POLICY_MAX_GRADE_STEPS][POLICY_ID_MAX];
+	size_t n_grade_steps;
 	double battery_min_health_pct;
+	/* percentage of data wipes a second person checks (5 to 100) */
+	double wipe_verification_sample_pct;
+	/* what the workshop does for an Android phone whose storage is not encrypted, where
+	 * a factory reset only clears; "" when such a phone is not certified */
+	char android_unencrypted_method[POLICY_TEXT_MAX];
 	/* which conditions are checked (all by default) */
 	int check_failed_steps, check_locks, check_wiped, check_bootloader, check_battery,
 		check_grade;
@@ -58,7 +67,10 @@ enum policy_err policy_load_file(struct policy *p, const char *path, char *why, 
 enum policy_err policy_load(struct policy *p, const char *data_dir, char *why, size_t size)
 	__attribute__((warn_unused_result));
 
-/* The checklists PLATFORM requires, or NULL when the policy names none for it. */
-const struct policy_required *policy_required_for(const struct policy *p, const char *platform);
+/* The checklists a device of PLATFORM ("ios", "android") and CLASS ("phone", "tablet";
+ * NULL when not known) requires: the list for "PLATFORM-CLASS" when the policy has one,
+ * else the list for PLATFORM; NULL when the policy names none. */
+const struct policy_required *policy_required_for(const struct policy *p, const char *platform,
+						  const char *class);
 
 #endif

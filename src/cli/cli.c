@@ -21,6 +21,7 @@ const struct cli_command cli_commands[] = {
 	{ "certificate", cli_cmd_certificate, "list, show and export (PDF, JSON) certificates" },
 	{ "verify", cli_cmd_verify, "check a certificate (JSON file or QR text) offline" },
 	{ "key", cli_cmd_key, "print the workshop's public key (key public)" },
+	{ "models", cli_cmd_models, "refresh the names of Android models (models import FILE)" },
 	
 	{ NULL, NULL, NULL },
 };

@@ -18,6 +18,9 @@ static const char job_usage[] =
 	"       atelier [--data DIR] job grade JOB --verdict approved|redo [--redo STEP,...]\n"
 	"                   [--score ITEM=N]... --feedback TEXT --by NAME [--json]\n"
 	"       atelier [--data DIR] job ack JOB --by NAME [--json]\n"
+	"       atelier [--data DIR] job cancel JOB --by NAME --why TEXT\n"
+	"       atelier [--data DIR] job resume JOB --by NAME --why TEXT\n"
+	"       atelier [--data DIR] job check-wipe JOB --result pass|fail --note TEXT --by NAME\n"
 	"A job is one trainee's work on one device with one checklist. Each step is recorded\n"
 	"for good (who, when, time spent, result, value, note, parts) and chained to the one\n"
 	"before, so that 'job verify' finds any change. A wrong record is corrected by a new\n"
@@ -26,6 +29,9 @@ static const char job_usage[] =
 	"An instructor or admin who did not work on the job grades a submitted job: approved,\n"
 	"or redo with the steps to do again (the job opens again for those steps only), with\n"
 	"a score for each rubric item and feedback; the trainee acknowledges it with 'job ack'.\n"
+	"A failed step that stops the job waits for an instructor: 'job resume' lets the\n"
+	"trainee go on, 'job cancel' ends the job for good (nothing is deleted). A second\n"
+	"person checks a submitted data wipe with 'job check-wipe'.\n"
 	"Options may come before or after JOB and STEP.\n";
 
 #define CMD "job"
@@ -611,6 +617,101 @@ static int cmd_ack(struct bench *b, const struct cli_global *g, int argc, char *
 	return EXIT_OK;
 }
 
+/* cancel and resume: an instructor's decision, with its reason. */
+static int decide(struct bench *b, int argc, char **argv, const char *cmd,
+		  enum svc_err (*fn)(struct bench *, long long, const char *, const char *,
+				     json_t **))
+{
+	const char *by = NULL, *why = NULL, *pos[1];
+	int json = 0, rc;
+	const struct cli_opt opts[] = {
+		{ "by", 'b', CLI_STRING, &by },
+		{ "why", 'w', CLI_STRING, &why },
+		{ "json", 'j', CLI_FLAG, &json },
+		{ NULL, 0, 0, NULL },
+	};
+	json_t *view;
+	long long id;
+	size_t n;
+
+	rc = cli_parse(cmd, argc, argv, opts, pos, 1, 1, &n);
+	if (!rc)
+		rc = job_number(pos[0], &id);
+	if (rc)
+		return rc;
+	if (!by || !why)
+		return cli_usage_error(CMD, "%s needs --by NAME and --why TEXT", cmd);
+	rc = fn(b, id, by, why, &view);
+	if (rc == SVC_EINVAL)
+		return cli_usage_error(CMD, "%s", svc_why(b));
+	if (rc)
+		return cli_report(CMD, b, rc);
+	if (json)
+		return cli_print_json(view);
+	if (fn == svc_job_cancel)
+		printf("job %lld cancelled by %s: ", id, cli_str(view, "by", "?"));
+	else
+		printf("job %lld goes on after step %s (record %lld), by %s: ", id,
+		       cli_str(view, "step", "?"),
+		       (long long)json_integer_value(json_object_get(view, "record")),
+		       cli_str(view, "by", "?"));
+	cli_put_text(stdout, cli_str(view, "why", ""));
+	putchar('\n');
+	json_decref(view);
+	return EXIT_OK;
+}
+
+static int cmd_cancel(struct bench *b, const struct cli_global *g, int argc, char **argv)
+{
+	(void)g;
+	return decide(b, argc, argv, "job cancel", svc_job_cancel);
+}
+
+static int cmd_resume(struct bench *b, const struct cli_global *g, int argc, char **argv)
+{
+	(void)g;
+	return decide(b, argc, argv, "job resume", svc_job_resume);
+}
+
+static int cmd_check_wipe(struct bench *b, const struct cli_global *g, int argc, char **argv)
+{
+	const char *by = NULL, *result = NULL, *note = NULL, *pos[1];
+	int json = 0, rc;
+	const struct cli_opt opts[] = {
+		{ "by", 'b', CLI_STRING, &by },
+		{ "result", 'r', CLI_STRING, &result },
+		{ "note", 'n', CLI_STRING, &note },
+		{ "json", 'j', CLI_FLAG, &json },
+		{ NULL, 0, 0, NULL },
+	};
+	json_t *view;
+	long long id;
+	size_t n;
+
+	(void)g;
+	rc = cli_parse("job check-wipe", argc, argv, opts, pos, 1, 1, &n);
+	if (!rc)
+		rc = job_number(pos[0], &id);
+	if (rc)
+		return rc;
+	if (!by || !result || !note)
+		return cli_usage_error(CMD, "job check-wipe needs --result pass|fail, --note TEXT "
+					    "and --by NAME");
+	rc = svc_job_check_wipe(b, id, by, result, note, &view);
+	if (rc == SVC_EINVAL)
+		return cli_usage_error(CMD, "%s", svc_why(b));
+	if (rc)
+		return cli_report(CMD, b, rc);
+	if (json)
+		return cli_print_json(view);
+	printf("data wipe of job %lld checked by %s: %s (", id, cli_str(view, "by", "?"),
+	       cli_str(view, "result", "?"));
+	cli_put_text(stdout, cli_str(view, "note", ""));
+	printf(")\n");
+	json_decref(view);
+	return EXIT_OK;
+}
+
 int cli_cmd_job(const struct cli_global *g, int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {
@@ -622,6 +723,9 @@ int cli_cmd_job(const struct cli_global *g, int argc, char **argv)
 		{ "verify", cmd_verify, SVC_OPEN_STORE, NULL },
 		{ "grade", cmd_grade, SVC_OPEN_STORE, NULL },
 		{ "ack", cmd_ack, SVC_OPEN_STORE, NULL },
+		{ "cancel", cmd_cancel, SVC_OPEN_STORE, NULL },
+		{ "resume", cmd_resume, SVC_OPEN_STORE, NULL },
+		{ "check-wipe", cmd_check_wipe, SVC_OPEN_STORE, NULL },
 		{ NULL, NULL, 0, NULL },
 	};
 

@@ -66,15 +66,29 @@ static void print_card(json_t *facts, const char *result)
 			printf("  UDID %s", facts_json_string(facts, "identity.udid"));
 		putchar('\n');
 	}
+	if (facts_json_string(facts, "device.class")) {
+		const json_t *cell = facts_json_at(facts, "device.cellular");
+
+		printf("  %s", facts_json_string(facts, "device.class"));
+		if (json_is_boolean(cell))
+			printf(", %s", json_is_true(cell) ? "mobile network (SIM)" : "Wi-Fi only");
+		putchar('\n');
+	}
 	if (json_is_integer(facts_json_at(facts, "storage.total_bytes"))) {
 		human_bytes(json_integer_value(facts_json_at(facts, "storage.total_bytes")), a, sizeof(a));
+		printf("  storage");
+		if (json_is_integer(facts_json_at(facts, "storage.nominal_gb")))
+			printf(" %lld GB (%s for data)",
+			       (long long)json_integer_value(facts_json_at(facts, "storage.nominal_gb")),
+			       a);
+		else
+			printf(" %s", a);
 		if (json_is_integer(facts_json_at(facts, "storage.free_bytes"))) {
 			human_bytes(json_integer_value(facts_json_at(facts, "storage.free_bytes")), b,
 				    sizeof(b));
-			printf("  storage %s, %s free\n", a, b);
-		} else {
-			printf("  storage %s\n", a);
+			printf(", %s free", b);
 		}
+		putchar('\n');
 	}
 	if (json_is_number(facts_json_at(facts, "battery.health_pct")) ||
 	    json_is_integer(facts_json_at(facts, "battery.level_pct"))) {

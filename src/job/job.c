@@ -92,6 +92,11 @@ void job_record_hash(const struct store_step *r, char out[JOB_HASH_HEX])
 	feed(&h, r->parts);
 	feed(&h, r->facts);
 	feed_num(&h, r->corrects);
+	/* Records made before schema 5 have no tester; their hash stays what it was. */
+	if (r->tester) {
+		feed(&h, "tester");
+		feed(&h, r->tester);
+	}
 	feed(&h, r->prev_hash);
 	finish(&h, out);
 }
@@ -263,4 +268,17 @@ const struct store_step *job_last_record(const struct store_step *recs, size_t n
 		if (strcmp(recs[i].step_id, step_id) == 0)
 			last = &recs[i];
 	return last;
+}
+
+int job_wipe_sampled(const struct store_job *job, double pct)
+{
+	char hash[JOB_HASH_HEX];
+	unsigned long v;
+
+	if (pct >= 100.0)
+		return 1;
+	job_genesis_hash(job, hash);
+	hash[8] = '\0';
+	v = strtoul(hash, NULL, 16);
+	return (double)(v % 10000) < pct * 100.0;
 }

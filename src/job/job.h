@@ -57,6 +57,11 @@ int job_forget_pairing(struct store *st, const struct store_job *job);
 enum job_err job_checklist(struct store *st, const struct store_job *job, struct checklist **out,
 			   char *why, size_t size) __attribute__((warn_unused_result));
 
+/* Is the data wipe of JOB among those a second person checks, when PCT % of all wipes are
+ * checked? Decided once for good from the job itself (its genesis hash, which nobody
+ * can draw again); 1 for every job when PCT is 100. */
+int job_wipe_sampled(const struct store_job *job, double pct);
+
 /* The record that has the last word on STEP_ID among RECS (N records, in order): the
  * last one recorded for it, corrections included. NULL when the step has none. */
 const struct store_step *job_last_record(const struct store_step *recs, size_t n,

@@ -73,6 +73,14 @@ struct facts {
 	size_t n_errors_dropped;
 };
 
+const struct fact_def *facts_def(const char *path)
+{
+	for (const struct fact_def *d = facts_schema; path && d->path; d++)
+		if (strcmp(d->path, path) == 0)
+			return d;
+	return NULL;
+}
+
 static const struct fact_def *lookup(const char *path)
 {
 	for (const struct fact_def *d = facts_schema; d->path; d++)
@@ -321,4 +329,45 @@ json_t *facts_json_at(const json_t *root, const char *path)
 const char *facts_json_string(const json_t *root, const char *path)
 {
 	return json_string_value(facts_json_at(root, path));
+}
+
+int facts_json_set(json_t *root, const char *path, json_t *value)
+{
+	const char *dot = strchr(path, '.');
+	json_t *group;
+
+	if (!value || !json_is_object(root)) {
+		json_decref(value);
+		return -1;
+	}
+	if (!dot)
+		return json_object_set_new(root, path, value);
+	group = json_object_getn(root, path, (size_t)(dot - path));
+	if (!json_is_object(group)) {
+		group = json_object();
+		if (!group || json_object_setn_new(root, path, (size_t)(dot - path), group) != 0) {
+			json_decref(value);
+			return -1;
+		}
+	}
+	return json_object_set_new(group, dot + 1, value);
+}
+
+int facts_nominal_gb(long long total_bytes)
+{
+	/* Flash is sold in these sizes; a phone states its data partition (Android) or its
+	 * whole capacity in decimal units (iOS), both at most the size on the box. */
+	for (int gb = 8; gb <= 2048; gb *= 2)
+		if (total_bytes > 0 && (double)total_bytes <= (double)gb * 1e9 * 1.02)
+			return gb;
+	return 0;
+}
+
+void facts_derive(json_t *root)
+{
+	json_t *total = facts_json_at(root, "storage.total_bytes");
+	int gb = json_is_integer(total) ? facts_nominal_gb(json_integer_value(total)) : 0;
+
+	if (json_is_object(root))
+		facts_json_set(root, "storage.nominal_gb", gb ? json_integer(gb) : json_null());
 }

@@ -39,6 +39,21 @@ struct fact_def {
 /* The schema, in document order; ends with a NULL path. */
 extern const struct fact_def facts_schema[];
 
+/* The schema's entry for PATH, or NULL when it is not a fact. */
+const struct fact_def *facts_def(const char *path);
+
+/* Set PATH ("group.leaf", or a top-level name) in the facts object ROOT to VALUE (a
+ * reference is taken), creating the group when missing. 0, or -1 when it cannot. */
+int facts_json_set(json_t *root, const char *path, json_t *value);
+
+/* The size on the box, in GB, of a device whose data storage holds TOTAL_BYTES: the
+ * next of 8, 16, 32, ... 2048 at or above it (a data partition is a little smaller
+ * than its flash); 0 when TOTAL_BYTES is not positive or above 2 TB. */
+int facts_nominal_gb(long long total_bytes);
+
+/* Add what follows from the facts read (storage.nominal_gb) to ROOT. */
+void facts_derive(json_t *root);
+
 struct facts;
 
 /* A new set with every fact null and no error; NULL when out of memory. */

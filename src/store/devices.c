@@ -227,11 +227,10 @@ enum store_err store_find_device(struct store *st, const char *key, struct store
 	return id ? store_device_get(st, id, out) : STORE_ENOENT;
 }
 
-enum store_err store_latest_probe(struct store *st, long long device_id, char **facts,
-				  long long *t_ms)
+/* The latest probe of DEVICE_ID made by SQL's filter; see store_latest_probe_via(). */
+static enum store_err latest_probe(struct store *st, const char *sql, long long device_id,
+				   const char *via, char **facts, long long *t_ms)
 {
-	static const char sql[] = "SELECT facts, t_ms FROM probe WHERE device_id = ? "
-				  "ORDER BY t_ms DESC, id DESC LIMIT 1";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = STORE_OK;
 	const unsigned char *text;
@@ -241,6 +240,8 @@ enum store_err store_latest_probe(struct store *st, long long device_id, char **
 	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(stmt, 1, device_id);
+	if (rc == SQLITE_OK && via)
+		rc = sqlite3_bind_text(stmt, 2, via, -1, SQLITE_STATIC);
 	if (rc != SQLITE_OK) {
 		err = store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
 		goto out;
@@ -263,4 +264,29 @@ enum store_err store_latest_probe(struct store *st, long long device_id, char **
 out:
 	sqlite3_finalize(stmt);
 	return err;
+}
+
+enum store_err store_latest_probe(struct store *st, long long device_id, char **facts,
+				  long long *t_ms)
+{
+	static const char sql[] = "SELECT facts, t_ms FROM probe WHERE device_id = ? "
+				  "ORDER BY t_ms DESC, id DESC LIMIT 1";
+
+	return latest_probe(st, sql, device_id, NULL, facts, t_ms);
+}
+
+enum store_err store_latest_probe_via(struct store *st, long long device_id, const char *via,
+				      int same, char **facts, long long *t_ms)
+{
+	/* The channel is inside the facts: SQLite's JSON functions read it where it is. */
+	static const char sql_same[] =
+		"SELECT facts, t_ms FROM probe WHERE device_id = ? AND "
+		"COALESCE(json_extract(facts, '$.connection.via'), '') = ? "
+		"ORDER BY t_ms DESC, id DESC LIMIT 1";
+	static const char sql_other[] =
+		"SELECT facts, t_ms FROM probe WHERE device_id = ? AND "
+		"COALESCE(json_extract(facts, '$.connection.via'), '') <> ? "
+		"ORDER BY t_ms DESC, id DESC LIMIT 1";
+
+	return latest_probe(st, same ? sql_same : sql_other, device_id, via, facts, t_ms);
 }

@@ -206,8 +206,8 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 {
 	static const char sql[] =
 		"INSERT INTO step_record (job_id, seq, step_id, user_id, t_ms, spent_ms, result, "
-		"value, note, parts, facts, corrects, prev_hash, hash) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+		"value, note, parts, facts, corrects, prev_hash, hash, tester) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
 
@@ -229,6 +229,7 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 			sqlite3_bind_null(stmt, 12);
 		sqlite3_bind_text(stmt, 13, r->prev_hash, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 14, r->hash, -1, SQLITE_STATIC);
+		store_int_bind_text_or_null(stmt, 15, r->tester);
 		/* One statement, autocommit, synchronous=FULL: durable when it returns. */
 		err = store_int_run_change(st, stmt, sql, id);
 	}
@@ -238,7 +239,7 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 
 #define STEP_COLS                                                                         \
 	"id, job_id, seq, step_id, user_id, t_ms, spent_ms, result, value, note, parts, "      \
-	"facts, corrects, prev_hash, hash"
+	"facts, corrects, prev_hash, hash, tester"
 
 static void step_row(sqlite3_stmt *stmt, struct store_step *s)
 {
@@ -262,6 +263,7 @@ static void step_row(sqlite3_stmt *stmt, struct store_step *s)
 	s->corrects = sqlite3_column_int64(stmt, 12);
 	store_int_col_text(stmt, 13, s->prev_hash, sizeof(s->prev_hash));
 	store_int_col_text(stmt, 14, s->hash, sizeof(s->hash));
+	s->tester = store_int_col_dup(stmt, 15);
 }
 
 static int step_item(sqlite3_stmt *stmt, void *item)
@@ -332,7 +334,8 @@ void store_step_release(struct store_step *s)
 	free(s->note);
 	free(s->parts);
 	free(s->facts);
-	s->value = s->note = s->parts = s->facts = NULL;
+	free(s->tester);
+	s->value = s->note = s->parts = s->facts = s->tester = NULL;
 }
 
 void store_steps_free(struct store_step *steps, size_t n)
@@ -379,4 +382,96 @@ enum store_err store_snapshot_get(struct store *st, const char *hash, char **con
 	if (!err)
 		sqlite3_bind_text(stmt, 1, hash, -1, SQLITE_STATIC);
 	return store_int_one(st, err, stmt, sql, text_item, NULL, content);
+}
+
+static const char *const event_kinds[] = { "cancel", "resume", "wipe_check" };
+
+enum store_err store_job_event_add(struct store *st, const struct store_job_event *e,
+				   long long *id)
+{
+	static const char sql_cancel[] = "UPDATE job SET state = 'cancelled' WHERE id = ? "
+					 "AND state <> 'cancelled'";
+	static const char sql[] = "INSERT INTO job_event (job_id, kind, user_id, t_ms, record_id, "
+				  "result, note) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err;
+
+	if ((unsigned)e->kind > STORE_JOB_WIPE_CHECK || !e->note[0])
+		return STORE_EINVAL;
+	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	if (err)
+		return err;
+	if (e->kind == STORE_JOB_CANCEL) {
+		err = store_int_prepare(st, sql_cancel, &stmt);
+		if (err)
+			goto out;
+		sqlite3_bind_int64(stmt, 1, e->job_id);
+		err = store_int_run_change(st, stmt, sql_cancel, NULL);
+		if (!err && sqlite3_changes(st->db) == 0)
+			err = STORE_ESTALE;
+		if (err)
+			goto out;
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+	}
+	err = store_int_prepare(st, sql, &stmt);
+	if (err)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, e->job_id);
+	sqlite3_bind_text(stmt, 2, event_kinds[e->kind], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, e->user_id);
+	sqlite3_bind_int64(stmt, 4, e->t_ms);
+	if (e->record_id)
+		sqlite3_bind_int64(stmt, 5, e->record_id);
+	else
+		sqlite3_bind_null(stmt, 5);
+	store_int_bind_text_or_null(stmt, 6, e->kind == STORE_JOB_WIPE_CHECK
+						     ? step_result_name(e->result)
+						     : NULL);
+	sqlite3_bind_text(stmt, 7, e->note, -1, SQLITE_STATIC);
+	err = store_int_run_change(st, stmt, sql, id);
+	if (!err)
+		err = store_int_run(st->db, st->path, "COMMIT");
+out:
+	sqlite3_finalize(stmt);
+	store_int_rollback(st->db);
+	return err;
+}
+
+static int event_item(sqlite3_stmt *stmt, void *item)
+{
+	struct store_job_event *e = item;
+	char word[16];
+
+	e->id = sqlite3_column_int64(stmt, 0);
+	e->job_id = sqlite3_column_int64(stmt, 1);
+	store_int_col_text(stmt, 2, word, sizeof(word));
+	e->kind = STORE_JOB_RESUME;
+	for (size_t i = 0; i < sizeof(event_kinds) / sizeof(event_kinds[0]); i++)
+		if (strcmp(word, event_kinds[i]) == 0)
+			e->kind = (enum store_job_event_kind)i;
+	e->user_id = sqlite3_column_int64(stmt, 3);
+	e->t_ms = sqlite3_column_int64(stmt, 4);
+	e->record_id = sqlite3_column_int64(stmt, 5);
+	store_int_col_text(stmt, 6, word, sizeof(word));
+	if (!step_result_parse(word, &e->result))
+		e->result = STEP_FAIL; /* never a pass the records do not hold */
+	store_int_col_text(stmt, 7, e->note, sizeof(e->note));
+	return 1;
+}
+
+enum store_err store_job_events(struct store *st, long long job_id,
+				struct store_job_event **out, size_t *n)
+{
+	static const char sql[] = "SELECT id, job_id, kind, user_id, t_ms, COALESCE(record_id, 0), "
+				  "result, note FROM job_event WHERE job_id = ? ORDER BY id";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	void *items;
+
+	if (!err)
+		sqlite3_bind_int64(stmt, 1, job_id);
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), event_item, NULL, &items, n);
+	*out = items;
+	return err;
 }

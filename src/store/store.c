@@ -197,11 +197,34 @@ static const char *const schema_v4[] = {
 	NULL,
 };
 
+/* What an instructor decides about a job (cancel it, let it go on after a step that
+ * stops it) and a second person's check of a data wipe; the instrument a measure was
+ * taken with. Append-only like the records. */
+static const char *const schema_v5[] = {
+	"ALTER TABLE step_record ADD COLUMN tester TEXT",
+	"CREATE TABLE job_event ("
+	"id INTEGER PRIMARY KEY, "
+	"job_id INTEGER NOT NULL REFERENCES job (id), "
+	"kind TEXT NOT NULL CHECK (kind IN ('cancel', 'resume', 'wipe_check')), "
+	"user_id INTEGER NOT NULL REFERENCES app_user (id), "
+	"t_ms INTEGER NOT NULL, "
+	"record_id INTEGER REFERENCES step_record (id), "
+	"result TEXT CHECK (result IS NULL OR result IN ('pass', 'fail')), "
+	"note TEXT NOT NULL CHECK (length(note) > 0))",
+	"CREATE INDEX job_event_job ON job_event (job_id, id)",
+	"CREATE TRIGGER job_event_no_update BEFORE UPDATE ON job_event "
+	"BEGIN SELECT RAISE(ABORT, 'job events are append-only'); END",
+	"CREATE TRIGGER job_event_no_delete BEFORE DELETE ON job_event "
+	"BEGIN SELECT RAISE(ABORT, 'job events are append-only'); END",
+	NULL,
+};
+
 static const struct migration migrations[] = {
 	{ schema_v1, "PRAGMA user_version = 1" }, /* 0 -> 1 */
 	{ schema_v2, "PRAGMA user_version = 2" }, /* 1 -> 2 */
 	{ schema_v3, "PRAGMA user_version = 3" }, /* 2 -> 3 */
 	{ schema_v4, "PRAGMA user_version = 4" }, /* 3 -> 4 */
+	{ schema_v5, "PRAGMA user_version = 5" }, /* 4 -> 5 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -23,7 +23,7 @@
 
 #define STORE_DB_NAME "atelier.db"
 /* Schema version this program writes. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 /* Milliseconds a statement waits for another process's lock. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
@@ -120,6 +120,12 @@ enum store_err store_device_get(struct store *st, long long id, struct store_dev
  * time. STORE_ENOENT when the device has no probe. */
 enum store_err store_latest_probe(struct store *st, long long device_id, char **facts,
 				  long long *t_ms) __attribute__((warn_unused_result));
+/* The same among the probes read through VIA (connection.via: "usbmuxd", "adb", "usb"...)
+ * when SAME, or through anything else when not: a sighting on USB alone is not a full
+ * reading of the device. */
+enum store_err store_latest_probe_via(struct store *st, long long device_id, const char *via,
+				      int same, char **facts, long long *t_ms)
+	__attribute__((warn_unused_result));
 
 /*
  * Users, jobs and step records (src/store/jobs.c). Step records are append-only (the
@@ -186,6 +192,7 @@ struct store_step {
 	char *note;
 	char *parts;          /* JSON array text, or NULL */
 	char *facts;          /* JSON object text of the facts an auto step used, or NULL */
+	char *tester;         /* the instrument a measure was taken with, or NULL */
 	long long corrects;   /* id of the record this one corrects, 0 when none */
 	char prev_hash[72];
 	char hash[72];
@@ -205,6 +212,36 @@ enum store_err store_step_last(struct store *st, long long job_id, struct store_
 void store_step_release(struct store_step *s);
 /* STORE_OK when record ID belongs to JOB_ID, STORE_ENOENT when not. */
 enum store_err store_step_in_job(struct store *st, long long job_id, long long id)
+	__attribute__((warn_unused_result));
+
+/*
+ * Job events (schema 5): what an instructor decides about a job, and the second
+ * person's check of a data wipe. Never changed.
+ */
+enum store_job_event_kind {
+	STORE_JOB_CANCEL,     /* the job is stopped for good (job.state becomes cancelled) */
+	STORE_JOB_RESUME,     /* work goes on after RECORD, a failed step that stops the job */
+	STORE_JOB_WIPE_CHECK, /* a second person checked the data wipe: RESULT pass or fail */
+};
+
+struct store_job_event {
+	long long id;
+	long long job_id;
+	enum store_job_event_kind kind;
+	long long user_id;
+	long long t_ms;
+	long long record_id;     /* RESUME: the failed record; else 0 */
+	enum step_result result; /* WIPE_CHECK: STEP_PASS or STEP_FAIL */
+	char note[512];          /* why, or what was seen; never empty */
+};
+
+/* Record E (all but id). A cancel also sets the job cancelled in the same transaction:
+ * STORE_ESTALE when it already is. *ID (may be NULL) gets the event's id. */
+enum store_err store_job_event_add(struct store *st, const struct store_job_event *e,
+				   long long *id) __attribute__((warn_unused_result));
+/* The events of JOB_ID, oldest first, into a new array (free()). */
+enum store_err store_job_events(struct store *st, long long job_id,
+				struct store_job_event **out, size_t *n)
 	__attribute__((warn_unused_result));
 
 /* Keep the exact text of a checklist version (once per HASH), and read it back: the

@@ -148,7 +148,10 @@ enum svc_err svc_certify(struct bench *b, const char *device, const char *by_nam
 	else
 		json_object_set_new(o, "reread", json_pack("{s:b, s:s}", "ok", 0, "why", b->why));
 	json_decref(facts);
-	switch (certify_evaluate(b->st, policy, dev.id, &by, clock_wall_ms(), &out, why,
+	rc = svc_device_facts(b, dev.id, &facts);
+	if (rc)
+		goto out;
+	switch (certify_evaluate(b->st, policy, dev.id, &by, clock_wall_ms(), facts, &out, why,
 				 sizeof(why))) {
 	case CERTIFY_OK:
 		break;
@@ -172,6 +175,7 @@ enum svc_err svc_certify(struct bench *b, const char *device, const char *by_nam
 	}
 out:
 	json_decref(o);
+	json_decref(facts);
 	certify_outcome_release(&out);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cert/lifecycle.h"
+#include "job/job.h"
 #include "probe/facts.h"
 #include "util/clock.h"
 #include "util/text.h"
@@ -46,27 +47,166 @@ enum svc_err svc_device_list(struct bench *b, const char *state_word, json_t **v
 	return SVC_OK;
 }
 
+/* VALUE (what a trainee typed or chose) as fact PATH's type; NULL when it does not fit
+ * (the step's kind was checked when it was recorded: only records changed since fail). */
+static json_t *entered_value(const char *path, const char *value)
+{
+	const struct fact_def *d = facts_def(path);
+	char *end;
+
+	if (!d || !value)
+		return NULL;
+	switch (d->type) {
+	case FACT_STRING:
+		return json_string(value);
+	case FACT_STRING_ARRAY: {
+		json_t *arr = json_array();
+		char copy[256], *save = NULL;
+
+		snprintf(copy, sizeof(copy), "%s", value);
+		for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+			json_array_append_new(arr, json_string(t));
+		return arr;
+	}
+	case FACT_INT: {
+		long long v = strtoll(value, &end, 10);
+
+		return end != value && !*end ? json_integer(v) : NULL;
+	}
+	case FACT_REAL: {
+		double v = strtod(value, &end);
+
+		return end != value && !*end ? json_real(v) : NULL;
+	}
+	case FACT_BOOL:
+		if (strcmp(value, "yes") == 0)
+			return json_true();
+		if (strcmp(value, "no") == 0)
+			return json_false();
+		return NULL;
+	}
+	return NULL;
+}
+
+/* What the trainees recorded by hand on DEVICE_ID into ENTERED: {fact: {value, job,
+ * record, step, by, t_ms}}, the newest job's word for each fact. Cancelled jobs and
+ * skipped records do not count. */
+static enum svc_err entered_facts(struct bench *b, long long device_id, json_t *entered)
+{
+	struct store_job *jobs = NULL;
+	size_t n = 0;
+	enum store_err err = store_job_list(b->st, device_id, 0, NULL, &jobs, &n);
+
+	if (err)
+		return svc_store_fail(b, err, "read the device's jobs");
+	for (size_t i = 0; i < n; i++) { /* newest first */
+		struct checklist *c = NULL;
+		struct store_step *recs = NULL;
+		size_t nrec = 0;
+		char why[256], by[64];
+
+		if (jobs[i].state == JOB_STATE_CANCELLED)
+			continue;
+		if (job_checklist(b->st, &jobs[i], &c, why, sizeof(why)) != JOB_OK)
+			continue; /* job verify and db check say what is wrong with it */
+		if (store_steps_of(b->st, jobs[i].id, &recs, &nrec) == STORE_OK) {
+			for (size_t k = 0; k < c->n_steps; k++) {
+				const struct checklist_step *s = &c->steps[k];
+				const struct store_step *r;
+				json_t *v;
+
+				if (!s->records || json_object_get(entered, s->records))
+					continue;
+				r = job_last_record(recs, nrec, s->id);
+				if (!r || r->result == STEP_SKIP || !r->value)
+					continue;
+				v = entered_value(s->records, r->value);
+				if (!v)
+					continue;
+				json_object_set_new(
+					entered, s->records,
+					json_pack("{s:o, s:I, s:i, s:s, s:s, s:I, s:s?}", "value", v,
+						  "job", (json_int_t)jobs[i].id, "record", r->seq,
+						  "step", s->id, "by",
+						  svc_user_name(b, r->user_id, by, sizeof(by)), "t_ms",
+						  (json_int_t)r->t_ms, "tester", r->tester));
+			}
+		}
+		store_steps_free(recs, nrec);
+		checklist_free(c);
+	}
+	free(jobs);
+	return SVC_OK;
+}
+
+void svc_merge_entered(json_t *facts, const json_t *entered, long long except_job,
+		       const char *except_step)
+{
+	const char *path;
+	json_t *e;
+
+	json_object_foreach((json_t *)entered, path, e) {
+		json_t *read = facts_json_at(facts, path);
+
+		if (except_job && json_integer_value(json_object_get(e, "job")) == except_job &&
+		    except_step && strcmp(json_string_value(json_object_get(e, "step")), except_step) == 0)
+			continue;
+		/* What the device says wins: a trainee fills only what it could not say. */
+		if (read && !json_is_null(read))
+			continue;
+		facts_json_set(facts, path, json_deep_copy(json_object_get(e, "value")));
+	}
+}
+
 enum svc_err svc_device_facts(struct bench *b, long long device_id, json_t **facts)
 {
-	char *text = NULL;
-	long long t = 0;
-	enum store_err err = store_latest_probe(b->st, device_id, &text, &t);
+	char *text = NULL, *usb_text = NULL;
+	long long t = 0, usb_t = 0;
+	json_t *entered = NULL;
+	enum store_err err;
+	enum svc_err rc;
 
 	*facts = NULL;
+	/* The latest full reading; a sighting on USB alone (an Android phone after its
+	 * reset, USB debugging off) says only that the phone was there, and when. */
+	err = store_latest_probe_via(b->st, device_id, "usb", 0, &text, &t);
 	if (err == STORE_ENOENT) {
 		*facts = json_object();
-		return SVC_OK;
-	}
-	if (err)
+	} else if (err) {
 		return svc_store_fail(b, err, "read the device's facts");
-	*facts = json_loads(text, 0, NULL);
-	free(text);
-	if (!json_is_object(*facts)) {
+	} else {
+		*facts = json_loads(text, 0, NULL);
+		free(text);
+		if (!json_is_object(*facts)) {
+			json_decref(*facts);
+			*facts = NULL;
+			return svc_fail(b, SVC_EREFUSED,
+					"the device's last reading is damaged in the records: run "
+					"'atelier db check'");
+		}
+	}
+	err = store_latest_probe_via(b->st, device_id, "usb", 1, &usb_text, &usb_t);
+	free(usb_text);
+	if (err && err != STORE_ENOENT) {
 		json_decref(*facts);
 		*facts = NULL;
-		return svc_fail(b, SVC_EREFUSED, "the device's last reading is damaged in the "
-						 "records: run 'atelier db check'");
+		return svc_store_fail(b, err, "read the device's facts");
 	}
+	json_object_set_new(*facts, "readings",
+			    json_pack("{s:o, s:o}", "full_ms", t ? json_integer(t) : json_null(),
+				      "usb_only_ms",
+				      err == STORE_OK ? json_integer(usb_t) : json_null()));
+	entered = json_object();
+	rc = entered_facts(b, device_id, entered);
+	if (rc) {
+		json_decref(entered);
+		json_decref(*facts);
+		*facts = NULL;
+		return rc;
+	}
+	svc_merge_entered(*facts, entered, 0, NULL);
+	facts_derive(*facts);
+	json_object_set_new(*facts, "entered", entered);
 	return SVC_OK;
 }
 

@@ -46,6 +46,12 @@ enum svc_err svc_get_job(struct bench *b, long long id, struct store_job *out);
 /* The name of user ID, "?" when unknown, "atelier" for 0. */
 const char *svc_user_name(struct bench *b, long long id, char *out, size_t size);
 
+/* Fill FACTS' null facts with what trainees recorded (ENTERED, as svc_device_facts() gives
+ * it under "entered"), except what step EXCEPT_STEP of job EXCEPT_JOB recorded (0/NULL:
+ * none left out): a step's own answer does not decide whether it applies. */
+void svc_merge_entered(json_t *facts, const json_t *entered, long long except_job,
+		       const char *except_step);
+
 /* JSON helpers. */
 json_t *svc_str_or_null(const char *s);
 /* 1 when the array ARR holds the string S. */

@@ -1,7 +1,9 @@
 /*
- * Jobs: starting one on a device, what each kind of step accepts, submitting, grading
- * and acknowledging. See svc.h; the record itself (hash chain) is src/job/job.c, the
- * fit of a grade to its checklist src/job/grade.c.
+ * Jobs: starting one on a device (in the order of work), what each kind of step accepts,
+ * steps that apply to some devices only, what a failed step does (go on, stop the job,
+ * set the device aside), submitting, an instructor's decisions (cancel, resume, the
+ * second check of a data wipe), grading and acknowledging. See svc.h; the record itself
+ * (hash chain) is src/job/job.c, the fit of a grade to its checklist src/job/grade.c.
  */
 #include "svc/svc_int.h"
 
@@ -19,6 +21,7 @@
 #include "probe/facts.h"
 #include "util/clock.h"
 #include "util/file.h"
+#include "util/imei.h"
 #include "util/text.h"
 
 #define CHECKLIST_FILE_MAX (256 * 1024)
@@ -26,7 +29,59 @@
 #define AUTO_READ_MS 30000 /* how long an auto step waits for the device */
 #define VALUE_MAX 200      /* bytes of a value typed by hand */
 #define NOTE_MAX 2000      /* bytes of a note */
+#define TESTER_MAX 120     /* bytes of an instrument's name */
 #define PART_FIELD_MAX 127 /* bytes of a part's name, origin, serial or supplier */
+#define EVENT_NOTE_MAX 500 /* bytes of an instructor's reason; an event keeps 511 */
+
+/* The ways a part can come, as a buyer reads them on the certificate. */
+static const char *const part_origins[] = { "genuine", "used-original", "aftermarket", NULL };
+
+/* One job with what its rules look at: the pinned checklist, the device's facts (its
+ * reading and what trainees recorded), the records and the instructor's decisions. */
+struct work {
+	struct store_job job;
+	struct checklist *c; /* NULL when the pinned text no longer loads */
+	json_t *facts;       /* svc_device_facts(); "entered" holds the recorded facts */
+	struct store_step *recs;
+	size_t n_recs;
+	struct store_job_event *events;
+	size_t n_events;
+};
+
+static void work_release(struct work *w)
+{
+	checklist_free(w->c);
+	json_decref(w->facts);
+	store_steps_free(w->recs, w->n_recs);
+	free(w->events);
+	memset(w, 0, sizeof(*w));
+}
+
+/* Load job ID for its rules. NEED_CHECKLIST: a checklist that no longer loads is an
+ * error; else it is left NULL and the records are still shown. */
+static enum svc_err work_load(struct bench *b, long long id, int need_checklist, struct work *w)
+{
+	char why[256];
+	enum store_err err;
+	enum svc_err rc;
+
+	memset(w, 0, sizeof(*w));
+	rc = svc_get_job(b, id, &w->job);
+	if (rc)
+		return rc;
+	if (job_checklist(b->st, &w->job, &w->c, why, sizeof(why)) != JOB_OK) {
+		w->c = NULL;
+		if (need_checklist)
+			return svc_fail(b, SVC_EREFUSED, "%s", why);
+	}
+	rc = svc_device_facts(b, w->job.device_id, &w->facts);
+	if (rc)
+		return rc;
+	err = store_steps_of(b->st, id, &w->recs, &w->n_recs);
+	if (!err)
+		err = store_job_events(b->st, id, &w->events, &w->n_events);
+	return err ? svc_store_fail(b, err, "read the job's records") : SVC_OK;
+}
 
 /* The pinned checklist of JOB, from its snapshot. */
 static enum svc_err load_pinned(struct bench *b, const struct store_job *job, struct checklist **c)
@@ -46,10 +101,85 @@ static const struct checklist_step *find_step(const struct checklist *c, const c
 	return NULL;
 }
 
+/* Does step S of W's job apply to its device? Decided on the device's facts, without
+ * the answer S itself recorded. */
+static int applies(const struct work *w, const struct checklist_step *s)
+{
+	json_t *facts;
+	int yes;
+
+	if (!s->applies_if)
+		return 1;
+	facts = json_deep_copy(w->facts);
+	if (!facts)
+		return 1;
+	if (s->records && json_object_get(json_object_get(w->facts, "entered"), s->records)) {
+		/* Put back what the device said, then every other recorded fact. */
+		facts_json_set(facts, s->records, json_null());
+		svc_merge_entered(facts, json_object_get(w->facts, "entered"), w->job.id, s->id);
+	}
+	yes = checklist_step_applies(s, facts);
+	json_decref(facts);
+	return yes;
+}
+
+/* The failed record of a step that stops the job, when no instructor has let work go on
+ * after it (and the step was not done again since); NULL when work may go on. */
+static const struct store_step *stopped_by(const struct work *w)
+{
+	for (size_t k = 0; w->c && k < w->c->n_steps; k++) {
+		const struct checklist_step *s = &w->c->steps[k];
+		const struct store_step *r;
+		int resumed = 0;
+
+		if (s->on_fail != CHECKLIST_ON_FAIL_STOP)
+			continue;
+		r = job_last_record(w->recs, w->n_recs, s->id);
+		if (!r || r->result != STEP_FAIL)
+			continue;
+		for (size_t e = 0; e < w->n_events; e++)
+			resumed |= w->events[e].kind == STORE_JOB_RESUME &&
+				   w->events[e].record_id == r->id;
+		if (!resumed)
+			return r;
+	}
+	return NULL;
+}
+
+/* The latest event of KIND, or NULL. */
+static const struct store_job_event *last_event(const struct work *w, enum store_job_event_kind kind)
+{
+	const struct store_job_event *found = NULL;
+
+	for (size_t e = 0; e < w->n_events; e++)
+		if (w->events[e].kind == kind)
+			found = &w->events[e];
+	return found;
+}
+
 static json_t *step_ref(const struct checklist_step *s)
 {
 	return s ? json_pack("{s:s, s:s}", "id", s->id, "title", checklist_text(&s->title, "en"))
 		 : json_null();
+}
+
+/* The first step after AFTER (NULL: from the start) that applies and has no record. */
+static const struct checklist_step *next_step(const struct work *w, const char *after)
+{
+	size_t k = 0;
+
+	if (!w->c)
+		return NULL;
+	if (after)
+		for (; k < w->c->n_steps && strcmp(w->c->steps[k].id, after) != 0; k++)
+			;
+	for (k = after ? k + 1 : 0; k < w->c->n_steps; k++) {
+		const struct checklist_step *s = &w->c->steps[k];
+
+		if (applies(w, s) && !job_last_record(w->recs, w->n_recs, s->id))
+			return s;
+	}
+	return NULL;
 }
 
 /* ---- views ---- */
@@ -116,15 +246,11 @@ static enum svc_err redo_in_force(struct bench *b, const struct store_job *job, 
 	return SVC_OK;
 }
 
-/* 1 when RECS (job view records) hold a record of STEP made at T_MS or later. */
-static int recorded_since(const json_t *recs, const char *step, long long t_ms)
+/* 1 when W holds a record of STEP made at T_MS or later. */
+static int recorded_since(const struct work *w, const char *step, long long t_ms)
 {
-	size_t k;
-	json_t *r;
-
-	json_array_foreach(recs, k, r)
-		if (strcmp(json_string_value(json_object_get(r, "step")), step) == 0 &&
-		    json_integer_value(json_object_get(r, "t_ms")) >= t_ms)
+	for (size_t k = 0; k < w->n_recs; k++)
+		if (strcmp(w->recs[k].step_id, step) == 0 && w->recs[k].t_ms >= t_ms)
 			return 1;
 	return 0;
 }
@@ -139,8 +265,9 @@ static json_t *record_json(struct bench *b, const struct store_step *steps, size
 		      steps[i].step_id, "result", step_result_name(steps[i].result), "by",
 		      svc_user_name(b, steps[i].user_id, by, sizeof(by)), "t_ms",
 		      (json_int_t)steps[i].t_ms, "spent_ms", (json_int_t)steps[i].spent_ms);
-	json_object_set_new(r, "value", steps[i].value ? json_string(steps[i].value) : json_null());
-	json_object_set_new(r, "note", steps[i].note ? json_string(steps[i].note) : json_null());
+	json_object_set_new(r, "value", svc_str_or_null(steps[i].value));
+	json_object_set_new(r, "note", svc_str_or_null(steps[i].note));
+	json_object_set_new(r, "tester", svc_str_or_null(steps[i].tester));
 	json_object_set_new(r, "parts",
 			    steps[i].parts ? json_loads(steps[i].parts, 0, NULL) : json_null());
 	json_object_set_new(r, "facts",
@@ -152,15 +279,29 @@ static json_t *record_json(struct bench *b, const struct store_step *steps, size
 	return r;
 }
 
-/* The job view (svc.h); C may be NULL when the pinned checklist cannot be loaded. */
-static json_t *job_json(struct bench *b, const struct store_job *job, const struct checklist *c)
+static json_t *event_json(struct bench *b, const struct store_job_event *e)
 {
-	struct store_step *steps = NULL;
+	char by[64];
+	json_t *o = json_pack("{s:s, s:s, s:I}", "by", svc_user_name(b, e->user_id, by, sizeof(by)),
+			      e->kind == STORE_JOB_WIPE_CHECK ? "note" : "why", e->note, "t_ms",
+			      (json_int_t)e->t_ms);
+
+	if (e->kind == STORE_JOB_WIPE_CHECK)
+		json_object_set_new(o, "result", json_string(step_result_name(e->result)));
+	return o;
+}
+
+/* The job view (svc.h). */
+static json_t *job_json(struct bench *b, const struct work *w)
+{
 	struct store_grade *grades = NULL;
+	const struct store_job *job = &w->job;
+	const struct store_step *stop = stopped_by(w);
+	const struct store_job_event *e;
 	json_t *o, *recs = json_array(), *arr = json_array(), *redo = NULL, *left = json_array();
 	long long grade_ms = 0;
 	char trainee[64];
-	size_t n = 0, ng = 0;
+	size_t ng = 0;
 
 	o = json_pack("{s:I, s:I, s:s, s:i, s:s, s:s, s:s, s:I}", "id", (json_int_t)job->id,
 		      "device", (json_int_t)job->device_id, "checklist", job->checklist_id,
@@ -168,32 +309,28 @@ static json_t *job_json(struct bench *b, const struct store_job *job, const stru
 		      job->checklist_hash, "trainee",
 		      svc_user_name(b, job->trainee_id, trainee, sizeof(trainee)), "state",
 		      job_state_name(job->state), "started_ms", (json_int_t)job->started_ms);
-	if (store_steps_of(b->st, job->id, &steps, &n) == STORE_OK)
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(recs, record_json(b, steps, i));
-	store_steps_free(steps, n);
+	for (size_t i = 0; i < w->n_recs; i++)
+		json_array_append_new(recs, record_json(b, w->recs, i));
 	json_object_set_new(o, "records", recs);
-	if (c) {
-		json_t *todo = json_array();
+	if (w->c) {
+		json_t *todo = json_array(), *not_here = json_array();
 
-		for (size_t i = 0; i < c->n_steps; i++) {
-			int done = 0;
-			size_t k;
-			json_t *r;
+		for (size_t i = 0; i < w->c->n_steps; i++) {
+			const struct checklist_step *s = &w->c->steps[i];
 
-			json_array_foreach(recs, k, r)
-				done |= strcmp(json_string_value(json_object_get(r, "step")),
-					       c->steps[i].id) == 0;
-			if (!done)
-				json_array_append_new(todo, json_string(c->steps[i].id));
+			if (!applies(w, s))
+				json_array_append_new(not_here, json_string(s->id));
+			else if (!job_last_record(w->recs, w->n_recs, s->id))
+				json_array_append_new(todo, json_string(s->id));
 		}
 		json_object_set_new(o, "steps_to_do", todo);
+		json_object_set_new(o, "steps_not_applicable", not_here);
 	}
 	json_object_set_new(o, "submitted_ms",
 			    job->submitted_ms ? json_integer(job->submitted_ms) : json_null());
 	if (store_grades_of(b->st, job->id, &grades, &ng) == STORE_OK)
 		for (size_t i = 0; i < ng; i++)
-			json_array_append_new(arr, grade_json(b, &grades[i], i + 1, c));
+			json_array_append_new(arr, grade_json(b, &grades[i], i + 1, w->c));
 	store_grades_free(grades, ng);
 	json_object_set_new(o, "grades", arr);
 	/* Steps sent back for redo that have no record since the grade. */
@@ -202,29 +339,30 @@ static json_t *job_json(struct bench *b, const struct store_job *job, const stru
 		json_t *step;
 
 		json_array_foreach(redo, i, step)
-			if (!recorded_since(recs, json_string_value(step), grade_ms))
+			if (!recorded_since(w, json_string_value(step), grade_ms))
 				json_array_append(left, step);
 	}
 	json_decref(redo);
 	json_object_set_new(o, "steps_to_redo", left);
+	json_object_set_new(o, "stopped_by",
+			    stop && job->state == JOB_STATE_OPEN
+				    ? json_pack("{s:s, s:i}", "step", stop->step_id, "record", stop->seq)
+				    : json_null());
+	e = last_event(w, STORE_JOB_CANCEL);
+	json_object_set_new(o, "cancelled", e ? event_json(b, e) : json_null());
+	e = last_event(w, STORE_JOB_WIPE_CHECK);
+	json_object_set_new(o, "wipe_check", e ? event_json(b, e) : json_null());
 	return o;
 }
 
 enum svc_err svc_job_show(struct bench *b, long long id, json_t **view)
 {
-	struct store_job job;
-	struct checklist *c = NULL;
-	enum svc_err rc;
+	struct work w;
+	enum svc_err rc = work_load(b, id, 0, &w);
 
-	*view = NULL;
-	rc = svc_get_job(b, id, &job);
-	if (rc)
-		return rc;
-	if (load_pinned(b, &job, &c) != SVC_OK)
-		c = NULL; /* the records are still shown */
-	*view = job_json(b, &job, c);
-	checklist_free(c);
-	return SVC_OK;
+	*view = rc ? NULL : job_json(b, &w);
+	work_release(&w);
+	return rc;
 }
 
 enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_t **view)
@@ -337,16 +475,41 @@ static enum svc_err pin_checklist(struct bench *b, const struct checklist *c, ch
 	return err ? svc_store_fail(b, err, "save the checklist") : SVC_OK;
 }
 
+/* The order of work: each prerequisite of C that is for this device (FACTS) has a job on
+ * it that was submitted (waiting for its grade, or approved). JOBS are the device's. */
+static enum svc_err order_of_work(struct bench *b, const struct checklist *c, json_t *facts,
+				  const struct store_job *jobs, size_t n)
+{
+	const struct checklist_set *set = svc_checklists(b);
+
+	for (size_t i = 0; i < c->n_prerequisites; i++) {
+		const struct checklist *p = checklist_set_find(set, c->prerequisites[i]);
+		int done = 0;
+
+		if (p && !checklist_applies(p, facts))
+			continue; /* another platform's: not for this device */
+		for (size_t k = 0; k < n; k++)
+			done |= strcmp(jobs[k].checklist_id, c->prerequisites[i]) == 0 &&
+				jobs[k].state == JOB_STATE_SUBMITTED;
+		if (!done)
+			return svc_fail(b, SVC_ESTATE,
+					"'%s' comes after '%s': do and submit '%s' on this device "
+					"first",
+					c->id, c->prerequisites[i], c->prerequisites[i]);
+	}
+	return SVC_OK;
+}
+
 enum svc_err svc_job_start(struct bench *b, const struct svc_job_start *req, json_t **view)
 {
 	struct store_device_row dev;
 	struct store_user user;
-	struct store_job job = { 0 }, *open_jobs = NULL;
+	struct store_job job = { 0 }, *jobs = NULL;
 	const struct checklist *c;
+	struct work w = { 0 };
 	json_t *facts = NULL, *o = NULL;
-	enum job_state open = JOB_STATE_OPEN;
 	char why[320], hash[65];
-	size_t n_open = 0;
+	size_t n_jobs = 0;
 	long long id = 0;
 	enum svc_err rc;
 	enum store_err err;
@@ -367,7 +530,7 @@ enum svc_err svc_job_start(struct bench *b, const struct svc_job_start *req, jso
 	rc = svc_device_facts(b, dev.id, &facts);
 	if (rc)
 		return rc;
-	if (json_object_size(facts) == 0) {
+	if (!json_is_integer(facts_json_at(facts, "readings.full_ms"))) {
 		rc = svc_fail(b, SVC_ESTATE, "device '%s' has no reading yet: run 'atelier probe' "
 					     "first",
 			      req->device);
@@ -375,32 +538,37 @@ enum svc_err svc_job_start(struct bench *b, const struct svc_job_start *req, jso
 	}
 	c = checklist_set_find(svc_checklists(b), req->checklist);
 	if (!c) {
-		rc = svc_fail(b, SVC_ENOENT, "no checklist '%s' (atelier checklist list)",
-			      req->checklist);
+		rc = svc_fail(b, SVC_ENOENT, "no checklist '%s' (atelier checklist list)%s",
+			      req->checklist,
+			      b->report.errors ? "; some checklist files have errors (atelier "
+						 "checklist lint)"
+					       : "");
 		goto out;
 	}
 	if (!checklist_applies(c, facts)) {
 		rc = svc_fail(b, SVC_ESTATE,
-			      "checklist '%s' does not apply to this device (its platform, model or "
-			      "mode)",
+			      "checklist '%s' does not apply to this device (its platform, model, "
+			      "class or mode)",
 			      req->checklist);
 		goto out;
 	}
-	o = json_pack("{s:b, s:[]}", "resumed", 0, "warnings");
-	/* An open job on this device with this checklist goes on where it stopped. */
-	err = store_job_list(b->st, dev.id, 0, &open, &open_jobs, &n_open);
+	err = store_job_list(b->st, dev.id, 0, NULL, &jobs, &n_jobs);
 	if (err) {
 		rc = svc_store_fail(b, err, "list the jobs");
 		goto out;
 	}
-	for (size_t i = 0; i < n_open && !id; i++) {
-		if (strcmp(open_jobs[i].checklist_id, c->id) == 0) {
-			job = open_jobs[i];
-			id = job.id;
+	o = json_pack("{s:b, s:[]}", "resumed", 0, "warnings");
+	/* An open job on this device with this checklist goes on where it stopped. */
+	for (size_t i = 0; i < n_jobs && !id; i++) {
+		if (jobs[i].state == JOB_STATE_OPEN && strcmp(jobs[i].checklist_id, c->id) == 0) {
+			id = jobs[i].id;
 			json_object_set_new(o, "resumed", json_true());
 		}
 	}
 	if (!id) {
+		rc = order_of_work(b, c, facts, jobs, n_jobs);
+		if (rc)
+			goto out;
 		/* Pin the exact text: the job keeps it even if the file changes later. */
 		rc = pin_checklist(b, c, hash);
 		if (rc)
@@ -416,16 +584,18 @@ enum svc_err svc_job_start(struct bench *b, const struct svc_job_start *req, jso
 			rc = svc_store_fail(b, err, "record the job");
 			goto out;
 		}
-		job.id = id;
-		job.state = JOB_STATE_OPEN;
 	}
 	device_into_repair(b, &dev, req->device, &user, id, c->id, o);
-	json_object_set_new(o, "job", job_json(b, &job, c));
-	json_object_set_new(o, "next_step", step_ref(&c->steps[0]));
+	rc = work_load(b, id, 0, &w);
+	if (rc)
+		goto out;
+	json_object_set_new(o, "job", job_json(b, &w));
+	json_object_set_new(o, "next_step", step_ref(next_step(&w, NULL)));
 	*view = o;
 	o = NULL;
 out:
-	free(open_jobs);
+	work_release(&w);
+	free(jobs);
 	json_decref(facts);
 	json_decref(o);
 	return rc;
@@ -433,8 +603,9 @@ out:
 
 /* ---- steps ---- */
 
-/* Read the device of JOB again and evaluate EXPR; *FACTS_USED a new JSON object. */
-static enum svc_err run_auto(struct bench *b, const struct store_job *job, const char *expr_text,
+/* Read the device of W's job again and evaluate EXPR on what it says, with what trainees
+ * recorded where it says nothing; *FACTS_USED a new JSON object. */
+static enum svc_err run_auto(struct bench *b, const struct work *w, const char *expr_text,
 			     enum expr_result *res, json_t **facts_used)
 {
 	struct expr *e = NULL;
@@ -445,20 +616,30 @@ static enum svc_err run_auto(struct bench *b, const struct store_job *job, const
 	*facts_used = NULL;
 	if (expr_parse(expr_text, &e, &col, msg, sizeof(msg)) != EXPR_OK)
 		return svc_fail(b, SVC_EREFUSED, "the step's expression does not parse: %s", msg);
-	if (svc_read_device(b, job->device_id, AUTO_READ_MS, &facts) != SVC_OK) {
-		char why[SVC_WHY_MAX];
+	if (svc_read_device(b, w->job.device_id, AUTO_READ_MS, &facts) != SVC_OK) {
+		char why[SVC_WHY_MAX - 96];
 
-		snprintf(why, sizeof(why), "%s", b->why);
+		snprintf(why, sizeof(why), "%.900s", b->why);
 		expr_free(e);
 		return svc_fail(b, SVC_EDEVICE,
 				"the device could not be read now (%s): plug it in, unlock it, try "
 				"again",
 				why);
 	}
+	svc_merge_entered(facts, json_object_get(w->facts, "entered"), 0, NULL);
+	facts_derive(facts);
 	*res = expr_eval(e, facts, facts_used);
 	json_decref(facts);
 	expr_free(e);
 	return SVC_OK;
+}
+
+static int one_of(const char *word, const char *const *words)
+{
+	for (size_t i = 0; word && words[i]; i++)
+		if (strcmp(word, words[i]) == 0)
+			return 1;
+	return 0;
 }
 
 /* The parts of REQ as the JSON array a record keeps; SVC_EINVAL for a bad part. */
@@ -467,31 +648,65 @@ static enum svc_err parts_json(struct bench *b, const struct svc_step *req, json
 	*out = json_array();
 	for (size_t i = 0; i < req->n_parts; i++) {
 		const struct svc_part *p = &req->parts[i];
+		json_t *o;
 
-		if (!p->name || !p->origin || !p->serial || !*p->name || !*p->origin ||
-		    !*p->serial || strlen(p->name) > PART_FIELD_MAX ||
-		    strlen(p->origin) > PART_FIELD_MAX || strlen(p->serial) > PART_FIELD_MAX)
+		if (!p->name || !p->serial || !*p->name || !*p->serial ||
+		    strlen(p->name) > PART_FIELD_MAX || strlen(p->serial) > PART_FIELD_MAX ||
+		    (p->supplier && strlen(p->supplier) > PART_FIELD_MAX))
 			return svc_fail(b, SVC_EINVAL,
-					"a part is NAME,SOURCE,SERIAL, each 1 to %d bytes",
+					"a part is NAME,ORIGIN,SERIAL[,SUPPLIER], each 1 to %d bytes",
 					PART_FIELD_MAX);
-		json_array_append_new(*out, json_pack("{s:s, s:s, s:s}", "name", p->name, "source",
-						      p->origin, "serial", p->serial));
+		if (!one_of(p->origin, part_origins))
+			return svc_fail(b, SVC_EINVAL,
+					"a part's origin is genuine, used-original or aftermarket, "
+					"not '%s'",
+					p->origin ? p->origin : "");
+		o = json_pack("{s:s, s:s, s:s}", "name", p->name, "origin", p->origin, "serial",
+			      p->serial);
+		if (p->supplier && *p->supplier)
+			json_object_set_new(o, "supplier", json_string(p->supplier));
+		json_array_append_new(*out, o);
 	}
 	return SVC_OK;
 }
 
-/* What the step S of kind K accepts, and the result it gets: RESULT may be preset by
- * the request (NULL when not). On success *RESULT is the result to record. USED gets the
- * facts an auto step read. */
-static enum svc_err check_kind(struct bench *b, const struct store_job *job,
+/* A typed value for entry step S: one or two IMEIs with their check digits, or text; the
+ * value to keep into OUT. */
+static enum svc_err check_entry(struct bench *b, const struct checklist_step *s,
+				const char *value, char *out, size_t size)
+{
+	if (!value)
+		return svc_fail(b, SVC_EINVAL, "step '%s' asks you to type it: give --value", s->id);
+	if (s->format == CHECKLIST_ENTRY_IMEI) {
+		char why[160];
+
+		if (imei_list_normalize(value, out, size, why, sizeof(why)) != 0)
+			return svc_fail(b, SVC_EINVAL, "%s (dial *#06# to see the IMEI, or read it on "
+						       "the box or the SIM tray)",
+					why);
+		return SVC_OK;
+	}
+	if (strlen(value) > VALUE_MAX || text_clean(value, out, size) == 0 ||
+	    strcmp(value, out) != 0)
+		return svc_fail(b, SVC_EINVAL, "step '%s' takes 1 to %d characters of text, without "
+					       "control characters",
+				s->id, VALUE_MAX);
+	return SVC_OK;
+}
+
+/* What step S accepts, and the result it gets: RESULT may be preset by the request
+ * (HAS_RESULT). On success *RESULT is the result to record and VALUE the value (for an
+ * entry step, as it is kept). USED gets the facts an auto step read. */
+static enum svc_err check_kind(struct bench *b, const struct work *w,
 			       const struct checklist_step *s, const struct svc_step *req,
 			       const json_t *parts, int has_result, enum step_result *result,
-			       json_t **used)
+			       char *value, size_t value_size, json_t **used)
 {
 	char *end;
 	double v;
 
 	*used = NULL;
+	snprintf(value, value_size, "%s", req->value ? req->value : "");
 	if (has_result && *result == STEP_SKIP)
 		return SVC_OK; /* a skip needs no value; a required step still counts as not done */
 	switch (s->kind) {
@@ -503,8 +718,14 @@ static enum svc_err check_kind(struct bench *b, const struct store_job *job,
 					"step '%s' is a measure: give the value in %s (%g to %g)",
 					s->id, s->unit, s->min, s->max);
 		v = strtod(req->value, &end);
-		if (end == req->value || *end || !isfinite(v))
-			return svc_fail(b, SVC_EINVAL, "'%s' is not a number", req->value);
+		if (end == req->value || *end || !isfinite(v) || req->value[0] == ' ')
+			return svc_fail(b, SVC_EINVAL, "'%s' is not a number in %s (%g to %g)",
+					req->value, s->unit, s->min, s->max);
+		if (s->tester && !req->tester)
+			return svc_fail(b, SVC_EINVAL,
+					"step '%s' is measured with an instrument: say which one "
+					"(--tester \"the tester's name\")",
+					s->id);
 		in_range = v >= s->min && v <= s->max ? STEP_PASS : STEP_FAIL;
 		if (has_result && *result != in_range)
 			return svc_fail(b, SVC_EINVAL,
@@ -516,15 +737,27 @@ static enum svc_err check_kind(struct bench *b, const struct store_job *job,
 		return SVC_OK;
 	}
 	case CHECKLIST_KIND_CHOICE: {
+		char options[512] = "";
+		size_t len = 0;
 		int ok = 0;
 
-		for (size_t i = 0; req->value && i < s->n_options; i++)
-			ok |= strcmp(req->value, s->options[i].value) == 0;
+		for (size_t i = 0; i < s->n_options; i++) {
+			ok |= req->value && strcmp(req->value, s->options[i].value) == 0;
+			len += (size_t)snprintf(options + len, len < sizeof(options) ? sizeof(options) - len : 0,
+						"%s%s", i ? ", " : "", s->options[i].value);
+		}
 		if (!ok)
-			return svc_fail(b, SVC_EINVAL,
-					"step '%s' is a choice: give one of its options (atelier "
-					"checklist show)",
-					s->id);
+			return svc_fail(b, SVC_EINVAL, "step '%s' is a choice: give one of %s", s->id,
+					options);
+		if (!has_result)
+			*result = STEP_PASS;
+		return SVC_OK;
+	}
+	case CHECKLIST_KIND_ENTRY: {
+		enum svc_err rc = check_entry(b, s, req->value, value, value_size);
+
+		if (rc)
+			return rc;
 		if (!has_result)
 			*result = STEP_PASS;
 		return SVC_OK;
@@ -532,7 +765,7 @@ static enum svc_err check_kind(struct bench *b, const struct store_job *job,
 	case CHECKLIST_KIND_PARTS:
 		if (json_array_size(parts) == 0)
 			return svc_fail(b, SVC_EINVAL, "step '%s' records parts: give --part "
-						       "NAME,SOURCE,SERIAL",
+						       "NAME,ORIGIN,SERIAL",
 					s->id);
 		if (!has_result)
 			*result = STEP_PASS;
@@ -545,7 +778,7 @@ static enum svc_err check_kind(struct bench *b, const struct store_job *job,
 		return SVC_OK;
 	case CHECKLIST_KIND_AUTO: {
 		enum expr_result er = EXPR_UNKNOWN;
-		enum svc_err rc = run_auto(b, job, s->expr, &er, used);
+		enum svc_err rc = run_auto(b, w, s->expr, &er, used);
 
 		if (rc)
 			return rc;
@@ -574,31 +807,97 @@ static enum svc_err check_kind(struct bench *b, const struct store_job *job,
 	return svc_fail(b, SVC_EINVAL, "step '%s' has a kind this atelier does not know", s->id);
 }
 
-/* The record id of record number SEQ of JOB_ID; 0 when there is none. */
-static long long record_id(struct bench *b, long long job_id, long long seq)
+/* A failed step whose checklist says on_fail: quarantine sets the device aside at once,
+ * by the person who recorded it. Adds "quarantined" to VIEW. */
+static void quarantine_for(struct bench *b, const struct work *w, const struct checklist_step *s,
+			   const struct store_user *user, int seq, json_t *view)
 {
-	struct store_step *recs = NULL;
-	size_t nrec = 0;
-	long long id = 0;
+	struct store_device_row dev;
+	char reason[480], why[320];
+	enum store_err err;
 
-	if (store_steps_of(b->st, job_id, &recs, &nrec) == STORE_OK)
-		for (size_t i = 0; i < nrec; i++)
-			if (recs[i].seq == seq)
-				id = recs[i].id;
-	store_steps_free(recs, nrec);
-	return id;
+	snprintf(reason, sizeof(reason), "job %lld, record %d: step %s failed (%.200s)", w->job.id,
+		 seq, s->id, checklist_text(&s->title, "en"));
+	if (store_device_get(b->st, w->job.device_id, &dev) != STORE_OK)
+		return;
+	if (!lifecycle_allowed(dev.state, DEVICE_QUARANTINE, user->role, LIFECYCLE_STEP, why,
+			       sizeof(why))) {
+		json_object_set_new(view, "quarantine_refused", json_string(why));
+		return;
+	}
+	err = store_device_set_state(b->st, dev.id, dev.state, DEVICE_QUARANTINE, user->id, reason,
+				     clock_wall_ms());
+	if (err == STORE_OK)
+		json_object_set_new(view, "quarantined", json_pack("{s:s}", "why", reason));
+	else
+		json_object_set_new(view, "quarantine_refused",
+				    json_string(err == STORE_ESTALE ? "the device was moved meanwhile"
+								    : store_last_error_message()));
+}
+
+/* The record id of record number SEQ of W's job; 0 when there is none. */
+static long long record_id(const struct work *w, long long seq)
+{
+	for (size_t i = 0; i < w->n_recs; i++)
+		if (w->recs[i].seq == seq)
+			return w->recs[i].id;
+	return 0;
+}
+
+/* Can step S of W be recorded now? The job open, the device at work, not stopped at
+ * another step, among the steps to redo, and for this device. */
+static enum svc_err may_record(struct bench *b, const struct work *w, const struct checklist_step *s)
+{
+	struct store_device_row dev;
+	const struct store_step *stop;
+	json_t *redo = NULL;
+	char why[256];
+	enum svc_err rc;
+
+	if (store_device_get(b->st, w->job.device_id, &dev) == STORE_OK &&
+	    !lifecycle_job_may_start(dev.state, why, sizeof(why)))
+		return svc_fail(b, SVC_ESTATE, "no step can be recorded: %s", why);
+	if (w->job.state != JOB_STATE_OPEN)
+		return svc_fail(b, SVC_ESTATE, "job %lld is %s: no more steps", w->job.id,
+				job_state_name(w->job.state));
+	stop = stopped_by(w);
+	if (stop && strcmp(stop->step_id, s->id) != 0)
+		return svc_fail(b, SVC_ESTATE,
+				"step %s failed (record %d) and stops the job: tell your instructor, "
+				"who decides how to go on (atelier job resume %lld or job cancel "
+				"%lld); step %s can be done again",
+				stop->step_id, stop->seq, w->job.id, w->job.id, stop->step_id);
+	if (!applies(w, s))
+		return svc_fail(b, SVC_ESTATE, "step %s is not for this device (only if %s)", s->id,
+				s->applies_if);
+	/* Sent back for redo: only the steps the instructor named are recorded again. */
+	rc = redo_in_force(b, &w->job, &redo, NULL);
+	if (rc)
+		return rc;
+	if (redo && !svc_array_has(redo, s->id)) {
+		char list[1024] = "";
+		size_t i, len = 0;
+		json_t *v;
+
+		json_array_foreach(redo, i, v)
+			len += (size_t)snprintf(list + len, len < sizeof(list) ? sizeof(list) - len : 0,
+						"%s%s", i ? ", " : "", json_string_value(v));
+		rc = svc_fail(b, SVC_ESTATE, "step %s is not among the steps to redo: %s", s->id,
+			      list);
+	}
+	json_decref(redo);
+	return rc;
 }
 
 enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **view)
 {
 	struct store_step rec = { 0 };
-	struct store_job job;
 	struct store_user user;
-	struct store_device_row dev;
-	struct checklist *c = NULL;
+	struct work w;
 	const struct checklist_step *s;
-	json_t *parts = NULL, *used = NULL, *redo = NULL;
-	char *parts_text = NULL, *facts_text = NULL, why[256], note[NOTE_MAX + 1];
+	json_t *parts = NULL, *used = NULL;
+	char *parts_text = NULL, *facts_text = NULL, note[NOTE_MAX + 1], tester[TESTER_MAX + 1];
+	char value[VALUE_MAX + 1];
 	enum step_result result = STEP_PASS;
 	int has_result = 0;
 	long long rec_id, corrects = 0;
@@ -615,53 +914,30 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 	if (req->note && (strlen(req->note) > NOTE_MAX ||
 			  text_clean(req->note, note, sizeof(note)) == 0))
 		return svc_fail(b, SVC_EINVAL, "a note is 1 to %d bytes of text", NOTE_MAX);
+	if (req->tester && (strlen(req->tester) > TESTER_MAX ||
+			    text_clean(req->tester, tester, sizeof(tester)) == 0))
+		return svc_fail(b, SVC_EINVAL, "the tester's name is 1 to %d bytes of text",
+				TESTER_MAX);
 	if (req->value && strlen(req->value) > VALUE_MAX)
 		return svc_fail(b, SVC_EINVAL, "a value is at most %d bytes", VALUE_MAX);
-	rc = svc_get_job(b, req->job, &job);
+	rc = work_load(b, req->job, 1, &w);
 	if (rc)
-		return rc;
-	rc = load_pinned(b, &job, &c);
-	if (rc)
-		return rc;
+		goto out;
 	rc = parts_json(b, req, &parts);
 	if (rc)
 		goto out;
-	/* A device set aside (quarantine) or moved on meanwhile takes no more work. */
-	if (store_device_get(b->st, job.device_id, &dev) == STORE_OK &&
-	    !lifecycle_job_may_start(dev.state, why, sizeof(why))) {
-		rc = svc_fail(b, SVC_ESTATE, "no step can be recorded: %s", why);
-		goto out;
-	}
-	if (job.state != JOB_STATE_OPEN) {
-		rc = svc_fail(b, SVC_ESTATE, "job %lld is %s: no more steps", job.id,
-			      job_state_name(job.state));
-		goto out;
-	}
-	s = find_step(c, req->step);
+	s = find_step(w.c, req->step);
 	if (!s) {
 		rc = svc_fail(b, SVC_ENOENT, "this job's checklist has no step '%s' (atelier job show)",
 			      req->step ? req->step : "");
 		goto out;
 	}
-	/* Sent back for redo: only the steps the instructor named are recorded again. */
-	rc = redo_in_force(b, &job, &redo, NULL);
+	rc = may_record(b, &w, s);
 	if (rc)
 		goto out;
-	if (redo && !svc_array_has(redo, s->id)) {
-		char list[1024] = "";
-		size_t i, len = 0;
-		json_t *v;
-
-		json_array_foreach(redo, i, v)
-			len += (size_t)snprintf(list + len, len < sizeof(list) ? sizeof(list) - len : 0,
-						"%s%s", i ? ", " : "", json_string_value(v));
-		rc = svc_fail(b, SVC_ESTATE, "step %s is not among the steps to redo: %s", s->id,
-			      list);
-		goto out;
-	}
 	if (req->corrects) {
 		/* The record number `job show` prints; the store links ids. */
-		corrects = record_id(b, job.id, req->corrects);
+		corrects = record_id(&w, req->corrects);
 		if (!corrects) {
 			rc = svc_fail(b, SVC_ENOENT, "this job has no record %lld (atelier job show)",
 				      req->corrects);
@@ -670,46 +946,61 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 	}
 	if (req->by)
 		rc = svc_find_user(b, req->by, &user);
-	else if (store_user_get(b->st, job.trainee_id, &user) != STORE_OK)
+	else if (store_user_get(b->st, w.job.trainee_id, &user) != STORE_OK)
 		rc = svc_fail(b, SVC_ENOENT, "the job's trainee is not in the records");
 	else if (!user.active)
 		rc = svc_fail(b, SVC_EDENIED, "%s's account is disabled", user.name);
 	if (rc)
 		goto out;
-	if (!svc_may(b, &user, SVC_RECORD_STEP, &(struct svc_subject){ .job = &job })) {
+	if (!svc_may(b, &user, SVC_RECORD_STEP, &(struct svc_subject){ .job = &w.job })) {
 		rc = SVC_EDENIED;
 		goto out;
 	}
-	rc = check_kind(b, &job, s, req, parts, has_result, &result, &used);
+	if (s->note_required && !req->note && !(has_result && result == STEP_SKIP)) {
+		rc = svc_fail(b, SVC_EINVAL, "step '%s' needs a note (--note TEXT): write what you "
+					     "saw, or the reference of the check",
+			      s->id);
+		goto out;
+	}
+	rc = check_kind(b, &w, s, req, parts, has_result, &result, value, sizeof(value), &used);
 	if (rc)
 		goto out;
 	snprintf(rec.step_id, sizeof(rec.step_id), "%s", s->id);
 	rec.user_id = user.id;
 	rec.result = result;
-	rec.value = (char *)req->value;
+	rec.value = value[0] ? value : NULL;
 	rec.note = req->note ? note : NULL;
+	rec.tester = req->tester && s->tester ? tester : NULL;
 	if (json_array_size(parts))
 		rec.parts = parts_text = json_dumps(parts, JSON_COMPACT);
 	if (used)
 		rec.facts = facts_text = json_dumps(used, JSON_COMPACT | FACTS_JSON_FLAGS);
 	rec.corrects = corrects;
-	je = job_append(b->st, job.id, &rec, &rec_id);
+	je = job_append(b->st, w.job.id, &rec, &rec_id);
 	if (je != JOB_OK) {
 		rc = svc_fail(b, je == JOB_ECLOSED ? SVC_ESTATE : SVC_EIO, "%s",
 			      je == JOB_ESTORE ? store_last_error_message() : job_strerror(je));
 		goto out;
 	}
-	*view = json_pack("{s:I, s:i, s:s, s:s, s:b}", "job", (json_int_t)job.id, "record",
-			  rec.seq, "step", s->id, "result", step_result_name(result), "correction",
-			  corrects != 0);
-	json_object_set_new(*view, "facts", used ? json_incref(used) : json_null());
+	*view = json_pack("{s:I, s:i, s:s, s:s, s:b, s:o, s:n, s:b}", "job",
+			  (json_int_t)w.job.id, "record", rec.seq, "step", s->id, "result",
+			  step_result_name(result), "correction", corrects != 0, "facts",
+			  used ? json_incref(used) : json_null(), "quarantined", "stopped",
+			  result == STEP_FAIL && s->on_fail == CHECKLIST_ON_FAIL_STOP);
+	if (result == STEP_FAIL && s->on_fail == CHECKLIST_ON_FAIL_QUARANTINE)
+		quarantine_for(b, &w, s, &user, rec.seq, *view);
+	/* The next step to do, on the records as they are now. */
+	store_steps_free(w.recs, w.n_recs);
+	w.recs = NULL;
+	w.n_recs = 0;
+	if (store_steps_of(b->st, w.job.id, &w.recs, &w.n_recs) == STORE_OK)
+		json_object_set_new(*view, "next_step", step_ref(next_step(&w, s->id)));
 out:
+	work_release(&w);
 	json_decref(parts);
 	json_decref(used);
-	json_decref(redo);
 	free(parts_text);
 	free(facts_text);
-	checklist_free(c);
 	return rc;
 }
 
@@ -718,54 +1009,52 @@ out:
 enum svc_err svc_job_submit(struct bench *b, long long id, json_t **view)
 {
 	const struct policy *p;
-	struct store_job job;
-	struct checklist *c = NULL;
-	json_t *o = NULL, *missing = json_array(), *recs;
+	const struct store_step *stop;
+	struct work w;
+	json_t *missing = json_array();
 	enum store_err err;
 	enum svc_err rc;
-	char text[256];
+	char text[320];
+	json_t *redo = NULL, *v;
+	long long grade_ms = 0;
 	size_t i;
-	json_t *v;
 
 	*view = NULL;
-	rc = svc_get_job(b, id, &job);
+	rc = work_load(b, id, 1, &w);
 	if (rc)
 		goto out;
-	if (job.state != JOB_STATE_OPEN) {
-		rc = svc_fail(b, SVC_ESTATE, "job %lld is already %s", id, job_state_name(job.state));
+	if (w.job.state != JOB_STATE_OPEN) {
+		rc = svc_fail(b, SVC_ESTATE, "job %lld is already %s", id, job_state_name(w.job.state));
 		goto out;
 	}
-	rc = load_pinned(b, &job, &c);
-	if (rc)
-		goto out;
-	o = job_json(b, &job, c);
-	recs = json_object_get(o, "records");
-	json_array_foreach(json_object_get(o, "steps_to_do"), i, v) {
-		const struct checklist_step *s = find_step(c, json_string_value(v));
+	for (size_t k = 0; k < w.c->n_steps; k++) {
+		const struct checklist_step *s = &w.c->steps[k];
+		const struct store_step *last = job_last_record(w.recs, w.n_recs, s->id);
 
-		if (s && s->required) {
-			snprintf(text, sizeof(text), "step '%s' is required and not done yet", s->id);
-			json_array_append_new(missing, json_string(text));
-		}
-	}
-	/* A required step whose last word is "skip" is not done either. */
-	for (size_t k = 0; k < c->n_steps; k++) {
-		json_t *r, *last = NULL;
-		size_t j;
-
-		if (!c->steps[k].required)
+		if (!s->required || !applies(&w, s))
 			continue;
-		json_array_foreach(recs, j, r)
-			if (strcmp(json_string_value(json_object_get(r, "step")), c->steps[k].id) == 0)
-				last = r;
-		if (last && strcmp(json_string_value(json_object_get(last, "result")), "skip") == 0) {
-			snprintf(text, sizeof(text), "step '%s' is required and was skipped",
-				 c->steps[k].id);
-			json_array_append_new(missing, json_string(text));
-		}
+		if (!last)
+			snprintf(text, sizeof(text), "step '%s' is required and not done yet", s->id);
+		else if (last->result == STEP_SKIP)
+			snprintf(text, sizeof(text), "step '%s' is required and was skipped", s->id);
+		else
+			continue;
+		json_array_append_new(missing, json_string(text));
+	}
+	stop = stopped_by(&w);
+	if (stop) {
+		snprintf(text, sizeof(text),
+			 "step '%s' failed and stops the job: an instructor decides how to go on",
+			 stop->step_id);
+		json_array_append_new(missing, json_string(text));
 	}
 	/* After a redo, each step sent back needs a record made since the grade. */
-	json_array_foreach(json_object_get(o, "steps_to_redo"), i, v) {
+	rc = redo_in_force(b, &w.job, &redo, &grade_ms);
+	if (rc)
+		goto out;
+	json_array_foreach(redo, i, v) {
+		if (recorded_since(&w, json_string_value(v), grade_ms))
+			continue;
 		snprintf(text, sizeof(text),
 			 "step '%s' is to be redone and has no new record since the grade",
 			 json_string_value(v));
@@ -781,16 +1070,179 @@ enum svc_err svc_job_submit(struct bench *b, long long id, json_t **view)
 		rc = svc_store_fail(b, err, "submit");
 		goto out;
 	}
-	*view = json_pack("{s:I, s:b}", "job", (json_int_t)id, "pairing_removed", 0);
-	/* The wipe checklist's promise: this computer forgets its pairing. */
+	*view = json_pack("{s:I, s:b, s:b}", "job", (json_int_t)id, "pairing_removed", 0,
+			  "wipe_check_needed", 0);
 	p = svc_policy(b);
-	if (p && strcmp(job.checklist_id, p->wipe_checklist) == 0 && job_forget_pairing(b->st, &job))
-		json_object_set_new(*view, "pairing_removed", json_true());
+	if (p && strcmp(w.job.checklist_id, p->wipe_checklist) == 0) {
+		/* The wipe checklist's promise: this computer forgets its pairing. */
+		if (job_forget_pairing(b->st, &w.job))
+			json_object_set_new(*view, "pairing_removed", json_true());
+		json_object_set_new(*view, "wipe_check_needed",
+				    json_boolean(job_wipe_sampled(&w.job,
+								  p->wipe_verification_sample_pct)));
+	}
 out:
-	json_decref(o);
+	work_release(&w);
+	json_decref(redo);
 	json_decref(missing);
-	checklist_free(c);
 	return rc;
+}
+
+/* ---- an instructor's decisions ---- */
+
+/* The reason WHY of an instructor's decision into OUT. */
+static enum svc_err decision_note(struct bench *b, const char *why, char *out, size_t size)
+{
+	if (!why || strlen(why) > EVENT_NOTE_MAX || text_clean(why, out, size) == 0)
+		return svc_fail(b, SVC_EINVAL,
+				"say why (--why TEXT, 1 to %d bytes): it is kept with the job",
+				EVENT_NOTE_MAX);
+	return SVC_OK;
+}
+
+enum svc_err svc_job_cancel(struct bench *b, long long id, const char *by, const char *why,
+			    json_t **view)
+{
+	struct store_job_event e = { 0 };
+	struct store_user u;
+	struct store_job job;
+	struct store_grade g;
+	enum store_err err;
+	enum svc_err rc;
+
+	*view = NULL;
+	rc = decision_note(b, why, e.note, sizeof(e.note));
+	if (!rc && !by)
+		rc = svc_fail(b, SVC_EINVAL, "say who cancels the job (--by NAME)");
+	if (!rc)
+		rc = svc_get_job(b, id, &job);
+	if (!rc)
+		rc = svc_find_user(b, by, &u);
+	if (rc)
+		return rc;
+	if (!svc_may(b, &u, SVC_CANCEL_JOB, &(struct svc_subject){ .job = &job }))
+		return SVC_EDENIED;
+	if (job.state == JOB_STATE_CANCELLED)
+		return svc_fail(b, SVC_ESTATE, "job %lld is already cancelled", id);
+	if (job.state == JOB_STATE_SUBMITTED && store_grade_last(b->st, id, &g) == STORE_OK) {
+		int approved = g.verdict == VERDICT_APPROVED && g.submitted_ms == job.submitted_ms;
+
+		store_grade_release(&g);
+		if (approved)
+			return svc_fail(b, SVC_ESTATE,
+					"job %lld is approved: an approved job stays as it was graded",
+					id);
+	}
+	e.job_id = id;
+	e.kind = STORE_JOB_CANCEL;
+	e.user_id = u.id;
+	e.t_ms = clock_wall_ms();
+	err = store_job_event_add(b->st, &e, NULL);
+	if (err == STORE_ESTALE)
+		return svc_fail(b, SVC_ESTATE, "job %lld was cancelled meanwhile", id);
+	if (err)
+		return svc_store_fail(b, err, "record the cancellation");
+	*view = json_pack("{s:I, s:s, s:s}", "job", (json_int_t)id, "by", u.name, "why", e.note);
+	return SVC_OK;
+}
+
+enum svc_err svc_job_resume(struct bench *b, long long id, const char *by, const char *why,
+			    json_t **view)
+{
+	struct store_job_event e = { 0 };
+	const struct store_step *stop;
+	struct store_user u;
+	struct work w;
+	enum store_err err;
+	enum svc_err rc;
+
+	*view = NULL;
+	rc = decision_note(b, why, e.note, sizeof(e.note));
+	if (!rc && !by)
+		rc = svc_fail(b, SVC_EINVAL, "say who lets the job go on (--by NAME)");
+	if (rc)
+		return rc;
+	rc = work_load(b, id, 1, &w);
+	if (!rc)
+		rc = svc_find_user(b, by, &u);
+	if (rc)
+		goto out;
+	if (!svc_may(b, &u, SVC_RESUME_JOB, &(struct svc_subject){ .job = &w.job })) {
+		rc = SVC_EDENIED;
+		goto out;
+	}
+	stop = w.job.state == JOB_STATE_OPEN ? stopped_by(&w) : NULL;
+	if (!stop) {
+		rc = svc_fail(b, SVC_ESTATE, "job %lld is not stopped: there is nothing to decide",
+			      id);
+		goto out;
+	}
+	e.job_id = id;
+	e.kind = STORE_JOB_RESUME;
+	e.user_id = u.id;
+	e.t_ms = clock_wall_ms();
+	e.record_id = stop->id;
+	err = store_job_event_add(b->st, &e, NULL);
+	if (err) {
+		rc = svc_store_fail(b, err, "record the decision");
+		goto out;
+	}
+	*view = json_pack("{s:I, s:s, s:s, s:s, s:i}", "job", (json_int_t)id, "by", u.name, "why",
+			  e.note, "step", stop->step_id, "record", stop->seq);
+out:
+	work_release(&w);
+	return rc;
+}
+
+enum svc_err svc_job_check_wipe(struct bench *b, long long id, const char *by,
+				const char *result, const char *note, json_t **view)
+{
+	struct store_job_event e = { 0 };
+	const struct policy *p;
+	struct store_user u;
+	struct store_job job;
+	enum store_err err;
+	enum svc_err rc;
+
+	*view = NULL;
+	if (!result || !step_result_parse(result, &e.result) ||
+	    (e.result != STEP_PASS && e.result != STEP_FAIL))
+		return svc_fail(b, SVC_EINVAL, "the check's result is pass (no data left) or fail");
+	if (!note || strlen(note) > EVENT_NOTE_MAX || text_clean(note, e.note, sizeof(e.note)) == 0)
+		return svc_fail(b, SVC_EINVAL,
+				"say what you checked (--note TEXT, 1 to %d bytes): the setup "
+				"screens, no account, no photo left...",
+				EVENT_NOTE_MAX);
+	if (!by)
+		return svc_fail(b, SVC_EINVAL, "say who checks (--by NAME)");
+	p = svc_policy(b);
+	if (!p)
+		return SVC_EINVAL;
+	rc = svc_get_job(b, id, &job);
+	if (!rc)
+		rc = svc_find_user(b, by, &u);
+	if (rc)
+		return rc;
+	if (strcmp(job.checklist_id, p->wipe_checklist) != 0)
+		return svc_fail(b, SVC_EINVAL, "job %lld is a '%s' job, not a data wipe ('%s')", id,
+				job.checklist_id, p->wipe_checklist);
+	if (job.state != JOB_STATE_SUBMITTED)
+		return svc_fail(b, SVC_ESTATE,
+				"job %lld is %s: a data wipe is checked once it is submitted", id,
+				job.state == JOB_STATE_OPEN ? "not submitted yet"
+							    : job_state_name(job.state));
+	if (!svc_may(b, &u, SVC_CHECK_WIPE, &(struct svc_subject){ .job = &job }))
+		return SVC_EDENIED;
+	e.job_id = id;
+	e.kind = STORE_JOB_WIPE_CHECK;
+	e.user_id = u.id;
+	e.t_ms = clock_wall_ms();
+	err = store_job_event_add(b->st, &e, NULL);
+	if (err)
+		return svc_store_fail(b, err, "record the check");
+	*view = json_pack("{s:I, s:s, s:s, s:s}", "job", (json_int_t)id, "by", u.name, "result",
+			  step_result_name(e.result), "note", e.note);
+	return SVC_OK;
 }
 
 enum svc_err svc_job_verify(struct bench *b, long long id, json_t **view)

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "probe/adb.h"
+#include "probe/android_models.h"
 #include "probe/android_parse.h"
 #include "probe/facts.h"
 #include "probe/probe.h"
@@ -99,6 +100,10 @@ static json_t *usb_only_facts(const struct usbd_info *u)
 				    usbc_mode_name(u->mode));
 	} else if (u->mode == USBC_MODE_MTP || u->mode == USBC_MODE_PTP ||
 		   u->mode == USBC_MODE_RNDIS || u->mode == USBC_MODE_ADB) {
+		/* The USB serial of an Android phone is its ro.serialno, the serial it is known
+		 * by: a phone just reset (USB debugging off) is still recognised. */
+		if (u->platform == USBC_PLATFORM_ANDROID && u->has_serial)
+			facts_set_string(f, "identity.serial", u->serial);
 		facts_error(f, "connection",
 			    u->mode == USBC_MODE_ADB
 				    ? "the adb server does not list it: is the adb package installed?"
@@ -193,6 +198,56 @@ static const char *tool_of(const char *via)
 	return "atelier " ATELIER_VERSION;
 }
 
+#define WORKSHOP_MODELS "android-models.tsv" /* in the data directory */
+
+/* An Android model the shipped table does not name may be in the workshop's own copy of
+ * Google's list (atelier models import): the name goes into FACTS, and the note that it
+ * was not found goes away. */
+static void name_from_workshop(struct bench *b, json_t *facts)
+{
+	const char *make = facts_json_string(facts, "identity.make");
+	const char *model = facts_json_string(facts, "identity.model_id");
+	json_t *errors = json_object_get(facts, "errors");
+	char path[PATH_MAX + 32], name[256];
+	size_t i = 0;
+
+	if (!b->dir[0] || strcmp(facts_json_string(facts, "platform") ? facts_json_string(facts, "platform") : "", "android") != 0 ||
+	    facts_json_string(facts, "identity.marketing_name") || !model)
+		return;
+	snprintf(path, sizeof(path), "%s/" WORKSHOP_MODELS, b->dir);
+	if (!android_models_lookup_file(path, make, model, name, sizeof(name)))
+		return;
+	facts_json_set(facts, "identity.marketing_name", json_string(name));
+	while (i < json_array_size(errors)) {
+		const char *fact = json_string_value(json_object_get(json_array_get(errors, i), "fact"));
+
+		if (fact && strcmp(fact, "identity.marketing_name") == 0)
+			json_array_remove(errors, i);
+		else
+			i++;
+	}
+}
+
+enum svc_err svc_models_import(struct bench *b, const char *csv, json_t **view)
+{
+	char path[PATH_MAX + 32], why[512];
+	size_t rows = 0;
+	enum android_models_err err;
+
+	*view = NULL;
+	snprintf(path, sizeof(path), "%s/" WORKSHOP_MODELS, b->dir);
+	err = android_models_import(csv, path, &rows, why, sizeof(why));
+	if (err == ANDROID_MODELS_EFORMAT)
+		return svc_fail(b, SVC_EINVAL, "%s: it is not Google's supported devices list "
+					       "(supported_devices.csv); nothing was changed",
+				why);
+	if (err)
+		return svc_fail(b, SVC_EIO, "%s: %s; nothing was changed", csv,
+				android_models_strerror(err));
+	*view = json_pack("{s:I, s:s, s:s}", "rows", (json_int_t)rows, "file", path, "from", csv);
+	return SVC_OK;
+}
+
 enum svc_err svc_record_facts(struct bench *b, json_t *facts, long long t_ms,
 			      long long *device_id)
 {
@@ -210,10 +265,21 @@ enum svc_err svc_record_facts(struct bench *b, json_t *facts, long long t_ms,
 	p.udid = json_string_value(json_object_get(id, "udid"));
 	p.serial = json_string_value(json_object_get(id, "serial"));
 	p.imei = json_is_array(imei) ? json_string_value(json_array_get(imei, 0)) : NULL;
+	facts_derive(facts);
+	name_from_workshop(b, facts);
 	if (!p.udid && !p.serial && !p.imei)
 		return SVC_OK; /* nothing identifies it: nothing to attach the probe to */
 	p.t_ms = t_ms;
 	p.tool = tool_of(facts_json_string(facts, "connection.via"));
+	if (strcmp(p.tool, tool_of("usb")) == 0) {
+		/* Seen on USB alone: only kept with a device already known by that serial (an
+		 * Android phone after its reset); never a new device. */
+		struct store_device_row dev;
+
+		if (!p.serial || store_find_device(b->st, p.serial, &dev) != STORE_OK ||
+		    strcmp(dev.platform, p.platform) != 0)
+			return SVC_OK;
+	}
 	text = json_dumps(facts, JSON_COMPACT | JSON_SORT_KEYS | FACTS_JSON_FLAGS);
 	if (!text)
 		return svc_fail(b, SVC_EIO, "the reading was not saved: out of memory");
@@ -466,6 +532,12 @@ enum svc_err svc_probe(struct bench *b, const struct svc_probe_req *req, json_t 
 			}
 		} else {
 			facts = usb_only_facts(&e->usb);
+			/* A phone already known seen again without USB debugging: kept, as
+			 * the sign of its reset. */
+			if (b->st && svc_record_facts(b, facts, clock_wall_ms(), NULL) != SVC_OK) {
+				unsaved = 1;
+				snprintf(unsaved_why, sizeof(unsaved_why), "%s", b->why);
+			}
 		}
 		/* A fact left unknown is on the card; a device that could be read but was not
 		 * (trust, unplugged, stuck) is an incomplete probe. */
@@ -506,6 +578,35 @@ out:
 	return rc;
 }
 
+/* DEV (an Android phone) as USB shows it now, by its serial: kept as a sighting. */
+static enum svc_err usb_sighting(struct bench *b, const struct store_device_row *dev,
+				 json_t **facts)
+{
+	struct usbd_info *usb = NULL;
+	struct usbw *w = NULL;
+	size_t n = 0;
+	enum svc_err rc = svc_fail(b, SVC_EDEVICE, "it is not plugged in, or the bench does not "
+						   "see it");
+
+	if (usbw_new(NULL, &w) != USBW_OK || usbw_snapshot(w, &usb, &n) != USBW_OK)
+		n = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (usb[i].platform != USBC_PLATFORM_ANDROID || !usb[i].has_serial ||
+		    strcmp(usb[i].serial, dev->serial) != 0)
+			continue;
+		*facts = usb_only_facts(&usb[i]);
+		rc = svc_record_facts(b, *facts, clock_wall_ms(), NULL);
+		if (rc) {
+			json_decref(*facts);
+			*facts = NULL;
+		}
+		break;
+	}
+	free(usb);
+	usbw_free(w);
+	return rc;
+}
+
 enum svc_err svc_read_device(struct bench *b, long long device_id, int timeout_ms,
 			     json_t **facts)
 {
@@ -524,6 +625,12 @@ enum svc_err svc_read_device(struct bench *b, long long device_id, int timeout_m
 		return svc_fail(b, SVC_EDEVICE, "nothing known identifies it on USB");
 	if (probe_run(&t, 1, timeout_ms, NULL, NULL, NULL, &r) != 0)
 		return svc_fail(b, SVC_EDEVICE, "the reader could not be started");
+	if (t.platform == PROBE_ANDROID && strcmp(r.result, "gone") == 0) {
+		/* Not on the adb server: after a reset USB debugging is off, and the phone is
+		 * seen on USB alone, by its serial. */
+		probe_result_release(&r);
+		return usb_sighting(b, &dev, facts);
+	}
 	if (strcmp(r.result, "ok") != 0) {
 		rc = svc_fail(b, SVC_EDEVICE, "%s", probe_result_words(r.result));
 		probe_result_release(&r);

@@ -161,7 +161,7 @@ sh "$CTL" cmd "$FAKE_DIR" '{"cmd":"reset","serial":"R9PT40A1B2C"}' >/dev/null
 $ATELIER --data "$T/data" probe >"$T/tab2.txt" 2>&1
 echo $? >"$T/tab2.rc"
 check "the tablet alone, reset: no card, and atelier probe says no phone or tablet is attached" \
-    sh -c "grep -q 'SM-X200 - Android 14' $T/tab1.txt && grep -qxF \"no phone or tablet attached (plug one in; 'atelier devices' lists what USB sees)\" $T/tab2.txt && ! grep -q R9PT40A1B2C $T/tab2.txt && test \"\$(cat $T/tab2.rc)\" = 0"
+    sh -c "grep -qF 'Galaxy Tab A8 (SM-X200) - Android 14' $T/tab1.txt && grep -qxF \"no phone or tablet attached (plug one in; 'atelier devices' lists what USB sees)\" $T/tab2.txt && ! grep -q R9PT40A1B2C $T/tab2.txt && test \"\$(cat $T/tab2.rc)\" = 0"
 check "... and the adb server answers its serial as the real one does: device not found" \
     not_found_reply R9PT40A1B2C
 

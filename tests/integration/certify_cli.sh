@@ -72,7 +72,7 @@ expect_status 9 "a device with nothing done is not certified" $A certify $U --by
 $A certify $U --by claire >"$T/unmet.out"
 check "every unmet condition is listed at once" \
     sh -c "grep -q 'conditions are not met' '$T/unmet.out' &&
-           grep -q \"checklist 'diagnostics-iphone' was not done on this device: no job\" '$T/unmet.out' &&
+           grep -q \"checklist 'diagnostics-ios' was not done on this device: no job\" '$T/unmet.out' &&
            grep -q \"the workshop's name is not set\" '$T/unmet.out' &&
            grep -q 'no cosmetic grade' '$T/unmet.out' &&
            grep -q 'nothing was changed' '$T/unmet.out'"
@@ -115,6 +115,7 @@ W=$(do_job wipe erase "--result pass")
 check "submitting the policy's wipe checklist makes the bench forget its pairing" \
     sh -c "sh $FAKECTL cmd $T/fake '{\"cmd\":\"stats\"}' | grep -q '\"DeletePairRecord\": 1'"
 $A job grade "$W" --verdict approved --feedback "Wipe done right." --by claire >/dev/null
+$A job check-wipe "$W" --result pass --note "setup screens shown, no account" --by claire >/dev/null
 Q=$(do_job qc grade "--value B")
 check "the jobs were recorded" test -n "$I" -a -n "$W" -a -n "$Q"
 
@@ -161,7 +162,7 @@ check "the JSON holds the device, the battery and the grade" \
     sh -c "$J '$T/cert.json' \"d['device']['serial']\" C1QQABCD4R &&
            $J '$T/cert.json' \"d['cosmetic']['grade']\" B &&
            $J '$T/cert.json' \"d['cosmetic']['label']\" 'Très bon état' &&
-           $J '$T/cert.json' \"d['sanitization']['standard']\" 'NIST SP 800-88 Rev. 1' &&
+           $J '$T/cert.json' \"d['sanitization']['standard']\" 'NIST SP 800-88 Rev. 2' &&
            $J '$T/cert.json' \"d['approved_by']\" claire"
 check "the certificate verifies" sh -c "$A verify '$T/cert.json' | grep -q \"^valid: certificate $CID for iPhone 13 (serial C1QQABCD4R)\""
 

@@ -75,8 +75,10 @@ check "a choice must be one of its options" sh -c "! $A job step 1 grade --value
 check "a choice is recorded with its value" sh -c "$A job step 1 grade --value B | grep -q 'grade: pass'"
 check "an auto step reads the phone again and decides" sh -c "$A job step 1 health | grep -q 'health: pass'"
 check "a parts step needs its part" sh -c "! $A job step 1 part 2>/dev/null"
-check "a parts step records name, source and serial" \
-    sh -c "$A job step 1 part --part 'Battery,Supplier X,BT123' | grep -q 'part: pass'"
+check "a part of unknown origin is refused, naming the origins" \
+    sh -c "! $A job step 1 part --part 'Battery,Supplier X,BT123' 2>$T/err && grep -q 'genuine, used-original or aftermarket' $T/err"
+check "a parts step records name, origin, serial and supplier" \
+    sh -c "$A job step 1 part --part 'Battery,aftermarket,BT123,Supplier X' | grep -q 'part: pass'"
 check "an unknown step is refused" sh -c "! $A job step 1 nosuchstep --result pass 2>/dev/null"
 check "a correction is a new record that points at the wrong one" \
     sh -c "$A job step 1 look --result fail --note 'crack seen later' --corrects 1 | grep -q 'a correction'"
@@ -85,7 +87,7 @@ check "the job shows every record in order with who and when" \
     sh -c "$J $T/job.json \"[r['step'] for r in d['records']]\" \"['look', 'voltage', 'grade', 'health', 'part', 'look']\" && $J $T/job.json \"all(r['by'] == 'amina' and r['t_ms'] > 0 for r in d['records'])\""
 check "the auto step keeps the facts it used" $J "$T/job.json" "d['records'][3]['facts']['battery.health_pct']" 91.4
 check "the measure keeps its value and the parts their serial" \
-    sh -c "$J $T/job.json \"d['records'][1]['value']\" 3.92 && $J $T/job.json \"d['records'][4]['parts'][0]['serial']\" BT123"
+    sh -c "$J $T/job.json \"d['records'][1]['value']\" 3.92 && $J $T/job.json \"d['records'][4]['parts'][0]['serial']\" BT123 && $J $T/job.json \"d['records'][4]['parts'][0]['origin']\" aftermarket"
 check "the correction points at record 1, which is unchanged" \
     sh -c "$J $T/job.json \"d['records'][5]['corrects']\" 1 && $J $T/job.json \"d['records'][0]['result']\" pass"
 check "the job pins the checklist version" $J "$T/job.json" "d['checklist_version']" 2

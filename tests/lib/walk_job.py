@@ -53,7 +53,7 @@ def main(argv):
         elif kind == "note":
             cmd += ["--note", "nothing to add"]
         elif kind == "parts":
-            cmd += ["--part", "Battery,Workshop stock,B%s" % job]
+            cmd += ["--part", "Battery,genuine,B%s,Workshop stock" % job]
         run(cmd)
     run(a + ["job", "submit", job])
     print(job)

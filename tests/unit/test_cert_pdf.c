@@ -213,7 +213,7 @@ static void a_french_certificate_shows_the_phone_its_battery_and_its_grade(void 
 	assert_shows(text, "91.2 %");
 	assert_shows(text, "B — Très bon état");
 	assert_shows(text, "Réussi");
-	assert_shows(text, "NIST SP 800-88 Rev. 1");
+	assert_shows(text, "NIST SP 800-88 Rev. 2");
 	assert_shows(text, "Accueil et tri (intake-triage) v1");
 	assert_shows(text, "claire");
 	assert_shows(text, "Ed25519");

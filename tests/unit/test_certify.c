@@ -29,14 +29,30 @@ static struct policy pol;
 static struct store_user trainee, instructor;
 static long long dev_id, t0;
 static json_t *facts;
+static json_t *extra; /* added to the device's view (device_view()) */
 
 #define YAML_HEAD(id, title)                                                                  \
 	"id: " id "\nversion: 1\ntitle: {en: \"" title "\", fr: \"" title " (fr)\"}\n"          \
 	"difficulty: 1\ntime_minutes: 5\nsteps:\n"
 
+#define YAML_HEAD_CAT(id, title, cat)                                                        \
+	"id: " id "\nversion: 1\ncategory: " cat "\ntitle: {en: \"" title "\"}\n"                \
+	"difficulty: 1\ntime_minutes: 5\nsteps:\n"
+
+static const char repair_yaml[] = YAML_HEAD_CAT("screen-repair", "Screen repair", "repair")
+	"  - id: fit\n    title: {en: \"Fit the screen\"}\n    kind: check\n"
+	"  - id: part\n    title: {en: \"The part fitted\"}\n    kind: parts\n";
+static const char grades_yaml[] = YAML_HEAD("qc", "Final check")
+	"  - id: screen\n    title: {en: \"Screen\"}\n    kind: choice\n    options:\n"
+	"      - {value: A, label: {en: \"Like new\"}, criteria: {en: \"none\"}, ctia: A}\n"
+	"      - {value: C, label: {en: \"Worn\"}, criteria: {en: \"many\"}, ctia: C}\n"
+	"  - id: body\n    title: {en: \"Body\"}\n    kind: choice\n    options:\n"
+	"      - {value: A, label: {en: \"Like new\"}, criteria: {en: \"none\"}, ctia: A}\n"
+	"      - {value: C, label: {en: \"Worn\"}, criteria: {en: \"many\"}, ctia: C}\n";
+
 static const char intake_yaml[] = YAML_HEAD("intake", "Intake")
 	"  - id: look\n    title: {en: \"Look at it\"}\n    kind: check\n";
-static const char diag_yaml[] = YAML_HEAD("diag", "Diagnostics")
+static const char diag_yaml[] = YAML_HEAD_CAT("diag", "Diagnostics", "diagnostics")
 	"  - id: screen\n    title: {en: \"Screen works\"}\n    kind: check\n"
 	"  - id: speaker\n    title: {en: \"Speaker works\"}\n    kind: check\n"
 	"    required: false\n";
@@ -81,7 +97,8 @@ static void set_policy(void)
 	}
 	snprintf(pol.wipe_checklist, sizeof(pol.wipe_checklist), "wipe");
 	snprintf(pol.grade_checklist, sizeof(pol.grade_checklist), "qc");
-	snprintf(pol.grade_step, sizeof(pol.grade_step), "grade");
+	snprintf(pol.grade_steps[0], POLICY_ID_MAX, "grade");
+	pol.n_grade_steps = 1;
 }
 
 /* Read the device again with FACTS (as they are now) at T0 + DT. */
@@ -128,7 +145,13 @@ static long long do_job(const char *yaml, const char *const *steps, const char *
 		snprintf(r.step_id, sizeof(r.step_id), "%s", steps[i]);
 		assert_true(step_result_parse(results[i], &r.result));
 		r.user_id = trainee.id;
-		r.value = strcmp(steps[i], "grade") == 0 ? (char *)value : NULL;
+		r.value = strcmp(steps[i], "grade") == 0 || strcmp(steps[i], "screen") == 0 ||
+				  strcmp(steps[i], "body") == 0
+			  ? (char *)value
+			  : NULL;
+		if (strcmp(steps[i], "part") == 0)
+			r.parts = (char *)"[{\"name\": \"Screen\", \"origin\": \"aftermarket\", "
+					  "\"serial\": \"SC-1\"}]";
 		assert_int_equal(job_append(st, id, &r, NULL), JOB_OK);
 	}
 	assert_int_equal(store_job_set_state(st, id, JOB_STATE_SUBMITTED, t0 + submit_dt), STORE_OK);
@@ -175,12 +198,29 @@ static void world(const char *facts_text)
 }
 
 /* A device that meets the whole policy: four approved jobs, read again after the wipe. */
+/* A second person's check of the data wipe JOB. */
+static void check_wipe(long long job, enum step_result result)
+{
+	struct store_job_event e = { 0 };
+
+	e.job_id = job;
+	e.kind = STORE_JOB_WIPE_CHECK;
+	e.user_id = instructor.id;
+	e.t_ms = t0 + 350;
+	e.result = result;
+	snprintf(e.note, sizeof(e.note), "setup screens, no account");
+	assert_int_equal(store_job_event_add(st, &e, NULL), STORE_OK);
+}
+
+static long long wipe_job;
+
 static void passing(const char *facts_text)
 {
 	world(facts_text);
 	do_job(intake_yaml, one_step, pass1, NULL, 100, "approved");
 	do_job(diag_yaml, diag_steps, pass2, NULL, 200, "approved");
-	do_job(wipe_yaml, erase_step, pass1, NULL, 300, "approved");
+	wipe_job = do_job(wipe_yaml, erase_step, pass1, NULL, 300, "approved");
+	check_wipe(wipe_job, STEP_PASS);
 	do_job(qc_yaml, grade_step, pass1, "B", 400, "approved");
 	probe_at(500);
 }
@@ -212,9 +252,33 @@ static int teardown(void **state)
 	(void)state;
 
 	json_decref(facts);
+	json_decref(extra);
+	extra = NULL;
 	store_free(st);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	return system(cmd);
+}
+
+/* The device as the rules see it: its latest reading, when it was made, and EXTRA (may
+ * be NULL) merged in: what trainees recorded, a sighting on USB alone. */
+
+static json_t *device_view(void)
+{
+	char *text = NULL;
+	long long t = 0;
+	json_t *f;
+	const char *key;
+	json_t *v;
+
+	assert_int_equal(store_latest_probe(st, dev_id, &text, &t), STORE_OK);
+	f = json_loads(text, 0, NULL);
+	free(text);
+	assert_non_null(f);
+	json_object_set_new(f, "readings", json_pack("{s:I, s:n}", "full_ms", (json_int_t)t,
+						     "usb_only_ms"));
+	json_object_foreach(extra, key, v)
+		json_object_set(f, key, v);
+	return f;
 }
 
 /* Evaluate; the unmet conditions as one string, lines joined by '\n'. */
@@ -222,13 +286,15 @@ static char *evaluate(json_t **cert)
 {
 	struct certify_outcome out;
 	char why[256], *all = calloc(1, 8192);
+	json_t *view = device_view();
 	size_t i;
 	json_t *v;
 
 	assert_non_null(all);
-	assert_int_equal(certify_evaluate(st, &pol, dev_id, &instructor, clock_wall_ms(), &out,
-					  why, sizeof(why)),
+	assert_int_equal(certify_evaluate(st, &pol, dev_id, &instructor, clock_wall_ms(), view,
+					  &out, why, sizeof(why)),
 			 CERTIFY_OK);
+	json_decref(view);
 	json_array_foreach(out.unmet, i, v) {
 		strncat(all, json_string_value(v), 8191 - strlen(all));
 		strncat(all, "\n", 8191 - strlen(all));
@@ -283,7 +349,7 @@ static void a_device_meeting_the_policy_gets_a_full_certificate(void **state)
 	assert_string_equal(json_string_value(at(cert, "functional", "result")), "pass");
 	assert_int_equal(json_integer_value(at(cert, "functional", "steps_passed")), 5);
 	assert_string_equal(json_string_value(at(cert, "sanitization", "standard")),
-			    "NIST SP 800-88 Rev. 1");
+			    "NIST SP 800-88 Rev. 2");
 	assert_string_equal(json_string_value(at(cert, "sanitization", "method")), "purge");
 	assert_string_equal(json_string_value(at(cert, "sanitization", "by")), "amina");
 	assert_string_equal(json_string_value(at(cert, "sanitization", "place")), "Bruxelles");
@@ -357,7 +423,7 @@ static void a_job_sent_back_for_redo_does_not_count(void **state)
 	world(ios_facts);
 	id = do_job(intake_yaml, one_step, pass1, NULL, 100, "redo");
 	do_job(diag_yaml, diag_steps, pass2, NULL, 200, "approved");
-	do_job(wipe_yaml, erase_step, pass1, NULL, 300, "approved");
+	check_wipe(do_job(wipe_yaml, erase_step, pass1, NULL, 300, "approved"), STEP_PASS);
 	do_job(qc_yaml, grade_step, pass1, "B", 400, "approved");
 	probe_at(500);
 	snprintf(words, sizeof(words), "checklist 'intake': job %lld is not finished", id);
@@ -411,7 +477,7 @@ static void find_my_not_read_blocks_certification(void **state)
 static void a_device_not_read_since_the_wipe_is_refused(void **state)
 {
 	(void)state;
-	do_job(wipe_yaml, erase_step, pass1, NULL, 700, "approved");
+	check_wipe(do_job(wipe_yaml, erase_step, pass1, NULL, 700, "approved"), STEP_PASS);
 	expect_only("the device was not read since its data wipe");
 }
 
@@ -504,6 +570,175 @@ static void an_android_device_meeting_the_policy_is_purged_by_cryptographic_eras
 	free(unmet);
 	assert_string_equal(json_string_value(at(cert, "sanitization", "method")), "purge");
 	assert_string_equal(json_string_value(at(cert, "device", "serial")), "R58R123ABC");
+	json_decref(cert);
+}
+
+static void a_wipe_not_checked_by_a_second_person_is_refused(void **state)
+{
+	char words[160];
+	long long id;
+	(void)state;
+
+	id = do_job(wipe_yaml, erase_step, pass1, NULL, 450, "approved");
+	probe_at(600);
+	snprintf(words, sizeof(words),
+		 "the data wipe (job %lld) has not been checked by a second person", id);
+	expect_only(words);
+	check_wipe(id, STEP_FAIL);
+	snprintf(words, sizeof(words), "the second check of the data wipe (job %lld) failed", id);
+	expect_only(words);
+	check_wipe(id, STEP_PASS);
+	{
+		char *unmet = evaluate(NULL);
+
+		assert_string_equal(unmet, "");
+		free(unmet);
+	}
+}
+
+static void an_open_job_blocks_until_it_is_finished_or_cancelled(void **state)
+{
+	struct store_job_event e = { 0 };
+	struct store_job j = { 0 };
+	char words[200];
+	long long id;
+	(void)state;
+
+	j.device_id = dev_id;
+	snprintf(j.checklist_id, sizeof(j.checklist_id), "extra-check");
+	j.checklist_version = 1;
+	snprintf(j.checklist_hash, sizeof(j.checklist_hash), "%064d", 3);
+	j.trainee_id = trainee.id;
+	j.started_ms = t0 + 450;
+	assert_int_equal(store_job_create(st, &j, &id), STORE_OK);
+	snprintf(words, sizeof(words), "checklist 'extra-check': job %lld is not finished", id);
+	expect_only(words);
+	e.job_id = id;
+	e.kind = STORE_JOB_CANCEL;
+	e.user_id = instructor.id;
+	e.t_ms = t0 + 460;
+	snprintf(e.note, sizeof(e.note), "started on the wrong phone");
+	assert_int_equal(store_job_event_add(st, &e, NULL), STORE_OK);
+	free(evaluate(NULL));
+	{
+		char *unmet = evaluate(NULL);
+
+		assert_string_equal(unmet, "");
+		free(unmet);
+	}
+}
+
+static void a_repair_needs_a_retest_and_its_parts_reach_the_certificate(void **state)
+{
+	static const char *const repair_steps[] = { "fit", "part", NULL };
+	json_t *cert = NULL, *parts;
+	char words[160];
+	long long id;
+	(void)state;
+
+	id = do_job(repair_yaml, repair_steps, pass2, NULL, 450, "approved");
+	snprintf(words, sizeof(words),
+		 "the repair 'screen-repair' (job %lld) was not tested again", id);
+	expect_only(words);
+	/* The diagnostics again, started after the repair was submitted. */
+	t0 += 500;
+	do_job(diag_yaml, diag_steps, pass2, NULL, 100, "approved");
+	t0 -= 500;
+	{
+		char *unmet = evaluate(&cert);
+
+		assert_string_equal(unmet, "");
+		free(unmet);
+	}
+	parts = json_object_get(cert, "parts");
+	assert_int_equal(json_array_size(parts), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(parts, 0), "origin")),
+			    "aftermarket");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(parts, 0), "name")),
+			    "Screen");
+	json_decref(cert);
+}
+
+static void a_measured_battery_health_stands_where_the_device_gives_none(void **state)
+{
+	json_t *cert = NULL;
+	char *unmet;
+	(void)state;
+
+	json_object_set_new(json_object_get(facts, "battery"), "health_pct", json_null());
+	probe_at(600);
+	expect_only("the battery health could not be read");
+	/* What svc_device_facts() gives when a trainee measured it with a tester. */
+	extra = json_pack("{s:{s:f}, s:{s:{s:f, s:I, s:i, s:s, s:s, s:I, s:s}}}", "battery",
+			  "health_pct", 86.5, "entered", "battery.health_pct", "value", 86.5, "job",
+			  (json_int_t)7, "record", 3, "step", "battery-health-measured", "by", "amina",
+			  "t_ms", (json_int_t)(t0 + 550), "tester", "ISDT BG-8S");
+	unmet = evaluate(&cert);
+	assert_string_equal(unmet, "");
+	free(unmet);
+	assert_true(json_number_value(json_object_get(json_object_get(cert, "battery"),
+						      "health_pct")) == 86.5);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(cert, "battery"),
+							      "source")),
+			    "measured with ISDT BG-8S by amina (job 7, record 3)");
+	json_decref(cert);
+}
+
+static void an_android_phone_seen_on_usb_after_its_reset_is_wiped(void **state)
+{
+	(void)state;
+	/* Read with USB debugging on and its setup done (accounts, FRP, bootloader), then
+	 * reset: adb is gone, the bench sees it on USB alone. */
+	json_object_set_new(json_object_get(facts, "locks"), "setup_done", json_true());
+	probe_at(600);
+	expect_only("the device has been set up again since the data wipe");
+	extra = json_pack("{s:{s:I, s:I}}", "readings", "full_ms", (json_int_t)(t0 + 600),
+			  "usb_only_ms", (json_int_t)(t0 + 700));
+	{
+		char *unmet = evaluate(NULL);
+
+		assert_string_equal(unmet, "");
+		free(unmet);
+	}
+}
+
+static void an_unencrypted_android_phone_needs_the_policys_method(void **state)
+{
+	json_t *cert = NULL;
+	char *unmet;
+	(void)state;
+
+	json_object_set_new(json_object_get(facts, "locks"), "encrypted", json_false());
+	probe_at(600);
+	expect_only("the phone's storage is not encrypted: a factory reset does not purge it");
+	snprintf(pol.android_unencrypted_method, sizeof(pol.android_unencrypted_method),
+		 "overwrite with the workshop's fill app, then reset");
+	unmet = evaluate(&cert);
+	assert_string_equal(unmet, "");
+	free(unmet);
+	assert_string_equal(json_string_value(at(cert, "sanitization", "method")), "clear");
+	assert_string_equal(json_string_value(at(cert, "sanitization", "technique")),
+			    "overwrite with the workshop's fill app, then reset");
+	json_decref(cert);
+}
+
+static void the_grade_is_the_worse_of_screen_and_body(void **state)
+{
+	static const char *const both[] = { "screen", "body", NULL };
+	json_t *cert = NULL;
+	char *unmet;
+	(void)state;
+
+	snprintf(pol.grade_steps[0], POLICY_ID_MAX, "screen");
+	snprintf(pol.grade_steps[1], POLICY_ID_MAX, "body");
+	pol.n_grade_steps = 2;
+	do_job(grades_yaml, both, pass2, "C", 450, "approved");
+	unmet = evaluate(&cert);
+	assert_string_equal(unmet, "");
+	free(unmet);
+	assert_string_equal(json_string_value(at(cert, "cosmetic", "grade")), "C");
+	assert_string_equal(json_string_value(at(cert, "cosmetic", "ctia")), "C");
+	assert_int_equal(json_array_size(at(cert, "cosmetic", "graded")), 2);
 	json_decref(cert);
 }
 
@@ -679,7 +914,11 @@ static void the_workshop_overrides_only_the_keys_it_names(void **state)
 	assert_true(p.battery_min_health_pct == 85);
 	assert_int_equal(p.check_bootloader, 0);
 	assert_int_equal(p.check_locks, 1);
-	assert_string_equal(policy_required_for(&p, "ios")->ids[1], "diagnostics-iphone");
+	assert_string_equal(policy_required_for(&p, "ios", "phone")->ids[2], "diagnostics-ios");
+	assert_string_equal(policy_required_for(&p, "android", "tablet")->ids[2],
+			    "diagnostics-android");
+	/* A class the policy has no list for: the platform's list. */
+	assert_string_equal(policy_required_for(&p, "ios", "watch")->platform, "ios");
 }
 
 static void a_wrong_policy_file_says_where(void **state)
@@ -744,6 +983,22 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_threshold_comes_from_the_policy, setup_ios,
 						teardown),
 		cmocka_unit_test_setup_teardown(no_cosmetic_grade_is_refused, setup_ios, teardown),
+		cmocka_unit_test_setup_teardown(a_wipe_not_checked_by_a_second_person_is_refused,
+						setup_ios, teardown),
+		cmocka_unit_test_setup_teardown(an_open_job_blocks_until_it_is_finished_or_cancelled,
+						setup_ios, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_repair_needs_a_retest_and_its_parts_reach_the_certificate, setup_ios,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_measured_battery_health_stands_where_the_device_gives_none, setup_ios,
+			teardown),
+		cmocka_unit_test_setup_teardown(an_android_phone_seen_on_usb_after_its_reset_is_wiped,
+						setup_android, teardown),
+		cmocka_unit_test_setup_teardown(an_unencrypted_android_phone_needs_the_policys_method,
+						setup_android, teardown),
+		cmocka_unit_test_setup_teardown(the_grade_is_the_worse_of_screen_and_body, setup_ios,
+						teardown),
 		cmocka_unit_test_setup_teardown(a_quarantined_device_is_refused, setup_ios,
 						teardown),
 		cmocka_unit_test_setup_teardown(an_unnamed_workshop_is_refused, setup_ios,

@@ -221,9 +221,29 @@ static void two_records_can_never_take_the_same_place(void **state)
 	assert_int_equal(store_step_append(st, &r, NULL), STORE_EEXIST);
 }
 
+static void a_wipe_sample_is_drawn_from_each_job_and_keeps_its_share(void **state)
+{
+	struct store_job j = { 0 };
+	int drawn = 0, again = 0;
+	(void)state;
+
+	snprintf(j.checklist_id, sizeof(j.checklist_id), "data-wipe");
+	snprintf(j.checklist_hash, sizeof(j.checklist_hash), "%064d", 1);
+	for (j.id = 1; j.id <= 2000; j.id++) {
+		j.started_ms = 1000 + j.id;
+		drawn += job_wipe_sampled(&j, 5);
+		again += job_wipe_sampled(&j, 5);
+		assert_true(job_wipe_sampled(&j, 100));
+	}
+	/* 5 % of 2000 is 100; the draw is the job's own hash, the same every time. */
+	assert_int_equal(drawn, again);
+	assert_in_range(drawn, 60, 140);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_wipe_sample_is_drawn_from_each_job_and_keeps_its_share),
 		cmocka_unit_test_setup_teardown(steps_are_kept_in_order_with_who_when_and_time_spent, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_correction_is_a_new_record_pointing_at_the_old_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(correcting_a_record_of_another_job_is_refused, setup, teardown),
