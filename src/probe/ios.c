@@ -6,6 +6,7 @@
 #include <libimobiledevice/lockdown.h>
 #include <plist/plist.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -157,18 +158,34 @@ static enum iosp_err handshake(idevice_t dev, const char *udid, const struct ios
 	}
 }
 
-typedef void (*domain_parser)(plist_t, struct facts *);
+typedef void (*reply_parser)(plist_t, struct facts *);
 
+/*
+ * What a probe asks lockdown in its session, in this order: one GetValue per line, so
+ * seven round trips. Whole domains where a real device lists the values in a dump of the
+ * domain (GetValue with a Domain and no Key: `ideviceinfo`, `ideviceinfo -q DOMAIN`);
+ * single keys where it does not. A real phone answers a dump of com.apple.fmip with
+ * nothing and IsAssociated only when asked for it (libimobiledevice issue #275, where the
+ * maintainer adds that several domains behave like this), and leaves DeviceEnclosureColor
+ * out of the root domain (issue #329). No published dump of com.apple.mobile.chaperone or
+ * com.apple.purplebuddy shows DeviceIsChaperoned or SetupDone, and the tools that read
+ * them ask by key, so the probe does too: a key costs one round trip, as the domain did.
+ * The enclosure colour comes after the root domain, whose front colour it replaces.
+ */
 static const struct {
-	const char *domain;
-	domain_parser parse;
-	const char *fact; /* where an error is recorded */
-} domains[] = {
-	{ "com.apple.disk_usage", iosp_parse_disk_usage, "storage" },
-	{ "com.apple.mobile.battery", iosp_parse_battery_domain, "battery" },
-	{ "com.apple.fmip", iosp_parse_fmip, "locks.find_my" },
-	{ "com.apple.mobile.chaperone", iosp_parse_chaperone, "locks.supervised" },
-	{ "com.apple.purplebuddy", iosp_parse_purplebuddy, "locks.setup_done" },
+	const char *domain; /* NULL: the root domain */
+	const char *key;    /* NULL: the whole domain */
+	reply_parser parse;
+	const char *fact; /* where a failure is recorded */
+} reads[] = {
+	{ NULL, NULL, iosp_parse_root, "identity" },
+	{ NULL, "DeviceEnclosureColor", iosp_parse_enclosure_color, "identity.color" },
+	{ "com.apple.disk_usage", NULL, iosp_parse_disk_usage, "storage" },
+	{ "com.apple.mobile.battery", NULL, iosp_parse_battery_domain, "battery" },
+	{ "com.apple.fmip", "IsAssociated", iosp_parse_find_my, "locks.find_my" },
+	{ "com.apple.mobile.chaperone", "DeviceIsChaperoned", iosp_parse_supervised,
+	  "locks.supervised" },
+	{ "com.apple.purplebuddy", "SetupDone", iosp_parse_setup_done, "locks.setup_done" },
 };
 
 static int lost(lockdownd_error_t e)
@@ -180,34 +197,27 @@ static int lost(lockdownd_error_t e)
 static enum iosp_err read_session(lockdownd_client_t ld, const struct iosp_opts *o,
 				  struct facts *f)
 {
-	plist_t v = NULL;
-	lockdownd_error_t e;
+	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
+		const char *domain = reads[i].domain ? reads[i].domain : "the root domain";
+		plist_t v = NULL;
+		lockdownd_error_t e;
+		char what[128];
 
-	progress(o, "root", NULL);
-	e = lockdownd_get_value(ld, NULL, NULL, &v);
-	if (e == LOCKDOWN_E_SUCCESS) {
-		iosp_parse_root(v, f);
-	} else {
-		facts_error(f, "identity", "lockdown GetValue of the root domain failed (%d)", e);
+		if (reads[i].key)
+			snprintf(what, sizeof(what), "%s in %s", reads[i].key, domain);
+		else
+			snprintf(what, sizeof(what), "%s", domain);
+		progress(o, reads[i].domain ? reads[i].domain : "root", NULL);
+		e = lockdownd_get_value(ld, reads[i].domain, reads[i].key, &v);
+		/* A key the device does not have (MissingValue) is an answer: the parser says
+		 * what is missing. A whole domain must come back. */
+		if (e == LOCKDOWN_E_SUCCESS || (reads[i].key && e == LOCKDOWN_E_MISSING_VALUE))
+			reads[i].parse(v, f);
+		else
+			facts_error(f, reads[i].fact, "lockdown GetValue of %s failed (%d)", what, e);
+		plist_free(v);
 		if (lost(e))
 			return IOSP_ELOST;
-	}
-	plist_free(v);
-	for (size_t i = 0; i < sizeof(domains) / sizeof(domains[0]); i++) {
-		v = NULL;
-		progress(o, domains[i].domain, NULL);
-		e = lockdownd_get_value(ld, domains[i].domain, NULL, &v);
-		if (e == LOCKDOWN_E_SUCCESS) {
-			domains[i].parse(v, f);
-		} else {
-			facts_error(f, domains[i].fact, "lockdown GetValue %s failed (%d)",
-				    domains[i].domain, e);
-			if (lost(e)) {
-				plist_free(v);
-				return IOSP_ELOST;
-			}
-		}
-		plist_free(v);
 	}
 	return IOSP_OK;
 }

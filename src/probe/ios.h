@@ -6,7 +6,9 @@
  * One probe = the trust loop (lockdownd_client_new_with_handshake, retried while the
  * phone is locked or asks "Trust this computer?"; while it waits, a preauth read gives the
  * model and iOS version for the card), ONE lockdown session reading the root domain and
- * the disk_usage, battery, fmip, chaperone and purplebuddy domains, and ONE
+ * the disk_usage and battery domains whole, and by key the values a real device leaves
+ * out of a domain dump (DeviceEnclosureColor, com.apple.fmip IsAssociated,
+ * com.apple.mobile.chaperone DeviceIsChaperoned, com.apple.purplebuddy SetupDone), and ONE
  * diagnostics_relay connection reading the battery from the IORegistry.
  * A stale pair record (INVALID_HOST_ID, or an SSL error on the session) is deleted
  * from usbmuxd and pairing retried once.

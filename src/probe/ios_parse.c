@@ -272,8 +272,9 @@ static void set_os_name(const struct reader *r, const char *model_id, const char
 		facts_error(r->f, "os.name", "neither DeviceClass nor ProductType in %s", r->where);
 }
 
-/* identity.model_id, identity.marketing_name, os.version, os.name and os.build. */
-static void parse_model_and_os(const struct reader *r, int build_required)
+/* identity.model_id, identity.marketing_name, os.version, os.name and os.build; returns
+ * ProductType (borrowed from the plist) or NULL. */
+static const char *parse_model_and_os(const struct reader *r, int build_required)
 {
 	const char *model_id = want_string(r, "ProductType", "identity.model_id");
 	const char *version = want_string(r, "ProductVersion", "os.version");
@@ -303,6 +304,7 @@ static void parse_model_and_os(const struct reader *r, int build_required)
 		facts_set_string(r->f, "os.build", build);
 	else if (p == ABSENT && build_required)
 		report_absent(r, "BuildVersion", "os.build");
+	return model_id;
 }
 
 /* identity.model_number: "MGJ93" + "LL/A". */
@@ -328,16 +330,21 @@ static void set_model_number(const struct reader *r)
 	facts_set_string(r->f, "identity.model_number", buf);
 }
 
-/* identity.imei: one entry per SIM slot. */
-static void set_imeis(const struct reader *r)
+/* identity.imei: one entry per SIM slot; CELLULAR as set_cellular() found it. */
+static void set_imeis(const struct reader *r, int cellular)
 {
-	const char *imei = want_string(r, "InternationalMobileEquipmentIdentity", "identity.imei");
-	const char *imei2;
 	enum presence p;
+	const char *imei =
+	    get_string(r, "InternationalMobileEquipmentIdentity", "identity.imei", &p);
+	const char *imei2;
 
 	facts_clear(r->f, "identity.imei");
 	if (imei)
 		facts_append_string(r->f, "identity.imei", imei);
+	else if (p == ABSENT && cellular == 0)
+		facts_error(r->f, "identity.imei", "none: the device has no mobile radio");
+	else if (p == ABSENT)
+		report_absent(r, "InternationalMobileEquipmentIdentity", "identity.imei");
 	imei2 = get_string(r, "InternationalMobileEquipmentIdentity2", "identity.imei", &p);
 	if (imei2)
 		facts_append_string(r->f, "identity.imei", imei2);
@@ -392,34 +399,196 @@ static void set_passcode(const struct reader *r)
 		    "tell whether a passcode is set");
 }
 
+/* ---- device class and hardware ---- */
+
+/*
+ * device.class from DeviceClass, else ProductType (both start with the family's name);
+ * returns the family. The device.* setters clear their own earlier errors first: the
+ * pre-pairing values and then the root domain may both be read into the same facts.
+ */
+static enum family set_device_class(const struct reader *r, const char *model_id)
+{
+	enum presence p;
+	const char *klass, *from;
+	enum family fam;
+
+	facts_error_clear(r->f, "device.class");
+	klass = get_string(r, "DeviceClass", "device.class", &p);
+	from = klass ? klass : model_id;
+	fam = family_of(from);
+	switch (fam) {
+	case FAMILY_IPHONE:
+		facts_set_string(r->f, "device.class", "phone");
+		break;
+	case FAMILY_IPAD:
+		facts_set_string(r->f, "device.class", "tablet");
+		break;
+	case FAMILY_IPOD:
+		facts_error(r->f, "device.class", "an iPod touch is neither a phone nor a tablet");
+		break;
+	case FAMILY_UNKNOWN:
+		if (from)
+			facts_error(r->f, "device.class", "%s is not an iPhone, iPad or iPod",
+				    from);
+		else
+			facts_error(r->f, "device.class",
+				    "neither DeviceClass nor ProductType in %s", r->where);
+		break;
+	}
+	return fam;
+}
+
+/* 1 when KEY holds a non-empty string, 0 when it is missing or empty, -1 when it holds
+ * something else. Records nothing: the caller decides whether that matters. */
+static int string_there(const struct reader *r, const char *key)
+{
+	plist_t node = plist_dict_get_item(r->dict, key);
+	const char *s;
+
+	if (!node)
+		return 0;
+	if (plist_get_node_type(node) != PLIST_STRING)
+		return -1;
+	s = plist_get_string_ptr(node, NULL);
+	return s && *s;
+}
+
+/*
+ * device.cellular (see ios_parse.h). Returns 1 or 0 as set, -1 when it stays null; an
+ * error is recorded only then, so that a value of the wrong type among three signs does
+ * not stand beside a fact the other signs settled.
+ */
+static int set_cellular(const struct reader *r)
+{
+	plist_t tel = plist_dict_get_item(r->dict, "TelephonyCapability");
+	int imei = string_there(r, "InternationalMobileEquipmentIdentity");
+	int baseband = string_there(r, "BasebandVersion");
+	int tel_known = tel && plist_get_node_type(tel) == PLIST_BOOLEAN;
+	uint8_t telephony = 0;
+
+	facts_error_clear(r->f, "device.cellular");
+	if (tel_known)
+		plist_get_bool_val(tel, &telephony);
+	if ((tel_known && telephony) || imei == 1 || baseband == 1) {
+		facts_set_bool(r->f, "device.cellular", 1);
+		return 1;
+	}
+	if (tel_known && imei == 0 && baseband == 0) {
+		facts_set_bool(r->f, "device.cellular", 0);
+		return 0;
+	}
+	if (tel && !tel_known)
+		facts_error(r->f, "device.cellular",
+			    "TelephonyCapability in %s is %s, not a boolean", r->where,
+			    type_name(tel));
+	else if (!tel)
+		facts_error(r->f, "device.cellular",
+			    "no TelephonyCapability, IMEI or BasebandVersion in %s: whether it has "
+			    "a mobile radio is not known",
+			    r->where);
+	else
+		facts_error(r->f, "device.cellular",
+			    "TelephonyCapability is false, and the IMEI or BasebandVersion in %s "
+			    "is not a string: whether it has a mobile radio is not known",
+			    r->where);
+	return -1;
+}
+
+/* One feature of model M into boolean fact PATH; CELLULAR as set_cellular() returned. */
+static void feature_fact(struct facts *f, const char *path, enum ios_feature v,
+			 const struct ios_model *m, int cellular, const char *what)
+{
+	facts_error_clear(f, path);
+	switch (v) {
+	case IOS_FEATURE_YES:
+	case IOS_FEATURE_NO:
+		facts_set_bool(f, path, v == IOS_FEATURE_YES);
+		return;
+	case IOS_FEATURE_CELLULAR_ONLY:
+		if (cellular >= 0) {
+			facts_set_bool(f, path, cellular);
+			return;
+		}
+		facts_error(
+		    f, path,
+		    "only the Wi-Fi + Cellular %s has %s, and whether this one has a mobile "
+		    "radio is not known yet",
+		    m->marketing_name, what);
+		return;
+	case IOS_FEATURE_UNKNOWN:
+		break;
+	}
+	facts_error(f, path, "%s not known for the %s (data/ios-models.tsv)", what,
+		    m->marketing_name);
+}
+
+/* device.sd_card, and the features Apple publishes for the model (ios_models). */
+static void set_features(const struct reader *r, enum family fam, const char *model_id,
+			 int cellular)
+{
+	const struct ios_model *m;
+
+	facts_error_clear(r->f, "device");
+	if (fam == FAMILY_UNKNOWN) {
+		facts_error(r->f, "device",
+			    "not an iPhone, iPad or iPod: its hardware is not known");
+		return;
+	}
+	/* No iPhone, iPad or iPod touch has ever had a memory card slot. */
+	facts_set_bool(r->f, "device.sd_card", 0);
+	m = ios_model_find(model_id);
+	if (!m) {
+		facts_error(r->f, "device",
+			    "%s is not in data/ios-models.tsv: NFC, GPS, headphone jack and "
+			    "wireless charging not known",
+			    model_id ? model_id : "a device without ProductType");
+		return;
+	}
+	feature_fact(r->f, "device.nfc", m->nfc, m, cellular, "NFC");
+	feature_fact(r->f, "device.gps", m->gps, m, cellular, "GPS");
+	feature_fact(r->f, "device.headphone_jack", m->headphone_jack, m, cellular,
+		     "a headphone jack");
+	feature_fact(r->f, "device.wireless_charging", m->wireless_charging, m, cellular,
+		     "wireless charging");
+}
+
 void iosp_parse_root(plist_t root, struct facts *f)
 {
 	struct reader r = { root, f, "the root domain" };
+	const char *model_id;
+	enum family fam;
+	int cellular;
 
 	if (!is_dict(root, f, "identity", "lockdown root domain"))
 		return;
 	facts_set_string(f, "platform", "ios");
 	facts_set_string(f, "identity.make", "Apple");
-	parse_model_and_os(&r, 1);
+	model_id = parse_model_and_os(&r, 1);
 	set_model_number(&r);
 	string_fact(&r, "SerialNumber", "identity.serial");
 	string_fact(&r, "UniqueDeviceID", "identity.udid");
-	set_imeis(&r);
+	fam = set_device_class(&r, model_id);
+	cellular = set_cellular(&r);
+	set_imeis(&r, cellular);
 	set_ecid(&r);
 	set_color(&r);
 	string_fact(&r, "ActivationState", "locks.activation_state");
 	set_passcode(&r);
+	set_features(&r, fam, model_id, cellular);
 }
 
 void iosp_parse_preauth(plist_t values, struct facts *f)
 {
 	struct reader r = { values, f, "the values an unpaired device answers" };
+	const char *model_id;
 
 	if (!is_dict(values, f, "identity", "pre-pairing values"))
 		return;
 	facts_set_string(f, "platform", "ios");
 	facts_set_string(f, "identity.make", "Apple");
-	parse_model_and_os(&r, 0);
+	model_id = parse_model_and_os(&r, 0);
+	/* Whether it has a mobile radio is read in the session (the root domain). */
+	set_features(&r, set_device_class(&r, model_id), model_id, -1);
 }
 
 /* ---- lockdown domains ---- */
@@ -464,42 +633,76 @@ void iosp_parse_battery_domain(plist_t dict, struct facts *f)
 	bool_fact(&r, "BatteryIsCharging", "battery.charging");
 }
 
-void iosp_parse_fmip(plist_t dict, struct facts *f)
-{
-	struct reader r = { dict, f, "com.apple.fmip" };
-	int associated = 0;
-	enum presence p;
+/* ---- values asked by key ---- */
 
-	if (!is_dict(dict, f, "locks.find_my", "com.apple.fmip reply"))
-		return;
-	p = get_bool(&r, "IsAssociated", "locks.find_my", &associated);
-	if (p == PRESENT) {
-		facts_set_string(f, "locks.find_my", associated ? "on" : "off");
+/* VALUE, the answer to KEY of DOMAIN, as a boolean: 1 when *V is set, else the reason is
+ * recorded under FACT (HINT, when not empty, is added to it). */
+static int keyed_bool(struct facts *f, plist_t value, const char *domain, const char *key,
+		      const char *fact, const char *hint, int *v)
+{
+	uint8_t b = 0;
+
+	if (!value) {
+		facts_error(f, fact, "the device gave no %s in %s%s", key, domain, hint);
+		return 0;
+	}
+	if (plist_get_node_type(value) != PLIST_BOOLEAN) {
+		facts_error(f, fact, "%s in %s is %s, not a boolean%s", key, domain,
+			    type_name(value), hint);
+		return 0;
+	}
+	plist_get_bool_val(value, &b);
+	*v = b != 0;
+	return 1;
+}
+
+void iosp_parse_find_my(plist_t is_associated, struct facts *f)
+{
+	int on = 0;
+
+	if (keyed_bool(f, is_associated, "com.apple.fmip", "IsAssociated", "locks.find_my",
+		       ": check Find My in Settings", &on))
+		facts_set_string(f, "locks.find_my", on ? "on" : "off");
+	else
+		facts_set_string(f, "locks.find_my", "unknown");
+}
+
+void iosp_parse_supervised(plist_t is_chaperoned, struct facts *f)
+{
+	int v = 0;
+
+	if (keyed_bool(f, is_chaperoned, "com.apple.mobile.chaperone", "DeviceIsChaperoned",
+		       "locks.supervised", "", &v))
+		facts_set_bool(f, "locks.supervised", v);
+}
+
+void iosp_parse_setup_done(plist_t setup_done, struct facts *f)
+{
+	int v = 0;
+
+	if (keyed_bool(f, setup_done, "com.apple.purplebuddy", "SetupDone", "locks.setup_done", "",
+		       &v))
+		facts_set_bool(f, "locks.setup_done", v);
+}
+
+void iosp_parse_enclosure_color(plist_t color, struct facts *f)
+{
+	const char *s = NULL;
+
+	if (color && plist_get_node_type(color) != PLIST_STRING) {
+		facts_error(f, "identity.color", "DeviceEnclosureColor is %s, not a string",
+			    type_name(color));
 		return;
 	}
-	facts_set_string(f, "locks.find_my", "unknown");
-	if (p == ABSENT)
-		facts_error(f, "locks.find_my",
-			    "IsAssociated not in com.apple.fmip; it is only a hint anyway: check "
-			    "Find My in Settings");
-}
-
-void iosp_parse_chaperone(plist_t dict, struct facts *f)
-{
-	struct reader r = { dict, f, "com.apple.mobile.chaperone" };
-
-	if (!is_dict(dict, f, "locks.supervised", "com.apple.mobile.chaperone reply"))
-		return;
-	bool_fact(&r, "DeviceIsChaperoned", "locks.supervised");
-}
-
-void iosp_parse_purplebuddy(plist_t dict, struct facts *f)
-{
-	struct reader r = { dict, f, "com.apple.purplebuddy" };
-
-	if (!is_dict(dict, f, "locks.setup_done", "com.apple.purplebuddy reply"))
-		return;
-	bool_fact(&r, "SetupDone", "locks.setup_done");
+	if (color)
+		s = plist_get_string_ptr(color, NULL);
+	if (s && *s) {
+		facts_error_clear(f, "identity.color");
+		facts_set_string(f, "identity.color", s);
+	} else if (!facts_known(f, "identity.color")) {
+		facts_error(f, "identity.color",
+			    "no DeviceEnclosureColor when asked by key either");
+	}
 }
 
 /* ---- IORegistry battery entry ---- */

@@ -6,12 +6,14 @@
  * Each iosp_parse_* function takes one reply, sets the facts that reply holds and records
  * in F why any of those facts stays null. The rules every function keeps:
  *
- *   - The reply is borrowed: never freed nor changed. NULL, or anything but a dictionary,
- *     records one error and sets nothing.
+ *   - The reply is borrowed: never freed nor changed. NULL, or anything but a dictionary
+ *     (for a value asked by key: anything but the type of that key), records one error
+ *     and sets nothing, except locks.find_my, which then says "unknown".
  *   - Unknown keys are ignored. A known key that is missing, empty, of the wrong type or
  *     out of range leaves its fact null with an error naming the key and the reason; it
  *     never aborts the rest of the reply and never crashes.
- *   - Nothing is guessed: a value is set only when the device said it.
+ *   - Nothing is guessed: a value is set only when the device said it, or when Apple's
+ *     Tech Specs say it for the model the device names (data/ios-models.tsv).
  *
  * Decisions (to be repeated for users in docs/facts.md):
  *   - identity.ecid is UniqueChipID as 16 upper-case hex digits, zero-padded, no "0x"
@@ -28,6 +30,22 @@
  *     and can be twice what Settings shows (libimobiledevice issue #1572).
  *   - battery.health_pct = full-charge capacity / design capacity, one decimal, rounded
  *     half up (86.96 -> 87.0). Above 100 is reported as is (a new battery can read 101).
+ *   - device.class is "phone" for an iPhone and "tablet" for an iPad, from DeviceClass (else
+ *     ProductType); an iPod touch is neither, so it stays null with that reason.
+ *   - device.cellular is true when TelephonyCapability is true (every iPhone), or an IMEI
+ *     or a BasebandVersion is there (a Wi-Fi + Cellular iPad may say TelephonyCapability
+ *     false: it makes no calls, yet it has a modem and a SIM); false only when
+ *     TelephonyCapability is false and neither of the other two is there, as a Wi-Fi iPad
+ *     answers (tests/fixtures/ios/presession-values_ipad9-wifi_ipados16.3.1_20D67.txt).
+ *   - device.nfc, device.gps, device.headphone_jack and device.wireless_charging come from
+ *     the model's row in data/ios-models.tsv (Apple's Tech Specs): the device does not
+ *     say them. An iPad has GPS only in its Wi-Fi + Cellular model, so its device.gps
+ *     follows device.cellular. device.sd_card is false on every iPhone, iPad and iPod.
+ *   - Some values are missing from a dump of their whole domain (GetValue with a Domain
+ *     and no Key) on a real device, which answers them only when asked by key
+ *     (libimobiledevice issue #275: com.apple.fmip; #329: DeviceEnclosureColor). The
+ *     prober asks those by key and gives each answer to an iosp_parse_* function of its
+ *     own, below.
  */
 #ifndef ATELIER_PROBE_IOS_PARSE_H
 #define ATELIER_PROBE_IOS_PARSE_H
@@ -52,15 +70,17 @@
  * (UniqueChipID), identity.color (DeviceEnclosureColor, else DeviceColor, as reported),
  * os.name ("iOS"; "iPadOS" on an iPad from 13 on), os.version (ProductVersion), os.build
  * (BuildVersion), locks.activation_state (ActivationState), locks.passcode
- * (PasswordProtected, see above).
+ * (PasswordProtected, see above), device.class, device.cellular, device.sd_card and the
+ * model's features (see above).
  */
 void iosp_parse_root(plist_t root, struct facts *f);
 
 /*
  * The values an unpaired device answers, gathered in one dictionary (ProductType,
  * ProductVersion, DeviceClass, BuildVersion...): platform, identity.make,
- * identity.model_id, identity.marketing_name, os.version, os.name, and os.build when
- * BuildVersion is there.
+ * identity.model_id, identity.marketing_name, os.version, os.name, os.build when
+ * BuildVersion is there, device.class, device.sd_card and the model's features; an
+ * iPad's device.gps waits for the root domain, which says whether it has a radio.
  */
 void iosp_parse_preauth(plist_t values, struct facts *f);
 
@@ -72,18 +92,29 @@ void iosp_parse_disk_usage(plist_t dict, struct facts *f);
 void iosp_parse_battery_domain(plist_t dict, struct facts *f);
 
 /*
- * com.apple.fmip: locks.find_my "on" when IsAssociated is true, "off" when false, and
- * "unknown" with an error when it is missing or not a boolean. IsAssociated is only a
- * hint that the device is tied to an Apple ID; the activation lock is decided by Apple's
- * servers, so a checklist must still have the trainee look at Settings.
+ * The answers to values asked by key. Each VALUE is what GetValue returned for that
+ * domain and key, borrowed; NULL when the device answered none, which records why.
  */
-void iosp_parse_fmip(plist_t dict, struct facts *f);
 
-/* com.apple.mobile.chaperone: locks.supervised (DeviceIsChaperoned). */
-void iosp_parse_chaperone(plist_t dict, struct facts *f);
+/*
+ * com.apple.fmip IsAssociated: locks.find_my "on" when true, "off" when false, and
+ * "unknown" with an error when there is no boolean. IsAssociated is only a hint that the
+ * device is tied to an Apple ID; the activation lock is decided by Apple's servers, so a
+ * checklist must still have the trainee look at Settings.
+ */
+void iosp_parse_find_my(plist_t is_associated, struct facts *f);
 
-/* com.apple.purplebuddy: locks.setup_done (SetupDone). */
-void iosp_parse_purplebuddy(plist_t dict, struct facts *f);
+/* com.apple.mobile.chaperone DeviceIsChaperoned: locks.supervised. */
+void iosp_parse_supervised(plist_t is_chaperoned, struct facts *f);
+
+/* com.apple.purplebuddy SetupDone: locks.setup_done. */
+void iosp_parse_setup_done(plist_t setup_done, struct facts *f);
+
+/*
+ * DeviceEnclosureColor of the root domain: identity.color, replacing the front colour
+ * (DeviceColor) the root domain gave. No answer keeps that colour, without an error.
+ */
+void iosp_parse_enclosure_color(plist_t color, struct facts *f);
 
 /*
  * The diagnostics_relay reply to an IORegistry entry query (AppleSmartBattery on the

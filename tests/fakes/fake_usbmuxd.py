@@ -27,7 +27,11 @@ DEVICE keys (all optional but "udid"):
     usb_serial           USBSerialNumber, default the UDID without '-'
     connection_speed     default 480000000
     values               lockdown domains: {"": {root}, "com.apple.disk_usage": {...},
-                         "com.apple.mobile.battery": {...}, ...}
+                         "com.apple.mobile.battery": {...}, ...}: every value answers
+                         when asked by key; a dump of a domain (no Key) leaves out what
+                         a real device leaves out (KEY_ONLY below: all of com.apple.fmip,
+                         com.apple.mobile.chaperone and com.apple.purplebuddy, and the
+                         root domain's DeviceEnclosureColor)
     public_values        {"domain": [keys readable before StartSession]}; default
                          is PUBLIC_VALUES below ("" = root domain)
     ioregistry           {"AppleSmartBattery": {...}} entries answered by
@@ -140,6 +144,26 @@ PUBLIC_VALUES = {
                                 "iTunesSetupComplete"],
 }
 
+# What a real device leaves out of a dump of a domain (GetValue with a Domain and no Key)
+# and answers only when the key is asked for: None hides the whole domain, a set hides
+# those keys.  Asked by key, every value still answers.
+KEY_ONLY = {
+    # libimobiledevice issue #275: `ideviceinfo -q com.apple.fmip` prints nothing on a real
+    # phone while `ideviceinfo -q com.apple.fmip -k IsAssociated` answers, and the
+    # maintainer notes that several domains behave that way.
+    "com.apple.fmip": None,
+    # No published dump of these two domains shows DeviceIsChaperoned or SetupDone; every
+    # tool found asks them by key (`ideviceinfo -q com.apple.mobile.chaperone -k
+    # DeviceIsChaperoned`, go-ios Supervised(), pymobiledevice3 issue #1073), so the fake
+    # takes the stingy side of issue #275 for them.
+    "com.apple.mobile.chaperone": None,
+    "com.apple.purplebuddy": None,
+    # libimobiledevice issue #329: DeviceEnclosureColor is not in plain `ideviceinfo`
+    # output; the answer given is `ideviceinfo -k DeviceEnclosureColor`.  None of the
+    # root-domain captures in tests/fixtures/ios has it either.
+    "": {"DeviceEnclosureColor"},
+}
+
 LOG = None
 
 
@@ -203,6 +227,14 @@ def parse_plist(body):
         if len(body) <= 8192 and len(_PARSED) < _PARSED_MAX:
             _PARSED[body] = obj
     return obj
+
+
+def domain_dump(dom, values):
+    """What a dump of domain DOM answers: VALUES without what KEY_ONLY hides."""
+    hidden = KEY_ONLY.get(dom, ())
+    if hidden is None:
+        return {}
+    return {k: v for k, v in values.items() if k not in hidden}
 
 
 def plist_bytes(obj):
@@ -1081,7 +1113,8 @@ class Lockdown:
                     ans["Error"] = "GetProhibited" if (values or dom) else "MissingValue"
                     return ans
                 if key is None:
-                    ans["Value"] = {k: v for k, v in values.items() if k in public}
+                    ans["Value"] = {k: v for k, v in domain_dump(dom, values).items()
+                                    if k in public}
                 elif key in public and key in values:
                     ans["Value"] = values[key]
                 elif key in values:
@@ -1092,7 +1125,7 @@ class Lockdown:
             if values is None:
                 return ans          # unknown domain: success without a Value
             if key is None:
-                ans["Value"] = dict(values)
+                ans["Value"] = domain_dump(dom, values)
             elif key in values:
                 ans["Value"] = values[key]
             else:

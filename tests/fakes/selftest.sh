@@ -228,7 +228,7 @@ stop
 U=00008030-001A2B3C4D5E802E
 start unact "$S/iphone-unactivated.json"
 out_has "unactivated phone: ActivationState Unactivated (pairs without a dialog)" "^Unactivated" $TO ideviceinfo -u $U -k ActivationState
-out_has "unactivated phone: purplebuddy SetupDone false" "^SetupDone: false" $TO ideviceinfo -u $U -q com.apple.purplebuddy
+out_has "unactivated phone: purplebuddy SetupDone false (asked by key)" "^false" $TO ideviceinfo -u $U -q com.apple.purplebuddy -k SetupDone
 stop
 
 U=00008110-000E44540A2A0004

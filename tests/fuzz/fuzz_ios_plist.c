@@ -22,8 +22,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void (*const parsers[])(plist_t, struct facts *) = {
-	iosp_parse_root, iosp_parse_preauth,   iosp_parse_disk_usage,  iosp_parse_battery_domain,
-	iosp_parse_fmip, iosp_parse_chaperone, iosp_parse_purplebuddy, iosp_parse_ioregistry,
+	iosp_parse_root,	   iosp_parse_preauth,	       iosp_parse_disk_usage,
+	iosp_parse_battery_domain, iosp_parse_find_my,	       iosp_parse_supervised,
+	iosp_parse_setup_done,	   iosp_parse_enclosure_color, iosp_parse_ioregistry,
 };
 
 static void run_all(plist_t node)

@@ -51,8 +51,14 @@ check "identity: serial, both IMEIs, model number" \
     sh -c "$J $T/paired.json \"d[0]['identity']['serial']\" C1QQABCD4R && $J $T/paired.json \"len(d[0]['identity']['imei'])\" 2 && $J $T/paired.json \"d[0]['identity']['model_number']\" MLDV3CH/A"
 check "storage and locks are read" \
     sh -c "$J $T/paired.json \"d[0]['storage']['total_bytes'] > 0\" && $J $T/paired.json \"d[0]['locks']['find_my']\" off && $J $T/paired.json \"d[0]['locks']['setup_done']\" True"
+check "an iPhone 13 is a phone with a mobile radio, NFC, GPS and Qi charging, no jack, no card slot" \
+    $J "$T/paired.json" "[d[0]['device']['class'], d[0]['device']['cellular'], d[0]['device']['nfc'], d[0]['device']['gps'], d[0]['device']['headphone_jack'], d[0]['device']['wireless_charging'], d[0]['device']['sd_card']]" "['phone', True, True, True, False, True, False]"
 sh "$FAKECTL" cmd "$FAKE_DIR" '{"cmd":"stats"}' >"$T/stats.json"
 U=00008110-000E44540A2A0000
+# One GetValue (ProductVersion) is libimobiledevice's handshake; the session reads three
+# domains whole and four values by key.
+check "eight lockdown reads: the handshake's, then three domains whole and four values by key" \
+    $J "$T/stats.json" "d['devices']['$U']['requests']['GetValue']" 8
 check "one lockdown session and one diagnostics_relay connection per probe" \
     sh -c "$J $T/stats.json \"d['devices']['$U']['sessions_started']\" 1 && $J $T/stats.json \"d['devices']['$U']['service_connections']['com.apple.mobile.diagnostics_relay']\" 1"
 check "the session is closed after the probe" \
@@ -75,6 +81,42 @@ expect_status 7 "probe of a device that is not there says so" \
     $ATELIER --data "$T/data" probe NOSUCHDEVICE
 check "devices shows the iPhone once, with its UDID" \
     sh -c "$ATELIER devices --json > $T/dev.json && $J $T/dev.json 'len(d)' 1 && $J $T/dev.json \"d[0]['udid']\" 00008110-000E44540A2A0000"
+
+# --- Find My, asked by key: a real phone answers a dump of com.apple.fmip with nothing ---
+# (libimobiledevice issue #275), and so does the fake: reading the domain whole would
+# leave Find My unknown on every phone, and no phone could be certified.
+check "like a real phone, the fake answers a dump of com.apple.fmip with nothing, IsAssociated by key" \
+    sh -c "test -z \"\$(ideviceinfo -u $U -q com.apple.fmip 2>/dev/null)\" && test \"\$(ideviceinfo -u $U -q com.apple.fmip -k IsAssociated 2>/dev/null)\" = false"
+check "so Find My off is read as off" $J "$T/paired.json" "d[0]['locks']['find_my']" off
+python3 - "$SC/iphone-ios17-paired.json" "$U" >"$T/fmip-on.cmd" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))["devices"][0]
+d["values"]["com.apple.fmip"]["IsAssociated"] = True
+print(json.dumps({"cmd": "update", "udid": sys.argv[2], "changes": {"values": d["values"]}}))
+PY
+sh "$FAKECTL" cmd "$FAKE_DIR" "$(cat "$T/fmip-on.cmd")" >/dev/null
+probe fmipon "$U"
+check "once the owner turns Find My on, it is read as on, the domain dump still empty" \
+    sh -c "$J $T/fmipon.json \"d[0]['locks']['find_my']\" on && test -z \"\$(ideviceinfo -u $U -q com.apple.fmip 2>/dev/null)\""
+check "the enclosure colour, left out of the root domain's dump, is asked by key" \
+    sh -c "$J $T/fmipon.json \"d[0]['identity']['color']\" 5 && ! ideviceinfo -u $U 2>/dev/null | grep -q DeviceEnclosureColor"
+
+# --- a Wi-Fi iPad: no modem, so no IMEI and no GPS ---
+start_fake ipad "$SC/ipad-wifi-paired.json"
+probe ipad
+$ATELIER --data "$T/data" probe >"$T/ipad.txt" 2>"$T/ipad-card.err"
+check "a Wi-Fi iPad is read in full (exit 0)" test "$(cat $T/ipad.rc)" = 0
+check "its card names it iPad (9th generation) on iPadOS 16.3.1" \
+    grep -q 'iPad (9th generation) (iPad12,1) - iPadOS 16.3.1' "$T/ipad.txt"
+check "it is a tablet without a mobile radio: no IMEI, no GPS" \
+    $J "$T/ipad.json" "[d[0]['device']['class'], d[0]['device']['cellular'], d[0]['identity']['imei'], d[0]['device']['gps']]" "['tablet', False, None, False]"
+check "the card shows no IMEI, and says why" \
+    sh -c "! grep -q IMEI $T/ipad.txt && grep -q 'identity.imei: none: the device has no mobile radio' $T/ipad.txt"
+check "from its Tech Specs: a headphone jack, no NFC, no wireless charging, no card slot" \
+    $J "$T/ipad.json" "[d[0]['device']['headphone_jack'], d[0]['device']['nfc'], d[0]['device']['wireless_charging'], d[0]['device']['sd_card']]" "[True, False, False, False]"
+check "its battery health comes from AppleSmartBattery" \
+    sh -c "$J $T/ipad.json \"d[0]['battery']['health_pct']\" 88.9 && $J $T/ipad.json \"d[0]['battery']['cycle_count']\" 412"
+check "Find My on is read on the tablet too" $J "$T/ipad.json" "d[0]['locks']['find_my']" on
 
 # --- an old iPhone: battery in AppleARMPMUCharger ---
 start_fake old "$SC/iphone-old-armpmu.json"

@@ -278,6 +278,8 @@ static plist_t full_root(void)
 	set_str(r, "DeviceColor", "1");
 	set_str(r, "ActivationState", "Activated");
 	set_bool(r, "PasswordProtected", 1);
+	set_bool(r, "TelephonyCapability", 1);
+	set_str(r, "BasebandVersion", "2.40.01");
 	return r;
 }
 
@@ -472,44 +474,282 @@ static void charge_level_above_100_is_refused(void **state)
 	plist_free(d);
 }
 
-static void find_my_reads_on_off_or_unknown(void **state)
+/* ---- values asked by key ---- */
+
+static void find_my_asked_by_key_reads_on_and_off(void **state)
 {
-	plist_t d = plist_new_dict();
-	struct facts *f = fresh();
+	plist_t yes = plist_new_bool(1), no = plist_new_bool(0);
+	struct facts *on = fresh(), *off = fresh();
 
 	(void)state;
-	set_bool(d, "IsAssociated", 1);
-	iosp_parse_fmip(d, f);
-	assert_fact_string(f, "locks.find_my", "on");
-	set_bool(d, "IsAssociated", 0);
-	iosp_parse_fmip(d, f);
-	assert_fact_string(f, "locks.find_my", "off");
-	plist_dict_remove_item(d, "IsAssociated");
-	iosp_parse_fmip(d, f);
-	assert_fact_string(f, "locks.find_my", "unknown");
-	assert_true(has_error(f, "locks.find_my", "only a hint"));
-	facts_free(f);
-	plist_free(d);
+	iosp_parse_find_my(yes, on);
+	iosp_parse_find_my(no, off);
+	assert_fact_string(on, "locks.find_my", "on");
+	assert_fact_string(off, "locks.find_my", "off");
+	assert_int_equal(facts_error_count(on), 0);
+	assert_int_equal(facts_error_count(off), 0);
+	facts_free(on);
+	facts_free(off);
+	plist_free(yes);
+	plist_free(no);
 }
 
-static void supervision_and_setup_are_read(void **state)
+/* What a real phone answers a dump of com.apple.fmip (libimobiledevice issue #275) is no
+ * answer to "is Find My on": unknown, never "off". */
+static void empty_fmip_dump_is_unknown_not_off(void **state)
 {
-	plist_t chap = plist_new_dict(), buddy = plist_new_dict();
-	struct facts *f = fresh();
+	plist_t dump = plist_new_dict();
+	struct facts *f = fresh(), *none = fresh();
+
+	(void)state;
+	iosp_parse_find_my(dump, f);
+	assert_fact_string(f, "locks.find_my", "unknown");
+	assert_true(has_error(f, "locks.find_my", "is a dictionary, not a boolean"));
+	iosp_parse_find_my(NULL, none);
+	assert_fact_string(none, "locks.find_my", "unknown");
+	assert_true(has_error(none, "locks.find_my",
+			      "gave no IsAssociated in com.apple.fmip: check Find My in Settings"));
+	facts_free(f);
+	facts_free(none);
+	plist_free(dump);
+}
+
+static void supervision_and_setup_are_read_by_key(void **state)
+{
+	plist_t yes = plist_new_bool(1), no = plist_new_bool(0), word = plist_new_string("true");
+	struct facts *f = fresh(), *g = fresh();
 	json_t *locks;
 
 	(void)state;
-	set_bool(chap, "DeviceIsChaperoned", 1);
-	set_bool(buddy, "SetupDone", 0);
-	iosp_parse_chaperone(chap, f);
-	iosp_parse_purplebuddy(buddy, f);
+	iosp_parse_supervised(yes, f);
+	iosp_parse_setup_done(no, f);
 	locks = json_object_get(facts_json(f), "locks");
 	assert_true(json_is_true(json_object_get(locks, "supervised")));
 	assert_true(json_is_false(json_object_get(locks, "setup_done")));
 	assert_int_equal(facts_error_count(f), 0);
+	/* No answer, or not a boolean: null, with the reason. */
+	iosp_parse_supervised(NULL, g);
+	iosp_parse_setup_done(word, g);
+	assert_fact_null(g, "locks.supervised");
+	assert_fact_null(g, "locks.setup_done");
+	assert_true(has_error(g, "locks.supervised",
+			      "no DeviceIsChaperoned in com.apple.mobile.chaperone"));
+	assert_true(
+	    has_error(g, "locks.setup_done", "SetupDone in com.apple.purplebuddy is a string"));
 	facts_free(f);
-	plist_free(chap);
-	plist_free(buddy);
+	facts_free(g);
+	plist_free(yes);
+	plist_free(no);
+	plist_free(word);
+}
+
+/* The root domain as a phone dumps it has only the front colour; the enclosure colour
+ * comes when asked by key (libimobiledevice issue #329). */
+static void enclosure_colour_asked_by_key_replaces_the_front_colour(void **state)
+{
+	plist_t r = full_root(), back = plist_new_string("#e4c1b9");
+	struct facts *f = fresh(), *g = fresh();
+
+	(void)state;
+	plist_dict_remove_item(r, "DeviceEnclosureColor");
+	iosp_parse_root(r, f);
+	assert_fact_string(f, "identity.color", "1");
+	iosp_parse_enclosure_color(back, f);
+	assert_fact_string(f, "identity.color", "#e4c1b9");
+	/* A phone that does not answer keeps its front colour, without an error. */
+	iosp_parse_root(r, g);
+	iosp_parse_enclosure_color(NULL, g);
+	assert_fact_string(g, "identity.color", "1");
+	assert_int_equal(facts_error_count(g), 0);
+	facts_free(f);
+	facts_free(g);
+	plist_free(r);
+	plist_free(back);
+}
+
+/* ---- device class and hardware ---- */
+
+#define assert_fact_bool(f, path, want)                                                            \
+	assert_true(json_is_boolean(facts_json_at(facts_json(f), (path))) &&                       \
+		    json_is_true(facts_json_at(facts_json(f), (path))) == (want))
+
+static void wifi_ipad_is_a_tablet_without_radio_gps_or_imei(void **state)
+{
+	plist_t root = load("presession_ipad9-wifi_ipados16.3.1.plist");
+	struct facts *f = fresh();
+
+	(void)state;
+	iosp_parse_root(root, f);
+	assert_fact_string(f, "identity.marketing_name", "iPad (9th generation)");
+	assert_fact_string(f, "os.name", "iPadOS");
+	assert_fact_string(f, "device.class", "tablet");
+	assert_fact_bool(f, "device.cellular", 0);
+	assert_fact_null(f, "identity.imei");
+	assert_true(has_error(f, "identity.imei", "no mobile radio"));
+	assert_fact_bool(f, "device.gps", 0); /* only the Wi-Fi + Cellular model has GPS */
+	assert_fact_bool(f, "device.nfc", 0);
+	assert_fact_bool(f, "device.headphone_jack", 1);
+	assert_fact_bool(f, "device.wireless_charging", 0);
+	assert_fact_bool(f, "device.sd_card", 0);
+	assert_serializes(f);
+	facts_free(f);
+	plist_free(root);
+}
+
+/* A cellular iPad makes no calls and may say TelephonyCapability false; its IMEI and
+ * modem still make it cellular, and cellular iPads have GPS. */
+static void cellular_ipad_has_radio_and_gps(void **state)
+{
+	plist_t r = plist_new_dict();
+	struct facts *f = fresh();
+
+	(void)state;
+	set_str(r, "DeviceClass", "iPad");
+	set_str(r, "ProductType", "iPad12,2");
+	set_str(r, "ProductVersion", "17.5.1");
+	set_bool(r, "TelephonyCapability", 0);
+	set_str(r, "InternationalMobileEquipmentIdentity", "356789101234563");
+	iosp_parse_root(r, f);
+	assert_fact_string(f, "device.class", "tablet");
+	assert_fact_bool(f, "device.cellular", 1);
+	assert_fact_bool(f, "device.gps", 1);
+	assert_true(facts_known(f, "identity.imei"));
+	plist_dict_remove_item(r, "InternationalMobileEquipmentIdentity");
+	set_str(r, "BasebandVersion", "3.02.01");
+	iosp_parse_root(r, f);
+	assert_fact_bool(f, "device.cellular", 1);
+	facts_free(f);
+	plist_free(r);
+}
+
+static void iphone_8_is_a_phone_with_nfc_and_qi_but_no_jack(void **state)
+{
+	plist_t root = load("root_iphone8_ios15.6.1_tail.plist");
+	struct facts *f = fresh();
+
+	(void)state;
+	iosp_parse_root(root, f); /* no DeviceClass in this tail: ProductType iPhone10,4 */
+	assert_fact_string(f, "device.class", "phone");
+	assert_fact_bool(f, "device.cellular", 1); /* TelephonyCapability true */
+	assert_fact_bool(f, "device.nfc", 1);
+	assert_fact_bool(f, "device.gps", 1);
+	assert_fact_bool(f, "device.headphone_jack", 0);
+	assert_fact_bool(f, "device.wireless_charging", 1);
+	assert_fact_bool(f, "device.sd_card", 0);
+	facts_free(f);
+	plist_free(root);
+}
+
+static void ipod_touch_is_neither_phone_nor_tablet(void **state)
+{
+	plist_t r = plist_new_dict();
+	struct facts *f = fresh();
+
+	(void)state;
+	set_str(r, "DeviceClass", "iPod");
+	set_str(r, "ProductType", "iPod9,1");
+	set_str(r, "ProductVersion", "15.8");
+	set_bool(r, "TelephonyCapability", 0);
+	iosp_parse_root(r, f);
+	assert_fact_null(f, "device.class");
+	assert_true(has_error(f, "device.class", "neither a phone nor a tablet"));
+	assert_fact_bool(f, "device.cellular", 0);
+	assert_fact_bool(f, "device.gps", 0);
+	assert_fact_bool(f, "device.headphone_jack", 1);
+	facts_free(f);
+	plist_free(r);
+}
+
+static void unknown_model_has_no_features_and_says_why_once(void **state)
+{
+	plist_t r = full_root();
+	struct facts *f = fresh();
+
+	(void)state;
+	set_str(r, "ProductType", "iPhone99,9");
+	iosp_parse_root(r, f);
+	iosp_parse_root(r, f);
+	assert_fact_string(f, "device.class", "phone");
+	assert_fact_null(f, "device.nfc");
+	assert_fact_null(f, "device.gps");
+	assert_fact_null(f, "device.headphone_jack");
+	assert_fact_null(f, "device.wireless_charging");
+	assert_fact_bool(f, "device.sd_card", 0); /* no Apple device has a card slot */
+	assert_true(has_error(f, "device", "iPhone99,9 is not in data/ios-models.tsv"));
+	/* Read twice (before and after trust), said once. */
+	{
+		json_t *errors = json_object_get(facts_json(f), "errors"), *e;
+		size_t i, n = 0;
+
+		json_array_foreach (errors, i, e)
+			n += strcmp(json_string_value(json_object_get(e, "fact")), "device") == 0;
+		assert_int_equal(n, 1);
+	}
+	facts_free(f);
+	plist_free(r);
+}
+
+static void phone_that_states_no_radio_sign_has_unknown_cellular(void **state)
+{
+	plist_t r = full_root();
+	struct facts *f = fresh();
+
+	(void)state;
+	plist_dict_remove_item(r, "TelephonyCapability");
+	plist_dict_remove_item(r, "BasebandVersion");
+	plist_dict_remove_item(r, "InternationalMobileEquipmentIdentity");
+	plist_dict_remove_item(r, "InternationalMobileEquipmentIdentity2");
+	iosp_parse_root(r, f);
+	assert_fact_null(f, "device.cellular");
+	assert_true(has_error(f, "device.cellular", "not known"));
+	facts_free(f);
+	plist_free(r);
+}
+
+static void wrong_typed_telephony_does_not_outweigh_an_imei(void **state)
+{
+	plist_t r = full_root();
+	struct facts *f = fresh(), *g = fresh();
+
+	(void)state;
+	set_str(r, "TelephonyCapability", "true");
+	iosp_parse_root(r, f);
+	assert_fact_bool(f, "device.cellular", 1);
+	assert_false(has_error(f, "device.cellular", "TelephonyCapability"));
+	plist_dict_remove_item(r, "BasebandVersion");
+	plist_dict_remove_item(r, "InternationalMobileEquipmentIdentity");
+	plist_dict_remove_item(r, "InternationalMobileEquipmentIdentity2");
+	iosp_parse_root(r, g);
+	assert_fact_null(g, "device.cellular");
+	assert_true(
+	    has_error(g, "device.cellular", "TelephonyCapability in the root domain is a string"));
+	facts_free(f);
+	facts_free(g);
+	plist_free(r);
+}
+
+/* Before trust the iPad's radio is not known, so neither is its GPS; the session's root
+ * domain then settles it and the earlier reason goes. */
+static void ipad_gps_waits_for_the_session(void **state)
+{
+	plist_t pre = plist_new_dict(), root = load("presession_ipad9-wifi_ipados16.3.1.plist");
+	struct facts *f = fresh();
+
+	(void)state;
+	set_str(pre, "ProductType", "iPad12,1");
+	set_str(pre, "ProductVersion", "16.3.1");
+	set_str(pre, "DeviceClass", "iPad");
+	iosp_parse_preauth(pre, f);
+	assert_fact_string(f, "device.class", "tablet");
+	assert_fact_null(f, "device.gps");
+	assert_true(has_error(f, "device.gps", "only the Wi-Fi + Cellular iPad (9th generation)"));
+	assert_fact_bool(f, "device.headphone_jack", 1);
+	iosp_parse_root(root, f);
+	assert_fact_bool(f, "device.gps", 0);
+	assert_false(has_error(f, "device.gps", "Wi-Fi + Cellular"));
+	facts_free(f);
+	plist_free(pre);
+	plist_free(root);
 }
 
 /* ---- IORegistry battery entry ---- */
@@ -972,8 +1212,7 @@ static void non_dictionary_replies_set_nothing(void **state)
 {
 	void (*const parsers[])(plist_t, struct facts *) = {
 		iosp_parse_root,	   iosp_parse_preauth,	  iosp_parse_disk_usage,
-		iosp_parse_battery_domain, iosp_parse_fmip,	  iosp_parse_chaperone,
-		iosp_parse_purplebuddy,	   iosp_parse_ioregistry,
+		iosp_parse_battery_domain, iosp_parse_ioregistry,
 	};
 	plist_t not_dicts[] = { NULL, plist_new_array(), plist_new_string("Success"),
 				plist_new_uint(1) };
@@ -999,6 +1238,42 @@ static void non_dictionary_replies_set_nothing(void **state)
 	}
 	for (size_t j = 1; j < sizeof(not_dicts) / sizeof(not_dicts[0]); j++)
 		plist_free(not_dicts[j]);
+}
+
+/* A value asked by key that is missing or of the wrong type: one error, nothing set but
+ * the "unknown" of Find My. */
+static void wrong_keyed_answers_set_nothing(void **state)
+{
+	void (*const parsers[])(plist_t, struct facts *) = {
+		iosp_parse_find_my,
+		iosp_parse_supervised,
+		iosp_parse_setup_done,
+		iosp_parse_enclosure_color,
+	};
+	plist_t wrong[] = { NULL, plist_new_dict(), plist_new_array(), plist_new_uint(1) };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++) {
+		for (size_t j = 0; j < sizeof(wrong) / sizeof(wrong[0]); j++) {
+			struct facts *f = fresh();
+			struct facts *want = fresh();
+			char *a, *b;
+
+			parsers[i](wrong[j], f);
+			assert_int_equal(facts_error_count(f), 1);
+			if (parsers[i] == iosp_parse_find_my)
+				facts_set_string(want, "locks.find_my", "unknown");
+			a = dump_without_errors(f);
+			b = dump_without_errors(want);
+			assert_string_equal(a, b);
+			free(a);
+			free(b);
+			facts_free(f);
+			facts_free(want);
+		}
+	}
+	for (size_t j = 1; j < sizeof(wrong) / sizeof(wrong[0]); j++)
+		plist_free(wrong[j]);
 }
 
 static void nested_reply_of_the_wrong_shape_is_an_error(void **state)
@@ -1040,8 +1315,18 @@ int main(void)
 		cmocka_unit_test(free_space_falls_back_to_total_data_available),
 		cmocka_unit_test(battery_domain_gives_level_and_charging),
 		cmocka_unit_test(charge_level_above_100_is_refused),
-		cmocka_unit_test(find_my_reads_on_off_or_unknown),
-		cmocka_unit_test(supervision_and_setup_are_read),
+		cmocka_unit_test(find_my_asked_by_key_reads_on_and_off),
+		cmocka_unit_test(empty_fmip_dump_is_unknown_not_off),
+		cmocka_unit_test(supervision_and_setup_are_read_by_key),
+		cmocka_unit_test(enclosure_colour_asked_by_key_replaces_the_front_colour),
+		cmocka_unit_test(wifi_ipad_is_a_tablet_without_radio_gps_or_imei),
+		cmocka_unit_test(cellular_ipad_has_radio_and_gps),
+		cmocka_unit_test(iphone_8_is_a_phone_with_nfc_and_qi_but_no_jack),
+		cmocka_unit_test(ipod_touch_is_neither_phone_nor_tablet),
+		cmocka_unit_test(unknown_model_has_no_features_and_says_why_once),
+		cmocka_unit_test(phone_that_states_no_radio_sign_has_unknown_cellular),
+		cmocka_unit_test(wrong_typed_telephony_does_not_outweigh_an_imei),
+		cmocka_unit_test(ipad_gps_waits_for_the_session),
 		cmocka_unit_test(iphone_14_pro_health_comes_from_battery_data),
 		cmocka_unit_test(old_iphone_armpmu_charger_gives_health),
 		cmocka_unit_test(ios9_power_source_uses_raw_max_capacity_in_mah),
@@ -1063,6 +1348,7 @@ int main(void)
 		cmocka_unit_test(health_ignores_implausible_full_capacities),
 		cmocka_unit_test(wrong_type_values_are_errors_not_crashes),
 		cmocka_unit_test(non_dictionary_replies_set_nothing),
+		cmocka_unit_test(wrong_keyed_answers_set_nothing),
 		cmocka_unit_test(nested_reply_of_the_wrong_shape_is_an_error),
 	};
 

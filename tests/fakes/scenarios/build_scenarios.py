@@ -42,6 +42,9 @@ IPHONE13_ROOT = {
     "ChipSerialNo": DATA("wnkdrQ=="),
     "DeviceClass": "iPhone",
     "DeviceColor": "1",
+    # Not in the capture (a dump of the root domain leaves it out: the fake answers it
+    # only when asked by key, libimobiledevice issue #329); a stand-in.
+    "DeviceEnclosureColor": "5",
     "DeviceName": "iPhone",
     "DieID": 4015777400000000,
     "EthernetAddress": "98:50:2e:00:03:f0",
@@ -188,7 +191,8 @@ def iphone13(udid, **extra):
                     "tests/fixtures/ios/ioregentry_AppleSmartBattery_head.xml",
                     "tests/fixtures/ios/diagnostics-gasgauge_iphone_ios14.xml"],
         "_standins": ["ProductVersion/BuildVersion/FirmwareVersion moved to iOS 17.5.1",
-                      "all non-root domains", "AppleSmartBattery keys " +
+                      "DeviceEnclosureColor", "all non-root domains",
+                      "AppleSmartBattery keys " +
                       ", ".join(SMART_BATTERY_STANDINS)],
         "udid": udid,
         "product_id": "0x12a8",
@@ -292,6 +296,81 @@ def unactivated():
     }
 
 
+# A Wi-Fi iPad (iPad12,1, iPad 9th generation): what it answers before a session is
+# tests/fixtures/ios/presession-values_ipad9-wifi_ipados16.3.1_20D67.txt, as captured
+# (identifiers are the fixture's stand-ins).  No Baseband* key, no IMEI, no SIM keys, and
+# TelephonyCapability false: a Wi-Fi iPad has no modem.
+IPAD9_WIFI_PRESESSION = {
+    "BoardId": 24, "BuildVersion": "20D67", "CPUArchitecture": "arm64e", "ChipID": 32816,
+    "DeviceClass": "iPad", "DeviceColor": "1", "DeviceName": "iPad",
+    "DieID": 320277245067310, "HardwareModel": "J181AP", "HasSiDP": True,
+    "PartitionType": "GUID_partition_scheme", "ProductName": "iPhone OS",
+    "ProductType": "iPad12,1", "ProductVersion": "16.3.1", "ProductionSOC": True,
+    "ProtocolVersion": "2", "SupportedDeviceFamilies": [1, 2], "TelephonyCapability": False,
+    "UniqueChipID": 320277245067310, "UniqueDeviceID": "00008030-0001234A5B6C002E",
+}
+
+
+def ipad_wifi():
+    udid = IPAD9_WIFI_PRESESSION["UniqueDeviceID"]
+    root = copy.deepcopy(IPAD9_WIFI_PRESESSION)
+    # The keys a session adds, in the format of the iPhone captures, without the ones
+    # that come with a modem (Baseband*, IMEI, SIM*, CarrierBundleInfoArray).
+    root.update({
+        "ActivationState": "Activated", "ActivationStateAcknowledged": True,
+        "BluetoothAddress": "3c:06:30:00:4d:21", "BrickState": False,
+        "EthernetAddress": "3c:06:30:00:4d:22",
+        # iBoot of build 20D67, as the iPhone 13 capture on the same build gives it.
+        "FirmwareVersion": "iBoot-8419.82.1",
+        # The A13 (ChipID 32816) platform, as the iPhone 11 capture gives it.
+        "HardwarePlatform": "t8030",
+        "HostAttached": True, "HumanReadableProductVersionString": "16.3.1",
+        "ModelNumber": "MK2K3", "PairRecordProtectionClass": 4, "PasswordProtected": False,
+        "RegionInfo": "LL/A", "SerialNumber": "DMPGTEST0Q1G", "SoftwareBundleVersion": "",
+        "TimeZone": "Europe/Brussels", "TimeZoneOffsetFromUTC": 3600,
+        "TrustedHostAttached": True, "Uses24HourClock": True,
+        "WiFiAddress": "3c:06:30:00:4d:20",
+    })
+    values = {"": root}
+    values.update(copy.deepcopy(DOMAINS_ACTIVATED))
+    values["com.apple.disk_usage"] = {
+        "AmountDataAvailable": 41234567168, "AmountDataReserved": 209715200,
+        "CalculateDiskUsage": "OkilyDokily", "TotalDataAvailable": 41444282368,
+        "TotalDataCapacity": 53476950016, "TotalDiskCapacity": 64000000000,
+        "TotalSystemAvailable": 0, "TotalSystemCapacity": 10523049984,
+    }
+    values["com.apple.mobile.battery"] = {
+        "BatteryCurrentCapacity": 64, "BatteryIsCharging": False,
+        "ExternalChargeCapable": True, "ExternalConnected": True, "FullyCharged": False,
+        "GasGaugeCapability": True, "HasBattery": True,
+    }
+    # A tablet still tied to its owner's Apple ID.
+    values["com.apple.fmip"] = {"IsAssociated": True}
+    # iPads answer their battery in the AppleSmartBattery form of the iPhone 8 and later,
+    # MaxCapacity a percentage (100) and the capacities in mAh, as the two iPads of
+    # iDescriptor issue #133 show (DesignCapacity 7732 and 7544 mAh, MaxCapacity 100).
+    battery = {
+        "AppleRawCurrentCapacity": 4866, "AppleRawMaxCapacity": 7604,
+        "AtCriticalLevel": False,
+        "BatteryData": {"CycleCount": 412, "DesignCapacity": 8557, "StateOfCharge": 64,
+                        "Voltage": 3912},
+        "BatteryInstalled": True, "CurrentCapacity": 64, "CycleCount": 412,
+        "DesignCapacity": 8557, "ExternalChargeCapable": True, "ExternalConnected": True,
+        "FullyCharged": False, "IsCharging": False, "MaxCapacity": 100,
+        "NominalChargeCapacity": 7604, "Temperature": 2710, "Voltage": 3912,
+    }
+    return {
+        "_source": ["tests/fixtures/ios/presession-values_ipad9-wifi_ipados16.3.1_20D67.txt",
+                    "https://github.com/iDescriptor/iDescriptor/issues/133 (iPad battery "
+                    "entries: capacities in mAh, MaxCapacity 100)"],
+        "_standins": ["root keys beyond the pre-session capture (ActivationState, "
+                      "SerialNumber, ModelNumber, RegionInfo, addresses...)",
+                      "all non-root domains", "every AppleSmartBattery value"],
+        "udid": udid, "product_id": "0x12ab", "paired": True, "values": values,
+        "ioregistry": {"AppleSmartBattery": battery},
+    }
+
+
 def write(name, devices, comment):
     path = os.path.join(HERE, name)
     with open(path, "w") as f:
@@ -337,6 +416,9 @@ def main():
                     hang_on="GetValue:com.apple.disk_usage")],
           "Paired but slow (200 ms per answer) and never answers GetValue of "
           "com.apple.disk_usage: for timeout tests.")
+    write("ipad-wifi-paired.json", [ipad_wifi()],
+          "A paired Wi-Fi iPad (9th generation) on iPadOS 16.3.1: no modem, no IMEI, battery "
+          "in AppleSmartBattery, Find My on.")
     write("bench-mixed.json",
           [iphone13("00008110-000E44540A2A0010", paired=True), old_iphone(), unactivated(),
            iphone13("00008110-000E44540A2A0011", paired=False,
