@@ -46,15 +46,18 @@ grade() {
 }
 
 ok=1
-for c in intake-triage diagnostics-iphone data-wipe final-qc; do
-    if [ "$c" = data-wipe ]; then
-        job=$($WALK "$ATELIER" "$D" "$U" "$c" amina --before "setup-screen-shown=$WIPE") || { ok=0; break; }
-    else
-        job=$($WALK "$ATELIER" "$D" "$U" "$c" amina) || { ok=0; break; }
-    fi
+for c in intake-triage data-wipe diagnostics-ios final-qc; do
+    case $c in
+    data-wipe)
+        job=$($WALK "$ATELIER" "$D" "$U" "$c" amina --before "setup-screen-shown=$WIPE") &&
+        $A job check-wipe "$job" --result pass --note "Hello screen, no account, no photo" \
+            --by claire >/dev/null || { ok=0; break; } ;;
+    *)
+        job=$($WALK "$ATELIER" "$D" "$U" "$c" amina) || { ok=0; break; } ;;
+    esac
     grade "$job" "$c" >/dev/null || { ok=0; break; }
 done
-check "a trainee walks the four shipped checklists and an instructor approves each" test "$ok" = 1
+check "a trainee walks the four shipped checklists in their order and an instructor approves each" test "$ok" = 1
 check "the bench forgot its pairing with the wiped iPhone, and paired again by itself" \
     sh -c "sh $FAKECTL cmd $T/fake '{\"cmd\":\"stats\"}' > '$T/stats.json' &&
            $J '$T/stats.json' \"d['global']['mux_requests'].get('DeletePairRecord', 0) >= 1\""
@@ -62,7 +65,7 @@ expect_status 0 "the shipped policy certifies the phone" $A certify $U --by clai
 CID=$($A certificate list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 $A certificate export "$CID" --json "$T/cert.json" --pdf "$T/cert.pdf" >/dev/null
 check "the certificate names the four checklists, the grade and the wipe" \
-    sh -c "$J '$T/cert.json' \"[c['id'] for c in d['checklists']]\" \"['intake-triage', 'diagnostics-iphone', 'data-wipe', 'final-qc']\" &&
+    sh -c "$J '$T/cert.json' \"[c['id'] for c in d['checklists']]\" \"['intake-triage', 'data-wipe', 'diagnostics-ios', 'final-qc']\" &&
            $J '$T/cert.json' \"d['cosmetic']['label']\" 'Très bon état' &&
            $J '$T/cert.json' \"d['sanitization']['method']\" purge &&
            $J '$T/cert.json' \"d['sanitization']['place']\" 'Liège'"
