@@ -63,6 +63,7 @@ int cli_exit_of(enum svc_err err)
 	case SVC_ENOUSB:
 		return EXIT_NO_USB;
 	case SVC_EINVAL:
+		return EXIT_USAGE;
 	case SVC_ENOENT:
 	case SVC_EDENIED:
 	case SVC_ESTATE:
@@ -217,7 +218,7 @@ static int run_opened(const struct cli_global *g, const char *cmd, const struct 
 	err = svc_open(g->data_opt, sub->open ? sub->open : SVC_OPEN_DIR, &b, why, sizeof(why));
 	if (err)
 		return cli_fail(cmd, cli_exit_of(err), "%s", why);
-	rc = sub->run(b, g, argc, argv);
+	rc = sub->run(b, argc, argv);
 	svc_close(b);
 	return rc;
 }
@@ -263,6 +264,21 @@ int cli_print_json(json_t *view)
 	json_decref(view);
 	bad |= putchar('\n') == EOF || fflush(stdout) != 0;
 	return bad ? EXIT_FAILURE_OTHER : EXIT_OK;
+}
+
+int cli_show(const char *cmd, struct bench *b, enum svc_err err, json_t *view, int json,
+	     cli_printer print, const void *ctx)
+{
+	if (err) {
+		json_decref(view);
+		return cli_report(cmd, b, err);
+	}
+	if (json)
+		return cli_print_json(view);
+	if (print)
+		print(view, ctx);
+	json_decref(view);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILURE_OTHER;
 }
 
 int cli_number(const char *s, long long *out)

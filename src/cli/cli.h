@@ -17,7 +17,7 @@
 enum cli_exit {
 	EXIT_OK = 0,
 	EXIT_FAILURE_OTHER = 1, /* refused, not found, or anything not listed below */
-	EXIT_USAGE = 2,         /* bad command line */
+	EXIT_USAGE = 2,         /* bad command line, or a value the request cannot take */
 	EXIT_NO_DATA = 3,       /* no data directory or no database yet: run atelier init */
 	EXIT_DB_REFUSED = 4,    /* database newer than this program, damaged, or failed check */
 	EXIT_NO_USB = 5,        /* USB cannot be read on this machine */
@@ -82,6 +82,10 @@ struct cli_opt {
 	void *dest;
 };
 
+/* --json (-j) into the int DEST; the end of a table. */
+#define CLI_JSON(dest) { "json", 'j', CLI_FLAG, (dest) }
+#define CLI_END { NULL, 0, 0, NULL }
+
 /* Parse ARGV[1..ARGC-1] of command CMD ("job step"): options from OPTS anywhere among
  * the positionals, "--" ends the options. The positionals go into POS (at most MAX; their
  * number in *N, which must be between MIN and MAX). On a bad line, say why (naming CMD)
@@ -97,7 +101,7 @@ int cli_wants_help(int argc, char **argv, const char *usage);
 /* A (sub)command: what it needs opened, and what it does. */
 struct cli_sub {
 	const char *name;           /* "step"; NULL ends a table */
-	int (*run)(struct bench *b, const struct cli_global *g, int argc, char **argv);
+	int (*run)(struct bench *b, int argc, char **argv);
 	unsigned open;              /* enum svc_open_flags */
 	const char *usage;          /* its own --help */
 };
@@ -121,6 +125,15 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* Print VIEW as indented JSON on standard output, then free it; EXIT_OK, or
  * EXIT_FAILURE_OTHER when it cannot be written. */
 int cli_print_json(json_t *view);
+
+/* How a command shows a view for a person; CTX is the command's own. */
+typedef void (*cli_printer)(const json_t *view, const void *ctx);
+
+/* The end of every command: when the service failed with ERR, say why and return its
+ * exit code; else print VIEW as JSON when JSON, else with PRINT (may be NULL: nothing
+ * printed). VIEW is freed. */
+int cli_show(const char *cmd, struct bench *b, enum svc_err err, json_t *view, int json,
+	     cli_printer print, const void *ctx);
 /* A positive whole number (a job, a record) from S into *OUT; 0 when it is not one. */
 int cli_number(const char *s, long long *out);
 /* Text of a JSON string member KEY of O, or DFLT. */

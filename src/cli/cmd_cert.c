@@ -39,20 +39,15 @@ static const char key_usage[] =
 
 /* ---- certify ---- */
 
-static int run_certify(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static int run_certify(struct bench *b, int argc, char **argv)
 {
 	const char *by = NULL, *pos[1];
 	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "by", 'b', CLI_STRING, &by },
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
+	const struct cli_opt opts[] = { { "by", 'b', CLI_STRING, &by }, CLI_JSON(&json), CLI_END };
 	const json_t *reread, *v;
 	json_t *view = NULL;
 	size_t n, i;
 
-	(void)g;
 	rc = cli_parse("certify", argc, argv, opts, pos, 1, 1, &n);
 	if (rc)
 		return rc;
@@ -103,50 +98,43 @@ int cli_cmd_certify(const struct cli_global *g, int argc, char **argv)
 
 /* ---- verify ---- */
 
-static int run_verify(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_valid(const json_t *v, const void *ctx)
 {
-	const char *key = NULL, *pos[1];
-	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "key", 'k', CLI_STRING, &key },
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
-	const json_t *moved;
-	json_t *view;
-	size_t n;
+	const json_t *moved = json_object_get(v, "moved");
 
-	(void)g;
-	rc = cli_parse("verify", argc, argv, opts, pos, 1, 1, &n);
-	if (rc)
-		return rc;
-	rc = svc_verify(b, pos[0], key, &view);
-	if (rc == SVC_ENOTVALID) {
-		if (json)
-			cli_print_json(json_pack("{s:b, s:s}", "valid", 0, "why", svc_why(b)));
-		else
-			printf("NOT VALID: %s\n", svc_why(b));
-		return EXIT_NOT_VALID;
-	}
-	if (rc == SVC_EINVAL)
-		return cli_usage_error("verify", "%s", svc_why(b));
-	if (rc)
-		return cli_report("verify", b, rc);
-	if (json)
-		return cli_print_json(view);
+	(void)ctx;
 	printf("valid: certificate %s for %s (serial %s), issued %s by %s; signed with key %s\n",
-	       cli_str(view, "id", "?"), cli_str(view, "device", "?"), cli_str(view, "serial", "?"),
-	       cli_str(view, "issued_at", "?"), cli_str(view, "workshop", "?"),
-	       cli_str(view, "key_id", "?"));
-	moved = json_object_get(view, "moved");
+	       cli_str(v, "id", "?"), cli_str(v, "device", "?"), cli_str(v, "serial", "?"),
+	       cli_str(v, "issued_at", "?"), cli_str(v, "workshop", "?"), cli_str(v, "key_id", "?"));
 	if (json_is_object(moved)) {
 		printf("warning: since it was certified, the device was moved to %s (",
 		       cli_str(moved, "state", "?"));
 		cli_put_text(stdout, cli_str(moved, "why", ""));
 		printf(")\n");
 	}
-	json_decref(view);
-	return EXIT_OK;
+}
+
+static int run_verify(struct bench *b, int argc, char **argv)
+{
+	const char *key = NULL, *pos[1];
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "key", 'k', CLI_STRING, &key }, CLI_JSON(&json),
+					CLI_END };
+	json_t *view = NULL;
+	size_t n;
+
+	rc = cli_parse("verify", argc, argv, opts, pos, 1, 1, &n);
+	if (rc)
+		return rc;
+	rc = svc_verify(b, pos[0], key, &view);
+	if (rc != SVC_ENOTVALID)
+		return cli_show("verify", b, rc, view, json, print_valid, NULL);
+	/* Not valid is an answer, not a failure of the command: on standard output. */
+	if (json)
+		cli_print_json(json_pack("{s:b, s:s}", "valid", 0, "why", svc_why(b)));
+	else
+		printf("NOT VALID: %s\n", svc_why(b));
+	return EXIT_NOT_VALID;
 }
 
 int cli_cmd_verify(const struct cli_global *g, int argc, char **argv)
@@ -160,25 +148,26 @@ int cli_cmd_verify(const struct cli_global *g, int argc, char **argv)
 
 /* ---- key ---- */
 
-static int run_key(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_key(const json_t *v, const void *ctx)
+{
+	(void)ctx;
+	printf("%s\n", cli_str(v, "public_key", "?"));
+}
+
+static int run_key(struct bench *b, int argc, char **argv)
 {
 	const char *pos[1];
-	json_t *view;
+	json_t *view = NULL;
 	size_t n;
 	int rc;
 
-	(void)g;
 	rc = cli_parse("key", argc, argv, NULL, pos, 1, 1, &n);
 	if (rc)
 		return rc;
 	if (strcmp(pos[0], "public") != 0)
 		return cli_usage_error("key", "the subcommand is 'key public'");
 	rc = svc_key_public(b, &view);
-	if (rc)
-		return cli_report("key", b, rc);
-	printf("%s\n", cli_str(view, "public_key", "?"));
-	json_decref(view);
-	return EXIT_OK;
+	return cli_show("key", b, rc, view, 0, print_key, NULL);
 }
 
 int cli_cmd_key(const struct cli_global *g, int argc, char **argv)
@@ -190,21 +179,27 @@ int cli_cmd_key(const struct cli_global *g, int argc, char **argv)
 
 /* ---- certificate ---- */
 
-static int cert_export(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_exported(const json_t *v, const void *ctx)
+{
+	(void)ctx;
+	if (json_is_string(json_object_get(v, "json")))
+		printf("wrote %s (the signed certificate)\n", cli_str(v, "json", "?"));
+	if (json_is_string(json_object_get(v, "pdf")))
+		printf("wrote %s (A4, %s, with its QR code)\n", cli_str(v, "pdf", "?"),
+		       cli_str(v, "lang", "?"));
+}
+
+static int cert_export(struct bench *b, int argc, char **argv)
 {
 	struct svc_export req = { 0 };
 	const char *pos[1];
-	const struct cli_opt opts[] = {
-		{ "pdf", 'p', CLI_STRING, &req.pdf },
-		{ "json", 0, CLI_STRING, &req.json },
-		{ "lang", 'l', CLI_STRING, &req.lang },
-		{ NULL, 0, 0, NULL },
-	};
-	json_t *view;
+	const struct cli_opt opts[] = { { "pdf", 'p', CLI_STRING, &req.pdf },
+					{ "json", 0, CLI_STRING, &req.json },
+					{ "lang", 'l', CLI_STRING, &req.lang }, CLI_END };
+	json_t *view = NULL;
 	size_t n;
 	int rc;
 
-	(void)g;
 	rc = cli_parse("certificate export", argc, argv, opts, pos, 1, 1, &n);
 	if (rc)
 		return rc;
@@ -212,89 +207,76 @@ static int cert_export(struct bench *b, const struct cli_global *g, int argc, ch
 	if (!req.pdf && !req.json)
 		return cli_usage_error("certificate", "export needs ID and --pdf FILE or --json FILE");
 	rc = svc_cert_export(b, &req, &view);
-	if (rc == SVC_EINVAL)
-		return cli_usage_error("certificate", "%s", svc_why(b));
-	if (rc)
-		return cli_report("certificate", b, rc);
-	if (req.json)
-		printf("wrote %s (the signed certificate)\n", req.json);
-	if (req.pdf)
-		printf("wrote %s (A4, %s, with its QR code)\n", req.pdf, cli_str(view, "lang", "?"));
-	json_decref(view);
-	return EXIT_OK;
+	return cli_show("certificate", b, rc, view, 0, print_exported, NULL);
 }
 
-static int cert_show(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_cert(const json_t *v, const void *ctx)
 {
-	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
-	const char *pos[1];
-	const json_t *cert;
-	json_t *view;
-	size_t n;
+	const json_t *cert = json_object_get(v, "certificate");
+	const char *name = facts_json_string(cert, "device.marketing_name");
 
-	(void)g;
-	rc = cli_parse("certificate show", argc, argv, opts, pos, 1, 1, &n);
-	if (rc)
-		return rc;
-	rc = svc_cert_get(b, pos[0], &view);
-	if (rc)
-		return cli_report("certificate", b, rc);
-	if (json) {
-		/* The record itself, byte for byte: what verify checks. */
-		fputs(cli_str(view, "body", ""), stdout);
-		json_decref(view);
-		return EXIT_OK;
-	}
-	cert = json_object_get(view, "certificate");
-	printf("certificate %s, issued %s by %s\n", cli_str(view, "id", "?"),
+	(void)ctx;
+	printf("certificate %s, issued %s by %s\n", cli_str(v, "id", "?"),
 	       facts_json_string(cert, "issued_at"), facts_json_string(cert, "workshop.name"));
 	printf("  device    %s, serial %s\n",
-	       facts_json_string(cert, "device.marketing_name")
-		       ? facts_json_string(cert, "device.marketing_name")
-		       : cli_str(json_object_get(cert, "device"), "model_id", "device"),
+	       name ? name : cli_str(json_object_get(cert, "device"), "model_id", "device"),
 	       cli_str(json_object_get(cert, "device"), "serial", "unknown"));
 	printf("  battery   %.1f %% health\n",
 	       json_number_value(facts_json_at(cert, "battery.health_pct")));
 	printf("  grade     %s (%s)\n", facts_json_string(cert, "cosmetic.grade"),
 	       facts_json_string(cert, "cosmetic.label"));
 	printf("  approved  by %s\n", facts_json_string(cert, "approved_by"));
-	printf("  key       %s\n", cli_str(view, "key_id", "?"));
-	json_decref(view);
-	return EXIT_OK;
+	printf("  key       %s\n", cli_str(v, "key_id", "?"));
 }
 
-static int cert_list(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static int cert_show(struct bench *b, int argc, char **argv)
 {
-	const char *device = NULL;
 	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "device", 'd', CLI_STRING, &device },
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
-	json_t *view, *c;
-	size_t n, i;
+	const struct cli_opt opts[] = { CLI_JSON(&json), CLI_END };
+	const char *pos[1];
+	json_t *view = NULL;
+	size_t n;
 
-	(void)g;
-	rc = cli_parse("certificate list", argc, argv, opts, NULL, 0, 0, &n);
+	rc = cli_parse("certificate show", argc, argv, opts, pos, 1, 1, &n);
 	if (rc)
 		return rc;
-	rc = svc_cert_list(b, device, &view);
-	if (rc)
-		return cli_report("certificate", b, rc);
-	if (json)
-		return cli_print_json(view);
+	rc = svc_cert_get(b, pos[0], &view);
+	if (rc == SVC_OK && json) {
+		/* The record itself, byte for byte: what verify checks. */
+		fputs(cli_str(view, "body", ""), stdout);
+		json_decref(view);
+		return EXIT_OK;
+	}
+	return cli_show("certificate", b, rc, view, 0, print_cert, NULL);
+}
+
+static void print_certs(const json_t *view, const void *ctx)
+{
+	json_t *c;
+	size_t i;
+
+	(void)ctx;
 	json_array_foreach(view, i, c)
 		printf("%s  %s  %s  %s\n", cli_str(c, "id", "?"), cli_str(c, "issued_at", "?"),
 		       cli_str(c, "device", "?"), cli_str(c, "serial", ""));
 	if (json_array_size(view) == 0)
 		printf("no certificate yet\n");
-	json_decref(view);
-	return EXIT_OK;
+}
+
+static int cert_list(struct bench *b, int argc, char **argv)
+{
+	const char *device = NULL;
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "device", 'd', CLI_STRING, &device }, CLI_JSON(&json),
+					CLI_END };
+	json_t *view = NULL;
+	size_t n;
+
+	rc = cli_parse("certificate list", argc, argv, opts, NULL, 0, 0, &n);
+	if (rc)
+		return rc;
+	rc = svc_cert_list(b, device, &view);
+	return cli_show("certificate", b, rc, view, json, print_certs, NULL);
 }
 
 int cli_cmd_certificate(const struct cli_global *g, int argc, char **argv)

@@ -139,7 +139,7 @@ static int valid_lang(const char *lang)
 	return strcmp(lang, "en") == 0 || strcmp(lang, "fr") == 0 || strcmp(lang, "nl") == 0;
 }
 
-static int cmd_lint(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static int cmd_lint(struct bench *b, int argc, char **argv)
 {
 	const char *pos[256];
 	json_t *view = NULL, *line;
@@ -147,7 +147,6 @@ static int cmd_lint(struct bench *b, const struct cli_global *g, int argc, char 
 	enum svc_err err;
 	int rc;
 
-	(void)g;
 	rc = cli_parse("checklist lint", argc, argv, NULL, pos, 1, 256, &n);
 	if (rc)
 		return rc;
@@ -180,7 +179,7 @@ static void say_left_out(const json_t *view)
 		fprintf(stderr, "%s\n", json_string_value(line));
 }
 
-static int cmd_list(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static int cmd_list(struct bench *b, int argc, char **argv)
 {
 	const char *device = NULL, *lang = "en";
 	int json = 0, rc;
@@ -193,7 +192,6 @@ static int cmd_list(struct bench *b, const struct cli_global *g, int argc, char 
 	json_t *view, *c;
 	size_t n, i;
 
-	(void)g;
 	rc = cli_parse("checklist list", argc, argv, opts, NULL, 0, 0, &n);
 	if (rc)
 		return rc;
@@ -349,7 +347,7 @@ static void print_trainee(const struct checklist *c, const char *lang)
 	}
 }
 
-static int cmd_show(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static int cmd_show(struct bench *b, int argc, char **argv)
 {
 	const char *lang = "en", *pos[1];
 	int json = 0, rc;
@@ -361,7 +359,6 @@ static int cmd_show(struct bench *b, const struct cli_global *g, int argc, char 
 	const struct checklist *c;
 	size_t n;
 
-	(void)g;
 	rc = cli_parse("checklist show", argc, argv, opts, pos, 1, 1, &n);
 	if (rc)
 		return rc;

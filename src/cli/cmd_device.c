@@ -30,30 +30,13 @@ static const char *key_of(const json_t *d)
 	return cli_str(d, "serial", cli_str(d, "udid", cli_str(d, "imei", "-")));
 }
 
-static int cmd_list(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_list(const json_t *view, const void *ctx)
 {
-	const char *state = NULL;
-	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "state", 's', CLI_STRING, &state },
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
-	json_t *view, *d;
+	const char *state = ctx;
 	char when[32];
-	size_t n, i;
+	json_t *d;
+	size_t i;
 
-	(void)g;
-	rc = cli_parse("device list", argc, argv, opts, NULL, 0, 0, &n);
-	if (rc)
-		return rc;
-	rc = svc_device_list(b, state, &view);
-	if (rc == SVC_EINVAL)
-		return cli_usage_error(CMD, "%s", svc_why(b));
-	if (rc)
-		return cli_report(CMD, b, rc);
-	if (json)
-		return cli_print_json(view);
 	json_array_foreach(view, i, d)
 		printf("%-5lld %-10s %-8s %-40s %s\n",
 		       (long long)json_integer_value(json_object_get(d, "id")),
@@ -62,17 +45,32 @@ static int cmd_list(struct bench *b, const struct cli_global *g, int argc, char 
 				     sizeof(when)));
 	if (json_array_size(view) == 0)
 		printf("no device%s%s\n", state ? " in " : "", state ? state : "");
-	json_decref(view);
-	return EXIT_OK;
 }
 
-static void show_text(const json_t *o)
+static int cmd_list(struct bench *b, int argc, char **argv)
+{
+	const char *state = NULL;
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "state", 's', CLI_STRING, &state }, CLI_JSON(&json),
+					CLI_END };
+	json_t *view = NULL;
+	size_t n;
+
+	rc = cli_parse("device list", argc, argv, opts, NULL, 0, 0, &n);
+	if (rc)
+		return rc;
+	rc = svc_device_list(b, state, &view);
+	return cli_show(CMD, b, rc, view, json, print_list, state);
+}
+
+static void show_text(const json_t *o, const void *ctx)
 {
 	const json_t *id = json_object_get(o, "identity"), *os = json_object_get(o, "os");
 	const json_t *v, *imei = json_object_get(id, "imei");
 	char when[32], until[32];
 	size_t i;
 
+	(void)ctx;
 	printf("device %lld (%s): %s\n", (long long)json_integer_value(json_object_get(o, "id")),
 	       cli_str(o, "platform", "?"), cli_str(o, "state", "?"));
 	v = json_object_get(id, "marketing_name");
@@ -130,64 +128,48 @@ static void show_text(const json_t *o)
 		       cli_str(v, "id", "?"));
 }
 
-static int cmd_show(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static int cmd_show(struct bench *b, int argc, char **argv)
 {
 	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
+	const struct cli_opt opts[] = { CLI_JSON(&json), CLI_END };
 	const char *pos[1];
-	json_t *view;
+	json_t *view = NULL;
 	size_t n;
 
-	(void)g;
 	rc = cli_parse("device show", argc, argv, opts, pos, 1, 1, &n);
 	if (rc)
 		return rc;
 	rc = svc_device_show(b, pos[0], &view);
-	if (rc)
-		return cli_report(CMD, b, rc);
-	if (json)
-		return cli_print_json(view);
-	show_text(view);
-	json_decref(view);
-	return EXIT_OK;
+	return cli_show(CMD, b, rc, view, json, show_text, NULL);
 }
 
-static int cmd_set_state(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_moved(const json_t *v, const void *ctx)
+{
+	(void)ctx;
+	printf("device %s: %s -> %s (by %s: ", cli_str(v, "device", "?"), cli_str(v, "from", "?"),
+	       cli_str(v, "to", "?"), cli_str(v, "by", "?"));
+	cli_put_text(stdout, cli_str(v, "why", ""));
+	printf(")\n");
+}
+
+static int cmd_set_state(struct bench *b, int argc, char **argv)
 {
 	struct svc_move req = { 0 };
 	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "by", 'b', CLI_STRING, &req.by },
-		{ "why", 'w', CLI_STRING, &req.why },
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
+	const struct cli_opt opts[] = { { "by", 'b', CLI_STRING, &req.by },
+					{ "why", 'w', CLI_STRING, &req.why }, CLI_JSON(&json),
+					CLI_END };
 	const char *pos[2];
-	json_t *view;
+	json_t *view = NULL;
 	size_t n;
 
-	(void)g;
 	rc = cli_parse("device set-state", argc, argv, opts, pos, 2, 2, &n);
 	if (rc)
 		return rc;
 	req.device = pos[0];
 	req.to = pos[1];
 	rc = svc_device_set_state(b, &req, &view);
-	if (rc == SVC_EINVAL)
-		return cli_usage_error(CMD, "%s", svc_why(b));
-	if (rc)
-		return cli_report(CMD, b, rc);
-	if (json)
-		return cli_print_json(view);
-	printf("device %s: %s -> %s (by %s: ", req.device, cli_str(view, "from", "?"),
-	       cli_str(view, "to", "?"), cli_str(view, "by", "?"));
-	cli_put_text(stdout, cli_str(view, "why", ""));
-	printf(")\n");
-	json_decref(view);
-	return EXIT_OK;
+	return cli_show(CMD, b, rc, view, json, print_moved, NULL);
 }
 
 int cli_cmd_device(const struct cli_global *g, int argc, char **argv)

@@ -43,6 +43,17 @@ static int job_number(const char *s, long long *id)
 	return cli_usage_error(CMD, "'%s' is not a job number", s);
 }
 
+/* Parse subcommand CMD, whose one positional is JOB, into *ID. */
+static int parse_job(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
+		     long long *id)
+{
+	const char *pos[1];
+	size_t n;
+	int rc = cli_parse(cmd, argc, argv, opts, pos, 1, 1, &n);
+
+	return rc ? rc : job_number(pos[0], id);
+}
+
 /* Print a grade view for a person, each line starting with INDENT. */
 static void print_grade(const json_t *g, const char *indent)
 {
@@ -90,33 +101,11 @@ static void print_next(const json_t *next)
 		printf("next step: %s - %s\n", cli_str(next, "id", "?"), cli_str(next, "title", ""));
 }
 
-static int cmd_start(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_started(const json_t *view, const void *ctx)
 {
-	struct svc_job_start req = { 0 };
-	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "device", 'd', CLI_STRING, &req.device },
-		{ "checklist", 'c', CLI_STRING, &req.checklist },
-		{ "trainee", 't', CLI_STRING, &req.trainee },
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
-	const json_t *job, *moved, *w;
-	json_t *view;
-	size_t n, i;
+	const json_t *job = json_object_get(view, "job"), *moved, *w;
+	size_t i;
 
-	(void)g;
-	rc = cli_parse("job start", argc, argv, opts, NULL, 0, 0, &n);
-	if (rc)
-		return rc;
-	if (!req.device || !req.checklist || !req.trainee)
-		return cli_usage_error(CMD, "job start needs --device, --checklist and --trainee");
-	rc = svc_job_start(b, &req, &view);
-	if (rc)
-		return cli_report(CMD, b, rc);
-	if (json)
-		return cli_print_json(view);
-	job = json_object_get(view, "job");
 	if (json_is_true(json_object_get(view, "resumed")))
 		printf("job %lld is still open for this device and checklist: carry on with it\n",
 		       (long long)json_integer_value(json_object_get(job, "id")));
@@ -125,7 +114,7 @@ static int cmd_start(struct bench *b, const struct cli_global *g, int argc, char
 		       (long long)json_integer_value(json_object_get(job, "id")),
 		       cli_str(job, "checklist", "?"),
 		       (long long)json_integer_value(json_object_get(job, "checklist_version")),
-		       req.device, cli_str(job, "trainee", "?"));
+		       (const char *)ctx, cli_str(job, "trainee", "?"));
 	moved = json_object_get(view, "device_moved");
 	if (json_is_object(moved))
 		printf("device %s: %s -> %s (%s)\n", cli_str(moved, "device", "?"),
@@ -133,10 +122,27 @@ static int cmd_start(struct bench *b, const struct cli_global *g, int argc, char
 		       cli_str(moved, "why", ""));
 	json_array_foreach(json_object_get(view, "warnings"), i, w)
 		fprintf(stderr, "atelier job: %s\n", json_string_value(w));
-	if (!json_is_true(json_object_get(view, "resumed")))
-		print_next(json_object_get(view, "next_step"));
-	json_decref(view);
-	return EXIT_OK;
+	print_next(json_object_get(view, "next_step"));
+}
+
+static int cmd_start(struct bench *b, int argc, char **argv)
+{
+	struct svc_job_start req = { 0 };
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "device", 'd', CLI_STRING, &req.device },
+					{ "checklist", 'c', CLI_STRING, &req.checklist },
+					{ "trainee", 't', CLI_STRING, &req.trainee },
+					CLI_JSON(&json), CLI_END };
+	json_t *view = NULL;
+	size_t n;
+
+	rc = cli_parse("job start", argc, argv, opts, NULL, 0, 0, &n);
+	if (rc)
+		return rc;
+	if (!req.device || !req.checklist || !req.trainee)
+		return cli_usage_error(CMD, "job start needs --device, --checklist and --trainee");
+	rc = svc_job_start(b, &req, &view);
+	return cli_show(CMD, b, rc, view, json, print_started, req.device);
 }
 
 /* NAME,ORIGIN,SERIAL[,SUPPLIER] into P, cutting ARG (a copy the caller keeps). */
@@ -163,32 +169,48 @@ static int parse_part(char *arg, struct svc_part *p)
 	return 1;
 }
 
-static int cmd_step(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_recorded(const json_t *view, const void *ctx)
+{
+	(void)ctx;
+	printf("recorded: job %lld step %s: %s (record %lld%s)\n",
+	       (long long)json_integer_value(json_object_get(view, "job")),
+	       cli_str(view, "step", "?"), cli_str(view, "result", "?"),
+	       (long long)json_integer_value(json_object_get(view, "record")),
+	       json_is_true(json_object_get(view, "correction")) ? ", a correction" : "");
+	if (json_is_object(json_object_get(view, "quarantined")))
+		printf("the device is now in quarantine: %s\n",
+		       cli_str(json_object_get(view, "quarantined"), "why", ""));
+	if (json_is_string(json_object_get(view, "quarantine_refused")))
+		fprintf(stderr, "atelier job: the device could not be set aside in quarantine (%s): "
+				"tell your instructor\n",
+			cli_str(view, "quarantine_refused", ""));
+	if (json_is_true(json_object_get(view, "stopped")))
+		printf("this step stops the job: tell your instructor, who decides how to go on "
+		       "(atelier job resume or job cancel)\n");
+	print_next(json_object_get(view, "next_step"));
+}
+
+static int cmd_step(struct bench *b, int argc, char **argv)
 {
 	struct svc_step req = { 0 };
 	struct cli_list parts = { 0 };
 	const char *corrects = NULL, *pos[2];
 	char *copies[CLI_LIST_MAX] = { NULL };
 	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "result", 'r', CLI_STRING, &req.result },
-		{ "value", 0, CLI_STRING, &req.value },
-		{ "note", 'n', CLI_STRING, &req.note },
-		{ "tester", 0, CLI_STRING, &req.tester },
-		{ "part", 'p', CLI_LIST, &parts },
-		{ "by", 'b', CLI_STRING, &req.by },
-		{ "corrects", 'c', CLI_STRING, &corrects },
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
+	const struct cli_opt opts[] = { { "result", 'r', CLI_STRING, &req.result },
+					{ "value", 0, CLI_STRING, &req.value },
+					{ "note", 'n', CLI_STRING, &req.note },
+					{ "tester", 0, CLI_STRING, &req.tester },
+					{ "part", 'p', CLI_LIST, &parts },
+					{ "by", 'b', CLI_STRING, &req.by },
+					{ "corrects", 'c', CLI_STRING, &corrects },
+					CLI_JSON(&json), CLI_END };
 	json_t *view = NULL;
 	size_t n;
 
-	(void)g;
 	rc = cli_parse("job step", argc, argv, opts, pos, 2, 2, &n);
-	if (rc)
-		return rc;
-	rc = job_number(pos[0], &req.job);
+	if (!rc)
+		rc = job_number(pos[0], &req.job);
 	if (rc)
 		return rc;
 	req.step = pos[1];
@@ -213,28 +235,8 @@ static int cmd_step(struct bench *b, const struct cli_global *g, int argc, char 
 		rc = EXIT_PROBE_INCOMPLETE;
 		goto out;
 	}
-	if (rc) {
-		rc = cli_report(CMD, b, rc);
-		goto out;
-	}
-	if (json) {
-		rc = cli_print_json(view);
-		view = NULL;
-		goto out;
-	}
-	printf("recorded: job %lld step %s: %s (record %lld%s)\n", req.job,
-	       cli_str(view, "step", "?"), cli_str(view, "result", "?"),
-	       (long long)json_integer_value(json_object_get(view, "record")),
-	       json_is_true(json_object_get(view, "correction")) ? ", a correction" : "");
-	if (json_is_object(json_object_get(view, "quarantined")))
-		printf("the device is now in quarantine: %s\n",
-		       cli_str(json_object_get(view, "quarantined"), "why", ""));
-	if (json_is_true(json_object_get(view, "stopped")))
-		printf("this step stops the job: tell your instructor, who decides how to go on "
-		       "(atelier job resume or job cancel)\n");
-	print_next(json_object_get(view, "next_step"));
+	rc = cli_show(CMD, b, rc, view, json, print_recorded, NULL);
 out:
-	json_decref(view);
 	for (size_t i = 0; i < CLI_LIST_MAX; i++)
 		free(copies[i]);
 	return rc;
@@ -289,31 +291,15 @@ static void print_ids(const char *label, const json_t *arr)
 	putchar('\n');
 }
 
-static int cmd_show(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_job(const json_t *view, const void *ctx)
 {
-	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
-	const char *pos[1];
 	const json_t *v;
-	json_t *view;
-	long long id;
-	size_t n, i;
+	size_t i;
 
-	(void)g;
-	rc = cli_parse("job show", argc, argv, opts, pos, 1, 1, &n);
-	if (!rc)
-		rc = job_number(pos[0], &id);
-	if (rc)
-		return rc;
-	rc = svc_job_show(b, id, &view);
-	if (rc)
-		return cli_report(CMD, b, rc);
-	if (json)
-		return cli_print_json(view);
-	printf("job %lld: %s v%lld, trainee %s, %s\n", id, cli_str(view, "checklist", "?"),
+	(void)ctx;
+	printf("job %lld: %s v%lld, trainee %s, %s\n",
+	       (long long)json_integer_value(json_object_get(view, "id")),
+	       cli_str(view, "checklist", "?"),
 	       (long long)json_integer_value(json_object_get(view, "checklist_version")),
 	       cli_str(view, "trainee", "?"), cli_str(view, "state", "?"));
 	json_array_foreach(json_object_get(view, "records"), i, v)
@@ -333,49 +319,33 @@ static int cmd_show(struct bench *b, const struct cli_global *g, int argc, char 
 	}
 	v = json_object_get(view, "wipe_check");
 	if (json_is_object(v)) {
-		printf("  data wipe checked by %s: %s", cli_str(v, "by", "?"), cli_str(v, "result", "?"));
-		if (json_is_string(json_object_get(v, "note"))) {
-			printf(" (");
-			cli_put_text(stdout, cli_str(v, "note", ""));
-			putchar(')');
-		}
-		putchar('\n');
+		printf("  data wipe checked by %s: %s (", cli_str(v, "by", "?"), cli_str(v, "result", "?"));
+		cli_put_text(stdout, cli_str(v, "note", ""));
+		printf(")\n");
 	}
 	json_array_foreach(json_object_get(view, "grades"), i, v)
 		print_grade(v, "  ");
-	json_decref(view);
-	return EXIT_OK;
 }
 
-static int cmd_submit(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static int cmd_show(struct bench *b, int argc, char **argv)
 {
 	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
-	const char *pos[1];
-	json_t *view = NULL, *v;
+	const struct cli_opt opts[] = { CLI_JSON(&json), CLI_END };
+	json_t *view = NULL;
 	long long id;
-	size_t n, i;
 
-	(void)g;
-	rc = cli_parse("job submit", argc, argv, opts, pos, 1, 1, &n);
-	if (!rc)
-		rc = job_number(pos[0], &id);
+	rc = parse_job("job show", argc, argv, opts, &id);
 	if (rc)
 		return rc;
-	rc = svc_job_submit(b, id, &view);
-	if (rc && view) {
-		json_array_foreach(json_object_get(view, "missing"), i, v)
-			fprintf(stderr, "atelier job: %s\n", json_string_value(v));
-		json_decref(view);
-		return cli_exit_of(rc);
-	}
-	if (rc)
-		return cli_report(CMD, b, rc);
-	if (json)
-		return cli_print_json(view);
+	rc = svc_job_show(b, id, &view);
+	return cli_show(CMD, b, rc, view, json, print_job, NULL);
+}
+
+static void print_submitted(const json_t *view, const void *ctx)
+{
+	long long id = json_integer_value(json_object_get(view, "job"));
+
+	(void)ctx;
 	printf("job %lld submitted for grading\n", id);
 	if (json_is_true(json_object_get(view, "wipe_check_needed")))
 		printf("an instructor checks this data wipe as the second person (atelier job "
@@ -383,33 +353,36 @@ static int cmd_submit(struct bench *b, const struct cli_global *g, int argc, cha
 		       id);
 	if (json_is_true(json_object_get(view, "pairing_removed")))
 		printf("this computer's pairing with the device is removed\n");
-	json_decref(view);
-	return EXIT_OK;
 }
 
-static int cmd_list(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static int cmd_submit(struct bench *b, int argc, char **argv)
 {
-	struct svc_job_filter f = { 0 };
 	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "device", 'd', CLI_STRING, &f.device },
-		{ "trainee", 't', CLI_STRING, &f.trainee },
-		{ "state", 's', CLI_STRING, &f.state },
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
-	json_t *view, *j;
-	size_t n, i;
+	const struct cli_opt opts[] = { CLI_JSON(&json), CLI_END };
+	json_t *view = NULL, *v;
+	long long id;
+	size_t i;
 
-	(void)g;
-	rc = cli_parse("job list", argc, argv, opts, NULL, 0, 0, &n);
+	rc = parse_job("job submit", argc, argv, opts, &id);
 	if (rc)
 		return rc;
-	rc = svc_job_list(b, &f, &view);
-	if (rc)
-		return cli_report(CMD, b, rc);
-	if (json)
-		return cli_print_json(view);
+	rc = svc_job_submit(b, id, &view);
+	if (rc && view) {
+		/* Every reason it cannot be submitted yet, one per line. */
+		json_array_foreach(json_object_get(view, "missing"), i, v)
+			fprintf(stderr, "atelier job: %s\n", json_string_value(v));
+		json_decref(view);
+		return cli_exit_of(rc);
+	}
+	return cli_show(CMD, b, rc, view, json, print_submitted, NULL);
+}
+
+static void print_jobs(const json_t *view, const void *ctx)
+{
+	json_t *j;
+	size_t i;
+
+	(void)ctx;
 	json_array_foreach(view, i, j) {
 		const json_t *verdict = json_object_get(j, "verdict");
 
@@ -423,30 +396,44 @@ static int cmd_list(struct bench *b, const struct cli_global *g, int argc, char 
 	}
 	if (json_array_size(view) == 0)
 		puts("no job");
-	json_decref(view);
-	return EXIT_OK;
 }
 
-static int cmd_verify(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static int cmd_list(struct bench *b, int argc, char **argv)
 {
-	const char *pos[1];
-	json_t *view;
-	long long id;
+	struct svc_job_filter f = { 0 };
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "device", 'd', CLI_STRING, &f.device },
+					{ "trainee", 't', CLI_STRING, &f.trainee },
+					{ "state", 's', CLI_STRING, &f.state }, CLI_JSON(&json),
+					CLI_END };
+	json_t *view = NULL;
 	size_t n;
+
+	rc = cli_parse("job list", argc, argv, opts, NULL, 0, 0, &n);
+	if (rc)
+		return rc;
+	rc = svc_job_list(b, &f, &view);
+	return cli_show(CMD, b, rc, view, json, print_jobs, NULL);
+}
+
+static void print_verified(const json_t *view, const void *ctx)
+{
+	(void)ctx;
+	printf("job %lld: every record matches its chain\n",
+	       (long long)json_integer_value(json_object_get(view, "job")));
+}
+
+static int cmd_verify(struct bench *b, int argc, char **argv)
+{
+	json_t *view = NULL;
+	long long id;
 	int rc;
 
-	(void)g;
-	rc = cli_parse("job verify", argc, argv, NULL, pos, 1, 1, &n);
-	if (!rc)
-		rc = job_number(pos[0], &id);
+	rc = parse_job("job verify", argc, argv, NULL, &id);
 	if (rc)
 		return rc;
 	rc = svc_job_verify(b, id, &view);
-	if (rc)
-		return cli_report(CMD, b, rc);
-	printf("job %lld: every record matches its chain\n", id);
-	json_decref(view);
-	return EXIT_OK;
+	return cli_show(CMD, b, rc, view, 0, print_verified, NULL);
 }
 
 /* The comma-separated step ids of ARG into the JSON array REDO, each once. */
@@ -493,31 +480,39 @@ static int add_score(json_t *scores, const char *arg)
 	return 1;
 }
 
-static int cmd_grade(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_graded(const json_t *view, const void *ctx)
+{
+	const json_t *gr = json_object_get(view, "grade");
+	long long id = json_integer_value(json_object_get(view, "job"));
+	const char *trainee = cli_str(view, "trainee", "?");
+
+	(void)ctx;
+	printf("job %lld graded: %s\n", id, cli_str(gr, "verdict", "?"));
+	print_grade(gr, "  ");
+	if (json_is_true(json_object_get(view, "reopened")))
+		printf("job %lld is open again for %s: only the steps to redo can be recorded, "
+		       "then it is submitted again\n",
+		       id, trainee);
+	printf("%s reads it with 'atelier job show %lld' and acknowledges it with 'atelier job "
+	       "ack %lld --by %s'\n",
+	       trainee, id, id, trainee);
+}
+
+static int cmd_grade(struct bench *b, int argc, char **argv)
 {
 	struct svc_grade req = { 0 };
 	struct cli_list redo = { 0 }, scores = { 0 };
 	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "verdict", 0, CLI_STRING, &req.verdict },
-		{ "redo", 'r', CLI_LIST, &redo },
-		{ "score", 's', CLI_LIST, &scores },
-		{ "feedback", 'f', CLI_STRING, &req.feedback },
-		{ "by", 'b', CLI_STRING, &req.by },
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
-	const char *pos[1];
+	const struct cli_opt opts[] = { { "verdict", 0, CLI_STRING, &req.verdict },
+					{ "redo", 'r', CLI_LIST, &redo },
+					{ "score", 's', CLI_LIST, &scores },
+					{ "feedback", 'f', CLI_STRING, &req.feedback },
+					{ "by", 'b', CLI_STRING, &req.by }, CLI_JSON(&json), CLI_END };
 	json_t *view = NULL;
-	const json_t *gr;
-	size_t n;
 
-	(void)g;
 	req.redo = json_array();
 	req.scores = json_object();
-	rc = cli_parse("job grade", argc, argv, opts, pos, 1, 1, &n);
-	if (!rc)
-		rc = job_number(pos[0], &req.job);
+	rc = parse_job("job grade", argc, argv, opts, &req.job);
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < redo.n; i++) {
@@ -542,64 +537,19 @@ static int cmd_grade(struct bench *b, const struct cli_global *g, int argc, char
 		goto out;
 	}
 	rc = svc_job_grade(b, &req, &view);
-	if (rc == SVC_EINVAL) {
-		rc = cli_usage_error(CMD, "%s", svc_why(b));
-		goto out;
-	}
-	if (rc) {
-		rc = cli_report(CMD, b, rc);
-		goto out;
-	}
-	if (json) {
-		rc = cli_print_json(view);
-		view = NULL;
-		goto out;
-	}
-	gr = json_object_get(view, "grade");
-	printf("job %lld graded: %s\n", req.job, cli_str(gr, "verdict", "?"));
-	print_grade(gr, "  ");
-	if (json_is_true(json_object_get(view, "reopened")))
-		printf("job %lld is open again for %s: only the steps to redo can be recorded, "
-		       "then it is submitted again\n",
-		       req.job, cli_str(view, "trainee", "?"));
-	printf("%s reads it with 'atelier job show %lld' and acknowledges it with 'atelier job "
-	       "ack %lld --by %s'\n",
-	       cli_str(view, "trainee", "?"), req.job, req.job, cli_str(view, "trainee", "?"));
+	rc = cli_show(CMD, b, rc, view, json, print_graded, NULL);
 out:
-	json_decref(view);
 	json_decref(req.redo);
 	json_decref(req.scores);
 	return rc;
 }
 
-static int cmd_ack(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_acked(const json_t *view, const void *ctx)
 {
-	const char *by = NULL, *pos[1];
-	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "by", 'b', CLI_STRING, &by },
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
-	const json_t *gr;
-	json_t *view;
-	long long id;
-	size_t n;
+	const json_t *gr = json_object_get(view, "grade");
+	long long id = json_integer_value(json_object_get(view, "job"));
 
-	(void)g;
-	rc = cli_parse("job ack", argc, argv, opts, pos, 1, 1, &n);
-	if (!rc)
-		rc = job_number(pos[0], &id);
-	if (rc)
-		return rc;
-	if (!by)
-		return cli_usage_error(CMD, "job ack needs --by NAME");
-	rc = svc_job_ack(b, id, by, &view);
-	if (rc)
-		return cli_report(CMD, b, rc);
-	if (json)
-		return cli_print_json(view);
-	gr = json_object_get(view, "grade");
+	(void)ctx;
 	printf("job %lld, %s v%lld: %s\n", id, cli_str(view, "checklist", "?"),
 	       (long long)json_integer_value(json_object_get(view, "checklist_version")),
 	       cli_str(gr, "verdict", "?"));
@@ -607,14 +557,45 @@ static int cmd_ack(struct bench *b, const struct cli_global *g, int argc, char *
 	if (json_is_true(json_object_get(view, "already")))
 		printf("already acknowledged: nothing changed\n");
 	else
-		printf("acknowledged by %s\n", by);
+		printf("acknowledged by %s\n", cli_str(gr, "ack_by", "?"));
 	if (strcmp(cli_str(gr, "verdict", ""), "redo") == 0 &&
 	    strcmp(cli_str(view, "state", ""), "open") == 0)
 		printf("next: record the steps to redo (atelier job step %lld STEP), then submit "
 		       "again (atelier job submit %lld)\n",
 		       id, id);
-	json_decref(view);
-	return EXIT_OK;
+}
+
+static int cmd_ack(struct bench *b, int argc, char **argv)
+{
+	const char *by = NULL;
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "by", 'b', CLI_STRING, &by }, CLI_JSON(&json), CLI_END };
+	json_t *view = NULL;
+	long long id;
+
+	rc = parse_job("job ack", argc, argv, opts, &id);
+	if (rc)
+		return rc;
+	if (!by)
+		return cli_usage_error(CMD, "job ack needs --by NAME");
+	rc = svc_job_ack(b, id, by, &view);
+	return cli_show(CMD, b, rc, view, json, print_acked, NULL);
+}
+
+static void print_decided(const json_t *view, const void *ctx)
+{
+	long long id = json_integer_value(json_object_get(view, "job"));
+
+	(void)ctx;
+	if (json_is_string(json_object_get(view, "step")))
+		printf("job %lld goes on after step %s (record %lld), by %s: ", id,
+		       cli_str(view, "step", "?"),
+		       (long long)json_integer_value(json_object_get(view, "record")),
+		       cli_str(view, "by", "?"));
+	else
+		printf("job %lld cancelled by %s: ", id, cli_str(view, "by", "?"));
+	cli_put_text(stdout, cli_str(view, "why", ""));
+	putchar('\n');
 }
 
 /* cancel and resume: an instructor's decision, with its reason. */
@@ -622,94 +603,60 @@ static int decide(struct bench *b, int argc, char **argv, const char *cmd,
 		  enum svc_err (*fn)(struct bench *, long long, const char *, const char *,
 				     json_t **))
 {
-	const char *by = NULL, *why = NULL, *pos[1];
+	const char *by = NULL, *why = NULL;
 	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "by", 'b', CLI_STRING, &by },
-		{ "why", 'w', CLI_STRING, &why },
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
-	json_t *view;
+	const struct cli_opt opts[] = { { "by", 'b', CLI_STRING, &by },
+					{ "why", 'w', CLI_STRING, &why }, CLI_JSON(&json), CLI_END };
+	json_t *view = NULL;
 	long long id;
-	size_t n;
 
-	rc = cli_parse(cmd, argc, argv, opts, pos, 1, 1, &n);
-	if (!rc)
-		rc = job_number(pos[0], &id);
+	rc = parse_job(cmd, argc, argv, opts, &id);
 	if (rc)
 		return rc;
 	if (!by || !why)
 		return cli_usage_error(CMD, "%s needs --by NAME and --why TEXT", cmd);
 	rc = fn(b, id, by, why, &view);
-	if (rc == SVC_EINVAL)
-		return cli_usage_error(CMD, "%s", svc_why(b));
-	if (rc)
-		return cli_report(CMD, b, rc);
-	if (json)
-		return cli_print_json(view);
-	if (fn == svc_job_cancel)
-		printf("job %lld cancelled by %s: ", id, cli_str(view, "by", "?"));
-	else
-		printf("job %lld goes on after step %s (record %lld), by %s: ", id,
-		       cli_str(view, "step", "?"),
-		       (long long)json_integer_value(json_object_get(view, "record")),
-		       cli_str(view, "by", "?"));
-	cli_put_text(stdout, cli_str(view, "why", ""));
-	putchar('\n');
-	json_decref(view);
-	return EXIT_OK;
+	return cli_show(CMD, b, rc, view, json, print_decided, NULL);
 }
 
-static int cmd_cancel(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static int cmd_cancel(struct bench *b, int argc, char **argv)
 {
-	(void)g;
 	return decide(b, argc, argv, "job cancel", svc_job_cancel);
 }
 
-static int cmd_resume(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static int cmd_resume(struct bench *b, int argc, char **argv)
 {
-	(void)g;
 	return decide(b, argc, argv, "job resume", svc_job_resume);
 }
 
-static int cmd_check_wipe(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_wipe_checked(const json_t *view, const void *ctx)
 {
-	const char *by = NULL, *result = NULL, *note = NULL, *pos[1];
-	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "by", 'b', CLI_STRING, &by },
-		{ "result", 'r', CLI_STRING, &result },
-		{ "note", 'n', CLI_STRING, &note },
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
-	json_t *view;
-	long long id;
-	size_t n;
+	(void)ctx;
+	printf("data wipe of job %lld checked by %s: %s (",
+	       (long long)json_integer_value(json_object_get(view, "job")), cli_str(view, "by", "?"),
+	       cli_str(view, "result", "?"));
+	cli_put_text(stdout, cli_str(view, "note", ""));
+	printf(")\n");
+}
 
-	(void)g;
-	rc = cli_parse("job check-wipe", argc, argv, opts, pos, 1, 1, &n);
-	if (!rc)
-		rc = job_number(pos[0], &id);
+static int cmd_check_wipe(struct bench *b, int argc, char **argv)
+{
+	const char *by = NULL, *result = NULL, *note = NULL;
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "by", 'b', CLI_STRING, &by },
+					{ "result", 'r', CLI_STRING, &result },
+					{ "note", 'n', CLI_STRING, &note }, CLI_JSON(&json), CLI_END };
+	json_t *view = NULL;
+	long long id;
+
+	rc = parse_job("job check-wipe", argc, argv, opts, &id);
 	if (rc)
 		return rc;
 	if (!by || !result || !note)
 		return cli_usage_error(CMD, "job check-wipe needs --result pass|fail, --note TEXT "
 					    "and --by NAME");
 	rc = svc_job_check_wipe(b, id, by, result, note, &view);
-	if (rc == SVC_EINVAL)
-		return cli_usage_error(CMD, "%s", svc_why(b));
-	if (rc)
-		return cli_report(CMD, b, rc);
-	if (json)
-		return cli_print_json(view);
-	printf("data wipe of job %lld checked by %s: %s (", id, cli_str(view, "by", "?"),
-	       cli_str(view, "result", "?"));
-	cli_put_text(stdout, cli_str(view, "note", ""));
-	printf(")\n");
-	json_decref(view);
-	return EXIT_OK;
+	return cli_show(CMD, b, rc, view, json, print_wipe_checked, NULL);
 }
 
 int cli_cmd_job(const struct cli_global *g, int argc, char **argv)

@@ -11,31 +11,27 @@ static const char models_usage[] =
 	"it when it is read. A file that is not that list is refused, naming its line, and\n"
 	"the table is left as it was.\n";
 
-static int cmd_import(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_imported(const json_t *v, const void *ctx)
+{
+	(void)ctx;
+	printf("%lld Android models named, from %s, kept in %s\n",
+	       (long long)json_integer_value(json_object_get(v, "rows")), cli_str(v, "from", "?"),
+	       cli_str(v, "file", "?"));
+}
+
+static int cmd_import(struct bench *b, int argc, char **argv)
 {
 	const char *pos[1];
 	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
-	json_t *view;
+	const struct cli_opt opts[] = { CLI_JSON(&json), CLI_END };
+	json_t *view = NULL;
 	size_t n;
 
-	(void)g;
 	rc = cli_parse("models import", argc, argv, opts, pos, 1, 1, &n);
 	if (rc)
 		return rc;
 	rc = svc_models_import(b, pos[0], &view);
-	if (rc)
-		return cli_report("models", b, rc);
-	if (json)
-		return cli_print_json(view);
-	printf("%lld Android models named, from %s, kept in %s\n",
-	       (long long)json_integer_value(json_object_get(view, "rows")),
-	       cli_str(view, "from", "?"), cli_str(view, "file", "?"));
-	json_decref(view);
-	return EXIT_OK;
+	return cli_show("models", b, rc, view, json, print_imported, NULL);
 }
 
 int cli_cmd_models(const struct cli_global *g, int argc, char **argv)

@@ -152,7 +152,7 @@ static void on_hint(void *ctx, const char *device, const char *hint)
 		fprintf(stderr, "%s: %s\n", device, hint);
 }
 
-static int run_probe(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static int run_probe(struct bench *b, int argc, char **argv)
 {
 	const char *timeout = NULL, *pos[PROBE_MAX_DEVICES];
 	int json = 0, rc;
@@ -168,7 +168,6 @@ static int run_probe(struct bench *b, const struct cli_global *g, int argc, char
 	long t = PROBE_DEFAULT_TIMEOUT_S;
 	enum svc_err err;
 
-	(void)g;
 	rc = cli_parse("probe", argc, argv, opts, pos, 0, PROBE_MAX_DEVICES, &n);
 	if (rc)
 		return rc;

@@ -18,29 +18,30 @@ static const char db_usage[] =
 	"backup  copy the live database to FILE (SQLite online backup; benches may keep\n"
 	"        working meanwhile). FILE is replaced whole or left as it was.\n";
 
-static int run_init(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_init(const json_t *v, const void *ctx)
 {
-	const json_t *key;
-	json_t *view;
+	const json_t *key = json_object_get(v, "key");
+
+	(void)ctx;
+	printf("data directory %s ready: database %s, schema version %lld\n", cli_str(v, "dir", "?"),
+	       cli_str(v, "database", "?"),
+	       (long long)json_integer_value(json_object_get(v, "schema_version")));
+	printf("workshop key %s: %s (secret, mode 0600); public key %s\n",
+	       json_is_true(json_object_get(key, "created")) ? "created" : "kept",
+	       cli_str(key, "secret_file", "?"), cli_str(key, "public", "?"));
+}
+
+static int run_init(struct bench *b, int argc, char **argv)
+{
+	json_t *view = NULL;
 	size_t n;
 	int rc;
 
-	(void)g;
 	rc = cli_parse("init", argc, argv, NULL, NULL, 0, 0, &n);
 	if (rc)
 		return rc;
 	rc = svc_init(b, &view);
-	if (rc)
-		return cli_report("init", b, rc);
-	printf("data directory %s ready: database %s, schema version %lld\n",
-	       cli_str(view, "dir", "?"), cli_str(view, "database", "?"),
-	       (long long)json_integer_value(json_object_get(view, "schema_version")));
-	key = json_object_get(view, "key");
-	printf("workshop key %s: %s (secret, mode 0600); public key %s\n",
-	       json_is_true(json_object_get(key, "created")) ? "created" : "kept",
-	       cli_str(key, "secret_file", "?"), cli_str(key, "public", "?"));
-	json_decref(view);
-	return EXIT_OK;
+	return cli_show("init", b, rc, view, 0, print_init, NULL);
 }
 
 int cli_cmd_init(const struct cli_global *g, int argc, char **argv)
@@ -50,44 +51,43 @@ int cli_cmd_init(const struct cli_global *g, int argc, char **argv)
 	return cli_run_one(g, &one, argc, argv);
 }
 
-static int cmd_check(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_checked(const json_t *v, const void *ctx)
 {
-	json_t *view;
+	(void)ctx;
+	printf("database %s: ok\n", cli_str(v, "database", "?"));
+}
+
+static int cmd_check(struct bench *b, int argc, char **argv)
+{
+	json_t *view = NULL;
 	size_t n;
 	int rc;
 
-	(void)g;
 	rc = cli_parse("db check", argc, argv, NULL, NULL, 0, 0, &n);
 	if (rc)
 		return rc;
 	rc = svc_db_check(b, &view);
-	if (rc)
-		return cli_report("db", b, rc);
-	printf("database %s: ok\n", cli_str(view, "database", "?"));
-	json_decref(view);
-	return EXIT_OK;
+	return cli_show("db", b, rc, view, 0, print_checked, NULL);
 }
 
-static int cmd_backup(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_backup(const json_t *v, const void *ctx)
+{
+	(void)ctx;
+	printf("backup of %s written to %s\n", cli_str(v, "database", "?"), cli_str(v, "backup", "?"));
+}
+
+static int cmd_backup(struct bench *b, int argc, char **argv)
 {
 	const char *pos[1];
-	json_t *view;
+	json_t *view = NULL;
 	size_t n;
 	int rc;
 
-	(void)g;
 	rc = cli_parse("db backup", argc, argv, NULL, pos, 1, 1, &n);
 	if (rc)
 		return rc;
 	rc = svc_db_backup(b, pos[0], &view);
-	if (rc == SVC_EINVAL)
-		return cli_fail("db", EXIT_USAGE, "%s", svc_why(b));
-	if (rc)
-		return cli_report("db", b, rc);
-	printf("backup of %s written to %s\n", cli_str(view, "database", "?"),
-	       cli_str(view, "backup", "?"));
-	json_decref(view);
-	return EXIT_OK;
+	return cli_show("db", b, rc, view, 0, print_backup, NULL);
 }
 
 int cli_cmd_db(const struct cli_global *g, int argc, char **argv)

@@ -14,68 +14,68 @@ static const char user_usage[] =
 
 #define CMD "user"
 
-static int cmd_add(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_added(const json_t *v, const void *ctx)
+{
+	(void)ctx;
+	printf("user %s added as %s\n", cli_str(v, "name", "?"), cli_str(v, "role", "?"));
+}
+
+static int cmd_add(struct bench *b, int argc, char **argv)
 {
 	const char *role = NULL, *pos[1];
 	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "role", 'r', CLI_STRING, &role },
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
-	json_t *view;
+	const struct cli_opt opts[] = { { "role", 'r', CLI_STRING, &role }, CLI_JSON(&json),
+					CLI_END };
+	json_t *view = NULL;
 	size_t n;
 
-	(void)g;
 	rc = cli_parse("user add", argc, argv, opts, pos, 1, 1, &n);
 	if (rc)
 		return rc;
 	if (!role)
 		return cli_usage_error(CMD, "user add needs --role trainee, instructor or admin");
 	rc = svc_user_add(b, pos[0], role, &view);
-	if (rc == SVC_EINVAL)
-		return cli_usage_error(CMD, "%s", svc_why(b));
-	if (rc)
-		return cli_report(CMD, b, rc);
-	if (json)
-		return cli_print_json(view);
-	printf("user %s added as %s\n", cli_str(view, "name", "?"), cli_str(view, "role", "?"));
-	json_decref(view);
-	return EXIT_OK;
+	return cli_show(CMD, b, rc, view, json, print_added, NULL);
 }
 
-static int cmd_list(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static void print_list(const json_t *view, const void *ctx)
 {
-	int json = 0, rc;
-	const struct cli_opt opts[] = {
-		{ "json", 'j', CLI_FLAG, &json },
-		{ NULL, 0, 0, NULL },
-	};
-	json_t *view, *u;
-	size_t n, i;
+	json_t *u;
+	size_t i;
 
-	(void)g;
-	rc = cli_parse("user list", argc, argv, opts, NULL, 0, 0, &n);
-	if (rc)
-		return rc;
-	rc = svc_user_list(b, &view);
-	if (rc)
-		return cli_report(CMD, b, rc);
-	if (json)
-		return cli_print_json(view);
+	(void)ctx;
 	json_array_foreach(view, i, u)
 		printf("%-24s %-10s %s\n", cli_str(u, "name", "?"), cli_str(u, "role", "?"),
 		       json_is_true(json_object_get(u, "active")) ? "" : "(disabled)");
 	if (json_array_size(view) == 0)
 		puts("no user yet: atelier user add NAME --role trainee");
-	json_decref(view);
-	return EXIT_OK;
+}
+
+static int cmd_list(struct bench *b, int argc, char **argv)
+{
+	int json = 0, rc;
+	const struct cli_opt opts[] = { CLI_JSON(&json), CLI_END };
+	json_t *view = NULL;
+	size_t n;
+
+	rc = cli_parse("user list", argc, argv, opts, NULL, 0, 0, &n);
+	if (rc)
+		return rc;
+	rc = svc_user_list(b, &view);
+	return cli_show(CMD, b, rc, view, json, print_list, NULL);
+}
+
+static void print_active(const json_t *v, const void *ctx)
+{
+	(void)ctx;
+	printf("user %s %s\n", cli_str(v, "name", "?"),
+	       json_is_true(json_object_get(v, "active")) ? "enabled" : "disabled");
 }
 
 static int set_active(struct bench *b, int argc, char **argv, int on)
 {
 	const char *pos[1];
-	json_t *view;
+	json_t *view = NULL;
 	size_t n;
 	int rc;
 
@@ -83,22 +83,16 @@ static int set_active(struct bench *b, int argc, char **argv, int on)
 	if (rc)
 		return rc;
 	rc = svc_user_set_active(b, pos[0], on, &view);
-	if (rc)
-		return cli_report(CMD, b, rc);
-	printf("user %s %s\n", pos[0], on ? "enabled" : "disabled");
-	json_decref(view);
-	return EXIT_OK;
+	return cli_show(CMD, b, rc, view, 0, print_active, NULL);
 }
 
-static int cmd_disable(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static int cmd_disable(struct bench *b, int argc, char **argv)
 {
-	(void)g;
 	return set_active(b, argc, argv, 0);
 }
 
-static int cmd_enable(struct bench *b, const struct cli_global *g, int argc, char **argv)
+static int cmd_enable(struct bench *b, int argc, char **argv)
 {
-	(void)g;
 	return set_active(b, argc, argv, 1);
 }
 

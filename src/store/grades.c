@@ -115,15 +115,11 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 			goto out;
 		sqlite3_bind_int64(stmt, 1, g->job_id);
 		err = store_int_run_change(st, stmt, sql_reopen, NULL);
-		if (err)
-			goto out;
 	}
-	err = store_int_run(st->db, st->path, "COMMIT");
+out:
+	err = store_int_end(st, stmt, err);
 	if (!err && id)
 		*id = new_id;
-out:
-	sqlite3_finalize(stmt);
-	store_int_rollback(st->db);
 	return err;
 }
 
@@ -277,20 +273,12 @@ enum store_err store_device_set_state(struct store *st, long long device_id,
 	sqlite3_bind_int64(stmt, 1, device_id);
 	sqlite3_bind_text(stmt, 2, device_state_name(from), -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, device_state_name(to), -1, SQLITE_STATIC);
-	if (user_id)
-		sqlite3_bind_int64(stmt, 4, user_id);
-	else
-		sqlite3_bind_null(stmt, 4); /* Atelier itself */
+	store_int_bind_id(stmt, 4, user_id); /* 0: Atelier itself */
 	sqlite3_bind_text(stmt, 5, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 6, t_ms);
 	err = store_int_run_change(st, stmt, sql_event, NULL);
-	if (err)
-		goto out;
-	err = store_int_run(st->db, st->path, "COMMIT");
 out:
-	sqlite3_finalize(stmt);
-	store_int_rollback(st->db);
-	return err;
+	return store_int_end(st, stmt, err);
 }
 
 static int event_item(sqlite3_stmt *stmt, void *item)

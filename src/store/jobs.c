@@ -223,10 +223,7 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 		store_int_bind_text_or_null(stmt, 9, r->note);
 		store_int_bind_text_or_null(stmt, 10, r->parts);
 		store_int_bind_text_or_null(stmt, 11, r->facts);
-		if (r->corrects)
-			sqlite3_bind_int64(stmt, 12, r->corrects);
-		else
-			sqlite3_bind_null(stmt, 12);
+		store_int_bind_id(stmt, 12, r->corrects);
 		sqlite3_bind_text(stmt, 13, r->prev_hash, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 14, r->hash, -1, SQLITE_STATIC);
 		store_int_bind_text_or_null(stmt, 15, r->tester);
@@ -421,21 +418,14 @@ enum store_err store_job_event_add(struct store *st, const struct store_job_even
 	sqlite3_bind_text(stmt, 2, event_kinds[e->kind], -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, e->user_id);
 	sqlite3_bind_int64(stmt, 4, e->t_ms);
-	if (e->record_id)
-		sqlite3_bind_int64(stmt, 5, e->record_id);
-	else
-		sqlite3_bind_null(stmt, 5);
+	store_int_bind_id(stmt, 5, e->record_id);
 	store_int_bind_text_or_null(stmt, 6, e->kind == STORE_JOB_WIPE_CHECK
 						     ? step_result_name(e->result)
 						     : NULL);
 	sqlite3_bind_text(stmt, 7, e->note, -1, SQLITE_STATIC);
 	err = store_int_run_change(st, stmt, sql, id);
-	if (!err)
-		err = store_int_run(st->db, st->path, "COMMIT");
 out:
-	sqlite3_finalize(stmt);
-	store_int_rollback(st->db);
-	return err;
+	return store_int_end(st, stmt, err);
 }
 
 static int event_item(sqlite3_stmt *stmt, void *item)

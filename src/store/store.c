@@ -407,6 +407,23 @@ out:
 /* Roll back the open transaction, if any, keeping the message of the failure that led
  * here. A failed ROLLBACK leaves nothing to do: SQLite rolls back when the connection
  * closes. */
+enum store_err store_int_end(struct store *st, sqlite3_stmt *stmt, enum store_err err)
+{
+	sqlite3_finalize(stmt);
+	if (!err)
+		err = store_int_run(st->db, st->path, "COMMIT");
+	store_int_rollback(st->db);
+	return err;
+}
+
+void store_int_bind_id(sqlite3_stmt *stmt, int i, long long id)
+{
+	if (id)
+		sqlite3_bind_int64(stmt, i, id);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
 void store_int_rollback(sqlite3 *db)
 {
 	sqlite3_stmt *stmt = NULL;

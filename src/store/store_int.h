@@ -24,6 +24,11 @@ enum store_err store_int_fail(sqlite3 *db, int rc, const char *call, const char 
 enum store_err store_int_run(sqlite3 *db, const char *path, const char *sql);
 /* Roll back the open transaction, if any, keeping the last failure's message. */
 void store_int_rollback(sqlite3 *db);
+/* End a transaction begun with BEGIN IMMEDIATE after its last statement STMT (finalized
+ * here; may be NULL): COMMIT when ERR is STORE_OK, else roll back. The final result. */
+enum store_err store_int_end(struct store *st, sqlite3_stmt *stmt, enum store_err err);
+/* Bind ID at I, or NULL when ID is 0 (no such row: Atelier itself, no record...). */
+void store_int_bind_id(sqlite3_stmt *stmt, int i, long long id);
 
 /* Prepare SQL on ST, recording why it failed. */
 enum store_err store_int_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt);

@@ -249,28 +249,11 @@ static json_t *jobs_json(struct bench *b, long long device_id)
 {
 	struct store_job *jobs = NULL;
 	json_t *arr = json_array();
-	char name[64];
 	size_t n = 0;
 
-	if (store_job_list(b->st, device_id, 0, NULL, &jobs, &n) == STORE_OK) {
-		for (size_t i = 0; i < n; i++) {
-			struct store_grade g;
-			json_t *j = json_pack("{s:I, s:s, s:i, s:s, s:s}", "id",
-					      (json_int_t)jobs[i].id, "checklist",
-					      jobs[i].checklist_id, "checklist_version",
-					      jobs[i].checklist_version, "trainee",
-					      svc_user_name(b, jobs[i].trainee_id, name, sizeof(name)),
-					      "state", job_state_name(jobs[i].state));
-
-			if (store_grade_last(b->st, jobs[i].id, &g) == STORE_OK) {
-				json_object_set_new(j, "verdict", json_string(verdict_name(g.verdict)));
-				store_grade_release(&g);
-			} else {
-				json_object_set_new(j, "verdict", json_null());
-			}
-			json_array_append_new(arr, j);
-		}
-	}
+	if (store_job_list(b->st, device_id, 0, NULL, &jobs, &n) == STORE_OK)
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, svc_job_row_json(b, &jobs[i]));
 	free(jobs);
 	return arr;
 }

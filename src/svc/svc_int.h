@@ -52,6 +52,10 @@ const char *svc_user_name(struct bench *b, long long id, char *out, size_t size)
 void svc_merge_entered(json_t *facts, const json_t *entered, long long except_job,
 		       const char *except_step);
 
+/* JOB as a row of a list: {id, device, checklist, checklist_version, state, trainee,
+ * verdict (of its latest grade, or null)}. */
+json_t *svc_job_row_json(struct bench *b, const struct store_job *job);
+
 /* JSON helpers. */
 json_t *svc_str_or_null(const char *s);
 /* 1 when the array ARR holds the string S. */

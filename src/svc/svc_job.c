@@ -365,6 +365,25 @@ enum svc_err svc_job_show(struct bench *b, long long id, json_t **view)
 	return rc;
 }
 
+json_t *svc_job_row_json(struct bench *b, const struct store_job *job)
+{
+	struct store_grade g;
+	char name[64];
+	json_t *j = json_pack("{s:I, s:I, s:s, s:i, s:s, s:s}", "id", (json_int_t)job->id, "device",
+			      (json_int_t)job->device_id, "checklist", job->checklist_id,
+			      "checklist_version", job->checklist_version, "state",
+			      job_state_name(job->state), "trainee",
+			      svc_user_name(b, job->trainee_id, name, sizeof(name)));
+
+	if (store_grade_last(b->st, job->id, &g) == STORE_OK) {
+		json_object_set_new(j, "verdict", json_string(verdict_name(g.verdict)));
+		store_grade_release(&g);
+	} else {
+		json_object_set_new(j, "verdict", json_null());
+	}
+	return j;
+}
+
 enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_t **view)
 {
 	struct store_device_row dev = { 0 };
@@ -374,7 +393,6 @@ enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_
 	size_t n = 0;
 	enum store_err err;
 	enum svc_err rc;
-	char name[64];
 
 	*view = NULL;
 	if (f->state && !job_state_parse(f->state, &state))
@@ -393,23 +411,8 @@ enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_
 	if (err)
 		return svc_store_fail(b, err, "list the jobs");
 	*view = json_array();
-	for (size_t i = 0; i < n; i++) {
-		struct store_grade g;
-		json_t *j = json_pack("{s:I, s:I, s:s, s:i, s:s, s:s}", "id", (json_int_t)jobs[i].id,
-				      "device", (json_int_t)jobs[i].device_id, "checklist",
-				      jobs[i].checklist_id, "checklist_version",
-				      jobs[i].checklist_version, "state",
-				      job_state_name(jobs[i].state), "trainee",
-				      svc_user_name(b, jobs[i].trainee_id, name, sizeof(name)));
-
-		if (store_grade_last(b->st, jobs[i].id, &g) == STORE_OK) {
-			json_object_set_new(j, "verdict", json_string(verdict_name(g.verdict)));
-			store_grade_release(&g);
-		} else {
-			json_object_set_new(j, "verdict", json_null());
-		}
-		json_array_append_new(*view, j);
-	}
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(*view, svc_job_row_json(b, &jobs[i]));
 	free(jobs);
 	return SVC_OK;
 }
@@ -1090,13 +1093,37 @@ out:
 
 /* ---- an instructor's decisions ---- */
 
-/* The reason WHY of an instructor's decision into OUT. */
-static enum svc_err decision_note(struct bench *b, const char *why, char *out, size_t size)
+/* What every instructor's decision of KIND on job ID shares: the reason WHY (1 to
+ * EVENT_NOTE_MAX bytes), who decides (BY, who must be allowed WHAT on the job), and the
+ * event E to record, filled but for its kind's own fields. *JOB and *U get the job and
+ * the person. */
+static enum svc_err decision(struct bench *b, long long id, const char *by, const char *why,
+			     enum svc_action what, enum store_job_event_kind kind,
+			     struct store_job *job, struct store_user *u, struct store_job_event *e)
 {
-	if (!why || strlen(why) > EVENT_NOTE_MAX || text_clean(why, out, size) == 0)
+	enum svc_err rc;
+
+	if (!why || strlen(why) > EVENT_NOTE_MAX || text_clean(why, e->note, sizeof(e->note)) == 0)
 		return svc_fail(b, SVC_EINVAL,
-				"say why (--why TEXT, 1 to %d bytes): it is kept with the job",
+				"say %s (1 to %d bytes): it is kept with the job",
+				kind == STORE_JOB_WIPE_CHECK ? "what you checked (--note TEXT): the "
+							       "setup screens, no account, no photo "
+							       "left..."
+							     : "why (--why TEXT)",
 				EVENT_NOTE_MAX);
+	if (!by)
+		return svc_fail(b, SVC_EINVAL, "say who decides (--by NAME)");
+	rc = svc_get_job(b, id, job);
+	if (!rc)
+		rc = svc_find_user(b, by, u);
+	if (rc)
+		return rc;
+	if (!svc_may(b, u, what, &(struct svc_subject){ .job = job }))
+		return SVC_EDENIED;
+	e->job_id = id;
+	e->kind = kind;
+	e->user_id = u->id;
+	e->t_ms = clock_wall_ms();
 	return SVC_OK;
 }
 
@@ -1111,17 +1138,9 @@ enum svc_err svc_job_cancel(struct bench *b, long long id, const char *by, const
 	enum svc_err rc;
 
 	*view = NULL;
-	rc = decision_note(b, why, e.note, sizeof(e.note));
-	if (!rc && !by)
-		rc = svc_fail(b, SVC_EINVAL, "say who cancels the job (--by NAME)");
-	if (!rc)
-		rc = svc_get_job(b, id, &job);
-	if (!rc)
-		rc = svc_find_user(b, by, &u);
+	rc = decision(b, id, by, why, SVC_CANCEL_JOB, STORE_JOB_CANCEL, &job, &u, &e);
 	if (rc)
 		return rc;
-	if (!svc_may(b, &u, SVC_CANCEL_JOB, &(struct svc_subject){ .job = &job }))
-		return SVC_EDENIED;
 	if (job.state == JOB_STATE_CANCELLED)
 		return svc_fail(b, SVC_ESTATE, "job %lld is already cancelled", id);
 	if (job.state == JOB_STATE_SUBMITTED && store_grade_last(b->st, id, &g) == STORE_OK) {
@@ -1133,10 +1152,6 @@ enum svc_err svc_job_cancel(struct bench *b, long long id, const char *by, const
 					"job %lld is approved: an approved job stays as it was graded",
 					id);
 	}
-	e.job_id = id;
-	e.kind = STORE_JOB_CANCEL;
-	e.user_id = u.id;
-	e.t_ms = clock_wall_ms();
 	err = store_job_event_add(b->st, &e, NULL);
 	if (err == STORE_ESTALE)
 		return svc_fail(b, SVC_ESTATE, "job %lld was cancelled meanwhile", id);
@@ -1152,35 +1167,23 @@ enum svc_err svc_job_resume(struct bench *b, long long id, const char *by, const
 	struct store_job_event e = { 0 };
 	const struct store_step *stop;
 	struct store_user u;
-	struct work w;
+	struct store_job job;
+	struct work w = { 0 };
 	enum store_err err;
 	enum svc_err rc;
 
 	*view = NULL;
-	rc = decision_note(b, why, e.note, sizeof(e.note));
-	if (!rc && !by)
-		rc = svc_fail(b, SVC_EINVAL, "say who lets the job go on (--by NAME)");
-	if (rc)
-		return rc;
-	rc = work_load(b, id, 1, &w);
+	rc = decision(b, id, by, why, SVC_RESUME_JOB, STORE_JOB_RESUME, &job, &u, &e);
 	if (!rc)
-		rc = svc_find_user(b, by, &u);
+		rc = work_load(b, id, 1, &w);
 	if (rc)
 		goto out;
-	if (!svc_may(b, &u, SVC_RESUME_JOB, &(struct svc_subject){ .job = &w.job })) {
-		rc = SVC_EDENIED;
-		goto out;
-	}
 	stop = w.job.state == JOB_STATE_OPEN ? stopped_by(&w) : NULL;
 	if (!stop) {
 		rc = svc_fail(b, SVC_ESTATE, "job %lld is not stopped: there is nothing to decide",
 			      id);
 		goto out;
 	}
-	e.job_id = id;
-	e.kind = STORE_JOB_RESUME;
-	e.user_id = u.id;
-	e.t_ms = clock_wall_ms();
 	e.record_id = stop->id;
 	err = store_job_event_add(b->st, &e, NULL);
 	if (err) {
@@ -1208,19 +1211,10 @@ enum svc_err svc_job_check_wipe(struct bench *b, long long id, const char *by,
 	if (!result || !step_result_parse(result, &e.result) ||
 	    (e.result != STEP_PASS && e.result != STEP_FAIL))
 		return svc_fail(b, SVC_EINVAL, "the check's result is pass (no data left) or fail");
-	if (!note || strlen(note) > EVENT_NOTE_MAX || text_clean(note, e.note, sizeof(e.note)) == 0)
-		return svc_fail(b, SVC_EINVAL,
-				"say what you checked (--note TEXT, 1 to %d bytes): the setup "
-				"screens, no account, no photo left...",
-				EVENT_NOTE_MAX);
-	if (!by)
-		return svc_fail(b, SVC_EINVAL, "say who checks (--by NAME)");
 	p = svc_policy(b);
 	if (!p)
 		return SVC_EINVAL;
-	rc = svc_get_job(b, id, &job);
-	if (!rc)
-		rc = svc_find_user(b, by, &u);
+	rc = decision(b, id, by, note, SVC_CHECK_WIPE, STORE_JOB_WIPE_CHECK, &job, &u, &e);
 	if (rc)
 		return rc;
 	if (strcmp(job.checklist_id, p->wipe_checklist) != 0)
@@ -1231,12 +1225,6 @@ enum svc_err svc_job_check_wipe(struct bench *b, long long id, const char *by,
 				"job %lld is %s: a data wipe is checked once it is submitted", id,
 				job.state == JOB_STATE_OPEN ? "not submitted yet"
 							    : job_state_name(job.state));
-	if (!svc_may(b, &u, SVC_CHECK_WIPE, &(struct svc_subject){ .job = &job }))
-		return SVC_EDENIED;
-	e.job_id = id;
-	e.kind = STORE_JOB_WIPE_CHECK;
-	e.user_id = u.id;
-	e.t_ms = clock_wall_ms();
 	err = store_job_event_add(b->st, &e, NULL);
 	if (err)
 		return svc_store_fail(b, err, "record the check");

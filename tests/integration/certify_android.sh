@@ -9,13 +9,8 @@
 # second person, a repair not approved, then not tested again.
 . "$(dirname "$0")/../lib/tap.sh"
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-T=$(mktemp -d)
+. "$(dirname "$0")/../lib/walk.sh"
 CTL="$ROOT/tests/fakes/adb_fakectl.sh"
-J="python3 $ROOT/tests/lib/jq.py"
-WALK="python3 $ROOT/tests/lib/walk_job.py"
-trap 'sh "$CTL" stop "$T/fake" >/dev/null 2>&1; rm -rf "$T"' EXIT
-unset ATELIER_CHECKLISTS USBMUXD_SOCKET_ADDRESS
 # No iPhone here: usbmuxd is not asked (a socket nobody listens on).
 export USBMUXD_SOCKET_ADDRESS="UNIX:$T/no-usbmuxd.sock"
 
@@ -45,12 +40,7 @@ if accounts == "1":
 print(json.dumps(sc))
 PY
 }
-fake() { sh "$CTL" cmd "$T/fake" "$1" >/dev/null; }
-grade() { # ATELIER JOB CHECKLIST
-    scores=$($1 --data "$D" checklist show "$3" --json |
-        python3 -c 'import json,sys; print(" ".join("--score %s=%d" % (r["id"], r["max"]) for r in json.load(sys.stdin).get("rubric", [])))')
-    $1 --data "$D" job grade "$2" --verdict approved $scores --feedback "Careful work." --by claire
-}
+grade() { grade_job "$1" "$D" "$2" "$3"; }
 
 D="$T/data"
 $ATELIER --data "$D" init >/dev/null
@@ -61,8 +51,8 @@ printf 'workshop:\n  name: "Atelier Réemploi"\n  place: "Bruxelles"\n  language
 # ---- the phone: a Pixel 8 Pro, its IMEI hidden from the shell, no battery health ----
 S=0123456789ABCDEF
 scenario phone "$ROOT/tests/fakes/adb_scenarios/adb-pixel8pro-probe.json" $S 1
-sh "$CTL" start "$T/fake" "$T/phone.json" >/dev/null
-export ADB_SERVER_SOCKET="tcp:127.0.0.1:$(cat "$T/fake/port")"
+sh "$CTL" start "$T/adb" "$T/phone.json" >/dev/null
+export ADB_SERVER_SOCKET="tcp:127.0.0.1:$(cat "$T/adb/port")"
 AT=$(usb_bench $S)
 A="$AT --data $D"
 # What the trainee's hands do, as the walks need them.
@@ -83,7 +73,7 @@ for c in cmds:
     subprocess.run(["sh", ctl, "cmd", fake, json.dumps(c)], check=True,
                    stdout=subprocess.DEVNULL)
 PY
-HANDS="python3 $T/hands.py $CTL $T/fake"
+HANDS="python3 $T/hands.py $CTL $T/adb"
 
 $A probe --json > "$T/p1.json"
 check "the phone is one card: read through adb, its USB port joined by serial" \
@@ -149,13 +139,13 @@ check "the battery measured with its tester, the part fitted, the wipe seen afte
            $J $T/phone.json \"d['sanitization']['method']\" purge &&
            $J $T/phone.json \"d['sanitization']['verification'].startswith('appareil revu après la réinitialisation')\""
 check "it verifies" sh -c "$A verify $T/phone.json | grep -q '^valid:'"
-sh "$CTL" stop "$T/fake" >/dev/null
+sh "$CTL" stop "$T/adb" >/dev/null
 
 # ---- the tablet: a Galaxy Tab A8 Wi-Fi, no radio, a Google account, FRP on ----
 S=R9PT40A1B2C
 scenario tablet "$ROOT/tests/fakes/adb_scenarios/adb-galaxy-tab-a8-wifi.json" $S 0
-sh "$CTL" start "$T/fake" "$T/tablet.json" >/dev/null
-export ADB_SERVER_SOCKET="tcp:127.0.0.1:$(cat "$T/fake/port")"
+sh "$CTL" start "$T/adb" "$T/tablet.json" >/dev/null
+export ADB_SERVER_SOCKET="tcp:127.0.0.1:$(cat "$T/adb/port")"
 AT=$(usb_bench $S)
 A="$AT --data $D"
 $A probe --json > "$T/p2.json"

@@ -6,19 +6,9 @@
 # goes on. Tablet steps only: no SIM, no calls, no vibration; no IMEI to type.
 . "$(dirname "$0")/../lib/tap.sh"
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-T=$(mktemp -d)
-FAKECTL="$ROOT/tests/fakes/fakectl.sh"
+. "$(dirname "$0")/../lib/walk.sh"
 SC="$ROOT/tests/fakes/scenarios/ipad-wifi-paired.json"
-J="python3 $ROOT/tests/lib/jq.py"
-WALK="python3 $ROOT/tests/lib/walk_job.py"
-export FAKE_USBMUXD_KEY_CACHE="$T/keys"
-mkdir -p "$FAKE_USBMUXD_KEY_CACHE"
-trap 'sh "$FAKECTL" stop "$T/fake" >/dev/null 2>&1; rm -rf "$T"' EXIT
-unset ATELIER_CHECKLISTS
-
-sh "$FAKECTL" start "$T/fake" "$SC" >/dev/null
-export USBMUXD_SOCKET_ADDRESS="UNIX:$T/fake/usbmuxd.sock"
+ios_fake "$SC"
 D="$T/data"
 A="$ATELIER --data $D"
 U=00008030-0001234A5B6C002E
@@ -36,11 +26,7 @@ PY
 python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1]))["devices"][0]["values"], open(sys.argv[2], "w"))' "$SC" "$T/values.json"
 export SETV_STATE="$T/values.json" FAKECTL FAKEDIR="$T/fake" UDID=$U
 setv() { python3 "$T/setv.py" "$@"; }
-grade() { # JOB CHECKLIST: approved by the instructor, every rubric item at its maximum
-    scores=$($A checklist show "$2" --json |
-        python3 -c 'import json,sys; print(" ".join("--score %s=%d" % (r["id"], r["max"]) for r in json.load(sys.stdin).get("rubric", [])))')
-    $A job grade "$1" --verdict approved $scores --feedback "Careful work, well recorded." --by claire
-}
+grade() { grade_job "$ATELIER" "$D" "$1" "$2"; }
 
 $A init >/dev/null
 $A user add lina --role trainee >/dev/null

@@ -5,19 +5,9 @@
 # graded by an instructor; then certify, export and verify.
 . "$(dirname "$0")/../lib/tap.sh"
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-T=$(mktemp -d)
-FAKECTL="$ROOT/tests/fakes/fakectl.sh"
+. "$(dirname "$0")/../lib/walk.sh"
 SC="$ROOT/tests/fakes/scenarios/iphone-ios17-paired.json"
-J="python3 $ROOT/tests/lib/jq.py"
-WALK="python3 $ROOT/tests/lib/walk_job.py"
-export FAKE_USBMUXD_KEY_CACHE="$T/keys"
-mkdir -p "$FAKE_USBMUXD_KEY_CACHE"
-trap 'sh "$FAKECTL" stop "$T/fake" >/dev/null 2>&1; rm -rf "$T"' EXIT
-unset ATELIER_CHECKLISTS
-
-sh "$FAKECTL" start "$T/fake" "$SC" >/dev/null
-export USBMUXD_SOCKET_ADDRESS="UNIX:$T/fake/usbmuxd.sock"
+ios_fake "$SC"
 D="$T/data"
 A="$ATELIER --data $D"
 U=00008110-000E44540A2A0000
@@ -38,12 +28,7 @@ print(json.dumps({"cmd": "update", "udid": sys.argv[2], "changes": {"values": va
 PY
 WIPE="sh $FAKECTL cmd $T/fake '$(cat "$T/wiped.json")' >/dev/null"
 
-# grade JOB CHECKLIST: approved by the instructor, every rubric item at its maximum.
-grade() {
-    scores=$($A checklist show "$2" --json |
-        python3 -c 'import json,sys; print(" ".join("--score %s=%d" % (r["id"], r["max"]) for r in json.load(sys.stdin).get("rubric", [])))')
-    $A job grade "$1" --verdict approved $scores --feedback "Careful work, well recorded." --by claire
-}
+grade() { grade_job "$ATELIER" "$D" "$1" "$2"; }
 
 ok=1
 for c in intake-triage data-wipe diagnostics-ios final-qc; do
