@@ -39,9 +39,27 @@ static const char checks_yaml[] =
 	"  - id: remarks\n    title: {en: \"Remarks\"}\n    kind: note\n    required: false\n"
 	"  - id: part\n    title: {en: \"Part fitted\"}\n    kind: parts\n    required: false\n";
 
+/* A checklist that uses every rule of a step, done after bench-check. */
+static const char rules_yaml[] =
+	"id: bench-rules\nversion: 1\ncategory: diagnostics\ntitle: {en: \"Rules\"}\n"
+	"difficulty: 1\ntime_minutes: 5\nprerequisites: [bench-check]\nsteps:\n"
+	"  - id: tablet-only\n    title: {en: \"Tablet only\"}\n    kind: check\n"
+	"    applies_if: 'device.class == \"tablet\"'\n"
+	"  - id: imei\n    title: {en: \"IMEI\"}\n    kind: entry\n    format: imei\n"
+	"    records: identity.imei\n"
+	"  - id: health\n    title: {en: \"Battery health\"}\n    kind: measure\n    unit: \"%\"\n"
+	"    range: {min: 80, max: 100}\n    tester: true\n    records: battery.health_pct\n"
+	"  - id: blacklist\n    title: {en: \"Not on a blacklist\"}\n    kind: check\n"
+	"    note_required: true\n"
+	"  - id: power\n    title: {en: \"It powers on\"}\n    kind: check\n    on_fail: stop\n"
+	"  - id: stolen\n    title: {en: \"Not reported stolen\"}\n    kind: check\n"
+	"    on_fail: quarantine\n"
+	"  - id: last\n    title: {en: \"Last\"}\n    kind: check\n";
+
 static const char android_facts[] =
 	"{\"platform\": \"android\", \"identity\": {\"make\": \"samsung\", \"model_id\":"
-	" \"SM-A525F\", \"serial\": \"" SERIAL "\"}, \"connection\": {\"via\": \"adb\"}}";
+	" \"SM-A525F\", \"serial\": \"" SERIAL "\"}, \"connection\": {\"via\": \"adb\"},"
+	" \"device\": {\"class\": \"phone\"}}";
 
 static void must(enum svc_err got, enum svc_err want)
 {
@@ -70,6 +88,11 @@ static int setup(void **state)
 	fp = fopen(path, "w");
 	assert_non_null(fp);
 	fputs(checks_yaml, fp);
+	fclose(fp);
+	snprintf(path, sizeof(path), "%s/bench-rules.yaml", lists);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(rules_yaml, fp);
 	fclose(fp);
 	setenv("ATELIER_CHECKLISTS", lists, 1);
 	snprintf(path, sizeof(path), "%s/data", dir);
@@ -134,6 +157,17 @@ static int why_says(const char *want)
 	if (!strstr(svc_why(b), want))
 		fail_msg("'%s' does not say '%s'", svc_why(b), want);
 	return 1;
+}
+
+static int svc_array_has_test(const json_t *arr, const char *s)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (strcmp(json_string_value(v), s) == 0)
+			return 1;
+	return 0;
 }
 
 static const char *str_at(const json_t *o, const char *k1, const char *k2)
@@ -419,6 +453,187 @@ static void the_job_list_says_who_and_how_it_was_graded(void **state)
 	why_says("'bogus' is not a job state");
 }
 
+static long long start_rules(void)
+{
+	struct svc_job_start req = { SERIAL, "bench-rules", "amina" };
+	long long id;
+
+	must(svc_job_start(b, &req, &view), SVC_OK);
+	id = json_integer_value(json_object_get(json_object_get(view, "job"), "id"));
+	json_decref(view);
+	view = NULL;
+	return id;
+}
+
+static enum svc_err step_tester(long long job, const char *id, const char *value,
+				const char *tester)
+{
+	struct svc_step req = { 0 };
+
+	req.job = job;
+	req.step = id;
+	req.value = value;
+	req.tester = tester;
+	json_decref(view);
+	view = NULL;
+	return svc_job_step(b, &req, &view);
+}
+
+static void a_checklist_starts_only_after_its_prerequisite_was_submitted(void **state)
+{
+	struct svc_job_start req = { SERIAL, "bench-rules", "amina" };
+
+	(void)state;
+	must(svc_job_start(b, &req, &view), SVC_ESTATE);
+	why_says("'bench-rules' comes after 'bench-check': do and submit 'bench-check' on this "
+		 "device first");
+	submitted_job("amina");
+	json_decref(view);
+	must(svc_job_start(b, &req, &view), SVC_OK);
+}
+
+static void a_step_for_other_devices_is_left_out(void **state)
+{
+	long long job;
+
+	(void)state;
+	submitted_job("amina");
+	job = start_rules();
+	must(svc_job_show(b, job, &view), SVC_OK);
+	assert_true(svc_array_has_test(json_object_get(view, "steps_not_applicable"), "tablet-only"));
+	assert_false(svc_array_has_test(json_object_get(view, "steps_to_do"), "tablet-only"));
+	must(step(job, "tablet-only", "pass", NULL, NULL), SVC_ESTATE);
+	why_says("step tablet-only is not for this device (only if device.class == \"tablet\")");
+}
+
+static void an_imei_typed_by_hand_is_checked_and_fills_the_devices_facts(void **state)
+{
+	struct store_device_row dev;
+	json_t *facts = NULL;
+	long long job;
+
+	(void)state;
+	submitted_job("amina");
+	job = start_rules();
+	must(step(job, "imei", NULL, "353456789012347", NULL), SVC_EINVAL);
+	why_says("the last digit of 353456789012347 does not match the others");
+	must(step(job, "imei", NULL, "35345678901234", NULL), SVC_EINVAL);
+	why_says("an IMEI is 15 digits");
+	must(step(job, "imei", NULL, "353456789012348 / 490154203237518", NULL), SVC_OK);
+	assert_int_equal(store_find_device(svc_store(b), SERIAL, &dev), STORE_OK);
+	must(svc_device_facts(b, dev.id, &facts), SVC_OK);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(facts, "identity"), "imei")),
+			 2);
+	assert_string_equal(json_string_value(json_array_get(
+				    json_object_get(json_object_get(facts, "identity"), "imei"), 1)),
+			    "490154203237518");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(json_object_get(facts, "entered"), "identity.imei"),
+				    "step")),
+			    "imei");
+	json_decref(facts);
+}
+
+static void a_measure_taken_with_a_tester_names_it(void **state)
+{
+	struct store_device_row dev;
+	json_t *facts = NULL;
+	long long job;
+
+	(void)state;
+	submitted_job("amina");
+	job = start_rules();
+	must(step_tester(job, "health", "86.5", NULL), SVC_EINVAL);
+	why_says("say which one (--tester");
+	must(step_tester(job, "health", "86.5", "ISDT BG-8S"), SVC_OK);
+	assert_string_equal(str_at(view, "result", NULL), "pass");
+	assert_int_equal(store_find_device(svc_store(b), SERIAL, &dev), STORE_OK);
+	must(svc_device_facts(b, dev.id, &facts), SVC_OK);
+	assert_true(json_real_value(json_object_get(json_object_get(facts, "battery"),
+						    "health_pct")) == 86.5);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(json_object_get(facts, "entered"),
+						    "battery.health_pct"),
+				    "tester")),
+			    "ISDT BG-8S");
+	json_decref(facts);
+}
+
+static void a_step_that_asks_for_a_note_needs_one(void **state)
+{
+	long long job;
+
+	(void)state;
+	submitted_job("amina");
+	job = start_rules();
+	must(step(job, "blacklist", "pass", NULL, NULL), SVC_EINVAL);
+	why_says("needs a note");
+	must(step(job, "blacklist", "pass", NULL, "imeicheck ref 8842"), SVC_OK);
+}
+
+static void a_failed_step_that_stops_waits_for_an_instructor(void **state)
+{
+	long long job;
+	json_t *v = NULL;
+
+	(void)state;
+	submitted_job("amina");
+	job = start_rules();
+	must(step(job, "power", "fail", NULL, NULL), SVC_OK);
+	assert_true(json_is_true(json_object_get(view, "stopped")));
+	must(step(job, "last", "pass", NULL, NULL), SVC_ESTATE);
+	why_says("step power failed (record 1) and stops the job");
+	must(svc_job_show(b, job, &view), SVC_OK);
+	assert_string_equal(str_at(view, "stopped_by", "step"), "power");
+	must(svc_job_resume(b, job, "bilal", "looks fine to me", &v), SVC_EDENIED);
+	must(svc_job_resume(b, job, "ines", "a second battery makes it start: go on", &v), SVC_OK);
+	json_decref(v);
+	must(step(job, "last", "pass", NULL, NULL), SVC_OK);
+	/* Done again, the step passes: nothing is stopped. */
+	job = start_rules();
+	must(step(job, "power", "pass", NULL, NULL), SVC_OK);
+}
+
+static void a_failed_quarantine_step_sets_the_device_aside_at_once(void **state)
+{
+	json_t *dev = NULL;
+	long long job;
+
+	(void)state;
+	submitted_job("amina");
+	job = start_rules();
+	must(step(job, "stolen", "fail", NULL, NULL), SVC_OK);
+	assert_true(strstr(str_at(view, "quarantined", "why"), "step stolen failed") != NULL);
+	must(svc_device_show(b, SERIAL, &dev), SVC_OK);
+	assert_string_equal(str_at(dev, "state", NULL), "quarantine");
+	json_decref(dev);
+	must(step(job, "last", "pass", NULL, NULL), SVC_ESTATE);
+	why_says("the device is in quarantine");
+}
+
+static void only_an_instructor_cancels_a_job_and_it_takes_no_more_steps(void **state)
+{
+	long long job;
+	json_t *v = NULL;
+
+	(void)state;
+	job = start("amina");
+	must(svc_job_cancel(b, job, "amina", "wrong phone", &v), SVC_EDENIED);
+	must(svc_job_cancel(b, job, "ines", "", &v), SVC_EINVAL);
+	must(svc_job_cancel(b, job, "ines", "started on the wrong phone", &v), SVC_OK);
+	json_decref(v);
+	must(svc_job_cancel(b, job, "ines", "again", &v), SVC_ESTATE);
+	must(step(job, "look", "pass", NULL, NULL), SVC_ESTATE);
+	why_says("is cancelled");
+	json_decref(view);
+	must(svc_job_show(b, job, &view), SVC_OK);
+	assert_string_equal(str_at(view, "cancelled", "by"), "ines");
+	/* An approved job stays as it was graded. */
+	job = submitted_job("amina");
+	must(grade(job, "approved", NULL, 3, "ines"), SVC_OK);
+	must(svc_job_cancel(b, job, "ines", "changed my mind", &v), SVC_ESTATE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +656,22 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(the_job_list_says_who_and_how_it_was_graded, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			a_checklist_starts_only_after_its_prerequisite_was_submitted, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_step_for_other_devices_is_left_out, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			an_imei_typed_by_hand_is_checked_and_fills_the_devices_facts, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_measure_taken_with_a_tester_names_it, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_step_that_asks_for_a_note_needs_one, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_failed_step_that_stops_waits_for_an_instructor,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_failed_quarantine_step_sets_the_device_aside_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			only_an_instructor_cancels_a_job_and_it_takes_no_more_steps, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
