@@ -230,6 +230,23 @@ static void print_indented(const char *text, int indent)
 	putchar('\n');
 }
 
+/* ":" after a label, as each language writes it: French puts a narrow no-break space
+ * (U+202F) before it. */
+static const char *colon(int L)
+{
+	return L == 1 ? "\u202f:" : ":";
+}
+
+/* The display width of UTF-8 text S: its characters, not its bytes. */
+static int width(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 static void print_trainee(const struct checklist *c, const char *lang)
 {
 	int L = lang_index(lang);
@@ -240,12 +257,13 @@ static void print_trainee(const struct checklist *c, const char *lang)
 		putchar('\n');
 		print_indented(checklist_text(&c->summary, lang), 0);
 	}
-	printf("\n%s: %d %s    %s: %d/5\n", words[W_TIME][L], c->time_minutes, words[W_MINUTES][L],
-	       words[W_DIFFICULTY][L], c->difficulty);
+	printf("\n%s%s %d %s    %s%s %d/5\n", words[W_TIME][L], colon(L), c->time_minutes,
+	       words[W_MINUTES][L], words[W_DIFFICULTY][L], colon(L), c->difficulty);
 	if (c->category != CHECKLIST_CAT_NONE)
-		printf("%s: %s\n", words[W_CATEGORY][L], checklist_category_name(c->category));
+		printf("%s%s %s\n", words[W_CATEGORY][L], colon(L),
+		       checklist_category_name(c->category));
 	if (c->n_platforms || c->n_models || c->n_modes || c->n_classes) {
-		printf("%s:", words[W_APPLIES][L]);
+		printf("%s%s", words[W_APPLIES][L], colon(L));
 		for (size_t i = 0; i < c->n_classes; i++)
 			printf(" %s", c->classes[i]);
 		for (size_t i = 0; i < c->n_platforms; i++)
@@ -257,26 +275,26 @@ static void print_trainee(const struct checklist *c, const char *lang)
 		putchar('\n');
 	}
 	if (c->n_prerequisites) {
-		printf("%s:", words[W_PREREQ][L]);
+		printf("%s%s", words[W_PREREQ][L], colon(L));
 		for (size_t i = 0; i < c->n_prerequisites; i++)
 			printf(" %s", c->prerequisites[i]);
 		putchar('\n');
 	}
 	if (c->n_tools) {
-		printf("\n%s:\n", words[W_TOOLS][L]);
+		printf("\n%s%s\n", words[W_TOOLS][L], colon(L));
 		for (size_t i = 0; i < c->n_tools; i++) {
 			printf("  - ");
 			print_indented(checklist_text(&c->tools[i], lang), 4);
 		}
 	}
 	if (c->n_parts) {
-		printf("\n%s:\n", words[W_PARTS][L]);
+		printf("\n%s%s\n", words[W_PARTS][L], colon(L));
 		for (size_t i = 0; i < c->n_parts; i++) {
 			printf("  - ");
 			print_indented(checklist_text(&c->parts[i], lang), 4);
 		}
 	}
-	printf("\n%s:\n", words[W_STEPS][L]);
+	printf("\n%s%s\n", words[W_STEPS][L], colon(L));
 	for (size_t i = 0; i < c->n_steps; i++) {
 		const struct checklist_step *s = &c->steps[i];
 
@@ -291,32 +309,34 @@ static void print_trainee(const struct checklist *c, const char *lang)
 			printf(", %s", words[W_IF_FAILS_QUARANTINE][L]);
 		printf("]\n");
 		if (s->applies_if)
-			printf("    %s: %s\n", words[W_ONLY_IF][L], s->applies_if);
+			printf("    %s%s %s\n", words[W_ONLY_IF][L], colon(L), s->applies_if);
 		for (size_t j = 0; j < s->n_instructions; j++) {
 			const struct checklist_instruction *in = &s->instructions[j];
 			enum word w = in->level == CHECKLIST_WARNING   ? W_WARNING
 				      : in->level == CHECKLIST_CAUTION ? W_CAUTION
 								       : W_NOTE;
-			int n = printf("    %s%s: ", in->level == CHECKLIST_NOTE ? "" : "!! ",
-				       words[w][L]);
+			char head[64];
 
-			print_indented(checklist_text(&in->text, lang), n > 0 ? n : 4);
+			snprintf(head, sizeof(head), "    %s%s%s ",
+				 in->level == CHECKLIST_NOTE ? "" : "!! ", words[w][L], colon(L));
+			fputs(head, stdout);
+			print_indented(checklist_text(&in->text, lang), width(head));
 		}
 		if (s->image)
-			printf("    %s: %s\n", words[W_IMAGE][L], s->image);
+			printf("    %s%s %s\n", words[W_IMAGE][L], colon(L), s->image);
 		switch (s->kind) {
 		case CHECKLIST_KIND_CHECK:
 			printf("    -> %s\n", words[W_CHECK_STEP][L]);
 			break;
 		case CHECKLIST_KIND_MEASURE:
-			printf("    -> %s: %g %s %g %s", words[W_ACCEPTED][L], s->min,
+			printf("    -> %s%s %g %s %g %s", words[W_ACCEPTED][L], colon(L), s->min,
 			       words[W_TO][L], s->max, s->unit);
 			if (s->tester)
 				printf("; %s", words[W_TESTER][L]);
 			putchar('\n');
 			break;
 		case CHECKLIST_KIND_CHOICE:
-			printf("    -> %s:\n", words[W_OPTIONS][L]);
+			printf("    -> %s%s\n", words[W_OPTIONS][L], colon(L));
 			for (size_t j = 0; j < s->n_options; j++) {
 				const struct checklist_option *o = &s->options[j];
 
@@ -328,7 +348,7 @@ static void print_trainee(const struct checklist *c, const char *lang)
 			}
 			break;
 		case CHECKLIST_KIND_AUTO:
-			printf("    -> %s: %s\n", words[W_AUTO][L], s->expr);
+			printf("    -> %s%s %s\n", words[W_AUTO][L], colon(L), s->expr);
 			break;
 		case CHECKLIST_KIND_PARTS:
 			printf("    -> %s\n", words[W_PARTS_STEP][L]);

@@ -70,7 +70,7 @@ check "list --for an iPhone shows what applies to it" \
 check "show prints the steps for a trainee" \
     sh -c "$ATELIER checklist show iphone-battery > $T/s && grep -q '^iPhone battery replacement' $T/s && grep -q 'Pentalobe P2 screwdriver' $T/s && grep -q 'WARNING: A swollen battery can catch fire' $T/s && grep -q 'CAUTION: Disconnect the battery' $T/s && grep -q '3.6 to 4.45 V' $T/s && grep -q 'reused' $T/s && grep -q '^ 6\\. Remarks' $T/s"
 check "show --lang fr prints French" \
-    sh -c "$ATELIER checklist show iphone-battery --lang fr > $T/s && grep -q '^Remplacement de la batterie' $T/s && grep -q 'ATTENTION: Débranchez la batterie' $T/s && grep -q 'Tournevis pentalobe P2' $T/s"
+    sh -c "$ATELIER checklist show iphone-battery --lang fr > $T/s && grep -q '^Remplacement de la batterie' $T/s && grep -q 'ATTENTION : Débranchez la batterie' $T/s && grep -q '^Durée : ' $T/s && grep -q 'Tournevis pentalobe P2' $T/s"
 check "show --lang fr falls back to English where French is missing" \
     sh -c "$ATELIER checklist show intake-triage --lang fr > $T/s && grep -q '^Réception et tri' $T/s && grep -q 'No sign of liquid damage' $T/s && grep -q 'Identité lue par la sonde' $T/s"
 check "show --lang nl marks cautions in Dutch" sh -c "$ATELIER checklist show iphone-battery --lang nl | grep -q 'LET OP: Koppel de batterij los'"
@@ -82,7 +82,7 @@ check "a checklist using every key of format v2 lints clean, not even a warning"
 check "show prints category, classes, conditions, entries, recorded facts, tester and CTIA grades" \
     sh -c "ATELIER_CHECKLISTS=$V2 $ATELIER checklist show phone-intake > $T/s && grep -q '^Category: intake$' $T/s && grep -q '^For: phone$' $T/s && grep -q '^    Only if: device.cellular == true && identity.imei == null$' $T/s && grep -q -- '-> Type the IMEI (15 digits' $T/s && grep -q '(recorded as identity.color_name)' $T/s && grep -q '80 to 100 %; name the tester used' $T/s && grep -q 'Like new (CTIA A): No mark at 30 cm' $T/s"
 check "show --lang fr prints them in French" \
-    sh -c "ATELIER_CHECKLISTS=$V2 $ATELIER checklist show phone-intake --lang fr > $T/s && grep -q '^    Seulement si: platform == \"ios\"$' $T/s && grep -q 'Saisissez le texte' $T/s && grep -q 'indiquez le testeur utilisé' $T/s"
+    sh -c "ATELIER_CHECKLISTS=$V2 $ATELIER checklist show phone-intake --lang fr > $T/s && grep -q '^    Seulement si : platform == \"ios\"$' $T/s && grep -q 'Saisissez le texte' $T/s && grep -q 'indiquez le testeur utilisé' $T/s"
 check "show --json gives them to scripts" \
     sh -c "ATELIER_CHECKLISTS=$V2 $ATELIER checklist show phone-intake --json | python3 -c 'import json,sys; c=json.load(sys.stdin); s=c[\"steps\"]; assert c[\"category\"]==\"intake\" and c[\"applies_to\"][\"classes\"]==[\"phone\"]; assert s[0][\"format\"]==\"imei\" and s[0][\"records\"]==\"identity.imei\"; assert s[2][\"tester\"] is True; assert s[5][\"options\"][0][\"ctia\"]==\"A\" and \"ctia\" not in s[5][\"options\"][2]'"
 expect_status 1 "show of an unknown checklist fails" $ATELIER checklist show nope
