@@ -56,6 +56,7 @@ struct pdf_labels {
 	const char *checklists, *checklist, *job, *trainee, *approved_by, *approved_at;
 	const char *people, *trainees, *instructor;
 	const char *signature, *algorithm, *key_id, *value, *note, *clipped;
+	const char *parts, *genuine, *used_original, *aftermarket, *second_check, *gb;
 };
 
 static const struct pdf_labels pdf_en = {
@@ -113,6 +114,12 @@ static const struct pdf_labels pdf_en = {
 	.trainees = "Trainees",
 	.instructor = "Approving instructor",
 	.signature = "Signature",
+	.parts = "Parts fitted",
+	.genuine = "new, original",
+	.used_original = "original, reused",
+	.aftermarket = "compatible, not original",
+	.second_check = "Second check",
+	.gb = "GB",
 	.algorithm = "Algorithm",
 	.key_id = "Key id",
 	.value = "Value",
@@ -176,6 +183,12 @@ static const struct pdf_labels pdf_fr = {
 	.trainees = "Stagiaires",
 	.instructor = "Formateur ayant approuvé",
 	.signature = "Signature",
+	.parts = "Pièces remplacées",
+	.genuine = "neuve, d'origine",
+	.used_original = "d'origine, de réemploi",
+	.aftermarket = "compatible, non d'origine",
+	.second_check = "Second contrôle",
+	.gb = "Go",
 	.algorithm = "Algorithme",
 	.key_id = "Identifiant de clé",
 	.value = "Valeur",
@@ -243,6 +256,12 @@ static const struct pdf_labels pdf_nl = {
 	.trainees = "Stagiairs",
 	.instructor = "Goedkeurende instructeur",
 	.signature = "Handtekening",
+	.parts = "Vervangen onderdelen",
+	.genuine = "nieuw, origineel",
+	.used_original = "origineel, hergebruikt",
+	.aftermarket = "compatibel, niet origineel",
+	.second_check = "Tweede controle",
+	.gb = "GB",
 	.algorithm = "Algoritme",
 	.key_id = "Sleutel-ID",
 	.value = "Waarde",
@@ -588,9 +607,20 @@ static void draw_device(struct pdf_page *pg, const struct pdf_col *c)
 	row_at(pg, c, pg->l->make, "device.make");
 	row_at(pg, c, pg->l->model_id, "device.model_id");
 	row_at(pg, c, pg->l->model_number, "device.model_number");
-	row(pg, c, pg->l->storage,
-	    gigabytes(facts_json_at(pg->cert, "device.storage_bytes"), buf, sizeof(buf)));
-	row_at(pg, c, pg->l->colour, "device.color");
+	if (json_is_integer(facts_json_at(pg->cert, "device.storage_gb"))) {
+		/* The size on the box, as the buyer knows it. */
+		snprintf(buf, sizeof(buf), "%lld" PDF_NBSP "%s",
+			 (long long)json_integer_value(facts_json_at(pg->cert, "device.storage_gb")),
+			 pg->l->gb);
+		row(pg, c, pg->l->storage, buf);
+	} else {
+		row(pg, c, pg->l->storage,
+		    gigabytes(facts_json_at(pg->cert, "device.storage_bytes"), buf, sizeof(buf)));
+	}
+	/* A colour's name when the trainee recorded one; the device's own code is not one. */
+	row_at(pg, c, pg->l->colour,
+	       json_is_string(facts_json_at(pg->cert, "device.color_name")) ? "device.color_name"
+									      : "device.color");
 	row_font(pg, c, pg->l->serial, &F_MONO,
 		 text(facts_json_at(pg->cert, "device.serial"), buf, sizeof(buf)));
 	draw_imeis(pg, c);
@@ -661,6 +691,29 @@ static void draw_cosmetic(struct pdf_page *pg, const struct pdf_col *c)
 	row_at(pg, c, pg->l->criteria, "cosmetic.criteria");
 }
 
+/* The parts fitted by the repairs, when there are some: name, origin, serial. */
+static void draw_parts(struct pdf_page *pg, const struct pdf_col *c)
+{
+	const json_t *parts = facts_json_at(pg->cert, "parts"), *p;
+	char name[256], serial[256], line[700];
+	size_t i;
+
+	if (!json_array_size(parts))
+		return;
+	section(pg, c, pg->l->parts);
+	json_array_foreach(parts, i, p) {
+		const char *origin = json_string_value(json_object_get(p, "origin"));
+
+		origin = origin && !strcmp(origin, "genuine")	       ? pg->l->genuine
+			 : origin && !strcmp(origin, "used-original") ? pg->l->used_original
+			 : origin && !strcmp(origin, "aftermarket")   ? pg->l->aftermarket
+								       : PDF_DASH;
+		snprintf(line, sizeof(line), "%s (%s)", origin,
+			 text(json_object_get(p, "serial"), serial, sizeof(serial)));
+		row(pg, c, text(json_object_get(p, "name"), name, sizeof(name)), line);
+	}
+}
+
 static const char *method_name(const struct pdf_labels *l, const json_t *v, char *buf, size_t size)
 {
 	const char *m = json_string_value(v);
@@ -685,6 +738,8 @@ static void draw_sanitization(struct pdf_page *pg, const struct pdf_col *c)
 	row_at(pg, c, pg->l->technique, "sanitization.technique");
 	row_at(pg, c, pg->l->tool, "sanitization.tool");
 	row_at(pg, c, pg->l->verification, "sanitization.verification");
+	if (json_is_string(facts_json_at(pg->cert, "sanitization.second_check")))
+		row_at(pg, c, pg->l->second_check, "sanitization.second_check");
 	row_when(pg, c, pg->l->verified_at, "sanitization.verified_at");
 	row_at(pg, c, pg->l->by, "sanitization.by");
 	row_at(pg, c, pg->l->date, "sanitization.date");
@@ -772,6 +827,7 @@ static void draw_body(struct pdf_page *pg)
 	if (pg->y < left_end)
 		pg->y = left_end;
 	draw_cosmetic(pg, &C_FULL);
+	draw_parts(pg, &C_FULL);
 	draw_sanitization(pg, &C_FULL);
 	draw_checklists(pg);
 	draw_people(pg, &C_FULL);

@@ -347,6 +347,30 @@ static void unknown_optional_values_show_a_dash(void **state)
 	assert_one_a4_page(t->pdf);
 }
 
+static void the_parts_fitted_the_size_on_the_box_and_the_colour_name_are_shown(void **state)
+{
+	struct pdf_test *t = *state;
+	json_t *dev = json_object_get(t->cert, "device");
+	char *text;
+
+	json_object_set_new(dev, "storage_gb", json_integer(128));
+	json_object_set_new(dev, "color", json_string("1"));
+	json_object_set_new(dev, "color_name", json_string("Lumière stellaire"));
+	json_object_set_new(t->cert, "parts",
+			    json_pack("[{s:s, s:s, s:s}]", "name", "Écran", "origin", "aftermarket",
+				      "serial", "SCR-20261"));
+	write_ok(t, "fr");
+	text = pdf_text(t->pdf);
+	assert_shows(text, "128 Go");
+	assert_shows(text, "Lumière stellaire");
+	assert_shows(text, "Pièces remplacées");
+	assert_shows(text, "Écran");
+	assert_shows(text, "compatible, non d'origine (SCR-20261)");
+	assert_null(strstr(text, "128.0 GB"));
+	free(text);
+	assert_one_a4_page(t->pdf);
+}
+
 static void twelve_checklists_and_long_criteria_still_fit_one_page(void **state)
 {
 	struct pdf_test *t = *state;
@@ -445,6 +469,7 @@ int main(void)
 		T(a_pdf_in_a_missing_directory_is_a_write_error_naming_the_path),
 		T(a_disk_that_fills_up_is_a_write_error_and_the_device_stays),
 		T(unknown_optional_values_show_a_dash),
+		T(the_parts_fitted_the_size_on_the_box_and_the_colour_name_are_shown),
 		T(twelve_checklists_and_long_criteria_still_fit_one_page),
 		T(far_too_much_text_is_cut_with_a_note_and_stays_on_one_page),
 		T(a_qr_text_too_long_to_scan_is_refused),
