@@ -22,6 +22,7 @@ struct jobrec {
 	int has_grade;
 	int approved;             /* the latest grade approves the latest submission */
 	struct checklist *c;      /* the pinned checklist; NULL when it no longer loads */
+	char unread[256];         /* why it does not load */
 	struct store_step *recs;
 	size_t n_recs;
 };
@@ -108,8 +109,6 @@ static enum certify_err load_jobs(struct eval *e)
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct jobrec *j = &e->jobs[e->n_jobs++];
-		char why[256];
-
 		j->job = jobs[i];
 		se = store_grade_last(e->st, j->job.id, &j->grade);
 		if (se && se != STORE_ENOENT)
@@ -118,7 +117,7 @@ static enum certify_err load_jobs(struct eval *e)
 		j->approved = j->has_grade && j->job.state == JOB_STATE_SUBMITTED &&
 			      j->grade.verdict == VERDICT_APPROVED &&
 			      j->grade.submitted_ms == j->job.submitted_ms;
-		if (job_checklist(e->st, &j->job, &j->c, why, sizeof(why)) != JOB_OK)
+		if (job_checklist(e->st, &j->job, &j->c, j->unread, sizeof(j->unread)) != JOB_OK)
 			j->c = NULL;
 		se = store_steps_of(e->st, j->job.id, &j->recs, &j->n_recs);
 		if (se)
@@ -159,12 +158,19 @@ static void add_required(struct eval *e, const char *cid)
 		unmet(e, "checklist '%s' was not done on this device: no job", cid);
 }
 
-/* Every job on the device is approved or cancelled: nothing is left half done. */
+/* Every job on the device is approved or cancelled: nothing is left half done; and every
+ * approved job's checklist can be read. */
 static void check_jobs(struct eval *e)
 {
 	for (size_t i = 0; i < e->n_jobs; i++) {
 		const struct jobrec *j = &e->jobs[i];
 
+		if (j->approved && !j->c)
+			/* Its steps and parts are what the certificate vouches for. */
+			unmet(e,
+			      "checklist '%s': the checklist of approved job %lld (version %d) cannot "
+			      "be read (%s): put its file back in the checklists folder",
+			      j->job.checklist_id, j->job.id, j->job.checklist_version, j->unread);
 		if (j->job.state == JOB_STATE_CANCELLED || j->approved)
 			continue;
 		if (j->job.state == JOB_STATE_OPEN)
@@ -409,7 +415,7 @@ static void check_grade(struct eval *e)
 	for (size_t i = 0; i < e->p->n_grade_steps; i++)
 		len += (size_t)snprintf(steps + len, len < sizeof(steps) ? sizeof(steps) - len : 0,
 					"%s'%s'", i ? " and " : "", e->p->grade_steps[i]);
-	unmet(e, "no cosmetic grade (A to D) is recorded: step%s %s of an approved '%s' job",
+	unmet(e, "no cosmetic grade is recorded: step%s %s of an approved '%s' job",
 	      e->p->n_grade_steps > 1 ? "s" : "", steps, e->p->grade_checklist);
 }
 
@@ -652,8 +658,9 @@ static void second_check(struct eval *e, const struct jobrec *w, const struct sa
 
 /* NIST SP 800-88 Rev. 2 (2025; Rev. 1 was withdrawn), in the terms of IEEE 2883: a phone
  * whose storage is always encrypted is purged by cryptographic erase when it is reset;
- * one that is not is only cleared, unless the workshop's policy names a method that
- * purges it. */
+ * one that is not is certified only with the method the workshop's policy names, and
+ * that method is recorded as a clear: overwriting flash memory from the phone itself
+ * does not reach every cell, so it is not a purge. */
 static json_t *sanitization_json(struct eval *e)
 {
 	const struct jobrec *w = approved_of(e, e->p->wipe_checklist);

@@ -300,7 +300,7 @@ static int load_grade(struct ctx *c, struct policy *p, yaml_node_t *n)
 				p->n_grade_steps++;
 			}
 		} else {
-			return bad(c, k, "unknown key in grade (checklist, steps)", key);
+			return bad(c, k, "unknown key in grade (checklist, step, steps)", key);
 		}
 	}
 	return 0;

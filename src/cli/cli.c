@@ -39,6 +39,8 @@ void cli_usage(FILE *out)
 		     "               $XDG_DATA_HOME/atelier, else ~/.local/share/atelier)\n"
 		     "  -v, --verbose  say more on standard error\n"
 		     "  --version    print the version\n\n"
+		     "Options go before or after a command's arguments. Most have a one-letter\n"
+		     "form, their initial: -j is --json, -b is --by ('man atelier' lists them).\n"
 		     "'atelier COMMAND --help' explains a command; 'man atelier' lists exit codes.\n");
 }
 

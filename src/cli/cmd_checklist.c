@@ -94,19 +94,22 @@ static const char *const words[W_COUNT][3] = {
 	[W_CAUTION] = { "CAUTION", "ATTENTION", "LET OP" },
 	[W_WARNING] = { "WARNING", "AVERTISSEMENT", "WAARSCHUWING" },
 	[W_OPTIONAL] = { "optional", "facultatif", "optioneel" },
-	[W_IF_FAILS_STOP] = { "if it fails: stop the job", "en cas d'échec : arrêter le travail",
+	[W_IF_FAILS_STOP] = { "if it fails: stop the job", "en cas d'échec\u202f: arrêter le travail",
 			      "bij falen: stop de opdracht" },
 	[W_IF_FAILS_QUARANTINE] = { "if it fails: quarantine the device",
-				    "en cas d'échec : mettre l'appareil en quarantaine",
+				    "en cas d'échec\u202f: mettre l'appareil en quarantaine",
 				    "bij falen: toestel in quarantaine" },
-	[W_ACCEPTED] = { "Measure; accepted", "Mesure ; accepté", "Meting; aanvaard" },
+	[W_ACCEPTED] = { "Measure; accepted", "Mesure\u202f; accepté", "Meting; aanvaard" },
 	[W_TO] = { "to", "à", "tot" },
 	[W_OPTIONS] = { "Choose one", "Choisir une option", "Kies er één" },
 	[W_AUTO] = { "Checked automatically", "Vérifié automatiquement",
 		     "Automatisch gecontroleerd" },
-	[W_PARTS_STEP] = { "Record each part: name, source, serial",
-			   "Noter chaque pièce : nom, provenance, numéro de série",
-			   "Noteer elk onderdeel: naam, herkomst, serienummer" },
+	[W_PARTS_STEP] = { "Record each part: name, origin (genuine, used-original or "
+			   "aftermarket), serial, supplier",
+			   "Noter chaque pièce\u202f: nom, origine (genuine, used-original ou "
+			   "aftermarket), numéro de série, fournisseur",
+			   "Noteer elk onderdeel: naam, herkomst (genuine, used-original of "
+			   "aftermarket), serienummer, leverancier" },
 	[W_NOTE_STEP] = { "Write a note", "Écrire une note", "Schrijf een notitie" },
 	[W_CHECK_STEP] = { "Pass or fail", "Réussi ou échoué", "Geslaagd of mislukt" },
 	[W_IMAGE] = { "Picture", "Image", "Afbeelding" },
@@ -115,7 +118,7 @@ static const char *const words[W_COUNT][3] = {
 	[W_ONLY_IF] = { "Only if", "Seulement si", "Alleen als" },
 	[W_ENTRY_IMEI] = { "Type the IMEI (15 digits; two, separated by a comma, on a dual-SIM "
 			   "device)",
-			   "Saisissez l'IMEI (15 chiffres ; deux, séparés par une virgule, sur "
+			   "Saisissez l'IMEI (15 chiffres\u202f; deux, séparés par une virgule, sur "
 			   "un appareil double SIM)",
 			   "Typ het IMEI (15 cijfers; twee, gescheiden door een komma, bij een "
 			   "dual-sim-toestel)" },

@@ -8,7 +8,7 @@
 static const char device_usage[] =
 	"usage: atelier [--data DIR] device list [--state STATE] [--json]\n"
 	"       atelier [--data DIR] device show DEVICE [--json]\n"
-	"       atelier [--data DIR] device set-state DEVICE STATE --by NAME --why TEXT\n"
+	"       atelier [--data DIR] device set-state DEVICE STATE --by NAME --why TEXT [--json]\n"
 	"The devices the workshop has read (atelier probe), and where each stands:\n"
 	"  intake      seen at the bench, not worked on yet\n"
 	"  in_repair   a job has started on it\n"

@@ -9,7 +9,7 @@
 static const char job_usage[] =
 	"usage: atelier [--data DIR] job start --device ID --checklist ID --trainee NAME [--json]\n"
 	"       atelier [--data DIR] job step JOB STEP [--result pass|fail|skip] [--value V]\n"
-	"                   [--note TEXT] [--tester TEXT] [--part NAME,ORIGIN,SERIAL]...\n"
+	"                   [--note TEXT] [--tester TEXT] [--part NAME,ORIGIN,SERIAL[,SUPPLIER]]...\n"
 	"                   [--by NAME] [--corrects RECORD] [--json]\n"
 	"       atelier [--data DIR] job show JOB [--json]\n"
 	"       atelier [--data DIR] job submit JOB [--json]\n"
@@ -18,9 +18,9 @@ static const char job_usage[] =
 	"       atelier [--data DIR] job grade JOB --verdict approved|redo [--redo STEP,...]\n"
 	"                   [--score ITEM=N]... --feedback TEXT --by NAME [--json]\n"
 	"       atelier [--data DIR] job ack JOB --by NAME [--json]\n"
-	"       atelier [--data DIR] job cancel JOB --by NAME --why TEXT\n"
-	"       atelier [--data DIR] job resume JOB --by NAME --why TEXT\n"
-	"       atelier [--data DIR] job check-wipe JOB --result pass|fail --note TEXT --by NAME\n"
+	"       atelier [--data DIR] job cancel JOB --by NAME --why TEXT [--json]\n"
+	"       atelier [--data DIR] job resume JOB --by NAME --why TEXT [--json]\n"
+	"       atelier [--data DIR] job check-wipe JOB --result pass|fail --note TEXT --by NAME [--json]\n"
 	"A job is one trainee's work on one device with one checklist. Each step is recorded\n"
 	"for good (who, when, time spent, result, value, note, parts) and chained to the one\n"
 	"before, so that 'job verify' finds any change. A wrong record is corrected by a new\n"
@@ -146,19 +146,15 @@ static int cmd_start(struct bench *b, int argc, char **argv)
 }
 
 /* NAME,ORIGIN,SERIAL[,SUPPLIER] into P, cutting ARG (a copy the caller keeps). */
+/* NAME,ORIGIN,SERIAL[,SUPPLIER]: the supplier is the rest, commas and all. */
 static int parse_part(char *arg, struct svc_part *p)
 {
-	char *f[4] = { NULL };
-	size_t n = 0;
+	char *f[4] = { arg, NULL, NULL, NULL };
+	size_t n = 1;
 
-	for (char *s = arg; n < 4; n++) {
-		f[n] = s;
-		s = strchr(s, ',');
-		if (!s) {
-			n++;
-			break;
-		}
+	for (char *s = arg; n < 4 && (s = strchr(s, ',')) != NULL; n++) {
 		*s++ = '\0';
+		f[n] = s;
 	}
 	if (n < 3 || !*f[0] || !*f[1] || !*f[2])
 		return 0;
@@ -231,7 +227,12 @@ static int cmd_step(struct bench *b, int argc, char **argv)
 	rc = svc_job_step(b, &req, &view);
 	if (rc == SVC_EUNDECIDED) {
 		/* Not a failure of the trainee's: the bench could not decide; say how to. */
-		printf("%s\n", svc_why(b));
+		if (json)
+			cli_print_json(json_pack("{s:I, s:s, s:b, s:s}", "job", (json_int_t)req.job,
+						 "step", req.step, "decided", 0, "why",
+						 svc_why(b)));
+		else
+			printf("%s\n", svc_why(b));
 		rc = EXIT_PROBE_INCOMPLETE;
 		goto out;
 	}

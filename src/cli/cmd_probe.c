@@ -14,7 +14,7 @@
 #define PROBE_MAX_DEVICES 128
 
 static const char probe_usage[] =
-	"usage: atelier probe [--json] [--timeout SECONDS] [DEVICE...]\n"
+	"usage: atelier [--data DIR] probe [--json] [--timeout SECONDS] [DEVICE...]\n"
 	"Read each attached phone or tablet (or only each DEVICE: a UDID, an adb serial,\n"
 	"a serial or a USB id from 'atelier devices') and print its facts. iPhones and\n"
 	"iPads are read through usbmuxd, Android phones through the adb server, phones in\n"

@@ -157,7 +157,8 @@ enum svc_err svc_device_set_state(struct bench *b, const struct svc_move *req, j
 
 /* The device's facts as the rules see them: its latest full reading, with what trainees
  * recorded by hand (steps that `record` a fact) where the reading has nothing. The
- * object "entered" maps each fact taken from a step to {job, record, step, by, value}.
+ * object "entered" maps each fact taken from a step to {job, record, step, by, value}; a
+ * fact the reading gives is not there, even when a trainee recorded it too.
  * *FACTS is a new object; an empty one when the device was never read. */
 enum svc_err svc_device_facts(struct bench *b, long long device_id, json_t **facts)
 	__attribute__((warn_unused_result));
@@ -194,7 +195,9 @@ struct svc_step {
 	size_t n_parts;
 };
 /* View: {job, record, step, result, correction: bool, facts: {...} | null,
- * quarantined: {reason} | null, stopped: bool, next_step: {id, title} | null}.
+ * quarantined: {why} | null, quarantine_refused: text (only when a failed
+ * quarantine step could not move the device), stopped: bool, next_step: {id, title} |
+ * null (null too when the job stops or the device went to quarantine)}.
  * SVC_EUNDECIDED when an auto step could not be decided (record nothing; the reason says
  * how to record it by hand). */
 enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **view)
@@ -216,9 +219,9 @@ struct svc_job_filter {
 enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_t **view)
 	__attribute__((warn_unused_result));
 
-/* View: {job, submitted_ms, pairing_removed: bool, wipe_check_needed: bool}; on
- * SVC_ESTATE the view (when not NULL) is {missing: [text]}, every reason it cannot be
- * submitted yet. */
+/* View: {job, pairing_removed: bool, wipe_check_needed: bool}; on SVC_ESTATE the view
+ * (when not NULL) is {missing: [text]}, every reason it cannot be submitted yet;
+ * SVC_EREFUSED when the certification policy cannot be read (it names the data wipe). */
 enum svc_err svc_job_submit(struct bench *b, long long job, json_t **view)
 	__attribute__((warn_unused_result));
 

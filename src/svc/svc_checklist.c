@@ -121,7 +121,8 @@ enum svc_err svc_checklist_list(struct bench *b, const char *device, const char 
 		rc = svc_find_device(b, device, &dev);
 		if (!rc)
 			rc = svc_device_facts(b, dev.id, &facts);
-		if (!rc && json_object_size(facts) == 0)
+		if (!rc && !json_is_integer(json_object_get(json_object_get(facts, "readings"),
+							    "full_ms")))
 			rc = svc_fail(b, SVC_ENODEVICE,
 				      "no reading of '%s' is recorded: read it first: atelier probe "
 				      "%s",

@@ -158,6 +158,23 @@ void svc_merge_entered(json_t *facts, const json_t *entered, long long except_jo
 	}
 }
 
+/* Forget what a trainee recorded where the device said it itself: the device's word is
+ * the fact, and "entered" names only what came from a step (the certificate's battery
+ * source, the step rules that set a step's own answer aside). */
+static void drop_read(const json_t *facts, json_t *entered)
+{
+	const char *path;
+	json_t *e;
+	void *tmp;
+
+	json_object_foreach_safe(entered, tmp, path, e) {
+		json_t *read = facts_json_at(facts, path);
+
+		if (read && !json_is_null(read))
+			json_object_del(entered, path);
+	}
+}
+
 enum svc_err svc_device_facts(struct bench *b, long long device_id, json_t **facts)
 {
 	char *text = NULL, *usb_text = NULL;
@@ -204,6 +221,7 @@ enum svc_err svc_device_facts(struct bench *b, long long device_id, json_t **fac
 		*facts = NULL;
 		return rc;
 	}
+	drop_read(*facts, entered);
 	svc_merge_entered(*facts, entered, 0, NULL);
 	facts_derive(*facts);
 	json_object_set_new(*facts, "entered", entered);

@@ -992,12 +992,17 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 			  result == STEP_FAIL && s->on_fail == CHECKLIST_ON_FAIL_STOP);
 	if (result == STEP_FAIL && s->on_fail == CHECKLIST_ON_FAIL_QUARANTINE)
 		quarantine_for(b, &w, s, &user, rec.seq, *view);
-	/* The next step to do, on the records as they are now. */
+	/* The next step to do, on the records as they are now; none while the job waits for
+	 * an instructor or the device is in quarantine. */
 	store_steps_free(w.recs, w.n_recs);
 	w.recs = NULL;
 	w.n_recs = 0;
 	if (store_steps_of(b->st, w.job.id, &w.recs, &w.n_recs) == STORE_OK)
-		json_object_set_new(*view, "next_step", step_ref(next_step(&w, s->id)));
+		json_object_set_new(*view, "next_step",
+				    stopped_by(&w) || json_is_object(json_object_get(*view,
+										      "quarantined"))
+					    ? json_null()
+					    : step_ref(next_step(&w, s->id)));
 out:
 	work_release(&w);
 	json_decref(parts);
@@ -1068,6 +1073,19 @@ enum svc_err svc_job_submit(struct bench *b, long long id, json_t **view)
 		*view = json_pack("{s:O}", "missing", missing);
 		goto out;
 	}
+	/* The policy names the data wipe, whose submission has its own duties: without it,
+	 * a wipe would go through with the pairing kept and no second check asked. */
+	p = svc_policy(b);
+	if (!p) {
+		char why[SVC_WHY_MAX - 160];
+
+		snprintf(why, sizeof(why), "%s", svc_why(b));
+		rc = svc_fail(b, SVC_EREFUSED,
+			      "job %lld is not submitted: %s; an instructor corrects policy.yaml, "
+			      "then submit again (every step stays recorded)",
+			      id, why);
+		goto out;
+	}
 	err = store_job_set_state(b->st, id, JOB_STATE_SUBMITTED, clock_wall_ms());
 	if (err) {
 		rc = svc_store_fail(b, err, "submit");
@@ -1075,8 +1093,7 @@ enum svc_err svc_job_submit(struct bench *b, long long id, json_t **view)
 	}
 	*view = json_pack("{s:I, s:b, s:b}", "job", (json_int_t)id, "pairing_removed", 0,
 			  "wipe_check_needed", 0);
-	p = svc_policy(b);
-	if (p && strcmp(w.job.checklist_id, p->wipe_checklist) == 0) {
+	if (strcmp(w.job.checklist_id, p->wipe_checklist) == 0) {
 		/* The wipe checklist's promise: this computer forgets its pairing. */
 		if (job_forget_pairing(b->st, &w.job))
 			json_object_set_new(*view, "pairing_removed", json_true());

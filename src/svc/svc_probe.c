@@ -6,7 +6,6 @@
  */
 #include "svc/svc_int.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,8 +242,7 @@ enum svc_err svc_models_import(struct bench *b, const char *csv, json_t **view)
 					       "(supported_devices.csv); nothing was changed",
 				why);
 	if (err == ANDROID_MODELS_EIO)
-		return svc_fail(b, SVC_EIO, "cannot read %s, or write %s: %s; nothing was changed",
-				csv, path, strerror(errno));
+		return svc_fail(b, SVC_EIO, "%s; nothing was changed", why);
 	if (err)
 		return svc_fail(b, SVC_EIO, "%s: %s; nothing was changed", csv,
 				android_models_strerror(err));

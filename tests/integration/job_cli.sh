@@ -78,7 +78,7 @@ check "a parts step needs its part" sh -c "! $A job step 1 part 2>/dev/null"
 check "a part of unknown origin is refused, naming the origins" \
     sh -c "! $A job step 1 part --part 'Battery,Supplier X,BT123' 2>$T/err && grep -q 'genuine, used-original or aftermarket' $T/err"
 check "a parts step records name, origin, serial and supplier" \
-    sh -c "$A job step 1 part --part 'Battery,aftermarket,BT123,Supplier X' | grep -q 'part: pass'"
+    sh -c "$A job step 1 part --part 'Battery,aftermarket,BT123,Pièces Dupont, Bruxelles' | grep -q 'part: pass'"
 check "an unknown step is refused" sh -c "! $A job step 1 nosuchstep --result pass 2>/dev/null"
 check "a correction is a new record that points at the wrong one" \
     sh -c "$A job step 1 look --result fail --note 'crack seen later' --corrects 1 | grep -q 'a correction'"
@@ -87,7 +87,7 @@ check "the job shows every record in order with who and when" \
     sh -c "$J $T/job.json \"[r['step'] for r in d['records']]\" \"['look', 'voltage', 'grade', 'health', 'part', 'look']\" && $J $T/job.json \"all(r['by'] == 'amina' and r['t_ms'] > 0 for r in d['records'])\""
 check "the auto step keeps the facts it used" $J "$T/job.json" "d['records'][3]['facts']['battery.health_pct']" 91.4
 check "the measure keeps its value and the parts their serial" \
-    sh -c "$J $T/job.json \"d['records'][1]['value']\" 3.92 && $J $T/job.json \"d['records'][4]['parts'][0]['serial']\" BT123 && $J $T/job.json \"d['records'][4]['parts'][0]['origin']\" aftermarket"
+    sh -c "$J $T/job.json \"d['records'][1]['value']\" 3.92 && $J $T/job.json \"d['records'][4]['parts'][0]['serial']\" BT123 && $J $T/job.json \"d['records'][4]['parts'][0]['origin']\" aftermarket && $J $T/job.json \"d['records'][4]['parts'][0]['supplier']\" 'Pièces Dupont, Bruxelles'"
 check "the correction points at record 1, which is unchanged" \
     sh -c "$J $T/job.json \"d['records'][5]['corrects']\" 1 && $J $T/job.json \"d['records'][0]['result']\" pass"
 check "the job pins the checklist version" $J "$T/job.json" "d['checklist_version']" 2
@@ -131,5 +131,30 @@ JOB=$($A job list --json | python3 -c 'import json,sys; print([j["id"] for j in 
 $A job step "$JOB" erased --result pass >/dev/null
 check "submitting a data wipe removes this computer's pairing with the iPhone" \
     sh -c "$A job submit $JOB | grep -q 'pairing with the device is removed' && sh $FAKECTL cmd $T/fake '{\"cmd\":\"stats\"}' | grep -q '\"DeletePairRecord\": 1'"
+
+# An auto step on a fact the phone does not give: the bench cannot decide, and says how
+# to record it by hand, as text or as JSON. (An iPhone has no factory reset protection
+# fact: locks.frp is Android's, docs/facts.md.)
+cat > "$T/checklists/frp-check.yaml" <<'YAML'
+id: frp-check
+version: 1
+title: {en: "FRP", fr: "FRP", nl: "FRP"}
+difficulty: 1
+time_minutes: 5
+steps:
+  - id: frp
+    title: {en: "Reset protection off", fr: "Protection désactivée", nl: "Beveiliging uit"}
+    kind: auto
+    expr: 'locks.frp == "off"'
+YAML
+$A job start --device $U --checklist frp-check --trainee amina >/dev/null
+JOB=$($A job list --json | python3 -c 'import json,sys; print([j["id"] for j in json.load(sys.stdin) if j["checklist"] == "frp-check"][0])')
+expect_status 6 "an auto step the bench cannot decide exits 6" $A job step "$JOB" frp
+check "it says how to record it by hand" \
+    sh -c "$A job step $JOB frp | grep -q 'check it by hand and record --result pass|fail --note'"
+check "with --json it says so in JSON" \
+    sh -c "$A job step $JOB frp --json >$T/undecided.json; $J $T/undecided.json \"d['decided']\" False && $J $T/undecided.json \"d['step']\" frp"
+check "recorded by hand with a note, it is kept" \
+    sh -c "$A job step $JOB frp --result pass --note 'no Google account screen' | grep -q 'frp: pass'"
 
 done_testing

@@ -39,6 +39,8 @@ check "a model the shipped table does not know has no name, and the card says wh
 expect_status 2 "a file that is not Google's list is refused" $A models import "$T/other.csv"
 check "and the refusal names the file and its line" \
     sh -c "$A models import $T/other.csv 2>&1 | grep -q 'other.csv:1' && ! test -e $T/data/android-models.tsv"
+check "a file that cannot be read is named with the reason" \
+    sh -c "! $A models import $T/nowhere.csv 2>$T/err && grep -q 'nowhere.csv: No such file or directory; nothing was changed' $T/err"
 check "Google's list is imported into the workshop's own table" \
     sh -c "$A models import $T/supported_devices.csv | grep -q '^1 Android models named'"
 $A probe --json > "$T/after.json"

@@ -381,7 +381,7 @@ static void every_unmet_condition_is_listed_at_once(void **state)
 	assert_non_null(strstr(unmet, "checklist 'diag' was not done"));
 	assert_non_null(strstr(unmet, "no approved data wipe ('wipe')"));
 	assert_non_null(strstr(unmet, "the battery health is 70.0 %, below the 80 %"));
-	assert_non_null(strstr(unmet, "no cosmetic grade (A to D) is recorded"));
+	assert_non_null(strstr(unmet, "no cosmetic grade is recorded"));
 	free(unmet);
 }
 
@@ -523,7 +523,7 @@ static void no_cosmetic_grade_is_refused(void **state)
 	(void)state;
 	do_job(qc_yaml, grade_step, (const char *const[]){ "skip", NULL }, NULL, 450,
 	       "approved");
-	expect_only("no cosmetic grade (A to D) is recorded: step 'grade' of an approved 'qc' "
+	expect_only("no cosmetic grade is recorded: step 'grade' of an approved 'qc' "
 		    "job");
 }
 
@@ -626,6 +626,39 @@ static void an_open_job_blocks_until_it_is_finished_or_cancelled(void **state)
 		assert_string_equal(unmet, "");
 		free(unmet);
 	}
+}
+
+/* An approved job whose checklist cannot be read any more (its pinned text missing, or
+ * refused by a newer loader) cannot be vouched for: said, not left off the certificate. */
+static void an_approved_job_whose_checklist_cannot_be_read_is_said(void **state)
+{
+	struct store_job j = { 0 }, got;
+	struct store_grade g = { 0 };
+	char words[200];
+	long long id, gid;
+	(void)state;
+
+	j.device_id = dev_id;
+	snprintf(j.checklist_id, sizeof(j.checklist_id), "lost-check");
+	j.checklist_version = 2;
+	snprintf(j.checklist_hash, sizeof(j.checklist_hash), "%064d", 5);
+	j.trainee_id = trainee.id;
+	j.started_ms = t0 + 450;
+	assert_int_equal(store_job_create(st, &j, &id), STORE_OK);
+	assert_int_equal(store_job_set_state(st, id, JOB_STATE_SUBMITTED, t0 + 460), STORE_OK);
+	assert_int_equal(store_job_get(st, id, &got), STORE_OK);
+	g.job_id = id;
+	g.submitted_ms = got.submitted_ms;
+	g.verdict = VERDICT_APPROVED;
+	g.feedback = (char *)"Good work.";
+	g.by_user = instructor.id;
+	g.t_ms = t0 + 470;
+	assert_int_equal(store_grade_add(st, &g, &gid), STORE_OK);
+	snprintf(words, sizeof(words),
+		 "checklist 'lost-check': the checklist of approved job %lld (version 2) cannot be "
+		 "read",
+		 id);
+	expect_only(words);
 }
 
 static void a_repair_needs_a_retest_and_its_parts_reach_the_certificate(void **state)
@@ -986,6 +1019,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_wipe_not_checked_by_a_second_person_is_refused,
 						setup_ios, teardown),
 		cmocka_unit_test_setup_teardown(an_open_job_blocks_until_it_is_finished_or_cancelled,
+						setup_ios, teardown),
+		cmocka_unit_test_setup_teardown(an_approved_job_whose_checklist_cannot_be_read_is_said,
 						setup_ios, teardown),
 		cmocka_unit_test_setup_teardown(
 			a_repair_needs_a_retest_and_its_parts_reach_the_certificate, setup_ios,

@@ -294,6 +294,34 @@ static long long submitted_job(const char *trainee)
 	return job;
 }
 
+/* A policy.yaml with a mistake: the policy names the data wipe, so no job is submitted
+ * until it is corrected, and the steps stay recorded. */
+static void a_broken_policy_stops_a_submission_and_keeps_the_steps(void **state)
+{
+	char path[160];
+	long long job;
+	FILE *fp;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/data/policy.yaml", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("wipe_checklist: [data-wipe\n", fp);
+	fclose(fp);
+	job = start("amina");
+	must(step(job, "look", "pass", NULL, NULL), SVC_OK);
+	must(step(job, "voltage", NULL, "4.0", NULL), SVC_OK);
+	must(step(job, "colour", NULL, "white", NULL), SVC_OK);
+	json_decref(view);
+	view = NULL;
+	must(svc_job_submit(b, job, &view), SVC_EREFUSED);
+	why_says("is not submitted: the certification policy cannot be used");
+	why_says("policy.yaml");
+	must(svc_job_show(b, job, &view), SVC_OK);
+	assert_string_equal(str_at(view, "state", NULL), "open");
+	assert_int_equal(json_array_size(json_object_get(view, "records")), 3);
+}
+
 static enum svc_err grade(long long job, const char *verdict, const char *redo, int care,
 			  const char *by)
 {
@@ -559,6 +587,37 @@ static void a_measure_taken_with_a_tester_names_it(void **state)
 	json_decref(facts);
 }
 
+/* A trainee measured the battery, then a new reading gives its health: the device's word
+ * is the fact, and the measure is no longer named as where it came from (the certificate
+ * would otherwise say "measured with" beside the device's own number). */
+static void what_the_device_reads_itself_wins_over_a_measure(void **state)
+{
+	struct store_device_row dev;
+	struct store_probe p = { 0 };
+	json_t *facts = NULL;
+	long long job;
+
+	(void)state;
+	submitted_job("amina");
+	job = start_rules();
+	must(step_tester(job, "health", "86.5", "ISDT BG-8S"), SVC_OK);
+	p.platform = "android";
+	p.serial = SERIAL;
+	p.t_ms = clock_wall_ms() + 1000;
+	p.tool = "test";
+	p.facts = "{\"platform\": \"android\", \"identity\": {\"make\": \"samsung\", "
+		  "\"model_id\": \"SM-A525F\", \"serial\": \"" SERIAL "\"}, \"connection\": "
+		  "{\"via\": \"adb\"}, \"device\": {\"class\": \"phone\"}, \"battery\": "
+		  "{\"health_pct\": 91.0, \"source\": \"dumpsys battery\"}}";
+	assert_int_equal(store_record_probe(svc_store(b), &p, NULL), STORE_OK);
+	assert_int_equal(store_find_device(svc_store(b), SERIAL, &dev), STORE_OK);
+	must(svc_device_facts(b, dev.id, &facts), SVC_OK);
+	assert_true(json_real_value(json_object_get(json_object_get(facts, "battery"),
+						    "health_pct")) == 91.0);
+	assert_null(json_object_get(json_object_get(facts, "entered"), "battery.health_pct"));
+	json_decref(facts);
+}
+
 static void a_step_that_asks_for_a_note_needs_one(void **state)
 {
 	long long job;
@@ -581,6 +640,7 @@ static void a_failed_step_that_stops_waits_for_an_instructor(void **state)
 	job = start_rules();
 	must(step(job, "power", "fail", NULL, NULL), SVC_OK);
 	assert_true(json_is_true(json_object_get(view, "stopped")));
+	assert_true(json_is_null(json_object_get(view, "next_step")));
 	must(step(job, "last", "pass", NULL, NULL), SVC_ESTATE);
 	why_says("step power failed (record 1) and stops the job");
 	must(svc_job_show(b, job, &view), SVC_OK);
@@ -589,9 +649,10 @@ static void a_failed_step_that_stops_waits_for_an_instructor(void **state)
 	must(svc_job_resume(b, job, "ines", "a second battery makes it start: go on", &v), SVC_OK);
 	json_decref(v);
 	must(step(job, "last", "pass", NULL, NULL), SVC_OK);
-	/* Done again, the step passes: nothing is stopped. */
+	/* Done again, the step passes: nothing is stopped, and the next step is named. */
 	job = start_rules();
 	must(step(job, "power", "pass", NULL, NULL), SVC_OK);
+	assert_string_equal(str_at(view, "next_step", "id"), "stolen");
 }
 
 static void a_failed_quarantine_step_sets_the_device_aside_at_once(void **state)
@@ -604,6 +665,7 @@ static void a_failed_quarantine_step_sets_the_device_aside_at_once(void **state)
 	job = start_rules();
 	must(step(job, "stolen", "fail", NULL, NULL), SVC_OK);
 	assert_true(strstr(str_at(view, "quarantined", "why"), "step stolen failed") != NULL);
+	assert_true(json_is_null(json_object_get(view, "next_step")));
 	must(svc_device_show(b, SERIAL, &dev), SVC_OK);
 	assert_string_equal(str_at(dev, "state", NULL), "quarantine");
 	json_decref(dev);
@@ -664,6 +726,10 @@ int main(void)
 			an_imei_typed_by_hand_is_checked_and_fills_the_devices_facts, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_measure_taken_with_a_tester_names_it, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(a_broken_policy_stops_a_submission_and_keeps_the_steps,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(what_the_device_reads_itself_wins_over_a_measure,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(a_step_that_asks_for_a_note_needs_one, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_failed_step_that_stops_waits_for_an_instructor,
