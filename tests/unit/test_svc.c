@@ -128,6 +128,8 @@ static long long start(const char *trainee)
 	struct svc_job_start req = { SERIAL, "bench-check", trainee };
 	long long id;
 
+	json_decref(view);
+	view = NULL;
 	must(svc_job_start(b, &req, &view), SVC_OK);
 	id = json_integer_value(json_object_get(json_object_get(view, "job"), "id"));
 	json_decref(view);
@@ -486,6 +488,8 @@ static long long start_rules(void)
 	struct svc_job_start req = { SERIAL, "bench-rules", "amina" };
 	long long id;
 
+	json_decref(view);
+	view = NULL;
 	must(svc_job_start(b, &req, &view), SVC_OK);
 	id = json_integer_value(json_object_get(json_object_get(view, "job"), "id"));
 	json_decref(view);
