@@ -489,6 +489,17 @@ static void the_job_list_says_who_and_how_it_was_graded(void **state)
 	why_says("'bogus' is not a job state");
 }
 
+/* The device's facts as the rules see them (svc_device_facts()). */
+static json_t *device_facts(void)
+{
+	struct store_device_row dev;
+	json_t *facts = NULL;
+
+	assert_int_equal(store_find_device(svc_store(b), SERIAL, &dev), STORE_OK);
+	must(svc_device_facts(b, dev.id, &facts), SVC_OK);
+	return facts;
+}
+
 static long long start_rules(void)
 {
 	return start_of("bench-rules", "amina");
@@ -537,8 +548,7 @@ static void a_step_for_other_devices_is_left_out(void **state)
 
 static void an_imei_typed_by_hand_is_checked_and_fills_the_devices_facts(void **state)
 {
-	struct store_device_row dev;
-	json_t *facts = NULL;
+	json_t *facts;
 	long long job;
 
 	(void)state;
@@ -549,8 +559,7 @@ static void an_imei_typed_by_hand_is_checked_and_fills_the_devices_facts(void **
 	must(step(job, "imei", NULL, "35345678901234", NULL), SVC_EINVAL);
 	why_says("an IMEI is 15 digits");
 	must(step(job, "imei", NULL, "353456789012348 / 490154203237518", NULL), SVC_OK);
-	assert_int_equal(store_find_device(svc_store(b), SERIAL, &dev), STORE_OK);
-	must(svc_device_facts(b, dev.id, &facts), SVC_OK);
+	facts = device_facts();
 	assert_int_equal(json_array_size(json_object_get(json_object_get(facts, "identity"), "imei")),
 			 2);
 	assert_string_equal(json_string_value(json_array_get(
@@ -565,8 +574,7 @@ static void an_imei_typed_by_hand_is_checked_and_fills_the_devices_facts(void **
 
 static void a_measure_taken_with_a_tester_names_it(void **state)
 {
-	struct store_device_row dev;
-	json_t *facts = NULL;
+	json_t *facts;
 	long long job;
 
 	(void)state;
@@ -576,8 +584,7 @@ static void a_measure_taken_with_a_tester_names_it(void **state)
 	why_says("say which one (--tester");
 	must(step_tester(job, "health", "86.5", "ISDT BG-8S"), SVC_OK);
 	assert_string_equal(str_at(view, "result", NULL), "pass");
-	assert_int_equal(store_find_device(svc_store(b), SERIAL, &dev), STORE_OK);
-	must(svc_device_facts(b, dev.id, &facts), SVC_OK);
+	facts = device_facts();
 	assert_true(json_real_value(json_object_get(json_object_get(facts, "battery"),
 						    "health_pct")) == 86.5);
 	assert_string_equal(json_string_value(json_object_get(
@@ -593,9 +600,8 @@ static void a_measure_taken_with_a_tester_names_it(void **state)
  * would otherwise say "measured with" beside the device's own number). */
 static void what_the_device_reads_itself_wins_over_a_measure(void **state)
 {
-	struct store_device_row dev;
 	struct store_probe p = { 0 };
-	json_t *facts = NULL;
+	json_t *facts;
 	long long job;
 
 	(void)state;
@@ -611,8 +617,7 @@ static void what_the_device_reads_itself_wins_over_a_measure(void **state)
 		  "{\"via\": \"adb\"}, \"device\": {\"class\": \"phone\"}, \"battery\": "
 		  "{\"health_pct\": 91.0, \"source\": \"dumpsys battery\"}}";
 	assert_int_equal(store_record_probe(svc_store(b), &p, NULL), STORE_OK);
-	assert_int_equal(store_find_device(svc_store(b), SERIAL, &dev), STORE_OK);
-	must(svc_device_facts(b, dev.id, &facts), SVC_OK);
+	facts = device_facts();
 	assert_true(json_real_value(json_object_get(json_object_get(facts, "battery"),
 						    "health_pct")) == 91.0);
 	assert_null(json_object_get(json_object_get(facts, "entered"), "battery.health_pct"));
