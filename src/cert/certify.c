@@ -36,7 +36,9 @@ struct eval {
 	json_t *facts;       /* the rules' view of the device (certify.h) */
 	long long probe_ms;  /* its last full reading */
 	long long usb_ms;    /* its last sighting on USB alone, or 0 */
-	char tool[256];
+	int usb_after;       /* an Android device seen on USB alone after its last reading */
+	char tool[256];      /* the tools of its last full reading */
+	char usb_tool[256];  /* and of its last sighting on USB alone */
 	struct jobrec *jobs; /* of the device, newest first */
 	size_t n_jobs;
 	/* the newest approved job of each required checklist, or NULL */
@@ -312,7 +314,7 @@ static void check_wiped(struct eval *e)
 	/* Back at its setup screens since the wipe: read so (iOS, or Android with USB
 	 * debugging on), or seen on USB alone after its last reading (an Android phone just
 	 * reset has USB debugging off). */
-	if (android && e->usb_ms > e->probe_ms && e->usb_ms > w->job.submitted_ms)
+	if (e->usb_after && e->usb_ms > w->job.submitted_ms)
 		return;
 	if (e->probe_ms <= w->job.submitted_ms) {
 		unmet(e, "the device was not read since its data wipe (job %lld, submitted %s): "
@@ -667,7 +669,6 @@ static json_t *sanitization_json(struct eval *e)
 	const struct sanit_words *sw = words_for(e->p->language);
 	int ios = strcmp(platform(e), "ios") == 0;
 	int encrypted = ios || json_is_true(facts_json_at(e->facts, "locks.encrypted"));
-	int usb_seen = !ios && e->usb_ms > e->probe_ms;
 	char by[64], date[32], when[32], tool[400], verification[400], check[200];
 
 	if (!w)
@@ -675,9 +676,9 @@ static json_t *sanitization_json(struct eval *e)
 	clock_iso8601_s(w->job.submitted_ms, date, sizeof(date));
 	date[10] = '\0';
 	snprintf(tool, sizeof(tool), "%s; %s %s", ios ? sw->ios_tool : sw->android_tool,
-		 sw->checked_by, e->tool);
+		 sw->checked_by, e->usb_after ? e->usb_tool : e->tool);
 	snprintf(verification, sizeof(verification), "%s, %s",
-		 usb_seen ? sw->android_verified : sw->verified,
+		 e->usb_after ? sw->android_verified : sw->verified,
 		 ios ? sw->ios_locks : sw->android_locks);
 	second_check(e, w, sw, check, sizeof(check));
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "standard",
@@ -689,7 +690,7 @@ static json_t *sanitization_json(struct eval *e)
 					      : sw->clear),
 			 "tool", tool, "verification", verification, "second_check", check,
 			 "verified_at",
-			 clock_iso8601_s(usb_seen ? e->usb_ms : e->probe_ms, when, sizeof(when)),
+			 clock_iso8601_s(e->usb_after ? e->usb_ms : e->probe_ms, when, sizeof(when)),
 			 "by", user_name(e->st, w->job.trainee_id, by, sizeof(by)), "date", date,
 			 "place", e->p->workshop_place);
 }
@@ -812,8 +813,15 @@ enum certify_err certify_evaluate(struct store *st, const struct policy *p, long
 	e.facts = json_is_object(facts) ? facts : json_object();
 	e.probe_ms = json_integer_value(facts_json_at(facts, "readings.full_ms"));
 	e.usb_ms = json_integer_value(facts_json_at(facts, "readings.usb_only_ms"));
-	if (store_latest_probe_tool(st, device_id, e.tool, sizeof(e.tool)) != STORE_OK)
-		snprintf(e.tool, sizeof(e.tool), "unknown tool");
+	e.usb_after = strcmp(platform(&e), "android") == 0 && e.usb_ms > e.probe_ms;
+	snprintf(e.tool, sizeof(e.tool), "%s",
+		 json_string_value(facts_json_at(facts, "readings.full_tool"))
+			 ? json_string_value(facts_json_at(facts, "readings.full_tool"))
+			 : "unknown tool");
+	snprintf(e.usb_tool, sizeof(e.usb_tool), "%s",
+		 json_string_value(facts_json_at(facts, "readings.usb_only_tool"))
+			 ? json_string_value(facts_json_at(facts, "readings.usb_only_tool"))
+			 : "unknown tool");
 	err = load_jobs(&e);
 	if (err)
 		goto out;

@@ -33,7 +33,7 @@ enum certify_err {
 /* Evaluate policy P for device DEVICE_ID, to be certified by user BY at NOW_MS (wall
  * clock). FACTS is the device as the rules see it (borrowed): its last full reading,
  * with what trainees recorded by hand where the reading says nothing ("entered": {fact:
- * {value, job, record, step, by, t_ms, tester}}) and "readings": {full_ms, usb_only_ms},
+ * {value, job, record, step, by, t_ms, tester}}) and "readings": {full_ms, full_tool, usb_only_ms, usb_only_tool},
  * when the device was last read and last seen on USB alone (an Android phone after a
  * reset); svc_device_facts() makes it. On CERTIFY_OK, OUT holds the outcome
  * (certify_outcome_release()). */

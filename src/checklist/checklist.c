@@ -1341,9 +1341,8 @@ static void load_records(struct vctx *v, struct checklist_step *s, const struct 
 
 	if (!path)
 		return;
-	for (d = facts_schema; d->path && strcmp(d->path, path) != 0; d++)
-		;
-	if (!d->path) {
+	d = facts_def(path);
+	if (!d) {
 		/* the expression parser knows how to name the fact that was meant */
 		struct expr *e = NULL;
 		char msg[EXPR_MSG_MAX];

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "probe/android_models.h"
+#include "util/imei.h"
 
 #define SOURCE_MAX 256
 #define CYCLES_MAX 100000
@@ -1446,28 +1447,6 @@ void android_facts_su(const char *which_su_output, size_t len, struct facts *f)
 	free(buf);
 }
 
-int android_imei_valid(const char *d)
-{
-	int sum = 0;
-
-	if (!d || strlen(d) != 15)
-		return 0;
-	for (int i = 0; i < 15; i++) {
-		int n;
-
-		if (d[i] < '0' || d[i] > '9')
-			return 0;
-		n = d[i] - '0';
-		if (i % 2 == 1) { /* every second digit from the left, check digit last */
-			n *= 2;
-			if (n > 9)
-				n -= 9;
-		}
-		sum += n;
-	}
-	return sum % 10 == 0;
-}
-
 /* Whether identity.imei already holds IMEI. */
 static int has_imei(struct facts *f, const char *imei)
 {
@@ -1571,7 +1550,7 @@ void android_parse_iphonesubinfo(const char *text, size_t len, struct facts *f)
 		digits[i] = u >= '0' && u <= '9' ? (char)u : '?';
 	}
 	digits[slen] = '\0';
-	if (!android_imei_valid(digits)) {
+	if (!imei_valid(digits)) {
 		facts_error(f, "identity.imei",
 			    "the reply is not a valid IMEI (digits or check digit)");
 		goto out;

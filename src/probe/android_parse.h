@@ -318,7 +318,4 @@ const char *android_mode_of_state(const char *state);
 /* A plain English instruction for the trainee for an adb STATE (never NULL). Static. */
 const char *android_state_instruction(const char *state);
 
-/* Whether DIGITS (exactly 15 ASCII digits) passes the Luhn check of an IMEI. */
-int android_imei_valid(const char *digits);
-
 #endif

@@ -81,14 +81,6 @@ const struct fact_def *facts_def(const char *path)
 	return NULL;
 }
 
-static const struct fact_def *lookup(const char *path)
-{
-	for (const struct fact_def *d = facts_schema; d->path; d++)
-		if (strcmp(d->path, path) == 0)
-			return d;
-	return NULL;
-}
-
 /* The object holding PATH's last component, and that component. */
 static json_t *parent_of(json_t *root, const char *path, const char **leaf)
 {
@@ -155,7 +147,7 @@ void facts_free(struct facts *f)
 
 static void set(struct facts *f, const char *path, enum fact_type type, json_t *value)
 {
-	const struct fact_def *d = lookup(path);
+	const struct fact_def *d = facts_def(path);
 	const char *leaf;
 	json_t *parent;
 
@@ -203,7 +195,7 @@ void facts_set_bool(struct facts *f, const char *path, int value)
 
 void facts_append_string(struct facts *f, const char *path, const char *value)
 {
-	const struct fact_def *d = lookup(path);
+	const struct fact_def *d = facts_def(path);
 	char clean[FACTS_STR_MAX];
 	const char *leaf;
 	json_t *parent, *arr;
@@ -229,7 +221,7 @@ void facts_clear(struct facts *f, const char *path)
 	const char *leaf;
 	json_t *parent;
 
-	assert(lookup(path));
+	assert(facts_def(path));
 	parent = parent_of(f->root, path, &leaf);
 	json_object_set_new(parent, leaf, json_null());
 }
@@ -239,7 +231,7 @@ static json_t *get(const struct facts *f, const char *path)
 	const char *leaf;
 	json_t *parent;
 
-	assert(lookup(path));
+	assert(facts_def(path));
 	parent = parent_of(f->root, path, &leaf);
 	return json_object_get(parent, leaf);
 }

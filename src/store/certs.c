@@ -157,30 +157,3 @@ void store_certificates_free(struct store_certificate *c, size_t n)
 	free(c);
 }
 
-struct text_buf {
-	char *buf;
-	size_t size;
-};
-
-static int text_buf_item(sqlite3_stmt *stmt, void *item)
-{
-	struct text_buf *t = item;
-
-	store_int_col_text(stmt, 0, t->buf, t->size);
-	return 1;
-}
-
-enum store_err store_latest_probe_tool(struct store *st, long long device_id, char *tool,
-				       size_t size)
-{
-	static const char sql[] = "SELECT tool FROM probe WHERE device_id = ? "
-				  "ORDER BY t_ms DESC, id DESC LIMIT 1";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	struct text_buf t = { tool, size };
-
-	tool[0] = '\0';
-	if (!err)
-		sqlite3_bind_int64(stmt, 1, device_id);
-	return store_int_one(st, err, stmt, sql, text_buf_item, NULL, &t);
-}

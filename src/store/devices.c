@@ -229,7 +229,8 @@ enum store_err store_find_device(struct store *st, const char *key, struct store
 
 /* The latest probe of DEVICE_ID made by SQL's filter; see store_latest_probe_via(). */
 static enum store_err latest_probe(struct store *st, const char *sql, long long device_id,
-				   const char *via, char **facts, long long *t_ms)
+				   const char *via, char **facts, long long *t_ms, char *tool,
+				   size_t tool_size)
 {
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = STORE_OK;
@@ -261,6 +262,8 @@ static enum store_err latest_probe(struct store *st, const char *sql, long long 
 		err = STORE_EINTERNAL;
 	if (t_ms)
 		*t_ms = sqlite3_column_int64(stmt, 1);
+	if (tool)
+		store_int_col_text(stmt, 2, tool, tool_size);
 out:
 	sqlite3_finalize(stmt);
 	return err;
@@ -269,24 +272,26 @@ out:
 enum store_err store_latest_probe(struct store *st, long long device_id, char **facts,
 				  long long *t_ms)
 {
-	static const char sql[] = "SELECT facts, t_ms FROM probe WHERE device_id = ? "
+	static const char sql[] = "SELECT facts, t_ms, tool FROM probe WHERE device_id = ? "
 				  "ORDER BY t_ms DESC, id DESC LIMIT 1";
 
-	return latest_probe(st, sql, device_id, NULL, facts, t_ms);
+	return latest_probe(st, sql, device_id, NULL, facts, t_ms, NULL, 0);
 }
 
 enum store_err store_latest_probe_via(struct store *st, long long device_id, const char *via,
-				      int same, char **facts, long long *t_ms)
+				      int same, char **facts, long long *t_ms, char *tool,
+				      size_t tool_size)
 {
 	/* The channel is inside the facts: SQLite's JSON functions read it where it is. */
 	static const char sql_same[] =
-		"SELECT facts, t_ms FROM probe WHERE device_id = ? AND "
+		"SELECT facts, t_ms, tool FROM probe WHERE device_id = ? AND "
 		"COALESCE(json_extract(facts, '$.connection.via'), '') = ? "
 		"ORDER BY t_ms DESC, id DESC LIMIT 1";
 	static const char sql_other[] =
-		"SELECT facts, t_ms FROM probe WHERE device_id = ? AND "
+		"SELECT facts, t_ms, tool FROM probe WHERE device_id = ? AND "
 		"COALESCE(json_extract(facts, '$.connection.via'), '') <> ? "
 		"ORDER BY t_ms DESC, id DESC LIMIT 1";
 
-	return latest_probe(st, same ? sql_same : sql_other, device_id, via, facts, t_ms);
+	return latest_probe(st, same ? sql_same : sql_other, device_id, via, facts, t_ms, tool,
+			    tool_size);
 }

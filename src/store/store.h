@@ -122,10 +122,10 @@ enum store_err store_latest_probe(struct store *st, long long device_id, char **
 				  long long *t_ms) __attribute__((warn_unused_result));
 /* The same among the probes read through VIA (connection.via: "usbmuxd", "adb", "usb"...)
  * when SAME, or through anything else when not: a sighting on USB alone is not a full
- * reading of the device. */
+ * reading of the device. TOOL (TOOL_SIZE bytes; may be NULL) gets the tools that read it. */
 enum store_err store_latest_probe_via(struct store *st, long long device_id, const char *via,
-				      int same, char **facts, long long *t_ms)
-	__attribute__((warn_unused_result));
+				      int same, char **facts, long long *t_ms, char *tool,
+				      size_t tool_size) __attribute__((warn_unused_result));
 
 /*
  * Users, jobs and step records (src/store/jobs.c). Step records are append-only (the
@@ -341,9 +341,6 @@ enum store_err store_certificate_list(struct store *st, long long device_id,
 				      struct store_certificate **out, size_t *n)
 	__attribute__((warn_unused_result));
 void store_certificate_release(struct store_certificate *c);
-/* The tool string of the latest probe of DEVICE_ID into TOOL; STORE_ENOENT if none. */
-enum store_err store_latest_probe_tool(struct store *st, long long device_id, char *tool,
-				       size_t size) __attribute__((warn_unused_result));
 void store_certificates_free(struct store_certificate *c, size_t n);
 
 /* The detail of the last failure in this thread ("" if none); static storage.

@@ -177,7 +177,7 @@ static void drop_read(const json_t *facts, json_t *entered)
 
 enum svc_err svc_device_facts(struct bench *b, long long device_id, json_t **facts)
 {
-	char *text = NULL, *usb_text = NULL;
+	char *text = NULL, *usb_text = NULL, tool[256] = "", usb_tool[256] = "";
 	long long t = 0, usb_t = 0;
 	json_t *entered = NULL;
 	enum store_err err;
@@ -186,7 +186,7 @@ enum svc_err svc_device_facts(struct bench *b, long long device_id, json_t **fac
 	*facts = NULL;
 	/* The latest full reading; a sighting on USB alone (an Android phone after its
 	 * reset, USB debugging off) says only that the phone was there, and when. */
-	err = store_latest_probe_via(b->st, device_id, "usb", 0, &text, &t);
+	err = store_latest_probe_via(b->st, device_id, "usb", 0, &text, &t, tool, sizeof(tool));
 	if (err == STORE_ENOENT) {
 		*facts = json_object();
 	} else if (err) {
@@ -202,7 +202,8 @@ enum svc_err svc_device_facts(struct bench *b, long long device_id, json_t **fac
 					"'atelier db check'");
 		}
 	}
-	err = store_latest_probe_via(b->st, device_id, "usb", 1, &usb_text, &usb_t);
+	err = store_latest_probe_via(b->st, device_id, "usb", 1, &usb_text, &usb_t, usb_tool,
+				     sizeof(usb_tool));
 	free(usb_text);
 	if (err && err != STORE_ENOENT) {
 		json_decref(*facts);
@@ -210,9 +211,12 @@ enum svc_err svc_device_facts(struct bench *b, long long device_id, json_t **fac
 		return svc_store_fail(b, err, "read the device's facts");
 	}
 	json_object_set_new(*facts, "readings",
-			    json_pack("{s:o, s:o}", "full_ms", t ? json_integer(t) : json_null(),
-				      "usb_only_ms",
-				      err == STORE_OK ? json_integer(usb_t) : json_null()));
+			    json_pack("{s:o, s:o, s:o, s:o}", "full_ms",
+				      t ? json_integer(t) : json_null(), "full_tool",
+				      t ? json_string(tool) : json_null(), "usb_only_ms",
+				      err == STORE_OK ? json_integer(usb_t) : json_null(),
+				      "usb_only_tool",
+				      err == STORE_OK ? json_string(usb_tool) : json_null()));
 	entered = json_object();
 	rc = entered_facts(b, device_id, entered);
 	if (rc) {

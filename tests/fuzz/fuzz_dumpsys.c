@@ -15,6 +15,7 @@
 
 #include "probe/android_parse.h"
 #include "probe/facts.h"
+#include "util/imei.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -55,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	imei = json_object_get(json_object_get(facts_json(f), "identity"), "imei");
 	json_array_foreach (imei, i, v) {
-		if (!android_imei_valid(json_string_value(v)))
+		if (!imei_valid(json_string_value(v)))
 			abort();
 	}
 	json = json_dumps(facts_json(f), JSON_COMPACT);

@@ -171,4 +171,7 @@ $A certificate export "$CID" --json "$T/tablet.json" >/dev/null
 check "its certificate says tablet, no IMEI, and it verifies" \
     sh -c "$J $T/tablet.json \"d['device']['class']\" tablet && $J $T/tablet.json \"d['device']['imei']\" None &&
            $A verify $T/tablet.json | grep -q '^valid:'"
+check "its battery was read through adb, its reset seen on USB alone" \
+    sh -c "$J $T/tablet.json \"d['battery']['tool'].endswith('adb host protocol')\" &&
+           $J $T/tablet.json \"d['sanitization']['tool'].endswith('USB descriptors')\""
 done_testing

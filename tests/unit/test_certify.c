@@ -264,18 +264,20 @@ static int teardown(void **state)
 
 static json_t *device_view(void)
 {
-	char *text = NULL;
+	char *text = NULL, tool[64];
 	long long t = 0;
 	json_t *f;
 	const char *key;
 	json_t *v;
 
-	assert_int_equal(store_latest_probe(st, dev_id, &text, &t), STORE_OK);
+	assert_int_equal(store_latest_probe_via(st, dev_id, "usb", 0, &text, &t, tool, sizeof(tool)),
+			 STORE_OK);
 	f = json_loads(text, 0, NULL);
 	free(text);
 	assert_non_null(f);
-	json_object_set_new(f, "readings", json_pack("{s:I, s:n}", "full_ms", (json_int_t)t,
-						     "usb_only_ms"));
+	json_object_set_new(f, "readings", json_pack("{s:I, s:s, s:n, s:n}", "full_ms", (json_int_t)t,
+						     "full_tool", tool, "usb_only_ms",
+						     "usb_only_tool"));
 	json_object_foreach(extra, key, v)
 		json_object_set(f, key, v);
 	return f;
