@@ -123,7 +123,7 @@ test check: deps
 # libFuzzer targets: built with clang when it is there; check runs each briefly.
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-FUZZ_LIB_SRC := src/usb/classify.c src/usb/device.c src/usb/usbids.c src/util/log.c src/util/text.c \
+FUZZ_LIB_SRC := src/usb/classify.c src/usb/device.c src/usb/usbids.c src/util/log.c src/util/text.c src/util/imei.c \
                 src/probe/facts.c src/probe/ios_parse.c src/probe/ios_models.c \
                 src/probe/android_parse.c src/probe/android_models.c $(GEN_SRC) \
                 src/probe/android_models_file.c \
