@@ -37,6 +37,9 @@ struct eval {
 	long long probe_ms;  /* its last full reading */
 	long long usb_ms;    /* its last sighting on USB alone, or 0 */
 	int usb_after;       /* an Android device seen on USB alone after its last reading */
+	int wipe_sampled;    /* the approved wipe is one a second person checks */
+	int wipe_checked;    /* and wipe_check is its latest check */
+	struct store_job_event wipe_check;
 	char tool[256];      /* the tools of its last full reading */
 	char usb_tool[256];  /* and of its last sighting on USB alone */
 	struct jobrec *jobs; /* of the device, newest first */
@@ -116,9 +119,7 @@ static enum certify_err load_jobs(struct eval *e)
 		if (se && se != STORE_ENOENT)
 			goto store_failed;
 		j->has_grade = se == STORE_OK;
-		j->approved = j->has_grade && j->job.state == JOB_STATE_SUBMITTED &&
-			      j->grade.verdict == VERDICT_APPROVED &&
-			      j->grade.submitted_ms == j->job.submitted_ms;
+		j->approved = j->has_grade && job_approved(&j->job, &j->grade);
 		if (job_checklist(e->st, &j->job, &j->c, j->unread, sizeof(j->unread)) != JOB_OK)
 			j->c = NULL;
 		se = store_steps_of(e->st, j->job.id, &j->recs, &j->n_recs);
@@ -171,19 +172,34 @@ static void check_jobs(struct eval *e)
 			/* Its steps and parts are what the certificate vouches for. */
 			unmet(e,
 			      "checklist '%s': the checklist of approved job %lld (version %d) cannot "
-			      "be read (%s): put its file back in the checklists folder",
+			      "be read from the records (%s): run 'atelier db check'",
 			      j->job.checklist_id, j->job.id, j->job.checklist_version, j->unread);
 		if (j->job.state == JOB_STATE_CANCELLED || j->approved)
 			continue;
 		if (j->job.state == JOB_STATE_OPEN)
 			unmet(e,
 			      "checklist '%s': job %lld is not finished (a trainee must complete "
-			      "and submit it, or an instructor cancels it: atelier job cancel %lld)",
+			      "and submit it, or an instructor cancels it: atelier job cancel %lld --by "
+			      "NAME --why TEXT)",
 			      j->job.checklist_id, j->job.id, j->job.id);
 		else
 			unmet(e, "checklist '%s': job %lld waits for an instructor's grade",
 			      j->job.checklist_id, j->job.id);
 	}
+}
+
+/* An approved repair: a job of category repair, or of a checklist that names no category
+ * and records a part (fitting a part is a repair, whatever the file forgot to say). */
+static int approved_repair(const struct jobrec *r)
+{
+	if (!r->approved || !r->c)
+		return 0;
+	if (r->c->category != CHECKLIST_CAT_NONE)
+		return r->c->category == CHECKLIST_CAT_REPAIR;
+	for (size_t k = 0; k < r->c->n_steps; k++)
+		if (r->c->steps[k].kind == CHECKLIST_KIND_PARTS)
+			return 1;
+	return 0;
 }
 
 /* Every repair is tested again: an approved diagnostics job started after it. */
@@ -193,7 +209,7 @@ static void check_retests(struct eval *e)
 		const struct jobrec *r = &e->jobs[i];
 		int retested = 0;
 
-		if (!r->approved || !r->c || r->c->category != CHECKLIST_CAT_REPAIR)
+		if (!approved_repair(r))
 			continue;
 		for (size_t k = 0; k < e->n_jobs; k++) {
 			const struct jobrec *d = &e->jobs[k];
@@ -266,29 +282,44 @@ static void check_locks(struct eval *e)
 }
 
 /* The second person's check of the wipe W, when the policy's sample takes it. */
-static void check_wipe_verified(struct eval *e, const struct jobrec *w)
+/* The latest second check of the approved wipe, read once for the condition and the
+ * certificate's words. */
+static enum certify_err load_wipe_check(struct eval *e)
 {
+	const struct jobrec *w = approved_of(e, e->p->wipe_checklist);
 	struct store_job_event *ev = NULL;
-	const struct store_job_event *last = NULL;
 	size_t n = 0;
 
-	if (!job_wipe_sampled(&w->job, e->p->wipe_verification_sample_pct))
+	if (!w)
+		return CERTIFY_OK;
+	e->wipe_sampled = job_wipe_sampled(&w->job, e->p->wipe_verification_sample_pct);
+	if (store_job_events(e->st, w->job.id, &ev, &n) != STORE_OK) {
+		snprintf(e->why, e->size, "%s", store_last_error_message());
+		return CERTIFY_ESTORE;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (ev[i].kind == STORE_JOB_WIPE_CHECK) {
+			e->wipe_check = ev[i];
+			e->wipe_checked = 1;
+		}
+	free(ev);
+	return CERTIFY_OK;
+}
+
+static void check_wipe_verified(struct eval *e, const struct jobrec *w)
+{
+	if (!e->wipe_sampled)
 		return;
-	if (store_job_events(e->st, w->job.id, &ev, &n) == STORE_OK)
-		for (size_t i = 0; i < n; i++)
-			if (ev[i].kind == STORE_JOB_WIPE_CHECK)
-				last = &ev[i];
-	if (!last)
+	if (!e->wipe_checked)
 		unmet(e,
 		      "the data wipe (job %lld) has not been checked by a second person: an "
 		      "instructor checks it (atelier job check-wipe %lld --by NAME --result pass "
 		      "--note WHAT-WAS-CHECKED)",
 		      w->job.id, w->job.id);
-	else if (last->result != STEP_PASS)
+	else if (e->wipe_check.result != STEP_PASS)
 		unmet(e, "the second check of the data wipe (job %lld) failed (%s): wipe the device "
 			 "again",
-		      w->job.id, last->note);
-	free(ev);
+		      w->job.id, e->wipe_check.note);
 }
 
 static void check_wiped(struct eval *e)
@@ -382,8 +413,8 @@ static const struct checklist_option *graded(const struct eval *e, const char *s
 	return NULL;
 }
 
-/* The device's grade: the worst of its grade steps (options are written best first),
- * with its rank in *RANK; NULL when a step has none. */
+/* The device's grade: the worst of its grade steps (options are written best first);
+ * NULL when a step has none. */
 static const struct checklist_option *grade_option(const struct eval *e)
 {
 	const struct jobrec *g = approved_of(e, e->p->grade_checklist);
@@ -473,6 +504,59 @@ static json_t *device_json(struct eval *e)
 	return d;
 }
 
+/* The certificate's own sentences, in its language. */
+struct cert_words {
+	const char *lang;
+	const char *purge, *clear;     /* technique */
+	const char *ios_tool, *android_tool, *checked_by;
+	const char *verified, *android_verified, *ios_locks, *android_locks;
+	const char *second_check, *not_sampled, *not_checked;
+	const char *measured, *by, *job, *record; /* a battery measured by hand */
+};
+
+static const struct cert_words cert_words[] = {
+	{ "en", "cryptographic erase: reset of a device whose storage is always encrypted",
+	  "overwrite by factory reset", "Erase All Content and Settings (on the device)",
+	  "factory reset (on the device)", "checked by",
+	  "device read again after the wipe: setup screens shown",
+	  "device seen again after the reset without USB debugging, setup screens checked",
+	  "Find My off", "no Google account, Factory Reset Protection off",
+	  "second check by", "not in the sample checked by a second person",
+	  "not checked by a second person", "measured with", "by", "job", "record" },
+	{ "fr", "effacement cryptographique : réinitialisation d'un appareil dont le stockage "
+		"est toujours chiffré",
+	  "écrasement par réinitialisation d'usine",
+	  "Effacer contenu et réglages (sur l'appareil)",
+	  "réinitialisation d'usine (sur l'appareil)", "vérifié par",
+	  "appareil relu après l'effacement : écrans de configuration affichés",
+	  "appareil revu après la réinitialisation, sans débogage USB ; écrans de configuration "
+	  "vérifiés",
+	  "Localiser désactivé",
+	  "aucun compte Google, protection contre la réinitialisation désactivée",
+	  "second contrôle par", "hors de l'échantillon contrôlé par une seconde personne",
+	  "non contrôlé par une seconde personne", "mesurée avec", "par", "travail",
+	  "enregistrement" },
+	{ "nl", "cryptografisch wissen: reset van een toestel waarvan de opslag altijd versleuteld "
+		"is",
+	  "overschrijven door fabrieksreset", "Wis alle inhoud en instellingen (op het toestel)",
+	  "fabrieksreset (op het toestel)", "gecontroleerd met",
+	  "toestel opnieuw gelezen na het wissen: instelschermen getoond",
+	  "toestel opnieuw gezien na de reset, zonder USB-foutopsporing; instelschermen "
+	  "nagekeken",
+	  "Zoek mijn uit", "geen Google-account, fabrieksresetbeveiliging uit",
+	  "tweede controle door", "niet in de steekproef die een tweede persoon controleert",
+	  "niet gecontroleerd door een tweede persoon", "gemeten met", "door", "opdracht",
+	  "registratie" },
+};
+
+static const struct cert_words *words_for(const char *lang)
+{
+	for (size_t i = 0; i < sizeof(cert_words) / sizeof(cert_words[0]); i++)
+		if (strcmp(cert_words[i].lang, lang) == 0)
+			return &cert_words[i];
+	return &cert_words[0];
+}
+
 static json_t *battery_json(struct eval *e)
 {
 	double h = json_number_value(facts_json_at(e->facts, "battery.health_pct"));
@@ -483,11 +567,12 @@ static json_t *battery_json(struct eval *e)
 	if (measured) {
 		/* The device gave no health: a trainee measured it. */
 		const char *tester = json_string_value(json_object_get(measured, "tester"));
+		const struct cert_words *w = words_for(e->p->language);
 
-		snprintf(source, sizeof(source), "measured with %s by %s (job %lld, record %lld)",
-			 tester ? tester : "a battery tester",
-			 json_string_value(json_object_get(measured, "by")),
-			 (long long)json_integer_value(json_object_get(measured, "job")),
+		snprintf(source, sizeof(source), "%s %s %s %s (%s %lld, %s %lld)", w->measured,
+			 tester ? tester : "?", w->by,
+			 json_string_value(json_object_get(measured, "by")), w->job,
+			 (long long)json_integer_value(json_object_get(measured, "job")), w->record,
 			 (long long)json_integer_value(json_object_get(measured, "record")));
 		return json_pack("{s:f, s:o, s:s, s:s, s:s}", "health_pct", round(h * 10.0) / 10.0,
 				 "cycle_count", fact_copy(e->facts, "battery.cycle_count"), "source",
@@ -558,7 +643,7 @@ static json_t *parts_json(struct eval *e)
 	for (size_t i = 0; i < e->n_jobs; i++) {
 		const struct jobrec *r = &e->jobs[i];
 
-		if (!r->approved || !r->c || r->c->category != CHECKLIST_CAT_REPAIR)
+		if (!approved_repair(r))
 			continue;
 		for (size_t k = 0; k < r->c->n_steps; k++) {
 			const struct store_step *rec;
@@ -589,73 +674,22 @@ static json_t *parts_json(struct eval *e)
 }
 
 /* The sanitization record's sentences, in the certificate's language. */
-struct sanit_words {
-	const char *lang;
-	const char *purge, *clear;     /* technique */
-	const char *ios_tool, *android_tool, *checked_by;
-	const char *verified, *android_verified, *ios_locks, *android_locks;
-	const char *second_check, *not_sampled;
-};
-
-static const struct sanit_words sanit_words[] = {
-	{ "en", "cryptographic erase: reset of a device whose storage is always encrypted",
-	  "overwrite by factory reset", "Erase All Content and Settings (on the device)",
-	  "factory reset (on the device)", "checked by",
-	  "device read again after the wipe: setup screens shown",
-	  "device seen again after the reset without USB debugging, setup screens checked",
-	  "Find My off", "no Google account, Factory Reset Protection off",
-	  "second check by", "not in the sample checked by a second person" },
-	{ "fr", "effacement cryptographique : réinitialisation d'un appareil dont le stockage "
-		"est toujours chiffré",
-	  "écrasement par réinitialisation d'usine",
-	  "Effacer contenu et réglages (sur l'appareil)",
-	  "réinitialisation d'usine (sur l'appareil)", "vérifié par",
-	  "appareil relu après l'effacement : écrans de configuration affichés",
-	  "appareil revu après la réinitialisation, sans débogage USB ; écrans de configuration "
-	  "vérifiés",
-	  "Localiser désactivé",
-	  "aucun compte Google, protection contre la réinitialisation désactivée",
-	  "second contrôle par", "hors de l'échantillon contrôlé par une seconde personne" },
-	{ "nl", "cryptografisch wissen: reset van een toestel waarvan de opslag altijd versleuteld "
-		"is",
-	  "overschrijven door fabrieksreset", "Wis alle inhoud en instellingen (op het toestel)",
-	  "fabrieksreset (op het toestel)", "gecontroleerd met",
-	  "toestel opnieuw gelezen na het wissen: instelschermen getoond",
-	  "toestel opnieuw gezien na de reset, zonder USB-foutopsporing; instelschermen "
-	  "nagekeken",
-	  "Zoek mijn uit", "geen Google-account, fabrieksresetbeveiliging uit",
-	  "tweede controle door", "niet in de steekproef die een tweede persoon controleert" },
-};
-
-static const struct sanit_words *words_for(const char *lang)
+/* The second check of the wipe in words: "second check by ines, 2026-12-02", or why none. */
+static void second_check(struct eval *e, const struct cert_words *sw, char *out, size_t size)
 {
-	for (size_t i = 0; i < sizeof(sanit_words) / sizeof(sanit_words[0]); i++)
-		if (strcmp(sanit_words[i].lang, lang) == 0)
-			return &sanit_words[i];
-	return &sanit_words[0];
-}
-
-/* The second check of wipe W in words: "second check by ines, 2026-12-02", or why none. */
-static void second_check(struct eval *e, const struct jobrec *w, const struct sanit_words *sw,
-			 char *out, size_t size)
-{
-	struct store_job_event *ev = NULL;
-	const struct store_job_event *last = NULL;
 	char by[64], when[32];
-	size_t n = 0;
 
-	snprintf(out, size, "%s (%g %%)", sw->not_sampled, e->p->wipe_verification_sample_pct);
-	if (store_job_events(e->st, w->job.id, &ev, &n) == STORE_OK)
-		for (size_t i = 0; i < n; i++)
-			if (ev[i].kind == STORE_JOB_WIPE_CHECK && ev[i].result == STEP_PASS)
-				last = &ev[i];
-	if (last) {
-		clock_iso8601_s(last->t_ms, when, sizeof(when));
+	if (e->wipe_checked && e->wipe_check.result == STEP_PASS) {
+		clock_iso8601_s(e->wipe_check.t_ms, when, sizeof(when));
 		when[10] = '\0';
 		snprintf(out, size, "%s %s, %s", sw->second_check,
-			 user_name(e->st, last->user_id, by, sizeof(by)), when);
+			 user_name(e->st, e->wipe_check.user_id, by, sizeof(by)), when);
+	} else if (!e->wipe_sampled) {
+		snprintf(out, size, "%s (%g %%)", sw->not_sampled,
+			 e->p->wipe_verification_sample_pct);
+	} else {
+		snprintf(out, size, "%s", sw->not_checked);
 	}
-	free(ev);
 }
 
 /* NIST SP 800-88 Rev. 2 (2025; Rev. 1 was withdrawn), in the terms of IEEE 2883: a phone
@@ -666,7 +700,7 @@ static void second_check(struct eval *e, const struct jobrec *w, const struct sa
 static json_t *sanitization_json(struct eval *e)
 {
 	const struct jobrec *w = approved_of(e, e->p->wipe_checklist);
-	const struct sanit_words *sw = words_for(e->p->language);
+	const struct cert_words *sw = words_for(e->p->language);
 	int ios = strcmp(platform(e), "ios") == 0;
 	int encrypted = ios || json_is_true(facts_json_at(e->facts, "locks.encrypted"));
 	char by[64], date[32], when[32], tool[400], verification[400], check[200];
@@ -680,7 +714,7 @@ static json_t *sanitization_json(struct eval *e)
 	snprintf(verification, sizeof(verification), "%s, %s",
 		 e->usb_after ? sw->android_verified : sw->verified,
 		 ios ? sw->ios_locks : sw->android_locks);
-	second_check(e, w, sw, check, sizeof(check));
+	second_check(e, sw, check, sizeof(check));
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "standard",
 			 "NIST SP 800-88 Rev. 2", "terms", "IEEE 2883-2022", "method",
 			 encrypted ? "purge" : "clear", "technique",
@@ -838,6 +872,9 @@ enum certify_err certify_evaluate(struct store *st, const struct policy *p, long
 		add_required(&e, p->wipe_checklist);
 	if (p->check_grade)
 		add_required(&e, p->grade_checklist);
+	err = load_wipe_check(&e);
+	if (err)
+		goto out;
 	check_conditions(&e);
 	if (json_array_size(e.unmet) == 0) {
 		out->cert = certificate_json(&e);

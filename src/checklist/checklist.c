@@ -173,35 +173,6 @@ const char *checklist_entry_format_name(enum checklist_entry_format format)
 	return (unsigned)format <= CHECKLIST_ENTRY_TEXT ? format_names[format] : "invalid";
 }
 
-/* The index of NAME in NAMES past the first ("none"), or -1. */
-static int name_index(const char *name, const char *const *names)
-{
-	for (int i = 1; name && names[i]; i++)
-		if (strcmp(name, names[i]) == 0)
-			return i;
-	return -1;
-}
-
-int checklist_category_parse(const char *name, enum checklist_category *out)
-{
-	int i = name_index(name, category_names);
-
-	if (i < 0)
-		return -1;
-	*out = (enum checklist_category)i;
-	return 0;
-}
-
-int checklist_entry_format_parse(const char *name, enum checklist_entry_format *out)
-{
-	int i = name_index(name, format_names);
-
-	if (i < 0)
-		return -1;
-	*out = (enum checklist_entry_format)i;
-	return 0;
-}
-
 const char *checklist_on_fail_name(enum checklist_on_fail on_fail)
 {
 	return (unsigned)on_fail <= CHECKLIST_ON_FAIL_QUARANTINE ? on_fail_names[on_fail]

@@ -163,12 +163,6 @@ const char *checklist_on_fail_name(enum checklist_on_fail on_fail);
 const char *checklist_category_name(enum checklist_category category);
 const char *checklist_entry_format_name(enum checklist_entry_format format);
 
-/* The category or entry format written NAME, as in a checklist file ("repair", "imei").
- * 0 and *OUT set; -1 (*OUT untouched) when NAME is NULL or names none of them ("none"
- * included: it is never written in a file). */
-int checklist_category_parse(const char *name, enum checklist_category *out);
-int checklist_entry_format_parse(const char *name, enum checklist_entry_format *out);
-
 struct checklist_instruction {
 	enum checklist_level level;
 	struct checklist_text text;

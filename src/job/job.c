@@ -282,3 +282,9 @@ int job_wipe_sampled(const struct store_job *job, double pct)
 	v = strtoul(hash, NULL, 16);
 	return (double)(v % 10000) < pct * 100.0;
 }
+
+int job_approved(const struct store_job *job, const struct store_grade *g)
+{
+	return job->state == JOB_STATE_SUBMITTED && g->verdict == VERDICT_APPROVED &&
+	       g->submitted_ms == job->submitted_ms;
+}

@@ -62,6 +62,11 @@ enum job_err job_checklist(struct store *st, const struct store_job *job, struct
  * can draw again); 1 for every job when PCT is 100. */
 int job_wipe_sampled(const struct store_job *job, double pct);
 
+/* Does grade G (the job's latest) approve JOB as it stands: submitted, and that very
+ * submission approved? A job sent back for redo and submitted again is not, until it is
+ * graded again. */
+int job_approved(const struct store_job *job, const struct store_grade *g);
+
 /* The record that has the last word on STEP_ID among RECS (N records, in order): the
  * last one recorded for it, corrections included. NULL when the step has none. */
 const struct store_step *job_last_record(const struct store_step *recs, size_t n,

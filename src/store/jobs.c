@@ -386,8 +386,13 @@ static const char *const event_kinds[] = { "cancel", "resume", "wipe_check" };
 enum store_err store_job_event_add(struct store *st, const struct store_job_event *e,
 				   long long *id)
 {
-	static const char sql_cancel[] = "UPDATE job SET state = 'cancelled' WHERE id = ? "
-					 "AND state <> 'cancelled'";
+	/* Checked where it is written: a job already cancelled, or approved (the grade of its
+	 * current submission approves it), stays as it is. */
+	static const char sql_cancel[] =
+		"UPDATE job SET state = 'cancelled' WHERE id = ? AND state <> 'cancelled' "
+		"AND NOT (state = 'submitted' AND EXISTS (SELECT 1 FROM grade g WHERE "
+		"g.job_id = job.id AND g.submitted_ms = job.submitted_ms AND "
+		"g.verdict = 'approved'))";
 	static const char sql[] = "INSERT INTO job_event (job_id, kind, user_id, t_ms, record_id, "
 				  "result, note) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	sqlite3_stmt *stmt = NULL;

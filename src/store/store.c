@@ -404,9 +404,8 @@ out:
 	return err;
 }
 
-/* Roll back the open transaction, if any, keeping the message of the failure that led
- * here. A failed ROLLBACK leaves nothing to do: SQLite rolls back when the connection
- * closes. */
+/* End a write: finalize STMT, then COMMIT when ERR is none, and roll back whatever is
+ * still open (a failed COMMIT too), keeping the message of the failure that led here. */
 enum store_err store_int_end(struct store *st, sqlite3_stmt *stmt, enum store_err err)
 {
 	sqlite3_finalize(stmt);
@@ -424,6 +423,7 @@ void store_int_bind_id(sqlite3_stmt *stmt, int i, long long id)
 		sqlite3_bind_null(stmt, i);
 }
 
+/* A failed ROLLBACK leaves nothing to do: SQLite rolls back when the connection closes. */
 void store_int_rollback(sqlite3 *db)
 {
 	sqlite3_stmt *stmt = NULL;

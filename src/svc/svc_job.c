@@ -1161,7 +1161,7 @@ enum svc_err svc_job_cancel(struct bench *b, long long id, const char *by, const
 	if (job.state == JOB_STATE_CANCELLED)
 		return svc_fail(b, SVC_ESTATE, "job %lld is already cancelled", id);
 	if (job.state == JOB_STATE_SUBMITTED && store_grade_last(b->st, id, &g) == STORE_OK) {
-		int approved = g.verdict == VERDICT_APPROVED && g.submitted_ms == job.submitted_ms;
+		int approved = job_approved(&job, &g);
 
 		store_grade_release(&g);
 		if (approved)
@@ -1171,7 +1171,7 @@ enum svc_err svc_job_cancel(struct bench *b, long long id, const char *by, const
 	}
 	err = store_job_event_add(b->st, &e, NULL);
 	if (err == STORE_ESTALE)
-		return svc_fail(b, SVC_ESTATE, "job %lld was cancelled meanwhile", id);
+		return svc_fail(b, SVC_ESTATE, "job %lld was cancelled or approved meanwhile", id);
 	if (err)
 		return svc_store_fail(b, err, "record the cancellation");
 	*view = json_pack("{s:I, s:s, s:s}", "job", (json_int_t)id, "by", u.name, "why", e.note);

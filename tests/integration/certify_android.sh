@@ -134,7 +134,7 @@ check "its certificate: phone, the IMEI typed, the colour's name, the size on th
     sh -c "$J $T/phone.json \"d['device']['class']\" phone && $J $T/phone.json \"d['device']['imei']\" \"['353456789012348']\" &&
            $J $T/phone.json \"d['device']['color_name']\" Midnight && $J $T/phone.json \"d['device']['storage_gb']\" 16"
 check "the battery measured with its tester, the part fitted, the wipe seen after the reset" \
-    sh -c "$J $T/phone.json \"d['battery']['health_pct']\" 87.0 && $J $T/phone.json \"d['battery']['source'].startswith('measured with ISDT BG-8S by nadia')\" &&
+    sh -c "$J $T/phone.json \"d['battery']['health_pct']\" 87.0 && $J $T/phone.json \"d['battery']['source'].startswith('mesurée avec ISDT BG-8S par nadia')\" &&
            $J $T/phone.json \"[(p['origin'], p['repair']) for p in d['parts']]\" \"[('genuine', 'phone-screen-replacement')]\" &&
            $J $T/phone.json \"d['sanitization']['method']\" purge &&
            $J $T/phone.json \"d['sanitization']['verification'].startswith('appareil revu après la réinitialisation')\""

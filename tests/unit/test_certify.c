@@ -42,6 +42,10 @@ static json_t *extra; /* added to the device's view (device_view()) */
 static const char repair_yaml[] = YAML_HEAD_CAT("screen-repair", "Screen repair", "repair")
 	"  - id: fit\n    title: {en: \"Fit the screen\"}\n    kind: check\n"
 	"  - id: part\n    title: {en: \"The part fitted\"}\n    kind: parts\n";
+/* A workshop's own repair checklist that forgot its category. */
+static const char bare_repair_yaml[] = YAML_HEAD("battery-swap", "Battery swap")
+	"  - id: fit\n    title: {en: \"Fit the battery\"}\n    kind: check\n"
+	"  - id: part\n    title: {en: \"The part fitted\"}\n    kind: parts\n";
 static const char grades_yaml[] = YAML_HEAD("qc", "Final check")
 	"  - id: screen\n    title: {en: \"Screen\"}\n    kind: choice\n    options:\n"
 	"      - {value: A, label: {en: \"Like new\"}, criteria: {en: \"none\"}, ctia: A}\n"
@@ -589,6 +593,20 @@ static void a_wipe_not_checked_by_a_second_person_is_refused(void **state)
 	check_wipe(id, STEP_FAIL);
 	snprintf(words, sizeof(words), "the second check of the data wipe (job %lld) failed", id);
 	expect_only(words);
+	/* With the wipe condition turned off, the certificate says the check is missing; it
+	 * does not claim the wipe was outside the sample. */
+	pol.check_wiped = 0;
+	{
+		json_t *cert = NULL;
+		char *unmet = evaluate(&cert);
+
+		assert_string_equal(unmet, "");
+		free(unmet);
+		assert_string_equal(json_string_value(at(cert, "sanitization", "second_check")),
+				    "non contrôlé par une seconde personne");
+		json_decref(cert);
+	}
+	pol.check_wiped = 1;
 	check_wipe(id, STEP_PASS);
 	{
 		char *unmet = evaluate(NULL);
@@ -632,6 +650,24 @@ static void an_open_job_blocks_until_it_is_finished_or_cancelled(void **state)
 
 /* An approved job whose checklist cannot be read any more (its pinned text missing, or
  * refused by a newer loader) cannot be vouched for: said, not left off the certificate. */
+/* The store itself keeps an approved job as it was graded: a cancellation that raced the
+ * grade is refused where it is written. */
+static void an_approved_job_cannot_be_cancelled(void **state)
+{
+	struct store_job_event e = { 0 };
+	struct store_job j;
+	(void)state;
+
+	e.job_id = wipe_job;
+	e.kind = STORE_JOB_CANCEL;
+	e.user_id = instructor.id;
+	e.t_ms = t0 + 900;
+	snprintf(e.note, sizeof(e.note), "changed my mind");
+	assert_int_equal(store_job_event_add(st, &e, NULL), STORE_ESTALE);
+	assert_int_equal(store_job_get(st, wipe_job, &j), STORE_OK);
+	assert_int_equal(j.state, JOB_STATE_SUBMITTED);
+}
+
 static void an_approved_job_whose_checklist_cannot_be_read_is_said(void **state)
 {
 	struct store_job j = { 0 }, got;
@@ -694,6 +730,19 @@ static void a_repair_needs_a_retest_and_its_parts_reach_the_certificate(void **s
 	json_decref(cert);
 }
 
+static void a_checklist_without_category_that_fits_a_part_is_a_repair(void **state)
+{
+	static const char *const repair_steps[] = { "fit", "part", NULL };
+	char words[160];
+	long long id;
+	(void)state;
+
+	id = do_job(bare_repair_yaml, repair_steps, pass2, NULL, 450, "approved");
+	snprintf(words, sizeof(words), "the repair 'battery-swap' (job %lld) was not tested again",
+		 id);
+	expect_only(words);
+}
+
 static void a_measured_battery_health_stands_where_the_device_gives_none(void **state)
 {
 	json_t *cert = NULL;
@@ -715,7 +764,7 @@ static void a_measured_battery_health_stands_where_the_device_gives_none(void **
 						      "health_pct")) == 86.5);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(cert, "battery"),
 							      "source")),
-			    "measured with ISDT BG-8S by amina (job 7, record 3)");
+			    "mesurée avec ISDT BG-8S par amina (travail 7, enregistrement 3)");
 	json_decref(cert);
 }
 
@@ -1022,11 +1071,15 @@ int main(void)
 						setup_ios, teardown),
 		cmocka_unit_test_setup_teardown(an_open_job_blocks_until_it_is_finished_or_cancelled,
 						setup_ios, teardown),
+		cmocka_unit_test_setup_teardown(an_approved_job_cannot_be_cancelled, setup_ios,
+						teardown),
 		cmocka_unit_test_setup_teardown(an_approved_job_whose_checklist_cannot_be_read_is_said,
 						setup_ios, teardown),
 		cmocka_unit_test_setup_teardown(
 			a_repair_needs_a_retest_and_its_parts_reach_the_certificate, setup_ios,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_checklist_without_category_that_fits_a_part_is_a_repair, setup_ios, teardown),
 		cmocka_unit_test_setup_teardown(
 			a_measured_battery_health_stands_where_the_device_gives_none, setup_ios,
 			teardown),
