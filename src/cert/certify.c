@@ -14,6 +14,7 @@
 #include "job/job.h"
 #include "probe/facts.h"
 #include "util/clock.h"
+#include "util/text.h"
 
 /* One job of the device with what the rules look at. */
 struct jobrec {
@@ -440,14 +441,15 @@ static const struct checklist_option *grade_option(const struct eval *e)
 
 static void check_grade(struct eval *e)
 {
-	char steps[256] = "";
+	char steps[256] = "", quoted[POLICY_ID_MAX + 2];
 	size_t len = 0;
 
 	if (grade_option(e))
 		return;
-	for (size_t i = 0; i < e->p->n_grade_steps; i++)
-		len += (size_t)snprintf(steps + len, len < sizeof(steps) ? sizeof(steps) - len : 0,
-					"%s'%s'", i ? " and " : "", e->p->grade_steps[i]);
+	for (size_t i = 0; i < e->p->n_grade_steps; i++) {
+		snprintf(quoted, sizeof(quoted), "'%s'", e->p->grade_steps[i]);
+		len = text_list_add(steps, sizeof(steps), len, " and ", quoted);
+	}
 	unmet(e, "no cosmetic grade is recorded: step%s %s of an approved '%s' job",
 	      e->p->n_grade_steps > 1 ? "s" : "", steps, e->p->grade_checklist);
 }

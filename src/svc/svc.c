@@ -69,11 +69,6 @@ const char *svc_why(const struct bench *b)
 	return b->why;
 }
 
-const char *svc_dir(const struct bench *b)
-{
-	return b->dir;
-}
-
 struct store *svc_store(struct bench *b)
 {
 	return b->st;

@@ -67,8 +67,7 @@ void svc_close(struct bench *b);
 
 /* The reason of the last failure on B, in plain words ("" after a success). */
 const char *svc_why(const struct bench *b);
-/* The data directory, and the store (NULL when it was not opened). */
-const char *svc_dir(const struct bench *b);
+/* The store (NULL when it was not opened). */
 struct store *svc_store(struct bench *b);
 
 /* ---- who may do what ---- */

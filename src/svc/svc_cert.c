@@ -435,8 +435,8 @@ static enum svc_err check_qr(struct bench *b, char *text, const unsigned char pk
 		goto out;
 	}
 	if (err) {
-		svc_fail(b, SVC_ENOTVALID, "cannot read the records: %s",
-			 store_last_error_message());
+		/* Not a verdict on the certificate: the records could not be read. */
+		rc = svc_store_fail(b, err, "read this workshop's records");
 		goto out;
 	}
 	if (certify_verify_text(id, rec.body, strlen(rec.body), pk, out, why, sizeof(why)) != 0) {

@@ -117,7 +117,7 @@ enum svc_err svc_checklist_list(struct bench *b, const char *device, const char 
 	*view = NULL;
 	if (device) {
 		if (!b->st)
-			return svc_fail(b, b->open_err ? b->open_err : SVC_ENODATA, "%s", b->why);
+			return b->open_err ? b->open_err : SVC_ENODATA; /* the reason is in b->why */
 		rc = svc_find_device(b, device, &dev);
 		if (!rc)
 			rc = svc_device_facts(b, dev.id, &facts);

@@ -746,8 +746,8 @@ static enum svc_err check_kind(struct bench *b, const struct work *w,
 
 		for (size_t i = 0; i < s->n_options; i++) {
 			ok |= req->value && strcmp(req->value, s->options[i].value) == 0;
-			len += (size_t)snprintf(options + len, len < sizeof(options) ? sizeof(options) - len : 0,
-						"%s%s", i ? ", " : "", s->options[i].value);
+			len = text_list_add(options, sizeof(options), len, ", ",
+					    s->options[i].value);
 		}
 		if (!ok)
 			return svc_fail(b, SVC_EINVAL, "step '%s' is a choice: give one of %s", s->id,
@@ -883,8 +883,7 @@ static enum svc_err may_record(struct bench *b, const struct work *w, const stru
 		json_t *v;
 
 		json_array_foreach(redo, i, v)
-			len += (size_t)snprintf(list + len, len < sizeof(list) ? sizeof(list) - len : 0,
-						"%s%s", i ? ", " : "", json_string_value(v));
+			len = text_list_add(list, sizeof(list), len, ", ", json_string_value(v));
 		rc = svc_fail(b, SVC_ESTATE, "step %s is not among the steps to redo: %s", s->id,
 			      list);
 	}
@@ -1318,6 +1317,8 @@ enum svc_err svc_job_grade(struct bench *b, const struct svc_grade *req, json_t 
 		store_grade_release(&last);
 		if (rc)
 			return rc;
+	} else if (err != STORE_ENOENT) {
+		return svc_store_fail(b, err, "read the job's grades");
 	}
 	if (job.state != JOB_STATE_SUBMITTED)
 		return svc_fail(b, SVC_ESTATE, "job %lld is %s: only submitted work is graded",

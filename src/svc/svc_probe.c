@@ -293,10 +293,6 @@ enum svc_err svc_record_facts(struct bench *b, json_t *facts, long long t_ms,
 	return SVC_OK;
 }
 
-struct hint_ctx {
-	const struct svc_probe_req *req;
-};
-
 static void on_trust(void *ctx, const struct probe_target *t, const char *trust)
 {
 	const struct svc_probe_req *req = ctx;

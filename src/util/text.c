@@ -1,5 +1,6 @@
 #include "util/text.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Length of the valid UTF-8 sequence at S (at most AVAIL bytes), or 0 when invalid:
@@ -70,4 +71,16 @@ size_t text_clean(const char *in, char *out, size_t size)
 		o--;
 	out[o] = '\0';
 	return o;
+}
+
+size_t text_list_add(char *buf, size_t size, size_t len, const char *sep, const char *word)
+{
+	int n;
+
+	if (!size || len >= size - 1)
+		return len;
+	n = snprintf(buf + len, size - len, "%s%s", len ? sep : "", word ? word : "");
+	if (n < 0)
+		return len;
+	return len + (size_t)n < size ? len + (size_t)n : size - 1;
 }

@@ -12,4 +12,8 @@
  * IN itself: the text only shrinks. Returns the length written. */
 size_t text_clean(const char *in, char *out, size_t size);
 
+/* Append "WORD" to the list in BUF (SIZE bytes, LEN used), after SEP unless it is the
+ * first; a list too long for BUF is cut. Returns the new length (< SIZE). */
+size_t text_list_add(char *buf, size_t size, size_t len, const char *sep, const char *word);
+
 #endif
