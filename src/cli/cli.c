@@ -271,6 +271,13 @@ int cli_print_json(json_t *view)
 int cli_show(const char *cmd, struct bench *b, enum svc_err err, json_t *view, int json,
 	     cli_printer print, const void *ctx)
 {
+	if (err && json && view) {
+		/* A refusal that comes with a view (what is missing, what could not be
+		 * decided): the reason on standard error, the view for the script. */
+		cli_report(cmd, b, err);
+		cli_print_json(view);
+		return cli_exit_of(err);
+	}
 	if (err) {
 		json_decref(view);
 		return cli_report(cmd, b, err);

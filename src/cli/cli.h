@@ -130,8 +130,9 @@ int cli_print_json(json_t *view);
 typedef void (*cli_printer)(const json_t *view, const void *ctx);
 
 /* The end of every command: when the service failed with ERR, say why and return its
- * exit code; else print VIEW as JSON when JSON, else with PRINT (may be NULL: nothing
- * printed). VIEW is freed. */
+ * exit code (with JSON, a VIEW that came with the refusal is printed too); else print
+ * VIEW as JSON when JSON, else with PRINT (may be NULL: nothing printed). VIEW is
+ * freed. */
 int cli_show(const char *cmd, struct bench *b, enum svc_err err, json_t *view, int json,
 	     cli_printer print, const void *ctx);
 /* A positive whole number (a job, a record) from S into *OUT; 0 when it is not one. */

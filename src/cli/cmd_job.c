@@ -225,15 +225,11 @@ static int cmd_step(struct bench *b, int argc, char **argv)
 		}
 	}
 	rc = svc_job_step(b, &req, &view);
-	if (rc == SVC_EUNDECIDED) {
+	if (rc == SVC_EUNDECIDED && !json) {
 		/* Not a failure of the trainee's: the bench could not decide; say how to. */
-		if (json)
-			cli_print_json(json_pack("{s:I, s:s, s:b, s:s}", "job", (json_int_t)req.job,
-						 "step", req.step, "decided", 0, "why",
-						 svc_why(b)));
-		else
-			printf("%s\n", svc_why(b));
-		rc = EXIT_PROBE_INCOMPLETE;
+		printf("%s\n", svc_why(b));
+		json_decref(view);
+		rc = cli_exit_of(rc);
 		goto out;
 	}
 	rc = cli_show(CMD, b, rc, view, json, print_recorded, NULL);
@@ -368,7 +364,7 @@ static int cmd_submit(struct bench *b, int argc, char **argv)
 	if (rc)
 		return rc;
 	rc = svc_job_submit(b, id, &view);
-	if (rc && view) {
+	if (rc && view && !json) {
 		/* Every reason it cannot be submitted yet, one per line. */
 		json_array_foreach(json_object_get(view, "missing"), i, v)
 			fprintf(stderr, "atelier job: %s\n", json_string_value(v));

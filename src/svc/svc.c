@@ -174,18 +174,18 @@ void svc_close(struct bench *b)
 	free(b);
 }
 
-const struct policy *svc_policy(struct bench *b)
+enum svc_err svc_policy(struct bench *b, const struct policy **p)
 {
-	char why[SVC_WHY_MAX - 64];
-
-	if (b->policy_loaded == 0) {
-		b->policy_loaded = policy_load(&b->policy, b->dir, why, sizeof(why)) == POLICY_OK
+	if (b->policy_loaded == 0)
+		b->policy_loaded = policy_load(&b->policy, b->dir, b->policy_why,
+					       sizeof(b->policy_why)) == POLICY_OK
 					   ? 1
 					   : -1;
-		if (b->policy_loaded < 0)
-			svc_fail(b, SVC_EINVAL, "the certification policy cannot be used: %s", why);
-	}
-	return b->policy_loaded > 0 ? &b->policy : NULL;
+	*p = b->policy_loaded > 0 ? &b->policy : NULL;
+	if (!*p)
+		return svc_fail(b, SVC_EINVAL, "the certification policy cannot be used: %s",
+				b->policy_why);
+	return SVC_OK;
 }
 
 const struct checklist_set *svc_checklists(struct bench *b)

@@ -197,8 +197,8 @@ struct svc_step {
  * quarantined: {why} | null, quarantine_refused: text (only when a failed
  * quarantine step could not move the device), stopped: bool, next_step: {id, title} |
  * null (null too when the job stops or the device went to quarantine)}.
- * SVC_EUNDECIDED when an auto step could not be decided (record nothing; the reason says
- * how to record it by hand). */
+ * SVC_EUNDECIDED when an auto step could not be decided: nothing is recorded, the reason
+ * says how to record it by hand, and the view is {job, step, decided: false, why}. */
 enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **view)
 	__attribute__((warn_unused_result));
 

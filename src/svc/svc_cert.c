@@ -138,9 +138,9 @@ enum svc_err svc_certify(struct bench *b, const char *device, const char *by_nam
 		return rc;
 	if (!svc_may(b, &by, SVC_CERTIFY, NULL))
 		return SVC_EDENIED;
-	policy = svc_policy(b);
-	if (!policy)
-		return SVC_EINVAL;
+	rc = svc_policy(b, &policy);
+	if (rc)
+		return rc;
 	o = json_object();
 	/* Certify what the device is now: read it again when it is plugged in. */
 	if (svc_read_device(b, dev.id, CERTIFY_READ_MS, &facts) == SVC_OK)

@@ -16,7 +16,8 @@ struct bench {
 	char dir[PATH_MAX];
 	struct store *st;
 	struct policy policy;
-	int policy_loaded; /* 1 loaded, -1 failed (the reason was given then) */
+	int policy_loaded; /* 1 loaded, -1 failed (the reason in policy_why) */
+	char policy_why[SVC_WHY_MAX - 64];
 	struct checklist_set checklists;
 	struct checklist_report report;
 	int checklists_loaded;
@@ -31,9 +32,10 @@ enum svc_err svc_fail(struct bench *b, enum svc_err err, const char *fmt, ...)
  * store's detail; returns the svc error it maps to. */
 enum svc_err svc_store_fail(struct bench *b, enum store_err err, const char *what);
 
-/* The policy, loaded once (defaults, shipped file, the workshop's); NULL with the reason
- * in B when a file is wrong. */
-const struct policy *svc_policy(struct bench *b);
+/* The policy into *P, loaded once (defaults, shipped file, the workshop's). A file with a
+ * mistake is SVC_EINVAL, its file, line and column in the reason, at every call. */
+enum svc_err svc_policy(struct bench *b, const struct policy **p)
+	__attribute__((warn_unused_result));
 /* The checklists, loaded once; files with errors are left out (their problems are in
  * B->report). */
 const struct checklist_set *svc_checklists(struct bench *b);

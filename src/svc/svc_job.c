@@ -57,32 +57,6 @@ static void work_release(struct work *w)
 	memset(w, 0, sizeof(*w));
 }
 
-/* Load job ID for its rules. NEED_CHECKLIST: a checklist that no longer loads is an
- * error; else it is left NULL and the records are still shown. */
-static enum svc_err work_load(struct bench *b, long long id, int need_checklist, struct work *w)
-{
-	char why[256];
-	enum store_err err;
-	enum svc_err rc;
-
-	memset(w, 0, sizeof(*w));
-	rc = svc_get_job(b, id, &w->job);
-	if (rc)
-		return rc;
-	if (job_checklist(b->st, &w->job, &w->c, why, sizeof(why)) != JOB_OK) {
-		w->c = NULL;
-		if (need_checklist)
-			return svc_fail(b, SVC_EREFUSED, "%s", why);
-	}
-	rc = svc_device_facts(b, w->job.device_id, &w->facts);
-	if (rc)
-		return rc;
-	err = store_steps_of(b->st, id, &w->recs, &w->n_recs);
-	if (!err)
-		err = store_job_events(b->st, id, &w->events, &w->n_events);
-	return err ? svc_store_fail(b, err, "read the job's records") : SVC_OK;
-}
-
 /* The pinned checklist of JOB, from its snapshot. */
 static enum svc_err load_pinned(struct bench *b, const struct store_job *job, struct checklist **c)
 {
@@ -91,6 +65,39 @@ static enum svc_err load_pinned(struct bench *b, const struct store_job *job, st
 	if (job_checklist(b->st, job, c, why, sizeof(why)) != JOB_OK)
 		return svc_fail(b, SVC_EREFUSED, "%s", why);
 	return SVC_OK;
+}
+
+/* What work_load() must give. */
+enum work_need {
+	WORK_CHECKLIST = 1, /* a checklist that no longer loads is an error (else left NULL,
+			     * and the records are still shown) */
+	WORK_FACTS = 2,     /* the device's facts, for the steps that apply */
+};
+
+/* Load job ID for its rules, with NEED. FACTS (may be NULL) are the device's facts the
+ * caller already has; W takes them over. */
+static enum svc_err work_load(struct bench *b, long long id, unsigned need, json_t *facts,
+			      struct work *w)
+{
+	enum store_err err;
+	enum svc_err rc;
+
+	memset(w, 0, sizeof(*w));
+	w->facts = facts;
+	rc = svc_get_job(b, id, &w->job);
+	if (rc)
+		return rc;
+	if (load_pinned(b, &w->job, &w->c) != SVC_OK && (need & WORK_CHECKLIST))
+		return SVC_EREFUSED;
+	if (!w->facts && (need & WORK_FACTS)) {
+		rc = svc_device_facts(b, w->job.device_id, &w->facts);
+		if (rc)
+			return rc;
+	}
+	err = store_steps_of(b->st, id, &w->recs, &w->n_recs);
+	if (!err)
+		err = store_job_events(b->st, id, &w->events, &w->n_events);
+	return err ? svc_store_fail(b, err, "read the job's records") : SVC_OK;
 }
 
 static const struct checklist_step *find_step(const struct checklist *c, const char *id)
@@ -110,14 +117,14 @@ static int applies(const struct work *w, const struct checklist_step *s)
 
 	if (!s->applies_if)
 		return 1;
+	if (!s->records || !json_object_get(json_object_get(w->facts, "entered"), s->records))
+		return checklist_step_applies(s, w->facts);
+	/* Put back what the device said, then every other recorded fact. */
 	facts = json_deep_copy(w->facts);
 	if (!facts)
 		return 1;
-	if (s->records && json_object_get(json_object_get(w->facts, "entered"), s->records)) {
-		/* Put back what the device said, then every other recorded fact. */
-		facts_json_set(facts, s->records, json_null());
-		svc_merge_entered(facts, json_object_get(w->facts, "entered"), w->job.id, s->id);
-	}
+	facts_json_set(facts, s->records, json_null());
+	svc_merge_entered(facts, json_object_get(w->facts, "entered"), w->job.id, s->id);
 	yes = checklist_step_applies(s, facts);
 	json_decref(facts);
 	return yes;
@@ -163,18 +170,19 @@ static json_t *step_ref(const struct checklist_step *s)
 		 : json_null();
 }
 
-/* The first step after AFTER (NULL: from the start) that applies and has no record. */
+/* The first step after AFTER (NULL: from the start) that applies and has no record; then,
+ * when none is left after it, the first one before it (a step left out earlier, or one
+ * that applies now because of what AFTER recorded). */
 static const struct checklist_step *next_step(const struct work *w, const char *after)
 {
-	size_t k = 0;
+	size_t from = 0, n = w->c ? w->c->n_steps : 0;
 
-	if (!w->c)
-		return NULL;
 	if (after)
-		for (; k < w->c->n_steps && strcmp(w->c->steps[k].id, after) != 0; k++)
+		for (; from < n && strcmp(w->c->steps[from].id, after) != 0; from++)
 			;
-	for (k = after ? k + 1 : 0; k < w->c->n_steps; k++) {
-		const struct checklist_step *s = &w->c->steps[k];
+	from = after && from < n ? from + 1 : 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct checklist_step *s = &w->c->steps[(from + i) % n];
 
 		if (applies(w, s) && !job_last_record(w->recs, w->n_recs, s->id))
 			return s;
@@ -216,9 +224,27 @@ static json_t *grade_json(struct bench *b, const struct store_grade *g, size_t n
 	return o;
 }
 
-/* When JOB is open again after a redo, *STEPS gets the steps to redo (a new JSON array,
- * empty when the grade names none) and *GRADE_MS the grade's time (may be NULL); else
- * *STEPS is NULL. */
+/* When JOB is open again after a redo asked by G (its latest grade; may be NULL), the
+ * steps to redo (a new JSON array, empty when the grade names none) and *GRADE_MS the
+ * grade's time (may be NULL); else NULL. */
+static json_t *redo_of(const struct store_job *job, const struct store_grade *g,
+		       long long *grade_ms)
+{
+	json_t *steps;
+
+	if (!g || job->state != JOB_STATE_OPEN || g->verdict != VERDICT_REDO)
+		return NULL;
+	steps = g->redo ? json_loads(g->redo, 0, NULL) : NULL;
+	if (!json_is_array(steps)) {
+		json_decref(steps);
+		steps = json_array();
+	}
+	if (grade_ms)
+		*grade_ms = g->t_ms;
+	return steps;
+}
+
+/* redo_of() JOB's latest grade, read from the store. */
 static enum svc_err redo_in_force(struct bench *b, const struct store_job *job, json_t **steps,
 				  long long *grade_ms)
 {
@@ -233,15 +259,7 @@ static enum svc_err redo_in_force(struct bench *b, const struct store_job *job, 
 		return SVC_OK;
 	if (err)
 		return svc_store_fail(b, err, "read the grades");
-	if (g.verdict == VERDICT_REDO) {
-		*steps = g.redo ? json_loads(g.redo, 0, NULL) : NULL;
-		if (!json_is_array(*steps)) {
-			json_decref(*steps);
-			*steps = json_array();
-		}
-		if (grade_ms)
-			*grade_ms = g.t_ms;
-	}
+	*steps = redo_of(job, &g, grade_ms);
 	store_grade_release(&g);
 	return SVC_OK;
 }
@@ -328,13 +346,14 @@ static json_t *job_json(struct bench *b, const struct work *w)
 	}
 	json_object_set_new(o, "submitted_ms",
 			    job->submitted_ms ? json_integer(job->submitted_ms) : json_null());
-	if (store_grades_of(b->st, job->id, &grades, &ng) == STORE_OK)
-		for (size_t i = 0; i < ng; i++)
-			json_array_append_new(arr, grade_json(b, &grades[i], i + 1, w->c));
-	store_grades_free(grades, ng);
+	if (store_grades_of(b->st, job->id, &grades, &ng) != STORE_OK)
+		ng = 0;
+	for (size_t i = 0; i < ng; i++)
+		json_array_append_new(arr, grade_json(b, &grades[i], i + 1, w->c));
 	json_object_set_new(o, "grades", arr);
 	/* Steps sent back for redo that have no record since the grade. */
-	if (redo_in_force(b, job, &redo, &grade_ms) == SVC_OK && redo) {
+	redo = redo_of(job, ng ? &grades[ng - 1] : NULL, &grade_ms);
+	if (redo) {
 		size_t i;
 		json_t *step;
 
@@ -343,6 +362,7 @@ static json_t *job_json(struct bench *b, const struct work *w)
 				json_array_append(left, step);
 	}
 	json_decref(redo);
+	store_grades_free(grades, ng);
 	json_object_set_new(o, "steps_to_redo", left);
 	json_object_set_new(o, "stopped_by",
 			    stop && job->state == JOB_STATE_OPEN
@@ -358,7 +378,7 @@ static json_t *job_json(struct bench *b, const struct work *w)
 enum svc_err svc_job_show(struct bench *b, long long id, json_t **view)
 {
 	struct work w;
-	enum svc_err rc = work_load(b, id, 0, &w);
+	enum svc_err rc = work_load(b, id, WORK_FACTS, NULL, &w);
 
 	*view = rc ? NULL : job_json(b, &w);
 	work_release(&w);
@@ -589,7 +609,7 @@ enum svc_err svc_job_start(struct bench *b, const struct svc_job_start *req, jso
 		}
 	}
 	device_into_repair(b, &dev, req->device, &user, id, c->id, o);
-	rc = work_load(b, id, 0, &w);
+	rc = work_load(b, id, WORK_FACTS, json_incref(facts), &w);
 	if (rc)
 		goto out;
 	json_object_set_new(o, "job", job_json(b, &w));
@@ -922,7 +942,7 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 				TESTER_MAX);
 	if (req->value && strlen(req->value) > VALUE_MAX)
 		return svc_fail(b, SVC_EINVAL, "a value is at most %d bytes", VALUE_MAX);
-	rc = work_load(b, req->job, 1, &w);
+	rc = work_load(b, req->job, WORK_CHECKLIST | WORK_FACTS, NULL, &w);
 	if (rc)
 		goto out;
 	rc = parts_json(b, req, &parts);
@@ -965,6 +985,9 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 		goto out;
 	}
 	rc = check_kind(b, &w, s, req, parts, has_result, &result, value, sizeof(value), &used);
+	if (rc == SVC_EUNDECIDED)
+		*view = json_pack("{s:I, s:s, s:b, s:s}", "job", (json_int_t)w.job.id, "step", s->id,
+				  "decided", 0, "why", svc_why(b));
 	if (rc)
 		goto out;
 	snprintf(rec.step_id, sizeof(rec.step_id), "%s", s->id);
@@ -991,11 +1014,16 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 			  result == STEP_FAIL && s->on_fail == CHECKLIST_ON_FAIL_STOP);
 	if (result == STEP_FAIL && s->on_fail == CHECKLIST_ON_FAIL_QUARANTINE)
 		quarantine_for(b, &w, s, &user, rec.seq, *view);
-	/* The next step to do, on the records as they are now; none while the job waits for
-	 * an instructor or the device is in quarantine. */
+	/* The next step to do, on the records and facts as they are now; none while the job
+	 * waits for an instructor or the device is in quarantine. */
 	store_steps_free(w.recs, w.n_recs);
 	w.recs = NULL;
 	w.n_recs = 0;
+	if (s->records) {
+		json_decref(w.facts);
+		if (svc_device_facts(b, w.job.device_id, &w.facts) != SVC_OK)
+			w.facts = NULL;
+	}
 	if (store_steps_of(b->st, w.job.id, &w.recs, &w.n_recs) == STORE_OK)
 		json_object_set_new(*view, "next_step",
 				    stopped_by(&w) || json_is_object(json_object_get(*view,
@@ -1027,7 +1055,7 @@ enum svc_err svc_job_submit(struct bench *b, long long id, json_t **view)
 	size_t i;
 
 	*view = NULL;
-	rc = work_load(b, id, 1, &w);
+	rc = work_load(b, id, WORK_CHECKLIST | WORK_FACTS, NULL, &w);
 	if (rc)
 		goto out;
 	if (w.job.state != JOB_STATE_OPEN) {
@@ -1074,15 +1102,12 @@ enum svc_err svc_job_submit(struct bench *b, long long id, json_t **view)
 	}
 	/* The policy names the data wipe, whose submission has its own duties: without it,
 	 * a wipe would go through with the pairing kept and no second check asked. */
-	p = svc_policy(b);
-	if (!p) {
-		char why[SVC_WHY_MAX - 160];
-
-		snprintf(why, sizeof(why), "%s", svc_why(b));
-		rc = svc_fail(b, SVC_EREFUSED,
-			      "job %lld is not submitted: %s; an instructor corrects policy.yaml, "
-			      "then submit again (every step stays recorded)",
-			      id, why);
+	rc = svc_policy(b, &p);
+	if (rc) {
+		svc_fail(b, rc,
+			 "job %lld is not submitted: the certification policy cannot be used: %s; "
+			 "an instructor corrects it, then submit again (every step stays recorded)",
+			 id, b->policy_why);
 		goto out;
 	}
 	err = store_job_set_state(b->st, id, JOB_STATE_SUBMITTED, clock_wall_ms());
@@ -1191,7 +1216,7 @@ enum svc_err svc_job_resume(struct bench *b, long long id, const char *by, const
 	*view = NULL;
 	rc = decision(b, id, by, why, SVC_RESUME_JOB, STORE_JOB_RESUME, &job, &u, &e);
 	if (!rc)
-		rc = work_load(b, id, 1, &w);
+		rc = work_load(b, id, WORK_CHECKLIST, NULL, &w);
 	if (rc)
 		goto out;
 	stop = w.job.state == JOB_STATE_OPEN ? stopped_by(&w) : NULL;
@@ -1227,9 +1252,9 @@ enum svc_err svc_job_check_wipe(struct bench *b, long long id, const char *by,
 	if (!result || !step_result_parse(result, &e.result) ||
 	    (e.result != STEP_PASS && e.result != STEP_FAIL))
 		return svc_fail(b, SVC_EINVAL, "the check's result is pass (no data left) or fail");
-	p = svc_policy(b);
-	if (!p)
-		return SVC_EINVAL;
+	rc = svc_policy(b, &p);
+	if (rc)
+		return rc;
 	rc = decision(b, id, by, note, SVC_CHECK_WIPE, STORE_JOB_WIPE_CHECK, &job, &u, &e);
 	if (rc)
 		return rc;

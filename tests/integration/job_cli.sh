@@ -104,6 +104,8 @@ expect_status 2 "job step without a job number is a usage error" $A job step
 check "an instructor's record is kept under their name" \
     sh -c "$A job start --device $U --checklist battery-check --trainee amina >/dev/null && $A job step 2 look --result pass --by sam >/dev/null && $A job show 2 --json | grep -q '\"by\": \"sam\"'"
 check "a job with a required step missing cannot be submitted" sh -c "! $A job submit 2 2>/dev/null"
+check "with --json the refusal lists what is missing, for a script" \
+    sh -c "! $A job submit 2 --json >$T/missing.json 2>/dev/null && $J $T/missing.json \"any('voltage' in m for m in d['missing'])\" True"
 check "a correction names the record number job show prints" \
     sh -c "$A job step 2 look --result fail --note again --corrects 1 >/dev/null && $A job show 2 --json | grep -q '\"corrects\": 1'"
 check "correcting a record number the job does not have is refused" \

@@ -322,7 +322,7 @@ static void a_broken_policy_stops_a_submission_and_keeps_the_steps(void **state)
 	must(step(job, "colour", NULL, "white", NULL), SVC_OK);
 	json_decref(view);
 	view = NULL;
-	must(svc_job_submit(b, job, &view), SVC_EREFUSED);
+	must(svc_job_submit(b, job, &view), SVC_EINVAL);
 	why_says("is not submitted: the certification policy cannot be used");
 	why_says("policy.yaml");
 	must(svc_job_show(b, job, &view), SVC_OK);
@@ -532,6 +532,18 @@ static void a_checklist_starts_only_after_its_prerequisite_was_submitted(void **
 	must(svc_job_start(b, &req, &view), SVC_OK);
 }
 
+/* Done out of order, the last step leads back to the first one still to do. */
+static void the_next_step_is_the_first_still_to_do(void **state)
+{
+	long long job;
+
+	(void)state;
+	submitted_job("amina");
+	job = start_rules();
+	must(step(job, "last", "pass", NULL, NULL), SVC_OK);
+	assert_string_equal(str_at(view, "next_step", "id"), "imei");
+}
+
 static void a_step_for_other_devices_is_left_out(void **state)
 {
 	long long job;
@@ -726,6 +738,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			a_checklist_starts_only_after_its_prerequisite_was_submitted, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_next_step_is_the_first_still_to_do, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(a_step_for_other_devices_is_left_out, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(
