@@ -729,7 +729,13 @@ static enum svc_err check_kind(struct bench *b, const struct work *w,
 	double v;
 
 	*used = NULL;
-	snprintf(value, value_size, "%s", req->value ? req->value : "");
+	if (req->value && s->kind != CHECKLIST_KIND_MEASURE && s->kind != CHECKLIST_KIND_CHOICE &&
+	    s->kind != CHECKLIST_KIND_ENTRY)
+		return svc_fail(b, SVC_EINVAL,
+				"step '%s' is a %s: it takes no --value (write what you saw with "
+				"--note)",
+				s->id, checklist_kind_name(s->kind));
+	text_clean(req->value ? req->value : "", value, value_size);
 	if (has_result && *result == STEP_SKIP)
 		return SVC_OK; /* a skip needs no value; a required step still counts as not done */
 	switch (s->kind) {

@@ -237,6 +237,8 @@ static void each_kind_of_step_asks_for_what_it_records(void **state)
 	why_says("is a check: give --result pass or fail");
 	must(step(job, "look", "maybe", NULL, NULL), SVC_EINVAL);
 	why_says("pass, fail or skip");
+	must(step(job, "look", "pass", "3.9", NULL), SVC_EINVAL);
+	why_says("step 'look' is a check: it takes no --value");
 	must(step(job, "voltage", NULL, NULL, NULL), SVC_EINVAL);
 	why_says("give the value in V (3.6 to 4.4)");
 	must(step(job, "voltage", NULL, "four", NULL), SVC_EINVAL);
