@@ -581,12 +581,25 @@ enum svc_err svc_job_start(struct bench *b, const struct svc_job_start *req, jso
 		goto out;
 	}
 	o = json_pack("{s:b, s:[]}", "resumed", 0, "warnings");
-	/* An open job on this device with this checklist goes on where it stopped. */
+	/* An open job on this device with this checklist goes on where it stopped, for its
+	 * own trainee: another's work is never credited to her. */
 	for (size_t i = 0; i < n_jobs && !id; i++) {
-		if (jobs[i].state == JOB_STATE_OPEN && strcmp(jobs[i].checklist_id, c->id) == 0) {
-			id = jobs[i].id;
-			json_object_set_new(o, "resumed", json_true());
+		char name[64];
+
+		if (jobs[i].state != JOB_STATE_OPEN || strcmp(jobs[i].checklist_id, c->id) != 0)
+			continue;
+		if (jobs[i].trainee_id != user.id) {
+			rc = svc_fail(b, SVC_ESTATE,
+				      "job %lld of '%s' is open on this device for %s: %s carries on "
+				      "with it, or an instructor cancels it (atelier job cancel %lld "
+				      "--by NAME --why TEXT)",
+				      jobs[i].id, c->id,
+				      svc_user_name(b, jobs[i].trainee_id, name, sizeof(name)), name,
+				      jobs[i].id);
+			goto out;
 		}
+		id = jobs[i].id;
+		json_object_set_new(o, "resumed", json_true());
 	}
 	if (!id) {
 		rc = order_of_work(b, c, facts, jobs, n_jobs);

@@ -534,6 +534,22 @@ static void a_checklist_starts_only_after_its_prerequisite_was_submitted(void **
 	must(svc_job_start(b, &req, &view), SVC_OK);
 }
 
+/* Starting a checklist that is already open on the device goes on with that job, for its
+ * own trainee only. */
+static void an_open_job_goes_on_only_for_its_trainee(void **state)
+{
+	struct svc_job_start req = { SERIAL, "bench-check", "bilal" };
+	long long job;
+
+	(void)state;
+	job = start("amina");
+	assert_int_equal(start("amina"), job);
+	json_decref(view);
+	view = NULL;
+	must(svc_job_start(b, &req, &view), SVC_ESTATE);
+	why_says("is open on this device for amina: amina carries on with it");
+}
+
 /* Done out of order, the last step leads back to the first one still to do. */
 static void the_next_step_is_the_first_still_to_do(void **state)
 {
@@ -740,6 +756,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			a_checklist_starts_only_after_its_prerequisite_was_submitted, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_open_job_goes_on_only_for_its_trainee, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(the_next_step_is_the_first_still_to_do, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_step_for_other_devices_is_left_out, setup,
