@@ -152,7 +152,7 @@ static int load_workshop(struct ctx *c, struct policy *p, yaml_node_t *n)
 		} else if (key && strcmp(key, "language") == 0) {
 			const char *l = scalar(v);
 
-			if (!l || (strcmp(l, "en") && strcmp(l, "fr") && strcmp(l, "nl")))
+			if (!checklist_lang_known(l))
 				return bad(c, v, "should be en, fr or nl", "workshop.language");
 			snprintf(p->language, sizeof(p->language), "%s", l);
 		} else {

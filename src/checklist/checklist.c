@@ -311,6 +311,12 @@ dropped:
 		fprintf(out, "%s: note: %zu more problems not shown\n", path, rep->dropped);
 }
 
+int checklist_lang_known(const char *lang)
+{
+	return lang && (strcmp(lang, "en") == 0 || strcmp(lang, "fr") == 0 ||
+			strcmp(lang, "nl") == 0);
+}
+
 const char *checklist_text(const struct checklist_text *t, const char *lang)
 {
 	if (!t)

@@ -114,6 +114,9 @@ struct checklist_text {
  * LANG is NULL or another language. Borrowed from the checklist. */
 const char *checklist_text(const struct checklist_text *t, const char *lang);
 
+/* 1 when LANG is one of the languages Atelier speaks: en, fr, nl. */
+int checklist_lang_known(const char *lang);
+
 enum checklist_level {
 	CHECKLIST_NOTE,
 	CHECKLIST_CAUTION,

@@ -137,11 +137,6 @@ static int lang_index(const char *lang)
 	return 0;
 }
 
-static int valid_lang(const char *lang)
-{
-	return strcmp(lang, "en") == 0 || strcmp(lang, "fr") == 0 || strcmp(lang, "nl") == 0;
-}
-
 static int cmd_lint(struct bench *b, int argc, char **argv)
 {
 	const char *pos[256];
@@ -187,10 +182,10 @@ static int cmd_list(struct bench *b, int argc, char **argv)
 	const char *device = NULL, *lang = "en";
 	int json = 0, rc;
 	const struct cli_opt opts[] = {
-		{ "json", 'j', CLI_FLAG, &json },
+		CLI_JSON(&json),
 		{ "for", 0, CLI_STRING, &device },
 		{ "lang", 0, CLI_STRING, &lang },
-		{ NULL, 0, 0, NULL },
+		CLI_END,
 	};
 	json_t *view, *c;
 	size_t n, i;
@@ -198,7 +193,7 @@ static int cmd_list(struct bench *b, int argc, char **argv)
 	rc = cli_parse("checklist list", argc, argv, opts, NULL, 0, 0, &n);
 	if (rc)
 		return rc;
-	if (!valid_lang(lang))
+	if (!checklist_lang_known(lang))
 		return cli_usage_error("checklist list", "--lang is en, fr or nl");
 	rc = svc_checklist_list(b, device, lang, &view);
 	if (rc)
@@ -375,9 +370,9 @@ static int cmd_show(struct bench *b, int argc, char **argv)
 	const char *lang = "en", *pos[1];
 	int json = 0, rc;
 	const struct cli_opt opts[] = {
-		{ "json", 'j', CLI_FLAG, &json },
+		CLI_JSON(&json),
 		{ "lang", 0, CLI_STRING, &lang },
-		{ NULL, 0, 0, NULL },
+		CLI_END,
 	};
 	const struct checklist *c;
 	size_t n;
@@ -385,7 +380,7 @@ static int cmd_show(struct bench *b, int argc, char **argv)
 	rc = cli_parse("checklist show", argc, argv, opts, pos, 1, 1, &n);
 	if (rc)
 		return rc;
-	if (!valid_lang(lang))
+	if (!checklist_lang_known(lang))
 		return cli_usage_error("checklist show", "--lang is en, fr or nl");
 	rc = svc_checklist_find(b, pos[0], &c);
 	if (rc)

@@ -145,8 +145,8 @@ static int cmd_start(struct bench *b, int argc, char **argv)
 	return cli_show(CMD, b, rc, view, json, print_started, req.device);
 }
 
-/* NAME,ORIGIN,SERIAL[,SUPPLIER] into P, cutting ARG (a copy the caller keeps). */
-/* NAME,ORIGIN,SERIAL[,SUPPLIER]: the supplier is the rest, commas and all. */
+/* NAME,ORIGIN,SERIAL[,SUPPLIER] into P, cutting ARG (a copy the caller keeps); the
+ * supplier is the rest, commas and all. */
 static int parse_part(char *arg, struct svc_part *p)
 {
 	char *f[4] = { arg, NULL, NULL, NULL };

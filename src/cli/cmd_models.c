@@ -37,7 +37,7 @@ static int cmd_import(struct bench *b, int argc, char **argv)
 int cli_cmd_models(const struct cli_global *g, int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {
-		{ "import", cmd_import, SVC_OPEN_CREATE, NULL },
+		{ "import", cmd_import, SVC_OPEN_MKDIR, NULL },
 		{ NULL, NULL, 0, NULL },
 	};
 

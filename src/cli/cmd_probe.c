@@ -9,8 +9,6 @@
 #include "probe/facts.h"
 #include "probe/probe.h"
 
-#define PROBE_DEFAULT_TIMEOUT_S 30
-#define PROBE_MAX_TIMEOUT_S 3600
 #define PROBE_MAX_DEVICES 128
 
 static const char probe_usage[] =
@@ -157,15 +155,15 @@ static int run_probe(struct bench *b, int argc, char **argv)
 	const char *timeout = NULL, *pos[PROBE_MAX_DEVICES];
 	int json = 0, rc;
 	const struct cli_opt opts[] = {
-		{ "json", 'j', CLI_FLAG, &json },
+		CLI_JSON(&json),
 		{ "timeout", 't', CLI_STRING, &timeout },
-		{ NULL, 0, 0, NULL },
+		CLI_END,
 	};
 	struct svc_probe_req req = { 0 };
 	json_t *view = NULL, *facts;
 	size_t n, i;
 	char *end;
-	long t = PROBE_DEFAULT_TIMEOUT_S;
+	long t = SVC_PROBE_TIMEOUT_S;
 	enum svc_err err;
 
 	rc = cli_parse("probe", argc, argv, opts, pos, 0, PROBE_MAX_DEVICES, &n);
@@ -173,9 +171,9 @@ static int run_probe(struct bench *b, int argc, char **argv)
 		return rc;
 	if (timeout) {
 		t = strtol(timeout, &end, 10);
-		if (*end || end == timeout || t < 1 || t > PROBE_MAX_TIMEOUT_S)
+		if (*end || end == timeout || t < 1 || t > SVC_PROBE_TIMEOUT_MAX_S)
 			return cli_usage_error("probe", "--timeout takes seconds from 1 to %d, not '%s'",
-					       PROBE_MAX_TIMEOUT_S, timeout);
+					       SVC_PROBE_TIMEOUT_MAX_S, timeout);
 	}
 	req.devices = pos;
 	req.n_devices = n;

@@ -37,9 +37,9 @@ static int parse_usb_opts(const char *cmd, const char *usage, int argc, char **a
 			  struct usb_opts *o, int *done)
 {
 	const struct cli_opt opts[] = {
-		{ "json", 'j', CLI_FLAG, &o->json },
+		CLI_JSON(&o->json),
 		{ "all", 'a', CLI_FLAG, &o->all },
-		{ NULL, 0, 0, NULL },
+		CLI_END,
 	};
 	size_t n;
 	int rc;

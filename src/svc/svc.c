@@ -129,7 +129,7 @@ enum svc_err svc_open(const char *data_opt, unsigned flags, struct bench **out, 
 		rc = SVC_ENODATA;
 		goto out;
 	}
-	if (flags & SVC_OPEN_CREATE) {
+	if (flags & (SVC_OPEN_CREATE | SVC_OPEN_MKDIR)) {
 		derr = datadir_create(b->dir);
 		if (derr != DATADIR_OK && (flags & SVC_OPEN_TRY)) {
 			b->open_err = SVC_ENODATA;
@@ -320,7 +320,13 @@ int svc_may(struct bench *b, const struct store_user *who, enum svc_action what,
 	case SVC_START_JOB:
 	case SVC_RECORD_STEP:
 		/* Anyone of the workshop does the work; an instructor may show a step. */
-		return who->role >= ROLE_TRAINEE;
+		if (who->role < ROLE_TRAINEE) {
+			svc_fail(b, SVC_EDENIED, "%s has no role in the workshop: an admin gives one "
+						 "(atelier user add)",
+				 who->name);
+			return 0;
+		}
+		return 1;
 	case SVC_ACK_GRADE:
 		if (job && who->id != job->trainee_id) {
 			svc_fail(b, SVC_EDENIED,
@@ -380,7 +386,7 @@ int svc_may(struct bench *b, const struct store_user *who, enum svc_action what,
 enum svc_err svc_init(struct bench *b, json_t **view)
 {
 	unsigned char pk[SIGN_PK_BYTES];
-	char why[512], text[SIGN_PUBLIC_TEXT];
+	char why[512], text[SIGN_PUBLIC_TEXT], secret[PATH_MAX + 64];
 	int created = 0;
 
 	*view = NULL;
@@ -388,16 +394,10 @@ enum svc_err svc_init(struct bench *b, json_t **view)
 	    sign_key_public(b->dir, pk, why, sizeof(why)) != SIGN_OK)
 		return svc_fail(b, SVC_EIO, "the workshop key: %s", why);
 	sign_public_text(pk, text);
+	snprintf(secret, sizeof(secret), "%s/%s/%s", b->dir, SIGN_KEY_DIR, SIGN_SECRET_FILE);
 	*view = json_pack("{s:s, s:s, s:i, s:{s:b, s:s, s:s}}", "dir", b->dir, "database",
 			  store_path(b->st), "schema_version", store_schema_version(b->st),
-			  "key", "created", created, "public", text, "secret_file", "");
-	if (*view) {
-		char path[PATH_MAX + 64];
-
-		snprintf(path, sizeof(path), "%s/%s/%s", b->dir, SIGN_KEY_DIR, SIGN_SECRET_FILE);
-		json_object_set_new(json_object_get(*view, "key"), "secret_file",
-				    json_string(path));
-	}
+			  "key", "created", created, "public", text, "secret_file", secret);
 	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
 }
 

@@ -56,6 +56,7 @@ enum svc_open_flags {
 	SVC_OPEN_STORE = 2,  /* open the database (implies DIR) */
 	SVC_OPEN_CREATE = 4, /* create the directory and the database when missing */
 	SVC_OPEN_TRY = 8,    /* a missing or unusable database is not an error: no store */
+	SVC_OPEN_MKDIR = 16, /* create the directory when missing, without a database */
 };
 
 /* Open a context on the data directory DATA_OPT (NULL: $ATELIER_DATA, else the default;
@@ -294,10 +295,13 @@ enum svc_err svc_key_public(struct bench *b, json_t **view) __attribute__((warn_
 
 /* ---- probes (svc_probe.c) ---- */
 
+#define SVC_PROBE_TIMEOUT_S 30     /* a probe's default time per device */
+#define SVC_PROBE_TIMEOUT_MAX_S 3600
+
 struct svc_probe_req {
 	const char *const *devices; /* what to read (UDID, serial, usb id); none: every one */
 	size_t n_devices;
-	int timeout_s;
+	int timeout_s;              /* 1 to SVC_PROBE_TIMEOUT_MAX_S */
 	/* Called as each phone's trust changes (may be NULL): the front end shows the hint. */
 	void (*on_hint)(void *ctx, const char *device, const char *hint);
 	void *ctx;

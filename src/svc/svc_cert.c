@@ -377,7 +377,7 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 	*view = NULL;
 	if (!req->pdf && !req->json)
 		return svc_fail(b, SVC_EINVAL, "say what to write: a PDF file, a JSON file or both");
-	if (lang && strcmp(lang, "en") && strcmp(lang, "fr") && strcmp(lang, "nl"))
+	if (lang && !checklist_lang_known(lang))
 		return svc_fail(b, SVC_EINVAL, "the language is en, fr or nl, not '%s'", lang);
 	rc = cert_load(b, req->id, &rec, &cert);
 	if (rc)

@@ -111,7 +111,7 @@ enum svc_err svc_checklist_list(struct bench *b, const char *device, const char 
 {
 	const struct checklist_set *set = svc_checklists(b);
 	struct store_device_row dev;
-	json_t *facts = NULL, *arr, *left_out = json_array();
+	json_t *facts = NULL, *arr, *left_out;
 	enum svc_err rc;
 
 	*view = NULL;
@@ -120,19 +120,11 @@ enum svc_err svc_checklist_list(struct bench *b, const char *device, const char 
 			return b->open_err ? b->open_err : SVC_ENODATA; /* the reason is in b->why */
 		rc = svc_find_device(b, device, &dev);
 		if (!rc)
-			rc = svc_device_facts(b, dev.id, &facts);
-		if (!rc && !json_is_integer(json_object_get(json_object_get(facts, "readings"),
-							    "full_ms")))
-			rc = svc_fail(b, SVC_ENODEVICE,
-				      "no reading of '%s' is recorded: read it first: atelier probe "
-				      "%s",
-				      device, device);
-		if (rc) {
-			json_decref(facts);
-			json_decref(left_out);
+			rc = svc_read_facts(b, dev.id, device, &facts);
+		if (rc)
 			return rc;
-		}
 	}
+	left_out = json_array();
 	arr = json_array();
 	for (size_t i = 0; i < set->count; i++) {
 		const struct checklist *c = set->items[i];

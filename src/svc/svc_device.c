@@ -232,6 +232,19 @@ enum svc_err svc_device_facts(struct bench *b, long long device_id, json_t **fac
 	return SVC_OK;
 }
 
+enum svc_err svc_read_facts(struct bench *b, long long device_id, const char *name,
+			    json_t **facts)
+{
+	enum svc_err rc = svc_device_facts(b, device_id, facts);
+
+	if (rc || json_is_integer(facts_json_at(*facts, "readings.full_ms")))
+		return rc;
+	json_decref(*facts);
+	*facts = NULL;
+	return svc_fail(b, SVC_ESTATE, "device '%s' has no reading yet: run 'atelier probe' first",
+			name);
+}
+
 /* The certificates issued for DEVICE_ID, newest first: id and issue time. */
 static json_t *certificates_json(struct bench *b, long long device_id)
 {

@@ -42,12 +42,16 @@ const struct checklist_set *svc_checklists(struct bench *b);
 
 /* Look-ups that fail with the words a person reads. */
 enum svc_err svc_find_device(struct bench *b, const char *key, struct store_device_row *out);
-/* An active user named NAME ("who" says what the name was for: "the trainee"). */
+/* An active user named NAME; SVC_ENOENT, or SVC_EDENIED for a disabled account. */
 enum svc_err svc_find_user(struct bench *b, const char *name, struct store_user *out);
 enum svc_err svc_get_job(struct bench *b, long long id, struct store_job *out);
 /* The name of user ID, "?" when unknown, "atelier" for 0. */
 const char *svc_user_name(struct bench *b, long long id, char *out, size_t size);
 
+/* svc_device_facts() of a device that was read at least once; SVC_ESTATE naming it as
+ * NAME (what the person typed) when it never was. */
+enum svc_err svc_read_facts(struct bench *b, long long device_id, const char *name,
+			    json_t **facts) __attribute__((warn_unused_result));
 /* Fill FACTS' null facts with what trainees recorded (ENTERED, as svc_device_facts() gives
  * it under "entered"), except what step EXCEPT_STEP of job EXCEPT_JOB recorded (0/NULL:
  * none left out): a step's own answer does not decide whether it applies. */

@@ -550,15 +550,9 @@ enum svc_err svc_job_start(struct bench *b, const struct svc_job_start *req, jso
 	/* Quarantined, sold, recycled...: nobody works on it, and the trainee reads why. */
 	if (!lifecycle_job_may_start(dev.state, why, sizeof(why)))
 		return svc_fail(b, SVC_ESTATE, "no job can start on %s: %s", req->device, why);
-	rc = svc_device_facts(b, dev.id, &facts);
+	rc = svc_read_facts(b, dev.id, req->device, &facts);
 	if (rc)
 		return rc;
-	if (!json_is_integer(facts_json_at(facts, "readings.full_ms"))) {
-		rc = svc_fail(b, SVC_ESTATE, "device '%s' has no reading yet: run 'atelier probe' "
-					     "first",
-			      req->device);
-		goto out;
-	}
 	c = checklist_set_find(svc_checklists(b), req->checklist);
 	if (!c) {
 		rc = svc_fail(b, SVC_ENOENT, "no checklist '%s' (atelier checklist list)%s",

@@ -256,6 +256,7 @@ enum svc_err svc_record_facts(struct bench *b, json_t *facts, long long t_ms,
 	struct store_probe p = { 0 };
 	json_t *id = json_object_get(facts, "identity");
 	json_t *imei = json_object_get(id, "imei");
+	const char *via;
 	char *text;
 	enum store_err err;
 
@@ -272,8 +273,9 @@ enum svc_err svc_record_facts(struct bench *b, json_t *facts, long long t_ms,
 	if (!p.udid && !p.serial && !p.imei)
 		return SVC_OK; /* nothing identifies it: nothing to attach the probe to */
 	p.t_ms = t_ms;
-	p.tool = tool_of(facts_json_string(facts, "connection.via"));
-	if (strcmp(p.tool, tool_of("usb")) == 0) {
+	via = facts_json_string(facts, "connection.via");
+	p.tool = tool_of(via);
+	if (via && strcmp(via, "usb") == 0) {
 		/* Seen on USB alone: only kept with a device already known by that serial (an
 		 * Android phone after its reset); never a new device. */
 		struct store_device_row dev;
@@ -425,6 +427,9 @@ enum svc_err svc_probe(struct bench *b, const struct svc_probe_req *req, json_t 
 	char unsaved_why[SVC_WHY_MAX] = "";
 
 	*view = NULL;
+	if (req->timeout_s < 1 || req->timeout_s > SVC_PROBE_TIMEOUT_MAX_S)
+		return svc_fail(b, SVC_EINVAL, "a probe waits 1 to %d seconds for a device, not %d",
+				SVC_PROBE_TIMEOUT_MAX_S, req->timeout_s);
 	/* iOS devices usbmuxd can talk to. When the request names only those (or nothing),
 	 * their workers start at once and run while USB is read. */
 	usbmux_list(&mux, &n_mux);
