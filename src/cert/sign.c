@@ -400,3 +400,128 @@ int sign_value_url(const json_t *o, char *out, size_t size)
 	sodium_bin2base64(out, size, sig, sizeof(sig), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return 0;
 }
+
+/* ---- signed text (the heads of the records) and the keys a workshop has had ---- */
+
+void sign_text(const unsigned char sk[SIGN_SK_BYTES], const char *msg, char *out, size_t size)
+{
+	unsigned char sig[crypto_sign_BYTES];
+
+	crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), sk);
+	sodium_bin2base64(out, size, sig, sizeof(sig), sodium_base64_VARIANT_ORIGINAL);
+}
+
+int sign_text_check(const unsigned char pk[SIGN_PK_BYTES], const char *msg, const char *sig)
+{
+	unsigned char bin[crypto_sign_BYTES];
+	char again[sodium_base64_ENCODED_LEN(crypto_sign_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+	size_t got = 0;
+
+	if (!ready() || !sig ||
+	    sodium_base642bin(bin, sizeof(bin), sig, strlen(sig), NULL, &got, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    got != sizeof(bin))
+		return 0;
+	/* One spelling only: the bytes encoded again must be the text given. */
+	sodium_bin2base64(again, sizeof(again), bin, sizeof(bin), sodium_base64_VARIANT_ORIGINAL);
+	if (strcmp(again, sig) != 0)
+		return 0;
+	return crypto_sign_verify_detached(bin, (const unsigned char *)msg, strlen(msg), pk) == 0;
+}
+
+static int retired_path(const char *datadir, const char *key_id, char *out, size_t size)
+{
+	int n = snprintf(out, size, "%s/%s/%s/%s.pub", datadir, SIGN_KEY_DIR, SIGN_RETIRED_DIR,
+			 key_id);
+
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+enum sign_err sign_key_public_by_id(const char *datadir, const char *key_id,
+				    unsigned char pk[SIGN_PK_BYTES], char *why, size_t size)
+{
+	char id[SIGN_KEY_ID_HEX], path[PATH_MAX], *buf;
+	enum sign_err err;
+	int missing;
+
+	if (!ready())
+		return SIGN_ENOMEM;
+	if (strlen(key_id) != SIGN_KEY_ID_HEX - 1 ||
+	    strspn(key_id, "0123456789abcdef") != SIGN_KEY_ID_HEX - 1) {
+		snprintf(why, size, "'%.20s' is not a key id", key_id);
+		return SIGN_EBADKEY;
+	}
+	err = sign_key_public(datadir, pk, why, size);
+	if (err == SIGN_OK) {
+		sign_key_id(pk, id);
+		if (strcmp(id, key_id) == 0)
+			return SIGN_OK;
+	}
+	if (retired_path(datadir, key_id, path, sizeof(path))) {
+		snprintf(why, size, "the data directory's path is too long");
+		return SIGN_EIO;
+	}
+	buf = read_key_file(path, &missing, why, size);
+	if (!buf) {
+		if (missing)
+			snprintf(why, size, "key %s is not a key of this workshop", key_id);
+		return missing ? SIGN_EOTHERKEY : SIGN_EIO;
+	}
+	err = decode_prefixed(buf, PUBLIC_PREFIX, pk, SIGN_PK_BYTES) == 0 ? SIGN_OK : SIGN_EBADKEY;
+	free(buf);
+	if (err == SIGN_OK) {
+		sign_key_id(pk, id);
+		if (strcmp(id, key_id) != 0)
+			err = SIGN_EBADKEY; /* a file named for one key that holds another */
+	}
+	if (err)
+		snprintf(why, size, "%s is not the public key %s", path, key_id);
+	return err;
+}
+
+enum sign_err sign_key_rotate(const char *datadir, char old_id[SIGN_KEY_ID_HEX],
+			      char new_id[SIGN_KEY_ID_HEX], char *why, size_t size)
+{
+	unsigned char pk[SIGN_PK_BYTES], sk[SIGN_SK_BYTES];
+	char secret[PATH_MAX], public[PATH_MAX], dir[PATH_MAX], retired[PATH_MAX];
+	enum sign_err err;
+	int created = 0;
+
+	if (!ready())
+		return SIGN_ENOMEM;
+	err = sign_key_secret(datadir, sk, why, size);
+	sodium_memzero(sk, sizeof(sk));
+	if (err)
+		return err;
+	err = sign_key_public(datadir, pk, why, size);
+	if (err)
+		return err;
+	sign_key_id(pk, old_id);
+	if (key_path(datadir, SIGN_SECRET_FILE, secret, sizeof(secret)) ||
+	    key_path(datadir, SIGN_PUBLIC_FILE, public, sizeof(public)) ||
+	    key_path(datadir, SIGN_RETIRED_DIR, dir, sizeof(dir)) ||
+	    retired_path(datadir, old_id, retired, sizeof(retired))) {
+		snprintf(why, size, "the data directory's path is too long");
+		return SIGN_EIO;
+	}
+	if (datadir_create(dir) != DATADIR_OK) {
+		snprintf(why, size, "cannot create %s: %s", dir, strerror(errno));
+		return SIGN_EIO;
+	}
+	/* The old public key is kept first, so that whatever happens next, what it signed
+	 * still verifies; then the old secret goes, and a new pair is made. */
+	err = write_public(retired, pk, why, size);
+	if (err)
+		return err;
+	if (unlink(secret) != 0 || unlink(public) != 0) {
+		snprintf(why, size, "cannot remove the old key in %s: %s", dir, strerror(errno));
+		return SIGN_EIO;
+	}
+	err = sign_key_create(datadir, &created, why, size);
+	if (err)
+		return err;
+	err = sign_key_public(datadir, pk, why, size);
+	if (!err)
+		sign_key_id(pk, new_id);
+	return err;
+}

@@ -21,6 +21,7 @@
 #define SIGN_KEY_DIR "keys"
 #define SIGN_SECRET_FILE "workshop.key"
 #define SIGN_PUBLIC_FILE "workshop.pub"
+#define SIGN_RETIRED_DIR "retired" /* keys/retired/ID.pub: public keys of former keys */
 #define SIGN_PK_BYTES 32
 #define SIGN_SK_BYTES 64
 #define SIGN_KEY_ID_HEX 17   /* 16 hex digits and the NUL */
@@ -75,5 +76,22 @@ enum sign_err sign_check(const json_t *o, const unsigned char pk[SIGN_PK_BYTES],
 int sign_value_url(const json_t *o, char *out, size_t size);
 /* Decode SIG (base64 or base64url, padded or not) into 64 bytes. 0 on success. */
 int sign_value_decode(const char *sig, unsigned char out[64]);
+
+/* Sign the text MSG with SK: the signature in base64 (88 characters) into OUT (SIZE
+ * bytes, at least 89). */
+void sign_text(const unsigned char sk[SIGN_SK_BYTES], const char *msg, char *out, size_t size);
+/* 1 when SIG, in its one canonical base64 spelling, signs MSG by PK; else 0. */
+int sign_text_check(const unsigned char pk[SIGN_PK_BYTES], const char *msg, const char *sig);
+/* The public key whose id is KEY_ID: the workshop's key, or one it retired (kept in
+ * DATADIR/keys/retired/KEY_ID.pub by sign_key_rotate()). SIGN_EOTHERKEY when it is
+ * neither. */
+enum sign_err sign_key_public_by_id(const char *datadir, const char *key_id,
+				    unsigned char pk[SIGN_PK_BYTES], char *why, size_t size)
+	__attribute__((warn_unused_result));
+/* Retire the workshop key (its public key kept in keys/retired/, its secret removed) and
+ * make a new one. OLD_ID and NEW_ID get both ids. */
+enum sign_err sign_key_rotate(const char *datadir, char old_id[SIGN_KEY_ID_HEX],
+			      char new_id[SIGN_KEY_ID_HEX], char *why, size_t size)
+	__attribute__((warn_unused_result));
 
 #endif

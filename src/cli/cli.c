@@ -60,6 +60,8 @@ int cli_exit_of(enum svc_err err)
 		return EXIT_NO_DATA;
 	case SVC_EREFUSED:
 		return EXIT_DB_REFUSED;
+	case SVC_EREMOVED:
+		return EXIT_RECORDS_REMOVED;
 	case SVC_ENOTVALID:
 		return EXIT_NOT_VALID;
 	case SVC_ENOUSB:

@@ -25,6 +25,7 @@ enum cli_exit {
 	EXIT_NO_DEVICE = 7,     /* a device named is not attached, or not known */
 	EXIT_NOT_VALID = 8,     /* atelier verify: the certificate does not verify */
 	EXIT_POLICY_UNMET = 9,  /* atelier certify: the device does not meet the policy yet */
+	EXIT_RECORDS_REMOVED = 11, /* job verify, db check: records were taken away */
 };
 
 /* The exit code of a service error. */

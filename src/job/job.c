@@ -26,6 +26,8 @@ const char *job_strerror(enum job_err err)
 		return "the record to correct is not a record of this job";
 	case JOB_ETAMPERED:
 		return "the job's record has been altered";
+	case JOB_ESEAL:
+		return "the workshop key could not sign the record";
 	}
 	return "unknown error";
 }
@@ -144,6 +146,10 @@ enum job_err job_append(struct store *st, long long job_id, struct store_step *r
 		store_step_release(&last);
 		job_record_hash(rec, rec->hash);
 		err = store_step_append(st, rec, id);
+		if (err == STORE_ECLOSED)
+			return JOB_ECLOSED; /* submitted or cancelled while this step was made */
+		if (err == STORE_ESEAL)
+			return JOB_ESEAL;
 		if (err != STORE_EEXIST)
 			return err ? JOB_ESTORE : JOB_OK;
 	}

@@ -25,6 +25,7 @@ enum job_err {
 	JOB_ECLOSED,   /* the job is submitted: no more steps */
 	JOB_EBADCORR,  /* the record to correct is not a record of this job */
 	JOB_ETAMPERED, /* verify: a record does not match its hash or its chain */
+	JOB_ESEAL,     /* the workshop key could not sign the head of the job's records */
 };
 
 const char *job_strerror(enum job_err err);

@@ -1,4 +1,5 @@
 /* Certificates. See store.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,10 +48,11 @@ static enum store_err insert_cert(struct store *st, const struct store_certifica
 }
 
 static enum store_err insert_event(struct store *st, const struct store_certificate *c,
-				   enum device_state from, const char *reason)
+				   enum device_state from, const char *reason, long long *id)
 {
 	static const char sql[] = "INSERT INTO device_event (device_id, from_state, to_state, "
-				  "user_id, reason, t_ms) VALUES (?, ?, 'certified', ?, ?, ?)";
+				  "user_id, reason, t_ms) VALUES (?, ?, 'certified', ?, ?, ?) "
+				  "RETURNING id";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
 
@@ -60,7 +62,7 @@ static enum store_err insert_event(struct store *st, const struct store_certific
 		sqlite3_bind_int64(stmt, 3, c->by_user);
 		sqlite3_bind_text(stmt, 4, reason, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 5, c->issued_ms);
-		err = store_int_run_change(st, stmt, sql, NULL);
+		err = store_int_run_change(st, stmt, sql, id);
 	}
 	sqlite3_finalize(stmt);
 	return err;
@@ -71,15 +73,24 @@ enum store_err store_certificate_add(struct store *st, const struct store_certif
 {
 	static const char move[] = "UPDATE device SET state = ? WHERE state = ? AND id = ?";
 	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	long long event = 0;
 
 	if (err)
 		return err;
 	err = bound_change(st, move, device_state_name(DEVICE_CERTIFIED), device_state_name(from),
 			   c->device_id, NULL);
 	if (!err)
-		err = insert_event(st, c, from, reason);
+		err = insert_event(st, c, from, reason, &event);
 	if (!err)
 		err = insert_cert(st, c);
+	if (!err)
+		err = store_int_ledger_id(st, "device", c->device_id, "state", event, c->issued_ms);
+	if (!err) {
+		char chain[STORE_CHAIN_MAX];
+
+		snprintf(chain, sizeof(chain), "device:%lld", c->device_id);
+		err = store_int_ledger(st, chain, "certificate", c->id, c->issued_ms);
+	}
 	if (!err)
 		err = store_int_run(st->db, st->path, "COMMIT");
 	if (err)

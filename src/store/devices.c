@@ -135,6 +135,10 @@ enum store_err store_record_probe(struct store *st, const struct store_probe *p,
 				 "last_seen_ms) VALUES (:platform, :udid, :serial, :imei, :t, :t) "
 				 "RETURNING id",
 				 p, 0, &id);
+		if (!err)
+			err = store_int_ledger_id(st, "workshop", 0, "device", id, p->t_ms);
+		if (!err)
+			err = store_int_ledger_id(st, "device", id, "created", id, p->t_ms);
 	} else {
 		/* Keys the device did not have yet are filled in; known ones are kept. */
 		err = exec_bound(st,

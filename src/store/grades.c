@@ -116,6 +116,8 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 		sqlite3_bind_int64(stmt, 1, g->job_id);
 		err = store_int_run_change(st, stmt, sql_reopen, NULL);
 	}
+	if (!err)
+		err = store_int_ledger_id(st, "job", g->job_id, "grade", new_id, g->t_ms);
 out:
 	err = store_int_end(st, stmt, err);
 	if (!err && id)
@@ -213,20 +215,26 @@ enum store_err store_grade_ack(struct store *st, long long grade_id, long long u
 {
 	/* No row inserted: no such grade. A second acknowledgement hits the primary key. */
 	static const char sql[] = "INSERT INTO grade_ack (grade_id, user_id, t_ms) "
-				  "SELECT id, ?, ? FROM grade WHERE id = ?";
+				  "SELECT id, ?, ? FROM grade WHERE id = ? RETURNING (SELECT job_id "
+				  "FROM grade WHERE id = grade_id)";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	long long job = 0;
 
+	if (err)
+		return err;
+	err = store_int_prepare(st, sql, &stmt);
 	if (!err) {
 		sqlite3_bind_int64(stmt, 1, user_id);
 		sqlite3_bind_int64(stmt, 2, t_ms);
 		sqlite3_bind_int64(stmt, 3, grade_id);
-		err = store_int_run_change(st, stmt, sql, NULL);
+		err = store_int_run_change(st, stmt, sql, &job);
 		if (!err && sqlite3_changes(st->db) == 0)
 			err = STORE_ENOENT;
 	}
-	sqlite3_finalize(stmt);
-	return err;
+	if (!err)
+		err = store_int_ledger_id(st, "job", job, "ack", grade_id, t_ms);
+	return store_int_end(st, stmt, err);
 }
 
 enum store_err store_device_set_state(struct store *st, long long device_id,
@@ -237,9 +245,10 @@ enum store_err store_device_set_state(struct store *st, long long device_id,
 	static const char sql_now[] = "SELECT state, id FROM device WHERE id = ?";
 	static const char sql_event[] =
 	    "INSERT INTO device_event (device_id, from_state, to_state, user_id, reason, t_ms) "
-	    "VALUES (?, ?, ?, ?, ?, ?)";
+	    "VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err;
+	long long event = 0;
 	char now[16];
 	int found;
 
@@ -276,7 +285,9 @@ enum store_err store_device_set_state(struct store *st, long long device_id,
 	store_int_bind_id(stmt, 4, user_id); /* 0: Atelier itself */
 	sqlite3_bind_text(stmt, 5, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 6, t_ms);
-	err = store_int_run_change(st, stmt, sql_event, NULL);
+	err = store_int_run_change(st, stmt, sql_event, &event);
+	if (!err)
+		err = store_int_ledger_id(st, "device", device_id, "state", event, t_ms);
 out:
 	return store_int_end(st, stmt, err);
 }

@@ -104,8 +104,12 @@ enum store_err store_job_create(struct store *st, const struct store_job *j, lon
 				  "checklist_hash, trainee_id, state, started_ms) "
 				  "VALUES (?, ?, ?, ?, ?, 'open', ?) RETURNING id";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	long long new_id = 0;
 
+	if (err)
+		return err;
+	err = store_int_prepare(st, sql, &stmt);
 	if (!err) {
 		sqlite3_bind_int64(stmt, 1, j->device_id);
 		sqlite3_bind_text(stmt, 2, j->checklist_id, -1, SQLITE_STATIC);
@@ -113,9 +117,15 @@ enum store_err store_job_create(struct store *st, const struct store_job *j, lon
 		sqlite3_bind_text(stmt, 4, j->checklist_hash, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 5, j->trainee_id);
 		sqlite3_bind_int64(stmt, 6, j->started_ms);
-		err = store_int_run_change(st, stmt, sql, id);
+		err = store_int_run_change(st, stmt, sql, &new_id);
 	}
-	sqlite3_finalize(stmt);
+	if (!err)
+		err = store_int_ledger_id(st, "job", new_id, "start", new_id, j->started_ms);
+	if (!err)
+		err = store_int_ledger_id(st, "device", j->device_id, "job", new_id, j->started_ms);
+	err = store_int_end(st, stmt, err);
+	if (!err && id)
+		*id = new_id;
 	return err;
 }
 
@@ -164,8 +174,11 @@ enum store_err store_job_set_state(struct store *st, long long id, enum job_stat
 	static const char sql[] = "UPDATE job SET state = ?, submitted_ms = CASE WHEN ? = "
 				  "'submitted' THEN ? ELSE submitted_ms END WHERE id = ?";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
 
+	if (err)
+		return err;
+	err = store_int_prepare(st, sql, &stmt);
 	if (!err) {
 		sqlite3_bind_text(stmt, 1, job_state_name(state), -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 2, job_state_name(state), -1, SQLITE_STATIC);
@@ -175,8 +188,9 @@ enum store_err store_job_set_state(struct store *st, long long id, enum job_stat
 		if (!err && sqlite3_changes(st->db) == 0)
 			err = STORE_ENOENT;
 	}
-	sqlite3_finalize(stmt);
-	return err;
+	if (!err)
+		err = store_int_ledger_id(st, "job", id, "job_state", 0, t_ms);
+	return store_int_end(st, stmt, err);
 }
 
 enum store_err store_job_list(struct store *st, long long device_id, long long trainee_id,
@@ -208,9 +222,31 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 		"INSERT INTO step_record (job_id, seq, step_id, user_id, t_ms, spent_ms, result, "
 		"value, note, parts, facts, corrects, prev_hash, hash, tester) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	static const char sql_open[] = "SELECT state, 0 FROM job WHERE id = ?";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	enum store_err err;
+	long long new_id = 0;
+	char state[16] = "";
 
+	/* The job must be open in the very transaction that appends: a submit that commits
+	 * first closes it, and this step is then refused, never recorded after it. */
+	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	if (err)
+		return err;
+	err = store_int_prepare(st, sql_open, &stmt);
+	if (!err) {
+		sqlite3_bind_int64(stmt, 1, r->job_id);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			store_int_col_text(stmt, 0, state, sizeof(state));
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+		if (!state[0])
+			err = STORE_ENOENT;
+		else if (strcmp(state, job_state_name(JOB_STATE_OPEN)) != 0)
+			err = STORE_ECLOSED;
+	}
+	if (!err)
+		err = store_int_prepare(st, sql, &stmt);
 	if (!err) {
 		sqlite3_bind_int64(stmt, 1, r->job_id);
 		sqlite3_bind_int(stmt, 2, r->seq);
@@ -227,10 +263,14 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 		sqlite3_bind_text(stmt, 13, r->prev_hash, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 14, r->hash, -1, SQLITE_STATIC);
 		store_int_bind_text_or_null(stmt, 15, r->tester);
-		/* One statement, autocommit, synchronous=FULL: durable when it returns. */
-		err = store_int_run_change(st, stmt, sql, id);
+		err = store_int_run_change(st, stmt, sql, &new_id);
 	}
-	sqlite3_finalize(stmt);
+	if (!err)
+		err = store_int_ledger_id(st, "job", r->job_id, "step", new_id, r->t_ms);
+	/* synchronous=FULL: durable when the commit returns. */
+	err = store_int_end(st, stmt, err);
+	if (!err && id)
+		*id = new_id;
 	return err;
 }
 
@@ -397,6 +437,7 @@ enum store_err store_job_event_add(struct store *st, const struct store_job_even
 				  "result, note) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err;
+	long long new_id = 0;
 
 	if ((unsigned)e->kind > STORE_JOB_WIPE_CHECK || !e->note[0])
 		return STORE_EINVAL;
@@ -428,7 +469,11 @@ enum store_err store_job_event_add(struct store *st, const struct store_job_even
 						     ? step_result_name(e->result)
 						     : NULL);
 	sqlite3_bind_text(stmt, 7, e->note, -1, SQLITE_STATIC);
-	err = store_int_run_change(st, stmt, sql, id);
+	err = store_int_run_change(st, stmt, sql, &new_id);
+	if (!err)
+		err = store_int_ledger_id(st, "job", e->job_id, "event", new_id, e->t_ms);
+	if (!err && id)
+		*id = new_id;
 out:
 	return store_int_end(st, stmt, err);
 }

@@ -219,12 +219,54 @@ static const char *const schema_v5[] = {
 	NULL,
 };
 
+/* The ledger: every record that matters in a chain per job, per device and for the
+ * workshop, each chain's end signed (ledger.c); revocations of certificates. The records
+ * already there are put into chains by store_int_ledger_adopt() in the same transaction. */
+static const char *const schema_v6[] = {
+	"CREATE TABLE ledger ("
+	"id INTEGER PRIMARY KEY, "
+	"chain TEXT NOT NULL, "
+	"seq INTEGER NOT NULL, "
+	"kind TEXT NOT NULL, "
+	"ref TEXT, "
+	"t_ms INTEGER NOT NULL, "
+	"body TEXT NOT NULL, "
+	"prev_hash TEXT NOT NULL, "
+	"hash TEXT NOT NULL, "
+	"UNIQUE (chain, seq))",
+	"CREATE TABLE chain_head ("
+	"chain TEXT PRIMARY KEY, "
+	"seq INTEGER NOT NULL, "
+	"hash TEXT NOT NULL, "
+	"t_ms INTEGER NOT NULL, "
+	"key_id TEXT NOT NULL, "
+	"sig TEXT NOT NULL)",
+	"CREATE TABLE revocation ("
+	"id INTEGER PRIMARY KEY, "
+	"certificate_id TEXT NOT NULL UNIQUE REFERENCES certificate (id), "
+	"by_user INTEGER REFERENCES app_user (id), "
+	"reason TEXT NOT NULL CHECK (length(reason) > 0), "
+	"t_ms INTEGER NOT NULL)",
+	"CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger "
+	"BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END",
+	"CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger "
+	"BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END",
+	"CREATE TRIGGER revocation_no_update BEFORE UPDATE ON revocation "
+	"BEGIN SELECT RAISE(ABORT, 'revocations are append-only'); END",
+	"CREATE TRIGGER revocation_no_delete BEFORE DELETE ON revocation "
+	"BEGIN SELECT RAISE(ABORT, 'revocations are append-only'); END",
+	"CREATE TRIGGER chain_head_no_delete BEFORE DELETE ON chain_head "
+	"BEGIN SELECT RAISE(ABORT, 'the heads of the records are kept'); END",
+	NULL,
+};
+
 static const struct migration migrations[] = {
 	{ schema_v1, "PRAGMA user_version = 1" }, /* 0 -> 1 */
 	{ schema_v2, "PRAGMA user_version = 2" }, /* 1 -> 2 */
 	{ schema_v3, "PRAGMA user_version = 3" }, /* 2 -> 3 */
 	{ schema_v4, "PRAGMA user_version = 4" }, /* 3 -> 4 */
 	{ schema_v5, "PRAGMA user_version = 5" }, /* 4 -> 5 */
+	{ schema_v6, "PRAGMA user_version = 6" }, /* 5 -> 6 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -302,6 +344,10 @@ const char *store_strerror(enum store_err err)
 		return "already recorded";
 	case STORE_ESTALE:
 		return "changed by someone else meanwhile";
+	case STORE_ESEAL:
+		return "the workshop key could not sign the records";
+	case STORE_ECLOSED:
+		return "the job is no longer open";
 	}
 	return "unknown store error";
 }
@@ -580,6 +626,11 @@ static enum store_err migrate_once(struct store *st, int *version)
 	}
 	if (found == 0) {
 		err = record_creation(st);
+		if (err)
+			goto out;
+	}
+	if (found == 5) {
+		err = store_int_ledger_adopt(st);
 		if (err)
 			goto out;
 	}

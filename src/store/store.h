@@ -23,7 +23,7 @@
 
 #define STORE_DB_NAME "atelier.db"
 /* Schema version this program writes. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 /* Milliseconds a statement waits for another process's lock. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
@@ -40,6 +40,8 @@ enum store_err {
 	STORE_EINTERNAL,  /* an unexpected SQLite error (details in the last message) */
 	STORE_EEXIST,     /* a record with that name or position is already there */
 	STORE_ESTALE,     /* the row is no longer in the state the caller saw */
+	STORE_ESEAL,      /* the workshop key could not sign the head of a chain */
+	STORE_ECLOSED,    /* the job is no longer open: no step can be added */
 };
 
 const char *store_strerror(enum store_err err);
@@ -346,5 +348,87 @@ void store_certificates_free(struct store_certificate *c, size_t n);
 /* The detail of the last failure in this thread ("" if none); static storage.
  * (Clarification: store_open, store_check and store_backup clear it when called.) */
 const char *store_last_error_message(void);
+
+/* ---- the ledger: the chains of records and their signed heads (ledger.c) ----
+ *
+ * Every write that matters appends, in its own transaction, an entry to a chain:
+ * "workshop" (each device as it is first seen), "device:ID" (its creation, jobs, state
+ * changes, certificates, revocations) and "job:ID" (its start, steps, submission, events,
+ * grades, acknowledgements). An entry keeps the canonical JSON of the row it is about
+ * and the job's or device's state after it; its hash chains it to the one before.
+ * chain_head keeps each chain's last position and hash, signed through the sealer.
+ * Without a sealer (unit tests of the store) heads are written unsigned, and checked
+ * without their signature.
+ */
+#define STORE_HASH_HEX 65   /* 64 hex digits and the NUL */
+#define STORE_SIG_TEXT 100  /* base64 of a 64-byte signature (88) and the NUL */
+#define STORE_KEY_ID_HEX 17
+#define STORE_CHAIN_MAX 40
+#define STORE_REF_MAX 72
+
+struct store_sealer {
+	/* Sign MSG: SIG gets the signature as text, KEY_ID the signing key's id; 0 on success. */
+	int (*seal)(void *ctx, const char *msg, char sig[STORE_SIG_TEXT],
+		    char key_id[STORE_KEY_ID_HEX]);
+	/* 1 when SIG (by KEY_ID) signs MSG, 0 when it does not, -1 when KEY_ID is not a key of
+	 * the workshop. NULL: signatures are not checked. */
+	int (*check)(void *ctx, const char *msg, const char *sig, const char *key_id);
+	void *ctx;
+};
+/* Use S (copied; NULL: none) to sign heads from now on and to check them. */
+void store_set_sealer(struct store *st, const struct store_sealer *s);
+
+struct store_chain_head {
+	char chain[STORE_CHAIN_MAX];
+	long long seq, t_ms;
+	char hash[STORE_HASH_HEX], key_id[STORE_KEY_ID_HEX], sig[STORE_SIG_TEXT];
+};
+
+struct store_ledger_entry {
+	char chain[STORE_CHAIN_MAX], kind[16], ref[STORE_REF_MAX];
+	long long seq, t_ms;
+	char *body; /* owned */
+	char prev_hash[STORE_HASH_HEX], hash[STORE_HASH_HEX];
+};
+
+/* The text a head's signature is over, into OUT; -1 when it does not fit. */
+int store_head_message(const char *chain, long long seq, const char *hash, char *out, size_t size);
+enum store_err store_chain_head(struct store *st, const char *chain, struct store_chain_head *out)
+	__attribute__((warn_unused_result));
+/* The entries of CHAIN in order, in a new array (store_ledger_free()). */
+enum store_err store_ledger_of(struct store *st, const char *chain,
+			       struct store_ledger_entry **out, size_t *n)
+	__attribute__((warn_unused_result));
+void store_ledger_free(struct store_ledger_entry *e, size_t n);
+
+enum store_ledger_verdict {
+	STORE_LEDGER_OK = 0,
+	STORE_LEDGER_ALTERED,  /* an entry, a row or the head was changed, or a state by hand */
+	STORE_LEDGER_REMOVED,  /* entries or rows were taken away (the chain was cut) */
+	STORE_LEDGER_ADDED,    /* a row has no entry: put in behind Atelier's back */
+	STORE_LEDGER_UNSIGNED, /* the head carries no signature */
+};
+
+struct store_ledger_check {
+	enum store_ledger_verdict verdict;
+	size_t entries;
+	char why[512]; /* the first finding, in plain words */
+};
+/* Check CHAIN whole: order, hashes, each named row as it was, the head and its signature
+ * (when the sealer can check), the state now, and rows that no entry names. STORE_OK
+ * with the verdict in *C; another error when the database could not be read. */
+enum store_err store_ledger_check(struct store *st, const char *chain,
+				  struct store_ledger_check *c) __attribute__((warn_unused_result));
+/* Every chain there is or must be (one per device and job, and "workshop" when there is
+ * a device), in a new array (free()). */
+enum store_err store_chains(struct store *st, char (**out)[STORE_CHAIN_MAX], size_t *n)
+	__attribute__((warn_unused_result));
+/* Sign the heads that carry no signature (chains adopted from a database made before
+ * the ledger); *SEALED says how many. Nothing without a sealer. */
+enum store_err store_seal_unsigned(struct store *st, int *sealed)
+	__attribute__((warn_unused_result));
+/* Append-only triggers that are missing, as "a, b" into MISSING ("" when none). */
+enum store_err store_check_triggers(struct store *st, char *missing, size_t size)
+	__attribute__((warn_unused_result));
 
 #endif

@@ -13,7 +13,19 @@ struct store {
 	sqlite3 *db;
 	int version;
 	char path[PATH_MAX];
+	struct store_sealer sealer;
 };
+
+/* Append an entry of KIND about row REF (NULL: none) to CHAIN at T_MS, and move its signed
+ * head. Inside the caller's transaction: the record and its entry commit together. */
+enum store_err store_int_ledger(struct store *st, const char *chain, const char *kind,
+				const char *ref, long long t_ms);
+/* The same for chain CHAIN_KIND:CHAIN_ID ("workshop" when CHAIN_ID is 0) and a numeric REF
+ * (0: none). */
+enum store_err store_int_ledger_id(struct store *st, const char *chain_kind, long long chain_id,
+				   const char *kind, long long ref, long long t_ms);
+/* Put the records of a database made before the ledger into chains (a migration). */
+enum store_err store_int_ledger_adopt(struct store *st);
 
 /* Record the detail of a failed CALL (running SQL, when not NULL) on the database at
  * PATH for store_last_error_message() and return RC translated. Call it before

@@ -12,6 +12,7 @@
 #include "cert/lifecycle.h"
 #include "cert/sign.h"
 #include "util/datadir.h"
+#include "util/log.h"
 
 const char *svc_strerror(enum svc_err err)
 {
@@ -44,6 +45,8 @@ const char *svc_strerror(enum svc_err err)
 		return "USB cannot be read";
 	case SVC_EIO:
 		return "input/output error";
+	case SVC_EREMOVED:
+		return "records were removed";
 	}
 	return "unknown error";
 }
@@ -60,6 +63,16 @@ enum svc_err svc_fail(struct bench *b, enum svc_err err, const char *fmt, ...)
 
 enum svc_err svc_store_fail(struct bench *b, enum store_err err, const char *what)
 {
+	if (err == STORE_ESEAL)
+		return svc_fail(b, b->key_loaded < 0 && strstr(b->key_why, "No such file")
+					   ? SVC_ENODATA
+					   : SVC_EIO,
+				"cannot %s: the workshop key could not sign the records (%s); nothing "
+				"was recorded",
+				what, b->key_why[0] ? b->key_why : "no key");
+	if (err == STORE_EBUSY)
+		return svc_fail(b, SVC_EIO, "cannot %s: the database is locked by another atelier "
+				"for too long; nothing was recorded, try again", what);
 	return svc_fail(b, err == STORE_ECORRUPT ? SVC_EREFUSED : SVC_EIO, "cannot %s: %s (%s)",
 			what, store_strerror(err), store_last_error_message());
 }
@@ -153,6 +166,16 @@ enum svc_err svc_open(const char *data_opt, unsigned flags, struct bench **out, 
 				snprintf(b->why, sizeof(b->why), "%s", why);
 				rc = SVC_OK;
 			}
+		} else {
+			int created = 0;
+			char kwhy[256];
+
+			/* A new workshop gets its key with its database: every record is signed
+			 * from the first one. */
+			if ((flags & SVC_OPEN_CREATE) &&
+			    sign_key_create(b->dir, &created, kwhy, sizeof(kwhy)) != SIGN_OK)
+				log_msg(LOG_WARN, "cannot create the workshop key: %s", kwhy);
+			svc_seal_attach(b, found > 0 && found < STORE_SCHEMA_VERSION);
 		}
 	}
 out:
@@ -169,6 +192,7 @@ void svc_close(struct bench *b)
 	if (!b)
 		return;
 	store_free(b->st);
+	svc_seal_release(b);
 	checklist_set_release(&b->checklists);
 	checklist_report_release(&b->report);
 	free(b);
@@ -401,10 +425,21 @@ enum svc_err svc_init(struct bench *b, json_t **view)
 	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
 }
 
+/* Findings of db check kept in the view and the reason; the rest are counted. */
+#define DB_CHECK_FINDINGS_MAX 20
+
 enum svc_err svc_db_check(struct bench *b, json_t **view)
 {
-	char report[4096];
+	char report[4096], missing[512], (*chains)[STORE_CHAIN_MAX] = NULL;
+	struct store_ledger_check c;
 	enum store_err err = store_check(b->st, report, sizeof(report));
+	json_t *findings = NULL;
+	size_t n = 0, shown = 0, total = 0;
+	int only_removed = 1, sealed = 0;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *why;
+	enum svc_err rc = SVC_OK;
 
 	*view = NULL;
 	if (err == STORE_ECORRUPT)
@@ -414,8 +449,61 @@ enum svc_err svc_db_check(struct bench *b, json_t **view)
 				store_path(b->st), report);
 	if (err)
 		return svc_store_fail(b, err, "check the database");
-	*view = json_pack("{s:s, s:b}", "database", store_path(b->st), "ok", 1);
-	return SVC_OK;
+	/* Chains adopted from an older database and not signed yet are signed first. */
+	if (store_seal_unsigned(b->st, &sealed) != STORE_OK)
+		sealed = 0;
+	findings = json_array();
+	if (!findings)
+		return svc_fail(b, SVC_EIO, "out of memory");
+	err = store_check_triggers(b->st, missing, sizeof(missing));
+	if (!err && missing[0]) {
+		json_array_append_new(findings, json_sprintf("the guards that keep records from "
+							     "being changed are gone: %s",
+							     missing));
+		only_removed = 0;
+		total++;
+	}
+	if (!err)
+		err = store_chains(b->st, &chains, &n);
+	for (size_t i = 0; !err && i < n; i++) {
+		err = store_ledger_check(b->st, chains[i], &c);
+		if (err || c.verdict == STORE_LEDGER_OK)
+			continue;
+		if (c.verdict != STORE_LEDGER_REMOVED)
+			only_removed = 0;
+		if (total++ < DB_CHECK_FINDINGS_MAX)
+			json_array_append_new(findings, json_string(c.why));
+	}
+	free(chains);
+	if (err) {
+		json_decref(findings);
+		return svc_store_fail(b, err, "check the records");
+	}
+	if (total == 0) {
+		*view = json_pack("{s:s, s:b, s:I, s:[]}", "database", store_path(b->st), "ok", 1,
+				  "chains", (json_int_t)n, "findings");
+		json_decref(findings);
+		return SVC_OK;
+	}
+	why = open_memstream(&text, &len);
+	if (why) {
+		fprintf(why, "the records in %s were changed behind Atelier's back:",
+			store_path(b->st));
+		shown = json_array_size(findings);
+		for (size_t i = 0; i < shown; i++)
+			fprintf(why, "\n  %s", json_string_value(json_array_get(findings, i)));
+		if (total > shown)
+			fprintf(why, "\n  and %zu more", total - shown);
+		fprintf(why, "\nkeep this database as evidence, and restore the latest backup "
+			     "to go on working ('atelier db backup' makes one)");
+		fclose(why);
+	}
+	rc = svc_fail(b, only_removed ? SVC_EREMOVED : SVC_EREFUSED, "%s",
+		      text ? text : "the records were changed");
+	free(text);
+	*view = json_pack("{s:s, s:b, s:I, s:o}", "database", store_path(b->st), "ok", 0,
+			  "chains", (json_int_t)n, "findings", findings);
+	return rc;
 }
 
 enum svc_err svc_db_backup(struct bench *b, const char *file, json_t **view)

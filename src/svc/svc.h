@@ -43,6 +43,7 @@ enum svc_err {
 	SVC_ENOTVALID,  /* a certificate does not verify */
 	SVC_ENOUSB,     /* USB cannot be read on this machine */
 	SVC_EIO,        /* the records or a file could not be read or written */
+	SVC_EREMOVED,   /* records were taken away: a chain was cut short */
 };
 
 /* A short name of ERR ("not found", "not allowed"...), for logs; static. */
@@ -101,7 +102,10 @@ int svc_may(struct bench *b, const struct store_user *who, enum svc_action what,
 /* atelier init: the directory, the database (created or migrated) and the workshop key.
  * View: {dir, database, schema_version, key: {created, public}}. */
 enum svc_err svc_init(struct bench *b, json_t **view) __attribute__((warn_unused_result));
-/* atelier db check: {database, ok}; SVC_EREFUSED with the findings when damaged. */
+/* atelier db check: the file's integrity, the append-only triggers, and every chain of
+ * records with its signed head (a job's or device's state against its history):
+ * {database, ok, chains, findings: [text]}; SVC_EREFUSED with the findings when damaged
+ * (SVC_EREMOVED when the only findings are records taken away). */
 enum svc_err svc_db_check(struct bench *b, json_t **view) __attribute__((warn_unused_result));
 /* atelier db backup FILE: {database, backup}. */
 enum svc_err svc_db_backup(struct bench *b, const char *file, json_t **view)

@@ -22,8 +22,22 @@ struct bench {
 	struct checklist_report report;
 	int checklists_loaded;
 	enum svc_err open_err; /* SVC_OPEN_TRY: why there is no store (reason in why) */
+	/* The workshop key, read when a head of the records is first signed (svc_seal.c). */
+	int key_loaded; /* 1 loaded, -1 failed (the reason in key_why) */
+	unsigned char sk[64];
+	char key_id[STORE_KEY_ID_HEX];
+	char key_why[512];
+	/* The last public key found by id, for checking heads. */
+	unsigned char check_pk[32];
+	char check_id[STORE_KEY_ID_HEX];
 	char why[SVC_WHY_MAX];
 };
+
+/* Let B's store sign the heads of the records with the workshop key and check them
+ * (svc_seal.c); heads left unsigned by a migration are signed now when the key is there. */
+void svc_seal_attach(struct bench *b, int migrated);
+/* Forget the key (zeroed). */
+void svc_seal_release(struct bench *b);
 
 /* Set B's reason (printf-style) and return ERR. */
 enum svc_err svc_fail(struct bench *b, enum svc_err err, const char *fmt, ...)

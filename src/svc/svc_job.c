@@ -1015,6 +1015,10 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 		rec.facts = facts_text = json_dumps(used, JSON_COMPACT | FACTS_JSON_FLAGS);
 	rec.corrects = corrects;
 	je = job_append(b->st, w.job.id, &rec, &rec_id);
+	if (je == JOB_ESEAL) {
+		rc = svc_store_fail(b, STORE_ESEAL, "record the step");
+		goto out;
+	}
 	if (je != JOB_OK) {
 		rc = svc_fail(b, je == JOB_ECLOSED ? SVC_ESTATE : SVC_EIO, "%s",
 			      je == JOB_ESTORE ? store_last_error_message() : job_strerror(je));
@@ -1289,18 +1293,36 @@ enum svc_err svc_job_check_wipe(struct bench *b, long long id, const char *by,
 
 enum svc_err svc_job_verify(struct bench *b, long long id, json_t **view)
 {
-	char why[256];
+	char why[256], chain[STORE_CHAIN_MAX];
+	struct store_ledger_check c;
+	struct store_job job;
+	enum store_err err;
+	enum svc_err rc;
+	enum job_err e;
 	int bad;
-	enum job_err e = job_verify(b->st, id, &bad, why, sizeof(why));
 
 	*view = NULL;
+	rc = svc_get_job(b, id, &job);
+	if (rc)
+		return rc;
+	/* The job's chain of records first: it alone knows where the records end. */
+	snprintf(chain, sizeof(chain), "job:%lld", id);
+	err = store_ledger_check(b->st, chain, &c);
+	if (err)
+		return svc_store_fail(b, err, "read the job's records");
+	if (c.verdict == STORE_LEDGER_REMOVED)
+		return svc_fail(b, SVC_EREMOVED, "job %lld has lost records: %s", id, c.why);
+	if (c.verdict != STORE_LEDGER_OK)
+		return svc_fail(b, SVC_EREFUSED, "job %lld has been altered: %s", id, c.why);
+	e = job_verify(b->st, id, &bad, why, sizeof(why));
 	if (e == JOB_ENOJOB)
 		return svc_fail(b, SVC_ENOENT, "no job %lld (atelier job list)", id);
 	if (e == JOB_ETAMPERED)
 		return svc_fail(b, SVC_EREFUSED, "job %lld has been altered: %s", id, why);
 	if (e != JOB_OK)
 		return svc_fail(b, SVC_EIO, "%s", job_strerror(e));
-	*view = json_pack("{s:I, s:b}", "job", (json_int_t)id, "ok", 1);
+	*view = json_pack("{s:I, s:b, s:I}", "job", (json_int_t)id, "ok", 1, "entries",
+			  (json_int_t)c.entries);
 	return SVC_OK;
 }
 

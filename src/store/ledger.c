@@ -1,0 +1,872 @@
+/*
+ * ledger — every record that matters, in chains whose heads are signed. See store.h.
+ *
+ * A chain is named "workshop", "device:ID" or "job:ID". Each entry of the ledger table
+ * holds the chain, its position, a kind, the row it is about (REF), the time, and a body:
+ * the canonical JSON of that row's columns (a fixed list per kind, so that a column added
+ * later does not change an old body) and the state of the job or the device right after
+ * it. Its hash covers all of that and the previous entry's hash. chain_head keeps where
+ * each chain ends, signed by the workshop key through the store's sealer.
+ *
+ * What this catches, and where:
+ *   - an entry or the row it names changed after the fact: its body or hash no longer match;
+ *   - entries or rows taken away (the last steps of a job cut off): the head says more
+ *     entries than there are, or an entry names a row that is gone;
+ *   - a row added behind Atelier's back (a grade inserted by hand): it has no entry;
+ *   - a chain rewritten and its hashes recomputed: the head's signature no longer matches,
+ *     and nobody without the key can sign a new one;
+ *   - a job's or device's state changed by hand: it differs from the last entry's;
+ *   - a whole job or device removed: the device's or the workshop's chain names it.
+ * Rolling the whole file back to an older copy is not caught here (docs/security.md).
+ */
+#include "store/store.h"
+#include "store/store_int.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GENESIS_TAG "atelier-ledger-genesis-v1"
+#define ENTRY_TAG "atelier-ledger-v1"
+#define HEAD_TAG "atelier-head-v1"
+
+/* The row an entry of each kind is about: its columns, in a list fixed for good. */
+struct kind_def {
+	const char *kind;
+	const char *sql; /* one ? for the row's key; NULL: the entry names no row */
+};
+
+static const struct kind_def kinds[] = {
+	{ "start", "SELECT id, device_id, checklist_id, checklist_version, checklist_hash, "
+		   "trainee_id, started_ms FROM job WHERE id = ?" },
+	{ "step", "SELECT id, job_id, seq, step_id, user_id, t_ms, spent_ms, result, value, note, "
+		  "parts, facts, corrects, prev_hash, hash, tester FROM step_record WHERE id = ?" },
+	{ "job_state", NULL },
+	{ "event", "SELECT id, job_id, kind, user_id, t_ms, record_id, result, note FROM job_event "
+		   "WHERE id = ?" },
+	{ "grade", "SELECT id, job_id, submitted_ms, verdict, redo, scores, feedback, by_user, t_ms "
+		   "FROM grade WHERE id = ?" },
+	{ "ack", "SELECT grade_id, user_id, t_ms FROM grade_ack WHERE grade_id = ?" },
+	{ "created", "SELECT id, platform, first_seen_ms FROM device WHERE id = ?" },
+	{ "job", "SELECT id, checklist_id, trainee_id, started_ms FROM job WHERE id = ?" },
+	{ "state", "SELECT id, device_id, from_state, to_state, user_id, reason, t_ms "
+		   "FROM device_event WHERE id = ?" },
+	{ "certificate", "SELECT id, device_id, issued_ms, by_user, key_id, body FROM certificate "
+			 "WHERE id = ?" },
+	{ "revoke", "SELECT id, certificate_id, by_user, reason, t_ms FROM revocation WHERE id = ?" },
+	{ "device", "SELECT id, platform, first_seen_ms FROM device WHERE id = ?" },
+	{ "adopted", NULL },
+};
+
+/* The id at the end of a chain's name ("job:12" -> 12); 0 for "workshop". */
+static long long chain_id(const char *chain)
+{
+	const char *colon = strchr(chain, ':');
+
+	return colon ? strtoll(colon + 1, NULL, 10) : 0;
+}
+
+static const struct kind_def *kind_find(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+void store_set_sealer(struct store *st, const struct store_sealer *s)
+{
+	if (s)
+		st->sealer = *s;
+	else
+		memset(&st->sealer, 0, sizeof(st->sealer));
+}
+
+/* ---- hashes ---- */
+
+static void feed(crypto_hash_sha256_state *h, const char *s)
+{
+	char len[24];
+
+	snprintf(len, sizeof(len), "%ld:", s ? (long)strlen(s) : -1L);
+	crypto_hash_sha256_update(h, (const unsigned char *)len, strlen(len));
+	if (s)
+		crypto_hash_sha256_update(h, (const unsigned char *)s, strlen(s));
+}
+
+static void feed_num(crypto_hash_sha256_state *h, long long v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	feed(h, buf);
+}
+
+static void finish(crypto_hash_sha256_state *h, char out[STORE_HASH_HEX])
+{
+	unsigned char d[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256_final(h, d);
+	sodium_bin2hex(out, STORE_HASH_HEX, d, sizeof(d));
+}
+
+static void genesis(const char *chain, char out[STORE_HASH_HEX])
+{
+	crypto_hash_sha256_state h;
+
+	crypto_hash_sha256_init(&h);
+	feed(&h, GENESIS_TAG);
+	feed(&h, chain);
+	finish(&h, out);
+}
+
+static void entry_hash(const struct store_ledger_entry *e, char out[STORE_HASH_HEX])
+{
+	crypto_hash_sha256_state h;
+
+	crypto_hash_sha256_init(&h);
+	feed(&h, ENTRY_TAG);
+	feed(&h, e->chain);
+	feed_num(&h, e->seq);
+	feed(&h, e->kind);
+	feed(&h, e->ref[0] ? e->ref : NULL);
+	feed_num(&h, e->t_ms);
+	feed(&h, e->body);
+	feed(&h, e->prev_hash);
+	finish(&h, out);
+}
+
+int store_head_message(const char *chain, long long seq, const char *hash, char *out, size_t size)
+{
+	int n = snprintf(out, size, HEAD_TAG "\n%s\n%lld\n%s\n", chain, seq, hash);
+
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* ---- bodies ---- */
+
+/* The columns of the row KIND names by REF, as a JSON object; json_null() when the kind
+ * names no row; NULL (with the error in *ERR) when the row is gone or on failure. */
+static json_t *row_json(struct store *st, const struct kind_def *k, const char *ref,
+			enum store_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	json_t *o = NULL;
+	int rc;
+
+	*err = STORE_OK;
+	if (!k->sql)
+		return json_null();
+	*err = store_int_prepare(st, k->sql, &stmt);
+	if (*err)
+		return NULL;
+	sqlite3_bind_text(stmt, 1, ref, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		*err = STORE_ENOENT;
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		*err = store_int_fail(st->db, rc, "sqlite3_step", k->sql, st->path);
+		goto out;
+	}
+	o = json_object();
+	for (int c = 0; o && c < sqlite3_column_count(stmt); c++) {
+		const char *name = sqlite3_column_name(stmt, c);
+		json_t *v;
+
+		switch (sqlite3_column_type(stmt, c)) {
+		case SQLITE_NULL:
+			v = json_null();
+			break;
+		case SQLITE_INTEGER:
+			v = json_integer(sqlite3_column_int64(stmt, c));
+			break;
+		default: /* text; a real or blob is kept as its text too */
+			v = json_string((const char *)sqlite3_column_text(stmt, c));
+			if (!v) /* not UTF-8: keep its bytes in hex, still exact */
+				v = json_sprintf("hex:%d", sqlite3_column_bytes(stmt, c));
+			break;
+		}
+		if (!v || json_object_set_new(o, name, v) != 0) {
+			json_decref(o);
+			o = NULL;
+		}
+	}
+	if (!o)
+		*err = STORE_EINTERNAL;
+out:
+	sqlite3_finalize(stmt);
+	return o;
+}
+
+/* The state of the job or device the chain is about, into O. */
+static enum store_err add_state(struct store *st, const char *chain, json_t *o)
+{
+	static const char sql_job[] = "SELECT state, submitted_ms FROM job WHERE id = ?";
+	static const char sql_dev[] = "SELECT state, 0 FROM device WHERE id = ?";
+	const char *sql;
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err;
+	long long id;
+	int rc;
+
+	if (strncmp(chain, "job:", 4) == 0) {
+		sql = sql_job;
+		id = chain_id(chain);
+	} else if (strncmp(chain, "device:", 7) == 0) {
+		sql = sql_dev;
+		id = chain_id(chain);
+	} else {
+		return STORE_OK;
+	}
+	err = store_int_prepare(st, sql, &stmt);
+	if (err)
+		return err;
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		json_object_set_new(o, "state",
+				    json_string((const char *)sqlite3_column_text(stmt, 0)));
+		if (sql == sql_job)
+			json_object_set_new(o, "submitted_ms",
+					    sqlite3_column_type(stmt, 1) == SQLITE_NULL
+						    ? json_null()
+						    : json_integer(sqlite3_column_int64(stmt, 1)));
+	} else if (rc == SQLITE_DONE) {
+		err = STORE_ENOENT;
+	} else {
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+static char *dump(const json_t *o)
+{
+	return json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
+}
+
+/* The canonical text of the row KIND names by REF (NULL when none), into *OUT (free()). */
+static enum store_err row_text(struct store *st, const char *kind, const char *ref, char **out)
+{
+	const struct kind_def *k = kind_find(kind);
+	enum store_err err;
+	json_t *row;
+
+	*out = NULL;
+	if (!k)
+		return STORE_EINVAL;
+	row = row_json(st, k, ref, &err);
+	if (!row)
+		return err;
+	*out = dump(row);
+	json_decref(row);
+	return *out ? STORE_OK : STORE_EINTERNAL;
+}
+
+/* ---- the head ---- */
+
+static int head_item(sqlite3_stmt *stmt, void *item)
+{
+	struct store_chain_head *h = item;
+
+	store_int_col_text(stmt, 0, h->chain, sizeof(h->chain));
+	h->seq = sqlite3_column_int64(stmt, 1);
+	store_int_col_text(stmt, 2, h->hash, sizeof(h->hash));
+	h->t_ms = sqlite3_column_int64(stmt, 3);
+	store_int_col_text(stmt, 4, h->key_id, sizeof(h->key_id));
+	store_int_col_text(stmt, 5, h->sig, sizeof(h->sig));
+	return 1;
+}
+
+#define HEAD_COLS "chain, seq, hash, t_ms, key_id, sig"
+
+enum store_err store_chain_head(struct store *st, const char *chain, struct store_chain_head *out)
+{
+	static const char sql[] = "SELECT " HEAD_COLS " FROM chain_head WHERE chain = ?";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+
+	memset(out, 0, sizeof(*out));
+	if (!err)
+		sqlite3_bind_text(stmt, 1, chain, -1, SQLITE_STATIC);
+	return store_int_one(st, err, stmt, sql, head_item, NULL, out);
+}
+
+/* Sign and write the head of CHAIN at SEQ, HASH. */
+static enum store_err put_head(struct store *st, const char *chain, long long seq,
+			       const char *hash, long long t_ms)
+{
+	static const char sql[] =
+		"INSERT INTO chain_head (chain, seq, hash, t_ms, key_id, sig) VALUES (?, ?, ?, ?, ?, ?) "
+		"ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, "
+		"t_ms = excluded.t_ms, key_id = excluded.key_id, sig = excluded.sig";
+	char msg[STORE_CHAIN_MAX + 2 * STORE_HASH_HEX + 64];
+	char sig[STORE_SIG_TEXT] = "", key_id[STORE_KEY_ID_HEX] = "";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err;
+
+	if (store_head_message(chain, seq, hash, msg, sizeof(msg)) != 0)
+		return STORE_EINVAL;
+	if (st->sealer.seal && st->sealer.seal(st->sealer.ctx, msg, sig, key_id) != 0)
+		return STORE_ESEAL;
+	err = store_int_prepare(st, sql, &stmt);
+	if (err)
+		return err;
+	sqlite3_bind_text(stmt, 1, chain, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, seq);
+	sqlite3_bind_text(stmt, 3, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, t_ms);
+	sqlite3_bind_text(stmt, 5, key_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, sig, -1, SQLITE_STATIC);
+	err = store_int_run_change(st, stmt, sql, NULL);
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+/* ---- appending ---- */
+
+enum store_err store_int_ledger(struct store *st, const char *chain, const char *kind,
+				const char *ref, long long t_ms)
+{
+	static const char sql[] = "INSERT INTO ledger (chain, seq, kind, ref, t_ms, body, "
+				  "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+	struct store_ledger_entry e;
+	struct store_chain_head head;
+	const struct kind_def *k = kind_find(kind);
+	sqlite3_stmt *stmt = NULL;
+	json_t *body = NULL, *row;
+	enum store_err err;
+
+	memset(&e, 0, sizeof(e));
+	if (!k || strlen(chain) >= sizeof(e.chain) || (ref && strlen(ref) >= sizeof(e.ref)))
+		return STORE_EINVAL;
+	if (sodium_init() < 0)
+		return STORE_EINTERNAL;
+	snprintf(e.chain, sizeof(e.chain), "%s", chain);
+	snprintf(e.kind, sizeof(e.kind), "%s", kind);
+	snprintf(e.ref, sizeof(e.ref), "%s", ref ? ref : "");
+	e.t_ms = t_ms;
+
+	err = store_chain_head(st, chain, &head);
+	if (err == STORE_ENOENT) {
+		e.seq = 1;
+		genesis(chain, e.prev_hash);
+	} else if (err) {
+		return err;
+	} else {
+		e.seq = head.seq + 1;
+		memcpy(e.prev_hash, head.hash, sizeof(e.prev_hash));
+	}
+	row = row_json(st, k, e.ref, &err);
+	if (!row)
+		return err;
+	body = json_pack("{s:o}", "row", row);
+	if (!body)
+		return STORE_EINTERNAL;
+	err = add_state(st, chain, body);
+	if (err)
+		goto out;
+	e.body = dump(body);
+	if (!e.body) {
+		err = STORE_EINTERNAL;
+		goto out;
+	}
+	entry_hash(&e, e.hash);
+	err = store_int_prepare(st, sql, &stmt);
+	if (err)
+		goto out;
+	sqlite3_bind_text(stmt, 1, e.chain, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, e.seq);
+	sqlite3_bind_text(stmt, 3, e.kind, -1, SQLITE_STATIC);
+	store_int_bind_text_or_null(stmt, 4, e.ref[0] ? e.ref : NULL);
+	sqlite3_bind_int64(stmt, 5, e.t_ms);
+	sqlite3_bind_text(stmt, 6, e.body, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 7, e.prev_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 8, e.hash, -1, SQLITE_STATIC);
+	err = store_int_run_change(st, stmt, sql, NULL);
+	if (!err)
+		err = put_head(st, chain, e.seq, e.hash, t_ms);
+out:
+	sqlite3_finalize(stmt);
+	free(e.body);
+	json_decref(body);
+	return err;
+}
+
+enum store_err store_int_ledger_id(struct store *st, const char *chain_kind, long long chain_id,
+				   const char *kind, long long ref, long long t_ms)
+{
+	char chain[STORE_CHAIN_MAX], r[24];
+
+	if (chain_id)
+		snprintf(chain, sizeof(chain), "%s:%lld", chain_kind, chain_id);
+	else
+		snprintf(chain, sizeof(chain), "%s", chain_kind);
+	snprintf(r, sizeof(r), "%lld", ref);
+	return store_int_ledger(st, chain, kind, ref ? r : NULL, t_ms);
+}
+
+/* ---- checking ---- */
+
+static int entry_item(sqlite3_stmt *stmt, void *item)
+{
+	struct store_ledger_entry *e = item;
+
+	store_int_col_text(stmt, 0, e->chain, sizeof(e->chain));
+	e->seq = sqlite3_column_int64(stmt, 1);
+	store_int_col_text(stmt, 2, e->kind, sizeof(e->kind));
+	store_int_col_text(stmt, 3, e->ref, sizeof(e->ref));
+	e->t_ms = sqlite3_column_int64(stmt, 4);
+	e->body = store_int_col_dup(stmt, 5);
+	store_int_col_text(stmt, 6, e->prev_hash, sizeof(e->prev_hash));
+	store_int_col_text(stmt, 7, e->hash, sizeof(e->hash));
+	return e->body != NULL;
+}
+
+static void entry_release(void *item)
+{
+	struct store_ledger_entry *e = item;
+
+	free(e->body);
+	e->body = NULL;
+}
+
+enum store_err store_ledger_of(struct store *st, const char *chain,
+			       struct store_ledger_entry **out, size_t *n)
+{
+	static const char sql[] = "SELECT chain, seq, kind, COALESCE(ref, ''), t_ms, body, "
+				  "prev_hash, hash FROM ledger WHERE chain = ? ORDER BY seq";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	void *items;
+
+	if (!err)
+		sqlite3_bind_text(stmt, 1, chain, -1, SQLITE_STATIC);
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), entry_item, entry_release,
+				&items, n);
+	*out = items;
+	return err;
+}
+
+void store_ledger_free(struct store_ledger_entry *e, size_t n)
+{
+	for (size_t i = 0; e && i < n; i++)
+		entry_release(&e[i]);
+	free(e);
+}
+
+/* Set the finding (the first one wins) and return its verdict. */
+static enum store_ledger_verdict found(struct store_ledger_check *c, enum store_ledger_verdict v,
+				       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static enum store_ledger_verdict found(struct store_ledger_check *c, enum store_ledger_verdict v,
+				       const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->verdict != STORE_LEDGER_OK)
+		return c->verdict;
+	c->verdict = v;
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	va_end(ap);
+	return v;
+}
+
+/* The rows of a chain's own tables that no entry names: added behind Atelier's back. */
+struct orphan_query {
+	const char *prefix; /* "job:" or "device:" */
+	const char *what;
+	const char *sql; /* ?1: the id, ?2: the chain */
+};
+
+static const struct orphan_query orphans[] = {
+	{ "job:", "step record", "SELECT seq FROM step_record s WHERE job_id = ?1 AND NOT EXISTS "
+		  "(SELECT 1 FROM ledger l WHERE l.chain = ?2 AND l.kind = 'step' AND "
+		  "l.ref = CAST(s.id AS TEXT)) ORDER BY seq LIMIT 1" },
+	{ "job:", "job event", "SELECT id FROM job_event e WHERE job_id = ?1 AND NOT EXISTS "
+		  "(SELECT 1 FROM ledger l WHERE l.chain = ?2 AND l.kind = 'event' AND "
+		  "l.ref = CAST(e.id AS TEXT)) LIMIT 1" },
+	{ "job:", "grade", "SELECT id FROM grade g WHERE job_id = ?1 AND NOT EXISTS "
+		  "(SELECT 1 FROM ledger l WHERE l.chain = ?2 AND l.kind = 'grade' AND "
+		  "l.ref = CAST(g.id AS TEXT)) LIMIT 1" },
+	{ "job:", "acknowledgement", "SELECT a.grade_id FROM grade_ack a JOIN grade g ON "
+		  "g.id = a.grade_id WHERE g.job_id = ?1 AND NOT EXISTS (SELECT 1 FROM ledger l "
+		  "WHERE l.chain = ?2 AND l.kind = 'ack' AND l.ref = CAST(a.grade_id AS TEXT)) LIMIT 1" },
+	{ "device:", "device event", "SELECT id FROM device_event e WHERE device_id = ?1 AND NOT "
+		  "EXISTS (SELECT 1 FROM ledger l WHERE l.chain = ?2 AND l.kind = 'state' AND "
+		  "l.ref = CAST(e.id AS TEXT)) LIMIT 1" },
+	{ "device:", "job", "SELECT id FROM job j WHERE device_id = ?1 AND NOT EXISTS (SELECT 1 "
+		  "FROM ledger l WHERE l.chain = ?2 AND l.kind = 'job' AND "
+		  "l.ref = CAST(j.id AS TEXT)) LIMIT 1" },
+	{ "device:", "certificate", "SELECT id FROM certificate c WHERE device_id = ?1 AND NOT "
+		  "EXISTS (SELECT 1 FROM ledger l WHERE l.chain = ?2 AND l.kind = 'certificate' AND "
+		  "l.ref = c.id) LIMIT 1" },
+	{ "device:", "revocation", "SELECT r.id FROM revocation r JOIN certificate c ON "
+		  "c.id = r.certificate_id WHERE c.device_id = ?1 AND NOT EXISTS (SELECT 1 FROM "
+		  "ledger l WHERE l.chain = ?2 AND l.kind = 'revoke' AND "
+		  "l.ref = CAST(r.id AS TEXT)) LIMIT 1" },
+	{ "workshop", "device", "SELECT id FROM device d WHERE NOT EXISTS (SELECT 1 FROM ledger l "
+		  "WHERE l.chain = ?2 AND l.kind = 'device' AND l.ref = CAST(d.id AS TEXT)) LIMIT 1" },
+};
+
+static enum store_err check_orphans(struct store *st, const char *chain,
+				    struct store_ledger_check *c)
+{
+	long long id = chain_id(chain);
+
+	for (size_t i = 0; i < sizeof(orphans) / sizeof(orphans[0]); i++) {
+		const struct orphan_query *q = &orphans[i];
+		sqlite3_stmt *stmt = NULL;
+		enum store_err err;
+		int rc;
+
+		if (strncmp(chain, q->prefix, strlen(q->prefix)) != 0)
+			continue;
+		err = store_int_prepare(st, q->sql, &stmt);
+		if (err)
+			return err;
+		sqlite3_bind_int64(stmt, 1, id);
+		sqlite3_bind_text(stmt, 2, chain, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_ROW)
+			found(c, STORE_LEDGER_ADDED, "%s %lld of %s is not in its records: it was added "
+			      "behind Atelier's back", q->what, (long long)sqlite3_column_int64(stmt, 0),
+			      chain);
+		else if (rc != SQLITE_DONE)
+			err = store_int_fail(st->db, rc, "sqlite3_step", q->sql, st->path);
+		sqlite3_finalize(stmt);
+		if (err)
+			return err;
+	}
+	return STORE_OK;
+}
+
+/* json_equal(), for which two missing values are not equal. */
+static int same(const json_t *a, const json_t *b)
+{
+	return (!a && !b) || (a && b && json_equal(a, b));
+}
+
+/* Does the state in the last entry's BODY match the job's or device's state now? */
+static enum store_err check_state(struct store *st, const char *chain, const char *body,
+				  struct store_ledger_check *c)
+{
+	json_t *then = json_loads(body, 0, NULL), *now = json_object();
+	enum store_err err = STORE_OK;
+
+	if (!then || !now) {
+		err = STORE_EINTERNAL;
+		goto out;
+	}
+	err = add_state(st, chain, now);
+	if (err == STORE_ENOENT) {
+		found(c, STORE_LEDGER_REMOVED, "%s has records but is gone from the database", chain);
+		err = STORE_OK;
+		goto out;
+	}
+	if (err)
+		goto out;
+	if (!same(json_object_get(then, "state"), json_object_get(now, "state")) ||
+	    !same(json_object_get(then, "submitted_ms"), json_object_get(now, "submitted_ms")))
+		found(c, STORE_LEDGER_ALTERED, "the state of %s is '%s', but its records end with '%s': "
+		      "it was changed behind Atelier's back", chain,
+		      json_string_value(json_object_get(now, "state")) ?: "?",
+		      json_string_value(json_object_get(then, "state")) ?: "?");
+out:
+	json_decref(then);
+	json_decref(now);
+	return err;
+}
+
+enum store_err store_ledger_check(struct store *st, const char *chain, struct store_ledger_check *c)
+{
+	struct store_ledger_entry *e = NULL;
+	struct store_chain_head head;
+	char prev[STORE_HASH_HEX], h[STORE_HASH_HEX];
+	char msg[STORE_CHAIN_MAX + 2 * STORE_HASH_HEX + 64];
+	enum store_err err;
+	size_t n = 0, i;
+	int has_head;
+
+	memset(c, 0, sizeof(*c));
+	if (sodium_init() < 0)
+		return STORE_EINTERNAL;
+	err = store_chain_head(st, chain, &head);
+	if (err && err != STORE_ENOENT)
+		return err;
+	has_head = err == STORE_OK;
+	err = store_ledger_of(st, chain, &e, &n);
+	if (err)
+		return err;
+	c->entries = n;
+	genesis(chain, prev);
+	for (i = 0; i < n && c->verdict == STORE_LEDGER_OK; i++) {
+		char *row = NULL;
+		json_t *body;
+
+		if (e[i].seq != (long long)i + 1) {
+			found(c, STORE_LEDGER_REMOVED, "entry %zu of %s is missing", i + 1, chain);
+			break;
+		}
+		if (strcmp(e[i].prev_hash, prev) != 0) {
+			found(c, STORE_LEDGER_ALTERED, "entry %lld of %s does not follow entry %lld",
+			      e[i].seq, chain, e[i].seq - 1);
+			break;
+		}
+		entry_hash(&e[i], h);
+		if (strcmp(h, e[i].hash) != 0) {
+			found(c, STORE_LEDGER_ALTERED, "entry %lld of %s was changed after it was "
+			      "written", e[i].seq, chain);
+			break;
+		}
+		memcpy(prev, h, sizeof(prev));
+		/* The row it names must still be there, exactly as it was. */
+		err = row_text(st, e[i].kind, e[i].ref, &row);
+		if (err == STORE_ENOENT) {
+			found(c, STORE_LEDGER_REMOVED, "the %s named by entry %lld of %s (%s) was "
+			      "removed", e[i].kind, e[i].seq, chain, e[i].ref);
+			err = STORE_OK;
+			break;
+		}
+		if (err == STORE_EINVAL) {
+			found(c, STORE_LEDGER_ALTERED, "entry %lld of %s has an unknown kind", e[i].seq,
+			      chain);
+			err = STORE_OK;
+			break;
+		}
+		if (err)
+			break;
+		body = json_loads(e[i].body, 0, NULL);
+		{
+			char *then = body ? dump(json_object_get(body, "row")) : NULL;
+
+			if (!then || strcmp(then, row) != 0)
+				found(c, STORE_LEDGER_ALTERED, "the %s named by entry %lld of %s (%s) "
+				      "was changed after it was written", e[i].kind, e[i].seq, chain,
+				      e[i].ref);
+			free(then);
+		}
+		json_decref(body);
+		free(row);
+	}
+	if (err)
+		goto out;
+	if (c->verdict == STORE_LEDGER_OK) {
+		if (!has_head && n > 0) {
+			found(c, STORE_LEDGER_ALTERED, "the end of %s's records is not known (its head "
+			      "was removed)", chain);
+		} else if (has_head && head.seq > (long long)n) {
+			found(c, STORE_LEDGER_REMOVED, "%lld of the %lld entries of %s were removed "
+			      "from its end", head.seq - (long long)n, head.seq, chain);
+		} else if (has_head && (head.seq != (long long)n || strcmp(head.hash, prev) != 0)) {
+			found(c, STORE_LEDGER_ALTERED, "%s does not end where its signed head says", chain);
+		} else if (has_head && st->sealer.check) {
+			int ok;
+
+			if (store_head_message(chain, head.seq, head.hash, msg, sizeof(msg)) != 0)
+				ok = 0;
+			else if (!head.sig[0])
+				ok = -2;
+			else
+				ok = st->sealer.check(st->sealer.ctx, msg, head.sig, head.key_id);
+			if (ok == -2)
+				found(c, STORE_LEDGER_UNSIGNED, "the head of %s is not signed", chain);
+			else if (ok == -1)
+				found(c, STORE_LEDGER_ALTERED, "the head of %s is signed with key %s, which "
+				      "is not one of the workshop's", chain, head.key_id);
+			else if (ok != 1)
+				found(c, STORE_LEDGER_ALTERED, "the signature on the head of %s does not "
+				      "match: its records were rewritten", chain);
+		}
+	}
+	if (c->verdict == STORE_LEDGER_OK && n > 0) {
+		err = check_state(st, chain, e[n - 1].body, c);
+	} else if (c->verdict == STORE_LEDGER_OK && strcmp(chain, "workshop") != 0) {
+		/* A job or device with no records at all was put in behind Atelier's back. */
+		json_t *now = json_object();
+
+		err = now ? add_state(st, chain, now) : STORE_EINTERNAL;
+		json_decref(now);
+		if (err == STORE_OK)
+			found(c, STORE_LEDGER_ADDED, "%s has no records: it was added behind "
+			      "Atelier's back", chain);
+		if (err == STORE_ENOENT)
+			err = STORE_OK;
+	}
+	if (!err && c->verdict == STORE_LEDGER_OK)
+		err = check_orphans(st, chain, c);
+out:
+	store_ledger_free(e, n);
+	return err;
+}
+
+/* ---- legacy records, and heads to sign ---- */
+
+/* Each chain's rows in a database from before the ledger, in the order they were made. */
+static const char sql_adopt[] =
+	"SELECT 'workshop', 'device', CAST(id AS TEXT), first_seen_ms, 0, id FROM device "
+	"UNION ALL SELECT 'device:' || id, 'created', CAST(id AS TEXT), first_seen_ms, 0, id FROM device "
+	"UNION ALL SELECT 'device:' || device_id, 'job', CAST(id AS TEXT), started_ms, 1, id FROM job "
+	"UNION ALL SELECT 'device:' || device_id, 'state', CAST(id AS TEXT), t_ms, 2, id "
+	"FROM device_event "
+	"UNION ALL SELECT 'device:' || device_id, 'certificate', id, issued_ms, 3, 0 FROM certificate "
+	"UNION ALL SELECT 'job:' || id, 'start', CAST(id AS TEXT), started_ms, 0, id FROM job "
+	"UNION ALL SELECT 'job:' || job_id, 'step', CAST(id AS TEXT), t_ms, 1, id FROM step_record "
+	"UNION ALL SELECT 'job:' || job_id, 'event', CAST(id AS TEXT), t_ms, 2, id FROM job_event "
+	"UNION ALL SELECT 'job:' || job_id, 'grade', CAST(id AS TEXT), t_ms, 3, id FROM grade "
+	"UNION ALL SELECT 'job:' || g.job_id, 'ack', CAST(a.grade_id AS TEXT), a.t_ms, 4, a.grade_id "
+	"FROM grade_ack a JOIN grade g ON g.id = a.grade_id "
+	"ORDER BY 1, 4, 5, 6";
+
+struct adopt_row {
+	char chain[STORE_CHAIN_MAX], kind[16], ref[STORE_REF_MAX];
+	long long t_ms;
+};
+
+static int adopt_item(sqlite3_stmt *stmt, void *item)
+{
+	struct adopt_row *r = item;
+
+	store_int_col_text(stmt, 0, r->chain, sizeof(r->chain));
+	store_int_col_text(stmt, 1, r->kind, sizeof(r->kind));
+	store_int_col_text(stmt, 2, r->ref, sizeof(r->ref));
+	r->t_ms = sqlite3_column_int64(stmt, 3);
+	return 1;
+}
+
+enum store_err store_int_ledger_adopt(struct store *st)
+{
+	struct adopt_row *rows = NULL;
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql_adopt, &stmt);
+	void *items;
+	size_t n = 0;
+
+	err = store_int_collect(st, err, stmt, sql_adopt, sizeof(*rows), adopt_item, NULL, &items,
+				&n);
+	if (err)
+		return err;
+	rows = items;
+	for (size_t i = 0; i < n && !err; i++)
+		err = store_int_ledger(st, rows[i].chain, rows[i].kind, rows[i].ref, rows[i].t_ms);
+	free(rows);
+	return err;
+}
+
+enum store_err store_seal_unsigned(struct store *st, int *sealed)
+{
+	static const char sql[] = "SELECT " HEAD_COLS " FROM chain_head WHERE sig = '' ORDER BY chain";
+	static const char upd[] = "UPDATE chain_head SET key_id = ?, sig = ? WHERE chain = ? "
+				  "AND seq = ? AND sig = ''";
+	struct store_chain_head *heads = NULL;
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err;
+	void *items;
+	size_t n = 0;
+
+	*sealed = 0;
+	if (!st->sealer.seal)
+		return STORE_OK;
+	err = store_int_prepare(st, sql, &stmt);
+	err = store_int_collect(st, err, stmt, sql, sizeof(*heads), head_item, NULL, &items, &n);
+	if (err || n == 0) {
+		free(items);
+		return err;
+	}
+	heads = items;
+	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	for (size_t i = 0; i < n && !err; i++) {
+		char msg[STORE_CHAIN_MAX + 2 * STORE_HASH_HEX + 64];
+		char sig[STORE_SIG_TEXT], key_id[STORE_KEY_ID_HEX];
+
+		if (store_head_message(heads[i].chain, heads[i].seq, heads[i].hash, msg,
+				       sizeof(msg)) != 0 ||
+		    st->sealer.seal(st->sealer.ctx, msg, sig, key_id) != 0) {
+			err = STORE_ESEAL;
+			break;
+		}
+		err = store_int_prepare(st, upd, &stmt);
+		if (err)
+			break;
+		sqlite3_bind_text(stmt, 1, key_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, sig, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, heads[i].chain, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 4, heads[i].seq);
+		err = store_int_run_change(st, stmt, upd, NULL);
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+		if (!err)
+			(*sealed)++;
+	}
+	err = store_int_end(st, NULL, err);
+	free(heads);
+	if (err)
+		*sealed = 0;
+	return err;
+}
+
+/* Names of the triggers that keep records append-only, for store_check(). */
+static const char *const triggers[] = {
+	"step_record_no_update", "step_record_no_delete", "grade_no_update", "grade_no_delete",
+	"grade_ack_no_update", "grade_ack_no_delete", "device_event_no_update",
+	"device_event_no_delete", "certificate_no_update", "certificate_no_delete",
+	"job_event_no_update", "job_event_no_delete", "ledger_no_update", "ledger_no_delete",
+	"revocation_no_update", "revocation_no_delete", "chain_head_no_delete",
+};
+
+enum store_err store_check_triggers(struct store *st, char *missing, size_t size)
+{
+	static const char sql[] = "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?";
+	enum store_err err = STORE_OK;
+
+	if (size)
+		missing[0] = '\0';
+	for (size_t i = 0; i < sizeof(triggers) / sizeof(triggers[0]) && !err; i++) {
+		sqlite3_stmt *stmt = NULL;
+		int rc;
+
+		err = store_int_prepare(st, sql, &stmt);
+		if (err)
+			break;
+		sqlite3_bind_text(stmt, 1, triggers[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_DONE) {
+			size_t len = strlen(missing);
+
+			snprintf(missing + len, size - len, "%s%s", len ? ", " : "", triggers[i]);
+		} else if (rc != SQLITE_ROW) {
+			err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+		}
+		sqlite3_finalize(stmt);
+	}
+	return err;
+}
+
+static int chain_item_fn(sqlite3_stmt *stmt, void *item)
+{
+	store_int_col_text(stmt, 0, item, STORE_CHAIN_MAX);
+	return 1;
+}
+
+enum store_err store_chains(struct store *st, char (**out)[STORE_CHAIN_MAX], size_t *n)
+{
+	/* Every chain that has entries or a head, and every job and device, which must have one. */
+	static const char sql[] =
+		"SELECT chain FROM chain_head UNION SELECT chain FROM ledger "
+		"UNION SELECT 'device:' || id FROM device UNION SELECT 'job:' || id FROM job "
+		"UNION SELECT 'workshop' FROM device "
+		"ORDER BY 1";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	void *items;
+
+	err = store_int_collect(st, err, stmt, sql, STORE_CHAIN_MAX, chain_item_fn, NULL, &items, n);
+	*out = items;
+	return err;
+}
