@@ -435,7 +435,7 @@ enum svc_err svc_db_check(struct bench *b, json_t **view)
 	enum store_err err = store_check(b->st, report, sizeof(report));
 	json_t *findings = NULL;
 	size_t n = 0, shown = 0, total = 0;
-	int only_removed = 1, sealed = 0;
+	int removed = 0, sealed = 0;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *why;
@@ -460,7 +460,6 @@ enum svc_err svc_db_check(struct bench *b, json_t **view)
 		json_array_append_new(findings, json_sprintf("the guards that keep records from "
 							     "being changed are gone: %s",
 							     missing));
-		only_removed = 0;
 		total++;
 	}
 	if (!err)
@@ -469,8 +468,8 @@ enum svc_err svc_db_check(struct bench *b, json_t **view)
 		err = store_ledger_check(b->st, chains[i], &c);
 		if (err || c.verdict == STORE_LEDGER_OK)
 			continue;
-		if (c.verdict != STORE_LEDGER_REMOVED)
-			only_removed = 0;
+		if (c.verdict == STORE_LEDGER_REMOVED)
+			removed = 1;
 		if (total++ < DB_CHECK_FINDINGS_MAX)
 			json_array_append_new(findings, json_string(c.why));
 	}
@@ -498,7 +497,7 @@ enum svc_err svc_db_check(struct bench *b, json_t **view)
 			     "to go on working ('atelier db backup' makes one)");
 		fclose(why);
 	}
-	rc = svc_fail(b, only_removed ? SVC_EREMOVED : SVC_EREFUSED, "%s",
+	rc = svc_fail(b, removed ? SVC_EREMOVED : SVC_EREFUSED, "%s",
 		      text ? text : "the records were changed");
 	free(text);
 	*view = json_pack("{s:s, s:b, s:I, s:o}", "database", store_path(b->st), "ok", 0,

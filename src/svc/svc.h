@@ -105,7 +105,7 @@ enum svc_err svc_init(struct bench *b, json_t **view) __attribute__((warn_unused
 /* atelier db check: the file's integrity, the append-only triggers, and every chain of
  * records with its signed head (a job's or device's state against its history):
  * {database, ok, chains, findings: [text]}; SVC_EREFUSED with the findings when damaged
- * (SVC_EREMOVED when the only findings are records taken away). */
+ * (SVC_EREMOVED when records were taken away, whatever else was found). */
 enum svc_err svc_db_check(struct bench *b, json_t **view) __attribute__((warn_unused_result));
 /* atelier db backup FILE: {database, backup}. */
 enum svc_err svc_db_backup(struct bench *b, const char *file, json_t **view)
