@@ -1,6 +1,6 @@
 /*
  * atelier certify DEVICE --by NAME, atelier certificate list|show|export,
- * atelier verify FILE, atelier key public.
+ * atelier certificate revoke|revoked, atelier verify FILE, atelier key public|rotate.
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,21 +21,30 @@ static const char certificate_usage[] =
 	"       atelier [--data DIR] certificate show ID [--json]\n"
 	"       atelier [--data DIR] certificate export ID [--pdf FILE] [--json FILE]\n"
 	"                                                  [--lang en|fr|nl]\n"
+	"       atelier [--data DIR] certificate revoke ID --why TEXT [--by NAME] [--json]\n"
+	"       atelier [--data DIR] certificate revoked [--output FILE]\n"
 	"export writes the signed JSON (the record itself) and/or an A4 PDF with a QR code,\n"
-	"in the certificate's language unless --lang says otherwise.\n";
+	"in the certificate's language unless --lang says otherwise. revoke withdraws a\n"
+	"certificate (an instructor; a device still certified goes back to repair). revoked\n"
+	"writes the signed list of withdrawn certificates, for 'verify --revoked'.\n";
 
 static const char verify_usage[] =
-	"usage: atelier [--data DIR] verify FILE [--key PUBLIC_KEY] [--json]\n"
+	"usage: atelier [--data DIR] verify FILE [--key PUBLIC_KEY] [--revoked LIST] [--json]\n"
 	"Check a certificate offline. FILE ('-': standard input) is the certificate's JSON\n"
 	"file, or the text of its QR code (atelier-cert:1:ID:SIGNATURE), which is looked up\n"
 	"in this workshop's records. The key is the workshop's public key (DATA/keys/\n"
 	"workshop.pub) unless --key gives one (the text 'atelier key public' prints, or a\n"
-	"file holding it). Exit 0: valid; exit 8: not valid, with what is wrong.\n";
+	"file holding it). A certificate withdrawn since (in this workshop's records, or in\n"
+	"the signed LIST 'certificate revoked' writes) is not valid. Exit 0: valid; exit 8:\n"
+	"not valid, with what is wrong.\n";
 
 static const char key_usage[] =
 	"usage: atelier [--data DIR] key public\n"
-	"Print the workshop's public key, the one buyers and partners use to check its\n"
-	"certificates ('atelier verify FILE --key KEY'). The secret key is never printed.\n";
+	"       atelier [--data DIR] key rotate [--by NAME] [--json]\n"
+	"public prints the workshop's public key, the one buyers and partners use to check\n"
+	"its certificates ('atelier verify FILE --key KEY'). The secret key is never printed.\n"
+	"rotate (an admin) retires the key and makes a new one; what the old key signed still\n"
+	"verifies here (its public key is kept in DATA/keys/retired/).\n";
 
 /* ---- certify ---- */
 
@@ -106,6 +115,11 @@ static void print_valid(const json_t *v, const void *ctx)
 	printf("valid: certificate %s for %s (serial %s), issued %s by %s; signed with key %s\n",
 	       cli_str(v, "id", "?"), cli_str(v, "device", "?"), cli_str(v, "serial", "?"),
 	       cli_str(v, "issued_at", "?"), cli_str(v, "workshop", "?"), cli_str(v, "key_id", "?"));
+	for (size_t i = 0; i < json_array_size(json_object_get(v, "warnings")); i++) {
+		fputs("warning: ", stdout);
+		cli_put_text(stdout, json_string_value(json_array_get(json_object_get(v, "warnings"), i)));
+		fputc('\n', stdout);
+	}
 	if (json_is_object(moved)) {
 		printf("warning: since it was certified, the device was moved to %s (",
 		       cli_str(moved, "state", "?"));
@@ -116,9 +130,10 @@ static void print_valid(const json_t *v, const void *ctx)
 
 static int run_verify(struct bench *b, int argc, char **argv)
 {
-	const char *key = NULL, *pos[1];
+	const char *key = NULL, *revoked = NULL, *pos[1];
 	int json = 0, rc;
-	const struct cli_opt opts[] = { { "key", 'k', CLI_STRING, &key }, CLI_JSON(&json),
+	const struct cli_opt opts[] = { { "key", 'k', CLI_STRING, &key },
+					{ "revoked", 'r', CLI_STRING, &revoked }, CLI_JSON(&json),
 					CLI_END };
 	json_t *view = NULL;
 	size_t n;
@@ -126,7 +141,7 @@ static int run_verify(struct bench *b, int argc, char **argv)
 	rc = cli_parse("verify", argc, argv, opts, pos, 1, 1, &n);
 	if (rc)
 		return rc;
-	rc = svc_verify(b, pos[0], key, &view);
+	rc = svc_verify(b, pos[0], key, revoked, &view);
 	if (rc != SVC_ENOTVALID)
 		return cli_show("verify", b, rc, view, json, print_valid, NULL);
 	/* Not valid is an answer, not a failure of the command: on standard output. */
@@ -154,27 +169,50 @@ static void print_key(const json_t *v, const void *ctx)
 	printf("%s\n", cli_str(v, "public_key", "?"));
 }
 
-static int run_key(struct bench *b, int argc, char **argv)
+static int key_public(struct bench *b, int argc, char **argv)
 {
-	const char *pos[1];
 	json_t *view = NULL;
 	size_t n;
 	int rc;
 
-	rc = cli_parse("key", argc, argv, NULL, pos, 1, 1, &n);
+	rc = cli_parse("key public", argc, argv, NULL, NULL, 0, 0, &n);
 	if (rc)
 		return rc;
-	if (strcmp(pos[0], "public") != 0)
-		return cli_usage_error("key", "the subcommand is 'key public'");
 	rc = svc_key_public(b, &view);
 	return cli_show("key", b, rc, view, 0, print_key, NULL);
 }
 
+static void print_rotated(const json_t *v, const void *ctx)
+{
+	(void)ctx;
+	printf("the workshop key is now %s; key %s is retired (what it signed still verifies)\n",
+	       cli_str(v, "key_id", "?"), cli_str(v, "retired", "?"));
+}
+
+static int key_rotate(struct bench *b, int argc, char **argv)
+{
+	const char *by = NULL;
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "by", 'b', CLI_STRING, &by }, CLI_JSON(&json), CLI_END };
+	json_t *view = NULL;
+	size_t n;
+
+	rc = cli_parse("key rotate", argc, argv, opts, NULL, 0, 0, &n);
+	if (rc)
+		return rc;
+	rc = svc_key_rotate(b, by, &view);
+	return cli_show("key", b, rc, view, json, print_rotated, NULL);
+}
+
 int cli_cmd_key(const struct cli_global *g, int argc, char **argv)
 {
-	static const struct cli_sub one = { "key", run_key, SVC_OPEN_DIR, key_usage };
+	static const struct cli_sub subs[] = {
+		{ "public", key_public, SVC_OPEN_DIR, NULL },
+		{ "rotate", key_rotate, SVC_OPEN_STORE, NULL },
+		{ NULL, NULL, 0, NULL },
+	};
 
-	return cli_run_one(g, &one, argc, argv);
+	return cli_run_sub(g, "key", key_usage, subs, argc, argv);
 }
 
 /* ---- certificate ---- */
@@ -279,9 +317,58 @@ static int cert_list(struct bench *b, int argc, char **argv)
 	return cli_show("certificate", b, rc, view, json, print_certs, NULL);
 }
 
+static void print_revoked(const json_t *v, const void *ctx)
+{
+	(void)ctx;
+	printf("certificate %s withdrawn by %s: ", cli_str(v, "id", "?"), cli_str(v, "by", "?"));
+	cli_put_text(stdout, cli_str(v, "why", ""));
+	putchar('\n');
+	if (json_is_string(json_object_get(v, "device_moved_to")))
+		printf("its device is back in %s\n", cli_str(v, "device_moved_to", "?"));
+}
+
+static int cert_revoke(struct bench *b, int argc, char **argv)
+{
+	const char *by = NULL, *why = NULL, *pos[1];
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "by", 'b', CLI_STRING, &by },
+					{ "why", 'w', CLI_STRING, &why }, CLI_JSON(&json), CLI_END };
+	json_t *view = NULL;
+	size_t n;
+
+	rc = cli_parse("certificate revoke", argc, argv, opts, pos, 1, 1, &n);
+	if (rc)
+		return rc;
+	rc = svc_cert_revoke(b, pos[0], by, why, &view);
+	return cli_show("certificate", b, rc, view, json, print_revoked, NULL);
+}
+
+static void print_list_written(const json_t *v, const void *ctx)
+{
+	printf("wrote %s (%zu certificates withdrawn, signed)\n", (const char *)ctx,
+	       json_array_size(json_object_get(v, "revoked")));
+}
+
+static int cert_revoked(struct bench *b, int argc, char **argv)
+{
+	const char *output = NULL;
+	const struct cli_opt opts[] = { { "output", 'o', CLI_STRING, &output }, CLI_END };
+	json_t *view = NULL;
+	size_t n;
+	int rc;
+
+	rc = cli_parse("certificate revoked", argc, argv, opts, NULL, 0, 0, &n);
+	if (rc)
+		return rc;
+	rc = svc_revocation_list(b, output, &view);
+	return cli_show("certificate", b, rc, view, output == NULL, print_list_written, output);
+}
+
 int cli_cmd_certificate(const struct cli_global *g, int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {
+		{ "revoke", cert_revoke, SVC_OPEN_STORE, NULL },
+		{ "revoked", cert_revoked, SVC_OPEN_STORE, NULL },
 		{ "list", cert_list, SVC_OPEN_STORE, NULL },
 		{ "show", cert_show, SVC_OPEN_STORE, NULL },
 		{ "export", cert_export, SVC_OPEN_STORE, NULL },

@@ -168,3 +168,120 @@ void store_certificates_free(struct store_certificate *c, size_t n)
 	free(c);
 }
 
+
+/* ---- revocations ---- */
+
+/* Inside a transaction: revoke CERT_ID, and its entry in DEVICE_ID's chain. */
+enum store_err store_int_revoke(struct store *st, const char *cert_id, long long device_id,
+				long long by_user, const char *reason, long long t_ms)
+{
+	static const char sql[] = "INSERT INTO revocation (certificate_id, by_user, reason, t_ms) "
+				  "VALUES (?, ?, ?, ?) RETURNING id";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	long long id = 0;
+
+	if (!err) {
+		sqlite3_bind_text(stmt, 1, cert_id, -1, SQLITE_STATIC);
+		store_int_bind_id(stmt, 2, by_user);
+		sqlite3_bind_text(stmt, 3, reason, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 4, t_ms);
+		err = store_int_run_change(st, stmt, sql, &id);
+	}
+	sqlite3_finalize(stmt);
+	if (!err)
+		err = store_int_ledger_id(st, "device", device_id, "revoke", id, t_ms);
+	return err;
+}
+
+enum store_err store_certificate_revoke(struct store *st, const char *cert_id, long long by_user,
+					const char *reason, long long t_ms)
+{
+	struct store_certificate c = { 0 };
+	struct store_revocation r;
+	enum store_err err;
+
+	if (!reason || !reason[0] || strlen(reason) >= sizeof(r.reason))
+		return STORE_EINVAL;
+	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	if (err)
+		return err;
+	err = store_certificate_get(st, cert_id, &c);
+	if (!err) {
+		err = store_revocation_get(st, cert_id, &r);
+		if (err == STORE_OK)
+			err = STORE_EEXIST;
+		else if (err == STORE_ENOENT)
+			err = store_int_revoke(st, cert_id, c.device_id, by_user, reason, t_ms);
+	}
+	store_certificate_release(&c);
+	return store_int_end(st, NULL, err);
+}
+
+#define REVOCATION_COLS "id, certificate_id, COALESCE(by_user, 0), reason, t_ms"
+
+static int revocation_item(sqlite3_stmt *stmt, void *item)
+{
+	struct store_revocation *r = item;
+
+	r->id = sqlite3_column_int64(stmt, 0);
+	store_int_col_text(stmt, 1, r->certificate_id, sizeof(r->certificate_id));
+	r->by_user = sqlite3_column_int64(stmt, 2);
+	store_int_col_text(stmt, 3, r->reason, sizeof(r->reason));
+	r->t_ms = sqlite3_column_int64(stmt, 4);
+	return 1;
+}
+
+enum store_err store_revocation_get(struct store *st, const char *cert_id,
+				    struct store_revocation *out)
+{
+	static const char sql[] = "SELECT " REVOCATION_COLS " FROM revocation "
+				  "WHERE certificate_id = ?";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+
+	memset(out, 0, sizeof(*out));
+	if (!err)
+		sqlite3_bind_text(stmt, 1, cert_id, -1, SQLITE_STATIC);
+	return store_int_one(st, err, stmt, sql, revocation_item, NULL, out);
+}
+
+enum store_err store_revocations(struct store *st, struct store_revocation **out, size_t *n)
+{
+	static const char sql[] = "SELECT " REVOCATION_COLS " FROM revocation ORDER BY id";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	void *items;
+
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), revocation_item, NULL, &items,
+				n);
+	*out = items;
+	return err;
+}
+
+enum store_err store_int_revoke_device(struct store *st, long long device_id, long long by_user,
+				       const char *reason, long long t_ms)
+{
+	static const char sql[] = "SELECT id FROM certificate c WHERE device_id = ? AND NOT EXISTS "
+				  "(SELECT 1 FROM revocation r WHERE r.certificate_id = c.id) "
+				  "ORDER BY issued_ms";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	char ids[8][64];
+	size_t n = 0;
+	int rc;
+
+	if (err)
+		return err;
+	sqlite3_bind_int64(stmt, 1, device_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && n < sizeof(ids) / sizeof(ids[0]))
+		store_int_col_text(stmt, 0, ids[n++], sizeof(ids[0]));
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	sqlite3_finalize(stmt);
+	for (size_t i = 0; i < n && !err; i++)
+		err = store_int_revoke(st, ids[i], device_id, by_user, reason, t_ms);
+	/* More than eight live certificates for one device cannot happen (one is issued at
+	 * a time); if it did, the next move revokes the rest. */
+	return err;
+}

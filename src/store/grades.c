@@ -288,6 +288,10 @@ enum store_err store_device_set_state(struct store *st, long long device_id,
 	err = store_int_run_change(st, stmt, sql_event, &event);
 	if (!err)
 		err = store_int_ledger_id(st, "device", device_id, "state", event, t_ms);
+	/* A certificate says the device is ready for reuse: once it goes back to work (a
+	 * return, a fault found), that is no longer true. */
+	if (!err && (from == DEVICE_CERTIFIED || from == DEVICE_SOLD) && to != DEVICE_SOLD)
+		err = store_int_revoke_device(st, device_id, user_id, reason, t_ms);
 out:
 	return store_int_end(st, stmt, err);
 }

@@ -303,7 +303,9 @@ struct store_device_event {
 	long long t_ms;
 };
 
-/* Move DEVICE_ID from FROM to TO in one transaction with its event. STORE_ESTALE when
+/* Move DEVICE_ID from FROM to TO in one transaction with its event; a device leaving
+ * "certified" or "sold" for anything but "sold" has its certificates revoked in the same
+ * transaction, with REASON. STORE_ESTALE when
  * the device is no longer in FROM; STORE_ENOENT when there is no such device. */
 enum store_err store_device_set_state(struct store *st, long long device_id,
 				      enum device_state from, enum device_state to, long long user_id, const char *reason,
@@ -344,6 +346,28 @@ enum store_err store_certificate_list(struct store *st, long long device_id,
 	__attribute__((warn_unused_result));
 void store_certificate_release(struct store_certificate *c);
 void store_certificates_free(struct store_certificate *c, size_t n);
+
+/* A certificate withdrawn (schema 6): by whom (0: Atelier itself, when its device went
+ * back to repair), why, when. */
+struct store_revocation {
+	long long id;
+	char certificate_id[64];
+	long long by_user;
+	char reason[512];
+	long long t_ms;
+};
+/* Revoke certificate CERT_ID, with its entry in the device's chain. STORE_ENOENT when there
+ * is no such certificate, STORE_EEXIST when it is revoked already, STORE_EINVAL when REASON
+ * is empty or longer than struct store_revocation holds. */
+enum store_err store_certificate_revoke(struct store *st, const char *cert_id, long long by_user,
+					const char *reason, long long t_ms)
+	__attribute__((warn_unused_result));
+/* The revocation of CERT_ID into *OUT; STORE_ENOENT when it is not revoked. */
+enum store_err store_revocation_get(struct store *st, const char *cert_id,
+				    struct store_revocation *out) __attribute__((warn_unused_result));
+/* Every revocation, oldest first, in a new array (free()). */
+enum store_err store_revocations(struct store *st, struct store_revocation **out, size_t *n)
+	__attribute__((warn_unused_result));
 
 /* The detail of the last failure in this thread ("" if none); static storage.
  * (Clarification: store_open, store_check and store_backup clear it when called.) */

@@ -24,6 +24,12 @@ enum store_err store_int_ledger(struct store *st, const char *chain, const char 
  * (0: none). */
 enum store_err store_int_ledger_id(struct store *st, const char *chain_kind, long long chain_id,
 				   const char *kind, long long ref, long long t_ms);
+/* Inside a transaction: revoke certificate CERT_ID of DEVICE_ID (certs.c). */
+enum store_err store_int_revoke(struct store *st, const char *cert_id, long long device_id,
+				long long by_user, const char *reason, long long t_ms);
+/* Inside a transaction: revoke every certificate of DEVICE_ID not revoked yet. */
+enum store_err store_int_revoke_device(struct store *st, long long device_id, long long by_user,
+				       const char *reason, long long t_ms);
 /* Put the records of a database made before the ledger into chains (a migration). */
 enum store_err store_int_ledger_adopt(struct store *st);
 

@@ -391,6 +391,21 @@ int svc_may(struct bench *b, const struct store_user *who, enum svc_action what,
 			return 0;
 		}
 		return 1;
+	case SVC_REVOKE:
+		if (who->role < ROLE_INSTRUCTOR) {
+			svc_fail(b, SVC_EDENIED, "%s is a %s: only an instructor or an admin "
+						 "withdraws a certificate",
+				 who->name, role_name(who->role));
+			return 0;
+		}
+		return 1;
+	case SVC_ROTATE_KEY:
+		if (who->role < ROLE_ADMIN) {
+			svc_fail(b, SVC_EDENIED, "%s is a %s: only an admin changes the workshop key",
+				 who->name, role_name(who->role));
+			return 0;
+		}
+		return 1;
 	case SVC_CERTIFY:
 		/* The lifecycle's table says who certifies (ready or in_repair -> certified). */
 		if (!lifecycle_allowed(DEVICE_READY, DEVICE_CERTIFIED, who->role,

@@ -84,6 +84,8 @@ enum svc_action {
 	SVC_CHECK_WIPE,   /* second person's check of a data wipe */
 	SVC_MOVE_DEVICE,  /* change a device's state by hand */
 	SVC_CERTIFY,      /* sign a certificate */
+	SVC_REVOKE,       /* withdraw a certificate */
+	SVC_ROTATE_KEY,   /* retire the workshop key and make a new one */
 };
 
 /* What an action is about: the job (grading, acknowledging...), or the device's move. */
@@ -290,9 +292,28 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 
 /* Check a certificate's text (JSON, or its QR text looked up in this workshop's records
  * when there are some) against KEY (text or file; NULL: the workshop's public key).
- * SVC_ENOTVALID with the reason when it does not verify. View: {valid, id, device,
- * serial, issued_at, workshop, key_id, moved: {state, why} | null}. B may have no store. */
-enum svc_err svc_verify(struct bench *b, const char *file, const char *key, json_t **view)
+ * SVC_ENOTVALID with the reason when it does not verify, or when it was withdrawn (in
+ * this workshop's records, or in the signed revocation list REVOKED when not NULL).
+ * Without KEY, the key the certificate names is used when it is the workshop's or one it
+ * retired. View: {valid, id, device, serial, issued_at, workshop, key_id, moved: {state,
+ * why} | null, warnings: [text] (a certificate absent from this bench's records)}. B may
+ * have no store. */
+enum svc_err svc_verify(struct bench *b, const char *file, const char *key, const char *revoked,
+			json_t **view)
+	__attribute__((warn_unused_result));
+/* An instructor withdraws certificate ID, saying WHY: {id, by, why, device_moved_to}. A
+ * device still "certified" goes back to "in_repair" with it. SVC_ESTATE when it is
+ * revoked already. */
+enum svc_err svc_cert_revoke(struct bench *b, const char *id, const char *by, const char *why,
+			     json_t **view) __attribute__((warn_unused_result));
+/* The signed list of every certificate withdrawn: {type: "atelier-revocations", version,
+ * workshop: {name}, issued_at, revoked: [{id, revoked_at, reason}], signature}; also
+ * written to FILE (canonical JSON) when FILE is not NULL. */
+enum svc_err svc_revocation_list(struct bench *b, const char *file, json_t **view)
+	__attribute__((warn_unused_result));
+/* An admin retires the workshop key (its public key kept, so that what it signed still
+ * verifies) and makes a new one: {retired, key_id, by}. */
+enum svc_err svc_key_rotate(struct bench *b, const char *by, json_t **view)
 	__attribute__((warn_unused_result));
 /* {public_key}. */
 enum svc_err svc_key_public(struct bench *b, json_t **view) __attribute__((warn_unused_result));

@@ -507,21 +507,64 @@ static enum svc_err verify_key(struct bench *b, const char *key, unsigned char p
 			why);
 }
 
-enum svc_err svc_verify(struct bench *b, const char *file, const char *key, json_t **view)
+/* The key a certificate names (its QR code's id looked up in the records, or its
+ * signature's key_id), when it is this workshop's key or one it retired; else the
+ * workshop's key, against which the check then says what is wrong. */
+static enum svc_err key_named(struct bench *b, const char *buf, size_t len,
+			      unsigned char pk[SIGN_PK_BYTES])
+{
+	struct store_certificate rec = { 0 };
+	char kid[SIGN_KEY_ID_HEX] = "", id[64], why[256];
+	json_t *o;
+
+	if (strncmp(buf, CERTIFY_QR_PREFIX, strlen(CERTIFY_QR_PREFIX)) == 0) {
+		const char *p = buf + strlen(CERTIFY_QR_PREFIX), *end = strchr(p, ':');
+
+		if (b->st && end && (size_t)(end - p) < sizeof(id)) {
+			snprintf(id, sizeof(id), "%.*s", (int)(end - p), p);
+			if (store_certificate_get(b->st, id, &rec) == STORE_OK)
+				snprintf(kid, sizeof(kid), "%.16s", rec.key_id);
+			store_certificate_release(&rec);
+		}
+	} else if ((o = json_loadb(buf, len, 0, NULL)) != NULL) {
+		const char *k = json_string_value(
+			json_object_get(json_object_get(o, "signature"), "key_id"));
+
+		snprintf(kid, sizeof(kid), "%s", k ? k : "");
+		json_decref(o);
+	}
+	if (kid[0] && b->dir[0] && sign_key_public_by_id(b->dir, kid, pk, why, sizeof(why)) == SIGN_OK)
+		return SVC_OK;
+	return verify_key(b, NULL, pk);
+}
+
+enum svc_err svc_verify(struct bench *b, const char *file, const char *key, const char *revoked,
+			json_t **view)
 {
 	unsigned char pk[SIGN_PK_BYTES];
 	char why[1024], kid[SIGN_KEY_ID_HEX], *buf;
-	json_t *cert = NULL, *w;
+	json_t *cert = NULL, *w, *gone = NULL, *warnings;
+	struct store_certificate rec = { 0 };
+	const char *id;
 	size_t len = 0;
 	enum svc_err rc;
 
 	*view = NULL;
-	rc = verify_key(b, key, pk);
-	if (rc)
-		return rc;
+	if (key) {
+		rc = verify_key(b, key, pk);
+		if (rc)
+			return rc;
+	}
 	buf = slurp(b, file, CERT_FILE_MAX, &len);
 	if (!buf)
 		return SVC_ENOTVALID;
+	if (!key) {
+		rc = key_named(b, buf, len, pk);
+		if (rc) {
+			free(buf);
+			return rc;
+		}
+	}
 	if (strncmp(buf, CERTIFY_QR_PREFIX, strlen(CERTIFY_QR_PREFIX)) == 0) {
 		rc = check_qr(b, buf, pk, &cert);
 	} else if (certify_verify_text(strcmp(file, "-") ? file : "standard input", buf, len, pk,
@@ -533,14 +576,38 @@ enum svc_err svc_verify(struct bench *b, const char *file, const char *key, json
 		json_decref(cert);
 		return rc;
 	}
+	id = json_string_value(json_object_get(cert, "id"));
+	/* A valid signature is not enough: the workshop may have withdrawn it since. */
+	rc = revoked ? svc_revoked_in_list(b, revoked, pk, id ? id : "", &gone)
+		     : svc_revocation_get(b, id ? id : "", &gone);
+	if (rc || gone) {
+		if (!rc)
+			rc = svc_fail(b, SVC_ENOTVALID, "certificate %s was withdrawn by %s on %s: %s",
+				      id, json_string_value(json_object_get(gone, "by")),
+				      json_string_value(json_object_get(gone, "revoked_at")),
+				      json_string_value(json_object_get(gone, "why")));
+		json_decref(gone);
+		json_decref(cert);
+		return rc;
+	}
+	warnings = json_array();
+	/* On a bench, a certificate signed with this workshop's key but absent from its
+	 * records was not issued by Atelier here: someone who had the key signed it. */
+	if (b->st && id && store_certificate_get(b->st, id, &rec) == STORE_ENOENT)
+		json_array_append_new(warnings,
+				      json_sprintf("certificate %s is not in this workshop's records: "
+						   "it was not issued here, or it was forged with the "
+						   "workshop's key; do not trust it before asking the "
+						   "workshop",
+						   id));
+	store_certificate_release(&rec);
 	sign_key_id(pk, kid);
 	w = json_object_get(cert, "workshop");
-	*view = json_pack("{s:b, s:s?, s:s, s:s, s:s?, s:s?, s:s, s:o}", "valid", 1, "id",
-			  json_string_value(json_object_get(cert, "id")), "device",
-			  device_name(cert), "serial", device_serial(cert), "issued_at",
+	*view = json_pack("{s:b, s:s?, s:s, s:s, s:s?, s:s?, s:s, s:o, s:o}", "valid", 1, "id", id,
+			  "device", device_name(cert), "serial", device_serial(cert), "issued_at",
 			  json_string_value(json_object_get(cert, "issued_at")), "workshop",
 			  json_string_value(json_object_get(w, "name")), "key_id", kid, "moved",
-			  moved_since(b, json_string_value(json_object_get(cert, "id"))));
+			  moved_since(b, id), "warnings", warnings);
 	json_decref(cert);
 	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
 }

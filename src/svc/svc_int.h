@@ -39,6 +39,15 @@ void svc_seal_attach(struct bench *b, int migrated);
 /* Forget the key (zeroed). */
 void svc_seal_release(struct bench *b);
 
+/* The revocation of certificate ID in B's records into *OUT ({revoked_at, by, why}), or
+ * NULL when it is not revoked or there are no records (svc_revoke.c). */
+enum svc_err svc_revocation_get(struct bench *b, const char *id, json_t **out);
+/* Look certificate ID up in the revocation list FILE, whose signature must be PK's:
+ * *FOUND as svc_revocation_get() gives it, or NULL. SVC_EINVAL when the list cannot be
+ * read or trusted. */
+enum svc_err svc_revoked_in_list(struct bench *b, const char *file, const unsigned char pk[32],
+				 const char *id, json_t **found);
+
 /* Set B's reason (printf-style) and return ERR. */
 enum svc_err svc_fail(struct bench *b, enum svc_err err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -64,6 +64,7 @@ check "running init again keeps the key" \
     sh -c "$A init | grep -q 'workshop key kept'"
 $A user add amina --role trainee >/dev/null
 $A user add claire --role instructor >/dev/null
+$A user add root --role admin >/dev/null
 $A probe >/dev/null
 
 expect_status 1 "a trainee cannot certify" $A certify $U --by amina
@@ -214,10 +215,65 @@ expect_status 8 "a QR text with another signature does not verify" $A verify "$T
 printf 'atelier-cert:1:ATL-20200101-00000000:%s\n' "$(sed 's/.*://' "$T/qr.txt")" > "$T/qr-unknown.txt"
 check "a QR text of a certificate this workshop never issued is refused" \
     sh -c "$A verify '$T/qr-unknown.txt' | grep -q 'is not in this workshop.s records'"
+# A certificate signed with the workshop key but absent from the records: someone who
+# had the key made it. Forged here with openssl from the key file, as a thief would.
+python3 - "$T/cert.json" "$T/forge.txt" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["id"] = "ATL-20200101-DEADBEEF"
+c["signature"] = {"algorithm": "Ed25519", "key_id": c["signature"]["key_id"]}
+open(sys.argv[2], "w").write(json.dumps(c, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+PY
+python3 -c "import base64,sys; seed=base64.b64decode(open(sys.argv[1]).read().split(':')[1]); sys.stdout.buffer.write(bytes.fromhex('302e020100300506032b657004220420')+seed)" \
+    "$T/data/keys/workshop.key" > "$T/stolen.der"
+openssl pkeyutl -sign -rawin -inkey "$T/stolen.der" -keyform DER -in "$T/forge.txt" -out "$T/forge.sig" 2>/dev/null
+python3 - "$T/forge.txt" "$T/forge.sig" "$T/forged-id.json" <<'PY'
+import base64, json, sys
+c = json.loads(open(sys.argv[1]).read())
+c["signature"]["value"] = base64.b64encode(open(sys.argv[2], "rb").read()).decode()
+open(sys.argv[3], "w").write(json.dumps(c, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n")
+PY
+check "a certificate forged with a stolen key verifies by its signature alone" \
+    sh -c "$ATELIER --data '$T/buyer' verify '$T/forged-id.json' --key '$($A key public)' | grep -q '^valid:'"
+check "but on the bench, verify warns that its records never issued it" \
+    sh -c "$A verify '$T/forged-id.json' | grep -q 'warning: certificate ATL-20200101-DEADBEEF is not in this workshop.s records'"
+
+$A certificate revoked --output "$T/revoked-0.json" >/dev/null
+check "before any withdrawal, the signed list is empty and the certificate passes it" \
+    sh -c "$J '$T/revoked-0.json' \"d['revoked']\" '[]' &&
+           $ATELIER --data '$T/buyer' verify '$T/cert.json' --key '$($A key public)' --revoked '$T/revoked-0.json' | grep -q '^valid:'"
 $A device set-state $U in_repair --by claire --why "returned: the speaker crackles" >/dev/null
-check "a certificate whose device came back into repair still verifies, with a warning" \
-    sh -c "$A verify '$T/cert.json' > '$T/moved.out' && grep -q '^valid:' '$T/moved.out' &&
-           grep -q 'warning: since it was certified, the device was moved to in_repair (returned: the speaker crackles)' '$T/moved.out'"
+expect_status 8 "a certificate whose device came back into repair is withdrawn: not valid" \
+    $A verify "$T/cert.json"
+check "verify says who withdrew it, when and why" \
+    sh -c "$A verify '$T/cert.json' | grep -q 'NOT VALID: certificate $CID was withdrawn by claire on 20.*: returned: the speaker crackles'"
+check "the QR code is refused too" sh -c "$A verify '$T/qr.txt' | grep -q 'was withdrawn'"
+check "the device's history keeps the withdrawal" \
+    sh -c "sqlite3 '$T/data/atelier.db' \"SELECT kind FROM ledger WHERE chain = 'device:1' ORDER BY seq DESC LIMIT 1\" | grep -qx revoke"
+$A certificate revoked --output "$T/revoked.json" >"$T/revoked.out"
+check "the signed list of withdrawn certificates names it" \
+    sh -c "grep -q 'wrote .*revoked.json (1 certificates withdrawn, signed)' '$T/revoked.out' &&
+           $J '$T/revoked.json' \"[r['id'] for r in d['revoked']]\" \"['$CID']\""
+expect_status 8 "away from the bench, a buyer with the list finds it withdrawn" \
+    $ATELIER --data "$T/buyer" verify "$T/cert.json" --key "$($A key public)" --revoked "$T/revoked.json"
+sed 's/"revoked":\[[^]]*\]/"revoked":[]/' "$T/revoked.json" > "$T/revoked-emptied.json"
+expect_status 2 "a list emptied by hand is not trusted" \
+    $ATELIER --data "$T/buyer" verify "$T/cert.json" --key "$($A key public)" --revoked "$T/revoked-emptied.json"
+check "and verify says so" \
+    sh -c "$ATELIER --data '$T/buyer' verify '$T/cert.json' --key '$($A key public)' --revoked '$T/revoked-emptied.json' 2>&1 | grep -q 'cannot be trusted'"
+expect_status 1 "a withdrawn certificate is not withdrawn twice" $A certificate revoke "$CID" --why again --by claire
+expect_status 1 "a trainee cannot withdraw a certificate" $A certificate revoke "$CID" --why no --by amina
+
+# The key changes: what the old key signed still verifies on the bench, new records are
+# signed with the new key, and every chain still checks out.
+expect_status 1 "an instructor cannot change the workshop key" $A key rotate --by claire
+OLDKEY=$($A key public)
+check "an admin rotates the key" sh -c "$A key rotate --by root | grep -q 'key .* is retired'"
+check "the public key is a new one" test "$($A key public)" != "$OLDKEY"
+check "the old key's public half is kept" sh -c "ls '$T/data/keys/retired/' | grep -q '.pub$'"
+check "the records signed with the old key still check out" $A db check
+check "a certificate the old key signed is still checked with it" \
+    sh -c "$A verify '$T/forged-id.json' | grep -q '^valid:'"
 check "the certificate cannot be changed in the database" \
     sh -c "! sqlite3 '$T/data/atelier.db' \"UPDATE certificate SET body = 'x'\" 2>/dev/null"
 done_testing
