@@ -149,14 +149,19 @@ fuzz-smoke:
 	else echo "fuzz-smoke: clang not found, skipped"; fi
 
 bench: deps $(BIN) $(PDF_BIN)
-	@$(MAKE) --no-print-directory build/bench/usb_bench build/bench/hotplug_min
+	@$(MAKE) --no-print-directory build/bench/usb_bench build/bench/hotplug_min build/bench/ledger_bench
 	umockdev-wrapper build/bench/usb_bench $(abspath $(BIN)) $(abspath build/bench/hotplug_min)
+	build/bench/ledger_bench
 	sh bench/ios_bench.sh $(abspath $(BIN))
 	sh bench/android_bench.sh $(abspath $(BIN))
 
 build/bench/usb_bench: bench/usb_bench.c tests/lib/testbed.c tests/lib/proc.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
+
+build/bench/ledger_bench: bench/ledger_bench.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(DEP_LIBS)
 
 build/bench/hotplug_min: bench/hotplug_min.c
 	@mkdir -p $(dir $@)
