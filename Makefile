@@ -15,6 +15,8 @@ DATADIR  := $(PREFIX)/share/atelier
 MANDIR   := $(PREFIX)/share/man/man1
 UDEVDIR  ?= $(PREFIX)/lib/udev/rules.d
 LIBEXECDIR := $(PREFIX)/lib/atelier
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
@@ -180,6 +182,14 @@ install: $(BIN) $(PDF_BIN)
 	install -m 0755 $(PDF_BIN) $(DESTDIR)$(LIBEXECDIR)/atelier-pdf
 	install -m 0644 docs/atelier.1 $(DESTDIR)$(MANDIR)/atelier.1
 	install -m 0644 udev/*.rules $(DESTDIR)$(UDEVDIR)/
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' systemd/atelier.service.in > $(DESTDIR)$(UNITDIR)/atelier.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/atelier.service
+	install -m 0644 systemd/atelier.sysusers $(DESTDIR)$(SYSUSERSDIR)/atelier.conf
+	@# On the machine itself (no DESTDIR), the system user is made now; a package does it
+	@# in its own scripts.
+	if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
+	  systemd-sysusers $(SYSUSERSDIR)/atelier.conf; fi
 	cd checklists && find . -type f ! -name README.md | while read -r f; do \
 	  install -D -m 0644 "$$f" "$(DESTDIR)$(DATADIR)/checklists/$$f" || exit 1; done
 
@@ -187,6 +197,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/atelier $(DESTDIR)$(MANDIR)/atelier.1
 	rm -rf $(DESTDIR)$(LIBEXECDIR)
 	rm -f $(addprefix $(DESTDIR)$(UDEVDIR)/,$(notdir $(wildcard udev/*.rules)))
+	rm -f $(DESTDIR)$(UNITDIR)/atelier.service $(DESTDIR)$(SYSUSERSDIR)/atelier.conf
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

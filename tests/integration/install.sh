@@ -23,9 +23,24 @@ check "the PDF drawer is installed where the installed atelier looks for it" \
            pdfinfo $T/c.pdf | grep -q '^Pages: *1$'"
 check "the bench program itself does not load the PDF libraries" \
     sh -c "! ldd $T/dest/opt/atelier/bin/atelier | grep -Eq 'cairo|qrencode|fontconfig'"
+UNIT="$T/dest/opt/atelier/lib/systemd/system/atelier.service"
+check "a systemd unit is installed, run as the atelier system user" \
+    sh -c "grep -qx 'User=atelier' '$UNIT' && grep -qx 'Group=atelier' '$UNIT'"
+check "its data directory is the atelier user's own, 0700, files made 0600" \
+    sh -c "grep -qx 'StateDirectoryMode=0700' '$UNIT' && grep -qx 'UMask=0077' '$UNIT' &&
+           grep -qx 'Environment=ATELIER_DATA=/var/lib/atelier' '$UNIT'"
+check "it runs the installed atelier" \
+    sh -c "grep -qx 'ExecStart=/opt/atelier/bin/atelier watch' '$UNIT' && ! grep -q @BINDIR@ '$UNIT'"
+check "the system user is declared for systemd-sysusers" \
+    grep -q '^u atelier ' "$T/dest/opt/atelier/lib/sysusers.d/atelier.conf"
+if command -v systemd-analyze >/dev/null 2>&1; then
+    check "systemd finds nothing wrong in the unit" \
+        sh -c "sed 's|/opt/atelier/bin/atelier|/bin/true|' '$UNIT' > '$T/atelier.service' &&
+               test -z \"\$(systemd-analyze verify --man=no '$T/atelier.service' 2>&1)\""
+fi
 check "nothing is installed outside DESTDIR" sh -c "! test -e /opt/atelier"
 check "make uninstall removes it all" \
-    sh -c "make -s -C $ROOT uninstall PREFIX=/opt/atelier DESTDIR=$T/dest && ! test -e $T/dest/opt/atelier/bin/atelier && ! test -e $T/dest/opt/atelier/lib/atelier/atelier-pdf && ! test -e $T/dest/opt/atelier/lib/udev/rules.d/70-atelier.rules"
+    sh -c "make -s -C $ROOT uninstall PREFIX=/opt/atelier DESTDIR=$T/dest && ! test -e $T/dest/opt/atelier/bin/atelier && ! test -e $T/dest/opt/atelier/lib/atelier/atelier-pdf && ! test -e $T/dest/opt/atelier/lib/udev/rules.d/70-atelier.rules && ! test -e $T/dest/opt/atelier/lib/systemd/system/atelier.service"
 
 # Every rule gives the plugdev group read/write, never the world.
 rules=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$RULES" | grep -v '^#' | grep -v '^[[:space:]]*$')
