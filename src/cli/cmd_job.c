@@ -227,7 +227,7 @@ static int cmd_step(struct bench *b, int argc, char **argv)
 	rc = svc_job_step(b, &req, &view);
 	if (rc == SVC_EUNDECIDED && !json) {
 		/* Not a failure of the trainee's: the bench could not decide; say how to. */
-		printf("%s\n", svc_why(b));
+		printf("%s\n", cli_safe(svc_why(b)));
 		json_decref(view);
 		rc = cli_exit_of(rc);
 		goto out;
@@ -367,7 +367,7 @@ static int cmd_submit(struct bench *b, int argc, char **argv)
 	if (rc && view && !json) {
 		/* Every reason it cannot be submitted yet, one per line. */
 		json_array_foreach(json_object_get(view, "missing"), i, v)
-			fprintf(stderr, "atelier job: %s\n", json_string_value(v));
+			fprintf(stderr, "atelier job: %s\n", cli_safe(json_string_value(v)));
 		json_decref(view);
 		return cli_exit_of(rc);
 	}

@@ -145,9 +145,9 @@ static void on_hint(void *ctx, const char *device, const char *hint)
 	const int *json = ctx;
 
 	if (!device)
-		fprintf(stderr, "atelier probe: %s\n", hint);
+		fprintf(stderr, "atelier probe: %s\n", cli_safe(hint));
 	else if (!*json)
-		fprintf(stderr, "%s: %s\n", device, hint);
+		fprintf(stderr, "%s: %s\n", cli_safe(device), cli_safe(hint));
 }
 
 static int run_probe(struct bench *b, int argc, char **argv)
@@ -188,8 +188,11 @@ static int run_probe(struct bench *b, int argc, char **argv)
 			json_object_del(facts, "probe_result");
 		cli_print_json(json_incref(view));
 	} else {
-		json_array_foreach(view, i, facts)
+		json_t *clean = cli_clean_view(view);
+
+		json_array_foreach(clean, i, facts)
 			print_card(facts, cli_str(facts, "probe_result", "ok"));
+		json_decref(clean);
 		if (json_array_size(view) == 0)
 			puts("no phone or tablet attached (plug one in; 'atelier devices' lists what "
 			     "USB sees)");
@@ -197,7 +200,7 @@ static int run_probe(struct bench *b, int argc, char **argv)
 	json_decref(view);
 	/* A card is shown even when its reading could not be kept: the exit status says. */
 	if (err && err != SVC_EDEVICE)
-		fprintf(stderr, "atelier probe: %s\n", svc_why(b));
+		fprintf(stderr, "atelier probe: %s\n", cli_safe(svc_why(b)));
 	return cli_exit_of(err);
 }
 
