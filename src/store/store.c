@@ -437,8 +437,9 @@ void store_int_rollback(sqlite3 *db)
 
 /*
  * Read the version from the file header without SQLite (see the top of this file).
- * *EXISTS is 0 when there is no file; an empty file is a new database (version 0), as
- * SQLite treats it. A file that is not an SQLite database gives STORE_ECORRUPT.
+ * *EXISTS is 0 when there is no file. An empty file (SQLite would take it for a new
+ * database) and a file that is not an SQLite database give STORE_ECORRUPT: Atelier never
+ * writes one, so it is a damaged or foreign file, never silently made a database.
  */
 static enum store_err peek_header(const char *path, int *exists, int *version)
 {
@@ -473,8 +474,11 @@ static enum store_err peek_header(const char *path, int *exists, int *version)
 			break;
 		got += (size_t)n;
 	}
-	if (got == 0)
+	if (got == 0) {
+		set_error("%s is empty (0 bytes)", path);
+		err = STORE_ECORRUPT;
 		goto out;
+	}
 	if (got < sizeof(hdr) || memcmp(hdr, SQLITE_HEADER_MAGIC, sizeof(SQLITE_HEADER_MAGIC))) {
 		set_error("%s: not an sqlite database (no sqlite header)", path);
 		err = STORE_ECORRUPT;
@@ -492,6 +496,29 @@ static enum store_err peek_header(const char *path, int *exists, int *version)
 out:
 	close(fd);
 	return err;
+}
+
+/*
+ * STORE_ECORRUPT when the SQLite database open in ST, at schema VERSION, is another
+ * program's: at version 0 it must hold nothing yet (Atelier creates it), from version 1
+ * it must have Atelier's bench table. Only reads: a foreign file is left untouched.
+ */
+static enum store_err refuse_foreign(struct store *st, int version)
+{
+	int n = 0;
+	enum store_err err;
+
+	err = sql_first(st->db, st->path,
+			version == 0 ? "SELECT count(*) FROM sqlite_master"
+				     : "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+				       "AND name = 'bench'",
+			&n, NULL, 0);
+	if (err)
+		return err;
+	if ((version == 0 && n == 0) || (version > 0 && n == 1))
+		return STORE_OK;
+	set_error("%s is an SQLite database of another program", st->path);
+	return STORE_ECORRUPT;
 }
 
 static enum store_err refuse_newer(const char *path, int version)
@@ -705,6 +732,11 @@ enum store_err store_open(const char *dir, int create, struct store **out, int *
 			  version);
 		err = STORE_ECORRUPT;
 		goto out;
+	}
+	if (exists) {
+		err = refuse_foreign(st, version);
+		if (err)
+			goto out;
 	}
 	if (wal_existed)
 		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, (int *)NULL);

@@ -89,8 +89,10 @@ static enum svc_err open_failed(const char *dir, enum store_err err, int found, 
 			 dir, STORE_DB_NAME, found, ATELIER_VERSION, STORE_SCHEMA_VERSION);
 		return SVC_EREFUSED;
 	case STORE_ECORRUPT:
-		snprintf(why, size, "%s/%s is not a usable Atelier database: %s", dir,
-			 STORE_DB_NAME, store_last_error_message());
+		snprintf(why, size,
+			 "%s/%s is not a usable Atelier database: %s; it was left untouched "
+			 "(move it away or restore a backup)",
+			 dir, STORE_DB_NAME, store_last_error_message());
 		return SVC_EREFUSED;
 	default:
 		snprintf(why, size, "cannot open the database in %s: %s (%s)", dir,

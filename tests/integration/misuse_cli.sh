@@ -96,4 +96,26 @@ check "a checklist file left out is named with its controls as '?'" \
 check "checklist list writes no control character" no_control "$T/list.out"
 rm "$ODD"
 
+# ---- 5. an empty or foreign atelier.db is refused, never made anew ----
+mkdir -p "$T/empty" "$T/text" "$T/foreign"
+: > "$T/empty/atelier.db"
+expect_status 4 "init refuses an empty atelier.db as a damaged database" $ATELIER --data "$T/empty" init
+check "and says it is empty, leaving it at 0 bytes" \
+    sh -c "$ATELIER --data '$T/empty' init 2>&1 | grep -q '$T/empty/atelier.db is empty (0 bytes)' &&
+           test ! -s '$T/empty/atelier.db'"
+expect_status 4 "a writing command refuses an empty atelier.db too" \
+    $ATELIER --data "$T/empty" user add zoe --role trainee
+echo "not a database" > "$T/text/atelier.db"
+expect_status 4 "a text file as atelier.db is refused" $ATELIER --data "$T/text" init
+check "and is named as not an Atelier database" \
+    sh -c "$ATELIER --data '$T/text' job list 2>&1 | grep -q '$T/text/atelier.db is not a usable Atelier database'"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("CREATE TABLE notes (t TEXT)"); c.commit()' \
+    "$T/foreign/atelier.db"
+cp "$T/foreign/atelier.db" "$T/foreign.orig"
+expect_status 4 "another program's SQLite database is refused by init" $ATELIER --data "$T/foreign" init
+expect_status 4 "and by db check" $ATELIER --data "$T/foreign" db check
+check "it is said to be another program's, and left byte for byte as it was" \
+    sh -c "$ATELIER --data '$T/foreign' init 2>&1 | grep -q 'is an SQLite database of another program' &&
+           cmp '$T/foreign/atelier.db' '$T/foreign.orig'"
+
 done_testing
