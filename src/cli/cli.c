@@ -1,10 +1,12 @@
 #include "cli/cli.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "probe/facts.h"
+#include "util/number.h"
 
 const struct cli_command cli_commands[] = {
 	{ "init", cli_cmd_init, "create the data directory, the database and its schema" },
@@ -309,16 +311,7 @@ int cli_show(const char *cmd, struct bench *b, enum svc_err err, json_t *view, i
 
 int cli_number(const char *s, long long *out)
 {
-	char *end;
-	long long v;
-
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-		return 0;
-	v = strtoll(s, &end, 10);
-	if (*end || v <= 0)
-		return 0;
-	*out = v;
-	return 1;
+	return number_whole(s, 1, LLONG_MAX, out) == NUMBER_OK;
 }
 
 const char *cli_str(const json_t *o, const char *key, const char *dflt)

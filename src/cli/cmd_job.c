@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "util/clock.h"
+#include "util/number.h"
 
 static const char job_usage[] =
 	"usage: atelier [--data DIR] job start --device ID --checklist ID --trainee NAME [--json]\n"
@@ -462,16 +463,15 @@ static int add_redo_steps(json_t *redo, const char *arg)
 static int add_score(json_t *scores, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
-	char item[65], *end;
+	char item[65];
 	size_t len;
-	long n;
+	long long n;
 
 	if (!eq || eq == arg || (len = (size_t)(eq - arg)) >= sizeof(item))
 		return 0;
 	memcpy(item, arg, len);
 	item[len] = '\0';
-	n = strtol(eq + 1, &end, 10);
-	if (end == eq + 1 || *end || n < -1000 || n > 1000 || json_object_get(scores, item))
+	if (number_whole(eq + 1, -1000, 1000, &n) != NUMBER_OK || json_object_get(scores, item))
 		return 0;
 	json_object_set_new(scores, item, json_integer(n));
 	return 1;

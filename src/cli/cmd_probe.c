@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "probe/facts.h"
 #include "probe/probe.h"
+#include "util/number.h"
 
 #define PROBE_MAX_DEVICES 128
 
@@ -162,16 +163,14 @@ static int run_probe(struct bench *b, int argc, char **argv)
 	struct svc_probe_req req = { 0 };
 	json_t *view = NULL, *facts;
 	size_t n, i;
-	char *end;
-	long t = SVC_PROBE_TIMEOUT_S;
+	long long t = SVC_PROBE_TIMEOUT_S;
 	enum svc_err err;
 
 	rc = cli_parse("probe", argc, argv, opts, pos, 0, PROBE_MAX_DEVICES, &n);
 	if (rc)
 		return rc;
 	if (timeout) {
-		t = strtol(timeout, &end, 10);
-		if (*end || end == timeout || t < 1 || t > SVC_PROBE_TIMEOUT_MAX_S)
+		if (number_whole(timeout, 1, SVC_PROBE_TIMEOUT_MAX_S, &t) != NUMBER_OK)
 			return cli_usage_error("probe", "--timeout takes seconds from 1 to %d, not '%s'",
 					       SVC_PROBE_TIMEOUT_MAX_S, timeout);
 	}

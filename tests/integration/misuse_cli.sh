@@ -96,6 +96,33 @@ check "a checklist file left out is named with its controls as '?'" \
 check "checklist list writes no control character" no_control "$T/list.out"
 rm "$ODD"
 
+# ---- 3. numbers are read in one strict form, limits are said ----
+for v in nan inf infinity 0x4 " 4" "4 " "" 1e3 +4 4,5 "123456789012345678901" 1234567890123456; do
+    expect_status 2 "a measure of '$v' is refused" $A job step "$I" voltage --value "$v"
+done
+check "the refusal says what a number looks like" \
+    sh -c "$A job step $I voltage --value nan 2>&1 | grep -q \"the value 'nan' is not a number: step 'voltage' takes a number like 3.92 or -1.5, in V from -2 to 4.45\""
+check "an absurdly long number is refused with the limit said" \
+    sh -c "$A job step $I voltage --value 1234567890123456 2>&1 | grep -q 'is too long (at most 20 characters and 15 significant digits)'"
+for v in 3.92 -1.5 4 4. .5; do
+    check "a measure of '$v' is recorded" sh -c "$A job step $I voltage --value '$v' | grep -q 'voltage: pass'"
+done
+check "the value is kept as it was typed" json_is /dev/stdin "d['records'][-1]['value']" .5 <<EOF2
+$($A job show "$I" --json)
+EOF2
+expect_status 2 "a job number in hexadecimal is refused" $A job show 0x1
+expect_status 2 "a job number with a space is refused" $A job show " $I"
+expect_status 2 "--corrects takes digits only" $A job step "$I" look --result pass --corrects 1e0
+expect_status 2 "--timeout takes digits only" $A probe --timeout 0x10
+expect_status 2 "--timeout refuses a space" $A probe --timeout " 5"
+check "--score refuses a number with a space before it" \
+    sh -c "$A job grade $I --verdict approved --score 'look= 4' --feedback ok --by claire 2>&1 | grep -q 'score takes ITEM=N'"
+LONG=$(python3 -c 'print("S" * 128)')
+expect_status 2 "a part serial longer than its limit is refused, not cut" \
+    $A job step "$I" part --part "Battery,aftermarket,$LONG"
+check "and the limit is said" \
+    sh -c "$A job step $I part --part 'Battery,aftermarket,$LONG' 2>&1 | grep -q \"a part's serial is at most 127 bytes; this one has 128\""
+
 # ---- 5. an empty or foreign atelier.db is refused, never made anew ----
 mkdir -p "$T/empty" "$T/text" "$T/foreign"
 : > "$T/empty/atelier.db"
