@@ -28,7 +28,9 @@ head_yaml() { # id title
     printf 'id: %s\nversion: 1\ntitle: {en: "%s", fr: "%s (fr)", nl: "%s (nl)"}\n' "$1" "$2" "$2" "$2"
     printf 'applies_to:\n  platforms: [ios]\ndifficulty: 1\ntime_minutes: 5\n'
 }
-{ head_yaml intake "Intake"; cat <<'YAML'; } > "$T/checklists/intake.yaml"
+{ head_yaml intake "Intake"; printf 'steps:\n  - id: look\n    title: {en: "Look at it"}\n    kind: check\n'; } \
+    > "$T/checklists/intake.yaml"
+{ head_yaml bench "Bench"; cat <<'YAML'; } > "$T/checklists/bench.yaml"
 steps:
   - id: look
     title: {en: "Look at it"}
@@ -51,6 +53,9 @@ steps:
     title: {en: "Cosmetic grade"}
     kind: choice
     options:
+      - value: A
+        label: {en: "Like new", fr: "Comme neuf", nl: "Als nieuw"}
+        criteria: {en: "No mark at 30 cm", fr: "Aucune marque à 30 cm", nl: "Geen spoor op 30 cm"}
       - value: B
         label: {en: "Very good", fr: "Très bon état", nl: "Zeer goed"}
         criteria: {en: "Marks seen close up", fr: "Marques visibles de près", nl: "Sporen van dichtbij"}
@@ -69,7 +74,7 @@ $A probe >/dev/null
 # ---- 1. text from outside is escaped on a terminal, exact in JSON ----
 NOTE=$(printf 'ok\033[2K\r#2 fake line\nthird\302\233x\177')
 PART=$(printf 'Bat\033[31mtery\033[0m,aftermarket,SN\0337x')
-I=$($A job start --device $U --checklist intake --trainee amina | sed -n 's/^job \([0-9]*\) started.*/\1/p')
+I=$($A job start --device $U --checklist bench --trainee amina | sed -n 's/^job \([0-9]*\) started.*/\1/p')
 $A job step "$I" look --result pass --note "$NOTE" >/dev/null
 $A job step "$I" part --part "$PART" >/dev/null
 $A job show "$I" >"$T/show.out"
@@ -122,6 +127,129 @@ expect_status 2 "a part serial longer than its limit is refused, not cut" \
     $A job step "$I" part --part "Battery,aftermarket,$LONG"
 check "and the limit is said" \
     sh -c "$A job step $I part --part 'Battery,aftermarket,$LONG' 2>&1 | grep -q \"a part's serial is at most 127 bytes; this one has 128\""
+
+# ---- a certified device to export (as tests/integration/certify_cli.sh makes one) ----
+cp "$ROOT/checklists/policy.yaml" "$T/checklists/policy.yaml"
+cat > "$T/data/policy.yaml" <<'YAML'
+workshop:
+  name: "Atelier Réemploi Molenbeek"
+  place: "Bruxelles"
+  language: fr
+required_checklists:
+  ios: [intake, wipe, qc]
+wipe_checklist: wipe
+grade:
+  checklist: qc
+  step: grade
+YAML
+do_job() { # CHECKLIST STEP ARGS: one job, its steps, submitted; its number on stdout
+    cid=$1; shift
+    out=$($A job start --device $U --checklist "$cid" --trainee amina) || return 1
+    id=$(echo "$out" | sed -n 's/^job \([0-9]*\) started.*/\1/p')
+    while [ $# -ge 2 ]; do
+        $A job step "$id" "$1" $2 >/dev/null || return 1
+        shift 2
+    done
+    $A job submit "$id" >/dev/null || return 1
+    echo "$id"
+}
+$A job cancel "$I" --by claire --why "a test bench job" >/dev/null
+I=$(do_job intake look "--result pass")
+$A job grade "$I" --verdict approved --feedback "Careful intake." --by claire >/dev/null
+W=$(do_job wipe erase "--result pass")
+$A job grade "$W" --verdict approved --feedback "Wipe done right." --by claire >/dev/null
+$A job check-wipe "$W" --result pass --note "setup screens shown" --by claire >/dev/null
+Q=$(do_job qc grade "--value B")
+$A job grade "$Q" --verdict approved --feedback "Grade B is right." --by claire >/dev/null
+python3 - "$SC" "$U" > "$T/wiped.json" <<'PY'
+import json, sys
+dev = json.load(open(sys.argv[1]))["devices"][0]
+values = dev["values"]
+values["com.apple.purplebuddy"] = {"SetupDone": False, "SetupFinishedAllSteps": False}
+values["com.apple.PurpleBuddy"] = {"SetupDone": False}
+print(json.dumps({"cmd": "update", "udid": sys.argv[2], "changes": {"values": values}}))
+PY
+sh "$FAKECTL" cmd "$T/fake" "$(cat "$T/wiped.json")" >/dev/null
+$A probe >/dev/null
+$A certify $U --by claire >"$T/certify.out" 2>&1
+CID=$($A certificate list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])' 2>/dev/null)
+check "a device is certified for the export checks" sh -c "test -n \"$CID\" || { cat '$T/certify.out'; false; }"
+
+# ---- 2. export writes only regular files ----
+mkdir -p "$T/out"
+# stray DIR: what is in DIR besides the files named after it.
+stray() {
+    d=$1; shift
+    ls -A "$d" | { while read -r f; do
+        keep=0; for k in "$@"; do [ "$f" = "$k" ] && keep=1; done
+        [ $keep = 1 ] || echo "$f"
+    done; }
+}
+if mknod "$T/out/chr" c 1 3 2>/dev/null; then
+    expect_status 2 "exporting the JSON onto a character device is refused" \
+        $A certificate export "$CID" --json "$T/out/chr"
+    check "the refusal names the device, and it is still a character device" \
+        sh -c "$A certificate export '$CID' --json '$T/out/chr' 2>&1 |
+               grep -q '$T/out/chr is not a regular file' && test -c '$T/out/chr'"
+    expect_status 2 "exporting the PDF onto a character device is refused" \
+        $A certificate export "$CID" --pdf "$T/out/chr"
+    ln -s chr "$T/out/link"
+    expect_status 2 "exporting through a symlink to a character device is refused" \
+        $A certificate export "$CID" --pdf "$T/out/link"
+    check "the symlink and the device are left as they were" \
+        sh -c "test -L '$T/out/link' && test -c '$T/out/chr'"
+    rm -f "$T/out/link" "$T/out/chr"
+else
+    echo "ok $((TAP_N + 1)) # skip mknod of a character device is not allowed here (not root, or no CAP_MKNOD)"
+    TAP_N=$((TAP_N + 1))
+fi
+mkfifo "$T/out/fifo"
+expect_status 2 "exporting the JSON onto a FIFO is refused (and does not hang)" \
+    timeout 20 $A certificate export "$CID" --json "$T/out/fifo"
+expect_status 2 "exporting the PDF onto a FIFO is refused" \
+    timeout 20 $A certificate export "$CID" --pdf "$T/out/fifo"
+check "the FIFO is still a FIFO" test -p "$T/out/fifo"
+mkdir "$T/out/dir"
+expect_status 2 "exporting onto a directory is refused" $A certificate export "$CID" --json "$T/out/dir"
+check "nothing else was left in the directory" sh -c "test -z \"\$(cd '$T/out' && ls -A | grep -v -x -e fifo -e dir)\""
+rm -rf "$T/out/fifo" "$T/out/dir"
+expect_status 2 "the JSON and the PDF to the same path are refused" \
+    $A certificate export "$CID" --json "$T/out/same" --pdf "$T/out/same"
+check "the refusal says why and nothing is written" \
+    sh -c "$A certificate export '$CID' --json '$T/out/same' --pdf '$T/out/./same' 2>&1 |
+           grep -q 'would both be written to' && test ! -e '$T/out/same'"
+echo old > "$T/out/same"
+ln -s same "$T/out/alias"
+expect_status 2 "the same file by another name (a symlink) is refused too" \
+    $A certificate export "$CID" --json "$T/out/same" --pdf "$T/out/alias"
+check "and the file is left as it was" sh -c "test \"\$(cat '$T/out/same')\" = old"
+rm -f "$T/out/same" "$T/out/alias"
+check "an export over an existing regular file replaces it whole" \
+    sh -c "echo old > '$T/out/c.json' && $A certificate export '$CID' --json '$T/out/c.json' --pdf '$T/out/c.pdf' >/dev/null &&
+           $J '$T/out/c.json' \"d['id']\" '$CID' && pdfinfo '$T/out/c.pdf' | grep -q '^Pages: *1$'"
+check "an export leaves no temporary file" sh -c "test \"\$(ls -A '$T/out' | sort | tr '\n' ' ')\" = 'c.json c.pdf '"
+mkdir "$T/kill"
+i=0
+while [ $i -lt 24 ]; do
+    $A certificate export "$CID" --json "$T/kill/c.json" --pdf "$T/kill/c.pdf" >/dev/null 2>&1 &
+    pid=$!
+    sleep "0.0$(( (i * 7) % 10 ))$(( (i * 3) % 10 ))"
+    kill -9 $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    i=$((i + 1))
+done
+sleep 1 # an atelier-pdf that outlived its parent ends by itself
+check "an export killed (-9) at any moment, 24 times, leaves no temporary or other stray file" \
+    sh -c "ls -A '$T/kill' | grep -v -x -e c.json -e c.pdf | { ! grep .; }"
+check "what is there after the kills is whole" \
+    sh -c "! test -e '$T/kill/c.json' || $J '$T/kill/c.json' \"d['id']\" '$CID'"
+$A certificate export "$CID" --json "$T/kill/c.json" --pdf "$T/kill/c.pdf" >/dev/null &
+pid=$!
+sleep 0.05
+kill -TERM $pid 2>/dev/null
+wait $pid 2>/dev/null
+check "an export stopped by SIGTERM leaves no temporary file" \
+    sh -c "ls -A '$T/kill' | grep -v -x -e c.json -e c.pdf | { ! grep .; }"
 
 # ---- 5. an empty or foreign atelier.db is refused, never made anew ----
 mkdir -p "$T/empty" "$T/text" "$T/foreign"
