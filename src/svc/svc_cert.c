@@ -455,23 +455,23 @@ out:
 
 /* ---- verify, key ---- */
 
-/* QR text "atelier-cert:1:ID:SIG": look ID up in the store, compare SIG, check it. */
-static enum svc_err check_qr(struct bench *b, char *text, const unsigned char pk[SIGN_PK_BYTES],
-			     json_t **out)
+/* QR text "atelier-cert:1:ID:SIG" (LEN bytes; a file's one final newline, ending its
+ * line, is not part of it): read strictly, look ID up in the store, compare SIG, check
+ * it. */
+static enum svc_err check_qr(struct bench *b, const char *text, size_t len,
+			     const unsigned char pk[SIGN_PK_BYTES], json_t **out)
 {
 	struct store_certificate rec = { 0 };
 	unsigned char given[64], kept[64];
-	char *id = text + strlen(CERTIFY_QR_PREFIX), *sig, why[512];
+	char id[CERTIFY_ID_LEN + 1], why[512];
 	const char *kept_sig;
 	enum store_err err;
 	enum svc_err rc = SVC_ENOTVALID;
 
-	text[strcspn(text, "\r\n")] = '\0';
-	sig = strrchr(id, ':');
-	if (!sig || sign_value_decode(sig + 1, given) != 0)
-		return svc_fail(b, SVC_ENOTVALID,
-				"the QR text has no well-formed signature after the id");
-	*sig = '\0';
+	if (len > 0 && text[len - 1] == '\n')
+		len--;
+	if (certify_qr_parse(text, len, id, given, why, sizeof(why)) != 0)
+		return svc_fail(b, SVC_ENOTVALID, "%s", why);
 	if (!b->st)
 		return svc_fail(b, SVC_ENOTVALID,
 				"a QR code is checked against this workshop's records, and there "
@@ -570,7 +570,7 @@ enum svc_err svc_verify(struct bench *b, const char *file, const char *key, json
 	if (!buf)
 		return SVC_ENOTVALID;
 	if (strncmp(buf, CERTIFY_QR_PREFIX, strlen(CERTIFY_QR_PREFIX)) == 0) {
-		rc = check_qr(b, buf, pk, &cert);
+		rc = check_qr(b, buf, len, pk, &cert);
 	} else if (certify_verify_text(strcmp(file, "-") ? file : "standard input", buf, len, pk,
 				       &cert, why, sizeof(why)) != 0) {
 		rc = svc_fail(b, SVC_ENOTVALID, "%s", why);

@@ -251,6 +251,81 @@ wait $pid 2>/dev/null
 check "an export stopped by SIGTERM leaves no temporary file" \
     sh -c "ls -A '$T/kill' | grep -v -x -e c.json -e c.pdf | { ! grep .; }"
 
+# ---- 1 (again). what verify echoes from a file is escaped ----
+$A certificate export "$CID" --json "$T/cert.json" >/dev/null
+# edit VAR=EXPR: the certificate with one change (Python over c), canonical as issued.
+edit() {
+    python3 - "$T/cert.json" "$2" > "$T/$1" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+exec(sys.argv[2])
+sys.stdout.write(json.dumps(c, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n")
+PY
+}
+edit esc.json 'c["signature"]["key_id"] = "\x1b[2J\x1b]0;pwned\x07\rfake"'
+$A verify "$T/esc.json" >"$T/esc.out" 2>&1
+check "verify names a key id from the file with its controls as '?'" \
+    grep -qF 'it names key ?[2J?]0;pwned??fake' "$T/esc.out"
+check "verify writes no control character from the file" no_control "$T/esc.out"
+check "verify --json keeps the reason exact" \
+    sh -c "$A verify '$T/esc.json' --json > '$T/esc-json.out'; grep -qiF '\\u001b[2J' '$T/esc-json.out'"
+printf '{"format": "atelier-certificate/1", \033[2J' > "$T/broken.json"
+$A verify "$T/broken.json" >"$T/broken.out" 2>&1
+check "verify of broken JSON says it is not a certificate" grep -q 'NOT VALID: .*not a certificate' "$T/broken.out"
+check "and writes no control character from it" no_control "$T/broken.out"
+
+# ---- 6. one encoding of a signature, a key and a QR text ----
+check "the exported certificate verifies" sh -c "$A verify '$T/cert.json' | grep -q '^valid:'"
+edit nopad.json 'c["signature"]["value"] = c["signature"]["value"].rstrip("=")'
+edit url.json 'c["signature"]["value"] = c["signature"]["value"].replace("+", "-").replace("/", "_")'
+edit nl.json 'v = c["signature"]["value"]; c["signature"]["value"] = v[:40] + "\n" + v[40:]'
+edit tail.json 'c["signature"]["value"] += "AAAA"'
+edit bits.json 'v = c["signature"]["value"]; a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"; c["signature"]["value"] = v[:-3] + a[a.index(v[-3]) ^ 1] + "=="'
+for f in nopad url nl tail bits; do
+    expect_status 8 "a signature value re-encoded ($f) does not verify" $A verify "$T/$f.json"
+done
+check "verify says the signature value is not well-formed" \
+    sh -c "$A verify '$T/bits.json' | grep -q 'NOT VALID: its signature value is not a 64-byte Ed25519 signature'"
+KEY=$($A key public)
+check "the public key text verifies" sh -c "$ATELIER --data '$T/buyer' verify '$T/cert.json' --key '$KEY' | grep -q '^valid:'"
+expect_status 2 "a public key without its 'ed25519:' is refused" \
+    $ATELIER --data "$T/buyer" verify "$T/cert.json" --key "${KEY#ed25519:}"
+expect_status 2 "a public key without its padding is refused" \
+    $ATELIER --data "$T/buyer" verify "$T/cert.json" --key "${KEY%=}"
+expect_status 2 "a public key with a space before it is refused" \
+    $ATELIER --data "$T/buyer" verify "$T/cert.json" --key " $KEY"
+printf '%s\n' "$KEY" > "$T/key.pub"
+check "a key file of one line verifies" sh -c "$ATELIER --data '$T/buyer' verify '$T/cert.json' --key '$T/key.pub' | grep -q '^valid:'"
+printf '%s\r\n' "$KEY" > "$T/key-crlf.pub"
+expect_status 2 "a key file with a CR is refused" $ATELIER --data "$T/buyer" verify "$T/cert.json" --key "$T/key-crlf.pub"
+QR=$(python3 -c '
+import base64, json, sys
+c = json.load(open(sys.argv[1]))
+sig = base64.b64decode(c["signature"]["value"])
+print("atelier-cert:1:%s:%s" % (c["id"], base64.urlsafe_b64encode(sig).decode().rstrip("=")))' "$T/cert.json")
+printf '%s' "$QR" > "$T/qr.txt"
+check "the QR text verifies" sh -c "$A verify '$T/qr.txt' | grep -q '^valid:'"
+printf '%s\n' "$QR" > "$T/qr-nl.txt"
+check "the QR text on one line of a file (as zbarimg --raw writes it) verifies" \
+    sh -c "$A verify '$T/qr-nl.txt' | grep -q '^valid:'"
+printf '%s \n' "$QR" > "$T/qr-space.txt"
+printf '%s\r\n' "$QR" > "$T/qr-crlf.txt"
+printf '%s\n\n' "$QR" > "$T/qr-2nl.txt"
+printf '%s:more' "$QR" > "$T/qr-field.txt"
+printf '%s==' "$QR" > "$T/qr-pad.txt"
+printf '%s' "$QR" | sed 's/^atelier-cert:1:ATL-/atelier-cert:1:atl-/' > "$T/qr-case.txt"
+printf '%s' "$QR" | python3 -c '
+import sys
+q = sys.stdin.read(); a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+sys.stdout.write(q[:-1] + a[a.index(q[-1]) ^ 1])' > "$T/qr-bits.txt"
+for f in space crlf 2nl field pad case bits; do
+    expect_status 8 "a QR text with something more or other ($f) does not verify" $A verify "$T/qr-$f.txt"
+done
+check "verify says what is wrong with the QR text" \
+    sh -c "$A verify '$T/qr-field.txt' | grep -q 'NOT VALID: the QR text is 128 characters long, not 123' &&
+           $A verify '$T/qr-bits.txt' | grep -q 'NOT VALID: the QR text has no well-formed signature after the id' &&
+           $A verify '$T/qr-case.txt' | grep -q 'NOT VALID: the QR text has no certificate id'"
+
 # ---- 5. an empty or foreign atelier.db is refused, never made anew ----
 mkdir -p "$T/empty" "$T/text" "$T/foreign"
 : > "$T/empty/atelier.db"
