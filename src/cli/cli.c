@@ -78,17 +78,25 @@ int cli_exit_of(enum svc_err err)
 }
 
 /* Write "atelier CMD: " and the message of FMT to standard error, its control
- * characters shown as '?': a reason may quote a file name, a step id or an argument. */
+ * characters shown as '?': a reason may quote a file name, a step id or an argument. A
+ * reason of several lines (db check's findings) keeps them, each indented, so that no
+ * line of it can pass for a message of its own. */
 static void say(const char *cmd, const char *fmt, va_list ap)
 {
-	char *msg = NULL;
+	char *msg = NULL, *clean;
 
 	fprintf(stderr, "atelier %s: ", cmd);
 	if (vasprintf(&msg, fmt, ap) < 0) {
 		fputs("(out of memory)", stderr);
 		return;
 	}
-	cli_put_text(stderr, msg);
+	clean = cli_escape(msg, 1);
+	for (const char *p = clean; p && *p; p++) {
+		fputc(*p, stderr);
+		if (*p == '\n' && p[1])
+			fputs("  ", stderr);
+	}
+	free(clean);
 	free(msg);
 }
 

@@ -231,6 +231,7 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSIO
 	       "one migration per schema version");
 
 static _Thread_local char last_error[STORE_ERROR_SIZE];
+static _Thread_local int last_errno;
 
 static void set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -241,6 +242,7 @@ static void set_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(last_error, sizeof(last_error), fmt, ap);
 	va_end(ap);
+	last_errno = 0;
 }
 
 /* The text of errno value E. GNU strerror_r (we build with _GNU_SOURCE) is thread-safe
@@ -256,6 +258,7 @@ static void set_errno_error(const char *call, const char *path, int e)
 	char buf[128];
 
 	set_error("%s %s: %s", call, path, errno_text(e, buf, sizeof(buf)));
+	last_errno = e;
 }
 
 /* The directory part of FILE into OUT: "a/b" gives "a", "/b" gives "/", "b" gives ".".
@@ -277,6 +280,55 @@ static int dir_of(const char *file, char *out, size_t size)
 const char *store_last_error_message(void)
 {
 	return last_error;
+}
+
+int store_last_errno(void)
+{
+	return last_errno;
+}
+
+/* Why PATH (the database, with its -wal and -shm beside it) cannot be written: EROFS or
+ * EACCES as access() tells for its directory, then the file; 0 when it can. */
+static int unwritable(const char *path)
+{
+	char dir[PATH_MAX];
+
+	if (!path)
+		return 0;
+	if (dir_of(path, dir, sizeof(dir)) == 0 && access(dir, W_OK) != 0 &&
+	    (errno == EROFS || errno == EACCES || errno == EPERM))
+		return errno;
+	if (access(path, W_OK) != 0 && (errno == EROFS || errno == EACCES || errno == EPERM))
+		return errno;
+	return 0;
+}
+
+/* The errno that says why SQLite failed with RC on DB (at PATH): the one it saw, else the
+ * one its code means (a full disk, a read-only file, a lock). A file SQLite could not
+ * open (its -shm on a read-only file system gives ENOENT) is asked about directly. */
+static int cause_of(sqlite3 *db, int rc, const char *path)
+{
+	int e = db ? sqlite3_system_errno(db) : 0;
+
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		return ENOSPC;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return EBUSY;
+	case SQLITE_READONLY:
+		return unwritable(path) ? unwritable(path) : EROFS;
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return e == EROFS ? e : EACCES;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		if (e == ENOSPC || e == EDQUOT)
+			return e;
+		return unwritable(path) ? unwritable(path) : e;
+	default:
+		return 0;
+	}
 }
 
 const char *store_strerror(enum store_err err)
@@ -348,6 +400,7 @@ enum store_err store_int_fail(sqlite3 *db, int rc, const char *call, const char 
 		set_error("%s \"%.*s\" %s: %s", call, STORE_ERROR_SQL_MAX, sql, path, why);
 	else
 		set_error("%s %s: %s", call, path, why);
+	last_errno = cause_of(db, rc, path);
 	return err == STORE_OK ? STORE_EINTERNAL : err;
 }
 

@@ -346,5 +346,10 @@ void store_certificates_free(struct store_certificate *c, size_t n);
 /* The detail of the last failure in this thread ("" if none); static storage.
  * (Clarification: store_open, store_check and store_backup clear it when called.) */
 const char *store_last_error_message(void);
+/* Why the last failure in this thread happened, as an errno value (0 when unknown): the
+ * one the system gave SQLite, else the one SQLite's code means: ENOSPC for a full disk,
+ * EROFS for a read-only file or file system, EACCES for a permission, EBUSY for a lock
+ * another process holds. */
+int store_last_errno(void);
 
 #endif

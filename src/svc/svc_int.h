@@ -25,6 +25,11 @@ struct bench {
 	char why[SVC_WHY_MAX];
 };
 
+/* The cause of the store's last failure ERR on PATH for a person, into BUF: "the
+ * database is locked by another atelier...", "the file system holding DIR is read-only",
+ * "the disk is full", "permission denied on PATH"; NULL when it is none of those. */
+const char *svc_store_cause(enum store_err err, const char *path, char *buf, size_t size);
+
 /* Set B's reason (printf-style) and return ERR. */
 enum svc_err svc_fail(struct bench *b, enum svc_err err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
