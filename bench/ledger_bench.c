@@ -89,7 +89,7 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	int steps = argc > 1 ? atoi(argv[1]) : 300;
+	int steps = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 300;
 	double plain[5], sealed[5];
 	char tmpl[] = "/tmp/atelier-ledger-bench-XXXXXX", dir[64], cmd[96];
 

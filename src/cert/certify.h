@@ -50,6 +50,18 @@ void certify_new_id(long long now_ms, char *out, size_t size);
  * base64url) into OUT. 0 on success. */
 int certify_qr_text(const json_t *cert, char *out, size_t size);
 
+/* A certificate id: "ATL-", 8 digits of the day, "-", 8 hex digits in capitals. */
+#define CERTIFY_ID_LEN 21
+/* The signature in a QR text: base64url without padding of 64 bytes. */
+#define CERTIFY_QR_SIG_LEN 86
+
+/* Read QR text TEXT (LEN bytes) strictly: exactly CERTIFY_QR_PREFIX, a certificate id,
+ * ':', the canonical base64url (no padding) of a 64-byte signature, and nothing else (no
+ * space, no newline, no other field). ID (CERTIFY_ID_LEN + 1 bytes) and SIG get them.
+ * 0 on success; -1 with WHY saying what is wrong. */
+int certify_qr_parse(const char *text, size_t len, char *id, unsigned char sig[64], char *why,
+		     size_t size);
+
 /* Check the certificate text BUF (LEN bytes, named NAME in messages) against public key
  * PK: it must be an Atelier certificate, its signature must match, and its bytes must be
  * exactly those issued (canonical JSON and one newline). 0 when valid; else -1 and WHY

@@ -10,6 +10,7 @@
 #include <yaml.h>
 
 #include "checklist/checklist.h"
+#include "util/number.h"
 
 void policy_defaults(struct policy *p)
 {
@@ -241,12 +242,9 @@ static int load_checks(struct ctx *c, struct policy *p, yaml_node_t *n)
 static int load_health(struct ctx *c, struct policy *p, yaml_node_t *v)
 {
 	const char *s = scalar(v);
-	char *end = NULL;
-	double d;
+	double d = NAN;
 
-	errno = 0;
-	d = s ? strtod(s, &end) : NAN;
-	if (!s || end == s || *end || errno || !(d >= 0 && d <= 100))
+	if (number_decimal(s, &d) != NUMBER_OK || !(d >= 0 && d <= 100))
 		return bad(c, v, "should be a number from 0 to 100", "battery_min_health_pct");
 	p->battery_min_health_pct = d;
 	return 0;
@@ -255,12 +253,10 @@ static int load_health(struct ctx *c, struct policy *p, yaml_node_t *v)
 static int load_pct(struct ctx *c, yaml_node_t *v, const char *key, double min, double *out)
 {
 	const char *s = scalar(v);
-	char *end = NULL, what[64];
-	double d;
+	char what[64];
+	double d = NAN;
 
-	errno = 0;
-	d = s ? strtod(s, &end) : NAN;
-	if (!s || end == s || *end || errno || !(d >= min && d <= 100)) {
+	if (number_decimal(s, &d) != NUMBER_OK || !(d >= min && d <= 100)) {
 		snprintf(what, sizeof(what), "should be a number from %g to 100", min);
 		return bad(c, v, what, key);
 	}

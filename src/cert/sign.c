@@ -71,25 +71,36 @@ static char *read_key_file(const char *path, int *missing, char *why, size_t siz
 	return buf;
 }
 
-/* Decode the base64 after PREFIX in TEXT (spaces and one newline around allowed) into
- * exactly LEN bytes. */
-static int decode_prefixed(const char *text, const char *prefix, unsigned char *out, size_t len)
+int sign_b64_exact(const char *text, size_t text_len, int variant, unsigned char *out,
+		   size_t len)
 {
-	const char *p = text, *end;
+	char again[256];
+	const char *end = NULL;
 	size_t got = 0;
 
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (prefix && strncmp(p, prefix, strlen(prefix)) == 0)
-		p += strlen(prefix);
-	end = p + strcspn(p, " \t\r\n");
-	if (sodium_base642bin(out, len, p, (size_t)(end - p), NULL, &got, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	    got != len)
+	/* Only the one spelling of these bytes counts: the variant's alphabet and padding, no
+	 * space or newline, no stray bits in the last character, nothing after. */
+	if (!text || sodium_base64_ENCODED_LEN(len, variant) > sizeof(again) ||
+	    sodium_base642bin(out, len, text, text_len, NULL, &got, &end, variant) != 0 ||
+	    got != len || end != text + text_len)
 		return -1;
-	while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
-		end++;
-	return *end ? -1 : 0;
+	sodium_bin2base64(again, sizeof(again), out, len, variant);
+	return strlen(again) == text_len && memcmp(again, text, text_len) == 0 ? 0 : -1;
+}
+
+/* Decode TEXT, exactly PREFIX and the canonical base64 of LEN bytes, ended by at most one
+ * newline (the end of a key file's line), into OUT. */
+static int decode_prefixed(const char *text, const char *prefix, unsigned char *out, size_t len)
+{
+	size_t n;
+
+	if (strncmp(text, prefix, strlen(prefix)) != 0)
+		return -1;
+	text += strlen(prefix);
+	n = strlen(text);
+	if (n > 0 && text[n - 1] == '\n')
+		n--;
+	return sign_b64_exact(text, n, sodium_base64_VARIANT_ORIGINAL, out, len);
 }
 
 void sign_public_text(const unsigned char pk[SIGN_PK_BYTES], char out[SIGN_PUBLIC_TEXT])
@@ -301,25 +312,9 @@ enum sign_err sign_object(json_t *o, const unsigned char sk[SIGN_SK_BYTES],
 
 int sign_value_decode(const char *sig, unsigned char out[64])
 {
-	static const int variants[] = { sodium_base64_VARIANT_ORIGINAL,
-					sodium_base64_VARIANT_ORIGINAL_NO_PADDING,
-					sodium_base64_VARIANT_URLSAFE,
-					sodium_base64_VARIANT_URLSAFE_NO_PADDING };
-	char again[sodium_base64_ENCODED_LEN(64, sodium_base64_VARIANT_ORIGINAL)];
-	size_t got;
-
 	if (!ready() || !sig)
 		return -1;
-	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
-		if (sodium_base642bin(out, 64, sig, strlen(sig), NULL, &got, NULL, variants[i]) ||
-		    got != 64)
-			continue;
-		/* Only the one spelling of these bytes counts: no stray bits, no spaces. */
-		sodium_bin2base64(again, sizeof(again), out, 64, variants[i]);
-		if (strcmp(again, sig) == 0)
-			return 0;
-	}
-	return -1;
+	return sign_b64_exact(sig, strlen(sig), sodium_base64_VARIANT_ORIGINAL, out, 64);
 }
 
 /* The signature member's fields, checked for shape. */

@@ -55,7 +55,8 @@ enum sign_err sign_key_public(const char *datadir, unsigned char pk[SIGN_PK_BYTE
 
 /* "ed25519:BASE64" of PK into OUT. */
 void sign_public_text(const unsigned char pk[SIGN_PK_BYTES], char out[SIGN_PUBLIC_TEXT]);
-/* Parse TEXT ("ed25519:BASE64", or the BASE64 alone, spaces around allowed). */
+/* Parse TEXT: exactly "ed25519:" and the canonical base64 of the key (sign_b64_exact),
+ * ended by at most one newline (a key file's line); nothing else. */
 enum sign_err sign_public_parse(const char *text, unsigned char pk[SIGN_PK_BYTES])
 	__attribute__((warn_unused_result));
 /* The key id of PK into OUT. */
@@ -74,8 +75,15 @@ enum sign_err sign_check(const json_t *o, const unsigned char pk[SIGN_PK_BYTES],
 /* The signature value of O as base64url without padding (for a QR code) into OUT
  * (SIZE bytes). 0 on success, -1 when O has no well-formed signature. */
 int sign_value_url(const json_t *o, char *out, size_t size);
-/* Decode SIG (base64 or base64url, padded or not) into 64 bytes. 0 on success. */
+/* Decode SIG, the canonical base64 (padded, standard alphabet) of 64 bytes, into OUT.
+ * 0 on success. */
 int sign_value_decode(const char *sig, unsigned char out[64]);
+/* Decode the TEXT_LEN bytes of TEXT, base64 of libsodium's VARIANT, into exactly LEN
+ * bytes (LEN at most 180) only when TEXT is the one spelling of them that VARIANT gives:
+ * its alphabet and padding, no space or newline, no non-zero unused bits in the last
+ * character, nothing after. 0 on success, -1 otherwise (OUT may then hold anything). */
+int sign_b64_exact(const char *text, size_t text_len, int variant, unsigned char *out,
+		   size_t len);
 
 /* Sign the text MSG with SK: the signature in base64 (88 characters) into OUT (SIZE
  * bytes, at least 89). */

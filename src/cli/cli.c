@@ -1,10 +1,12 @@
 #include "cli/cli.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "probe/facts.h"
+#include "util/number.h"
 
 const struct cli_command cli_commands[] = {
 	{ "init", cli_cmd_init, "create the data directory, the database and its schema" },
@@ -77,13 +79,35 @@ int cli_exit_of(enum svc_err err)
 	return EXIT_FAILURE_OTHER;
 }
 
+/* Write "atelier CMD: " and the message of FMT to standard error, its control
+ * characters shown as '?': a reason may quote a file name, a step id or an argument. A
+ * reason of several lines (db check's findings) keeps them, each indented, so that no
+ * line of it can pass for a message of its own. */
+static void say(const char *cmd, const char *fmt, va_list ap)
+{
+	char *msg = NULL, *clean;
+
+	fprintf(stderr, "atelier %s: ", cmd);
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		fputs("(out of memory)", stderr);
+		return;
+	}
+	clean = cli_escape(msg, 1);
+	for (const char *p = clean; p && *p; p++) {
+		fputc(*p, stderr);
+		if (*p == '\n' && p[1])
+			fputs("  ", stderr);
+	}
+	free(clean);
+	free(msg);
+}
+
 int cli_fail(const char *cmd, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "atelier %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(cmd, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return rc;
@@ -94,9 +118,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_list ap;
 	char first[64];
 
-	fprintf(stderr, "atelier %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(cmd, fmt, ap);
 	va_end(ap);
 	/* "job step" -> try 'atelier job --help' */
 	snprintf(first, sizeof(first), "%.*s", (int)strcspn(cmd, " "), cmd);
@@ -286,24 +309,19 @@ int cli_show(const char *cmd, struct bench *b, enum svc_err err, json_t *view, i
 	}
 	if (json)
 		return cli_print_json(view);
-	if (print)
-		print(view, ctx);
+	if (print) {
+		json_t *clean = cli_clean_view(view);
+
+		print(clean, ctx);
+		json_decref(clean);
+	}
 	json_decref(view);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILURE_OTHER;
 }
 
 int cli_number(const char *s, long long *out)
 {
-	char *end;
-	long long v;
-
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-		return 0;
-	v = strtoll(s, &end, 10);
-	if (*end || v <= 0)
-		return 0;
-	*out = v;
-	return 1;
+	return number_whole(s, 1, LLONG_MAX, out) == NUMBER_OK;
 }
 
 const char *cli_str(const json_t *o, const char *key, const char *dflt)
@@ -313,17 +331,98 @@ const char *cli_str(const json_t *o, const char *key, const char *dflt)
 	return s ? s : dflt;
 }
 
+/* The length of the control character at P (C0, DEL, or a C1 in UTF-8: 0xC2 followed
+ * by 0x80..0x9F, U+0080..U+009F), or 0 when P is not one. A newline counts only when
+ * KEEP_NL is 0. */
+static size_t control_at(const unsigned char *p, int keep_nl)
+{
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		return 2;
+	if ((p[0] < 0x20 && !(keep_nl && p[0] == '\n')) || p[0] == 0x7f)
+		return 1;
+	return 0;
+}
+
+char *cli_escape(const char *s, int keep_nl)
+{
+	char *out, *o;
+
+	if (!s)
+		return NULL;
+	out = o = strdup(s);
+	if (!out)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t c = control_at(p, keep_nl);
+
+		*o++ = c ? '?' : (char)*p;
+		p += c ? c : 1;
+	}
+	*o = '\0';
+	return out;
+}
+
+static void put_escaped(FILE *out, const char *s, int keep_nl)
+{
+	char *e = cli_escape(s, keep_nl);
+
+	if (e)
+		fputs(e, out);
+	free(e);
+}
+
 void cli_put_text(FILE *out, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-		/* C1 controls are U+0080..U+009F: 0xC2 followed by 0x80..0x9F in UTF-8. */
-		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			fputc('?', out);
-			p++;
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fputc('?', out);
-		} else {
-			fputc(*p, out);
+	put_escaped(out, s, 0);
+}
+
+const char *cli_safe(const char *s)
+{
+	/* A few at a time in one printf; each slot is freed when it is used again. */
+	static char *ring[16];
+	static size_t next;
+	char *e;
+
+	if (!s)
+		return NULL;
+	e = cli_escape(s, 0);
+	if (!e)
+		return "?";
+	free(ring[next]);
+	ring[next] = e;
+	next = (next + 1) % (sizeof(ring) / sizeof(ring[0]));
+	return e;
+}
+
+json_t *cli_clean_view(const json_t *view)
+{
+	json_t *out, *v;
+	const char *key;
+	size_t i;
+	char *e;
+
+	if (!view)
+		return NULL;
+	switch (json_typeof(view)) {
+	case JSON_STRING:
+		e = cli_escape(json_string_value(view), 0);
+		out = e ? json_string(e) : json_string("?");
+		free(e);
+		return out;
+	case JSON_OBJECT:
+		out = json_object();
+		json_object_foreach((json_t *)view, key, v) {
+			e = cli_escape(key, 0);
+			json_object_set_new(out, e ? e : "?", cli_clean_view(v));
+			free(e);
 		}
+		return out;
+	case JSON_ARRAY:
+		out = json_array();
+		json_array_foreach(view, i, v)
+			json_array_append_new(out, cli_clean_view(v));
+		return out;
+	default:
+		return json_copy((json_t *)view);
 	}
 }

@@ -143,6 +143,17 @@ const char *cli_str(const json_t *o, const char *key, const char *dflt);
 /* Write S to OUT with every control character (C0, DEL, C1) shown as '?', so that a
  * note cannot move the cursor or fake a line of the terminal. */
 void cli_put_text(FILE *out, const char *s);
+/* A copy of S with every control character as '?', newlines kept when KEEP_NL (text
+ * written on several lines, as a checklist's step); NULL when S is NULL or memory runs
+ * out. The caller frees it. */
+char *cli_escape(const char *s, int keep_nl);
+/* S with every control character shown as '?', for a printf "%s"; NULL for NULL. The
+ * copy is owned here and stays valid for the next 15 calls. */
+const char *cli_safe(const char *s);
+/* A deep copy of VIEW whose strings (and keys) show every control character as '?': what
+ * a printer for a person gets (cli_show does it), so that nothing from outside reaches the
+ * terminal raw. NULL for NULL. The caller owns it. */
+json_t *cli_clean_view(const json_t *view);
 
 /* Print the main usage to OUT. */
 void cli_usage(FILE *out);

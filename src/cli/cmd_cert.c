@@ -80,10 +80,10 @@ static int run_certify(struct bench *b, int argc, char **argv)
 	if (rc == SVC_EUNMET) {
 		const json_t *unmet = json_object_get(view, "unmet");
 
-		printf("device %s cannot be certified yet; %zu condition%s not met:\n", pos[0],
+		printf("device %s cannot be certified yet; %zu condition%s not met:\n", cli_safe(pos[0]),
 		       json_array_size(unmet), json_array_size(unmet) == 1 ? " is" : "s are");
 		json_array_foreach(unmet, i, v)
-			printf("  - %s\n", json_string_value(v));
+			printf("  - %s\n", cli_safe(json_string_value(v)));
 		printf("nothing was changed.\n");
 	} else {
 		const char *id = cli_str(view, "id", "?");
@@ -148,7 +148,7 @@ static int run_verify(struct bench *b, int argc, char **argv)
 	if (json)
 		cli_print_json(json_pack("{s:b, s:s}", "valid", 0, "why", svc_why(b)));
 	else
-		printf("NOT VALID: %s\n", svc_why(b));
+		printf("NOT VALID: %s\n", cli_safe(svc_why(b)));
 	return EXIT_NOT_VALID;
 }
 

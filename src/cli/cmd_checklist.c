@@ -150,7 +150,7 @@ static int cmd_lint(struct bench *b, int argc, char **argv)
 		return rc;
 	err = svc_lint(b, pos, n, &view);
 	json_array_foreach(json_object_get(view, "lines"), i, line)
-		printf("%s\n", json_string_value(line));
+		printf("%s\n", cli_safe(json_string_value(line)));
 	n = (size_t)json_integer_value(json_object_get(view, "files"));
 	fprintf(stderr, "%zu checklist%s checked: %lld error%s, %lld warning%s\n", n,
 		n == 1 ? "" : "s", (long long)json_integer_value(json_object_get(view, "errors")),
@@ -174,7 +174,7 @@ static void say_left_out(const json_t *view)
 	fprintf(stderr, "atelier: these checklist files have errors and are left out "
 			"('atelier checklist lint FILE' explains):\n");
 	json_array_foreach(left, i, line)
-		fprintf(stderr, "%s\n", json_string_value(line));
+		fprintf(stderr, "%s\n", cli_safe(json_string_value(line)));
 }
 
 static int cmd_list(struct bench *b, int argc, char **argv)
@@ -206,11 +206,11 @@ static int cmd_list(struct bench *b, int argc, char **argv)
 	}
 	json_array_foreach(json_object_get(view, "checklists"), i, c)
 		printf("%-24s v%-3lld %4lld min  difficulty %lld/5  %3lld steps  %s\n",
-		       cli_str(c, "id", "?"), (long long)json_integer_value(json_object_get(c, "version")),
+		       cli_safe(cli_str(c, "id", "?")), (long long)json_integer_value(json_object_get(c, "version")),
 		       (long long)json_integer_value(json_object_get(c, "time_minutes")),
 		       (long long)json_integer_value(json_object_get(c, "difficulty")),
 		       (long long)json_integer_value(json_object_get(c, "steps")),
-		       cli_str(c, "title", ""));
+		       cli_safe(cli_str(c, "title", "")));
 	if (json_array_size(json_object_get(view, "checklists")) == 0 && !device)
 		fprintf(stderr, "atelier: no checklist found\n");
 	json_decref(view);
@@ -220,12 +220,15 @@ static int cmd_list(struct bench *b, int argc, char **argv)
 /* Print TEXT after INDENT spaces, continuation lines indented the same. */
 static void print_indented(const char *text, int indent)
 {
-	for (const char *p = text; *p; p++) {
+	char *clean = cli_escape(text, 1);
+
+	for (const char *p = clean; p && *p; p++) {
 		putchar(*p);
 		if (*p == '\n' && p[1])
 			printf("%*s", indent, "");
 	}
 	putchar('\n');
+	free(clean);
 }
 
 /* ":" after a label, as each language writes it: French puts a narrow no-break space
@@ -249,8 +252,8 @@ static void print_trainee(const struct checklist *c, const char *lang)
 {
 	int L = lang_index(lang);
 
-	printf("%s\n", checklist_text(&c->title, lang));
-	printf("(%s, version %d)\n", c->id, c->version);
+	printf("%s\n", cli_safe(checklist_text(&c->title, lang)));
+	printf("(%s, version %d)\n", cli_safe(c->id), c->version);
 	if (c->summary.en) {
 		putchar('\n');
 		print_indented(checklist_text(&c->summary, lang), 0);
@@ -263,19 +266,19 @@ static void print_trainee(const struct checklist *c, const char *lang)
 	if (c->n_platforms || c->n_models || c->n_modes || c->n_classes) {
 		printf("%s%s", words[W_APPLIES][L], colon(L));
 		for (size_t i = 0; i < c->n_classes; i++)
-			printf(" %s", c->classes[i]);
+			printf(" %s", cli_safe(c->classes[i]));
 		for (size_t i = 0; i < c->n_platforms; i++)
-			printf(" %s", c->platforms[i]);
+			printf(" %s", cli_safe(c->platforms[i]));
 		for (size_t i = 0; i < c->n_models; i++)
-			printf(" %s", c->models[i]);
+			printf(" %s", cli_safe(c->models[i]));
 		for (size_t i = 0; i < c->n_modes; i++)
-			printf(" (%s)", c->modes[i]);
+			printf(" (%s)", cli_safe(c->modes[i]));
 		putchar('\n');
 	}
 	if (c->n_prerequisites) {
 		printf("%s%s", words[W_PREREQ][L], colon(L));
 		for (size_t i = 0; i < c->n_prerequisites; i++)
-			printf(" %s", c->prerequisites[i]);
+			printf(" %s", cli_safe(c->prerequisites[i]));
 		putchar('\n');
 	}
 	if (c->n_tools) {
@@ -298,7 +301,7 @@ static void print_trainee(const struct checklist *c, const char *lang)
 
 		printf("\n%2zu. ", i + 1);
 		print_indented(checklist_text(&s->title, lang), 4);
-		printf("    [%s", s->id);
+		printf("    [%s", cli_safe(s->id));
 		if (!s->required)
 			printf(", %s", words[W_OPTIONAL][L]);
 		if (s->on_fail == CHECKLIST_ON_FAIL_STOP)
@@ -307,7 +310,7 @@ static void print_trainee(const struct checklist *c, const char *lang)
 			printf(", %s", words[W_IF_FAILS_QUARANTINE][L]);
 		printf("]\n");
 		if (s->applies_if)
-			printf("    %s%s %s\n", words[W_ONLY_IF][L], colon(L), s->applies_if);
+			printf("    %s%s %s\n", words[W_ONLY_IF][L], colon(L), cli_safe(s->applies_if));
 		for (size_t j = 0; j < s->n_instructions; j++) {
 			const struct checklist_instruction *in = &s->instructions[j];
 			enum word w = in->level == CHECKLIST_WARNING   ? W_WARNING
@@ -321,14 +324,14 @@ static void print_trainee(const struct checklist *c, const char *lang)
 			print_indented(checklist_text(&in->text, lang), width(head));
 		}
 		if (s->image)
-			printf("    %s%s %s\n", words[W_IMAGE][L], colon(L), s->image);
+			printf("    %s%s %s\n", words[W_IMAGE][L], colon(L), cli_safe(s->image));
 		switch (s->kind) {
 		case CHECKLIST_KIND_CHECK:
 			printf("    -> %s\n", words[W_CHECK_STEP][L]);
 			break;
 		case CHECKLIST_KIND_MEASURE:
 			printf("    -> %s%s %g %s %g %s", words[W_ACCEPTED][L], colon(L), s->min,
-			       words[W_TO][L], s->max, s->unit);
+			       words[W_TO][L], s->max, cli_safe(s->unit));
 			if (s->tester)
 				printf("; %s", words[W_TESTER][L]);
 			putchar('\n');
@@ -338,15 +341,15 @@ static void print_trainee(const struct checklist *c, const char *lang)
 			for (size_t j = 0; j < s->n_options; j++) {
 				const struct checklist_option *o = &s->options[j];
 
-				printf("       %s  %s", o->value, checklist_text(&o->label, lang));
+				printf("       %s  %s", cli_safe(o->value), cli_safe(checklist_text(&o->label, lang)));
 				if (o->ctia)
-					printf(" (CTIA %s)", o->ctia);
+					printf(" (CTIA %s)", cli_safe(o->ctia));
 				printf(": ");
 				print_indented(checklist_text(&o->criteria, lang), 10);
 			}
 			break;
 		case CHECKLIST_KIND_AUTO:
-			printf("    -> %s%s %s\n", words[W_AUTO][L], colon(L), s->expr);
+			printf("    -> %s%s %s\n", words[W_AUTO][L], colon(L), cli_safe(s->expr));
 			break;
 		case CHECKLIST_KIND_PARTS:
 			printf("    -> %s\n", words[W_PARTS_STEP][L]);
@@ -361,7 +364,7 @@ static void print_trainee(const struct checklist *c, const char *lang)
 			break;
 		}
 		if (s->records)
-			printf("       (%s %s)\n", words[W_RECORDED_AS][L], s->records);
+			printf("       (%s %s)\n", words[W_RECORDED_AS][L], cli_safe(s->records));
 	}
 }
 

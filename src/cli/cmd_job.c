@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "util/clock.h"
+#include "util/number.h"
 
 static const char job_usage[] =
 	"usage: atelier [--data DIR] job start --device ID --checklist ID --trainee NAME [--json]\n"
@@ -227,7 +228,7 @@ static int cmd_step(struct bench *b, int argc, char **argv)
 	rc = svc_job_step(b, &req, &view);
 	if (rc == SVC_EUNDECIDED && !json) {
 		/* Not a failure of the trainee's: the bench could not decide; say how to. */
-		printf("%s\n", svc_why(b));
+		printf("%s\n", cli_safe(svc_why(b)));
 		json_decref(view);
 		rc = cli_exit_of(rc);
 		goto out;
@@ -367,7 +368,7 @@ static int cmd_submit(struct bench *b, int argc, char **argv)
 	if (rc && view && !json) {
 		/* Every reason it cannot be submitted yet, one per line. */
 		json_array_foreach(json_object_get(view, "missing"), i, v)
-			fprintf(stderr, "atelier job: %s\n", json_string_value(v));
+			fprintf(stderr, "atelier job: %s\n", cli_safe(json_string_value(v)));
 		json_decref(view);
 		return cli_exit_of(rc);
 	}
@@ -462,16 +463,15 @@ static int add_redo_steps(json_t *redo, const char *arg)
 static int add_score(json_t *scores, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
-	char item[65], *end;
+	char item[65];
 	size_t len;
-	long n;
+	long long n;
 
 	if (!eq || eq == arg || (len = (size_t)(eq - arg)) >= sizeof(item))
 		return 0;
 	memcpy(item, arg, len);
 	item[len] = '\0';
-	n = strtol(eq + 1, &end, 10);
-	if (end == eq + 1 || *end || n < -1000 || n > 1000 || json_object_get(scores, item))
+	if (number_whole(eq + 1, -1000, 1000, &n) != NUMBER_OK || json_object_get(scores, item))
 		return 0;
 	json_object_set_new(scores, item, json_integer(n));
 	return 1;

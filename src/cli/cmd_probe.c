@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "probe/facts.h"
 #include "probe/probe.h"
+#include "util/number.h"
 
 #define PROBE_MAX_DEVICES 128
 
@@ -145,9 +146,9 @@ static void on_hint(void *ctx, const char *device, const char *hint)
 	const int *json = ctx;
 
 	if (!device)
-		fprintf(stderr, "atelier probe: %s\n", hint);
+		fprintf(stderr, "atelier probe: %s\n", cli_safe(hint));
 	else if (!*json)
-		fprintf(stderr, "%s: %s\n", device, hint);
+		fprintf(stderr, "%s: %s\n", cli_safe(device), cli_safe(hint));
 }
 
 static int run_probe(struct bench *b, int argc, char **argv)
@@ -162,16 +163,14 @@ static int run_probe(struct bench *b, int argc, char **argv)
 	struct svc_probe_req req = { 0 };
 	json_t *view = NULL, *facts;
 	size_t n, i;
-	char *end;
-	long t = SVC_PROBE_TIMEOUT_S;
+	long long t = SVC_PROBE_TIMEOUT_S;
 	enum svc_err err;
 
 	rc = cli_parse("probe", argc, argv, opts, pos, 0, PROBE_MAX_DEVICES, &n);
 	if (rc)
 		return rc;
 	if (timeout) {
-		t = strtol(timeout, &end, 10);
-		if (*end || end == timeout || t < 1 || t > SVC_PROBE_TIMEOUT_MAX_S)
+		if (number_whole(timeout, 1, SVC_PROBE_TIMEOUT_MAX_S, &t) != NUMBER_OK)
 			return cli_usage_error("probe", "--timeout takes seconds from 1 to %d, not '%s'",
 					       SVC_PROBE_TIMEOUT_MAX_S, timeout);
 	}
@@ -188,8 +187,11 @@ static int run_probe(struct bench *b, int argc, char **argv)
 			json_object_del(facts, "probe_result");
 		cli_print_json(json_incref(view));
 	} else {
-		json_array_foreach(view, i, facts)
+		json_t *clean = cli_clean_view(view);
+
+		json_array_foreach(clean, i, facts)
 			print_card(facts, cli_str(facts, "probe_result", "ok"));
+		json_decref(clean);
 		if (json_array_size(view) == 0)
 			puts("no phone or tablet attached (plug one in; 'atelier devices' lists what "
 			     "USB sees)");
@@ -197,7 +199,7 @@ static int run_probe(struct bench *b, int argc, char **argv)
 	json_decref(view);
 	/* A card is shown even when its reading could not be kept: the exit status says. */
 	if (err && err != SVC_EDEVICE)
-		fprintf(stderr, "atelier probe: %s\n", svc_why(b));
+		fprintf(stderr, "atelier probe: %s\n", cli_safe(svc_why(b)));
 	return cli_exit_of(err);
 }
 

@@ -149,7 +149,7 @@ int cli_cmd_devices(const struct cli_global *g, int argc, char **argv)
 			if (!o.all && !usbd_is_phone(&infos[i]))
 				continue;
 			usbd_format_line(&infos[i], line, sizeof(line));
-			puts(line);
+			puts(cli_safe(line));
 			shown++;
 		}
 		for (size_t i = 0; i < n_mux; i++) {
@@ -157,7 +157,7 @@ int cli_cmd_devices(const struct cli_global *g, int argc, char **argv)
 				continue;
 			printf("usbmux:%s  05ac:%04x  ios      normal    Apple, Inc. (seen by usbmuxd "
 			       "only)\n",
-			       mux[i].udid, (unsigned)(mux[i].product_id & 0xffff));
+			       cli_safe(mux[i].udid), (unsigned)(mux[i].product_id & 0xffff));
 			shown++;
 		}
 		if (shown == 0)
@@ -194,7 +194,7 @@ static int print_event(const struct usbw_event *ev, const struct usb_opts *o)
 
 		clock_iso8601(ev->t_ms, stamp, sizeof(stamp));
 		usbd_format_line(&ev->dev, text, sizeof(text));
-		printf("%s %-7s %s\n", stamp, what, text);
+		printf("%s %-7s %s\n", stamp, what, cli_safe(text));
 	}
 	return fflush(stdout) == 0;
 }

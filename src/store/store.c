@@ -273,6 +273,7 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSIO
 	       "one migration per schema version");
 
 static _Thread_local char last_error[STORE_ERROR_SIZE];
+static _Thread_local int last_errno;
 
 static void set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -283,6 +284,7 @@ static void set_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(last_error, sizeof(last_error), fmt, ap);
 	va_end(ap);
+	last_errno = 0;
 }
 
 /* The text of errno value E. GNU strerror_r (we build with _GNU_SOURCE) is thread-safe
@@ -298,6 +300,7 @@ static void set_errno_error(const char *call, const char *path, int e)
 	char buf[128];
 
 	set_error("%s %s: %s", call, path, errno_text(e, buf, sizeof(buf)));
+	last_errno = e;
 }
 
 /* The directory part of FILE into OUT: "a/b" gives "a", "/b" gives "/", "b" gives ".".
@@ -319,6 +322,55 @@ static int dir_of(const char *file, char *out, size_t size)
 const char *store_last_error_message(void)
 {
 	return last_error;
+}
+
+int store_last_errno(void)
+{
+	return last_errno;
+}
+
+/* Why PATH (the database, with its -wal and -shm beside it) cannot be written: EROFS or
+ * EACCES as access() tells for its directory, then the file; 0 when it can. */
+static int unwritable(const char *path)
+{
+	char dir[PATH_MAX];
+
+	if (!path)
+		return 0;
+	if (dir_of(path, dir, sizeof(dir)) == 0 && access(dir, W_OK) != 0 &&
+	    (errno == EROFS || errno == EACCES || errno == EPERM))
+		return errno;
+	if (access(path, W_OK) != 0 && (errno == EROFS || errno == EACCES || errno == EPERM))
+		return errno;
+	return 0;
+}
+
+/* The errno that says why SQLite failed with RC on DB (at PATH): the one it saw, else the
+ * one its code means (a full disk, a read-only file, a lock). A file SQLite could not
+ * open (its -shm on a read-only file system gives ENOENT) is asked about directly. */
+static int cause_of(sqlite3 *db, int rc, const char *path)
+{
+	int e = db ? sqlite3_system_errno(db) : 0;
+
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		return ENOSPC;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return EBUSY;
+	case SQLITE_READONLY:
+		return unwritable(path) ? unwritable(path) : EROFS;
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return e == EROFS ? e : EACCES;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		if (e == ENOSPC || e == EDQUOT)
+			return e;
+		return unwritable(path) ? unwritable(path) : e;
+	default:
+		return 0;
+	}
 }
 
 const char *store_strerror(enum store_err err)
@@ -394,6 +446,7 @@ enum store_err store_int_fail(sqlite3 *db, int rc, const char *call, const char 
 		set_error("%s \"%.*s\" %s: %s", call, STORE_ERROR_SQL_MAX, sql, path, why);
 	else
 		set_error("%s %s: %s", call, path, why);
+	last_errno = cause_of(db, rc, path);
 	return err == STORE_OK ? STORE_EINTERNAL : err;
 }
 
@@ -483,8 +536,9 @@ void store_int_rollback(sqlite3 *db)
 
 /*
  * Read the version from the file header without SQLite (see the top of this file).
- * *EXISTS is 0 when there is no file; an empty file is a new database (version 0), as
- * SQLite treats it. A file that is not an SQLite database gives STORE_ECORRUPT.
+ * *EXISTS is 0 when there is no file. An empty file (SQLite would take it for a new
+ * database) and a file that is not an SQLite database give STORE_ECORRUPT: Atelier never
+ * writes one, so it is a damaged or foreign file, never silently made a database.
  */
 static enum store_err peek_header(const char *path, int *exists, int *version)
 {
@@ -519,8 +573,11 @@ static enum store_err peek_header(const char *path, int *exists, int *version)
 			break;
 		got += (size_t)n;
 	}
-	if (got == 0)
+	if (got == 0) {
+		set_error("%s is empty (0 bytes)", path);
+		err = STORE_ECORRUPT;
 		goto out;
+	}
 	if (got < sizeof(hdr) || memcmp(hdr, SQLITE_HEADER_MAGIC, sizeof(SQLITE_HEADER_MAGIC))) {
 		set_error("%s: not an sqlite database (no sqlite header)", path);
 		err = STORE_ECORRUPT;
@@ -538,6 +595,29 @@ static enum store_err peek_header(const char *path, int *exists, int *version)
 out:
 	close(fd);
 	return err;
+}
+
+/*
+ * STORE_ECORRUPT when the SQLite database open in ST, at schema VERSION, is another
+ * program's: at version 0 it must hold nothing yet (Atelier creates it), from version 1
+ * it must have Atelier's bench table. Only reads: a foreign file is left untouched.
+ */
+static enum store_err refuse_foreign(struct store *st, int version)
+{
+	int n = 0;
+	enum store_err err;
+
+	err = sql_first(st->db, st->path,
+			version == 0 ? "SELECT count(*) FROM sqlite_master"
+				     : "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+				       "AND name = 'bench'",
+			&n, NULL, 0);
+	if (err)
+		return err;
+	if ((version == 0 && n == 0) || (version > 0 && n == 1))
+		return STORE_OK;
+	set_error("%s is an SQLite database of another program", st->path);
+	return STORE_ECORRUPT;
 }
 
 static enum store_err refuse_newer(const char *path, int version)
@@ -756,6 +836,11 @@ enum store_err store_open(const char *dir, int create, struct store **out, int *
 			  version);
 		err = STORE_ECORRUPT;
 		goto out;
+	}
+	if (exists) {
+		err = refuse_foreign(st, version);
+		if (err)
+			goto out;
 	}
 	if (wal_existed)
 		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, (int *)NULL);

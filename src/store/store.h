@@ -372,6 +372,11 @@ enum store_err store_revocations(struct store *st, struct store_revocation **out
 /* The detail of the last failure in this thread ("" if none); static storage.
  * (Clarification: store_open, store_check and store_backup clear it when called.) */
 const char *store_last_error_message(void);
+/* Why the last failure in this thread happened, as an errno value (0 when unknown): the
+ * one the system gave SQLite, else the one SQLite's code means: ENOSPC for a full disk,
+ * EROFS for a read-only file or file system, EACCES for a permission, EBUSY for a lock
+ * another process holds. */
+int store_last_errno(void);
 
 /* ---- the ledger: the chains of records and their signed heads (ledger.c) ----
  *

@@ -4,6 +4,8 @@
  */
 #include "svc/svc_int.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "cert/lifecycle.h"
 #include "cert/sign.h"
 #include "util/datadir.h"
+#include "util/file.h"
 #include "util/log.h"
 
 const char *svc_strerror(enum svc_err err)
@@ -61,8 +64,31 @@ enum svc_err svc_fail(struct bench *b, enum svc_err err, const char *fmt, ...)
 	return err;
 }
 
+const char *svc_store_cause(enum store_err err, const char *path, char *buf, size_t size)
+{
+	int e = err == STORE_EBUSY ? EBUSY : store_last_errno();
+
+	switch (e) {
+	case EBUSY:
+		snprintf(buf, size, "the database is locked by another atelier (a command still "
+				    "writing): try again when it has finished");
+		return buf;
+	case EROFS:
+	case ENOSPC:
+	case EDQUOT:
+	case EACCES:
+	case EPERM:
+		return file_errno_text(e, path, buf, size);
+	default:
+		return NULL;
+	}
+}
+
 enum svc_err svc_store_fail(struct bench *b, enum store_err err, const char *what)
 {
+	enum svc_err rc = err == STORE_ECORRUPT ? SVC_EREFUSED : SVC_EIO;
+	char cause[PATH_MAX + 128];
+
 	if (err == STORE_ESEAL)
 		return svc_fail(b, b->key_loaded < 0 && strstr(b->key_why, "No such file")
 					   ? SVC_ENODATA
@@ -70,11 +96,11 @@ enum svc_err svc_store_fail(struct bench *b, enum store_err err, const char *wha
 				"cannot %s: the workshop key could not sign the records (%s); nothing "
 				"was recorded",
 				what, b->key_why[0] ? b->key_why : "no key");
-	if (err == STORE_EBUSY)
-		return svc_fail(b, SVC_EIO, "cannot %s: the database is locked by another atelier "
-				"for too long; nothing was recorded, try again", what);
-	return svc_fail(b, err == STORE_ECORRUPT ? SVC_EREFUSED : SVC_EIO, "cannot %s: %s (%s)",
-			what, store_strerror(err), store_last_error_message());
+	if (svc_store_cause(err, b->st ? store_path(b->st) : b->dir, cause, sizeof(cause)))
+		return svc_fail(b, rc, "cannot %s: %s (%s)", what, cause,
+				store_last_error_message());
+	return svc_fail(b, rc, "cannot %s: %s (%s)", what, store_strerror(err),
+			store_last_error_message());
 }
 
 const char *svc_why(const struct bench *b)
@@ -102,13 +128,21 @@ static enum svc_err open_failed(const char *dir, enum store_err err, int found, 
 			 dir, STORE_DB_NAME, found, ATELIER_VERSION, STORE_SCHEMA_VERSION);
 		return SVC_EREFUSED;
 	case STORE_ECORRUPT:
-		snprintf(why, size, "%s/%s is not a usable Atelier database: %s", dir,
-			 STORE_DB_NAME, store_last_error_message());
+		snprintf(why, size,
+			 "%s/%s is not a usable Atelier database: %s; it was left untouched "
+			 "(move it away or restore a backup)",
+			 dir, STORE_DB_NAME, store_last_error_message());
 		return SVC_EREFUSED;
-	default:
+	default: {
+		char path[PATH_MAX + 32], cause[PATH_MAX + 128];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, STORE_DB_NAME);
 		snprintf(why, size, "cannot open the database in %s: %s (%s)", dir,
-			 store_strerror(err), store_last_error_message());
+			 svc_store_cause(err, path, cause, sizeof(cause)) ? cause
+									 : store_strerror(err),
+			 store_last_error_message());
 		return SVC_EIO;
+	}
 	}
 }
 
@@ -149,6 +183,16 @@ enum svc_err svc_open(const char *data_opt, unsigned flags, struct bench **out, 
 			snprintf(b->why, sizeof(b->why), "%.900s: %s", b->dir, datadir_strerror(derr));
 			*out = b;
 			return SVC_OK;
+		}
+		if (derr == DATADIR_EMKDIR && (errno == EROFS || errno == EACCES ||
+					       errno == EPERM || errno == ENOSPC)) {
+			/* Not "run init": init is what cannot make it. */
+			char cause[PATH_MAX + 64];
+
+			snprintf(why, size, "%s: %s: %s", b->dir, datadir_strerror(derr),
+				 file_errno_text(errno, b->dir, cause, sizeof(cause)));
+			rc = SVC_EIO;
+			goto out;
 		}
 		if (derr != DATADIR_OK) {
 			snprintf(why, size, "%s: %s", b->dir, datadir_strerror(derr));
@@ -528,9 +572,15 @@ enum svc_err svc_db_backup(struct bench *b, const char *file, json_t **view)
 	if (err == STORE_EINVAL)
 		return svc_fail(b, SVC_EINVAL, "backup to %s refused: %s", file,
 				store_last_error_message());
-	if (err)
+	if (err) {
+		char cause[PATH_MAX + 128];
+
 		return svc_fail(b, SVC_EIO, "backup to %s failed: %s (%s)", file,
-				store_strerror(err), store_last_error_message());
+				svc_store_cause(err, file, cause, sizeof(cause))
+					? cause
+					: store_strerror(err),
+				store_last_error_message());
+	}
 	*view = json_pack("{s:s, s:s}", "database", store_path(b->st), "backup", file);
 	return SVC_OK;
 }

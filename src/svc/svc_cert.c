@@ -284,13 +284,13 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Run atelier-pdf on certificate text BODY to write FILE; what it says on failure goes
- * into WHY. 0 when FILE was written. */
-static int run_pdf_helper(const char *body, const char *qr, const char *lang, const char *file,
+/* Run atelier-pdf on certificate text BODY to write the file open as OUT (its descriptor
+ * 3, named /dev/fd/3); what it says on failure goes into WHY. 0 when it was written. */
+static int run_pdf_helper(const char *body, const char *qr, const char *lang, int out,
 			  char *why, size_t size)
 {
-	char helper[PATH_MAX];
-	char *args[] = { helper, (char *)file, (char *)lang, (char *)qr, NULL };
+	char helper[PATH_MAX], file[] = "/dev/fd/3";
+	char *args[] = { helper, file, (char *)lang, (char *)qr, NULL };
 	posix_spawn_file_actions_t fa;
 	int in[2] = { -1, -1 }, err[2] = { -1, -1 }, status = 0, rc = -1, spawned;
 	size_t got = 0;
@@ -310,6 +310,7 @@ static int run_pdf_helper(const char *body, const char *qr, const char *lang, co
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+	posix_spawn_file_actions_adddup2(&fa, out, 3);
 	spawned = posix_spawn(&pid, helper, &fa, NULL, args, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (spawned != 0) {
@@ -344,23 +345,50 @@ out:
 	return rc;
 }
 
-/* The PDF goes to a temporary file renamed over FILE: whole or not at all. */
+/* Why writing FILE failed with E (file_tmp_* or file_write) into WHY. */
+static void write_failed(const char *file, enum file_err e, char *why, size_t size)
+{
+	char cause[PATH_MAX + 64];
+
+	if (e == FILE_ENOTREG)
+		snprintf(why, size, "%s is not a regular file (a device, a pipe or a directory): "
+				    "nothing was written to it",
+			 file);
+	else
+		snprintf(why, size, "cannot write %s: %s", file,
+			 file_errno_text(errno, file, cause, sizeof(cause)));
+}
+
+/* The PDF is drawn into a temporary file that then takes FILE's place: whole or not at
+ * all, and nothing left behind (util/file.h). */
 static int write_pdf(const char *body, const char *qr, const char *lang, const char *file,
 		     char *why, size_t size)
 {
-	char tmp[PATH_MAX];
+	struct file_tmp t;
+	enum file_err e;
+	int out, rc;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", file, (long)getpid()) >= (int)sizeof(tmp)) {
-		snprintf(why, size, "%s: path too long", file);
+	e = file_tmp_open(&t, file, 0644);
+	if (e) {
+		write_failed(file, e, why, size);
 		return -1;
 	}
-	if (run_pdf_helper(body, qr, lang, tmp, why, size) != 0) {
-		(void)unlink(tmp);
+	/* Above 3, so that the child's dup2 onto 3 always clears close-on-exec. */
+	out = fcntl(t.fd, F_DUPFD_CLOEXEC, 10);
+	if (out < 0) {
+		write_failed(file, FILE_EIO, why, size);
+		file_tmp_abort(&t);
 		return -1;
 	}
-	if (rename(tmp, file) != 0) {
-		snprintf(why, size, "cannot write %s: %s", file, strerror(errno));
-		(void)unlink(tmp);
+	rc = run_pdf_helper(body, qr, lang, out, why, size);
+	close(out);
+	if (rc != 0) {
+		file_tmp_abort(&t);
+		return -1;
+	}
+	e = file_tmp_commit(&t, 1);
+	if (e) {
+		write_failed(file, e, why, size);
 		return -1;
 	}
 	return 0;
@@ -373,6 +401,7 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 	const char *lang = req->lang;
 	char why[1024], qr[256];
 	enum svc_err rc;
+	enum file_err fe;
 
 	*view = NULL;
 	if (!req->pdf && !req->json)
@@ -386,8 +415,25 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 		lang = json_string_value(json_object_get(cert, "language"));
 	if (!lang)
 		lang = "en";
-	if (req->json && file_write(req->json, rec.body, strlen(rec.body), 0644, 1) != FILE_OK) {
-		rc = svc_fail(b, SVC_EIO, "cannot write %s: %s", req->json, strerror(errno));
+	/* Both places are checked before either file is written. */
+	for (int i = 0; i < 2; i++) {
+		const char *file = i ? req->pdf : req->json;
+
+		if (file && (fe = file_check_regular(file)) == FILE_ENOTREG) {
+			write_failed(file, fe, why, sizeof(why));
+			rc = svc_fail(b, SVC_EINVAL, "%s", why);
+			goto out;
+		}
+	}
+	if (req->json && req->pdf && file_same(req->json, req->pdf)) {
+		rc = svc_fail(b, SVC_EINVAL, "the JSON and the PDF would both be written to %s: "
+					     "give two different files",
+			      req->pdf);
+		goto out;
+	}
+	if (req->json && (fe = file_write(req->json, rec.body, strlen(rec.body), 0644, 1))) {
+		write_failed(req->json, fe, why, sizeof(why));
+		rc = svc_fail(b, fe == FILE_ENOTREG ? SVC_EINVAL : SVC_EIO, "%s", why);
 		goto out;
 	}
 	if (req->pdf && certify_qr_text(cert, qr, sizeof(qr)) != 0) {
@@ -395,7 +441,8 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 		goto out;
 	}
 	if (req->pdf && write_pdf(rec.body, qr, lang, req->pdf, why, sizeof(why)) != 0) {
-		rc = svc_fail(b, SVC_EIO, "%s", why);
+		rc = svc_fail(b, file_check_regular(req->pdf) == FILE_ENOTREG ? SVC_EINVAL : SVC_EIO,
+			      "%s", why);
 		goto out;
 	}
 	*view = json_pack("{s:s, s:s?, s:s?, s:s}", "id", rec.id, "pdf", req->pdf, "json",
@@ -408,23 +455,23 @@ out:
 
 /* ---- verify, key ---- */
 
-/* QR text "atelier-cert:1:ID:SIG": look ID up in the store, compare SIG, check it. */
-static enum svc_err check_qr(struct bench *b, char *text, const unsigned char pk[SIGN_PK_BYTES],
-			     json_t **out)
+/* QR text "atelier-cert:1:ID:SIG" (LEN bytes; a file's one final newline, ending its
+ * line, is not part of it): read strictly, look ID up in the store, compare SIG, check
+ * it. */
+static enum svc_err check_qr(struct bench *b, const char *text, size_t len,
+			     const unsigned char pk[SIGN_PK_BYTES], json_t **out)
 {
 	struct store_certificate rec = { 0 };
 	unsigned char given[64], kept[64];
-	char *id = text + strlen(CERTIFY_QR_PREFIX), *sig, why[512];
+	char id[CERTIFY_ID_LEN + 1], why[512];
 	const char *kept_sig;
 	enum store_err err;
 	enum svc_err rc = SVC_ENOTVALID;
 
-	text[strcspn(text, "\r\n")] = '\0';
-	sig = strrchr(id, ':');
-	if (!sig || sign_value_decode(sig + 1, given) != 0)
-		return svc_fail(b, SVC_ENOTVALID,
-				"the QR text has no well-formed signature after the id");
-	*sig = '\0';
+	if (len > 0 && text[len - 1] == '\n')
+		len--;
+	if (certify_qr_parse(text, len, id, given, why, sizeof(why)) != 0)
+		return svc_fail(b, SVC_ENOTVALID, "%s", why);
 	if (!b->st)
 		return svc_fail(b, SVC_ENOTVALID,
 				"a QR code is checked against this workshop's records, and there "
@@ -566,7 +613,7 @@ enum svc_err svc_verify(struct bench *b, const char *file, const char *key, cons
 		}
 	}
 	if (strncmp(buf, CERTIFY_QR_PREFIX, strlen(CERTIFY_QR_PREFIX)) == 0) {
-		rc = check_qr(b, buf, pk, &cert);
+		rc = check_qr(b, buf, len, pk, &cert);
 	} else if (certify_verify_text(strcmp(file, "-") ? file : "standard input", buf, len, pk,
 				       &cert, why, sizeof(why)) != 0) {
 		rc = svc_fail(b, SVC_ENOTVALID, "%s", why);

@@ -1,6 +1,7 @@
 /* Devices: the list, one device's record, its moves by hand, its facts. See svc.h. */
 #include "svc/svc_int.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "job/job.h"
 #include "probe/facts.h"
 #include "util/clock.h"
+#include "util/number.h"
 #include "util/text.h"
 
 #define DEVICE_WHY_MAX 500 /* bytes of a reason to move a device; an event keeps 511 */
@@ -52,7 +54,6 @@ enum svc_err svc_device_list(struct bench *b, const char *state_word, json_t **v
 static json_t *entered_value(const char *path, const char *value)
 {
 	const struct fact_def *d = facts_def(path);
-	char *end;
 
 	if (!d || !value)
 		return NULL;
@@ -69,14 +70,15 @@ static json_t *entered_value(const char *path, const char *value)
 		return arr;
 	}
 	case FACT_INT: {
-		long long v = strtoll(value, &end, 10);
+		long long v;
 
-		return end != value && !*end ? json_integer(v) : NULL;
+		return number_whole(value, LLONG_MIN, LLONG_MAX, &v) == NUMBER_OK ? json_integer(v)
+										   : NULL;
 	}
 	case FACT_REAL: {
-		double v = strtod(value, &end);
+		double v;
 
-		return end != value && !*end ? json_real(v) : NULL;
+		return number_decimal(value, &v) == NUMBER_OK ? json_real(v) : NULL;
 	}
 	case FACT_BOOL:
 		if (strcmp(value, "yes") == 0)

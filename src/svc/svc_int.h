@@ -48,6 +48,11 @@ enum svc_err svc_revocation_get(struct bench *b, const char *id, json_t **out);
 enum svc_err svc_revoked_in_list(struct bench *b, const char *file, const unsigned char pk[32],
 				 const char *id, json_t **found);
 
+/* The cause of the store's last failure ERR on PATH for a person, into BUF: "the
+ * database is locked by another atelier...", "the file system holding DIR is read-only",
+ * "the disk is full", "permission denied on PATH"; NULL when it is none of those. */
+const char *svc_store_cause(enum store_err err, const char *path, char *buf, size_t size);
+
 /* Set B's reason (printf-style) and return ERR. */
 enum svc_err svc_fail(struct bench *b, enum svc_err err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

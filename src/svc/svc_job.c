@@ -22,6 +22,7 @@
 #include "util/clock.h"
 #include "util/file.h"
 #include "util/imei.h"
+#include "util/number.h"
 #include "util/text.h"
 
 #define CHECKLIST_FILE_MAX (256 * 1024)
@@ -678,8 +679,16 @@ static enum svc_err parts_json(struct bench *b, const struct svc_step *req, json
 	*out = json_array();
 	for (size_t i = 0; i < req->n_parts; i++) {
 		const struct svc_part *p = &req->parts[i];
+		const char *const field[] = { "name", "serial", "supplier" };
+		const char *const text[] = { p->name, p->serial, p->supplier };
 		json_t *o;
 
+		/* A limit is said, never applied silently: the field, its length, the limit. */
+		for (size_t f = 0; f < 3; f++)
+			if (text[f] && strlen(text[f]) > PART_FIELD_MAX)
+				return svc_fail(b, SVC_EINVAL,
+						"a part's %s is at most %d bytes; this one has %zu",
+						field[f], PART_FIELD_MAX, strlen(text[f]));
 		if (!p->name || !p->serial || !*p->name || !*p->serial ||
 		    strlen(p->name) > PART_FIELD_MAX || strlen(p->serial) > PART_FIELD_MAX ||
 		    (p->supplier && strlen(p->supplier) > PART_FIELD_MAX))
@@ -732,7 +741,7 @@ static enum svc_err check_kind(struct bench *b, const struct work *w,
 			       const json_t *parts, int has_result, enum step_result *result,
 			       char *value, size_t value_size, json_t **used)
 {
-	char *end;
+	enum number_err ne;
 	double v;
 
 	*used = NULL;
@@ -753,10 +762,12 @@ static enum svc_err check_kind(struct bench *b, const struct work *w,
 			return svc_fail(b, SVC_EINVAL,
 					"step '%s' is a measure: give the value in %s (%g to %g)",
 					s->id, s->unit, s->min, s->max);
-		v = strtod(req->value, &end);
-		if (end == req->value || *end || !isfinite(v) || req->value[0] == ' ')
-			return svc_fail(b, SVC_EINVAL, "'%s' is not a number in %s (%g to %g)",
-					req->value, s->unit, s->min, s->max);
+		ne = number_decimal(req->value, &v);
+		if (ne)
+			return svc_fail(b, SVC_EINVAL,
+					"the value '%s' %s: step '%s' takes %s, in %s from %g to %g",
+					req->value, number_strerror(ne), s->id, NUMBER_LOOKS, s->unit,
+					s->min, s->max);
 		if (s->tester && !req->tester)
 			return svc_fail(b, SVC_EINVAL,
 					"step '%s' is measured with an instrument: say which one "
