@@ -10,6 +10,7 @@
 
 #include "checklist/checklist.h"
 #include "util/clock.h"
+#include "util/hash.h"
 
 const char *job_strerror(enum job_err err)
 {
@@ -34,46 +35,20 @@ const char *job_strerror(enum job_err err)
 
 /* A field into the hash: its length, then its bytes, so that no two different records
  * give the same stream. NULL is length -1. */
-static void feed(crypto_hash_sha256_state *h, const char *s)
-{
-	char len[24];
-
-	snprintf(len, sizeof(len), "%ld:", s ? (long)strlen(s) : -1L);
-	crypto_hash_sha256_update(h, (const unsigned char *)len, strlen(len));
-	if (s)
-		crypto_hash_sha256_update(h, (const unsigned char *)s, strlen(s));
-}
-
-static void feed_num(crypto_hash_sha256_state *h, long long v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%lld", v);
-	feed(h, buf);
-}
-
-static void finish(crypto_hash_sha256_state *h, char out[JOB_HASH_HEX])
-{
-	unsigned char d[crypto_hash_sha256_BYTES];
-
-	crypto_hash_sha256_final(h, d);
-	sodium_bin2hex(out, JOB_HASH_HEX, d, sizeof(d));
-}
-
 void job_genesis_hash(const struct store_job *job, char out[JOB_HASH_HEX])
 {
 	crypto_hash_sha256_state h;
 
 	crypto_hash_sha256_init(&h);
-	feed(&h, "atelier-job-v1");
-	feed_num(&h, job->id);
-	feed_num(&h, job->device_id);
-	feed(&h, job->checklist_id);
-	feed_num(&h, job->checklist_version);
-	feed(&h, job->checklist_hash);
-	feed_num(&h, job->trainee_id);
-	feed_num(&h, job->started_ms);
-	finish(&h, out);
+	hash_feed(&h, "atelier-job-v1");
+	hash_feed_num(&h, job->id);
+	hash_feed_num(&h, job->device_id);
+	hash_feed(&h, job->checklist_id);
+	hash_feed_num(&h, job->checklist_version);
+	hash_feed(&h, job->checklist_hash);
+	hash_feed_num(&h, job->trainee_id);
+	hash_feed_num(&h, job->started_ms);
+	hash_finish(&h, out);
 }
 
 void job_record_hash(const struct store_step *r, char out[JOB_HASH_HEX])
@@ -81,26 +56,26 @@ void job_record_hash(const struct store_step *r, char out[JOB_HASH_HEX])
 	crypto_hash_sha256_state h;
 
 	crypto_hash_sha256_init(&h);
-	feed(&h, "atelier-step-v1");
-	feed_num(&h, r->job_id);
-	feed_num(&h, r->seq);
-	feed(&h, r->step_id);
-	feed_num(&h, r->user_id);
-	feed_num(&h, r->t_ms);
-	feed_num(&h, r->spent_ms);
-	feed(&h, step_result_name(r->result));
-	feed(&h, r->value);
-	feed(&h, r->note);
-	feed(&h, r->parts);
-	feed(&h, r->facts);
-	feed_num(&h, r->corrects);
+	hash_feed(&h, "atelier-step-v1");
+	hash_feed_num(&h, r->job_id);
+	hash_feed_num(&h, r->seq);
+	hash_feed(&h, r->step_id);
+	hash_feed_num(&h, r->user_id);
+	hash_feed_num(&h, r->t_ms);
+	hash_feed_num(&h, r->spent_ms);
+	hash_feed(&h, step_result_name(r->result));
+	hash_feed(&h, r->value);
+	hash_feed(&h, r->note);
+	hash_feed(&h, r->parts);
+	hash_feed(&h, r->facts);
+	hash_feed_num(&h, r->corrects);
 	/* Records made before schema 5 have no tester; their hash stays what it was. */
 	if (r->tester) {
-		feed(&h, "tester");
-		feed(&h, r->tester);
+		hash_feed(&h, "tester");
+		hash_feed(&h, r->tester);
 	}
-	feed(&h, r->prev_hash);
-	finish(&h, out);
+	hash_feed(&h, r->prev_hash);
+	hash_finish(&h, out);
 }
 
 enum job_err job_append(struct store *st, long long job_id, struct store_step *rec, long long *id)

@@ -21,6 +21,7 @@
  */
 #include "store/store.h"
 #include "store/store_int.h"
+#include "util/hash.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -87,40 +88,14 @@ void store_set_sealer(struct store *st, const struct store_sealer *s)
 
 /* ---- hashes ---- */
 
-static void feed(crypto_hash_sha256_state *h, const char *s)
-{
-	char len[24];
-
-	snprintf(len, sizeof(len), "%ld:", s ? (long)strlen(s) : -1L);
-	crypto_hash_sha256_update(h, (const unsigned char *)len, strlen(len));
-	if (s)
-		crypto_hash_sha256_update(h, (const unsigned char *)s, strlen(s));
-}
-
-static void feed_num(crypto_hash_sha256_state *h, long long v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%lld", v);
-	feed(h, buf);
-}
-
-static void finish(crypto_hash_sha256_state *h, char out[STORE_HASH_HEX])
-{
-	unsigned char d[crypto_hash_sha256_BYTES];
-
-	crypto_hash_sha256_final(h, d);
-	sodium_bin2hex(out, STORE_HASH_HEX, d, sizeof(d));
-}
-
 static void genesis(const char *chain, char out[STORE_HASH_HEX])
 {
 	crypto_hash_sha256_state h;
 
 	crypto_hash_sha256_init(&h);
-	feed(&h, GENESIS_TAG);
-	feed(&h, chain);
-	finish(&h, out);
+	hash_feed(&h, GENESIS_TAG);
+	hash_feed(&h, chain);
+	hash_finish(&h, out);
 }
 
 static void entry_hash(const struct store_ledger_entry *e, char out[STORE_HASH_HEX])
@@ -128,15 +103,15 @@ static void entry_hash(const struct store_ledger_entry *e, char out[STORE_HASH_H
 	crypto_hash_sha256_state h;
 
 	crypto_hash_sha256_init(&h);
-	feed(&h, ENTRY_TAG);
-	feed(&h, e->chain);
-	feed_num(&h, e->seq);
-	feed(&h, e->kind);
-	feed(&h, e->ref[0] ? e->ref : NULL);
-	feed_num(&h, e->t_ms);
-	feed(&h, e->body);
-	feed(&h, e->prev_hash);
-	finish(&h, out);
+	hash_feed(&h, ENTRY_TAG);
+	hash_feed(&h, e->chain);
+	hash_feed_num(&h, e->seq);
+	hash_feed(&h, e->kind);
+	hash_feed(&h, e->ref[0] ? e->ref : NULL);
+	hash_feed_num(&h, e->t_ms);
+	hash_feed(&h, e->body);
+	hash_feed(&h, e->prev_hash);
+	hash_finish(&h, out);
 }
 
 int store_head_message(const char *chain, long long seq, const char *hash, char *out, size_t size)
