@@ -25,6 +25,7 @@ enum cli_exit {
 	EXIT_NO_DEVICE = 7,     /* a device named is not attached, or not known */
 	EXIT_NOT_VALID = 8,     /* atelier verify: the certificate does not verify */
 	EXIT_POLICY_UNMET = 9,  /* atelier certify: the device does not meet the policy yet */
+	EXIT_NO_SESSION = 10,   /* nobody is signed in, the session is over, or sign-in failed */
 };
 
 /* The exit code of a service error. */
@@ -59,6 +60,10 @@ int cli_cmd_certificate(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_verify(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_key(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_models(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_login(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_logout(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_whoami(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_audit(const struct cli_global *g, int argc, char **argv);
 
 /* ---- the one option helper ---- */
 
@@ -142,6 +147,22 @@ const char *cli_str(const json_t *o, const char *key, const char *dflt);
 /* Write S to OUT with every control character (C0, DEL, C1) shown as '?', so that a
  * note cannot move the cursor or fake a line of the terminal. */
 void cli_put_text(FILE *out, const char *s);
+
+/* ---- secrets, never on the command line ---- */
+
+/* The options that give a secret: --secret-fd N, --secret-file FILE (the first line). */
+struct cli_secret_src {
+	const char *fd;
+	const char *file;
+};
+#define CLI_SECRET_OPTS(src) \
+	{ "secret-fd", 0, CLI_STRING, &(src)->fd }, { "secret-file", 0, CLI_STRING, &(src)->file }
+
+/* A secret into OUT (SECRET_BUF bytes, util/secret.h): from SRC's descriptor or file,
+ * else asked on the terminal with PROMPT (twice when CONFIRM). EXIT_OK, or the exit code
+ * after saying why (naming CMD). The caller wipes OUT. */
+int cli_secret(const char *cmd, const struct cli_secret_src *src, const char *prompt,
+	       int confirm, char *out, size_t size);
 
 /* Print the main usage to OUT. */
 void cli_usage(FILE *out);

@@ -129,11 +129,9 @@ enum svc_err svc_certify(struct bench *b, const char *device, const char *by_nam
 	enum svc_err rc;
 
 	*view = NULL;
-	if (!by_name)
-		return svc_fail(b, SVC_EINVAL, "say who certifies (--by NAME)");
-	rc = svc_find_device(b, device, &dev);
+	rc = svc_actor(b, by_name, &by);
 	if (!rc)
-		rc = svc_find_user(b, by_name, &by);
+		rc = svc_find_device(b, device, &dev);
 	if (rc)
 		return rc;
 	if (!svc_may(b, &by, SVC_CERTIFY, NULL))
