@@ -136,11 +136,11 @@ static enum secret_err ask(int fd, const char *prompt, int echo, char *out, size
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 		quiet.c_lflag |= ICANON;
-		restore = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+		restore = tcsetattr(fd, TCSANOW, &quiet) == 0;
 	}
 	err = secret_read_fd(fd, out, size);
 	if (restore) {
-		tcsetattr(fd, TCSAFLUSH, &old);
+		tcsetattr(fd, TCSANOW, &old);
 		if (write(fd, "\n", 1) < 0)
 			err = err ? err : SECRET_EIO;
 	}
@@ -158,7 +158,8 @@ enum secret_err secret_read_tty(const char *prompt, int confirm, char *out, size
 	err = ask(fd, prompt, 0, out, size);
 	if (!err && confirm) {
 		err = ask(fd, "again: ", 0, again, sizeof(again));
-		if (!err && sodium_memcmp(again, out, SECRET_BUF) != 0)
+		if (!err && (strlen(again) != strlen(out) ||
+			     sodium_memcmp(again, out, strlen(out)) != 0))
 			err = SECRET_EMISMATCH;
 		secret_wipe(again, sizeof(again));
 	}

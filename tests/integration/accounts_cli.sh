@@ -46,6 +46,15 @@ check "init --admin with a secret file makes the first admin" \
     sh -c "$A init --admin boss --secret-file $T/boss </dev/null | grep -q 'first admin boss created'"
 check "init again makes no second admin" \
     sh -c "$A init --admin eve --secret-file $T/boss </dev/null 2>$T/err | grep -qv 'first admin' && grep -q 'has an admin already; eve was not added' $T/err && ! $A user list | grep -q eve"
+# A person at a terminal (a pseudo-terminal made by script(1), from util-linux).
+printf 'ada\nada-password-1\nada-password-1\n' >"$T/tty.in"
+printf 'ada\nada-password-1\nada-password-2\n' >"$T/tty.bad"
+check "init on a terminal asks for the first admin's name and her password twice" \
+    sh -c "script -qec '$ATELIER --data $T/tty init' /dev/null <$T/tty.in >$T/tty.out && grep -q 'again: ' $T/tty.out &&
+           grep -q 'first admin ada created' $T/tty.out && $ATELIER --data $T/tty user list | grep -q '^ada  *admin'"
+check "two different passwords typed make no admin" \
+    sh -c "script -qec '$ATELIER --data $T/tty2 init' /dev/null <$T/tty.bad >$T/tty.out; grep -q 'the two secrets typed differ' $T/tty.out &&
+           $ATELIER --data $T/tty2 user list | grep -q 'no user yet'"
 expect_status 2 "a secret on the command line is no option" $A login boss --secret boss-password-1
 expect_status 10 "nobody signed in cannot add an account" $A user add amina --role trainee --secret-file $T/amina
 check "and is told to sign in" \
