@@ -955,6 +955,10 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 				TESTER_MAX);
 	if (req->value && strlen(req->value) > VALUE_MAX)
 		return svc_fail(b, SVC_EINVAL, "a value is at most %d bytes", VALUE_MAX);
+	/* Who records it comes first: the person signed in. */
+	rc = svc_actor(b, req->by, &user);
+	if (rc)
+		return rc;
 	rc = work_load(b, req->job, WORK_CHECKLIST | WORK_FACTS, NULL, &w);
 	if (rc)
 		goto out;
@@ -979,9 +983,6 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 			goto out;
 		}
 	}
-	rc = svc_actor(b, req->by, &user);
-	if (rc)
-		goto out;
 	if (!svc_may(b, &user, SVC_RECORD_STEP, &(struct svc_subject){ .job = &w.job })) {
 		rc = SVC_EDENIED;
 		goto out;

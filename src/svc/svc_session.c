@@ -166,6 +166,7 @@ enum svc_err svc_session_resume(struct bench *b, const char *token)
 			 u.name, SVC_IDLE_MS / 60000, u.name);
 		if (store_session_end(b->st, s.id, now) != STORE_OK)
 			log_msg(LOG_WARN, "session: cannot end session %lld", s.id);
+		svc_audit(b, "logout", u.name, "idle", "the session was unused for too long");
 		return svc_fail(b, SVC_EAUTH, "%s", b->auth_why);
 	}
 	err = store_session_touch(b->st, s.id, now);

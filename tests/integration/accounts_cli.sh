@@ -120,12 +120,14 @@ check "and it cannot sign in" \
 check "the audit log lists newest first, for an admin" \
     sh -c "$BOSS audit --json > $T/audit.json && $J $T/audit.json \"d[0]['action']\" login"
 for want in "login amina wrong" "login amina locked" "login amina ok" "logout amina ok" \
-            "refused sam refused" "user-add amina ok" "user-set-secret amina ok" \
+            "logout sam idle" "refused sam refused" "user-add amina ok" "user-set-secret amina ok" \
             "user-disable amina ok" "refused manage-users refused"; do
     set -- $want
     check "the audit log keeps: $want" \
         python3 -c "import json,sys; a=json.load(open('$T/audit.json')); sys.exit(not any(e['action']=='$1' and e['subject']=='$2' and e['outcome']=='$3' for e in a))"
 done
+check "the audit log keeps the action tried without a session" \
+    python3 -c "import json,sys; a=json.load(open('$T/audit.json')); sys.exit(not any(e['action']=='refused' and e['outcome']=='no-session' and e['actor']=='' for e in a))"
 check "the audit log never holds a secret" sh -c "! grep -q '13572468\|24681357\|boss-password' $T/audit.json"
 check "the audit log cannot be changed" \
     sh -c "! sqlite3 $T/data/atelier.db 'DELETE FROM audit' 2>/dev/null && ! sqlite3 $T/data/atelier.db \"UPDATE audit SET actor = 'x'\" 2>/dev/null"
