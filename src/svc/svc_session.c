@@ -216,6 +216,15 @@ enum svc_err svc_actor_as(struct bench *b, const char *opt, const char *claimed,
 		svc_audit(b, "refused", claimed ? claimed : "", "no-session", b->why);
 		return SVC_EAUTH;
 	}
+	/* The account as it is now: a server's context lives longer than one command. */
+	if (store_user_get(b->st, b->me.id, &b->me) != STORE_OK || !b->me.active) {
+		b->signed_in = 0;
+		snprintf(b->auth_why, sizeof(b->auth_why),
+			 "%s's account is disabled: its session has ended", b->me.name);
+		svc_fail(b, SVC_EAUTH, "%s", b->auth_why);
+		svc_audit(b, "refused", claimed ? claimed : "", "no-session", b->why);
+		return SVC_EAUTH;
+	}
 	if (claimed && strcmp(claimed, b->me.name) != 0) {
 		svc_fail(b, SVC_EDENIED, "%s %s does not match the person signed in (%s)", opt,
 			 claimed, b->me.name);

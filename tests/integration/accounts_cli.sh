@@ -64,6 +64,8 @@ check "no runtime directory: no session, and no /tmp instead" \
 check "a runtime directory open to others is refused" \
     sh -c "! env XDG_RUNTIME_DIR=$T/run/open $A login boss --secret-file $T/boss 2>$T/err && grep -q 'must be a directory of yours with mode 0700' $T/err"
 check "the admin signs in" sh -c "$BOSS login boss --secret-file $T/boss | grep -qx 'signed in as boss (admin)'"
+expect_status 10 "a session is for its own workshop: another data directory has none" \
+    env XDG_RUNTIME_DIR=$T/run/boss $ATELIER --data $T/tty whoami
 check "the session directory is 0700 and the session file 0600" \
     sh -c "test \"\$(stat -c %a $T/run/boss/atelier)\" = 700 && test \"\$(stat -c %a $T/run/boss/atelier/session-*)\" = 600 && grep -qE '^atelier-session 1 [0-9a-f]{64}\$' $T/run/boss/atelier/session-*"
 check "the admin adds a trainee with a PIN and an instructor with a password" \
