@@ -130,7 +130,7 @@ FUZZ_LIB_SRC := src/usb/classify.c src/usb/device.c src/usb/usbids.c src/util/lo
                 src/probe/android_parse.c src/probe/android_models.c $(GEN_SRC) \
                 src/probe/android_models_file.c \
                 src/checklist/expr.c src/checklist/checklist.c src/util/datadir.c src/util/file.c \
-                src/cert/sign.c src/cert/verify.c
+                src/cert/sign.c src/cert/verify.c src/util/secret.c
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p $(dir $@)

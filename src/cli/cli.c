@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -7,6 +8,9 @@
 
 #include "probe/facts.h"
 #include "util/number.h"
+#include "util/log.h"
+#include "util/secret.h"
+#include "util/sessfile.h"
 
 const struct cli_command cli_commands[] = {
 	{ "init", cli_cmd_init, "create the data directory, the database and its schema" },
@@ -24,7 +28,10 @@ const struct cli_command cli_commands[] = {
 	{ "verify", cli_cmd_verify, "check a certificate (JSON file or QR text) offline" },
 	{ "key", cli_cmd_key, "print the workshop's public key (key public)" },
 	{ "models", cli_cmd_models, "refresh the names of Android models (models import FILE)" },
-	
+	{ "login", cli_cmd_login, "sign in at this bench (atelier login NAME)" },
+	{ "logout", cli_cmd_logout, "sign out" },
+	{ "whoami", cli_cmd_whoami, "say who is signed in" },
+	{ "audit", cli_cmd_audit, "the audit log: sign-ins, refusals, account changes" },
 	{ NULL, NULL, NULL },
 };
 
@@ -70,6 +77,8 @@ int cli_exit_of(enum svc_err err)
 		return EXIT_NO_USB;
 	case SVC_EINVAL:
 		return EXIT_USAGE;
+	case SVC_EAUTH:
+		return EXIT_NO_SESSION;
 	case SVC_ENOENT:
 	case SVC_EDENIED:
 	case SVC_ESTATE:
@@ -233,6 +242,52 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct cli_opt *opts
 	return EXIT_OK;
 }
 
+/* The session kept in this person's runtime directory for B's data directory, if any:
+ * B is then signed in. A session that cannot be resumed leaves B signed out, with the
+ * reason for svc_actor() to give. */
+static void resume_session(struct bench *b)
+{
+	char path[PATH_MAX], token[SECRET_TOKEN_HEX], why[512];
+
+	if (!svc_store(b) || sessfile_path(svc_dir(b), 0, path, why, sizeof(why)) != SESSFILE_OK)
+		return;
+	if (sessfile_read(path, token, why, sizeof(why)) == SESSFILE_OK &&
+	    svc_session_resume(b, token) != SVC_OK)
+		log_msg(LOG_DEBUG, "session: %s", svc_why(b));
+	secret_wipe(token, sizeof(token));
+}
+
+int cli_secret(const char *cmd, const struct cli_secret_src *src, const char *prompt,
+	       int confirm, char *out, size_t size)
+{
+	enum secret_err err;
+	long long fd = 0;
+	char *end;
+
+	if (src->fd && src->file)
+		return cli_usage_error(cmd, "give the secret one way: --secret-fd or --secret-file");
+	if (src->fd) {
+		errno = 0;
+		fd = strtoll(src->fd, &end, 10);
+		if (!*src->fd || *end || errno || fd < 0 || fd > 1024)
+			return cli_usage_error(cmd, "--secret-fd takes a descriptor number, not '%s'",
+					       src->fd);
+		err = secret_read_fd((int)fd, out, size);
+	} else if (src->file) {
+		err = secret_read_file(src->file, out, size);
+	} else {
+		err = secret_read_tty(prompt, confirm, out, size);
+	}
+	if (err == SECRET_EIO)
+		return cli_fail(cmd, EXIT_FAILURE_OTHER, "cannot read the secret from %s: %s",
+				src->file ? src->file : src->fd ? "the descriptor" : "the terminal",
+				strerror(errno));
+	if (err)
+		return cli_fail(cmd, err == SECRET_ENOTTY ? EXIT_USAGE : EXIT_FAILURE_OTHER, "%s",
+				secret_strerror(err));
+	return EXIT_OK;
+}
+
 /* Open the context SUB asks for and run it. */
 static int run_opened(const struct cli_global *g, const char *cmd, const struct cli_sub *sub,
 		      int argc, char **argv)
@@ -245,6 +300,7 @@ static int run_opened(const struct cli_global *g, const char *cmd, const struct 
 	err = svc_open(g->data_opt, sub->open ? sub->open : SVC_OPEN_DIR, &b, why, sizeof(why));
 	if (err)
 		return cli_fail(cmd, cli_exit_of(err), "%s", why);
+	resume_session(b);
 	rc = sub->run(b, argc, argv);
 	svc_close(b);
 	return rc;

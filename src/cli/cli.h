@@ -25,6 +25,7 @@ enum cli_exit {
 	EXIT_NO_DEVICE = 7,     /* a device named is not attached, or not known */
 	EXIT_NOT_VALID = 8,     /* atelier verify: the certificate does not verify */
 	EXIT_POLICY_UNMET = 9,  /* atelier certify: the device does not meet the policy yet */
+	EXIT_NO_SESSION = 10,   /* nobody is signed in, the session is over, or sign-in failed */
 	EXIT_RECORDS_REMOVED = 11, /* job verify, db check: records were taken away */
 };
 
@@ -60,6 +61,10 @@ int cli_cmd_certificate(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_verify(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_key(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_models(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_login(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_logout(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_whoami(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_audit(const struct cli_global *g, int argc, char **argv);
 
 /* ---- the one option helper ---- */
 
@@ -154,6 +159,22 @@ const char *cli_safe(const char *s);
  * a printer for a person gets (cli_show does it), so that nothing from outside reaches the
  * terminal raw. NULL for NULL. The caller owns it. */
 json_t *cli_clean_view(const json_t *view);
+
+/* ---- secrets, never on the command line ---- */
+
+/* The options that give a secret: --secret-fd N, --secret-file FILE (the first line). */
+struct cli_secret_src {
+	const char *fd;
+	const char *file;
+};
+#define CLI_SECRET_OPTS(src) \
+	{ "secret-fd", 0, CLI_STRING, &(src)->fd }, { "secret-file", 0, CLI_STRING, &(src)->file }
+
+/* A secret into OUT (SECRET_BUF bytes, util/secret.h): from SRC's descriptor or file,
+ * else asked on the terminal with PROMPT (twice when CONFIRM). EXIT_OK, or the exit code
+ * after saying why (naming CMD). The caller wipes OUT. */
+int cli_secret(const char *cmd, const struct cli_secret_src *src, const char *prompt,
+	       int confirm, char *out, size_t size);
 
 /* Print the main usage to OUT. */
 void cli_usage(FILE *out);

@@ -8,7 +8,7 @@
 static const char device_usage[] =
 	"usage: atelier [--data DIR] device list [--state STATE] [--json]\n"
 	"       atelier [--data DIR] device show DEVICE [--json]\n"
-	"       atelier [--data DIR] device set-state DEVICE STATE --by NAME --why TEXT [--json]\n"
+	"       atelier [--data DIR] device set-state DEVICE STATE --why TEXT [--by NAME] [--json]\n"
 	"The devices the workshop has read (atelier probe), and where each stands:\n"
 	"  intake      seen at the bench, not worked on yet\n"
 	"  in_repair   a job has started on it\n"
@@ -18,7 +18,8 @@ static const char device_usage[] =
 	"  sold        left the workshop with a buyer\n"
 	"  recycled    sent to recycling (final)\n"
 	"  parts       kept as a parts donor\n"
-	"DEVICE is its UDID, serial number or IMEI. set-state records who moved it and why;\n"
+	"DEVICE is its UDID, serial number or IMEI. set-state records who moved it (the\n"
+	"person signed in; --by, when given, must name her) and why;\n"
 	"anyone may put a device in quarantine, releasing it takes an instructor or an admin\n"
 	"(docs/grading.md has the whole table).\n";
 

@@ -8,7 +8,7 @@
 #include "util/number.h"
 
 static const char job_usage[] =
-	"usage: atelier [--data DIR] job start --device ID --checklist ID --trainee NAME [--json]\n"
+	"usage: atelier [--data DIR] job start --device ID --checklist ID [--trainee NAME] [--json]\n"
 	"       atelier [--data DIR] job step JOB STEP [--result pass|fail|skip] [--value V]\n"
 	"                   [--note TEXT] [--tester TEXT] [--part NAME,ORIGIN,SERIAL[,SUPPLIER]]...\n"
 	"                   [--by NAME] [--corrects RECORD] [--json]\n"
@@ -17,11 +17,11 @@ static const char job_usage[] =
 	"       atelier [--data DIR] job list [--device ID] [--trainee NAME] [--state S] [--json]\n"
 	"       atelier [--data DIR] job verify JOB\n"
 	"       atelier [--data DIR] job grade JOB --verdict approved|redo [--redo STEP,...]\n"
-	"                   [--score ITEM=N]... --feedback TEXT --by NAME [--json]\n"
-	"       atelier [--data DIR] job ack JOB --by NAME [--json]\n"
-	"       atelier [--data DIR] job cancel JOB --by NAME --why TEXT [--json]\n"
-	"       atelier [--data DIR] job resume JOB --by NAME --why TEXT [--json]\n"
-	"       atelier [--data DIR] job check-wipe JOB --result pass|fail --note TEXT --by NAME [--json]\n"
+	"                   [--score ITEM=N]... --feedback TEXT [--by NAME] [--json]\n"
+	"       atelier [--data DIR] job ack JOB [--by NAME] [--json]\n"
+	"       atelier [--data DIR] job cancel JOB --why TEXT [--by NAME] [--json]\n"
+	"       atelier [--data DIR] job resume JOB --why TEXT [--by NAME] [--json]\n"
+	"       atelier [--data DIR] job check-wipe JOB --result pass|fail --note TEXT [--by NAME] [--json]\n"
 	"A job is one trainee's work on one device with one checklist. Each step is recorded\n"
 	"for good (who, when, time spent, result, value, note, parts) and chained to the one\n"
 	"before, so that 'job verify' finds any change. A wrong record is corrected by a new\n"
@@ -33,6 +33,8 @@ static const char job_usage[] =
 	"A failed step that stops the job waits for an instructor: 'job resume' lets the\n"
 	"trainee go on, 'job cancel' ends the job for good (nothing is deleted). A second\n"
 	"person checks a submitted data wipe with 'job check-wipe'.\n"
+	"Whatever records a person records the one signed in (atelier login NAME): --by and\n"
+	"--trainee are optional and, when given, must name that person.\n"
 	"Options may come before or after JOB and STEP.\n";
 
 #define CMD "job"
@@ -140,8 +142,8 @@ static int cmd_start(struct bench *b, int argc, char **argv)
 	rc = cli_parse("job start", argc, argv, opts, NULL, 0, 0, &n);
 	if (rc)
 		return rc;
-	if (!req.device || !req.checklist || !req.trainee)
-		return cli_usage_error(CMD, "job start needs --device, --checklist and --trainee");
+	if (!req.device || !req.checklist)
+		return cli_usage_error(CMD, "job start needs --device and --checklist");
 	rc = svc_job_start(b, &req, &view);
 	return cli_show(CMD, b, rc, view, json, print_started, req.device);
 }
@@ -528,9 +530,9 @@ static int cmd_grade(struct bench *b, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!req.verdict || !req.feedback || !req.by) {
-		rc = cli_usage_error(CMD, "job grade needs --verdict approved|redo, --feedback TEXT "
-					  "and --by NAME");
+	if (!req.verdict || !req.feedback) {
+		rc = cli_usage_error(CMD, "job grade needs --verdict approved|redo and --feedback "
+					  "TEXT");
 		goto out;
 	}
 	rc = svc_job_grade(b, &req, &view);
@@ -573,8 +575,6 @@ static int cmd_ack(struct bench *b, int argc, char **argv)
 	rc = parse_job("job ack", argc, argv, opts, &id);
 	if (rc)
 		return rc;
-	if (!by)
-		return cli_usage_error(CMD, "job ack needs --by NAME");
 	rc = svc_job_ack(b, id, by, &view);
 	return cli_show(CMD, b, rc, view, json, print_acked, NULL);
 }
@@ -610,8 +610,8 @@ static int decide(struct bench *b, int argc, char **argv, const char *cmd,
 	rc = parse_job(cmd, argc, argv, opts, &id);
 	if (rc)
 		return rc;
-	if (!by || !why)
-		return cli_usage_error(CMD, "%s needs --by NAME and --why TEXT", cmd);
+	if (!why)
+		return cli_usage_error(CMD, "%s needs --why TEXT", cmd);
 	rc = fn(b, id, by, why, &view);
 	return cli_show(CMD, b, rc, view, json, print_decided, NULL);
 }
@@ -649,9 +649,9 @@ static int cmd_check_wipe(struct bench *b, int argc, char **argv)
 	rc = parse_job("job check-wipe", argc, argv, opts, &id);
 	if (rc)
 		return rc;
-	if (!by || !result || !note)
-		return cli_usage_error(CMD, "job check-wipe needs --result pass|fail, --note TEXT "
-					    "and --by NAME");
+	if (!result || !note)
+		return cli_usage_error(CMD, "job check-wipe needs --result pass|fail and --note "
+					    "TEXT");
 	rc = svc_job_check_wipe(b, id, by, result, note, &view);
 	return cli_show(CMD, b, rc, view, json, print_wipe_checked, NULL);
 }

@@ -3,13 +3,18 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/secret.h"
 
 static const char init_usage[] =
-	"usage: atelier [--data DIR] init\n"
+	"usage: atelier [--data DIR] init [--admin NAME [--secret-fd N | --secret-file FILE]]\n"
 	"Create the data directory (mode 0700), the database and the workshop's signing key\n"
 	"(keys/workshop.key, mode 0600), or bring an existing database up to this version's\n"
 	"schema and add the key if it is missing. Safe to run again: an existing key is\n"
-	"never replaced.\n";
+	"never replaced.\n"
+	"The first admin: on a terminal, init asks for her name and password (twice); in a\n"
+	"script, --admin NAME with the password as the first line of descriptor N or of\n"
+	"FILE. Without a terminal and without --admin, init makes everything else and says\n"
+	"how to make the first admin. A workshop that has an admin never gets another here.\n";
 
 static const char db_usage[] =
 	"usage: atelier [--data DIR] db check\n"
@@ -29,18 +34,53 @@ static void print_init(const json_t *v, const void *ctx)
 	printf("workshop key %s: %s (secret, mode 0600); public key %s\n",
 	       json_is_true(json_object_get(key, "created")) ? "created" : "kept",
 	       cli_str(key, "secret_file", "?"), cli_str(key, "public", "?"));
+	if (json_is_object(json_object_get(v, "admin")))
+		printf("first admin %s created: sign in with 'atelier login %s'\n",
+		       cli_str(json_object_get(v, "admin"), "name", "?"),
+		       cli_str(json_object_get(v, "admin"), "name", "?"));
+	else if (json_integer_value(json_object_get(v, "admins")) == 0)
+		printf("no admin yet: make the first one with 'atelier init --admin NAME "
+		       "--secret-file FILE' (FILE's first line is her password), or run "
+		       "'atelier init' on a terminal\n");
 }
 
 static int run_init(struct bench *b, int argc, char **argv)
 {
+	struct cli_secret_src src = { 0 };
+	const char *admin = NULL;
+	const struct cli_opt opts[] = { { "admin", 'a', CLI_STRING, &admin },
+					CLI_SECRET_OPTS(&src), CLI_END };
+	char name[SECRET_BUF] = "", secret[SECRET_BUF] = "";
 	json_t *view = NULL;
 	size_t n;
-	int rc;
+	int rc, need;
 
-	rc = cli_parse("init", argc, argv, NULL, NULL, 0, 0, &n);
+	rc = cli_parse("init", argc, argv, opts, NULL, 0, 0, &n);
 	if (rc)
 		return rc;
-	rc = svc_init(b, &view);
+	if (!admin && (src.fd || src.file))
+		return cli_usage_error("init", "--secret-fd and --secret-file go with --admin NAME");
+	need = svc_needs_admin(b);
+	if (need && !admin && secret_have_tty()) {
+		/* A person at the terminal: make the first admin now. */
+		if (secret_ask_line("the first admin's name: ", name, sizeof(name)) != SECRET_OK ||
+		    !name[0])
+			return cli_fail("init", EXIT_USAGE, "no name given: nothing else changed "
+							    "but the directory, database and key");
+		admin = name;
+	}
+	if (need && admin) {
+		rc = cli_secret("init", &src, "her password (10 characters or more): ", 1, secret,
+				sizeof(secret));
+		if (rc)
+			return rc;
+	} else if (admin) {
+		fprintf(stderr, "atelier init: this workshop has an admin already; %s was not "
+				"added (an admin adds accounts: atelier user add)\n", admin);
+		admin = NULL;
+	}
+	rc = svc_init(b, admin, admin ? secret : NULL, &view);
+	secret_wipe(secret, sizeof(secret));
 	return cli_show("init", b, rc, view, 0, print_init, NULL);
 }
 

@@ -793,6 +793,8 @@ static const char *const triggers[] = {
 	"device_event_no_delete", "certificate_no_update", "certificate_no_delete",
 	"job_event_no_update", "job_event_no_delete", "ledger_no_update", "ledger_no_delete",
 	"revocation_no_update", "revocation_no_delete", "chain_head_no_delete",
+	"signin_attempt_no_update", "signin_attempt_no_delete", "audit_no_update",
+	"audit_no_delete",
 };
 
 enum store_err store_check_triggers(struct store *st, char *missing, size_t size)

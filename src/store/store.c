@@ -260,6 +260,45 @@ static const char *const schema_v6[] = {
 	NULL,
 };
 
+/* Accounts that prove who acted (schema 7): a secret per account (argon2id; NULL for accounts of an
+ * older database, which cannot sign in until an admin sets one), sessions (only the
+ * hash of their token), sign-in attempts (the rate limit) and the audit log. Attempts
+ * and the audit log are append-only. */
+static const char *const schema_v7[] = {
+	"ALTER TABLE app_user ADD COLUMN secret_hash TEXT",
+	"CREATE TABLE session ("
+	"id INTEGER PRIMARY KEY, "
+	"token_hash TEXT NOT NULL UNIQUE, "
+	"user_id INTEGER NOT NULL REFERENCES app_user (id), "
+	"created_ms INTEGER NOT NULL, "
+	"last_used_ms INTEGER NOT NULL, "
+	"ended_ms INTEGER)",
+	"CREATE INDEX session_user ON session (user_id)",
+	"CREATE TABLE signin_attempt ("
+	"id INTEGER PRIMARY KEY, "
+	"name TEXT NOT NULL, "
+	"t_ms INTEGER NOT NULL, "
+	"outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'wrong', 'locked', 'refused', 'cleared')))",
+	"CREATE INDEX signin_attempt_name ON signin_attempt (name, id)",
+	"CREATE TABLE audit ("
+	"id INTEGER PRIMARY KEY, "
+	"t_ms INTEGER NOT NULL, "
+	"actor TEXT NOT NULL, "
+	"action TEXT NOT NULL, "
+	"subject TEXT NOT NULL, "
+	"outcome TEXT NOT NULL, "
+	"detail TEXT NOT NULL)",
+	"CREATE TRIGGER signin_attempt_no_update BEFORE UPDATE ON signin_attempt "
+	"BEGIN SELECT RAISE(ABORT, 'sign-in attempts are append-only'); END",
+	"CREATE TRIGGER signin_attempt_no_delete BEFORE DELETE ON signin_attempt "
+	"BEGIN SELECT RAISE(ABORT, 'sign-in attempts are append-only'); END",
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+	"BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+	"BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+	NULL,
+};
+
 static const struct migration migrations[] = {
 	{ schema_v1, "PRAGMA user_version = 1" }, /* 0 -> 1 */
 	{ schema_v2, "PRAGMA user_version = 2" }, /* 1 -> 2 */
@@ -267,6 +306,7 @@ static const struct migration migrations[] = {
 	{ schema_v4, "PRAGMA user_version = 4" }, /* 3 -> 4 */
 	{ schema_v5, "PRAGMA user_version = 5" }, /* 4 -> 5 */
 	{ schema_v6, "PRAGMA user_version = 6" }, /* 5 -> 6 */
+	{ schema_v7, "PRAGMA user_version = 7" }, /* 6 -> 7 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -23,7 +23,7 @@
 
 #define STORE_DB_NAME "atelier.db"
 /* Schema version this program writes. */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 /* Milliseconds a statement waits for another process's lock. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
@@ -368,6 +368,71 @@ enum store_err store_revocation_get(struct store *st, const char *cert_id,
 /* Every revocation, oldest first, in a new array (free()). */
 enum store_err store_revocations(struct store *st, struct store_revocation **out, size_t *n)
 	__attribute__((warn_unused_result));
+
+/*
+ * Accounts (schema 7; src/store/accounts.c): secrets, sessions, sign-in attempts and the
+ * audit log. Only hashes are kept: the secret's argon2id string, the session token's
+ * hash. Attempts and the audit log are never changed.
+ */
+
+/* Set user ID's secret hash (NULL: none). STORE_ENOENT when there is no such user. */
+enum store_err store_user_set_secret(struct store *st, long long id, const char *hash)
+	__attribute__((warn_unused_result));
+/* User ID's secret hash into OUT (SIZE bytes); STORE_ENOENT when it has none. */
+enum store_err store_user_secret(struct store *st, long long id, char *out, size_t size)
+	__attribute__((warn_unused_result));
+enum store_err store_user_set_role(struct store *st, const char *name, enum role role)
+	__attribute__((warn_unused_result));
+/* How many active admins there are. */
+enum store_err store_user_admins(struct store *st, long long *n)
+	__attribute__((warn_unused_result));
+
+struct store_session {
+	long long id;
+	long long user_id;
+	long long created_ms, last_used_ms;
+	long long ended_ms; /* 0 while open */
+};
+
+enum store_err store_session_add(struct store *st, const char *token_hash, long long user_id,
+				 long long t_ms, long long *id) __attribute__((warn_unused_result));
+/* The session whose token hashes to TOKEN_HASH; STORE_ENOENT when none. */
+enum store_err store_session_find(struct store *st, const char *token_hash,
+				  struct store_session *out) __attribute__((warn_unused_result));
+enum store_err store_session_touch(struct store *st, long long id, long long t_ms)
+	__attribute__((warn_unused_result));
+/* End session ID (ended_ms = T_MS) when it is open. */
+enum store_err store_session_end(struct store *st, long long id, long long t_ms)
+	__attribute__((warn_unused_result));
+/* End every open session of USER_ID. */
+enum store_err store_session_end_user(struct store *st, long long user_id, long long t_ms)
+	__attribute__((warn_unused_result));
+
+/* OUTCOME: "ok", "wrong", "locked", "refused" (right secret, but not allowed now) or
+ * "cleared" (an admin set a new secret). */
+enum store_err store_attempt_add(struct store *st, const char *name, const char *outcome,
+				 long long t_ms) __attribute__((warn_unused_result));
+/* The wrong attempts for NAME since SINCE_MS that came after its last "ok" or "cleared":
+ * how many in *N, the oldest's time in *OLDEST_MS (0 when none). */
+enum store_err store_attempt_failures(struct store *st, const char *name, long long since_ms,
+				      long long *n, long long *oldest_ms)
+	__attribute__((warn_unused_result));
+
+struct store_audit {
+	long long id;
+	long long t_ms;
+	char actor[64];    /* "" when nobody is signed in */
+	char action[32];   /* login, logout, refused, user-add, user-disable, ... */
+	char subject[128]; /* what it was about: a name, a job... */
+	char outcome[16];  /* ok, wrong, locked, refused, ... */
+	char detail[512];
+};
+
+enum store_err store_audit_add(struct store *st, const struct store_audit *a)
+	__attribute__((warn_unused_result));
+/* The LIMIT newest entries, newest first, into a new array (free()). */
+enum store_err store_audit_list(struct store *st, long long limit, struct store_audit **out,
+				size_t *n) __attribute__((warn_unused_result));
 
 /* The detail of the last failure in this thread ("" if none); static storage.
  * (Clarification: store_open, store_check and store_backup clear it when called.) */

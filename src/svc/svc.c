@@ -50,6 +50,8 @@ const char *svc_strerror(enum svc_err err)
 		return "input/output error";
 	case SVC_EREMOVED:
 		return "records were removed";
+	case SVC_EAUTH:
+		return "not signed in";
 	}
 	return "unknown error";
 }
@@ -111,6 +113,11 @@ const char *svc_why(const struct bench *b)
 struct store *svc_store(struct bench *b)
 {
 	return b->st;
+}
+
+const char *svc_dir(const struct bench *b)
+{
+	return b->dir;
 }
 
 /* What a store_open() failure means for the person, and its error. */
@@ -285,24 +292,6 @@ enum svc_err svc_find_device(struct bench *b, const char *key, struct store_devi
 	return SVC_OK;
 }
 
-enum svc_err svc_find_user(struct bench *b, const char *name, struct store_user *out)
-{
-	enum store_err err = store_user_find(b->st, name, out);
-
-	if (err == STORE_ENOENT)
-		return svc_fail(b, SVC_ENOENT, "'%s' is not a user of this workshop (atelier user "
-					       "list)",
-				name);
-	if (err)
-		return svc_store_fail(b, err, "read the users");
-	if (!out->active)
-		return svc_fail(b, SVC_EDENIED,
-				"%s's account is disabled: it keeps its history but records "
-				"nothing new",
-				out->name);
-	return SVC_OK;
-}
-
 enum svc_err svc_get_job(struct bench *b, long long id, struct store_job *out)
 {
 	enum store_err err = store_job_get(b->st, id, out);
@@ -372,8 +361,40 @@ static int worked_on(struct bench *b, const struct store_user *who, const struct
 	return found;
 }
 
+static const char *action_name(enum svc_action what)
+{
+	static const char *const names[] = {
+		[SVC_START_JOB] = "job-start",   [SVC_RECORD_STEP] = "job-step",
+		[SVC_GRADE_JOB] = "job-grade",   [SVC_ACK_GRADE] = "job-ack",
+		[SVC_CANCEL_JOB] = "job-cancel", [SVC_RESUME_JOB] = "job-resume",
+		[SVC_CHECK_WIPE] = "check-wipe", [SVC_MOVE_DEVICE] = "device-set-state",
+		[SVC_CERTIFY] = "certify",       [SVC_MANAGE_USERS] = "manage-users",
+		[SVC_READ_AUDIT] = "audit",
+	};
+
+	return (size_t)what < sizeof(names) / sizeof(names[0]) && names[what] ? names[what] : "?";
+}
+
+static int may(struct bench *b, const struct store_user *who, enum svc_action what,
+	       const struct svc_subject *on);
+
 int svc_may(struct bench *b, const struct store_user *who, enum svc_action what,
 	    const struct svc_subject *on)
+{
+	char subject[128];
+
+	if (may(b, who, what, on))
+		return 1;
+	if (on && on->job)
+		snprintf(subject, sizeof(subject), "%s on job %lld", action_name(what), on->job->id);
+	else
+		snprintf(subject, sizeof(subject), "%s", action_name(what));
+	svc_audit(b, "refused", subject, "refused", b->why);
+	return 0;
+}
+
+static int may(struct bench *b, const struct store_user *who, enum svc_action what,
+	       const struct svc_subject *on)
 {
 	const struct store_job *job = on ? on->job : NULL;
 	const char *verb = what == SVC_GRADE_JOB ? "grades" : "checks";
@@ -459,6 +480,21 @@ int svc_may(struct bench *b, const struct store_user *who, enum svc_action what,
 			return 0;
 		}
 		return 1;
+	case SVC_MANAGE_USERS:
+		if (who->role < ROLE_ADMIN) {
+			svc_fail(b, SVC_EDENIED, "%s is a %s: only an admin manages accounts",
+				 who->name, role_name(who->role));
+			return 0;
+		}
+		return 1;
+	case SVC_READ_AUDIT:
+		if (who->role < ROLE_INSTRUCTOR) {
+			svc_fail(b, SVC_EDENIED, "%s is a %s: only an instructor or an admin reads "
+						 "the audit log",
+				 who->name, role_name(who->role));
+			return 0;
+		}
+		return 1;
 	}
 	svc_fail(b, SVC_EDENIED, "unknown action");
 	return 0;
@@ -466,11 +502,22 @@ int svc_may(struct bench *b, const struct store_user *who, enum svc_action what,
 
 /* ---- set-up and records ---- */
 
-enum svc_err svc_init(struct bench *b, json_t **view)
+int svc_needs_admin(struct bench *b)
+{
+	long long n = 0;
+
+	return b->st && store_user_admins(b->st, &n) == STORE_OK && n == 0;
+}
+
+enum svc_err svc_init(struct bench *b, const char *admin, const char *admin_secret,
+		      json_t **view)
 {
 	unsigned char pk[SIGN_PK_BYTES];
 	char why[512], text[SIGN_PUBLIC_TEXT], secret[PATH_MAX + 64];
-	int created = 0;
+	long long admins = 0;
+	enum store_err err;
+	enum svc_err rc;
+	int created = 0, made = 0;
 
 	*view = NULL;
 	if (sign_key_create(b->dir, &created, why, sizeof(why)) != SIGN_OK ||
@@ -478,9 +525,23 @@ enum svc_err svc_init(struct bench *b, json_t **view)
 		return svc_fail(b, SVC_EIO, "the workshop key: %s", why);
 	sign_public_text(pk, text);
 	snprintf(secret, sizeof(secret), "%s/%s/%s", b->dir, SIGN_KEY_DIR, SIGN_SECRET_FILE);
-	*view = json_pack("{s:s, s:s, s:i, s:{s:b, s:s, s:s}}", "dir", b->dir, "database",
-			  store_path(b->st), "schema_version", store_schema_version(b->st),
-			  "key", "created", created, "public", text, "secret_file", secret);
+	err = store_user_admins(b->st, &admins);
+	if (err)
+		return svc_store_fail(b, err, "read the accounts");
+	if (admins == 0 && admin) {
+		rc = svc_user_create(b, admin, ROLE_ADMIN, admin_secret, NULL);
+		if (rc)
+			return rc;
+		svc_audit(b, "user-add", admin, "ok", "the first admin, made by atelier init");
+		made = 1;
+		admins = 1;
+	}
+	*view = json_pack("{s:s, s:s, s:i, s:{s:b, s:s, s:s}, s:o, s:I}", "dir", b->dir,
+			  "database", store_path(b->st), "schema_version",
+			  store_schema_version(b->st), "key", "created", created, "public", text,
+			  "secret_file", secret, "admin",
+			  made ? json_pack("{s:s, s:b}", "name", admin, "created", 1) : json_null(),
+			  "admins", (json_int_t)admins);
 	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
 }
 

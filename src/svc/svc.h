@@ -44,6 +44,7 @@ enum svc_err {
 	SVC_ENOUSB,     /* USB cannot be read on this machine */
 	SVC_EIO,        /* the records or a file could not be read or written */
 	SVC_EREMOVED,   /* records were taken away: a chain was cut short */
+	SVC_EAUTH,      /* nobody is signed in, the session is over, or a sign-in failed */
 };
 
 /* A short name of ERR ("not found", "not allowed"...), for logs; static. */
@@ -69,6 +70,8 @@ void svc_close(struct bench *b);
 
 /* The reason of the last failure on B, in plain words ("" after a success). */
 const char *svc_why(const struct bench *b);
+/* The data directory ("" when there is none). */
+const char *svc_dir(const struct bench *b);
 /* The store (NULL when it was not opened). */
 struct store *svc_store(struct bench *b);
 
@@ -86,6 +89,8 @@ enum svc_action {
 	SVC_CERTIFY,      /* sign a certificate */
 	SVC_REVOKE,       /* withdraw a certificate */
 	SVC_ROTATE_KEY,   /* retire the workshop key and make a new one */
+	SVC_MANAGE_USERS, /* add accounts, disable, enable, change a role, set a secret */
+	SVC_READ_AUDIT,   /* read the audit log */
 };
 
 /* What an action is about: the job (grading, acknowledging...), or the device's move. */
@@ -95,15 +100,21 @@ struct svc_subject {
 };
 
 /* 1 when WHO may do WHAT on ON (may be NULL when the action needs no subject); else 0,
- * with the reason in plain words in svc_why(B). */
+ * with the reason in plain words in svc_why(B); a refusal is kept in the audit log. */
 int svc_may(struct bench *b, const struct store_user *who, enum svc_action what,
 	    const struct svc_subject *on);
 
 /* ---- set-up and records ---- */
 
-/* atelier init: the directory, the database (created or migrated) and the workshop key.
- * View: {dir, database, schema_version, key: {created, public}}. */
-enum svc_err svc_init(struct bench *b, json_t **view) __attribute__((warn_unused_result));
+/* atelier init: the directory, the database (created or migrated) and the workshop key,
+ * and the first admin: ADMIN with password SECRET when the workshop has no admin yet
+ * (both may be NULL: then none is made, and the view says how). An admin that exists
+ * already is never joined by another here. View: {dir, database, schema_version, key:
+ * {created, public, secret_file}, admin: {name, created} | null, admins: N}. */
+enum svc_err svc_init(struct bench *b, const char *admin, const char *secret, json_t **view)
+	__attribute__((warn_unused_result));
+/* 1 when the workshop has no active admin yet (init should make the first one). */
+int svc_needs_admin(struct bench *b);
 /* atelier db check: the file's integrity, the append-only triggers, and every chain of
  * records with its signed head (a job's or device's state against its history):
  * {database, ok, chains, findings: [text]}; SVC_EREFUSED with the findings when damaged
@@ -131,14 +142,65 @@ enum svc_err svc_checklist_list(struct bench *b, const char *device, const char 
 enum svc_err svc_checklist_find(struct bench *b, const char *id, const struct checklist **out)
 	__attribute__((warn_unused_result));
 
+/* ---- accounts, sessions, the audit log (svc_session.c) ---- */
+
+#define SVC_IDLE_MS (30LL * 60 * 1000)      /* a session ends after this long unused */
+#define SVC_LOCK_TRIES 5                    /* wrong secrets for one name ... */
+#define SVC_LOCK_MS (15LL * 60 * 1000)      /* ... within this long lock it this long */
+#define SVC_TOKEN_HEX 65                    /* a session token as hex, with its NUL */
+
+/* Sign NAME in with SECRET. LOCAL: the request comes from the bench itself (the command
+ * line always does; a web server passes 0 for a remote client, and a trainee's PIN is then
+ * refused). On success B is signed in as NAME, TOKEN (SVC_TOKEN_HEX bytes) holds the new
+ * session's token, which the front end keeps (only its hash is in the database), and the
+ * view is {name, role}. SVC_EAUTH when refused: a wrong name and a wrong secret give the
+ * same words; after SVC_LOCK_TRIES wrong secrets within SVC_LOCK_MS the name is locked
+ * without checking the secret until the window passes. Every attempt is recorded. */
+enum svc_err svc_login(struct bench *b, const char *name, const char *secret, int local,
+		       char *token, json_t **view) __attribute__((warn_unused_result));
+/* Resume the session of TOKEN: B is signed in as its person and its last use moves to
+ * now. SVC_EAUTH (with the reason, which svc_actor() repeats) when the token is unknown,
+ * ended, idle for more than SVC_IDLE_MS, or its account is disabled. */
+enum svc_err svc_session_resume(struct bench *b, const char *token)
+	__attribute__((warn_unused_result));
+/* End B's session: {name}; SVC_EAUTH when nobody is signed in. */
+enum svc_err svc_logout(struct bench *b, json_t **view) __attribute__((warn_unused_result));
+/* {name, role, since_ms, last_used_ms}; SVC_EAUTH when nobody is signed in. */
+enum svc_err svc_whoami(struct bench *b, json_t **view) __attribute__((warn_unused_result));
+/* The person acting: the one signed in on B, into *OUT. SVC_EAUTH when nobody is;
+ * SVC_EDENIED when CLAIMED_BY (a --by NAME, may be NULL) names somebody else. Every
+ * function that records a person gets that person here. */
+enum svc_err svc_actor(struct bench *b, const char *claimed_by, struct store_user *out)
+	__attribute__((warn_unused_result));
+/* Keep an entry in the audit log: the person signed in (or ""), ACTION ("login",
+ * "user-add", "refused", "key-use"...), SUBJECT, OUTCOME ("ok", "wrong", "refused"...),
+ * DETAIL (never a secret). A failure to write it is logged, not returned. */
+void svc_audit(struct bench *b, const char *action, const char *subject, const char *outcome,
+	       const char *detail);
+/* The LIMIT newest entries (1 to 10000), newest first: [{t_ms, actor, action, subject,
+ * outcome, detail}]. An instructor's or admin's session. */
+enum svc_err svc_audit_list(struct bench *b, long long limit, json_t **view)
+	__attribute__((warn_unused_result));
+
 /* ---- users (svc_user.c) ---- */
 
-/* Names are what people type at the bench: letters, digits, '.', '-', '_', 1-63. */
-enum svc_err svc_user_add(struct bench *b, const char *name, const char *role, json_t **view)
-	__attribute__((warn_unused_result));
-/* [{name, role, active}] by name. */
+/* Names are what people type at the bench: letters, digits, '.', '-', '_', 1-63.
+ * Adding, disabling, enabling, changing a role and setting another's secret need an
+ * admin's session. SECRET follows the rule of the role (src/util/secret.h): a PIN for a
+ * trainee, a password for the others. */
+enum svc_err svc_user_add(struct bench *b, const char *name, const char *role,
+			  const char *secret, json_t **view) __attribute__((warn_unused_result));
+/* [{name, role, active, has_secret}] by name. */
 enum svc_err svc_user_list(struct bench *b, json_t **view) __attribute__((warn_unused_result));
+/* A disabled account cannot sign in and its sessions end. */
 enum svc_err svc_user_set_active(struct bench *b, const char *name, int active, json_t **view)
+	__attribute__((warn_unused_result));
+enum svc_err svc_user_set_role(struct bench *b, const char *name, const char *role,
+			       json_t **view) __attribute__((warn_unused_result));
+/* Set NAME's secret to SECRET. An admin sets anyone's (and clears a lock-out); a person
+ * changes her own with OLD, her current secret (an admin's own too). */
+enum svc_err svc_user_set_secret(struct bench *b, const char *name, const char *old,
+				 const char *secret, json_t **view)
 	__attribute__((warn_unused_result));
 
 /* ---- devices (svc_device.c) ---- */
@@ -154,7 +216,7 @@ enum svc_err svc_device_show(struct bench *b, const char *device, json_t **view)
 struct svc_move {
 	const char *device; /* UDID, serial or IMEI */
 	const char *to;     /* a state word */
-	const char *by;     /* who moves it */
+	const char *by;     /* NULL, or who moves it: must be the person signed in */
 	const char *why;    /* kept in its history */
 };
 /* {device, from, to, by, why}. */
@@ -169,12 +231,14 @@ enum svc_err svc_device_set_state(struct bench *b, const struct svc_move *req, j
 enum svc_err svc_device_facts(struct bench *b, long long device_id, json_t **facts)
 	__attribute__((warn_unused_result));
 
-/* ---- jobs (svc_job.c) ---- */
+/* ---- jobs (svc_job.c) ----
+ * Every function here that records a person (BY, a trainee) records the person signed in
+ * on B (svc_actor()); a BY given must name that person. */
 
 struct svc_job_start {
 	const char *device;    /* UDID, serial or IMEI */
 	const char *checklist; /* id */
-	const char *trainee;   /* who does the job */
+	const char *trainee;   /* NULL, or who does the job: must be the person signed in */
 };
 /* View: {job: <job view>, resumed: bool, device_moved: {from, to, why} | null,
  * warnings: [text], next_step: {id, title} | null}. */
@@ -195,7 +259,7 @@ struct svc_step {
 	const char *value;    /* measure, choice, entry */
 	const char *note;
 	const char *tester;   /* measure steps that ask which instrument */
-	const char *by;       /* NULL: the job's trainee */
+	const char *by;       /* NULL, or the person signed in (svc_actor()) */
 	long long corrects;   /* record number, 0 when none */
 	struct svc_part parts[SVC_MAX_PARTS];
 	size_t n_parts;

@@ -106,6 +106,7 @@ static enum svc_err issue(struct bench *b, const struct store_device_row *dev,
 		rc = svc_store_fail(b, err, "record the certificate");
 		goto out;
 	}
+	svc_audit(b, "key-use", rec.id, "ok", "the workshop key signed a certificate");
 	json_object_set_new(view, "certified", json_true());
 	json_object_set_new(view, "id", json_string(rec.id));
 	json_object_set_new(view, "device", json_string(device_name(cert)));
@@ -129,11 +130,9 @@ enum svc_err svc_certify(struct bench *b, const char *device, const char *by_nam
 	enum svc_err rc;
 
 	*view = NULL;
-	if (!by_name)
-		return svc_fail(b, SVC_EINVAL, "say who certifies (--by NAME)");
-	rc = svc_find_device(b, device, &dev);
+	rc = svc_actor(b, by_name, &by);
 	if (!rc)
-		rc = svc_find_user(b, by_name, &by);
+		rc = svc_find_device(b, device, &dev);
 	if (rc)
 		return rc;
 	if (!svc_may(b, &by, SVC_CERTIFY, NULL))

@@ -354,17 +354,15 @@ enum svc_err svc_device_set_state(struct bench *b, const struct svc_move *req, j
 	if (!req->to || !device_state_parse(req->to, &to))
 		return svc_fail(b, SVC_EINVAL, "'%s' is not a state: " DEVICE_STATE_LIST,
 				req->to ? req->to : "");
-	if (!req->by)
-		return svc_fail(b, SVC_EINVAL, "say who moves the device (--by NAME)");
 	if (!req->why || strlen(req->why) > DEVICE_WHY_MAX ||
 	    text_clean(req->why, why, sizeof(why)) == 0)
 		return svc_fail(b, SVC_EINVAL,
 				"say why the device moves (--why TEXT, 1 to %d bytes): it is kept "
 				"in its history",
 				DEVICE_WHY_MAX);
-	rc = svc_find_device(b, req->device, &d);
+	rc = svc_actor(b, req->by, &u);
 	if (!rc)
-		rc = svc_find_user(b, req->by, &u);
+		rc = svc_find_device(b, req->device, &d);
 	if (rc)
 		return rc;
 	on.from = d.state;

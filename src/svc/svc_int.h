@@ -30,6 +30,11 @@ struct bench {
 	/* The last public key found by id, for checking heads. */
 	unsigned char check_pk[32];
 	char check_id[STORE_KEY_ID_HEX];
+	struct store_user me;  /* the person signed in, when signed_in */
+	int signed_in;
+	long long session_id;
+	char auth_why[SVC_WHY_MAX]; /* why a session could not be resumed ("" when none was) */
+	enum svc_err auth_err; /* its error: SVC_EAUTH, or the store's (a locked database) */
 	char why[SVC_WHY_MAX];
 };
 
@@ -70,8 +75,15 @@ const struct checklist_set *svc_checklists(struct bench *b);
 
 /* Look-ups that fail with the words a person reads. */
 enum svc_err svc_find_device(struct bench *b, const char *key, struct store_device_row *out);
-/* An active user named NAME; SVC_ENOENT, or SVC_EDENIED for a disabled account. */
-enum svc_err svc_find_user(struct bench *b, const char *name, struct store_user *out);
+/* Add account NAME with ROLE and SECRET (checked against the role's rule), without
+ * asking who may: the callers do (svc_user_add(), init's first admin). *ID may be NULL. */
+enum svc_err svc_user_create(struct bench *b, const char *name, enum role role,
+			     const char *secret, long long *id) __attribute__((warn_unused_result));
+
+/* svc_actor() where the person was named by option OPT ("--trainee"). */
+enum svc_err svc_actor_as(struct bench *b, const char *opt, const char *claimed,
+			  struct store_user *out) __attribute__((warn_unused_result));
+
 enum svc_err svc_get_job(struct bench *b, long long id, struct store_job *out);
 /* The name of user ID, "?" when unknown, "atelier" for 0. */
 const char *svc_user_name(struct bench *b, long long id, char *out, size_t size);

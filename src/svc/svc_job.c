@@ -539,11 +539,11 @@ enum svc_err svc_job_start(struct bench *b, const struct svc_job_start *req, jso
 	enum store_err err;
 
 	*view = NULL;
-	if (!req->device || !req->checklist || !req->trainee)
-		return svc_fail(b, SVC_EINVAL, "a job needs a device, a checklist and a trainee");
-	rc = svc_find_device(b, req->device, &dev);
+	if (!req->device || !req->checklist)
+		return svc_fail(b, SVC_EINVAL, "a job needs a device and a checklist");
+	rc = svc_actor_as(b, "--trainee", req->trainee, &user);
 	if (!rc)
-		rc = svc_find_user(b, req->trainee, &user);
+		rc = svc_find_device(b, req->device, &dev);
 	if (rc)
 		return rc;
 	if (!svc_may(b, &user, SVC_START_JOB, NULL))
@@ -966,6 +966,10 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 				TESTER_MAX);
 	if (req->value && strlen(req->value) > VALUE_MAX)
 		return svc_fail(b, SVC_EINVAL, "a value is at most %d bytes", VALUE_MAX);
+	/* Who records it comes first: the person signed in. */
+	rc = svc_actor(b, req->by, &user);
+	if (rc)
+		return rc;
 	rc = work_load(b, req->job, WORK_CHECKLIST | WORK_FACTS, NULL, &w);
 	if (rc)
 		goto out;
@@ -990,14 +994,6 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 			goto out;
 		}
 	}
-	if (req->by)
-		rc = svc_find_user(b, req->by, &user);
-	else if (store_user_get(b->st, w.job.trainee_id, &user) != STORE_OK)
-		rc = svc_fail(b, SVC_ENOENT, "the job's trainee is not in the records");
-	else if (!user.active)
-		rc = svc_fail(b, SVC_EDENIED, "%s's account is disabled", user.name);
-	if (rc)
-		goto out;
 	if (!svc_may(b, &user, SVC_RECORD_STEP, &(struct svc_subject){ .job = &w.job })) {
 		rc = SVC_EDENIED;
 		goto out;
@@ -1180,11 +1176,9 @@ static enum svc_err decision(struct bench *b, long long id, const char *by, cons
 							       "left..."
 							     : "why (--why TEXT)",
 				EVENT_NOTE_MAX);
-	if (!by)
-		return svc_fail(b, SVC_EINVAL, "say who decides (--by NAME)");
-	rc = svc_get_job(b, id, job);
+	rc = svc_actor(b, by, u);
 	if (!rc)
-		rc = svc_find_user(b, by, u);
+		rc = svc_get_job(b, id, job);
 	if (rc)
 		return rc;
 	if (!svc_may(b, u, what, &(struct svc_subject){ .job = job }))
@@ -1362,15 +1356,15 @@ enum svc_err svc_job_grade(struct bench *b, const struct svc_grade *req, json_t 
 				"a grade needs feedback (1 to %d bytes): what the trainee did well "
 				"and what to do better",
 				SVC_FEEDBACK_MAX);
-	if (!req->by)
-		return svc_fail(b, SVC_EINVAL, "a grade needs the instructor who grades (--by NAME)");
 	if (verdict == VERDICT_REDO && json_array_size(req->redo) == 0)
 		return svc_fail(b, SVC_EINVAL, "a redo names the steps to do again: --redo STEP,...");
 	if (verdict == VERDICT_APPROVED && json_array_size(req->redo))
 		return svc_fail(b, SVC_EINVAL, "an approved job has nothing to redo: leave out --redo");
 	if (json_object_size(req->scores) > GRADE_MAX_SCORES)
 		return svc_fail(b, SVC_EINVAL, "too many scores");
-	rc = svc_get_job(b, req->job, &job);
+	rc = svc_actor(b, req->by, &grader);
+	if (!rc)
+		rc = svc_get_job(b, req->job, &job);
 	if (rc)
 		return rc;
 	err = store_grade_last(b->st, job.id, &last);
@@ -1395,9 +1389,6 @@ enum svc_err svc_job_grade(struct bench *b, const struct svc_grade *req, json_t 
 		return svc_fail(b, SVC_ESTATE, "job %lld is %s: only submitted work is graded",
 				job.id, job.state == JOB_STATE_OPEN ? "not submitted yet"
 								    : job_state_name(job.state));
-	rc = svc_find_user(b, req->by, &grader);
-	if (rc)
-		return rc;
 	if (!svc_may(b, &grader, SVC_GRADE_JOB, &(struct svc_subject){ .job = &job }))
 		return SVC_EDENIED;
 	rc = load_pinned(b, &job, &c);
@@ -1457,11 +1448,9 @@ enum svc_err svc_job_ack(struct bench *b, long long id, const char *by, json_t *
 	int already;
 
 	*view = NULL;
-	if (!by)
-		return svc_fail(b, SVC_EINVAL, "say who acknowledges (--by NAME)");
-	rc = svc_get_job(b, id, &job);
+	rc = svc_actor(b, by, &user);
 	if (!rc)
-		rc = svc_find_user(b, by, &user);
+		rc = svc_get_job(b, id, &job);
 	if (rc)
 		return rc;
 	if (!svc_may(b, &user, SVC_ACK_GRADE, &(struct svc_subject){ .job = &job }))

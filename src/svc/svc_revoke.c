@@ -36,12 +36,10 @@ enum svc_err svc_cert_revoke(struct bench *b, const char *id, const char *by_nam
 	int moved = 0;
 
 	*view = NULL;
-	if (!by_name)
-		return svc_fail(b, SVC_EINVAL, "say who revokes it (--by NAME)");
 	if (!why || !why[0] || strlen(why) >= sizeof(reason) - 64)
 		return svc_fail(b, SVC_EINVAL, "say why the certificate is withdrawn (--why TEXT, "
 				"at most %zu bytes)", sizeof(reason) - 65);
-	rc = svc_find_user(b, by_name, &by);
+	rc = svc_actor(b, by_name, &by);
 	if (rc)
 		return rc;
 	if (!svc_may(b, &by, SVC_REVOKE, NULL))
@@ -82,6 +80,7 @@ enum svc_err svc_cert_revoke(struct bench *b, const char *id, const char *by_nam
 		rc = svc_store_fail(b, err, "revoke the certificate");
 		goto out;
 	}
+	svc_audit(b, "certificate-revoke", id, "ok", why);
 	*view = json_pack("{s:s, s:s, s:s, s:s*}", "id", id, "by", by.name, "why", why,
 			  "device_moved_to", moved ? device_state_name(DEVICE_IN_REPAIR) : NULL);
 	rc = *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
@@ -151,6 +150,8 @@ enum svc_err svc_revocation_list(struct bench *b, const char *file, json_t **vie
 		return svc_fail(b, SVC_EIO, "the revocation list could not be signed");
 	}
 	sodium_memzero(sk, sizeof(sk));
+	svc_audit(b, "key-use", "revocation list", "ok",
+		  "the workshop key signed the list of withdrawn certificates");
 	if (file) {
 		text = sign_canonical(list);
 		if (!text || file_write(file, text, strlen(text), 0644, 1) != FILE_OK) {
@@ -214,18 +215,18 @@ enum svc_err svc_key_rotate(struct bench *b, const char *by_name, json_t **view)
 	enum svc_err rc;
 
 	*view = NULL;
-	if (!by_name)
-		return svc_fail(b, SVC_EINVAL, "say who rotates the key (--by NAME)");
-	rc = svc_find_user(b, by_name, &by);
+	rc = svc_actor(b, by_name, &by);
 	if (rc)
 		return rc;
 	if (!svc_may(b, &by, SVC_ROTATE_KEY, NULL))
 		return SVC_EDENIED;
 	if (sign_key_rotate(b->dir, old_id, new_id, why, sizeof(why)) != SIGN_OK) {
+		svc_audit(b, "key-rotate", "workshop key", "failed", why);
 		return svc_fail(b, SVC_EIO, "the key was not rotated: %s", why);
 	}
 	/* This context signed with the old key until now. */
 	svc_seal_release(b);
+	svc_audit(b, "key-rotate", "workshop key", "ok", new_id);
 	*view = json_pack("{s:s, s:s, s:s}", "retired", old_id, "key_id", new_id, "by", by.name);
 	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
 }

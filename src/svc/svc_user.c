@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/clock.h"
+#include "util/secret.h"
 
 #define USER_NAME_MAX 63
 
@@ -27,36 +28,104 @@ static int valid_name(const char *s)
 	return 1;
 }
 
-static json_t *user_json(const struct store_user *u)
+static json_t *user_json(struct bench *b, const struct store_user *u)
 {
-	return json_pack("{s:s, s:s, s:b}", "name", u->name, "role", role_name(u->role), "active",
-			 u->active);
+	char hash[SECRET_HASH_MAX];
+	int has = store_user_secret(b->st, u->id, hash, sizeof(hash)) == STORE_OK;
+
+	secret_wipe(hash, sizeof(hash));
+	return json_pack("{s:s, s:s, s:b, s:b}", "name", u->name, "role", role_name(u->role),
+			 "active", u->active, "has_secret", has);
 }
 
-enum svc_err svc_user_add(struct bench *b, const char *name, const char *role_word, json_t **view)
+/* SECRET as the new secret of an account with ROLE, hashed into HASH. */
+static enum svc_err new_secret(struct bench *b, const char *name, enum role role,
+			       const char *secret, char *hash, size_t size)
 {
-	struct store_user u = { 0 };
-	enum store_err err;
-	enum role role;
+	int pin = role == ROLE_TRAINEE;
+	enum secret_err e = secret_check(secret ? secret : "", pin);
 
-	*view = NULL;
+	if (e)
+		return svc_fail(b, SVC_EINVAL, "%s's %s is refused: %s", name,
+				pin ? "PIN" : "password", secret_strerror(e));
+	if (secret_hash(secret, hash, size) != SECRET_OK)
+		return svc_fail(b, SVC_EIO, "cannot hash the secret: out of memory");
+	return SVC_OK;
+}
+
+enum svc_err svc_user_create(struct bench *b, const char *name, enum role role,
+			     const char *secret, long long *id)
+{
+	char hash[SECRET_HASH_MAX];
+	long long uid = 0;
+	enum store_err err;
+	enum svc_err rc;
+
 	if (!valid_name(name))
 		return svc_fail(b, SVC_EINVAL,
 				"'%s' is not a name: use 1 to %d letters, digits, '.', '-' or '_', "
 				"starting with a letter or a digit",
 				name, USER_NAME_MAX);
-	if (!role_parse(role_word, &role))
-		return svc_fail(b, SVC_EINVAL, "role '%s' is not trainee, instructor or admin",
-				role_word);
-	err = store_user_add(b->st, name, role, clock_wall_ms(), &u.id);
+	rc = new_secret(b, name, role, secret, hash, sizeof(hash));
+	if (rc)
+		return rc;
+	err = store_user_add(b->st, name, role, clock_wall_ms(), &uid);
 	if (err == STORE_EEXIST)
 		return svc_fail(b, SVC_ESTATE, "'%s' already exists", name);
+	if (!err)
+		err = store_user_set_secret(b->st, uid, hash);
+	secret_wipe(hash, sizeof(hash));
 	if (err)
 		return svc_store_fail(b, err, "add the user");
+	if (id)
+		*id = uid;
+	return SVC_OK;
+}
+
+/* The signed-in admin, into *ME; refusals as svc_actor() and svc_may() give them. */
+static enum svc_err admin(struct bench *b, struct store_user *me)
+{
+	enum svc_err rc = svc_actor(b, NULL, me);
+
+	if (rc)
+		return rc;
+	return svc_may(b, me, SVC_MANAGE_USERS, NULL) ? SVC_OK : SVC_EDENIED;
+}
+
+/* User NAME into *U, in the words a person reads. */
+static enum svc_err find(struct bench *b, const char *name, struct store_user *u)
+{
+	enum store_err err = store_user_find(b->st, name, u);
+
+	if (err == STORE_ENOENT)
+		return svc_fail(b, SVC_ENOENT, "no user '%s' (atelier user list)", name);
+	if (err)
+		return svc_store_fail(b, err, "read the users");
+	return SVC_OK;
+}
+
+enum svc_err svc_user_add(struct bench *b, const char *name, const char *role_word,
+			  const char *secret, json_t **view)
+{
+	struct store_user me, u = { 0 };
+	enum svc_err rc;
+	enum role role;
+
+	*view = NULL;
+	rc = admin(b, &me);
+	if (rc)
+		return rc;
+	if (!role_word || !role_parse(role_word, &role))
+		return svc_fail(b, SVC_EINVAL, "role '%s' is not trainee, instructor or admin",
+				role_word ? role_word : "");
+	rc = svc_user_create(b, name, role, secret, &u.id);
+	if (rc)
+		return rc;
 	snprintf(u.name, sizeof(u.name), "%s", name);
 	u.role = role;
 	u.active = 1;
-	*view = user_json(&u);
+	svc_audit(b, "user-add", name, "ok", role_name(role));
+	*view = user_json(b, &u);
 	return SVC_OK;
 }
 
@@ -71,23 +140,116 @@ enum svc_err svc_user_list(struct bench *b, json_t **view)
 		return svc_store_fail(b, err, "list the users");
 	*view = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(*view, user_json(&users[i]));
+		json_array_append_new(*view, user_json(b, &users[i]));
 	free(users);
 	return SVC_OK;
 }
 
 enum svc_err svc_user_set_active(struct bench *b, const char *name, int active, json_t **view)
 {
-	struct store_user u;
-	enum store_err err = store_user_set_active(b->st, name, active);
+	struct store_user me, u;
+	enum store_err err;
+	enum svc_err rc;
 
 	*view = NULL;
-	if (err == STORE_ENOENT)
-		return svc_fail(b, SVC_ENOENT, "no user '%s' (atelier user list)", name);
+	rc = admin(b, &me);
+	if (!rc)
+		rc = find(b, name, &u);
+	if (rc)
+		return rc;
+	if (!active && u.id == me.id)
+		return svc_fail(b, SVC_EDENIED, "an admin does not disable her own account: "
+						"another admin does");
+	err = store_user_set_active(b->st, name, active);
+	if (!err && !active)
+		err = store_session_end_user(b->st, u.id, clock_wall_ms());
 	if (err)
 		return svc_store_fail(b, err, "change the user");
+	svc_audit(b, active ? "user-enable" : "user-disable", name, "ok",
+		  active ? "" : "its sessions ended");
 	if (store_user_find(b->st, name, &u) != STORE_OK)
 		return svc_store_fail(b, STORE_EINTERNAL, "read the user again");
-	*view = user_json(&u);
+	*view = user_json(b, &u);
+	return SVC_OK;
+}
+
+enum svc_err svc_user_set_role(struct bench *b, const char *name, const char *role_word,
+			       json_t **view)
+{
+	struct store_user me, u;
+	char detail[64];
+	enum store_err err;
+	enum svc_err rc;
+	enum role role;
+
+	*view = NULL;
+	rc = admin(b, &me);
+	if (!rc)
+		rc = find(b, name, &u);
+	if (rc)
+		return rc;
+	if (!role_word || !role_parse(role_word, &role))
+		return svc_fail(b, SVC_EINVAL, "role '%s' is not trainee, instructor or admin",
+				role_word ? role_word : "");
+	if (u.id == me.id && role != ROLE_ADMIN)
+		return svc_fail(b, SVC_EDENIED, "an admin does not take her own role away: "
+						"another admin does");
+	err = store_user_set_role(b->st, name, role);
+	/* A PIN is no password and a password no PIN: crossing over, the secret goes and an
+	 * admin sets one of the new kind (user set-secret); the sessions end. */
+	if (!err && (role == ROLE_TRAINEE) != (u.role == ROLE_TRAINEE))
+		err = store_user_set_secret(b->st, u.id, NULL);
+	if (!err && role != u.role)
+		err = store_session_end_user(b->st, u.id, clock_wall_ms());
+	if (err)
+		return svc_store_fail(b, err, "change the role");
+	snprintf(detail, sizeof(detail), "%s -> %s", role_name(u.role), role_name(role));
+	svc_audit(b, "user-set-role", name, "ok", detail);
+	u.role = role;
+	*view = user_json(b, &u);
+	return SVC_OK;
+}
+
+enum svc_err svc_user_set_secret(struct bench *b, const char *name, const char *old,
+				 const char *secret, json_t **view)
+{
+	char hash[SECRET_HASH_MAX];
+	struct store_user me, u;
+	enum store_err err;
+	enum svc_err rc;
+	int own;
+
+	*view = NULL;
+	rc = svc_actor(b, NULL, &me);
+	if (!rc)
+		rc = find(b, name, &u);
+	if (rc)
+		return rc;
+	own = u.id == me.id;
+	if (own) {
+		/* A session left open does not give the account away: the old secret. */
+		err = store_user_secret(b->st, u.id, hash, sizeof(hash));
+		if (err && err != STORE_ENOENT)
+			return svc_store_fail(b, err, "read the account");
+		if (!old || !secret_verify(hash, old)) {
+			svc_audit(b, "user-set-secret", name, "refused", "wrong old secret");
+			return svc_fail(b, SVC_EDENIED, "the old secret is not right: to change "
+							"your own, give the one you have now");
+		}
+	} else if (!svc_may(b, &me, SVC_MANAGE_USERS, NULL)) {
+		return SVC_EDENIED;
+	}
+	rc = new_secret(b, name, u.role, secret, hash, sizeof(hash));
+	if (rc)
+		return rc;
+	err = store_user_set_secret(b->st, u.id, hash);
+	secret_wipe(hash, sizeof(hash));
+	/* An admin's new secret lifts a lock-out; one's own change does not need to. */
+	if (!err && !own)
+		err = store_attempt_add(b->st, name, "cleared", clock_wall_ms());
+	if (err)
+		return svc_store_fail(b, err, "set the secret");
+	svc_audit(b, "user-set-secret", name, "ok", own ? "own secret changed" : "set by an admin");
+	*view = user_json(b, &u);
 	return SVC_OK;
 }

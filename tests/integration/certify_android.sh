@@ -8,6 +8,7 @@
 # the refusals: a Google account still on the device, a data wipe not checked by a
 # second person, a repair not approved, then not tested again.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/accounts.sh"
 
 . "$(dirname "$0")/../lib/walk.sh"
 CTL="$ROOT/tests/fakes/adb_fakectl.sh"
@@ -43,9 +44,10 @@ PY
 grade() { grade_job "$1" "$D" "$2" "$3"; }
 
 D="$T/data"
-$ATELIER --data "$D" init >/dev/null
-$ATELIER --data "$D" user add nadia --role trainee >/dev/null
-$ATELIER --data "$D" user add claire --role instructor >/dev/null
+init_admin "$ATELIER --data $D"
+add_user "$ATELIER --data $D" nadia trainee
+add_user "$ATELIER --data $D" claire instructor
+signin nadia
 printf 'workshop:\n  name: "Atelier Réemploi"\n  place: "Bruxelles"\n  language: fr\n' > "$D/policy.yaml"
 
 # ---- the phone: a Pixel 8 Pro, its IMEI hidden from the shell, no battery health ----

@@ -5,6 +5,7 @@
 # refuses it; the owner removes it from their Apple ID, an instructor releases it, and it
 # goes on. Tablet steps only: no SIM, no calls, no vibration; no IMEI to type.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/accounts.sh"
 
 . "$(dirname "$0")/../lib/walk.sh"
 SC="$ROOT/tests/fakes/scenarios/ipad-wifi-paired.json"
@@ -28,9 +29,10 @@ export SETV_STATE="$T/values.json" FAKECTL FAKEDIR="$T/fake" UDID=$U
 setv() { python3 "$T/setv.py" "$@"; }
 grade() { grade_job "$ATELIER" "$D" "$1" "$2"; }
 
-$A init >/dev/null
-$A user add lina --role trainee >/dev/null
-$A user add claire --role instructor >/dev/null
+init_admin "$A"
+add_user "$A" lina trainee
+add_user "$A" claire instructor
+signin lina
 printf 'workshop:\n  name: "Atelier Réemploi"\n  place: "Liège"\n  language: nl\n' > "$D/policy.yaml"
 $A probe --json > "$T/probe.json"
 check "the bench reads the iPad as a Wi-Fi tablet without IMEI, Find My on" \

@@ -3,6 +3,7 @@
 # device with its history, who may move a device where, and jobs that start only on a
 # device that can be worked on.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/accounts.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
@@ -29,12 +30,13 @@ export USBMUXD_SOCKET_ADDRESS="UNIX:$T/fake/usbmuxd.sock"
 A="$ATELIER --data $T/data"
 U=00008110-000E44540A2A0000
 SERIAL=C1QQABCD4R
-$A init >/dev/null
-$A user add amina --role trainee >/dev/null
-$A user add sam --role instructor >/dev/null
-$A user add root --role admin >/dev/null
-$A user add old --role instructor >/dev/null
-$A user disable old >/dev/null
+init_admin "$A"
+add_user "$A" amina trainee
+add_user "$A" sam instructor
+add_user "$A" root admin
+add_user "$A" old instructor
+signin amina
+as boss $A user disable old >/dev/null
 
 check "no device is listed before one is read" sh -c "$A device list | grep -q '^no device$'"
 $A probe >/dev/null

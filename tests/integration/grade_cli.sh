@@ -3,6 +3,7 @@
 # the feedback, a redo that opens the job again for the named steps only, the trainee's
 # acknowledgement, the second submission and its approval.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/accounts.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
@@ -55,11 +56,12 @@ sh "$FAKECTL" start "$T/fake" "$ROOT/tests/fakes/scenarios/iphone-ios17-paired.j
 export USBMUXD_SOCKET_ADDRESS="UNIX:$T/fake/usbmuxd.sock"
 A="$ATELIER --data $T/data"
 U=00008110-000E44540A2A0000
-$A init >/dev/null
-$A user add amina --role trainee >/dev/null
-$A user add bilal --role trainee >/dev/null
-$A user add sam --role instructor >/dev/null
-$A user add ines --role instructor >/dev/null
+init_admin "$A"
+add_user "$A" amina trainee
+add_user "$A" bilal trainee
+add_user "$A" sam instructor
+add_user "$A" ines instructor
+signin amina
 $A probe >/dev/null
 $A job start --device $U --checklist screen-check --trainee amina >/dev/null
 $A job step 1 look --result pass >/dev/null

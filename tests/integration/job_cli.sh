@@ -2,6 +2,7 @@
 # A trainee's job from start to submission, as the CLI shows it: every kind of step,
 # an auto step read from the phone, a correction, and the checks on the way.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/accounts.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
@@ -56,9 +57,10 @@ sh "$FAKECTL" start "$T/fake" "$ROOT/tests/fakes/scenarios/iphone-ios17-paired.j
 export USBMUXD_SOCKET_ADDRESS="UNIX:$T/fake/usbmuxd.sock"
 A="$ATELIER --data $T/data"
 U=00008110-000E44540A2A0000
-$A init >/dev/null
-$A user add amina --role trainee >/dev/null
-$A user add sam --role instructor >/dev/null
+init_admin "$A"
+add_user "$A" amina trainee
+add_user "$A" sam instructor
+signin amina
 
 check "a job cannot start on a device never read" \
     sh -c "! $A job start --device $U --checklist battery-check --trainee amina 2>&1 | grep -q started"

@@ -3,6 +3,7 @@
 # moments: every step the command acknowledged is in the record afterwards, and the
 # chain and the database check out.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/accounts.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
@@ -33,8 +34,9 @@ export ATELIER_CHECKLISTS="$T/checklists"
 sh "$FAKECTL" start "$T/fake" "$ROOT/tests/fakes/scenarios/iphone-ios17-paired.json" >/dev/null
 export USBMUXD_SOCKET_ADDRESS="UNIX:$T/fake/usbmuxd.sock"
 A="$ATELIER --data $T/data"
-$A init >/dev/null
-$A user add amina --role trainee >/dev/null
+init_admin "$A"
+add_user "$A" amina trainee
+signin amina
 $A probe >/dev/null
 JOB=$($A job start --device 00008110-000E44540A2A0000 --checklist bench-log --trainee amina | sed -n 's/^job \([0-9]*\) started.*/\1/p')
 check "the job starts" test -n "$JOB"

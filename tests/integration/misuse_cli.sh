@@ -3,6 +3,7 @@
 # raw, exports write only regular files, numbers are read strictly, errors name their
 # cause, a foreign database is refused, and a certificate is read in one encoding only.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/accounts.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
@@ -66,9 +67,10 @@ sh "$FAKECTL" start "$T/fake" "$SC" >/dev/null
 export USBMUXD_SOCKET_ADDRESS="UNIX:$T/fake/usbmuxd.sock"
 A="$ATELIER --data $T/data"
 U=00008110-000E44540A2A0000
-$A init >/dev/null
-$A user add amina --role trainee >/dev/null
-$A user add claire --role instructor >/dev/null
+init_admin "$A"
+add_user "$A" amina trainee
+add_user "$A" claire instructor
+signin amina
 $A probe >/dev/null
 
 # ---- 1. text from outside is escaped on a terminal, exact in JSON ----
@@ -343,25 +345,24 @@ open(sys.argv[2], "w").close()
 time.sleep(60)' "$T/data/atelier.db" "$T/locked" &
 LOCKER=$!
 n=0; while [ ! -e "$T/locked" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
-$A user add zoe --role trainee >"$T/locked.out" 2>&1
+as boss $A user add zoe --role trainee --secret-file "$(secret_of zoe trainee)" >"$T/locked.out" 2>&1
 check "a write to a database locked by another process fails (after waiting)" test $? = 1
 check "and says the database is locked by another atelier, not SQLite's words alone" \
-    grep -q 'cannot add the user: the database is locked by another atelier' "$T/locked.out"
+    grep -q 'cannot keep your session: the database is locked by another atelier' "$T/locked.out"
 kill $LOCKER 2>/dev/null; wait $LOCKER 2>/dev/null
-check "once the lock is gone the same command works" $A user add zoe --role trainee
+check "once the lock is gone the same command works" as boss $A user add zoe --role trainee --secret-file "$T/secret-zoe"
 # A read-only file system, without privileges: a bind mount made read-only inside a
 # private mount namespace of this test (unshare -rm); nothing changes outside it.
 mkdir -p "$T/ro/out"
-$ATELIER --data "$T/ro/d" init >/dev/null
-$ATELIER --data "$T/ro/d" user add amina --role trainee >/dev/null
+$ATELIER --data "$T/ro/d" init --admin boss --secret-file "$T/secret-boss" >/dev/null
 # in_ro CMD...: CMD with $T/ro read-only; its output in $T/ro.out, its status returned.
 in_ro() {
     unshare -rm sh -c 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"' \
         sh "$T/ro" "$@" >"$T/ro.out" 2>&1
 }
 if unshare -rm sh -c 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && ! touch "$1/probe"' sh "$T/ro" 2>/dev/null; then
-    in_ro $ATELIER --data "$T/ro/d" user add bob --role trainee
-    check "a writing command on a read-only file system exits 1" test $? = 1
+    in_ro $ATELIER --data "$T/ro/d" login boss --secret-file "$T/secret-boss"
+    check "a writing command (a sign-in) on a read-only file system exits 1" test $? = 1
     check "and says the file system is read-only" \
         grep -q "the file system holding $T/ro/d is read-only" "$T/ro.out"
     in_ro $ATELIER --data "$T/ro/d" db check

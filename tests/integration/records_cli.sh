@@ -5,6 +5,7 @@
 # were removed, 4: records were changed). And a step recorded while the job is being
 # submitted is never kept after the submission.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/accounts.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
@@ -36,9 +37,10 @@ export USBMUXD_SOCKET_ADDRESS="UNIX:$T/fake/usbmuxd.sock"
 U=00008110-000E44540A2A0000
 D="$T/data"
 A="$ATELIER --data $D"
-$A init >/dev/null
-$A user add amina --role trainee >/dev/null
-$A user add sam --role instructor >/dev/null
+init_admin "$A"
+add_user "$A" amina trainee
+add_user "$A" sam instructor
+signin amina
 $A probe >/dev/null
 $A job start --device $U --checklist bench-log --trainee amina >/dev/null
 $A job step 1 first --result pass >/dev/null

@@ -4,6 +4,7 @@
 # setup screens in the middle, and the bench forgets its pairing), final check, each
 # graded by an instructor; then certify, export and verify.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/accounts.sh"
 
 . "$(dirname "$0")/../lib/walk.sh"
 SC="$ROOT/tests/fakes/scenarios/iphone-ios17-paired.json"
@@ -11,9 +12,10 @@ ios_fake "$SC"
 D="$T/data"
 A="$ATELIER --data $D"
 U=00008110-000E44540A2A0000
-$A init >/dev/null
-$A user add amina --role trainee >/dev/null
-$A user add claire --role instructor >/dev/null
+init_admin "$A"
+add_user "$A" amina trainee
+add_user "$A" claire instructor
+signin amina
 printf 'workshop:\n  name: "Atelier Réemploi"\n  place: "Liège"\n  language: fr\n' > "$D/policy.yaml"
 $A probe >/dev/null
 

@@ -185,7 +185,8 @@ static void records_from_before_the_ledger_are_taken_into_chains(void **state)
 	store_free(st);
 	st = NULL;
 	sql("DROP TABLE ledger; DROP TABLE chain_head; DROP TABLE revocation; "
-	    "PRAGMA user_version = 5");
+	    "DROP TABLE session; DROP TABLE signin_attempt; DROP TABLE audit; "
+	    "ALTER TABLE app_user DROP COLUMN secret_hash; PRAGMA user_version = 5");
 	assert_int_equal(store_open(dir, 0, &st, &found), STORE_OK);
 	assert_int_equal(found, 5);
 	assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);

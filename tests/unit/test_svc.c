@@ -19,6 +19,7 @@
 #include "store/store.h"
 #include "svc/svc.h"
 #include "util/clock.h"
+#include "util/secret.h"
 
 static char dir[64], lists[96];
 static struct bench *b;
@@ -67,9 +68,37 @@ static void must(enum svc_err got, enum svc_err want)
 		fail_msg("got %s (%s), want %s", svc_strerror(got), svc_why(b), svc_strerror(want));
 }
 
+/* Everyone's secret here: a PIN for trainees, a password for the others. */
+static const char *secret_of(const char *name)
+{
+	return strcmp(name, "amina") == 0 || strcmp(name, "bilal") == 0 ? "13572468"
+									  : "a long password";
+}
+
+static char me[64];          /* who is signed in on b ("" when nobody) */
+static char token[SVC_TOKEN_HEX]; /* the token of the last sign-in */
+static char trainee_now[64]; /* the trainee of the last job started: she records steps */
+
+/* NAME signs in on b, for real, as at the bench (nothing when she already is). A refused
+ * sign-in leaves the one signed in before. */
+static enum svc_err as(const char *name)
+{
+	json_t *v = NULL;
+	enum svc_err err;
+
+	if (strcmp(me, name) == 0)
+		return SVC_OK;
+	err = svc_login(b, name, secret_of(name), 1, token, &v);
+	json_decref(v);
+	if (err == SVC_OK)
+		snprintf(me, sizeof(me), "%s", name);
+	return err;
+}
+
 static void user(const char *name, const char *role)
 {
-	must(svc_user_add(b, name, role, &view), SVC_OK);
+	as("boss");
+	must(svc_user_add(b, name, role, secret_of(name), &view), SVC_OK);
 	json_decref(view);
 }
 
@@ -97,6 +126,9 @@ static int setup(void **state)
 	setenv("ATELIER_CHECKLISTS", lists, 1);
 	snprintf(path, sizeof(path), "%s/data", dir);
 	assert_int_equal(svc_open(path, SVC_OPEN_CREATE, &b, why, sizeof(why)), SVC_OK);
+	me[0] = trainee_now[0] = '\0';
+	must(svc_init(b, "boss", secret_of("boss"), &view), SVC_OK);
+	json_decref(view);
 	user("amina", "trainee");
 	user("bilal", "trainee");
 	user("ines", "instructor");
@@ -131,6 +163,8 @@ static long long start_of(const char *checklist, const char *trainee)
 
 	json_decref(view);
 	view = NULL;
+	must(as(trainee), SVC_OK);
+	snprintf(trainee_now, sizeof(trainee_now), "%s", trainee);
 	must(svc_job_start(b, &req, &view), SVC_OK);
 	id = json_integer_value(json_object_get(json_object_get(view, "job"), "id"));
 	json_decref(view);
@@ -156,6 +190,8 @@ static enum svc_err step(long long job, const char *id, const char *result, cons
 	req.note = note;
 	json_decref(view);
 	view = NULL;
+	if (trainee_now[0])
+		as(trainee_now);
 	err = svc_job_step(b, &req, &view);
 	return err;
 }
@@ -190,6 +226,7 @@ static void a_job_start_moves_the_device_into_repair_and_names_the_first_step(vo
 	struct svc_job_start req = { SERIAL, "bench-check", "amina" };
 
 	(void)state;
+	must(as("amina"), SVC_OK);
 	must(svc_job_start(b, &req, &view), SVC_OK);
 	assert_false(json_is_true(json_object_get(view, "resumed")));
 	assert_string_equal(str_at(view, "device_moved", "from"), "intake");
@@ -209,7 +246,10 @@ static void a_job_needs_a_known_device_a_checklist_and_an_active_trainee(void **
 	struct svc_job_start req = { "NOSUCH", "bench-check", "amina" };
 	json_t *v = NULL;
 
+	char bilal[SVC_TOKEN_HEX];
+
 	(void)state;
+	must(as("amina"), SVC_OK);
 	must(svc_job_start(b, &req, &v), SVC_ENODEVICE);
 	why_says("no device 'NOSUCH' is known");
 	req.device = SERIAL;
@@ -217,12 +257,22 @@ static void a_job_needs_a_known_device_a_checklist_and_an_active_trainee(void **
 	must(svc_job_start(b, &req, &v), SVC_ENOENT);
 	why_says("no checklist 'nothing-like-it'");
 	req.checklist = "bench-check";
+	/* The trainee is the person signed in: naming another is refused. */
 	req.trainee = "nobody";
-	must(svc_job_start(b, &req, &v), SVC_ENOENT);
+	must(svc_job_start(b, &req, &v), SVC_EDENIED);
+	why_says("--trainee nobody does not match the person signed in (amina)");
+	/* bilal signs in, then an admin disables his account: his session is over. */
+	must(as("bilal"), SVC_OK);
+	memcpy(bilal, token, sizeof(bilal));
+	must(as("boss"), SVC_OK);
 	must(svc_user_set_active(b, "bilal", 0, &v), SVC_OK);
 	json_decref(v);
+	must(svc_session_resume(b, bilal), SVC_EAUTH);
+	me[0] = '\0';
 	req.trainee = "bilal";
-	must(svc_job_start(b, &req, &v), SVC_EDENIED);
+	must(svc_job_start(b, &req, &v), SVC_EAUTH);
+	why_says("bilal's account is disabled");
+	must(as("bilal"), SVC_EAUTH);
 	why_says("bilal's account is disabled");
 	assert_null(v);
 }
@@ -350,6 +400,7 @@ static enum svc_err grade(long long job, const char *verdict, const char *redo, 
 	req.by = by;
 	json_decref(view);
 	view = NULL;
+	as(by);
 	err = svc_job_grade(b, &req, &view);
 	json_decref(req.redo);
 	json_decref(req.scores);
@@ -368,6 +419,7 @@ static void only_an_instructor_who_did_not_work_on_the_job_grades_it(void **stat
 	req.step = "voltage";
 	req.value = "4.0";
 	req.by = "sam";
+	as("sam");
 	must(svc_job_step(b, &req, &view), SVC_OK);
 	must(step(job, "look", "pass", NULL, NULL), SVC_OK);
 	must(step(job, "colour", NULL, "white", NULL), SVC_OK);
@@ -421,18 +473,18 @@ static void only_the_trainee_acknowledges_her_grade(void **state)
 	job = submitted_job("amina");
 	json_decref(view);
 	view = NULL;
-	must(svc_job_ack(b, job, "amina", &view), SVC_ESTATE);
+	must((as("amina"), svc_job_ack(b, job, "amina", &view)), SVC_ESTATE);
 	why_says("has no grade yet");
 	must(grade(job, "approved", NULL, 2, "ines"), SVC_OK);
 	json_decref(view);
 	view = NULL;
-	must(svc_job_ack(b, job, "bilal", &view), SVC_EDENIED);
+	must((as("bilal"), svc_job_ack(b, job, "bilal", &view)), SVC_EDENIED);
 	why_says("only the trainee of job 1 (amina) acknowledges its grade");
-	must(svc_job_ack(b, job, "amina", &view), SVC_OK);
+	must((as("amina"), svc_job_ack(b, job, "amina", &view)), SVC_OK);
 	assert_false(json_is_true(json_object_get(view, "already")));
 	assert_string_equal(str_at(view, "grade", "ack_by"), "amina");
 	json_decref(view);
-	must(svc_job_ack(b, job, "amina", &view), SVC_OK);
+	must((as("amina"), svc_job_ack(b, job, "amina", &view)), SVC_OK);
 	assert_true(json_is_true(json_object_get(view, "already")));
 }
 
@@ -441,6 +493,7 @@ static void who_moves_a_device_is_the_lifecycles_table(void **state)
 	struct svc_move req = { SERIAL, "quarantine", "bilal", "Find My is still on" };
 
 	(void)state;
+	must(as("bilal"), SVC_OK);
 	must(svc_device_set_state(b, &req, &view), SVC_OK);
 	assert_string_equal(str_at(view, "from", NULL), "intake");
 	json_decref(view);
@@ -449,6 +502,7 @@ static void who_moves_a_device_is_the_lifecycles_table(void **state)
 	must(svc_device_set_state(b, &req, &view), SVC_EDENIED);
 	why_says("only an instructor or an admin can release a device from quarantine");
 	req.by = "ines";
+	as("ines");
 	req.why = "   ";
 	must(svc_device_set_state(b, &req, &view), SVC_EINVAL);
 	req.why = "the owner removed it from iCloud";
@@ -465,6 +519,7 @@ static void who_moves_a_device_is_the_lifecycles_table(void **state)
 		struct svc_job_start s = { SERIAL, "bench-check", "amina" };
 		json_t *v = NULL;
 
+		must(as("amina"), SVC_OK);
 		must(svc_job_start(b, &s, &v), SVC_ESTATE);
 		why_says("the device is in quarantine");
 	}
@@ -518,6 +573,8 @@ static enum svc_err step_tester(long long job, const char *id, const char *value
 	req.tester = tester;
 	json_decref(view);
 	view = NULL;
+	if (trainee_now[0])
+		as(trainee_now);
 	return svc_job_step(b, &req, &view);
 }
 
@@ -526,6 +583,7 @@ static void a_checklist_starts_only_after_its_prerequisite_was_submitted(void **
 	struct svc_job_start req = { SERIAL, "bench-rules", "amina" };
 
 	(void)state;
+	must(as("amina"), SVC_OK);
 	must(svc_job_start(b, &req, &view), SVC_ESTATE);
 	why_says("'bench-rules' comes after 'bench-check': do and submit 'bench-check' on this "
 		 "device first");
@@ -546,6 +604,7 @@ static void an_open_job_goes_on_only_for_its_trainee(void **state)
 	assert_int_equal(start("amina"), job);
 	json_decref(view);
 	view = NULL;
+	must(as("bilal"), SVC_OK);
 	must(svc_job_start(b, &req, &view), SVC_ESTATE);
 	why_says("is open on this device for amina: amina carries on with it");
 }
@@ -681,8 +740,8 @@ static void a_failed_step_that_stops_waits_for_an_instructor(void **state)
 	why_says("step power failed (record 1) and stops the job");
 	must(svc_job_show(b, job, &view), SVC_OK);
 	assert_string_equal(str_at(view, "stopped_by", "step"), "power");
-	must(svc_job_resume(b, job, "bilal", "looks fine to me", &v), SVC_EDENIED);
-	must(svc_job_resume(b, job, "ines", "a second battery makes it start: go on", &v), SVC_OK);
+	must((as("bilal"), svc_job_resume(b, job, "bilal", "looks fine to me", &v)), SVC_EDENIED);
+	must((as("ines"), svc_job_resume(b, job, "ines", "a second battery makes it start: go on", &v)), SVC_OK);
 	json_decref(v);
 	must(step(job, "last", "pass", NULL, NULL), SVC_OK);
 	/* Done again, the step passes: nothing is stopped, and the next step is named. */
@@ -716,11 +775,11 @@ static void only_an_instructor_cancels_a_job_and_it_takes_no_more_steps(void **s
 
 	(void)state;
 	job = start("amina");
-	must(svc_job_cancel(b, job, "amina", "wrong phone", &v), SVC_EDENIED);
-	must(svc_job_cancel(b, job, "ines", "", &v), SVC_EINVAL);
-	must(svc_job_cancel(b, job, "ines", "started on the wrong phone", &v), SVC_OK);
+	must((as("amina"), svc_job_cancel(b, job, "amina", "wrong phone", &v)), SVC_EDENIED);
+	must((as("ines"), svc_job_cancel(b, job, "ines", "", &v)), SVC_EINVAL);
+	must((as("ines"), svc_job_cancel(b, job, "ines", "started on the wrong phone", &v)), SVC_OK);
 	json_decref(v);
-	must(svc_job_cancel(b, job, "ines", "again", &v), SVC_ESTATE);
+	must((as("ines"), svc_job_cancel(b, job, "ines", "again", &v)), SVC_ESTATE);
 	must(step(job, "look", "pass", NULL, NULL), SVC_ESTATE);
 	why_says("is cancelled");
 	json_decref(view);
@@ -729,12 +788,136 @@ static void only_an_instructor_cancels_a_job_and_it_takes_no_more_steps(void **s
 	/* An approved job stays as it was graded. */
 	job = submitted_job("amina");
 	must(grade(job, "approved", NULL, 3, "ines"), SVC_OK);
-	must(svc_job_cancel(b, job, "ines", "changed my mind", &v), SVC_ESTATE);
+	must((as("ines"), svc_job_cancel(b, job, "ines", "changed my mind", &v)), SVC_ESTATE);
+}
+
+/* ---- accounts: who acts is who signed in ---- */
+
+static void nobody_acts_without_signing_in_and_a_by_must_be_the_person_signed_in(void **state)
+{
+	struct svc_job_start req = { SERIAL, "bench-check", NULL };
+	json_t *v = NULL;
+	long long job;
+
+	(void)state;
+	must(svc_logout(b, &v), SVC_OK); /* boss, who made the accounts, leaves */
+	json_decref(v);
+	me[0] = '\0';
+	must(svc_job_start(b, &req, &v), SVC_EAUTH);
+	why_says("nobody is signed in: atelier login NAME");
+	job = start("amina");
+	/* amina approves her own job in an instructor's name: refused, and kept. */
+	must(step(job, "look", "pass", NULL, NULL), SVC_OK);
+	{
+		struct svc_grade g = { 0 };
+
+		g.job = job;
+		g.verdict = "approved";
+		g.feedback = "fine";
+		g.by = "ines";
+		must(svc_job_grade(b, &g, &v), SVC_EDENIED);
+		why_says("--by ines does not match the person signed in (amina)");
+	}
+	must(svc_audit_list(b, 10, &v), SVC_EDENIED); /* a trainee does not read the log */
+	must(as("ines"), SVC_OK);
+	must(svc_audit_list(b, 50, &v), SVC_OK);
+	assert_string_equal(str_at(json_array_get(v, 1), "action", NULL), "refused");
+	assert_string_equal(str_at(json_array_get(v, 1), "actor", NULL), "amina");
+	json_decref(v);
+}
+
+static void a_trainees_pin_signs_in_only_at_the_bench(void **state)
+{
+	char t[SVC_TOKEN_HEX];
+	json_t *v = NULL;
+
+	(void)state;
+	must(svc_login(b, "amina", "13572468", 0, t, &v), SVC_EAUTH);
+	why_says("a trainee signs in with her PIN only at the bench itself");
+	must(svc_login(b, "ines", "a long password", 0, t, &v), SVC_OK);
+	json_decref(v);
+	must(svc_login(b, "amina", "13572468", 1, t, &v), SVC_OK);
+	json_decref(v);
+}
+
+static void five_wrong_secrets_lock_the_name_until_an_admin_sets_a_new_one(void **state)
+{
+	char t[SVC_TOKEN_HEX], wrong_name[128];
+	json_t *v = NULL;
+
+	(void)state;
+	must(svc_login(b, "nobody", "00000000", 1, t, &v), SVC_EAUTH);
+	snprintf(wrong_name, sizeof(wrong_name), "%s", svc_why(b));
+	assert_string_equal(wrong_name, "wrong name or secret for nobody");
+	for (int i = 0; i < 5; i++) {
+		must(svc_login(b, "amina", "00000000", 1, t, &v), SVC_EAUTH);
+		why_says("wrong name or secret for amina"); /* as for a name that is not there */
+	}
+	must(svc_login(b, "amina", "13572468", 1, t, &v), SVC_EAUTH);
+	why_says("too many wrong attempts for amina: wait 15 minutes or ask an admin");
+	must(as("boss"), SVC_OK);
+	must(svc_user_set_secret(b, "amina", NULL, "24681357", &v), SVC_OK);
+	json_decref(v);
+	must(svc_login(b, "amina", "24681357", 1, t, &v), SVC_OK);
+	json_decref(v);
+	/* Her own secret changes with the old one only. */
+	must(svc_user_set_secret(b, "amina", "13572468", "11223344", &v), SVC_EDENIED);
+	must(svc_user_set_secret(b, "amina", "24681357", "1122", &v), SVC_EINVAL);
+	why_says("a PIN is 6 to 12 digits");
+	must(svc_user_set_secret(b, "amina", "24681357", "11223344", &v), SVC_OK);
+	json_decref(v);
+}
+
+static void only_an_admin_manages_accounts(void **state)
+{
+	json_t *v = NULL;
+
+	(void)state;
+	must(as("amina"), SVC_OK);
+	must(svc_user_add(b, "intruder", "admin", "a long password", &v), SVC_EDENIED);
+	why_says("amina is a trainee: only an admin manages accounts");
+	must(svc_user_set_role(b, "amina", "admin", &v), SVC_EDENIED);
+	must(svc_user_set_secret(b, "ines", NULL, "a long password 2", &v), SVC_EDENIED);
+	must(as("boss"), SVC_OK);
+	must(svc_user_add(b, "lea", "instructor", "short", &v), SVC_EINVAL);
+	why_says("a password has at least 10 characters");
+	must(svc_user_set_role(b, "amina", "instructor", &v), SVC_OK);
+	/* A PIN is no password: the account waits for a new secret. */
+	assert_false(json_is_true(json_object_get(v, "has_secret")));
+	json_decref(v);
+	must(svc_user_set_active(b, "boss", 0, &v), SVC_EDENIED);
+}
+
+static void an_ended_session_is_over(void **state)
+{
+	char t[SVC_TOKEN_HEX];
+	json_t *v = NULL;
+
+	(void)state;
+	must(as("ines"), SVC_OK);
+	memcpy(t, token, sizeof(t));
+	must(svc_logout(b, &v), SVC_OK);
+	json_decref(v);
+	me[0] = '\0';
+	must(svc_session_resume(b, t), SVC_EAUTH);
+	why_says("ines's session has ended: sign in again (atelier login ines)");
+	must(svc_whoami(b, &v), SVC_EAUTH);
+	must(svc_session_resume(b, "not a token"), SVC_EAUTH);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			nobody_acts_without_signing_in_and_a_by_must_be_the_person_signed_in, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(a_trainees_pin_signs_in_only_at_the_bench, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			five_wrong_secrets_lock_the_name_until_an_admin_sets_a_new_one, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(only_an_admin_manages_accounts, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_ended_session_is_over, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			a_job_start_moves_the_device_into_repair_and_names_the_first_step, setup,
 			teardown),

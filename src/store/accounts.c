@@ -1,0 +1,262 @@
+/* Secrets, sessions, sign-in attempts and the audit log (schema 6). See store.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "store/store_int.h"
+
+/* Run SQL with up to two integer parameters and a text one (TEXT_AT: its position, 0 for
+ * none); STORE_ENOENT when it changed no row and MUST_CHANGE. */
+static enum store_err change(struct store *st, const char *sql, long long a, long long b,
+			     int text_at, const char *text, int must_change)
+{
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	int i = 1;
+
+	if (!err) {
+		if (text_at == 1)
+			store_int_bind_text_or_null(stmt, i++, text);
+		sqlite3_bind_int64(stmt, i++, a);
+		if (text_at == 2)
+			store_int_bind_text_or_null(stmt, i++, text);
+		if (b >= 0)
+			sqlite3_bind_int64(stmt, i++, b);
+		err = store_int_run_change(st, stmt, sql, NULL);
+		if (!err && must_change && sqlite3_changes(st->db) == 0)
+			err = STORE_ENOENT;
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_user_set_secret(struct store *st, long long id, const char *hash)
+{
+	return change(st, "UPDATE app_user SET secret_hash = ? WHERE id = ?", id, -1, 1, hash, 1);
+}
+
+enum store_err store_user_secret(struct store *st, long long id, char *out, size_t size)
+{
+	static const char sql[] = "SELECT secret_hash FROM app_user WHERE id = ?";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	int rc;
+
+	out[0] = '\0';
+	if (err)
+		return err;
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		store_int_col_text(stmt, 0, out, size);
+	else if (rc != SQLITE_DONE)
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	sqlite3_finalize(stmt);
+	return !err && !out[0] ? STORE_ENOENT : err;
+}
+
+enum store_err store_user_set_role(struct store *st, const char *name, enum role role)
+{
+	static const char sql[] = "UPDATE app_user SET role = ? WHERE name = ?";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+
+	if (!err) {
+		sqlite3_bind_text(stmt, 1, role_name(role), -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+		err = store_int_run_change(st, stmt, sql, NULL);
+		if (!err && sqlite3_changes(st->db) == 0)
+			err = STORE_ENOENT;
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+/* One integer from SQL with one integer or text parameter into *OUT. */
+static enum store_err count(struct store *st, const char *sql, const char *text, long long *out)
+{
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	int rc;
+
+	*out = 0;
+	if (err)
+		return err;
+	if (text)
+		sqlite3_bind_text(stmt, 1, text, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(stmt, 0);
+	else
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_user_admins(struct store *st, long long *n)
+{
+	return count(st, "SELECT COUNT(*) FROM app_user WHERE role = 'admin' AND active = 1",
+		     NULL, n);
+}
+
+enum store_err store_session_add(struct store *st, const char *token_hash, long long user_id,
+				 long long t_ms, long long *id)
+{
+	static const char sql[] = "INSERT INTO session (token_hash, user_id, created_ms, "
+				  "last_used_ms) VALUES (?, ?, ?, ?) RETURNING id";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+
+	if (!err) {
+		sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, user_id);
+		sqlite3_bind_int64(stmt, 3, t_ms);
+		sqlite3_bind_int64(stmt, 4, t_ms);
+		err = store_int_run_change(st, stmt, sql, id);
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+static int session_item(sqlite3_stmt *stmt, void *item)
+{
+	struct store_session *s = item;
+
+	s->id = sqlite3_column_int64(stmt, 0);
+	s->user_id = sqlite3_column_int64(stmt, 1);
+	s->created_ms = sqlite3_column_int64(stmt, 2);
+	s->last_used_ms = sqlite3_column_int64(stmt, 3);
+	s->ended_ms = sqlite3_column_int64(stmt, 4);
+	return 1;
+}
+
+enum store_err store_session_find(struct store *st, const char *token_hash,
+				  struct store_session *out)
+{
+	static const char sql[] = "SELECT id, user_id, created_ms, last_used_ms, "
+				  "COALESCE(ended_ms, 0) FROM session WHERE token_hash = ?";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+
+	memset(out, 0, sizeof(*out));
+	if (!err)
+		sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
+	return store_int_one(st, err, stmt, sql, session_item, NULL, out);
+}
+
+enum store_err store_session_touch(struct store *st, long long id, long long t_ms)
+{
+	return change(st, "UPDATE session SET last_used_ms = ? WHERE id = ? AND ended_ms IS NULL",
+		      t_ms, id, 0, NULL, 0);
+}
+
+enum store_err store_session_end(struct store *st, long long id, long long t_ms)
+{
+	return change(st, "UPDATE session SET ended_ms = ? WHERE id = ? AND ended_ms IS NULL",
+		      t_ms, id, 0, NULL, 0);
+}
+
+enum store_err store_session_end_user(struct store *st, long long user_id, long long t_ms)
+{
+	return change(st,
+		      "UPDATE session SET ended_ms = ? WHERE user_id = ? AND ended_ms IS NULL",
+		      t_ms, user_id, 0, NULL, 0);
+}
+
+enum store_err store_attempt_add(struct store *st, const char *name, const char *outcome,
+				 long long t_ms)
+{
+	static const char sql[] = "INSERT INTO signin_attempt (name, t_ms, outcome) "
+				  "VALUES (?, ?, ?)";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+
+	if (!err) {
+		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, t_ms);
+		sqlite3_bind_text(stmt, 3, outcome, -1, SQLITE_STATIC);
+		err = store_int_run_change(st, stmt, sql, NULL);
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_attempt_failures(struct store *st, const char *name, long long since_ms,
+				      long long *n, long long *oldest_ms)
+{
+	static const char sql[] =
+		"SELECT COUNT(*), COALESCE(MIN(t_ms), 0) FROM signin_attempt "
+		"WHERE name = ?1 AND outcome = 'wrong' AND t_ms >= ?2 AND id > "
+		"COALESCE((SELECT MAX(id) FROM signin_attempt WHERE name = ?1 AND "
+		"outcome IN ('ok', 'cleared')), 0)";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	int rc;
+
+	*n = 0;
+	*oldest_ms = 0;
+	if (err)
+		return err;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, since_ms);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*n = sqlite3_column_int64(stmt, 0);
+		*oldest_ms = sqlite3_column_int64(stmt, 1);
+	} else {
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_audit_add(struct store *st, const struct store_audit *a)
+{
+	static const char sql[] = "INSERT INTO audit (t_ms, actor, action, subject, outcome, "
+				  "detail) VALUES (?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+
+	if (!err) {
+		sqlite3_bind_int64(stmt, 1, a->t_ms);
+		sqlite3_bind_text(stmt, 2, a->actor, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, a->action, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, a->subject, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 5, a->outcome, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 6, a->detail, -1, SQLITE_STATIC);
+		err = store_int_run_change(st, stmt, sql, NULL);
+	}
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+static int audit_item(sqlite3_stmt *stmt, void *item)
+{
+	struct store_audit *a = item;
+
+	a->id = sqlite3_column_int64(stmt, 0);
+	a->t_ms = sqlite3_column_int64(stmt, 1);
+	store_int_col_text(stmt, 2, a->actor, sizeof(a->actor));
+	store_int_col_text(stmt, 3, a->action, sizeof(a->action));
+	store_int_col_text(stmt, 4, a->subject, sizeof(a->subject));
+	store_int_col_text(stmt, 5, a->outcome, sizeof(a->outcome));
+	store_int_col_text(stmt, 6, a->detail, sizeof(a->detail));
+	return 1;
+}
+
+enum store_err store_audit_list(struct store *st, long long limit, struct store_audit **out,
+				size_t *n)
+{
+	static const char sql[] = "SELECT id, t_ms, actor, action, subject, outcome, detail "
+				  "FROM audit ORDER BY id DESC LIMIT ?";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	void *items = NULL;
+
+	if (!err)
+		sqlite3_bind_int64(stmt, 1, limit);
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), audit_item, NULL, &items, n);
+	*out = items;
+	return err;
+}

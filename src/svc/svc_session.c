@@ -1,0 +1,284 @@
+/* Sign-in, sessions, the acting person and the audit log. See svc.h. */
+#include "svc/svc_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/secret.h"
+
+#define AUDIT_LIMIT_MAX 10000
+
+void svc_audit(struct bench *b, const char *action, const char *subject, const char *outcome,
+	       const char *detail)
+{
+	struct store_audit a = { 0 };
+	enum store_err err;
+
+	if (!b->st)
+		return;
+	a.t_ms = clock_wall_ms();
+	snprintf(a.actor, sizeof(a.actor), "%s", b->signed_in ? b->me.name : "");
+	snprintf(a.action, sizeof(a.action), "%s", action ? action : "");
+	snprintf(a.subject, sizeof(a.subject), "%s", subject ? subject : "");
+	snprintf(a.outcome, sizeof(a.outcome), "%s", outcome ? outcome : "");
+	snprintf(a.detail, sizeof(a.detail), "%s", detail ? detail : "");
+	err = store_audit_add(b->st, &a);
+	if (err)
+		log_msg(LOG_WARN, "audit: cannot keep '%s %s': %s (%s)", a.action, a.subject,
+			store_strerror(err), store_last_error_message());
+}
+
+/* A refused sign-in: recorded as an attempt (OUTCOME) and in the audit log; SVC_EAUTH. */
+static enum svc_err refuse(struct bench *b, const char *name, const char *outcome,
+			   const char *detail)
+{
+	if (store_attempt_add(b->st, name, outcome, clock_wall_ms()) != STORE_OK)
+		log_msg(LOG_WARN, "login: cannot record the attempt for %s: %s", name,
+			store_last_error_message());
+	svc_audit(b, "login", name, outcome, detail);
+	return SVC_EAUTH;
+}
+
+enum svc_err svc_login(struct bench *b, const char *name, const char *secret, int local,
+		       char *token, json_t **view)
+{
+	char hash[SECRET_HASH_MAX], th[65];
+	struct store_user u;
+	long long now = clock_wall_ms(), wrong = 0, oldest = 0, id = 0;
+	enum store_err err;
+	int known;
+
+	*view = NULL;
+	token[0] = '\0';
+	if (!name || !*name || strlen(name) > 63)
+		return svc_fail(b, SVC_EINVAL, "say who signs in: atelier login NAME");
+	err = store_attempt_failures(b->st, name, now - SVC_LOCK_MS, &wrong, &oldest);
+	if (err)
+		return svc_store_fail(b, err, "read the sign-in attempts");
+	if (wrong >= SVC_LOCK_TRIES) {
+		long long left = (oldest + SVC_LOCK_MS - now + 59999) / 60000;
+
+		svc_fail(b, SVC_EAUTH,
+			 "too many wrong attempts for %s: wait %lld minute%s or ask an admin",
+			 name, left < 1 ? 1 : left, left > 1 ? "s" : "");
+		return refuse(b, name, "locked", "refused without checking the secret");
+	}
+	err = store_user_find(b->st, name, &u);
+	if (err && err != STORE_ENOENT)
+		return svc_store_fail(b, err, "read the users");
+	known = err == STORE_OK;
+	if (known) {
+		err = store_user_secret(b->st, u.id, hash, sizeof(hash));
+		if (err == STORE_ENOENT) {
+			svc_fail(b, SVC_EAUTH,
+				 "%s has no secret yet (an account from before secrets): an admin "
+				 "sets one with 'atelier user set-secret %s'",
+				 name, name);
+			return refuse(b, name, "wrong", "no secret set");
+		}
+		if (err)
+			return svc_store_fail(b, err, "read the account");
+	}
+	/* A trainee's PIN is short: it is only good at the bench itself. */
+	if (known && u.role == ROLE_TRAINEE && !local) {
+		svc_fail(b, SVC_EAUTH, "a trainee signs in with her PIN only at the bench itself");
+		return refuse(b, name, "refused", "PIN from a remote client");
+	}
+	if (!known || !secret_verify(hash, secret ? secret : "")) {
+		if (!known)
+			secret_verify_dummy(secret ? secret : "");
+		svc_fail(b, SVC_EAUTH, "wrong name or secret for %s", name);
+		return refuse(b, name, "wrong", known ? "wrong secret" : "no such name");
+	}
+	if (!u.active) {
+		svc_fail(b, SVC_EAUTH, "%s's account is disabled: an admin enables it (atelier "
+				       "user enable %s)",
+			 name, name);
+		return refuse(b, name, "refused", "account disabled");
+	}
+	/* Signing in again at this bench ends the session it had. */
+	if (b->signed_in && store_session_end(b->st, b->session_id, now) != STORE_OK)
+		log_msg(LOG_WARN, "login: cannot end session %lld", b->session_id);
+	secret_token_new(token);
+	secret_token_hash(token, th);
+	err = store_session_add(b->st, th, u.id, now, &id);
+	if (!err)
+		err = store_attempt_add(b->st, name, "ok", now);
+	if (err) {
+		secret_wipe(token, SVC_TOKEN_HEX);
+		return svc_store_fail(b, err, "keep the session");
+	}
+	b->me = u;
+	b->signed_in = 1;
+	b->session_id = id;
+	b->auth_why[0] = '\0';
+	svc_audit(b, "login", name, "ok", local ? "at the bench" : "remote");
+	*view = json_pack("{s:s, s:s}", "name", u.name, "role", role_name(u.role));
+	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
+}
+
+/* The session could not be read or kept (a locked database, a read-only disk): that is
+ * what svc_actor() says, not that nobody is signed in. */
+static enum svc_err session_store_fail(struct bench *b, enum store_err err, const char *what)
+{
+	b->auth_err = svc_store_fail(b, err, what);
+	snprintf(b->auth_why, sizeof(b->auth_why), "%s", b->why);
+	return b->auth_err;
+}
+
+enum svc_err svc_session_resume(struct bench *b, const char *token)
+{
+	struct store_session s;
+	struct store_user u;
+	char th[65];
+	long long now = clock_wall_ms();
+	enum store_err err;
+
+	b->signed_in = 0;
+	b->auth_why[0] = '\0';
+	b->auth_err = SVC_EAUTH;
+	if (!b->st)
+		return svc_fail(b, SVC_ENODATA, "no database");
+	if (!token || strlen(token) != 2 * SECRET_TOKEN_BYTES) {
+		snprintf(b->auth_why, sizeof(b->auth_why),
+			 "your session is not valid: sign in again (atelier login NAME)");
+		return svc_fail(b, SVC_EAUTH, "%s", b->auth_why);
+	}
+	secret_token_hash(token, th);
+	err = store_session_find(b->st, th, &s);
+	if (err && err != STORE_ENOENT)
+		return session_store_fail(b, err, "read your session");
+	if (err == STORE_ENOENT) {
+		snprintf(b->auth_why, sizeof(b->auth_why),
+			 "your session is not known here: sign in again (atelier login NAME)");
+		return svc_fail(b, SVC_EAUTH, "%s", b->auth_why);
+	}
+	if (store_user_get(b->st, s.user_id, &u) != STORE_OK || !u.active) {
+		snprintf(b->auth_why, sizeof(b->auth_why),
+			 "%s's account is disabled: its session has ended", u.name);
+		if (!s.ended_ms && store_session_end(b->st, s.id, now) != STORE_OK)
+			log_msg(LOG_WARN, "session: cannot end session %lld", s.id);
+		return svc_fail(b, SVC_EAUTH, "%s", b->auth_why);
+	}
+	if (s.ended_ms) {
+		snprintf(b->auth_why, sizeof(b->auth_why),
+			 "%s's session has ended: sign in again (atelier login %s)", u.name,
+			 u.name);
+		return svc_fail(b, SVC_EAUTH, "%s", b->auth_why);
+	}
+	if (now - s.last_used_ms > SVC_IDLE_MS) {
+		snprintf(b->auth_why, sizeof(b->auth_why),
+			 "%s's session is over after %lld minutes unused: sign in again "
+			 "(atelier login %s)",
+			 u.name, SVC_IDLE_MS / 60000, u.name);
+		if (store_session_end(b->st, s.id, now) != STORE_OK)
+			log_msg(LOG_WARN, "session: cannot end session %lld", s.id);
+		svc_audit(b, "logout", u.name, "idle", "the session was unused for too long");
+		return svc_fail(b, SVC_EAUTH, "%s", b->auth_why);
+	}
+	err = store_session_touch(b->st, s.id, now);
+	if (err)
+		return session_store_fail(b, err, "keep your session");
+	b->me = u;
+	b->signed_in = 1;
+	b->session_id = s.id;
+	return SVC_OK;
+}
+
+enum svc_err svc_logout(struct bench *b, json_t **view)
+{
+	enum store_err err;
+
+	*view = NULL;
+	if (!b->signed_in)
+		return svc_fail(b, SVC_EAUTH, "%s",
+				b->auth_why[0] ? b->auth_why : "nobody is signed in");
+	err = store_session_end(b->st, b->session_id, clock_wall_ms());
+	if (err)
+		return svc_store_fail(b, err, "end the session");
+	svc_audit(b, "logout", b->me.name, "ok", "");
+	b->signed_in = 0;
+	*view = json_pack("{s:s}", "name", b->me.name);
+	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
+}
+
+enum svc_err svc_whoami(struct bench *b, json_t **view)
+{
+	*view = NULL;
+	if (!b->signed_in)
+		return svc_fail(b, SVC_EAUTH, "%s",
+				b->auth_why[0] ? b->auth_why
+					       : "nobody is signed in: atelier login NAME");
+	*view = json_pack("{s:s, s:s}", "name", b->me.name, "role", role_name(b->me.role));
+	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
+}
+
+enum svc_err svc_actor_as(struct bench *b, const char *opt, const char *claimed,
+			  struct store_user *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!b->signed_in) {
+		enum svc_err e = b->auth_why[0] && b->auth_err ? b->auth_err : SVC_EAUTH;
+
+		svc_fail(b, e, "%s",
+			 b->auth_why[0] ? b->auth_why : "nobody is signed in: atelier login NAME");
+		if (e == SVC_EAUTH)
+			svc_audit(b, "refused", claimed ? claimed : "", "no-session", b->why);
+		return e;
+	}
+	/* The account as it is now: a server's context lives longer than one command. */
+	if (store_user_get(b->st, b->me.id, &b->me) != STORE_OK || !b->me.active) {
+		b->signed_in = 0;
+		snprintf(b->auth_why, sizeof(b->auth_why),
+			 "%s's account is disabled: its session has ended", b->me.name);
+		svc_fail(b, SVC_EAUTH, "%s", b->auth_why);
+		svc_audit(b, "refused", claimed ? claimed : "", "no-session", b->why);
+		return SVC_EAUTH;
+	}
+	if (claimed && strcmp(claimed, b->me.name) != 0) {
+		svc_fail(b, SVC_EDENIED, "%s %s does not match the person signed in (%s)", opt,
+			 claimed, b->me.name);
+		svc_audit(b, "refused", claimed, "refused", b->why);
+		return SVC_EDENIED;
+	}
+	*out = b->me;
+	return SVC_OK;
+}
+
+enum svc_err svc_actor(struct bench *b, const char *claimed_by, struct store_user *out)
+{
+	return svc_actor_as(b, "--by", claimed_by, out);
+}
+
+enum svc_err svc_audit_list(struct bench *b, long long limit, json_t **view)
+{
+	struct store_audit *a = NULL;
+	struct store_user me;
+	size_t n = 0;
+	enum store_err err;
+	enum svc_err rc;
+
+	*view = NULL;
+	if (limit < 1 || limit > AUDIT_LIMIT_MAX)
+		return svc_fail(b, SVC_EINVAL, "--limit is 1 to %d", AUDIT_LIMIT_MAX);
+	rc = svc_actor(b, NULL, &me);
+	if (rc)
+		return rc;
+	if (!svc_may(b, &me, SVC_READ_AUDIT, NULL))
+		return SVC_EDENIED;
+	err = store_audit_list(b->st, limit, &a, &n);
+	if (err)
+		return svc_store_fail(b, err, "read the audit log");
+	*view = json_array();
+	for (size_t i = 0; *view && i < n; i++)
+		json_array_append_new(*view, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "t_ms",
+						       (json_int_t)a[i].t_ms, "actor", a[i].actor,
+						       "action", a[i].action, "subject",
+						       a[i].subject, "outcome", a[i].outcome,
+						       "detail", a[i].detail));
+	free(a);
+	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
+}
