@@ -33,7 +33,14 @@ static enum store_err change(struct store *st, const char *sql, long long a, lon
 
 enum store_err store_user_set_secret(struct store *st, long long id, const char *hash)
 {
-	return change(st, "UPDATE app_user SET secret_hash = ? WHERE id = ?", id, -1, 1, hash, 1);
+	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+
+	if (err)
+		return err;
+	err = change(st, "UPDATE app_user SET secret_hash = ? WHERE id = ?", id, -1, 1, hash, 1);
+	if (!err)
+		err = store_int_user_entry(st, NULL, id);
+	return store_int_end(st, NULL, err);
 }
 
 enum store_err store_user_secret(struct store *st, long long id, char *out, size_t size)
@@ -60,8 +67,11 @@ enum store_err store_user_set_role(struct store *st, const char *name, enum role
 {
 	static const char sql[] = "UPDATE app_user SET role = ? WHERE name = ?";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
 
+	if (err)
+		return err;
+	err = store_int_prepare(st, sql, &stmt);
 	if (!err) {
 		sqlite3_bind_text(stmt, 1, role_name(role), -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
@@ -69,8 +79,9 @@ enum store_err store_user_set_role(struct store *st, const char *name, enum role
 		if (!err && sqlite3_changes(st->db) == 0)
 			err = STORE_ENOENT;
 	}
-	sqlite3_finalize(stmt);
-	return err;
+	if (!err)
+		err = store_int_user_entry(st, name, 0);
+	return store_int_end(st, stmt, err);
 }
 
 /* One integer from SQL with one integer or text parameter into *OUT. */

@@ -12,15 +12,23 @@ enum store_err store_user_add(struct store *st, const char *name, enum role role
 	static const char sql[] = "INSERT INTO app_user (name, role, active, created_ms) "
 				  "VALUES (?, ?, 1, ?) RETURNING id";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	long long new_id = 0;
 
+	if (err)
+		return err;
+	err = store_int_prepare(st, sql, &stmt);
 	if (!err) {
 		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 2, role_name(role), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 3, t_ms);
-		err = store_int_run_change(st, stmt, sql, id);
+		err = store_int_run_change(st, stmt, sql, &new_id);
 	}
-	sqlite3_finalize(stmt);
+	if (!err)
+		err = store_int_user_entry(st, NULL, new_id);
+	err = store_int_end(st, stmt, err);
+	if (!err && id)
+		*id = new_id;
 	return err;
 }
 
@@ -85,8 +93,11 @@ enum store_err store_user_set_active(struct store *st, const char *name, int act
 {
 	static const char sql[] = "UPDATE app_user SET active = ? WHERE name = ?";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
 
+	if (err)
+		return err;
+	err = store_int_prepare(st, sql, &stmt);
 	if (!err) {
 		sqlite3_bind_int(stmt, 1, active ? 1 : 0);
 		sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
@@ -94,8 +105,9 @@ enum store_err store_user_set_active(struct store *st, const char *name, int act
 		if (!err && sqlite3_changes(st->db) == 0)
 			err = STORE_ENOENT;
 	}
-	sqlite3_finalize(stmt);
-	return err;
+	if (!err)
+		err = store_int_user_entry(st, name, 0);
+	return store_int_end(st, stmt, err);
 }
 
 enum store_err store_job_create(struct store *st, const struct store_job *j, long long *id)

@@ -17,6 +17,8 @@
  *     and nobody without the key can sign a new one;
  *   - a job's or device's state changed by hand: it differs from the last entry's;
  *   - a whole job or device removed: the device's or the workshop's chain names it.
+ *   - an account's role, state or secret changed by hand: the "accounts" chain holds each
+ *     account as Atelier last wrote it.
  * Rolling the whole file back to an older copy is not caught here (docs/security.md).
  */
 #include "store/store.h"
@@ -38,28 +40,30 @@
 struct kind_def {
 	const char *kind;
 	const char *sql; /* one ? for the row's key; NULL: the entry names no row */
+	int changes;     /* the row may change (an account): each change is a new entry, and
+			    only the row's latest entry must match it */
 };
 
 static const struct kind_def kinds[] = {
 	{ "start", "SELECT id, device_id, checklist_id, checklist_version, checklist_hash, "
-		   "trainee_id, started_ms FROM job WHERE id = ?" },
+		   "trainee_id, started_ms FROM job WHERE id = ?", 0 },
 	{ "step", "SELECT id, job_id, seq, step_id, user_id, t_ms, spent_ms, result, value, note, "
-		  "parts, facts, corrects, prev_hash, hash, tester FROM step_record WHERE id = ?" },
-	{ "job_state", NULL },
+		  "parts, facts, corrects, prev_hash, hash, tester FROM step_record WHERE id = ?", 0 },
+	{ "job_state", NULL, 0 },
 	{ "event", "SELECT id, job_id, kind, user_id, t_ms, record_id, result, note FROM job_event "
-		   "WHERE id = ?" },
+		   "WHERE id = ?", 0 },
 	{ "grade", "SELECT id, job_id, submitted_ms, verdict, redo, scores, feedback, by_user, t_ms "
-		   "FROM grade WHERE id = ?" },
-	{ "ack", "SELECT grade_id, user_id, t_ms FROM grade_ack WHERE grade_id = ?" },
-	{ "created", "SELECT id, platform, first_seen_ms FROM device WHERE id = ?" },
-	{ "job", "SELECT id, checklist_id, trainee_id, started_ms FROM job WHERE id = ?" },
+		   "FROM grade WHERE id = ?", 0 },
+	{ "ack", "SELECT grade_id, user_id, t_ms FROM grade_ack WHERE grade_id = ?", 0 },
+	{ "created", "SELECT id, platform, first_seen_ms FROM device WHERE id = ?", 0 },
+	{ "job", "SELECT id, checklist_id, trainee_id, started_ms FROM job WHERE id = ?", 0 },
 	{ "state", "SELECT id, device_id, from_state, to_state, user_id, reason, t_ms "
-		   "FROM device_event WHERE id = ?" },
+		   "FROM device_event WHERE id = ?", 0 },
 	{ "certificate", "SELECT id, device_id, issued_ms, by_user, key_id, body FROM certificate "
-			 "WHERE id = ?" },
-	{ "revoke", "SELECT id, certificate_id, by_user, reason, t_ms FROM revocation WHERE id = ?" },
-	{ "device", "SELECT id, platform, first_seen_ms FROM device WHERE id = ?" },
-	{ "adopted", NULL },
+			 "WHERE id = ?", 0 },
+	{ "revoke", "SELECT id, certificate_id, by_user, reason, t_ms FROM revocation WHERE id = ?", 0 },
+	{ "device", "SELECT id, platform, first_seen_ms FROM device WHERE id = ?", 0 },
+	{ "user", "SELECT id, name, role, active, secret_hash FROM app_user WHERE id = ?", 1 },
 };
 
 /* The id at the end of a chain's name ("job:12" -> 12); 0 for "workshop". */
@@ -488,6 +492,9 @@ static const struct orphan_query orphans[] = {
 		  "l.ref = CAST(r.id AS TEXT)) LIMIT 1" },
 	{ "workshop", "device", "SELECT id FROM device d WHERE NOT EXISTS (SELECT 1 FROM ledger l "
 		  "WHERE l.chain = ?2 AND l.kind = 'device' AND l.ref = CAST(d.id AS TEXT)) LIMIT 1" },
+	{ "accounts", "account", "SELECT id FROM app_user u WHERE ?1 = 0 AND NOT EXISTS (SELECT 1 "
+		  "FROM ledger l WHERE l.chain = ?2 AND l.kind = 'user' AND "
+		  "l.ref = CAST(u.id AS TEXT)) LIMIT 1" },
 };
 
 static enum store_err check_orphans(struct store *st, const char *chain,
@@ -559,6 +566,19 @@ out:
 	return err;
 }
 
+/* Does a later entry of E (N of them) speak for the same row as E[I], a row that changes? */
+static int superseded(const struct store_ledger_entry *e, size_t n, size_t i)
+{
+	const struct kind_def *k = kind_find(e[i].kind);
+
+	if (!k || !k->changes)
+		return 0;
+	for (size_t j = i + 1; j < n; j++)
+		if (strcmp(e[j].kind, e[i].kind) == 0 && strcmp(e[j].ref, e[i].ref) == 0)
+			return 1;
+	return 0;
+}
+
 enum store_err store_ledger_check(struct store *st, const char *chain, struct store_ledger_check *c)
 {
 	struct store_ledger_entry *e = NULL;
@@ -601,6 +621,8 @@ enum store_err store_ledger_check(struct store *st, const char *chain, struct st
 			break;
 		}
 		memcpy(prev, h, sizeof(prev));
+		if (superseded(e, n, i))
+			continue;
 		/* The row it names must still be there, exactly as it was. */
 		err = row_text(st, e[i].kind, e[i].ref, &row);
 		if (err == STORE_ENOENT) {
@@ -662,7 +684,7 @@ enum store_err store_ledger_check(struct store *st, const char *chain, struct st
 	}
 	if (c->verdict == STORE_LEDGER_OK && n > 0) {
 		err = check_state(st, chain, e[n - 1].body, c);
-	} else if (c->verdict == STORE_LEDGER_OK && strcmp(chain, "workshop") != 0) {
+	} else if (c->verdict == STORE_LEDGER_OK && strchr(chain, ':')) {
 		/* A job or device with no records at all was put in behind Atelier's back. */
 		json_t *now = json_object();
 
@@ -725,6 +747,51 @@ enum store_err store_int_ledger_adopt(struct store *st)
 
 	err = store_int_collect(st, err, stmt, sql_adopt, sizeof(*rows), adopt_item, NULL, &items,
 				&n);
+	if (err)
+		return err;
+	rows = items;
+	for (size_t i = 0; i < n && !err; i++)
+		err = store_int_ledger(st, rows[i].chain, rows[i].kind, rows[i].ref, rows[i].t_ms);
+	free(rows);
+	return err;
+}
+
+enum store_err store_int_user_entry(struct store *st, const char *name, long long id)
+{
+	static const char sql[] = "SELECT id FROM app_user WHERE name = ?";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err;
+	int rc;
+
+	if (name) {
+		err = store_int_prepare(st, sql, &stmt);
+		if (err)
+			return err;
+		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_ROW)
+			id = sqlite3_column_int64(stmt, 0);
+		else
+			err = rc == SQLITE_DONE ? STORE_ENOENT
+						: store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+		sqlite3_finalize(stmt);
+		if (err)
+			return err;
+	}
+	return store_int_ledger_id(st, "accounts", 0, "user", id, store_int_now_ms());
+}
+
+enum store_err store_int_ledger_adopt_users(struct store *st)
+{
+	static const char sql[] = "SELECT 'accounts', 'user', CAST(id AS TEXT), created_ms "
+				  "FROM app_user ORDER BY id";
+	struct adopt_row *rows = NULL;
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	void *items;
+	size_t n = 0;
+
+	err = store_int_collect(st, err, stmt, sql, sizeof(*rows), adopt_item, NULL, &items, &n);
 	if (err)
 		return err;
 	rows = items;
@@ -837,7 +904,7 @@ enum store_err store_chains(struct store *st, char (**out)[STORE_CHAIN_MAX], siz
 	static const char sql[] =
 		"SELECT chain FROM chain_head UNION SELECT chain FROM ledger "
 		"UNION SELECT 'device:' || id FROM device UNION SELECT 'job:' || id FROM job "
-		"UNION SELECT 'workshop' FROM device "
+		"UNION SELECT 'workshop' FROM device UNION SELECT 'accounts' FROM app_user "
 		"ORDER BY 1";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);

@@ -444,6 +444,11 @@ const char *store_strerror(enum store_err err)
 	return "unknown store error";
 }
 
+long long store_int_now_ms(void)
+{
+	return clock_wall_ms();
+}
+
 /* Translate an SQLite result code (primary or extended) at the module boundary. */
 static enum store_err from_sqlite(int rc)
 {
@@ -751,6 +756,11 @@ static enum store_err migrate_once(struct store *st, int *version)
 	}
 	if (found == 5) {
 		err = store_int_ledger_adopt(st);
+		if (err)
+			goto out;
+	}
+	if (found == 6) {
+		err = store_int_ledger_adopt_users(st);
 		if (err)
 			goto out;
 	}

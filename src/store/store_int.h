@@ -30,6 +30,13 @@ enum store_err store_int_revoke(struct store *st, const char *cert_id, long long
 /* Inside a transaction: revoke every certificate of DEVICE_ID not revoked yet. */
 enum store_err store_int_revoke_device(struct store *st, long long device_id, long long by_user,
 				       const char *reason, long long t_ms);
+/* Inside a transaction: the account NAME (or ID when NAME is NULL) as it is now, as an
+ * entry of the "accounts" chain. */
+enum store_err store_int_user_entry(struct store *st, const char *name, long long id);
+/* The accounts of a database made before they had a chain (a migration). */
+enum store_err store_int_ledger_adopt_users(struct store *st);
+/* Wall-clock milliseconds now. */
+long long store_int_now_ms(void);
 /* Put the records of a database made before the ledger into chains (a migration). */
 enum store_err store_int_ledger_adopt(struct store *st);
 

@@ -145,6 +145,31 @@ PY
 sh "$FAKECTL" cmd "$T/fake" "$(cat "$T/wiped.json")" >/dev/null
 $A probe >/dev/null
 
+# SIGKILL while certifying, on copies of the records: the certificate and the device's
+# move are kept together or not at all, the records check out, no file is left behind.
+rounds=0; issued=0; torn=0
+while [ $rounds -lt 12 ]; do
+    C="$T/crash"
+    rm -rf "$C"; cp -a "$T/data" "$C"
+    as claire $ATELIER --data "$C" login claire --secret-file "$T/secret-claire" >/dev/null
+    as claire $ATELIER --data "$C" certify $U --by claire >/dev/null 2>&1 &
+    pid=$!
+    sleep "0.$(printf %02d $((rounds * 3)))"
+    kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+    certs=$(sqlite3 "$C/atelier.db" "SELECT COUNT(*) FROM certificate")
+    state=$(sqlite3 "$C/atelier.db" "SELECT state FROM device")
+    case "$certs/$state" in
+        0/certified|1/[!c]*) torn=$((torn + 1)) ;;
+        1/*) issued=$((issued + 1)) ;;
+    esac
+    $ATELIER --data "$C" db check >/dev/null 2>&1 || torn=$((torn + 1))
+    find "$C" -name '*tmp*' | grep -q . && torn=$((torn + 1))
+    rounds=$((rounds + 1))
+done
+echo "# certify killed at 12 moments: $issued had issued the certificate, $((12 - issued)) had not"
+check "a certify killed at any moment leaves the certificate and the device's move together, the records whole" \
+    test "$torn" = 0
+
 $A certify $U --by claire >"$T/issued.out"
 check "a device meeting the policy is certified, read again as it is now" \
     sh -c "grep -q '^read the device again: its facts are up to date' '$T/issued.out' &&

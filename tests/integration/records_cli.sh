@@ -126,11 +126,28 @@ sql nojob "PRAGMA foreign_keys = OFF; DROP TRIGGER step_record_no_delete; DROP T
 expect_status 11 "a whole job removed: db check exits 11" $B db check
 check "the device's records still name it" sh -c "$B db check 2>&1 | grep -q 'the job named by entry 2 of device:1 (1) was removed'"
 
-# 9. The honest copy still checks out after all that.
+# 9. A trainee makes herself an admin, or gives the admin a secret she knows.
+B=$(copy promoted)
+sql promoted "UPDATE app_user SET role = 'admin' WHERE name = 'amina';"
+expect_status 4 "an account's role changed by hand: db check exits 4" $B db check
+check "and names the account changed" \
+    sh -c "$B db check 2>&1 | grep -q \"the user named by entry [0-9]* of accounts ($(sql promoted "SELECT id FROM app_user WHERE name = 'amina'")) was changed after it was written\""
+B=$(copy rekeyed)
+sql rekeyed "UPDATE app_user SET secret_hash = (SELECT secret_hash FROM app_user WHERE name = 'amina') WHERE name = 'boss';"
+expect_status 4 "an account's secret replaced by hand: db check exits 4" $B db check
+B=$(copy intruder)
+sql intruder "INSERT INTO app_user (name, role, active, created_ms) VALUES ('intruder', 'admin', 1, 1);"
+check "an account written in by hand is named" \
+    sh -c "$B db check 2>&1 | grep -q 'account [0-9]* of accounts is not in its records: it was added behind'"
+as boss $A user set-role sam admin >/dev/null
+as boss $A user disable sam >/dev/null
+check "while accounts changed through Atelier check out" $A db check
+
+# 10. The honest copy still checks out after all that.
 check "the original is untouched and still verifies" $A job verify 1
 $A job submit 1 >/dev/null
 
-# 10. A step and the submission at the same moment, 100 times: the step is either in the
+# 11. A step and the submission at the same moment, 100 times: the step is either in the
 # submitted job, or refused; never recorded after the submission.
 rounds=${RACE_ROUNDS:-100}
 late=0; refused=0; kept=0; bad=0

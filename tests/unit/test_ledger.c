@@ -196,11 +196,13 @@ static void records_from_before_the_ledger_are_taken_into_chains(void **state)
 	assert_int_equal(n, 3);
 	store_set_sealer(st, &sealer);
 	assert_int_equal(store_seal_unsigned(st, &sealed), STORE_OK);
-	assert_int_equal(sealed, 3); /* workshop, device:1, job:1 */
+	assert_int_equal(sealed, 4); /* workshop, device:1, job:1, accounts */
 	assert_int_equal(verdict("job:1", NULL, NULL), STORE_LEDGER_OK);
 	assert_int_equal(verdict("device:1", &n, NULL), STORE_LEDGER_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(verdict("workshop", NULL, NULL), STORE_LEDGER_OK);
+	assert_int_equal(verdict("accounts", &n, NULL), STORE_LEDGER_OK);
+	assert_int_equal(n, 1); /* amina, taken in when the accounts got their chain */
 	step("after");
 	assert_int_equal(verdict("job:1", &n, NULL), STORE_LEDGER_OK);
 	assert_int_equal(n, 4);
