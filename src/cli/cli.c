@@ -262,14 +262,11 @@ int cli_secret(const char *cmd, const struct cli_secret_src *src, const char *pr
 {
 	enum secret_err err;
 	long long fd = 0;
-	char *end;
 
 	if (src->fd && src->file)
 		return cli_usage_error(cmd, "give the secret one way: --secret-fd or --secret-file");
 	if (src->fd) {
-		errno = 0;
-		fd = strtoll(src->fd, &end, 10);
-		if (!*src->fd || *end || errno || fd < 0 || fd > 1024)
+		if (number_whole(src->fd, 0, 1024, &fd) != NUMBER_OK)
 			return cli_usage_error(cmd, "--secret-fd takes a descriptor number, not '%s'",
 					       src->fd);
 		err = secret_read_fd((int)fd, out, size);

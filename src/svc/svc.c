@@ -226,6 +226,7 @@ enum svc_err svc_open(const char *data_opt, unsigned flags, struct bench **out, 
 			if ((flags & SVC_OPEN_CREATE) &&
 			    sign_key_create(b->dir, &created, kwhy, sizeof(kwhy)) != SIGN_OK)
 				log_msg(LOG_WARN, "cannot create the workshop key: %s", kwhy);
+			b->key_created = created;
 			svc_seal_attach(b, found > 0 && found < STORE_SCHEMA_VERSION);
 		}
 	}
@@ -523,6 +524,7 @@ enum svc_err svc_init(struct bench *b, const char *admin, const char *admin_secr
 	if (sign_key_create(b->dir, &created, why, sizeof(why)) != SIGN_OK ||
 	    sign_key_public(b->dir, pk, why, sizeof(why)) != SIGN_OK)
 		return svc_fail(b, SVC_EIO, "the workshop key: %s", why);
+	created |= b->key_created; /* made a moment ago, with the database */
 	sign_public_text(pk, text);
 	snprintf(secret, sizeof(secret), "%s/%s/%s", b->dir, SIGN_KEY_DIR, SIGN_SECRET_FILE);
 	err = store_user_admins(b->st, &admins);

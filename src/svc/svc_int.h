@@ -24,6 +24,7 @@ struct bench {
 	enum svc_err open_err; /* SVC_OPEN_TRY: why there is no store (reason in why) */
 	/* The workshop key, read when a head of the records is first signed (svc_seal.c). */
 	int key_loaded; /* 1 loaded, -1 failed (the reason in key_why) */
+	int key_created; /* svc_open() made the key, with a new database */
 	unsigned char sk[64];
 	char key_id[STORE_KEY_ID_HEX];
 	char key_why[512];
