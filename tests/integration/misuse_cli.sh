@@ -283,7 +283,14 @@ edit url.json 'c["signature"]["value"] = c["signature"]["value"].replace("+", "-
 edit nl.json 'v = c["signature"]["value"]; c["signature"]["value"] = v[:40] + "\n" + v[40:]'
 edit tail.json 'c["signature"]["value"] += "AAAA"'
 edit bits.json 'v = c["signature"]["value"]; a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"; c["signature"]["value"] = v[:-3] + a[a.index(v[-3]) ^ 1] + "=="'
+SIG=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["signature"]["value"])' "$T/cert.json")
 for f in nopad url nl tail bits; do
+    # A signature without '+' or '/' (about 1 in 16) is spelled the same in both alphabets:
+    # there is then no other spelling to refuse (tests/unit/test_encoding.c has one).
+    case "$f/$SIG" in
+    url/*[+/]*) ;;
+    url/*) TAP_N=$((TAP_N + 1)); echo "ok $TAP_N # skip this signature has no '+' or '/': its URL-safe spelling is the same"; continue ;;
+    esac
     expect_status 8 "a signature value re-encoded ($f) does not verify" $A verify "$T/$f.json"
 done
 check "verify says the signature value is not well-formed" \
