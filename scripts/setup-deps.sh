@@ -36,6 +36,7 @@ xz-utils
 procps
 poppler-utils
 zbar-tools
+chromium
 "
 
 missing=""
@@ -45,7 +46,26 @@ for p in $PACKAGES; do
     fi
 done
 
+# Node.js runs the browser tests' tools; Debian's nodejs and npm only where the machine
+# has none of its own (Debian's npm conflicts with a Node.js that brings npm).
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+
+# The browser tests' tools from npm, exactly as package-lock.json pins them, into
+# node_modules/ beside it (never a browser download: Debian's chromium is used).
+npm_tools() {
+    root=$(cd "$(dirname "$0")/.." && pwd)
+    [ -f "$root/package-lock.json" ] || return 0
+    if [ -f "$root/node_modules/.package-lock.json" ] &&
+       cmp -s "$root/package-lock.json" "$root/node_modules/.atelier-lock"; then
+        return 0
+    fi
+    echo "setup-deps: installing the browser test tools (npm ci)"
+    (cd "$root" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts) &&
+        cp "$root/package-lock.json" "$root/node_modules/.atelier-lock"
+}
+
 if [ -z "$missing" ]; then
+    npm_tools
     [ "${1:-}" = "--quiet" ] || echo "setup-deps: all packages present"
     exit 0
 fi
@@ -66,3 +86,4 @@ if ! $SUDO apt-get install -y --no-install-recommends $missing; then
     $SUDO apt-get update
     $SUDO apt-get install -y --no-install-recommends $missing
 fi
+npm_tools
