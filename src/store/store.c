@@ -14,6 +14,7 @@
 #include "store/store_int.h"
 
 #include "util/clock.h"
+#include "util/file.h"
 #include "util/log.h"
 
 #include <assert.h>
@@ -345,19 +346,6 @@ static void set_errno_error(const char *call, const char *path, int e)
 
 /* The directory part of FILE into OUT: "a/b" gives "a", "/b" gives "/", "b" gives ".".
  * Returns 0, or -1 when it does not fit. */
-static int dir_of(const char *file, char *out, size_t size)
-{
-	const char *slash = strrchr(file, '/');
-	int n;
-
-	if (!slash)
-		n = snprintf(out, size, ".");
-	else if (slash == file)
-		n = snprintf(out, size, "/");
-	else
-		n = snprintf(out, size, "%.*s", (int)(slash - file), file);
-	return n < 0 || (size_t)n >= size ? -1 : 0;
-}
 
 const char *store_last_error_message(void)
 {
@@ -377,7 +365,7 @@ static int unwritable(const char *path)
 
 	if (!path)
 		return 0;
-	if (dir_of(path, dir, sizeof(dir)) == 0 && access(dir, W_OK) != 0 &&
+	if (file_split_path(path, dir, sizeof(dir), NULL) == 0 && access(dir, W_OK) != 0 &&
 	    (errno == EROFS || errno == EACCES || errno == EPERM))
 		return errno;
 	if (access(path, W_OK) != 0 && (errno == EROFS || errno == EACCES || errno == EPERM))
@@ -1060,7 +1048,7 @@ static enum store_err check_backup_target(const struct store *st, const char *fi
 		set_errno_error("realpath", st->path, errno);
 		return STORE_EIO;
 	}
-	if (dir_of(file, dir, sizeof(dir)) != 0) {
+	if (file_split_path(file, dir, sizeof(dir), NULL) != 0) {
 		set_error("backup %s: path too long", file);
 		return STORE_EINVAL;
 	}
@@ -1098,7 +1086,7 @@ static enum store_err sync_dir_of(const char *file)
 	enum store_err err = STORE_OK;
 	int fd;
 
-	if (dir_of(file, dir, sizeof(dir)) != 0) {
+	if (file_split_path(file, dir, sizeof(dir), NULL) != 0) {
 		set_error("backup %s: path too long", file);
 		return STORE_EINVAL;
 	}

@@ -123,12 +123,13 @@ static void tmp_unregister(const char *name)
 }
 
 /* The directory part of PATH into DIR and its last part into *BASE. -1 when too long. */
-static int split_path(const char *path, char *dir, size_t size, const char **base)
+int file_split_path(const char *path, char *dir, size_t size, const char **base)
 {
 	const char *slash = strrchr(path, '/');
 	int n;
 
-	*base = slash ? slash + 1 : path;
+	if (base)
+		*base = slash ? slash + 1 : path;
 	if (!slash)
 		n = snprintf(dir, size, ".");
 	else if (slash == path)
@@ -145,7 +146,7 @@ static int tmp_name(const char *path, unsigned serial, char *out, size_t size)
 	const char *base;
 	int n;
 
-	if (split_path(path, dir, sizeof(dir), &base) != 0)
+	if (file_split_path(path, dir, sizeof(dir), &base) != 0)
 		return -1;
 	n = snprintf(out, size, "%s/.%s.tmp%ld-%u", dir, base, (long)getpid(), serial);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
@@ -168,7 +169,7 @@ int file_same(const char *a, const char *b)
 
 	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
 		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-	if (split_path(a, da, sizeof(da), &ba) != 0 || split_path(b, db, sizeof(db), &bb) != 0 ||
+	if (file_split_path(a, da, sizeof(da), &ba) != 0 || file_split_path(b, db, sizeof(db), &bb) != 0 ||
 	    !realpath(da, ra) || !realpath(db, rb))
 		return strcmp(a, b) == 0;
 	return strcmp(ra, rb) == 0 && strcmp(ba, bb) == 0;
@@ -187,7 +188,7 @@ enum file_err file_tmp_open(struct file_tmp *t, const char *path, mode_t mode)
 	t->anonymous = 0;
 	t->name[0] = '\0';
 	if (snprintf(t->path, sizeof(t->path), "%s", path) >= (int)sizeof(t->path) ||
-	    split_path(path, dir, sizeof(dir), &base) != 0 || !*base) {
+	    file_split_path(path, dir, sizeof(dir), &base) != 0 || !*base) {
 		errno = ENAMETOOLONG;
 		return FILE_EIO;
 	}
@@ -377,7 +378,7 @@ const char *file_errno_text(int e, const char *path, char *buf, size_t size)
 
 	switch (e) {
 	case EROFS:
-		if (split_path(path, dir, sizeof(dir), &base) != 0)
+		if (file_split_path(path, dir, sizeof(dir), &base) != 0)
 			snprintf(dir, sizeof(dir), "%s", path);
 		snprintf(buf, size, "the file system holding %s is read-only", dir);
 		break;

@@ -70,4 +70,8 @@ void file_tmp_abort(struct file_tmp *t);
  * DIR is read-only", "the disk is full", "permission denied on PATH", else the system's
  * words. Returns BUF. */
 const char *file_errno_text(int e, const char *path, char *buf, size_t size);
+/* The folder holding PATH into DIR (SIZE bytes): "." for a bare name, "/" at the root;
+ * *BASE (may be NULL) points at PATH's last component. -1 when DIR is too small. */
+int file_split_path(const char *path, char *dir, size_t size, const char **base);
+
 #endif
