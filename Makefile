@@ -161,6 +161,10 @@ build/bench/usb_bench: bench/usb_bench.c tests/lib/testbed.c tests/lib/proc.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
 
+build/bench/web_fixture: bench/web_fixture.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(DEP_LIBS)
+
 build/bench/ledger_bench: bench/ledger_bench.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(DEP_LIBS)

@@ -1,0 +1,148 @@
+/*
+ * A workshop's records of the size the web bench asks for, made quickly: DEVICES devices
+ * (each read once), JOBS jobs spread over them, each with a few step records, and one job
+ * of LONG steps (the "100-step job page"), every record in its signed chain as the bench
+ * writes it (through the service layer's store and the workshop key). Also a trainee
+ * `bench-trainee` and an instructor `bench-instructor` with the secrets the bench script
+ * uses to sign in.
+ *
+ * usage: web_fixture DATA_DIR [DEVICES [JOBS [LONG]]]   (defaults 1000 10000 100)
+ * prints: "UDID JOB": the long job (left open, for steps to be recorded into) and its
+ * device. The other jobs are submitted.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "job/job.h"
+#include "store/store.h"
+#include "svc/svc.h"
+#include "util/clock.h"
+#include "util/secret.h"
+
+#define TRAINEE_PIN "24681357"
+#define INSTRUCTOR_PASSWORD "bench-instructor-password"
+
+static long long arg(int argc, char **argv, int i, long long dflt)
+{
+	return argc > i ? strtoll(argv[i], NULL, 10) : dflt; /* a bench's own arguments */
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "web_fixture: %s failed: %s\n", what, store_last_error_message());
+	exit(1);
+}
+
+static long long user(struct store *st, const char *name, enum role role, const char *secret)
+{
+	char hash[256];
+	long long id;
+
+	if (store_user_add(st, name, role, 1000, &id) != STORE_OK)
+		die("adding a user");
+	if (secret_hash(secret, hash, sizeof(hash)) != SECRET_OK ||
+	    store_user_set_secret(st, id, hash) != STORE_OK)
+		die("setting a secret");
+	return id;
+}
+
+/* The checklist the jobs were started with: 40 note steps, kept as a job pins it. */
+static void checklist(struct store *st, char hash[65])
+{
+	unsigned char d[crypto_hash_sha256_BYTES];
+	char text[16384];
+	size_t len;
+
+	len = (size_t)snprintf(text, sizeof(text),
+			       "id: bench-check\nversion: 1\n"
+			       "title: {en: \"Bench check\", fr: \"Contrôle\", nl: \"Controle\"}\n"
+			       "difficulty: 1\ntime_minutes: 10\nsteps:\n");
+	for (int i = 0; i < 40 && len < sizeof(text); i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"  - id: step-%d\n    title: {en: \"Step %d\", fr: \"Étape %d\", "
+					"nl: \"Stap %d\"}\n    kind: note\n    required: false\n",
+					i, i, i, i);
+	crypto_hash_sha256(d, (const unsigned char *)text, strlen(text));
+	sodium_bin2hex(hash, 65, d, sizeof(d));
+	if (store_snapshot_put(st, hash, "bench-check", 1, text) != STORE_OK)
+		die("keeping the checklist");
+}
+
+static void steps(struct store *st, long long job, long long who, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct store_step r = { 0 };
+
+		snprintf(r.step_id, sizeof(r.step_id), "step-%d", i % 40);
+		r.result = STEP_PASS;
+		r.user_id = who;
+		r.note = "checked, as the checklist says";
+		if (job_append(st, job, &r, NULL) != JOB_OK)
+			die("appending a step");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	long long devices = arg(argc, argv, 2, 1000), jobs = arg(argc, argv, 3, 10000);
+	int long_steps = (int)arg(argc, argv, 4, 100);
+	long long trainee, job = 0, long_job = 0;
+	char why[512], udid[64], long_udid[64] = "", hash[65];
+	struct bench *b;
+	struct store *st;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: web_fixture DATA_DIR [DEVICES [JOBS [LONG]]]\n");
+		return 2;
+	}
+	if (svc_open(argv[1], SVC_OPEN_CREATE, &b, why, sizeof(why)) != SVC_OK) {
+		fprintf(stderr, "web_fixture: %s\n", why);
+		return 1;
+	}
+	st = svc_store(b);
+	trainee = user(st, "bench-trainee", ROLE_TRAINEE, TRAINEE_PIN);
+	(void)user(st, "bench-instructor", ROLE_INSTRUCTOR, INSTRUCTOR_PASSWORD);
+	checklist(st, hash);
+	for (long long d = 1; d <= devices; d++) {
+		char facts[256];
+		struct store_probe p = { 0 };
+		long long id;
+
+		snprintf(udid, sizeof(udid), "00008110-%016llX", d);
+		snprintf(facts, sizeof(facts),
+			 "{\"identity\":{\"udid\":\"%s\",\"serial\":\"BENCH%05lld\"},"
+			 "\"device\":{\"platform\":\"ios\"}}", udid, d);
+		p.platform = "ios";
+		p.udid = udid;
+		p.t_ms = clock_wall_ms();
+		p.tool = "web_fixture";
+		p.facts = facts;
+		if (store_record_probe(st, &p, &id) != STORE_OK)
+			die("recording a device");
+		for (long long j = 0; j < jobs / devices + (d <= jobs % devices); j++) {
+			struct store_job sj = { 0 };
+
+			sj.device_id = id;
+			snprintf(sj.checklist_id, sizeof(sj.checklist_id), "bench-check");
+			sj.checklist_version = 1;
+			snprintf(sj.checklist_hash, sizeof(sj.checklist_hash), "%s", hash);
+			sj.trainee_id = trainee;
+			sj.started_ms = clock_wall_ms();
+			if (store_job_create(st, &sj, &job) != STORE_OK)
+				die("creating a job");
+			steps(st, job, trainee, long_job ? 3 : long_steps);
+			if (!long_job) {
+				long_job = job;
+				snprintf(long_udid, sizeof(long_udid), "%s", udid);
+			} else if (store_job_set_state(st, job, JOB_STATE_SUBMITTED, clock_wall_ms()) !=
+				   STORE_OK) {
+				die("submitting a job");
+			}
+		}
+	}
+	printf("%s %lld\n", long_udid, long_job);
+	svc_close(b);
+	return 0;
+}
