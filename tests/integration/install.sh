@@ -16,6 +16,10 @@ check "the udev rules are installed" test -f "$T/dest/opt/atelier/lib/udev/rules
 check "the checklists directory is installed" test -d "$T/dest/opt/atelier/share/atelier/checklists"
 check "the certification policy is installed with the checklists" \
     test -f "$T/dest/opt/atelier/share/atelier/checklists/policy.yaml"
+check "the checklists' pictures are installed in their subfolder, as the checklists name them" \
+    sh -c "test -f $T/dest/opt/atelier/share/atelier/checklists/images/ports-and-buttons.svg &&
+           cd $T/dest/opt/atelier/share/atelier/checklists &&
+           test -z \"\$($T/dest/opt/atelier/bin/atelier checklist lint . 2>&1 | grep 'not found')\""
 check "the PDF drawer is installed where the installed atelier looks for it" \
     sh -c "test -x $T/dest/opt/atelier/lib/atelier/atelier-pdf &&
            $T/dest/opt/atelier/lib/atelier/atelier-pdf $T/c.pdf fr 'atelier-cert:1:X:Y' \
