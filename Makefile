@@ -21,7 +21,7 @@ SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS     := libusb-1.0 sqlite3 jansson libimobiledevice-1.0 libplist-2.0 libusbmuxd-2.0 \
-            yaml-0.1 libsodium
+            yaml-0.1 libsodium libmicrohttpd
 # Only atelier-pdf (and the tests) link these: the bench's own commands stay small.
 PDF_PKGS := cairo libqrencode
 TEST_PKGS := cmocka umockdev-1.0 glib-2.0
