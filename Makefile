@@ -21,7 +21,7 @@ SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS     := libusb-1.0 sqlite3 jansson libimobiledevice-1.0 libplist-2.0 libusbmuxd-2.0 \
-            yaml-0.1 libsodium
+            yaml-0.1 libsodium libmicrohttpd
 # Only atelier-pdf (and the tests) link these: the bench's own commands stay small.
 PDF_PKGS := cairo libqrencode
 TEST_PKGS := cmocka umockdev-1.0 glib-2.0
@@ -53,10 +53,14 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 PDF_SRC  := src/cert/pdf.c
 PDF_OBJ  := $(PDF_SRC:%.c=$(BUILD)/obj/%.o)
 LIB_SRC  := $(filter-out $(PDF_SRC),$(sort $(wildcard src/util/*.c src/store/*.c src/svc/*.c src/usb/*.c \
-              src/probe/*.c src/checklist/*.c src/job/*.c src/cert/*.c src/cli/*.c)))
+              src/probe/*.c src/checklist/*.c src/job/*.c src/cert/*.c src/cli/*.c \
+              src/web/*.c)))
 # The Android model table is generated from data/android-models.tsv (android_models.h).
 GEN_SRC  := $(BUILD)/gen/android_models_table.c
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/android_models_table.o
+# The files of web/ are built into the binary as web_assets[] (src/web/web.h).
+WEB_FILES := $(sort $(shell find web -type f 2>/dev/null))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/android_models_table.o \
+            $(BUILD)/obj/gen/web_assets.o
 LIB      := $(BUILD)/libatelier.a
 BIN      := $(BUILD)/atelier
 PDF_BIN  := $(BUILD)/atelier-pdf
@@ -88,6 +92,10 @@ $(BUILD)/obj/tests/%.o: tests/%.c
 $(GEN_SRC): data/android-models.tsv scripts/android-models-table
 	@mkdir -p $(dir $@)
 	scripts/android-models-table $< $@
+
+$(BUILD)/gen/web_assets.c: $(WEB_FILES) scripts/web-assets
+	@mkdir -p $(dir $@)
+	scripts/web-assets web $@
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)

@@ -12,6 +12,7 @@ libsqlite3-dev
 libjansson-dev
 libyaml-dev
 libsodium-dev
+libmicrohttpd-dev
 libcairo2-dev
 libqrencode-dev
 fonts-dejavu-core

@@ -32,6 +32,7 @@ const struct cli_command cli_commands[] = {
 	{ "logout", cli_cmd_logout, "sign out" },
 	{ "whoami", cli_cmd_whoami, "say who is signed in" },
 	{ "audit", cli_cmd_audit, "the audit log: sign-ins, refusals, account changes" },
+	{ "serve", cli_cmd_serve, "the bench on screen: an HTTP server and its JSON API" },
 	{ NULL, NULL, NULL },
 };
 

@@ -65,6 +65,7 @@ int cli_cmd_login(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_logout(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_whoami(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_audit(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_serve(const struct cli_global *g, int argc, char **argv);
 
 /* ---- the one option helper ---- */
 

@@ -1,0 +1,644 @@
+/* The API: one route table {method, path, role, handler}. A handler decodes the
+ * request, calls one svc function and returns its error and view; web_route() checks
+ * everything else once, in this order: the route and its method, the body's size and
+ * shape, the Origin, the session and the role, the CSRF token. The table's role is a
+ * first gate only: svc_may() inside svc decides. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checklist/checklist.h"
+#include "probe/facts.h"
+#include "util/number.h"
+#include "util/secret.h"
+#include "web/web.h"
+
+#define COOKIE "atelier_session"
+#define MAX_PARAMS 2
+#define WHY_MAX 256
+
+enum web_role {
+	WEB_ANYONE,    /* no session needed */
+	WEB_SIGNED_IN, /* any person signed in */
+	WEB_TRAINEE,   /* a trainee or above */
+	WEB_INSTRUCTOR,
+	WEB_ADMIN,
+};
+
+/* One request on its way through a handler. */
+struct req {
+	const struct web_ctx *ctx;
+	const struct web_in *in;
+	struct web_out *out;
+	struct bench *b;
+	json_t *body;		       /* a JSON object (empty without a body) */
+	const char *param[MAX_PARAMS]; /* the {...} of the path, in order */
+	char token[SVC_TOKEN_HEX];     /* the session's token, "" when none */
+	char why[WHY_MAX];	       /* a reason of the decoding; else svc_why() */
+};
+
+typedef enum svc_err (*handler_fn)(struct req *r, json_t **view);
+
+struct route {
+	const char *method;
+	const char *path; /* segments; "{name}" takes one segment */
+	enum web_role role;
+	handler_fn run;
+};
+
+unsigned web_status_of(enum svc_err err, const char **word)
+{
+	static const struct {
+		unsigned status;
+		const char *word;
+	} map[] = {
+		[SVC_OK] = { 200, "ok" },
+		[SVC_EINVAL] = { 400, "invalid" },
+		[SVC_ENOENT] = { 404, "not-found" },
+		[SVC_ENODEVICE] = { 404, "no-device" },
+		[SVC_EDENIED] = { 403, "denied" },
+		[SVC_ESTATE] = { 409, "state" },
+		[SVC_EUNMET] = { 409, "unmet" },
+		[SVC_EDEVICE] = { 409, "device" },
+		[SVC_EUNDECIDED] = { 409, "undecided" },
+		[SVC_ENODATA] = { 503, "no-data" },
+		[SVC_EREFUSED] = { 503, "records-refused" },
+		[SVC_ENOTVALID] = { 422, "not-valid" },
+		[SVC_ENOUSB] = { 503, "no-usb" },
+		[SVC_EIO] = { 503, "io" },
+		[SVC_EREMOVED] = { 503, "records-removed" },
+		[SVC_EAUTH] = { 401, "unauthorized" },
+	};
+
+	if ((unsigned)err >= sizeof(map) / sizeof(map[0]) || !map[err].word) {
+		*word = "error";
+		return 503;
+	}
+	*word = map[err].word;
+	return map[err].status;
+}
+
+/* ---- encoding ---- */
+
+static void out_json(struct web_out *out, unsigned status, json_t *v)
+{
+	char *s = v ? json_dumps(v, JSON_COMPACT | FACTS_JSON_FLAGS) : NULL;
+
+	json_decref(v);
+	out->status = status;
+	out->type = "application/json";
+	out->api = 1;
+	if (!s) {
+		out->status = 503;
+		out->body = (char *)"{\"error\": \"io\", \"why\": \"out of memory\"}";
+		out->len = strlen(out->body);
+		out->owned = 0;
+		return;
+	}
+	out->body = s;
+	out->len = strlen(s);
+	out->owned = 1;
+}
+
+/* An error of the API: {error, why} (and the view that came with it, as "detail"). */
+static void out_error(struct web_out *out, unsigned status, const char *word, const char *why,
+		      json_t *detail)
+{
+	json_t *e = json_pack("{s:s, s:s}", "error", word, "why", why ? why : "");
+
+	if (e && detail)
+		json_object_set(e, "detail", detail);
+	json_decref(detail);
+	out_json(out, status, e);
+}
+
+static void out_svc_error(struct req *r, enum svc_err err, json_t *detail)
+{
+	const char *word;
+	unsigned status = web_status_of(err, &word);
+	const char *why = r->why[0]		     ? r->why
+			  : r->b && svc_why(r->b)[0] ? svc_why(r->b)
+						     : svc_strerror(err);
+
+	out_error(r->out, status, word, why, detail);
+}
+
+/* ---- decoding ---- */
+
+static enum svc_err bad(struct req *r, const char *fmt, const char *what)
+{
+	snprintf(r->why, sizeof(r->why), fmt, what);
+	return SVC_EINVAL;
+}
+
+/* The string KEY of the body into *OUT (NULL when absent); 0 when it is not a string. */
+static int body_str(struct req *r, const char *key, const char **out)
+{
+	const json_t *v = json_object_get(r->body, key);
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 1;
+	if (!json_is_string(v)) {
+		bad(r, "\"%s\" must be a string", key);
+		return 0;
+	}
+	*out = json_string_value(v);
+	if (strlen(*out) != json_string_length(v)) {
+		bad(r, "\"%s\" must not contain a NUL character", key);
+		return 0;
+	}
+	return 1;
+}
+
+static int need_str(struct req *r, const char *key, const char **out)
+{
+	if (!body_str(r, key, out))
+		return 0;
+	if (!*out) {
+		bad(r, "\"%s\" is missing", key);
+		return 0;
+	}
+	return 1;
+}
+
+/* The job number of the path's first parameter. */
+static int job_param(struct req *r, long long *id)
+{
+	if (number_whole(r->param[0], 1, 1LL << 53, id) == NUMBER_OK)
+		return 1;
+	bad(r, "'%s' is not a job number", r->param[0]);
+	return 0;
+}
+
+static const char *query(struct req *r, const char *name)
+{
+	return r->in->query(r->in->conn, name);
+}
+
+/* The CSRF token of a session token: a keyed BLAKE2b of it, as hex into OUT. */
+static void csrf_of(const struct web_ctx *ctx, const char *token, char out[WEB_CSRF_HEX])
+{
+	unsigned char mac[32];
+
+	crypto_generichash(mac, sizeof(mac), (const unsigned char *)token, strlen(token), ctx->key,
+			   sizeof(ctx->key));
+	sodium_bin2hex(out, WEB_CSRF_HEX, mac, sizeof(mac));
+}
+
+/* ---- handlers: decode, call svc, give the view ---- */
+
+static enum svc_err h_login(struct req *r, json_t **view)
+{
+	const char *name, *secret;
+	char csrf[WEB_CSRF_HEX];
+	enum svc_err err;
+
+	if (!need_str(r, "name", &name) || !need_str(r, "secret", &secret))
+		return SVC_EINVAL;
+	err = svc_login(r->b, name, secret, r->in->local, r->token, view);
+	if (err)
+		return err;
+	csrf_of(r->ctx, r->token, csrf);
+	json_object_set_new(*view, "csrf", json_string(csrf));
+	snprintf(r->out->cookie, sizeof(r->out->cookie),
+		 COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/%s", r->token,
+		 r->ctx->tls ? "; Secure" : "");
+	return SVC_OK;
+}
+
+static enum svc_err h_logout(struct req *r, json_t **view)
+{
+	enum svc_err err = svc_logout(r->b, view);
+
+	if (!err)
+		snprintf(r->out->cookie, sizeof(r->out->cookie),
+			 COOKIE "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0%s",
+			 r->ctx->tls ? "; Secure" : "");
+	return err;
+}
+
+static enum svc_err h_me(struct req *r, json_t **view)
+{
+	char csrf[WEB_CSRF_HEX];
+	enum svc_err err = svc_whoami(r->b, view);
+
+	if (err)
+		return err;
+	csrf_of(r->ctx, r->token, csrf);
+	json_object_set_new(*view, "csrf", json_string(csrf));
+	return SVC_OK;
+}
+
+static enum svc_err h_devices(struct req *r, json_t **view)
+{
+	return svc_device_list(r->b, query(r, "state"), view);
+}
+
+static enum svc_err h_device(struct req *r, json_t **view)
+{
+	return svc_device_show(r->b, r->param[0], view);
+}
+
+static enum svc_err h_checklists(struct req *r, json_t **view)
+{
+	return svc_checklist_list(r->b, query(r, "device"), query(r, "lang"), view);
+}
+
+static enum svc_err h_checklist(struct req *r, json_t **view)
+{
+	const struct checklist *c;
+	enum svc_err err = svc_checklist_find(r->b, r->param[0], &c);
+
+	if (err)
+		return err;
+	*view = checklist_to_json(c);
+	return *view ? SVC_OK : SVC_EIO;
+}
+
+static enum svc_err h_job_start(struct req *r, json_t **view)
+{
+	struct svc_job_start req = { 0 };
+
+	if (!need_str(r, "device", &req.device) || !need_str(r, "checklist", &req.checklist) ||
+	    !body_str(r, "trainee", &req.trainee))
+		return SVC_EINVAL;
+	return svc_job_start(r->b, &req, view);
+}
+
+static enum svc_err h_jobs(struct req *r, json_t **view)
+{
+	struct svc_job_filter f = { query(r, "device"), query(r, "trainee"), query(r, "state") };
+
+	return svc_job_list(r->b, &f, view);
+}
+
+static enum svc_err h_job(struct req *r, json_t **view)
+{
+	long long id;
+
+	if (!job_param(r, &id))
+		return SVC_EINVAL;
+	return svc_job_show(r->b, id, view);
+}
+
+/* The parts of a step: [{name, origin, serial, supplier}]. */
+static int step_parts(struct req *r, struct svc_step *req)
+{
+	const json_t *parts = json_object_get(r->body, "parts"), *p;
+	size_t i;
+
+	if (!parts || json_is_null(parts))
+		return 1;
+	if (!json_is_array(parts) || json_array_size(parts) > SVC_MAX_PARTS) {
+		snprintf(r->why, sizeof(r->why), "\"parts\" must be a list of at most %d parts",
+			 SVC_MAX_PARTS);
+		return 0;
+	}
+	json_array_foreach (parts, i, p) {
+		struct svc_part *sp = &req->parts[req->n_parts++];
+		static const char *const keys[4] = { "name", "origin", "serial", "supplier" };
+		const char *f[4] = { NULL };
+		int ok = json_is_object(p);
+
+		for (size_t k = 0; ok && k < 4; k++) {
+			const json_t *v = json_object_get(p, keys[k]);
+
+			if (json_is_string(v) &&
+			    strlen(json_string_value(v)) == json_string_length(v))
+				f[k] = json_string_value(v);
+			else if (k < 3 || (v && !json_is_null(v)))
+				ok = 0; /* name, origin, serial needed; a supplier is text */
+		}
+		if (!ok) {
+			snprintf(r->why, sizeof(r->why),
+				 "each part is {\"name\", \"origin\" (genuine, used-original or "
+				 "aftermarket), \"serial\", \"supplier\" (may be left out)}");
+			return 0;
+		}
+		*sp = (struct svc_part){ f[0], f[1], f[2], f[3] };
+	}
+	return 1;
+}
+
+static enum svc_err h_step(struct req *r, json_t **view)
+{
+	struct svc_step req = { 0 };
+	const json_t *corrects = json_object_get(r->body, "corrects");
+
+	if (!job_param(r, &req.job) || !need_str(r, "step", &req.step) ||
+	    !body_str(r, "result", &req.result) || !body_str(r, "value", &req.value) ||
+	    !body_str(r, "note", &req.note) || !body_str(r, "tester", &req.tester) ||
+	    !body_str(r, "by", &req.by) || !step_parts(r, &req))
+		return SVC_EINVAL;
+	if (corrects && !json_is_null(corrects)) {
+		if (!json_is_integer(corrects) || json_integer_value(corrects) < 1)
+			return bad(r, "\"%s\" must be a record number", "corrects");
+		req.corrects = json_integer_value(corrects);
+	}
+	return svc_job_step(r->b, &req, view);
+}
+
+static enum svc_err h_submit(struct req *r, json_t **view)
+{
+	long long id;
+
+	if (!job_param(r, &id))
+		return SVC_EINVAL;
+	return svc_job_submit(r->b, id, view);
+}
+
+static enum svc_err h_grade(struct req *r, json_t **view)
+{
+	struct svc_grade req = { 0 };
+	json_t *redo = json_object_get(r->body, "redo"),
+	       *scores = json_object_get(r->body, "scores");
+	json_t *v, *own_redo = NULL, *own_scores = NULL;
+	const char *key;
+	enum svc_err err;
+	size_t i;
+
+	if (!job_param(r, &req.job) || !need_str(r, "verdict", &req.verdict) ||
+	    !need_str(r, "feedback", &req.feedback) || !body_str(r, "by", &req.by))
+		return SVC_EINVAL;
+	if (redo && !json_is_array(redo))
+		return bad(r, "\"%s\" must be a list of step ids", "redo");
+	json_array_foreach (redo, i, v)
+		if (!json_is_string(v))
+			return bad(r, "\"%s\" must be a list of step ids", "redo");
+	if (scores && !json_is_object(scores))
+		return bad(r, "\"%s\" must map each rubric item to a whole number", "scores");
+	json_object_foreach (scores, key, v)
+		if (!json_is_integer(v))
+			return bad(r, "\"%s\" must map each rubric item to a whole number",
+				   "scores");
+	req.redo = redo ? redo : (own_redo = json_array());
+	req.scores = scores ? scores : (own_scores = json_object());
+	err = svc_job_grade(r->b, &req, view);
+	json_decref(own_redo);
+	json_decref(own_scores);
+	return err;
+}
+
+static enum svc_err h_ack(struct req *r, json_t **view)
+{
+	const char *by;
+	long long id;
+
+	if (!job_param(r, &id) || !body_str(r, "by", &by))
+		return SVC_EINVAL;
+	return svc_job_ack(r->b, id, by, view);
+}
+
+static enum svc_err h_audit(struct req *r, json_t **view)
+{
+	const char *s = query(r, "limit");
+	long long limit = 50;
+
+	if (s && number_whole(s, 1, 10000, &limit) != NUMBER_OK)
+		return bad(r, "limit takes a number of entries from 1 to 10000, not '%s'", s);
+	return svc_audit_list(r->b, limit, view);
+}
+
+static const struct route routes[] = {
+	{ "POST", "/api/login", WEB_ANYONE, h_login },
+	{ "POST", "/api/logout", WEB_SIGNED_IN, h_logout },
+	{ "GET", "/api/me", WEB_SIGNED_IN, h_me },
+	{ "GET", "/api/devices", WEB_SIGNED_IN, h_devices },
+	{ "GET", "/api/devices/{key}", WEB_SIGNED_IN, h_device },
+	{ "GET", "/api/checklists", WEB_SIGNED_IN, h_checklists },
+	{ "GET", "/api/checklists/{id}", WEB_SIGNED_IN, h_checklist },
+	{ "POST", "/api/jobs", WEB_TRAINEE, h_job_start },
+	{ "GET", "/api/jobs", WEB_SIGNED_IN, h_jobs },
+	{ "GET", "/api/jobs/{id}", WEB_SIGNED_IN, h_job },
+	{ "POST", "/api/jobs/{id}/steps", WEB_TRAINEE, h_step },
+	{ "POST", "/api/jobs/{id}/submit", WEB_TRAINEE, h_submit },
+	{ "POST", "/api/jobs/{id}/grade", WEB_INSTRUCTOR, h_grade },
+	{ "POST", "/api/jobs/{id}/ack", WEB_TRAINEE, h_ack },
+	{ "GET", "/api/audit", WEB_INSTRUCTOR, h_audit },
+	{ NULL, NULL, WEB_ANYONE, NULL },
+};
+
+/* 1 when PATH matches PATTERN; its {...} segments into R->param, cut out of COPY (a
+ * writable copy of PATH that outlives the request). */
+static int match(const char *pattern, char *copy, const char *path, struct req *r)
+{
+	const char *p = pattern;
+	char *s;
+	size_t n = 0;
+
+	memcpy(copy, path, strlen(path) + 1);
+	s = copy;
+	while (*p && *s) {
+		size_t plen = strcspn(p, "/"), slen = strcspn(s, "/");
+
+		if (p[0] == '{') {
+			if (slen == 0 || n >= MAX_PARAMS)
+				return 0;
+			r->param[n++] = s;
+		} else if (plen != slen || strncmp(p, s, plen) != 0) {
+			return 0;
+		}
+		p += plen;
+		s += slen;
+		if (*p != *s)
+			return 0;
+		if (*p == '/') {
+			p++;
+			*s++ = '\0';
+		}
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+static int role_rank(enum role role)
+{
+	switch (role) {
+	case ROLE_TRAINEE:
+		return WEB_TRAINEE;
+	case ROLE_INSTRUCTOR:
+		return WEB_INSTRUCTOR;
+	case ROLE_ADMIN:
+		return WEB_ADMIN;
+	case ROLE_NONE:
+		break;
+	}
+	return WEB_ANYONE;
+}
+
+/* The depth of the deepest array or object of TEXT (strings skipped), or WEB_DEPTH_MAX + 1
+ * as soon as it goes past: jansson is never handed a body nested deeper. */
+static int too_deep(const char *text, size_t len)
+{
+	int depth = 0, in_str = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '[' || c == '{') {
+			if (++depth > WEB_DEPTH_MAX)
+				return 1;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return 0;
+}
+
+/* An Origin header that is not this server's own (scheme and Host): 1 = refuse. */
+static int foreign_origin(const struct web_ctx *ctx, const struct web_in *in)
+{
+	const char *origin = in->header(in->conn, "Origin");
+	const char *host = in->header(in->conn, "Host");
+	const char *scheme = ctx->tls ? "https://" : "http://";
+	size_t n = strlen(scheme);
+
+	if (!origin)
+		return 0; /* not a browser's cross-site request: the CSRF token decides */
+	if (!host || strncmp(origin, scheme, n) != 0)
+		return 1;
+	return strcmp(origin + n, host) != 0;
+}
+
+static int state_changing(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+	       strcmp(method, "OPTIONS") != 0;
+}
+
+static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_out *out)
+{
+	struct req r = { .ctx = ctx, .in = in, .out = out };
+	const struct route *route = NULL;
+	char *copy = malloc(strlen(in->path) + 1), allow[64] = "", why[512];
+	const char *cookie, *sent;
+	struct store_user who;
+	json_t *view = NULL;
+	json_error_t jerr;
+	enum svc_err err;
+
+	if (!copy) {
+		out_error(out, 503, "io", "out of memory", NULL);
+		return;
+	}
+	for (const struct route *rt = routes; rt->path; rt++) {
+		if (!match(rt->path, copy, in->path, &r))
+			continue;
+		if (strcmp(rt->method, in->method) == 0) {
+			route = rt;
+			break;
+		}
+		if (!strstr(allow, rt->method))
+			snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow), "%s%s",
+				 allow[0] ? ", " : "", rt->method);
+	}
+	if (!route) {
+		if (allow[0]) {
+			out->allow = allow[0] == 'G'			      ? "GET"
+				     : allow[0] == 'P' && !strchr(allow, ',') ? "POST"
+									      : "GET, POST";
+			out_error(out, 405, "method", "this address does not take this method",
+				  NULL);
+		} else {
+			out_error(out, 404, "no-route", "there is no such address in the API",
+				  NULL);
+		}
+		goto out;
+	}
+	if (state_changing(in->method) && foreign_origin(ctx, in)) {
+		out_error(out, 403, "origin", "a request from another site is refused", NULL);
+		goto out;
+	}
+	if (too_deep(in->body, in->len)) {
+		out_error(out, 400, "invalid", "the JSON body is nested more than 32 deep", NULL);
+		goto out;
+	}
+	if (in->len) {
+		r.body = json_loadb(in->body, in->len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!json_is_object(r.body)) {
+			snprintf(why, sizeof(why), "the body must be one JSON object%s%s",
+				 r.body ? "" : ": ", r.body ? "" : jerr.text);
+			out_error(out, 400, "invalid", why, NULL);
+			goto out;
+		}
+	} else {
+		r.body = json_object();
+	}
+	err = svc_open(ctx->data_opt, SVC_OPEN_STORE, &r.b, why, sizeof(why));
+	if (err) {
+		const char *word;
+		unsigned status = web_status_of(err, &word);
+
+		out_error(out, status, word, why, NULL);
+		goto out;
+	}
+	cookie = in->cookie(in->conn, COOKIE);
+	if (cookie && strlen(cookie) == SVC_TOKEN_HEX - 1 &&
+	    strspn(cookie, "0123456789abcdef") == SVC_TOKEN_HEX - 1) {
+		memcpy(r.token, cookie, SVC_TOKEN_HEX);
+		if (svc_session_resume(r.b, r.token) != SVC_OK)
+			r.token[0] = '\0';
+	}
+	if (route->role != WEB_ANYONE) {
+		err = svc_actor(r.b, NULL, &who);
+		if (err) {
+			out_svc_error(&r, err, NULL);
+			goto out;
+		}
+		if (role_rank(who.role) < (int)route->role) {
+			snprintf(r.why, sizeof(r.why), "this needs %s's session",
+				 route->role == WEB_ADMIN ? "an admin"
+				 : route->role == WEB_INSTRUCTOR
+				     ? "an instructor's or an admin"
+				     : "a trainee's, an instructor's or an admin");
+			out_svc_error(&r, SVC_EDENIED, NULL);
+			goto out;
+		}
+	}
+	if (state_changing(in->method) && route->run != h_login) {
+		char want[WEB_CSRF_HEX];
+
+		sent = in->header(in->conn, "X-CSRF-Token");
+		csrf_of(ctx, r.token, want);
+		if (!sent || strlen(sent) != WEB_CSRF_HEX - 1 ||
+		    sodium_memcmp(sent, want, WEB_CSRF_HEX - 1) != 0) {
+			out_error(
+			    out, 403, "csrf",
+			    "the request lacks this session's X-CSRF-Token (GET /api/me gives it)",
+			    NULL);
+			goto out;
+		}
+	}
+	err = route->run(&r, &view);
+	if (err)
+		out_svc_error(&r, err, view);
+	else
+		out_json(out, 200, view);
+out:
+	secret_wipe(r.token, sizeof(r.token));
+	json_decref(r.body);
+	svc_close(r.b);
+	free(copy);
+}
+
+void web_route(const struct web_ctx *ctx, const struct web_in *in, struct web_out *out)
+{
+	if (strncmp(in->path, "/api/", 5) == 0 || strcmp(in->path, "/api") == 0) {
+		api(ctx, in, out);
+		return;
+	}
+	if (strcmp(in->method, "GET") != 0 && strcmp(in->method, "HEAD") != 0) {
+		out->allow = "GET";
+		web_html_error(out, 405, "Method not allowed", "This address only gives pages.");
+		return;
+	}
+	web_static(ctx, in->path, out);
+}

@@ -1,0 +1,452 @@
+#!/usr/bin/env python3
+"""atelier serve over real HTTP, as a browser or an attacker would use it; prints TAP.
+
+Usage: web_api.py ATELIER DATA_DIR TMP_DIR DEVICE
+The accounts (boss admin, amina trainee with a PIN, sam instructor) and the device read
+by a probe are made by tests/integration/web_api.sh; the secrets are in TMP/secret-NAME.
+Every server is started here on 127.0.0.1 with a port picked free, and stopped by its PID.
+"""
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+
+ATELIER, DATA, TMP, DEVICE = sys.argv[1:5]
+N = 0
+FAILED = 0
+
+
+def ok(cond, name, detail=""):
+    global N, FAILED
+    N += 1
+    if cond:
+        print("ok %d - %s" % (N, name))
+    else:
+        FAILED += 1
+        print("not ok %d - %s" % (N, name))
+        for line in str(detail).splitlines()[:30]:
+            print("# " + line)
+    sys.stdout.flush()
+
+
+def secret(name):
+    with open(os.path.join(TMP, "secret-" + name)) as f:
+        return f.read().strip()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Server:
+    def __init__(self, *extra, tls=False):
+        self.port = free_port()
+        self.tls = tls
+        self.log = open(os.path.join(TMP, "serve-%d.log" % self.port), "w+")
+        self.proc = subprocess.Popen(
+            [ATELIER, "--data", DATA, "serve", "--listen", "127.0.0.1:%d" % self.port] + list(extra),
+            stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.banner = self.proc.stdout.readline().strip()
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.05)
+        raise RuntimeError("atelier serve did not start: " + self.stderr())
+
+    def stderr(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def conn(self, timeout=10):
+        if self.tls:
+            ctx = ssl.create_default_context(cafile=os.path.join(TMP, "cert.pem"))
+            return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout, context=ctx)
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            return None
+
+
+class Client:
+    """One person's browser: her cookie and CSRF token."""
+
+    def __init__(self, server):
+        self.server = server
+        self.cookie = None
+        self.csrf = None
+
+    def call(self, method, path, body=None, headers=None, raw=None, csrf=True):
+        h = {"Host": "127.0.0.1:%d" % self.server.port}
+        if self.cookie:
+            h["Cookie"] = self.cookie
+        if csrf and self.csrf and method != "GET":
+            h["X-CSRF-Token"] = self.csrf
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        if data is not None:
+            h["Content-Type"] = "application/json"
+        h.update(headers or {})
+        c = self.server.conn()
+        try:
+            c.request(method, path, body=data, headers=h)
+            r = c.getresponse()
+            text = r.read()
+            try:
+                doc = json.loads(text)
+            except ValueError:
+                doc = None
+            return r.status, doc, r, text
+        finally:
+            c.close()
+
+    def login(self, name, pw):
+        st, doc, r, _ = self.call("POST", "/api/login", {"name": name, "secret": pw})
+        if st == 200:
+            self.set_cookie = r.getheader("Set-Cookie")
+            self.cookie = self.set_cookie.split(";")[0]
+            self.csrf = doc["csrf"]
+        return st, doc, r
+
+
+def main():
+    srv = Server("--timeout", "2")
+    ok(srv.banner == "Atelier is at http://127.0.0.1:%d/" % srv.port,
+       "serve says the address to open", srv.banner)
+    anon = Client(srv)
+
+    # ---- static assets and the headers of every answer ----
+    st, _, r, text = anon.call("GET", "/")
+    ok(st == 200 and b"Atelier" in text and r.getheader("Content-Type").startswith("text/html"),
+       "/ gives the page built into the binary", (st, text[:200]))
+    csp = r.getheader("Content-Security-Policy") or ""
+    ok("default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+       and r.getheader("X-Content-Type-Options") == "nosniff"
+       and r.getheader("Referrer-Policy") == "no-referrer",
+       "a page carries the CSP, nosniff and no-referrer headers", r.getheaders())
+    st, _, r, text = anon.call("GET", "/static/app.css")
+    ok(st == 200 and r.getheader("Content-Type").startswith("text/css") and b"body" in text,
+       "/static/app.css is served as CSS", (st, r.getheaders()))
+    with open("/etc/passwd", "rb") as f:
+        passwd = f.read()[:20]
+    for path in ["/static/../../../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd",
+                 "/static/%2E%2E%2Fetc%2Fpasswd", "/static//etc/passwd", "/static/..%5c..%5cetc%5cpasswd",
+                 "/static/app.css%00.html", "/static/.hidden", "/static/a\\..\\b",
+                 "/../../etc/passwd", "/static/%252e%252e/etc/passwd"]:
+        c = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+        c.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % path).encode())
+        resp = b""
+        while True:
+            chunk = c.recv(65536)
+            if not chunk:
+                break
+            resp += chunk
+        c.close()
+        status = resp.split(b" ", 2)[1] if resp.startswith(b"HTTP/") else b"none"
+        ok(status in (b"400", b"404") and passwd not in resp and b"charset" in resp,
+           "a path leaving the assets is refused: %s" % path, resp[:300])
+    st, _, r, text = anon.call("GET", "/nowhere/<script>")
+    ok(st == 404 and b"<script>" not in text, "a page of the server's own never echoes raw HTML", text)
+
+    # ---- no session ----
+    for method, path in [("GET", "/api/me"), ("GET", "/api/devices"), ("GET", "/api/jobs"),
+                         ("GET", "/api/jobs/1"), ("GET", "/api/checklists"), ("GET", "/api/audit"),
+                         ("GET", "/api/devices/" + DEVICE), ("GET", "/api/checklists/web-check")]:
+        st, doc, r, _ = anon.call(method, path)
+        ok(st == 401 and doc and doc["error"] == "unauthorized" and doc["why"]
+           and r.getheader("Cache-Control") == "no-store",
+           "%s %s without a session: 401 with the reason, not cached" % (method, path), (st, doc))
+    st, doc, _, _ = anon.call("POST", "/api/jobs", {"device": DEVICE, "checklist": "web-check"})
+    ok(st == 401, "starting a job without a session: 401", (st, doc))
+    st, doc, _, _ = anon.call("GET", "/api/nothing")
+    ok(st == 404 and doc["error"] == "no-route", "an unknown route is a 404 in JSON", (st, doc))
+    st, doc, r, _ = anon.call("DELETE", "/api/jobs")
+    ok(st == 405 and doc["error"] == "method" and "GET" in (r.getheader("Allow") or ""),
+       "a wrong method is a 405 in JSON with Allow", (st, doc, r.getheaders()))
+
+    # ---- signing in ----
+    eve = Client(srv)
+    st, doc, _ = eve.login("amina", "00000000")
+    ok(st == 401 and doc["error"] == "unauthorized" and eve.cookie is None,
+       "a wrong PIN: 401 and no cookie", (st, doc))
+    st, doc, _ = eve.login("nobody", "00000000")
+    ok(st == 401, "an unknown name: 401, the same answer", (st, doc))
+    amina = Client(srv)
+    st, doc, r = amina.login("amina", secret("amina"))
+    ok(st == 200 and doc["name"] == "amina" and doc["role"] == "trainee" and len(doc["csrf"]) == 64,
+       "a trainee signs in with her PIN from this machine", (st, doc))
+    sc = amina.set_cookie or ""
+    parts = [p.strip() for p in sc.split(";")]
+    ok(parts[0].startswith("atelier_session=") and len(parts[0]) == len("atelier_session=") + 64
+       and "HttpOnly" in parts and "SameSite=Strict" in parts and "Path=/" in parts
+       and "Secure" not in parts,
+       "the cookie is HttpOnly, SameSite=Strict, Path=/ (no Secure over plain HTTP)", sc)
+    st, doc, _, _ = amina.call("GET", "/api/me")
+    ok(st == 200 and doc["name"] == "amina" and doc["csrf"] == amina.csrf,
+       "GET /api/me says who is signed in, with the same CSRF token", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/devices")
+    ok(st == 200 and isinstance(doc, list) and any(d.get("udid") == DEVICE for d in doc),
+       "the devices list shows the phone that was read", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/devices/" + DEVICE)
+    ok(st == 200 and isinstance(doc, dict), "one device's card", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/devices/NOSUCHDEVICE")
+    ok(st == 404 and doc["error"] in ("no-device", "not-found"), "an unknown device: 404", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/checklists?lang=fr&device=" + DEVICE)
+    ok(st == 200 and any(c["id"] == "web-check" for c in doc["checklists"]),
+       "the checklists for the device", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/checklists/web-check")
+    ok(st == 200 and doc["id"] == "web-check" and len(doc["steps"]) == 2,
+       "one checklist, as checklist show --json gives it", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/checklists/nope")
+    ok(st == 404, "an unknown checklist: 404", (st, doc))
+
+    # ---- roles ----
+    st, doc, _, _ = amina.call("GET", "/api/audit")
+    ok(st == 403 and doc["error"] == "denied" and "instructor" in doc["why"],
+       "a trainee on an instructor's route: 403 with the reason", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs/1/grade",
+                               {"verdict": "approved", "feedback": "good"})
+    ok(st == 403, "a trainee cannot grade: 403", (st, doc))
+
+    # ---- CSRF and Origin ----
+    body = {"device": DEVICE, "checklist": "web-check"}
+    st, doc, _, _ = amina.call("POST", "/api/jobs", body, csrf=False)
+    ok(st == 403 and doc["error"] == "csrf", "a POST without X-CSRF-Token: 403", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs", body, csrf=False,
+                               headers={"X-CSRF-Token": "0" * 64})
+    ok(st == 403 and doc["error"] == "csrf", "a POST with a wrong X-CSRF-Token: 403", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs", body, headers={"Origin": "http://evil.example"})
+    ok(st == 403 and doc["error"] == "origin", "a POST from another site's Origin: 403", (st, doc))
+    st, doc, _, _ = anon.call("POST", "/api/login", {"name": "amina", "secret": secret("amina")},
+                              headers={"Origin": "http://evil.example"})
+    ok(st == 403, "a sign-in posted from another site: 403", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/jobs")
+    ok(st == 200 and doc == [], "no job was started by the refused requests", (st, doc))
+
+    # ---- bodies ----
+    st, doc, _, _ = amina.call("POST", "/api/jobs", raw=b'{"device": ')
+    ok(st == 400 and doc["error"] == "invalid", "malformed JSON: 400", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs", raw=b'[1, 2]')
+    ok(st == 400, "a body that is not an object: 400", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs", {"device": 12, "checklist": "web-check"})
+    ok(st == 400 and "device" in doc["why"], "a field of the wrong type: 400 naming it", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs", raw=b'{"device": "a\\u0000b", "checklist": "x"}')
+    ok(st == 400, "a NUL inside a string: 400", (st, doc))
+    deep = b'{"a":' * 100 + b'1' + b'}' * 100
+    st, doc, _, _ = amina.call("POST", "/api/jobs", raw=deep)
+    ok(st == 400 and "32" in doc["why"], "a body nested 100 deep: 400", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs", raw=b'{"x": "' + b'a' * 70000 + b'"}')
+    ok(st == 413 and doc["error"] == "too-large", "a body over 64 KiB: 413", (st, doc))
+
+    def chunks():
+        for _ in range(20):
+            yield b'a' * 8192
+    c = srv.conn()
+    c.request("POST", "/api/jobs", body=chunks(), encode_chunked=True,
+              headers={"Cookie": amina.cookie, "X-CSRF-Token": amina.csrf,
+                       "Transfer-Encoding": "chunked"})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    ok(r.status == 413, "a chunked body growing past 64 KiB: 413 as it arrives", r.status)
+
+    # ---- a job over the API ----
+    st, doc, _, _ = amina.call("POST", "/api/jobs", body)
+    ok(st == 200 and doc["job"]["id"] >= 1 and doc["job"]["trainee"] == "amina"
+       and doc["next_step"]["id"] == "look",
+       "a trainee starts a job: the view of job start --json", (st, doc))
+    job = doc["job"]["id"] if st == 200 else 1
+    st, doc, _, _ = amina.call("POST", "/api/jobs/%d/submit" % job)
+    ok(st == 409 and doc["error"] == "state" and doc["detail"]["missing"],
+       "submitting too early: 409 with what is missing", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs/%d/steps" % job, {"step": "look", "result": "maybe"})
+    ok(st == 400, "a step with a result that is not a word of it: 400", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs/%d/steps" % job,
+                               {"step": "look", "result": "pass", "note": "clean"})
+    ok(st == 200 and doc["step"] == "look" and doc["result"] == "pass" and doc["record"] >= 1,
+       "a step is recorded", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs/%d/steps" % job,
+                               {"step": "voltage", "value": "3.92"})
+    ok(st == 200 and doc["result"] == "pass", "a measure in range passes by itself", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs/%d/steps" % job, {"step": "nope", "result": "pass"})
+    ok(400 <= st < 500, "an unknown step: a 4xx", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs/%d/submit" % job)
+    ok(st == 200 and doc["job"] == job, "the job is submitted", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/jobs/%d" % job)
+    ok(st == 200 and doc["state"] == "submitted" and len(doc["records"]) == 2,
+       "the job shows its records and its state", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/jobs?state=submitted&trainee=amina")
+    ok(st == 200 and [j["id"] for j in doc] == [job], "the job list takes filters", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/jobs/abc")
+    ok(st == 400, "a job number that is not a number: 400", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/jobs/999")
+    ok(st == 404, "a job that does not exist: 404", (st, doc))
+
+    sam = Client(srv)
+    st, doc, _ = sam.login("sam", secret("sam"))
+    ok(st == 200 and doc["role"] == "instructor", "an instructor signs in with a password", (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/jobs/%d/grade" % job,
+                             {"verdict": "approved", "feedback": "Well done", "scores": {}})
+    ok(st == 200 and doc["grade"]["verdict"] == "approved", "the instructor grades it", (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/jobs/%d/ack" % job)
+    ok(st in (403, 409) and doc["why"], "the instructor cannot acknowledge the trainee's grade", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs/%d/ack" % job)
+    ok(st == 200 and doc["grade"]["verdict"] == "approved", "the trainee acknowledges her grade",
+       (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/audit?limit=5")
+    ok(st == 200 and isinstance(doc, list) and len(doc) == 5, "the instructor reads the audit log",
+       (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/audit?limit=0")
+    ok(st == 400, "a limit out of range: 400", (st, doc))
+
+    # ---- the slow client ----
+    slow = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+    slow.sendall(b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 50\r\n\r\n{\"na")
+    t0 = time.time()
+    st, doc, _, _ = amina.call("GET", "/api/me")
+    ok(st == 200 and time.time() - t0 < 2, "a stalled client does not hold up the others", st)
+    try:
+        got = slow.recv(100)
+    except (ConnectionResetError, socket.timeout) as e:
+        got = repr(e).encode()
+    waited = time.time() - t0
+    ok(got in (b"",) or got.startswith(b"ConnectionReset"),
+       "the stalled client is dropped after the timeout", (got, waited))
+    ok(waited < 8, "dropped within the timeout (2 s here), not held", waited)
+    slow.close()
+
+    # ---- sign out ----
+    st, doc, r, _ = sam.call("POST", "/api/logout", csrf=False)
+    ok(st == 403, "signing out needs the CSRF token too", (st, doc))
+    st, doc, r, _ = sam.call("POST", "/api/logout")
+    ok(st == 200 and "Max-Age=0" in (r.getheader("Set-Cookie") or ""),
+       "signing out ends the session and clears the cookie", (st, r.getheaders()))
+    st, doc, _, _ = sam.call("GET", "/api/me")
+    ok(st == 401, "the old cookie no longer works", (st, doc))
+
+    # ---- 1,000 random bad requests ----
+    rnd = random.Random(20240601)
+    methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "FOO", "G3T", "TRACE"]
+    paths = ["/", "/api", "/api/", "/api/login", "/api/logout", "/api/me", "/api/jobs", "/api/jobs/1",
+             "/api/jobs/1/steps", "/api/jobs/x/grade", "/api/jobs//submit", "/api/devices/%00",
+             "/static/", "/static/app.css", "/static/%2e%2e/x", "/api/checklists/%ff%fe",
+             "/api/jobs/99999999999999999999999", "/api/audit?limit=-1", "/api/jobs?state=%00",
+             "*", "/api/jobs/1/ack/extra", "/%", "/api/%zz"]
+    bodies = [b"", b"{}", b"[]", b"null", b'{"step":', b'{"step": {"a": [1, 2]}}', b"\x00\xff\xfe",
+              b'{"name": "amina", "secret": 123}', b'{"parts": [{"name": 1}]}', b'{"corrects": -1}',
+              b'{"redo": 5, "scores": []}', b'"' + b'\\' * 99 + b'"', b"[" * 40]
+    headers = ["Cookie: atelier_session=" + "a" * 64, "Cookie: atelier_session=zz", "Cookie: ;;;===",
+               "Origin: null", "Origin: http://127.0.0.1:%d" % srv.port, "X-CSRF-Token: " + "f" * 64,
+               "Content-Type: text/plain", "X-Junk: \x7f\x01", "Accept: */*", "Accept-Language: fr;q=x",
+               amina.cookie and "Cookie: " + amina.cookie, "X-CSRF-Token: " + amina.csrf]
+    five = []
+    for i in range(1000):
+        method = rnd.choice(methods)
+        path = rnd.choice(paths)
+        if rnd.random() < 0.3:
+            path += "".join(rnd.choice("abc/%.\\?&=0123456789") for _ in range(rnd.randrange(1, 20)))
+        body = rnd.choice(bodies)
+        if rnd.random() < 0.2:
+            body = bytes(rnd.randrange(256) for _ in range(rnd.randrange(0, 300)))
+        hs = rnd.sample(headers, rnd.randrange(0, 4))
+        req = ("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" % (method, path)).encode("latin-1")
+        for h in hs:
+            req += h.encode("latin-1") + b"\r\n"
+        req += b"Content-Length: %d\r\n\r\n" % len(body) + body
+        t0 = time.time()
+        try:
+            s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+            s.sendall(req)
+            resp = b""
+            while len(resp) < 12:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                resp += chunk
+            s.close()
+        except OSError as e:
+            resp = b""
+            if isinstance(e, socket.timeout):
+                five.append((req[:200], "timeout"))
+        if time.time() - t0 > 0.5:
+            sys.stderr.write("SLOW %.1f %r -> %r\n" % (time.time() - t0, req[:150], resp[:40]))
+        if resp.startswith(b"HTTP/1.1 5") or resp.startswith(b"HTTP/1.0 5"):
+            five.append((req[:200], resp[:200]))
+    ok(not five, "1,000 random bad requests: never a 5xx, never a hang", five[:5])
+    st, doc, _, _ = amina.call("GET", "/api/me")
+    ok(st == 200 and doc["name"] == "amina", "the server still answers GET /api/me afterwards", st)
+
+    rc = srv.stop()
+    ok(rc == 0 and "stopping" in srv.stderr(), "SIGTERM stops the server cleanly", (rc, srv.stderr()))
+    ok("ERROR: AddressSanitizer" not in srv.stderr() and "runtime error" not in srv.stderr(),
+       "no sanitizer report from the server", srv.stderr())
+
+    # ---- TLS ----
+    tls = Server("--tls-cert", os.path.join(TMP, "cert.pem"), "--tls-key", os.path.join(TMP, "key.pem"),
+                 tls=True)
+    ok(tls.banner == "Atelier is at https://127.0.0.1:%d/" % tls.port, "under TLS it says https", tls.banner)
+    alice = Client(tls)
+    st, doc, _ = alice.login("amina", secret("amina"))
+    parts = [p.strip() for p in (getattr(alice, "set_cookie", "") or "").split(";")]
+    ok(st == 200 and "Secure" in parts and "HttpOnly" in parts,
+       "a sign-in over https with a self-signed certificate; the cookie is Secure", (st, parts))
+    st, doc, r, _ = alice.call("GET", "/api/me")
+    ok(st == 200 and doc["name"] == "amina" and r.getheader("Strict-Transport-Security"),
+       "the session works over https", (st, doc))
+    plain = http.client.HTTPConnection("127.0.0.1", tls.port, timeout=5)
+    try:
+        plain.request("GET", "/api/me")
+        plain_status = plain.getresponse().status
+    except (OSError, http.client.HTTPException):
+        plain_status = None
+    ok(plain_status is None or plain_status == 400, "plain HTTP to the TLS port gets no API answer",
+       plain_status)
+    ok(tls.stop() == 0, "the TLS server stops cleanly", tls.stderr())
+
+    # ---- refusals at start ----
+    p = subprocess.run([ATELIER, "--data", DATA, "serve", "--listen", "0.0.0.0:%d" % free_port()],
+                       capture_output=True, text=True, timeout=20)
+    ok(p.returncode == 2 and "--public" in p.stderr,
+       "listening beyond this machine needs --public", (p.returncode, p.stderr))
+    p = subprocess.run([ATELIER, "--data", DATA, "serve", "--listen", "nowhere"],
+                       capture_output=True, text=True, timeout=20)
+    ok(p.returncode == 2 and "ADDR:PORT" in p.stderr, "a bad --listen is a usage error", p.stderr)
+
+    wd = os.path.join(TMP, "webdir")
+    os.makedirs(wd, exist_ok=True)
+    with open(os.path.join(wd, "index.html"), "w") as f:
+        f.write("<!doctype html><title>dev</title><p>from the web dir</p>")
+    os.symlink("/etc/passwd", os.path.join(wd, "link.txt"))
+    dev = Server("--web-dir", wd)
+    st, _, _, text = Client(dev).call("GET", "/")
+    ok(st == 200 and b"from the web dir" in text, "--web-dir serves the pages from that folder", text)
+    st, _, _, text = Client(dev).call("GET", "/static/link.txt")
+    ok(st == 404 and passwd not in text, "--web-dir does not follow a symlink out of it", (st, text))
+    dev.stop()
+
+    print("1..%d" % N)
+    return 1 if FAILED else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
