@@ -164,6 +164,8 @@ bench: deps $(BIN) $(PDF_BIN)
 	build/bench/ledger_bench
 	sh bench/ios_bench.sh $(abspath $(BIN))
 	sh bench/android_bench.sh $(abspath $(BIN))
+	@$(MAKE) --no-print-directory build/bench/web_fixture
+	sh bench/web_bench.sh $(abspath $(BUILD))
 
 build/bench/usb_bench: bench/usb_bench.c tests/lib/testbed.c tests/lib/proc.c
 	@mkdir -p $(dir $@)

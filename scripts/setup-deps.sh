@@ -37,6 +37,7 @@ xz-utils
 procps
 poppler-utils
 zbar-tools
+wrk
 chromium
 "
 

@@ -145,6 +145,7 @@ enum svc_err svc_checklist_find(struct bench *b, const char *id, const struct ch
 /* ---- accounts, sessions, the audit log (svc_session.c) ---- */
 
 #define SVC_IDLE_MS (30LL * 60 * 1000)      /* a session ends after this long unused */
+#define SVC_TOUCH_MS (60LL * 1000)          /* its last use is written this often at most */
 #define SVC_LOCK_TRIES 5                    /* wrong secrets for one name ... */
 #define SVC_LOCK_MS (15LL * 60 * 1000)      /* ... within this long lock it this long */
 #define SVC_TOKEN_HEX 65                    /* a session token as hex, with its NUL */

@@ -1,0 +1,84 @@
+#!/bin/sh
+# The web server under load: with 1,000 devices and 10,000 jobs in the store (made by
+# build/bench/web_fixture) and 50 connections at once (wrk, from Debian), the 99th
+# percentile of the device list, of a 100-step job page and of recording a step, each
+# against the same percentile for a small static file served in the same run (the
+# floor: what the server costs before any record is read). Targets: each p99 <= 10 ms.
+# Also the server's memory when idle (target <= 20 MB).
+#
+# usage: sh bench/web_bench.sh BUILD_DIR
+set -eu
+BUILD=${1:?usage: web_bench.sh BUILD_DIR}
+ATELIER="$BUILD/atelier"
+T=$(mktemp -d)
+SERVER=""
+trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$T"' EXIT
+DURATION=${WEB_BENCH_SECONDS:-10}
+
+command -v wrk >/dev/null || { echo "web bench: wrk is missing (scripts/setup-deps.sh installs it)" >&2; exit 1; }
+echo "web bench: making 1,000 devices and 10,000 jobs (about 20 s)"
+set -- $("$BUILD/bench/web_fixture" "$T/data" 1000 10000 100)
+JOB=$2
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$ATELIER" --data "$T/data" serve --listen "127.0.0.1:$PORT" >"$T/serve.out" 2>&1 &
+SERVER=$!
+URL="http://127.0.0.1:$PORT"
+n=0
+until python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1] + '/api/me')" "$URL" 2>/dev/null ||
+      python3 -c "import urllib.request,urllib.error,sys
+try: urllib.request.urlopen(sys.argv[1] + '/api/me')
+except urllib.error.HTTPError: sys.exit(0)
+sys.exit(1)" "$URL"; do
+    n=$((n + 1)); [ $n -lt 100 ] || { echo "web bench: the server did not start" >&2; cat "$T/serve.out" >&2; exit 1; }
+    sleep 0.1
+done
+sleep 1
+RSS_IDLE=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER/status")
+
+# Sign in as the fixture's trainee: the session cookie and the CSRF token.
+python3 - "$URL" >"$T/session" <<'PY'
+import json, sys, urllib.request
+req = urllib.request.Request(sys.argv[1] + "/api/login", method="POST",
+                             data=json.dumps({"name": "bench-trainee", "secret": "24681357"}).encode(),
+                             headers={"Content-Type": "application/json"})
+r = urllib.request.urlopen(req)
+cookie = r.headers["Set-Cookie"].split(";")[0]
+print(cookie)
+print(json.load(r)["csrf"])
+PY
+COOKIE=$(sed -n 1p "$T/session")
+CSRF=$(sed -n 2p "$T/session")
+cat >"$T/step.lua" <<EOF
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-CSRF-Token"] = "$CSRF"
+wrk.headers["Cookie"] = "$COOKIE"
+wrk.body = '{"step": "step-7", "note": "checked under load"}'
+EOF
+
+# p99 in milliseconds of wrk's latency distribution.
+p99() {
+    wrk --latency -t2 -c50 -d"${DURATION}s" "$@" >"$T/wrk.out" 2>&1
+    if grep -q "Non-2xx" "$T/wrk.out"; then
+        echo "web bench: non-2xx answers for $*:" >&2; cat "$T/wrk.out" >&2; exit 1
+    fi
+    awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 }
+                       else if (v ~ /ms$/) { sub(/ms$/, "", v) }
+                       else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
+                       printf "%.2f", v }' "$T/wrk.out"
+}
+
+FLOOR=$(p99 -H "Cookie: $COOKIE" "$URL/static/app.css")
+DEVICES=$(p99 -H "Cookie: $COOKIE" "$URL/api/devices")
+JOBPAGE=$(p99 -H "Cookie: $COOKIE" "$URL/api/jobs/$JOB")
+STEP=$(p99 -s "$T/step.lua" "$URL/api/jobs/$JOB/steps")
+RSS_AFTER=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER/status")
+
+echo "web bench: 1,000 devices, 10,000 jobs, 50 connections, ${DURATION} s each, p99"
+awk -v f="$FLOOR" -v d="$DEVICES" -v j="$JOBPAGE" -v s="$STEP" -v r="$RSS_IDLE" -v a="$RSS_AFTER" 'BEGIN {
+    printf "%-34s %8.2f ms\n", "static file (the floor)", f
+    printf "%-34s %8.2f ms   ratio %5.1f  (<= 10 ms: %s)\n", "device list", d, d / f, d <= 10 ? "meets target" : "MISSES target"
+    printf "%-34s %8.2f ms   ratio %5.1f  (<= 10 ms: %s)\n", "a 100-step job page", j, j / f, j <= 10 ? "meets target" : "MISSES target"
+    printf "%-34s %8.2f ms   ratio %5.1f  (<= 10 ms: %s)\n", "recording a step", s, s / f, s <= 10 ? "meets target" : "MISSES target"
+    printf "%-34s %8.1f MB   (<= 20 MB: %s); %.1f MB after the load\n", "server RSS when idle", r / 1024, r / 1024 <= 20 ? "meets target" : "MISSES target", a / 1024
+}'
