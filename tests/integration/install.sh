@@ -34,7 +34,7 @@ check "its data directory is the atelier user's own, 0700, files made 0600" \
     sh -c "grep -qx 'StateDirectoryMode=0700' '$UNIT' && grep -qx 'UMask=0077' '$UNIT' &&
            grep -qx 'Environment=ATELIER_DATA=/var/lib/atelier' '$UNIT'"
 check "it runs the installed atelier" \
-    sh -c "grep -qx 'ExecStart=/opt/atelier/bin/atelier watch' '$UNIT' && ! grep -q @BINDIR@ '$UNIT'"
+    sh -c "grep -qx 'ExecStart=/opt/atelier/bin/atelier serve' '$UNIT' && ! grep -q @BINDIR@ '$UNIT'"
 check "the system user is declared for systemd-sysusers" \
     grep -q '^u atelier ' "$T/dest/opt/atelier/lib/sysusers.d/atelier.conf"
 if command -v systemd-analyze >/dev/null 2>&1; then
