@@ -12,7 +12,7 @@ T=$(mktemp -d)
 FAKECTL="$ROOT/tests/fakes/fakectl.sh"
 export FAKE_USBMUXD_KEY_CACHE="$T/keys"
 mkdir -p "$FAKE_USBMUXD_KEY_CACHE" "$T/checklists"
-trap 'sh "$FAKECTL" stop "$T/fake" >/dev/null 2>&1; rm -rf "$T"' EXIT
+trap 'sh "$FAKECTL" stop "$T/fake" >/dev/null 2>&1; rm -rf "$T" "$(dirname "$TAP_OUT")"' EXIT
 
 cat > "$T/checklists/web-check.yaml" <<'YAML'
 id: web-check
