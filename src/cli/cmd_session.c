@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/clock.h"
 #include "util/secret.h"
 #include "util/sessfile.h"
 
@@ -119,8 +120,11 @@ static void print_audit(const json_t *view, const void *ctx)
 
 	(void)ctx;
 	json_array_foreach(view, i, e) {
-		printf("%lld  %-12s %-16s ",
-		       (long long)json_integer_value(json_object_get(e, "t_ms")),
+		char when[40];
+
+		printf("%s  %-12s %-16s ",
+		       clock_iso8601(json_integer_value(json_object_get(e, "t_ms")), when,
+				     sizeof(when)),
 		       cli_str(e, "actor", "")[0] ? cli_str(e, "actor", "") : "-",
 		       cli_str(e, "action", "?"));
 		cli_put_text(stdout, cli_str(e, "subject", ""));

@@ -264,24 +264,28 @@ enum store_err store_int_revoke_device(struct store *st, long long device_id, lo
 {
 	static const char sql[] = "SELECT id FROM certificate c WHERE device_id = ? AND NOT EXISTS "
 				  "(SELECT 1 FROM revocation r WHERE r.certificate_id = c.id) "
-				  "ORDER BY issued_ms";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	char ids[8][64];
-	size_t n = 0;
-	int rc;
+				  "ORDER BY issued_ms LIMIT 1";
+	enum store_err err = STORE_OK;
 
-	if (err)
-		return err;
-	sqlite3_bind_int64(stmt, 1, device_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && n < sizeof(ids) / sizeof(ids[0]))
-		store_int_col_text(stmt, 0, ids[n++], sizeof(ids[0]));
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	sqlite3_finalize(stmt);
-	for (size_t i = 0; i < n && !err; i++)
-		err = store_int_revoke(st, ids[i], device_id, by_user, reason, t_ms);
-	/* More than eight live certificates for one device cannot happen (one is issued at
-	 * a time); if it did, the next move revokes the rest. */
+	/* One at a time until none is left: each revocation is a row and an entry. */
+	while (!err) {
+		sqlite3_stmt *stmt = NULL;
+		char id[64] = "";
+		int rc;
+
+		err = store_int_prepare(st, sql, &stmt);
+		if (err)
+			break;
+		sqlite3_bind_int64(stmt, 1, device_id);
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_ROW)
+			store_int_col_text(stmt, 0, id, sizeof(id));
+		else if (rc != SQLITE_DONE)
+			err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+		sqlite3_finalize(stmt);
+		if (err || !id[0])
+			break;
+		err = store_int_revoke(st, id, device_id, by_user, reason, t_ms);
+	}
 	return err;
 }

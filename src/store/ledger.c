@@ -127,6 +127,22 @@ int store_head_message(const char *chain, long long seq, const char *hash, char 
 
 /* ---- bodies ---- */
 
+/* "hex:" and the bytes P (N of them) in hex, as a JSON string; NULL when out of memory. */
+static json_t *hex_value(const void *p, int n)
+{
+	size_t size = 4 + 2 * (size_t)(n > 0 ? n : 0) + 1;
+	char *text = malloc(size);
+	json_t *v = NULL;
+
+	if (text) {
+		memcpy(text, "hex:", 4);
+		sodium_bin2hex(text + 4, size - 4, p, (size_t)(n > 0 ? n : 0));
+		v = json_string(text);
+		free(text);
+	}
+	return v;
+}
+
 /* The columns of the row KIND names by REF, as a JSON object; json_null() when the kind
  * names no row; NULL (with the error in *ERR) when the row is gone or on failure. */
 static json_t *row_json(struct store *st, const struct kind_def *k, const char *ref,
@@ -166,8 +182,8 @@ static json_t *row_json(struct store *st, const struct kind_def *k, const char *
 			break;
 		default: /* text; a real or blob is kept as its text too */
 			v = json_string((const char *)sqlite3_column_text(stmt, c));
-			if (!v) /* not UTF-8: keep its bytes in hex, still exact */
-				v = json_sprintf("hex:%d", sqlite3_column_bytes(stmt, c));
+			if (!v) /* not UTF-8: its bytes in hex, so that the body stays exact */
+				v = hex_value(sqlite3_column_blob(stmt, c), sqlite3_column_bytes(stmt, c));
 			break;
 		}
 		if (!v || json_object_set_new(o, name, v) != 0) {

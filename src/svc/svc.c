@@ -92,9 +92,8 @@ enum svc_err svc_store_fail(struct bench *b, enum store_err err, const char *wha
 	char cause[PATH_MAX + 128];
 
 	if (err == STORE_ESEAL)
-		return svc_fail(b, b->key_loaded < 0 && strstr(b->key_why, "No such file")
-					   ? SVC_ENODATA
-					   : SVC_EIO,
+		return svc_fail(b, b->key_loaded < 0 && b->key_err == SIGN_ENOKEY ? SVC_ENODATA
+										: SVC_EIO,
 				"cannot %s: the workshop key could not sign the records (%s); nothing "
 				"was recorded",
 				what, b->key_why[0] ? b->key_why : "no key");

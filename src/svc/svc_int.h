@@ -25,6 +25,7 @@ struct bench {
 	/* The workshop key, read when a head of the records is first signed (svc_seal.c). */
 	int key_loaded; /* 1 loaded, -1 failed (the reason in key_why) */
 	int key_created; /* svc_open() made the key, with a new database */
+	int key_err;     /* the enum sign_err of loading it (SIGN_ENOKEY: there is none) */
 	unsigned char sk[64];
 	char key_id[STORE_KEY_ID_HEX];
 	char key_why[512];

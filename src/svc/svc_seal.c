@@ -20,7 +20,8 @@ static int load_key(struct bench *b)
 
 	if (b->key_loaded)
 		return b->key_loaded;
-	if (sign_key_secret(b->dir, b->sk, b->key_why, sizeof(b->key_why)) != SIGN_OK) {
+	b->key_err = sign_key_secret(b->dir, b->sk, b->key_why, sizeof(b->key_why));
+	if (b->key_err != SIGN_OK) {
 		b->key_loaded = -1;
 		return -1;
 	}

@@ -121,6 +121,9 @@ check "and it cannot sign in" \
     sh -c "! $AMINA login amina --secret-file $T/amina2 2>$T/err && grep -q \"amina's account is disabled\" $T/err"
 check "the audit log lists newest first, for an admin" \
     sh -c "$BOSS audit --json > $T/audit.json && $J $T/audit.json \"d[0]['action']\" login"
+check "read on the terminal, each entry starts with its date and time" \
+    sh -c "$BOSS audit --limit 3 > $T/audit.txt && test \$(wc -l < $T/audit.txt) = 3 &&
+           ! grep -Evq '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z  ' $T/audit.txt"
 for want in "login amina wrong" "login amina locked" "login amina ok" "logout amina ok" \
             "logout sam idle" "refused sam refused" "user-add amina ok" "user-set-secret amina ok" \
             "user-disable amina ok" "refused manage-users refused"; do
