@@ -1,7 +1,8 @@
 # Atelier — build, test, install.
 #   make            build build/atelier
 #   make run        install missing packages, build, set up the data directory (atelier
-#                   init: database, workshop key), start the bench (atelier watch)
+#                   init: database, workshop key), start the bench's screen (atelier
+#                   serve) and print the address to open
 #   make check      install missing packages, build, run the whole suite (SANITIZE=1: ASan+UBSan)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make bench      run the benchmarks in bench/ (not part of check)
@@ -72,6 +73,8 @@ IT_BIN   := $(IT_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 TEST_HELPER_SRC := $(sort $(wildcard tests/lib/*.c))
 TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(BUILD)/obj/%.o)
 SH_TESTS := $(sort $(wildcard tests/integration/*.sh))
+# Programs the shell tests run (a simulated USB bench).
+TOOL_BIN := $(BUILD)/tests/usbbed
 
 .SECONDARY:
 .PHONY: all run check test deps install uninstall clean bench fuzz fuzz-smoke lint format
@@ -115,16 +118,21 @@ $(BUILD)/tests/unit_%: $(BUILD)/obj/tests/unit/%.o $(TEST_HELPER_OBJ) $(PDF_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(PDF_LIBS) $(TEST_LIBS)
 
+$(BUILD)/tests/usbbed: $(BUILD)/obj/tests/tools/usbbed.o $(BUILD)/obj/tests/lib/testbed.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
 $(BUILD)/tests/it_%: $(BUILD)/obj/tests/integration/it_%.o $(TEST_HELPER_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(TEST_LIBS)
 
 run: deps $(BIN) $(PDF_BIN)
 	$(BIN) init
-	$(BIN) watch
+	@echo "Open the address below in the web browser of this machine (Ctrl-C stops the bench)."
+	$(BIN) serve
 
 test check: deps
-	@$(MAKE) --no-print-directory $(BIN) $(PDF_BIN) $(UNIT_BIN) $(IT_BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(PDF_BIN) $(UNIT_BIN) $(IT_BIN) $(TOOL_BIN)
 	@scripts/check-banned.sh
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@ATELIER_BIN=$(abspath $(BIN)) ATELIER_BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) \

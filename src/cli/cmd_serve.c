@@ -8,12 +8,15 @@
 static const char serve_usage[] =
     "usage: atelier [--data DIR] serve [--listen ADDR:PORT] [--public]\n"
     "                   [--tls-cert FILE --tls-key FILE] [--web-dir DIR] [--timeout S]\n"
+    "                   [--no-usb]\n"
     "Serve the bench's screen and its JSON API (/api/...) over HTTP, on the same rules\n"
     "as the command line. It listens on 127.0.0.1:8080 unless --listen says otherwise\n"
     "([::1]:8080 for IPv6); an address other machines can reach needs --public, and\n"
     "should have TLS: --tls-cert and --tls-key name PEM files. A trainee's PIN is\n"
     "accepted only from this machine. --web-dir serves the pages from DIR instead of\n"
     "those built in (to work on them). A connection idle for S seconds (15) is dropped.\n"
+    "Phones and tablets plugged into this machine appear on the screen by themselves\n"
+    "(read as they arrive); --no-usb leaves USB alone (a server with no bench).\n"
     "It runs until Ctrl-C (SIGINT) or SIGTERM.\n";
 
 static int run_serve(struct bench *b, int argc, char **argv)
@@ -26,6 +29,7 @@ static int run_serve(struct bench *b, int argc, char **argv)
 					{ "tls-key", 0, CLI_STRING, &cfg.tls_key },
 					{ "web-dir", 'w', CLI_STRING, &cfg.web_dir },
 					{ "timeout", 0, CLI_STRING, &timeout },
+					{ "no-usb", 0, CLI_FLAG, &cfg.no_usb },
 					CLI_END };
 	long long t = WEB_TIMEOUT_S;
 	size_t n;

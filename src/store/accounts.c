@@ -271,3 +271,31 @@ enum store_err store_audit_list(struct store *st, long long limit, struct store_
 	*out = items;
 	return err;
 }
+
+enum store_err store_user_lang(struct store *st, long long id, char *out, size_t size)
+{
+	static const char sql[] = "SELECT lang FROM user_pref WHERE user_id = ?";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	int rc;
+
+	out[0] = '\0';
+	if (err)
+		return err;
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		store_int_col_text(stmt, 0, out, size);
+	else if (rc != SQLITE_DONE)
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_user_set_lang(struct store *st, long long id, const char *lang)
+{
+	return change(st,
+		      "INSERT INTO user_pref (user_id, lang) VALUES (?, ?) "
+		      "ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang",
+		      id, -1, 2, lang, 1);
+}

@@ -300,6 +300,15 @@ static const char *const schema_v7[] = {
 	NULL,
 };
 
+/* Each person's language on the bench's screen (schema 8). A preference, not a record:
+ * it stays out of the chains and may change freely. */
+static const char *const schema_v8[] = {
+	"CREATE TABLE user_pref ("
+	"user_id INTEGER PRIMARY KEY REFERENCES app_user (id), "
+	"lang TEXT NOT NULL CHECK (length(lang) BETWEEN 2 AND 8))",
+	NULL,
+};
+
 static const struct migration migrations[] = {
 	{ schema_v1, "PRAGMA user_version = 1" }, /* 0 -> 1 */
 	{ schema_v2, "PRAGMA user_version = 2" }, /* 1 -> 2 */
@@ -308,6 +317,7 @@ static const struct migration migrations[] = {
 	{ schema_v5, "PRAGMA user_version = 5" }, /* 4 -> 5 */
 	{ schema_v6, "PRAGMA user_version = 6" }, /* 5 -> 6 */
 	{ schema_v7, "PRAGMA user_version = 7" }, /* 6 -> 7 */
+	{ schema_v8, "PRAGMA user_version = 8" }, /* 7 -> 8 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -23,7 +23,7 @@
 
 #define STORE_DB_NAME "atelier.db"
 /* Schema version this program writes. */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 /* Milliseconds a statement waits for another process's lock. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
@@ -154,6 +154,11 @@ enum store_err store_user_get(struct store *st, long long id, struct store_user 
 enum store_err store_user_list(struct store *st, struct store_user **out, size_t *n)
 	__attribute__((warn_unused_result));
 enum store_err store_user_set_active(struct store *st, const char *name, int active)
+	__attribute__((warn_unused_result));
+/* The language user ID chose for the screen ("fr"), into OUT ("" when none). */
+enum store_err store_user_lang(struct store *st, long long id, char *out, size_t size)
+	__attribute__((warn_unused_result));
+enum store_err store_user_set_lang(struct store *st, long long id, const char *lang)
 	__attribute__((warn_unused_result));
 
 struct store_job {

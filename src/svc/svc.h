@@ -166,8 +166,13 @@ enum svc_err svc_session_resume(struct bench *b, const char *token)
 	__attribute__((warn_unused_result));
 /* End B's session: {name}; SVC_EAUTH when nobody is signed in. */
 enum svc_err svc_logout(struct bench *b, json_t **view) __attribute__((warn_unused_result));
-/* {name, role, since_ms, last_used_ms}; SVC_EAUTH when nobody is signed in. */
+/* {name, role, lang (the screen's language chosen, or absent)}; SVC_EAUTH when nobody
+ * is signed in. */
 enum svc_err svc_whoami(struct bench *b, json_t **view) __attribute__((warn_unused_result));
+/* Keep LANG ("fr") as the screen's language of the person signed in; the view is
+ * svc_whoami()'s. SVC_EINVAL when LANG is not a language code. */
+enum svc_err svc_set_lang(struct bench *b, const char *lang, json_t **view)
+	__attribute__((warn_unused_result));
 /* The person acting: the one signed in on B, into *OUT. SVC_EAUTH when nobody is;
  * SVC_EDENIED when CLAIMED_BY (a --by NAME, may be NULL) names somebody else. Every
  * function that records a person gets that person here. */
@@ -394,6 +399,9 @@ struct svc_probe_req {
 	int timeout_s;              /* 1 to SVC_PROBE_TIMEOUT_MAX_S */
 	/* Called as each phone's trust changes (may be NULL): the front end shows the hint. */
 	void (*on_hint)(void *ctx, const char *device, const char *hint);
+	/* The same, with the trust word ("locked", "pending"...) a screen translates
+	 * itself (may be NULL). */
+	void (*on_trust)(void *ctx, const char *device, const char *trust, const char *hint);
 	void *ctx;
 };
 /* Read every attached phone or tablet (or those named), keep each reading with its

@@ -302,6 +302,8 @@ static void on_trust(void *ctx, const struct probe_target *t, const char *trust)
 
 	if (req->on_hint && hint)
 		req->on_hint(req->ctx, t->id, hint);
+	if (req->on_trust)
+		req->on_trust(req->ctx, t->id, trust, hint);
 }
 
 static void say(const struct svc_probe_req *req, const char *text)

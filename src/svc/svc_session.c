@@ -211,13 +211,53 @@ enum svc_err svc_logout(struct bench *b, json_t **view)
 
 enum svc_err svc_whoami(struct bench *b, json_t **view)
 {
+	char lang[16];
+
 	*view = NULL;
 	if (!b->signed_in)
 		return svc_fail(b, SVC_EAUTH, "%s",
 				b->auth_why[0] ? b->auth_why
 					       : "nobody is signed in: atelier login NAME");
-	*view = json_pack("{s:s, s:s}", "name", b->me.name, "role", role_name(b->me.role));
+	if (store_user_lang(b->st, b->me.id, lang, sizeof(lang)) != STORE_OK)
+		lang[0] = '\0'; /* a preference: its absence is not an error */
+	*view = json_pack("{s:s, s:s, s:s?}", "name", b->me.name, "role", role_name(b->me.role),
+			  "lang", lang[0] ? lang : NULL);
 	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
+}
+
+/* A language tag as the screen uses them: 2 or 3 lower-case letters, maybe "-" and a
+ * region ("fr", "nl", "ar", "pt-br"). */
+static int lang_ok(const char *lang)
+{
+	size_t n = strspn(lang, "abcdefghijklmnopqrstuvwxyz");
+
+	if (n < 2 || n > 3)
+		return 0;
+	if (lang[n] == '\0')
+		return 1;
+	return lang[n] == '-' && strlen(lang + n + 1) >= 2 && strlen(lang + n + 1) <= 4 &&
+	       strspn(lang + n + 1, "abcdefghijklmnopqrstuvwxyz") == strlen(lang + n + 1);
+}
+
+enum svc_err svc_set_lang(struct bench *b, const char *lang, json_t **view)
+{
+	struct store_user me;
+	enum store_err serr;
+	enum svc_err err;
+
+	*view = NULL;
+	if (!lang || !lang_ok(lang))
+		return svc_fail(b, SVC_EINVAL,
+				"a language is a code of 2 or 3 small letters (fr, nl, en, ar), "
+				"not '%s'",
+				lang ? lang : "");
+	err = svc_actor(b, NULL, &me);
+	if (err)
+		return err;
+	serr = store_user_set_lang(b->st, me.id, lang);
+	if (serr)
+		return svc_store_fail(b, serr, "keep the language");
+	return svc_whoami(b, view);
 }
 
 enum svc_err svc_actor_as(struct bench *b, const char *opt, const char *claimed,

@@ -191,15 +191,36 @@ static void csrf_of(const struct web_ctx *ctx, const char *token, char out[WEB_C
 
 static enum svc_err h_login(struct req *r, json_t **view)
 {
-	const char *name, *secret;
+	const char *name, *secret, *lang;
 	char csrf[WEB_CSRF_HEX];
 	enum svc_err err;
 
 	if (!need_str(r, "name", &name) || !need_str(r, "secret", &secret))
 		return SVC_EINVAL;
+	if (!body_str(r, "lang", &lang))
+		return SVC_EINVAL;
 	err = svc_login(r->b, name, secret, r->in->local, r->token, view);
 	if (err)
 		return err;
+	if (lang) { /* chosen on the sign-in screen: kept for the next time */
+		json_t *me = NULL;
+
+		err = svc_set_lang(r->b, lang, &me);
+		if (err) {
+			json_decref(*view);
+			*view = NULL;
+			return err;
+		}
+		json_decref(*view);
+		*view = me;
+	} else {
+		json_t *me = NULL;
+
+		if (svc_whoami(r->b, &me) == SVC_OK) {
+			json_decref(*view);
+			*view = me;
+		}
+	}
 	csrf_of(r->ctx, r->token, csrf);
 	json_object_set_new(*view, "csrf", json_string(csrf));
 	snprintf(r->out->cookie, sizeof(r->out->cookie),
@@ -228,6 +249,32 @@ static enum svc_err h_me(struct req *r, json_t **view)
 		return err;
 	csrf_of(r->ctx, r->token, csrf);
 	json_object_set_new(*view, "csrf", json_string(csrf));
+	return SVC_OK;
+}
+
+static enum svc_err h_set_lang(struct req *r, json_t **view)
+{
+	const char *lang;
+
+	if (!need_str(r, "lang", &lang))
+		return SVC_EINVAL;
+	return svc_set_lang(r->b, lang, view);
+}
+
+/* The phones and tablets attached now, as the screen's cards. */
+static enum svc_err h_bench(struct req *r, json_t **view)
+{
+	*view = live_bench(r->ctx->live);
+	return *view ? SVC_OK : SVC_EIO;
+}
+
+/* The stream of events: the server sends it after this answer's headers (server.c). */
+static enum svc_err h_events(struct req *r, json_t **view)
+{
+	r->out->events = 1;
+	r->out->events_from =
+	    live_sse_start(r->ctx->live, r->in->header(r->in->conn, "Last-Event-ID"));
+	*view = json_object();
 	return SVC_OK;
 }
 
@@ -376,6 +423,10 @@ static enum svc_err h_grade(struct req *r, json_t **view)
 	req.redo = redo ? redo : (own_redo = json_array());
 	req.scores = scores ? scores : (own_scores = json_object());
 	err = svc_job_grade(r->b, &req, view);
+	if (!err) /* the trainee's screen shows it at once */
+		live_publish(r->ctx->live, "graded",
+			     json_pack("{s:I, s:O?, s:s}", "job", (json_int_t)req.job, "trainee",
+				       json_object_get(*view, "trainee"), "verdict", req.verdict));
 	json_decref(own_redo);
 	json_decref(own_scores);
 	return err;
@@ -405,6 +456,9 @@ static const struct route routes[] = {
 	{ "POST", "/api/login", WEB_ANYONE, h_login },
 	{ "POST", "/api/logout", WEB_SIGNED_IN, h_logout },
 	{ "GET", "/api/me", WEB_SIGNED_IN, h_me },
+	{ "POST", "/api/me/lang", WEB_SIGNED_IN, h_set_lang },
+	{ "GET", "/api/bench", WEB_SIGNED_IN, h_bench },
+	{ "GET", "/api/events", WEB_SIGNED_IN, h_events },
 	{ "GET", "/api/devices", WEB_SIGNED_IN, h_devices },
 	{ "GET", "/api/devices/{key}", WEB_SIGNED_IN, h_device },
 	{ "GET", "/api/checklists", WEB_SIGNED_IN, h_checklists },

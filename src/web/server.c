@@ -109,11 +109,69 @@ static void add_headers(struct MHD_Response *r, const struct web_out *out, int t
 		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 }
 
-static enum MHD_Result send_out(struct MHD_Connection *conn, struct web_out *out, int tls)
+/* One server-sent-events stream: where it is in the ring. */
+struct stream {
+	const struct web_ctx *ctx;
+	unsigned long long seq;
+};
+
+/* libmicrohttpd asks for the stream's next bytes (in the connection's own thread, which
+ * may wait here): the events that came, or a keep-alive comment, so that neither the
+ * connection's timeout nor a proxy ends a quiet stream. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *st = cls;
+	long n;
+
+	(void)pos;
+	n = live_sse_read(st->ctx->live, &st->seq, buf, max, st->ctx->keepalive_ms);
+	if (n < 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (n == 0) {
+		static const char ping[] = ": still here\n\n";
+
+		if (max < sizeof(ping) - 1)
+			return 0;
+		memcpy(buf, ping, sizeof(ping) - 1);
+		return (ssize_t)(sizeof(ping) - 1);
+	}
+	return (ssize_t)n;
+}
+
+static struct MHD_Response *stream_response(const struct web_ctx *ctx, unsigned long long from)
+{
+	struct stream *st = calloc(1, sizeof(*st));
+	struct MHD_Response *r;
+
+	if (!st)
+		return NULL;
+	st->ctx = ctx;
+	st->seq = from;
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, st, free);
+	if (!r)
+		free(st);
+	return r;
+}
+
+static enum MHD_Result send_out(struct MHD_Connection *conn, struct web_out *out,
+				const struct web_ctx *ctx)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
+	int tls = ctx->tls;
 
+	if (out->events && out->status == 200) {
+		if (out->owned)
+			free(out->body);
+		r = stream_response(ctx, out->events_from);
+		if (!r)
+			return MHD_NO;
+		out->type = "text/event-stream";
+		add_headers(r, out, tls);
+		ret = MHD_queue_response(conn, 200, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
 	r = MHD_create_response_from_buffer(
 	    out->len, out->body, out->owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!r) {
@@ -128,7 +186,7 @@ static enum MHD_Result send_out(struct MHD_Connection *conn, struct web_out *out
 }
 
 /* The answer to a body over WEB_BODY_MAX: the route is not even looked at. */
-static enum MHD_Result too_large(struct MHD_Connection *conn, int tls)
+static enum MHD_Result too_large(struct MHD_Connection *conn, const struct web_ctx *ctx)
 {
 	static char body[] = "{\"error\": \"too-large\", \"why\": \"the request's body is over "
 			     "64 KiB\"}";
@@ -138,7 +196,7 @@ static enum MHD_Result too_large(struct MHD_Connection *conn, int tls)
 			       .type = "application/json",
 			       .api = 1 };
 
-	return send_out(conn, &out, tls);
+	return send_out(conn, &out, ctx);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -163,7 +221,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = up;
 		/* Refused before a byte of it is read. */
 		if (cl && number_whole(cl, 0, (long long)WEB_BODY_MAX, &n) != NUMBER_OK)
-			return too_large(conn, ctx->tls);
+			return too_large(conn, ctx);
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -184,7 +242,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (up->too_big)
-		return too_large(conn, ctx->tls);
+		return too_large(conn, ctx);
 	in = (struct web_in){ .method = method,
 			      .path = url,
 			      .body = up->buf ? up->buf : "",
@@ -196,7 +254,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			      .conn = conn };
 	memset(&out, 0, sizeof(out));
 	web_route(ctx, &in, &out);
-	ret = send_out(conn, &out, ctx->tls);
+	ret = send_out(conn, &out, ctx);
 	return ret;
 }
 
@@ -335,6 +393,8 @@ int web_serve(const struct web_config *cfg)
 	}
 	if (v6)
 		flags |= MHD_USE_IPv6;
+	/* A quiet stream speaks before the connection's timeout would end it. */
+	ctx.keepalive_ms = (int)(timeout * 1000 / 2);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "atelier serve: libsodium cannot start\n");
 		goto out;
@@ -347,6 +407,11 @@ int web_serve(const struct web_config *cfg)
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	ctx.live = live_start(cfg->data_opt, !cfg->no_usb);
+	if (!ctx.live) {
+		fprintf(stderr, "atelier serve: out of memory\n");
+		goto out;
+	}
 
 	if (ctx.tls)
 		d = MHD_start_daemon(
@@ -379,9 +444,11 @@ int web_serve(const struct web_config *cfg)
 		sig = 0;
 	} while (sigwait(&stop, &sig) != 0);
 	fprintf(stderr, "atelier serve: stopping (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	live_shutdown(ctx.live); /* the streams end, so that their connections can close */
 	MHD_stop_daemon(d);
 	rc = 0;
 out:
+	live_free(ctx.live);
 	sodium_memzero(ctx.key, sizeof(ctx.key));
 	if (key)
 		sodium_memzero(key, strlen(key));

@@ -41,6 +41,7 @@ struct web_config {
 	const char *tls_cert, *tls_key; /* both or neither */
 	const char *web_dir;		/* NULL: the assets built in */
 	int timeout_s;			/* 0: WEB_TIMEOUT_S */
+	int no_usb;			/* --no-usb: phones are not watched (the API alone) */
 };
 
 /* Serve until SIGINT or SIGTERM. Returns an exit status (0 after a clean stop); what
@@ -49,12 +50,16 @@ int web_serve(const struct web_config *cfg);
 
 /* ---- what server.c hands routes.c, and what it gets back ---- */
 
+struct live;
+
 /* The server's state shared by every thread; read-only once serving. */
 struct web_ctx {
 	const char *data_opt;
 	const char *web_dir;
 	int tls;
 	unsigned char key[WEB_KEY_BYTES];
+	struct live *live; /* the bench now (live.c); NULL: nothing watched */
+	int keepalive_ms;  /* a server-sent-events stream says something this often */
 };
 
 /* One request as it arrived: the body is whole (or too_big), the path unescaped. */
@@ -83,6 +88,8 @@ struct web_out {
 	const char *type;
 	const char *allow; /* an Allow header (405), or NULL */
 	int api;	   /* an answer of /api: never cached */
+	int events;	   /* a server-sent-events stream from LIVE follows, not BODY */
+	unsigned long long events_from;
 	char cookie[WEB_COOKIE_MAX];
 };
 
@@ -91,6 +98,27 @@ void web_route(const struct web_ctx *ctx, const struct web_in *in, struct web_ou
 
 /* The HTTP status of a service error, and its code word ("not-found") into *WORD. */
 unsigned web_status_of(enum svc_err err, const char **word);
+
+/* ---- the bench now (live.c) ----
+ * The phones and tablets attached now, read as they arrive, and the events that tell
+ * the screens (server-sent events): plugged, unplugged, read, trust, graded, and reset
+ * (the screen fell behind: read /api/bench again). */
+
+/* Start watching (USB when USB is 1) for the store of DATA_OPT; NULL when out of memory.
+ * Without USB (or when libusb cannot start) the list stays empty and says why. */
+struct live *live_start(const char *data_opt, int usb);
+/* Wake every waiting stream and thread so that they end; then live_free(). */
+void live_shutdown(struct live *l);
+void live_free(struct live *l);
+/* {devices: [{usb_id, state, trust, result, hint, since_ms, card}], usb: why not | absent}. */
+json_t *live_bench(struct live *l);
+/* Tell every screen: event NAME with DATA (a reference is taken). */
+void live_publish(struct live *l, const char *name, json_t *data);
+/* The first event a new stream gets: after LAST_ID (a Last-Event-ID, may be NULL). */
+unsigned long long live_sse_start(struct live *l, const char *last_id);
+/* The events from *SEQ as text/event-stream into BUF (up to MAX bytes), waiting up to
+ * WAIT_MS for one; *SEQ moves past them. 0 when none came, -1 when stopping. */
+long live_sse_read(struct live *l, unsigned long long *seq, char *buf, size_t max, int wait_ms);
 
 /* ---- assets (assets.c) ---- */
 

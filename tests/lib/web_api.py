@@ -171,7 +171,8 @@ def main():
     # ---- no session ----
     for method, path in [("GET", "/api/me"), ("GET", "/api/devices"), ("GET", "/api/jobs"),
                          ("GET", "/api/jobs/1"), ("GET", "/api/checklists"), ("GET", "/api/audit"),
-                         ("GET", "/api/devices/" + DEVICE), ("GET", "/api/checklists/web-check")]:
+                         ("GET", "/api/devices/" + DEVICE), ("GET", "/api/checklists/web-check"),
+                         ("GET", "/api/bench"), ("GET", "/api/events")]:
         st, doc, r, _ = anon.call(method, path)
         ok(st == 401 and doc and doc["error"] == "unauthorized" and doc["why"]
            and r.getheader("Cache-Control") == "no-store",
@@ -302,12 +303,49 @@ def main():
     st, doc, _, _ = amina.call("GET", "/api/jobs/999")
     ok(st == 404, "a job that does not exist: 404", (st, doc))
 
+    # ---- the bench now, the screen's language ----
+    st, doc, _, _ = amina.call("GET", "/api/bench")
+    ok(st == 200 and doc["devices"] == [], "the bench lists the phones attached now: none here",
+       (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/me/lang", {"lang": "nl"}, csrf=False)
+    ok(st == 403 and doc["error"] == "csrf", "changing the language needs the CSRF token", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/me/lang", {"lang": "../fr"})
+    ok(st == 400 and "language" in doc["why"], "a language that is not a code: 400", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/me/lang", {"lang": "nl"})
+    ok(st == 200 and doc["lang"] == "nl", "a trainee keeps Dutch as her language", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/me")
+    ok(st == 200 and doc["lang"] == "nl", "her session says her language", (st, doc))
+    again = Client(srv)
+    st, doc, _, _ = again.call("POST", "/api/login", {"name": "amina", "secret": secret("amina"),
+                                                      "lang": "ar"})
+    ok(st == 200 and doc["lang"] == "ar", "the language chosen at sign-in is kept", (st, doc))
+
+    # A screen follows the events: it opens the stream before the grade.
+    stream = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+    stream.sendall(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nCookie: %s\r\n\r\n"
+                    % (srv.port, amina.cookie)).encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += stream.recv(4096)
+    ok(head.startswith(b"HTTP/1.1 200") and b"text/event-stream" in head,
+       "the events come as a server-sent-events stream", head)
+
     sam = Client(srv)
     st, doc, _ = sam.login("sam", secret("sam"))
     ok(st == 200 and doc["role"] == "instructor", "an instructor signs in with a password", (st, doc))
     st, doc, _, _ = sam.call("POST", "/api/jobs/%d/grade" % job,
                              {"verdict": "approved", "feedback": "Well done", "scores": {}})
     ok(st == 200 and doc["grade"]["verdict"] == "approved", "the instructor grades it", (st, doc))
+    got = head.split(b"\r\n\r\n", 1)[1]
+    deadline = time.time() + 5
+    while b"event: graded" not in got and time.time() < deadline:
+        try:
+            got += stream.recv(4096)
+        except socket.timeout:
+            break
+    stream.close()
+    ok(b"event: graded" in got and (b'"job":%d' % job) in got and b'"verdict":"approved"' in got,
+       "the grade reaches the trainee's screen as an event at once", got)
     st, doc, _, _ = sam.call("POST", "/api/jobs/%d/ack" % job)
     ok(st in (403, 409) and doc["why"], "the instructor cannot acknowledge the trainee's grade", (st, doc))
     st, doc, _, _ = amina.call("POST", "/api/jobs/%d/ack" % job)
