@@ -306,6 +306,19 @@ static const char *const schema_v8[] = {
 	"CREATE TABLE user_pref ("
 	"user_id INTEGER PRIMARY KEY REFERENCES app_user (id), "
 	"lang TEXT NOT NULL CHECK (length(lang) BETWEEN 2 AND 8))",
+	/* Photos an instructor attached to a checklist's step: the file is DATA/photos/
+	 * SHA256.EXT; a photo is added, never changed. */
+	"CREATE TABLE step_photo ("
+	"id INTEGER PRIMARY KEY, "
+	"checklist_id TEXT NOT NULL, "
+	"step_id TEXT NOT NULL, "
+	"sha256 TEXT NOT NULL CHECK (length(sha256) = 64), "
+	"type TEXT NOT NULL CHECK (type IN ('image/jpeg', 'image/png')), "
+	"by_user INTEGER NOT NULL REFERENCES app_user (id), "
+	"t_ms INTEGER NOT NULL, "
+	"UNIQUE (checklist_id, step_id, sha256))",
+	"CREATE TRIGGER step_photo_no_update BEFORE UPDATE ON step_photo "
+	"BEGIN SELECT RAISE(ABORT, 'step photos are added, never changed'); END",
 	NULL,
 };
 

@@ -161,6 +161,25 @@ enum store_err store_user_lang(struct store *st, long long id, char *out, size_t
 enum store_err store_user_set_lang(struct store *st, long long id, const char *lang)
 	__attribute__((warn_unused_result));
 
+/* A photo of a checklist's step (its file is named by SHA256). */
+struct store_photo {
+	long long id;
+	char checklist_id[72], step_id[72];
+	char sha256[65];
+	char type[16];
+	char by[64]; /* the name of who added it */
+	long long t_ms;
+};
+/* Add one; STORE_EEXIST when the same photo is already on that step. */
+enum store_err store_photo_add(struct store *st, const struct store_photo *p, long long by_user)
+	__attribute__((warn_unused_result));
+/* The photos of CHECKLIST_ID's steps, oldest first, into *OUT (free()), *N of them. */
+enum store_err store_photo_list(struct store *st, const char *checklist_id,
+				struct store_photo **out, size_t *n) __attribute__((warn_unused_result));
+/* The type of the photo SHA256 into TYPE ("" and STORE_ENOENT when no step has it). */
+enum store_err store_photo_type(struct store *st, const char *sha256, char *type, size_t size)
+	__attribute__((warn_unused_result));
+
 struct store_job {
 	long long id;
 	long long device_id;

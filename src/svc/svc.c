@@ -487,6 +487,14 @@ static int may(struct bench *b, const struct store_user *who, enum svc_action wh
 			return 0;
 		}
 		return 1;
+	case SVC_ADD_PHOTO:
+		if (who->role < ROLE_INSTRUCTOR) {
+			svc_fail(b, SVC_EDENIED, "%s is a %s: only an instructor or an admin "
+						 "attaches a photo to a step",
+				 who->name, role_name(who->role));
+			return 0;
+		}
+		return 1;
 	case SVC_READ_AUDIT:
 		if (who->role < ROLE_INSTRUCTOR) {
 			svc_fail(b, SVC_EDENIED, "%s is a %s: only an instructor or an admin reads "

@@ -91,6 +91,7 @@ enum svc_action {
 	SVC_ROTATE_KEY,   /* retire the workshop key and make a new one */
 	SVC_MANAGE_USERS, /* add accounts, disable, enable, change a role, set a secret */
 	SVC_READ_AUDIT,   /* read the audit log */
+	SVC_ADD_PHOTO,    /* attach a photo to a checklist's step */
 };
 
 /* What an action is about: the job (grading, acknowledging...), or the device's move. */
@@ -419,6 +420,25 @@ const char *svc_trust_hint(const char *trust, const char *platform);
  * facts then say connection.via "usb". */
 enum svc_err svc_read_device(struct bench *b, long long device_id, int timeout_ms,
 			     json_t **facts) __attribute__((warn_unused_result));
+
+/* ---- photos of steps (svc_photo.c) ---- */
+
+#define SVC_PHOTO_MAX (4 * 1024 * 1024) /* bytes of one photo */
+
+/* Attach photo BYTES (LEN bytes: a JPEG or a PNG, told by its first bytes, not by what
+ * the sender says) to step STEP of checklist CHECKLIST, as the person signed in (an
+ * instructor or an admin). The file is kept once as DATA/photos/SHA256.jpg|png. View:
+ * {checklist, step, sha256, type, already: bool}. */
+enum svc_err svc_photo_add(struct bench *b, const char *checklist, const char *step,
+			   const void *bytes, size_t len, json_t **view)
+	__attribute__((warn_unused_result));
+/* The photos of CHECKLIST's steps: [{step, sha256, type, by, t_ms}], oldest first. */
+enum svc_err svc_photo_list(struct bench *b, const char *checklist, json_t **view)
+	__attribute__((warn_unused_result));
+/* Photo SHA256 (64 hex digits): its bytes (a new buffer, free()), *LEN and *TYPE
+ * ("image/jpeg", static). SVC_ENOENT when no step has it. */
+enum svc_err svc_photo_get(struct bench *b, const char *sha256, char **bytes, size_t *len,
+			   const char **type) __attribute__((warn_unused_result));
 
 /* ---- model names (svc_probe.c) ---- */
 

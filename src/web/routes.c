@@ -10,6 +10,7 @@
 
 #include "checklist/checklist.h"
 #include "probe/facts.h"
+#include "util/file.h"
 #include "util/number.h"
 #include "util/secret.h"
 #include "web/web.h"
@@ -45,6 +46,7 @@ struct route {
 	const char *path; /* segments; "{name}" takes one segment */
 	enum web_role role;
 	handler_fn run;
+	size_t raw_max; /* 0: the body is JSON (WEB_BODY_MAX); else raw bytes up to this */
 };
 
 unsigned web_status_of(enum svc_err err, const char **word)
@@ -130,6 +132,13 @@ static enum svc_err bad(struct req *r, const char *fmt, const char *what)
 {
 	snprintf(r->why, sizeof(r->why), fmt, what);
 	return SVC_EINVAL;
+}
+
+/* Nothing at that address: SVC_ENOENT with FMT's reason about WHAT. */
+static enum svc_err none(struct req *r, const char *fmt, const char *what)
+{
+	snprintf(r->why, sizeof(r->why), fmt, what);
+	return SVC_ENOENT;
 }
 
 /* The string KEY of the body into *OUT (NULL when absent); 0 when it is not a string. */
@@ -276,6 +285,89 @@ static enum svc_err h_events(struct req *r, json_t **view)
 	    live_sse_start(r->ctx->live, r->in->header(r->in->conn, "Last-Event-ID"));
 	*view = json_object();
 	return SVC_OK;
+}
+
+/* Answer with BYTES (LEN, owned) of TYPE instead of a JSON view. */
+static enum svc_err answer_bytes(struct req *r, char *bytes, size_t len, const char *type,
+				 json_t **view)
+{
+	r->out->status = 200;
+	r->out->body = bytes;
+	r->out->len = len;
+	r->out->owned = 1;
+	r->out->type = type;
+	r->out->api = 1;
+	*view = NULL;
+	return SVC_OK;
+}
+
+/* The content type of a picture file by its name's extension; NULL when not a picture. */
+static const char *picture_type(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (!dot)
+		return NULL;
+	if (strcmp(dot, ".svg") == 0)
+		return "image/svg+xml";
+	if (strcmp(dot, ".png") == 0)
+		return "image/png";
+	if (strcmp(dot, ".jpg") == 0 || strcmp(dot, ".jpeg") == 0)
+		return "image/jpeg";
+	return NULL;
+}
+
+/* A step's picture (its `image:`, a file beside the checklist). */
+static enum svc_err h_step_image(struct req *r, json_t **view)
+{
+	const struct checklist *c;
+	const struct checklist_step *st = NULL;
+	char dir[4096], path[8192];
+	enum svc_err err = svc_checklist_find(r->b, r->param[0], &c);
+	const char *type;
+	enum file_err ferr;
+	size_t len;
+	char *bytes;
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < c->n_steps && !st; i++)
+		if (strcmp(c->steps[i].id, r->param[1]) == 0)
+			st = &c->steps[i];
+	if (!st || !st->image)
+		return none(r, "step '%s' has no picture", r->param[1]);
+	type = picture_type(st->image);
+	/* Lint keeps pictures inside the checklist's folder; the server checks it again. */
+	if (!type || !web_asset_path_ok(st->image) ||
+	    file_split_path(c->path, dir, sizeof(dir), NULL) != 0)
+		return none(r, "the picture of step '%s' cannot be shown", r->param[1]);
+	snprintf(path, sizeof(path), "%s/%s", dir, st->image);
+	bytes = file_read(path, WEB_ASSET_MAX, &len, &ferr);
+	if (!bytes)
+		return none(r, "the picture %s cannot be read", st->image);
+	return answer_bytes(r, bytes, len, type, view);
+}
+
+static enum svc_err h_photos(struct req *r, json_t **view)
+{
+	return svc_photo_list(r->b, r->param[0], view);
+}
+
+static enum svc_err h_photo_add(struct req *r, json_t **view)
+{
+	return svc_photo_add(r->b, r->param[0], r->param[1], r->in->body, r->in->len, view);
+}
+
+static enum svc_err h_photo(struct req *r, json_t **view)
+{
+	const char *type;
+	char *bytes;
+	size_t len;
+	enum svc_err err = svc_photo_get(r->b, r->param[0], &bytes, &len, &type);
+
+	if (err)
+		return err;
+	return answer_bytes(r, bytes, len, type, view);
 }
 
 static enum svc_err h_devices(struct req *r, json_t **view)
@@ -452,27 +544,50 @@ static enum svc_err h_audit(struct req *r, json_t **view)
 	return svc_audit_list(r->b, limit, view);
 }
 
+static int match(const char *pattern, char *copy, const char *path, struct req *r);
+
 static const struct route routes[] = {
-	{ "POST", "/api/login", WEB_ANYONE, h_login },
-	{ "POST", "/api/logout", WEB_SIGNED_IN, h_logout },
-	{ "GET", "/api/me", WEB_SIGNED_IN, h_me },
-	{ "POST", "/api/me/lang", WEB_SIGNED_IN, h_set_lang },
-	{ "GET", "/api/bench", WEB_SIGNED_IN, h_bench },
-	{ "GET", "/api/events", WEB_SIGNED_IN, h_events },
-	{ "GET", "/api/devices", WEB_SIGNED_IN, h_devices },
-	{ "GET", "/api/devices/{key}", WEB_SIGNED_IN, h_device },
-	{ "GET", "/api/checklists", WEB_SIGNED_IN, h_checklists },
-	{ "GET", "/api/checklists/{id}", WEB_SIGNED_IN, h_checklist },
-	{ "POST", "/api/jobs", WEB_TRAINEE, h_job_start },
-	{ "GET", "/api/jobs", WEB_SIGNED_IN, h_jobs },
-	{ "GET", "/api/jobs/{id}", WEB_SIGNED_IN, h_job },
-	{ "POST", "/api/jobs/{id}/steps", WEB_TRAINEE, h_step },
-	{ "POST", "/api/jobs/{id}/submit", WEB_TRAINEE, h_submit },
-	{ "POST", "/api/jobs/{id}/grade", WEB_INSTRUCTOR, h_grade },
-	{ "POST", "/api/jobs/{id}/ack", WEB_TRAINEE, h_ack },
-	{ "GET", "/api/audit", WEB_INSTRUCTOR, h_audit },
-	{ NULL, NULL, WEB_ANYONE, NULL },
+	{ "POST", "/api/login", WEB_ANYONE, h_login, 0 },
+	{ "POST", "/api/logout", WEB_SIGNED_IN, h_logout, 0 },
+	{ "GET", "/api/me", WEB_SIGNED_IN, h_me, 0 },
+	{ "POST", "/api/me/lang", WEB_SIGNED_IN, h_set_lang, 0 },
+	{ "GET", "/api/bench", WEB_SIGNED_IN, h_bench, 0 },
+	{ "GET", "/api/events", WEB_SIGNED_IN, h_events, 0 },
+	{ "GET", "/api/devices", WEB_SIGNED_IN, h_devices, 0 },
+	{ "GET", "/api/devices/{key}", WEB_SIGNED_IN, h_device, 0 },
+	{ "GET", "/api/checklists", WEB_SIGNED_IN, h_checklists, 0 },
+	{ "GET", "/api/checklists/{id}", WEB_SIGNED_IN, h_checklist, 0 },
+	{ "GET", "/api/checklists/{id}/steps/{step}/image", WEB_SIGNED_IN, h_step_image, 0 },
+	{ "GET", "/api/checklists/{id}/photos", WEB_SIGNED_IN, h_photos, 0 },
+	{ "POST", "/api/checklists/{id}/steps/{step}/photos", WEB_INSTRUCTOR, h_photo_add,
+	  SVC_PHOTO_MAX },
+	{ "GET", "/api/photos/{sha256}", WEB_SIGNED_IN, h_photo, 0 },
+	{ "POST", "/api/jobs", WEB_TRAINEE, h_job_start, 0 },
+	{ "GET", "/api/jobs", WEB_SIGNED_IN, h_jobs, 0 },
+	{ "GET", "/api/jobs/{id}", WEB_SIGNED_IN, h_job, 0 },
+	{ "POST", "/api/jobs/{id}/steps", WEB_TRAINEE, h_step, 0 },
+	{ "POST", "/api/jobs/{id}/submit", WEB_TRAINEE, h_submit, 0 },
+	{ "POST", "/api/jobs/{id}/grade", WEB_INSTRUCTOR, h_grade, 0 },
+	{ "POST", "/api/jobs/{id}/ack", WEB_TRAINEE, h_ack, 0 },
+	{ "GET", "/api/audit", WEB_INSTRUCTOR, h_audit, 0 },
+	{ NULL, NULL, WEB_ANYONE, NULL, 0 },
 };
+
+size_t web_body_max(const char *method, const char *path)
+{
+	struct req r = { 0 };
+	size_t n = strlen(path);
+	char *copy = malloc(n + 1);
+	size_t max = WEB_BODY_MAX;
+
+	if (!copy)
+		return max;
+	for (const struct route *rt = routes; rt->path; rt++)
+		if (rt->raw_max && strcmp(rt->method, method) == 0 && match(rt->path, copy, path, &r))
+			max = rt->raw_max;
+	free(copy);
+	return max;
+}
 
 /* 1 when PATH matches PATTERN; its {...} segments into R->param, cut out of COPY (a
  * writable copy of PATH that outlives the request). */
@@ -611,11 +726,11 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 		out_error(out, 403, "origin", "a request from another site is refused", NULL);
 		goto out;
 	}
-	if (too_deep(in->body, in->len)) {
+	if (!route->raw_max && too_deep(in->body, in->len)) {
 		out_error(out, 400, "invalid", "the JSON body is nested more than 32 deep", NULL);
 		goto out;
 	}
-	if (in->len) {
+	if (in->len && !route->raw_max) {
 		r.body = json_loadb(in->body, in->len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!json_is_object(r.body)) {
 			snprintf(why, sizeof(why), "the body must be one JSON object%s%s",
@@ -674,7 +789,7 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 	err = route->run(&r, &view);
 	if (err)
 		out_svc_error(&r, err, view);
-	else
+	else if (view || !out->body) /* else the handler answered with bytes */
 		out_json(out, 200, view);
 out:
 	secret_wipe(r.token, sizeof(r.token));

@@ -22,7 +22,7 @@
 /* One request's body as it arrives. */
 struct upload {
 	char *buf;
-	size_t len;
+	size_t len, max;
 	int too_big;
 };
 
@@ -185,17 +185,18 @@ static enum MHD_Result send_out(struct MHD_Connection *conn, struct web_out *out
 	return ret;
 }
 
-/* The answer to a body over WEB_BODY_MAX: the route is not even looked at. */
-static enum MHD_Result too_large(struct MHD_Connection *conn, const struct web_ctx *ctx)
+/* The answer to a body over its route's limit: the route is not even looked at. */
+static enum MHD_Result too_large(struct MHD_Connection *conn, const struct web_ctx *ctx,
+				 size_t max)
 {
-	static char body[] = "{\"error\": \"too-large\", \"why\": \"the request's body is over "
-			     "64 KiB\"}";
-	struct web_out out = { .status = 413,
-			       .body = body,
-			       .len = sizeof(body) - 1,
-			       .type = "application/json",
-			       .api = 1 };
+	char body[128];
+	struct web_out out = { .status = 413, .body = body, .type = "application/json", .api = 1 };
 
+	snprintf(body, sizeof(body),
+		 "{\"error\": \"too-large\", \"why\": \"the request's body is over %zu %s\"}",
+		 max >= 1024 * 1024 ? max / (1024 * 1024) : max / 1024,
+		 max >= 1024 * 1024 ? "MiB" : "KiB");
+	out.len = strlen(body);
 	return send_out(conn, &out, ctx);
 }
 
@@ -219,14 +220,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!up)
 			return MHD_NO;
 		*con_cls = up;
+		up->max = web_body_max(method, url);
 		/* Refused before a byte of it is read. */
-		if (cl && number_whole(cl, 0, (long long)WEB_BODY_MAX, &n) != NUMBER_OK)
-			return too_large(conn, ctx);
+		if (cl && number_whole(cl, 0, (long long)up->max, &n) != NUMBER_OK)
+			return too_large(conn, ctx, up->max);
 		return MHD_YES;
 	}
 	if (*upload_size) {
 		/* Gathered up to the limit; the rest is read and dropped, then 413. */
-		if (!up->too_big && up->len + *upload_size <= WEB_BODY_MAX) {
+		if (!up->too_big && up->len + *upload_size <= up->max) {
 			char *grown = realloc(up->buf, up->len + *upload_size + 1);
 
 			if (!grown)
@@ -242,7 +244,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (up->too_big)
-		return too_large(conn, ctx);
+		return too_large(conn, ctx, up->max);
 	in = (struct web_in){ .method = method,
 			      .path = url,
 			      .body = up->buf ? up->buf : "",

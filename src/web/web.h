@@ -96,6 +96,10 @@ struct web_out {
 /* Answer IN into OUT: the API (routes.c) or an asset (assets.c). */
 void web_route(const struct web_ctx *ctx, const struct web_in *in, struct web_out *out);
 
+/* The largest body a request of METHOD on PATH may carry: WEB_BODY_MAX for JSON, more
+ * for a route that takes a file (a photo). */
+size_t web_body_max(const char *method, const char *path);
+
 /* The HTTP status of a service error, and its code word ("not-found") into *WORD. */
 unsigned web_status_of(enum svc_err err, const char **word);
 

@@ -26,12 +26,16 @@ steps:
   - id: look
     title: {en: "Look at the screen", fr: "Regardez l'écran", nl: "Bekijk het scherm"}
     kind: check
+    image: images/look.svg
   - id: voltage
     title: {en: "Measure the voltage", fr: "Mesurez la tension", nl: "Meet de spanning"}
     kind: measure
     unit: V
     range: {min: 3.6, max: 4.45}
 YAML
+mkdir -p "$T/checklists/images"
+printf '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>\n' \
+    > "$T/checklists/images/look.svg"
 export ATELIER_CHECKLISTS="$T/checklists"
 sh "$FAKECTL" start "$T/fake" "$ROOT/tests/fakes/scenarios/iphone-ios17-paired.json" >/dev/null
 export USBMUXD_SOCKET_ADDRESS="UNIX:$T/fake/usbmuxd.sock"

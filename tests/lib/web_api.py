@@ -320,6 +320,56 @@ def main():
                                                       "lang": "ar"})
     ok(st == 200 and doc["lang"] == "ar", "the language chosen at sign-in is kept", (st, doc))
 
+    # ---- pictures and photos of steps ----
+    st, _, r, text = amina.call("GET", "/api/checklists/web-check/steps/look/image")
+    ok(st == 200 and r.getheader("Content-Type") == "image/svg+xml" and text.startswith(b"<svg"),
+       "a step's picture is served from beside its checklist", (st, text[:100]))
+    st, doc, _, _ = amina.call("GET", "/api/checklists/web-check/steps/voltage/image")
+    ok(st == 404 and doc["error"] == "not-found", "a step without a picture: 404", (st, doc))
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    st, doc, _, _ = amina.call("POST", "/api/checklists/web-check/steps/look/photos", raw=png,
+                               headers={"Content-Type": "image/png"})
+    ok(st == 403 and doc["error"] == "denied", "a trainee cannot attach a photo to a step", (st, doc))
+    st, doc, _, _ = anon.call("GET", "/api/checklists/web-check/photos")
+    ok(st == 401, "the photos are not shown without a session", (st, doc))
+    sam0 = Client(srv)
+    sam0.login("sam", secret("sam"))
+    st, doc, _, _ = sam0.call("POST", "/api/checklists/web-check/steps/look/photos",
+                              raw=b"GIF89a" + b"\x00" * 10, headers={"Content-Type": "image/png"})
+    ok(st == 400 and "JPEG or a PNG" in doc["why"], "a photo that is no JPEG or PNG is refused,"
+       " whatever its Content-Type says", (st, doc))
+    st, doc, _, _ = sam0.call("POST", "/api/checklists/web-check/steps/nope/photos", raw=png,
+                              headers={"Content-Type": "image/png"})
+    ok(st == 404, "a photo for a step that does not exist: 404", (st, doc))
+    big = b"\xff\xd8\xff" + b"\x00" * (100 * 1024)
+    st, doc, _, _ = sam0.call("POST", "/api/checklists/web-check/steps/look/photos", raw=big,
+                              headers={"Content-Type": "image/jpeg"})
+    ok(st == 200 and doc["type"] == "image/jpeg" and len(doc["sha256"]) == 64
+       and not doc["already"],
+       "an instructor attaches a 100 KiB photo to a step (a JSON body stops at 64 KiB)", (st, doc))
+    sha = doc["sha256"] if st == 200 else "0" * 64
+    ok(os.path.exists(os.path.join(DATA, "photos", sha + ".jpg")),
+       "the photo is kept in the data directory under its hash")
+    st, doc, _, _ = sam0.call("POST", "/api/checklists/web-check/steps/look/photos", raw=big,
+                              headers={"Content-Type": "image/jpeg"})
+    ok(st == 200 and doc["already"], "the same photo twice is kept once", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/checklists/web-check/photos")
+    ok(st == 200 and [(p["step"], p["sha256"], p["by"]) for p in doc] == [("look", sha, "sam")],
+       "the trainee sees the photos of the checklist's steps", (st, doc))
+    st, _, r, text = amina.call("GET", "/api/photos/" + sha)
+    ok(st == 200 and r.getheader("Content-Type") == "image/jpeg" and text == big,
+       "and the photo itself", (st, len(text)))
+    st, doc, _, _ = amina.call("GET", "/api/photos/../../atelier.db")
+    ok(st in (400, 404), "a photo's name is its hash, nothing else", (st, doc))
+    # Refused on its Content-Length, before a byte of it is read.
+    c = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+    c.sendall(("POST /api/checklists/web-check/steps/look/photos HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+               "Cookie: %s\r\nX-CSRF-Token: %s\r\nContent-Type: image/jpeg\r\n"
+               "Content-Length: %d\r\n\r\n" % (srv.port, sam0.cookie, sam0.csrf, 5 * 1024 * 1024)).encode())
+    resp = c.recv(65536)
+    c.close()
+    ok(resp.startswith(b"HTTP/1.1 413") and b"over 4 MiB" in resp, "a photo over 4 MiB: 413", resp)
+
     # A screen follows the events: it opens the stream before the grade.
     stream = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
     stream.sendall(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nCookie: %s\r\n\r\n"
