@@ -27,8 +27,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef ATELIER_VERSION
@@ -596,6 +598,69 @@ void store_int_rollback(sqlite3 *db)
  * database) and a file that is not an SQLite database give STORE_ECORRUPT: Atelier never
  * writes one, so it is a damaged or foreign file, never silently made a database.
  */
+/* The database files this process has open through SQLite. POSIX locks belong to the
+ * process, and closing any descriptor of a file drops every lock the process holds on it:
+ * a database open here is never opened and closed by hand again (peek_header), or another
+ * process could write while this one's connections think they hold their locks. */
+#define OPEN_FILES_MAX 16
+
+static pthread_mutex_t open_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	dev_t dev;
+	ino_t ino;
+	int count;
+} open_files[OPEN_FILES_MAX];
+
+/* 1 when the file at PATH is open through SQLite in this process. */
+static int open_here(const char *path)
+{
+	struct stat sb;
+	int found = 0;
+
+	if (stat(path, &sb) != 0)
+		return 0;
+	pthread_mutex_lock(&open_mu);
+	for (size_t i = 0; i < OPEN_FILES_MAX && !found; i++)
+		found = open_files[i].count > 0 && open_files[i].dev == sb.st_dev &&
+			open_files[i].ino == sb.st_ino;
+	pthread_mutex_unlock(&open_mu);
+	return found;
+}
+
+static void open_count(struct store *st, int delta)
+{
+	struct stat sb;
+
+	if (delta > 0) {
+		if (stat(st->path, &sb) != 0)
+			return;
+		st->dev = sb.st_dev;
+		st->ino = sb.st_ino;
+	} else if (!st->registered) {
+		return;
+	}
+	pthread_mutex_lock(&open_mu);
+	for (size_t i = 0; i < OPEN_FILES_MAX; i++) {
+		if (open_files[i].count > 0 && open_files[i].dev == st->dev &&
+		    open_files[i].ino == st->ino) {
+			open_files[i].count += delta;
+			st->registered = delta > 0;
+			goto out;
+		}
+	}
+	for (size_t i = 0; delta > 0 && i < OPEN_FILES_MAX; i++) {
+		if (open_files[i].count == 0) {
+			open_files[i].dev = st->dev;
+			open_files[i].ino = st->ino;
+			open_files[i].count = 1;
+			st->registered = 1;
+			break;
+		}
+	}
+out:
+	pthread_mutex_unlock(&open_mu);
+}
+
 static enum store_err peek_header(const char *path, int *exists, int *version)
 {
 	unsigned char hdr[SQLITE_HEADER_SIZE];
@@ -852,9 +917,14 @@ enum store_err store_open(const char *dir, int create, struct store **out, int *
 	}
 	snprintf(wal, sizeof(wal), "%s-wal", st->path);
 
-	err = peek_header(st->path, &exists, &version);
-	if (err)
-		goto out;
+	if (open_here(st->path)) {
+		exists = 1; /* looked at when it was first opened; SQLite checks the rest */
+		version = 0;
+	} else {
+		err = peek_header(st->path, &exists, &version);
+		if (err)
+			goto out;
+	}
 	if (found_version)
 		*found_version = version;
 	if (!exists && !create) {
@@ -869,6 +939,8 @@ enum store_err store_open(const char *dir, int create, struct store **out, int *
 	wal_existed = access(wal, F_OK) == 0;
 
 	rc = sqlite3_open_v2(st->path, &st->db, flags, NULL);
+	if (rc == SQLITE_OK)
+		open_count(st, 1);
 	if (rc != SQLITE_OK) {
 		err = store_int_fail(st->db, rc, "sqlite3_open_v2", NULL, st->path);
 		/* Removed since peek_header() looked: without CREATE, still "no database". */
@@ -931,10 +1003,20 @@ void store_free(struct store *st)
 	if (!st)
 		return;
 	rc = sqlite3_close(st->db);
+	open_count(st, -1);
 	/* Only an unfinalized statement (a bug here) makes close fail; say so. */
 	if (rc != SQLITE_OK)
 		log_msg(LOG_WARN, "sqlite3_close %s: %s", st->path, sqlite3_errstr(rc));
 	free(st);
+}
+
+enum store_err store_data_version(struct store *st, long long *out)
+{
+	int v = 0;
+	enum store_err err = sql_first(st->db, st->path, "PRAGMA data_version", &v, NULL, 0);
+
+	*out = v;
+	return err;
 }
 
 int store_schema_version(const struct store *st)

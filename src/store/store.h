@@ -61,6 +61,11 @@ void store_free(struct store *st);
 
 /* The schema version of the open database (after migration: STORE_SCHEMA_VERSION). */
 int store_schema_version(const struct store *st);
+/* A number that changes whenever another connection (of this process or another) has
+ * committed a change since the last call on ST (SQLite's PRAGMA data_version); a
+ * connection that never writes sees every change in it. */
+enum store_err store_data_version(struct store *st, long long *out)
+	__attribute__((warn_unused_result));
 
 /* Path of the open database file; owned by ST. */
 const char *store_path(const struct store *st);

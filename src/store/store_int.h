@@ -6,12 +6,16 @@
 
 #include <limits.h>
 #include <sqlite3.h>
+#include <sys/types.h>
 
 #include "store/store.h"
 
 struct store {
 	sqlite3 *db;
 	int version;
+	int registered; /* counted in the process's open databases (store.c) */
+	dev_t dev;
+	ino_t ino;
 	char path[PATH_MAX];
 	struct store_sealer sealer;
 };

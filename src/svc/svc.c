@@ -238,6 +238,29 @@ out:
 	return SVC_OK;
 }
 
+enum svc_err svc_records_version(struct bench *b, long long *out)
+{
+	enum store_err err;
+
+	*out = 0;
+	if (!b->st)
+		return svc_fail(b, SVC_ENODATA, "no records");
+	err = store_data_version(b->st, out);
+	return err ? svc_store_fail(b, err, "read the records' version") : SVC_OK;
+}
+
+void svc_reset(struct bench *b)
+{
+	if (!b)
+		return;
+	memset(&b->me, 0, sizeof(b->me));
+	b->signed_in = 0;
+	b->session_id = 0;
+	b->auth_why[0] = '\0';
+	b->auth_err = SVC_OK;
+	b->why[0] = '\0';
+}
+
 void svc_close(struct bench *b)
 {
 	if (!b)

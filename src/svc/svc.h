@@ -67,6 +67,15 @@ enum svc_open_flags {
 enum svc_err svc_open(const char *data_opt, unsigned flags, struct bench **out, char *why,
 		      size_t size) __attribute__((warn_unused_result));
 void svc_close(struct bench *b);
+/* Make B as if just opened for the next request of a server: nobody signed in, no reason
+ * kept. What B loaded (the store, policy, checklists, key) stays; a server reopens a
+ * context after a while to see files changed meanwhile. */
+void svc_reset(struct bench *b);
+/* The version of the records seen through B: it changes when anybody else commits a
+ * change. A server keeps one context that never writes to tell whether what it computed
+ * from the records is still true. */
+enum svc_err svc_records_version(struct bench *b, long long *out)
+	__attribute__((warn_unused_result));
 
 /* The reason of the last failure on B, in plain words ("" after a success). */
 const char *svc_why(const struct bench *b);

@@ -3,6 +3,7 @@
  * everything else once, in this order: the route and its method, the body's size and
  * shape, the Origin, the session and the role, the CSRF token. The table's role is a
  * first gate only: svc_may() inside svc decides. */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "checklist/checklist.h"
 #include "probe/facts.h"
+#include "util/clock.h"
 #include "util/file.h"
 #include "util/number.h"
 #include "util/secret.h"
@@ -47,6 +49,7 @@ struct route {
 	enum web_role role;
 	handler_fn run;
 	size_t raw_max; /* 0: the body is JSON (WEB_BODY_MAX); else raw bytes up to this */
+	int cache;	/* a view of the records alone: kept while they are unchanged */
 };
 
 unsigned web_status_of(enum svc_err err, const char **word)
@@ -547,30 +550,30 @@ static enum svc_err h_audit(struct req *r, json_t **view)
 static int match(const char *pattern, char *copy, const char *path, struct req *r);
 
 static const struct route routes[] = {
-	{ "POST", "/api/login", WEB_ANYONE, h_login, 0 },
-	{ "POST", "/api/logout", WEB_SIGNED_IN, h_logout, 0 },
-	{ "GET", "/api/me", WEB_SIGNED_IN, h_me, 0 },
-	{ "POST", "/api/me/lang", WEB_SIGNED_IN, h_set_lang, 0 },
-	{ "GET", "/api/bench", WEB_SIGNED_IN, h_bench, 0 },
-	{ "GET", "/api/events", WEB_SIGNED_IN, h_events, 0 },
-	{ "GET", "/api/devices", WEB_SIGNED_IN, h_devices, 0 },
-	{ "GET", "/api/devices/{key}", WEB_SIGNED_IN, h_device, 0 },
-	{ "GET", "/api/checklists", WEB_SIGNED_IN, h_checklists, 0 },
-	{ "GET", "/api/checklists/{id}", WEB_SIGNED_IN, h_checklist, 0 },
-	{ "GET", "/api/checklists/{id}/steps/{step}/image", WEB_SIGNED_IN, h_step_image, 0 },
-	{ "GET", "/api/checklists/{id}/photos", WEB_SIGNED_IN, h_photos, 0 },
+	{ "POST", "/api/login", WEB_ANYONE, h_login, 0, 0 },
+	{ "POST", "/api/logout", WEB_SIGNED_IN, h_logout, 0, 0 },
+	{ "GET", "/api/me", WEB_SIGNED_IN, h_me, 0, 0 },
+	{ "POST", "/api/me/lang", WEB_SIGNED_IN, h_set_lang, 0, 0 },
+	{ "GET", "/api/bench", WEB_SIGNED_IN, h_bench, 0, 0 },
+	{ "GET", "/api/events", WEB_SIGNED_IN, h_events, 0, 0 },
+	{ "GET", "/api/devices", WEB_SIGNED_IN, h_devices, 0, 1 },
+	{ "GET", "/api/devices/{key}", WEB_SIGNED_IN, h_device, 0, 1 },
+	{ "GET", "/api/checklists", WEB_SIGNED_IN, h_checklists, 0, 0 },
+	{ "GET", "/api/checklists/{id}", WEB_SIGNED_IN, h_checklist, 0, 0 },
+	{ "GET", "/api/checklists/{id}/steps/{step}/image", WEB_SIGNED_IN, h_step_image, 0, 0 },
+	{ "GET", "/api/checklists/{id}/photos", WEB_SIGNED_IN, h_photos, 0, 0 },
 	{ "POST", "/api/checklists/{id}/steps/{step}/photos", WEB_INSTRUCTOR, h_photo_add,
-	  SVC_PHOTO_MAX },
-	{ "GET", "/api/photos/{sha256}", WEB_SIGNED_IN, h_photo, 0 },
-	{ "POST", "/api/jobs", WEB_TRAINEE, h_job_start, 0 },
-	{ "GET", "/api/jobs", WEB_SIGNED_IN, h_jobs, 0 },
-	{ "GET", "/api/jobs/{id}", WEB_SIGNED_IN, h_job, 0 },
-	{ "POST", "/api/jobs/{id}/steps", WEB_TRAINEE, h_step, 0 },
-	{ "POST", "/api/jobs/{id}/submit", WEB_TRAINEE, h_submit, 0 },
-	{ "POST", "/api/jobs/{id}/grade", WEB_INSTRUCTOR, h_grade, 0 },
-	{ "POST", "/api/jobs/{id}/ack", WEB_TRAINEE, h_ack, 0 },
-	{ "GET", "/api/audit", WEB_INSTRUCTOR, h_audit, 0 },
-	{ NULL, NULL, WEB_ANYONE, NULL, 0 },
+	  SVC_PHOTO_MAX, 0 },
+	{ "GET", "/api/photos/{sha256}", WEB_SIGNED_IN, h_photo, 0, 0 },
+	{ "POST", "/api/jobs", WEB_TRAINEE, h_job_start, 0, 0 },
+	{ "GET", "/api/jobs", WEB_SIGNED_IN, h_jobs, 0, 1 },
+	{ "GET", "/api/jobs/{id}", WEB_SIGNED_IN, h_job, 0, 1 },
+	{ "POST", "/api/jobs/{id}/steps", WEB_TRAINEE, h_step, 0, 0 },
+	{ "POST", "/api/jobs/{id}/submit", WEB_TRAINEE, h_submit, 0, 0 },
+	{ "POST", "/api/jobs/{id}/grade", WEB_INSTRUCTOR, h_grade, 0, 0 },
+	{ "POST", "/api/jobs/{id}/ack", WEB_TRAINEE, h_ack, 0, 0 },
+	{ "GET", "/api/audit", WEB_INSTRUCTOR, h_audit, 0, 0 },
+	{ NULL, NULL, WEB_ANYONE, NULL, 0, 0 },
 };
 
 size_t web_body_max(const char *method, const char *path)
@@ -683,16 +686,96 @@ static int state_changing(const char *method)
 	       strcmp(method, "OPTIONS") != 0;
 }
 
+/* ---- one service context per connection's thread ----
+ * Opening a context (the database, the checklists, the policy) costs more than most
+ * requests: a connection's thread keeps its own (svc contexts are not shared between
+ * threads) and reopens it after WEB_BENCH_REUSE_MS, so that checklists, the policy or
+ * the key changed on disk are seen, or after a request that met a broken store. */
+#define WEB_BENCH_REUSE_MS 30000
+
+struct thread_bench {
+	struct bench *b;
+	long long opened_ms;
+};
+
+static pthread_key_t bench_key;
+static pthread_once_t bench_once = PTHREAD_ONCE_INIT;
+
+static void drop_bench(void *p)
+{
+	struct thread_bench *tb = p;
+
+	svc_close(tb->b);
+	free(tb);
+}
+
+static void make_bench_key(void)
+{
+	if (pthread_key_create(&bench_key, drop_bench) != 0)
+		abort(); /* only at the first request; nothing can be served without it */
+}
+
+static enum svc_err bench_for_request(const struct web_ctx *ctx, struct bench **out, char *why,
+				      size_t size)
+{
+	struct thread_bench *tb;
+	long long now = clock_mono_ms();
+	enum svc_err err;
+
+	pthread_once(&bench_once, make_bench_key);
+	tb = pthread_getspecific(bench_key);
+	if (tb && tb->b && now - tb->opened_ms < WEB_BENCH_REUSE_MS) {
+		svc_reset(tb->b);
+		*out = tb->b;
+		return SVC_OK;
+	}
+	if (!tb) {
+		tb = calloc(1, sizeof(*tb));
+		if (!tb || pthread_setspecific(bench_key, tb) != 0) {
+			free(tb);
+			snprintf(why, size, "out of memory");
+			return SVC_EIO;
+		}
+	}
+	svc_close(tb->b);
+	tb->b = NULL;
+	err = svc_open(ctx->data_opt, SVC_OPEN_STORE, &tb->b, why, size);
+	tb->opened_ms = now;
+	*out = tb->b;
+	return err;
+}
+
+/* Done with this request's context: forget who it was; drop it after a store failure. */
+static void bench_done(struct bench *b, enum svc_err err)
+{
+	struct thread_bench *tb = pthread_getspecific(bench_key);
+
+	if (!b || !tb)
+		return;
+	svc_reset(b);
+	if (err == SVC_EIO || err == SVC_EREFUSED || err == SVC_EREMOVED || err == SVC_ENODATA) {
+		svc_close(tb->b);
+		tb->b = NULL;
+	}
+}
+
+/* Changes are made one at a time in this process: a writer waits here, woken at once,
+ * rather than in SQLite's busy handler, which sleeps in steps of milliseconds. */
+static pthread_mutex_t write_mu = PTHREAD_MUTEX_INITIALIZER;
+
 static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_out *out)
 {
 	struct req r = { .ctx = ctx, .in = in, .out = out };
 	const struct route *route = NULL;
 	char *copy = malloc(strlen(in->path) + 1), allow[64] = "", why[512];
 	const char *cookie, *sent;
-	struct store_user who;
+	struct store_user who = { 0 };
 	json_t *view = NULL;
 	json_error_t jerr;
-	enum svc_err err;
+	enum svc_err err = SVC_OK;
+	int locked = 0, keep = 0;
+	long long version = 0;
+	char qs[256], key[512];
 
 	if (!copy) {
 		out_error(out, 503, "io", "out of memory", NULL);
@@ -741,7 +824,11 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 	} else {
 		r.body = json_object();
 	}
-	err = svc_open(ctx->data_opt, SVC_OPEN_STORE, &r.b, why, sizeof(why));
+	if (state_changing(in->method)) {
+		pthread_mutex_lock(&write_mu);
+		locked = 1;
+	}
+	err = bench_for_request(ctx, &r.b, why, sizeof(why));
 	if (err) {
 		const char *word;
 		unsigned status = web_status_of(err, &word);
@@ -786,15 +873,27 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 			goto out;
 		}
 	}
+	if (route->cache && web_cache_version(ctx, &version) &&
+	    in->query_all(in->conn, qs, sizeof(qs)) &&
+	    snprintf(key, sizeof(key), "%lld %s?%s", who.id, in->path, qs) < (int)sizeof(key)) {
+		if (web_cache_get(key, version, out))
+			goto out;
+		keep = 1;
+	}
 	err = route->run(&r, &view);
-	if (err)
+	if (err) {
 		out_svc_error(&r, err, view);
-	else if (view || !out->body) /* else the handler answered with bytes */
+	} else if (view || !out->body) { /* else the handler answered with bytes */
 		out_json(out, 200, view);
+		if (keep && out->status == 200)
+			web_cache_put(key, version, out->body, out->len, out->type);
+	}
 out:
 	secret_wipe(r.token, sizeof(r.token));
 	json_decref(r.body);
-	svc_close(r.b);
+	bench_done(r.b, err);
+	if (locked)
+		pthread_mutex_unlock(&write_mu);
 	free(copy);
 }
 

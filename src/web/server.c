@@ -46,6 +46,38 @@ static const char *get_query(void *conn, const char *name)
 	return conn_value(conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct args {
+	char *buf;
+	size_t size, len;
+	int full;
+};
+
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+			       const char *value)
+{
+	struct args *a = cls;
+	int n;
+
+	(void)kind;
+	n = snprintf(a->buf + a->len, a->size - a->len, "%s%s=%s", a->len ? "&" : "", key,
+		     value ? value : "");
+	if (n < 0 || (size_t)n >= a->size - a->len) {
+		a->full = 1;
+		return MHD_NO;
+	}
+	a->len += (size_t)n;
+	return MHD_YES;
+}
+
+static int get_query_all(void *conn, char *buf, size_t size)
+{
+	struct args a = { buf, size, 0, 0 };
+
+	buf[0] = '\0';
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg, &a);
+	return !a.full;
+}
+
 /* 1 when the client of CONN is this machine. */
 static int client_is_local(struct MHD_Connection *conn)
 {
@@ -253,6 +285,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			      .header = get_header,
 			      .cookie = get_cookie,
 			      .query = get_query,
+			      .query_all = get_query_all,
 			      .conn = conn };
 	memset(&out, 0, sizeof(out));
 	web_route(ctx, &in, &out);
@@ -451,6 +484,7 @@ int web_serve(const struct web_config *cfg)
 	rc = 0;
 out:
 	live_free(ctx.live);
+	web_cache_free();
 	sodium_memzero(ctx.key, sizeof(ctx.key));
 	if (key)
 		sodium_memzero(key, strlen(key));

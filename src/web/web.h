@@ -73,6 +73,8 @@ struct web_in {
 	const char *(*header)(void *conn, const char *name);
 	const char *(*cookie)(void *conn, const char *name);
 	const char *(*query)(void *conn, const char *name);
+	/* Every query argument as "k=v&k=v" into BUF: 0 when they do not fit. */
+	int (*query_all)(void *conn, char *buf, size_t size);
 	void *conn;
 };
 
@@ -123,6 +125,18 @@ unsigned long long live_sse_start(struct live *l, const char *last_id);
 /* The events from *SEQ as text/event-stream into BUF (up to MAX bytes), waiting up to
  * WAIT_MS for one; *SEQ moves past them. 0 when none came, -1 when stopping. */
 long live_sse_read(struct live *l, unsigned long long *seq, char *buf, size_t max, int wait_ms);
+
+/* ---- answers kept while the records are unchanged (cache.c) ---- */
+
+/* The records' version now into *OUT; 0 when it cannot be read (then nothing is kept). */
+int web_cache_version(const struct web_ctx *ctx, long long *out);
+/* The answer kept under KEY for VERSION into OUT (a copy, owned): 1, else 0. */
+int web_cache_get(const char *key, long long version, struct web_out *out);
+/* Keep an answer (BODY, LEN bytes of TYPE, static) under KEY, computed at VERSION. */
+void web_cache_put(const char *key, long long version, const char *body, size_t len,
+		   const char *type);
+/* Forget every answer and close the version's context (when the server stops). */
+void web_cache_free(void);
 
 /* ---- assets (assets.c) ---- */
 

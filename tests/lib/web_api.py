@@ -291,10 +291,24 @@ def main():
     ok(st == 200 and doc["result"] == "pass", "a measure in range passes by itself", (st, doc))
     st, doc, _, _ = amina.call("POST", "/api/jobs/%d/steps" % job, {"step": "nope", "result": "pass"})
     ok(400 <= st < 500, "an unknown step: a 4xx", (st, doc))
+    # A page read twice is kept by the server; a record made meanwhile at the terminal (another
+    # process) is on the next reading all the same.
+    st, before, _, _ = amina.call("GET", "/api/jobs/%d" % job)
+    st, again, _, _ = amina.call("GET", "/api/jobs/%d" % job)
+    ok(before == again and len(before["records"]) == 2, "the job page read twice is the same",
+       (before, again))
+    env = dict(os.environ, XDG_RUNTIME_DIR=os.path.join(TMP, "run", "amina"))
+    p = subprocess.run([ATELIER, "--data", DATA, "job", "step", str(job), "look", "--result", "pass",
+                        "--note", "from the terminal", "--corrects", str(before["records"][0]["record"])],
+                       capture_output=True, text=True, env=env, timeout=30)
+    st, after, _, _ = amina.call("GET", "/api/jobs/%d" % job)
+    ok(p.returncode == 0 and len(after["records"]) == 3
+       and after["records"][-1]["note"] == "from the terminal",
+       "a record made at the terminal meanwhile is on the page at once", (p.stderr, after))
     st, doc, _, _ = amina.call("POST", "/api/jobs/%d/submit" % job)
     ok(st == 200 and doc["job"] == job, "the job is submitted", (st, doc))
     st, doc, _, _ = amina.call("GET", "/api/jobs/%d" % job)
-    ok(st == 200 and doc["state"] == "submitted" and len(doc["records"]) == 2,
+    ok(st == 200 and doc["state"] == "submitted" and len(doc["records"]) == 3,
        "the job shows its records and its state", (st, doc))
     st, doc, _, _ = amina.call("GET", "/api/jobs?state=submitted&trainee=amina")
     ok(st == 200 and [j["id"] for j in doc] == [job], "the job list takes filters", (st, doc))
@@ -497,7 +511,7 @@ def main():
     st, doc, _ = alice.login("amina", secret("amina"))
     parts = [p.strip() for p in (getattr(alice, "set_cookie", "") or "").split(";")]
     ok(st == 200 and "Secure" in parts and "HttpOnly" in parts,
-       "a sign-in over https with a self-signed certificate; the cookie is Secure", (st, parts))
+       "a sign-in over https with a self-signed certificate; the cookie is Secure", (st, parts, doc))
     st, doc, r, _ = alice.call("GET", "/api/me")
     ok(st == 200 and doc["name"] == "amina" and r.getheader("Strict-Transport-Security"),
        "the session works over https", (st, doc))
