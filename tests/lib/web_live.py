@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-ATELIER, DATA, TMP, CTL, PINFILE = sys.argv[1:6]
+ATELIER = DATA = TMP = CTL = PINFILE = None  # set by main() (or by a bench importing this)
 N = 0
 FAILED = 0
 
@@ -118,6 +118,8 @@ class Stream:
 
 
 def main():
+    global ATELIER, DATA, TMP, CTL, PINFILE
+    ATELIER, DATA, TMP, CTL, PINFILE = sys.argv[1:6]
     port = free_port()
     log = open(os.path.join(TMP, "serve.log"), "w+")
     srv = subprocess.Popen([ATELIER, "--data", DATA, "serve", "--listen", "127.0.0.1:%d" % port],
