@@ -18,11 +18,12 @@ UDEVDIR  ?= $(PREFIX)/lib/udev/rules.d
 LIBEXECDIR := $(PREFIX)/lib/atelier
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+SYSCONFDIR ?= /etc
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS     := libusb-1.0 sqlite3 jansson libimobiledevice-1.0 libplist-2.0 libusbmuxd-2.0 \
-            yaml-0.1 libsodium libmicrohttpd
+            yaml-0.1 libsodium libmicrohttpd libcurl
 # Only atelier-pdf (and the tests) link these: the bench's own commands stay small.
 PDF_PKGS := cairo libqrencode
 TEST_PKGS := cmocka umockdev-1.0 glib-2.0
@@ -209,6 +210,8 @@ install: $(BIN) $(PDF_BIN)
 	sed 's|@BINDIR@|$(BINDIR)|g' systemd/atelier.service.in > $(DESTDIR)$(UNITDIR)/atelier.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/atelier.service
 	install -m 0644 systemd/atelier.sysusers $(DESTDIR)$(SYSUSERSDIR)/atelier.conf
+	install -d $(DESTDIR)$(SYSCONFDIR)/profile.d
+	install -m 0644 systemd/atelier-profile.sh $(DESTDIR)$(SYSCONFDIR)/profile.d/atelier.sh
 	@# On the machine itself (no DESTDIR), the system user is made now; a package does it
 	@# in its own scripts.
 	if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
@@ -221,6 +224,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(LIBEXECDIR)
 	rm -f $(addprefix $(DESTDIR)$(UDEVDIR)/,$(notdir $(wildcard udev/*.rules)))
 	rm -f $(DESTDIR)$(UNITDIR)/atelier.service $(DESTDIR)$(SYSUSERSDIR)/atelier.conf
+	rm -f $(DESTDIR)$(SYSCONFDIR)/profile.d/atelier.sh
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -13,6 +13,7 @@ libjansson-dev
 libyaml-dev
 libsodium-dev
 libmicrohttpd-dev
+libcurl4-gnutls-dev
 libcairo2-dev
 libqrencode-dev
 fonts-dejavu-core

@@ -250,7 +250,8 @@ static void resume_session(struct bench *b)
 {
 	char path[PATH_MAX], token[SECRET_TOKEN_HEX], why[512];
 
-	if (!svc_store(b) || sessfile_path(svc_dir(b), 0, path, why, sizeof(why)) != SESSFILE_OK)
+	if ((!svc_store(b) && !svc_remote(b)) ||
+	    sessfile_path(svc_dir(b), 0, path, why, sizeof(why)) != SESSFILE_OK)
 		return;
 	if (sessfile_read(path, token, why, sizeof(why)) == SESSFILE_OK &&
 	    svc_session_resume(b, token) != SVC_OK)

@@ -176,8 +176,8 @@ static int cmd_set_state(struct bench *b, int argc, char **argv)
 int cli_cmd_device(const struct cli_global *g, int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {
-		{ "list", cmd_list, SVC_OPEN_STORE, NULL },
-		{ "show", cmd_show, SVC_OPEN_STORE, NULL },
+		{ "list", cmd_list, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
+		{ "show", cmd_show, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
 		{ "set-state", cmd_set_state, SVC_OPEN_STORE, NULL },
 		{ NULL, NULL, 0, NULL },
 	};

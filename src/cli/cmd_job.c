@@ -659,14 +659,14 @@ static int cmd_check_wipe(struct bench *b, int argc, char **argv)
 int cli_cmd_job(const struct cli_global *g, int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {
-		{ "start", cmd_start, SVC_OPEN_STORE, NULL },
-		{ "step", cmd_step, SVC_OPEN_STORE, NULL },
-		{ "show", cmd_show, SVC_OPEN_STORE, NULL },
-		{ "submit", cmd_submit, SVC_OPEN_STORE, NULL },
-		{ "list", cmd_list, SVC_OPEN_STORE, NULL },
+		{ "start", cmd_start, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
+		{ "step", cmd_step, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
+		{ "show", cmd_show, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
+		{ "submit", cmd_submit, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
+		{ "list", cmd_list, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
 		{ "verify", cmd_verify, SVC_OPEN_STORE, NULL },
-		{ "grade", cmd_grade, SVC_OPEN_STORE, NULL },
-		{ "ack", cmd_ack, SVC_OPEN_STORE, NULL },
+		{ "grade", cmd_grade, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
+		{ "ack", cmd_ack, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
 		{ "cancel", cmd_cancel, SVC_OPEN_STORE, NULL },
 		{ "resume", cmd_resume, SVC_OPEN_STORE, NULL },
 		{ "check-wipe", cmd_check_wipe, SVC_OPEN_STORE, NULL },

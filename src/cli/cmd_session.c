@@ -160,28 +160,32 @@ static int run_audit(struct bench *b, int argc, char **argv)
 
 int cli_cmd_login(const struct cli_global *g, int argc, char **argv)
 {
-	static const struct cli_sub one = { "login", run_login, SVC_OPEN_STORE, login_usage };
+	static const struct cli_sub one = { "login", run_login, SVC_OPEN_STORE | SVC_OPEN_REMOTE,
+					    login_usage };
 
 	return cli_run_one(g, &one, argc, argv);
 }
 
 int cli_cmd_logout(const struct cli_global *g, int argc, char **argv)
 {
-	static const struct cli_sub one = { "logout", run_logout, SVC_OPEN_STORE, logout_usage };
+	static const struct cli_sub one = { "logout", run_logout, SVC_OPEN_STORE | SVC_OPEN_REMOTE,
+					    logout_usage };
 
 	return cli_run_one(g, &one, argc, argv);
 }
 
 int cli_cmd_whoami(const struct cli_global *g, int argc, char **argv)
 {
-	static const struct cli_sub one = { "whoami", run_whoami, SVC_OPEN_STORE, whoami_usage };
+	static const struct cli_sub one = { "whoami", run_whoami, SVC_OPEN_STORE | SVC_OPEN_REMOTE,
+					    whoami_usage };
 
 	return cli_run_one(g, &one, argc, argv);
 }
 
 int cli_cmd_audit(const struct cli_global *g, int argc, char **argv)
 {
-	static const struct cli_sub one = { "audit", run_audit, SVC_OPEN_STORE, audit_usage };
+	static const struct cli_sub one = { "audit", run_audit, SVC_OPEN_STORE | SVC_OPEN_REMOTE,
+					    audit_usage };
 
 	return cli_run_one(g, &one, argc, argv);
 }

@@ -159,6 +159,7 @@ enum svc_err svc_open(const char *data_opt, unsigned flags, struct bench **out, 
 	enum datadir_err derr;
 	enum store_err err;
 	enum svc_err rc = SVC_OK;
+	const char *server;
 	int found = 0;
 
 	*out = NULL;
@@ -168,6 +169,26 @@ enum svc_err svc_open(const char *data_opt, unsigned flags, struct bench **out, 
 	}
 	checklist_set_init(&b->checklists);
 	checklist_report_init(&b->report);
+	server = getenv("ATELIER_SERVER");
+	if (!data_opt && server && *server && (flags & (SVC_OPEN_STORE | SVC_OPEN_CREATE))) {
+		if (!(flags & SVC_OPEN_REMOTE)) {
+			snprintf(why, size,
+				 "this command works on the records themselves, on the workshop's "
+				 "server machine (as its atelier user); this bench reaches them "
+				 "through %s (ATELIER_SERVER), which takes signing in, jobs, devices "
+				 "and the audit log",
+				 server);
+			rc = SVC_EDENIED;
+			goto out;
+		}
+		rc = svc_remote_open(b, server);
+		if (rc) {
+			snprintf(why, size, "%s", b->why);
+			goto out;
+		}
+		*out = b;
+		return SVC_OK;
+	}
 	derr = datadir_resolve(data_opt, b->dir, sizeof(b->dir));
 	if (derr != DATADIR_OK && (flags & SVC_OPEN_TRY)) {
 		/* Nowhere to look: no records, and that is allowed (verify with --key). */
@@ -249,6 +270,45 @@ enum svc_err svc_records_version(struct bench *b, long long *out)
 	return err ? svc_store_fail(b, err, "read the records' version") : SVC_OK;
 }
 
+int svc_remote(const struct bench *b)
+{
+	return b && b->remote;
+}
+
+static const char *const err_words[] = {
+	[SVC_OK] = "ok",
+	[SVC_EINVAL] = "invalid",
+	[SVC_ENOENT] = "not-found",
+	[SVC_ENODEVICE] = "no-device",
+	[SVC_EDENIED] = "denied",
+	[SVC_ESTATE] = "state",
+	[SVC_EUNMET] = "unmet",
+	[SVC_EDEVICE] = "device",
+	[SVC_EUNDECIDED] = "undecided",
+	[SVC_ENODATA] = "no-data",
+	[SVC_EREFUSED] = "records-refused",
+	[SVC_ENOTVALID] = "not-valid",
+	[SVC_ENOUSB] = "no-usb",
+	[SVC_EIO] = "io",
+	[SVC_EREMOVED] = "records-removed",
+	[SVC_EAUTH] = "unauthorized",
+};
+
+const char *svc_err_word(enum svc_err err)
+{
+	if ((unsigned)err >= sizeof(err_words) / sizeof(err_words[0]) || !err_words[err])
+		return "error";
+	return err_words[err];
+}
+
+enum svc_err svc_err_of_word(const char *word)
+{
+	for (size_t i = 1; word && i < sizeof(err_words) / sizeof(err_words[0]); i++)
+		if (err_words[i] && strcmp(err_words[i], word) == 0)
+			return (enum svc_err)i;
+	return SVC_OK;
+}
+
 void svc_reset(struct bench *b)
 {
 	if (!b)
@@ -265,6 +325,7 @@ void svc_close(struct bench *b)
 {
 	if (!b)
 		return;
+	svc_remote_close(b);
 	store_free(b->st);
 	svc_seal_release(b);
 	checklist_set_release(&b->checklists);

@@ -59,6 +59,10 @@ enum svc_open_flags {
 	SVC_OPEN_CREATE = 4, /* create the directory and the database when missing */
 	SVC_OPEN_TRY = 8,    /* a missing or unusable database is not an error: no store */
 	SVC_OPEN_MKDIR = 16, /* create the directory when missing, without a database */
+	/* The command may reach the records through the workshop's server: with
+	 * ATELIER_SERVER set (and no --data), a context that needs the store sends its
+	 * requests there (svc_remote.c); a command without this flag is then refused. */
+	SVC_OPEN_REMOTE = 32,
 };
 
 /* Open a context on the data directory DATA_OPT (NULL: $ATELIER_DATA, else the default;
@@ -71,6 +75,12 @@ void svc_close(struct bench *b);
  * kept. What B loaded (the store, policy, checklists, key) stays; a server reopens a
  * context after a while to see files changed meanwhile. */
 void svc_reset(struct bench *b);
+/* 1 when B reaches the records through the workshop's server (ATELIER_SERVER). */
+int svc_remote(const struct bench *b);
+/* The code word of an error ("not-found"), as the API says it; and back (SVC_OK for a
+ * word that is none). */
+const char *svc_err_word(enum svc_err err);
+enum svc_err svc_err_of_word(const char *word);
 /* The version of the records seen through B: it changes when anybody else commits a
  * change. A server keeps one context that never writes to tell whether what it computed
  * from the records is still true. */

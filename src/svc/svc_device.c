@@ -30,6 +30,11 @@ static json_t *row_json(const struct store_device_row *d)
 
 enum svc_err svc_device_list(struct bench *b, const char *state_word, json_t **view)
 {
+	if (b->remote) {
+		const char *name = "state";
+
+		return svc_remote_get(b, "/api/devices", &name, &state_word, 1, view);
+	}
 	struct store_device_row *devs = NULL;
 	enum device_state state;
 	size_t n = 0;
@@ -297,6 +302,8 @@ static json_t *jobs_json(struct bench *b, long long device_id)
 
 enum svc_err svc_device_show(struct bench *b, const char *key, json_t **view)
 {
+	if (b->remote)
+		return svc_remote_get_one(b, "/api/devices/", key, view);
 	struct store_device_row d;
 	json_t *facts = NULL, *o, *id, *os, *imei;
 	enum svc_err rc;

@@ -12,8 +12,11 @@
 
 #define SVC_WHY_MAX 1024
 
+struct svc_remote;
+
 struct bench {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX];             /* the data directory, or the server's address */
+	struct svc_remote *remote;      /* the records are behind this server (svc_remote.c) */
 	struct store *st;
 	struct policy policy;
 	int policy_loaded; /* 1 loaded, -1 failed (the reason in policy_why) */
@@ -39,6 +42,30 @@ struct bench {
 	enum svc_err auth_err; /* its error: SVC_EAUTH, or the store's (a locked database) */
 	char why[SVC_WHY_MAX];
 };
+
+/* ---- the records behind the workshop's server (svc_remote.c) ---- */
+
+/* Make B reach the records through the server at URL (ATELIER_SERVER). */
+enum svc_err svc_remote_open(struct bench *b, const char *url);
+void svc_remote_close(struct bench *b);
+/* METHOD PATH with BODY (taken; NULL: none): the view of a 200, else the server's error
+ * and reason (and its detail as the view). */
+enum svc_err svc_remote_call(struct bench *b, const char *method, const char *path,
+			     json_t *body, json_t **view);
+enum svc_err svc_remote_get(struct bench *b, const char *path, const char *const *names,
+			    const char *const *values, size_t n, json_t **view);
+enum svc_err svc_remote_get_one(struct bench *b, const char *prefix, const char *segment,
+				json_t **view);
+enum svc_err svc_remote_login(struct bench *b, const char *name, const char *secret,
+			      char *token, json_t **view);
+enum svc_err svc_remote_resume(struct bench *b, const char *token);
+enum svc_err svc_remote_job_start(struct bench *b, const struct svc_job_start *req,
+				  json_t **view);
+enum svc_err svc_remote_job_step(struct bench *b, const struct svc_step *req, json_t **view);
+/* METHOD /api/jobs/JOB[/WHAT], a POST with {by}. */
+enum svc_err svc_remote_job(struct bench *b, const char *method, long long job, const char *what,
+			    const char *by, json_t **view);
+enum svc_err svc_remote_job_grade(struct bench *b, const struct svc_grade *req, json_t **view);
 
 /* Let B's store sign the heads of the records with the workshop key and check them
  * (svc_seal.c); heads left unsigned by a migration are signed now when the key is there. */

@@ -378,6 +378,8 @@ static json_t *job_json(struct bench *b, const struct work *w)
 
 enum svc_err svc_job_show(struct bench *b, long long id, json_t **view)
 {
+	if (b->remote)
+		return svc_remote_job(b, "GET", id, NULL, NULL, view);
 	struct work w;
 	enum svc_err rc = work_load(b, id, WORK_FACTS, NULL, &w);
 
@@ -407,6 +409,12 @@ json_t *svc_job_row_json(struct bench *b, const struct store_job *job)
 
 enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_t **view)
 {
+	if (b->remote) {
+		const char *names[3] = { "device", "trainee", "state" };
+		const char *values[3] = { f->device, f->trainee, f->state };
+
+		return svc_remote_get(b, "/api/jobs", names, values, 3, view);
+	}
 	struct store_device_row dev = { 0 };
 	struct store_user u = { 0 };
 	struct store_job *jobs = NULL;
@@ -526,6 +534,8 @@ static enum svc_err order_of_work(struct bench *b, const struct checklist *c, js
 
 enum svc_err svc_job_start(struct bench *b, const struct svc_job_start *req, json_t **view)
 {
+	if (b->remote)
+		return svc_remote_job_start(b, req, view);
 	struct store_device_row dev;
 	struct store_user user;
 	struct store_job job = { 0 }, *jobs = NULL;
@@ -937,6 +947,8 @@ static enum svc_err may_record(struct bench *b, const struct work *w, const stru
 
 enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **view)
 {
+	if (b->remote)
+		return svc_remote_job_step(b, req, view);
 	struct store_step rec = { 0 };
 	struct store_user user;
 	struct work w;
@@ -1067,6 +1079,8 @@ out:
 
 enum svc_err svc_job_submit(struct bench *b, long long id, json_t **view)
 {
+	if (b->remote)
+		return svc_remote_job(b, "POST", id, "submit", NULL, view);
 	const struct policy *p;
 	const struct store_step *stop;
 	struct work w;
@@ -1335,6 +1349,8 @@ enum svc_err svc_job_verify(struct bench *b, long long id, json_t **view)
 
 enum svc_err svc_job_grade(struct bench *b, const struct svc_grade *req, json_t **view)
 {
+	if (b->remote)
+		return svc_remote_job_grade(b, req, view);
 	char feedback[SVC_FEEDBACK_MAX + 1], why[512];
 	struct store_grade g = { 0 }, last, *all = NULL;
 	struct store_job job;
@@ -1438,6 +1454,8 @@ out:
 
 enum svc_err svc_job_ack(struct bench *b, long long id, const char *by, json_t **view)
 {
+	if (b->remote)
+		return svc_remote_job(b, "POST", id, "ack", by, view);
 	struct store_grade *grades = NULL;
 	struct store_job job;
 	struct store_user user;

@@ -45,6 +45,8 @@ static enum svc_err refuse(struct bench *b, const char *name, const char *outcom
 enum svc_err svc_login(struct bench *b, const char *name, const char *secret, int local,
 		       char *token, json_t **view)
 {
+	if (b->remote) /* the server checks the secret and says where it came from */
+		return svc_remote_login(b, name, secret, token, view);
 	char hash[SECRET_HASH_MAX], th[65];
 	struct store_user u;
 	long long now = clock_wall_ms(), wrong = 0, oldest = 0, id = 0;
@@ -131,6 +133,8 @@ static enum svc_err session_store_fail(struct bench *b, enum store_err err, cons
 
 enum svc_err svc_session_resume(struct bench *b, const char *token)
 {
+	if (b->remote)
+		return svc_remote_resume(b, token);
 	struct store_session s;
 	struct store_user u;
 	char th[65];
@@ -194,6 +198,8 @@ enum svc_err svc_session_resume(struct bench *b, const char *token)
 
 enum svc_err svc_logout(struct bench *b, json_t **view)
 {
+	if (b->remote)
+		return svc_remote_call(b, "POST", "/api/logout", json_object(), view);
 	enum store_err err;
 
 	*view = NULL;
@@ -211,6 +217,12 @@ enum svc_err svc_logout(struct bench *b, json_t **view)
 
 enum svc_err svc_whoami(struct bench *b, json_t **view)
 {
+	if (b->remote) {
+		enum svc_err e = svc_remote_call(b, "GET", "/api/me", NULL, view);
+
+		json_object_del(*view, "csrf");
+		return e;
+	}
 	char lang[16];
 
 	*view = NULL;
@@ -241,6 +253,8 @@ static int lang_ok(const char *lang)
 
 enum svc_err svc_set_lang(struct bench *b, const char *lang, json_t **view)
 {
+	if (b->remote)
+		return svc_remote_call(b, "POST", "/api/me/lang", json_pack("{s:s?}", "lang", lang), view);
 	struct store_user me;
 	enum store_err serr;
 	enum svc_err err;
@@ -299,6 +313,13 @@ enum svc_err svc_actor(struct bench *b, const char *claimed_by, struct store_use
 
 enum svc_err svc_audit_list(struct bench *b, long long limit, json_t **view)
 {
+	if (b->remote) {
+		char n[24];
+		const char *name = "limit", *value = n;
+
+		snprintf(n, sizeof(n), "%lld", limit);
+		return svc_remote_get(b, "/api/audit", &name, &value, 1, view);
+	}
 	struct store_audit *a = NULL;
 	struct store_user me;
 	size_t n = 0;

@@ -57,7 +57,10 @@ enum sessfile_err sessfile_path(const char *datadir, int create, char *path, cha
 		return SESSFILE_NONE;
 	if (!private_dir(dir, "the session directory", why, size))
 		return SESSFILE_ERUNDIR;
-	if (!realpath(datadir, real)) {
+	/* A workshop reached through its server is named by the server's address. */
+	if (strstr(datadir, "://")) {
+		snprintf(real, sizeof(real), "%s", datadir);
+	} else if (!realpath(datadir, real)) {
 		snprintf(why, size, "the data directory %s: %s", datadir, strerror(errno));
 		return SESSFILE_EIO;
 	}

@@ -54,34 +54,19 @@ struct route {
 
 unsigned web_status_of(enum svc_err err, const char **word)
 {
-	static const struct {
-		unsigned status;
-		const char *word;
-	} map[] = {
-		[SVC_OK] = { 200, "ok" },
-		[SVC_EINVAL] = { 400, "invalid" },
-		[SVC_ENOENT] = { 404, "not-found" },
-		[SVC_ENODEVICE] = { 404, "no-device" },
-		[SVC_EDENIED] = { 403, "denied" },
-		[SVC_ESTATE] = { 409, "state" },
-		[SVC_EUNMET] = { 409, "unmet" },
-		[SVC_EDEVICE] = { 409, "device" },
-		[SVC_EUNDECIDED] = { 409, "undecided" },
-		[SVC_ENODATA] = { 503, "no-data" },
-		[SVC_EREFUSED] = { 503, "records-refused" },
-		[SVC_ENOTVALID] = { 422, "not-valid" },
-		[SVC_ENOUSB] = { 503, "no-usb" },
-		[SVC_EIO] = { 503, "io" },
-		[SVC_EREMOVED] = { 503, "records-removed" },
-		[SVC_EAUTH] = { 401, "unauthorized" },
+	static const unsigned status[] = {
+		[SVC_OK] = 200,		 [SVC_EINVAL] = 400,	  [SVC_ENOENT] = 404,
+		[SVC_ENODEVICE] = 404,	 [SVC_EDENIED] = 403,	  [SVC_ESTATE] = 409,
+		[SVC_EUNMET] = 409,	 [SVC_EDEVICE] = 409,	  [SVC_EUNDECIDED] = 409,
+		[SVC_ENODATA] = 503,	 [SVC_EREFUSED] = 503,	  [SVC_ENOTVALID] = 422,
+		[SVC_ENOUSB] = 503,	 [SVC_EIO] = 503,	  [SVC_EREMOVED] = 503,
+		[SVC_EAUTH] = 401,
 	};
 
-	if ((unsigned)err >= sizeof(map) / sizeof(map[0]) || !map[err].word) {
-		*word = "error";
+	*word = svc_err_word(err); /* the words are svc's: a front end reads them back */
+	if ((unsigned)err >= sizeof(status) / sizeof(status[0]) || !status[err])
 		return 503;
-	}
-	*word = map[err].word;
-	return map[err].status;
+	return status[err];
 }
 
 /* ---- encoding ---- */

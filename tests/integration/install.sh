@@ -42,9 +42,11 @@ if command -v systemd-analyze >/dev/null 2>&1; then
         sh -c "sed 's|/opt/atelier/bin/atelier|/bin/true|' '$UNIT' > '$T/atelier.service' &&
                test -z \"\$(systemd-analyze verify --man=no '$T/atelier.service' 2>&1)\""
 fi
+check "every account's command line is pointed at the server (profile.d)" \
+    grep -qx 'export ATELIER_SERVER=http://127.0.0.1:8080' "$T/dest/etc/profile.d/atelier.sh"
 check "nothing is installed outside DESTDIR" sh -c "! test -e /opt/atelier"
 check "make uninstall removes it all" \
-    sh -c "make -s -C $ROOT uninstall PREFIX=/opt/atelier DESTDIR=$T/dest && ! test -e $T/dest/opt/atelier/bin/atelier && ! test -e $T/dest/opt/atelier/lib/atelier/atelier-pdf && ! test -e $T/dest/opt/atelier/lib/udev/rules.d/70-atelier.rules && ! test -e $T/dest/opt/atelier/lib/systemd/system/atelier.service"
+    sh -c "make -s -C $ROOT uninstall PREFIX=/opt/atelier DESTDIR=$T/dest && ! test -e $T/dest/opt/atelier/bin/atelier && ! test -e $T/dest/opt/atelier/lib/atelier/atelier-pdf && ! test -e $T/dest/opt/atelier/lib/udev/rules.d/70-atelier.rules && ! test -e $T/dest/opt/atelier/lib/systemd/system/atelier.service && ! test -e $T/dest/etc/profile.d/atelier.sh"
 
 # Every rule gives the plugdev group read/write, never the world.
 rules=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$RULES" | grep -v '^#' | grep -v '^[[:space:]]*$')
