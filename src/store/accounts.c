@@ -43,9 +43,11 @@ enum store_err store_user_set_secret(struct store *st, long long id, const char 
 	return store_int_end(st, NULL, err);
 }
 
-enum store_err store_user_secret(struct store *st, long long id, char *out, size_t size)
+/* The text column of the one row SQL (with the id ID as its parameter) selects, into
+ * OUT ("" when no row or NULL). */
+static enum store_err text_by_id(struct store *st, const char *sql, long long id, char *out,
+				 size_t size)
 {
-	static const char sql[] = "SELECT secret_hash FROM app_user WHERE id = ?";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
 	int rc;
@@ -60,6 +62,14 @@ enum store_err store_user_secret(struct store *st, long long id, char *out, size
 	else if (rc != SQLITE_DONE)
 		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 	sqlite3_finalize(stmt);
+	return err;
+}
+
+enum store_err store_user_secret(struct store *st, long long id, char *out, size_t size)
+{
+	enum store_err err =
+	    text_by_id(st, "SELECT secret_hash FROM app_user WHERE id = ?", id, out, size);
+
 	return !err && !out[0] ? STORE_ENOENT : err;
 }
 
@@ -274,22 +284,7 @@ enum store_err store_audit_list(struct store *st, long long limit, struct store_
 
 enum store_err store_user_lang(struct store *st, long long id, char *out, size_t size)
 {
-	static const char sql[] = "SELECT lang FROM user_pref WHERE user_id = ?";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
-
-	out[0] = '\0';
-	if (err)
-		return err;
-	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		store_int_col_text(stmt, 0, out, size);
-	else if (rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	sqlite3_finalize(stmt);
-	return err;
+	return text_by_id(st, "SELECT lang FROM user_pref WHERE user_id = ?", id, out, size);
 }
 
 enum store_err store_user_set_lang(struct store *st, long long id, const char *lang)

@@ -17,35 +17,17 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tapy import done, free_port, ok  # noqa: E402
+
 ATELIER, DATA, TMP, DEVICE = sys.argv[1:5]
-N = 0
-FAILED = 0
 
-
-def ok(cond, name, detail=""):
-    global N, FAILED
-    N += 1
-    if cond:
-        print("ok %d - %s" % (N, name))
-    else:
-        FAILED += 1
-        print("not ok %d - %s" % (N, name))
-        for line in str(detail).splitlines()[:30]:
-            print("# " + line)
-    sys.stdout.flush()
 
 
 def secret(name):
     with open(os.path.join(TMP, "secret-" + name)) as f:
         return f.read().strip()
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Server:
@@ -546,8 +528,7 @@ def main():
     ok(st == 404 and passwd not in text, "--web-dir does not follow a symlink out of it", (st, text))
     dev.stop()
 
-    print("1..%d" % N)
-    return 1 if FAILED else 0
+    return done()
 
 
 if __name__ == "__main__":

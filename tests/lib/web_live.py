@@ -9,35 +9,13 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tapy import done, free_port, note, ok  # noqa: E402
+
 ATELIER = DATA = TMP = CTL = PINFILE = None  # set by main() (or by a bench importing this)
-N = 0
-FAILED = 0
 
 
-def ok(cond, name, detail=""):
-    global N, FAILED
-    N += 1
-    if cond:
-        print("ok %d - %s" % (N, name))
-    else:
-        FAILED += 1
-        print("not ok %d - %s" % (N, name))
-        for line in str(detail)[:3000].splitlines():
-            print("#   " + line)
-    sys.stdout.flush()
 
-
-def note(text):
-    print("# " + text)
-    sys.stdout.flush()
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 done_count = 0
@@ -223,8 +201,7 @@ def main():
     rc = srv.wait(timeout=20)
     log.seek(0)
     ok(rc == 0, "the server stops cleanly with streams open", log.read())
-    print("1..%d" % N)
-    return 1 if FAILED else 0
+    return done()
 
 
 if __name__ == "__main__":
