@@ -890,8 +890,10 @@ static enum store_err configure(struct store *st)
 
 enum store_err store_open(const char *dir, int create, struct store **out, int *found_version)
 {
-	const int flags =
-		SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE | (create ? SQLITE_OPEN_CREATE : 0);
+	/* A store is used by one thread at a time (svc contexts are not shared): its
+	 * connection needs no mutex of its own. */
+	const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX |
+			  (create ? SQLITE_OPEN_CREATE : 0);
 	struct store *st = NULL;
 	enum store_err err = STORE_OK;
 	char wal[PATH_MAX + sizeof("-wal")];

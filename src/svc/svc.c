@@ -13,6 +13,7 @@
 
 #include "cert/lifecycle.h"
 #include "cert/sign.h"
+#include "job/job.h"
 #include "util/datadir.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -270,6 +271,34 @@ enum svc_err svc_records_version(struct bench *b, long long *out)
 	return err ? svc_store_fail(b, err, "read the records' version") : SVC_OK;
 }
 
+enum svc_err svc_pinned(struct bench *b, const struct store_job *job, const struct checklist **out)
+{
+	struct svc_pinned *grown;
+	struct checklist *c = NULL;
+	char why[256];
+
+	*out = NULL;
+	for (size_t i = 0; i < b->n_pinned; i++) {
+		if (strcmp(b->pinned[i].hash, job->checklist_hash) == 0) {
+			*out = b->pinned[i].c;
+			return SVC_OK;
+		}
+	}
+	if (job_checklist(b->st, job, &c, why, sizeof(why)) != JOB_OK)
+		return svc_fail(b, SVC_EREFUSED, "%s", why);
+	grown = realloc(b->pinned, (b->n_pinned + 1) * sizeof(*grown));
+	if (!grown) {
+		checklist_free(c);
+		return svc_fail(b, SVC_EIO, "out of memory");
+	}
+	b->pinned = grown;
+	snprintf(grown[b->n_pinned].hash, sizeof(grown[b->n_pinned].hash), "%s",
+		 job->checklist_hash);
+	grown[b->n_pinned++].c = c;
+	*out = c;
+	return SVC_OK;
+}
+
 int svc_remote(const struct bench *b)
 {
 	return b && b->remote;
@@ -326,6 +355,9 @@ void svc_close(struct bench *b)
 	if (!b)
 		return;
 	svc_remote_close(b);
+	for (size_t i = 0; i < b->n_pinned; i++)
+		checklist_free(b->pinned[i].c);
+	free(b->pinned);
 	store_free(b->st);
 	svc_seal_release(b);
 	checklist_set_release(&b->checklists);

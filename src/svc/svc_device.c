@@ -107,14 +107,14 @@ static enum svc_err entered_facts(struct bench *b, long long device_id, json_t *
 	if (err)
 		return svc_store_fail(b, err, "read the device's jobs");
 	for (size_t i = 0; i < n; i++) { /* newest first */
-		struct checklist *c = NULL;
+		const struct checklist *c = NULL;
 		struct store_step *recs = NULL;
 		size_t nrec = 0;
-		char why[256], by[64];
+		char by[64];
 
 		if (jobs[i].state == JOB_STATE_CANCELLED)
 			continue;
-		if (job_checklist(b->st, &jobs[i], &c, why, sizeof(why)) != JOB_OK)
+		if (svc_pinned(b, &jobs[i], &c) != SVC_OK)
 			continue; /* job verify and db check say what is wrong with it */
 		if (store_steps_of(b->st, jobs[i].id, &recs, &nrec) == STORE_OK) {
 			for (size_t k = 0; k < c->n_steps; k++) {
@@ -140,7 +140,6 @@ static enum svc_err entered_facts(struct bench *b, long long device_id, json_t *
 			}
 		}
 		store_steps_free(recs, nrec);
-		checklist_free(c);
 	}
 	free(jobs);
 	return SVC_OK;

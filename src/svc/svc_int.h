@@ -41,7 +41,18 @@ struct bench {
 	char auth_why[SVC_WHY_MAX]; /* why a session could not be resumed ("" when none was) */
 	enum svc_err auth_err; /* its error: SVC_EAUTH, or the store's (a locked database) */
 	char why[SVC_WHY_MAX];
+	/* The checklists jobs were started with, loaded once (svc_pinned()). */
+	struct svc_pinned {
+		char hash[72];
+		struct checklist *c;
+	} *pinned;
+	size_t n_pinned;
 };
+
+/* The checklist JOB was started with (its snapshot in the records), loaded once per
+ * context: borrowed from B until svc_close(). SVC_EREFUSED, with the reason, when the
+ * snapshot is missing or no longer loads. */
+enum svc_err svc_pinned(struct bench *b, const struct store_job *job, const struct checklist **out);
 
 /* ---- the records behind the workshop's server (svc_remote.c) ---- */
 

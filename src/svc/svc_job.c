@@ -41,7 +41,7 @@ static const char *const part_origins[] = { "genuine", "used-original", "afterma
  * reading and what trainees recorded), the records and the instructor's decisions. */
 struct work {
 	struct store_job job;
-	struct checklist *c; /* NULL when the pinned text no longer loads */
+	const struct checklist *c; /* NULL when the pinned text no longer loads (borrowed) */
 	json_t *facts;       /* svc_device_facts(); "entered" holds the recorded facts */
 	struct store_step *recs;
 	size_t n_recs;
@@ -51,21 +51,17 @@ struct work {
 
 static void work_release(struct work *w)
 {
-	checklist_free(w->c);
 	json_decref(w->facts);
 	store_steps_free(w->recs, w->n_recs);
 	free(w->events);
 	memset(w, 0, sizeof(*w));
 }
 
-/* The pinned checklist of JOB, from its snapshot. */
-static enum svc_err load_pinned(struct bench *b, const struct store_job *job, struct checklist **c)
+/* The pinned checklist of JOB, from its snapshot (borrowed from B). */
+static enum svc_err load_pinned(struct bench *b, const struct store_job *job,
+				const struct checklist **c)
 {
-	char why[256];
-
-	if (job_checklist(b->st, job, c, why, sizeof(why)) != JOB_OK)
-		return svc_fail(b, SVC_EREFUSED, "%s", why);
-	return SVC_OK;
+	return svc_pinned(b, job, c);
 }
 
 /* What work_load() must give. */
@@ -1355,7 +1351,7 @@ enum svc_err svc_job_grade(struct bench *b, const struct svc_grade *req, json_t 
 	struct store_grade g = { 0 }, last, *all = NULL;
 	struct store_job job;
 	struct store_user grader;
-	struct checklist *c = NULL;
+	const struct checklist *c = NULL;
 	enum verdict verdict;
 	long long grade_id = 0;
 	char trainee[64];
@@ -1448,7 +1444,6 @@ enum svc_err svc_job_grade(struct bench *b, const struct svc_grade *req, json_t 
 			  verdict == VERDICT_REDO);
 out:
 	store_grades_free(all, n);
-	checklist_free(c);
 	return rc;
 }
 
@@ -1459,7 +1454,7 @@ enum svc_err svc_job_ack(struct bench *b, long long id, const char *by, json_t *
 	struct store_grade *grades = NULL;
 	struct store_job job;
 	struct store_user user;
-	struct checklist *c = NULL;
+	const struct checklist *c = NULL;
 	size_t n = 0;
 	enum store_err err;
 	enum svc_err rc;
@@ -1504,7 +1499,6 @@ enum svc_err svc_job_ack(struct bench *b, long long id, const char *by, json_t *
 			  job_state_name(job.state));
 	rc = SVC_OK;
 out:
-	checklist_free(c);
 	store_grades_free(grades, n);
 	return rc;
 }
