@@ -39,6 +39,7 @@ poppler-utils
 zbar-tools
 wrk
 chromium
+gettext
 "
 
 missing=""
