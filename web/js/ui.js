@@ -8,6 +8,7 @@ const main = () => document.getElementById("app");
  * a screen reader says where the person is and Tab starts from the top. */
 export function screen(title, ...children) {
   const h1 = h("h1", { tabindex: "-1", id: "screen-title" }, title);
+  main().className = "app"; // a screen's own layout class (the runner's) goes with it
   fill(main(), h1, ...children);
   h1.focus({ preventScroll: false });
   return main();

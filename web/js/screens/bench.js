@@ -51,12 +51,15 @@ export async function showBench() {
       return;
     }
     // Say what changed, for those who do not see the screen change.
+    // One announcement for the whole change, so that none hides another.
     const now = new Map(devices.map((d) => [d.usb_id, d]));
+    const said = [];
     for (const [id, d] of now) {
-      if (!known.has(id)) announce(t("A device was plugged in: {name}", { name: (d.card && d.card.marketing_name) || t("Unknown model") }));
-      else if (known.get(id).state !== d.state && d.state === "untrusted") announce(t("The device needs you: look at its card."));
+      if (!known.has(id)) said.push(t("A device was plugged in: {name}", { name: (d.card && d.card.marketing_name) || t("Unknown model") }));
+      if (d.state === "untrusted" && (!known.has(id) || known.get(id).state !== d.state)) said.push(t("The device needs you: look at its card."));
     }
-    for (const id of known.keys()) if (!now.has(id)) announce(t("A device was unplugged."));
+    for (const id of known.keys()) if (!now.has(id)) said.push(t("A device was unplugged."));
+    if (said.length) announce(said.join(" "));
     known = now;
     fill(status);
     if (!devices.length) {

@@ -25,6 +25,19 @@ async function languagePicker(onPick) {
       }, l.name))));
 }
 
+/* A refused sign-in in plain words. The server says a wrong PIN and an unknown name the
+ * same way; its reason is kept under the translated sentence, for the instructor. */
+function refusal(err) {
+  const why = err.why || "";
+  let plain = null;
+  if (/^wrong name or secret/.test(why)) plain = t("The name or the PIN is not right. Try again.");
+  else if (/^too many wrong attempts/.test(why)) plain = t("Too many wrong tries. Wait a few minutes, or ask your instructor.");
+  else if (/PIN only at the bench/.test(why)) plain = t("A PIN works only on the bench computer itself. Instructors: use your password.");
+  else if (/disabled/.test(why)) plain = t("This account is switched off. Ask your instructor.");
+  if (!plain) return message("error", errorText(err));
+  return message("error", plain, h("p.server-why", { lang: "en" }, why));
+}
+
 export async function showSignIn(reason) {
   const name = h("input#signin-name.input", {
     type: "text", name: "username", autocomplete: "username", autocapitalize: "none",
@@ -52,8 +65,7 @@ export async function showSignIn(reason) {
       chosenHere = null;
       await app.signedIn(view, lang);
     } catch (err) {
-      // The server's own words: a wrong PIN and an unknown name read the same.
-      fill(feedback, message("error", errorText(err)));
+      fill(feedback, refusal(err));
       secret.value = "";
       secret.focus();
     } finally {
