@@ -61,10 +61,10 @@ export function lockLine(lock, locks) {
     .map(([k]) => t(LOCK_NAMES[k] || k));
   if (lock === "on" || on.length) {
     return h("span.lock.lock-on", {}, icon("lock"),
-      on.length ? t("Locked: {which}", { which: on.join(", ") }) : t("Locked"));
+      h("span", {}, on.length ? t("Locked: {which}", { which: on.join(", ") }) : t("Locked")));
   }
-  if (lock === "off") return h("span.lock.lock-off", {}, icon("unlock"), t("No lock found"));
-  return h("span.lock.lock-unknown", {}, icon("unknown"), t("Lock not known yet"));
+  if (lock === "off") return h("span.lock.lock-off", {}, icon("unlock"), h("span", {}, t("No lock found")));
+  return h("span.lock.lock-unknown", {}, icon("unknown"), h("span", {}, t("Lock not known yet")));
 }
 
 function fact(label, value) {

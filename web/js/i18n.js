@@ -59,6 +59,12 @@ export function currentLanguage() {
   return state.lang;
 }
 
+/* The direction of a text in LANG: a checklist text shown in English on an Arabic
+ * screen keeps its own direction, so that its full stop stays at its end. */
+export function dirOf(lang) {
+  return ["ar", "fa", "he", "ur", "ps", "ckb", "yi"].includes(String(lang).split(/[-_]/)[0]) ? "rtl" : "ltr";
+}
+
 export function isRtl() {
   return state.dir === "rtl";
 }

@@ -5,6 +5,7 @@ import { t, when } from "../i18n.js";
 import { get, post, withQuery } from "../api.js";
 import { app } from "../state.js";
 import { serverLang } from "./device.js";
+import { platformWords } from "../card.js";
 import { screen, message, errorBox, errorText, linkButton, waiting } from "../ui.js";
 
 const SHOWN = 30; // the newest jobs; older ones are the instructor's business
@@ -46,14 +47,24 @@ function gradeBlock(job, grade, title) {
     ack, where);
 }
 
+/* Which device a job was on: its kind and its serial number. */
+function deviceLine(d) {
+  if (!d) return null;
+  return h("p.job-device", {}, t("Device: {kind}, serial number {serial}", { kind: platformWords(d.platform, null), serial: d.serial || d.udid || d.imei || "?" }));
+}
+
 export async function showHistory() {
   const main = screen(t("My work"), waiting());
   let jobs;
   let titles = new Map();
+  let devices = new Map();
   try {
     jobs = await get(withQuery("/api/jobs", { trainee: app.me.name }));
     const cl = await get(withQuery("/api/checklists", { lang: serverLang() })).catch(() => ({ checklists: [] }));
     titles = new Map((cl.checklists || []).map((c) => [c.id, c.title]));
+    // The job list names its device by number: the device list says which one it is.
+    const devs = await get("/api/devices").catch(() => []);
+    devices = new Map((devs || []).map((d) => [d.id, d]));
   } catch (err) {
     fill(main, main.querySelector("h1"), errorBox(err));
     return null;
@@ -75,6 +86,7 @@ export async function showHistory() {
     list.append(h("li.card.history-item", {},
       h("h2", { id: `job-${j.id}` }, title),
       h("p.meta", {}, t("Job {id}", { id: j.id }), v.started_ms ? ` · ${t("Started {date}", { date: when(v.started_ms) })}` : ""),
+      deviceLine(devices.get(j.device)),
       stateLine(j, grade),
       gradeBlock(j, grade, title),
       j.state === "open" ? linkButton(t("Continue"), `#/job/${j.id}`, "secondary", { "aria-describedby": `job-${j.id}` }) : null));

@@ -4,7 +4,7 @@
 // names the old one). A failed step that stops the job or sets the device aside gives
 // a full-screen instruction in plain words.
 import { h, icon, fill, announce } from "../dom.js";
-import { t, pick, num, currentLanguage } from "../i18n.js";
+import { t, pick, num, currentLanguage, dirOf } from "../i18n.js";
 import { get, post } from "../api.js";
 import { app } from "../state.js";
 import { applicableSteps, lastRecords, quarantineRecord, nextStep, orderedInstructions } from "../steps.js";
@@ -60,17 +60,22 @@ function header(ctx, step) {
   bar.firstChild.style.inlineSize = `${Math.round((100 * index) / Math.max(1, steps.length))}%`;
   return h("div.runner-head", {},
     ctx.changed ? message("warning", t("This checklist changed after the job started. If a step looks different, ask your instructor.")) : null,
-    h("p.checklist-name", {}, pick(ctx.c.title).text),
+    textIn("p.checklist-name", pick(ctx.c.title)),
     h("p.progress-text", {}, step ? t("Step {n} of {total}", { n: index, total: steps.length }) : t("All {total} steps", { total: steps.length })),
     bar, clock);
 }
 
+/* A checklist text as an element: its language and its own direction. */
+function textIn(tag, text) {
+  return h(tag, { lang: text.lang, dir: dirOf(text.lang) }, text.text);
+}
+
 function instructionBlock(ins) {
   const level = ins.level || "note";
-  const label = level === "warning" ? t("Warning") : level === "caution" ? t("Careful") : null;
-  const text = pick(ins.text);
+  // The word says what the colour and the icon say, in the screen's language.
+  const label = level === "warning" ? t("Warning:") : level === "caution" ? t("Careful:") : null;
   return h(`div.instruction.instruction-${level}`, {},
-    icon(level), h("p", { lang: text.lang }, label ? h("strong.level", {}, `${label}: `) : null, text.text));
+    icon(level), h("div.instruction-body", {}, label ? h("strong.level", {}, label) : null, textIn("p", pick(ins.text))));
 }
 
 /* The picture of the step; hidden when the bench cannot give it. */
@@ -165,8 +170,8 @@ const KINDS = {
         const label = pick(o.label);
         const crit = pick(o.criteria);
         return h("button.btn.btn-choice", { type: "button", onclick: () => save({ value: o.value, note: note.value() || undefined }) },
-          h("span.choice-label", { lang: label.lang }, label.text),
-          crit.text ? h("span.choice-criteria", { lang: crit.lang }, crit.text) : null);
+          textIn("span.choice-label", label),
+          crit.text ? textIn("span.choice-criteria", crit) : null);
       }));
   },
 
@@ -346,6 +351,7 @@ function showStep(ctx, step) {
     picture(step),
     area, feedback, nav);
   main.querySelector("h1").setAttribute("lang", textLang);
+  main.querySelector("h1").setAttribute("dir", dirOf(textLang));
   main.classList.add("runner");
   if (flash) announce(t("Saved: {step}: {result}", { step: flash.title, result: resultWords(flash.result) }));
   // An automatic step runs by itself when it has no record yet.
