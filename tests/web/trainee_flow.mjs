@@ -270,7 +270,7 @@ try {
   await screen(page, "step-auto");
   await press(page, ".auto-result ~ .actions .btn-primary, .step-input .btn-primary", "Next step after the automatic one");
   ok(await waitH1(page, "La protection après réinitialisation est désactivée"), "an automatic step that cannot decide", await h1(page));
-  await page.waitForSelector(".server-why", { timeout: 30000 }).catch(() => {});
+  await page.waitForSelector(".step-input .msg-warning", { timeout: 30000 }).catch(() => {});
   ok((await page.locator(".step-input").innerText().catch(() => "")).includes(T("fr", "The bench could not decide this step. Check it on the device yourself, write what you saw, then choose.")),
     "undecided: the reason, and the way to record it by hand");
   await screen(page, "step-auto-undecided");

@@ -127,7 +127,8 @@ async function afterRecord(ctx, step, view) {
     location.hash = `#/job/${ctx.job.id}/stopped`;
     return;
   }
-  app.flash = { title: pick(step.title).text, result: view.result, refused: view.quarantine_refused || null };
+  // Said on the next screen of this job only, and only just after.
+  app.flash = { job: ctx.job.id, step, result: view.result, refused: view.quarantine_refused || null, at: Date.now() };
   location.hash = view.next_step ? `#/job/${ctx.job.id}/${encodeURIComponent(view.next_step.id)}` : `#/job/${ctx.job.id}/end`;
 }
 
@@ -289,8 +290,9 @@ function autoStep(ctx, step, textLang, area, saveAndGo) {
       saveAndGo({ result, note: note.value() });
     };
     fill(area,
-      message("warning", t("The bench could not decide this step. Check it on the device yourself, write what you saw, then choose."),
-        h("p.server-why", {}, (err.detail && err.detail.why) || err.why)),
+      // The server's reason names the command line's options (--result, --note): the
+      // sentence below and the step's own note say the same for the screen.
+      message("warning", t("The bench could not decide this step. Check it on the device yourself, write what you saw, then choose.")),
       note.el,
       h("div.verdicts", {}, verdictButton("pass", textLang, () => go("pass")), verdictButton("fail", textLang, () => go("fail"))));
     note.focus();
@@ -307,7 +309,8 @@ function showStep(ctx, step) {
   const notes = [title, ...(step.instructions || []).map((i) => pick(i.text))].find((x) => x.note);
   const textLang = title.lang;
   const feedback = h("div.feedback", { "aria-live": "polite" });
-  const flash = app.flash;
+  const fresh = app.flash && app.flash.job === ctx.job.id && Date.now() - app.flash.at < 10000;
+  const flash = fresh ? { ...app.flash, title: pick(app.flash.step.title).text } : null;
   app.flash = null;
 
   const saveAndGo = async (body) => {
