@@ -59,8 +59,12 @@ LIB_SRC  := $(filter-out $(PDF_SRC),$(sort $(wildcard src/util/*.c src/store/*.c
               src/web/*.c)))
 # The Android model table is generated from data/android-models.tsv (android_models.h).
 GEN_SRC  := $(BUILD)/gen/android_models_table.c
-# The files of web/ are built into the binary as web_assets[] (src/web/web.h).
+# The files of web/ and the screen's translations (po/xx.po, turned into i18n/xx.json)
+# are gathered in $(BUILD)/web (scripts/web-build, which checks each catalogue with
+# msgfmt) and built into the binary as web_assets[] (src/web/web.h).
 WEB_FILES := $(sort $(shell find web -type f 2>/dev/null))
+PO_FILES := $(sort $(wildcard po/*.po)) po/LINGUAS
+WEB_OUT  := $(BUILD)/web
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/android_models_table.o \
             $(BUILD)/obj/gen/web_assets.o
 LIB      := $(BUILD)/libatelier.a
@@ -78,7 +82,7 @@ SH_TESTS := $(sort $(wildcard tests/integration/*.sh))
 TOOL_BIN := $(BUILD)/tests/usbbed
 
 .SECONDARY:
-.PHONY: all run check test deps install uninstall clean bench fuzz fuzz-smoke lint format
+.PHONY: all run check test deps install uninstall clean bench fuzz fuzz-smoke lint format web po-update
 
 all: $(BIN) $(PDF_BIN)
 
@@ -97,9 +101,21 @@ $(GEN_SRC): data/android-models.tsv scripts/android-models-table
 	@mkdir -p $(dir $@)
 	scripts/android-models-table $< $@
 
-$(BUILD)/gen/web_assets.c: $(WEB_FILES) scripts/web-assets
+$(BUILD)/web.stamp: $(WEB_FILES) $(PO_FILES) scripts/web-build scripts/po2json
 	@mkdir -p $(dir $@)
-	scripts/web-assets web $@
+	scripts/web-build web po $(WEB_OUT)
+	@touch $@
+
+$(BUILD)/gen/web_assets.c: $(BUILD)/web.stamp scripts/web-assets
+	@mkdir -p $(dir $@)
+	scripts/web-assets $(WEB_OUT) $@
+
+# The screen's files alone, for `atelier serve --web-dir build/web` while working on them.
+web: $(BUILD)/web.stamp
+
+# After a change of the screen's texts: the template and every catalogue brought up to date.
+po-update:
+	scripts/po-update
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)

@@ -40,6 +40,7 @@ poppler-utils
 zbar-tools
 wrk
 chromium
+gettext
 "
 
 missing=""

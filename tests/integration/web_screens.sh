@@ -1,16 +1,22 @@
 #!/bin/sh
-# The pages of atelier serve in real headless Chromium (Debian's chromium, driven by
-# playwright-core; tests/web/page_check.mjs), at a 1366x768 bench screen and a 10-inch
-# tablet: each loads under the server's Content-Security-Policy with no console error,
-# axe-core finds no serious or critical problem, the keyboard alone reaches every
-# control, and a screenshot is taken (kept in docs/screenshots/ when ATELIER_SCREENSHOTS
-# names that folder).
+# The trainee's screen of atelier serve in real headless Chromium (Debian's chromium,
+# driven by playwright-core): the start page alone (tests/web/page_check.mjs), then a
+# trainee's work with the keyboard only (tests/web/trainee_flow.mjs): sign-in with her
+# PIN, the bench, a recorded device, the intake checklist with a correction, one step
+# of every kind, a refused then accepted submission, her grade read in My work, Dutch
+# and Arabic (right to left), the quarantine screen, the console refused. At every
+# screen, at 1366x768, 800x1280, 1280x800 and 360x640: no console error (the
+# Content-Security-Policy refuses nothing), no serious or critical axe-core problem,
+# every target at least 44 px, every control reached with Tab, and a screenshot (kept in
+# ATELIER_SCREENSHOTS when that names a folder, e.g. docs/screenshots).
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/accounts.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
 SERVER=""
-trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$T"' EXIT
+FAKECTL="$ROOT/tests/fakes/fakectl.sh"
+trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; sh "$FAKECTL" stop "$T/fake" >/dev/null 2>&1; rm -rf "$T"' EXIT
 export TMPDIR="$T" # Chromium's profile, Playwright's files: all in the test's folder
 J="python3 $ROOT/tests/lib/jq.py"
 # field FILE EXPR: print a value of a page's report.
@@ -22,9 +28,29 @@ if [ ! -d "$ROOT/node_modules/playwright-core" ] || [ ! -x /usr/bin/chromium ]; 
     echo "Bail out! the browser tools are missing: run scripts/setup-deps.sh (make check does)"
     exit 1
 fi
+
+# The store: an admin, a trainee with her PIN, an instructor; an iPhone read through
+# the fake usbmuxd (which stays up: automatic steps read the phone again); the
+# workshop's own practice checklist beside the shipped ones.
+export FAKE_USBMUXD_KEY_CACHE="$T/keys"
+mkdir -p "$FAKE_USBMUXD_KEY_CACHE" "$T/data/checklists" "$T/shots"
+cp "$ROOT/tests/fixtures/web/web-kinds.yaml" "$T/data/checklists/"
+sh "$FAKECTL" start "$T/fake" "$ROOT/tests/fakes/scenarios/iphone-ios17-paired.json" >/dev/null
+export USBMUXD_SOCKET_ADDRESS="UNIX:$T/fake/usbmuxd.sock"
+A="$ATELIER --data $T/data"
+if ! { init_admin "$A" && add_user "$A" amina trainee && add_user "$A" sam instructor &&
+       signin amina && $A probe >/dev/null; }; then
+    echo "Bail out! the accounts or the first reading could not be made"
+    exit 1
+fi
+cat >"$T/facts.json" <<JSON
+{"serial": "C1QQABCD4R", "udid": "00008110-000E44540A2A0000",
+ "trainee": "amina", "pin": "$(cat "$T/secret-amina")",
+ "instructor": "sam", "password": "$(cat "$T/secret-sam")"}
+JSON
+
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-$ATELIER --data "$T/data" init >/dev/null
-$ATELIER --data "$T/data" serve --listen "127.0.0.1:$PORT" >"$T/serve.out" 2>&1 &
+"$ATELIER_REAL" --data "$T/data" serve --listen "127.0.0.1:$PORT" >"$T/serve.out" 2>&1 &
 SERVER=$!
 n=0
 until grep -q "Atelier is at" "$T/serve.out" 2>/dev/null; do
@@ -37,16 +63,17 @@ until grep -q "Atelier is at" "$T/serve.out" 2>/dev/null; do
     sleep 0.1
 done
 
-# page NAME PATH: check one page; its report in $T/NAME.json.
+# ---- the start page alone ----
 page() {
-    node "$ROOT/tests/web/page_check.mjs" "http://127.0.0.1:$PORT$2" "$T" "$1" >"$T/$1.json" 2>"$T/$1.err"
+    node "$ROOT/tests/web/page_check.mjs" "http://127.0.0.1:$PORT$2" "$T/shots" "$1" >"$T/$1.json" 2>"$T/$1.err"
 }
-
 check "the start page opens in Chromium" page start /
-for i in 0 1; do
-    v=$(field "$T/start.json" "d['screens'][$i]['viewport']" 2>/dev/null)
-    check "start page ($v): served, titled and headed" \
-        $J "$T/start.json" "(d['screens'][$i]['status'], d['screens'][$i]['title'], d['screens'][$i]['heading'])" "(200, 'Atelier', 'Atelier')"
+screens=$(field "$T/start.json" "len(d['screens'])" 2>/dev/null || echo 0)
+i=0
+while [ "$i" -lt "$screens" ]; do
+    v=$(field "$T/start.json" "d['screens'][$i]['viewport']")
+    check "start page ($v): served, titled Atelier, the sign-in's heading" \
+        $J "$T/start.json" "(d['screens'][$i]['status'], d['screens'][$i]['title'], d['screens'][$i]['heading'])" "(200, 'Atelier', 'Sign in to Atelier')"
     check "start page ($v): no console error (nothing refused by the Content-Security-Policy)" \
         $J "$T/start.json" "d['screens'][$i]['console_errors']" "[]"
     check "start page ($v): no serious accessibility problem (axe-core)" \
@@ -57,9 +84,35 @@ for i in 0 1; do
         $J "$T/start.json" "d['screens'][$i]['small_targets']" "[]"
     check "start page ($v): a screenshot was taken" \
         test -s "$(field "$T/start.json" "d['screens'][$i]['screenshot']")"
+    i=$((i + 1))
 done
+
+# ---- a trainee's work ----
+node "$ROOT/tests/web/trainee_flow.mjs" "http://127.0.0.1:$PORT" "$T/shots" "$T/facts.json" >"$T/flow.json" 2>"$T/flow.err"
+check "the trainee's walk ran to its end" $J "$T/flow.json" "d.get('finished', False)"
+[ -s "$T/flow.json" ] || sed 's/^/# /' "$T/flow.err" | head -40
+# One TAP line per check of the walk, its detail shown when it fails.
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d["checks"]:
+    detail = json.dumps(c.get("detail"), ensure_ascii=False, indent=1) if not c["ok"] else ""
+    print("%d\t%s\t%s" % (0 if c["ok"] else 1, c["name"].replace("\t", " "), detail.replace("\n", "\\n").replace("\t", " ")))
+' "$T/flow.json" >"$T/flow.tap" 2>/dev/null || : >"$T/flow.tap"
+while IFS="$(printf '\t')" read -r status name detail; do
+    printf '%s\n' "$detail" | sed 's/\\n/\n/g' >"$TAP_OUT"
+    _tap_result "$status" "$name"
+done <"$T/flow.tap"
+# every_shot: each screenshot the walk names is a file that is not empty.
+every_shot() {
+    field "$T/flow.json" "'\\n'.join(d['screenshots'])" >"$T/shots.list" || return 1
+    [ "$(wc -l <"$T/shots.list")" -ge 60 ] || { echo "only $(wc -l <"$T/shots.list") screenshots"; return 1; }
+    while read -r f; do [ -s "$f" ] || { echo "empty or missing: $f"; return 1; }; done <"$T/shots.list"
+}
+check "every screen's screenshot was taken (60 or more)" every_shot
+
 if [ -n "${ATELIER_SCREENSHOTS:-}" ]; then
-    cp "$T"/start-*.png "$ATELIER_SCREENSHOTS"/
+    mkdir -p "$ATELIER_SCREENSHOTS" && cp "$T"/shots/*.png "$ATELIER_SCREENSHOTS"/
 fi
 
 done_testing

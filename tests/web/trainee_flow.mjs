@@ -1,0 +1,396 @@
+// A trainee's morning on atelier serve, in real headless Chromium, with the keyboard
+// only: she signs in with her PIN (after a wrong one), in French; sees the bench (the
+// empty state, then two devices arriving); opens a recorded device by its serial
+// number; starts the intake checklist and records steps; goes back and corrects one;
+// does one step of every kind on a workshop checklist (tests/fixtures/web/web-kinds.yaml),
+// is refused a submission with what is missing, then submits; her instructor grades it
+// (over the API) and she marks the feedback as read in My work. The screen is switched
+// to Dutch and to Arabic (right to left); a failed swollen-battery step sends the
+// device to quarantine; the instructors' console refuses her politely; an instructor
+// signs in. Every screen is audited at each size (audit.mjs) and photographed.
+//
+// usage: node tests/web/trainee_flow.mjs BASE_URL OUT_DIR FACTS.json
+// FACTS: {serial, udid, trainee, pin, instructor, password}. Prints one JSON object:
+// {checks: [{name, ok, detail}], screenshots: [...]}; exits 0 when it ran to the end.
+import { chromium, request } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { audit, watchConsole, LAUNCH, VIEWPORTS } from "./audit.mjs";
+
+const [base, outDir, factsFile] = process.argv.slice(2);
+const F = JSON.parse(readFileSync(factsFile, "utf8"));
+const report = { checks: [], screenshots: [] };
+const errors = [];
+const expected = [];
+
+function ok(cond, name, detail) {
+  report.checks.push({ name, ok: !!cond, detail: cond ? undefined : detail });
+  return !!cond;
+}
+
+// The catalogues the screen uses, as the server gives them: the test reads the words it
+// expects from them, and checks that each is a translation (not the English left).
+const catalogues = {};
+async function loadCatalogue(api, lang) {
+  const r = await api.get(`/static/i18n/${lang}.json`);
+  catalogues[lang] = r.ok() ? (await r.json()).strings : {};
+}
+function T(lang, msgid, args) {
+  const s = (catalogues[lang] || {})[msgid] || msgid;
+  return args ? s.replace(/\{([a-z_]+)\}/g, (m, k) => (k in args ? String(args[k]) : m)) : s;
+}
+
+/* Poll FN(ARG) in the page until it is true (at most TIMEOUT ms). Not
+ * page.waitForFunction: Playwright evaluates its predicate from a string in the page,
+ * which the page's Content-Security-Policy (no 'unsafe-eval') rightly refuses. */
+async function until(page, fn, arg, timeout = 8000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(fn, arg).catch(() => false)) return true;
+    if (Date.now() > end) return false;
+    await page.waitForTimeout(100);
+  }
+}
+const h1 = (page) => page.evaluate(() => document.querySelector("h1")?.textContent?.trim() ?? "");
+const waitH1 = (page, text, timeout = 8000) =>
+  until(page, (want) => document.querySelector("h1")?.textContent?.trim() === want, text, timeout);
+
+/* Press Tab until the focused element matches SELECTOR (at most MAX times). */
+async function tabTo(page, selector, max = 80) {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((sel) => !!document.activeElement && document.activeElement.matches(sel), selector)) return true;
+    await page.keyboard.press("Tab");
+  }
+  return false;
+}
+/* Tab to SELECTOR and press Enter; a check named NAME that it could be reached. */
+async function press(page, selector, name) {
+  const reached = await tabTo(page, selector);
+  ok(reached, `keyboard: ${name}`, `no focusable ${selector} reached with Tab; screen: ${await h1(page)}`);
+  if (reached) await page.keyboard.press("Enter");
+  return reached;
+}
+
+/* Audit the screen at every size and turn the findings into checks. */
+async function screen(page, name, viewports = VIEWPORTS) {
+  const res = await audit(page, name, outDir, viewports);
+  const sizes = (f) => res.filter(f).map((r) => r.viewport);
+  report.screenshots.push(...res.map((r) => r.screenshot));
+  ok(res.every((r) => r.axe_serious.length === 0), `${name}: no serious accessibility problem (axe-core) at any size`,
+    res.filter((r) => r.axe_serious.length).map((r) => `${r.viewport}: ${JSON.stringify(r.axe_serious)}`).join("\n"));
+  ok(res.every((r) => r.small_targets.length === 0), `${name}: every target is at least 44 x 44 px at every size`,
+    res.filter((r) => r.small_targets.length).map((r) => `${r.viewport}: ${r.small_targets.join("; ")}`).join("\n"));
+  ok(res.every((r) => r.missed_by_tab.length === 0 && r.reached_by_tab >= r.controls), `${name}: the keyboard alone reaches every control`,
+    res.map((r) => `${r.viewport}: ${r.reached_by_tab}/${r.controls} missed ${r.missed_by_tab.join("; ")}`).join("\n"));
+  ok(errors.length === 0, `${name}: no console error (nothing refused by the Content-Security-Policy)`, errors.join("\n"));
+  ok(sizes((r) => !r.heading).length === 0, `${name}: a heading at every size`, sizes((r) => !r.heading));
+  errors.length = 0;
+  return res;
+}
+
+/* The job view, read over the API with the trainee's own cookie. */
+async function jobView(page, id) {
+  const r = await page.request.get(`${base}/api/jobs/${id}`);
+  return r.ok() ? r.json() : null;
+}
+const currentJob = (page) => page.evaluate(() => Number((location.hash.match(/^#\/job\/(\d+)/) || [])[1] || 0));
+
+const browser = await chromium.launch(LAUNCH);
+try {
+  const api = await request.newContext({ baseURL: base });
+  for (const l of ["fr", "nl", "ar"]) await loadCatalogue(api, l);
+  ok(T("fr", "Devices on the bench") !== "Devices on the bench" && T("nl", "Devices on the bench") !== "Devices on the bench"
+    && T("ar", "Devices on the bench") !== "Devices on the bench", "the French, Dutch and Arabic catalogues are served (/static/i18n/xx.json)");
+  const langs = await (await api.get("/static/i18n/index.json")).json();
+  ok(JSON.stringify(langs.languages.map((l) => l.lang)) === JSON.stringify(["fr", "nl", "en", "ar"])
+    && langs.languages.find((l) => l.lang === "ar").dir === "rtl",
+  "the language list is po/LINGUAS's, Arabic written right to left", langs);
+
+  const context = await browser.newContext({ viewport: VIEWPORTS[0][1], locale: "en-GB" });
+  const page = await context.newPage();
+  watchConsole(page, errors, expected);
+
+  // The live list: the server's own when it has one; until then (404), a stand-in that
+  // answers as the contract says, so that the cards are tested all the same.
+  const realBench = await api.get("/api/bench");
+  const bench = { devices: [] };
+  if (realBench.status() === 404) {
+    await page.route("**/api/bench", (route) => route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(bench) }));
+  }
+
+  // ---- sign-in ----
+  await page.goto(`${base}/`);
+  ok(await waitH1(page, "Sign in to Atelier"), "the start page is the sign-in, in English by default", await h1(page));
+  await screen(page, "signin");
+  await press(page, '.btn-lang[lang="fr"]', "choose Français before signing in");
+  ok(await waitH1(page, T("fr", "Sign in to Atelier")), "the sign-in turns French at once", await h1(page));
+  ok(await page.evaluate(() => document.documentElement.lang) === "fr", "<html lang> is fr");
+  await tabTo(page, "#signin-name");
+  await page.keyboard.type(F.trainee);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("00000000");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".feedback .msg-error", { timeout: 8000 }).catch(() => {});
+  const refused = await page.evaluate(() => document.querySelector(".feedback .msg-error")?.textContent || "");
+  ok(refused.includes(T("fr", "The name or the PIN is not right. Try again.")) && await h1(page) === T("fr", "Sign in to Atelier"),
+    "a wrong PIN: refused in plain words, still on the sign-in", refused);
+  // The focus is back in the PIN field, emptied.
+  ok(await page.evaluate(() => document.activeElement?.id) === "signin-secret", "after a wrong PIN the PIN field has the focus");
+  await screen(page, "signin-wrong-pin", VIEWPORTS.slice(0, 1));
+  await tabTo(page, "#signin-secret");
+  await page.keyboard.type(F.pin);
+  await page.keyboard.press("Enter");
+
+  // ---- the bench ----
+  ok(await waitH1(page, T("fr", "Devices on the bench")), "signed in with her PIN: the bench, in French", await h1(page));
+  if (realBench.status() === 404) {
+    await page.waitForSelector(".empty-text", { timeout: 8000 }).catch(() => {});
+    ok(await page.locator(".empty-text").textContent().catch(() => "") === T("fr", "Plug in a phone or tablet with the workshop cable."),
+      "no device plugged in: the screen says to plug one in");
+    await screen(page, "bench-empty");
+    // Two devices arrive: the page polls /api/bench when /api/events is not there.
+    bench.devices = [
+      { usb_id: "1-2", state: "read", hint: null, since_ms: Date.now(),
+        card: { device: F.udid, platform: "ios", device_class: "phone", mode: "normal", make: "Apple", marketing_name: "iPhone 13",
+          model_number: "MLDV3CH/A", storage_gb: 128, battery_health_pct: 91.4, lock: "off", locks: { find_my: false } } },
+      { usb_id: "1-3", state: "untrusted", hint: "Unlock the phone and tap Trust", since_ms: Date.now(),
+        card: { device: null, platform: "android", device_class: "tablet", mode: null, make: null, marketing_name: null,
+          model_number: null, storage_gb: null, battery_health_pct: null, lock: "unknown", locks: {} } },
+    ];
+    const arrived = await until(page, () => document.querySelectorAll(".device-card").length === 2);
+    ok(arrived, "two devices plugged in: two cards appear without reloading the page");
+    const card = await page.locator(".device-card").first().innerText().catch(() => "");
+    ok(card.includes("iPhone 13") && card.includes("MLDV3CH/A") && card.includes("Apple") && /128\s*Go/.test(card) && card.includes("91,4")
+      && card.includes(T("fr", "No lock found")), "the card: name, model number, make, storage in Go, battery health with a decimal comma, the locks in words", card);
+    ok(await page.locator(".device-card .lock svg").count() >= 2, "each lock state has its icon beside the words");
+    const trust = await page.locator(".trust-text").textContent().catch(() => "");
+    ok(trust === T("fr", "Unlock the phone and tap Trust") && trust !== "Unlock the phone and tap Trust",
+      "an untrusted device: the instruction to trust, big and translated", trust);
+    await until(page, () => document.getElementById("live")?.textContent.includes("iPhone 13"), null, 3000);
+    ok((await page.locator("#live").textContent()).includes("iPhone 13"), "a new card is announced to screen readers (aria-live)");
+  }
+  await screen(page, "bench");
+
+  // ---- a recorded device, by its serial number ----
+  await page.evaluate(() => document.querySelector("h1").focus());
+  await tabTo(page, "#device-key");
+  await page.keyboard.type(F.serial);
+  await page.keyboard.press("Enter");
+  ok(await waitH1(page, T("fr", "Choose the work")), "the serial number typed opens the device", await h1(page));
+  await page.waitForSelector("#cl-intake-triage", { timeout: 8000 }).catch(() => {});
+  const choice = await page.locator(".checklists").innerText().catch(() => "");
+  ok(choice.includes("Accueil et tri") && choice.includes(T("fr", "About {n} minutes", { n: 25 })) && choice.includes(T("fr", "Difficulty: {n} of 5", { n: 1 })),
+    "the checklists for the device, with title, time and difficulty, in French", choice);
+  await screen(page, "device");
+
+  // ---- the intake checklist: steps, Back and a correction ----
+  await press(page, '[aria-describedby="cl-intake-triage"]', "Start the intake checklist");
+  ok(await waitH1(page, "Mettez vos lunettes de protection"), "the first step, in French", await h1(page));
+  ok((await page.locator(".progress-text").textContent()).includes(T("fr", "Step {n} of {total}", { n: 1, total: 23 }).split(" ")[0]), "progress is shown");
+  await screen(page, "step-check");
+  await press(page, ".btn-pass", "Pass on step 1");
+  ok(await waitH1(page, "Sachez quoi faire si une batterie brûle"), "Pass moves to step 2", await h1(page));
+  await press(page, ".btn-pass", "Pass on step 2");
+  ok(await waitH1(page, "La batterie n'est pas gonflée"), "then step 3", await h1(page));
+  const warningFirst = await page.evaluate(() => {
+    const w = document.querySelector(".instruction-warning");
+    const b = document.querySelector(".btn-pass");
+    return !!w && !!b && !!(w.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+  });
+  ok(warningFirst, "the warning is shown before the Pass and Fail buttons");
+  await press(page, ".btn-back", "Back to step 2");
+  ok(await waitH1(page, "Sachez quoi faire si une batterie brûle"), "Back shows step 2 again", await h1(page));
+  ok((await page.locator(".msg-info").innerText().catch(() => "")).includes(T("fr", "Already recorded: {result}. Record it again to correct it.", { result: T("fr", "Pass") })),
+    "the step says what was recorded and that recording again corrects it");
+  const intakeJob = await currentJob(page);
+  await press(page, ".btn-pass", "record step 2 again");
+  ok(await waitH1(page, "La batterie n'est pas gonflée"), "after the correction, on to the step to do", await h1(page));
+  const jv = await jobView(page, intakeJob);
+  const recs = jv ? jv.records : [];
+  ok(recs.length === 3 && recs[2].step === "fire-plan" && recs[2].corrects === recs[1].record,
+    "the correction is a new record that names the one it corrects", recs);
+
+  // ---- every kind of step ----
+  await press(page, 'a[href^="#/device/"]', "Stop for now");
+  ok(await waitH1(page, T("fr", "Choose the work")), "Stop for now goes back to the device", await h1(page));
+  await page.waitForSelector("#cl-web-kinds", { timeout: 8000 }).catch(() => {});
+  ok((await page.locator(".checklists").innerText()).includes(T("fr", "Continue")), "the open intake job is offered with Continue");
+  await press(page, '[aria-describedby="cl-web-kinds"]', "Start the practice checklist");
+  ok(await waitH1(page, "Mesurez la tension de la batterie"), "a measure step", await h1(page));
+  const range = await page.locator(".measure .hint").textContent().catch(() => "");
+  ok(range.includes("3,6") && range.includes("4,45") && range.includes("V"), "the accepted range and unit are shown", range);
+  const kindsJob = await currentJob(page);
+  await screen(page, "step-measure");
+  await tabTo(page, "#value-voltage");
+  await page.keyboard.type("3,92");
+  await page.keyboard.press("Enter");
+  ok(await waitH1(page, "Notez l'écran"), "a value typed with a decimal comma is saved; a choice step follows", await h1(page));
+  ok((await page.locator(".msg-ok").innerText().catch(() => "")).includes(T("fr", "Pass")), "the saved step's result is said on the next screen");
+  await screen(page, "step-choice");
+  const crit = await page.locator(".btn-choice").first().innerText();
+  ok(crit.includes("Comme neuf") && crit.includes("Aucune marque à 30 cm."), "each option shows its label and its criteria", crit);
+  await press(page, ".btn-choice", "choose the first option");
+  ok(await waitH1(page, "Saisissez le nom de la couleur indiqué sur la boîte"), "an entry step", await h1(page));
+  await screen(page, "step-entry");
+  await tabTo(page, "#value-colour");
+  await page.keyboard.type("Minuit");
+  await page.keyboard.press("Enter");
+  ok(await waitH1(page, "Enregistrez l'écran posé"), "a parts step", await h1(page));
+  await screen(page, "step-parts");
+
+  // Too early: the submission is refused with what is missing.
+  await page.evaluate((id) => { location.hash = `#/job/${id}/end`; }, kindsJob);
+  ok(await waitH1(page, T("fr", "All steps are done")), "the summary screen", await h1(page));
+  await press(page, ".runner-nav .btn-primary", "Submit too early");
+  await page.waitForSelector(".missing li", { timeout: 8000 }).catch(() => {});
+  const missing = await page.locator(".missing").innerText().catch(() => "");
+  ok(missing.includes(T("fr", "Not done yet: {step}", { step: "Remarques" })), "a refused submission lists what is missing, in French", missing);
+  await screen(page, "submit-refused");
+  await page.evaluate((id) => { location.hash = `#/job/${id}`; }, kindsJob);
+  ok(await waitH1(page, "Enregistrez l'écran posé"), "back to the step to do", await h1(page));
+
+  await tabTo(page, "#part-1-name");
+  await page.keyboard.type("Écran");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("ArrowDown"); // the first origin: genuine
+  if (await page.evaluate(() => document.activeElement?.value) !== "genuine") await page.selectOption("#part-1-origin", "genuine");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("SN-4411");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("Fournisseur A");
+  await page.keyboard.press("Enter");
+  ok(await waitH1(page, "Remarques"), "the part is saved; a note step follows", await h1(page));
+  await screen(page, "step-note");
+  await tabTo(page, "textarea");
+  await page.keyboard.type("Rayure sur le dos, en bas à gauche.");
+  await press(page, ".note-step .btn-primary", "save the note");
+  ok(await waitH1(page, "Localiser est désactivé"), "an automatic step", await h1(page));
+  await page.waitForSelector(".auto-result", { timeout: 30000 }).catch(() => {});
+  const auto = await page.locator(".step-input").innerText().catch(() => "");
+  ok(auto.includes(T("fr", "Pass")) && auto.includes("locks.find_my"), "it ran by itself: the result and the facts read", auto);
+  await screen(page, "step-auto");
+  await press(page, ".auto-result ~ .actions .btn-primary, .step-input .btn-primary", "Next step after the automatic one");
+  ok(await waitH1(page, "La protection après réinitialisation est désactivée"), "an automatic step that cannot decide", await h1(page));
+  await page.waitForSelector(".step-input .msg-warning", { timeout: 30000 }).catch(() => {});
+  ok((await page.locator(".step-input").innerText().catch(() => "")).includes(T("fr", "The bench could not decide this step. Check it on the device yourself, write what you saw, then choose.")),
+    "undecided: the reason, and the way to record it by hand");
+  await screen(page, "step-auto-undecided");
+  await tabTo(page, "textarea");
+  await page.keyboard.type("Réglages : aucun compte, pas de verrou.");
+  await press(page, ".btn-pass", "Pass by hand");
+  ok(await waitH1(page, "Remettez l'appareil dans son sachet"), "the last step", await h1(page));
+  await press(page, ".btn-pass", "Pass on the last step");
+  ok(await waitH1(page, T("fr", "All steps are done")), "all done: the summary", await h1(page));
+  await screen(page, "end");
+  await press(page, ".runner-nav .btn-primary", "Submit");
+  await page.waitForSelector(".feedback .msg-ok", { timeout: 8000 }).catch(() => {});
+  ok((await page.locator(".feedback").innerText().catch(() => "")).includes(T("fr", "Sent. Your instructor will look at your work and give a grade.")), "submitted");
+  const kv = await jobView(page, kindsJob);
+  ok(kv && kv.state === "submitted" && kv.records.some((r) => r.step === "record-part" && r.parts && r.parts[0].serial === "SN-4411")
+    && kv.records.some((r) => r.step === "frp" && r.result === "pass" && r.note),
+  "the job is submitted with the part and the hand-decided step's note", kv);
+
+  // ---- graded by the instructor; read in My work ----
+  const sam = await request.newContext({ baseURL: base });
+  const login = await sam.post("/api/login", { data: { name: F.instructor, secret: F.password } });
+  const csrf = (await login.json()).csrf;
+  const graded = await sam.post(`/api/jobs/${kindsJob}/grade`, {
+    headers: { "X-CSRF-Token": csrf },
+    data: { verdict: "approved", feedback: "Bon travail. Pensez à noter la couleur exacte de la boîte.", scores: {} },
+  });
+  ok(graded.ok(), "the instructor grades the job", await graded.text());
+  await press(page, 'a[href="#/history"]', "open My work");
+  ok(await waitH1(page, T("fr", "My work")), "My work", await h1(page));
+  await page.waitForSelector(".history-item", { timeout: 8000 }).catch(() => {});
+  const hist = await page.locator(".history").innerText().catch(() => "");
+  ok(hist.includes(T("fr", "Verdict: approved")) && hist.includes("Bon travail. Pensez à noter la couleur exacte de la boîte.")
+    && hist.includes(T("fr", "In progress")), "her jobs with their state, the verdict and the feedback", hist);
+  await screen(page, "history");
+  await press(page, ".grade .btn-primary", "I have read this");
+  await page.waitForSelector(".grade .acked", { timeout: 8000 }).catch(() => {});
+  const kv2 = await jobView(page, kindsJob);
+  ok(kv2 && kv2.grades[0].acknowledged === true, "the grade is acknowledged", kv2 && kv2.grades);
+
+  // ---- Dutch, then Arabic ----
+  for (const [lang, shotSuffix] of [["nl", "nl"], ["ar", "ar"]]) {
+    await page.evaluate(() => { location.hash = "#/bench"; });
+    await waitH1(page, T("fr", "Devices on the bench"));
+    await page.evaluate(() => document.querySelector("h1").focus());
+    const reached = await tabTo(page, "#top-lang");
+    ok(reached, `keyboard: the language menu (${lang})`);
+    await page.selectOption("#top-lang", lang);
+    ok(await waitH1(page, T(lang, "Devices on the bench")), `the bench in ${lang}: translated heading`, await h1(page));
+    const dir = await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]);
+    ok(dir[0] === lang && dir[1] === (lang === "ar" ? "rtl" : "ltr"), `<html lang="${lang}" dir="${lang === "ar" ? "rtl" : "ltr"}">`, dir);
+    await screen(page, `bench-${shotSuffix}`);
+    await page.evaluate((id) => { location.hash = `#/job/${id}`; }, intakeJob);
+    const title = lang === "nl" ? "De batterij is niet opgezwollen" : "The battery is not swollen";
+    ok(await waitH1(page, title), `the step in ${lang === "nl" ? "Dutch" : "English, as the checklist has no Arabic"}`, await h1(page));
+    if (lang === "ar") {
+      const note = await page.locator(".translation-note").textContent().catch(() => "");
+      ok(note === T("ar", "This step is not yet translated into {lang}; shown in {shown}.", { lang: T("ar", "Arabic"), shown: T("ar", "English") }),
+        "a small note says the step is shown in English", note);
+      ok((await page.locator(".btn-pass").innerText()).includes("(Pass)"), "the button also gives the checklist's own word (Pass)");
+      const mirrored = await page.evaluate(() => {
+        const back = document.querySelector(".btn-back").getBoundingClientRect();
+        return back.left > window.innerWidth / 2;
+      });
+      ok(mirrored, "the layout mirrors: Back is on the right in Arabic");
+    }
+    await screen(page, `step-${shotSuffix}`);
+    await page.evaluate(() => { location.hash = "#/history"; });
+    await waitH1(page, T(lang, "My work"));
+    await page.waitForSelector(".history-item", { timeout: 8000 }).catch(() => {});
+    await screen(page, `history-${shotSuffix}`, VIEWPORTS.filter(([l]) => l === "bench" || l === "small"));
+  }
+  await page.evaluate(() => { location.hash = "#/bench"; });
+  await page.waitForSelector("#top-lang");
+  await page.selectOption("#top-lang", "fr");
+  await waitH1(page, T("fr", "Devices on the bench"));
+
+  // ---- a swollen battery: quarantine ----
+  await page.evaluate((id) => { location.hash = `#/job/${id}`; }, intakeJob);
+  ok(await waitH1(page, "La batterie n'est pas gonflée"), "Continue goes to the step to do", await h1(page));
+  await press(page, ".btn-fail", "Fail on the swollen battery step");
+  ok(await waitH1(page, T("fr", "Stop: this device goes to quarantine")), "a failed quarantine step: the full-screen instruction", await h1(page));
+  const q = await page.locator(".stop-screen").innerText().catch(() => "");
+  ok(q.includes(T("fr", "Put the device in the quarantine box.")) && q.includes(T("fr", "Tell your instructor.")) && q.includes("bac ignifugé"),
+    "it says in plain words what to do, with the step's own warning", q);
+  await screen(page, "quarantine");
+  const dev = await (await page.request.get(`${base}/api/devices/${F.serial}`)).json();
+  ok(dev.state === "quarantine", "the device is in quarantine", dev.state);
+
+  // ---- the console: refused to a trainee, politely ----
+  await page.evaluate(() => { location.hash = "#/console"; });
+  ok(await waitH1(page, T("fr", "Instructors' console")), "the console's screen", await h1(page));
+  await page.waitForSelector(".msg-info", { timeout: 8000 }).catch(() => {});
+  ok((await page.locator("main").innerText()).includes(T("fr", "Sorry, this screen is for instructors only. If you need something from it, ask your instructor.")),
+    "a trainee opening the console: a polite refusal");
+  await screen(page, "console-refused", VIEWPORTS.filter(([l]) => l === "bench" || l === "small"));
+
+  // ---- an instructor ----
+  await page.evaluate(() => { location.hash = "#/bench"; });
+  await waitH1(page, T("fr", "Devices on the bench"));
+  await press(page, ".who .btn", "Sign out");
+  ok(await waitH1(page, T("fr", "Sign in to Atelier")), "signed out: the sign-in", await h1(page));
+  await tabTo(page, "#signin-name");
+  await page.keyboard.type(F.instructor);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(F.password);
+  await page.keyboard.press("Enter");
+  ok(await waitH1(page, T("fr", "Devices on the bench")), "an instructor signs in with her password", await h1(page));
+  ok((await page.locator("main").innerText()).includes(T("fr", "You are signed in as an instructor. The instructors' console comes later; here you see the trainees' screens.")),
+    "the instructor reads that the console comes later");
+  await page.evaluate(() => { location.hash = "#/console"; });
+  await waitH1(page, T("fr", "Instructors' console"));
+  await page.waitForSelector(".msg-info", { timeout: 8000 }).catch(() => {});
+  ok((await page.locator("main").innerText()).includes(T("fr", "The instructors' console comes later. For now, use the atelier command on the bench computer.")),
+    "the console's screen, for an instructor: it comes later");
+  ok(errors.length === 0, "no console error at the end", errors.join("\n"));
+  report.expected_4xx = expected;
+  report.finished = true;
+} catch (e) {
+  ok(false, "the walk ran to its end", String(e && e.stack || e));
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(report, null, 2));
