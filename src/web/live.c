@@ -79,17 +79,26 @@ static const char *str_or_null(const json_t *facts, const char *group, const cha
 	return json_string_value(json_object_get(json_object_get(facts, group), key));
 }
 
-/* The lock state a card shows: "on" when a lock that stops reuse is seen (Find My, factory
- * reset protection, a Google account), "off" when the platform's lock was read as off,
- * else "unknown". The policy decides certification; this only tells the trainee. */
-static const char *lock_of(const json_t *facts)
+/* The locks a card shows as on, by name (the facts' own: find_my, frp, google_accounts,
+ * supervised), into the array ON; and the lock state in one word: "on" when one is,
+ * "off" when the platform's lock was read as off, else "unknown". The policy decides
+ * certification; this only tells the trainee. */
+static const char *lock_of(const json_t *facts, json_t *on)
 {
-	const char *find_my = str_or_null(facts, "locks", "find_my");
-	const char *frp = str_or_null(facts, "locks", "frp");
-	const json_t *accounts = json_object_get(json_object_get(facts, "locks"), "google_accounts");
+	const json_t *locks = json_object_get(facts, "locks");
+	const char *find_my = json_string_value(json_object_get(locks, "find_my"));
+	const char *frp = json_string_value(json_object_get(locks, "frp"));
+	const json_t *accounts = json_object_get(locks, "google_accounts");
 
-	if ((find_my && strcmp(find_my, "on") == 0) || (frp && strcmp(frp, "on") == 0) ||
-	    (json_is_integer(accounts) && json_integer_value(accounts) > 0))
+	if (find_my && strcmp(find_my, "on") == 0)
+		json_array_append_new(on, json_string("find_my"));
+	if (frp && strcmp(frp, "on") == 0)
+		json_array_append_new(on, json_string("frp"));
+	if (json_is_integer(accounts) && json_integer_value(accounts) > 0)
+		json_array_append_new(on, json_string("google_accounts"));
+	if (json_is_true(json_object_get(locks, "supervised")))
+		json_array_append_new(on, json_string("supervised"));
+	if (json_array_size(on))
 		return "on";
 	if ((find_my && strcmp(find_my, "off") == 0) ||
 	    (frp && strcmp(frp, "off") == 0 && json_is_integer(accounts)))
@@ -105,12 +114,13 @@ static json_t *card_of(const json_t *facts, const struct usbd_info *usb)
 
 	const json_t *id = json_object_get(facts, "identity");
 	const char *key = json_string_value(json_object_get(id, "udid"));
-	json_t *card;
+	json_t *card, *on = json_array();
+	const char *lock = lock_of(facts, on);
 
 	if (!key)
 		key = json_string_value(json_object_get(id, "serial"));
 	card = json_pack(
-	    "{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:O?, s:O?, s:O?, s:s, s:O?, s:s?, s:s?}",
+	    "{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:O?, s:O?, s:O?, s:s, s:o, s:s?, s:s?}",
 	    "device", key, "platform", json_string_value(json_object_get(facts, "platform")),
 	    "device_class", str_or_null(facts, "device", "class"), "mode",
 	    mode ? mode : usbc_mode_name(usb->mode), "make", str_or_null(facts, "identity", "make"),
@@ -118,8 +128,8 @@ static json_t *card_of(const json_t *facts, const struct usbd_info *usb)
 	    str_or_null(facts, "identity", "model_number"), "storage_gb",
 	    json_object_get(json_object_get(facts, "storage"), "nominal_gb"), "battery_health_pct",
 	    json_object_get(json_object_get(facts, "battery"), "health_pct"), "battery_cycles",
-	    json_object_get(json_object_get(facts, "battery"), "cycle_count"), "lock",
-	    lock_of(facts), "locks", json_object_get(facts, "locks"), "os",
+	    json_object_get(json_object_get(facts, "battery"), "cycle_count"), "lock", lock,
+	    "locks_on", on, "os",
 	    str_or_null(facts, "os", "name"), "os_version", str_or_null(facts, "os", "version"));
 	return card;
 }
@@ -129,14 +139,14 @@ static json_t *usb_card(const struct usbd_info *u)
 {
 	/* usb.ids names a product family ("iPhone 5/5C/5S/6/SE/7/8/X/XR"), not the model:
 	 * it is kept apart, and the model waits for the reading. */
-	return json_pack("{s:s?, s:s, s:n, s:s, s:s?, s:n, s:s?, s:n, s:n, s:n, s:n, s:s, s:n}",
+	return json_pack("{s:s?, s:s, s:n, s:s, s:s?, s:n, s:s?, s:n, s:n, s:n, s:n, s:s, s:o}",
 			 "device", u->has_serial ? u->serial : NULL, "platform",
 			 usbc_platform_name(u->platform), "device_class", "mode",
 			 usbc_mode_name(u->mode), "make",
 			 u->has_vendor_name ? u->vendor_name : NULL, "marketing_name", "usb_name",
 			 u->has_product_name ? u->product_name : NULL, "model_number",
 			 "storage_gb", "battery_health_pct", "battery_cycles", "lock", "unknown",
-			 "locks");
+			 "locks_on", json_array());
 }
 
 static json_t *entry_of(const struct live_dev *d)

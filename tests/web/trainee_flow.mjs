@@ -10,10 +10,12 @@
 // signs in. Every screen is audited at each size (audit.mjs) and photographed.
 //
 // usage: node tests/web/trainee_flow.mjs BASE_URL OUT_DIR FACTS.json
-// FACTS: {serial, udid, trainee, pin, instructor, password}. Prints one JSON object:
+// FACTS: {serial, udid, trainee, pin, instructor, password, usb_ctl}: USB_CTL is the FIFO
+// of tests/tools/usbbed, through which the test plugs phones into the server's simulated
+// USB (the real GET /api/bench and /api/events). Prints one JSON object:
 // {checks: [{name, ok, detail}], screenshots: [...]}; exits 0 when it ran to the end.
 import { chromium, request } from "playwright-core";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { audit, watchConsole, LAUNCH, VIEWPORTS } from "./audit.mjs";
 
 const [base, outDir, factsFile] = process.argv.slice(2);
@@ -109,13 +111,9 @@ try {
   const page = await context.newPage();
   watchConsole(page, errors, expected);
 
-  // The live list: the server's own when it has one; until then (404), a stand-in that
-  // answers as the contract says, so that the cards are tested all the same.
+  // The live list is the server's own (GET /api/bench, /api/events): the test plugs the
+  // phones into its simulated USB.
   const realBench = await api.get("/api/bench");
-  const bench = { devices: [] };
-  if (realBench.status() === 404) {
-    await page.route("**/api/bench", (route) => route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(bench) }));
-  }
 
   // ---- sign-in ----
   await page.goto(`${base}/`);
@@ -142,31 +140,37 @@ try {
 
   // ---- the bench ----
   ok(await waitH1(page, T("fr", "Devices on the bench")), "signed in with her PIN: the bench, in French", await h1(page));
-  if (realBench.status() === 404) {
+  ok(realBench.status() === 401 && F.usb_ctl, "the bench's live list is there, behind the sign-in", realBench.status());
+  if (F.usb_ctl) {
     await page.waitForSelector(".empty-text", { timeout: 8000 }).catch(() => {});
     ok(await page.locator(".empty-text").textContent().catch(() => "") === T("fr", "Plug in a phone or tablet with the workshop cable."),
       "no device plugged in: the screen says to plug one in");
     await screen(page, "bench-empty");
-    // Two devices arrive: the page polls /api/bench when /api/events is not there.
-    bench.devices = [
-      { usb_id: "1-2", state: "read", hint: null, since_ms: Date.now(),
-        card: { device: F.udid, platform: "ios", device_class: "phone", mode: "normal", make: "Apple", marketing_name: "iPhone 13",
-          model_number: "MLDV3CH/A", storage_gb: 128, battery_health_pct: 91.4, lock: "off", locks: { find_my: false } } },
-      { usb_id: "1-3", state: "untrusted", hint: "Unlock the phone and tap Trust", since_ms: Date.now(),
-        card: { device: null, platform: "android", device_class: "tablet", mode: null, make: null, marketing_name: null,
-          model_number: null, storage_gb: null, battery_health_pct: null, lock: "unknown", locks: {} } },
-    ];
-    const arrived = await until(page, () => document.querySelectorAll(".device-card").length === 2);
-    ok(arrived, "two devices plugged in: two cards appear without reloading the page");
+    // The fake iPhone is plugged into the simulated USB: the server sees it, reads it
+    // through the fake usbmuxd and tells the page (server-sent events).
+    const t0 = Date.now();
+    appendFileSync(F.usb_ctl, `add 1-2 05ac 12a8 ${F.udid.replace(/-/g, "")} ff fe 02\n`);
+    const came = await until(page, () => document.querySelectorAll(".device-card").length === 1, null, 5000);
+    const toCard = Date.now() - t0;
+    const wasRead = await until(page, () => (document.querySelector(".device-card")?.innerText || "").includes("iPhone 13"), null, 10000);
+    const toRead = Date.now() - t0;
+    report.timings = { plug_to_card_ms: toCard, plug_to_read_card_ms: toRead };
+    ok(came, "a phone plugged in: its card appears without reloading the page", { toCard });
     const card = await page.locator(".device-card").first().innerText().catch(() => "");
-    ok(card.includes("iPhone 13") && card.includes("MLDV3CH/A") && card.includes("Apple") && /128\s*Go/.test(card) && card.includes("91,4")
-      && card.includes(T("fr", "No lock found")), "the card: name, model number, make, storage in Go, battery health with a decimal comma, the locks in words", card);
-    ok(await page.locator(".device-card .lock svg").count() >= 2, "each lock state has its icon beside the words");
-    const trust = await page.locator(".trust-text").textContent().catch(() => "");
-    ok(trust === T("fr", "Unlock the phone and tap Trust") && trust !== "Unlock the phone and tap Trust",
-      "an untrusted device: the instruction to trust, big and translated", trust);
+    ok(wasRead && card.includes("MLDV3CH/A") && card.includes("Apple") && /128\s*Go/.test(card) && card.includes("91,4")
+      && card.includes(T("fr", "No lock found")), "then the card is read: name, model number, make, storage in Go, battery health with a decimal comma, the locks in words", card);
+    ok(await page.locator(".device-card .lock svg").count() >= 1, "the lock state has its icon beside the words");
     await until(page, () => document.getElementById("live")?.textContent.includes("iPhone 13"), null, 3000);
     ok((await page.locator("#live").textContent()).includes("iPhone 13"), "a new card is announced to screen readers (aria-live)");
+    // An Android tablet with USB debugging off: seen by USB alone, the instruction to allow it.
+    appendFileSync(F.usb_ctl, "add 1-3 18d1 4ee1 TABLET0001 06 01 01\n");
+    const two = await until(page, () => document.querySelectorAll(".device-card").length === 2, null, 5000);
+    await until(page, () => !!document.querySelectorAll(".device-card")[1]?.querySelector(".state-usb"), null, 8000);
+    const second = await page.locator(".device-card").nth(1).innerText().catch(() => "");
+    const allow = T("fr", "unlock the phone and tap Allow on \"Allow USB debugging?\" for this computer");
+    ok(two && allow !== "unlock the phone and tap Allow on \"Allow USB debugging?\" for this computer"
+      && second.toLowerCase().includes(allow.toLowerCase().slice(0, 20)),
+    "an Android phone with USB debugging off: its card says, in French, to allow it", second);
   }
   await screen(page, "bench");
 
@@ -347,9 +351,32 @@ try {
   await page.selectOption("#top-lang", "fr");
   await waitH1(page, T("fr", "Devices on the bench"));
 
+  // ---- an instructor attaches a photo to the step the trainee is on ----
+  // In her own browser: she opens the trainee's job and adds a photo to its next step.
+  const ictx = await browser.newContext({ viewport: VIEWPORTS[0][1], locale: "en-GB" });
+  const ipage = await ictx.newPage();
+  watchConsole(ipage, errors, expected);
+  const signed = await ipage.request.post(`${base}/api/login`, { data: { name: F.instructor, secret: F.password } });
+  ok(signed.ok(), "the instructor signs in in her own browser", await signed.text());
+  await ipage.goto(`${base}/#/job/${intakeJob}`);
+  ok(await waitH1(ipage, "The battery is not swollen"), "she opens the trainee's job at its next step", await h1(ipage));
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==", "base64");
+  await ipage.setInputFiles(".photo-form input[type=file]", { name: "swollen.png", mimeType: "image/png", buffer: png });
+  await ipage.click(".photo-form .btn");
+  await until(ipage, () => (document.querySelector(".photo-feedback")?.textContent || "").length > 0, null, 8000);
+  ok(await ipage.locator(".photo-feedback").textContent() === "The photo is added. Trainees see it on this step.",
+    "she adds a photo to the step from its screen, and the screen says so", await ipage.locator(".photo-feedback").textContent());
+  await screen(ipage, "step-photo-added", VIEWPORTS.slice(0, 1));
+  await ictx.close();
+  ok(await page.locator(".photo-form").count() === 0, "a trainee has no form to add photos");
+
   // ---- a swollen battery: quarantine ----
   await page.evaluate((id) => { location.hash = `#/job/${id}`; }, intakeJob);
   ok(await waitH1(page, "La batterie n'est pas gonflée"), "Continue goes to the step to do", await h1(page));
+  await page.waitForSelector(".step-figure figcaption", { timeout: 8000 }).catch(() => {});
+  ok((await page.locator(".step-figure figcaption").allTextContents()).includes(T("fr", "Photo added by {name}", { name: F.instructor })),
+    "the trainee sees the instructor's photo on the step, with who added it", await page.locator(".step-pictures").innerText().catch(() => ""));
+  ok(await page.locator(".step-figure img[src$='/image']").count() === 1, "and the step's own picture, served beside its checklist");
   await press(page, ".btn-fail", "Fail on the swollen battery step");
   ok(await waitH1(page, T("fr", "Stop: this device goes to quarantine")), "a failed quarantine step: the full-screen instruction", await h1(page));
   const q = await page.locator(".stop-screen").innerText().catch(() => "");

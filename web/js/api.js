@@ -55,6 +55,26 @@ async function call(method, path, body) {
 export const get = (path) => call("GET", path);
 export const post = (path, body = {}) => call("POST", path, body);
 
+/* POST a file (a photo) as its own bytes, with its type; the answer's JSON view. */
+export async function upload(path, file) {
+  const headers = { Accept: "application/json", "Content-Type": file.type || "application/octet-stream" };
+  if (csrf) headers["X-CSRF-Token"] = csrf;
+  let r;
+  try {
+    r = await fetch(path, { method: "POST", headers, credentials: "same-origin", body: file });
+  } catch {
+    throw new ApiError(0, "network", "");
+  }
+  let doc = null;
+  try {
+    doc = await r.json();
+  } catch {
+    doc = null;
+  }
+  if (r.ok) return doc;
+  throw new ApiError(r.status, doc && doc.error, doc && doc.why, doc && doc.detail);
+}
+
 /* A path with its query, each value encoded. */
 export function withQuery(path, params) {
   const q = Object.entries(params).filter(([, v]) => v !== null && v !== undefined && v !== "")

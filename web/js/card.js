@@ -16,6 +16,13 @@ N_("the phone said Don't Trust: unplug it, plug it in again and tap Trust");
 N_("unlock the phone and tap Allow on \"Allow USB debugging?\" for this computer");
 N_("the phone does not answer adb: unplug it and plug it in again");
 N_("Unlock the phone and tap Trust");
+// Why a device was not read (probe_result_words() in src/probe/probe.c).
+N_("it is not plugged in, or the bench does not see it");
+N_("it did not trust this computer in time: unlock it, tap Trust");
+N_("it refused to trust this computer: unplug it, plug it in, tap Trust");
+N_("it went away while it was read");
+N_("it did not answer in time");
+N_("it is in a mode where it cannot be read");
 N_("Allow USB debugging");
 
 const cap = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
@@ -55,10 +62,10 @@ const LOCK_NAMES = {
   bootloader: N_("Bootloader"),
 };
 
-/* The lock state in words with an icon (never the colour alone): which locks are on. */
-export function lockLine(lock, locks) {
-  const on = Object.entries(locks || {}).filter(([, v]) => v === true)
-    .map(([k]) => t(LOCK_NAMES[k] || k));
+/* The lock state in words with an icon (never the colour alone): which locks are on
+ * (the server's list, locks_on: the rule of which lock counts is not written here). */
+export function lockLine(lock, locksOn) {
+  const on = (Array.isArray(locksOn) ? locksOn : []).map((k) => t(LOCK_NAMES[k] || k));
   if (lock === "on" || on.length) {
     return h("span.lock.lock-on", {}, icon("lock"),
       h("span", {}, on.length ? t("Locked: {which}", { which: on.join(", ") }) : t("Locked")));
@@ -110,7 +117,7 @@ export function liveCard(entry, open = true) {
       fact(t("Mode"), c.mode),
       fact(t("Storage"), c.storage_gb != null ? t("{n} GB", { n: num(c.storage_gb, 0) }) : null),
       fact(t("Battery health"), c.battery_health_pct != null ? t("{n} %", { n: num(c.battery_health_pct) }) : null),
-      fact(t("Locks"), lockLine(c.lock, c.locks))),
+      fact(t("Locks"), lockLine(c.lock, c.locks_on))),
     open && c.device
       ? h("a.btn.btn-primary.btn-big", { href: `#/device/${encodeURIComponent(c.device)}` },
         t("Open this device"), h("span.visually-hidden", {}, `: ${name}`))

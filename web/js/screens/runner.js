@@ -5,8 +5,8 @@
 // a full-screen instruction in plain words.
 import { h, icon, fill, announce } from "../dom.js";
 import { t, pick, num, currentLanguage, dirOf } from "../i18n.js";
-import { get, post } from "../api.js";
-import { app } from "../state.js";
+import { get, post, upload } from "../api.js";
+import { app, isInstructor } from "../state.js";
 import { applicableSteps, lastRecords, quarantineRecord, nextStep, orderedInstructions } from "../steps.js";
 import { screen, message, errorBox, errorText, button, linkButton, waiting } from "../ui.js";
 
@@ -43,7 +43,9 @@ function elapsedText(ms) {
 async function load(id) {
   const job = await get(`/api/jobs/${encodeURIComponent(id)}`);
   const c = await get(`/api/checklists/${encodeURIComponent(job.checklist)}`);
-  return { job, c };
+  // The photos instructors attached to the checklist's steps; none when they cannot be read.
+  const photos = await get(`/api/checklists/${encodeURIComponent(job.checklist)}/photos`).catch(() => []);
+  return { job, c, photos };
 }
 
 /* The step's header: checklist, progress and time on the job. */
@@ -78,13 +80,47 @@ function instructionBlock(ins) {
     icon(level), h("div.instruction-body", {}, label ? h("strong.level", {}, label) : null, textIn("p", pick(ins.text))));
 }
 
-/* The picture of the step; hidden when the bench cannot give it. */
-function picture(step) {
-  if (!step.image) return null;
-  const img = h("img.step-picture", { src: `/${step.image.replace(/^\/+/, "")}`, alt: t("Picture for this step: read the text above it.") });
-  const fig = h("figure.step-figure", {}, img);
-  img.addEventListener("error", () => fig.remove());
-  return fig;
+/* The picture of the step, drawn for the checklist, then the photos instructors added;
+ * hidden when the bench cannot give it. */
+function picture(ctx, step) {
+  const base = `/api/checklists/${encodeURIComponent(ctx.c.id)}/steps/${encodeURIComponent(step.id)}`;
+  const figures = [];
+  if (step.image) {
+    const img = h("img.step-picture", { src: `${base}/image`, alt: t("Picture for this step: read the text above it.") });
+    const fig = h("figure.step-figure", {}, img);
+    img.addEventListener("error", () => fig.remove());
+    figures.push(fig);
+  }
+  for (const p of (ctx.photos || []).filter((x) => x.step === step.id)) {
+    const img = h("img.step-picture", { src: `/api/photos/${encodeURIComponent(p.sha256)}`, alt: t("A photo of this step, added by {name}.", { name: p.by }) });
+    const fig = h("figure.step-figure", {}, img, h("figcaption", {}, t("Photo added by {name}", { name: p.by })));
+    img.addEventListener("error", () => fig.remove());
+    figures.push(fig);
+  }
+  if (isInstructor()) figures.push(photoForm(ctx, step, base));
+  return figures.length ? h("div.step-pictures", {}, figures) : null;
+}
+
+/* An instructor adds a photo to the step (a JPEG or a PNG from this computer). */
+function photoForm(ctx, step, base) {
+  const id = `photo-${step.id}`;
+  const input = h("input.input", { id, type: "file", accept: "image/jpeg,image/png" });
+  const said = h("p.photo-feedback", { "aria-live": "polite" });
+  const add = button(t("Add this photo to the step"), async () => {
+    const file = input.files && input.files[0];
+    if (!file) {
+      fill(said, t("Choose a photo first."));
+      return;
+    }
+    try {
+      await upload(`${base}/photos`, file);
+      ctx.photos = await get(`/api/checklists/${encodeURIComponent(ctx.c.id)}/photos`).catch(() => ctx.photos);
+      fill(said, t("The photo is added. Trainees see it on this step."));
+    } catch (e) {
+      fill(said, errorText(e));
+    }
+  }, "secondary");
+  return h("div.field.photo-form", {}, h("label", { for: id }, t("Add a photo to this step (for every trainee)")), input, add, said);
 }
 
 /* The note field; REQUIRED when the step needs one. */
@@ -351,7 +387,7 @@ function showStep(ctx, step) {
     notes ? h("p.translation-note", {}, icon("note"), notes.note) : null,
     prev ? message("info", t("Already recorded: {result}. Record it again to correct it.", { result: resultWords(prev.result) })) : null,
     h("div.instructions", {}, orderedInstructions(step).map(instructionBlock)),
-    picture(step),
+    picture(ctx, step),
     area, feedback, nav);
   main.querySelector("h1").setAttribute("lang", textLang);
   main.querySelector("h1").setAttribute("dir", dirOf(textLang));
