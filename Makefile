@@ -16,6 +16,7 @@ DATADIR  := $(PREFIX)/share/atelier
 MANDIR   := $(PREFIX)/share/man/man1
 UDEVDIR  ?= $(PREFIX)/lib/udev/rules.d
 LIBEXECDIR := $(PREFIX)/lib/atelier
+LOCALEDIR := $(PREFIX)/share/locale
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 SYSCONFDIR ?= /etc
@@ -40,7 +41,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
             -Wformat=2 -Wno-format-nonliteral -Wvla
 BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -O2 -g $(WARN) $(SANFLAGS) \
             -DATELIER_VERSION='"$(VERSION)"' -DATELIER_DATADIR='"$(DATADIR)"' -Isrc \
-            -DATELIER_LIBEXECDIR='"$(LIBEXECDIR)"' \
+            -DATELIER_LIBEXECDIR='"$(LIBEXECDIR)"' -DATELIER_LOCALEDIR='"$(LOCALEDIR)"' \
             -DATELIER_LIMD_VERSION='"$(shell $(PKG_CONFIG) --modversion libimobiledevice-1.0 2>/dev/null)"'
 DEP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) $(PDF_PKGS) 2>/dev/null)
 DEP_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -lm
@@ -64,6 +65,8 @@ GEN_SRC  := $(BUILD)/gen/android_models_table.c
 # msgfmt) and built into the binary as web_assets[] (src/web/web.h).
 WEB_FILES := $(sort $(shell find web -type f 2>/dev/null))
 PO_FILES := $(sort $(wildcard po/*.po)) po/LINGUAS
+MO_LANGS := $(filter-out en,$(shell sed 's/\#.*//' po/LINGUAS 2>/dev/null))
+MO_FILES = $(MO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/atelier.mo)
 WEB_OUT  := $(BUILD)/web
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/android_models_table.o \
             $(BUILD)/obj/gen/web_assets.o
@@ -84,7 +87,13 @@ TOOL_BIN := $(BUILD)/tests/usbbed
 .SECONDARY:
 .PHONY: all run check test deps install uninstall clean bench fuzz fuzz-smoke lint format web po-update
 
-all: $(BIN) $(PDF_BIN)
+all: $(BIN) $(PDF_BIN) $(MO_FILES)
+
+# The command line's catalogues (the screen's, po/xx.po), beside the binary while it runs
+# from the source tree (util/i18n.c) and in LOCALEDIR once installed.
+$(BUILD)/locale/%/LC_MESSAGES/atelier.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt -c --check-format -o $@ $<
 
 deps:
 	@scripts/setup-deps.sh --quiet
@@ -149,7 +158,7 @@ run: deps $(BIN) $(PDF_BIN)
 	$(BIN) serve
 
 test check: deps
-	@$(MAKE) --no-print-directory $(BIN) $(PDF_BIN) $(UNIT_BIN) $(IT_BIN) $(TOOL_BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(PDF_BIN) $(MO_FILES) $(UNIT_BIN) $(IT_BIN) $(TOOL_BIN)
 	@scripts/check-banned.sh
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@ATELIER_BIN=$(abspath $(BIN)) ATELIER_BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) \
@@ -215,7 +224,9 @@ lint:
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
-install: $(BIN) $(PDF_BIN)
+install: $(BIN) $(PDF_BIN) $(MO_FILES)
+	for l in $(MO_LANGS); do install -D -m 0644 $(BUILD)/locale/$$l/LC_MESSAGES/atelier.mo \
+	  $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/atelier.mo || exit 1; done
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/checklists $(DESTDIR)$(MANDIR) \
 	  $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/atelier
@@ -241,6 +252,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(UDEVDIR)/,$(notdir $(wildcard udev/*.rules)))
 	rm -f $(DESTDIR)$(UNITDIR)/atelier.service $(DESTDIR)$(SYSUSERSDIR)/atelier.conf
 	rm -f $(DESTDIR)$(SYSCONFDIR)/profile.d/atelier.sh
+	for l in $(MO_LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/atelier.mo; done
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/i18n.h"
 #include "util/log.h"
 
 int main(int argc, char **argv)
@@ -25,6 +26,7 @@ int main(int argc, char **argv)
 	/* A closed pipe (atelier watch | head) is an error to report, not a silent death;
 	 * libimobiledevice also needs this. */
 	signal(SIGPIPE, SIG_IGN);
+	i18n_init();
 
 	/* "+": stop at the command name; its options are its own. */
 	while ((c = getopt_long(argc, argv, "+d:vh", opts, NULL)) != -1) {

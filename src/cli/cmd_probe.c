@@ -9,6 +9,7 @@
 #include "probe/facts.h"
 #include "probe/probe.h"
 #include "util/number.h"
+#include "util/i18n.h"
 
 #define PROBE_MAX_DEVICES 128
 
@@ -51,11 +52,11 @@ static void print_card(json_t *facts, const char *result)
 	       facts_json_string(facts, "connection.via") ? facts_json_string(facts, "connection.via") : "?");
 	if (facts_json_string(facts, "connection.mode"))
 		printf("  mode: %s\n", facts_json_string(facts, "connection.mode"));
-	if (trust && strcmp(trust, "trusted") != 0)
-		printf("  trust: %s - %s\n", trust,
-		       svc_trust_hint(trust, facts_json_string(facts, "platform"))
-			       ? svc_trust_hint(trust, facts_json_string(facts, "platform"))
-			       : "");
+	if (trust && strcmp(trust, "trusted") != 0) {
+		const char *hint = svc_trust_hint(trust, facts_json_string(facts, "platform"));
+
+		printf("  trust: %s - %s\n", trust, hint ? _(hint) : "");
+	}
 	if (facts_json_string(facts, "identity.serial") || facts_json_string(facts, "identity.udid")) {
 		printf("  serial %s", facts_json_string(facts, "identity.serial") ? facts_json_string(facts, "identity.serial") : "-");
 		v = facts_json_at(facts, "identity.imei");
@@ -145,10 +146,11 @@ static void on_hint(void *ctx, const char *device, const char *hint)
 {
 	const int *json = ctx;
 
+	/* In the trainee's language when the catalogue has it (LANGUAGE=fr). */
 	if (!device)
-		fprintf(stderr, "atelier probe: %s\n", cli_safe(hint));
+		fprintf(stderr, "atelier probe: %s\n", cli_safe(_(hint)));
 	else if (!*json)
-		fprintf(stderr, "%s: %s\n", cli_safe(device), cli_safe(hint));
+		fprintf(stderr, "%s: %s\n", cli_safe(device), cli_safe(_(hint)));
 }
 
 static int run_probe(struct bench *b, int argc, char **argv)

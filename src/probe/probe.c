@@ -17,6 +17,7 @@
 #include "probe/ios.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/i18n.h"
 
 struct worker {
 	pid_t pid;
@@ -402,13 +403,13 @@ const char *probe_result_words(const char *result)
 	static const struct {
 		const char *word, *words;
 	} table[] = {
-		{ "ok", "it was read" },
-		{ "gone", "it is not plugged in, or the bench does not see it" },
-		{ "untrusted", "it did not trust this computer in time: unlock it, tap Trust" },
-		{ "denied", "it refused to trust this computer: unplug it, plug it in, tap Trust" },
-		{ "lost", "it went away while it was read" },
-		{ "timeout", "it did not answer in time" },
-		{ "listed", "it is in a mode where it cannot be read" },
+		{ "ok", N_("it was read") },
+		{ "gone", N_("it is not plugged in, or the bench does not see it") },
+		{ "untrusted", N_("it did not trust this computer in time: unlock it, tap Trust") },
+		{ "denied", N_("it refused to trust this computer: unplug it, plug it in, tap Trust") },
+		{ "lost", N_("it went away while it was read") },
+		{ "timeout", N_("it did not answer in time") },
+		{ "listed", N_("it is in a mode where it cannot be read") },
 	};
 
 	for (size_t i = 0; result && i < sizeof(table) / sizeof(table[0]); i++)

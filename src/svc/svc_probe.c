@@ -19,6 +19,7 @@
 #include "probe/usbmux.h"
 #include "usb/watch.h"
 #include "util/clock.h"
+#include "util/i18n.h"
 
 #ifndef ATELIER_LIMD_VERSION
 #define ATELIER_LIMD_VERSION "unknown"
@@ -124,23 +125,23 @@ const char *svc_trust_hint(const char *trust, const char *platform)
 	if (!trust)
 		return NULL;
 	if (platform && strcmp(platform, "android") == 0 && strcmp(trust, "pending") == 0)
-		return "unlock the phone and tap Allow on \"Allow USB debugging?\"";
+		return N_("unlock the phone and tap Allow on \"Allow USB debugging?\"");
 	if (strcmp(trust, "locked") == 0)
-		return "unlock the phone with its passcode, then tap Trust";
+		return N_("unlock the phone with its passcode, then tap Trust");
 	if (strcmp(trust, "pending") == 0)
-		return "tap Trust on the phone's screen and enter the passcode";
+		return N_("tap Trust on the phone's screen and enter the passcode");
 	if (strcmp(trust, "denied") == 0)
-		return "the phone said Don't Trust: unplug it, plug it in again and tap Trust";
+		return N_("the phone said Don't Trust: unplug it, plug it in again and tap Trust");
 	if (strcmp(trust, "unauthorized") == 0)
-		return "unlock the phone and tap Allow on \"Allow USB debugging?\" for this computer";
+		return N_("unlock the phone and tap Allow on \"Allow USB debugging?\" for this computer");
 	if (strcmp(trust, "offline") == 0)
-		return "the phone does not answer adb: unplug it and plug it in again";
+		return N_("the phone does not answer adb: unplug it and plug it in again");
 	if (strcmp(trust, "no_permissions") == 0)
-		return "this computer may not open the phone: install the udev rules and join the "
-		       "plugdev group (docs/install.md)";
+		return N_("this computer may not open the phone: install the udev rules and join the "
+		       "plugdev group (docs/install.md)");
 	if (strcmp(trust, "mdm_prohibited") == 0)
-		return "the phone is managed by an organisation that forbids this: quarantine, "
-		       "ask the instructor";
+		return N_("the phone is managed by an organisation that forbids this: quarantine, "
+		       "ask the instructor");
 	return NULL;
 }
 

@@ -42,6 +42,10 @@ if command -v systemd-analyze >/dev/null 2>&1; then
         sh -c "sed 's|/opt/atelier/bin/atelier|/bin/true|' '$UNIT' > '$T/atelier.service' &&
                test -z \"\$(systemd-analyze verify --man=no '$T/atelier.service' 2>&1)\""
 fi
+check "the command line's catalogues are installed (French, Dutch, Arabic)" \
+    sh -c "test -s '$T/dest/opt/atelier/share/locale/fr/LC_MESSAGES/atelier.mo' &&
+           test -s '$T/dest/opt/atelier/share/locale/nl/LC_MESSAGES/atelier.mo' &&
+           test -s '$T/dest/opt/atelier/share/locale/ar/LC_MESSAGES/atelier.mo'"
 check "every account's command line is pointed at the server (profile.d)" \
     grep -qx 'export ATELIER_SERVER=http://127.0.0.1:8080' "$T/dest/etc/profile.d/atelier.sh"
 check "nothing is installed outside DESTDIR" sh -c "! test -e /opt/atelier"

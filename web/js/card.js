@@ -7,22 +7,10 @@ import { t, num } from "./i18n.js";
 /* Marks a text for the catalogues without translating it here (xgettext keyword N_). */
 const N_ = (s) => s;
 
-// The server's instructions for a device that does not trust the bench yet
-// (svc_trust_hint() in src/svc/svc_probe.c), so that they are shown translated.
-N_("unlock the phone and tap Allow on \"Allow USB debugging?\"");
-N_("unlock the phone with its passcode, then tap Trust");
-N_("tap Trust on the phone's screen and enter the passcode");
-N_("the phone said Don't Trust: unplug it, plug it in again and tap Trust");
-N_("unlock the phone and tap Allow on \"Allow USB debugging?\" for this computer");
-N_("the phone does not answer adb: unplug it and plug it in again");
+// The server's instructions for a device that does not trust the bench yet, and why a
+// device was not read, are translated by the catalogue (their msgids come from the C
+// sources: svc_trust_hint(), probe_result_words()); these two are the screen's own.
 N_("Unlock the phone and tap Trust");
-// Why a device was not read (probe_result_words() in src/probe/probe.c).
-N_("it is not plugged in, or the bench does not see it");
-N_("it did not trust this computer in time: unlock it, tap Trust");
-N_("it refused to trust this computer: unplug it, plug it in, tap Trust");
-N_("it went away while it was read");
-N_("it did not answer in time");
-N_("it is in a mode where it cannot be read");
 N_("Allow USB debugging");
 
 const cap = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
