@@ -33,11 +33,11 @@ function storeLanguage(lang) {
 }
 
 /* The language to start in before anyone signs in: the last one chosen on this bench,
- * else the browser's, else English. */
+ * else the browser's, else the workshop's first (atelier serve --languages). */
 async function firstLanguage() {
   const langs = (await availableLanguages()).map((l) => l.lang);
   const wanted = [storedLanguage(), ...(navigator.languages || []).map((l) => l.slice(0, 2))];
-  return wanted.find((l) => l && langs.includes(l)) || "en";
+  return wanted.find((l) => l && langs.includes(l)) || langs[0] || "en";
 }
 
 /* Change the screen's language; SAVE: keep it with the account (POST /api/me/lang). */

@@ -1,5 +1,6 @@
 /* atelier serve: the bench on screen (src/web/). */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "util/number.h"
@@ -8,7 +9,7 @@
 static const char serve_usage[] =
     "usage: atelier [--data DIR] serve [--listen ADDR:PORT] [--public]\n"
     "                   [--tls-cert FILE --tls-key FILE] [--web-dir DIR] [--timeout S]\n"
-    "                   [--no-usb]\n"
+    "                   [--no-usb] [--languages LANG,...]\n"
     "Serve the bench's screen and its JSON API (/api/...) over HTTP, on the same rules\n"
     "as the command line. It listens on 127.0.0.1:8080 unless --listen says otherwise\n"
     "([::1]:8080 for IPv6); an address other machines can reach needs --public, and\n"
@@ -17,6 +18,8 @@ static const char serve_usage[] =
     "those built in (to work on them). A connection idle for S seconds (15) is dropped.\n"
     "Phones and tablets plugged into this machine appear on the screen by themselves\n"
     "(read as they arrive); --no-usb leaves USB alone (a server with no bench).\n"
+    "--languages fr,nl,en offers only those languages on the screen, in that order\n"
+    "(the first is the sign-in's own); without it, every language built in.\n"
     "It runs until Ctrl-C (SIGINT) or SIGTERM.\n";
 
 static int run_serve(struct bench *b, int argc, char **argv)
@@ -30,6 +33,7 @@ static int run_serve(struct bench *b, int argc, char **argv)
 					{ "web-dir", 'w', CLI_STRING, &cfg.web_dir },
 					{ "timeout", 0, CLI_STRING, &timeout },
 					{ "no-usb", 0, CLI_FLAG, &cfg.no_usb },
+					{ "languages", 0, CLI_STRING, &cfg.languages },
 					CLI_END };
 	long long t = WEB_TIMEOUT_S;
 	size_t n;
@@ -42,6 +46,12 @@ static int run_serve(struct bench *b, int argc, char **argv)
 		return cli_usage_error("serve", "--timeout takes seconds from 1 to 3600, not '%s'",
 				       timeout);
 	cfg.timeout_s = (int)t;
+	if (cfg.languages && (!*cfg.languages || strspn(cfg.languages, "abcdefghijklmnopqrstuvwxyz-,") !=
+						     strlen(cfg.languages)))
+		return cli_usage_error("serve",
+				       "--languages takes language codes with commas, such as "
+				       "fr,nl,en, not '%s'",
+				       cfg.languages);
 	/* The data directory the context found, so that each request opens the same. */
 	cfg.data_opt = svc_dir(b);
 	rc = web_serve(&cfg);

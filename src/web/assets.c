@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -88,7 +90,53 @@ static int from_dir(const char *dir, const char *rel, struct web_out *out)
 	return 1;
 }
 
+static void web_static_file(const struct web_ctx *ctx, const char *path, struct web_out *out);
+
+/* The language picker's list (i18n/index.json, built from po/LINGUAS) cut down to the
+ * workshop's --languages, in that order: OUT owns the new text. 0 when it cannot be. */
+static int languages_only(const struct web_ctx *ctx, struct web_out *out)
+{
+	json_t *all = json_loadb(out->body, out->len, 0, NULL), *kept = json_array(), *doc;
+	const char *p = ctx->languages;
+	char *text = NULL;
+
+	while (all && kept && *p) {
+		size_t n = strcspn(p, ",");
+		const json_t *l;
+		size_t i;
+
+		json_array_foreach (json_object_get(all, "languages"), i, l) {
+			const char *code = json_string_value(json_object_get(l, "lang"));
+
+			if (code && strlen(code) == n && strncmp(code, p, n) == 0)
+				json_array_append(kept, (json_t *)l);
+		}
+		p += n + (p[n] == ',');
+	}
+	doc = json_pack("{s:o}", "languages", kept);
+	if (doc)
+		text = json_dumps(doc, JSON_INDENT(2));
+	json_decref(doc);
+	json_decref(all);
+	if (!text)
+		return 0;
+	if (out->owned)
+		free(out->body);
+	out->body = text;
+	out->len = strlen(text);
+	out->owned = 1;
+	return 1;
+}
+
 void web_static(const struct web_ctx *ctx, const char *path, struct web_out *out)
+{
+	web_static_file(ctx, path, out);
+	if (out->status == 200 && ctx->languages && strcmp(path, "/static/i18n/index.json") == 0 &&
+	    !languages_only(ctx, out))
+		web_html_error(out, 503, "Not available", "The list of languages cannot be made.");
+}
+
+static void web_static_file(const struct web_ctx *ctx, const char *path, struct web_out *out)
 {
 	const char *rel = NULL, *type;
 

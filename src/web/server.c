@@ -380,7 +380,9 @@ static int read_pem(const char *what, const char *file, char **out)
 int web_serve(const struct web_config *cfg)
 {
 	const char *listen = cfg->listen ? cfg->listen : "127.0.0.1:8080";
-	struct web_ctx ctx = { .data_opt = cfg->data_opt, .web_dir = cfg->web_dir };
+	struct web_ctx ctx = { .data_opt = cfg->data_opt,
+			       .web_dir = cfg->web_dir,
+			       .languages = cfg->languages };
 	struct sockaddr_storage sa;
 	struct MHD_Daemon *d = NULL;
 	char *cert = NULL, *key = NULL, shown[80];

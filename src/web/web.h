@@ -42,6 +42,7 @@ struct web_config {
 	const char *web_dir;		/* NULL: the assets built in */
 	int timeout_s;			/* 0: WEB_TIMEOUT_S */
 	int no_usb;			/* --no-usb: phones are not watched (the API alone) */
+	const char *languages;		/* --languages fr,nl,en: the picker's list, or NULL */
 };
 
 /* Serve until SIGINT or SIGTERM. Returns an exit status (0 after a clean stop); what
@@ -60,6 +61,7 @@ struct web_ctx {
 	unsigned char key[WEB_KEY_BYTES];
 	struct live *live; /* the bench now (live.c); NULL: nothing watched */
 	int keepalive_ms;  /* a server-sent-events stream says something this often */
+	const char *languages; /* the languages offered ("fr,nl,en"), or NULL: all built */
 };
 
 /* One request as it arrived: the body is whole (or too_big), the path unescaped. */

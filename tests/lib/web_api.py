@@ -528,6 +528,16 @@ def main():
     ok(st == 404 and passwd not in text, "--web-dir does not follow a symlink out of it", (st, text))
     dev.stop()
 
+    # ---- the workshop's languages ----
+    only = Server("--languages", "nl,fr")
+    st, doc, _, _ = Client(only).call("GET", "/static/i18n/index.json")
+    ok(st == 200 and [l["lang"] for l in doc["languages"]] == ["nl", "fr"],
+       "--languages nl,fr: the screen offers Dutch, then French", (st, doc))
+    only.stop()
+    p = subprocess.run([ATELIER, "--data", DATA, "serve", "--languages", "fr;rm -rf"],
+                       capture_output=True, text=True, timeout=20)
+    ok(p.returncode == 2 and "--languages" in p.stderr, "a bad --languages is a usage error", p.stderr)
+
     return done()
 
 
