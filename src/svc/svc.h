@@ -235,7 +235,15 @@ enum svc_err svc_user_set_secret(struct bench *b, const char *name, const char *
  * STATE (a word, or NULL for all). */
 enum svc_err svc_device_list(struct bench *b, const char *state, json_t **view)
 	__attribute__((warn_unused_result));
-/* One device: its row, identity and system from its facts, history, jobs, certificates. */
+/* The card of FACTS (a reading, or a device's facts): what a trainee sees of it,
+ * {device (its key), platform, device_class, mode, make, marketing_name, model_number,
+ * storage_gb, battery_health_pct, battery_cycles, lock, locks_on, os, os_version}. LOCK
+ * is "on" when a lock that stops reuse is seen (locks_on names them: find_my, frp,
+ * google_accounts, supervised), "off" when the platform's lock was read as off, else
+ * "unknown"; the policy still decides certification. A new reference. */
+json_t *svc_device_card(const json_t *facts);
+/* One device: its row, identity and system from its facts, its card, history, jobs,
+ * certificates. */
 enum svc_err svc_device_show(struct bench *b, const char *device, json_t **view)
 	__attribute__((warn_unused_result));
 

@@ -79,58 +79,14 @@ static const char *str_or_null(const json_t *facts, const char *group, const cha
 	return json_string_value(json_object_get(json_object_get(facts, group), key));
 }
 
-/* The locks a card shows as on, by name (the facts' own: find_my, frp, google_accounts,
- * supervised), into the array ON; and the lock state in one word: "on" when one is,
- * "off" when the platform's lock was read as off, else "unknown". The policy decides
- * certification; this only tells the trainee. */
-static const char *lock_of(const json_t *facts, json_t *on)
-{
-	const json_t *locks = json_object_get(facts, "locks");
-	const char *find_my = json_string_value(json_object_get(locks, "find_my"));
-	const char *frp = json_string_value(json_object_get(locks, "frp"));
-	const json_t *accounts = json_object_get(locks, "google_accounts");
-
-	if (find_my && strcmp(find_my, "on") == 0)
-		json_array_append_new(on, json_string("find_my"));
-	if (frp && strcmp(frp, "on") == 0)
-		json_array_append_new(on, json_string("frp"));
-	if (json_is_integer(accounts) && json_integer_value(accounts) > 0)
-		json_array_append_new(on, json_string("google_accounts"));
-	if (json_is_true(json_object_get(locks, "supervised")))
-		json_array_append_new(on, json_string("supervised"));
-	if (json_array_size(on))
-		return "on";
-	if ((find_my && strcmp(find_my, "off") == 0) ||
-	    (frp && strcmp(frp, "off") == 0 && json_is_integer(accounts)))
-		return "off";
-	return "unknown";
-}
-
-/* The card of a reading: what the trainee sees of it; the mode is USB's when the
- * reading has none (usbmuxd does not say it). */
+/* The card of a reading (svc_device_card()); the mode is USB's when the reading has
+ * none (usbmuxd does not say it). */
 static json_t *card_of(const json_t *facts, const struct usbd_info *usb)
 {
-	const char *mode = str_or_null(facts, "connection", "mode");
+	json_t *card = svc_device_card(facts);
 
-	const json_t *id = json_object_get(facts, "identity");
-	const char *key = json_string_value(json_object_get(id, "udid"));
-	json_t *card, *on = json_array();
-	const char *lock = lock_of(facts, on);
-
-	if (!key)
-		key = json_string_value(json_object_get(id, "serial"));
-	card = json_pack(
-	    "{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:O?, s:O?, s:O?, s:s, s:o, s:s?, s:s?}",
-	    "device", key, "platform", json_string_value(json_object_get(facts, "platform")),
-	    "device_class", str_or_null(facts, "device", "class"), "mode",
-	    mode ? mode : usbc_mode_name(usb->mode), "make", str_or_null(facts, "identity", "make"),
-	    "marketing_name", str_or_null(facts, "identity", "marketing_name"), "model_number",
-	    str_or_null(facts, "identity", "model_number"), "storage_gb",
-	    json_object_get(json_object_get(facts, "storage"), "nominal_gb"), "battery_health_pct",
-	    json_object_get(json_object_get(facts, "battery"), "health_pct"), "battery_cycles",
-	    json_object_get(json_object_get(facts, "battery"), "cycle_count"), "lock", lock,
-	    "locks_on", on, "os",
-	    str_or_null(facts, "os", "name"), "os_version", str_or_null(facts, "os", "version"));
+	if (card && json_is_null(json_object_get(card, "mode")))
+		json_object_set_new(card, "mode", json_string(usbc_mode_name(usb->mode)));
 	return card;
 }
 

@@ -299,6 +299,12 @@ def main():
     st, doc, _, _ = amina.call("GET", "/api/jobs/999")
     ok(st == 404, "a job that does not exist: 404", (st, doc))
 
+    st, doc, _, _ = amina.call("GET", "/api/devices/" + DEVICE)
+    card = (doc or {}).get("card") or {}
+    ok(st == 200 and card.get("marketing_name") == "iPhone 13" and card.get("storage_gb") == 128
+       and card.get("lock") == "off" and card.get("locks_on") == [],
+       "a recorded device's view has its card: model, storage, locks in one word", (st, card))
+
     # ---- the bench now, the screen's language ----
     st, doc, _, _ = amina.call("GET", "/api/bench")
     ok(st == 200 and doc["devices"] == [], "the bench lists the phones attached now: none here",

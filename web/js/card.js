@@ -116,17 +116,22 @@ export function liveCard(entry, open = true) {
  * now. */
 export function recordedCard(dev) {
   const id = dev.identity || {};
-  const name = id.marketing_name || t("Unknown model");
+  const c = dev.card || {};
+  const name = c.marketing_name || id.marketing_name || t("Unknown model");
+  const model = c.model_number || id.model_id;
   return h("article.card.device-card", { "aria-labelledby": "dev-title" },
     h("div.card-head", {},
-      platformPicture(dev.platform, null),
+      platformPicture(dev.platform, c.device_class),
       h("div", {},
-        h("h2.card-title#dev-title", {}, name, id.model_id ? h("span.model", {}, ` ${id.model_id}`) : null),
-        h("p.platform", {}, platformWords(dev.platform, null)))),
+        h("h2.card-title#dev-title", {}, name, model ? h("span.model", {}, ` ${model}`) : null),
+        h("p.platform", {}, platformWords(dev.platform, c.device_class)))),
     h("dl.facts", {},
       fact(t("Serial number"), dev.serial || id.serial),
       fact(t("IMEI"), dev.imei || (Array.isArray(id.imei) ? id.imei.join(", ") : null)),
       fact(t("System"), dev.os ? `${dev.os.name || ""} ${dev.os.version || ""}`.trim() : null),
+      fact(t("Storage"), c.storage_gb != null ? t("{n} GB", { n: num(c.storage_gb, 0) }) : null),
+      fact(t("Battery health"), c.battery_health_pct != null ? t("{n} %", { n: num(c.battery_health_pct) }) : null),
+      fact(t("Locks"), lockLine(c.lock, c.locks_on)),
       fact(t("Where it is"), stateWords(dev.state))));
 }
 
