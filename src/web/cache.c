@@ -1,15 +1,25 @@
 /* Answers of the API computed from the records, kept while the records are unchanged.
  *
- * The version of the records is read on one service context of its own that never
- * writes (svc_records_version: SQLite's data_version, which moves with every commit of
- * any other connection, this server's threads and the command line alike). An answer is
- * kept under its key (who asks, the path and the query) with the version read before it
- * was computed; it is given again only while the version is the same, so a commit made
- * meanwhile can only make it be computed again, never make a stale one be given. */
+ * The records' generation: a number of this process that moves whenever a commit may
+ * have happened. Each connection's thread reads SQLite's data_version on its own
+ * connection at each cached request (it moves with every commit of any other
+ * connection, another thread's or the command line's) and moves the generation when it
+ * changed; a thread that changed the records itself (a POST) moves it too, as its own
+ * connection does not see its own commits. An answer is kept with the generation read
+ * before it was computed and given only while the generation is the same: a commit can
+ * only make it be computed again, never make a stale one be given.
+ *
+ * One computation per key: a request that misses while another computes the same answer
+ * waits for it (up to CACHE_WAIT_MS) instead of computing it again, so that fifty screens
+ * asking at once after a change cost one computation. An answer is given by reference
+ * (counted), not copied, and freed when the last answer that uses it is sent. */
+#include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "web/web.h"
 
@@ -17,19 +27,27 @@
 #define CACHE_BYTES (8 * 1024 * 1024) /* all answers kept, at most */
 #define CACHE_ONE_MAX (1024 * 1024)    /* a larger answer is not kept */
 #define CACHE_KEY_MAX 512
+#define CACHE_WAIT_MS 2000
+
+struct answer {
+	atomic_int refs;
+	size_t len;
+	const char *type; /* static */
+	char body[];
+};
 
 struct slot {
 	char key[CACHE_KEY_MAX];
-	long long version;
-	char *body;
-	size_t len;
-	const char *type; /* static */
+	long long gen;
+	struct answer *a; /* NULL while empty or being computed */
+	int filling;	  /* a request computes KEY at GEN now */
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t filled = PTHREAD_COND_INITIALIZER;
 static struct slot slots[CACHE_SLOTS];
 static size_t total;
-static struct bench *version_bench; /* never writes */
+static atomic_llong generation;
 
 static unsigned long hash_key(const char *s)
 {
@@ -40,82 +58,124 @@ static unsigned long hash_key(const char *s)
 	return h;
 }
 
+static void answer_release(void *p)
+{
+	struct answer *a = p;
+
+	if (a && atomic_fetch_sub(&a->refs, 1) == 1)
+		free(a);
+}
+
+/* Answer A's body, in OUT, holding one reference. */
+static void answer_give(struct answer *a, struct web_out *out)
+{
+	atomic_fetch_add(&a->refs, 1);
+	out->status = 200;
+	out->body = a->body;
+	out->len = a->len;
+	out->owned = 0;
+	out->type = a->type;
+	out->api = 1;
+	out->release = answer_release;
+	out->release_cls = a;
+}
+
 static void drop(struct slot *sl)
 {
-	total -= sl->len;
-	free(sl->body);
+	if (sl->a) {
+		total -= sl->a->len;
+		answer_release(sl->a);
+	}
 	memset(sl, 0, sizeof(*sl));
 }
 
-int web_cache_version(const struct web_ctx *ctx, long long *out)
+void web_cache_changed(void)
 {
-	char why[256];
-	int ok = 0;
-
-	pthread_mutex_lock(&mu);
-	if (!version_bench &&
-	    svc_open(ctx->data_opt, SVC_OPEN_STORE, &version_bench, why, sizeof(why)) != SVC_OK)
-		version_bench = NULL; /* tried again at the next request */
-	if (version_bench && svc_records_version(version_bench, out) == SVC_OK)
-		ok = 1;
-	pthread_mutex_unlock(&mu);
-	return ok;
+	atomic_fetch_add(&generation, 1);
 }
 
-int web_cache_get(const char *key, long long version, struct web_out *out)
+long long web_cache_generation(long long data_version, long long *last)
+{
+	if (data_version != *last) {
+		*last = data_version;
+		web_cache_changed();
+	}
+	return atomic_load(&generation);
+}
+
+enum web_cache_hit web_cache_get(const char *key, long long gen, struct web_out *out)
 {
 	struct slot *sl;
-	int hit = 0;
+	struct timespec until;
+	enum web_cache_hit hit = WEB_CACHE_COMPUTE;
 
 	if (strlen(key) >= CACHE_KEY_MAX)
-		return 0;
+		return WEB_CACHE_NONE;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += CACHE_WAIT_MS / 1000;
 	pthread_mutex_lock(&mu);
 	sl = &slots[hash_key(key) % CACHE_SLOTS];
-	if (sl->body && sl->version == version && strcmp(sl->key, key) == 0) {
-		char *copy = malloc(sl->len + 1);
+	for (;;) {
+		int same = strcmp(sl->key, key) == 0 && sl->gen == gen;
 
-		if (copy) {
-			memcpy(copy, sl->body, sl->len + 1);
-			out->status = 200;
-			out->body = copy;
-			out->len = sl->len;
-			out->owned = 1;
-			out->type = sl->type;
-			out->api = 1;
-			hit = 1;
+		if (same && sl->a) {
+			answer_give(sl->a, out);
+			hit = WEB_CACHE_HIT;
+			break;
 		}
+		if (same && sl->filling) {
+			/* Another request computes it: wait for its answer. */
+			if (pthread_cond_timedwait(&filled, &mu, &until) == ETIMEDOUT) {
+				hit = WEB_CACHE_NONE;
+				break;
+			}
+			continue;
+		}
+		/* This request computes it; an older answer in the slot goes. */
+		drop(sl);
+		snprintf(sl->key, sizeof(sl->key), "%s", key);
+		sl->gen = gen;
+		sl->filling = 1;
+		break;
 	}
 	pthread_mutex_unlock(&mu);
 	return hit;
 }
 
-void web_cache_put(const char *key, long long version, const char *body, size_t len,
-		   const char *type)
+void web_cache_put(const char *key, long long gen, const struct web_out *out)
 {
+	struct answer *a = NULL;
 	struct slot *sl;
-	char *copy;
 
-	if (strlen(key) >= CACHE_KEY_MAX || len > CACHE_ONE_MAX)
-		return;
-	copy = malloc(len + 1);
-	if (!copy)
-		return;
-	memcpy(copy, body, len);
-	copy[len] = '\0';
+	if (out && out->status == 200 && out->body && out->len <= CACHE_ONE_MAX) {
+		a = malloc(sizeof(*a) + out->len + 1);
+		if (a) {
+			atomic_init(&a->refs, 1);
+			a->len = out->len;
+			a->type = out->type;
+			memcpy(a->body, out->body, out->len);
+			a->body[out->len] = '\0';
+		}
+	}
 	pthread_mutex_lock(&mu);
 	sl = &slots[hash_key(key) % CACHE_SLOTS];
-	drop(sl);
-	/* Over the bound: what is kept goes; answers are cheap to compute again. */
-	if (total + len > CACHE_BYTES)
-		for (size_t i = 0; i < CACHE_SLOTS; i++)
-			drop(&slots[i]);
-	snprintf(sl->key, sizeof(sl->key), "%s", key);
-	sl->version = version;
-	sl->body = copy;
-	sl->len = len;
-	sl->type = type;
-	total += len;
+	if (strcmp(sl->key, key) == 0 && sl->gen == gen && sl->filling) {
+		sl->filling = 0;
+		if (a && total + a->len > CACHE_BYTES) /* over the bound: what is kept goes */
+			for (size_t i = 0; i < CACHE_SLOTS; i++)
+				if (&slots[i] != sl && !slots[i].filling)
+					drop(&slots[i]);
+		if (a && total + a->len <= CACHE_BYTES) {
+			sl->a = a;
+			total += a->len;
+			a = NULL;
+		} else {
+			memset(sl, 0, sizeof(*sl)); /* nothing kept: the waiting compute it */
+		}
+	}
+	pthread_cond_broadcast(&filled);
 	pthread_mutex_unlock(&mu);
+	answer_release(a);
 }
 
 void web_cache_free(void)
@@ -123,7 +183,5 @@ void web_cache_free(void)
 	pthread_mutex_lock(&mu);
 	for (size_t i = 0; i < CACHE_SLOTS; i++)
 		drop(&slots[i]);
-	svc_close(version_bench);
-	version_bench = NULL;
 	pthread_mutex_unlock(&mu);
 }

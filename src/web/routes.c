@@ -671,77 +671,87 @@ static int state_changing(const char *method)
 	       strcmp(method, "OPTIONS") != 0;
 }
 
-/* ---- one service context per connection's thread ----
+/* ---- service contexts kept between requests ----
  * Opening a context (the database, the checklists, the policy) costs more than most
- * requests: a connection's thread keeps its own (svc contexts are not shared between
- * threads) and reopens it after WEB_BENCH_REUSE_MS, so that checklists, the policy or
- * the key changed on disk are seen, or after a request that met a broken store. */
+ * requests: contexts are kept in a pool, each used by one request at a time (svc
+ * contexts are not shared between threads), and reopened after WEB_BENCH_REUSE_MS so
+ * that checklists, the policy or the key changed on disk are seen, or dropped after a
+ * request that met a broken store. */
 #define WEB_BENCH_REUSE_MS 30000
+#define WEB_BENCH_POOL 64
 
-struct thread_bench {
+struct pooled {
 	struct bench *b;
 	long long opened_ms;
+	long long data_version; /* its connection's, when last read (cache.c) */
 };
 
-static pthread_key_t bench_key;
-static pthread_once_t bench_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct pooled pool[WEB_BENCH_POOL];
+static size_t pool_n;
 
-static void drop_bench(void *p)
-{
-	struct thread_bench *tb = p;
-
-	svc_close(tb->b);
-	free(tb);
-}
-
-static void make_bench_key(void)
-{
-	if (pthread_key_create(&bench_key, drop_bench) != 0)
-		abort(); /* only at the first request; nothing can be served without it */
-}
-
-static enum svc_err bench_for_request(const struct web_ctx *ctx, struct bench **out, char *why,
+static enum svc_err bench_for_request(const struct web_ctx *ctx, struct pooled *out, char *why,
 				      size_t size)
 {
-	struct thread_bench *tb;
 	long long now = clock_mono_ms();
 	enum svc_err err;
 
-	pthread_once(&bench_once, make_bench_key);
-	tb = pthread_getspecific(bench_key);
-	if (tb && tb->b && now - tb->opened_ms < WEB_BENCH_REUSE_MS) {
-		svc_reset(tb->b);
-		*out = tb->b;
-		return SVC_OK;
-	}
-	if (!tb) {
-		tb = calloc(1, sizeof(*tb));
-		if (!tb || pthread_setspecific(bench_key, tb) != 0) {
-			free(tb);
-			snprintf(why, size, "out of memory");
-			return SVC_EIO;
+	pthread_mutex_lock(&pool_mu);
+	while (pool_n > 0) {
+		*out = pool[--pool_n];
+		if (now - out->opened_ms < WEB_BENCH_REUSE_MS) {
+			pthread_mutex_unlock(&pool_mu);
+			svc_reset(out->b);
+			return SVC_OK;
 		}
+		svc_close(out->b); /* too old: its files may have changed */
 	}
-	svc_close(tb->b);
-	tb->b = NULL;
-	err = svc_open(ctx->data_opt, SVC_OPEN_STORE, &tb->b, why, size);
-	tb->opened_ms = now;
-	*out = tb->b;
+	pthread_mutex_unlock(&pool_mu);
+	memset(out, 0, sizeof(*out));
+	err = svc_open(ctx->data_opt, SVC_OPEN_STORE, &out->b, why, size);
+	out->opened_ms = now;
+	out->data_version = -1; /* a new connection: its first reading counts as a change */
 	return err;
 }
 
-/* Done with this request's context: forget who it was; drop it after a store failure. */
-static void bench_done(struct bench *b, enum svc_err err)
+/* Done with this request's context: forget who it was and give it back; close it after
+ * a store failure. */
+static void bench_done(struct pooled *p, enum svc_err err)
 {
-	struct thread_bench *tb = pthread_getspecific(bench_key);
-
-	if (!b || !tb)
+	if (!p->b)
 		return;
-	svc_reset(b);
+	svc_reset(p->b);
 	if (err == SVC_EIO || err == SVC_EREFUSED || err == SVC_EREMOVED || err == SVC_ENODATA) {
-		svc_close(tb->b);
-		tb->b = NULL;
+		svc_close(p->b);
+		return;
 	}
+	pthread_mutex_lock(&pool_mu);
+	if (pool_n < WEB_BENCH_POOL) {
+		pool[pool_n++] = *p;
+		p->b = NULL;
+	}
+	pthread_mutex_unlock(&pool_mu);
+	svc_close(p->b); /* the pool is full */
+}
+
+void web_contexts_free(void)
+{
+	pthread_mutex_lock(&pool_mu);
+	while (pool_n > 0)
+		svc_close(pool[--pool_n].b);
+	pthread_mutex_unlock(&pool_mu);
+}
+
+/* The records' generation seen from this request's context (cache.c); 0 when the
+ * version cannot be read (then nothing is kept). */
+static int records_generation(struct pooled *p, long long *gen)
+{
+	long long dv;
+
+	if (svc_records_version(p->b, &dv) != SVC_OK)
+		return 0;
+	*gen = web_cache_generation(dv, &p->data_version);
+	return 1;
 }
 
 /* Changes are made one at a time in this process: a writer waits here, woken at once,
@@ -759,8 +769,9 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 	json_error_t jerr;
 	enum svc_err err = SVC_OK;
 	int locked = 0, keep = 0;
-	long long version = 0;
+	long long gen = 0;
 	char qs[256], key[512];
+	struct pooled ctxb = { 0 };
 
 	if (!copy) {
 		out_error(out, 503, "io", "out of memory", NULL);
@@ -813,7 +824,8 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 		pthread_mutex_lock(&write_mu);
 		locked = 1;
 	}
-	err = bench_for_request(ctx, &r.b, why, sizeof(why));
+	err = bench_for_request(ctx, &ctxb, why, sizeof(why));
+	r.b = ctxb.b;
 	if (err) {
 		const char *word;
 		unsigned status = web_status_of(err, &word);
@@ -858,25 +870,28 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 			goto out;
 		}
 	}
-	if (route->cache && web_cache_version(ctx, &version) &&
+	if (route->cache && records_generation(&ctxb, &gen) &&
 	    in->query_all(in->conn, qs, sizeof(qs)) &&
 	    snprintf(key, sizeof(key), "%lld %s?%s", who.id, in->path, qs) < (int)sizeof(key)) {
-		if (web_cache_get(key, version, out))
+		enum web_cache_hit hit = web_cache_get(key, gen, out);
+
+		if (hit == WEB_CACHE_HIT)
 			goto out;
-		keep = 1;
+		keep = hit == WEB_CACHE_COMPUTE;
 	}
 	err = route->run(&r, &view);
-	if (err) {
+	if (err)
 		out_svc_error(&r, err, view);
-	} else if (view || !out->body) { /* else the handler answered with bytes */
+	else if (view || !out->body) /* else the handler answered with bytes */
 		out_json(out, 200, view);
-		if (keep && out->status == 200)
-			web_cache_put(key, version, out->body, out->len, out->type);
-	}
+	if (keep) /* kept when a 200; those waiting for it are woken either way */
+		web_cache_put(key, gen, out);
+	if (state_changing(in->method)) /* this thread's own commits: others' answers */
+		web_cache_changed();
 out:
 	secret_wipe(r.token, sizeof(r.token));
 	json_decref(r.body);
-	bench_done(r.b, err);
+	bench_done(&ctxb, err);
 	if (locked)
 		pthread_mutex_unlock(&write_mu);
 	free(copy);

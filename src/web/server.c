@@ -204,10 +204,17 @@ static enum MHD_Result send_out(struct MHD_Connection *conn, struct web_out *out
 		MHD_destroy_response(r);
 		return ret;
 	}
-	r = MHD_create_response_from_buffer(
-	    out->len, out->body, out->owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (out->release)
+		r = MHD_create_response_from_buffer_with_free_callback_cls(
+		    out->len, out->body, out->release, out->release_cls);
+	else
+		r = MHD_create_response_from_buffer(out->len, out->body,
+						    out->owned ? MHD_RESPMEM_MUST_FREE
+							       : MHD_RESPMEM_PERSISTENT);
 	if (!r) {
-		if (out->owned)
+		if (out->release)
+			out->release(out->release_cls);
+		else if (out->owned)
 			free(out->body);
 		return MHD_NO;
 	}
@@ -487,6 +494,7 @@ int web_serve(const struct web_config *cfg)
 out:
 	live_free(ctx.live);
 	web_cache_free();
+	web_contexts_free();
 	sodium_memzero(ctx.key, sizeof(ctx.key));
 	if (key)
 		sodium_memzero(key, strlen(key));

@@ -92,6 +92,8 @@ struct web_out {
 	const char *type;
 	const char *allow; /* an Allow header (405), or NULL */
 	int api;	   /* an answer of /api: never cached */
+	void (*release)(void *cls); /* when set, BODY is released by this, not free() */
+	void *release_cls;
 	int events;	   /* a server-sent-events stream from LIVE follows, not BODY */
 	unsigned long long events_from;
 	char cookie[WEB_COOKIE_MAX];
@@ -103,6 +105,9 @@ void web_route(const struct web_ctx *ctx, const struct web_in *in, struct web_ou
 /* The largest body a request of METHOD on PATH may carry: WEB_BODY_MAX for JSON, more
  * for a route that takes a file (a photo). */
 size_t web_body_max(const char *method, const char *path);
+
+/* Close the service contexts kept between requests (when the server stops). */
+void web_contexts_free(void);
 
 /* The HTTP status of a service error, and its code word ("not-found") into *WORD. */
 unsigned web_status_of(enum svc_err err, const char **word);
@@ -130,14 +135,23 @@ long live_sse_read(struct live *l, unsigned long long *seq, char *buf, size_t ma
 
 /* ---- answers kept while the records are unchanged (cache.c) ---- */
 
-/* The records' version now into *OUT; 0 when it cannot be read (then nothing is kept). */
-int web_cache_version(const struct web_ctx *ctx, long long *out);
-/* The answer kept under KEY for VERSION into OUT (a copy, owned): 1, else 0. */
-int web_cache_get(const char *key, long long version, struct web_out *out);
-/* Keep an answer (BODY, LEN bytes of TYPE, static) under KEY, computed at VERSION. */
-void web_cache_put(const char *key, long long version, const char *body, size_t len,
-		   const char *type);
-/* Forget every answer and close the version's context (when the server stops). */
+/* The records may have changed (this thread committed): kept answers are stale. */
+void web_cache_changed(void);
+/* The records' generation now, given DATA_VERSION, the data_version this thread's own
+ * connection reads now, and *LAST, the one it read before (updated). */
+long long web_cache_generation(long long data_version, long long *last);
+
+enum web_cache_hit {
+	WEB_CACHE_HIT,	   /* OUT holds the kept answer */
+	WEB_CACHE_COMPUTE, /* compute it, then web_cache_put() (always, even on an error) */
+	WEB_CACHE_NONE,	   /* compute it; nothing is kept */
+};
+/* The answer kept under KEY at generation GEN into OUT (by reference: OUT's release
+ * frees it); a request computing the same answer now is waited for. */
+enum web_cache_hit web_cache_get(const char *key, long long gen, struct web_out *out);
+/* Keep OUT (a 200; anything else is not kept) under KEY at GEN, and wake those waiting. */
+void web_cache_put(const char *key, long long gen, const struct web_out *out);
+/* Forget every answer (when the server stops). */
 void web_cache_free(void);
 
 /* ---- assets (assets.c) ---- */
