@@ -7,8 +7,9 @@
  * uses to sign in.
  *
  * usage: web_fixture DATA_DIR [DEVICES [JOBS [LONG]]]   (defaults 1000 10000 100)
- * prints: "UDID JOB": the long job (left open, for steps to be recorded into) and its
- * device. The other jobs are submitted.
+ * prints: "UDID JOB JOB2 ... JOB50": the long job (left open, for steps to be recorded
+ * into) and its device, then the open jobs of the other 49 benches at work (30 steps
+ * in). The other jobs are submitted.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 
 #define TRAINEE_PIN "24681357"
 #define INSTRUCTOR_PASSWORD "bench-instructor-password"
+#define BENCHES 50 /* benches at work at once: one open job each */
 
 static long long arg(int argc, char **argv, int i, long long dflt)
 {
@@ -90,6 +92,8 @@ int main(int argc, char **argv)
 	int long_steps = (int)arg(argc, argv, 4, 100);
 	long long trainee, job = 0, long_job = 0;
 	char why[512], udid[64], long_udid[64] = "", hash[65];
+	long long open_jobs[BENCHES];
+	size_t n_open = 0;
 	struct bench *b;
 	struct store *st;
 
@@ -132,17 +136,25 @@ int main(int argc, char **argv)
 			sj.started_ms = clock_wall_ms();
 			if (store_job_create(st, &sj, &job) != STORE_OK)
 				die("creating a job");
-			steps(st, job, trainee, long_job ? 3 : long_steps);
+			/* The first job of the first BENCHES devices stays open: one per bench
+			 * at work, 30 steps in (the long one: LONG). */
+			steps(st, job, trainee, !long_job ? long_steps : j == 0 && d <= BENCHES ? 30 : 3);
 			if (!long_job) {
 				long_job = job;
 				snprintf(long_udid, sizeof(long_udid), "%s", udid);
+				open_jobs[n_open++] = job;
+			} else if (j == 0 && d <= BENCHES) {
+				open_jobs[n_open++] = job;
 			} else if (store_job_set_state(st, job, JOB_STATE_SUBMITTED, clock_wall_ms()) !=
 				   STORE_OK) {
 				die("submitting a job");
 			}
 		}
 	}
-	printf("%s %lld\n", long_udid, long_job);
+	printf("%s %lld", long_udid, long_job);
+	for (size_t i = 1; i < n_open; i++)
+		printf(" %lld", open_jobs[i]);
+	printf("\n");
 	svc_close(b);
 	return 0;
 }

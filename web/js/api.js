@@ -24,18 +24,12 @@ export class ApiError extends Error {
   }
 }
 
-async function call(method, path, body) {
-  const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+/* Send a request and give its JSON view; an ApiError when it is refused. */
+async function send(method, path, headers, body) {
   if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
   let r;
   try {
-    r = await fetch(path, {
-      method,
-      headers,
-      credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    r = await fetch(path, { method, headers, credentials: "same-origin", body });
   } catch {
     throw new ApiError(0, "network", "");
   }
@@ -52,27 +46,18 @@ async function call(method, path, body) {
   throw err;
 }
 
+function call(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  return send(method, path, headers, body === undefined ? undefined : JSON.stringify(body));
+}
+
 export const get = (path) => call("GET", path);
 export const post = (path, body = {}) => call("POST", path, body);
 
 /* POST a file (a photo) as its own bytes, with its type; the answer's JSON view. */
-export async function upload(path, file) {
-  const headers = { Accept: "application/json", "Content-Type": file.type || "application/octet-stream" };
-  if (csrf) headers["X-CSRF-Token"] = csrf;
-  let r;
-  try {
-    r = await fetch(path, { method: "POST", headers, credentials: "same-origin", body: file });
-  } catch {
-    throw new ApiError(0, "network", "");
-  }
-  let doc = null;
-  try {
-    doc = await r.json();
-  } catch {
-    doc = null;
-  }
-  if (r.ok) return doc;
-  throw new ApiError(r.status, doc && doc.error, doc && doc.why, doc && doc.detail);
+export function upload(path, file) {
+  return send("POST", path, { Accept: "application/json", "Content-Type": file.type || "application/octet-stream" }, file);
 }
 
 /* A path with its query, each value encoded. */
