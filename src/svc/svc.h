@@ -324,7 +324,9 @@ enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_
 	__attribute__((warn_unused_result));
 
 /* View: {job, pairing_removed: bool, wipe_check_needed: bool}; on SVC_ESTATE the view
- * (when not NULL) is {missing: [text]}, every reason it cannot be submitted yet;
+ * (when not NULL) is {missing: [text], reasons: [{step, why}]}, every reason it cannot
+ * be submitted yet, in words and as a step and a word (not-done, skipped, stopped,
+ * redo) a screen says in its own language;
  * SVC_EREFUSED when the certification policy cannot be read (it names the data wipe). */
 enum svc_err svc_job_submit(struct bench *b, long long job, json_t **view)
 	__attribute__((warn_unused_result));

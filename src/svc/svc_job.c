@@ -1081,6 +1081,7 @@ enum svc_err svc_job_submit(struct bench *b, long long id, json_t **view)
 	const struct store_step *stop;
 	struct work w;
 	json_t *missing = json_array();
+	json_t *reasons = json_array(); /* the same, as {step, why} for a screen's own words */
 	enum store_err err;
 	enum svc_err rc;
 	char text[320];
@@ -1109,6 +1110,8 @@ enum svc_err svc_job_submit(struct bench *b, long long id, json_t **view)
 		else
 			continue;
 		json_array_append_new(missing, json_string(text));
+		json_array_append_new(reasons, json_pack("{s:s, s:s}", "step", s->id, "why",
+							 last ? "skipped" : "not-done"));
 	}
 	stop = stopped_by(&w);
 	if (stop) {
@@ -1116,6 +1119,8 @@ enum svc_err svc_job_submit(struct bench *b, long long id, json_t **view)
 			 "step '%s' failed and stops the job: an instructor decides how to go on",
 			 stop->step_id);
 		json_array_append_new(missing, json_string(text));
+		json_array_append_new(reasons,
+				      json_pack("{s:s, s:s}", "step", stop->step_id, "why", "stopped"));
 	}
 	/* After a redo, each step sent back needs a record made since the grade. */
 	rc = redo_in_force(b, &w.job, &redo, &grade_ms);
@@ -1128,10 +1133,11 @@ enum svc_err svc_job_submit(struct bench *b, long long id, json_t **view)
 			 "step '%s' is to be redone and has no new record since the grade",
 			 json_string_value(v));
 		json_array_append_new(missing, json_string(text));
+		json_array_append_new(reasons, json_pack("{s:O, s:s}", "step", v, "why", "redo"));
 	}
 	if (json_array_size(missing)) {
 		rc = svc_fail(b, SVC_ESTATE, "job %lld cannot be submitted yet", id);
-		*view = json_pack("{s:O}", "missing", missing);
+		*view = json_pack("{s:O, s:O}", "missing", missing, "reasons", reasons);
 		goto out;
 	}
 	/* The policy names the data wipe, whose submission has its own duties: without it,
@@ -1163,6 +1169,7 @@ out:
 	work_release(&w);
 	json_decref(redo);
 	json_decref(missing);
+	json_decref(reasons);
 	return rc;
 }
 

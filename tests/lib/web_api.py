@@ -260,8 +260,11 @@ def main():
        "a trainee starts a job: the view of job start --json", (st, doc))
     job = doc["job"]["id"] if st == 200 else 1
     st, doc, _, _ = amina.call("POST", "/api/jobs/%d/submit" % job)
-    ok(st == 409 and doc["error"] == "state" and doc["detail"]["missing"],
-       "submitting too early: 409 with what is missing", (st, doc))
+    ok(st == 409 and doc["error"] == "state" and len(doc["detail"]["missing"]) == 2
+       and doc["detail"]["reasons"] == [{"step": "look", "why": "not-done"},
+                                        {"step": "voltage", "why": "not-done"}],
+       "submitting too early: 409 with what is missing, in words and as steps a screen can"
+       " say in its language", (st, doc))
     st, doc, _, _ = amina.call("POST", "/api/jobs/%d/steps" % job, {"step": "look", "result": "maybe"})
     ok(st == 400, "a step with a result that is not a word of it: 400", (st, doc))
     st, doc, _, _ = amina.call("POST", "/api/jobs/%d/steps" % job,

@@ -454,8 +454,10 @@ function showEnd(ctx) {
     } catch (err) {
       submitBtn.disabled = false;
       const missing = (err.detail && err.detail.missing) || [];
+      const reasons = (err.detail && err.detail.reasons) || [];
+      const items = reasons.length === missing.length ? reasons.map((r, i) => reasonText(ctx, r, missing[i])) : missing;
       fill(feedback, message("error", missing.length ? t("This work cannot be sent yet:") : errorText(err),
-        missing.length ? h("ul.missing", {}, missing.map((m) => h("li", {}, missingText(ctx, m)))) : null));
+        missing.length ? h("ul.missing", {}, items.map((m) => h("li", {}, m))) : null));
       feedback.querySelector(".msg").setAttribute("tabindex", "-1");
       feedback.querySelector(".msg").focus();
     }
@@ -474,12 +476,19 @@ function showEnd(ctx) {
   main.classList.add("runner");
 }
 
-/* The server's reason a job cannot be sent, with the step's name in the person's
- * language when the reason names a step ("step 'x' is required and not done yet"). */
-function missingText(ctx, text) {
-  const m = /^step '([^']+)' is required and not done yet$/.exec(text);
-  const s = m && (ctx.c.steps || []).find((x) => x.id === m[1]);
-  return s ? t("Not done yet: {step}", { step: pick(s.title).text }) : text;
+/* A reason the job cannot be sent ({step, why} from the server), in the person's
+ * language with the step's name; the server's words (TEXT) when the step is unknown. */
+function reasonText(ctx, reason, text) {
+  const s = (ctx.c.steps || []).find((x) => x.id === reason.step);
+  if (!s) return text;
+  const step = pick(s.title).text;
+  switch (reason.why) {
+    case "not-done": return t("Not done yet: {step}", { step });
+    case "skipped": return t("Skipped, but it is needed: {step}", { step });
+    case "stopped": return t("Failed, and it stops the work: {step}. Your instructor decides what comes next.", { step });
+    case "redo": return t("To do again since the grade: {step}", { step });
+    default: return text;
+  }
 }
 
 export async function showJob(id, which) {
