@@ -366,6 +366,8 @@ try {
   await until(ipage, () => (document.querySelector(".photo-feedback")?.textContent || "").length > 0, null, 8000);
   ok(await ipage.locator(".photo-feedback").textContent() === "The photo is added. Trainees see it on this step.",
     "she adds a photo to the step from its screen, and the screen says so", await ipage.locator(".photo-feedback").textContent());
+  ok((await ipage.locator(".step-figure figcaption").allTextContents()).includes(`Photo added by ${F.instructor}`),
+    "the photo shows at once above the form, as trainees will see it", await ipage.locator(".step-pictures").innerText().catch(() => ""));
   await screen(ipage, "step-photo-added", VIEWPORTS.slice(0, 1));
   await ictx.close();
   ok(await page.locator(".photo-form").count() === 0, "a trainee has no form to add photos");

@@ -91,14 +91,17 @@ function picture(ctx, step) {
     img.addEventListener("error", () => fig.remove());
     figures.push(fig);
   }
-  for (const p of (ctx.photos || []).filter((x) => x.step === step.id)) {
-    const img = h("img.step-picture", { src: `/api/photos/${encodeURIComponent(p.sha256)}`, alt: t("A photo of this step, added by {name}.", { name: p.by }) });
-    const fig = h("figure.step-figure", {}, img, h("figcaption", {}, t("Photo added by {name}", { name: p.by })));
-    img.addEventListener("error", () => fig.remove());
-    figures.push(fig);
-  }
+  for (const p of (ctx.photos || []).filter((x) => x.step === step.id)) figures.push(photoFigure(p));
   if (isInstructor()) figures.push(photoForm(ctx, step, base));
   return figures.length ? h("div.step-pictures", {}, figures) : null;
+}
+
+/* A photo an instructor added ({sha256, by}), with who added it. */
+function photoFigure(p) {
+  const img = h("img.step-picture", { src: `/api/photos/${encodeURIComponent(p.sha256)}`, alt: t("A photo of this step, added by {name}.", { name: p.by }) });
+  const fig = h("figure.step-figure", {}, img, h("figcaption", {}, t("Photo added by {name}", { name: p.by })));
+  img.addEventListener("error", () => fig.remove());
+  return fig;
 }
 
 /* An instructor adds a photo to the step (a JPEG or a PNG from this computer). */
@@ -113,14 +116,17 @@ function photoForm(ctx, step, base) {
       return;
     }
     try {
-      await upload(`${base}/photos`, file);
+      const added = await upload(`${base}/photos`, file);
       ctx.photos = await get(`/api/checklists/${encodeURIComponent(ctx.c.id)}/photos`).catch(() => ctx.photos);
+      // Shown at once, above the form, as the trainees will see it.
+      if (!added.already) form.before(photoFigure({ sha256: added.sha256, by: app.me ? app.me.name : "" }));
       fill(said, t("The photo is added. Trainees see it on this step."));
     } catch (e) {
       fill(said, errorText(e));
     }
   }, "secondary");
-  return h("div.field.photo-form", {}, h("label", { for: id }, t("Add a photo to this step (for every trainee)")), input, add, said);
+  const form = h("div.field.photo-form", {}, h("label", { for: id }, t("Add a photo to this step (for every trainee)")), input, add, said);
+  return form;
 }
 
 /* The note field; REQUIRED when the step needs one. */
