@@ -95,6 +95,15 @@ static json_t *entered_value(const char *path, const char *value)
 	return NULL;
 }
 
+/* 1 when a step of C records a fact (`records:`). */
+static int records_facts(const struct checklist *c)
+{
+	for (size_t k = 0; k < c->n_steps; k++)
+		if (c->steps[k].records)
+			return 1;
+	return 0;
+}
+
 /* What the trainees recorded by hand on DEVICE_ID into ENTERED: {fact: {value, job,
  * record, step, by, t_ms}}, the newest job's word for each fact. Cancelled jobs and
  * skipped records do not count. */
@@ -116,6 +125,8 @@ static enum svc_err entered_facts(struct bench *b, long long device_id, json_t *
 			continue;
 		if (svc_pinned(b, &jobs[i], &c) != SVC_OK)
 			continue; /* job verify and db check say what is wrong with it */
+		if (!records_facts(c))
+			continue; /* no step of it records a fact: its records are not read */
 		if (store_steps_of(b->st, jobs[i].id, &recs, &nrec) == STORE_OK) {
 			for (size_t k = 0; k < c->n_steps; k++) {
 				const struct checklist_step *s = &c->steps[k];
