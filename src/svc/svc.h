@@ -313,6 +313,10 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
  * grades: [...], cancelled: {by, why, t_ms} | null, wipe_check: {...} | null}. */
 enum svc_err svc_job_show(struct bench *b, long long job, json_t **view)
 	__attribute__((warn_unused_result));
+/* The checklist job JOB was started with (its text kept in the records, not the file as
+ * it is now), as checklist_to_json() gives it, with the job's hash. */
+enum svc_err svc_job_checklist(struct bench *b, long long job, json_t **view)
+	__attribute__((warn_unused_result));
 
 struct svc_job_filter {
 	const char *device;  /* NULL: any */

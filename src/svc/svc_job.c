@@ -384,6 +384,26 @@ enum svc_err svc_job_show(struct bench *b, long long id, json_t **view)
 	return rc;
 }
 
+enum svc_err svc_job_checklist(struct bench *b, long long id, json_t **view)
+{
+	const struct checklist *c;
+	struct store_job job;
+	enum svc_err rc;
+
+	*view = NULL;
+	if (b->remote)
+		return svc_remote_job(b, "GET", id, "checklist", NULL, view);
+	rc = svc_get_job(b, id, &job);
+	if (!rc)
+		rc = svc_pinned(b, &job, &c);
+	if (rc)
+		return rc;
+	*view = checklist_to_json(c);
+	if (*view) /* the text the job was started with: its hash is the job's */
+		json_object_set_new(*view, "hash", json_string(job.checklist_hash));
+	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
+}
+
 json_t *svc_job_row_json(struct bench *b, const struct store_job *job)
 {
 	struct store_grade g;

@@ -449,6 +449,15 @@ static int step_parts(struct req *r, struct svc_step *req)
 	return 1;
 }
 
+static enum svc_err h_job_checklist(struct req *r, json_t **view)
+{
+	long long id;
+
+	if (!job_param(r, &id))
+		return SVC_EINVAL;
+	return svc_job_checklist(r->b, id, view);
+}
+
 static enum svc_err h_step(struct req *r, json_t **view)
 {
 	struct svc_step req = { 0 };
@@ -553,6 +562,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/jobs", WEB_TRAINEE, h_job_start, 0, 0 },
 	{ "GET", "/api/jobs", WEB_SIGNED_IN, h_jobs, 0, 1 },
 	{ "GET", "/api/jobs/{id}", WEB_SIGNED_IN, h_job, 0, 1 },
+	{ "GET", "/api/jobs/{id}/checklist", WEB_SIGNED_IN, h_job_checklist, 0, 1 },
 	{ "POST", "/api/jobs/{id}/steps", WEB_TRAINEE, h_step, 0, 0 },
 	{ "POST", "/api/jobs/{id}/submit", WEB_TRAINEE, h_submit, 0, 0 },
 	{ "POST", "/api/jobs/{id}/grade", WEB_INSTRUCTOR, h_grade, 0, 0 },

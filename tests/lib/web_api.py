@@ -259,6 +259,19 @@ def main():
        and doc["next_step"]["id"] == "look",
        "a trainee starts a job: the view of job start --json", (st, doc))
     job = doc["job"]["id"] if st == 200 else 1
+    # The checklist changes on disk after the job started: the job keeps its own text.
+    yaml = os.path.join(TMP, "checklists", "web-check.yaml")
+    with open(yaml) as f:
+        text = f.read()
+    with open(yaml, "w") as f:
+        f.write(text.replace('en: "Screen check"', 'en: "Screen check, new version"'))
+    st, doc, _, _ = amina.call("GET", "/api/jobs/%d/checklist" % job)
+    st2, jdoc, _, _ = amina.call("GET", "/api/jobs/%d" % job)
+    ok(st == 200 and doc["title"]["en"] == "Screen check" and doc["hash"] == jdoc["checklist_hash"]
+       and [s["id"] for s in doc["steps"]] == ["look", "voltage"],
+       "a job's checklist is the text it was started with, whatever the file says now", (st, doc))
+    with open(yaml, "w") as f:
+        f.write(text)
     st, doc, _, _ = amina.call("POST", "/api/jobs/%d/submit" % job)
     ok(st == 409 and doc["error"] == "state" and len(doc["detail"]["missing"]) == 2
        and doc["detail"]["reasons"] == [{"step": "look", "why": "not-done"},

@@ -42,7 +42,9 @@ function elapsedText(ms) {
  * notes (one note for the whole step). */
 async function load(id) {
   const job = await get(`/api/jobs/${encodeURIComponent(id)}`);
-  const c = await get(`/api/checklists/${encodeURIComponent(job.checklist)}`);
+  // The checklist as the job was started with it (kept in the records), not the file as
+  // it may have been changed since.
+  const c = await get(`/api/jobs/${encodeURIComponent(id)}/checklist`);
   // The photos instructors attached to the checklist's steps; none when they cannot be read.
   const photos = await get(`/api/checklists/${encodeURIComponent(job.checklist)}/photos`).catch(() => []);
   return { job, c, photos };
@@ -61,7 +63,6 @@ function header(ctx, step) {
   const bar = h("div.progress", { "aria-hidden": "true" }, h("div.progress-done"));
   bar.firstChild.style.inlineSize = `${Math.round((100 * index) / Math.max(1, steps.length))}%`;
   return h("div.runner-head", {},
-    ctx.changed ? message("warning", t("This checklist changed after the job started. If a step looks different, ask your instructor.")) : null,
     textIn("p.checklist-name", pick(ctx.c.title)),
     h("p.progress-text", {}, step ? t("Step {n} of {total}", { n: index, total: steps.length }) : t("All {total} steps", { total: steps.length })),
     bar, clock);
@@ -512,9 +513,6 @@ export async function showJob(id, which) {
       linkButton(t("Back to the bench"), "#/bench"));
     return cleanup;
   }
-  // The checklist file changed since the job started: the job keeps the text it
-  // started with, which this screen cannot read yet (it shows the file as it is now).
-  ctx.changed = !!(ctx.c.hash && ctx.job.checklist_hash && ctx.c.hash !== ctx.job.checklist_hash);
   const steps = applicableSteps(ctx.c, ctx.job);
   const q = quarantineRecord(ctx.c, ctx.job);
   const stop = ctx.job.stopped_by && steps.find((s) => s.id === ctx.job.stopped_by.step);
