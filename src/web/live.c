@@ -38,6 +38,7 @@ struct live_dev {
 	char hint[LIVE_HINT_MAX];
 	long long since_ms, tried_ms;
 	unsigned generation; /* a replug on the same port is a new device */
+	int known;	     /* the workshop's records have it: it can be opened */
 	json_t *card;	     /* owned; NULL until read */
 };
 
@@ -109,10 +110,10 @@ static json_t *entry_of(const struct live_dev *d)
 {
 	json_t *card = d->card ? json_incref(d->card) : usb_card(&d->usb);
 
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:I, s:o*}", "usb_id", d->usb.id, "state",
-			 d->state, "trust", d->trust[0] ? d->trust : NULL, "result",
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:I, s:b, s:o*}", "usb_id", d->usb.id,
+			 "state", d->state, "trust", d->trust[0] ? d->trust : NULL, "result",
 			 d->result[0] ? d->result : NULL, "hint", d->hint[0] ? d->hint : NULL,
-			 "since_ms", (json_int_t)d->since_ms, "card", card);
+			 "since_ms", (json_int_t)d->since_ms, "known", d->known, "card", card);
 }
 
 /* Put event NAME with DATA (a reference is taken) into the ring and wake every reader. */
@@ -268,6 +269,7 @@ static void read_one(struct live *l, struct reading *r)
 	char why[LIVE_HINT_MAX / 2];
 	struct live_dev *d;
 	const char *result = NULL, *trust = NULL;
+	int known = 0;
 	enum svc_err err;
 
 	err = svc_open(l->data_opt, SVC_OPEN_STORE | SVC_OPEN_TRY, &b, why, sizeof(why));
@@ -277,13 +279,24 @@ static void read_one(struct live *l, struct reading *r)
 		view = NULL;
 	facts = json_array_get(view, 0);
 	if (facts) {
+		const json_t *id = json_object_get(facts, "identity");
+		const char *key = json_string_value(json_object_get(id, "udid"));
+		json_t *shown = NULL;
+
 		result = json_string_value(json_object_get(facts, "probe_result"));
 		trust = str_or_null(facts, "connection", "trust");
+		if (!key)
+			key = json_string_value(json_object_get(id, "serial"));
+		/* A phone the records have can be opened (its jobs go on); one never read
+		 * cannot yet, and its card says what to do first. */
+		known = b && key && svc_device_show(b, key, &shown) == SVC_OK;
+		json_decref(shown);
 	}
 	pthread_mutex_lock(&l->mu);
 	d = still(r);
 	if (d) {
 		d->tried_ms = clock_wall_ms();
+		d->known = known;
 		snprintf(d->result, sizeof(d->result), "%s", result ? result : "");
 		if (facts) {
 			json_decref(d->card);

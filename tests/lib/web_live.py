@@ -170,6 +170,8 @@ def main():
        and "USB debugging" in (a["data"]["entry"]["hint"] or "")
        and a["data"]["entry"]["card"]["platform"] == "android",
        "an Android phone with USB debugging off: its card asks to allow it", s.events)
+    ok(a is not None and a["data"]["entry"]["known"] is False and read["data"]["entry"]["known"] is True,
+       "a phone never read is not known to the records yet; one read is", (a, read))
 
     # Not a phone: a keyboard gets no card.
     usb("add 1-4 046d c31c KBD 03 01 01")

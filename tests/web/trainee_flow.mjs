@@ -171,6 +171,8 @@ try {
     ok(two && allow !== "unlock the phone and tap Allow on \"Allow USB debugging?\" for this computer"
       && second.toLowerCase().includes(allow.toLowerCase().slice(0, 20)),
     "an Android phone with USB debugging off: its card says, in French, to allow it", second);
+    ok(await page.locator(".device-card").nth(1).locator("a.btn").count() === 0,
+      "and it cannot be opened before the bench has read it once", second);
   }
   await screen(page, "bench");
 

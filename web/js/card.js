@@ -106,7 +106,7 @@ export function liveCard(entry, open = true) {
       fact(t("Storage"), c.storage_gb != null ? t("{n} GB", { n: num(c.storage_gb, 0) }) : null),
       fact(t("Battery health"), c.battery_health_pct != null ? t("{n} %", { n: num(c.battery_health_pct) }) : null),
       fact(t("Locks"), lockLine(c.lock, c.locks_on))),
-    open && c.device
+    open && c.device && (entry.state === "read" || entry.known)
       ? h("a.btn.btn-primary.btn-big", { href: `#/device/${encodeURIComponent(c.device)}` },
         t("Open this device"), h("span.visually-hidden", {}, `: ${name}`))
       : null);
