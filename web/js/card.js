@@ -50,6 +50,29 @@ const LOCK_NAMES = {
   bootloader: N_("Bootloader"),
 };
 
+// What each USB mode means, in plain words (docs/usb-modes.md).
+const MODE_WORDS = {
+  normal: N_("Switched on"),
+  adb: N_("USB debugging on"),
+  mtp: N_("File transfer (USB debugging off)"),
+  ptp: N_("Photo transfer (USB debugging off)"),
+  recovery: N_("Recovery mode"),
+  dfu: N_("Restore mode (DFU)"),
+  fastboot: N_("Bootloader (fastboot)"),
+  download: N_("Download mode"),
+  edl: N_("Emergency mode (EDL): call your instructor"),
+  brom: N_("Boot ROM mode: call your instructor"),
+  preloader: N_("Starting up"),
+  rndis: N_("Network sharing"),
+  accessory: N_("Accessory mode"),
+};
+
+/* The mode in words, the mode's own name after them. */
+export function modeWords(mode) {
+  if (!mode || mode === "unknown") return null;
+  return MODE_WORDS[mode] ? `${t(MODE_WORDS[mode])} (${mode})` : mode;
+}
+
 /* The lock state in words with an icon (never the colour alone): which locks are on
  * (the server's list, locks_on: the rule of which lock counts is not written here). */
 export function lockLine(lock, locksOn) {
@@ -102,7 +125,7 @@ export function liveCard(entry, open = true) {
     stateBlock(entry),
     h("dl.facts", {},
       fact(t("Make"), c.make),
-      fact(t("Mode"), c.mode),
+      fact(t("Mode"), modeWords(c.mode)),
       fact(t("Storage"), c.storage_gb != null ? t("{n} GB", { n: num(c.storage_gb, 0) }) : null),
       fact(t("Battery health"), c.battery_health_pct != null ? t("{n} %", { n: num(c.battery_health_pct) }) : null),
       fact(t("Locks"), lockLine(c.lock, c.locks_on))),
