@@ -27,7 +27,7 @@ static enum store_err change(struct store *st, const char *sql, long long a, lon
 		if (!err && must_change && sqlite3_changes(st->db) == 0)
 			err = STORE_ENOENT;
 	}
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -61,7 +61,7 @@ static enum store_err text_by_id(struct store *st, const char *sql, long long id
 		store_int_col_text(stmt, 0, out, size);
 	else if (rc != SQLITE_DONE)
 		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -111,7 +111,7 @@ static enum store_err count(struct store *st, const char *sql, const char *text,
 		*out = sqlite3_column_int64(stmt, 0);
 	else
 		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -136,7 +136,7 @@ enum store_err store_session_add(struct store *st, const char *token_hash, long 
 		sqlite3_bind_int64(stmt, 4, t_ms);
 		err = store_int_run_change(st, stmt, sql, id);
 	}
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -199,7 +199,7 @@ enum store_err store_attempt_add(struct store *st, const char *name, const char 
 		sqlite3_bind_text(stmt, 3, outcome, -1, SQLITE_STATIC);
 		err = store_int_run_change(st, stmt, sql, NULL);
 	}
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -228,7 +228,7 @@ enum store_err store_attempt_failures(struct store *st, const char *name, long l
 	} else {
 		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 	}
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -248,7 +248,7 @@ enum store_err store_audit_add(struct store *st, const struct store_audit *a)
 		sqlite3_bind_text(stmt, 6, a->detail, -1, SQLITE_STATIC);
 		err = store_int_run_change(st, stmt, sql, NULL);
 	}
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 

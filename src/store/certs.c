@@ -24,7 +24,7 @@ static enum store_err bound_change(struct store *st, const char *sql, const char
 		if (!err && sqlite3_changes(st->db) != 1)
 			err = STORE_ESTALE;
 	}
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -43,7 +43,7 @@ static enum store_err insert_cert(struct store *st, const struct store_certifica
 		sqlite3_bind_text(stmt, 6, c->body, -1, SQLITE_STATIC);
 		err = store_int_run_change(st, stmt, sql, NULL);
 	}
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -64,7 +64,7 @@ static enum store_err insert_event(struct store *st, const struct store_certific
 		sqlite3_bind_int64(stmt, 5, c->issued_ms);
 		err = store_int_run_change(st, stmt, sql, id);
 	}
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -188,7 +188,7 @@ enum store_err store_int_revoke(struct store *st, const char *cert_id, long long
 		sqlite3_bind_int64(stmt, 4, t_ms);
 		err = store_int_run_change(st, stmt, sql, &id);
 	}
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	if (!err)
 		err = store_int_ledger_id(st, "device", device_id, "revoke", id, t_ms);
 	return err;
@@ -282,7 +282,7 @@ enum store_err store_int_revoke_device(struct store *st, long long device_id, lo
 			store_int_col_text(stmt, 0, id, sizeof(id));
 		else if (rc != SQLITE_DONE)
 			err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-		sqlite3_finalize(stmt);
+		store_int_done(st, stmt);
 		if (err || !id[0])
 			break;
 		err = store_int_revoke(st, id, device_id, by_user, reason, t_ms);

@@ -32,7 +32,7 @@ static enum store_err find_by(struct store *st, const char *sql, const char *val
 	else if (rc != SQLITE_DONE)
 		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 out:
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -111,7 +111,7 @@ static enum store_err exec_bound(struct store *st, const char *sql, const struct
 		goto out;
 	}
 out:
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -269,7 +269,7 @@ static enum store_err latest_probe(struct store *st, const char *sql, long long 
 	if (tool)
 		store_int_col_text(stmt, 2, tool, tool_size);
 out:
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 

@@ -34,7 +34,7 @@ static enum store_err one_row(struct store *st, const char *sql, long long id, i
 		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 	}
 out:
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -88,7 +88,7 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 		err = store_int_fail(st->db, rc, "sqlite3_step", sql_graded, st->path);
 		goto out;
 	}
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	stmt = NULL;
 
 	err = store_int_prepare(st, sql_ins, &stmt);
@@ -105,7 +105,7 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 	err = store_int_run_change(st, stmt, sql_ins, &new_id);
 	if (err)
 		goto out;
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	stmt = NULL;
 
 	/* A redo opens the job again; submitted_ms keeps the time of this submission. */
@@ -273,7 +273,7 @@ enum store_err store_device_set_state(struct store *st, long long device_id,
 			err = found ? STORE_ESTALE : STORE_ENOENT;
 		goto out;
 	}
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	stmt = NULL;
 
 	err = store_int_prepare(st, sql_event, &stmt);

@@ -250,7 +250,7 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 		sqlite3_bind_int64(stmt, 1, r->job_id);
 		if (sqlite3_step(stmt) == SQLITE_ROW)
 			store_int_col_text(stmt, 0, state, sizeof(state));
-		sqlite3_finalize(stmt);
+		store_int_done(st, stmt);
 		stmt = NULL;
 		if (!state[0])
 			err = STORE_ENOENT;
@@ -373,7 +373,7 @@ enum store_err store_step_in_job(struct store *st, long long job_id, long long i
 	else if (rc != SQLITE_ROW)
 		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 out:
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -409,7 +409,7 @@ enum store_err store_snapshot_put(struct store *st, const char *hash, const char
 		sqlite3_bind_text(stmt, 4, content, -1, SQLITE_STATIC);
 		err = store_int_run_change(st, stmt, sql, NULL);
 	}
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -466,7 +466,7 @@ enum store_err store_job_event_add(struct store *st, const struct store_job_even
 			err = STORE_ESTALE;
 		if (err)
 			goto out;
-		sqlite3_finalize(stmt);
+		store_int_done(st, stmt);
 		stmt = NULL;
 	}
 	err = store_int_prepare(st, sql, &stmt);

@@ -194,7 +194,7 @@ static json_t *row_json(struct store *st, const struct kind_def *k, const char *
 	if (!o)
 		*err = STORE_EINTERNAL;
 out:
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return o;
 }
 
@@ -236,7 +236,7 @@ static enum store_err add_state(struct store *st, const char *chain, json_t *o)
 	} else {
 		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 	}
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -319,7 +319,7 @@ static enum store_err put_head(struct store *st, const char *chain, long long se
 	sqlite3_bind_text(stmt, 5, key_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 6, sig, -1, SQLITE_STATIC);
 	err = store_int_run_change(st, stmt, sql, NULL);
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -387,7 +387,7 @@ enum store_err store_int_ledger(struct store *st, const char *chain, const char 
 	if (!err)
 		err = put_head(st, chain, e.seq, e.hash, t_ms);
 out:
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	free(e.body);
 	json_decref(body);
 	return err;
@@ -538,7 +538,7 @@ static enum store_err check_orphans(struct store *st, const char *chain,
 			      chain);
 		else if (rc != SQLITE_DONE)
 			err = store_int_fail(st->db, rc, "sqlite3_step", q->sql, st->path);
-		sqlite3_finalize(stmt);
+		store_int_done(st, stmt);
 		if (err)
 			return err;
 	}
@@ -790,7 +790,7 @@ enum store_err store_int_user_entry(struct store *st, const char *name, long lon
 		else
 			err = rc == SQLITE_DONE ? STORE_ENOENT
 						: store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-		sqlite3_finalize(stmt);
+		store_int_done(st, stmt);
 		if (err)
 			return err;
 	}
@@ -857,7 +857,7 @@ enum store_err store_seal_unsigned(struct store *st, int *sealed)
 		sqlite3_bind_text(stmt, 3, heads[i].chain, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 4, heads[i].seq);
 		err = store_int_run_change(st, stmt, upd, NULL);
-		sqlite3_finalize(stmt);
+		store_int_done(st, stmt);
 		stmt = NULL;
 		if (!err)
 			(*sealed)++;
@@ -903,7 +903,7 @@ enum store_err store_check_triggers(struct store *st, char *missing, size_t size
 		} else if (rc != SQLITE_ROW) {
 			err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 		}
-		sqlite3_finalize(stmt);
+		store_int_done(st, stmt);
 	}
 	return err;
 }

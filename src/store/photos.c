@@ -22,7 +22,7 @@ enum store_err store_photo_add(struct store *st, const struct store_photo *p, lo
 	sqlite3_bind_int64(stmt, 5, by_user);
 	sqlite3_bind_int64(stmt, 6, p->t_ms);
 	err = store_int_run_change(st, stmt, sql, NULL);
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -73,6 +73,6 @@ enum store_err store_photo_type(struct store *st, const char *sha256, char *type
 		store_int_col_text(stmt, 0, type, size);
 	else if (rc != SQLITE_DONE)
 		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return !err && !type[0] ? STORE_ENOENT : err;
 }

@@ -462,6 +462,8 @@ long long store_int_now_ms(void)
 	return clock_wall_ms();
 }
 
+static void cache_release(struct store *st);
+
 /* Translate an SQLite result code (primary or extended) at the module boundary. */
 static enum store_err from_sqlite(int rc)
 {
@@ -565,7 +567,7 @@ out:
  * still open (a failed COMMIT too), keeping the message of the failure that led here. */
 enum store_err store_int_end(struct store *st, sqlite3_stmt *stmt, enum store_err err)
 {
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	if (!err)
 		err = store_int_run(st->db, st->path, "COMMIT");
 	store_int_rollback(st->db);
@@ -783,7 +785,7 @@ static enum store_err record_creation(struct store *st)
 		}
 	}
 out:
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -1004,6 +1006,7 @@ void store_free(struct store *st)
 
 	if (!st)
 		return;
+	cache_release(st);
 	rc = sqlite3_close(st->db);
 	open_count(st, -1);
 	/* Only an unfinalized statement (a bug here) makes close fail; say so. */
@@ -1103,7 +1106,7 @@ static enum store_err run_check(struct store *st, const char *sql, int fk, char 
 		}
 	}
 out:
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }
 
@@ -1305,12 +1308,62 @@ out:
 	return err;
 }
 
+/* Statements are kept prepared per connection, by their SQL's text: preparing (parsing
+ * and planning) cost a fifth of recording a step. A statement handed out is busy until
+ * store_int_done(); the same SQL asked again meanwhile (a nested read) gets one of its
+ * own. */
 enum store_err store_int_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
 {
-	int rc = sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL);
+	int rc, keep = st->n_cached < STORE_STMT_CACHE;
 
-	return rc == SQLITE_OK ? STORE_OK
-			       : store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
+	for (size_t i = 0; i < st->n_cached; i++) {
+		struct store_cached *c = &st->cache[i];
+
+		if (strcmp(c->sql, sql) != 0)
+			continue;
+		keep = 0;
+		if (!c->busy) {
+			c->busy = 1;
+			*stmt = c->stmt;
+			return STORE_OK;
+		}
+	}
+	rc = sqlite3_prepare_v3(st->db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_int_fail(st->db, rc, "sqlite3_prepare_v3", sql, st->path);
+	if (keep && *stmt) {
+		char *copy = strdup(sql);
+
+		if (copy) {
+			st->cache[st->n_cached++] = (struct store_cached){ copy, *stmt, 1 };
+		}
+	}
+	return STORE_OK;
+}
+
+void store_int_done(struct store *st, sqlite3_stmt *stmt)
+{
+	if (!stmt)
+		return;
+	for (size_t i = 0; st && i < st->n_cached; i++) {
+		if (st->cache[i].stmt == stmt) {
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			st->cache[i].busy = 0;
+			return;
+		}
+	}
+	sqlite3_finalize(stmt);
+}
+
+/* Finalize every kept statement (before the connection closes). */
+static void cache_release(struct store *st)
+{
+	for (size_t i = 0; i < st->n_cached; i++) {
+		sqlite3_finalize(st->cache[i].stmt);
+		free(st->cache[i].sql);
+	}
+	st->n_cached = 0;
 }
 
 enum store_err store_int_run_change(struct store *st, sqlite3_stmt *stmt, const char *sql,
@@ -1388,7 +1441,7 @@ enum store_err store_int_collect(struct store *st, enum store_err prepared, sqli
 	}
 	if (!err && rc != SQLITE_DONE)
 		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	if (err) {
 		for (size_t i = 0; release && i < count; i++)
 			release(items + i * size);
@@ -1420,6 +1473,6 @@ enum store_err store_int_one(struct store *st, enum store_err prepared, sqlite3_
 			err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 		}
 	}
-	sqlite3_finalize(stmt);
+	store_int_done(st, stmt);
 	return err;
 }

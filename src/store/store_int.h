@@ -10,8 +10,19 @@
 
 #include "store/store.h"
 
+#define STORE_STMT_CACHE 48 /* statements kept prepared per connection */
+
+/* A statement kept prepared for the next call with the same SQL (store_int_prepare). */
+struct store_cached {
+	char *sql; /* its text (a copy) */
+	sqlite3_stmt *stmt;
+	int busy; /* handed out, not yet given back with store_int_done() */
+};
+
 struct store {
 	sqlite3 *db;
+	struct store_cached cache[STORE_STMT_CACHE];
+	size_t n_cached;
 	int version;
 	int registered; /* counted in the process's open databases (store.c) */
 	dev_t dev;
@@ -61,6 +72,9 @@ void store_int_bind_id(sqlite3_stmt *stmt, int i, long long id);
 
 /* Prepare SQL on ST, recording why it failed. */
 enum store_err store_int_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt);
+/* Done with STMT (may be NULL): a statement of the cache is reset and kept for the next
+ * store_int_prepare() of its SQL; any other is finalized. */
+void store_int_done(struct store *st, sqlite3_stmt *stmt);
 /* Step a statement that changes rows to its end; the RETURNING id, if any, in *ID. */
 enum store_err store_int_run_change(struct store *st, sqlite3_stmt *stmt, const char *sql,
 				    long long *id);
