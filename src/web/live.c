@@ -289,7 +289,7 @@ static void read_one(struct live *l, struct reading *r)
 			key = json_string_value(json_object_get(id, "serial"));
 		/* A phone the records have can be opened (its jobs go on); one never read
 		 * cannot yet, and its card says what to do first. */
-		known = b && key && svc_device_show(b, key, &shown) == SVC_OK;
+		known = b && svc_store(b) && key && svc_device_show(b, key, &shown) == SVC_OK;
 		json_decref(shown);
 	}
 	pthread_mutex_lock(&l->mu);
