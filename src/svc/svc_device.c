@@ -312,21 +312,15 @@ static json_t *jobs_json(struct bench *b, long long device_id)
 
 /* ---- the card: what the trainee sees of a reading ---- */
 
-static const char *str_or_null(const json_t *facts, const char *group, const char *key)
-{
-	return json_string_value(json_object_get(json_object_get(facts, group), key));
-}
-
 /* The locks a card shows as on, by name (the facts' own: find_my, frp, google_accounts,
  * supervised), into the array ON; and the lock state in one word: "on" when one is,
  * "off" when the platform's lock was read as off, else "unknown". The policy decides
  * certification; this only tells the trainee. */
 static const char *lock_of(const json_t *facts, json_t *on)
 {
-	const json_t *locks = json_object_get(facts, "locks");
-	const char *find_my = json_string_value(json_object_get(locks, "find_my"));
-	const char *frp = json_string_value(json_object_get(locks, "frp"));
-	const json_t *accounts = json_object_get(locks, "google_accounts");
+	const char *find_my = facts_json_string(facts, "locks.find_my");
+	const char *frp = facts_json_string(facts, "locks.frp");
+	const json_t *accounts = facts_json_at(facts, "locks.google_accounts");
 
 	if (find_my && strcmp(find_my, "on") == 0)
 		json_array_append_new(on, json_string("find_my"));
@@ -334,7 +328,7 @@ static const char *lock_of(const json_t *facts, json_t *on)
 		json_array_append_new(on, json_string("frp"));
 	if (json_is_integer(accounts) && json_integer_value(accounts) > 0)
 		json_array_append_new(on, json_string("google_accounts"));
-	if (json_is_true(json_object_get(locks, "supervised")))
+	if (json_is_true(facts_json_at(facts, "locks.supervised")))
 		json_array_append_new(on, json_string("supervised"));
 	if (json_array_size(on))
 		return "on";
@@ -346,27 +340,24 @@ static const char *lock_of(const json_t *facts, json_t *on)
 
 json_t *svc_device_card(const json_t *facts)
 {
-	const char *mode = str_or_null(facts, "connection", "mode");
-
-	const json_t *id = json_object_get(facts, "identity");
-	const char *key = json_string_value(json_object_get(id, "udid"));
+	const char *key = facts_json_string(facts, "identity.udid");
 	json_t *card, *on = json_array();
 	const char *lock = lock_of(facts, on);
 
 	if (!key)
-		key = json_string_value(json_object_get(id, "serial"));
+		key = facts_json_string(facts, "identity.serial");
 	card = json_pack(
 	    "{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:O?, s:O?, s:O?, s:s, s:o, s:s?, s:s?}",
-	    "device", key, "platform", json_string_value(json_object_get(facts, "platform")),
-	    "device_class", str_or_null(facts, "device", "class"), "mode",
-	    mode, "make", str_or_null(facts, "identity", "make"),
-	    "marketing_name", str_or_null(facts, "identity", "marketing_name"), "model_number",
-	    str_or_null(facts, "identity", "model_number"), "storage_gb",
-	    json_object_get(json_object_get(facts, "storage"), "nominal_gb"), "battery_health_pct",
-	    json_object_get(json_object_get(facts, "battery"), "health_pct"), "battery_cycles",
-	    json_object_get(json_object_get(facts, "battery"), "cycle_count"), "lock", lock,
-	    "locks_on", on, "os",
-	    str_or_null(facts, "os", "name"), "os_version", str_or_null(facts, "os", "version"));
+	    "device", key, "platform", facts_json_string(facts, "platform"), "device_class",
+	    facts_json_string(facts, "device.class"), "mode",
+	    facts_json_string(facts, "connection.mode"), "make",
+	    facts_json_string(facts, "identity.make"), "marketing_name",
+	    facts_json_string(facts, "identity.marketing_name"), "model_number",
+	    facts_json_string(facts, "identity.model_number"), "storage_gb",
+	    facts_json_at(facts, "storage.nominal_gb"), "battery_health_pct",
+	    facts_json_at(facts, "battery.health_pct"), "battery_cycles",
+	    facts_json_at(facts, "battery.cycle_count"), "lock", lock, "locks_on", on, "os",
+	    facts_json_string(facts, "os.name"), "os_version", facts_json_string(facts, "os.version"));
 	return card;
 }
 

@@ -75,19 +75,14 @@ static struct live_dev *find_dev(struct live *l, const char *usb_id)
 	return NULL;
 }
 
-static const char *str_or_null(const json_t *facts, const char *group, const char *key)
-{
-	return json_string_value(json_object_get(json_object_get(facts, group), key));
-}
-
 /* The card of a reading (svc_device_card()); the mode is USB's when the reading has
  * none (usbmuxd does not say it). */
-static json_t *card_of(const json_t *facts, const struct usbd_info *usb)
+static json_t *card_of(const json_t *facts, enum usbc_mode mode)
 {
 	json_t *card = svc_device_card(facts);
 
 	if (card && json_is_null(json_object_get(card, "mode")))
-		json_object_set_new(card, "mode", json_string(usbc_mode_name(usb->mode)));
+		json_object_set_new(card, "mode", json_string(usbc_mode_name(mode)));
 	return card;
 }
 
@@ -228,6 +223,7 @@ struct reading {
 	struct live *l;
 	char usb_id[USBD_ID_MAX];
 	unsigned generation;
+	enum usbc_mode mode; /* as USB saw it: the card's when the reading has none */
 };
 
 /* The device of a reading, if it is still the one plugged in then (caller holds MU). */
@@ -265,7 +261,7 @@ static void read_one(struct live *l, struct reading *r)
 				     .on_trust = on_trust,
 				     .ctx = r };
 	struct bench *b = NULL;
-	json_t *view = NULL, *facts;
+	json_t *view = NULL, *facts, *card = NULL;
 	char why[LIVE_HINT_MAX / 2];
 	struct live_dev *d;
 	const char *result = NULL, *trust = NULL;
@@ -279,14 +275,13 @@ static void read_one(struct live *l, struct reading *r)
 		view = NULL;
 	facts = json_array_get(view, 0);
 	if (facts) {
-		const json_t *id = json_object_get(facts, "identity");
-		const char *key = json_string_value(json_object_get(id, "udid"));
+		const char *key;
 		json_t *shown = NULL;
 
-		result = json_string_value(json_object_get(facts, "probe_result"));
-		trust = str_or_null(facts, "connection", "trust");
-		if (!key)
-			key = json_string_value(json_object_get(id, "serial"));
+		result = facts_json_string(facts, "probe_result");
+		trust = facts_json_string(facts, "connection.trust");
+		card = card_of(facts, r->mode);
+		key = json_string_value(json_object_get(card, "device"));
 		/* A phone the records have can be opened (its jobs go on); one never read
 		 * cannot yet, and its card says what to do first. */
 		known = b && svc_store(b) && key && svc_device_show(b, key, &shown) == SVC_OK;
@@ -298,9 +293,10 @@ static void read_one(struct live *l, struct reading *r)
 		d->tried_ms = clock_wall_ms();
 		d->known = known;
 		snprintf(d->result, sizeof(d->result), "%s", result ? result : "");
-		if (facts) {
+		if (card) {
 			json_decref(d->card);
-			d->card = card_of(facts, &d->usb);
+			d->card = card;
+			card = NULL;
 		}
 		if (result && strcmp(result, "ok") == 0) {
 			snprintf(d->state, sizeof(d->state), "read");
@@ -334,6 +330,7 @@ static void read_one(struct live *l, struct reading *r)
 		publish_dev_locked(l, strcmp(d->state, "untrusted") == 0 ? "trust" : "read", d);
 	}
 	pthread_mutex_unlock(&l->mu);
+	json_decref(card); /* unplugged meanwhile */
 	json_decref(view);
 	svc_close(b);
 }
@@ -359,6 +356,7 @@ static int next_reading(struct live *l, struct reading *r, long long *wait_ms)
 		r->l = l;
 		snprintf(r->usb_id, sizeof(r->usb_id), "%s", d->usb.id);
 		r->generation = d->generation;
+		r->mode = d->usb.mode;
 		return 1;
 	}
 	return 0;

@@ -406,6 +406,15 @@ int web_serve(const struct web_config *cfg)
 			listen);
 		return 2;
 	}
+	if (cfg->languages &&
+	    (!*cfg->languages ||
+	     strspn(cfg->languages, "abcdefghijklmnopqrstuvwxyz-,") != strlen(cfg->languages))) {
+		fprintf(stderr,
+			"atelier serve: --languages takes language codes with commas, such as "
+			"fr,nl,en, not '%s'\n",
+			cfg->languages);
+		return 2;
+	}
 	if (!local && !cfg->public_ok) {
 		fprintf(stderr,
 			"atelier serve: %s is reachable from other machines: add --public "
