@@ -82,16 +82,10 @@ enum job_err job_append(struct store *st, long long job_id, struct store_step *r
 {
 	struct store_job job;
 	enum store_err err;
+	int have_job = 0;
 
 	if (sodium_init() < 0)
 		return JOB_ESTORE;
-	err = store_job_get(st, job_id, &job);
-	if (err == STORE_ENOENT)
-		return JOB_ENOJOB;
-	if (err)
-		return JOB_ESTORE;
-	if (job.state != JOB_STATE_OPEN)
-		return JOB_ECLOSED;
 	if (rec->corrects) {
 		err = store_step_in_job(st, job_id, rec->corrects);
 		if (err == STORE_ENOENT)
@@ -101,13 +95,26 @@ enum job_err job_append(struct store *st, long long job_id, struct store_step *r
 	}
 	/* Another bench may append at the same moment: the store refuses a taken position
 	 * (STORE_EEXIST), and we read the new end of the chain and try again. Only the last
-	 * record is read: appending stays as cheap for the thousandth step as for the first. */
+	 * record is read: appending stays as cheap for the thousandth step as for the first.
+	 * The job's row is read for the first record only (its start and genesis); a job
+	 * closed meanwhile is refused by the store, in the transaction that appends. */
 	for (int attempt = 0; attempt < 20; attempt++) {
 		struct store_step last;
 
 		err = store_step_last(st, job_id, &last);
 		if (err && err != STORE_ENOENT)
 			return JOB_ESTORE;
+		if (err && !have_job) {
+			enum store_err jerr = store_job_get(st, job_id, &job);
+
+			if (jerr == STORE_ENOENT)
+				return JOB_ENOJOB;
+			if (jerr)
+				return JOB_ESTORE;
+			if (job.state != JOB_STATE_OPEN)
+				return JOB_ECLOSED;
+			have_job = 1;
+		}
 		rec->job_id = job_id;
 		rec->seq = err ? 1 : last.seq + 1;
 		rec->t_ms = clock_wall_ms();
@@ -123,6 +130,8 @@ enum job_err job_append(struct store *st, long long job_id, struct store_step *r
 		err = store_step_append(st, rec, id);
 		if (err == STORE_ECLOSED)
 			return JOB_ECLOSED; /* submitted or cancelled while this step was made */
+		if (err == STORE_ENOENT)
+			return JOB_ENOJOB;
 		if (err == STORE_ESEAL)
 			return JOB_ESEAL;
 		if (err != STORE_EEXIST)

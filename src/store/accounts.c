@@ -33,7 +33,7 @@ static enum store_err change(struct store *st, const char *sql, long long a, lon
 
 enum store_err store_user_set_secret(struct store *st, long long id, const char *hash)
 {
-	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	enum store_err err = store_int_begin(st);
 
 	if (err)
 		return err;
@@ -77,7 +77,7 @@ enum store_err store_user_set_role(struct store *st, const char *name, enum role
 {
 	static const char sql[] = "UPDATE app_user SET role = ? WHERE name = ?";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	enum store_err err = store_int_begin(st);
 
 	if (err)
 		return err;

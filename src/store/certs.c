@@ -72,7 +72,7 @@ enum store_err store_certificate_add(struct store *st, const struct store_certif
 				     enum device_state from, const char *reason)
 {
 	static const char move[] = "UPDATE device SET state = ? WHERE state = ? AND id = ?";
-	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	enum store_err err = store_int_begin(st);
 	long long event = 0;
 
 	if (err)
@@ -92,9 +92,9 @@ enum store_err store_certificate_add(struct store *st, const struct store_certif
 		err = store_int_ledger(st, chain, "certificate", c->id, c->issued_ms);
 	}
 	if (!err)
-		err = store_int_run(st->db, st->path, "COMMIT");
+		err = store_int_commit(st);
 	if (err)
-		store_int_rollback(st->db);
+		store_int_rollback(st);
 	return err;
 }
 
@@ -203,7 +203,7 @@ enum store_err store_certificate_revoke(struct store *st, const char *cert_id, l
 
 	if (!reason || !reason[0] || strlen(reason) >= sizeof(r.reason))
 		return STORE_EINVAL;
-	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	err = store_int_begin(st);
 	if (err)
 		return err;
 	err = store_certificate_get(st, cert_id, &c);

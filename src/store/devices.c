@@ -19,11 +19,12 @@ static enum store_err find_by(struct store *st, const char *sql, const char *val
 	int rc;
 
 	*id = 0;
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(stmt, 1, value, -1, SQLITE_STATIC);
+	err = store_int_prepare(st, sql, &stmt);
+	if (err)
+		goto out;
+	rc = sqlite3_bind_text(stmt, 1, value, -1, SQLITE_STATIC);
 	if (rc != SQLITE_OK) {
-		err = store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
+		err = store_int_fail(st->db, rc, "sqlite3_bind_text", sql, st->path);
 		goto out;
 	}
 	rc = sqlite3_step(stmt);
@@ -67,11 +68,10 @@ static enum store_err exec_bound(struct store *st, const char *sql, const struct
 	enum store_err err = STORE_OK;
 	int rc;
 
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-	if (rc != SQLITE_OK) {
-		err = store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
+	rc = SQLITE_OK;
+	err = store_int_prepare(st, sql, &stmt);
+	if (err)
 		goto out;
-	}
 	/* Parameters are named so that each statement takes the ones it uses. */
 	for (int i = 1; i <= sqlite3_bind_parameter_count(stmt); i++) {
 		const char *name = sqlite3_bind_parameter_name(stmt, i);
@@ -123,7 +123,7 @@ enum store_err store_record_probe(struct store *st, const struct store_probe *p,
 
 	if (!has(p->udid) && !has(p->serial) && !has(p->imei))
 		return STORE_EINVAL;
-	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	err = store_int_begin(st);
 	if (err)
 		return err;
 	err = find_device_id(st, p->udid, p->serial, p->imei, &id);
@@ -156,11 +156,11 @@ enum store_err store_record_probe(struct store *st, const struct store_probe *p,
 			 p, id, NULL);
 	if (err)
 		goto out;
-	err = store_int_run(st->db, st->path, "COMMIT");
+	err = store_int_commit(st);
 	if (!err && device_id)
 		*device_id = id;
 out:
-	store_int_rollback(st->db);
+	store_int_rollback(st);
 	return err;
 }
 
@@ -242,13 +242,14 @@ static enum store_err latest_probe(struct store *st, const char *sql, long long 
 	int rc;
 
 	*facts = NULL;
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(stmt, 1, device_id);
+	err = store_int_prepare(st, sql, &stmt);
+	if (err)
+		goto out;
+	rc = sqlite3_bind_int64(stmt, 1, device_id);
 	if (rc == SQLITE_OK && via)
 		rc = sqlite3_bind_text(stmt, 2, via, -1, SQLITE_STATIC);
 	if (rc != SQLITE_OK) {
-		err = store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
+		err = store_int_fail(st->db, rc, "sqlite3_bind", sql, st->path);
 		goto out;
 	}
 	rc = sqlite3_step(stmt);

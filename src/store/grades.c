@@ -58,7 +58,7 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 	    (g->verdict != VERDICT_APPROVED && g->verdict != VERDICT_REDO))
 		return STORE_EINVAL;
 	redo = g->verdict == VERDICT_REDO;
-	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	err = store_int_begin(st);
 	if (err)
 		return err;
 	/* The job as the grader saw it: submitted at that time, and not graded since. */
@@ -218,7 +218,7 @@ enum store_err store_grade_ack(struct store *st, long long grade_id, long long u
 				  "SELECT id, ?, ? FROM grade WHERE id = ? RETURNING (SELECT job_id "
 				  "FROM grade WHERE id = grade_id)";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	enum store_err err = store_int_begin(st);
 	long long job = 0;
 
 	if (err)
@@ -254,7 +254,7 @@ enum store_err store_device_set_state(struct store *st, long long device_id,
 
 	if (!reason || strlen(reason) > REASON_MAX)
 		return STORE_EINVAL;
-	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	err = store_int_begin(st);
 	if (err)
 		return err;
 	/* Compare and set: the change applies only to the state the caller decided on. */

@@ -12,7 +12,7 @@ enum store_err store_user_add(struct store *st, const char *name, enum role role
 	static const char sql[] = "INSERT INTO app_user (name, role, active, created_ms) "
 				  "VALUES (?, ?, 1, ?) RETURNING id";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	enum store_err err = store_int_begin(st);
 	long long new_id = 0;
 
 	if (err)
@@ -93,7 +93,7 @@ enum store_err store_user_set_active(struct store *st, const char *name, int act
 {
 	static const char sql[] = "UPDATE app_user SET active = ? WHERE name = ?";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	enum store_err err = store_int_begin(st);
 
 	if (err)
 		return err;
@@ -116,7 +116,7 @@ enum store_err store_job_create(struct store *st, const struct store_job *j, lon
 				  "checklist_hash, trainee_id, state, started_ms) "
 				  "VALUES (?, ?, ?, ?, ?, 'open', ?) RETURNING id";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	enum store_err err = store_int_begin(st);
 	long long new_id = 0;
 
 	if (err)
@@ -186,7 +186,7 @@ enum store_err store_job_set_state(struct store *st, long long id, enum job_stat
 	static const char sql[] = "UPDATE job SET state = ?, submitted_ms = CASE WHEN ? = "
 				  "'submitted' THEN ? ELSE submitted_ms END WHERE id = ?";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	enum store_err err = store_int_begin(st);
 
 	if (err)
 		return err;
@@ -208,20 +208,25 @@ enum store_err store_job_set_state(struct store *st, long long id, enum job_stat
 enum store_err store_job_list(struct store *st, long long device_id, long long trainee_id,
 			      const enum job_state *state, struct store_job **out, size_t *n)
 {
-	static const char sql[] = "SELECT " JOB_COLS " FROM job WHERE (? = 0 OR device_id = ?) "
-				  "AND (? = 0 OR trainee_id = ?) AND (? IS NULL OR state = ?) "
-				  "ORDER BY id DESC";
+	/* Only the filters given are in the SQL: "(? = 0 OR device_id = ?)" would make
+	 * SQLite read every job rather than use job_device. */
+	char sql[sizeof("SELECT " JOB_COLS " FROM job") + 128];
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	enum store_err err;
 	void *items;
+	int k = 0;
 
+	snprintf(sql, sizeof(sql), "SELECT " JOB_COLS " FROM job WHERE 1%s%s%s ORDER BY id DESC",
+		 device_id ? " AND device_id = ?" : "", trainee_id ? " AND trainee_id = ?" : "",
+		 state ? " AND state = ?" : "");
+	err = store_int_prepare(st, sql, &stmt);
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, device_id);
-		sqlite3_bind_int64(stmt, 2, device_id);
-		sqlite3_bind_int64(stmt, 3, trainee_id);
-		sqlite3_bind_int64(stmt, 4, trainee_id);
-		store_int_bind_text_or_null(stmt, 5, state ? job_state_name(*state) : NULL);
-		store_int_bind_text_or_null(stmt, 6, state ? job_state_name(*state) : NULL);
+		if (device_id)
+			sqlite3_bind_int64(stmt, ++k, device_id);
+		if (trainee_id)
+			sqlite3_bind_int64(stmt, ++k, trainee_id);
+		if (state)
+			sqlite3_bind_text(stmt, ++k, job_state_name(*state), -1, SQLITE_STATIC);
 	}
 	err = store_int_collect(st, err, stmt, sql, sizeof(**out), job_item, NULL, &items, n);
 	*out = items;
@@ -242,7 +247,7 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 
 	/* The job must be open in the very transaction that appends: a submit that commits
 	 * first closes it, and this step is then refused, never recorded after it. */
-	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	err = store_int_begin(st);
 	if (err)
 		return err;
 	err = store_int_prepare(st, sql_open, &stmt);
@@ -331,6 +336,27 @@ enum store_err store_steps_of(struct store *st, long long job_id, struct store_s
 {
 	static const char sql[] =
 		"SELECT " STEP_COLS " FROM step_record WHERE job_id = ? ORDER BY seq";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	void *items;
+
+	if (!err)
+		sqlite3_bind_int64(stmt, 1, job_id);
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), step_item, step_item_release,
+				&items, n);
+	*out = items;
+	return err;
+}
+
+enum store_err store_steps_latest_of(struct store *st, long long job_id,
+				     struct store_step **out, size_t *n)
+{
+	/* The inner query reads the step of each record (a temporary b-tree for the
+	 * groups; an index for it would cost a page more at every step recorded); only the
+	 * rows wanted are then read whole, found by (job_id, seq). */
+	static const char sql[] = "SELECT " STEP_COLS " FROM step_record WHERE job_id = ?1 "
+				  "AND seq IN (SELECT max(seq) FROM step_record WHERE job_id = ?1 "
+				  "GROUP BY step_id) ORDER BY seq";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
 	void *items;
@@ -453,7 +479,7 @@ enum store_err store_job_event_add(struct store *st, const struct store_job_even
 
 	if ((unsigned)e->kind > STORE_JOB_WIPE_CHECK || !e->note[0])
 		return STORE_EINVAL;
-	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	err = store_int_begin(st);
 	if (err)
 		return err;
 	if (e->kind == STORE_JOB_CANCEL) {

@@ -307,7 +307,9 @@ static enum store_err put_head(struct store *st, const char *chain, long long se
 
 	if (store_head_message(chain, seq, hash, msg, sizeof(msg)) != 0)
 		return STORE_EINVAL;
-	if (st->sealer.seal && st->sealer.seal(st->sealer.ctx, msg, sig, key_id) != 0)
+	/* Written unsealed, for now: sealed before the batch commits (batch.c). */
+	if (st->sealer.seal && store_int_seal_later(st, chain, seq, msg) != 0 &&
+	    st->sealer.seal(st->sealer.ctx, msg, sig, key_id) != 0)
 		return STORE_ESEAL;
 	err = store_int_prepare(st, sql, &stmt);
 	if (err)
@@ -838,7 +840,7 @@ enum store_err store_seal_unsigned(struct store *st, int *sealed)
 		return err;
 	}
 	heads = items;
-	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	err = store_int_begin(st);
 	for (size_t i = 0; i < n && !err; i++) {
 		char msg[STORE_CHAIN_MAX + 2 * STORE_HASH_HEX + 64];
 		char sig[STORE_SIG_TEXT], key_id[STORE_KEY_ID_HEX];

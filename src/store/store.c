@@ -496,6 +496,12 @@ static enum store_err from_sqlite(int rc)
 
 /* Record the detail of a failed CALL (running SQL, when not NULL) on the database at PATH
  * and return RC translated. Call it before sqlite3_finalize(), which resets the message. */
+void store_int_error(const char *text)
+{
+	set_error("%s", text);
+	last_errno = 0;
+}
+
 enum store_err store_int_fail(sqlite3 *db, int rc, const char *call, const char *sql,
 				  const char *path)
 {
@@ -569,8 +575,9 @@ enum store_err store_int_end(struct store *st, sqlite3_stmt *stmt, enum store_er
 {
 	store_int_done(st, stmt);
 	if (!err)
-		err = store_int_run(st->db, st->path, "COMMIT");
-	store_int_rollback(st->db);
+		err = store_int_commit(st);
+	if (err)
+		store_int_rollback(st);
 	return err;
 }
 
@@ -582,24 +589,69 @@ void store_int_bind_id(sqlite3_stmt *stmt, int i, long long id)
 		sqlite3_bind_null(stmt, i);
 }
 
-/* A failed ROLLBACK leaves nothing to do: SQLite rolls back when the connection closes. */
-void store_int_rollback(sqlite3 *db)
+enum store_err store_int_run_kept(struct store *st, const char *sql)
 {
 	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	int rc;
 
-	if (sqlite3_get_autocommit(db))
-		return;
-	if (sqlite3_prepare_v2(db, "ROLLBACK", -1, &stmt, NULL) == SQLITE_OK)
-		sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	if (err)
+		return err;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE)
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	store_int_done(st, stmt);
+	return err;
 }
 
-/*
- * Read the version from the file header without SQLite (see the top of this file).
- * *EXISTS is 0 when there is no file. An empty file (SQLite would take it for a new
- * database) and a file that is not an SQLite database give STORE_ECORRUPT: Atelier never
- * writes one, so it is a damaged or foreign file, never silently made a database.
- */
+enum store_err store_int_begin(struct store *st)
+{
+	enum store_err err;
+
+	if (!st->batch)
+		return store_int_run_kept(st, "BEGIN IMMEDIATE");
+	if (!st->batch_begun) {
+		err = store_int_run_kept(st, "BEGIN IMMEDIATE");
+		if (err)
+			return err;
+		st->batch_begun = 1;
+	}
+	err = store_int_run_kept(st, "SAVEPOINT atelier_write");
+	if (!err)
+		st->savepoints++;
+	return err;
+}
+
+enum store_err store_int_commit(struct store *st)
+{
+	enum store_err err;
+
+	if (!st->batch)
+		return store_int_run_kept(st, "COMMIT");
+	if (st->savepoints == 0 || sqlite3_get_autocommit(st->db))
+		return STORE_EIO; /* SQLite rolled the batch back after an error (store_batch_end) */
+	err = store_int_run_kept(st, "RELEASE atelier_write");
+	if (!err)
+		st->savepoints--;
+	return err;
+}
+
+/* A failed ROLLBACK leaves nothing to do: SQLite rolls back when the connection closes. */
+void store_int_rollback(struct store *st)
+{
+	if (sqlite3_get_autocommit(st->db))
+		return;
+	if (!st->batch) {
+		store_int_run_kept(st, "ROLLBACK");
+		return;
+	}
+	if (st->savepoints == 0)
+		return;
+	store_int_run_kept(st, "ROLLBACK TO atelier_write");
+	store_int_run_kept(st, "RELEASE atelier_write");
+	st->savepoints--;
+}
+
 /* The database files this process has open through SQLite. POSIX locks belong to the
  * process, and closing any descriptor of a file drops every lock the process holds on it:
  * a database open here is never opened and closed by hand again (peek_header), or another
@@ -663,6 +715,12 @@ out:
 	pthread_mutex_unlock(&open_mu);
 }
 
+/*
+ * Read the version from the file header without SQLite (see the top of this file).
+ * *EXISTS is 0 when there is no file. An empty file (SQLite would take it for a new
+ * database) and a file that is not an SQLite database give STORE_ECORRUPT: Atelier never
+ * writes one, so it is a damaged or foreign file, never silently made a database.
+ */
 static enum store_err peek_header(const char *path, int *exists, int *version)
 {
 	unsigned char hdr[SQLITE_HEADER_SIZE];
@@ -802,7 +860,7 @@ static enum store_err migrate_once(struct store *st, int *version)
 	int found, now;
 	size_t i;
 
-	err = store_int_run(st->db, st->path, "BEGIN IMMEDIATE");
+	err = store_int_begin(st);
 	if (err)
 		goto out;
 	err = sql_first(st->db, st->path, "PRAGMA user_version", &found, NULL, 0);
@@ -854,7 +912,7 @@ static enum store_err migrate_once(struct store *st, int *version)
 		err = STORE_EINTERNAL;
 		goto out;
 	}
-	err = store_int_run(st->db, st->path, "COMMIT");
+	err = store_int_commit(st);
 	if (err)
 		goto out;
 	*version = now;
@@ -864,7 +922,7 @@ static enum store_err migrate_once(struct store *st, int *version)
 		log_msg(LOG_DEBUG, "migrated database %s from schema version %d to %d", st->path,
 			found, now);
 out:
-	store_int_rollback(st->db);
+	store_int_rollback(st);
 	return err;
 }
 
@@ -1006,6 +1064,7 @@ void store_free(struct store *st)
 
 	if (!st)
 		return;
+	store_int_sealing_stop(st);
 	cache_release(st);
 	rc = sqlite3_close(st->db);
 	open_count(st, -1);
@@ -1017,11 +1076,26 @@ void store_free(struct store *st)
 
 enum store_err store_data_version(struct store *st, long long *out)
 {
-	int v = 0;
-	enum store_err err = sql_first(st->db, st->path, "PRAGMA data_version", &v, NULL, 0);
+	static const char sql[] = "PRAGMA data_version";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	int rc;
 
-	*out = v;
+	*out = 0;
+	if (err)
+		return err;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(stmt, 0);
+	else
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	store_int_done(st, stmt);
 	return err;
+}
+
+long long store_changes(struct store *st)
+{
+	return sqlite3_total_changes64(st->db);
 }
 
 int store_schema_version(const struct store *st)

@@ -58,6 +58,18 @@ enum store_err store_open(const char *dir, int create, struct store **out, int *
 
 /* Close and free; NULL is allowed. */
 void store_free(struct store *st);
+/* Group commit: the writes made on ST from now on share one transaction (each write
+ * keeps its own savepoint, so a refused one leaves the others), begun at the first of
+ * them and made durable by store_batch_end() with one commit. A write is not done until
+ * the batch ends well: on failure (STORE_EIO, the reason in store_last_error_message())
+ * none of the batch's writes is kept. */
+void store_batch_begin(struct store *st);
+enum store_err store_batch_end(struct store *st);
+/* A server's writer: the heads a batch moves are signed by a thread of their own while
+ * the batch goes on, and written with their signatures before it commits (never
+ * committed unsigned), rather than one by one in the write that moves them. ST's sealer
+ * must be safe to call from another thread (its key already read). */
+enum store_err store_seal_later(struct store *st) __attribute__((warn_unused_result));
 
 /* The schema version of the open database (after migration: STORE_SCHEMA_VERSION). */
 int store_schema_version(const struct store *st);
@@ -66,6 +78,10 @@ int store_schema_version(const struct store *st);
  * connection that never writes sees every change in it. */
 enum store_err store_data_version(struct store *st, long long *out)
 	__attribute__((warn_unused_result));
+
+/* Rows this connection has changed since it was opened (sqlite3_total_changes64): with
+ * store_data_version(), whether anything changed the records since the last look. */
+long long store_changes(struct store *st);
 
 /* Path of the open database file; owned by ST. */
 const char *store_path(const struct store *st);
@@ -235,6 +251,11 @@ enum store_err store_step_append(struct store *st, const struct store_step *rec,
 /* Every record of JOB_ID in order into a new array (free with store_steps_free). */
 enum store_err store_steps_of(struct store *st, long long job_id, struct store_step **out,
 			      size_t *n) __attribute__((warn_unused_result));
+/* The last record of each step of JOB_ID (by seq), in order: what the rules of the next
+ * step look at, read without the job's whole history (free with store_steps_free). */
+enum store_err store_steps_latest_of(struct store *st, long long job_id,
+				     struct store_step **out, size_t *n)
+	__attribute__((warn_unused_result));
 void store_steps_free(struct store_step *steps, size_t n);
 /* The last record of JOB_ID into *OUT (release it with store_step_release());
  * STORE_ENOENT when the job has none. */

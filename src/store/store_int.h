@@ -29,6 +29,12 @@ struct store {
 	ino_t ino;
 	char path[PATH_MAX];
 	struct store_sealer sealer;
+	/* store_batch_begin(): the writes that follow share one transaction, begun at the
+	 * first of them; each write's own transaction is a savepoint inside it. */
+	int batch;	/* a batch is open */
+	int batch_begun; /* its BEGIN IMMEDIATE has run */
+	int savepoints;	 /* savepoints open inside it */
+	struct store_sealing *sealing; /* store_seal_later(): heads sealed by a thread (batch.c) */
 };
 
 /* Append an entry of KIND about row REF (NULL: none) to CHAIN at T_MS, and move its signed
@@ -62,8 +68,25 @@ enum store_err store_int_fail(sqlite3 *db, int rc, const char *call, const char 
 			      const char *path);
 /* Run one statement without parameters to its end; rows are ignored. */
 enum store_err store_int_run(sqlite3 *db, const char *path, const char *sql);
-/* Roll back the open transaction, if any, keeping the last failure's message. */
-void store_int_rollback(sqlite3 *db);
+/* Set the message of store_last_error_message() to TEXT. */
+void store_int_error(const char *text);
+/* Run SQL, a statement without parameters or rows, kept prepared (transaction control). */
+enum store_err store_int_run_kept(struct store *st, const char *sql);
+/* Inside a batch whose heads are sealed later (store_seal_later()): queue the head SEQ of
+ * CHAIN, whose signed message is MSG, for the sealing thread; 0 when queued (the head is
+ * then written unsealed, and sealed before the batch commits), -1 when it must be sealed
+ * now. */
+int store_int_seal_later(struct store *st, const char *chain, long long seq, const char *msg);
+/* Stop the sealing thread, if any (store_free). */
+void store_int_sealing_stop(struct store *st);
+/* Begin a write (BEGIN IMMEDIATE; a savepoint inside an open batch). */
+enum store_err store_int_begin(struct store *st);
+/* Commit the write begun with store_int_begin() (inside a batch: release its savepoint,
+ * the batch commits later). */
+enum store_err store_int_commit(struct store *st);
+/* Roll back the write in progress, if any (inside a batch: to its savepoint, leaving the
+ * batch's earlier writes), keeping the last failure's message. */
+void store_int_rollback(struct store *st);
 /* End a transaction begun with BEGIN IMMEDIATE after its last statement STMT (finalized
  * here; may be NULL): COMMIT when ERR is STORE_OK, else roll back. The final result. */
 enum store_err store_int_end(struct store *st, sqlite3_stmt *stmt, enum store_err err);

@@ -271,6 +271,24 @@ enum svc_err svc_records_version(struct bench *b, long long *out)
 	return err ? svc_store_fail(b, err, "read the records' version") : SVC_OK;
 }
 
+void svc_batch_begin(struct bench *b)
+{
+	if (b->st)
+		store_batch_begin(b->st);
+}
+
+enum svc_err svc_batch_end(struct bench *b)
+{
+	long long before = b->st ? store_changes(b->st) : 0;
+	enum store_err err = b->st ? store_batch_end(b->st) : STORE_OK;
+
+	if (err)
+		svc_kept_work_free(b); /* it holds steps that were not kept */
+	else
+		svc_kept_work_sealed(b, before);
+	return err ? svc_store_fail(b, err, "record the changes") : SVC_OK;
+}
+
 enum svc_err svc_pinned(struct bench *b, const struct store_job *job, const struct checklist **out)
 {
 	struct svc_pinned *grown;
@@ -347,7 +365,13 @@ void svc_reset(struct bench *b)
 	b->session_id = 0;
 	b->auth_why[0] = '\0';
 	b->auth_err = SVC_OK;
+	b->reading = 0;
 	b->why[0] = '\0';
+}
+
+void svc_reading(struct bench *b)
+{
+	b->reading = 1;
 }
 
 void svc_close(struct bench *b)
@@ -355,6 +379,7 @@ void svc_close(struct bench *b)
 	if (!b)
 		return;
 	svc_remote_close(b);
+	svc_kept_work_free(b);
 	for (size_t i = 0; i < b->n_pinned; i++)
 		checklist_free(b->pinned[i].c);
 	free(b->pinned);

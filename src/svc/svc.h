@@ -75,6 +75,10 @@ void svc_close(struct bench *b);
  * kept. What B loaded (the store, policy, checklists, key) stays; a server reopens a
  * context after a while to see files changed meanwhile. */
 void svc_reset(struct bench *b);
+/* This request of a server only reads: a refusal for want of a session is answered but
+ * not written to the audit log (a screen asks "who is signed in?" as it opens, and a
+ * flood of reads must not become a flood of writes). Until svc_reset(). */
+void svc_reading(struct bench *b);
 /* 1 when B reaches the records through the workshop's server (ATELIER_SERVER). */
 int svc_remote(const struct bench *b);
 /* The code word of an error ("not-found"), as the API says it; and back (SVC_OK for a
@@ -86,6 +90,16 @@ enum svc_err svc_err_of_word(const char *word);
  * from the records is still true. */
 enum svc_err svc_records_version(struct bench *b, long long *out)
 	__attribute__((warn_unused_result));
+/* A server's group commit: the changes made on B from svc_batch_begin() on commit
+ * together at svc_batch_end(), with one write to the disk. Until then none of them is
+ * done: when svc_batch_end() fails, none is kept, and each caller must say so. */
+void svc_batch_begin(struct bench *b);
+enum svc_err svc_batch_end(struct bench *b);
+/* B is a server's writer, the one context its changes are made on: it keeps the work of
+ * the jobs it records steps into between requests, while nothing else changes the
+ * records (then it reads them again), and the heads its batches move are signed by a
+ * thread of their own while the batch goes on. */
+void svc_keep_work(struct bench *b);
 
 /* The reason of the last failure on B, in plain words ("" after a success). */
 const char *svc_why(const struct bench *b);

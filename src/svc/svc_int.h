@@ -40,6 +40,8 @@ struct bench {
 	long long session_id;
 	char auth_why[SVC_WHY_MAX]; /* why a session could not be resumed ("" when none was) */
 	enum svc_err auth_err; /* its error: SVC_EAUTH, or the store's (a locked database) */
+	int reading; /* svc_reading(): a request that only reads; its refusals are not audited */
+	struct svc_kept_work *kept; /* svc_keep_work(): the work a server's writer keeps */
 	char why[SVC_WHY_MAX];
 	/* The checklists jobs were started with, loaded once (svc_pinned()). */
 	struct svc_pinned {
@@ -48,6 +50,12 @@ struct bench {
 	} *pinned;
 	size_t n_pinned;
 };
+
+/* Forget and free the work B keeps (svc_job.c). */
+void svc_kept_work_free(struct bench *b);
+/* A batch committed; BEFORE were the rows changed before its commit, which signed the
+ * heads it moved: rows of no job's work. What B keeps stays true if it was. */
+void svc_kept_work_sealed(struct bench *b, long long before);
 
 /* The checklist JOB was started with (its snapshot in the records), loaded once per
  * context: borrowed from B until svc_close(). SVC_EREFUSED, with the reason, when the
@@ -82,6 +90,9 @@ enum svc_err svc_remote_job_grade(struct bench *b, const struct svc_grade *req, 
  * (svc_seal.c); heads left unsigned by a migration are signed now when the key is there. */
 void svc_seal_attach(struct bench *b, int migrated);
 /* Forget the key (zeroed). */
+/* A server's writer: the heads its batches move are signed by a thread while the batch
+ * goes on (store_seal_later()); 1 when so, 0 when they are signed as they move. */
+int svc_seal_later(struct bench *b);
 void svc_seal_release(struct bench *b);
 
 /* The revocation of certificate ID in B's records into *OUT ({revoked_at, by, why}), or

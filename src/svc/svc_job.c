@@ -47,6 +47,7 @@ struct work {
 	size_t n_recs;
 	struct store_job_event *events;
 	size_t n_events;
+	unsigned need; /* what work_load() was asked for */
 };
 
 static void work_release(struct work *w)
@@ -55,6 +56,40 @@ static void work_release(struct work *w)
 	store_steps_free(w->recs, w->n_recs);
 	free(w->events);
 	memset(w, 0, sizeof(*w));
+}
+
+/* Add REC, just appended, to W's records (its texts copied); when W holds only the last
+ * record of each step (LATEST), it replaces the step's last. 0 when out of memory. */
+static int work_add_record(struct work *w, const struct store_step *rec, int latest)
+{
+	struct store_step *more, *r;
+	char **texts[5];
+
+	for (size_t i = 0; latest && i < w->n_recs; i++) {
+		if (strcmp(w->recs[i].step_id, rec->step_id) != 0)
+			continue;
+		store_step_release(&w->recs[i]);
+		memmove(&w->recs[i], &w->recs[i + 1], (w->n_recs - i - 1) * sizeof(*r));
+		w->n_recs--;
+		break;
+	}
+	more = realloc(w->recs, (w->n_recs + 1) * sizeof(*more));
+	if (!more)
+		return 0;
+	w->recs = more;
+	r = &more[w->n_recs];
+	*r = *rec;
+	texts[0] = &r->value, texts[1] = &r->note, texts[2] = &r->parts, texts[3] = &r->facts,
+	texts[4] = &r->tester;
+	for (size_t i = 0; i < 5; i++) {
+		if (*texts[i] && !(*texts[i] = strdup(*texts[i]))) {
+			for (size_t k = 0; k < i; k++)
+				free(*texts[k]);
+			return 0;
+		}
+	}
+	w->n_recs++;
+	return 1;
 }
 
 /* The pinned checklist of JOB, from its snapshot (borrowed from B). */
@@ -69,6 +104,8 @@ enum work_need {
 	WORK_CHECKLIST = 1, /* a checklist that no longer loads is an error (else left NULL,
 			     * and the records are still shown) */
 	WORK_FACTS = 2,     /* the device's facts, for the steps that apply */
+	WORK_LATEST = 4,    /* only the last record of each step: enough for the rules of
+			     * the next step, whatever the length of the job's history */
 };
 
 /* Load job ID for its rules, with NEED. FACTS (may be NULL) are the device's facts the
@@ -81,6 +118,7 @@ static enum svc_err work_load(struct bench *b, long long id, unsigned need, json
 
 	memset(w, 0, sizeof(*w));
 	w->facts = facts;
+	w->need = need;
 	rc = svc_get_job(b, id, &w->job);
 	if (rc)
 		return rc;
@@ -91,10 +129,131 @@ static enum svc_err work_load(struct bench *b, long long id, unsigned need, json
 		if (rc)
 			return rc;
 	}
-	err = store_steps_of(b->st, id, &w->recs, &w->n_recs);
+	err = (need & WORK_LATEST) ? store_steps_latest_of(b->st, id, &w->recs, &w->n_recs)
+				   : store_steps_of(b->st, id, &w->recs, &w->n_recs);
 	if (!err)
 		err = store_job_events(b->st, id, &w->events, &w->n_events);
 	return err ? svc_store_fail(b, err, "read the job's records") : SVC_OK;
+}
+
+/* ---- the work a server's writer keeps ----
+ * A server records every step on one context (its writer). Reading a job's records, its
+ * device's facts and its events again at each step costs more than the step: the writer
+ * keeps them, and they stay true as long as nothing but the steps recorded here changed
+ * the records: no other connection committed (PRAGMA data_version) and this connection
+ * changed no row but those steps (sqlite3_total_changes). Anything else, and all that is
+ * kept is forgotten. */
+#define WORK_KEPT_MAX 64
+
+struct svc_kept_work {
+	long long dv;	   /* the records' version when what is kept was true */
+	long long changes; /* this connection's changes then */
+	size_t n, next;
+	struct work w[WORK_KEPT_MAX];
+};
+
+void svc_keep_work(struct bench *b)
+{
+	if (!b->kept)
+		b->kept = calloc(1, sizeof(*b->kept));
+	svc_seal_later(b);
+}
+
+static void kept_clear(struct svc_kept_work *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		work_release(&k->w[i]);
+	k->n = k->next = 0;
+}
+
+void svc_kept_work_free(struct bench *b)
+{
+	if (!b->kept)
+		return;
+	kept_clear(b->kept);
+	free(b->kept);
+	b->kept = NULL;
+}
+
+void svc_kept_work_sealed(struct bench *b, long long before)
+{
+	if (b->kept && b->kept->dv >= 0 && b->kept->changes == before)
+		b->kept->changes = store_changes(b->st);
+}
+
+static void kept_work_forget(struct bench *b)
+{
+	if (b->kept) {
+		kept_clear(b->kept);
+		b->kept->dv = -1;
+	}
+}
+
+/* The kept work of job ID, when the writer keeps work, it is still true and it holds
+ * it; else NULL. */
+static struct work *kept_work(struct bench *b, long long id)
+{
+	struct svc_kept_work *k = b->kept;
+	long long dv, changes;
+
+	if (!k)
+		return NULL;
+	changes = store_changes(b->st);
+	if (store_data_version(b->st, &dv) != STORE_OK) {
+		kept_clear(k);
+		k->dv = -1;
+		return NULL;
+	}
+	if (dv != k->dv || changes != k->changes) {
+		kept_clear(k);
+		k->dv = dv;
+		k->changes = changes;
+	}
+	for (size_t i = 0; i < k->n; i++)
+		if (k->w[i].job.id == id)
+			return &k->w[i];
+	return NULL;
+}
+
+/* After a step was appended, with CHANGES the rows this connection had changed just
+ * before it: 1 when what is kept is still true (nothing but the step changed since
+ * kept_work() looked), and then it counts the step in. */
+static int kept_still_true(struct bench *b, long long changes)
+{
+	struct svc_kept_work *k = b->kept;
+
+	if (!k || k->dv < 0 || changes != k->changes) {
+		kept_work_forget(b);
+		return 0;
+	}
+	k->changes = store_changes(b->st);
+	return 1;
+}
+
+/* Keep W, loaded by this request (taken over: W is left empty), when the writer keeps
+ * work and it is still true. */
+static void keep_work(struct bench *b, struct work *w, long long changes)
+{
+	struct svc_kept_work *k = b->kept;
+	size_t i;
+
+	if (!kept_still_true(b, changes))
+		return;
+	if (k->n < WORK_KEPT_MAX) {
+		i = k->n++;
+	} else {
+		i = k->next;
+		k->next = (k->next + 1) % WORK_KEPT_MAX;
+		work_release(&k->w[i]);
+	}
+	k->w[i] = *w;
+	memset(w, 0, sizeof(*w));
+}
+
+/* After a step recorded into kept work. */
+static void kept_work_done(struct bench *b, long long changes)
+{
+	kept_still_true(b, changes);
 }
 
 static const struct checklist_step *find_step(const struct checklist *c, const char *id)
@@ -967,7 +1126,9 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 		return svc_remote_job_step(b, req, view);
 	struct store_step rec = { 0 };
 	struct store_user user;
-	struct work w;
+	struct work local = { 0 }, *w = &local;
+	long long changes = 0;
+	int kept = 0, added, quarantined;
 	const struct checklist_step *s;
 	json_t *parts = NULL, *used = NULL;
 	char *parts_text = NULL, *facts_text = NULL, note[NOTE_MAX + 1], tester[TESTER_MAX + 1];
@@ -998,31 +1159,39 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 	rc = svc_actor(b, req->by, &user);
 	if (rc)
 		return rc;
-	rc = work_load(b, req->job, WORK_CHECKLIST | WORK_FACTS, NULL, &w);
-	if (rc)
-		goto out;
+	/* A correction names its record by number: then the whole history is read. */
+	w = req->corrects ? NULL : kept_work(b, req->job);
+	kept = w != NULL;
+	if (!w) {
+		w = &local;
+		rc = work_load(b, req->job,
+			       WORK_CHECKLIST | WORK_FACTS | (req->corrects ? 0 : WORK_LATEST), NULL,
+			       w);
+		if (rc)
+			goto out;
+	}
 	rc = parts_json(b, req, &parts);
 	if (rc)
 		goto out;
-	s = find_step(w.c, req->step);
+	s = find_step(w->c, req->step);
 	if (!s) {
 		rc = svc_fail(b, SVC_ENOENT, "this job's checklist has no step '%s' (atelier job show)",
 			      req->step ? req->step : "");
 		goto out;
 	}
-	rc = may_record(b, &w, s);
+	rc = may_record(b, w, s);
 	if (rc)
 		goto out;
 	if (req->corrects) {
 		/* The record number `job show` prints; the store links ids. */
-		corrects = record_id(&w, req->corrects);
+		corrects = record_id(w, req->corrects);
 		if (!corrects) {
 			rc = svc_fail(b, SVC_ENOENT, "this job has no record %lld (atelier job show)",
 				      req->corrects);
 			goto out;
 		}
 	}
-	if (!svc_may(b, &user, SVC_RECORD_STEP, &(struct svc_subject){ .job = &w.job })) {
+	if (!svc_may(b, &user, SVC_RECORD_STEP, &(struct svc_subject){ .job = &w->job })) {
 		rc = SVC_EDENIED;
 		goto out;
 	}
@@ -1032,9 +1201,9 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 			      s->id);
 		goto out;
 	}
-	rc = check_kind(b, &w, s, req, parts, has_result, &result, value, sizeof(value), &used);
+	rc = check_kind(b, w, s, req, parts, has_result, &result, value, sizeof(value), &used);
 	if (rc == SVC_EUNDECIDED)
-		*view = json_pack("{s:I, s:s, s:b, s:s}", "job", (json_int_t)w.job.id, "step", s->id,
+		*view = json_pack("{s:I, s:s, s:b, s:s}", "job", (json_int_t)w->job.id, "step", s->id,
 				  "decided", 0, "why", svc_why(b));
 	if (rc)
 		goto out;
@@ -1049,7 +1218,8 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 	if (used)
 		rec.facts = facts_text = json_dumps(used, JSON_COMPACT | FACTS_JSON_FLAGS);
 	rec.corrects = corrects;
-	je = job_append(b->st, w.job.id, &rec, &rec_id);
+	changes = store_changes(b->st); /* all this connection changed before the step */
+	je = job_append(b->st, w->job.id, &rec, &rec_id);
 	if (je == JOB_ESEAL) {
 		rc = svc_store_fail(b, STORE_ESEAL, "record the step");
 		goto out;
@@ -1060,30 +1230,38 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 		goto out;
 	}
 	*view = json_pack("{s:I, s:i, s:s, s:s, s:b, s:o, s:n, s:b}", "job",
-			  (json_int_t)w.job.id, "record", rec.seq, "step", s->id, "result",
+			  (json_int_t)w->job.id, "record", rec.seq, "step", s->id, "result",
 			  step_result_name(result), "correction", corrects != 0, "facts",
 			  used ? json_incref(used) : json_null(), "quarantined", "stopped",
 			  result == STEP_FAIL && s->on_fail == CHECKLIST_ON_FAIL_STOP);
 	if (result == STEP_FAIL && s->on_fail == CHECKLIST_ON_FAIL_QUARANTINE)
-		quarantine_for(b, &w, s, &user, rec.seq, *view);
+		quarantine_for(b, w, s, &user, rec.seq, *view);
 	/* The next step to do, on the records and facts as they are now; none while the job
 	 * waits for an instructor or the device is in quarantine. */
-	store_steps_free(w.recs, w.n_recs);
-	w.recs = NULL;
-	w.n_recs = 0;
+	rec.id = rec_id;
 	if (s->records) {
-		json_decref(w.facts);
-		if (svc_device_facts(b, w.job.device_id, &w.facts) != SVC_OK)
-			w.facts = NULL;
+		json_decref(w->facts);
+		if (svc_device_facts(b, w->job.device_id, &w->facts) != SVC_OK)
+			w->facts = NULL;
 	}
-	if (store_steps_of(b->st, w.job.id, &w.recs, &w.n_recs) == STORE_OK)
+	added = work_add_record(w, &rec, !!(w->need & WORK_LATEST));
+	quarantined = json_is_object(json_object_get(*view, "quarantined"));
+	if (added)
 		json_object_set_new(*view, "next_step",
-				    stopped_by(&w) || json_is_object(json_object_get(*view,
-										      "quarantined"))
-					    ? json_null()
-					    : step_ref(next_step(&w, s->id)));
+				    stopped_by(w) || quarantined ? json_null()
+								 : step_ref(next_step(w, s->id)));
+	/* What the writer keeps: this job's work, now with this step, unless the step
+	 * changed more than its job (a fact entered, the device set aside) or a correction
+	 * read the whole history. */
+	if (!added || s->records || quarantined || !(w->need & WORK_LATEST))
+		kept_work_forget(b);
+	else if (kept)
+		kept_work_done(b, changes);
+	else
+		keep_work(b, w, changes);
 out:
-	work_release(&w);
+	if (w == &local)
+		work_release(w);
 	json_decref(parts);
 	json_decref(used);
 	free(parts_text);

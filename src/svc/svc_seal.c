@@ -78,6 +78,12 @@ void svc_seal_attach(struct bench *b, int migrated)
 			sealed);
 }
 
+int svc_seal_later(struct bench *b)
+{
+	/* The thread reads the key the writer has read: it is read here, once, first. */
+	return b->st && load_key(b) > 0 && store_seal_later(b->st) == STORE_OK;
+}
+
 void svc_seal_release(struct bench *b)
 {
 	sodium_memzero(b->sk, sizeof(b->sk));

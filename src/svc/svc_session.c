@@ -283,7 +283,7 @@ enum svc_err svc_actor_as(struct bench *b, const char *opt, const char *claimed,
 
 		svc_fail(b, e, "%s",
 			 b->auth_why[0] ? b->auth_why : "nobody is signed in: atelier login NAME");
-		if (e == SVC_EAUTH)
+		if (e == SVC_EAUTH && !b->reading)
 			svc_audit(b, "refused", claimed ? claimed : "", "no-session", b->why);
 		return e;
 	}

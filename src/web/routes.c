@@ -4,6 +4,7 @@
  * shape, the Origin, the session and the role, the CSRF token. The table's role is a
  * first gate only: svc_may() inside svc decides. */
 #include <pthread.h>
+#include <semaphore.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,7 @@ struct route {
 	handler_fn run;
 	size_t raw_max; /* 0: the body is JSON (WEB_BODY_MAX); else raw bytes up to this */
 	int cache;	/* a view of the records alone: kept while they are unchanged */
+	int batch;	/* a change that may share its commit with others (group commit) */
 };
 
 unsigned web_status_of(enum svc_err err, const char **word)
@@ -544,31 +546,31 @@ static enum svc_err h_audit(struct req *r, json_t **view)
 static int match(const char *pattern, char *copy, const char *path, struct req *r);
 
 static const struct route routes[] = {
-	{ "POST", "/api/login", WEB_ANYONE, h_login, 0, 0 },
-	{ "POST", "/api/logout", WEB_SIGNED_IN, h_logout, 0, 0 },
-	{ "GET", "/api/me", WEB_SIGNED_IN, h_me, 0, 0 },
-	{ "POST", "/api/me/lang", WEB_SIGNED_IN, h_set_lang, 0, 0 },
-	{ "GET", "/api/bench", WEB_SIGNED_IN, h_bench, 0, 0 },
-	{ "GET", "/api/events", WEB_SIGNED_IN, h_events, 0, 0 },
-	{ "GET", "/api/devices", WEB_SIGNED_IN, h_devices, 0, 1 },
-	{ "GET", "/api/devices/{key}", WEB_SIGNED_IN, h_device, 0, 1 },
-	{ "GET", "/api/checklists", WEB_SIGNED_IN, h_checklists, 0, 0 },
-	{ "GET", "/api/checklists/{id}", WEB_SIGNED_IN, h_checklist, 0, 0 },
-	{ "GET", "/api/checklists/{id}/steps/{step}/image", WEB_SIGNED_IN, h_step_image, 0, 0 },
-	{ "GET", "/api/checklists/{id}/photos", WEB_SIGNED_IN, h_photos, 0, 0 },
+	{ "POST", "/api/login", WEB_ANYONE, h_login, 0, 0, 0 },
+	{ "POST", "/api/logout", WEB_SIGNED_IN, h_logout, 0, 0, 0 },
+	{ "GET", "/api/me", WEB_SIGNED_IN, h_me, 0, 0, 0 },
+	{ "POST", "/api/me/lang", WEB_SIGNED_IN, h_set_lang, 0, 0, 0 },
+	{ "GET", "/api/bench", WEB_SIGNED_IN, h_bench, 0, 0, 0 },
+	{ "GET", "/api/events", WEB_SIGNED_IN, h_events, 0, 0, 0 },
+	{ "GET", "/api/devices", WEB_SIGNED_IN, h_devices, 0, 1, 0 },
+	{ "GET", "/api/devices/{key}", WEB_SIGNED_IN, h_device, 0, 1, 0 },
+	{ "GET", "/api/checklists", WEB_SIGNED_IN, h_checklists, 0, 0, 0 },
+	{ "GET", "/api/checklists/{id}", WEB_SIGNED_IN, h_checklist, 0, 0, 0 },
+	{ "GET", "/api/checklists/{id}/steps/{step}/image", WEB_SIGNED_IN, h_step_image, 0, 0, 0 },
+	{ "GET", "/api/checklists/{id}/photos", WEB_SIGNED_IN, h_photos, 0, 0, 0 },
 	{ "POST", "/api/checklists/{id}/steps/{step}/photos", WEB_INSTRUCTOR, h_photo_add,
-	  SVC_PHOTO_MAX, 0 },
-	{ "GET", "/api/photos/{sha256}", WEB_SIGNED_IN, h_photo, 0, 0 },
-	{ "POST", "/api/jobs", WEB_TRAINEE, h_job_start, 0, 0 },
-	{ "GET", "/api/jobs", WEB_SIGNED_IN, h_jobs, 0, 1 },
-	{ "GET", "/api/jobs/{id}", WEB_SIGNED_IN, h_job, 0, 1 },
-	{ "GET", "/api/jobs/{id}/checklist", WEB_SIGNED_IN, h_job_checklist, 0, 1 },
-	{ "POST", "/api/jobs/{id}/steps", WEB_TRAINEE, h_step, 0, 0 },
-	{ "POST", "/api/jobs/{id}/submit", WEB_TRAINEE, h_submit, 0, 0 },
-	{ "POST", "/api/jobs/{id}/grade", WEB_INSTRUCTOR, h_grade, 0, 0 },
-	{ "POST", "/api/jobs/{id}/ack", WEB_TRAINEE, h_ack, 0, 0 },
-	{ "GET", "/api/audit", WEB_INSTRUCTOR, h_audit, 0, 0 },
-	{ NULL, NULL, WEB_ANYONE, NULL, 0, 0 },
+	  SVC_PHOTO_MAX, 0, 0 },
+	{ "GET", "/api/photos/{sha256}", WEB_SIGNED_IN, h_photo, 0, 0, 0 },
+	{ "POST", "/api/jobs", WEB_TRAINEE, h_job_start, 0, 0, 0 },
+	{ "GET", "/api/jobs", WEB_SIGNED_IN, h_jobs, 0, 1, 0 },
+	{ "GET", "/api/jobs/{id}", WEB_SIGNED_IN, h_job, 0, 1, 0 },
+	{ "GET", "/api/jobs/{id}/checklist", WEB_SIGNED_IN, h_job_checklist, 0, 1, 0 },
+	{ "POST", "/api/jobs/{id}/steps", WEB_TRAINEE, h_step, 0, 0, 1 },
+	{ "POST", "/api/jobs/{id}/submit", WEB_TRAINEE, h_submit, 0, 0, 0 },
+	{ "POST", "/api/jobs/{id}/grade", WEB_INSTRUCTOR, h_grade, 0, 0, 0 },
+	{ "POST", "/api/jobs/{id}/ack", WEB_TRAINEE, h_ack, 0, 0, 0 },
+	{ "GET", "/api/audit", WEB_INSTRUCTOR, h_audit, 0, 0, 0 },
+	{ NULL, NULL, WEB_ANYONE, NULL, 0, 0, 0 },
 };
 
 size_t web_body_max(const char *method, const char *path)
@@ -744,13 +746,6 @@ static void bench_done(struct pooled *p, enum svc_err err)
 	svc_close(p->b); /* the pool is full */
 }
 
-void web_contexts_free(void)
-{
-	pthread_mutex_lock(&pool_mu);
-	while (pool_n > 0)
-		svc_close(pool[--pool_n].b);
-	pthread_mutex_unlock(&pool_mu);
-}
 
 /* The records' generation seen from this request's context (cache.c); 0 when the
  * version cannot be read (then nothing is kept). */
@@ -764,9 +759,167 @@ static int records_generation(struct pooled *p, long long *gen)
 	return 1;
 }
 
-/* Changes are made one at a time in this process: a writer waits here, woken at once,
- * rather than in SQLite's busy handler, which sleeps in steps of milliseconds. */
+/* ---- changes ----
+ * Changes are made one at a time in this process, on one context (the writer): a
+ * writer waits on write_mu, woken at once, rather than in SQLite's busy handler, which
+ * sleeps in steps of milliseconds. Recording a step shares its commit with the steps
+ * that arrive while it is made (group commit): each is made in its own savepoint of one
+ * transaction, and the last of them, finding nobody waiting, commits for all with one
+ * write to the disk. No step is answered before that commit: a failed commit answers
+ * each of them that nothing was recorded. Any other change first commits a batch in
+ * progress, then commits alone. */
+#define WEB_BATCH_MAX 64 /* changes in one commit at most */
+
+struct batch_member {
+	sem_t done; /* posted by the commit */
+	enum svc_err err;
+	char why[256];
+	struct batch_member *next;
+};
+
 static pthread_mutex_t write_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct pooled writer;		/* under write_mu */
+static int batch_open;			/* a batch is open on the writer */
+static size_t batch_n;			/* changes made in it */
+static struct batch_member *batch_waiting; /* its changes waiting for the commit */
+static int writers_queued;		/* threads waiting for write_mu (atomic) */
+
+static void writer_lock(void)
+{
+	__atomic_add_fetch(&writers_queued, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&write_mu);
+	__atomic_sub_fetch(&writers_queued, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Under write_mu: commit the open batch and tell its waiting changes how it went. */
+static enum svc_err batch_end(char *why, size_t size)
+{
+	enum svc_err err;
+
+	if (!batch_open)
+		return SVC_OK;
+	err = svc_batch_end(writer.b);
+	snprintf(why, size, "nothing was recorded, try again: %s", err ? svc_why(writer.b) : "");
+	web_cache_changed();
+	/* Each waiting change is woken on its own: no herd on one lock. A member returns as
+	 * soon as it is posted, so its next is read first. */
+	for (struct batch_member *m = batch_waiting, *next; m; m = next) {
+		next = m->next;
+		m->err = err;
+		snprintf(m->why, sizeof(m->why), "%s", why);
+		sem_post(&m->done);
+	}
+	batch_waiting = NULL;
+	batch_open = 0;
+	batch_n = 0;
+	return err;
+}
+
+/* Under write_mu: the writer's context, ready for a request (opened again after a while,
+ * or after a broken store, when no batch is open on it). */
+static enum svc_err writer_get(const struct web_ctx *ctx, char *why, size_t size)
+{
+	long long now = clock_mono_ms();
+	enum svc_err err;
+
+	if (writer.b && !batch_open && now - writer.opened_ms >= WEB_BENCH_REUSE_MS) {
+		svc_close(writer.b);
+		writer.b = NULL;
+	}
+	if (writer.b) {
+		svc_reset(writer.b);
+		return SVC_OK;
+	}
+	err = svc_open(ctx->data_opt, SVC_OPEN_STORE, &writer.b, why, size);
+	writer.opened_ms = now;
+	writer.data_version = -1;
+	if (!err)
+		svc_keep_work(writer.b);
+	return err;
+}
+
+/* Under write_mu, after a change made on the writer with ERR: forget who made it; after a
+ * store failure, drop the context (once no batch is open on it). */
+static void writer_done(enum svc_err err)
+{
+	if (!writer.b)
+		return;
+	svc_reset(writer.b);
+	if (!batch_open && (err == SVC_EIO || err == SVC_EREFUSED || err == SVC_EREMOVED ||
+			    err == SVC_ENODATA)) {
+		svc_close(writer.b);
+		writer.b = NULL;
+	}
+}
+
+/* Replace OUT, a change's answer, with the failure of its commit. */
+static void out_not_recorded(struct web_out *out, enum svc_err err, const char *why)
+{
+	const char *word;
+	unsigned status = web_status_of(err, &word);
+
+	if (out->owned && !out->release)
+		free(out->body);
+	out->body = NULL;
+	out->owned = 0;
+	out_error(out, status < 500 ? 503 : status, word, why, NULL);
+}
+
+void web_contexts_free(void)
+{
+	char why[320];
+
+	pthread_mutex_lock(&write_mu);
+	batch_end(why, sizeof(why));
+	svc_close(writer.b);
+	writer.b = NULL;
+	pthread_mutex_unlock(&write_mu);
+	pthread_mutex_lock(&pool_mu);
+	while (pool_n > 0)
+		svc_close(pool[--pool_n].b);
+	pthread_mutex_unlock(&pool_mu);
+}
+
+/* Under write_mu, a change ROUTE made with ERR: commit it, or wait for the commit of its
+ * batch, then release write_mu. Its answer is OUT, or VIEW (taken) to be written here,
+ * outside the lock: the answer stands only once committed. */
+static void change_done(const struct route *route, enum svc_err err, struct web_out *out,
+			json_t *view)
+{
+	struct batch_member me = { 0 };
+	char why[320];
+
+	writer_done(err);
+	if (!route || !route->batch || !batch_open) {
+		web_cache_changed(); /* committed alone: others' answers may have changed */
+		pthread_mutex_unlock(&write_mu);
+		err = SVC_OK;
+	} else if (batch_n++,
+		   __atomic_load_n(&writers_queued, __ATOMIC_SEQ_CST) > 0 &&
+			   batch_n < WEB_BATCH_MAX) {
+		/* Others are coming: the last of them commits for all. */
+		sem_init(&me.done, 0, 0);
+		me.next = batch_waiting;
+		batch_waiting = &me;
+		pthread_mutex_unlock(&write_mu);
+		while (sem_wait(&me.done) != 0)
+			; /* EINTR */
+		sem_destroy(&me.done);
+		snprintf(why, sizeof(why), "%s", me.why);
+		err = me.err;
+	} else {
+		err = batch_end(why, sizeof(why));
+		writer_done(err);
+		pthread_mutex_unlock(&write_mu);
+	}
+	if (err) {
+		json_decref(view);
+		if (view || out->status < 300)
+			out_not_recorded(out, err, why);
+	} else if (view) {
+		out_json(out, 200, view);
+	}
+}
 
 static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_out *out)
 {
@@ -831,11 +984,22 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 		r.body = json_object();
 	}
 	if (state_changing(in->method)) {
-		pthread_mutex_lock(&write_mu);
+		writer_lock();
 		locked = 1;
+		if (!route->batch) /* a change that commits alone: the batch goes first */
+			batch_end(why, sizeof(why));
+		err = writer_get(ctx, why, sizeof(why));
+		r.b = writer.b;
+		if (!err && route->batch && !batch_open) {
+			svc_batch_begin(writer.b);
+			batch_open = 1;
+		}
+	} else {
+		err = bench_for_request(ctx, &ctxb, why, sizeof(why));
+		r.b = ctxb.b;
 	}
-	err = bench_for_request(ctx, &ctxb, why, sizeof(why));
-	r.b = ctxb.b;
+	if (!err && !state_changing(in->method))
+		svc_reading(r.b);
 	if (err) {
 		const char *word;
 		unsigned status = web_status_of(err, &word);
@@ -890,20 +1054,23 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 		keep = hit == WEB_CACHE_COMPUTE;
 	}
 	err = route->run(&r, &view);
-	if (err)
+	if (err) {
 		out_svc_error(&r, err, view);
-	else if (view || !out->body) /* else the handler answered with bytes */
+		view = NULL;
+	} else if (locked && view) {
+		/* written once committed, outside the lock (change_done) */
+	} else if (view || !out->body) { /* else the handler answered with bytes */
 		out_json(out, 200, view);
+		view = NULL;
+	}
 	if (keep) /* kept when a 200; those waiting for it are woken either way */
 		web_cache_put(key, gen, out);
-	if (state_changing(in->method)) /* this thread's own commits: others' answers */
-		web_cache_changed();
 out:
 	secret_wipe(r.token, sizeof(r.token));
 	json_decref(r.body);
 	bench_done(&ctxb, err);
 	if (locked)
-		pthread_mutex_unlock(&write_mu);
+		change_done(route, err, out, view);
 	free(copy);
 }
 

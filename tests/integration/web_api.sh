@@ -1,7 +1,8 @@
 #!/bin/sh
 # atelier serve over real HTTP: every route's role rules, sign-in with a PIN, the
 # cookie, CSRF and Origin refusals, a job started, stepped, submitted, graded and
-# acknowledged over the API, bad bodies, path traversal on /static, a stalled client,
+# acknowledged over the API, steps recorded at once by many connections (one commit for
+# many) and the server's kept work against a change made at the terminal, bad bodies, path traversal on /static, a stalled client,
 # 1,000 random bad requests, and TLS with a self-signed certificate. The requests are
 # made by tests/lib/web_api.py, which prints the TAP lines.
 . "$(dirname "$0")/../lib/tap.sh"
@@ -32,6 +33,23 @@ steps:
     kind: measure
     unit: V
     range: {min: 3.6, max: 4.45}
+YAML
+cat > "$T/checklists/web-stop.yaml" <<'YAML'
+id: web-stop
+version: 1
+title: {en: "Power check", fr: "Contrôle de l'alimentation", nl: "Controle van de voeding"}
+applies_to:
+  platforms: [ios]
+difficulty: 1
+time_minutes: 5
+steps:
+  - id: power
+    title: {en: "It powers on", fr: "Il s'allume", nl: "Hij gaat aan"}
+    kind: check
+    on_fail: stop
+  - id: look
+    title: {en: "Look at the case", fr: "Regardez le boîtier", nl: "Bekijk de behuizing"}
+    kind: check
 YAML
 mkdir -p "$T/checklists/images"
 printf '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>\n' \

@@ -15,6 +15,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -109,6 +110,141 @@ class Client:
             self.cookie = self.set_cookie.split(";")[0]
             self.csrf = doc["csrf"]
         return st, doc, r
+
+
+def cli_as(name, *args):
+    env = dict(os.environ, XDG_RUNTIME_DIR=os.path.join(TMP, "run", name))
+    return subprocess.run([ATELIER, "--data", DATA] + list(args), capture_output=True, text=True,
+                          env=env, timeout=60)
+
+
+def many_at_once(srv):
+    """Steps posted by 16 connections at once share commits (the server's group commit):
+    each one answered 200 is in the records, once, in a chain that verifies; a refused
+    one among them (an unknown step) leaves the others alone."""
+    c = Client(srv)
+    c.login("amina", secret("amina"))
+    st, doc, _, _ = c.call("POST", "/api/jobs", {"device": DEVICE, "checklist": "web-check"})
+    job = doc["job"]["id"] if st == 200 else None
+    ok(st == 200 and job, "a second job is started for the steps made at once", (st, doc))
+    answers, lock = [], threading.Lock()
+
+    def worker(n):
+        w = Client(srv)
+        w.cookie, w.csrf = c.cookie, c.csrf
+        for i in range(6):
+            body = ({"step": "nope", "result": "pass"} if (n + i) % 5 == 0 else
+                    {"step": "look", "result": "pass", "note": "at once %d.%d" % (n, i)})
+            st, doc, _, _ = w.call("POST", "/api/jobs/%d/steps" % job, body)
+            with lock:
+                answers.append((body, st, doc))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    good = [(b, d) for b, st, d in answers if st == 200]
+    bad = [(b, st, d) for b, st, d in answers if st != 200]
+    ok(len(answers) == 96 and all(b["step"] == "nope" and 400 <= st < 500 for b, st, d in bad)
+       and len(good) == sum(1 for b, _, _ in answers if b["step"] == "look"),
+       "16 connections at once: every step is answered 200, every unknown step a 4xx",
+       [(st, d) for _, st, d in bad if not 400 <= st < 500][:5])
+    st, doc, _, _ = c.call("GET", "/api/jobs/%d" % job)
+    recs = doc.get("records", []) if st == 200 else []
+    notes = sorted(r.get("note") for r in recs)
+    ok(notes == sorted(b["note"] for b, _ in good)
+       and [r["record"] for r in recs] == list(range(1, len(recs) + 1))
+       and sorted(d["record"] for _, d in good) == [r["record"] for r in recs],
+       "each step answered 200 is recorded once, numbered without a gap", (len(recs), len(good)))
+    p = cli_as("amina", "job", "verify", str(job))
+    ok(p.returncode == 0, "the job's chain verifies after the steps made at once", p.stdout + p.stderr)
+    st, doc, _, _ = c.call("POST", "/api/jobs/%d/steps" % job, {"step": "voltage", "value": "4.0"})
+    st, doc, _, _ = c.call("POST", "/api/jobs/%d/submit" % job)
+    ok(st == 200, "that job is submitted", (st, doc))
+
+
+def killed_while_recording():
+    """The server is killed (SIGKILL) while 12 connections record steps: every step it
+    answered 200 is in the records afterwards. A step is answered only once its batch
+    is committed."""
+    srv = Server()
+    c = Client(srv)
+    c.login("amina", secret("amina"))
+    st, doc, _, _ = c.call("POST", "/api/jobs", {"device": DEVICE, "checklist": "web-check"})
+    job = doc["job"]["id"] if st == 200 else None
+    acked, lock, stop = [], threading.Lock(), threading.Event()
+
+    def worker(n):
+        w = Client(srv)
+        w.cookie, w.csrf = c.cookie, c.csrf
+        i = 0
+        while not stop.is_set():
+            note = "before the kill %d.%d" % (n, i)
+            i += 1
+            try:
+                st, doc, _, _ = w.call("POST", "/api/jobs/%d/steps" % job,
+                                       {"step": "look", "result": "pass", "note": note})
+            except (OSError, http.client.HTTPException, ValueError):
+                return
+            if st == 200:
+                with lock:
+                    acked.append((doc["record"], note))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(12)]
+    for t in threads:
+        t.start()
+    deadline = time.time() + 20
+    while time.time() < deadline and len(acked) < 300:
+        time.sleep(0.01)
+    srv.proc.send_signal(signal.SIGKILL)
+    srv.proc.wait()
+    stop.set()
+    for t in threads:
+        t.join()
+    p = cli_as("amina", "job", "show", str(job), "--json")
+    recs = json.loads(p.stdout)["records"] if p.returncode == 0 else []
+    kept = {(r["record"], r["note"]) for r in recs}
+    lost = [a for a in acked if a not in kept]
+    ok(len(acked) >= 300 and not lost,
+       "killed while 12 connections record steps: each of the %d steps answered 200 is in the"
+       " records" % len(acked), (len(acked), len(recs), lost[:5], p.stderr))
+    p = cli_as("amina", "job", "verify", str(job))
+    ok(p.returncode == 0, "and the job's chain verifies", p.stdout + p.stderr)
+    p = cli_as("amina", "job", "step", str(job), "voltage", "--value", "4.1")
+    p2 = cli_as("amina", "job", "submit", str(job))
+    ok(p.returncode == 0 and p2.returncode == 0, "that job is finished at the terminal",
+       p.stderr + p2.stderr)
+
+
+def kept_work_and_the_terminal(srv, amina):
+    """The server keeps the work of the jobs it records steps into. A failed step that
+    stops the job stops the next one; an instructor's resume made at the terminal (another
+    process) is seen at the next step, as if nothing were kept."""
+    st, doc, _, _ = amina.call("POST", "/api/jobs", {"device": DEVICE, "checklist": "web-stop"})
+    job = (doc or {}).get("job", {}).get("id") if st == 200 else None
+    ok(st == 200 and job, "a job with a step that stops it is started", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs/%d/steps" % job,
+                               {"step": "power", "result": "fail", "note": "stays dark"})
+    ok(st == 200 and doc["stopped"] is True and doc["next_step"] is None,
+       "the failed step stops the job: no next step", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs/%d/steps" % job, {"step": "look", "result": "pass"})
+    ok(st == 409 and doc["error"] == "state" and "stops the job" in doc["why"],
+       "the next step is refused while the job waits for an instructor", (st, doc))
+    p = cli_as("sam", "job", "resume", str(job), "--why", "the battery was flat; charged")
+    ok(p.returncode == 0, "the instructor lets the work go on, at the terminal", p.stdout + p.stderr)
+    st, doc, _, _ = amina.call("POST", "/api/jobs/%d/steps" % job, {"step": "look", "result": "pass"})
+    ok(st == 200 and doc["step"] == "look",
+       "the server sees the resume made by another process at the next step", (st, doc))
+    p = cli_as("amina", "job", "step", str(job), "power", "--result", "pass", "--note", "charged")
+    st, doc, _, _ = amina.call("POST", "/api/jobs/%d/steps" % job, {"step": "look", "result": "fail"})
+    st2, jdoc, _, _ = amina.call("GET", "/api/jobs/%d" % job)
+    ok(p.returncode == 0 and st == 200 and doc["record"] == 4
+       and [r["step"] for r in jdoc["records"]] == ["power", "look", "power", "look"],
+       "a step recorded at the terminal between two of the server's takes its place in the"
+       " chain", (p.stderr, st, doc, jdoc.get("records")))
+    p = cli_as("amina", "job", "verify", str(job))
+    ok(p.returncode == 0, "that job's chain verifies", p.stdout + p.stderr)
 
 
 def main():
@@ -424,6 +560,25 @@ def main():
        (st, doc))
     st, doc, _, _ = sam.call("GET", "/api/audit?limit=0")
     ok(st == 400, "a limit out of range: 400", (st, doc))
+    # A screen asks who is signed in as it opens: a read refused for want of a session is
+    # answered, not written down (a flood of reads must not become a flood of writes); a
+    # change refused is.
+    st, before, _, _ = sam.call("GET", "/api/audit?limit=10000")
+    for _ in range(3):
+        anon.call("GET", "/api/me")
+        anon.call("GET", "/api/devices")
+    st, after, _, _ = sam.call("GET", "/api/audit?limit=10000")
+    ok(len(after) == len(before), "reads refused without a session are not in the audit log",
+       (len(before), len(after), after[:3]))
+    st, doc, _, _ = anon.call("POST", "/api/jobs", {"device": DEVICE, "checklist": "web-check"})
+    st2, after, _, _ = sam.call("GET", "/api/audit?limit=10000")
+    ok(st == 401 and len(after) == len(before) + 1
+       and any(e["action"] == "refused" and e["outcome"] == "no-session" for e in after[:1] + after[-1:]),
+       "a change refused without a session is", (st, len(before), len(after), after[:1], after[-1:]))
+
+    many_at_once(srv)
+    kept_work_and_the_terminal(srv, amina)
+    killed_while_recording()
 
     # ---- the slow client ----
     slow = socket.create_connection(("127.0.0.1", srv.port), timeout=10)

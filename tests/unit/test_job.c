@@ -12,6 +12,7 @@
 
 #include "job/job.h"
 #include "store/store.h"
+#include "store/store_int.h" /* the batch's connection, to roll it back as SQLite would */
 
 static char dir[64];
 static struct store *st;
@@ -221,6 +222,93 @@ static void two_records_can_never_take_the_same_place(void **state)
 	assert_int_equal(store_step_append(st, &r, NULL), STORE_EEXIST);
 }
 
+/* Rows of step_record as another connection sees them: what is committed. */
+static int committed_records(void)
+{
+	char path[128];
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	int n = -1;
+
+	snprintf(path, sizeof(path), "%s/atelier.db", dir);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM step_record", -1, &stmt, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return n;
+}
+
+static void the_steps_of_a_batch_commit_together_and_a_refused_one_leaves_the_others(void **state)
+{
+	struct store_step r = { 0 };
+	struct store_step *recs = NULL;
+	size_t n = 0;
+	int bad = 0;
+	char why[256];
+	(void)state;
+
+	store_batch_begin(st);
+	record("identity", "pass", "first", 0, NULL);
+	/* A second bench's step at a taken place: refused, in its own savepoint. */
+	snprintf(r.step_id, sizeof(r.step_id), "identity");
+	r.result = STEP_FAIL;
+	r.job_id = job_id;
+	r.seq = 1;
+	r.user_id = trainee;
+	snprintf(r.prev_hash, sizeof(r.prev_hash), "x");
+	snprintf(r.hash, sizeof(r.hash), "y");
+	assert_int_equal(store_step_append(st, &r, NULL), STORE_EEXIST);
+	record("screen", "fail", "second", 0, NULL);
+	assert_int_equal(committed_records(), 0); /* nothing is done before the commit */
+	assert_int_equal(store_batch_end(st), STORE_OK);
+	assert_int_equal(committed_records(), 2);
+	assert_int_equal(store_steps_of(st, job_id, &recs, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(recs[0].note, "first");
+	assert_string_equal(recs[1].note, "second");
+	store_steps_free(recs, n);
+	assert_int_equal(job_verify(st, job_id, &bad, why, sizeof(why)), JOB_OK);
+	/* Outside a batch, a step commits at once again. */
+	record("battery", "pass", "third", 0, NULL);
+	assert_int_equal(committed_records(), 3);
+}
+
+static void a_batch_rolled_back_by_sqlite_keeps_none_of_its_steps_and_says_so(void **state)
+{
+	int bad = 0;
+	char why[256];
+	(void)state;
+
+	record("identity", "pass", "before", 0, NULL);
+	store_batch_begin(st);
+	record("screen", "pass", "lost", 0, NULL);
+	record("battery", "pass", "lost too", 0, NULL);
+	/* What SQLite does after an I/O error or a full disk inside a transaction. */
+	assert_int_equal(sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_batch_end(st), STORE_EIO);
+	assert_non_null(strstr(store_last_error_message(), "none of them was kept"));
+	assert_int_equal(committed_records(), 1);
+	assert_int_equal(job_verify(st, job_id, &bad, why, sizeof(why)), JOB_OK);
+	record("screen", "pass", "again", 0, NULL); /* the store goes on */
+	assert_int_equal(committed_records(), 2);
+}
+
+static void a_batch_never_ended_keeps_nothing(void **state)
+{
+	int found;
+	(void)state;
+
+	store_batch_begin(st);
+	record("identity", "pass", "not yet", 0, NULL);
+	store_free(st); /* the server stops before the commit */
+	st = NULL;
+	assert_int_equal(store_open(dir, 0, &st, &found), STORE_OK);
+	assert_int_equal(committed_records(), 0);
+}
+
 static void a_wipe_sample_is_drawn_from_each_job_and_keeps_its_share(void **state)
 {
 	struct store_job j = { 0 };
@@ -253,6 +341,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_changed_checklist_pin_is_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_submitted_job_takes_no_more_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(two_records_can_never_take_the_same_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			the_steps_of_a_batch_commit_together_and_a_refused_one_leaves_the_others, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_batch_rolled_back_by_sqlite_keeps_none_of_its_steps_and_says_so, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_batch_never_ended_keeps_nothing, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
