@@ -24,7 +24,10 @@ SYSCONFDIR ?= /etc
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS     := libusb-1.0 sqlite3 jansson libimobiledevice-1.0 libplist-2.0 libusbmuxd-2.0 \
-            yaml-0.1 libsodium libmicrohttpd libcurl
+            yaml-0.1 libsodium
+# Loaded by the commands that talk HTTP alone (src/util/lazylib.h): their headers only,
+# no link, so that the watcher and the other commands stay small.
+LAZY_PKGS := libmicrohttpd libcurl
 # Only atelier-pdf (and the tests) link these: the bench's own commands stay small.
 PDF_PKGS := cairo libqrencode
 TEST_PKGS := cmocka umockdev-1.0 glib-2.0
@@ -43,7 +46,7 @@ BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -O2 -g $(WARN) $(SANFLAG
             -DATELIER_VERSION='"$(VERSION)"' -DATELIER_DATADIR='"$(DATADIR)"' -Isrc \
             -DATELIER_LIBEXECDIR='"$(LIBEXECDIR)"' -DATELIER_LOCALEDIR='"$(LOCALEDIR)"' \
             -DATELIER_LIMD_VERSION='"$(shell $(PKG_CONFIG) --modversion libimobiledevice-1.0 2>/dev/null)"'
-DEP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) $(PDF_PKGS) 2>/dev/null)
+DEP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) $(LAZY_PKGS) $(PDF_PKGS) 2>/dev/null)
 DEP_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -lm
 PDF_LIBS    = $(shell $(PKG_CONFIG) --libs $(PDF_PKGS) 2>/dev/null)
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)

@@ -13,9 +13,58 @@
 #include <sys/socket.h>
 
 #include "util/file.h"
+#include "util/lazylib.h"
 #include "util/log.h"
 #include "util/number.h"
 #include "web/web.h"
+
+/* libmicrohttpd is loaded by serve alone (util/lazylib.h): the functions called here,
+ * by their own names. */
+static struct {
+	__typeof__(&MHD_add_response_header) add_response_header;
+	__typeof__(&MHD_create_response_from_buffer) create_response_from_buffer;
+	__typeof__(&MHD_create_response_from_buffer_with_free_callback_cls)
+		create_response_from_buffer_with_free_callback_cls;
+	__typeof__(&MHD_create_response_from_callback) create_response_from_callback;
+	__typeof__(&MHD_destroy_response) destroy_response;
+	__typeof__(&MHD_get_connection_info) get_connection_info;
+	__typeof__(&MHD_get_connection_values) get_connection_values;
+	__typeof__(&MHD_is_feature_supported) is_feature_supported;
+	__typeof__(&MHD_lookup_connection_value) lookup_connection_value;
+	__typeof__(&MHD_queue_response) queue_response;
+	__typeof__(&MHD_stop_daemon) stop_daemon;
+	__typeof__(&MHD_start_daemon) start_daemon; /* last: set once all are */
+} mhd;
+
+#define MHD_SYM(f) { "MHD_" #f, (void **)&mhd.f }
+static const struct lazy_sym mhd_syms[] = {
+	MHD_SYM(add_response_header),
+	MHD_SYM(create_response_from_buffer),
+	MHD_SYM(create_response_from_buffer_with_free_callback_cls),
+	MHD_SYM(create_response_from_callback),
+	MHD_SYM(destroy_response),
+	MHD_SYM(get_connection_info),
+	MHD_SYM(get_connection_values),
+	MHD_SYM(is_feature_supported),
+	MHD_SYM(lookup_connection_value),
+	MHD_SYM(queue_response),
+	MHD_SYM(stop_daemon),
+	MHD_SYM(start_daemon),
+};
+
+#define MHD_add_response_header (*mhd.add_response_header)
+#define MHD_create_response_from_buffer (*mhd.create_response_from_buffer)
+#define MHD_create_response_from_buffer_with_free_callback_cls \
+	(*mhd.create_response_from_buffer_with_free_callback_cls)
+#define MHD_create_response_from_callback (*mhd.create_response_from_callback)
+#define MHD_destroy_response (*mhd.destroy_response)
+#define MHD_get_connection_info (*mhd.get_connection_info)
+#define MHD_get_connection_values (*mhd.get_connection_values)
+#define MHD_is_feature_supported (*mhd.is_feature_supported)
+#define MHD_lookup_connection_value (*mhd.lookup_connection_value)
+#define MHD_queue_response (*mhd.queue_response)
+#define MHD_stop_daemon (*mhd.stop_daemon)
+#define MHD_start_daemon (*mhd.start_daemon)
 
 #define TLS_FILE_MAX (64 * 1024) /* a certificate or key file in PEM */
 
@@ -398,7 +447,13 @@ int web_serve(const struct web_config *cfg)
 	unsigned timeout = cfg->timeout_s > 0 ? (unsigned)cfg->timeout_s : WEB_TIMEOUT_S;
 	int local = 0, v6 = 0, rc = 1, sig;
 	sigset_t stop;
+	char why[300];
 
+	if (lazylib_load("libmicrohttpd.so.12", "libmicrohttpd12", mhd_syms,
+			 sizeof(mhd_syms) / sizeof(mhd_syms[0]), why, sizeof(why)) != 0) {
+		fprintf(stderr, "atelier serve: %s\n", why);
+		return 1;
+	}
 	if (!parse_listen(listen, &sa, &local, &v6)) {
 		fprintf(stderr,
 			"atelier serve: --listen takes ADDR:PORT (127.0.0.1:8080, "
