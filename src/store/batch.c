@@ -22,6 +22,7 @@
 #include <string.h>
 
 #define SEAL_MSG_MAX (STORE_CHAIN_MAX + 2 * STORE_HASH_HEX + 64)
+#define SEAL_WAKE_AT 8 /* heads waiting before the thread is woken */
 
 struct unsealed {
 	char chain[STORE_CHAIN_MAX];
@@ -151,7 +152,9 @@ int store_int_seal_later(struct store *st, const char *chain, long long seq, con
 	snprintf(u->chain, sizeof(u->chain), "%s", chain);
 	u->seq = seq;
 	snprintf(u->msg, sizeof(u->msg), "%s", msg);
-	if (s->idle) /* a busy thread finds it next, without a system call here */
+	/* Waking the thread is a system call: it is woken for a few heads at once (a busy
+	 * thread finds them by itself), and by the commit for the last ones. */
+	if (s->idle && s->n - s->next >= SEAL_WAKE_AT)
 		pthread_cond_signal(&s->work);
 	pthread_mutex_unlock(&s->mu);
 	return 0;
@@ -221,6 +224,8 @@ static enum store_err seal_batch(struct store *st)
 	if (!s)
 		return STORE_OK;
 	pthread_mutex_lock(&s->mu);
+	if (s->idle && s->next < s->n)
+		pthread_cond_signal(&s->work);
 	s->waiting = 1;
 	while (s->next < s->n || s->busy)
 		pthread_cond_wait(&s->done, &s->mu);

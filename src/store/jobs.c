@@ -331,11 +331,10 @@ static void step_item_release(void *item)
 	store_step_release(item);
 }
 
-enum store_err store_steps_of(struct store *st, long long job_id, struct store_step **out,
-			      size_t *n)
+/* The records SQL selects for the job bound at ?1, into a new array. */
+static enum store_err steps_by(struct store *st, const char *sql, long long job_id,
+			       struct store_step **out, size_t *n)
 {
-	static const char sql[] =
-		"SELECT " STEP_COLS " FROM step_record WHERE job_id = ? ORDER BY seq";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
 	void *items;
@@ -348,25 +347,24 @@ enum store_err store_steps_of(struct store *st, long long job_id, struct store_s
 	return err;
 }
 
+enum store_err store_steps_of(struct store *st, long long job_id, struct store_step **out,
+			      size_t *n)
+{
+	return steps_by(st, "SELECT " STEP_COLS " FROM step_record WHERE job_id = ?1 ORDER BY seq",
+			job_id, out, n);
+}
+
 enum store_err store_steps_latest_of(struct store *st, long long job_id,
 				     struct store_step **out, size_t *n)
 {
-	/* The inner query reads the step of each record (a temporary b-tree for the
-	 * groups; an index for it would cost a page more at every step recorded); only the
-	 * rows wanted are then read whole, found by (job_id, seq). */
-	static const char sql[] = "SELECT " STEP_COLS " FROM step_record WHERE job_id = ?1 "
-				  "AND seq IN (SELECT max(seq) FROM step_record WHERE job_id = ?1 "
-				  "GROUP BY step_id) ORDER BY seq";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	void *items;
-
-	if (!err)
-		sqlite3_bind_int64(stmt, 1, job_id);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), step_item, step_item_release,
-				&items, n);
-	*out = items;
-	return err;
+	/* The inner query reads the index step_record_step alone, as long as the job has
+	 * steps, not records (a long history costs nothing); the rows wanted are then read
+	 * whole, found by (job_id, seq). */
+	return steps_by(st,
+			"SELECT " STEP_COLS " FROM step_record WHERE job_id = ?1 AND seq IN "
+			"(SELECT max(seq) FROM step_record WHERE job_id = ?1 GROUP BY step_id) "
+			"ORDER BY seq",
+			job_id, out, n);
 }
 
 enum store_err store_step_last(struct store *st, long long job_id, struct store_step *out)

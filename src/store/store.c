@@ -324,6 +324,14 @@ static const char *const schema_v8[] = {
 	NULL,
 };
 
+/* The last record of each step of a job, found in the index rather than by reading the
+ * job's whole history (store_steps_latest_of(): each step recorded, a device's entered
+ * facts; schema 9). */
+static const char *const schema_v9[] = {
+	"CREATE INDEX step_record_step ON step_record (job_id, step_id, seq)",
+	NULL,
+};
+
 static const struct migration migrations[] = {
 	{ schema_v1, "PRAGMA user_version = 1" }, /* 0 -> 1 */
 	{ schema_v2, "PRAGMA user_version = 2" }, /* 1 -> 2 */
@@ -333,6 +341,7 @@ static const struct migration migrations[] = {
 	{ schema_v6, "PRAGMA user_version = 6" }, /* 5 -> 6 */
 	{ schema_v7, "PRAGMA user_version = 7" }, /* 6 -> 7 */
 	{ schema_v8, "PRAGMA user_version = 8" }, /* 7 -> 8 */
+	{ schema_v9, "PRAGMA user_version = 9" }, /* 8 -> 9 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -589,7 +598,8 @@ void store_int_bind_id(sqlite3_stmt *stmt, int i, long long id)
 		sqlite3_bind_null(stmt, i);
 }
 
-enum store_err store_int_run_kept(struct store *st, const char *sql)
+/* Run SQL, kept prepared: its first row's first column into *OUT when OUT, else no row. */
+static enum store_err run_kept_into(struct store *st, const char *sql, long long *out)
 {
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
@@ -598,10 +608,23 @@ enum store_err store_int_run_kept(struct store *st, const char *sql)
 	if (err)
 		return err;
 	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_DONE)
+	if (out && rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(stmt, 0);
+	else if (out || rc != SQLITE_DONE)
 		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 	store_int_done(st, stmt);
 	return err;
+}
+
+enum store_err store_int_kept_int(struct store *st, const char *sql, long long *out)
+{
+	*out = 0;
+	return run_kept_into(st, sql, out);
+}
+
+enum store_err store_int_run_kept(struct store *st, const char *sql)
+{
+	return run_kept_into(st, sql, NULL);
 }
 
 enum store_err store_int_begin(struct store *st)
@@ -1076,21 +1099,7 @@ void store_free(struct store *st)
 
 enum store_err store_data_version(struct store *st, long long *out)
 {
-	static const char sql[] = "PRAGMA data_version";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
-
-	*out = 0;
-	if (err)
-		return err;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(stmt, 0);
-	else
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	store_int_done(st, stmt);
-	return err;
+	return store_int_kept_int(st, "PRAGMA data_version", out);
 }
 
 long long store_changes(struct store *st)

@@ -72,6 +72,8 @@ enum store_err store_int_run(sqlite3 *db, const char *path, const char *sql);
 void store_int_error(const char *text);
 /* Run SQL, a statement without parameters or rows, kept prepared (transaction control). */
 enum store_err store_int_run_kept(struct store *st, const char *sql);
+/* The same for a statement that gives one integer (a PRAGMA), into *OUT. */
+enum store_err store_int_kept_int(struct store *st, const char *sql, long long *out);
 /* Inside a batch whose heads are sealed later (store_seal_later()): queue the head SEQ of
  * CHAIN, whose signed message is MSG, for the sealing thread; 0 when queued (the head is
  * then written unsealed, and sealed before the batch commits), -1 when it must be sealed

@@ -127,7 +127,7 @@ static enum svc_err entered_facts(struct bench *b, long long device_id, json_t *
 			continue; /* job verify and db check say what is wrong with it */
 		if (!records_facts(c))
 			continue; /* no step of it records a fact: its records are not read */
-		if (store_steps_of(b->st, jobs[i].id, &recs, &nrec) == STORE_OK) {
+		if (store_steps_latest_of(b->st, jobs[i].id, &recs, &nrec) == STORE_OK) {
 			for (size_t k = 0; k < c->n_steps; k++) {
 				const struct checklist_step *s = &c->steps[k];
 				const struct store_step *r;

@@ -205,13 +205,11 @@ static void a_submitted_job_takes_no_more_steps(void **state)
 	assert_int_equal(job_append(st, job_id, &r, NULL), JOB_ECLOSED);
 }
 
-static void two_records_can_never_take_the_same_place(void **state)
+/* What a second bench racing us would try: record 1 of the job again. */
+static enum store_err append_at_taken_place(void)
 {
 	struct store_step r = { 0 };
-	(void)state;
 
-	record("identity", "pass", NULL, 0, NULL);
-	/* What a second bench racing us would try: the same position again. */
 	snprintf(r.step_id, sizeof(r.step_id), "identity");
 	r.result = STEP_FAIL;
 	r.job_id = job_id;
@@ -219,7 +217,15 @@ static void two_records_can_never_take_the_same_place(void **state)
 	r.user_id = trainee;
 	snprintf(r.prev_hash, sizeof(r.prev_hash), "x");
 	snprintf(r.hash, sizeof(r.hash), "y");
-	assert_int_equal(store_step_append(st, &r, NULL), STORE_EEXIST);
+	return store_step_append(st, &r, NULL);
+}
+
+static void two_records_can_never_take_the_same_place(void **state)
+{
+	(void)state;
+
+	record("identity", "pass", NULL, 0, NULL);
+	assert_int_equal(append_at_taken_place(), STORE_EEXIST);
 }
 
 /* Rows of step_record as another connection sees them: what is committed. */
@@ -243,7 +249,6 @@ static int committed_records(void)
 
 static void the_steps_of_a_batch_commit_together_and_a_refused_one_leaves_the_others(void **state)
 {
-	struct store_step r = { 0 };
 	struct store_step *recs = NULL;
 	size_t n = 0;
 	int bad = 0;
@@ -253,14 +258,7 @@ static void the_steps_of_a_batch_commit_together_and_a_refused_one_leaves_the_ot
 	store_batch_begin(st);
 	record("identity", "pass", "first", 0, NULL);
 	/* A second bench's step at a taken place: refused, in its own savepoint. */
-	snprintf(r.step_id, sizeof(r.step_id), "identity");
-	r.result = STEP_FAIL;
-	r.job_id = job_id;
-	r.seq = 1;
-	r.user_id = trainee;
-	snprintf(r.prev_hash, sizeof(r.prev_hash), "x");
-	snprintf(r.hash, sizeof(r.hash), "y");
-	assert_int_equal(store_step_append(st, &r, NULL), STORE_EEXIST);
+	assert_int_equal(append_at_taken_place(), STORE_EEXIST);
 	record("screen", "fail", "second", 0, NULL);
 	assert_int_equal(committed_records(), 0); /* nothing is done before the commit */
 	assert_int_equal(store_batch_end(st), STORE_OK);
