@@ -160,6 +160,16 @@ int store_int_seal_later(struct store *st, const char *chain, long long seq, con
 	return 0;
 }
 
+/* Under S's lock: wait until the thread signs nothing more, and when ALL, until it has
+ * signed every head queued. */
+static void sealing_wait(struct store_sealing *s, int all)
+{
+	s->waiting = 1;
+	while (s->busy || (all && s->next < s->n))
+		pthread_cond_wait(&s->done, &s->mu);
+	s->waiting = 0;
+}
+
 /* Give the head of CHAIN its signature, unless it has one (it was rolled back to a head
  * signed before the batch): the thread's, when it signed this very head, else one made
  * now. Under the sealing lock, the thread done. */
@@ -226,10 +236,7 @@ static enum store_err seal_batch(struct store *st)
 	pthread_mutex_lock(&s->mu);
 	if (s->idle && s->next < s->n)
 		pthread_cond_signal(&s->work);
-	s->waiting = 1;
-	while (s->next < s->n || s->busy)
-		pthread_cond_wait(&s->done, &s->mu);
-	s->waiting = 0;
+	sealing_wait(s, 1);
 	for (size_t i = 0; !err && i < s->n; i++) {
 		int seen = 0;
 
@@ -278,10 +285,7 @@ enum store_err store_batch_end(struct store *st)
 	}
 	if (st->sealing) { /* a batch rolled back: its queue is dropped */
 		pthread_mutex_lock(&st->sealing->mu);
-		st->sealing->waiting = 1;
-		while (st->sealing->busy)
-			pthread_cond_wait(&st->sealing->done, &st->sealing->mu);
-		st->sealing->waiting = 0;
+		sealing_wait(st->sealing, 0);
 		st->sealing->n = st->sealing->next = 0;
 		pthread_mutex_unlock(&st->sealing->mu);
 	}

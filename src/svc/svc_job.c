@@ -250,12 +250,6 @@ static void keep_work(struct bench *b, struct work *w, long long changes)
 	memset(w, 0, sizeof(*w));
 }
 
-/* After a step recorded into kept work. */
-static void kept_work_done(struct bench *b, long long changes)
-{
-	kept_still_true(b, changes);
-}
-
 static const struct checklist_step *find_step(const struct checklist *c, const char *id)
 {
 	for (size_t i = 0; c && id && i < c->n_steps; i++)
@@ -1256,7 +1250,7 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 	if (!added || s->records || quarantined || !(w->need & WORK_LATEST))
 		kept_work_forget(b);
 	else if (kept)
-		kept_work_done(b, changes);
+		kept_still_true(b, changes); /* this step is in it already */
 	else
 		keep_work(b, w, changes);
 out:

@@ -880,33 +880,39 @@ void web_contexts_free(void)
 	pthread_mutex_unlock(&pool_mu);
 }
 
+/* Under write_mu, which it releases: wait in the open batch for its commit; its result,
+ * and why it failed in WHY (SIZE bytes). */
+static enum svc_err batch_wait(char *why, size_t size)
+{
+	struct batch_member me = { 0 };
+
+	sem_init(&me.done, 0, 0);
+	me.next = batch_waiting;
+	batch_waiting = &me;
+	pthread_mutex_unlock(&write_mu);
+	while (sem_wait(&me.done) != 0)
+		; /* EINTR */
+	sem_destroy(&me.done);
+	snprintf(why, size, "%s", me.why);
+	return me.err;
+}
+
 /* Under write_mu, a change ROUTE made with ERR: commit it, or wait for the commit of its
  * batch, then release write_mu. Its answer is OUT, or VIEW (taken) to be written here,
  * outside the lock: the answer stands only once committed. */
 static void change_done(const struct route *route, enum svc_err err, struct web_out *out,
 			json_t *view)
 {
-	struct batch_member me = { 0 };
-	char why[320];
+	char why[320] = "";
 
 	writer_done(err);
+	err = SVC_OK;
 	if (!route || !route->batch || !batch_open) {
 		web_cache_changed(); /* committed alone: others' answers may have changed */
 		pthread_mutex_unlock(&write_mu);
-		err = SVC_OK;
-	} else if (batch_n++,
-		   __atomic_load_n(&writers_queued, __ATOMIC_SEQ_CST) > 0 &&
-			   batch_n < WEB_BATCH_MAX) {
-		/* Others are coming: the last of them commits for all. */
-		sem_init(&me.done, 0, 0);
-		me.next = batch_waiting;
-		batch_waiting = &me;
-		pthread_mutex_unlock(&write_mu);
-		while (sem_wait(&me.done) != 0)
-			; /* EINTR */
-		sem_destroy(&me.done);
-		snprintf(why, sizeof(why), "%s", me.why);
-		err = me.err;
+	} else if (++batch_n < WEB_BATCH_MAX &&
+		   __atomic_load_n(&writers_queued, __ATOMIC_SEQ_CST) > 0) {
+		err = batch_wait(why, sizeof(why)); /* the last of those coming commits */
 	} else {
 		err = batch_end(why, sizeof(why));
 		writer_done(err);
