@@ -12,6 +12,12 @@
  * writes). Before the commit, every chain the batch moved gets the signature of the head
  * it now has: from the thread when it signed that very head, else signed there and then.
  * A head is never committed unsigned.
+ *
+ * SQLite copies the write-ahead log back into the database every 1,000 pages, in the
+ * commit that crosses the line: that commit, and every change waiting behind it, then
+ * waits for a few thousand page writes and an fsync. With store_checkpoint_apart(), a
+ * thread of the store's own does it on a connection of its own (a passive checkpoint,
+ * which never holds up a writer), woken by the commit that crosses the line.
  */
 #include "store/store_int.h"
 
@@ -20,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SEAL_MSG_MAX (STORE_CHAIN_MAX + 2 * STORE_HASH_HEX + 64)
 #define SEAL_WAKE_AT 8 /* heads waiting before the thread is woken */
@@ -248,6 +255,110 @@ static enum store_err seal_batch(struct store *st)
 	s->n = s->next = 0;
 	pthread_mutex_unlock(&s->mu);
 	return err;
+}
+
+#define CHECKPOINT_PAGES 1000 /* SQLite's own line */
+
+struct store_checkpointer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work;
+	sqlite3 *db; /* the thread's connection */
+	int due, stop;
+};
+
+static void *checkpointer_main(void *arg)
+{
+	struct store_checkpointer *c = arg;
+
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		while (!c->stop && !c->due)
+			pthread_cond_wait(&c->work, &c->mu);
+		if (c->stop)
+			break;
+		c->due = 0;
+		pthread_mutex_unlock(&c->mu);
+		/* Passive: what no reader still needs is copied, and nobody waits for it. */
+		sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&c->mu);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* After each commit on the writer's connection (sqlite3_wal_hook): the log's length. */
+static int checkpoint_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct store_checkpointer *c = arg;
+
+	(void)db;
+	(void)name;
+	if (pages >= CHECKPOINT_PAGES) {
+		pthread_mutex_lock(&c->mu);
+		c->due = 1;
+		pthread_cond_signal(&c->work);
+		pthread_mutex_unlock(&c->mu);
+	}
+	return SQLITE_OK;
+}
+
+enum store_err store_checkpoint_apart(struct store *st)
+{
+	struct store_checkpointer *c;
+
+	if (st->checkpointer)
+		return STORE_OK;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return STORE_EINTERNAL;
+	if (sqlite3_open_v2(st->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		store_int_fail(c->db, sqlite3_errcode(c->db), "sqlite3_open_v2", NULL, st->path);
+		sqlite3_close(c->db);
+		free(c);
+		return STORE_EIO;
+	}
+	/* A connection knows the log is there only once it has read the database. */
+	if (sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		store_int_fail(c->db, sqlite3_errcode(c->db), "sqlite3_exec", NULL, st->path);
+		sqlite3_close(c->db);
+		free(c);
+		return STORE_EIO;
+	}
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->work, NULL);
+	if (pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
+		pthread_cond_destroy(&c->work);
+		pthread_mutex_destroy(&c->mu);
+		sqlite3_close(c->db);
+		free(c);
+		return STORE_EINTERNAL;
+	}
+	/* In place of SQLite's own checkpoints (sqlite3_wal_autocheckpoint is this hook). */
+	sqlite3_wal_hook(st->db, checkpoint_hook, c);
+	st->checkpointer = c;
+	return STORE_OK;
+}
+
+void store_int_checkpointer_stop(struct store *st)
+{
+	struct store_checkpointer *c = st->checkpointer;
+
+	if (!c)
+		return;
+	sqlite3_wal_autocheckpoint(st->db, CHECKPOINT_PAGES); /* SQLite's own again */
+	pthread_mutex_lock(&c->mu);
+	c->stop = 1;
+	pthread_cond_signal(&c->work);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->thread, NULL);
+	pthread_cond_destroy(&c->work);
+	pthread_mutex_destroy(&c->mu);
+	sqlite3_close(c->db);
+	free(c);
+	st->checkpointer = NULL;
 }
 
 void store_batch_begin(struct store *st)

@@ -1088,6 +1088,7 @@ void store_free(struct store *st)
 	if (!st)
 		return;
 	store_int_sealing_stop(st);
+	store_int_checkpointer_stop(st);
 	cache_release(st);
 	rc = sqlite3_close(st->db);
 	open_count(st, -1);

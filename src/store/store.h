@@ -70,6 +70,9 @@ enum store_err store_batch_end(struct store *st);
  * committed unsigned), rather than one by one in the write that moves them. ST's sealer
  * must be safe to call from another thread (its key already read). */
 enum store_err store_seal_later(struct store *st) __attribute__((warn_unused_result));
+/* A server's writer: the write-ahead log is copied back into the database by a thread
+ * with a connection of its own, never in one of ST's commits. */
+enum store_err store_checkpoint_apart(struct store *st) __attribute__((warn_unused_result));
 
 /* The schema version of the open database (after migration: STORE_SCHEMA_VERSION). */
 int store_schema_version(const struct store *st);

@@ -35,6 +35,7 @@ struct store {
 	int batch_begun; /* its BEGIN IMMEDIATE has run */
 	int savepoints;	 /* savepoints open inside it */
 	struct store_sealing *sealing; /* store_seal_later(): heads sealed by a thread (batch.c) */
+	struct store_checkpointer *checkpointer; /* store_checkpoint_apart() (batch.c) */
 };
 
 /* Append an entry of KIND about row REF (NULL: none) to CHAIN at T_MS, and move its signed
@@ -81,6 +82,8 @@ enum store_err store_int_kept_int(struct store *st, const char *sql, long long *
 int store_int_seal_later(struct store *st, const char *chain, long long seq, const char *msg);
 /* Stop the sealing thread, if any (store_free). */
 void store_int_sealing_stop(struct store *st);
+/* Stop the checkpointing thread, if any (store_free). */
+void store_int_checkpointer_stop(struct store *st);
 /* Begin a write (BEGIN IMMEDIATE; a savepoint inside an open batch). */
 enum store_err store_int_begin(struct store *st);
 /* Commit the write begun with store_int_begin() (inside a batch: release its savepoint,

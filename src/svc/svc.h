@@ -196,6 +196,9 @@ enum svc_err svc_login(struct bench *b, const char *name, const char *secret, in
 /* Resume the session of TOKEN: B is signed in as its person and its last use moves to
  * now. SVC_EAUTH (with the reason, which svc_actor() repeats) when the token is unknown,
  * ended, idle for more than SVC_IDLE_MS, or its account is disabled. */
+/* TO takes the session FROM resumed (another context on the same records): a server
+ * resumes it on a context of its pool, then makes the change on its writer. */
+void svc_session_adopt(struct bench *to, const struct bench *from);
 enum svc_err svc_session_resume(struct bench *b, const char *token)
 	__attribute__((warn_unused_result));
 /* End B's session: {name}; SVC_EAUTH when nobody is signed in. */

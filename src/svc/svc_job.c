@@ -22,6 +22,7 @@
 #include "util/clock.h"
 #include "util/file.h"
 #include "util/imei.h"
+#include "util/log.h"
 #include "util/number.h"
 #include "util/text.h"
 
@@ -157,6 +158,9 @@ void svc_keep_work(struct bench *b)
 	if (!b->kept)
 		b->kept = calloc(1, sizeof(*b->kept));
 	svc_seal_later(b);
+	if (b->st && store_checkpoint_apart(b->st) != STORE_OK)
+		log_msg(LOG_DEBUG, "the log is checkpointed in the commits: %s",
+			store_last_error_message());
 }
 
 static void kept_clear(struct svc_kept_work *k)

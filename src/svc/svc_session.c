@@ -196,6 +196,15 @@ enum svc_err svc_session_resume(struct bench *b, const char *token)
 	return SVC_OK;
 }
 
+void svc_session_adopt(struct bench *to, const struct bench *from)
+{
+	to->me = from->me;
+	to->signed_in = from->signed_in;
+	to->session_id = from->session_id;
+	snprintf(to->auth_why, sizeof(to->auth_why), "%s", from->auth_why);
+	to->auth_err = from->auth_err;
+}
+
 enum svc_err svc_logout(struct bench *b, json_t **view)
 {
 	if (b->remote)

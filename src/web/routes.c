@@ -880,6 +880,30 @@ void web_contexts_free(void)
 	pthread_mutex_unlock(&pool_mu);
 }
 
+/* The session token of IN's cookie into TOKEN; 0 when there is none that could be one. */
+static int cookie_token(const struct web_in *in, char token[SVC_TOKEN_HEX])
+{
+	const char *cookie = in->cookie(in->conn, COOKIE);
+
+	if (!cookie || strlen(cookie) != SVC_TOKEN_HEX - 1 ||
+	    strspn(cookie, "0123456789abcdef") != SVC_TOKEN_HEX - 1)
+		return 0;
+	memcpy(token, cookie, SVC_TOKEN_HEX);
+	return 1;
+}
+
+/* Resume IN's session on a context of the pool (into P; the token into TOKEN): 1 when it
+ * resumed. */
+static int session_ahead(const struct web_ctx *ctx, const struct web_in *in, struct pooled *p,
+			 char token[SVC_TOKEN_HEX])
+{
+	char why[320];
+
+	if (!cookie_token(in, token) || bench_for_request(ctx, p, why, sizeof(why)) != SVC_OK)
+		return 0;
+	return svc_session_resume(p->b, token) == SVC_OK;
+}
+
 /* Under write_mu, which it releases: wait in the open batch for its commit; its result,
  * and why it failed in WHY (SIZE bytes). */
 static enum svc_err batch_wait(char *why, size_t size)
@@ -932,12 +956,12 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 	struct req r = { .ctx = ctx, .in = in, .out = out };
 	const struct route *route = NULL;
 	char *copy = malloc(strlen(in->path) + 1), allow[64] = "", why[512];
-	const char *cookie, *sent;
+	const char *sent;
 	struct store_user who = { 0 };
 	json_t *view = NULL;
 	json_error_t jerr;
 	enum svc_err err = SVC_OK;
-	int locked = 0, keep = 0;
+	int locked = 0, keep = 0, ahead = 0;
 	long long gen = 0;
 	char qs[256], key[512];
 	struct pooled ctxb = { 0 };
@@ -989,6 +1013,14 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 	} else {
 		r.body = json_object();
 	}
+	/* A step's session is resumed before the writer's lock, on a context of the pool:
+	 * the lock is held for the step alone. A session that does not resume there is
+	 * refused under the lock, as any change's. */
+	if (route->batch) {
+		ahead = session_ahead(ctx, in, &ctxb, r.token);
+		if (!ahead)
+			bench_done(&ctxb, SVC_OK);
+	}
 	if (state_changing(in->method)) {
 		writer_lock();
 		locked = 1;
@@ -1013,12 +1045,10 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 		out_error(out, status, word, why, NULL);
 		goto out;
 	}
-	cookie = in->cookie(in->conn, COOKIE);
-	if (cookie && strlen(cookie) == SVC_TOKEN_HEX - 1 &&
-	    strspn(cookie, "0123456789abcdef") == SVC_TOKEN_HEX - 1) {
-		memcpy(r.token, cookie, SVC_TOKEN_HEX);
-		if (svc_session_resume(r.b, r.token) != SVC_OK)
-			r.token[0] = '\0';
+	if (ahead) {
+		svc_session_adopt(r.b, ctxb.b);
+	} else if (cookie_token(in, r.token) && svc_session_resume(r.b, r.token) != SVC_OK) {
+		r.token[0] = '\0';
 	}
 	if (route->role != WEB_ANYONE) {
 		err = svc_actor(r.b, NULL, &who);

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "job/job.h"
 #include "store/store.h"
@@ -307,6 +309,42 @@ static void a_batch_never_ended_keeps_nothing(void **state)
 	assert_int_equal(committed_records(), 0);
 }
 
+/* Size of the database file itself, without its write-ahead log. */
+static long long db_file_size(void)
+{
+	char path[128];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/atelier.db", dir);
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+}
+
+static void the_log_is_copied_into_the_database_by_a_thread_of_its_own(void **state)
+{
+	char note[600];
+	long long before;
+	int bad = 0;
+	char why[256];
+	(void)state;
+
+	assert_int_equal(store_checkpoint_apart(st), STORE_OK);
+	before = db_file_size();
+	memset(note, 'n', sizeof(note) - 1);
+	note[sizeof(note) - 1] = '\0';
+	/* Well over 1,000 pages of log, in batches as a server makes them. */
+	for (int batch = 0; batch < 40; batch++) {
+		store_batch_begin(st);
+		for (int i = 0; i < 50; i++)
+			record("screen", "pass", note, 0, NULL);
+		assert_int_equal(store_batch_end(st), STORE_OK);
+	}
+	for (int waited = 0; waited < 100 && db_file_size() <= before; waited++)
+		usleep(50000);
+	assert_true(db_file_size() > before); /* while the store is still open */
+	assert_int_equal(committed_records(), 2000);
+	assert_int_equal(job_verify(st, job_id, &bad, why, sizeof(why)), JOB_OK);
+}
+
 static void a_wipe_sample_is_drawn_from_each_job_and_keeps_its_share(void **state)
 {
 	struct store_job j = { 0 };
@@ -345,6 +383,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			a_batch_rolled_back_by_sqlite_keeps_none_of_its_steps_and_says_so, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_batch_never_ended_keeps_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			the_log_is_copied_into_the_database_by_a_thread_of_its_own, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
