@@ -152,7 +152,10 @@ while [ $rounds -lt 12 ]; do
     C="$T/crash"
     rm -rf "$C"; cp -a "$T/data" "$C"
     as claire $ATELIER --data "$C" login claire --secret-file "$T/secret-claire" >/dev/null
-    as claire $ATELIER --data "$C" certify $U --by claire >/dev/null 2>&1 &
+    # exec: $! is atelier itself, which the kill must reach (a function or a wrapper
+    # run in the background is a shell of its own, and atelier would go on under it).
+    (XDG_RUNTIME_DIR=$(_rundir claire) exec $ATELIER --data "$C" certify $U --by claire \
+        >/dev/null 2>&1) &
     pid=$!
     sleep "0.$(printf %02d $((rounds * 3)))"
     kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
