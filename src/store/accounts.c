@@ -168,7 +168,11 @@ enum store_err store_session_find(struct store *st, const char *token_hash,
 
 enum store_err store_session_touch(struct store *st, long long id, long long t_ms)
 {
-	return change(st, "UPDATE session SET last_used_ms = ? WHERE id = ? AND ended_ms IS NULL",
+	/* Many requests of one session may ask at once: a session used in the last 30 s
+	 * is left as it is (no row, no write to the disk). */
+	return change(st,
+		      "UPDATE session SET last_used_ms = ?1 WHERE id = ?2 AND ended_ms IS NULL "
+		      "AND last_used_ms < ?1 - 30000",
 		      t_ms, id, 0, NULL, 0);
 }
 

@@ -452,6 +452,7 @@ enum store_err store_session_add(struct store *st, const char *token_hash, long 
 /* The session whose token hashes to TOKEN_HASH; STORE_ENOENT when none. */
 enum store_err store_session_find(struct store *st, const char *token_hash,
 				  struct store_session *out) __attribute__((warn_unused_result));
+/* Session ID was used at T_MS (unless it was in the 30 s before: then nothing is written). */
 enum store_err store_session_touch(struct store *st, long long id, long long t_ms)
 	__attribute__((warn_unused_result));
 /* End session ID (ended_ms = T_MS) when it is open. */

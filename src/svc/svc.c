@@ -366,6 +366,8 @@ void svc_reset(struct bench *b)
 	b->auth_why[0] = '\0';
 	b->auth_err = SVC_OK;
 	b->reading = 0;
+	b->defer_touch = 0;
+	b->touch_due = 0;
 	b->why[0] = '\0';
 }
 

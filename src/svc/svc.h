@@ -196,6 +196,14 @@ enum svc_err svc_login(struct bench *b, const char *name, const char *secret, in
 /* Resume the session of TOKEN: B is signed in as its person and its last use moves to
  * now. SVC_EAUTH (with the reason, which svc_actor() repeats) when the token is unknown,
  * ended, idle for more than SVC_IDLE_MS, or its account is disabled. */
+/* A server's context of its pool: resuming a session there writes nothing; the
+ * session's last use, when it is due to be written (once a minute), is written by
+ * svc_session_touch() on the context that makes changes (svc_session_adopt() carries
+ * it), so that a page read never waits for the database's write lock. Until
+ * svc_reset(). */
+void svc_defer_touch(struct bench *b);
+int svc_touch_due(const struct bench *b);
+enum svc_err svc_session_touch(struct bench *b);
 /* TO takes the session FROM resumed (another context on the same records): a server
  * resumes it on a context of its pool, then makes the change on its writer. */
 void svc_session_adopt(struct bench *to, const struct bench *from);

@@ -41,6 +41,8 @@ struct bench {
 	char auth_why[SVC_WHY_MAX]; /* why a session could not be resumed ("" when none was) */
 	enum svc_err auth_err; /* its error: SVC_EAUTH, or the store's (a locked database) */
 	int reading; /* svc_reading(): a request that only reads; its refusals are not audited */
+	int defer_touch; /* svc_defer_touch(): a resume does not write the session's last use */
+	int touch_due;	 /* ... which is then due (svc_session_touch()) */
 	struct svc_kept_work *kept; /* svc_keep_work(): the work a server's writer keeps */
 	char why[SVC_WHY_MAX];
 	/* The checklists jobs were started with, loaded once (svc_pinned()). */

@@ -185,14 +185,39 @@ enum svc_err svc_session_resume(struct bench *b, const char *token)
 	}
 	/* Its last use is written at most once a minute: a session's 30 minutes are kept to
 	 * the minute, and reading a page does not wait for the database's write lock. */
-	if (now - s.last_used_ms >= SVC_TOUCH_MS) {
-		err = store_session_touch(b->st, s.id, now);
-		if (err)
-			return session_store_fail(b, err, "keep your session");
-	}
 	b->me = u;
 	b->signed_in = 1;
 	b->session_id = s.id;
+	if (now - s.last_used_ms >= SVC_TOUCH_MS) {
+		b->touch_due = 1;
+		if (!b->defer_touch)
+			return svc_session_touch(b);
+	}
+	return SVC_OK;
+}
+
+void svc_defer_touch(struct bench *b)
+{
+	b->defer_touch = 1;
+}
+
+int svc_touch_due(const struct bench *b)
+{
+	return b->touch_due;
+}
+
+enum svc_err svc_session_touch(struct bench *b)
+{
+	enum store_err err;
+
+	if (!b->touch_due || !b->signed_in)
+		return SVC_OK;
+	err = store_session_touch(b->st, b->session_id, clock_wall_ms());
+	if (err) {
+		b->signed_in = 0;
+		return session_store_fail(b, err, "keep your session");
+	}
+	b->touch_due = 0;
 	return SVC_OK;
 }
 
@@ -201,6 +226,7 @@ void svc_session_adopt(struct bench *to, const struct bench *from)
 	to->me = from->me;
 	to->signed_in = from->signed_in;
 	to->session_id = from->session_id;
+	to->touch_due = from->touch_due;
 	snprintf(to->auth_why, sizeof(to->auth_why), "%s", from->auth_why);
 	to->auth_err = from->auth_err;
 }

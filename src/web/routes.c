@@ -14,6 +14,7 @@
 #include "probe/facts.h"
 #include "util/clock.h"
 #include "util/file.h"
+#include "util/log.h"
 #include "util/number.h"
 #include "util/secret.h"
 #include "web/web.h"
@@ -714,6 +715,7 @@ static enum svc_err bench_for_request(const struct web_ctx *ctx, struct pooled *
 		if (now - out->opened_ms < WEB_BENCH_REUSE_MS) {
 			pthread_mutex_unlock(&pool_mu);
 			svc_reset(out->b);
+			svc_defer_touch(out->b); /* written by the writer (touch_on_writer) */
 			return SVC_OK;
 		}
 		svc_close(out->b); /* too old: its files may have changed */
@@ -723,6 +725,8 @@ static enum svc_err bench_for_request(const struct web_ctx *ctx, struct pooled *
 	err = svc_open(ctx->data_opt, SVC_OPEN_STORE, &out->b, why, size);
 	out->opened_ms = now;
 	out->data_version = -1; /* a new connection: its first reading counts as a change */
+	if (!err)
+		svc_defer_touch(out->b);
 	return err;
 }
 
@@ -904,6 +908,33 @@ static int session_ahead(const struct web_ctx *ctx, const struct web_in *in, str
 	return svc_session_resume(p->b, token) == SVC_OK;
 }
 
+/* The session resumed on FROM, a context of the pool, is due to have its last use
+ * written: the writer writes it, as a change of its own, so that the pool never waits for
+ * the database's write lock (which the writer's batches hold most of the time). */
+static void touch_on_writer(const struct web_ctx *ctx, const struct bench *from)
+{
+	char why[320];
+	enum svc_err err;
+
+	writer_lock();
+	/* Inside the batch in progress, if any: it is left open for those coming, or
+	 * committed here when nobody is. */
+	err = batch_open ? SVC_OK : writer_get(ctx, why, sizeof(why));
+	if (!err) {
+		svc_session_adopt(writer.b, from);
+		err = svc_session_touch(writer.b);
+		if (err)
+			log_msg(LOG_WARN, "serve: a session's last use was not written: %s",
+				svc_why(writer.b));
+	}
+	writer_done(err);
+	if (batch_open && __atomic_load_n(&writers_queued, __ATOMIC_SEQ_CST) == 0) {
+		err = batch_end(why, sizeof(why));
+		writer_done(err);
+	}
+	pthread_mutex_unlock(&write_mu);
+}
+
 /* Under write_mu, which it releases: wait in the open batch for its commit; its result,
  * and why it failed in WHY (SIZE bytes). */
 static enum svc_err batch_wait(char *why, size_t size)
@@ -1047,8 +1078,11 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 	}
 	if (ahead) {
 		svc_session_adopt(r.b, ctxb.b);
+		svc_session_touch(r.b); /* inside the batch, when it is due */
 	} else if (cookie_token(in, r.token) && svc_session_resume(r.b, r.token) != SVC_OK) {
 		r.token[0] = '\0';
+	} else if (!locked && svc_touch_due(r.b)) {
+		touch_on_writer(ctx, r.b);
 	}
 	if (route->role != WEB_ANYONE) {
 		err = svc_actor(r.b, NULL, &who);

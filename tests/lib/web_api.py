@@ -12,6 +12,7 @@ import os
 import random
 import signal
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -215,6 +216,34 @@ def killed_while_recording():
     p2 = cli_as("amina", "job", "submit", str(job))
     ok(p.returncode == 0 and p2.returncode == 0, "that job is finished at the terminal",
        p.stderr + p2.stderr)
+
+
+def session_last_use(amina):
+    """A session's last use is written once a minute, by the server's writer, whether
+    the request reads a page or records a step (reads never wait for the write lock)."""
+    db = os.path.join(DATA, "atelier.db")
+
+    def age_and(call):
+        con = sqlite3.connect(db, timeout=10)
+        con.execute("UPDATE session SET last_used_ms = last_used_ms - 120000 WHERE ended_ms IS NULL"
+                    " AND user_id = (SELECT id FROM app_user WHERE name = 'amina')")
+        con.commit()
+        before = time.time() * 1000
+        st, doc = call()
+        newest = con.execute("SELECT max(last_used_ms) FROM session WHERE ended_ms IS NULL AND"
+                             " user_id = (SELECT id FROM app_user WHERE name = 'amina')").fetchone()[0]
+        con.close()
+        return st, doc, newest >= before - 1000
+
+    st, doc, touched = age_and(lambda: amina.call("GET", "/api/me")[:2])
+    ok(st == 200 and touched, "a page read writes the session's last use when it is due", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/jobs", {"device": DEVICE, "checklist": "web-check"})
+    job = doc["job"]["id"] if st == 200 else 0
+    st, doc, touched = age_and(lambda: amina.call("POST", "/api/jobs/%d/steps" % job,
+                                                  {"step": "look", "result": "pass"})[:2])
+    ok(st == 200 and touched, "so does a step recorded", (st, doc))
+    amina.call("POST", "/api/jobs/%d/steps" % job, {"step": "voltage", "value": "4.0"})
+    amina.call("POST", "/api/jobs/%d/submit" % job)
 
 
 def kept_work_and_the_terminal(srv, amina):
@@ -578,6 +607,7 @@ def main():
 
     many_at_once(srv)
     kept_work_and_the_terminal(srv, amina)
+    session_last_use(amina)
     killed_while_recording()
 
     # ---- the slow client ----
