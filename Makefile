@@ -164,8 +164,10 @@ test check: deps
 	@$(MAKE) --no-print-directory $(BIN) $(PDF_BIN) $(MO_FILES) $(UNIT_BIN) $(IT_BIN) $(TOOL_BIN)
 	@scripts/check-banned.sh
 	@$(MAKE) --no-print-directory fuzz-smoke
+	@rm -f $(BUILD)/test-logs/failed.txt
 	@ATELIER_BIN=$(abspath $(BIN)) ATELIER_BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) \
-	  prove --exec tests/runner $(UNIT_BIN) $(IT_BIN) $(SH_TESTS)
+	  prove --exec tests/runner $(UNIT_BIN) $(IT_BIN) $(SH_TESTS) || \
+	  { cat $(BUILD)/test-logs/failed.txt 2>/dev/null; exit 1; }
 
 # libFuzzer targets: built with clang when it is there; check runs each briefly.
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -152,6 +153,42 @@ static int tmp_name(const char *path, unsigned serial, char *out, size_t size)
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
+/* Remove what a killed writer of PATH left: ".BASE.tmpPID-N" beside it whose process is
+ * gone. SIGKILL cannot be caught, and replacing a file needs a name for the instant
+ * between the link and the rename; the next writer of the same file clears it. */
+static void sweep_dead(const char *path)
+{
+	char dir[PATH_MAX], name[PATH_MAX];
+	const char *base;
+	struct dirent *de;
+	size_t blen;
+	DIR *d;
+
+	if (file_split_path(path, dir, sizeof(dir), &base) != 0 || !*base)
+		return;
+	blen = strlen(base);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+		char *end;
+		long pid;
+
+		if (n[0] != '.' || strncmp(n + 1, base, blen) != 0 || strncmp(n + 1 + blen, ".tmp", 4) != 0)
+			continue;
+		errno = 0;
+		pid = strtol(n + 1 + blen + 4, &end, 10);
+		if (errno || pid <= 0 || *end != '-' || end[1] < '0' || end[1] > '9')
+			continue;
+		if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (snprintf(name, sizeof(name), "%s/%s", dir, n) < (int)sizeof(name))
+			(void)unlink(name);
+	}
+	closedir(d);
+}
+
 enum file_err file_check_regular(const char *path)
 {
 	struct stat st;
@@ -195,6 +232,7 @@ enum file_err file_tmp_open(struct file_tmp *t, const char *path, mode_t mode)
 	e = file_check_regular(path);
 	if (e)
 		return e;
+	sweep_dead(path);
 	t->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
 	if (t->fd >= 0) {
 		t->anonymous = 1;

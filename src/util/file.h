@@ -5,7 +5,9 @@
  * step (link or rename): readers see the old file or the new one, never a part. The
  * temporary is an anonymous file (O_TMPFILE) wherever the file system has them, so that
  * nothing is left behind even when the process is killed; elsewhere it is a named
- * ".NAME.tmpXXXXXX" beside the file, removed on every failure and on SIGINT/SIGTERM.
+ * ".NAME.tmpPID-N" beside the file, removed on every failure and on SIGINT/SIGTERM.
+ * Replacing a file needs such a name for the instant between link and rename; what a
+ * writer killed with SIGKILL left under it is removed by the next writer of that file.
  * Only regular files are written over: a device, a FIFO, a directory, or a symlink to
  * one is refused and left as it is.
  */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util/file.h"
@@ -63,6 +64,42 @@ static void a_file_is_replaced_whole_and_nothing_is_left_beside_it(void **state)
 	assert_int_equal(file_write(path, "other", 5, 0644, 0), FILE_EEXIST);
 	assert_int_equal(entries(), 1);
 	unlink(path);
+}
+
+/* What a writer killed with -9 between its link and its rename leaves (its own name,
+ * ".BASE.tmpPID-N") is removed by the next writer of the same file; a writer still
+ * alive, and another file's temporary, are left alone. */
+static void a_killed_writers_temporary_is_cleared_by_the_next_write(void **state)
+{
+	char path[PATH_MAX], dead[PATH_MAX], live[PATH_MAX], other[PATH_MAX], odd[PATH_MAX];
+	pid_t gone = fork();
+	(void)state;
+
+	assert_true(gone >= 0);
+	if (gone == 0)
+		_exit(0);
+	assert_int_equal(waitpid(gone, NULL, 0), gone);
+	snprintf(path, sizeof(path), "%s/c.json", dir);
+	snprintf(dead, sizeof(dead), "%s/.c.json.tmp%ld-3", dir, (long)gone);
+	snprintf(live, sizeof(live), "%s/.c.json.tmp%ld-0", dir, (long)getppid());
+	snprintf(other, sizeof(other), "%s/.c.pdf.tmp%ld-0", dir, (long)gone);
+	snprintf(odd, sizeof(odd), "%s/.c.json.tmp%ldx", dir, (long)gone);
+	assert_int_equal(file_write(dead, "half", 4, 0644, 0), FILE_OK);
+	assert_int_equal(file_write(live, "busy", 4, 0644, 0), FILE_OK);
+	assert_int_equal(file_write(other, "pdf", 3, 0644, 0), FILE_OK);
+	assert_int_equal(file_write(odd, "mine", 4, 0644, 0), FILE_OK);
+	assert_int_equal(entries(), 4);
+
+	assert_int_equal(file_write(path, "whole", 5, 0644, 1), FILE_OK);
+	assert_int_equal(access(dead, F_OK), -1);
+	assert_int_equal(access(live, F_OK), 0);
+	assert_int_equal(access(other, F_OK), 0);
+	assert_int_equal(access(odd, F_OK), 0);
+	assert_int_equal(entries(), 4);
+	unlink(path);
+	unlink(live);
+	unlink(other);
+	unlink(odd);
 }
 
 static void a_fifo_or_a_directory_is_refused_and_left_as_it_is(void **state)
@@ -146,6 +183,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_file_is_replaced_whole_and_nothing_is_left_beside_it),
+		cmocka_unit_test(a_killed_writers_temporary_is_cleared_by_the_next_write),
 		cmocka_unit_test(a_fifo_or_a_directory_is_refused_and_left_as_it_is),
 		cmocka_unit_test(an_abandoned_write_leaves_nothing),
 		cmocka_unit_test(the_same_file_is_known_by_any_of_its_names),
