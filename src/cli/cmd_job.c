@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checklist/checklist.h"
 #include "cli/cli.h"
 #include "util/clock.h"
 #include "util/number.h"
@@ -15,6 +16,7 @@ static const char job_usage[] =
 	"       atelier [--data DIR] job show JOB [--json]\n"
 	"       atelier [--data DIR] job submit JOB [--json]\n"
 	"       atelier [--data DIR] job list [--device ID] [--trainee NAME] [--state S] [--json]\n"
+	"       atelier [--data DIR] job queue [--lang en|fr|nl] [--json]\n"
 	"       atelier [--data DIR] job verify JOB\n"
 	"       atelier [--data DIR] job grade JOB --verdict approved|redo [--redo STEP,...]\n"
 	"                   [--score ITEM=N]... --feedback TEXT [--by NAME] [--json]\n"
@@ -30,6 +32,9 @@ static const char job_usage[] =
 	"An instructor or admin who did not work on the job grades a submitted job: approved,\n"
 	"or redo with the steps to do again (the job opens again for those steps only), with\n"
 	"a score for each rubric item and feedback; the trainee acknowledges it with 'job ack'.\n"
+	"'job queue' lists the jobs waiting for a grade, the longest waiting first. The\n"
+	"stages 'job list --state' takes: open, submitted (waiting for a grade), approved,\n"
+	"redo (sent back, open again) and cancelled.\n"
 	"A failed step that stops the job waits for an instructor: 'job resume' lets the\n"
 	"trainee go on, 'job cancel' ends the job for good (nothing is deleted). A second\n"
 	"person checks a submitted data wipe with 'job check-wipe'.\n"
@@ -391,7 +396,7 @@ static void print_jobs(const json_t *view, const void *ctx)
 		       (long long)json_integer_value(json_object_get(j, "device")),
 		       cli_str(j, "checklist", "?"),
 		       (long long)json_integer_value(json_object_get(j, "checklist_version")),
-		       cli_str(j, "state", "?"), cli_str(j, "trainee", "?"),
+		       cli_str(j, "stage", "?"), cli_str(j, "trainee", "?"),
 		       json_is_string(verdict) ? json_string_value(verdict) : "not graded");
 	}
 	if (json_array_size(view) == 0)
@@ -414,6 +419,65 @@ static int cmd_list(struct bench *b, int argc, char **argv)
 		return rc;
 	rc = svc_job_list(b, &f, &view);
 	return cli_show(CMD, b, rc, view, json, print_jobs, NULL);
+}
+
+/* "3 min", "2 h 05 min", "4 days 3 h": how long MS is, in the largest units. */
+static void waiting_text(long long ms, char *out, size_t size)
+{
+	long long min = ms / 60000, h = min / 60, d = h / 24;
+
+	if (d > 0)
+		snprintf(out, size, "%lld day%s %lld h", d, d == 1 ? "" : "s", h % 24);
+	else if (h > 0)
+		snprintf(out, size, "%lld h %02lld min", h, min % 60);
+	else
+		snprintf(out, size, "%lld min", min);
+}
+
+static void print_queue(const json_t *view, const void *ctx)
+{
+	char waited[48];
+	json_t *j;
+	size_t i;
+
+	(void)ctx;
+	json_array_foreach(view, i, j) {
+		const json_t *name = json_object_get(j, "device_name");
+		char device[96];
+
+		if (json_is_string(name))
+			snprintf(device, sizeof(device), "%s (device %lld)", json_string_value(name),
+				 (long long)json_integer_value(json_object_get(j, "device")));
+		else
+			snprintf(device, sizeof(device), "device %lld",
+				 (long long)json_integer_value(json_object_get(j, "device")));
+		waiting_text(json_integer_value(json_object_get(j, "waiting_ms")), waited,
+			     sizeof(waited));
+		printf("job %-5lld %-16s %-28s %-32s waiting %s\n",
+		       (long long)json_integer_value(json_object_get(j, "id")),
+		       cli_str(j, "trainee", "?"), cli_str(j, "checklist_title", cli_str(j, "checklist", "?")),
+		       cli_safe(device), waited);
+	}
+	if (json_array_size(view) == 0)
+		puts("no job waits for a grade");
+}
+
+static int cmd_queue(struct bench *b, int argc, char **argv)
+{
+	const char *lang = "en";
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "lang", 0, CLI_STRING, &lang }, CLI_JSON(&json),
+					CLI_END };
+	json_t *view = NULL;
+	size_t n;
+
+	rc = cli_parse("job queue", argc, argv, opts, NULL, 0, 0, &n);
+	if (rc)
+		return rc;
+	if (!checklist_lang_known(lang))
+		return cli_usage_error("job queue", "--lang is en, fr or nl");
+	rc = svc_job_queue(b, lang, &view);
+	return cli_show(CMD, b, rc, view, json, print_queue, NULL);
 }
 
 static void print_verified(const json_t *view, const void *ctx)
@@ -664,6 +728,7 @@ int cli_cmd_job(const struct cli_global *g, int argc, char **argv)
 		{ "show", cmd_show, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
 		{ "submit", cmd_submit, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
 		{ "list", cmd_list, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
+		{ "queue", cmd_queue, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
 		{ "verify", cmd_verify, SVC_OPEN_STORE, NULL },
 		{ "grade", cmd_grade, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
 		{ "ack", cmd_ack, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },

@@ -233,6 +233,58 @@ enum store_err store_job_list(struct store *st, long long device_id, long long t
 	return err;
 }
 
+/* The grade of a job's latest submission: a redo keeps the job's submitted_ms, a new
+ * submission moves it on and has no grade yet. */
+#define GRADED_NOW "EXISTS (SELECT 1 FROM grade g WHERE g.job_id = job.id AND " \
+		   "g.submitted_ms = job.submitted_ms%s)"
+
+enum store_err store_job_find(struct store *st, const struct store_job_query *q,
+			      struct store_job **out, size_t *n)
+{
+	char sql[sizeof("SELECT " JOB_COLS " FROM job") + 512], stage[200] = "";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err;
+	void *items;
+	int k = 0;
+
+	if (q->stage) {
+		switch (*q->stage) {
+		case JOB_STAGE_OPEN:
+			snprintf(stage, sizeof(stage), " AND state = 'open' AND NOT " GRADED_NOW, "");
+			break;
+		case JOB_STAGE_SUBMITTED:
+			snprintf(stage, sizeof(stage), " AND state = 'submitted' AND NOT " GRADED_NOW, "");
+			break;
+		case JOB_STAGE_APPROVED:
+			snprintf(stage, sizeof(stage), " AND state = 'submitted' AND " GRADED_NOW,
+				 " AND g.verdict = 'approved'");
+			break;
+		case JOB_STAGE_REDO:
+			snprintf(stage, sizeof(stage), " AND state = 'open' AND " GRADED_NOW,
+				 " AND g.verdict = 'redo'");
+			break;
+		case JOB_STAGE_CANCELLED:
+			snprintf(stage, sizeof(stage), " AND state = 'cancelled'");
+			break;
+		default:
+			return STORE_EINVAL;
+		}
+	}
+	snprintf(sql, sizeof(sql), "SELECT " JOB_COLS " FROM job WHERE 1%s%s%s ORDER BY %s",
+		 q->device_id ? " AND device_id = ?" : "", q->trainee_id ? " AND trainee_id = ?" : "",
+		 stage, q->oldest_submission_first ? "submitted_ms, id" : "id DESC");
+	err = store_int_prepare(st, sql, &stmt);
+	if (!err) {
+		if (q->device_id)
+			sqlite3_bind_int64(stmt, ++k, q->device_id);
+		if (q->trainee_id)
+			sqlite3_bind_int64(stmt, ++k, q->trainee_id);
+	}
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), job_item, NULL, &items, n);
+	*out = items;
+	return err;
+}
+
 enum store_err store_step_append(struct store *st, const struct store_step *r, long long *id)
 {
 	static const char sql[] =

@@ -7,6 +7,7 @@
 
 static const char *const roles[] = { "none", "trainee", "instructor", "admin" };
 static const char *const job_states[] = { "open", "submitted", "cancelled" };
+static const char *const job_stages[] = { "open", "submitted", "approved", "redo", "cancelled" };
 static const char *const device_states[] = { "intake",    "in_repair", "quarantine",
 					     "ready",     "certified", "sold",
 					     "recycled",  "parts" };
@@ -54,6 +55,21 @@ int job_state_parse(const char *word, enum job_state *out)
 	if (i < 0)
 		return 0;
 	*out = (enum job_state)i;
+	return 1;
+}
+
+const char *job_stage_name(enum job_stage s)
+{
+	return name(job_stages, COUNT(job_stages), (int)s);
+}
+
+int job_stage_parse(const char *word, enum job_stage *out)
+{
+	int i = find(job_stages, COUNT(job_stages), 0, word);
+
+	if (i < 0)
+		return 0;
+	*out = (enum job_stage)i;
 	return 1;
 }
 

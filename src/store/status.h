@@ -31,6 +31,22 @@ enum job_state {
 const char *job_state_name(enum job_state s);
 int job_state_parse(const char *word, enum job_state *out);
 
+/* Where a job is in its trainee's and its instructor's work: its state and the grade of
+ * its latest submission together. Each job is at one stage. */
+enum job_stage {
+	JOB_STAGE_OPEN,      /* open, never sent back: the trainee works on it */
+	JOB_STAGE_SUBMITTED, /* submitted, and that submission is not graded yet */
+	JOB_STAGE_APPROVED,  /* its latest submission was approved */
+	JOB_STAGE_REDO,      /* sent back: open again for the steps to redo */
+	JOB_STAGE_CANCELLED,
+};
+
+/* Every stage in words, for messages. */
+#define JOB_STAGE_LIST "open, submitted, approved, redo, cancelled"
+
+const char *job_stage_name(enum job_stage s);
+int job_stage_parse(const char *word, enum job_stage *out);
+
 /* The device lifecycle (src/cert/lifecycle.h has the rules), in the order a device
  * usually meets them. */
 enum device_state {

@@ -229,6 +229,19 @@ enum store_err store_job_list(struct store *st, long long device_id, long long t
 			      const enum job_state *state, struct store_job **out, size_t *n)
 	__attribute__((warn_unused_result));
 
+/* Which jobs store_job_find() gives, and in which order. */
+struct store_job_query {
+	long long device_id;          /* 0: any */
+	long long trainee_id;         /* 0: any */
+	const enum job_stage *stage;  /* NULL: any */
+	int oldest_submission_first;  /* else newest job first */
+};
+
+/* Jobs matching Q into a new array. The stage is read with the grade of each job's latest
+ * submission (status.h: enum job_stage). */
+enum store_err store_job_find(struct store *st, const struct store_job_query *q,
+			      struct store_job **out, size_t *n) __attribute__((warn_unused_result));
+
 struct store_step {
 	long long id;
 	long long job_id;

@@ -512,7 +512,7 @@ static const char *action_name(enum svc_action what)
 		[SVC_CANCEL_JOB] = "job-cancel", [SVC_RESUME_JOB] = "job-resume",
 		[SVC_CHECK_WIPE] = "check-wipe", [SVC_MOVE_DEVICE] = "device-set-state",
 		[SVC_CERTIFY] = "certify",       [SVC_MANAGE_USERS] = "manage-users",
-		[SVC_READ_AUDIT] = "audit",
+		[SVC_READ_AUDIT] = "audit",      [SVC_READ_QUEUE] = "grading-queue",
 	};
 
 	return (size_t)what < sizeof(names) / sizeof(names[0]) && names[what] ? names[what] : "?";
@@ -634,6 +634,14 @@ static int may(struct bench *b, const struct store_user *who, enum svc_action wh
 		if (who->role < ROLE_INSTRUCTOR) {
 			svc_fail(b, SVC_EDENIED, "%s is a %s: only an instructor or an admin "
 						 "attaches a photo to a step",
+				 who->name, role_name(who->role));
+			return 0;
+		}
+		return 1;
+	case SVC_READ_QUEUE:
+		if (who->role < ROLE_INSTRUCTOR) {
+			svc_fail(b, SVC_EDENIED, "%s is a %s: only an instructor or an admin sees "
+						 "the jobs waiting for a grade",
 				 who->name, role_name(who->role));
 			return 0;
 		}

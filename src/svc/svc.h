@@ -125,6 +125,7 @@ enum svc_action {
 	SVC_MANAGE_USERS, /* add accounts, disable, enable, change a role, set a secret */
 	SVC_READ_AUDIT,   /* read the audit log */
 	SVC_ADD_PHOTO,    /* attach a photo to a checklist's step */
+	SVC_READ_QUEUE,   /* see the jobs waiting for a grade */
 };
 
 /* What an action is about: the job (grading, acknowledging...), or the device's move. */
@@ -346,10 +347,19 @@ enum svc_err svc_job_checklist(struct bench *b, long long job, json_t **view)
 struct svc_job_filter {
 	const char *device;  /* NULL: any */
 	const char *trainee; /* NULL: any */
-	const char *state;   /* NULL: any; open, submitted, cancelled */
+	const char *state;   /* NULL: any; a stage: open, submitted (waiting for its grade),
+			      * approved, redo, cancelled (store/status.h: enum job_stage) */
 };
-/* [{id, device, checklist, checklist_version, state, trainee, verdict}]. */
+/* [{id, device, checklist, checklist_version, state, stage, trainee, verdict}], newest
+ * first; verdict is that of the latest submission (null until it is graded). */
 enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_t **view)
+	__attribute__((warn_unused_result));
+
+/* The grading queue, for an instructor or an admin: every job submitted and not graded
+ * since, the longest waiting first. [{id, trainee, checklist, checklist_title,
+ * checklist_version, device, device_name, submitted_ms, waiting_ms}]; checklist_title is
+ * in the bench's language, device_name is null when the device was never read. */
+enum svc_err svc_job_queue(struct bench *b, const char *lang, json_t **view)
 	__attribute__((warn_unused_result));
 
 /* View: {job, pairing_removed: bool, wipe_check_needed: bool}; on SVC_ESTATE the view

@@ -561,22 +561,42 @@ enum svc_err svc_job_checklist(struct bench *b, long long id, json_t **view)
 	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
 }
 
+/* The stage of JOB (store/status.h) from its state and G, its latest grade (NULL: none). */
+static enum job_stage stage_of(const struct store_job *job, const struct store_grade *g)
+{
+	int graded_now = g && g->submitted_ms == job->submitted_ms;
+
+	switch (job->state) {
+	case JOB_STATE_OPEN:
+		return graded_now && g->verdict == VERDICT_REDO ? JOB_STAGE_REDO : JOB_STAGE_OPEN;
+	case JOB_STATE_SUBMITTED:
+		return graded_now && g->verdict == VERDICT_APPROVED ? JOB_STAGE_APPROVED
+								    : JOB_STAGE_SUBMITTED;
+	case JOB_STATE_CANCELLED:
+		break;
+	}
+	return JOB_STAGE_CANCELLED;
+}
+
 json_t *svc_job_row_json(struct bench *b, const struct store_job *job)
 {
 	struct store_grade g;
 	char name[64];
-	json_t *j = json_pack("{s:I, s:I, s:s, s:i, s:s, s:s}", "id", (json_int_t)job->id, "device",
-			      (json_int_t)job->device_id, "checklist", job->checklist_id,
+	int graded = store_grade_last(b->st, job->id, &g) == STORE_OK;
+	json_t *j = json_pack("{s:I, s:I, s:s, s:i, s:s, s:s, s:s}", "id", (json_int_t)job->id,
+			      "device", (json_int_t)job->device_id, "checklist", job->checklist_id,
 			      "checklist_version", job->checklist_version, "state",
-			      job_state_name(job->state), "trainee",
+			      job_state_name(job->state), "stage",
+			      job_stage_name(stage_of(job, graded ? &g : NULL)), "trainee",
 			      svc_user_name(b, job->trainee_id, name, sizeof(name)));
 
-	if (store_grade_last(b->st, job->id, &g) == STORE_OK) {
+	/* The verdict of the latest submission: a resubmitted job is not graded yet. */
+	if (graded && g.submitted_ms == job->submitted_ms)
 		json_object_set_new(j, "verdict", json_string(verdict_name(g.verdict)));
-		store_grade_release(&g);
-	} else {
+	else
 		json_object_set_new(j, "verdict", json_null());
-	}
+	if (graded)
+		store_grade_release(&g);
 	return j;
 }
 
@@ -591,14 +611,17 @@ enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_
 	struct store_device_row dev = { 0 };
 	struct store_user u = { 0 };
 	struct store_job *jobs = NULL;
-	enum job_state state;
+	struct store_job_query q = { 0 };
+	enum job_stage stage;
 	size_t n = 0;
 	enum store_err err;
 	enum svc_err rc;
 
 	*view = NULL;
-	if (f->state && !job_state_parse(f->state, &state))
-		return svc_fail(b, SVC_EINVAL, "'%s' is not a job state: open, submitted or cancelled",
+	if (f->state && !job_stage_parse(f->state, &stage))
+		return svc_fail(b, SVC_EINVAL,
+				"'%s' is not a stage of a job: " JOB_STAGE_LIST
+				" (submitted: waiting for a grade)",
 				f->state);
 	if (f->device && (rc = svc_find_device(b, f->device, &dev)) != SVC_OK)
 		return rc;
@@ -609,12 +632,82 @@ enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_
 		if (err)
 			return svc_store_fail(b, err, "read the users");
 	}
-	err = store_job_list(b->st, dev.id, u.id, f->state ? &state : NULL, &jobs, &n);
+	q.device_id = dev.id;
+	q.trainee_id = u.id;
+	q.stage = f->state ? &stage : NULL;
+	err = store_job_find(b->st, &q, &jobs, &n);
 	if (err)
 		return svc_store_fail(b, err, "list the jobs");
 	*view = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(*view, svc_job_row_json(b, &jobs[i]));
+	free(jobs);
+	return SVC_OK;
+}
+
+/* The marketing name of device ID from its latest reading; NULL when it has none. */
+static json_t *device_name_json(struct bench *b, long long id)
+{
+	char *text = NULL;
+	long long t_ms;
+	json_t *facts, *name = NULL;
+
+	if (store_latest_probe(b->st, id, &text, &t_ms) != STORE_OK)
+		return json_null();
+	facts = json_loads(text, 0, NULL);
+	free(text);
+	if (facts)
+		name = svc_str_or_null(facts_json_string(facts, "identity.marketing_name"));
+	json_decref(facts);
+	return name ? name : json_null();
+}
+
+enum svc_err svc_job_queue(struct bench *b, const char *lang, json_t **view)
+{
+	if (b->remote) {
+		const char *name = "lang", *value = lang;
+
+		return svc_remote_get(b, "/api/queue", &name, &value, lang ? 1 : 0, view);
+	}
+	static const enum job_stage waiting = JOB_STAGE_SUBMITTED;
+	const struct store_job_query q = { 0, 0, &waiting, 1 };
+	const struct checklist_set *set;
+	struct store_job *jobs = NULL;
+	struct store_user me;
+	long long now = clock_wall_ms();
+	size_t n = 0;
+	enum store_err err;
+	enum svc_err rc;
+	char name[64];
+
+	*view = NULL;
+	rc = svc_actor(b, NULL, &me);
+	if (rc)
+		return rc;
+	if (!svc_may(b, &me, SVC_READ_QUEUE, NULL))
+		return SVC_EDENIED;
+	err = store_job_find(b->st, &q, &jobs, &n);
+	if (err)
+		return svc_store_fail(b, err, "read the jobs waiting for a grade");
+	set = svc_checklists(b);
+	*view = json_array();
+	for (size_t i = 0; *view && i < n; i++) {
+		const struct store_job *j = &jobs[i];
+		const struct checklist *c = set ? checklist_set_find(set, j->checklist_id) : NULL;
+
+		json_array_append_new(
+			*view,
+			json_pack("{s:I, s:s, s:s, s:o, s:i, s:I, s:o, s:I, s:I}", "id",
+				  (json_int_t)j->id, "trainee",
+				  svc_user_name(b, j->trainee_id, name, sizeof(name)), "checklist",
+				  j->checklist_id, "checklist_title",
+				  svc_str_or_null(c ? checklist_text(&c->title, lang) : NULL),
+				  "checklist_version", j->checklist_version, "device",
+				  (json_int_t)j->device_id, "device_name",
+				  device_name_json(b, j->device_id), "submitted_ms",
+				  (json_int_t)j->submitted_ms, "waiting_ms",
+				  (json_int_t)(now > j->submitted_ms ? now - j->submitted_ms : 0)));
+	}
 	free(jobs);
 	return SVC_OK;
 }

@@ -404,6 +404,11 @@ static enum svc_err h_jobs(struct req *r, json_t **view)
 	return svc_job_list(r->b, &f, view);
 }
 
+static enum svc_err h_queue(struct req *r, json_t **view)
+{
+	return svc_job_queue(r->b, query(r, "lang"), view);
+}
+
 static enum svc_err h_job(struct req *r, json_t **view)
 {
 	long long id;
@@ -565,6 +570,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/jobs", WEB_TRAINEE, h_job_start, 0, 0, 0 },
 	{ "GET", "/api/jobs", WEB_SIGNED_IN, h_jobs, 0, 1, 0 },
 	{ "GET", "/api/jobs/{id}", WEB_SIGNED_IN, h_job, 0, 1, 0 },
+	{ "GET", "/api/queue", WEB_INSTRUCTOR, h_queue, 0, 0, 0 }, /* waiting times: not kept */
 	{ "GET", "/api/jobs/{id}/checklist", WEB_SIGNED_IN, h_job_checklist, 0, 1, 0 },
 	{ "POST", "/api/jobs/{id}/steps", WEB_TRAINEE, h_step, 0, 0, 1 },
 	{ "POST", "/api/jobs/{id}/submit", WEB_TRAINEE, h_submit, 0, 0, 0 },

@@ -79,6 +79,19 @@ check "an instructor who recorded a step of the job cannot grade it" \
 $A job start --device $U --checklist quick-look --trainee ines >/dev/null
 $A job step 2 look --result pass --by ines >/dev/null
 $A job submit 2 >/dev/null
+# The grading queue: what waits for a grade, the longest waiting first.
+check "the queue shows both submitted jobs, the longest waiting first, with trainee, checklist and device" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/ines $A job queue >$T/out && sed -n 1p $T/out | grep -q '^job 1 .*amina .*Screen check .*iPhone 13 (device 1) .*waiting 0 min' && sed -n 2p $T/out | grep -q '^job 2 .*ines .*Quick look' && test \$(wc -l <$T/out) -eq 2"
+check "the queue in JSON carries the waiting time and the submission" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/ines $A job queue --json >$T/q.json && $J $T/q.json \"[(j['id'], j['trainee'], j['checklist'], j['device_name']) for j in d]\" \"[(1, 'amina', 'screen-check', 'iPhone 13'), (2, 'ines', 'quick-look', 'iPhone 13')]\" && $J $T/q.json \"all(j['waiting_ms'] >= 0 and j['submitted_ms'] > 0 for j in d)\""
+check "the queue gives checklist titles in the language asked" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/ines $A job queue --lang fr | grep -q 'Contrôle de l.écran'"
+check "a trainee does not see the grading queue, and is told who does" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/bilal $A job queue 2>$T/err; test \$? -eq 1 && { grep -q 'bilal is a trainee: only an instructor or an admin sees the jobs waiting for a grade' $T/err || { cat $T/err; false; }; }"
+check "job list --state submitted gives the jobs waiting for a grade, with trainee and verdict" \
+    sh -c "$A job list --state submitted >$T/out && grep -q '^job 2 .*submitted .*ines .*not graded' $T/out && grep -q '^job 1 .*submitted .*amina .*not graded' $T/out && test \$(wc -l <$T/out) -eq 2"
+check "an unknown stage is refused with the stages there are" \
+    sh -c "! $A job list --state aproved 2>$T/err && grep -q \"'aproved' is not a stage of a job: open, submitted, approved, redo, cancelled\" $T/err"
 check "an instructor cannot grade a job they did as its trainee" \
     sh -c "! $A job grade 2 --verdict approved --feedback 'fine' --by ines 2>$T/err && grep -q 'nobody grades their own work: ines is the trainee of job 2' $T/err"
 expect_status 2 "a grade without feedback is refused" \
@@ -104,6 +117,10 @@ check "a redo names the steps and says the job is open again" \
 $A job show 1 --json >"$T/job.json"
 check "the job is open again, with the steps to redo" \
     sh -c "$J $T/job.json \"d['state']\" open && $J $T/job.json \"d['steps_to_redo']\" \"['voltage']\""
+check "a job sent back for redo leaves the queue" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/ines $A job queue >$T/out && grep -q '^job 2 ' $T/out && ! grep -q '^job 1 ' $T/out"
+check "job list --state redo gives the job sent back, and submitted no longer does" \
+    sh -c "$A job list --state redo | grep -q '^job 1 .*redo .*amina .*redo' && ! $A job list --state submitted | grep -q '^job 1 ' && $A job list --state open | grep -q '^no job'"
 check "job show keeps the grade: verdict, steps, scores, feedback, who, not acknowledged" \
     sh -c "$J $T/job.json \"[g['verdict'] for g in d['grades']]\" \"['redo']\" && $J $T/job.json \"d['grades'][0]['redo']\" \"['voltage']\" && $J $T/job.json \"d['grades'][0]['scores']['care']\" 2 && $J $T/job.json \"d['grades'][0]['feedback']\" 'Measure at rest, with the charger unplugged' && $J $T/job.json \"d['grades'][0]['by']\" ines && $J $T/job.json \"d['grades'][0]['acknowledged']\" False"
 check "job show prints the grade for a person" \
@@ -134,6 +151,10 @@ check "the new submission is approved with every rubric item scored" \
 $A job show 1 --json >"$T/job.json"
 check "the job keeps both grades, the second about the new submission" \
     sh -c "$J $T/job.json \"[g['verdict'] for g in d['grades']]\" \"['redo', 'approved']\" && $J $T/job.json \"d['grades'][1]['submitted_ms'] > d['grades'][0]['submitted_ms']\" && $J $T/job.json \"d['grades'][1]['submitted_ms'] == d['submitted_ms']\" && $J $T/job.json \"d['state']\" submitted"
+check "job list --state approved gives the approved job with its verdict" \
+    sh -c "$A job list --state approved --json >$T/l.json && $J $T/l.json \"[(j['id'], j['stage'], j['state'], j['verdict'], j['trainee']) for j in d]\" \"[(1, 'approved', 'submitted', 'approved', 'amina')]\""
+check "the approved job is out of the queue, the other still waits" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/ines $A job queue --json >$T/q.json && $J $T/q.json \"[j['id'] for j in d]\" '[2]'"
 check "the records of the first submission are kept as they were" \
     sh -c "$J $T/job.json \"[(r['step'], r['value']) for r in d['records']]\" \"[('look', None), ('voltage', '3.9'), ('voltage', '3.85')]\""
 check "a submission is graded once" \

@@ -341,7 +341,7 @@ check "verify says what is wrong with the QR text" \
 # ---- 4. errors name their real cause ----
 expect_status 2 "job list --state with an unknown word is a usage error" $A job list --state bogus
 check "and lists the valid words" \
-    sh -c "$A job list --state bogus 2>&1 | grep -q \"'bogus' is not a job state: open, submitted or cancelled\""
+    sh -c "$A job list --state bogus 2>&1 | grep -q \"'bogus' is not a stage of a job: open, submitted, approved, redo, cancelled\""
 expect_status 2 "device list --state with an unknown word is a usage error" $A device list --state bogus
 check "and lists the valid words" \
     sh -c "$A device list --state bogus 2>&1 | grep -q \"'bogus' is not a state: intake, in_repair, quarantine, ready, certified, sold, recycled, parts\""

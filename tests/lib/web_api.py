@@ -566,9 +566,25 @@ def main():
     sam = Client(srv)
     st, doc, _ = sam.login("sam", secret("sam"))
     ok(st == 200 and doc["role"] == "instructor", "an instructor signs in with a password", (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/queue?lang=fr")
+    ok(st == 200 and [(j["id"], j["trainee"], j["checklist"]) for j in doc] == [(job, "amina", "web-check")]
+       and doc[0]["waiting_ms"] >= 0 and doc[0]["checklist_title"],
+       "the grading queue shows the submitted job to the instructor", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/queue")
+    ok(st == 403 and doc["error"] == "denied" and "instructor" in doc["why"],
+       "a trainee does not see the grading queue: 403 with the reason", (st, doc))
+    st, doc, _, _ = anon.call("GET", "/api/queue")
+    ok(st == 401, "nor does anyone without a session: 401", (st, doc))
     st, doc, _, _ = sam.call("POST", "/api/jobs/%d/grade" % job,
                              {"verdict": "approved", "feedback": "Well done", "scores": {}})
     ok(st == 200 and doc["grade"]["verdict"] == "approved", "the instructor grades it", (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/queue")
+    ok(st == 200 and doc == [], "the graded job leaves the queue", (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/jobs?state=approved")
+    ok(st == 200 and [(j["id"], j["stage"], j["verdict"]) for j in doc] == [(job, "approved", "approved")],
+       "the jobs list by stage: the approved job", (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/jobs?state=submitted")
+    ok(st == 200 and doc == [], "and none waits for a grade", (st, doc))
     got = head.split(b"\r\n\r\n", 1)[1]
     deadline = time.time() + 5
     while b"event: graded" not in got and time.time() < deadline:
