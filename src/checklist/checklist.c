@@ -1041,10 +1041,12 @@ static const struct ynode *list_value(struct vctx *v, const struct ynode *n, con
  */
 static const char *const top_keys[] = {
 	"id",	 "version", "title",	     "summary", "applies_to", "difficulty", "time_minutes",
-	"tools", "parts",   "prerequisites", "rubric",	"steps",      "category",   NULL
+	"tools", "parts",   "prerequisites", "rubric",	"steps",      "category",   "competences",
+	"requires", NULL
 };
+static const char *const requires_keys[] = { "approved", "signed_off", NULL };
 static const char *const applies_keys[] = { "platforms", "models", "modes", "classes", NULL };
-static const char *const rubric_keys[] = { "id", "title", "max", NULL };
+static const char *const rubric_keys[] = { "id", "title", "max", "levels", NULL };
 static const char *const instruction_keys[] = { "level", "text", NULL };
 static const char *const option_keys[] = { "value", "label", "criteria", "ctia", NULL };
 static const char *const range_keys[] = { "min", "max", NULL };
@@ -1139,6 +1141,73 @@ static void load_applies(struct vctx *v, struct checklist *c, const struct ynode
 	load_word_list(v, a, "classes", "class", class_names, 0, &c->classes, &c->n_classes);
 }
 
+/* The level descriptors of rubric item OUT (its max read): one text per score, 0 to max. */
+static void load_levels(struct vctx *v, struct checklist_rubric *out, const struct ynode *item)
+{
+	const struct ynode *n = get(item, "levels");
+	const char *id = out->id ? out->id : "?";
+	char key[32];
+
+	if (!n) {
+		if (out->max > 0)
+			WARN(v, item,
+			     "rubric item '%s' has no 'levels': say what each score, 0 to %d, means "
+			     "(a list of %d texts), for the instructor who grades and the trainee "
+			     "who reads the grade",
+			     id, out->max, out->max + 1);
+		return;
+	}
+	if (!(n = list_value(v, n, "levels", CHECKLIST_MAX_LIST, NULL)))
+		return;
+	if (out->max > 0 && n->n != (size_t)out->max + 1) {
+		ERR(v, n,
+		    "rubric item '%s' is scored 0 to %d: 'levels' needs %d texts, one for each "
+		    "score from 0 up, not %zu",
+		    id, out->max, out->max + 1, n->n);
+		return;
+	}
+	out->levels = ar_array(v->ar, n->n, sizeof(*out->levels));
+	if (!out->levels)
+		return;
+	out->n_levels = n->n;
+	for (size_t k = 0; k < n->n; k++) {
+		snprintf(key, sizeof(key), "levels[%zu]", k);
+		text_value(v, n->kids[k], key, &out->levels[k]);
+	}
+}
+
+/* The competences C trains and what a trainee must hold to start it (its difficulty
+ * read). From difficulty 3 up, a checklist should ask for an instructor's sign-off. */
+static void load_training(struct vctx *v, struct checklist *c, const struct ynode *root)
+{
+	const struct ynode *r = get(root, "requires");
+
+	load_word_list(v, root, "competences", "competence", NULL, 1, &c->competences,
+		       &c->n_competences);
+	if (r && r->type != Y_MAP) {
+		ERR(v, r,
+		    "'requires' must be a mapping such as {approved: [intake-triage], "
+		    "signed_off: [esd-safety]}");
+		r = NULL;
+	}
+	if (r) {
+		check_keys(v, r, requires_keys, NULL);
+		load_word_list(v, r, "approved", "checklist", NULL, 1, &c->requires_approved,
+			       &c->n_requires_approved);
+		load_word_list(v, r, "signed_off", "competence", NULL, 1,
+			       &c->requires_signed_off, &c->n_requires_signed_off);
+		for (size_t i = 0; c->id && i < c->n_requires_approved; i++)
+			if (c->requires_approved[i] && strcmp(c->requires_approved[i], c->id) == 0)
+				ERR(v, get(r, "approved")->kids[i],
+				    "a checklist cannot require an approved job of itself");
+	}
+	if (c->difficulty >= 3 && !c->n_requires_signed_off)
+		WARN(v, r ? r : root,
+		     "difficulty %d: a trainee should start it only once an instructor has signed "
+		     "her off for what it needs (add requires: {signed_off: [esd-safety]})",
+		     c->difficulty);
+}
+
 static void load_rubric(struct vctx *v, struct checklist *c, const struct ynode *root)
 {
 	const struct ynode *n = get(root, "rubric");
@@ -1172,6 +1241,7 @@ static void load_rubric(struct vctx *v, struct checklist *c, const struct ynode 
 			text_value(v, x, "title", &out->title);
 		if ((x = need(v, r, "max")))
 			int_value(v, x, "max", 1, 10, &out->max);
+		load_levels(v, out, r);
 	}
 }
 
@@ -1672,6 +1742,7 @@ static void load_root(struct vctx *v, struct checklist *c, const struct ynode *r
 		if (c->prerequisites[i] && strcmp(c->prerequisites[i], c->id) == 0)
 			ERR(v, get(root, "prerequisites")->kids[i],
 			    "a checklist cannot be its own prerequisite");
+	load_training(v, c, root);
 	load_rubric(v, c, root);
 	load_steps(v, c, root);
 }
@@ -1995,11 +2066,19 @@ json_t *checklist_to_json(const struct checklist *c)
 	json_object_set_new(o, "tools", texts_json(c->tools, c->n_tools));
 	json_object_set_new(o, "parts", texts_json(c->parts, c->n_parts));
 	json_object_set_new(o, "prerequisites", words_json(c->prerequisites, c->n_prerequisites));
+	json_object_set_new(o, "competences", words_json(c->competences, c->n_competences));
+	json_object_set_new(o, "requires",
+			    json_pack("{s:o, s:o}", "approved",
+				      words_json(c->requires_approved, c->n_requires_approved),
+				      "signed_off",
+				      words_json(c->requires_signed_off, c->n_requires_signed_off)));
 	a = json_array();
 	for (size_t i = 0; a && i < c->n_rubric; i++)
-		json_array_append_new(a, json_pack("{s:s, s:o, s:i}", "id", c->rubric[i].id,
+		json_array_append_new(a, json_pack("{s:s, s:o, s:i, s:o}", "id", c->rubric[i].id,
 						   "title", text_json(&c->rubric[i].title), "max",
-						   c->rubric[i].max));
+						   c->rubric[i].max, "levels",
+						   texts_json(c->rubric[i].levels,
+							      c->rubric[i].n_levels)));
 	json_object_set_new(o, "rubric", a);
 	a = json_array();
 	for (size_t i = 0; a && i < c->n_steps; i++)

@@ -208,6 +208,10 @@ struct checklist_rubric {
 	const char *id;
 	struct checklist_text title;
 	int max; /* 1..10 */
+	/* What each score means: levels[k] for a score of k, max + 1 of them; NULL and 0
+	 * when the checklist does not say (lint warns). */
+	struct checklist_text *levels;
+	size_t n_levels;
 };
 
 struct checklist {
@@ -231,8 +235,18 @@ struct checklist {
 	size_t n_tools;
 	struct checklist_text *parts;
 	size_t n_parts;
-	const char **prerequisites;
+	const char **prerequisites; /* checklists done first on the same device */
 	size_t n_prerequisites;
+	/* The competences doing it trains (ids such as "esd-safety"), and what a trainee must
+	 * hold before she may start it: an approved job of each checklist of
+	 * requires_approved, an instructor's sign-off for each competence of
+	 * requires_signed_off. */
+	const char **competences;
+	size_t n_competences;
+	const char **requires_approved;
+	size_t n_requires_approved;
+	const char **requires_signed_off;
+	size_t n_requires_signed_off;
 	struct checklist_rubric *rubric;
 	size_t n_rubric;
 	struct checklist_step *steps; /* at least one */

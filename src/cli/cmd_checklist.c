@@ -79,6 +79,12 @@ enum word {
 	W_ENTRY_TEXT,
 	W_RECORDED_AS,
 	W_TESTER,
+	W_RUBRIC,
+	W_SCORED,
+	W_NEEDS,
+	W_APPROVED_JOB,
+	W_SIGNOFF,
+	W_TRAINS,
 	W_COUNT
 };
 
@@ -126,6 +132,14 @@ static const char *const words[W_COUNT][3] = {
 	[W_RECORDED_AS] = { "recorded as", "enregistré comme", "vastgelegd als" },
 	[W_TESTER] = { "name the tester used", "indiquez le testeur utilisé",
 		       "noteer de gebruikte tester" },
+	[W_RUBRIC] = { "How the instructor scores the work", "Comment l'instructeur note le travail",
+		       "Hoe de instructeur het werk beoordeelt" },
+	[W_SCORED] = { "points", "points", "punten" },
+	[W_NEEDS] = { "Before you start", "Avant de commencer", "Voor je begint" },
+	[W_APPROVED_JOB] = { "an approved job of", "un travail validé de", "een goedgekeurde taak van" },
+	[W_SIGNOFF] = { "the instructor's sign-off for", "la validation de l'instructeur pour",
+			"de goedkeuring van de instructeur voor" },
+	[W_TRAINS] = { "You learn", "Vous apprenez", "Je leert" },
 };
 
 static int lang_index(const char *lang)
@@ -281,6 +295,21 @@ static void print_trainee(const struct checklist *c, const char *lang)
 			printf(" %s", cli_safe(c->prerequisites[i]));
 		putchar('\n');
 	}
+	if (c->n_competences) {
+		printf("%s%s", words[W_TRAINS][L], colon(L));
+		for (size_t i = 0; i < c->n_competences; i++)
+			printf("%s %s", i ? "," : "", cli_safe(c->competences[i]));
+		putchar('\n');
+	}
+	if (c->n_requires_approved || c->n_requires_signed_off) {
+		printf("%s%s\n", words[W_NEEDS][L], colon(L));
+		for (size_t i = 0; i < c->n_requires_approved; i++)
+			printf("  - %s %s\n", words[W_APPROVED_JOB][L],
+			       cli_safe(c->requires_approved[i]));
+		for (size_t i = 0; i < c->n_requires_signed_off; i++)
+			printf("  - %s %s\n", words[W_SIGNOFF][L],
+			       cli_safe(c->requires_signed_off[i]));
+	}
 	if (c->n_tools) {
 		printf("\n%s%s\n", words[W_TOOLS][L], colon(L));
 		for (size_t i = 0; i < c->n_tools; i++) {
@@ -365,6 +394,19 @@ static void print_trainee(const struct checklist *c, const char *lang)
 		}
 		if (s->records)
 			printf("       (%s %s)\n", words[W_RECORDED_AS][L], cli_safe(s->records));
+	}
+	if (c->n_rubric)
+		printf("\n%s%s\n", words[W_RUBRIC][L], colon(L));
+	for (size_t i = 0; i < c->n_rubric; i++) {
+		const struct checklist_rubric *r = &c->rubric[i];
+
+		printf("\n  - ");
+		print_indented(checklist_text(&r->title, lang), 4);
+		printf("    [%s, 0-%d %s]\n", cli_safe(r->id), r->max, words[W_SCORED][L]);
+		for (size_t k = 0; k < r->n_levels; k++) {
+			printf("    %zu%s ", k, colon(L));
+			print_indented(checklist_text(&r->levels[k], lang), 7);
+		}
 	}
 }
 

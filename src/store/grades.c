@@ -193,6 +193,23 @@ enum store_err store_grades_of(struct store *st, long long job_id, struct store_
 	return err;
 }
 
+enum store_err store_grades_of_trainee(struct store *st, long long user_id,
+				       struct store_grade **out, size_t *n)
+{
+	static const char sql[] = "SELECT " GRADE_COLS GRADE_FROM
+				  "JOIN job j ON j.id = g.job_id WHERE j.trainee_id = ? ORDER BY g.id";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	void *items;
+
+	if (!err)
+		sqlite3_bind_int64(stmt, 1, user_id);
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), grade_item, grade_item_release,
+				&items, n);
+	*out = items;
+	return err;
+}
+
 void store_grade_release(struct store_grade *g)
 {
 	if (!g)

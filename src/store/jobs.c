@@ -233,6 +233,33 @@ enum store_err store_job_list(struct store *st, long long device_id, long long t
 	return err;
 }
 
+static int record_job_item(sqlite3_stmt *stmt, void *item)
+{
+	struct store_record_job *r = item;
+
+	job_row(stmt, &r->job);
+	r->bench_ms = sqlite3_column_int64(stmt, 9);
+	return 1;
+}
+
+enum store_err store_record_jobs(struct store *st, long long user_id,
+				 struct store_record_job **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " JOB_COLS ", (SELECT coalesce(sum(s.spent_ms), 0) FROM step_record s "
+		"WHERE s.job_id = job.id) FROM job WHERE trainee_id = ? ORDER BY id";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	void *items;
+
+	if (!err)
+		sqlite3_bind_int64(stmt, 1, user_id);
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), record_job_item, NULL, &items,
+				n);
+	*out = items;
+	return err;
+}
+
 /* The grade of a job's latest submission: a redo keeps the job's submitted_ms, a new
  * submission moves it on and has no grade yet. */
 #define GRADED_NOW "EXISTS (SELECT 1 FROM grade g WHERE g.job_id = job.id AND " \

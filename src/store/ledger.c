@@ -64,6 +64,7 @@ static const struct kind_def kinds[] = {
 	{ "revoke", "SELECT id, certificate_id, by_user, reason, t_ms FROM revocation WHERE id = ?", 0 },
 	{ "device", "SELECT id, platform, first_seen_ms FROM device WHERE id = ?", 0 },
 	{ "user", "SELECT id, name, role, active, secret_hash FROM app_user WHERE id = ?", 1 },
+	{ "signoff", "SELECT id, user_id, competence, by_user, note, t_ms FROM signoff WHERE id = ?", 0 },
 };
 
 /* The id at the end of a chain's name ("job:12" -> 12); 0 for "workshop". */
@@ -513,6 +514,9 @@ static const struct orphan_query orphans[] = {
 	{ "accounts", "account", "SELECT id FROM app_user u WHERE ?1 = 0 AND NOT EXISTS (SELECT 1 "
 		  "FROM ledger l WHERE l.chain = ?2 AND l.kind = 'user' AND "
 		  "l.ref = CAST(u.id AS TEXT)) LIMIT 1" },
+	{ "accounts", "sign-off", "SELECT id FROM signoff s WHERE ?1 = 0 AND NOT EXISTS (SELECT 1 "
+		  "FROM ledger l WHERE l.chain = ?2 AND l.kind = 'signoff' AND "
+		  "l.ref = CAST(s.id AS TEXT)) LIMIT 1" },
 };
 
 static enum store_err check_orphans(struct store *st, const char *chain,
@@ -879,7 +883,7 @@ static const char *const triggers[] = {
 	"job_event_no_update", "job_event_no_delete", "ledger_no_update", "ledger_no_delete",
 	"revocation_no_update", "revocation_no_delete", "chain_head_no_delete",
 	"signin_attempt_no_update", "signin_attempt_no_delete", "audit_no_update",
-	"audit_no_delete",
+	"audit_no_delete", "signoff_no_update", "signoff_no_delete",
 };
 
 enum store_err store_check_triggers(struct store *st, char *missing, size_t size)

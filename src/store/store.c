@@ -332,6 +332,25 @@ static const char *const schema_v9[] = {
 	NULL,
 };
 
+/* An instructor's sign-off of a trainee for a competence (schema 10): kept for good, each
+ * one an entry of the accounts chain. A trainee's jobs, found by her (her record). */
+static const char *const schema_v10[] = {
+	"CREATE TABLE signoff ("
+	"id INTEGER PRIMARY KEY, "
+	"user_id INTEGER NOT NULL REFERENCES app_user (id), "
+	"competence TEXT NOT NULL, "
+	"by_user INTEGER NOT NULL REFERENCES app_user (id), "
+	"note TEXT NOT NULL CHECK (length(note) > 0), "
+	"t_ms INTEGER NOT NULL)",
+	"CREATE INDEX signoff_user ON signoff (user_id, competence)",
+	"CREATE INDEX job_trainee ON job (trainee_id, id)",
+	"CREATE TRIGGER signoff_no_update BEFORE UPDATE ON signoff "
+	"BEGIN SELECT RAISE(ABORT, 'sign-offs are append-only'); END",
+	"CREATE TRIGGER signoff_no_delete BEFORE DELETE ON signoff "
+	"BEGIN SELECT RAISE(ABORT, 'sign-offs are append-only'); END",
+	NULL,
+};
+
 static const struct migration migrations[] = {
 	{ schema_v1, "PRAGMA user_version = 1" }, /* 0 -> 1 */
 	{ schema_v2, "PRAGMA user_version = 2" }, /* 1 -> 2 */
@@ -342,6 +361,7 @@ static const struct migration migrations[] = {
 	{ schema_v7, "PRAGMA user_version = 7" }, /* 6 -> 7 */
 	{ schema_v8, "PRAGMA user_version = 8" }, /* 7 -> 8 */
 	{ schema_v9, "PRAGMA user_version = 9" }, /* 8 -> 9 */
+	{ schema_v10, "PRAGMA user_version = 10" }, /* 9 -> 10 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

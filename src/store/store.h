@@ -23,7 +23,7 @@
 
 #define STORE_DB_NAME "atelier.db"
 /* Schema version this program writes. */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 /* Milliseconds a statement waits for another process's lock. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
@@ -229,6 +229,38 @@ enum store_err store_job_list(struct store *st, long long device_id, long long t
 			      const enum job_state *state, struct store_job **out, size_t *n)
 	__attribute__((warn_unused_result));
 
+/* An instructor's sign-off of a trainee for a competence. */
+struct store_signoff {
+	long long id;
+	long long user_id;    /* the trainee */
+	char competence[72];
+	long long by_user;    /* the instructor */
+	char note[512];
+	long long t_ms;
+};
+
+/* Record S (all fields but id) with its entry in the accounts chain; *ID (may be NULL)
+ * gets its id. STORE_EINVAL when the note is empty. */
+enum store_err store_signoff_add(struct store *st, const struct store_signoff *s, long long *id)
+	__attribute__((warn_unused_result));
+/* The sign-offs of USER_ID, oldest first, into a new array (free()). */
+enum store_err store_signoffs_of(struct store *st, long long user_id, struct store_signoff **out,
+				 size_t *n) __attribute__((warn_unused_result));
+/* One job of a trainee's record, with the time spent on its steps. */
+struct store_record_job {
+	struct store_job job;
+	long long bench_ms; /* the sum of its records' time spent */
+};
+
+/* Every job of trainee USER_ID, oldest first, into a new array (free()). */
+enum store_err store_record_jobs(struct store *st, long long user_id,
+				 struct store_record_job **out, size_t *n)
+	__attribute__((warn_unused_result));
+
+/* How many approved jobs USER_ID has of checklist CHECKLIST_ID (any version). */
+enum store_err store_approved_count(struct store *st, long long user_id, const char *checklist_id,
+				    long long *n) __attribute__((warn_unused_result));
+
 /* Which jobs store_job_find() gives, and in which order. */
 struct store_job_query {
 	long long device_id;          /* 0: any */
@@ -349,6 +381,10 @@ enum store_err store_grade_last(struct store *st, long long job_id, struct store
 /* Every grade of JOB_ID, oldest first, into a new array (store_grades_free()). */
 enum store_err store_grades_of(struct store *st, long long job_id, struct store_grade **out,
 			       size_t *n) __attribute__((warn_unused_result));
+/* Every grade of the jobs of trainee USER_ID, oldest first (store_grades_free()). */
+enum store_err store_grades_of_trainee(struct store *st, long long user_id,
+				       struct store_grade **out, size_t *n)
+	__attribute__((warn_unused_result));
 void store_grade_release(struct store_grade *g);
 void store_grades_free(struct store_grade *g, size_t n);
 /* USER_ID acknowledges grade GRADE_ID. STORE_EEXIST when it already was. */

@@ -513,6 +513,7 @@ static const char *action_name(enum svc_action what)
 		[SVC_CHECK_WIPE] = "check-wipe", [SVC_MOVE_DEVICE] = "device-set-state",
 		[SVC_CERTIFY] = "certify",       [SVC_MANAGE_USERS] = "manage-users",
 		[SVC_READ_AUDIT] = "audit",      [SVC_READ_QUEUE] = "grading-queue",
+		[SVC_SIGN_OFF] = "sign-off",
 	};
 
 	return (size_t)what < sizeof(names) / sizeof(names[0]) && names[what] ? names[what] : "?";
@@ -634,6 +635,14 @@ static int may(struct bench *b, const struct store_user *who, enum svc_action wh
 		if (who->role < ROLE_INSTRUCTOR) {
 			svc_fail(b, SVC_EDENIED, "%s is a %s: only an instructor or an admin "
 						 "attaches a photo to a step",
+				 who->name, role_name(who->role));
+			return 0;
+		}
+		return 1;
+	case SVC_SIGN_OFF:
+		if (who->role < ROLE_INSTRUCTOR) {
+			svc_fail(b, SVC_EDENIED, "%s is a %s: only an instructor or an admin signs "
+						 "a trainee off",
 				 who->name, role_name(who->role));
 			return 0;
 		}

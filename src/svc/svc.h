@@ -126,6 +126,7 @@ enum svc_action {
 	SVC_READ_AUDIT,   /* read the audit log */
 	SVC_ADD_PHOTO,    /* attach a photo to a checklist's step */
 	SVC_READ_QUEUE,   /* see the jobs waiting for a grade */
+	SVC_SIGN_OFF,     /* sign a trainee off for a competence */
 };
 
 /* What an action is about: the job (grading, acknowledging...), or the device's move. */
@@ -353,6 +354,26 @@ struct svc_job_filter {
 /* [{id, device, checklist, checklist_version, state, stage, trainee, verdict}], newest
  * first; verdict is that of the latest submission (null until it is graded). */
 enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_t **view)
+	__attribute__((warn_unused_result));
+
+/* ---- training: competences and sign-offs ---- */
+
+struct svc_signoff_req {
+	const char *trainee;    /* who is signed off */
+	const char *competence; /* an id a checklist trains (its competences: list) */
+	const char *note;       /* what the instructor saw: required */
+	const char *by;         /* NULL: the person signed in; else must be her */
+};
+/* An instructor or an admin signs TRAINEE off for COMPETENCE, once she has an approved job
+ * of a checklist that trains it; never oneself. View: {trainee, competence, by, t_ms,
+ * note}. SVC_ESTATE when there is no such approved job or she already holds it. */
+enum svc_err svc_signoff(struct bench *b, const struct svc_signoff_req *req, json_t **view)
+	__attribute__((warn_unused_result));
+
+/* A trainee's training so far: {trainee, signoffs: [{competence, by, t_ms, note}],
+ * checklists: [{id, approved, ready, missing: [text]}]} where ready says whether she may
+ * start it now and missing what she still needs. A trainee sees her own only. */
+enum svc_err svc_trainee_show(struct bench *b, const char *name, json_t **view)
 	__attribute__((warn_unused_result));
 
 /* The grading queue, for an instructor or an admin: every job submitted and not graded

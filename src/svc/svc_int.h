@@ -151,6 +151,12 @@ enum svc_err svc_read_facts(struct bench *b, long long device_id, const char *na
 void svc_merge_entered(json_t *facts, const json_t *entered, long long except_job,
 		       const char *except_step);
 
+/* Whether WHO may start checklist C now: an approved job of each checklist it requires
+ * and a sign-off for each competence (trainees only; an instructor may show any). 1 when
+ * she may; else 0, with what she lacks, in words, appended to MISSING (may be NULL). */
+int svc_trainee_ready(struct bench *b, const struct checklist *c, const struct store_user *who,
+		      json_t *missing);
+
 /* JOB as a row of a list: {id, device, checklist, checklist_version, state, trainee,
  * verdict (of its latest grade, or null)}. */
 json_t *svc_job_row_json(struct bench *b, const struct store_job *job);

@@ -873,6 +873,23 @@ enum svc_err svc_job_start(struct bench *b, const struct svc_job_start *req, jso
 		json_object_set_new(o, "resumed", json_true());
 	}
 	if (!id) {
+		json_t *missing = json_array();
+
+		if (!svc_trainee_ready(b, c, &user, missing)) {
+			char list[1024] = "";
+			size_t k;
+			json_t *m;
+
+			json_array_foreach(missing, k, m)
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+					 k ? (k + 1 == json_array_size(missing) ? " and " : ", ") : "",
+					 json_string_value(m));
+			json_decref(missing);
+			rc = svc_fail(b, SVC_ESTATE, "%s cannot start '%s' yet: %s needs %s", user.name,
+				      c->id, user.name, list);
+			goto out;
+		}
+		json_decref(missing);
 		rc = order_of_work(b, c, facts, jobs, n_jobs);
 		if (rc)
 			goto out;

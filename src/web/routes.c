@@ -409,6 +409,21 @@ static enum svc_err h_queue(struct req *r, json_t **view)
 	return svc_job_queue(r->b, query(r, "lang"), view);
 }
 
+static enum svc_err h_trainee(struct req *r, json_t **view)
+{
+	return svc_trainee_show(r->b, r->param[0], view);
+}
+
+static enum svc_err h_signoff(struct req *r, json_t **view)
+{
+	struct svc_signoff_req req = { r->param[0], NULL, NULL, NULL };
+
+	if (!need_str(r, "competence", &req.competence) || !need_str(r, "note", &req.note) ||
+	    !body_str(r, "by", &req.by))
+		return SVC_EINVAL;
+	return svc_signoff(r->b, &req, view);
+}
+
 static enum svc_err h_job(struct req *r, json_t **view)
 {
 	long long id;
@@ -571,6 +586,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/jobs", WEB_SIGNED_IN, h_jobs, 0, 1, 0 },
 	{ "GET", "/api/jobs/{id}", WEB_SIGNED_IN, h_job, 0, 1, 0 },
 	{ "GET", "/api/queue", WEB_INSTRUCTOR, h_queue, 0, 0, 0 }, /* waiting times: not kept */
+	{ "GET", "/api/trainees/{name}", WEB_SIGNED_IN, h_trainee, 0, 1, 0 },
+	{ "POST", "/api/trainees/{name}/signoffs", WEB_INSTRUCTOR, h_signoff, 0, 0, 0 },
 	{ "GET", "/api/jobs/{id}/checklist", WEB_SIGNED_IN, h_job_checklist, 0, 1, 0 },
 	{ "POST", "/api/jobs/{id}/steps", WEB_TRAINEE, h_step, 0, 0, 1 },
 	{ "POST", "/api/jobs/{id}/submit", WEB_TRAINEE, h_submit, 0, 0, 0 },

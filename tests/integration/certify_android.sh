@@ -115,6 +115,12 @@ check "the battery health the phone hides is measured with a tester, and judged"
     sh -c "$J $T/dg.json \"[(r['value'], r['tester']) for r in d['records'] if r['step'] == 'battery-health-measured']\" \"[('87', 'ISDT BG-8S')]\" &&
            $J $T/dg.json \"[r['result'] for r in d['records'] if r['step'] == 'battery-health']\" \"['pass']\""
 
+# A screen replacement (difficulty 4) waits for an instructor's sign-off, given once
+# nadia's intake work was approved.
+check "the screen replacement waits for an instructor's sign-off" \
+    sh -c "! $ATELIER --data $D job start --device $S --checklist phone-screen-replacement --trainee nadia 2>$T/err && grep -q \"nadia cannot start 'phone-screen-replacement' yet: nadia needs an instructor's sign-off for 'esd-safety'\" $T/err"
+check "the instructor signs nadia off for handling a phone safely" \
+    sh -c "$ATELIER --data $D trainee sign-off nadia esd-safety --note 'Strap, glasses, battery checked first' --by claire | grep -q 'nadia signed off for esd-safety by claire'"
 # A screen replacement: not approved, then not tested again, then retested.
 R=$($WALK "$AT" "$D" $S phone-screen-replacement nadia)
 check "the part is kept with its origin" \

@@ -585,6 +585,24 @@ def main():
        "the jobs list by stage: the approved job", (st, doc))
     st, doc, _, _ = sam.call("GET", "/api/jobs?state=submitted")
     ok(st == 200 and doc == [], "and none waits for a grade", (st, doc))
+    # A trainee's training: hers to read, anyone's for an instructor; sign-offs are theirs.
+    st, doc, _, _ = amina.call("GET", "/api/trainees/amina")
+    ok(st == 200 and doc["trainee"] == "amina" and doc["signoffs"] == []
+       and any(c["id"] == "web-check" and c["approved"] == 1 and c["ready"] for c in doc["checklists"]),
+       "the trainee reads her own training: the approved job counted", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/trainees/sam")
+    ok(st == 403 and "her own training only" in doc["why"], "but not another's: 403", (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/trainees/amina")
+    ok(st == 200 and doc["trainee"] == "amina", "an instructor reads anyone's", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/trainees/amina/signoffs", {"competence": "esd-safety", "note": "me"})
+    ok(st == 403, "a trainee cannot sign anyone off: 403", (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/trainees/amina/signoffs", {"competence": "esd-safety"})
+    ok(st == 400 and "note" in doc["why"], "a sign-off without a note: 400", (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/trainees/amina/signoffs", {"competence": "esd-safety", "note": "Careful"})
+    ok(st == 404 and "no checklist trains 'esd-safety'" in doc["why"],
+       "a competence no checklist trains: 404 with the reason", (st, doc))
+    st, doc, _, _ = anon.call("GET", "/api/trainees/amina")
+    ok(st == 401, "nobody's training without a session: 401", (st, doc))
     got = head.split(b"\r\n\r\n", 1)[1]
     deadline = time.time() + 5
     while b"event: graded" not in got and time.time() < deadline:

@@ -157,8 +157,19 @@ static void battery_replacement_shows_what_a_trainee_needs(void **state)
 	assert_string_equal(checklist_text(&c->parts[0], "nl"), "Batterij");
 	assert_int_equal(c->n_prerequisites, 1);
 	assert_string_equal(c->prerequisites[0], "intake-triage");
+	assert_int_equal(c->n_competences, 1);
+	assert_string_equal(c->competences[0], "battery-removal");
+	assert_int_equal(c->n_requires_approved, 1);
+	assert_string_equal(c->requires_approved[0], "intake-triage");
+	assert_int_equal(c->n_requires_signed_off, 1);
+	assert_string_equal(c->requires_signed_off[0], "esd-safety");
 	assert_int_equal(c->n_rubric, 1);
 	assert_int_equal(c->rubric[0].max, 5);
+	assert_int_equal(c->rubric[0].n_levels, 6); /* what 0 to 5 mean */
+	assert_string_equal(checklist_text(&c->rubric[0].levels[0], "en"),
+			    "Unsafe: worked on a swollen battery");
+	assert_string_equal(checklist_text(&c->rubric[0].levels[5], "nl"),
+			    "Veilig van begin tot eind, zonder hulp");
 	assert_int_equal(c->n_platforms, 1);
 	assert_string_equal(c->platforms[0], "ios");
 
@@ -233,6 +244,83 @@ static void a_missing_french_text_shows_english_and_lint_warns(void **state)
 	assert_string_equal(checklist_text(&c->title, NULL), "Intake and triage");
 	checklist_free(c);
 	checklist_report_release(&rep);
+}
+
+/* A rubric item says what each of its scores means; lint counts them and wants them. */
+static void rubric_levels_are_one_per_score_and_lint_asks_for_them(void **state)
+{
+	static const char head[] = TOP "category: diagnostics\ndifficulty: 1\ntime_minutes: 5\n"
+				   "rubric:\n  - id: care\n    title: {en: C, fr: C, nl: C}\n"
+				   "    max: 2\n";
+	char yaml[2048], *out;
+	enum checklist_err err;
+	(void)state;
+
+	/* none: a warning that says what to write */
+	snprintf(yaml, sizeof(yaml), "%s" ONE_STEP, head);
+	out = lint_string(yaml, &err);
+	assert_int_equal(err, CHECKLIST_OK);
+	assert_non_null(strstr(out, "warning: rubric item 'care' has no 'levels': say what each "
+				    "score, 0 to 2, means (a list of 3 texts)"));
+	free(out);
+	/* too few: an error, at the list, with the count wanted */
+	snprintf(yaml, sizeof(yaml),
+		 "%s    levels:\n      - {en: a, fr: a, nl: a}\n      - {en: b, fr: b, nl: b}\n" ONE_STEP,
+		 head);
+	out = lint_string(yaml, &err);
+	assert_int_equal(err, CHECKLIST_EINVALID);
+	assert_non_null(strstr(out, "mem.yaml:12:7: error: rubric item 'care' is scored 0 to 2: "
+				    "'levels' needs 3 texts, one for each score from 0 up, not 2"));
+	free(out);
+	/* a level that is not a text */
+	snprintf(yaml, sizeof(yaml),
+		 "%s    levels: [{en: a, fr: a, nl: a}, {en: b, fr: b, nl: b}, 7]\n" ONE_STEP, head);
+	out = lint_string(yaml, &err);
+	assert_int_equal(err, CHECKLIST_EINVALID);
+	assert_non_null(strstr(out, "'levels[2]' must be a translated text"));
+	free(out);
+	/* one per score, one without Dutch: loads, and the usual translation warning */
+	snprintf(yaml, sizeof(yaml),
+		 "%s    levels:\n      - {en: a, fr: a, nl: a}\n      - {en: b, fr: b}\n"
+		 "      - {en: c, fr: c, nl: c}\n" ONE_STEP,
+		 head);
+	out = lint_string(yaml, &err);
+	assert_int_equal(err, CHECKLIST_OK);
+	assert_non_null(strstr(out, "missing Dutch translation (nl)"));
+	assert_null(strstr(out, "no 'levels'"));
+	free(out);
+}
+
+/* From difficulty 3 up, lint asks for a sign-off; requires is checked as it is read. */
+static void requires_is_read_and_a_hard_checklist_asks_for_a_signoff(void **state)
+{
+	char yaml[1024], *out;
+	enum checklist_err err;
+	(void)state;
+
+	snprintf(yaml, sizeof(yaml), TOP "category: repair\ndifficulty: 3\ntime_minutes: 5\n" ONE_STEP);
+	out = lint_string(yaml, &err);
+	assert_int_equal(err, CHECKLIST_OK);
+	assert_non_null(strstr(out, "warning: difficulty 3: a trainee should start it only once an "
+				    "instructor has signed her off"));
+	free(out);
+	snprintf(yaml, sizeof(yaml),
+		 TOP "category: repair\ndifficulty: 3\ntime_minutes: 5\n"
+		     "requires: {approved: [t], signed_off: [esd-safety], by: x}\n" ONE_STEP);
+	out = lint_string(yaml, &err);
+	assert_int_equal(err, CHECKLIST_EINVALID);
+	assert_non_null(strstr(out, "a checklist cannot require an approved job of itself"));
+	assert_non_null(strstr(out, "'by'"));
+	assert_null(strstr(out, "should start it only once"));
+	free(out);
+	snprintf(yaml, sizeof(yaml),
+		 TOP "category: repair\ndifficulty: 2\ntime_minutes: 5\nrequires: [a]\n"
+		     "competences: [Not An Id]\n" ONE_STEP);
+	out = lint_string(yaml, &err);
+	assert_int_equal(err, CHECKLIST_EINVALID);
+	assert_non_null(strstr(out, "'requires' must be a mapping"));
+	assert_non_null(strstr(out, "competence"));
+	free(out);
 }
 
 static void a_missing_translation_is_only_a_warning(void **state)
@@ -973,6 +1061,8 @@ int main(void)
 		cmocka_unit_test(battery_replacement_shows_what_a_trainee_needs),
 		cmocka_unit_test(a_missing_french_text_shows_english_and_lint_warns),
 		cmocka_unit_test(a_missing_translation_is_only_a_warning),
+		cmocka_unit_test(rubric_levels_are_one_per_score_and_lint_asks_for_them),
+		cmocka_unit_test(requires_is_read_and_a_hard_checklist_asks_for_a_signoff),
 		cmocka_unit_test(each_bad_file_is_reported_at_its_line_and_column),
 		cmocka_unit_test(a_checklist_applies_by_platform_model_and_mode),
 		cmocka_unit_test(a_folder_loads_sorted_and_refuses_a_second_file_with_the_same_id),

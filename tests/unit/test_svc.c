@@ -534,16 +534,22 @@ static void the_job_list_says_who_and_how_it_was_graded(void **state)
 	job = submitted_job("amina");
 	must(grade(job, "approved", NULL, 3, "ines"), SVC_OK);
 	json_decref(view);
+	/* Graded: no longer waiting for a grade, but approved. */
 	f.state = "submitted";
+	must(svc_job_list(b, &f, &view), SVC_OK);
+	assert_int_equal(json_array_size(view), 0);
+	json_decref(view);
+	f.state = "approved";
 	must(svc_job_list(b, &f, &view), SVC_OK);
 	assert_int_equal(json_array_size(view), 1);
 	assert_string_equal(str_at(json_array_get(view, 0), "trainee", NULL), "amina");
 	assert_string_equal(str_at(json_array_get(view, 0), "verdict", NULL), "approved");
+	assert_string_equal(str_at(json_array_get(view, 0), "stage", NULL), "approved");
 	json_decref(view);
 	view = NULL;
 	f.state = "bogus";
 	must(svc_job_list(b, &f, &view), SVC_EINVAL);
-	why_says("'bogus' is not a job state");
+	why_says("'bogus' is not a stage of a job");
 }
 
 /* The device's facts as the rules see them (svc_device_facts()). */

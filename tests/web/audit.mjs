@@ -75,7 +75,15 @@ async function keyboardReach(page) {
     const all = [...document.querySelectorAll("button, a[href], input, select, textarea")]
       .filter((el) => (el.offsetParent !== null || el.getClientRects().length) && !el.disabled);
     all.forEach((el, i) => el.setAttribute("data-audit", String(i)));
-    document.activeElement && document.activeElement.blur();
+    // Start the walk from the top of the page: after a blur, Chromium goes on Tabbing from
+    // where the focus was (the heading, after the menu), which skipped the menu's first
+    // link now and then. A sentinel first in the page, focused and not in the Tab order,
+    // is the starting point.
+    const start = document.createElement("span");
+    start.tabIndex = -1;
+    start.id = "audit-start";
+    document.body.prepend(start);
+    start.focus();
     window.scrollTo(0, 0);
     return all.length;
   });
@@ -89,6 +97,7 @@ async function keyboardReach(page) {
     [...document.querySelectorAll("[data-audit]")].filter((el) => !got.includes(el.getAttribute("data-audit")))
       .map((el) => `${el.tagName.toLowerCase()} "${(el.textContent || el.id || "").trim().slice(0, 30)}"`), [...reached]);
   await page.evaluate(() => {
+    document.getElementById("audit-start")?.remove();
     document.querySelectorAll("[data-audit]").forEach((el) => el.removeAttribute("data-audit"));
     const h1 = document.querySelector("h1");
     if (h1) h1.focus();

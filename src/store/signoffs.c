@@ -1,0 +1,91 @@
+/* Instructors' sign-offs of trainees for competences (schema 10). See store.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "store/store_int.h"
+
+enum store_err store_signoff_add(struct store *st, const struct store_signoff *s, long long *id)
+{
+	static const char sql[] = "INSERT INTO signoff (user_id, competence, by_user, note, t_ms) "
+				  "VALUES (?, ?, ?, ?, ?) RETURNING id";
+	sqlite3_stmt *stmt = NULL;
+	long long new_id = 0;
+	enum store_err err;
+
+	if (!s->note[0] || !s->competence[0])
+		return STORE_EINVAL;
+	err = store_int_begin(st);
+	if (err)
+		return err;
+	err = store_int_prepare(st, sql, &stmt);
+	if (!err) {
+		sqlite3_bind_int64(stmt, 1, s->user_id);
+		sqlite3_bind_text(stmt, 2, s->competence, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 3, s->by_user);
+		sqlite3_bind_text(stmt, 4, s->note, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 5, s->t_ms);
+		err = store_int_run_change(st, stmt, sql, &new_id);
+	}
+	if (!err)
+		err = store_int_ledger_id(st, "accounts", 0, "signoff", new_id, s->t_ms);
+	err = store_int_end(st, stmt, err);
+	if (!err && id)
+		*id = new_id;
+	return err;
+}
+
+static int signoff_item(sqlite3_stmt *stmt, void *item)
+{
+	struct store_signoff *s = item;
+
+	s->id = sqlite3_column_int64(stmt, 0);
+	s->user_id = sqlite3_column_int64(stmt, 1);
+	store_int_col_text(stmt, 2, s->competence, sizeof(s->competence));
+	s->by_user = sqlite3_column_int64(stmt, 3);
+	store_int_col_text(stmt, 4, s->note, sizeof(s->note));
+	s->t_ms = sqlite3_column_int64(stmt, 5);
+	return 1;
+}
+
+enum store_err store_signoffs_of(struct store *st, long long user_id, struct store_signoff **out,
+				 size_t *n)
+{
+	static const char sql[] = "SELECT id, user_id, competence, by_user, note, t_ms FROM signoff "
+				  "WHERE user_id = ? ORDER BY id";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	void *items;
+
+	if (!err)
+		sqlite3_bind_int64(stmt, 1, user_id);
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), signoff_item, NULL, &items, n);
+	*out = items;
+	return err;
+}
+
+static int count_item(sqlite3_stmt *stmt, void *item)
+{
+	*(long long *)item = sqlite3_column_int64(stmt, 0);
+	return 1;
+}
+
+enum store_err store_approved_count(struct store *st, long long user_id, const char *checklist_id,
+				    long long *n)
+{
+	/* Approved: submitted, and its latest submission graded so (store_job_find()). */
+	static const char sql[] =
+		"SELECT count(*) FROM job WHERE trainee_id = ? AND checklist_id = ? AND "
+		"state = 'submitted' AND EXISTS (SELECT 1 FROM grade g WHERE g.job_id = job.id AND "
+		"g.submitted_ms = job.submitted_ms AND g.verdict = 'approved')";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+
+	*n = 0;
+	if (!err) {
+		sqlite3_bind_int64(stmt, 1, user_id);
+		sqlite3_bind_text(stmt, 2, checklist_id, -1, SQLITE_STATIC);
+	}
+	return store_int_one(st, err, stmt, sql, count_item, NULL, n);
+}

@@ -1,0 +1,363 @@
+/*
+ * Training (svc.h: svc_signoff, svc_trainee_show; svc_int.h: svc_trainee_ready): what a
+ * trainee must hold before she starts a checklist, and an instructor's sign-off of a
+ * competence once she has approved work that trains it.
+ */
+#include "svc/svc_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/clock.h"
+
+/* 1 when USER_ID holds a sign-off for COMPETENCE among S (N of them). */
+static int holds(const struct store_signoff *s, size_t n, const char *competence)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(s[i].competence, competence) == 0)
+			return 1;
+	return 0;
+}
+
+int svc_trainee_ready(struct bench *b, const struct checklist *c, const struct store_user *who,
+		      json_t *missing)
+{
+	struct store_signoff *s = NULL;
+	size_t n = 0;
+	int ready = 1;
+	char text[200];
+
+	if (who->role != ROLE_TRAINEE)
+		return 1; /* an instructor shows any checklist */
+	for (size_t i = 0; i < c->n_requires_approved; i++) {
+		long long approved = 0;
+
+		if (store_approved_count(b->st, who->id, c->requires_approved[i], &approved) ==
+			    STORE_OK &&
+		    approved > 0)
+			continue;
+		ready = 0;
+		snprintf(text, sizeof(text), "an approved job of '%s'", c->requires_approved[i]);
+		if (missing)
+			json_array_append_new(missing, json_string(text));
+	}
+	if (c->n_requires_signed_off && store_signoffs_of(b->st, who->id, &s, &n) != STORE_OK) {
+		s = NULL;
+		n = 0;
+	}
+	for (size_t i = 0; i < c->n_requires_signed_off; i++) {
+		if (holds(s, n, c->requires_signed_off[i]))
+			continue;
+		ready = 0;
+		snprintf(text, sizeof(text), "an instructor's sign-off for '%s'",
+			 c->requires_signed_off[i]);
+		if (missing)
+			json_array_append_new(missing, json_string(text));
+	}
+	free(s);
+	return ready;
+}
+
+/* The checklists of SET that train COMPETENCE, "a, b" into OUT; 0 when none does. */
+static size_t trained_by(const struct checklist_set *set, const char *competence, char *out,
+			 size_t size)
+{
+	size_t found = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; set && i < set->count; i++) {
+		const struct checklist *c = set->items[i];
+
+		for (size_t k = 0; k < c->n_competences; k++) {
+			if (strcmp(c->competences[k], competence) != 0)
+				continue;
+			snprintf(out + strlen(out), size - strlen(out), "%s%s", found ? ", " : "",
+				 c->id);
+			found++;
+			break;
+		}
+	}
+	return found;
+}
+
+static json_t *signoff_json(struct bench *b, const struct store_signoff *s)
+{
+	char by[64], who[64];
+
+	return json_pack("{s:s, s:s, s:s, s:I, s:s}", "trainee",
+			 svc_user_name(b, s->user_id, who, sizeof(who)), "competence", s->competence,
+			 "by", svc_user_name(b, s->by_user, by, sizeof(by)), "t_ms",
+			 (json_int_t)s->t_ms, "note", s->note);
+}
+
+enum svc_err svc_signoff(struct bench *b, const struct svc_signoff_req *req, json_t **view)
+{
+	const struct checklist_set *set = svc_checklists(b);
+	struct store_user me, trainee;
+	struct store_signoff s = { 0 }, *held = NULL;
+	size_t n = 0;
+	char checklists[512];
+	enum store_err err;
+	enum svc_err rc;
+	int approved = 0;
+
+	*view = NULL;
+	if (!req->trainee || !req->competence)
+		return svc_fail(b, SVC_EINVAL, "a sign-off names a trainee and a competence");
+	if (!req->note || !req->note[0] || strspn(req->note, " \t\n") == strlen(req->note))
+		return svc_fail(b, SVC_EINVAL, "a sign-off needs a note: what you saw her do");
+	if (strlen(req->note) >= sizeof(s.note) || strlen(req->competence) >= sizeof(s.competence))
+		return svc_fail(b, SVC_EINVAL, "the note is at most %zu bytes", sizeof(s.note) - 1);
+	rc = svc_actor_as(b, "--by", req->by, &me);
+	if (rc)
+		return rc;
+	if (!svc_may(b, &me, SVC_SIGN_OFF, NULL))
+		return SVC_EDENIED;
+	err = store_user_find(b->st, req->trainee, &trainee);
+	if (err == STORE_ENOENT)
+		return svc_fail(b, SVC_ENOENT, "no user '%s' (atelier user list)", req->trainee);
+	if (err)
+		return svc_store_fail(b, err, "read the users");
+	if (trainee.id == me.id)
+		return svc_fail(b, SVC_EDENIED, "nobody signs themselves off: another instructor "
+						"does");
+	if (!trained_by(set, req->competence, checklists, sizeof(checklists)))
+		return svc_fail(b, SVC_ENOENT,
+				"no checklist trains '%s' (the competences: list of a checklist; "
+				"atelier checklist show ID)",
+				req->competence);
+	for (size_t i = 0; set && i < set->count && !approved; i++) {
+		const struct checklist *c = set->items[i];
+		long long count = 0;
+
+		for (size_t k = 0; k < c->n_competences && !approved; k++)
+			if (strcmp(c->competences[k], req->competence) == 0 &&
+			    store_approved_count(b->st, trainee.id, c->id, &count) == STORE_OK &&
+			    count > 0)
+				approved = 1;
+	}
+	if (!approved)
+		return svc_fail(b, SVC_ESTATE,
+				"%s has no approved job that trains '%s' yet (%s): a sign-off comes "
+				"after approved work",
+				trainee.name, req->competence, checklists);
+	err = store_signoffs_of(b->st, trainee.id, &held, &n);
+	if (err)
+		return svc_store_fail(b, err, "read the sign-offs");
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(held[i].competence, req->competence) == 0) {
+			char by[64];
+
+			rc = svc_fail(b, SVC_ESTATE, "%s was already signed off for '%s' by %s",
+				      trainee.name, req->competence,
+				      svc_user_name(b, held[i].by_user, by, sizeof(by)));
+			free(held);
+			return rc;
+		}
+	}
+	free(held);
+	s.user_id = trainee.id;
+	snprintf(s.competence, sizeof(s.competence), "%s", req->competence);
+	s.by_user = me.id;
+	snprintf(s.note, sizeof(s.note), "%s", req->note);
+	s.t_ms = clock_wall_ms();
+	err = store_signoff_add(b->st, &s, &s.id);
+	if (err)
+		return svc_store_fail(b, err, "record the sign-off");
+	svc_audit(b, "sign-off", req->competence, "done", trainee.name);
+	*view = signoff_json(b, &s);
+	return SVC_OK;
+}
+
+/* The per-checklist figures of a record, grown as its jobs are read. */
+struct figures {
+	const char *checklist;
+	long long jobs, cancelled, approved, graded, first_time, redos, timed, bench_ms;
+	json_t *trend; /* [{job, t_ms, minutes}] of each submitted job, oldest first */
+};
+
+static struct figures *figures_of(struct figures *f, size_t *n, const char *checklist)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(f[i].checklist, checklist) == 0)
+			return &f[i];
+	memset(&f[*n], 0, sizeof(f[*n]));
+	f[*n].checklist = checklist;
+	f[*n].trend = json_array();
+	return &f[(*n)++];
+}
+
+/* WHO's record from her jobs and their grades: {checklists: [{id, jobs, cancelled,
+ * approved, first_time_approved, first_time_rate, redos, average_minutes, trend}],
+ * redos: [{job, checklist, t_ms, steps, feedback, by}], scores: [{job, checklist, t_ms,
+ * verdict, scores}], feedback: [{job, checklist, t_ms, verdict, by, feedback,
+ * acknowledged}]}; NULL on a store failure (reported). */
+static json_t *record_json(struct bench *b, const struct store_user *who)
+{
+	struct store_record_job *jobs = NULL;
+	struct store_grade *g = NULL;
+	struct figures *f = NULL;
+	size_t n_jobs = 0, n_g = 0, n_f = 0, k = 0;
+	json_t *lists, *redos, *scores, *feedback, *out = NULL;
+	enum store_err err;
+	char by[64];
+
+	err = store_record_jobs(b->st, who->id, &jobs, &n_jobs);
+	if (!err)
+		err = store_grades_of_trainee(b->st, who->id, &g, &n_g);
+	if (err) {
+		svc_store_fail(b, err, "read the trainee's jobs");
+		goto out;
+	}
+	f = calloc(n_jobs ? n_jobs : 1, sizeof(*f));
+	if (!f)
+		goto out;
+	lists = json_array();
+	redos = json_array();
+	scores = json_array();
+	feedback = json_array();
+	for (size_t i = 0; i < n_jobs; i++) {
+		const struct store_job *j = &jobs[i].job;
+		struct figures *x = figures_of(f, &n_f, j->checklist_id);
+		size_t first = n_g;
+		const struct store_grade *last = NULL;
+
+		x->jobs++;
+		x->cancelled += j->state == JOB_STATE_CANCELLED;
+		if (j->submitted_ms) {
+			x->timed++;
+			x->bench_ms += jobs[i].bench_ms;
+			json_array_append_new(x->trend,
+					      json_pack("{s:I, s:I, s:f}", "job", (json_int_t)j->id,
+							"t_ms", (json_int_t)j->submitted_ms,
+							"minutes", jobs[i].bench_ms / 60000.0));
+		}
+		/* Grades come in id order, so a job's own are together only by chance: scan. */
+		for (k = 0; k < n_g; k++) {
+			json_t *v;
+
+			if (g[k].job_id != j->id)
+				continue;
+			if (first == n_g)
+				first = k;
+			last = &g[k];
+			svc_user_name(b, g[k].by_user, by, sizeof(by));
+			if (g[k].verdict == VERDICT_REDO) {
+				x->redos++;
+				v = g[k].redo ? json_loads(g[k].redo, 0, NULL) : NULL;
+				json_array_append_new(redos, json_pack("{s:I, s:s, s:I, s:o, s:s, s:s}",
+								       "job", (json_int_t)j->id,
+								       "checklist", j->checklist_id,
+								       "t_ms", (json_int_t)g[k].t_ms,
+								       "steps", v ? v : json_array(),
+								       "feedback", g[k].feedback, "by",
+								       by));
+			}
+			v = g[k].scores ? json_loads(g[k].scores, 0, NULL) : NULL;
+			if (v && json_object_size(v))
+				json_array_append_new(scores, json_pack("{s:I, s:s, s:I, s:s, s:o}", "job",
+									(json_int_t)j->id, "checklist",
+									j->checklist_id, "t_ms",
+									(json_int_t)g[k].t_ms, "verdict",
+									verdict_name(g[k].verdict),
+									"scores", v));
+			else
+				json_decref(v);
+			json_array_append_new(feedback,
+					      json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:b}", "job",
+							(json_int_t)j->id, "checklist", j->checklist_id,
+							"t_ms", (json_int_t)g[k].t_ms, "verdict",
+							verdict_name(g[k].verdict), "by", by, "feedback",
+							g[k].feedback, "acknowledged", g[k].ack_user != 0));
+		}
+		if (first < n_g) {
+			x->graded++;
+			x->first_time += g[first].verdict == VERDICT_APPROVED;
+		}
+		x->approved += last && j->state == JOB_STATE_SUBMITTED &&
+			       last->submitted_ms == j->submitted_ms &&
+			       last->verdict == VERDICT_APPROVED;
+	}
+	for (size_t i = 0; i < n_f; i++) {
+		const struct figures *x = &f[i];
+
+		json_array_append_new(
+			lists,
+			json_pack("{s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:o, s:o}", "id", x->checklist,
+				  "jobs", (json_int_t)x->jobs, "cancelled", (json_int_t)x->cancelled,
+				  "approved", (json_int_t)x->approved, "first_time_approved",
+				  (json_int_t)x->first_time, "first_time_rate",
+				  x->graded ? json_real((double)x->first_time / (double)x->graded)
+					    : json_null(),
+				  "redos", (json_int_t)x->redos, "average_minutes",
+				  x->timed ? json_real((double)x->bench_ms / (double)x->timed / 60000.0)
+					   : json_null(),
+				  "trend", x->trend));
+	}
+	out = json_pack("{s:o, s:o, s:o, s:o}", "checklists", lists, "redos", redos, "scores",
+			scores, "feedback", feedback);
+out:
+	free(f);
+	free(jobs);
+	store_grades_free(g, n_g);
+	return out;
+}
+
+enum svc_err svc_trainee_show(struct bench *b, const char *name, json_t **view)
+{
+	const struct checklist_set *set = svc_checklists(b);
+	struct store_user me, who;
+	struct store_signoff *s = NULL;
+	size_t n = 0;
+	enum store_err err;
+	enum svc_err rc;
+	json_t *signoffs, *lists, *record;
+
+	*view = NULL;
+	rc = svc_actor(b, NULL, &me);
+	if (rc)
+		return rc;
+	if (!name)
+		name = me.name;
+	err = store_user_find(b->st, name, &who);
+	if (err == STORE_ENOENT)
+		return svc_fail(b, SVC_ENOENT, "no user '%s' (atelier user list)", name);
+	if (err)
+		return svc_store_fail(b, err, "read the users");
+	if (who.id != me.id && me.role < ROLE_INSTRUCTOR)
+		return svc_fail(b, SVC_EDENIED, "%s is a %s: a trainee sees her own training only",
+				me.name, role_name(me.role));
+	err = store_signoffs_of(b->st, who.id, &s, &n);
+	if (err)
+		return svc_store_fail(b, err, "read the sign-offs");
+	signoffs = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(signoffs, signoff_json(b, &s[i]));
+	free(s);
+	lists = json_array();
+	for (size_t i = 0; set && i < set->count; i++) {
+		const struct checklist *c = set->items[i];
+		json_t *missing = json_array();
+		long long approved = 0;
+		int ready;
+
+		if (store_approved_count(b->st, who.id, c->id, &approved) != STORE_OK)
+			approved = 0;
+		ready = svc_trainee_ready(b, c, &who, missing);
+		json_array_append_new(lists, json_pack("{s:s, s:i, s:I, s:b, s:o}", "id", c->id,
+						       "difficulty", c->difficulty, "approved",
+						       (json_int_t)approved, "ready", ready,
+						       "missing", missing));
+	}
+	record = record_json(b, &who);
+	if (!record) {
+		json_decref(signoffs);
+		json_decref(lists);
+		return b->why[0] ? SVC_EIO : svc_fail(b, SVC_EIO, "out of memory");
+	}
+	*view = json_pack("{s:s, s:s, s:o, s:o, s:o}", "trainee", who.name, "role",
+			  role_name(who.role), "signoffs", signoffs, "checklists", lists, "record",
+			  record);
+	return SVC_OK;
+}
