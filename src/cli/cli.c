@@ -23,6 +23,7 @@ const struct cli_command cli_commands[] = {
 	{ "user", cli_cmd_user, "add, list, disable the workshop's accounts" },
 	{ "job", cli_cmd_job, "a trainee's work on a device: start, step, show, submit, grade" },
 	{ "trainee", cli_cmd_trainee, "a trainee's training: what she may start, sign-offs" },
+	{ "report", cli_cmd_report, "reports: the training figures as CSV (report training)" },
 	{ "device", cli_cmd_device, "the devices known, their state and its history" },
 	{ "certify", cli_cmd_certify, "check a device against the policy and sign its certificate" },
 	{ "certificate", cli_cmd_certificate, "list, show and export (PDF, JSON) certificates" },

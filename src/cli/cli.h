@@ -54,6 +54,7 @@ int cli_cmd_probe(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_probe_worker(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_user(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_trainee(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_report(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_job(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_checklist(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_device(const struct cli_global *g, int argc, char **argv);

@@ -376,6 +376,14 @@ enum svc_err svc_signoff(struct bench *b, const struct svc_signoff_req *req, jso
 enum svc_err svc_trainee_show(struct bench *b, const char *name, json_t **view)
 	__attribute__((warn_unused_result));
 
+/* The training report: one row per trainee and checklist of the jobs started from FROM_MS
+ * to before TO_MS (0: no end): {from_ms, to_ms, rows: [{trainee, checklist, jobs,
+ * cancelled, approved, first_time_approved, first_time_rate, redos, average_minutes,
+ * signed_off ("a; b", the competences signed off before the end)}]}. TRAINEE NULL: every
+ * trainee, for an instructor; a trainee gets her own only. */
+enum svc_err svc_training_report(struct bench *b, const char *trainee, long long from_ms,
+				 long long to_ms, json_t **view) __attribute__((warn_unused_result));
+
 /* The grading queue, for an instructor or an admin: every job submitted and not graded
  * since, the longest waiting first. [{id, trainee, checklist, checklist_title,
  * checklist_version, device, device_name, submitted_ms, waiting_ms}]; checklist_title is

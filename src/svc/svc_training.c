@@ -193,7 +193,8 @@ static struct figures *figures_of(struct figures *f, size_t *n, const char *chec
  * redos: [{job, checklist, t_ms, steps, feedback, by}], scores: [{job, checklist, t_ms,
  * verdict, scores}], feedback: [{job, checklist, t_ms, verdict, by, feedback,
  * acknowledged}]}; NULL on a store failure (reported). */
-static json_t *record_json(struct bench *b, const struct store_user *who)
+static json_t *record_json(struct bench *b, const struct store_user *who, long long from_ms,
+			   long long to_ms)
 {
 	struct store_record_job *jobs = NULL;
 	struct store_grade *g = NULL;
@@ -219,7 +220,11 @@ static json_t *record_json(struct bench *b, const struct store_user *who)
 	feedback = json_array();
 	for (size_t i = 0; i < n_jobs; i++) {
 		const struct store_job *j = &jobs[i].job;
-		struct figures *x = figures_of(f, &n_f, j->checklist_id);
+		struct figures *x;
+
+		if (j->started_ms < from_ms || (to_ms && j->started_ms >= to_ms))
+			continue; /* started outside the period asked */
+		x = figures_of(f, &n_f, j->checklist_id);
 		size_t first = n_g;
 		const struct store_grade *last = NULL;
 
@@ -350,7 +355,7 @@ enum svc_err svc_trainee_show(struct bench *b, const char *name, json_t **view)
 						       (json_int_t)approved, "ready", ready,
 						       "missing", missing));
 	}
-	record = record_json(b, &who);
+	record = record_json(b, &who, 0, 0);
 	if (!record) {
 		json_decref(signoffs);
 		json_decref(lists);
@@ -359,5 +364,97 @@ enum svc_err svc_trainee_show(struct bench *b, const char *name, json_t **view)
 	*view = json_pack("{s:s, s:s, s:o, s:o, s:o}", "trainee", who.name, "role",
 			  role_name(who.role), "signoffs", signoffs, "checklists", lists, "record",
 			  record);
+	return SVC_OK;
+}
+
+/* "a; b": the competences of S (N of them) signed off before TO_MS (0: any time). */
+static void signed_off_text(const struct store_signoff *s, size_t n, long long to_ms, char *out,
+			    size_t size)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (!to_ms || s[i].t_ms < to_ms)
+			snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? "; " : "",
+				 s[i].competence);
+}
+
+/* The rows of one trainee WHO for the report into ROWS. */
+static enum svc_err report_rows(struct bench *b, const struct store_user *who, long long from_ms,
+				long long to_ms, json_t *rows)
+{
+	struct store_signoff *s = NULL;
+	size_t n = 0, i;
+	char held[1024];
+	json_t *record, *c;
+	enum store_err err;
+
+	err = store_signoffs_of(b->st, who->id, &s, &n);
+	if (err)
+		return svc_store_fail(b, err, "read the sign-offs");
+	signed_off_text(s, n, to_ms, held, sizeof(held));
+	free(s);
+	record = record_json(b, who, from_ms, to_ms);
+	if (!record)
+		return b->why[0] ? SVC_EIO : svc_fail(b, SVC_EIO, "out of memory");
+	json_array_foreach(json_object_get(record, "checklists"), i, c) {
+		json_t *row = json_deep_copy(c);
+
+		json_object_del(row, "trend");
+		json_object_set_new(row, "checklist", json_string(json_string_value(json_object_get(row, "id"))));
+		json_object_del(row, "id");
+		json_object_set_new(row, "trainee", json_string(who->name));
+		json_object_set_new(row, "signed_off", json_string(held));
+		json_array_append_new(rows, row);
+	}
+	json_decref(record);
+	return SVC_OK;
+}
+
+enum svc_err svc_training_report(struct bench *b, const char *trainee, long long from_ms,
+				 long long to_ms, json_t **view)
+{
+	struct store_user me, who, *users = NULL;
+	size_t n = 0;
+	enum store_err err;
+	enum svc_err rc;
+	json_t *rows;
+
+	*view = NULL;
+	if (to_ms && from_ms >= to_ms)
+		return svc_fail(b, SVC_EINVAL, "the period ends before it starts (--from, --to)");
+	rc = svc_actor(b, NULL, &me);
+	if (rc)
+		return rc;
+	if (me.role < ROLE_INSTRUCTOR && (!trainee || strcmp(trainee, me.name) != 0)) {
+		if (trainee)
+			return svc_fail(b, SVC_EDENIED,
+					"%s is a %s: a trainee sees her own training only", me.name,
+					role_name(me.role));
+		trainee = me.name;
+	}
+	rows = json_array();
+	if (trainee) {
+		err = store_user_find(b->st, trainee, &who);
+		if (err == STORE_ENOENT)
+			rc = svc_fail(b, SVC_ENOENT, "no user '%s' (atelier user list)", trainee);
+		else if (err)
+			rc = svc_store_fail(b, err, "read the users");
+		else
+			rc = report_rows(b, &who, from_ms, to_ms, rows);
+	} else {
+		err = store_user_list(b->st, &users, &n);
+		if (err)
+			rc = svc_store_fail(b, err, "read the users");
+		for (size_t i = 0; !rc && i < n; i++)
+			if (users[i].role == ROLE_TRAINEE)
+				rc = report_rows(b, &users[i], from_ms, to_ms, rows);
+		free(users);
+	}
+	if (rc) {
+		json_decref(rows);
+		return rc;
+	}
+	*view = json_pack("{s:I, s:o, s:o}", "from_ms", (json_int_t)from_ms, "to_ms",
+			  to_ms ? json_integer(to_ms) : json_null(), "rows", rows);
 	return SVC_OK;
 }

@@ -48,3 +48,24 @@ char *clock_iso8601_s(int64_t wall_ms, char *out, unsigned long size)
 	snprintf(out, size, "%sZ", base);
 	return out;
 }
+
+int clock_parse_day(const char *day, int64_t *ms)
+{
+	struct tm tm = { 0 };
+	int y, m, d, used = 0;
+	time_t t;
+
+	if (!day || sscanf(day, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || day[used] != '\0' ||
+	    used != 10 || y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
+		return 0;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	/* mktime moves 02-30 to 03-02: such a day is not a date. */
+	if (t == (time_t)-1 || tm.tm_year != y - 1900 || tm.tm_mon != m - 1 || tm.tm_mday != d)
+		return 0;
+	*ms = (int64_t)t * 1000;
+	return 1;
+}

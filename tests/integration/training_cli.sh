@@ -126,6 +126,35 @@ check "every piece of feedback she received is there, oldest first" \
 check "trainee show prints her work in words" \
     sh -c "$A trainee show >$T/out && grep -q '^  basics .*2 jobs, 2 approved, 50 % approved the first time, 1 redo, [0-9]* min on average' $T/out && grep -q '^  job 4 basics, .*, by ines: The strap goes on the wrist you work with' $T/out && grep -q 'approved by ines (not acknowledged): Right this time' $T/out"
 
+# ---- the training report ----
+rows() { # FILE: the CSV parsed back, as Python sees it
+    python3 -c 'import csv,sys; print(list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8"))))' "$1"
+}
+check "the training report is CSV with a header row, lines ended by CRLF" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/ines $A report training >$T/r.csv && head -1 $T/r.csv | od -c | grep -q '\\\\r  *\\\\n' && head -1 $T/r.csv | grep -q '^trainee,checklist,jobs,cancelled,approved,first_time_approved,first_time_rate,redos,average_minutes,signed_off'"
+check "every trainee's figures per checklist, read back, are those of her record" \
+    sh -c "python3 - $T/r.csv <<'PY'
+import csv, sys
+r = list(csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8')))
+got = sorted((x['trainee'], x['checklist'], x['jobs'], x['cancelled'], x['approved'], x['first_time_approved'], x['first_time_rate'], x['redos'], x['signed_off']) for x in r)
+want = [('amina', 'advanced', '1', '1', '0', '0', '', '0', 'esd-safety'), ('amina', 'basics', '2', '0', '2', '1', '0.50', '1', 'esd-safety')]
+print(got)
+sys.exit(0 if got == want else 1)
+PY"
+check "a period that ends before the first job holds no row" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/ines $A report training --from 2020-01-01 --to 2020-02-01 >$T/r.csv && test \$(wc -l <$T/r.csv) -eq 1"
+check "a trainee reports on herself" \
+    sh -c "$A report training --format json >$T/r.json && $J $T/r.json \"sorted(set(x['trainee'] for x in d['rows']))\" \"['amina']\""
+# (atelier itself, not tests/lib/as_by, which would act as the trainee --trainee names)
+check "but not on another trainee" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/bilal $ATELIER_REAL --data $T/data report training --trainee amina 2>$T/err; test \$? -eq 1 && grep -q 'a trainee sees her own training only' $T/err"
+check "a day that is not a date is refused, with an example" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/ines $A report training --from 2026-02-30 2>$T/err; test \$? -eq 2 && grep -q \"\\-\\-from takes a day such as 2026-12-01, not '2026-02-30'\" $T/err"
+check "a PDF report is not made yet, and the refusal says so" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/ines $A report training --format pdf 2>$T/err; test \$? -eq 2 && grep -q 'csv or json' $T/err"
+check "--output writes the file whole" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/ines $A report training --trainee amina --output $T/out.csv && grep -q '^amina,basics,2,0,2,1,0.50,1,' $T/out.csv"
+
 # ---- kept for good ----
 check "the sign-off is in the records' chain, and the database checks" $A db check
 check "a sign-off cannot be changed in the database" \

@@ -3,8 +3,9 @@
 # driven by playwright-core): the start page alone (tests/web/page_check.mjs), then a
 # trainee's work with the keyboard only (tests/web/trainee_flow.mjs): sign-in with her
 # PIN, the bench, a recorded device, the intake checklist with a correction, one step
-# of every kind, a refused then accepted submission, her grade read in My work, Dutch
-# and Arabic (right to left), the quarantine screen, the console refused. At every
+# of every kind, a refused then accepted submission listed in the instructor's console
+# (French, Dutch, Arabic), her grade read in My work, Dutch and Arabic (right to left),
+# the quarantine screen, the console refused to her, then empty once graded. At every
 # screen, at 1366x768, 800x1280, 1280x800 and 360x640: no console error (the
 # Content-Security-Policy refuses nothing), no serious or critical axe-core problem,
 # every target at least 44 px, every control reached with Tab, and a screenshot (kept in

@@ -7,7 +7,9 @@
 // (over the API) and she marks the feedback as read in My work. The screen is switched
 // to Dutch and to Arabic (right to left); a failed swollen-battery step sends the
 // device to quarantine; the instructors' console refuses her politely; an instructor
-// signs in. Every screen is audited at each size (audit.mjs) and photographed.
+// signs in. Before the grade, the instructor's console lists her submitted job (French,
+// Dutch, Arabic); once graded, it says no work waits. Every screen is audited at each
+// size (audit.mjs) and photographed.
 //
 // usage: node tests/web/trainee_flow.mjs BASE_URL OUT_DIR FACTS.json
 // FACTS: {serial, udid, trainee, pin, instructor, password, usb_ctl}: USB_CTL is the FIFO
@@ -295,6 +297,47 @@ try {
     && kv.records.some((r) => r.step === "frp" && r.result === "pass" && r.note),
   "the job is submitted with the part and the hand-decided step's note", kv);
 
+  // ---- the instructors' console: her work waits for a grade ----
+  // In the instructor's own browser, which speaks French, then Dutch, then Arabic (the
+  // browser's language: her account keeps none, so the later walk is unchanged).
+  const kindsTitle = { fr: "Exercice : chaque sorte d'étape", nl: "Oefening: elke soort stap", ar: "Bench practice: every kind of step" };
+  for (const [lang, locale] of [["fr", "fr-BE"], ["nl", "nl-BE"], ["ar", "ar"]]) {
+    const cctx = await browser.newContext({ viewport: VIEWPORTS[0][1], locale });
+    const cpage = await cctx.newPage();
+    watchConsole(cpage, errors, expected);
+    const signedIn = await cpage.request.post(`${base}/api/login`, { data: { name: F.instructor, secret: F.password } });
+    ok(signedIn.ok(), `the instructor signs in in her own browser (${lang})`, await signedIn.text());
+    await cpage.goto(`${base}/#/console`);
+    ok(await waitH1(cpage, T(lang, "Instructors' console")), `the console opens in ${lang}`, await h1(cpage));
+    await cpage.waitForSelector(".queue-item", { timeout: 8000 }).catch(() => {});
+    const items = await cpage.locator(".queue-item").allInnerTexts().catch(() => []);
+    const waited = (await cpage.locator(".queue-item .queue-waited").allInnerTexts().catch(() => [""]))[0].trim();
+    const minutes = new RegExp(`^${T(lang, "{n} min").replace("{n}", "\\d+")}$`);
+    ok(items.length === 1 && await cpage.locator(`.queue-item a[href="#/job/${kindsJob}"]`).count() === 1
+      && items[0].includes(kindsTitle[lang]) && items[0].includes(F.trainee) && items[0].includes("iPhone 13")
+      && items[0].includes(T(lang, "Trainee")) && items[0].includes(String(kindsJob)),
+    `the console (${lang}) lists the submitted job: the checklist's title in ${lang}, the trainee's name, the device, a link to the job`, items);
+    ok(T(lang, "Trainee") !== "Trainee" && (waited === T(lang, "less than 1 min") || minutes.test(waited)),
+      `and how long it has waited, in ${lang} words`, waited);
+    ok((await cpage.locator("main").innerText()).includes("atelier job grade"), "the console says how to grade for now: atelier job grade");
+    await screen(cpage, lang === "fr" ? "console-queue" : `console-queue-${lang}`, lang === "ar" ? VIEWPORTS.filter(([l]) => l === "bench" || l === "small") : VIEWPORTS);
+    if (lang === "ar") {
+      ok(await cpage.evaluate(() => document.documentElement.dir) === "rtl", "the console in Arabic is written right to left");
+      ok(await cpage.locator('.queue-item h3[lang="en"][dir="ltr"]').count() === 1,
+        "the checklist's title, shown in English as the checklists have no Arabic, keeps its own language and direction");
+    }
+    if (lang === "fr") {
+      // The entry opens the job's page; from there the instructor comes back to the list.
+      await cpage.evaluate(() => document.querySelector("h1").focus());
+      await press(cpage, `.queue-item a[href="#/job/${kindsJob}"]`, "open the waiting job from the console");
+      ok(await waitH1(cpage, T("fr", "This work was sent")), "the console's link opens the job's page", await h1(cpage));
+      await screen(cpage, "console-job", VIEWPORTS.filter(([l]) => l === "bench" || l === "small"));
+      await press(cpage, '.runner-nav a[href="#/console"]', "Back to the console");
+      ok(await waitH1(cpage, T("fr", "Instructors' console")), "and its button goes back to the console", await h1(cpage));
+    }
+    await cctx.close();
+  }
+
   // ---- graded by the instructor; read in My work ----
   const sam = await request.newContext({ baseURL: base });
   const login = await sam.post("/api/login", { data: { name: F.instructor, secret: F.password } });
@@ -409,13 +452,15 @@ try {
   await page.keyboard.type(F.password);
   await page.keyboard.press("Enter");
   ok(await waitH1(page, T("fr", "Devices on the bench")), "an instructor signs in with her password", await h1(page));
-  ok((await page.locator("main").innerText()).includes(T("fr", "You are signed in as an instructor. The instructors' console comes later; here you see the trainees' screens.")),
-    "the instructor reads that the console comes later");
-  await page.evaluate(() => { location.hash = "#/console"; });
-  await waitH1(page, T("fr", "Instructors' console"));
-  await page.waitForSelector(".msg-info", { timeout: 8000 }).catch(() => {});
-  ok((await page.locator("main").innerText()).includes(T("fr", "The instructors' console comes later. For now, use the atelier command on the bench computer.")),
-    "the console's screen, for an instructor: it comes later");
+  ok((await page.locator("main").innerText()).includes(T("fr", "You are signed in as an instructor. Here you see the trainees' screens. The work waiting for a grade is in Console, in the menu at the top.")),
+    "the instructor reads where the work waiting for a grade is");
+  await press(page, 'a.nav-link[href="#/console"]', "open the console from the menu");
+  ok(await waitH1(page, T("fr", "Instructors' console")), "the console, from the menu", await h1(page));
+  await page.waitForSelector(".queue-section .msg", { timeout: 8000 }).catch(() => {});
+  ok((await page.locator(".queue-section").innerText().catch(() => "")).includes(T("fr", "No work waits for a grade."))
+    && await page.locator(".queue-item").count() === 0,
+  "the job is graded: the console says plainly that no work waits for a grade", await page.locator("main").innerText());
+  await screen(page, "console-empty", VIEWPORTS.filter(([l]) => l === "bench" || l === "small"));
   ok(errors.length === 0, "no console error at the end", errors.join("\n"));
   report.expected_4xx = expected;
   report.finished = true;

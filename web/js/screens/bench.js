@@ -33,7 +33,7 @@ export async function showBench() {
   const list = h("div.cards", { id: "bench-cards" });
   const status = h("div.bench-status");
   screen(t("Devices on the bench"),
-    isInstructor() ? message("info", t("You are signed in as an instructor. The instructors' console comes later; here you see the trainees' screens.")) : null,
+    isInstructor() ? message("info", t("You are signed in as an instructor. Here you see the trainees' screens. The work waiting for a grade is in Console, in the menu at the top.")) : null,
     status,
     h("section", { "aria-labelledby": "screen-title" }, list),
     openByKeyForm());

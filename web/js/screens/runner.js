@@ -479,7 +479,10 @@ function showEnd(ctx) {
         " ", r ? resultBadge(r.result) : h("span.result.result-none", {}, icon("dot"), t("Not done")));
     })),
     feedback,
-    h("div.runner-nav", {}, submitBtn, h("a.btn.btn-secondary", { href: ctx.leave }, t("Stop for now"))));
+    h("div.runner-nav", {}, submitBtn, sent && isInstructor()
+      // An instructor reads sent work from the console's list: back to it.
+      ? linkButton(t("Back to the console"), "#/console")
+      : h("a.btn.btn-secondary", { href: ctx.leave }, t("Stop for now"))));
   main.classList.add("runner");
 }
 
