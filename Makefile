@@ -205,6 +205,7 @@ bench: deps $(BIN) $(PDF_BIN)
 	sh bench/android_bench.sh $(abspath $(BIN))
 	@$(MAKE) --no-print-directory build/bench/web_fixture $(TOOL_BIN)
 	sh bench/web_bench.sh $(abspath $(BUILD))
+	sh bench/console_bench.sh $(abspath $(BUILD))
 	sh bench/live_bench.sh $(abspath $(BUILD))
 
 build/bench/usb_bench: bench/usb_bench.c tests/lib/testbed.c tests/lib/proc.c

@@ -6,10 +6,15 @@
  * `bench-trainee` and an instructor `bench-instructor` with the secrets the bench script
  * uses to sign in.
  *
- * usage: web_fixture DATA_DIR [DEVICES [JOBS [LONG]]]   (defaults 1000 10000 100)
+ * usage: web_fixture DATA_DIR [DEVICES [JOBS [LONG [TRAINEES]]]]   (defaults 1000 10000
+ *        100 1)
  * prints: "UDID JOB JOB2 ... JOB50": the long job (left open, for steps to be recorded
  * into) and its device, then the open jobs of the other 49 benches at work (30 steps
  * in). The other jobs are submitted.
+ * With TRAINEES above 1 (the instructors' console's workshop), the jobs go in turn to
+ * trainees `trainee-01`, `trainee-02`... (the same PIN), and every submitted job but the
+ * last QUEUED is graded by `bench-instructor`: approved, and one in ten sent back for
+ * redo first (then submitted and approved again).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -25,6 +30,7 @@
 #define TRAINEE_PIN "24681357"
 #define INSTRUCTOR_PASSWORD "bench-instructor-password"
 #define BENCHES 50 /* benches at work at once: one open job each */
+#define QUEUED 100 /* submitted jobs left waiting for a grade (TRAINEES > 1) */
 
 static long long arg(int argc, char **argv, int i, long long dflt)
 {
@@ -86,11 +92,51 @@ static void steps(struct store *st, long long job, long long who, int n)
 	}
 }
 
+/* Grade JOB (just submitted at SUBMITTED_MS) by INSTRUCTOR. */
+static void grade(struct store *st, long long job, long long submitted_ms, long long instructor,
+		  enum verdict v)
+{
+	struct store_grade g = { 0 };
+
+	g.job_id = job;
+	g.submitted_ms = submitted_ms;
+	g.verdict = v;
+	g.redo = v == VERDICT_REDO ? "[\"step-1\"]" : NULL;
+	g.feedback = v == VERDICT_REDO ? "Write what you saw, not what you expected"
+				       : "Careful work, well written";
+	g.by_user = instructor;
+	g.t_ms = clock_wall_ms();
+	if (store_grade_add(st, &g, NULL) != STORE_OK)
+		die("grading a job");
+}
+
+/* Submit JOB, and grade it unless it is one of the last queued: one in ten sent back,
+ * redone and approved, the others approved at once. */
+static void submit(struct store *st, long long job, long long who, long long instructor,
+		   int graded, int redo)
+{
+	long long t = clock_wall_ms();
+
+	if (store_job_set_state(st, job, JOB_STATE_SUBMITTED, t) != STORE_OK)
+		die("submitting a job");
+	if (!graded)
+		return;
+	if (redo) {
+		grade(st, job, t, instructor, VERDICT_REDO);
+		steps(st, job, who, 1);
+		t = clock_wall_ms() + 1;
+		if (store_job_set_state(st, job, JOB_STATE_SUBMITTED, t) != STORE_OK)
+			die("submitting a job again");
+	}
+	grade(st, job, t, instructor, VERDICT_APPROVED);
+}
+
 int main(int argc, char **argv)
 {
 	long long devices = arg(argc, argv, 2, 1000), jobs = arg(argc, argv, 3, 10000);
 	int long_steps = (int)arg(argc, argv, 4, 100);
-	long long trainee, job = 0, long_job = 0;
+	long long n_trainees = arg(argc, argv, 5, 1), made = 0, instructor;
+	long long trainee, job = 0, long_job = 0, *trainees;
 	char why[512], udid[64], long_udid[64] = "", hash[65];
 	long long open_jobs[BENCHES];
 	size_t n_open = 0;
@@ -107,7 +153,19 @@ int main(int argc, char **argv)
 	}
 	st = svc_store(b);
 	trainee = user(st, "bench-trainee", ROLE_TRAINEE, TRAINEE_PIN);
-	(void)user(st, "bench-instructor", ROLE_INSTRUCTOR, INSTRUCTOR_PASSWORD);
+	instructor = user(st, "bench-instructor", ROLE_INSTRUCTOR, INSTRUCTOR_PASSWORD);
+	if (n_trainees < 1 || n_trainees > 999)
+		n_trainees = 1;
+	trainees = calloc((size_t)n_trainees, sizeof(*trainees));
+	if (!trainees)
+		die("memory");
+	trainees[0] = trainee;
+	for (long long i = 1; n_trainees > 1 && i <= n_trainees; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "trainee-%02lld", i);
+		trainees[i - 1] = user(st, name, ROLE_TRAINEE, TRAINEE_PIN);
+	}
 	checklist(st, hash);
 	for (long long d = 1; d <= devices; d++) {
 		char facts[256];
@@ -132,19 +190,24 @@ int main(int argc, char **argv)
 			snprintf(sj.checklist_id, sizeof(sj.checklist_id), "bench-check");
 			sj.checklist_version = 1;
 			snprintf(sj.checklist_hash, sizeof(sj.checklist_hash), "%s", hash);
-			sj.trainee_id = trainee;
+			sj.trainee_id = long_job ? trainees[made % n_trainees] : trainee;
 			sj.started_ms = clock_wall_ms();
+			made++;
 			if (store_job_create(st, &sj, &job) != STORE_OK)
 				die("creating a job");
 			/* The first job of the first BENCHES devices stays open: one per bench
 			 * at work, 30 steps in (the long one: LONG). */
-			steps(st, job, trainee, !long_job ? long_steps : j == 0 && d <= BENCHES ? 30 : 3);
+			steps(st, job, sj.trainee_id,
+			      !long_job ? long_steps : j == 0 && d <= BENCHES ? 30 : 3);
 			if (!long_job) {
 				long_job = job;
 				snprintf(long_udid, sizeof(long_udid), "%s", udid);
 				open_jobs[n_open++] = job;
 			} else if (j == 0 && d <= BENCHES) {
 				open_jobs[n_open++] = job;
+			} else if (n_trainees > 1) {
+				submit(st, job, sj.trainee_id, instructor, made <= jobs - QUEUED,
+				       made % 10 == 0);
 			} else if (store_job_set_state(st, job, JOB_STATE_SUBMITTED, clock_wall_ms()) !=
 				   STORE_OK) {
 				die("submitting a job");
@@ -155,6 +218,7 @@ int main(int argc, char **argv)
 	for (size_t i = 1; i < n_open; i++)
 		printf(" %lld", open_jobs[i]);
 	printf("\n");
+	free(trainees);
 	svc_close(b);
 	return 0;
 }

@@ -47,6 +47,7 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 	    "INSERT INTO grade (job_id, submitted_ms, verdict, redo, scores, feedback, "
 	    "by_user, t_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	static const char sql_reopen[] = "UPDATE job SET state = 'open' WHERE id = ?";
+	static const char sql_graded_now[] = "UPDATE job SET graded_ms = ? WHERE id = ?";
 	sqlite3_stmt *stmt = NULL;
 	char state[16];
 	long long submitted = 0, new_id = 0;
@@ -103,6 +104,18 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 	sqlite3_bind_int64(stmt, 7, g->by_user);
 	sqlite3_bind_int64(stmt, 8, g->t_ms);
 	err = store_int_run_change(st, stmt, sql_ins, &new_id);
+	if (err)
+		goto out;
+	store_int_done(st, stmt);
+	stmt = NULL;
+
+	/* The job is graded for this submission (store_job_find()'s stages). */
+	err = store_int_prepare(st, sql_graded_now, &stmt);
+	if (err)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, g->submitted_ms);
+	sqlite3_bind_int64(stmt, 2, g->job_id);
+	err = store_int_run_change(st, stmt, sql_graded_now, NULL);
 	if (err)
 		goto out;
 	store_int_done(st, stmt);

@@ -260,15 +260,17 @@ enum store_err store_record_jobs(struct store *st, long long user_id,
 	return err;
 }
 
-/* The grade of a job's latest submission: a redo keeps the job's submitted_ms, a new
- * submission moves it on and has no grade yet. */
-#define GRADED_NOW "EXISTS (SELECT 1 FROM grade g WHERE g.job_id = job.id AND " \
-		   "g.submitted_ms = job.submitted_ms%s)"
+/* Whether a job's latest submission is graded: job.graded_ms (schema 10) is the submission
+ * its latest grade was about. A redo keeps the job's submitted_ms; a new submission moves
+ * it on and has no grade yet. The waiting ones are read from the index job_waiting, whose
+ * condition this is word for word. */
+#define WAITING "state = 'submitted' AND graded_ms IS NOT submitted_ms"
 
 enum store_err store_job_find(struct store *st, const struct store_job_query *q,
 			      struct store_job **out, size_t *n)
 {
-	char sql[sizeof("SELECT " JOB_COLS " FROM job") + 512], stage[200] = "";
+	char sql[sizeof("SELECT " JOB_COLS " FROM job") + 512];
+	const char *stage = "";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err;
 	void *items;
@@ -277,21 +279,20 @@ enum store_err store_job_find(struct store *st, const struct store_job_query *q,
 	if (q->stage) {
 		switch (*q->stage) {
 		case JOB_STAGE_OPEN:
-			snprintf(stage, sizeof(stage), " AND state = 'open' AND NOT " GRADED_NOW, "");
+			stage = " AND state = 'open' AND (submitted_ms IS NULL OR "
+				"graded_ms IS NOT submitted_ms)";
 			break;
 		case JOB_STAGE_SUBMITTED:
-			snprintf(stage, sizeof(stage), " AND state = 'submitted' AND NOT " GRADED_NOW, "");
+			stage = " AND " WAITING;
 			break;
-		case JOB_STAGE_APPROVED:
-			snprintf(stage, sizeof(stage), " AND state = 'submitted' AND " GRADED_NOW,
-				 " AND g.verdict = 'approved'");
+		case JOB_STAGE_APPROVED: /* graded now and not open again: approved */
+			stage = " AND state = 'submitted' AND graded_ms = submitted_ms";
 			break;
-		case JOB_STAGE_REDO:
-			snprintf(stage, sizeof(stage), " AND state = 'open' AND " GRADED_NOW,
-				 " AND g.verdict = 'redo'");
+		case JOB_STAGE_REDO: /* graded now and open again: sent back */
+			stage = " AND state = 'open' AND graded_ms = submitted_ms";
 			break;
 		case JOB_STAGE_CANCELLED:
-			snprintf(stage, sizeof(stage), " AND state = 'cancelled'");
+			stage = " AND state = 'cancelled'";
 			break;
 		default:
 			return STORE_EINVAL;

@@ -74,11 +74,11 @@ static int count_item(sqlite3_stmt *stmt, void *item)
 enum store_err store_approved_count(struct store *st, long long user_id, const char *checklist_id,
 				    long long *n)
 {
-	/* Approved: submitted, and its latest submission graded so (store_job_find()). */
+	/* Approved: submitted, and its latest submission graded (a redo would have opened it
+	 * again; store_job_find()). */
 	static const char sql[] =
 		"SELECT count(*) FROM job WHERE trainee_id = ? AND checklist_id = ? AND "
-		"state = 'submitted' AND EXISTS (SELECT 1 FROM grade g WHERE g.job_id = job.id AND "
-		"g.submitted_ms = job.submitted_ms AND g.verdict = 'approved')";
+		"state = 'submitted' AND graded_ms = submitted_ms";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
 

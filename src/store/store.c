@@ -333,7 +333,8 @@ static const char *const schema_v9[] = {
 };
 
 /* An instructor's sign-off of a trainee for a competence (schema 10): kept for good, each
- * one an entry of the accounts chain. A trainee's jobs, found by her (her record). */
+ * one an entry of the accounts chain. A trainee's jobs, found by her (her record), and
+ * the jobs waiting for a grade, found without reading every grade. */
 static const char *const schema_v10[] = {
 	"CREATE TABLE signoff ("
 	"id INTEGER PRIMARY KEY, "
@@ -344,6 +345,14 @@ static const char *const schema_v10[] = {
 	"t_ms INTEGER NOT NULL)",
 	"CREATE INDEX signoff_user ON signoff (user_id, competence)",
 	"CREATE INDEX job_trainee ON job (trainee_id, id)",
+	/* The submission the latest grade was about (NULL: never graded), kept with the grade
+	 * (store_grade_add()): a job waits for a grade when it is submitted and graded_ms is
+	 * not its submitted_ms, and the grading queue reads those alone from the index. */
+	"ALTER TABLE job ADD COLUMN graded_ms INTEGER",
+	"UPDATE job SET graded_ms = (SELECT g.submitted_ms FROM grade g WHERE g.job_id = job.id "
+	"ORDER BY g.id DESC LIMIT 1)",
+	"CREATE INDEX job_waiting ON job (submitted_ms, id) "
+	"WHERE state = 'submitted' AND graded_ms IS NOT submitted_ms",
 	"CREATE TRIGGER signoff_no_update BEFORE UPDATE ON signoff "
 	"BEGIN SELECT RAISE(ABORT, 'sign-offs are append-only'); END",
 	"CREATE TRIGGER signoff_no_delete BEFORE DELETE ON signoff "

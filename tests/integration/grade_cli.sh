@@ -165,4 +165,19 @@ check "the device shows its job with the latest verdict" \
 check "a job without a grade cannot be acknowledged" \
     sh -c "! $A job ack 2 --by ines 2>$T/err && grep -q 'has no grade yet' $T/err"
 
+# A database of schema 9 (before graded_ms) keeps its stages when it is migrated: the
+# grades already given are read into graded_ms.
+python3 - "$T/data/atelier.db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.executescript("DROP INDEX job_waiting; DROP INDEX job_trainee; DROP TABLE signoff; "
+                "ALTER TABLE job DROP COLUMN graded_ms; PRAGMA user_version = 9;")
+c.close()
+PY
+check "after the migration from schema 9, the queue still holds only the job not graded" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/ines $A job queue --json >$T/q.json && $J $T/q.json \"[j['id'] for j in d]\" '[2]'"
+check "and the approved job is still approved" \
+    sh -c "$A job list --state approved --json >$T/l.json && $J $T/l.json \"[j['id'] for j in d]\" '[1]'"
+check "and the migrated database checks" $A db check
+
 done_testing

@@ -568,7 +568,7 @@ def main():
     ok(st == 200 and doc["role"] == "instructor", "an instructor signs in with a password", (st, doc))
     st, doc, _, _ = sam.call("GET", "/api/queue?lang=fr")
     ok(st == 200 and [(j["id"], j["trainee"], j["checklist"]) for j in doc] == [(job, "amina", "web-check")]
-       and doc[0]["waiting_ms"] >= 0 and doc[0]["checklist_title"],
+       and doc[0]["submitted_ms"] > 0 and "waiting_ms" not in doc[0] and doc[0]["checklist_title"],
        "the grading queue shows the submitted job to the instructor", (st, doc))
     st, doc, _, _ = amina.call("GET", "/api/queue")
     ok(st == 403 and doc["error"] == "denied" and "instructor" in doc["why"],

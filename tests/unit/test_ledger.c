@@ -187,7 +187,8 @@ static void records_from_before_the_ledger_are_taken_into_chains(void **state)
 	sql("DROP TABLE ledger; DROP TABLE chain_head; DROP TABLE revocation; "
 	    "DROP TABLE session; DROP TABLE signin_attempt; DROP TABLE audit; "
 	    "DROP TABLE user_pref; DROP TABLE step_photo; DROP INDEX step_record_step; "
-	    "DROP TABLE signoff; DROP INDEX job_trainee; "
+	    "DROP TABLE signoff; DROP INDEX job_trainee; DROP INDEX job_waiting; "
+	    "ALTER TABLE job DROP COLUMN graded_ms; "
 	    "ALTER TABLE app_user DROP COLUMN secret_hash; PRAGMA user_version = 5");
 	assert_int_equal(store_open(dir, 0, &st, &found), STORE_OK);
 	assert_int_equal(found, 5);

@@ -25,6 +25,11 @@ export class ApiError extends Error {
 }
 
 /* Send a request and give its JSON view; an ApiError when it is refused. */
+// The server's clock minus this screen's, from the Date of its last answer: how long a
+// job has waited is counted on the server's clock, whatever this computer's says.
+let serverSkew = 0;
+export const serverNow = () => Date.now() + serverSkew;
+
 async function send(method, path, headers, body) {
   if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
   let r;
@@ -33,6 +38,8 @@ async function send(method, path, headers, body) {
   } catch {
     throw new ApiError(0, "network", "");
   }
+  const date = Date.parse(r.headers.get("Date") || "");
+  if (!Number.isNaN(date)) serverSkew = date - Date.now();
   let doc = null;
   try {
     doc = await r.json();

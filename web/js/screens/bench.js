@@ -55,7 +55,11 @@ export async function showBench() {
     const now = new Map(devices.map((d) => [d.usb_id, d]));
     const said = [];
     for (const [id, d] of now) {
-      if (!known.has(id)) said.push(t("A device was plugged in: {name}", { name: (d.card && d.card.marketing_name) || t("Unknown model") }));
+      const name = d.card && d.card.marketing_name;
+      const before = known.get(id);
+      if (!before) said.push(t("A device was plugged in: {name}", { name: name || t("Unknown model") }));
+      // Seen on USB first and read a moment later: its name is said when it is known.
+      else if (name && !(before.card && before.card.marketing_name)) said.push(t("The device was read: {name}", { name }));
       if (d.state === "untrusted" && (!known.has(id) || known.get(id).state !== d.state)) said.push(t("The device needs you: look at its card."));
     }
     for (const id of known.keys()) if (!now.has(id)) said.push(t("A device was unplugged."));

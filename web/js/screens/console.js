@@ -5,7 +5,7 @@
 // gets the server's refusal (403: an instructor's route), said politely.
 import { h, icon } from "../dom.js";
 import { t, num, currentLanguage, dirOf } from "../i18n.js";
-import { get, withQuery } from "../api.js";
+import { get, withQuery, serverNow } from "../api.js";
 import { serverLang } from "./device.js";
 import { screen, message, errorBox, linkButton, waiting } from "../ui.js";
 
@@ -41,7 +41,7 @@ function queueItem(job) {
     h("dl.facts.queue-facts", {},
       h("dt", {}, t("Trainee")), h("dd", {}, job.trainee),
       h("dt", {}, t("Device")), h("dd", {}, device),
-      h("dt", {}, t("Waiting time")), h("dd.queue-waited", {}, icon("clock"), " ", waitedWords(job.waiting_ms)),
+      h("dt", {}, t("Waiting time")), h("dd.queue-waited", {}, icon("clock"), " ", waitedWords(serverNow() - job.submitted_ms)),
       h("dt", {}, t("Job number")), h("dd", {}, String(job.id))),
     linkButton(t("Open this work"), `#/job/${job.id}`, "secondary", { "aria-describedby": id }));
 }

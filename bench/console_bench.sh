@@ -1,0 +1,78 @@
+#!/bin/sh
+# The instructors' side under load: with 50 trainees, 1,000 devices and 20,000 jobs (made
+# by build/bench/web_fixture; 100 of them waiting for a grade, the others graded, one in
+# ten after a redo) and 20 instructors at once (wrk, 20 connections), the 99th
+# percentile of the grading queue and of a trainee's record (399 jobs), each against the
+# same percentile for a small static file served in the same run (the floor). Target:
+# each p99 <= 20 ms. The live overview is not built yet: not measured.
+#
+# usage: sh bench/console_bench.sh BUILD_DIR
+set -eu
+BUILD=${1:?usage: console_bench.sh BUILD_DIR}
+ATELIER="$BUILD/atelier"
+T=$(mktemp -d)
+SERVER=""
+trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$T"' EXIT
+DURATION=${CONSOLE_BENCH_SECONDS:-10}
+
+command -v wrk >/dev/null || { echo "console bench: wrk is missing (scripts/setup-deps.sh installs it)" >&2; exit 1; }
+echo "console bench: making 50 trainees, 1,000 devices and 20,000 jobs (about a minute)"
+"$BUILD/bench/web_fixture" "$T/data" 1000 20000 100 50 >/dev/null
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$ATELIER" --data "$T/data" serve --listen "127.0.0.1:$PORT" >"$T/serve.out" 2>&1 &
+SERVER=$!
+URL="http://127.0.0.1:$PORT"
+n=0
+until python3 -c "import urllib.request,urllib.error,sys
+try: urllib.request.urlopen(sys.argv[1] + '/static/app.css')
+except urllib.error.HTTPError: pass
+" "$URL" 2>/dev/null; do
+    n=$((n + 1)); [ $n -lt 100 ] || { echo "console bench: the server did not start" >&2; cat "$T/serve.out" >&2; exit 1; }
+    sleep 0.1
+done
+COOKIE=$(python3 - "$URL" <<'PY'
+import json, sys, urllib.request
+req = urllib.request.Request(sys.argv[1] + "/api/login", method="POST",
+                             data=json.dumps({"name": "bench-instructor", "secret": "bench-instructor-password"}).encode(),
+                             headers={"Content-Type": "application/json"})
+r = urllib.request.urlopen(req)
+print(r.headers["Set-Cookie"].split(";")[0])
+PY
+)
+# What is measured is what the console shows: check it once.
+python3 - "$URL" "$COOKIE" <<'PY'
+import json, sys, urllib.request
+def get(path):
+    req = urllib.request.Request(sys.argv[1] + path, headers={"Cookie": sys.argv[2]})
+    return json.load(urllib.request.urlopen(req))
+q = get("/api/queue")
+r = get("/api/trainees/trainee-01")
+jobs = sum(c["jobs"] for c in r["record"]["checklists"])
+if len(q) != 100 or not 390 <= jobs <= 400:
+    sys.exit("console bench: the fixture is not what it should be: %d waiting, %d jobs" % (len(q), jobs))
+PY
+
+p99() {
+    wrk -t2 -c20 -d2s "$@" >/dev/null 2>&1
+    sleep 1
+    wrk --latency -t2 -c20 -d"${DURATION}s" "$@" >"$T/wrk.out" 2>&1
+    if grep -q "Non-2xx" "$T/wrk.out"; then
+        echo "console bench: non-2xx answers for $*:" >&2; cat "$T/wrk.out" >&2; exit 1
+    fi
+    awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 }
+                       else if (v ~ /ms$/) { sub(/ms$/, "", v) }
+                       else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
+                       printf "%.2f", v }' "$T/wrk.out"
+}
+
+FLOOR=$(p99 -H "Cookie: $COOKIE" "$URL/static/app.css")
+QUEUE=$(p99 -H "Cookie: $COOKIE" "$URL/api/queue")
+RECORD=$(p99 -H "Cookie: $COOKIE" "$URL/api/trainees/trainee-01")
+
+echo "console bench: 50 trainees, 1,000 devices, 20,000 jobs, 20 instructors, ${DURATION} s each, p99"
+awk -v f="$FLOOR" -v q="$QUEUE" -v r="$RECORD" 'BEGIN {
+    printf "%-40s %8.2f ms\n", "static file (the floor)", f
+    printf "%-40s %8.2f ms   ratio %5.1f  (<= 20 ms: %s)\n", "the grading queue (100 jobs)", q, q / f, q <= 20 ? "meets target" : "MISSES target"
+    printf "%-40s %8.2f ms   ratio %5.1f  (<= 20 ms: %s)\n", "a trainee'"'"'s record (399 jobs)", r, r / f, r <= 20 ? "meets target" : "MISSES target"
+    printf "%-40s %8s\n", "the live overview", "not built yet"
+}'
