@@ -278,9 +278,8 @@ enum store_err store_job_find(struct store *st, const struct store_job_query *q,
 
 	if (q->stage) {
 		switch (*q->stage) {
-		case JOB_STAGE_OPEN:
-			stage = " AND state = 'open' AND (submitted_ms IS NULL OR "
-				"graded_ms IS NOT submitted_ms)";
+		case JOB_STAGE_OPEN: /* being worked on: those sent back for redo too */
+			stage = " AND state = 'open'";
 			break;
 		case JOB_STAGE_SUBMITTED:
 			stage = " AND " WAITING;

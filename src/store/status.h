@@ -32,7 +32,8 @@ const char *job_state_name(enum job_state s);
 int job_state_parse(const char *word, enum job_state *out);
 
 /* Where a job is in its trainee's and its instructor's work: its state and the grade of
- * its latest submission together. Each job is at one stage. */
+ * its latest submission together. Each job is at one stage; as a filter, OPEN takes the
+ * jobs sent back for redo too (they are being worked on). */
 enum job_stage {
 	JOB_STAGE_OPEN,      /* open, never sent back: the trainee works on it */
 	JOB_STAGE_SUBMITTED, /* submitted, and that submission is not graded yet */

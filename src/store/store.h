@@ -270,7 +270,8 @@ struct store_job_query {
 };
 
 /* Jobs matching Q into a new array. The stage is read with the grade of each job's latest
- * submission (status.h: enum job_stage). */
+ * submission (status.h: enum job_stage); JOB_STAGE_OPEN gives every open job, those sent
+ * back for redo too. */
 enum store_err store_job_find(struct store *st, const struct store_job_query *q,
 			      struct store_job **out, size_t *n) __attribute__((warn_unused_result));
 

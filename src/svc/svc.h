@@ -302,7 +302,9 @@ struct svc_job_start {
 	const char *trainee;   /* NULL, or who does the job: must be the person signed in */
 };
 /* View: {job: <job view>, resumed: bool, device_moved: {from, to, why} | null,
- * warnings: [text], next_step: {id, title} | null}. */
+ * warnings: [text], next_step: {id, title} | null}. A trainee not ready for the
+ * checklist is SVC_ESTATE with the view {needs: [{approved: CHECKLIST} or {signed_off:
+ * COMPETENCE}]}. */
 enum svc_err svc_job_start(struct bench *b, const struct svc_job_start *req, json_t **view)
 	__attribute__((warn_unused_result));
 

@@ -153,9 +153,11 @@ void svc_merge_entered(json_t *facts, const json_t *entered, long long except_jo
 
 /* Whether WHO may start checklist C now: an approved job of each checklist it requires
  * and a sign-off for each competence (trainees only; an instructor may show any). 1 when
- * she may; else 0, with what she lacks, in words, appended to MISSING (may be NULL). */
+ * she may; else 0, with what she lacks appended to MISSING in words and to NEEDS as
+ * {approved: CHECKLIST} or {signed_off: COMPETENCE}, for a screen to say in her language
+ * (either may be NULL). */
 int svc_trainee_ready(struct bench *b, const struct checklist *c, const struct store_user *who,
-		      json_t *missing);
+		      json_t *missing, json_t *needs);
 
 /* JOB as a row of a list: {id, device, checklist, checklist_version, state, trainee,
  * verdict (of its latest grade, or null)}. */

@@ -873,9 +873,9 @@ enum svc_err svc_job_start(struct bench *b, const struct svc_job_start *req, jso
 		json_object_set_new(o, "resumed", json_true());
 	}
 	if (!id) {
-		json_t *missing = json_array();
+		json_t *missing = json_array(), *needs = json_array();
 
-		if (!svc_trainee_ready(b, c, &user, missing)) {
+		if (!svc_trainee_ready(b, c, &user, missing, needs)) {
 			char list[1024] = "";
 			size_t k;
 			json_t *m;
@@ -887,9 +887,12 @@ enum svc_err svc_job_start(struct bench *b, const struct svc_job_start *req, jso
 			json_decref(missing);
 			rc = svc_fail(b, SVC_ESTATE, "%s cannot start '%s' yet: %s needs %s", user.name,
 				      c->id, user.name, list);
+			/* What she needs, for a screen to say in her language. */
+			*view = json_pack("{s:o}", "needs", needs);
 			goto out;
 		}
 		json_decref(missing);
+		json_decref(needs);
 		rc = order_of_work(b, c, facts, jobs, n_jobs);
 		if (rc)
 			goto out;

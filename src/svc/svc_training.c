@@ -21,7 +21,7 @@ static int holds(const struct store_signoff *s, size_t n, const char *competence
 }
 
 int svc_trainee_ready(struct bench *b, const struct checklist *c, const struct store_user *who,
-		      json_t *missing)
+		      json_t *missing, json_t *needs)
 {
 	struct store_signoff *s = NULL;
 	size_t n = 0;
@@ -41,6 +41,9 @@ int svc_trainee_ready(struct bench *b, const struct checklist *c, const struct s
 		snprintf(text, sizeof(text), "an approved job of '%s'", c->requires_approved[i]);
 		if (missing)
 			json_array_append_new(missing, json_string(text));
+		if (needs)
+			json_array_append_new(needs, json_pack("{s:s}", "approved",
+							       c->requires_approved[i]));
 	}
 	if (c->n_requires_signed_off && store_signoffs_of(b->st, who->id, &s, &n) != STORE_OK) {
 		s = NULL;
@@ -54,6 +57,9 @@ int svc_trainee_ready(struct bench *b, const struct checklist *c, const struct s
 			 c->requires_signed_off[i]);
 		if (missing)
 			json_array_append_new(missing, json_string(text));
+		if (needs)
+			json_array_append_new(needs, json_pack("{s:s}", "signed_off",
+							       c->requires_signed_off[i]));
 	}
 	free(s);
 	return ready;
@@ -343,17 +349,17 @@ enum svc_err svc_trainee_show(struct bench *b, const char *name, json_t **view)
 	lists = json_array();
 	for (size_t i = 0; set && i < set->count; i++) {
 		const struct checklist *c = set->items[i];
-		json_t *missing = json_array();
+		json_t *missing = json_array(), *needs = json_array();
 		long long approved = 0;
 		int ready;
 
 		if (store_approved_count(b->st, who.id, c->id, &approved) != STORE_OK)
 			approved = 0;
-		ready = svc_trainee_ready(b, c, &who, missing);
-		json_array_append_new(lists, json_pack("{s:s, s:i, s:I, s:b, s:o}", "id", c->id,
+		ready = svc_trainee_ready(b, c, &who, missing, needs);
+		json_array_append_new(lists, json_pack("{s:s, s:i, s:I, s:b, s:o, s:o}", "id", c->id,
 						       "difficulty", c->difficulty, "approved",
 						       (json_int_t)approved, "ready", ready,
-						       "missing", missing));
+						       "missing", missing, "needs", needs));
 	}
 	record = record_json(b, &who, 0, 0);
 	if (!record) {

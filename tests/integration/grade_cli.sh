@@ -119,8 +119,8 @@ check "the job is open again, with the steps to redo" \
     sh -c "$J $T/job.json \"d['state']\" open && $J $T/job.json \"d['steps_to_redo']\" \"['voltage']\""
 check "a job sent back for redo leaves the queue" \
     sh -c "XDG_RUNTIME_DIR=$T/run/ines $A job queue >$T/out && grep -q '^job 2 ' $T/out && ! grep -q '^job 1 ' $T/out"
-check "job list --state redo gives the job sent back, and submitted no longer does" \
-    sh -c "$A job list --state redo | grep -q '^job 1 .*redo .*amina .*redo' && ! $A job list --state submitted | grep -q '^job 1 ' && $A job list --state open | grep -q '^no job'"
+check "job list --state redo gives the job sent back, open gives it too (it is worked on), and submitted no longer does" \
+    sh -c "$A job list --state redo | grep -q '^job 1 .*redo .*amina .*redo' && ! $A job list --state submitted | grep -q '^job 1 ' && $A job list --state open | grep -q '^job 1 .*redo .*amina'"
 check "job show keeps the grade: verdict, steps, scores, feedback, who, not acknowledged" \
     sh -c "$J $T/job.json \"[g['verdict'] for g in d['grades']]\" \"['redo']\" && $J $T/job.json \"d['grades'][0]['redo']\" \"['voltage']\" && $J $T/job.json \"d['grades'][0]['scores']['care']\" 2 && $J $T/job.json \"d['grades'][0]['feedback']\" 'Measure at rest, with the charger unplugged' && $J $T/job.json \"d['grades'][0]['by']\" ines && $J $T/job.json \"d['grades'][0]['acknowledged']\" False"
 check "job show prints the grade for a person" \

@@ -51,6 +51,22 @@ steps:
     title: {en: "Look at the case", fr: "Regardez le boîtier", nl: "Bekijk de behuizing"}
     kind: check
 YAML
+cat > "$T/checklists/web-advanced.yaml" <<'YAML'
+id: web-advanced
+version: 1
+title: {en: "Screen swap", fr: "Échange d'écran", nl: "Scherm wisselen"}
+applies_to:
+  platforms: [ios]
+difficulty: 4
+time_minutes: 30
+requires:
+  approved: [web-check]
+  signed_off: [esd-safety]
+steps:
+  - id: open
+    title: {en: "Open it", fr: "Ouvrez-le", nl: "Open het"}
+    kind: check
+YAML
 mkdir -p "$T/checklists/images"
 printf '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>\n' \
     > "$T/checklists/images/look.svg"

@@ -190,6 +190,20 @@ try {
     "the checklists for the device, with title, time and difficulty, in French", choice);
   await screen(page, "device");
 
+  // ---- a harder checklist she is not ready for: what she needs, in her language ----
+  if (await page.locator("#cl-phone-screen-replacement").count()) {
+    await press(page, '[aria-describedby="cl-phone-screen-replacement"]', "Start the screen replacement");
+    const ready = await until(page, () => !!document.querySelector(".needs li"), null, 8000);
+    const said = await page.locator(".needs").evaluate((el) => el.closest(".message, [role], div")?.innerText || el.innerText).catch(() => "");
+    ok(ready && said.includes(T("fr", "You cannot start this work yet. First you need:"))
+      && said.includes(T("fr", "an approved job of {checklist}", { checklist: "Accueil et tri" }))
+      && said.includes(T("fr", "your instructor's sign-off for {competence}", { competence: "esd-safety" }))
+      && T("fr", "You cannot start this work yet. First you need:") !== "You cannot start this work yet. First you need:",
+      "a checklist she is not ready for: the screen says, in French, the approved job and the sign-off she needs first", said);
+    ok(await h1(page) === T("fr", "Choose the work"), "and she stays on the choice of work", await h1(page));
+    await screen(page, "device-not-ready");
+  }
+
   // ---- the intake checklist: steps, Back and a correction ----
   await press(page, '[aria-describedby="cl-intake-triage"]', "Start the intake checklist");
   ok(await waitH1(page, "Mettez vos lunettes de protection"), "the first step, in French", await h1(page));

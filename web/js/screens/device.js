@@ -30,6 +30,21 @@ function difficulty(n) {
   return h("span.difficulty", {}, h("span.diff-blocks", {}, blocks), t("Difficulty: {n} of 5", { n }));
 }
 
+// The titles of the checklists shown, by id: what a trainee not ready yet is told she
+// needs is said with the titles she reads on this screen.
+const titles = new Map();
+
+/* What a trainee still needs before she may start a checklist, in her language: the
+ * server's {needs: [{approved: CHECKLIST} | {signed_off: COMPETENCE}]}. */
+function needsBox(needs) {
+  return message("warning", h("div", {},
+    h("p", {}, t("You cannot start this work yet. First you need:")),
+    h("ul.needs", {}, needs.map((n) => h("li", {}, n.approved
+      ? t("an approved job of {checklist}", { checklist: titles.get(n.approved) || n.approved })
+      : t("your instructor's sign-off for {competence}", { competence: n.signed_off })))),
+    h("p", {}, t("Ask your instructor what to do next."))));
+}
+
 async function start(key, checklist, where, btn) {
   btn.disabled = true;
   fill(where, waiting(t("Starting...")));
@@ -38,7 +53,8 @@ async function start(key, checklist, where, btn) {
     location.hash = `#/job/${view.job.id}`;
   } catch (err) {
     btn.disabled = false;
-    fill(where, message("error", errorText(err)));
+    const needs = err.detail && Array.isArray(err.detail.needs) ? err.detail.needs : null;
+    fill(where, needs && needs.length ? needsBox(needs) : message("error", errorText(err)));
   }
 }
 
@@ -104,6 +120,7 @@ export async function showDevice(key) {
       get(withQuery("/api/jobs", { device: key, state: "open" })),
     ]);
     const items = (cl.checklists || []).slice().sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
+    for (const c of items) titles.set(c.id, c.title);
     if (!items.length) fill(list, h("li", {}, message("info", t("No checklist applies to this device yet. Ask your instructor."))));
     else fill(list, items.map((c) => checklistItem(key, c, (open || []).find((j) => j.checklist === c.id), quarantined)));
   } catch (err) {
