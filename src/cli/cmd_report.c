@@ -6,7 +6,6 @@
 
 #include "cli/cli.h"
 #include "util/clock.h"
-#include "util/csv.h"
 #include "util/file.h"
 
 static const char report_usage[] =
@@ -21,45 +20,6 @@ static const char report_usage[] =
 	"whole or not at all, instead of the standard output.\n";
 
 #define CMD "report"
-
-static const char *const columns[] = {
-	"trainee", "checklist", "jobs", "cancelled", "approved", "first_time_approved",
-	"first_time_rate", "redos", "average_minutes", "signed_off", NULL,
-};
-
-/* Column KEY of ROW: text, a whole number, or a number with two decimals (null: empty). */
-static void field(FILE *out, const json_t *row, const char *key, int first)
-{
-	const json_t *v = json_object_get(row, key);
-	char num[48];
-
-	if (json_is_string(v)) {
-		csv_text(out, json_string_value(v), first);
-	} else if (json_is_integer(v)) {
-		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
-		csv_raw(out, num, first);
-	} else if (json_is_real(v)) {
-		snprintf(num, sizeof(num), "%.2f", json_real_value(v));
-		csv_raw(out, num, first);
-	} else {
-		csv_raw(out, "", first);
-	}
-}
-
-static void write_csv(FILE *out, const json_t *view)
-{
-	const json_t *row;
-	size_t i;
-
-	for (size_t c = 0; columns[c]; c++)
-		csv_text(out, columns[c], c == 0);
-	csv_end(out);
-	json_array_foreach(json_object_get(view, "rows"), i, row) {
-		for (size_t c = 0; columns[c]; c++)
-			field(out, row, columns[c], c == 0);
-		csv_end(out);
-	}
-}
 
 static int cmd_training(struct bench *b, int argc, char **argv)
 {
@@ -100,7 +60,7 @@ static int cmd_training(struct bench *b, int argc, char **argv)
 		json_dumpf(view, m, JSON_INDENT(2) | JSON_SORT_KEYS);
 		fputc('\n', m);
 	} else {
-		write_csv(m, view);
+		svc_training_csv(view, m);
 	}
 	fclose(m);
 	json_decref(view);

@@ -1,9 +1,9 @@
 /* atelier trainee show|sign-off: a trainee's training, and an instructor's sign-off */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
+#include "util/clock.h"
 
 static const char trainee_usage[] =
 	"usage: atelier [--data DIR] trainee show [NAME] [--json]\n"
@@ -20,17 +20,6 @@ static const char trainee_usage[] =
 
 #define CMD "trainee"
 
-/* The day of T_MS, local time: "2026-12-02". */
-static const char *day_of(long long t_ms, char *out, size_t size)
-{
-	time_t t = (time_t)(t_ms / 1000);
-	struct tm tm;
-
-	if (!localtime_r(&t, &tm) || !strftime(out, size, "%Y-%m-%d", &tm))
-		snprintf(out, size, "?");
-	return out;
-}
-
 static void print_signoff(const json_t *v, const void *ctx)
 {
 	char day[32];
@@ -38,7 +27,7 @@ static void print_signoff(const json_t *v, const void *ctx)
 	(void)ctx;
 	printf("%s signed off for %s by %s on %s\n", cli_str(v, "trainee", "?"),
 	       cli_str(v, "competence", "?"), cli_str(v, "by", "?"),
-	       day_of(json_integer_value(json_object_get(v, "t_ms")), day, sizeof(day)));
+	       clock_format_day(json_integer_value(json_object_get(v, "t_ms")), day, sizeof(day)));
 }
 
 /* The record: per checklist, then the redos and the feedback, newest last. */
@@ -73,7 +62,7 @@ static void print_record(const json_t *r)
 		printf("  job %lld %s, %s, by %s: %s\n",
 		       (long long)json_integer_value(json_object_get(x, "job")),
 		       cli_str(x, "checklist", "?"),
-		       day_of(json_integer_value(json_object_get(x, "t_ms")), day, sizeof(day)),
+		       clock_format_day(json_integer_value(json_object_get(x, "t_ms")), day, sizeof(day)),
 		       cli_str(x, "by", "?"), cli_str(x, "feedback", ""));
 	if (json_array_size(json_object_get(r, "feedback")))
 		printf("\nfeedback:\n");
@@ -81,7 +70,7 @@ static void print_record(const json_t *r)
 		printf("  job %lld %s, %s, %s by %s%s: %s\n",
 		       (long long)json_integer_value(json_object_get(x, "job")),
 		       cli_str(x, "checklist", "?"),
-		       day_of(json_integer_value(json_object_get(x, "t_ms")), day, sizeof(day)),
+		       clock_format_day(json_integer_value(json_object_get(x, "t_ms")), day, sizeof(day)),
 		       cli_str(x, "verdict", "?"), cli_str(x, "by", "?"),
 		       json_is_true(json_object_get(x, "acknowledged")) ? "" : " (not acknowledged)",
 		       cli_str(x, "feedback", ""));
@@ -99,7 +88,7 @@ static void print_show(const json_t *v, const void *ctx)
 	json_array_foreach(json_object_get(v, "signoffs"), i, s)
 		printf("  %-24s by %-16s on %s: %s\n", cli_str(s, "competence", "?"),
 		       cli_str(s, "by", "?"),
-		       day_of(json_integer_value(json_object_get(s, "t_ms")), day, sizeof(day)),
+		       clock_format_day(json_integer_value(json_object_get(s, "t_ms")), day, sizeof(day)),
 		       cli_str(s, "note", ""));
 	if (!json_array_size(json_object_get(v, "signoffs")))
 		printf("  nothing yet\n");

@@ -210,7 +210,8 @@ enum store_err store_grades_of_trainee(struct store *st, long long user_id,
 				       struct store_grade **out, size_t *n)
 {
 	static const char sql[] = "SELECT " GRADE_COLS GRADE_FROM
-				  "JOIN job j ON j.id = g.job_id WHERE j.trainee_id = ? ORDER BY g.id";
+				  "JOIN job j ON j.id = g.job_id WHERE j.trainee_id = ? "
+				  "ORDER BY g.job_id, g.id";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
 	void *items;

@@ -382,7 +382,8 @@ enum store_err store_grade_last(struct store *st, long long job_id, struct store
 /* Every grade of JOB_ID, oldest first, into a new array (store_grades_free()). */
 enum store_err store_grades_of(struct store *st, long long job_id, struct store_grade **out,
 			       size_t *n) __attribute__((warn_unused_result));
-/* Every grade of the jobs of trainee USER_ID, oldest first (store_grades_free()). */
+/* Every grade of the jobs of trainee USER_ID, by job and each job's oldest first
+ * (store_grades_free()): read beside store_record_jobs() in one pass. */
 enum store_err store_grades_of_trainee(struct store *st, long long user_id,
 				       struct store_grade **out, size_t *n)
 	__attribute__((warn_unused_result));

@@ -385,6 +385,9 @@ enum svc_err svc_trainee_show(struct bench *b, const char *name, json_t **view)
  * trainee, for an instructor; a trainee gets her own only. */
 enum svc_err svc_training_report(struct bench *b, const char *trainee, long long from_ms,
 				 long long to_ms, json_t **view) __attribute__((warn_unused_result));
+/* The training report VIEW as CSV (RFC 4180, util/csv.h) on OUT: a header row, then a row
+ * per trainee and checklist, the same for the command line and a screen's download. */
+void svc_training_csv(const json_t *view, FILE *out);
 
 /* The grading queue, for an instructor or an admin: every job submitted and not graded
  * since, the longest waiting first. [{id, trainee, checklist, checklist_title,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/clock.h"
+#include "util/csv.h"
 
 /* 1 when USER_ID holds a sign-off for COMPETENCE among S (N of them). */
 static int holds(const struct store_signoff *s, size_t n, const char *competence)
@@ -205,7 +206,8 @@ static json_t *record_json(struct bench *b, const struct store_user *who, long l
 	struct store_record_job *jobs = NULL;
 	struct store_grade *g = NULL;
 	struct figures *f = NULL;
-	size_t n_jobs = 0, n_g = 0, n_f = 0, k = 0;
+	size_t n_jobs = 0, n_g = 0, n_f = 0, k = 0, first;
+	const struct store_grade *last;
 	json_t *lists, *redos, *scores, *feedback, *out = NULL;
 	enum store_err err;
 	char by[64];
@@ -231,8 +233,8 @@ static json_t *record_json(struct bench *b, const struct store_user *who, long l
 		if (j->started_ms < from_ms || (to_ms && j->started_ms >= to_ms))
 			continue; /* started outside the period asked */
 		x = figures_of(f, &n_f, j->checklist_id);
-		size_t first = n_g;
-		const struct store_grade *last = NULL;
+		first = n_g;
+		last = NULL;
 
 		x->jobs++;
 		x->cancelled += j->state == JOB_STATE_CANCELLED;
@@ -244,12 +246,12 @@ static json_t *record_json(struct bench *b, const struct store_user *who, long l
 							"t_ms", (json_int_t)j->submitted_ms,
 							"minutes", jobs[i].bench_ms / 60000.0));
 		}
-		/* Grades come in id order, so a job's own are together only by chance: scan. */
-		for (k = 0; k < n_g; k++) {
+		/* Jobs and grades both come by job id: this job's grades are the next ones. */
+		while (k < n_g && g[k].job_id < j->id)
+			k++;
+		for (; k < n_g && g[k].job_id == j->id; k++) {
 			json_t *v;
 
-			if (g[k].job_id != j->id)
-				continue;
 			if (first == n_g)
 				first = k;
 			last = &g[k];
@@ -463,4 +465,44 @@ enum svc_err svc_training_report(struct bench *b, const char *trainee, long long
 	*view = json_pack("{s:I, s:o, s:o}", "from_ms", (json_int_t)from_ms, "to_ms",
 			  to_ms ? json_integer(to_ms) : json_null(), "rows", rows);
 	return SVC_OK;
+}
+
+/* The report's columns, in the order of the CSV: keys of a row of the view. */
+static const char *const report_columns[] = {
+	"trainee", "checklist", "jobs", "cancelled", "approved", "first_time_approved",
+	"first_time_rate", "redos", "average_minutes", "signed_off", NULL,
+};
+
+/* Column KEY of ROW: text, a whole number, or a number with two decimals (null: empty). */
+static void csv_field(FILE *out, const json_t *row, const char *key, int first)
+{
+	const json_t *v = json_object_get(row, key);
+	char num[48];
+
+	if (json_is_string(v)) {
+		csv_text(out, json_string_value(v), first);
+	} else if (json_is_integer(v)) {
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+		csv_raw(out, num, first);
+	} else if (json_is_real(v)) {
+		snprintf(num, sizeof(num), "%.2f", json_real_value(v));
+		csv_raw(out, num, first);
+	} else {
+		csv_raw(out, "", first);
+	}
+}
+
+void svc_training_csv(const json_t *view, FILE *out)
+{
+	const json_t *row;
+	size_t i;
+
+	for (size_t c = 0; report_columns[c]; c++)
+		csv_text(out, report_columns[c], c == 0);
+	csv_end(out);
+	json_array_foreach(json_object_get(view, "rows"), i, row) {
+		for (size_t c = 0; report_columns[c]; c++)
+			csv_field(out, row, report_columns[c], c == 0);
+		csv_end(out);
+	}
 }

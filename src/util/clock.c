@@ -69,3 +69,13 @@ int clock_parse_day(const char *day, int64_t *ms)
 	*ms = (int64_t)t * 1000;
 	return 1;
 }
+
+char *clock_format_day(int64_t wall_ms, char *out, unsigned long size)
+{
+	time_t t = (time_t)(wall_ms / 1000);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) || !strftime(out, size, "%Y-%m-%d", &tm))
+		snprintf(out, size, "?");
+	return out;
+}

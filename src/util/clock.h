@@ -20,5 +20,8 @@ char *clock_iso8601_s(int64_t wall_ms, char *out, unsigned long size);
 /* The start of day DAY ("2026-12-02", local time) in milliseconds since the epoch, into
  * *MS. 0 when DAY is not such a date (2026-02-30 is not). */
 int clock_parse_day(const char *day, int64_t *ms);
+/* The day of WALL_MS, local time, as clock_parse_day() reads it ("2026-12-02"), into OUT
+ * (at least 11 bytes; "?" when it cannot be told). Returns OUT. */
+char *clock_format_day(int64_t wall_ms, char *out, unsigned long size);
 
 #endif

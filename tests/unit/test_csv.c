@@ -57,6 +57,7 @@ static void a_text_a_spreadsheet_would_run_is_kept_as_text(void **state)
 static void a_day_is_a_real_date_at_local_midnight(void **state)
 {
 	int64_t ms = 0;
+	char day[16];
 	time_t t;
 	struct tm tm;
 	(void)state;
@@ -69,6 +70,8 @@ static void a_day_is_a_real_date_at_local_midnight(void **state)
 	assert_int_equal(tm.tm_mday, 2);
 	assert_int_equal(tm.tm_hour, 0);
 	assert_int_equal(tm.tm_min, 0);
+	assert_string_equal(clock_format_day(ms, day, sizeof(day)), "2026-12-02"); /* and back */
+	assert_string_equal(clock_format_day(ms + 23 * 3600000LL, day, sizeof(day)), "2026-12-02");
 	assert_true(clock_parse_day("2024-02-29", &ms)); /* a leap year */
 	assert_false(clock_parse_day("2026-02-29", &ms));
 	assert_false(clock_parse_day("2026-02-30", &ms));
