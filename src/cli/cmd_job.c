@@ -17,6 +17,7 @@ static const char job_usage[] =
 	"       atelier [--data DIR] job submit JOB [--json]\n"
 	"       atelier [--data DIR] job list [--device ID] [--trainee NAME] [--state S] [--json]\n"
 	"       atelier [--data DIR] job queue [--lang en|fr|nl] [--json]\n"
+	"       atelier [--data DIR] job overview [--lang en|fr|nl] [--json]\n"
 	"       atelier [--data DIR] job verify JOB\n"
 	"       atelier [--data DIR] job grade JOB --verdict approved|redo [--redo STEP,...]\n"
 	"                   [--score ITEM=N]... --feedback TEXT [--by NAME] [--json]\n"
@@ -32,7 +33,10 @@ static const char job_usage[] =
 	"An instructor or admin who did not work on the job grades a submitted job: approved,\n"
 	"or redo with the steps to do again (the job opens again for those steps only), with\n"
 	"a score for each rubric item and feedback; the trainee acknowledges it with 'job ack'.\n"
-	"'job queue' lists the jobs waiting for a grade, the longest waiting first. The\n"
+	"'job queue' lists the jobs waiting for a grade, the longest waiting first.\n"
+	"'job overview' lists the work on the benches: each open job, its trainee, the step\n"
+	"in hand and for how long, and what needs an instructor (a step that stopped the job\n"
+	"or quarantined the device, a step far over its time). The\n"
 	"stages 'job list --state' takes: open, submitted (waiting for a grade), approved,\n"
 	"redo (sent back, open again) and cancelled.\n"
 	"A failed step that stops the job waits for an instructor: 'job resume' lets the\n"
@@ -462,6 +466,74 @@ static void print_queue(const json_t *view, const void *ctx)
 		puts("no job waits for a grade");
 }
 
+/* One job of the overview: "job 12 nadia  Intake  iPhone 13 (device 3)  step 4 of 12
+ * 'Check the screen' for 5 min", then a line per alert. */
+static void print_overview_job(const json_t *j, long long now)
+{
+	const json_t *step = json_object_get(j, "step"), *slow = json_object_get(j, "slow_at_ms");
+	const json_t *name = json_object_get(j, "device_name"), *a;
+	long long last = json_integer_value(json_object_get(j, "last_ms"));
+	char device[96], since[48], where[200];
+	size_t i;
+
+	if (json_is_string(name))
+		snprintf(device, sizeof(device), "%s (device %lld)", json_string_value(name),
+			 (long long)json_integer_value(json_object_get(j, "device")));
+	else
+		snprintf(device, sizeof(device), "device %lld",
+			 (long long)json_integer_value(json_object_get(j, "device")));
+	waiting_text(now > last ? now - last : 0, since, sizeof(since));
+	if (json_is_object(step))
+		snprintf(where, sizeof(where), "step %lld of %lld '%s' for %s",
+			 (long long)json_integer_value(json_object_get(step, "number")),
+			 (long long)json_integer_value(json_object_get(j, "steps")),
+			 cli_safe(cli_str(step, "title", "?")), since);
+	else
+		snprintf(where, sizeof(where), "every step done, not submitted (%s)", since);
+	printf("job %-5lld %-16s %-28s %-32s %s\n",
+	       (long long)json_integer_value(json_object_get(j, "id")), cli_str(j, "trainee", "?"),
+	       cli_safe(cli_str(j, "checklist_title", cli_str(j, "checklist", "?"))),
+	       cli_safe(device), where);
+	json_array_foreach(json_object_get(j, "alerts"), i, a)
+		printf("    ! step '%s' failed: %s\n", cli_safe(cli_str(a, "title", "?")),
+		       strcmp(cli_str(a, "kind", ""), "quarantine") == 0
+			       ? "the device is in quarantine"
+			       : "the job is stopped until an instructor resumes or cancels it");
+	if (json_is_integer(slow) && now >= json_integer_value(slow))
+		printf("    ! far over the time this step should take\n");
+}
+
+static void print_overview(const json_t *view, const void *ctx)
+{
+	const json_t *jobs = json_object_get(view, "jobs"), *j;
+	long long now = clock_wall_ms();
+	size_t i;
+
+	(void)ctx;
+	json_array_foreach(jobs, i, j)
+		print_overview_job(j, now);
+	if (json_array_size(jobs) == 0)
+		puts("no job in work");
+}
+
+static int cmd_overview(struct bench *b, int argc, char **argv)
+{
+	const char *lang = "en";
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "lang", 0, CLI_STRING, &lang }, CLI_JSON(&json),
+					CLI_END };
+	json_t *view = NULL;
+	size_t n;
+
+	rc = cli_parse("job overview", argc, argv, opts, NULL, 0, 0, &n);
+	if (rc)
+		return rc;
+	if (!checklist_lang_known(lang))
+		return cli_usage_error("job overview", "--lang is en, fr or nl");
+	rc = svc_job_overview(b, lang, &view);
+	return cli_show(CMD, b, rc, view, json, print_overview, NULL);
+}
+
 static int cmd_queue(struct bench *b, int argc, char **argv)
 {
 	const char *lang = "en";
@@ -729,6 +801,7 @@ int cli_cmd_job(const struct cli_global *g, int argc, char **argv)
 		{ "submit", cmd_submit, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
 		{ "list", cmd_list, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
 		{ "queue", cmd_queue, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
+		{ "overview", cmd_overview, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
 		{ "verify", cmd_verify, SVC_OPEN_STORE, NULL },
 		{ "grade", cmd_grade, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
 		{ "ack", cmd_ack, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },

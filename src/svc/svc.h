@@ -396,6 +396,17 @@ void svc_training_csv(const json_t *view, FILE *out);
 enum svc_err svc_job_queue(struct bench *b, const char *lang, json_t **view)
 	__attribute__((warn_unused_result));
 
+/* The bench overview, for an instructor or an admin: every job in work (open, those
+ * sent back for redo too), the oldest first. {jobs: [{id, trainee, checklist,
+ * checklist_title, device, device_name, started_ms, last_ms, steps_done, steps, step:
+ * {id, title, number} or null when every step is done, slow_at_ms, alerts: [{kind:
+ * "stopped"|"quarantine", step, title, record, t_ms}]}]}. last_ms is the job's latest
+ * record (or its start): the step in hand has been worked on since; past slow_at_ms it is
+ * far over its share of the checklist's time (3 times, at least 10 minutes). Texts in
+ * LANG. */
+enum svc_err svc_job_overview(struct bench *b, const char *lang, json_t **view)
+	__attribute__((warn_unused_result));
+
 /* View: {job, pairing_removed: bool, wipe_check_needed: bool}; on SVC_ESTATE the view
  * (when not NULL) is {missing: [text], reasons: [{step, why}]}, every reason it cannot
  * be submitted yet, in words and as a step and a word (not-done, skipped, stopped,

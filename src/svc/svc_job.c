@@ -712,6 +712,135 @@ enum svc_err svc_job_queue(struct bench *b, const char *lang, json_t **view)
 	return SVC_OK;
 }
 
+/* ---- the bench overview ---- */
+
+#define SLOW_FACTOR 3		    /* a step is far over its time at 3 times its share */
+#define SLOW_MIN_MS (10 * 60 * 1000) /* and never under 10 minutes */
+
+/* The failed records of W's steps whose failure stops the job or quarantines the device,
+ * the last record of each step, as alerts [{kind, step, title, record, t_ms}]. A stop an
+ * instructor let go on from is no alert. */
+static json_t *work_alerts(const struct work *w, const char *lang)
+{
+	const struct store_step *stop = stopped_by(w);
+	json_t *alerts = json_array();
+
+	for (size_t k = 0; w->c && k < w->c->n_steps; k++) {
+		const struct checklist_step *s = &w->c->steps[k];
+		const struct store_step *r = job_last_record(w->recs, w->n_recs, s->id);
+		const char *kind = NULL;
+
+		if (s->on_fail == CHECKLIST_ON_FAIL_QUARANTINE && r && r->result == STEP_FAIL)
+			kind = "quarantine";
+		else if (s->on_fail == CHECKLIST_ON_FAIL_STOP && r && r == stop)
+			kind = "stopped";
+		if (kind)
+			json_array_append_new(alerts, json_pack("{s:s, s:s, s:s, s:i, s:I}", "kind",
+							       kind, "step", s->id, "title",
+							       checklist_text(&s->title, lang),
+							       "record", r->seq, "t_ms",
+							       (json_int_t)r->t_ms));
+	}
+	return alerts;
+}
+
+/* One open job of the overview: who, what, where the trainee is and since when. */
+static json_t *work_overview(struct bench *b, const struct work *w, const char *lang)
+{
+	const struct store_job *j = &w->job;
+	const struct checklist_step *now = NULL;
+	const struct store_step *last = NULL;
+	long long last_ms = j->started_ms, share_ms = 0;
+	int number = 0, total = 0, done = 0;
+	char name[64];
+	json_t *o;
+
+	for (size_t i = 0; i < w->n_recs; i++)
+		if (!last || w->recs[i].seq > last->seq)
+			last = &w->recs[i];
+	if (last && last->t_ms > last_ms)
+		last_ms = last->t_ms;
+	now = w->c ? next_step(w, last ? last->step_id : NULL) : NULL;
+	for (size_t k = 0; w->c && k < w->c->n_steps; k++) {
+		const struct checklist_step *s = &w->c->steps[k];
+
+		if (!applies(w, s))
+			continue;
+		total++;
+		done += job_last_record(w->recs, w->n_recs, s->id) != NULL;
+		if (s == now)
+			number = total;
+	}
+	if (w->c && total)
+		share_ms = (long long)w->c->time_minutes * 60000 / total;
+	o = json_pack("{s:I, s:s, s:s, s:o, s:I, s:o, s:I, s:I, s:i, s:i, s:o}", "id",
+		      (json_int_t)j->id, "trainee",
+		      svc_user_name(b, j->trainee_id, name, sizeof(name)), "checklist",
+		      j->checklist_id, "checklist_title",
+		      svc_str_or_null(w->c ? checklist_text(&w->c->title, lang) : NULL), "device",
+		      (json_int_t)j->device_id, "device_name", device_name_json(b, j->device_id),
+		      "started_ms", (json_int_t)j->started_ms, "last_ms", (json_int_t)last_ms,
+		      "steps_done", done, "steps", total, "alerts", work_alerts(w, lang));
+	json_object_set_new(o, "step",
+			    now ? json_pack("{s:s, s:s, s:i}", "id", now->id, "title",
+					    checklist_text(&now->title, lang), "number", number)
+				: json_null());
+	/* When the step in hand is far over its share of the checklist's time: the screen
+	 * compares it with its clock, so that this view stays true while nothing changes. */
+	json_object_set_new(o, "slow_at_ms",
+			    now && share_ms ? json_integer(last_ms + (SLOW_FACTOR * share_ms >
+								      SLOW_MIN_MS
+								  ? SLOW_FACTOR * share_ms
+								  : SLOW_MIN_MS))
+					    : json_null());
+	return o;
+}
+
+enum svc_err svc_job_overview(struct bench *b, const char *lang, json_t **view)
+{
+	if (b->remote) {
+		const char *name = "lang", *value = lang;
+
+		return svc_remote_get(b, "/api/overview", &name, &value, lang ? 1 : 0, view);
+	}
+	static const enum job_stage open = JOB_STAGE_OPEN;
+	const struct store_job_query q = { 0, 0, &open, 0 };
+	struct store_job *jobs = NULL;
+	struct store_user me;
+	size_t n = 0;
+	enum store_err err;
+	enum svc_err rc;
+	json_t *list;
+
+	*view = NULL;
+	rc = svc_actor(b, NULL, &me);
+	if (rc)
+		return rc;
+	if (!svc_may(b, &me, SVC_READ_QUEUE, NULL))
+		return SVC_EDENIED;
+	err = store_job_find(b->st, &q, &jobs, &n);
+	if (err)
+		return svc_store_fail(b, err, "read the jobs in work");
+	list = json_array();
+	for (size_t i = n; list && i-- > 0;) { /* the oldest job first: places stay put */
+		struct work w;
+
+		rc = work_load(b, jobs[i].id, WORK_FACTS | WORK_LATEST, NULL, &w);
+		if (rc == SVC_OK)
+			json_array_append_new(list, work_overview(b, &w, lang));
+		work_release(&w);
+		if (rc)
+			break;
+	}
+	free(jobs);
+	if (rc) {
+		json_decref(list);
+		return rc;
+	}
+	*view = json_pack("{s:o}", "jobs", list);
+	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
+}
+
 /* ---- start ---- */
 
 /* A device in intake goes into repair when a job starts on it (the lifecycle's rule, by

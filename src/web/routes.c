@@ -387,14 +387,28 @@ static enum svc_err h_checklist(struct req *r, json_t **view)
 	return *view ? SVC_OK : SVC_EIO;
 }
 
+/* Tell the screens that job ID changed (WHAT: started, step, submitted) when ERR is none:
+ * the console's overview is read again. Only the job's number goes out, to every
+ * signed-in screen: names stay behind the routes that check who asks. */
+static enum svc_err work_changed(struct req *r, enum svc_err err, long long id, const char *what)
+{
+	if (!err && id > 0)
+		live_publish(r->ctx->live, "work",
+			     json_pack("{s:I, s:s}", "job", (json_int_t)id, "what", what));
+	return err;
+}
+
 static enum svc_err h_job_start(struct req *r, json_t **view)
 {
 	struct svc_job_start req = { 0 };
+	enum svc_err err;
 
 	if (!need_str(r, "device", &req.device) || !need_str(r, "checklist", &req.checklist) ||
 	    !body_str(r, "trainee", &req.trainee))
 		return SVC_EINVAL;
-	return svc_job_start(r->b, &req, view);
+	err = svc_job_start(r->b, &req, view);
+	return work_changed(r, err, err ? 0 : json_integer_value(json_object_get(json_object_get(*view, "job"), "id")),
+			    "started");
 }
 
 static enum svc_err h_jobs(struct req *r, json_t **view)
@@ -417,6 +431,11 @@ static enum svc_err h_queue(struct req *r, json_t **view)
 		json_array_foreach(*view, i, job)
 			json_object_del(job, "waiting_ms");
 	return err;
+}
+
+static enum svc_err h_overview(struct req *r, json_t **view)
+{
+	return svc_job_overview(r->b, query(r, "lang"), view);
 }
 
 static enum svc_err h_trainee(struct req *r, json_t **view)
@@ -506,7 +525,7 @@ static enum svc_err h_step(struct req *r, json_t **view)
 			return bad(r, "\"%s\" must be a record number", "corrects");
 		req.corrects = json_integer_value(corrects);
 	}
-	return svc_job_step(r->b, &req, view);
+	return work_changed(r, svc_job_step(r->b, &req, view), req.job, "step");
 }
 
 static enum svc_err h_submit(struct req *r, json_t **view)
@@ -515,7 +534,7 @@ static enum svc_err h_submit(struct req *r, json_t **view)
 
 	if (!job_param(r, &id))
 		return SVC_EINVAL;
-	return svc_job_submit(r->b, id, view);
+	return work_changed(r, svc_job_submit(r->b, id, view), id, "submitted");
 }
 
 static enum svc_err h_grade(struct req *r, json_t **view)
@@ -596,6 +615,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/jobs", WEB_SIGNED_IN, h_jobs, 0, 1, 0 },
 	{ "GET", "/api/jobs/{id}", WEB_SIGNED_IN, h_job, 0, 1, 0 },
 	{ "GET", "/api/queue", WEB_INSTRUCTOR, h_queue, 0, 1, 0 },
+	{ "GET", "/api/overview", WEB_INSTRUCTOR, h_overview, 0, 1, 0 },
 	{ "GET", "/api/trainees/{name}", WEB_SIGNED_IN, h_trainee, 0, 1, 0 },
 	{ "POST", "/api/trainees/{name}/signoffs", WEB_INSTRUCTOR, h_signoff, 0, 0, 0 },
 	{ "GET", "/api/jobs/{id}/checklist", WEB_SIGNED_IN, h_job_checklist, 0, 1, 0 },
