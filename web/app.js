@@ -133,7 +133,7 @@ async function route() {
     case "device": cleanup = await showDevice(arg[0]); break;
     case "job": cleanup = await showJob(arg[0], arg[1]); break;
     case "history": cleanup = await showHistory(); break;
-    case "console": cleanup = await showConsole(); break;
+    case "console": cleanup = await showConsole(arg[0], arg[1]); break;
     default: cleanup = await showBench(); break;
   }
   app.cleanup = typeof cleanup === "function" ? cleanup : null;

@@ -336,8 +336,8 @@ struct svc_step {
 enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **view)
 	__attribute__((warn_unused_result));
 
-/* The job view: {id, device, checklist, checklist_version, checklist_hash, trainee,
- * state, started_ms, submitted_ms, records: [...], steps_to_do: [...],
+/* The job view: {id, device, device_name (null when never read), checklist,
+ * checklist_version, checklist_hash, trainee, state, started_ms, submitted_ms, records: [...], steps_to_do: [...],
  * steps_not_applicable: [...], steps_to_redo: [...], stopped_by: {step, record} | null,
  * grades: [...], cancelled: {by, why, t_ms} | null, wipe_check: {...} | null}. */
 enum svc_err svc_job_show(struct bench *b, long long job, json_t **view)

@@ -463,6 +463,8 @@ static json_t *event_json(struct bench *b, const struct store_job_event *e)
 	return o;
 }
 
+static json_t *device_name_json(struct bench *b, long long id);
+
 /* The job view (svc.h). */
 static json_t *job_json(struct bench *b, const struct work *w)
 {
@@ -481,6 +483,7 @@ static json_t *job_json(struct bench *b, const struct work *w)
 		      job->checklist_hash, "trainee",
 		      svc_user_name(b, job->trainee_id, trainee, sizeof(trainee)), "state",
 		      job_state_name(job->state), "started_ms", (json_int_t)job->started_ms);
+	json_object_set_new(o, "device_name", device_name_json(b, job->device_id));
 	for (size_t i = 0; i < w->n_recs; i++)
 		json_array_append_new(recs, record_json(b, w->recs, i));
 	json_object_set_new(o, "records", recs);

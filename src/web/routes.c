@@ -573,6 +573,46 @@ static enum svc_err h_grade(struct req *r, json_t **view)
 	return err;
 }
 
+/* Whether job ID's records are still as they were made. A chain that does not verify is
+ * an answer, not a failure of the request: {job, ok: false, why}. */
+static enum svc_err h_job_verify(struct req *r, json_t **view)
+{
+	enum svc_err err;
+	long long id;
+
+	if (!job_param(r, &id))
+		return SVC_EINVAL;
+	err = svc_job_verify(r->b, id, view);
+	if (err != SVC_EREFUSED && err != SVC_EREMOVED)
+		return err;
+	*view = json_pack("{s:I, s:b, s:s}", "job", (json_int_t)id, "ok", 0, "why",
+			  svc_why(r->b));
+	return *view ? SVC_OK : SVC_EIO;
+}
+
+/* An instructor's decision on a job: go on after a step that stopped it, or cancel it. */
+static enum svc_err h_decide(struct req *r, json_t **view,
+			     enum svc_err (*decide)(struct bench *, long long, const char *,
+						    const char *, json_t **))
+{
+	const char *why, *by;
+	long long id;
+
+	if (!job_param(r, &id) || !need_str(r, "why", &why) || !body_str(r, "by", &by))
+		return SVC_EINVAL;
+	return work_changed(r, decide(r->b, id, by, why, view), id, "decided");
+}
+
+static enum svc_err h_resume(struct req *r, json_t **view)
+{
+	return h_decide(r, view, svc_job_resume);
+}
+
+static enum svc_err h_cancel(struct req *r, json_t **view)
+{
+	return h_decide(r, view, svc_job_cancel);
+}
+
 static enum svc_err h_ack(struct req *r, json_t **view)
 {
 	const char *by;
@@ -623,6 +663,9 @@ static const struct route routes[] = {
 	{ "POST", "/api/jobs/{id}/submit", WEB_TRAINEE, h_submit, 0, 0, 0 },
 	{ "POST", "/api/jobs/{id}/grade", WEB_INSTRUCTOR, h_grade, 0, 0, 0 },
 	{ "POST", "/api/jobs/{id}/ack", WEB_TRAINEE, h_ack, 0, 0, 0 },
+	{ "GET", "/api/jobs/{id}/verify", WEB_INSTRUCTOR, h_job_verify, 0, 1, 0 },
+	{ "POST", "/api/jobs/{id}/resume", WEB_INSTRUCTOR, h_resume, 0, 0, 0 },
+	{ "POST", "/api/jobs/{id}/cancel", WEB_INSTRUCTOR, h_cancel, 0, 0, 0 },
 	{ "GET", "/api/audit", WEB_INSTRUCTOR, h_audit, 0, 0, 0 },
 	{ NULL, NULL, WEB_ANYONE, NULL, 0, 0, 0 },
 };

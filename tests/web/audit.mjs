@@ -85,7 +85,9 @@ async function keyboardReach(page) {
     document.body.prepend(start);
     start.focus();
     window.scrollTo(0, 0);
-    return all.length;
+    // A group of radio buttons is one control for Tab.
+    const groups = new Set(all.filter((el) => el.type === "radio").map((el) => el.name));
+    return all.filter((el) => el.type !== "radio").length + groups.size;
   });
   const reached = new Set();
   for (let i = 0; i < ids + 3; i++) {
@@ -93,8 +95,12 @@ async function keyboardReach(page) {
     const id = await page.evaluate(() => document.activeElement?.getAttribute("data-audit"));
     if (id !== null && id !== undefined) reached.add(id);
   }
+  // A group of radio buttons is one stop for Tab (the arrow keys move within it): the
+  // group is reached when one of its buttons is.
   const missed = await page.evaluate((got) =>
     [...document.querySelectorAll("[data-audit]")].filter((el) => !got.includes(el.getAttribute("data-audit")))
+      .filter((el) => !(el.type === "radio" && [...document.querySelectorAll(`input[type="radio"][name="${CSS.escape(el.name)}"]`)]
+        .some((o) => got.includes(o.getAttribute("data-audit")))))
       .map((el) => `${el.tagName.toLowerCase()} "${(el.textContent || el.id || "").trim().slice(0, 30)}"`), [...reached]);
   await page.evaluate(() => {
     document.getElementById("audit-start")?.remove();

@@ -18,78 +18,12 @@
 // {checks: [{name, ok, detail}], screenshots: [...]}; exits 0 when it ran to the end.
 import { chromium, request } from "playwright-core";
 import { appendFileSync, readFileSync } from "node:fs";
-import { audit, watchConsole, LAUNCH, VIEWPORTS } from "./audit.mjs";
+import { watchConsole, LAUNCH, VIEWPORTS } from "./audit.mjs";
+import { walk } from "./flow.mjs";
 
 const [base, outDir, factsFile] = process.argv.slice(2);
 const F = JSON.parse(readFileSync(factsFile, "utf8"));
-const report = { checks: [], screenshots: [] };
-const errors = [];
-const expected = [];
-
-function ok(cond, name, detail) {
-  report.checks.push({ name, ok: !!cond, detail: cond ? undefined : detail });
-  return !!cond;
-}
-
-// The catalogues the screen uses, as the server gives them: the test reads the words it
-// expects from them, and checks that each is a translation (not the English left).
-const catalogues = {};
-async function loadCatalogue(api, lang) {
-  const r = await api.get(`/static/i18n/${lang}.json`);
-  catalogues[lang] = r.ok() ? (await r.json()).strings : {};
-}
-function T(lang, msgid, args) {
-  const s = (catalogues[lang] || {})[msgid] || msgid;
-  return args ? s.replace(/\{([a-z_]+)\}/g, (m, k) => (k in args ? String(args[k]) : m)) : s;
-}
-
-/* Poll FN(ARG) in the page until it is true (at most TIMEOUT ms). Not
- * page.waitForFunction: Playwright evaluates its predicate from a string in the page,
- * which the page's Content-Security-Policy (no 'unsafe-eval') rightly refuses. */
-async function until(page, fn, arg, timeout = 8000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    if (await page.evaluate(fn, arg).catch(() => false)) return true;
-    if (Date.now() > end) return false;
-    await page.waitForTimeout(100);
-  }
-}
-const h1 = (page) => page.evaluate(() => document.querySelector("h1")?.textContent?.trim() ?? "");
-const waitH1 = (page, text, timeout = 8000) =>
-  until(page, (want) => document.querySelector("h1")?.textContent?.trim() === want, text, timeout);
-
-/* Press Tab until the focused element matches SELECTOR (at most MAX times). */
-async function tabTo(page, selector, max = 80) {
-  for (let i = 0; i < max; i++) {
-    if (await page.evaluate((sel) => !!document.activeElement && document.activeElement.matches(sel), selector)) return true;
-    await page.keyboard.press("Tab");
-  }
-  return false;
-}
-/* Tab to SELECTOR and press Enter; a check named NAME that it could be reached. */
-async function press(page, selector, name) {
-  const reached = await tabTo(page, selector);
-  ok(reached, `keyboard: ${name}`, `no focusable ${selector} reached with Tab; screen: ${await h1(page)}`);
-  if (reached) await page.keyboard.press("Enter");
-  return reached;
-}
-
-/* Audit the screen at every size and turn the findings into checks. */
-async function screen(page, name, viewports = VIEWPORTS) {
-  const res = await audit(page, name, outDir, viewports);
-  const sizes = (f) => res.filter(f).map((r) => r.viewport);
-  report.screenshots.push(...res.map((r) => r.screenshot));
-  ok(res.every((r) => r.axe_serious.length === 0), `${name}: no serious accessibility problem (axe-core) at any size`,
-    res.filter((r) => r.axe_serious.length).map((r) => `${r.viewport}: ${JSON.stringify(r.axe_serious)}`).join("\n"));
-  ok(res.every((r) => r.small_targets.length === 0), `${name}: every target is at least 44 x 44 px at every size`,
-    res.filter((r) => r.small_targets.length).map((r) => `${r.viewport}: ${r.small_targets.join("; ")}`).join("\n"));
-  ok(res.every((r) => r.missed_by_tab.length === 0 && r.reached_by_tab >= r.controls), `${name}: the keyboard alone reaches every control`,
-    res.map((r) => `${r.viewport}: ${r.reached_by_tab}/${r.controls} missed ${r.missed_by_tab.join("; ")}`).join("\n"));
-  ok(errors.length === 0, `${name}: no console error (nothing refused by the Content-Security-Policy)`, errors.join("\n"));
-  ok(sizes((r) => !r.heading).length === 0, `${name}: a heading at every size`, sizes((r) => !r.heading));
-  errors.length = 0;
-  return res;
-}
+const { report, errors, expected, ok, T, loadCatalogue, until, h1, waitH1, tabTo, press, screen } = walk(outDir);
 
 /* The job view, read over the API with the trainee's own cookie. */
 async function jobView(page, id) {
@@ -327,13 +261,15 @@ try {
     const items = await cpage.locator(".queue-item").allInnerTexts().catch(() => []);
     const waited = (await cpage.locator(".queue-item .queue-waited").allInnerTexts().catch(() => [""]))[0].trim();
     const minutes = new RegExp(`^${T(lang, "{n} min").replace("{n}", "\\d+")}$`);
-    ok(items.length === 1 && await cpage.locator(`.queue-item a[href="#/job/${kindsJob}"]`).count() === 1
+    ok(items.length === 1 && await cpage.locator(`.queue-item a[href="#/console/review/${kindsJob}"]`).count() === 1
       && items[0].includes(kindsTitle[lang]) && items[0].includes(F.trainee) && items[0].includes("iPhone 13")
       && items[0].includes(T(lang, "Trainee")) && items[0].includes(String(kindsJob)),
     `the console (${lang}) lists the submitted job: the checklist's title in ${lang}, the trainee's name, the device, a link to the job`, items);
     ok(T(lang, "Trainee") !== "Trainee" && (waited === T(lang, "less than 1 min") || minutes.test(waited)),
       `and how long it has waited, in ${lang} words`, waited);
-    ok((await cpage.locator("main").innerText()).includes("atelier job grade"), "the console says how to grade for now: atelier job grade");
+    const work = await cpage.locator(".work-item").allInnerTexts().catch(() => []);
+    ok(work.length === 1 && work[0].includes(F.trainee) && await cpage.locator(`.work-item a[href="#/console/review/${intakeJob}"]`).count() === 1,
+      `the console (${lang}) shows her intake job in work on the bench, with a link to its review`, work);
     await screen(cpage, lang === "fr" ? "console-queue" : `console-queue-${lang}`, lang === "ar" ? VIEWPORTS.filter(([l]) => l === "bench" || l === "small") : VIEWPORTS);
     if (lang === "ar") {
       ok(await cpage.evaluate(() => document.documentElement.dir) === "rtl", "the console in Arabic is written right to left");
@@ -343,10 +279,10 @@ try {
     if (lang === "fr") {
       // The entry opens the job's page; from there the instructor comes back to the list.
       await cpage.evaluate(() => document.querySelector("h1").focus());
-      await press(cpage, `.queue-item a[href="#/job/${kindsJob}"]`, "open the waiting job from the console");
-      ok(await waitH1(cpage, T("fr", "This work was sent")), "the console's link opens the job's page", await h1(cpage));
+      await press(cpage, `.queue-item a[href="#/console/review/${kindsJob}"]`, "open the waiting job from the console");
+      ok(await waitH1(cpage, T("fr", "Work of {name}: {title}", { name: F.trainee, title: kindsTitle.fr })), "the console's link opens the job's review", await h1(cpage));
       await screen(cpage, "console-job", VIEWPORTS.filter(([l]) => l === "bench" || l === "small"));
-      await press(cpage, '.runner-nav a[href="#/console"]', "Back to the console");
+      await press(cpage, 'main a[href="#/console"]', "Back to the console");
       ok(await waitH1(cpage, T("fr", "Instructors' console")), "and its button goes back to the console", await h1(cpage));
     }
     await cctx.close();

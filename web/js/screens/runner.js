@@ -27,7 +27,7 @@ function resultWords(result) {
 }
 
 /* A result in words with its icon (never the colour alone). */
-function resultBadge(result) {
+export function resultBadge(result) {
   const ic = result === "pass" ? "pass" : result === "fail" ? "fail" : "unknown";
   return h(`span.result.result-${result || "unknown"}`, {}, icon(ic), resultWords(result));
 }
