@@ -579,6 +579,23 @@ def main():
        "a trainee does not see the grading queue: 403 with the reason", (st, doc))
     st, doc, _, _ = anon.call("GET", "/api/queue")
     ok(st == 401, "nor does anyone without a session: 401", (st, doc))
+    # The console's other routes: the overview, a job's chain check, the decisions.
+    st, doc, _, _ = sam.call("GET", "/api/overview?lang=fr")
+    ok(st == 200 and isinstance(doc.get("jobs"), list) and all(j["id"] != job for j in doc["jobs"]),
+       "the overview answers the instructor; a submitted job is not in work", (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/jobs/%d/verify" % job)
+    ok(st == 200 and doc["ok"] is True and doc["entries"] >= 2, "the instructor checks the job's chain", (st, doc))
+    for method, path, body in (("GET", "/api/overview", None), ("GET", "/api/jobs/%d/verify" % job, None),
+                               ("POST", "/api/jobs/%d/resume" % job, {"why": "go on"}),
+                               ("POST", "/api/jobs/%d/cancel" % job, {"why": "stop"})):
+        st, doc, _, _ = amina.call(method, path, body)
+        ok(st == 403 and doc["error"] == "denied", "a trainee is refused %s %s: 403" % (method, path), (st, doc))
+        st, doc, _, _ = anon.call(method, path, body)
+        ok(st == 401, "and anyone without a session %s %s: 401" % (method, path), (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/jobs/%d/resume" % job, {"why": "go on"})
+    ok(st == 409 and "nothing to decide" in doc["why"], "a job that is not stopped has nothing to resume: 409", (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/jobs/%d/cancel" % job, {})
+    ok(st == 400 and "why" in doc["why"], "a cancel without its reason: 400 naming what is missing", (st, doc))
     st, doc, _, _ = sam.call("POST", "/api/jobs/%d/grade" % job,
                              {"verdict": "approved", "feedback": "Well done", "scores": {}})
     ok(st == 200 and doc["grade"]["verdict"] == "approved", "the instructor grades it", (st, doc))
