@@ -449,6 +449,13 @@ enum svc_err svc_job_check_wipe(struct bench *b, long long job, const char *by,
 				const char *result, const char *note, json_t **view)
 	__attribute__((warn_unused_result));
 
+/* The devices of the workshop for the instructors' console, in STATE (NULL: all), the
+ * latest seen first: {devices: [{<device row>, marketing_name, since: {by, t_ms, why}
+ * (the move into the present state) | null, certificates: [{id, issued_ms, revoked:
+ * {t_ms, why} | null}]}]}. For an instructor or an admin. */
+enum svc_err svc_device_board(struct bench *b, const char *state, json_t **view)
+	__attribute__((warn_unused_result));
+
 /* ---- certificates (svc_cert.c) ---- */
 
 /* Read the device again when it is plugged in, evaluate the policy and, when every
@@ -456,6 +463,11 @@ enum svc_err svc_job_check_wipe(struct bench *b, long long job, const char *by,
  * View: {certified: true, id, certificate} or, with SVC_EUNMET, {certified: false,
  * unmet: [text]}; "reread" says whether the device could be read again and why not. */
 enum svc_err svc_certify(struct bench *b, const char *device, const char *by, json_t **view)
+	__attribute__((warn_unused_result));
+/* Whether DEVICE could be certified now, from what is recorded (the device is not read
+ * again, nothing is signed): {device, state, ready: bool, unmet: [text]}. For whoever
+ * may certify. */
+enum svc_err svc_cert_check(struct bench *b, const char *device, json_t **view)
 	__attribute__((warn_unused_result));
 /* [{id, device, serial, issued_at, key_id}], newest first; DEVICE may be NULL. */
 enum svc_err svc_cert_list(struct bench *b, const char *device, json_t **view)

@@ -179,6 +179,48 @@ out:
 	return rc;
 }
 
+enum svc_err svc_cert_check(struct bench *b, const char *device, json_t **view)
+{
+	struct store_device_row dev;
+	struct store_user by;
+	const struct policy *policy;
+	struct certify_outcome out = { 0 };
+	json_t *facts = NULL;
+	char why[1024];
+	enum svc_err rc;
+
+	*view = NULL;
+	rc = svc_actor(b, NULL, &by);
+	if (!rc)
+		rc = svc_find_device(b, device, &dev);
+	if (rc)
+		return rc;
+	if (!svc_may(b, &by, SVC_CERTIFY, NULL))
+		return SVC_EDENIED;
+	rc = svc_policy(b, &policy);
+	if (!rc)
+		rc = svc_device_facts(b, dev.id, &facts);
+	if (rc)
+		return rc;
+	switch (certify_evaluate(b->st, policy, dev.id, &by, clock_wall_ms(), facts, &out, why,
+				 sizeof(why))) {
+	case CERTIFY_OK:
+		*view = json_pack("{s:I, s:s, s:b, s:O}", "device", (json_int_t)dev.id, "state",
+				  device_state_name(out.from_state), "ready",
+				  json_array_size(out.unmet) == 0, "unmet", out.unmet);
+		break;
+	case CERTIFY_ENODEV:
+		rc = svc_fail(b, SVC_ENODEVICE, "no device '%s' is known", device);
+		break;
+	default:
+		rc = svc_fail(b, SVC_EIO, "cannot evaluate the policy: %s", why);
+		break;
+	}
+	json_decref(facts);
+	certify_outcome_release(&out);
+	return rc == SVC_OK && !*view ? svc_fail(b, SVC_EIO, "out of memory") : rc;
+}
+
 /* ---- list, get, export ---- */
 
 static enum svc_err cert_load(struct bench *b, const char *id, struct store_certificate *rec,

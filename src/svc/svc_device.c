@@ -54,6 +54,104 @@ enum svc_err svc_device_list(struct bench *b, const char *state_word, json_t **v
 	return SVC_OK;
 }
 
+/* The marketing name of device ID from its latest reading, or null. */
+static json_t *marketing_name(struct bench *b, long long id)
+{
+	char *text = NULL;
+	long long t_ms;
+	json_t *facts, *name = NULL;
+
+	if (store_latest_probe(b->st, id, &text, &t_ms) != STORE_OK)
+		return json_null();
+	facts = json_loads(text, 0, NULL);
+	free(text);
+	if (facts)
+		name = svc_str_or_null(facts_json_string(facts, "identity.marketing_name"));
+	json_decref(facts);
+	return name ? name : json_null();
+}
+
+/* The latest move of device ID into its present state STATE: {by, t_ms, why}, or null. */
+static json_t *why_here(struct bench *b, long long id, enum device_state state)
+{
+	struct store_device_event *ev = NULL;
+	json_t *o = json_null();
+	char name[64];
+	size_t n = 0;
+
+	if (store_device_events(b->st, id, &ev, &n) == STORE_OK)
+		for (size_t i = n; i-- > 0;)
+			if (ev[i].to == state) {
+				o = json_pack("{s:s, s:I, s:s}", "by",
+					      svc_user_name(b, ev[i].user_id, name, sizeof(name)),
+					      "t_ms", (json_int_t)ev[i].t_ms, "why", ev[i].reason);
+				break;
+			}
+	free(ev);
+	return o;
+}
+
+/* Device D's certificates, newest first: [{id, issued_ms, revoked: {t_ms, why} | null}]. */
+static json_t *certs_with_revocation(struct bench *b, long long id)
+{
+	struct store_certificate *certs = NULL;
+	struct store_revocation rev;
+	json_t *arr = json_array();
+	size_t n = 0;
+
+	if (store_certificate_list(b->st, id, &certs, &n) == STORE_OK)
+		for (size_t i = 0; i < n; i++) {
+			json_t *c = json_pack("{s:s, s:I}", "id", certs[i].id, "issued_ms",
+					      (json_int_t)certs[i].issued_ms);
+
+			json_object_set_new(c, "revoked",
+					    store_revocation_get(b->st, certs[i].id, &rev) == STORE_OK
+						    ? json_pack("{s:I, s:s}", "t_ms",
+								(json_int_t)rev.t_ms, "why",
+								rev.reason)
+						    : json_null());
+			json_array_append_new(arr, c);
+		}
+	store_certificates_free(certs, n);
+	return arr;
+}
+
+enum svc_err svc_device_board(struct bench *b, const char *state_word, json_t **view)
+{
+	struct store_device_row *devs = NULL;
+	struct store_user me;
+	enum device_state state;
+	size_t n = 0;
+	enum store_err err;
+	enum svc_err rc;
+	json_t *list;
+
+	*view = NULL;
+	rc = svc_actor(b, NULL, &me);
+	if (rc)
+		return rc;
+	if (!svc_may(b, &me, SVC_READ_QUEUE, NULL))
+		return SVC_EDENIED;
+	if (state_word && !device_state_parse(state_word, &state))
+		return svc_fail(b, SVC_EINVAL, "'%s' is not a state: " DEVICE_STATE_LIST,
+				state_word);
+	err = store_device_list(b->st, state_word ? &state : NULL, &devs, &n);
+	if (err)
+		return svc_store_fail(b, err, "list the devices");
+	list = json_array();
+	for (size_t i = n; i-- > 0;) { /* the latest seen first */
+		json_t *o = row_json(&devs[i]);
+
+		json_object_set_new(o, "marketing_name", marketing_name(b, devs[i].id));
+		json_object_set_new(o, "since", why_here(b, devs[i].id, devs[i].state));
+		json_object_set_new(o, "certificates", certs_with_revocation(b, devs[i].id));
+		json_array_append_new(list, o);
+	}
+	free(devs);
+	*view = json_pack("{s:o}", "devices", list);
+	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
+}
+
 /* VALUE (what a trainee typed or chose) as fact PATH's type; NULL when it does not fit
  * (the step's kind was checked when it was recorded: only records changed since fail). */
 static json_t *entered_value(const char *path, const char *value)

@@ -366,6 +366,48 @@ static enum svc_err h_devices(struct req *r, json_t **view)
 	return svc_device_list(r->b, query(r, "state"), view);
 }
 
+static enum svc_err h_board(struct req *r, json_t **view)
+{
+	return svc_device_board(r->b, query(r, "state"), view);
+}
+
+static enum svc_err h_cert_check(struct req *r, json_t **view)
+{
+	return svc_cert_check(r->b, r->param[0], view);
+}
+
+/* Certify from the console: the same as atelier certify (the device read again when it
+ * is plugged in); the unmet conditions come back with the refusal. */
+static enum svc_err h_certify(struct req *r, json_t **view)
+{
+	const char *by;
+
+	if (!body_str(r, "by", &by))
+		return SVC_EINVAL;
+	return svc_certify(r->b, r->param[0], by, view);
+}
+
+/* Move a device by hand, saying why: out of quarantine once its owner or carrier has
+ * done what is lawful, to recycling, and so on (the lifecycle's rules decide). */
+static enum svc_err h_device_state(struct req *r, json_t **view)
+{
+	struct svc_move req = { r->param[0], NULL, NULL, NULL };
+
+	if (!need_str(r, "state", &req.to) || !need_str(r, "why", &req.why) ||
+	    !body_str(r, "by", &req.by))
+		return SVC_EINVAL;
+	return svc_device_set_state(r->b, &req, view);
+}
+
+static enum svc_err h_revoke(struct req *r, json_t **view)
+{
+	const char *why, *by;
+
+	if (!need_str(r, "why", &why) || !body_str(r, "by", &by))
+		return SVC_EINVAL;
+	return svc_cert_revoke(r->b, r->param[0], by, why, view);
+}
+
 static enum svc_err h_device(struct req *r, json_t **view)
 {
 	return svc_device_show(r->b, r->param[0], view);
@@ -644,6 +686,11 @@ static const struct route routes[] = {
 	{ "GET", "/api/events", WEB_SIGNED_IN, h_events, 0, 0, 0 },
 	{ "GET", "/api/devices", WEB_SIGNED_IN, h_devices, 0, 1, 0 },
 	{ "GET", "/api/devices/{key}", WEB_SIGNED_IN, h_device, 0, 1, 0 },
+	{ "GET", "/api/board", WEB_INSTRUCTOR, h_board, 0, 1, 0 },
+	{ "GET", "/api/devices/{key}/certification", WEB_INSTRUCTOR, h_cert_check, 0, 1, 0 },
+	{ "POST", "/api/devices/{key}/certify", WEB_INSTRUCTOR, h_certify, 0, 0, 0 },
+	{ "POST", "/api/devices/{key}/state", WEB_INSTRUCTOR, h_device_state, 0, 0, 0 },
+	{ "POST", "/api/certificates/{id}/revoke", WEB_INSTRUCTOR, h_revoke, 0, 0, 0 },
 	{ "GET", "/api/checklists", WEB_SIGNED_IN, h_checklists, 0, 0, 0 },
 	{ "GET", "/api/checklists/{id}", WEB_SIGNED_IN, h_checklist, 0, 0, 0 },
 	{ "GET", "/api/checklists/{id}/steps/{step}/image", WEB_SIGNED_IN, h_step_image, 0, 0, 0 },

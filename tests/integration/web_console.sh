@@ -111,8 +111,15 @@ INTAKE=$($WALK "$ATELIER" "$T/data" $UA intake-triage amina 2>"$T/walk.err") || 
     echo "Bail out! the trainee's first jobs could not be walked"
     exit 1
 }
+# An old iPhone set aside at intake: its Activation Lock is on.
+UQ=3a9f6c2e1b0d4e5f60718293a4b5c6d7e8f90123
+XDG_RUNTIME_DIR="$T/run/sam" $ATELIER_REAL --data "$T/data" device set-state $UQ quarantine \
+    --why "Activation Lock on: the iCloud account of a former owner" >/dev/null || {
+    echo "Bail out! the quarantine could not be recorded"
+    exit 1
+}
 cat >"$T/facts.json" <<JSON
-{"udid_a": "$UA", "udid_b": "$UB", "intake_job": $INTAKE,
+{"udid_a": "$UA", "udid_b": "$UB", "udid_q": "$UQ", "intake_job": $INTAKE,
  "trainees": {"amina": "$(cat "$T/secret-amina")", "bilal": "$(cat "$T/secret-bilal")"},
  "instructor": "sam", "password": "$(cat "$T/secret-sam")"}
 JSON
@@ -151,6 +158,8 @@ check "the redo given on the screen is in the records: the step ticked, the feed
     sh -c "XDG_RUNTIME_DIR=$T/run/sam $ATELIER_REAL --data $T/data job show 3 --json >$T/j4.json && $J $T/j4.json \"(d['grades'][-1]['verdict'], d['grades'][-1]['redo'], d['grades'][-1]['by'], d['grades'][-1]['acknowledged'])\" \"('redo', ['voltage'], 'sam', True)\""
 check "the sign-off given on the screen is amina's record" \
     sh -c "XDG_RUNTIME_DIR=$T/run/sam $ATELIER_REAL --data $T/data trainee show amina --json >$T/amina.json && $J $T/amina.json \"[(s['competence'], s['by']) for s in d['signoffs']]\" \"[('esd-safety', 'sam')]\""
+check "the release from quarantine given on the screen is in the device's history, with its reason" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/sam $ATELIER_REAL --data $T/data device show $UQ --json >$T/q.json && $J $T/q.json \"(d['state'], d['history'][-1]['by'], d['history'][-1]['why'])\" \"('in_repair', 'sam', 'Le propriétaire l’a retiré de son compte iCloud (courriel du 2 décembre).')\""
 check "every job's records still verify" \
     sh -c "for j in 1 2 3 4; do XDG_RUNTIME_DIR=$T/run/sam $ATELIER_REAL --data $T/data job verify \$j >/dev/null || exit 1; done"
 if [ -n "${ATELIER_SCREENSHOTS:-}" ]; then

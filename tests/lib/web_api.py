@@ -592,6 +592,29 @@ def main():
         ok(st == 403 and doc["error"] == "denied", "a trainee is refused %s %s: 403" % (method, path), (st, doc))
         st, doc, _, _ = anon.call(method, path, body)
         ok(st == 401, "and anyone without a session %s %s: 401" % (method, path), (st, doc))
+    # The devices board and its changes: an instructor's.
+    st, doc, _, _ = sam.call("GET", "/api/board?state=in_repair")
+    ok(st == 200 and any(d["marketing_name"] == "iPhone 13" and d["certificates"] == [] for d in doc["devices"]),
+       "the devices board lists the iPhone in repair with its name", (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/board?state=broken")
+    ok(st == 400 and "'broken' is not a state" in doc["why"], "an unknown state on the board: 400 with the states", (st, doc))
+    dev = DEVICE
+    st, doc, _, _ = sam.call("GET", "/api/devices/%s/certification" % dev)
+    ok(st == 200 and doc["ready"] is False and len(doc["unmet"]) > 0,
+       "asked whether it can be certified: not yet, with what is unmet", (st, doc))
+    for method, path, body in (("GET", "/api/board", None), ("GET", "/api/devices/%s/certification" % dev, None),
+                               ("POST", "/api/devices/%s/certify" % dev, {}),
+                               ("POST", "/api/devices/%s/state" % dev, {"state": "recycled", "why": "x"}),
+                               ("POST", "/api/certificates/nope/revoke", {"why": "x"})):
+        st, doc, _, _ = amina.call(method, path, body)
+        ok(st == 403 and doc["error"] == "denied", "a trainee is refused %s %s: 403" % (method, path), (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/devices/%s/certify" % dev, {})
+    ok(st == 409 and doc["detail"]["certified"] is False and len(doc["detail"]["unmet"]) > 0,
+       "certify from the console while conditions are unmet: 409 with each of them", (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/certificates/nope/revoke", {"why": "test"})
+    ok(st == 404, "revoking a certificate that does not exist: 404", (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/devices/%s/state" % dev, {"state": "in_repair"})
+    ok(st == 400 and "why" in doc["why"], "a move without its reason: 400", (st, doc))
     st, doc, _, _ = sam.call("POST", "/api/jobs/%d/resume" % job, {"why": "go on"})
     ok(st == 409 and "nothing to decide" in doc["why"], "a job that is not stopped has nothing to resume: 409", (st, doc))
     st, doc, _, _ = sam.call("POST", "/api/jobs/%d/cancel" % job, {})

@@ -221,6 +221,33 @@ try {
   ok(await until(ap, () => /^#\/job\/\d+/.test(location.hash), null, 8000), "after the sign-off, amina starts the screen replacement",
     await ap.locator("main").innerText().catch(() => ""));
 
+  // ---- devices by where they are: quarantine, then in work ----
+  await sam.goto(`${base}/#/console`);
+  await waitH1(sam, T("fr", "Instructors' console"));
+  await press(sam, '.console-nav a[href="#/console/devices"]', "open Devices from the console's menu");
+  ok(await waitH1(sam, T("fr", "Devices")), "the devices screen, quarantine first", await h1(sam));
+  await sam.waitForSelector(".device-item", { timeout: 8000 }).catch(() => {});
+  const q = await texts(sam, ".device-item");
+  ok(q.length === 1 && q[0].includes("Activation Lock on: the iCloud account of a former owner") && q[0].includes("sam"),
+    "the device in quarantine, with why and who set it aside", q);
+  ok(q[0] && q[0].includes(T("fr", "The lawful ways out: the owner proves the device is theirs or removes it from their account, or the carrier or the maker unlocks it. Never try to get round a lock.")),
+    "and the lawful ways out, in French", q);
+  await screen(sam, "console-devices");
+  await tabTo(sam, "textarea.input");
+  await sam.keyboard.type("Le propriétaire l’a retiré de son compte iCloud (courriel du 2 décembre).");
+  await press(sam, ".reason-form .btn", "release it for repair");
+  ok(await until(sam, (want) => document.querySelector(".reason-form")?.textContent.includes(want), T("fr", "Released: the device can be worked on again."), 8000),
+    "released, and said so", await texts(sam, ".reason-form"));
+  await sam.goto(`${base}/#/console/devices/in_repair`);
+  await sam.waitForSelector(".device-item", { timeout: 8000 }).catch(() => {});
+  const inWork = sam.locator(".device-item", { hasText: "iPhone 11" });
+  ok(await inWork.count() === 1, "the iPhone 11 is among the devices being worked on", await texts(sam, ".device-item"));
+  await inWork.locator("button").click();
+  ok(await until(sam, (want) => [...document.querySelectorAll(".cert-check")].some((e) => e.textContent.includes(want) && e.querySelectorAll("li").length > 0),
+    T("fr", "Not yet. Still missing:"), 8000),
+  "asked whether it can be certified: every unmet condition is listed", await texts(sam, ".cert-check"));
+  await screen(sam, "console-devices-in-repair", SOME);
+
   // ---- the console in Dutch, on a small screen ----
   const { page: nl } = await signedInPage(browser, F.instructor, F.password, "nl-BE");
   await nl.setViewportSize(VIEWPORTS[3][1]);

@@ -9,6 +9,7 @@ import { t, num, currentLanguage, dirOf } from "../i18n.js";
 import { get, withQuery, serverNow } from "../api.js";
 import { serverLang } from "./device.js";
 import { showReview } from "./review.js";
+import { showDevices } from "./devices.js";
 import { screen, message, errorBox, linkButton, waiting } from "../ui.js";
 
 const IDLE_MS = 12 * 3600 * 1000; // a job untouched this long is not "on a bench now"
@@ -31,7 +32,8 @@ export function waitedWords(ms) {
 export function consoleNav(here) {
   const link = (href, label, key) => h("a.console-link", { href, "aria-current": here === key ? "page" : null }, label);
   return h("nav.console-nav", { "aria-label": t("Console menu") },
-    link("#/console", t("Work now"), "work"));
+    link("#/console", t("Work now"), "work"),
+    link("#/console/devices", t("Devices"), "devices"));
 }
 
 /* Text in the checklists' language when the screen's has none (Arabic): its own
@@ -202,5 +204,6 @@ async function showWork() {
 /* #/console[/review/ID]: the console's screens. */
 export async function showConsole(what, arg) {
   if (what === "review" && arg) return showReview(arg);
+  if (what === "devices") return showDevices(arg);
   return showWork();
 }

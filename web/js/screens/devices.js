@@ -1,0 +1,143 @@
+// The workshop's devices by where they are (console/devices/STATE), for instructors:
+// GET /api/board. A device in quarantine shows why and the lawful way out (its owner
+// proves it is theirs or removes it from their account, or the carrier or the maker
+// unlocks it), then a release with a reason; never a bypass. A device in work shows,
+// on request, every condition of the certificate still unmet, and the certificate once
+// they are all met. A certified one shows its certificate, its PDF to download and its
+// revocation with a reason.
+import { h, icon, fill, announce } from "../dom.js";
+import { t, when } from "../i18n.js";
+import { get, post, withQuery } from "../api.js";
+import { stateWords, platformWords } from "../card.js";
+import { consoleNav } from "./console.js";
+import { screen, message, errorBox, errorText, button, waiting } from "../ui.js";
+
+const STATES = ["quarantine", "intake", "in_repair", "ready", "certified", "sold", "recycled", "parts"];
+
+function deviceName(d) {
+  return d.marketing_name || platformWords(d.platform, null);
+}
+
+function keyOf(d) {
+  return d.udid || d.serial || d.imei || String(d.id);
+}
+
+/* A small form: a reason and a button; ACT(reason) does the change and gives the words
+ * to say when it is done. */
+function reasonForm(id, label, hint, buttonText, act) {
+  const input = h("textarea.input", { id, rows: 2, "aria-describedby": `${id}-hint` });
+  const out = h("div", { "aria-live": "assertive" });
+  const go = button(buttonText, async () => {
+    if (!input.value.trim()) {
+      fill(out, message("error", t("Write why, for the record.")));
+      input.focus();
+      return;
+    }
+    go.disabled = true;
+    try {
+      const said = await act(input.value.trim());
+      fill(out, message("ok", said));
+      announce(said);
+    } catch (err) {
+      go.disabled = false;
+      fill(out, message("error", errorText(err)));
+    }
+  }, "secondary");
+  return h("div.reason-form", {}, h("div.field", {}, h("label", { for: id }, label), h("p.hint", { id: `${id}-hint` }, hint), input), go, out);
+}
+
+function quarantinePart(d) {
+  const key = keyOf(d);
+  return [
+    d.since ? h("p.device-why", {}, icon("warning"), t("Set aside: {why} ({name}, {date})", { why: d.since.why, name: d.since.by, date: when(d.since.t_ms) })) : null,
+    message("info", t("The lawful ways out: the owner proves the device is theirs or removes it from their account, or the carrier or the maker unlocks it. Never try to get round a lock.")),
+    reasonForm(`release-${d.id}`, t("Why it can come out of quarantine"), t("For example: the owner removed it from iCloud, mail of 2 December."),
+      t("Release it for repair"), async (why) => {
+        await post(`/api/devices/${encodeURIComponent(key)}/state`, { state: "in_repair", why });
+        return t("Released: the device can be worked on again.");
+      }),
+  ];
+}
+
+/* The conditions of the certificate, read on request. */
+function certificationPart(d) {
+  const key = keyOf(d);
+  const out = h("div.cert-check", { "aria-live": "polite" });
+  const check = button(t("Can it be certified?"), async () => {
+    fill(out, waiting());
+    try {
+      const v = await get(`/api/devices/${encodeURIComponent(key)}/certification`);
+      if (v.ready) {
+        const certify = button(t("Certify it now"), async () => {
+          certify.disabled = true;
+          try {
+            const c = await post(`/api/devices/${encodeURIComponent(key)}/certify`, {});
+            fill(out, message("ok", t("Certified. Certificate {id}.", { id: c.id })));
+            announce(t("Certified. Certificate {id}.", { id: c.id }));
+          } catch (err) {
+            certify.disabled = false;
+            const unmet = (err.detail && err.detail.unmet) || [];
+            fill(out, message("error", unmet.length ? t("Not yet. Still missing:") : errorText(err), unmet.length ? h("ul.missing", {}, unmet.map((u) => h("li", {}, u))) : null));
+          }
+        }, "primary");
+        fill(out, message("ok", t("Every condition is met.")), certify);
+      } else {
+        fill(out, message("warning", t("Not yet. Still missing:"), h("ul.missing", {}, (v.unmet || []).map((u) => h("li", { lang: "en" }, u)))));
+      }
+    } catch (err) {
+      fill(out, errorBox(err));
+    }
+  }, "secondary");
+  return [check, out];
+}
+
+function certificatePart(d) {
+  const live = (d.certificates || []).find((c) => !c.revoked);
+  if (!live) return null;
+  return [
+    h("p", {}, icon("pass"), t("Certificate {id}, issued on {date}", { id: live.id, date: when(live.issued_ms) })),
+    reasonForm(`revoke-${d.id}`, t("Why withdraw the certificate"), t("The device goes back to repair. The certificate stays on the list of withdrawn ones."),
+      t("Withdraw the certificate"), async (why) => {
+        await post(`/api/certificates/${encodeURIComponent(live.id)}/revoke`, { why });
+        return t("Withdrawn. The device is back in repair.");
+      }),
+  ];
+}
+
+function deviceItem(d) {
+  const id = `dev-${d.id}`;
+  let part = null;
+  if (d.state === "quarantine") part = quarantinePart(d);
+  else if (d.state === "certified") part = certificatePart(d);
+  else if (d.state === "in_repair" || d.state === "ready" || d.state === "intake") part = certificationPart(d);
+  return h("li.card.device-item", {},
+    h("h3", { id }, deviceName(d)),
+    h("dl.facts.queue-facts", {},
+      h("dt", {}, t("Serial number")), h("dd", {}, d.serial || d.imei || d.udid || "?"),
+      h("dt", {}, t("Where it is")), h("dd", {}, stateWords(d.state)),
+      h("dt", {}, t("Last seen")), h("dd", {}, when(d.last_seen_ms))),
+    part);
+}
+
+/* #/console/devices[/STATE] */
+export async function showDevices(state) {
+  const main = screen(t("Devices"), waiting());
+  const chosen = STATES.includes(state) ? state : "quarantine";
+  let view;
+  try {
+    view = await get(withQuery("/api/board", { state: chosen }));
+  } catch (err) {
+    const body = err.status === 403
+      ? message("info", t("Sorry, this screen is for instructors only. If you need something from it, ask your instructor."))
+      : errorBox(err);
+    main.replaceChildren(main.querySelector("h1"), body);
+    return null;
+  }
+  const devices = (view && view.devices) || [];
+  const filters = h("nav.state-filter", { "aria-label": t("Where the devices are") },
+    STATES.map((s) => h("a.console-link", { href: `#/console/devices/${s}`, "aria-current": s === chosen ? "page" : null }, stateWords(s))));
+  main.replaceChildren(main.querySelector("h1"), consoleNav("devices"), filters,
+    h("h2", {}, t("{state}: {n}", { state: stateWords(chosen), n: devices.length })),
+    devices.length ? h("ul.queue", {}, devices.map(deviceItem)) : message("ok", t("No device here.")));
+  return null;
+}
