@@ -41,6 +41,8 @@ struct req {
 	const char *param[MAX_PARAMS]; /* the {...} of the path, in order */
 	char token[SVC_TOKEN_HEX];     /* the session's token, "" when none */
 	char why[WHY_MAX];	       /* a reason of the decoding; else svc_why() */
+	const char *event;	       /* an event for the screens, told once committed */
+	json_t *event_data;
 };
 
 typedef enum svc_err (*handler_fn)(struct req *r, json_t **view);
@@ -429,14 +431,24 @@ static enum svc_err h_checklist(struct req *r, json_t **view)
 	return *view ? SVC_OK : SVC_EIO;
 }
 
+/* Event NAME with DATA (taken) for every screen, sent once the change is committed (a
+ * screen that reads the records on hearing it must find the change there), and not at
+ * all when it is not. */
+static void tell_once_committed(struct req *r, const char *name, json_t *data)
+{
+	json_decref(r->event_data);
+	r->event = name;
+	r->event_data = data;
+}
+
 /* Tell the screens that job ID changed (WHAT: started, step, submitted) when ERR is none:
  * the console's overview is read again. Only the job's number goes out, to every
  * signed-in screen: names stay behind the routes that check who asks. */
 static enum svc_err work_changed(struct req *r, enum svc_err err, long long id, const char *what)
 {
 	if (!err && id > 0)
-		live_publish(r->ctx->live, "work",
-			     json_pack("{s:I, s:s}", "job", (json_int_t)id, "what", what));
+		tell_once_committed(r, "work",
+				    json_pack("{s:I, s:s}", "job", (json_int_t)id, "what", what));
 	return err;
 }
 
@@ -606,10 +618,12 @@ static enum svc_err h_grade(struct req *r, json_t **view)
 	req.redo = redo ? redo : (own_redo = json_array());
 	req.scores = scores ? scores : (own_scores = json_object());
 	err = svc_job_grade(r->b, &req, view);
-	if (!err) /* the trainee's screen shows it at once */
-		live_publish(r->ctx->live, "graded",
-			     json_pack("{s:I, s:O?, s:s}", "job", (json_int_t)req.job, "trainee",
-				       json_object_get(*view, "trainee"), "verdict", req.verdict));
+	/* The trainee's screen shows it at once. Every signed-in screen hears the events:
+	 * the job's number and the verdict only, no name; a screen asks whose job it is. */
+	if (!err)
+		tell_once_committed(r, "graded",
+				    json_pack("{s:I, s:s}", "job", (json_int_t)req.job, "verdict",
+					      req.verdict));
 	json_decref(own_redo);
 	json_decref(own_scores);
 	return err;
@@ -1098,9 +1112,10 @@ static enum svc_err batch_wait(char *why, size_t size)
 /* Under write_mu, a change ROUTE made with ERR: commit it, or wait for the commit of its
  * batch, then release write_mu. Its answer is OUT, or VIEW (taken) to be written here,
  * outside the lock: the answer stands only once committed. */
-static void change_done(const struct route *route, enum svc_err err, struct web_out *out,
-			json_t *view)
+static enum svc_err change_done(const struct route *route, enum svc_err err,
+				struct web_out *out, json_t *view)
 {
+	enum svc_err ran = err;
 	char why[320] = "";
 
 	writer_done(err);
@@ -1123,6 +1138,7 @@ static void change_done(const struct route *route, enum svc_err err, struct web_
 	} else if (view) {
 		out_json(out, 200, view);
 	}
+	return ran ? ran : err;
 }
 
 static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_out *out)
@@ -1282,8 +1298,11 @@ out:
 	secret_wipe(r.token, sizeof(r.token));
 	json_decref(r.body);
 	bench_done(&ctxb, err);
-	if (locked)
-		change_done(route, err, out, view);
+	if (locked && change_done(route, err, out, view) == SVC_OK && r.event) {
+		live_publish(ctx->live, r.event, r.event_data);
+		r.event_data = NULL;
+	}
+	json_decref(r.event_data);
 	free(copy);
 }
 

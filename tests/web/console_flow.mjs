@@ -126,6 +126,11 @@ try {
   ok(sent.status === 200, "bilal sends his work", sent);
   ok(await until(sam, (id) => !!document.querySelector(`.queue-item a[href="#/console/review/${id}"]`), jobB, 8000),
     "it comes into the grading queue without a reload", await texts(sam, ".queue-item"));
+  // bilal waits at his bench, his screen in Dutch: the grade will be said to him.
+  const { page: bp } = await signedInPage(browser, "bilal", F.trainees.bilal, "nl-BE");
+  await bp.setViewportSize(VIEWPORTS[3][1]);
+  await bp.goto(`${base}/#/bench`);
+  await waitH1(bp, T("nl", "Devices on the bench"));
   await sam.evaluate(() => document.querySelector("h1").focus());
   await press(sam, `.queue-item a[href="#/console/review/${jobB}"]`, "open bilal's work from the queue");
   ok(await waitH1(sam, T("fr", "Work of {name}: {title}", { name: "bilal", title: "Contrôle au poste" })), "his review page", await h1(sam));
@@ -162,9 +167,9 @@ try {
   ok(g && g.verdict === "redo" && JSON.stringify(g.redo) === '["voltage"]' && g.scores.care === 1 && g.scores.record === 1,
     "the records hold the verdict, the ticked step and the scores", g);
 
-  // ---- bilal reads it in Dutch and acknowledges ----
-  const { page: bp } = await signedInPage(browser, "bilal", F.trainees.bilal, "nl-BE");
-  await bp.setViewportSize(VIEWPORTS[3][1]);
+  // ---- bilal hears of it, reads it in Dutch and acknowledges ----
+  ok(await until(bp, (want) => document.getElementById("live")?.textContent === want, T("nl", "Your work was graded. Look in My work."), 8000),
+    "bilal's bench screen says at once that his work was graded, in Dutch", await bp.evaluate(() => document.getElementById("live")?.textContent));
   await bp.goto(`${base}/#/history`);
   ok(await waitH1(bp, T("nl", "My work")), "bilal's My work, in Dutch", await h1(bp));
   await bp.waitForSelector(".grade", { timeout: 8000 }).catch(() => {});

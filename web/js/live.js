@@ -66,7 +66,7 @@ export function watchBench(onChange, onGraded) {
     for (const name of ["plugged", "unplugged", "read", "trust"]) source.addEventListener(name, refetchSoon);
     source.addEventListener("graded", (e) => {
       try {
-        onGraded && onGraded(JSON.parse(e.data).entry || {});
+        onGraded && onGraded(JSON.parse(e.data) || {}); // {job, verdict}
       } catch {
         /* a malformed event changes nothing on the screen */
       }

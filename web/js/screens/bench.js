@@ -5,6 +5,7 @@ import { t } from "../i18n.js";
 import { app, isInstructor } from "../state.js";
 import { liveCard } from "../card.js";
 import { watchBench } from "../live.js";
+import { get, withQuery } from "../api.js";
 import { screen, message, errorBox } from "../ui.js";
 
 /* The form to open a device by what is written on it or its box. */
@@ -78,7 +79,10 @@ export async function showBench() {
     if (focusUsb) list.querySelector(`.device-card[data-usb="${CSS.escape(focusUsb)}"] a, .device-card[data-usb="${CSS.escape(focusUsb)}"]`)?.focus();
   }
 
-  return watchBench(render, (g) => {
-    if (app.me && g.trainee === app.me.name) announce(t("Your work was graded. Look in My work."));
+  // A grade's event names the job only: whether it is hers, her own jobs' list says.
+  return watchBench(render, async (g) => {
+    if (!app.me || !g.job) return;
+    const mine = await get(withQuery("/api/jobs", { trainee: app.me.name })).catch(() => []);
+    if (Array.isArray(mine) && mine.some((j) => j.id === g.job)) announce(t("Your work was graded. Look in My work."));
   });
 }
