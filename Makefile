@@ -206,6 +206,7 @@ bench: deps $(BIN) $(PDF_BIN)
 	@$(MAKE) --no-print-directory build/bench/web_fixture $(TOOL_BIN)
 	sh bench/web_bench.sh $(abspath $(BUILD))
 	sh bench/console_bench.sh $(abspath $(BUILD))
+	sh bench/training_pdf_bench.sh $(abspath $(BUILD))
 	sh bench/live_bench.sh $(abspath $(BUILD))
 
 build/bench/usb_bench: bench/usb_bench.c tests/lib/testbed.c tests/lib/proc.c
