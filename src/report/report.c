@@ -5,12 +5,13 @@
  */
 #include "report/report.h"
 
+#include <assert.h>
 #include <locale.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/i18n.h"
 #include "util/text.h"
@@ -92,13 +93,15 @@ const char *report_strerror(enum report_err err)
 
 /* ---- the document ---- */
 
-/* The lists of the document and the texts each item must have. */
+/* The lists of the document, the text each item must have, and how many are drawn. */
 static const struct {
 	const char *path; /* "checklists", or "scores.points" */
 	const char *text; /* a key each item has as a text, or NULL */
+	size_t max;
 } doc_lists[] = {
-	{ "signoffs", "competence" }, { "checklists", "id" },	 { "scores.points", NULL },
-	{ "scores.items", "item" },   { "feedback", "verdict" },
+	{ "signoffs", "competence", REPORT_ROWS_MAX }, { "checklists", "id", REPORT_ROWS_MAX },
+	{ "scores.points", NULL, REPORT_POINTS_MAX },  { "scores.items", "item", REPORT_ROWS_MAX },
+	{ "feedback", "verdict", REPORT_ROWS_MAX },
 };
 
 static const json_t *at(const json_t *doc, const char *path)
@@ -132,9 +135,9 @@ enum report_err report_check(const json_t *doc, char *why, size_t size)
 		const json_t *list = at(doc, doc_lists[i].path), *item;
 		size_t k;
 
-		if (!json_is_array(list) || json_array_size(list) > REPORT_ROWS_MAX) {
-			snprintf(why, size, "the training record's %s is not a list of at most %d",
-				 doc_lists[i].path, REPORT_ROWS_MAX);
+		if (!json_is_array(list) || json_array_size(list) > doc_lists[i].max) {
+			snprintf(why, size, "the training record's %s is not a list of at most %zu",
+				 doc_lists[i].path, doc_lists[i].max);
 			return REPORT_EBADDOC;
 		}
 		json_array_foreach (list, k, item) {
@@ -265,8 +268,9 @@ const char *report_fill(const char *template, const char *n, const char *total, 
 	return buf; /* cut when too long: snprintf stops at the end of BUF */
 }
 
-const char *report_trend(const struct report_words *w, const struct report_conv *c,
-			 const json_t *trend, char *buf, size_t size)
+/* The words of a checklist's trend: "faster (12,5 → 9,0 min)", or a dash. */
+static const char *trend_text(const struct report_words *w, const struct report_conv *c,
+			      const json_t *trend, char *buf, size_t size)
 {
 	const char *d = json_string_value(json_object_get(trend, "direction"));
 	const char *word = !d			      ? NULL
@@ -284,7 +288,7 @@ const char *report_trend(const struct report_words *w, const struct report_conv 
 	return buf;
 }
 
-const char *report_verdict(const struct report_words *w, const json_t *verdict)
+static const char *verdict_text(const struct report_words *w, const json_t *verdict)
 {
 	const char *v = json_string_value(verdict);
 
@@ -309,4 +313,210 @@ void report_remove_partial(const char *file)
 
 	if (lstat(file, &st) == 0 && S_ISREG(st.st_mode))
 		unlink(file);
+}
+
+/* ---- the tables ---- */
+
+static const json_t *num(const json_t *o, const char *key)
+{
+	return json_object_get(o, key);
+}
+
+/* "12,5 min", or a dash. */
+static const char *minutes_text(const struct report_conv *c, const json_t *v, char *buf,
+				size_t size)
+{
+	char n[64];
+
+	if (!json_is_number(v))
+		return REPORT_DASH;
+	snprintf(buf, size, "%s" REPORT_NBSP "min", report_decimal(c, v, 1, n, sizeof(n)));
+	return buf;
+}
+
+static void signoff_row(const struct report_conv *c, const json_t *s, struct report_row *r)
+{
+	r->n = 3;
+	r->cell[0] = report_text(json_object_get(s, "competence"), r->buf[0], sizeof(r->buf[0]));
+	r->cell[1] = report_day(c, json_object_get(s, "t_ms"), r->buf[1], sizeof(r->buf[1]));
+	r->cell[2] = report_text(json_object_get(s, "by"), r->buf[2], sizeof(r->buf[2]));
+}
+
+static void work_row(const struct report_words *w, const struct report_conv *c, const json_t *x,
+		     struct report_row *r)
+{
+	r->n = 7;
+	r->cell[0] = report_text(json_object_get(x, "title"), r->buf[0], sizeof(r->buf[0]));
+	r->cell[1] =
+	    report_int(c, json_integer_value(num(x, "jobs")), r->buf[1], sizeof(r->buf[1]));
+	r->cell[2] =
+	    report_int(c, json_integer_value(num(x, "approved")), r->buf[2], sizeof(r->buf[2]));
+	r->cell[3] = report_percent(c, num(x, "first_time_rate"), r->buf[3], sizeof(r->buf[3]));
+	r->cell[4] =
+	    report_int(c, json_integer_value(num(x, "redos")), r->buf[4], sizeof(r->buf[4]));
+	r->cell[5] = minutes_text(c, num(x, "average_minutes"), r->buf[5], sizeof(r->buf[5]));
+	r->cell[6] = trend_text(w, c, json_object_get(x, "trend"), r->buf[6], sizeof(r->buf[6]));
+}
+
+static void item_row(const struct report_conv *c, const json_t *it, struct report_row *r)
+{
+	char title[REPORT_TEXT_MAX], item[REPORT_TEXT_MAX], avg[64], max[32];
+
+	r->n = 3;
+	snprintf(r->buf[0], sizeof(r->buf[0]), "%s \xe2\x80\x94 %s",
+		 report_text(json_object_get(it, "title"), title, sizeof(title)),
+		 report_text(json_object_get(it, "item_title"), item, sizeof(item)));
+	snprintf(r->buf[1], sizeof(r->buf[1]), "%s / %s",
+		 report_decimal(c, num(it, "average"), 1, avg, sizeof(avg)),
+		 json_is_integer(num(it, "max"))
+		     ? report_int(c, json_integer_value(num(it, "max")), max, sizeof(max))
+		     : REPORT_DASH);
+	r->cell[0] = r->buf[0];
+	r->cell[1] = r->buf[1];
+	r->cell[2] =
+	    report_int(c, json_integer_value(num(it, "count")), r->buf[2], sizeof(r->buf[2]));
+}
+
+static void feedback_row(const struct report_words *w, const struct report_conv *c, const json_t *f,
+			 struct report_row *r)
+{
+	char title[REPORT_TEXT_MAX], job[64], n[32];
+
+	r->n = 5;
+	r->cell[0] = report_day(c, json_object_get(f, "t_ms"), r->buf[0], sizeof(r->buf[0]));
+	report_fill(w->job, report_int(c, json_integer_value(num(f, "job")), n, sizeof(n)), "", job,
+		    sizeof(job));
+	snprintf(r->buf[1], sizeof(r->buf[1]), "%s (%s)",
+		 report_text(json_object_get(f, "title"), title, sizeof(title)), job);
+	r->cell[1] = r->buf[1];
+	r->cell[2] = verdict_text(w, json_object_get(f, "verdict"));
+	r->cell[3] = report_text(json_object_get(f, "by"), r->buf[3], sizeof(r->buf[3]));
+	r->cell[4] = report_text(json_object_get(f, "feedback"), r->buf[4], sizeof(r->buf[4]));
+}
+
+void report_row(const struct report_words *w, const struct report_conv *c, enum report_table t,
+		const json_t *item, struct report_row *r)
+{
+	switch (t) {
+	case REPORT_SIGNOFFS:
+		signoff_row(c, item, r);
+		break;
+	case REPORT_WORK:
+		work_row(w, c, item, r);
+		break;
+	case REPORT_ITEMS:
+		item_row(c, item, r);
+		break;
+	case REPORT_FEEDBACK:
+		feedback_row(w, c, item, r);
+		break;
+	case REPORT_TABLES:
+		assert(!"a table of the record");
+	}
+}
+
+/* The note above the chart: what a point is. */
+static const char *chart_note(const struct report_words *w, const struct report_conv *c,
+			      const json_t *points, char *buf, size_t size)
+{
+	long long per = json_integer_value(num(json_array_get(points, 0), "grades"));
+	char n[32];
+
+	if (!json_array_size(points))
+		return NULL;
+	if (per <= 1)
+		return w->chart_one;
+	return report_fill(w->chart_group, report_int(c, per, n, sizeof(n)), "", buf, size);
+}
+
+/* The note above the feedback: how many of how many. */
+static const char *feedback_note(const struct report_words *w, const struct report_conv *c,
+				 const json_t *doc, char *buf, size_t size)
+{
+	char n[32], total[32];
+
+	return report_fill(
+	    w->latest,
+	    report_int(c, (long long)json_array_size(json_object_get(doc, "feedback")), n,
+		       sizeof(n)),
+	    report_int(c, json_integer_value(num(doc, "feedback_total")), total, sizeof(total)),
+	    buf, size);
+}
+
+void report_table(const struct report_words *w, const struct report_conv *c, const json_t *doc,
+		  enum report_table t, struct report_table_view *out)
+{
+	const json_t *scores = json_object_get(doc, "scores");
+	/* per table: title, empty, list, then heads with '#' before a number's */
+	const struct {
+		const char *title, *empty;
+		const json_t *list;
+		const char *head[REPORT_COLS_MAX];
+		int number[REPORT_COLS_MAX];
+	} tables[] = {
+		[REPORT_SIGNOFFS] = { w->signoffs,
+				      w->no_signoffs,
+				      json_object_get(doc, "signoffs"),
+				      { w->competence, w->signed_on, w->instructor } },
+		[REPORT_WORK] = { w->work,
+				  w->no_work,
+				  json_object_get(doc, "checklists"),
+				  { w->checklist, w->jobs, w->approved, w->first_time, w->redos,
+				    w->average_time, w->trend },
+				  { 0, 1, 1, 1, 1, 1, 0 } },
+		[REPORT_ITEMS] = { w->scores,
+				   w->no_scores,
+				   json_object_get(scores, "items"),
+				   { w->item, w->average, w->scored },
+				   { 0, 1, 1 } },
+		[REPORT_FEEDBACK] = { w->feedback,
+				      w->no_feedback,
+				      json_object_get(doc, "feedback"),
+				      { w->date, w->checklist, w->verdict, w->by, w->feedback } },
+	};
+
+	assert(t < REPORT_TABLES);
+	memset(out, 0, sizeof(*out));
+	out->title = tables[t].title;
+	out->empty = tables[t].empty;
+	out->list = tables[t].list;
+	for (size_t i = 0; i < REPORT_COLS_MAX && tables[t].head[i]; i++) {
+		out->head[i] = tables[t].head[i];
+		out->number[i] = tables[t].number[i];
+		out->n_cols = i + 1;
+	}
+	if (t == REPORT_ITEMS)
+		out->note = chart_note(w, c, json_object_get(scores, "points"), out->note_buf,
+				       sizeof(out->note_buf));
+	else if (t == REPORT_FEEDBACK)
+		out->note = feedback_note(w, c, doc, out->note_buf, sizeof(out->note_buf));
+}
+
+void report_facts(const struct report_words *w, const struct report_conv *c, const json_t *doc,
+		  struct report_row *labels, struct report_row *values)
+{
+	char a[64], z[64], name[REPORT_TEXT_MAX], place[REPORT_TEXT_MAX];
+
+	labels->n = values->n = 0;
+	if (json_is_string(json_object_get(doc, "workshop"))) {
+		report_text(json_object_get(doc, "workshop"), name, sizeof(name));
+		if (json_is_string(json_object_get(doc, "place")))
+			snprintf(values->buf[0], sizeof(values->buf[0]), "%s, %s", name,
+				 report_text(json_object_get(doc, "place"), place, sizeof(place)));
+		else
+			snprintf(values->buf[0], sizeof(values->buf[0]), "%s", name);
+		labels->cell[labels->n++] = w->workshop;
+		values->cell[values->n] = values->buf[values->n];
+		values->n++;
+	}
+	snprintf(values->buf[values->n], sizeof(values->buf[0]), "%s \xe2\x80\x93 %s",
+		 report_day(c, num(doc, "from_ms"), a, sizeof(a)),
+		 report_day(c, num(doc, "until_ms"), z, sizeof(z)));
+	labels->cell[labels->n++] = w->period;
+	values->cell[values->n] = values->buf[values->n];
+	values->n++;
+	labels->cell[labels->n++] = w->made_on;
+	values->cell[values->n] =
+	    report_day(c, num(doc, "made_ms"), values->buf[values->n], sizeof(values->buf[0]));
+	values->n++;
 }

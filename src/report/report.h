@@ -18,7 +18,6 @@
 
 #include <jansson.h>
 #include <stddef.h>
-#include <stdio.h>
 
 #define REPORT_ROWS_MAX 500   /* rows of one list drawn (checklists, sign-offs...) */
 #define REPORT_TEXT_MAX 2048  /* bytes of one text drawn; longer is cut */
@@ -64,6 +63,48 @@ void report_use_lang(const char *lang, struct report_words *w, const struct repo
 enum report_err report_check(const json_t *doc, char *why, size_t size)
     __attribute__((warn_unused_result));
 
+/* ---- what both drawings show, as text ---- */
+
+/* The record's four tables, in their order. */
+enum report_table {
+	REPORT_SIGNOFFS, /* the competences signed off */
+	REPORT_WORK,	 /* the work per checklist */
+	REPORT_ITEMS,	 /* each rubric item's average (the chart of the scores above it) */
+	REPORT_FEEDBACK, /* the latest feedback */
+	REPORT_TABLES,
+};
+
+#define REPORT_COLS_MAX 7
+
+/* A table of the record: the title of its section, its list in the document (one row
+ * each), what the section says when the list is empty, a note above the table (NULL:
+ * none), and its columns: heads, and which hold numbers (aligned on the right). */
+struct report_table_view {
+	const char *title, *empty, *note;
+	const json_t *list;
+	size_t n_cols;
+	const char *head[REPORT_COLS_MAX];
+	int number[REPORT_COLS_MAX];
+	char note_buf[256];
+};
+
+/* One row as text: N cells (CELL[i], in BUF or static). Also the header's facts. */
+struct report_row {
+	size_t n;
+	const char *cell[REPORT_COLS_MAX];
+	char buf[REPORT_COLS_MAX][2 * REPORT_TEXT_MAX + 16];
+};
+
+void report_table(const struct report_words *w, const struct report_conv *c, const json_t *doc,
+		  enum report_table t, struct report_table_view *out);
+/* Row ITEM (of the list of table T) as text, into R. */
+void report_row(const struct report_words *w, const struct report_conv *c, enum report_table t,
+		const json_t *item, struct report_row *r);
+/* The facts under the title, as LABELS and their VALUES: the workshop and its place (when
+ * the document has them), the period, the day it was made. */
+void report_facts(const struct report_words *w, const struct report_conv *c, const json_t *doc,
+		  struct report_row *labels, struct report_row *values);
+
 /* ---- numbers, days and texts as the language writes them: into BUF, returned ---- */
 
 #define REPORT_DASH "\xe2\x80\x94" /* a value that is not known */
@@ -85,11 +126,6 @@ const char *report_text(const json_t *v, char *buf, size_t size);
 /* TEMPLATE with {n} and {total} replaced by N and TOTAL. */
 const char *report_fill(const char *template, const char *n, const char *total, char *buf,
 			size_t size);
-/* The words of a checklist's trend: "faster (12,5 → 9,0 min)", or a dash. */
-const char *report_trend(const struct report_words *w, const struct report_conv *c,
-			 const json_t *trend, char *buf, size_t size);
-/* The verdict of a grade in words. */
-const char *report_verdict(const struct report_words *w, const json_t *verdict);
 
 /* Where point I of N (SHARE of the maximum, 0 to 1) goes on the chart: *X from 0 (left)
  * to 1 (right), *Y from 0 (top: all of the maximum) to 1 (bottom: none). */

@@ -27,7 +27,7 @@ static const char style[] =
     "dt{color:#555}dd{margin:0}"
     "table{border-collapse:collapse;width:100%;font-size:.92rem}"
     "th,td{text-align:start;padding:.3rem .5rem;border-bottom:1px solid #ddd;"
-    "vertical-align:top}th{color:#444}td.n{text-align:end;white-space:nowrap}"
+    "vertical-align:top}th{color:#444}.n{text-align:end}td.n{white-space:nowrap}"
     "svg{width:100%;height:auto;max-width:40rem}.note{color:#444;font-size:.92rem}"
     "footer{margin-top:2rem;color:#555;font-size:.85rem}"
     "@media print{body{padding:0}h2{break-after:avoid}tr{break-inside:avoid}}";
@@ -73,119 +73,23 @@ static void element(FILE *f, const char *tag, const char *text)
 	fprintf(f, "</%.*s>", (int)strcspn(tag, " "), tag);
 }
 
-/* A row of head cells. */
-static void head_row(FILE *f, const char *const *cells, size_t n)
-{
-	fputs("<thead><tr>", f);
-	for (size_t i = 0; i < n; i++)
-		element(f, "th scope=\"col\"", cells[i]);
-	fputs("</tr></thead>\n", f);
-}
-
 static void header(struct html *h)
 {
-	char name[REPORT_TEXT_MAX], a[64], z[64], made[64], line[200];
-	const json_t *d = h->doc;
+	struct report_row labels, values;
+	char name[REPORT_TEXT_MAX];
 
 	fputs("<header>", h->f);
 	element(h->f, "h1", h->w.title);
 	/* whose record it is, first and without a label, as a certificate names its holder */
 	element(h->f, "p class=\"name\"",
-		report_text(json_object_get(d, "trainee"), name, sizeof(name)));
+		report_text(json_object_get(h->doc, "trainee"), name, sizeof(name)));
+	report_facts(&h->w, h->c, h->doc, &labels, &values);
 	fputs("<dl>", h->f);
-	if (json_is_string(json_object_get(d, "workshop"))) {
-		element(h->f, "dt", h->w.workshop);
-		element(h->f, "dd",
-			report_text(json_object_get(d, "workshop"), name, sizeof(name)));
+	for (size_t i = 0; i < labels.n; i++) {
+		element(h->f, "dt", labels.cell[i]);
+		element(h->f, "dd", values.cell[i]);
 	}
-	snprintf(line, sizeof(line), "%s \xe2\x80\x93 %s",
-		 report_day(h->c, json_object_get(d, "from_ms"), a, sizeof(a)),
-		 report_day(h->c, json_object_get(d, "until_ms"), z, sizeof(z)));
-	element(h->f, "dt", h->w.period);
-	element(h->f, "dd", line);
-	element(h->f, "dt", h->w.made_on);
-	element(h->f, "dd", report_day(h->c, json_object_get(d, "made_ms"), made, sizeof(made)));
 	fputs("</dl></header>\n", h->f);
-}
-
-static void signoffs(struct html *h)
-{
-	const json_t *list = json_object_get(h->doc, "signoffs"), *s;
-	const char *head[] = { h->w.competence, h->w.signed_on, h->w.instructor };
-	char comp[REPORT_TEXT_MAX], day[64], by[256];
-	size_t i;
-
-	fputs("<section>", h->f);
-	element(h->f, "h2", h->w.signoffs);
-	if (!json_array_size(list)) {
-		element(h->f, "p", h->w.no_signoffs);
-		fputs("</section>\n", h->f);
-		return;
-	}
-	fputs("<table>", h->f);
-	head_row(h->f, head, 3);
-	fputs("<tbody>", h->f);
-	json_array_foreach (list, i, s) {
-		fputs("<tr>", h->f);
-		element(h->f, "td",
-			report_text(json_object_get(s, "competence"), comp, sizeof(comp)));
-		element(h->f, "td", report_day(h->c, json_object_get(s, "t_ms"), day, sizeof(day)));
-		element(h->f, "td", report_text(json_object_get(s, "by"), by, sizeof(by)));
-		fputs("</tr>\n", h->f);
-	}
-	fputs("</tbody></table></section>\n", h->f);
-}
-
-static void checklist_row(struct html *h, const json_t *c)
-{
-	char title[REPORT_TEXT_MAX], jobs[32], approved[32], rate[32], redos[32], avg[48];
-	char minutes[64], trend[160];
-
-	fputs("<tr>", h->f);
-	element(h->f, "td", report_text(json_object_get(c, "title"), title, sizeof(title)));
-	element(
-	    h->f, "td class=\"n\"",
-	    report_int(h->c, json_integer_value(json_object_get(c, "jobs")), jobs, sizeof(jobs)));
-	element(h->f, "td class=\"n\"",
-		report_int(h->c, json_integer_value(json_object_get(c, "approved")), approved,
-			   sizeof(approved)));
-	element(h->f, "td class=\"n\"",
-		report_percent(h->c, json_object_get(c, "first_time_rate"), rate, sizeof(rate)));
-	element(h->f, "td class=\"n\"",
-		report_int(h->c, json_integer_value(json_object_get(c, "redos")), redos,
-			   sizeof(redos)));
-	if (json_is_number(json_object_get(c, "average_minutes")))
-		snprintf(minutes, sizeof(minutes), "%s" REPORT_NBSP "min",
-			 report_decimal(h->c, json_object_get(c, "average_minutes"), 1, avg,
-					sizeof(avg)));
-	else
-		snprintf(minutes, sizeof(minutes), "%s", REPORT_DASH);
-	element(h->f, "td class=\"n\"", minutes);
-	element(h->f, "td",
-		report_trend(&h->w, h->c, json_object_get(c, "trend"), trend, sizeof(trend)));
-	fputs("</tr>\n", h->f);
-}
-
-static void work(struct html *h)
-{
-	const json_t *list = json_object_get(h->doc, "checklists"), *c;
-	const char *head[] = { h->w.checklist, h->w.jobs,	  h->w.approved, h->w.first_time,
-			       h->w.redos,     h->w.average_time, h->w.trend };
-	size_t i;
-
-	fputs("<section>", h->f);
-	element(h->f, "h2", h->w.work);
-	if (!json_array_size(list)) {
-		element(h->f, "p", h->w.no_work);
-		fputs("</section>\n", h->f);
-		return;
-	}
-	fputs("<table>", h->f);
-	head_row(h->f, head, 7);
-	fputs("<tbody>", h->f);
-	json_array_foreach (list, i, c)
-		checklist_row(h, c);
-	fputs("</tbody></table></section>\n", h->f);
 }
 
 /* The chart of the scores: a line through the points, 0 to 100 % of the maximum, the
@@ -244,105 +148,52 @@ static void chart(struct html *h, const json_t *points)
 	fputs("</svg>\n", h->f);
 }
 
-static void item_row(struct html *h, const json_t *it)
+/* One row of table TV, of head cells when HEAD: its cells, numbers on the right. */
+static void row(struct html *h, const struct report_table_view *tv, const struct report_row *r,
+		int head)
 {
-	char title[REPORT_TEXT_MAX], item[REPORT_TEXT_MAX], line[2 * REPORT_TEXT_MAX + 8];
-	char avg[48], max[32], out_of[96], count[32];
+	static const char *const tags[2][2] = {
+		{ "td", "td class=\"n\"" },
+		{ "th scope=\"col\"", "th scope=\"col\" class=\"n\"" },
+	};
 
-	snprintf(line, sizeof(line), "%s \xe2\x80\x94 %s",
-		 report_text(json_object_get(it, "title"), title, sizeof(title)),
-		 report_text(json_object_get(it, "item_title"), item, sizeof(item)));
-	snprintf(
-	    out_of, sizeof(out_of), "%s / %s",
-	    report_decimal(h->c, json_object_get(it, "average"), 1, avg, sizeof(avg)),
-	    json_is_integer(json_object_get(it, "max"))
-		? report_int(h->c, json_integer_value(json_object_get(it, "max")), max, sizeof(max))
-		: REPORT_DASH);
 	fputs("<tr>", h->f);
-	element(h->f, "td", line);
-	element(h->f, "td class=\"n\"", out_of);
-	element(h->f, "td class=\"n\"",
-		report_int(h->c, json_integer_value(json_object_get(it, "count")), count,
-			   sizeof(count)));
+	for (size_t i = 0; i < r->n; i++)
+		element(h->f, tags[head != 0][tv->number[i] != 0], r->cell[i]);
 	fputs("</tr>\n", h->f);
 }
 
-static void scores(struct html *h)
+/* Table T's section: its title, its note (and the chart above the rubric's items), its
+ * rows; or what it says when there are none. */
+static void section(struct html *h, enum report_table t)
 {
-	const json_t *points = json_object_get(json_object_get(h->doc, "scores"), "points");
-	const json_t *items = json_object_get(json_object_get(h->doc, "scores"), "items"), *it;
-	const char *head[] = { h->w.item, h->w.average, h->w.scored };
-	long long per = json_integer_value(json_object_get(json_array_get(points, 0), "grades"));
-	char n[32], note[512];
+	struct report_table_view tv;
+	struct report_row r = { 0 };
+	const json_t *item;
 	size_t i;
 
+	report_table(&h->w, h->c, h->doc, t, &tv);
 	fputs("<section>", h->f);
-	element(h->f, "h2", h->w.scores);
-	if (!json_array_size(points) && !json_array_size(items)) {
-		element(h->f, "p", h->w.no_scores);
+	element(h->f, "h2", tv.title);
+	if (!json_array_size(tv.list)) {
+		element(h->f, "p", tv.empty);
 		fputs("</section>\n", h->f);
 		return;
 	}
-	if (json_array_size(points)) {
-		element(h->f, "p class=\"note\"",
-			per > 1 ? report_fill(h->w.chart_group, report_int(h->c, per, n, sizeof(n)),
-					      "", note, sizeof(note))
-				: h->w.chart_one);
-		chart(h, points);
+	if (tv.note)
+		element(h->f, "p class=\"note\"", tv.note);
+	if (t == REPORT_ITEMS &&
+	    json_array_size(json_object_get(json_object_get(h->doc, "scores"), "points")))
+		chart(h, json_object_get(json_object_get(h->doc, "scores"), "points"));
+	r.n = tv.n_cols;
+	memcpy(r.cell, tv.head, sizeof(r.cell));
+	fputs("<table><thead>", h->f);
+	row(h, &tv, &r, 1);
+	fputs("</thead><tbody>", h->f);
+	json_array_foreach (tv.list, i, item) {
+		report_row(&h->w, h->c, t, item, &r);
+		row(h, &tv, &r, 0);
 	}
-	fputs("<table>", h->f);
-	head_row(h->f, head, 3);
-	fputs("<tbody>", h->f);
-	json_array_foreach (items, i, it)
-		item_row(h, it);
-	fputs("</tbody></table></section>\n", h->f);
-}
-
-static void feedback_row(struct html *h, const json_t *f)
-{
-	char day[64], title[REPORT_TEXT_MAX], job[64], num[32], what[REPORT_TEXT_MAX + 80];
-	char by[256], text[REPORT_TEXT_MAX];
-
-	report_fill(
-	    h->w.job,
-	    report_int(h->c, json_integer_value(json_object_get(f, "job")), num, sizeof(num)), "",
-	    job, sizeof(job));
-	snprintf(what, sizeof(what), "%s (%s)",
-		 report_text(json_object_get(f, "title"), title, sizeof(title)), job);
-	fputs("<tr>", h->f);
-	element(h->f, "td", report_day(h->c, json_object_get(f, "t_ms"), day, sizeof(day)));
-	element(h->f, "td", what);
-	element(h->f, "td", report_verdict(&h->w, json_object_get(f, "verdict")));
-	element(h->f, "td", report_text(json_object_get(f, "by"), by, sizeof(by)));
-	element(h->f, "td", report_text(json_object_get(f, "feedback"), text, sizeof(text)));
-	fputs("</tr>\n", h->f);
-}
-
-static void feedback(struct html *h)
-{
-	const json_t *list = json_object_get(h->doc, "feedback"), *f;
-	const char *head[] = { h->w.date, h->w.checklist, h->w.verdict, h->w.by, h->w.feedback };
-	char n[32], total[32], note[512];
-	size_t i;
-
-	fputs("<section>", h->f);
-	element(h->f, "h2", h->w.feedback);
-	if (!json_array_size(list)) {
-		element(h->f, "p", h->w.no_feedback);
-		fputs("</section>\n", h->f);
-		return;
-	}
-	element(h->f, "p class=\"note\"",
-		report_fill(
-		    h->w.latest, report_int(h->c, (long long)json_array_size(list), n, sizeof(n)),
-		    report_int(h->c, json_integer_value(json_object_get(h->doc, "feedback_total")),
-			       total, sizeof(total)),
-		    note, sizeof(note)));
-	fputs("<table>", h->f);
-	head_row(h->f, head, 5);
-	fputs("<tbody>", h->f);
-	json_array_foreach (list, i, f)
-		feedback_row(h, f);
 	fputs("</tbody></table></section>\n", h->f);
 }
 
@@ -360,10 +211,8 @@ static void page(struct html *h)
 	put(h->f, report_text(json_object_get(h->doc, "trainee"), name, sizeof(name)));
 	fprintf(h->f, "</title>\n<style>%s</style></head>\n<body>\n", style);
 	header(h);
-	signoffs(h);
-	work(h);
-	scores(h);
-	feedback(h);
+	for (enum report_table t = 0; t < REPORT_TABLES; t++)
+		section(h, t);
 	fputs("<footer>", h->f);
 	put(h->f, h->w.footer);
 	fputs("</footer>\n</body></html>\n", h->f);

@@ -10,7 +10,6 @@
  */
 #include "report/report.h"
 
-#include <assert.h>
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <stdio.h>
@@ -29,7 +28,6 @@
 #define CHART_H 150.0
 #define CHART_LEFT 40.0 /* room for the percentages on the left of the chart */
 #define FONT "DejaVu Sans"
-#define COLS_MAX 7
 
 struct font {
 	double size;
@@ -46,13 +44,20 @@ static const struct font F_TABLE = { 8.5, 0, 0.0 };
 static const struct font F_THEAD = { 7.5, 1, 0.35 };
 static const struct font F_SMALL = { 7.5, 0, 0.35 };
 
-/* A column of a table: its head, its width (0: what the others leave), numbers on the
- * right, and the words of its cells that must not be cut. */
+/* A column of the table under way: its width, and its numbers on the right. */
 struct col {
-	const char *head;
 	double w;
 	int right;
-	const char *words; /* words its cells may hold whole (a verdict, a day), or NULL */
+};
+
+/* The widths of each table's columns, in points (0: what the others leave). A column
+ * grows past its width to hold the longest word of its head or of a cell, in any
+ * language ("Goedgekeurde"), up to twice it; the column of width 0 gives the room up. */
+static const double widths[REPORT_TABLES][REPORT_COLS_MAX] = {
+	[REPORT_SIGNOFFS] = { 240, 100, 0 },
+	[REPORT_WORK] = { 110, 40, 50, 56, 40, 48, 0 },
+	[REPORT_ITEMS] = { 0, 80, 90 },
+	[REPORT_FEEDBACK] = { 50, 106, 50, 76, 0 },
 };
 
 struct page {
@@ -64,9 +69,10 @@ struct page {
 	int n, pages; /* this page's number; the count (from the first layout) */
 	int dry;      /* lay out only: draw nothing */
 	/* The table under way (its head drawn again on a new page): its columns as laid out,
-	 * and their left edges from the margin. */
-	struct col cols[COLS_MAX];
-	double x[COLS_MAX];
+	 * their left edges from the margin, and their heads. */
+	struct col cols[REPORT_COLS_MAX];
+	double x[REPORT_COLS_MAX];
+	const char *head[REPORT_COLS_MAX];
 	size_t n_cols;
 };
 
@@ -162,7 +168,7 @@ static void need(struct page *pg, double h)
 		next_page(pg);
 }
 
-static void section(struct page *pg, const char *title)
+static void heading(struct page *pg, const char *title)
 {
 	pg->n_cols = 0;
 	need(pg, 18 + F_SECTION.size * LINE + 3 * F_BODY.size * LINE); /* never alone at the foot */
@@ -206,11 +212,7 @@ static void table_row(struct page *pg, const struct font *f, const char *const *
 
 static void table_head(struct page *pg)
 {
-	const char *cells[COLS_MAX];
-
-	for (size_t i = 0; i < pg->n_cols; i++)
-		cells[i] = pg->cols[i].head;
-	table_row(pg, &F_THEAD, cells);
+	table_row(pg, &F_THEAD, pg->head);
 }
 
 /* The width of the longest word of T in font F. */
@@ -229,34 +231,48 @@ static double widest_word(struct page *pg, const struct font *f, const char *t)
 	return most;
 }
 
-/* Start a table of N columns COLS here. A column narrower than the longest word of its
- * head (or of its words) grows, in any language ("Goedgekeurde"), and the column of width
- * 0 gives the room up. */
-static void table(struct page *pg, const struct col *cols, size_t n)
+/* The width column I of table T of TV needs: its width, or more to hold its longest word
+ * (of the head, or of a cell), up to twice its width. */
+static double column_width(struct page *pg, enum report_table t, const struct report_table_view *tv,
+			   size_t i)
+{
+	double least = widest_word(pg, &F_THEAD, tv->head[i]) + 1;
+	struct report_row r;
+	const json_t *item;
+	size_t k;
+
+	json_array_foreach (tv->list, k, item) {
+		double w;
+
+		report_row(&pg->w, pg->c, t, item, &r);
+		w = widest_word(pg, &F_TABLE, r.cell[i]) + 1;
+		least = w > least ? w : least;
+	}
+	if (least > 2 * widths[t][i])
+		least = 2 * widths[t][i];
+	return least > widths[t][i] ? least : widths[t][i];
+}
+
+/* Start table T of TV here: lay out its columns, draw its head. */
+static void table(struct page *pg, enum report_table t, const struct report_table_view *tv)
 {
 	double used = 0, x = 0;
 	size_t rest = 0;
 
-	assert(n <= COLS_MAX);
-	for (size_t i = 0; i < n; i++) {
-		double least = widest_word(pg, &F_THEAD, cols[i].head) + 1;
-
-		if (cols[i].words && widest_word(pg, &F_TABLE, cols[i].words) + 1 > least)
-			least = widest_word(pg, &F_TABLE, cols[i].words) + 1;
-
-		pg->cols[i] = cols[i];
-		if (cols[i].w == 0)
+	for (size_t i = 0; i < tv->n_cols; i++) {
+		pg->head[i] = tv->head[i];
+		pg->cols[i].right = tv->number[i];
+		pg->cols[i].w = widths[t][i] ? column_width(pg, t, tv, i) : 0;
+		if (widths[t][i] == 0)
 			rest = i;
-		else if (pg->cols[i].w < least)
-			pg->cols[i].w = least;
 		used += pg->cols[i].w + (i ? CELL_PAD : 0);
 	}
-	pg->cols[rest].w = CONTENT_W - used > 40 ? CONTENT_W - used : 40;
-	for (size_t i = 0; i < n; i++) {
+	pg->cols[rest].w = CONTENT_W - used > 60 ? CONTENT_W - used : 60;
+	for (size_t i = 0; i < tv->n_cols; i++) {
 		pg->x[i] = x;
 		x += pg->cols[i].w + CELL_PAD;
 	}
-	pg->n_cols = n;
+	pg->n_cols = tv->n_cols;
 	need(pg, 4 * F_TABLE.size * LINE); /* a head never alone at the foot of a page */
 	table_head(pg);
 }
@@ -275,103 +291,18 @@ static void fact(struct page *pg, const char *label, const struct font *f, const
 
 static void header(struct page *pg)
 {
-	const json_t *d = pg->doc;
-	char name[REPORT_TEXT_MAX], place[REPORT_TEXT_MAX], line[2 * REPORT_TEXT_MAX + 8];
-	char a[64], z[64], period[160], made[64];
+	struct report_row labels, values;
+	char name[REPORT_TEXT_MAX];
 
 	pg->y += wrap_at(pg, MARGIN, pg->y, CONTENT_W, &F_TITLE, pg->w.title, 0, 0) + 2;
 	/* whose record it is, first and without a label, as a certificate names its holder */
-	pg->y += wrap_at(pg, MARGIN, pg->y, CONTENT_W, &F_NAME,
-			 report_text(json_object_get(d, "trainee"), name, sizeof(name)), 0, 0) +
-		 8;
-	if (json_is_string(json_object_get(d, "workshop"))) {
-		report_text(json_object_get(d, "workshop"), name, sizeof(name));
-		if (json_is_string(json_object_get(d, "place")))
-			snprintf(line, sizeof(line), "%s, %s", name,
-				 report_text(json_object_get(d, "place"), place, sizeof(place)));
-		else
-			snprintf(line, sizeof(line), "%s", name);
-		fact(pg, pg->w.workshop, &F_BODY, line);
-	}
-	snprintf(period, sizeof(period), "%s \xe2\x80\x93 %s",
-		 report_day(pg->c, json_object_get(d, "from_ms"), a, sizeof(a)),
-		 report_day(pg->c, json_object_get(d, "until_ms"), z, sizeof(z)));
-	fact(pg, pg->w.period, &F_BODY, period);
-	fact(pg, pg->w.made_on, &F_BODY,
-	     report_day(pg->c, json_object_get(d, "made_ms"), made, sizeof(made)));
-}
-
-static void signoffs(struct page *pg)
-{
-	const json_t *list = json_object_get(pg->doc, "signoffs"), *s;
-	const struct col cols[] = { { pg->w.competence, 240, 0, NULL },
-				    { pg->w.signed_on, 100, 0, NULL },
-				    { pg->w.instructor, 0, 0, NULL } };
-	char comp[REPORT_TEXT_MAX], day[64], by[256];
-	size_t i;
-
-	section(pg, pg->w.signoffs);
-	if (!json_array_size(list)) {
-		para(pg, &F_BODY, pg->w.no_signoffs);
-		return;
-	}
-	table(pg, cols, 3);
-	json_array_foreach (list, i, s) {
-		const char *cells[] = {
-			report_text(json_object_get(s, "competence"), comp, sizeof(comp)),
-			report_day(pg->c, json_object_get(s, "t_ms"), day, sizeof(day)),
-			report_text(json_object_get(s, "by"), by, sizeof(by)),
-		};
-
-		table_row(pg, &F_TABLE, cells);
-	}
-}
-
-static void checklist_row(struct page *pg, const json_t *c)
-{
-	char title[REPORT_TEXT_MAX], jobs[32], approved[32], rate[32], redos[32], avg[48];
-	char minutes[64], trend[160];
-	const char *cells[7] = {
-		report_text(json_object_get(c, "title"), title, sizeof(title)),
-		report_int(pg->c, json_integer_value(json_object_get(c, "jobs")), jobs,
-			   sizeof(jobs)),
-		report_int(pg->c, json_integer_value(json_object_get(c, "approved")), approved,
-			   sizeof(approved)),
-		report_percent(pg->c, json_object_get(c, "first_time_rate"), rate, sizeof(rate)),
-		report_int(pg->c, json_integer_value(json_object_get(c, "redos")), redos,
-			   sizeof(redos)),
-		minutes,
-		report_trend(&pg->w, pg->c, json_object_get(c, "trend"), trend, sizeof(trend)),
-	};
-
-	if (json_is_number(json_object_get(c, "average_minutes")))
-		snprintf(minutes, sizeof(minutes), "%s" REPORT_NBSP "min",
-			 report_decimal(pg->c, json_object_get(c, "average_minutes"), 1, avg,
-					sizeof(avg)));
-	else
-		snprintf(minutes, sizeof(minutes), "%s", REPORT_DASH);
-	table_row(pg, &F_TABLE, cells);
-}
-
-static void work(struct page *pg)
-{
-	const json_t *list = json_object_get(pg->doc, "checklists"), *c;
-	const struct col cols[] = {
-		{ pg->w.checklist, 110, 0, NULL }, { pg->w.jobs, 40, 1, NULL },
-		{ pg->w.approved, 50, 1, NULL },   { pg->w.first_time, 56, 1, NULL },
-		{ pg->w.redos, 40, 1, NULL },	   { pg->w.average_time, 48, 1, NULL },
-		{ pg->w.trend, 0, 0, NULL },
-	};
-	size_t i;
-
-	section(pg, pg->w.work);
-	if (!json_array_size(list)) {
-		para(pg, &F_BODY, pg->w.no_work);
-		return;
-	}
-	table(pg, cols, 7);
-	json_array_foreach (list, i, c)
-		checklist_row(pg, c);
+	pg->y +=
+	    wrap_at(pg, MARGIN, pg->y, CONTENT_W, &F_NAME,
+		    report_text(json_object_get(pg->doc, "trainee"), name, sizeof(name)), 0, 0) +
+	    8;
+	report_facts(&pg->w, pg->c, pg->doc, &labels, &values);
+	for (size_t i = 0; i < labels.n; i++)
+		fact(pg, labels.cell[i], &F_BODY, values.cell[i]);
 }
 
 /* The chart's frame: lines at 0, 25, 50, 75 and 100 % of the maximum, labelled. */
@@ -436,100 +367,31 @@ static void chart(struct page *pg, const json_t *points)
 	pg->y = top + CHART_H + 20;
 }
 
-static void item_row(struct page *pg, const json_t *it)
-{
-	char title[REPORT_TEXT_MAX], item[REPORT_TEXT_MAX], line[2 * REPORT_TEXT_MAX + 8];
-	char avg[48], max[32], out_of[96], count[32];
-	const char *cells[3] = { line, out_of,
-				 report_int(pg->c, json_integer_value(json_object_get(it, "count")),
-					    count, sizeof(count)) };
-
-	snprintf(line, sizeof(line), "%s \xe2\x80\x94 %s",
-		 report_text(json_object_get(it, "title"), title, sizeof(title)),
-		 report_text(json_object_get(it, "item_title"), item, sizeof(item)));
-	snprintf(out_of, sizeof(out_of), "%s / %s",
-		 report_decimal(pg->c, json_object_get(it, "average"), 1, avg, sizeof(avg)),
-		 json_is_integer(json_object_get(it, "max"))
-		     ? report_int(pg->c, json_integer_value(json_object_get(it, "max")), max,
-				  sizeof(max))
-		     : REPORT_DASH);
-	table_row(pg, &F_TABLE, cells);
-}
-
-static void scores(struct page *pg)
+/* Table T's section: its title, its note (and the chart above the rubric's items), its
+ * rows; or what it says when there are none. */
+static void section(struct page *pg, enum report_table t)
 {
 	const json_t *points = json_object_get(json_object_get(pg->doc, "scores"), "points");
-	const json_t *items = json_object_get(json_object_get(pg->doc, "scores"), "items"), *it;
-	const struct col cols[] = { { pg->w.item, 0, 0, NULL },
-				    { pg->w.average, 80, 1, NULL },
-				    { pg->w.scored, 90, 1, NULL } };
-	long long per = json_integer_value(json_object_get(json_array_get(points, 0), "grades"));
-	char n[32], note[512];
+	struct report_table_view tv;
+	struct report_row r;
+	const json_t *item;
 	size_t i;
 
-	section(pg, pg->w.scores);
-	if (!json_array_size(points) && !json_array_size(items)) {
-		para(pg, &F_BODY, pg->w.no_scores);
+	report_table(&pg->w, pg->c, pg->doc, t, &tv);
+	heading(pg, tv.title);
+	if (!json_array_size(tv.list)) {
+		para(pg, &F_BODY, tv.empty);
 		return;
 	}
-	if (json_array_size(points)) {
-		para(pg, &F_SMALL,
-		     per > 1 ? report_fill(pg->w.chart_group, report_int(pg->c, per, n, sizeof(n)),
-					   "", note, sizeof(note))
-			     : pg->w.chart_one);
+	if (tv.note)
+		para(pg, &F_SMALL, tv.note);
+	if (t == REPORT_ITEMS && json_array_size(points))
 		chart(pg, points);
+	table(pg, t, &tv);
+	json_array_foreach (tv.list, i, item) {
+		report_row(&pg->w, pg->c, t, item, &r);
+		table_row(pg, &F_TABLE, r.cell);
 	}
-	table(pg, cols, 3);
-	json_array_foreach (items, i, it)
-		item_row(pg, it);
-}
-
-static void feedback_row(struct page *pg, const json_t *f)
-{
-	char day[64], title[REPORT_TEXT_MAX], job[64], num[32], what[REPORT_TEXT_MAX + 80];
-	char by[256], text[REPORT_TEXT_MAX];
-	const char *cells[5] = { report_day(pg->c, json_object_get(f, "t_ms"), day, sizeof(day)),
-				 what, report_verdict(&pg->w, json_object_get(f, "verdict")),
-				 report_text(json_object_get(f, "by"), by, sizeof(by)),
-				 report_text(json_object_get(f, "feedback"), text, sizeof(text)) };
-
-	report_fill(
-	    pg->w.job,
-	    report_int(pg->c, json_integer_value(json_object_get(f, "job")), num, sizeof(num)), "",
-	    job, sizeof(job));
-	snprintf(what, sizeof(what), "%s (%s)",
-		 report_text(json_object_get(f, "title"), title, sizeof(title)), job);
-	table_row(pg, &F_TABLE, cells);
-}
-
-static void feedback(struct page *pg)
-{
-	const json_t *list = json_object_get(pg->doc, "feedback"), *f;
-	char n[32], total[32], note[512], day[64], verdicts[128];
-	const struct col cols[] = {
-		{ pg->w.date, 50, 0, day },	    { pg->w.checklist, 106, 0, NULL },
-		{ pg->w.verdict, 50, 0, verdicts }, { pg->w.by, 76, 0, NULL },
-		{ pg->w.feedback, 0, 0, NULL },
-	};
-	size_t i;
-
-	report_day(pg->c, json_object_get(pg->doc, "made_ms"), day, sizeof(day));
-	snprintf(verdicts, sizeof(verdicts), "%s %s", pg->w.verdict_approved, pg->w.verdict_redo);
-
-	section(pg, pg->w.feedback);
-	if (!json_array_size(list)) {
-		para(pg, &F_BODY, pg->w.no_feedback);
-		return;
-	}
-	para(pg, &F_SMALL,
-	     report_fill(
-		 pg->w.latest, report_int(pg->c, (long long)json_array_size(list), n, sizeof(n)),
-		 report_int(pg->c, json_integer_value(json_object_get(pg->doc, "feedback_total")),
-			    total, sizeof(total)),
-		 note, sizeof(note)));
-	table(pg, cols, 5);
-	json_array_foreach (list, i, f)
-		feedback_row(pg, f);
 }
 
 /* The whole record from the first page; the last page's footer included. */
@@ -539,10 +401,8 @@ static void lay_out(struct page *pg)
 	pg->y = MARGIN;
 	pg->n_cols = 0;
 	header(pg);
-	signoffs(pg);
-	work(pg);
-	scores(pg);
-	feedback(pg);
+	for (enum report_table t = 0; t < REPORT_TABLES; t++)
+		section(pg, t);
 	footer(pg);
 }
 

@@ -104,7 +104,7 @@ has() {
 import re, sys
 text = open(sys.argv[1], encoding="utf-8").read().replace("\u00a0", " ")
 if not re.search(sys.argv[2], text, re.M):
-    print("not found: %r in\n%s" % (sys.argv[2], text[-1500:]))
+    print("not found: %r in\n%s" % (sys.argv[2], "\n".join(l for l in text.splitlines() if l.strip())[-1800:]))
     sys.exit(1)
 PY
     done
@@ -147,7 +147,7 @@ check "the rubric scores: the chart's note and each item's average out of its ma
 check "the feedback received, newest first, with the verdict in French" \
     has "$T/fr.txt" '^Retours reçus$' 'Les 4 derniers sur 4' \
         "$TODAY_FR +Manipulation sûre +approuvé +ines +Quick and clean\n +\(travail n° 3\)" \
-        'à refaire +ines +<script>alert\(1\)</script> The strap goes on' \
+        'à refaire +ines +<script>alert\(1\)</script> The strap' \
         '(?s)Quick and clean.*Right this time.*<script>.*Calm and careful'
 check "each page says which page it is, of how many" has "$T/fr.txt" 'Page 1 sur 1'
 
