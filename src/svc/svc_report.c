@@ -173,11 +173,12 @@ static json_t *score_points(const json_t *scores)
 static const char *item_title(struct bench *b, const char *id, const char *item, const char *lang)
 {
 	const struct checklist *c = current(b, id);
+	const char *t = NULL;
 
-	for (size_t i = 0; c && i < c->n_rubric; i++)
+	for (size_t i = 0; c && i < c->n_rubric && !t; i++)
 		if (strcmp(c->rubric[i].id, item) == 0)
-			return checklist_text(&c->rubric[i].title, lang);
-	return item;
+			t = checklist_text(&c->rubric[i].title, lang);
+	return t ? t : item;
 }
 
 /* Each rubric item's average over the period, per checklist: [{checklist, title, item,
@@ -391,7 +392,7 @@ enum svc_err svc_training_doc(struct bench *b, const struct svc_training_req *re
 /* The whole of descriptor FD (a memory file) into OUT; 0 on success. */
 static int read_back(int fd, struct svc_file *out, char *why, size_t size)
 {
-	struct stat sb;
+	struct stat sb = { 0 };
 	size_t got = 0;
 
 	if (fstat(fd, &sb) != 0 || sb.st_size <= 0 ||
