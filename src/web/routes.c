@@ -454,7 +454,9 @@ static enum svc_err h_trainee_report(struct req *r, json_t **view)
 
 	if (!day_query(r, "from", &req.from_ms) || !day_query(r, "to", &req.to_ms))
 		return SVC_EINVAL;
-	err = svc_training_file(r->b, &req, format ? format : "pdf", &file);
+	if (req.lang && !*req.lang) /* a form's empty field: not asked */
+		req.lang = NULL;
+	err = svc_training_file(r->b, &req, format && *format ? format : "pdf", &file);
 	if (err)
 		return err;
 	snprintf(r->out->attachment, sizeof(r->out->attachment), "%s", file.name);
