@@ -56,11 +56,11 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 # Every module but main.c goes into a static library that tests link against.
 # The page drawing (cairo) is kept out of it: only atelier-pdf and the tests link it.
-PDF_SRC  := src/cert/pdf.c
+PDF_SRC  := src/cert/pdf.c src/cert/pdf_text.c src/report/report_pdf.c
 PDF_OBJ  := $(PDF_SRC:%.c=$(BUILD)/obj/%.o)
 LIB_SRC  := $(filter-out $(PDF_SRC),$(sort $(wildcard src/util/*.c src/store/*.c src/svc/*.c src/usb/*.c \
               src/probe/*.c src/checklist/*.c src/job/*.c src/cert/*.c src/cli/*.c \
-              src/web/*.c)))
+              src/report/*.c src/web/*.c)))
 # The Android model table is generated from data/android-models.tsv (android_models.h).
 GEN_SRC  := $(BUILD)/gen/android_models_table.c
 # The files of web/ and the screen's translations (po/xx.po, turned into i18n/xx.json)
@@ -206,6 +206,7 @@ bench: deps $(BIN) $(PDF_BIN)
 	@$(MAKE) --no-print-directory build/bench/web_fixture $(TOOL_BIN)
 	sh bench/web_bench.sh $(abspath $(BUILD))
 	sh bench/console_bench.sh $(abspath $(BUILD))
+	sh bench/training_pdf_bench.sh $(abspath $(BUILD))
 	sh bench/live_bench.sh $(abspath $(BUILD))
 
 build/bench/usb_bench: bench/usb_bench.c tests/lib/testbed.c tests/lib/proc.c

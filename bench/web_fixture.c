@@ -14,7 +14,8 @@
  * With TRAINEES above 1 (the instructors' console's workshop), the jobs go in turn to
  * trainees `trainee-01`, `trainee-02`... (the same PIN), and every submitted job but the
  * last QUEUED is graded by `bench-instructor`: approved, and one in ten sent back for
- * redo first (then submitted and approved again).
+ * redo first (then submitted and approved again), each grade with scores for the
+ * checklist's two rubric items (care out of 3, method out of 4).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -66,7 +67,11 @@ static void checklist(struct store *st, char hash[65])
 	len = (size_t)snprintf(text, sizeof(text),
 			       "id: bench-check\nversion: 1\n"
 			       "title: {en: \"Bench check\", fr: \"Contrôle\", nl: \"Controle\"}\n"
-			       "difficulty: 1\ntime_minutes: 10\nsteps:\n");
+			       "difficulty: 1\ntime_minutes: 10\nrubric:\n"
+			       "  - id: care\n    title: {en: \"Care\", fr: \"Soin\", nl: \"Zorg\"}\n"
+			       "    max: 3\n"
+			       "  - id: method\n    title: {en: \"Method\", fr: \"Méthode\", "
+			       "nl: \"Methode\"}\n    max: 4\nsteps:\n");
 	for (int i = 0; i < 40 && len < sizeof(text); i++)
 		len += (size_t)snprintf(text + len, sizeof(text) - len,
 					"  - id: step-%d\n    title: {en: \"Step %d\", fr: \"Étape %d\", "
@@ -97,7 +102,12 @@ static void grade(struct store *st, long long job, long long submitted_ms, long 
 		  enum verdict v)
 {
 	struct store_grade g = { 0 };
+	char scores[64];
 
+	/* scores that move from job to job, so that the training record's chart has a shape */
+	snprintf(scores, sizeof(scores), "{\"care\": %lld, \"method\": %lld}", 1 + job % 3,
+		 1 + (job / 3) % 4);
+	g.scores = scores;
 	g.job_id = job;
 	g.submitted_ms = submitted_ms;
 	g.verdict = v;

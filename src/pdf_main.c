@@ -1,42 +1,90 @@
 /*
- * atelier-pdf — draws one certificate's A4 page. `atelier certificate export` runs it:
+ * atelier-pdf — draws the documents Atelier hands out. `atelier certificate export` runs
+ * it for a certificate's A4 page, `atelier report training` (and the console's download)
+ * for a trainee's training record:
  *
  *   atelier-pdf FILE LANG QR_TEXT < certificate.json
+ *   atelier-pdf --training pdf|html FILE < record.json   (svc_training_doc(); its "lang")
  *
  * It is a program of its own so that cairo, fontconfig and their libraries are loaded
  * only while a PDF is being drawn, never by the bench's long-running commands (atelier
- * watch keeps its memory small). Exit 0: FILE written; 1: not written, why on standard
- * error; 2: bad command line.
+ * watch keeps its memory small), and so that the training record's language (gettext's,
+ * one per process) is never switched inside the server. Exit 0: FILE written; 1: not
+ * written, why on standard error; 2: bad command line.
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cert/pdf.h"
+#include "report/report.h"
 
-#define CERT_MAX (1u << 20)
+#define DOC_MAX (1u << 20)
 
-int main(int argc, char **argv)
+static const char usage[] = "usage: atelier-pdf FILE LANG QR_TEXT < certificate.json\n"
+			    "       atelier-pdf --training pdf|html FILE < record.json\n";
+
+/* Standard input as JSON (at most DOC_MAX bytes), WHAT naming it in the error. */
+static json_t *read_doc(const char *what)
+{
+	static char buf[DOC_MAX + 1];
+	size_t len = fread(buf, 1, sizeof(buf), stdin);
+	json_error_t jerr;
+	json_t *doc;
+
+	if (len > DOC_MAX) {
+		fprintf(stderr, "the %s given to atelier-pdf is over %u bytes\n", what, DOC_MAX);
+		return NULL;
+	}
+	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc)
+		fprintf(stderr, "the %s given to atelier-pdf is not JSON: %d:%d: %s\n", what,
+			jerr.line, jerr.column, jerr.text);
+	return doc;
+}
+
+static int training(const char *format, const char *file)
 {
 	char why[1024];
-	json_error_t jerr;
-	json_t *cert;
-	enum pdf_err err;
+	json_t *doc = read_doc("training record");
+	enum report_err err;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: atelier-pdf FILE LANG QR_TEXT < certificate.json\n");
-		return 2;
-	}
-	cert = json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr);
-	if (!cert) {
-		fprintf(stderr, "the certificate given to atelier-pdf is not JSON: %d:%d: %s\n",
-			jerr.line, jerr.column, jerr.text);
+	if (!doc)
+		return 1;
+	err = strcmp(format, "pdf") == 0 ? report_pdf_write(doc, file, why, sizeof(why))
+					 : report_html_write(doc, file, why, sizeof(why));
+	json_decref(doc);
+	if (err != REPORT_OK) {
+		fprintf(stderr, "%s\n", why);
 		return 1;
 	}
-	err = pdf_write_certificate(cert, argv[3], argv[2], argv[1], why, sizeof(why));
+	return 0;
+}
+
+static int certificate(const char *file, const char *lang, const char *qr)
+{
+	char why[1024];
+	json_t *cert = read_doc("certificate");
+	enum pdf_err err;
+
+	if (!cert)
+		return 1;
+	err = pdf_write_certificate(cert, qr, lang, file, why, sizeof(why));
 	json_decref(cert);
 	if (err != PDF_OK) {
 		fprintf(stderr, "%s\n", why);
 		return 1;
 	}
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && strcmp(argv[1], "--training") == 0 &&
+	    (strcmp(argv[2], "pdf") == 0 || strcmp(argv[2], "html") == 0))
+		return training(argv[2], argv[3]);
+	if (argc == 4 && argv[1][0] != '-')
+		return certificate(argv[1], argv[2], argv[3]);
+	fputs(usage, stderr);
+	return 2;
 }

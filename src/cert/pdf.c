@@ -10,6 +10,7 @@
  * read back), wrapped by hand on spaces, or between characters when a word is too long.
  */
 #include "cert/pdf.h"
+#include "cert/pdf_text.h"
 #include "probe/facts.h"
 
 #include <assert.h>
@@ -400,60 +401,6 @@ static void use_font(struct pdf_page *pg, const struct pdf_font *f)
 	cairo_set_source_rgb(pg->cr, f->gray, f->gray, f->gray);
 }
 
-/* Advance width of the first N bytes of S in the current font. */
-static double width_of(cairo_t *cr, const char *s, size_t n)
-{
-	char buf[PDF_TEXT_MAX];
-	cairo_text_extents_t e;
-
-	if (n >= sizeof(buf)) {
-		n = sizeof(buf) - 1;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	cairo_text_extents(cr, buf, &e);
-	return e.x_advance;
-}
-
-/* Bytes at the start of S (N bytes) that fit in W when no whole word does: as many
- * characters as fit, at least one. */
-static size_t fit_chars(cairo_t *cr, const char *s, size_t n, double w)
-{
-	size_t k = 0, next;
-
-	for (;;) {
-		next = k + 1;
-		while (next < n && ((unsigned char)s[next] & 0xc0) == 0x80)
-			next++;
-		if (k > 0 && width_of(cr, s, next) > w)
-			return k;
-		k = next;
-		if (k >= n)
-			return n;
-	}
-}
-
-/* Bytes at the start of S (N bytes, no leading space) to put on a line W wide. */
-static size_t fit_line(cairo_t *cr, const char *s, size_t n, double w)
-{
-	size_t best = 0, i = 0;
-
-	while (i < n) {
-		size_t j = i;
-
-		while (j < n && s[j] != ' ')
-			j++;
-		if (width_of(cr, s, j) > w)
-			break;
-		best = j;
-		for (i = j; i < n && s[i] == ' ';)
-			i++;
-	}
-	return best ? best : fit_chars(cr, s, n, w);
-}
-
 /* Draw one line of text at X in font F (already selected) and move down past it. */
 static void show_line(struct pdf_page *pg, double x, const struct pdf_font *f, const char *t)
 {
@@ -471,32 +418,12 @@ static void show_line(struct pdf_page *pg, double x, const struct pdf_font *f, c
 /* Draw T in font F at X, wrapped to width W. */
 static void wrap(struct pdf_page *pg, double x, double w, const struct pdf_font *f, const char *t)
 {
+	char line[PDF_TEXT_MAX];
 	size_t n = strlen(t);
 
 	use_font(pg, f);
-	while (n > 0) {
-		char line[PDF_TEXT_MAX];
-		size_t len;
-
-		while (n > 0 && *t == ' ') {
-			t++;
-			n--;
-		}
-		if (n == 0)
-			break;
-		len = fit_line(pg->cr, t, n, w);
-		if (len >= sizeof(line)) {
-			len = sizeof(line) - 1;
-			/* never cut a character in two: cairo refuses broken UTF-8 */
-			while (len > 0 && ((unsigned char)t[len] & 0xc0) == 0x80)
-				len--;
-		}
-		memcpy(line, t, len);
-		line[len] = '\0';
+	while (pdf_text_next_line(pg->cr, &t, &n, w, line, sizeof(line)))
 		show_line(pg, x, f, line);
-		t += len;
-		n -= len;
-	}
 }
 
 /* A thin horizontal rule at the cursor. */

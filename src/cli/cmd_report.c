@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "util/clock.h"
@@ -10,31 +11,83 @@
 
 static const char report_usage[] =
 	"usage: atelier [--data DIR] report training [--trainee NAME] [--from DAY] [--to DAY]\n"
-	"                   [--format csv|json] [--output FILE]\n"
+	"                   [--format csv|json|pdf|html] [--lang en|fr|nl] [--output FILE]\n"
 	"The training report: for each trainee and checklist, the jobs started in the period\n"
 	"(from DAY, to the end of the day before --to; days as 2026-12-01, local time), how\n"
 	"many were approved, how many the first time, the redos, the time spent on the\n"
 	"steps, and the competences signed off. An instructor or an admin reports on every\n"
 	"trainee, or on one with --trainee; a trainee on herself. CSV (RFC 4180, UTF-8, a\n"
 	"header row; it opens in a spreadsheet) is the default; --output writes a file,\n"
-	"whole or not at all, instead of the standard output.\n";
+	"whole or not at all, instead of the standard output.\n"
+	"--format pdf (A4) or html (one page, for any browser) is one trainee's training\n"
+	"record, to keep: her sign-offs, her work per checklist, her rubric scores over time\n"
+	"and the latest feedback, in her language (--lang, else the one she chose on the\n"
+	"screen, else the workshop's). An instructor names the trainee with --trainee.\n";
 
 #define CMD "report"
 
+/* TEXT (LEN bytes) into OUTPUT, whole or not at all, or on the standard output. */
+static int write_out(const char *output, const char *text, size_t len)
+{
+	enum file_err e;
+	char why[256];
+	int saved;
+
+	if (!output) {
+		fwrite(text, 1, len, stdout);
+		return EXIT_OK;
+	}
+	e = file_write(output, text, len, 0644, 1);
+	saved = errno;
+	if (e == FILE_ENOTREG)
+		return cli_fail(CMD, EXIT_FAILURE_OTHER, "%s is not a regular file: nothing written",
+				output);
+	if (e)
+		return cli_fail(CMD, EXIT_FAILURE_OTHER, "cannot write %s: %s", output,
+				file_errno_text(saved, output, why, sizeof(why)));
+	return EXIT_OK;
+}
+
+/* The report's figures as JSON (--format json). */
+static int write_json(struct bench *b, const struct svc_training_req *req, const char *output)
+{
+	json_t *view = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	int rc = svc_training_report(b, req->trainee, req->from_ms, req->to_ms, &view);
+	FILE *m;
+
+	if (rc)
+		return cli_report(CMD, b, rc);
+	m = open_memstream(&text, &len);
+	if (m) {
+		json_dumpf(view, m, JSON_INDENT(2) | JSON_SORT_KEYS);
+		fputc('\n', m);
+	}
+	json_decref(view);
+	if (!m || fclose(m) != 0) {
+		free(text);
+		return cli_fail(CMD, EXIT_FAILURE_OTHER, "out of memory");
+	}
+	rc = write_out(output, text, len);
+	free(text);
+	return rc;
+}
+
 static int cmd_training(struct bench *b, int argc, char **argv)
 {
-	const char *trainee = NULL, *from = NULL, *to = NULL, *format = "csv", *output = NULL;
-	const struct cli_opt opts[] = { { "trainee", 't', CLI_STRING, &trainee },
+	const char *from = NULL, *to = NULL, *format = "csv", *output = NULL;
+	struct svc_training_req req = { 0 };
+	const struct cli_opt opts[] = { { "trainee", 't', CLI_STRING, &req.trainee },
 					{ "from", 0, CLI_STRING, &from },
 					{ "to", 0, CLI_STRING, &to },
 					{ "format", 'f', CLI_STRING, &format },
+					{ "lang", 'l', CLI_STRING, &req.lang },
 					{ "output", 'o', CLI_STRING, &output },
 					CLI_END };
 	int64_t from_ms = 0, to_ms = 0;
-	json_t *view = NULL;
-	char *text = NULL;
-	size_t n, len = 0;
-	FILE *m;
+	struct svc_file file;
+	size_t n;
 	int rc;
 
 	rc = cli_parse("report training", argc, argv, opts, NULL, 0, 0, &n);
@@ -44,43 +97,21 @@ static int cmd_training(struct bench *b, int argc, char **argv)
 		return cli_usage_error(CMD, "--from takes a day such as 2026-12-01, not '%s'", from);
 	if (to && !clock_parse_day(to, &to_ms))
 		return cli_usage_error(CMD, "--to takes a day such as 2026-12-31, not '%s'", to);
-	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
-		return cli_usage_error(CMD, "--format is csv or json, not '%s' (the PDF and HTML "
-					    "reports are not made yet)",
-				       format);
-	rc = svc_training_report(b, trainee, from_ms, to_ms, &view);
+	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0 &&
+	    strcmp(format, "pdf") != 0 && strcmp(format, "html") != 0)
+		return cli_usage_error(CMD, "--format is csv, json, pdf or html, not '%s'", format);
+	if (strcmp(format, "pdf") == 0 && !output && isatty(STDOUT_FILENO))
+		return cli_usage_error(CMD, "a PDF is not for the terminal: add --output FILE");
+	req.from_ms = from_ms;
+	req.to_ms = to_ms;
+	if (strcmp(format, "json") == 0)
+		return write_json(b, &req, output);
+	rc = svc_training_file(b, &req, format, &file);
 	if (rc)
 		return cli_report(CMD, b, rc);
-	m = open_memstream(&text, &len);
-	if (!m) {
-		json_decref(view);
-		return cli_fail(CMD, EXIT_FAILURE_OTHER, "out of memory");
-	}
-	if (strcmp(format, "json") == 0) {
-		json_dumpf(view, m, JSON_INDENT(2) | JSON_SORT_KEYS);
-		fputc('\n', m);
-	} else {
-		svc_training_csv(view, m);
-	}
-	fclose(m);
-	json_decref(view);
-	if (output) {
-		enum file_err e = file_write(output, text, len, 0644, 1);
-		int saved = errno;
-		char why[256];
-
-		free(text);
-		if (e == FILE_ENOTREG)
-			return cli_fail(CMD, EXIT_FAILURE_OTHER, "%s is not a regular file: nothing written",
-					output);
-		if (e)
-			return cli_fail(CMD, EXIT_FAILURE_OTHER, "cannot write %s: %s", output,
-					file_errno_text(saved, output, why, sizeof(why)));
-		return EXIT_OK;
-	}
-	fwrite(text, 1, len, stdout);
-	free(text);
-	return EXIT_OK;
+	rc = write_out(output, file.bytes, file.len);
+	free(file.bytes);
+	return rc;
 }
 
 int cli_cmd_report(const struct cli_global *g, int argc, char **argv)

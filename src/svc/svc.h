@@ -389,6 +389,46 @@ enum svc_err svc_training_report(struct bench *b, const char *trainee, long long
  * per trainee and checklist, the same for the command line and a screen's download. */
 void svc_training_csv(const json_t *view, FILE *out);
 
+/* One trainee's training for a period, and how it is read. */
+struct svc_training_req {
+	const char *trainee;	  /* NULL: the one signed in, a trainee */
+	long long from_ms, to_ms; /* the jobs started from FROM_MS to before TO_MS (0: no end) */
+	const char *lang;	  /* en, fr or nl; NULL: the trainee's choice, else the workshop's */
+};
+
+/* The training record a trainee keeps: one trainee's figures for the period, the document
+ * that atelier-pdf draws. {format: "atelier-training-report/1", lang, workshop, place
+ * (null when the policy has none), trainee, from_ms, until_ms (the period shown: the days
+ * asked, else from her first job of it, or the day she joined, to now), made_ms, signoffs: [{competence, by, t_ms}]
+ * (held at the end of the period), checklists: [{id, title, jobs, cancelled, approved,
+ * first_time_approved, first_time_rate, redos, average_minutes, trend: {direction
+ * (faster, slower or steady), earlier, later (average minutes of the earlier and the later
+ * half of the jobs)} | null}], scores: {points: [{t_ms, share (0 to 1 of the maximum),
+ * grades}] (the chart, one point per graded job or per group of them), items: [{checklist,
+ * title, item, item_title, max, average, count}]}, feedback: [{job, checklist, title,
+ * t_ms, verdict, by, feedback}] (the latest 10, newest first), feedback_total}. Titles are
+ * in LANG. A trainee gets her own only; an instructor names the trainee (SVC_EINVAL). */
+enum svc_err svc_training_doc(struct bench *b, const struct svc_training_req *req,
+			      json_t **view) __attribute__((warn_unused_result));
+
+/* A file to save: BYTES (LEN of them, owned: free()) of media TYPE (static), and a NAME to
+ * save it as (letters, digits, '.', '-', '_': safe in any folder and in a header). */
+struct svc_file {
+	char *bytes;
+	size_t len;
+	const char *type;
+	char name[96];
+};
+
+/* The training report as a file in FORMAT: "pdf" (A4) or "html" (one self-contained
+ * page), the record of svc_training_doc() drawn by atelier-pdf; "csv", the rows of
+ * svc_training_report() (every trainee's when REQ names none, for an instructor). The
+ * same for the command line and the console's download. SVC_EIO, with atelier-pdf's
+ * reason, when it cannot be drawn. */
+enum svc_err svc_training_file(struct bench *b, const struct svc_training_req *req,
+			       const char *format, struct svc_file *out)
+	__attribute__((warn_unused_result));
+
 /* The grading queue, for an instructor or an admin: every job submitted and not graded
  * since, the longest waiting first. [{id, trainee, checklist, checklist_title,
  * checklist_version, device, device_name, submitted_ms, waiting_ms}]; checklist_title is

@@ -5,6 +5,7 @@
  */
 #include "svc/svc_int.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -325,19 +326,20 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Run atelier-pdf on certificate text BODY to write the file open as OUT (its descriptor
- * 3, named /dev/fd/3); what it says on failure goes into WHY. 0 when it was written. */
-static int run_pdf_helper(const char *body, const char *qr, const char *lang, int out,
-			  char *why, size_t size)
+int svc_pdf_run(const char *const args[], const char *body, int out, char *why, size_t size)
 {
-	char helper[PATH_MAX], file[] = "/dev/fd/3";
-	char *args[] = { helper, file, (char *)lang, (char *)qr, NULL };
+	char helper[PATH_MAX];
+	char *argv[SVC_PDF_ARGS_MAX + 2] = { helper };
 	posix_spawn_file_actions_t fa;
 	int in[2] = { -1, -1 }, err[2] = { -1, -1 }, status = 0, rc = -1, spawned;
 	size_t got = 0;
 	ssize_t r;
 	pid_t pid;
 
+	for (size_t i = 0; args[i]; i++) {
+		assert(i < SVC_PDF_ARGS_MAX);
+		argv[i + 1] = (char *)args[i];
+	}
 	if (pdf_helper(helper, sizeof(helper)) != 0) {
 		snprintf(why, size, "cannot find atelier-pdf (looked beside atelier and in %s): "
 				    "reinstall Atelier",
@@ -352,7 +354,7 @@ static int run_pdf_helper(const char *body, const char *qr, const char *lang, in
 	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
 	posix_spawn_file_actions_adddup2(&fa, out, 3);
-	spawned = posix_spawn(&pid, helper, &fa, NULL, args, environ);
+	spawned = posix_spawn(&pid, helper, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (spawned != 0) {
 		snprintf(why, size, "cannot start atelier-pdf: %s", strerror(spawned));
@@ -421,7 +423,8 @@ static int write_pdf(const char *body, const char *qr, const char *lang, const c
 		file_tmp_abort(&t);
 		return -1;
 	}
-	rc = run_pdf_helper(body, qr, lang, out, why, size);
+	rc = svc_pdf_run((const char *const[]){ "/dev/fd/3", lang, qr, NULL }, body, out, why,
+			 size);
 	close(out);
 	if (rc != 0) {
 		file_tmp_abort(&t);

@@ -64,6 +64,41 @@ void svc_kept_work_sealed(struct bench *b, long long before);
  * snapshot is missing or no longer loads. */
 enum svc_err svc_pinned(struct bench *b, const struct store_job *job, const struct checklist **out);
 
+/* ---- training (svc_training.c) ---- */
+
+/* The person whose training NAME is, for the one signed in, into *WHO: NAME (NULL: the one
+ * signed in herself). A trainee reads her own training only (SVC_EDENIED); SVC_ENOENT for
+ * an unknown name. */
+enum svc_err svc_training_of(struct bench *b, const char *name, struct store_user *who)
+	__attribute__((warn_unused_result));
+/* WHO's record from her jobs started from FROM_MS to before TO_MS (0: no end) and their
+ * grades: {checklists: [{id, jobs, cancelled, approved, first_time_approved,
+ * first_time_rate, redos, average_minutes, trend: [{job, t_ms, minutes}]}], redos: [{job,
+ * checklist, t_ms, steps, feedback, by}], scores: [{job, checklist, t_ms, verdict, scores}],
+ * feedback: [{job, checklist, t_ms, verdict, by, feedback, acknowledged}], first_ms (when
+ * her first job of the period started; null when none)}, each list in the order of the
+ * jobs. WITH_MAX: each score also has score_max, the maxima of the rubric
+ * the job was started with (null when it no longer loads). A new object; NULL on a store
+ * failure (the reason in B). */
+json_t *svc_training_record(struct bench *b, const struct store_user *who, long long from_ms,
+			    long long to_ms, int with_max);
+
+/* The trend of the time a checklist takes, from MINUTES (N jobs, oldest first): "faster"
+ * or "slower" when the average of the later half of the jobs is more than 15 % and half a
+ * minute below or above that of the earlier half (both into *EARLIER and *LATER), else
+ * "steady"; NULL when fewer than 4 jobs (or none timed) tell (svc_report.c). */
+const char *svc_trend(const double *minutes, size_t n, double *earlier, double *later);
+
+/* ---- atelier-pdf, the program that draws documents (cairo stays out of atelier) ---- */
+
+#define SVC_PDF_ARGS_MAX 6 /* arguments of one run of atelier-pdf */
+
+/* Run atelier-pdf (beside atelier, else where it is installed) with ARGS (NULL-ended, at
+ * most SVC_PDF_ARGS_MAX), BODY on its standard input and OUT as its descriptor 3 (which
+ * ARGS name /dev/fd/3); what it says on failure goes into WHY (its first line). 0 when it
+ * exited 0 (svc_cert.c). */
+int svc_pdf_run(const char *const args[], const char *body, int out, char *why, size_t size);
+
 /* ---- the records behind the workshop's server (svc_remote.c) ---- */
 
 /* Make B reach the records through the server at URL (ATELIER_SERVER). */

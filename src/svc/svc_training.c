@@ -195,13 +195,25 @@ static struct figures *figures_of(struct figures *f, size_t *n, const char *chec
 	return &f[(*n)++];
 }
 
-/* WHO's record from her jobs and their grades: {checklists: [{id, jobs, cancelled,
- * approved, first_time_approved, first_time_rate, redos, average_minutes, trend}],
- * redos: [{job, checklist, t_ms, steps, feedback, by}], scores: [{job, checklist, t_ms,
- * verdict, scores}], feedback: [{job, checklist, t_ms, verdict, by, feedback,
- * acknowledged}]}; NULL on a store failure (reported). */
-static json_t *record_json(struct bench *b, const struct store_user *who, long long from_ms,
-			   long long to_ms)
+/* The rubric's maxima {item: max} of the checklist JOB was started with, or NULL when
+ * its snapshot no longer loads (then the scores cannot be put on a scale). */
+static json_t *score_max_of(struct bench *b, const struct store_job *job)
+{
+	const struct checklist *c;
+	json_t *max;
+
+	if (svc_pinned(b, job, &c) != SVC_OK) {
+		b->why[0] = '\0'; /* not a failure of the record: its scores go without a scale */
+		return NULL;
+	}
+	max = json_object();
+	for (size_t i = 0; i < c->n_rubric; i++)
+		json_object_set_new(max, c->rubric[i].id, json_integer(c->rubric[i].max));
+	return max;
+}
+
+json_t *svc_training_record(struct bench *b, const struct store_user *who, long long from_ms,
+			    long long to_ms, int with_max)
 {
 	struct store_record_job *jobs = NULL;
 	struct store_grade *g = NULL;
@@ -209,6 +221,7 @@ static json_t *record_json(struct bench *b, const struct store_user *who, long l
 	size_t n_jobs = 0, n_g = 0, n_f = 0, k = 0, first;
 	const struct store_grade *last;
 	json_t *lists, *redos, *scores, *feedback, *out = NULL;
+	long long first_ms = 0;
 	enum store_err err;
 	char by[64];
 
@@ -232,6 +245,8 @@ static json_t *record_json(struct bench *b, const struct store_user *who, long l
 
 		if (j->started_ms < from_ms || (to_ms && j->started_ms >= to_ms))
 			continue; /* started outside the period asked */
+		if (!first_ms || j->started_ms < first_ms)
+			first_ms = j->started_ms;
 		x = figures_of(f, &n_f, j->checklist_id);
 		first = n_g;
 		last = NULL;
@@ -268,15 +283,20 @@ static json_t *record_json(struct bench *b, const struct store_user *who, long l
 								       by));
 			}
 			v = g[k].scores ? json_loads(g[k].scores, 0, NULL) : NULL;
-			if (v && json_object_size(v))
-				json_array_append_new(scores, json_pack("{s:I, s:s, s:I, s:s, s:o}", "job",
-									(json_int_t)j->id, "checklist",
-									j->checklist_id, "t_ms",
-									(json_int_t)g[k].t_ms, "verdict",
-									verdict_name(g[k].verdict),
-									"scores", v));
-			else
+			if (v && json_object_size(v)) {
+				json_t *score = json_pack("{s:I, s:s, s:I, s:s, s:o}", "job",
+							  (json_int_t)j->id, "checklist",
+							  j->checklist_id, "t_ms",
+							  (json_int_t)g[k].t_ms, "verdict",
+							  verdict_name(g[k].verdict), "scores", v);
+				json_t *max = with_max ? score_max_of(b, j) : NULL;
+
+				if (with_max)
+					json_object_set_new(score, "score_max", max ? max : json_null());
+				json_array_append_new(scores, score);
+			} else {
 				json_decref(v);
+			}
 			json_array_append_new(feedback,
 					      json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:b}", "job",
 							(json_int_t)j->id, "checklist", j->checklist_id,
@@ -308,8 +328,9 @@ static json_t *record_json(struct bench *b, const struct store_user *who, long l
 					   : json_null(),
 				  "trend", x->trend));
 	}
-	out = json_pack("{s:o, s:o, s:o, s:o}", "checklists", lists, "redos", redos, "scores",
-			scores, "feedback", feedback);
+	out = json_pack("{s:o, s:o, s:o, s:o, s:o}", "checklists", lists, "redos", redos, "scores",
+			scores, "feedback", feedback, "first_ms",
+			first_ms ? json_integer(first_ms) : json_null());
 out:
 	free(f);
 	free(jobs);
@@ -317,10 +338,32 @@ out:
 	return out;
 }
 
+enum svc_err svc_training_of(struct bench *b, const char *name, struct store_user *who)
+{
+	struct store_user me;
+	enum store_err err;
+	enum svc_err rc;
+
+	rc = svc_actor(b, NULL, &me);
+	if (rc)
+		return rc;
+	if (!name)
+		name = me.name;
+	err = store_user_find(b->st, name, who);
+	if (err == STORE_ENOENT)
+		return svc_fail(b, SVC_ENOENT, "no user '%s' (atelier user list)", name);
+	if (err)
+		return svc_store_fail(b, err, "read the users");
+	if (who->id != me.id && me.role < ROLE_INSTRUCTOR)
+		return svc_fail(b, SVC_EDENIED, "%s is a %s: a trainee sees her own training only",
+				me.name, role_name(me.role));
+	return SVC_OK;
+}
+
 enum svc_err svc_trainee_show(struct bench *b, const char *name, json_t **view)
 {
 	const struct checklist_set *set = svc_checklists(b);
-	struct store_user me, who;
+	struct store_user who;
 	struct store_signoff *s = NULL;
 	size_t n = 0;
 	enum store_err err;
@@ -328,19 +371,9 @@ enum svc_err svc_trainee_show(struct bench *b, const char *name, json_t **view)
 	json_t *signoffs, *lists, *record;
 
 	*view = NULL;
-	rc = svc_actor(b, NULL, &me);
+	rc = svc_training_of(b, name, &who);
 	if (rc)
 		return rc;
-	if (!name)
-		name = me.name;
-	err = store_user_find(b->st, name, &who);
-	if (err == STORE_ENOENT)
-		return svc_fail(b, SVC_ENOENT, "no user '%s' (atelier user list)", name);
-	if (err)
-		return svc_store_fail(b, err, "read the users");
-	if (who.id != me.id && me.role < ROLE_INSTRUCTOR)
-		return svc_fail(b, SVC_EDENIED, "%s is a %s: a trainee sees her own training only",
-				me.name, role_name(me.role));
 	err = store_signoffs_of(b->st, who.id, &s, &n);
 	if (err)
 		return svc_store_fail(b, err, "read the sign-offs");
@@ -363,7 +396,7 @@ enum svc_err svc_trainee_show(struct bench *b, const char *name, json_t **view)
 						       (json_int_t)approved, "ready", ready,
 						       "missing", missing, "needs", needs));
 	}
-	record = record_json(b, &who, 0, 0);
+	record = svc_training_record(b, &who, 0, 0, 0);
 	if (!record) {
 		json_decref(signoffs);
 		json_decref(lists);
@@ -401,7 +434,7 @@ static enum svc_err report_rows(struct bench *b, const struct store_user *who, l
 		return svc_store_fail(b, err, "read the sign-offs");
 	signed_off_text(s, n, to_ms, held, sizeof(held));
 	free(s);
-	record = record_json(b, who, from_ms, to_ms);
+	record = svc_training_record(b, who, from_ms, to_ms, 0);
 	if (!record)
 		return b->why[0] ? SVC_EIO : svc_fail(b, SVC_EIO, "out of memory");
 	json_array_foreach(json_object_get(record, "checklists"), i, c) {

@@ -497,6 +497,45 @@ static enum svc_err h_trainee(struct req *r, json_t **view)
 	return svc_trainee_show(r->b, r->param[0], view);
 }
 
+/* The day of query argument NAME ("2026-12-01", local time) into *MS; 0 when absent. */
+static int day_query(struct req *r, const char *name, long long *ms)
+{
+	const char *s = query(r, name);
+	int64_t t = 0;
+
+	*ms = 0;
+	if (!s || !*s)
+		return 1;
+	if (!clock_parse_day(s, &t)) {
+		snprintf(r->why, sizeof(r->why), "%s takes a day such as 2026-12-01, not '%.80s'",
+			 name, s);
+		return 0;
+	}
+	*ms = t;
+	return 1;
+}
+
+/* A trainee's training report as a file to save: her record as a PDF (the default) or an
+ * HTML page, or her rows as CSV; from= and to= (days) bound the period, lang= the
+ * language. Who may read it is svc's rule, as for GET /api/trainees/{name}. */
+static enum svc_err h_trainee_report(struct req *r, json_t **view)
+{
+	struct svc_training_req req = { r->param[0], 0, 0, query(r, "lang") };
+	const char *format = query(r, "format");
+	struct svc_file file;
+	enum svc_err err;
+
+	if (!day_query(r, "from", &req.from_ms) || !day_query(r, "to", &req.to_ms))
+		return SVC_EINVAL;
+	if (req.lang && !*req.lang) /* a form's empty field: not asked */
+		req.lang = NULL;
+	err = svc_training_file(r->b, &req, format && *format ? format : "pdf", &file);
+	if (err)
+		return err;
+	snprintf(r->out->attachment, sizeof(r->out->attachment), "%s", file.name);
+	return answer_bytes(r, file.bytes, file.len, file.type, view);
+}
+
 static enum svc_err h_signoff(struct req *r, json_t **view)
 {
 	struct svc_signoff_req req = { r->param[0], NULL, NULL, NULL };
@@ -719,6 +758,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/overview", WEB_INSTRUCTOR, h_overview, 0, 1, 0 },
 	{ "GET", "/api/trainees/{name}", WEB_SIGNED_IN, h_trainee, 0, 1, 0 },
 	{ "POST", "/api/trainees/{name}/signoffs", WEB_INSTRUCTOR, h_signoff, 0, 0, 0 },
+	{ "GET", "/api/trainees/{name}/report", WEB_SIGNED_IN, h_trainee_report, 0, 0, 0 },
 	{ "GET", "/api/jobs/{id}/checklist", WEB_SIGNED_IN, h_job_checklist, 0, 1, 0 },
 	{ "POST", "/api/jobs/{id}/steps", WEB_TRAINEE, h_step, 0, 0, 1 },
 	{ "POST", "/api/jobs/{id}/submit", WEB_TRAINEE, h_submit, 0, 0, 0 },

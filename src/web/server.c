@@ -186,6 +186,14 @@ static void add_headers(struct MHD_Response *r, const struct web_out *out, int t
 		MHD_add_response_header(r, "Allow", out->allow);
 	if (out->cookie[0])
 		MHD_add_response_header(r, "Set-Cookie", out->cookie);
+	if (out->attachment[0]) {
+		char disposition[sizeof(out->attachment) + 32];
+
+		/* The name holds no quote, backslash or control character (web.h). */
+		snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"",
+			 out->attachment);
+		MHD_add_response_header(r, "Content-Disposition", disposition);
+	}
 	if (tls)
 		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 }

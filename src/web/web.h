@@ -83,7 +83,7 @@ struct web_in {
 #define WEB_COOKIE_MAX 200
 
 /* The answer: STATUS, a body of LEN bytes of TYPE (owned when OWNED: freed with free()),
- * and a cookie to set (empty: none). */
+ * a cookie to set (empty: none), and the name of the file it is (empty: none). */
 struct web_out {
 	unsigned status;
 	char *body;
@@ -97,6 +97,9 @@ struct web_out {
 	int events;	   /* a server-sent-events stream from LIVE follows, not BODY */
 	unsigned long long events_from;
 	char cookie[WEB_COOKIE_MAX];
+	/* A file to save, not to show: its name (letters, digits, '.', '-', '_'; svc's
+	 * struct svc_file), sent as Content-Disposition: attachment. Empty: none. */
+	char attachment[96];
 };
 
 /* Answer IN into OUT: the API (routes.c) or an asset (assets.c). */

@@ -150,8 +150,8 @@ check "but not on another trainee" \
     sh -c "XDG_RUNTIME_DIR=$T/run/bilal $ATELIER_REAL --data $T/data report training --trainee amina 2>$T/err; test \$? -eq 1 && grep -q 'a trainee sees her own training only' $T/err"
 check "a day that is not a date is refused, with an example" \
     sh -c "XDG_RUNTIME_DIR=$T/run/ines $A report training --from 2026-02-30 2>$T/err; test \$? -eq 2 && grep -q \"\\-\\-from takes a day such as 2026-12-01, not '2026-02-30'\" $T/err"
-check "a PDF report is not made yet, and the refusal says so" \
-    sh -c "XDG_RUNTIME_DIR=$T/run/ines $A report training --format pdf 2>$T/err; test \$? -eq 2 && grep -q 'csv or json' $T/err"
+check "an unknown format is refused, naming the four there are (the PDF: training_report.sh)" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/ines $A report training --format xlsx 2>$T/err; test \$? -eq 2 && grep -q 'csv, json, pdf or html' $T/err"
 check "--output writes the file whole" \
     sh -c "XDG_RUNTIME_DIR=$T/run/ines $A report training --trainee amina --output $T/out.csv && grep -q '^amina,basics,2,0,2,1,0.50,1,' $T/out.csv"
 

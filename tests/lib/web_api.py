@@ -647,6 +647,49 @@ def main():
        "a competence no checklist trains: 404 with the reason", (st, doc))
     st, doc, _, _ = anon.call("GET", "/api/trainees/amina")
     ok(st == 401, "nobody's training without a session: 401", (st, doc))
+    # Her training record to download: hers for her, anyone's for an instructor.
+    st, _, r, body = sam.call("GET", "/api/trainees/amina/report")
+    ok(st == 200 and body.startswith(b"%PDF-") and r.getheader("Content-Type") == "application/pdf"
+       and r.getheader("Content-Disposition") == 'attachment; filename="training-amina.pdf"'
+       and r.getheader("Cache-Control") == "no-store",
+       "an instructor downloads a trainee's record: a PDF, as an attachment with her name", (st, r.getheaders(), body[:40]))
+    pdf = os.path.join(TMP, "record.pdf")
+    with open(pdf, "wb") as f:
+        f.write(body)
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout
+    ok("Training record" in text and "Screen check" in text and "Well done" in text,
+       "the PDF read back has her checklist and her feedback", text[:600])
+    st, doc, _, _ = amina.call("GET", "/api/trainees/sam/report")
+    ok(st == 403 and "her own training only" in doc["why"], "a trainee cannot download another's: 403", (st, doc))
+    st, doc, _, _ = anon.call("GET", "/api/trainees/amina/report")
+    ok(st == 401, "nor can anyone without a session: 401", (st, doc))
+    st, _, r, body = amina.call("GET", "/api/trainees/amina/report?format=html")
+    ok(st == 200 and b'<html lang="en">' in body,
+       "her screen in Arabic, which the record is not written in: the workshop's language", (st, body[:200]))
+    st, _, _, _ = amina.call("POST", "/api/me/lang", {"lang": "fr"})
+    st, _, r, body = amina.call("GET", "/api/trainees/amina/report?format=html")
+    ok(st == 200 and r.getheader("Content-Type") == "text/html; charset=utf-8"
+       and r.getheader("Content-Disposition") == 'attachment; filename="training-amina.html"'
+       and b'<html lang="fr">' in body and "Dossier de formation".encode() in body and b"<script" not in body,
+       "the trainee downloads her own as HTML, in the language she chose on the screen", (st, r.getheaders(), body[:300]))
+    st, _, r, body = amina.call("GET", "/api/trainees/amina/report?format=html&lang=nl")
+    ok(st == 200 and b'<html lang="nl">' in body and "Opleidingsdossier".encode() in body,
+       "lang= asks another language", (st, body[:300]))
+    st, _, r, body = sam.call("GET", "/api/trainees/amina/report?format=csv")
+    rows = body.decode().split("\r\n")
+    ok(st == 200 and r.getheader("Content-Type") == "text/csv; charset=utf-8"
+       and r.getheader("Content-Disposition") == 'attachment; filename="training-amina.csv"'
+       and rows[0].startswith("trainee,checklist,jobs") and rows[1].startswith("amina,web-check,1,0,1,1,1.00,0,"),
+       "format=csv gives her rows of the training report", (st, r.getheaders(), body[:300]))
+    st, _, _, body = sam.call("GET", "/api/trainees/amina/report?format=csv&from=2020-01-01&to=2020-02-01")
+    ok(st == 200 and body.decode().count("\r\n") == 1, "from= and to= bound the period: none then", (st, body))
+    st, doc, _, _ = sam.call("GET", "/api/trainees/amina/report?format=docx")
+    ok(st == 400 and "pdf, html or csv" in doc["why"], "an unknown format: 400 with the three there are", (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/trainees/amina/report?from=yesterday")
+    ok(st == 400 and "from takes a day such as 2026-12-01, not 'yesterday'" in doc["why"],
+       "a day that is not one: 400 saying how to write it", (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/trainees/nobody/report")
+    ok(st == 404 and "no user 'nobody'" in doc["why"], "an unknown trainee: 404", (st, doc))
     got = head.split(b"\r\n\r\n", 1)[1]
     deadline = time.time() + 5
     while b"event: graded" not in got and time.time() < deadline:

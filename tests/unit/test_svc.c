@@ -18,6 +18,7 @@
 
 #include "store/store.h"
 #include "svc/svc.h"
+#include "svc/svc_int.h" /* svc_trend(): a rule with no view of its own */
 #include "util/clock.h"
 #include "util/secret.h"
 
@@ -911,6 +912,103 @@ static void an_ended_session_is_over(void **state)
 	must(svc_session_resume(b, "not a token"), SVC_EAUTH);
 }
 
+/* The training record a trainee keeps: her figures per checklist, her scores on the scale
+ * of the rubric her jobs were started with, the latest feedback first, in her language;
+ * an instructor names the trainee, and a trainee reads her own only. */
+static void a_trainees_record_has_her_figures_scores_and_latest_feedback(void **state)
+{
+	struct svc_training_req req = { "amina", 0, 0, NULL };
+	const json_t *c, *p, *f;
+	double shares[3];
+	long long j1, j2, last = 0;
+	json_t *v = NULL;
+	size_t i;
+
+	(void)state;
+	j1 = submitted_job("amina");
+	must(grade(j1, "approved", NULL, 3, "ines"), SVC_OK);
+	j2 = submitted_job("amina");
+	must(grade(j2, "redo", "voltage", 1, "ines"), SVC_OK);
+	must(step(j2, "voltage", NULL, "4.1", NULL), SVC_OK);
+	json_decref(view);
+	must(svc_job_submit(b, j2, &view), SVC_OK);
+	must(grade(j2, "approved", NULL, 2, "ines"), SVC_OK);
+	json_decref(view);
+	view = NULL;
+	as("ines");
+	must(svc_training_doc(b, &req, &view), SVC_OK);
+	assert_string_equal(str_at(view, "lang", NULL), "en"); /* no choice: the workshop's */
+	c = json_array_get(json_object_get(view, "checklists"), 0);
+	assert_string_equal(str_at(c, "title", NULL), "Bench check");
+	assert_int_equal(json_integer_value(json_object_get(c, "jobs")), 2);
+	assert_int_equal(json_integer_value(json_object_get(c, "approved")), 2);
+	assert_true(json_real_value(json_object_get(c, "first_time_rate")) == 0.5);
+	assert_int_equal(json_integer_value(json_object_get(c, "redos")), 1);
+	assert_true(json_is_null(json_object_get(c, "trend"))); /* two jobs tell no trend */
+	/* care out of 3: 3, then 1, then 2, as shares of the maximum, in the order given */
+	assert_int_equal(json_array_size(json_object_get(json_object_get(view, "scores"), "points")),
+			 3);
+	json_array_foreach(json_object_get(json_object_get(view, "scores"), "points"), i, p) {
+		assert_true(json_integer_value(json_object_get(p, "t_ms")) >= last);
+		last = json_integer_value(json_object_get(p, "t_ms"));
+		shares[i] = json_real_value(json_object_get(p, "share")) * 3;
+	}
+	assert_true(shares[0] + shares[1] + shares[2] > 5.99 && shares[0] + shares[1] + shares[2] < 6.01);
+	p = json_array_get(json_object_get(json_object_get(view, "scores"), "items"), 0);
+	assert_string_equal(str_at(p, "item_title", NULL), "Careful");
+	assert_true(json_real_value(json_object_get(p, "average")) == 2.0);
+	assert_int_equal(json_integer_value(json_object_get(p, "max")), 3);
+	assert_int_equal(json_integer_value(json_object_get(p, "count")), 3);
+	assert_int_equal(json_integer_value(json_object_get(view, "feedback_total")), 3);
+	json_array_foreach(json_object_get(view, "feedback"), i, f)
+		assert_true(json_integer_value(json_object_get(f, "t_ms")) <=
+			    json_integer_value(json_object_get(
+				    json_array_get(json_object_get(view, "feedback"), 0), "t_ms")));
+	/* her language: the one she chose on the screen, unless another is asked */
+	as("amina");
+	must(svc_set_lang(b, "fr-be", &v), SVC_OK);
+	json_decref(v);
+	json_decref(view);
+	must(svc_training_doc(b, &req, &view), SVC_OK);
+	assert_string_equal(str_at(view, "lang", NULL), "fr");
+	req.lang = "nl";
+	json_decref(view);
+	must(svc_training_doc(b, &req, &view), SVC_OK);
+	assert_string_equal(str_at(view, "lang", NULL), "nl");
+	req.lang = "de";
+	json_decref(view);
+	must(svc_training_doc(b, &req, &view), SVC_EINVAL);
+	why_says("the language is en, fr or nl, not 'de'");
+	/* who */
+	req.lang = NULL;
+	req.trainee = NULL;
+	as("ines");
+	must(svc_training_doc(b, &req, &view), SVC_EINVAL);
+	why_says("name her (--trainee NAME)");
+	req.trainee = "amina";
+	as("bilal");
+	must(svc_training_doc(b, &req, &view), SVC_EDENIED);
+	why_says("a trainee sees her own training only");
+}
+
+/* The trend of a checklist's time: the later half of the jobs against the earlier half,
+ * with a margin for the noise. */
+static void the_trend_compares_the_later_jobs_with_the_earlier_ones(void **state)
+{
+	const double faster[] = { 20, 18, 30, 12, 10 }, slower[] = { 5, 5, 9, 9 };
+	const double steady[] = { 10, 11, 10.5, 10 }, seconds[] = { 0.4, 0.3, 0.1, 0.05 };
+	const double few[] = { 30, 10, 5 };
+	double a = 0, z = 0;
+
+	(void)state;
+	assert_string_equal(svc_trend(faster, 5, &a, &z), "faster");
+	assert_true(a == 19 && z == 11); /* the middle job is in neither half */
+	assert_string_equal(svc_trend(slower, 4, &a, &z), "slower");
+	assert_string_equal(svc_trend(steady, 4, &a, &z), "steady");
+	assert_string_equal(svc_trend(seconds, 4, &a, &z), "steady"); /* seconds are noise */
+	assert_null(svc_trend(few, 3, &a, &z));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -967,6 +1065,9 @@ int main(void)
 			a_failed_quarantine_step_sets_the_device_aside_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			only_an_instructor_cancels_a_job_and_it_takes_no_more_steps, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_trainees_record_has_her_figures_scores_and_latest_feedback, setup, teardown),
+		cmocka_unit_test(the_trend_compares_the_later_jobs_with_the_earlier_ones),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
