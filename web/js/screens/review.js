@@ -167,7 +167,7 @@ function gradeForm(ctx) {
   };
   document.addEventListener("change", changed);
   form.append(
-    h("fieldset.verdict-choice", {}, h("legend", {}, t("Verdict")),
+    h("fieldset.verdict-choice", {}, h("legend", {}, t("Your verdict")),
       verdict("approved", t("Approved: the work is good")),
       verdict("redo", t("To do again: send steps back (tick them on the list above)"))),
     rubric.length ? h("div.rubric", {}, h("h3", {}, t("Scores")), rubric.map(rubricItem)) : null,
