@@ -12,6 +12,7 @@ import { showDevice } from "./js/screens/device.js";
 import { showJob } from "./js/screens/runner.js";
 import { showHistory } from "./js/screens/history.js";
 import { showConsole } from "./js/screens/console.js";
+import { showRecord } from "./js/screens/record.js";
 
 const LANG_KEY = "atelier.lang";
 
@@ -133,6 +134,7 @@ async function route() {
     case "device": cleanup = await showDevice(arg[0]); break;
     case "job": cleanup = await showJob(arg[0], arg[1]); break;
     case "history": cleanup = await showHistory(); break;
+    case "record": cleanup = await showRecord(null); break;
     case "console": cleanup = await showConsole(arg[0], arg[1]); break;
     default: cleanup = await showBench(); break;
   }

@@ -396,7 +396,7 @@ enum svc_err svc_trainee_show(struct bench *b, const char *name, json_t **view)
 						       (json_int_t)approved, "ready", ready,
 						       "missing", missing, "needs", needs));
 	}
-	record = svc_training_record(b, &who, 0, 0, 0);
+	record = svc_training_record(b, &who, 0, 0, 1);
 	if (!record) {
 		json_decref(signoffs);
 		json_decref(lists);

@@ -492,6 +492,13 @@ static enum svc_err h_overview(struct req *r, json_t **view)
 	return svc_job_overview(r->b, query(r, "lang"), view);
 }
 
+/* Every trainee's figures, one row per trainee and checklist (the training report's
+ * rows): the console's list of trainees. */
+static enum svc_err h_trainees(struct req *r, json_t **view)
+{
+	return svc_training_report(r->b, NULL, 0, 0, view);
+}
+
 static enum svc_err h_trainee(struct req *r, json_t **view)
 {
 	return svc_trainee_show(r->b, r->param[0], view);
@@ -756,6 +763,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/jobs/{id}", WEB_SIGNED_IN, h_job, 0, 1, 0 },
 	{ "GET", "/api/queue", WEB_INSTRUCTOR, h_queue, 0, 1, 0 },
 	{ "GET", "/api/overview", WEB_INSTRUCTOR, h_overview, 0, 1, 0 },
+	{ "GET", "/api/trainees", WEB_INSTRUCTOR, h_trainees, 0, 1, 0 },
 	{ "GET", "/api/trainees/{name}", WEB_SIGNED_IN, h_trainee, 0, 1, 0 },
 	{ "POST", "/api/trainees/{name}/signoffs", WEB_INSTRUCTOR, h_signoff, 0, 0, 0 },
 	{ "GET", "/api/trainees/{name}/report", WEB_SIGNED_IN, h_trainee_report, 0, 0, 0 },

@@ -638,6 +638,13 @@ def main():
     ok(st == 403 and "her own training only" in doc["why"], "but not another's: 403", (st, doc))
     st, doc, _, _ = sam.call("GET", "/api/trainees/amina")
     ok(st == 200 and doc["trainee"] == "amina", "an instructor reads anyone's", (st, doc))
+    ok(all(s.get("score_max") is not None for s in doc["record"]["scores"]),
+       "each score of the record comes with its maximum, for the chart", doc["record"]["scores"])
+    st, doc, _, _ = sam.call("GET", "/api/trainees")
+    ok(st == 200 and any(r["trainee"] == "amina" and r["checklist"] == "web-check" and r["approved"] == 1 for r in doc["rows"]),
+       "the console's list of trainees: every trainee's figures per checklist", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/trainees")
+    ok(st == 403 and doc["error"] == "denied", "a trainee does not list the trainees: 403", (st, doc))
     st, doc, _, _ = amina.call("POST", "/api/trainees/amina/signoffs", {"competence": "esd-safety", "note": "me"})
     ok(st == 403, "a trainee cannot sign anyone off: 403", (st, doc))
     st, doc, _, _ = sam.call("POST", "/api/trainees/amina/signoffs", {"competence": "esd-safety"})

@@ -253,6 +253,38 @@ try {
   "asked whether it can be certified: every unmet condition is listed", await texts(sam, ".cert-check"));
   await screen(sam, "console-devices-in-repair", SOME);
 
+  // ---- the trainees' records ----
+  await sam.goto(`${base}/#/console`);
+  await waitH1(sam, T("fr", "Instructors' console"));
+  await press(sam, '.console-nav a[href="#/console/trainees"]', "open Trainees from the console's menu");
+  ok(await waitH1(sam, T("fr", "Trainees")), "the list of trainees", await h1(sam));
+  await sam.waitForSelector(".queue li", { timeout: 8000 }).catch(() => {});
+  ok((await texts(sam, ".queue li")).length === 2, "amina and bilal are listed", await texts(sam, ".queue li"));
+  await press(sam, 'a[href="#/console/trainee/amina"]', "open amina's record");
+  ok(await waitH1(sam, T("fr", "Training record: {name}", { name: "amina" })), "amina's training record", await h1(sam));
+  await sam.waitForSelector(".figures", { timeout: 8000 }).catch(() => {});
+  const rec = await sam.locator("main").innerText();
+  ok(rec.includes("esd-safety") && rec.includes("sam") && rec.includes("Accueil soigné, batterie et vitre vérifiées d'abord.")
+    && rec.includes("Contrôle au poste") && !rec.includes("bench-check"),
+    "her sign-off with its instructor, the checklists by their French titles, and the feedback she received", rec.slice(0, 800));
+  ok(await sam.locator(".score-chart circle").count() === 1 && (await sam.locator("figcaption").innerText()).includes("100"),
+    "her scores over time on a chart, said in words too", await sam.locator("figcaption").innerText().catch(() => ""));
+  await screen(sam, "console-record", SOME);
+  const pdfHref = await sam.locator('a[href*="format=pdf"]').getAttribute("href");
+  const pdf = await sam.request.get(`${base}${pdfHref}`);
+  ok(pdf.ok() && pdf.headers()["content-type"] === "application/pdf" && (await pdf.body()).subarray(0, 5).toString() === "%PDF-",
+    "the record downloads as a PDF from the console", [pdf.status(), pdf.headers()]);
+  // bilal reads his own record, in Dutch.
+  await bp.goto(`${base}/#/history`);
+  await waitH1(bp, T("nl", "My work"));
+  await press(bp, 'main a[href="#/record"]', "open My training record");
+  ok(await waitH1(bp, T("nl", "Training record: {name}", { name: "bilal" })), "bilal's own record, in Dutch", await h1(bp));
+  await bp.waitForSelector(".figures", { timeout: 8000 }).catch(() => {});
+  ok((await bp.locator("main").innerText()).includes("attendez que la tension soit stable"), "with the feedback he received");
+  await screen(bp, "record-nl", SOME);
+  const other = await bp.request.get(`${base}/api/trainees/amina`);
+  ok(other.status() === 403, "but not amina's: 403", other.status());
+
   // ---- the console in Dutch, on a small screen ----
   const { page: nl } = await signedInPage(browser, F.instructor, F.password, "nl-BE");
   await nl.setViewportSize(VIEWPORTS[3][1]);

@@ -10,6 +10,7 @@ import { get, withQuery, serverNow } from "../api.js";
 import { serverLang } from "./device.js";
 import { showReview } from "./review.js";
 import { showDevices } from "./devices.js";
+import { showRecord, showTrainees } from "./record.js";
 import { screen, message, errorBox, linkButton, waiting } from "../ui.js";
 
 const IDLE_MS = 12 * 3600 * 1000; // a job untouched this long is not "on a bench now"
@@ -33,7 +34,8 @@ export function consoleNav(here) {
   const link = (href, label, key) => h("a.console-link", { href, "aria-current": here === key ? "page" : null }, label);
   return h("nav.console-nav", { "aria-label": t("Console menu") },
     link("#/console", t("Work now"), "work"),
-    link("#/console/devices", t("Devices"), "devices"));
+    link("#/console/devices", t("Devices"), "devices"),
+    link("#/console/trainees", t("Trainees"), "trainees"));
 }
 
 /* Text in the checklists' language when the screen's has none (Arabic): its own
@@ -205,5 +207,7 @@ async function showWork() {
 export async function showConsole(what, arg) {
   if (what === "review" && arg) return showReview(arg);
   if (what === "devices") return showDevices(arg);
+  if (what === "trainees") return showTrainees();
+  if (what === "trainee" && arg) return showRecord(arg);
   return showWork();
 }

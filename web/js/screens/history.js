@@ -91,6 +91,6 @@ export async function showHistory() {
       gradeBlock(j, grade, title),
       j.state === "open" ? linkButton(t("Continue"), `#/job/${j.id}`, "secondary", { "aria-describedby": `job-${j.id}` }) : null));
   }
-  fill(main, main.querySelector("h1"), list);
+  fill(main, main.querySelector("h1"), h("p", {}, linkButton(t("My training record"), "#/record")), list);
   return null;
 }
