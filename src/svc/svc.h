@@ -429,6 +429,11 @@ enum svc_err svc_training_file(struct bench *b, const struct svc_training_req *r
 			       const char *format, struct svc_file *out)
 	__attribute__((warn_unused_result));
 
+/* Certificate ID drawn as its A4 PDF in LANG (NULL: the certificate's own language) into
+ * OUT (bytes to free()), for a download: the same page as certificate export --pdf. */
+enum svc_err svc_cert_pdf(struct bench *b, const char *id, const char *lang,
+			 struct svc_file *out) __attribute__((warn_unused_result));
+
 /* The grading queue, for an instructor or an admin: every job submitted and not graded
  * since, the longest waiting first. [{id, trainee, checklist, checklist_title,
  * checklist_version, device, device_name, submitted_ms, waiting_ms}]; checklist_title is

@@ -6,6 +6,7 @@
 #include "svc/svc_int.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -436,6 +437,45 @@ static int write_pdf(const char *body, const char *qr, const char *lang, const c
 		return -1;
 	}
 	return 0;
+}
+
+enum svc_err svc_cert_pdf(struct bench *b, const char *id, const char *lang,
+			 struct svc_file *out)
+{
+	struct store_certificate rec = { 0 };
+	json_t *cert = NULL;
+	char why[1024] = "", qr[256];
+	enum svc_err rc;
+
+	memset(out, 0, sizeof(*out));
+	if (lang && !checklist_lang_known(lang))
+		return svc_fail(b, SVC_EINVAL, "the language is en, fr or nl, not '%s'", lang);
+	rc = cert_load(b, id, &rec, &cert);
+	if (rc)
+		goto out;
+	if (!lang)
+		lang = json_string_value(json_object_get(cert, "language"));
+	if (!lang)
+		lang = "en";
+	if (certify_qr_text(cert, qr, sizeof(qr)) != 0) {
+		rc = svc_fail(b, SVC_EREFUSED, "certificate %s has no usable signature", rec.id);
+		goto out;
+	}
+	if (svc_pdf_draw((const char *const[]){ "/dev/fd/3", lang, qr, NULL }, rec.body, out, why,
+			 sizeof(why)) != 0) {
+		rc = svc_fail(b, SVC_EIO, "the certificate could not be drawn: %s", why);
+		goto out;
+	}
+	out->type = "application/pdf";
+	/* The file name takes the id's letters, digits, dots and dashes only. */
+	snprintf(out->name, sizeof(out->name), "certificate-%.60s.pdf", rec.id);
+	for (char *c = out->name; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-' && *c != '_')
+			*c = '_';
+out:
+	json_decref(cert);
+	store_certificate_release(&rec);
+	return rc;
 }
 
 enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json_t **view)

@@ -98,6 +98,11 @@ const char *svc_trend(const double *minutes, size_t n, double *earlier, double *
  * ARGS name /dev/fd/3); what it says on failure goes into WHY (its first line). 0 when it
  * exited 0 (svc_cert.c). */
 int svc_pdf_run(const char *const args[], const char *body, int out, char *why, size_t size);
+/* atelier-pdf run with ARGS (whose output file is "/dev/fd/3") on BODY, drawn into a file
+ * in memory and read back into OUT's bytes (free()): nothing is left on the disk. 0, or
+ * -1 with WHY. */
+int svc_pdf_draw(const char *const args[], const char *body, struct svc_file *out, char *why,
+		 size_t size);
 
 /* ---- the records behind the workshop's server (svc_remote.c) ---- */
 

@@ -424,29 +424,41 @@ static int read_back(int fd, struct svc_file *out, char *why, size_t size)
 	return 0;
 }
 
+int svc_pdf_draw(const char *const args[], const char *body, struct svc_file *out, char *why,
+		 size_t size)
+{
+	int fd = -1, mem = memfd_create("atelier-pdf", MFD_CLOEXEC);
+	int rc = -1;
+
+	/* Above 3, so that the child's dup2 onto 3 always clears close-on-exec. */
+	if (mem >= 0)
+		fd = fcntl(mem, F_DUPFD_CLOEXEC, 10);
+	if (fd < 0)
+		snprintf(why, size, "%s", strerror(errno));
+	else
+		rc = svc_pdf_run(args, body, fd, why, size);
+	if (rc == 0)
+		rc = read_back(fd, out, why, size);
+	if (fd >= 0)
+		close(fd);
+	if (mem >= 0)
+		close(mem);
+	return rc;
+}
+
 /* DOC drawn by atelier-pdf as FORMAT ("pdf" or "html") into OUT's bytes. The drawing goes
  * to a file in memory: nothing is left on the disk, and a server answers with it. */
 static enum svc_err draw(struct bench *b, const json_t *doc, const char *format,
 			 struct svc_file *out)
 {
 	char why[1024] = "", *body = json_dumps(doc, JSON_COMPACT);
-	int fd = -1, mem = memfd_create("atelier-training", MFD_CLOEXEC);
 	int rc = -1;
 
-	/* Above 3, so that the child's dup2 onto 3 always clears close-on-exec. */
-	if (mem >= 0)
-		fd = fcntl(mem, F_DUPFD_CLOEXEC, 10);
-	if (!body || fd < 0)
-		snprintf(why, sizeof(why), "%s", body ? strerror(errno) : "out of memory");
+	if (!body)
+		snprintf(why, sizeof(why), "out of memory");
 	else
-		rc = svc_pdf_run((const char *const[]){ "--training", format, "/dev/fd/3", NULL },
-				 body, fd, why, sizeof(why));
-	if (rc == 0)
-		rc = read_back(fd, out, why, sizeof(why));
-	if (fd >= 0)
-		close(fd);
-	if (mem >= 0)
-		close(mem);
+		rc = svc_pdf_draw((const char *const[]){ "--training", format, "/dev/fd/3", NULL },
+				  body, out, why, sizeof(why));
 	free(body);
 	if (rc != 0)
 		return svc_fail(b, SVC_EIO, "the training record could not be drawn: %s", why);

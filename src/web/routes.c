@@ -401,6 +401,20 @@ static enum svc_err h_device_state(struct req *r, json_t **view)
 	return svc_device_set_state(r->b, &req, view);
 }
 
+/* A certificate's PDF to download from the console, in the language asked or its own. */
+static enum svc_err h_cert_pdf(struct req *r, json_t **view)
+{
+	const char *lang = query(r, "lang");
+	struct svc_file file;
+	enum svc_err err;
+
+	err = svc_cert_pdf(r->b, r->param[0], lang && *lang ? lang : NULL, &file);
+	if (err)
+		return err;
+	snprintf(r->out->attachment, sizeof(r->out->attachment), "%s", file.name);
+	return answer_bytes(r, file.bytes, file.len, file.type, view);
+}
+
 static enum svc_err h_revoke(struct req *r, json_t **view)
 {
 	const char *why, *by;
@@ -751,6 +765,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/devices/{key}/certify", WEB_INSTRUCTOR, h_certify, 0, 0, 0 },
 	{ "POST", "/api/devices/{key}/state", WEB_INSTRUCTOR, h_device_state, 0, 0, 0 },
 	{ "POST", "/api/certificates/{id}/revoke", WEB_INSTRUCTOR, h_revoke, 0, 0, 0 },
+	{ "GET", "/api/certificates/{id}/pdf", WEB_INSTRUCTOR, h_cert_pdf, 0, 0, 0 },
 	{ "GET", "/api/checklists", WEB_SIGNED_IN, h_checklists, 0, 0, 0 },
 	{ "GET", "/api/checklists/{id}", WEB_SIGNED_IN, h_checklist, 0, 0, 0 },
 	{ "GET", "/api/checklists/{id}/steps/{step}/image", WEB_SIGNED_IN, h_step_image, 0, 0, 0 },

@@ -182,4 +182,43 @@ check "its certificate says tablet, no IMEI, and it verifies" \
 check "its battery was read through adb, its reset seen on USB alone" \
     sh -c "$J $T/tablet.json \"d['battery']['tool'].endswith('adb host protocol')\" &&
            $J $T/tablet.json \"d['sanitization']['tool'].endswith('USB descriptors')\""
+
+# The instructors' console over the same records: the certified devices, a certificate's
+# PDF to download, and a withdrawal with its reason.
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$ATELIER_REAL" --data "$D" serve --listen "127.0.0.1:$PORT" >"$T/serve.out" 2>&1 &
+SERVER=$!
+n=0
+until grep -q "Atelier is at" "$T/serve.out" 2>/dev/null || [ $n -gt 100 ]; do n=$((n + 1)); sleep 0.1; done
+python3 - "http://127.0.0.1:$PORT" "$(cat "$T/secret-claire")" "$CID" "$T/cert.pdf" >"$T/console.out" 2>&1 <<'PY'
+import json, sys, urllib.request, urllib.error
+base, secret, cid, pdf = sys.argv[1:5]
+def call(method, path, body=None, cookie=None, csrf=None):
+    req = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body is not None else None,
+                                 headers={k: v for k, v in (("Content-Type", "application/json"), ("Cookie", cookie), ("X-CSRF-Token", csrf)) if v})
+    try:
+        r = urllib.request.urlopen(req)
+    except urllib.error.HTTPError as e:
+        r = e
+    return r.status, r.headers, r.read()
+st, h, b = call("POST", "/api/login", {"name": "claire", "secret": secret})
+cookie, csrf = h["Set-Cookie"].split(";")[0], json.loads(b)["csrf"]
+st, h, b = call("GET", "/api/board?state=certified", cookie=cookie)
+board = json.loads(b)["devices"]
+print("board", st, [(d["state"], [c["id"] for c in d["certificates"] if not c["revoked"]]) for d in board])
+st, h, b = call("GET", "/api/certificates/%s/pdf?lang=fr" % cid, cookie=cookie)
+open(pdf, "wb").write(b)
+print("pdf", st, h["Content-Type"], h["Content-Disposition"])
+st, h, b = call("POST", "/api/certificates/%s/revoke" % cid, {"why": "returned by the buyer: the screen flickers"}, cookie, csrf)
+print("revoke", st, json.loads(b).get("device_moved_to"))
+st, h, b = call("GET", "/api/board?state=in_repair", cookie=cookie)
+print("after", [[(c["id"], c["revoked"]["why"]) for c in d["certificates"] if c["revoked"]] for d in json.loads(b)["devices"]])
+PY
+kill "$SERVER" 2>/dev/null
+check "the console lists the certified phone and tablet, the tablet with its certificate" \
+    sh -c "grep '^board 200 ' $T/console.out | grep -q \"('certified', \['$CID'\])\" && test \$(grep '^board 200 ' $T/console.out | grep -o \"'certified'\" | wc -l) -eq 2"
+check "its certificate downloads as a PDF, named after it" \
+    sh -c "grep -q '^pdf 200 application/pdf attachment; filename=\"certificate-$CID.pdf\"' $T/console.out && pdftotext $T/cert.pdf - | grep -q '$CID'"
+check "withdrawn from the console with its reason: the tablet is back in repair, the certificate marked withdrawn" \
+    sh -c "grep -q '^revoke 200 in_repair' $T/console.out && grep '^after' $T/console.out | grep -q \"('$CID', '.*returned by the buyer: the screen flickers')\""
 done_testing

@@ -6,7 +6,7 @@
 // they are all met. A certified one shows its certificate, its PDF to download and its
 // revocation with a reason.
 import { h, icon, fill, announce } from "../dom.js";
-import { t, when } from "../i18n.js";
+import { t, when, currentLanguage } from "../i18n.js";
 import { get, post, withQuery } from "../api.js";
 import { stateWords, platformWords } from "../card.js";
 import { consoleNav } from "./console.js";
@@ -96,6 +96,8 @@ function certificatePart(d) {
   if (!live) return null;
   return [
     h("p", {}, icon("pass"), t("Certificate {id}, issued on {date}", { id: live.id, date: when(live.issued_ms) })),
+    h("p", {}, h("a.btn.btn-secondary", { href: withQuery(`/api/certificates/${encodeURIComponent(live.id)}/pdf`, { lang: ["fr", "nl", "en"].includes(currentLanguage()) ? currentLanguage() : null }), download: "" },
+      t("Download the certificate (PDF)"))),
     reasonForm(`revoke-${d.id}`, t("Why withdraw the certificate"), t("The device goes back to repair. The certificate stays on the list of withdrawn ones."),
       t("Withdraw the certificate"), async (why) => {
         await post(`/api/certificates/${encodeURIComponent(live.id)}/revoke`, { why });
