@@ -43,6 +43,18 @@ enum store_err store_user_set_secret(struct store *st, long long id, const char 
 	return store_int_end(st, NULL, err);
 }
 
+enum store_err store_user_set_code(struct store *st, long long id, const char *code)
+{
+	enum store_err err = store_int_begin(st);
+
+	if (err)
+		return err;
+	err = change(st, "UPDATE app_user SET code = ? WHERE id = ?", id, -1, 1, code, 1);
+	if (!err)
+		err = store_int_user_entry(st, NULL, id);
+	return store_int_end(st, NULL, err);
+}
+
 /* The text column of the one row SQL (with the id ID as its parameter) selects, into
  * OUT ("" when no row or NULL). */
 static enum store_err text_by_id(struct store *st, const char *sql, long long id, char *out,

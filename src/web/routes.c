@@ -545,10 +545,13 @@ static enum svc_err h_grade(struct req *r, json_t **view)
 	req.redo = redo ? redo : (own_redo = json_array());
 	req.scores = scores ? scores : (own_scores = json_object());
 	err = svc_job_grade(r->b, &req, view);
-	if (!err) /* the trainee's screen shows it at once */
+	/* The trainee's screen shows it at once. Every screen hears it: the trainee is named
+	 * by her code, which her screen knows (GET /api/me), never by her name. */
+	if (!err)
 		live_publish(r->ctx->live, "graded",
 			     json_pack("{s:I, s:O?, s:s}", "job", (json_int_t)req.job, "trainee",
-				       json_object_get(*view, "trainee"), "verdict", req.verdict));
+				       json_object_get(*view, "trainee_code"), "verdict",
+				       req.verdict));
 	json_decref(own_redo);
 	json_decref(own_scores);
 	return err;

@@ -79,6 +79,7 @@ export async function showBench() {
   }
 
   return watchBench(render, (g) => {
-    if (app.me && g.trainee === app.me.name) announce(t("Your work was graded. Look in My work."));
+    // The event names the trainee by her code (every screen hears it).
+    if (app.me && app.me.code && g.trainee === app.me.code) announce(t("Your work was graded. Look in My work."));
   });
 }
