@@ -904,23 +904,29 @@ static int adopt_item(sqlite3_stmt *stmt, void *item)
 	return 1;
 }
 
-enum store_err store_int_ledger_adopt(struct store *st)
+/* An entry for each row SQL gives (chain, kind, ref, t_ms), at T_MS when it is not 0. */
+static enum store_err adopt_rows(struct store *st, const char *sql, long long t_ms)
 {
 	struct adopt_row *rows = NULL;
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql_adopt, &stmt);
+	enum store_err err = store_int_prepare(st, sql, &stmt);
 	void *items;
 	size_t n = 0;
 
-	err = store_int_collect(st, err, stmt, sql_adopt, sizeof(*rows), adopt_item, NULL, &items,
-				&n);
+	err = store_int_collect(st, err, stmt, sql, sizeof(*rows), adopt_item, NULL, &items, &n);
 	if (err)
 		return err;
 	rows = items;
 	for (size_t i = 0; i < n && !err; i++)
-		err = store_int_ledger(st, rows[i].chain, rows[i].kind, rows[i].ref, rows[i].t_ms);
+		err = store_int_ledger(st, rows[i].chain, rows[i].kind, rows[i].ref,
+				       t_ms ? t_ms : rows[i].t_ms);
 	free(rows);
 	return err;
+}
+
+enum store_err store_int_ledger_adopt(struct store *st)
+{
+	return adopt_rows(st, sql_adopt, 0);
 }
 
 enum store_err store_int_user_entry(struct store *st, const char *name, long long id)
@@ -950,43 +956,16 @@ enum store_err store_int_user_entry(struct store *st, const char *name, long lon
 
 enum store_err store_int_ledger_adopt_users(struct store *st)
 {
-	static const char sql[] = "SELECT 'accounts', 'user', CAST(id AS TEXT), created_ms "
-				  "FROM app_user ORDER BY id";
-	struct adopt_row *rows = NULL;
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	void *items;
-	size_t n = 0;
-
-	err = store_int_collect(st, err, stmt, sql, sizeof(*rows), adopt_item, NULL, &items, &n);
-	if (err)
-		return err;
-	rows = items;
-	for (size_t i = 0; i < n && !err; i++)
-		err = store_int_ledger(st, rows[i].chain, rows[i].kind, rows[i].ref, rows[i].t_ms);
-	free(rows);
-	return err;
+	return adopt_rows(st, "SELECT 'accounts', 'user', CAST(id AS TEXT), created_ms "
+			      "FROM app_user ORDER BY id",
+			  0);
 }
 
 enum store_err store_int_ledger_adopt_accounts(struct store *st)
 {
-	static const char sql[] = "SELECT 'accounts', 'account', CAST(id AS TEXT), 0 "
-				  "FROM app_user ORDER BY id";
-	struct adopt_row *rows = NULL;
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	long long now = store_int_now_ms();
-	void *items;
-	size_t n = 0;
-
-	err = store_int_collect(st, err, stmt, sql, sizeof(*rows), adopt_item, NULL, &items, &n);
-	if (err)
-		return err;
-	rows = items;
-	for (size_t i = 0; i < n && !err; i++)
-		err = store_int_ledger(st, rows[i].chain, rows[i].kind, rows[i].ref, now);
-	free(rows);
-	return err;
+	return adopt_rows(st, "SELECT 'accounts', 'account', CAST(id AS TEXT), 0 "
+			      "FROM app_user ORDER BY id",
+			  store_int_now_ms());
 }
 
 /* ---- the digest of a secret, and redactions ---- */

@@ -386,35 +386,6 @@ enum store_err store_mentions(struct store *st, const char *word, char (*out)[64
 	return err;
 }
 
-static int session_row(sqlite3_stmt *stmt, void *item)
-{
-	struct store_session *s = item;
-
-	s->id = sqlite3_column_int64(stmt, 0);
-	s->user_id = sqlite3_column_int64(stmt, 1);
-	s->created_ms = sqlite3_column_int64(stmt, 2);
-	s->last_used_ms = sqlite3_column_int64(stmt, 3);
-	s->ended_ms = sqlite3_column_int64(stmt, 4);
-	return 1;
-}
-
-enum store_err store_sessions_of(struct store *st, long long user_id, struct store_session **out,
-				 size_t *n)
-{
-	static const char sql[] =
-	    "SELECT id, user_id, created_ms, last_used_ms, "
-	    "COALESCE(ended_ms, 0) FROM session WHERE user_id = ? ORDER BY id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	void *items;
-
-	if (!err)
-		sqlite3_bind_int64(stmt, 1, user_id);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), session_row, NULL, &items, n);
-	*out = items;
-	return err;
-}
-
 static int attempt_row(sqlite3_stmt *stmt, void *item)
 {
 	struct store_attempt *a = item;
@@ -436,36 +407,6 @@ enum store_err store_attempts_of(struct store *st, const char *name, struct stor
 	if (!err)
 		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
 	err = store_int_collect(st, err, stmt, sql, sizeof(**out), attempt_row, NULL, &items, n);
-	*out = items;
-	return err;
-}
-
-static int audit_row(sqlite3_stmt *stmt, void *item)
-{
-	struct store_audit *a = item;
-
-	a->id = sqlite3_column_int64(stmt, 0);
-	a->t_ms = sqlite3_column_int64(stmt, 1);
-	store_int_col_text(stmt, 2, a->actor, sizeof(a->actor));
-	store_int_col_text(stmt, 3, a->action, sizeof(a->action));
-	store_int_col_text(stmt, 4, a->subject, sizeof(a->subject));
-	store_int_col_text(stmt, 5, a->outcome, sizeof(a->outcome));
-	store_int_col_text(stmt, 6, a->detail, sizeof(a->detail));
-	return 1;
-}
-
-enum store_err store_audit_about(struct store *st, const char *name, struct store_audit **out,
-				 size_t *n)
-{
-	static const char sql[] = "SELECT id, t_ms, actor, action, subject, outcome, detail "
-				  "FROM audit WHERE actor = ?1 OR subject = ?1 ORDER BY id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	void *items;
-
-	if (!err)
-		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), audit_row, NULL, &items, n);
 	*out = items;
 	return err;
 }
