@@ -54,7 +54,7 @@ static double run(const char *dir, int signed_heads, int steps)
 	if (signed_heads)
 		store_set_sealer(st, &s);
 	if (store_record_probe(st, &p, &dev) != STORE_OK ||
-	    store_user_add(st, "amina", ROLE_TRAINEE, 1000, &user) != STORE_OK)
+	    store_user_add(st, "amina", ROLE_TRAINEE, NULL, 1000, &user) != STORE_OK)
 		exit(1);
 	j.device_id = dev;
 	snprintf(j.checklist_id, sizeof(j.checklist_id), "bench");

@@ -49,7 +49,7 @@ static long long user(struct store *st, const char *name, enum role role, const 
 	char hash[256];
 	long long id;
 
-	if (store_user_add(st, name, role, 1000, &id) != STORE_OK)
+	if (store_user_add(st, name, role, NULL, 1000, &id) != STORE_OK)
 		die("adding a user");
 	if (secret_hash(secret, hash, sizeof(hash)) != SECRET_OK ||
 	    store_user_set_secret(st, id, hash) != STORE_OK)

@@ -57,7 +57,7 @@ async function changeLanguage(lang, save) {
  * screen just now, which wins over the account's). */
 async function signedIn(view, chosen) {
   setCsrf(view.csrf);
-  app.me = { name: view.name, role: view.role, lang: view.lang || null };
+  app.me = { name: view.name, role: view.role, code: view.code || null, lang: view.lang || null };
   app.signedOutReason = "";
   if (chosen && chosen !== app.me.lang) {
     await changeLanguage(chosen, true);
@@ -148,7 +148,7 @@ async function boot() {
   try {
     const me = await get("/api/me");
     setCsrf(me.csrf);
-    app.me = { name: me.name, role: me.role, lang: me.lang || null };
+    app.me = { name: me.name, role: me.role, code: me.code || null, lang: me.lang || null };
     if (app.me.lang && app.me.lang !== currentLanguage()) await setLanguage(app.me.lang);
   } catch {
     app.me = null;

@@ -75,12 +75,52 @@ static json_t *fact_copy(json_t *facts, const char *path)
 	return v ? json_deep_copy(v) : json_null();
 }
 
+const char *certify_label(const struct store_user *u, char *out, size_t size)
+{
+	if (u->code[0])
+		snprintf(out, size, "%s", u->code);
+	else if (u->erased_ms || u->role == ROLE_TRAINEE)
+		snprintf(out, size, "%s #%lld", u->erased_ms ? "erased" : "trainee", u->id);
+	else
+		snprintf(out, size, "%s", u->name);
+	return out;
+}
+
+/* How the certificate names user ID (certify_label()). */
 static const char *user_name(struct store *st, long long id, char *out, size_t size)
 {
 	struct store_user u;
 
-	snprintf(out, size, "%s", store_user_get(st, id, &u) == STORE_OK ? u.name : "?");
+	if (store_user_get(st, id, &u) == STORE_OK)
+		return certify_label(&u, out, size);
+	snprintf(out, size, "?");
 	return out;
+}
+
+/* Is NAME the string V, or does it stand alone in the text V (CONTAINS)? */
+static int names_in(const json_t *v, const char *name, int contains)
+{
+	const char *s = json_string_value(v);
+
+	return s && (contains ? text_word_find(s, name) != NULL : strcmp(s, name) == 0);
+}
+
+int certify_names(const json_t *cert, const char *name)
+{
+	const json_t *san = json_object_get(cert, "sanitization"), *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(cert, "trainees"), i, v)
+		if (names_in(v, name, 0))
+			return 1;
+	json_array_foreach(json_object_get(cert, "checklists"), i, v)
+		if (names_in(json_object_get(v, "trainee"), name, 0) ||
+		    names_in(json_object_get(v, "approved_by"), name, 0))
+			return 1;
+	return names_in(json_object_get(cert, "approved_by"), name, 0) ||
+	       names_in(json_object_get(san, "by"), name, 0) ||
+	       names_in(json_object_get(san, "second_check"), name, 1) ||
+	       names_in(json_object_get(json_object_get(cert, "battery"), "source"), name, 1);
 }
 
 static const struct jobrec *approved_of(const struct eval *e, const char *cid)
@@ -571,9 +611,18 @@ static json_t *battery_json(struct eval *e)
 		const char *tester = json_string_value(json_object_get(measured, "tester"));
 		const struct cert_words *w = words_for(e->p->language);
 
+		json_int_t uid = json_integer_value(json_object_get(measured, "user"));
+		char who[64];
+
+		/* Who measured it, as the certificate names people; the name given with the
+		 * facts only when they do not say who it was. */
+		if (uid)
+			user_name(e->st, uid, who, sizeof(who));
+		else
+			snprintf(who, sizeof(who), "%s",
+				 json_string_value(json_object_get(measured, "by")) ?: "?");
 		snprintf(source, sizeof(source), "%s %s %s %s (%s %lld, %s %lld)", w->measured,
-			 tester ? tester : "?", w->by,
-			 json_string_value(json_object_get(measured, "by")), w->job,
+			 tester ? tester : "?", w->by, who, w->job,
 			 (long long)json_integer_value(json_object_get(measured, "job")), w->record,
 			 (long long)json_integer_value(json_object_get(measured, "record")));
 		return json_pack("{s:f, s:o, s:s, s:s, s:s}", "health_pct", round(h * 10.0) / 10.0,
@@ -763,7 +812,7 @@ static json_t *checklists_json(struct eval *e, json_t *trainees)
 static json_t *certificate_json(struct eval *e)
 {
 	json_t *trainees = json_array(), *c;
-	char id[32], when[32];
+	char id[32], when[32], by[64];
 
 	certify_new_id(e->now_ms, id, sizeof(id));
 	c = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:{s:o, s:o, s:o}}", "format",
@@ -783,7 +832,8 @@ static json_t *certificate_json(struct eval *e)
 	json_object_set_new(c, "sanitization", sanitization_json(e));
 	json_object_set_new(c, "checklists", checklists_json(e, trainees));
 	json_object_set_new(c, "trainees", trainees);
-	json_object_set_new(c, "approved_by", json_string(e->by->name));
+	json_object_set_new(c, "approved_by",
+			    json_string(certify_label(e->by, by, sizeof(by))));
 	return c;
 }
 

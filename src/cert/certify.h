@@ -33,15 +33,26 @@ enum certify_err {
 /* Evaluate policy P for device DEVICE_ID, to be certified by user BY at NOW_MS (wall
  * clock). FACTS is the device as the rules see it (borrowed): its last full reading,
  * with what trainees recorded by hand where the reading says nothing ("entered": {fact:
- * {value, job, record, step, by, t_ms, tester}}) and "readings": {full_ms, full_tool, usb_only_ms, usb_only_tool},
- * when the device was last read and last seen on USB alone (an Android phone after a
- * reset); svc_device_facts() makes it. On CERTIFY_OK, OUT holds the outcome
+ * {value, job, record, step, by, user, t_ms, tester}}, USER the id of who recorded it)
+ * and "readings": {full_ms, full_tool, usb_only_ms, usb_only_tool}, when the device was
+ * last read and last seen on USB alone (an Android phone after a reset);
+ * svc_device_facts() makes it. On CERTIFY_OK, OUT holds the outcome
  * (certify_outcome_release()). */
 enum certify_err certify_evaluate(struct store *st, const struct policy *p, long long device_id,
 				  const struct store_user *by, long long now_ms, json_t *facts,
 				  struct certify_outcome *out, char *why, size_t size)
 	__attribute__((warn_unused_result));
 void certify_outcome_release(struct certify_outcome *o);
+
+/* How a certificate names person U (docs/privacy.md): by her code when she has one, a
+ * trainee always ("trainee #7" when she has none yet), an erased person too; an
+ * instructor or an admin without a code by her name. Into OUT; returns OUT. */
+const char *certify_label(const struct store_user *u, char *out, size_t size);
+
+/* 1 when certificate CERT (a parsed certificate, of any version) names NAME as a person:
+ * a trainee, who approved or certified, who wiped, checked the wipe or measured the
+ * battery. */
+int certify_names(const json_t *cert, const char *name);
 
 /* A new certificate id ("ATL-YYYYMMDD-" and 8 random hex digits) for NOW_MS into OUT. */
 void certify_new_id(long long now_ms, char *out, size_t size);

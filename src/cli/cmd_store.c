@@ -1,4 +1,4 @@
-/* atelier init, atelier db check, atelier db backup FILE */
+/* atelier init, atelier db check, atelier db backup FILE, atelier db compact */
 #include <stdio.h>
 #include <string.h>
 
@@ -19,9 +19,12 @@ static const char init_usage[] =
 static const char db_usage[] =
 	"usage: atelier [--data DIR] db check\n"
 	"       atelier [--data DIR] db backup FILE\n"
+	"       atelier [--data DIR] db compact\n"
 	"check   run SQLite's integrity and foreign key checks; exit 4 if they find damage\n"
 	"backup  copy the live database to FILE (SQLite online backup; benches may keep\n"
-	"        working meanwhile). FILE is replaced whole or left as it was.\n";
+	"        working meanwhile). FILE is replaced whole or left as it was.\n"
+	"compact rewrite the database file without the free space where older copies of\n"
+	"        its pages may lie (after an erasure: docs/privacy.md); stop the bench first.\n";
 
 static void print_init(const json_t *v, const void *ctx)
 {
@@ -130,11 +133,31 @@ static int cmd_backup(struct bench *b, int argc, char **argv)
 	return cli_show("db", b, rc, view, 0, print_backup, NULL);
 }
 
+static void print_compacted(const json_t *v, const void *ctx)
+{
+	(void)ctx;
+	printf("database %s compacted\n", cli_str(v, "database", "?"));
+}
+
+static int cmd_compact(struct bench *b, int argc, char **argv)
+{
+	json_t *view = NULL;
+	size_t n;
+	int rc;
+
+	rc = cli_parse("db compact", argc, argv, NULL, NULL, 0, 0, &n);
+	if (rc)
+		return rc;
+	rc = svc_db_compact(b, &view);
+	return cli_show("db", b, rc, view, 0, print_compacted, NULL);
+}
+
 int cli_cmd_db(const struct cli_global *g, int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {
 		{ "check", cmd_check, SVC_OPEN_STORE, NULL },
 		{ "backup", cmd_backup, SVC_OPEN_STORE, NULL },
+		{ "compact", cmd_compact, SVC_OPEN_STORE, NULL },
 		{ NULL, NULL, 0, NULL },
 	};
 

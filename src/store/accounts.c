@@ -43,6 +43,18 @@ enum store_err store_user_set_secret(struct store *st, long long id, const char 
 	return store_int_end(st, NULL, err);
 }
 
+enum store_err store_user_set_code(struct store *st, long long id, const char *code)
+{
+	enum store_err err = store_int_begin(st);
+
+	if (err)
+		return err;
+	err = change(st, "UPDATE app_user SET code = ? WHERE id = ?", id, -1, 1, code, 1);
+	if (!err)
+		err = store_int_user_entry(st, NULL, id);
+	return store_int_end(st, NULL, err);
+}
+
 /* The text column of the one row SQL (with the id ID as its parameter) selects, into
  * OUT ("" when no row or NULL). */
 static enum store_err text_by_id(struct store *st, const char *sql, long long id, char *out,
@@ -166,6 +178,22 @@ enum store_err store_session_find(struct store *st, const char *token_hash,
 	return store_int_one(st, err, stmt, sql, session_item, NULL, out);
 }
 
+enum store_err store_sessions_of(struct store *st, long long user_id,
+				 struct store_session **out, size_t *n)
+{
+	static const char sql[] = "SELECT id, user_id, created_ms, last_used_ms, "
+				  "COALESCE(ended_ms, 0) FROM session WHERE user_id = ? ORDER BY id";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	void *items;
+
+	if (!err)
+		sqlite3_bind_int64(stmt, 1, user_id);
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), session_item, NULL, &items, n);
+	*out = items;
+	return err;
+}
+
 enum store_err store_session_touch(struct store *st, long long id, long long t_ms)
 {
 	/* Many requests of one session may ask at once: a session used in the last 30 s
@@ -281,6 +309,22 @@ enum store_err store_audit_list(struct store *st, long long limit, struct store_
 
 	if (!err)
 		sqlite3_bind_int64(stmt, 1, limit);
+	err = store_int_collect(st, err, stmt, sql, sizeof(**out), audit_item, NULL, &items, n);
+	*out = items;
+	return err;
+}
+
+enum store_err store_audit_about(struct store *st, const char *name, struct store_audit **out,
+				 size_t *n)
+{
+	static const char sql[] = "SELECT id, t_ms, actor, action, subject, outcome, detail "
+				  "FROM audit WHERE actor = ?1 OR subject = ?1 ORDER BY id";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_prepare(st, sql, &stmt);
+	void *items;
+
+	if (!err)
+		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
 	err = store_int_collect(st, err, stmt, sql, sizeof(**out), audit_item, NULL, &items, n);
 	*out = items;
 	return err;

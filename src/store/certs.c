@@ -7,6 +7,10 @@
 #include "store/store_int.h"
 
 #define CERT_COLS "id, device_id, issued_ms, by_user, key_id, body"
+/* CERT_COLS, and whether the kept text was redacted (an erased name taken out). */
+#define CERT_READ                                                                           \
+	CERT_COLS ", EXISTS (SELECT 1 FROM redaction r JOIN ledger l ON l.chain = r.chain "  \
+		  "AND l.seq = r.seq WHERE l.kind = 'certificate' AND l.ref = certificate.id)"
 
 static enum store_err bound_change(struct store *st, const char *sql, const char *t1,
 				   const char *t2, long long i1, const char *t3)
@@ -106,6 +110,7 @@ static void cert_row(sqlite3_stmt *stmt, struct store_certificate *c)
 	c->by_user = sqlite3_column_int64(stmt, 3);
 	store_int_col_text(stmt, 4, c->key_id, sizeof(c->key_id));
 	c->body = store_int_col_dup(stmt, 5);
+	c->redacted = sqlite3_column_int(stmt, 6);
 }
 
 static int cert_item(sqlite3_stmt *stmt, void *item)
@@ -124,7 +129,7 @@ static void cert_item_release(void *item)
 enum store_err store_certificate_get(struct store *st, const char *id,
 				     struct store_certificate *out)
 {
-	static const char sql[] = "SELECT " CERT_COLS " FROM certificate WHERE id = ?";
+	static const char sql[] = "SELECT " CERT_READ " FROM certificate WHERE id = ?";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
 
@@ -137,7 +142,7 @@ enum store_err store_certificate_get(struct store *st, const char *id,
 enum store_err store_certificate_list(struct store *st, long long device_id,
 				      struct store_certificate **out, size_t *n)
 {
-	static const char sql[] = "SELECT " CERT_COLS " FROM certificate WHERE (? = 0 OR "
+	static const char sql[] = "SELECT " CERT_READ " FROM certificate WHERE (? = 0 OR "
 				  "device_id = ?) ORDER BY issued_ms DESC, id";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);

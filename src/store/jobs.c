@@ -6,11 +6,11 @@
 #include "store/store.h"
 #include "store/store_int.h"
 
-enum store_err store_user_add(struct store *st, const char *name, enum role role, long long t_ms,
-			      long long *id)
+enum store_err store_user_add(struct store *st, const char *name, enum role role,
+			      const char *code, long long t_ms, long long *id)
 {
-	static const char sql[] = "INSERT INTO app_user (name, role, active, created_ms) "
-				  "VALUES (?, ?, 1, ?) RETURNING id";
+	static const char sql[] = "INSERT INTO app_user (name, role, active, created_ms, code) "
+				  "VALUES (?, ?, 1, ?, ?) RETURNING id";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_begin(st);
 	long long new_id = 0;
@@ -22,6 +22,7 @@ enum store_err store_user_add(struct store *st, const char *name, enum role role
 		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 2, role_name(role), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 3, t_ms);
+		store_int_bind_text_or_null(stmt, 4, code);
 		err = store_int_run_change(st, stmt, sql, &new_id);
 	}
 	if (!err)
@@ -32,7 +33,7 @@ enum store_err store_user_add(struct store *st, const char *name, enum role role
 	return err;
 }
 
-#define USER_COLS "id, name, role, active, created_ms"
+#define USER_COLS "id, name, role, active, created_ms, code, erased_ms"
 
 static void user_row(sqlite3_stmt *stmt, struct store_user *u)
 {
@@ -45,6 +46,8 @@ static void user_row(sqlite3_stmt *stmt, struct store_user *u)
 		u->role = ROLE_NONE; /* changed outside Atelier: may do nothing */
 	u->active = sqlite3_column_int(stmt, 3);
 	u->created_ms = sqlite3_column_int64(stmt, 4);
+	store_int_col_text(stmt, 5, u->code, sizeof(u->code));
+	u->erased_ms = sqlite3_column_int64(stmt, 6);
 }
 
 static int user_item(sqlite3_stmt *stmt, void *item)
@@ -70,6 +73,11 @@ static enum store_err user_one(struct store *st, const char *sql, const char *na
 enum store_err store_user_find(struct store *st, const char *name, struct store_user *out)
 {
 	return user_one(st, "SELECT " USER_COLS " FROM app_user WHERE name = ?", name, 0, out);
+}
+
+enum store_err store_user_find_code(struct store *st, const char *code, struct store_user *out)
+{
+	return user_one(st, "SELECT " USER_COLS " FROM app_user WHERE code = ?", code, 0, out);
 }
 
 enum store_err store_user_get(struct store *st, long long id, struct store_user *out)

@@ -43,9 +43,12 @@ static int photo_item(sqlite3_stmt *stmt, void *item)
 enum store_err store_photo_list(struct store *st, const char *checklist_id,
 				struct store_photo **out, size_t *n)
 {
+	/* Who added it: her name, or her code once her name was erased. */
 	static const char sql[] = "SELECT p.id, p.checklist_id, p.step_id, p.sha256, p.type, "
-				  "u.name, p.t_ms FROM step_photo p JOIN app_user u ON "
-				  "u.id = p.by_user WHERE p.checklist_id = ? ORDER BY p.id";
+				  "CASE WHEN u.erased_ms IS NULL THEN u.name ELSE "
+				  "COALESCE(u.code, 'erased') END, p.t_ms FROM step_photo p "
+				  "JOIN app_user u ON u.id = p.by_user WHERE p.checklist_id = ? "
+				  "ORDER BY p.id";
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
 	void *items = NULL;

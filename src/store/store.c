@@ -360,6 +360,64 @@ static const char *const schema_v10[] = {
 	NULL,
 };
 
+/* Privacy (schema 11; docs/privacy.md). A trainee is named on public documents by a
+ * code the workshop chooses (app_user.code; the trainees of an older database get
+ * "T-" and their id, three digits at least). From now on the chains never hold a name:
+ * an account's entry is of kind "account" (its id, code, role, state and a digest of its
+ * secret, ledger.c), so that a name lives only in app_user.name, outside every hashed
+ * byte, and erasing it changes none. An erasure is kept (who, when, why, which account:
+ * never the name), and so is each redaction of an entry written before, when it still
+ * held the name (ledger.c says how a chain stays verifiable). The guards that keep the
+ * ledger, the certificates, the audit log and the sign-in attempts append-only let an
+ * erasure through, and only while it runs: the row "erasing" of bench is written and
+ * removed in its own transaction (store_user_erase()). The accounts get their first
+ * "account" entry in the same transaction (store_int_ledger_adopt_accounts()). */
+static const char *const schema_v11[] = {
+	"ALTER TABLE app_user ADD COLUMN code TEXT",
+	"ALTER TABLE app_user ADD COLUMN erased_ms INTEGER",
+	"CREATE UNIQUE INDEX app_user_code ON app_user (code)",
+	"UPDATE app_user SET code = printf('T-%03d', id) WHERE role = 'trainee'",
+	"CREATE TABLE erasure ("
+	"id INTEGER PRIMARY KEY, "
+	"user_id INTEGER NOT NULL UNIQUE REFERENCES app_user (id), "
+	"by_user INTEGER NOT NULL REFERENCES app_user (id), "
+	"why TEXT NOT NULL CHECK (length(why) > 0), "
+	"t_ms INTEGER NOT NULL)",
+	"CREATE TABLE redaction ("
+	"id INTEGER PRIMARY KEY, "
+	"erasure_id INTEGER NOT NULL REFERENCES erasure (id), "
+	"chain TEXT NOT NULL, "
+	"seq INTEGER NOT NULL, "
+	"hash TEXT NOT NULL, "
+	"redacted_hash TEXT NOT NULL, "
+	"UNIQUE (chain, seq))",
+	"CREATE TRIGGER erasure_no_update BEFORE UPDATE ON erasure "
+	"BEGIN SELECT RAISE(ABORT, 'erasures are append-only'); END",
+	"CREATE TRIGGER erasure_no_delete BEFORE DELETE ON erasure "
+	"BEGIN SELECT RAISE(ABORT, 'erasures are append-only'); END",
+	"CREATE TRIGGER redaction_no_update BEFORE UPDATE ON redaction "
+	"BEGIN SELECT RAISE(ABORT, 'redactions are append-only'); END",
+	"CREATE TRIGGER redaction_no_delete BEFORE DELETE ON redaction "
+	"BEGIN SELECT RAISE(ABORT, 'redactions are append-only'); END",
+	"DROP TRIGGER ledger_no_update",
+	"CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger "
+	"WHEN NOT EXISTS (SELECT 1 FROM bench WHERE key = 'erasing') "
+	"BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END",
+	"DROP TRIGGER certificate_no_update",
+	"CREATE TRIGGER certificate_no_update BEFORE UPDATE ON certificate "
+	"WHEN NOT EXISTS (SELECT 1 FROM bench WHERE key = 'erasing') "
+	"BEGIN SELECT RAISE(ABORT, 'certificates are append-only'); END",
+	"DROP TRIGGER audit_no_update",
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+	"WHEN NOT EXISTS (SELECT 1 FROM bench WHERE key = 'erasing') "
+	"BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+	"DROP TRIGGER signin_attempt_no_delete",
+	"CREATE TRIGGER signin_attempt_no_delete BEFORE DELETE ON signin_attempt "
+	"WHEN NOT EXISTS (SELECT 1 FROM bench WHERE key = 'erasing') "
+	"BEGIN SELECT RAISE(ABORT, 'sign-in attempts are append-only'); END",
+	NULL,
+};
+
 static const struct migration migrations[] = {
 	{ schema_v1, "PRAGMA user_version = 1" }, /* 0 -> 1 */
 	{ schema_v2, "PRAGMA user_version = 2" }, /* 1 -> 2 */
@@ -371,6 +429,7 @@ static const struct migration migrations[] = {
 	{ schema_v8, "PRAGMA user_version = 8" }, /* 7 -> 8 */
 	{ schema_v9, "PRAGMA user_version = 9" }, /* 8 -> 9 */
 	{ schema_v10, "PRAGMA user_version = 10" }, /* 9 -> 10 */
+	{ schema_v11, "PRAGMA user_version = 11" }, /* 10 -> 11 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -952,6 +1011,11 @@ static enum store_err migrate_once(struct store *st, int *version)
 		if (err)
 			goto out;
 	}
+	if (found == 10) {
+		err = store_int_ledger_adopt_accounts(st);
+		if (err)
+			goto out;
+	}
 	err = store_int_run(st->db, st->path, m->set_version);
 	if (err)
 		goto out;
@@ -995,6 +1059,11 @@ static enum store_err configure(struct store *st)
 		return STORE_EIO;
 	}
 	err = store_int_run(st->db, st->path, "PRAGMA synchronous = FULL");
+	if (err)
+		return err;
+	/* What a change or a removal leaves behind in the file is overwritten with zeros:
+	 * an erased name or an old secret's hash stays in no free space (docs/privacy.md). */
+	err = store_int_run(st->db, st->path, "PRAGMA secure_delete = ON");
 	if (err)
 		return err;
 	return store_int_run(st->db, st->path, "PRAGMA foreign_keys = ON");
@@ -1063,6 +1132,9 @@ enum store_err store_open(const char *dir, int create, struct store **out, int *
 		goto out;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	err = store_int_functions(st);
+	if (err)
+		goto out;
 	/* Until the version is accepted, closing must not checkpoint a WAL we did not write. */
 	if (wal_existed)
 		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);

@@ -23,7 +23,7 @@
 
 #define STORE_DB_NAME "atelier.db"
 /* Schema version this program writes. */
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 /* Milliseconds a statement waits for another process's lock. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
@@ -160,17 +160,31 @@ enum store_err store_latest_probe_via(struct store *st, long long device_id, con
  * refuses a second record at the same position of a job (STORE_EEXIST), so two writers
  * can never fork a chain.
  */
+#define STORE_CODE_MAX 17 /* a person's code (16 characters) and the NUL */
+
 struct store_user {
 	long long id;
-	char name[64];
+	char name[64]; /* "#ID" once erased: the name is gone (store_user_erase()) */
 	enum role role;
 	int active;
 	long long created_ms;
+	char code[STORE_CODE_MAX]; /* what public documents call her ("" when none) */
+	long long erased_ms;       /* 0 unless her name and secret were erased */
 };
 
-enum store_err store_user_add(struct store *st, const char *name, enum role role, long long t_ms,
-			      long long *id) __attribute__((warn_unused_result));
+/* Add account NAME with ROLE and CODE (NULL: none). STORE_EEXIST when the name or the
+ * code is taken. */
+enum store_err store_user_add(struct store *st, const char *name, enum role role,
+			      const char *code, long long t_ms, long long *id)
+	__attribute__((warn_unused_result));
 enum store_err store_user_find(struct store *st, const char *name, struct store_user *out)
+	__attribute__((warn_unused_result));
+/* The account whose code is CODE; STORE_ENOENT when none. */
+enum store_err store_user_find_code(struct store *st, const char *code, struct store_user *out)
+	__attribute__((warn_unused_result));
+/* Give account ID the code CODE (an entry of the accounts chain). STORE_EEXIST when
+ * another account has it, STORE_ENOENT when there is no such account. */
+enum store_err store_user_set_code(struct store *st, long long id, const char *code)
 	__attribute__((warn_unused_result));
 enum store_err store_user_get(struct store *st, long long id, struct store_user *out)
 	__attribute__((warn_unused_result));
@@ -191,7 +205,7 @@ struct store_photo {
 	char checklist_id[72], step_id[72];
 	char sha256[65];
 	char type[16];
-	char by[64]; /* the name of who added it */
+	char by[64]; /* the name of who added it (her code once her name was erased) */
 	long long t_ms;
 };
 /* Add one; STORE_EEXIST when the same photo is already on that step. */
@@ -434,6 +448,7 @@ struct store_certificate {
 	long long by_user;
 	char key_id[72];
 	char *body;
+	int redacted; /* the text kept here had an erased name taken out (read only) */
 };
 
 /* Record C and move its device from FROM to "certified" in one transaction (with the
@@ -539,6 +554,81 @@ enum store_err store_audit_add(struct store *st, const struct store_audit *a)
 enum store_err store_audit_list(struct store *st, long long limit, struct store_audit **out,
 				size_t *n) __attribute__((warn_unused_result));
 
+/*
+ * Privacy (schema 11; src/store/privacy.c, docs/privacy.md): a person's data read out
+ * for her, and erased on request.
+ */
+
+/* What is erased, and what stands for it. */
+struct store_erasure {
+	long long user_id;   /* the account erased */
+	long long by_user;   /* the admin who erases it */
+	long long t_ms;
+	const char *why;     /* why (never her name) */
+	const char *name;    /* her name now */
+	const char *marker;  /* what stands where the name was ("[erased T-014]") */
+	const char *const *certificates; /* the certificates whose text names her */
+	size_t n_certificates;
+};
+
+struct store_erase_report {
+	long long erasure_id;
+	size_t entries;      /* entries of the chains redacted */
+	size_t certificates; /* certificates whose kept copy was redacted */
+	size_t audit;        /* lines of the audit log that named her */
+	size_t attempts;     /* sign-in attempts removed */
+	size_t sessions;     /* sessions removed */
+};
+
+/* Erase E->user_id in one transaction: the erasure kept (an entry "erase" of the accounts
+ * chain), her name and secret taken out of every entry written before schema 11 and of
+ * the kept copies of the certificates E names (each a redaction, ledger.c), of the audit
+ * log; her sign-in attempts, sessions and preferences removed; her account left disabled,
+ * without name ("#ID") or secret, its records kept under its id and code (an entry
+ * "account"). STORE_ESTALE when she has a job open (or waiting for its grade) now, or is
+ * erased already; STORE_ECORRUPT (with the reason) when an entry to redact no longer
+ * matches its hash. */
+enum store_err store_user_erase(struct store *st, const struct store_erasure *e,
+				struct store_erase_report *out) __attribute__((warn_unused_result));
+/* Rewrite the file without the free space where older copies of pages lie (VACUUM), and
+ * empty the write-ahead log. STORE_EBUSY when another connection is in the way. */
+enum store_err store_compact(struct store *st) __attribute__((warn_unused_result));
+
+/* The texts people wrote (notes, feedback, reasons) that still hold WORD standing alone:
+ * "job 3, record 5" and the like, up to MAX of them into OUT, *N in all (may be more
+ * than MAX). */
+enum store_err store_mentions(struct store *st, const char *word, char (*out)[64], size_t max,
+			      size_t *n) __attribute__((warn_unused_result));
+
+/* The sessions of USER_ID, oldest first, in a new array (free()). */
+enum store_err store_sessions_of(struct store *st, long long user_id,
+				 struct store_session **out, size_t *n)
+	__attribute__((warn_unused_result));
+
+struct store_attempt {
+	long long t_ms;
+	char outcome[16];
+};
+/* The sign-in attempts for NAME, oldest first, in a new array (free()). */
+enum store_err store_attempts_of(struct store *st, const char *name, struct store_attempt **out,
+				 size_t *n) __attribute__((warn_unused_result));
+/* The audit log's entries by or about NAME (actor or subject), oldest first (free()). */
+enum store_err store_audit_about(struct store *st, const char *name, struct store_audit **out,
+				 size_t *n) __attribute__((warn_unused_result));
+
+/* Something USER_ID did in the records: a step of another's job, a grade, an
+ * acknowledgement, a job event, a device moved, a sign-off given, a certificate signed or
+ * withdrawn. */
+struct store_act {
+	char what[16]; /* step, grade, ack, event, move, signoff, certificate, revoke */
+	long long job, device;  /* 0 when not about one */
+	char ref[72];           /* the record: its id (a certificate's id) or position */
+	long long t_ms;
+};
+/* What USER_ID did, oldest first, in a new array (free()). */
+enum store_err store_user_acts(struct store *st, long long user_id, struct store_act **out,
+			       size_t *n) __attribute__((warn_unused_result));
+
 /* The detail of the last failure in this thread ("" if none); static storage.
  * (Clarification: store_open, store_check and store_backup clear it when called.) */
 const char *store_last_error_message(void);
@@ -626,7 +716,8 @@ enum store_err store_chains(struct store *st, char (**out)[STORE_CHAIN_MAX], siz
  * the ledger); *SEALED says how many. Nothing without a sealer. */
 enum store_err store_seal_unsigned(struct store *st, int *sealed)
 	__attribute__((warn_unused_result));
-/* Append-only triggers that are missing, as "a, b" into MISSING ("" when none). */
+/* Append-only triggers that are missing, or switched off (the erasure's row of bench left
+ * behind), as "a, b" into MISSING ("" when none). */
 enum store_err store_check_triggers(struct store *st, char *missing, size_t size)
 	__attribute__((warn_unused_result));
 

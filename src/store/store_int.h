@@ -8,6 +8,8 @@
 #include <sqlite3.h>
 #include <sys/types.h>
 
+#include <jansson.h>
+
 #include "store/store.h"
 
 #define STORE_STMT_CACHE 48 /* statements kept prepared per connection */
@@ -57,6 +59,23 @@ enum store_err store_int_revoke_device(struct store *st, long long device_id, lo
 enum store_err store_int_user_entry(struct store *st, const char *name, long long id);
 /* The accounts of a database made before they had a chain (a migration). */
 enum store_err store_int_ledger_adopt_users(struct store *st);
+/* Every account's first entry of kind "account", without its name (the migration to
+ * schema 11). */
+enum store_err store_int_ledger_adopt_accounts(struct store *st);
+/* The entries of KIND about row REF (of CHAIN only, unless NULL), by chain and position,
+ * in a new array (store_ledger_free()). */
+enum store_err store_int_ledger_find(struct store *st, const char *kind, const char *chain,
+				     const char *ref, struct store_ledger_entry **out, size_t *n);
+/* O as the ledger writes its bodies: canonical JSON (sorted keys, compact, ASCII); a new
+ * string (free()), NULL when out of memory. */
+char *store_int_canonical(const json_t *o);
+/* The SQL functions the ledger's queries use (secret_digest()), on ST's connection. */
+enum store_err store_int_functions(struct store *st);
+/* Inside a transaction: entry E (as read, its hash checked here first: STORE_ECORRUPT
+ * when it does not match its body) gets BODY, the same with a name taken out, under
+ * erasure ERASURE_ID; the redaction is kept and appended to E's chain ("redact"). */
+enum store_err store_int_ledger_redact(struct store *st, long long erasure_id,
+				       const struct store_ledger_entry *e, const char *body);
 /* Wall-clock milliseconds now. */
 long long store_int_now_ms(void);
 /* Put the records of a database made before the ledger into chains (a migration). */

@@ -446,16 +446,37 @@ enum svc_err svc_get_job(struct bench *b, long long id, struct store_job *out)
 	return SVC_OK;
 }
 
+const char *svc_person_code(const struct store_user *u, char *out, size_t size)
+{
+	if (u->code[0])
+		snprintf(out, size, "%s", u->code);
+	else
+		snprintf(out, size, "%s #%lld", u->erased_ms ? "erased" : role_name(u->role),
+			 u->id);
+	return out;
+}
+
+/* Who sees whose name (docs/privacy.md): an instructor or an admin sees every name; a
+ * trainee her own, and the instructors' and admins' (who graded her, who signed her off),
+ * another trainee by her code only. An erased person has no name left: her code. A
+ * command run on the bench without a session reads the file itself, which the bench's
+ * account may read whole anyway: names (in the installed layout every reading goes
+ * through the server, and a session). */
 const char *svc_user_name(struct bench *b, long long id, char *out, size_t size)
 {
 	struct store_user u;
 
 	if (!id)
 		snprintf(out, size, "atelier");
-	else if (store_user_get(b->st, id, &u) == STORE_OK)
-		snprintf(out, size, "%s", u.name);
-	else
+	else if (store_user_get(b->st, id, &u) != STORE_OK)
 		snprintf(out, size, "?");
+	else if (u.erased_ms)
+		svc_person_code(&u, out, size);
+	else if (b->signed_in && b->me.role < ROLE_INSTRUCTOR && u.id != b->me.id &&
+		 u.role < ROLE_INSTRUCTOR)
+		svc_person_code(&u, out, size);
+	else
+		snprintf(out, size, "%s", u.name);
 	return out;
 }
 
@@ -513,7 +534,8 @@ static const char *action_name(enum svc_action what)
 		[SVC_CHECK_WIPE] = "check-wipe", [SVC_MOVE_DEVICE] = "device-set-state",
 		[SVC_CERTIFY] = "certify",       [SVC_MANAGE_USERS] = "manage-users",
 		[SVC_READ_AUDIT] = "audit",      [SVC_READ_QUEUE] = "grading-queue",
-		[SVC_SIGN_OFF] = "sign-off",
+		[SVC_SIGN_OFF] = "sign-off",     [SVC_EXPORT_PERSON] = "user-export",
+		[SVC_ERASE_PERSON] = "user-erase",
 	};
 
 	return (size_t)what < sizeof(names) / sizeof(names[0]) && names[what] ? names[what] : "?";
@@ -663,6 +685,29 @@ static int may(struct bench *b, const struct store_user *who, enum svc_action wh
 			return 0;
 		}
 		return 1;
+	case SVC_EXPORT_PERSON:
+		/* Her own data are hers to read; anyone's are an admin's to give. */
+		if (on && on->person && on->person->id == who->id)
+			return 1;
+		if (who->role < ROLE_ADMIN) {
+			svc_fail(b, SVC_EDENIED, "%s is a %s: a person exports her own data, an "
+						 "admin anyone's",
+				 who->name, role_name(who->role));
+			return 0;
+		}
+		return 1;
+	case SVC_ERASE_PERSON:
+		if (who->role < ROLE_ADMIN) {
+			svc_fail(b, SVC_EDENIED, "%s is a %s: only an admin erases a person's data",
+				 who->name, role_name(who->role));
+			return 0;
+		}
+		if (on && on->person && on->person->id == who->id) {
+			svc_fail(b, SVC_EDENIED, "an admin does not erase her own account: another "
+						 "admin does");
+			return 0;
+		}
+		return 1;
 	}
 	svc_fail(b, SVC_EDENIED, "unknown action");
 	return 0;
@@ -698,7 +743,7 @@ enum svc_err svc_init(struct bench *b, const char *admin, const char *admin_secr
 	if (err)
 		return svc_store_fail(b, err, "read the accounts");
 	if (admins == 0 && admin) {
-		rc = svc_user_create(b, admin, ROLE_ADMIN, admin_secret, NULL);
+		rc = svc_user_create(b, admin, ROLE_ADMIN, admin_secret, NULL, NULL);
 		if (rc)
 			return rc;
 		svc_audit(b, "user-add", admin, "ok", "the first admin, made by atelier init");
@@ -792,6 +837,21 @@ enum svc_err svc_db_check(struct bench *b, json_t **view)
 	*view = json_pack("{s:s, s:b, s:I, s:o}", "database", store_path(b->st), "ok", 0,
 			  "chains", (json_int_t)n, "findings", findings);
 	return rc;
+}
+
+enum svc_err svc_db_compact(struct bench *b, json_t **view)
+{
+	enum store_err err = store_compact(b->st);
+
+	*view = NULL;
+	if (err == STORE_EBUSY)
+		return svc_fail(b, SVC_EIO, "another program has %s open (atelier serve?): stop it "
+					    "and run 'atelier db compact' again",
+				store_path(b->st));
+	if (err)
+		return svc_store_fail(b, err, "compact the database");
+	*view = json_pack("{s:s}", "database", store_path(b->st));
+	return SVC_OK;
 }
 
 enum svc_err svc_db_backup(struct bench *b, const char *file, json_t **view)

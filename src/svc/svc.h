@@ -127,12 +127,15 @@ enum svc_action {
 	SVC_ADD_PHOTO,    /* attach a photo to a checklist's step */
 	SVC_READ_QUEUE,   /* see the jobs waiting for a grade */
 	SVC_SIGN_OFF,     /* sign a trainee off for a competence */
+	SVC_EXPORT_PERSON, /* read out a person's data (docs/privacy.md) */
+	SVC_ERASE_PERSON,  /* erase a person's name and secret on her request */
 };
 
 /* What an action is about: the job (grading, acknowledging...), or the device's move. */
 struct svc_subject {
 	const struct store_job *job;
 	enum device_state from, to; /* SVC_MOVE_DEVICE */
+	const struct store_user *person; /* SVC_EXPORT_PERSON, SVC_ERASE_PERSON */
 };
 
 /* 1 when WHO may do WHAT on ON (may be NULL when the action needs no subject); else 0,
@@ -156,6 +159,10 @@ int svc_needs_admin(struct bench *b);
  * {database, ok, chains, findings: [text]}; SVC_EREFUSED with the findings when damaged
  * (SVC_EREMOVED when records were taken away, whatever else was found). */
 enum svc_err svc_db_check(struct bench *b, json_t **view) __attribute__((warn_unused_result));
+/* atelier db compact: the file rewritten without free space, where older copies of pages
+ * (an erased name) may lie, and its write-ahead log emptied: {database}. SVC_EIO when
+ * another program has the database open and it cannot be done now. */
+enum svc_err svc_db_compact(struct bench *b, json_t **view) __attribute__((warn_unused_result));
 /* atelier db backup FILE: {database, backup}. */
 enum svc_err svc_db_backup(struct bench *b, const char *file, json_t **view)
 	__attribute__((warn_unused_result));
@@ -241,9 +248,18 @@ enum svc_err svc_audit_list(struct bench *b, long long limit, json_t **view)
  * Adding, disabling, enabling, changing a role and setting another's secret need an
  * admin's session. SECRET follows the rule of the role (src/util/secret.h): a PIN for a
  * trainee, a password for the others. */
+/* CODE (may be NULL) is what public documents call her (docs/privacy.md): 1 to
+ * SVC_CODE_MAX letters, digits, '.', '-', '_', nobody else's code and nobody's name; a
+ * trainee added without one gets "T-" and her id ("T-014"). */
 enum svc_err svc_user_add(struct bench *b, const char *name, const char *role,
-			  const char *secret, json_t **view) __attribute__((warn_unused_result));
-/* [{name, role, active, has_secret}] by name. */
+			  const char *secret, const char *code, json_t **view)
+	__attribute__((warn_unused_result));
+#define SVC_CODE_MAX 16
+/* Give NAME the code CODE (an admin): {name, code, role, active, has_secret, erased}. */
+enum svc_err svc_user_set_code(struct bench *b, const char *name, const char *code,
+			       json_t **view) __attribute__((warn_unused_result));
+/* [{name, code, role, active, has_secret, erased}] by name; an erased account's name is
+ * null. */
 enum svc_err svc_user_list(struct bench *b, json_t **view) __attribute__((warn_unused_result));
 /* A disabled account cannot sign in and its sessions end. */
 enum svc_err svc_user_set_active(struct bench *b, const char *name, int active, json_t **view)
@@ -255,6 +271,25 @@ enum svc_err svc_user_set_role(struct bench *b, const char *name, const char *ro
 enum svc_err svc_user_set_secret(struct bench *b, const char *name, const char *old,
 				 const char *secret, json_t **view)
 	__attribute__((warn_unused_result));
+
+/* ---- a person's data, on her request (svc_privacy.c, docs/privacy.md) ---- */
+
+/* Erase NAME's name and secret (an admin, never her own): refused while she has a job
+ * open or waiting for its grade (SVC_ESTATE, the view {open: [job ids]}), when WHY is
+ * missing or names her (SVC_EINVAL), and when the records do not check now
+ * (SVC_EREFUSED: an erasure never covers a change made behind Atelier's back). Her
+ * records stay, under her id and code. View: {user (id), code, t_ms, why, redacted:
+ * {entries, certificates, audit, attempts, sessions}, certificates: [ids whose kept copy
+ * was redacted], still_written_in: [where people wrote the name in a note], compacted:
+ * bool (the file rewritten without old copies of its pages)}. */
+enum svc_err svc_user_erase(struct bench *b, const char *name, const char *why, json_t **view)
+	__attribute__((warn_unused_result));
+/* NAME's personal data and records (she herself, or an admin), found by name or by code:
+ * {format, exported_ms, account, jobs: [job views], training, acts, sessions,
+ * sign_in_attempts, audit, certificates}. With OUTPUT, written there (mode 0600, whole or
+ * not at all) and the view is {user, output, jobs}. */
+enum svc_err svc_user_export(struct bench *b, const char *name, const char *output,
+			     json_t **view) __attribute__((warn_unused_result));
 
 /* ---- devices (svc_device.c) ---- */
 

@@ -281,8 +281,8 @@ enum svc_err svc_cert_get(struct bench *b, const char *id, json_t **view)
 
 	*view = NULL;
 	if (!rc)
-		*view = json_pack("{s:s, s:s, s:s, s:o}", "id", rec.id, "key_id", rec.key_id, "body",
-				  rec.body, "certificate", cert);
+		*view = json_pack("{s:s, s:s, s:s, s:o, s:b}", "id", rec.id, "key_id", rec.key_id,
+				  "body", rec.body, "certificate", cert, "redacted", rec.redacted);
 	else
 		json_decref(cert);
 	store_certificate_release(&rec);
@@ -495,6 +495,15 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 	rc = cert_load(b, req->id, &rec, &cert);
 	if (rc)
 		goto out;
+	if (rec.redacted) {
+		rc = svc_fail(b, SVC_ESTATE,
+			      "certificate %s named a person whose name was erased since (docs/"
+			      "privacy.md): the copy kept here has the name taken out, no "
+			      "longer matches its signature and is not given out again; the copy "
+			      "its buyer holds is still valid (atelier verify FILE)",
+			      rec.id);
+		goto out;
+	}
 	if (!lang)
 		lang = json_string_value(json_object_get(cert, "language"));
 	if (!lang)
@@ -570,7 +579,19 @@ static enum svc_err check_qr(struct bench *b, const char *text, size_t len,
 		rc = svc_store_fail(b, err, "read this workshop's records");
 		goto out;
 	}
-	if (certify_verify_text(id, rec.body, strlen(rec.body), pk, out, why, sizeof(why)) != 0) {
+	if (rec.redacted) {
+		/* The copy kept here had an erased name taken out: its signature no longer
+		 * covers it, but it is the one issued (the records' chain says so), and the QR
+		 * code must carry the signature it was issued with. */
+		*out = json_loads(rec.body, 0, NULL);
+		if (!*out) {
+			rc = svc_fail(b, SVC_EREFUSED, "certificate %s is damaged in the database: "
+						       "run 'atelier db check'",
+				      id);
+			goto out;
+		}
+	} else if (certify_verify_text(id, rec.body, strlen(rec.body), pk, out, why,
+				       sizeof(why)) != 0) {
 		svc_fail(b, SVC_ENOTVALID, "%s", why);
 		goto out;
 	}

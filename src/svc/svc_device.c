@@ -241,10 +241,11 @@ static enum svc_err entered_facts(struct bench *b, long long device_id, json_t *
 					continue;
 				json_object_set_new(
 					entered, s->records,
-					json_pack("{s:o, s:I, s:i, s:s, s:s, s:I, s:s?}", "value", v,
-						  "job", (json_int_t)jobs[i].id, "record", r->seq,
-						  "step", s->id, "by",
-						  svc_user_name(b, r->user_id, by, sizeof(by)), "t_ms",
+					json_pack("{s:o, s:I, s:i, s:s, s:s, s:I, s:I, s:s?}",
+						  "value", v, "job", (json_int_t)jobs[i].id,
+						  "record", r->seq, "step", s->id, "by",
+						  svc_user_name(b, r->user_id, by, sizeof(by)),
+						  "user", (json_int_t)r->user_id, "t_ms",
 						  (json_int_t)r->t_ms, "tester", r->tester));
 			}
 		}

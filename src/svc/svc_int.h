@@ -169,17 +169,25 @@ const struct checklist_set *svc_checklists(struct bench *b);
 /* Look-ups that fail with the words a person reads. */
 enum svc_err svc_find_device(struct bench *b, const char *key, struct store_device_row *out);
 /* Add account NAME with ROLE and SECRET (checked against the role's rule), without
- * asking who may: the callers do (svc_user_add(), init's first admin). *ID may be NULL. */
+ * asking who may: the callers do (svc_user_add(), init's first admin). CODE (may be
+ * NULL) is what public documents call her; a trainee without one gets "T-" and her id.
+ * *ID may be NULL. */
 enum svc_err svc_user_create(struct bench *b, const char *name, enum role role,
-			     const char *secret, long long *id) __attribute__((warn_unused_result));
+			     const char *secret, const char *code, long long *id)
+	__attribute__((warn_unused_result));
 
 /* svc_actor() where the person was named by option OPT ("--trainee"). */
 enum svc_err svc_actor_as(struct bench *b, const char *opt, const char *claimed,
 			  struct store_user *out) __attribute__((warn_unused_result));
 
 enum svc_err svc_get_job(struct bench *b, long long id, struct store_job *out);
-/* The name of user ID, "?" when unknown, "atelier" for 0. */
+/* User ID as the person signed in on B may see her: her name, or her code when B's
+ * person is a trainee and ID another trainee, or when ID was erased (svc.c says who sees
+ * what); "?" when unknown, "atelier" for 0. */
 const char *svc_user_name(struct bench *b, long long id, char *out, size_t size);
+/* U's code into OUT, or "trainee #7" (or "erased #7") when she has none. */
+const char *svc_person_code(const struct store_user *u, char *out, size_t size);
+
 
 /* svc_device_facts() of a device that was read at least once; SVC_ESTATE naming it as
  * NAME (what the person typed) when it never was. */

@@ -21,6 +21,7 @@
 #include "probe/facts.h"
 #include "util/clock.h"
 #include "util/file.h"
+#include "util/i18n.h"
 #include "util/imei.h"
 #include "util/log.h"
 #include "util/number.h"
@@ -629,7 +630,18 @@ enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_
 	if (f->device && (rc = svc_find_device(b, f->device, &dev)) != SVC_OK)
 		return rc;
 	if (f->trainee) {
-		err = store_user_find(b->st, f->trainee, &u);
+		/* A trainee finds her own jobs by her name and another's by her code only:
+		 * by name, a list would tell her which code is whose (docs/privacy.md). */
+		int by_code_only = b->signed_in && b->me.role < ROLE_INSTRUCTOR &&
+				   strcmp(f->trainee, b->me.name) != 0;
+
+		err = by_code_only ? STORE_ENOENT : store_user_find(b->st, f->trainee, &u);
+		if (err == STORE_ENOENT)
+			err = store_user_find_code(b->st, f->trainee, &u);
+		if (err == STORE_ENOENT && by_code_only)
+			return svc_fail(b, SVC_ENOENT, _("no trainee has the code '%s': a trainee "
+							  "finds another's work by her code"),
+					f->trainee);
 		if (err == STORE_ENOENT)
 			return svc_fail(b, SVC_ENOENT, "no user '%s' (atelier user list)", f->trainee);
 		if (err)
@@ -1886,10 +1898,18 @@ enum svc_err svc_job_grade(struct bench *b, const struct svc_grade *req, json_t 
 		rc = svc_store_fail(b, STORE_EINTERNAL, "read the grade again");
 		goto out;
 	}
-	*view = json_pack("{s:I, s:o, s:s, s:b}", "job", (json_int_t)job.id, "grade",
-			  grade_json(b, &all[n - 1], n, c), "trainee",
-			  svc_user_name(b, job.trainee_id, trainee, sizeof(trainee)), "reopened",
-			  verdict == VERDICT_REDO);
+	{
+		struct store_user t;
+		char code[64] = "?";
+
+		/* trainee_code: what a screen other than the instructor's may say of her. */
+		if (store_user_get(b->st, job.trainee_id, &t) == STORE_OK)
+			svc_person_code(&t, code, sizeof(code));
+		*view = json_pack("{s:I, s:o, s:s, s:s, s:b}", "job", (json_int_t)job.id, "grade",
+				  grade_json(b, &all[n - 1], n, c), "trainee",
+				  svc_user_name(b, job.trainee_id, trainee, sizeof(trainee)),
+				  "trainee_code", code, "reopened", verdict == VERDICT_REDO);
+	}
 out:
 	store_grades_free(all, n);
 	return rc;

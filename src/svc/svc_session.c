@@ -118,7 +118,8 @@ enum svc_err svc_login(struct bench *b, const char *name, const char *secret, in
 	b->session_id = id;
 	b->auth_why[0] = '\0';
 	svc_audit(b, "login", name, "ok", local ? "at the bench" : "remote");
-	*view = json_pack("{s:s, s:s}", "name", u.name, "role", role_name(u.role));
+	*view = json_pack("{s:s, s:s, s:s?}", "name", u.name, "role", role_name(u.role), "code",
+			  u.code[0] ? u.code : NULL);
 	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
 }
 
@@ -267,8 +268,9 @@ enum svc_err svc_whoami(struct bench *b, json_t **view)
 					       : "nobody is signed in: atelier login NAME");
 	if (store_user_lang(b->st, b->me.id, lang, sizeof(lang)) != STORE_OK)
 		lang[0] = '\0'; /* a preference: its absence is not an error */
-	*view = json_pack("{s:s, s:s, s:s?}", "name", b->me.name, "role", role_name(b->me.role),
-			  "lang", lang[0] ? lang : NULL);
+	*view = json_pack("{s:s, s:s, s:s?, s:s?}", "name", b->me.name, "role",
+			  role_name(b->me.role), "code", b->me.code[0] ? b->me.code : NULL, "lang",
+			  lang[0] ? lang : NULL);
 	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
 }
 

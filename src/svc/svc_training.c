@@ -349,14 +349,15 @@ enum svc_err svc_training_of(struct bench *b, const char *name, struct store_use
 		return rc;
 	if (!name)
 		name = me.name;
+	/* Refused before the name is looked up: a trainee learns nothing of who exists. */
+	if (me.role < ROLE_INSTRUCTOR && strcmp(name, me.name) != 0)
+		return svc_fail(b, SVC_EDENIED, "%s is a %s: a trainee sees her own training only",
+				me.name, role_name(me.role));
 	err = store_user_find(b->st, name, who);
 	if (err == STORE_ENOENT)
 		return svc_fail(b, SVC_ENOENT, "no user '%s' (atelier user list)", name);
 	if (err)
 		return svc_store_fail(b, err, "read the users");
-	if (who->id != me.id && me.role < ROLE_INSTRUCTOR)
-		return svc_fail(b, SVC_EDENIED, "%s is a %s: a trainee sees her own training only",
-				me.name, role_name(me.role));
 	return SVC_OK;
 }
 

@@ -28,14 +28,73 @@ static int valid_name(const char *s)
 	return 1;
 }
 
+/* A code: what public documents call a person (docs/privacy.md). The same characters as
+ * a name, 1 to SVC_CODE_MAX of them. */
+static int valid_code(const char *s)
+{
+	return strlen(s) <= SVC_CODE_MAX && valid_name(s);
+}
+
 static json_t *user_json(struct bench *b, const struct store_user *u)
 {
 	char hash[SECRET_HASH_MAX];
 	int has = store_user_secret(b->st, u->id, hash, sizeof(hash)) == STORE_OK;
 
 	secret_wipe(hash, sizeof(hash));
-	return json_pack("{s:s, s:s, s:b, s:b}", "name", u->name, "role", role_name(u->role),
-			 "active", u->active, "has_secret", has);
+	return json_pack("{s:s?, s:s?, s:s, s:b, s:b, s:b}", "name",
+			 u->erased_ms ? NULL : u->name, "code", u->code[0] ? u->code : NULL,
+			 "role", role_name(u->role), "active", u->active, "has_secret", has,
+			 "erased", u->erased_ms != 0);
+}
+
+/* CODE may be given to account SELF (0: a new one): well formed, nobody else's code and
+ * nobody's name. */
+static enum svc_err code_free(struct bench *b, const char *code, long long self)
+{
+	struct store_user other;
+	enum store_err err;
+
+	if (!valid_code(code))
+		return svc_fail(b, SVC_EINVAL,
+				"'%s' is not a code: use 1 to %d letters, digits, '.', '-' or '_', "
+				"starting with a letter or a digit (T-014, for example)",
+				code, SVC_CODE_MAX);
+	err = store_user_find_code(b->st, code, &other);
+	if (err == STORE_OK && other.id != self)
+		return svc_fail(b, SVC_ESTATE, "the code '%s' is taken by another account: choose "
+					       "another",
+				code);
+	if (err && err != STORE_ENOENT)
+		return svc_store_fail(b, err, "read the codes");
+	err = store_user_find(b->st, code, &other);
+	if (err == STORE_OK)
+		return svc_fail(b, SVC_EINVAL, "'%s' is the name of an account: a code stands for "
+					       "a name, it is never one",
+				code);
+	if (err && err != STORE_ENOENT)
+		return svc_store_fail(b, err, "read the users");
+	return SVC_OK;
+}
+
+/* A trainee without a code gets "T-" and her id (three digits at least), as the
+ * migration to schema 11 gave the trainees already there; "T-014-2"... when the
+ * workshop took that one for someone else. */
+static enum svc_err give_code(struct bench *b, long long id)
+{
+	char code[STORE_CODE_MAX];
+	enum store_err err = STORE_EEXIST;
+
+	for (int i = 1; i < 10 && err == STORE_EEXIST; i++) {
+		if (i == 1)
+			snprintf(code, sizeof(code), "T-%03lld", id);
+		else
+			snprintf(code, sizeof(code), "T-%03lld-%d", id, i);
+		err = code_free(b, code, id) == SVC_OK ? store_user_set_code(b->st, id, code)
+						       : STORE_EEXIST;
+	}
+	if (err)
+		return svc_store_fail(b, err, "give the trainee a code");
+	return SVC_OK;
 }
 
 /* SECRET as the new secret of an account with ROLE, hashed into HASH. */
@@ -54,9 +113,10 @@ static enum svc_err new_secret(struct bench *b, const char *name, enum role role
 }
 
 enum svc_err svc_user_create(struct bench *b, const char *name, enum role role,
-			     const char *secret, long long *id)
+			     const char *secret, const char *code, long long *id)
 {
 	char hash[SECRET_HASH_MAX];
+	struct store_user other;
 	long long uid = 0;
 	enum store_err err;
 	enum svc_err rc;
@@ -66,10 +126,19 @@ enum svc_err svc_user_create(struct bench *b, const char *name, enum role role,
 				"'%s' is not a name: use 1 to %d letters, digits, '.', '-' or '_', "
 				"starting with a letter or a digit",
 				name, USER_NAME_MAX);
+	err = store_user_find_code(b->st, name, &other);
+	if (err == STORE_OK)
+		return svc_fail(b, SVC_EINVAL, "'%s' is the code of an account: a name is never "
+					       "a code",
+				name);
+	if (err && err != STORE_ENOENT)
+		return svc_store_fail(b, err, "read the codes");
+	if (code && (rc = code_free(b, code, 0)) != SVC_OK)
+		return rc;
 	rc = new_secret(b, name, role, secret, hash, sizeof(hash));
 	if (rc)
 		return rc;
-	err = store_user_add(b->st, name, role, clock_wall_ms(), &uid);
+	err = store_user_add(b->st, name, role, code, clock_wall_ms(), &uid);
 	if (err == STORE_EEXIST)
 		return svc_fail(b, SVC_ESTATE, "'%s' already exists", name);
 	if (!err)
@@ -77,6 +146,8 @@ enum svc_err svc_user_create(struct bench *b, const char *name, enum role role,
 	secret_wipe(hash, sizeof(hash));
 	if (err)
 		return svc_store_fail(b, err, "add the user");
+	if (!code && role == ROLE_TRAINEE && (rc = give_code(b, uid)) != SVC_OK)
+		return rc;
 	if (id)
 		*id = uid;
 	return SVC_OK;
@@ -92,7 +163,8 @@ static enum svc_err admin(struct bench *b, struct store_user *me)
 	return svc_may(b, me, SVC_MANAGE_USERS, NULL) ? SVC_OK : SVC_EDENIED;
 }
 
-/* User NAME into *U, in the words a person reads. */
+/* User NAME into *U, in the words a person reads; an erased account (its name is gone)
+ * is refused: nothing changes it any more. */
 static enum svc_err find(struct bench *b, const char *name, struct store_user *u)
 {
 	enum store_err err = store_user_find(b->st, name, u);
@@ -101,11 +173,15 @@ static enum svc_err find(struct bench *b, const char *name, struct store_user *u
 		return svc_fail(b, SVC_ENOENT, "no user '%s' (atelier user list)", name);
 	if (err)
 		return svc_store_fail(b, err, "read the users");
+	if (u->erased_ms)
+		return svc_fail(b, SVC_ESTATE, "account %s was erased: it stays as it is, under "
+					       "its code, for its records",
+				u->code[0] ? u->code : name);
 	return SVC_OK;
 }
 
 enum svc_err svc_user_add(struct bench *b, const char *name, const char *role_word,
-			  const char *secret, json_t **view)
+			  const char *secret, const char *code, json_t **view)
 {
 	struct store_user me, u = { 0 };
 	enum svc_err rc;
@@ -118,12 +194,11 @@ enum svc_err svc_user_add(struct bench *b, const char *name, const char *role_wo
 	if (!role_word || !role_parse(role_word, &role))
 		return svc_fail(b, SVC_EINVAL, "role '%s' is not trainee, instructor or admin",
 				role_word ? role_word : "");
-	rc = svc_user_create(b, name, role, secret, &u.id);
+	rc = svc_user_create(b, name, role, secret, code, &u.id);
 	if (rc)
 		return rc;
-	snprintf(u.name, sizeof(u.name), "%s", name);
-	u.role = role;
-	u.active = 1;
+	if (store_user_get(b->st, u.id, &u) != STORE_OK)
+		return svc_store_fail(b, STORE_EINTERNAL, "read the user again");
 	svc_audit(b, "user-add", name, "ok", role_name(role));
 	*view = user_json(b, &u);
 	return SVC_OK;
@@ -203,9 +278,43 @@ enum svc_err svc_user_set_role(struct bench *b, const char *name, const char *ro
 		err = store_session_end_user(b->st, u.id, clock_wall_ms());
 	if (err)
 		return svc_store_fail(b, err, "change the role");
+	/* A trainee is never named on a certificate: she needs a code. */
+	if (role == ROLE_TRAINEE && !u.code[0] && (rc = give_code(b, u.id)) != SVC_OK)
+		return rc;
 	snprintf(detail, sizeof(detail), "%s -> %s", role_name(u.role), role_name(role));
 	svc_audit(b, "user-set-role", name, "ok", detail);
-	u.role = role;
+	if (store_user_get(b->st, u.id, &u) != STORE_OK)
+		return svc_store_fail(b, STORE_EINTERNAL, "read the user again");
+	*view = user_json(b, &u);
+	return SVC_OK;
+}
+
+enum svc_err svc_user_set_code(struct bench *b, const char *name, const char *code,
+			       json_t **view)
+{
+	struct store_user me, u;
+	char detail[64];
+	enum store_err err;
+	enum svc_err rc;
+
+	*view = NULL;
+	rc = admin(b, &me);
+	if (!rc)
+		rc = find(b, name, &u);
+	if (!rc)
+		rc = code_free(b, code ? code : "", u.id);
+	if (rc)
+		return rc;
+	err = store_user_set_code(b->st, u.id, code);
+	if (err == STORE_EEXIST)
+		return svc_fail(b, SVC_ESTATE, "the code '%s' is taken by another account: choose "
+					       "another",
+				code);
+	if (err)
+		return svc_store_fail(b, err, "set the code");
+	snprintf(detail, sizeof(detail), "%s -> %s", u.code[0] ? u.code : "(none)", code);
+	svc_audit(b, "user-set-code", name, "ok", detail);
+	snprintf(u.code, sizeof(u.code), "%s", code);
 	*view = user_json(b, &u);
 	return SVC_OK;
 }

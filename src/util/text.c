@@ -1,6 +1,7 @@
 #include "util/text.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Length of the valid UTF-8 sequence at S (at most AVAIL bytes), or 0 when invalid:
@@ -83,4 +84,71 @@ size_t text_list_add(char *buf, size_t size, size_t len, const char *sep, const 
 	if (n < 0)
 		return len;
 	return len + (size_t)n < size ? len + (size_t)n : size - 1;
+}
+
+/* A character a name, a code or a base64 run is made of. */
+static int word_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '-' || c == '_' || c == '+' || c == '/' || c == '=' || c >= 0x80;
+}
+
+/* Does WORD (LEN bytes) stand alone at P in TEXT? */
+static int alone_at(const char *text, const char *p, size_t len)
+{
+	const char *end = p + len;
+
+	if (p > text && word_char((unsigned char)p[-1]))
+		return 0;
+	if (word_char((unsigned char)*end))
+		return 0;
+	/* "WORD": is a key of a JSON object, not a value. */
+	return !(p > text && p[-1] == '"' && end[0] == '"' && end[1] == ':');
+}
+
+/* The first place at or after FROM where WORD (LEN bytes) stands alone in TEXT. */
+static const char *find_from(const char *text, const char *from, const char *word, size_t len)
+{
+	const char *p = from;
+
+	if (!len)
+		return NULL;
+	while ((p = strstr(p, word)) != NULL) {
+		if (alone_at(text, p, len))
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+const char *text_word_find(const char *text, const char *word)
+{
+	return find_from(text, text, word, strlen(word));
+}
+
+char *text_word_replace(const char *text, const char *word, const char *with, size_t *n)
+{
+	size_t len = strlen(word), wlen = strlen(with), count = 0, size;
+	const char *p, *from;
+	char *out, *o;
+
+	for (p = text; (p = find_from(text, p, word, len)) != NULL; p += len)
+		count++;
+	size = strlen(text) + 1 + count * (wlen > len ? wlen - len : 0);
+	out = malloc(size);
+	if (!out)
+		return NULL;
+	o = out;
+	from = text;
+	for (p = text; (p = find_from(text, p, word, len)) != NULL; p += len) {
+		memcpy(o, from, (size_t)(p - from));
+		o += p - from;
+		memcpy(o, with, wlen);
+		o += wlen;
+		from = p + len;
+	}
+	memcpy(o, from, strlen(from) + 1);
+	if (n)
+		*n = count;
+	return out;
 }

@@ -16,4 +16,15 @@ size_t text_clean(const char *in, char *out, size_t size);
  * first; a list too long for BUF is cut. Returns the new length (< SIZE). */
 size_t text_list_add(char *buf, size_t size, size_t len, const char *sep, const char *word);
 
+/* Where WORD (a person's name or code: letters, digits, '.', '-', '_') stands alone in
+ * TEXT: not inside a longer run of those characters or of base64's '+', '/', '=' (so that
+ * "ines" is not found in "inès", "ines.b" or a signature), and not as the key of a JSON
+ * object ("ines":). The first such place, or NULL; NULL too when WORD is empty. */
+const char *text_word_find(const char *text, const char *word);
+
+/* TEXT with every place text_word_find() finds WORD replaced by WITH, as a new string
+ * (free()); *N (may be NULL) gets how many. NULL when out of memory. WITH must not hold
+ * WORD itself, or the result still does. */
+char *text_word_replace(const char *text, const char *word, const char *with, size_t *n);
+
 #endif

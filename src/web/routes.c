@@ -678,12 +678,14 @@ static enum svc_err h_grade(struct req *r, json_t **view)
 	req.redo = redo ? redo : (own_redo = json_array());
 	req.scores = scores ? scores : (own_scores = json_object());
 	err = svc_job_grade(r->b, &req, view);
-	/* The trainee's screen shows it at once. Every signed-in screen hears the events:
-	 * the job's number and the verdict only, no name; a screen asks whose job it is. */
+	/* The trainee's screen shows it at once, once committed. Every screen hears it: the
+	 * trainee is named by her code, which her screen knows (GET /api/me), never by her
+	 * name. */
 	if (!err)
 		tell_once_committed(r, "graded",
-				    json_pack("{s:I, s:s}", "job", (json_int_t)req.job, "verdict",
-					      req.verdict));
+				    json_pack("{s:I, s:O?, s:s}", "job", (json_int_t)req.job,
+					      "trainee", json_object_get(*view, "trainee_code"),
+					      "verdict", req.verdict));
 	json_decref(own_redo);
 	json_decref(own_scores);
 	return err;

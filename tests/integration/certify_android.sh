@@ -141,12 +141,16 @@ $A certificate export "$CID" --json "$T/phone.json" >/dev/null
 check "its certificate: phone, the IMEI typed, the colour's name, the size on the box" \
     sh -c "$J $T/phone.json \"d['device']['class']\" phone && $J $T/phone.json \"d['device']['imei']\" \"['353456789012348']\" &&
            $J $T/phone.json \"d['device']['color_name']\" Midnight && $J $T/phone.json \"d['device']['storage_gb']\" 16"
+# A certificate names a trainee by her code, never by her name (docs/privacy.md).
+NADIA=$(sqlite3 "$D/atelier.db" "SELECT code FROM app_user WHERE name = 'nadia'")
 check "the battery measured with its tester, the part fitted, the wipe seen after the reset" \
-    sh -c "$J $T/phone.json \"d['battery']['health_pct']\" 87.0 && $J $T/phone.json \"d['battery']['source'].startswith('mesurée avec ISDT BG-8S par nadia')\" &&
+    sh -c "$J $T/phone.json \"d['battery']['health_pct']\" 87.0 && $J $T/phone.json \"d['battery']['source'].startswith('mesurée avec ISDT BG-8S par $NADIA')\" &&
            $J $T/phone.json \"[(p['origin'], p['repair']) for p in d['parts']]\" \"[('genuine', 'phone-screen-replacement')]\" &&
            $J $T/phone.json \"d['sanitization']['method']\" purge &&
            $J $T/phone.json \"d['sanitization']['verification'].startswith('appareil revu après la réinitialisation')\""
 check "it verifies" sh -c "$A verify $T/phone.json | grep -q '^valid:'"
+check "it names the trainee by her code only" \
+    sh -c "$J $T/phone.json \"d['trainees']\" \"['$NADIA']\" && ! grep -q nadia $T/phone.json"
 sh "$CTL" stop "$T/adb" >/dev/null
 
 # ---- the tablet: a Galaxy Tab A8 Wi-Fi, no radio, a Google account, FRP on ----

@@ -131,7 +131,7 @@ B=$(copy promoted)
 sql promoted "UPDATE app_user SET role = 'admin' WHERE name = 'amina';"
 expect_status 4 "an account's role changed by hand: db check exits 4" $B db check
 check "and names the account changed" \
-    sh -c "$B db check 2>&1 | grep -q \"the user named by entry [0-9]* of accounts ($(sql promoted "SELECT id FROM app_user WHERE name = 'amina'")) was changed after it was written\""
+    sh -c "$B db check 2>&1 | grep -q \"the account named by entry [0-9]* of accounts ($(sql promoted "SELECT id FROM app_user WHERE name = 'amina'")) was changed after it was written\""
 B=$(copy rekeyed)
 sql rekeyed "UPDATE app_user SET secret_hash = (SELECT secret_hash FROM app_user WHERE name = 'amina') WHERE name = 'boss';"
 expect_status 4 "an account's secret replaced by hand: db check exits 4" $B db check

@@ -707,8 +707,10 @@ def main():
     stream.close()
     ok(b"event: graded" in got and (b'"job":%d' % job) in got and b'"verdict":"approved"' in got,
        "the grade reaches the trainee's screen as an event at once", got)
-    ok(b"amina" not in got and b"sam" not in got,
-       "the events, heard by every signed-in screen, carry no one's name", got)
+    st, me, _, _ = amina.call("GET", "/api/me")
+    ok(me.get("code") and ('"trainee":"%s"' % me["code"]).encode() in got and b"amina" not in got and b"sam" not in got,
+       "every screen hears it: the trainee is named by her code, which her own screen knows",
+       (me, got))
     st, doc, _, _ = sam.call("POST", "/api/jobs/%d/ack" % job)
     ok(st in (403, 409) and doc["why"], "the instructor cannot acknowledge the trainee's grade", (st, doc))
     st, doc, _, _ = amina.call("POST", "/api/jobs/%d/ack" % job)

@@ -188,8 +188,10 @@ static void world(const char *facts_text)
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(store_open(dir, 1, &st, &found), STORE_OK);
 	t0 = clock_wall_ms() - 100000;
-	assert_int_equal(store_user_add(st, "amina", ROLE_TRAINEE, t0, &trainee.id), STORE_OK);
-	assert_int_equal(store_user_add(st, "claire", ROLE_INSTRUCTOR, t0, &instructor.id), STORE_OK);
+	assert_int_equal(store_user_add(st, "amina", ROLE_TRAINEE, "T-014", t0, &trainee.id),
+			 STORE_OK);
+	assert_int_equal(store_user_add(st, "claire", ROLE_INSTRUCTOR, NULL, t0, &instructor.id),
+			 STORE_OK);
 	assert_int_equal(store_user_get(st, trainee.id, &trainee), STORE_OK);
 	assert_int_equal(store_user_get(st, instructor.id, &instructor), STORE_OK);
 	facts = json_loads(facts_text, 0, NULL);
@@ -357,7 +359,8 @@ static void a_device_meeting_the_policy_gets_a_full_certificate(void **state)
 	assert_string_equal(json_string_value(at(cert, "sanitization", "standard")),
 			    "NIST SP 800-88 Rev. 2");
 	assert_string_equal(json_string_value(at(cert, "sanitization", "method")), "purge");
-	assert_string_equal(json_string_value(at(cert, "sanitization", "by")), "amina");
+	/* A trainee is named by her code, never by her name (docs/privacy.md). */
+	assert_string_equal(json_string_value(at(cert, "sanitization", "by")), "T-014");
 	assert_string_equal(json_string_value(at(cert, "sanitization", "place")), "Bruxelles");
 	assert_string_equal(json_string_value(at(cert, "workshop", "name")), "Atelier Molenbeek");
 	cl = at(cert, "checklists", NULL);
@@ -368,7 +371,14 @@ static void a_device_meeting_the_policy_gets_a_full_certificate(void **state)
 	assert_string_equal(json_string_value(at(json_array_get(cl, 3), "approved_by", NULL)),
 			    "claire");
 	assert_string_equal(json_string_value(json_array_get(at(cert, "trainees", NULL), 0)),
-			    "amina");
+			    "T-014");
+	assert_string_equal(json_string_value(at(json_array_get(cl, 3), "trainee", NULL)), "T-014");
+	{
+		char *text = json_dumps(cert, 0);
+
+		assert_null(strstr(text, "amina"));
+		free(text);
+	}
 	assert_string_equal(json_string_value(at(cert, "approved_by", NULL)), "claire");
 	json_decref(cert);
 }
@@ -753,10 +763,11 @@ static void a_measured_battery_health_stands_where_the_device_gives_none(void **
 	probe_at(600);
 	expect_only("the battery health could not be read");
 	/* What svc_device_facts() gives when a trainee measured it with a tester. */
-	extra = json_pack("{s:{s:f}, s:{s:{s:f, s:I, s:i, s:s, s:s, s:I, s:s}}}", "battery",
-			  "health_pct", 86.5, "entered", "battery.health_pct", "value", 86.5, "job",
-			  (json_int_t)7, "record", 3, "step", "battery-health-measured", "by", "amina",
-			  "t_ms", (json_int_t)(t0 + 550), "tester", "ISDT BG-8S");
+	extra = json_pack("{s:{s:f}, s:{s:{s:f, s:I, s:i, s:s, s:s, s:I, s:I, s:s}}}",
+			  "battery", "health_pct", 86.5, "entered", "battery.health_pct", "value",
+			  86.5, "job", (json_int_t)7, "record", 3, "step", "battery-health-measured",
+			  "by", "amina", "user", (json_int_t)trainee.id, "t_ms",
+			  (json_int_t)(t0 + 550), "tester", "ISDT BG-8S");
 	unmet = evaluate(&cert);
 	assert_string_equal(unmet, "");
 	free(unmet);
@@ -764,7 +775,7 @@ static void a_measured_battery_health_stands_where_the_device_gives_none(void **
 						      "health_pct")) == 86.5);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(cert, "battery"),
 							      "source")),
-			    "mesurée avec ISDT BG-8S par amina (travail 7, enregistrement 3)");
+			    "mesurée avec ISDT BG-8S par T-014 (travail 7, enregistrement 3)");
 	json_decref(cert);
 }
 

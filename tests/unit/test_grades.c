@@ -33,8 +33,9 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(store_open(dir, 1, &st, &found), STORE_OK);
 	assert_int_equal(store_record_probe(st, &p, &device_id), STORE_OK);
-	assert_int_equal(store_user_add(st, "amina", ROLE_TRAINEE, 1000, &trainee), STORE_OK);
-	assert_int_equal(store_user_add(st, "ines", ROLE_INSTRUCTOR, 1000, &instructor), STORE_OK);
+	assert_int_equal(store_user_add(st, "amina", ROLE_TRAINEE, NULL, 1000, &trainee), STORE_OK);
+	assert_int_equal(store_user_add(st, "ines", ROLE_INSTRUCTOR, NULL, 1000, &instructor),
+			 STORE_OK);
 	j.device_id = device_id;
 	snprintf(j.checklist_id, sizeof(j.checklist_id), "screen-check");
 	j.checklist_version = 1;

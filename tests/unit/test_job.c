@@ -32,8 +32,9 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(store_open(dir, 1, &st, &found), STORE_OK);
 	assert_int_equal(store_record_probe(st, &p, &dev), STORE_OK);
-	assert_int_equal(store_user_add(st, "amina", ROLE_TRAINEE, 1000, &trainee), STORE_OK);
-	assert_int_equal(store_user_add(st, "sam", ROLE_INSTRUCTOR, 1000, &instructor), STORE_OK);
+	assert_int_equal(store_user_add(st, "amina", ROLE_TRAINEE, NULL, 1000, &trainee), STORE_OK);
+	assert_int_equal(store_user_add(st, "sam", ROLE_INSTRUCTOR, NULL, 1000, &instructor),
+			 STORE_OK);
 	j.device_id = dev;
 	snprintf(j.checklist_id, sizeof(j.checklist_id), "intake-triage");
 	j.checklist_version = 1;

@@ -1,5 +1,6 @@
-/* The ledger: every record in its chain, the heads signed, and a database from before
- * the ledger taken into chains when it is opened. */
+/* The ledger: every record in its chain, the heads signed, a database from before the
+ * ledger taken into chains when it is opened, and a person's name erased from the chains
+ * while every chain still checks (docs/privacy.md). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,6 +59,22 @@ static void sql(const char *text)
 	sqlite3_close(db);
 }
 
+/* The one number QUERY gives. */
+static long long sql_int(const char *query)
+{
+	sqlite3_stmt *stmt;
+	sqlite3 *db;
+	long long v;
+
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, query, -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return v;
+}
+
 static void step(const char *id)
 {
 	struct store_step r = { 0 };
@@ -84,7 +101,7 @@ static int setup(void **state)
 	assert_int_equal(store_open(dir, 1, &st, &found), STORE_OK);
 	store_set_sealer(st, &sealer);
 	assert_int_equal(store_record_probe(st, &p, &dev), STORE_OK);
-	assert_int_equal(store_user_add(st, "amina", ROLE_TRAINEE, 1000, &trainee), STORE_OK);
+	assert_int_equal(store_user_add(st, "amina", ROLE_TRAINEE, NULL, 1000, &trainee), STORE_OK);
 	j.device_id = dev;
 	snprintf(j.checklist_id, sizeof(j.checklist_id), "intake-triage");
 	j.checklist_version = 1;
@@ -175,21 +192,28 @@ static void a_record_the_key_cannot_sign_is_not_kept(void **state)
 	assert_int_equal(verdict("job:1", NULL, NULL), STORE_LEDGER_OK);
 }
 
+/* The database as schema 5 left it: no ledger, no heads, no codes; closed. */
+static void back_to_schema_5(void)
+{
+	store_free(st);
+	st = NULL;
+	sql("DROP TABLE redaction; DROP TABLE erasure; DROP INDEX app_user_code; "
+	    "ALTER TABLE app_user DROP COLUMN code; ALTER TABLE app_user DROP COLUMN erased_ms; "
+	    "DROP TABLE ledger; DROP TABLE chain_head; DROP TABLE revocation; "
+	    "DROP TABLE session; DROP TABLE signin_attempt; DROP TABLE audit; "
+	    "DROP TABLE user_pref; DROP TABLE step_photo; DROP INDEX step_record_step; "
+	    "DROP TABLE signoff; DROP INDEX job_trainee; DROP INDEX job_waiting; "
+	    "ALTER TABLE job DROP COLUMN graded_ms; "
+	    "ALTER TABLE app_user DROP COLUMN secret_hash; PRAGMA user_version = 5");
+}
+
 static void records_from_before_the_ledger_are_taken_into_chains(void **state)
 {
 	int found = 0, sealed = 0;
 	size_t n;
 	(void)state;
 
-	/* The database as schema 5 left it: no ledger, no heads. */
-	store_free(st);
-	st = NULL;
-	sql("DROP TABLE ledger; DROP TABLE chain_head; DROP TABLE revocation; "
-	    "DROP TABLE session; DROP TABLE signin_attempt; DROP TABLE audit; "
-	    "DROP TABLE user_pref; DROP TABLE step_photo; DROP INDEX step_record_step; "
-	    "DROP TABLE signoff; DROP INDEX job_trainee; DROP INDEX job_waiting; "
-	    "ALTER TABLE job DROP COLUMN graded_ms; "
-	    "ALTER TABLE app_user DROP COLUMN secret_hash; PRAGMA user_version = 5");
+	back_to_schema_5();
 	assert_int_equal(store_open(dir, 0, &st, &found), STORE_OK);
 	assert_int_equal(found, 5);
 	assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);
@@ -205,10 +229,136 @@ static void records_from_before_the_ledger_are_taken_into_chains(void **state)
 	assert_int_equal(n, 2);
 	assert_int_equal(verdict("workshop", NULL, NULL), STORE_LEDGER_OK);
 	assert_int_equal(verdict("accounts", &n, NULL), STORE_LEDGER_OK);
-	assert_int_equal(n, 1); /* amina, taken in when the accounts got their chain */
+	/* amina, taken in when the accounts got their chain (with her name), then again
+	 * without it when names left the chains (schema 11) */
+	assert_int_equal(n, 2);
 	step("after");
 	assert_int_equal(verdict("job:1", &n, NULL), STORE_LEDGER_OK);
 	assert_int_equal(n, 4);
+}
+
+static void a_code_is_one_account_s_and_in_its_chain(void **state)
+{
+	struct store_user u;
+	long long bilal;
+	(void)state;
+
+	assert_int_equal(store_user_set_code(st, trainee, "T-014"), STORE_OK);
+	assert_int_equal(store_user_find_code(st, "T-014", &u), STORE_OK);
+	assert_string_equal(u.name, "amina");
+	assert_int_equal(store_user_add(st, "bilal", ROLE_TRAINEE, "T-014", 1000, &bilal),
+			 STORE_EEXIST);
+	assert_int_equal(store_user_add(st, "bilal", ROLE_TRAINEE, "T-015", 1000, &bilal),
+			 STORE_OK);
+	assert_int_equal(store_user_set_code(st, bilal, "T-014"), STORE_EEXIST);
+	assert_int_equal(verdict("accounts", NULL, NULL), STORE_LEDGER_OK);
+	/* No entry of the accounts chain holds a name any more. */
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM ledger WHERE instr(body, 'amina') > 0 OR "
+				 "instr(body, 'bilal') > 0"),
+			 0);
+	/* A code changed by hand is found: the account's entry holds it. */
+	sql("UPDATE app_user SET code = 'T-099' WHERE name = 'bilal'");
+	assert_int_equal(verdict("accounts", NULL, NULL), STORE_LEDGER_ALTERED);
+}
+
+static void an_erasure_waits_for_work_still_open(void **state)
+{
+	struct store_erase_report rep;
+	struct store_erasure e = { 0 };
+	long long boss;
+	(void)state;
+
+	assert_int_equal(store_user_add(st, "boss", ROLE_ADMIN, NULL, 1000, &boss), STORE_OK);
+	e.user_id = trainee;
+	e.by_user = boss;
+	e.t_ms = 5000;
+	e.why = "request of 2 March";
+	e.name = "amina";
+	e.marker = "[erased T-001]";
+	assert_int_equal(store_user_erase(st, &e, &rep), STORE_ESTALE); /* job 1 is open */
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM erasure"), 0);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM app_user WHERE name = 'amina'"), 1);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM bench WHERE key = 'erasing'"), 0);
+}
+
+static void a_name_written_before_schema_11_is_redacted_and_every_chain_checks(void **state)
+{
+	static const char *const chains[] = { "accounts", "job:1", "device:1", "workshop" };
+	struct store_erase_report rep;
+	struct store_erasure e = { 0 };
+	struct store_step r = { 0 };
+	char why[512], found_in[4][64];
+	long long ines;
+	size_t n;
+	int found, sealed;
+	(void)state;
+
+	/* ines has her name in a note, and the accounts chain is made from a database of
+	 * schema 5: its "user" entries hold the names, as schemas 7 to 10 wrote them. */
+	assert_int_equal(store_user_add(st, "ines", ROLE_INSTRUCTOR, NULL, 1000, &ines), STORE_OK);
+	snprintf(r.step_id, sizeof(r.step_id), "%s", "shown");
+	r.result = STEP_PASS;
+	r.user_id = trainee;
+	r.note = "shown by ines";
+	assert_int_equal(job_append(st, job_id, &r, NULL), JOB_OK);
+	back_to_schema_5();
+	assert_int_equal(store_open(dir, 0, &st, &found), STORE_OK);
+	store_set_sealer(st, &sealer);
+	assert_int_equal(store_seal_unsigned(st, &sealed), STORE_OK);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM ledger WHERE kind = 'user' AND "
+				 "instr(body, 'ines') > 0"),
+			 1);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(verdict(chains[i], NULL, NULL), STORE_LEDGER_OK);
+
+	e.user_id = ines;
+	e.by_user = trainee;
+	e.t_ms = 9000;
+	e.why = "request of 2 March";
+	e.name = "ines";
+	e.marker = "[erased #2]";
+	assert_int_equal(store_user_erase(st, &e, &rep), STORE_OK);
+	assert_int_equal(rep.entries, 1); /* her account's entry of schema 7 */
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(verdict(chains[i], NULL, NULL), STORE_LEDGER_OK);
+	/* Her name is gone from every entry Atelier wrote and from her account; the note a
+	 * person wrote keeps it (below). */
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM ledger WHERE instr(body, 'ines') > 0 AND "
+				 "kind <> 'step'"),
+			 0);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM app_user WHERE name = 'ines'"), 0);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM app_user WHERE erased_ms = 9000 AND "
+				 "active = 0 AND secret_hash IS NULL"),
+			 1);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM redaction"), 1);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM ledger WHERE kind IN ('erase', 'redact')"),
+			 2);
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM bench WHERE key = 'erasing'"), 0);
+	/* What people wrote by hand stays, and is said. */
+	assert_int_equal(store_mentions(st, "ines", found_in, 4, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(found_in[0], "job 1, record 3");
+	/* A redacted entry is still covered: anything else changed in it is found. */
+	sql("DROP TRIGGER ledger_no_update; UPDATE ledger SET t_ms = t_ms + 1 WHERE kind = 'user' "
+	    "AND ref = '2'");
+	assert_int_equal(verdict("accounts", NULL, why), STORE_LEDGER_ALTERED);
+	assert_non_null(strstr(why, "was changed after it was written"));
+}
+
+static void a_redaction_nobody_signed_is_found(void **state)
+{
+	char why[512];
+	(void)state;
+
+	/* A redaction row written by hand, naming an entry of job:1: no entry of the chain
+	 * speaks for it. */
+	sql("INSERT INTO erasure (user_id, by_user, why, t_ms) VALUES (1, 1, 'x', 1); "
+	    "INSERT INTO redaction (erasure_id, chain, seq, hash, redacted_hash) "
+	    "SELECT 1, 'job:1', 2, hash, hash FROM ledger WHERE chain = 'job:1' AND seq = 2");
+	assert_int_equal(verdict("job:1", NULL, why), STORE_LEDGER_ADDED);
+	assert_non_null(strstr(why, "redaction"));
+	assert_int_equal(verdict("accounts", NULL, why), STORE_LEDGER_ADDED);
+	assert_non_null(strstr(why, "erasure"));
 }
 
 int main(void)
@@ -220,6 +370,13 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(records_from_before_the_ledger_are_taken_into_chains,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(a_code_is_one_account_s_and_in_its_chain, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(an_erasure_waits_for_work_still_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_name_written_before_schema_11_is_redacted_and_every_chain_checks, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(a_redaction_nobody_signed_is_found, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -99,7 +99,7 @@ static enum svc_err as(const char *name)
 static void user(const char *name, const char *role)
 {
 	as("boss");
-	must(svc_user_add(b, name, role, secret_of(name), &view), SVC_OK);
+	must(svc_user_add(b, name, role, secret_of(name), NULL, &view), SVC_OK);
 	json_decref(view);
 }
 
@@ -480,7 +480,8 @@ static void only_the_trainee_acknowledges_her_grade(void **state)
 	json_decref(view);
 	view = NULL;
 	must((as("bilal"), svc_job_ack(b, job, "bilal", &view)), SVC_EDENIED);
-	why_says("only the trainee of job 1 (amina) acknowledges its grade");
+	/* Another trainee reads amina by her code only (T-002: she was the second account). */
+	why_says("only the trainee of job 1 (T-002) acknowledges its grade");
 	must((as("amina"), svc_job_ack(b, job, "amina", &view)), SVC_OK);
 	assert_false(json_is_true(json_object_get(view, "already")));
 	assert_string_equal(str_at(view, "grade", "ack_by"), "amina");
@@ -613,7 +614,8 @@ static void an_open_job_goes_on_only_for_its_trainee(void **state)
 	view = NULL;
 	must(as("bilal"), SVC_OK);
 	must(svc_job_start(b, &req, &view), SVC_ESTATE);
-	why_says("is open on this device for amina: amina carries on with it");
+	/* bilal is a trainee: amina is T-002 to her. */
+	why_says("is open on this device for T-002: T-002 carries on with it");
 }
 
 /* Done out of order, the last step leads back to the first one still to do. */
@@ -881,12 +883,12 @@ static void only_an_admin_manages_accounts(void **state)
 
 	(void)state;
 	must(as("amina"), SVC_OK);
-	must(svc_user_add(b, "intruder", "admin", "a long password", &v), SVC_EDENIED);
+	must(svc_user_add(b, "intruder", "admin", "a long password", NULL, &v), SVC_EDENIED);
 	why_says("amina is a trainee: only an admin manages accounts");
 	must(svc_user_set_role(b, "amina", "admin", &v), SVC_EDENIED);
 	must(svc_user_set_secret(b, "ines", NULL, "a long password 2", &v), SVC_EDENIED);
 	must(as("boss"), SVC_OK);
-	must(svc_user_add(b, "lea", "instructor", "short", &v), SVC_EINVAL);
+	must(svc_user_add(b, "lea", "instructor", "short", NULL, &v), SVC_EINVAL);
 	why_says("a password has at least 10 characters");
 	must(svc_user_set_role(b, "amina", "instructor", &v), SVC_OK);
 	/* A PIN is no password: the account waits for a new secret. */
@@ -1007,6 +1009,55 @@ static void the_trend_compares_the_later_jobs_with_the_earlier_ones(void **state
 	assert_string_equal(svc_trend(steady, 4, &a, &z), "steady");
 	assert_string_equal(svc_trend(seconds, 4, &a, &z), "steady"); /* seconds are noise */
 	assert_null(svc_trend(few, 3, &a, &z));
+/* docs/privacy.md: a person's data read out by herself or an admin, and her name erased on
+ * her request once her work is done, her work staying under her code. */
+static void a_person_is_erased_on_request_and_her_work_stays(void **state)
+{
+	struct svc_job_filter f = { 0 };
+	json_t *v = NULL;
+	long long job;
+
+	(void)state;
+	job = submitted_job("amina");
+	must(as("bilal"), SVC_OK);
+	must(svc_user_export(b, "amina", NULL, &v), SVC_EDENIED);
+	must(as("amina"), SVC_OK);
+	must(svc_user_export(b, "amina", NULL, &v), SVC_OK);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "account"), "name")),
+			    "amina");
+	assert_int_equal(json_array_size(json_object_get(v, "jobs")), 1);
+	json_decref(v);
+	v = NULL;
+	must(as("ines"), SVC_OK);
+	must(svc_user_erase(b, "amina", "request of 2 March", &v), SVC_EDENIED);
+	must(as("boss"), SVC_OK);
+	must(svc_user_erase(b, "amina", NULL, &v), SVC_EINVAL);
+	must(svc_user_erase(b, "amina", "amina asked for it", &v), SVC_EINVAL);
+	why_says("write it without her name (her code is T-002)");
+	must(svc_user_erase(b, "boss", "request of 2 March", &v), SVC_EDENIED);
+	must(svc_user_erase(b, "amina", "request of 2 March", &v), SVC_ESTATE);
+	why_says("has work that is not finished (job 1)");
+	json_decref(v);
+	v = NULL;
+	must(grade(job, "approved", NULL, 2, "ines"), SVC_OK);
+	must(as("boss"), SVC_OK);
+	must(svc_user_erase(b, "amina", "request of 2 March", &v), SVC_OK);
+	assert_string_equal(json_string_value(json_object_get(v, "code")), "T-002");
+	json_decref(v);
+	v = NULL;
+	/* Her work stays, under her code; her account has no name left. */
+	must(svc_job_list(b, &f, &v), SVC_OK);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(v, 0), "trainee")),
+			    "T-002");
+	json_decref(v);
+	v = NULL;
+	must(svc_user_export(b, "T-002", NULL, &v), SVC_OK);
+	assert_true(json_is_null(json_object_get(json_object_get(v, "account"), "name")));
+	assert_int_equal(json_array_size(json_object_get(v, "jobs")), 1);
+	json_decref(v);
+	v = NULL;
+	must(svc_user_erase(b, "amina", "again", &v), SVC_ENOENT);
+	must(svc_login(b, "amina", secret_of("amina"), 1, token, &v), SVC_EAUTH);
 }
 
 int main(void)
@@ -1022,6 +1073,8 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(only_an_admin_manages_accounts, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_ended_session_is_over, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_person_is_erased_on_request_and_her_work_stays,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			a_job_start_moves_the_device_into_repair_and_names_the_first_step, setup,
 			teardown),

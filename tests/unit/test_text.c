@@ -1,10 +1,12 @@
-/* Text from outside made printable, and the lists a message names ("A, B, C"). */
+/* Text from outside made printable, the lists a message names ("A, B, C"), and a name
+ * found and taken out of a text where it stands alone. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/text.h"
@@ -38,11 +40,44 @@ static void a_list_is_joined_and_cut_to_its_buffer(void **state)
 	assert_string_equal(list, "A, B, a-lon");
 }
 
+static void a_name_is_found_only_where_it_stands_alone(void **state)
+{
+	(void)state;
+	assert_non_null(text_word_find("second check by ines, 2026-12-02", "ines"));
+	assert_non_null(text_word_find("\"trainees\":[\"ines\"]", "ines"));
+	assert_null(text_word_find("ines.b and inesa and m-ines", "ines"));
+	assert_null(text_word_find("inès", "in")); /* not inside another letter */
+	assert_null(text_word_find("AAAA+ines/BBBB==", "ines")); /* inside a signature */
+	assert_null(text_word_find("{\"ines\":1}", "ines")); /* a key, not a value */
+	assert_null(text_word_find("anything", ""));
+}
+
+static void a_name_is_replaced_wherever_it_stands_alone(void **state)
+{
+	size_t n = 0;
+	char *out;
+	(void)state;
+
+	out = text_word_replace("by ines (job 7), ines.b, \"ines\"", "ines", "[erased T-014]", &n);
+	assert_string_equal(out, "by [erased T-014] (job 7), ines.b, \"[erased T-014]\"");
+	assert_int_equal(n, 2);
+	free(out);
+	out = text_word_replace("nothing here", "ines", "X", &n);
+	assert_string_equal(out, "nothing here");
+	assert_int_equal(n, 0);
+	free(out);
+	out = text_word_replace("ab ab", "ab", "", &n); /* shorter than the word */
+	assert_string_equal(out, " ");
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(control_characters_and_bad_utf8_become_question_marks),
 		cmocka_unit_test(a_list_is_joined_and_cut_to_its_buffer),
+		cmocka_unit_test(a_name_is_found_only_where_it_stands_alone),
+		cmocka_unit_test(a_name_is_replaced_wherever_it_stands_alone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

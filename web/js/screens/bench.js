@@ -5,7 +5,6 @@ import { t } from "../i18n.js";
 import { app, isInstructor } from "../state.js";
 import { liveCard } from "../card.js";
 import { watchBench } from "../live.js";
-import { get, withQuery } from "../api.js";
 import { screen, message, errorBox } from "../ui.js";
 
 /* The form to open a device by what is written on it or its box. */
@@ -79,10 +78,8 @@ export async function showBench() {
     if (focusUsb) list.querySelector(`.device-card[data-usb="${CSS.escape(focusUsb)}"] a, .device-card[data-usb="${CSS.escape(focusUsb)}"]`)?.focus();
   }
 
-  // A grade's event names the job only: whether it is hers, her own jobs' list says.
-  return watchBench(render, async (g) => {
-    if (!app.me || !g.job) return;
-    const mine = await get(withQuery("/api/jobs", { trainee: app.me.name })).catch(() => []);
-    if (Array.isArray(mine) && mine.some((j) => j.id === g.job)) announce(t("Your work was graded. Look in My work."));
+  return watchBench(render, (g) => {
+    // The event names the trainee by her code (every screen hears it).
+    if (app.me && app.me.code && g.trainee === app.me.code) announce(t("Your work was graded. Look in My work."));
   });
 }
