@@ -793,7 +793,8 @@ static json_t *work_overview(struct bench *b, const struct work *w, const char *
 		      svc_user_name(b, j->trainee_id, name, sizeof(name)), "checklist",
 		      j->checklist_id, "checklist_title",
 		      svc_str_or_null(w->c ? checklist_text(&w->c->title, lang) : NULL), "device",
-		      (json_int_t)j->device_id, "device_name", device_name_json(b, j->device_id),
+		      (json_int_t)j->device_id, "device_name",
+		      svc_str_or_null(facts_json_string(w->facts, "identity.marketing_name")),
 		      "started_ms", (json_int_t)j->started_ms, "last_ms", (json_int_t)last_ms,
 		      "steps_done", done, "steps", total, "alerts", work_alerts(w, lang));
 	json_object_set_new(o, "step",
