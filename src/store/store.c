@@ -418,6 +418,12 @@ static const char *const schema_v11[] = {
 	NULL,
 };
 
+/* The jobs in work (the instructors' overview) found without reading every job. */
+static const char *const schema_v12[] = {
+	"CREATE INDEX job_open ON job (id) WHERE state = 'open'",
+	NULL,
+};
+
 static const struct migration migrations[] = {
 	{ schema_v1, "PRAGMA user_version = 1" }, /* 0 -> 1 */
 	{ schema_v2, "PRAGMA user_version = 2" }, /* 1 -> 2 */
@@ -430,6 +436,7 @@ static const struct migration migrations[] = {
 	{ schema_v9, "PRAGMA user_version = 9" }, /* 8 -> 9 */
 	{ schema_v10, "PRAGMA user_version = 10" }, /* 9 -> 10 */
 	{ schema_v11, "PRAGMA user_version = 11" }, /* 10 -> 11 */
+	{ schema_v12, "PRAGMA user_version = 12" }, /* 11 -> 12 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -713,6 +720,24 @@ enum store_err store_int_kept_int(struct store *st, const char *sql, long long *
 enum store_err store_int_run_kept(struct store *st, const char *sql)
 {
 	return run_kept_into(st, sql, NULL);
+}
+
+enum store_err store_read_begin(struct store *st, int *begun)
+{
+	enum store_err err = STORE_OK;
+
+	*begun = 0;
+	if (st->batch || !sqlite3_get_autocommit(st->db))
+		return STORE_OK; /* inside a write already: its reads see the same records */
+	err = store_int_run_kept(st, "BEGIN");
+	*begun = err == STORE_OK;
+	return err;
+}
+
+void store_read_end(struct store *st, int begun)
+{
+	if (begun && !sqlite3_get_autocommit(st->db))
+		store_int_run_kept(st, "COMMIT");
 }
 
 enum store_err store_int_begin(struct store *st)

@@ -23,7 +23,7 @@
 
 #define STORE_DB_NAME "atelier.db"
 /* Schema version this program writes. */
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 /* Milliseconds a statement waits for another process's lock. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
@@ -73,6 +73,14 @@ enum store_err store_seal_later(struct store *st) __attribute__((warn_unused_res
 /* A server's writer: the write-ahead log is copied back into the database by a thread
  * with a connection of its own, never in one of ST's commits. */
 enum store_err store_checkpoint_apart(struct store *st) __attribute__((warn_unused_result));
+
+/* Many reads as one: from store_read_begin() to store_read_end() they see the records
+ * as they were at the first (one read transaction: SQLite takes its lock and checks its
+ * cache once, not at each statement). Only reads may come between. BEGUN says whether
+ * this call began the transaction (none inside a write or a batch); give it back to
+ * store_read_end(). */
+enum store_err store_read_begin(struct store *st, int *begun) __attribute__((warn_unused_result));
+void store_read_end(struct store *st, int begun);
 
 /* The schema version of the open database (after migration: STORE_SCHEMA_VERSION). */
 int store_schema_version(const struct store *st);

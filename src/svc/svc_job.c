@@ -827,6 +827,7 @@ enum svc_err svc_job_overview(struct bench *b, const char *lang, json_t **view)
 	enum store_err err;
 	enum svc_err rc;
 	json_t *list;
+	int begun = 0;
 
 	*view = NULL;
 	rc = svc_actor(b, NULL, &me);
@@ -834,9 +835,14 @@ enum svc_err svc_job_overview(struct bench *b, const char *lang, json_t **view)
 		return rc;
 	if (!svc_may(b, &me, SVC_READ_QUEUE, NULL))
 		return SVC_EDENIED;
-	err = store_job_find(b->st, &q, &jobs, &n);
-	if (err)
+	/* Every job's records read as one: fifty jobs, one lock. */
+	err = store_read_begin(b->st, &begun);
+	if (!err)
+		err = store_job_find(b->st, &q, &jobs, &n);
+	if (err) {
+		store_read_end(b->st, begun);
 		return svc_store_fail(b, err, "read the jobs in work");
+	}
 	list = json_array();
 	for (size_t i = n; list && i-- > 0;) { /* the oldest job first: places stay put */
 		struct work w;
@@ -849,6 +855,7 @@ enum svc_err svc_job_overview(struct bench *b, const char *lang, json_t **view)
 			break;
 	}
 	free(jobs);
+	store_read_end(b->st, begun);
 	if (rc) {
 		json_decref(list);
 		return rc;
