@@ -324,6 +324,12 @@ enum store_err store_steps_of(struct store *st, long long job_id, struct store_s
 			      size_t *n) __attribute__((warn_unused_result));
 /* The last record of each step of JOB_ID (by seq), in order: what the rules of the next
  * step look at, read without the job's whole history (free with store_steps_free). */
+/* As store_steps_latest_of(), each record's step, result, times and author only: value,
+ * note, parts, facts, tester and the hashes are left out (NULL or ""). For a view of
+ * many jobs at once. */
+enum store_err store_steps_latest_brief(struct store *st, long long job_id,
+					struct store_step **out, size_t *n)
+	__attribute__((warn_unused_result));
 enum store_err store_steps_latest_of(struct store *st, long long job_id,
 				     struct store_step **out, size_t *n)
 	__attribute__((warn_unused_result));

@@ -108,6 +108,8 @@ enum work_need {
 	WORK_FACTS = 2,     /* the device's facts, for the steps that apply */
 	WORK_LATEST = 4,    /* only the last record of each step: enough for the rules of
 			     * the next step, whatever the length of the job's history */
+	WORK_BRIEF = 8,	    /* with WORK_LATEST: the records without their texts (a view of
+			     * many jobs: where each is, not what was written) */
 };
 
 /* Load job ID for its rules, with NEED. FACTS (may be NULL) are the device's facts the
@@ -131,8 +133,12 @@ static enum svc_err work_load(struct bench *b, long long id, unsigned need, json
 		if (rc)
 			return rc;
 	}
-	err = (need & WORK_LATEST) ? store_steps_latest_of(b->st, id, &w->recs, &w->n_recs)
-				   : store_steps_of(b->st, id, &w->recs, &w->n_recs);
+	if (need & WORK_BRIEF)
+		err = store_steps_latest_brief(b->st, id, &w->recs, &w->n_recs);
+	else if (need & WORK_LATEST)
+		err = store_steps_latest_of(b->st, id, &w->recs, &w->n_recs);
+	else
+		err = store_steps_of(b->st, id, &w->recs, &w->n_recs);
 	if (!err)
 		err = store_job_events(b->st, id, &w->events, &w->n_events);
 	return err ? svc_store_fail(b, err, "read the job's records") : SVC_OK;
@@ -847,7 +853,7 @@ enum svc_err svc_job_overview(struct bench *b, const char *lang, json_t **view)
 	for (size_t i = n; list && i-- > 0;) { /* the oldest job first: places stay put */
 		struct work w;
 
-		rc = work_load(b, jobs[i].id, WORK_FACTS | WORK_LATEST, NULL, &w);
+		rc = work_load(b, jobs[i].id, WORK_FACTS | WORK_LATEST | WORK_BRIEF, NULL, &w);
 		if (rc == SVC_OK)
 			json_array_append_new(list, work_overview(b, &w, lang));
 		work_release(&w);

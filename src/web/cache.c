@@ -1,11 +1,10 @@
 /* Answers of the API computed from the records, kept while the records are unchanged.
  *
  * The records' generation: a number of this process that moves whenever a commit may
- * have happened. Each connection's thread reads SQLite's data_version on its own
- * connection at each cached request (it moves with every commit of any other
- * connection, another thread's or the command line's) and moves the generation when it
- * changed; a thread that changed the records itself (a POST) moves it too, as its own
- * connection does not see its own commits. An answer is kept with the generation read
+ * have happened. At each cached request SQLite's data_version is read on one connection
+ * kept for it (routes.c: it moves with every commit of any other connection, the
+ * server's writer's or the command line's), and the generation moves when it changed;
+ * the writer moves it too when it commits. An answer is kept with the generation read
  * before it was computed and given only while the generation is the same: a commit can
  * only make it be computed again, never make a stale one be given.
  *

@@ -918,7 +918,6 @@ static int state_changing(const char *method)
 struct pooled {
 	struct bench *b;
 	long long opened_ms;
-	long long data_version; /* its connection's, when last read (cache.c) */
 };
 
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -946,7 +945,6 @@ static enum svc_err bench_for_request(const struct web_ctx *ctx, struct pooled *
 	memset(out, 0, sizeof(*out));
 	err = svc_open(ctx->data_opt, SVC_OPEN_STORE, &out->b, why, size);
 	out->opened_ms = now;
-	out->data_version = -1; /* a new connection: its first reading counts as a change */
 	if (!err)
 		svc_defer_touch(out->b);
 	return err;
@@ -973,16 +971,34 @@ static void bench_done(struct pooled *p, enum svc_err err)
 }
 
 
-/* The records' generation seen from this request's context (cache.c); 0 when the
- * version cannot be read (then nothing is kept). */
-static int records_generation(struct pooled *p, long long *gen)
-{
-	long long dv;
+/* The records' generation (cache.c), read on one connection kept for it: a commit by any
+ * other connection (the server's writer, a command at the terminal) moves it once. Read
+ * on each request's own connection, a commit was seen once per pooled connection, and
+ * each time every kept answer was computed again. 0 when the version cannot be read
+ * (then nothing is kept). */
+static pthread_mutex_t watch_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct bench *watcher;
+static long long watched_version = -1;
 
-	if (svc_records_version(p->b, &dv) != SVC_OK)
-		return 0;
-	*gen = web_cache_generation(dv, &p->data_version);
-	return 1;
+static int records_generation(const struct web_ctx *ctx, long long *gen)
+{
+	char why[320];
+	long long dv;
+	int ok = 0;
+
+	pthread_mutex_lock(&watch_mu);
+	if (!watcher && svc_open(ctx->data_opt, SVC_OPEN_STORE, &watcher, why, sizeof(why)))
+		watcher = NULL;
+	if (watcher && svc_records_version(watcher, &dv) == SVC_OK) {
+		*gen = web_cache_generation(dv, &watched_version);
+		ok = 1;
+	} else if (watcher) { /* opened again at the next request */
+		svc_close(watcher);
+		watcher = NULL;
+		watched_version = -1;
+	}
+	pthread_mutex_unlock(&watch_mu);
+	return ok;
 }
 
 /* ---- changes ----
@@ -1058,7 +1074,6 @@ static enum svc_err writer_get(const struct web_ctx *ctx, char *why, size_t size
 	}
 	err = svc_open(ctx->data_opt, SVC_OPEN_STORE, &writer.b, why, size);
 	writer.opened_ms = now;
-	writer.data_version = -1;
 	if (!err)
 		svc_keep_work(writer.b);
 	return err;
@@ -1100,6 +1115,10 @@ void web_contexts_free(void)
 	svc_close(writer.b);
 	writer.b = NULL;
 	pthread_mutex_unlock(&write_mu);
+	pthread_mutex_lock(&watch_mu);
+	svc_close(watcher);
+	watcher = NULL;
+	pthread_mutex_unlock(&watch_mu);
 	pthread_mutex_lock(&pool_mu);
 	while (pool_n > 0)
 		svc_close(pool[--pool_n].b);
@@ -1338,7 +1357,7 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 			goto out;
 		}
 	}
-	if (route->cache && records_generation(&ctxb, &gen) &&
+	if (route->cache && records_generation(ctx, &gen) &&
 	    in->query_all(in->conn, qs, sizeof(qs)) &&
 	    snprintf(key, sizeof(key), "%lld %s?%s", who.id, in->path, qs) < (int)sizeof(key)) {
 		enum web_cache_hit hit = web_cache_get(key, gen, out);
