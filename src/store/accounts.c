@@ -106,8 +106,8 @@ enum store_err store_user_set_role(struct store *st, const char *name, enum role
 	return store_int_end(st, stmt, err);
 }
 
-/* One integer from SQL with one integer or text parameter into *OUT. */
-static enum store_err count(struct store *st, const char *sql, const char *text, long long *out)
+/* One integer from SQL, with ID as its parameter when it is 0 or more, into *OUT. */
+static enum store_err count(struct store *st, const char *sql, long long id, long long *out)
 {
 	sqlite3_stmt *stmt = NULL;
 	enum store_err err = store_int_prepare(st, sql, &stmt);
@@ -116,8 +116,8 @@ static enum store_err count(struct store *st, const char *sql, const char *text,
 	*out = 0;
 	if (err)
 		return err;
-	if (text)
-		sqlite3_bind_text(stmt, 1, text, -1, SQLITE_STATIC);
+	if (id >= 0)
+		sqlite3_bind_int64(stmt, 1, id);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(stmt, 0);
@@ -129,8 +129,14 @@ static enum store_err count(struct store *st, const char *sql, const char *text,
 
 enum store_err store_user_admins(struct store *st, long long *n)
 {
-	return count(st, "SELECT COUNT(*) FROM app_user WHERE role = 'admin' AND active = 1",
-		     NULL, n);
+	return count(st, "SELECT COUNT(*) FROM app_user WHERE role = 'admin' AND active = 1", -1,
+		     n);
+}
+
+enum store_err store_user_last_signin(struct store *st, long long id, long long *t_ms)
+{
+	return count(st, "SELECT COALESCE(MAX(created_ms), 0) FROM session WHERE user_id = ?", id,
+		     t_ms);
 }
 
 enum store_err store_session_add(struct store *st, const char *token_hash, long long user_id,

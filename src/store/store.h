@@ -519,6 +519,10 @@ enum store_err store_user_set_role(struct store *st, const char *name, enum role
 /* How many active admins there are. */
 enum store_err store_user_admins(struct store *st, long long *n)
 	__attribute__((warn_unused_result));
+/* When user ID last signed in (the newest of her sessions, at the terminal or on the
+ * screen), into *T_MS; 0 when never. */
+enum store_err store_user_last_signin(struct store *st, long long id, long long *t_ms)
+	__attribute__((warn_unused_result));
 
 struct store_session {
 	long long id;

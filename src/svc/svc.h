@@ -247,7 +247,14 @@ enum svc_err svc_audit_list(struct bench *b, long long limit, json_t **view)
 /* Names are what people type at the bench: letters, digits, '.', '-', '_', 1-63.
  * Adding, disabling, enabling, changing a role and setting another's secret need an
  * admin's session. SECRET follows the rule of the role (src/util/secret.h): a PIN for a
- * trainee, a password for the others. */
+ * trainee, a password for the others.
+ * A refusal of these functions about what was asked (not who asks) comes with a view
+ * {field, reason} that a screen says in the person's language beside the field at
+ * fault: field "name" (reason "not-a-name", "a-code", "taken", "unknown", "erased",
+ * "own-account": an admin does not disable herself), "role" ("not-a-role",
+ * "own-account": nor take her own role away), "code" ("not-a-code", "taken", "a-name"),
+ * "secret" ("empty", "too-long", "control-character", "too-short", "not-a-pin",
+ * "refused"), "old" ("wrong": one's own secret changes with the old). */
 /* CODE (may be NULL) is what public documents call her (docs/privacy.md): 1 to
  * SVC_CODE_MAX letters, digits, '.', '-', '_', nobody else's code and nobody's name; a
  * trainee added without one gets "T-" and her id ("T-014"). */
@@ -259,8 +266,14 @@ enum svc_err svc_user_add(struct bench *b, const char *name, const char *role,
 enum svc_err svc_user_set_code(struct bench *b, const char *name, const char *code,
 			       json_t **view) __attribute__((warn_unused_result));
 /* [{name, code, role, active, has_secret, erased}] by name; an erased account's name is
- * null. */
+ * null. Asks nobody's session: the command line that opens the database can read the
+ * accounts in it anyway. */
 enum svc_err svc_user_list(struct bench *b, json_t **view) __attribute__((warn_unused_result));
+/* The accounts as an admin manages them (the screen's console): svc_user_list()'s view,
+ * each with last_signin_ms (her newest session's start; null when never). Needs an
+ * admin's session. */
+enum svc_err svc_user_accounts(struct bench *b, json_t **view)
+	__attribute__((warn_unused_result));
 /* A disabled account cannot sign in and its sessions end. */
 enum svc_err svc_user_set_active(struct bench *b, const char *name, int active, json_t **view)
 	__attribute__((warn_unused_result));

@@ -47,30 +47,48 @@ static json_t *user_json(struct bench *b, const struct store_user *u)
 			 "erased", u->erased_ms != 0);
 }
 
+/* The view of a refusal, for a screen to say in the person's language beside the field
+ * at fault: {field, reason}, REASON a word (svc.h lists them). VIEW may be NULL. */
+static enum svc_err refuse(json_t **view, enum svc_err rc, const char *field, const char *reason)
+{
+	if (view) {
+		json_decref(*view);
+		*view = json_pack("{s:s, s:s}", "field", field, "reason", reason);
+	}
+	return rc;
+}
+
 /* CODE may be given to account SELF (0: a new one): well formed, nobody else's code and
- * nobody's name. */
-static enum svc_err code_free(struct bench *b, const char *code, long long self)
+ * nobody's name; a refusal's view into *WHY_VIEW (may be NULL). */
+static enum svc_err code_free(struct bench *b, const char *code, long long self,
+			      json_t **why_view)
 {
 	struct store_user other;
 	enum store_err err;
 
 	if (!valid_code(code))
-		return svc_fail(b, SVC_EINVAL,
-				"'%s' is not a code: use 1 to %d letters, digits, '.', '-' or '_', "
-				"starting with a letter or a digit (T-014, for example)",
-				code, SVC_CODE_MAX);
+		return refuse(why_view,
+			      svc_fail(b, SVC_EINVAL,
+				       "'%s' is not a code: use 1 to %d letters, digits, '.', '-' or "
+				       "'_', starting with a letter or a digit (T-014, for example)",
+				       code, SVC_CODE_MAX),
+			      "code", "not-a-code");
 	err = store_user_find_code(b->st, code, &other);
 	if (err == STORE_OK && other.id != self)
-		return svc_fail(b, SVC_ESTATE, "the code '%s' is taken by another account: choose "
-					       "another",
-				code);
+		return refuse(why_view,
+			      svc_fail(b, SVC_ESTATE, "the code '%s' is taken by another account: "
+						      "choose another",
+				       code),
+			      "code", "taken");
 	if (err && err != STORE_ENOENT)
 		return svc_store_fail(b, err, "read the codes");
 	err = store_user_find(b->st, code, &other);
 	if (err == STORE_OK)
-		return svc_fail(b, SVC_EINVAL, "'%s' is the name of an account: a code stands for "
-					       "a name, it is never one",
-				code);
+		return refuse(why_view,
+			      svc_fail(b, SVC_EINVAL, "'%s' is the name of an account: a code "
+						      "stands for a name, it is never one",
+				       code),
+			      "code", "a-name");
 	if (err && err != STORE_ENOENT)
 		return svc_store_fail(b, err, "read the users");
 	return SVC_OK;
@@ -89,31 +107,54 @@ static enum svc_err give_code(struct bench *b, long long id)
 			snprintf(code, sizeof(code), "T-%03lld", id);
 		else
 			snprintf(code, sizeof(code), "T-%03lld-%d", id, i);
-		err = code_free(b, code, id) == SVC_OK ? store_user_set_code(b->st, id, code)
-						       : STORE_EEXIST;
+		err = code_free(b, code, id, NULL) == SVC_OK ? store_user_set_code(b->st, id, code)
+							     : STORE_EEXIST;
 	}
 	if (err)
 		return svc_store_fail(b, err, "give the trainee a code");
 	return SVC_OK;
 }
 
-/* SECRET as the new secret of an account with ROLE, hashed into HASH. */
+/* The word of a refused secret, for refuse(). */
+static const char *secret_word(enum secret_err e)
+{
+	switch (e) {
+	case SECRET_EMPTY:
+		return "empty";
+	case SECRET_ETOOLONG:
+		return "too-long";
+	case SECRET_ECTRL:
+		return "control-character";
+	case SECRET_ESHORT:
+		return "too-short";
+	case SECRET_ENOTPIN:
+		return "not-a-pin";
+	default:
+		return "refused";
+	}
+}
+
+/* SECRET as the new secret of an account with ROLE, hashed into HASH; a refusal's view
+ * into *WHY_VIEW (may be NULL). */
 static enum svc_err new_secret(struct bench *b, const char *name, enum role role,
-			       const char *secret, char *hash, size_t size)
+			       const char *secret, char *hash, size_t size, json_t **why_view)
 {
 	int pin = role == ROLE_TRAINEE;
 	enum secret_err e = secret_check(secret ? secret : "", pin);
 
 	if (e)
-		return svc_fail(b, SVC_EINVAL, "%s's %s is refused: %s", name,
-				pin ? "PIN" : "password", secret_strerror(e));
+		return refuse(why_view,
+			      svc_fail(b, SVC_EINVAL, "%s's %s is refused: %s", name,
+				       pin ? "PIN" : "password", secret_strerror(e)),
+			      "secret", secret_word(e));
 	if (secret_hash(secret, hash, size) != SECRET_OK)
 		return svc_fail(b, SVC_EIO, "cannot hash the secret: out of memory");
 	return SVC_OK;
 }
 
-enum svc_err svc_user_create(struct bench *b, const char *name, enum role role,
-			     const char *secret, const char *code, long long *id)
+/* svc_user_create(), with the view of a refusal into *WHY_VIEW (may be NULL). */
+static enum svc_err create(struct bench *b, const char *name, enum role role, const char *secret,
+			   const char *code, long long *id, json_t **why_view)
 {
 	char hash[SECRET_HASH_MAX];
 	struct store_user other;
@@ -122,25 +163,32 @@ enum svc_err svc_user_create(struct bench *b, const char *name, enum role role,
 	enum svc_err rc;
 
 	if (!valid_name(name))
-		return svc_fail(b, SVC_EINVAL,
-				"'%s' is not a name: use 1 to %d letters, digits, '.', '-' or '_', "
-				"starting with a letter or a digit",
-				name, USER_NAME_MAX);
+		return refuse(why_view,
+			      svc_fail(b, SVC_EINVAL,
+				       "'%s' is not a name: use 1 to %d letters, digits, '.', '-' "
+				       "or '_', starting with a letter or a digit",
+				       name, USER_NAME_MAX),
+			      "name", "not-a-name");
 	err = store_user_find_code(b->st, name, &other);
 	if (err == STORE_OK)
-		return svc_fail(b, SVC_EINVAL, "'%s' is the code of an account: a name is never "
-					       "a code",
-				name);
+		return refuse(why_view,
+			      svc_fail(b, SVC_EINVAL, "'%s' is the code of an account: a name is "
+						      "never a code",
+				       name),
+			      "name", "a-code");
 	if (err && err != STORE_ENOENT)
 		return svc_store_fail(b, err, "read the codes");
-	if (code && (rc = code_free(b, code, 0)) != SVC_OK)
+	if (code && (rc = code_free(b, code, 0, why_view)) != SVC_OK)
 		return rc;
-	rc = new_secret(b, name, role, secret, hash, sizeof(hash));
+	rc = new_secret(b, name, role, secret, hash, sizeof(hash), why_view);
 	if (rc)
 		return rc;
 	err = store_user_add(b->st, name, role, code, clock_wall_ms(), &uid);
-	if (err == STORE_EEXIST)
-		return svc_fail(b, SVC_ESTATE, "'%s' already exists", name);
+	if (err == STORE_EEXIST) {
+		secret_wipe(hash, sizeof(hash));
+		return refuse(why_view, svc_fail(b, SVC_ESTATE, "'%s' already exists", name),
+			      "name", "taken");
+	}
 	if (!err)
 		err = store_user_set_secret(b->st, uid, hash);
 	secret_wipe(hash, sizeof(hash));
@@ -153,6 +201,12 @@ enum svc_err svc_user_create(struct bench *b, const char *name, enum role role,
 	return SVC_OK;
 }
 
+enum svc_err svc_user_create(struct bench *b, const char *name, enum role role,
+			     const char *secret, const char *code, long long *id)
+{
+	return create(b, name, role, secret, code, id, NULL);
+}
+
 /* The signed-in admin, into *ME; refusals as svc_actor() and svc_may() give them. */
 static enum svc_err admin(struct bench *b, struct store_user *me)
 {
@@ -163,20 +217,24 @@ static enum svc_err admin(struct bench *b, struct store_user *me)
 	return svc_may(b, me, SVC_MANAGE_USERS, NULL) ? SVC_OK : SVC_EDENIED;
 }
 
-/* User NAME into *U, in the words a person reads; an erased account (its name is gone)
- * is refused: nothing changes it any more. */
-static enum svc_err find(struct bench *b, const char *name, struct store_user *u)
+/* User NAME into *U, in the words a person reads (a refusal's view into *VIEW); an
+ * erased account (its name is gone) is refused: nothing changes it any more. */
+static enum svc_err find(struct bench *b, const char *name, struct store_user *u, json_t **view)
 {
 	enum store_err err = store_user_find(b->st, name, u);
 
 	if (err == STORE_ENOENT)
-		return svc_fail(b, SVC_ENOENT, "no user '%s' (atelier user list)", name);
+		return refuse(view,
+			      svc_fail(b, SVC_ENOENT, "no user '%s' (atelier user list)", name),
+			      "name", "unknown");
 	if (err)
 		return svc_store_fail(b, err, "read the users");
 	if (u->erased_ms)
-		return svc_fail(b, SVC_ESTATE, "account %s was erased: it stays as it is, under "
-					       "its code, for its records",
-				u->code[0] ? u->code : name);
+		return refuse(view,
+			      svc_fail(b, SVC_ESTATE, "account %s was erased: it stays as it is, "
+						      "under its code, for its records",
+				       u->code[0] ? u->code : name),
+			      "name", "erased");
 	return SVC_OK;
 }
 
@@ -192,9 +250,11 @@ enum svc_err svc_user_add(struct bench *b, const char *name, const char *role_wo
 	if (rc)
 		return rc;
 	if (!role_word || !role_parse(role_word, &role))
-		return svc_fail(b, SVC_EINVAL, "role '%s' is not trainee, instructor or admin",
-				role_word ? role_word : "");
-	rc = svc_user_create(b, name, role, secret, code, &u.id);
+		return refuse(view,
+			      svc_fail(b, SVC_EINVAL, "role '%s' is not trainee, instructor or admin",
+				       role_word ? role_word : ""),
+			      "role", "not-a-role");
+	rc = create(b, name, role, secret, code, &u.id, view);
 	if (rc)
 		return rc;
 	if (store_user_get(b->st, u.id, &u) != STORE_OK)
@@ -220,6 +280,36 @@ enum svc_err svc_user_list(struct bench *b, json_t **view)
 	return SVC_OK;
 }
 
+enum svc_err svc_user_accounts(struct bench *b, json_t **view)
+{
+	struct store_user me, *users = NULL;
+	enum store_err err;
+	enum svc_err rc;
+	size_t n = 0;
+
+	*view = NULL;
+	rc = admin(b, &me);
+	if (rc)
+		return rc;
+	err = store_user_list(b->st, &users, &n);
+	*view = err ? NULL : json_array();
+	for (size_t i = 0; !err && i < n; i++) {
+		json_t *u = user_json(b, &users[i]);
+		long long t = 0;
+
+		err = store_user_last_signin(b->st, users[i].id, &t);
+		json_object_set_new(u, "last_signin_ms", t ? json_integer(t) : json_null());
+		json_array_append_new(*view, u);
+	}
+	free(users);
+	if (err) {
+		json_decref(*view);
+		*view = NULL;
+		return svc_store_fail(b, err, "list the accounts");
+	}
+	return SVC_OK;
+}
+
 enum svc_err svc_user_set_active(struct bench *b, const char *name, int active, json_t **view)
 {
 	struct store_user me, u;
@@ -229,12 +319,15 @@ enum svc_err svc_user_set_active(struct bench *b, const char *name, int active, 
 	*view = NULL;
 	rc = admin(b, &me);
 	if (!rc)
-		rc = find(b, name, &u);
+		rc = find(b, name, &u, view);
 	if (rc)
 		return rc;
+	/* So there is always an admin left: the one who acts keeps her account and role. */
 	if (!active && u.id == me.id)
-		return svc_fail(b, SVC_EDENIED, "an admin does not disable her own account: "
-						"another admin does");
+		return refuse(view,
+			      svc_fail(b, SVC_EDENIED, "an admin does not disable her own account: "
+						       "another admin does"),
+			      "name", "own-account");
 	err = store_user_set_active(b->st, name, active);
 	if (!err && !active)
 		err = store_session_end_user(b->st, u.id, clock_wall_ms());
@@ -260,15 +353,19 @@ enum svc_err svc_user_set_role(struct bench *b, const char *name, const char *ro
 	*view = NULL;
 	rc = admin(b, &me);
 	if (!rc)
-		rc = find(b, name, &u);
+		rc = find(b, name, &u, view);
 	if (rc)
 		return rc;
 	if (!role_word || !role_parse(role_word, &role))
-		return svc_fail(b, SVC_EINVAL, "role '%s' is not trainee, instructor or admin",
-				role_word ? role_word : "");
+		return refuse(view,
+			      svc_fail(b, SVC_EINVAL, "role '%s' is not trainee, instructor or admin",
+				       role_word ? role_word : ""),
+			      "role", "not-a-role");
 	if (u.id == me.id && role != ROLE_ADMIN)
-		return svc_fail(b, SVC_EDENIED, "an admin does not take her own role away: "
-						"another admin does");
+		return refuse(view,
+			      svc_fail(b, SVC_EDENIED, "an admin does not take her own role away: "
+						       "another admin does"),
+			      "role", "own-account");
 	err = store_user_set_role(b->st, name, role);
 	/* A PIN is no password and a password no PIN: crossing over, the secret goes and an
 	 * admin sets one of the new kind (user set-secret); the sessions end. */
@@ -300,9 +397,9 @@ enum svc_err svc_user_set_code(struct bench *b, const char *name, const char *co
 	*view = NULL;
 	rc = admin(b, &me);
 	if (!rc)
-		rc = find(b, name, &u);
+		rc = find(b, name, &u, view);
 	if (!rc)
-		rc = code_free(b, code ? code : "", u.id);
+		rc = code_free(b, code ? code : "", u.id, view);
 	if (rc)
 		return rc;
 	err = store_user_set_code(b->st, u.id, code);
@@ -331,7 +428,7 @@ enum svc_err svc_user_set_secret(struct bench *b, const char *name, const char *
 	*view = NULL;
 	rc = svc_actor(b, NULL, &me);
 	if (!rc)
-		rc = find(b, name, &u);
+		rc = find(b, name, &u, view);
 	if (rc)
 		return rc;
 	own = u.id == me.id;
@@ -342,13 +439,16 @@ enum svc_err svc_user_set_secret(struct bench *b, const char *name, const char *
 			return svc_store_fail(b, err, "read the account");
 		if (!old || !secret_verify(hash, old)) {
 			svc_audit(b, "user-set-secret", name, "refused", "wrong old secret");
-			return svc_fail(b, SVC_EDENIED, "the old secret is not right: to change "
-							"your own, give the one you have now");
+			return refuse(view,
+				      svc_fail(b, SVC_EDENIED, "the old secret is not right: to "
+							       "change your own, give the one you "
+							       "have now"),
+				      "old", "wrong");
 		}
 	} else if (!svc_may(b, &me, SVC_MANAGE_USERS, NULL)) {
 		return SVC_EDENIED;
 	}
-	rc = new_secret(b, name, u.role, secret, hash, sizeof(hash));
+	rc = new_secret(b, name, u.role, secret, hash, sizeof(hash), view);
 	if (rc)
 		return rc;
 	err = store_user_set_secret(b->st, u.id, hash);

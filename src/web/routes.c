@@ -751,6 +751,71 @@ static enum svc_err h_audit(struct req *r, json_t **view)
 	return svc_audit_list(r->b, limit, view);
 }
 
+/* ---- accounts (an admin's, from the console) ---- */
+
+/* The string KEY of an account's form into *OUT; when it is missing or not a string, a
+ * refusal's view that names the field, as svc's refusals do ({field, reason}). */
+static int account_str(struct req *r, const char *key, const char **out, json_t **view)
+{
+	if (need_str(r, key, out))
+		return 1;
+	*view = json_pack("{s:s, s:s}", "field", key, "reason",
+			  json_object_get(r->body, key) ? "not-text" : "missing");
+	return 0;
+}
+
+static enum svc_err h_users(struct req *r, json_t **view)
+{
+	return svc_user_accounts(r->b, view);
+}
+
+/* A new account: {name, role, secret, code}: the first PIN (a trainee) or password, typed
+ * by the admin as `atelier user add` asks it, and what public documents call her (may be
+ * left out: a trainee then gets one). */
+static enum svc_err h_user_add(struct req *r, json_t **view)
+{
+	const char *name, *role, *secret, *code;
+
+	if (!account_str(r, "name", &name, view) || !account_str(r, "role", &role, view) ||
+	    !account_str(r, "secret", &secret, view))
+		return SVC_EINVAL;
+	if (!body_str(r, "code", &code)) {
+		*view = json_pack("{s:s, s:s}", "field", "code", "reason", "not-text");
+		return SVC_EINVAL;
+	}
+	return svc_user_add(r->b, name, role, secret, code && code[0] ? code : NULL, view);
+}
+
+static enum svc_err h_user_active(struct req *r, json_t **view)
+{
+	const json_t *v = json_object_get(r->body, "active");
+
+	if (!json_is_boolean(v)) {
+		*view = json_pack("{s:s, s:s}", "field", "active", "reason", "missing");
+		return bad(r, "\"%s\" must be true or false", "active");
+	}
+	return svc_user_set_active(r->b, r->param[0], json_is_true(v), view);
+}
+
+static enum svc_err h_user_role(struct req *r, json_t **view)
+{
+	const char *role;
+
+	if (!account_str(r, "role", &role, view))
+		return SVC_EINVAL;
+	return svc_user_set_role(r->b, r->param[0], role, view);
+}
+
+/* {secret}: an admin sets another's; her own needs {old} too (svc decides). */
+static enum svc_err h_user_secret(struct req *r, json_t **view)
+{
+	const char *secret, *old;
+
+	if (!account_str(r, "secret", &secret, view) || !body_str(r, "old", &old))
+		return SVC_EINVAL;
+	return svc_user_set_secret(r->b, r->param[0], old, secret, view);
+}
+
 static int match(const char *pattern, char *copy, const char *path, struct req *r);
 
 static const struct route routes[] = {
@@ -793,6 +858,11 @@ static const struct route routes[] = {
 	{ "POST", "/api/jobs/{id}/resume", WEB_INSTRUCTOR, h_resume, 0, 0, 0 },
 	{ "POST", "/api/jobs/{id}/cancel", WEB_INSTRUCTOR, h_cancel, 0, 0, 0 },
 	{ "GET", "/api/audit", WEB_INSTRUCTOR, h_audit, 0, 0, 0 },
+	{ "GET", "/api/users", WEB_ADMIN, h_users, 0, 0, 0 },
+	{ "POST", "/api/users", WEB_ADMIN, h_user_add, 0, 0, 0 },
+	{ "POST", "/api/users/{name}/active", WEB_ADMIN, h_user_active, 0, 0, 0 },
+	{ "POST", "/api/users/{name}/role", WEB_ADMIN, h_user_role, 0, 0, 0 },
+	{ "POST", "/api/users/{name}/secret", WEB_ADMIN, h_user_secret, 0, 0, 0 },
 	{ NULL, NULL, WEB_ANYONE, NULL, 0, 0, 0 },
 };
 
@@ -1339,6 +1409,11 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 				 : route->role == WEB_INSTRUCTOR
 				     ? "an instructor's or an admin"
 				     : "a trainee's, an instructor's or an admin");
+			/* A change refused here is kept in the audit log, as svc_may()'s
+			 * refusals are; a read is not (a flood of reads must not become a
+			 * flood of writes). */
+			if (state_changing(in->method))
+				svc_audit(r.b, "refused", in->path, "refused", r.why);
 			out_svc_error(&r, SVC_EDENIED, NULL);
 			goto out;
 		}

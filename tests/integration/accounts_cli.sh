@@ -73,6 +73,8 @@ check "the admin adds a trainee with a PIN and an instructor with a password" \
            $BOSS user add sam --role instructor --secret-fd 3 3<$T/sam | grep -qx 'user sam added as instructor'"
 check "a PIN that is too short is refused" \
     sh -c "echo 123 | $BOSS user add bilal --role trainee --secret-fd 0 2>&1 | grep -q 'a PIN is 6 to 12 digits'"
+check "with --json the refusal names the field at fault, for a script or a screen" \
+    sh -c "echo 123 | $BOSS user add bilal --role trainee --secret-fd 0 --json 2>/dev/null > $T/refused.json; test \$? -ne 0 && $J $T/refused.json \"d['field'] + '/' + d['reason']\" secret/not-a-pin"
 check "the database keeps no secret, only its argon2id hash" \
     sh -c "! grep -q 13572468 $T/data/atelier.db && sqlite3 $T/data/atelier.db \"SELECT secret_hash FROM app_user WHERE name = 'amina'\" | grep -q '^\\\$argon2id\\\$'"
 check "the trainee signs in with her PIN" sh -c "$AMINA login amina --secret-file $T/amina | grep -q 'signed in as amina'"

@@ -5,7 +5,10 @@
 # PIN, the bench, a recorded device, the intake checklist with a correction, one step
 # of every kind, a refused then accepted submission listed in the instructor's console
 # (French, Dutch, Arabic), her grade read in My work, Dutch and Arabic (right to left),
-# the quarantine screen, the console refused to her, then empty once graded. At every
+# the quarantine screen, the console refused to her, then empty once graded; then an
+# admin's accounts (tests/web/accounts.mjs): a trainee added, her PIN reset, her account
+# switched off and her sign-in refused, in French; in Dutch on a small screen, switched
+# on again and made an instructor; an instructor refused the accounts. At every
 # screen, at 1366x768, 800x1280, 1280x800 and 360x640: no console error (the
 # Content-Security-Policy refuses nothing), no serious or critical axe-core problem,
 # every target at least 44 px, every control reached with Tab, and a screenshot (kept in
@@ -59,6 +62,7 @@ cat >"$T/facts.json" <<JSON
 {"serial": "C1QQABCD4R", "udid": "00008110-000E44540A2A0000",
  "trainee": "amina", "pin": "$(cat "$T/secret-amina")",
  "instructor": "sam", "password": "$(cat "$T/secret-sam")",
+ "admin": "boss", "admin_password": "$(cat "$T/secret-boss")",
  "usb_ctl": "$USBBED_CTL"}
 JSON
 
@@ -106,25 +110,37 @@ check "the trainee's walk ran to its end" $J "$T/flow.json" "d.get('finished', F
 # Printed only (the targets are measured in bench/): a plug to its card on the screen.
 field "$T/flow.json" "'# plug to card on the screen: %(plug_to_card_ms)d ms; to the read card: %(plug_to_read_card_ms)d ms' % d['timings']" 2>/dev/null || :
 [ -s "$T/flow.json" ] || sed 's/^/# /' "$T/flow.err" | head -40
-# One TAP line per check of the walk, its detail shown when it fails.
-python3 -c '
+# walk_tap NAME: one TAP line per check of the walk's report $T/NAME.json, its detail
+# shown when it fails.
+walk_tap() {
+    python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 for c in d["checks"]:
     detail = json.dumps(c.get("detail"), ensure_ascii=False, indent=1) if not c["ok"] else ""
     print("%d\t%s\t%s" % (0 if c["ok"] else 1, c["name"].replace("\t", " "), detail.replace("\n", "\\n").replace("\t", " ")))
-' "$T/flow.json" >"$T/flow.tap" 2>/dev/null || : >"$T/flow.tap"
-while IFS="$(printf '\t')" read -r status name detail; do
-    printf '%s\n' "$detail" | sed 's/\\n/\n/g' >"$TAP_OUT"
-    _tap_result "$status" "$name"
-done <"$T/flow.tap"
-# every_shot: each screenshot the walk names is a file that is not empty.
+' "$T/$1.json" >"$T/$1.tap" 2>/dev/null || : >"$T/$1.tap"
+    while IFS="$(printf '\t')" read -r status name detail; do
+        printf '%s\n' "$detail" | sed 's/\\n/\n/g' >"$TAP_OUT"
+        _tap_result "$status" "$name"
+    done <"$T/$1.tap"
+}
+walk_tap flow
+# every_shot NAME MIN: each screenshot the walk $T/NAME.json names is a file that is not
+# empty, and there are MIN or more.
 every_shot() {
-    field "$T/flow.json" "'\\n'.join(d['screenshots'])" >"$T/shots.list" || return 1
-    [ "$(wc -l <"$T/shots.list")" -ge 60 ] || { echo "only $(wc -l <"$T/shots.list") screenshots"; return 1; }
+    field "$T/$1.json" "'\\n'.join(d['screenshots'])" >"$T/shots.list" || return 1
+    [ "$(wc -l <"$T/shots.list")" -ge "$2" ] || { echo "only $(wc -l <"$T/shots.list") screenshots"; return 1; }
     while read -r f; do [ -s "$f" ] || { echo "empty or missing: $f"; return 1; }; done <"$T/shots.list"
 }
-check "every screen's screenshot was taken (60 or more)" every_shot
+check "every screen's screenshot was taken (60 or more)" every_shot flow 60
+
+# ---- an admin's accounts, in French, then Dutch on a small screen ----
+$NODE "$ROOT/tests/web/accounts.mjs" "http://127.0.0.1:$PORT" "$T/shots" "$T/facts.json" >"$T/accounts.json" 2>"$T/accounts.err"
+check "the admin's walk through the accounts ran to its end" $J "$T/accounts.json" "d.get('finished', False)"
+[ -s "$T/accounts.json" ] || sed 's/^/# /' "$T/accounts.err" | head -40
+walk_tap accounts
+check "every screen of the accounts was photographed (8 or more)" every_shot accounts 8
 
 if [ -n "${ATELIER_SCREENSHOTS:-}" ]; then
     mkdir -p "$ATELIER_SCREENSHOTS" && cp "$T"/shots/*.png "$ATELIER_SCREENSHOTS"/

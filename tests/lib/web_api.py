@@ -276,6 +276,162 @@ def kept_work_and_the_terminal(srv, amina):
     ok(p.returncode == 0, "that job's chain verifies", p.stdout + p.stderr)
 
 
+def console_roles(srv, amina, sam, boss):
+    """Every route of the instructors' console, as each role meets it: a trainee is
+    refused them all, an instructor the admin's, an admin none; a refused change leaves
+    the accounts as they were and is kept in the audit log."""
+    routes = [
+        ("GET", "/api/queue", None, "instructor"),
+        ("GET", "/api/overview", None, "instructor"),
+        ("GET", "/api/audit", None, "instructor"),
+        ("GET", "/api/jobs/999999/verify", None, "instructor"),
+        ("POST", "/api/jobs/999999/resume", {"why": "go on"}, "instructor"),
+        ("POST", "/api/jobs/999999/cancel", {"why": "stop"}, "instructor"),
+        ("POST", "/api/trainees/amina/signoffs", {"competence": "untrained", "note": "n"}, "instructor"),
+        ("POST", "/api/jobs/999999/grade", {"verdict": "approved", "feedback": "x"}, "instructor"),
+        ("POST", "/api/checklists/web-check/steps/look/photos", None, "instructor"),
+        ("GET", "/api/users", None, "admin"),
+        ("POST", "/api/users", {"name": "intruder", "role": "admin", "secret": "a long password 1"}, "admin"),
+        ("POST", "/api/users/amina/active", {"active": False}, "admin"),
+        ("POST", "/api/users/amina/role", {"role": "admin"}, "admin"),
+        ("POST", "/api/users/amina/secret", {"secret": "99887766"}, "admin"),
+    ]
+    st, before, _, _ = boss.call("GET", "/api/users")
+    for method, path, body, role in routes:
+        for who, c in (("trainee", amina), ("instructor", sam)):
+            refused = who == "trainee" or role == "admin"
+            if not refused:
+                continue
+            st, doc, _, _ = c.call(method, path, body)
+            ok(st == 403 and doc and doc["error"] == "denied"
+               and ("an admin's session" if role == "admin" else "an instructor's") in doc["why"],
+               "%s %s: refused to a%s %s (403, the reason)" % (method, path, "n" if who[0] == "i" else "", who),
+               (st, doc))
+        if role == "instructor" and method == "GET":
+            st, doc, _, _ = sam.call(method, path)
+            ok(st not in (401, 403), "%s %s: an instructor passes the gate (%s)" % (method, path, st), (st, doc))
+        st, doc, _, _ = boss.call(method, path, body) if role == "instructor" or method == "GET" \
+            else (None, None, None, None)
+        if st is not None:
+            ok(st not in (401, 403), "%s %s: an admin passes the gate (%s)" % (method, path, st), (st, doc))
+    st, after, _, _ = boss.call("GET", "/api/users")
+    ok(st == 200 and after == before, "the refused changes left every account as it was", (before, after))
+    again = Client(srv)
+    st, _, _ = again.login("amina", secret("amina"))
+    ok(st == 200, "and amina's PIN still signs her in", st)
+    st, log, _, _ = boss.call("GET", "/api/audit?limit=200")
+    refusals = [(e["actor"], e["subject"]) for e in log if e["action"] == "refused"]
+    ok(("amina", "/api/users") in refusals and ("sam", "/api/users/amina/role") in refusals
+       and ("sam", "/api/users/amina/secret") in refusals,
+       "each change refused at the gate is in the audit log, with who tried it", refusals[:20])
+
+
+def accounts(srv, boss):
+    """An admin's accounts over the API, through the same svc calls as atelier user: add,
+    a reset PIN, disable and enable, a role changed; refusals that name the field at
+    fault; every change in the audit log."""
+    st, doc, _, _ = boss.call("GET", "/api/users")
+    names = [u["name"] for u in doc] if st == 200 else []
+    ok(st == 200 and names == sorted(names) and {"boss", "amina", "sam"} <= set(names)
+       and all(set(u) == {"name", "code", "role", "active", "has_secret", "erased", "last_signin_ms"} for u in doc)
+       and next(u for u in doc if u["name"] == "amina")["last_signin_ms"] > 0,
+       "an admin lists the accounts: name, code, role, state, a secret set or not, the last sign-in;"
+       " never a secret", (st, doc))
+    st, doc, _, _ = boss.call("POST", "/api/users", {"name": "lea", "role": "trainee", "secret": "24681357"},
+                              csrf=False)
+    ok(st == 403 and doc["error"] == "csrf", "adding an account needs the CSRF token", (st, doc))
+    for body, status, field, reason, what in [
+            ({"name": "lea", "role": "trainee", "secret": "12"}, 400, "secret", "not-a-pin", "a PIN of 2 digits"),
+            ({"name": "lea", "role": "trainee", "secret": "12ab5678"}, 400, "secret", "not-a-pin", "a PIN with letters"),
+            ({"name": "lea", "role": "instructor", "secret": "short"}, 400, "secret", "too-short", "a short password"),
+            ({"name": "amina", "role": "trainee", "secret": "24681357"}, 409, "name", "taken", "a name taken"),
+            ({"name": "le a", "role": "trainee", "secret": "24681357"}, 400, "name", "not-a-name", "a name with a space"),
+            ({"name": "lea", "role": "boss", "secret": "24681357"}, 400, "role", "not-a-role", "a role that is none"),
+            ({"name": "lea", "role": "trainee"}, 400, "secret", "missing", "no first PIN"),
+            ({"name": "lea", "role": "trainee", "secret": 24681357}, 400, "secret", "not-text", "a PIN as a number"),
+            ({"name": "lea", "role": "trainee", "secret": "24681357", "code": "amina"}, 400, "code", "a-name",
+             "a code that is somebody's name")]:
+        st, doc, _, _ = boss.call("POST", "/api/users", body)
+        ok(st == status and doc["why"] and doc.get("detail") == {"field": field, "reason": reason},
+           "adding %s: %d, the reason and the field at fault" % (what, status), (st, doc))
+    st, doc, _, _ = boss.call("POST", "/api/users", {"name": "lea", "role": "trainee", "secret": "24681357"})
+    ok(st == 200 and doc["name"] == "lea" and doc["role"] == "trainee" and doc["active"] is True
+       and doc["has_secret"] is True and doc["code"].startswith("T-") and "secret" not in doc,
+       "an admin adds a trainee with her first PIN; she gets a code for public documents", (st, doc))
+    lea = Client(srv)
+    st, doc, _ = lea.login("lea", "24681357")
+    ok(st == 200 and doc["role"] == "trainee", "the new trainee signs in with that PIN", (st, doc))
+    st, doc, _, _ = boss.call("GET", "/api/users")
+    ok(st == 200 and next(u for u in doc if u["name"] == "lea")["last_signin_ms"] > 0,
+       "the list says when she signed in", (st, doc))
+
+    # ---- a PIN reset by the admin ----
+    st, doc, _, _ = boss.call("POST", "/api/users/lea/secret", {"secret": "1357"})
+    ok(st == 400 and doc.get("detail") == {"field": "secret", "reason": "not-a-pin"},
+       "a new PIN that is no PIN: 400 naming the field", (st, doc))
+    st, doc, _, _ = boss.call("POST", "/api/users/lea/secret", {"secret": "11335577"})
+    ok(st == 200 and doc["has_secret"], "the admin resets her PIN", (st, doc))
+    st, _, _ = Client(srv).login("lea", "24681357")
+    ok(st == 401, "the old PIN no longer signs in", st)
+    st, _, _ = Client(srv).login("lea", "11335577")
+    ok(st == 200, "the new one does", st)
+
+    # ---- disabled, enabled ----
+    st, doc, _, _ = boss.call("POST", "/api/users/lea/active", {"active": "no"})
+    ok(st == 400 and "true or false" in doc["why"], "active must be true or false: 400", (st, doc))
+    st, doc, _, _ = boss.call("POST", "/api/users/lea/active", {"active": False})
+    ok(st == 200 and doc["active"] is False, "the admin disables her account", (st, doc))
+    st, doc, _, _ = lea.call("GET", "/api/me")
+    ok(st == 401, "her open session ends at once", (st, doc))
+    st, doc, _ = Client(srv).login("lea", "11335577")
+    ok(st == 401 and "disabled" in doc["why"], "a disabled trainee cannot sign in", (st, doc))
+    st, doc, _, _ = boss.call("POST", "/api/users/nobody/active", {"active": False})
+    ok(st == 404 and doc.get("detail") == {"field": "name", "reason": "unknown"},
+       "an account that does not exist: 404", (st, doc))
+    st, doc, _, _ = boss.call("POST", "/api/users/boss/active", {"active": False})
+    ok(st == 403 and doc.get("detail") == {"field": "name", "reason": "own-account"}
+       and "another admin" in doc["why"], "an admin cannot disable herself: 403, another admin does", (st, doc))
+    st, doc, _, _ = boss.call("POST", "/api/users/boss/role", {"role": "instructor"})
+    ok(st == 403 and doc.get("detail") == {"field": "role", "reason": "own-account"},
+       "nor take her own role away: there is always an admin left", (st, doc))
+    st, doc, _, _ = boss.call("POST", "/api/users/lea/active", {"active": True})
+    ok(st == 200 and doc["active"] is True, "the admin enables it again", (st, doc))
+    st, _, _ = lea.login("lea", "11335577")
+    ok(st == 200, "and she signs in again", st)
+
+    # ---- a role changed ----
+    st, doc, _, _ = boss.call("POST", "/api/users/lea/role", {"role": "chief"})
+    ok(st == 400 and doc.get("detail") == {"field": "role", "reason": "not-a-role"}, "a role that is none: 400",
+       (st, doc))
+    st, doc, _, _ = boss.call("POST", "/api/users/lea/role", {"role": "instructor"})
+    ok(st == 200 and doc["role"] == "instructor" and doc["has_secret"] is False,
+       "a trainee made an instructor: her PIN goes, she waits for a password", (st, doc))
+    st, doc, _, _ = lea.call("GET", "/api/me")
+    ok(st == 401, "her session ends with her old role", (st, doc))
+    st, _, _ = Client(srv).login("lea", "11335577")
+    ok(st == 401, "the PIN no longer signs her in", st)
+    st, doc, _, _ = boss.call("POST", "/api/users/lea/secret", {"secret": "11335577"})
+    ok(st == 400 and doc.get("detail") == {"field": "secret", "reason": "too-short"},
+       "an instructor's secret is a password of 10 or more: a PIN is refused", (st, doc))
+    st, doc, _, _ = boss.call("POST", "/api/users/lea/secret", {"secret": "a new long password"})
+    ok(st == 200 and doc["has_secret"], "the admin sets her password", (st, doc))
+    st, doc, _ = Client(srv).login("lea", "a new long password")
+    ok(st == 200 and doc["role"] == "instructor", "she signs in as an instructor", (st, doc))
+
+    # ---- the audit log keeps each change, as the command line does ----
+    st, log, _, _ = boss.call("GET", "/api/audit?limit=300")
+    mine = [(e["action"], e["outcome"], e["detail"]) for e in log if e["actor"] == "boss" and e["subject"] == "lea"]
+    want = [("user-add", "ok", "trainee"), ("user-set-secret", "ok", "set by an admin"),
+            ("user-disable", "ok", "its sessions ended"), ("user-enable", "ok", ""),
+            ("user-set-role", "ok", "trainee -> instructor"), ("user-set-secret", "ok", "set by an admin")]
+    ok(st == 200 and all(w in mine for w in want), "the audit log has every change made on the screen, by whom",
+       (want, mine))
+    p = cli_as("boss", "audit", "--json", "--limit", "300")
+    cli = json.loads(p.stdout) if p.returncode == 0 else []
+    ok(any(e["action"] == "user-set-role" and e["subject"] == "lea" and e["actor"] == "boss" for e in cli),
+       "and atelier audit at the terminal shows them too", (p.returncode, p.stderr))
+
+
 def main():
     srv = Server("--timeout", "2")
     ok(srv.banner == "Atelier is at http://127.0.0.1:%d/" % srv.port,
@@ -737,6 +893,12 @@ def main():
        and any(e["action"] == "refused" and e["outcome"] == "no-session" for e in after[:1] + after[-1:]),
        "a change refused without a session is", (st, len(before), len(after), after[:1], after[-1:]))
 
+    boss = Client(srv)
+    st, doc, _ = boss.login("boss", secret("boss"))
+    ok(st == 200 and doc["role"] == "admin", "an admin signs in with her password", (st, doc))
+    console_roles(srv, amina, sam, boss)
+    accounts(srv, boss)
+
     many_at_once(srv)
     kept_work_and_the_terminal(srv, amina)
     session_last_use(amina)
@@ -774,7 +936,8 @@ def main():
              "/api/jobs/1/steps", "/api/jobs/x/grade", "/api/jobs//submit", "/api/devices/%00",
              "/static/", "/static/app.css", "/static/%2e%2e/x", "/api/checklists/%ff%fe",
              "/api/jobs/99999999999999999999999", "/api/audit?limit=-1", "/api/jobs?state=%00",
-             "*", "/api/jobs/1/ack/extra", "/%", "/api/%zz"]
+             "*", "/api/jobs/1/ack/extra", "/%", "/api/%zz", "/api/users", "/api/users/amina/active",
+             "/api/users/%00/role", "/api/users/../secret"]
     bodies = [b"", b"{}", b"[]", b"null", b'{"step":', b'{"step": {"a": [1, 2]}}', b"\x00\xff\xfe",
               b'{"name": "amina", "secret": 123}', b'{"parts": [{"name": 1}]}', b'{"corrects": -1}',
               b'{"redo": 5, "scores": []}', b'"' + b'\\' * 99 + b'"', b"[" * 40]

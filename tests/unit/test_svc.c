@@ -897,6 +897,69 @@ static void only_an_admin_manages_accounts(void **state)
 	must(svc_user_set_active(b, "boss", 0, &v), SVC_EDENIED);
 }
 
+/* The view of a refusal says which field is at fault, for a screen to say so beside it. */
+static void refused_field_is(json_t **v, const char *field, const char *reason)
+{
+	assert_non_null(*v);
+	assert_string_equal(json_string_value(json_object_get(*v, "field")), field);
+	assert_string_equal(json_string_value(json_object_get(*v, "reason")), reason);
+	json_decref(*v);
+	*v = NULL;
+}
+
+static void an_admins_refusal_names_the_field_and_the_list_says_who_signed_in_last(void **state)
+{
+	json_t *v = NULL, *u;
+	size_t i;
+	int seen = 0;
+
+	(void)state;
+	must(as("ines"), SVC_OK);
+	must(svc_user_accounts(b, &v), SVC_EDENIED);
+	why_says("only an admin manages accounts");
+	assert_null(v);
+	must(as("boss"), SVC_OK);
+	must(svc_user_add(b, "lea trainee", "trainee", "24681357", NULL, &v), SVC_EINVAL);
+	refused_field_is(&v, "name", "not-a-name");
+	must(svc_user_add(b, "amina", "trainee", "24681357", NULL, &v), SVC_ESTATE);
+	refused_field_is(&v, "name", "taken");
+	must(svc_user_add(b, "lea", "boss", "24681357", NULL, &v), SVC_EINVAL);
+	refused_field_is(&v, "role", "not-a-role");
+	must(svc_user_add(b, "lea", "trainee", "12ab56", NULL, &v), SVC_EINVAL);
+	refused_field_is(&v, "secret", "not-a-pin");
+	must(svc_user_add(b, "lea", "instructor", "short", NULL, &v), SVC_EINVAL);
+	refused_field_is(&v, "secret", "too-short");
+	must(svc_user_add(b, "lea", "trainee", "24681357", "T 1", &v), SVC_EINVAL);
+	refused_field_is(&v, "code", "not-a-code");
+	must(svc_user_add(b, "lea", "trainee", "24681357", "amina", &v), SVC_EINVAL);
+	refused_field_is(&v, "code", "a-name");
+	must(svc_user_set_active(b, "nobody", 0, &v), SVC_ENOENT);
+	refused_field_is(&v, "name", "unknown");
+	must(svc_user_set_active(b, "boss", 0, &v), SVC_EDENIED);
+	refused_field_is(&v, "name", "own-account");
+	must(svc_user_set_role(b, "boss", "instructor", &v), SVC_EDENIED);
+	refused_field_is(&v, "role", "own-account");
+	must(svc_user_set_secret(b, "amina", NULL, "", &v), SVC_EINVAL);
+	refused_field_is(&v, "secret", "empty");
+	/* The list an admin reads: every account, when each last signed in, never a secret. */
+	must(svc_user_accounts(b, &v), SVC_OK);
+	json_array_foreach (v, i, u) {
+		const char *name = json_string_value(json_object_get(u, "name"));
+		json_t *last = json_object_get(u, "last_signin_ms");
+
+		assert_null(json_object_get(u, "secret_hash"));
+		if (strcmp(name, "boss") == 0 || strcmp(name, "ines") == 0)
+			assert_true(json_integer_value(last) > 0);
+		if (strcmp(name, "sam") == 0)
+			assert_true(json_is_null(last)); /* never signed in */
+		if (strcmp(name, "amina") == 0) /* a trainee's code, for public documents */
+			assert_string_equal(json_string_value(json_object_get(u, "code")), "T-002");
+		seen++;
+	}
+	assert_int_equal(seen, 5);
+	json_decref(v);
+}
+
 static void an_ended_session_is_over(void **state)
 {
 	char t[SVC_TOKEN_HEX];
@@ -1009,6 +1072,8 @@ static void the_trend_compares_the_later_jobs_with_the_earlier_ones(void **state
 	assert_string_equal(svc_trend(steady, 4, &a, &z), "steady");
 	assert_string_equal(svc_trend(seconds, 4, &a, &z), "steady"); /* seconds are noise */
 	assert_null(svc_trend(few, 3, &a, &z));
+}
+
 /* docs/privacy.md: a person's data read out by herself or an admin, and her name erased on
  * her request once her work is done, her work staying under her code. */
 static void a_person_is_erased_on_request_and_her_work_stays(void **state)
@@ -1072,6 +1137,9 @@ int main(void)
 			five_wrong_secrets_lock_the_name_until_an_admin_sets_a_new_one, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(only_an_admin_manages_accounts, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			an_admins_refusal_names_the_field_and_the_list_says_who_signed_in_last,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(an_ended_session_is_over, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_person_is_erased_on_request_and_her_work_stays,
 						setup, teardown),

@@ -15,3 +15,8 @@ export const app = {
 export function isInstructor() {
   return !!app.me && (app.me.role === "instructor" || app.me.role === "admin");
 }
+
+/* 1 when the person signed in is an admin (the console's accounts). */
+export function isAdmin() {
+  return !!app.me && app.me.role === "admin";
+}

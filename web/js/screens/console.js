@@ -11,6 +11,8 @@ import { serverLang } from "./device.js";
 import { showReview } from "./review.js";
 import { showDevices } from "./devices.js";
 import { showRecord, showTrainees } from "./record.js";
+import { showAccounts } from "./accounts.js";
+import { isAdmin } from "../state.js";
 import { screen, message, errorBox, linkButton, waiting } from "../ui.js";
 
 const IDLE_MS = 12 * 3600 * 1000; // a job untouched this long is not "on a bench now"
@@ -35,7 +37,9 @@ export function consoleNav(here) {
   return h("nav.console-nav", { "aria-label": t("Console menu") },
     link("#/console", t("Work now"), "work"),
     link("#/console/devices", t("Devices"), "devices"),
-    link("#/console/trainees", t("Trainees"), "trainees"));
+    link("#/console/trainees", t("Trainees"), "trainees"),
+    // The accounts are an admin's (the server refuses them to the others).
+    isAdmin() ? link("#/console/accounts", t("Accounts"), "accounts") : null);
 }
 
 /* Text in the checklists' language when the screen's has none (Arabic): its own
@@ -203,11 +207,12 @@ async function showWork() {
   };
 }
 
-/* #/console[/review/ID]: the console's screens. */
+/* #/console[/review/ID | /devices | /trainees | /trainee/NAME | /accounts]: the console's screens. */
 export async function showConsole(what, arg) {
   if (what === "review" && arg) return showReview(arg);
   if (what === "devices") return showDevices(arg);
   if (what === "trainees") return showTrainees();
   if (what === "trainee" && arg) return showRecord(arg);
+  if (what === "accounts") return showAccounts();
   return showWork();
 }
