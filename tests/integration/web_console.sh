@@ -5,7 +5,7 @@
 # work; she lets the work go on, grades one job "to do again" with a step ticked on the
 # list and one approved with the rubric's levels in view; the trainee reads and
 # acknowledges the feedback on her screen; the instructor signs a competence off, and the
-# trainee, refused the practice screen replacement before, can now start it. French and Dutch, at
+# trainee, refused the screen replacement before, can now start it. French and Dutch, at
 # every screen size, with the keyboard only; every screen audited and photographed.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/accounts.sh"
@@ -70,28 +70,6 @@ steps:
     kind: note
 YAML
 
-# The workshop's practice of a screen replacement on a dummy phone: like the shipped
-# screen replacement (whose rules certify_android.sh walks on the command line), it
-# needs an approved intake and an instructor's sign-off for esd-safety; it has no
-# device-level order of work, so the walk needs no data wipe before it.
-cat > "$T/data/checklists/practice-screen.yaml" <<'YAML'
-id: practice-screen
-version: 1
-title: {en: "Practice: screen replacement", fr: "Exercice : remplacement d'écran", nl: "Oefening: scherm vervangen"}
-applies_to:
-  platforms: [ios]
-difficulty: 4
-time_minutes: 60
-competences: [screen-replacement]
-requires:
-  approved: [intake-triage]
-  signed_off: [esd-safety]
-steps:
-  - id: strap
-    title: {en: "Put on the ESD wrist strap", fr: "Mettez le bracelet antistatique", nl: "Doe de ESD-polsband om"}
-    kind: check
-YAML
-
 # Two iPhones on the bench (the fake usbmuxd's four-phone scenario), read once.
 export FAKE_USBMUXD_KEY_CACHE="$T/keys"
 mkdir -p "$FAKE_USBMUXD_KEY_CACHE"
@@ -105,8 +83,26 @@ if ! { init_admin "$A" && add_user "$A" amina trainee && add_user "$A" bilal tra
     echo "Bail out! the accounts or the first reading could not be made"
     exit 1
 fi
-# Amina's first day, done at the bench: the intake of her iPhone waits for a grade.
-INTAKE=$($WALK "$ATELIER" "$T/data" $UA intake-triage amina 2>"$T/walk.err") || {
+# Amina's first days, done at the bench: the intake of her iPhone (it waits for a
+# grade), its data wipe (Erase All Content and Settings brings the fake phone back to
+# its setup screens) and its diagnostics, which a screen replacement comes after.
+cat > "$T/setv.py" <<'PY'
+import json, os, subprocess, sys
+state, fakectl, fakedir, udid = (os.environ[k] for k in ("SETV_STATE", "FAKECTL", "FAKEDIR", "UDID"))
+values = json.load(open(state))
+for domain, key, value in zip(*[iter(sys.argv[1:])] * 3):
+    values.setdefault(domain, {})[key] = json.loads(value)
+json.dump(values, open(state, "w"))
+cmd = json.dumps({"cmd": "update", "udid": udid, "changes": {"values": values}})
+subprocess.run(["sh", fakectl, "cmd", fakedir, cmd], check=True, stdout=subprocess.DEVNULL)
+PY
+python3 -c 'import json,sys; json.dump([d for d in json.load(open(sys.argv[1]))["devices"] if d["udid"] == sys.argv[3]][0]["values"], open(sys.argv[2], "w"))' \
+    "$ROOT/tests/fakes/scenarios/bench-mixed.json" "$T/values.json" "$UA"
+export SETV_STATE="$T/values.json" FAKECTL FAKEDIR="$T/fake" UDID=$UA
+ERASE="python3 $T/setv.py com.apple.purplebuddy SetupDone false com.apple.purplebuddy SetupFinishedAllSteps false com.apple.PurpleBuddy SetupDone false"
+INTAKE=$($WALK "$ATELIER" "$T/data" $UA intake-triage amina 2>"$T/walk.err") &&
+    $WALK "$ATELIER" "$T/data" $UA data-wipe amina --before "setup-screen-shown=$ERASE" >/dev/null 2>>"$T/walk.err" &&
+    $WALK "$ATELIER" "$T/data" $UA diagnostics-ios amina >/dev/null 2>>"$T/walk.err" || {
     sed 's/^/# /' "$T/walk.err"
     echo "Bail out! the trainee's first jobs could not be walked"
     exit 1
@@ -155,13 +151,13 @@ done <"$T/flow.tap"
 
 # What the screen did is in the records, as the command line reads them.
 check "the redo given on the screen is in the records: the step ticked, the feedback" \
-    sh -c "XDG_RUNTIME_DIR=$T/run/sam $ATELIER_REAL --data $T/data job show 3 --json >$T/j4.json && $J $T/j4.json \"(d['grades'][-1]['verdict'], d['grades'][-1]['redo'], d['grades'][-1]['by'], d['grades'][-1]['acknowledged'])\" \"('redo', ['voltage'], 'sam', True)\""
+    sh -c "XDG_RUNTIME_DIR=$T/run/sam $ATELIER_REAL --data $T/data job show 5 --json >$T/j5.json && $J $T/j5.json \"(d['grades'][-1]['verdict'], d['grades'][-1]['redo'], d['grades'][-1]['by'], d['grades'][-1]['acknowledged'])\" \"('redo', ['voltage'], 'sam', True)\""
 check "the sign-off given on the screen is amina's record" \
     sh -c "XDG_RUNTIME_DIR=$T/run/sam $ATELIER_REAL --data $T/data trainee show amina --json >$T/amina.json && $J $T/amina.json \"[(s['competence'], s['by']) for s in d['signoffs']]\" \"[('esd-safety', 'sam')]\""
 check "the release from quarantine given on the screen is in the device's history, with its reason" \
     sh -c "XDG_RUNTIME_DIR=$T/run/sam $ATELIER_REAL --data $T/data device show $UQ --json >$T/q.json && $J $T/q.json \"(d['state'], d['history'][-1]['by'], d['history'][-1]['why'])\" \"('in_repair', 'sam', 'Le propriétaire l’a retiré de son compte iCloud (courriel du 2 décembre).')\""
 check "every job's records still verify" \
-    sh -c "for j in 1 2 3 4; do XDG_RUNTIME_DIR=$T/run/sam $ATELIER_REAL --data $T/data job verify \$j >/dev/null || exit 1; done"
+    sh -c "for j in 1 2 3 4 5 6; do XDG_RUNTIME_DIR=$T/run/sam $ATELIER_REAL --data $T/data job verify \$j >/dev/null || exit 1; done"
 if [ -n "${ATELIER_SCREENSHOTS:-}" ]; then
     mkdir -p "$ATELIER_SCREENSHOTS" && cp "$T"/shots/*.png "$ATELIER_SCREENSHOTS"/
 fi

@@ -871,7 +871,11 @@ static void five_wrong_secrets_lock_the_name_until_an_admin_sets_a_new_one(void 
 	json_decref(v);
 	/* Her own secret changes with the old one only. */
 	must(svc_user_set_secret(b, "amina", "13572468", "11223344", &v), SVC_EDENIED);
+	json_decref(v); /* a refusal's {field, reason}, when it has one */
+	v = NULL;
 	must(svc_user_set_secret(b, "amina", "24681357", "1122", &v), SVC_EINVAL);
+	json_decref(v); /* a refusal's {field, reason}, when it has one */
+	v = NULL;
 	why_says("a PIN is 6 to 12 digits");
 	must(svc_user_set_secret(b, "amina", "24681357", "11223344", &v), SVC_OK);
 	json_decref(v);
@@ -884,17 +888,27 @@ static void only_an_admin_manages_accounts(void **state)
 	(void)state;
 	must(as("amina"), SVC_OK);
 	must(svc_user_add(b, "intruder", "admin", "a long password", NULL, &v), SVC_EDENIED);
+	json_decref(v); /* a refusal's {field, reason}, when it has one */
+	v = NULL;
 	why_says("amina is a trainee: only an admin manages accounts");
 	must(svc_user_set_role(b, "amina", "admin", &v), SVC_EDENIED);
+	json_decref(v); /* a refusal's {field, reason}, when it has one */
+	v = NULL;
 	must(svc_user_set_secret(b, "ines", NULL, "a long password 2", &v), SVC_EDENIED);
+	json_decref(v); /* a refusal's {field, reason}, when it has one */
+	v = NULL;
 	must(as("boss"), SVC_OK);
 	must(svc_user_add(b, "lea", "instructor", "short", NULL, &v), SVC_EINVAL);
+	json_decref(v); /* a refusal's {field, reason}, when it has one */
+	v = NULL;
 	why_says("a password has at least 10 characters");
 	must(svc_user_set_role(b, "amina", "instructor", &v), SVC_OK);
 	/* A PIN is no password: the account waits for a new secret. */
 	assert_false(json_is_true(json_object_get(v, "has_secret")));
 	json_decref(v);
 	must(svc_user_set_active(b, "boss", 0, &v), SVC_EDENIED);
+	json_decref(v); /* a refusal's {field, reason}, when it has one */
+	v = NULL;
 }
 
 /* The view of a refusal says which field is at fault, for a screen to say so beside it. */

@@ -65,7 +65,7 @@ try {
   await sam.waitForSelector(".work-summary", { timeout: 8000 }).catch(() => {});
   ok((await sam.locator(".work-summary").innerText().catch(() => "")) === T("fr", "Nobody is working on a device right now."),
     "nobody is at work yet: the overview says so");
-  ok((await texts(sam, ".queue-item")).length === 1, "amina's intake waits in the queue");
+  ok((await texts(sam, ".queue-item")).length === 3, "amina's intake, wipe and diagnostics wait in the queue", await texts(sam, ".queue-item"));
 
   const a = await amina.post("/api/jobs", { device: F.udid_a, checklist: "bench-check" });
   const b = await bilal.post("/api/jobs", { device: F.udid_b, checklist: "bench-check" });
@@ -125,7 +125,7 @@ try {
   const sent = await bilal.post(`/api/jobs/${jobB}/submit`, {});
   ok(sent.status === 200, "bilal sends his work", sent);
   ok(await until(sam, (id) => !!document.querySelector(`.queue-item a[href="#/console/review/${id}"]`), jobB, 8000),
-    "it comes into the grading queue without a reload", await texts(sam, ".queue-item"));
+    "it comes into the grading queue without a reload", [await texts(sam, ".queue-item"), (await (await sam.request.get(`${base}/api/queue`)).json()).map((j) => j.id), sent]);
   // bilal waits at his bench, his screen in Dutch: the grade will be said to him.
   const { page: bp } = await signedInPage(browser, "bilal", F.trainees.bilal, "nl-BE");
   await bp.setViewportSize(VIEWPORTS[3][1]);
@@ -186,7 +186,7 @@ try {
   const { page: ap } = await signedInPage(browser, "amina", F.trainees.amina, "fr-BE");
   await ap.goto(`${base}/#/device/${F.udid_a}`);
   await ap.waitForSelector(".checklist-item", { timeout: 8000 }).catch(() => {});
-  const startBefore = ap.locator(".checklist-item", { hasText: "Exercice : remplacement d'écran" }).locator("button");
+  const startBefore = ap.locator(".checklist-item", { hasText: "Remplacement de l'écran d'un téléphone" }).locator("button");
   await startBefore.click().catch(() => {});
   ok(await until(ap, (want) => [...document.querySelectorAll(".checklist-item")].some((e) => e.textContent.includes(want)),
     T("fr", "your instructor's sign-off for {competence}", { competence: "esd-safety" }), 8000),
@@ -222,7 +222,7 @@ try {
   await ap.goto(`${base}/#/device/${F.udid_a}`);
   await ap.waitForSelector(".checklist-item", { timeout: 8000 }).catch(() => {});
   await ap.evaluate(() => document.querySelector("h1").focus());
-  await press(ap, '.checklist-item button[aria-describedby="cl-practice-screen"]', "start the screen replacement");
+  await press(ap, '.checklist-item button[aria-describedby="cl-phone-screen-replacement"]', "start the screen replacement");
   ok(await until(ap, () => /^#\/job\/\d+/.test(location.hash), null, 8000), "after the sign-off, amina starts the screen replacement",
     await ap.locator("main").innerText().catch(() => ""));
 

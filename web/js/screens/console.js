@@ -191,9 +191,15 @@ async function showWork() {
   };
   main.replaceChildren(main.querySelector("h1"), consoleNav("work"), work, queue);
   draw();
+  // Only the latest reading is drawn: an earlier one that answers later (asked before a
+  // change the later one was asked after) would put the lists back as they were.
+  let asked = 0;
   const refresh = async () => {
+    const mine = ++asked;
     try {
-      [overview, jobs] = await Promise.all([get(withQuery("/api/overview", { lang })), get(withQuery("/api/queue", { lang }))]);
+      const got = await Promise.all([get(withQuery("/api/overview", { lang })), get(withQuery("/api/queue", { lang }))]);
+      if (mine !== asked) return;
+      [overview, jobs] = got;
       draw();
     } catch {
       /* the next event or tick tries again; the last lists stay on the screen */
