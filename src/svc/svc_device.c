@@ -54,8 +54,7 @@ enum svc_err svc_device_list(struct bench *b, const char *state_word, json_t **v
 	return SVC_OK;
 }
 
-/* The marketing name of device ID from its latest reading, or null. */
-static json_t *marketing_name(struct bench *b, long long id)
+json_t *svc_device_name(struct bench *b, long long id)
 {
 	char *text = NULL;
 	long long t_ms;
@@ -142,7 +141,7 @@ enum svc_err svc_device_board(struct bench *b, const char *state_word, json_t **
 	for (size_t i = n; i-- > 0;) { /* the latest seen first */
 		json_t *o = row_json(&devs[i]);
 
-		json_object_set_new(o, "marketing_name", marketing_name(b, devs[i].id));
+		json_object_set_new(o, "marketing_name", svc_device_name(b, devs[i].id));
 		json_object_set_new(o, "since", why_here(b, devs[i].id, devs[i].state));
 		json_object_set_new(o, "certificates", certs_with_revocation(b, devs[i].id));
 		json_array_append_new(list, o);

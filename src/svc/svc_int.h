@@ -97,6 +97,9 @@ const char *svc_trend(const double *minutes, size_t n, double *earlier, double *
  * most SVC_PDF_ARGS_MAX), BODY on its standard input and OUT as its descriptor 3 (which
  * ARGS name /dev/fd/3); what it says on failure goes into WHY (its first line). 0 when it
  * exited 0 (svc_cert.c). */
+/* The marketing name of device ID from its latest reading, as a JSON string; JSON null
+ * when it was never read or its reading has none. */
+json_t *svc_device_name(struct bench *b, long long id);
 int svc_pdf_run(const char *const args[], const char *body, int out, char *why, size_t size);
 /* atelier-pdf run with ARGS (whose output file is "/dev/fd/3") on BODY, drawn into a file
  * in memory and read back into OUT's bytes (free()): nothing is left on the disk. 0, or

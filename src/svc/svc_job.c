@@ -470,8 +470,6 @@ static json_t *event_json(struct bench *b, const struct store_job_event *e)
 	return o;
 }
 
-static json_t *device_name_json(struct bench *b, long long id);
-
 /* The job view (svc.h). */
 static json_t *job_json(struct bench *b, const struct work *w)
 {
@@ -490,7 +488,7 @@ static json_t *job_json(struct bench *b, const struct work *w)
 		      job->checklist_hash, "trainee",
 		      svc_user_name(b, job->trainee_id, trainee, sizeof(trainee)), "state",
 		      job_state_name(job->state), "started_ms", (json_int_t)job->started_ms);
-	json_object_set_new(o, "device_name", device_name_json(b, job->device_id));
+	json_object_set_new(o, "device_name", svc_device_name(b, job->device_id));
 	for (size_t i = 0; i < w->n_recs; i++)
 		json_array_append_new(recs, record_json(b, w->recs, i));
 	json_object_set_new(o, "records", recs);
@@ -666,22 +664,6 @@ enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_
 	return SVC_OK;
 }
 
-/* The marketing name of device ID from its latest reading; NULL when it has none. */
-static json_t *device_name_json(struct bench *b, long long id)
-{
-	char *text = NULL;
-	long long t_ms;
-	json_t *facts, *name = NULL;
-
-	if (store_latest_probe(b->st, id, &text, &t_ms) != STORE_OK)
-		return json_null();
-	facts = json_loads(text, 0, NULL);
-	free(text);
-	if (facts)
-		name = svc_str_or_null(facts_json_string(facts, "identity.marketing_name"));
-	json_decref(facts);
-	return name ? name : json_null();
-}
 
 enum svc_err svc_job_queue(struct bench *b, const char *lang, json_t **view)
 {
@@ -725,7 +707,7 @@ enum svc_err svc_job_queue(struct bench *b, const char *lang, json_t **view)
 				  svc_str_or_null(c ? checklist_text(&c->title, lang) : NULL),
 				  "checklist_version", j->checklist_version, "device",
 				  (json_int_t)j->device_id, "device_name",
-				  device_name_json(b, j->device_id), "submitted_ms",
+				  svc_device_name(b, j->device_id), "submitted_ms",
 				  (json_int_t)j->submitted_ms, "waiting_ms",
 				  (json_int_t)(now > j->submitted_ms ? now - j->submitted_ms : 0)));
 	}
