@@ -36,13 +36,23 @@ async function signIn(name, secret) {
 /* The admin signs in on the sign-in screen with the keyboard, in LANG. */
 async function keyboardSignIn(page, lang, name, secret) {
   await page.goto(`${base}/`);
-  await waitH1(page, "Sign in to Atelier");
+  // The screen may open in the browser's language already (nl-BE): wait for the form.
+  await page.waitForSelector("#signin-name", { timeout: 8000 }).catch(() => {});
   await press(page, `.btn-lang[lang="${lang}"]`, `choose ${lang} before signing in`);
   await waitH1(page, T(lang, "Sign in to Atelier"));
-  await tabTo(page, "#signin-name");
-  await page.keyboard.type(name);
-  await page.keyboard.press("Tab");
-  await page.keyboard.type(secret);
+  await until(page, (l) => document.documentElement.lang === l, lang);
+  // A language chosen draws the form again: what was typed before that is gone, so the
+  // name and secret are typed again until the form holds them.
+  for (let i = 0; i < 3; i++) {
+    await tabTo(page, "#signin-name");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type(name);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type(secret);
+    const held = await page.evaluate(() => document.getElementById("signin-name")?.value);
+    if (held === name) break;
+  }
   await page.keyboard.press("Enter");
   return waitH1(page, T(lang, "Devices on the bench"), 15000);
 }
