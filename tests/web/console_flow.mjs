@@ -124,7 +124,7 @@ try {
   await bilal.post(`/api/jobs/${jobB}/steps`, { step: "remarks", note: "Rien à signaler" });
   const sent = await bilal.post(`/api/jobs/${jobB}/submit`, {});
   ok(sent.status === 200, "bilal sends his work", sent);
-  ok(await until(sam, (id) => !!document.querySelector(`.queue-item a[href="#/console/review/${id}"]`), jobB, 8000),
+  ok(await until(sam, (id) => !!document.querySelector(`.queue-item a[href="#/console/review/${id}"]`), jobB, 15000),
     "it comes into the grading queue without a reload", [await texts(sam, ".queue-item"), (await (await sam.request.get(`${base}/api/queue`)).json()).map((j) => j.id), sent]);
   // bilal waits at his bench, his screen in Dutch: the grade will be said to him.
   const { page: bp } = await signedInPage(browser, "bilal", F.trainees.bilal, "nl-BE");

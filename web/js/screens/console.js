@@ -16,8 +16,9 @@ import { isAdmin } from "../state.js";
 import { screen, message, errorBox, linkButton, waiting } from "../ui.js";
 
 const IDLE_MS = 12 * 3600 * 1000; // a job untouched this long is not "on a bench now"
-const TICK_MS = 30000;		  // times on the screen move on without asking the server
+const TICK_MS = 30000;		  // times on the screen move on, and the lists are read again
 const POLL_MS = 15000;		  // when the events cannot be had
+const RETRY_MS = 2000;		  // a reading that failed is asked again after this
 
 /* How long a job has waited, in plain words: "less than 1 min", "3 min", "2 h 5 min",
  * "4 days". */
@@ -194,22 +195,28 @@ async function showWork() {
   // Only the latest reading is drawn: an earlier one that answers later (asked before a
   // change the later one was asked after) would put the lists back as they were.
   let asked = 0;
+  let retry = null;
   const refresh = async () => {
     const mine = ++asked;
+    clearTimeout(retry);
     try {
       const got = await Promise.all([get(withQuery("/api/overview", { lang })), get(withQuery("/api/queue", { lang }))]);
       if (mine !== asked) return;
       [overview, jobs] = got;
       draw();
     } catch {
-      /* the next event or tick tries again; the last lists stay on the screen */
+      // The last lists stay on the screen; a busy server is asked again soon.
+      if (mine === asked) retry = setTimeout(refresh, RETRY_MS);
     }
   };
   const stopEvents = watchWork(refresh);
-  const tick = setInterval(draw, TICK_MS);
+  // The times move on every TICK_MS; the lists are read again then too, in case an event
+  // was missed (an answer kept by the server costs little).
+  const tick = setInterval(refresh, TICK_MS);
   return () => {
     stopEvents();
     clearInterval(tick);
+    clearTimeout(retry);
   };
 }
 
