@@ -722,6 +722,23 @@ enum store_err store_int_run_kept(struct store *st, const char *sql)
 	return run_kept_into(st, sql, NULL);
 }
 
+int store_release_reads(struct store *st)
+{
+	int n = 0;
+
+	if (!st)
+		return 0;
+	/* A statement left stepped keeps its snapshot: every later read on this connection
+	 * would see the records as they were then. */
+	for (sqlite3_stmt *s = sqlite3_next_stmt(st->db, NULL); s; s = sqlite3_next_stmt(st->db, s))
+		if (sqlite3_stmt_busy(s)) {
+			log_msg(LOG_WARN, "a statement was left open, reset now: %s", sqlite3_sql(s));
+			sqlite3_reset(s);
+			n++;
+		}
+	return n;
+}
+
 enum store_err store_read_begin(struct store *st, int *begun)
 {
 	enum store_err err = STORE_OK;

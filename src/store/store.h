@@ -74,6 +74,11 @@ enum store_err store_seal_later(struct store *st) __attribute__((warn_unused_res
  * with a connection of its own, never in one of ST's commits. */
 enum store_err store_checkpoint_apart(struct store *st) __attribute__((warn_unused_result));
 
+/* Reset every statement of ST left stepped (a read not finished): its snapshot would
+ * hide later commits from this connection. Gives how many there were (each is logged as
+ * a warning: a read that forgot to finish). */
+int store_release_reads(struct store *st);
+
 /* Many reads as one: from store_read_begin() to store_read_end() they see the records
  * as they were at the first (one read transaction: SQLite takes its lock and checks its
  * cache once, not at each statement). Only reads may come between. BEGUN says whether

@@ -369,6 +369,7 @@ void svc_reset(struct bench *b)
 	b->defer_touch = 0;
 	b->touch_due = 0;
 	b->why[0] = '\0';
+	store_release_reads(b->st); /* a pooled context must see the next commits */
 }
 
 void svc_reading(struct bench *b)
