@@ -104,6 +104,15 @@ static const struct kind_def kinds[] = {
 	{ "erase", "SELECT id, user_id, by_user, why, t_ms FROM erasure WHERE id = ?", NULL },
 	{ "redact", "SELECT id, erasure_id, chain, seq, hash, redacted_hash FROM redaction "
 		    "WHERE id = ?", NULL },
+	/* From schema 13: resale. */
+	{ "batch", "SELECT id, name, donor, by_user, t_ms FROM intake_batch WHERE id = ?", NULL },
+	{ "batched", "SELECT id, device_id, batch_id, by_user, t_ms FROM device_batch WHERE id = ?",
+	  NULL },
+	{ "shelf", "SELECT id, device_id, shelf, by_user, t_ms FROM shelf_move WHERE id = ?", NULL },
+	{ "sale", "SELECT id, device_id, event_id, price_cents, currency, channel, buyer_ref, "
+		  "by_user, t_ms FROM sale WHERE id = ?", NULL },
+	{ "destruction", "SELECT id, device_id, method, by_user, t_ms FROM destruction WHERE id = ?",
+	  NULL },
 };
 
 /* The id at the end of a chain's name ("job:12" -> 12); 0 for "workshop". */
@@ -589,6 +598,21 @@ static const struct orphan_query orphans[] = {
 	{ "accounts", "sign-off", "SELECT id FROM signoff s WHERE ?1 = 0 AND NOT EXISTS (SELECT 1 "
 		  "FROM ledger l WHERE l.chain = ?2 AND l.kind = 'signoff' AND "
 		  "l.ref = CAST(s.id AS TEXT)) LIMIT 1" },
+	{ "workshop", "intake batch", "SELECT id FROM intake_batch x WHERE NOT EXISTS (SELECT 1 "
+		  "FROM ledger l WHERE l.chain = ?2 AND l.kind = 'batch' AND "
+		  "l.ref = CAST(x.id AS TEXT)) LIMIT 1" },
+	{ "device:", "batch membership", "SELECT id FROM device_batch x WHERE device_id = ?1 AND NOT EXISTS (SELECT 1 "
+		  "FROM ledger l WHERE l.chain = ?2 AND l.kind = 'batched' AND "
+		  "l.ref = CAST(x.id AS TEXT)) LIMIT 1" },
+	{ "device:", "shelf move", "SELECT id FROM shelf_move x WHERE device_id = ?1 AND NOT EXISTS (SELECT 1 "
+		  "FROM ledger l WHERE l.chain = ?2 AND l.kind = 'shelf' AND "
+		  "l.ref = CAST(x.id AS TEXT)) LIMIT 1" },
+	{ "device:", "sale", "SELECT id FROM sale x WHERE device_id = ?1 AND NOT EXISTS (SELECT 1 "
+		  "FROM ledger l WHERE l.chain = ?2 AND l.kind = 'sale' AND "
+		  "l.ref = CAST(x.id AS TEXT)) LIMIT 1" },
+	{ "device:", "destruction record", "SELECT id FROM destruction x WHERE device_id = ?1 AND NOT EXISTS (SELECT 1 "
+		  "FROM ledger l WHERE l.chain = ?2 AND l.kind = 'destruction' AND "
+		  "l.ref = CAST(x.id AS TEXT)) LIMIT 1" },
 };
 
 static enum store_err check_orphans(struct store *st, const char *chain,
@@ -1115,6 +1139,9 @@ static const char *const triggers[] = {
 	"signin_attempt_no_update", "signin_attempt_no_delete", "audit_no_update",
 	"audit_no_delete", "signoff_no_update", "signoff_no_delete", "erasure_no_update",
 	"erasure_no_delete", "redaction_no_update", "redaction_no_delete",
+	"intake_batch_no_update", "intake_batch_no_delete", "device_batch_no_update",
+	"device_batch_no_delete", "shelf_move_no_update", "shelf_move_no_delete",
+	"sale_no_update", "sale_no_delete", "destruction_no_update", "destruction_no_delete",
 };
 
 enum store_err store_check_triggers(struct store *st, char *missing, size_t size)

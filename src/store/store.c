@@ -424,6 +424,74 @@ static const char *const schema_v12[] = {
 	NULL,
 };
 
+/* Resale (issue 14): intake batches from donors and the devices in each; where a device
+ * sits on the shelves; its sales (each with the lifecycle event that moved it to "sold");
+ * and the destruction of a device's storage when it is recycled or kept for parts
+ * without a wipe. Append-only like the records, and each row in a chain (ledger.c): a
+ * batch in the workshop's chain, the rest in the device's. A buyer is named only by a
+ * reference the workshop chooses (an invoice number), never by name (docs/privacy.md). */
+static const char *const schema_v13[] = {
+	"CREATE TABLE intake_batch ("
+	"id INTEGER PRIMARY KEY, "
+	"name TEXT NOT NULL UNIQUE CHECK (length(name) > 0), "
+	"donor TEXT NOT NULL CHECK (length(donor) > 0), "
+	"by_user INTEGER NOT NULL REFERENCES app_user (id), "
+	"t_ms INTEGER NOT NULL)",
+	"CREATE TABLE device_batch ("
+	"id INTEGER PRIMARY KEY, "
+	"device_id INTEGER NOT NULL UNIQUE REFERENCES device (id), "
+	"batch_id INTEGER NOT NULL REFERENCES intake_batch (id), "
+	"by_user INTEGER NOT NULL REFERENCES app_user (id), "
+	"t_ms INTEGER NOT NULL)",
+	"CREATE INDEX device_batch_batch ON device_batch (batch_id, device_id)",
+	"CREATE TABLE shelf_move ("
+	"id INTEGER PRIMARY KEY, "
+	"device_id INTEGER NOT NULL REFERENCES device (id), "
+	"shelf TEXT NOT NULL CHECK (length(shelf) > 0), "
+	"by_user INTEGER NOT NULL REFERENCES app_user (id), "
+	"t_ms INTEGER NOT NULL)",
+	"CREATE INDEX shelf_move_device ON shelf_move (device_id, id)",
+	"CREATE TABLE sale ("
+	"id INTEGER PRIMARY KEY, "
+	"device_id INTEGER NOT NULL REFERENCES device (id), "
+	"event_id INTEGER NOT NULL UNIQUE REFERENCES device_event (id), "
+	"price_cents INTEGER NOT NULL CHECK (price_cents >= 0), "
+	"currency TEXT NOT NULL DEFAULT 'EUR', "
+	"channel TEXT NOT NULL CHECK (channel IN ('shop', 'online', 'partner', 'donation')), "
+	"buyer_ref TEXT, "
+	"by_user INTEGER NOT NULL REFERENCES app_user (id), "
+	"t_ms INTEGER NOT NULL)",
+	"CREATE INDEX sale_device ON sale (device_id, id)",
+	"CREATE TABLE destruction ("
+	"id INTEGER PRIMARY KEY, "
+	"device_id INTEGER NOT NULL REFERENCES device (id), "
+	"method TEXT NOT NULL CHECK (length(method) > 0), "
+	"by_user INTEGER NOT NULL REFERENCES app_user (id), "
+	"t_ms INTEGER NOT NULL)",
+	"CREATE INDEX destruction_device ON destruction (device_id, id)",
+	"CREATE TRIGGER intake_batch_no_update BEFORE UPDATE ON intake_batch "
+	"BEGIN SELECT RAISE(ABORT, 'batches are append-only'); END",
+	"CREATE TRIGGER intake_batch_no_delete BEFORE DELETE ON intake_batch "
+	"BEGIN SELECT RAISE(ABORT, 'batches are append-only'); END",
+	"CREATE TRIGGER device_batch_no_update BEFORE UPDATE ON device_batch "
+	"BEGIN SELECT RAISE(ABORT, 'batch memberships are append-only'); END",
+	"CREATE TRIGGER device_batch_no_delete BEFORE DELETE ON device_batch "
+	"BEGIN SELECT RAISE(ABORT, 'batch memberships are append-only'); END",
+	"CREATE TRIGGER shelf_move_no_update BEFORE UPDATE ON shelf_move "
+	"BEGIN SELECT RAISE(ABORT, 'shelf moves are append-only'); END",
+	"CREATE TRIGGER shelf_move_no_delete BEFORE DELETE ON shelf_move "
+	"BEGIN SELECT RAISE(ABORT, 'shelf moves are append-only'); END",
+	"CREATE TRIGGER sale_no_update BEFORE UPDATE ON sale "
+	"BEGIN SELECT RAISE(ABORT, 'sales are append-only'); END",
+	"CREATE TRIGGER sale_no_delete BEFORE DELETE ON sale "
+	"BEGIN SELECT RAISE(ABORT, 'sales are append-only'); END",
+	"CREATE TRIGGER destruction_no_update BEFORE UPDATE ON destruction "
+	"BEGIN SELECT RAISE(ABORT, 'destruction records are append-only'); END",
+	"CREATE TRIGGER destruction_no_delete BEFORE DELETE ON destruction "
+	"BEGIN SELECT RAISE(ABORT, 'destruction records are append-only'); END",
+	NULL,
+};
+
 static const struct migration migrations[] = {
 	{ schema_v1, "PRAGMA user_version = 1" }, /* 0 -> 1 */
 	{ schema_v2, "PRAGMA user_version = 2" }, /* 1 -> 2 */
@@ -437,6 +505,7 @@ static const struct migration migrations[] = {
 	{ schema_v10, "PRAGMA user_version = 10" }, /* 9 -> 10 */
 	{ schema_v11, "PRAGMA user_version = 11" }, /* 10 -> 11 */
 	{ schema_v12, "PRAGMA user_version = 12" }, /* 11 -> 12 */
+	{ schema_v13, "PRAGMA user_version = 13" }, /* 12 -> 13 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

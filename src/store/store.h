@@ -23,7 +23,7 @@
 
 #define STORE_DB_NAME "atelier.db"
 /* Schema version this program writes. */
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 /* Milliseconds a statement waits for another process's lock. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 

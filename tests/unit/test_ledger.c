@@ -197,7 +197,9 @@ static void back_to_schema_5(void)
 {
 	store_free(st);
 	st = NULL;
-	sql("DROP INDEX job_open; DROP TABLE redaction; DROP TABLE erasure; DROP INDEX app_user_code; "
+	sql("DROP TABLE destruction; DROP TABLE sale; DROP TABLE shelf_move; "
+	    "DROP TABLE device_batch; DROP TABLE intake_batch; "
+	    "DROP INDEX job_open; DROP TABLE redaction; DROP TABLE erasure; DROP INDEX app_user_code; "
 	    "ALTER TABLE app_user DROP COLUMN code; ALTER TABLE app_user DROP COLUMN erased_ms; "
 	    "DROP TABLE ledger; DROP TABLE chain_head; DROP TABLE revocation; "
 	    "DROP TABLE session; DROP TABLE signin_attempt; DROP TABLE audit; "
