@@ -5,6 +5,7 @@
  *
  *   atelier-pdf FILE LANG QR_TEXT < certificate.json
  *   atelier-pdf --training pdf|html FILE < record.json   (svc_training_doc(); its "lang")
+ *   atelier-pdf --programme pdf|html FILE < report.json  (svc_programme_doc())
  *
  * It is a program of its own so that cairo, fontconfig and their libraries are loaded
  * only while a PDF is being drawn, never by the bench's long-running commands (atelier
@@ -17,12 +18,14 @@
 #include <string.h>
 
 #include "cert/pdf.h"
+#include "report/programme.h"
 #include "report/report.h"
 
 #define DOC_MAX (1u << 20)
 
 static const char usage[] = "usage: atelier-pdf FILE LANG QR_TEXT < certificate.json\n"
-			    "       atelier-pdf --training pdf|html FILE < record.json\n";
+			    "       atelier-pdf --training pdf|html FILE < record.json\n"
+			    "       atelier-pdf --programme pdf|html FILE < report.json\n";
 
 /* Standard input as JSON (at most DOC_MAX bytes), WHAT naming it in the error. */
 static json_t *read_doc(const char *what)
@@ -43,16 +46,21 @@ static json_t *read_doc(const char *what)
 	return doc;
 }
 
-static int training(const char *format, const char *file)
+static int training(const char *format, const char *file, int programme)
 {
 	char why[1024];
-	json_t *doc = read_doc("training record");
+	json_t *doc = read_doc(programme ? "programme's report" : "training record");
 	enum report_err err;
+	int pdf = strcmp(format, "pdf") == 0;
 
 	if (!doc)
 		return 1;
-	err = strcmp(format, "pdf") == 0 ? report_pdf_write(doc, file, why, sizeof(why))
-					 : report_html_write(doc, file, why, sizeof(why));
+	if (programme)
+		err = pdf ? programme_pdf_write(doc, file, why, sizeof(why))
+			  : programme_html_write(doc, file, why, sizeof(why));
+	else
+		err = pdf ? report_pdf_write(doc, file, why, sizeof(why))
+			  : report_html_write(doc, file, why, sizeof(why));
 	json_decref(doc);
 	if (err != REPORT_OK) {
 		fprintf(stderr, "%s\n", why);
@@ -80,9 +88,9 @@ static int certificate(const char *file, const char *lang, const char *qr)
 
 int main(int argc, char **argv)
 {
-	if (argc == 4 && strcmp(argv[1], "--training") == 0 &&
+	if (argc == 4 && (strcmp(argv[1], "--training") == 0 || strcmp(argv[1], "--programme") == 0) &&
 	    (strcmp(argv[2], "pdf") == 0 || strcmp(argv[2], "html") == 0))
-		return training(argv[2], argv[3]);
+		return training(argv[2], argv[3], argv[1][2] == 'p');
 	if (argc == 4 && argv[1][0] != '-')
 		return certificate(argv[1], argv[2], argv[3]);
 	fputs(usage, stderr);

@@ -47,6 +47,29 @@ void policy_defaults(struct policy *p)
 	p->wipe_verification_sample_pct = 100.0; /* every wipe, while the workshop is new */
 	p->check_failed_steps = p->check_locks = p->check_wiped = p->check_bootloader = 1;
 	p->check_battery = p->check_grade = 1;
+	/* The factor the programme was asked to report with (ADEME, 2022: about 24.6 kg CO2e
+	 * avoided per smartphone for each extra year of use); a workshop that uses another
+	 * sets it, with its source, in its policy (docs/reports.md). */
+	p->programme.co2e_kg_per_year = 24.6;
+	p->programme.extra_years = 1.0;
+	p->programme.phone_g = 180.0;
+	p->programme.tablet_g = 480.0;
+	snprintf(p->programme.co2e_source, sizeof(p->programme.co2e_source), "%s",
+		 "ADEME 2022");
+}
+
+double policy_weight_g(const struct policy *p, const char *model_id, const char *class,
+		       int *listed)
+{
+	if (listed)
+		*listed = 0;
+	for (size_t i = 0; model_id && i < p->programme.n_weights; i++)
+		if (strcmp(p->programme.weights[i].model, model_id) == 0) {
+			if (listed)
+				*listed = 1;
+			return p->programme.weights[i].grams;
+		}
+	return class && strcmp(class, "tablet") == 0 ? p->programme.tablet_g : p->programme.phone_g;
 }
 
 const struct policy_required *policy_required_for(const struct policy *p, const char *platform,
@@ -302,6 +325,74 @@ static int load_grade(struct ctx *c, struct policy *p, yaml_node_t *n)
 	return 0;
 }
 
+/* A positive number no larger than MAX for KEY into *OUT. */
+static int load_positive(struct ctx *c, yaml_node_t *v, const char *key, double max, double *out)
+{
+	double d = NAN;
+	char what[64];
+
+	if (number_decimal(scalar(v), &d) != NUMBER_OK || !(d > 0 && d <= max)) {
+		snprintf(what, sizeof(what), "should be a number above 0, at most %g", max);
+		return bad(c, v, what, key);
+	}
+	*out = d;
+	return 0;
+}
+
+static int load_weights(struct ctx *c, struct policy_programme *g, yaml_node_t *n)
+{
+	yaml_node_t *k, *v;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return bad(c, n, "should map model identifiers (iPhone14,5, SM-A525F) to grams",
+			   "programme.weights_g");
+	g->n_weights = 0;
+	FOREACH_PAIR(c, n, pair, k, v) {
+		if (g->n_weights == POLICY_MAX_WEIGHTS)
+			return bad(c, k, "lists too many models", "programme.weights_g");
+		if (get_text(c, k, "programme.weights_g", g->weights[g->n_weights].model,
+			     POLICY_ID_MAX) ||
+		    load_positive(c, v, "programme.weights_g", 5000,
+				  &g->weights[g->n_weights].grams))
+			return -1;
+		g->n_weights++;
+	}
+	return 0;
+}
+
+static int load_programme(struct ctx *c, struct policy_programme *g, yaml_node_t *n)
+{
+	yaml_node_t *k, *v;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return bad(c, n, "should be a mapping (co2e_kg_per_year, co2e_source, extra_years, "
+			   "phone_g, tablet_g, weights_g)", "programme");
+	FOREACH_PAIR(c, n, pair, k, v) {
+		const char *key = scalar(k);
+		int r;
+
+		if (key && strcmp(key, "co2e_kg_per_year") == 0)
+			r = load_positive(c, v, "programme.co2e_kg_per_year", 1000, &g->co2e_kg_per_year);
+		else if (key && strcmp(key, "co2e_source") == 0)
+			r = get_text(c, v, "programme.co2e_source", g->co2e_source,
+				     sizeof(g->co2e_source));
+		else if (key && strcmp(key, "extra_years") == 0)
+			r = load_positive(c, v, "programme.extra_years", 20, &g->extra_years);
+		else if (key && strcmp(key, "phone_g") == 0)
+			r = load_positive(c, v, "programme.phone_g", 5000, &g->phone_g);
+		else if (key && strcmp(key, "tablet_g") == 0)
+			r = load_positive(c, v, "programme.tablet_g", 5000, &g->tablet_g);
+		else if (key && strcmp(key, "weights_g") == 0)
+			r = load_weights(c, g, v);
+		else
+			r = bad(c, k, "unknown key in programme (co2e_kg_per_year, co2e_source, "
+				"extra_years, phone_g, tablet_g, weights_g)", key);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
 static int load_root(struct ctx *c, struct policy *p, yaml_node_t *root)
 {
 	yaml_node_t *k, *v;
@@ -336,6 +427,8 @@ static int load_root(struct ctx *c, struct policy *p, yaml_node_t *root)
 		} else if (strcmp(key, "wipe_verification_sample_pct") == 0) {
 			/* R2v3 Appendix B: at least 5 % of the wipes are verified. */
 			r = load_pct(c, v, key, 5, &p->wipe_verification_sample_pct);
+		} else if (strcmp(key, "programme") == 0) {
+			r = load_programme(c, &p->programme, v);
 		} else if (strcmp(key, "android_unencrypted_method") == 0) {
 			r = get_text(c, v, key, p->android_unencrypted_method,
 				     sizeof(p->android_unencrypted_method));

@@ -17,6 +17,7 @@
 #define POLICY_MAX_GRADE_STEPS 4
 #define POLICY_TEXT_MAX 160
 #define POLICY_PATH_MAX 4096
+#define POLICY_MAX_WEIGHTS 128
 
 struct policy_required {
 	char platform[16]; /* "ios", "android", or with the class: "ios-tablet" */
@@ -45,6 +46,19 @@ struct policy {
 	/* which conditions are checked (all by default) */
 	int check_failed_steps, check_locks, check_wiped, check_bootloader, check_battery,
 		check_grade;
+	/* The programme's report (svc_programme_doc): the CO2e a device kept in use avoids for
+	 * each extra year of use, where that factor comes from, the years a refurbished
+	 * device is counted to add, and the weights of the e-waste kept in use: per model
+	 * (identity.model_id), else a phone's or a tablet's default. */
+	struct policy_programme {
+		double co2e_kg_per_year, extra_years, phone_g, tablet_g;
+		char co2e_source[POLICY_TEXT_MAX];
+		struct {
+			char model[POLICY_ID_MAX];
+			double grams;
+		} weights[POLICY_MAX_WEIGHTS];
+		size_t n_weights;
+	} programme;
 	/* the files read, in order, for messages */
 	char files[2][POLICY_PATH_MAX];
 	size_t n_files;
@@ -70,6 +84,12 @@ enum policy_err policy_load(struct policy *p, const char *data_dir, char *why, s
 /* The checklists a device of PLATFORM ("ios", "android") and CLASS ("phone", "tablet";
  * NULL when not known) requires: the list for "PLATFORM-CLASS" when the policy has one,
  * else the list for PLATFORM; NULL when the policy names none. */
+/* The weight in grams of a device of MODEL_ID (NULL: not known) and CLASS ("tablet", else
+ * a phone) in the programme's table, else its class's default; *LISTED (may be NULL) says
+ * whether the model was in the table. */
+double policy_weight_g(const struct policy *p, const char *model_id, const char *class,
+		       int *listed);
+
 const struct policy_required *policy_required_for(const struct policy *p, const char *platform,
 						  const char *class);
 

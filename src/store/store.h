@@ -256,6 +256,29 @@ enum store_err store_job_list(struct store *st, long long device_id, long long t
 			      const enum job_state *state, struct store_job **out, size_t *n)
 	__attribute__((warn_unused_result));
 
+/* One row the programme's report counts (store_programme_rows). KIND says what it is:
+ *   received, certified: a device first seen, first certified in the period (DEVICE_ID);
+ *   sold, donated: a sale (N: its price in cents; TEXT: its channel);
+ *   recycled, parts, quarantine: a device that went there in the period;
+ *   approved: a job approved (TEXT: its checklist; USER_ID: its trainee);
+ *   graded: a job's first grade (N: 1 when it approved; TEXT: its checklist);
+ *   fitted: the parts a job approved in the period recorded at one step (TEXT: the
+ *     checklist; EXTRA: the parts as JSON, [{name, origin, serial}]);
+ *   bench: a trainee's (USER_ID) time on steps in the hour starting at T_MS (N: ms);
+ *   signoff: a competence (TEXT) signed off for a trainee (USER_ID).
+ * TEXT and EXTRA are valid during the callback only. */
+struct store_programme_row {
+	char kind[16];
+	long long device_id, t_ms, n, user_id;
+	const char *text, *extra;
+};
+
+/* Every row of the period [FROM_MS, TO_MS) to ROW, in one read; ROW returns 0 to stop
+ * (out of memory: STORE_EINTERNAL). */
+enum store_err store_programme_rows(struct store *st, long long from_ms, long long to_ms,
+				    int (*row)(const struct store_programme_row *r, void *ctx),
+				    void *ctx) __attribute__((warn_unused_result));
+
 /* An instructor's sign-off of a trainee for a competence. */
 struct store_signoff {
 	long long id;

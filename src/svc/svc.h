@@ -129,6 +129,7 @@ enum svc_action {
 	SVC_SIGN_OFF,     /* sign a trainee off for a competence */
 	SVC_EXPORT_PERSON, /* read out a person's data (docs/privacy.md) */
 	SVC_ERASE_PERSON,  /* erase a person's name and secret on her request */
+	SVC_READ_PROGRAMME, /* read the programme's report (counts, never names) */
 };
 
 /* What an action is about: the job (grading, acknowledging...), or the device's move. */
@@ -476,6 +477,34 @@ struct svc_file {
 enum svc_err svc_training_file(struct bench *b, const struct svc_training_req *req,
 			       const char *format, struct svc_file *out)
 	__attribute__((warn_unused_result));
+
+/* The programme's report for a period [FROM_MS, TO_MS), both required. */
+struct svc_programme_req {
+	long long from_ms, to_ms;
+	const char *lang; /* en, fr or nl; NULL: the workshop's */
+};
+
+/* The programme's report for its funders, for an instructor or an admin: {format:
+ * "atelier-programme-report/1", lang, workshop, place, from_ms, until_ms, made_ms, totals:
+ * {received, certified, sold, donated, recycled, parts, quarantine (devices that went there
+ * in the period, each once), revenue_cents}, models: [{platform, model, <the same>}],
+ * repairs: [{checklist, title, approved}] (jobs of category repair approved in the period),
+ * parts: [{name, origin, count}] (fitted by them), people: {trainees (how many worked),
+ * bench_hours, graded, first_time, first_time_rate (of the jobs first graded in the
+ * period; null when none), signoffs, competences: [{competence, count}]}, impact:
+ * {kept_in_use (devices certified), weight_kg, weighed_by_model, weighed_by_default,
+ * phone_g, tablet_g, co2e_kg, factor_kg_per_year, extra_years, source}, months: [{month
+ * ("2026-11"), <the outcomes>, bench_hours, graded, first_time, first_time_rate}]}. Nobody
+ * is named in it. */
+enum svc_err svc_programme_doc(struct bench *b, const struct svc_programme_req *req,
+			       json_t **view) __attribute__((warn_unused_result));
+/* The programme's report as a file in FORMAT: pdf, html or csv (one row per figure:
+ * section, platform, name, measure, value). */
+enum svc_err svc_programme_file(struct bench *b, const struct svc_programme_req *req,
+				const char *format, struct svc_file *out)
+	__attribute__((warn_unused_result));
+/* DOC's figures as CSV rows on OUT. */
+void svc_programme_csv(const json_t *doc, FILE *out);
 
 /* Certificate ID drawn as its A4 PDF in LANG (NULL: the certificate's own language) into
  * OUT (bytes to free()), for a download: the same page as certificate export --pdf. */

@@ -216,6 +216,12 @@ json_t *svc_job_row_json(struct bench *b, const struct store_job *job);
 
 /* JSON helpers. */
 json_t *svc_str_or_null(const char *s);
+/* A document's language into OUT: LANG when given, else the one WHO (may be NULL) chose on
+ * the screen (fr-be is fr), else the workshop's, else English (svc_report.c). */
+enum svc_err svc_doc_lang(struct bench *b, const char *lang, const struct store_user *who,
+			  char *out, size_t size) __attribute__((warn_unused_result));
+/* The workshop's name and place from the policy, into DOC (null when it has none). */
+void svc_doc_workshop(struct bench *b, json_t *doc);
 /* 1 when the array ARR holds the string S. */
 int svc_array_has(const json_t *arr, const char *s);
 

@@ -289,17 +289,15 @@ static enum svc_err doc_signoffs(struct bench *b, const struct store_user *who, 
 	return SVC_OK;
 }
 
-/* The document's language into OUT: LANG when given, else the one the trainee chose on
- * the screen when Atelier writes it (fr-be is fr), else the workshop's, else English. */
-static enum svc_err doc_lang(struct bench *b, const char *lang, const struct store_user *who,
-			     char *out, size_t size)
+enum svc_err svc_doc_lang(struct bench *b, const char *lang, const struct store_user *who,
+			  char *out, size_t size)
 {
 	const struct policy *p = NULL;
 	char chosen[16];
 
 	if (lang && !checklist_lang_known(lang))
 		return svc_fail(b, SVC_EINVAL, "the language is en, fr or nl, not '%s'", lang);
-	if (!lang && store_user_lang(b->st, who->id, chosen, sizeof(chosen)) == STORE_OK) {
+	if (!lang && who && store_user_lang(b->st, who->id, chosen, sizeof(chosen)) == STORE_OK) {
 		chosen[strcspn(chosen, "-_")] = '\0';
 		if (checklist_lang_known(chosen))
 			lang = chosen;
@@ -328,8 +326,7 @@ static enum svc_err doc_trainee(struct bench *b, const struct svc_training_req *
 	return svc_training_of(b, req->trainee, who);
 }
 
-/* The workshop's name and place from the policy, into DOC (null when it has none). */
-static void doc_workshop(struct bench *b, json_t *doc)
+void svc_doc_workshop(struct bench *b, json_t *doc)
 {
 	const struct policy *p = NULL;
 
@@ -355,7 +352,7 @@ enum svc_err svc_training_doc(struct bench *b, const struct svc_training_req *re
 		return svc_fail(b, SVC_EINVAL, "the period ends before it starts (--from, --to)");
 	rc = doc_trainee(b, req, &who);
 	if (!rc)
-		rc = doc_lang(b, req->lang, &who, lang, sizeof(lang));
+		rc = svc_doc_lang(b, req->lang, &who, lang, sizeof(lang));
 	if (!rc)
 		rc = doc_signoffs(b, &who, req->to_ms, &signoffs);
 	if (rc)
@@ -382,7 +379,7 @@ enum svc_err svc_training_doc(struct bench *b, const struct svc_training_req *re
 	json_decref(record);
 	if (!doc)
 		return svc_fail(b, SVC_EIO, "out of memory");
-	doc_workshop(b, doc);
+	svc_doc_workshop(b, doc);
 	*view = doc;
 	return SVC_OK;
 }
@@ -448,8 +445,8 @@ int svc_pdf_draw(const char *const args[], const char *body, struct svc_file *ou
 
 /* DOC drawn by atelier-pdf as FORMAT ("pdf" or "html") into OUT's bytes. The drawing goes
  * to a file in memory: nothing is left on the disk, and a server answers with it. */
-static enum svc_err draw(struct bench *b, const json_t *doc, const char *format,
-			 struct svc_file *out)
+static enum svc_err draw_as(struct bench *b, const char *mode, const char *what,
+			    const json_t *doc, const char *format, struct svc_file *out)
 {
 	char why[1024] = "", *body = json_dumps(doc, JSON_COMPACT);
 	int rc = -1;
@@ -457,12 +454,18 @@ static enum svc_err draw(struct bench *b, const json_t *doc, const char *format,
 	if (!body)
 		snprintf(why, sizeof(why), "out of memory");
 	else
-		rc = svc_pdf_draw((const char *const[]){ "--training", format, "/dev/fd/3", NULL },
-				  body, out, why, sizeof(why));
+		rc = svc_pdf_draw((const char *const[]){ mode, format, "/dev/fd/3", NULL }, body,
+				  out, why, sizeof(why));
 	free(body);
 	if (rc != 0)
-		return svc_fail(b, SVC_EIO, "the training record could not be drawn: %s", why);
+		return svc_fail(b, SVC_EIO, "the %s could not be drawn: %s", what, why);
 	return SVC_OK;
+}
+
+static enum svc_err draw(struct bench *b, const json_t *doc, const char *format,
+			 struct svc_file *out)
+{
+	return draw_as(b, "--training", "training record", doc, format, out);
 }
 
 /* The rows of the training report as CSV into OUT's bytes. */
@@ -530,6 +533,41 @@ enum svc_err svc_training_file(struct bench *b, const struct svc_training_req *r
 	if (!rc) {
 		out->type = format[0] == 'p' ? "application/pdf" : "text/html; charset=utf-8";
 		file_name(out, json_string_value(json_object_get(doc, "trainee")), format);
+	}
+	json_decref(doc);
+	return rc;
+}
+
+enum svc_err svc_programme_file(struct bench *b, const struct svc_programme_req *req,
+				const char *format, struct svc_file *out)
+{
+	json_t *doc = NULL;
+	enum svc_err rc;
+	const char *ext = format ? format : "";
+	FILE *m;
+
+	memset(out, 0, sizeof(*out));
+	if (strcmp(ext, "csv") != 0 && strcmp(ext, "pdf") != 0 && strcmp(ext, "html") != 0)
+		return svc_fail(b, SVC_EINVAL,
+				"the programme's report's format is pdf, html or csv, not '%s'", ext);
+	rc = svc_programme_doc(b, req, &doc);
+	if (rc)
+		return rc;
+	snprintf(out->name, sizeof(out->name), "programme.%s", ext);
+	if (ext[0] == 'c') {
+		out->type = "text/csv; charset=utf-8";
+		m = open_memstream(&out->bytes, &out->len);
+		if (m)
+			svc_programme_csv(doc, m);
+		if (!m || fclose(m) != 0) {
+			free(out->bytes);
+			out->bytes = NULL;
+			rc = svc_fail(b, SVC_EIO, "out of memory");
+		}
+	} else {
+		rc = draw_as(b, "--programme", "programme's report", doc, ext, out);
+		if (!rc)
+			out->type = ext[0] == 'p' ? "application/pdf" : "text/html; charset=utf-8";
 	}
 	json_decref(doc);
 	return rc;

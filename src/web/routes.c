@@ -557,6 +557,26 @@ static enum svc_err h_trainee_report(struct req *r, json_t **view)
 	return answer_bytes(r, file.bytes, file.len, file.type, view);
 }
 
+/* The programme's report for its funders as a file to save: PDF (the default), HTML or
+ * CSV for the days from= to to= (both needed), in lang= or the workshop's language. */
+static enum svc_err h_programme(struct req *r, json_t **view)
+{
+	struct svc_programme_req req = { 0, 0, query(r, "lang") };
+	const char *format = query(r, "format");
+	struct svc_file file;
+	enum svc_err err;
+
+	if (!day_query(r, "from", &req.from_ms) || !day_query(r, "to", &req.to_ms))
+		return SVC_EINVAL;
+	if (req.lang && !*req.lang)
+		req.lang = NULL;
+	err = svc_programme_file(r->b, &req, format && *format ? format : "pdf", &file);
+	if (err)
+		return err;
+	snprintf(r->out->attachment, sizeof(r->out->attachment), "%s", file.name);
+	return answer_bytes(r, file.bytes, file.len, file.type, view);
+}
+
 static enum svc_err h_signoff(struct req *r, json_t **view)
 {
 	struct svc_signoff_req req = { r->param[0], NULL, NULL, NULL };
@@ -849,6 +869,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/trainees/{name}", WEB_SIGNED_IN, h_trainee, 0, 1, 0 },
 	{ "POST", "/api/trainees/{name}/signoffs", WEB_INSTRUCTOR, h_signoff, 0, 0, 0 },
 	{ "GET", "/api/trainees/{name}/report", WEB_SIGNED_IN, h_trainee_report, 0, 0, 0 },
+	{ "GET", "/api/reports/programme", WEB_INSTRUCTOR, h_programme, 0, 0, 0 },
 	{ "GET", "/api/jobs/{id}/checklist", WEB_SIGNED_IN, h_job_checklist, 0, 1, 0 },
 	{ "POST", "/api/jobs/{id}/steps", WEB_TRAINEE, h_step, 0, 0, 1 },
 	{ "POST", "/api/jobs/{id}/submit", WEB_TRAINEE, h_submit, 0, 0, 0 },

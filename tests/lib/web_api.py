@@ -853,6 +853,23 @@ def main():
        "a day that is not one: 400 saying how to write it", (st, doc))
     st, doc, _, _ = sam.call("GET", "/api/trainees/nobody/report")
     ok(st == 404 and "no user 'nobody'" in doc["why"], "an unknown trainee: 404", (st, doc))
+    # The programme's report for the funders: an instructor's download, never a trainee's.
+    today = time.strftime("%Y-%m-%d")
+    tomorrow = time.strftime("%Y-%m-%d", time.localtime(time.time() + 86400))
+    st, _, r, body = sam.call("GET", "/api/reports/programme?from=%s&to=%s&format=csv" % (today, tomorrow))
+    rows = body.decode().split("\r\n")
+    ok(st == 200 and r.getheader("Content-Type") == "text/csv; charset=utf-8"
+       and r.getheader("Content-Disposition") == 'attachment; filename="programme.csv"'
+       and rows[0] == "section,platform,name,measure,value" and "devices,,,received," in body.decode()
+       and b"amina" not in body and b"sam" not in body,
+       "the programme's report downloads as CSV, naming nobody", (st, r.getheaders(), body[:300]))
+    st, _, r, body = sam.call("GET", "/api/reports/programme?from=%s&to=%s&lang=nl" % (today, tomorrow))
+    ok(st == 200 and body.startswith(b"%PDF-") and r.getheader("Content-Type") == "application/pdf",
+       "its PDF is the default", (st, r.getheaders(), body[:40]))
+    st, doc, _, _ = amina.call("GET", "/api/reports/programme?from=%s&to=%s" % (today, tomorrow))
+    ok(st == 403, "a trainee cannot download the programme's report: 403", (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/reports/programme?from=%s" % today)
+    ok(st == 400 and "--from DAY and --to DAY" in doc["why"], "without its period: 400 saying so", (st, doc))
     got = head.split(b"\r\n\r\n", 1)[1]
     deadline = time.time() + 5
     while b"event: graded" not in got and time.time() < deadline:

@@ -991,7 +991,37 @@ static void the_shipped_policy_is_the_documented_default(void **state)
 			 POLICY_OK);
 	shipped.n_files = 0;
 	memset(shipped.files, 0, sizeof(shipped.files));
+	/* The weights of the models are the shipped file's alone (the code has none). */
+	assert_true(shipped.programme.n_weights >= 20);
+	assert_true(policy_weight_g(&shipped, "iPhone14,5", "phone", NULL) == 174);
+	assert_int_equal(defaults.programme.n_weights, 0);
+	memcpy(defaults.programme.weights, shipped.programme.weights,
+	       sizeof(defaults.programme.weights));
+	defaults.programme.n_weights = shipped.programme.n_weights;
 	assert_memory_equal(&shipped, &defaults, sizeof(shipped));
+}
+
+static void a_device_weighs_its_models_grams_else_its_class_default(void **state)
+{
+	struct policy p;
+	char path[128], why[512];
+	int listed = -1;
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/policy.yaml", dir);
+	write_file(path, "programme:\n  tablet_g: 500\n  co2e_kg_per_year: 30\n"
+			 "  co2e_source: \"Our own study, 2026\"\n"
+			 "  weights_g:\n    \"SM-A525F\": 189\n");
+	policy_defaults(&p);
+	assert_int_equal(policy_load_file(&p, path, why, sizeof(why)), POLICY_OK);
+	assert_true(policy_weight_g(&p, "SM-A525F", "phone", &listed) == 189);
+	assert_int_equal(listed, 1);
+	assert_true(policy_weight_g(&p, "SM-X200", "tablet", &listed) == 500);
+	assert_int_equal(listed, 0);
+	assert_true(policy_weight_g(&p, NULL, NULL, &listed) == 180);
+	assert_true(p.programme.co2e_kg_per_year == 30);
+	assert_string_equal(p.programme.co2e_source, "Our own study, 2026");
+	assert_true(p.programme.extra_years == 1);
 }
 
 static void the_workshop_overrides_only_the_keys_it_names(void **state)
@@ -1031,6 +1061,13 @@ static void a_wrong_policy_file_says_where(void **state)
 								    "be an id" },
 		{ "colour: red\n", "policy.yaml:1:1: error: colour: unknown key" },
 		{ "workshop: [\n", "policy.yaml:2:1: error: not valid YAML" },
+		{ "programme:\n  co2e_kg_per_year: -3\n", "policy.yaml:2:21: error: "
+							    "programme.co2e_kg_per_year: should be a "
+							    "number above 0" },
+		{ "programme:\n  weights_g:\n    \"iPhone14,5\": heavy\n",
+		  "policy.yaml:3:19: error: programme.weights_g: should be a number above 0" },
+		{ "programme:\n  trees: 3\n", "policy.yaml:2:3: error: trees: unknown key in "
+						 "programme" },
 	};
 	char path[128], why[512];
 	struct policy p;
@@ -1051,6 +1088,8 @@ static void a_wrong_policy_file_says_where(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(a_device_weighs_its_models_grams_else_its_class_default,
+						setup_empty, teardown),
 		cmocka_unit_test_setup_teardown(a_device_meeting_the_policy_gets_a_full_certificate,
 						setup_ios, teardown),
 		cmocka_unit_test_setup_teardown(every_unmet_condition_is_listed_at_once,
