@@ -317,6 +317,11 @@ enum svc_err svc_device_list(struct bench *b, const char *state, json_t **view)
  * google_accounts, supervised), "off" when the platform's lock was read as off, else
  * "unknown"; the policy still decides certification. A new reference. */
 json_t *svc_device_card(const json_t *facts);
+/* The stock number of device DEVICE_ID, the one its labels, the inventory and the shelf
+ * know it by: "AT-" and the id in at least 6 digits ("AT-000042"), into OUT (SIZE bytes,
+ * SVC_STOCK_MAX is enough for any id). Returns OUT. */
+#define SVC_STOCK_MAX 24
+const char *svc_stock_number(long long device_id, char *out, size_t size);
 /* One device: its row, identity and system from its facts, its card, history, jobs,
  * certificates. */
 enum svc_err svc_device_show(struct bench *b, const char *device, json_t **view)

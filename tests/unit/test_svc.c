@@ -1070,6 +1070,19 @@ static void a_trainees_record_has_her_figures_scores_and_latest_feedback(void **
 	why_says("a trainee sees her own training only");
 }
 
+/* The stock number on a label and in the inventory: AT- and at least six digits. */
+static void a_stock_number_is_at_and_six_digits(void **state)
+{
+	char out[SVC_STOCK_MAX];
+
+	(void)state;
+	assert_string_equal(svc_stock_number(42, out, sizeof(out)), "AT-000042");
+	assert_string_equal(svc_stock_number(1, out, sizeof(out)), "AT-000001");
+	assert_string_equal(svc_stock_number(1234567, out, sizeof(out)), "AT-1234567");
+	assert_string_equal(svc_stock_number(9223372036854775807LL, out, sizeof(out)),
+			    "AT-9223372036854775807");
+}
+
 /* The trend of a checklist's time: the later half of the jobs against the earlier half,
  * with a margin for the noise. */
 static void the_trend_compares_the_later_jobs_with_the_earlier_ones(void **state)
@@ -1203,6 +1216,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			a_trainees_record_has_her_figures_scores_and_latest_feedback, setup, teardown),
 		cmocka_unit_test(the_trend_compares_the_later_jobs_with_the_earlier_ones),
+		cmocka_unit_test(a_stock_number_is_at_and_six_digits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
