@@ -26,16 +26,16 @@
 #include "util/i18n.h"
 
 #define DPI 300.0
-#define MM(x) ((x) * DPI / 25.4)
-#define PT(x) ((x) * DPI / 72.0)
+#define MM(x) ((x)*DPI / 25.4)
+#define PT(x) ((x)*DPI / 72.0)
 #define FONT "DejaVu Sans"
 #define MONO "DejaVu Sans Mono"
-#define QUIET 10	  /* modules of white on each side of a Code 128 symbol */
-#define QR_QUIET 4	  /* modules of white around a QR code (pdf_qr_draw()) */
-#define TEXT_MAX 256	  /* bytes of one value shown */
-#define MIN_SHRINK 0.7	  /* a line too wide is made this much smaller at most, then cut */
-#define DOT "\xc2\xb7"	  /* middle dot between two values on a line */
-#define BAR_MIN 2	  /* dots of the narrowest bar: 0.17 mm, the least a scanner reads */
+#define QUIET 10       /* modules of white on each side of a Code 128 symbol */
+#define QR_QUIET 4     /* modules of white around a QR code (pdf_qr_draw()) */
+#define TEXT_MAX 256   /* bytes of one value shown */
+#define MIN_SHRINK 0.7 /* a line too wide is made this much smaller at most, then cut */
+#define DOT "\xc2\xb7" /* middle dot between two values on a line */
+#define BAR_MIN 2      /* dots of the narrowest bar: 0.17 mm, the least a scanner reads */
 
 /* A label's size in dots, and whether it is the tall one (more room, bigger codes). */
 struct label_size {
@@ -128,8 +128,8 @@ static void font(cairo_t *cr, double pt, int bold, int mono)
 
 /* T in one line at X, baseline BASE, within width W: made smaller (to MIN_SHRINK) when too
  * wide, then cut at what fits. */
-static void fit_text(cairo_t *cr, double x, double base, double w, double pt, int bold,
-		     int mono, const char *t)
+static void fit_text(cairo_t *cr, double x, double base, double w, double pt, int bold, int mono,
+		     const char *t)
 {
 	char line[TEXT_MAX];
 	const char *p = t;
@@ -149,8 +149,7 @@ static void fit_text(cairo_t *cr, double x, double base, double w, double pt, in
 }
 
 /* A line of the text column in PT points, and the cursor below it. */
-static void line(struct label_ctx *L, struct box *b, double pt, int bold, int mono,
-		 const char *t)
+static void line(struct label_ctx *L, struct box *b, double pt, int bold, int mono, const char *t)
 {
 	fit_text(L->cr, b->cx, b->cy + PT(pt) * 0.95, b->cw, pt, bold, mono, t);
 	b->cy += PT(pt) * 1.25;
@@ -219,8 +218,8 @@ static const char *grade(const json_t *lab, int with_label, char *buf, size_t si
 /* DATA as a Code 128 symbol with its bars' module X dots wide (at most MAX_X, less when it
  * would be wider than W with its quiet zones), bars H dots high, its first bar QUIET
  * modules right of X0, top at Y. *USED gets the width of the bars. */
-static enum label_err code128(struct label_ctx *L, const char *data, double x0, double y,
-			      double w, int max_x, double h, double *used)
+static enum label_err code128(struct label_ctx *L, const char *data, double x0, double y, double w,
+			      int max_x, double h, double *used)
 {
 	struct zint_symbol *sym = ZBarcode_Create();
 	enum label_err err = LABEL_OK;
@@ -309,8 +308,8 @@ static enum label_err foot_code(struct label_ctx *L, struct box *b, const json_t
 
 	if (!code)
 		return LABEL_OK;
-	err = code128(L, code, b->x + k->margin, top, b->w - 2 * k->margin, k->bar, k->bar_h,
-		      &used);
+	err =
+	    code128(L, code, b->x + k->margin, top, b->w - 2 * k->margin, k->bar, k->bar_h, &used);
 	if (err)
 		return err;
 	report_text(json_object_get(lab, "code"), clean, sizeof(clean));
@@ -349,8 +348,8 @@ static enum label_err device_label(struct label_ctx *L, struct box *b, const jso
 	if (!tall) {
 		side = qr_side(qr_text, k->qr_module);
 		if (qr_text) {
-			err = qr(L, qr_text, b->x + b->w - k->margin / 3 - side, b->y + k->margin / 3,
-				 k->qr_module, &side);
+			err = qr(L, qr_text, b->x + b->w - k->margin / 3 - side,
+				 b->y + k->margin / 3, k->qr_module, &side);
 			if (err)
 				return err;
 		}
@@ -395,8 +394,7 @@ static enum label_err device_label(struct label_ctx *L, struct box *b, const jso
 		report_fill(L->w.certificate, text_of(lab, "certificate", id, sizeof(id)), "", cert,
 			    sizeof(cert));
 		font(L->cr, k->small_pt, 0, 1);
-		fit_text(L->cr,
-			 b->x + (b->w - pdf_text_width(L->cr, cert, strlen(cert))) / 2,
+		fit_text(L->cr, b->x + (b->w - pdf_text_width(L->cr, cert, strlen(cert))) / 2,
 			 b->cy + PT(k->small_pt), b->cw, k->small_pt, 0, 1, cert);
 	} else {
 		b->cy += PT(20);
@@ -413,9 +411,9 @@ static enum label_err intake_label(struct label_ctx *L, struct box *b, const jso
 	char day[64], when[TEXT_MAX], head[2 * TEXT_MAX], stock[64], name[TEXT_MAX];
 	const char *model = text_of(lab, "name", name, sizeof(name));
 
-	report_fill(L->w.arrived, report_day(L->conv, json_object_get(lab, "date_ms"), day,
-					     sizeof(day)),
-		    "", when, sizeof(when));
+	report_fill(L->w.arrived,
+		    report_day(L->conv, json_object_get(lab, "date_ms"), day, sizeof(day)), "",
+		    when, sizeof(when));
 	snprintf(head, sizeof(head), "%s " DOT " %s", L->w.intake, when);
 	line(L, b, k->body_pt, 1, 0, head);
 	line(L, b, k->big_stock_pt, 1, 1, text_of(lab, "stock", stock, sizeof(stock)));
@@ -423,8 +421,8 @@ static enum label_err intake_label(struct label_ctx *L, struct box *b, const jso
 	return foot_code(L, b, lab);
 }
 
-static enum label_err draw_one(struct label_ctx *L, double x, double y,
-			       const struct label_look *k, const json_t *lab)
+static enum label_err draw_one(struct label_ctx *L, double x, double y, const struct label_look *k,
+			       const json_t *lab)
 {
 	struct box b = { .x = round(x), .y = round(y), .w = k->w, .h = k->h, .look = k };
 
@@ -452,8 +450,8 @@ static int short_text(const json_t *v, size_t max)
 /* 0 when DOC is a document the labels can be drawn from; else LABEL_EBADDOC and WHY. */
 static enum label_err check(const json_t *doc, char *why, size_t size)
 {
-	static const char *const texts[] = { "stock", "name", "colour", "grade", "grade_label",
-					     "code_kind", "certificate" };
+	static const char *const texts[] = { "stock",	    "name",	 "colour",     "grade",
+					     "grade_label", "code_kind", "certificate" };
 	const json_t *labs = json_object_get(doc, "labels"), *lab;
 	const char *out = json_string_value(json_object_get(doc, "output"));
 	const struct label_size *sz = size_named(json_string_value(json_object_get(doc, "size")));
@@ -487,7 +485,8 @@ static enum label_err check(const json_t *doc, char *why, size_t size)
 		}
 		for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++)
 			if (!short_text(json_object_get(lab, texts[k]), TEXT_MAX - 1)) {
-				snprintf(why, size, "label %zu: its %s is not a text of %d bytes at most",
+				snprintf(why, size,
+					 "label %zu: its %s is not a text of %d bytes at most",
 					 i + 1, texts[k], TEXT_MAX - 1);
 				return LABEL_EBADDOC;
 			}
@@ -501,8 +500,7 @@ static enum label_err check(const json_t *doc, char *why, size_t size)
 }
 
 /* Draw the labels of LABS on pages of SZ, starting a page when one is full. */
-static enum label_err draw_all(struct label_ctx *L, const struct label_size *sz,
-			       const json_t *labs)
+static enum label_err draw_all(struct label_ctx *L, const struct label_size *sz, const json_t *labs)
 {
 	const json_t *lab;
 	size_t i;

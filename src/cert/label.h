@@ -32,9 +32,9 @@
 
 enum label_err {
 	LABEL_OK = 0,
-	LABEL_EBADDOC,	/* the document lacks something the labels need (WHY names it) */
-	LABEL_ECODE,	/* a barcode or QR code cannot be made (WHY says which and why) */
-	LABEL_EWRITE,	/* the file cannot be written (WHY says why) */
+	LABEL_EBADDOC, /* the document lacks something the labels need (WHY names it) */
+	LABEL_ECODE,   /* a barcode or QR code cannot be made (WHY says which and why) */
+	LABEL_EWRITE,  /* the file cannot be written (WHY says why) */
 };
 
 const char *label_strerror(enum label_err err);
@@ -46,6 +46,6 @@ const char *label_strerror(enum label_err err);
  * "not certified" for the QR). A PNG holds one label, or one sheet. On failure nothing
  * is left at FILE when it is a regular file, and WHY says what and where. */
 enum label_err label_write(const json_t *doc, const char *file, char *why, size_t size)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 #endif

@@ -6,20 +6,20 @@
 #include "cli/cli.h"
 
 static const char label_usage[] =
-	"usage: atelier [--data DIR] label DEVICE... [--size 62x29|62x100|a4-sheet]\n"
-	"                   [--format pdf|png] [--output FILE] [--print PRINTER]\n"
-	"                   [--intake] [--lang en|fr|nl] [--json]\n"
-	"Draw the label of DEVICE (a UDID, serial or IMEI): its name, storage, colour,\n"
-	"cosmetic grade, battery health and stock number (AT-000042), its IMEI as a Code 128\n"
-	"barcode and, when it is certified, its certificate's QR code ('not certified'\n"
-	"otherwise). --intake draws the label for the bag of a device that just arrived, in\n"
-	"any state: its stock number, large and as a barcode, the day and the model when\n"
-	"known. Sizes: 62x29 (the default) and 62x100 mm for a Brother QL's 62 mm tape, or\n"
-	"a4-sheet: 24 labels of 63.5 x 33.9 mm a page, one for each DEVICE named. The file\n"
-	"is label-STOCK.pdf (or .png) in the current folder unless --output names one;\n"
-	"--print sends it to a CUPS printer (lp -d PRINTER FILE; 'lpstat -p' lists them).\n"
-	"The words are in the workshop's language (policy workshop.language) unless --lang\n"
-	"says otherwise. Anyone signed in prints labels.\n";
+    "usage: atelier [--data DIR] label DEVICE... [--size 62x29|62x100|a4-sheet]\n"
+    "                   [--format pdf|png] [--output FILE] [--print PRINTER]\n"
+    "                   [--intake] [--lang en|fr|nl] [--json]\n"
+    "Draw the label of DEVICE (a UDID, serial or IMEI): its name, storage, colour,\n"
+    "cosmetic grade, battery health and stock number (AT-000042), its IMEI as a Code 128\n"
+    "barcode and, when it is certified, its certificate's QR code ('not certified'\n"
+    "otherwise). --intake draws the label for the bag of a device that just arrived, in\n"
+    "any state: its stock number, large and as a barcode, the day and the model when\n"
+    "known. Sizes: 62x29 (the default) and 62x100 mm for a Brother QL's 62 mm tape, or\n"
+    "a4-sheet: 24 labels of 63.5 x 33.9 mm a page, one for each DEVICE named. The file\n"
+    "is label-STOCK.pdf (or .png) in the current folder unless --output names one;\n"
+    "--print sends it to a CUPS printer (lp -d PRINTER FILE; 'lpstat -p' lists them).\n"
+    "The words are in the workshop's language (policy workshop.language) unless --lang\n"
+    "says otherwise. Anyone signed in prints labels.\n";
 
 #define CMD "label"
 
@@ -34,12 +34,14 @@ static void print_label(const json_t *view, const void *ctx)
 		printf("one ");
 	else
 		printf("%zu ", n);
-	printf("%slabel%s (%s) for ", json_is_true(json_object_get(view, "intake")) ? "intake " : "",
-	       n == 1 ? "" : "s", cli_str(view, "size", "?"));
+	printf("%slabel%s (%s) for ",
+	       json_is_true(json_object_get(view, "intake")) ? "intake " : "", n == 1 ? "" : "s",
+	       cli_str(view, "size", "?"));
 	json_array_foreach (labels, i, l) {
 		const char *cert = cli_str(l, "certificate", NULL);
 
-		printf("%s%s (%s", i ? ", " : "", cli_str(l, "stock", "?"), cli_str(l, "device", "?"));
+		printf("%s%s (%s", i ? ", " : "", cli_str(l, "stock", "?"),
+		       cli_str(l, "device", "?"));
 		if (!json_is_true(json_object_get(view, "intake")))
 			printf(cert ? ", certificate %s" : ", not certified", cert);
 		printf(")");

@@ -19,8 +19,8 @@
 #include "cert/label.h"
 #include "probe/facts.h"
 
-#define LP_SAID_MAX 600	 /* bytes of what lp says that are kept */
-#define PRINTER_MAX 127	 /* bytes of a CUPS printer's name */
+#define LP_SAID_MAX 600 /* bytes of what lp says that are kept */
+#define PRINTER_MAX 127 /* bytes of a CUPS printer's name */
 
 _Static_assert(SVC_LABELS_MAX == LABEL_MAX, "svc and atelier-pdf take as many labels");
 
@@ -125,12 +125,11 @@ static void device_values(json_t *lab, const json_t *cert, const json_t *facts,
 	if (json_is_null(json_object_get(lab, "name")))
 		json_object_set_new(lab, "name",
 				    svc_str_or_null(facts_json_string(
-					    from, cert ? "device.model_id" : "identity.model_id")));
-	set_code(lab,
-		 first_imei(facts_json_at(from, cert ? "device.imei" : "identity.imei")),
+					from, cert ? "device.model_id" : "identity.model_id")));
+	set_code(lab, first_imei(facts_json_at(from, cert ? "device.imei" : "identity.imei")),
 		 facts_json_string(from, cert ? "device.serial" : "identity.serial")
-			 ? facts_json_string(from, cert ? "device.serial" : "identity.serial")
-			 : d->serial);
+		     ? facts_json_string(from, cert ? "device.serial" : "identity.serial")
+		     : d->serial);
 }
 
 /* The label of device KEY into LABELS, and a line of the view into LIST. */
@@ -180,10 +179,10 @@ static enum svc_err one_label(struct bench *b, const char *key, int intake, json
 	json_object_set_new(lab, "qr", cert ? json_string(qr) : json_null());
 	json_object_set_new(lab, "certificate", cert ? json_string(cid) : json_null());
 done:
-	json_array_append_new(list, json_pack("{s:s, s:s, s:o, s:O}", "device", key, "stock",
-					      stock, "certificate",
-					      cid[0] ? json_string(cid) : json_null(), "barcode",
-					      json_object_get(lab, "code")));
+	json_array_append_new(list,
+			      json_pack("{s:s, s:s, s:o, s:O}", "device", key, "stock", stock,
+					"certificate", cid[0] ? json_string(cid) : json_null(),
+					"barcode", json_object_get(lab, "code")));
 	json_array_append(labels, lab);
 out:
 	json_decref(lab);
@@ -233,8 +232,9 @@ static int run_lp(const char *printer, const char *file, char *said, size_t said
 	if (spawned != 0) {
 		close(pipefd[0]);
 		if (spawned == ENOENT)
-			snprintf(why, size, "cannot print: lp (CUPS) is not on this machine "
-					    "(install cups-client)");
+			snprintf(why, size,
+				 "cannot print: lp (CUPS) is not on this machine "
+				 "(install cups-client)");
 		else
 			snprintf(why, size, "cannot run lp: %s", strerror(spawned));
 		return -1;
@@ -280,24 +280,28 @@ static enum svc_err check_req(struct bench *b, const struct svc_label_req *req, 
 	int sheet = !strcmp(size, "a4-sheet");
 
 	if (!one_of(size, label_sizes, sizeof(label_sizes) / sizeof(label_sizes[0])))
-		return svc_fail(b, SVC_EINVAL, "the label's size is 62x29, 62x100 or a4-sheet, "
-					       "not '%s'",
+		return svc_fail(b, SVC_EINVAL,
+				"the label's size is 62x29, 62x100 or a4-sheet, "
+				"not '%s'",
 				size);
 	if (strcmp(format, "pdf") && strcmp(format, "png"))
-		return svc_fail(b, SVC_EINVAL, "the label's format is pdf or png, not '%s'", format);
+		return svc_fail(b, SVC_EINVAL, "the label's format is pdf or png, not '%s'",
+				format);
 	if (req->lang && !checklist_lang_known(req->lang))
 		return svc_fail(b, SVC_EINVAL, "the language is en, fr or nl, not '%s'", req->lang);
 	if (req->n_devices == 0)
-		return svc_fail(b, SVC_EINVAL, "name the device to label (its UDID, serial or IMEI)");
+		return svc_fail(b, SVC_EINVAL,
+				"name the device to label (its UDID, serial or IMEI)");
 	if (req->n_devices > LABEL_MAX)
 		return svc_fail(b, SVC_EINVAL, "%zu devices: at most %d labels are drawn at once",
 				req->n_devices, LABEL_MAX);
 	if (!strcmp(format, "png") && req->n_devices > (size_t)(sheet ? LABEL_SHEET_CELLS : 1))
-		return svc_fail(b, SVC_EINVAL,
-				"a PNG holds %s: %zu devices were named; ask for a PDF (one label a "
-				"page, or a sheet of %d a page)",
-				sheet ? "one A4 sheet of 24 labels" : "one label", req->n_devices,
-				LABEL_SHEET_CELLS);
+		return svc_fail(
+		    b, SVC_EINVAL,
+		    "a PNG holds %s: %zu devices were named; ask for a PDF (one label a "
+		    "page, or a sheet of %d a page)",
+		    sheet ? "one A4 sheet of 24 labels" : "one label", req->n_devices,
+		    LABEL_SHEET_CELLS);
 	if (req->printer && !printer_name_ok(req->printer))
 		return svc_fail(b, SVC_EINVAL,
 				"'%s' is not a printer's name: 'lpstat -p' lists the printers of "
@@ -337,9 +341,10 @@ enum svc_err svc_label(struct bench *b, const struct svc_label_req *req, json_t 
 		snprintf(file, sizeof(file), "%s", req->output);
 	} else {
 		/* label-AT-000042.pdf; labels-FIRST-LAST.pdf for several */
-		const char *first = json_string_value(json_object_get(json_array_get(list, 0), "stock"));
+		const char *first =
+		    json_string_value(json_object_get(json_array_get(list, 0), "stock"));
 		const char *last = json_string_value(
-			json_object_get(json_array_get(list, json_array_size(list) - 1), "stock"));
+		    json_object_get(json_array_get(list, json_array_size(list) - 1), "stock"));
 
 		n = json_array_size(list);
 		if (n > 1)
