@@ -29,6 +29,7 @@ PKGS     := libusb-1.0 sqlite3 jansson libimobiledevice-1.0 libplist-2.0 libusbm
 # no link, so that the watcher and the other commands stay small.
 LAZY_PKGS := libmicrohttpd libcurl
 # Only atelier-pdf (and the tests) link these: the bench's own commands stay small.
+# (And libzint, below.)
 PDF_PKGS := cairo libqrencode
 TEST_PKGS := cmocka umockdev-1.0 glib-2.0
 
@@ -48,7 +49,8 @@ BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -O2 -g $(WARN) $(SANFLAG
             -DATELIER_LIMD_VERSION='"$(shell $(PKG_CONFIG) --modversion libimobiledevice-1.0 2>/dev/null)"'
 DEP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) $(LAZY_PKGS) $(PDF_PKGS) 2>/dev/null)
 DEP_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -lm
-PDF_LIBS    = $(shell $(PKG_CONFIG) --libs $(PDF_PKGS) 2>/dev/null)
+# libzint (the labels' barcodes) has no pkg-config file in Debian 12: linked by name.
+PDF_LIBS    = $(shell $(PKG_CONFIG) --libs $(PDF_PKGS) 2>/dev/null) -lzint
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 ALL_CFLAGS  = $(BASE_CFLAGS) $(DEP_CFLAGS) $(CFLAGS)
@@ -56,7 +58,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 # Every module but main.c goes into a static library that tests link against.
 # The page drawing (cairo) is kept out of it: only atelier-pdf and the tests link it.
-PDF_SRC  := src/cert/pdf.c src/cert/pdf_text.c src/report/report_pdf.c src/report/programme_pdf.c
+PDF_SRC  := src/cert/pdf.c src/cert/pdf_text.c src/cert/label.c src/report/report_pdf.c src/report/programme_pdf.c
 PDF_OBJ  := $(PDF_SRC:%.c=$(BUILD)/obj/%.o)
 LIB_SRC  := $(filter-out $(PDF_SRC),$(sort $(wildcard src/util/*.c src/store/*.c src/svc/*.c src/usb/*.c \
               src/probe/*.c src/checklist/*.c src/job/*.c src/cert/*.c src/cli/*.c \

@@ -16,6 +16,7 @@ libmicrohttpd-dev
 libcurl4-gnutls-dev
 libcairo2-dev
 libqrencode-dev
+libzint-dev
 fonts-dejavu-core
 libimobiledevice-dev
 libplist-dev

@@ -6,6 +6,7 @@
  *   atelier-pdf FILE LANG QR_TEXT < certificate.json
  *   atelier-pdf --training pdf|html FILE < record.json   (svc_training_doc(); its "lang")
  *   atelier-pdf --programme pdf|html FILE < report.json  (svc_programme_doc())
+ *   atelier-pdf --label FILE < labels.json               (svc_label(); cert/label.h)
  *
  * It is a program of its own so that cairo, fontconfig and their libraries are loaded
  * only while a PDF is being drawn, never by the bench's long-running commands (atelier
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cert/label.h"
 #include "cert/pdf.h"
 #include "report/programme.h"
 #include "report/report.h"
@@ -25,7 +27,8 @@
 
 static const char usage[] = "usage: atelier-pdf FILE LANG QR_TEXT < certificate.json\n"
 			    "       atelier-pdf --training pdf|html FILE < record.json\n"
-			    "       atelier-pdf --programme pdf|html FILE < report.json\n";
+			    "       atelier-pdf --programme pdf|html FILE < report.json\n"
+			    "       atelier-pdf --label FILE < labels.json\n";
 
 /* Standard input as JSON (at most DOC_MAX bytes), WHAT naming it in the error. */
 static json_t *read_doc(const char *what)
@@ -69,6 +72,23 @@ static int training(const char *format, const char *file, int programme)
 	return 0;
 }
 
+static int labels(const char *file)
+{
+	char why[1024];
+	json_t *doc = read_doc("labels' document");
+	enum label_err err;
+
+	if (!doc)
+		return 1;
+	err = label_write(doc, file, why, sizeof(why));
+	json_decref(doc);
+	if (err != LABEL_OK) {
+		fprintf(stderr, "%s\n", why);
+		return 1;
+	}
+	return 0;
+}
+
 static int certificate(const char *file, const char *lang, const char *qr)
 {
 	char why[1024];
@@ -91,6 +111,8 @@ int main(int argc, char **argv)
 	if (argc == 4 && (strcmp(argv[1], "--training") == 0 || strcmp(argv[1], "--programme") == 0) &&
 	    (strcmp(argv[2], "pdf") == 0 || strcmp(argv[2], "html") == 0))
 		return training(argv[2], argv[3], argv[1][2] == 'p');
+	if (argc == 3 && strcmp(argv[1], "--label") == 0)
+		return labels(argv[2]);
 	if (argc == 4 && argv[1][0] != '-')
 		return certificate(argv[1], argv[2], argv[3]);
 	fputs(usage, stderr);

@@ -779,9 +779,7 @@ static double fit_scale(struct pdf_page *pg)
 	return found;
 }
 
-/* The QR code with its quiet zone, SIZE points wide, top left at X, Y: runs of dark
- * modules in a row become one rectangle, so no seams show between them. */
-static void draw_qr(cairo_t *cr, const QRcode *qr, double x, double y, double size)
+void pdf_qr_draw(cairo_t *cr, const QRcode *qr, double x, double y, double size)
 {
 	int n = qr->width;
 	double m = size / (n + 2 * PDF_QR_QUIET);
@@ -839,7 +837,7 @@ static void draw_signature(struct pdf_page *pg, const QRcode *qr)
 		 signature_shown(facts_json_at(pg->cert, "signature.value"), buf, sizeof(buf)));
 	pg->y += 6.0;
 	wrap(pg, C_SIG.x, C_SIG.w, &F_BODY, pg->l->note);
-	draw_qr(pg->cr, qr, PDF_W - PDF_MARGIN - PDF_QR_SIZE, qr_top, PDF_QR_SIZE);
+	pdf_qr_draw(pg->cr, qr, PDF_W - PDF_MARGIN - PDF_QR_SIZE, qr_top, PDF_QR_SIZE);
 }
 
 static void draw_page(cairo_t *cr, const json_t *cert, const struct pdf_labels *l, const QRcode *qr)
@@ -907,7 +905,7 @@ static enum pdf_err check_cert(const json_t *cert, char *why, size_t size)
 	return PDF_OK;
 }
 
-static enum pdf_err make_qr(const char *qr_text, QRcode **qr, char *why, size_t size)
+enum pdf_err pdf_qr_encode(const char *qr_text, QRcode **qr, char *why, size_t size)
 {
 	size_t n = strlen(qr_text);
 
@@ -996,7 +994,7 @@ enum pdf_err pdf_write_certificate(const json_t *cert, const char *qr_text, cons
 	err = check_cert(cert, why, size);
 	if (err != PDF_OK)
 		goto out;
-	err = make_qr(qr_text, &qr, why, size);
+	err = pdf_qr_encode(qr_text, &qr, why, size);
 	if (err != PDF_OK)
 		goto out;
 	surface = cairo_pdf_surface_create(file, PDF_W, PDF_H);

@@ -6,7 +6,9 @@
 #ifndef ATELIER_CERT_PDF_H
 #define ATELIER_CERT_PDF_H
 
+#include <cairo.h>
 #include <jansson.h>
+#include <qrencode.h>
 #include <stddef.h>
 
 enum pdf_err {
@@ -25,5 +27,14 @@ const char *pdf_strerror(enum pdf_err err);
 enum pdf_err pdf_write_certificate(const json_t *cert, const char *qr_text, const char *lang,
 				   const char *file, char *why, size_t size)
 	__attribute__((warn_unused_result));
+
+/* QR_TEXT (1 to 512 bytes) as a QR code (error correction M) into *QR (QRcode_free()).
+ * PDF_EQR with WHY when it cannot be made. Shared with the labels (cert/label.c). */
+enum pdf_err pdf_qr_encode(const char *qr_text, QRcode **qr, char *why, size_t size)
+	__attribute__((warn_unused_result));
+
+/* Draw QR with its quiet zone of 4 modules, SIZE units wide, top left at X, Y: runs of dark
+ * modules in a row become one rectangle, so no seams show between them. */
+void pdf_qr_draw(cairo_t *cr, const QRcode *qr, double x, double y, double size);
 
 #endif

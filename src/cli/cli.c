@@ -27,6 +27,7 @@ const struct cli_command cli_commands[] = {
 	{ "device", cli_cmd_device, "the devices known, their state and its history" },
 	{ "certify", cli_cmd_certify, "check a device against the policy and sign its certificate" },
 	{ "certificate", cli_cmd_certificate, "list, show and export (PDF, JSON) certificates" },
+	{ "label", cli_cmd_label, "a device's label or intake label (PDF, PNG), printed through CUPS" },
 	{ "verify", cli_cmd_verify, "check a certificate (JSON file or QR text) offline" },
 	{ "key", cli_cmd_key, "print the workshop's public key (key public)" },
 	{ "models", cli_cmd_models, "refresh the names of Android models (models import FILE)" },

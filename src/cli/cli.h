@@ -60,6 +60,7 @@ int cli_cmd_checklist(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_device(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_certify(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_certificate(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_label(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_verify(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_key(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_models(const struct cli_global *g, int argc, char **argv);

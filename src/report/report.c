@@ -65,16 +65,23 @@ static void words(struct report_words *w)
 	w->footer = _("Made by Atelier from the workshop's records.");
 }
 
-void report_use_lang(const char *lang, struct report_words *w, const struct report_conv **conv)
+const struct report_conv *report_lang(const char *lang)
 {
-	*conv = lang && strcmp(lang, "fr") == 0	  ? &conv_fr
-		: lang && strcmp(lang, "nl") == 0 ? &conv_nl
-						  : &conv_en;
+	const struct report_conv *conv = lang && strcmp(lang, "fr") == 0   ? &conv_fr
+					 : lang && strcmp(lang, "nl") == 0 ? &conv_nl
+									   : &conv_en;
+
 	i18n_init();
 	/* gettext reads LANGUAGE only when the messages' locale is not plain C; C.UTF-8 is
 	 * built into glibc. Numbers keep the C locale: they are written below. */
 	setlocale(LC_MESSAGES, "C.UTF-8");
-	setenv("LANGUAGE", (*conv)->lang, 1);
+	setenv("LANGUAGE", conv->lang, 1);
+	return conv;
+}
+
+void report_use_lang(const char *lang, struct report_words *w, const struct report_conv **conv)
+{
+	*conv = report_lang(lang);
 	words(w);
 }
 

@@ -57,6 +57,9 @@ struct report_conv {
  * catalogue's language, and the words and conventions of the record into W and *CONV.
  * (The drawings call it with the document's language.) */
 void report_use_lang(const char *lang, struct report_words *w, const struct report_conv **conv);
+/* Speak LANG in this process (the catalogue's language, as above) and return how it
+ * writes numbers and days; for the other documents atelier-pdf draws (cert/label.c). */
+const struct report_conv *report_lang(const char *lang);
 
 /* 0 when DOC is a training record the drawing can use; else REPORT_EBADDOC with WHY
  * naming what is missing or too long. */

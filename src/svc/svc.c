@@ -536,7 +536,7 @@ static const char *action_name(enum svc_action what)
 		[SVC_CERTIFY] = "certify",       [SVC_MANAGE_USERS] = "manage-users",
 		[SVC_READ_AUDIT] = "audit",      [SVC_READ_QUEUE] = "grading-queue",
 		[SVC_SIGN_OFF] = "sign-off",     [SVC_EXPORT_PERSON] = "user-export",
-		[SVC_ERASE_PERSON] = "user-erase",
+		[SVC_ERASE_PERSON] = "user-erase", [SVC_PRINT_LABEL] = "label",
 	};
 
 	return (size_t)what < sizeof(names) / sizeof(names[0]) && names[what] ? names[what] : "?";
@@ -575,7 +575,9 @@ static int may(struct bench *b, const struct store_user *who, enum svc_action wh
 	switch (what) {
 	case SVC_START_JOB:
 	case SVC_RECORD_STEP:
-		/* Anyone of the workshop does the work; an instructor may show a step. */
+	case SVC_PRINT_LABEL:
+		/* Anyone of the workshop does the work; an instructor may show a step. Anyone
+		 * prints a label: it says what the records say, to whoever holds the device. */
 		if (who->role < ROLE_TRAINEE) {
 			svc_fail(b, SVC_EDENIED, "%s has no role in the workshop: an admin gives one "
 						 "(atelier user add)",

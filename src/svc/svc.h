@@ -130,6 +130,7 @@ enum svc_action {
 	SVC_EXPORT_PERSON, /* read out a person's data (docs/privacy.md) */
 	SVC_ERASE_PERSON,  /* erase a person's name and secret on her request */
 	SVC_READ_PROGRAMME, /* read the programme's report (counts, never names) */
+	SVC_PRINT_LABEL,   /* draw and print a device's label (reads only) */
 };
 
 /* What an action is about: the job (grading, acknowledging...), or the device's move. */
@@ -318,6 +319,11 @@ enum svc_err svc_device_list(struct bench *b, const char *state, json_t **view)
  * google_accounts, supervised), "off" when the platform's lock was read as off, else
  * "unknown"; the policy still decides certification. A new reference. */
 json_t *svc_device_card(const json_t *facts);
+/* The stock number of device DEVICE_ID, the one its labels, the inventory and the shelf
+ * know it by: "AT-" and the id in at least 6 digits ("AT-000042"), into OUT (SIZE bytes,
+ * SVC_STOCK_MAX is enough for any id). Returns OUT. */
+#define SVC_STOCK_MAX 24
+const char *svc_stock_number(long long device_id, char *out, size_t size);
 /* One device: its row, identity and system from its facts, its card, history, jobs,
  * certificates. */
 enum svc_err svc_device_show(struct bench *b, const char *device, json_t **view)
@@ -339,6 +345,32 @@ enum svc_err svc_device_set_state(struct bench *b, const struct svc_move *req, j
  * fact the reading gives is not there, even when a trainee recorded it too.
  * *FACTS is a new object; an empty one when the device was never read. */
 enum svc_err svc_device_facts(struct bench *b, long long device_id, json_t **facts)
+	__attribute__((warn_unused_result));
+
+/* ---- labels (svc_label.c, docs/resale.md) ---- */
+
+#define SVC_LABELS_MAX 240 /* devices labelled at once (ten A4 sheets) */
+
+struct svc_label_req {
+	const char *const *devices; /* UDIDs, serials or IMEIs: one label each, in order */
+	size_t n_devices;
+	const char *size;    /* "62x29" (NULL), "62x100" or "a4-sheet" */
+	const char *format;  /* "pdf" (NULL) or "png" */
+	const char *output;  /* NULL: label-STOCK.EXT in the current directory */
+	const char *printer; /* NULL, or the CUPS printer to send it to (lp -d PRINTER) */
+	const char *lang;    /* en, fr or nl; NULL: the workshop's (policy workshop.language) */
+	int intake;          /* the intake label for the bag, for a device in any state */
+};
+/* Draw the labels of the devices REQ names (atelier-pdf --label) into a file, and send it
+ * to a printer when REQ names one. Any person signed in. A device's label says what its
+ * current certificate (the newest not withdrawn) says, with its QR code; without one,
+ * what its latest reading says and "not certified". A device never read has no label
+ * but its intake label (SVC_ESTATE). A PNG holds one label, or one A4 sheet (24). View:
+ * {output, format, size, lang, intake, labels: [{device, stock, certificate (null when
+ * none), barcode (the text of its Code 128, or null)}], printed: {printer, said} | null}.
+ * SVC_EIO when the file cannot be written, or when lp refuses it (the file is kept;
+ * the reason quotes lp). */
+enum svc_err svc_label(struct bench *b, const struct svc_label_req *req, json_t **view)
 	__attribute__((warn_unused_result));
 
 /* ---- jobs (svc_job.c) ----

@@ -389,8 +389,7 @@ out:
 	return rc;
 }
 
-/* Why writing FILE failed with E (file_tmp_* or file_write) into WHY. */
-static void write_failed(const char *file, enum file_err e, char *why, size_t size)
+void svc_write_failed(const char *file, enum file_err e, char *why, size_t size)
 {
 	char cause[PATH_MAX + 64];
 
@@ -403,10 +402,8 @@ static void write_failed(const char *file, enum file_err e, char *why, size_t si
 			 file_errno_text(errno, file, cause, sizeof(cause)));
 }
 
-/* The PDF is drawn into a temporary file that then takes FILE's place: whole or not at
- * all, and nothing left behind (util/file.h). */
-static int write_pdf(const char *body, const char *qr, const char *lang, const char *file,
-		     char *why, size_t size)
+int svc_pdf_file(const char *const args[], const char *body, const char *file, char *why,
+		 size_t size)
 {
 	struct file_tmp t;
 	enum file_err e;
@@ -414,18 +411,17 @@ static int write_pdf(const char *body, const char *qr, const char *lang, const c
 
 	e = file_tmp_open(&t, file, 0644);
 	if (e) {
-		write_failed(file, e, why, size);
+		svc_write_failed(file, e, why, size);
 		return -1;
 	}
 	/* Above 3, so that the child's dup2 onto 3 always clears close-on-exec. */
 	out = fcntl(t.fd, F_DUPFD_CLOEXEC, 10);
 	if (out < 0) {
-		write_failed(file, FILE_EIO, why, size);
+		svc_write_failed(file, FILE_EIO, why, size);
 		file_tmp_abort(&t);
 		return -1;
 	}
-	rc = svc_pdf_run((const char *const[]){ "/dev/fd/3", lang, qr, NULL }, body, out, why,
-			 size);
+	rc = svc_pdf_run(args, body, out, why, size);
 	close(out);
 	if (rc != 0) {
 		file_tmp_abort(&t);
@@ -433,7 +429,7 @@ static int write_pdf(const char *body, const char *qr, const char *lang, const c
 	}
 	e = file_tmp_commit(&t, 1);
 	if (e) {
-		write_failed(file, e, why, size);
+		svc_write_failed(file, e, why, size);
 		return -1;
 	}
 	return 0;
@@ -513,7 +509,7 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 		const char *file = i ? req->pdf : req->json;
 
 		if (file && (fe = file_check_regular(file)) == FILE_ENOTREG) {
-			write_failed(file, fe, why, sizeof(why));
+			svc_write_failed(file, fe, why, sizeof(why));
 			rc = svc_fail(b, SVC_EINVAL, "%s", why);
 			goto out;
 		}
@@ -525,7 +521,7 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 		goto out;
 	}
 	if (req->json && (fe = file_write(req->json, rec.body, strlen(rec.body), 0644, 1))) {
-		write_failed(req->json, fe, why, sizeof(why));
+		svc_write_failed(req->json, fe, why, sizeof(why));
 		rc = svc_fail(b, fe == FILE_ENOTREG ? SVC_EINVAL : SVC_EIO, "%s", why);
 		goto out;
 	}
@@ -533,7 +529,8 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 		rc = svc_fail(b, SVC_EREFUSED, "certificate %s has no usable signature", rec.id);
 		goto out;
 	}
-	if (req->pdf && write_pdf(rec.body, qr, lang, req->pdf, why, sizeof(why)) != 0) {
+	if (req->pdf && svc_pdf_file((const char *const[]){ "/dev/fd/3", lang, qr, NULL },
+				     rec.body, req->pdf, why, sizeof(why)) != 0) {
 		rc = svc_fail(b, file_check_regular(req->pdf) == FILE_ENOTREG ? SVC_EINVAL : SVC_EIO,
 			      "%s", why);
 		goto out;

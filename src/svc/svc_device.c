@@ -54,6 +54,12 @@ enum svc_err svc_device_list(struct bench *b, const char *state_word, json_t **v
 	return SVC_OK;
 }
 
+const char *svc_stock_number(long long device_id, char *out, size_t size)
+{
+	snprintf(out, size, "AT-%06lld", device_id);
+	return out;
+}
+
 json_t *svc_device_name(struct bench *b, long long id)
 {
 	char *text = NULL;

@@ -9,6 +9,7 @@
 #include "cert/policy.h"
 #include "checklist/checklist.h"
 #include "svc/svc.h"
+#include "util/file.h"
 
 #define SVC_WHY_MAX 1024
 
@@ -101,6 +102,14 @@ const char *svc_trend(const double *minutes, size_t n, double *earlier, double *
  * when it was never read or its reading has none. */
 json_t *svc_device_name(struct bench *b, long long id);
 int svc_pdf_run(const char *const args[], const char *body, int out, char *why, size_t size);
+/* atelier-pdf run with ARGS (whose output file is "/dev/fd/3") on BODY, drawn into a
+ * temporary file that then takes FILE's place: whole or not at all, and nothing left
+ * behind (util/file.h). 0, or -1 with WHY (svc_cert.c). */
+int svc_pdf_file(const char *const args[], const char *body, const char *file, char *why,
+		 size_t size);
+/* Why writing FILE failed with E (file_tmp_*, file_write; errno as they left it) into WHY,
+ * in plain words. */
+void svc_write_failed(const char *file, enum file_err e, char *why, size_t size);
 /* atelier-pdf run with ARGS (whose output file is "/dev/fd/3") on BODY, drawn into a file
  * in memory and read back into OUT's bytes (free()): nothing is left on the disk. 0, or
  * -1 with WHY. */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "store/store.h"
@@ -1070,6 +1071,81 @@ static void a_trainees_record_has_her_figures_scores_and_latest_feedback(void **
 	why_says("a trainee sees her own training only");
 }
 
+/* A label is refused in plain words before anything is drawn: a size, format, printer
+ * or language that is none, a PNG of several labels, an unknown device, a device that
+ * never trusted the bench, nobody signed in. */
+static void a_label_is_refused_before_anything_is_drawn(void **state)
+{
+	const char *one[] = { SERIAL }, *two[] = { SERIAL, SERIAL }, *nosuch[] = { "NOSUCH" };
+	const char *pending[] = { "PENDING01" };
+	struct svc_label_req req = { .devices = one, .n_devices = 1 };
+	struct store_probe p = { 0 };
+	char out[160];
+	json_t *v = NULL;
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/label.pdf", dir);
+	req.output = out;
+	must(as("amina"), SVC_OK);
+	req.size = "50x30";
+	must(svc_label(b, &req, &v), SVC_EINVAL);
+	why_says("62x29, 62x100 or a4-sheet, not '50x30'");
+	req.size = NULL;
+	req.format = "jpg";
+	must(svc_label(b, &req, &v), SVC_EINVAL);
+	req.format = "png";
+	req.devices = two;
+	req.n_devices = 2;
+	must(svc_label(b, &req, &v), SVC_EINVAL);
+	why_says("a PNG holds one label: 2 devices were named");
+	req.format = NULL;
+	req.devices = one;
+	req.n_devices = 1;
+	req.printer = "-o";
+	must(svc_label(b, &req, &v), SVC_EINVAL);
+	why_says("'-o' is not a printer's name");
+	req.printer = NULL;
+	req.lang = "de";
+	must(svc_label(b, &req, &v), SVC_EINVAL);
+	req.lang = NULL;
+	req.devices = nosuch;
+	must(svc_label(b, &req, &v), SVC_ENODEVICE);
+	why_says("no device 'NOSUCH' is known");
+	/* A phone that asked to be trusted and was not: nothing to put on its label. */
+	p.platform = "ios";
+	p.serial = "PENDING01";
+	p.t_ms = clock_wall_ms();
+	p.tool = "test";
+	p.facts = "{\"platform\": \"ios\", \"identity\": {\"serial\": \"PENDING01\"},"
+		  " \"connection\": {\"via\": \"usbmuxd\", \"trust\": \"pending\"}}";
+	assert_int_equal(store_record_probe(svc_store(b), &p, NULL), STORE_OK);
+	req.devices = pending;
+	must(svc_label(b, &req, &v), SVC_ESTATE);
+	why_says("device 'PENDING01' (AT-000002) has no reading yet (its last answer: pending)");
+	why_says("its intake label can be printed now (atelier label PENDING01 --intake)");
+	must(svc_logout(b, &v), SVC_OK);
+	json_decref(v);
+	v = NULL;
+	me[0] = '\0';
+	req.devices = one;
+	must(svc_label(b, &req, &v), SVC_EAUTH);
+	assert_null(v);
+	assert_int_equal(access(out, F_OK), -1);
+}
+
+/* The stock number on a label and in the inventory: AT- and at least six digits. */
+static void a_stock_number_is_at_and_six_digits(void **state)
+{
+	char out[SVC_STOCK_MAX];
+
+	(void)state;
+	assert_string_equal(svc_stock_number(42, out, sizeof(out)), "AT-000042");
+	assert_string_equal(svc_stock_number(1, out, sizeof(out)), "AT-000001");
+	assert_string_equal(svc_stock_number(1234567, out, sizeof(out)), "AT-1234567");
+	assert_string_equal(svc_stock_number(9223372036854775807LL, out, sizeof(out)),
+			    "AT-9223372036854775807");
+}
+
 /* The trend of a checklist's time: the later half of the jobs against the earlier half,
  * with a margin for the noise. */
 static void the_trend_compares_the_later_jobs_with_the_earlier_ones(void **state)
@@ -1203,6 +1279,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			a_trainees_record_has_her_figures_scores_and_latest_feedback, setup, teardown),
 		cmocka_unit_test(the_trend_compares_the_later_jobs_with_the_earlier_ones),
+		cmocka_unit_test(a_stock_number_is_at_and_six_digits),
+		cmocka_unit_test_setup_teardown(a_label_is_refused_before_anything_is_drawn, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
