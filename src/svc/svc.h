@@ -349,6 +349,8 @@ enum svc_err svc_device_facts(struct bench *b, long long device_id, json_t **fac
 
 /* ---- labels (svc_label.c, docs/resale.md) ---- */
 
+struct svc_file;
+
 #define SVC_LABELS_MAX 240 /* devices labelled at once (ten A4 sheets) */
 
 struct svc_label_req {
@@ -372,6 +374,10 @@ struct svc_label_req {
  * the reason quotes lp). */
 enum svc_err svc_label(struct bench *b, const struct svc_label_req *req, json_t **view)
 	__attribute__((warn_unused_result));
+/* The same labels drawn in memory into OUT, for a download (the console's device page, a
+ * batch's sheet): REQ names no output and no printer. */
+enum svc_err svc_label_file(struct bench *b, const struct svc_label_req *req,
+			    struct svc_file *out) __attribute__((warn_unused_result));
 
 /* ---- jobs (svc_job.c) ----
  * Every function here that records a person (BY, a trainee) records the person signed in

@@ -310,18 +310,20 @@ static enum svc_err check_req(struct bench *b, const struct svc_label_req *req, 
 	return SVC_OK;
 }
 
-enum svc_err svc_label(struct bench *b, const struct svc_label_req *req, json_t **view)
+/* The document atelier-pdf draws for REQ's labels into *DOC ({format: "atelier-label/1",
+ * ...}), and what each label is into *LIST (the view's labels). */
+static enum svc_err label_doc(struct bench *b, const struct svc_label_req *req, const char **lang,
+			      json_t **doc, json_t **list)
 {
 	const char *size = req->size ? req->size : "62x29";
-	const char *format = req->format ? req->format : "pdf", *lang = req->lang;
+	const char *format = req->format ? req->format : "pdf";
 	const struct policy *p = NULL;
-	json_t *labels = NULL, *list = NULL, *doc = NULL, *printed = json_null();
-	char file[PATH_MAX], why[1024], said[LP_SAID_MAX], *body = NULL;
+	json_t *labels;
 	struct store_user me;
 	enum svc_err rc;
-	size_t n;
 
-	*view = NULL;
+	*doc = *list = NULL;
+	*lang = req->lang;
 	rc = check_req(b, req, size, format);
 	if (!rc)
 		rc = svc_actor(b, NULL, &me);
@@ -329,12 +331,75 @@ enum svc_err svc_label(struct bench *b, const struct svc_label_req *req, json_t 
 		return rc;
 	if (!svc_may(b, &me, SVC_PRINT_LABEL, NULL))
 		return SVC_EDENIED;
-	if (!lang)
-		lang = svc_policy(b, &p) == SVC_OK && p->language[0] ? p->language : "en";
+	if (!*lang)
+		*lang = svc_policy(b, &p) == SVC_OK && p->language[0] ? p->language : "en";
 	labels = json_array();
-	list = json_array();
+	*list = json_array();
 	for (size_t i = 0; i < req->n_devices && !rc; i++)
-		rc = one_label(b, req->devices[i], req->intake, labels, list);
+		rc = one_label(b, req->devices[i], req->intake, labels, *list);
+	if (!rc) {
+		*doc = json_pack("{s:s, s:s, s:s, s:s, s:b, s:O}", "format", "atelier-label/1",
+				 "lang", *lang, "size", size, "output", format, "intake",
+				 req->intake, "labels", labels);
+		if (!*doc)
+			rc = svc_fail(b, SVC_EIO, "out of memory");
+	}
+	json_decref(labels);
+	if (rc) {
+		json_decref(*list);
+		*list = NULL;
+	}
+	return rc;
+}
+
+enum svc_err svc_label_file(struct bench *b, const struct svc_label_req *req,
+			    struct svc_file *out)
+{
+	const char *format = req->format ? req->format : "pdf", *lang;
+	json_t *doc = NULL, *list = NULL;
+	char why[1024] = "", *body = NULL;
+	enum svc_err rc;
+
+	memset(out, 0, sizeof(*out));
+	if (req->printer || req->output)
+		return svc_fail(b, SVC_EINVAL, "a label to download is neither printed nor saved");
+	rc = label_doc(b, req, &lang, &doc, &list);
+	if (rc)
+		return rc;
+	body = json_dumps(doc, JSON_COMPACT);
+	if (!body)
+		rc = svc_fail(b, SVC_EIO, "out of memory");
+	else if (svc_pdf_draw((const char *const[]){ "--label", "/dev/fd/3", NULL }, body, out, why,
+			      sizeof(why)) != 0)
+		rc = svc_fail(b, SVC_EIO, "the label was not drawn: %s", why);
+	if (!rc) {
+		const char *first =
+		    json_string_value(json_object_get(json_array_get(list, 0), "stock"));
+		size_t n = json_array_size(list);
+
+		out->type = strcmp(format, "png") == 0 ? "image/png" : "application/pdf";
+		if (n > 1)
+			snprintf(out->name, sizeof(out->name), "labels-%s-%zu.%s", first, n, format);
+		else
+			snprintf(out->name, sizeof(out->name), "label-%s.%s", first, format);
+	}
+	free(body);
+	json_decref(doc);
+	json_decref(list);
+	return rc;
+}
+
+enum svc_err svc_label(struct bench *b, const struct svc_label_req *req, json_t **view)
+{
+	const char *size = req->size ? req->size : "62x29";
+	const char *format = req->format ? req->format : "pdf", *lang = NULL;
+	json_t *list = NULL, *doc = NULL, *printed = json_null();
+	char file[PATH_MAX], why[1024], said[LP_SAID_MAX], *body = NULL;
+	enum svc_err rc;
+	size_t n;
+
+	*view = NULL;
+	rc = label_doc(b, req, &lang, &doc, &list);
 	if (rc)
 		goto out;
 	if (req->output) {
@@ -357,9 +422,7 @@ enum svc_err svc_label(struct bench *b, const struct svc_label_req *req, json_t 
 		rc = svc_fail(b, SVC_EINVAL, "%s", why);
 		goto out;
 	}
-	doc = json_pack("{s:s, s:s, s:s, s:s, s:b, s:O}", "format", "atelier-label/1", "lang", lang,
-			"size", size, "output", format, "intake", req->intake, "labels", labels);
-	body = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	body = json_dumps(doc, JSON_COMPACT);
 	if (!body) {
 		rc = svc_fail(b, SVC_EIO, "out of memory");
 		goto out;
@@ -386,6 +449,5 @@ out:
 	json_decref(doc);
 	json_decref(printed);
 	json_decref(list);
-	json_decref(labels);
 	return rc;
 }

@@ -557,6 +557,29 @@ static enum svc_err h_trainee_report(struct req *r, json_t **view)
 	return answer_bytes(r, file.bytes, file.len, file.type, view);
 }
 
+/* A device's label to print from the browser: size= (62x29, 62x100, a4-sheet),
+ * format= (pdf, png), intake=1 for the bag's intake label, lang=. */
+static enum svc_err h_label(struct req *r, json_t **view)
+{
+	const char *devices[1] = { r->param[0] }, *intake = query(r, "intake");
+	struct svc_label_req req = { devices, 1, query(r, "size"), query(r, "format"), NULL,
+				     NULL, query(r, "lang"), intake && strcmp(intake, "1") == 0 };
+	struct svc_file file;
+	enum svc_err err;
+
+	if (req.size && !*req.size)
+		req.size = NULL;
+	if (req.format && !*req.format)
+		req.format = NULL;
+	if (req.lang && !*req.lang)
+		req.lang = NULL;
+	err = svc_label_file(r->b, &req, &file);
+	if (err)
+		return err;
+	snprintf(r->out->attachment, sizeof(r->out->attachment), "%s", file.name);
+	return answer_bytes(r, file.bytes, file.len, file.type, view);
+}
+
 /* The programme's report for its funders as a file to save: PDF (the default), HTML or
  * CSV for the days from= to to= (both needed), in lang= or the workshop's language. */
 static enum svc_err h_programme(struct req *r, json_t **view)
@@ -849,6 +872,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/devices/{key}", WEB_SIGNED_IN, h_device, 0, 1, 0 },
 	{ "GET", "/api/board", WEB_INSTRUCTOR, h_board, 0, 1, 0 },
 	{ "GET", "/api/devices/{key}/certification", WEB_INSTRUCTOR, h_cert_check, 0, 1, 0 },
+	{ "GET", "/api/devices/{key}/label", WEB_SIGNED_IN, h_label, 0, 0, 0 },
 	{ "POST", "/api/devices/{key}/certify", WEB_INSTRUCTOR, h_certify, 0, 0, 0 },
 	{ "POST", "/api/devices/{key}/state", WEB_INSTRUCTOR, h_device_state, 0, 0, 0 },
 	{ "POST", "/api/certificates/{id}/revoke", WEB_INSTRUCTOR, h_revoke, 0, 0, 0 },

@@ -868,6 +868,26 @@ def main():
        "its PDF is the default", (st, r.getheaders(), body[:40]))
     st, doc, _, _ = amina.call("GET", "/api/reports/programme?from=%s&to=%s" % (today, tomorrow))
     ok(st == 403, "a trainee cannot download the programme's report: 403", (st, doc))
+    # A device's label from the browser: the intake label of the bag, as a PNG whose
+    # barcode a scanner reads; the device label as a PDF.
+    st, _, r, body = amina.call("GET", "/api/devices/%s/label?intake=1&format=png" % DEVICE)
+    png = os.path.join(TMP, "intake.png")
+    with open(png, "wb") as f:
+        f.write(body)
+    scan = subprocess.run(["zbarimg", "--quiet", "--raw", png], capture_output=True, text=True).stdout
+    ok(st == 200 and r.getheader("Content-Type") == "image/png" and body.startswith(b"\x89PNG")
+       and (r.getheader("Content-Disposition") or "").startswith('attachment; filename="label-AT-')
+       and scan.strip().startswith("AT-"),
+       "anyone signed in downloads a device's intake label: its barcode scans as the stock number",
+       (st, r.getheaders(), scan))
+    st, _, r, body = sam.call("GET", "/api/devices/%s/label?size=62x100" % DEVICE)
+    ok(st == 200 and body.startswith(b"%PDF-"), "and its label as a PDF, 62 x 100 mm", (st, r.getheaders()))
+    st, doc, _, _ = sam.call("GET", "/api/devices/%s/label?size=huge" % DEVICE)
+    ok(st == 400 and "62x29" in doc["why"], "a size that is not one: 400 with the sizes there are", (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/devices/nothing-here/label")
+    ok(st == 404, "an unknown device: 404", (st, doc))
+    st, doc, _, _ = anon.call("GET", "/api/devices/%s/label" % DEVICE)
+    ok(st == 401, "nobody signed in: 401", (st, doc))
     st, doc, _, _ = sam.call("GET", "/api/reports/programme?from=%s" % today)
     ok(st == 400 and "--from DAY and --to DAY" in doc["why"], "without its period: 400 saying so", (st, doc))
     got = head.split(b"\r\n\r\n", 1)[1]
