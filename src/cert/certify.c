@@ -1030,6 +1030,51 @@ int certify_qr_text(const json_t *cert, char *out, size_t size)
 	return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
+int certify_link_text(const json_t *cert, const char *base, char *out, size_t size)
+{
+	const char *id = json_string_value(json_object_get(cert, "id"));
+	char sig[100];
+	int n;
+
+	if (!id || !base || sign_value_url(cert, sig, sizeof(sig)) != 0)
+		return -1;
+	n = snprintf(out, size, "%s/v/%s#%s", base, id, sig);
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+int certify_link_to_qr(const char *text, size_t len, char *out, size_t size)
+{
+	const char *hash, *id, *v = NULL;
+	size_t idlen;
+	int n;
+
+	if (len > 0 && text[len - 1] == '\n')
+		len--;
+	if (len > 2048 || memchr(text, '\0', len))
+		return -1;
+	hash = memchr(text, '#', len);
+	if (!hash)
+		return -1;
+	/* The id: after the last "/v/" before the '#', or the whole text before it. */
+	for (const char *p = text; p + 3 <= hash; p++)
+		if (memcmp(p, "/v/", 3) == 0)
+			v = p;
+	if (v) {
+		if ((size_t)(hash - text) < 8 ||
+		    (strncmp(text, "https://", 8) != 0 && strncmp(text, "http://", 7) != 0))
+			return -1;
+		id = v + 3;
+	} else {
+		id = text;
+	}
+	idlen = (size_t)(hash - id);
+	if (idlen == 0 || idlen > 64 || memchr(id, '/', idlen) || memchr(id, ':', idlen))
+		return -1;
+	n = snprintf(out, size, "%s%.*s:%.*s", CERTIFY_QR_PREFIX, (int)idlen, id,
+		     (int)(len - (size_t)(hash + 1 - text)), hash + 1);
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
 static void eval_release(struct eval *e)
 {
 	for (size_t i = 0; i < e->n_jobs; i++) {

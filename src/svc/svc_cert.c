@@ -405,8 +405,8 @@ static void write_failed(const char *file, enum file_err e, char *why, size_t si
 
 /* The PDF is drawn into a temporary file that then takes FILE's place: whole or not at
  * all, and nothing left behind (util/file.h). */
-static int write_pdf(const char *body, const char *qr, const char *lang, const char *file,
-		     char *why, size_t size)
+static int write_pdf(const char *body, const char *qr, const char *lang, const char *zone,
+		     const char *file, char *why, size_t size)
 {
 	struct file_tmp t;
 	enum file_err e;
@@ -424,8 +424,8 @@ static int write_pdf(const char *body, const char *qr, const char *lang, const c
 		file_tmp_abort(&t);
 		return -1;
 	}
-	rc = svc_pdf_run((const char *const[]){ "/dev/fd/3", lang, qr, NULL }, body, out, why,
-			 size);
+	rc = svc_pdf_run((const char *const[]){ "/dev/fd/3", lang, qr, zone, NULL }, body, out,
+			 why, size);
 	close(out);
 	if (rc != 0) {
 		file_tmp_abort(&t);
@@ -439,12 +439,30 @@ static int write_pdf(const char *body, const char *qr, const char *lang, const c
 	return 0;
 }
 
+/* What the QR code of signed certificate CERT holds: the link to the workshop's
+ * verification page when the policy names one (policy workshop.verify_url), else the
+ * atelier-cert:1: text; *ZONE gets the workshop's time zone, for a certificate that does
+ * not name its own. 0 on success. */
+static int qr_for(struct bench *b, const json_t *cert, char *qr, size_t size, const char **zone)
+{
+	const struct policy *p = NULL;
+
+	if (svc_policy(b, &p) != SVC_OK)
+		p = NULL; /* the page is still drawn, with the QR text that needs no policy */
+	if (p)
+		*zone = p->workshop_timezone;
+	if (p && p->workshop_verify_url[0])
+		return certify_link_text(cert, p->workshop_verify_url, qr, size);
+	return certify_qr_text(cert, qr, size);
+}
+
 enum svc_err svc_cert_pdf(struct bench *b, const char *id, const char *lang,
 			 struct svc_file *out)
 {
 	struct store_certificate rec = { 0 };
 	json_t *cert = NULL;
-	char why[1024] = "", qr[256];
+	char why[1024] = "", qr[512];
+	const char *zone = POLICY_TIMEZONE_DEFAULT;
 	enum svc_err rc;
 
 	memset(out, 0, sizeof(*out));
@@ -457,12 +475,12 @@ enum svc_err svc_cert_pdf(struct bench *b, const char *id, const char *lang,
 		lang = json_string_value(json_object_get(cert, "language"));
 	if (!lang)
 		lang = "en";
-	if (certify_qr_text(cert, qr, sizeof(qr)) != 0) {
+	if (qr_for(b, cert, qr, sizeof(qr), &zone) != 0) {
 		rc = svc_fail(b, SVC_EREFUSED, "certificate %s has no usable signature", rec.id);
 		goto out;
 	}
-	if (svc_pdf_draw((const char *const[]){ "/dev/fd/3", lang, qr, NULL }, rec.body, out, why,
-			 sizeof(why)) != 0) {
+	if (svc_pdf_draw((const char *const[]){ "/dev/fd/3", lang, qr, zone, NULL }, rec.body, out,
+			 why, sizeof(why)) != 0) {
 		rc = svc_fail(b, SVC_EIO, "the certificate could not be drawn: %s", why);
 		goto out;
 	}
@@ -483,7 +501,8 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 	struct store_certificate rec = { 0 };
 	json_t *cert = NULL;
 	const char *lang = req->lang;
-	char why[1024], qr[256];
+	const char *zone = POLICY_TIMEZONE_DEFAULT;
+	char why[1024], qr[512];
 	enum svc_err rc;
 	enum file_err fe;
 
@@ -529,11 +548,11 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 		rc = svc_fail(b, fe == FILE_ENOTREG ? SVC_EINVAL : SVC_EIO, "%s", why);
 		goto out;
 	}
-	if (req->pdf && certify_qr_text(cert, qr, sizeof(qr)) != 0) {
+	if (req->pdf && qr_for(b, cert, qr, sizeof(qr), &zone) != 0) {
 		rc = svc_fail(b, SVC_EREFUSED, "certificate %s has no usable signature", rec.id);
 		goto out;
 	}
-	if (req->pdf && write_pdf(rec.body, qr, lang, req->pdf, why, sizeof(why)) != 0) {
+	if (req->pdf && write_pdf(rec.body, qr, lang, zone, req->pdf, why, sizeof(why)) != 0) {
 		rc = svc_fail(b, file_check_regular(req->pdf) == FILE_ENOTREG ? SVC_EINVAL : SVC_EIO,
 			      "%s", why);
 		goto out;
@@ -710,6 +729,23 @@ enum svc_err svc_verify(struct bench *b, const char *file, const char *key, cons
 	buf = slurp(b, file, CERT_FILE_MAX, &len);
 	if (!buf)
 		return SVC_ENOTVALID;
+	if (len && buf[0] != '{') {
+		/* The link of the QR code (https://.../v/ID#SIG), or ID#SIG: checked as the
+		 * QR text it stands for. */
+		char qr[CERTIFY_QR_LEN + 64];
+
+		if (certify_link_to_qr(buf, len, qr, sizeof(qr)) == 0 && strlen(qr) < len + 64) {
+			char *copy = strdup(qr);
+
+			if (!copy) {
+				free(buf);
+				return svc_fail(b, SVC_EIO, "out of memory");
+			}
+			free(buf);
+			buf = copy;
+			len = strlen(buf);
+		}
+	}
 	if (!key) {
 		rc = key_named(b, buf, len, pk);
 		if (rc) {
