@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -798,6 +799,141 @@ enum svc_err svc_verify(struct bench *b, const char *file, const char *key, cons
 			  moved_since(b, id), "warnings", warnings);
 	json_decref(cert);
 	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
+}
+
+/* The language of the public page: LANG when Atelier speaks it, else the first of
+ * Accept-Language ACCEPT that it speaks ("nl-BE,nl;q=0.9" gives nl), else English. The
+ * q-values are not weighed: browsers list the languages best first. */
+static const char *public_lang(const char *lang, const char *accept)
+{
+	static const char *const known[] = { "en", "fr", "nl" };
+
+	for (size_t i = 0; lang && i < 3; i++)
+		if (strcmp(lang, known[i]) == 0)
+			return known[i];
+	for (const char *p = accept; p && *p;) {
+		p += strspn(p, " ,");
+		for (size_t i = 0; i < 3; i++)
+			if (strncasecmp(p, known[i], 2) == 0 && !isalpha((unsigned char)p[2]))
+				return known[i];
+		p += strcspn(p, ",");
+	}
+	return "en";
+}
+
+/* CERT as the public sees it: without the people who did the work. */
+static void public_strip(json_t *cert)
+{
+	json_t *v;
+	const char *k;
+	size_t i;
+
+	json_object_del(cert, "trainees");
+	json_object_del(cert, "approved_by");
+	json_array_foreach(json_object_get(cert, "checklists"), i, v) {
+		json_object_del(v, "trainee");
+		json_object_del(v, "approved_by");
+	}
+	v = json_object_get(cert, "sanitization");
+	json_object_del(v, "by");
+	json_object_del(v, "checked_by");
+	json_object_del(v, "second_check"); /* names who checked, in one language */
+	json_object_del(v, "tool");
+	v = json_object_get(cert, "battery");
+	json_object_del(v, "source"); /* "measured with X by T-014 (job 3, record 3)" */
+	json_object_del(v, "tool");
+	json_object_foreach(json_object_get(cert, "translations"), k, v) {
+		json_object_del(v, "sanitization.second_check");
+		json_object_del(v, "sanitization.tool");
+	}
+}
+
+enum svc_err svc_cert_public(struct bench *b, const char *id, const char *sig, const char *lang,
+			     const char *accept, json_t **view)
+{
+	struct store_certificate rec = { 0 };
+	unsigned char pk[SIGN_PK_BYTES], given[64], kept[64];
+	char why[512], kid[SIGN_KEY_ID_HEX];
+	const char *state = "valid", *kid_v;
+	json_t *cert = NULL, *gone = NULL;
+	enum store_err err;
+	enum svc_err rc = SVC_OK;
+
+	*view = NULL;
+	lang = public_lang(lang, accept);
+	if (!id || strlen(id) != CERTIFY_ID_LEN || strncmp(id, "ATL-", 4) != 0 || !b->st) {
+		state = "unknown";
+		goto answer;
+	}
+	err = store_certificate_get(b->st, id, &rec);
+	if (err == STORE_ENOENT) {
+		state = "unknown";
+		goto answer;
+	}
+	if (err) {
+		rc = svc_store_fail(b, err, "read this workshop's records");
+		goto out;
+	}
+	cert = json_loads(rec.body, 0, NULL);
+	kid_v = json_string_value(json_object_get(json_object_get(cert, "signature"), "key_id"));
+	snprintf(kid, sizeof(kid), "%s", kid_v ? kid_v : "");
+	if (!cert) {
+		state = "tampered";
+	} else if (!rec.redacted) {
+		/* The copy kept must still be what was signed: a record changed in the
+		 * database is shown as such, never as valid. (A copy redacted after an
+		 * erasure no longer matches by design: the chain of records vouches for it.) */
+		json_t *checked = NULL;
+
+		if (sign_key_public_by_id(b->dir, kid, pk, why, sizeof(why)) != SIGN_OK ||
+		    certify_verify_text(id, rec.body, strlen(rec.body), pk, &checked, why,
+					sizeof(why)) != 0)
+			state = "tampered";
+		json_decref(checked);
+	}
+	if (sig && sig[0] && strcmp(state, "valid") == 0) {
+		const char *v = json_string_value(
+			json_object_get(json_object_get(cert, "signature"), "value"));
+
+		if (strlen(sig) != CERTIFY_QR_SIG_LEN ||
+		    sign_b64_exact(sig, strlen(sig), sodium_base64_VARIANT_URLSAFE_NO_PADDING, given,
+				   sizeof(given)) != 0 ||
+		    sign_value_decode(v, kept) != 0 || memcmp(given, kept, sizeof(kept)) != 0)
+			state = "tampered";
+	}
+	rc = svc_revocation_get(b, id, &gone);
+	if (rc)
+		goto out;
+	if (gone && strcmp(state, "valid") == 0)
+		state = "revoked";
+	if (gone) {
+		/* The reason as the instructor wrote it: the record's own prefix
+		 * ("certificate ID revoked: ") says nothing to a buyer. */
+		const char *w = json_string_value(json_object_get(gone, "why"));
+		const char *colon = w ? strstr(w, " revoked: ") : NULL;
+
+		if (colon && strncmp(w, "certificate ", 12) == 0)
+			json_object_set_new(gone, "why", json_string(colon + 10));
+		json_object_del(gone, "by"); /* an instructor's name: not for the public */
+	}
+	if (cert && strcmp(state, "tampered") != 0)
+		public_strip(cert);
+	else if (cert) {
+		json_decref(cert); /* what does not verify is not shown as the workshop's word */
+		cert = NULL;
+	}
+answer:
+	*view = json_pack("{s:s, s:s?, s:s, s:o, s:o}", "state", state, "id",
+			  strcmp(state, "unknown") ? rec.id : NULL, "lang", lang, "revoked",
+			  gone ? gone : json_null(), "certificate", cert ? cert : json_null());
+	gone = cert = NULL;
+	if (!*view)
+		rc = svc_fail(b, SVC_EIO, "out of memory");
+out:
+	json_decref(gone);
+	json_decref(cert);
+	store_certificate_release(&rec);
+	return rc;
 }
 
 enum svc_err svc_key_public(struct bench *b, json_t **view)
