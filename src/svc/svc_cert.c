@@ -25,6 +25,7 @@
 #include "probe/facts.h"
 #include "util/clock.h"
 #include "util/file.h"
+#include "util/text.h"
 
 #define CERT_FILE_MAX (1u << 20)
 #define KEY_FILE_MAX 4096
@@ -440,6 +441,33 @@ static int write_pdf(const char *body, const char *qr, const char *lang, const c
 	return 0;
 }
 
+/* The certificate BODY as its page is drawn from: a certificate issued before trainees
+ * had codes (schema 10) names them; the page, a public document, names each by the code
+ * she has now (docs/privacy.md). The signed file is never changed: only what atelier-pdf
+ * is given. A new string (free()), or NULL when BODY is drawn as it is. */
+static char *page_body(struct bench *b, const json_t *cert, const char *body)
+{
+	const json_t *v;
+	char *text = NULL;
+	size_t i;
+
+	json_array_foreach(json_object_get(cert, "trainees"), i, v) {
+		struct store_user u;
+		const char *name = json_string_value(v);
+		char *next;
+
+		if (!name || store_user_find(b->st, name, &u) != STORE_OK || u.role != ROLE_TRAINEE ||
+		    !u.code[0] || strcmp(u.code, name) == 0 || text_word_find(u.code, name))
+			continue;
+		next = text_word_replace(text ? text : body, name, u.code, NULL);
+		free(text);
+		text = next;
+		if (!text)
+			return NULL;
+	}
+	return text;
+}
+
 /* What the QR code of signed certificate CERT holds: the link to the workshop's
  * verification page when the policy names one (policy workshop.verify_url), else the
  * atelier-cert:1: text; *ZONE gets the workshop's time zone, for a certificate that does
@@ -462,7 +490,7 @@ enum svc_err svc_cert_pdf(struct bench *b, const char *id, const char *lang,
 {
 	struct store_certificate rec = { 0 };
 	json_t *cert = NULL;
-	char why[1024] = "", qr[512];
+	char why[1024] = "", qr[512], *page = NULL;
 	const char *zone = POLICY_TIMEZONE_DEFAULT;
 	enum svc_err rc;
 
@@ -480,8 +508,9 @@ enum svc_err svc_cert_pdf(struct bench *b, const char *id, const char *lang,
 		rc = svc_fail(b, SVC_EREFUSED, "certificate %s has no usable signature", rec.id);
 		goto out;
 	}
-	if (svc_pdf_draw((const char *const[]){ "/dev/fd/3", lang, qr, zone, NULL }, rec.body, out,
-			 why, sizeof(why)) != 0) {
+	page = page_body(b, cert, rec.body);
+	if (svc_pdf_draw((const char *const[]){ "/dev/fd/3", lang, qr, zone, NULL },
+			 page ? page : rec.body, out, why, sizeof(why)) != 0) {
 		rc = svc_fail(b, SVC_EIO, "the certificate could not be drawn: %s", why);
 		goto out;
 	}
@@ -492,6 +521,7 @@ enum svc_err svc_cert_pdf(struct bench *b, const char *id, const char *lang,
 		if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-' && *c != '_')
 			*c = '_';
 out:
+	free(page);
 	json_decref(cert);
 	store_certificate_release(&rec);
 	return rc;
@@ -503,7 +533,7 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 	json_t *cert = NULL;
 	const char *lang = req->lang;
 	const char *zone = POLICY_TIMEZONE_DEFAULT;
-	char why[1024], qr[512];
+	char why[1024], qr[512], *page = NULL;
 	enum svc_err rc;
 	enum file_err fe;
 
@@ -553,7 +583,9 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 		rc = svc_fail(b, SVC_EREFUSED, "certificate %s has no usable signature", rec.id);
 		goto out;
 	}
-	if (req->pdf && write_pdf(rec.body, qr, lang, zone, req->pdf, why, sizeof(why)) != 0) {
+	page = req->pdf ? page_body(b, cert, rec.body) : NULL;
+	if (req->pdf &&
+	    write_pdf(page ? page : rec.body, qr, lang, zone, req->pdf, why, sizeof(why)) != 0) {
 		rc = svc_fail(b, file_check_regular(req->pdf) == FILE_ENOTREG ? SVC_EINVAL : SVC_EIO,
 			      "%s", why);
 		goto out;
@@ -561,6 +593,7 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 	*view = json_pack("{s:s, s:s?, s:s?, s:s}", "id", rec.id, "pdf", req->pdf, "json",
 			  req->json, "lang", lang);
 out:
+	free(page);
 	json_decref(cert);
 	store_certificate_release(&rec);
 	return rc;
