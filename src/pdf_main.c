@@ -3,7 +3,9 @@
  * it for a certificate's A4 page, `atelier report training` (and the console's download)
  * for a trainee's training record:
  *
- *   atelier-pdf FILE LANG QR_TEXT < certificate.json
+ *   atelier-pdf FILE LANG QR_TEXT [ZONE] < certificate.json
+ *     (ZONE: the time zone of the workshop, for a certificate that does not name its own;
+ *     Europe/Brussels when not given)
  *   atelier-pdf --training pdf|html FILE < record.json   (svc_training_doc(); its "lang")
  *   atelier-pdf --programme pdf|html FILE < report.json  (svc_programme_doc())
  *   atelier-pdf --label FILE < labels.json               (svc_label(); cert/label.h)
@@ -16,6 +18,7 @@
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cert/label.h"
@@ -25,7 +28,7 @@
 
 #define DOC_MAX (1u << 20)
 
-static const char usage[] = "usage: atelier-pdf FILE LANG QR_TEXT < certificate.json\n"
+static const char usage[] = "usage: atelier-pdf FILE LANG QR_TEXT [ZONE] < certificate.json\n"
 			    "       atelier-pdf --training pdf|html FILE < record.json\n"
 			    "       atelier-pdf --programme pdf|html FILE < report.json\n"
 			    "       atelier-pdf --label FILE < labels.json\n";
@@ -113,8 +116,11 @@ int main(int argc, char **argv)
 		return training(argv[2], argv[3], argv[1][2] == 'p');
 	if (argc == 3 && strcmp(argv[1], "--label") == 0)
 		return labels(argv[2]);
-	if (argc == 4 && argv[1][0] != '-')
+	if ((argc == 4 || argc == 5) && argv[1][0] != '-') {
+		/* The dates of a certificate that names no time zone: the workshop's. */
+		setenv("TZ", argc == 5 && argv[4][0] ? argv[4] : "Europe/Brussels", 1);
 		return certificate(argv[1], argv[2], argv[3]);
+	}
 	fputs(usage, stderr);
 	return 2;
 }

@@ -625,15 +625,17 @@ static json_t *battery_json(struct eval *e)
 			 tester ? tester : "?", w->by, who, w->job,
 			 (long long)json_integer_value(json_object_get(measured, "job")), w->record,
 			 (long long)json_integer_value(json_object_get(measured, "record")));
-		return json_pack("{s:f, s:o, s:s, s:s, s:s}", "health_pct", round(h * 10.0) / 10.0,
-				 "cycle_count", fact_copy(e->facts, "battery.cycle_count"), "source",
-				 source, "read_at",
+		return json_pack("{s:f, s:o, s:s, s:s, s:s, s:s}", "health_pct",
+				 round(h * 10.0) / 10.0, "cycle_count",
+				 fact_copy(e->facts, "battery.cycle_count"), "measured", "tester",
+				 "source", source, "read_at",
 				 clock_iso8601_s(json_integer_value(json_object_get(measured, "t_ms")),
 						 when, sizeof(when)),
 				 "tool", tester ? tester : "battery tester");
 	}
-	return json_pack("{s:f, s:o, s:o, s:s, s:s}", "health_pct", round(h * 10.0) / 10.0,
-			 "cycle_count", fact_copy(e->facts, "battery.cycle_count"), "source",
+	return json_pack("{s:f, s:o, s:s, s:o, s:s, s:s}", "health_pct", round(h * 10.0) / 10.0,
+			 "cycle_count", fact_copy(e->facts, "battery.cycle_count"), "measured",
+			 "device", "source",
 			 fact_copy(e->facts, "battery.source"), "read_at",
 			 clock_iso8601_s(e->probe_ms, when, sizeof(when)), "tool", e->tool);
 }
@@ -748,36 +750,189 @@ static void second_check(struct eval *e, const struct cert_words *sw, char *out,
  * one that is not is certified only with the method the workshop's policy names, and
  * that method is recorded as a clear: overwriting flash memory from the phone itself
  * does not reach every cell, so it is not a purge. */
-static json_t *sanitization_json(struct eval *e)
+/* The sanitization record's sentences in LANG: technique, tool, verification and
+ * second_check, set into OUT. */
+static void sanitization_words(struct eval *e, const char *lang, json_t *out)
 {
-	const struct jobrec *w = approved_of(e, e->p->wipe_checklist);
-	const struct cert_words *sw = words_for(e->p->language);
+	const struct cert_words *sw = words_for(lang);
 	int ios = strcmp(platform(e), "ios") == 0;
 	int encrypted = ios || json_is_true(facts_json_at(e->facts, "locks.encrypted"));
-	char by[64], date[32], when[32], tool[400], verification[400], check[200];
+	char tool[400], verification[400], check[200];
 
-	if (!w)
-		return json_null();
-	clock_iso8601_s(w->job.submitted_ms, date, sizeof(date));
-	date[10] = '\0';
 	snprintf(tool, sizeof(tool), "%s; %s %s", ios ? sw->ios_tool : sw->android_tool,
 		 sw->checked_by, e->usb_after ? e->usb_tool : e->tool);
 	snprintf(verification, sizeof(verification), "%s, %s",
 		 e->usb_after ? sw->android_verified : sw->verified,
 		 ios ? sw->ios_locks : sw->android_locks);
 	second_check(e, sw, check, sizeof(check));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "standard",
-			 "NIST SP 800-88 Rev. 2", "terms", "IEEE 2883-2022", "method",
-			 encrypted ? "purge" : "clear", "technique",
-			 encrypted ? sw->purge
-				   : (e->p->android_unencrypted_method[0]
-					      ? e->p->android_unencrypted_method
-					      : sw->clear),
-			 "tool", tool, "verification", verification, "second_check", check,
-			 "verified_at",
-			 clock_iso8601_s(e->usb_after ? e->usb_ms : e->probe_ms, when, sizeof(when)),
-			 "by", user_name(e->st, w->job.trainee_id, by, sizeof(by)), "date", date,
-			 "place", e->p->workshop_place);
+	json_object_set_new(out, "technique",
+			    json_string(encrypted ? sw->purge
+						  : (e->p->android_unencrypted_method[0]
+							     ? e->p->android_unencrypted_method
+							     : sw->clear)));
+	json_object_set_new(out, "tool", json_string(tool));
+	json_object_set_new(out, "verification", json_string(verification));
+	json_object_set_new(out, "second_check", json_string(check));
+}
+
+static json_t *sanitization_json(struct eval *e)
+{
+	const struct jobrec *w = approved_of(e, e->p->wipe_checklist);
+	int ios = strcmp(platform(e), "ios") == 0;
+	int encrypted = ios || json_is_true(facts_json_at(e->facts, "locks.encrypted"));
+	char by[64], date[32], when[32];
+	json_t *c;
+
+	if (!w)
+		return json_null();
+	clock_iso8601_s(w->job.submitted_ms, date, sizeof(date));
+	date[10] = '\0';
+	c = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "standard", "NIST SP 800-88 Rev. 2",
+		      "terms", "IEEE 2883-2022", "method", encrypted ? "purge" : "clear",
+		      "verified_at",
+		      clock_iso8601_s(e->usb_after ? e->usb_ms : e->probe_ms, when, sizeof(when)),
+		      "by", user_name(e->st, w->job.trainee_id, by, sizeof(by)), "date", date,
+		      "place", e->p->workshop_place);
+	if (!c)
+		return NULL;
+	sanitization_words(e, e->p->language, c);
+	/* When the wipe was submitted and who checked it when, for a page to write them in
+	 * its own language and time zone. */
+	json_object_set_new(c, "wiped_at", json_string(clock_iso8601_s(w->job.submitted_ms, when,
+								       sizeof(when))));
+	if (e->wipe_checked && e->wipe_check.result == STEP_PASS) {
+		json_object_set_new(c, "checked_by",
+				    json_string(user_name(e->st, e->wipe_check.user_id, by,
+							  sizeof(by))));
+		json_object_set_new(c, "checked_at",
+				    json_string(clock_iso8601_s(e->wipe_check.t_ms, when,
+								sizeof(when))));
+	}
+	return c;
+}
+
+/* A checklist text in each language Atelier speaks: {en, fr, nl} (English where a
+ * translation is missing). */
+static json_t *all_langs(const struct checklist_text *t)
+{
+	static const char *const langs[] = { "en", "fr", "nl" };
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < sizeof(langs) / sizeof(langs[0]); i++) {
+		const char *v = checklist_text(t, langs[i]);
+
+		json_object_set_new(o, langs[i], json_string(v ? v : ""));
+	}
+	return o;
+}
+
+/* The grading scale: each grade of the first grade step, best first, with its label and,
+ * for each grade step, what it means: {steps: [{step, title}], grades: [{grade, ctia,
+ * label, criteria: [one per step]}]}, texts in every language. */
+static json_t *scale_json(struct eval *e)
+{
+	const struct jobrec *g = approved_of(e, e->p->grade_checklist);
+	const struct checklist_step *steps[POLICY_MAX_GRADE_STEPS] = { 0 };
+	json_t *st = json_array(), *grades = json_array();
+
+	for (size_t i = 0; g && i < e->p->n_grade_steps; i++)
+		for (size_t k = 0; k < g->c->n_steps; k++)
+			if (strcmp(g->c->steps[k].id, e->p->grade_steps[i]) == 0)
+				steps[i] = &g->c->steps[k];
+	for (size_t i = 0; i < e->p->n_grade_steps && steps[i]; i++)
+		json_array_append_new(st, json_pack("{s:s, s:o}", "step", steps[i]->id, "title",
+						    all_langs(&steps[i]->title)));
+	for (size_t o = 0; steps[0] && o < steps[0]->n_options; o++) {
+		const struct checklist_option *opt = &steps[0]->options[o];
+		json_t *crit = json_array();
+
+		for (size_t i = 0; i < e->p->n_grade_steps && steps[i]; i++) {
+			const struct checklist_option *same = NULL;
+
+			for (size_t k = 0; k < steps[i]->n_options; k++)
+				if (strcmp(steps[i]->options[k].value, opt->value) == 0)
+					same = &steps[i]->options[k];
+			json_array_append_new(crit, same && same->criteria.en
+							    ? all_langs(&same->criteria)
+							    : json_null());
+		}
+		json_array_append_new(grades, json_pack("{s:s, s:s?, s:o, s:o}", "grade", opt->value,
+							"ctia", opt->ctia, "label",
+							all_langs(&opt->label), "criteria", crit));
+	}
+	return json_pack("{s:o, s:o}", "steps", st, "grades", grades);
+}
+
+/* Each lock as it was read, with when: [{check, state, read_at}]. */
+static json_t *locks_json(struct eval *e)
+{
+	static const char *const ios[] = { "find_my", NULL };
+	static const char *const android[] = { "google_accounts", "frp", "bootloader", NULL };
+	const char *const *checks = strcmp(platform(e), "ios") == 0	  ? ios
+				    : strcmp(platform(e), "android") == 0 ? android
+									  : NULL;
+	json_t *arr = json_array();
+	char path[64], when[32], state[32];
+
+	clock_iso8601_s(e->probe_ms, when, sizeof(when));
+	for (size_t i = 0; checks && checks[i]; i++) {
+		json_t *v;
+
+		snprintf(path, sizeof(path), "locks.%s", checks[i]);
+		v = facts_json_at(e->facts, path);
+		if (json_is_integer(v))
+			snprintf(state, sizeof(state), "%lld", (long long)json_integer_value(v));
+		else if (json_is_string(v))
+			snprintf(state, sizeof(state), "%s", json_string_value(v));
+		else
+			continue; /* not read: the policy did not ask for it */
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "check", checks[i],
+						     "state", state, "read_at", when));
+	}
+	return arr;
+}
+
+/* The certificate's sentences in every language Atelier speaks, so that a page in
+ * another language than the certificate's shows none in the certificate's:
+ * {en: {"cosmetic.label", "cosmetic.criteria", "sanitization.technique", ...,
+ * "checklists": [titles]}, fr: ..., nl: ...}. */
+static json_t *translations_json(struct eval *e)
+{
+	static const char *const langs[] = { "en", "fr", "nl" };
+	const struct checklist_option *o = grade_option(e);
+	json_t *all = json_object();
+
+	for (size_t l = 0; l < sizeof(langs) / sizeof(langs[0]); l++) {
+		json_t *t = json_object(), *san = json_object(), *titles = json_array(), *v;
+		const char *k;
+
+		if (o) {
+			json_object_set_new(t, "cosmetic.label",
+					    json_string(checklist_text(&o->label, langs[l])));
+			json_object_set_new(t, "cosmetic.criteria",
+					    json_string(o->criteria.en
+								? checklist_text(&o->criteria, langs[l])
+								: ""));
+		}
+		if (approved_of(e, e->p->wipe_checklist)) {
+			sanitization_words(e, langs[l], san);
+			json_object_foreach(san, k, v) {
+				char key[64];
+
+				snprintf(key, sizeof(key), "sanitization.%s", k);
+				json_object_set(t, key, v);
+			}
+		}
+		json_decref(san);
+		for (size_t i = 0; i < e->n_req; i++)
+			if (e->req[i])
+				json_array_append_new(
+					titles, json_string(checklist_text(&e->req[i]->c->title,
+									   langs[l])));
+		json_object_set_new(t, "checklists", titles);
+		json_object_set_new(all, langs[l], t);
+	}
+	return all;
 }
 
 static json_t *checklists_json(struct eval *e, json_t *trainees)
@@ -815,10 +970,15 @@ static json_t *certificate_json(struct eval *e)
 	char id[32], when[32], by[64];
 
 	certify_new_id(e->now_ms, id, sizeof(id));
-	c = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:{s:o, s:o, s:o}}", "format",
-		      CERTIFY_FORMAT, "id", id, "issued_at", clock_iso8601_s(e->now_ms, when, sizeof(when)),
-		      "language", e->p->language, "workshop", "name", e->p->workshop_name, "place",
-		      e->p->workshop_place, "device", device_json(e), "os", "name",
+	c = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s}, s:o, "
+		      "s:{s:o, s:o, s:o}}",
+		      "format", CERTIFY_FORMAT, "id", id, "issued_at",
+		      clock_iso8601_s(e->now_ms, when, sizeof(when)), "language", e->p->language,
+		      "workshop", "name", e->p->workshop_name, "place", e->p->workshop_place,
+		      "legal_name", e->p->workshop_legal_name, "address", e->p->workshop_address,
+		      "company_number", e->p->workshop_company_number, "contact",
+		      e->p->workshop_contact, "timezone", e->p->workshop_timezone, "device",
+		      device_json(e), "os", "name",
 		      fact_copy(e->facts, "os.name"), "version", fact_copy(e->facts, "os.version"),
 		      "build", fact_copy(e->facts, "os.build"));
 	if (!c) {
@@ -827,11 +987,16 @@ static json_t *certificate_json(struct eval *e)
 	}
 	json_object_set_new(c, "battery", battery_json(e));
 	json_object_set_new(c, "cosmetic", cosmetic_json(e));
+	if (json_is_object(json_object_get(c, "cosmetic")))
+		json_object_set_new(json_object_get(c, "cosmetic"), "scale", scale_json(e));
+	json_object_set_new(c, "locks", locks_json(e));
+	json_object_set_new(c, "warranty_months", json_integer(e->p->warranty_months));
 	json_object_set_new(c, "functional", functional_json(e));
 	json_object_set_new(c, "parts", parts_json(e));
 	json_object_set_new(c, "sanitization", sanitization_json(e));
 	json_object_set_new(c, "checklists", checklists_json(e, trainees));
 	json_object_set_new(c, "trainees", trainees);
+	json_object_set_new(c, "translations", translations_json(e));
 	json_object_set_new(c, "approved_by",
 			    json_string(certify_label(e->by, by, sizeof(by))));
 	return c;
@@ -862,6 +1027,51 @@ int certify_qr_text(const json_t *cert, char *out, size_t size)
 	if (!id || sign_value_url(cert, sig, sizeof(sig)) != 0)
 		return -1;
 	n = snprintf(out, size, "%s%s:%s", CERTIFY_QR_PREFIX, id, sig);
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+int certify_link_text(const json_t *cert, const char *base, char *out, size_t size)
+{
+	const char *id = json_string_value(json_object_get(cert, "id"));
+	char sig[100];
+	int n;
+
+	if (!id || !base || sign_value_url(cert, sig, sizeof(sig)) != 0)
+		return -1;
+	n = snprintf(out, size, "%s/v/%s#%s", base, id, sig);
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+int certify_link_to_qr(const char *text, size_t len, char *out, size_t size)
+{
+	const char *hash, *id, *v = NULL;
+	size_t idlen;
+	int n;
+
+	if (len > 0 && text[len - 1] == '\n')
+		len--;
+	if (len > 2048 || memchr(text, '\0', len))
+		return -1;
+	hash = memchr(text, '#', len);
+	if (!hash)
+		return -1;
+	/* The id: after the last "/v/" before the '#', or the whole text before it. */
+	for (const char *p = text; p + 3 <= hash; p++)
+		if (memcmp(p, "/v/", 3) == 0)
+			v = p;
+	if (v) {
+		if ((size_t)(hash - text) < 8 ||
+		    (strncmp(text, "https://", 8) != 0 && strncmp(text, "http://", 7) != 0))
+			return -1;
+		id = v + 3;
+	} else {
+		id = text;
+	}
+	idlen = (size_t)(hash - id);
+	if (idlen == 0 || idlen > 64 || memchr(id, '/', idlen) || memchr(id, ':', idlen))
+		return -1;
+	n = snprintf(out, size, "%s%.*s:%.*s", CERTIFY_QR_PREFIX, (int)idlen, id,
+		     (int)(len - (size_t)(hash + 1 - text)), hash + 1);
 	return n > 0 && (size_t)n < size ? 0 : -1;
 }
 

@@ -61,10 +61,24 @@ void certify_new_id(long long now_ms, char *out, size_t size);
  * base64url) into OUT. 0 on success. */
 int certify_qr_text(const json_t *cert, char *out, size_t size);
 
+/* The link to the workshop's verification page for signed certificate CERT:
+ * "BASE/v/ID#SIG" (BASE: policy workshop.verify_url, no trailing slash; SIG in base64url
+ * without padding), into OUT. 0 on success. */
+int certify_link_text(const json_t *cert, const char *base, char *out, size_t size);
+
+/* A verification link "https://HOST/.../v/ID#SIG", or "ID#SIG" alone (TEXT, LEN bytes; a
+ * file's one final newline is not part of it), as its QR text "atelier-cert:1:ID:SIG"
+ * into OUT (at least CERTIFY_QR_LEN + 1 bytes), so that certify_qr_parse() reads it
+ * strictly. 0 when TEXT has that shape (its id and signature are checked afterwards);
+ * -1 when it is not a link at all. */
+int certify_link_to_qr(const char *text, size_t len, char *out, size_t size);
+
 /* A certificate id: "ATL-", 8 digits of the day, "-", 8 hex digits in capitals. */
 #define CERTIFY_ID_LEN 21
 /* The signature in a QR text: base64url without padding of 64 bytes. */
 #define CERTIFY_QR_SIG_LEN 86
+/* The whole QR text: the prefix, the id, ':' and the signature. */
+#define CERTIFY_QR_LEN (sizeof(CERTIFY_QR_PREFIX) - 1 + CERTIFY_ID_LEN + 1 + CERTIFY_QR_SIG_LEN)
 
 /* Read QR text TEXT (LEN bytes) strictly: exactly CERTIFY_QR_PREFIX, a certificate id,
  * ':', the canonical base64url (no padding) of a 64-byte signature, and nothing else (no

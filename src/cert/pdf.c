@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/text.h"
@@ -46,6 +47,7 @@
 #define PDF_NBSP "\xc2\xa0"
 
 struct pdf_labels {
+	const char *code; /* en, fr, nl */
 	const char *title, *certificate, *issued;
 	const char *device, *model, *make, *model_id, *model_number, *storage, *colour, *serial;
 	const char *imei, *udid, *os, *build;
@@ -58,9 +60,28 @@ struct pdf_labels {
 	const char *people, *trainees, *instructor;
 	const char *signature, *algorithm, *key_id, *value, *note, *clipped;
 	const char *parts, *genuine, *used_original, *aftermarket, *second_check, *gb;
+	/* for a buyer (since the certificates that sign them) */
+	const char *decimal;	    /* the decimal separator */
+	const char *pct;	    /* what goes between a number and % */
+	const char *months[12];	    /* the months' names in a date */
+	const char *at;		    /* between a date and its time */
+	const char *colour_code;    /* "not recorded (the device gives code %s)" */
+	const char *health_device;  /* "%s (measured by the phone; %s charge cycles)" */
+	const char *health_device_nocycles;
+	const char *health_tester;  /* "%s (measured with a tester)" */
+	const char *locks, *find_my, *google_accounts, *frp, *bootloader;
+	const char *state_off, *state_none, *state_locked, *read_on;
+	const char *wiped_by, *checked_by; /* "%s on %s": who, when */
+	const char *sep; /* between two clauses: "; " */
+	const char *warranty, *warranty_months; /* "%d months from the sale" */
+	const char *company_number, *contact;
+	const char *scale, *screen, *body, *ctia;
+	const char *water;
+	const char *note_link; /* the QR code's note when it holds a link */
 };
 
 static const struct pdf_labels pdf_en = {
+	.code = "en",
 	.title = "Certificate of readiness for reuse",
 	.certificate = "Certificate no.",
 	.issued = "Issued",
@@ -127,9 +148,43 @@ static const struct pdf_labels pdf_en = {
 	.note = "The QR code carries the certificate id and its signature. \"atelier verify\" "
 		"checks it offline with the workshop's public key.",
 	.clipped = "Some lines did not fit on this page; the signed record holds them all.",
+	.decimal = ".",
+	.pct = " ",
+	.months = { "January", "February", "March", "April", "May", "June", "July", "August",
+		    "September", "October", "November", "December" },
+	.at = ", ",
+	.colour_code = "not recorded (the device gives only the code %s)",
+	.health_device = "%s (measured by the phone; %s charge cycles)",
+	.health_device_nocycles = "%s (measured by the phone)",
+	.health_tester = "%s (measured with a tester)",
+	.locks = "Locks checked",
+	.find_my = "Find My (Activation Lock)",
+	.google_accounts = "Google accounts",
+	.frp = "Factory Reset Protection",
+	.bootloader = "Bootloader",
+	.state_off = "off",
+	.state_none = "none",
+	.state_locked = "locked",
+	.read_on = "read on",
+	.wiped_by = "%s on %s",
+	.sep = "; ",
+	.checked_by = "checked by %s on %s",
+	.warranty = "Warranty",
+	.warranty_months = "%d months from the sale",
+	.company_number = "Company no.",
+	.contact = "Contact",
+	.scale = "Grading scale",
+	.screen = "Screen",
+	.body = "Body",
+	.ctia = "CTIA grade",
+	.water = "Water resistance is not guaranteed: the seals of a used device may have aged, "
+		 "and a device opened for a repair is not sealed as in the factory.",
+	.note_link = "Scan the QR code to check this certificate on the workshop's page. "
+		     "\"atelier verify\" checks it offline with the workshop's public key.",
 };
 
 static const struct pdf_labels pdf_fr = {
+	.code = "fr",
 	.title = "Certificat d'aptitude au réemploi",
 	.certificate = "Certificat n°",
 	.issued = "Délivré le",
@@ -200,9 +255,45 @@ static const struct pdf_labels pdf_fr = {
 	.clipped =
 	    "Certaines lignes ne tiennent pas sur la page" PDF_NBSP "; l'enregistrement signé "
 	    "les contient toutes.",
+	.decimal = ",",
+	.pct = "\xe2\x80\xaf",
+	.months = { "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+		    "septembre", "octobre", "novembre", "décembre" },
+	.at = " à ",
+	.colour_code = "non relevée (l'appareil ne donne que le code %s)",
+	.health_device = "%s (mesurée par le téléphone" PDF_NBSP "; %s cycles de charge)",
+	.health_device_nocycles = "%s (mesurée par le téléphone)",
+	.health_tester = "%s (mesurée avec un testeur)",
+	.locks = "Verrous contrôlés",
+	.find_my = "Localiser (verrouillage d'activation)",
+	.google_accounts = "Comptes Google",
+	.frp = "Protection contre la réinitialisation",
+	.bootloader = "Chargeur d'amorçage",
+	.state_off = "désactivé",
+	.state_none = "aucun",
+	.state_locked = "verrouillé",
+	.read_on = "relevé le",
+	.wiped_by = "%s le %s",
+	.sep = PDF_NBSP "; ",
+	.checked_by = "contrôlé par %s le %s",
+	.warranty = "Garantie",
+	.warranty_months = "%d mois à compter de la vente",
+	.company_number = "N° d'entreprise",
+	.contact = "Contact",
+	.scale = "Échelle des grades",
+	.screen = "Écran",
+	.body = "Coque",
+	.ctia = "Grade CTIA",
+	.water = "L'étanchéité à l'eau n'est pas garantie" PDF_NBSP ": les joints d'un appareil "
+		 "d'occasion peuvent avoir vieilli, et un appareil ouvert pour une réparation "
+		 "n'est plus scellé comme en usine.",
+	.note_link = "Scannez le code QR pour vérifier ce certificat sur la page de l'atelier. "
+		     "«" PDF_NBSP "atelier verify" PDF_NBSP "» le vérifie hors ligne avec la clé "
+		     "publique de l'atelier.",
 };
 
 static const struct pdf_labels pdf_nl = {
+	.code = "nl",
 	.title = "Certificaat van geschiktheid voor hergebruik",
 	.certificate = "Certificaatnummer",
 	.issued = "Uitgegeven op",
@@ -270,6 +361,41 @@ static const struct pdf_labels pdf_nl = {
 		"controleert die offline met de publieke sleutel van de werkplaats.",
 	.clipped = "Sommige regels passen niet op deze pagina; het ondertekende record bevat ze "
 		   "allemaal.",
+	.decimal = ",",
+	.pct = " ",
+	.months = { "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+		    "september", "oktober", "november", "december" },
+	.at = " om ",
+	.colour_code = "niet genoteerd (het toestel geeft alleen code %s)",
+	.health_device = "%s (gemeten door de telefoon; %s laadcycli)",
+	.health_device_nocycles = "%s (gemeten door de telefoon)",
+	.health_tester = "%s (gemeten met een tester)",
+	.locks = "Gecontroleerde vergrendelingen",
+	.find_my = "Zoek mijn (activeringsslot)",
+	.google_accounts = "Google-accounts",
+	.frp = "Fabrieksresetbeveiliging",
+	.bootloader = "Bootloader",
+	.state_off = "uit",
+	.state_none = "geen",
+	.state_locked = "vergrendeld",
+	.read_on = "gelezen op",
+	.wiped_by = "%s op %s",
+	.sep = "; ",
+	.checked_by = "gecontroleerd door %s op %s",
+	.warranty = "Garantie",
+	.warranty_months = "%d maanden vanaf de verkoop",
+	.company_number = "Ondernemingsnummer",
+	.contact = "Contact",
+	.scale = "Schaal van de graden",
+	.screen = "Scherm",
+	.body = "Behuizing",
+	.ctia = "CTIA-graad",
+	.water = "Waterdichtheid is niet gegarandeerd: de dichtingen van een gebruikt toestel "
+		 "kunnen verouderd zijn, en een toestel dat voor een herstelling geopend werd, is "
+		 "niet meer afgedicht zoals in de fabriek.",
+	.note_link = "Scan de QR-code om dit certificaat op de pagina van de werkplaats te "
+		     "controleren. \"atelier verify\" controleert het offline met de publieke "
+		     "sleutel van de werkplaats.",
 };
 
 /* A font as the layout asks for it; its size is multiplied by the page's scale. */
@@ -308,6 +434,7 @@ struct pdf_page {
 	const json_t *cert;
 	double s; /* scale of fonts, line heights and gaps */
 	double y, bottom;
+	const char *note; /* under the signature: what the QR code holds */
 	int dry;     /* measure only: draw nothing */
 	int clipped; /* a line was left out because it did not fit */
 };
@@ -344,31 +471,76 @@ static const char *text(const json_t *v, char *buf, size_t size)
 	return buf[0] ? buf : PDF_DASH;
 }
 
-/* An ISO 8601 time ("2026-11-27T21:03:11Z") as "2026-11-27 21:03 UTC", keeping a
- * numeric offset ("+01:00"); other text as is. */
-static const char *when(const json_t *v, char *buf, size_t size)
+/* X with one decimal in the page's spelling: "91,4" in French. */
+static void decimal(const struct pdf_labels *l, double x, char *out, size_t size)
 {
-	char raw[64];
-	const char *t = text(v, raw, sizeof(raw)), *zone;
+	char *dot;
 
-	if (strlen(t) < 16 || t[4] != '-' || t[10] != 'T' || t[13] != ':')
+	one_decimal(x, out, size);
+	dot = strchr(out, '.');
+	if (dot && strcmp(l->decimal, ".") != 0) {
+		char tail[32];
+
+		snprintf(tail, sizeof(tail), "%s", dot + 1);
+		snprintf(dot, size - (size_t)(dot - out), "%s%s", l->decimal, tail);
+	}
+}
+
+/* An ISO 8601 UTC time ("2026-11-27T21:03:11Z") into *T; 0 when it is not one. */
+static int iso_time(const char *s, time_t *t)
+{
+	struct tm tm = { 0 };
+	const char *end;
+
+	if (!s || strlen(s) < 20)
+		return 0;
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end)
+		return 0;
+	if (*end == '.')
+		end += 1 + strspn(end + 1, "0123456789");
+	if (strcmp(end, "Z") != 0)
+		return 0;
+	*t = timegm(&tm);
+	return *t != (time_t)-1;
+}
+
+/* An ISO 8601 UTC time as the page's language writes it, in the workshop's time zone
+ * (the process's TZ: pdf_write_certificate() sets it): "27 novembre 2026 à 21:55 CET";
+ * the day alone when DATE_ONLY; other text as is. */
+static const char *local_time(const struct pdf_labels *l, const json_t *v, int date_only,
+			      char *buf, size_t size)
+{
+	struct tm tm;
+	time_t t;
+	char zone[16];
+
+	if (!iso_time(json_string_value(v), &t) || !localtime_r(&t, &tm))
 		return text(v, buf, size);
-	for (zone = t + 16; *zone == ':' || *zone == '.' || (*zone >= '0' && *zone <= '9');)
-		zone++;
-	snprintf(buf, size, "%.10s %.5s%s%s", t, t + 11, *zone ? " " : "",
-		 !strcmp(zone, "Z") ? "UTC" : zone);
+	if (strftime(zone, sizeof(zone), "%Z", &tm) == 0)
+		zone[0] = '\0';
+	if (date_only)
+		snprintf(buf, size, "%d %s %d", tm.tm_mday, l->months[tm.tm_mon], tm.tm_year + 1900);
+	else
+		snprintf(buf, size, "%d %s %d%s%02d:%02d%s%s", tm.tm_mday, l->months[tm.tm_mon],
+			 tm.tm_year + 1900, l->at, tm.tm_hour, tm.tm_min, zone[0] ? " " : "", zone);
 	return buf;
 }
 
-/* A count of bytes as gigabytes (1 GB = 1e9 bytes): "128.0 GB". */
-static const char *gigabytes(const json_t *v, char *buf, size_t size)
+static const char *when(const struct pdf_labels *l, const json_t *v, char *buf, size_t size)
+{
+	return local_time(l, v, 0, buf, size);
+}
+
+/* A count of bytes as gigabytes (1 GB = 1e9 bytes) in the page's spelling: "127,9 Go". */
+static const char *gigabytes(const struct pdf_labels *l, const json_t *v, char *buf, size_t size)
 {
 	char num[32];
 
 	if (!json_is_number(v) || json_number_value(v) < 0)
 		return PDF_DASH;
-	one_decimal(json_number_value(v) / 1e9, num, sizeof(num));
-	snprintf(buf, size, "%s GB", num);
+	decimal(l, json_number_value(v) / 1e9, num, sizeof(num));
+	snprintf(buf, size, "%s" PDF_NBSP "%s", num, l->gb);
 	return buf;
 }
 
@@ -481,21 +653,64 @@ static void row_when(struct pdf_page *pg, const struct pdf_col *c, const char *l
 {
 	char buf[64];
 
-	row(pg, c, label, when(facts_json_at(pg->cert, path), buf, sizeof(buf)));
+	row(pg, c, label, when(pg->l, facts_json_at(pg->cert, path), buf, sizeof(buf)));
+}
+
+/* The certificate's sentence at PATH in the page's language: from its "translations"
+ * (certificates since they carry them), else as it was signed. */
+static const json_t *localized(const struct pdf_page *pg, const char *path)
+{
+	const json_t *t = json_object_get(
+		json_object_get(json_object_get(pg->cert, "translations"), pg->l->code), path);
+
+	return json_is_string(t) ? t : facts_json_at(pg->cert, path);
+}
+
+static void row_localized(struct pdf_page *pg, const struct pdf_col *c, const char *label,
+			  const char *path)
+{
+	char buf[PDF_TEXT_MAX];
+
+	row(pg, c, label, text(localized(pg, path), buf, sizeof(buf)));
 }
 
 /* ---- the sections ------------------------------------------------------------------- */
 
 static void draw_header(struct pdf_page *pg)
 {
-	char name[512], place[512], line[1100], id[256];
+	static const char *const legal[] = { "workshop.legal_name", "workshop.address" };
+	char name[512], place[512], line[1100], id[256], a[512], b[512];
 	const char *n = text(facts_json_at(pg->cert, "workshop.name"), name, sizeof(name));
 	const char *p = text(facts_json_at(pg->cert, "workshop.place"), place, sizeof(place));
+	const char *num, *contact;
+	size_t len = 0;
 
 	wrap(pg, PDF_MARGIN, PDF_CONTENT_W, &F_TITLE, pg->l->title);
 	pg->y += 2.0 * pg->s;
 	snprintf(line, sizeof(line), "%s" PDF_NBSP "\xe2\x80\x94 %s", n, p);
 	wrap(pg, PDF_MARGIN, PDF_CONTENT_W, &F_SUB, strcmp(p, PDF_DASH) ? line : n);
+	/* Who the buyer deals with: legal name, address, company number, contact. */
+	line[0] = '\0';
+	for (size_t i = 0; i < sizeof(legal) / sizeof(legal[0]); i++) {
+		const char *v = text(facts_json_at(pg->cert, legal[i]), a, sizeof(a));
+
+		if (strcmp(v, PDF_DASH))
+			len = text_list_add(line, sizeof(line), len, " \xc2\xb7 ", v);
+	}
+	num = text(facts_json_at(pg->cert, "workshop.company_number"), a, sizeof(a));
+	if (strcmp(num, PDF_DASH)) {
+		snprintf(b, sizeof(b), "%s" PDF_NBSP "%s", pg->l->company_number, num);
+		len = text_list_add(line, sizeof(line), len, " \xc2\xb7 ", b);
+	}
+	contact = text(facts_json_at(pg->cert, "workshop.contact"), a, sizeof(a));
+	if (strcmp(contact, PDF_DASH)) {
+		snprintf(b, sizeof(b), "%s" PDF_NBSP ": %s", pg->l->contact, contact);
+		if (strcmp(pg->l->code, "fr") != 0) /* no space before the colon but in French */
+			snprintf(b, sizeof(b), "%s: %s", pg->l->contact, contact);
+		len = text_list_add(line, sizeof(line), len, " \xc2\xb7 ", b);
+	}
+	if (len)
+		wrap(pg, PDF_MARGIN, PDF_CONTENT_W, &F_LABEL, line);
 	pg->y += 4.0 * pg->s;
 	row_font(pg, &C_FULL, pg->l->certificate, &F_MONO,
 		 text(facts_json_at(pg->cert, "id"), id, sizeof(id)));
@@ -522,6 +737,19 @@ static void draw_imeis(struct pdf_page *pg, const struct pdf_col *c)
 	}
 }
 
+/* Whether colour C, as the device gave it, is a code rather than a name a buyer knows:
+ * digits ("1", an iPhone's DeviceEnclosureColor), a hex value ("#3b3b3c"), or a short
+ * code in capitals ("BLK", an Android property). */
+static int colour_is_code(const char *c)
+{
+	size_t n = c ? strlen(c) : 0;
+
+	if (n == 0)
+		return 0;
+	return strspn(c, "0123456789") == n || c[0] == '#' ||
+	       (n <= 4 && strspn(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n);
+}
+
 static void draw_device(struct pdf_page *pg, const struct pdf_col *c)
 {
 	const json_t *name = facts_json_at(pg->cert, "device.marketing_name");
@@ -542,12 +770,22 @@ static void draw_device(struct pdf_page *pg, const struct pdf_col *c)
 		row(pg, c, pg->l->storage, buf);
 	} else {
 		row(pg, c, pg->l->storage,
-		    gigabytes(facts_json_at(pg->cert, "device.storage_bytes"), buf, sizeof(buf)));
+		    gigabytes(pg->l, facts_json_at(pg->cert, "device.storage_bytes"), buf,
+			      sizeof(buf)));
 	}
-	/* A colour's name when the trainee recorded one; the device's own code is not one. */
-	row_at(pg, c, pg->l->colour,
-	       json_is_string(facts_json_at(pg->cert, "device.color_name")) ? "device.color_name"
-									      : "device.color");
+	/* A colour's name when the trainee recorded one; the device's own code is not one,
+	 * and is said to be a code. */
+	if (json_is_string(facts_json_at(pg->cert, "device.color_name"))) {
+		row_at(pg, c, pg->l->colour, "device.color_name");
+	} else if (colour_is_code(json_string_value(facts_json_at(pg->cert, "device.color")))) {
+		char code[64];
+
+		snprintf(buf, sizeof(buf), pg->l->colour_code,
+			 text(facts_json_at(pg->cert, "device.color"), code, sizeof(code)));
+		row(pg, c, pg->l->colour, buf);
+	} else {
+		row_at(pg, c, pg->l->colour, "device.color"); /* a name, or a dash */
+	}
 	row_font(pg, c, pg->l->serial, &F_MONO,
 		 text(facts_json_at(pg->cert, "device.serial"), buf, sizeof(buf)));
 	draw_imeis(pg, c);
@@ -569,18 +807,70 @@ static void draw_os(struct pdf_page *pg, const struct pdf_col *c)
 	row_at(pg, c, pg->l->build, "os.build");
 }
 
+/* How the battery was measured: "tester" by hand, else by the device (older certificates
+ * say it in their source only). */
+static int battery_by_tester(const json_t *cert)
+{
+	const char *m = json_string_value(facts_json_at(cert, "battery.measured"));
+	const char *tool = json_string_value(facts_json_at(cert, "battery.tool"));
+
+	if (m)
+		return strcmp(m, "tester") == 0;
+	return tool && strstr(tool, "tester") != NULL;
+}
+
+/* The battery as a buyer reads it: "91,4 % (measured by the phone; 412 charge cycles)";
+ * where it was read from stays in the signed record. */
 static void draw_battery(struct pdf_page *pg, const struct pdf_col *c)
 {
-	char num[32], pct[48];
+	const json_t *cycles = facts_json_at(pg->cert, "battery.cycle_count");
+	char num[32], pct[64], n[32], line[256];
 
-	one_decimal(json_number_value(facts_json_at(pg->cert, "battery.health_pct")), num, sizeof(num));
-	snprintf(pct, sizeof(pct), "%s %%", num);
+	decimal(pg->l, json_number_value(facts_json_at(pg->cert, "battery.health_pct")), num,
+		sizeof(num));
+	snprintf(pct, sizeof(pct), "%s%s%%", num, pg->l->pct);
+	if (battery_by_tester(pg->cert))
+		snprintf(line, sizeof(line), pg->l->health_tester, pct);
+	else if (json_is_integer(cycles))
+		snprintf(line, sizeof(line), pg->l->health_device, pct, text(cycles, n, sizeof(n)));
+	else
+		snprintf(line, sizeof(line), pg->l->health_device_nocycles, pct);
 	section(pg, c, pg->l->battery);
-	row_font(pg, c, pg->l->health, &F_STRONG, pct);
-	row_at(pg, c, pg->l->cycles, "battery.cycle_count");
-	row_at(pg, c, pg->l->source, "battery.source");
-	row_at(pg, c, pg->l->tool, "battery.tool");
+	row_font(pg, c, pg->l->health, &F_STRONG, line);
 	row_when(pg, c, pg->l->read_at, "battery.read_at");
+}
+
+/* Each lock as read, with when (certificates since they carry "locks"). */
+static void draw_locks(struct pdf_page *pg, const struct pdf_col *c)
+{
+	const json_t *locks = facts_json_at(pg->cert, "locks"), *k;
+	size_t i;
+
+	if (!json_array_size(locks))
+		return;
+	section(pg, c, pg->l->locks);
+	json_array_foreach (locks, i, k) {
+		const char *check = json_string_value(json_object_get(k, "check"));
+		const char *state = json_string_value(json_object_get(k, "state"));
+		const char *label = PDF_DASH;
+		char at[128], st[64], line[256];
+
+		if (!check || !state)
+			continue;
+		label = !strcmp(check, "find_my")	    ? pg->l->find_my
+			: !strcmp(check, "google_accounts") ? pg->l->google_accounts
+			: !strcmp(check, "frp")		    ? pg->l->frp
+			: !strcmp(check, "bootloader")	    ? pg->l->bootloader
+							    : check;
+		text(json_object_get(k, "state"), st, sizeof(st));
+		state = !strcmp(state, "off")	   ? pg->l->state_off
+			: !strcmp(state, "0")	   ? pg->l->state_none
+			: !strcmp(state, "locked") ? pg->l->state_locked
+						   : st;
+		snprintf(line, sizeof(line), "%s (%s %s)", state, pg->l->read_on,
+			 when(pg->l, json_object_get(k, "read_at"), at, sizeof(at)));
+		row(pg, c, label, line);
+	}
 }
 
 static void draw_functional(struct pdf_page *pg, const struct pdf_col *c)
@@ -606,7 +896,7 @@ static void draw_functional(struct pdf_page *pg, const struct pdf_col *c)
 static void draw_cosmetic(struct pdf_page *pg, const struct pdf_col *c)
 {
 	char grade[64], label[512], line[600];
-	const char *lb = text(facts_json_at(pg->cert, "cosmetic.label"), label, sizeof(label));
+	const char *lb = text(localized(pg, "cosmetic.label"), label, sizeof(label));
 
 	text(facts_json_at(pg->cert, "cosmetic.grade"), grade, sizeof(grade));
 	if (strcmp(lb, PDF_DASH))
@@ -615,7 +905,7 @@ static void draw_cosmetic(struct pdf_page *pg, const struct pdf_col *c)
 		snprintf(line, sizeof(line), "%s", grade);
 	section(pg, c, pg->l->cosmetic);
 	row_font(pg, c, pg->l->grade, &F_STRONG, line);
-	row_at(pg, c, pg->l->criteria, "cosmetic.criteria");
+	row_localized(pg, c, pg->l->criteria, "cosmetic.criteria");
 }
 
 /* The parts fitted by the repairs, when there are some: name, origin, serial. */
@@ -656,20 +946,43 @@ static const char *method_name(const struct pdf_labels *l, const json_t *v, char
 
 static void draw_sanitization(struct pdf_page *pg, const struct pdf_col *c)
 {
-	char buf[256];
+	char buf[256], who[128], at[128], line[600];
+	const json_t *checked = facts_json_at(pg->cert, "sanitization.checked_by");
+	size_t len;
 
 	section(pg, c, pg->l->sanitization);
 	row_at(pg, c, pg->l->standard, "sanitization.standard");
 	row_font(pg, c, pg->l->method, &F_STRONG,
 		 method_name(pg->l, facts_json_at(pg->cert, "sanitization.method"), buf, sizeof(buf)));
-	row_at(pg, c, pg->l->technique, "sanitization.technique");
-	row_at(pg, c, pg->l->tool, "sanitization.tool");
-	row_at(pg, c, pg->l->verification, "sanitization.verification");
-	if (json_is_string(facts_json_at(pg->cert, "sanitization.second_check")))
-		row_at(pg, c, pg->l->second_check, "sanitization.second_check");
-	row_when(pg, c, pg->l->verified_at, "sanitization.verified_at");
-	row_at(pg, c, pg->l->by, "sanitization.by");
-	row_at(pg, c, pg->l->date, "sanitization.date");
+	row_localized(pg, c, pg->l->technique, "sanitization.technique");
+	row_localized(pg, c, pg->l->verification, "sanitization.verification");
+	if (json_is_string(facts_json_at(pg->cert, "sanitization.wiped_at"))) {
+		/* Who wiped it and who checked it, when, in the page's words. */
+		len = (size_t)snprintf(
+			line, sizeof(line), pg->l->wiped_by,
+			text(facts_json_at(pg->cert, "sanitization.by"), who, sizeof(who)),
+			local_time(pg->l, facts_json_at(pg->cert, "sanitization.wiped_at"), 1, at,
+				   sizeof(at)));
+		if (json_is_string(checked) && len < sizeof(line)) {
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s", pg->l->sep);
+			if (len < sizeof(line))
+				snprintf(line + len, sizeof(line) - len, pg->l->checked_by,
+				 text(checked, who, sizeof(who)),
+				 local_time(pg->l, facts_json_at(pg->cert, "sanitization.checked_at"),
+					    1, at, sizeof(at)));
+		} else if (len < sizeof(line)) {
+			snprintf(line + len, sizeof(line) - len, "%s%s", pg->l->sep,
+				 text(localized(pg, "sanitization.second_check"), buf,
+				      sizeof(buf)));
+		}
+		row(pg, c, pg->l->by, line);
+	} else {
+		if (json_is_string(facts_json_at(pg->cert, "sanitization.second_check")))
+			row_localized(pg, c, pg->l->second_check, "sanitization.second_check");
+		row_when(pg, c, pg->l->verified_at, "sanitization.verified_at");
+		row_at(pg, c, pg->l->by, "sanitization.by");
+		row_at(pg, c, pg->l->date, "sanitization.date");
+	}
 	row_at(pg, c, pg->l->place, "sanitization.place");
 }
 
@@ -691,16 +1004,22 @@ static void table_row(struct pdf_page *pg, const struct pdf_font *f, const char 
 	pg->y = end + 1.0 * pg->s;
 }
 
-static void checklist_row(struct pdf_page *pg, const json_t *cl)
+static void checklist_row(struct pdf_page *pg, const json_t *cl, size_t i)
 {
+	const json_t *titles = json_object_get(
+		json_object_get(json_object_get(pg->cert, "translations"), pg->l->code),
+		"checklists");
+	const json_t *title_v = json_is_string(json_array_get(titles, i))
+					? json_array_get(titles, i)
+					: json_object_get(cl, "title");
 	char title[512], id[256], version[32], what[900], job[32], who[256], by[256], at[64];
 	const char *cell[5] = { what, text(json_object_get(cl, "job"), job, sizeof(job)),
 				text(json_object_get(cl, "trainee"), who, sizeof(who)),
 				text(json_object_get(cl, "approved_by"), by, sizeof(by)),
-				when(json_object_get(cl, "approved_at"), at, sizeof(at)) };
+				when(pg->l, json_object_get(cl, "approved_at"), at, sizeof(at)) };
 
 	snprintf(what, sizeof(what), "%s (%s) v%s",
-		 text(json_object_get(cl, "title"), title, sizeof(title)),
+		 text(title_v, title, sizeof(title)),
 		 text(json_object_get(cl, "id"), id, sizeof(id)),
 		 text(json_object_get(cl, "version"), version, sizeof(version)));
 	table_row(pg, &F_TABLE, cell);
@@ -724,7 +1043,7 @@ static void draw_checklists(struct pdf_page *pg)
 			pg->clipped = 1; /* could not fit even at the smallest scale */
 			break;
 		}
-		checklist_row(pg, cl);
+		checklist_row(pg, cl, i);
 	}
 }
 
@@ -735,6 +1054,81 @@ static void draw_people(struct pdf_page *pg, const struct pdf_col *c)
 	section(pg, c, pg->l->people);
 	row(pg, c, pg->l->trainees, joined(facts_json_at(pg->cert, "trainees"), buf, sizeof(buf)));
 	row_at(pg, c, pg->l->instructor, "approved_by");
+}
+
+/* The warranty (certificates since they carry it) and the note on water resistance,
+ * printed on every page: the workshop cannot know whether a device was opened before it
+ * came in, and seals age; a repair opens it anyway. */
+static void draw_warranty(struct pdf_page *pg, const struct pdf_col *c)
+{
+	const json_t *m = facts_json_at(pg->cert, "warranty_months");
+	char line[128];
+
+	section(pg, c, pg->l->warranty);
+	if (json_is_integer(m)) {
+		snprintf(line, sizeof(line), pg->l->warranty_months, (int)json_integer_value(m));
+		wrap(pg, c->x, c->w, &F_STRONG, line);
+	}
+	wrap(pg, c->x, c->w, &F_BODY, pg->l->water);
+}
+
+/* The name of grade step STEP ({step, title}) on the page: the screen and the body in
+ * the page's words, another step by its title. */
+static const char *step_name(const struct pdf_page *pg, const json_t *step)
+{
+	const char *id = json_string_value(json_object_get(step, "step"));
+	const char *t = json_string_value(json_object_get(json_object_get(step, "title"), pg->l->code));
+
+	if (id && strstr(id, "screen"))
+		return pg->l->screen;
+	if (id && strstr(id, "body"))
+		return pg->l->body;
+	return t ? t : PDF_DASH;
+}
+
+/* The grading scale at the foot: each grade, its words, and what it means for each part
+ * graded (certificates since they carry it). */
+static void draw_scale(struct pdf_page *pg)
+{
+	const json_t *scale = facts_json_at(pg->cert, "cosmetic.scale"), *g;
+	const json_t *steps = json_object_get(scale, "steps");
+	size_t i;
+
+	if (!json_array_size(json_object_get(scale, "grades")))
+		return;
+	section(pg, &C_FULL, pg->l->scale);
+	json_array_foreach (json_object_get(scale, "grades"), i, g) {
+		char line[PDF_TEXT_MAX], grade[32], label[256], crit[700], ctia[32];
+		const json_t *c;
+		size_t k, len;
+
+		len = (size_t)snprintf(
+			line, sizeof(line), "%s \xe2\x80\x94 %s",
+			text(json_object_get(g, "grade"), grade, sizeof(grade)),
+			text(json_object_get(json_object_get(g, "label"), pg->l->code), label,
+			     sizeof(label)));
+		if (json_is_string(json_object_get(g, "ctia")) && len < sizeof(line))
+			len += (size_t)snprintf(line + len, sizeof(line) - len, " (%s %s)",
+						pg->l->ctia,
+						text(json_object_get(g, "ctia"), ctia, sizeof(ctia)));
+		json_array_foreach (json_object_get(g, "criteria"), k, c) {
+			const json_t *t = json_object_get(c, pg->l->code);
+
+			if (!json_is_string(t) || len >= sizeof(line))
+				continue;
+			if (json_array_size(steps) < 2) /* one step grades the whole device */
+				len += (size_t)snprintf(line + len, sizeof(line) - len, ". %s",
+							text(t, crit, sizeof(crit)));
+			else
+				len += (size_t)snprintf(
+					line + len, sizeof(line) - len, ". %s%s%s",
+					step_name(pg, json_array_get(steps, k)),
+					strcmp(pg->l->code, "fr") ? ": " : PDF_NBSP ": ",
+					text(t, crit, sizeof(crit)));
+		}
+		use_font(pg, &F_TABLE);
+		wrap(pg, PDF_MARGIN, PDF_CONTENT_W, &F_TABLE, line);
+	}
 }
 
 /* Everything above the signature block, from the top margin down. */
@@ -751,6 +1145,7 @@ static void draw_body(struct pdf_page *pg)
 	pg->y = top;
 	draw_battery(pg, &C_RIGHT);
 	draw_functional(pg, &C_RIGHT);
+	draw_locks(pg, &C_RIGHT);
 	if (pg->y < left_end)
 		pg->y = left_end;
 	draw_cosmetic(pg, &C_FULL);
@@ -758,6 +1153,8 @@ static void draw_body(struct pdf_page *pg)
 	draw_sanitization(pg, &C_FULL);
 	draw_checklists(pg);
 	draw_people(pg, &C_FULL);
+	draw_warranty(pg, &C_FULL);
+	draw_scale(pg);
 }
 
 /* The largest scale, at most 1, at which the body fits above the signature block; 0
@@ -836,13 +1233,15 @@ static void draw_signature(struct pdf_page *pg, const QRcode *qr)
 	row_font(pg, &C_SIG, pg->l->value, &F_SMALL,
 		 signature_shown(facts_json_at(pg->cert, "signature.value"), buf, sizeof(buf)));
 	pg->y += 6.0;
-	wrap(pg, C_SIG.x, C_SIG.w, &F_BODY, pg->l->note);
+	wrap(pg, C_SIG.x, C_SIG.w, &F_BODY, pg->note);
 	pdf_qr_draw(pg->cr, qr, PDF_W - PDF_MARGIN - PDF_QR_SIZE, qr_top, PDF_QR_SIZE);
 }
 
-static void draw_page(cairo_t *cr, const json_t *cert, const struct pdf_labels *l, const QRcode *qr)
+static void draw_page(cairo_t *cr, const json_t *cert, const struct pdf_labels *l, const QRcode *qr,
+		      int link)
 {
-	struct pdf_page pg = { .cr = cr, .l = l, .cert = cert, .bottom = PDF_SIG_TOP - 4.0 };
+	struct pdf_page pg = { .cr = cr, .l = l, .cert = cert, .bottom = PDF_SIG_TOP - 4.0,
+			       .note = link ? l->note_link : l->note };
 	double body_bottom = pg.bottom;
 
 	pg.s = fit_scale(&pg);
@@ -945,6 +1344,17 @@ static void set_metadata(cairo_surface_t *surface, const json_t *cert, const str
 				       "atelier " ATELIER_VERSION);
 }
 
+/* The workshop's time zone, when the certificate names one, for localtime_r(); else the
+ * process's own TZ (atelier-pdf's ZONE argument). */
+static void set_zone(const json_t *cert)
+{
+	const char *zone = json_string_value(facts_json_at(cert, "workshop.timezone"));
+
+	if (zone && zone[0] && zone[0] != '/' && !strstr(zone, "..") && strlen(zone) < 64)
+		setenv("TZ", zone, 1);
+	tzset();
+}
+
 static enum pdf_err write_error(const char *file, cairo_status_t st, char *why, size_t size)
 {
 	snprintf(why, size, "cannot write %s: %s", file, cairo_status_to_string(st));
@@ -1005,7 +1415,8 @@ enum pdf_err pdf_write_certificate(const json_t *cert, const char *qr_text, cons
 	opened = 1;
 	set_metadata(surface, cert, l);
 	cr = cairo_create(surface);
-	draw_page(cr, cert, l, qr);
+	set_zone(cert);
+	draw_page(cr, cert, l, qr, strncmp(qr_text, "https://", 8) == 0);
 	err = finish(surface, cr, file, why, size);
 out:
 	if (cr)

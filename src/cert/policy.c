@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
 
@@ -30,6 +31,9 @@ void policy_defaults(struct policy *p)
 
 	memset(p, 0, sizeof(*p));
 	snprintf(p->language, sizeof(p->language), "en");
+	snprintf(p->workshop_timezone, sizeof(p->workshop_timezone), "%s",
+		 POLICY_TIMEZONE_DEFAULT);
+	p->warranty_months = POLICY_WARRANTY_MIN;
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		struct policy_required *r = &p->required[p->n_required++];
 
@@ -156,6 +160,53 @@ static int get_bool(const struct ctx *c, const yaml_node_t *n, const char *key, 
 	     (v) = yaml_document_get_node((c)->doc, pair->value), 1);                          \
 	     pair++)
 
+int policy_timezone_known(const char *zone)
+{
+	const char *dir = getenv("TZDIR");
+	char path[POLICY_PATH_MAX];
+	struct stat st;
+
+	if (!zone || !zone[0] || zone[0] == '/' || strstr(zone, "..") ||
+	    strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_-+") !=
+		    strlen(zone))
+		return 0;
+	if (snprintf(path, sizeof(path), "%s/%s", dir && dir[0] ? dir : "/usr/share/zoneinfo",
+		     zone) >= (int)sizeof(path))
+		return 0;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The workshop's texts other than its name, place and language. */
+static const struct {
+	const char *key;
+	size_t off, size;
+} workshop_texts[] = {
+	{ "legal_name", offsetof(struct policy, workshop_legal_name), POLICY_TEXT_MAX },
+	{ "address", offsetof(struct policy, workshop_address), POLICY_TEXT_MAX },
+	{ "company_number", offsetof(struct policy, workshop_company_number), POLICY_TEXT_MAX },
+	{ "contact", offsetof(struct policy, workshop_contact), POLICY_TEXT_MAX },
+};
+
+static int load_verify_url(struct ctx *c, struct policy *p, yaml_node_t *v)
+{
+	const char *s = scalar(v);
+
+	if (s && s[0] &&
+	    (strncmp(s, "https://", 8) != 0 || strlen(s) < 9 ||
+	     strcspn(s, " \t\r\n#?\"'<>\\") != strlen(s)))
+		return bad(c, v,
+			   "should be the https address of the workshop's verification pages, "
+			   "such as https://atelier.example.org (no space, '?' or '#')",
+			   "workshop.verify_url");
+	if (get_text(c, v, "workshop.verify_url", p->workshop_verify_url,
+		     sizeof(p->workshop_verify_url)))
+		return -1;
+	/* The pages are VERIFY_URL/v/ID: one slash between them. */
+	for (size_t n = strlen(p->workshop_verify_url); n > 8 && p->workshop_verify_url[n - 1] == '/';)
+		p->workshop_verify_url[--n] = '\0';
+	return 0;
+}
+
 static int load_workshop(struct ctx *c, struct policy *p, yaml_node_t *n)
 {
 	yaml_node_t *k, *v;
@@ -164,8 +215,31 @@ static int load_workshop(struct ctx *c, struct policy *p, yaml_node_t *n)
 		return bad(c, n, "should be a mapping with name, place and language", "workshop");
 	FOREACH_PAIR(c, n, pair, k, v) {
 		const char *key = scalar(k);
+		size_t t;
 
-		if (key && strcmp(key, "name") == 0) {
+		for (t = 0; key && t < sizeof(workshop_texts) / sizeof(workshop_texts[0]); t++)
+			if (strcmp(key, workshop_texts[t].key) == 0)
+				break;
+		if (key && t < sizeof(workshop_texts) / sizeof(workshop_texts[0])) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "workshop.%s", key);
+			if (get_text(c, v, what, (char *)p + workshop_texts[t].off,
+				     workshop_texts[t].size))
+				return -1;
+		} else if (key && strcmp(key, "timezone") == 0) {
+			if (!policy_timezone_known(scalar(v)))
+				return bad(c, v,
+					   "should be a time zone of the TZ database, such as "
+					   "Europe/Brussels (see /usr/share/zoneinfo)",
+					   "workshop.timezone");
+			if (get_text(c, v, "workshop.timezone", p->workshop_timezone,
+				     sizeof(p->workshop_timezone)))
+				return -1;
+		} else if (key && strcmp(key, "verify_url") == 0) {
+			if (load_verify_url(c, p, v))
+				return -1;
+		} else if (key && strcmp(key, "name") == 0) {
 			if (get_text(c, v, "workshop.name", p->workshop_name,
 				     sizeof(p->workshop_name)))
 				return -1;
@@ -180,7 +254,10 @@ static int load_workshop(struct ctx *c, struct policy *p, yaml_node_t *n)
 				return bad(c, v, "should be en, fr or nl", "workshop.language");
 			snprintf(p->language, sizeof(p->language), "%s", l);
 		} else {
-			return bad(c, k, "unknown key in workshop (name, place, language)", key);
+			return bad(c, k,
+				   "unknown key in workshop (name, place, language, legal_name, "
+				   "address, company_number, contact, timezone, verify_url)",
+				   key);
 		}
 	}
 	return 0;
@@ -429,6 +506,19 @@ static int load_root(struct ctx *c, struct policy *p, yaml_node_t *root)
 			r = load_pct(c, v, key, 5, &p->wipe_verification_sample_pct);
 		} else if (strcmp(key, "programme") == 0) {
 			r = load_programme(c, &p->programme, v);
+		} else if (strcmp(key, "warranty_months") == 0) {
+			long long m = 0;
+			char what[160];
+
+			snprintf(what, sizeof(what),
+				 "should be a whole number of months, at least %d (the legal "
+				 "guarantee on second-hand goods sold to consumers in the EU)",
+				 POLICY_WARRANTY_MIN);
+			r = number_whole(scalar(v), POLICY_WARRANTY_MIN, 120, &m) == NUMBER_OK
+				    ? 0
+				    : bad(c, v, what, key);
+			if (!r)
+				p->warranty_months = (int)m;
 		} else if (strcmp(key, "android_unencrypted_method") == 0) {
 			r = get_text(c, v, key, p->android_unencrypted_method,
 				     sizeof(p->android_unencrypted_method));

@@ -18,6 +18,10 @@
 #define POLICY_TEXT_MAX 160
 #define POLICY_PATH_MAX 4096
 #define POLICY_MAX_WEIGHTS 128
+/* The legal guarantee on second-hand goods sold to consumers in the EU may be cut to one
+ * year, never less (Directive (EU) 2019/771, art. 10(6)). */
+#define POLICY_WARRANTY_MIN 12
+#define POLICY_TIMEZONE_DEFAULT "Europe/Brussels"
 
 struct policy_required {
 	char platform[16]; /* "ios", "android", or with the class: "ios-tablet" */
@@ -29,6 +33,20 @@ struct policy {
 	char workshop_name[POLICY_TEXT_MAX];
 	char workshop_place[POLICY_TEXT_MAX];
 	char language[8]; /* en, fr, nl */
+	/* What a buyer needs to reach the workshop, printed on every certificate: its legal
+	 * name, postal address, company number and contact (phone, e-mail); "" when not set */
+	char workshop_legal_name[POLICY_TEXT_MAX];
+	char workshop_address[POLICY_TEXT_MAX];
+	char workshop_company_number[POLICY_TEXT_MAX];
+	char workshop_contact[POLICY_TEXT_MAX];
+	/* The workshop's time zone, a name of the TZ database ("Europe/Brussels"): the
+	 * certificate's dates and times are written in it */
+	char workshop_timezone[64];
+	/* The address of the workshop's verification page ("https://atelier.example.org"):
+	 * the QR code holds VERIFY_URL/v/ID#SIG; "" keeps the atelier-cert:1: text */
+	char workshop_verify_url[POLICY_TEXT_MAX];
+	/* The warranty the workshop gives, in months (at least POLICY_WARRANTY_MIN) */
+	int warranty_months;
 	struct policy_required required[POLICY_MAX_PLATFORMS];
 	size_t n_required;
 	char wipe_checklist[POLICY_ID_MAX];
@@ -78,6 +96,11 @@ enum policy_err policy_load_file(struct policy *p, const char *path, char *why, 
 	__attribute__((warn_unused_result));
 
 /* The defaults, the shipped policy.yaml (if found) and DATA_DIR/policy.yaml (if there). */
+/* 1 when ZONE is a time zone of the system's TZ database ("Europe/Brussels"): a relative
+ * name of letters, digits, '/', '_', '-', '+' with no "..", found under /usr/share/zoneinfo
+ * (or $TZDIR). */
+int policy_timezone_known(const char *zone);
+
 enum policy_err policy_load(struct policy *p, const char *data_dir, char *why, size_t size)
 	__attribute__((warn_unused_result));
 

@@ -657,6 +657,17 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 enum svc_err svc_verify(struct bench *b, const char *file, const char *key, const char *revoked,
 			json_t **view)
 	__attribute__((warn_unused_result));
+/* What anyone may see of certificate ID, for the workshop's public verification page (no
+ * sign-in): {state, id, lang, revoked: {revoked_at, why} | null, certificate: its
+ * content without the people who did the work (trainees, who wiped, who measured) |
+ * null}. STATE is "valid", "revoked" (still signed, withdrawn since), "unknown" (not in
+ * the records, or ID is not a certificate id) or "tampered" (the copy kept does not match
+ * its signature, or SIG, the base64url signature of the QR code's link, is not the one it
+ * was issued with). ACCEPT (an Accept-Language header) or LANG (en, fr, nl; wins) choose
+ * LANG. Only the store failing is an error. */
+enum svc_err svc_cert_public(struct bench *b, const char *id, const char *sig, const char *lang,
+			     const char *accept, json_t **view);
+
 /* An instructor withdraws certificate ID, saying WHY: {id, by, why, device_moved_to}. A
  * device still "certified" goes back to "in_repair" with it. SVC_ESTATE when it is
  * revoked already. */

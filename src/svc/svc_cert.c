@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,6 +25,7 @@
 #include "probe/facts.h"
 #include "util/clock.h"
 #include "util/file.h"
+#include "util/text.h"
 
 #define CERT_FILE_MAX (1u << 20)
 #define KEY_FILE_MAX 4096
@@ -435,12 +437,57 @@ int svc_pdf_file(const char *const args[], const char *body, const char *file, c
 	return 0;
 }
 
+/* The certificate BODY as its page is drawn from: a certificate issued before trainees
+ * had codes (schema 10) names them; the page, a public document, names each by the code
+ * she has now (docs/privacy.md). The signed file is never changed: only what atelier-pdf
+ * is given. A new string (free()), or NULL when BODY is drawn as it is. */
+static char *page_body(struct bench *b, const json_t *cert, const char *body)
+{
+	const json_t *v;
+	char *text = NULL;
+	size_t i;
+
+	json_array_foreach(json_object_get(cert, "trainees"), i, v) {
+		struct store_user u;
+		const char *name = json_string_value(v);
+		char *next;
+
+		if (!name || store_user_find(b->st, name, &u) != STORE_OK || u.role != ROLE_TRAINEE ||
+		    !u.code[0] || strcmp(u.code, name) == 0 || text_word_find(u.code, name))
+			continue;
+		next = text_word_replace(text ? text : body, name, u.code, NULL);
+		free(text);
+		text = next;
+		if (!text)
+			return NULL;
+	}
+	return text;
+}
+
+/* What the QR code of signed certificate CERT holds: the link to the workshop's
+ * verification page when the policy names one (policy workshop.verify_url), else the
+ * atelier-cert:1: text; *ZONE gets the workshop's time zone, for a certificate that does
+ * not name its own. 0 on success. */
+static int qr_for(struct bench *b, const json_t *cert, char *qr, size_t size, const char **zone)
+{
+	const struct policy *p = NULL;
+
+	if (svc_policy(b, &p) != SVC_OK)
+		p = NULL; /* the page is still drawn, with the QR text that needs no policy */
+	if (p)
+		*zone = p->workshop_timezone;
+	if (p && p->workshop_verify_url[0])
+		return certify_link_text(cert, p->workshop_verify_url, qr, size);
+	return certify_qr_text(cert, qr, size);
+}
+
 enum svc_err svc_cert_pdf(struct bench *b, const char *id, const char *lang,
 			 struct svc_file *out)
 {
 	struct store_certificate rec = { 0 };
 	json_t *cert = NULL;
-	char why[1024] = "", qr[256];
+	char why[1024] = "", qr[512], *page = NULL;
+	const char *zone = POLICY_TIMEZONE_DEFAULT;
 	enum svc_err rc;
 
 	memset(out, 0, sizeof(*out));
@@ -453,12 +500,13 @@ enum svc_err svc_cert_pdf(struct bench *b, const char *id, const char *lang,
 		lang = json_string_value(json_object_get(cert, "language"));
 	if (!lang)
 		lang = "en";
-	if (certify_qr_text(cert, qr, sizeof(qr)) != 0) {
+	if (qr_for(b, cert, qr, sizeof(qr), &zone) != 0) {
 		rc = svc_fail(b, SVC_EREFUSED, "certificate %s has no usable signature", rec.id);
 		goto out;
 	}
-	if (svc_pdf_draw((const char *const[]){ "/dev/fd/3", lang, qr, NULL }, rec.body, out, why,
-			 sizeof(why)) != 0) {
+	page = page_body(b, cert, rec.body);
+	if (svc_pdf_draw((const char *const[]){ "/dev/fd/3", lang, qr, zone, NULL },
+			 page ? page : rec.body, out, why, sizeof(why)) != 0) {
 		rc = svc_fail(b, SVC_EIO, "the certificate could not be drawn: %s", why);
 		goto out;
 	}
@@ -469,6 +517,7 @@ enum svc_err svc_cert_pdf(struct bench *b, const char *id, const char *lang,
 		if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-' && *c != '_')
 			*c = '_';
 out:
+	free(page);
 	json_decref(cert);
 	store_certificate_release(&rec);
 	return rc;
@@ -479,7 +528,8 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 	struct store_certificate rec = { 0 };
 	json_t *cert = NULL;
 	const char *lang = req->lang;
-	char why[1024], qr[256];
+	const char *zone = POLICY_TIMEZONE_DEFAULT;
+	char why[1024], qr[512], *page = NULL;
 	enum svc_err rc;
 	enum file_err fe;
 
@@ -525,12 +575,13 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 		rc = svc_fail(b, fe == FILE_ENOTREG ? SVC_EINVAL : SVC_EIO, "%s", why);
 		goto out;
 	}
-	if (req->pdf && certify_qr_text(cert, qr, sizeof(qr)) != 0) {
+	if (req->pdf && qr_for(b, cert, qr, sizeof(qr), &zone) != 0) {
 		rc = svc_fail(b, SVC_EREFUSED, "certificate %s has no usable signature", rec.id);
 		goto out;
 	}
-	if (req->pdf && svc_pdf_file((const char *const[]){ "/dev/fd/3", lang, qr, NULL },
-				     rec.body, req->pdf, why, sizeof(why)) != 0) {
+	page = req->pdf ? page_body(b, cert, rec.body) : NULL;
+	if (req->pdf && svc_pdf_file((const char *const[]){ "/dev/fd/3", lang, qr, zone, NULL },
+				     page ? page : rec.body, req->pdf, why, sizeof(why)) != 0) {
 		rc = svc_fail(b, file_check_regular(req->pdf) == FILE_ENOTREG ? SVC_EINVAL : SVC_EIO,
 			      "%s", why);
 		goto out;
@@ -538,6 +589,7 @@ enum svc_err svc_cert_export(struct bench *b, const struct svc_export *req, json
 	*view = json_pack("{s:s, s:s?, s:s?, s:s}", "id", rec.id, "pdf", req->pdf, "json",
 			  req->json, "lang", lang);
 out:
+	free(page);
 	json_decref(cert);
 	store_certificate_release(&rec);
 	return rc;
@@ -707,6 +759,23 @@ enum svc_err svc_verify(struct bench *b, const char *file, const char *key, cons
 	buf = slurp(b, file, CERT_FILE_MAX, &len);
 	if (!buf)
 		return SVC_ENOTVALID;
+	if (len && buf[0] != '{') {
+		/* The link of the QR code (https://.../v/ID#SIG), or ID#SIG: checked as the
+		 * QR text it stands for. */
+		char qr[CERTIFY_QR_LEN + 64];
+
+		if (certify_link_to_qr(buf, len, qr, sizeof(qr)) == 0 && strlen(qr) < len + 64) {
+			char *copy = strdup(qr);
+
+			if (!copy) {
+				free(buf);
+				return svc_fail(b, SVC_EIO, "out of memory");
+			}
+			free(buf);
+			buf = copy;
+			len = strlen(buf);
+		}
+	}
 	if (!key) {
 		rc = key_named(b, buf, len, pk);
 		if (rc) {
@@ -759,6 +828,141 @@ enum svc_err svc_verify(struct bench *b, const char *file, const char *key, cons
 			  moved_since(b, id), "warnings", warnings);
 	json_decref(cert);
 	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
+}
+
+/* The language of the public page: LANG when Atelier speaks it, else the first of
+ * Accept-Language ACCEPT that it speaks ("nl-BE,nl;q=0.9" gives nl), else English. The
+ * q-values are not weighed: browsers list the languages best first. */
+static const char *public_lang(const char *lang, const char *accept)
+{
+	static const char *const known[] = { "en", "fr", "nl" };
+
+	for (size_t i = 0; lang && i < 3; i++)
+		if (strcmp(lang, known[i]) == 0)
+			return known[i];
+	for (const char *p = accept; p && *p;) {
+		p += strspn(p, " ,");
+		for (size_t i = 0; i < 3; i++)
+			if (strncasecmp(p, known[i], 2) == 0 && !isalpha((unsigned char)p[2]))
+				return known[i];
+		p += strcspn(p, ",");
+	}
+	return "en";
+}
+
+/* CERT as the public sees it: without the people who did the work. */
+static void public_strip(json_t *cert)
+{
+	json_t *v;
+	const char *k;
+	size_t i;
+
+	json_object_del(cert, "trainees");
+	json_object_del(cert, "approved_by");
+	json_array_foreach(json_object_get(cert, "checklists"), i, v) {
+		json_object_del(v, "trainee");
+		json_object_del(v, "approved_by");
+	}
+	v = json_object_get(cert, "sanitization");
+	json_object_del(v, "by");
+	json_object_del(v, "checked_by");
+	json_object_del(v, "second_check"); /* names who checked, in one language */
+	json_object_del(v, "tool");
+	v = json_object_get(cert, "battery");
+	json_object_del(v, "source"); /* "measured with X by T-014 (job 3, record 3)" */
+	json_object_del(v, "tool");
+	json_object_foreach(json_object_get(cert, "translations"), k, v) {
+		json_object_del(v, "sanitization.second_check");
+		json_object_del(v, "sanitization.tool");
+	}
+}
+
+enum svc_err svc_cert_public(struct bench *b, const char *id, const char *sig, const char *lang,
+			     const char *accept, json_t **view)
+{
+	struct store_certificate rec = { 0 };
+	unsigned char pk[SIGN_PK_BYTES], given[64], kept[64];
+	char why[512], kid[SIGN_KEY_ID_HEX];
+	const char *state = "valid", *kid_v;
+	json_t *cert = NULL, *gone = NULL;
+	enum store_err err;
+	enum svc_err rc = SVC_OK;
+
+	*view = NULL;
+	lang = public_lang(lang, accept);
+	if (!id || strlen(id) != CERTIFY_ID_LEN || strncmp(id, "ATL-", 4) != 0 || !b->st) {
+		state = "unknown";
+		goto answer;
+	}
+	err = store_certificate_get(b->st, id, &rec);
+	if (err == STORE_ENOENT) {
+		state = "unknown";
+		goto answer;
+	}
+	if (err) {
+		rc = svc_store_fail(b, err, "read this workshop's records");
+		goto out;
+	}
+	cert = json_loads(rec.body, 0, NULL);
+	kid_v = json_string_value(json_object_get(json_object_get(cert, "signature"), "key_id"));
+	snprintf(kid, sizeof(kid), "%s", kid_v ? kid_v : "");
+	if (!cert) {
+		state = "tampered";
+	} else if (!rec.redacted) {
+		/* The copy kept must still be what was signed: a record changed in the
+		 * database is shown as such, never as valid. (A copy redacted after an
+		 * erasure no longer matches by design: the chain of records vouches for it.) */
+		json_t *checked = NULL;
+
+		if (sign_key_public_by_id(b->dir, kid, pk, why, sizeof(why)) != SIGN_OK ||
+		    certify_verify_text(id, rec.body, strlen(rec.body), pk, &checked, why,
+					sizeof(why)) != 0)
+			state = "tampered";
+		json_decref(checked);
+	}
+	if (sig && sig[0] && strcmp(state, "valid") == 0) {
+		const char *v = json_string_value(
+			json_object_get(json_object_get(cert, "signature"), "value"));
+
+		if (strlen(sig) != CERTIFY_QR_SIG_LEN ||
+		    sign_b64_exact(sig, strlen(sig), sodium_base64_VARIANT_URLSAFE_NO_PADDING, given,
+				   sizeof(given)) != 0 ||
+		    sign_value_decode(v, kept) != 0 || memcmp(given, kept, sizeof(kept)) != 0)
+			state = "tampered";
+	}
+	rc = svc_revocation_get(b, id, &gone);
+	if (rc)
+		goto out;
+	if (gone && strcmp(state, "valid") == 0)
+		state = "revoked";
+	if (gone) {
+		/* The reason as the instructor wrote it: the record's own prefix
+		 * ("certificate ID revoked: ") says nothing to a buyer. */
+		const char *w = json_string_value(json_object_get(gone, "why"));
+		const char *colon = w ? strstr(w, " revoked: ") : NULL;
+
+		if (colon && strncmp(w, "certificate ", 12) == 0)
+			json_object_set_new(gone, "why", json_string(colon + 10));
+		json_object_del(gone, "by"); /* an instructor's name: not for the public */
+	}
+	if (cert && strcmp(state, "tampered") != 0)
+		public_strip(cert);
+	else if (cert) {
+		json_decref(cert); /* what does not verify is not shown as the workshop's word */
+		cert = NULL;
+	}
+answer:
+	*view = json_pack("{s:s, s:s?, s:s, s:o, s:o}", "state", state, "id",
+			  strcmp(state, "unknown") ? rec.id : NULL, "lang", lang, "revoked",
+			  gone ? gone : json_null(), "certificate", cert ? cert : json_null());
+	gone = cert = NULL;
+	if (!*view)
+		rc = svc_fail(b, SVC_EIO, "out of memory");
+out:
+	json_decref(gone);
+	json_decref(cert);
+	store_certificate_release(&rec);
+	return rc;
 }
 
 enum svc_err svc_key_public(struct bench *b, json_t **view)

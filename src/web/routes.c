@@ -445,6 +445,52 @@ static enum svc_err h_checklist(struct req *r, json_t **view)
 	return *view ? SVC_OK : SVC_EIO;
 }
 
+/* ---- the public verification page ----
+ * Anyone may look a certificate up, signed in or not: the lookups of the whole server are
+ * held to WEB_PUBLIC_RATE a second (a burst of WEB_PUBLIC_BURST), so that a crawler trying
+ * ids cannot keep the records busy; past it, 429 and the page asks to try again. */
+#define WEB_PUBLIC_RATE 20.0
+#define WEB_PUBLIC_BURST 100.0
+
+static pthread_mutex_t public_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int public_allowed(void)
+{
+	static double tokens = WEB_PUBLIC_BURST;
+	static long long last_ms;
+	long long now = clock_mono_ms();
+	int ok;
+
+	pthread_mutex_lock(&public_mu);
+	if (last_ms)
+		tokens += (double)(now - last_ms) * WEB_PUBLIC_RATE / 1000.0;
+	if (tokens > WEB_PUBLIC_BURST)
+		tokens = WEB_PUBLIC_BURST;
+	last_ms = now;
+	ok = tokens >= 1.0;
+	if (ok)
+		tokens -= 1.0;
+	pthread_mutex_unlock(&public_mu);
+	return ok;
+}
+
+/* GET /api/public/certificates/{id}?sig=SIG&lang=LL: svc_cert_public(). */
+static enum svc_err h_public_cert(struct req *r, json_t **view)
+{
+	const char *sig = query(r, "sig"), *lang = query(r, "lang");
+
+	if (!public_allowed()) {
+		out_error(r->out, 429, "busy",
+			  "too many certificates were looked up just now: try again in a minute",
+			  NULL);
+		return SVC_OK;
+	}
+	if (sig && strlen(sig) > 256)
+		sig = "-"; /* no signature is that long: it does not match */
+	return svc_cert_public(r->b, r->param[0], sig, lang,
+			       r->in->header(r->in->conn, "Accept-Language"), view);
+}
+
 /* Event NAME with DATA (taken) for every screen, sent once the change is committed (a
  * screen that reads the records on hearing it must find the change there), and not at
  * all when it is not. */
@@ -877,6 +923,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/devices/{key}/state", WEB_INSTRUCTOR, h_device_state, 0, 0, 0 },
 	{ "POST", "/api/certificates/{id}/revoke", WEB_INSTRUCTOR, h_revoke, 0, 0, 0 },
 	{ "GET", "/api/certificates/{id}/pdf", WEB_INSTRUCTOR, h_cert_pdf, 0, 0, 0 },
+	{ "GET", "/api/public/certificates/{id}", WEB_ANYONE, h_public_cert, 0, 0, 0 },
 	{ "GET", "/api/checklists", WEB_SIGNED_IN, h_checklists, 0, 0, 0 },
 	{ "GET", "/api/checklists/{id}", WEB_SIGNED_IN, h_checklist, 0, 0, 0 },
 	{ "GET", "/api/checklists/{id}/steps/{step}/image", WEB_SIGNED_IN, h_step_image, 0, 0, 0 },
@@ -1519,6 +1566,13 @@ void web_route(const struct web_ctx *ctx, const struct web_in *in, struct web_ou
 	if (strcmp(in->method, "GET") != 0 && strcmp(in->method, "HEAD") != 0) {
 		out->allow = "GET";
 		web_html_error(out, 405, "Method not allowed", "This address only gives pages.");
+		return;
+	}
+	/* The page a certificate's QR code opens: one page for every id, which asks
+	 * /api/public/certificates/ID itself (web/verify.js). */
+	if (strncmp(in->path, "/v/", 3) == 0 && in->path[3] && !strchr(in->path + 3, '/') &&
+	    strlen(in->path) < 64) {
+		web_static(ctx, "/static/verify.html", out);
 		return;
 	}
 	web_static(ctx, in->path, out);

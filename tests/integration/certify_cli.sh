@@ -87,11 +87,26 @@ check "checklist lint checks a policy file and says where it is wrong" \
     sh -c "! $A checklist lint '$T/bad-policy/policy.yaml' > '$T/lint.out' 2>&1 &&
            grep -q 'policy.yaml:2:13: error: workshop.language: should be en, fr or nl' '$T/lint.out'"
 check "the shipped policy lints clean" $A checklist lint "$ROOT/checklists/policy.yaml"
+printf 'version: 1\nwarranty_months: 6\n' > "$T/bad-policy/policy.yaml"
+check "a warranty shorter than the law's 12 months is refused, with where" \
+    sh -c "! $A checklist lint '$T/bad-policy/policy.yaml' > '$T/lint.out' 2>&1 &&
+           grep -q 'policy.yaml:2:18: error: warranty_months: should be a whole number of months, at least 12' '$T/lint.out'"
+printf 'workshop:\n  timezone: Europe/Atlantis\n' > "$T/bad-policy/policy.yaml"
+check "a time zone the TZ database does not know is refused" \
+    sh -c "! $A checklist lint '$T/bad-policy/policy.yaml' > '$T/lint.out' 2>&1 &&
+           grep -q 'policy.yaml:2:13: error: workshop.timezone: should be a time zone of the TZ database' '$T/lint.out'"
 cat > "$T/data/policy.yaml" <<'YAML'
 workshop:
   name: "Atelier Réemploi Molenbeek"
   place: "Bruxelles"
   language: fr
+  legal_name: "Réemploi Molenbeek ASBL"
+  address: "Rue de l'Atelier 12, 1080 Molenbeek-Saint-Jean"
+  company_number: "BE 0123.456.789"
+  contact: "+32 2 123 45 67, atelier@example.org"
+  timezone: Europe/Brussels
+  verify_url: "https://atelier.example.org/"
+warranty_months: 12
 required_checklists:
   ios: [intake, wipe, qc]
 wipe_checklist: wipe
@@ -230,15 +245,85 @@ check "the PDF shows the identity, the grade and the battery health in French" \
            grep -q 'Très bon état' '$T/cert.txt' &&
            grep -q \"\$(python3 -c 'import json,sys; print(\"%.1f\" % json.load(open(sys.argv[1]))[\"battery\"][\"health_pct\"])' '$T/cert.json') %\" '$T/cert.txt' &&
            grep -q 'Certificat' '$T/cert.txt' && grep -q '$CID' '$T/cert.txt'"
-check "the PDF can be had in Dutch" \
-    sh -c "$A certificate export '$CID' --pdf '$T/cert-nl.pdf' --lang nl >/dev/null &&
-           pdftotext '$T/cert-nl.pdf' - | grep -q 'Certificaat'"
+# What a buyer reads: numbers, dates and words in the page's language, the workshop's
+# time, the battery in plain words, the warranty, who the workshop is, each lock with
+# its date, the grading scale, the note on water, and trainees by their code alone.
+# Each page's text on one line, spaces folded: a value wrapped on the page reads whole.
+pdftotext "$T/cert.pdf" - | tr '\n' ' ' | tr -s ' ' > "$T/cert-flow.txt"
+$A certificate export "$CID" --pdf "$T/cert-nl.pdf" --lang nl >/dev/null
+pdftotext "$T/cert-nl.pdf" - | tr '\n' ' ' | tr -s ' ' > "$T/cert-nl.txt"
+# local DATE-ONLY LANG: the time of issue in Brussels as the page writes it.
+local_time() {
+    python3 - "$T/cert.json" "$1" "$2" <<'PY'
+import json, sys, datetime, zoneinfo
+c = json.load(open(sys.argv[1]))
+t = datetime.datetime.strptime(c["issued_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+t = t.astimezone(zoneinfo.ZoneInfo("Europe/Brussels"))
+months = {"fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+          "nl": "januari februari maart april mei juni juli augustus september oktober november december"}[sys.argv[3]].split()
+at = {"fr": " à ", "nl": " om "}[sys.argv[3]]
+print("%d %s %d%s" % (t.day, months[t.month - 1], t.year, "" if sys.argv[2] == "1" else "%s%02d:%02d %s" % (at, t.hour, t.minute, t.tzname())))
+PY
+}
+HEALTH=$(python3 -c 'import json,sys; print(("%.1f" % json.load(open(sys.argv[1]))["battery"]["health_pct"]).replace(".", ","))' "$T/cert.json")
+CYCLES=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["battery"]["cycle_count"])' "$T/cert.json")
+FR_TIME=$(local_time 0 fr)
+NL_TIME=$(local_time 0 nl)
+echo "# issued at $FR_TIME / $NL_TIME"
+check "the French page writes the time of issue in Brussels, not UTC" \
+    sh -c "grep -qF '$CID $FR_TIME Certificat' '$T/cert-flow.txt' && ! grep -q 'UTC' '$T/cert-flow.txt'"
+check "the Dutch page too, in Dutch" \
+    sh -c "grep -qF '$CID $NL_TIME Certificaat' '$T/cert-nl.txt' && ! grep -q 'UTC' '$T/cert-nl.txt'"
+check "the battery reads as a buyer reads it, with a decimal comma and a narrow space before %" \
+    grep -q "$HEALTH.\{1,3\}% (mesurée par le téléphone.\{1,3\}; $CYCLES cycles de charge)" "$T/cert-flow.txt"
+check "in Dutch too" grep -q "$HEALTH.\{1,3\}% (gemeten door de telefoon; $CYCLES laadcycli)" "$T/cert-nl.txt"
+check "no jargon of where the battery was read on the page" \
+    sh -c "! grep -q 'IORegistry\\|AppleSmartBattery\\|libimobiledevice' '$T/cert-flow.txt' '$T/cert-nl.txt'"
+check "the storage as it is sold, the colour code said to be a code" \
+    sh -c "grep -q '128 Go' '$T/cert-flow.txt' && grep -q '128 GB' '$T/cert-nl.txt' &&
+           grep -q \"non relevée (l'appareil ne donne que le code\" '$T/cert-flow.txt' &&
+           grep -q 'niet genoteerd (het toestel geeft alleen code' '$T/cert-nl.txt'"
+check "the workshop's legal name, address, company number and contact" \
+    sh -c "grep -q 'Réemploi Molenbeek ASBL' '$T/cert-flow.txt' &&
+           grep -q \"Rue de l'Atelier 12, 1080 Molenbeek-Saint-Jean\" '$T/cert-flow.txt' &&
+           grep -q 'BE 0123.456.789' '$T/cert-nl.txt' && grep -q 'atelier@example.org' '$T/cert-nl.txt'"
+check "the warranty from the policy" \
+    sh -c "grep -q '12 mois à compter de la vente' '$T/cert-flow.txt' && grep -q '12 maanden vanaf de verkoop' '$T/cert-nl.txt'"
+check "the lock check with the date it was read" \
+    sh -c "grep -q 'désactivé (relevé le [0-9]* [a-zéû]* 20[0-9][0-9] à [0-9:]* CES\\?T)' '$T/cert-flow.txt' &&
+           grep -q 'uit (gelezen op [0-9]* [a-z]* 20[0-9][0-9] om [0-9:]* CES\\?T)' '$T/cert-nl.txt'"
+check "the wipe says who checked it" \
+    sh -c "grep -q 'contrôlé par claire le' '$T/cert-flow.txt' && grep -q 'gecontroleerd door claire op' '$T/cert-nl.txt'"
+check "the grading scale is at the foot, in each language" \
+    sh -c "grep -q 'Échelle des grades' '$T/cert-flow.txt' && grep -q 'A — Comme neuf' '$T/cert-flow.txt' &&
+           grep -q 'Schaal van de graden' '$T/cert-nl.txt' && grep -q 'A — Als nieuw. Geen spoor op 30 cm' '$T/cert-nl.txt'"
+check "water resistance is said not to be guaranteed" \
+    sh -c "grep -q \"L'étanchéité à l'eau n'est pas garantie\" '$T/cert-flow.txt' && grep -q 'Waterdichtheid is niet gegarandeerd' '$T/cert-nl.txt'"
+check "the Dutch page has no French: grade, wipe, checklists, locks" \
+    sh -c "for w in 'Très bon état' 'Marques visibles' 'effacement cryptographique' 'écrans de configuration' 'Localiser' 'Intake (fr)' 'désactivé' 'mois'; do
+               ! grep -q \"\$w\" '$T/cert-nl.txt' || { echo \"# French on the Dutch page: \$w\"; exit 1; }; done &&
+           grep -q 'B — Zeer goed' '$T/cert-nl.txt' && grep -q 'cryptografisch wissen' '$T/cert-nl.txt' &&
+           grep -q 'Intake (nl)' '$T/cert-nl.txt'"
+check "trainees appear by their code alone, on both pages" \
+    sh -c "! grep -qi 'amina' '$T/cert-flow.txt' && ! grep -qi 'amina' '$T/cert-nl.txt' &&
+           grep -q \"\$($J '$T/cert.json' \"d['trainees'][0]\")\" '$T/cert-flow.txt'"
+
 pdftoppm -r 150 -png -singlefile "$T/cert.pdf" "$T/page"
 zbarimg --quiet --raw "$T/page.png" > "$T/qr.txt" 2>/dev/null
-check "the QR code on the page carries the id and the signature" \
-    grep -q "^atelier-cert:1:$CID:" "$T/qr.txt"
-check "the QR text verifies against the workshop's records" \
+check "the QR code on the page is a link to the workshop's verification page, with the signature" \
+    grep -q "^https://atelier.example.org/v/$CID#[A-Za-z0-9_-]\{86\}$" "$T/qr.txt"
+check "the link verifies against the workshop's records" \
     sh -c "$A verify '$T/qr.txt' | grep -q \"^valid: certificate $CID\""
+sed 's|.*/v/||' "$T/qr.txt" > "$T/fragment.txt"
+check "and so does its ID#SIG alone" \
+    sh -c "$A verify '$T/fragment.txt' | grep -q \"^valid: certificate $CID\""
+printf 'atelier-cert:1:%s:%s\n' "$CID" "$(sed 's/.*#//' "$T/qr.txt")" > "$T/qr-old.txt"
+check "the atelier-cert:1: text still verifies" \
+    sh -c "$A verify '$T/qr-old.txt' | grep -q \"^valid: certificate $CID\""
+sed 's/\(.*#\)\(.\)/\1A/' "$T/qr.txt" > "$T/link-bad.txt"
+if cmp -s "$T/qr.txt" "$T/link-bad.txt"; then sed 's/\(.*#\)\(.\)/\1B/' "$T/qr.txt" > "$T/link-bad.txt"; fi
+expect_status 8 "a link with another signature does not verify" $A verify "$T/link-bad.txt"
+cp "$T/qr-old.txt" "$T/qr.txt"
 sed 's/\(.*:\)\(.\)/\1A/' "$T/qr.txt" > "$T/qr-bad.txt"
 if cmp -s "$T/qr.txt" "$T/qr-bad.txt"; then sed 's/\(.*:\)\(.\)/\1B/' "$T/qr.txt" > "$T/qr-bad.txt"; fi
 expect_status 8 "a QR text with another signature does not verify" $A verify "$T/qr-bad.txt"

@@ -211,6 +211,11 @@ OCID=$(sqlite3 "$DB" "SELECT id FROM certificate")
 $OLD certificate export "$OCID" --json "$T/old-cert.json" --pdf "$T/old-cert.pdf" >/dev/null
 check "the certificate issued before keeps its signed content, her name in it" \
     sh -c "$J $T/old-cert.json \"d['trainees']\" \"['amina']\" && $OLD verify $T/old-cert.json | grep -q '^valid:'"
+check "its page, a public document, names her by her code, and its dates in the workshop's time, not UTC" \
+    sh -c "pdftotext '$T/old-cert.pdf' - > '$T/old-cert.txt' && ! grep -qi amina '$T/old-cert.txt' &&
+           grep -q 'T-002' '$T/old-cert.txt' && ! grep -q UTC '$T/old-cert.txt'"
+check "and its Dutch page too" \
+    sh -c "$OLD certificate export $OCID --pdf $T/old-nl.pdf --lang nl >/dev/null && pdftotext $T/old-nl.pdf - | grep -q 'Certificaat van geschiktheid'"
 pdftoppm -r 150 -png -singlefile "$T/old-cert.pdf" "$T/old-page"
 zbarimg --quiet --raw "$T/old-page.png" > "$T/old-qr.txt" 2>/dev/null
 echo boss-password-1 >"$T/oldboss"

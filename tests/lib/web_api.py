@@ -482,6 +482,16 @@ def main():
            "%s %s without a session: 401 with the reason, not cached" % (method, path), (st, doc))
     st, doc, _, _ = anon.call("POST", "/api/jobs", {"device": DEVICE, "checklist": "web-check"})
     ok(st == 401, "starting a job without a session: 401", (st, doc))
+    # The certificates' public page needs no session, and a bad id is never a 5xx.
+    for cid in ["ATL-20200101-00000000", "nothing", "%3Cscript%3E", "A" * 300, "%C3%A9%00x",
+                "ATL-20200101-00000000?sig=" + "x" * 5000]:
+        st, doc, r, _ = anon.call("GET", "/api/public/certificates/" + cid)
+        ok(st < 500 and (st != 200 or doc["state"] == "unknown"),
+           "GET /api/public/certificates/%s... without a session: answered, never a 5xx" % cid[:24],
+           (st, doc))
+    st, _, r, text = anon.call("GET", "/v/ATL-20200101-00000000")
+    ok(st == 200 and (r.getheader("Content-Type") or "").startswith("text/html"),
+       "the verification page opens without a session", (st, text[:200]))
     st, doc, _, _ = anon.call("GET", "/api/nothing")
     ok(st == 404 and doc["error"] == "no-route", "an unknown route is a 404 in JSON", (st, doc))
     st, doc, r, _ = anon.call("DELETE", "/api/jobs")

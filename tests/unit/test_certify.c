@@ -1046,6 +1046,32 @@ static void the_workshop_overrides_only_the_keys_it_names(void **state)
 	assert_string_equal(policy_required_for(&p, "ios", "watch")->platform, "ios");
 }
 
+/* The QR code's link, and ID#SIG alone, read as the QR text they stand for; anything
+ * else is not a link. */
+static void a_verification_link_reads_as_its_qr_text(void **state)
+{
+	static const char sig[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+				  "AAAAAAAAAAAAAAAAAAAAA";
+	char text[400], out[CERTIFY_QR_LEN + 64];
+	(void)state;
+
+	snprintf(text, sizeof(text), "https://atelier.example.org/v/ATL-20261127-3A8AE8EE#%s\n",
+		 sig);
+	assert_int_equal(certify_link_to_qr(text, strlen(text), out, sizeof(out)), 0);
+	assert_true(strncmp(out, "atelier-cert:1:ATL-20261127-3A8AE8EE:", 37) == 0);
+	assert_string_equal(out + 37, sig);
+	snprintf(text, sizeof(text), "ATL-20261127-3A8AE8EE#%s", sig);
+	assert_int_equal(certify_link_to_qr(text, strlen(text), out, sizeof(out)), 0);
+	assert_true(strncmp(out, "atelier-cert:1:ATL-20261127-3A8AE8EE:", 37) == 0);
+	/* Not links: a certificate's JSON, a QR text, a link of another scheme. */
+	snprintf(text, sizeof(text), "{\"id\":\"trainee #7\"}");
+	assert_int_equal(certify_link_to_qr(text, strlen(text), out, sizeof(out)), -1);
+	snprintf(text, sizeof(text), "atelier-cert:1:ATL-20261127-3A8AE8EE:%s", sig);
+	assert_int_equal(certify_link_to_qr(text, strlen(text), out, sizeof(out)), -1);
+	snprintf(text, sizeof(text), "ftp://x/v/ATL-20261127-3A8AE8EE#%s", sig);
+	assert_int_equal(certify_link_to_qr(text, strlen(text), out, sizeof(out)), -1);
+}
+
 static void a_wrong_policy_file_says_where(void **state)
 {
 	static const struct {
@@ -1060,6 +1086,13 @@ static void a_wrong_policy_file_says_where(void **state)
 		{ "required_checklists:\n  ios: [Intake Triage]\n", "policy.yaml:2:9: error: ios: should "
 								    "be an id" },
 		{ "colour: red\n", "policy.yaml:1:1: error: colour: unknown key" },
+		{ "warranty_months: 6\n", "policy.yaml:1:18: error: warranty_months: should be a "
+					  "whole number of months, at least 12" },
+		{ "workshop:\n  timezone: ../../etc/passwd\n", "policy.yaml:2:13: error: "
+							    "workshop.timezone: should be a time "
+							    "zone" },
+		{ "workshop:\n  verify_url: http://atelier.example.org\n",
+		  "policy.yaml:2:15: error: workshop.verify_url: should be the https address" },
 		{ "workshop: [\n", "policy.yaml:2:1: error: not valid YAML" },
 		{ "programme:\n  co2e_kg_per_year: -3\n", "policy.yaml:2:21: error: "
 							    "programme.co2e_kg_per_year: should be a "
@@ -1160,6 +1193,7 @@ int main(void)
 						setup_empty, teardown),
 		cmocka_unit_test_setup_teardown(the_workshop_overrides_only_the_keys_it_names,
 						setup_empty, teardown),
+		cmocka_unit_test(a_verification_link_reads_as_its_qr_text),
 		cmocka_unit_test_setup_teardown(a_wrong_policy_file_says_where, setup_empty,
 						teardown),
 	};
