@@ -216,8 +216,9 @@ PY
 check "the donor's erasure report as a PDF, in the workshop's language" \
     sh -c "$A report erasure --batch lot-2026-12 --format pdf --output $T/erasure.pdf && pdfinfo $T/erasure.pdf | grep -q '^Pages: *1$'"
 pdftotext "$T/erasure.pdf" - | tr '\n' ' ' > "$T/erasure.txt"
-check "the PDF lists the three devices with their stock numbers and records" \
-    sh -c "grep -q 'AT-000001' $T/erasure.txt && grep -q 'AT-000002' $T/erasure.txt && grep -q 'AT-000003' $T/erasure.txt &&
+check "the PDF lists the three devices with their stock numbers and records, in French" \
+    sh -c "grep -q \"Rapport d'effacement des données\" $T/erasure.txt && grep -q 'Gardé pour les pièces' $T/erasure.txt &&
+           grep -q 'AT-000001' $T/erasure.txt && grep -q 'AT-000002' $T/erasure.txt && grep -q 'AT-000003' $T/erasure.txt &&
            grep -q 'C1QQABCD4R' $T/erasure.txt && grep -q 'Banque Exemple, Bruxelles' $T/erasure.txt &&
            grep -q 'NIST SP 800-88' $T/erasure.txt && grep -q 'storage chip drilled' $T/erasure.txt"
 check "in English on request, with the device kept for parts shown without a record" \
