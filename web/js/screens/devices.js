@@ -126,6 +126,12 @@ function confirmIn(out, question, yesText, act, back) {
   yes.focus();
 }
 
+/* CENTS as the language writes euros: "89,50" in French. */
+function euros(cents) {
+  const tag = currentLanguage() === "ar" ? "ar-u-nu-latn" : currentLanguage();
+  return new Intl.NumberFormat(tag, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(cents / 100);
+}
+
 const CHANNELS = [["shop", N_("In the shop")], ["online", N_("Online")], ["partner", N_("Through a partner")], ["donation", N_("Donation")]];
 
 function salePart(d) {
@@ -150,7 +156,7 @@ function salePart(d) {
       t("Yes, record the sale"), async () => {
         try {
           const v = await post(`/api/devices/${encodeURIComponent(key)}/sell`, body);
-          const said = t("Sold for {price} euros. Stock number {stock}.", { price: v.price, stock: v.stock_number });
+          const said = t("Sold for {price} euros. Stock number {stock}.", { price: euros(v.price_cents), stock: v.stock_number });
           fill(out, message("ok", said));
           announce(said);
           sell.disabled = true;
@@ -194,7 +200,7 @@ function returnPart(d) {
       }, go);
   }, "secondary");
   return [
-    d.since ? h("p.device-why", {}, t("Sold: {why} ({name}, {date})", { why: d.since.why, name: d.since.by, date: when(d.since.t_ms) })) : null,
+    d.since ? h("p", {}, t("Sold on {date}, recorded by {name}.", { name: d.since.by, date: when(d.since.t_ms) })) : null,
     h("div.reason-form", {}, h("div.field", {}, h("label", { for: id }, t("Why it comes back")),
       h("p.hint", { id: `${id}-hint` }, t("For example: the screen flickers, the buyer brought it back on 3 December.")), input), go, out),
   ];
