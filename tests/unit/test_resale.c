@@ -198,6 +198,14 @@ static void a_device_belongs_to_one_batch(void **state)
 
 /* ---- the service layer ---- */
 
+/* The view of the call about to be made: the last one's is freed first. */
+static json_t **fresh(void)
+{
+	json_decref(view);
+	view = NULL;
+	return &view;
+}
+
 static void must(enum svc_err got, enum svc_err want)
 {
 	if (got != want)
@@ -234,14 +242,10 @@ static int svc_setup(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/data", dir);
 	assert_int_equal(svc_open(path, SVC_OPEN_CREATE, &b, why, sizeof(why)), SVC_OK);
-	must(svc_init(b, "boss", secret_of("boss"), &view), SVC_OK);
-	json_decref(view);
+	must(svc_init(b, "boss", secret_of("boss"), fresh()), SVC_OK);
 	as("boss");
-	must(svc_user_add(b, "amina", "trainee", secret_of("amina"), NULL, &view), SVC_OK);
-	json_decref(view);
-	must(svc_user_add(b, "ines", "instructor", secret_of("ines"), NULL, &view), SVC_OK);
-	json_decref(view);
-	view = NULL;
+	must(svc_user_add(b, "amina", "trainee", secret_of("amina"), NULL, fresh()), SVC_OK);
+	must(svc_user_add(b, "ines", "instructor", secret_of("ines"), NULL, fresh()), SVC_OK);
 	device = probe_into(svc_store(b), SERIAL);
 	probe_into(svc_store(b), SERIAL2);
 	assert_int_equal(store_user_find(svc_store(b), "boss", &u), STORE_OK);
@@ -254,8 +258,7 @@ static int svc_teardown(void **state)
 	char cmd[96];
 
 	(void)state;
-	json_decref(view);
-	view = NULL;
+	fresh();
 	svc_close(b);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	return system(cmd);
@@ -314,33 +317,31 @@ static void only_a_certified_device_is_sold_by_an_instructor(void **state)
 
 	(void)state;
 	as("ines");
-	must(svc_device_sell(b, &req, &view), SVC_ESTATE);
+	must(svc_device_sell(b, &req, fresh()), SVC_ESTATE);
 	why_says(SERIAL " is intake, not certified: only a certified device is sold");
 	certified("ATL-TEST-1");
 	req.channel = "ebay";
-	must(svc_device_sell(b, &req, &view), SVC_EINVAL);
+	must(svc_device_sell(b, &req, fresh()), SVC_EINVAL);
 	assert_string_equal(json_string_value(json_object_get(view, "field")), "channel");
 	req.channel = "shop";
 	req.buyer_ref = "Jean Dupont";
-	must(svc_device_sell(b, &req, &view), SVC_EINVAL);
+	must(svc_device_sell(b, &req, fresh()), SVC_EINVAL);
 	why_says("never the buyer's name");
 	assert_string_equal(json_string_value(json_object_get(view, "reason")), "not-a-reference");
 	req.buyer_ref = "INV-2026-0042";
 	req.price = "0";
-	must(svc_device_sell(b, &req, &view), SVC_EINVAL);
+	must(svc_device_sell(b, &req, fresh()), SVC_EINVAL);
 	assert_string_equal(json_string_value(json_object_get(view, "reason")), "zero");
 	req.price = "89,50";
 	as("amina");
-	must(svc_device_sell(b, &req, &view), SVC_EDENIED);
+	must(svc_device_sell(b, &req, fresh()), SVC_EDENIED);
 	why_says("only an instructor or an admin can record a certified device as sold");
 	as("ines");
-	must(svc_device_sell(b, &req, &view), SVC_OK);
+	must(svc_device_sell(b, &req, fresh()), SVC_OK);
 	assert_int_equal(json_integer_value(json_object_get(view, "price_cents")), 8950);
 	assert_string_equal(json_string_value(json_object_get(view, "stock_number")), "AT-000001");
 	assert_string_equal(json_string_value(json_object_get(view, "certificate")), "ATL-TEST-1");
-	json_decref(view);
-	view = NULL;
-	must(svc_device_sell(b, &req, &view), SVC_ESTATE);
+	must(svc_device_sell(b, &req, fresh()), SVC_ESTATE);
 	why_says("it was sold already");
 	assert_int_equal(chain_verdict(svc_store(b), "device:1", NULL), STORE_LEDGER_OK);
 }
@@ -354,28 +355,24 @@ static void a_return_withdraws_the_certificate_and_reopens_the_device(void **sta
 	(void)state;
 	certified("ATL-TEST-2");
 	as("ines");
-	must(svc_device_sell(b, &req, &view), SVC_OK);
-	json_decref(view);
-	view = NULL;
-	must(svc_device_return(b, SERIAL, "", NULL, &view), SVC_EINVAL);
+	must(svc_device_sell(b, &req, fresh()), SVC_OK);
+	must(svc_device_return(b, SERIAL, "", NULL, fresh()), SVC_EINVAL);
 	assert_string_equal(json_string_value(json_object_get(view, "field")), "why");
-	must(svc_device_return(b, SERIAL, "screen flickers", NULL, &view), SVC_EDENIED);
+	must(svc_device_return(b, SERIAL, "screen flickers", NULL, fresh()), SVC_EDENIED);
 	why_says("only an admin can take a sold device back into repair");
 	as("boss");
-	must(svc_device_return(b, SERIAL, "screen flickers", NULL, &view), SVC_OK);
+	must(svc_device_return(b, SERIAL, "screen flickers", NULL, fresh()), SVC_OK);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(view, "revoked"), 0)),
 			    "ATL-TEST-2");
 	assert_int_equal(store_revocation_get(svc_store(b), "ATL-TEST-2", &rev), STORE_OK);
 	assert_non_null(strstr(rev.reason, "screen flickers"));
 	assert_int_equal(store_device_get(svc_store(b), device, &d), STORE_OK);
 	assert_int_equal(d.state, DEVICE_IN_REPAIR);
-	json_decref(view);
-	view = NULL;
-	must(svc_device_return(b, SERIAL, "again", NULL, &view), SVC_ESTATE);
+	must(svc_device_return(b, SERIAL, "again", NULL, fresh()), SVC_ESTATE);
 	why_says("only a sold or certified device is taken back");
 	/* Certified again, it is sold again. */
 	certified("ATL-TEST-3");
-	must(svc_device_sell(b, &req, &view), SVC_OK);
+	must(svc_device_sell(b, &req, fresh()), SVC_OK);
 	assert_int_equal(chain_verdict(svc_store(b), "device:1", NULL), STORE_LEDGER_OK);
 }
 
@@ -385,19 +382,15 @@ static void recycling_needs_a_wipe_or_a_destruction_record(void **state)
 
 	(void)state;
 	as("ines");
-	must(svc_device_set_state(b, &move, &view), SVC_ESTATE);
+	must(svc_device_set_state(b, &move, fresh()), SVC_ESTATE);
 	why_says("no approved data wipe and no destruction record");
 	why_says("atelier device destroy " SERIAL " --method TEXT");
 	as("amina");
-	must(svc_device_destroy(b, SERIAL, "drilled", NULL, &view), SVC_EDENIED);
+	must(svc_device_destroy(b, SERIAL, "drilled", NULL, fresh()), SVC_EDENIED);
 	as("ines");
-	must(svc_device_destroy(b, SERIAL, "  ", NULL, &view), SVC_EINVAL);
-	json_decref(view);
-	view = NULL;
-	must(svc_device_destroy(b, SERIAL, "storage chip drilled", NULL, &view), SVC_OK);
-	json_decref(view);
-	view = NULL;
-	must(svc_device_set_state(b, &move, &view), SVC_OK);
+	must(svc_device_destroy(b, SERIAL, "  ", NULL, fresh()), SVC_EINVAL);
+	must(svc_device_destroy(b, SERIAL, "storage chip drilled", NULL, fresh()), SVC_OK);
+	must(svc_device_set_state(b, &move, fresh()), SVC_OK);
 }
 
 static void a_batch_holds_each_device_once_and_its_report_says_what_is_missing(void **state)
@@ -409,26 +402,18 @@ static void a_batch_holds_each_device_once_and_its_report_says_what_is_missing(v
 
 	(void)state;
 	as("amina");
-	must(svc_batch_add(b, "lot-1", "Banque Exemple", NULL, &view), SVC_EDENIED);
+	must(svc_batch_add(b, "lot-1", "Banque Exemple", NULL, fresh()), SVC_EDENIED);
 	as("ines");
-	must(svc_batch_add(b, "lot 1", "Banque Exemple", NULL, &view), SVC_EINVAL);
-	must(svc_batch_add(b, "lot-1", "Banque Exemple", NULL, &view), SVC_OK);
-	json_decref(view);
-	view = NULL;
-	must(svc_batch_add(b, "lot-1", "Another", NULL, &view), SVC_EINVAL);
+	must(svc_batch_add(b, "lot 1", "Banque Exemple", NULL, fresh()), SVC_EINVAL);
+	must(svc_batch_add(b, "lot-1", "Banque Exemple", NULL, fresh()), SVC_OK);
+	must(svc_batch_add(b, "lot-1", "Another", NULL, fresh()), SVC_EINVAL);
 	assert_string_equal(json_string_value(json_object_get(view, "reason")), "taken");
-	must(svc_batch_add(b, "lot-2", "Another", NULL, &view), SVC_OK);
-	json_decref(view);
-	view = NULL;
-	must(svc_batch_attach(b, "lot-1", both, 2, NULL, &view), SVC_OK);
-	json_decref(view);
-	view = NULL;
-	must(svc_batch_attach(b, "lot-2", again, 1, NULL, &view), SVC_ESTATE);
+	must(svc_batch_add(b, "lot-2", "Another", NULL, fresh()), SVC_OK);
+	must(svc_batch_attach(b, "lot-1", both, 2, NULL, fresh()), SVC_OK);
+	must(svc_batch_attach(b, "lot-2", again, 1, NULL, fresh()), SVC_ESTATE);
 	why_says(SERIAL2 " is in batch 'lot-1' already");
-	must(svc_device_set_state(b, &parts, &view), SVC_OK);
-	json_decref(view);
-	view = NULL;
-	must(svc_erasure_report(b, "lot-1", NULL, &view), SVC_OK);
+	must(svc_device_set_state(b, &parts, fresh()), SVC_OK);
+	must(svc_erasure_report(b, "lot-1", NULL, fresh()), SVC_OK);
 	devs = json_object_get(view, "devices");
 	assert_int_equal(json_array_size(devs), 2);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(devs, 1), "outcome")),
