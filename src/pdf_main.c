@@ -9,6 +9,7 @@
  *   atelier-pdf --training pdf|html FILE < record.json   (svc_training_doc(); its "lang")
  *   atelier-pdf --programme pdf|html FILE < report.json  (svc_programme_doc())
  *   atelier-pdf --label FILE < labels.json               (svc_label(); cert/label.h)
+ *   atelier-pdf --erasure pdf|html FILE < report.json    (svc_erasure_report(); its "lang")
  *
  * It is a program of its own so that cairo, fontconfig and their libraries are loaded
  * only while a PDF is being drawn, never by the bench's long-running commands (atelier
@@ -24,6 +25,7 @@
 #include "cert/label.h"
 #include "cert/pdf.h"
 #include "report/programme.h"
+#include "report/erasure.h"
 #include "report/report.h"
 
 #define DOC_MAX (1u << 20)
@@ -31,6 +33,7 @@
 static const char usage[] = "usage: atelier-pdf FILE LANG QR_TEXT [ZONE] < certificate.json\n"
 			    "       atelier-pdf --training pdf|html FILE < record.json\n"
 			    "       atelier-pdf --programme pdf|html FILE < report.json\n"
+			    "       atelier-pdf --erasure pdf|html FILE < report.json\n"
 			    "       atelier-pdf --label FILE < labels.json\n";
 
 /* Standard input as JSON (at most DOC_MAX bytes), WHAT naming it in the error. */
@@ -92,6 +95,24 @@ static int labels(const char *file)
 	return 0;
 }
 
+static int erasure(const char *format, const char *file)
+{
+	char why[1024];
+	json_t *doc = read_doc("erasure report");
+	enum report_err err;
+
+	if (!doc)
+		return 1;
+	err = strcmp(format, "pdf") == 0 ? erasure_pdf_write(doc, file, why, sizeof(why))
+					 : erasure_html_write(doc, file, why, sizeof(why));
+	json_decref(doc);
+	if (err != REPORT_OK) {
+		fprintf(stderr, "%s\n", why);
+		return 1;
+	}
+	return 0;
+}
+
 static int certificate(const char *file, const char *lang, const char *qr)
 {
 	char why[1024];
@@ -114,6 +135,9 @@ int main(int argc, char **argv)
 	if (argc == 4 && (strcmp(argv[1], "--training") == 0 || strcmp(argv[1], "--programme") == 0) &&
 	    (strcmp(argv[2], "pdf") == 0 || strcmp(argv[2], "html") == 0))
 		return training(argv[2], argv[3], argv[1][2] == 'p');
+	if (argc == 4 && strcmp(argv[1], "--erasure") == 0 &&
+	    (strcmp(argv[2], "pdf") == 0 || strcmp(argv[2], "html") == 0))
+		return erasure(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "--label") == 0)
 		return labels(argv[2]);
 	if ((argc == 4 || argc == 5) && argv[1][0] != '-') {

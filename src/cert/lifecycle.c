@@ -19,13 +19,15 @@ struct rule {
 #define JOB LIFECYCLE_JOB
 #define CERTIFY LIFECYCLE_CERTIFY
 #define STEP LIFECYCLE_STEP
+#define SALE LIFECYCLE_SALE
 
 /*
  * Every allowed change, and only those; at most one row per (from, to). Anything not
  * here is refused. Safety first: anyone, a trainee too, can set a device aside in
  * quarantine from the states where people handle it, by hand or by failing a step whose
  * checklist says so; only an instructor or an admin lets it out again. "certified" is
- * reached only through `atelier certify`. Recycled is final; a sold device comes back
+ * reached only through `atelier certify`, "sold" only through `atelier device sell`, which
+ * keeps the sale with the move. Recycled is final; a sold device comes back
  * only as a return, and only an admin records that.
  */
 static const struct rule rules[] = {
@@ -44,7 +46,7 @@ static const struct rule rules[] = {
 	{ DEVICE_READY, DEVICE_IN_REPAIR, ROLE_INSTRUCTOR, HAND, "send a ready device back to repair" },
 	{ DEVICE_IN_REPAIR, DEVICE_CERTIFIED, ROLE_INSTRUCTOR, CERTIFY, "certify a device" },
 	{ DEVICE_READY, DEVICE_CERTIFIED, ROLE_INSTRUCTOR, CERTIFY, "certify a device" },
-	{ DEVICE_CERTIFIED, DEVICE_SOLD, ROLE_INSTRUCTOR, HAND, "record a certified device as sold" },
+	{ DEVICE_CERTIFIED, DEVICE_SOLD, ROLE_INSTRUCTOR, SALE, "record a certified device as sold" },
 	{ DEVICE_CERTIFIED, DEVICE_IN_REPAIR, ROLE_INSTRUCTOR, HAND,
 	  "take a certified device back into repair (a return, or a fault found)" },
 	{ DEVICE_SOLD, DEVICE_IN_REPAIR, ROLE_ADMIN, HAND,
@@ -120,6 +122,7 @@ static size_t list_ways_out(enum device_state from, char *out, size_t size)
 			     device_state_name(rules[i].to),
 			     rules[i].vias == CERTIFY ? " (atelier certify)"
 			     : rules[i].vias == JOB   ? " (job start)"
+			     : rules[i].vias == SALE  ? " (atelier device sell)"
 						      : "");
 		n++;
 		if (w < 0 || (size_t)w >= size - len)
@@ -140,6 +143,8 @@ const char *lifecycle_via_name(enum lifecycle_via via)
 		return "atelier certify";
 	case LIFECYCLE_STEP:
 		return "a failed step";
+	case LIFECYCLE_SALE:
+		return "atelier device sell";
 	}
 	return "unknown";
 }
@@ -194,6 +199,10 @@ int lifecycle_allowed(enum device_state from, enum device_state to, enum role ro
 			snprintf(why, size,
 				 "only 'atelier certify' makes a device certified: it "
 				 "checks the device against the policy and signs its certificate");
+		else if (r->vias == SALE)
+			snprintf(why, size,
+				 "a device is recorded as sold with 'atelier device sell', which "
+				 "keeps its price and channel with the move");
 		else if (r->vias == JOB)
 			snprintf(why, size,
 				 "a device goes from %s to %s when a job starts on it: "

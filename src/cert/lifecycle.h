@@ -24,6 +24,7 @@ enum lifecycle_via {
 	LIFECYCLE_JOB = 2,     /* a job starts on the device (intake -> in_repair) */
 	LIFECYCLE_CERTIFY = 4, /* atelier certify (-> certified) */
 	LIFECYCLE_STEP = 8,    /* a failed step whose checklist says on_fail: quarantine */
+	LIFECYCLE_SALE = 16,   /* atelier device sell (certified -> sold, with the sale kept) */
 };
 
 /* May someone with ROLE move a device from FROM to TO by VIA (one of the values above)?
@@ -38,7 +39,7 @@ int lifecycle_allowed(enum device_state from, enum device_state to, enum role ro
 int lifecycle_job_may_start(enum device_state state, char *why, size_t size);
 
 /* How a change is asked for, in plain words: "by hand", "job start", "atelier certify",
- * "a failed step". */
+ * "a failed step", "atelier device sell". */
 const char *lifecycle_via_name(enum lifecycle_via via);
 
 /* One row of the table of allowed changes, as docs/grading.md shows it (a test compares

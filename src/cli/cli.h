@@ -58,6 +58,7 @@ int cli_cmd_report(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_job(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_checklist(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_device(const struct cli_global *g, int argc, char **argv);
+int cli_cmd_intake(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_certify(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_certificate(const struct cli_global *g, int argc, char **argv);
 int cli_cmd_label(const struct cli_global *g, int argc, char **argv);

@@ -1,4 +1,5 @@
-/* atelier device list|show|set-state: the devices the workshop knows and their lifecycle */
+/* atelier device list|show|set-state|sell|return|shelf|destroy: the devices the workshop
+ * knows, their lifecycle, their sale */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,11 @@ static const char device_usage[] =
 	"usage: atelier [--data DIR] device list [--state STATE] [--json]\n"
 	"       atelier [--data DIR] device show DEVICE [--json]\n"
 	"       atelier [--data DIR] device set-state DEVICE STATE --why TEXT [--by NAME] [--json]\n"
+	"       atelier [--data DIR] device sell DEVICE --price EUR --channel CHANNEL\n"
+	"                   [--buyer-ref REF] [--by NAME] [--json]\n"
+	"       atelier [--data DIR] device return DEVICE --why TEXT [--by NAME] [--json]\n"
+	"       atelier [--data DIR] device shelf DEVICE PLACE [--by NAME] [--json]\n"
+	"       atelier [--data DIR] device destroy DEVICE --method TEXT [--by NAME] [--json]\n"
 	"The devices the workshop has read (atelier probe), and where each stands:\n"
 	"  intake      seen at the bench, not worked on yet\n"
 	"  in_repair   a job has started on it\n"
@@ -21,7 +27,15 @@ static const char device_usage[] =
 	"DEVICE is its UDID, serial number or IMEI. set-state records who moved it (the\n"
 	"person signed in; --by, when given, must name her) and why;\n"
 	"anyone may put a device in quarantine, releasing it takes an instructor or an admin\n"
-	"(docs/grading.md has the whole table).\n";
+	"(docs/grading.md has the whole table). A device goes to recycled only with an\n"
+	"approved data wipe or a destruction record (device destroy).\n"
+	"sell: a certified device whose certificate stands, at a price in euros (89, 89.50 or\n"
+	"89,50; 0 only for a donation), by CHANNEL shop, online, partner or donation;\n"
+	"--buyer-ref is an invoice or order number, never the buyer's name.\n"
+	"return: a sold or certified device taken back; its certificate is withdrawn and it\n"
+	"goes back to in_repair. shelf: where the device sits now (the latest wins).\n"
+	"destroy: how its storage was destroyed, for a device recycled or kept for parts\n"
+	"without a wipe (an instructor or an admin). docs/resale.md tells the whole of it.\n";
 
 #define CMD "device"
 
@@ -173,12 +187,134 @@ static int cmd_set_state(struct bench *b, int argc, char **argv)
 	return cli_show(CMD, b, rc, view, json, print_moved, NULL);
 }
 
+static void print_sold(const json_t *v, const void *ctx)
+{
+	const json_t *ref = json_object_get(v, "buyer_ref");
+
+	(void)ctx;
+	printf("device %s (%s) %s: %s %s by %s", cli_str(v, "device", "?"),
+	       cli_str(v, "stock_number", "?"),
+	       strcmp(cli_str(v, "channel", ""), "donation") == 0 ? "donated" : "sold",
+	       cli_str(v, "price", "?"), cli_str(v, "currency", "EUR"), cli_str(v, "channel", "?"));
+	if (json_is_string(ref))
+		printf(", reference %s", json_string_value(ref));
+	printf(" (certificate %s; recorded by %s)\n", cli_str(v, "certificate", "?"),
+	       cli_str(v, "by", "?"));
+}
+
+static int cmd_sell(struct bench *b, int argc, char **argv)
+{
+	struct svc_sale_req req = { 0 };
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "price", 'p', CLI_STRING, &req.price },
+					{ "channel", 'c', CLI_STRING, &req.channel },
+					{ "buyer-ref", 0, CLI_STRING, &req.buyer_ref },
+					{ "by", 'b', CLI_STRING, &req.by }, CLI_JSON(&json), CLI_END };
+	const char *pos[1];
+	json_t *view = NULL;
+	size_t n;
+
+	rc = cli_parse("device sell", argc, argv, opts, pos, 1, 1, &n);
+	if (rc)
+		return rc;
+	if (!req.price)
+		return cli_usage_error(CMD, "say the price in euros (--price 89.50)");
+	if (!req.channel)
+		return cli_usage_error(CMD, "say how it is sold (--channel shop, online, partner or "
+					    "donation)");
+	req.device = pos[0];
+	rc = svc_device_sell(b, &req, &view);
+	return cli_show(CMD, b, rc, view, json, print_sold, NULL);
+}
+
+static void print_returned(const json_t *v, const void *ctx)
+{
+	const json_t *id;
+	size_t i;
+
+	print_moved(v, ctx);
+	json_array_foreach (json_object_get(v, "revoked"), i, id)
+		printf("certificate %s is revoked: atelier verify now says so\n",
+		       json_string_value(id));
+}
+
+static int cmd_return(struct bench *b, int argc, char **argv)
+{
+	const char *why = NULL, *by = NULL;
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "why", 'w', CLI_STRING, &why },
+					{ "by", 'b', CLI_STRING, &by }, CLI_JSON(&json), CLI_END };
+	const char *pos[1];
+	json_t *view = NULL;
+	size_t n;
+
+	rc = cli_parse("device return", argc, argv, opts, pos, 1, 1, &n);
+	if (rc)
+		return rc;
+	rc = svc_device_return(b, pos[0], why, by, &view);
+	return cli_show(CMD, b, rc, view, json, print_returned, NULL);
+}
+
+static void print_shelved(const json_t *v, const void *ctx)
+{
+	(void)ctx;
+	printf("device %s is at ", cli_str(v, "device", "?"));
+	cli_put_text(stdout, cli_str(v, "shelf", "?"));
+	printf(" (by %s)\n", cli_str(v, "by", "?"));
+}
+
+static int cmd_shelf(struct bench *b, int argc, char **argv)
+{
+	const char *by = NULL;
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "by", 'b', CLI_STRING, &by }, CLI_JSON(&json),
+					CLI_END };
+	const char *pos[2];
+	json_t *view = NULL;
+	size_t n;
+
+	rc = cli_parse("device shelf", argc, argv, opts, pos, 2, 2, &n);
+	if (rc)
+		return rc;
+	rc = svc_device_shelve(b, pos[0], pos[1], by, &view);
+	return cli_show(CMD, b, rc, view, json, print_shelved, NULL);
+}
+
+static void print_destroyed(const json_t *v, const void *ctx)
+{
+	(void)ctx;
+	printf("device %s: the destruction of its storage is recorded (", cli_str(v, "device", "?"));
+	cli_put_text(stdout, cli_str(v, "method", "?"));
+	printf("; by %s)\n", cli_str(v, "by", "?"));
+}
+
+static int cmd_destroy(struct bench *b, int argc, char **argv)
+{
+	const char *method = NULL, *by = NULL;
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "method", 'm', CLI_STRING, &method },
+					{ "by", 'b', CLI_STRING, &by }, CLI_JSON(&json), CLI_END };
+	const char *pos[1];
+	json_t *view = NULL;
+	size_t n;
+
+	rc = cli_parse("device destroy", argc, argv, opts, pos, 1, 1, &n);
+	if (rc)
+		return rc;
+	rc = svc_device_destroy(b, pos[0], method, by, &view);
+	return cli_show(CMD, b, rc, view, json, print_destroyed, NULL);
+}
+
 int cli_cmd_device(const struct cli_global *g, int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {
 		{ "list", cmd_list, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
 		{ "show", cmd_show, SVC_OPEN_STORE | SVC_OPEN_REMOTE, NULL },
 		{ "set-state", cmd_set_state, SVC_OPEN_STORE, NULL },
+		{ "sell", cmd_sell, SVC_OPEN_STORE, NULL },
+		{ "return", cmd_return, SVC_OPEN_STORE, NULL },
+		{ "shelf", cmd_shelf, SVC_OPEN_STORE, NULL },
+		{ "destroy", cmd_destroy, SVC_OPEN_STORE, NULL },
 		{ NULL, NULL, 0, NULL },
 	};
 

@@ -1,4 +1,5 @@
-/* atelier report training: a trainee's or the workshop's training, as figures */
+/* atelier report training|erasure: a trainee's or the workshop's training, as figures;
+ * a batch's donor erasure report */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,14 @@ static const char report_usage[] =
 	"of e-waste kept in use and the CO2e avoided, with the factor and its source (the\n"
 	"policy's programme: keys, docs/reports.md); by month, with charts in the PDF (A4)\n"
 	"and the HTML page. CSV has one row per figure: section, platform, name, measure,\n"
-	"value.\n";
+	"value.\n"
+	"\n"
+	"usage: atelier [--data DIR] report erasure --batch NAME [--format csv|pdf|html]\n"
+	"                   [--lang en|fr|nl] [--output FILE]\n"
+	"The donor's erasure report of an intake batch: every device of it with its stock\n"
+	"number, make and model, serial and IMEI, what became of it, and its data wipe\n"
+	"(NIST SP 800-88 purge or clear, day, job, second check) or the destruction of its\n"
+	"storage, or that it has neither yet. An instructor or an admin; CSV by default.\n";
 
 #define CMD "report"
 
@@ -182,11 +190,41 @@ static int cmd_programme(struct bench *b, int argc, char **argv)
 	return rc;
 }
 
+static int cmd_erasure(struct bench *b, int argc, char **argv)
+{
+	const char *batch = NULL, *format = "csv", *output = NULL, *lang = NULL;
+	const struct cli_opt opts[] = { { "batch", 0, CLI_STRING, &batch },
+					{ "format", 'f', CLI_STRING, &format },
+					{ "lang", 'l', CLI_STRING, &lang },
+					{ "output", 'o', CLI_STRING, &output },
+					CLI_END };
+	struct svc_file file;
+	size_t n;
+	int rc;
+
+	rc = cli_parse("report erasure", argc, argv, opts, NULL, 0, 0, &n);
+	if (rc)
+		return rc;
+	if (!batch)
+		return cli_usage_error(CMD, "name the batch (--batch NAME; atelier intake list)");
+	if (strcmp(format, "csv") != 0 && strcmp(format, "pdf") != 0 && strcmp(format, "html") != 0)
+		return cli_usage_error(CMD, "--format is csv, pdf or html, not '%s'", format);
+	if (strcmp(format, "pdf") == 0 && !output && isatty(STDOUT_FILENO))
+		return cli_usage_error(CMD, "a PDF is not for the terminal: add --output FILE");
+	rc = svc_erasure_file(b, batch, format, lang, &file);
+	if (rc)
+		return cli_report(CMD, b, rc);
+	rc = write_out(output, file.bytes, file.len);
+	free(file.bytes);
+	return rc;
+}
+
 int cli_cmd_report(const struct cli_global *g, int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {
 		{ "training", cmd_training, SVC_OPEN_STORE, NULL },
 		{ "programme", cmd_programme, SVC_OPEN_STORE, NULL },
+		{ "erasure", cmd_erasure, SVC_OPEN_STORE, NULL },
 		{ NULL, NULL, 0, NULL },
 	};
 

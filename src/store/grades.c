@@ -268,9 +268,9 @@ enum store_err store_grade_ack(struct store *st, long long grade_id, long long u
 	return store_int_end(st, stmt, err);
 }
 
-enum store_err store_device_set_state(struct store *st, long long device_id,
-				      enum device_state from, enum device_state to, long long user_id, const char *reason,
-				      long long t_ms)
+enum store_err store_int_device_move(struct store *st, long long device_id,
+				     enum device_state from, enum device_state to, long long user_id,
+				     const char *reason, long long t_ms, long long *event_id)
 {
 	static const char sql_cas[] = "UPDATE device SET state = ? WHERE id = ? AND state = ?";
 	static const char sql_now[] = "SELECT state, id FROM device WHERE id = ?";
@@ -285,9 +285,6 @@ enum store_err store_device_set_state(struct store *st, long long device_id,
 
 	if (!reason || strlen(reason) > REASON_MAX)
 		return STORE_EINVAL;
-	err = store_int_begin(st);
-	if (err)
-		return err;
 	/* Compare and set: the change applies only to the state the caller decided on. */
 	err = store_int_prepare(st, sql_cas, &stmt);
 	if (err)
@@ -323,8 +320,26 @@ enum store_err store_device_set_state(struct store *st, long long device_id,
 	 * return, a fault found), that is no longer true. */
 	if (!err && (from == DEVICE_CERTIFIED || from == DEVICE_SOLD) && to != DEVICE_SOLD)
 		err = store_int_revoke_device(st, device_id, user_id, reason, t_ms);
+	if (!err && event_id)
+		*event_id = event;
 out:
-	return store_int_end(st, stmt, err);
+	store_int_done(st, stmt);
+	return err;
+}
+
+enum store_err store_device_set_state(struct store *st, long long device_id,
+				      enum device_state from, enum device_state to, long long user_id, const char *reason,
+				      long long t_ms)
+{
+	enum store_err err;
+
+	if (!reason || strlen(reason) > REASON_MAX)
+		return STORE_EINVAL;
+	err = store_int_begin(st);
+	if (err)
+		return err;
+	err = store_int_device_move(st, device_id, from, to, user_id, reason, t_ms, NULL);
+	return store_int_end(st, NULL, err);
 }
 
 static int event_item(sqlite3_stmt *stmt, void *item)

@@ -684,6 +684,87 @@ const char *store_last_error_message(void);
  * another process holds. */
 int store_last_errno(void);
 
+/* ---- resale (resale.c, schema 13): intake batches, shelves, sales, destruction ----
+ * Every row is kept for good (append-only) with its entry in a chain, in the same
+ * transaction: a batch in the workshop's chain, the rest in the device's. */
+
+#define STORE_BATCH_NAME_MAX 64 /* bytes of a batch's name */
+#define STORE_DONOR_MAX 200	 /* of its donor's name (an organisation) */
+#define STORE_SHELF_MAX 64	 /* of a place on the shelves */
+#define STORE_METHOD_MAX 200	 /* of a destruction's method */
+#define STORE_BUYER_REF_MAX 64	 /* of a sale's buyer reference (never a person's name) */
+
+struct store_batch {
+	long long id;
+	char name[STORE_BATCH_NAME_MAX + 1];
+	char donor[STORE_DONOR_MAX + 1];
+	long long by_user, t_ms;
+	long long devices; /* store_batch_list(), store_batch_find(): the devices in it */
+};
+/* Keep batch B (name, donor, by_user, t_ms); *ID its id. STORE_EEXIST when the name is
+ * taken. */
+enum store_err store_batch_add(struct store *st, const struct store_batch *b, long long *id)
+	__attribute__((warn_unused_result));
+/* The batch called NAME; STORE_ENOENT when there is none. */
+enum store_err store_batch_find(struct store *st, const char *name, struct store_batch *out)
+	__attribute__((warn_unused_result));
+/* The batch device DEVICE_ID belongs to; STORE_ENOENT when none. */
+enum store_err store_batch_of(struct store *st, long long device_id, struct store_batch *out)
+	__attribute__((warn_unused_result));
+/* Every batch, the newest first, into a new array (free()). */
+enum store_err store_batch_list(struct store *st, struct store_batch **out, size_t *n)
+	__attribute__((warn_unused_result));
+/* Put DEVICE_ID in batch BATCH_ID. STORE_EEXIST when it belongs to a batch already (this
+ * one or another: store_batch_of() says which). */
+enum store_err store_batch_attach(struct store *st, long long batch_id, long long device_id,
+				  long long by_user, long long t_ms)
+	__attribute__((warn_unused_result));
+/* The devices of batch BATCH_ID by id, into a new array (free()). */
+enum store_err store_batch_devices(struct store *st, long long batch_id, long long **ids,
+				   size_t *n) __attribute__((warn_unused_result));
+
+/* A device's place on the shelves, a sale, the destruction of its storage: one row each. */
+struct store_resale_row {
+	long long id, device_id, by_user, t_ms;
+	char text[STORE_METHOD_MAX + 1]; /* the shelf, or the destruction's method */
+};
+/* DEVICE_ID now sits at SHELF (the latest move wins). */
+enum store_err store_shelf_move(struct store *st, long long device_id, const char *shelf,
+				long long by_user, long long t_ms) __attribute__((warn_unused_result));
+/* Its latest move; STORE_ENOENT when it was never shelved. */
+enum store_err store_shelf_of(struct store *st, long long device_id, struct store_resale_row *out)
+	__attribute__((warn_unused_result));
+/* The storage of DEVICE_ID was destroyed by METHOD (a device recycled or kept for parts
+ * without a wipe). */
+enum store_err store_destruction_add(struct store *st, long long device_id, const char *method,
+				     long long by_user, long long t_ms)
+	__attribute__((warn_unused_result));
+/* Its latest destruction record; STORE_ENOENT when none. */
+enum store_err store_destruction_of(struct store *st, long long device_id,
+				    struct store_resale_row *out) __attribute__((warn_unused_result));
+
+struct store_sale {
+	long long id, device_id, event_id;
+	long long price_cents;
+	char currency[8];  /* "EUR" */
+	char channel[16];  /* shop, online, partner, donation */
+	char buyer_ref[STORE_BUYER_REF_MAX + 1]; /* "" when none */
+	long long by_user, t_ms;
+};
+/* Sell S->device_id: in one transaction it moves from certified to sold (compare and set:
+ * STORE_ESTALE when it is no longer certified), with REASON kept in its history, and the
+ * sale is kept with that move's event, both with their entries in the device's chain;
+ * nothing of it is kept when any part fails. S->event_id and *ID get the new ids. */
+enum store_err store_sale_add(struct store *st, struct store_sale *s, const char *reason,
+			      long long *id) __attribute__((warn_unused_result));
+/* The latest sale of DEVICE_ID; STORE_ENOENT when it was never sold. */
+enum store_err store_sale_of(struct store *st, long long device_id, struct store_sale *out)
+	__attribute__((warn_unused_result));
+/* The newest approved job of checklist CHECKLIST_ID on DEVICE_ID (its latest submission
+ * graded approved); STORE_ENOENT when there is none. */
+enum store_err store_approved_job(struct store *st, long long device_id, const char *checklist_id,
+				  struct store_job *out) __attribute__((warn_unused_result));
+
 /* ---- the ledger: the chains of records and their signed heads (ledger.c) ----
  *
  * Every write that matters appends, in its own transaction, an entry to a chain:

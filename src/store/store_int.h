@@ -48,6 +48,14 @@ enum store_err store_int_ledger(struct store *st, const char *chain, const char 
  * (0: none). */
 enum store_err store_int_ledger_id(struct store *st, const char *chain_kind, long long chain_id,
 				   const char *kind, long long ref, long long t_ms);
+/* Inside a transaction: move DEVICE_ID from FROM to TO (compare and set: STORE_ESTALE when
+ * it is no longer in FROM, STORE_ENOENT when there is no such device), keep the event
+ * with REASON (1 to 511 bytes) and its entry of the device's chain, and revoke its
+ * certificates when it leaves certified or sold for anything but sold (grades.c). *EVENT_ID
+ * (may be NULL) gets the event's id. */
+enum store_err store_int_device_move(struct store *st, long long device_id,
+				     enum device_state from, enum device_state to, long long user_id,
+				     const char *reason, long long t_ms, long long *event_id);
 /* Inside a transaction: revoke certificate CERT_ID of DEVICE_ID (certs.c). */
 enum store_err store_int_revoke(struct store *st, const char *cert_id, long long device_id,
 				long long by_user, const char *reason, long long t_ms);

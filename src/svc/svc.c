@@ -537,6 +537,9 @@ static const char *action_name(enum svc_action what)
 		[SVC_READ_AUDIT] = "audit",      [SVC_READ_QUEUE] = "grading-queue",
 		[SVC_SIGN_OFF] = "sign-off",     [SVC_EXPORT_PERSON] = "user-export",
 		[SVC_ERASE_PERSON] = "user-erase", [SVC_PRINT_LABEL] = "label",
+		[SVC_READ_PROGRAMME] = "programme-report", [SVC_SELL] = "device-sell",
+		[SVC_MANAGE_BATCHES] = "intake-batch", [SVC_SHELVE] = "device-shelf",
+		[SVC_DESTROY] = "device-destroy", [SVC_READ_RESALE] = "resale-report",
 	};
 
 	return (size_t)what < sizeof(names) / sizeof(names[0]) && names[what] ? names[what] : "?";
@@ -704,6 +707,36 @@ static int may(struct bench *b, const struct store_user *who, enum svc_action wh
 			svc_fail(b, SVC_EDENIED, "%s is a %s: a person exports her own data, an "
 						 "admin anyone's",
 				 who->name, role_name(who->role));
+			return 0;
+		}
+		return 1;
+	case SVC_SELL:
+		/* The lifecycle's table says who records a sale (certified -> sold). */
+		if (!lifecycle_allowed(DEVICE_CERTIFIED, DEVICE_SOLD, who->role, LIFECYCLE_SALE,
+				       why, sizeof(why))) {
+			svc_fail(b, SVC_EDENIED, "%s is a %s: %s", who->name,
+				 role_name(who->role), why);
+			return 0;
+		}
+		return 1;
+	case SVC_SHELVE:
+		/* Whoever puts a device on a shelf says where: a trainee too. */
+		if (who->role < ROLE_TRAINEE) {
+			svc_fail(b, SVC_EDENIED, "%s has no role in the workshop", who->name);
+			return 0;
+		}
+		return 1;
+	case SVC_MANAGE_BATCHES:
+	case SVC_DESTROY:
+	case SVC_READ_RESALE:
+		if (who->role < ROLE_INSTRUCTOR) {
+			svc_fail(b, SVC_EDENIED, "%s is a %s: only an instructor or an admin %s",
+				 who->name, role_name(who->role),
+				 what == SVC_MANAGE_BATCHES ? "records intake batches"
+				 : what == SVC_DESTROY	    ? "records the destruction of a "
+							      "device's storage"
+							    : "reads the batches and their "
+							      "erasure reports");
 			return 0;
 		}
 		return 1;

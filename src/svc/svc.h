@@ -131,6 +131,11 @@ enum svc_action {
 	SVC_ERASE_PERSON,  /* erase a person's name and secret on her request */
 	SVC_READ_PROGRAMME, /* read the programme's report (counts, never names) */
 	SVC_PRINT_LABEL,   /* draw and print a device's label (reads only) */
+	SVC_SELL,	   /* record a certified device as sold (the lifecycle's table) */
+	SVC_MANAGE_BATCHES, /* make intake batches and put devices in them */
+	SVC_SHELVE,	   /* say where a device sits on the shelves */
+	SVC_DESTROY,	   /* record the destruction of a device's storage */
+	SVC_READ_RESALE,   /* the batches and their donor erasure reports */
 };
 
 /* What an action is about: the job (grading, acknowledging...), or the device's move. */
@@ -335,7 +340,8 @@ struct svc_move {
 	const char *by;     /* NULL, or who moves it: must be the person signed in */
 	const char *why;    /* kept in its history */
 };
-/* {device, from, to, by, why}. */
+/* {device, from, to, by, why}. A device goes to recycled only with an approved data
+ * wipe or a destruction record (atelier device destroy): SVC_ESTATE says how. */
 enum svc_err svc_device_set_state(struct bench *b, const struct svc_move *req, json_t **view)
 	__attribute__((warn_unused_result));
 
@@ -614,6 +620,74 @@ enum svc_err svc_job_check_wipe(struct bench *b, long long job, const char *by,
  * (the move into the present state) | null, certificates: [{id, issued_ms, revoked:
  * {t_ms, why} | null}]}]}. For an instructor or an admin. */
 enum svc_err svc_device_board(struct bench *b, const char *state, json_t **view)
+	__attribute__((warn_unused_result));
+
+/* ---- resale (svc_resale.c, docs/resale.md) ----
+ * A refusal about what was asked comes with a view {field, reason} a screen says beside
+ * the field: "price" (not-a-price, too-many-decimals, too-high, zero), "channel"
+ * (unknown), "buyer_ref" (not-a-reference), "why" (empty), "name" (taken, not-a-name),
+ * "donor" (empty), "place" (empty), "method" (empty). */
+
+#define SVC_PRICE_MAX_CENTS 10000000LL /* 100,000 euros: more is a typing mistake */
+
+/* PRICE in euros as people write it ("89", "89.50", "89,50", "89.5") into *CENTS: 1, or
+ * 0 with REASON (a word of the list above) when it is none. */
+int svc_price_parse(const char *price, long long *cents, const char **reason);
+
+struct svc_sale_req {
+	const char *device;    /* UDID, serial or IMEI */
+	const char *price;     /* euros, as typed */
+	const char *channel;   /* shop, online, partner, donation */
+	const char *buyer_ref; /* NULL, or an invoice or order number: never a name */
+	const char *by;	       /* NULL, or the person signed in */
+};
+/* Sell a certified device whose certificate stands: it moves to sold and the sale is kept,
+ * in one transaction. A price of 0 only for a donation. View: {device, stock_number,
+ * price_cents, price ("89.50"), currency, channel, buyer_ref | null, certificate, by,
+ * t_ms}. SVC_ESTATE when it is not certified or its certificate was withdrawn. */
+enum svc_err svc_device_sell(struct bench *b, const struct svc_sale_req *req, json_t **view)
+	__attribute__((warn_unused_result));
+
+/* Take back a sold (or certified) device, saying WHY: its certificate is withdrawn and it
+ * goes back to in_repair (from sold: an admin; from certified: an instructor too, as the
+ * lifecycle's table says). View: {device, from, to, by, why, revoked: [certificate ids]}. */
+enum svc_err svc_device_return(struct bench *b, const char *device, const char *why,
+			       const char *by, json_t **view) __attribute__((warn_unused_result));
+
+/* Say DEVICE now sits at PLACE (the latest wins): {device, shelf, by, t_ms}. Anyone of
+ * the workshop. */
+enum svc_err svc_device_shelve(struct bench *b, const char *device, const char *place,
+			       const char *by, json_t **view) __attribute__((warn_unused_result));
+/* Record that DEVICE's storage was destroyed by METHOD (an instructor or an admin):
+ * {device, method, by, t_ms}. */
+enum svc_err svc_device_destroy(struct bench *b, const char *device, const char *method,
+				const char *by, json_t **view) __attribute__((warn_unused_result));
+
+/* A new intake batch NAME from DONOR (an instructor or an admin): {name, donor, by,
+ * t_ms}. Names as users': letters, digits, '.', '-', '_', 1 to 64. */
+enum svc_err svc_batch_add(struct bench *b, const char *name, const char *donor,
+			   const char *by, json_t **view) __attribute__((warn_unused_result));
+/* Put DEVICES (N keys) in batch NAME, all or none: {batch, devices: [{device,
+ * stock_number}]}. A device belongs to one batch: SVC_ESTATE names the one it is in. */
+enum svc_err svc_batch_attach(struct bench *b, const char *name, const char *const *devices,
+			      size_t n, const char *by, json_t **view)
+	__attribute__((warn_unused_result));
+/* {batches: [{name, donor, by, t_ms, devices}]}, the newest first. */
+enum svc_err svc_batch_list(struct bench *b, json_t **view) __attribute__((warn_unused_result));
+
+/* The donor's erasure report of batch NAME, in LANG (NULL: the workshop's): {format:
+ * "atelier-erasure-report/1", lang, workshop, place, batch: {name, donor, t_ms}, made_ms,
+ * devices: [{stock_number, device, make, model, serial, imei, state, outcome (certified,
+ * sold, donated, recycled, parts, quarantine, in-work), record: {kind: "wipe", standard,
+ * method (purge|clear), technique, date_ms, job, second_check: {result (pass, fail,
+ * not-sampled, not-yet), t_ms}} | {kind: "destruction", method, t_ms} | null}], counts:
+ * {devices, wiped, destroyed, missing}}. An instructor or an admin. */
+enum svc_err svc_erasure_report(struct bench *b, const char *name, const char *lang,
+				json_t **view) __attribute__((warn_unused_result));
+/* The same as a file in FORMAT: csv (RFC 4180, one row per device), pdf (A4) or html,
+ * drawn by atelier-pdf. */
+enum svc_err svc_erasure_file(struct bench *b, const char *name, const char *format,
+			      const char *lang, struct svc_file *out)
 	__attribute__((warn_unused_result));
 
 /* ---- certificates (svc_cert.c) ---- */

@@ -513,6 +513,33 @@ enum svc_err svc_device_show(struct bench *b, const char *key, json_t **view)
 	return SVC_OK;
 }
 
+/* A device leaves for recycling with its data gone: an approved data wipe, or a record of
+ * how its storage was destroyed (docs/resale.md). SVC_ESTATE says how to record one. */
+static enum svc_err recyclable(struct bench *b, const char *key, const struct store_device_row *d)
+{
+	const struct policy *p = NULL;
+	struct store_resale_row destroyed;
+	struct store_job wipe;
+	enum store_err err;
+	enum svc_err rc = svc_policy(b, &p);
+
+	if (rc)
+		return rc;
+	err = store_approved_job(b->st, d->id, p->wipe_checklist, &wipe);
+	if (err == STORE_ENOENT)
+		err = store_destruction_of(b->st, d->id, &destroyed);
+	if (err == STORE_ENOENT)
+		return svc_fail(b, SVC_ESTATE,
+				"%s has no approved data wipe and no destruction record: its data "
+				"could still be read. Wipe it (a job of '%s', approved), or record "
+				"how its storage was destroyed (atelier device destroy %s --method "
+				"TEXT), then send it to recycling",
+				key, p->wipe_checklist, key);
+	if (err)
+		return svc_store_fail(b, err, "read the device's wipe and destruction records");
+	return SVC_OK;
+}
+
 enum svc_err svc_device_set_state(struct bench *b, const struct svc_move *req, json_t **view)
 {
 	struct svc_subject on = { 0 };
@@ -546,6 +573,11 @@ enum svc_err svc_device_set_state(struct bench *b, const struct svc_move *req, j
 		snprintf(reason, sizeof(reason), "%s", b->why);
 		return svc_fail(b, SVC_EDENIED, "%s stays in %s: %s", req->device,
 				device_state_name(d.state), reason);
+	}
+	if (to == DEVICE_RECYCLED) {
+		rc = recyclable(b, req->device, &d);
+		if (rc)
+			return rc;
 	}
 	err = store_device_set_state(b->st, d.id, d.state, to, u.id, why, clock_wall_ms());
 	if (err == STORE_ESTALE)

@@ -401,6 +401,91 @@ static enum svc_err h_device_state(struct req *r, json_t **view)
 	return svc_device_set_state(r->b, &req, view);
 }
 
+/* ---- resale (docs/resale.md): the same calls as atelier device sell|return|shelf and
+ * atelier intake, report erasure ---- */
+
+/* Sell a certified device: {price (text, euros as typed: "89,50"), channel, buyer_ref?,
+ * by?}; a refusal of a field comes back as {field, reason} in "detail". */
+static enum svc_err h_sell(struct req *r, json_t **view)
+{
+	struct svc_sale_req req = { r->param[0], NULL, NULL, NULL, NULL };
+
+	if (!need_str(r, "price", &req.price) || !need_str(r, "channel", &req.channel) ||
+	    !body_str(r, "buyer_ref", &req.buyer_ref) || !body_str(r, "by", &req.by))
+		return SVC_EINVAL;
+	return svc_device_sell(r->b, &req, view);
+}
+
+static enum svc_err h_return(struct req *r, json_t **view)
+{
+	const char *why, *by;
+
+	if (!need_str(r, "why", &why) || !body_str(r, "by", &by))
+		return SVC_EINVAL;
+	return svc_device_return(r->b, r->param[0], why, by, view);
+}
+
+static enum svc_err h_shelf(struct req *r, json_t **view)
+{
+	const char *place, *by;
+
+	if (!need_str(r, "place", &place) || !body_str(r, "by", &by))
+		return SVC_EINVAL;
+	return svc_device_shelve(r->b, r->param[0], place, by, view);
+}
+
+static enum svc_err h_batches(struct req *r, json_t **view)
+{
+	return svc_batch_list(r->b, view);
+}
+
+static enum svc_err h_batch_add(struct req *r, json_t **view)
+{
+	const char *name, *donor, *by;
+
+	if (!need_str(r, "name", &name) || !need_str(r, "donor", &donor) ||
+	    !body_str(r, "by", &by))
+		return SVC_EINVAL;
+	return svc_batch_add(r->b, name, donor, by, view);
+}
+
+#define WEB_BATCH_DEVICES_MAX 64 /* devices put in a batch by one request */
+
+/* {devices: [key...], by?}: all or none. */
+static enum svc_err h_batch_devices(struct req *r, json_t **view)
+{
+	const json_t *list = json_object_get(r->body, "devices"), *v;
+	const char *keys[WEB_BATCH_DEVICES_MAX], *by;
+	size_t i;
+
+	if (!body_str(r, "by", &by))
+		return SVC_EINVAL;
+	if (!json_is_array(list) || json_array_size(list) == 0 ||
+	    json_array_size(list) > WEB_BATCH_DEVICES_MAX)
+		return bad(r, "\"%s\" must be a list of 1 to 64 devices", "devices");
+	json_array_foreach (list, i, v) {
+		if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
+			return bad(r, "each of \"%s\" must be a device's key (a string)", "devices");
+		keys[i] = json_string_value(v);
+	}
+	return svc_batch_attach(r->b, r->param[0], keys, json_array_size(list), by, view);
+}
+
+/* The donor's erasure report of a batch to download: ?format=csv|pdf|html&lang=. */
+static enum svc_err h_erasure(struct req *r, json_t **view)
+{
+	const char *format = query(r, "format"), *lang = query(r, "lang");
+	struct svc_file file;
+	enum svc_err err;
+
+	err = svc_erasure_file(r->b, r->param[0], format && *format ? format : "pdf",
+			       lang && *lang ? lang : NULL, &file);
+	if (err)
+		return err;
+	snprintf(r->out->attachment, sizeof(r->out->attachment), "%s", file.name);
+	return answer_bytes(r, file.bytes, file.len, file.type, view);
+}
+
 /* A certificate's PDF to download from the console, in the language asked or its own. */
 static enum svc_err h_cert_pdf(struct req *r, json_t **view)
 {
@@ -921,6 +1006,13 @@ static const struct route routes[] = {
 	{ "GET", "/api/devices/{key}/label", WEB_SIGNED_IN, h_label, 0, 0, 0 },
 	{ "POST", "/api/devices/{key}/certify", WEB_INSTRUCTOR, h_certify, 0, 0, 0 },
 	{ "POST", "/api/devices/{key}/state", WEB_INSTRUCTOR, h_device_state, 0, 0, 0 },
+	{ "POST", "/api/devices/{key}/sell", WEB_INSTRUCTOR, h_sell, 0, 0, 0 },
+	{ "POST", "/api/devices/{key}/return", WEB_INSTRUCTOR, h_return, 0, 0, 0 },
+	{ "POST", "/api/devices/{key}/shelf", WEB_TRAINEE, h_shelf, 0, 0, 0 },
+	{ "GET", "/api/batches", WEB_INSTRUCTOR, h_batches, 0, 1, 0 },
+	{ "POST", "/api/batches", WEB_INSTRUCTOR, h_batch_add, 0, 0, 0 },
+	{ "POST", "/api/batches/{name}/devices", WEB_INSTRUCTOR, h_batch_devices, 0, 0, 0 },
+	{ "GET", "/api/batches/{name}/erasure", WEB_INSTRUCTOR, h_erasure, 0, 0, 0 },
 	{ "POST", "/api/certificates/{id}/revoke", WEB_INSTRUCTOR, h_revoke, 0, 0, 0 },
 	{ "GET", "/api/certificates/{id}/pdf", WEB_INSTRUCTOR, h_cert_pdf, 0, 0, 0 },
 	{ "GET", "/api/public/certificates/{id}", WEB_ANYONE, h_public_cert, 0, 0, 0 },

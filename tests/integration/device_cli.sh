@@ -90,6 +90,11 @@ check "a device that is not certified cannot be sold, and the refusal says where
 check "the list keeps the devices in one state" \
     sh -c "$A device list --state ready | grep -q '^1 ' && $A device list --state quarantine | grep -q '^no device in quarantine$'"
 expect_status 2 "the list refuses a state that does not exist" $A device list --state broken
+check "a device is not sent to recycling with its data still readable: the refusal says how to record a wipe or a destruction" \
+    sh -c "! $A device set-state $U recycled --by sam --why 'board is dead' 2>$T/err &&
+           grep -q 'no approved data wipe and no destruction record' $T/err && grep -q 'atelier device destroy' $T/err"
+check "the destruction of its storage is recorded" \
+    sh -c "$A device destroy $U --method 'storage shredded by the recycler' --by sam | grep -q 'destruction of its storage is recorded'"
 check "a device sent to recycling stays there" \
     sh -c "$A device set-state $U recycled --by sam --why 'board is dead' >/dev/null && ! $A device set-state $U in_repair --by root --why 'try again' 2>$T/err && grep -q 'recycled is final' $T/err"
 check "the history keeps every move in order" \

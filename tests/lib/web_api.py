@@ -326,6 +326,68 @@ def console_roles(srv, amina, sam, boss):
        "each change refused at the gate is in the audit log, with who tried it", refusals[:20])
 
 
+def resale_routes(amina, sam, boss):
+    """The resale office's routes (docs/resale.md) as each role meets them: a trainee is
+    refused sales, returns, batches and their reports, but says where a device sits; an
+    instructor makes a batch, puts the device in it and downloads the donor's report; a
+    refusal of a field comes back as {field, reason} for the screen to say beside it."""
+    dev = DEVICE
+    for method, path, body in (("POST", "/api/devices/%s/sell" % dev, {"price": "89", "channel": "shop"}),
+                               ("POST", "/api/devices/%s/return" % dev, {"why": "x"}),
+                               ("GET", "/api/batches", None),
+                               ("POST", "/api/batches", {"name": "lot-x", "donor": "x"}),
+                               ("POST", "/api/batches/lot-x/devices", {"devices": [dev]}),
+                               ("GET", "/api/batches/lot-x/erasure?format=csv", None)):
+        st, doc, _, _ = amina.call(method, path, body)
+        ok(st == 403 and doc["error"] == "denied", "a trainee is refused %s %s: 403" % (method, path), (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/devices/%s/sell" % dev, {"price": "89", "channel": "shop"}, csrf=False)
+    ok(st == 403 and doc["error"] == "csrf", "a sale posted without the CSRF token: 403", (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/devices/%s/sell" % dev, {"price": "89.505", "channel": "shop"})
+    ok(st == 400 and doc["detail"] == {"field": "price", "reason": "too-many-decimals"}
+       and "89, 89.50 or 89,50" in doc["why"],
+       "a price with three decimals: 400, the field and the reason for the screen", (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/devices/%s/sell" % dev, {"price": "89", "channel": "ebay"})
+    ok(st == 400 and doc["detail"] == {"field": "channel", "reason": "unknown"},
+       "an unknown channel: 400 naming the field", (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/devices/%s/sell" % dev, {"price": "89,50", "channel": "shop"})
+    ok(st == 409 and "not certified: only a certified device is sold" in doc["why"],
+       "a device that is not certified is not sold: 409 in plain words", (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/devices/%s/return" % dev, {"why": "came back"})
+    ok(st == 409 and "only a sold or certified device is taken back" in doc["why"],
+       "a device never sold is not returned: 409", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/devices/%s/shelf" % dev, {"place": "Shelf B-2"})
+    ok(st == 200 and doc["shelf"] == "Shelf B-2" and doc["by"] == "amina",
+       "a trainee says where the device sits", (st, doc))
+    st, doc, _, _ = amina.call("POST", "/api/devices/%s/shelf" % dev, {"place": "  "})
+    ok(st == 400 and doc["detail"]["field"] == "place", "an empty place: 400 naming the field", (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/batches", {"name": "web-lot", "donor": "Donateur SA"})
+    ok(st == 200 and doc["name"] == "web-lot" and doc["by"] == "sam", "an instructor makes a batch", (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/batches", {"name": "web-lot", "donor": "Other"})
+    ok(st == 400 and doc["detail"] == {"field": "name", "reason": "taken"}, "a batch name taken: 400", (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/batches/web-lot/devices", {"devices": [dev]})
+    ok(st == 200 and doc["devices"][0]["stock_number"].startswith("AT-"),
+       "the device is put in the batch, with its stock number", (st, doc))
+    st, doc, _, _ = boss.call("POST", "/api/batches", {"name": "web-lot-2", "donor": "Other"})
+    st, doc, _, _ = boss.call("POST", "/api/batches/web-lot-2/devices", {"devices": [dev]})
+    ok(st == 409 and "is in batch 'web-lot' already" in doc["why"],
+       "a device in a batch is not put in another: 409 naming it", (st, doc))
+    st, doc, _, _ = sam.call("POST", "/api/batches/web-lot/devices", {"devices": "all"})
+    ok(st == 400, "devices that are not a list: 400", (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/batches")
+    ok(st == 200 and [(b["name"], b["devices"]) for b in doc["batches"]] == [("web-lot-2", 0), ("web-lot", 1)],
+       "the batches are listed, newest first, with their device counts", (st, doc))
+    st, _, r, text = sam.call("GET", "/api/batches/web-lot/erasure?format=csv")
+    ok(st == 200 and r.getheader("Content-Type").startswith("text/csv")
+       and "erasure-web-lot.csv" in (r.getheader("Content-Disposition") or "")
+       and text.startswith(b"stock_number,") and b"no wipe or destruction record yet" in text,
+       "the donor's erasure report downloads as CSV", (st, r.getheaders(), text[:300]))
+    st, _, r, text = sam.call("GET", "/api/batches/web-lot/erasure?format=pdf&lang=fr")
+    ok(st == 200 and r.getheader("Content-Type") == "application/pdf" and text.startswith(b"%PDF"),
+       "and as a PDF", (st, r.getheaders()))
+    st, doc, _, _ = sam.call("GET", "/api/batches/nope/erasure")
+    ok(st == 404 and "there is no batch 'nope'" in doc["why"], "an unknown batch: 404", (st, doc))
+
+
 def accounts(srv, boss):
     """An admin's accounts over the API, through the same svc calls as atelier user: add,
     a reset PIN, disable and enable, a role changed; refusals that name the field at
@@ -944,6 +1006,7 @@ def main():
     st, doc, _ = boss.login("boss", secret("boss"))
     ok(st == 200 and doc["role"] == "admin", "an admin signs in with her password", (st, doc))
     console_roles(srv, amina, sam, boss)
+    resale_routes(amina, sam, boss)
     accounts(srv, boss)
 
     many_at_once(srv)

@@ -24,7 +24,7 @@ static const char *const all_states[] = {
 };
 static const char *const all_roles[] = { "trainee", "instructor", "admin" };
 static const enum lifecycle_via all_vias[] = { LIFECYCLE_BY_HAND, LIFECYCLE_JOB,
-					       LIFECYCLE_CERTIFY, LIFECYCLE_STEP };
+					       LIFECYCLE_CERTIFY, LIFECYCLE_STEP, LIFECYCLE_SALE };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -139,6 +139,15 @@ static void only_atelier_certify_makes_a_device_certified(void **state)
 		     "cannot go from quarantine to certified");
 }
 
+static void a_sale_is_recorded_only_by_atelier_device_sell(void **state)
+{
+	(void)state;
+	refused_with("certified", "sold", "admin", LIFECYCLE_BY_HAND,
+		     "a device is recorded as sold with 'atelier device sell'");
+	refused_with("ready", "sold", "admin", LIFECYCLE_SALE,
+		     "from ready it can go to: quarantine, in_repair, certified (atelier certify)");
+}
+
 static void repair_decisions_belong_to_instructors(void **state)
 {
 	char why[WHY];
@@ -148,14 +157,14 @@ static void repair_decisions_belong_to_instructors(void **state)
 		     "only an instructor or an admin can mark a repaired device ready");
 	refused_with("ready", "in_repair", "trainee", LIFECYCLE_BY_HAND,
 		     "only an instructor or an admin can send a ready device back to repair");
-	refused_with("certified", "sold", "trainee", LIFECYCLE_BY_HAND,
+	refused_with("certified", "sold", "trainee", LIFECYCLE_SALE,
 		     "only an instructor or an admin can record a certified device as sold");
 	refused_with("in_repair", "recycled", "trainee", LIFECYCLE_BY_HAND,
 		     "only an instructor or an admin can send a device to recycling");
 	refused_with("intake", "parts", "trainee", LIFECYCLE_BY_HAND,
 		     "only an instructor or an admin can keep a device as a parts donor");
 	assert_true(allowed("in_repair", "ready", "instructor", LIFECYCLE_BY_HAND, why));
-	assert_true(allowed("certified", "sold", "instructor", LIFECYCLE_BY_HAND, why));
+	assert_true(allowed("certified", "sold", "instructor", LIFECYCLE_SALE, why));
 	assert_true(allowed("certified", "in_repair", "instructor", LIFECYCLE_BY_HAND, why));
 }
 
@@ -424,6 +433,7 @@ int main(void)
 		cmocka_unit_test(a_device_goes_into_repair_when_a_job_starts_not_by_hand),
 		cmocka_unit_test(only_atelier_certify_makes_a_device_certified),
 		cmocka_unit_test(repair_decisions_belong_to_instructors),
+		cmocka_unit_test(a_sale_is_recorded_only_by_atelier_device_sell),
 		cmocka_unit_test(a_quarantined_device_is_taken_apart_only_by_an_admin_decision),
 		cmocka_unit_test(recycled_is_final_and_a_sale_ends_only_with_a_return),
 		cmocka_unit_test(a_change_to_the_same_state_is_refused),

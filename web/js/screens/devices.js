@@ -4,13 +4,18 @@
 // unlocks it), then a release with a reason; never a bypass. A device in work shows,
 // on request, every condition of the certificate still unmet, and the certificate once
 // they are all met. A certified one shows its certificate, its PDF to download and its
-// revocation with a reason.
+// revocation with a reason, and a sale form (price, channel, buyer reference) confirmed
+// in plain words before it is recorded. A sold one can be taken back, with a reason,
+// after a confirmation that says its certificate will be withdrawn (docs/resale.md).
 import { h, icon, fill, announce } from "../dom.js";
 import { t, when, currentLanguage } from "../i18n.js";
 import { get, post, withQuery } from "../api.js";
 import { stateWords, platformWords } from "../card.js";
 import { consoleNav } from "./console.js";
 import { screen, message, errorBox, errorText, button, waiting } from "../ui.js";
+
+/* Marks a text for the catalogues without translating it here (xgettext keyword N_). */
+const N_ = (s) => s;
 
 const STATES = ["quarantine", "intake", "in_repair", "ready", "certified", "sold", "recycled", "parts"];
 
@@ -91,6 +96,116 @@ function certificationPart(d) {
   return [check, out];
 }
 
+/* What the server says of a field at fault ({field, reason}), in the person's words. */
+const FIELD_WORDS = {
+  "price/not-a-price": N_("Write the price in euros, for example 89 or 89,50."),
+  "price/too-many-decimals": N_("At most two decimals: cents."),
+  "price/too-high": N_("That price is too high: check it."),
+  "price/zero": N_("A price of 0 is a donation: choose the channel Donation."),
+  "channel/unknown": N_("Choose how it is sold."),
+  "buyer_ref/not-a-reference": N_("An invoice or order number only: letters, digits and - / . _ #, no spaces. Never the buyer's name."),
+};
+
+function fieldWords(err) {
+  const d = err && err.detail;
+  const key = d && d.field ? `${d.field}/${d.reason}` : "";
+  return FIELD_WORDS[key] ? t(FIELD_WORDS[key]) : errorText(err);
+}
+
+/* Ask QUESTION in OUT with a YES button and a Cancel one; YES runs ACT. */
+function confirmIn(out, question, yesText, act, back) {
+  const no = button(t("Cancel"), () => {
+    fill(out);
+    back.focus();
+  }, "secondary");
+  const yes = button(yesText, async () => {
+    yes.disabled = no.disabled = true;
+    await act();
+  }, "primary");
+  fill(out, message("warning", question), h("div.confirm-buttons", {}, yes, no));
+  yes.focus();
+}
+
+/* CENTS as the language writes euros: "89,50" in French. */
+function euros(cents) {
+  const tag = currentLanguage() === "ar" ? "ar-u-nu-latn" : currentLanguage();
+  return new Intl.NumberFormat(tag, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(cents / 100);
+}
+
+const CHANNELS = [["shop", N_("In the shop")], ["online", N_("Online")], ["partner", N_("Through a partner")], ["donation", N_("Donation")]];
+
+function salePart(d) {
+  const key = keyOf(d);
+  const id = `sale-${d.id}`;
+  const field = (k, label, hint, input) => h("div.field", {}, h("label", { for: `${id}-${k}` }, label),
+    hint ? h("p.hint", { id: `${id}-${k}-hint` }, hint) : null, input);
+  const price = h("input.input", { id: `${id}-price`, type: "text", inputmode: "decimal", autocomplete: "off", "aria-describedby": `${id}-price-hint` });
+  const channel = h("select.input", { id: `${id}-channel` }, h("option", { value: "" }, t("Choose...")),
+    CHANNELS.map(([v, words]) => h("option", { value: v }, t(words))));
+  const ref = h("input.input", { id: `${id}-ref`, type: "text", autocomplete: "off", spellcheck: "false", "aria-describedby": `${id}-ref-hint` });
+  const out = h("div.sale-out", { "aria-live": "assertive" });
+  const sell = button(t("Sell it"), () => {
+    const body = { price: price.value.trim(), channel: channel.value, buyer_ref: ref.value.trim() || null };
+    if (!body.price || !body.channel) {
+      fill(out, message("error", t("Write the price and choose how it is sold.")));
+      (body.price ? channel : price).focus();
+      return;
+    }
+    const channelWords = t(CHANNELS.find(([v]) => v === body.channel)[1]);
+    confirmIn(out, t("Record the sale of {name} for {price} euros ({channel})? It leaves the workshop's stock.", { name: deviceName(d), price: body.price, channel: channelWords }),
+      t("Yes, record the sale"), async () => {
+        try {
+          const v = await post(`/api/devices/${encodeURIComponent(key)}/sell`, body);
+          const said = t("Sold for {price} euros. Stock number {stock}.", { price: euros(v.price_cents), stock: v.stock_number });
+          fill(out, message("ok", said));
+          announce(said);
+          sell.disabled = true;
+        } catch (err) {
+          fill(out, message("error", fieldWords(err)));
+          const bad = err.detail && { price, channel, buyer_ref: ref }[err.detail.field];
+          (bad || sell).focus();
+        }
+      }, sell);
+  }, "primary");
+  return h("fieldset.sale-form", {}, h("legend", {}, t("Sell this device")),
+    field("price", t("Price in euros"), t("For example 89 or 89,50. 0 for a donation."), price),
+    field("channel", t("How it is sold"), null, channel),
+    field("ref", t("Invoice or order number (optional)"), t("Never the buyer's name."), ref),
+    sell, out);
+}
+
+function returnPart(d) {
+  const key = keyOf(d);
+  const id = `return-${d.id}`;
+  const input = h("textarea.input", { id, rows: 2, "aria-describedby": `${id}-hint` });
+  const out = h("div", { "aria-live": "assertive" });
+  const go = button(t("Take it back"), () => {
+    if (!input.value.trim()) {
+      fill(out, message("error", t("Write why, for the record.")));
+      input.focus();
+      return;
+    }
+    confirmIn(out, t("Take {name} back? Its certificate will be withdrawn and it goes back to repair.", { name: deviceName(d) }),
+      t("Yes, take it back"), async () => {
+        try {
+          await post(`/api/devices/${encodeURIComponent(key)}/return`, { why: input.value.trim() });
+          const said = t("Taken back. Its certificate is withdrawn and it is in repair again.");
+          fill(out, message("ok", said));
+          announce(said);
+          go.disabled = true;
+        } catch (err) {
+          fill(out, message("error", errorText(err)));
+          go.focus();
+        }
+      }, go);
+  }, "secondary");
+  return [
+    d.since ? h("p", {}, t("Sold on {date}, recorded by {name}.", { name: d.since.by, date: when(d.since.t_ms) })) : null,
+    h("div.reason-form", {}, h("div.field", {}, h("label", { for: id }, t("Why it comes back")),
+      h("p.hint", { id: `${id}-hint` }, t("For example: the screen flickers, the buyer brought it back on 3 December.")), input), go, out),
+  ];
+}
+
 function certificatePart(d) {
   const live = (d.certificates || []).find((c) => !c.revoked);
   if (!live) return null;
@@ -103,6 +218,7 @@ function certificatePart(d) {
         await post(`/api/certificates/${encodeURIComponent(live.id)}/revoke`, { why });
         return t("Withdrawn. The device is back in repair.");
       }),
+    salePart(d),
   ];
 }
 
@@ -111,6 +227,7 @@ function deviceItem(d) {
   let part = null;
   if (d.state === "quarantine") part = quarantinePart(d);
   else if (d.state === "certified") part = certificatePart(d);
+  else if (d.state === "sold") part = returnPart(d);
   else if (d.state === "in_repair" || d.state === "ready" || d.state === "intake") part = certificationPart(d);
   return h("li.card.device-item", {},
     h("h3", { id }, deviceName(d)),
