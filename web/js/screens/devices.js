@@ -222,6 +222,16 @@ function certificatePart(d) {
   ];
 }
 
+/* The device's labels to print: the one for the shelf (with its certificate's QR code when
+ * it has one) and the intake label for its bag. */
+function labelPart(d) {
+  const lang = ["fr", "nl", "en"].includes(currentLanguage()) ? currentLanguage() : null;
+  const base = `/api/devices/${encodeURIComponent(keyOf(d))}/label`;
+  return h("p.label-links", {},
+    h("a.btn.btn-secondary", { href: withQuery(base, { lang }), download: "" }, t("Print its label (PDF)")), " ",
+    h("a.btn.btn-secondary", { href: withQuery(base, { intake: "1", lang }), download: "" }, t("Print the label for its bag (PDF)")));
+}
+
 function deviceItem(d) {
   const id = `dev-${d.id}`;
   let part = null;
@@ -235,7 +245,7 @@ function deviceItem(d) {
       h("dt", {}, t("Serial number")), h("dd", {}, d.serial || d.imei || d.udid || "?"),
       h("dt", {}, t("Where it is")), h("dd", {}, stateWords(d.state)),
       h("dt", {}, t("Last seen")), h("dd", {}, when(d.last_seen_ms))),
-    part);
+    part, labelPart(d));
 }
 
 /* #/console/devices[/STATE] */
