@@ -5,6 +5,7 @@
  *
  *   atelier-pdf FILE LANG QR_TEXT < certificate.json
  *   atelier-pdf --training pdf|html FILE < record.json   (svc_training_doc(); its "lang")
+ *   atelier-pdf --inventory LANG FILE < rows.jsonl       (svc_inventory.c, drawn as read)
  *
  * It is a program of its own so that cairo, fontconfig and their libraries are loaded
  * only while a PDF is being drawn, never by the bench's long-running commands (atelier
@@ -22,7 +23,8 @@
 #define DOC_MAX (1u << 20)
 
 static const char usage[] = "usage: atelier-pdf FILE LANG QR_TEXT < certificate.json\n"
-			    "       atelier-pdf --training pdf|html FILE < record.json\n";
+			    "       atelier-pdf --training pdf|html FILE < record.json\n"
+			    "       atelier-pdf --inventory LANG FILE < rows.jsonl\n";
 
 /* Standard input as JSON (at most DOC_MAX bytes), WHAT naming it in the error. */
 static json_t *read_doc(const char *what)
@@ -78,8 +80,22 @@ static int certificate(const char *file, const char *lang, const char *qr)
 	return 0;
 }
 
+static int inventory(const char *lang, const char *file)
+{
+	char why[1024];
+
+	if (report_inventory_pdf(stdin, lang, file, why, sizeof(why)) != REPORT_OK) {
+		fprintf(stderr, "%s\n", why);
+		report_remove_partial(file);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "--inventory") == 0)
+		return inventory(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "--training") == 0 &&
 	    (strcmp(argv[2], "pdf") == 0 || strcmp(argv[2], "html") == 0))
 		return training(argv[2], argv[3]);

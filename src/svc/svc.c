@@ -678,6 +678,14 @@ static int may(struct bench *b, const struct store_user *who, enum svc_action wh
 			return 0;
 		}
 		return 1;
+	case SVC_READ_INVENTORY:
+		if (who->role < ROLE_INSTRUCTOR) {
+			svc_fail(b, SVC_EDENIED, "%s is a %s: only an instructor or an admin reads "
+						 "the inventory",
+				 who->name, role_name(who->role));
+			return 0;
+		}
+		return 1;
 	case SVC_READ_AUDIT:
 		if (who->role < ROLE_INSTRUCTOR) {
 			svc_fail(b, SVC_EDENIED, "%s is a %s: only an instructor or an admin reads "

@@ -153,7 +153,7 @@ enum svc_err svc_device_board(struct bench *b, const char *state_word, json_t **
 
 /* VALUE (what a trainee typed or chose) as fact PATH's type; NULL when it does not fit
  * (the step's kind was checked when it was recorded: only records changed since fail). */
-static json_t *entered_value(const char *path, const char *value)
+json_t *svc_entered_value(const char *path, const char *value)
 {
 	const struct fact_def *d = facts_def(path);
 
@@ -235,7 +235,7 @@ static enum svc_err entered_facts(struct bench *b, long long device_id, json_t *
 				r = job_last_record(recs, nrec, s->id);
 				if (!r || r->result == STEP_SKIP || !r->value)
 					continue;
-				v = entered_value(s->records, r->value);
+				v = svc_entered_value(s->records, r->value);
 				if (!v)
 					continue;
 				json_object_set_new(

@@ -5,6 +5,7 @@
 #define ATELIER_SVC_SVC_INT_H
 
 #include <limits.h>
+#include <sys/types.h>
 
 #include "cert/policy.h"
 #include "checklist/checklist.h"
@@ -52,6 +53,10 @@ struct bench {
 	} *pinned;
 	size_t n_pinned;
 };
+
+/* VALUE (what a trainee typed or chose at a step that records fact PATH) as the fact's
+ * JSON type; NULL when it does not fit (svc_device.c). A new reference. */
+json_t *svc_entered_value(const char *path, const char *value);
 
 /* Forget and free the work B keeps (svc_job.c). */
 void svc_kept_work_free(struct bench *b);
@@ -101,6 +106,17 @@ const char *svc_trend(const double *minutes, size_t n, double *earlier, double *
  * when it was never read or its reading has none. */
 json_t *svc_device_name(struct bench *b, long long id);
 int svc_pdf_run(const char *const args[], const char *body, int out, char *why, size_t size);
+/* atelier-pdf started as svc_pdf_run() does, its standard input left open for the caller
+ * to write as it goes (IN, which svc_pdf_finish() closes unless the caller did and set it
+ * to -1). 0, or -1 with WHY. */
+struct svc_pdf_pipe {
+	int in, err;
+	pid_t pid;
+};
+int svc_pdf_start(const char *const args[], int out, struct svc_pdf_pipe *pp, char *why,
+		  size_t size);
+/* Wait for it: 0 when it exited 0, else -1 with what it said in WHY. */
+int svc_pdf_finish(struct svc_pdf_pipe *pp, char *why, size_t size);
 /* atelier-pdf run with ARGS (whose output file is "/dev/fd/3") on BODY, drawn into a file
  * in memory and read back into OUT's bytes (free()): nothing is left on the disk. 0, or
  * -1 with WHY. */
