@@ -350,6 +350,27 @@ int cli_print_json(json_t *view)
 	return bad ? EXIT_FAILURE_OTHER : EXIT_OK;
 }
 
+int cli_stream_row(json_t *row, void *arg)
+{
+	struct cli_stream *s = arg;
+
+	fputs(s->rows++ ? ",\n  " : "[\n  ", stdout);
+	if (json_dumpf(row, stdout, JSON_COMPACT | FACTS_JSON_FLAGS) != 0 || ferror(stdout))
+		return -1;
+	return 0;
+}
+
+int cli_stream_end(const char *cmd, struct bench *b, enum svc_err err, struct cli_stream *s)
+{
+	if (err) {
+		if (s->rows)
+			putchar('\n'); /* what was written is cut short: the status says so */
+		return cli_report(cmd, b, err);
+	}
+	fputs(s->rows ? "\n]\n" : "[]\n", stdout);
+	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_FAILURE_OTHER;
+}
+
 int cli_show(const char *cmd, struct bench *b, enum svc_err err, json_t *view, int json,
 	     cli_printer print, const void *ctx)
 {

@@ -60,7 +60,7 @@ static const char select_sql[] =
 	"(SELECT c.id FROM certificate c WHERE c.device_id = d.id AND NOT EXISTS "
 	"(SELECT 1 FROM revocation v WHERE v.certificate_id = c.id) "
 	"ORDER BY c.issued_ms DESC LIMIT 1), "
-	"s.price_cents, s.currency, s.channel, s.buyer_ref, s.t_ms "
+	"s.price_cents, s.currency, s.channel, s.buyer_ref, s.t_ms{8} "
 	"FROM device d "
 	/* the latest full reading (a sighting on USB alone says nothing of the device) */
 	"LEFT JOIN probe p ON p.id = (SELECT id FROM probe WHERE device_id = d.id AND "
@@ -77,6 +77,10 @@ static const char select_sql[] =
 	"AND e.from_state = 'sold'), 0) ORDER BY s2.id DESC LIMIT 1) "
 	"WHERE ({1} IS NULL OR d.state = {1}) AND ({2} IS NULL OR d.platform = {2}) "
 	"AND ({3} IS NULL OR d.first_seen_ms >= {3}) ";
+
+/* What the device list adds to the inventory's columns. */
+static const char device_list_cols[] =
+	", d.udid, d.last_seen_ms, (SELECT COUNT(*) FROM probe x WHERE x.device_id = d.id)";
 
 /* What --sort may name, and the column (1-based, of the select) it sorts by. */
 static const struct {
@@ -108,6 +112,7 @@ static const struct {
 	{ "sale_channel", "30" },
 	{ "sale_date", "32" },
 	{ "buyer_ref", "31" },
+	{ "last_seen", "d.last_seen_ms" }, /* the device list's order */
 };
 
 int store_inventory_sort_ok(const char *column)
@@ -186,7 +191,11 @@ static char *build(const struct store_inventory_query *q, int literal)
 			}
 			bad |= put(buf, size, &len, s, (size_t)(open - s));
 			n = open[1] - '0';
-			if (literal) {
+			if (n == 8) {
+				if (q->device_list)
+					bad |= put(buf, size, &len, device_list_cols,
+						   strlen(device_list_cols));
+			} else if (literal) {
 				bad |= put_literal(buf, size, &len, params[n], n == 3);
 			} else {
 				char mark[4] = { '?', open[1], 0, 0 };
@@ -268,6 +277,11 @@ enum store_err store_inventory_each(struct store *st, const struct store_invento
 		row.channel = text_at(stmt, 29);
 		row.buyer_ref = text_at(stmt, 30);
 		row.sold_ms = sqlite3_column_int64(stmt, 31);
+		if (q->device_list) {
+			row.udid = text_at(stmt, 32);
+			row.last_seen_ms = sqlite3_column_int64(stmt, 33);
+			row.probes = sqlite3_column_int64(stmt, 34);
+		}
 		stop = fn(&row, arg);
 	}
 	if (!stop && rc != SQLITE_DONE)

@@ -302,6 +302,22 @@ struct store_job_query {
 enum store_err store_job_find(struct store *st, const struct store_job_query *q,
 			      struct store_job **out, size_t *n) __attribute__((warn_unused_result));
 
+/* The latest grade of a job as store_job_each() gives it. */
+struct store_job_grade {
+	int graded; /* 0: never graded */
+	enum verdict verdict;
+	long long submitted_ms; /* the submission it was about */
+};
+
+/* Called for each job with its latest grade and its trainee (USER->active 0 when the
+ * account is not there); 0 to go on, 1 to stop, -1 to stop on a failure of its own. */
+typedef int (*store_job_fn)(const struct store_job *job, const struct store_job_grade *g,
+			    const struct store_user *trainee, void *arg);
+/* The jobs store_job_find() gives, one at a time to FN as SQLite reads them, with their
+ * latest grade and their trainee read in the same statement. */
+enum store_err store_job_each(struct store *st, const struct store_job_query *q,
+			      store_job_fn fn, void *arg) __attribute__((warn_unused_result));
+
 struct store_step {
 	long long id;
 	long long job_id;
@@ -781,6 +797,7 @@ struct store_inventory_query {
 	const char *grade_checklist, *grade_steps, *parts_steps, *entry_steps;
 	const char *sort;     /* a column store_inventory_sort_ok() accepts; NULL: stock number */
 	int descending;
+	int device_list; /* the device list's columns too (udid, last_seen_ms, probes) */
 };
 
 /* One device as read. Every text is SQLite's, valid only during the callback; NULL when
@@ -800,6 +817,8 @@ struct store_inventory_row {
 	int sold;		 /* a sale counts (none after it was returned) */
 	long long price_cents, sold_ms;
 	const char *currency, *channel, *buyer_ref;
+	const char *udid; /* with device_list */
+	long long last_seen_ms, probes;
 };
 
 /* Called for each row; returns 0 to go on, 1 to stop, -1 to stop on a failure of its own

@@ -402,6 +402,13 @@ struct svc_job_filter {
 	const char *state;   /* NULL: any; a stage: open, submitted (waiting for its grade),
 			      * approved, redo, cancelled (store/status.h: enum job_stage) */
 };
+/* Called with each row of a list as it is read (borrowed: take a reference to keep it);
+ * 0 to go on, 1 to stop, -1 to stop on a failure of its own (the call is then SVC_EIO). */
+typedef int (*svc_row_fn)(json_t *row, void *arg);
+/* The rows svc_job_list() gives, one at a time to FN as the records are read: nothing
+ * gathered (a list of 50,000 jobs is written in the memory of one). */
+enum svc_err svc_job_each(struct bench *b, const struct svc_job_filter *f, svc_row_fn fn,
+			  void *arg) __attribute__((warn_unused_result));
 /* [{id, device, checklist, checklist_version, state, stage, trainee, verdict}], newest
  * first; verdict is that of the latest submission (null until it is graded). */
 enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_t **view)
@@ -705,6 +712,12 @@ enum svc_err svc_inventory_check(struct bench *b, const struct svc_inventory_req
  * SVC_INVENTORY_PDF_ROWS rows. SVC_EIO when OUT could not be written. */
 enum svc_err svc_inventory_write(struct bench *b, const struct svc_inventory_req *req, FILE *out,
 				 long long *rows) __attribute__((warn_unused_result));
+/* The devices svc_device_list() lists, one at a time to FN as the records are read: each
+ * {id, state, platform, first_seen_ms, last_seen_ms, probes, udid, serial, imei,
+ * stock_number, marketing_name, storage_gb, grade, battery_health_pct}, the latest seen
+ * first; nothing gathered. */
+enum svc_err svc_device_each(struct bench *b, const char *state, svc_row_fn fn, void *arg)
+	__attribute__((warn_unused_result));
 /* The SQL svc_inventory_write() runs for REQ, with its parameters written in, for sqlite3
  * (a new string: free()). */
 enum svc_err svc_inventory_sql(struct bench *b, const struct svc_inventory_req *req, char **sql)

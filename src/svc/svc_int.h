@@ -204,6 +204,8 @@ enum svc_err svc_get_job(struct bench *b, long long id, struct store_job *out);
  * person is a trainee and ID another trainee, or when ID was erased (svc.c says who sees
  * what); "?" when unknown, "atelier" for 0. */
 const char *svc_user_name(struct bench *b, long long id, char *out, size_t size);
+/* How svc_user_name() names U, already read, into OUT; returns OUT. */
+const char *svc_user_label(struct bench *b, const struct store_user *u, char *out, size_t size);
 /* U's code into OUT, or "trainee #7" (or "erased #7") when she has none. */
 const char *svc_person_code(const struct store_user *u, char *out, size_t size);
 

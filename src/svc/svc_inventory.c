@@ -153,6 +153,8 @@ struct inv_run {
 	size_t n_pins;
 	long long rows, shown, max_rows;
 	int write_failed;
+	svc_row_fn each; /* the device list: each row as its JSON view, not written */
+	void *each_arg;
 };
 
 /* ---- the stock number ---- */
@@ -634,6 +636,8 @@ static json_t *row_json(const struct inv_run *r, const struct inv_row *row)
 
 static void write_head(struct inv_run *r)
 {
+	if (r->each)
+		return;
 	switch (r->format) {
 	case SVC_INV_CSV:
 		for (size_t i = 0; i < n_cols(r); i++)
@@ -703,6 +707,8 @@ static void write_row(struct inv_run *r, const struct inv_row *row)
 
 static void write_tail(struct inv_run *r)
 {
+	if (r->each)
+		return;
 	switch (r->format) {
 	case SVC_INV_JSON:
 		fputs(r->shown ? "\n]\n" : "]\n", r->out);
@@ -720,6 +726,33 @@ static void write_tail(struct inv_run *r)
 	}
 }
 
+/* Row S of the device list as its view: the device's record and what a person looks at
+ * first (its name, storage, grade and battery). */
+static json_t *device_row_json(const struct store_inventory_row *s, const struct inv_row *row)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:I, s:I}", "id", (json_int_t)s->device_id,
+			      "state", s->state ? s->state : "?", "platform",
+			      s->platform ? s->platform : "?", "first_seen_ms",
+			      (json_int_t)s->first_seen_ms, "last_seen_ms",
+			      (json_int_t)s->last_seen_ms, "probes", (json_int_t)s->probes);
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "udid", svc_str_or_null(s->udid));
+	json_object_set_new(o, "serial", svc_str_or_null(s->serial));
+	json_object_set_new(o, "imei", svc_str_or_null(s->imei));
+	json_object_set_new(o, "stock_number", json_string(row->stock));
+	json_object_set_new(o, "marketing_name", svc_str_or_null(row->cell[C_NAME]));
+	json_object_set_new(o, "storage_gb", row->cell[C_STORAGE]
+						     ? json_integer(strtoll(row->cell[C_STORAGE], NULL, 10))
+						     : json_null());
+	json_object_set_new(o, "grade", svc_str_or_null(row->cell[C_GRADE]));
+	json_object_set_new(o, "battery_health_pct",
+			    row->cell[C_HEALTH] ? json_real(strtod(row->cell[C_HEALTH], NULL))
+						: json_null());
+	return o;
+}
+
 static int on_row(const struct store_inventory_row *s, void *arg)
 {
 	struct inv_run *r = arg;
@@ -727,6 +760,13 @@ static int on_row(const struct store_inventory_row *s, void *arg)
 
 	if (!derive(r, s, &row))
 		return 0;
+	if (r->each) {
+		json_t *o = device_row_json(s, &row);
+		int rc = o ? r->each(o, r->each_arg) : -1;
+
+		json_decref(o);
+		return rc;
+	}
 	r->rows++;
 	if (r->max_rows && r->shown >= r->max_rows)
 		return 0; /* counted, not drawn */
@@ -795,7 +835,6 @@ static enum svc_err run_begin(struct bench *b, const struct svc_inventory_req *r
 	const struct policy *policy;
 	enum svc_err rc;
 
-	memset(r, 0, sizeof(*r));
 	r->b = b;
 	r->req = req;
 	r->format = req->format;
@@ -803,7 +842,7 @@ static enum svc_err run_begin(struct bench *b, const struct svc_inventory_req *r
 	if (b->remote)
 		return svc_fail(b, SVC_EINVAL, "the inventory is read on the workshop's server: "
 					       "run it there, or download it from the console");
-	rc = svc_inventory_check(b, req);
+	rc = r->each ? SVC_OK : svc_inventory_check(b, req);
 	if (rc)
 		return rc;
 	rc = svc_policy(b, &policy);
@@ -828,7 +867,7 @@ static void run_end(struct inv_run *r, char *g, char *p, char *e)
 
 enum svc_err svc_inventory_sql(struct bench *b, const struct svc_inventory_req *req, char **sql)
 {
-	struct inv_run r;
+	struct inv_run r = { 0 };
 	struct tpl tpl;
 	struct store_inventory_query q;
 	char *g, *p, *e;
@@ -852,14 +891,19 @@ static enum svc_err run_rows(struct inv_run *r, const char *g, const char *p, co
 	enum store_err err;
 
 	query_of(r, g, p, e, &q);
+	q.device_list = r->each != NULL;
 	write_head(r);
 	err = store_inventory_each(r->b->st, &q, on_row, r);
 	if (r->write_failed)
 		return svc_fail(r->b, SVC_EIO, "the inventory could not be written: %s",
 				strerror(r->write_failed));
+	if (err == STORE_EINTERNAL && r->each)
+		return svc_fail(r->b, SVC_EIO, "the list of devices could not be written");
 	if (err)
 		return svc_store_fail(r->b, err, "read the inventory");
 	write_tail(r);
+	if (r->each)
+		return SVC_OK;
 	if (fflush(r->out) != 0 || ferror(r->out))
 		return svc_fail(r->b, SVC_EIO, "the inventory could not be written: %s",
 				strerror(errno));
@@ -913,7 +957,7 @@ static enum svc_err run_pdf(struct inv_run *r, const char *g, const char *p, con
 enum svc_err svc_inventory_write(struct bench *b, const struct svc_inventory_req *req, FILE *out,
 				 long long *rows)
 {
-	struct inv_run r;
+	struct inv_run r = { 0 };
 	struct tpl tpl;
 	char *g, *p, *e;
 	enum svc_err rc = run_begin(b, req, &r, &tpl, &g, &p, &e);
@@ -941,6 +985,42 @@ enum svc_err svc_inventory_write(struct bench *b, const struct svc_inventory_req
 	}
 	if (rows)
 		*rows = r.rows;
+	run_end(&r, g, p, e);
+	return rc;
+}
+
+enum svc_err svc_device_each(struct bench *b, const char *state, svc_row_fn fn, void *arg)
+{
+	if (b->remote) {
+		const char *name = "state";
+		json_t *view = NULL, *row;
+		enum svc_err rc = svc_remote_get(b, "/api/devices", &name, &state, 1, &view);
+		size_t i;
+
+		if (rc)
+			return rc;
+		json_array_foreach(view, i, row)
+			if (fn(row, arg))
+				break;
+		json_decref(view);
+		return SVC_OK;
+	}
+	struct svc_inventory_req req = { 0 };
+	struct inv_run r = { 0 };
+	enum device_state st;
+	struct tpl tpl;
+	char *g, *p, *e;
+	enum svc_err rc;
+
+	if (state && !device_state_parse(state, &st))
+		return svc_fail(b, SVC_EINVAL, "'%s' is not a state: " DEVICE_STATE_LIST, state);
+	req.state = state;
+	req.sort = "-last_seen"; /* the latest seen first */
+	r.each = fn;
+	r.each_arg = arg;
+	rc = run_begin(b, &req, &r, &tpl, &g, &p, &e);
+	if (!rc)
+		rc = run_rows(&r, g, p, e);
 	run_end(&r, g, p, e);
 	return rc;
 }
