@@ -354,10 +354,16 @@ int cli_stream_row(json_t *row, void *arg)
 {
 	struct cli_stream *s = arg;
 
+	char buf[8192];
+	size_t n = json_dumpb(row, buf, sizeof(buf), JSON_COMPACT | FACTS_JSON_FLAGS);
+
 	fputs(s->rows++ ? ",\n  " : "[\n  ", stdout);
-	if (json_dumpf(row, stdout, JSON_COMPACT | FACTS_JSON_FLAGS) != 0 || ferror(stdout))
+	/* one write of the whole row (jansson writes a stream piece by piece) */
+	if (n > 0 && n <= sizeof(buf))
+		fwrite(buf, 1, n, stdout);
+	else if (json_dumpf(row, stdout, JSON_COMPACT | FACTS_JSON_FLAGS) != 0)
 		return -1;
-	return 0;
+	return ferror(stdout) ? -1 : 0;
 }
 
 int cli_stream_end(const char *cmd, struct bench *b, enum svc_err err, struct cli_stream *s)

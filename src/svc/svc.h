@@ -694,6 +694,7 @@ struct svc_inventory_req {
 	const char *sort;	   /* a column (svc_inventory_column()); '-' first: descending */
 	enum svc_inventory_format format;
 	const char *template_name; /* a listing template (docs/resale.md); NULL: every column */
+	long long limit;	   /* the first LIMIT rows only (a screen's page); 0: all */
 };
 
 /* "csv", "jsonl", "json", "html" or "pdf" into *OUT; 0 when WORD is none of them. */

@@ -681,10 +681,16 @@ static void write_row(struct inv_run *r, const struct inv_row *row)
 	case SVC_INV_JSONL:
 	case SVC_INV_PDF: {
 		json_t *o = row_json(r, row);
+		char buf[8192];
+		size_t n = json_dumpb(o, buf, sizeof(buf), JSON_COMPACT);
 
 		if (r->format == SVC_INV_JSON)
 			fputs(r->shown ? ",\n" : "\n", r->out);
-		json_dumpf(o, r->out, JSON_COMPACT);
+		/* one write of the whole row (jansson writes a stream piece by piece) */
+		if (n > 0 && n <= sizeof(buf))
+			fwrite(buf, 1, n, r->out);
+		else
+			json_dumpf(o, r->out, JSON_COMPACT);
 		if (r->format != SVC_INV_JSON)
 			fputc('\n', r->out);
 		json_decref(o);
@@ -767,6 +773,8 @@ static int on_row(const struct store_inventory_row *s, void *arg)
 		json_decref(o);
 		return rc;
 	}
+	if (r->req->limit && r->rows >= r->req->limit)
+		return 1; /* the rows asked for are written */
 	r->rows++;
 	if (r->max_rows && r->shown >= r->max_rows)
 		return 0; /* counted, not drawn */

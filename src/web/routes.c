@@ -625,7 +625,7 @@ static const char *inv_param(struct req *r, const char *name, char *buf, size_t 
 	return buf;
 }
 
-/* GET /api/inventory?state=&platform=&grade=&since=&sort=&format=csv|jsonl|json: the
+/* GET /api/inventory?state=&platform=&grade=&since=&sort=&limit=&format=csv|jsonl|json: the
  * inventory as a file to save, streamed as it is read. Refusals are answered before a
  * byte is sent; the rows are then written by a thread of their own into a pipe that the
  * answer reads from. */
@@ -647,6 +647,12 @@ static enum svc_err h_inventory(struct req *r, json_t **view)
 	s->req.sort = inv_param(r, "sort", s->sort, sizeof(s->sort));
 	if (!day_query(r, "since", &s->req.since_ms)) {
 		free(s);
+		return SVC_EINVAL;
+	}
+	if (query(r, "limit") && *query(r, "limit") &&
+	    number_whole(query(r, "limit"), 1, 100000, &s->req.limit) != NUMBER_OK) {
+		free(s);
+		snprintf(r->why, sizeof(r->why), "limit is a number of rows from 1 to 100000");
 		return SVC_EINVAL;
 	}
 	if (!format || !*format)
