@@ -59,7 +59,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 # Every module but main.c goes into a static library that tests link against.
 # The page drawing (cairo) is kept out of it: only atelier-pdf and the tests link it.
 PDF_SRC  := src/cert/pdf.c src/cert/pdf_text.c src/cert/label.c src/report/report_pdf.c \
-            src/report/programme_pdf.c src/report/erasure_pdf.c
+            src/report/programme_pdf.c src/report/erasure_pdf.c src/report/inventory_pdf.c
 PDF_OBJ  := $(PDF_SRC:%.c=$(BUILD)/obj/%.o)
 LIB_SRC  := $(filter-out $(PDF_SRC),$(sort $(wildcard src/util/*.c src/store/*.c src/svc/*.c src/usb/*.c \
               src/probe/*.c src/checklist/*.c src/job/*.c src/cert/*.c src/cli/*.c \
@@ -253,6 +253,8 @@ install: $(BIN) $(PDF_BIN) $(MO_FILES)
 	@# in its own scripts.
 	if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
 	  systemd-sysusers $(SYSUSERSDIR)/atelier.conf; fi
+	install -d $(DESTDIR)$(DATADIR)/templates
+	install -m 0644 data/templates/*.tsv $(DESTDIR)$(DATADIR)/templates/
 	cd checklists && find . -type f ! -name README.md | while read -r f; do \
 	  install -D -m 0644 "$$f" "$(DESTDIR)$(DATADIR)/checklists/$$f" || exit 1; done
 

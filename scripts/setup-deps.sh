@@ -38,10 +38,12 @@ openssl
 xz-utils
 procps
 poppler-utils
+time
 zbar-tools
 wrk
 chromium
 gettext
+libreoffice-calc-nogui
 "
 
 missing=""

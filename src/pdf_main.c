@@ -10,6 +10,7 @@
  *   atelier-pdf --programme pdf|html FILE < report.json  (svc_programme_doc())
  *   atelier-pdf --label FILE < labels.json               (svc_label(); cert/label.h)
  *   atelier-pdf --erasure pdf|html FILE < report.json    (svc_erasure_report(); its "lang")
+ *   atelier-pdf --inventory LANG FILE < rows.jsonl       (svc_inventory.c, drawn as read)
  *
  * It is a program of its own so that cairo, fontconfig and their libraries are loaded
  * only while a PDF is being drawn, never by the bench's long-running commands (atelier
@@ -34,6 +35,7 @@ static const char usage[] = "usage: atelier-pdf FILE LANG QR_TEXT [ZONE] < certi
 			    "       atelier-pdf --training pdf|html FILE < record.json\n"
 			    "       atelier-pdf --programme pdf|html FILE < report.json\n"
 			    "       atelier-pdf --erasure pdf|html FILE < report.json\n"
+			    "       atelier-pdf --inventory LANG FILE < rows.jsonl\n"
 			    "       atelier-pdf --label FILE < labels.json\n";
 
 /* Standard input as JSON (at most DOC_MAX bytes), WHAT naming it in the error. */
@@ -130,8 +132,22 @@ static int certificate(const char *file, const char *lang, const char *qr)
 	return 0;
 }
 
+static int inventory(const char *lang, const char *file)
+{
+	char why[1024];
+
+	if (report_inventory_pdf(stdin, lang, file, why, sizeof(why)) != REPORT_OK) {
+		fprintf(stderr, "%s\n", why);
+		report_remove_partial(file);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "--inventory") == 0)
+		return inventory(argv[2], argv[3]);
 	if (argc == 4 && (strcmp(argv[1], "--training") == 0 || strcmp(argv[1], "--programme") == 0) &&
 	    (strcmp(argv[2], "pdf") == 0 || strcmp(argv[2], "html") == 0))
 		return training(argv[2], argv[3], argv[1][2] == 'p');

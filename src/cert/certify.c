@@ -231,16 +231,19 @@ static void check_jobs(struct eval *e)
 
 /* An approved repair: a job of category repair, or of a checklist that names no category
  * and records a part (fitting a part is a repair, whatever the file forgot to say). */
-static int approved_repair(const struct jobrec *r)
+int certify_is_repair(const struct checklist *c)
 {
-	if (!r->approved || !r->c)
-		return 0;
-	if (r->c->category != CHECKLIST_CAT_NONE)
-		return r->c->category == CHECKLIST_CAT_REPAIR;
-	for (size_t k = 0; k < r->c->n_steps; k++)
-		if (r->c->steps[k].kind == CHECKLIST_KIND_PARTS)
+	if (c->category != CHECKLIST_CAT_NONE)
+		return c->category == CHECKLIST_CAT_REPAIR;
+	for (size_t k = 0; k < c->n_steps; k++)
+		if (c->steps[k].kind == CHECKLIST_KIND_PARTS)
 			return 1;
 	return 0;
+}
+
+static int approved_repair(const struct jobrec *r)
+{
+	return r->approved && r->c && certify_is_repair(r->c);
 }
 
 /* Every repair is tested again: an approved diagnostics job started after it. */
@@ -431,27 +434,61 @@ static void check_battery(struct eval *e)
 		      json_number_value(h), e->p->battery_min_health_pct);
 }
 
-/* The option chosen at grade step STEP of the grade checklist, or NULL. */
-static const struct checklist_option *graded(const struct eval *e, const char *step)
+/* The option of step STEP of checklist C whose value is VALUE, and its rank (0: the
+ * best) into *RANK; NULL when there is none. */
+static const struct checklist_option *option_of(const struct checklist *c, const char *step,
+						const char *value, size_t *rank)
 {
-	const struct jobrec *g = approved_of(e, e->p->grade_checklist);
-	const struct store_step *r;
-
-	if (!g)
-		return NULL;
-	r = job_last_record(g->recs, g->n_recs, step);
-	if (!r || !r->value || r->result != STEP_PASS)
-		return NULL;
-	for (size_t k = 0; k < g->c->n_steps; k++) {
-		const struct checklist_step *s = &g->c->steps[k];
+	for (size_t k = 0; value && k < c->n_steps; k++) {
+		const struct checklist_step *s = &c->steps[k];
 
 		if (strcmp(s->id, step) != 0)
 			continue;
 		for (size_t o = 0; o < s->n_options; o++)
-			if (strcmp(s->options[o].value, r->value) == 0)
+			if (strcmp(s->options[o].value, value) == 0) {
+				*rank = o;
 				return &s->options[o];
+			}
 	}
 	return NULL;
+}
+
+/* The value recorded last at grade step STEP of the approved grading job, or NULL. */
+static const char *graded_value(const struct eval *e, const char *step)
+{
+	const struct jobrec *g = approved_of(e, e->p->grade_checklist);
+	const struct store_step *r = g ? job_last_record(g->recs, g->n_recs, step) : NULL;
+
+	return r && r->value && r->result == STEP_PASS ? r->value : NULL;
+}
+
+/* The option chosen at grade step STEP of the grade checklist, or NULL. */
+static const struct checklist_option *graded(const struct eval *e, const char *step)
+{
+	const struct jobrec *g = approved_of(e, e->p->grade_checklist);
+	size_t rank;
+
+	return g ? option_of(g->c, step, graded_value(e, step), &rank) : NULL;
+}
+
+const struct checklist_option *certify_grade_of(const struct policy *p, const struct checklist *c,
+						const char *const values[])
+{
+	const struct checklist_option *worst = NULL;
+	size_t worst_rank = 0;
+
+	for (size_t i = 0; c && i < p->n_grade_steps; i++) {
+		size_t rank = 0;
+		const struct checklist_option *o = option_of(c, p->grade_steps[i], values[i], &rank);
+
+		if (!o)
+			return NULL;
+		if (!worst || rank > worst_rank) {
+			worst = o;
+			worst_rank = rank;
+		}
+	}
+	return worst;
 }
 
 /* The device's grade: the worst of its grade steps (options are written best first);
@@ -459,24 +496,11 @@ static const struct checklist_option *graded(const struct eval *e, const char *s
 static const struct checklist_option *grade_option(const struct eval *e)
 {
 	const struct jobrec *g = approved_of(e, e->p->grade_checklist);
-	const struct checklist_option *worst = NULL;
-	size_t worst_rank = 0;
+	const char *values[POLICY_MAX_GRADE_STEPS];
 
-	for (size_t i = 0; g && i < e->p->n_grade_steps; i++) {
-		const struct checklist_option *o = graded(e, e->p->grade_steps[i]);
-		size_t rank = 0;
-
-		if (!o)
-			return NULL;
-		for (size_t k = 0; k < g->c->n_steps; k++)
-			if (strcmp(g->c->steps[k].id, e->p->grade_steps[i]) == 0)
-				rank = (size_t)(o - g->c->steps[k].options);
-		if (!worst || rank > worst_rank) {
-			worst = o;
-			worst_rank = rank;
-		}
-	}
-	return worst;
+	for (size_t i = 0; g && i < e->p->n_grade_steps; i++)
+		values[i] = graded_value(e, e->p->grade_steps[i]);
+	return g ? certify_grade_of(e->p, g->c, values) : NULL;
 }
 
 static void check_grade(struct eval *e)

@@ -14,6 +14,9 @@
 #include "cert/policy.h"
 #include "store/store.h"
 
+struct checklist;
+struct checklist_option;
+
 #define CERTIFY_FORMAT "atelier-certificate/1"
 #define CERTIFY_QR_PREFIX "atelier-cert:1:"
 
@@ -44,6 +47,15 @@ enum certify_err certify_evaluate(struct store *st, const struct policy *p, long
 	__attribute__((warn_unused_result));
 void certify_outcome_release(struct certify_outcome *o);
 
+/* The device's cosmetic grade as the certificate gives it: of the options of checklist C
+ * (the grading job's pinned checklist) chosen at the policy's grade steps (VALUES[i] the
+ * value recorded last at P->grade_steps[i], NULL when none), the worst (options are
+ * written best first). NULL when a step has no grade or C is NULL. Borrowed from C. */
+const struct checklist_option *certify_grade_of(const struct policy *p, const struct checklist *c,
+						const char *const values[]);
+/* 1 when checklist C is a repair: of category repair, or of none and with a parts step
+ * (whose parts the certificate lists). */
+int certify_is_repair(const struct checklist *c);
 /* How a certificate names person U (docs/privacy.md): by her code when she has one, a
  * trainee always ("trainee #7" when she has none yet), an erased person too; an
  * instructor or an admin without a code by her name. Into OUT; returns OUT. */

@@ -2241,9 +2241,7 @@ static int is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The source tree the running program was built in, if it runs from one: the folder
- * above build/ or build/san/ holding checklists/ and src/main.c. */
-static int source_tree_checklists(char *out, size_t size)
+int checklist_source_root(char *out, size_t size)
 {
 	char exe[CHECKLIST_PATH_MAX], probe[CHECKLIST_PATH_MAX + 32];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -2263,11 +2261,18 @@ static int source_tree_checklists(char *out, size_t size)
 		snprintf(probe, sizeof(probe), "%s/checklists", exe);
 		if (!is_dir(probe))
 			continue;
-		if (snprintf(out, size, "%s", probe) >= (int)size)
-			return 0;
-		return 1;
+		return snprintf(out, size, "%s", exe) < (int)size;
 	}
 	return 0;
+}
+
+/* The source tree's checklists/, if the program runs from one. */
+static int source_tree_checklists(char *out, size_t size)
+{
+	char root[CHECKLIST_PATH_MAX];
+
+	return checklist_source_root(root, sizeof(root)) &&
+	       snprintf(out, size, "%s/checklists", root) < (int)size;
 }
 
 size_t checklist_search_path(const char *data_dir, char dirs[][CHECKLIST_PATH_MAX], size_t max)

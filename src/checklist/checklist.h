@@ -333,6 +333,9 @@ enum checklist_err checklist_set_load_default(struct checklist_set *set, const c
 #define CHECKLIST_POLICY_FILE "policy.yaml"
 #define CHECKLIST_SEARCH_MAX 2	/* folders in the search path */
 #define CHECKLIST_PATH_MAX 4096 /* bytes of one folder's path */
+/* The source tree the running program was built in (the folder above build/ or
+ * build/san/ holding checklists/ and src/main.c) into OUT; 0 when it runs from none. */
+int checklist_source_root(char *out, size_t size);
 /* The folders to read, in order (shipped, then the workshop's), into DIRS; returns how
  * many (at most MAX, at most CHECKLIST_SEARCH_MAX). Folders are given whether or not
  * they exist; DATA_DIR may be NULL. A path that does not fit is left out. */

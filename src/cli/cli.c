@@ -352,6 +352,33 @@ int cli_print_json(json_t *view)
 	return bad ? EXIT_FAILURE_OTHER : EXIT_OK;
 }
 
+int cli_stream_row(json_t *row, void *arg)
+{
+	struct cli_stream *s = arg;
+
+	char buf[8192];
+	size_t n = json_dumpb(row, buf, sizeof(buf), JSON_COMPACT | FACTS_JSON_FLAGS);
+
+	fputs(s->rows++ ? ",\n  " : "[\n  ", stdout);
+	/* one write of the whole row (jansson writes a stream piece by piece) */
+	if (n > 0 && n <= sizeof(buf))
+		fwrite(buf, 1, n, stdout);
+	else if (json_dumpf(row, stdout, JSON_COMPACT | FACTS_JSON_FLAGS) != 0)
+		return -1;
+	return ferror(stdout) ? -1 : 0;
+}
+
+int cli_stream_end(const char *cmd, struct bench *b, enum svc_err err, struct cli_stream *s)
+{
+	if (err) {
+		if (s->rows)
+			putchar('\n'); /* what was written is cut short: the status says so */
+		return cli_report(cmd, b, err);
+	}
+	fputs(s->rows ? "\n]\n" : "[]\n", stdout);
+	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_FAILURE_OTHER;
+}
+
 int cli_show(const char *cmd, struct bench *b, enum svc_err err, json_t *view, int json,
 	     cli_printer print, const void *ctx)
 {

@@ -144,6 +144,14 @@ typedef void (*cli_printer)(const json_t *view, const void *ctx);
  * exit code (with JSON, a VIEW that came with the refusal is printed too); else print
  * VIEW as JSON when JSON, else with PRINT (may be NULL: nothing printed). VIEW is
  * freed. */
+/* A JSON array written a row at a time as svc reads them (svc_row_fn: cli_stream_row
+ * with a struct cli_stream), one compact object a line; cli_stream_end() closes it, or
+ * says why it stopped and returns the exit code. */
+struct cli_stream {
+	long long rows;
+};
+int cli_stream_row(json_t *row, void *arg);
+int cli_stream_end(const char *cmd, struct bench *b, enum svc_err err, struct cli_stream *s);
 int cli_show(const char *cmd, struct bench *b, enum svc_err err, json_t *view, int json,
 	     cli_printer print, const void *ctx);
 /* A positive whole number (a job, a record) from S into *OUT; 0 when it is not one. */

@@ -45,21 +45,41 @@ static const char *key_of(const json_t *d)
 	return cli_str(d, "serial", cli_str(d, "udid", cli_str(d, "imei", "-")));
 }
 
-static void print_list(const json_t *view, const void *ctx)
+/* One device of the list, for a person. */
+static void print_device(const json_t *d)
 {
-	const char *state = ctx;
-	char when[32];
-	json_t *d;
-	size_t i;
+	const json_t *gb = json_object_get(d, "storage_gb");
+	const json_t *bat = json_object_get(d, "battery_health_pct");
+	char when[32], storage[16] = "-", battery[16] = "-";
 
-	json_array_foreach(view, i, d)
-		printf("%-5lld %-10s %-8s %-40s %s\n",
-		       (long long)json_integer_value(json_object_get(d, "id")),
-		       cli_str(d, "state", "?"), cli_str(d, "platform", "?"), key_of(d),
-		       clock_iso8601(json_integer_value(json_object_get(d, "last_seen_ms")), when,
-				     sizeof(when)));
-	if (json_array_size(view) == 0)
-		printf("no device%s%s\n", state ? " in " : "", state ? state : "");
+	if (json_is_integer(gb))
+		snprintf(storage, sizeof(storage), "%lld GB", (long long)json_integer_value(gb));
+	if (json_is_number(bat))
+		snprintf(battery, sizeof(battery), "%.0f%%", json_number_value(bat));
+	printf("%-5lld %-10s %-8s %-26s %-24.24s %-7s %-5s %-4s %s\n",
+	       (long long)json_integer_value(json_object_get(d, "id")), cli_str(d, "state", "?"),
+	       cli_str(d, "platform", "?"), key_of(d), cli_str(d, "marketing_name", "-"), storage,
+	       cli_str(d, "grade", "-"), battery,
+	       clock_iso8601(json_integer_value(json_object_get(d, "last_seen_ms")), when,
+			     sizeof(when)));
+}
+
+/* Each device as it is read: cleaned of control characters (cli_clean_view), printed. */
+struct list_text {
+	long long n;
+};
+
+static int print_row(json_t *row, void *arg)
+{
+	struct list_text *t = arg;
+	json_t *clean = cli_clean_view(row);
+
+	if (!t->n++)
+		printf("%-5s %-10s %-8s %-26s %-24s %-7s %-5s %-4s %s\n", "id", "state", "platform",
+		       "device", "model", "storage", "grade", "batt", "last seen");
+	print_device(clean);
+	json_decref(clean);
+	return ferror(stdout) ? -1 : 0;
 }
 
 static int cmd_list(struct bench *b, int argc, char **argv)
@@ -68,14 +88,23 @@ static int cmd_list(struct bench *b, int argc, char **argv)
 	int json = 0, rc;
 	const struct cli_opt opts[] = { { "state", 's', CLI_STRING, &state }, CLI_JSON(&json),
 					CLI_END };
-	json_t *view = NULL;
+	struct list_text t = { 0 };
 	size_t n;
 
 	rc = cli_parse("device list", argc, argv, opts, NULL, 0, 0, &n);
 	if (rc)
 		return rc;
-	rc = svc_device_list(b, state, &view);
-	return cli_show(CMD, b, rc, view, json, print_list, state);
+	if (json) { /* written as read */
+		struct cli_stream s = { 0 };
+
+		return cli_stream_end(CMD, b, svc_device_each(b, state, cli_stream_row, &s), &s);
+	}
+	rc = svc_device_each(b, state, print_row, &t);
+	if (rc)
+		return cli_report(CMD, b, rc);
+	if (!t.n)
+		printf("no device%s%s\n", state ? " in " : "", state ? state : "");
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILURE_OTHER;
 }
 
 static void show_text(const json_t *o, const void *ctx)

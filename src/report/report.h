@@ -17,6 +17,7 @@
 #define ATELIER_REPORT_REPORT_H
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stddef.h>
 
 #define REPORT_ROWS_MAX 500   /* rows of one list drawn (checklists, sign-offs...) */
@@ -150,5 +151,12 @@ enum report_err report_pdf_write(const json_t *doc, const char *file, char *why,
  * the chart an inline SVG. Same failures as report_pdf_write(). */
 enum report_err report_html_write(const json_t *doc, const char *file, char *why, size_t size)
     __attribute__((warn_unused_result));
+
+/* The inventory's rows, JSON lines read from IN as atelier sends them (svc_inventory.c:
+ * a head {workshop, made_ms}, a line per device, then {"total": N}), drawn as they come
+ * on landscape A4 pages into FILE. Same failures as report_pdf_write(). (inventory_pdf.c:
+ * cairo, in atelier-pdf only.) */
+enum report_err report_inventory_pdf(FILE *in, const char *lang, const char *file, char *why,
+				     size_t size) __attribute__((warn_unused_result));
 
 #endif

@@ -153,6 +153,11 @@ enum store_err store_job_create(struct store *st, const struct store_job *j, lon
 	"id, device_id, checklist_id, checklist_version, checklist_hash, trainee_id, state, " \
 	"started_ms, submitted_ms"
 
+/* The same, of table job in a statement that joins others. */
+#define JOB_COLS_Q                                                                          \
+	"job.id, job.device_id, job.checklist_id, job.checklist_version, job.checklist_hash, " \
+	"job.trainee_id, job.state, job.started_ms, job.submitted_ms"
+
 static void job_row(sqlite3_stmt *stmt, struct store_job *j)
 {
 	char word[16];
@@ -274,15 +279,11 @@ enum store_err store_record_jobs(struct store *st, long long user_id,
  * condition this is word for word. */
 #define WAITING "state = 'submitted' AND graded_ms IS NOT submitted_ms"
 
-enum store_err store_job_find(struct store *st, const struct store_job_query *q,
-			      struct store_job **out, size_t *n)
+/* The statement for Q into SQL (SIZE bytes): JOB_COLS of job j, then with WIDE the
+ * latest grade's verdict and submission and the trainee's name, role, code and erasure. */
+static enum store_err find_sql(const struct store_job_query *q, int wide, char *sql, size_t size)
 {
-	char sql[sizeof("SELECT " JOB_COLS " FROM job") + 512];
 	const char *stage = "";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err;
-	void *items;
-	int k = 0;
 
 	if (q->stage) {
 		switch (*q->stage) {
@@ -305,9 +306,30 @@ enum store_err store_job_find(struct store *st, const struct store_job_query *q,
 			return STORE_EINVAL;
 		}
 	}
-	snprintf(sql, sizeof(sql), "SELECT " JOB_COLS " FROM job WHERE 1%s%s%s ORDER BY %s",
+	snprintf(sql, size, "SELECT %s%s FROM job%s WHERE 1%s%s%s ORDER BY %s",
+		 wide ? JOB_COLS_Q : JOB_COLS,
+		 wide ? ", (SELECT x.verdict FROM grade x WHERE x.job_id = job.id ORDER BY x.id "
+			"DESC LIMIT 1), (SELECT x.submitted_ms FROM grade x WHERE x.job_id = job.id "
+			"ORDER BY x.id DESC LIMIT 1), u.name, u.role, u.code, u.erased_ms"
+		      : "",
+		 wide ? " LEFT JOIN app_user u ON u.id = job.trainee_id" : "",
 		 q->device_id ? " AND device_id = ?" : "", q->trainee_id ? " AND trainee_id = ?" : "",
-		 stage, q->oldest_submission_first ? "submitted_ms, id" : "id DESC");
+		 stage,
+		 q->oldest_submission_first ? "job.submitted_ms, job.id" : "job.id DESC");
+	return STORE_OK;
+}
+
+enum store_err store_job_find(struct store *st, const struct store_job_query *q,
+			      struct store_job **out, size_t *n)
+{
+	char sql[sizeof("SELECT " JOB_COLS " FROM job") + 512];
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = find_sql(q, 0, sql, sizeof(sql));
+	void *items;
+	int k = 0;
+
+	if (err)
+		return err;
 	err = store_int_prepare(st, sql, &stmt);
 	if (!err) {
 		if (q->device_id)
@@ -317,6 +339,52 @@ enum store_err store_job_find(struct store *st, const struct store_job_query *q,
 	}
 	err = store_int_collect(st, err, stmt, sql, sizeof(**out), job_item, NULL, &items, n);
 	*out = items;
+	return err;
+}
+
+enum store_err store_job_each(struct store *st, const struct store_job_query *q,
+			      store_job_fn fn, void *arg)
+{
+	char sql[sizeof("SELECT " JOB_COLS_Q " FROM job") + 768], word[16];
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = find_sql(q, 1, sql, sizeof(sql));
+	int k = 0, rc = SQLITE_DONE, stop = 0;
+
+	if (err)
+		return err;
+	err = store_int_prepare(st, sql, &stmt);
+	if (err)
+		return err;
+	if (q->device_id)
+		sqlite3_bind_int64(stmt, ++k, q->device_id);
+	if (q->trainee_id)
+		sqlite3_bind_int64(stmt, ++k, q->trainee_id);
+	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct store_job job;
+		struct store_job_grade g = { 0 };
+		struct store_user u = { 0 };
+
+		job_row(stmt, &job);
+		g.graded = sqlite3_column_type(stmt, 9) != SQLITE_NULL;
+		store_int_col_text(stmt, 9, word, sizeof(word));
+		if (g.graded && !verdict_parse(word, &g.verdict))
+			g.graded = 0;
+		g.submitted_ms = sqlite3_column_int64(stmt, 10);
+		u.id = job.trainee_id;
+		store_int_col_text(stmt, 11, u.name, sizeof(u.name));
+		store_int_col_text(stmt, 12, word, sizeof(word));
+		if (!role_parse(word, &u.role))
+			u.role = ROLE_TRAINEE;
+		store_int_col_text(stmt, 13, u.code, sizeof(u.code));
+		u.erased_ms = sqlite3_column_int64(stmt, 14);
+		u.active = sqlite3_column_type(stmt, 11) != SQLITE_NULL; /* the account is there */
+		stop = fn(&job, &g, &u, arg);
+	}
+	if (!stop && rc != SQLITE_DONE)
+		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	else if (stop < 0)
+		err = STORE_EINTERNAL;
+	store_int_done(st, stmt);
 	return err;
 }
 

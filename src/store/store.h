@@ -325,6 +325,22 @@ struct store_job_query {
 enum store_err store_job_find(struct store *st, const struct store_job_query *q,
 			      struct store_job **out, size_t *n) __attribute__((warn_unused_result));
 
+/* The latest grade of a job as store_job_each() gives it. */
+struct store_job_grade {
+	int graded; /* 0: never graded */
+	enum verdict verdict;
+	long long submitted_ms; /* the submission it was about */
+};
+
+/* Called for each job with its latest grade and its trainee (USER->active 0 when the
+ * account is not there); 0 to go on, 1 to stop, -1 to stop on a failure of its own. */
+typedef int (*store_job_fn)(const struct store_job *job, const struct store_job_grade *g,
+			    const struct store_user *trainee, void *arg);
+/* The jobs store_job_find() gives, one at a time to FN as SQLite reads them, with their
+ * latest grade and their trainee read in the same statement. */
+enum store_err store_job_each(struct store *st, const struct store_job_query *q,
+			      store_job_fn fn, void *arg) __attribute__((warn_unused_result));
+
 struct store_step {
 	long long id;
 	long long job_id;
@@ -847,5 +863,82 @@ enum store_err store_seal_unsigned(struct store *st, int *sealed)
  * behind), as "a, b" into MISSING ("" when none). */
 enum store_err store_check_triggers(struct store *st, char *missing, size_t size)
 	__attribute__((warn_unused_result));
+
+/* ---- the inventory (inventory.c): one row per device, streamed ---- */
+
+/* What the inventory reads of a device's latest full reading, in this order. */
+enum store_inv_fact {
+	STORE_INV_MAKE,
+	STORE_INV_MARKETING_NAME,
+	STORE_INV_MODEL_NUMBER,
+	STORE_INV_SERIAL,
+	STORE_INV_IMEI, /* a JSON array */
+	STORE_INV_COLOR_NAME,
+	STORE_INV_TOTAL_BYTES,
+	STORE_INV_HEALTH_PCT,
+	STORE_INV_CYCLES,
+	STORE_INV_FIND_MY,
+	STORE_INV_GOOGLE_ACCOUNTS,
+	STORE_INV_FRP,
+	STORE_INV_BOOTLOADER,
+	STORE_INV_FACTS,
+};
+
+/* The hash of every checklist text kept (checklist_snapshot) into a new array of new
+ * strings (free() each and the array). */
+enum store_err store_snapshot_hashes(struct store *st, char ***out, size_t *n)
+	__attribute__((warn_unused_result));
+
+/* Which devices, in which order. The maps are JSON texts the caller makes from the
+ * pinned checklists (SQL knows nothing of them): GRADE_STEPS ["screen-grade", ...], the
+ * policy's grade steps of checklist GRADE_CHECKLIST; PARTS_STEPS [{"h": checklist hash,
+ * "s": step}] the parts steps of repair checklists; ENTRY_STEPS [{"h", "s", "f": fact}]
+ * the steps that record a fact by hand. All borrowed. */
+struct store_inventory_query {
+	const char *state;    /* NULL: any */
+	const char *platform; /* NULL: any */
+	long long since_ms;   /* first seen from then on; 0: any */
+	const char *grade_checklist, *grade_steps, *parts_steps, *entry_steps;
+	const char *sort;     /* a column store_inventory_sort_ok() accepts; NULL: stock number */
+	int descending;
+	int device_list; /* the device list's columns too (udid, last_seen_ms, probes) */
+};
+
+/* One device as read. Every text is SQLite's, valid only during the callback; NULL when
+ * the records have none. */
+struct store_inventory_row {
+	long long device_id;
+	const char *platform, *state, *serial, *imei; /* the device's own record */
+	long long first_seen_ms;
+	int read; /* it has a full reading (FACT comes from it) */
+	const char *fact[STORE_INV_FACTS]; /* as SQLite gives them (numbers as text) */
+	const char *grade_checklist_hash;  /* of the grading job approved last, or NULL */
+	const char *grade_values;	   /* its grade steps: {"step": "value"}, or NULL */
+	const char *parts;   /* the parts of approved repairs: [[{name, origin, ...}], ...] */
+	const char *entered; /* facts recorded by hand: {"fact": "value"}, newest last */
+	const char *shelf, *batch, *donor;
+	const char *certificate; /* the latest certificate, unless revoked */
+	int sold;		 /* a sale counts (none after it was returned) */
+	long long price_cents, sold_ms;
+	const char *currency, *channel, *buyer_ref;
+	const char *udid; /* with device_list */
+	long long last_seen_ms, probes;
+};
+
+/* Called for each row; returns 0 to go on, 1 to stop, -1 to stop on a failure of its own
+ * (the call then returns STORE_EINTERNAL; the callback keeps its reason). */
+typedef int (*store_inventory_fn)(const struct store_inventory_row *row, void *arg);
+
+/* 1 when COLUMN is a column the inventory can be sorted by. */
+int store_inventory_sort_ok(const char *column);
+/* Read the inventory Q asks for, one row at a time to FN: one statement, nothing
+ * gathered (a sort by another column than the stock number is SQLite's, which spills to
+ * temporary files). */
+enum store_err store_inventory_each(struct store *st, const struct store_inventory_query *q,
+				    store_inventory_fn fn, void *arg)
+	__attribute__((warn_unused_result));
+/* The statement store_inventory_each() runs for Q with its parameters written in it (for
+ * `sqlite3` and the benchmark); a new string (free()), NULL when out of memory. */
+char *store_inventory_sql(const struct store_inventory_query *q);
 
 #endif

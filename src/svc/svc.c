@@ -463,6 +463,18 @@ const char *svc_person_code(const struct store_user *u, char *out, size_t size)
  * command run on the bench without a session reads the file itself, which the bench's
  * account may read whole anyway: names (in the installed layout every reading goes
  * through the server, and a session). */
+const char *svc_user_label(struct bench *b, const struct store_user *u, char *out, size_t size)
+{
+	if (u->erased_ms)
+		svc_person_code(u, out, size);
+	else if (b->signed_in && b->me.role < ROLE_INSTRUCTOR && u->id != b->me.id &&
+		 u->role < ROLE_INSTRUCTOR)
+		svc_person_code(u, out, size);
+	else
+		snprintf(out, size, "%s", u->name);
+	return out;
+}
+
 const char *svc_user_name(struct bench *b, long long id, char *out, size_t size)
 {
 	struct store_user u;
@@ -471,13 +483,8 @@ const char *svc_user_name(struct bench *b, long long id, char *out, size_t size)
 		snprintf(out, size, "atelier");
 	else if (store_user_get(b->st, id, &u) != STORE_OK)
 		snprintf(out, size, "?");
-	else if (u.erased_ms)
-		svc_person_code(&u, out, size);
-	else if (b->signed_in && b->me.role < ROLE_INSTRUCTOR && u.id != b->me.id &&
-		 u.role < ROLE_INSTRUCTOR)
-		svc_person_code(&u, out, size);
 	else
-		snprintf(out, size, "%s", u.name);
+		svc_user_label(b, &u, out, size);
 	return out;
 }
 
@@ -687,6 +694,14 @@ static int may(struct bench *b, const struct store_user *who, enum svc_action wh
 		if (who->role < ROLE_INSTRUCTOR) {
 			svc_fail(b, SVC_EDENIED, "%s is a %s: only an instructor or an admin reads "
 						 "the programme's report",
+				 who->name, role_name(who->role));
+			return 0;
+		}
+		return 1;
+	case SVC_READ_INVENTORY:
+		if (who->role < ROLE_INSTRUCTOR) {
+			svc_fail(b, SVC_EDENIED, "%s is a %s: only an instructor or an admin reads "
+						 "the inventory",
 				 who->name, role_name(who->role));
 			return 0;
 		}

@@ -136,6 +136,7 @@ enum svc_action {
 	SVC_SHELVE,	   /* say where a device sits on the shelves */
 	SVC_DESTROY,	   /* record the destruction of a device's storage */
 	SVC_READ_RESALE,   /* the batches and their donor erasure reports */
+	SVC_READ_INVENTORY, /* read the inventory: every device, its grade, shelf and sale */
 };
 
 /* What an action is about: the job (grading, acknowledging...), or the device's move. */
@@ -446,6 +447,13 @@ struct svc_job_filter {
 	const char *state;   /* NULL: any; a stage: open, submitted (waiting for its grade),
 			      * approved, redo, cancelled (store/status.h: enum job_stage) */
 };
+/* Called with each row of a list as it is read (borrowed: take a reference to keep it);
+ * 0 to go on, 1 to stop, -1 to stop on a failure of its own (the call is then SVC_EIO). */
+typedef int (*svc_row_fn)(json_t *row, void *arg);
+/* The rows svc_job_list() gives, one at a time to FN as the records are read: nothing
+ * gathered (a list of 50,000 jobs is written in the memory of one). */
+enum svc_err svc_job_each(struct bench *b, const struct svc_job_filter *f, svc_row_fn fn,
+			  void *arg) __attribute__((warn_unused_result));
 /* [{id, device, checklist, checklist_version, state, stage, trainee, verdict}], newest
  * first; verdict is that of the latest submission (null until it is graded). */
 enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_t **view)
@@ -816,6 +824,52 @@ enum svc_err svc_photo_get(struct bench *b, const char *sha256, char **bytes, si
  * table (DATA/android-models.tsv), which names Android models before the shipped one.
  * {rows, file}. */
 enum svc_err svc_models_import(struct bench *b, const char *csv, json_t **view)
+	__attribute__((warn_unused_result));
+
+/* ---- the inventory (svc_inventory.c) ---- */
+
+enum svc_inventory_format { SVC_INV_CSV, SVC_INV_JSONL, SVC_INV_JSON, SVC_INV_HTML, SVC_INV_PDF };
+
+#define SVC_TEMPLATE_COLS_MAX 64  /* columns of a listing template */
+#define SVC_INVENTORY_PDF_ROWS 2000 /* rows a PDF draws; the others are counted on it */
+
+/* Which devices, in which order and form. All borrowed. */
+struct svc_inventory_req {
+	const char *state;	   /* a device state; NULL: any */
+	const char *platform;	   /* ios or android; NULL: any */
+	const char *grade;	   /* the cosmetic grade (A, B...); NULL: any */
+	long long since_ms;	   /* first seen from then on; 0: any */
+	const char *sort;	   /* a column (svc_inventory_column()); '-' first: descending */
+	enum svc_inventory_format format;
+	const char *template_name; /* a listing template (docs/resale.md); NULL: every column */
+	long long limit;	   /* the first LIMIT rows only (a screen's page); 0: all */
+};
+
+/* "csv", "jsonl", "json", "html" or "pdf" into *OUT; 0 when WORD is none of them. */
+int svc_inventory_format_parse(const char *word, enum svc_inventory_format *out);
+/* The media type of format F (static). */
+const char *svc_inventory_type(enum svc_inventory_format f);
+/* The key of column I of the inventory (the CSV's header), NULL past the last. */
+const char *svc_inventory_column(size_t i);
+/* Whether the one signed in may read the inventory (an instructor or an admin) and REQ
+ * makes sense: SVC_EAUTH, SVC_EDENIED or SVC_EINVAL with the reason. */
+enum svc_err svc_inventory_check(struct bench *b, const struct svc_inventory_req *req)
+	__attribute__((warn_unused_result));
+/* Write the inventory REQ asks for to OUT as the records are read, one row at a time
+ * (memory stays flat); *ROWS (may be NULL) the devices listed. A PDF is drawn by
+ * atelier-pdf straight into OUT's descriptor (OUT flushed first), at most
+ * SVC_INVENTORY_PDF_ROWS rows. SVC_EIO when OUT could not be written. */
+enum svc_err svc_inventory_write(struct bench *b, const struct svc_inventory_req *req, FILE *out,
+				 long long *rows) __attribute__((warn_unused_result));
+/* The devices svc_device_list() lists, one at a time to FN as the records are read: each
+ * {id, state, platform, first_seen_ms, last_seen_ms, probes, udid, serial, imei,
+ * stock_number, marketing_name, storage_gb, grade, battery_health_pct}, the latest seen
+ * first; nothing gathered. */
+enum svc_err svc_device_each(struct bench *b, const char *state, svc_row_fn fn, void *arg)
+	__attribute__((warn_unused_result));
+/* The SQL svc_inventory_write() runs for REQ, with its parameters written in, for sqlite3
+ * (a new string: free()). */
+enum svc_err svc_inventory_sql(struct bench *b, const struct svc_inventory_req *req, char **sql)
 	__attribute__((warn_unused_result));
 
 #endif

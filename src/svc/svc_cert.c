@@ -329,16 +329,16 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-int svc_pdf_run(const char *const args[], const char *body, int out, char *why, size_t size)
+int svc_pdf_start(const char *const args[], int out, struct svc_pdf_pipe *pp, char *why,
+		  size_t size)
 {
 	char helper[PATH_MAX];
 	char *argv[SVC_PDF_ARGS_MAX + 2] = { helper };
 	posix_spawn_file_actions_t fa;
-	int in[2] = { -1, -1 }, err[2] = { -1, -1 }, status = 0, rc = -1, spawned;
-	size_t got = 0;
-	ssize_t r;
-	pid_t pid;
+	int in[2] = { -1, -1 }, err[2] = { -1, -1 }, spawned;
 
+	pp->in = pp->err = -1;
+	pp->pid = -1;
 	for (size_t i = 0; args[i]; i++) {
 		assert(i < SVC_PDF_ARGS_MAX);
 		argv[i + 1] = (char *)args[i];
@@ -351,44 +351,68 @@ int svc_pdf_run(const char *const args[], const char *body, int out, char *why, 
 	}
 	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
 		snprintf(why, size, "cannot start atelier-pdf: %s", strerror(errno));
-		goto out;
+		goto fail;
 	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
 	posix_spawn_file_actions_adddup2(&fa, out, 3);
-	spawned = posix_spawn(&pid, helper, &fa, NULL, argv, environ);
+	spawned = posix_spawn(&pp->pid, helper, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (spawned != 0) {
 		snprintf(why, size, "cannot start atelier-pdf: %s", strerror(spawned));
-		goto out;
+		goto fail;
 	}
 	close(in[0]);
 	close(err[1]);
-	in[0] = err[1] = -1;
-	(void)write_all(in[1], body, strlen(body)); /* a failure shows in its exit status */
-	close(in[1]);
-	in[1] = -1;
-	why[0] = '\0';
-	while (got + 1 < size && ((r = read(err[0], why + got, size - 1 - got)) > 0 ||
-				  (r < 0 && errno == EINTR)))
-		got += r > 0 ? (size_t)r : 0;
-	why[got] = '\0';
-	why[strcspn(why, "\n")] = '\0';
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		rc = 0;
-	else if (!why[0])
-		snprintf(why, size, "atelier-pdf stopped before the PDF was written");
-out:
+	pp->in = in[1];
+	pp->err = err[0];
+	return 0;
+fail:
 	for (int i = 0; i < 2; i++) {
 		if (in[i] >= 0)
 			close(in[i]);
 		if (err[i] >= 0)
 			close(err[i]);
 	}
+	pp->pid = -1;
+	return -1;
+}
+
+int svc_pdf_finish(struct svc_pdf_pipe *pp, char *why, size_t size)
+{
+	int status = 0, rc = -1;
+	size_t got = 0;
+	ssize_t r;
+
+	if (pp->in >= 0)
+		close(pp->in);
+	pp->in = -1;
+	why[0] = '\0';
+	while (got + 1 < size && ((r = read(pp->err, why + got, size - 1 - got)) > 0 ||
+				  (r < 0 && errno == EINTR)))
+		got += r > 0 ? (size_t)r : 0;
+	why[got] = '\0';
+	why[strcspn(why, "\n")] = '\0';
+	close(pp->err);
+	pp->err = -1;
+	while (waitpid(pp->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		rc = 0;
+	else if (!why[0])
+		snprintf(why, size, "atelier-pdf stopped before the PDF was written");
 	return rc;
+}
+
+int svc_pdf_run(const char *const args[], const char *body, int out, char *why, size_t size)
+{
+	struct svc_pdf_pipe pp;
+
+	if (svc_pdf_start(args, out, &pp, why, size) != 0)
+		return -1;
+	(void)write_all(pp.in, body, strlen(body)); /* a failure shows in its exit status */
+	return svc_pdf_finish(&pp, why, size);
 }
 
 void svc_write_failed(const char *file, enum file_err e, char *why, size_t size)

@@ -28,6 +28,12 @@ static json_t *row_json(const struct store_device_row *d)
 	return o;
 }
 
+/* The rows svc_device_list() gathers, appended to ARG (a JSON array). */
+static int append_row(json_t *row, void *arg)
+{
+	return json_array_append(arg, row) == 0 ? 0 : -1;
+}
+
 enum svc_err svc_device_list(struct bench *b, const char *state_word, json_t **view)
 {
 	if (b->remote) {
@@ -35,23 +41,15 @@ enum svc_err svc_device_list(struct bench *b, const char *state_word, json_t **v
 
 		return svc_remote_get(b, "/api/devices", &name, &state_word, 1, view);
 	}
-	struct store_device_row *devs = NULL;
-	enum device_state state;
-	size_t n = 0;
-	enum store_err err;
+	enum svc_err rc;
 
-	*view = NULL;
-	if (state_word && !device_state_parse(state_word, &state))
-		return svc_fail(b, SVC_EINVAL, "'%s' is not a state: " DEVICE_STATE_LIST,
-				state_word);
-	err = store_device_list(b->st, state_word ? &state : NULL, &devs, &n);
-	if (err)
-		return svc_store_fail(b, err, "list the devices");
 	*view = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(*view, row_json(&devs[i]));
-	free(devs);
-	return SVC_OK;
+	rc = svc_device_each(b, state_word, append_row, *view);
+	if (rc) {
+		json_decref(*view);
+		*view = NULL;
+	}
+	return rc;
 }
 
 const char *svc_stock_number(long long device_id, char *out, size_t size)
@@ -159,7 +157,7 @@ enum svc_err svc_device_board(struct bench *b, const char *state_word, json_t **
 
 /* VALUE (what a trainee typed or chose) as fact PATH's type; NULL when it does not fit
  * (the step's kind was checked when it was recorded: only records changed since fail). */
-static json_t *entered_value(const char *path, const char *value)
+json_t *svc_entered_value(const char *path, const char *value)
 {
 	const struct fact_def *d = facts_def(path);
 
@@ -241,7 +239,7 @@ static enum svc_err entered_facts(struct bench *b, long long device_id, json_t *
 				r = job_last_record(recs, nrec, s->id);
 				if (!r || r->result == STEP_SKIP || !r->value)
 					continue;
-				v = entered_value(s->records, r->value);
+				v = svc_entered_value(s->records, r->value);
 				if (!v)
 					continue;
 				json_object_set_new(

@@ -5,6 +5,7 @@
 #define ATELIER_SVC_SVC_INT_H
 
 #include <limits.h>
+#include <sys/types.h>
 
 #include "cert/policy.h"
 #include "checklist/checklist.h"
@@ -53,6 +54,10 @@ struct bench {
 	} *pinned;
 	size_t n_pinned;
 };
+
+/* VALUE (what a trainee typed or chose at a step that records fact PATH) as the fact's
+ * JSON type; NULL when it does not fit (svc_device.c). A new reference. */
+json_t *svc_entered_value(const char *path, const char *value);
 
 /* Forget and free the work B keeps (svc_job.c). */
 void svc_kept_work_free(struct bench *b);
@@ -110,6 +115,17 @@ int svc_pdf_file(const char *const args[], const char *body, const char *file, c
 /* Why writing FILE failed with E (file_tmp_*, file_write; errno as they left it) into WHY,
  * in plain words. */
 void svc_write_failed(const char *file, enum file_err e, char *why, size_t size);
+/* atelier-pdf started as svc_pdf_run() does, its standard input left open for the caller
+ * to write as it goes (IN, which svc_pdf_finish() closes unless the caller did and set it
+ * to -1). 0, or -1 with WHY. */
+struct svc_pdf_pipe {
+	int in, err;
+	pid_t pid;
+};
+int svc_pdf_start(const char *const args[], int out, struct svc_pdf_pipe *pp, char *why,
+		  size_t size);
+/* Wait for it: 0 when it exited 0, else -1 with what it said in WHY. */
+int svc_pdf_finish(struct svc_pdf_pipe *pp, char *why, size_t size);
 /* atelier-pdf run with ARGS (whose output file is "/dev/fd/3") on BODY, drawn into a file
  * in memory and read back into OUT's bytes (free()): nothing is left on the disk. 0, or
  * -1 with WHY. */
@@ -197,6 +213,8 @@ enum svc_err svc_get_job(struct bench *b, long long id, struct store_job *out);
  * person is a trainee and ID another trainee, or when ID was erased (svc.c says who sees
  * what); "?" when unknown, "atelier" for 0. */
 const char *svc_user_name(struct bench *b, long long id, char *out, size_t size);
+/* How svc_user_name() names U, already read, into OUT; returns OUT. */
+const char *svc_user_label(struct bench *b, const struct store_user *u, char *out, size_t size);
 /* U's code into OUT, or "trainee #7" (or "erased #7") when she has none. */
 const char *svc_person_code(const struct store_user *u, char *out, size_t size);
 

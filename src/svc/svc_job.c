@@ -586,46 +586,98 @@ static enum job_stage stage_of(const struct store_job *job, const struct store_g
 	return JOB_STAGE_CANCELLED;
 }
 
+/* JOB's row of the list, with its latest grade G (NULL: none) and its trainee's NAME. */
+static json_t *job_row(const struct store_job *job, const struct store_grade *g, const char *name)
+{
+	json_t *j = json_pack("{s:I, s:I, s:s, s:i, s:s, s:s, s:s}", "id", (json_int_t)job->id,
+			      "device", (json_int_t)job->device_id, "checklist", job->checklist_id,
+			      "checklist_version", job->checklist_version, "state",
+			      job_state_name(job->state), "stage",
+			      job_stage_name(stage_of(job, g)), "trainee", name);
+
+	/* The verdict of the latest submission: a resubmitted job is not graded yet. */
+	if (g && g->submitted_ms == job->submitted_ms)
+		json_object_set_new(j, "verdict", json_string(verdict_name(g->verdict)));
+	else
+		json_object_set_new(j, "verdict", json_null());
+	return j;
+}
+
 json_t *svc_job_row_json(struct bench *b, const struct store_job *job)
 {
 	struct store_grade g;
 	char name[64];
 	int graded = store_grade_last(b->st, job->id, &g) == STORE_OK;
-	json_t *j = json_pack("{s:I, s:I, s:s, s:i, s:s, s:s, s:s}", "id", (json_int_t)job->id,
-			      "device", (json_int_t)job->device_id, "checklist", job->checklist_id,
-			      "checklist_version", job->checklist_version, "state",
-			      job_state_name(job->state), "stage",
-			      job_stage_name(stage_of(job, graded ? &g : NULL)), "trainee",
-			      svc_user_name(b, job->trainee_id, name, sizeof(name)));
+	json_t *j = job_row(job, graded ? &g : NULL,
+			    svc_user_name(b, job->trainee_id, name, sizeof(name)));
 
-	/* The verdict of the latest submission: a resubmitted job is not graded yet. */
-	if (graded && g.submitted_ms == job->submitted_ms)
-		json_object_set_new(j, "verdict", json_string(verdict_name(g.verdict)));
-	else
-		json_object_set_new(j, "verdict", json_null());
 	if (graded)
 		store_grade_release(&g);
 	return j;
 }
 
-enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_t **view)
+/* Each job of the list to the caller's function, as svc_job_each() hands them. */
+struct job_each {
+	struct bench *b;
+	svc_row_fn fn;
+	void *arg;
+};
+
+static int job_each_row(const struct store_job *job, const struct store_job_grade *g,
+			const struct store_user *trainee, void *arg)
+{
+	struct job_each *e = arg;
+	struct store_grade grade = { 0 };
+	char name[64];
+	json_t *row;
+	int rc;
+
+	grade.verdict = g->verdict;
+	grade.submitted_ms = g->submitted_ms;
+	if (trainee->active)
+		svc_user_label(e->b, trainee, name, sizeof(name));
+	else
+		snprintf(name, sizeof(name), "?");
+	row = job_row(job, g->graded ? &grade : NULL, name);
+	if (!row)
+		return -1;
+	rc = e->fn(row, e->arg);
+	json_decref(row);
+	return rc;
+}
+
+/* The rows svc_job_list() gathers, appended to ARG (a JSON array). */
+static int append_row(json_t *row, void *arg)
+{
+	return json_array_append(arg, row) == 0 ? 0 : -1;
+}
+
+enum svc_err svc_job_each(struct bench *b, const struct svc_job_filter *f, svc_row_fn fn,
+			  void *arg)
 {
 	if (b->remote) {
 		const char *names[3] = { "device", "trainee", "state" };
 		const char *values[3] = { f->device, f->trainee, f->state };
+		json_t *view = NULL, *row;
+		enum svc_err rc = svc_remote_get(b, "/api/jobs", names, values, 3, &view);
+		size_t i;
 
-		return svc_remote_get(b, "/api/jobs", names, values, 3, view);
+		if (rc)
+			return rc;
+		json_array_foreach(view, i, row)
+			if (fn(row, arg))
+				break;
+		json_decref(view);
+		return SVC_OK;
 	}
 	struct store_device_row dev = { 0 };
 	struct store_user u = { 0 };
-	struct store_job *jobs = NULL;
 	struct store_job_query q = { 0 };
+	struct job_each e = { b, fn, arg };
 	enum job_stage stage;
-	size_t n = 0;
 	enum store_err err;
 	enum svc_err rc;
 
-	*view = NULL;
 	if (f->state && !job_stage_parse(f->state, &stage))
 		return svc_fail(b, SVC_EINVAL,
 				"'%s' is not a stage of a job: " JOB_STAGE_LIST
@@ -654,16 +706,26 @@ enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_
 	q.device_id = dev.id;
 	q.trainee_id = u.id;
 	q.stage = f->state ? &stage : NULL;
-	err = store_job_find(b->st, &q, &jobs, &n);
+	err = store_job_each(b->st, &q, job_each_row, &e);
+	if (err == STORE_EINTERNAL)
+		return svc_fail(b, SVC_EIO, "the list of jobs could not be written");
 	if (err)
 		return svc_store_fail(b, err, "list the jobs");
-	*view = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(*view, svc_job_row_json(b, &jobs[i]));
-	free(jobs);
 	return SVC_OK;
 }
 
+enum svc_err svc_job_list(struct bench *b, const struct svc_job_filter *f, json_t **view)
+{
+	enum svc_err rc;
+
+	*view = json_array();
+	rc = svc_job_each(b, f, append_row, *view);
+	if (rc) {
+		json_decref(*view);
+		*view = NULL;
+	}
+	return rc;
+}
 
 enum svc_err svc_job_queue(struct bench *b, const char *lang, json_t **view)
 {

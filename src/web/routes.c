@@ -3,12 +3,16 @@
  * everything else once, in this order: the route and its method, the body's size and
  * shape, the Origin, the session and the role, the CSRF token. The table's role is a
  * first gate only: svc_may() inside svc decides. */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <semaphore.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "checklist/checklist.h"
 #include "probe/facts.h"
@@ -731,6 +735,144 @@ static enum svc_err h_programme(struct req *r, json_t **view)
 	return answer_bytes(r, file.bytes, file.len, file.type, view);
 }
 
+/* ---- the inventory, streamed ---- */
+
+#define INV_PARAM_MAX 64 /* bytes of a filter's value */
+
+/* A download under way: what to write, for whom, and the pipe's end to write it to. */
+struct inv_stream {
+	char data[PATH_MAX];
+	int has_data;
+	char token[SVC_TOKEN_HEX];
+	char state[INV_PARAM_MAX], platform[INV_PARAM_MAX], grade[INV_PARAM_MAX];
+	char sort[INV_PARAM_MAX];
+	struct svc_inventory_req req;
+	int fd;
+};
+
+/* The writer of a download: a context of its own (a context is used by one thread at a
+ * time, and the request's goes back to the pool when the answer starts), signed in with
+ * the request's session, writing into the pipe libmicrohttpd reads from (server.c). A
+ * client gone closes the pipe: the write fails (EPIPE, SIGPIPE blocked here) and the
+ * writing stops. */
+static void *inv_writer(void *arg)
+{
+	struct inv_stream *s = arg;
+	struct bench *b = NULL;
+	char why[256];
+	sigset_t pipe_set;
+	FILE *f;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
+	f = fdopen(s->fd, "w");
+	if (!f) {
+		close(s->fd);
+	} else if (svc_open(s->has_data ? s->data : NULL, SVC_OPEN_STORE, &b, why, sizeof(why)) !=
+		   SVC_OK) {
+		log_msg(LOG_WARN, "inventory: cannot open the records: %s", why);
+	} else {
+		svc_defer_touch(b);
+		svc_reading(b);
+		if (svc_session_resume(b, s->token) != SVC_OK ||
+		    svc_inventory_write(b, &s->req, f, NULL) != SVC_OK)
+			log_msg(LOG_INFO, "inventory: the download stopped: %s", svc_why(b));
+	}
+	if (b)
+		svc_close(b);
+	if (f)
+		fclose(f);
+	secret_wipe(s->token, sizeof(s->token));
+	free(s);
+	return NULL;
+}
+
+/* A filter's value QUERY NAME into BUF; NULL when not given or empty. */
+static const char *inv_param(struct req *r, const char *name, char *buf, size_t size)
+{
+	const char *v = query(r, name);
+
+	if (!v || !*v)
+		return NULL;
+	snprintf(buf, size, "%s", v);
+	return buf;
+}
+
+/* GET /api/inventory?state=&platform=&grade=&since=&sort=&limit=&format=csv|jsonl|json: the
+ * inventory as a file to save, streamed as it is read. Refusals are answered before a
+ * byte is sent; the rows are then written by a thread of their own into a pipe that the
+ * answer reads from. */
+static enum svc_err h_inventory(struct req *r, json_t **view)
+{
+	struct inv_stream *s = calloc(1, sizeof(*s));
+	const char *format = query(r, "format");
+	int fds[2] = { -1, -1 };
+	pthread_attr_t attr;
+	pthread_t t;
+	enum svc_err err;
+
+	(void)view;
+	if (!s)
+		return snprintf(r->why, sizeof(r->why), "out of memory"), SVC_EIO;
+	s->req.state = inv_param(r, "state", s->state, sizeof(s->state));
+	s->req.platform = inv_param(r, "platform", s->platform, sizeof(s->platform));
+	s->req.grade = inv_param(r, "grade", s->grade, sizeof(s->grade));
+	s->req.sort = inv_param(r, "sort", s->sort, sizeof(s->sort));
+	if (!day_query(r, "since", &s->req.since_ms)) {
+		free(s);
+		return SVC_EINVAL;
+	}
+	if (query(r, "limit") && *query(r, "limit") &&
+	    number_whole(query(r, "limit"), 1, 100000, &s->req.limit) != NUMBER_OK) {
+		free(s);
+		snprintf(r->why, sizeof(r->why), "limit is a number of rows from 1 to 100000");
+		return SVC_EINVAL;
+	}
+	if (!format || !*format)
+		format = "csv";
+	if (!svc_inventory_format_parse(format, &s->req.format) || s->req.format == SVC_INV_HTML ||
+	    s->req.format == SVC_INV_PDF) {
+		free(s);
+		snprintf(r->why, sizeof(r->why), "format is csv, jsonl or json, not '%.32s'", format);
+		return SVC_EINVAL;
+	}
+	err = svc_inventory_check(r->b, &s->req);
+	if (err) {
+		free(s);
+		return err;
+	}
+	if (r->ctx->data_opt) {
+		snprintf(s->data, sizeof(s->data), "%s", r->ctx->data_opt);
+		s->has_data = 1;
+	}
+	snprintf(s->token, sizeof(s->token), "%s", r->token);
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		free(s);
+		snprintf(r->why, sizeof(r->why), "cannot stream the inventory: %s", strerror(errno));
+		return SVC_EIO;
+	}
+	s->fd = fds[1];
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, inv_writer, s) != 0) {
+		pthread_attr_destroy(&attr);
+		close(fds[0]);
+		close(fds[1]);
+		free(s);
+		snprintf(r->why, sizeof(r->why), "cannot stream the inventory: no thread");
+		return SVC_EIO;
+	}
+	pthread_attr_destroy(&attr);
+	r->out->status = 200;
+	r->out->type = svc_inventory_type(s->req.format);
+	r->out->stream_fd = fds[0];
+	r->out->stream = 1;
+	r->out->api = 1;
+	snprintf(r->out->attachment, sizeof(r->out->attachment), "inventory.%s", format);
+	return SVC_OK;
+}
+
 static enum svc_err h_signoff(struct req *r, json_t **view)
 {
 	struct svc_signoff_req req = { r->param[0], NULL, NULL, NULL };
@@ -1002,6 +1144,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/devices", WEB_SIGNED_IN, h_devices, 0, 1, 0 },
 	{ "GET", "/api/devices/{key}", WEB_SIGNED_IN, h_device, 0, 1, 0 },
 	{ "GET", "/api/board", WEB_INSTRUCTOR, h_board, 0, 1, 0 },
+	{ "GET", "/api/inventory", WEB_INSTRUCTOR, h_inventory, 0, 0, 0 },
 	{ "GET", "/api/devices/{key}/certification", WEB_INSTRUCTOR, h_cert_check, 0, 1, 0 },
 	{ "GET", "/api/devices/{key}/label", WEB_SIGNED_IN, h_label, 0, 0, 0 },
 	{ "POST", "/api/devices/{key}/certify", WEB_INSTRUCTOR, h_certify, 0, 0, 0 },
@@ -1631,6 +1774,7 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 		view = NULL;
 	} else if (locked && view) {
 		/* written once committed, outside the lock (change_done) */
+	} else if (out->stream) { /* the handler's thread writes the answer */
 	} else if (view || !out->body) { /* else the handler answered with bytes */
 		out_json(out, 200, view);
 		view = NULL;

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "util/file.h"
 #include "util/lazylib.h"
@@ -242,6 +244,29 @@ static struct MHD_Response *stream_response(const struct web_ctx *ctx, unsigned 
 	return r;
 }
 
+/* A download written by a thread of its own into a pipe (routes.c: the inventory):
+ * libmicrohttpd asks for the next bytes in the connection's thread, which waits here for
+ * them; the end of the pipe is the end of the answer. */
+static ssize_t pipe_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	int fd = (int)(intptr_t)cls;
+	ssize_t n;
+
+	(void)pos;
+	do
+		n = read(fd, buf, max);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	return n < 0 ? MHD_CONTENT_READER_END_WITH_ERROR : n;
+}
+
+/* The answer is done (or the client gone): the writer's next write fails and it stops. */
+static void pipe_free(void *cls)
+{
+	close((int)(intptr_t)cls);
+}
+
 static enum MHD_Result send_out(struct MHD_Connection *conn, struct web_out *out,
 				const struct web_ctx *ctx)
 {
@@ -249,6 +274,18 @@ static enum MHD_Result send_out(struct MHD_Connection *conn, struct web_out *out
 	enum MHD_Result ret;
 	int tls = ctx->tls;
 
+	if (out->stream) {
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, pipe_read,
+						      (void *)(intptr_t)out->stream_fd, pipe_free);
+		if (!r) {
+			close(out->stream_fd);
+			return MHD_NO;
+		}
+		add_headers(r, out, tls);
+		ret = MHD_queue_response(conn, out->status, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
 	if (out->events && out->status == 200) {
 		if (out->owned)
 			free(out->body);

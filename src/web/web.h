@@ -94,6 +94,8 @@ struct web_out {
 	int api;	   /* an answer of /api: never cached */
 	void (*release)(void *cls); /* when set, BODY is released by this, not free() */
 	void *release_cls;
+	int stream;	   /* the answer is read from STREAM_FD as it is written (owned) */
+	int stream_fd;
 	int events;	   /* a server-sent-events stream from LIVE follows, not BODY */
 	unsigned long long events_from;
 	char cookie[WEB_COOKIE_MAX];

@@ -142,6 +142,13 @@ check "the admin's walk through the accounts ran to its end" $J "$T/accounts.jso
 walk_tap accounts
 check "every screen of the accounts was photographed (8 or more)" every_shot accounts 8
 
+# ---- the inventory: sorted with the keyboard, filtered, downloaded; in French, Arabic ----
+$NODE "$ROOT/tests/web/inventory.mjs" "http://127.0.0.1:$PORT" "$T/shots" "$T/facts.json" >"$T/inventory.json" 2>"$T/inventory.err"
+check "the instructor's walk through the inventory ran to its end" $J "$T/inventory.json" "d.get('finished', False)"
+[ -s "$T/inventory.json" ] || sed 's/^/# /' "$T/inventory.err" | head -40
+walk_tap inventory
+check "every screen of the inventory was photographed (3 or more)" every_shot inventory 3
+
 if [ -n "${ATELIER_SCREENSHOTS:-}" ]; then
     mkdir -p "$ATELIER_SCREENSHOTS" && cp "$T"/shots/*.png "$ATELIER_SCREENSHOTS"/
 fi

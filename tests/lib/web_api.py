@@ -282,6 +282,7 @@ def console_roles(srv, amina, sam, boss):
     the accounts as they were and is kept in the audit log."""
     routes = [
         ("GET", "/api/queue", None, "instructor"),
+        ("GET", "/api/inventory", None, "instructor"),
         ("GET", "/api/overview", None, "instructor"),
         ("GET", "/api/audit", None, "instructor"),
         ("GET", "/api/jobs/999999/verify", None, "instructor"),
@@ -386,6 +387,39 @@ def resale_routes(amina, sam, boss):
        "and as a PDF", (st, r.getheaders()))
     st, doc, _, _ = sam.call("GET", "/api/batches/nope/erasure")
     ok(st == 404 and "there is no batch 'nope'" in doc["why"], "an unknown batch: 404", (st, doc))
+
+
+def inventory(srv, amina, sam, boss):
+    """The inventory as the console downloads it: streamed CSV (a file to save), JSON
+    lines and JSON, the same filters as the command line; an instructor's and an
+    admin's, never a trainee's."""
+    import csv, io
+    for who, c in (("instructor", sam), ("admin", boss)):
+        st, _, r, text = c.call("GET", "/api/inventory")
+        rows = list(csv.DictReader(io.StringIO(text.decode("utf-8"), newline="")))
+        ok(st == 200 and r.getheader("Content-Type") == "text/csv; charset=utf-8"
+           and r.getheader("Content-Disposition") == 'attachment; filename="inventory.csv"'
+           and r.getheader("Cache-Control") == "no-store"
+           and text.endswith(b"\r\n") and len(rows) >= 1 and rows[0]["stock_number"].startswith("AT-"),
+           "an %s downloads the inventory as CSV, one row per device" % who, (st, text[:300]))
+    st, _, r, text = sam.call("GET", "/api/inventory?format=jsonl&platform=ios")
+    lines = [json.loads(l) for l in text.decode("utf-8").splitlines()]
+    ok(st == 200 and lines and all(l["platform"] == "ios" for l in lines) and "imei1" in lines[0],
+       "as JSON lines, filtered by platform", (st, text[:300]))
+    st, doc, _, _ = sam.call("GET", "/api/inventory?format=json&state=recycled")
+    ok(st == 200 and doc == [], "as JSON: nothing in a state no device is in is an empty list", (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/inventory?format=json&sort=-stock_number")
+    ok(st == 200 and [d["stock_number"] for d in doc] == sorted([d["stock_number"] for d in doc], reverse=True),
+       "sorted by a column, the largest first", (st, doc))
+    for q, words in (("format=pdf", "format is csv, jsonl or json"), ("since=yesterday", "since takes a day"),
+                     ("state=lost", "'lost' is not a state"), ("sort=nothing", "not sorted by 'nothing'"),
+                     ("platform=symbian", "ios or android")):
+        st, doc, _, _ = sam.call("GET", "/api/inventory?" + q)
+        ok(st == 400 and doc and words in doc["why"], "a bad %s: 400 saying why" % q.split("=")[0], (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/inventory")
+    ok(st == 403 and doc["error"] == "denied", "a trainee does not download the inventory: 403", (st, doc))
+    st, doc, _, _ = Client(srv).call("GET", "/api/inventory")
+    ok(st == 401, "nor anyone without a session: 401", (st, doc))
 
 
 def accounts(srv, boss):
@@ -1007,6 +1041,7 @@ def main():
     ok(st == 200 and doc["role"] == "admin", "an admin signs in with her password", (st, doc))
     console_roles(srv, amina, sam, boss)
     resale_routes(amina, sam, boss)
+    inventory(srv, amina, sam, boss)
     accounts(srv, boss)
 
     many_at_once(srv)

@@ -10,6 +10,7 @@ import { get, withQuery, serverNow } from "../api.js";
 import { serverLang } from "./device.js";
 import { showReview } from "./review.js";
 import { showDevices } from "./devices.js";
+import { showInventory } from "./inventory.js";
 import { showRecord, showTrainees } from "./record.js";
 import { showAccounts } from "./accounts.js";
 import { isAdmin } from "../state.js";
@@ -38,6 +39,7 @@ export function consoleNav(here) {
   return h("nav.console-nav", { "aria-label": t("Console menu") },
     link("#/console", t("Work now"), "work"),
     link("#/console/devices", t("Devices"), "devices"),
+    link("#/console/inventory", t("Inventory"), "inventory"),
     link("#/console/trainees", t("Trainees"), "trainees"),
     // The accounts are an admin's (the server refuses them to the others).
     isAdmin() ? link("#/console/accounts", t("Accounts"), "accounts") : null);
@@ -220,8 +222,10 @@ async function showWork() {
   };
 }
 
-/* #/console[/review/ID | /devices | /trainees | /trainee/NAME | /accounts]: the console's screens. */
+/* #/console[/review/ID | /devices | /inventory?FILTERS | /trainees | /trainee/NAME |
+ * /accounts]: the console's screens. */
 export async function showConsole(what, arg) {
+  if (what && what.startsWith("inventory")) return showInventory(what.slice("inventory".length).replace(/^\?/, ""));
   if (what === "review" && arg) return showReview(arg);
   if (what === "devices") return showDevices(arg);
   if (what === "trainees") return showTrainees();
