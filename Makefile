@@ -58,7 +58,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 # Every module but main.c goes into a static library that tests link against.
 # The page drawing (cairo) is kept out of it: only atelier-pdf and the tests link it.
-PDF_SRC  := src/cert/pdf.c src/cert/pdf_text.c src/cert/label.c src/report/report_pdf.c \
+PDF_SRC  := src/cert/pdf.c src/cert/pdf_text.c src/cert/label.c src/report/report_pdf.c src/report/pdfpage.c \
             src/report/programme_pdf.c src/report/erasure_pdf.c src/report/inventory_pdf.c
 PDF_OBJ  := $(PDF_SRC:%.c=$(BUILD)/obj/%.o)
 LIB_SRC  := $(filter-out $(PDF_SRC),$(sort $(wildcard src/util/*.c src/store/*.c src/svc/*.c src/usb/*.c \

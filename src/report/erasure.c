@@ -248,38 +248,6 @@ void erasure_row(const struct report_conv *c, const json_t *dev, struct report_r
 
 /* ---- the HTML page ---- */
 
-static void put(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
-static void element(FILE *f, const char *tag, const char *text)
-{
-	fprintf(f, "<%s>", tag);
-	put(f, text);
-	fprintf(f, "</%.*s>", (int)strcspn(tag, " "), tag);
-}
-
 static const char style[] =
 	"body{font-family:'DejaVu Sans',system-ui,sans-serif;color:#111;max-width:70rem;"
 	"margin:0 auto;padding:1.5rem;line-height:1.45}h1{font-size:1.6rem;margin:0 0 .75rem}"
@@ -312,37 +280,37 @@ enum report_err erasure_html_write(const json_t *doc, const char *file, char *wh
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
 		   "<meta name=\"viewport\" content=\"width=device-width\">",
 		c->lang);
-	element(f, "title", w.title);
+	report_html_element(f, "title", w.title);
 	fprintf(f, "<style>%s</style></head><body>", style);
-	element(f, "h1", w.title);
+	report_html_element(f, "h1", w.title);
 	erasure_facts(&w, c, doc, &labels, &values, summary, sizeof(summary));
 	fputs("<dl>", f);
 	for (i = 0; i < labels.n; i++) {
-		element(f, "dt", labels.cell[i]);
-		element(f, "dd", values.cell[i]);
+		report_html_element(f, "dt", labels.cell[i]);
+		report_html_element(f, "dd", values.cell[i]);
 	}
 	fputs("</dl>", f);
-	element(f, "p", summary);
+	report_html_element(f, "p", summary);
 	if (json_array_size(json_object_get(doc, "devices")) == 0) {
-		element(f, "p", w.no_devices);
+		report_html_element(f, "p", w.no_devices);
 	} else {
 		fputs("<table><thead><tr>", f);
-		element(f, "th", w.stock);
-		element(f, "th", w.device);
-		element(f, "th", w.ids);
-		element(f, "th", w.outcome);
-		element(f, "th", w.erasure);
+		report_html_element(f, "th", w.stock);
+		report_html_element(f, "th", w.device);
+		report_html_element(f, "th", w.ids);
+		report_html_element(f, "th", w.outcome);
+		report_html_element(f, "th", w.erasure);
 		fputs("</tr></thead><tbody>", f);
 		json_array_foreach (json_object_get(doc, "devices"), i, dev) {
 			erasure_row(c, dev, &r);
 			fputs("<tr>", f);
 			for (size_t k = 0; k < r.n; k++)
-				element(f, "td", r.cell[k]);
+				report_html_element(f, "td", r.cell[k]);
 			fputs("</tr>", f);
 		}
 		fputs("</tbody></table>", f);
 	}
-	element(f, "footer", w.footer);
+	report_html_element(f, "footer", w.footer);
 	fputs("</body></html>\n", f);
 	if (fclose(f) != 0) {
 		report_remove_partial(file);

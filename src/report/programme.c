@@ -1,6 +1,6 @@
 /*
  * The programme's report as texts (programme_view) and as one HTML page: no script, its
- * style inline, its charts inline SVG, every text escaped on its way out (put()).
+ * style inline, its charts inline SVG, every text escaped on its way out (report_html_put()).
  */
 #include "report/programme.h"
 
@@ -398,38 +398,6 @@ static const char style[] =
     "footer{margin-top:2rem;color:#555;font-size:.85rem}"
     "@media print{body{padding:0}h2{break-after:avoid}tr{break-inside:avoid}}";
 
-static void put(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
-static void element(FILE *f, const char *tag, const char *text)
-{
-	fprintf(f, "<%s>", tag);
-	put(f, text);
-	fprintf(f, "</%.*s>", (int)strcspn(tag, " "), tag);
-}
-
 #define SVG_W 640.0
 #define SVG_H 240.0
 #define SVG_LEFT 48.0
@@ -448,7 +416,7 @@ static void svg_frame(FILE *f, const struct prog_view *v, const char *title, dou
 	fputs("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 640 240\" "
 	      "aria-label=\"",
 	      f);
-	put(f, title);
+	report_html_put(f, title);
 	fputs("\">\n", f);
 	for (int k = 0; k <= 4; k++) {
 		double y = SVG_TOP + SVG_PH * (1 - k / 4.0);
@@ -457,7 +425,7 @@ static void svg_frame(FILE *f, const struct prog_view *v, const char *title, dou
 			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ccc\"/>"
 			"<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">",
 			SVG_LEFT, y, SVG_LEFT + SVG_PW, y, SVG_LEFT - 6, y + 4);
-		put(f, decimal_of(v->c, top * k / 4.0, decimals, buf, sizeof(buf)));
+		report_html_put(f, decimal_of(v->c, top * k / 4.0, decimals, buf, sizeof(buf)));
 		fputs("</text>\n", f);
 	}
 	for (size_t i = 0; i < v->n_months; i += every) {
@@ -465,7 +433,7 @@ static void svg_frame(FILE *f, const struct prog_view *v, const char *title, dou
 
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">", x,
 			SVG_H - 22);
-		put(f, v->month[i]);
+		report_html_put(f, v->month[i]);
 		fputs("</text>\n", f);
 	}
 }
@@ -492,30 +460,30 @@ static void svg_bars(FILE *f, const struct prog_view *v)
 		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 			   "fill=\"#1f5fa8\"><title>",
 			x, SVG_TOP + SVG_PH - hr, w, hr);
-		put(f, v->month[i]);
+		report_html_put(f, v->month[i]);
 		fputs(" \xe2\x80\x94 ", f);
-		put(f, v->received);
+		report_html_put(f, v->received);
 		fputs(": ", f);
-		put(f, decimal_of(v->c, v->received_n[i], 0, buf, sizeof(buf)));
+		report_html_put(f, decimal_of(v->c, v->received_n[i], 0, buf, sizeof(buf)));
 		fprintf(f, "</title></rect><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 			   "height=\"%.1f\" fill=\"#fff\" stroke=\"#0b6b3a\" stroke-width=\"2\"><title>",
 			x + w, SVG_TOP + SVG_PH - hc, w, hc);
-		put(f, v->month[i]);
+		report_html_put(f, v->month[i]);
 		fputs(" \xe2\x80\x94 ", f);
-		put(f, v->certified);
+		report_html_put(f, v->certified);
 		fputs(": ", f);
-		put(f, decimal_of(v->c, v->certified_n[i], 0, buf, sizeof(buf)));
+		report_html_put(f, decimal_of(v->c, v->certified_n[i], 0, buf, sizeof(buf)));
 		fputs("</title></rect>\n", f);
 	}
 	fprintf(f, "<rect x=\"%.1f\" y=\"6\" width=\"12\" height=\"12\" fill=\"#1f5fa8\"/>"
 		   "<text x=\"%.1f\" y=\"16\" font-size=\"11\">",
 		SVG_LEFT, SVG_LEFT + 16);
-	put(f, v->received);
+	report_html_put(f, v->received);
 	fprintf(f, "</text><rect x=\"%.1f\" y=\"6\" width=\"12\" height=\"12\" fill=\"#fff\" "
 		   "stroke=\"#0b6b3a\" stroke-width=\"2\"/><text x=\"%.1f\" y=\"16\" "
 		   "font-size=\"11\">",
 		SVG_LEFT + 160, SVG_LEFT + 176);
-	put(f, v->certified);
+	report_html_put(f, v->certified);
 	fputs("</text></svg>\n", f);
 }
 
@@ -535,9 +503,9 @@ static void svg_line(FILE *f, const struct prog_view *v)
 		fprintf(f, "<circle r=\"3.5\" fill=\"#1f5fa8\" cx=\"%.1f\" cy=\"%.1f\"><title>",
 			SVG_LEFT + slot * ((double)i + 0.5),
 			SVG_TOP + SVG_PH * (1 - v->hours_n[i] / top));
-		put(f, v->month[i]);
+		report_html_put(f, v->month[i]);
 		fputs(": ", f);
-		put(f, decimal_of(v->c, v->hours_n[i], 1, buf, sizeof(buf)));
+		report_html_put(f, decimal_of(v->c, v->hours_n[i], 1, buf, sizeof(buf)));
 		fputs("</title></circle>\n", f);
 	}
 	fputs("</svg>\n", f);
@@ -545,22 +513,22 @@ static void svg_line(FILE *f, const struct prog_view *v)
 
 static void html_table(FILE *f, const struct prog_table *t)
 {
-	element(f, "h2", t->title);
+	report_html_element(f, "h2", t->title);
 	if (t->note[0])
-		element(f, "p class=\"note\"", t->note);
+		report_html_element(f, "p class=\"note\"", t->note);
 	if (!t->n_rows && t->empty) {
-		element(f, "p", t->empty);
+		report_html_element(f, "p", t->empty);
 		return;
 	}
 	fputs("<div class=\"wide\"><table><thead><tr>", f);
 	for (size_t c = 0; c < t->n_cols; c++)
-		element(f, t->number[c] ? "th scope=\"col\" class=\"n\"" : "th scope=\"col\"",
+		report_html_element(f, t->number[c] ? "th scope=\"col\" class=\"n\"" : "th scope=\"col\"",
 			t->head[c]);
 	fputs("</tr></thead><tbody>\n", f);
 	for (size_t r = 0; r < t->n_rows; r++) {
 		fputs("<tr>", f);
 		for (size_t c = 0; c < t->n_cols; c++)
-			element(f, t->number[c] ? "td class=\"n\"" : "td",
+			report_html_element(f, t->number[c] ? "td class=\"n\"" : "td",
 				t->cells[r][c] ? t->cells[r][c] : "");
 		fputs("</tr>\n", f);
 	}
@@ -595,26 +563,26 @@ enum report_err programme_html_write(const json_t *doc, const char *file, char *
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 		   "<title>",
 		v->c->lang);
-	put(f, v->title);
+	report_html_put(f, v->title);
 	fprintf(f, "</title><style>%s</style></head><body>\n<header>", style);
-	element(f, "h1", v->title);
+	report_html_element(f, "h1", v->title);
 	fputs("<dl>", f);
 	for (size_t i = 0; i < v->n_facts; i++) {
-		element(f, "dt", v->fact_label[i]);
-		element(f, "dd", v->fact_value[i]);
+		report_html_element(f, "dt", v->fact_label[i]);
+		report_html_element(f, "dd", v->fact_value[i]);
 	}
 	fputs("</dl></header>\n<main>\n", f);
 	for (size_t t = 0; t < v->n_tables; t++) {
 		if (t == v->n_tables - 1) {
-			element(f, "h2", v->chart_devices);
+			report_html_element(f, "h2", v->chart_devices);
 			svg_bars(f, v);
-			element(f, "h2", v->chart_hours);
+			report_html_element(f, "h2", v->chart_hours);
 			svg_line(f, v);
 		}
 		html_table(f, &v->tables[t]);
 	}
 	fputs("</main><footer>", f);
-	put(f, v->footer);
+	report_html_put(f, v->footer);
 	fputs("</footer></body></html>\n", f);
 	programme_view_release(v);
 	free(v);

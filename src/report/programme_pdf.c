@@ -14,131 +14,74 @@
 #include <string.h>
 
 #include "cert/pdf_text.h"
+#include "report/pdfpage.h"
 
-#define PAGE_W 595.28
-#define PAGE_H 841.89
-#define MARGIN 42.0
-#define CONTENT_W (PAGE_W - 2 * MARGIN)
-#define FOOT_H 26.0
-#define BOTTOM (PAGE_H - MARGIN - FOOT_H)
-#define LINE 1.3
+#define CONTENT_W PDFPAGE_CONTENT_W
+#define MARGIN PDFPAGE_MARGIN
+#define LINE PDFPAGE_LINE
 #define PAD 4.0
 #define CHART_H 140.0
 #define CHART_LEFT 40.0
-#define FONT "DejaVu Sans"
 
-struct pfont {
-	double size;
-	int bold;
-	double gray;
-};
-
-static const struct pfont F_TITLE = { 18.0, 1, 0.0 };
-static const struct pfont F_SECTION = { 12.0, 1, 0.1 };
-static const struct pfont F_LABEL = { 8.5, 0, 0.4 };
-static const struct pfont F_BODY = { 9.5, 0, 0.0 };
-static const struct pfont F_TABLE = { 8.0, 0, 0.0 };
-static const struct pfont F_THEAD = { 7.0, 1, 0.35 };
-static const struct pfont F_SMALL = { 7.0, 0, 0.35 };
+static const struct pdfpage_font F_TITLE = { 18.0, 1, 0.0 };
+static const struct pdfpage_font F_SECTION = { 12.0, 1, 0.1 };
+static const struct pdfpage_font F_LABEL = { 8.5, 0, 0.4 };
+static const struct pdfpage_font F_BODY = { 9.5, 0, 0.0 };
+static const struct pdfpage_font F_TABLE = { 8.0, 0, 0.0 };
+static const struct pdfpage_font F_THEAD = { 7.0, 1, 0.35 };
+static const struct pdfpage_font F_SMALL = { 7.0, 0, 0.35 };
 
 struct ppage {
-	cairo_t *cr;
+	struct pdfpage p; /* first: a struct pdfpage * is a struct ppage * */
 	const struct prog_view *v;
-	double y;
-	int n, pages, dry;
 	const struct prog_table *t; /* the table under way */
 	double x[PROG_COLS_MAX], w[PROG_COLS_MAX];
 };
 
-static void use(struct ppage *pg, const struct pfont *f)
-{
-	cairo_select_font_face(pg->cr, FONT, CAIRO_FONT_SLANT_NORMAL,
-			       f->bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(pg->cr, f->size);
-	cairo_set_source_rgb(pg->cr, f->gray, f->gray, f->gray);
-}
-
-static void show(struct ppage *pg, double x, double y, const struct pfont *f, const char *t,
-		 int right)
-{
-	if (pg->dry)
-		return;
-	use(pg, f);
-	if (right)
-		x -= pdf_text_width(pg->cr, t, strlen(t));
-	cairo_move_to(pg->cr, x, y + f->size * 0.95);
-	cairo_show_text(pg->cr, t);
-}
-
-/* T wrapped to W at X from Y: its height; drawn unless MEASURE. */
-static double wrap(struct ppage *pg, double x, double y, double w, const struct pfont *f,
-		   const char *t, int right, int measure)
-{
-	char line[PDF_TEXT_LINE_MAX];
-	size_t n = strlen(t);
-	double h = 0;
-
-	use(pg, f);
-	while (pdf_text_next_line(pg->cr, &t, &n, w, line, sizeof(line))) {
-		if (!measure)
-			show(pg, right ? x + w : x, y + h, f, line, right);
-		h += f->size * LINE;
-	}
-	return h;
-}
-
-static void rule(struct ppage *pg, double y, double gray)
-{
-	if (pg->dry)
-		return;
-	cairo_set_source_rgb(pg->cr, gray, gray, gray);
-	cairo_set_line_width(pg->cr, 0.5);
-	cairo_move_to(pg->cr, MARGIN, y);
-	cairo_line_to(pg->cr, MARGIN + CONTENT_W, y);
-	cairo_stroke(pg->cr);
-}
-
-static void footer(struct ppage *pg)
-{
-	char n[16], total[16], text[128];
-
-	rule(pg, PAGE_H - MARGIN - FOOT_H / 2, 0.75);
-	show(pg, MARGIN, PAGE_H - MARGIN - FOOT_H / 2 + 4, &F_SMALL, pg->v->footer, 0);
-	snprintf(n, sizeof(n), "%d", pg->n);
-	snprintf(total, sizeof(total), "%d", pg->pages ? pg->pages : pg->n);
-	show(pg, MARGIN + CONTENT_W, PAGE_H - MARGIN - FOOT_H / 2 + 4, &F_SMALL,
-	     report_fill(pg->v->page, n, total, text, sizeof(text)), 1);
-}
-
 static void table_head(struct ppage *pg);
 
-static void next_page(struct ppage *pg)
+/* A new page says what it is, and a table under way shows its head again. */
+static void turn(struct pdfpage *p)
 {
-	footer(pg);
-	if (!pg->dry)
-		cairo_show_page(pg->cr);
-	pg->n++;
-	pg->y = MARGIN;
-	pg->y += wrap(pg, MARGIN, pg->y, CONTENT_W, &F_SMALL, pg->v->title, 0, 0) + 8;
+	struct ppage *pg = (struct ppage *)p;
+
+	p->y += pdfpage_wrap(p, MARGIN, p->y, CONTENT_W, &F_SMALL, pg->v->title, 0, 0) + 8;
 	if (pg->t)
 		table_head(pg);
 }
 
 static void need(struct ppage *pg, double h)
 {
-	if (pg->y + h > BOTTOM)
-		next_page(pg);
+	pdfpage_need(&pg->p, h);
+}
+
+static double wrap(struct ppage *pg, double x, double y, double w, const struct pdfpage_font *f,
+		   const char *t, int right, int measure)
+{
+	return pdfpage_wrap(&pg->p, x, y, w, f, t, right, measure);
+}
+
+static void show(struct ppage *pg, double x, double y, const struct pdfpage_font *f, const char *t,
+		 int right)
+{
+	pdfpage_use(&pg->p, f);
+	pdfpage_show(&pg->p, x, y, f, t, right);
+}
+
+static void rule(struct ppage *pg, double y, double gray)
+{
+	pdfpage_rule(&pg->p, y, gray);
 }
 
 /* One row of cells across the columns of the table under way; its height. */
-static double cells(struct ppage *pg, const struct pfont *f, char *const *c, const char *const *h,
+static double cells(struct ppage *pg, const struct pdfpage_font *f, char *const *c, const char *const *h,
 		    int measure)
 {
 	double tall = 0;
 
 	for (size_t i = 0; i < pg->t->n_cols; i++) {
 		const char *text = c ? (c[i] ? c[i] : "") : h[i];
-		double got = wrap(pg, MARGIN + pg->x[i], pg->y, pg->w[i] - PAD, f, text,
+		double got = wrap(pg, MARGIN + pg->x[i], pg->p.y, pg->w[i] - PAD, f, text,
 				  pg->t->number[i], measure);
 
 		if (got > tall)
@@ -152,20 +95,20 @@ static void table_head(struct ppage *pg)
 	double h = cells(pg, &F_THEAD, NULL, pg->t->head, 1);
 
 	cells(pg, &F_THEAD, NULL, pg->t->head, 0);
-	pg->y += h + 2;
-	rule(pg, pg->y, 0.6);
-	pg->y += 3;
+	pg->p.y += h + 2;
+	rule(pg, pg->p.y, 0.6);
+	pg->p.y += 3;
 }
 
 /* The widest word of T in font F. */
-static double widest_word(struct ppage *pg, const struct pfont *f, const char *t)
+static double widest_word(struct ppage *pg, const struct pdfpage_font *f, const char *t)
 {
 	double w = 0;
 
-	use(pg, f);
+	pdfpage_use(&pg->p, f);
 	while (*t) {
 		size_t n = strcspn(t, " ");
-		double got = pdf_text_width(pg->cr, t, n);
+		double got = pdf_text_width(pg->p.cr, t, n);
 
 		if (got > w)
 			w = got;
@@ -202,8 +145,8 @@ static void lay_columns(struct ppage *pg, const struct prog_table *t)
 static void section_title(struct ppage *pg, const char *title)
 {
 	need(pg, F_SECTION.size * LINE * 3);
-	pg->y += 8;
-	pg->y += wrap(pg, MARGIN, pg->y, CONTENT_W, &F_SECTION, title, 0, 0) + 4;
+	pg->p.y += 8;
+	pg->p.y += wrap(pg, MARGIN, pg->p.y, CONTENT_W, &F_SECTION, title, 0, 0) + 4;
 }
 
 static void table(struct ppage *pg, const struct prog_table *t)
@@ -212,10 +155,10 @@ static void table(struct ppage *pg, const struct prog_table *t)
 
 	section_title(pg, t->title);
 	if (t->note[0])
-		pg->y += wrap(pg, MARGIN, pg->y, CONTENT_W, &F_LABEL, t->note, 0, 0) + 4;
+		pg->p.y += wrap(pg, MARGIN, pg->p.y, CONTENT_W, &F_LABEL, t->note, 0, 0) + 4;
 	if (!t->n_rows && t->empty) {
 		need(pg, F_BODY.size * LINE);
-		pg->y += wrap(pg, MARGIN, pg->y, CONTENT_W, &F_BODY, t->empty, 0, 0);
+		pg->p.y += wrap(pg, MARGIN, pg->p.y, CONTENT_W, &F_BODY, t->empty, 0, 0);
 		return;
 	}
 	pg->t = t;
@@ -226,14 +169,14 @@ static void table(struct ppage *pg, const struct prog_table *t)
 
 		need(pg, h + 3);
 		cells(pg, &F_TABLE, t->cells[r], NULL, 0);
-		pg->y += h + 1;
-		rule(pg, pg->y, 0.88);
-		pg->y += 2;
+		pg->p.y += h + 1;
+		rule(pg, pg->p.y, 0.88);
+		pg->p.y += 2;
 	}
 	pg->t = NULL;
 	if (t->more) {
 		snprintf(more, sizeof(more), "+ %zu", t->more);
-		pg->y += wrap(pg, MARGIN, pg->y, CONTENT_W, &F_LABEL, more, 0, 0);
+		pg->p.y += wrap(pg, MARGIN, pg->p.y, CONTENT_W, &F_LABEL, more, 0, 0);
 	}
 }
 
@@ -249,11 +192,11 @@ static void chart_frame(struct ppage *pg, double top, double scale, double slot)
 	for (int k = 0; k <= 4; k++) {
 		double y = top + CHART_H * (1 - k / 4.0);
 
-		cairo_set_source_rgb(pg->cr, 0.82, 0.82, 0.82);
-		cairo_set_line_width(pg->cr, 0.5);
-		cairo_move_to(pg->cr, left, y);
-		cairo_line_to(pg->cr, left + w, y);
-		cairo_stroke(pg->cr);
+		cairo_set_source_rgb(pg->p.cr, 0.82, 0.82, 0.82);
+		cairo_set_line_width(pg->p.cr, 0.5);
+		cairo_move_to(pg->p.cr, left, y);
+		cairo_line_to(pg->p.cr, left + w, y);
+		cairo_stroke(pg->p.cr);
 		x = json_real(scale * k / 4.0);
 		show(pg, left - 4, y - F_SMALL.size / 2, &F_SMALL,
 		     report_decimal(v->c, x, programme_decimals(scale), buf, sizeof(buf)), 1);
@@ -262,11 +205,11 @@ static void chart_frame(struct ppage *pg, double top, double scale, double slot)
 	for (size_t i = 0; i < v->n_months; i += every) {
 		double cx = left + slot * ((double)i + 0.5);
 
-		use(pg, &F_SMALL);
-		show(pg, cx - pdf_text_width(pg->cr, v->month[i], strlen(v->month[i])) / 2,
+		pdfpage_use(&pg->p, &F_SMALL);
+		show(pg, cx - pdf_text_width(pg->p.cr, v->month[i], strlen(v->month[i])) / 2,
 		     top + CHART_H + 3, &F_SMALL, v->month[i], 0);
 	}
-	cairo_new_path(pg->cr);
+	cairo_new_path(pg->p.cr);
 }
 
 static void bars(struct ppage *pg)
@@ -282,36 +225,36 @@ static void bars(struct ppage *pg)
 	slot = (CONTENT_W - CHART_LEFT) / (double)(v->n_months ? v->n_months : 1);
 	section_title(pg, v->chart_devices);
 	need(pg, CHART_H + 40);
-	top = pg->y + 16;
-	if (!pg->dry) {
+	top = pg->p.y + 16;
+	if (!pg->p.dry) {
 		/* the legend: solid for received, outlined for certified */
-		cairo_set_source_rgb(pg->cr, 0.12, 0.37, 0.66);
-		cairo_rectangle(pg->cr, left, pg->y, 8, 8);
-		cairo_fill(pg->cr);
-		show(pg, left + 12, pg->y - 1, &F_SMALL, v->received, 0);
-		cairo_set_source_rgb(pg->cr, 0.04, 0.42, 0.23);
-		cairo_set_line_width(pg->cr, 1.2);
-		cairo_rectangle(pg->cr, left + 120, pg->y, 8, 8);
-		cairo_stroke(pg->cr);
-		show(pg, left + 132, pg->y - 1, &F_SMALL, v->certified, 0);
+		cairo_set_source_rgb(pg->p.cr, 0.12, 0.37, 0.66);
+		cairo_rectangle(pg->p.cr, left, pg->p.y, 8, 8);
+		cairo_fill(pg->p.cr);
+		show(pg, left + 12, pg->p.y - 1, &F_SMALL, v->received, 0);
+		cairo_set_source_rgb(pg->p.cr, 0.04, 0.42, 0.23);
+		cairo_set_line_width(pg->p.cr, 1.2);
+		cairo_rectangle(pg->p.cr, left + 120, pg->p.y, 8, 8);
+		cairo_stroke(pg->p.cr);
+		show(pg, left + 132, pg->p.y - 1, &F_SMALL, v->certified, 0);
 		chart_frame(pg, top, scale, slot);
 		for (size_t i = 0; i < v->n_months; i++) {
 			double x = left + slot * (double)i + slot * 0.15, w = slot * 0.35;
 			double hr = CHART_H * v->received_n[i] / scale;
 			double hc = CHART_H * v->certified_n[i] / scale;
 
-			cairo_set_source_rgb(pg->cr, 0.12, 0.37, 0.66);
-			cairo_rectangle(pg->cr, x, top + CHART_H - hr, w, hr);
-			cairo_fill(pg->cr);
+			cairo_set_source_rgb(pg->p.cr, 0.12, 0.37, 0.66);
+			cairo_rectangle(pg->p.cr, x, top + CHART_H - hr, w, hr);
+			cairo_fill(pg->p.cr);
 			if (hc <= 0)
 				continue;
-			cairo_set_source_rgb(pg->cr, 0.04, 0.42, 0.23);
-			cairo_set_line_width(pg->cr, 1.2);
-			cairo_rectangle(pg->cr, x + w + 0.6, top + CHART_H - hc, w - 1.2, hc);
-			cairo_stroke(pg->cr);
+			cairo_set_source_rgb(pg->p.cr, 0.04, 0.42, 0.23);
+			cairo_set_line_width(pg->p.cr, 1.2);
+			cairo_rectangle(pg->p.cr, x + w + 0.6, top + CHART_H - hc, w - 1.2, hc);
+			cairo_stroke(pg->p.cr);
 		}
 	}
-	pg->y = top + CHART_H + 18;
+	pg->p.y = top + CHART_H + 18;
 }
 
 static void line(struct ppage *pg)
@@ -322,40 +265,39 @@ static void line(struct ppage *pg)
 
 	section_title(pg, v->chart_hours);
 	need(pg, CHART_H + 24);
-	top = pg->y + 6;
-	if (!pg->dry) {
+	top = pg->p.y + 6;
+	if (!pg->p.dry) {
 		chart_frame(pg, top, scale, slot);
-		cairo_set_source_rgb(pg->cr, 0.12, 0.37, 0.66);
-		cairo_set_line_width(pg->cr, 1.5);
+		cairo_set_source_rgb(pg->p.cr, 0.12, 0.37, 0.66);
+		cairo_set_line_width(pg->p.cr, 1.5);
 		for (size_t i = 0; i < v->n_months; i++)
-			cairo_line_to(pg->cr, left + slot * ((double)i + 0.5),
+			cairo_line_to(pg->p.cr, left + slot * ((double)i + 0.5),
 				      top + CHART_H * (1 - v->hours_n[i] / scale));
-		cairo_stroke(pg->cr);
+		cairo_stroke(pg->p.cr);
 		for (size_t i = 0; i < v->n_months; i++) {
-			cairo_new_sub_path(pg->cr);
-			cairo_arc(pg->cr, left + slot * ((double)i + 0.5),
+			cairo_new_sub_path(pg->p.cr);
+			cairo_arc(pg->p.cr, left + slot * ((double)i + 0.5),
 				  top + CHART_H * (1 - v->hours_n[i] / scale), 2.2, 0,
 				  2 * 3.14159265358979);
 		}
-		cairo_fill(pg->cr);
+		cairo_fill(pg->p.cr);
 	}
-	pg->y = top + CHART_H + 18;
+	pg->p.y = top + CHART_H + 18;
 }
 
-static void lay_out(struct ppage *pg)
+static void lay_out(struct pdfpage *p)
 {
+	struct ppage *pg = (struct ppage *)p;
 	const struct prog_view *v = pg->v;
 
-	pg->n = 1;
-	pg->y = MARGIN;
 	pg->t = NULL;
-	pg->y += wrap(pg, MARGIN, pg->y, CONTENT_W, &F_TITLE, v->title, 0, 0) + 8;
+	p->y += wrap(pg, MARGIN, p->y, CONTENT_W, &F_TITLE, v->title, 0, 0) + 8;
 	for (size_t i = 0; i < v->n_facts; i++) {
-		double h = wrap(pg, MARGIN + 110, pg->y, CONTENT_W - 110, &F_BODY,
-				v->fact_value[i], 0, 0);
+		double h = wrap(pg, MARGIN + 110, p->y, CONTENT_W - 110, &F_BODY, v->fact_value[i],
+				0, 0);
 
-		wrap(pg, MARGIN, pg->y + 1, 105, &F_LABEL, v->fact_label[i], 0, 0);
-		pg->y += h + 2;
+		wrap(pg, MARGIN, p->y + 1, 105, &F_LABEL, v->fact_label[i], 0, 0);
+		p->y += h + 2;
 	}
 	for (size_t t = 0; t < v->n_tables; t++) {
 		if (t == v->n_tables - 1) {
@@ -364,16 +306,15 @@ static void lay_out(struct ppage *pg)
 		}
 		table(pg, &v->tables[t]);
 	}
-	footer(pg);
+	pdfpage_footer(p);
 }
 
 enum report_err programme_pdf_write(const json_t *doc, const char *file, char *why, size_t size)
 {
 	struct prog_view *v = calloc(1, sizeof(*v));
-	struct ppage pg = { 0 };
-	cairo_surface_t *surface;
-	cairo_status_t st;
+	struct ppage pg = { .p.turn = turn };
 	enum report_err err;
+	int rc;
 
 	if (!v) {
 		snprintf(why, size, "out of memory");
@@ -385,32 +326,10 @@ enum report_err programme_pdf_write(const json_t *doc, const char *file, char *w
 		return err;
 	}
 	pg.v = v;
-	surface = cairo_pdf_surface_create(file, PAGE_W, PAGE_H);
-	st = cairo_surface_status(surface);
-	if (st == CAIRO_STATUS_SUCCESS) {
-		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, v->title);
-		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR,
-					       "atelier " ATELIER_VERSION);
-		pg.cr = cairo_create(surface);
-		pg.dry = 1;
-		lay_out(&pg);
-		pg.pages = pg.n;
-		pg.dry = 0;
-		lay_out(&pg);
-		cairo_show_page(pg.cr);
-		cairo_surface_finish(surface);
-		st = cairo_status(pg.cr);
-		if (st == CAIRO_STATUS_SUCCESS)
-			st = cairo_surface_status(surface);
-		cairo_destroy(pg.cr);
-	}
-	cairo_surface_destroy(surface);
+	pg.p.footer = v->footer;
+	pg.p.page = v->page;
+	rc = pdfpage_render(&pg.p, file, v->title, NULL, lay_out, why, size);
 	programme_view_release(v);
 	free(v);
-	if (st != CAIRO_STATUS_SUCCESS) {
-		report_remove_partial(file);
-		snprintf(why, size, "cannot write %s: %s", file, cairo_status_to_string(st));
-		return REPORT_EWRITE;
-	}
-	return REPORT_OK;
+	return rc ? REPORT_EWRITE : REPORT_OK;
 }

@@ -527,3 +527,35 @@ void report_facts(const struct report_words *w, const struct report_conv *c, con
 	    report_day(c, num(doc, "made_ms"), values->buf[values->n], sizeof(values->buf[0]));
 	values->n++;
 }
+
+void report_html_put(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		default:
+			fputc(*s, f);
+		}
+	}
+}
+
+void report_html_element(FILE *f, const char *tag, const char *text)
+{
+	fprintf(f, "<%s>", tag);
+	report_html_put(f, text);
+	fprintf(f, "</%.*s>", (int)strcspn(tag, " "), tag);
+}

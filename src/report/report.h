@@ -139,6 +139,13 @@ void report_chart_xy(size_t i, size_t n, const json_t *share, double *x, double 
  * named is not ours to remove. */
 void report_remove_partial(const char *file);
 
+/* ---- HTML: the one output edge where texts are escaped ---- */
+
+/* S on F with the characters HTML gives a meaning escaped (& < > " '). */
+void report_html_put(FILE *f, const char *s);
+/* <TAG>TEXT</TAG> on F, TEXT escaped; TAG may carry attributes ("td class=n"). */
+void report_html_element(FILE *f, const char *tag, const char *text);
+
 /* ---- the two drawings, in the document's language (its "lang") ---- */
 
 /* Write DOC as an A4 PDF (as many pages as it needs) to FILE. On failure nothing is left at FILE

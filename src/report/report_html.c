@@ -1,7 +1,7 @@
 /*
  * The training record as one HTML page (report/report.h): a file the trainee opens in any
  * browser, offline, that runs nothing. Its style is inline, the chart an inline SVG, and
- * every text, whoever wrote it, goes through put() (escaped) on its way out.
+ * every text, whoever wrote it, goes through report_html_put() (escaped) on its way out.
  */
 #include "report/report.h"
 
@@ -39,55 +39,21 @@ struct html {
 	const struct report_conv *c;
 };
 
-/* S with the characters HTML gives a meaning escaped. */
-static void put(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
-/* <TAG>TEXT</TAG>, TEXT escaped; TAG may carry a class ("td class=n"). */
-static void element(FILE *f, const char *tag, const char *text)
-{
-	fprintf(f, "<%s>", tag);
-	put(f, text);
-	fprintf(f, "</%.*s>", (int)strcspn(tag, " "), tag);
-}
-
 static void header(struct html *h)
 {
 	struct report_row labels, values;
 	char name[REPORT_TEXT_MAX];
 
 	fputs("<header>", h->f);
-	element(h->f, "h1", h->w.title);
+	report_html_element(h->f, "h1", h->w.title);
 	/* whose record it is, first and without a label, as a certificate names its holder */
-	element(h->f, "p class=\"name\"",
+	report_html_element(h->f, "p class=\"name\"",
 		report_text(json_object_get(h->doc, "trainee"), name, sizeof(name)));
 	report_facts(&h->w, h->c, h->doc, &labels, &values);
 	fputs("<dl>", h->f);
 	for (size_t i = 0; i < labels.n; i++) {
-		element(h->f, "dt", labels.cell[i]);
-		element(h->f, "dd", values.cell[i]);
+		report_html_element(h->f, "dt", labels.cell[i]);
+		report_html_element(h->f, "dd", values.cell[i]);
 	}
 	fputs("</dl></header>\n", h->f);
 }
@@ -104,7 +70,7 @@ static void chart(struct html *h, const json_t *points)
 	fputs("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 640 220\" "
 	      "aria-label=\"",
 	      h->f);
-	put(h->f, h->w.scores);
+	report_html_put(h->f, h->w.scores);
 	fputs("\">\n", h->f);
 	for (int k = 0; k <= 4; k++) {
 		double line = CHART_TOP + CHART_PLOT_H * (1 - k / 4.0);
@@ -115,7 +81,7 @@ static void chart(struct html *h, const json_t *points)
 			"<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">",
 			CHART_LEFT, line, CHART_LEFT + CHART_PLOT_W, line, CHART_LEFT - 6,
 			line + 4);
-		put(h->f, report_percent(h->c, share, pct, sizeof(pct)));
+		report_html_put(h->f, report_percent(h->c, share, pct, sizeof(pct)));
 		fputs("</text>\n", h->f);
 		json_decref(share);
 	}
@@ -130,16 +96,16 @@ static void chart(struct html *h, const json_t *points)
 		report_chart_xy(i, n, json_object_get(p, "share"), &x, &y);
 		fprintf(h->f, "<circle r=\"3.5\" fill=\"#1f5fa8\" cx=\"%.1f\" cy=\"%.1f\"><title>",
 			CHART_LEFT + CHART_PLOT_W * x, CHART_TOP + CHART_PLOT_H * y);
-		put(h->f, report_day(h->c, json_object_get(p, "t_ms"), day, sizeof(day)));
+		report_html_put(h->f, report_day(h->c, json_object_get(p, "t_ms"), day, sizeof(day)));
 		fputs(": ", h->f);
-		put(h->f, report_percent(h->c, json_object_get(p, "share"), pct, sizeof(pct)));
+		report_html_put(h->f, report_percent(h->c, json_object_get(p, "share"), pct, sizeof(pct)));
 		fputs("</title></circle>\n", h->f);
 	}
 	for (int end = 0; end < 2 && n; end++) {
 		fprintf(h->f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"%s\">",
 			end ? CHART_LEFT + CHART_PLOT_W : CHART_LEFT, CHART_H - 12,
 			end ? "end" : "start");
-		put(h->f,
+		report_html_put(h->f,
 		    report_day(h->c,
 			       json_object_get(json_array_get(points, end ? n - 1 : 0), "t_ms"),
 			       day, sizeof(day)));
@@ -159,7 +125,7 @@ static void row(struct html *h, const struct report_table_view *tv, const struct
 
 	fputs("<tr>", h->f);
 	for (size_t i = 0; i < r->n; i++)
-		element(h->f, tags[head != 0][tv->number[i] != 0], r->cell[i]);
+		report_html_element(h->f, tags[head != 0][tv->number[i] != 0], r->cell[i]);
 	fputs("</tr>\n", h->f);
 }
 
@@ -174,14 +140,14 @@ static void section(struct html *h, enum report_table t)
 
 	report_table(&h->w, h->c, h->doc, t, &tv);
 	fputs("<section>", h->f);
-	element(h->f, "h2", tv.title);
+	report_html_element(h->f, "h2", tv.title);
 	if (!json_array_size(tv.list)) {
-		element(h->f, "p", tv.empty);
+		report_html_element(h->f, "p", tv.empty);
 		fputs("</section>\n", h->f);
 		return;
 	}
 	if (tv.note)
-		element(h->f, "p class=\"note\"", tv.note);
+		report_html_element(h->f, "p class=\"note\"", tv.note);
 	if (t == REPORT_ITEMS &&
 	    json_array_size(json_object_get(json_object_get(h->doc, "scores"), "points")))
 		chart(h, json_object_get(json_object_get(h->doc, "scores"), "points"));
@@ -206,15 +172,15 @@ static void page(struct html *h)
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		"<title>",
 		h->c->lang);
-	put(h->f, h->w.title);
+	report_html_put(h->f, h->w.title);
 	fputs(" \xe2\x80\x94 ", h->f);
-	put(h->f, report_text(json_object_get(h->doc, "trainee"), name, sizeof(name)));
+	report_html_put(h->f, report_text(json_object_get(h->doc, "trainee"), name, sizeof(name)));
 	fprintf(h->f, "</title>\n<style>%s</style></head>\n<body>\n", style);
 	header(h);
 	for (enum report_table t = 0; t < REPORT_TABLES; t++)
 		section(h, t);
 	fputs("<footer>", h->f);
-	put(h->f, h->w.footer);
+	report_html_put(h->f, h->w.footer);
 	fputs("</footer>\n</body></html>\n", h->f);
 }
 

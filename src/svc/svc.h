@@ -385,6 +385,12 @@ enum svc_err svc_label(struct bench *b, const struct svc_label_req *req, json_t 
  * batch's sheet): REQ names no output and no printer. */
 enum svc_err svc_label_file(struct bench *b, const struct svc_label_req *req,
 			    struct svc_file *out) __attribute__((warn_unused_result));
+/* The labels of every device of intake batch NAME on A4 sheets (their intake labels when
+ * INTAKE), in LANG (NULL: the workshop's), drawn in memory into OUT. SVC_ENOENT when there
+ * is no such batch, SVC_ESTATE when it has no device. */
+enum svc_err svc_batch_labels_file(struct bench *b, const char *name, const char *lang,
+				   int intake, struct svc_file *out)
+	__attribute__((warn_unused_result));
 
 /* ---- jobs (svc_job.c) ----
  * Every function here that records a person (BY, a trainee) records the person signed in

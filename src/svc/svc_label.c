@@ -451,3 +451,61 @@ out:
 	json_decref(list);
 	return rc;
 }
+
+enum svc_err svc_batch_labels_file(struct bench *b, const char *name, const char *lang,
+				   int intake, struct svc_file *out)
+{
+	struct store_batch batch;
+	long long *ids = NULL;
+	char (*keys)[64] = NULL;
+	const char **list = NULL;
+	size_t n = 0, k = 0;
+	enum store_err err;
+	enum svc_err rc;
+
+	memset(out, 0, sizeof(*out));
+	err = store_batch_find(b->st, name ? name : "", &batch);
+	if (err == STORE_ENOENT)
+		return svc_fail(b, SVC_ENOENT, "there is no batch '%s' (atelier intake list)",
+				name ? name : "");
+	if (!err)
+		err = store_batch_devices(b->st, batch.id, &ids, &n);
+	if (err)
+		return svc_store_fail(b, err, "read the batch");
+	if (n == 0) {
+		free(ids);
+		return svc_fail(b, SVC_ESTATE, "batch '%s' has no device yet: nothing to label",
+				batch.name);
+	}
+	keys = calloc(n, sizeof(*keys));
+	list = calloc(n, sizeof(*list));
+	for (size_t i = 0; keys && list && i < n; i++) {
+		struct store_device_row d;
+
+		if (store_device_get(b->st, ids[i], &d) != STORE_OK)
+			continue;
+		snprintf(keys[k], sizeof(keys[k]), "%s",
+			 d.udid[0] ? d.udid : d.serial[0] ? d.serial : d.imei);
+		if (keys[k][0])
+			list[k] = keys[k], k++;
+	}
+	if (!keys || !list) {
+		rc = svc_fail(b, SVC_EIO, "out of memory");
+	} else {
+		struct svc_label_req req = { list, k, "a4-sheet", "pdf", NULL, NULL, lang, intake };
+
+		rc = svc_label_file(b, &req, out);
+		if (!rc) {
+			/* a file name safe anywhere, and in a header */
+			snprintf(out->name, sizeof(out->name), "labels-%.64s.pdf", batch.name);
+			for (char *c = out->name + 7; *c && strcmp(c, ".pdf") != 0; c++)
+				if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					    "0123456789._-", *c))
+					*c = '_';
+		}
+	}
+	free(list);
+	free(keys);
+	free(ids);
+	return rc;
+}

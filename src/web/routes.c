@@ -715,6 +715,21 @@ static enum svc_err h_label(struct req *r, json_t **view)
 	return answer_bytes(r, file.bytes, file.len, file.type, view);
 }
 
+/* The labels of a batch's devices on A4 sheets (intake=1: their bags' labels), lang=. */
+static enum svc_err h_batch_labels(struct req *r, json_t **view)
+{
+	const char *intake = query(r, "intake"), *lang = query(r, "lang");
+	struct svc_file file;
+	enum svc_err err;
+
+	err = svc_batch_labels_file(r->b, r->param[0], lang && *lang ? lang : NULL,
+				    intake && strcmp(intake, "1") == 0, &file);
+	if (err)
+		return err;
+	snprintf(r->out->attachment, sizeof(r->out->attachment), "%s", file.name);
+	return answer_bytes(r, file.bytes, file.len, file.type, view);
+}
+
 /* The programme's report for its funders as a file to save: PDF (the default), HTML or
  * CSV for the days from= to to= (both needed), in lang= or the workshop's language. */
 static enum svc_err h_programme(struct req *r, json_t **view)
@@ -1156,6 +1171,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/batches", WEB_INSTRUCTOR, h_batch_add, 0, 0, 0 },
 	{ "POST", "/api/batches/{name}/devices", WEB_INSTRUCTOR, h_batch_devices, 0, 0, 0 },
 	{ "GET", "/api/batches/{name}/erasure", WEB_INSTRUCTOR, h_erasure, 0, 0, 0 },
+	{ "GET", "/api/batches/{name}/labels", WEB_INSTRUCTOR, h_batch_labels, 0, 0, 0 },
 	{ "POST", "/api/certificates/{id}/revoke", WEB_INSTRUCTOR, h_revoke, 0, 0, 0 },
 	{ "GET", "/api/certificates/{id}/pdf", WEB_INSTRUCTOR, h_cert_pdf, 0, 0, 0 },
 	{ "GET", "/api/public/certificates/{id}", WEB_ANYONE, h_public_cert, 0, 0, 0 },

@@ -387,6 +387,25 @@ def resale_routes(amina, sam, boss):
        "and as a PDF", (st, r.getheaders()))
     st, doc, _, _ = sam.call("GET", "/api/batches/nope/erasure")
     ok(st == 404 and "there is no batch 'nope'" in doc["why"], "an unknown batch: 404", (st, doc))
+    # A sheet of labels for the batch's bags, from the browser: an A4 page whose barcodes
+    # scan as the devices' stock numbers.
+    st, _, r, text = sam.call("GET", "/api/batches/web-lot/labels?intake=1")
+    sheet = os.path.join(TMP, "batch-labels.pdf")
+    with open(sheet, "wb") as f:
+        f.write(text)
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", sheet, sheet[:-4]], capture_output=True)
+    scan = subprocess.run(["zbarimg", "--quiet", "--raw", sheet[:-4] + ".png"], capture_output=True, text=True).stdout
+    info = subprocess.run(["pdfinfo", sheet], capture_output=True, text=True).stdout
+    ok(st == 200 and r.getheader("Content-Type") == "application/pdf"
+       and 'filename="labels-web-lot.pdf"' in (r.getheader("Content-Disposition") or "")
+       and "(A4)" in info and scan.split() and all(x.startswith("AT-") for x in scan.split()),
+       "the batch's labels download as an A4 sheet; its barcodes scan as stock numbers", (st, r.getheaders(), info, scan))
+    st, doc, _, _ = sam.call("GET", "/api/batches/web-lot-2/labels")
+    ok(st == 409 and "has no device yet" in doc["why"], "a batch with no device: nothing to label, said so", (st, doc))
+    st, doc, _, _ = sam.call("GET", "/api/batches/nope/labels")
+    ok(st == 404, "an unknown batch's labels: 404", (st, doc))
+    st, doc, _, _ = amina.call("GET", "/api/batches/web-lot/labels")
+    ok(st == 403, "a trainee does not print a batch's sheet: 403", (st, doc))
 
 
 def inventory(srv, amina, sam, boss):

@@ -80,6 +80,29 @@ try {
   const csv = readFileSync(await download.path(), "utf8");
   ok(csv.startsWith("stock_number,platform,imei1") && csv.includes("\r\nAT-000001,") && csv.includes(F.serial),
     "the file downloaded is the inventory: its header and the device's row", csv.slice(0, 400));
+
+  // The intake batches, with a sheet of labels for their bags, and the programme's report.
+  const csrf = (await (await page.request.get(`${base}/api/me`)).json()).csrf;
+  await page.request.post(`${base}/api/batches`, { data: { name: "lot-donateur", donor: "Entreprise Dupont" }, headers: { "X-CSRF-Token": csrf } });
+  await page.request.post(`${base}/api/batches/lot-donateur/devices`, { data: { devices: [F.serial] }, headers: { "X-CSRF-Token": csrf } });
+  await page.reload();
+  await page.waitForSelector(".batches", { timeout: 8000 });
+  const batches = await page.locator(".batches").innerText();
+  ok(batches.includes(T("fr", "Intake batches")) && batches.includes("lot-donateur") && batches.includes("Entreprise Dupont"),
+    "the batch is listed in French with its donor", batches);
+  const sheet = page.locator('.batches a[href*="/labels"]');
+  ok(await sheet.count() === 1 && (await sheet.innerText()).includes(T("fr", "Print the labels for the bags (A4, PDF)")),
+    "each batch has a link to print its bags' labels", await sheet.count());
+  const [sheetFile] = await Promise.all([page.waitForEvent("download"), press(page, '.batches a[href*="/labels"]', "the sheet's link is reached with Tab")]);
+  ok(readFileSync(await sheetFile.path()).subarray(0, 5).toString() === "%PDF-", "the sheet downloads as a PDF");
+  const report_link = page.locator('.programme a[href*="format=pdf"]');
+  await tabTo(page, "#prog-from");
+  await page.fill("#prog-from", "2020-01-01");
+  await page.locator("#prog-from").dispatchEvent("change");
+  ok((await report_link.getAttribute("href")).includes("from=2020-01-01"), "the period chosen goes into the report's link");
+  const [progFile] = await Promise.all([page.waitForEvent("download"), press(page, '.programme a[href*="format=pdf"]', "the report's link is reached with Tab")]);
+  ok(readFileSync(await progFile.path()).subarray(0, 5).toString() === "%PDF-", "the programme's report downloads as a PDF");
+  await screen(page, "inventory-batches");
   await ctx.close();
 
   // Arabic, a small screen: the same screen, mirrored.

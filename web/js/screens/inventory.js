@@ -5,7 +5,7 @@
 // and the same list as a CSV file to download. The screen shows the first PAGE rows;
 // the file holds them all.
 import { h, announce } from "../dom.js";
-import { t, num, when } from "../i18n.js";
+import { t, num, when, currentLanguage } from "../i18n.js";
 import { get, withQuery } from "../api.js";
 import { stateWords } from "../card.js";
 import { consoleNav } from "./console.js";
@@ -29,6 +29,49 @@ const COLUMNS = [
   ["certificate", () => t("Certificate")],
   ["price", () => t("Price"), (v, row) => `${num(v, 2)} ${row.currency || ""}`.trim()],
 ];
+
+/* The intake batches, each with the labels for its devices' bags and the donor's report;
+ * BATCHES is GET /api/batches's list. */
+function batchPart(batches) {
+  const lang = ["fr", "nl", "en"].includes(currentLanguage()) ? currentLanguage() : null;
+  const items = batches.map((b) => {
+    const base = `/api/batches/${encodeURIComponent(b.name)}`;
+    return h("li.card.batch-item", {},
+      h("h3", {}, b.name),
+      h("p", {}, t("From {donor}, {date}. Devices: {n}.", { donor: b.donor, date: when(b.t_ms), n: num(b.devices, 0) })),
+      b.devices ? h("p.label-links", {},
+        h("a.btn.btn-secondary", { href: withQuery(`${base}/labels`, { intake: "1", lang }), download: "" }, t("Print the labels for the bags (A4, PDF)")), " ",
+        h("a.btn.btn-secondary", { href: withQuery(`${base}/erasure`, { format: "pdf", lang }), download: "" }, t("Donor's erasure report (PDF)")))
+        : h("p.hint", {}, t("No device in this batch yet.")));
+  });
+  return h("section.batches", { "aria-labelledby": "batches-title" },
+    h("h2", { id: "batches-title" }, t("Intake batches")),
+    items.length ? h("ul.queue", {}, items) : message("info", t("No batch yet. Make one with: atelier intake batch NAME --donor TEXT")));
+}
+
+/* The programme's report for the funders: the period, then the file to download. */
+function programmePart() {
+  const year = new Date().getFullYear();
+  const from = h("input.input", { id: "prog-from", type: "date", value: `${year}-01-01` });
+  const to = h("input.input", { id: "prog-to", type: "date", value: `${year + 1}-01-01` });
+  const lang = ["fr", "nl", "en"].includes(currentLanguage()) ? currentLanguage() : null;
+  const pdf = h("a.btn.btn-secondary", { download: "" }, t("Download the report (PDF)"));
+  const csv = h("a.btn.btn-secondary", { download: "" }, t("Download its figures (CSV)"));
+  const update = () => {
+    pdf.href = withQuery("/api/reports/programme", { from: from.value, to: to.value, format: "pdf", lang });
+    csv.href = withQuery("/api/reports/programme", { from: from.value, to: to.value, format: "csv", lang });
+  };
+  from.addEventListener("change", update);
+  to.addEventListener("change", update);
+  update();
+  return h("section.programme", { "aria-labelledby": "programme-title" },
+    h("h2", { id: "programme-title" }, t("The programme's report")),
+    h("p.hint", {}, t("For the funders: devices, repairs, trainees counted (never named), e-waste kept in use. The period ends the evening before the second day.")),
+    h("div.inventory-filters", {},
+      h("div.field", {}, h("label", { for: "prog-from" }, t("From")), from),
+      h("div.field", {}, h("label", { for: "prog-to" }, t("To")), to)),
+    h("p.label-links", {}, pdf, " ", csv));
+}
 
 /* The filters as the address keeps them: #/console/inventory?state=sold&sort=-price */
 function filtersOf(query) {
@@ -105,6 +148,13 @@ export async function showInventory(query) {
     main.replaceChildren(main.querySelector("h1"), consoleNav("inventory"), body);
     return null;
   }
+  // The batches, for their labels and donors' reports (an empty list if they cannot be read).
+  let batches = null;
+  try {
+    batches = (await get("/api/batches")).batches || [];
+  } catch (err) {
+    batches = null;
+  }
   const more = rows.length > PAGE;
   if (more) rows = rows.slice(0, PAGE);
   const download = h("a.btn.btn-secondary", { href: withQuery("/api/inventory", { ...f, format: "csv" }), download: "inventory.csv" },
@@ -115,7 +165,8 @@ export async function showInventory(query) {
   main.replaceChildren(main.querySelector("h1"), consoleNav("inventory"), filterForm(f),
     h("p.inventory-count", { role: "status" }, count, " ", download),
     rows.length ? table(f, rows) : message("info", t("No device matches.")),
-    h("p.hint", {}, t("Made {date}. Opening the CSV in a spreadsheet: keep quoted fields as text, so that IMEIs stay whole.", { date: when(Date.now()) })));
+    h("p.hint", {}, t("Made {date}. Opening the CSV in a spreadsheet: keep quoted fields as text, so that IMEIs stay whole.", { date: when(Date.now()) })),
+    batches ? batchPart(batches) : null, programmePart());
   // After a sort, the focus goes back to the head that was pressed.
   if (f.sort) {
     const key = f.sort.replace(/^-/, "");
