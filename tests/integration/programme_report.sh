@@ -74,7 +74,7 @@ BI="env XDG_RUNTIME_DIR=$T/run/bilal $ATELIER_REAL --data $T/data"
 # amina fits a screen (aftermarket), approved at once; bilal's job goes back for redo,
 # then he fits another screen and a genuine one... one record per step counts: his last.
 if ! { $AM job start --device $U --checklist screen >/dev/null &&
-       $AM job step 1 fit --result pass --part "Screen,aftermarket,SN-1" >/dev/null &&
+       $AM job step 1 fit --result pass --part "=Écran ç شاشة,aftermarket,SN-1" >/dev/null &&
        $AM job submit 1 >/dev/null && grade 1 approved "Clean work" &&
        $BI job start --device $U --checklist screen >/dev/null &&
        $BI job step 2 fit --result pass --part "Screen,aftermarket,SN-2" >/dev/null &&
@@ -132,7 +132,7 @@ PY
     done
 }
 
-check "the CSV, parsed back, has the period's figures row for row" sh -c "python3 - '$T/p.csv' <<'PY'
+check "the CSV, parsed back, has the period's figures row for row (a name starting with = made inert)" sh -c "python3 - '$T/p.csv' <<'PY'
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))
 assert rows[0] == ['section', 'platform', 'name', 'measure', 'value'], rows[0]
@@ -145,7 +145,7 @@ want = {
  ('model', 'ios', 'iPhone 13', 'received'): '1', ('model', 'ios', 'iPhone 13', 'certified'): '1',
  ('model', 'android', '', 'received'): '2', ('model', 'android', '', 'quarantine'): '1',
  ('repair', '', 'screen', 'approved'): '2',
- ('part', '', 'Screen (aftermarket)', 'fitted'): '1', ('part', '', 'Screen (genuine)', 'fitted'): '1',
+ ('part', '', chr(39) + '=Écran ç شاشة (aftermarket)', 'fitted'): '1', ('part', '', 'Screen (genuine)', 'fitted'): '1',
  ('people', '', '', 'trainees'): '2', ('people', '', '', 'graded'): '2',
  ('people', '', '', 'first_time'): '1', ('people', '', '', 'first_time_rate'): '0.500',
  ('people', '', '', 'signoffs'): '1', ('competence', '', 'screen-replacement', 'signed_off'): '1',
@@ -169,8 +169,8 @@ check "in French: the workshop, the devices, with the sales in euros as French w
         '^ *Certifié +1$' '^ *Vendu +1$' '^ *En quarantaine +1$' '^ *Ventes \(euros\) +89,50 €$'
 check "by platform and model: the iPhone 13, and the Android phones not read" \
     has "$T/fr.txt" '^ *iOS +iPhone 13 +1 +1 +1 +0 +0 +0 +0$' '^ *Android +non lu +2 +0 +0 +0 +0 +1 +1$'
-check "the repairs, the parts and their origin" \
-    has "$T/fr.txt" "Remplacement de l'écran +2$" 'Screen +d.origine +1$' 'Screen +compatible +1$'
+check "the repairs, the parts and their origin (a part's name as typed, with its accents)" \
+    has "$T/fr.txt" "Remplacement de l'écran +2$" 'Screen +d.origine +1$' '=Écran ç [^ ]+ +compatible +1$'
 check "the trainees counted, the first-time rate, the sign-off" \
     has "$T/fr.txt" 'Stagiaires au travail +2$' 'Approuvés du premier coup +50 %$' \
         'screen-replacement +1$'
