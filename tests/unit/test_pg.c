@@ -168,6 +168,7 @@ static int teardown(void **state)
 	if (!ok)
 		print_message("# could not drop the test's tables: %s", PQerrorMessage(c));
 	PQclear(r);
+	PQfinish(c);
 	return ok ? 0 : -1;
 }
 
