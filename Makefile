@@ -53,6 +53,9 @@ DEP_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -lm
 PDF_LIBS    = $(shell $(PKG_CONFIG) --libs $(PDF_PKGS) 2>/dev/null) -lzint
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+# libpq: only the PostgreSQL test links it for now (issue #15; the store will).
+PQ_CFLAGS   = $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null)
+PQ_LIBS     = $(shell $(PKG_CONFIG) --libs libpq 2>/dev/null)
 ALL_CFLAGS  = $(BASE_CFLAGS) $(DEP_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
@@ -91,7 +94,8 @@ SH_TESTS := $(sort $(wildcard tests/integration/*.sh))
 TOOL_BIN := $(BUILD)/tests/usbbed
 
 .SECONDARY:
-.PHONY: all run check test deps install uninstall clean bench fuzz fuzz-smoke lint format web po-update
+.PHONY: all run check test deps install uninstall clean bench fuzz fuzz-smoke lint format web po-update \
+        run-tests
 
 all: $(BIN) $(PDF_BIN) $(MO_FILES)
 
@@ -150,6 +154,9 @@ $(BUILD)/tests/unit_%: $(BUILD)/obj/tests/unit/%.o $(TEST_HELPER_OBJ) $(PDF_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(PDF_LIBS) $(TEST_LIBS)
 
+$(BUILD)/obj/tests/unit/test_pg.o: TEST_CFLAGS += $(PQ_CFLAGS)
+$(BUILD)/tests/unit_test_pg: TEST_LIBS += $(PQ_LIBS)
+
 $(BUILD)/tests/usbbed: $(BUILD)/obj/tests/tools/usbbed.o $(BUILD)/obj/tests/lib/testbed.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
@@ -167,9 +174,24 @@ test check: deps
 	@$(MAKE) --no-print-directory $(BIN) $(PDF_BIN) $(MO_FILES) $(UNIT_BIN) $(IT_BIN) $(TOOL_BIN)
 	@scripts/check-banned.sh
 	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(MAKE) --no-print-directory run-tests
+
+# The tests as they are built, all of them or those named (make run-tests TESTS="..."),
+# beside one private PostgreSQL for the whole run (scripts/pg-test-cluster, in a folder
+# under PG_TMP, its URL in ATELIER_TEST_PG), stopped by its PID however the tests end.
+# As root the server runs as nobody, who must be able to enter PG_TMP.
+TESTS  ?= $(UNIT_BIN) $(IT_BIN) $(SH_TESTS)
+PG_TMP ?= $(abspath $(BUILD))
+run-tests:
 	@rm -f $(BUILD)/test-logs/failed.txt
-	@ATELIER_BIN=$(abspath $(BIN)) ATELIER_BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) \
-	  prove --exec tests/runner $(UNIT_BIN) $(IT_BIN) $(SH_TESTS) || \
+	@mkdir -p $(PG_TMP) && pg=$$(mktemp -d $(PG_TMP)/pg.XXXXXX) && \
+	  url=$$(scripts/pg-test-cluster start $$pg) || \
+	  { echo "make: the tests' PostgreSQL did not start (see above; PG_TMP=/tmp would put it in /tmp)" >&2; \
+	    rmdir $$pg 2>/dev/null; exit 1; }; \
+	  trap 'scripts/pg-test-cluster stop '"$$pg"' && rm -rf '"$$pg" EXIT; \
+	  trap 'exit 130' INT TERM; \
+	  ATELIER_TEST_PG=$$url ATELIER_BIN=$(abspath $(BIN)) ATELIER_BUILD=$(abspath $(BUILD)) \
+	  SANITIZE=$(SANITIZE) prove --exec tests/runner $(TESTS) || \
 	  { cat $(BUILD)/test-logs/failed.txt 2>/dev/null; exit 1; }
 
 # libFuzzer targets: built with clang when it is there; check runs each briefly.

@@ -44,6 +44,9 @@ wrk
 chromium
 gettext
 libreoffice-calc-nogui
+postgresql-15
+postgresql-client-15
+libpq-dev
 "
 
 missing=""
@@ -87,6 +90,11 @@ else
 fi
 
 echo "setup-deps: installing:$missing"
+# postgresql-15: the tests' private clusters (scripts/pg-test-cluster) use its binaries
+# alone. Its postinst also creates the system's cluster (15/main) and asks invoke-rc.d
+# to start it; in a container without an init system invoke-rc.d declines (policy-rc.d,
+# or "no init system"), which leaves the package installed: the suite never uses
+# that cluster, running or not.
 export DEBIAN_FRONTEND=noninteractive
 # An apt index that was never fetched (fresh machine) makes install fail: update first.
 if ! $SUDO apt-get install -y --no-install-recommends $missing; then
