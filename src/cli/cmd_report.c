@@ -79,6 +79,20 @@ static int write_out(const char *output, const char *text, size_t len)
 	return EXIT_OK;
 }
 
+/* FORMAT is one the report writes (csv, pdf, html; json too when JSON), and a PDF goes to
+ * a file, not the terminal: 0, or the usage error's exit code. */
+static int format_ok(const char *format, int json, const char *output)
+{
+	if (strcmp(format, "csv") != 0 && (!json || strcmp(format, "json") != 0) &&
+	    strcmp(format, "pdf") != 0 && strcmp(format, "html") != 0)
+		return cli_usage_error(CMD, json ? "--format is csv, json, pdf or html, not '%s'"
+						 : "--format is csv, pdf or html, not '%s'",
+				       format);
+	if (strcmp(format, "pdf") == 0 && !output && isatty(STDOUT_FILENO))
+		return cli_usage_error(CMD, "a PDF is not for the terminal: add --output FILE");
+	return 0;
+}
+
 /* The report's figures as JSON (--format json). */
 static int write_json(struct bench *b, const struct svc_training_req *req, const char *output)
 {
@@ -128,11 +142,9 @@ static int cmd_training(struct bench *b, int argc, char **argv)
 		return cli_usage_error(CMD, "--from takes a day such as 2026-12-01, not '%s'", from);
 	if (to && !clock_parse_day(to, &to_ms))
 		return cli_usage_error(CMD, "--to takes a day such as 2026-12-31, not '%s'", to);
-	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0 &&
-	    strcmp(format, "pdf") != 0 && strcmp(format, "html") != 0)
-		return cli_usage_error(CMD, "--format is csv, json, pdf or html, not '%s'", format);
-	if (strcmp(format, "pdf") == 0 && !output && isatty(STDOUT_FILENO))
-		return cli_usage_error(CMD, "a PDF is not for the terminal: add --output FILE");
+	rc = format_ok(format, 1, output);
+	if (rc)
+		return rc;
 	req.from_ms = from_ms;
 	req.to_ms = to_ms;
 	if (strcmp(format, "json") == 0)
@@ -171,11 +183,9 @@ static int cmd_programme(struct bench *b, int argc, char **argv)
 		return cli_usage_error(CMD, "--from takes a day such as 2026-01-01, not '%s'", from);
 	if (!clock_parse_day(to, &to_ms))
 		return cli_usage_error(CMD, "--to takes a day such as 2026-12-31, not '%s'", to);
-	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0 &&
-	    strcmp(format, "pdf") != 0 && strcmp(format, "html") != 0)
-		return cli_usage_error(CMD, "--format is csv, json, pdf or html, not '%s'", format);
-	if (strcmp(format, "pdf") == 0 && !output && isatty(STDOUT_FILENO))
-		return cli_usage_error(CMD, "a PDF is not for the terminal: add --output FILE");
+	rc = format_ok(format, 1, output);
+	if (rc)
+		return rc;
 	req.from_ms = from_ms;
 	req.to_ms = to_ms;
 	if (strcmp(format, "json") == 0) {
@@ -219,10 +229,9 @@ static int cmd_erasure(struct bench *b, int argc, char **argv)
 		return rc;
 	if (!batch)
 		return cli_usage_error(CMD, "name the batch (--batch NAME; atelier intake list)");
-	if (strcmp(format, "csv") != 0 && strcmp(format, "pdf") != 0 && strcmp(format, "html") != 0)
-		return cli_usage_error(CMD, "--format is csv, pdf or html, not '%s'", format);
-	if (strcmp(format, "pdf") == 0 && !output && isatty(STDOUT_FILENO))
-		return cli_usage_error(CMD, "a PDF is not for the terminal: add --output FILE");
+	rc = format_ok(format, 0, output);
+	if (rc)
+		return rc;
 	rc = svc_erasure_file(b, batch, format, lang, &file);
 	if (rc)
 		return cli_report(CMD, b, rc);
