@@ -30,6 +30,8 @@ check "nothing listens on its port over TCP" \
     sh -c "! ss -Hltn 2>/dev/null | awk '{ print \$4 }' | grep -Eq ':$PORT\$'"
 check "connecting to 127.0.0.1 on its port is refused" \
     sh -c "! psql -X -At 'postgresql://atelier@127.0.0.1:$PORT/atelier_test?connect_timeout=5' -c 'SELECT 1'"
+check "its dynamic shared memory is files in its data folder, not in /dev/shm" \
+    sh -c "psql -X -At '$URL' -c 'SHOW dynamic_shared_memory_type' | grep -qx mmap"
 check "the server does not run as root" \
     sh -c "pid=\$(head -n 1 '$T/data/postmaster.pid') && test \"\$(stat -c %u /proc/\$pid)\" -ne 0"
 check "a second start while it runs is refused, naming the running server" \
@@ -62,7 +64,8 @@ check "the system's PostgreSQL folders are untouched" cmp "$M/system.before" "$M
 in_other_cluster() {
     d=$(dirname "$1")
     while [ "$d" != / ] && [ "$d" != . ]; do
-        [ -f "$d/PG_VERSION" ] && return 0
+        # A data folder, or a folder made by pg-test-cluster (DIR/data, DIR/server.log).
+        [ -f "$d/PG_VERSION" ] || [ -f "$d/data/PG_VERSION" ] && return 0
         d=$(dirname "$d")
     done
     return 1
