@@ -70,24 +70,25 @@
 
 /* An append-only guard: a trigger named NAME refusing EVENT (UPDATE, DELETE) on TABLE with
  * the words MSG, as SQLite's "BEFORE EVENT ON TABLE BEGIN SELECT RAISE(ABORT, MSG); END". */
-#define GUARD(name, event, table, msg)                                                      \
-	"CREATE TRIGGER " name " BEFORE " event " ON " table                                \
+#define GUARD(name, event, table, msg)                                                             \
+	"CREATE TRIGGER " name " BEFORE " event " ON " table                                       \
 	" FOR EACH ROW EXECUTE FUNCTION atelier_refuse('" msg "')"
 /* The same, but letting an erasure through ("WHEN NOT EXISTS (SELECT 1 FROM bench WHERE
  * key = 'erasing')" in SQLite). */
-#define GUARD_UNLESS_ERASING(name, event, table, msg)                                       \
-	"CREATE TRIGGER " name " BEFORE " event " ON " table                                \
+#define GUARD_UNLESS_ERASING(name, event, table, msg)                                              \
+	"CREATE TRIGGER " name " BEFORE " event " ON " table                                       \
 	" FOR EACH ROW EXECUTE FUNCTION atelier_refuse_unless_erasing('" msg "')"
 /* TRUNCATE skips row triggers: a table whose rows may not be deleted refuses it too. */
-#define GUARD_TRUNCATE(table, msg)                                                          \
-	"CREATE TRIGGER " table "_no_truncate BEFORE TRUNCATE ON " table                     \
+#define GUARD_TRUNCATE(table, msg)                                                                 \
+	"CREATE TRIGGER " table "_no_truncate BEFORE TRUNCATE ON " table                           \
 	" FOR EACH STATEMENT EXECUTE FUNCTION atelier_refuse('" msg "')"
 
 const char *const schema_pg_create[] = {
 	/* The refusal of every append-only guard: the words are the trigger's argument. */
 	"CREATE FUNCTION atelier_refuse() RETURNS trigger LANGUAGE plpgsql AS $$\n"
 	"BEGIN\n"
-	"\tRAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = 'integrity_constraint_violation';\n"
+	"\tRAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = "
+	"'integrity_constraint_violation';\n"
 	"END\n"
 	"$$",
 	/* The same, unless the erasure's transaction wrote the bench row "erasing". The
@@ -102,7 +103,8 @@ const char *const schema_pg_create[] = {
 	"\t\tEND IF;\n"
 	"\t\tRETURN NEW;\n"
 	"\tEND IF;\n"
-	"\tRAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = 'integrity_constraint_violation';\n"
+	"\tRAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = "
+	"'integrity_constraint_violation';\n"
 	"END\n"
 	"$$",
 	/* ledger.c's secret_digest(): the hex SHA-256 of "atelier-secret-v1" and the text,
@@ -405,7 +407,8 @@ const char *const schema_pg_create[] = {
 	GUARD("audit_no_delete", "DELETE", "audit", "the audit log is append-only"),
 	GUARD_TRUNCATE("audit", "the audit log is append-only"),
 	/* A photo is added, never changed; it may be removed (no delete guard in SQLite). */
-	GUARD("step_photo_no_update", "UPDATE", "step_photo", "step photos are added, never changed"),
+	GUARD("step_photo_no_update", "UPDATE", "step_photo",
+	      "step photos are added, never changed"),
 	GUARD("signoff_no_update", "UPDATE", "signoff", "sign-offs are append-only"),
 	GUARD("signoff_no_delete", "DELETE", "signoff", "sign-offs are append-only"),
 	GUARD_TRUNCATE("signoff", "sign-offs are append-only"),

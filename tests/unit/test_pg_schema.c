@@ -173,8 +173,7 @@ static void both_answer(const char *sql, const char *words)
 	lite_answer(sql, lite);
 	pg_answer(sql, pg, state);
 	if (strcmp(lite, words ? words : "") != 0)
-		fail_msg("sqlite: %s: expected \"%s\", got \"%s\"", sql, words ? words : "",
-			 lite);
+		fail_msg("sqlite: %s: expected \"%s\", got \"%s\"", sql, words ? words : "", lite);
 	if (strcmp(pg, lite) != 0)
 		fail_msg("postgresql: %s: expected \"%s\" as sqlite, got \"%s\"", sql, lite, pg);
 	if (words)
@@ -226,9 +225,8 @@ static int make_sqlite(void)
 		return -1;
 	}
 	/* As the store has it: the fixtures' rows must pass the same checks. */
-	return sqlite3_exec(g.lite, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) == SQLITE_OK
-		       ? 0
-		       : -1;
+	return sqlite3_exec(g.lite, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) == SQLITE_OK ? 0
+											       : -1;
 }
 
 /* A fresh database with this run's name, given the schema in one transaction. */
@@ -326,6 +324,17 @@ static int teardown(void **state)
 	return ok ? 0 : -1;
 }
 
+/* Rolls back what a failed test left open, so that the next one starts clean. */
+static int end_open_transactions(void **state)
+{
+	(void)state;
+	if (g.pg && PQtransactionStatus(g.pg) != PQTRANS_IDLE)
+		PQclear(PQexec(g.pg, "ROLLBACK"));
+	if (g.lite && !sqlite3_get_autocommit(g.lite))
+		sqlite3_exec(g.lite, "ROLLBACK", NULL, NULL, NULL);
+	return 0;
+}
+
 /* ---- how each database describes a table ---- */
 
 /* The tables, by name, comma-separated (PostgreSQL's atelier_schema is user_version). */
@@ -388,8 +397,7 @@ static void lite_columns(const char *table, char *out, size_t size)
 
 		assert_true(is_int || strcmp(type, "TEXT") == 0); /* no REAL, no BLOB yet */
 		add(out, size, "%s %s%s%s", name, is_int ? "bigint" : "text",
-		    is_int ? "" : " collate C",
-		    sqlite3_column_int(s, 2) || pk ? " not null" : "");
+		    is_int ? "" : " collate C", sqlite3_column_int(s, 2) || pk ? " not null" : "");
 		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
 			add(out, size, " default %s", lite_text(s, 3));
 		if (rowid && !lite_is_foreign(table, name))
@@ -425,7 +433,7 @@ static void pg_columns(const char *table, char *out, size_t size)
 		if (strcmp(PQgetvalue(r, i, 5), "YES") == 0)
 			add(out, size, " identity %s",
 			    strcmp(PQgetvalue(r, i, 6), "BY DEFAULT") == 0 ? "by default"
-									    : "always");
+									   : "always");
 		add(out, size, "\n");
 	}
 	PQclear(r);
@@ -470,8 +478,8 @@ static void lite_keys(const char *table, char *out, size_t size)
 			add(cols, sizeof(cols), "%s%s", cols[0] ? "," : "", lite_text(c, 0));
 		sqlite3_finalize(c);
 		if (strcmp(lite_text(s, 2), "c") == 0)
-			snprintf(lines[n++], sizeof(lines[0]), "index %s (%s)%s%s",
-				 lite_text(s, 0), cols, sqlite3_column_int(s, 1) ? " unique" : "",
+			snprintf(lines[n++], sizeof(lines[0]), "index %s (%s)%s%s", lite_text(s, 0),
+				 cols, sqlite3_column_int(s, 1) ? " unique" : "",
 				 sqlite3_column_int(s, 3) ? " partial" : "");
 		else
 			snprintf(lines[n++], sizeof(lines[0]), "key (%s) unique", cols);
@@ -482,15 +490,14 @@ static void lite_keys(const char *table, char *out, size_t size)
 			 table);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		assert_true(n < sizeof(lines) / sizeof(lines[0]));
-		snprintf(lines[n++], sizeof(lines[0]), "references %s -> %s (%s)",
-			 lite_text(s, 0), lite_text(s, 1), lite_text(s, 2));
+		snprintf(lines[n++], sizeof(lines[0]), "references %s -> %s (%s)", lite_text(s, 0),
+			 lite_text(s, 1), lite_text(s, 2));
 	}
 	sqlite3_finalize(s);
 
 	/* SQLite keeps no list of CHECKs: they are counted in the table's CREATE text. */
 	sql = NULL;
-	s = lite_prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
-			 table);
+	s = lite_prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", table);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		int checks = 0;
 
@@ -659,8 +666,10 @@ static const struct guarded guarded[] = {
 	{ "grade", "t_ms", "grades are append-only", "grades are append-only" },
 	{ "grade_ack", "t_ms", "acknowledgements are append-only",
 	  "acknowledgements are append-only" },
-	{ "device_event", "t_ms", "device events are append-only", "device events are append-only" },
-	{ "certificate", "issued_ms", "certificates are append-only", "certificates are append-only" },
+	{ "device_event", "t_ms", "device events are append-only",
+	  "device events are append-only" },
+	{ "certificate", "issued_ms", "certificates are append-only",
+	  "certificates are append-only" },
 	{ "job_event", "t_ms", "job events are append-only", "job events are append-only" },
 	{ "ledger", "t_ms", "the ledger is append-only", "the ledger is append-only" },
 	{ "revocation", "t_ms", "revocations are append-only", "revocations are append-only" },
@@ -776,8 +785,7 @@ static void a_kept_record_refuses_a_change_with_the_words_sqlite_uses(void **sta
 	for (size_t i = 0; i < sizeof(guarded) / sizeof(guarded[0]); i++) {
 		const struct guarded *t = &guarded[i];
 
-		snprintf(sql, sizeof(sql), "UPDATE %s SET %s = %s", t->table, t->column,
-			 t->column);
+		snprintf(sql, sizeof(sql), "UPDATE %s SET %s = %s", t->table, t->column, t->column);
 		both_answer(sql, t->update);
 		snprintf(sql, sizeof(sql), "DELETE FROM %s", t->table);
 		both_answer(sql, t->remove);
@@ -910,17 +918,19 @@ static void copied_ids_leave_the_next_new_id_free(void **state)
 	PQclear(r);
 }
 
+#define story(f) cmocka_unit_test_teardown(f, end_open_transactions)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(a_fresh_workshop_database_is_at_the_stores_schema_version),
-		cmocka_unit_test(every_table_has_the_sqlite_columns_in_the_same_order),
-		cmocka_unit_test(every_key_index_and_check_of_sqlite_is_there),
-		cmocka_unit_test(every_sqlite_trigger_has_its_namesake_on_the_same_table),
-		cmocka_unit_test(a_kept_record_refuses_a_change_with_the_words_sqlite_uses),
-		cmocka_unit_test(an_erasure_changes_only_what_sqlite_lets_it_change),
-		cmocka_unit_test(a_secret_digest_and_instr_give_what_sqlite_gives),
-		cmocka_unit_test(copied_ids_leave_the_next_new_id_free),
+		story(a_fresh_workshop_database_is_at_the_stores_schema_version),
+		story(every_table_has_the_sqlite_columns_in_the_same_order),
+		story(every_key_index_and_check_of_sqlite_is_there),
+		story(every_sqlite_trigger_has_its_namesake_on_the_same_table),
+		story(a_kept_record_refuses_a_change_with_the_words_sqlite_uses),
+		story(an_erasure_changes_only_what_sqlite_lets_it_change),
+		story(a_secret_digest_and_instr_give_what_sqlite_gives),
+		story(copied_ids_leave_the_next_new_id_free),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
