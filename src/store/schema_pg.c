@@ -47,7 +47,8 @@
  *   - TRUNCATE skips row triggers. SQLite has no TRUNCATE; here each table whose rows
  *     may not be deleted also refuses TRUNCATE (the *_no_truncate triggers, with the
  *     same words). A superuser can still disable or drop a trigger, as the owner of an
- *     SQLite file can: store_check() looks for them (pg_trigger, tgenabled).
+ *     SQLite file can: store_check() on PostgreSQL must look for them in pg_trigger,
+ *     enabled (tgenabled), docs/dev/pg-dialect.md.
  *   - job_waiting's predicate `graded_ms IS NOT submitted_ms` is written `graded_ms IS
  *     DISTINCT FROM submitted_ms` (PostgreSQL's IS NOT takes only NULL, TRUE, FALSE;
  *     SQLite 3.39 and later read both, the same way).
