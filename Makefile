@@ -154,8 +154,8 @@ $(BUILD)/tests/unit_%: $(BUILD)/obj/tests/unit/%.o $(TEST_HELPER_OBJ) $(PDF_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(PDF_LIBS) $(TEST_LIBS)
 
-$(BUILD)/obj/tests/unit/test_pg.o: TEST_CFLAGS += $(PQ_CFLAGS)
-$(BUILD)/tests/unit_test_pg: TEST_LIBS += $(PQ_LIBS)
+$(BUILD)/obj/tests/unit/test_pg.o $(BUILD)/obj/tests/unit/test_pg_schema.o: TEST_CFLAGS += $(PQ_CFLAGS)
+$(BUILD)/tests/unit_test_pg $(BUILD)/tests/unit_test_pg_schema: TEST_LIBS += $(PQ_LIBS)
 
 $(BUILD)/tests/usbbed: $(BUILD)/obj/tests/tools/usbbed.o $(BUILD)/obj/tests/lib/testbed.o
 	@mkdir -p $(dir $@)
