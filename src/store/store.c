@@ -10,6 +10,7 @@
  *      database is not checkpointed on close, so refusing leaves it as it was.
  * Only then are the journal mode and the schema touched.
  */
+#include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -635,8 +636,6 @@ long long store_int_now_ms(void)
 	return clock_wall_ms();
 }
 
-static void cache_release(struct store *st);
-
 /* Translate an SQLite result code (primary or extended) at the module boundary. */
 static enum store_err from_sqlite(int rc)
 {
@@ -747,6 +746,16 @@ out:
 enum store_err store_int_end(struct store *st, sqlite3_stmt *stmt, enum store_err err)
 {
 	store_int_done(st, stmt);
+	if (!err)
+		err = store_int_commit(st);
+	if (err)
+		store_int_rollback(st);
+	return err;
+}
+
+enum store_err store_int_end_db(struct store *st, struct db_stmt *stmt, enum store_err err)
+{
+	db_done(stmt);
 	if (!err)
 		err = store_int_commit(st);
 	if (err)
@@ -1301,7 +1310,7 @@ void store_free(struct store *st)
 		return;
 	store_int_sealing_stop(st);
 	store_int_checkpointer_stop(st);
-	cache_release(st);
+	db_release_all(st);
 	rc = sqlite3_close(st->db);
 	open_count(st, -1);
 	/* Only an unfinalized statement (a bug here) makes close fail; say so. */
@@ -1602,64 +1611,6 @@ out:
 	if (tmp_made && unlink(tmp) != 0)
 		log_msg(LOG_WARN, "unlink %s: %s", tmp, errno_text(errno, buf, sizeof(buf)));
 	return err;
-}
-
-/* Statements are kept prepared per connection, by their SQL's text: preparing (parsing
- * and planning) cost a fifth of recording a step. A statement handed out is busy until
- * store_int_done(); the same SQL asked again meanwhile (a nested read) gets one of its
- * own. */
-enum store_err store_int_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
-{
-	int rc, keep = st->n_cached < STORE_STMT_CACHE;
-
-	for (size_t i = 0; i < st->n_cached; i++) {
-		struct store_cached *c = &st->cache[i];
-
-		if (strcmp(c->sql, sql) != 0)
-			continue;
-		keep = 0;
-		if (!c->busy) {
-			c->busy = 1;
-			*stmt = c->stmt;
-			return STORE_OK;
-		}
-	}
-	rc = sqlite3_prepare_v3(st->db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, stmt, NULL);
-	if (rc != SQLITE_OK)
-		return store_int_fail(st->db, rc, "sqlite3_prepare_v3", sql, st->path);
-	if (keep && *stmt) {
-		char *copy = strdup(sql);
-
-		if (copy) {
-			st->cache[st->n_cached++] = (struct store_cached){ copy, *stmt, 1 };
-		}
-	}
-	return STORE_OK;
-}
-
-void store_int_done(struct store *st, sqlite3_stmt *stmt)
-{
-	if (!stmt)
-		return;
-	for (size_t i = 0; st && i < st->n_cached; i++) {
-		if (st->cache[i].stmt == stmt) {
-			sqlite3_reset(stmt);
-			sqlite3_clear_bindings(stmt);
-			st->cache[i].busy = 0;
-			return;
-		}
-	}
-	sqlite3_finalize(stmt);
-}
-
-/* Finalize every kept statement (before the connection closes). */
-static void cache_release(struct store *st)
-{
-	for (size_t i = 0; i < st->n_cached; i++) {
-		sqlite3_finalize(st->cache[i].stmt);
-		free(st->cache[i].sql);
-	}
-	st->n_cached = 0;
 }
 
 enum store_err store_int_run_change(struct store *st, sqlite3_stmt *stmt, const char *sql,

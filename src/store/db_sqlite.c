@@ -1,0 +1,196 @@
+/*
+ * The SQLite backend of the store's statement API (db.h), and the statements each
+ * connection keeps prepared. The connection itself (sqlite3_open_v2, the PRAGMAs, the
+ * busy handler, data_version, the SQL functions, backups) is store.c's.
+ *
+ * store_int_prepare() and store_int_done() (store_int.h) hand out the sqlite3_stmt of
+ * the same cache to the files not yet moved onto db.h.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "store/store.h"
+#include "store/store_int.h"
+
+struct db_stmt {
+	struct store *st;
+	sqlite3_stmt *stmt;
+	int slot;	  /* its place in st->cache, or -1: freed by db_done() */
+	int bind_rc;	  /* the first failed binding's result, SQLITE_OK when none */
+	const char *bind_call; /* and its call */
+	char sql[];	  /* the statement's text (the cache's key, the errors' detail) */
+};
+
+/* Statements are kept prepared per connection, by their SQL's text: preparing (parsing
+ * and planning) cost a fifth of recording a step. A statement handed out is busy until
+ * db_done(); the same SQL asked again meanwhile (a nested read) gets one of its own. */
+enum store_err db_prepare(struct store *st, const char *sql, struct db_stmt **out)
+{
+	int rc, keep = st->n_cached < STORE_STMT_CACHE;
+	size_t len = strlen(sql);
+	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *s;
+
+	*out = NULL;
+	for (size_t i = 0; i < st->n_cached; i++) {
+		struct store_cached *c = &st->cache[i];
+
+		if (strcmp(c->stmt->sql, sql) != 0)
+			continue;
+		keep = 0;
+		if (!c->busy) {
+			c->busy = 1;
+			*out = c->stmt;
+			return STORE_OK;
+		}
+	}
+	rc = sqlite3_prepare_v3(st->db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, &stmt,
+				NULL);
+	if (rc != SQLITE_OK)
+		return store_int_fail(st->db, rc, "sqlite3_prepare_v3", sql, st->path);
+	s = malloc(sizeof(*s) + len + 1);
+	if (!s) {
+		sqlite3_finalize(stmt);
+		store_int_error("out of memory");
+		return STORE_EINTERNAL;
+	}
+	*s = (struct db_stmt){ .st = st, .stmt = stmt, .slot = -1, .bind_rc = SQLITE_OK };
+	memcpy(s->sql, sql, len + 1);
+	if (keep && stmt) {
+		s->slot = (int)st->n_cached;
+		st->cache[st->n_cached++] = (struct store_cached){ s, 1 };
+	}
+	*out = s;
+	return STORE_OK;
+}
+
+void db_done(struct db_stmt *s)
+{
+	if (!s)
+		return;
+	if (s->slot < 0) {
+		sqlite3_finalize(s->stmt);
+		free(s);
+		return;
+	}
+	sqlite3_reset(s->stmt);
+	sqlite3_clear_bindings(s->stmt);
+	s->bind_rc = SQLITE_OK;
+	s->bind_call = NULL;
+	s->st->cache[s->slot].busy = 0;
+}
+
+void db_release_all(struct store *st)
+{
+	for (size_t i = 0; i < st->n_cached; i++) {
+		sqlite3_finalize(st->cache[i].stmt->stmt);
+		free(st->cache[i].stmt);
+	}
+	st->n_cached = 0;
+}
+
+/* Keep the first failed binding of S for its next db_step(). */
+static void bound(struct db_stmt *s, int rc, const char *call)
+{
+	if (rc != SQLITE_OK && s->bind_rc == SQLITE_OK) {
+		s->bind_rc = rc;
+		s->bind_call = call;
+	}
+}
+
+void db_bind_int64(struct db_stmt *s, int i, long long v)
+{
+	bound(s, sqlite3_bind_int64(s->stmt, i, v), "sqlite3_bind_int64");
+}
+
+void db_bind_text(struct db_stmt *s, int i, const char *text)
+{
+	bound(s, sqlite3_bind_text(s->stmt, i, text, -1, SQLITE_STATIC), "sqlite3_bind_text");
+}
+
+void db_bind_null(struct db_stmt *s, int i)
+{
+	bound(s, sqlite3_bind_null(s->stmt, i), "sqlite3_bind_null");
+}
+
+void db_bind_id(struct db_stmt *s, int i, long long id)
+{
+	if (id)
+		db_bind_int64(s, i, id);
+	else
+		db_bind_null(s, i);
+}
+
+enum store_err db_step(struct db_stmt *s, int *row)
+{
+	struct store *st = s->st;
+	int rc;
+
+	*row = 0;
+	if (s->bind_rc != SQLITE_OK)
+		return store_int_fail(st->db, s->bind_rc, s->bind_call, s->sql, st->path);
+	rc = sqlite3_step(s->stmt);
+	if (rc == SQLITE_ROW) {
+		*row = 1;
+		return STORE_OK;
+	}
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	return store_int_fail(st->db, rc, "sqlite3_step", s->sql, st->path);
+}
+
+long long db_changes(struct db_stmt *s)
+{
+	return sqlite3_changes(s->st->db);
+}
+
+long long db_col_int64(struct db_stmt *s, int col)
+{
+	return sqlite3_column_int64(s->stmt, col);
+}
+
+double db_col_double(struct db_stmt *s, int col)
+{
+	return sqlite3_column_double(s->stmt, col);
+}
+
+int db_col_is_null(struct db_stmt *s, int col)
+{
+	return sqlite3_column_type(s->stmt, col) == SQLITE_NULL;
+}
+
+const char *db_col_text(struct db_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(s->stmt, col);
+}
+
+/* The files not yet moved onto db.h: the same cache, its sqlite3_stmt handed out. */
+enum store_err store_int_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
+{
+	struct db_stmt *s = NULL;
+	enum store_err err = db_prepare(st, sql, &s);
+
+	*stmt = NULL;
+	if (err)
+		return err;
+	*stmt = s->stmt;
+	if (s->slot < 0)
+		free(s); /* not kept: the caller finalizes it (store_int_done()) */
+	return STORE_OK;
+}
+
+void store_int_done(struct store *st, sqlite3_stmt *stmt)
+{
+	if (!stmt)
+		return;
+	for (size_t i = 0; st && i < st->n_cached; i++) {
+		if (st->cache[i].stmt->stmt == stmt) {
+			db_done(st->cache[i].stmt);
+			return;
+		}
+	}
+	sqlite3_finalize(stmt);
+}
