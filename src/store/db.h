@@ -6,9 +6,9 @@
  * (PostgreSQL on libpq, issue #15) behind the same calls. SQLite is the only backend
  * today (db_sqlite.c); db.c holds what is built on the calls alone.
  *
- * A statement is prepared from its SQL text (parameters `?` or `?N`, numbered from 1),
- * bound, stepped row by row, read column by column (numbered from 0), and given back
- * with db_done(). Each connection keeps its statements prepared, looked up by their SQL
+ * A statement is prepared from its SQL text (parameters `?`, `?N` or `:name`, numbered
+ * from 1), bound, stepped row by row, read column by column (numbered from 0), and given
+ * back with db_done(). Each connection keeps its statements prepared, looked up by their SQL
  * (db_prepare()): a statement is used by one caller at a time, and the same SQL asked
  * again while it is in use (a nested read) gets one of its own.
  *
@@ -16,6 +16,8 @@
  * (the call that failed, the SQL, the database and why) and returned as an enum
  * store_err. A failed binding is not returned by db_bind_*(): it is kept and returned by
  * the next db_step(), so that a statement is bound in a row of calls and checked once.
+ * Binding a parameter the statement does not have (past its last) is no failure and
+ * binds nothing: helpers shared by several statements bind them all alike.
  *
  * Lifetimes: a text bound is read where it is, not copied: it must stay unchanged until
  * the statement is given back (db_done()). A text read from a column is the statement's,
@@ -35,7 +37,7 @@ struct db_stmt;
  * use, else a new one (kept for the next call while the connection has room). SQL is
  * copied. STORE_OK, or the failure recorded (*OUT is then NULL). */
 enum store_err db_prepare(struct store *st, const char *sql, struct db_stmt **out)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Give S back (NULL: nothing): a statement kept by the connection is reset, its
  * parameters cleared, and waits for the next db_prepare() of its SQL; any other is
  * freed. S, and every text read from it, is no longer valid. */
@@ -51,9 +53,18 @@ void db_bind_null(struct db_stmt *s, int i);
  * no record...). */
 void db_bind_id(struct db_stmt *s, int i, long long id);
 
+/* The number of S's parameters (the largest index of its SQL). */
+int db_param_count(struct db_stmt *s);
+/* The name of S's parameter I (from 1) with its prefix (":udid"); NULL when it has none
+ * (`?`, `?N`) or there is no such parameter. The statement's: valid until db_done(). */
+const char *db_param_name(struct db_stmt *s, int i);
+
 /* Step S: *ROW is 1 when a row is ready to read, 0 when the statement has run to its
  * end. STORE_OK, or the failure (a failed binding's too) recorded, *ROW 0. */
 enum store_err db_step(struct db_stmt *s, int *row) __attribute__((warn_unused_result));
+/* S, a statement that always gives a row (a count, a PRAGMA), gave none: recorded,
+ * STORE_EINTERNAL. */
+enum store_err db_no_row(struct db_stmt *s) __attribute__((warn_unused_result));
 /* Step S, a statement that changes rows, to its end: the first column of its row, if it
  * has one (RETURNING id), into *ID (may be NULL). */
 enum store_err db_run(struct db_stmt *s, long long *id) __attribute__((warn_unused_result));

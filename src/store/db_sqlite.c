@@ -18,10 +18,10 @@
 struct db_stmt {
 	struct store *st;
 	sqlite3_stmt *stmt;
-	int slot;	  /* its place in st->cache, or -1: freed by db_done() */
-	int bind_rc;	  /* the first failed binding's result, SQLITE_OK when none */
+	int slot;	       /* its place in st->cache, or -1: freed by db_done() */
+	int bind_rc;	       /* the first failed binding's result, SQLITE_OK when none */
 	const char *bind_call; /* and its call */
-	char sql[];	  /* the statement's text (the cache's key, the errors' detail) */
+	char sql[];	       /* the statement's text (the cache's key, the errors' detail) */
 };
 
 /* Statements are kept prepared per connection, by their SQL's text: preparing (parsing
@@ -47,8 +47,7 @@ enum store_err db_prepare(struct store *st, const char *sql, struct db_stmt **ou
 			return STORE_OK;
 		}
 	}
-	rc = sqlite3_prepare_v3(st->db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, &stmt,
-				NULL);
+	rc = sqlite3_prepare_v3(st->db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_int_fail(st->db, rc, "sqlite3_prepare_v3", sql, st->path);
 	s = malloc(sizeof(*s) + len + 1);
@@ -92,10 +91,12 @@ void db_release_all(struct store *st)
 	st->n_cached = 0;
 }
 
-/* Keep the first failed binding of S for its next db_step(). */
+/* Keep the first failed binding of S for its next db_step(). A parameter the statement
+ * does not have (SQLITE_RANGE) is not a failure: a helper shared by statements binds
+ * them all the same parameters (db.h). */
 static void bound(struct db_stmt *s, int rc, const char *call)
 {
-	if (rc != SQLITE_OK && s->bind_rc == SQLITE_OK) {
+	if (rc != SQLITE_OK && rc != SQLITE_RANGE && s->bind_rc == SQLITE_OK) {
 		s->bind_rc = rc;
 		s->bind_call = call;
 	}
@@ -124,6 +125,16 @@ void db_bind_id(struct db_stmt *s, int i, long long id)
 		db_bind_null(s, i);
 }
 
+int db_param_count(struct db_stmt *s)
+{
+	return sqlite3_bind_parameter_count(s->stmt);
+}
+
+const char *db_param_name(struct db_stmt *s, int i)
+{
+	return sqlite3_bind_parameter_name(s->stmt, i);
+}
+
 enum store_err db_step(struct db_stmt *s, int *row)
 {
 	struct store *st = s->st;
@@ -140,6 +151,11 @@ enum store_err db_step(struct db_stmt *s, int *row)
 	if (rc == SQLITE_DONE)
 		return STORE_OK;
 	return store_int_fail(st->db, rc, "sqlite3_step", s->sql, st->path);
+}
+
+enum store_err db_no_row(struct db_stmt *s)
+{
+	return store_int_fail(s->st->db, SQLITE_DONE, "sqlite3_step", s->sql, s->st->path);
 }
 
 long long db_changes(struct db_stmt *s)
