@@ -1723,3 +1723,26 @@ enum store_err store_int_one(struct store *st, enum store_err prepared, sqlite3_
 	store_int_done(st, stmt);
 	return err;
 }
+
+/* The SQLite backend's own: VACUUM, then the log emptied (store_compact() in store.h,
+ * used by privacy's erasures). */
+enum store_err store_compact(struct store *st)
+{
+	static const char ckpt[] = "PRAGMA wal_checkpoint(TRUNCATE)";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_run(st->db, st->path, "VACUUM");
+	int rc;
+
+	if (err)
+		return err;
+	/* Its first column is 1 when another connection kept the log from being emptied. */
+	rc = sqlite3_prepare_v2(st->db, ckpt, -1, &stmt, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		err = sqlite3_column_int(stmt, 0) ? STORE_EBUSY : STORE_OK;
+	else
+		err = store_int_fail(st->db, rc, "sqlite3_step", ckpt, st->path);
+	sqlite3_finalize(stmt);
+	return err;
+}
