@@ -72,6 +72,19 @@ enum store_err db_run(struct db_stmt *s, long long *id) __attribute__((warn_unus
  * it right after db_run(). */
 long long db_changes(struct db_stmt *s);
 
+/* The kinds of value a column of a row holds. */
+enum db_type { DB_NULL, DB_INTEGER, DB_FLOAT, DB_TEXT, DB_BLOB };
+
+/* The number of columns of S's rows. */
+int db_col_count(struct db_stmt *s);
+/* The name of column COL (its AS, else as the backend names it); the statement's, valid
+ * until db_done(). */
+const char *db_col_name(struct db_stmt *s, int col);
+/* Column COL of the row read: the kind of value it holds. */
+enum db_type db_col_type(struct db_stmt *s, int col);
+/* Its bytes as stored (text as it is, not checked to be UTF-8), *LEN of them; NULL when
+ * NULL or empty. The statement's, valid as a column's text (above). */
+const void *db_col_bytes(struct db_stmt *s, int col, size_t *len);
 /* Column COL of the row read: as an integer (0 when NULL). */
 long long db_col_int64(struct db_stmt *s, int col);
 /* As a real number (0 when NULL). */

@@ -1,11 +1,13 @@
 /*
  * The SQLite backend of the store's statement API (db.h), and the statements each
  * connection keeps prepared. The connection itself (sqlite3_open_v2, the PRAGMAs, the
- * busy handler, data_version, the SQL functions, backups) is store.c's.
+ * busy handler, data_version, backups) is store.c's; the SQL functions it registers
+ * (secret_digest()) are here.
  *
  * store_int_prepare() and store_int_done() (store_int.h) hand out the sqlite3_stmt of
  * the same cache to the files not yet moved onto db.h.
  */
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +165,40 @@ long long db_changes(struct db_stmt *s)
 	return sqlite3_changes(s->st->db);
 }
 
+int db_col_count(struct db_stmt *s)
+{
+	return sqlite3_column_count(s->stmt);
+}
+
+const char *db_col_name(struct db_stmt *s, int col)
+{
+	return sqlite3_column_name(s->stmt, col);
+}
+
+enum db_type db_col_type(struct db_stmt *s, int col)
+{
+	switch (sqlite3_column_type(s->stmt, col)) {
+	case SQLITE_NULL:
+		return DB_NULL;
+	case SQLITE_INTEGER:
+		return DB_INTEGER;
+	case SQLITE_FLOAT:
+		return DB_FLOAT;
+	case SQLITE_BLOB:
+		return DB_BLOB;
+	default:
+		return DB_TEXT;
+	}
+}
+
+const void *db_col_bytes(struct db_stmt *s, int col, size_t *len)
+{
+	const void *bytes = sqlite3_column_blob(s->stmt, col); /* before its length */
+
+	*len = (size_t)sqlite3_column_bytes(s->stmt, col);
+	return bytes;
+}
+
 long long db_col_int64(struct db_stmt *s, int col)
 {
 	return sqlite3_column_int64(s->stmt, col);
@@ -183,7 +219,38 @@ const char *db_col_text(struct db_stmt *s, int col)
 	return (const char *)sqlite3_column_text(s->stmt, col);
 }
 
-/* The files not yet moved onto db.h: the same cache, its sqlite3_stmt handed out. */
+/* ---- the SQL functions the ledger's queries use, on each connection ---- */
+
+/* secret_digest(TEXT): the hex SHA-256 of the secret's tag and TEXT (ledger.c); NULL
+ * for NULL. */
+static void secret_digest_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char out[STORE_HASH_HEX];
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	store_int_secret_digest((const char *)sqlite3_value_text(argv[0]), out);
+	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
+enum store_err store_int_functions(struct store *st)
+{
+	int rc;
+
+	if (sodium_init() < 0)
+		return STORE_EINTERNAL;
+	rc = sqlite3_create_function(st->db, "secret_digest", 1,
+				     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				     secret_digest_fn, NULL, NULL);
+	return rc == SQLITE_OK
+		   ? STORE_OK
+		   : store_int_fail(st->db, rc, "sqlite3_create_function", NULL, st->path);
+}
+
+/* ---- the files not yet moved onto db.h: the same cache, its sqlite3_stmt handed out. */
 enum store_err store_int_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
 {
 	struct db_stmt *s = NULL;

@@ -78,8 +78,12 @@ enum store_err store_int_ledger_find(struct store *st, const char *kind, const c
 /* O as the ledger writes its bodies: canonical JSON (sorted keys, compact, ASCII); a new
  * string (free()), NULL when out of memory. */
 char *store_int_canonical(const json_t *o);
-/* The SQL functions the ledger's queries use (secret_digest()), on ST's connection. */
+/* The SQL functions the ledger's queries use (secret_digest()), on ST's connection
+ * (db_sqlite.c). */
 enum store_err store_int_functions(struct store *st);
+/* secret_digest(TEXT) (an SQL function of the ledger's queries): the hex SHA-256 of
+ * the secrets' tag and TEXT, into OUT (STORE_HASH_HEX bytes). */
+void store_int_secret_digest(const char *text, char *out);
 /* Inside a transaction: entry E (as read, its hash checked here first: STORE_ECORRUPT
  * when it does not match its body) gets BODY, the same with a name taken out, under
  * erasure ERASURE_ID; the redaction is kept and appended to E's chain ("redact"). */
