@@ -113,7 +113,10 @@ enum store_err db_one(struct db_stmt *s, enum store_err prepared,
 		      int (*row)(struct db_stmt *s, void *item), void (*release)(void *item),
 		      void *item) __attribute__((warn_unused_result));
 
-/* The connection's side (store.c). Every statement ST keeps prepared is freed (before
+/* The connection's side (store.c, batch.c). 1 when a transaction is open on ST's
+ * connection (the backend may have rolled one back after an error: a full disk). */
+int db_in_transaction(struct store *st);
+/* Every statement ST keeps prepared is freed (before
  * its connection closes); none may be in use. */
 void db_release_all(struct store *st);
 

@@ -2,11 +2,13 @@
  * The SQLite backend of the store's statement API (db.h), and the statements each
  * connection keeps prepared. The connection itself (sqlite3_open_v2, the PRAGMAs, the
  * busy handler, data_version, backups) is store.c's; the SQL functions it registers
- * (secret_digest()) are here.
+ * (secret_digest()) and the thread that copies its write-ahead log back
+ * (store_checkpoint_apart()) are here.
  *
  * store_int_prepare() and store_int_done() (store_int.h) hand out the sqlite3_stmt of
  * the same cache to the files not yet moved onto db.h.
  */
+#include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -248,6 +250,123 @@ enum store_err store_int_functions(struct store *st)
 	return rc == SQLITE_OK
 		   ? STORE_OK
 		   : store_int_fail(st->db, rc, "sqlite3_create_function", NULL, st->path);
+}
+
+/* ---- the write-ahead log copied back apart from the commits (batch.c) ----
+ *
+ * SQLite copies the write-ahead log back into the database every 1,000 pages, in the
+ * commit that crosses the line: that commit, and every change waiting behind it, then
+ * waits for a few thousand page writes and an fsync. With store_checkpoint_apart(), a
+ * thread of the store's own does it on a connection of its own (a passive checkpoint,
+ * which never holds up a writer), woken by the commit that crosses the line. */
+
+#define CHECKPOINT_PAGES 1000 /* SQLite's own line */
+
+struct store_checkpointer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work;
+	sqlite3 *db; /* the thread's connection */
+	int due, stop;
+};
+
+static void *checkpointer_main(void *arg)
+{
+	struct store_checkpointer *c = arg;
+
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		while (!c->stop && !c->due)
+			pthread_cond_wait(&c->work, &c->mu);
+		if (c->stop)
+			break;
+		c->due = 0;
+		pthread_mutex_unlock(&c->mu);
+		/* Passive: what no reader still needs is copied, and nobody waits for it. */
+		sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&c->mu);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* After each commit on the writer's connection (sqlite3_wal_hook): the log's length. */
+static int checkpoint_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct store_checkpointer *c = arg;
+
+	(void)db;
+	(void)name;
+	if (pages >= CHECKPOINT_PAGES) {
+		pthread_mutex_lock(&c->mu);
+		c->due = 1;
+		pthread_cond_signal(&c->work);
+		pthread_mutex_unlock(&c->mu);
+	}
+	return SQLITE_OK;
+}
+
+enum store_err store_checkpoint_apart(struct store *st)
+{
+	struct store_checkpointer *c;
+
+	if (st->checkpointer)
+		return STORE_OK;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return STORE_EINTERNAL;
+	if (sqlite3_open_v2(st->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		store_int_fail(c->db, sqlite3_errcode(c->db), "sqlite3_open_v2", NULL, st->path);
+		sqlite3_close(c->db);
+		free(c);
+		return STORE_EIO;
+	}
+	/* A connection knows the log is there only once it has read the database. */
+	if (sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		store_int_fail(c->db, sqlite3_errcode(c->db), "sqlite3_exec", NULL, st->path);
+		sqlite3_close(c->db);
+		free(c);
+		return STORE_EIO;
+	}
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->work, NULL);
+	if (pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
+		pthread_cond_destroy(&c->work);
+		pthread_mutex_destroy(&c->mu);
+		sqlite3_close(c->db);
+		free(c);
+		return STORE_EINTERNAL;
+	}
+	/* In place of SQLite's own checkpoints (sqlite3_wal_autocheckpoint is this hook). */
+	sqlite3_wal_hook(st->db, checkpoint_hook, c);
+	st->checkpointer = c;
+	return STORE_OK;
+}
+
+void store_int_checkpointer_stop(struct store *st)
+{
+	struct store_checkpointer *c = st->checkpointer;
+
+	if (!c)
+		return;
+	sqlite3_wal_autocheckpoint(st->db, CHECKPOINT_PAGES); /* SQLite's own again */
+	pthread_mutex_lock(&c->mu);
+	c->stop = 1;
+	pthread_cond_signal(&c->work);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->thread, NULL);
+	pthread_cond_destroy(&c->work);
+	pthread_mutex_destroy(&c->mu);
+	sqlite3_close(c->db);
+	free(c);
+	st->checkpointer = NULL;
+}
+
+int db_in_transaction(struct store *st)
+{
+	return !sqlite3_get_autocommit(st->db);
 }
 
 /* ---- the files not yet moved onto db.h: the same cache, its sqlite3_stmt handed out. */
