@@ -41,7 +41,7 @@ enum store_err store_user_set_secret(struct store *st, long long id, const char 
 	err = change(st, "UPDATE app_user SET secret_hash = ? WHERE id = ?", id, -1, 1, hash, 1);
 	if (!err)
 		err = store_int_user_entry(st, NULL, id);
-	return store_int_end_db(st, NULL, err);
+	return store_int_end(st, NULL, err);
 }
 
 enum store_err store_user_set_code(struct store *st, long long id, const char *code)
@@ -53,7 +53,7 @@ enum store_err store_user_set_code(struct store *st, long long id, const char *c
 	err = change(st, "UPDATE app_user SET code = ? WHERE id = ?", id, -1, 1, code, 1);
 	if (!err)
 		err = store_int_user_entry(st, NULL, id);
-	return store_int_end_db(st, NULL, err);
+	return store_int_end(st, NULL, err);
 }
 
 /* The text column of the one row SQL (with the id ID as its parameter) selects, into
@@ -102,7 +102,7 @@ enum store_err store_user_set_role(struct store *st, const char *name, enum role
 	}
 	if (!err)
 		err = store_int_user_entry(st, name, 0);
-	return store_int_end_db(st, stmt, err);
+	return store_int_end(st, stmt, err);
 }
 
 /* One integer from SQL, with ID as its parameter when it is 0 or more, into *OUT. */
@@ -119,7 +119,7 @@ static enum store_err count(struct store *st, const char *sql, long long id, lon
 		db_bind_int64(stmt, 1, id);
 	err = db_step(stmt, &row);
 	if (!err && !row)
-		err = db_no_row(stmt);
+		err = db_unexpected(stmt);
 	if (!err)
 		*out = db_col_int64(stmt, 0);
 	db_done(stmt);
@@ -260,7 +260,7 @@ enum store_err store_attempt_failures(struct store *st, const char *name, long l
 	db_bind_int64(stmt, 2, since_ms);
 	err = db_step(stmt, &row);
 	if (!err && !row)
-		err = db_no_row(stmt);
+		err = db_unexpected(stmt);
 	if (!err) {
 		*n = db_col_int64(stmt, 0);
 		*oldest_ms = db_col_int64(stmt, 1);

@@ -221,7 +221,7 @@ enum store_err store_certificate_revoke(struct store *st, const char *cert_id, l
 			err = store_int_revoke(st, cert_id, c.device_id, by_user, reason, t_ms);
 	}
 	store_certificate_release(&c);
-	return store_int_end_db(st, NULL, err);
+	return store_int_end(st, NULL, err);
 }
 
 #define REVOCATION_COLS "id, certificate_id, COALESCE(by_user, 0), reason, t_ms"

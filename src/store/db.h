@@ -62,9 +62,9 @@ const char *db_param_name(struct db_stmt *s, int i);
 /* Step S: *ROW is 1 when a row is ready to read, 0 when the statement has run to its
  * end. STORE_OK, or the failure (a failed binding's too) recorded, *ROW 0. */
 enum store_err db_step(struct db_stmt *s, int *row) __attribute__((warn_unused_result));
-/* S, a statement that always gives a row (a count, a PRAGMA), gave none: recorded,
- * STORE_EINTERNAL. */
-enum store_err db_no_row(struct db_stmt *s) __attribute__((warn_unused_result));
+/* S's last step was not what its statement always gives: no row from a count or a
+ * PRAGMA, a row from transaction control. Recorded, STORE_EINTERNAL. */
+enum store_err db_unexpected(struct db_stmt *s) __attribute__((warn_unused_result));
 /* Step S, a statement that changes rows, to its end: the first column of its row, if it
  * has one (RETURNING id), into *ID (may be NULL). */
 enum store_err db_run(struct db_stmt *s, long long *id) __attribute__((warn_unused_result));

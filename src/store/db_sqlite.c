@@ -4,9 +4,6 @@
  * busy handler, data_version, backups) is store.c's; the SQL functions it registers
  * (secret_digest()) and the thread that copies its write-ahead log back
  * (store_checkpoint_apart()) are here.
- *
- * store_int_prepare() and store_int_done() (store_int.h) hand out the sqlite3_stmt of
- * the same cache to the files not yet moved onto db.h.
  */
 #include <pthread.h>
 #include <sodium.h>
@@ -25,6 +22,7 @@ struct db_stmt {
 	int slot;	       /* its place in st->cache, or -1: freed by db_done() */
 	int bind_rc;	       /* the first failed binding's result, SQLITE_OK when none */
 	const char *bind_call; /* and its call */
+	int step_rc;	       /* the last sqlite3_step()'s result */
 	char sql[];	       /* the statement's text (the cache's key, the errors' detail) */
 };
 
@@ -60,7 +58,9 @@ enum store_err db_prepare(struct store *st, const char *sql, struct db_stmt **ou
 		store_int_error("out of memory");
 		return STORE_EINTERNAL;
 	}
-	*s = (struct db_stmt){ .st = st, .stmt = stmt, .slot = -1, .bind_rc = SQLITE_OK };
+	*s = (struct db_stmt){
+		.st = st, .stmt = stmt, .slot = -1, .bind_rc = SQLITE_OK, .step_rc = SQLITE_DONE
+	};
 	memcpy(s->sql, sql, len + 1);
 	if (keep && stmt) {
 		s->slot = (int)st->n_cached;
@@ -148,6 +148,7 @@ enum store_err db_step(struct db_stmt *s, int *row)
 	if (s->bind_rc != SQLITE_OK)
 		return store_int_fail(st->db, s->bind_rc, s->bind_call, s->sql, st->path);
 	rc = sqlite3_step(s->stmt);
+	s->step_rc = rc;
 	if (rc == SQLITE_ROW) {
 		*row = 1;
 		return STORE_OK;
@@ -157,9 +158,9 @@ enum store_err db_step(struct db_stmt *s, int *row)
 	return store_int_fail(st->db, rc, "sqlite3_step", s->sql, st->path);
 }
 
-enum store_err db_no_row(struct db_stmt *s)
+enum store_err db_unexpected(struct db_stmt *s)
 {
-	return store_int_fail(s->st->db, SQLITE_DONE, "sqlite3_step", s->sql, s->st->path);
+	return store_int_fail(s->st->db, s->step_rc, "sqlite3_step", s->sql, s->st->path);
 }
 
 long long db_changes(struct db_stmt *s)
@@ -367,32 +368,4 @@ void store_int_checkpointer_stop(struct store *st)
 int db_in_transaction(struct store *st)
 {
 	return !sqlite3_get_autocommit(st->db);
-}
-
-/* ---- the files not yet moved onto db.h: the same cache, its sqlite3_stmt handed out. */
-enum store_err store_int_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
-{
-	struct db_stmt *s = NULL;
-	enum store_err err = db_prepare(st, sql, &s);
-
-	*stmt = NULL;
-	if (err)
-		return err;
-	*stmt = s->stmt;
-	if (s->slot < 0)
-		free(s); /* not kept: the caller finalizes it (store_int_done()) */
-	return STORE_OK;
-}
-
-void store_int_done(struct store *st, sqlite3_stmt *stmt)
-{
-	if (!stmt)
-		return;
-	for (size_t i = 0; st && i < st->n_cached; i++) {
-		if (st->cache[i].stmt->stmt == stmt) {
-			db_done(st->cache[i].stmt);
-			return;
-		}
-	}
-	sqlite3_finalize(stmt);
 }

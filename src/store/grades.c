@@ -129,7 +129,7 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 	if (!err)
 		err = store_int_ledger_id(st, "job", g->job_id, "grade", new_id, g->t_ms);
 out:
-	err = store_int_end_db(st, stmt, err);
+	err = store_int_end(st, stmt, err);
 	if (!err && id)
 		*id = new_id;
 	return err;
@@ -262,7 +262,7 @@ enum store_err store_grade_ack(struct store *st, long long grade_id, long long u
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "job", job, "ack", grade_id, t_ms);
-	return store_int_end_db(st, stmt, err);
+	return store_int_end(st, stmt, err);
 }
 
 enum store_err store_int_device_move(struct store *st, long long device_id,
@@ -336,7 +336,7 @@ enum store_err store_device_set_state(struct store *st, long long device_id,
 	if (err)
 		return err;
 	err = store_int_device_move(st, device_id, from, to, user_id, reason, t_ms, NULL);
-	return store_int_end_db(st, NULL, err);
+	return store_int_end(st, NULL, err);
 }
 
 static int event_item(struct db_stmt *stmt, void *item)

@@ -28,7 +28,7 @@ enum store_err store_user_add(struct store *st, const char *name, enum role role
 	}
 	if (!err)
 		err = store_int_user_entry(st, NULL, new_id);
-	err = store_int_end_db(st, stmt, err);
+	err = store_int_end(st, stmt, err);
 	if (!err && id)
 		*id = new_id;
 	return err;
@@ -116,7 +116,7 @@ enum store_err store_user_set_active(struct store *st, const char *name, int act
 	}
 	if (!err)
 		err = store_int_user_entry(st, name, 0);
-	return store_int_end_db(st, stmt, err);
+	return store_int_end(st, stmt, err);
 }
 
 enum store_err store_job_create(struct store *st, const struct store_job *j, long long *id)
@@ -144,7 +144,7 @@ enum store_err store_job_create(struct store *st, const struct store_job *j, lon
 		err = store_int_ledger_id(st, "job", new_id, "start", new_id, j->started_ms);
 	if (!err)
 		err = store_int_ledger_id(st, "device", j->device_id, "job", new_id, j->started_ms);
-	err = store_int_end_db(st, stmt, err);
+	err = store_int_end(st, stmt, err);
 	if (!err && id)
 		*id = new_id;
 	return err;
@@ -216,7 +216,7 @@ enum store_err store_job_set_state(struct store *st, long long id, enum job_stat
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "job", id, "job_state", 0, t_ms);
-	return store_int_end_db(st, stmt, err);
+	return store_int_end(st, stmt, err);
 }
 
 enum store_err store_job_list(struct store *st, long long device_id, long long trainee_id,
@@ -442,7 +442,7 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 	if (!err)
 		err = store_int_ledger_id(st, "job", r->job_id, "step", new_id, r->t_ms);
 	/* synchronous=FULL: durable when the commit returns. */
-	err = store_int_end_db(st, stmt, err);
+	err = store_int_end(st, stmt, err);
 	if (!err && id)
 		*id = new_id;
 	return err;
@@ -678,7 +678,7 @@ enum store_err store_job_event_add(struct store *st, const struct store_job_even
 	if (!err && id)
 		*id = new_id;
 out:
-	return store_int_end_db(st, stmt, err);
+	return store_int_end(st, stmt, err);
 }
 
 static int event_item(struct db_stmt *stmt, void *item)

@@ -1098,7 +1098,7 @@ enum store_err store_seal_unsigned(struct store *st, int *sealed)
 		if (!err)
 			(*sealed)++;
 	}
-	err = store_int_end_db(st, NULL, err);
+	err = store_int_end(st, NULL, err);
 	free(heads);
 	if (err)
 		*sealed = 0;

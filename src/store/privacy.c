@@ -316,7 +316,7 @@ enum store_err store_user_erase(struct store *st, const struct store_erasure *e,
 	if (err)
 		return err;
 	err = erase(st, e, out);
-	err = store_int_end_db(st, NULL, err);
+	err = store_int_end(st, NULL, err);
 	if (err)
 		memset(out, 0, sizeof(*out));
 	return err;

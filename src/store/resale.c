@@ -48,7 +48,7 @@ enum store_err store_batch_add(struct store *st, const struct store_batch *b, lo
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "workshop", 0, "batch", new_id, b->t_ms);
-	err = store_int_end_db(st, stmt, err);
+	err = store_int_end(st, stmt, err);
 	if (!err && id)
 		*id = new_id;
 	return err;
@@ -113,7 +113,7 @@ enum store_err store_batch_attach(struct store *st, long long batch_id, long lon
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "device", device_id, "batched", new_id, t_ms);
-	return store_int_end_db(st, stmt, err);
+	return store_int_end(st, stmt, err);
 }
 
 static int id_item(struct db_stmt *stmt, void *item)
@@ -162,7 +162,7 @@ static enum store_err device_row_add(struct store *st, const char *sql, const ch
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "device", device_id, kind, new_id, t_ms);
-	return store_int_end_db(st, stmt, err);
+	return store_int_end(st, stmt, err);
 }
 
 static int resale_item(struct db_stmt *stmt, void *item)
@@ -256,7 +256,7 @@ enum store_err store_sale_add(struct store *st, struct store_sale *s, const char
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "device", s->device_id, "sale", new_id, s->t_ms);
-	err = store_int_end_db(st, stmt, err);
+	err = store_int_end(st, stmt, err);
 	if (!err) {
 		s->id = new_id;
 		s->event_id = event;

@@ -31,7 +31,7 @@ enum store_err store_signoff_add(struct store *st, const struct store_signoff *s
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "accounts", 0, "signoff", new_id, s->t_ms);
-	err = store_int_end_db(st, stmt, err);
+	err = store_int_end(st, stmt, err);
 	if (!err && id)
 		*id = new_id;
 	return err;

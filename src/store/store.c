@@ -743,17 +743,7 @@ out:
 
 /* End a write: finalize STMT, then COMMIT when ERR is none, and roll back whatever is
  * still open (a failed COMMIT too), keeping the message of the failure that led here. */
-enum store_err store_int_end(struct store *st, sqlite3_stmt *stmt, enum store_err err)
-{
-	store_int_done(st, stmt);
-	if (!err)
-		err = store_int_commit(st);
-	if (err)
-		store_int_rollback(st);
-	return err;
-}
-
-enum store_err store_int_end_db(struct store *st, struct db_stmt *stmt, enum store_err err)
+enum store_err store_int_end(struct store *st, struct db_stmt *stmt, enum store_err err)
 {
 	db_done(stmt);
 	if (!err)
@@ -763,29 +753,21 @@ enum store_err store_int_end_db(struct store *st, struct db_stmt *stmt, enum sto
 	return err;
 }
 
-void store_int_bind_id(sqlite3_stmt *stmt, int i, long long id)
-{
-	if (id)
-		sqlite3_bind_int64(stmt, i, id);
-	else
-		sqlite3_bind_null(stmt, i);
-}
-
 /* Run SQL, kept prepared: its first row's first column into *OUT when OUT, else no row. */
 static enum store_err run_kept_into(struct store *st, const char *sql, long long *out)
 {
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
+	int row = 0;
 
 	if (err)
 		return err;
-	rc = sqlite3_step(stmt);
-	if (out && rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(stmt, 0);
-	else if (out || rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	store_int_done(st, stmt);
+	err = db_step(stmt, &row);
+	if (!err && out && row)
+		*out = db_col_int64(stmt, 0);
+	else if (!err && (out || row))
+		err = db_unexpected(stmt);
+	db_done(stmt);
 	return err;
 }
 
@@ -822,7 +804,7 @@ enum store_err store_read_begin(struct store *st, int *begun)
 	enum store_err err = STORE_OK;
 
 	*begun = 0;
-	if (st->batch || !sqlite3_get_autocommit(st->db))
+	if (st->batch || db_in_transaction(st))
 		return STORE_OK; /* inside a write already: its reads see the same records */
 	err = store_int_run_kept(st, "BEGIN");
 	*begun = err == STORE_OK;
@@ -831,7 +813,7 @@ enum store_err store_read_begin(struct store *st, int *begun)
 
 void store_read_end(struct store *st, int begun)
 {
-	if (begun && !sqlite3_get_autocommit(st->db))
+	if (begun && db_in_transaction(st))
 		store_int_run_kept(st, "COMMIT");
 }
 
@@ -859,7 +841,7 @@ enum store_err store_int_commit(struct store *st)
 
 	if (!st->batch)
 		return store_int_run_kept(st, "COMMIT");
-	if (st->savepoints == 0 || sqlite3_get_autocommit(st->db))
+	if (st->savepoints == 0 || !db_in_transaction(st))
 		return STORE_EIO; /* SQLite rolled the batch back after an error (store_batch_end) */
 	err = store_int_run_kept(st, "RELEASE atelier_write");
 	if (!err)
@@ -870,7 +852,7 @@ enum store_err store_int_commit(struct store *st)
 /* A failed ROLLBACK leaves nothing to do: SQLite rolls back when the connection closes. */
 void store_int_rollback(struct store *st)
 {
-	if (sqlite3_get_autocommit(st->db))
+	if (!db_in_transaction(st))
 		return;
 	if (!st->batch) {
 		store_int_run_kept(st, "ROLLBACK");
@@ -1043,38 +1025,24 @@ static enum store_err refuse_newer(const char *path, int version)
 static enum store_err record_creation(struct store *st)
 {
 	static const char sql[] = "INSERT INTO bench (key, value) VALUES (?, ?)";
-	sqlite3_stmt *stmt = NULL;
 	enum store_err err = STORE_OK;
 	char now[32];
 	const char *const rows[][2] = {
 		{ "created_at", clock_iso8601(clock_wall_ms(), now, sizeof(now)) },
 		{ "created_by_version", ATELIER_VERSION },
 	};
-	size_t i;
-	int rc;
 
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-	if (rc != SQLITE_OK) {
-		err = store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
-		goto out;
+	for (size_t i = 0; !err && i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct db_stmt *stmt = NULL;
+
+		err = db_prepare(st, sql, &stmt);
+		if (err)
+			break;
+		db_bind_text(stmt, 1, rows[i][0]);
+		db_bind_text(stmt, 2, rows[i][1]);
+		err = db_run(stmt, NULL);
+		db_done(stmt);
 	}
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		sqlite3_reset(stmt);
-		rc = sqlite3_bind_text(stmt, 1, rows[i][0], -1, SQLITE_STATIC);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_text(stmt, 2, rows[i][1], -1, SQLITE_STATIC);
-		if (rc != SQLITE_OK) {
-			err = store_int_fail(st->db, rc, "sqlite3_bind_text", sql, st->path);
-			goto out;
-		}
-		rc = sqlite3_step(stmt);
-		if (rc != SQLITE_DONE) {
-			err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-			goto out;
-		}
-	}
-out:
-	store_int_done(st, stmt);
 	return err;
 }
 
@@ -1411,7 +1379,7 @@ static enum store_err run_check(struct store *st, const char *sql, int fk, char 
 		}
 	}
 out:
-	store_int_done(st, stmt);
+	sqlite3_finalize(stmt);
 	return err;
 }
 
@@ -1613,40 +1581,6 @@ out:
 	return err;
 }
 
-enum store_err store_int_run_change(struct store *st, sqlite3_stmt *stmt, const char *sql,
-				    long long *id)
-{
-	int rc = sqlite3_step(stmt);
-
-	if (rc == SQLITE_ROW) {
-		if (id)
-			*id = sqlite3_column_int64(stmt, 0);
-		rc = sqlite3_step(stmt);
-	}
-	if (rc != SQLITE_DONE)
-		return store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	return STORE_OK;
-}
-
-int store_int_bind_text_or_null(sqlite3_stmt *stmt, int i, const char *v)
-{
-	return v ? sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(stmt, i);
-}
-
-void store_int_col_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(stmt, col);
-
-	snprintf(out, size, "%s", t ? (const char *)t : "");
-}
-
-char *store_int_col_dup(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char *t = sqlite3_column_text(stmt, col);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
 void *store_int_room_for_one(void *arr, size_t n, size_t *cap, size_t size)
 {
 	void *grown;
@@ -1657,71 +1591,6 @@ void *store_int_room_for_one(void *arr, size_t n, size_t *cap, size_t size)
 	if (grown)
 		*cap = *cap ? *cap * 2 : 16;
 	return grown;
-}
-
-enum store_err store_int_collect(struct store *st, enum store_err prepared, sqlite3_stmt *stmt,
-				 const char *sql, size_t size,
-				 int (*row)(sqlite3_stmt *stmt, void *item),
-				 void (*release)(void *item), void **out, size_t *n)
-{
-	enum store_err err = prepared;
-	char *items = NULL;
-	size_t cap = 0, count = 0;
-	int rc = SQLITE_DONE;
-
-	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		char *grown = store_int_room_for_one(items, count, &cap, size);
-
-		if (!grown) {
-			err = STORE_EINTERNAL;
-			break;
-		}
-		items = grown;
-		memset(items + count * size, 0, size);
-		if (!row(stmt, items + count * size)) {
-			if (release)
-				release(items + count * size);
-			err = STORE_EINTERNAL;
-			break;
-		}
-		count++;
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	store_int_done(st, stmt);
-	if (err) {
-		for (size_t i = 0; release && i < count; i++)
-			release(items + i * size);
-		free(items);
-		items = NULL;
-		count = 0;
-	}
-	*out = items;
-	*n = count;
-	return err;
-}
-
-enum store_err store_int_one(struct store *st, enum store_err prepared, sqlite3_stmt *stmt,
-			     const char *sql, int (*row)(sqlite3_stmt *stmt, void *item),
-			     void (*release)(void *item), void *item)
-{
-	enum store_err err = prepared;
-	int rc;
-
-	if (!err) {
-		rc = sqlite3_step(stmt);
-		if (rc == SQLITE_ROW && !row(stmt, item)) {
-			if (release)
-				release(item);
-			err = STORE_EINTERNAL;
-		} else if (rc == SQLITE_DONE) {
-			err = STORE_ENOENT;
-		} else if (rc != SQLITE_ROW) {
-			err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-		}
-	}
-	store_int_done(st, stmt);
-	return err;
 }
 
 /* The SQLite backend's own: VACUUM, then the log emptied (store_compact() in store.h,

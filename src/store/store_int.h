@@ -94,13 +94,18 @@ long long store_int_now_ms(void);
 /* Put the records of a database made before the ledger into chains (a migration). */
 enum store_err store_int_ledger_adopt(struct store *st);
 
+/* The SQLite backend's own (store.c, db_sqlite.c): the files of the records run their SQL
+ * through the statement API (db.h) and never call these. */
+
 /* Record the detail of a failed CALL (running SQL, when not NULL) on the database at
  * PATH for store_last_error_message() and return RC translated. Call it before
  * sqlite3_finalize(), which resets the message. */
 enum store_err store_int_fail(sqlite3 *db, int rc, const char *call, const char *sql,
 			      const char *path);
-/* Run one statement without parameters to its end; rows are ignored. */
+/* Run one statement without parameters to its end on DB, at PATH (a PRAGMA, a
+ * migration's step, on a connection of its own too); rows are ignored. */
 enum store_err store_int_run(sqlite3 *db, const char *path, const char *sql);
+
 /* Set the message of store_last_error_message() to TEXT. */
 void store_int_error(const char *text);
 /* Run SQL, a statement without parameters or rows, kept prepared (transaction control). */
@@ -124,46 +129,10 @@ enum store_err store_int_commit(struct store *st);
 /* Roll back the write in progress, if any (inside a batch: to its savepoint, leaving the
  * batch's earlier writes), keeping the last failure's message. */
 void store_int_rollback(struct store *st);
-/* End a transaction begun with BEGIN IMMEDIATE after its last statement STMT (finalized
- * here; may be NULL): COMMIT when ERR is STORE_OK, else roll back. The final result. */
-enum store_err store_int_end(struct store *st, sqlite3_stmt *stmt, enum store_err err);
-/* The same after S, a statement of the statement API (db.h). */
-enum store_err store_int_end_db(struct store *st, struct db_stmt *s, enum store_err err);
-/* Bind ID at I, or NULL when ID is 0 (no such row: Atelier itself, no record...). */
-void store_int_bind_id(sqlite3_stmt *stmt, int i, long long id);
-
-/* The files of src/store/ not yet moved onto the statement API (db.h) run their SQL
- * through the functions below, on the sqlite3_stmt of the same cache (db_sqlite.c); a
- * file moved uses db.h alone. */
-
-/* Prepare SQL on ST, recording why it failed. */
-enum store_err store_int_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt);
-/* Done with STMT (may be NULL): a statement of the cache is reset and kept for the next
- * store_int_prepare() of its SQL; any other is finalized. */
-void store_int_done(struct store *st, sqlite3_stmt *stmt);
-/* Step a statement that changes rows to its end; the RETURNING id, if any, in *ID. */
-enum store_err store_int_run_change(struct store *st, sqlite3_stmt *stmt, const char *sql,
-				    long long *id);
-/* Bind V, or NULL when V is NULL. */
-int store_int_bind_text_or_null(sqlite3_stmt *stmt, int i, const char *v);
-/* Column COL as text into OUT (SIZE bytes; "" when NULL). */
-void store_int_col_text(sqlite3_stmt *stmt, int col, char *out, size_t size);
-/* Column COL as a new string, or NULL when NULL (or out of memory). */
-char *store_int_col_dup(sqlite3_stmt *stmt, int col);
-/* Step STMT (prepared from SQL with result PREPARED, parameters bound) to its end: each
- * row becomes one item of SIZE bytes, zeroed then filled by ROW (0 when out of memory),
- * in a new array *OUT of *N items. On failure every item filled is released (RELEASE,
- * when not NULL), *OUT is NULL and *N 0. STMT is finalized either way. */
-enum store_err store_int_collect(struct store *st, enum store_err prepared, sqlite3_stmt *stmt,
-				 const char *sql, size_t size,
-				 int (*row)(sqlite3_stmt *stmt, void *item),
-				 void (*release)(void *item), void **out, size_t *n);
-/* Step STMT (prepared from SQL with result PREPARED, parameters bound) once: a row is
- * given to ROW for ITEM (0 when out of memory: ITEM is released with RELEASE, when not
- * NULL, and STORE_EINTERNAL returned); no row is STORE_ENOENT. STMT is finalized. */
-enum store_err store_int_one(struct store *st, enum store_err prepared, sqlite3_stmt *stmt,
-			     const char *sql, int (*row)(sqlite3_stmt *stmt, void *item),
-			     void (*release)(void *item), void *item);
+/* End a transaction begun with BEGIN IMMEDIATE after its last statement S (given back
+ * here, db_done(); may be NULL): COMMIT when ERR is STORE_OK, else roll back. The final
+ * result. */
+enum store_err store_int_end(struct store *st, struct db_stmt *s, enum store_err err);
 /* ARR (holding N items of SIZE bytes in room for *CAP) with room for one more: ARR
  * itself, or a larger copy; NULL when out of memory (ARR is then left as it was). */
 void *store_int_room_for_one(void *arr, size_t n, size_t *cap, size_t size);
