@@ -8,9 +8,9 @@
  *
  * A statement is prepared from its SQL text (parameters `?`, `?N` or `:name`, numbered
  * from 1), bound, stepped row by row, read column by column (numbered from 0), and given
- * back with db_done(). Each connection keeps its statements prepared, looked up by their SQL
- * (db_prepare()): a statement is used by one caller at a time, and the same SQL asked
- * again while it is in use (a nested read) gets one of its own.
+ * back with db_done(). Each connection keeps its statements prepared, looked up by their
+ * SQL (db_prepare()): a statement is used by one caller at a time, and the same SQL
+ * asked again while it is in use (a nested read) gets one of its own.
  *
  * Errors: a failure is recorded for store_last_error_message() and store_last_errno()
  * (the call that failed, the SQL, the database and why) and returned as an enum
@@ -116,8 +116,8 @@ enum store_err db_one(struct db_stmt *s, enum store_err prepared,
 /* The connection's side (store.c, batch.c). 1 when a transaction is open on ST's
  * connection (the backend may have rolled one back after an error: a full disk). */
 int db_in_transaction(struct store *st);
-/* Every statement ST keeps prepared is freed (before
- * its connection closes); none may be in use. */
+/* Every statement ST keeps prepared is freed (before its connection closes); none may
+ * be in use. */
 void db_release_all(struct store *st);
 
 #endif
