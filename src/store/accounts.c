@@ -24,8 +24,8 @@ static enum store_err change(struct store *st, const char *sql, long long a, lon
 			db_bind_text(stmt, i++, text);
 		if (b >= 0)
 			db_bind_int64(stmt, i++, b);
-		err = db_run(stmt, NULL);
-		if (!err && must_change && db_changes(stmt) == 0)
+		err = db_run_change(stmt, NULL);
+		if (!err && must_change && db_changes(st) == 0)
 			err = STORE_ENOENT;
 	}
 	db_done(stmt);
@@ -96,8 +96,8 @@ enum store_err store_user_set_role(struct store *st, const char *name, enum role
 	if (!err) {
 		db_bind_text(stmt, 1, role_name(role));
 		db_bind_text(stmt, 2, name);
-		err = db_run(stmt, NULL);
-		if (!err && db_changes(stmt) == 0)
+		err = db_run_change(stmt, NULL);
+		if (!err && db_changes(st) == 0)
 			err = STORE_ENOENT;
 	}
 	if (!err)
@@ -151,7 +151,7 @@ enum store_err store_session_add(struct store *st, const char *token_hash, long 
 		db_bind_int64(stmt, 2, user_id);
 		db_bind_int64(stmt, 3, t_ms);
 		db_bind_int64(stmt, 4, t_ms);
-		err = db_run(stmt, id);
+		err = db_run_change(stmt, id);
 	}
 	db_done(stmt);
 	return err;
@@ -234,7 +234,7 @@ enum store_err store_attempt_add(struct store *st, const char *name, const char 
 		db_bind_text(stmt, 1, name);
 		db_bind_int64(stmt, 2, t_ms);
 		db_bind_text(stmt, 3, outcome);
-		err = db_run(stmt, NULL);
+		err = db_run_change(stmt, NULL);
 	}
 	db_done(stmt);
 	return err;
@@ -283,7 +283,7 @@ enum store_err store_audit_add(struct store *st, const struct store_audit *a)
 		db_bind_text(stmt, 4, a->subject);
 		db_bind_text(stmt, 5, a->outcome);
 		db_bind_text(stmt, 6, a->detail);
-		err = db_run(stmt, NULL);
+		err = db_run_change(stmt, NULL);
 	}
 	db_done(stmt);
 	return err;

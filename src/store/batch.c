@@ -226,7 +226,7 @@ static enum store_err seal_head(struct store *st, struct store_sealing *s, const
 	db_bind_text(stmt, 1, key_id);
 	db_bind_text(stmt, 2, sig);
 	db_bind_text(stmt, 3, chain);
-	err = db_run(stmt, NULL);
+	err = db_run_change(stmt, NULL);
 	db_done(stmt);
 	return err;
 }
@@ -284,9 +284,9 @@ enum store_err store_batch_end(struct store *st)
 			err = seal_batch(st);
 			/* synchronous=FULL: durable when the commit returns. */
 			if (!err)
-				err = store_int_run_kept(st, "COMMIT");
+				err = db_run(st, "COMMIT");
 			if (err && db_in_transaction(st))
-				store_int_run_kept(st, "ROLLBACK");
+				db_run(st, "ROLLBACK");
 		}
 	}
 	if (st->sealing) { /* a batch rolled back: its queue is dropped */

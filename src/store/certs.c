@@ -25,8 +25,8 @@ static enum store_err bound_change(struct store *st, const char *sql, const char
 		db_bind_int64(stmt, 3, i1);
 		if (t3)
 			db_bind_text(stmt, 4, t3);
-		err = db_run(stmt, NULL);
-		if (!err && db_changes(stmt) != 1)
+		err = db_run_change(stmt, NULL);
+		if (!err && db_changes(st) != 1)
 			err = STORE_ESTALE;
 	}
 	db_done(stmt);
@@ -46,7 +46,7 @@ static enum store_err insert_cert(struct store *st, const struct store_certifica
 		db_bind_int64(stmt, 4, c->by_user);
 		db_bind_text(stmt, 5, c->key_id);
 		db_bind_text(stmt, 6, c->body);
-		err = db_run(stmt, NULL);
+		err = db_run_change(stmt, NULL);
 	}
 	db_done(stmt);
 	return err;
@@ -67,7 +67,7 @@ static enum store_err insert_event(struct store *st, const struct store_certific
 		db_bind_int64(stmt, 3, c->by_user);
 		db_bind_text(stmt, 4, reason);
 		db_bind_int64(stmt, 5, c->issued_ms);
-		err = db_run(stmt, id);
+		err = db_run_change(stmt, id);
 	}
 	db_done(stmt);
 	return err;
@@ -192,7 +192,7 @@ enum store_err store_int_revoke(struct store *st, const char *cert_id, long long
 		db_bind_id(stmt, 2, by_user);
 		db_bind_text(stmt, 3, reason);
 		db_bind_int64(stmt, 4, t_ms);
-		err = db_run(stmt, &id);
+		err = db_run_change(stmt, &id);
 	}
 	db_done(stmt);
 	if (!err)

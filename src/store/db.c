@@ -10,7 +10,7 @@
 #include "store/store.h"
 #include "store/store_int.h"
 
-enum store_err db_run(struct db_stmt *s, long long *id)
+enum store_err db_run_change(struct db_stmt *s, long long *id)
 {
 	int row = 0;
 	enum store_err err = db_step(s, &row);
@@ -92,6 +92,21 @@ enum store_err db_one(struct db_stmt *s, enum store_err prepared,
 			release(item);
 		err = STORE_EINTERNAL;
 	}
+	db_done(s);
+	return err;
+}
+
+enum store_err db_run(struct store *st, const char *sql)
+{
+	struct db_stmt *s = NULL;
+	enum store_err err = db_prepare(st, sql, &s);
+	int row = 0;
+
+	if (err)
+		return err;
+	err = db_step(s, &row);
+	if (!err && row)
+		err = db_unexpected(s);
 	db_done(s);
 	return err;
 }

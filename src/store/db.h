@@ -66,11 +66,16 @@ enum store_err db_step(struct db_stmt *s, int *row) __attribute__((warn_unused_r
  * PRAGMA, a row from transaction control. Recorded, STORE_EINTERNAL. */
 enum store_err db_unexpected(struct db_stmt *s) __attribute__((warn_unused_result));
 /* Step S, a statement that changes rows, to its end: the first column of its row, if it
- * has one (RETURNING id), into *ID (may be NULL). */
-enum store_err db_run(struct db_stmt *s, long long *id) __attribute__((warn_unused_result));
-/* The rows changed by the last statement of S's connection that ran to its end: read
- * it right after db_run(). */
-long long db_changes(struct db_stmt *s);
+ * has one (RETURNING id), into *ID (may be NULL). S stays the caller's (db_done()). */
+enum store_err db_run_change(struct db_stmt *s, long long *id)
+	__attribute__((warn_unused_result));
+/* Run SQL, one statement without parameters or rows (transaction control: BEGIN,
+ * SAVEPOINT, COMMIT...), kept prepared like any other: prepared, stepped to its end and
+ * given back. A row is unexpected (db_unexpected()). */
+enum store_err db_run(struct store *st, const char *sql);
+/* The rows changed by the last statement on ST's connection that ran to its end: read
+ * it right after db_run_change(). */
+long long db_changes(struct store *st);
 
 /* The kinds of value a column of a row holds. */
 enum db_type { DB_NULL, DB_INTEGER, DB_FLOAT, DB_TEXT, DB_BLOB };

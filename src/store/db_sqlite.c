@@ -163,9 +163,9 @@ enum store_err db_unexpected(struct db_stmt *s)
 	return store_int_fail(s->st->db, s->step_rc, "sqlite3_step", s->sql, s->st->path);
 }
 
-long long db_changes(struct db_stmt *s)
+long long db_changes(struct store *st)
 {
-	return sqlite3_changes(s->st->db);
+	return sqlite3_changes(st->db);
 }
 
 int db_col_count(struct db_stmt *s)

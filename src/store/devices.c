@@ -92,7 +92,7 @@ static enum store_err exec_bound(struct store *st, const char *sql, const struct
 			db_bind_int64(stmt, i, id);
 	}
 	/* An INSERT ... RETURNING id (SQLite 3.35 and PostgreSQL alike) gives one row. */
-	err = db_run(stmt, new_id);
+	err = db_run_change(stmt, new_id);
 out:
 	db_done(stmt);
 	return err;

@@ -100,7 +100,7 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 	db_bind_text(stmt, 6, g->feedback);
 	db_bind_int64(stmt, 7, g->by_user);
 	db_bind_int64(stmt, 8, g->t_ms);
-	err = db_run(stmt, &new_id);
+	err = db_run_change(stmt, &new_id);
 	if (err)
 		goto out;
 	db_done(stmt);
@@ -112,7 +112,7 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 		goto out;
 	db_bind_int64(stmt, 1, g->submitted_ms);
 	db_bind_int64(stmt, 2, g->job_id);
-	err = db_run(stmt, NULL);
+	err = db_run_change(stmt, NULL);
 	if (err)
 		goto out;
 	db_done(stmt);
@@ -124,7 +124,7 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 		if (err)
 			goto out;
 		db_bind_int64(stmt, 1, g->job_id);
-		err = db_run(stmt, NULL);
+		err = db_run_change(stmt, NULL);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "job", g->job_id, "grade", new_id, g->t_ms);
@@ -256,8 +256,8 @@ enum store_err store_grade_ack(struct store *st, long long grade_id, long long u
 		db_bind_int64(stmt, 1, user_id);
 		db_bind_int64(stmt, 2, t_ms);
 		db_bind_int64(stmt, 3, grade_id);
-		err = db_run(stmt, &job);
-		if (!err && db_changes(stmt) == 0)
+		err = db_run_change(stmt, &job);
+		if (!err && db_changes(st) == 0)
 			err = STORE_ENOENT;
 	}
 	if (!err)
@@ -289,10 +289,10 @@ enum store_err store_int_device_move(struct store *st, long long device_id,
 	db_bind_text(stmt, 1, device_state_name(to));
 	db_bind_int64(stmt, 2, device_id);
 	db_bind_text(stmt, 3, device_state_name(from));
-	err = db_run(stmt, NULL);
+	err = db_run_change(stmt, NULL);
 	if (err)
 		goto out;
-	if (db_changes(stmt) == 0) {
+	if (db_changes(st) == 0) {
 		err = one_row(st, sql_now, device_id, &found, now, sizeof(now), NULL);
 		if (!err)
 			err = found ? STORE_ESTALE : STORE_ENOENT;
@@ -310,7 +310,7 @@ enum store_err store_int_device_move(struct store *st, long long device_id,
 	db_bind_id(stmt, 4, user_id); /* 0: Atelier itself */
 	db_bind_text(stmt, 5, reason);
 	db_bind_int64(stmt, 6, t_ms);
-	err = db_run(stmt, &event);
+	err = db_run_change(stmt, &event);
 	if (!err)
 		err = store_int_ledger_id(st, "device", device_id, "state", event, t_ms);
 	/* A certificate says the device is ready for reuse: once it goes back to work (a

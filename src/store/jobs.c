@@ -24,7 +24,7 @@ enum store_err store_user_add(struct store *st, const char *name, enum role role
 		db_bind_text(stmt, 2, role_name(role));
 		db_bind_int64(stmt, 3, t_ms);
 		db_bind_text(stmt, 4, code);
-		err = db_run(stmt, &new_id);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_user_entry(st, NULL, new_id);
@@ -110,8 +110,8 @@ enum store_err store_user_set_active(struct store *st, const char *name, int act
 	if (!err) {
 		db_bind_int64(stmt, 1, active ? 1 : 0);
 		db_bind_text(stmt, 2, name);
-		err = db_run(stmt, NULL);
-		if (!err && db_changes(stmt) == 0)
+		err = db_run_change(stmt, NULL);
+		if (!err && db_changes(st) == 0)
 			err = STORE_ENOENT;
 	}
 	if (!err)
@@ -138,7 +138,7 @@ enum store_err store_job_create(struct store *st, const struct store_job *j, lon
 		db_bind_text(stmt, 4, j->checklist_hash);
 		db_bind_int64(stmt, 5, j->trainee_id);
 		db_bind_int64(stmt, 6, j->started_ms);
-		err = db_run(stmt, &new_id);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "job", new_id, "start", new_id, j->started_ms);
@@ -210,8 +210,8 @@ enum store_err store_job_set_state(struct store *st, long long id, enum job_stat
 		db_bind_text(stmt, 2, job_state_name(state));
 		db_bind_int64(stmt, 3, t_ms);
 		db_bind_int64(stmt, 4, id);
-		err = db_run(stmt, NULL);
-		if (!err && db_changes(stmt) == 0)
+		err = db_run_change(stmt, NULL);
+		if (!err && db_changes(st) == 0)
 			err = STORE_ENOENT;
 	}
 	if (!err)
@@ -437,7 +437,7 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 		db_bind_text(stmt, 13, r->prev_hash);
 		db_bind_text(stmt, 14, r->hash);
 		db_bind_text(stmt, 15, r->tester);
-		err = db_run(stmt, &new_id);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "job", r->job_id, "step", new_id, r->t_ms);
@@ -598,7 +598,7 @@ enum store_err store_snapshot_put(struct store *st, const char *hash, const char
 		db_bind_text(stmt, 2, checklist_id);
 		db_bind_int64(stmt, 3, version);
 		db_bind_text(stmt, 4, content);
-		err = db_run(stmt, NULL);
+		err = db_run_change(stmt, NULL);
 	}
 	db_done(stmt);
 	return err;
@@ -652,8 +652,8 @@ enum store_err store_job_event_add(struct store *st, const struct store_job_even
 		if (err)
 			goto out;
 		db_bind_int64(stmt, 1, e->job_id);
-		err = db_run(stmt, NULL);
-		if (!err && db_changes(stmt) == 0)
+		err = db_run_change(stmt, NULL);
+		if (!err && db_changes(st) == 0)
 			err = STORE_ESTALE;
 		if (err)
 			goto out;
@@ -672,7 +672,7 @@ enum store_err store_job_event_add(struct store *st, const struct store_job_even
 						     ? step_result_name(e->result)
 						     : NULL);
 	db_bind_text(stmt, 7, e->note);
-	err = db_run(stmt, &new_id);
+	err = db_run_change(stmt, &new_id);
 	if (!err)
 		err = store_int_ledger_id(st, "job", e->job_id, "event", new_id, e->t_ms);
 	if (!err && id)

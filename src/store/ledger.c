@@ -375,7 +375,7 @@ static enum store_err put_head(struct store *st, const char *chain, long long se
 	db_bind_int64(stmt, 4, t_ms);
 	db_bind_text(stmt, 5, key_id);
 	db_bind_text(stmt, 6, sig);
-	err = db_run(stmt, NULL);
+	err = db_run_change(stmt, NULL);
 	db_done(stmt);
 	return err;
 }
@@ -440,7 +440,7 @@ enum store_err store_int_ledger(struct store *st, const char *chain, const char 
 	db_bind_text(stmt, 6, e.body);
 	db_bind_text(stmt, 7, e.prev_hash);
 	db_bind_text(stmt, 8, e.hash);
-	err = db_run(stmt, NULL);
+	err = db_run_change(stmt, NULL);
 	if (!err)
 		err = put_head(st, chain, e.seq, e.hash, t_ms);
 out:
@@ -1031,7 +1031,7 @@ enum store_err store_int_ledger_redact(struct store *st, long long erasure_id,
 		db_bind_int64(stmt, 3, e->seq);
 		db_bind_text(stmt, 4, e->hash);
 		db_bind_text(stmt, 5, h);
-		err = db_run(stmt, &id);
+		err = db_run_change(stmt, &id);
 	}
 	db_done(stmt);
 	stmt = NULL;
@@ -1042,8 +1042,8 @@ enum store_err store_int_ledger_redact(struct store *st, long long erasure_id,
 		db_bind_text(stmt, 2, e->chain);
 		db_bind_int64(stmt, 3, e->seq);
 		db_bind_text(stmt, 4, e->hash);
-		err = db_run(stmt, NULL);
-		if (!err && db_changes(stmt) != 1)
+		err = db_run_change(stmt, NULL);
+		if (!err && db_changes(st) != 1)
 			err = STORE_ESTALE;
 	}
 	db_done(stmt);
@@ -1092,7 +1092,7 @@ enum store_err store_seal_unsigned(struct store *st, int *sealed)
 		db_bind_text(stmt, 2, sig);
 		db_bind_text(stmt, 3, heads[i].chain);
 		db_bind_int64(stmt, 4, heads[i].seq);
-		err = db_run(stmt, NULL);
+		err = db_run_change(stmt, NULL);
 		db_done(stmt);
 		stmt = NULL;
 		if (!err)

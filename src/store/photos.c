@@ -22,7 +22,7 @@ enum store_err store_photo_add(struct store *st, const struct store_photo *p, lo
 	db_bind_text(stmt, 4, p->type);
 	db_bind_int64(stmt, 5, by_user);
 	db_bind_int64(stmt, 6, p->t_ms);
-	err = db_run(stmt, NULL);
+	err = db_run_change(stmt, NULL);
 	db_done(stmt);
 	return err;
 }

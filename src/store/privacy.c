@@ -26,9 +26,9 @@ static enum store_err run2(struct store *st, const char *sql, long long a, const
 		db_bind_int64(stmt, 1, a);
 		if (t)
 			db_bind_text(stmt, 2, t);
-		err = db_run(stmt, NULL);
+		err = db_run_change(stmt, NULL);
 		if (!err && changed)
-			*changed = db_changes(stmt);
+			*changed = db_changes(st);
 	}
 	db_done(stmt);
 	return err;
@@ -150,7 +150,7 @@ static enum store_err redact_certificate(struct store *st, const struct store_er
 	if (n && !err) {
 		db_bind_text(stmt, 1, text);
 		db_bind_text(stmt, 2, id);
-		err = db_run(stmt, NULL);
+		err = db_run_change(stmt, NULL);
 		*done = !err;
 	}
 	db_done(stmt);
@@ -206,7 +206,7 @@ static enum store_err redact_audit(struct store *st, const struct store_erasure 
 			for (int k = 0; k < 3; k++)
 				db_bind_text(stmt, k + 1, lines[i].text[k]);
 			db_bind_int64(stmt, 4, lines[i].id);
-			err = db_run(stmt, NULL);
+			err = db_run_change(stmt, NULL);
 		}
 		db_done(stmt);
 		if (!err)
@@ -253,7 +253,7 @@ static enum store_err erase(struct store *st, const struct store_erasure *e,
 			db_bind_int64(stmt, 2, e->by_user);
 			db_bind_text(stmt, 3, e->why);
 			db_bind_int64(stmt, 4, e->t_ms);
-			err = db_run(stmt, &out->erasure_id);
+			err = db_run_change(stmt, &out->erasure_id);
 		}
 		db_done(stmt);
 	}
@@ -295,7 +295,7 @@ static enum store_err erase(struct store *st, const struct store_erasure *e,
 		if (!err) {
 			db_bind_int64(stmt, 1, e->t_ms);
 			db_bind_int64(stmt, 2, e->user_id);
-			err = db_run(stmt, NULL);
+			err = db_run_change(stmt, NULL);
 		}
 		db_done(stmt);
 	}

@@ -44,7 +44,7 @@ enum store_err store_batch_add(struct store *st, const struct store_batch *b, lo
 		db_bind_text(stmt, 2, b->donor);
 		db_bind_int64(stmt, 3, b->by_user);
 		db_bind_int64(stmt, 4, b->t_ms);
-		err = db_run(stmt, &new_id);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "workshop", 0, "batch", new_id, b->t_ms);
@@ -109,7 +109,7 @@ enum store_err store_batch_attach(struct store *st, long long batch_id, long lon
 		db_bind_int64(stmt, 3, by_user);
 		db_bind_int64(stmt, 4, t_ms);
 		/* device_id is UNIQUE: a device in a batch already is STORE_EEXIST. */
-		err = db_run(stmt, &new_id);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "device", device_id, "batched", new_id, t_ms);
@@ -158,7 +158,7 @@ static enum store_err device_row_add(struct store *st, const char *sql, const ch
 		db_bind_text(stmt, 2, text);
 		db_bind_int64(stmt, 3, by_user);
 		db_bind_int64(stmt, 4, t_ms);
-		err = db_run(stmt, &new_id);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "device", device_id, kind, new_id, t_ms);
@@ -252,7 +252,7 @@ enum store_err store_sale_add(struct store *st, struct store_sale *s, const char
 		db_bind_text(stmt, 6, s->buyer_ref[0] ? s->buyer_ref : NULL);
 		db_bind_int64(stmt, 7, s->by_user);
 		db_bind_int64(stmt, 8, s->t_ms);
-		err = db_run(stmt, &new_id);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "device", s->device_id, "sale", new_id, s->t_ms);

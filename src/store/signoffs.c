@@ -27,7 +27,7 @@ enum store_err store_signoff_add(struct store *st, const struct store_signoff *s
 		db_bind_int64(stmt, 3, s->by_user);
 		db_bind_text(stmt, 4, s->note);
 		db_bind_int64(stmt, 5, s->t_ms);
-		err = db_run(stmt, &new_id);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "accounts", 0, "signoff", new_id, s->t_ms);

@@ -753,35 +753,6 @@ enum store_err store_int_end(struct store *st, struct db_stmt *stmt, enum store_
 	return err;
 }
 
-/* Run SQL, kept prepared: its first row's first column into *OUT when OUT, else no row. */
-static enum store_err run_kept_into(struct store *st, const char *sql, long long *out)
-{
-	struct db_stmt *stmt = NULL;
-	enum store_err err = db_prepare(st, sql, &stmt);
-	int row = 0;
-
-	if (err)
-		return err;
-	err = db_step(stmt, &row);
-	if (!err && out && row)
-		*out = db_col_int64(stmt, 0);
-	else if (!err && (out || row))
-		err = db_unexpected(stmt);
-	db_done(stmt);
-	return err;
-}
-
-enum store_err store_int_kept_int(struct store *st, const char *sql, long long *out)
-{
-	*out = 0;
-	return run_kept_into(st, sql, out);
-}
-
-enum store_err store_int_run_kept(struct store *st, const char *sql)
-{
-	return run_kept_into(st, sql, NULL);
-}
-
 int store_release_reads(struct store *st)
 {
 	int n = 0;
@@ -806,7 +777,7 @@ enum store_err store_read_begin(struct store *st, int *begun)
 	*begun = 0;
 	if (st->batch || db_in_transaction(st))
 		return STORE_OK; /* inside a write already: its reads see the same records */
-	err = store_int_run_kept(st, "BEGIN");
+	err = db_run(st, "BEGIN");
 	*begun = err == STORE_OK;
 	return err;
 }
@@ -814,7 +785,7 @@ enum store_err store_read_begin(struct store *st, int *begun)
 void store_read_end(struct store *st, int begun)
 {
 	if (begun && db_in_transaction(st))
-		store_int_run_kept(st, "COMMIT");
+		db_run(st, "COMMIT");
 }
 
 enum store_err store_int_begin(struct store *st)
@@ -822,14 +793,14 @@ enum store_err store_int_begin(struct store *st)
 	enum store_err err;
 
 	if (!st->batch)
-		return store_int_run_kept(st, "BEGIN IMMEDIATE");
+		return db_run(st, "BEGIN IMMEDIATE");
 	if (!st->batch_begun) {
-		err = store_int_run_kept(st, "BEGIN IMMEDIATE");
+		err = db_run(st, "BEGIN IMMEDIATE");
 		if (err)
 			return err;
 		st->batch_begun = 1;
 	}
-	err = store_int_run_kept(st, "SAVEPOINT atelier_write");
+	err = db_run(st, "SAVEPOINT atelier_write");
 	if (!err)
 		st->savepoints++;
 	return err;
@@ -840,10 +811,10 @@ enum store_err store_int_commit(struct store *st)
 	enum store_err err;
 
 	if (!st->batch)
-		return store_int_run_kept(st, "COMMIT");
+		return db_run(st, "COMMIT");
 	if (st->savepoints == 0 || !db_in_transaction(st))
 		return STORE_EIO; /* SQLite rolled the batch back after an error (store_batch_end) */
-	err = store_int_run_kept(st, "RELEASE atelier_write");
+	err = db_run(st, "RELEASE atelier_write");
 	if (!err)
 		st->savepoints--;
 	return err;
@@ -855,13 +826,13 @@ void store_int_rollback(struct store *st)
 	if (!db_in_transaction(st))
 		return;
 	if (!st->batch) {
-		store_int_run_kept(st, "ROLLBACK");
+		db_run(st, "ROLLBACK");
 		return;
 	}
 	if (st->savepoints == 0)
 		return;
-	store_int_run_kept(st, "ROLLBACK TO atelier_write");
-	store_int_run_kept(st, "RELEASE atelier_write");
+	db_run(st, "ROLLBACK TO atelier_write");
+	db_run(st, "RELEASE atelier_write");
 	st->savepoints--;
 }
 
@@ -1040,7 +1011,7 @@ static enum store_err record_creation(struct store *st)
 			break;
 		db_bind_text(stmt, 1, rows[i][0]);
 		db_bind_text(stmt, 2, rows[i][1]);
-		err = db_run(stmt, NULL);
+		err = db_run_change(stmt, NULL);
 		db_done(stmt);
 	}
 	return err;
@@ -1289,7 +1260,22 @@ void store_free(struct store *st)
 
 enum store_err store_data_version(struct store *st, long long *out)
 {
-	return store_int_kept_int(st, "PRAGMA data_version", out);
+	static const char sql[] = "PRAGMA data_version";
+	struct db_stmt *stmt = NULL;
+	enum store_err err;
+	int row = 0;
+
+	*out = 0;
+	err = db_prepare(st, sql, &stmt);
+	if (err)
+		return err;
+	err = db_step(stmt, &row);
+	if (!err && row)
+		*out = db_col_int64(stmt, 0);
+	else if (!err)
+		err = db_unexpected(stmt);
+	db_done(stmt);
+	return err;
 }
 
 long long store_changes(struct store *st)

@@ -1,17 +1,24 @@
 /*
  * store_int — what the files of src/store/ share; not for other modules.
+ *
+ * The files of the records run their SQL through the statement API (db.h) alone. Only
+ * the SQLite backend's own files (store.c: the connection, PRAGMAs, migrations, the
+ * check, backups; db_sqlite.c: the statements, SQL functions, the checkpointing thread)
+ * include <sqlite3.h>: here the connection is only named, so that a file of the records
+ * that called SQLite itself would not compile.
  */
 #ifndef ATELIER_STORE_STORE_INT_H
 #define ATELIER_STORE_STORE_INT_H
 
 #include <limits.h>
-#include <sqlite3.h>
 #include <sys/types.h>
 
 #include <jansson.h>
 
 #include "store/db.h"
 #include "store/store.h"
+
+struct sqlite3; /* <sqlite3.h>'s connection (its typedef sqlite3) */
 
 #define STORE_STMT_CACHE 48 /* statements kept prepared per connection */
 
@@ -23,7 +30,12 @@ struct store_cached {
 };
 
 struct store {
-	sqlite3 *db;
+	/* The backend's: SQLite's connection (store.c opens it, db_sqlite.c runs statements
+	 * on it) and its checkpointing thread. A second backend (PostgreSQL, issue #15) adds
+	 * its connection here. */
+	struct sqlite3 *db;
+	struct store_checkpointer *checkpointer; /* store_checkpoint_apart() (db_sqlite.c) */
+	/* The statement API's (db.h): statements kept prepared, by their SQL. */
 	struct store_cached cache[STORE_STMT_CACHE];
 	size_t n_cached;
 	int version;
@@ -38,7 +50,6 @@ struct store {
 	int batch_begun; /* its BEGIN IMMEDIATE has run */
 	int savepoints;	 /* savepoints open inside it */
 	struct store_sealing *sealing; /* store_seal_later(): heads sealed by a thread (batch.c) */
-	struct store_checkpointer *checkpointer; /* store_checkpoint_apart() (batch.c) */
 };
 
 /* Append an entry of KIND about row REF (NULL: none) to CHAIN at T_MS, and move its signed
@@ -100,18 +111,14 @@ enum store_err store_int_ledger_adopt(struct store *st);
 /* Record the detail of a failed CALL (running SQL, when not NULL) on the database at
  * PATH for store_last_error_message() and return RC translated. Call it before
  * sqlite3_finalize(), which resets the message. */
-enum store_err store_int_fail(sqlite3 *db, int rc, const char *call, const char *sql,
+enum store_err store_int_fail(struct sqlite3 *db, int rc, const char *call, const char *sql,
 			      const char *path);
 /* Run one statement without parameters to its end on DB, at PATH (a PRAGMA, a
  * migration's step, on a connection of its own too); rows are ignored. */
-enum store_err store_int_run(sqlite3 *db, const char *path, const char *sql);
+enum store_err store_int_run(struct sqlite3 *db, const char *path, const char *sql);
 
 /* Set the message of store_last_error_message() to TEXT. */
 void store_int_error(const char *text);
-/* Run SQL, a statement without parameters or rows, kept prepared (transaction control). */
-enum store_err store_int_run_kept(struct store *st, const char *sql);
-/* The same for a statement that gives one integer (a PRAGMA), into *OUT. */
-enum store_err store_int_kept_int(struct store *st, const char *sql, long long *out);
 /* Inside a batch whose heads are sealed later (store_seal_later()): queue the head SEQ of
  * CHAIN, whose signed message is MSG, for the sealing thread; 0 when queued (the head is
  * then written unsealed, and sealed before the batch commits), -1 when it must be sealed
