@@ -153,8 +153,7 @@ enum store_err store_certificate_list(struct store *st, long long device_id,
 		db_bind_int64(stmt, 1, device_id);
 		db_bind_int64(stmt, 2, device_id);
 	}
-	err = db_collect(stmt, err, sizeof(**out), cert_item, cert_item_release,
-				&items, n);
+	err = db_collect(stmt, err, sizeof(**out), cert_item, cert_item_release, &items, n);
 	*out = items;
 	return err;
 }
@@ -259,8 +258,7 @@ enum store_err store_revocations(struct store *st, struct store_revocation **out
 	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
-	err = db_collect(stmt, err, sizeof(**out), revocation_item, NULL, &items,
-				n);
+	err = db_collect(stmt, err, sizeof(**out), revocation_item, NULL, &items, n);
 	*out = items;
 	return err;
 }

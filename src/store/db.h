@@ -67,8 +67,7 @@ enum store_err db_step(struct db_stmt *s, int *row) __attribute__((warn_unused_r
 enum store_err db_unexpected(struct db_stmt *s) __attribute__((warn_unused_result));
 /* Step S, a statement that changes rows, to its end: the first column of its row, if it
  * has one (RETURNING id), into *ID (may be NULL). S stays the caller's (db_done()). */
-enum store_err db_run_change(struct db_stmt *s, long long *id)
-	__attribute__((warn_unused_result));
+enum store_err db_run_change(struct db_stmt *s, long long *id) __attribute__((warn_unused_result));
 /* Run SQL, one statement without parameters or rows (transaction control: BEGIN,
  * SAVEPOINT, COMMIT...), kept prepared like any other: prepared, stepped to its end and
  * given back. A row is unexpected (db_unexpected()). */

@@ -197,8 +197,7 @@ enum store_err store_grades_of(struct store *st, long long job_id, struct store_
 
 	if (!err)
 		db_bind_int64(stmt, 1, job_id);
-	err = db_collect(stmt, err, sizeof(**out), grade_item, grade_item_release,
-				&items, n);
+	err = db_collect(stmt, err, sizeof(**out), grade_item, grade_item_release, &items, n);
 	*out = items;
 	return err;
 }
@@ -215,8 +214,7 @@ enum store_err store_grades_of_trainee(struct store *st, long long user_id,
 
 	if (!err)
 		db_bind_int64(stmt, 1, user_id);
-	err = db_collect(stmt, err, sizeof(**out), grade_item, grade_item_release,
-				&items, n);
+	err = db_collect(stmt, err, sizeof(**out), grade_item, grade_item_release, &items, n);
 	*out = items;
 	return err;
 }

@@ -260,8 +260,7 @@ enum store_err store_inventory_each(struct store *st, const struct store_invento
 		row.serial = text_at(stmt, 3);
 		row.imei = text_at(stmt, 4);
 		row.first_seen_ms = db_col_int64(stmt, 5);
-		row.read = !db_col_is_null(stmt, 18) ||
-			   !db_col_is_null(stmt, 6);
+		row.read = !db_col_is_null(stmt, 18) || !db_col_is_null(stmt, 6);
 		for (int i = 0; i < STORE_INV_FACTS; i++)
 			row.fact[i] = text_at(stmt, 6 + i);
 		row.grade_checklist_hash = text_at(stmt, 19);

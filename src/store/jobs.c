@@ -268,8 +268,7 @@ enum store_err store_record_jobs(struct store *st, long long user_id,
 
 	if (!err)
 		db_bind_int64(stmt, 1, user_id);
-	err = db_collect(stmt, err, sizeof(**out), record_job_item, NULL, &items,
-				n);
+	err = db_collect(stmt, err, sizeof(**out), record_job_item, NULL, &items, n);
 	*out = items;
 	return err;
 }
@@ -498,8 +497,7 @@ static enum store_err steps_by(struct store *st, const char *sql, long long job_
 
 	if (!err)
 		db_bind_int64(stmt, 1, job_id);
-	err = db_collect(stmt, err, sizeof(**out), step_item, step_item_release,
-				&items, n);
+	err = db_collect(stmt, err, sizeof(**out), step_item, step_item_release, &items, n);
 	*out = items;
 	return err;
 }
@@ -668,9 +666,7 @@ enum store_err store_job_event_add(struct store *st, const struct store_job_even
 	db_bind_int64(stmt, 3, e->user_id);
 	db_bind_int64(stmt, 4, e->t_ms);
 	db_bind_id(stmt, 5, e->record_id);
-	db_bind_text(stmt, 6, e->kind == STORE_JOB_WIPE_CHECK
-						     ? step_result_name(e->result)
-						     : NULL);
+	db_bind_text(stmt, 6, e->kind == STORE_JOB_WIPE_CHECK ? step_result_name(e->result) : NULL);
 	db_bind_text(stmt, 7, e->note);
 	err = db_run_change(stmt, &new_id);
 	if (!err)

@@ -276,13 +276,12 @@ static enum store_err add_state(struct store *st, const char *chain, json_t *o)
 	db_bind_int64(stmt, 1, id);
 	err = db_step(stmt, &row);
 	if (!err && row) {
-		json_object_set_new(o, "state",
-				    json_string(db_col_text(stmt, 0)));
+		json_object_set_new(o, "state", json_string(db_col_text(stmt, 0)));
 		if (sql == sql_job)
 			json_object_set_new(o, "submitted_ms",
 					    db_col_is_null(stmt, 1)
-						    ? json_null()
-						    : json_integer(db_col_int64(stmt, 1)));
+						? json_null()
+						: json_integer(db_col_int64(stmt, 1)));
 	} else if (!err) {
 		err = STORE_ENOENT;
 	}
@@ -499,8 +498,7 @@ enum store_err store_ledger_of(struct store *st, const char *chain,
 
 	if (!err)
 		db_bind_text(stmt, 1, chain);
-	err = db_collect(stmt, err, sizeof(**out), entry_item, entry_release,
-				&items, n);
+	err = db_collect(stmt, err, sizeof(**out), entry_item, entry_release, &items, n);
 	*out = items;
 	return err;
 }
@@ -520,8 +518,7 @@ enum store_err store_int_ledger_find(struct store *st, const char *kind, const c
 		db_bind_text(stmt, 2, ref);
 		db_bind_text(stmt, 3, chain);
 	}
-	err = db_collect(stmt, err, sizeof(**out), entry_item, entry_release,
-				&items, n);
+	err = db_collect(stmt, err, sizeof(**out), entry_item, entry_release, &items, n);
 	*out = items;
 	return err;
 }
@@ -636,9 +633,10 @@ static enum store_err check_orphans(struct store *st, const char *chain,
 		db_bind_text(stmt, 2, chain);
 		err = db_step(stmt, &row);
 		if (!err && row)
-			found(c, STORE_LEDGER_ADDED, "%s %lld of %s is not in its records: it was added "
-			      "behind Atelier's back", q->what, (long long)db_col_int64(stmt, 0),
-			      chain);
+			found(c, STORE_LEDGER_ADDED,
+			      "%s %lld of %s is not in its records: it was added "
+			      "behind Atelier's back",
+			      q->what, (long long)db_col_int64(stmt, 0), chain);
 		db_done(stmt);
 		if (err)
 			return err;
