@@ -178,15 +178,15 @@ int store_head_message(const char *chain, long long seq, const char *hash, char 
 /* ---- bodies ---- */
 
 /* "hex:" and the bytes P (N of them) in hex, as a JSON string; NULL when out of memory. */
-static json_t *hex_value(const void *p, int n)
+static json_t *hex_value(const void *p, size_t n)
 {
-	size_t size = 4 + 2 * (size_t)(n > 0 ? n : 0) + 1;
+	size_t size = 4 + 2 * n + 1;
 	char *text = malloc(size);
 	json_t *v = NULL;
 
 	if (text) {
 		memcpy(text, "hex:", 4);
-		sodium_bin2hex(text + 4, size - 4, p, (size_t)(n > 0 ? n : 0));
+		sodium_bin2hex(text + 4, size - 4, p, n);
 		v = json_string(text);
 		free(text);
 	}
