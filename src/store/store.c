@@ -992,28 +992,44 @@ static enum store_err refuse_newer(const char *path, int version)
 	return STORE_ETOONEW;
 }
 
-/* The rows of the bench table written when the database is created. */
+/* The rows of the bench table written when the database is created. A step of the first
+ * migration, SQLite's own like the others: prepared here, not kept in the connection's
+ * statements (it runs once). */
 static enum store_err record_creation(struct store *st)
 {
 	static const char sql[] = "INSERT INTO bench (key, value) VALUES (?, ?)";
+	sqlite3_stmt *stmt = NULL;
 	enum store_err err = STORE_OK;
 	char now[32];
 	const char *const rows[][2] = {
 		{ "created_at", clock_iso8601(clock_wall_ms(), now, sizeof(now)) },
 		{ "created_by_version", ATELIER_VERSION },
 	};
+	size_t i;
+	int rc;
 
-	for (size_t i = 0; !err && i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct db_stmt *stmt = NULL;
-
-		err = db_prepare(st, sql, &stmt);
-		if (err)
-			break;
-		db_bind_text(stmt, 1, rows[i][0]);
-		db_bind_text(stmt, 2, rows[i][1]);
-		err = db_run_change(stmt, NULL);
-		db_done(stmt);
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		err = store_int_fail(st->db, rc, "sqlite3_prepare_v2", sql, st->path);
+		goto out;
 	}
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		sqlite3_reset(stmt);
+		rc = sqlite3_bind_text(stmt, 1, rows[i][0], -1, SQLITE_STATIC);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_text(stmt, 2, rows[i][1], -1, SQLITE_STATIC);
+		if (rc != SQLITE_OK) {
+			err = store_int_fail(st->db, rc, "sqlite3_bind_text", sql, st->path);
+			goto out;
+		}
+		rc = sqlite3_step(stmt);
+		if (rc != SQLITE_DONE) {
+			err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+			goto out;
+		}
+	}
+out:
+	sqlite3_finalize(stmt);
 	return err;
 }
 
