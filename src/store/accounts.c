@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -11,23 +12,23 @@
 static enum store_err change(struct store *st, const char *sql, long long a, long long b,
 			     int text_at, const char *text, int must_change)
 {
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	int i = 1;
 
 	if (!err) {
 		if (text_at == 1)
-			store_int_bind_text_or_null(stmt, i++, text);
-		sqlite3_bind_int64(stmt, i++, a);
+			db_bind_text(stmt, i++, text);
+		db_bind_int64(stmt, i++, a);
 		if (text_at == 2)
-			store_int_bind_text_or_null(stmt, i++, text);
+			db_bind_text(stmt, i++, text);
 		if (b >= 0)
-			sqlite3_bind_int64(stmt, i++, b);
-		err = store_int_run_change(st, stmt, sql, NULL);
-		if (!err && must_change && sqlite3_changes(st->db) == 0)
+			db_bind_int64(stmt, i++, b);
+		err = db_run_change(stmt, NULL);
+		if (!err && must_change && db_changes(st) == 0)
 			err = STORE_ENOENT;
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
@@ -60,20 +61,18 @@ enum store_err store_user_set_code(struct store *st, long long id, const char *c
 static enum store_err text_by_id(struct store *st, const char *sql, long long id, char *out,
 				 size_t size)
 {
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
+	int row = 0;
 
 	out[0] = '\0';
 	if (err)
 		return err;
-	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		store_int_col_text(stmt, 0, out, size);
-	else if (rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	store_int_done(st, stmt);
+	db_bind_int64(stmt, 1, id);
+	err = db_step(stmt, &row);
+	if (!err && row)
+		db_col_copy(stmt, 0, out, size);
+	db_done(stmt);
 	return err;
 }
 
@@ -88,17 +87,17 @@ enum store_err store_user_secret(struct store *st, long long id, char *out, size
 enum store_err store_user_set_role(struct store *st, const char *name, enum role role)
 {
 	static const char sql[] = "UPDATE app_user SET role = ? WHERE name = ?";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err = store_int_begin(st);
 
 	if (err)
 		return err;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (!err) {
-		sqlite3_bind_text(stmt, 1, role_name(role), -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
-		err = store_int_run_change(st, stmt, sql, NULL);
-		if (!err && sqlite3_changes(st->db) == 0)
+		db_bind_text(stmt, 1, role_name(role));
+		db_bind_text(stmt, 2, name);
+		err = db_run_change(stmt, NULL);
+		if (!err && db_changes(st) == 0)
 			err = STORE_ENOENT;
 	}
 	if (!err)
@@ -109,21 +108,21 @@ enum store_err store_user_set_role(struct store *st, const char *name, enum role
 /* One integer from SQL, with ID as its parameter when it is 0 or more, into *OUT. */
 static enum store_err count(struct store *st, const char *sql, long long id, long long *out)
 {
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
+	int row = 0;
 
 	*out = 0;
 	if (err)
 		return err;
 	if (id >= 0)
-		sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(stmt, 0);
-	else
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	store_int_done(st, stmt);
+		db_bind_int64(stmt, 1, id);
+	err = db_step(stmt, &row);
+	if (!err && !row)
+		err = db_unexpected(stmt);
+	if (!err)
+		*out = db_col_int64(stmt, 0);
+	db_done(stmt);
 	return err;
 }
 
@@ -144,29 +143,29 @@ enum store_err store_session_add(struct store *st, const char *token_hash, long 
 {
 	static const char sql[] = "INSERT INTO session (token_hash, user_id, created_ms, "
 				  "last_used_ms) VALUES (?, ?, ?, ?) RETURNING id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	if (!err) {
-		sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 2, user_id);
-		sqlite3_bind_int64(stmt, 3, t_ms);
-		sqlite3_bind_int64(stmt, 4, t_ms);
-		err = store_int_run_change(st, stmt, sql, id);
+		db_bind_text(stmt, 1, token_hash);
+		db_bind_int64(stmt, 2, user_id);
+		db_bind_int64(stmt, 3, t_ms);
+		db_bind_int64(stmt, 4, t_ms);
+		err = db_run_change(stmt, id);
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
-static int session_item(sqlite3_stmt *stmt, void *item)
+static int session_item(struct db_stmt *stmt, void *item)
 {
 	struct store_session *s = item;
 
-	s->id = sqlite3_column_int64(stmt, 0);
-	s->user_id = sqlite3_column_int64(stmt, 1);
-	s->created_ms = sqlite3_column_int64(stmt, 2);
-	s->last_used_ms = sqlite3_column_int64(stmt, 3);
-	s->ended_ms = sqlite3_column_int64(stmt, 4);
+	s->id = db_col_int64(stmt, 0);
+	s->user_id = db_col_int64(stmt, 1);
+	s->created_ms = db_col_int64(stmt, 2);
+	s->last_used_ms = db_col_int64(stmt, 3);
+	s->ended_ms = db_col_int64(stmt, 4);
 	return 1;
 }
 
@@ -175,13 +174,13 @@ enum store_err store_session_find(struct store *st, const char *token_hash,
 {
 	static const char sql[] = "SELECT id, user_id, created_ms, last_used_ms, "
 				  "COALESCE(ended_ms, 0) FROM session WHERE token_hash = ?";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	memset(out, 0, sizeof(*out));
 	if (!err)
-		sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
-	return store_int_one(st, err, stmt, sql, session_item, NULL, out);
+		db_bind_text(stmt, 1, token_hash);
+	return db_one(stmt, err, session_item, NULL, out);
 }
 
 enum store_err store_sessions_of(struct store *st, long long user_id,
@@ -189,13 +188,13 @@ enum store_err store_sessions_of(struct store *st, long long user_id,
 {
 	static const char sql[] = "SELECT id, user_id, created_ms, last_used_ms, "
 				  "COALESCE(ended_ms, 0) FROM session WHERE user_id = ? ORDER BY id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, user_id);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), session_item, NULL, &items, n);
+		db_bind_int64(stmt, 1, user_id);
+	err = db_collect(stmt, err, sizeof(**out), session_item, NULL, &items, n);
 	*out = items;
 	return err;
 }
@@ -228,16 +227,16 @@ enum store_err store_attempt_add(struct store *st, const char *name, const char 
 {
 	static const char sql[] = "INSERT INTO signin_attempt (name, t_ms, outcome) "
 				  "VALUES (?, ?, ?)";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	if (!err) {
-		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 2, t_ms);
-		sqlite3_bind_text(stmt, 3, outcome, -1, SQLITE_STATIC);
-		err = store_int_run_change(st, stmt, sql, NULL);
+		db_bind_text(stmt, 1, name);
+		db_bind_int64(stmt, 2, t_ms);
+		db_bind_text(stmt, 3, outcome);
+		err = db_run_change(stmt, NULL);
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
@@ -249,24 +248,24 @@ enum store_err store_attempt_failures(struct store *st, const char *name, long l
 		"WHERE name = ?1 AND outcome = 'wrong' AND t_ms >= ?2 AND id > "
 		"COALESCE((SELECT MAX(id) FROM signin_attempt WHERE name = ?1 AND "
 		"outcome IN ('ok', 'cleared')), 0)";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
+	int row = 0;
 
 	*n = 0;
 	*oldest_ms = 0;
 	if (err)
 		return err;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, since_ms);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*n = sqlite3_column_int64(stmt, 0);
-		*oldest_ms = sqlite3_column_int64(stmt, 1);
-	} else {
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	db_bind_text(stmt, 1, name);
+	db_bind_int64(stmt, 2, since_ms);
+	err = db_step(stmt, &row);
+	if (!err && !row)
+		err = db_unexpected(stmt);
+	if (!err) {
+		*n = db_col_int64(stmt, 0);
+		*oldest_ms = db_col_int64(stmt, 1);
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
@@ -274,33 +273,33 @@ enum store_err store_audit_add(struct store *st, const struct store_audit *a)
 {
 	static const char sql[] = "INSERT INTO audit (t_ms, actor, action, subject, outcome, "
 				  "detail) VALUES (?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, a->t_ms);
-		sqlite3_bind_text(stmt, 2, a->actor, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, a->action, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 4, a->subject, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 5, a->outcome, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 6, a->detail, -1, SQLITE_STATIC);
-		err = store_int_run_change(st, stmt, sql, NULL);
+		db_bind_int64(stmt, 1, a->t_ms);
+		db_bind_text(stmt, 2, a->actor);
+		db_bind_text(stmt, 3, a->action);
+		db_bind_text(stmt, 4, a->subject);
+		db_bind_text(stmt, 5, a->outcome);
+		db_bind_text(stmt, 6, a->detail);
+		err = db_run_change(stmt, NULL);
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
-static int audit_item(sqlite3_stmt *stmt, void *item)
+static int audit_item(struct db_stmt *stmt, void *item)
 {
 	struct store_audit *a = item;
 
-	a->id = sqlite3_column_int64(stmt, 0);
-	a->t_ms = sqlite3_column_int64(stmt, 1);
-	store_int_col_text(stmt, 2, a->actor, sizeof(a->actor));
-	store_int_col_text(stmt, 3, a->action, sizeof(a->action));
-	store_int_col_text(stmt, 4, a->subject, sizeof(a->subject));
-	store_int_col_text(stmt, 5, a->outcome, sizeof(a->outcome));
-	store_int_col_text(stmt, 6, a->detail, sizeof(a->detail));
+	a->id = db_col_int64(stmt, 0);
+	a->t_ms = db_col_int64(stmt, 1);
+	db_col_copy(stmt, 2, a->actor, sizeof(a->actor));
+	db_col_copy(stmt, 3, a->action, sizeof(a->action));
+	db_col_copy(stmt, 4, a->subject, sizeof(a->subject));
+	db_col_copy(stmt, 5, a->outcome, sizeof(a->outcome));
+	db_col_copy(stmt, 6, a->detail, sizeof(a->detail));
 	return 1;
 }
 
@@ -309,13 +308,13 @@ enum store_err store_audit_list(struct store *st, long long limit, struct store_
 {
 	static const char sql[] = "SELECT id, t_ms, actor, action, subject, outcome, detail "
 				  "FROM audit ORDER BY id DESC LIMIT ?";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items = NULL;
 
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, limit);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), audit_item, NULL, &items, n);
+		db_bind_int64(stmt, 1, limit);
+	err = db_collect(stmt, err, sizeof(**out), audit_item, NULL, &items, n);
 	*out = items;
 	return err;
 }
@@ -325,13 +324,13 @@ enum store_err store_audit_about(struct store *st, const char *name, struct stor
 {
 	static const char sql[] = "SELECT id, t_ms, actor, action, subject, outcome, detail "
 				  "FROM audit WHERE actor = ?1 OR subject = ?1 ORDER BY id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err)
-		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), audit_item, NULL, &items, n);
+		db_bind_text(stmt, 1, name);
+	err = db_collect(stmt, err, sizeof(**out), audit_item, NULL, &items, n);
 	*out = items;
 	return err;
 }

@@ -13,12 +13,11 @@
  * it now has: from the thread when it signed that very head, else signed there and then.
  * A head is never committed unsigned.
  *
- * SQLite copies the write-ahead log back into the database every 1,000 pages, in the
- * commit that crosses the line: that commit, and every change waiting behind it, then
- * waits for a few thousand page writes and an fsync. With store_checkpoint_apart(), a
- * thread of the store's own does it on a connection of its own (a passive checkpoint,
- * which never holds up a writer), woken by the commit that crosses the line.
+ * Copying SQLite's write-ahead log back apart from the commits (store_checkpoint_apart())
+ * is the SQLite backend's own: db_sqlite.c.
  */
+#include "store/db.h"
+#include "store/store.h"
 #include "store/store_int.h"
 
 #include <limits.h>
@@ -186,24 +185,24 @@ static enum store_err seal_head(struct store *st, struct store_sealing *s, const
 	static const char set[] = "UPDATE chain_head SET key_id = ?, sig = ? WHERE chain = ?";
 	char hash[STORE_HASH_HEX] = "", sig[STORE_SIG_TEXT] = "", key_id[STORE_KEY_ID_HEX] = "";
 	char msg[SEAL_MSG_MAX];
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err;
 	long long seq = 0;
 	int found = 0;
 
-	err = store_int_prepare(st, get, &stmt);
+	err = db_prepare(st, get, &stmt);
 	if (err)
 		return err;
-	sqlite3_bind_text(stmt, 1, chain, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		const unsigned char *h = sqlite3_column_text(stmt, 1), *g = sqlite3_column_text(stmt, 2);
-
-		found = 1;
-		seq = sqlite3_column_int64(stmt, 0);
-		snprintf(hash, sizeof(hash), "%s", h ? (const char *)h : "");
-		snprintf(sig, sizeof(sig), "%s", g ? (const char *)g : "");
+	db_bind_text(stmt, 1, chain);
+	/* A failure to read it is as no head: nothing to seal. */
+	if (db_step(stmt, &found) != STORE_OK)
+		found = 0;
+	if (found) {
+		seq = db_col_int64(stmt, 0);
+		db_col_copy(stmt, 1, hash, sizeof(hash));
+		db_col_copy(stmt, 2, sig, sizeof(sig));
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	if (!found || sig[0])
 		return STORE_OK;
 	for (size_t i = s->n; i-- > 0;) {
@@ -221,14 +220,14 @@ static enum store_err seal_head(struct store *st, struct store_sealing *s, const
 		if (s->sealer.seal(s->sealer.ctx, msg, sig, key_id) != 0 || !sig[0])
 			return STORE_ESEAL;
 	}
-	err = store_int_prepare(st, set, &stmt);
+	err = db_prepare(st, set, &stmt);
 	if (err)
 		return err;
-	sqlite3_bind_text(stmt, 1, key_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, sig, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, chain, -1, SQLITE_STATIC);
-	err = store_int_run_change(st, stmt, set, NULL);
-	store_int_done(st, stmt);
+	db_bind_text(stmt, 1, key_id);
+	db_bind_text(stmt, 2, sig);
+	db_bind_text(stmt, 3, chain);
+	err = db_run_change(stmt, NULL);
+	db_done(stmt);
 	return err;
 }
 
@@ -257,110 +256,6 @@ static enum store_err seal_batch(struct store *st)
 	return err;
 }
 
-#define CHECKPOINT_PAGES 1000 /* SQLite's own line */
-
-struct store_checkpointer {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t work;
-	sqlite3 *db; /* the thread's connection */
-	int due, stop;
-};
-
-static void *checkpointer_main(void *arg)
-{
-	struct store_checkpointer *c = arg;
-
-	pthread_mutex_lock(&c->mu);
-	for (;;) {
-		while (!c->stop && !c->due)
-			pthread_cond_wait(&c->work, &c->mu);
-		if (c->stop)
-			break;
-		c->due = 0;
-		pthread_mutex_unlock(&c->mu);
-		/* Passive: what no reader still needs is copied, and nobody waits for it. */
-		sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		pthread_mutex_lock(&c->mu);
-	}
-	pthread_mutex_unlock(&c->mu);
-	return NULL;
-}
-
-/* After each commit on the writer's connection (sqlite3_wal_hook): the log's length. */
-static int checkpoint_hook(void *arg, sqlite3 *db, const char *name, int pages)
-{
-	struct store_checkpointer *c = arg;
-
-	(void)db;
-	(void)name;
-	if (pages >= CHECKPOINT_PAGES) {
-		pthread_mutex_lock(&c->mu);
-		c->due = 1;
-		pthread_cond_signal(&c->work);
-		pthread_mutex_unlock(&c->mu);
-	}
-	return SQLITE_OK;
-}
-
-enum store_err store_checkpoint_apart(struct store *st)
-{
-	struct store_checkpointer *c;
-
-	if (st->checkpointer)
-		return STORE_OK;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return STORE_EINTERNAL;
-	if (sqlite3_open_v2(st->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
-		store_int_fail(c->db, sqlite3_errcode(c->db), "sqlite3_open_v2", NULL, st->path);
-		sqlite3_close(c->db);
-		free(c);
-		return STORE_EIO;
-	}
-	/* A connection knows the log is there only once it has read the database. */
-	if (sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
-		store_int_fail(c->db, sqlite3_errcode(c->db), "sqlite3_exec", NULL, st->path);
-		sqlite3_close(c->db);
-		free(c);
-		return STORE_EIO;
-	}
-	pthread_mutex_init(&c->mu, NULL);
-	pthread_cond_init(&c->work, NULL);
-	if (pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
-		pthread_cond_destroy(&c->work);
-		pthread_mutex_destroy(&c->mu);
-		sqlite3_close(c->db);
-		free(c);
-		return STORE_EINTERNAL;
-	}
-	/* In place of SQLite's own checkpoints (sqlite3_wal_autocheckpoint is this hook). */
-	sqlite3_wal_hook(st->db, checkpoint_hook, c);
-	st->checkpointer = c;
-	return STORE_OK;
-}
-
-void store_int_checkpointer_stop(struct store *st)
-{
-	struct store_checkpointer *c = st->checkpointer;
-
-	if (!c)
-		return;
-	sqlite3_wal_autocheckpoint(st->db, CHECKPOINT_PAGES); /* SQLite's own again */
-	pthread_mutex_lock(&c->mu);
-	c->stop = 1;
-	pthread_cond_signal(&c->work);
-	pthread_mutex_unlock(&c->mu);
-	pthread_join(c->thread, NULL);
-	pthread_cond_destroy(&c->work);
-	pthread_mutex_destroy(&c->mu);
-	sqlite3_close(c->db);
-	free(c);
-	st->checkpointer = NULL;
-}
-
 void store_batch_begin(struct store *st)
 {
 	st->batch = 1;
@@ -375,7 +270,7 @@ enum store_err store_batch_end(struct store *st)
 	if (!st->batch)
 		return STORE_OK;
 	if (st->batch_begun) {
-		if (sqlite3_get_autocommit(st->db)) {
+		if (!db_in_transaction(st)) {
 			/* An I/O error, a full disk: SQLite may roll back the whole transaction. */
 			char why[PATH_MAX + 160];
 
@@ -389,9 +284,9 @@ enum store_err store_batch_end(struct store *st)
 			err = seal_batch(st);
 			/* synchronous=FULL: durable when the commit returns. */
 			if (!err)
-				err = store_int_run_kept(st, "COMMIT");
-			if (err && !sqlite3_get_autocommit(st->db))
-				store_int_run_kept(st, "ROLLBACK");
+				err = db_run(st, "COMMIT");
+			if (err && db_in_transaction(st))
+				db_run(st, "ROLLBACK");
 		}
 	}
 	if (st->sealing) { /* a batch rolled back: its queue is dropped */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -15,39 +16,39 @@
 static enum store_err bound_change(struct store *st, const char *sql, const char *t1,
 				   const char *t2, long long i1, const char *t3)
 {
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	if (!err) {
-		sqlite3_bind_text(stmt, 1, t1, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, t2, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 3, i1);
+		db_bind_text(stmt, 1, t1);
+		db_bind_text(stmt, 2, t2);
+		db_bind_int64(stmt, 3, i1);
 		if (t3)
-			sqlite3_bind_text(stmt, 4, t3, -1, SQLITE_STATIC);
-		err = store_int_run_change(st, stmt, sql, NULL);
-		if (!err && sqlite3_changes(st->db) != 1)
+			db_bind_text(stmt, 4, t3);
+		err = db_run_change(stmt, NULL);
+		if (!err && db_changes(st) != 1)
 			err = STORE_ESTALE;
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
 static enum store_err insert_cert(struct store *st, const struct store_certificate *c)
 {
 	static const char sql[] = "INSERT INTO certificate (" CERT_COLS ") VALUES (?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	if (!err) {
-		sqlite3_bind_text(stmt, 1, c->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 2, c->device_id);
-		sqlite3_bind_int64(stmt, 3, c->issued_ms);
-		sqlite3_bind_int64(stmt, 4, c->by_user);
-		sqlite3_bind_text(stmt, 5, c->key_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 6, c->body, -1, SQLITE_STATIC);
-		err = store_int_run_change(st, stmt, sql, NULL);
+		db_bind_text(stmt, 1, c->id);
+		db_bind_int64(stmt, 2, c->device_id);
+		db_bind_int64(stmt, 3, c->issued_ms);
+		db_bind_int64(stmt, 4, c->by_user);
+		db_bind_text(stmt, 5, c->key_id);
+		db_bind_text(stmt, 6, c->body);
+		err = db_run_change(stmt, NULL);
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
@@ -57,18 +58,18 @@ static enum store_err insert_event(struct store *st, const struct store_certific
 	static const char sql[] = "INSERT INTO device_event (device_id, from_state, to_state, "
 				  "user_id, reason, t_ms) VALUES (?, ?, 'certified', ?, ?, ?) "
 				  "RETURNING id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, c->device_id);
-		sqlite3_bind_text(stmt, 2, device_state_name(from), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 3, c->by_user);
-		sqlite3_bind_text(stmt, 4, reason, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 5, c->issued_ms);
-		err = store_int_run_change(st, stmt, sql, id);
+		db_bind_int64(stmt, 1, c->device_id);
+		db_bind_text(stmt, 2, device_state_name(from));
+		db_bind_int64(stmt, 3, c->by_user);
+		db_bind_text(stmt, 4, reason);
+		db_bind_int64(stmt, 5, c->issued_ms);
+		err = db_run_change(stmt, id);
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
@@ -102,18 +103,18 @@ enum store_err store_certificate_add(struct store *st, const struct store_certif
 	return err;
 }
 
-static void cert_row(sqlite3_stmt *stmt, struct store_certificate *c)
+static void cert_row(struct db_stmt *stmt, struct store_certificate *c)
 {
-	store_int_col_text(stmt, 0, c->id, sizeof(c->id));
-	c->device_id = sqlite3_column_int64(stmt, 1);
-	c->issued_ms = sqlite3_column_int64(stmt, 2);
-	c->by_user = sqlite3_column_int64(stmt, 3);
-	store_int_col_text(stmt, 4, c->key_id, sizeof(c->key_id));
-	c->body = store_int_col_dup(stmt, 5);
-	c->redacted = sqlite3_column_int(stmt, 6);
+	db_col_copy(stmt, 0, c->id, sizeof(c->id));
+	c->device_id = db_col_int64(stmt, 1);
+	c->issued_ms = db_col_int64(stmt, 2);
+	c->by_user = db_col_int64(stmt, 3);
+	db_col_copy(stmt, 4, c->key_id, sizeof(c->key_id));
+	c->body = db_col_dup(stmt, 5);
+	c->redacted = db_col_int64(stmt, 6);
 }
 
-static int cert_item(sqlite3_stmt *stmt, void *item)
+static int cert_item(struct db_stmt *stmt, void *item)
 {
 	struct store_certificate *c = item;
 
@@ -130,13 +131,13 @@ enum store_err store_certificate_get(struct store *st, const char *id,
 				     struct store_certificate *out)
 {
 	static const char sql[] = "SELECT " CERT_READ " FROM certificate WHERE id = ?";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	memset(out, 0, sizeof(*out));
 	if (!err)
-		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-	return store_int_one(st, err, stmt, sql, cert_item, cert_item_release, out);
+		db_bind_text(stmt, 1, id);
+	return db_one(stmt, err, cert_item, cert_item_release, out);
 }
 
 enum store_err store_certificate_list(struct store *st, long long device_id,
@@ -144,16 +145,15 @@ enum store_err store_certificate_list(struct store *st, long long device_id,
 {
 	static const char sql[] = "SELECT " CERT_READ " FROM certificate WHERE (? = 0 OR "
 				  "device_id = ?) ORDER BY issued_ms DESC, id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, device_id);
-		sqlite3_bind_int64(stmt, 2, device_id);
+		db_bind_int64(stmt, 1, device_id);
+		db_bind_int64(stmt, 2, device_id);
 	}
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), cert_item, cert_item_release,
-				&items, n);
+	err = db_collect(stmt, err, sizeof(**out), cert_item, cert_item_release, &items, n);
 	*out = items;
 	return err;
 }
@@ -182,18 +182,18 @@ enum store_err store_int_revoke(struct store *st, const char *cert_id, long long
 {
 	static const char sql[] = "INSERT INTO revocation (certificate_id, by_user, reason, t_ms) "
 				  "VALUES (?, ?, ?, ?) RETURNING id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	long long id = 0;
 
 	if (!err) {
-		sqlite3_bind_text(stmt, 1, cert_id, -1, SQLITE_STATIC);
-		store_int_bind_id(stmt, 2, by_user);
-		sqlite3_bind_text(stmt, 3, reason, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 4, t_ms);
-		err = store_int_run_change(st, stmt, sql, &id);
+		db_bind_text(stmt, 1, cert_id);
+		db_bind_id(stmt, 2, by_user);
+		db_bind_text(stmt, 3, reason);
+		db_bind_int64(stmt, 4, t_ms);
+		err = db_run_change(stmt, &id);
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	if (!err)
 		err = store_int_ledger_id(st, "device", device_id, "revoke", id, t_ms);
 	return err;
@@ -225,15 +225,15 @@ enum store_err store_certificate_revoke(struct store *st, const char *cert_id, l
 
 #define REVOCATION_COLS "id, certificate_id, COALESCE(by_user, 0), reason, t_ms"
 
-static int revocation_item(sqlite3_stmt *stmt, void *item)
+static int revocation_item(struct db_stmt *stmt, void *item)
 {
 	struct store_revocation *r = item;
 
-	r->id = sqlite3_column_int64(stmt, 0);
-	store_int_col_text(stmt, 1, r->certificate_id, sizeof(r->certificate_id));
-	r->by_user = sqlite3_column_int64(stmt, 2);
-	store_int_col_text(stmt, 3, r->reason, sizeof(r->reason));
-	r->t_ms = sqlite3_column_int64(stmt, 4);
+	r->id = db_col_int64(stmt, 0);
+	db_col_copy(stmt, 1, r->certificate_id, sizeof(r->certificate_id));
+	r->by_user = db_col_int64(stmt, 2);
+	db_col_copy(stmt, 3, r->reason, sizeof(r->reason));
+	r->t_ms = db_col_int64(stmt, 4);
 	return 1;
 }
 
@@ -242,24 +242,23 @@ enum store_err store_revocation_get(struct store *st, const char *cert_id,
 {
 	static const char sql[] = "SELECT " REVOCATION_COLS " FROM revocation "
 				  "WHERE certificate_id = ?";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	memset(out, 0, sizeof(*out));
 	if (!err)
-		sqlite3_bind_text(stmt, 1, cert_id, -1, SQLITE_STATIC);
-	return store_int_one(st, err, stmt, sql, revocation_item, NULL, out);
+		db_bind_text(stmt, 1, cert_id);
+	return db_one(stmt, err, revocation_item, NULL, out);
 }
 
 enum store_err store_revocations(struct store *st, struct store_revocation **out, size_t *n)
 {
 	static const char sql[] = "SELECT " REVOCATION_COLS " FROM revocation ORDER BY id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), revocation_item, NULL, &items,
-				n);
+	err = db_collect(stmt, err, sizeof(**out), revocation_item, NULL, &items, n);
 	*out = items;
 	return err;
 }
@@ -274,20 +273,18 @@ enum store_err store_int_revoke_device(struct store *st, long long device_id, lo
 
 	/* One at a time until none is left: each revocation is a row and an entry. */
 	while (!err) {
-		sqlite3_stmt *stmt = NULL;
+		struct db_stmt *stmt = NULL;
 		char id[64] = "";
-		int rc;
+		int row = 0;
 
-		err = store_int_prepare(st, sql, &stmt);
+		err = db_prepare(st, sql, &stmt);
 		if (err)
 			break;
-		sqlite3_bind_int64(stmt, 1, device_id);
-		rc = sqlite3_step(stmt);
-		if (rc == SQLITE_ROW)
-			store_int_col_text(stmt, 0, id, sizeof(id));
-		else if (rc != SQLITE_DONE)
-			err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-		store_int_done(st, stmt);
+		db_bind_int64(stmt, 1, device_id);
+		err = db_step(stmt, &row);
+		if (!err && row)
+			db_col_copy(stmt, 0, id, sizeof(id));
+		db_done(stmt);
 		if (err || !id[0])
 			break;
 		err = store_int_revoke(st, id, device_id, by_user, reason, t_ms);

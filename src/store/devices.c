@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -14,26 +15,20 @@ static int has(const char *s)
 /* Look the device up by one key column; *ID = 0 when not found. */
 static enum store_err find_by(struct store *st, const char *sql, const char *value, long long *id)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err = STORE_OK;
-	int rc;
+	int row = 0;
 
 	*id = 0;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (err)
 		goto out;
-	rc = sqlite3_bind_text(stmt, 1, value, -1, SQLITE_STATIC);
-	if (rc != SQLITE_OK) {
-		err = store_int_fail(st->db, rc, "sqlite3_bind_text", sql, st->path);
-		goto out;
-	}
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(stmt, 0);
-	else if (rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+	db_bind_text(stmt, 1, value);
+	err = db_step(stmt, &row);
+	if (!err && row)
+		*id = db_col_int64(stmt, 0);
 out:
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
@@ -55,63 +50,51 @@ static enum store_err find_device_id(struct store *st, const char *udid, const c
 	return err;
 }
 
-static int bind_opt(sqlite3_stmt *stmt, int i, const char *v)
+static void bind_opt(struct db_stmt *stmt, int i, const char *v)
 {
-	return has(v) ? sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(stmt, i);
+	if (has(v))
+		db_bind_text(stmt, i, v);
+	else
+		db_bind_null(stmt, i);
 }
 
 /* Run SQL with its parameters bound by BIND; one row changed or none. */
 static enum store_err exec_bound(struct store *st, const char *sql, const struct store_probe *p,
 				 long long id, long long *new_id)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err = STORE_OK;
-	int rc;
 
-	rc = SQLITE_OK;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (err)
 		goto out;
 	/* Parameters are named so that each statement takes the ones it uses. */
-	for (int i = 1; i <= sqlite3_bind_parameter_count(stmt); i++) {
-		const char *name = sqlite3_bind_parameter_name(stmt, i);
+	for (int i = 1; i <= db_param_count(stmt); i++) {
+		const char *name = db_param_name(stmt, i);
 
 		if (!name)
 			continue;
 		if (strcmp(name, ":platform") == 0)
-			rc = sqlite3_bind_text(stmt, i, p->platform, -1, SQLITE_STATIC);
+			db_bind_text(stmt, i, p->platform);
 		else if (strcmp(name, ":udid") == 0)
-			rc = bind_opt(stmt, i, p->udid);
+			bind_opt(stmt, i, p->udid);
 		else if (strcmp(name, ":serial") == 0)
-			rc = bind_opt(stmt, i, p->serial);
+			bind_opt(stmt, i, p->serial);
 		else if (strcmp(name, ":imei") == 0)
-			rc = bind_opt(stmt, i, p->imei);
+			bind_opt(stmt, i, p->imei);
 		else if (strcmp(name, ":t") == 0)
-			rc = sqlite3_bind_int64(stmt, i, p->t_ms);
+			db_bind_int64(stmt, i, p->t_ms);
 		else if (strcmp(name, ":tool") == 0)
-			rc = sqlite3_bind_text(stmt, i, p->tool, -1, SQLITE_STATIC);
+			db_bind_text(stmt, i, p->tool);
 		else if (strcmp(name, ":facts") == 0)
-			rc = sqlite3_bind_text(stmt, i, p->facts, -1, SQLITE_STATIC);
+			db_bind_text(stmt, i, p->facts);
 		else if (strcmp(name, ":id") == 0)
-			rc = sqlite3_bind_int64(stmt, i, id);
-		if (rc != SQLITE_OK) {
-			err = store_int_fail(st->db, rc, "sqlite3_bind", sql, st->path);
-			goto out;
-		}
+			db_bind_int64(stmt, i, id);
 	}
 	/* An INSERT ... RETURNING id (SQLite 3.35 and PostgreSQL alike) gives one row. */
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		if (new_id)
-			*new_id = sqlite3_column_int64(stmt, 0);
-		rc = sqlite3_step(stmt);
-	}
-	if (rc != SQLITE_DONE) {
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-		goto out;
-	}
+	err = db_run_change(stmt, new_id);
 out:
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
@@ -169,20 +152,20 @@ out:
 	"SELECT d.id, d.platform, d.udid, d.serial, d.imei, d.first_seen_ms, d.last_seen_ms, " \
 	"(SELECT COUNT(*) FROM probe p WHERE p.device_id = d.id), d.state FROM device d "
 
-static int device_item(sqlite3_stmt *stmt, void *item)
+static int device_item(struct db_stmt *stmt, void *item)
 {
 	struct store_device_row *d = item;
 	char word[16];
 
-	d->id = sqlite3_column_int64(stmt, 0);
-	store_int_col_text(stmt, 1, d->platform, sizeof(d->platform));
-	store_int_col_text(stmt, 2, d->udid, sizeof(d->udid));
-	store_int_col_text(stmt, 3, d->serial, sizeof(d->serial));
-	store_int_col_text(stmt, 4, d->imei, sizeof(d->imei));
-	d->first_seen_ms = sqlite3_column_int64(stmt, 5);
-	d->last_seen_ms = sqlite3_column_int64(stmt, 6);
-	d->probes = sqlite3_column_int64(stmt, 7);
-	store_int_col_text(stmt, 8, word, sizeof(word));
+	d->id = db_col_int64(stmt, 0);
+	db_col_copy(stmt, 1, d->platform, sizeof(d->platform));
+	db_col_copy(stmt, 2, d->udid, sizeof(d->udid));
+	db_col_copy(stmt, 3, d->serial, sizeof(d->serial));
+	db_col_copy(stmt, 4, d->imei, sizeof(d->imei));
+	d->first_seen_ms = db_col_int64(stmt, 5);
+	d->last_seen_ms = db_col_int64(stmt, 6);
+	d->probes = db_col_int64(stmt, 7);
+	db_col_copy(stmt, 8, word, sizeof(word));
 	if (!device_state_parse(word, &d->state))
 		d->state = DEVICE_QUARANTINE; /* changed outside Atelier: nobody works on it */
 	return 1;
@@ -191,13 +174,13 @@ static int device_item(sqlite3_stmt *stmt, void *item)
 enum store_err store_device_get(struct store *st, long long id, struct store_device_row *out)
 {
 	static const char sql[] = DEVICE_COLS "WHERE d.id = ?";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	memset(out, 0, sizeof(*out));
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, id);
-	return store_int_one(st, err, stmt, sql, device_item, NULL, out);
+		db_bind_int64(stmt, 1, id);
+	return db_one(stmt, err, device_item, NULL, out);
 }
 
 enum store_err store_device_list(struct store *st, const enum device_state *state,
@@ -206,15 +189,15 @@ enum store_err store_device_list(struct store *st, const enum device_state *stat
 {
 	static const char sql[] = DEVICE_COLS "WHERE (? IS NULL OR d.state = ?) "
 						"ORDER BY d.last_seen_ms DESC, d.id DESC";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err) {
-		store_int_bind_text_or_null(stmt, 1, state ? device_state_name(*state) : NULL);
-		store_int_bind_text_or_null(stmt, 2, state ? device_state_name(*state) : NULL);
+		db_bind_text(stmt, 1, state ? device_state_name(*state) : NULL);
+		db_bind_text(stmt, 2, state ? device_state_name(*state) : NULL);
 	}
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), device_item, NULL, &items, n);
+	err = db_collect(stmt, err, sizeof(**out), device_item, NULL, &items, n);
 	*out = items;
 	return err;
 }
@@ -236,41 +219,35 @@ static enum store_err latest_probe(struct store *st, const char *sql, long long 
 				   const char *via, char **facts, long long *t_ms, char *tool,
 				   size_t tool_size)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err = STORE_OK;
-	const unsigned char *text;
-	int rc;
+	const char *text;
+	int row = 0;
 
 	*facts = NULL;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (err)
 		goto out;
-	rc = sqlite3_bind_int64(stmt, 1, device_id);
-	if (rc == SQLITE_OK && via)
-		rc = sqlite3_bind_text(stmt, 2, via, -1, SQLITE_STATIC);
-	if (rc != SQLITE_OK) {
-		err = store_int_fail(st->db, rc, "sqlite3_bind", sql, st->path);
+	db_bind_int64(stmt, 1, device_id);
+	if (via)
+		db_bind_text(stmt, 2, via);
+	err = db_step(stmt, &row);
+	if (err)
 		goto out;
-	}
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_DONE) {
+	if (!row) {
 		err = STORE_ENOENT;
 		goto out;
 	}
-	if (rc != SQLITE_ROW) {
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-		goto out;
-	}
-	text = sqlite3_column_text(stmt, 0);
-	*facts = strdup(text ? (const char *)text : "{}");
+	text = db_col_text(stmt, 0);
+	*facts = strdup(text ? text : "{}");
 	if (!*facts)
 		err = STORE_EINTERNAL;
 	if (t_ms)
-		*t_ms = sqlite3_column_int64(stmt, 1);
+		*t_ms = db_col_int64(stmt, 1);
 	if (tool)
-		store_int_col_text(stmt, 2, tool, tool_size);
+		db_col_copy(stmt, 2, tool, tool_size);
 out:
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -15,26 +16,24 @@
 static enum store_err one_row(struct store *st, const char *sql, long long id, int *found,
 			      char *text, size_t text_size, long long *num)
 {
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
+	int row = 0;
 
 	*found = 0;
 	if (err)
 		goto out;
-	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	db_bind_int64(stmt, 1, id);
+	err = db_step(stmt, &row);
+	if (!err && row) {
 		*found = 1;
 		if (text_size)
-			store_int_col_text(stmt, 0, text, text_size);
+			db_col_copy(stmt, 0, text, text_size);
 		if (num)
-			*num = sqlite3_column_int64(stmt, 1);
-	} else if (rc != SQLITE_DONE) {
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
+			*num = db_col_int64(stmt, 1);
 	}
 out:
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
@@ -48,12 +47,12 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 	    "by_user, t_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	static const char sql_reopen[] = "UPDATE job SET state = 'open' WHERE id = ?";
 	static const char sql_graded_now[] = "UPDATE job SET graded_ms = ? WHERE id = ?";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	char state[16];
 	long long submitted = 0, new_id = 0;
 	int found, redo;
 	enum store_err err;
-	int rc;
+	int row = 0;
 
 	if (!g->feedback || !g->feedback[0] ||
 	    (g->verdict != VERDICT_APPROVED && g->verdict != VERDICT_REDO))
@@ -75,59 +74,57 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 		err = STORE_ESTALE;
 		goto out;
 	}
-	err = store_int_prepare(st, sql_graded, &stmt);
+	err = db_prepare(st, sql_graded, &stmt);
 	if (err)
 		goto out;
-	sqlite3_bind_int64(stmt, 1, g->job_id);
-	sqlite3_bind_int64(stmt, 2, g->submitted_ms);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	db_bind_int64(stmt, 1, g->job_id);
+	db_bind_int64(stmt, 2, g->submitted_ms);
+	err = db_step(stmt, &row);
+	if (err)
+		goto out;
+	if (row) {
 		err = STORE_ESTALE; /* another grader was first */
 		goto out;
 	}
-	if (rc != SQLITE_DONE) {
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql_graded, st->path);
-		goto out;
-	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	stmt = NULL;
 
-	err = store_int_prepare(st, sql_ins, &stmt);
+	err = db_prepare(st, sql_ins, &stmt);
 	if (err)
 		goto out;
-	sqlite3_bind_int64(stmt, 1, g->job_id);
-	sqlite3_bind_int64(stmt, 2, g->submitted_ms);
-	sqlite3_bind_text(stmt, 3, verdict_name(g->verdict), -1, SQLITE_STATIC);
-	store_int_bind_text_or_null(stmt, 4, g->redo);
-	store_int_bind_text_or_null(stmt, 5, g->scores);
-	sqlite3_bind_text(stmt, 6, g->feedback, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 7, g->by_user);
-	sqlite3_bind_int64(stmt, 8, g->t_ms);
-	err = store_int_run_change(st, stmt, sql_ins, &new_id);
+	db_bind_int64(stmt, 1, g->job_id);
+	db_bind_int64(stmt, 2, g->submitted_ms);
+	db_bind_text(stmt, 3, verdict_name(g->verdict));
+	db_bind_text(stmt, 4, g->redo);
+	db_bind_text(stmt, 5, g->scores);
+	db_bind_text(stmt, 6, g->feedback);
+	db_bind_int64(stmt, 7, g->by_user);
+	db_bind_int64(stmt, 8, g->t_ms);
+	err = db_run_change(stmt, &new_id);
 	if (err)
 		goto out;
-	store_int_done(st, stmt);
+	db_done(stmt);
 	stmt = NULL;
 
 	/* The job is graded for this submission (store_job_find()'s stages). */
-	err = store_int_prepare(st, sql_graded_now, &stmt);
+	err = db_prepare(st, sql_graded_now, &stmt);
 	if (err)
 		goto out;
-	sqlite3_bind_int64(stmt, 1, g->submitted_ms);
-	sqlite3_bind_int64(stmt, 2, g->job_id);
-	err = store_int_run_change(st, stmt, sql_graded_now, NULL);
+	db_bind_int64(stmt, 1, g->submitted_ms);
+	db_bind_int64(stmt, 2, g->job_id);
+	err = db_run_change(stmt, NULL);
 	if (err)
 		goto out;
-	store_int_done(st, stmt);
+	db_done(stmt);
 	stmt = NULL;
 
 	/* A redo opens the job again; submitted_ms keeps the time of this submission. */
 	if (redo) {
-		err = store_int_prepare(st, sql_reopen, &stmt);
+		err = db_prepare(st, sql_reopen, &stmt);
 		if (err)
 			goto out;
-		sqlite3_bind_int64(stmt, 1, g->job_id);
-		err = store_int_run_change(st, stmt, sql_reopen, NULL);
+		db_bind_int64(stmt, 1, g->job_id);
+		err = db_run_change(stmt, NULL);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "job", g->job_id, "grade", new_id, g->t_ms);
@@ -144,29 +141,29 @@ out:
 #define GRADE_FROM " FROM grade g LEFT JOIN grade_ack a ON a.grade_id = g.id "
 
 /* One row into *G; 0 when a text could not be copied (out of memory). */
-static int grade_row(sqlite3_stmt *stmt, struct store_grade *g)
+static int grade_row(struct db_stmt *stmt, struct store_grade *g)
 {
 	char word[16];
 
 	memset(g, 0, sizeof(*g));
-	g->id = sqlite3_column_int64(stmt, 0);
-	g->job_id = sqlite3_column_int64(stmt, 1);
-	g->submitted_ms = sqlite3_column_int64(stmt, 2);
-	store_int_col_text(stmt, 3, word, sizeof(word));
+	g->id = db_col_int64(stmt, 0);
+	g->job_id = db_col_int64(stmt, 1);
+	g->submitted_ms = db_col_int64(stmt, 2);
+	db_col_copy(stmt, 3, word, sizeof(word));
 	if (!verdict_parse(word, &g->verdict))
 		g->verdict = VERDICT_REDO; /* never an approval the records do not hold */
-	g->redo = store_int_col_dup(stmt, 4);
-	g->scores = store_int_col_dup(stmt, 5);
-	g->feedback = store_int_col_dup(stmt, 6);
-	g->by_user = sqlite3_column_int64(stmt, 7);
-	g->t_ms = sqlite3_column_int64(stmt, 8);
-	g->ack_user = sqlite3_column_int64(stmt, 9); /* NULL reads as 0 */
-	g->ack_ms = sqlite3_column_int64(stmt, 10);
-	return g->feedback && (g->redo || sqlite3_column_type(stmt, 4) == SQLITE_NULL) &&
-	       (g->scores || sqlite3_column_type(stmt, 5) == SQLITE_NULL);
+	g->redo = db_col_dup(stmt, 4);
+	g->scores = db_col_dup(stmt, 5);
+	g->feedback = db_col_dup(stmt, 6);
+	g->by_user = db_col_int64(stmt, 7);
+	g->t_ms = db_col_int64(stmt, 8);
+	g->ack_user = db_col_int64(stmt, 9); /* NULL reads as 0 */
+	g->ack_ms = db_col_int64(stmt, 10);
+	return g->feedback && (g->redo || db_col_is_null(stmt, 4)) &&
+	       (g->scores || db_col_is_null(stmt, 5));
 }
 
-static int grade_item(sqlite3_stmt *stmt, void *item)
+static int grade_item(struct db_stmt *stmt, void *item)
 {
 	return grade_row(stmt, item);
 }
@@ -180,13 +177,13 @@ enum store_err store_grade_last(struct store *st, long long job_id, struct store
 {
 	static const char sql[] =
 	    "SELECT " GRADE_COLS GRADE_FROM "WHERE g.job_id = ? ORDER BY g.id DESC LIMIT 1";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	memset(out, 0, sizeof(*out));
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, job_id);
-	return store_int_one(st, err, stmt, sql, grade_item, grade_item_release, out);
+		db_bind_int64(stmt, 1, job_id);
+	return db_one(stmt, err, grade_item, grade_item_release, out);
 }
 
 enum store_err store_grades_of(struct store *st, long long job_id, struct store_grade **out,
@@ -194,14 +191,13 @@ enum store_err store_grades_of(struct store *st, long long job_id, struct store_
 {
 	static const char sql[] =
 	    "SELECT " GRADE_COLS GRADE_FROM "WHERE g.job_id = ? ORDER BY g.id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, job_id);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), grade_item, grade_item_release,
-				&items, n);
+		db_bind_int64(stmt, 1, job_id);
+	err = db_collect(stmt, err, sizeof(**out), grade_item, grade_item_release, &items, n);
 	*out = items;
 	return err;
 }
@@ -212,14 +208,13 @@ enum store_err store_grades_of_trainee(struct store *st, long long user_id,
 	static const char sql[] = "SELECT " GRADE_COLS GRADE_FROM
 				  "JOIN job j ON j.id = g.job_id WHERE j.trainee_id = ? "
 				  "ORDER BY g.job_id, g.id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, user_id);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), grade_item, grade_item_release,
-				&items, n);
+		db_bind_int64(stmt, 1, user_id);
+	err = db_collect(stmt, err, sizeof(**out), grade_item, grade_item_release, &items, n);
 	*out = items;
 	return err;
 }
@@ -248,19 +243,19 @@ enum store_err store_grade_ack(struct store *st, long long grade_id, long long u
 	static const char sql[] = "INSERT INTO grade_ack (grade_id, user_id, t_ms) "
 				  "SELECT id, ?, ? FROM grade WHERE id = ? RETURNING (SELECT job_id "
 				  "FROM grade WHERE id = grade_id)";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err = store_int_begin(st);
 	long long job = 0;
 
 	if (err)
 		return err;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, user_id);
-		sqlite3_bind_int64(stmt, 2, t_ms);
-		sqlite3_bind_int64(stmt, 3, grade_id);
-		err = store_int_run_change(st, stmt, sql, &job);
-		if (!err && sqlite3_changes(st->db) == 0)
+		db_bind_int64(stmt, 1, user_id);
+		db_bind_int64(stmt, 2, t_ms);
+		db_bind_int64(stmt, 3, grade_id);
+		err = db_run_change(stmt, &job);
+		if (!err && db_changes(st) == 0)
 			err = STORE_ENOENT;
 	}
 	if (!err)
@@ -277,7 +272,7 @@ enum store_err store_int_device_move(struct store *st, long long device_id,
 	static const char sql_event[] =
 	    "INSERT INTO device_event (device_id, from_state, to_state, user_id, reason, t_ms) "
 	    "VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err;
 	long long event = 0;
 	char now[16];
@@ -286,34 +281,34 @@ enum store_err store_int_device_move(struct store *st, long long device_id,
 	if (!reason || strlen(reason) > REASON_MAX)
 		return STORE_EINVAL;
 	/* Compare and set: the change applies only to the state the caller decided on. */
-	err = store_int_prepare(st, sql_cas, &stmt);
+	err = db_prepare(st, sql_cas, &stmt);
 	if (err)
 		goto out;
-	sqlite3_bind_text(stmt, 1, device_state_name(to), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, device_id);
-	sqlite3_bind_text(stmt, 3, device_state_name(from), -1, SQLITE_STATIC);
-	err = store_int_run_change(st, stmt, sql_cas, NULL);
+	db_bind_text(stmt, 1, device_state_name(to));
+	db_bind_int64(stmt, 2, device_id);
+	db_bind_text(stmt, 3, device_state_name(from));
+	err = db_run_change(stmt, NULL);
 	if (err)
 		goto out;
-	if (sqlite3_changes(st->db) == 0) {
+	if (db_changes(st) == 0) {
 		err = one_row(st, sql_now, device_id, &found, now, sizeof(now), NULL);
 		if (!err)
 			err = found ? STORE_ESTALE : STORE_ENOENT;
 		goto out;
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	stmt = NULL;
 
-	err = store_int_prepare(st, sql_event, &stmt);
+	err = db_prepare(st, sql_event, &stmt);
 	if (err)
 		goto out;
-	sqlite3_bind_int64(stmt, 1, device_id);
-	sqlite3_bind_text(stmt, 2, device_state_name(from), -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, device_state_name(to), -1, SQLITE_STATIC);
-	store_int_bind_id(stmt, 4, user_id); /* 0: Atelier itself */
-	sqlite3_bind_text(stmt, 5, reason, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 6, t_ms);
-	err = store_int_run_change(st, stmt, sql_event, &event);
+	db_bind_int64(stmt, 1, device_id);
+	db_bind_text(stmt, 2, device_state_name(from));
+	db_bind_text(stmt, 3, device_state_name(to));
+	db_bind_id(stmt, 4, user_id); /* 0: Atelier itself */
+	db_bind_text(stmt, 5, reason);
+	db_bind_int64(stmt, 6, t_ms);
+	err = db_run_change(stmt, &event);
 	if (!err)
 		err = store_int_ledger_id(st, "device", device_id, "state", event, t_ms);
 	/* A certificate says the device is ready for reuse: once it goes back to work (a
@@ -323,7 +318,7 @@ enum store_err store_int_device_move(struct store *st, long long device_id,
 	if (!err && event_id)
 		*event_id = event;
 out:
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
@@ -342,22 +337,22 @@ enum store_err store_device_set_state(struct store *st, long long device_id,
 	return store_int_end(st, NULL, err);
 }
 
-static int event_item(sqlite3_stmt *stmt, void *item)
+static int event_item(struct db_stmt *stmt, void *item)
 {
 	struct store_device_event *e = item;
 	char word[16];
 
-	e->id = sqlite3_column_int64(stmt, 0);
-	e->device_id = sqlite3_column_int64(stmt, 1);
-	store_int_col_text(stmt, 2, word, sizeof(word));
+	e->id = db_col_int64(stmt, 0);
+	e->device_id = db_col_int64(stmt, 1);
+	db_col_copy(stmt, 2, word, sizeof(word));
 	if (!device_state_parse(word, &e->from))
 		e->from = DEVICE_QUARANTINE;
-	store_int_col_text(stmt, 3, word, sizeof(word));
+	db_col_copy(stmt, 3, word, sizeof(word));
 	if (!device_state_parse(word, &e->to))
 		e->to = DEVICE_QUARANTINE;
-	e->user_id = sqlite3_column_int64(stmt, 4);
-	store_int_col_text(stmt, 5, e->reason, sizeof(e->reason));
-	e->t_ms = sqlite3_column_int64(stmt, 6);
+	e->user_id = db_col_int64(stmt, 4);
+	db_col_copy(stmt, 5, e->reason, sizeof(e->reason));
+	e->t_ms = db_col_int64(stmt, 6);
 	return 1;
 }
 
@@ -367,13 +362,13 @@ enum store_err store_device_events(struct store *st, long long device_id,
 	static const char sql[] =
 	    "SELECT id, device_id, from_state, to_state, COALESCE(user_id, 0), reason, t_ms "
 	    "FROM device_event WHERE device_id = ? ORDER BY id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, device_id);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), event_item, NULL, &items, n);
+		db_bind_int64(stmt, 1, device_id);
+	err = db_collect(stmt, err, sizeof(**out), event_item, NULL, &items, n);
 	*out = items;
 	return err;
 }

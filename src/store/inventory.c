@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -220,47 +221,46 @@ char *store_inventory_sql(const struct store_inventory_query *q)
 }
 
 /* Column COL as text, or NULL. */
-static const char *text_at(sqlite3_stmt *stmt, int col)
+static const char *text_at(struct db_stmt *stmt, int col)
 {
-	return (const char *)sqlite3_column_text(stmt, col);
+	return db_col_text(stmt, col);
 }
 
 enum store_err store_inventory_each(struct store *st, const struct store_inventory_query *q,
 				    store_inventory_fn fn, void *arg)
 {
 	char *sql = build(q, 0);
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	struct store_inventory_row row;
 	enum store_err err;
-	int rc, stop = 0;
+	int more = 0, stop = 0;
 
 	if (!sql) {
 		store_int_error("the inventory's statement does not fit in memory");
 		return STORE_EINTERNAL;
 	}
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (err)
 		goto out;
-	store_int_bind_text_or_null(stmt, 1, q->state);
-	store_int_bind_text_or_null(stmt, 2, q->platform);
+	db_bind_text(stmt, 1, q->state);
+	db_bind_text(stmt, 2, q->platform);
 	if (q->since_ms)
-		sqlite3_bind_int64(stmt, 3, q->since_ms);
+		db_bind_int64(stmt, 3, q->since_ms);
 	else
-		sqlite3_bind_null(stmt, 3);
-	store_int_bind_text_or_null(stmt, 4, q->grade_checklist);
-	store_int_bind_text_or_null(stmt, 5, q->grade_steps);
-	store_int_bind_text_or_null(stmt, 6, q->parts_steps);
-	store_int_bind_text_or_null(stmt, 7, q->entry_steps);
-	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		db_bind_null(stmt, 3);
+	db_bind_text(stmt, 4, q->grade_checklist);
+	db_bind_text(stmt, 5, q->grade_steps);
+	db_bind_text(stmt, 6, q->parts_steps);
+	db_bind_text(stmt, 7, q->entry_steps);
+	while (!stop && !(err = db_step(stmt, &more)) && more) {
 		memset(&row, 0, sizeof(row));
-		row.device_id = sqlite3_column_int64(stmt, 0);
+		row.device_id = db_col_int64(stmt, 0);
 		row.platform = text_at(stmt, 1);
 		row.state = text_at(stmt, 2);
 		row.serial = text_at(stmt, 3);
 		row.imei = text_at(stmt, 4);
-		row.first_seen_ms = sqlite3_column_int64(stmt, 5);
-		row.read = sqlite3_column_type(stmt, 18) != SQLITE_NULL ||
-			   sqlite3_column_type(stmt, 6) != SQLITE_NULL;
+		row.first_seen_ms = db_col_int64(stmt, 5);
+		row.read = !db_col_is_null(stmt, 18) || !db_col_is_null(stmt, 6);
 		for (int i = 0; i < STORE_INV_FACTS; i++)
 			row.fact[i] = text_at(stmt, 6 + i);
 		row.grade_checklist_hash = text_at(stmt, 19);
@@ -271,25 +271,23 @@ enum store_err store_inventory_each(struct store *st, const struct store_invento
 		row.batch = text_at(stmt, 24);
 		row.donor = text_at(stmt, 25);
 		row.certificate = text_at(stmt, 26);
-		row.sold = sqlite3_column_type(stmt, 27) != SQLITE_NULL;
-		row.price_cents = sqlite3_column_int64(stmt, 27);
+		row.sold = !db_col_is_null(stmt, 27);
+		row.price_cents = db_col_int64(stmt, 27);
 		row.currency = text_at(stmt, 28);
 		row.channel = text_at(stmt, 29);
 		row.buyer_ref = text_at(stmt, 30);
-		row.sold_ms = sqlite3_column_int64(stmt, 31);
+		row.sold_ms = db_col_int64(stmt, 31);
 		if (q->device_list) {
 			row.udid = text_at(stmt, 32);
-			row.last_seen_ms = sqlite3_column_int64(stmt, 33);
-			row.probes = sqlite3_column_int64(stmt, 34);
+			row.last_seen_ms = db_col_int64(stmt, 33);
+			row.probes = db_col_int64(stmt, 34);
 		}
 		stop = fn(&row, arg);
 	}
-	if (!stop && rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	else if (stop < 0)
+	if (!err && stop < 0)
 		err = STORE_EINTERNAL;
 out:
-	store_int_done(st, stmt);
+	db_done(stmt);
 	free(sql);
 	return err;
 }
@@ -297,19 +295,19 @@ out:
 enum store_err store_snapshot_hashes(struct store *st, char ***out, size_t *n)
 {
 	static const char sql[] = "SELECT hash FROM checklist_snapshot ORDER BY hash";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	char **list = NULL;
 	size_t cap = 0;
-	int rc;
+	int row = 0;
 
 	*out = NULL;
 	*n = 0;
 	if (err)
 		return err;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while (!(err = db_step(stmt, &row)) && row) {
 		char **grown = store_int_room_for_one(list, *n, &cap, sizeof(*list));
-		char *h = store_int_col_dup(stmt, 0);
+		char *h = db_col_dup(stmt, 0);
 
 		if (!grown || !h) {
 			free(h);
@@ -321,9 +319,7 @@ enum store_err store_snapshot_hashes(struct store *st, char ***out, size_t *n)
 		list = grown;
 		list[(*n)++] = h;
 	}
-	if (!err && rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	store_int_done(st, stmt);
+	db_done(stmt);
 	if (err) {
 		for (size_t i = 0; i < *n; i++)
 			free(list[i]);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -11,19 +12,19 @@ enum store_err store_user_add(struct store *st, const char *name, enum role role
 {
 	static const char sql[] = "INSERT INTO app_user (name, role, active, created_ms, code) "
 				  "VALUES (?, ?, 1, ?, ?) RETURNING id";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err = store_int_begin(st);
 	long long new_id = 0;
 
 	if (err)
 		return err;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (!err) {
-		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, role_name(role), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 3, t_ms);
-		store_int_bind_text_or_null(stmt, 4, code);
-		err = store_int_run_change(st, stmt, sql, &new_id);
+		db_bind_text(stmt, 1, name);
+		db_bind_text(stmt, 2, role_name(role));
+		db_bind_int64(stmt, 3, t_ms);
+		db_bind_text(stmt, 4, code);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_user_entry(st, NULL, new_id);
@@ -35,22 +36,22 @@ enum store_err store_user_add(struct store *st, const char *name, enum role role
 
 #define USER_COLS "id, name, role, active, created_ms, code, erased_ms"
 
-static void user_row(sqlite3_stmt *stmt, struct store_user *u)
+static void user_row(struct db_stmt *stmt, struct store_user *u)
 {
 	char word[16];
 
-	u->id = sqlite3_column_int64(stmt, 0);
-	store_int_col_text(stmt, 1, u->name, sizeof(u->name));
-	store_int_col_text(stmt, 2, word, sizeof(word));
+	u->id = db_col_int64(stmt, 0);
+	db_col_copy(stmt, 1, u->name, sizeof(u->name));
+	db_col_copy(stmt, 2, word, sizeof(word));
 	if (!role_parse(word, &u->role))
 		u->role = ROLE_NONE; /* changed outside Atelier: may do nothing */
-	u->active = sqlite3_column_int(stmt, 3);
-	u->created_ms = sqlite3_column_int64(stmt, 4);
-	store_int_col_text(stmt, 5, u->code, sizeof(u->code));
-	u->erased_ms = sqlite3_column_int64(stmt, 6);
+	u->active = db_col_int64(stmt, 3);
+	u->created_ms = db_col_int64(stmt, 4);
+	db_col_copy(stmt, 5, u->code, sizeof(u->code));
+	u->erased_ms = db_col_int64(stmt, 6);
 }
 
-static int user_item(sqlite3_stmt *stmt, void *item)
+static int user_item(struct db_stmt *stmt, void *item)
 {
 	user_row(stmt, item);
 	return 1;
@@ -59,15 +60,15 @@ static int user_item(sqlite3_stmt *stmt, void *item)
 static enum store_err user_one(struct store *st, const char *sql, const char *name, long long id,
 			       struct store_user *out)
 {
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	memset(out, 0, sizeof(*out));
 	if (!err && name)
-		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+		db_bind_text(stmt, 1, name);
 	else if (!err)
-		sqlite3_bind_int64(stmt, 1, id);
-	return store_int_one(st, err, stmt, sql, user_item, NULL, out);
+		db_bind_int64(stmt, 1, id);
+	return db_one(stmt, err, user_item, NULL, out);
 }
 
 enum store_err store_user_find(struct store *st, const char *name, struct store_user *out)
@@ -88,11 +89,11 @@ enum store_err store_user_get(struct store *st, long long id, struct store_user 
 enum store_err store_user_list(struct store *st, struct store_user **out, size_t *n)
 {
 	static const char sql[] = "SELECT " USER_COLS " FROM app_user ORDER BY name";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), user_item, NULL, &items, n);
+	err = db_collect(stmt, err, sizeof(**out), user_item, NULL, &items, n);
 	*out = items;
 	return err;
 }
@@ -100,17 +101,17 @@ enum store_err store_user_list(struct store *st, struct store_user **out, size_t
 enum store_err store_user_set_active(struct store *st, const char *name, int active)
 {
 	static const char sql[] = "UPDATE app_user SET active = ? WHERE name = ?";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err = store_int_begin(st);
 
 	if (err)
 		return err;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (!err) {
-		sqlite3_bind_int(stmt, 1, active ? 1 : 0);
-		sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
-		err = store_int_run_change(st, stmt, sql, NULL);
-		if (!err && sqlite3_changes(st->db) == 0)
+		db_bind_int64(stmt, 1, active ? 1 : 0);
+		db_bind_text(stmt, 2, name);
+		err = db_run_change(stmt, NULL);
+		if (!err && db_changes(st) == 0)
 			err = STORE_ENOENT;
 	}
 	if (!err)
@@ -123,21 +124,21 @@ enum store_err store_job_create(struct store *st, const struct store_job *j, lon
 	static const char sql[] = "INSERT INTO job (device_id, checklist_id, checklist_version, "
 				  "checklist_hash, trainee_id, state, started_ms) "
 				  "VALUES (?, ?, ?, ?, ?, 'open', ?) RETURNING id";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err = store_int_begin(st);
 	long long new_id = 0;
 
 	if (err)
 		return err;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, j->device_id);
-		sqlite3_bind_text(stmt, 2, j->checklist_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int(stmt, 3, j->checklist_version);
-		sqlite3_bind_text(stmt, 4, j->checklist_hash, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 5, j->trainee_id);
-		sqlite3_bind_int64(stmt, 6, j->started_ms);
-		err = store_int_run_change(st, stmt, sql, &new_id);
+		db_bind_int64(stmt, 1, j->device_id);
+		db_bind_text(stmt, 2, j->checklist_id);
+		db_bind_int64(stmt, 3, j->checklist_version);
+		db_bind_text(stmt, 4, j->checklist_hash);
+		db_bind_int64(stmt, 5, j->trainee_id);
+		db_bind_int64(stmt, 6, j->started_ms);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "job", new_id, "start", new_id, j->started_ms);
@@ -158,24 +159,24 @@ enum store_err store_job_create(struct store *st, const struct store_job *j, lon
 	"job.id, job.device_id, job.checklist_id, job.checklist_version, job.checklist_hash, " \
 	"job.trainee_id, job.state, job.started_ms, job.submitted_ms"
 
-static void job_row(sqlite3_stmt *stmt, struct store_job *j)
+static void job_row(struct db_stmt *stmt, struct store_job *j)
 {
 	char word[16];
 
-	j->id = sqlite3_column_int64(stmt, 0);
-	j->device_id = sqlite3_column_int64(stmt, 1);
-	store_int_col_text(stmt, 2, j->checklist_id, sizeof(j->checklist_id));
-	j->checklist_version = sqlite3_column_int(stmt, 3);
-	store_int_col_text(stmt, 4, j->checklist_hash, sizeof(j->checklist_hash));
-	j->trainee_id = sqlite3_column_int64(stmt, 5);
-	store_int_col_text(stmt, 6, word, sizeof(word));
+	j->id = db_col_int64(stmt, 0);
+	j->device_id = db_col_int64(stmt, 1);
+	db_col_copy(stmt, 2, j->checklist_id, sizeof(j->checklist_id));
+	j->checklist_version = db_col_int64(stmt, 3);
+	db_col_copy(stmt, 4, j->checklist_hash, sizeof(j->checklist_hash));
+	j->trainee_id = db_col_int64(stmt, 5);
+	db_col_copy(stmt, 6, word, sizeof(word));
 	if (!job_state_parse(word, &j->state))
 		j->state = JOB_STATE_CANCELLED; /* changed outside Atelier: nobody works on it */
-	j->started_ms = sqlite3_column_int64(stmt, 7);
-	j->submitted_ms = sqlite3_column_int64(stmt, 8);
+	j->started_ms = db_col_int64(stmt, 7);
+	j->submitted_ms = db_col_int64(stmt, 8);
 }
 
-static int job_item(sqlite3_stmt *stmt, void *item)
+static int job_item(struct db_stmt *stmt, void *item)
 {
 	job_row(stmt, item);
 	return 1;
@@ -184,13 +185,13 @@ static int job_item(sqlite3_stmt *stmt, void *item)
 enum store_err store_job_get(struct store *st, long long id, struct store_job *out)
 {
 	static const char sql[] = "SELECT " JOB_COLS " FROM job WHERE id = ?";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	memset(out, 0, sizeof(*out));
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, id);
-	return store_int_one(st, err, stmt, sql, job_item, NULL, out);
+		db_bind_int64(stmt, 1, id);
+	return db_one(stmt, err, job_item, NULL, out);
 }
 
 enum store_err store_job_set_state(struct store *st, long long id, enum job_state state,
@@ -198,19 +199,19 @@ enum store_err store_job_set_state(struct store *st, long long id, enum job_stat
 {
 	static const char sql[] = "UPDATE job SET state = ?, submitted_ms = CASE WHEN ? = "
 				  "'submitted' THEN ? ELSE submitted_ms END WHERE id = ?";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err = store_int_begin(st);
 
 	if (err)
 		return err;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (!err) {
-		sqlite3_bind_text(stmt, 1, job_state_name(state), -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, job_state_name(state), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 3, t_ms);
-		sqlite3_bind_int64(stmt, 4, id);
-		err = store_int_run_change(st, stmt, sql, NULL);
-		if (!err && sqlite3_changes(st->db) == 0)
+		db_bind_text(stmt, 1, job_state_name(state));
+		db_bind_text(stmt, 2, job_state_name(state));
+		db_bind_int64(stmt, 3, t_ms);
+		db_bind_int64(stmt, 4, id);
+		err = db_run_change(stmt, NULL);
+		if (!err && db_changes(st) == 0)
 			err = STORE_ENOENT;
 	}
 	if (!err)
@@ -224,7 +225,7 @@ enum store_err store_job_list(struct store *st, long long device_id, long long t
 	/* Only the filters given are in the SQL: "(? = 0 OR device_id = ?)" would make
 	 * SQLite read every job rather than use job_device. */
 	char sql[sizeof("SELECT " JOB_COLS " FROM job") + 128];
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err;
 	void *items;
 	int k = 0;
@@ -232,26 +233,26 @@ enum store_err store_job_list(struct store *st, long long device_id, long long t
 	snprintf(sql, sizeof(sql), "SELECT " JOB_COLS " FROM job WHERE 1%s%s%s ORDER BY id DESC",
 		 device_id ? " AND device_id = ?" : "", trainee_id ? " AND trainee_id = ?" : "",
 		 state ? " AND state = ?" : "");
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (!err) {
 		if (device_id)
-			sqlite3_bind_int64(stmt, ++k, device_id);
+			db_bind_int64(stmt, ++k, device_id);
 		if (trainee_id)
-			sqlite3_bind_int64(stmt, ++k, trainee_id);
+			db_bind_int64(stmt, ++k, trainee_id);
 		if (state)
-			sqlite3_bind_text(stmt, ++k, job_state_name(*state), -1, SQLITE_STATIC);
+			db_bind_text(stmt, ++k, job_state_name(*state));
 	}
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), job_item, NULL, &items, n);
+	err = db_collect(stmt, err, sizeof(**out), job_item, NULL, &items, n);
 	*out = items;
 	return err;
 }
 
-static int record_job_item(sqlite3_stmt *stmt, void *item)
+static int record_job_item(struct db_stmt *stmt, void *item)
 {
 	struct store_record_job *r = item;
 
 	job_row(stmt, &r->job);
-	r->bench_ms = sqlite3_column_int64(stmt, 9);
+	r->bench_ms = db_col_int64(stmt, 9);
 	return 1;
 }
 
@@ -261,14 +262,13 @@ enum store_err store_record_jobs(struct store *st, long long user_id,
 	static const char sql[] =
 		"SELECT " JOB_COLS ", (SELECT coalesce(sum(s.spent_ms), 0) FROM step_record s "
 		"WHERE s.job_id = job.id) FROM job WHERE trainee_id = ? ORDER BY id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, user_id);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), record_job_item, NULL, &items,
-				n);
+		db_bind_int64(stmt, 1, user_id);
+	err = db_collect(stmt, err, sizeof(**out), record_job_item, NULL, &items, n);
 	*out = items;
 	return err;
 }
@@ -323,21 +323,21 @@ enum store_err store_job_find(struct store *st, const struct store_job_query *q,
 			      struct store_job **out, size_t *n)
 {
 	char sql[sizeof("SELECT " JOB_COLS " FROM job") + 512];
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err = find_sql(q, 0, sql, sizeof(sql));
 	void *items;
 	int k = 0;
 
 	if (err)
 		return err;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (!err) {
 		if (q->device_id)
-			sqlite3_bind_int64(stmt, ++k, q->device_id);
+			db_bind_int64(stmt, ++k, q->device_id);
 		if (q->trainee_id)
-			sqlite3_bind_int64(stmt, ++k, q->trainee_id);
+			db_bind_int64(stmt, ++k, q->trainee_id);
 	}
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), job_item, NULL, &items, n);
+	err = db_collect(stmt, err, sizeof(**out), job_item, NULL, &items, n);
 	*out = items;
 	return err;
 }
@@ -346,45 +346,43 @@ enum store_err store_job_each(struct store *st, const struct store_job_query *q,
 			      store_job_fn fn, void *arg)
 {
 	char sql[sizeof("SELECT " JOB_COLS_Q " FROM job") + 768], word[16];
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err = find_sql(q, 1, sql, sizeof(sql));
-	int k = 0, rc = SQLITE_DONE, stop = 0;
+	int k = 0, more = 0, stop = 0;
 
 	if (err)
 		return err;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (err)
 		return err;
 	if (q->device_id)
-		sqlite3_bind_int64(stmt, ++k, q->device_id);
+		db_bind_int64(stmt, ++k, q->device_id);
 	if (q->trainee_id)
-		sqlite3_bind_int64(stmt, ++k, q->trainee_id);
-	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		db_bind_int64(stmt, ++k, q->trainee_id);
+	while (!stop && !(err = db_step(stmt, &more)) && more) {
 		struct store_job job;
 		struct store_job_grade g = { 0 };
 		struct store_user u = { 0 };
 
 		job_row(stmt, &job);
-		g.graded = sqlite3_column_type(stmt, 9) != SQLITE_NULL;
-		store_int_col_text(stmt, 9, word, sizeof(word));
+		g.graded = !db_col_is_null(stmt, 9);
+		db_col_copy(stmt, 9, word, sizeof(word));
 		if (g.graded && !verdict_parse(word, &g.verdict))
 			g.graded = 0;
-		g.submitted_ms = sqlite3_column_int64(stmt, 10);
+		g.submitted_ms = db_col_int64(stmt, 10);
 		u.id = job.trainee_id;
-		store_int_col_text(stmt, 11, u.name, sizeof(u.name));
-		store_int_col_text(stmt, 12, word, sizeof(word));
+		db_col_copy(stmt, 11, u.name, sizeof(u.name));
+		db_col_copy(stmt, 12, word, sizeof(word));
 		if (!role_parse(word, &u.role))
 			u.role = ROLE_TRAINEE;
-		store_int_col_text(stmt, 13, u.code, sizeof(u.code));
-		u.erased_ms = sqlite3_column_int64(stmt, 14);
-		u.active = sqlite3_column_type(stmt, 11) != SQLITE_NULL; /* the account is there */
+		db_col_copy(stmt, 13, u.code, sizeof(u.code));
+		u.erased_ms = db_col_int64(stmt, 14);
+		u.active = !db_col_is_null(stmt, 11); /* the account is there */
 		stop = fn(&job, &g, &u, arg);
 	}
-	if (!stop && rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	else if (stop < 0)
+	if (!err && stop < 0)
 		err = STORE_EINTERNAL;
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
@@ -395,7 +393,7 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 		"value, note, parts, facts, corrects, prev_hash, hash, tester) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	static const char sql_open[] = "SELECT state, 0 FROM job WHERE id = ?";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err;
 	long long new_id = 0;
 	char state[16] = "";
@@ -405,12 +403,15 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 	err = store_int_begin(st);
 	if (err)
 		return err;
-	err = store_int_prepare(st, sql_open, &stmt);
+	err = db_prepare(st, sql_open, &stmt);
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, r->job_id);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			store_int_col_text(stmt, 0, state, sizeof(state));
-		store_int_done(st, stmt);
+		int row = 0;
+
+		db_bind_int64(stmt, 1, r->job_id);
+		/* A failure here leaves STATE empty: no such job, as before. */
+		if (db_step(stmt, &row) == STORE_OK && row)
+			db_col_copy(stmt, 0, state, sizeof(state));
+		db_done(stmt);
 		stmt = NULL;
 		if (!state[0])
 			err = STORE_ENOENT;
@@ -418,24 +419,24 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 			err = STORE_ECLOSED;
 	}
 	if (!err)
-		err = store_int_prepare(st, sql, &stmt);
+		err = db_prepare(st, sql, &stmt);
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, r->job_id);
-		sqlite3_bind_int(stmt, 2, r->seq);
-		sqlite3_bind_text(stmt, 3, r->step_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 4, r->user_id);
-		sqlite3_bind_int64(stmt, 5, r->t_ms);
-		sqlite3_bind_int64(stmt, 6, r->spent_ms);
-		sqlite3_bind_text(stmt, 7, step_result_name(r->result), -1, SQLITE_STATIC);
-		store_int_bind_text_or_null(stmt, 8, r->value);
-		store_int_bind_text_or_null(stmt, 9, r->note);
-		store_int_bind_text_or_null(stmt, 10, r->parts);
-		store_int_bind_text_or_null(stmt, 11, r->facts);
-		store_int_bind_id(stmt, 12, r->corrects);
-		sqlite3_bind_text(stmt, 13, r->prev_hash, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 14, r->hash, -1, SQLITE_STATIC);
-		store_int_bind_text_or_null(stmt, 15, r->tester);
-		err = store_int_run_change(st, stmt, sql, &new_id);
+		db_bind_int64(stmt, 1, r->job_id);
+		db_bind_int64(stmt, 2, r->seq);
+		db_bind_text(stmt, 3, r->step_id);
+		db_bind_int64(stmt, 4, r->user_id);
+		db_bind_int64(stmt, 5, r->t_ms);
+		db_bind_int64(stmt, 6, r->spent_ms);
+		db_bind_text(stmt, 7, step_result_name(r->result));
+		db_bind_text(stmt, 8, r->value);
+		db_bind_text(stmt, 9, r->note);
+		db_bind_text(stmt, 10, r->parts);
+		db_bind_text(stmt, 11, r->facts);
+		db_bind_id(stmt, 12, r->corrects);
+		db_bind_text(stmt, 13, r->prev_hash);
+		db_bind_text(stmt, 14, r->hash);
+		db_bind_text(stmt, 15, r->tester);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "job", r->job_id, "step", new_id, r->t_ms);
@@ -450,32 +451,32 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 	"id, job_id, seq, step_id, user_id, t_ms, spent_ms, result, value, note, parts, "      \
 	"facts, corrects, prev_hash, hash, tester"
 
-static void step_row(sqlite3_stmt *stmt, struct store_step *s)
+static void step_row(struct db_stmt *stmt, struct store_step *s)
 {
 	char word[16];
 
 	memset(s, 0, sizeof(*s));
-	s->id = sqlite3_column_int64(stmt, 0);
-	s->job_id = sqlite3_column_int64(stmt, 1);
-	s->seq = sqlite3_column_int(stmt, 2);
-	store_int_col_text(stmt, 3, s->step_id, sizeof(s->step_id));
-	s->user_id = sqlite3_column_int64(stmt, 4);
-	s->t_ms = sqlite3_column_int64(stmt, 5);
-	s->spent_ms = sqlite3_column_int64(stmt, 6);
-	store_int_col_text(stmt, 7, word, sizeof(word));
+	s->id = db_col_int64(stmt, 0);
+	s->job_id = db_col_int64(stmt, 1);
+	s->seq = db_col_int64(stmt, 2);
+	db_col_copy(stmt, 3, s->step_id, sizeof(s->step_id));
+	s->user_id = db_col_int64(stmt, 4);
+	s->t_ms = db_col_int64(stmt, 5);
+	s->spent_ms = db_col_int64(stmt, 6);
+	db_col_copy(stmt, 7, word, sizeof(word));
 	if (!step_result_parse(word, &s->result))
 		s->result = STEP_UNKNOWN; /* changed outside Atelier; job verify says so */
-	s->value = store_int_col_dup(stmt, 8);
-	s->note = store_int_col_dup(stmt, 9);
-	s->parts = store_int_col_dup(stmt, 10);
-	s->facts = store_int_col_dup(stmt, 11);
-	s->corrects = sqlite3_column_int64(stmt, 12);
-	store_int_col_text(stmt, 13, s->prev_hash, sizeof(s->prev_hash));
-	store_int_col_text(stmt, 14, s->hash, sizeof(s->hash));
-	s->tester = store_int_col_dup(stmt, 15);
+	s->value = db_col_dup(stmt, 8);
+	s->note = db_col_dup(stmt, 9);
+	s->parts = db_col_dup(stmt, 10);
+	s->facts = db_col_dup(stmt, 11);
+	s->corrects = db_col_int64(stmt, 12);
+	db_col_copy(stmt, 13, s->prev_hash, sizeof(s->prev_hash));
+	db_col_copy(stmt, 14, s->hash, sizeof(s->hash));
+	s->tester = db_col_dup(stmt, 15);
 }
 
-static int step_item(sqlite3_stmt *stmt, void *item)
+static int step_item(struct db_stmt *stmt, void *item)
 {
 	step_row(stmt, item);
 	return 1;
@@ -490,14 +491,13 @@ static void step_item_release(void *item)
 static enum store_err steps_by(struct store *st, const char *sql, long long job_id,
 			       struct store_step **out, size_t *n)
 {
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, job_id);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), step_item, step_item_release,
-				&items, n);
+		db_bind_int64(stmt, 1, job_id);
+	err = db_collect(stmt, err, sizeof(**out), step_item, step_item_release, &items, n);
 	*out = items;
 	return err;
 }
@@ -538,33 +538,31 @@ enum store_err store_step_last(struct store *st, long long job_id, struct store_
 {
 	static const char sql[] = "SELECT " STEP_COLS " FROM step_record WHERE job_id = ? "
 				  "ORDER BY seq DESC LIMIT 1";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	memset(out, 0, sizeof(*out));
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, job_id);
-	return store_int_one(st, err, stmt, sql, step_item, step_item_release, out);
+		db_bind_int64(stmt, 1, job_id);
+	return db_one(stmt, err, step_item, step_item_release, out);
 }
 
 enum store_err store_step_in_job(struct store *st, long long job_id, long long id)
 {
 	static const char sql[] = "SELECT 1 FROM step_record WHERE job_id = ? AND id = ?";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
+	int row = 0;
 
 	if (err)
 		goto out;
-	sqlite3_bind_int64(stmt, 1, job_id);
-	sqlite3_bind_int64(stmt, 2, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_DONE)
+	db_bind_int64(stmt, 1, job_id);
+	db_bind_int64(stmt, 2, id);
+	err = db_step(stmt, &row);
+	if (!err && !row)
 		err = STORE_ENOENT;
-	else if (rc != SQLITE_ROW)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 out:
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
@@ -590,38 +588,38 @@ enum store_err store_snapshot_put(struct store *st, const char *hash, const char
 {
 	static const char sql[] = "INSERT INTO checklist_snapshot (hash, checklist_id, version, "
 				  "content) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	if (!err) {
-		sqlite3_bind_text(stmt, 1, hash, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, checklist_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int(stmt, 3, version);
-		sqlite3_bind_text(stmt, 4, content, -1, SQLITE_STATIC);
-		err = store_int_run_change(st, stmt, sql, NULL);
+		db_bind_text(stmt, 1, hash);
+		db_bind_text(stmt, 2, checklist_id);
+		db_bind_int64(stmt, 3, version);
+		db_bind_text(stmt, 4, content);
+		err = db_run_change(stmt, NULL);
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
-static int text_item(sqlite3_stmt *stmt, void *item)
+static int text_item(struct db_stmt *stmt, void *item)
 {
 	char **text = item;
 
-	*text = store_int_col_dup(stmt, 0);
+	*text = db_col_dup(stmt, 0);
 	return *text != NULL;
 }
 
 enum store_err store_snapshot_get(struct store *st, const char *hash, char **content)
 {
 	static const char sql[] = "SELECT content FROM checklist_snapshot WHERE hash = ?";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	*content = NULL;
 	if (!err)
-		sqlite3_bind_text(stmt, 1, hash, -1, SQLITE_STATIC);
-	return store_int_one(st, err, stmt, sql, text_item, NULL, content);
+		db_bind_text(stmt, 1, hash);
+	return db_one(stmt, err, text_item, NULL, content);
 }
 
 static const char *const event_kinds[] = { "cancel", "resume", "wipe_check" };
@@ -638,7 +636,7 @@ enum store_err store_job_event_add(struct store *st, const struct store_job_even
 		"g.verdict = 'approved'))";
 	static const char sql[] = "INSERT INTO job_event (job_id, kind, user_id, t_ms, record_id, "
 				  "result, note) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err;
 	long long new_id = 0;
 
@@ -648,31 +646,29 @@ enum store_err store_job_event_add(struct store *st, const struct store_job_even
 	if (err)
 		return err;
 	if (e->kind == STORE_JOB_CANCEL) {
-		err = store_int_prepare(st, sql_cancel, &stmt);
+		err = db_prepare(st, sql_cancel, &stmt);
 		if (err)
 			goto out;
-		sqlite3_bind_int64(stmt, 1, e->job_id);
-		err = store_int_run_change(st, stmt, sql_cancel, NULL);
-		if (!err && sqlite3_changes(st->db) == 0)
+		db_bind_int64(stmt, 1, e->job_id);
+		err = db_run_change(stmt, NULL);
+		if (!err && db_changes(st) == 0)
 			err = STORE_ESTALE;
 		if (err)
 			goto out;
-		store_int_done(st, stmt);
+		db_done(stmt);
 		stmt = NULL;
 	}
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (err)
 		goto out;
-	sqlite3_bind_int64(stmt, 1, e->job_id);
-	sqlite3_bind_text(stmt, 2, event_kinds[e->kind], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, e->user_id);
-	sqlite3_bind_int64(stmt, 4, e->t_ms);
-	store_int_bind_id(stmt, 5, e->record_id);
-	store_int_bind_text_or_null(stmt, 6, e->kind == STORE_JOB_WIPE_CHECK
-						     ? step_result_name(e->result)
-						     : NULL);
-	sqlite3_bind_text(stmt, 7, e->note, -1, SQLITE_STATIC);
-	err = store_int_run_change(st, stmt, sql, &new_id);
+	db_bind_int64(stmt, 1, e->job_id);
+	db_bind_text(stmt, 2, event_kinds[e->kind]);
+	db_bind_int64(stmt, 3, e->user_id);
+	db_bind_int64(stmt, 4, e->t_ms);
+	db_bind_id(stmt, 5, e->record_id);
+	db_bind_text(stmt, 6, e->kind == STORE_JOB_WIPE_CHECK ? step_result_name(e->result) : NULL);
+	db_bind_text(stmt, 7, e->note);
+	err = db_run_change(stmt, &new_id);
 	if (!err)
 		err = store_int_ledger_id(st, "job", e->job_id, "event", new_id, e->t_ms);
 	if (!err && id)
@@ -681,25 +677,25 @@ out:
 	return store_int_end(st, stmt, err);
 }
 
-static int event_item(sqlite3_stmt *stmt, void *item)
+static int event_item(struct db_stmt *stmt, void *item)
 {
 	struct store_job_event *e = item;
 	char word[16];
 
-	e->id = sqlite3_column_int64(stmt, 0);
-	e->job_id = sqlite3_column_int64(stmt, 1);
-	store_int_col_text(stmt, 2, word, sizeof(word));
+	e->id = db_col_int64(stmt, 0);
+	e->job_id = db_col_int64(stmt, 1);
+	db_col_copy(stmt, 2, word, sizeof(word));
 	e->kind = STORE_JOB_RESUME;
 	for (size_t i = 0; i < sizeof(event_kinds) / sizeof(event_kinds[0]); i++)
 		if (strcmp(word, event_kinds[i]) == 0)
 			e->kind = (enum store_job_event_kind)i;
-	e->user_id = sqlite3_column_int64(stmt, 3);
-	e->t_ms = sqlite3_column_int64(stmt, 4);
-	e->record_id = sqlite3_column_int64(stmt, 5);
-	store_int_col_text(stmt, 6, word, sizeof(word));
+	e->user_id = db_col_int64(stmt, 3);
+	e->t_ms = db_col_int64(stmt, 4);
+	e->record_id = db_col_int64(stmt, 5);
+	db_col_copy(stmt, 6, word, sizeof(word));
 	if (!step_result_parse(word, &e->result))
 		e->result = STEP_FAIL; /* never a pass the records do not hold */
-	store_int_col_text(stmt, 7, e->note, sizeof(e->note));
+	db_col_copy(stmt, 7, e->note, sizeof(e->note));
 	return 1;
 }
 
@@ -708,13 +704,13 @@ enum store_err store_job_events(struct store *st, long long job_id,
 {
 	static const char sql[] = "SELECT id, job_id, kind, user_id, t_ms, COALESCE(record_id, 0), "
 				  "result, note FROM job_event WHERE job_id = ? ORDER BY id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, job_id);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), event_item, NULL, &items, n);
+		db_bind_int64(stmt, 1, job_id);
+	err = db_collect(stmt, err, sizeof(**out), event_item, NULL, &items, n);
 	*out = items;
 	return err;
 }

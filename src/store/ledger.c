@@ -47,6 +47,7 @@
  * second would throw away the signatures that prove them, and anyone who can run a
  * migration could rewrite a record on the way.
  */
+#include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
 #include "util/hash.h"
@@ -177,15 +178,15 @@ int store_head_message(const char *chain, long long seq, const char *hash, char 
 /* ---- bodies ---- */
 
 /* "hex:" and the bytes P (N of them) in hex, as a JSON string; NULL when out of memory. */
-static json_t *hex_value(const void *p, int n)
+static json_t *hex_value(const void *p, size_t n)
 {
-	size_t size = 4 + 2 * (size_t)(n > 0 ? n : 0) + 1;
+	size_t size = 4 + 2 * n + 1;
 	char *text = malloc(size);
 	json_t *v = NULL;
 
 	if (text) {
 		memcpy(text, "hex:", 4);
-		sodium_bin2hex(text + 4, size - 4, p, (size_t)(n > 0 ? n : 0));
+		sodium_bin2hex(text + 4, size - 4, p, n);
 		v = json_string(text);
 		free(text);
 	}
@@ -197,42 +198,44 @@ static json_t *hex_value(const void *p, int n)
 static json_t *row_json(struct store *st, const struct kind_def *k, const char *ref,
 			enum store_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	json_t *o = NULL;
-	int rc;
+	int row = 0;
 
 	*err = STORE_OK;
 	if (!k->sql)
 		return json_null();
-	*err = store_int_prepare(st, k->sql, &stmt);
+	*err = db_prepare(st, k->sql, &stmt);
 	if (*err)
 		return NULL;
-	sqlite3_bind_text(stmt, 1, ref, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_DONE) {
+	db_bind_text(stmt, 1, ref);
+	*err = db_step(stmt, &row);
+	if (*err)
+		goto out;
+	if (!row) {
 		*err = STORE_ENOENT;
 		goto out;
 	}
-	if (rc != SQLITE_ROW) {
-		*err = store_int_fail(st->db, rc, "sqlite3_step", k->sql, st->path);
-		goto out;
-	}
 	o = json_object();
-	for (int c = 0; o && c < sqlite3_column_count(stmt); c++) {
-		const char *name = sqlite3_column_name(stmt, c);
+	for (int c = 0; o && c < db_col_count(stmt); c++) {
+		const char *name = db_col_name(stmt, c);
+		const void *bytes;
+		size_t len;
 		json_t *v;
 
-		switch (sqlite3_column_type(stmt, c)) {
-		case SQLITE_NULL:
+		switch (db_col_type(stmt, c)) {
+		case DB_NULL:
 			v = json_null();
 			break;
-		case SQLITE_INTEGER:
-			v = json_integer(sqlite3_column_int64(stmt, c));
+		case DB_INTEGER:
+			v = json_integer(db_col_int64(stmt, c));
 			break;
 		default: /* text; a real or blob is kept as its text too */
-			v = json_string((const char *)sqlite3_column_text(stmt, c));
-			if (!v) /* not UTF-8: its bytes in hex, so that the body stays exact */
-				v = hex_value(sqlite3_column_blob(stmt, c), sqlite3_column_bytes(stmt, c));
+			v = json_string(db_col_text(stmt, c));
+			if (!v) { /* not UTF-8: its bytes in hex, so that the body stays exact */
+				bytes = db_col_bytes(stmt, c, &len);
+				v = hex_value(bytes, len);
+			}
 			break;
 		}
 		if (!v || json_object_set_new(o, name, v) != 0) {
@@ -243,7 +246,7 @@ static json_t *row_json(struct store *st, const struct kind_def *k, const char *
 	if (!o)
 		*err = STORE_EINTERNAL;
 out:
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return o;
 }
 
@@ -253,10 +256,10 @@ static enum store_err add_state(struct store *st, const char *chain, json_t *o)
 	static const char sql_job[] = "SELECT state, submitted_ms FROM job WHERE id = ?";
 	static const char sql_dev[] = "SELECT state, 0 FROM device WHERE id = ?";
 	const char *sql;
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err;
 	long long id;
-	int rc;
+	int row = 0;
 
 	if (strncmp(chain, "job:", 4) == 0) {
 		sql = sql_job;
@@ -267,25 +270,22 @@ static enum store_err add_state(struct store *st, const char *chain, json_t *o)
 	} else {
 		return STORE_OK;
 	}
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (err)
 		return err;
-	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		json_object_set_new(o, "state",
-				    json_string((const char *)sqlite3_column_text(stmt, 0)));
+	db_bind_int64(stmt, 1, id);
+	err = db_step(stmt, &row);
+	if (!err && row) {
+		json_object_set_new(o, "state", json_string(db_col_text(stmt, 0)));
 		if (sql == sql_job)
 			json_object_set_new(o, "submitted_ms",
-					    sqlite3_column_type(stmt, 1) == SQLITE_NULL
-						    ? json_null()
-						    : json_integer(sqlite3_column_int64(stmt, 1)));
-	} else if (rc == SQLITE_DONE) {
+					    db_col_is_null(stmt, 1)
+						? json_null()
+						: json_integer(db_col_int64(stmt, 1)));
+	} else if (!err) {
 		err = STORE_ENOENT;
-	} else {
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
@@ -319,16 +319,16 @@ static enum store_err row_text(struct store *st, const char *kind, const char *r
 
 /* ---- the head ---- */
 
-static int head_item(sqlite3_stmt *stmt, void *item)
+static int head_item(struct db_stmt *stmt, void *item)
 {
 	struct store_chain_head *h = item;
 
-	store_int_col_text(stmt, 0, h->chain, sizeof(h->chain));
-	h->seq = sqlite3_column_int64(stmt, 1);
-	store_int_col_text(stmt, 2, h->hash, sizeof(h->hash));
-	h->t_ms = sqlite3_column_int64(stmt, 3);
-	store_int_col_text(stmt, 4, h->key_id, sizeof(h->key_id));
-	store_int_col_text(stmt, 5, h->sig, sizeof(h->sig));
+	db_col_copy(stmt, 0, h->chain, sizeof(h->chain));
+	h->seq = db_col_int64(stmt, 1);
+	db_col_copy(stmt, 2, h->hash, sizeof(h->hash));
+	h->t_ms = db_col_int64(stmt, 3);
+	db_col_copy(stmt, 4, h->key_id, sizeof(h->key_id));
+	db_col_copy(stmt, 5, h->sig, sizeof(h->sig));
 	return 1;
 }
 
@@ -337,13 +337,13 @@ static int head_item(sqlite3_stmt *stmt, void *item)
 enum store_err store_chain_head(struct store *st, const char *chain, struct store_chain_head *out)
 {
 	static const char sql[] = "SELECT " HEAD_COLS " FROM chain_head WHERE chain = ?";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	memset(out, 0, sizeof(*out));
 	if (!err)
-		sqlite3_bind_text(stmt, 1, chain, -1, SQLITE_STATIC);
-	return store_int_one(st, err, stmt, sql, head_item, NULL, out);
+		db_bind_text(stmt, 1, chain);
+	return db_one(stmt, err, head_item, NULL, out);
 }
 
 /* Sign and write the head of CHAIN at SEQ, HASH. */
@@ -356,7 +356,7 @@ static enum store_err put_head(struct store *st, const char *chain, long long se
 		"t_ms = excluded.t_ms, key_id = excluded.key_id, sig = excluded.sig";
 	char msg[STORE_CHAIN_MAX + 2 * STORE_HASH_HEX + 64];
 	char sig[STORE_SIG_TEXT] = "", key_id[STORE_KEY_ID_HEX] = "";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err;
 
 	if (store_head_message(chain, seq, hash, msg, sizeof(msg)) != 0)
@@ -365,17 +365,17 @@ static enum store_err put_head(struct store *st, const char *chain, long long se
 	if (st->sealer.seal && store_int_seal_later(st, chain, seq, msg) != 0 &&
 	    st->sealer.seal(st->sealer.ctx, msg, sig, key_id) != 0)
 		return STORE_ESEAL;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (err)
 		return err;
-	sqlite3_bind_text(stmt, 1, chain, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, seq);
-	sqlite3_bind_text(stmt, 3, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 4, t_ms);
-	sqlite3_bind_text(stmt, 5, key_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 6, sig, -1, SQLITE_STATIC);
-	err = store_int_run_change(st, stmt, sql, NULL);
-	store_int_done(st, stmt);
+	db_bind_text(stmt, 1, chain);
+	db_bind_int64(stmt, 2, seq);
+	db_bind_text(stmt, 3, hash);
+	db_bind_int64(stmt, 4, t_ms);
+	db_bind_text(stmt, 5, key_id);
+	db_bind_text(stmt, 6, sig);
+	err = db_run_change(stmt, NULL);
+	db_done(stmt);
 	return err;
 }
 
@@ -389,7 +389,7 @@ enum store_err store_int_ledger(struct store *st, const char *chain, const char 
 	struct store_ledger_entry e;
 	struct store_chain_head head;
 	const struct kind_def *k = kind_find(kind);
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	json_t *body = NULL, *row;
 	enum store_err err;
 
@@ -428,22 +428,22 @@ enum store_err store_int_ledger(struct store *st, const char *chain, const char 
 		goto out;
 	}
 	entry_hash(&e, e.hash);
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (err)
 		goto out;
-	sqlite3_bind_text(stmt, 1, e.chain, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, e.seq);
-	sqlite3_bind_text(stmt, 3, e.kind, -1, SQLITE_STATIC);
-	store_int_bind_text_or_null(stmt, 4, e.ref[0] ? e.ref : NULL);
-	sqlite3_bind_int64(stmt, 5, e.t_ms);
-	sqlite3_bind_text(stmt, 6, e.body, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 7, e.prev_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 8, e.hash, -1, SQLITE_STATIC);
-	err = store_int_run_change(st, stmt, sql, NULL);
+	db_bind_text(stmt, 1, e.chain);
+	db_bind_int64(stmt, 2, e.seq);
+	db_bind_text(stmt, 3, e.kind);
+	db_bind_text(stmt, 4, e.ref[0] ? e.ref : NULL);
+	db_bind_int64(stmt, 5, e.t_ms);
+	db_bind_text(stmt, 6, e.body);
+	db_bind_text(stmt, 7, e.prev_hash);
+	db_bind_text(stmt, 8, e.hash);
+	err = db_run_change(stmt, NULL);
 	if (!err)
 		err = put_head(st, chain, e.seq, e.hash, t_ms);
 out:
-	store_int_done(st, stmt);
+	db_done(stmt);
 	free(e.body);
 	json_decref(body);
 	return err;
@@ -464,18 +464,18 @@ enum store_err store_int_ledger_id(struct store *st, const char *chain_kind, lon
 
 /* ---- checking ---- */
 
-static int entry_item(sqlite3_stmt *stmt, void *item)
+static int entry_item(struct db_stmt *stmt, void *item)
 {
 	struct store_ledger_entry *e = item;
 
-	store_int_col_text(stmt, 0, e->chain, sizeof(e->chain));
-	e->seq = sqlite3_column_int64(stmt, 1);
-	store_int_col_text(stmt, 2, e->kind, sizeof(e->kind));
-	store_int_col_text(stmt, 3, e->ref, sizeof(e->ref));
-	e->t_ms = sqlite3_column_int64(stmt, 4);
-	e->body = store_int_col_dup(stmt, 5);
-	store_int_col_text(stmt, 6, e->prev_hash, sizeof(e->prev_hash));
-	store_int_col_text(stmt, 7, e->hash, sizeof(e->hash));
+	db_col_copy(stmt, 0, e->chain, sizeof(e->chain));
+	e->seq = db_col_int64(stmt, 1);
+	db_col_copy(stmt, 2, e->kind, sizeof(e->kind));
+	db_col_copy(stmt, 3, e->ref, sizeof(e->ref));
+	e->t_ms = db_col_int64(stmt, 4);
+	e->body = db_col_dup(stmt, 5);
+	db_col_copy(stmt, 6, e->prev_hash, sizeof(e->prev_hash));
+	db_col_copy(stmt, 7, e->hash, sizeof(e->hash));
 	return e->body != NULL;
 }
 
@@ -492,14 +492,13 @@ enum store_err store_ledger_of(struct store *st, const char *chain,
 {
 	static const char sql[] = "SELECT chain, seq, kind, COALESCE(ref, ''), t_ms, body, "
 				  "prev_hash, hash FROM ledger WHERE chain = ? ORDER BY seq";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err)
-		sqlite3_bind_text(stmt, 1, chain, -1, SQLITE_STATIC);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), entry_item, entry_release,
-				&items, n);
+		db_bind_text(stmt, 1, chain);
+	err = db_collect(stmt, err, sizeof(**out), entry_item, entry_release, &items, n);
 	*out = items;
 	return err;
 }
@@ -510,17 +509,16 @@ enum store_err store_int_ledger_find(struct store *st, const char *kind, const c
 	static const char sql[] = "SELECT chain, seq, kind, COALESCE(ref, ''), t_ms, body, "
 				  "prev_hash, hash FROM ledger WHERE kind = ?1 AND ref = ?2 AND "
 				  "(?3 IS NULL OR chain = ?3) ORDER BY chain, seq";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err) {
-		sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, ref, -1, SQLITE_STATIC);
-		store_int_bind_text_or_null(stmt, 3, chain);
+		db_bind_text(stmt, 1, kind);
+		db_bind_text(stmt, 2, ref);
+		db_bind_text(stmt, 3, chain);
 	}
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), entry_item, entry_release,
-				&items, n);
+	err = db_collect(stmt, err, sizeof(**out), entry_item, entry_release, &items, n);
 	*out = items;
 	return err;
 }
@@ -622,25 +620,24 @@ static enum store_err check_orphans(struct store *st, const char *chain,
 
 	for (size_t i = 0; i < sizeof(orphans) / sizeof(orphans[0]); i++) {
 		const struct orphan_query *q = &orphans[i];
-		sqlite3_stmt *stmt = NULL;
+		struct db_stmt *stmt = NULL;
 		enum store_err err;
-		int rc;
+		int row = 0;
 
 		if (strncmp(chain, q->prefix, strlen(q->prefix)) != 0)
 			continue;
-		err = store_int_prepare(st, q->sql, &stmt);
+		err = db_prepare(st, q->sql, &stmt);
 		if (err)
 			return err;
-		sqlite3_bind_int64(stmt, 1, id);
-		sqlite3_bind_text(stmt, 2, chain, -1, SQLITE_STATIC);
-		rc = sqlite3_step(stmt);
-		if (rc == SQLITE_ROW)
-			found(c, STORE_LEDGER_ADDED, "%s %lld of %s is not in its records: it was added "
-			      "behind Atelier's back", q->what, (long long)sqlite3_column_int64(stmt, 0),
-			      chain);
-		else if (rc != SQLITE_DONE)
-			err = store_int_fail(st->db, rc, "sqlite3_step", q->sql, st->path);
-		store_int_done(st, stmt);
+		db_bind_int64(stmt, 1, id);
+		db_bind_text(stmt, 2, chain);
+		err = db_step(stmt, &row);
+		if (!err && row)
+			found(c, STORE_LEDGER_ADDED,
+			      "%s %lld of %s is not in its records: it was added "
+			      "behind Atelier's back",
+			      q->what, (long long)db_col_int64(stmt, 0), chain);
+		db_done(stmt);
 		if (err)
 			return err;
 	}
@@ -917,14 +914,14 @@ struct adopt_row {
 	long long t_ms;
 };
 
-static int adopt_item(sqlite3_stmt *stmt, void *item)
+static int adopt_item(struct db_stmt *stmt, void *item)
 {
 	struct adopt_row *r = item;
 
-	store_int_col_text(stmt, 0, r->chain, sizeof(r->chain));
-	store_int_col_text(stmt, 1, r->kind, sizeof(r->kind));
-	store_int_col_text(stmt, 2, r->ref, sizeof(r->ref));
-	r->t_ms = sqlite3_column_int64(stmt, 3);
+	db_col_copy(stmt, 0, r->chain, sizeof(r->chain));
+	db_col_copy(stmt, 1, r->kind, sizeof(r->kind));
+	db_col_copy(stmt, 2, r->ref, sizeof(r->ref));
+	r->t_ms = db_col_int64(stmt, 3);
 	return 1;
 }
 
@@ -932,12 +929,12 @@ static int adopt_item(sqlite3_stmt *stmt, void *item)
 static enum store_err adopt_rows(struct store *st, const char *sql, long long t_ms)
 {
 	struct adopt_row *rows = NULL;
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 	size_t n = 0;
 
-	err = store_int_collect(st, err, stmt, sql, sizeof(*rows), adopt_item, NULL, &items, &n);
+	err = db_collect(stmt, err, sizeof(*rows), adopt_item, NULL, &items, &n);
 	if (err)
 		return err;
 	rows = items;
@@ -956,22 +953,21 @@ enum store_err store_int_ledger_adopt(struct store *st)
 enum store_err store_int_user_entry(struct store *st, const char *name, long long id)
 {
 	static const char sql[] = "SELECT id FROM app_user WHERE name = ?";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err;
-	int rc;
+	int row = 0;
 
 	if (name) {
-		err = store_int_prepare(st, sql, &stmt);
+		err = db_prepare(st, sql, &stmt);
 		if (err)
 			return err;
-		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-		rc = sqlite3_step(stmt);
-		if (rc == SQLITE_ROW)
-			id = sqlite3_column_int64(stmt, 0);
-		else
-			err = rc == SQLITE_DONE ? STORE_ENOENT
-						: store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-		store_int_done(st, stmt);
+		db_bind_text(stmt, 1, name);
+		err = db_step(stmt, &row);
+		if (!err && row)
+			id = db_col_int64(stmt, 0);
+		else if (!err)
+			err = STORE_ENOENT;
+		db_done(stmt);
 		if (err)
 			return err;
 	}
@@ -994,36 +990,14 @@ enum store_err store_int_ledger_adopt_accounts(struct store *st)
 
 /* ---- the digest of a secret, and redactions ---- */
 
-/* secret_digest(TEXT): the hex SHA-256 of SECRET_TAG and TEXT; NULL for NULL. */
-static void secret_digest_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+void store_int_secret_digest(const char *text, char *out)
 {
 	crypto_hash_sha256_state h;
-	char out[STORE_HASH_HEX];
 
-	(void)argc;
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-		sqlite3_result_null(ctx);
-		return;
-	}
 	crypto_hash_sha256_init(&h);
 	hash_feed(&h, SECRET_TAG);
-	hash_feed(&h, (const char *)sqlite3_value_text(argv[0]));
+	hash_feed(&h, text);
 	hash_finish(&h, out);
-	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
-}
-
-enum store_err store_int_functions(struct store *st)
-{
-	int rc;
-
-	if (sodium_init() < 0)
-		return STORE_EINTERNAL;
-	rc = sqlite3_create_function(st->db, "secret_digest", 1,
-				     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-				     secret_digest_fn, NULL, NULL);
-	return rc == SQLITE_OK ? STORE_OK
-			       : store_int_fail(st->db, rc, "sqlite3_create_function", NULL,
-						st->path);
 }
 
 enum store_err store_int_ledger_redact(struct store *st, long long erasure_id,
@@ -1035,7 +1009,7 @@ enum store_err store_int_ledger_redact(struct store *st, long long erasure_id,
 				  "hash = ?";
 	struct store_ledger_entry r = *e;
 	char h[STORE_HASH_HEX], ref[24];
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err;
 	long long id = 0;
 
@@ -1048,29 +1022,29 @@ enum store_err store_int_ledger_redact(struct store *st, long long erasure_id,
 	}
 	r.body = (char *)body;
 	entry_hash(&r, h);
-	err = store_int_prepare(st, ins, &stmt);
+	err = db_prepare(st, ins, &stmt);
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, erasure_id);
-		sqlite3_bind_text(stmt, 2, e->chain, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 3, e->seq);
-		sqlite3_bind_text(stmt, 4, e->hash, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 5, h, -1, SQLITE_STATIC);
-		err = store_int_run_change(st, stmt, ins, &id);
+		db_bind_int64(stmt, 1, erasure_id);
+		db_bind_text(stmt, 2, e->chain);
+		db_bind_int64(stmt, 3, e->seq);
+		db_bind_text(stmt, 4, e->hash);
+		db_bind_text(stmt, 5, h);
+		err = db_run_change(stmt, &id);
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	stmt = NULL;
 	if (!err)
-		err = store_int_prepare(st, upd, &stmt);
+		err = db_prepare(st, upd, &stmt);
 	if (!err) {
-		sqlite3_bind_text(stmt, 1, body, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, e->chain, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 3, e->seq);
-		sqlite3_bind_text(stmt, 4, e->hash, -1, SQLITE_STATIC);
-		err = store_int_run_change(st, stmt, upd, NULL);
-		if (!err && sqlite3_changes(st->db) != 1)
+		db_bind_text(stmt, 1, body);
+		db_bind_text(stmt, 2, e->chain);
+		db_bind_int64(stmt, 3, e->seq);
+		db_bind_text(stmt, 4, e->hash);
+		err = db_run_change(stmt, NULL);
+		if (!err && db_changes(st) != 1)
 			err = STORE_ESTALE;
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	if (err)
 		return err;
 	snprintf(ref, sizeof(ref), "%lld", id);
@@ -1083,7 +1057,7 @@ enum store_err store_seal_unsigned(struct store *st, int *sealed)
 	static const char upd[] = "UPDATE chain_head SET key_id = ?, sig = ? WHERE chain = ? "
 				  "AND seq = ? AND sig = ''";
 	struct store_chain_head *heads = NULL;
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err;
 	void *items;
 	size_t n = 0;
@@ -1091,8 +1065,8 @@ enum store_err store_seal_unsigned(struct store *st, int *sealed)
 	*sealed = 0;
 	if (!st->sealer.seal)
 		return STORE_OK;
-	err = store_int_prepare(st, sql, &stmt);
-	err = store_int_collect(st, err, stmt, sql, sizeof(*heads), head_item, NULL, &items, &n);
+	err = db_prepare(st, sql, &stmt);
+	err = db_collect(stmt, err, sizeof(*heads), head_item, NULL, &items, &n);
 	if (err || n == 0) {
 		free(items);
 		return err;
@@ -1109,15 +1083,15 @@ enum store_err store_seal_unsigned(struct store *st, int *sealed)
 			err = STORE_ESEAL;
 			break;
 		}
-		err = store_int_prepare(st, upd, &stmt);
+		err = db_prepare(st, upd, &stmt);
 		if (err)
 			break;
-		sqlite3_bind_text(stmt, 1, key_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, sig, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, heads[i].chain, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 4, heads[i].seq);
-		err = store_int_run_change(st, stmt, upd, NULL);
-		store_int_done(st, stmt);
+		db_bind_text(stmt, 1, key_id);
+		db_bind_text(stmt, 2, sig);
+		db_bind_text(stmt, 3, heads[i].chain);
+		db_bind_int64(stmt, 4, heads[i].seq);
+		err = db_run_change(stmt, NULL);
+		db_done(stmt);
 		stmt = NULL;
 		if (!err)
 			(*sealed)++;
@@ -1152,52 +1126,48 @@ enum store_err store_check_triggers(struct store *st, char *missing, size_t size
 	if (size)
 		missing[0] = '\0';
 	for (size_t i = 0; i < sizeof(triggers) / sizeof(triggers[0]) && !err; i++) {
-		sqlite3_stmt *stmt = NULL;
-		int rc;
+		struct db_stmt *stmt = NULL;
+		int row = 0;
 
-		err = store_int_prepare(st, sql, &stmt);
+		err = db_prepare(st, sql, &stmt);
 		if (err)
 			break;
-		sqlite3_bind_text(stmt, 1, triggers[i], -1, SQLITE_STATIC);
-		rc = sqlite3_step(stmt);
-		if (rc == SQLITE_DONE) {
+		db_bind_text(stmt, 1, triggers[i]);
+		err = db_step(stmt, &row);
+		if (!err && !row) {
 			size_t len = strlen(missing);
 
 			snprintf(missing + len, size - len, "%s%s", len ? ", " : "", triggers[i]);
-		} else if (rc != SQLITE_ROW) {
-			err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 		}
-		store_int_done(st, stmt);
+		db_done(stmt);
 	}
 	/* The guards let an erasure through while this row is there, in the erasure's own
 	 * transaction (privacy.c): found at any other time, they were switched off by hand. */
 	if (!err) {
 		static const char flag[] = "SELECT 1 FROM bench WHERE key = 'erasing'";
-		sqlite3_stmt *stmt = NULL;
-		int rc;
+		struct db_stmt *stmt = NULL;
+		int row = 0;
 
-		err = store_int_prepare(st, flag, &stmt);
+		err = db_prepare(st, flag, &stmt);
 		if (!err) {
-			rc = sqlite3_step(stmt);
-			if (rc == SQLITE_ROW) {
+			err = db_step(stmt, &row);
+			if (!err && row) {
 				size_t len = strlen(missing);
 
 				snprintf(missing + len, size - len, "%s%s", len ? ", " : "",
 					 "those of the ledger, certificates, audit log and sign-in "
 					 "attempts (switched off by a row 'erasing' of the bench "
 					 "table)");
-			} else if (rc != SQLITE_DONE) {
-				err = store_int_fail(st->db, rc, "sqlite3_step", flag, st->path);
 			}
 		}
-		store_int_done(st, stmt);
+		db_done(stmt);
 	}
 	return err;
 }
 
-static int chain_item_fn(sqlite3_stmt *stmt, void *item)
+static int chain_item_fn(struct db_stmt *stmt, void *item)
 {
-	store_int_col_text(stmt, 0, item, STORE_CHAIN_MAX);
+	db_col_copy(stmt, 0, item, STORE_CHAIN_MAX);
 	return 1;
 }
 
@@ -1209,11 +1179,11 @@ enum store_err store_chains(struct store *st, char (**out)[STORE_CHAIN_MAX], siz
 		"UNION SELECT 'device:' || id FROM device UNION SELECT 'job:' || id FROM job "
 		"UNION SELECT 'workshop' FROM device UNION SELECT 'accounts' FROM app_user "
 		"ORDER BY 1";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
-	err = store_int_collect(st, err, stmt, sql, STORE_CHAIN_MAX, chain_item_fn, NULL, &items, n);
+	err = db_collect(stmt, err, STORE_CHAIN_MAX, chain_item_fn, NULL, &items, n);
 	*out = items;
 	return err;
 }

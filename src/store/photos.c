@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -10,33 +11,33 @@ enum store_err store_photo_add(struct store *st, const struct store_photo *p, lo
 {
 	static const char sql[] = "INSERT INTO step_photo (checklist_id, step_id, sha256, type, "
 				  "by_user, t_ms) VALUES (?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	if (err)
 		return err;
-	sqlite3_bind_text(stmt, 1, p->checklist_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, p->step_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, p->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, p->type, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 5, by_user);
-	sqlite3_bind_int64(stmt, 6, p->t_ms);
-	err = store_int_run_change(st, stmt, sql, NULL);
-	store_int_done(st, stmt);
+	db_bind_text(stmt, 1, p->checklist_id);
+	db_bind_text(stmt, 2, p->step_id);
+	db_bind_text(stmt, 3, p->sha256);
+	db_bind_text(stmt, 4, p->type);
+	db_bind_int64(stmt, 5, by_user);
+	db_bind_int64(stmt, 6, p->t_ms);
+	err = db_run_change(stmt, NULL);
+	db_done(stmt);
 	return err;
 }
 
-static int photo_item(sqlite3_stmt *stmt, void *item)
+static int photo_item(struct db_stmt *stmt, void *item)
 {
 	struct store_photo *p = item;
 
-	p->id = sqlite3_column_int64(stmt, 0);
-	store_int_col_text(stmt, 1, p->checklist_id, sizeof(p->checklist_id));
-	store_int_col_text(stmt, 2, p->step_id, sizeof(p->step_id));
-	store_int_col_text(stmt, 3, p->sha256, sizeof(p->sha256));
-	store_int_col_text(stmt, 4, p->type, sizeof(p->type));
-	store_int_col_text(stmt, 5, p->by, sizeof(p->by));
-	p->t_ms = sqlite3_column_int64(stmt, 6);
+	p->id = db_col_int64(stmt, 0);
+	db_col_copy(stmt, 1, p->checklist_id, sizeof(p->checklist_id));
+	db_col_copy(stmt, 2, p->step_id, sizeof(p->step_id));
+	db_col_copy(stmt, 3, p->sha256, sizeof(p->sha256));
+	db_col_copy(stmt, 4, p->type, sizeof(p->type));
+	db_col_copy(stmt, 5, p->by, sizeof(p->by));
+	p->t_ms = db_col_int64(stmt, 6);
 	return 1;
 }
 
@@ -49,13 +50,13 @@ enum store_err store_photo_list(struct store *st, const char *checklist_id,
 				  "COALESCE(u.code, 'erased') END, p.t_ms FROM step_photo p "
 				  "JOIN app_user u ON u.id = p.by_user WHERE p.checklist_id = ? "
 				  "ORDER BY p.id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items = NULL;
 
 	if (!err)
-		sqlite3_bind_text(stmt, 1, checklist_id, -1, SQLITE_STATIC);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), photo_item, NULL, &items, n);
+		db_bind_text(stmt, 1, checklist_id);
+	err = db_collect(stmt, err, sizeof(**out), photo_item, NULL, &items, n);
 	*out = items;
 	return err;
 }
@@ -63,19 +64,17 @@ enum store_err store_photo_list(struct store *st, const char *checklist_id,
 enum store_err store_photo_type(struct store *st, const char *sha256, char *type, size_t size)
 {
 	static const char sql[] = "SELECT type FROM step_photo WHERE sha256 = ? LIMIT 1";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
+	int row = 0;
 
 	type[0] = '\0';
 	if (err)
 		return err;
-	sqlite3_bind_text(stmt, 1, sha256, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		store_int_col_text(stmt, 0, type, size);
-	else if (rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	store_int_done(st, stmt);
+	db_bind_text(stmt, 1, sha256);
+	err = db_step(stmt, &row);
+	if (!err && row)
+		db_col_copy(stmt, 0, type, size);
+	db_done(stmt);
 	return !err && !type[0] ? STORE_ENOENT : err;
 }

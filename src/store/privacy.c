@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
 #include "util/text.h"
@@ -18,40 +19,38 @@
 static enum store_err run2(struct store *st, const char *sql, long long a, const char *t,
 			   long long *changed)
 {
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, a);
+		db_bind_int64(stmt, 1, a);
 		if (t)
-			sqlite3_bind_text(stmt, 2, t, -1, SQLITE_STATIC);
-		err = store_int_run_change(st, stmt, sql, NULL);
+			db_bind_text(stmt, 2, t);
+		err = db_run_change(stmt, NULL);
 		if (!err && changed)
-			*changed = sqlite3_changes(st->db);
+			*changed = db_changes(st);
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
 /* The one integer SQL (?1: A) gives into *OUT; STORE_ENOENT when no row. */
 static enum store_err int_of(struct store *st, const char *sql, long long a, long long *out)
 {
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
+	int row = 0;
 
 	*out = 0;
 	if (err)
 		return err;
-	sqlite3_bind_int64(stmt, 1, a);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(stmt, 0);
-	else if (rc == SQLITE_DONE)
+	db_bind_int64(stmt, 1, a);
+	err = db_step(stmt, &row);
+	if (!err && row)
+		*out = db_col_int64(stmt, 0);
+	else if (!err)
 		err = STORE_ENOENT;
-	else
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
@@ -134,7 +133,7 @@ static enum store_err redact_certificate(struct store *st, const struct store_er
 {
 	static const char upd[] = "UPDATE certificate SET body = ? WHERE id = ?";
 	struct store_certificate c;
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err = store_certificate_get(st, id, &c);
 	char *text;
 	size_t n = 0;
@@ -147,14 +146,14 @@ static enum store_err redact_certificate(struct store *st, const struct store_er
 	if (!text)
 		return STORE_EINTERNAL;
 	if (n)
-		err = store_int_prepare(st, upd, &stmt);
+		err = db_prepare(st, upd, &stmt);
 	if (n && !err) {
-		sqlite3_bind_text(stmt, 1, text, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
-		err = store_int_run_change(st, stmt, upd, NULL);
+		db_bind_text(stmt, 1, text);
+		db_bind_text(stmt, 2, id);
+		err = db_run_change(stmt, NULL);
 		*done = !err;
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	free(text);
 	return err;
 }
@@ -171,15 +170,15 @@ static enum store_err redact_audit(struct store *st, const struct store_erasure 
 		long long id;
 		char *text[3];
 	} *lines = NULL;
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	size_t n = 0, cap = 0;
-	int rc;
+	int row = 0;
 
 	if (err)
 		return err;
-	sqlite3_bind_text(stmt, 1, e->name, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	db_bind_text(stmt, 1, e->name);
+	while (!(err = db_step(stmt, &row)) && row) {
 		struct line *more = store_int_room_for_one(lines, n, &cap, sizeof(*lines));
 
 		if (!more) {
@@ -187,9 +186,9 @@ static enum store_err redact_audit(struct store *st, const struct store_erasure 
 			break;
 		}
 		lines = more;
-		lines[n].id = sqlite3_column_int64(stmt, 0);
+		lines[n].id = db_col_int64(stmt, 0);
 		for (int k = 0; k < 3; k++) {
-			const char *t = (const char *)sqlite3_column_text(stmt, k + 1);
+			const char *t = db_col_text(stmt, k + 1);
 
 			lines[n].text[k] = text_word_replace(t ? t : "", e->name, e->marker, NULL);
 		}
@@ -199,19 +198,17 @@ static enum store_err redact_audit(struct store *st, const struct store_erasure 
 			break;
 		}
 	}
-	if (!err && rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	store_int_done(st, stmt);
+	db_done(stmt);
 	for (size_t i = 0; !err && i < n; i++) {
 		stmt = NULL;
-		err = store_int_prepare(st, upd, &stmt);
+		err = db_prepare(st, upd, &stmt);
 		if (!err) {
 			for (int k = 0; k < 3; k++)
-				sqlite3_bind_text(stmt, k + 1, lines[i].text[k], -1, SQLITE_STATIC);
-			sqlite3_bind_int64(stmt, 4, lines[i].id);
-			err = store_int_run_change(st, stmt, upd, NULL);
+				db_bind_text(stmt, k + 1, lines[i].text[k]);
+			db_bind_int64(stmt, 4, lines[i].id);
+			err = db_run_change(stmt, NULL);
 		}
-		store_int_done(st, stmt);
+		db_done(stmt);
 		if (!err)
 			(*count)++;
 	}
@@ -246,19 +243,19 @@ static enum store_err erase(struct store *st, const struct store_erasure *e,
 		err = run2(st, "INSERT INTO bench (key, value) VALUES ('erasing', ?2)", 0,
 			   "an erasure is under way", NULL);
 	if (!err) {
-		sqlite3_stmt *stmt = NULL;
+		struct db_stmt *stmt = NULL;
 		static const char ins[] = "INSERT INTO erasure (user_id, by_user, why, t_ms) "
 					  "VALUES (?, ?, ?, ?) RETURNING id";
 
-		err = store_int_prepare(st, ins, &stmt);
+		err = db_prepare(st, ins, &stmt);
 		if (!err) {
-			sqlite3_bind_int64(stmt, 1, e->user_id);
-			sqlite3_bind_int64(stmt, 2, e->by_user);
-			sqlite3_bind_text(stmt, 3, e->why, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(stmt, 4, e->t_ms);
-			err = store_int_run_change(st, stmt, ins, &out->erasure_id);
+			db_bind_int64(stmt, 1, e->user_id);
+			db_bind_int64(stmt, 2, e->by_user);
+			db_bind_text(stmt, 3, e->why);
+			db_bind_int64(stmt, 4, e->t_ms);
+			err = db_run_change(stmt, &out->erasure_id);
 		}
-		store_int_done(st, stmt);
+		db_done(stmt);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "accounts", 0, "erase", out->erasure_id, e->t_ms);
@@ -292,15 +289,15 @@ static enum store_err erase(struct store *st, const struct store_erasure *e,
 		static const char upd[] =
 		    "UPDATE app_user SET name = '#' || id, secret_hash = NULL, "
 		    "active = 0, erased_ms = ? WHERE id = ?";
-		sqlite3_stmt *stmt = NULL;
+		struct db_stmt *stmt = NULL;
 
-		err = store_int_prepare(st, upd, &stmt);
+		err = db_prepare(st, upd, &stmt);
 		if (!err) {
-			sqlite3_bind_int64(stmt, 1, e->t_ms);
-			sqlite3_bind_int64(stmt, 2, e->user_id);
-			err = store_int_run_change(st, stmt, upd, NULL);
+			db_bind_int64(stmt, 1, e->t_ms);
+			db_bind_int64(stmt, 2, e->user_id);
+			err = db_run_change(stmt, NULL);
 		}
-		store_int_done(st, stmt);
+		db_done(stmt);
 	}
 	if (!err)
 		err = store_int_user_entry(st, NULL, e->user_id);
@@ -325,27 +322,6 @@ enum store_err store_user_erase(struct store *st, const struct store_erasure *e,
 	return err;
 }
 
-enum store_err store_compact(struct store *st)
-{
-	static const char ckpt[] = "PRAGMA wal_checkpoint(TRUNCATE)";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_run(st->db, st->path, "VACUUM");
-	int rc;
-
-	if (err)
-		return err;
-	/* Its first column is 1 when another connection kept the log from being emptied. */
-	rc = sqlite3_prepare_v2(st->db, ckpt, -1, &stmt, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		err = sqlite3_column_int(stmt, 0) ? STORE_EBUSY : STORE_OK;
-	else
-		err = store_int_fail(st->db, rc, "sqlite3_step", ckpt, st->path);
-	sqlite3_finalize(stmt);
-	return err;
-}
-
 enum store_err store_mentions(struct store *st, const char *word, char (*out)[64], size_t max,
 			      size_t *n)
 {
@@ -363,35 +339,33 @@ enum store_err store_mentions(struct store *st, const char *word, char (*out)[64
 	    "FROM revocation WHERE instr(reason, ?1) > 0 "
 	    "UNION ALL SELECT 'sign-off ' || id, note FROM signoff WHERE instr(note, ?1) > 0 "
 	    "UNION ALL SELECT 'erasure ' || id, why FROM erasure WHERE instr(why, ?1) > 0";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
+	int row = 0;
 
 	*n = 0;
 	if (err)
 		return err;
-	sqlite3_bind_text(stmt, 1, word, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *text = (const char *)sqlite3_column_text(stmt, 1);
+	db_bind_text(stmt, 1, word);
+	while (!(err = db_step(stmt, &row)) && row) {
+		const char *text = db_col_text(stmt, 1);
 
 		if (!text || !text_word_find(text, word))
 			continue;
 		if (*n < max)
-			store_int_col_text(stmt, 0, out[*n], sizeof(out[*n]));
+			db_col_copy(stmt, 0, out[*n], sizeof(out[*n]));
 		(*n)++;
 	}
-	if (rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	store_int_done(st, stmt);
+	db_done(stmt);
 	return err;
 }
 
-static int attempt_row(sqlite3_stmt *stmt, void *item)
+static int attempt_row(struct db_stmt *stmt, void *item)
 {
 	struct store_attempt *a = item;
 
-	a->t_ms = sqlite3_column_int64(stmt, 0);
-	store_int_col_text(stmt, 1, a->outcome, sizeof(a->outcome));
+	a->t_ms = db_col_int64(stmt, 0);
+	db_col_copy(stmt, 1, a->outcome, sizeof(a->outcome));
 	return 1;
 }
 
@@ -400,26 +374,26 @@ enum store_err store_attempts_of(struct store *st, const char *name, struct stor
 {
 	static const char sql[] = "SELECT t_ms, outcome FROM signin_attempt WHERE name = ? "
 				  "ORDER BY id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err)
-		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), attempt_row, NULL, &items, n);
+		db_bind_text(stmt, 1, name);
+	err = db_collect(stmt, err, sizeof(**out), attempt_row, NULL, &items, n);
 	*out = items;
 	return err;
 }
 
-static int act_row(sqlite3_stmt *stmt, void *item)
+static int act_row(struct db_stmt *stmt, void *item)
 {
 	struct store_act *a = item;
 
-	store_int_col_text(stmt, 0, a->what, sizeof(a->what));
-	a->job = sqlite3_column_int64(stmt, 1);
-	a->device = sqlite3_column_int64(stmt, 2);
-	store_int_col_text(stmt, 3, a->ref, sizeof(a->ref));
-	a->t_ms = sqlite3_column_int64(stmt, 4);
+	db_col_copy(stmt, 0, a->what, sizeof(a->what));
+	a->job = db_col_int64(stmt, 1);
+	a->device = db_col_int64(stmt, 2);
+	db_col_copy(stmt, 3, a->ref, sizeof(a->ref));
+	a->t_ms = db_col_int64(stmt, 4);
 	return 1;
 }
 
@@ -447,13 +421,13 @@ enum store_err store_user_acts(struct store *st, long long user_id, struct store
 	    "UNION ALL SELECT 'revoke', 0, c.device_id, c.id, r.t_ms FROM revocation r "
 	    "JOIN certificate c ON c.id = r.certificate_id WHERE r.by_user = ?1 "
 	    "ORDER BY 5, 1";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, user_id);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), act_row, NULL, &items, n);
+		db_bind_int64(stmt, 1, user_id);
+	err = db_collect(stmt, err, sizeof(**out), act_row, NULL, &items, n);
 	*out = items;
 	return err;
 }

@@ -1,6 +1,7 @@
 /* The rows the programme's report is counted from (store.h: store_programme_rows). */
 #include <string.h>
 
+#include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -54,38 +55,35 @@ enum store_err store_programme_rows(struct store *st, long long from_ms, long lo
 				    int (*row)(const struct store_programme_row *r, void *ctx),
 				    void *ctx)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	enum store_err err;
-	int begun = 0, rc = SQLITE_DONE;
+	int begun = 0, more = 0;
 
 	err = store_read_begin(st, &begun);
 	if (err)
 		return err;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, from_ms);
-		sqlite3_bind_int64(stmt, 2, to_ms);
-		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		db_bind_int64(stmt, 1, from_ms);
+		db_bind_int64(stmt, 2, to_ms);
+		while (!(err = db_step(stmt, &more)) && more) {
 			struct store_programme_row r;
 
 			memset(&r, 0, sizeof(r));
-			store_int_col_text(stmt, 0, r.kind, sizeof(r.kind));
-			r.device_id = sqlite3_column_int64(stmt, 1);
-			r.t_ms = sqlite3_column_int64(stmt, 2);
-			r.n = sqlite3_column_int64(stmt, 3);
-			r.text = (const char *)sqlite3_column_text(stmt, 4);
-			r.extra = (const char *)sqlite3_column_text(stmt, 5);
-			r.user_id = sqlite3_column_int64(stmt, 6);
+			db_col_copy(stmt, 0, r.kind, sizeof(r.kind));
+			r.device_id = db_col_int64(stmt, 1);
+			r.t_ms = db_col_int64(stmt, 2);
+			r.n = db_col_int64(stmt, 3);
+			r.text = db_col_text(stmt, 4);
+			r.extra = db_col_text(stmt, 5);
+			r.user_id = db_col_int64(stmt, 6);
 			if (!row(&r, ctx)) {
-				rc = SQLITE_DONE;
 				err = STORE_EINTERNAL;
 				break;
 			}
 		}
-		if (rc != SQLITE_DONE)
-			err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
 	}
-	store_int_done(st, stmt);
+	db_done(stmt);
 	store_read_end(st, begun);
 	return err;
 }

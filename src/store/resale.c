@@ -4,19 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
-static int batch_item(sqlite3_stmt *stmt, void *item)
+static int batch_item(struct db_stmt *stmt, void *item)
 {
 	struct store_batch *b = item;
 
-	b->id = sqlite3_column_int64(stmt, 0);
-	store_int_col_text(stmt, 1, b->name, sizeof(b->name));
-	store_int_col_text(stmt, 2, b->donor, sizeof(b->donor));
-	b->by_user = sqlite3_column_int64(stmt, 3);
-	b->t_ms = sqlite3_column_int64(stmt, 4);
-	b->devices = sqlite3_column_int64(stmt, 5);
+	b->id = db_col_int64(stmt, 0);
+	db_col_copy(stmt, 1, b->name, sizeof(b->name));
+	db_col_copy(stmt, 2, b->donor, sizeof(b->donor));
+	b->by_user = db_col_int64(stmt, 3);
+	b->t_ms = db_col_int64(stmt, 4);
+	b->devices = db_col_int64(stmt, 5);
 	return 1;
 }
 
@@ -28,7 +29,7 @@ enum store_err store_batch_add(struct store *st, const struct store_batch *b, lo
 {
 	static const char sql[] = "INSERT INTO intake_batch (name, donor, by_user, t_ms) "
 				  "VALUES (?, ?, ?, ?) RETURNING id";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	long long new_id = 0;
 	enum store_err err;
 
@@ -37,13 +38,13 @@ enum store_err store_batch_add(struct store *st, const struct store_batch *b, lo
 	err = store_int_begin(st);
 	if (err)
 		return err;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (!err) {
-		sqlite3_bind_text(stmt, 1, b->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, b->donor, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 3, b->by_user);
-		sqlite3_bind_int64(stmt, 4, b->t_ms);
-		err = store_int_run_change(st, stmt, sql, &new_id);
+		db_bind_text(stmt, 1, b->name);
+		db_bind_text(stmt, 2, b->donor);
+		db_bind_int64(stmt, 3, b->by_user);
+		db_bind_int64(stmt, 4, b->t_ms);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "workshop", 0, "batch", new_id, b->t_ms);
@@ -56,36 +57,36 @@ enum store_err store_batch_add(struct store *st, const struct store_batch *b, lo
 enum store_err store_batch_find(struct store *st, const char *name, struct store_batch *out)
 {
 	static const char sql[] = BATCH_COLS "WHERE b.name = ?";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	memset(out, 0, sizeof(*out));
 	if (!err)
-		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	return store_int_one(st, err, stmt, sql, batch_item, NULL, out);
+		db_bind_text(stmt, 1, name);
+	return db_one(stmt, err, batch_item, NULL, out);
 }
 
 enum store_err store_batch_of(struct store *st, long long device_id, struct store_batch *out)
 {
 	static const char sql[] =
 		BATCH_COLS "WHERE b.id = (SELECT batch_id FROM device_batch WHERE device_id = ?)";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	memset(out, 0, sizeof(*out));
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, device_id);
-	return store_int_one(st, err, stmt, sql, batch_item, NULL, out);
+		db_bind_int64(stmt, 1, device_id);
+	return db_one(stmt, err, batch_item, NULL, out);
 }
 
 enum store_err store_batch_list(struct store *st, struct store_batch **out, size_t *n)
 {
 	static const char sql[] = BATCH_COLS "ORDER BY b.id DESC";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), batch_item, NULL, &items, n);
+	err = db_collect(stmt, err, sizeof(**out), batch_item, NULL, &items, n);
 	*out = items;
 	return err;
 }
@@ -95,29 +96,29 @@ enum store_err store_batch_attach(struct store *st, long long batch_id, long lon
 {
 	static const char sql[] = "INSERT INTO device_batch (device_id, batch_id, by_user, t_ms) "
 				  "VALUES (?, ?, ?, ?) RETURNING id";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	long long new_id = 0;
 	enum store_err err = store_int_begin(st);
 
 	if (err)
 		return err;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, device_id);
-		sqlite3_bind_int64(stmt, 2, batch_id);
-		sqlite3_bind_int64(stmt, 3, by_user);
-		sqlite3_bind_int64(stmt, 4, t_ms);
+		db_bind_int64(stmt, 1, device_id);
+		db_bind_int64(stmt, 2, batch_id);
+		db_bind_int64(stmt, 3, by_user);
+		db_bind_int64(stmt, 4, t_ms);
 		/* device_id is UNIQUE: a device in a batch already is STORE_EEXIST. */
-		err = store_int_run_change(st, stmt, sql, &new_id);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "device", device_id, "batched", new_id, t_ms);
 	return store_int_end(st, stmt, err);
 }
 
-static int id_item(sqlite3_stmt *stmt, void *item)
+static int id_item(struct db_stmt *stmt, void *item)
 {
-	*(long long *)item = sqlite3_column_int64(stmt, 0);
+	*(long long *)item = db_col_int64(stmt, 0);
 	return 1;
 }
 
@@ -126,13 +127,13 @@ enum store_err store_batch_devices(struct store *st, long long batch_id, long lo
 {
 	static const char sql[] =
 		"SELECT device_id FROM device_batch WHERE batch_id = ? ORDER BY device_id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, batch_id);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**ids), id_item, NULL, &items, n);
+		db_bind_int64(stmt, 1, batch_id);
+	err = db_collect(stmt, err, sizeof(**ids), id_item, NULL, &items, n);
 	*ids = items;
 	return err;
 }
@@ -142,7 +143,7 @@ static enum store_err device_row_add(struct store *st, const char *sql, const ch
 				     long long device_id, const char *text, long long by_user,
 				     long long t_ms)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	long long new_id = 0;
 	enum store_err err;
 
@@ -151,41 +152,41 @@ static enum store_err device_row_add(struct store *st, const char *sql, const ch
 	err = store_int_begin(st);
 	if (err)
 		return err;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, device_id);
-		sqlite3_bind_text(stmt, 2, text, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 3, by_user);
-		sqlite3_bind_int64(stmt, 4, t_ms);
-		err = store_int_run_change(st, stmt, sql, &new_id);
+		db_bind_int64(stmt, 1, device_id);
+		db_bind_text(stmt, 2, text);
+		db_bind_int64(stmt, 3, by_user);
+		db_bind_int64(stmt, 4, t_ms);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "device", device_id, kind, new_id, t_ms);
 	return store_int_end(st, stmt, err);
 }
 
-static int resale_item(sqlite3_stmt *stmt, void *item)
+static int resale_item(struct db_stmt *stmt, void *item)
 {
 	struct store_resale_row *r = item;
 
-	r->id = sqlite3_column_int64(stmt, 0);
-	r->device_id = sqlite3_column_int64(stmt, 1);
-	store_int_col_text(stmt, 2, r->text, sizeof(r->text));
-	r->by_user = sqlite3_column_int64(stmt, 3);
-	r->t_ms = sqlite3_column_int64(stmt, 4);
+	r->id = db_col_int64(stmt, 0);
+	r->device_id = db_col_int64(stmt, 1);
+	db_col_copy(stmt, 2, r->text, sizeof(r->text));
+	r->by_user = db_col_int64(stmt, 3);
+	r->t_ms = db_col_int64(stmt, 4);
 	return 1;
 }
 
 static enum store_err latest_row(struct store *st, const char *sql, long long device_id,
 				 struct store_resale_row *out)
 {
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	memset(out, 0, sizeof(*out));
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, device_id);
-	return store_int_one(st, err, stmt, sql, resale_item, NULL, out);
+		db_bind_int64(stmt, 1, device_id);
+	return db_one(stmt, err, resale_item, NULL, out);
 }
 
 enum store_err store_shelf_move(struct store *st, long long device_id, const char *shelf,
@@ -229,7 +230,7 @@ enum store_err store_sale_add(struct store *st, struct store_sale *s, const char
 	static const char sql[] =
 		"INSERT INTO sale (device_id, event_id, price_cents, currency, channel, "
 		"buyer_ref, by_user, t_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	long long new_id = 0, event = 0;
 	enum store_err err;
 
@@ -241,17 +242,17 @@ enum store_err store_sale_add(struct store *st, struct store_sale *s, const char
 	err = store_int_device_move(st, s->device_id, DEVICE_CERTIFIED, DEVICE_SOLD, s->by_user,
 				    reason, s->t_ms, &event);
 	if (!err)
-		err = store_int_prepare(st, sql, &stmt);
+		err = db_prepare(st, sql, &stmt);
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, s->device_id);
-		sqlite3_bind_int64(stmt, 2, event);
-		sqlite3_bind_int64(stmt, 3, s->price_cents);
-		sqlite3_bind_text(stmt, 4, s->currency, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 5, s->channel, -1, SQLITE_STATIC);
-		store_int_bind_text_or_null(stmt, 6, s->buyer_ref[0] ? s->buyer_ref : NULL);
-		sqlite3_bind_int64(stmt, 7, s->by_user);
-		sqlite3_bind_int64(stmt, 8, s->t_ms);
-		err = store_int_run_change(st, stmt, sql, &new_id);
+		db_bind_int64(stmt, 1, s->device_id);
+		db_bind_int64(stmt, 2, event);
+		db_bind_int64(stmt, 3, s->price_cents);
+		db_bind_text(stmt, 4, s->currency);
+		db_bind_text(stmt, 5, s->channel);
+		db_bind_text(stmt, 6, s->buyer_ref[0] ? s->buyer_ref : NULL);
+		db_bind_int64(stmt, 7, s->by_user);
+		db_bind_int64(stmt, 8, s->t_ms);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "device", s->device_id, "sale", new_id, s->t_ms);
@@ -265,19 +266,19 @@ enum store_err store_sale_add(struct store *st, struct store_sale *s, const char
 	return err;
 }
 
-static int sale_item(sqlite3_stmt *stmt, void *item)
+static int sale_item(struct db_stmt *stmt, void *item)
 {
 	struct store_sale *s = item;
 
-	s->id = sqlite3_column_int64(stmt, 0);
-	s->device_id = sqlite3_column_int64(stmt, 1);
-	s->event_id = sqlite3_column_int64(stmt, 2);
-	s->price_cents = sqlite3_column_int64(stmt, 3);
-	store_int_col_text(stmt, 4, s->currency, sizeof(s->currency));
-	store_int_col_text(stmt, 5, s->channel, sizeof(s->channel));
-	store_int_col_text(stmt, 6, s->buyer_ref, sizeof(s->buyer_ref));
-	s->by_user = sqlite3_column_int64(stmt, 7);
-	s->t_ms = sqlite3_column_int64(stmt, 8);
+	s->id = db_col_int64(stmt, 0);
+	s->device_id = db_col_int64(stmt, 1);
+	s->event_id = db_col_int64(stmt, 2);
+	s->price_cents = db_col_int64(stmt, 3);
+	db_col_copy(stmt, 4, s->currency, sizeof(s->currency));
+	db_col_copy(stmt, 5, s->channel, sizeof(s->channel));
+	db_col_copy(stmt, 6, s->buyer_ref, sizeof(s->buyer_ref));
+	s->by_user = db_col_int64(stmt, 7);
+	s->t_ms = db_col_int64(stmt, 8);
 	return 1;
 }
 
@@ -286,13 +287,13 @@ enum store_err store_sale_of(struct store *st, long long device_id, struct store
 	static const char sql[] = "SELECT id, device_id, event_id, price_cents, currency, channel, "
 				  "buyer_ref, by_user, t_ms FROM sale WHERE device_id = ? "
 				  "ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	memset(out, 0, sizeof(*out));
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, device_id);
-	return store_int_one(st, err, stmt, sql, sale_item, NULL, out);
+		db_bind_int64(stmt, 1, device_id);
+	return db_one(stmt, err, sale_item, NULL, out);
 }
 
 enum store_err store_approved_job(struct store *st, long long device_id, const char *checklist_id,
@@ -303,15 +304,15 @@ enum store_err store_approved_job(struct store *st, long long device_id, const c
 	static const char sql[] = "SELECT id FROM job WHERE device_id = ? AND checklist_id = ? AND "
 				  "state = 'submitted' AND graded_ms = submitted_ms "
 				  "ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	long long job = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, device_id);
-		sqlite3_bind_text(stmt, 2, checklist_id, -1, SQLITE_STATIC);
+		db_bind_int64(stmt, 1, device_id);
+		db_bind_text(stmt, 2, checklist_id);
 	}
-	err = store_int_one(st, err, stmt, sql, id_item, NULL, &job);
+	err = db_one(stmt, err, id_item, NULL, &job);
 	return err ? err : store_job_get(st, job, out);
 }

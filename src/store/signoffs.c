@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -10,7 +11,7 @@ enum store_err store_signoff_add(struct store *st, const struct store_signoff *s
 {
 	static const char sql[] = "INSERT INTO signoff (user_id, competence, by_user, note, t_ms) "
 				  "VALUES (?, ?, ?, ?, ?) RETURNING id";
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	long long new_id = 0;
 	enum store_err err;
 
@@ -19,14 +20,14 @@ enum store_err store_signoff_add(struct store *st, const struct store_signoff *s
 	err = store_int_begin(st);
 	if (err)
 		return err;
-	err = store_int_prepare(st, sql, &stmt);
+	err = db_prepare(st, sql, &stmt);
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, s->user_id);
-		sqlite3_bind_text(stmt, 2, s->competence, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 3, s->by_user);
-		sqlite3_bind_text(stmt, 4, s->note, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 5, s->t_ms);
-		err = store_int_run_change(st, stmt, sql, &new_id);
+		db_bind_int64(stmt, 1, s->user_id);
+		db_bind_text(stmt, 2, s->competence);
+		db_bind_int64(stmt, 3, s->by_user);
+		db_bind_text(stmt, 4, s->note);
+		db_bind_int64(stmt, 5, s->t_ms);
+		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
 		err = store_int_ledger_id(st, "accounts", 0, "signoff", new_id, s->t_ms);
@@ -36,16 +37,16 @@ enum store_err store_signoff_add(struct store *st, const struct store_signoff *s
 	return err;
 }
 
-static int signoff_item(sqlite3_stmt *stmt, void *item)
+static int signoff_item(struct db_stmt *stmt, void *item)
 {
 	struct store_signoff *s = item;
 
-	s->id = sqlite3_column_int64(stmt, 0);
-	s->user_id = sqlite3_column_int64(stmt, 1);
-	store_int_col_text(stmt, 2, s->competence, sizeof(s->competence));
-	s->by_user = sqlite3_column_int64(stmt, 3);
-	store_int_col_text(stmt, 4, s->note, sizeof(s->note));
-	s->t_ms = sqlite3_column_int64(stmt, 5);
+	s->id = db_col_int64(stmt, 0);
+	s->user_id = db_col_int64(stmt, 1);
+	db_col_copy(stmt, 2, s->competence, sizeof(s->competence));
+	s->by_user = db_col_int64(stmt, 3);
+	db_col_copy(stmt, 4, s->note, sizeof(s->note));
+	s->t_ms = db_col_int64(stmt, 5);
 	return 1;
 }
 
@@ -54,20 +55,20 @@ enum store_err store_signoffs_of(struct store *st, long long user_id, struct sto
 {
 	static const char sql[] = "SELECT id, user_id, competence, by_user, note, t_ms FROM signoff "
 				  "WHERE user_id = ? ORDER BY id";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
 	if (!err)
-		sqlite3_bind_int64(stmt, 1, user_id);
-	err = store_int_collect(st, err, stmt, sql, sizeof(**out), signoff_item, NULL, &items, n);
+		db_bind_int64(stmt, 1, user_id);
+	err = db_collect(stmt, err, sizeof(**out), signoff_item, NULL, &items, n);
 	*out = items;
 	return err;
 }
 
-static int count_item(sqlite3_stmt *stmt, void *item)
+static int count_item(struct db_stmt *stmt, void *item)
 {
-	*(long long *)item = sqlite3_column_int64(stmt, 0);
+	*(long long *)item = db_col_int64(stmt, 0);
 	return 1;
 }
 
@@ -79,13 +80,13 @@ enum store_err store_approved_count(struct store *st, long long user_id, const c
 	static const char sql[] =
 		"SELECT count(*) FROM job WHERE trainee_id = ? AND checklist_id = ? AND "
 		"state = 'submitted' AND graded_ms = submitted_ms";
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
 
 	*n = 0;
 	if (!err) {
-		sqlite3_bind_int64(stmt, 1, user_id);
-		sqlite3_bind_text(stmt, 2, checklist_id, -1, SQLITE_STATIC);
+		db_bind_int64(stmt, 1, user_id);
+		db_bind_text(stmt, 2, checklist_id);
 	}
-	return store_int_one(st, err, stmt, sql, count_item, NULL, n);
+	return db_one(stmt, err, count_item, NULL, n);
 }

@@ -10,6 +10,7 @@
  *      database is not checkpointed on close, so refusing leaves it as it was.
  * Only then are the journal mode and the schema touched.
  */
+#include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -635,8 +636,6 @@ long long store_int_now_ms(void)
 	return clock_wall_ms();
 }
 
-static void cache_release(struct store *st);
-
 /* Translate an SQLite result code (primary or extended) at the module boundary. */
 static enum store_err from_sqlite(int rc)
 {
@@ -744,51 +743,14 @@ out:
 
 /* End a write: finalize STMT, then COMMIT when ERR is none, and roll back whatever is
  * still open (a failed COMMIT too), keeping the message of the failure that led here. */
-enum store_err store_int_end(struct store *st, sqlite3_stmt *stmt, enum store_err err)
+enum store_err store_int_end(struct store *st, struct db_stmt *stmt, enum store_err err)
 {
-	store_int_done(st, stmt);
+	db_done(stmt);
 	if (!err)
 		err = store_int_commit(st);
 	if (err)
 		store_int_rollback(st);
 	return err;
-}
-
-void store_int_bind_id(sqlite3_stmt *stmt, int i, long long id)
-{
-	if (id)
-		sqlite3_bind_int64(stmt, i, id);
-	else
-		sqlite3_bind_null(stmt, i);
-}
-
-/* Run SQL, kept prepared: its first row's first column into *OUT when OUT, else no row. */
-static enum store_err run_kept_into(struct store *st, const char *sql, long long *out)
-{
-	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_prepare(st, sql, &stmt);
-	int rc;
-
-	if (err)
-		return err;
-	rc = sqlite3_step(stmt);
-	if (out && rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(stmt, 0);
-	else if (out || rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	store_int_done(st, stmt);
-	return err;
-}
-
-enum store_err store_int_kept_int(struct store *st, const char *sql, long long *out)
-{
-	*out = 0;
-	return run_kept_into(st, sql, out);
-}
-
-enum store_err store_int_run_kept(struct store *st, const char *sql)
-{
-	return run_kept_into(st, sql, NULL);
 }
 
 int store_release_reads(struct store *st)
@@ -813,17 +775,17 @@ enum store_err store_read_begin(struct store *st, int *begun)
 	enum store_err err = STORE_OK;
 
 	*begun = 0;
-	if (st->batch || !sqlite3_get_autocommit(st->db))
+	if (st->batch || db_in_transaction(st))
 		return STORE_OK; /* inside a write already: its reads see the same records */
-	err = store_int_run_kept(st, "BEGIN");
+	err = db_run(st, "BEGIN");
 	*begun = err == STORE_OK;
 	return err;
 }
 
 void store_read_end(struct store *st, int begun)
 {
-	if (begun && !sqlite3_get_autocommit(st->db))
-		store_int_run_kept(st, "COMMIT");
+	if (begun && db_in_transaction(st))
+		db_run(st, "COMMIT");
 }
 
 enum store_err store_int_begin(struct store *st)
@@ -831,14 +793,14 @@ enum store_err store_int_begin(struct store *st)
 	enum store_err err;
 
 	if (!st->batch)
-		return store_int_run_kept(st, "BEGIN IMMEDIATE");
+		return db_run(st, "BEGIN IMMEDIATE");
 	if (!st->batch_begun) {
-		err = store_int_run_kept(st, "BEGIN IMMEDIATE");
+		err = db_run(st, "BEGIN IMMEDIATE");
 		if (err)
 			return err;
 		st->batch_begun = 1;
 	}
-	err = store_int_run_kept(st, "SAVEPOINT atelier_write");
+	err = db_run(st, "SAVEPOINT atelier_write");
 	if (!err)
 		st->savepoints++;
 	return err;
@@ -849,10 +811,10 @@ enum store_err store_int_commit(struct store *st)
 	enum store_err err;
 
 	if (!st->batch)
-		return store_int_run_kept(st, "COMMIT");
-	if (st->savepoints == 0 || sqlite3_get_autocommit(st->db))
+		return db_run(st, "COMMIT");
+	if (st->savepoints == 0 || !db_in_transaction(st))
 		return STORE_EIO; /* SQLite rolled the batch back after an error (store_batch_end) */
-	err = store_int_run_kept(st, "RELEASE atelier_write");
+	err = db_run(st, "RELEASE atelier_write");
 	if (!err)
 		st->savepoints--;
 	return err;
@@ -861,16 +823,16 @@ enum store_err store_int_commit(struct store *st)
 /* A failed ROLLBACK leaves nothing to do: SQLite rolls back when the connection closes. */
 void store_int_rollback(struct store *st)
 {
-	if (sqlite3_get_autocommit(st->db))
+	if (!db_in_transaction(st))
 		return;
 	if (!st->batch) {
-		store_int_run_kept(st, "ROLLBACK");
+		db_run(st, "ROLLBACK");
 		return;
 	}
 	if (st->savepoints == 0)
 		return;
-	store_int_run_kept(st, "ROLLBACK TO atelier_write");
-	store_int_run_kept(st, "RELEASE atelier_write");
+	db_run(st, "ROLLBACK TO atelier_write");
+	db_run(st, "RELEASE atelier_write");
 	st->savepoints--;
 }
 
@@ -1030,7 +992,9 @@ static enum store_err refuse_newer(const char *path, int version)
 	return STORE_ETOONEW;
 }
 
-/* The rows of the bench table written when the database is created. */
+/* The rows of the bench table written when the database is created. A step of the first
+ * migration, SQLite's own like the others: prepared here, not kept in the connection's
+ * statements (it runs once). */
 static enum store_err record_creation(struct store *st)
 {
 	static const char sql[] = "INSERT INTO bench (key, value) VALUES (?, ?)";
@@ -1065,7 +1029,7 @@ static enum store_err record_creation(struct store *st)
 		}
 	}
 out:
-	store_int_done(st, stmt);
+	sqlite3_finalize(stmt);
 	return err;
 }
 
@@ -1301,7 +1265,7 @@ void store_free(struct store *st)
 		return;
 	store_int_sealing_stop(st);
 	store_int_checkpointer_stop(st);
-	cache_release(st);
+	db_release_all(st);
 	rc = sqlite3_close(st->db);
 	open_count(st, -1);
 	/* Only an unfinalized statement (a bug here) makes close fail; say so. */
@@ -1312,7 +1276,22 @@ void store_free(struct store *st)
 
 enum store_err store_data_version(struct store *st, long long *out)
 {
-	return store_int_kept_int(st, "PRAGMA data_version", out);
+	static const char sql[] = "PRAGMA data_version";
+	struct db_stmt *stmt = NULL;
+	enum store_err err;
+	int row = 0;
+
+	*out = 0;
+	err = db_prepare(st, sql, &stmt);
+	if (err)
+		return err;
+	err = db_step(stmt, &row);
+	if (!err && row)
+		*out = db_col_int64(stmt, 0);
+	else if (!err)
+		err = db_unexpected(stmt);
+	db_done(stmt);
+	return err;
 }
 
 long long store_changes(struct store *st)
@@ -1402,7 +1381,7 @@ static enum store_err run_check(struct store *st, const char *sql, int fk, char 
 		}
 	}
 out:
-	store_int_done(st, stmt);
+	sqlite3_finalize(stmt);
 	return err;
 }
 
@@ -1604,98 +1583,6 @@ out:
 	return err;
 }
 
-/* Statements are kept prepared per connection, by their SQL's text: preparing (parsing
- * and planning) cost a fifth of recording a step. A statement handed out is busy until
- * store_int_done(); the same SQL asked again meanwhile (a nested read) gets one of its
- * own. */
-enum store_err store_int_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
-{
-	int rc, keep = st->n_cached < STORE_STMT_CACHE;
-
-	for (size_t i = 0; i < st->n_cached; i++) {
-		struct store_cached *c = &st->cache[i];
-
-		if (strcmp(c->sql, sql) != 0)
-			continue;
-		keep = 0;
-		if (!c->busy) {
-			c->busy = 1;
-			*stmt = c->stmt;
-			return STORE_OK;
-		}
-	}
-	rc = sqlite3_prepare_v3(st->db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, stmt, NULL);
-	if (rc != SQLITE_OK)
-		return store_int_fail(st->db, rc, "sqlite3_prepare_v3", sql, st->path);
-	if (keep && *stmt) {
-		char *copy = strdup(sql);
-
-		if (copy) {
-			st->cache[st->n_cached++] = (struct store_cached){ copy, *stmt, 1 };
-		}
-	}
-	return STORE_OK;
-}
-
-void store_int_done(struct store *st, sqlite3_stmt *stmt)
-{
-	if (!stmt)
-		return;
-	for (size_t i = 0; st && i < st->n_cached; i++) {
-		if (st->cache[i].stmt == stmt) {
-			sqlite3_reset(stmt);
-			sqlite3_clear_bindings(stmt);
-			st->cache[i].busy = 0;
-			return;
-		}
-	}
-	sqlite3_finalize(stmt);
-}
-
-/* Finalize every kept statement (before the connection closes). */
-static void cache_release(struct store *st)
-{
-	for (size_t i = 0; i < st->n_cached; i++) {
-		sqlite3_finalize(st->cache[i].stmt);
-		free(st->cache[i].sql);
-	}
-	st->n_cached = 0;
-}
-
-enum store_err store_int_run_change(struct store *st, sqlite3_stmt *stmt, const char *sql,
-				    long long *id)
-{
-	int rc = sqlite3_step(stmt);
-
-	if (rc == SQLITE_ROW) {
-		if (id)
-			*id = sqlite3_column_int64(stmt, 0);
-		rc = sqlite3_step(stmt);
-	}
-	if (rc != SQLITE_DONE)
-		return store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	return STORE_OK;
-}
-
-int store_int_bind_text_or_null(sqlite3_stmt *stmt, int i, const char *v)
-{
-	return v ? sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(stmt, i);
-}
-
-void store_int_col_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(stmt, col);
-
-	snprintf(out, size, "%s", t ? (const char *)t : "");
-}
-
-char *store_int_col_dup(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char *t = sqlite3_column_text(stmt, col);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
 void *store_int_room_for_one(void *arr, size_t n, size_t *cap, size_t size)
 {
 	void *grown;
@@ -1708,67 +1595,25 @@ void *store_int_room_for_one(void *arr, size_t n, size_t *cap, size_t size)
 	return grown;
 }
 
-enum store_err store_int_collect(struct store *st, enum store_err prepared, sqlite3_stmt *stmt,
-				 const char *sql, size_t size,
-				 int (*row)(sqlite3_stmt *stmt, void *item),
-				 void (*release)(void *item), void **out, size_t *n)
+/* The SQLite backend's own: VACUUM, then the log emptied (store_compact() in store.h,
+ * used by privacy's erasures). */
+enum store_err store_compact(struct store *st)
 {
-	enum store_err err = prepared;
-	char *items = NULL;
-	size_t cap = 0, count = 0;
-	int rc = SQLITE_DONE;
-
-	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		char *grown = store_int_room_for_one(items, count, &cap, size);
-
-		if (!grown) {
-			err = STORE_EINTERNAL;
-			break;
-		}
-		items = grown;
-		memset(items + count * size, 0, size);
-		if (!row(stmt, items + count * size)) {
-			if (release)
-				release(items + count * size);
-			err = STORE_EINTERNAL;
-			break;
-		}
-		count++;
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-	store_int_done(st, stmt);
-	if (err) {
-		for (size_t i = 0; release && i < count; i++)
-			release(items + i * size);
-		free(items);
-		items = NULL;
-		count = 0;
-	}
-	*out = items;
-	*n = count;
-	return err;
-}
-
-enum store_err store_int_one(struct store *st, enum store_err prepared, sqlite3_stmt *stmt,
-			     const char *sql, int (*row)(sqlite3_stmt *stmt, void *item),
-			     void (*release)(void *item), void *item)
-{
-	enum store_err err = prepared;
+	static const char ckpt[] = "PRAGMA wal_checkpoint(TRUNCATE)";
+	sqlite3_stmt *stmt = NULL;
+	enum store_err err = store_int_run(st->db, st->path, "VACUUM");
 	int rc;
 
-	if (!err) {
+	if (err)
+		return err;
+	/* Its first column is 1 when another connection kept the log from being emptied. */
+	rc = sqlite3_prepare_v2(st->db, ckpt, -1, &stmt, NULL);
+	if (rc == SQLITE_OK)
 		rc = sqlite3_step(stmt);
-		if (rc == SQLITE_ROW && !row(stmt, item)) {
-			if (release)
-				release(item);
-			err = STORE_EINTERNAL;
-		} else if (rc == SQLITE_DONE) {
-			err = STORE_ENOENT;
-		} else if (rc != SQLITE_ROW) {
-			err = store_int_fail(st->db, rc, "sqlite3_step", sql, st->path);
-		}
-	}
-	store_int_done(st, stmt);
+	if (rc == SQLITE_ROW)
+		err = sqlite3_column_int(stmt, 0) ? STORE_EBUSY : STORE_OK;
+	else
+		err = store_int_fail(st->db, rc, "sqlite3_step", ckpt, st->path);
+	sqlite3_finalize(stmt);
 	return err;
 }

@@ -1,28 +1,41 @@
 /*
  * store_int — what the files of src/store/ share; not for other modules.
+ *
+ * The files of the records run their SQL through the statement API (db.h) alone. Only
+ * the SQLite backend's own files (store.c: the connection, PRAGMAs, migrations, the
+ * check, backups; db_sqlite.c: the statements, SQL functions, the checkpointing thread)
+ * include <sqlite3.h>: here the connection is only named, so that a file of the records
+ * that called SQLite itself would not compile.
  */
 #ifndef ATELIER_STORE_STORE_INT_H
 #define ATELIER_STORE_STORE_INT_H
 
 #include <limits.h>
-#include <sqlite3.h>
 #include <sys/types.h>
 
 #include <jansson.h>
 
+#include "store/db.h"
 #include "store/store.h"
+
+struct sqlite3; /* <sqlite3.h>'s connection (its typedef sqlite3) */
 
 #define STORE_STMT_CACHE 48 /* statements kept prepared per connection */
 
-/* A statement kept prepared for the next call with the same SQL (store_int_prepare). */
+/* A statement kept prepared for the next call with the same SQL (db_prepare(), in
+ * db_sqlite.c). */
 struct store_cached {
-	char *sql; /* its text (a copy) */
-	sqlite3_stmt *stmt;
-	int busy; /* handed out, not yet given back with store_int_done() */
+	struct db_stmt *stmt; /* its text inside */
+	int busy;	      /* handed out, not yet given back with db_done() */
 };
 
 struct store {
-	sqlite3 *db;
+	/* The backend's: SQLite's connection (store.c opens it, db_sqlite.c runs statements
+	 * on it) and its checkpointing thread. A second backend (PostgreSQL, issue #15) adds
+	 * its connection here. */
+	struct sqlite3 *db;
+	struct store_checkpointer *checkpointer; /* store_checkpoint_apart() (db_sqlite.c) */
+	/* The statement API's (db.h): statements kept prepared, by their SQL. */
 	struct store_cached cache[STORE_STMT_CACHE];
 	size_t n_cached;
 	int version;
@@ -37,7 +50,6 @@ struct store {
 	int batch_begun; /* its BEGIN IMMEDIATE has run */
 	int savepoints;	 /* savepoints open inside it */
 	struct store_sealing *sealing; /* store_seal_later(): heads sealed by a thread (batch.c) */
-	struct store_checkpointer *checkpointer; /* store_checkpoint_apart() (batch.c) */
 };
 
 /* Append an entry of KIND about row REF (NULL: none) to CHAIN at T_MS, and move its signed
@@ -77,8 +89,12 @@ enum store_err store_int_ledger_find(struct store *st, const char *kind, const c
 /* O as the ledger writes its bodies: canonical JSON (sorted keys, compact, ASCII); a new
  * string (free()), NULL when out of memory. */
 char *store_int_canonical(const json_t *o);
-/* The SQL functions the ledger's queries use (secret_digest()), on ST's connection. */
+/* The SQL functions the ledger's queries use (secret_digest()), on ST's connection
+ * (db_sqlite.c). */
 enum store_err store_int_functions(struct store *st);
+/* secret_digest(TEXT) (an SQL function of the ledger's queries): the hex SHA-256 of
+ * the secrets' tag and TEXT, into OUT (STORE_HASH_HEX bytes). */
+void store_int_secret_digest(const char *text, char *out);
 /* Inside a transaction: entry E (as read, its hash checked here first: STORE_ECORRUPT
  * when it does not match its body) gets BODY, the same with a name taken out, under
  * erasure ERASURE_ID; the redaction is kept and appended to E's chain ("redact"). */
@@ -89,19 +105,20 @@ long long store_int_now_ms(void);
 /* Put the records of a database made before the ledger into chains (a migration). */
 enum store_err store_int_ledger_adopt(struct store *st);
 
+/* The SQLite backend's own (store.c, db_sqlite.c): the files of the records run their SQL
+ * through the statement API (db.h) and never call these. */
+
 /* Record the detail of a failed CALL (running SQL, when not NULL) on the database at
  * PATH for store_last_error_message() and return RC translated. Call it before
  * sqlite3_finalize(), which resets the message. */
-enum store_err store_int_fail(sqlite3 *db, int rc, const char *call, const char *sql,
+enum store_err store_int_fail(struct sqlite3 *db, int rc, const char *call, const char *sql,
 			      const char *path);
-/* Run one statement without parameters to its end; rows are ignored. */
-enum store_err store_int_run(sqlite3 *db, const char *path, const char *sql);
+/* Run one statement without parameters to its end on DB, at PATH (a PRAGMA, a
+ * migration's step, on a connection of its own too); rows are ignored. */
+enum store_err store_int_run(struct sqlite3 *db, const char *path, const char *sql);
+
 /* Set the message of store_last_error_message() to TEXT. */
 void store_int_error(const char *text);
-/* Run SQL, a statement without parameters or rows, kept prepared (transaction control). */
-enum store_err store_int_run_kept(struct store *st, const char *sql);
-/* The same for a statement that gives one integer (a PRAGMA), into *OUT. */
-enum store_err store_int_kept_int(struct store *st, const char *sql, long long *out);
 /* Inside a batch whose heads are sealed later (store_seal_later()): queue the head SEQ of
  * CHAIN, whose signed message is MSG, for the sealing thread; 0 when queued (the head is
  * then written unsealed, and sealed before the batch commits), -1 when it must be sealed
@@ -119,40 +136,10 @@ enum store_err store_int_commit(struct store *st);
 /* Roll back the write in progress, if any (inside a batch: to its savepoint, leaving the
  * batch's earlier writes), keeping the last failure's message. */
 void store_int_rollback(struct store *st);
-/* End a transaction begun with BEGIN IMMEDIATE after its last statement STMT (finalized
- * here; may be NULL): COMMIT when ERR is STORE_OK, else roll back. The final result. */
-enum store_err store_int_end(struct store *st, sqlite3_stmt *stmt, enum store_err err);
-/* Bind ID at I, or NULL when ID is 0 (no such row: Atelier itself, no record...). */
-void store_int_bind_id(sqlite3_stmt *stmt, int i, long long id);
-
-/* Prepare SQL on ST, recording why it failed. */
-enum store_err store_int_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt);
-/* Done with STMT (may be NULL): a statement of the cache is reset and kept for the next
- * store_int_prepare() of its SQL; any other is finalized. */
-void store_int_done(struct store *st, sqlite3_stmt *stmt);
-/* Step a statement that changes rows to its end; the RETURNING id, if any, in *ID. */
-enum store_err store_int_run_change(struct store *st, sqlite3_stmt *stmt, const char *sql,
-				    long long *id);
-/* Bind V, or NULL when V is NULL. */
-int store_int_bind_text_or_null(sqlite3_stmt *stmt, int i, const char *v);
-/* Column COL as text into OUT (SIZE bytes; "" when NULL). */
-void store_int_col_text(sqlite3_stmt *stmt, int col, char *out, size_t size);
-/* Column COL as a new string, or NULL when NULL (or out of memory). */
-char *store_int_col_dup(sqlite3_stmt *stmt, int col);
-/* Step STMT (prepared from SQL with result PREPARED, parameters bound) to its end: each
- * row becomes one item of SIZE bytes, zeroed then filled by ROW (0 when out of memory),
- * in a new array *OUT of *N items. On failure every item filled is released (RELEASE,
- * when not NULL), *OUT is NULL and *N 0. STMT is finalized either way. */
-enum store_err store_int_collect(struct store *st, enum store_err prepared, sqlite3_stmt *stmt,
-				 const char *sql, size_t size,
-				 int (*row)(sqlite3_stmt *stmt, void *item),
-				 void (*release)(void *item), void **out, size_t *n);
-/* Step STMT (prepared from SQL with result PREPARED, parameters bound) once: a row is
- * given to ROW for ITEM (0 when out of memory: ITEM is released with RELEASE, when not
- * NULL, and STORE_EINTERNAL returned); no row is STORE_ENOENT. STMT is finalized. */
-enum store_err store_int_one(struct store *st, enum store_err prepared, sqlite3_stmt *stmt,
-			     const char *sql, int (*row)(sqlite3_stmt *stmt, void *item),
-			     void (*release)(void *item), void *item);
+/* End a transaction begun with BEGIN IMMEDIATE after its last statement S (given back
+ * here, db_done(); may be NULL): COMMIT when ERR is STORE_OK, else roll back. The final
+ * result. */
+enum store_err store_int_end(struct store *st, struct db_stmt *s, enum store_err err);
 /* ARR (holding N items of SIZE bytes in room for *CAP) with room for one more: ARR
  * itself, or a larger copy; NULL when out of memory (ARR is then left as it was). */
 void *store_int_room_for_one(void *arr, size_t n, size_t *cap, size_t size);

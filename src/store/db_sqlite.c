@@ -1,0 +1,371 @@
+/*
+ * The SQLite backend of the store's statement API (db.h), and the statements each
+ * connection keeps prepared. The connection itself (sqlite3_open_v2, the PRAGMAs, the
+ * busy handler, data_version, backups) is store.c's; the SQL functions it registers
+ * (secret_digest()) and the thread that copies its write-ahead log back
+ * (store_checkpoint_apart()) are here.
+ */
+#include <pthread.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "store/store.h"
+#include "store/store_int.h"
+
+struct db_stmt {
+	struct store *st;
+	sqlite3_stmt *stmt;
+	int slot;	       /* its place in st->cache, or -1: freed by db_done() */
+	int bind_rc;	       /* the first failed binding's result, SQLITE_OK when none */
+	const char *bind_call; /* and its call */
+	int step_rc;	       /* the last sqlite3_step()'s result */
+	char sql[];	       /* the statement's text (the cache's key, the errors' detail) */
+};
+
+/* Statements are kept prepared per connection, by their SQL's text: preparing (parsing
+ * and planning) cost a fifth of recording a step. A statement handed out is busy until
+ * db_done(); the same SQL asked again meanwhile (a nested read) gets one of its own. */
+enum store_err db_prepare(struct store *st, const char *sql, struct db_stmt **out)
+{
+	int rc, keep = st->n_cached < STORE_STMT_CACHE;
+	size_t len = strlen(sql);
+	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *s;
+
+	*out = NULL;
+	for (size_t i = 0; i < st->n_cached; i++) {
+		struct store_cached *c = &st->cache[i];
+
+		if (strcmp(c->stmt->sql, sql) != 0)
+			continue;
+		keep = 0;
+		if (!c->busy) {
+			c->busy = 1;
+			*out = c->stmt;
+			return STORE_OK;
+		}
+	}
+	rc = sqlite3_prepare_v3(st->db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_int_fail(st->db, rc, "sqlite3_prepare_v3", sql, st->path);
+	s = malloc(sizeof(*s) + len + 1);
+	if (!s) {
+		sqlite3_finalize(stmt);
+		store_int_error("out of memory");
+		return STORE_EINTERNAL;
+	}
+	*s = (struct db_stmt){
+		.st = st, .stmt = stmt, .slot = -1, .bind_rc = SQLITE_OK, .step_rc = SQLITE_DONE
+	};
+	memcpy(s->sql, sql, len + 1);
+	if (keep && stmt) {
+		s->slot = (int)st->n_cached;
+		st->cache[st->n_cached++] = (struct store_cached){ s, 1 };
+	}
+	*out = s;
+	return STORE_OK;
+}
+
+void db_done(struct db_stmt *s)
+{
+	if (!s)
+		return;
+	if (s->slot < 0) {
+		sqlite3_finalize(s->stmt);
+		free(s);
+		return;
+	}
+	sqlite3_reset(s->stmt);
+	sqlite3_clear_bindings(s->stmt);
+	s->bind_rc = SQLITE_OK;
+	s->bind_call = NULL;
+	s->st->cache[s->slot].busy = 0;
+}
+
+void db_release_all(struct store *st)
+{
+	for (size_t i = 0; i < st->n_cached; i++) {
+		sqlite3_finalize(st->cache[i].stmt->stmt);
+		free(st->cache[i].stmt);
+	}
+	st->n_cached = 0;
+}
+
+/* Keep the first failed binding of S for its next db_step(). A parameter the statement
+ * does not have (SQLITE_RANGE) is not a failure: a helper shared by statements binds
+ * them all the same parameters (db.h). */
+static void bound(struct db_stmt *s, int rc, const char *call)
+{
+	if (rc != SQLITE_OK && rc != SQLITE_RANGE && s->bind_rc == SQLITE_OK) {
+		s->bind_rc = rc;
+		s->bind_call = call;
+	}
+}
+
+void db_bind_int64(struct db_stmt *s, int i, long long v)
+{
+	bound(s, sqlite3_bind_int64(s->stmt, i, v), "sqlite3_bind_int64");
+}
+
+void db_bind_text(struct db_stmt *s, int i, const char *text)
+{
+	bound(s, sqlite3_bind_text(s->stmt, i, text, -1, SQLITE_STATIC), "sqlite3_bind_text");
+}
+
+void db_bind_null(struct db_stmt *s, int i)
+{
+	bound(s, sqlite3_bind_null(s->stmt, i), "sqlite3_bind_null");
+}
+
+void db_bind_id(struct db_stmt *s, int i, long long id)
+{
+	if (id)
+		db_bind_int64(s, i, id);
+	else
+		db_bind_null(s, i);
+}
+
+int db_param_count(struct db_stmt *s)
+{
+	return sqlite3_bind_parameter_count(s->stmt);
+}
+
+const char *db_param_name(struct db_stmt *s, int i)
+{
+	return sqlite3_bind_parameter_name(s->stmt, i);
+}
+
+enum store_err db_step(struct db_stmt *s, int *row)
+{
+	struct store *st = s->st;
+	int rc;
+
+	*row = 0;
+	if (s->bind_rc != SQLITE_OK)
+		return store_int_fail(st->db, s->bind_rc, s->bind_call, s->sql, st->path);
+	rc = sqlite3_step(s->stmt);
+	s->step_rc = rc;
+	if (rc == SQLITE_ROW) {
+		*row = 1;
+		return STORE_OK;
+	}
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	return store_int_fail(st->db, rc, "sqlite3_step", s->sql, st->path);
+}
+
+enum store_err db_unexpected(struct db_stmt *s)
+{
+	return store_int_fail(s->st->db, s->step_rc, "sqlite3_step", s->sql, s->st->path);
+}
+
+long long db_changes(struct store *st)
+{
+	return sqlite3_changes(st->db);
+}
+
+int db_col_count(struct db_stmt *s)
+{
+	return sqlite3_column_count(s->stmt);
+}
+
+const char *db_col_name(struct db_stmt *s, int col)
+{
+	return sqlite3_column_name(s->stmt, col);
+}
+
+enum db_type db_col_type(struct db_stmt *s, int col)
+{
+	switch (sqlite3_column_type(s->stmt, col)) {
+	case SQLITE_NULL:
+		return DB_NULL;
+	case SQLITE_INTEGER:
+		return DB_INTEGER;
+	case SQLITE_FLOAT:
+		return DB_FLOAT;
+	case SQLITE_BLOB:
+		return DB_BLOB;
+	default:
+		return DB_TEXT;
+	}
+}
+
+const void *db_col_bytes(struct db_stmt *s, int col, size_t *len)
+{
+	const void *bytes = sqlite3_column_blob(s->stmt, col); /* before its length */
+
+	*len = (size_t)sqlite3_column_bytes(s->stmt, col);
+	return bytes;
+}
+
+long long db_col_int64(struct db_stmt *s, int col)
+{
+	return sqlite3_column_int64(s->stmt, col);
+}
+
+double db_col_double(struct db_stmt *s, int col)
+{
+	return sqlite3_column_double(s->stmt, col);
+}
+
+int db_col_is_null(struct db_stmt *s, int col)
+{
+	return sqlite3_column_type(s->stmt, col) == SQLITE_NULL;
+}
+
+const char *db_col_text(struct db_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(s->stmt, col);
+}
+
+/* ---- the SQL functions the ledger's queries use, on each connection ---- */
+
+/* secret_digest(TEXT): the hex SHA-256 of the secret's tag and TEXT (ledger.c); NULL
+ * for NULL. */
+static void secret_digest_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char out[STORE_HASH_HEX];
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	store_int_secret_digest((const char *)sqlite3_value_text(argv[0]), out);
+	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
+enum store_err store_int_functions(struct store *st)
+{
+	int rc;
+
+	if (sodium_init() < 0)
+		return STORE_EINTERNAL;
+	rc = sqlite3_create_function(st->db, "secret_digest", 1,
+				     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				     secret_digest_fn, NULL, NULL);
+	return rc == SQLITE_OK
+		   ? STORE_OK
+		   : store_int_fail(st->db, rc, "sqlite3_create_function", NULL, st->path);
+}
+
+/* ---- the write-ahead log copied back apart from the commits (batch.c) ----
+ *
+ * SQLite copies the write-ahead log back into the database every 1,000 pages, in the
+ * commit that crosses the line: that commit, and every change waiting behind it, then
+ * waits for a few thousand page writes and an fsync. With store_checkpoint_apart(), a
+ * thread of the store's own does it on a connection of its own (a passive checkpoint,
+ * which never holds up a writer), woken by the commit that crosses the line. */
+
+#define CHECKPOINT_PAGES 1000 /* SQLite's own line */
+
+struct store_checkpointer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work;
+	sqlite3 *db; /* the thread's connection */
+	int due, stop;
+};
+
+static void *checkpointer_main(void *arg)
+{
+	struct store_checkpointer *c = arg;
+
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		while (!c->stop && !c->due)
+			pthread_cond_wait(&c->work, &c->mu);
+		if (c->stop)
+			break;
+		c->due = 0;
+		pthread_mutex_unlock(&c->mu);
+		/* Passive: what no reader still needs is copied, and nobody waits for it. */
+		sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&c->mu);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* After each commit on the writer's connection (sqlite3_wal_hook): the log's length. */
+static int checkpoint_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct store_checkpointer *c = arg;
+
+	(void)db;
+	(void)name;
+	if (pages >= CHECKPOINT_PAGES) {
+		pthread_mutex_lock(&c->mu);
+		c->due = 1;
+		pthread_cond_signal(&c->work);
+		pthread_mutex_unlock(&c->mu);
+	}
+	return SQLITE_OK;
+}
+
+enum store_err store_checkpoint_apart(struct store *st)
+{
+	struct store_checkpointer *c;
+
+	if (st->checkpointer)
+		return STORE_OK;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return STORE_EINTERNAL;
+	if (sqlite3_open_v2(st->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		store_int_fail(c->db, sqlite3_errcode(c->db), "sqlite3_open_v2", NULL, st->path);
+		sqlite3_close(c->db);
+		free(c);
+		return STORE_EIO;
+	}
+	/* A connection knows the log is there only once it has read the database. */
+	if (sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		store_int_fail(c->db, sqlite3_errcode(c->db), "sqlite3_exec", NULL, st->path);
+		sqlite3_close(c->db);
+		free(c);
+		return STORE_EIO;
+	}
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->work, NULL);
+	if (pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
+		pthread_cond_destroy(&c->work);
+		pthread_mutex_destroy(&c->mu);
+		sqlite3_close(c->db);
+		free(c);
+		return STORE_EINTERNAL;
+	}
+	/* In place of SQLite's own checkpoints (sqlite3_wal_autocheckpoint is this hook). */
+	sqlite3_wal_hook(st->db, checkpoint_hook, c);
+	st->checkpointer = c;
+	return STORE_OK;
+}
+
+void store_int_checkpointer_stop(struct store *st)
+{
+	struct store_checkpointer *c = st->checkpointer;
+
+	if (!c)
+		return;
+	sqlite3_wal_autocheckpoint(st->db, CHECKPOINT_PAGES); /* SQLite's own again */
+	pthread_mutex_lock(&c->mu);
+	c->stop = 1;
+	pthread_cond_signal(&c->work);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->thread, NULL);
+	pthread_cond_destroy(&c->work);
+	pthread_mutex_destroy(&c->mu);
+	sqlite3_close(c->db);
+	free(c);
+	st->checkpointer = NULL;
+}
+
+int db_in_transaction(struct store *st)
+{
+	return !sqlite3_get_autocommit(st->db);
+}
