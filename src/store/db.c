@@ -7,8 +7,123 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/db_int.h"
 #include "store/store.h"
 #include "store/store_int.h"
+
+/* ---- the calls of the store's backend (db_int.h) ---- */
+
+enum store_err db_prepare(struct store *st, const char *sql, struct db_stmt **out)
+{
+	return st->ops->prepare(st, sql, out);
+}
+
+void db_done(struct db_stmt *s)
+{
+	if (s)
+		s->ops->done(s);
+}
+
+void db_release_all(struct store *st)
+{
+	if (st->ops)
+		st->ops->release_all(st);
+}
+
+void db_bind_int64(struct db_stmt *s, int i, long long v)
+{
+	s->ops->bind_int64(s, i, v);
+}
+
+void db_bind_text(struct db_stmt *s, int i, const char *text)
+{
+	s->ops->bind_text(s, i, text);
+}
+
+void db_bind_null(struct db_stmt *s, int i)
+{
+	s->ops->bind_null(s, i);
+}
+
+void db_bind_id(struct db_stmt *s, int i, long long id)
+{
+	if (id)
+		s->ops->bind_int64(s, i, id);
+	else
+		s->ops->bind_null(s, i);
+}
+
+int db_param_count(struct db_stmt *s)
+{
+	return s->ops->param_count(s);
+}
+
+const char *db_param_name(struct db_stmt *s, int i)
+{
+	return s->ops->param_name(s, i);
+}
+
+enum store_err db_step(struct db_stmt *s, int *row)
+{
+	return s->ops->step(s, row);
+}
+
+enum store_err db_unexpected(struct db_stmt *s)
+{
+	return s->ops->unexpected(s);
+}
+
+long long db_changes(struct store *st)
+{
+	return st->ops->changes(st);
+}
+
+int db_col_count(struct db_stmt *s)
+{
+	return s->ops->col_count(s);
+}
+
+const char *db_col_name(struct db_stmt *s, int col)
+{
+	return s->ops->col_name(s, col);
+}
+
+enum db_type db_col_type(struct db_stmt *s, int col)
+{
+	return s->ops->col_type(s, col);
+}
+
+const void *db_col_bytes(struct db_stmt *s, int col, size_t *len)
+{
+	return s->ops->col_bytes(s, col, len);
+}
+
+long long db_col_int64(struct db_stmt *s, int col)
+{
+	return s->ops->col_int64(s, col);
+}
+
+double db_col_double(struct db_stmt *s, int col)
+{
+	return s->ops->col_double(s, col);
+}
+
+int db_col_is_null(struct db_stmt *s, int col)
+{
+	return s->ops->col_is_null(s, col);
+}
+
+const char *db_col_text(struct db_stmt *s, int col)
+{
+	return s->ops->col_text(s, col);
+}
+
+int db_in_transaction(struct store *st)
+{
+	return st->ops->in_transaction(st);
+}
+
+/* ---- built on those calls alone ---- */
 
 enum store_err db_run_change(struct db_stmt *s, long long *id)
 {

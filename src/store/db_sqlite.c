@@ -13,11 +13,13 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/db_int.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
-struct db_stmt {
-	struct store *st;
+/* A statement of the SQLite backend: its head (db_int.h) first. */
+struct lite_stmt {
+	struct db_stmt head;
 	sqlite3_stmt *stmt;
 	int slot;	       /* its place in st->cache, or -1: freed by db_done() */
 	int bind_rc;	       /* the first failed binding's result, SQLITE_OK when none */
@@ -29,12 +31,12 @@ struct db_stmt {
 /* Statements are kept prepared per connection, by their SQL's text: preparing (parsing
  * and planning) cost a fifth of recording a step. A statement handed out is busy until
  * db_done(); the same SQL asked again meanwhile (a nested read) gets one of its own. */
-enum store_err db_prepare(struct store *st, const char *sql, struct db_stmt **out)
+static enum store_err lite_prepare(struct store *st, const char *sql, struct db_stmt **out)
 {
 	int rc, keep = st->n_cached < STORE_STMT_CACHE;
 	size_t len = strlen(sql);
 	sqlite3_stmt *stmt = NULL;
-	struct db_stmt *s;
+	struct lite_stmt *s;
 
 	*out = NULL;
 	for (size_t i = 0; i < st->n_cached; i++) {
@@ -45,7 +47,7 @@ enum store_err db_prepare(struct store *st, const char *sql, struct db_stmt **ou
 		keep = 0;
 		if (!c->busy) {
 			c->busy = 1;
-			*out = c->stmt;
+			*out = &c->stmt->head;
 			return STORE_OK;
 		}
 	}
@@ -58,20 +60,24 @@ enum store_err db_prepare(struct store *st, const char *sql, struct db_stmt **ou
 		store_int_error("out of memory");
 		return STORE_EINTERNAL;
 	}
-	*s = (struct db_stmt){
-		.st = st, .stmt = stmt, .slot = -1, .bind_rc = SQLITE_OK, .step_rc = SQLITE_DONE
-	};
+	*s = (struct lite_stmt){ .head = { &db_sqlite_ops, st },
+				 .stmt = stmt,
+				 .slot = -1,
+				 .bind_rc = SQLITE_OK,
+				 .step_rc = SQLITE_DONE };
 	memcpy(s->sql, sql, len + 1);
 	if (keep && stmt) {
 		s->slot = (int)st->n_cached;
 		st->cache[st->n_cached++] = (struct store_cached){ s, 1 };
 	}
-	*out = s;
+	*out = &s->head;
 	return STORE_OK;
 }
 
-void db_done(struct db_stmt *s)
+static void lite_done(struct db_stmt *hs)
 {
+	struct lite_stmt *s = (struct lite_stmt *)hs;
+
 	if (!s)
 		return;
 	if (s->slot < 0) {
@@ -83,10 +89,10 @@ void db_done(struct db_stmt *s)
 	sqlite3_clear_bindings(s->stmt);
 	s->bind_rc = SQLITE_OK;
 	s->bind_call = NULL;
-	s->st->cache[s->slot].busy = 0;
+	s->head.st->cache[s->slot].busy = 0;
 }
 
-void db_release_all(struct store *st)
+static void lite_release_all(struct store *st)
 {
 	for (size_t i = 0; i < st->n_cached; i++) {
 		sqlite3_finalize(st->cache[i].stmt->stmt);
@@ -98,7 +104,7 @@ void db_release_all(struct store *st)
 /* Keep the first failed binding of S for its next db_step(). A parameter the statement
  * does not have (SQLITE_RANGE) is not a failure: a helper shared by statements binds
  * them all the same parameters (db.h). */
-static void bound(struct db_stmt *s, int rc, const char *call)
+static void bound(struct lite_stmt *s, int rc, const char *call)
 {
 	if (rc != SQLITE_OK && rc != SQLITE_RANGE && s->bind_rc == SQLITE_OK) {
 		s->bind_rc = rc;
@@ -106,42 +112,45 @@ static void bound(struct db_stmt *s, int rc, const char *call)
 	}
 }
 
-void db_bind_int64(struct db_stmt *s, int i, long long v)
+static void lite_bind_int64(struct db_stmt *hs, int i, long long v)
 {
+	struct lite_stmt *s = (struct lite_stmt *)hs;
+
 	bound(s, sqlite3_bind_int64(s->stmt, i, v), "sqlite3_bind_int64");
 }
 
-void db_bind_text(struct db_stmt *s, int i, const char *text)
+static void lite_bind_text(struct db_stmt *hs, int i, const char *text)
 {
+	struct lite_stmt *s = (struct lite_stmt *)hs;
+
 	bound(s, sqlite3_bind_text(s->stmt, i, text, -1, SQLITE_STATIC), "sqlite3_bind_text");
 }
 
-void db_bind_null(struct db_stmt *s, int i)
+static void lite_bind_null(struct db_stmt *hs, int i)
 {
+	struct lite_stmt *s = (struct lite_stmt *)hs;
+
 	bound(s, sqlite3_bind_null(s->stmt, i), "sqlite3_bind_null");
 }
 
-void db_bind_id(struct db_stmt *s, int i, long long id)
+static int lite_param_count(struct db_stmt *hs)
 {
-	if (id)
-		db_bind_int64(s, i, id);
-	else
-		db_bind_null(s, i);
-}
+	struct lite_stmt *s = (struct lite_stmt *)hs;
 
-int db_param_count(struct db_stmt *s)
-{
 	return sqlite3_bind_parameter_count(s->stmt);
 }
 
-const char *db_param_name(struct db_stmt *s, int i)
+static const char *lite_param_name(struct db_stmt *hs, int i)
 {
+	struct lite_stmt *s = (struct lite_stmt *)hs;
+
 	return sqlite3_bind_parameter_name(s->stmt, i);
 }
 
-enum store_err db_step(struct db_stmt *s, int *row)
+static enum store_err lite_step(struct db_stmt *hs, int *row)
 {
-	struct store *st = s->st;
+	struct lite_stmt *s = (struct lite_stmt *)hs;
+	struct store *st = s->head.st;
 	int rc;
 
 	*row = 0;
@@ -158,28 +167,36 @@ enum store_err db_step(struct db_stmt *s, int *row)
 	return store_int_fail(st->db, rc, "sqlite3_step", s->sql, st->path);
 }
 
-enum store_err db_unexpected(struct db_stmt *s)
+static enum store_err lite_unexpected(struct db_stmt *hs)
 {
-	return store_int_fail(s->st->db, s->step_rc, "sqlite3_step", s->sql, s->st->path);
+	struct lite_stmt *s = (struct lite_stmt *)hs;
+
+	return store_int_fail(s->head.st->db, s->step_rc, "sqlite3_step", s->sql, s->head.st->path);
 }
 
-long long db_changes(struct store *st)
+static long long lite_changes(struct store *st)
 {
 	return sqlite3_changes(st->db);
 }
 
-int db_col_count(struct db_stmt *s)
+static int lite_col_count(struct db_stmt *hs)
 {
+	struct lite_stmt *s = (struct lite_stmt *)hs;
+
 	return sqlite3_column_count(s->stmt);
 }
 
-const char *db_col_name(struct db_stmt *s, int col)
+static const char *lite_col_name(struct db_stmt *hs, int col)
 {
+	struct lite_stmt *s = (struct lite_stmt *)hs;
+
 	return sqlite3_column_name(s->stmt, col);
 }
 
-enum db_type db_col_type(struct db_stmt *s, int col)
+static enum db_type lite_col_type(struct db_stmt *hs, int col)
 {
+	struct lite_stmt *s = (struct lite_stmt *)hs;
+
 	switch (sqlite3_column_type(s->stmt, col)) {
 	case SQLITE_NULL:
 		return DB_NULL;
@@ -194,31 +211,40 @@ enum db_type db_col_type(struct db_stmt *s, int col)
 	}
 }
 
-const void *db_col_bytes(struct db_stmt *s, int col, size_t *len)
+static const void *lite_col_bytes(struct db_stmt *hs, int col, size_t *len)
 {
+	struct lite_stmt *s = (struct lite_stmt *)hs;
 	const void *bytes = sqlite3_column_blob(s->stmt, col); /* before its length */
 
 	*len = (size_t)sqlite3_column_bytes(s->stmt, col);
 	return bytes;
 }
 
-long long db_col_int64(struct db_stmt *s, int col)
+static long long lite_col_int64(struct db_stmt *hs, int col)
 {
+	struct lite_stmt *s = (struct lite_stmt *)hs;
+
 	return sqlite3_column_int64(s->stmt, col);
 }
 
-double db_col_double(struct db_stmt *s, int col)
+static double lite_col_double(struct db_stmt *hs, int col)
 {
+	struct lite_stmt *s = (struct lite_stmt *)hs;
+
 	return sqlite3_column_double(s->stmt, col);
 }
 
-int db_col_is_null(struct db_stmt *s, int col)
+static int lite_col_is_null(struct db_stmt *hs, int col)
 {
+	struct lite_stmt *s = (struct lite_stmt *)hs;
+
 	return sqlite3_column_type(s->stmt, col) == SQLITE_NULL;
 }
 
-const char *db_col_text(struct db_stmt *s, int col)
+static const char *lite_col_text(struct db_stmt *hs, int col)
 {
+	struct lite_stmt *s = (struct lite_stmt *)hs;
+
 	return (const char *)sqlite3_column_text(s->stmt, col);
 }
 
@@ -365,7 +391,31 @@ void store_int_checkpointer_stop(struct store *st)
 	st->checkpointer = NULL;
 }
 
-int db_in_transaction(struct store *st)
+static int lite_in_transaction(struct store *st)
 {
 	return !sqlite3_get_autocommit(st->db);
 }
+
+const struct db_ops db_sqlite_ops = {
+	.name = "SQLite",
+	.prepare = lite_prepare,
+	.done = lite_done,
+	.release_all = lite_release_all,
+	.bind_int64 = lite_bind_int64,
+	.bind_text = lite_bind_text,
+	.bind_null = lite_bind_null,
+	.param_count = lite_param_count,
+	.param_name = lite_param_name,
+	.step = lite_step,
+	.unexpected = lite_unexpected,
+	.changes = lite_changes,
+	.col_count = lite_col_count,
+	.col_name = lite_col_name,
+	.col_type = lite_col_type,
+	.col_bytes = lite_col_bytes,
+	.col_int64 = lite_col_int64,
+	.col_double = lite_col_double,
+	.col_is_null = lite_col_is_null,
+	.col_text = lite_col_text,
+	.in_transaction = lite_in_transaction,
+};

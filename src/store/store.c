@@ -11,6 +11,7 @@
  * Only then are the journal mode and the schema touched.
  */
 #include "store/db.h"
+#include "store/db_int.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -1196,6 +1197,7 @@ enum store_err store_open(const char *dir, int create, struct store **out, int *
 	}
 	wal_existed = access(wal, F_OK) == 0;
 
+	st->ops = &db_sqlite_ops;
 	rc = sqlite3_open_v2(st->path, &st->db, flags, NULL);
 	if (rc == SQLITE_OK)
 		open_count(st, 1);

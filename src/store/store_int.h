@@ -24,8 +24,9 @@ struct sqlite3; /* <sqlite3.h>'s connection (its typedef sqlite3) */
 
 /* A statement kept prepared for the next call with the same SQL (db_prepare(), in
  * db_sqlite.c). */
+struct lite_stmt;
 struct store_cached {
-	struct db_stmt *stmt; /* its text inside */
+	struct lite_stmt *stmt; /* its text inside */
 	int busy;	      /* handed out, not yet given back with db_done() */
 };
 
@@ -33,6 +34,7 @@ struct store {
 	/* The backend's: SQLite's connection (store.c opens it, db_sqlite.c runs statements
 	 * on it) and its checkpointing thread. A second backend (PostgreSQL, issue #15) adds
 	 * its connection here. */
+	const struct db_ops *ops; /* db_int.h: the backend's calls */
 	struct sqlite3 *db;
 	struct store_checkpointer *checkpointer; /* store_checkpoint_apart() (db_sqlite.c) */
 	/* The statement API's (db.h): statements kept prepared, by their SQL. */
