@@ -337,7 +337,7 @@ enum store_err store_checkpoint_apart(struct store *st)
 {
 	struct store_checkpointer *c;
 
-	if (st->checkpointer)
+	if (st->checkpointer || st->pg) /* PostgreSQL has no such log to copy back */
 		return STORE_OK;
 	c = calloc(1, sizeof(*c));
 	if (!c)

@@ -1120,7 +1120,13 @@ static const char *const triggers[] = {
 
 enum store_err store_check_triggers(struct store *st, char *missing, size_t size)
 {
-	static const char sql[] = "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?";
+	static const char lite[] = "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?";
+	/* On PostgreSQL a trigger can also be there and switched off (ALTER TABLE ... DISABLE
+	 * TRIGGER): only one that fires counts. */
+	static const char pg[] = "SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+				 "WHERE t.tgname = ? AND t.tgenabled <> 'D' "
+				 "AND c.relnamespace = current_schema()::regnamespace";
+	const char *sql = store_int_is_pg(st) ? pg : lite;
 	enum store_err err = STORE_OK;
 
 	if (size)

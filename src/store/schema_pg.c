@@ -119,6 +119,62 @@ const char *const schema_pg_create[] = {
 	"CREATE FUNCTION instr(haystack text, needle text) RETURNS integer LANGUAGE sql "
 	"IMMUTABLE STRICT PARALLEL SAFE RETURN strpos(haystack, needle)",
 
+	/* SQLite's JSON functions that the store's queries call (devices.c, inventory.c),
+	 * over the same JSON text (never jsonb columns: the chains hash the text as
+	 * written). Each gives what SQLite gives, as text: a string without its quotes, true
+	 * and false as 1 and 0, null as NULL, a number as written, an array or an object as
+	 * JSON. A path is SQLite's ('$.a.b', '$[0]'), which is also a jsonpath; strict and
+	 * silent, so that a missing key, or an index of something that is not an array, is
+	 * NULL as in SQLite (PostgreSQL's lax mode would take "abc" for ["abc"]). */
+	"CREATE FUNCTION atelier_json_value(v jsonb) RETURNS text LANGUAGE sql IMMUTABLE "
+	"PARALLEL SAFE RETURN CASE jsonb_typeof(v) WHEN 'string' THEN v #>> '{}' "
+	"WHEN 'boolean' THEN CASE WHEN v = 'true'::jsonb THEN '1' ELSE '0' END "
+	"WHEN 'null' THEN NULL ELSE v::text END",
+	"CREATE FUNCTION json_extract(doc text, path text) RETURNS text LANGUAGE sql IMMUTABLE "
+	"PARALLEL SAFE RETURN atelier_json_value(jsonb_path_query_first(doc::jsonb, "
+	"('strict ' || path)::jsonpath, '{}', true))",
+	/* json_each() of an array (its elements in order) or an object (its members), as
+	 * SQLite's columns key and value (above) and type. */
+	"CREATE FUNCTION json_each(doc text) RETURNS TABLE (key text, value text, type text) "
+	"LANGUAGE sql IMMUTABLE PARALLEL SAFE BEGIN ATOMIC "
+	"SELECT (n - 1)::text, atelier_json_value(e), jsonb_typeof(e) FROM "
+	"jsonb_array_elements(CASE jsonb_typeof(doc::jsonb) WHEN 'array' THEN doc::jsonb "
+	"ELSE '[]'::jsonb END) WITH ORDINALITY AS a(e, n) "
+	"UNION ALL SELECT k, atelier_json_value(e), jsonb_typeof(e) FROM "
+	"jsonb_each(CASE jsonb_typeof(doc::jsonb) WHEN 'object' THEN doc::jsonb "
+	"ELSE '{}'::jsonb END) AS o(k, e); END",
+	/* json(): text that is JSON, taken as JSON (json_group_array() embeds it as it is). */
+	"CREATE FUNCTION json(doc text) RETURNS json LANGUAGE sql IMMUTABLE STRICT "
+	"PARALLEL SAFE RETURN doc::json",
+	/* json_valid(): 1 when the text is JSON, else 0 (PostgreSQL 15 has no IS JSON). */
+	"CREATE FUNCTION json_valid(doc text) RETURNS integer LANGUAGE plpgsql IMMUTABLE "
+	"AS $$BEGIN PERFORM doc::json; RETURN 1; EXCEPTION WHEN others THEN RETURN 0; "
+	"END$$",
+	/* json_group_array() and json_group_object(): the values in the order they come, a
+	 * text as a JSON string, JSON (json()) as it is, NULL as null; an object keeps
+	 * every key given, twice if given twice, as SQLite's does. */
+	"CREATE FUNCTION atelier_json_add(acc text, item text) RETURNS text LANGUAGE sql "
+	"IMMUTABLE PARALLEL SAFE RETURN CASE WHEN acc IS NULL THEN item ELSE acc || ',' || "
+	"item END",
+	"CREATE FUNCTION atelier_json_array_step(acc text, v json) RETURNS text LANGUAGE sql "
+	"IMMUTABLE PARALLEL SAFE RETURN atelier_json_add(acc, COALESCE(v::text, 'null'))",
+	"CREATE FUNCTION atelier_json_array_step(acc text, v text) RETURNS text LANGUAGE sql "
+	"IMMUTABLE PARALLEL SAFE RETURN atelier_json_add(acc, COALESCE(to_json(v)::text, "
+	"'null'))",
+	"CREATE FUNCTION atelier_json_array_end(acc text) RETURNS text LANGUAGE sql IMMUTABLE "
+	"PARALLEL SAFE RETURN '[' || COALESCE(acc, '') || ']'",
+	"CREATE AGGREGATE json_group_array(json) (SFUNC = atelier_json_array_step, "
+	"STYPE = text, FINALFUNC = atelier_json_array_end)",
+	"CREATE AGGREGATE json_group_array(text) (SFUNC = atelier_json_array_step, "
+	"STYPE = text, FINALFUNC = atelier_json_array_end)",
+	"CREATE FUNCTION atelier_json_object_step(acc text, k text, v text) RETURNS text "
+	"LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN atelier_json_add(acc, to_json(k)::text "
+	"|| ':' || COALESCE(to_json(v)::text, 'null'))",
+	"CREATE FUNCTION atelier_json_object_end(acc text) RETURNS text LANGUAGE sql "
+	"IMMUTABLE PARALLEL SAFE RETURN '{' || COALESCE(acc, '') || '}'",
+	"CREATE AGGREGATE json_group_object(text, text) (SFUNC = atelier_json_object_step, "
+	"STYPE = text, FINALFUNC = atelier_json_object_end)",
+
 	/* schema 1; rows created_at, created_by_version (store.c), "erasing" (privacy.c). */
 	"CREATE TABLE bench (key " TEXT " PRIMARY KEY, value " TEXT " NOT NULL)",
 	/* schema 1 */

@@ -16,6 +16,7 @@
 #include "store/store_int.h"
 
 #include "util/clock.h"
+#include "util/conf.h"
 #include "util/file.h"
 #include "util/log.h"
 
@@ -689,6 +690,19 @@ enum store_err store_int_fail(sqlite3 *db, int rc, const char *call, const char 
 	return err == STORE_OK ? STORE_EINTERNAL : err;
 }
 
+enum store_err store_int_fail_text(enum store_err err, const char *call, const char *sql,
+				   const char *where, const char *why, int e)
+{
+	if (!call)
+		set_error("%s", why);
+	else if (sql)
+		set_error("%s \"%.*s\" %s: %s", call, STORE_ERROR_SQL_MAX, sql, where, why);
+	else
+		set_error("%s %s: %s", call, where, why);
+	last_errno = e;
+	return err;
+}
+
 /* Run one statement without parameters to its end; rows, if any, are ignored. */
 enum store_err store_int_run(sqlite3 *db, const char *path, const char *sql)
 {
@@ -758,7 +772,7 @@ int store_release_reads(struct store *st)
 {
 	int n = 0;
 
-	if (!st)
+	if (!st || st->pg) /* a PostgreSQL result is read whole: it holds no snapshot */
 		return 0;
 	/* A statement left stepped keeps its snapshot: every later read on this connection
 	 * would see the records as they were then. */
@@ -1168,6 +1182,40 @@ enum store_err store_open(const char *dir, int create, struct store **out, int *
 		err = STORE_EINTERNAL;
 		goto out;
 	}
+	/* Where the records are: $ATELIER_DB (atelier --db URL sets it), else the line db:
+	 * of the data directory's atelier.conf, else the SQLite file in it. */
+	{
+		const char *env = getenv("ATELIER_DB");
+		char url[1024], why[PATH_MAX + 128];
+		int set = 0;
+
+		if (env && *env) {
+			snprintf(url, sizeof(url), "%s", env);
+			set = 1;
+		} else {
+			set = conf_get(dir, "db", url, sizeof(url), why, sizeof(why));
+			if (set < 0) {
+				set_error("%s", why);
+				err = STORE_EINVAL;
+				goto out;
+			}
+		}
+		if (set && !store_int_is_pg_url(url)) {
+			set_error("%s: the records' place is a postgresql:// URL; leave db: and "
+				  "ATELIER_DB out for the SQLite file in the data directory",
+				  url);
+			err = STORE_EINVAL;
+			goto out;
+		}
+		if (set) {
+			err = store_int_pg_open(st, url, create, found_version);
+			if (err)
+				goto out;
+			*out = st;
+			st = NULL;
+			goto out;
+		}
+	}
 	n = snprintf(st->path, sizeof(st->path), "%s/%s", dir, STORE_DB_NAME);
 	if (n < 0 || (size_t)n >= sizeof(st->path)) {
 		set_error("%s/%s: path too long", dir, STORE_DB_NAME);
@@ -1266,6 +1314,11 @@ void store_free(struct store *st)
 	if (!st)
 		return;
 	store_int_sealing_stop(st);
+	if (st->pg || !st->ops) {
+		store_int_pg_close(st);
+		free(st);
+		return;
+	}
 	store_int_checkpointer_stop(st);
 	db_release_all(st);
 	rc = sqlite3_close(st->db);
@@ -1284,6 +1337,8 @@ enum store_err store_data_version(struct store *st, long long *out)
 	int row = 0;
 
 	*out = 0;
+	if (st->pg)
+		return store_int_pg_data_version(st, out);
 	err = db_prepare(st, sql, &stmt);
 	if (err)
 		return err;
@@ -1298,7 +1353,7 @@ enum store_err store_data_version(struct store *st, long long *out)
 
 long long store_changes(struct store *st)
 {
-	return sqlite3_total_changes64(st->db);
+	return st->pg ? store_int_pg_total_changes(st) : sqlite3_total_changes64(st->db);
 }
 
 int store_schema_version(const struct store *st)
@@ -1397,6 +1452,8 @@ enum store_err store_check(struct store *st, char *report, size_t report_size)
 	last_error[0] = '\0';
 	if (report_size > 0)
 		report[0] = '\0';
+	if (st->pg) /* the server keeps its pages and keys whole itself */
+		return store_int_pg_check(st, report, report_size);
 
 	err = run_check(st, "PRAGMA integrity_check", 0, report, report_size, &found);
 	if (err)
@@ -1501,7 +1558,7 @@ enum store_err store_backup(struct store *st, const char *file)
 	assert(st && file);
 	last_error[0] = '\0';
 
-	err = check_backup_target(st, file);
+	err = st->pg ? STORE_OK : check_backup_target(st, file);
 	if (err)
 		goto out;
 	n = snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", file);
@@ -1517,6 +1574,14 @@ enum store_err store_backup(struct store *st, const char *file)
 		goto out;
 	}
 	tmp_made = 1;
+	if (st->pg) {
+		/* PostgreSQL's own tool writes the copy (pg_dump's custom format, read back
+		 * with pg_restore), then it is made durable and put in place as below. */
+		err = store_int_pg_backup(st, tmp);
+		if (err)
+			goto out;
+		goto written;
+	}
 
 	rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE, NULL);
 	if (rc != SQLITE_OK) {
@@ -1554,6 +1619,7 @@ enum store_err store_backup(struct store *st, const char *file)
 		goto out;
 	}
 	dst = NULL;
+written:
 	if (fsync(fd) != 0) {
 		set_errno_error("fsync", tmp, errno);
 		err = STORE_EIO;
@@ -1603,9 +1669,12 @@ enum store_err store_compact(struct store *st)
 {
 	static const char ckpt[] = "PRAGMA wal_checkpoint(TRUNCATE)";
 	sqlite3_stmt *stmt = NULL;
-	enum store_err err = store_int_run(st->db, st->path, "VACUUM");
+	enum store_err err;
 	int rc;
 
+	if (st->pg)
+		return store_int_pg_compact(st);
+	err = store_int_run(st->db, st->path, "VACUUM");
 	if (err)
 		return err;
 	/* Its first column is 1 when another connection kept the log from being emptied. */

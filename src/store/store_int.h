@@ -36,6 +36,7 @@ struct store {
 	 * its connection here. */
 	const struct db_ops *ops; /* db_int.h: the backend's calls */
 	struct sqlite3 *db;
+	struct store_pg *pg; /* PostgreSQL's (db_pg.c), when the records are there */
 	struct store_checkpointer *checkpointer; /* store_checkpoint_apart() (db_sqlite.c) */
 	/* The statement API's (db.h): statements kept prepared, by their SQL. */
 	struct store_cached cache[STORE_STMT_CACHE];
@@ -119,6 +120,34 @@ enum store_err store_int_fail(struct sqlite3 *db, int rc, const char *call, cons
  * migration's step, on a connection of its own too); rows are ignored. */
 enum store_err store_int_run(struct sqlite3 *db, const char *path, const char *sql);
 
+/* Record that CALL (running SQL, when not NULL) on the records at WHERE failed with ERR
+ * because of WHY, with the system's errno E (0: none), for store_last_error_message()
+ * and store_last_errno(); ERR. */
+enum store_err store_int_fail_text(enum store_err err, const char *call, const char *sql,
+				   const char *where, const char *why, int e);
+/* 1 when ST's records are on PostgreSQL: for the few statements written twice
+ * (docs/dev/pg-dialect.md). */
+static inline int store_int_is_pg(const struct store *st)
+{
+	return st->pg != NULL;
+}
+/* 1 when URL names a PostgreSQL database (postgresql://, postgres://). */
+int store_int_is_pg_url(const char *url);
+/* Open ST on the PostgreSQL database at URL (db_pg.c): connected, its schema made when
+ * CREATE and the database is empty, its version checked (*FOUND, may be NULL). */
+enum store_err store_int_pg_open(struct store *st, const char *url, int create, int *found);
+/* Close ST's PostgreSQL connection, if any. */
+void store_int_pg_close(struct store *st);
+/* Rows changed by every change on ST's PostgreSQL connection (store_changes()). */
+long long store_int_pg_total_changes(struct store *st);
+/* A number that changes when the records on the server may have (store_data_version()). */
+enum store_err store_int_pg_data_version(struct store *st, long long *out);
+/* store_check() on PostgreSQL: what the server can say is wrong (REPORT, SIZE bytes). */
+enum store_err store_int_pg_check(struct store *st, char *report, size_t size);
+/* store_compact() on PostgreSQL: VACUUM, ANALYZE. */
+enum store_err store_int_pg_compact(struct store *st);
+/* A copy of the records on the server into the file TMP (pg_dump, custom format). */
+enum store_err store_int_pg_backup(struct store *st, const char *tmp);
 /* Set the message of store_last_error_message() to TEXT. */
 void store_int_error(const char *text);
 /* Inside a batch whose heads are sealed later (store_seal_later()): queue the head SEQ of
