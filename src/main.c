@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -15,6 +16,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'd' },
+		{ "db", required_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -33,6 +35,14 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'd':
 			g.data_opt = optarg;
+			break;
+		case 'D':
+			/* Where the records are, for the store (store_open()) and for any atelier
+			 * this one runs. */
+			if (setenv("ATELIER_DB", optarg, 1) != 0) {
+				perror("atelier: --db");
+				return EXIT_USAGE;
+			}
 			break;
 		case 'v':
 			g.verbose++;

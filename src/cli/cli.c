@@ -42,7 +42,7 @@ const struct cli_command cli_commands[] = {
 
 void cli_usage(FILE *out)
 {
-	fprintf(out, "usage: atelier [--data DIR] [-v] COMMAND [ARGS]\n"
+	fprintf(out, "usage: atelier [--data DIR] [--db URL] [-v] COMMAND [ARGS]\n"
 		     "       atelier --version | --help\n\n"
 		     "commands:\n");
 	for (const struct cli_command *c = cli_commands; c->name; c++)
@@ -51,6 +51,9 @@ void cli_usage(FILE *out)
 	fprintf(out, "\noptions:\n"
 		     "  --data DIR   data directory (default: $ATELIER_DATA, else\n"
 		     "               $XDG_DATA_HOME/atelier, else ~/.local/share/atelier)\n"
+		     "  --db URL     the records on a PostgreSQL server (postgresql://...;\n"
+		     "               default: $ATELIER_DB, else db: in DIR/atelier.conf,\n"
+		     "               else DIR/atelier.db)\n"
 		     "  -v, --verbose  say more on standard error\n"
 		     "  --version    print the version\n\n"
 		     "Options go before or after a command's arguments. Most have a one-letter\n"
