@@ -223,14 +223,15 @@ enum store_err store_job_list(struct store *st, long long device_id, long long t
 			      const enum job_state *state, struct store_job **out, size_t *n)
 {
 	/* Only the filters given are in the SQL: "(? = 0 OR device_id = ?)" would make
-	 * SQLite read every job rather than use job_device. */
+	 * SQLite read every job rather than use job_device. WHERE TRUE, not WHERE 1: a
+	 * number is no condition in PostgreSQL. */
 	char sql[sizeof("SELECT " JOB_COLS " FROM job") + 128];
 	struct db_stmt *stmt = NULL;
 	enum store_err err;
 	void *items;
 	int k = 0;
 
-	snprintf(sql, sizeof(sql), "SELECT " JOB_COLS " FROM job WHERE 1%s%s%s ORDER BY id DESC",
+	snprintf(sql, sizeof(sql), "SELECT " JOB_COLS " FROM job WHERE TRUE%s%s%s ORDER BY id DESC",
 		 device_id ? " AND device_id = ?" : "", trainee_id ? " AND trainee_id = ?" : "",
 		 state ? " AND state = ?" : "");
 	err = db_prepare(st, sql, &stmt);
@@ -306,7 +307,7 @@ static enum store_err find_sql(const struct store_job_query *q, int wide, char *
 			return STORE_EINVAL;
 		}
 	}
-	snprintf(sql, size, "SELECT %s%s FROM job%s WHERE 1%s%s%s ORDER BY %s",
+	snprintf(sql, size, "SELECT %s%s FROM job%s WHERE TRUE%s%s%s ORDER BY %s",
 		 wide ? JOB_COLS_Q : JOB_COLS,
 		 wide ? ", (SELECT x.verdict FROM grade x WHERE x.job_id = job.id ORDER BY x.id "
 			"DESC LIMIT 1), (SELECT x.submitted_ms FROM grade x WHERE x.job_id = job.id "
