@@ -277,8 +277,11 @@ enum store_err store_record_jobs(struct store *st, long long user_id,
 /* Whether a job's latest submission is graded: job.graded_ms (schema 10) is the submission
  * its latest grade was about. A redo keeps the job's submitted_ms; a new submission moves
  * it on and has no grade yet. The waiting ones are read from the index job_waiting, whose
- * condition this is word for word. */
-#define WAITING "state = 'submitted' AND graded_ms IS NOT submitted_ms"
+ * condition this is: SQLite's index says `graded_ms IS NOT submitted_ms`, which SQLite
+ * (3.39 on) reads as the same operator as IS DISTINCT FROM and still uses; PostgreSQL
+ * knows only IS DISTINCT FROM, and its index (schema_pg.c) is written so, because it uses
+ * a partial index only for a query that states its predicate. */
+#define WAITING "state = 'submitted' AND graded_ms IS DISTINCT FROM submitted_ms"
 
 /* The statement for Q into SQL (SIZE bytes): JOB_COLS of job j, then with WIDE the
  * latest grade's verdict and submission and the trainee's name, role, code and erasure. */
