@@ -25,8 +25,8 @@ static const char select_sql[] =
 	"json_extract(p.facts, '$.identity.make'), "
 	"json_extract(p.facts, '$.identity.marketing_name'), "
 	"json_extract(p.facts, '$.identity.model_number'), "
-	"json_extract(p.facts, '$.identity.serial') AS p_serial, "
-	"json_extract(p.facts, '$.identity.imei') AS p_imei, "
+	"json_extract(p.facts, '$.identity.serial'), "
+	"json_extract(p.facts, '$.identity.imei'), "
 	"json_extract(p.facts, '$.identity.color_name'), "
 	"json_extract(p.facts, '$.storage.total_bytes'), "
 	"json_extract(p.facts, '$.battery.health_pct'), "
@@ -83,7 +83,9 @@ static const char select_sql[] =
 static const char device_list_cols[] =
 	", d.udid, d.last_seen_ms, (SELECT COUNT(*) FROM probe x WHERE x.device_id = d.id)";
 
-/* What --sort may name, and the column (1-based, of the select) it sorts by. */
+/* What --sort may name, and the column (1-based, of the select) it sorts by. An expression
+ * repeats the select's, never names its column: PostgreSQL takes an output column's name
+ * in ORDER BY only when it stands alone. */
 static const struct {
 	const char *name;
 	const char *by;
@@ -91,8 +93,9 @@ static const struct {
 	{ "stock_number", "1" },
 	{ "platform", "2" },
 	{ "state", "3" },
-	{ "serial", "COALESCE(p_serial, d.serial)" },
-	{ "imei1", "COALESCE(json_extract(p_imei, '$[0]'), d.imei)" },
+	{ "serial", "COALESCE(json_extract(p.facts, '$.identity.serial'), d.serial)" },
+	{ "imei1",
+	  "COALESCE(json_extract(json_extract(p.facts, '$.identity.imei'), '$[0]'), d.imei)" },
 	{ "make", "7" },
 	{ "marketing_name", "8" },
 	{ "model_number", "9" },
@@ -206,8 +209,13 @@ static char *build(const struct store_inventory_query *q, int literal)
 			s = open + 3;
 		}
 	}
-	if (!bad)
-		bad |= put(buf, size, &len, q->descending ? " DESC, 1 DESC" : ", 1", q->descending ? 13 : 3);
+	/* NULLs first going up and last going down, as SQLite orders them; PostgreSQL does the
+	 * opposite unless told (SQLite takes the words since 3.30 and plans the same). */
+	if (!bad) {
+		const char *tail = q->descending ? " DESC NULLS LAST, 1 DESC" : " NULLS FIRST, 1";
+
+		bad |= put(buf, size, &len, tail, strlen(tail));
+	}
 	if (bad) {
 		free(buf);
 		return NULL;

@@ -310,6 +310,8 @@ static enum store_err find_sql(const struct store_job_query *q, int wide, char *
 			return STORE_EINVAL;
 		}
 	}
+	/* Jobs never submitted (submitted_ms NULL) come first, as SQLite puts NULLs in an
+	 * ascending order; PostgreSQL would put them last unless told. */
 	snprintf(sql, size, "SELECT %s%s FROM job%s WHERE TRUE%s%s%s ORDER BY %s",
 		 wide ? JOB_COLS_Q : JOB_COLS,
 		 wide ? ", (SELECT x.verdict FROM grade x WHERE x.job_id = job.id ORDER BY x.id "
@@ -319,7 +321,8 @@ static enum store_err find_sql(const struct store_job_query *q, int wide, char *
 		 wide ? " LEFT JOIN app_user u ON u.id = job.trainee_id" : "",
 		 q->device_id ? " AND device_id = ?" : "", q->trainee_id ? " AND trainee_id = ?" : "",
 		 stage,
-		 q->oldest_submission_first ? "job.submitted_ms, job.id" : "job.id DESC");
+		 q->oldest_submission_first ? "job.submitted_ms NULLS FIRST, job.id"
+					    : "job.id DESC");
 	return STORE_OK;
 }
 
