@@ -261,8 +261,8 @@ enum store_err store_record_jobs(struct store *st, long long user_id,
 				 struct store_record_job **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT " JOB_COLS ", (SELECT coalesce(sum(s.spent_ms), 0) FROM step_record s "
-		"WHERE s.job_id = job.id) FROM job WHERE trainee_id = ? ORDER BY id";
+		"SELECT " JOB_COLS ", (SELECT CAST(coalesce(sum(s.spent_ms), 0) AS BIGINT) FROM "
+		"step_record s WHERE s.job_id = job.id) FROM job WHERE trainee_id = ? ORDER BY id";
 	struct db_stmt *stmt = NULL;
 	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
