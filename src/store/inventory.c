@@ -76,8 +76,10 @@ static const char select_sql[] =
 	"LEFT JOIN sale s ON s.id = (SELECT s2.id FROM sale s2 WHERE s2.device_id = d.id AND "
 	"s2.event_id > COALESCE((SELECT MAX(e.id) FROM device_event e WHERE e.device_id = d.id "
 	"AND e.from_state = 'sold'), 0) ORDER BY s2.id DESC LIMIT 1) "
-	"WHERE ({1} IS NULL OR d.state = {1}) AND ({2} IS NULL OR d.platform = {2}) "
-	"AND ({3} IS NULL OR d.first_seen_ms >= {3}) ";
+	/* the CASTs type a parameter bound NULL (PostgreSQL cannot tell it from IS NULL) */
+	"WHERE (CAST({1} AS TEXT) IS NULL OR d.state = {1}) "
+	"AND (CAST({2} AS TEXT) IS NULL OR d.platform = {2}) "
+	"AND (CAST({3} AS BIGINT) IS NULL OR d.first_seen_ms >= {3}) ";
 
 /* What the device list adds to the inventory's columns. */
 static const char device_list_cols[] =
