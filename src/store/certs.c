@@ -8,10 +8,12 @@
 #include "store/store_int.h"
 
 #define CERT_COLS "id, device_id, issued_ms, by_user, key_id, body"
-/* CERT_COLS, and whether the kept text was redacted (an erased name taken out). */
-#define CERT_READ                                                                           \
-	CERT_COLS ", EXISTS (SELECT 1 FROM redaction r JOIN ledger l ON l.chain = r.chain "  \
-		  "AND l.seq = r.seq WHERE l.kind = 'certificate' AND l.ref = certificate.id)"
+/* CERT_COLS, and whether the kept text was redacted (an erased name taken out): 1 or 0, an
+ * integer on both backends (PostgreSQL's EXISTS alone is a boolean). */
+#define CERT_READ                                                                            \
+	CERT_COLS ", CASE WHEN EXISTS (SELECT 1 FROM redaction r JOIN ledger l ON "           \
+		  "l.chain = r.chain AND l.seq = r.seq WHERE l.kind = 'certificate' AND "     \
+		  "l.ref = certificate.id) THEN 1 ELSE 0 END"
 
 static enum store_err bound_change(struct store *st, const char *sql, const char *t1,
 				   const char *t2, long long i1, const char *t3)

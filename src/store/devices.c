@@ -187,7 +187,8 @@ enum store_err store_device_list(struct store *st, const enum device_state *stat
 				 struct store_device_row **out,
 				 size_t *n)
 {
-	static const char sql[] = DEVICE_COLS "WHERE (? IS NULL OR d.state = ?) "
+	/* The CAST gives the first parameter a type when it is bound NULL (PostgreSQL). */
+	static const char sql[] = DEVICE_COLS "WHERE (CAST(? AS TEXT) IS NULL OR d.state = ?) "
 						"ORDER BY d.last_seen_ms DESC, d.id DESC";
 	struct db_stmt *stmt = NULL;
 	enum store_err err = db_prepare(st, sql, &stmt);

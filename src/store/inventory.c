@@ -25,8 +25,8 @@ static const char select_sql[] =
 	"json_extract(p.facts, '$.identity.make'), "
 	"json_extract(p.facts, '$.identity.marketing_name'), "
 	"json_extract(p.facts, '$.identity.model_number'), "
-	"json_extract(p.facts, '$.identity.serial') AS p_serial, "
-	"json_extract(p.facts, '$.identity.imei') AS p_imei, "
+	"json_extract(p.facts, '$.identity.serial'), "
+	"json_extract(p.facts, '$.identity.imei'), "
 	"json_extract(p.facts, '$.identity.color_name'), "
 	"json_extract(p.facts, '$.storage.total_bytes'), "
 	"json_extract(p.facts, '$.battery.health_pct'), "
@@ -76,14 +76,18 @@ static const char select_sql[] =
 	"LEFT JOIN sale s ON s.id = (SELECT s2.id FROM sale s2 WHERE s2.device_id = d.id AND "
 	"s2.event_id > COALESCE((SELECT MAX(e.id) FROM device_event e WHERE e.device_id = d.id "
 	"AND e.from_state = 'sold'), 0) ORDER BY s2.id DESC LIMIT 1) "
-	"WHERE ({1} IS NULL OR d.state = {1}) AND ({2} IS NULL OR d.platform = {2}) "
-	"AND ({3} IS NULL OR d.first_seen_ms >= {3}) ";
+	/* the CASTs type a parameter bound NULL (PostgreSQL cannot tell it from IS NULL) */
+	"WHERE (CAST({1} AS TEXT) IS NULL OR d.state = {1}) "
+	"AND (CAST({2} AS TEXT) IS NULL OR d.platform = {2}) "
+	"AND (CAST({3} AS BIGINT) IS NULL OR d.first_seen_ms >= {3}) ";
 
 /* What the device list adds to the inventory's columns. */
 static const char device_list_cols[] =
 	", d.udid, d.last_seen_ms, (SELECT COUNT(*) FROM probe x WHERE x.device_id = d.id)";
 
-/* What --sort may name, and the column (1-based, of the select) it sorts by. */
+/* What --sort may name, and the column (1-based, of the select) it sorts by. An expression
+ * repeats the select's, never names its column: PostgreSQL takes an output column's name
+ * in ORDER BY only when it stands alone. */
 static const struct {
 	const char *name;
 	const char *by;
@@ -91,8 +95,9 @@ static const struct {
 	{ "stock_number", "1" },
 	{ "platform", "2" },
 	{ "state", "3" },
-	{ "serial", "COALESCE(p_serial, d.serial)" },
-	{ "imei1", "COALESCE(json_extract(p_imei, '$[0]'), d.imei)" },
+	{ "serial", "COALESCE(json_extract(p.facts, '$.identity.serial'), d.serial)" },
+	{ "imei1",
+	  "COALESCE(json_extract(json_extract(p.facts, '$.identity.imei'), '$[0]'), d.imei)" },
 	{ "make", "7" },
 	{ "marketing_name", "8" },
 	{ "model_number", "9" },
@@ -206,8 +211,13 @@ static char *build(const struct store_inventory_query *q, int literal)
 			s = open + 3;
 		}
 	}
-	if (!bad)
-		bad |= put(buf, size, &len, q->descending ? " DESC, 1 DESC" : ", 1", q->descending ? 13 : 3);
+	/* NULLs first going up and last going down, as SQLite orders them; PostgreSQL does the
+	 * opposite unless told (SQLite takes the words since 3.30 and plans the same). */
+	if (!bad) {
+		const char *tail = q->descending ? " DESC NULLS LAST, 1 DESC" : " NULLS FIRST, 1";
+
+		bad |= put(buf, size, &len, tail, strlen(tail));
+	}
 	if (bad) {
 		free(buf);
 		return NULL;

@@ -223,14 +223,15 @@ enum store_err store_job_list(struct store *st, long long device_id, long long t
 			      const enum job_state *state, struct store_job **out, size_t *n)
 {
 	/* Only the filters given are in the SQL: "(? = 0 OR device_id = ?)" would make
-	 * SQLite read every job rather than use job_device. */
+	 * SQLite read every job rather than use job_device. WHERE TRUE, not WHERE 1: a
+	 * number is no condition in PostgreSQL. */
 	char sql[sizeof("SELECT " JOB_COLS " FROM job") + 128];
 	struct db_stmt *stmt = NULL;
 	enum store_err err;
 	void *items;
 	int k = 0;
 
-	snprintf(sql, sizeof(sql), "SELECT " JOB_COLS " FROM job WHERE 1%s%s%s ORDER BY id DESC",
+	snprintf(sql, sizeof(sql), "SELECT " JOB_COLS " FROM job WHERE TRUE%s%s%s ORDER BY id DESC",
 		 device_id ? " AND device_id = ?" : "", trainee_id ? " AND trainee_id = ?" : "",
 		 state ? " AND state = ?" : "");
 	err = db_prepare(st, sql, &stmt);
@@ -260,8 +261,8 @@ enum store_err store_record_jobs(struct store *st, long long user_id,
 				 struct store_record_job **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT " JOB_COLS ", (SELECT coalesce(sum(s.spent_ms), 0) FROM step_record s "
-		"WHERE s.job_id = job.id) FROM job WHERE trainee_id = ? ORDER BY id";
+		"SELECT " JOB_COLS ", (SELECT CAST(coalesce(sum(s.spent_ms), 0) AS BIGINT) FROM "
+		"step_record s WHERE s.job_id = job.id) FROM job WHERE trainee_id = ? ORDER BY id";
 	struct db_stmt *stmt = NULL;
 	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
@@ -276,8 +277,11 @@ enum store_err store_record_jobs(struct store *st, long long user_id,
 /* Whether a job's latest submission is graded: job.graded_ms (schema 10) is the submission
  * its latest grade was about. A redo keeps the job's submitted_ms; a new submission moves
  * it on and has no grade yet. The waiting ones are read from the index job_waiting, whose
- * condition this is word for word. */
-#define WAITING "state = 'submitted' AND graded_ms IS NOT submitted_ms"
+ * condition this is: SQLite's index says `graded_ms IS NOT submitted_ms`, which SQLite
+ * (3.39 on) reads as the same operator as IS DISTINCT FROM and still uses; PostgreSQL
+ * knows only IS DISTINCT FROM, and its index (schema_pg.c) is written so, because it uses
+ * a partial index only for a query that states its predicate. */
+#define WAITING "state = 'submitted' AND graded_ms IS DISTINCT FROM submitted_ms"
 
 /* The statement for Q into SQL (SIZE bytes): JOB_COLS of job j, then with WIDE the
  * latest grade's verdict and submission and the trainee's name, role, code and erasure. */
@@ -306,7 +310,9 @@ static enum store_err find_sql(const struct store_job_query *q, int wide, char *
 			return STORE_EINVAL;
 		}
 	}
-	snprintf(sql, size, "SELECT %s%s FROM job%s WHERE 1%s%s%s ORDER BY %s",
+	/* Jobs never submitted (submitted_ms NULL) come first, as SQLite puts NULLs in an
+	 * ascending order; PostgreSQL would put them last unless told. */
+	snprintf(sql, size, "SELECT %s%s FROM job%s WHERE TRUE%s%s%s ORDER BY %s",
 		 wide ? JOB_COLS_Q : JOB_COLS,
 		 wide ? ", (SELECT x.verdict FROM grade x WHERE x.job_id = job.id ORDER BY x.id "
 			"DESC LIMIT 1), (SELECT x.submitted_ms FROM grade x WHERE x.job_id = job.id "
@@ -315,7 +321,8 @@ static enum store_err find_sql(const struct store_job_query *q, int wide, char *
 		 wide ? " LEFT JOIN app_user u ON u.id = job.trainee_id" : "",
 		 q->device_id ? " AND device_id = ?" : "", q->trainee_id ? " AND trainee_id = ?" : "",
 		 stage,
-		 q->oldest_submission_first ? "job.submitted_ms, job.id" : "job.id DESC");
+		 q->oldest_submission_first ? "job.submitted_ms NULLS FIRST, job.id"
+					    : "job.id DESC");
 	return STORE_OK;
 }
 

@@ -508,7 +508,7 @@ enum store_err store_int_ledger_find(struct store *st, const char *kind, const c
 {
 	static const char sql[] = "SELECT chain, seq, kind, COALESCE(ref, ''), t_ms, body, "
 				  "prev_hash, hash FROM ledger WHERE kind = ?1 AND ref = ?2 AND "
-				  "(?3 IS NULL OR chain = ?3) ORDER BY chain, seq";
+				  "(CAST(?3 AS TEXT) IS NULL OR chain = ?3) ORDER BY chain, seq";
 	struct db_stmt *stmt = NULL;
 	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;

@@ -225,7 +225,7 @@ static enum store_err erase(struct store *st, const struct store_erasure *e,
 {
 	static const char sql_open[] =
 	    "SELECT COUNT(*) FROM job WHERE trainee_id = ?1 AND (state = 'open' OR "
-	    "(state = 'submitted' AND graded_ms IS NOT submitted_ms))";
+	    "(state = 'submitted' AND graded_ms IS DISTINCT FROM submitted_ms))";
 	char ref[24];
 	long long v, changed = 0;
 	enum store_err err;

@@ -43,7 +43,8 @@ static const char sql[] =
 	"AND s.result <> 'skip' AND s.seq = (SELECT MAX(seq) FROM step_record "
 	"WHERE job_id = s.job_id AND step_id = s.step_id) "
 	/* Time on the steps by trainees, per trainee and hour (t_ms: the hour's start). */
-	"UNION ALL SELECT 'bench', 0, (s.t_ms / 3600000) * 3600000, SUM(s.spent_ms), NULL, NULL, "
+	"UNION ALL SELECT 'bench', 0, (s.t_ms / 3600000) * 3600000, "
+	"CAST(SUM(s.spent_ms) AS BIGINT), NULL, NULL, "
 	"s.user_id FROM step_record s JOIN app_user u ON u.id = s.user_id "
 	"WHERE u.role = 'trainee' AND s.t_ms >= ?1 AND s.t_ms < ?2 "
 	"GROUP BY s.user_id, s.t_ms / 3600000 "
