@@ -165,22 +165,25 @@ $A probe >/dev/null
 rounds=0; issued=0; torn=0
 while [ $rounds -lt 12 ]; do
     C="$T/crash"
-    rm -rf "$C"; cp -a "$T/data" "$C"
-    as claire $ATELIER --data "$C" login claire --secret-file "$T/secret-claire" >/dev/null
+    records_copy "$T/data" "$C"
+    CU=$(records_url "$C")
+    ATELIER_DB=$CU as claire $ATELIER --data "$C" login claire --secret-file "$T/secret-claire" >/dev/null
     # exec: $! is atelier itself, which the kill must reach (a function or a wrapper
     # run in the background is a shell of its own, and atelier would go on under it).
-    (XDG_RUNTIME_DIR=$(_rundir claire) exec $ATELIER --data "$C" certify $U --by claire \
-        >/dev/null 2>&1) &
+    (ATELIER_DB=$CU XDG_RUNTIME_DIR=$(_rundir claire) exec $ATELIER --data "$C" certify $U \
+        --by claire >/dev/null 2>&1) &
     pid=$!
     sleep "0.$(printf %02d $((rounds * 3)))"
     kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
-    certs=$(sqlite3 "$C/atelier.db" "SELECT COUNT(*) FROM certificate")
-    state=$(sqlite3 "$C/atelier.db" "SELECT state FROM device")
+    certs=$(ATELIER_DB=$CU records_sql "$C" "SELECT COUNT(*) FROM certificate")
+    state=$(ATELIER_DB=$CU records_sql "$C" "SELECT state FROM device")
     case "$certs/$state" in
         0/certified|1/[!c]*) torn=$((torn + 1)) ;;
         1/*) issued=$((issued + 1)) ;;
     esac
-    $ATELIER --data "$C" db check >/dev/null 2>&1 || torn=$((torn + 1))
+    ATELIER_DB=$CU $ATELIER --data "$C" db check >/dev/null 2>&1 || torn=$((torn + 1))
+    [ -z "${ATELIER_DB:-}" ] || psql -X -q "$ATELIER_DB" \
+        -c "DROP DATABASE $(basename "${CU%%\?*}") WITH (FORCE)" >/dev/null 2>&1
     find "$C" -name '*tmp*' | grep -q . && torn=$((torn + 1))
     rounds=$((rounds + 1))
 done
@@ -363,8 +366,11 @@ expect_status 8 "a certificate whose device came back into repair is withdrawn: 
 check "verify says who withdrew it, when and why" \
     sh -c "$A verify '$T/cert.json' | grep -q 'NOT VALID: certificate $CID was withdrawn by claire on 20.*: returned: the speaker crackles'"
 check "the QR code is refused too" sh -c "$A verify '$T/qr.txt' | grep -q 'was withdrawn'"
-check "the device's history keeps the withdrawal" \
-    sh -c "sqlite3 '$T/data/atelier.db' \"SELECT kind FROM ledger WHERE chain = 'device:1' ORDER BY seq DESC LIMIT 1\" | grep -qx revoke"
+last_entry_is_revoke() {
+    records_sql "$T/data" "SELECT kind FROM ledger WHERE chain = 'device:1' ORDER BY seq DESC LIMIT 1" |
+        grep -qx revoke
+}
+check "the device's history keeps the withdrawal" last_entry_is_revoke
 $A certificate revoked --output "$T/revoked.json" >"$T/revoked.out"
 check "the signed list of withdrawn certificates names it" \
     sh -c "grep -q 'wrote .*revoked.json (1 certificates withdrawn, signed)' '$T/revoked.out' &&
@@ -389,6 +395,9 @@ check "the old key's public half is kept" sh -c "ls '$T/data/keys/retired/' | gr
 check "the records signed with the old key still check out" $A db check
 check "a certificate the old key signed is still checked with it" \
     sh -c "$A verify '$T/forged-id.json' | grep -q '^valid:'"
-check "the certificate cannot be changed in the database" \
-    sh -c "! sqlite3 '$T/data/atelier.db' \"UPDATE certificate SET body = 'x'\" 2>/dev/null"
+certificate_refuses_change() {
+    records_sql "$T/data" "SELECT count(*) FROM certificate" | grep -qx '[1-9][0-9]*' &&
+        ! records_sql "$T/data" "UPDATE certificate SET body = 'x'" 2>/dev/null
+}
+check "the certificate cannot be changed in the database" certificate_refuses_change
 done_testing

@@ -41,3 +41,35 @@ done_testing() {
     rm -rf "$(dirname "$TAP_OUT")"
     [ "$TAP_FAILED" -eq 0 ]
 }
+
+# records_sql DIR SQL: run SQL on the records of the data directory DIR, wherever the
+# test keeps them: on PostgreSQL when ATELIER_DB names a database (tests/lib/on_pg.sh),
+# else in DIR/atelier.db. Rows one per line, columns separated by |.
+records_sql() {
+    if [ -n "${ATELIER_DB:-}" ]; then
+        psql -X -q -A -t -v ON_ERROR_STOP=1 "$ATELIER_DB" -c "$2"
+    else
+        sqlite3 "$1/atelier.db" "$2"
+    fi
+}
+
+# records_copy DIR COPY: COPY (replaced) becomes a copy of the data directory DIR and of
+# its records. On PostgreSQL the records are copied into a database of their own, whose
+# URL is written to COPY/atelier.url: run the commands on COPY with
+# ATELIER_DB=$(cat COPY/atelier.url). Nobody may be connected to DIR's database.
+records_copy() {
+    rm -rf "$2"
+    cp -a "$1" "$2" || return 1
+    [ -n "${ATELIER_DB:-}" ] || return 0
+    _copy_db="copy_$(date +%s%N)"
+    psql -X -q -v ON_ERROR_STOP=1 "$ATELIER_DB" \
+        -c "CREATE DATABASE $_copy_db TEMPLATE \"$(psql -X -qAt "$ATELIER_DB" -c 'SELECT current_database()')\"" \
+        >/dev/null || return 1
+    echo "$ATELIER_DB" | sed "s|^\(postgres[a-z]*://[^/]*/\)[^?]*|\1$_copy_db|" >"$2/atelier.url"
+}
+
+# records_url DIR: the ATELIER_DB for the data directory DIR (a copy's own, else the
+# test's).
+records_url() {
+    if [ -f "$1/atelier.url" ]; then cat "$1/atelier.url"; else echo "${ATELIER_DB:-}"; fi
+}
