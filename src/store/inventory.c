@@ -55,7 +55,7 @@ static const char select_sql[] =
 	"JOIN step_record r ON r.job_id = j.id AND r.step_id = json_extract(m.value, '$.s') "
 	"AND r.seq = " LAST_SEQ("j.id", "r.step_id") " "
 	"WHERE j.device_id = d.id AND j.state <> 'cancelled' AND r.result <> 'skip' "
-	"AND r.value IS NOT NULL ORDER BY j.id)), "
+	"AND r.value IS NOT NULL ORDER BY j.id) AS entered), "
 	"(SELECT shelf FROM shelf_move WHERE device_id = d.id ORDER BY id DESC LIMIT 1), "
 	"b.name, b.donor, "
 	"(SELECT c.id FROM certificate c WHERE c.device_id = d.id AND NOT EXISTS "

@@ -146,9 +146,10 @@ const char *const schema_pg_create[] = {
 	/* json(): text that is JSON, taken as JSON (json_group_array() embeds it as it is). */
 	"CREATE FUNCTION json(doc text) RETURNS json LANGUAGE sql IMMUTABLE STRICT "
 	"PARALLEL SAFE RETURN doc::json",
-	/* json_valid(): 1 when the text is JSON, else 0 (PostgreSQL 15 has no IS JSON). */
-	"CREATE FUNCTION json_valid(doc text) RETURNS integer LANGUAGE plpgsql IMMUTABLE "
-	"AS $$BEGIN PERFORM doc::json; RETURN 1; EXCEPTION WHEN others THEN RETURN 0; "
+	/* json_valid(): whether the text is JSON (PostgreSQL 15 has no IS JSON); a truth
+	 * value, not SQLite's 1 or 0, because the store asks it in conditions only. */
+	"CREATE FUNCTION json_valid(doc text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE "
+	"AS $$BEGIN PERFORM doc::json; RETURN true; EXCEPTION WHEN others THEN RETURN false; "
 	"END$$",
 	/* json_group_array() and json_group_object(): the values in the order they come, a
 	 * text as a JSON string, JSON (json()) as it is, NULL as null; an object keeps

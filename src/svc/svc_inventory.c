@@ -901,7 +901,8 @@ static enum svc_err run_rows(struct inv_run *r, const char *g, const char *p, co
 		return svc_fail(r->b, SVC_EIO, "the inventory could not be written: %s",
 				strerror(r->write_failed));
 	if (err == STORE_EINTERNAL && r->each)
-		return svc_fail(r->b, SVC_EIO, "the list of devices could not be written");
+		return svc_fail(r->b, SVC_EIO, "the list of devices could not be written: %s",
+				store_last_error_message());
 	if (err)
 		return svc_store_fail(r->b, err, "read the inventory");
 	write_tail(r);
