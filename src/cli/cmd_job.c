@@ -261,6 +261,10 @@ static void print_record(const json_t *r)
 	       cli_str(r, "result", "?"),
 	       (long long)json_integer_value(json_object_get(r, "spent_ms")) / 1000,
 	       cli_str(r, "by", "?"));
+	if (json_is_string(json_object_get(r, "bench"))) {
+		printf(" at ");
+		cli_put_text(stdout, cli_str(r, "bench", ""));
+	}
 	if (json_is_string(json_object_get(r, "value"))) {
 		printf("  value ");
 		cli_put_text(stdout, cli_str(r, "value", ""));

@@ -58,7 +58,7 @@ static enum store_err insert_event(struct store *st, const struct store_certific
 				   enum device_state from, const char *reason, long long *id)
 {
 	static const char sql[] = "INSERT INTO device_event (device_id, from_state, to_state, "
-				  "user_id, reason, t_ms) VALUES (?, ?, 'certified', ?, ?, ?) "
+				  "user_id, reason, t_ms, bench) VALUES (?, ?, 'certified', ?, ?, ?, ?) "
 				  "RETURNING id";
 	struct db_stmt *stmt = NULL;
 	enum store_err err = db_prepare(st, sql, &stmt);
@@ -69,6 +69,7 @@ static enum store_err insert_event(struct store *st, const struct store_certific
 		db_bind_int64(stmt, 3, c->by_user);
 		db_bind_text(stmt, 4, reason);
 		db_bind_int64(stmt, 5, c->issued_ms);
+		db_bind_text(stmt, 6, store_int_bench(st));
 		err = db_run_change(stmt, id);
 	}
 	db_done(stmt);

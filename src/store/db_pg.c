@@ -825,6 +825,48 @@ static enum store_err create_schema(struct store *st, long long *version)
 	return err;
 }
 
+/* Take the schema one version forward from *VERSION, in one transaction holding the
+ * version's row (FOR UPDATE): a second bench opening the same database at the same
+ * moment waits, then finds the work done. *VERSION gets the version reached. */
+static enum store_err migrate_once(struct store *st, long long *version)
+{
+	const char *const *steps;
+	long long found = -1;
+	char sql[96];
+	enum store_err err = exec_simple(st, "BEGIN");
+
+	if (!err)
+		err = first_int(st, "SELECT version FROM atelier_schema WHERE id = 1 FOR UPDATE",
+				&found);
+	if (!err && found != *version) {
+		*version = found; /* another bench did it */
+		err = exec_simple(st, "COMMIT");
+		if (!err && found > STORE_SCHEMA_VERSION)
+			err = STORE_ETOONEW;
+		goto out;
+	}
+	steps = err ? NULL : store_int_pg_migration((int)found);
+	if (!err && !steps) {
+		store_int_fail_text(STORE_EINTERNAL, "migrate", NULL, st->path,
+				    "no PostgreSQL step for this schema version", 0);
+		err = STORE_EINTERNAL;
+	}
+	for (size_t i = 0; !err && steps[i]; i++)
+		err = exec_simple(st, steps[i]);
+	snprintf(sql, sizeof(sql), "UPDATE atelier_schema SET version = %lld WHERE id = 1",
+		 found + 1);
+	if (!err)
+		err = exec_simple(st, sql);
+	if (!err)
+		err = exec_simple(st, "COMMIT");
+	if (!err)
+		*version = found + 1;
+out:
+	if (err && PQtransactionStatus(st->pg->conn) != PQTRANS_IDLE)
+		exec_simple(st, "ROLLBACK");
+	return err;
+}
+
 enum store_err store_int_pg_open(struct store *st, const char *url, int create, int *found)
 {
 	struct store_pg *pg = calloc(1, sizeof(*pg));
@@ -879,14 +921,17 @@ enum store_err store_int_pg_open(struct store *st, const char *url, int create, 
 		store_int_fail_text(STORE_ETOONEW, "open", NULL, st->path, why, 0);
 		return STORE_ETOONEW;
 	}
-	if (version < STORE_SCHEMA_VERSION) {
-		/* PostgreSQL databases start at SCHEMA_PG_VERSION: a later version adds its
-		 * step for both backends (store.c's migrations). */
-		store_int_fail_text(STORE_EINTERNAL, "open", NULL, st->path,
+	if (version < SCHEMA_PG_VERSION) {
+		store_int_fail_text(STORE_ECORRUPT, "open", NULL, st->path,
 				    "this database's schema is older than any Atelier made on "
 				    "PostgreSQL",
 				    0);
-		return STORE_EINTERNAL;
+		return STORE_ECORRUPT;
+	}
+	while (version < STORE_SCHEMA_VERSION) {
+		err = migrate_once(st, &version);
+		if (err)
+			return err;
 	}
 	st->version = (int)version;
 	return STORE_OK;

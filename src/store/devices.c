@@ -90,6 +90,8 @@ static enum store_err exec_bound(struct store *st, const char *sql, const struct
 			db_bind_text(stmt, i, p->facts);
 		else if (strcmp(name, ":id") == 0)
 			db_bind_int64(stmt, i, id);
+		else if (strcmp(name, ":bench") == 0)
+			db_bind_text(stmt, i, store_int_bench(st));
 	}
 	/* An INSERT ... RETURNING id (SQLite 3.35 and PostgreSQL alike) gives one row. */
 	err = db_run_change(stmt, new_id);
@@ -134,8 +136,8 @@ enum store_err store_record_probe(struct store *st, const struct store_probe *p,
 	if (err)
 		goto out;
 	err = exec_bound(st,
-			 "INSERT INTO probe (device_id, t_ms, tool, facts) "
-			 "VALUES (:id, :t, :tool, :facts)",
+			 "INSERT INTO probe (device_id, t_ms, tool, facts, bench) "
+			 "VALUES (:id, :t, :tool, :facts, :bench)",
 			 p, id, NULL);
 	if (err)
 		goto out;

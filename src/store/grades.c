@@ -270,8 +270,8 @@ enum store_err store_int_device_move(struct store *st, long long device_id,
 	static const char sql_cas[] = "UPDATE device SET state = ? WHERE id = ? AND state = ?";
 	static const char sql_now[] = "SELECT state, id FROM device WHERE id = ?";
 	static const char sql_event[] =
-	    "INSERT INTO device_event (device_id, from_state, to_state, user_id, reason, t_ms) "
-	    "VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
+	    "INSERT INTO device_event (device_id, from_state, to_state, user_id, reason, t_ms, "
+	    "bench) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	struct db_stmt *stmt = NULL;
 	enum store_err err;
 	long long event = 0;
@@ -308,6 +308,7 @@ enum store_err store_int_device_move(struct store *st, long long device_id,
 	db_bind_id(stmt, 4, user_id); /* 0: Atelier itself */
 	db_bind_text(stmt, 5, reason);
 	db_bind_int64(stmt, 6, t_ms);
+	db_bind_text(stmt, 7, store_int_bench(st));
 	err = db_run_change(stmt, &event);
 	if (!err)
 		err = store_int_ledger_id(st, "device", device_id, "state", event, t_ms);

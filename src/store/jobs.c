@@ -122,8 +122,8 @@ enum store_err store_user_set_active(struct store *st, const char *name, int act
 enum store_err store_job_create(struct store *st, const struct store_job *j, long long *id)
 {
 	static const char sql[] = "INSERT INTO job (device_id, checklist_id, checklist_version, "
-				  "checklist_hash, trainee_id, state, started_ms) "
-				  "VALUES (?, ?, ?, ?, ?, 'open', ?) RETURNING id";
+				  "checklist_hash, trainee_id, state, started_ms, bench) "
+				  "VALUES (?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id";
 	struct db_stmt *stmt = NULL;
 	enum store_err err = store_int_begin(st);
 	long long new_id = 0;
@@ -138,6 +138,7 @@ enum store_err store_job_create(struct store *st, const struct store_job *j, lon
 		db_bind_text(stmt, 4, j->checklist_hash);
 		db_bind_int64(stmt, 5, j->trainee_id);
 		db_bind_int64(stmt, 6, j->started_ms);
+		db_bind_text(stmt, 7, store_int_bench(st));
 		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
@@ -397,8 +398,8 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 {
 	static const char sql[] =
 		"INSERT INTO step_record (job_id, seq, step_id, user_id, t_ms, spent_ms, result, "
-		"value, note, parts, facts, corrects, prev_hash, hash, tester) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+		"value, note, parts, facts, corrects, prev_hash, hash, tester, bench) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 	static const char sql_open[] = "SELECT state, 0 FROM job WHERE id = ?";
 	struct db_stmt *stmt = NULL;
 	enum store_err err;
@@ -443,6 +444,7 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 		db_bind_text(stmt, 13, r->prev_hash);
 		db_bind_text(stmt, 14, r->hash);
 		db_bind_text(stmt, 15, r->tester);
+		db_bind_text(stmt, 16, store_int_bench(st));
 		err = db_run_change(stmt, &new_id);
 	}
 	if (!err)
@@ -456,7 +458,7 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 
 #define STEP_COLS                                                                         \
 	"id, job_id, seq, step_id, user_id, t_ms, spent_ms, result, value, note, parts, "      \
-	"facts, corrects, prev_hash, hash, tester"
+	"facts, corrects, prev_hash, hash, tester, bench"
 
 static void step_row(struct db_stmt *stmt, struct store_step *s)
 {
@@ -481,6 +483,7 @@ static void step_row(struct db_stmt *stmt, struct store_step *s)
 	db_col_copy(stmt, 13, s->prev_hash, sizeof(s->prev_hash));
 	db_col_copy(stmt, 14, s->hash, sizeof(s->hash));
 	s->tester = db_col_dup(stmt, 15);
+	db_col_copy(stmt, 16, s->bench, sizeof(s->bench));
 }
 
 static int step_item(struct db_stmt *stmt, void *item)
@@ -522,7 +525,7 @@ enum store_err store_steps_latest_brief(struct store *st, long long job_id,
 	/* The columns of STEP_COLS, the texts left out (NULL, or empty for the hashes). */
 	return steps_by(st,
 			"SELECT id, job_id, seq, step_id, user_id, t_ms, spent_ms, result, NULL, "
-			"NULL, NULL, NULL, corrects, '', '', NULL FROM step_record WHERE job_id = ?1 "
+			"NULL, NULL, NULL, corrects, '', '', NULL, NULL FROM step_record WHERE job_id = ?1 "
 			"AND seq IN (SELECT max(seq) FROM step_record WHERE job_id = ?1 GROUP BY "
 			"step_id) ORDER BY seq",
 			job_id, out, n);

@@ -12,6 +12,7 @@
  */
 #include "store/db.h"
 #include "store/db_int.h"
+#include "store/schema_pg.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -61,6 +62,9 @@
 struct migration {
 	const char *const *steps; /* NULL-terminated */
 	const char *set_version;  /* "PRAGMA user_version = N + 1" */
+	/* The same step on PostgreSQL, whose databases start at SCHEMA_PG_VERSION
+	 * (schema_pg.c): NULL up to there; from there on, every version has one. */
+	const char *const *pg_steps;
 };
 
 static const char *const schema_v1[] = {
@@ -495,21 +499,48 @@ static const char *const schema_v13[] = {
 	NULL,
 };
 
-static const struct migration migrations[] = {
-	{ schema_v1, "PRAGMA user_version = 1" }, /* 0 -> 1 */
-	{ schema_v2, "PRAGMA user_version = 2" }, /* 1 -> 2 */
-	{ schema_v3, "PRAGMA user_version = 3" }, /* 2 -> 3 */
-	{ schema_v4, "PRAGMA user_version = 4" }, /* 3 -> 4 */
-	{ schema_v5, "PRAGMA user_version = 5" }, /* 4 -> 5 */
-	{ schema_v6, "PRAGMA user_version = 6" }, /* 5 -> 6 */
-	{ schema_v7, "PRAGMA user_version = 7" }, /* 6 -> 7 */
-	{ schema_v8, "PRAGMA user_version = 8" }, /* 7 -> 8 */
-	{ schema_v9, "PRAGMA user_version = 9" }, /* 8 -> 9 */
-	{ schema_v10, "PRAGMA user_version = 10" }, /* 9 -> 10 */
-	{ schema_v11, "PRAGMA user_version = 11" }, /* 10 -> 11 */
-	{ schema_v12, "PRAGMA user_version = 12" }, /* 11 -> 12 */
-	{ schema_v13, "PRAGMA user_version = 13" }, /* 12 -> 13 */
+/* Schema 14: each record names the bench it was made at (the line bench: of the data
+ * directory's atelier.conf, else the host's name; store_set_bench()): the job where it
+ * was started, each step record, each reading of a device and each move of its state.
+ * NULL for what was recorded before, on the one bench there was. */
+static const char *const schema_v14[] = {
+	"ALTER TABLE job ADD COLUMN bench TEXT",
+	"ALTER TABLE step_record ADD COLUMN bench TEXT",
+	"ALTER TABLE probe ADD COLUMN bench TEXT",
+	"ALTER TABLE device_event ADD COLUMN bench TEXT",
+	NULL,
 };
+static const char *const schema_v14_pg[] = {
+	"ALTER TABLE job ADD COLUMN bench text COLLATE \"C\"",
+	"ALTER TABLE step_record ADD COLUMN bench text COLLATE \"C\"",
+	"ALTER TABLE probe ADD COLUMN bench text COLLATE \"C\"",
+	"ALTER TABLE device_event ADD COLUMN bench text COLLATE \"C\"",
+	NULL,
+};
+
+static const struct migration migrations[] = {
+	{ schema_v1, "PRAGMA user_version = 1", NULL }, /* 0 -> 1 */
+	{ schema_v2, "PRAGMA user_version = 2", NULL }, /* 1 -> 2 */
+	{ schema_v3, "PRAGMA user_version = 3", NULL }, /* 2 -> 3 */
+	{ schema_v4, "PRAGMA user_version = 4", NULL }, /* 3 -> 4 */
+	{ schema_v5, "PRAGMA user_version = 5", NULL }, /* 4 -> 5 */
+	{ schema_v6, "PRAGMA user_version = 6", NULL }, /* 5 -> 6 */
+	{ schema_v7, "PRAGMA user_version = 7", NULL }, /* 6 -> 7 */
+	{ schema_v8, "PRAGMA user_version = 8", NULL }, /* 7 -> 8 */
+	{ schema_v9, "PRAGMA user_version = 9", NULL }, /* 8 -> 9 */
+	{ schema_v10, "PRAGMA user_version = 10", NULL }, /* 9 -> 10 */
+	{ schema_v11, "PRAGMA user_version = 11", NULL }, /* 10 -> 11 */
+	{ schema_v12, "PRAGMA user_version = 12", NULL }, /* 11 -> 12 */
+	{ schema_v13, "PRAGMA user_version = 13", NULL }, /* 12 -> 13 */
+	{ schema_v14, "PRAGMA user_version = 14", schema_v14_pg }, /* 13 -> 14 */
+};
+
+const char *const *store_int_pg_migration(int from)
+{
+	if (from < SCHEMA_PG_VERSION || from >= STORE_SCHEMA_VERSION)
+		return NULL;
+	return migrations[from].pg_steps;
+}
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
 	       "one migration per schema version");
@@ -1360,6 +1391,28 @@ int store_schema_version(const struct store *st)
 {
 	assert(st);
 	return st->version;
+}
+
+enum store_err store_set_bench(struct store *st, const char *name)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	if (!name) {
+		st->bench[0] = '\0';
+		return STORE_OK;
+	}
+	if (len == 0 || len > STORE_BENCH_MAX)
+		return STORE_EINVAL;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return STORE_EINVAL;
+	memcpy(st->bench, name, len + 1);
+	return STORE_OK;
+}
+
+const char *store_bench(const struct store *st)
+{
+	return store_int_bench(st);
 }
 
 const char *store_path(const struct store *st)

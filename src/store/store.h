@@ -23,7 +23,9 @@
 
 #define STORE_DB_NAME "atelier.db"
 /* Schema version this program writes. */
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
+/* Bytes of a bench's name at most (store_set_bench()). */
+#define STORE_BENCH_MAX 63
 /* Milliseconds a statement waits for another process's lock. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
@@ -99,8 +101,16 @@ enum store_err store_data_version(struct store *st, long long *out)
  * store_data_version(), whether anything changed the records since the last look. */
 long long store_changes(struct store *st);
 
-/* Path of the open database file; owned by ST. */
+/* Path of the open database file (on PostgreSQL: its URL, without a password); owned by
+ * ST. */
 const char *store_path(const struct store *st);
+
+/* The bench the records made on ST come from, kept with each job, step record, reading
+ * and device move (schema 14): NAME, 1 to STORE_BENCH_MAX bytes of printable text
+ * (STORE_EINVAL otherwise), or NULL for none. */
+enum store_err store_set_bench(struct store *st, const char *name);
+/* The bench set, or NULL. */
+const char *store_bench(const struct store *st);
 
 /* Run PRAGMA integrity_check and foreign_key_check. STORE_OK when both are clean;
  * STORE_ECORRUPT otherwise, with up to REPORT_SIZE-1 bytes of the findings (one per
@@ -358,6 +368,7 @@ struct store_step {
 	long long corrects;   /* id of the record this one corrects, 0 when none */
 	char prev_hash[72];
 	char hash[72];
+	char bench[STORE_BENCH_MAX + 1]; /* where it was recorded; "" when not known */
 };
 
 /* Append REC (all fields but id). STORE_EEXIST when REC->seq is taken. *ID the new id. */

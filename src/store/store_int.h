@@ -36,6 +36,7 @@ struct store {
 	 * its connection here. */
 	const struct db_ops *ops; /* db_int.h: the backend's calls */
 	struct sqlite3 *db;
+	char bench[STORE_BENCH_MAX + 1]; /* where its records are made (store_set_bench()) */
 	struct store_pg *pg; /* PostgreSQL's (db_pg.c), when the records are there */
 	struct store_checkpointer *checkpointer; /* store_checkpoint_apart() (db_sqlite.c) */
 	/* The statement API's (db.h): statements kept prepared, by their SQL. */
@@ -125,6 +126,11 @@ enum store_err store_int_run(struct sqlite3 *db, const char *path, const char *s
  * and store_last_errno(); ERR. */
 enum store_err store_int_fail_text(enum store_err err, const char *call, const char *sql,
 				   const char *where, const char *why, int e);
+/* The name of the bench ST records at, NULL when none was given. */
+static inline const char *store_int_bench(const struct store *st)
+{
+	return st->bench[0] ? st->bench : NULL;
+}
 /* 1 when ST's records are on PostgreSQL: for the few statements written twice
  * (docs/dev/pg-dialect.md). */
 static inline int store_int_is_pg(const struct store *st)
@@ -136,6 +142,9 @@ int store_int_is_pg_url(const char *url);
 /* Open ST on the PostgreSQL database at URL (db_pg.c): connected, its schema made when
  * CREATE and the database is empty, its version checked (*FOUND, may be NULL). */
 enum store_err store_int_pg_open(struct store *st, const char *url, int create, int *found);
+/* The statements that take a PostgreSQL database from schema FROM to FROM + 1 (the same
+ * list as SQLite's migrations, store.c); NULL when there is no such step. */
+const char *const *store_int_pg_migration(int from);
 /* Close ST's PostgreSQL connection, if any. */
 void store_int_pg_close(struct store *st);
 /* Rows changed by every change on ST's PostgreSQL connection (store_changes()). */

@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cert/lifecycle.h"
 #include "cert/sign.h"
 #include "job/job.h"
+#include "util/conf.h"
 #include "util/datadir.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -153,6 +155,32 @@ static enum svc_err open_failed(const char *dir, enum store_err err, int found, 
 	}
 }
 
+/* The bench B's records are made at: the line bench: of the data directory's
+ * atelier.conf, else the host's name (docs/install.md). */
+static enum svc_err bench_name(struct bench *b, char *why, size_t size)
+{
+	char name[256], cwhy[PATH_MAX + 128];
+	int set = conf_get(b->dir, "bench", name, sizeof(name), cwhy, sizeof(cwhy));
+
+	if (set < 0) {
+		snprintf(why, size, "%s", cwhy);
+		return SVC_EINVAL;
+	}
+	if (!set && gethostname(name, sizeof(name)) != 0)
+		name[0] = '\0';
+	name[sizeof(name) - 1] = '\0';
+	if (!set && strlen(name) > STORE_BENCH_MAX)
+		name[STORE_BENCH_MAX] = '\0'; /* a host's name is kept as far as it fits */
+	if (store_set_bench(b->st, name[0] ? name : NULL) != STORE_OK) {
+		snprintf(why, size,
+			 "%s/%s: bench: \"%.80s\" is not a bench's name (1 to %d characters, "
+			 "no control characters)",
+			 b->dir, CONF_NAME, name, STORE_BENCH_MAX);
+		return SVC_EINVAL;
+	}
+	return SVC_OK;
+}
+
 enum svc_err svc_open(const char *data_opt, unsigned flags, struct bench **out, char *why,
 		      size_t size)
 {
@@ -249,6 +277,9 @@ enum svc_err svc_open(const char *data_opt, unsigned flags, struct bench **out, 
 				log_msg(LOG_WARN, "cannot create the workshop key: %s", kwhy);
 			b->key_created = created;
 			svc_seal_attach(b, found > 0 && found < STORE_SCHEMA_VERSION);
+			rc = bench_name(b, why, size);
+			if (rc)
+				goto out;
 		}
 	}
 out:

@@ -447,6 +447,8 @@ static json_t *record_json(struct bench *b, const struct store_step *steps, size
 	json_object_set_new(r, "value", svc_str_or_null(steps[i].value));
 	json_object_set_new(r, "note", svc_str_or_null(steps[i].note));
 	json_object_set_new(r, "tester", svc_str_or_null(steps[i].tester));
+	/* The bench it was recorded at (schema 14), null for older records. */
+	json_object_set_new(r, "bench", steps[i].bench[0] ? json_string(steps[i].bench) : json_null());
 	json_object_set_new(r, "parts",
 			    steps[i].parts ? json_loads(steps[i].parts, 0, NULL) : json_null());
 	json_object_set_new(r, "facts",

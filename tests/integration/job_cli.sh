@@ -161,4 +161,23 @@ check "with --json it says so in JSON" \
 check "recorded by hand with a note, it is kept" \
     sh -c "$A job step $JOB frp --result pass --note 'no Google account screen' | grep -q 'frp: pass'"
 
+# Each record names the bench it was made at: the host's name, or the line bench: of the
+# data directory's atelier.conf.
+HOST=$(hostname | cut -c1-63)
+check "a step names the bench it was recorded at: the host's name by default" \
+    sh -c "$A job show $JOB --json >$T/at.json && $J $T/at.json \"d['records'][-1]['bench']\" '$HOST'"
+printf '# this bench\nbench: établi 3\n' >"$T/data/atelier.conf"
+$A job step "$JOB" frp --result pass --note 'checked again' >/dev/null
+check "with bench: in atelier.conf, the next step names that bench" \
+    sh -c "$A job show $JOB --json >$T/at.json && $J $T/at.json \"d['records'][-1]['bench']\" 'établi 3'"
+check "job show says where each step was recorded" \
+    sh -c "$A job show $JOB | grep -q 'frp .* by amina at établi 3'"
+printf 'bench établi 3\n' >"$T/data/atelier.conf"
+check "a line of atelier.conf that is not a setting is refused, naming the file and the line" \
+    sh -c "! $A job show $JOB 2>$T/conf.err && grep -q 'atelier.conf line 1: a setting is \"key: value\"' $T/conf.err"
+printf 'bench: %s\n' "$(printf 'x%.0s' $(seq 1 70))" >"$T/data/atelier.conf"
+check "a bench's name longer than 63 characters is refused, saying so" \
+    sh -c "! $A job show $JOB 2>$T/conf.err && grep -q 'is not a bench.s name (1 to 63 characters' $T/conf.err"
+rm "$T/data/atelier.conf"
+
 done_testing

@@ -197,7 +197,9 @@ static void back_to_schema_5(void)
 {
 	store_free(st);
 	st = NULL;
-	sql("DROP TABLE destruction; DROP TABLE sale; DROP TABLE shelf_move; "
+	sql("ALTER TABLE job DROP COLUMN bench; ALTER TABLE step_record DROP COLUMN bench; "
+	    "ALTER TABLE probe DROP COLUMN bench; ALTER TABLE device_event DROP COLUMN bench; "
+	    "DROP TABLE destruction; DROP TABLE sale; DROP TABLE shelf_move; "
 	    "DROP TABLE device_batch; DROP TABLE intake_batch; "
 	    "DROP INDEX job_open; DROP TABLE redaction; DROP TABLE erasure; DROP INDEX app_user_code; "
 	    "ALTER TABLE app_user DROP COLUMN code; ALTER TABLE app_user DROP COLUMN erased_ms; "

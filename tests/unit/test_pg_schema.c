@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "store/schema_pg.h"
+#include "store/store_int.h"
 #include "store/store.h"
 #include "util/hash.h"
 #include "util/log.h"
@@ -273,6 +274,29 @@ static int make_pg(void)
 		PQclear(r);
 		if (!ok)
 			return 0; /* the tests say it */
+	}
+	/* Then the store's migrations past the version made at once, as store_open() runs
+	 * them on PostgreSQL (db_pg.c). */
+	for (int v = SCHEMA_PG_VERSION; v < STORE_SCHEMA_VERSION; v++) {
+		const char *const *steps = store_int_pg_migration(v);
+		char set[96];
+
+		for (size_t i = 0; steps && steps[i]; i++) {
+			r = PQexec(g.pg, steps[i]);
+			ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+			if (!ok)
+				snprintf(g.failed, sizeof(g.failed), "migration %d \"%.80s\": %s", v,
+					 steps[i], PQresultErrorMessage(r));
+			PQclear(r);
+			if (!ok)
+				return 0;
+		}
+		if (!steps) {
+			snprintf(g.failed, sizeof(g.failed), "no PostgreSQL step from version %d", v);
+			return 0;
+		}
+		snprintf(set, sizeof(set), "UPDATE atelier_schema SET version = %d", v + 1);
+		PQclear(PQexec(g.pg, set));
 	}
 	r = PQexec(g.pg, "COMMIT");
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
@@ -699,7 +723,7 @@ static void a_fresh_workshop_database_is_at_the_stores_schema_version(void **sta
 	(void)state;
 
 	need_pg();
-	assert_int_equal(SCHEMA_PG_VERSION, STORE_SCHEMA_VERSION);
+	assert_true(SCHEMA_PG_VERSION <= STORE_SCHEMA_VERSION);
 	r = pg_rows("SELECT version FROM atelier_schema", NULL);
 	assert_int_equal(PQntuples(r), 1);
 	assert_int_equal(strtol(PQgetvalue(r, 0, 0), NULL, 10), STORE_SCHEMA_VERSION);
