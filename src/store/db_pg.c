@@ -49,6 +49,7 @@
 #include "util/clock.h"
 
 #define PG_STMT_CACHE 64 /* statements kept prepared per connection */
+#define PG_PARAMS_MAX 65535 /* the protocol's limit on a statement's parameters */
 
 /* PostgreSQL's type ids (pg_type.oid, fixed in catalog/pg_type.dat). */
 #define OID_BOOL 16
@@ -173,7 +174,7 @@ static int names_room(char ***names, int *cap, int n)
 /* SQL as PostgreSQL takes it, into a new *OUT: parameters numbered $N; the number of
  * parameters into *N and their names (a new array of *N, NULL where unnamed) into
  * *NAMES when the SQL names any. 0, or -1 when out of memory or the SQL is not one the
- * store writes (more than 999 parameters). */
+ * store writes (more than PG_PARAMS_MAX parameters). */
 static int rewrite(const char *sql, char **out, int *n, char ***names)
 {
 	size_t len = strlen(sql), cap = len * 2 + 16, o = 0;
@@ -189,7 +190,7 @@ static int rewrite(const char *sql, char **out, int *n, char ***names)
 		char c = sql[i];
 		size_t j = i + 1;
 
-		/* Room for what this step adds at most: a quoted run, or "$999". */
+		/* Room for what this step adds at most: a quoted run, or "$65535". */
 		while (o + (len - i) + 16 >= cap) {
 			char *grown = realloc(pg, cap *= 2);
 
@@ -208,7 +209,7 @@ static int rewrite(const char *sql, char **out, int *n, char ***names)
 		}
 		if (c == '?') {
 			idx = 0;
-			while (isdigit((unsigned char)sql[j]) && idx < 1000)
+			while (isdigit((unsigned char)sql[j]) && idx <= PG_PARAMS_MAX)
 				idx = idx * 10 + (sql[j++] - '0');
 			if (j == i + 1)
 				idx = max + 1; /* a bare ? */
@@ -223,7 +224,7 @@ static int rewrite(const char *sql, char **out, int *n, char ***names)
 					idx = k + 1;
 			if (!idx) {
 				idx = max + 1;
-				if (idx > 999 || names_room(&named, &ncap, idx) != 0)
+				if (idx > PG_PARAMS_MAX || names_room(&named, &ncap, idx) != 0)
 					goto fail;
 				named[idx - 1] = strndup(sql + i, j - i);
 				if (!named[idx - 1])
@@ -235,7 +236,7 @@ static int rewrite(const char *sql, char **out, int *n, char ***names)
 			i++;
 			continue;
 		}
-		if (idx < 1 || idx > 999)
+		if (idx < 1 || idx > PG_PARAMS_MAX)
 			goto fail;
 		if (idx > max)
 			max = idx;
@@ -361,7 +362,7 @@ static enum store_err pg_prepare(struct store *st, const char *sql, struct db_st
 	s = stmt_new(st, sql);
 	if (!s) {
 		store_int_fail_text(STORE_EINTERNAL, "prepare", sql, st->path,
-				    "out of memory, or more than 999 parameters", ENOMEM);
+				    "out of memory, or more than 65535 parameters", ENOMEM);
 		return STORE_EINTERNAL;
 	}
 	if (keep) {

@@ -1192,6 +1192,37 @@ static enum store_err configure(struct store *st)
 
 enum store_err store_open(const char *dir, int create, struct store **out, int *found_version)
 {
+	/* Where the records are: $ATELIER_DB (atelier --db URL sets it), else the line db:
+	 * of the data directory's atelier.conf, else the SQLite file in it. */
+	const char *env = getenv("ATELIER_DB");
+	char url[1024], why[PATH_MAX + 128];
+	int set = 0;
+
+	assert(dir && out);
+	*out = NULL;
+	last_error[0] = '\0';
+	if (env && *env) {
+		snprintf(url, sizeof(url), "%s", env);
+		set = 1;
+	} else {
+		set = conf_get(dir, "db", url, sizeof(url), why, sizeof(why));
+		if (set < 0) {
+			set_error("%s", why);
+			return STORE_EINVAL;
+		}
+	}
+	if (set && !store_int_is_pg_url(url)) {
+		set_error("%s: the records' place is a postgresql:// URL; leave db: and "
+			  "ATELIER_DB out for the SQLite file in the data directory",
+			  url);
+		return STORE_EINVAL;
+	}
+	return store_open_at(dir, set ? url : NULL, create, out, found_version);
+}
+
+enum store_err store_open_at(const char *dir, const char *url, int create, struct store **out,
+			     int *found_version)
+{
 	/* A store is used by one thread at a time (svc contexts are not shared): its
 	 * connection needs no mutex of its own. */
 	const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX |
@@ -1213,39 +1244,18 @@ enum store_err store_open(const char *dir, int create, struct store **out, int *
 		err = STORE_EINTERNAL;
 		goto out;
 	}
-	/* Where the records are: $ATELIER_DB (atelier --db URL sets it), else the line db:
-	 * of the data directory's atelier.conf, else the SQLite file in it. */
-	{
-		const char *env = getenv("ATELIER_DB");
-		char url[1024], why[PATH_MAX + 128];
-		int set = 0;
-
-		if (env && *env) {
-			snprintf(url, sizeof(url), "%s", env);
-			set = 1;
-		} else {
-			set = conf_get(dir, "db", url, sizeof(url), why, sizeof(why));
-			if (set < 0) {
-				set_error("%s", why);
-				err = STORE_EINVAL;
-				goto out;
-			}
-		}
-		if (set && !store_int_is_pg_url(url)) {
-			set_error("%s: the records' place is a postgresql:// URL; leave db: and "
-				  "ATELIER_DB out for the SQLite file in the data directory",
-				  url);
+	if (url) {
+		if (!store_int_is_pg_url(url)) {
+			set_error("%s: not a postgresql:// URL", url);
 			err = STORE_EINVAL;
 			goto out;
 		}
-		if (set) {
-			err = store_int_pg_open(st, url, create, found_version);
-			if (err)
-				goto out;
-			*out = st;
-			st = NULL;
+		err = store_int_pg_open(st, url, create, found_version);
+		if (err)
 			goto out;
-		}
+		*out = st;
+		st = NULL;
+		goto out;
 	}
 	n = snprintf(st->path, sizeof(st->path), "%s/%s", dir, STORE_DB_NAME);
 	if (n < 0 || (size_t)n >= sizeof(st->path)) {

@@ -105,6 +105,18 @@ long long store_changes(struct store *st);
  * ST. */
 const char *store_path(const struct store *st);
 
+/* As store_open(), on the records at URL (postgresql://...), or in DIR's SQLite file when
+ * URL is NULL, whatever $ATELIER_DB and DIR/atelier.conf say. */
+enum store_err store_open_at(const char *dir, const char *url, int create, struct store **out,
+			     int *found_version) __attribute__((warn_unused_result));
+
+/* Copy every record of FROM into TO, a store made for it that holds no record yet: the
+ * same rows with the same ids, in one transaction on TO (all or nothing), read from one
+ * snapshot of FROM. *ROWS gets the number of rows copied. STORE_EEXIST when TO holds
+ * records already. */
+enum store_err store_copy(struct store *from, struct store *to, long long *rows)
+	__attribute__((warn_unused_result));
+
 /* The bench the records made on ST come from, kept with each job, step record, reading
  * and device move (schema 14): NAME, 1 to STORE_BENCH_MAX bytes of printable text
  * (STORE_EINVAL otherwise), or NULL for none. */

@@ -172,6 +172,12 @@ enum svc_err svc_db_check(struct bench *b, json_t **view) __attribute__((warn_un
  * another program has the database open and it cannot be done now. */
 enum svc_err svc_db_compact(struct bench *b, json_t **view) __attribute__((warn_unused_result));
 /* atelier db backup FILE: {database, backup}. */
+/* Copy B's records to TO: a postgresql:// URL (an empty database; the keys stay in B's
+ * data directory) or a data directory whose SQLite file does not hold records yet (B's
+ * keys are copied there). Then the copy is checked as `db check` checks records, and
+ * every certificate's signature again. VIEW: {from, to, rows, chains, certificates}. */
+enum svc_err svc_db_copy(struct bench *b, const char *to, json_t **view)
+	__attribute__((warn_unused_result));
 enum svc_err svc_db_backup(struct bench *b, const char *file, json_t **view)
 	__attribute__((warn_unused_result));
 
