@@ -132,9 +132,16 @@ static enum store_err pg_fail(struct store *st, const struct pg_stmt *s, const c
 	enum store_err err;
 
 	if (PQstatus(st->pg->conn) != CONNECTION_OK) {
+		/* Lost while a COMMIT was on its way, the change may have been recorded or
+		 * not: the person must look before doing it again. Lost earlier, the server
+		 * rolled the transaction back. */
+		int in_doubt = s && strcmp(s->sql, "COMMIT") == 0;
+
 		snprintf(why, sizeof(why),
-			 "the workshop server cannot be reached (%s); nothing was recorded, try "
-			 "again",
+			 in_doubt ? "the workshop server stopped answering while it recorded this "
+				    "(%s); it may be recorded or not: look before doing it again"
+				  : "the workshop server cannot be reached (%s); nothing was "
+				    "recorded, try again",
 			 PQerrorMessage(st->pg->conn));
 		/* libpq's messages end with a new line. */
 		for (size_t n = strlen(why); n > 0 && why[n - 1] == '\n'; n--)
