@@ -134,19 +134,19 @@ static enum store_err pg_fail(struct store *st, const struct pg_stmt *s, const c
 	if (PQstatus(st->pg->conn) != CONNECTION_OK) {
 		/* Lost while a COMMIT was on its way, the change may have been recorded or
 		 * not: the person must look before doing it again. Lost earlier, the server
-		 * rolled the transaction back. */
+		 * rolled the transaction back. libpq's message: its first line. */
 		int in_doubt = s && strcmp(s->sql, "COMMIT") == 0;
+		char first[256];
 
+		snprintf(first, sizeof(first), "%s", PQerrorMessage(st->pg->conn));
+		first[strcspn(first, "\n")] = '\0';
 		snprintf(why, sizeof(why),
-			 in_doubt ? "the workshop server stopped answering while it recorded this "
-				    "(%s); it may be recorded or not: look before doing it again"
-				  : "the workshop server cannot be reached (%s); nothing was "
-				    "recorded, try again",
-			 PQerrorMessage(st->pg->conn));
-		/* libpq's messages end with a new line. */
-		for (size_t n = strlen(why); n > 0 && why[n - 1] == '\n'; n--)
-			why[n - 1] = '\0';
-		store_int_fail_text(STORE_EIO, call, s ? s->sql : NULL, st->path, why, EIO);
+			 in_doubt ? "the workshop server %s stopped answering while it recorded "
+				    "this (%s): it may be recorded or not; look before doing it again"
+				  : "the workshop server %s cannot be reached (%s): nothing was "
+				    "recorded; try again once it answers",
+			 st->path, first[0] ? first : "no answer");
+		store_int_fail_text(STORE_EIO, NULL, NULL, NULL, why, EIO);
 		return STORE_EIO;
 	}
 	if (!msg)
@@ -729,7 +729,7 @@ static void quiet(void *arg, const char *message)
 }
 
 /* URL as it may be shown: without a password ("user:secret@" becomes "user@"). */
-static void url_shown(const char *url, char *out, size_t size)
+void store_int_url_shown(const char *url, char *out, size_t size)
 {
 	const char *scheme = strstr(url, "://"), *at, *colon;
 
@@ -890,7 +890,7 @@ enum store_err store_int_pg_open(struct store *st, const char *url, int create, 
 	st->pg = pg;
 	st->ops = &db_pg_ops;
 	snprintf(pg->url, sizeof(pg->url), "%s", url);
-	url_shown(url, st->path, sizeof(st->path));
+	store_int_url_shown(url, st->path, sizeof(st->path));
 	pg->conn = PQconnectdb(url);
 	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK)
 		return pg_fail(st, NULL, "PQconnectdb", NULL);

@@ -1190,26 +1190,44 @@ static enum store_err configure(struct store *st)
 	return store_int_run(st->db, st->path, "PRAGMA foreign_keys = ON");
 }
 
+/* The records' URL for DIR ($ATELIER_DB, else db: in DIR/atelier.conf) into URL (SIZE
+ * bytes): 1 when there is one, 0 when the records are DIR's SQLite file, -1 when
+ * atelier.conf cannot be read (WHY). */
+static int records_url(const char *dir, char *url, size_t size, char *why, size_t why_size)
+{
+	const char *env = getenv("ATELIER_DB");
+
+	if (env && *env) {
+		snprintf(url, size, "%s", env);
+		return 1;
+	}
+	return conf_get(dir, "db", url, size, why, why_size);
+}
+
+int store_records_on_server(const char *dir, char *shown, size_t size)
+{
+	char url[1024], why[PATH_MAX + 128];
+
+	if (records_url(dir, url, sizeof(url), why, sizeof(why)) != 1)
+		return 0;
+	store_int_url_shown(url, shown, size);
+	return 1;
+}
+
 enum store_err store_open(const char *dir, int create, struct store **out, int *found_version)
 {
 	/* Where the records are: $ATELIER_DB (atelier --db URL sets it), else the line db:
 	 * of the data directory's atelier.conf, else the SQLite file in it. */
-	const char *env = getenv("ATELIER_DB");
 	char url[1024], why[PATH_MAX + 128];
-	int set = 0;
+	int set;
 
 	assert(dir && out);
 	*out = NULL;
 	last_error[0] = '\0';
-	if (env && *env) {
-		snprintf(url, sizeof(url), "%s", env);
-		set = 1;
-	} else {
-		set = conf_get(dir, "db", url, sizeof(url), why, sizeof(why));
-		if (set < 0) {
-			set_error("%s", why);
-			return STORE_EINVAL;
-		}
+	set = records_url(dir, url, sizeof(url), why, sizeof(why));
+	if (set < 0) {
+		set_error("%s", why);
+		return STORE_EINVAL;
 	}
 	if (set && !store_int_is_pg_url(url)) {
 		set_error("%s: the records' place is a postgresql:// URL; leave db: and "

@@ -105,6 +105,10 @@ long long store_changes(struct store *st);
  * ST. */
 const char *store_path(const struct store *st);
 
+/* 1 when the records of data directory DIR are on a server ($ATELIER_DB, or db: in
+ * DIR/atelier.conf), with its URL as it may be shown (no password) in SHOWN (SIZE bytes);
+ * 0 when they are DIR's SQLite file. */
+int store_records_on_server(const char *dir, char *shown, size_t size);
 /* As store_open(), on the records at URL (postgresql://...), or in DIR's SQLite file when
  * URL is NULL, whatever $ATELIER_DB and DIR/atelier.conf say. */
 enum store_err store_open_at(const char *dir, const char *url, int create, struct store **out,

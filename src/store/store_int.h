@@ -137,6 +137,8 @@ static inline int store_int_is_pg(const struct store *st)
 {
 	return st->pg != NULL;
 }
+/* URL as it may be shown, without a password, into OUT (SIZE bytes). */
+void store_int_url_shown(const char *url, char *out, size_t size);
 /* 1 when URL names a PostgreSQL database (postgresql://, postgres://). */
 int store_int_is_pg_url(const char *url);
 /* Open ST on the PostgreSQL database at URL (db_pg.c): connected, its schema made when

@@ -126,6 +126,24 @@ const char *svc_dir(const struct bench *b)
 static enum svc_err open_failed(const char *dir, enum store_err err, int found, char *why,
 				size_t size)
 {
+	char url[1024];
+
+	/* Records on the workshop's server: the store's words name it. */
+	if (store_records_on_server(dir, url, sizeof(url))) {
+		switch (err) {
+		case STORE_ENOENT:
+			snprintf(why, size, "no Atelier records in %s yet; run 'atelier init' first",
+				 url);
+			return SVC_ENODATA;
+		case STORE_ETOONEW:
+		case STORE_ECORRUPT:
+			snprintf(why, size, "%s; it was left untouched", store_last_error_message());
+			return SVC_EREFUSED;
+		default:
+			snprintf(why, size, "%s", store_last_error_message());
+			return err == STORE_EINVAL ? SVC_EINVAL : SVC_EIO;
+		}
+	}
 	switch (err) {
 	case STORE_ENOENT:
 		snprintf(why, size, "no database in %s; run 'atelier init' first", dir);
