@@ -36,6 +36,13 @@ expect_status() {
     fi
 }
 
+# skip NAME REASON: a check that does not apply to these records (say why in REASON),
+# counted and shown as skipped.
+skip() {
+    TAP_N=$((TAP_N + 1))
+    echo "ok $TAP_N - $1 # SKIP $2"
+}
+
 done_testing() {
     echo "1..$TAP_N"
     rm -rf "$(dirname "$TAP_OUT")"
@@ -51,6 +58,11 @@ records_sql() {
     else
         sqlite3 "$1/atelier.db" "$2"
     fi
+}
+
+# records_on_pg: true when the test keeps its records on PostgreSQL (tests/lib/on_pg.sh).
+records_on_pg() {
+    [ -n "${ATELIER_DB:-}" ]
 }
 
 # records_copy DIR COPY: COPY (replaced) becomes a copy of the data directory DIR and of
