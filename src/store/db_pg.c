@@ -896,6 +896,14 @@ enum store_err store_int_pg_open(struct store *st, const char *url, int create, 
 		return pg_fail(st, NULL, "PQconnectdb", NULL);
 	PQsetNoticeProcessor(pg->conn, quiet, NULL);
 	err = exec_simple(st, "SET client_min_messages = warning");
+	/* A lock another bench holds (the write lock above all) is waited for as long as
+	 * SQLite's busy timeout, then refused (55P03: STORE_EBUSY), never for ever. */
+	if (!err) {
+		char timeout[64];
+
+		snprintf(timeout, sizeof(timeout), "SET lock_timeout = %d", STORE_BUSY_TIMEOUT_MS);
+		err = exec_simple(st, timeout);
+	}
 	if (!err)
 		err = read_version(st, &version);
 	if (err)

@@ -49,12 +49,16 @@ check "init again makes no second admin" \
 # A person at a terminal (a pseudo-terminal made by script(1), from util-linux).
 printf 'ada\nada-password-1\nada-password-1\n' >"$T/tty.in"
 printf 'ada\nada-password-1\nada-password-2\n' >"$T/tty.bad"
+# Two more workshops, each with records of its own.
+records_new "$T/tty" && records_new "$T/tty2" || echo "Bail out! no records for two more workshops"
+TTY="env -u ATELIER_DB $ATELIER --data $T/tty"
+TTY2="env -u ATELIER_DB $ATELIER --data $T/tty2"
 check "init on a terminal asks for the first admin's name and her password twice" \
-    sh -c "script -qec '$ATELIER --data $T/tty init' /dev/null <$T/tty.in >$T/tty.out && grep -q 'again: ' $T/tty.out &&
-           grep -q 'first admin ada created' $T/tty.out && $ATELIER --data $T/tty user list | grep -q '^ada  *admin'"
+    sh -c "script -qec '$TTY init' /dev/null <$T/tty.in >$T/tty.out && grep -q 'again: ' $T/tty.out &&
+           grep -q 'first admin ada created' $T/tty.out && $TTY user list | grep -q '^ada  *admin'"
 check "two different passwords typed make no admin" \
-    sh -c "script -qec '$ATELIER --data $T/tty2 init' /dev/null <$T/tty.bad >$T/tty.out; grep -q 'the two secrets typed differ' $T/tty.out &&
-           $ATELIER --data $T/tty2 user list | grep -q 'no user yet'"
+    sh -c "script -qec '$TTY2 init' /dev/null <$T/tty.bad >$T/tty.out; grep -q 'the two secrets typed differ' $T/tty.out &&
+           $TTY2 user list | grep -q 'no user yet'"
 expect_status 2 "a secret on the command line is no option" $A login boss --secret boss-password-1
 expect_status 10 "nobody signed in cannot add an account" $A user add amina --role trainee --secret-file $T/amina
 check "and is told to sign in" \
@@ -65,7 +69,7 @@ check "a runtime directory open to others is refused" \
     sh -c "! env XDG_RUNTIME_DIR=$T/run/open $A login boss --secret-file $T/boss 2>$T/err && grep -q 'must be a directory of yours with mode 0700' $T/err"
 check "the admin signs in" sh -c "$BOSS login boss --secret-file $T/boss | grep -qx 'signed in as boss (admin)'"
 expect_status 10 "a session is for its own workshop: another data directory has none" \
-    env XDG_RUNTIME_DIR=$T/run/boss $ATELIER --data $T/tty whoami
+    env XDG_RUNTIME_DIR=$T/run/boss $TTY whoami
 check "the session directory is 0700 and the session file 0600" \
     sh -c "test \"\$(stat -c %a $T/run/boss/atelier)\" = 700 && test \"\$(stat -c %a $T/run/boss/atelier/session-*)\" = 600 && grep -qE '^atelier-session 1 [0-9a-f]{64}\$' $T/run/boss/atelier/session-*"
 check "the admin adds a trainee with a PIN and an instructor with a password" \
@@ -75,8 +79,11 @@ check "a PIN that is too short is refused" \
     sh -c "echo 123 | $BOSS user add bilal --role trainee --secret-fd 0 2>&1 | grep -q 'a PIN is 6 to 12 digits'"
 check "with --json the refusal names the field at fault, for a script or a screen" \
     sh -c "echo 123 | $BOSS user add bilal --role trainee --secret-fd 0 --json 2>/dev/null > $T/refused.json; test \$? -ne 0 && $J $T/refused.json \"d['field'] + '/' + d['reason']\" secret/not-a-pin"
-check "the database keeps no secret, only its argon2id hash" \
-    sh -c "! grep -q 13572468 $T/data/atelier.db && sqlite3 $T/data/atelier.db \"SELECT secret_hash FROM app_user WHERE name = 'amina'\" | grep -q '^\\\$argon2id\\\$'"
+secret_not_kept() {
+    ! records_raw "$T/data" | grep -q 13572468 &&
+        records_sql "$T/data" "SELECT secret_hash FROM app_user WHERE name = 'amina'" | grep -q '^\$argon2id\$'
+}
+check "the database keeps no secret, only its argon2id hash" secret_not_kept
 check "the trainee signs in with her PIN" sh -c "$AMINA login amina --secret-file $T/amina | grep -q 'signed in as amina'"
 check "whoami says who is signed in" sh -c "$AMINA whoami | grep -qx 'amina (trainee)'"
 expect_status 1 "a trainee cannot add an admin" $AMINA user add intruder --role admin --secret-file $T/boss
@@ -101,7 +108,7 @@ check "the instructor signed in grades it" \
     sh -c "$SAM job grade 1 --verdict approved --feedback 'Careful work.' | grep -q approved"
 check "reading needs no session" sh -c "$A job show 1 | grep -q quick-look"
 # Idle for 31 minutes: the session's last use is moved back in this test's own database.
-sqlite3 "$T/data/atelier.db" "UPDATE session SET last_used_ms = last_used_ms - 31*60*1000 WHERE ended_ms IS NULL AND user_id = (SELECT id FROM app_user WHERE name = 'sam')"
+records_sql "$T/data" "UPDATE session SET last_used_ms = last_used_ms - 31*60*1000 WHERE ended_ms IS NULL AND user_id = (SELECT id FROM app_user WHERE name = 'sam')"
 expect_status 10 "a session unused for 30 minutes is over" $SAM job cancel 1 --why test
 check "and says to sign in again" \
     sh -c "$SAM whoami 2>&1 | grep -q \"sam's session has ended: sign in again (atelier login sam)\""
@@ -136,7 +143,11 @@ done
 check "the audit log keeps the action tried without a session" \
     python3 -c "import json,sys; a=json.load(open('$T/audit.json')); sys.exit(not any(e['action']=='refused' and e['outcome']=='no-session' and e['actor']=='' for e in a))"
 check "the audit log never holds a secret" sh -c "! grep -q '13572468\|24681357\|boss-password' $T/audit.json"
-check "the audit log cannot be changed" \
-    sh -c "! sqlite3 $T/data/atelier.db 'DELETE FROM audit' 2>/dev/null && ! sqlite3 $T/data/atelier.db \"UPDATE audit SET actor = 'x'\" 2>/dev/null"
+audit_kept() {
+    ! records_sql "$T/data" 'DELETE FROM audit' 2>"$T/err" && grep -q 'the audit log is append-only' "$T/err" &&
+        ! records_sql "$T/data" "UPDATE audit SET actor = 'x'" 2>"$T/err" &&
+        grep -q 'the audit log is append-only' "$T/err"
+}
+check "the audit log cannot be changed" audit_kept
 
 done_testing

@@ -2,7 +2,7 @@
 # The resale office's inventory, as it opens it: one certified iPhone (done for real:
 # jobs approved, the wipe checked, the screen graded A and the body B, a part fitted, a
 # colour typed at intake, certified), then devices, shelves, batches and sales written
-# into the records with sqlite3 (as the sale and shelf commands will), with the texts a
+# into the records with SQL (as the sale and shelf commands will), with the texts a
 # spreadsheet trips on. The CSV is read back by Python's csv module row for row and by
 # LibreOffice Calc (IMEIs stay text), the JSON lines by Python's json, the PDF by
 # pdftotext; the filters, the sort, a template and the refusals.
@@ -128,46 +128,49 @@ PY
 sh "$FAKECTL" cmd "$T/fake" "$(cat "$T/wiped.json")" >/dev/null
 $A probe >/dev/null
 $A certify $U --by claire >"$T/certify.out" 2>&1
-CID=$(sqlite3 "$DB" "SELECT id FROM certificate")
+CID=$(records_sql "$T/data" "SELECT id FROM certificate")
 check "the iPhone is certified for real" test -n "$CID"
 
 signin claire
 # The rows the sale, shelf and batch commands will write, written here by hand: the
 # certified iPhone on a shelf with Arabic and accents, in a donor's batch, sold online.
-BOSS=$(sqlite3 "$DB" "SELECT id FROM app_user WHERE name = 'claire'")
+BOSS=$(records_sql "$T/data" "SELECT id FROM app_user WHERE name = 'claire'")
 NOW=$(($(date +%s) * 1000))
-sqlite3 "$DB" <<SQL
+records_sql "$T/data" "$(cat <<SQL
 INSERT INTO intake_batch (name, donor, by_user, t_ms) VALUES ('B-2026-01', 'Mairie de Molenbeek, "dons"', $BOSS, $NOW);
 INSERT INTO device_batch (device_id, batch_id, by_user, t_ms) VALUES (1, 1, $BOSS, $NOW);
 INSERT INTO shelf_move (device_id, shelf, by_user, t_ms) VALUES (1, 'A1', $BOSS, $NOW);
 INSERT INTO shelf_move (device_id, shelf, by_user, t_ms) VALUES (1, 'Étagère ç/ë — رف ٣', $BOSS, $NOW + 1);
 INSERT INTO device_event (device_id, from_state, to_state, user_id, reason, t_ms) VALUES (1, 'certified', 'sold', $BOSS, 'sold', $NOW + 2);
-INSERT INTO sale (device_id, event_id, price_cents, currency, channel, buyer_ref, by_user, t_ms) VALUES (1, last_insert_rowid(), 18950, 'EUR', 'online', '=HYPERLINK("http://x")', $BOSS, $NOW + 2);
+INSERT INTO sale (device_id, event_id, price_cents, currency, channel, buyer_ref, by_user, t_ms) VALUES (1, (SELECT max(id) FROM device_event), 18950, 'EUR', 'online', '=HYPERLINK("http://x")', $BOSS, $NOW + 2);
 UPDATE device SET state = 'sold' WHERE id = 1;
 SQL
+)"
 # Devices read by other benches, with what a spreadsheet trips on: a comma, quotes and
 # a newline in a name, texts that start as formulas, an Android phone with two IMEIs.
-python3 - "$DB" "$BOSS" "$NOW" <<'PY'
-import json, sqlite3, sys
-db = sqlite3.connect(sys.argv[1]); boss = int(sys.argv[2]); now = int(sys.argv[3])
+python3 - "$BOSS" "$NOW" >"$T/devices.sql" <<'PY'
+import json, sys
+boss = int(sys.argv[1]); now = int(sys.argv[2])
+def q(v):
+    return str(v) if isinstance(v, int) else "'" + v.replace("'", "''") + "'"
 def device(platform, serial, state, facts, first):
-    cur = db.execute("INSERT INTO device (platform, serial, first_seen_ms, last_seen_ms, state) VALUES (?, ?, ?, ?, ?)",
-                     (platform, serial, first, first, state))
+    print("INSERT INTO device (platform, serial, first_seen_ms, last_seen_ms, state) VALUES (%s, %s, %s, %s, %s);"
+          % (q(platform), q(serial), q(first), q(first), q(state)))
     facts.setdefault("connection", {})["via"] = "adb" if platform == "android" else "usbmuxd"
-    db.execute("INSERT INTO probe (device_id, t_ms, tool, facts) VALUES (?, ?, 'test', ?)",
-               (cur.lastrowid, first, json.dumps(facts)))
-    return cur.lastrowid
-d2 = device("android", "R58N", "ready", {"platform": "android",
+    print("INSERT INTO probe (device_id, t_ms, tool, facts) SELECT id, %s, 'test', %s FROM device WHERE serial = %s;"
+          % (q(first), q(json.dumps(facts)), q(serial)))
+device("android", "R58N", "ready", {"platform": "android",
     "identity": {"make": "samsung", "marketing_name": 'Galaxy "S10", 128\nGo', "model_number": "-SM-G973F",
                  "serial": "R58N", "imei": ["356938035643809", "356938035643817"], "color_name": "+Prism White"},
     "storage": {"total_bytes": 120000000000}, "battery": {"health_pct": 87.44, "cycle_count": 412},
     "locks": {"google_accounts": 0, "frp": "off", "bootloader": "locked"}}, now - 86400000 * 10)
-d3 = device("ios", "F2LX", "in_repair", {"platform": "ios",
+device("ios", "F2LX", "in_repair", {"platform": "ios",
     "identity": {"make": "Apple", "marketing_name": "@iPhone 8", "serial": "F2LX", "imei": ["013440001234568"]},
     "storage": {"total_bytes": 64000000000}, "locks": {"find_my": "off"}}, now - 86400000 * 400)
-db.execute("INSERT INTO shelf_move (device_id, shelf, by_user, t_ms) VALUES (?, ?, ?, ?)", (d2, "C,3 \"haut\"", boss, now))
-db.commit()
+print("INSERT INTO shelf_move (device_id, shelf, by_user, t_ms) SELECT id, %s, %s, %s FROM device WHERE serial = 'R58N';"
+      % (q('C,3 "haut"'), q(boss), q(now)))
 PY
+records_sql "$T/data" "$(cat "$T/devices.sql")"
 
 I=$A
 $I report inventory >"$T/inv.csv"
@@ -263,9 +266,17 @@ check "an unknown template is refused, naming where to write it" \
     sh -c "! $I report inventory --template nowhere 2>'$T/tpl.err' && grep -q 'templates/nowhere.tsv' '$T/tpl.err'"
 
 check "--output writes the file" sh -c "$I report inventory --output '$T/out.csv' && cmp '$T/out.csv' '$T/inv.csv'"
-check "the SQL it runs is printed, and sqlite3 runs it" \
-    sh -c "$I report inventory --sql > '$T/inv.sql' &&
-           sqlite3 -csv '$DB' < '$T/inv.sql' | python3 -c 'import csv,sys; assert len(list(csv.reader(sys.stdin))) == 3'"
+# The statement is the one the store runs, on SQLite or on PostgreSQL, so the tool of the
+# records' own database runs it as it is printed.
+sql_runs() {
+    $I report inventory --sql >"$T/inv.sql" || return 1
+    if records_on_pg; then
+        psql -X -q --csv -t -v ON_ERROR_STOP=1 "$ATELIER_DB" -f "$T/inv.sql"
+    else
+        sqlite3 -csv "$DB" <"$T/inv.sql"
+    fi | python3 -c 'import csv,sys; assert len(list(csv.reader(sys.stdin))) == 3'
+}
+check "the SQL it runs is printed, and sqlite3 (or psql) runs it" sql_runs
 
 $I report inventory --format pdf --output "$T/inv.pdf"
 check "the PDF reads back: its rows, in landscape" \

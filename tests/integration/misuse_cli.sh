@@ -347,12 +347,21 @@ check "and lists the valid words" \
     sh -c "$A device list --state bogus 2>&1 | grep -q \"'bogus' is not a state: intake, in_repair, quarantine, ready, certified, sold, recycled, parts\""
 # A lock held for real: another process in a write transaction (as a second atelier
 # writing would be), released when the test is done with it.
-python3 -c '
+# On PostgreSQL that is the advisory lock every writing atelier takes first (db_pg.c's
+# PG_WRITE_LOCK, "atelierw"); the server ends the session soon after the locker is
+# killed (client_connection_check_interval), and the lock with it.
+if records_on_pg; then
+    printf '%s\n' "SET client_connection_check_interval = 100;" "BEGIN;" \
+        "SELECT pg_advisory_xact_lock($((0x6174656c69657277)));" "\\! touch $T/locked" \
+        "SELECT pg_sleep(60);" | psql -X -q "$ATELIER_DB" >/dev/null 2>&1 &
+else
+    python3 -c '
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN EXCLUSIVE")
 open(sys.argv[2], "w").close()
 time.sleep(60)' "$T/data/atelier.db" "$T/locked" &
+fi
 LOCKER=$!
 n=0; while [ ! -e "$T/locked" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
 as boss $A user add zoe --role trainee --secret-file "$(secret_of zoe trainee)" >"$T/locked.out" 2>&1
@@ -362,21 +371,35 @@ check "and says the database is locked by another atelier, not SQLite's words al
 kill $LOCKER 2>/dev/null; wait $LOCKER 2>/dev/null
 check "once the lock is gone the same command works" as boss $A user add zoe --role trainee --secret-file "$T/secret-zoe"
 # A read-only file system, without privileges: a bind mount made read-only inside a
-# private mount namespace of this test (unshare -rm); nothing changes outside it.
+# private mount namespace of this test (unshare -rm); nothing changes outside it. As
+# root a mount namespace alone does it (unshare -m): root stays root, so the test
+# PostgreSQL's socket, which is nobody's when root runs the suite, stays reachable.
+if [ "$(id -u)" = 0 ]; then UNSHARE="unshare -m"; else UNSHARE="unshare -rm"; fi
 mkdir -p "$T/ro/out"
-$ATELIER --data "$T/ro/d" init --admin boss --secret-file "$T/secret-boss" >/dev/null
+records_new "$T/ro/d"
+RO="env -u ATELIER_DB $ATELIER --data $T/ro/d"
+$RO init --admin boss --secret-file "$T/secret-boss" >/dev/null
 # in_ro CMD...: CMD with $T/ro read-only; its output in $T/ro.out, its status returned.
 in_ro() {
-    unshare -rm sh -c 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"' \
+    $UNSHARE sh -c 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"' \
         sh "$T/ro" "$@" >"$T/ro.out" 2>&1
 }
-if unshare -rm sh -c 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && ! touch "$1/probe"' sh "$T/ro" 2>/dev/null; then
-    in_ro $ATELIER --data "$T/ro/d" login boss --secret-file "$T/secret-boss"
-    check "a writing command (a sign-in) on a read-only file system exits 1" test $? = 1
-    check "and says the file system is read-only" \
-        grep -q "the file system holding $T/ro/d is read-only" "$T/ro.out"
-    in_ro $ATELIER --data "$T/ro/d" db check
-    check "db check says the same" grep -q "the file system holding $T/ro/d is read-only" "$T/ro.out"
+if $UNSHARE sh -c 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && ! touch "$1/probe"' sh "$T/ro" 2>/dev/null; then
+    if records_on_pg; then
+        # On PostgreSQL the records are not in the data directory: a sign-in and db check
+        # there write nothing on its file system.
+        for c in "a writing command (a sign-in) on a read-only file system exits 1" \
+            "and says the file system is read-only" "db check says the same"; do
+            skip "$c" "the records are on PostgreSQL, not on the read-only file system"
+        done
+    else
+        in_ro $RO login boss --secret-file "$T/secret-boss"
+        check "a writing command (a sign-in) on a read-only file system exits 1" test $? = 1
+        check "and says the file system is read-only" \
+            grep -q "the file system holding $T/ro/d is read-only" "$T/ro.out"
+        in_ro $RO db check
+        check "db check says the same" grep -q "the file system holding $T/ro/d is read-only" "$T/ro.out"
+    fi
     in_ro $ATELIER --data "$T/ro/new" init
     check "init of a data directory there says it cannot be made, and why" \
         grep -q "$T/ro/new: cannot create the data directory: the file system holding $T/ro is read-only" "$T/ro.out"
@@ -390,11 +413,15 @@ if unshare -rm sh -c 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" &&
 else
     for what in "a writing command" "its message" "db check" "init" "db backup" "certificate export"; do
         TAP_N=$((TAP_N + 1))
-        echo "ok $TAP_N # skip read-only file system ($what): unshare -rm with a read-only bind mount is not allowed here; the errno words are unit-tested (tests/unit/test_file.c)"
+        echo "ok $TAP_N # skip read-only file system ($what): $UNSHARE with a read-only bind mount is not allowed here; the errno words are unit-tested (tests/unit/test_file.c)"
     done
 fi
 
 # ---- 5. an empty or foreign atelier.db is refused, never made anew ----
+# The file is SQLite's: these data directories keep their records in it on both runs.
+# The same refusal on PostgreSQL (a database with another program's tables) follows.
+PG_DB=${ATELIER_DB:-}
+unset ATELIER_DB
 mkdir -p "$T/empty" "$T/text" "$T/foreign"
 : > "$T/empty/atelier.db"
 expect_status 4 "init refuses an empty atelier.db as a damaged database" $ATELIER --data "$T/empty" init
@@ -415,5 +442,20 @@ expect_status 4 "and by db check" $ATELIER --data "$T/foreign" db check
 check "it is said to be another program's, and left byte for byte as it was" \
     sh -c "$ATELIER --data '$T/foreign' init 2>&1 | grep -q 'is an SQLite database of another program' &&
            cmp '$T/foreign/atelier.db' '$T/foreign.orig'"
+if [ -n "$PG_DB" ]; then
+    export ATELIER_DB="$PG_DB"
+    records_new "$T/foreign-pg"
+    FU=$(records_url "$T/foreign-pg")
+    ATELIER_DB=$FU records_sql "$T/foreign-pg" "CREATE TABLE notes (t text); INSERT INTO notes VALUES ('mine')"
+    FPG="env -u ATELIER_DB $ATELIER --data $T/foreign-pg"
+    expect_status 4 "a PostgreSQL database with another program's tables is refused by init" $FPG init
+    expect_status 4 "and by db check" $FPG db check
+    foreign_pg_kept() {
+        $FPG init 2>&1 | grep -q "this database holds another program's tables" &&
+            test "$(ATELIER_DB=$FU records_sql "$T/foreign-pg" "SELECT string_agg(table_name, ',') FROM information_schema.tables WHERE table_schema = current_schema()")" = notes &&
+            test "$(ATELIER_DB=$FU records_sql "$T/foreign-pg" "SELECT t FROM notes")" = mine
+    }
+    check "it is said to be another program's, and left as it was" foreign_pg_kept
+fi
 
 done_testing

@@ -57,7 +57,6 @@ export USBMUXD_SOCKET_ADDRESS="UNIX:$T/fake/usbmuxd.sock"
 A="$ATELIER --data $T/data"
 R="$ATELIER_REAL --data $T/data"
 I="env XDG_RUNTIME_DIR=$T/run/ines $R"
-DB="$T/data/atelier.db"
 U=00008110-000E44540A2A0000
 if ! { init_admin "$A" && add_user "$A" amina trainee && add_user "$A" bilal trainee &&
        add_user "$A" ines instructor && cp "$T/policy.yaml" "$T/data/policy.yaml" &&
@@ -89,7 +88,7 @@ fi
 # Two Android phones arrive (never read: their model is not known), one set aside in
 # quarantine, one kept for parts, through the lifecycle's own command.
 NOW=$(date +%s000)
-sqlite3 "$DB" "INSERT INTO device (platform, serial, first_seen_ms, last_seen_ms) VALUES
+records_sql "$T/data" "INSERT INTO device (platform, serial, first_seen_ms, last_seen_ms) VALUES
     ('android', 'R58N-A', $NOW, $NOW), ('android', 'R58N-B', $NOW, $NOW)" ||
     { echo "Bail out! the Android phones could not be added"; exit 1; }
 $I device set-state R58N-A quarantine --why "Google account still on it" >/dev/null &&
@@ -97,9 +96,9 @@ $I device set-state R58N-B parts --why "Board dead" >/dev/null ||
     { echo "Bail out! the devices could not be moved"; exit 1; }
 # The iPhone certified and sold (89,50 euros), and a donation, as the records keep them
 # (the certificate flow itself is tested by certify_cli.sh, the sale by resale_cli.sh).
-IPHONE=$(sqlite3 "$DB" "SELECT id FROM device WHERE udid = '$U'")
-INES=$(sqlite3 "$DB" "SELECT id FROM app_user WHERE name = 'ines'")
-sqlite3 "$DB" "INSERT INTO certificate (id, device_id, issued_ms, by_user, key_id, body)
+IPHONE=$(records_sql "$T/data" "SELECT id FROM device WHERE udid = '$U'")
+INES=$(records_sql "$T/data" "SELECT id FROM app_user WHERE name = 'ines'")
+records_sql "$T/data" "INSERT INTO certificate (id, device_id, issued_ms, by_user, key_id, body)
     VALUES ('ATL-T-1', $IPHONE, $NOW, $INES, 'k', '{}');
   INSERT INTO device_event (device_id, from_state, to_state, user_id, reason, t_ms)
     VALUES ($IPHONE, 'in_repair', 'certified', $INES, 'certified', $NOW);

@@ -43,7 +43,7 @@ check "a buyer reference that reads like a name is refused" \
            grep -q \"never the buyer's name\" $T/err"
 expect_status 1 "a trainee does not sell" $A device sell $S --price 89 --channel shop --by amina
 check "nothing was recorded by the refusals" \
-    test "$(sqlite3 "$T/data/atelier.db" 'SELECT COUNT(*) FROM sale')" = 0
+    test "$(records_sql "$T/data" 'SELECT COUNT(*) FROM sale')" = 0
 check "the instructor sells it at 89,50 euros, the French way, with an invoice number" \
     sh -c "$A device sell $S --price 89,50 --channel shop --buyer-ref INV-2026-0042 --by claire --json > $T/sale.json &&
            $J $T/sale.json \"d['price_cents']\" 8950 && $J $T/sale.json \"d['price']\" 89.50 &&
@@ -152,8 +152,10 @@ check "an unknown batch is named in the refusal" \
     sh -c "! $A report erasure --batch nope 2>$T/err && grep -q \"there is no batch 'nope'\" $T/err"
 check "every chain of the records checks after the sales, return, batches and records" \
     sh -c "$A db check > $T/check.out && grep -q 'ok' $T/check.out"
-check "a sale changed behind Atelier's back is found" \
-    sh -c "sqlite3 $T/data/atelier.db 'DROP TRIGGER sale_no_update; UPDATE sale SET price_cents = 1 WHERE id = 1' &&
-           ! $A db check > $T/bad.out 2>&1"
+sale_changed() {
+    records_unguarded "$T/data" sale sale_no_update 'UPDATE sale SET price_cents = 1 WHERE id = 1' &&
+        ! $A db check >"$T/bad.out" 2>&1
+}
+check "a sale changed behind Atelier's back is found" sale_changed
 
 done_testing

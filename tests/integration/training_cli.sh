@@ -157,9 +157,12 @@ check "--output writes the file whole" \
 
 # ---- kept for good ----
 check "the sign-off is in the records' chain, and the database checks" $A db check
-check "a sign-off cannot be changed in the database" \
-    sh -c "! python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE signoff SET competence = ?\", (\"x\",)); c.commit()' $T/data/atelier.db 2>$T/err && grep -q 'sign-offs are append-only' $T/err"
-python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("INSERT INTO signoff (user_id, competence, by_user, note, t_ms) SELECT id, ?, id, ?, 1 FROM app_user WHERE name = ?", ("screen-replacement", "forged", "bilal")); c.commit()' "$T/data/atelier.db"
+signoff_changed() {
+    ! records_sql "$T/data" "UPDATE signoff SET competence = 'x'" 2>"$T/err" &&
+        grep -q 'sign-offs are append-only' "$T/err"
+}
+check "a sign-off cannot be changed in the database" signoff_changed
+records_sql "$T/data" "INSERT INTO signoff (user_id, competence, by_user, note, t_ms) SELECT id, 'screen-replacement', id, 'forged', 1 FROM app_user WHERE name = 'bilal'"
 check "a sign-off added behind Atelier's back is found by db check" \
     sh -c "! $A db check >$T/out 2>&1 && grep -q 'sign-off' $T/out"
 

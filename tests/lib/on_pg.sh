@@ -18,8 +18,13 @@ psql -X -q -v ON_ERROR_STOP=1 "$ATELIER_TEST_PG" -c "CREATE DATABASE $db" >/dev/
     echo "Bail out! cannot create the database $db on $ATELIER_TEST_PG"
     exit 1
 }
+# The test's database, and those it made for copies or other workshops (tests/lib/tap.sh:
+# records_copy, records_new name them ${db}__N).
 drop() {
-    psql -X -q "$ATELIER_TEST_PG" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
+    for d in $(psql -X -qAt "$ATELIER_TEST_PG" \
+        -c "SELECT datname FROM pg_database WHERE datname LIKE '${db}\\_\\_%'") $db; do
+        psql -X -q "$ATELIER_TEST_PG" -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
+    done
 }
 trap drop EXIT
 trap 'exit 130' INT TERM

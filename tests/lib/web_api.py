@@ -32,6 +32,24 @@ def secret(name):
 
 
 
+def records_sql(sql):
+    """Run SQL on the test's records, wherever it keeps them: on PostgreSQL when
+    ATELIER_DB names a database (tests/lib/on_pg.sh), else in DATA/atelier.db. The first
+    column of the first row as text, None without a row."""
+    url = os.environ.get("ATELIER_DB")
+    if url:
+        p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
+                           capture_output=True, text=True, check=True)
+        return p.stdout.splitlines()[0] if p.stdout.strip() else None
+    con = sqlite3.connect(os.path.join(DATA, "atelier.db"), timeout=10)
+    try:
+        row = con.execute(sql).fetchone()
+        con.commit()
+    finally:
+        con.close()
+    return None if row is None else str(row[0])
+
+
 class Server:
     def __init__(self, *extra, tls=False):
         self.port = free_port()
@@ -221,18 +239,13 @@ def killed_while_recording():
 def session_last_use(amina):
     """A session's last use is written once a minute, by the server's writer, whether
     the request reads a page or records a step (reads never wait for the write lock)."""
-    db = os.path.join(DATA, "atelier.db")
-
     def age_and(call):
-        con = sqlite3.connect(db, timeout=10)
-        con.execute("UPDATE session SET last_used_ms = last_used_ms - 120000 WHERE ended_ms IS NULL"
+        records_sql("UPDATE session SET last_used_ms = last_used_ms - 120000 WHERE ended_ms IS NULL"
                     " AND user_id = (SELECT id FROM app_user WHERE name = 'amina')")
-        con.commit()
         before = time.time() * 1000
         st, doc = call()
-        newest = con.execute("SELECT max(last_used_ms) FROM session WHERE ended_ms IS NULL AND"
-                             " user_id = (SELECT id FROM app_user WHERE name = 'amina')").fetchone()[0]
-        con.close()
+        newest = int(records_sql("SELECT max(last_used_ms) FROM session WHERE ended_ms IS NULL AND"
+                                 " user_id = (SELECT id FROM app_user WHERE name = 'amina')"))
         return st, doc, newest >= before - 1000
 
     st, doc, touched = age_and(lambda: amina.call("GET", "/api/me")[:2])

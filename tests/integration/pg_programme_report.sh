@@ -1,0 +1,3 @@
+#!/bin/sh
+# programme_report.sh with the records on PostgreSQL (tests/lib/on_pg.sh).
+exec sh "$(dirname "$0")/../lib/on_pg.sh" programme_report

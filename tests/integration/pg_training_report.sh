@@ -1,0 +1,3 @@
+#!/bin/sh
+# training_report.sh with the records on PostgreSQL (tests/lib/on_pg.sh).
+exec sh "$(dirname "$0")/../lib/on_pg.sh" training_report
