@@ -553,7 +553,7 @@ static enum store_err run(struct store *st, struct pg_stmt *s)
 
 		if (strncmp(cmd, "INSERT", 6) == 0 || strncmp(cmd, "UPDATE", 6) == 0 ||
 		    strncmp(cmd, "DELETE", 6) == 0) {
-			pg->changes = atoll(PQcmdTuples(res));
+			pg->changes = strtoll(PQcmdTuples(res), NULL, 10);
 			pg->total += pg->changes;
 		}
 	}
