@@ -191,7 +191,7 @@ run-tests:
 	  trap 'scripts/pg-test-cluster stop '"$$pg"' && rm -rf '"$$pg" EXIT; \
 	  trap 'exit 130' INT TERM; \
 	  ATELIER_TEST_PG=$$url ATELIER_BIN=$(abspath $(BIN)) ATELIER_BUILD=$(abspath $(BUILD)) \
-	  SANITIZE=$(SANITIZE) prove --exec tests/runner $(TESTS) || \
+	  SANITIZE=$(SANITIZE) prove --timer --exec tests/runner $(TESTS) || \
 	  { cat $(BUILD)/test-logs/failed.txt 2>/dev/null; exit 1; }
 
 # libFuzzer targets: built with clang when it is there; check runs each briefly.
