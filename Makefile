@@ -91,8 +91,8 @@ TEST_HELPER_SRC := $(sort $(wildcard tests/lib/*.c))
 TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(BUILD)/obj/%.o)
 SH_TESTS := $(sort $(wildcard tests/integration/*.sh))
 # Programs the shell tests run (a simulated USB bench; benches recording at once on one
-# workshop's records, tests/integration/pg_benches.sh and bench/pg_bench.sh).
-TOOL_BIN := $(BUILD)/tests/usbbed $(BUILD)/tests/pg_benches
+# workshop's records, and the workshop they record into: tests/integration/pg_benches.sh).
+TOOL_BIN := $(BUILD)/tests/usbbed $(BUILD)/tests/pg_benches $(BUILD)/tests/web_fixture
 
 .SECONDARY:
 .PHONY: all run check test deps install uninstall clean bench fuzz fuzz-smoke lint format web po-update \
@@ -163,6 +163,10 @@ $(BUILD)/tests/usbbed: $(BUILD)/obj/tests/tools/usbbed.o $(BUILD)/obj/tests/lib/
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 $(BUILD)/tests/pg_benches: $(BUILD)/obj/tests/tools/pg_benches.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(BUILD)/tests/web_fixture: $(BUILD)/obj/bench/web_fixture.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 

@@ -617,7 +617,7 @@ static int check(const struct opts *o, double seconds)
 		goto out;
 	}
 	/* The jobs the benches used (benches 0 and 1 share the first), each once. */
-	for (int j = 0; j < o->n_jobs && j < o->benches - 1; j++) {
+	for (int j = 0; j < o->n_jobs && j < (o->benches > 1 ? o->benches - 1 : 1); j++) {
 		int again = 0;
 
 		for (int k = 0; k < j; k++)
@@ -741,7 +741,7 @@ static int parse(int argc, char **argv, struct opts *o)
 				}
 			free(copy);
 			i++;
-		} else if (strcmp(a, "--benches") == 0 && val && number(val, 2, BENCHES_MAX, &v)) {
+		} else if (strcmp(a, "--benches") == 0 && val && number(val, 1, BENCHES_MAX, &v)) {
 			o->benches = (int)v;
 			i++;
 		} else if (strcmp(a, "--seconds") == 0 && val && number(val, 1, 86400, &v)) {
