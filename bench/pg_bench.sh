@@ -77,15 +77,17 @@ workshop() {
     echo "$*" | tr ' ' ','
 }
 
-# run NAME URL DIR JOBS ARGS...: pg_benches on DIR; prints "P50 P99 STEPS_PER_S" (ms),
-# and stops the bench when its check finds anything.
+# run NAME URL DIR JOBS ARGS...: pg_benches on DIR; prints "P50 P99 STEPS_PER_S" (ms).
+# What its check finds (a step lost, a bench that never got a step through) is printed
+# on stderr, and the figures after it.
 run() {
     name=$1 url=$2 dir=$3 jobs=$4
     shift 4
     if ! on "$url" "$PGB" "$dir" --jobs "$jobs" --seconds "$SECONDS_RUN" --out "$T/$name" "$@" >"$T/$name.out" 2>&1; then
-        echo "pg bench: the run $name failed its check:" >&2
-        tail -n 20 "$T/$name.out" >&2
-        exit 1
+        echo "  pg bench: the run $name FAILED its check:" >&2
+        grep '^check:' "$T/$name.out" | head -n 10 | sed 's/^/    /' >&2
+        grep -h '^fail' "$T/$name"/bench-*.log 2>/dev/null | cut -c1-200 | sort | uniq -c |
+            sort -rn | head -n 3 | sed 's/^/    /' >&2
     fi
     awk '$1 == "benches" { for (i = 1; i < NF; i++) if ($i == "steps/s") r = $(i + 1) }
          $1 == "latency_ms" { p50 = $3; p99 = $5 }
