@@ -90,8 +90,9 @@ IT_BIN   := $(IT_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 TEST_HELPER_SRC := $(sort $(wildcard tests/lib/*.c))
 TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(BUILD)/obj/%.o)
 SH_TESTS := $(sort $(wildcard tests/integration/*.sh))
-# Programs the shell tests run (a simulated USB bench).
-TOOL_BIN := $(BUILD)/tests/usbbed
+# Programs the shell tests run (a simulated USB bench; benches recording at once on one
+# workshop's records, and the workshop they record into: tests/integration/pg_benches.sh).
+TOOL_BIN := $(BUILD)/tests/usbbed $(BUILD)/tests/pg_benches $(BUILD)/tests/web_fixture
 
 .SECONDARY:
 .PHONY: all run check test deps install uninstall clean bench fuzz fuzz-smoke lint format web po-update \
@@ -160,6 +161,14 @@ $(BUILD)/tests/unit_test_pg $(BUILD)/tests/unit_test_pg_schema: TEST_LIBS += $(P
 $(BUILD)/tests/usbbed: $(BUILD)/obj/tests/tools/usbbed.o $(BUILD)/obj/tests/lib/testbed.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+$(BUILD)/tests/pg_benches: $(BUILD)/obj/tests/tools/pg_benches.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(BUILD)/tests/web_fixture: $(BUILD)/obj/bench/web_fixture.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 $(BUILD)/tests/it_%: $(BUILD)/obj/tests/integration/it_%.o $(TEST_HELPER_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
