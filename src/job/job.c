@@ -78,11 +78,27 @@ void job_record_hash(const struct store_step *r, char out[JOB_HASH_HEX])
 	hash_finish(&h, out);
 }
 
+/* REC's place at the end of its job (store_step_fill_fn): the next number, the time,
+ * the time spent since the last record (or the start), and the chain's hashes. */
+static void fill_next(struct store_step *rec, const struct store_step *last,
+		      const struct store_job *job, void *arg)
+{
+	(void)arg;
+	rec->seq = last ? last->seq + 1 : 1;
+	rec->t_ms = clock_wall_ms();
+	rec->spent_ms = rec->t_ms - (last ? last->t_ms : job->started_ms);
+	if (rec->spent_ms < 0)
+		rec->spent_ms = 0; /* the clock went back: never a negative duration */
+	if (last)
+		snprintf(rec->prev_hash, sizeof(rec->prev_hash), "%s", last->hash);
+	else
+		job_genesis_hash(job, rec->prev_hash);
+	job_record_hash(rec, rec->hash);
+}
+
 enum job_err job_append(struct store *st, long long job_id, struct store_step *rec, long long *id)
 {
-	struct store_job job;
 	enum store_err err;
-	int have_job = 0;
 
 	if (sodium_init() < 0)
 		return JOB_ESTORE;
@@ -93,51 +109,25 @@ enum job_err job_append(struct store *st, long long job_id, struct store_step *r
 		if (err)
 			return JOB_ESTORE;
 	}
-	/* Another bench may append at the same moment: the store refuses a taken position
-	 * (STORE_EEXIST), and we read the new end of the chain and try again. Only the last
-	 * record is read: appending stays as cheap for the thousandth step as for the first.
-	 * The job's row is read for the first record only (its start and genesis); a job
-	 * closed meanwhile is refused by the store, in the transaction that appends. */
-	for (int attempt = 0; attempt < 20; attempt++) {
-		struct store_step last;
-
-		err = store_step_last(st, job_id, &last);
-		if (err && err != STORE_ENOENT)
-			return JOB_ESTORE;
-		if (err && !have_job) {
-			enum store_err jerr = store_job_get(st, job_id, &job);
-
-			if (jerr == STORE_ENOENT)
-				return JOB_ENOJOB;
-			if (jerr)
-				return JOB_ESTORE;
-			if (job.state != JOB_STATE_OPEN)
-				return JOB_ECLOSED;
-			have_job = 1;
-		}
-		rec->job_id = job_id;
-		rec->seq = err ? 1 : last.seq + 1;
-		rec->t_ms = clock_wall_ms();
-		rec->spent_ms = rec->t_ms - (err ? job.started_ms : last.t_ms);
-		if (rec->spent_ms < 0)
-			rec->spent_ms = 0; /* the clock went back: never a negative duration */
-		if (err)
-			job_genesis_hash(&job, rec->prev_hash);
-		else
-			snprintf(rec->prev_hash, sizeof(rec->prev_hash), "%s", last.hash);
-		store_step_release(&last);
-		job_record_hash(rec, rec->hash);
-		err = store_step_append(st, rec, id);
-		if (err == STORE_ECLOSED)
-			return JOB_ECLOSED; /* submitted or cancelled while this step was made */
-		if (err == STORE_ENOENT)
-			return JOB_ENOJOB;
-		if (err == STORE_ESEAL)
-			return JOB_ESEAL;
-		if (err != STORE_EEXIST)
-			return err ? JOB_ESTORE : JOB_OK;
+	/* The end of the chain is read under the write lock, with the job's state, in the
+	 * transaction that appends (store_step_append_next()): another bench appending to
+	 * the same job waits its turn, then finds this record at the end. Only the last
+	 * record is read: appending stays as cheap for the thousandth step as for the
+	 * first. */
+	rec->job_id = job_id;
+	err = store_step_append_next(st, rec, fill_next, NULL, id);
+	switch (err) {
+	case STORE_OK:
+		return JOB_OK;
+	case STORE_ECLOSED:
+		return JOB_ECLOSED; /* submitted or cancelled while this step was made */
+	case STORE_ENOENT:
+		return JOB_ENOJOB;
+	case STORE_ESEAL:
+		return JOB_ESEAL;
+	default:
+		return JOB_ESTORE;
 	}
-	return JOB_ESTORE;
 }
 
 enum job_err job_verify(struct store *st, long long job_id, int *bad_seq, char *why, size_t size)

@@ -96,6 +96,10 @@ struct store_pg {
 	unsigned long names; /* statements named on the server so far */
 	long long changes;   /* rows changed by the last change */
 	long long total;     /* by every change on this connection */
+	/* A transaction was begun and not yet ended, as the store sees it: after a lost
+	 * connection the server has rolled it back, but the store's later statements must
+	 * fail until it rolls back too, never run on a new connection outside of it. */
+	int txn;
 	char url[1024];	     /* as given: to connect again */
 };
 
@@ -123,8 +127,8 @@ static enum store_err from_sqlstate(const char *code)
 
 /* Record why CALL on S (or on ST, S NULL) failed, with RES (may be NULL), and return it
  * translated. */
-static enum store_err pg_fail(struct store *st, const struct pg_stmt *s, const char *call,
-			      const PGresult *res)
+static enum store_err pg_fail_at(struct store *st, const struct pg_stmt *s, const char *call,
+				 const PGresult *res, int in_doubt)
 {
 	const char *code = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -135,7 +139,6 @@ static enum store_err pg_fail(struct store *st, const struct pg_stmt *s, const c
 		/* Lost while a COMMIT was on its way, the change may have been recorded or
 		 * not: the person must look before doing it again. Lost earlier, the server
 		 * rolled the transaction back. libpq's message: its first line. */
-		int in_doubt = s && strcmp(s->sql, "COMMIT") == 0;
 		char first[256];
 
 		snprintf(first, sizeof(first), "%s", PQerrorMessage(st->pg->conn));
@@ -156,6 +159,13 @@ static enum store_err pg_fail(struct store *st, const struct pg_stmt *s, const c
 		 code ? ")" : "");
 	store_int_fail_text(err, call, s ? s->sql : NULL, st->path, why, 0);
 	return err;
+}
+
+/* As pg_fail_at(), never in doubt. */
+static enum store_err pg_fail(struct store *st, const struct pg_stmt *s, const char *call,
+			      const PGresult *res)
+{
+	return pg_fail_at(st, s, call, res, 0);
 }
 
 /* ---- the statement's text ---- */
@@ -522,19 +532,35 @@ static int safe_again(const struct pg_stmt *s, int was_in_transaction)
 	       (strncmp(s->sql, "SELECT", 6) == 0 || strncmp(s->sql, "WITH", 4) == 0);
 }
 
+/* 1 when S is SQL, the store's own word for the end of a transaction. */
+static int is(const struct pg_stmt *s, const char *sql)
+{
+	return strcmp(s->sql, sql) == 0;
+}
+
 static enum store_err run(struct store *st, struct pg_stmt *s)
 {
 	struct store_pg *pg = st->pg;
-	int was_in = PQtransactionStatus(pg->conn) != PQTRANS_IDLE;
+	int was_in = pg->txn;
+	const char *call = s->kind == PG_QUERY ? "PQexecPrepared" : "PQexec";
 	ExecStatusType status;
 	PGresult *res;
 
-	if (PQstatus(pg->conn) != CONNECTION_OK && !was_in) {
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		if (was_in && is(s, "ROLLBACK")) {
+			/* The server rolled it back when the connection went. */
+			pg->txn = 0;
+			s->res = PQmakeEmptyPGresult(NULL, PGRES_COMMAND_OK);
+			s->row = -1;
+			return s->res ? STORE_OK : STORE_EINTERNAL;
+		}
+		if (was_in)
+			return pg_fail(st, s, call, NULL); /* lost earlier: nothing was kept */
 		PQreset(pg->conn);
 		forget_prepared(pg);
 	}
 	res = send(st, s);
-	if (PQstatus(pg->conn) != CONNECTION_OK && safe_again(s, was_in)) {
+	if (PQstatus(pg->conn) != CONNECTION_OK && !was_in && safe_again(s, 0)) {
 		PQclear(res);
 		PQreset(pg->conn);
 		forget_prepared(pg);
@@ -542,12 +568,18 @@ static enum store_err run(struct store *st, struct pg_stmt *s)
 	}
 	status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-		enum store_err err = pg_fail(st, s, s->kind == PG_QUERY ? "PQexecPrepared" : "PQexec",
-					     res);
+		/* A COMMIT or a ROLLBACK ends the transaction, even when it fails. */
+		enum store_err err = pg_fail_at(st, s, call, res, is(s, "COMMIT"));
 
+		if (is(s, "COMMIT") || is(s, "ROLLBACK"))
+			pg->txn = 0;
 		PQclear(res);
 		return err;
 	}
+	if (s->kind == PG_BEGIN)
+		pg->txn = 1;
+	else if (is(s, "COMMIT") || is(s, "ROLLBACK"))
+		pg->txn = 0;
 	if (status == PGRES_COMMAND_OK || strncmp(PQcmdStatus(res), "SELECT", 6) != 0) {
 		const char *cmd = PQcmdStatus(res);
 
@@ -687,6 +719,8 @@ static int pg_in_transaction(struct store *st)
 {
 	PGTransactionStatusType t = PQtransactionStatus(st->pg->conn);
 
+	if (PQstatus(st->pg->conn) != CONNECTION_OK)
+		return st->pg->txn; /* until the store rolls back (run()) */
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
@@ -891,19 +925,23 @@ enum store_err store_int_pg_open(struct store *st, const char *url, int create, 
 	st->ops = &db_pg_ops;
 	snprintf(pg->url, sizeof(pg->url), "%s", url);
 	store_int_url_shown(url, st->path, sizeof(st->path));
-	pg->conn = PQconnectdb(url);
+	/* Settings given with the connection, so that a new one (PQreset() after a loss)
+	 * has them too: a lock another bench holds (the write lock above all) is waited for
+	 * as long as SQLite's busy timeout, then refused (55P03: STORE_EBUSY), never for
+	 * ever; NOTICEs stay on the server. The URL's own settings come first. */
+	{
+		char options[128];
+		const char *keys[] = { "dbname", "options", "fallback_application_name", NULL };
+		const char *values[] = { url, options, "atelier", NULL };
+
+		snprintf(options, sizeof(options),
+			 "-c lock_timeout=%d -c client_min_messages=warning", STORE_BUSY_TIMEOUT_MS);
+		pg->conn = PQconnectdbParams(keys, values, 1);
+	}
 	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK)
 		return pg_fail(st, NULL, "PQconnectdb", NULL);
 	PQsetNoticeProcessor(pg->conn, quiet, NULL);
-	err = exec_simple(st, "SET client_min_messages = warning");
-	/* A lock another bench holds (the write lock above all) is waited for as long as
-	 * SQLite's busy timeout, then refused (55P03: STORE_EBUSY), never for ever. */
-	if (!err) {
-		char timeout[64];
-
-		snprintf(timeout, sizeof(timeout), "SET lock_timeout = %d", STORE_BUSY_TIMEOUT_MS);
-		err = exec_simple(st, timeout);
-	}
+	err = STORE_OK;
 	if (!err)
 		err = read_version(st, &version);
 	if (err)

@@ -394,7 +394,10 @@ enum store_err store_job_each(struct store *st, const struct store_job_query *q,
 	return err;
 }
 
-enum store_err store_step_append(struct store *st, const struct store_step *r, long long *id)
+/* Append R in a write transaction; with FILL, read the job's end first and let FILL
+ * complete R (store_step_append_next()). */
+static enum store_err append(struct store *st, struct store_step *r, store_step_fill_fn fill,
+			     void *arg, long long *id)
 {
 	static const char sql[] =
 		"INSERT INTO step_record (job_id, seq, step_id, user_id, t_ms, spent_ms, result, "
@@ -416,15 +419,31 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 		int row = 0;
 
 		db_bind_int64(stmt, 1, r->job_id);
-		/* A failure here leaves STATE empty: no such job, as before. */
-		if (db_step(stmt, &row) == STORE_OK && row)
+		err = db_step(stmt, &row);
+		if (!err && row)
 			db_col_copy(stmt, 0, state, sizeof(state));
 		db_done(stmt);
 		stmt = NULL;
-		if (!state[0])
+		if (!err && !state[0])
 			err = STORE_ENOENT;
-		else if (strcmp(state, job_state_name(JOB_STATE_OPEN)) != 0)
+		else if (!err && strcmp(state, job_state_name(JOB_STATE_OPEN)) != 0)
 			err = STORE_ECLOSED;
+	}
+	if (!err && fill) {
+		struct store_step last;
+		struct store_job job;
+		enum store_err lerr = store_step_last(st, r->job_id, &last);
+
+		if (lerr == STORE_OK) {
+			fill(r, &last, NULL, arg);
+			store_step_release(&last);
+		} else if (lerr == STORE_ENOENT) {
+			err = store_job_get(st, r->job_id, &job);
+			if (!err)
+				fill(r, NULL, &job, arg);
+		} else {
+			err = lerr;
+		}
 	}
 	if (!err)
 		err = db_prepare(st, sql, &stmt);
@@ -454,6 +473,19 @@ enum store_err store_step_append(struct store *st, const struct store_step *r, l
 	if (!err && id)
 		*id = new_id;
 	return err;
+}
+
+enum store_err store_step_append(struct store *st, const struct store_step *r, long long *id)
+{
+	struct store_step copy = *r;
+
+	return append(st, &copy, NULL, NULL, id);
+}
+
+enum store_err store_step_append_next(struct store *st, struct store_step *rec,
+				      store_step_fill_fn fill, void *arg, long long *id)
+{
+	return append(st, rec, fill, arg, id);
 }
 
 #define STEP_COLS                                                                         \

@@ -390,6 +390,19 @@ struct store_step {
 /* Append REC (all fields but id). STORE_EEXIST when REC->seq is taken. *ID the new id. */
 enum store_err store_step_append(struct store *st, const struct store_step *rec, long long *id)
 	__attribute__((warn_unused_result));
+/* What store_step_append_next() asks of its caller: fill REC's position, times and
+ * hashes for the end of its job as it is now. LAST is the job's last record, or NULL
+ * when it has none; JOB its row (read only when LAST is NULL: its start and genesis). */
+typedef void (*store_step_fill_fn)(struct store_step *rec, const struct store_step *last,
+				   const struct store_job *job, void *arg);
+/* Append REC as the next record of REC->job_id: in one write transaction, the job is
+ * read (STORE_ENOENT, STORE_ECLOSED when no longer open), then its last record, then
+ * FILL(REC, LAST, JOB, ARG) sets the rest and REC is appended. Read under the write
+ * lock, the end of the chain cannot move meanwhile: benches appending to the same job
+ * take their turns, none has to try again. */
+enum store_err store_step_append_next(struct store *st, struct store_step *rec,
+				      store_step_fill_fn fill, void *arg, long long *id)
+	__attribute__((warn_unused_result));
 /* Every record of JOB_ID in order into a new array (free with store_steps_free). */
 enum store_err store_steps_of(struct store *st, long long job_id, struct store_step **out,
 			      size_t *n) __attribute__((warn_unused_result));

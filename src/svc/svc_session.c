@@ -137,7 +137,7 @@ enum svc_err svc_session_resume(struct bench *b, const char *token)
 	if (b->remote)
 		return svc_remote_resume(b, token);
 	struct store_session s;
-	struct store_user u;
+	struct store_user u = { 0 };
 	char th[65];
 	long long now = clock_wall_ms();
 	enum store_err err;
@@ -161,7 +161,10 @@ enum svc_err svc_session_resume(struct bench *b, const char *token)
 			 "your session is not known here: sign in again (atelier login NAME)");
 		return svc_fail(b, SVC_EAUTH, "%s", b->auth_why);
 	}
-	if (store_user_get(b->st, s.user_id, &u) != STORE_OK || !u.active) {
+	err = store_user_get(b->st, s.user_id, &u);
+	if (err && err != STORE_ENOENT)
+		return session_store_fail(b, err, "read your account");
+	if (err || !u.active) {
 		snprintf(b->auth_why, sizeof(b->auth_why),
 			 "%s's account is disabled: its session has ended", u.name);
 		if (!s.ended_ms && store_session_end(b->st, s.id, now) != STORE_OK)
@@ -324,8 +327,20 @@ enum svc_err svc_actor_as(struct bench *b, const char *opt, const char *claimed,
 			svc_audit(b, "refused", claimed ? claimed : "", "no-session", b->why);
 		return e;
 	}
-	/* The account as it is now: a server's context lives longer than one command. */
-	if (store_user_get(b->st, b->me.id, &b->me) != STORE_OK || !b->me.active) {
+	/* The account as it is now: a server's context lives longer than one command. A
+	 * failed read (the workshop server out of reach) says so, and signs nobody out. */
+	{
+		struct store_user now;
+		enum store_err err = store_user_get(b->st, b->me.id, &now);
+
+		if (err && err != STORE_ENOENT)
+			return svc_store_fail(b, err, "read who is signed in");
+		if (!err)
+			b->me = now;
+		else
+			b->me.active = 0; /* removed: as disabled */
+	}
+	if (!b->me.active) {
 		b->signed_in = 0;
 		snprintf(b->auth_why, sizeof(b->auth_why),
 			 "%s's account is disabled: its session has ended", b->me.name);
