@@ -189,7 +189,18 @@ test check: deps
 # beside one private PostgreSQL for the whole run (scripts/pg-test-cluster, in a folder
 # under PG_TMP, its URL in ATELIER_TEST_PG), stopped by its PID however the tests end.
 # As root the server runs as nobody, who must be able to enter PG_TMP.
+# Under the sanitizers, of the tests run again on PostgreSQL (tests/lib/on_pg.sh), only
+# those that take the backend through all its paths (a job, a certificate from intake,
+# a copy there and back, the cluster itself); the others, and the benches side by side
+# (pg_benches.sh, a minute), run in the plain `make check`: CI stays within its time.
+PG_TWINS     := $(filter tests/integration/pg_%.sh,$(SH_TESTS))
+PG_TWINS_SAN := $(addprefix tests/integration/,pg_cluster.sh pg_job_cli.sh pg_certify_cli.sh \
+		  pg_db_copy.sh)
+ifeq ($(SANITIZE),1)
+TESTS  ?= $(UNIT_BIN) $(IT_BIN) $(filter-out $(filter-out $(PG_TWINS_SAN),$(PG_TWINS)),$(SH_TESTS))
+else
 TESTS  ?= $(UNIT_BIN) $(IT_BIN) $(SH_TESTS)
+endif
 PG_TMP ?= $(abspath $(BUILD))
 run-tests:
 	@rm -f $(BUILD)/test-logs/failed.txt
