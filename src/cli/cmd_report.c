@@ -22,7 +22,7 @@ static const char report_usage[] =
 	"written as they are read. --since keeps the devices first seen from that day on;\n"
 	"--sort names a column (a leading '-': the largest first); --template NAME writes\n"
 	"the columns of a marketplace's listing import (docs/resale.md); --sql prints the\n"
-	"query it runs, for sqlite3. A PDF (landscape A4) draws at most 2,000 rows.\n"
+	"query it runs, for sqlite3 or psql. A PDF (landscape A4) draws at most 2,000 rows.\n"
 	"       atelier [--data DIR] report training [--trainee NAME] [--from DAY] [--to DAY]\n"
 	"                   [--format csv|json|pdf|html] [--lang en|fr|nl] [--output FILE]\n"
 	"The training report: for each trainee and checklist, the jobs started in the period\n"
