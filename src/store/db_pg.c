@@ -62,8 +62,9 @@
 #define OID_FLOAT8 701
 #define OID_NUMERIC 1700
 
-/* The key of the workshop's write lock (pg_advisory_xact_lock): "atelierw" in ASCII. */
-#define PG_WRITE_LOCK 0x6174656c69657277LL
+/* The key of the workshop's write lock (pg_advisory_xact_lock): "atelierw" in ASCII,
+ * 0x6174656c69657277, written in decimal into the SQL that takes it. */
+#define PG_WRITE_LOCK "7022349235276575351"
 
 enum pg_kind {
 	PG_QUERY, /* a statement with parameters: prepared on the server */
@@ -280,16 +281,10 @@ fail:
 /* The store's transaction control in PostgreSQL's words (above); NULL for any other SQL. */
 static const char *control(const char *sql, enum pg_kind *kind)
 {
-	static char write_begin[128];
-
 	if (strcmp(sql, "BEGIN IMMEDIATE") == 0) {
-		if (!write_begin[0])
-			snprintf(write_begin, sizeof(write_begin),
-				 "BEGIN ISOLATION LEVEL READ COMMITTED; "
-				 "SELECT pg_advisory_xact_lock(%lld)",
-				 PG_WRITE_LOCK);
 		*kind = PG_BEGIN;
-		return write_begin;
+		return "BEGIN ISOLATION LEVEL READ COMMITTED; "
+		       "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")";
 	}
 	if (strcmp(sql, "BEGIN") == 0) {
 		*kind = PG_BEGIN;
