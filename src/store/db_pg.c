@@ -517,14 +517,13 @@ static PGresult *send(struct store *st, struct pg_stmt *s)
 	return PQexecPrepared(pg->conn, s->name, s->nparams, s->values, NULL, NULL, 0);
 }
 
-/* 1 when S can be sent again on a new connection after the first was lost: it starts a
- * transaction, or reads outside of one. */
-static int safe_again(const struct pg_stmt *s, int was_in_transaction)
+/* 1 when S can be sent again on a new connection after the first was lost, outside a
+ * transaction (the caller asks): it starts one, or it reads. */
+static int safe_again(const struct pg_stmt *s)
 {
-	if (s->kind == PG_BEGIN)
-		return 1;
-	return !was_in_transaction && s->kind == PG_QUERY &&
-	       (strncmp(s->sql, "SELECT", 6) == 0 || strncmp(s->sql, "WITH", 4) == 0);
+	return s->kind == PG_BEGIN ||
+	       (s->kind == PG_QUERY &&
+		(strncmp(s->sql, "SELECT", 6) == 0 || strncmp(s->sql, "WITH", 4) == 0));
 }
 
 /* 1 when S is SQL, the store's own word for the end of a transaction. */
@@ -555,7 +554,7 @@ static enum store_err run(struct store *st, struct pg_stmt *s)
 		forget_prepared(pg);
 	}
 	res = send(st, s);
-	if (PQstatus(pg->conn) != CONNECTION_OK && !was_in && safe_again(s, 0)) {
+	if (PQstatus(pg->conn) != CONNECTION_OK && !was_in && safe_again(s)) {
 		PQclear(res);
 		PQreset(pg->conn);
 		forget_prepared(pg);
