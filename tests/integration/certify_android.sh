@@ -15,16 +15,34 @@ CTL="$ROOT/tests/fakes/adb_fakectl.sh"
 # No iPhone here: usbmuxd is not asked (a socket nobody listens on).
 export USBMUXD_SOCKET_ADDRESS="UNIX:$T/no-usbmuxd.sock"
 
-# usb_bench SERIAL: an `atelier` that sees one Android phone in MTP mode on USB, the real
-# Sony Xperia recording with its serial string set to SERIAL (the phone adb knows).
+# usb_bench SERIAL: AT, an `atelier` that sees one Android phone in MTP mode on USB, the real
+# Sony Xperia recording with its serial string set to SERIAL (the phone adb knows). One
+# umockdev testbed is made per phone and kept while the phone is on the bench: making it
+# writes a few hundred sysfs files, 0.3 s of disk work, and the walks run the bench some
+# 300 times. Each command joins the testbed through umockdev's preload library and its
+# UMOCKDEV_DIR, as umockdev-run would hand them to it.
 usb_bench() {
+    usb_unplug
     grep -v '^# source:' "$ROOT/tests/fixtures/usb/sony-xperia-mini-pro.umockdev" |
         sed "s/0123456789ABCDEF/$1/g" > "$T/usb-$1.umockdev"
-    printf '#!/bin/sh\nexec umockdev-run --device %s -- %s "$@"\n' "$T/usb-$1.umockdev" \
-        "$ATELIER" > "$T/atelier-$1"
+    rm -f "$T/usb-$1.env"
+    TMPDIR="$T" umockdev-run --device "$T/usb-$1.umockdev" -- sh -c \
+        'echo $$ > "$1.pid"; env | grep -E "^(LD_PRELOAD|UMOCKDEV_DIR)=" > "$1.tmp" && mv "$1.tmp" "$1"; exec sleep 3600' \
+        testbed "$T/usb-$1.env" >/dev/null 2>&1 &
+    n=0
+    until [ -s "$T/usb-$1.env" ] || [ $n -gt 100 ]; do n=$((n + 1)); sleep 0.1; done
+    [ -s "$T/usb-$1.env" ] || { echo "umockdev-run did not make its testbed" >&2; exit 1; }
+    USB_PID="$T/usb-$1.env.pid"
+    printf '#!/bin/sh\nexec env %s %s "$@"\n' "$(tr '\n' ' ' < "$T/usb-$1.env")" "$ATELIER" > "$T/atelier-$1"
     chmod +x "$T/atelier-$1"
-    echo "$T/atelier-$1"
+    AT="$T/atelier-$1"
 }
+# usb_unplug: the phone on USB leaves the bench (its testbed is removed by umockdev-run).
+usb_unplug() {
+    [ -n "${USB_PID:-}" ] && [ -s "$USB_PID" ] && kill "$(cat "$USB_PID")" 2>/dev/null
+    USB_PID=
+}
+trap 'usb_unplug; sh "$FAKECTL" stop "$T/fake" >/dev/null 2>&1; sh "$ROOT/tests/fakes/adb_fakectl.sh" stop "$T/adb" >/dev/null 2>&1; rm -rf "$T"' EXIT
 
 # scenario NAME FILE SERIAL ACCOUNTS: a copy of a fake adb scenario for one device, with
 # that serial and, when ACCOUNTS is 1, a Google account of its donor.
@@ -55,7 +73,7 @@ S=0123456789ABCDEF
 scenario phone "$ROOT/tests/fakes/adb_scenarios/adb-pixel8pro-probe.json" $S 1
 sh "$CTL" start "$T/adb" "$T/phone.json" >/dev/null
 export ADB_SERVER_SOCKET="tcp:127.0.0.1:$(cat "$T/adb/port")"
-AT=$(usb_bench $S)
+usb_bench $S
 A="$AT --data $D"
 # What the trainee's hands do, as the walks need them.
 cat > "$T/hands.py" <<'PY'
@@ -103,8 +121,7 @@ check "accounts, FRP and the bootloader were read before the reset" \
 grade "$AT" "$W" data-wipe >/dev/null
 check "an approved wipe waits for its second check" \
     sh -c "$A certify $S --by claire | grep -q 'data wipe (job $W) has not been checked by a second person'"
-# Commands that need no USB run without umockdev-run, which refuses arguments that are
-# not ASCII (it does not set the locale before reading them).
+# Commands that need no USB run without the testbed.
 $ATELIER --data "$D" job check-wipe "$W" --result pass --note "écran d'accueil, aucun compte" --by claire >/dev/null
 DG=$($WALK "$AT" "$D" $S diagnostics-android nadia \
     --before "connect=$HANDS debug-again $S" \
@@ -158,7 +175,7 @@ S=R9PT40A1B2C
 scenario tablet "$ROOT/tests/fakes/adb_scenarios/adb-galaxy-tab-a8-wifi.json" $S 0
 sh "$CTL" start "$T/adb" "$T/tablet.json" >/dev/null
 export ADB_SERVER_SOCKET="tcp:127.0.0.1:$(cat "$T/adb/port")"
-AT=$(usb_bench $S)
+usb_bench $S
 A="$AT --data $D"
 $A probe --json > "$T/p2.json"
 check "the tablet reads as a tablet without radio, its Google account locking it (FRP on)" \
