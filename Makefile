@@ -180,7 +180,7 @@ run: deps $(BIN) $(PDF_BIN)
 	$(BIN) serve
 
 test check: deps
-	@$(MAKE) --no-print-directory $(BIN) $(PDF_BIN) $(MO_FILES) $(UNIT_BIN) $(IT_BIN) $(TOOL_BIN)
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BIN) $(PDF_BIN) $(MO_FILES) $(UNIT_BIN) $(IT_BIN) $(TOOL_BIN)
 	@scripts/check-banned.sh
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory run-tests
@@ -202,6 +202,9 @@ else
 TESTS  ?= $(UNIT_BIN) $(IT_BIN) $(SH_TESTS)
 endif
 PG_TMP ?= $(abspath $(BUILD))
+# The tests run side by side, as many at once as there are cores: most of a test's time
+# is spent waiting (on a fake phone's deadline, a browser, a server), not computing.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 run-tests:
 	@rm -f $(BUILD)/test-logs/failed.txt
 	@mkdir -p $(PG_TMP) && pg=$$(mktemp -d $(PG_TMP)/pg.XXXXXX) && \
@@ -211,7 +214,7 @@ run-tests:
 	  trap 'scripts/pg-test-cluster stop '"$$pg"' && rm -rf '"$$pg" EXIT; \
 	  trap 'exit 130' INT TERM; \
 	  ATELIER_TEST_PG=$$url ATELIER_BIN=$(abspath $(BIN)) ATELIER_BUILD=$(abspath $(BUILD)) \
-	  SANITIZE=$(SANITIZE) prove --timer --exec tests/runner $(TESTS) || \
+	  SANITIZE=$(SANITIZE) prove -j$(JOBS) --timer --exec tests/runner $(TESTS) || \
 	  { cat $(BUILD)/test-logs/failed.txt 2>/dev/null; exit 1; }
 
 # libFuzzer targets: built with clang when it is there; check runs each briefly.
