@@ -19,6 +19,8 @@ const char *job_strerror(enum job_err err)
 		return "success";
 	case JOB_ESTORE:
 		return "the database failed";
+	case JOB_EBUSY:
+		return "the records are busy with another write";
 	case JOB_ENOJOB:
 		return "no such job";
 	case JOB_ECLOSED:
@@ -125,6 +127,8 @@ enum job_err job_append(struct store *st, long long job_id, struct store_step *r
 		return JOB_ENOJOB;
 	case STORE_ESEAL:
 		return JOB_ESEAL;
+	case STORE_EBUSY:
+		return JOB_EBUSY;
 	default:
 		return JOB_ESTORE;
 	}

@@ -26,6 +26,7 @@ enum job_err {
 	JOB_EBADCORR,  /* the record to correct is not a record of this job */
 	JOB_ETAMPERED, /* verify: a record does not match its hash or its chain */
 	JOB_ESEAL,     /* the workshop key could not sign the head of the job's records */
+	JOB_EBUSY,     /* another write held the records past the wait: nothing recorded */
 };
 
 const char *job_strerror(enum job_err err);

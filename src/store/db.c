@@ -211,6 +211,11 @@ enum store_err db_one(struct db_stmt *s, enum store_err prepared,
 	return err;
 }
 
+enum store_err db_begin_job(struct store *st, long long job)
+{
+	return st->ops->begin_job(st, job);
+}
+
 enum store_err db_run(struct store *st, const char *sql)
 {
 	struct db_stmt *s = NULL;

@@ -36,6 +36,7 @@ struct db_ops {
 	int (*col_is_null)(struct db_stmt *s, int col);
 	const char *(*col_text)(struct db_stmt *s, int col);
 	int (*in_transaction)(struct store *st);
+	enum store_err (*begin_job)(struct store *st, long long job);
 };
 
 /* The head of every backend's statement. */

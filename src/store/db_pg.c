@@ -22,6 +22,15 @@
  *     (pg_advisory_xact_lock), held to the end of the transaction: writes from every
  *     bench follow one another, as SQLite's single writer does, so that two benches
  *     never read the same head of a chain and both append to it;
+ *   - a step appended to a job (db_begin_job(), "BEGIN IMMEDIATE JOB n" here) takes the
+ *     workshop's write lock shared, and the job's own lock (the two-key form of the
+ *     advisory locks, a space apart from the one-key form) exclusive: steps of different
+ *     jobs are written side by side, two benches on one job take turns, and every other
+ *     write, which takes the workshop's lock exclusive, waits for the appends under way
+ *     and holds the next ones back. Such an append moves the job's chain only (jobs.c),
+ *     and reads the job's state under its lock, which only a write with the workshop's
+ *     lock changes. PostgreSQL queues a lock asked for behind one that conflicts and
+ *     waits already, so a stream of appends does not starve the other writes;
  *   - BEGIN (a read) is BEGIN at REPEATABLE READ: every read of it sees one snapshot, as
  *     SQLite's read transaction does;
  *   - SAVEPOINT, RELEASE, ROLLBACK TO, COMMIT and ROLLBACK are the same words.
@@ -65,6 +74,11 @@
 /* The key of the workshop's write lock (pg_advisory_xact_lock): "atelierw" in ASCII,
  * 0x6174656c69657277, written in decimal into the SQL that takes it. */
 #define PG_WRITE_LOCK "7022349235276575351"
+/* The first key of a job's lock (pg_advisory_xact_lock(int4, int4)): "ajob" in ASCII. The
+ * second is the job's id, folded into an int4: two jobs that fold alike share a lock,
+ * which only makes them take turns. */
+#define PG_JOB_LOCK "1634365282"
+#define PG_BEGIN_JOB "BEGIN IMMEDIATE JOB " /* db_begin_job()'s word, then the job's id */
 
 enum pg_kind {
 	PG_QUERY, /* a statement with parameters: prepared on the server */
@@ -278,9 +292,21 @@ fail:
 	return -1;
 }
 
-/* The store's transaction control in PostgreSQL's words (above); NULL for any other SQL. */
-static const char *control(const char *sql, enum pg_kind *kind)
+/* The store's transaction control in PostgreSQL's words (above), written into BUF when
+ * it depends on SQL's own words; NULL for any other SQL. */
+static const char *control(const char *sql, enum pg_kind *kind, char *buf, size_t size)
 {
+	if (strncmp(sql, PG_BEGIN_JOB, strlen(PG_BEGIN_JOB)) == 0) {
+		long long job = strtoll(sql + strlen(PG_BEGIN_JOB), NULL, 10);
+
+		*kind = PG_BEGIN;
+		snprintf(buf, size,
+			 "BEGIN ISOLATION LEVEL READ COMMITTED; "
+			 "SELECT pg_advisory_xact_lock_shared(" PG_WRITE_LOCK "); "
+			 "SELECT pg_advisory_xact_lock(" PG_JOB_LOCK ", %d)",
+			 (int)(job % 2147483647));
+		return buf;
+	}
 	if (strcmp(sql, "BEGIN IMMEDIATE") == 0) {
 		*kind = PG_BEGIN;
 		return "BEGIN ISOLATION LEVEL READ COMMITTED; "
@@ -320,6 +346,7 @@ static struct pg_stmt *stmt_new(struct store *st, const char *sql)
 	size_t len = strlen(sql);
 	struct pg_stmt *s = calloc(1, sizeof(*s) + len + 1);
 	enum pg_kind kind = PG_QUERY;
+	char buf[256];
 	const char *ctl;
 
 	if (!s)
@@ -328,7 +355,7 @@ static struct pg_stmt *stmt_new(struct store *st, const char *sql)
 	s->slot = -1;
 	s->row = -1;
 	memcpy(s->sql, sql, len + 1);
-	ctl = control(sql, &kind);
+	ctl = control(sql, &kind, buf, sizeof(buf));
 	s->kind = kind;
 	if (ctl) {
 		s->pgsql = strdup(ctl);
@@ -357,7 +384,9 @@ fail:
 static enum store_err pg_prepare(struct store *st, const char *sql, struct db_stmt **out)
 {
 	struct store_pg *pg = st->pg;
-	int keep = pg->n_cached < PG_STMT_CACHE;
+	/* A job's begin names the job: kept, it would fill the cache. */
+	int keep = pg->n_cached < PG_STMT_CACHE &&
+		   strncmp(sql, PG_BEGIN_JOB, strlen(PG_BEGIN_JOB)) != 0;
 	struct pg_stmt *s;
 
 	*out = NULL;
@@ -718,6 +747,14 @@ static int pg_in_transaction(struct store *st)
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
+static enum store_err pg_begin_job(struct store *st, long long job)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), PG_BEGIN_JOB "%lld", job);
+	return db_run(st, sql);
+}
+
 const struct db_ops db_pg_ops = {
 	.name = "PostgreSQL",
 	.prepare = pg_prepare,
@@ -740,6 +777,7 @@ const struct db_ops db_pg_ops = {
 	.col_is_null = pg_col_is_null,
 	.col_text = pg_col_text,
 	.in_transaction = pg_in_transaction,
+	.begin_job = pg_begin_job,
 };
 
 /* ---- the connection ---- */

@@ -396,6 +396,13 @@ static int lite_in_transaction(struct store *st)
 	return !sqlite3_get_autocommit(st->db);
 }
 
+/* One file, one writer at a time: every write waits for the others. */
+static enum store_err lite_begin_job(struct store *st, long long job)
+{
+	(void)job;
+	return db_run(st, "BEGIN IMMEDIATE");
+}
+
 const struct db_ops db_sqlite_ops = {
 	.name = "SQLite",
 	.prepare = lite_prepare,
@@ -418,4 +425,5 @@ const struct db_ops db_sqlite_ops = {
 	.col_is_null = lite_col_is_null,
 	.col_text = lite_col_text,
 	.in_transaction = lite_in_transaction,
+	.begin_job = lite_begin_job,
 };

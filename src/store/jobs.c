@@ -410,8 +410,9 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 	char state[16] = "";
 
 	/* The job must be open in the very transaction that appends: a submit that commits
-	 * first closes it, and this step is then refused, never recorded after it. */
-	err = store_int_begin(st);
+	 * first closes it, and this step is then refused, never recorded after it. Only the
+	 * job's chain moves: the write waits for the writes to this job alone (db.h). */
+	err = store_int_begin_job(st, r->job_id);
 	if (err)
 		return err;
 	err = db_prepare(st, sql_open, &stmt);

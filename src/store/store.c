@@ -852,6 +852,13 @@ enum store_err store_int_begin(struct store *st)
 	return err;
 }
 
+enum store_err store_int_begin_job(struct store *st, long long job)
+{
+	if (st->batch)
+		return store_int_begin(st); /* the batch's writes may move any chain */
+	return db_begin_job(st, job);
+}
+
 enum store_err store_int_commit(struct store *st)
 {
 	enum store_err err;
@@ -1202,6 +1209,11 @@ static int records_url(const char *dir, char *url, size_t size, char *why, size_
 		return 1;
 	}
 	return conf_get(dir, "db", url, size, why, why_size);
+}
+
+int store_url_is_server(const char *path)
+{
+	return path && store_int_is_pg_url(path);
 }
 
 int store_records_on_server(const char *dir, char *shown, size_t size)

@@ -109,6 +109,8 @@ const char *store_path(const struct store *st);
  * DIR/atelier.conf), with its URL as it may be shown (no password) in SHOWN (SIZE bytes);
  * 0 when they are DIR's SQLite file. */
 int store_records_on_server(const char *dir, char *shown, size_t size);
+/* 1 when PATH, as store_path() gives it, names records on a server (postgresql://). */
+int store_url_is_server(const char *path);
 /* As store_open(), on the records at URL (postgresql://...), or in DIR's SQLite file when
  * URL is NULL, whatever $ATELIER_DB and DIR/atelier.conf say. */
 enum store_err store_open_at(const char *dir, const char *url, int create, struct store **out,

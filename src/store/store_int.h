@@ -172,6 +172,9 @@ void store_int_sealing_stop(struct store *st);
 void store_int_checkpointer_stop(struct store *st);
 /* Begin a write (BEGIN IMMEDIATE; a savepoint inside an open batch). */
 enum store_err store_int_begin(struct store *st);
+/* As store_int_begin(), for a write that moves the chain of job JOB only and reads
+ * nothing another job's append writes (db_begin_job()). */
+enum store_err store_int_begin_job(struct store *st, long long job);
 /* Commit the write begun with store_int_begin() (inside a batch: release its savepoint,
  * the batch commits later). */
 enum store_err store_int_commit(struct store *st);

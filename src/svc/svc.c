@@ -75,8 +75,14 @@ const char *svc_store_cause(enum store_err err, const char *path, char *buf, siz
 
 	switch (e) {
 	case EBUSY:
-		snprintf(buf, size, "the database is locked by another atelier (a command still "
-				    "writing): try again when it has finished");
+		if (store_url_is_server(path))
+			snprintf(buf, size, "the records on the workshop server are busy with "
+					    "another write: nothing was recorded; try again in a "
+					    "moment");
+		else
+			snprintf(buf, size, "the database is locked by another atelier (a "
+					    "command still writing): try again when it has "
+					    "finished");
 		return buf;
 	case EROFS:
 	case ENOSPC:

@@ -1535,8 +1535,9 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 	rec.corrects = corrects;
 	changes = store_changes(b->st); /* all this connection changed before the step */
 	je = job_append(b->st, w->job.id, &rec, &rec_id);
-	if (je == JOB_ESEAL) {
-		rc = svc_store_fail(b, STORE_ESEAL, "record the step");
+	if (je == JOB_ESEAL || je == JOB_EBUSY) {
+		rc = svc_store_fail(b, je == JOB_ESEAL ? STORE_ESEAL : STORE_EBUSY,
+				    "record the step");
 		goto out;
 	}
 	if (je != JOB_OK) {
