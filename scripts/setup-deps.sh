@@ -34,6 +34,7 @@ libclang-rt-14-dev
 perl
 sqlite3
 python3
+python3-cryptography
 openssl
 xz-utils
 procps

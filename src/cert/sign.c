@@ -155,7 +155,7 @@ static enum sign_err load_seed(const char *path, unsigned char pk[SIGN_PK_BYTES]
 		return SIGN_EIO;
 	if (strncmp(buf, SEED_PREFIX, strlen(SEED_PREFIX)) != 0 ||
 	    decode_prefixed(buf, SEED_PREFIX, seed, sizeof(seed)) != 0) {
-		snprintf(why, size, "%s is not an Atelier workshop key", path);
+		snprintf(why, size, "%s is not an Atelier key", path);
 		err = SIGN_EBADKEY;
 	} else {
 		crypto_sign_seed_keypair(pk, sk, seed);
@@ -180,7 +180,9 @@ static enum sign_err write_public(const char *path, const unsigned char pk[SIGN_
 	return SIGN_OK;
 }
 
-enum sign_err sign_key_create(const char *datadir, int *created, char *why, size_t size)
+/* Create the key pair SECRET_NAME, PUBLIC_NAME in DATADIR/keys unless it is there. */
+static enum sign_err create_pair(const char *datadir, const char *secret_name,
+				 const char *public_name, int *created, char *why, size_t size)
 {
 	unsigned char seed[crypto_sign_SEEDBYTES], pk[SIGN_PK_BYTES], sk[SIGN_SK_BYTES];
 	char dir[PATH_MAX], secret[PATH_MAX], public[PATH_MAX];
@@ -194,8 +196,8 @@ enum sign_err sign_key_create(const char *datadir, int *created, char *why, size
 	if (!ready())
 		return SIGN_ENOMEM;
 	if (snprintf(dir, sizeof(dir), "%s/%s", datadir, SIGN_KEY_DIR) >= (int)sizeof(dir) ||
-	    key_path(datadir, SIGN_SECRET_FILE, secret, sizeof(secret)) ||
-	    key_path(datadir, SIGN_PUBLIC_FILE, public, sizeof(public))) {
+	    key_path(datadir, secret_name, secret, sizeof(secret)) ||
+	    key_path(datadir, public_name, public, sizeof(public))) {
 		snprintf(why, size, "the data directory's path is too long");
 		return SIGN_EIO;
 	}
@@ -226,23 +228,74 @@ enum sign_err sign_key_create(const char *datadir, int *created, char *why, size
 	return write_public(public, pk, why, size);
 }
 
-enum sign_err sign_key_secret(const char *datadir, unsigned char sk[SIGN_SK_BYTES], char *why,
-			      size_t size)
+enum sign_err sign_key_create(const char *datadir, int *created, char *why, size_t size)
+{
+	return create_pair(datadir, SIGN_SECRET_FILE, SIGN_PUBLIC_FILE, created, why, size);
+}
+
+enum sign_err sign_bench_key_create(const char *datadir, int *created, char *why, size_t size)
+{
+	return create_pair(datadir, SIGN_BENCH_SECRET_FILE, SIGN_BENCH_PUBLIC_FILE, created, why,
+			   size);
+}
+
+static enum sign_err secret_of(const char *datadir, const char *name,
+			       unsigned char sk[SIGN_SK_BYTES], char *why, size_t size)
 {
 	unsigned char pk[SIGN_PK_BYTES];
 	char path[PATH_MAX];
 
 	if (!ready())
 		return SIGN_ENOMEM;
-	if (key_path(datadir, SIGN_SECRET_FILE, path, sizeof(path))) {
+	if (key_path(datadir, name, path, sizeof(path))) {
 		snprintf(why, size, "the data directory's path is too long");
 		return SIGN_EIO;
 	}
 	return load_seed(path, pk, sk, why, size);
 }
 
-enum sign_err sign_key_public(const char *datadir, unsigned char pk[SIGN_PK_BYTES], char *why,
+enum sign_err sign_key_secret(const char *datadir, unsigned char sk[SIGN_SK_BYTES], char *why,
 			      size_t size)
+{
+	return secret_of(datadir, SIGN_SECRET_FILE, sk, why, size);
+}
+
+enum sign_err sign_bench_key_secret(const char *datadir, unsigned char sk[SIGN_SK_BYTES],
+				    char *why, size_t size)
+{
+	return secret_of(datadir, SIGN_BENCH_SECRET_FILE, sk, why, size);
+}
+
+enum sign_err sign_workshop_public_write(const char *datadir, const unsigned char pk[SIGN_PK_BYTES],
+					 char *why, size_t size)
+{
+	unsigned char have[SIGN_PK_BYTES];
+	char dir[PATH_MAX], path[PATH_MAX];
+	enum sign_err err = sign_key_public(datadir, have, why, size);
+
+	if (err == SIGN_OK) {
+		if (sodium_memcmp(have, pk, SIGN_PK_BYTES) == 0)
+			return SIGN_OK;
+		snprintf(why, size, "%s/%s/%s holds another workshop's key", datadir, SIGN_KEY_DIR,
+			 SIGN_PUBLIC_FILE);
+		return SIGN_EOTHERKEY;
+	}
+	if (err != SIGN_ENOKEY)
+		return err;
+	if (snprintf(dir, sizeof(dir), "%s/%s", datadir, SIGN_KEY_DIR) >= (int)sizeof(dir) ||
+	    key_path(datadir, SIGN_PUBLIC_FILE, path, sizeof(path))) {
+		snprintf(why, size, "the data directory's path is too long");
+		return SIGN_EIO;
+	}
+	if (datadir_create(dir) != DATADIR_OK) {
+		snprintf(why, size, "cannot create %s: %s", dir, strerror(errno));
+		return SIGN_EIO;
+	}
+	return write_public(path, pk, why, size);
+}
+
+static enum sign_err public_of(const char *datadir, const char *name,
+			       unsigned char pk[SIGN_PK_BYTES], char *why, size_t size)
 {
 	char path[PATH_MAX], *buf;
 	enum sign_err err = SIGN_OK;
@@ -250,7 +303,7 @@ enum sign_err sign_key_public(const char *datadir, unsigned char pk[SIGN_PK_BYTE
 
 	if (!ready())
 		return SIGN_ENOMEM;
-	if (key_path(datadir, SIGN_PUBLIC_FILE, path, sizeof(path))) {
+	if (key_path(datadir, name, path, sizeof(path))) {
 		snprintf(why, size, "the data directory's path is too long");
 		return SIGN_EIO;
 	}
@@ -263,6 +316,18 @@ enum sign_err sign_key_public(const char *datadir, unsigned char pk[SIGN_PK_BYTE
 	}
 	free(buf);
 	return err;
+}
+
+enum sign_err sign_key_public(const char *datadir, unsigned char pk[SIGN_PK_BYTES], char *why,
+			      size_t size)
+{
+	return public_of(datadir, SIGN_PUBLIC_FILE, pk, why, size);
+}
+
+enum sign_err sign_bench_key_public(const char *datadir, unsigned char pk[SIGN_PK_BYTES],
+				    char *why, size_t size)
+{
+	return public_of(datadir, SIGN_BENCH_PUBLIC_FILE, pk, why, size);
 }
 
 char *sign_canonical(const json_t *o)

@@ -21,6 +21,8 @@
 #define SIGN_KEY_DIR "keys"
 #define SIGN_SECRET_FILE "workshop.key"
 #define SIGN_PUBLIC_FILE "workshop.pub"
+#define SIGN_BENCH_SECRET_FILE "bench.key" /* a bench's own key (svc_benchkey.c) */
+#define SIGN_BENCH_PUBLIC_FILE "bench.pub"
 #define SIGN_RETIRED_DIR "retired" /* keys/retired/ID.pub: public keys of former keys */
 #define SIGN_PK_BYTES 32
 #define SIGN_SK_BYTES 64
@@ -52,6 +54,19 @@ enum sign_err sign_key_secret(const char *datadir, unsigned char sk[SIGN_SK_BYTE
 /* The public key of DATADIR. */
 enum sign_err sign_key_public(const char *datadir, unsigned char pk[SIGN_PK_BYTES], char *why,
 			      size_t size) __attribute__((warn_unused_result));
+
+/* The same three for the bench's own key, keys/bench.key and keys/bench.pub, with which
+ * a bench whose records are on the workshop's server signs them once enrolled. */
+enum sign_err sign_bench_key_create(const char *datadir, int *created, char *why, size_t size)
+	__attribute__((warn_unused_result));
+enum sign_err sign_bench_key_secret(const char *datadir, unsigned char sk[SIGN_SK_BYTES],
+				    char *why, size_t size) __attribute__((warn_unused_result));
+enum sign_err sign_bench_key_public(const char *datadir, unsigned char pk[SIGN_PK_BYTES],
+				    char *why, size_t size) __attribute__((warn_unused_result));
+/* Write PK as DATADIR's workshop.pub, when it has none (a bench joining a workshop);
+ * SIGN_OK when it holds PK already, SIGN_EOTHERKEY when it holds another key. */
+enum sign_err sign_workshop_public_write(const char *datadir, const unsigned char pk[SIGN_PK_BYTES],
+					 char *why, size_t size) __attribute__((warn_unused_result));
 
 /* "ed25519:BASE64" of PK into OUT. */
 void sign_public_text(const unsigned char pk[SIGN_PK_BYTES], char out[SIGN_PUBLIC_TEXT]);

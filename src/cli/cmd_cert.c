@@ -42,10 +42,16 @@ static const char verify_usage[] =
 static const char key_usage[] =
 	"usage: atelier [--data DIR] key public\n"
 	"       atelier [--data DIR] key rotate [--by NAME] [--json]\n"
+	"       atelier [--data DIR] key benches [--json]\n"
+	"       atelier [--data DIR] key enrol BENCH [--by NAME] [--json]\n"
 	"public prints the workshop's public key, the one buyers and partners use to check\n"
 	"its certificates ('atelier verify FILE --key KEY'). The secret key is never printed.\n"
 	"rotate (an admin) retires the key and makes a new one; what the old key signed still\n"
-	"verifies here (its public key is kept in DATA/keys/retired/).\n";
+	"verifies here (its public key is kept in DATA/keys/retired/).\n"
+	"When the records are on the workshop's server, each bench signs what it records with\n"
+	"a key of its own, made by 'atelier init' on that bench; the workshop key stays at the\n"
+	"certifying station. benches lists the benches' keys; enrol (an admin, at the\n"
+	"certifying station) signs the key bench BENCH gave, after which it may record.\n";
 
 /* ---- certify ---- */
 
@@ -203,11 +209,67 @@ static int key_rotate(struct bench *b, int argc, char **argv)
 	return cli_show("key", b, rc, view, json, print_rotated, NULL);
 }
 
+static void print_benches(const json_t *v, const void *ctx)
+{
+	const json_t *list = json_object_get(v, "benches"), *it;
+	size_t i;
+
+	(void)ctx;
+	if (json_array_size(list) == 0)
+		printf("no bench has given its key (a bench gives it with 'atelier init')\n");
+	json_array_foreach(list, i, it) {
+		if (json_is_true(json_object_get(it, "enrolled")))
+			printf("%-20s key %s  enrolled %s\n", cli_str(it, "bench", "?"),
+			       cli_str(it, "key_id", "?"), cli_str(it, "enrolled_at", "?"));
+		else
+			printf("%-20s key %s  not trusted: %s\n", cli_str(it, "bench", "?"),
+			       cli_str(it, "key_id", "?"), cli_str(it, "why", "?"));
+	}
+}
+
+static int key_benches(struct bench *b, int argc, char **argv)
+{
+	int json = 0, rc;
+	const struct cli_opt opts[] = { CLI_JSON(&json), CLI_END };
+	json_t *view = NULL;
+	size_t n;
+
+	rc = cli_parse("key benches", argc, argv, opts, NULL, 0, 0, &n);
+	if (rc)
+		return rc;
+	rc = svc_bench_keys(b, &view);
+	return cli_show("key", b, rc, view, json, print_benches, NULL);
+}
+
+static void print_enrolled(const json_t *v, const void *ctx)
+{
+	(void)ctx;
+	printf("bench %s's key %s is enrolled (signed by the workshop key %s): it may record\n",
+	       cli_str(v, "bench", "?"), cli_str(v, "key_id", "?"), cli_str(v, "signer", "?"));
+}
+
+static int key_enrol(struct bench *b, int argc, char **argv)
+{
+	const char *by = NULL, *pos[1];
+	int json = 0, rc;
+	const struct cli_opt opts[] = { { "by", 'b', CLI_STRING, &by }, CLI_JSON(&json), CLI_END };
+	json_t *view = NULL;
+	size_t n;
+
+	rc = cli_parse("key enrol", argc, argv, opts, pos, 1, 1, &n);
+	if (rc)
+		return rc;
+	rc = svc_bench_enrol(b, by, pos[0], &view);
+	return cli_show("key", b, rc, view, json, print_enrolled, NULL);
+}
+
 int cli_cmd_key(const struct cli_global *g, int argc, char **argv)
 {
 	static const struct cli_sub subs[] = {
 		{ "public", key_public, SVC_OPEN_DIR, NULL },
 		{ "rotate", key_rotate, SVC_OPEN_STORE, NULL },
+		{ "benches", key_benches, SVC_OPEN_STORE, NULL },
+		{ "enrol", key_enrol, SVC_OPEN_STORE, NULL },
 		{ NULL, NULL, 0, NULL },
 	};
 

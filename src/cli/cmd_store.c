@@ -34,9 +34,27 @@ static const char db_usage[] =
 
 static void print_init(const json_t *v, const void *ctx)
 {
-	const json_t *key = json_object_get(v, "key");
+	const json_t *key = json_object_get(v, "key"), *bk = json_object_get(v, "bench_key");
 
 	(void)ctx;
+	if (bk) {
+		/* A bench joining the workshop on the server (svc_bench_join()). */
+		printf("data directory %s joins the workshop on %s\n", cli_str(v, "dir", "?"),
+		       cli_str(v, "database", "?"));
+		printf("the workshop key is %s (id %s): check that the certifying station shows "
+		       "the same ('atelier key public' there)\n",
+		       cli_str(v, "workshop_public", "?"), cli_str(v, "workshop_key", "?"));
+		if (json_is_true(json_object_get(bk, "enrolled")))
+			printf("bench %s signs with its key %s, enrolled\n", cli_str(bk, "bench", "?"),
+			       cli_str(bk, "key_id", "?"));
+		else
+			printf("bench %s's key %s waits for its enrolment: at the certifying "
+			       "station, an admin runs 'atelier key enrol %s'; until then this "
+			       "bench records nothing\n",
+			       cli_str(bk, "bench", "?"), cli_str(bk, "key_id", "?"),
+			       cli_str(bk, "bench", "?"));
+		return;
+	}
 	printf("data directory %s ready: database %s, schema version %lld\n", cli_str(v, "dir", "?"),
 	       cli_str(v, "database", "?"),
 	       (long long)json_integer_value(json_object_get(v, "schema_version")));

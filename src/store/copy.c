@@ -53,6 +53,8 @@ static const struct {
 	{ "shelf_move", "id" },
 	{ "sale", "id" },
 	{ "destruction", "id" },
+	{ "bench_key", "id" },
+	{ "bench_enrolment", "id" },
 };
 
 #define N_TABLES (sizeof(tables) / sizeof(tables[0]))

@@ -1116,6 +1116,8 @@ static const char *const triggers[] = {
 	"intake_batch_no_update", "intake_batch_no_delete", "device_batch_no_update",
 	"device_batch_no_delete", "shelf_move_no_update", "shelf_move_no_delete",
 	"sale_no_update", "sale_no_delete", "destruction_no_update", "destruction_no_delete",
+	"bench_key_no_update", "bench_key_no_delete", "bench_enrolment_no_update",
+	"bench_enrolment_no_delete",
 };
 
 enum store_err store_check_triggers(struct store *st, char *missing, size_t size)

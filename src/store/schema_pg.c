@@ -505,6 +505,29 @@ const char *const schema_pg_create[] = {
 	NULL,
 };
 
+const char *const schema_pg_v15[] = {
+	"CREATE TABLE bench_key (" ID ", "
+	"bench " TEXT " NOT NULL CHECK (length(bench) > 0), "
+	"key_id " TEXT " NOT NULL UNIQUE, "
+	"public " TEXT " NOT NULL, "
+	"t_ms bigint NOT NULL)",
+	"CREATE TABLE bench_enrolment (" ID ", "
+	"key_id " TEXT " NOT NULL UNIQUE REFERENCES bench_key (key_id), "
+	"by_user bigint NOT NULL REFERENCES app_user (id), "
+	"t_ms bigint NOT NULL, "
+	"signer " TEXT " NOT NULL, "
+	"sig " TEXT " NOT NULL)",
+	GUARD("bench_key_no_update", "UPDATE", "bench_key", "bench keys are append-only"),
+	GUARD("bench_key_no_delete", "DELETE", "bench_key", "bench keys are append-only"),
+	GUARD_TRUNCATE("bench_key", "bench keys are append-only"),
+	GUARD("bench_enrolment_no_update", "UPDATE", "bench_enrolment",
+	      "bench enrolments are append-only"),
+	GUARD("bench_enrolment_no_delete", "DELETE", "bench_enrolment",
+	      "bench enrolments are append-only"),
+	GUARD_TRUNCATE("bench_enrolment", "bench enrolments are append-only"),
+	NULL,
+};
+
 const char *const schema_pg_after_copy[] = {
 	/* setval(..., false): the next id is max + 1, or 1 in an empty table. */
 	"DO $$\n"

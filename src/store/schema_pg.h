@@ -55,4 +55,7 @@ extern const char *const schema_pg_create[];
  */
 extern const char *const schema_pg_after_copy[];
 
+/* Schema 15 on PostgreSQL (store.c's schema_v15: the benches' own keys). Static. */
+extern const char *const schema_pg_v15[];
+
 #endif

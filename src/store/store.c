@@ -518,6 +518,36 @@ static const char *const schema_v14_pg[] = {
 	NULL,
 };
 
+/* Schema 15: the benches' own keys (svc_benchkey.c). A bench whose records are on the
+ * workshop's server signs the heads of the chains it moves with a key of its own, so
+ * that the workshop key stays on the certifying station: bench_key holds each bench's
+ * public key as the bench gave it, bench_enrolment the workshop key's signature of it,
+ * made at the certifying station by an admin. Both are append-only. */
+static const char *const schema_v15[] = {
+	"CREATE TABLE bench_key ("
+	"id INTEGER PRIMARY KEY, "
+	"bench TEXT NOT NULL CHECK (length(bench) > 0), "
+	"key_id TEXT NOT NULL UNIQUE, "
+	"public TEXT NOT NULL, "
+	"t_ms INTEGER NOT NULL)",
+	"CREATE TABLE bench_enrolment ("
+	"id INTEGER PRIMARY KEY, "
+	"key_id TEXT NOT NULL UNIQUE REFERENCES bench_key (key_id), "
+	"by_user INTEGER NOT NULL REFERENCES app_user (id), "
+	"t_ms INTEGER NOT NULL, "
+	"signer TEXT NOT NULL, "
+	"sig TEXT NOT NULL)",
+	"CREATE TRIGGER bench_key_no_update BEFORE UPDATE ON bench_key "
+	"BEGIN SELECT RAISE(ABORT, 'bench keys are append-only'); END",
+	"CREATE TRIGGER bench_key_no_delete BEFORE DELETE ON bench_key "
+	"BEGIN SELECT RAISE(ABORT, 'bench keys are append-only'); END",
+	"CREATE TRIGGER bench_enrolment_no_update BEFORE UPDATE ON bench_enrolment "
+	"BEGIN SELECT RAISE(ABORT, 'bench enrolments are append-only'); END",
+	"CREATE TRIGGER bench_enrolment_no_delete BEFORE DELETE ON bench_enrolment "
+	"BEGIN SELECT RAISE(ABORT, 'bench enrolments are append-only'); END",
+	NULL,
+};
+
 static const struct migration migrations[] = {
 	{ schema_v1, "PRAGMA user_version = 1", NULL }, /* 0 -> 1 */
 	{ schema_v2, "PRAGMA user_version = 2", NULL }, /* 1 -> 2 */
@@ -533,6 +563,7 @@ static const struct migration migrations[] = {
 	{ schema_v12, "PRAGMA user_version = 12", NULL }, /* 11 -> 12 */
 	{ schema_v13, "PRAGMA user_version = 13", NULL }, /* 12 -> 13 */
 	{ schema_v14, "PRAGMA user_version = 14", schema_v14_pg }, /* 13 -> 14 */
+	{ schema_v15, "PRAGMA user_version = 15", schema_pg_v15 }, /* 14 -> 15 */
 };
 
 const char *const *store_int_pg_migration(int from)

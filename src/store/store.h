@@ -23,7 +23,7 @@
 
 #define STORE_DB_NAME "atelier.db"
 /* Schema version this program writes. */
-#define STORE_SCHEMA_VERSION 14
+#define STORE_SCHEMA_VERSION 15
 /* Bytes of a bench's name at most (store_set_bench()). */
 #define STORE_BENCH_MAX 63
 /* Milliseconds a statement waits for another process's lock. */
@@ -822,6 +822,44 @@ enum store_err store_sale_of(struct store *st, long long device_id, struct store
  * graded approved); STORE_ENOENT when there is none. */
 enum store_err store_approved_job(struct store *st, long long device_id, const char *checklist_id,
 				  struct store_job *out) __attribute__((warn_unused_result));
+
+/* ---- the benches' own keys (schema 15; benchkeys.c) ----
+ * A bench whose records are on the workshop's server signs the heads of the chains it
+ * moves with a key of its own (svc_benchkey.c): its public key is kept here as the bench
+ * gave it, and counts once the workshop key has signed it (an enrolment, made at the
+ * certifying station). Both rows are append-only. */
+#define STORE_PUBLIC_TEXT 64 /* "ed25519:" and base64 of 32 bytes, and the NUL */
+struct store_bench_key {
+	long long id;
+	char bench[STORE_BENCH_MAX + 1];
+	char key_id[17];
+	char public[STORE_PUBLIC_TEXT];
+	long long t_ms;
+	/* The enrolment, when there is one. */
+	int enrolled;
+	long long enrolled_by, enrolled_ms;
+	char signer[17]; /* the id of the workshop key that signed it */
+	char sig[100];
+};
+/* Keep bench K's key (bench, key_id, public, t_ms). STORE_EEXIST when that key is kept. */
+enum store_err store_bench_key_add(struct store *st, const struct store_bench_key *k,
+				   long long *id) __attribute__((warn_unused_result));
+/* Keep the enrolment of K->key_id (enrolled_by, enrolled_ms, signer, sig). STORE_EEXIST
+ * when it is enrolled already. */
+enum store_err store_bench_key_enrol(struct store *st, const struct store_bench_key *k)
+	__attribute__((warn_unused_result));
+/* The key KEY_ID, with its enrolment if any. STORE_ENOENT when it is not kept. */
+enum store_err store_bench_key_get(struct store *st, const char *key_id,
+				   struct store_bench_key *out) __attribute__((warn_unused_result));
+/* Every bench key, oldest first, into a new array (free()). */
+enum store_err store_bench_keys(struct store *st, struct store_bench_key **out, size_t *n)
+	__attribute__((warn_unused_result));
+/* Publish the workshop's public key ("ed25519:..."), for the benches joining it. */
+enum store_err store_workshop_key_publish(struct store *st, const char *public_text)
+	__attribute__((warn_unused_result));
+/* The workshop's public key as published; STORE_ENOENT when none was. */
+enum store_err store_workshop_key_published(struct store *st, char out[STORE_PUBLIC_TEXT])
+	__attribute__((warn_unused_result));
 
 /* ---- the ledger: the chains of records and their signed heads (ledger.c) ----
  *

@@ -103,8 +103,8 @@ enum svc_err svc_store_fail(struct bench *b, enum store_err err, const char *wha
 	if (err == STORE_ESEAL)
 		return svc_fail(b, b->key_loaded < 0 && b->key_err == SIGN_ENOKEY ? SVC_ENODATA
 										: SVC_EIO,
-				"cannot %s: the workshop key could not sign the records (%s); nothing "
-				"was recorded",
+				"cannot %s: the records could not be signed (%s); nothing was "
+				"recorded",
 				what, b->key_why[0] ? b->key_why : "no key");
 	if (svc_store_cause(err, b->st ? store_path(b->st) : b->dir, cause, sizeof(cause)))
 		return svc_fail(b, rc, "cannot %s: %s (%s)", what, cause,
@@ -296,7 +296,7 @@ enum svc_err svc_open(const char *data_opt, unsigned flags, struct bench **out, 
 
 			/* A new workshop gets its key with its database: every record is signed
 			 * from the first one. */
-			if ((flags & SVC_OPEN_CREATE) &&
+			if ((flags & SVC_OPEN_CREATE) && !svc_bench_joins(b) &&
 			    sign_key_create(b->dir, &created, kwhy, sizeof(kwhy)) != SIGN_OK)
 				log_msg(LOG_WARN, "cannot create the workshop key: %s", kwhy);
 			b->key_created = created;
@@ -847,12 +847,18 @@ enum svc_err svc_init(struct bench *b, const char *admin, const char *admin_secr
 	int created = 0, made = 0;
 
 	*view = NULL;
+	/* A bench joining a workshop on a server: its own key, never the workshop's. */
+	if (svc_bench_joins(b))
+		return svc_bench_join(b, view);
 	if (sign_key_create(b->dir, &created, why, sizeof(why)) != SIGN_OK ||
 	    sign_key_public(b->dir, pk, why, sizeof(why)) != SIGN_OK)
 		return svc_fail(b, SVC_EIO, "the workshop key: %s", why);
 	created |= b->key_created; /* made a moment ago, with the database */
 	sign_public_text(pk, text);
 	snprintf(secret, sizeof(secret), "%s/%s/%s", b->dir, SIGN_KEY_DIR, SIGN_SECRET_FILE);
+	rc = svc_workshop_key_publish(b);
+	if (rc)
+		return rc;
 	err = store_user_admins(b->st, &admins);
 	if (err)
 		return svc_store_fail(b, err, "read the accounts");

@@ -776,6 +776,18 @@ enum svc_err svc_revocation_list(struct bench *b, const char *file, json_t **vie
  * verifies) and makes a new one: {retired, key_id, by}. */
 enum svc_err svc_key_rotate(struct bench *b, const char *by, json_t **view)
 	__attribute__((warn_unused_result));
+/* A bench joining the workshop whose records are on the server (atelier init there, no
+ * workshop key in its data directory): the workshop's published public key written to
+ * keys/workshop.pub, this bench's own key made (keys/bench.key) and kept in the records,
+ * waiting for its enrolment. VIEW: {dir, database, workshop_key, bench_key: {bench,
+ * key_id, created, enrolled}}. */
+enum svc_err svc_bench_join(struct bench *b, json_t **view) __attribute__((warn_unused_result));
+/* Enrol the key bench BENCH gave (the newest waiting), signed with the workshop key, by
+ * BY (an admin, svc_actor()). VIEW: {bench, key_id, signer, by}. */
+enum svc_err svc_bench_enrol(struct bench *b, const char *by, const char *bench, json_t **view)
+	__attribute__((warn_unused_result));
+/* Every bench's key: {benches: [{bench, key_id, enrolled, enrolled_at?, why?}]}. */
+enum svc_err svc_bench_keys(struct bench *b, json_t **view) __attribute__((warn_unused_result));
 /* {public_key}. */
 enum svc_err svc_key_public(struct bench *b, json_t **view) __attribute__((warn_unused_result));
 

@@ -141,6 +141,11 @@ enum svc_err svc_certify(struct bench *b, const char *device, const char *by_nam
 		return rc;
 	if (!svc_may(b, &by, SVC_CERTIFY, NULL))
 		return SVC_EDENIED;
+	if (svc_bench_joined(b))
+		return svc_fail(b, SVC_EREFUSED,
+				"this bench does not certify: certificates are signed with the "
+				"workshop key, at the certifying station; run 'atelier certify' "
+				"there (this bench's own key signs only what it records)");
 	rc = svc_policy(b, &policy);
 	if (rc)
 		return rc;

@@ -258,4 +258,21 @@ int svc_array_has(const json_t *arr, const char *s);
 enum svc_err svc_record_facts(struct bench *b, json_t *facts, long long t_ms,
 			      long long *device_id);
 
+/* ---- the benches' own keys (svc_benchkey.c) ---- */
+/* 1 when B joins a workshop as a bench: its records are on a server that has a
+ * published workshop key, and its data directory holds no workshop key. */
+int svc_bench_joins(struct bench *b);
+/* 1 when B is a bench that joined a workshop: a key of its own, no workshop key. */
+int svc_bench_joined(const struct bench *b);
+/* Publish B's workshop key in its records on a server (none on SQLite); refused when
+ * they name another workshop's key. */
+enum svc_err svc_workshop_key_publish(struct bench *b);
+/* 1 when K is enrolled by a key of this workshop (its own or one it retired) and is
+ * what it says: PK gets its public key. 0 with the reason in WHY. */
+int svc_bench_key_trusted(struct bench *b, const struct store_bench_key *k,
+			  unsigned char pk[32], char *why, size_t size);
+/* Load this bench's own key into B's signing key (svc_seal.c): 1 when loaded and
+ * enrolled, 0 when the bench has none, -1 when it cannot sign (key_err, key_why). */
+int svc_bench_key_load(struct bench *b);
+
 #endif

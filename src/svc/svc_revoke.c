@@ -19,6 +19,7 @@
 #include "cert/sign.h"
 #include "util/clock.h"
 #include "util/file.h"
+#include "util/log.h"
 
 #define REVOKED_LIST_TYPE "atelier-revocations"
 #define REVOKED_LIST_MAX (8u << 20)
@@ -227,6 +228,9 @@ enum svc_err svc_key_rotate(struct bench *b, const char *by_name, json_t **view)
 	/* This context signed with the old key until now. */
 	svc_seal_release(b);
 	svc_audit(b, "key-rotate", "workshop key", "ok", new_id);
+	/* The benches of a workshop on a server read the new key from there. */
+	if (svc_workshop_key_publish(b) != SVC_OK)
+		log_msg(LOG_WARN, "the new workshop key is not published: %s", svc_why(b));
 	*view = json_pack("{s:s, s:s, s:s}", "retired", old_id, "key_id", new_id, "by", by.name);
 	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
 }

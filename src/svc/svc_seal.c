@@ -1,6 +1,7 @@
 /*
- * The heads of the records, signed with the workshop key: the store's sealer (store.h,
- * the ledger) on a struct bench. The secret key is read once, when the first head of a
+ * The heads of the records, signed with the workshop key, or on a bench of a workshop
+ * whose records are on a server with the bench's own enrolled key (svc_benchkey.c): the
+ * store's sealer (store.h, the ledger) on a struct bench. The secret key is read once, when the first head of a
  * command is signed, and zeroed when the context closes. Heads are checked against the
  * workshop's key or a key it retired (sign_key_public_by_id()), so records signed before
  * a `key rotate` still verify.
@@ -21,6 +22,17 @@ static int load_key(struct bench *b)
 	if (b->key_loaded)
 		return b->key_loaded;
 	b->key_err = sign_key_secret(b->dir, b->sk, b->key_why, sizeof(b->key_why));
+	if (b->key_err == SIGN_ENOKEY) {
+		/* A bench of a workshop on a server signs with its own key (svc_benchkey.c). */
+		int bench = svc_bench_key_load(b);
+
+		if (bench != 0) {
+			/* A key waiting for its enrolment is asked about again at the next
+			 * write: a running server goes on once the station has enrolled it. */
+			b->key_loaded = bench > 0 ? 1 : 0;
+			return bench;
+		}
+	}
 	if (b->key_err != SIGN_OK) {
 		b->key_loaded = -1;
 		return -1;
@@ -46,16 +58,27 @@ static int seal(void *ctx, const char *msg, char sig[STORE_SIG_TEXT],
 static int check(void *ctx, const char *msg, const char *sig, const char *key_id)
 {
 	struct bench *b = ctx;
+	unsigned char pk[sizeof(b->check_pk)];
 	char why[256];
 
 	if (strcmp(b->check_id, key_id) != 0) {
-		enum sign_err err = sign_key_public_by_id(b->dir, key_id, b->check_pk, why,
-							  sizeof(why));
+		/* Looked up apart: the key kept for the last id stays whole when this fails. */
+		enum sign_err err = sign_key_public_by_id(b->dir, key_id, pk, why, sizeof(why));
 
+		if (err == SIGN_EOTHERKEY && b->st) {
+			/* Not the workshop's: a bench's own key, if the workshop enrolled it. */
+			struct store_bench_key k;
+
+			if (store_bench_key_get(b->st, key_id, &k) != STORE_OK ||
+			    !svc_bench_key_trusted(b, &k, pk, why, sizeof(why)))
+				return -1;
+			err = SIGN_OK;
+		}
 		if (err == SIGN_EOTHERKEY || err == SIGN_EBADKEY)
 			return -1;
 		if (err)
 			return 0;
+		memcpy(b->check_pk, pk, sizeof(pk));
 		snprintf(b->check_id, sizeof(b->check_id), "%s", key_id);
 	}
 	return sign_text_check(b->check_pk, msg, sig);
