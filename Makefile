@@ -155,7 +155,8 @@ $(BUILD)/tests/unit_%: $(BUILD)/obj/tests/unit/%.o $(TEST_HELPER_OBJ) $(PDF_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS) $(PDF_LIBS) $(TEST_LIBS)
 
-$(BUILD)/obj/tests/unit/test_pg.o $(BUILD)/obj/tests/unit/test_pg_schema.o: TEST_CFLAGS += $(PQ_CFLAGS)
+$(BUILD)/obj/tests/unit/test_pg.o $(BUILD)/obj/tests/unit/test_pg_schema.o \
+  $(BUILD)/obj/tests/lib/records_here.o: TEST_CFLAGS += $(PQ_CFLAGS)
 $(BUILD)/tests/unit_test_pg $(BUILD)/tests/unit_test_pg_schema: TEST_LIBS += $(PQ_LIBS)
 
 $(BUILD)/tests/usbbed: $(BUILD)/obj/tests/tools/usbbed.o $(BUILD)/obj/tests/lib/testbed.o
@@ -194,7 +195,7 @@ test check: deps
 # a copy there and back, the cluster itself); the others, and the benches side by side
 # (pg_benches.sh, a minute), run in the plain `make check`: CI stays within its time.
 PG_TWINS     := $(filter tests/integration/pg_%.sh,$(SH_TESTS))
-PG_TWINS_SAN := $(addprefix tests/integration/,pg_cluster.sh pg_job_cli.sh pg_certify_cli.sh \
+PG_TWINS_SAN := $(addprefix tests/integration/,pg_cluster.sh pg_job_cli.sh pg_certify_cli.sh pg_bench_keys.sh \
 		  pg_db_copy.sh)
 ifeq ($(SANITIZE),1)
 TESTS  ?= $(UNIT_BIN) $(IT_BIN) $(filter-out $(filter-out $(PG_TWINS_SAN),$(PG_TWINS)),$(SH_TESTS))
@@ -236,7 +237,7 @@ fuzz: $(FUZZ_BIN)
 
 fuzz-smoke:
 	@if command -v clang >/dev/null 2>&1; then \
-	  $(MAKE) --no-print-directory fuzz && \
+	  $(MAKE) --no-print-directory -j$(JOBS) fuzz && \
 	  for f in $(FUZZ_BIN); do \
 	    echo "fuzz-smoke: $$f (20000 runs)"; \
 	    n=$$(basename $$f); rm -rf build/fuzz/work-$$n; mkdir -p build/fuzz/work-$$n; \

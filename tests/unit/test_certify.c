@@ -20,6 +20,7 @@
 #include "cert/sign.h"
 #include "checklist/checklist.h"
 #include "job/job.h"
+#include "../lib/records_here.h"
 #include "store/store.h"
 #include "util/clock.h"
 
@@ -186,6 +187,7 @@ static void world(const char *facts_text)
 
 	snprintf(dir, sizeof(dir), "/tmp/atelier-certify-XXXXXX");
 	assert_non_null(mkdtemp(dir));
+	assert_int_equal(records_here(dir), 0);
 	assert_int_equal(store_open(dir, 1, &st, &found), STORE_OK);
 	t0 = clock_wall_ms() - 100000;
 	assert_int_equal(store_user_add(st, "amina", ROLE_TRAINEE, "T-014", t0, &trainee.id),

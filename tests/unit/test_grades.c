@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/records_here.h"
 #include "store/store.h"
 
 #define SUBMITTED_MS 5000
@@ -31,6 +32,7 @@ static int setup(void **state)
 
 	snprintf(dir, sizeof(dir), "/tmp/atelier-grades-XXXXXX");
 	assert_non_null(mkdtemp(dir));
+	assert_int_equal(records_here(dir), 0);
 	assert_int_equal(store_open(dir, 1, &st, &found), STORE_OK);
 	assert_int_equal(store_record_probe(st, &p, &device_id), STORE_OK);
 	assert_int_equal(store_user_add(st, "amina", ROLE_TRAINEE, NULL, 1000, &trainee), STORE_OK);

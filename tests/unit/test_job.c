@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "job/job.h"
+#include "../lib/records_here.h"
 #include "store/store.h"
 #include "store/store_int.h" /* the batch's connection, to roll it back as SQLite would */
 
@@ -30,6 +31,7 @@ static int setup(void **state)
 
 	snprintf(dir, sizeof(dir), "/tmp/atelier-job-XXXXXX");
 	assert_non_null(mkdtemp(dir));
+	assert_int_equal(records_here(dir), 0);
 	assert_int_equal(store_open(dir, 1, &st, &found), STORE_OK);
 	assert_int_equal(store_record_probe(st, &p, &dev), STORE_OK);
 	assert_int_equal(store_user_add(st, "amina", ROLE_TRAINEE, NULL, 1000, &trainee), STORE_OK);
@@ -72,17 +74,10 @@ static void record(const char *step, const char *result, const char *note, long 
  * database file would (dropping the append-only guard first). */
 static void tamper(const char *sql)
 {
-	char path[128];
-	sqlite3 *db;
-
-	snprintf(path, sizeof(path), "%s/atelier.db", dir);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER step_record_no_update", NULL, NULL, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER step_record_no_delete", NULL, NULL, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	assert_int_equal(records_exec(dir, "DROP TRIGGER step_record_no_update; "
+					   "DROP TRIGGER step_record_no_delete"),
+			 0);
+	assert_int_equal(records_exec(dir, sql), 0);
 }
 
 static void steps_are_kept_in_order_with_who_when_and_time_spent(void **state)
@@ -140,19 +135,13 @@ static void correcting_a_record_of_another_job_is_refused(void **state)
 
 static void the_database_refuses_to_edit_or_delete_a_record(void **state)
 {
-	char path[128];
-	sqlite3 *db;
 	(void)state;
 
 	record("identity", "pass", NULL, 0, NULL);
-	snprintf(path, sizeof(path), "%s/atelier.db", dir);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(db, "UPDATE step_record SET result = 'fail'", NULL, NULL,
-					  NULL),
-			     SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM step_record", NULL, NULL, NULL),
-			     SQLITE_OK);
-	sqlite3_close(db);
+	assert_int_equal(records_exec(dir, "UPDATE step_record SET result = 'fail'"), -1);
+	assert_int_equal(records_exec(dir, "DELETE FROM step_record"), -1);
+	assert_int_equal(records_int(dir, "SELECT COUNT(*) FROM step_record WHERE result = 'pass'"),
+			 1);
 }
 
 static void a_changed_result_is_found_at_its_record(void **state)
@@ -234,20 +223,7 @@ static void two_records_can_never_take_the_same_place(void **state)
 /* Rows of step_record as another connection sees them: what is committed. */
 static int committed_records(void)
 {
-	char path[128];
-	sqlite3 *db;
-	sqlite3_stmt *stmt;
-	int n = -1;
-
-	snprintf(path, sizeof(path), "%s/atelier.db", dir);
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM step_record", -1, &stmt, NULL),
-			 SQLITE_OK);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		n = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
-	return n;
+	return (int)records_int(dir, "SELECT COUNT(*) FROM step_record");
 }
 
 static void the_steps_of_a_batch_commit_together_and_a_refused_one_leaves_the_others(void **state)
@@ -283,6 +259,8 @@ static void a_batch_rolled_back_by_sqlite_keeps_none_of_its_steps_and_says_so(vo
 	char why[256];
 	(void)state;
 
+	if (records_on_pg())
+		skip(); /* SQLite's own rollback after an I/O error */
 	record("identity", "pass", "before", 0, NULL);
 	store_batch_begin(st);
 	record("screen", "pass", "lost", 0, NULL);
@@ -328,6 +306,8 @@ static void the_log_is_copied_into_the_database_by_a_thread_of_its_own(void **st
 	char why[256];
 	(void)state;
 
+	if (records_on_pg())
+		skip(); /* SQLite's write-ahead log */
 	assert_int_equal(store_checkpoint_apart(st), STORE_OK);
 	before = db_file_size();
 	memset(note, 'n', sizeof(note) - 1);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "probe/usbmux.h"
+#include "../lib/records_here.h"
 #include "store/store.h"
 
 static char dir[64];
@@ -22,6 +23,7 @@ static int setup(void **state)
 
 	snprintf(dir, sizeof(dir), "/tmp/atelier-ps-XXXXXX");
 	assert_non_null(mkdtemp(dir));
+	assert_int_equal(records_here(dir), 0);
 	assert_int_equal(store_open(dir, 1, &st, &found), STORE_OK);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/records_here.h"
 #include "store/store.h"
 #include "svc/svc.h"
 #include "util/clock.h"
@@ -69,6 +70,7 @@ static int store_setup(void **state)
 	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/atelier-resale-XXXXXX");
 	assert_non_null(mkdtemp(dir));
+	assert_int_equal(records_here(dir), 0);
 	assert_int_equal(store_open(dir, 1, &st, &found), STORE_OK);
 	seals_left = -1;
 	store_set_sealer(st, &sealer);
@@ -240,6 +242,7 @@ static int svc_setup(void **state)
 	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/atelier-resale-XXXXXX");
 	assert_non_null(mkdtemp(dir));
+	assert_int_equal(records_here(dir), 0);
 	snprintf(path, sizeof(path), "%s/data", dir);
 	assert_int_equal(svc_open(path, SVC_OPEN_CREATE, &b, why, sizeof(why)), SVC_OK);
 	must(svc_init(b, "boss", secret_of("boss"), fresh()), SVC_OK);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "../lib/records_here.h"
 #include "store/store.h"
 #include "svc/svc.h"
 #include "svc/svc_int.h" /* svc_trend(): a rule with no view of its own */
@@ -113,6 +114,7 @@ static int setup(void **state)
 	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/atelier-svc-XXXXXX");
 	assert_non_null(mkdtemp(dir));
+	assert_int_equal(records_here(dir), 0);
 	snprintf(lists, sizeof(lists), "%s/shipped", dir);
 	assert_int_equal(mkdir(lists, 0700), 0);
 	snprintf(path, sizeof(path), "%s/bench-check.yaml", lists);
