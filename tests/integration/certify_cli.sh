@@ -223,8 +223,11 @@ python3 -c "import json,sys; print(json.dumps(json.load(open(sys.argv[1])), inde
     "$T/cert.json" > "$T/spaced.json"
 expect_status 8 "a certificate re-spaced by an editor does not verify" $A verify "$T/spaced.json"
 
-$ATELIER --data "$T/other" init >/dev/null
-OTHER=$($ATELIER --data "$T/other" key public)
+# Another workshop: records of its own (on PostgreSQL, a database of its own; the same
+# database would make it a bench of this workshop, with this workshop's key).
+records_new "$T/other"
+env -u ATELIER_DB $ATELIER --data "$T/other" init >/dev/null
+OTHER=$(env -u ATELIER_DB $ATELIER --data "$T/other" key public)
 expect_status 8 "a certificate checked against another workshop's key does not verify" \
     $A verify "$T/cert.json" --key "$OTHER"
 check "a buyer without Atelier data checks it with the workshop's public key" \

@@ -45,7 +45,7 @@ O="$T/older"
 mkdir -p "$O"
 sqlite3 "$O/atelier.db" "CREATE TABLE bench (key TEXT PRIMARY KEY, value TEXT NOT NULL); CREATE TABLE usb_sighting (id INTEGER PRIMARY KEY, port_id TEXT NOT NULL, vendor_id TEXT NOT NULL, product_id TEXT NOT NULL, serial TEXT, platform TEXT NOT NULL, mode TEXT NOT NULL, first_seen_ms INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL); INSERT INTO bench VALUES ('created_at', '2026-11-01T10:00:00.000Z'); PRAGMA user_version=1;"
 check "a schema 1 database is migrated by init" \
-    sh -c "$ATELIER --data $O init | grep -q 'schema version 14' && test \"\$(sqlite3 $O/atelier.db 'PRAGMA user_version')\" = 14"
+    sh -c "$ATELIER --data $O init | grep -q 'schema version 15' && test \"\$(sqlite3 $O/atelier.db 'PRAGMA user_version')\" = 15"
 check "its records are kept and the device tables added" \
     sh -c "test \"\$(sqlite3 $O/atelier.db \"SELECT value FROM bench WHERE key = 'created_at'\")\" = 2026-11-01T10:00:00.000Z && sqlite3 $O/atelier.db 'SELECT COUNT(*) FROM device, probe' >/dev/null && $ATELIER --data $O db check"
 

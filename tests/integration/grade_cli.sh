@@ -179,7 +179,8 @@ else
     python3 - "$T/data/atelier.db" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-c.executescript("ALTER TABLE job DROP COLUMN bench; ALTER TABLE step_record DROP COLUMN bench; "
+c.executescript("DROP TABLE bench_enrolment; DROP TABLE bench_key; "
+                "ALTER TABLE job DROP COLUMN bench; ALTER TABLE step_record DROP COLUMN bench; "
                 "ALTER TABLE probe DROP COLUMN bench; ALTER TABLE device_event DROP COLUMN bench; "
                 "DROP TABLE sale; DROP TABLE shelf_move; DROP TABLE device_batch; DROP TABLE intake_batch; DROP TABLE destruction; DROP INDEX job_open; DROP TABLE redaction; DROP TABLE erasure; DROP INDEX app_user_code; "
                 "ALTER TABLE app_user DROP COLUMN code; ALTER TABLE app_user DROP COLUMN erased_ms; "

@@ -216,7 +216,7 @@ OLD="$ATELIER_REAL --data $M"
 check "the schema 10 records name amina inside their chains (her account, the certificate)" \
     sh -c "test \"\$(sqlite3 $DB 'PRAGMA user_version')\" = 10 &&
            test \"\$(sqlite3 $DB \"SELECT COUNT(*) FROM ledger WHERE kind IN ('user', 'certificate') AND instr(body, 'amina') > 0\")\" -ge 2"
-check "they are migrated and check" sh -c "$OLD db check && test \"\$(sqlite3 $DB 'PRAGMA user_version')\" = 14"
+check "they are migrated and check" sh -c "$OLD db check && test \"\$(sqlite3 $DB 'PRAGMA user_version')\" = 15"
 check "her account got a code, so that nothing falls back to her name" \
     sh -c "test \"\$(sqlite3 $DB \"SELECT code FROM app_user WHERE name = 'amina'\")\" = T-002"
 OCID=$(sqlite3 "$DB" "SELECT id FROM certificate")

@@ -663,6 +663,10 @@ static const char *const fixture[] = {
 	"VALUES (1, 1, 1, 4900, 'shop', 1, 2400)",
 	"INSERT INTO destruction (id, device_id, method, by_user, t_ms) "
 	"VALUES (1, 1, 'shredded', 1, 2500)",
+	"INSERT INTO bench_key (id, bench, key_id, public, t_ms) "
+	"VALUES (1, 'bench-2', '0123456789abcdef', 'ed25519:AAAA', 2600)",
+	"INSERT INTO bench_enrolment (id, key_id, by_user, t_ms, signer, sig) "
+	"VALUES (1, '0123456789abcdef', 1, 2700, 'fedcba9876543210', 'c2ln')",
 	NULL,
 };
 
@@ -711,6 +715,9 @@ static const struct guarded guarded[] = {
 	{ "sale", "t_ms", "sales are append-only", "sales are append-only" },
 	{ "destruction", "t_ms", "destruction records are append-only",
 	  "destruction records are append-only" },
+	{ "bench_enrolment", "t_ms", "bench enrolments are append-only",
+	  "bench enrolments are append-only" },
+	{ "bench_key", "t_ms", "bench keys are append-only", "bench keys are append-only" },
 	/* last: its row goes */
 	{ "step_photo", "t_ms", "step photos are added, never changed", NULL },
 };
