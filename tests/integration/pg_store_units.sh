@@ -29,7 +29,8 @@ trap 'exit 130' INT TERM
 for t in job ledger grades probe_store resale certify svc; do
     bin="$BUILD/tests/unit_test_$t"
     [ -x "$bin" ] || { echo "Bail out! $bin is not built (make $bin)"; exit 1; }
-    ATELIER_UNIT_PG="$ATELIER_TEST_PG" ATELIER_UNIT_PG_PREFIX="${PREFIX}_$t" "$bin" >"$T/$t.out" 2>&1
+    # cmocka's own report (tests/runner asks the unit tests for TAP).
+    CMOCKA_MESSAGE_OUTPUT=STDOUT ATELIER_UNIT_PG="$ATELIER_TEST_PG" ATELIER_UNIT_PG_PREFIX="${PREFIX}_$t" "$bin" >"$T/$t.out" 2>&1
     echo $? >"$T/$t.rc"
     grep -E '^\[  (PASSED|SKIPPED|FAILED) +\]' "$T/$t.out" | sed 's/^/# /'
     check "test_$t passes on PostgreSQL" sh -c "test \"\$(cat $T/$t.rc)\" = 0 && grep -q '^\[  PASSED  \] [1-9]' $T/$t.out"
