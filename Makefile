@@ -236,10 +236,18 @@ FUZZ_LIB_SRC := src/usb/classify.c src/usb/device.c src/usb/usbids.c src/util/lo
                 src/checklist/expr.c src/checklist/checklist.c src/util/datadir.c src/util/file.c \
                 src/cert/sign.c src/cert/verify.c src/util/secret.c
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
+# The library's files are compiled once for every target (instrumented for the fuzzer,
+# not linked with its main), then each target links them with its own file.
+FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -Isrc
+FUZZ_LIB_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(FUZZ_LIB_SRC))
+
+build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -Isrc $(DEP_CFLAGS) \
-	  -fsanitize=fuzzer,address,undefined -o $@ $^ $(DEP_LIBS)
+	clang $(FUZZ_CFLAGS) $(DEP_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(DEP_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(DEP_LIBS)
 
 fuzz: $(FUZZ_BIN)
 
