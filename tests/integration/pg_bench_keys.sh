@@ -12,29 +12,10 @@
 #     same head signed by the enrolled key checks out (the check can fail, and fails for
 #     that reason alone).
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/pg_own.sh"
 
-if [ -z "${ATELIER_TEST_PG:-}" ]; then
-    echo "1..0 # SKIP no test PostgreSQL (ATELIER_TEST_PG; make check starts one)"
-    exit 0
-fi
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${ATELIER_BUILD:-$ROOT/build}
-FIXTURE="$BUILD/tests/web_fixture"
-[ -x "$FIXTURE" ] || { echo "Bail out! $FIXTURE is not built (make $FIXTURE)"; exit 1; }
-
-T=$(mktemp -d)
-db="atelier_bench_keys_$$"
-url=$(echo "$ATELIER_TEST_PG" | sed "s|/atelier_test?|/$db?|")
-cleanup() {
-    psql -X -q "$ATELIER_TEST_PG" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-psql -X -q -v ON_ERROR_STOP=1 "$ATELIER_TEST_PG" -c "CREATE DATABASE $db" >/dev/null || {
-    echo "Bail out! cannot create the database $db on $ATELIER_TEST_PG"
-    exit 1
-}
+pg_own atelier_bench_keys
+url=$URL
 export ATELIER_DB="$url"
 sql() { psql -X -qAt -v ON_ERROR_STOP=1 "$url" -c "$1"; }
 mkdir -p "$T/run-station" "$T/run-bench" "$T/bench2" && chmod 700 "$T/run-station" "$T/run-bench"

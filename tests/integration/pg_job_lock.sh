@@ -12,32 +12,16 @@
 # The order of events is checked (which process ended first), never a duration. The
 # lock keys are db_pg.c's (PG_WRITE_LOCK, PG_JOB_LOCK).
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/pg_own.sh"
 
-if [ -z "${ATELIER_TEST_PG:-}" ]; then
-    echo "1..0 # SKIP no test PostgreSQL (ATELIER_TEST_PG; make check starts one)"
-    exit 0
-fi
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${ATELIER_BUILD:-$ROOT/build}
-FIXTURE="$BUILD/tests/web_fixture"
-[ -x "$FIXTURE" ] || { echo "Bail out! $FIXTURE is not built (make $FIXTURE)"; exit 1; }
+pg_own atelier_job_lock
+url=$URL
+db=$DB
 WRITE_LOCK=7022349235276575351
 JOB_LOCK=1634365282
-
-T=$(mktemp -d)
-db="atelier_job_lock_$$"
-url=$(echo "$ATELIER_TEST_PG" | sed "s|/atelier_test?|/$db?|")
-cleanup() {
+pg_own_cleanup() {
     exec 7>&- 2>/dev/null
     for p in $(cat "$T"/*.pid 2>/dev/null); do kill "$p" 2>/dev/null; done
-    psql -X -q "$ATELIER_TEST_PG" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-psql -X -q -v ON_ERROR_STOP=1 "$ATELIER_TEST_PG" -c "CREATE DATABASE $db" >/dev/null || {
-    echo "Bail out! cannot create the database $db on $ATELIER_TEST_PG"
-    exit 1
 }
 export ATELIER_DB="$url" XDG_RUNTIME_DIR="$T/run"
 mkdir -p "$T/run" && chmod 700 "$T/run"
