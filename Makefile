@@ -205,9 +205,8 @@ endif
 PG_TMP ?= $(abspath $(BUILD))
 # The tests run side by side, as many at once as there are cores: most of a test's time
 # is spent waiting (on a fake phone's deadline, a browser, a server), not computing. The
-# tests that drive Chromium take their turns among themselves: two browsers and their
-# servers at once made the instructors' console miss a live update now and then (its
-# walk waits 15 s for it), a cause not found yet.
+# tests that drive Chromium take their turns among themselves: each runs a browser and
+# a server, and their walks wait for what a screen shows (docs/hacking.md).
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BROWSER_TESTS := $(shell grep -l '\.mjs' $(SH_TESTS) 2>/dev/null)
 comma := ,

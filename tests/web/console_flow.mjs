@@ -60,6 +60,14 @@ try {
 
   // ---- the overview, live ----
   const { page: sam } = await signedInPage(browser, F.instructor, F.password, "fr-BE");
+  // What the console read of the grading queue, and when: said when a check of it fails.
+  const queueReads = [];
+  const t0 = Date.now();
+  sam.on("response", async (r) => {
+    if (!r.url().includes("/api/queue")) return;
+    const ids = await r.json().then((j) => (Array.isArray(j) ? j.map((x) => x.id) : j), () => r.status());
+    queueReads.push(`${Date.now() - t0} ms: ${JSON.stringify(ids)}`);
+  });
   await sam.goto(`${base}/#/console`);
   ok(await waitH1(sam, T("fr", "Instructors' console")), "the console opens in French", await h1(sam));
   await sam.waitForSelector(".work-summary", { timeout: 8000 }).catch(() => {});
@@ -123,9 +131,13 @@ try {
   await bilal.post(`/api/jobs/${jobB}/steps`, { step: "swollen", result: "pass" });
   await bilal.post(`/api/jobs/${jobB}/steps`, { step: "remarks", note: "Rien à signaler" });
   const sent = await bilal.post(`/api/jobs/${jobB}/submit`, {});
+  sent.at_ms = Date.now() - t0;
   ok(sent.status === 200, "bilal sends his work", sent);
   ok(await until(sam, (id) => !!document.querySelector(`.queue-item a[href="#/console/review/${id}"]`), jobB, 15000),
-    "it comes into the grading queue without a reload", [await texts(sam, ".queue-item"), (await (await sam.request.get(`${base}/api/queue`)).json()).map((j) => j.id), sent]);
+    "it comes into the grading queue without a reload",
+    `the page's: ${JSON.stringify(await texts(sam, ".queue-item a[href]").then(() => sam.locator(".queue-item a[href]").evaluateAll((as) => as.map((a) => a.getAttribute("href")))))}; ` +
+    `the server's, asked now as the page asks: ${JSON.stringify((await (await sam.request.get(`${base}/api/queue?lang=fr`)).json()).map((j) => j.id))}; ` +
+    `without the language: ${JSON.stringify((await (await sam.request.get(`${base}/api/queue`)).json()).map((j) => j.id))}; the submission: ${JSON.stringify(sent)} at ${Date.now() - t0} ms; the page's last readings: ${queueReads.slice(-4).join("; ")}`);
   // bilal waits at his bench, his screen in Dutch: the grade will be said to him.
   const { page: bp } = await signedInPage(browser, "bilal", F.trainees.bilal, "nl-BE");
   await bp.setViewportSize(VIEWPORTS[3][1]);

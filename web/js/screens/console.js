@@ -17,7 +17,7 @@ import { isAdmin } from "../state.js";
 import { screen, message, errorBox, linkButton, waiting } from "../ui.js";
 
 const IDLE_MS = 12 * 3600 * 1000; // a job untouched this long is not "on a bench now"
-const TICK_MS = 30000;		  // times on the screen move on, and the lists are read again
+const TICK_MS = 10000;		  // times on the screen move on, and the lists are read again
 const POLL_MS = 15000;		  // when the events cannot be had
 const RETRY_MS = 2000;		  // a reading that failed is asked again after this
 
@@ -213,7 +213,9 @@ async function showWork() {
   };
   const stopEvents = watchWork(refresh);
   // The times move on every TICK_MS; the lists are read again then too, in case an event
-  // was missed (an answer kept by the server costs little).
+  // was missed or answered before its change could be read (a submission was seen to
+  // miss the grading queue now and then, docs/hacking.md): an instructor waits seconds,
+  // not half a minute. An answer kept by the server costs little.
   const tick = setInterval(refresh, TICK_MS);
   return () => {
     stopEvents();
