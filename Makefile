@@ -183,7 +183,9 @@ run: deps $(BIN) $(PDF_BIN)
 test check: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BIN) $(PDF_BIN) $(MO_FILES) $(UNIT_BIN) $(IT_BIN) $(TOOL_BIN)
 	@scripts/check-banned.sh
-	@$(MAKE) --no-print-directory fuzz-smoke
+	@# The fuzz targets are built with ASan and UBSan whatever SANITIZE says: the
+	@# plain check runs them, the sanitizers' run does not run them again.
+	@$(if $(filter 1,$(SANITIZE)),true,$(MAKE) --no-print-directory fuzz-smoke)
 	@$(MAKE) --no-print-directory run-tests
 
 # The tests as they are built, all of them or those named (make run-tests TESTS="..."),
