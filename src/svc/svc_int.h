@@ -34,9 +34,14 @@ struct bench {
 	unsigned char sk[64];
 	char key_id[STORE_KEY_ID_HEX];
 	char key_why[512];
-	/* The last public key found by id, for checking heads. */
-	unsigned char check_pk[32];
-	char check_id[STORE_KEY_ID_HEX];
+	/* The public keys last found by id, for checking heads: the workshop's and the
+	 * benches' keys alternate from chain to chain, and each lookup reads a file or the
+	 * records (and checks a bench's enrolment). Replaced in turn. */
+	struct svc_checked_key {
+		unsigned char pk[32];
+		char id[STORE_KEY_ID_HEX];
+	} checked[8];
+	unsigned next_checked;
 	struct store_user me;  /* the person signed in, when signed_in */
 	int signed_in;
 	long long session_id;

@@ -58,30 +58,34 @@ static int seal(void *ctx, const char *msg, char sig[STORE_SIG_TEXT],
 static int check(void *ctx, const char *msg, const char *sig, const char *key_id)
 {
 	struct bench *b = ctx;
-	unsigned char pk[sizeof(b->check_pk)];
+	const size_t n = sizeof(b->checked) / sizeof(b->checked[0]);
+	struct svc_checked_key *slot;
+	unsigned char pk[sizeof(b->checked[0].pk)];
+	enum sign_err err;
 	char why[256];
 
-	if (strcmp(b->check_id, key_id) != 0) {
-		/* Looked up apart: the key kept for the last id stays whole when this fails. */
-		enum sign_err err = sign_key_public_by_id(b->dir, key_id, pk, why, sizeof(why));
+	for (size_t i = 0; i < n; i++)
+		if (b->checked[i].id[0] && strcmp(b->checked[i].id, key_id) == 0)
+			return sign_text_check(b->checked[i].pk, msg, sig);
+	err = sign_key_public_by_id(b->dir, key_id, pk, why, sizeof(why));
+	if (err == SIGN_EOTHERKEY && b->st) {
+		/* Not the workshop's: a bench's own key, if the workshop enrolled it. */
+		struct store_bench_key k;
 
-		if (err == SIGN_EOTHERKEY && b->st) {
-			/* Not the workshop's: a bench's own key, if the workshop enrolled it. */
-			struct store_bench_key k;
-
-			if (store_bench_key_get(b->st, key_id, &k) != STORE_OK ||
-			    !svc_bench_key_trusted(b, &k, pk, why, sizeof(why)))
-				return -1;
-			err = SIGN_OK;
-		}
-		if (err == SIGN_EOTHERKEY || err == SIGN_EBADKEY)
+		if (store_bench_key_get(b->st, key_id, &k) != STORE_OK ||
+		    !svc_bench_key_trusted(b, &k, pk, why, sizeof(why)))
 			return -1;
-		if (err)
-			return 0;
-		memcpy(b->check_pk, pk, sizeof(pk));
-		snprintf(b->check_id, sizeof(b->check_id), "%s", key_id);
+		err = SIGN_OK;
 	}
-	return sign_text_check(b->check_pk, msg, sig);
+	if (err == SIGN_EOTHERKEY || err == SIGN_EBADKEY)
+		return -1;
+	if (err)
+		return 0;
+	/* Kept only once found and trusted. */
+	slot = &b->checked[b->next_checked++ % n];
+	memcpy(slot->pk, pk, sizeof(pk));
+	snprintf(slot->id, sizeof(slot->id), "%s", key_id);
+	return sign_text_check(slot->pk, msg, sig);
 }
 
 void svc_seal_attach(struct bench *b, int migrated)
