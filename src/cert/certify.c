@@ -14,6 +14,7 @@
 #include "job/job.h"
 #include "probe/facts.h"
 #include "util/clock.h"
+#include "util/i18n.h"
 #include "util/text.h"
 
 /* One job of the device with what the rules look at. */
@@ -50,13 +51,18 @@ struct eval {
 	const struct jobrec *req[POLICY_MAX_CHECKLISTS + 2];
 	size_t n_req;
 	json_t *unmet;
+	json_t *said;
 	char *why;
 	size_t size;
 };
 
-static void unmet(struct eval *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void unmet(struct eval *e, const char *say, json_t *args, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-static void unmet(struct eval *e, const char *fmt, ...)
+/* An unmet condition: FMT in English, for the command line and the logs; SAY, the same
+ * for a screen, with {name}s that ARGS (stolen; NULL for none) fills in the person's
+ * language (docs/architecture.md: the screens translate what the service says). */
+static void unmet(struct eval *e, const char *say, json_t *args, const char *fmt, ...)
 {
 	char text[768];
 	va_list ap;
@@ -65,6 +71,14 @@ static void unmet(struct eval *e, const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	json_array_append_new(e->unmet, json_string(text));
+	json_array_append_new(e->said, json_pack("{s:s, s:o}", "say", say,
+						 "args", args ? args : json_object()));
+}
+
+/* {checklist: ID, job: N}: the arguments most conditions name. */
+static json_t *of_job(const char *checklist, long long job)
+{
+	return json_pack("{s:s, s:I}", "checklist", checklist, "job", (json_int_t)job);
 }
 
 /* A copy of the fact, or JSON null. */
@@ -199,7 +213,9 @@ static void add_required(struct eval *e, const char *cid)
 	e->req_ids[e->n_req] = cid;
 	e->req[e->n_req++] = found;
 	if (!any)
-		unmet(e, "checklist '%s' was not done on this device: no job", cid);
+		unmet(e, N_("The checklist “{checklist}” was not done on this device."),
+		      json_pack("{s:s}", "checklist", cid),
+		      "checklist '%s' was not done on this device: no job", cid);
 }
 
 /* Every job on the device is approved or cancelled: nothing is left half done; and every
@@ -212,6 +228,9 @@ static void check_jobs(struct eval *e)
 		if (j->approved && !j->c)
 			/* Its steps and parts are what the certificate vouches for. */
 			unmet(e,
+			      N_("The checklist of approved job {job} ({checklist}) cannot be read "
+				 "from the records: the coordinator checks them (atelier db check)."),
+			      of_job(j->job.checklist_id, j->job.id),
 			      "checklist '%s': the checklist of approved job %lld (version %d) cannot "
 			      "be read from the records (%s): run 'atelier db check'",
 			      j->job.checklist_id, j->job.id, j->job.checklist_version, j->unread);
@@ -219,12 +238,17 @@ static void check_jobs(struct eval *e)
 			continue;
 		if (j->job.state == JOB_STATE_OPEN)
 			unmet(e,
+			      N_("Job {job} ({checklist}) is not finished: the trainee completes and "
+				 "sends it, or an instructor cancels it."),
+			      of_job(j->job.checklist_id, j->job.id),
 			      "checklist '%s': job %lld is not finished (a trainee must complete "
 			      "and submit it, or an instructor cancels it: atelier job cancel %lld --by "
 			      "NAME --why TEXT)",
 			      j->job.checklist_id, j->job.id, j->job.id);
 		else
-			unmet(e, "checklist '%s': job %lld waits for an instructor's grade",
+			unmet(e, N_("Job {job} ({checklist}) waits for a grade."),
+			      of_job(j->job.checklist_id, j->job.id),
+			      "checklist '%s': job %lld waits for an instructor's grade",
 			      j->job.checklist_id, j->job.id);
 	}
 }
@@ -263,6 +287,9 @@ static void check_retests(struct eval *e)
 		}
 		if (!retested)
 			unmet(e,
+			      N_("The repair of job {job} ({checklist}) was not tested again: an "
+				 "approved diagnostics job started after it is needed."),
+			      of_job(r->job.checklist_id, r->job.id),
 			      "the repair '%s' (job %lld) was not tested again: an approved "
 			      "diagnostics job started after it is needed",
 			      r->job.checklist_id, r->job.id);
@@ -279,7 +306,13 @@ static void check_failed_steps(struct eval *e)
 			const struct store_step *r = job_last_record(a->recs, a->n_recs, s->id);
 
 			if (s->required && r && r->result == STEP_FAIL)
-				unmet(e, "checklist '%s': required step '%s' (%s) failed in job %lld",
+				unmet(e,
+				      N_("A required step failed in job {job} ({checklist}): "
+					 "{step}."),
+				      json_pack("{s:s, s:I, s:s, s:s}", "checklist", e->req_ids[i],
+						"job", (json_int_t)a->job.id, "step", s->id,
+						"step_title", checklist_text(&s->title, "en")),
+				      "checklist '%s': required step '%s' (%s) failed in job %lld",
 				      e->req_ids[i], s->id, checklist_text(&s->title, "en"),
 				      a->job.id);
 		}
@@ -294,10 +327,18 @@ static void check_locks(struct eval *e)
 		const char *fm = facts_json_string(e->facts, "locks.find_my");
 
 		if (fm && strcmp(fm, "on") == 0)
-			unmet(e, "Find My (Activation Lock) is on: the owner must remove the device "
+			unmet(e,
+			      N_("Find My (Activation Lock) is on: the owner must remove the device "
+				 "from their Apple ID."),
+			      NULL,
+			      "Find My (Activation Lock) is on: the owner must remove the device "
 				 "from their Apple ID before it can be certified");
 		else if (!fm || strcmp(fm, "off") != 0)
-			unmet(e, "whether Find My is on could not be read: read the device again "
+			unmet(e,
+			      N_("Whether Find My is on could not be read: plug the device in at a "
+				 "bench again while it trusts the bench."),
+			      NULL,
+			      "whether Find My is on could not be read: read the device again "
 				 "('atelier probe') while it trusts this computer");
 	} else if (strcmp(platform(e), "android") == 0) {
 		/* Read while USB debugging was still on, before the last reset: a reset phone
@@ -306,22 +347,40 @@ static void check_locks(struct eval *e)
 		const char *frp = facts_json_string(e->facts, "locks.frp");
 
 		if (!json_is_integer(acc))
-			unmet(e, "whether a Google account is on the device could not be read: read "
+			unmet(e,
+			      N_("Whether a Google account is on the device could not be read: it is "
+				 "read with USB debugging allowed, before the last reset."),
+			      NULL,
+			      "whether a Google account is on the device could not be read: read "
 				 "it ('atelier probe') with USB debugging allowed, before its last "
 				 "reset");
 		else if (json_integer_value(acc) > 0)
-			unmet(e, "%lld Google account(s) still on the device: remove them, then "
+			unmet(e,
+			      N_("Google accounts still on the device: {n}. Remove them, then wipe "
+				 "the device again."),
+			      json_pack("{s:I}", "n", (json_int_t)json_integer_value(acc)),
+			      "%lld Google account(s) still on the device: remove them, then "
 				 "wipe it again",
 			      (long long)json_integer_value(acc));
 		if (frp && strcmp(frp, "on") == 0)
-			unmet(e, "Factory Reset Protection is on: the Google account that locked it "
+			unmet(e,
+			      N_("Factory Reset Protection is on: the Google account that locked it "
+				 "must release the device."),
+			      NULL,
+			      "Factory Reset Protection is on: the Google account that locked it "
 				 "must release the device");
 		else if (!frp || strcmp(frp, "off") != 0)
-			unmet(e, "whether Factory Reset Protection is on could not be read: read the "
+			unmet(e,
+			      N_("Whether Factory Reset Protection is on could not be read: it is read "
+				 "with the setup done and USB debugging allowed, before the last "
+				 "reset."),
+			      NULL,
+			      "whether Factory Reset Protection is on could not be read: read the "
 				 "device ('atelier probe') with its setup done and USB debugging "
 				 "allowed, before its last reset");
 	} else {
-		unmet(e, "the device's platform is not known: its locks cannot be checked");
+		unmet(e, N_("The kind of device is not known: its locks cannot be checked."), NULL,
+		      "the device's platform is not known: its locks cannot be checked");
 	}
 }
 
@@ -356,12 +415,20 @@ static void check_wipe_verified(struct eval *e, const struct jobrec *w)
 		return;
 	if (!e->wipe_checked)
 		unmet(e,
+		      N_("The data wipe (job {job}) has not been checked by a second person: an "
+			 "instructor checks it."),
+		      json_pack("{s:I}", "job", (json_int_t)w->job.id),
 		      "the data wipe (job %lld) has not been checked by a second person: an "
 		      "instructor checks it (atelier job check-wipe %lld --by NAME --result pass "
 		      "--note WHAT-WAS-CHECKED)",
 		      w->job.id, w->job.id);
 	else if (e->wipe_check.result != STEP_PASS)
-		unmet(e, "the second check of the data wipe (job %lld) failed (%s): wipe the device "
+		unmet(e,
+		      N_("The second check of the data wipe (job {job}) failed ({note}): wipe the "
+			 "device again."),
+		      json_pack("{s:I, s:s}", "job", (json_int_t)w->job.id, "note",
+				e->wipe_check.note),
+		      "the second check of the data wipe (job %lld) failed (%s): wipe the device "
 			 "again",
 		      w->job.id, e->wipe_check.note);
 }
@@ -374,14 +441,26 @@ static void check_wiped(struct eval *e)
 	char when[32];
 
 	if (!w) {
-		unmet(e, "no approved data wipe ('%s'): the data cannot be shown to be wiped",
+		unmet(e,
+		      N_("No approved data wipe ({checklist}): nothing shows that the data is "
+			 "wiped."),
+		      json_pack("{s:s}", "checklist", e->p->wipe_checklist),
+		      "no approved data wipe ('%s'): the data cannot be shown to be wiped",
 		      e->p->wipe_checklist);
 		return;
 	}
 	check_wipe_verified(e, w);
 	if (android && !json_is_true(facts_json_at(e->facts, "locks.encrypted")) &&
 	    !e->p->android_unencrypted_method[0])
-		unmet(e, "the phone's storage is %s: a factory reset does not purge it, and the "
+		unmet(e,
+		      json_is_false(facts_json_at(e->facts, "locks.encrypted"))
+			      ? N_("The phone's storage is not encrypted: a factory reset does not "
+				   "erase it for good, and the policy names no other method.")
+			      : N_("The phone's storage is not known to be encrypted: a factory "
+				   "reset may not erase it for good, and the policy names no other "
+				   "method."),
+		      NULL,
+		      "the phone's storage is %s: a factory reset does not purge it, and the "
 			 "policy names no other method (android_unencrypted_method)",
 		      json_is_false(facts_json_at(e->facts, "locks.encrypted"))
 			      ? "not encrypted"
@@ -392,17 +471,33 @@ static void check_wiped(struct eval *e)
 	if (e->usb_after && e->usb_ms > w->job.submitted_ms)
 		return;
 	if (e->probe_ms <= w->job.submitted_ms) {
-		unmet(e, "the device was not read since its data wipe (job %lld, submitted %s): "
+		unmet(e,
+		      N_("The device was not read since its data wipe (job {job}, sent {date}): "
+			 "plug it in at a bench."),
+		      json_pack("{s:I, s:I}", "job", (json_int_t)w->job.id, "date_ms",
+				(json_int_t)w->job.submitted_ms),
+		      "the device was not read since its data wipe (job %lld, submitted %s): "
 			 "plug it in and run 'atelier probe'",
 		      w->job.id, clock_iso8601_s(w->job.submitted_ms, when, sizeof(when)));
 		return;
 	}
 	if (json_is_true(setup))
-		unmet(e, "the device has been set up again since the data wipe (a user or account "
+		unmet(e,
+		      android ? N_("The device has been set up again since the data wipe: reset it "
+				   "to its setup screens, then plug it in again (the bench sees it "
+				   "without USB debugging).")
+			      : N_("The device has been set up again since the data wipe: reset it "
+				   "to its setup screens, then plug it in again."),
+		      NULL,
+		      "the device has been set up again since the data wipe (a user or account "
 			 "is there): reset it to its setup screens, then plug it in again%s",
 		      android ? " (the bench sees it without USB debugging)" : "");
 	else if (!json_is_false(setup))
-		unmet(e, "whether the device is back at its setup screens could not be read: read "
+		unmet(e,
+		      N_("Whether the device is back at its setup screens could not be read: plug "
+			 "it in at a bench again."),
+		      NULL,
+		      "whether the device is back at its setup screens could not be read: read "
 			 "it again ('atelier probe')");
 }
 
@@ -413,10 +508,18 @@ static void check_bootloader(struct eval *e)
 	if (strcmp(platform(e), "android") != 0)
 		return; /* an iPhone's boot chain cannot be unlocked */
 	if (bl && strcmp(bl, "unlocked") == 0)
-		unmet(e, "the bootloader is unlocked: lock it again (it wipes the device) before "
+		unmet(e,
+		      N_("The bootloader is unlocked: lock it again (this wipes the device) before "
+			 "certification."),
+		      NULL,
+		      "the bootloader is unlocked: lock it again (it wipes the device) before "
 			 "certification");
 	else if (!bl || strcmp(bl, "locked") != 0)
-		unmet(e, "whether the bootloader is locked could not be read: read the device "
+		unmet(e,
+		      N_("Whether the bootloader is locked could not be read: plug the device in "
+			 "at a bench again."),
+		      NULL,
+		      "whether the bootloader is locked could not be read: read the device "
 			 "again ('atelier probe')");
 }
 
@@ -425,11 +528,20 @@ static void check_battery(struct eval *e)
 	json_t *h = facts_json_at(e->facts, "battery.health_pct");
 
 	if (!json_is_number(h))
-		unmet(e, "the battery health could not be read: read the device again ('atelier "
+		unmet(e,
+		      N_("The battery health could not be read: plug the device in at a bench "
+			 "again, or measure it with a battery tester in the diagnostics."),
+		      NULL,
+		      "the battery health could not be read: read the device again ('atelier "
 			 "probe'), or measure it with a battery tester in the diagnostics; it is "
 			 "needed for the certificate");
 	else if (json_number_value(h) < e->p->battery_min_health_pct)
-		unmet(e, "the battery health is %.1f %%, below the %.0f %% the policy asks for: "
+		unmet(e,
+		      N_("The battery health is {pct}, below the {min} the workshop asks for: "
+			 "replace the battery."),
+		      json_pack("{s:f, s:f}", "pct", json_number_value(h), "min",
+				e->p->battery_min_health_pct),
+		      "the battery health is %.1f %%, below the %.0f %% the policy asks for: "
 			 "replace the battery",
 		      json_number_value(h), e->p->battery_min_health_pct);
 }
@@ -514,7 +626,11 @@ static void check_grade(struct eval *e)
 		snprintf(quoted, sizeof(quoted), "'%s'", e->p->grade_steps[i]);
 		len = text_list_add(steps, sizeof(steps), len, " and ", quoted);
 	}
-	unmet(e, "no cosmetic grade is recorded: step%s %s of an approved '%s' job",
+	unmet(e,
+	      N_("No cosmetic grade is recorded: it is given in an approved job of "
+		 "“{checklist}”."),
+	      json_pack("{s:s}", "checklist", e->p->grade_checklist),
+	      "no cosmetic grade is recorded: step%s %s of an approved '%s' job",
 	      e->p->n_grade_steps > 1 ? "s" : "", steps, e->p->grade_checklist);
 }
 
@@ -524,13 +640,19 @@ static void check_state(struct eval *e)
 
 	if (!lifecycle_allowed(e->dev.state, DEVICE_CERTIFIED, e->by->role, LIFECYCLE_CERTIFY, why,
 			       sizeof(why)))
-		unmet(e, "the device's state is %s: %s", device_state_name(e->dev.state), why);
+		unmet(e, N_("A device cannot be certified from where it is now: {state}."),
+		      json_pack("{s:s}", "state", device_state_name(e->dev.state)),
+		      "the device's state is %s: %s", device_state_name(e->dev.state), why);
 }
 
 static void check_conditions(struct eval *e)
 {
 	if (!e->p->workshop_name[0])
-		unmet(e, "the workshop's name is not set: write it under 'workshop: name:' in "
+		unmet(e,
+		      N_("The workshop's name is not set: the coordinator writes it in the "
+			 "policy (policy.yaml, under workshop: name:)."),
+		      NULL,
+		      "the workshop's name is not set: write it under 'workshop: name:' in "
 			 "policy.yaml in the data directory");
 	check_state(e);
 	check_jobs(e);
@@ -1128,8 +1250,12 @@ enum certify_err certify_evaluate(struct store *st, const struct policy *p, long
 		return CERTIFY_ESTORE;
 	}
 	e.unmet = json_array();
-	if (!e.unmet)
+	e.said = json_array();
+	if (!e.unmet || !e.said) {
+		json_decref(e.unmet);
+		json_decref(e.said);
 		return CERTIFY_ENOMEM;
+	}
 	e.facts = json_is_object(facts) ? facts : json_object();
 	e.probe_ms = json_integer_value(facts_json_at(facts, "readings.full_ms"));
 	e.usb_ms = json_integer_value(facts_json_at(facts, "readings.usb_only_ms"));
@@ -1147,10 +1273,14 @@ enum certify_err certify_evaluate(struct store *st, const struct policy *p, long
 		goto out;
 	out->from_state = e.dev.state;
 	if (!e.probe_ms)
-		unmet(&e, "the device was never read: plug it in and run 'atelier probe'");
+		unmet(&e, N_("The device was never read: plug it in at a bench."), NULL,
+		      "the device was never read: plug it in and run 'atelier probe'");
 	req = policy_required_for(p, e.dev.platform, facts_json_string(e.facts, "device.class"));
 	if (!req)
-		unmet(&e, "the policy names no required checklists for platform '%s'",
+		unmet(&e,
+		      N_("The workshop's policy names no checklists for this kind of device: the "
+			 "coordinator adds them (policy.yaml)."),
+		      NULL, "the policy names no required checklists for platform '%s'",
 		      e.dev.platform);
 	for (size_t i = 0; req && i < req->n; i++)
 		add_required(&e, req->ids[i]);
@@ -1173,15 +1303,18 @@ out:
 	eval_release(&e);
 	if (err) {
 		json_decref(e.unmet);
+		json_decref(e.said);
 		return err;
 	}
 	out->unmet = e.unmet;
+	out->said = e.said;
 	return CERTIFY_OK;
 }
 
 void certify_outcome_release(struct certify_outcome *o)
 {
 	json_decref(o->unmet);
+	json_decref(o->said);
 	json_decref(o->cert);
 	memset(o, 0, sizeof(*o));
 }

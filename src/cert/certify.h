@@ -22,6 +22,10 @@ struct checklist_option;
 
 struct certify_outcome {
 	json_t *unmet;       /* array of strings: the conditions not met, in plain words */
+	json_t *said;        /* the same for a screen: [{say, args}], SAY a text of the
+				catalogues (po/) whose {name}s ARGS fills in: checklist (an
+				id), job, step and step_title, n, note, date_ms, pct and min,
+				state (a device state's name) */
 	json_t *cert;        /* the certificate without signature when unmet is empty */
 	enum device_state from_state; /* the device's state when it was evaluated */
 };

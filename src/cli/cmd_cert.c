@@ -67,7 +67,7 @@ static int run_certify(struct bench *b, int argc, char **argv)
 	rc = cli_parse("certify", argc, argv, opts, pos, 1, 1, &n);
 	if (rc)
 		return rc;
-	rc = svc_certify(b, pos[0], by, &view);
+	rc = svc_certify(b, pos[0], by, NULL, &view);
 	if (rc != SVC_OK && rc != SVC_EUNMET)
 		return cli_report("certify", b, rc);
 	reread = json_object_get(view, "reread");

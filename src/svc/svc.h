@@ -715,14 +715,17 @@ enum svc_err svc_erasure_file(struct bench *b, const char *name, const char *for
 /* Read the device again when it is plugged in, evaluate the policy and, when every
  * condition is met, sign and keep the certificate and move the device to certified.
  * View: {certified: true, id, certificate} or, with SVC_EUNMET, {certified: false,
- * unmet: [text]}; "reread" says whether the device could be read again and why not. */
-enum svc_err svc_certify(struct bench *b, const char *device, const char *by, json_t **view)
-	__attribute__((warn_unused_result));
+ * unmet: [text], said: [{say, args}]}: each condition in English, and for a screen to
+ * say in the person's words (certify.h), checklists and steps named in LANG (NULL: the
+ * language the person chose); "reread" says whether the device could be read again and
+ * why not. */
+enum svc_err svc_certify(struct bench *b, const char *device, const char *by, const char *lang,
+			 json_t **view) __attribute__((warn_unused_result));
 /* Whether DEVICE could be certified now, from what is recorded (the device is not read
- * again, nothing is signed): {device, state, ready: bool, unmet: [text]}. For whoever
- * may certify. */
-enum svc_err svc_cert_check(struct bench *b, const char *device, json_t **view)
-	__attribute__((warn_unused_result));
+ * again, nothing is signed): {device, state, ready: bool, unmet: [text], said: [{say,
+ * args}]} (as svc_certify). For whoever may certify. */
+enum svc_err svc_cert_check(struct bench *b, const char *device, const char *lang,
+			    json_t **view) __attribute__((warn_unused_result));
 /* [{id, device, serial, issued_at, key_id}], newest first; DEVICE may be NULL. */
 enum svc_err svc_cert_list(struct bench *b, const char *device, json_t **view)
 	__attribute__((warn_unused_result));

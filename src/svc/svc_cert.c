@@ -122,8 +122,45 @@ out:
 	return rc;
 }
 
+/* The unmet conditions for a screen ([{say, args}], certify.h), with each checklist and
+ * step named by its title in LANG (NULL or a language checklists are not written in: the
+ * one BY chose; "checklist_id" and "step_id" keep the ids). */
+static json_t *said_view(struct bench *b, const json_t *said, const struct store_user *by,
+			 const char *lang_asked)
+{
+	json_t *out = json_deep_copy(said), *item;
+	char lang[16];
+	size_t i;
+
+	if (!out)
+		return json_array();
+	if (lang_asked && !checklist_lang_known(lang_asked))
+		lang_asked = NULL;
+	if (svc_doc_lang(b, lang_asked, by, lang, sizeof(lang)) != SVC_OK)
+		snprintf(lang, sizeof(lang), "en");
+	json_array_foreach (out, i, item) {
+		json_t *args = json_object_get(item, "args");
+		const char *id = json_string_value(json_object_get(args, "checklist"));
+		const char *step = json_string_value(json_object_get(args, "step"));
+		const struct checklist *c = id ? svc_checklist_current(b, id) : NULL;
+
+		if (!id)
+			continue;
+		json_object_set_new(args, "checklist_id", json_string(id));
+		json_object_set_new(args, "checklist", json_string(svc_checklist_title(b, id, lang)));
+		if (!step)
+			continue;
+		json_object_set_new(args, "step_id", json_string(step));
+		for (size_t k = 0; c && k < c->n_steps; k++)
+			if (strcmp(c->steps[k].id, step) == 0)
+				json_object_set_new(args, "step",
+						    json_string(checklist_text(&c->steps[k].title, lang)));
+	}
+	return out;
+}
+
 enum svc_err svc_certify(struct bench *b, const char *device, const char *by_name,
-			 json_t **view)
+			 const char *lang, json_t **view)
 {
 	struct store_device_row dev;
 	struct store_user by;
@@ -173,6 +210,7 @@ enum svc_err svc_certify(struct bench *b, const char *device, const char *by_nam
 	if (json_array_size(out.unmet)) {
 		json_object_set_new(o, "certified", json_false());
 		json_object_set(o, "unmet", out.unmet);
+		json_object_set_new(o, "said", said_view(b, out.said, &by, lang));
 		rc = svc_fail(b, SVC_EUNMET, "device %s cannot be certified yet", device);
 	} else {
 		rc = issue(b, &dev, &by, out.cert, out.from_state, o);
@@ -188,7 +226,8 @@ out:
 	return rc;
 }
 
-enum svc_err svc_cert_check(struct bench *b, const char *device, json_t **view)
+enum svc_err svc_cert_check(struct bench *b, const char *device, const char *lang,
+			    json_t **view)
 {
 	struct store_device_row dev;
 	struct store_user by;
@@ -214,9 +253,10 @@ enum svc_err svc_cert_check(struct bench *b, const char *device, json_t **view)
 	switch (certify_evaluate(b->st, policy, dev.id, &by, clock_wall_ms(), facts, &out, why,
 				 sizeof(why))) {
 	case CERTIFY_OK:
-		*view = json_pack("{s:I, s:s, s:b, s:O}", "device", (json_int_t)dev.id, "state",
+		*view = json_pack("{s:I, s:s, s:b, s:O, s:o}", "device", (json_int_t)dev.id, "state",
 				  device_state_name(out.from_state), "ready",
-				  json_array_size(out.unmet) == 0, "unmet", out.unmet);
+				  json_array_size(out.unmet) == 0, "unmet", out.unmet, "said",
+				  said_view(b, out.said, &by, lang));
 		break;
 	case CERTIFY_ENODEV:
 		rc = svc_fail(b, SVC_ENODEVICE, "no device '%s' is known", device);

@@ -167,3 +167,18 @@ enum svc_err svc_checklist_find(struct bench *b, const char *id, const struct ch
 				id);
 	return SVC_OK;
 }
+
+const struct checklist *svc_checklist_current(struct bench *b, const char *id)
+{
+	const struct checklist_set *set = svc_checklists(b);
+
+	return set ? checklist_set_find(set, id) : NULL;
+}
+
+const char *svc_checklist_title(struct bench *b, const char *id, const char *lang)
+{
+	const struct checklist *c = svc_checklist_current(b, id);
+	const char *t = c ? checklist_text(&c->title, lang) : NULL;
+
+	return t ? t : id;
+}

@@ -246,6 +246,11 @@ int svc_trainee_ready(struct bench *b, const struct checklist *c, const struct s
  * verdict (of its latest grade, or null)}. */
 json_t *svc_job_row_json(struct bench *b, const struct store_job *job);
 
+/* Checklist ID of B's set, or NULL when it is not there any more. */
+const struct checklist *svc_checklist_current(struct bench *b, const char *id);
+/* The title of checklist ID in LANG, or its id when it is not in the set any more. */
+const char *svc_checklist_title(struct bench *b, const char *id, const char *lang);
+
 /* JSON helpers. */
 json_t *svc_str_or_null(const char *s);
 /* A document's language into OUT: LANG when given, else the one WHO (may be NULL) chose on

@@ -69,23 +69,6 @@ static json_t *trend_json(const json_t *trend)
 	return json_pack("{s:s, s:f, s:f}", "direction", word, "earlier", earlier, "later", later);
 }
 
-/* The checklist ID of B's set, or NULL when it is not there any more. */
-static const struct checklist *current(struct bench *b, const char *id)
-{
-	const struct checklist_set *set = svc_checklists(b);
-
-	return set ? checklist_set_find(set, id) : NULL;
-}
-
-/* The title of checklist ID in LANG, or its id when it is not in the set any more. */
-static const char *title_of(struct bench *b, const char *id, const char *lang)
-{
-	const struct checklist *c = current(b, id);
-	const char *t = c ? checklist_text(&c->title, lang) : NULL;
-
-	return t ? t : id;
-}
-
 /* The record's figures per checklist, each with its title and its trend. */
 static json_t *doc_checklists(struct bench *b, const json_t *record, const char *lang)
 {
@@ -95,7 +78,7 @@ static json_t *doc_checklists(struct bench *b, const json_t *record, const char 
 	json_array_foreach (lists, i, c) {
 		const char *id = json_string_value(json_object_get(c, "id"));
 
-		json_object_set_new(c, "title", json_string(title_of(b, id, lang)));
+		json_object_set_new(c, "title", json_string(svc_checklist_title(b, id, lang)));
 		json_object_set_new(c, "trend", trend_json(json_object_get(c, "trend")));
 	}
 	return lists;
@@ -172,7 +155,7 @@ static json_t *score_points(const json_t *scores)
 /* The title of rubric item ITEM of checklist ID in LANG, or the item's id. */
 static const char *item_title(struct bench *b, const char *id, const char *item, const char *lang)
 {
-	const struct checklist *c = current(b, id);
+	const struct checklist *c = svc_checklist_current(b, id);
 	const char *t = NULL;
 
 	for (size_t i = 0; c && i < c->n_rubric && !t; i++)
@@ -201,7 +184,7 @@ static json_t *score_items(struct bench *b, const json_t *scores, const char *la
 			it = json_object_get(by_key, k);
 			if (!it) {
 				it = json_pack("{s:s, s:s, s:s, s:s, s:O, s:f, s:I}", "checklist",
-					       id, "title", title_of(b, id, lang), "item", item,
+					       id, "title", svc_checklist_title(b, id, lang), "item", item,
 					       "item_title", item_title(b, id, item, lang), "max",
 					       json_object_get(max, item)
 						   ? json_object_get(max, item)
@@ -257,7 +240,7 @@ static json_t *doc_feedback(struct bench *b, const json_t *record, const char *l
 		json_t *one = json_deep_copy(f[i]);
 		const char *id = json_string_value(json_object_get(one, "checklist"));
 
-		json_object_set_new(one, "title", json_string(title_of(b, id, lang)));
+		json_object_set_new(one, "title", json_string(svc_checklist_title(b, id, lang)));
 		json_object_del(one, "acknowledged");
 		json_array_append_new(out, one);
 	}

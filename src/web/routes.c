@@ -379,7 +379,7 @@ static enum svc_err h_board(struct req *r, json_t **view)
 
 static enum svc_err h_cert_check(struct req *r, json_t **view)
 {
-	return svc_cert_check(r->b, r->param[0], view);
+	return svc_cert_check(r->b, r->param[0], query(r, "lang"), view);
 }
 
 /* Certify from the console: the same as atelier certify (the device read again when it
@@ -390,7 +390,7 @@ static enum svc_err h_certify(struct req *r, json_t **view)
 
 	if (!body_str(r, "by", &by))
 		return SVC_EINVAL;
-	return svc_certify(r->b, r->param[0], by, view);
+	return svc_certify(r->b, r->param[0], by, query(r, "lang"), view);
 }
 
 /* Move a device by hand, saying why: out of quarantine once its owner or carrier has

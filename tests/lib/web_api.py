@@ -896,6 +896,11 @@ def main():
     st, doc, _, _ = sam.call("GET", "/api/devices/%s/certification" % dev)
     ok(st == 200 and doc["ready"] is False and len(doc["unmet"]) > 0,
        "asked whether it can be certified: not yet, with what is unmet", (st, doc))
+    said = doc.get("said") or []
+    named = [x["args"] for x in said if "checklist_id" in x.get("args", {})]
+    ok(len(said) == len(doc["unmet"]) and all(isinstance(x.get("say"), str) for x in said)
+       and any(a["checklist_id"] == "web-check" and a["checklist"] == "Screen check" for a in named),
+       "and each condition said for the screen to translate, a checklist of the set by its title", said)
     for method, path, body in (("GET", "/api/board", None), ("GET", "/api/devices/%s/certification" % dev, None),
                                ("POST", "/api/devices/%s/certify" % dev, {}),
                                ("POST", "/api/devices/%s/state" % dev, {"state": "recycled", "why": "x"}),

@@ -291,6 +291,35 @@ static json_t *device_view(void)
 	return f;
 }
 
+/* Each unmet condition is said for a screen too (certify.h: said [{say, args}]), and
+ * every {name} of its text is in its arguments: a screen would show "{job}" otherwise
+ * ({date} comes from date_ms, as the screen writes a day). */
+static void said_fills_its_words(const struct certify_outcome *out)
+{
+	size_t i;
+	json_t *v;
+
+	assert_int_equal(json_array_size(out->said), json_array_size(out->unmet));
+	json_array_foreach(out->said, i, v) {
+		const char *say = json_string_value(json_object_get(v, "say"));
+		const json_t *args = json_object_get(v, "args");
+
+		assert_non_null(say);
+		assert_true(json_is_object(args));
+		for (const char *p = strchr(say, '{'); p; p = strchr(p + 1, '{')) {
+			char name[32];
+			size_t n = strcspn(p + 1, "}");
+
+			assert_true(n > 0 && n < sizeof(name));
+			memcpy(name, p + 1, n);
+			name[n] = '\0';
+			if (!json_object_get(args, name) &&
+			    !(strcmp(name, "date") == 0 && json_object_get(args, "date_ms")))
+				fail_msg("'%s' has no '%s' among its arguments", say, name);
+		}
+	}
+}
+
 /* Evaluate; the unmet conditions as one string, lines joined by '\n'. */
 static char *evaluate(json_t **cert)
 {
@@ -309,6 +338,7 @@ static char *evaluate(json_t **cert)
 		strncat(all, json_string_value(v), 8191 - strlen(all));
 		strncat(all, "\n", 8191 - strlen(all));
 	}
+	said_fills_its_words(&out);
 	if (cert)
 		*cert = json_incref(out.cert);
 	certify_outcome_release(&out);

@@ -263,6 +263,13 @@ try {
   ok(await until(sam, (want) => [...document.querySelectorAll(".cert-check")].some((e) => e.textContent.includes(want) && e.querySelectorAll("li").length > 0),
     T("fr", "Not yet. Still missing:"), 8000),
   "asked whether it can be certified: every unmet condition is listed", await texts(sam, ".cert-check"));
+  // Each condition in the instructor's language, checklists by their French titles: the
+  // service says them as texts of the catalogues (src/cert/certify.c), not in English.
+  const missing = await sam.locator(".cert-check li").evaluateAll((els) => els.map((e) => ({ lang: e.lang, text: e.textContent })));
+  ok(missing.length > 0 && missing.every((m) => m.lang === "fr")
+    && missing.some((m) => m.text.includes(T("fr", "The checklist “{checklist}” was not done on this device.", { checklist: "Accueil et tri" })))
+    && !missing.some((m) => /was not done|checklist '|atelier job/.test(m.text)),
+  "each unmet condition in French, the checklists by their French titles, no command to type", missing);
   await screen(sam, "console-devices-in-repair", SOME);
 
   // ---- the trainees' records ----

@@ -105,11 +105,24 @@ export function pick(map) {
   return { text: any, lang: "en", note: null };
 }
 
+/* The language MSGID is shown in by t(): the screen's when its catalogue has it, else
+ * English (for a lang attribute, so that a screen reader reads it right). */
+export function langOf(msgid) {
+  return state.lang === "en" || state.strings[msgid] ? state.lang : "en";
+}
+
 /* A number as the person's language writes it (91,4 in French). */
 export function num(n, digits = 1) {
   if (n === null || n === undefined || Number.isNaN(Number(n))) return "";
   const tag = state.lang === "ar" ? "ar-u-nu-latn" : state.lang; // Western digits: as on the devices
   return new Intl.NumberFormat(tag, { maximumFractionDigits: digits }).format(Number(n));
+}
+
+/* A percentage (91.4 for 91.4 %) as the person's language writes it (91,4 % in French). */
+export function percent(n, digits = 1) {
+  if (n === null || n === undefined || Number.isNaN(Number(n))) return "";
+  const tag = state.lang === "ar" ? "ar-u-nu-latn" : state.lang;
+  return new Intl.NumberFormat(tag, { style: "percent", maximumFractionDigits: digits }).format(Number(n) / 100);
 }
 
 /* A date and time from milliseconds since 1970, in the person's language. */

@@ -8,7 +8,7 @@
 // in plain words before it is recorded. A sold one can be taken back, with a reason,
 // after a confirmation that says its certificate will be withdrawn (docs/resale.md).
 import { h, icon, fill, announce } from "../dom.js";
-import { t, when, currentLanguage } from "../i18n.js";
+import { t, when, percent, langOf, currentLanguage } from "../i18n.js";
 import { get, post, withQuery } from "../api.js";
 import { stateWords, platformWords } from "../card.js";
 import { consoleNav } from "./console.js";
@@ -64,6 +64,24 @@ function quarantinePart(d) {
   ];
 }
 
+/* The unmet conditions of a certificate as a list, each in the person's words: V.said
+ * ([{say, args}], src/cert/certify.h) with its numbers, day and place as her language
+ * writes them; V.unmet (English) from a server that says no more. */
+function missingList(v) {
+  const said = Array.isArray(v.said) && v.said.length === (v.unmet || []).length ? v.said : null;
+  const items = (v.unmet || []).map((english, i) => {
+    const s = said && said[i];
+    if (!s || typeof s.say !== "string") return h("li", { lang: "en" }, english);
+    const a = { ...(s.args || {}) };
+    if (a.pct !== undefined) a.pct = percent(a.pct, 1);
+    if (a.min !== undefined) a.min = percent(a.min, 0);
+    if (a.date_ms) a.date = when(a.date_ms);
+    if (a.state) a.state = stateWords(a.state);
+    return h("li", { lang: langOf(s.say) }, t(s.say, a));
+  });
+  return h("ul.missing", {}, items);
+}
+
 /* The conditions of the certificate, read on request. */
 function certificationPart(d) {
   const key = keyOf(d);
@@ -71,23 +89,23 @@ function certificationPart(d) {
   const check = button(t("Can it be certified?"), async () => {
     fill(out, waiting());
     try {
-      const v = await get(`/api/devices/${encodeURIComponent(key)}/certification`);
+      const v = await get(withQuery(`/api/devices/${encodeURIComponent(key)}/certification`, { lang: currentLanguage() }));
       if (v.ready) {
         const certify = button(t("Certify it now"), async () => {
           certify.disabled = true;
           try {
-            const c = await post(`/api/devices/${encodeURIComponent(key)}/certify`, {});
+            const c = await post(withQuery(`/api/devices/${encodeURIComponent(key)}/certify`, { lang: currentLanguage() }), {});
             fill(out, message("ok", t("Certified. Certificate {id}.", { id: c.id })));
             announce(t("Certified. Certificate {id}.", { id: c.id }));
           } catch (err) {
             certify.disabled = false;
             const unmet = (err.detail && err.detail.unmet) || [];
-            fill(out, message("error", unmet.length ? t("Not yet. Still missing:") : errorText(err), unmet.length ? h("ul.missing", {}, unmet.map((u) => h("li", {}, u))) : null));
+            fill(out, message("error", unmet.length ? t("Not yet. Still missing:") : errorText(err), unmet.length ? missingList(err.detail) : null));
           }
         }, "primary");
         fill(out, message("ok", t("Every condition is met.")), certify);
       } else {
-        fill(out, message("warning", t("Not yet. Still missing:"), h("ul.missing", {}, (v.unmet || []).map((u) => h("li", { lang: "en" }, u)))));
+        fill(out, message("warning", t("Not yet. Still missing:"), missingList(v)));
       }
     } catch (err) {
       fill(out, errorBox(err));
