@@ -470,6 +470,59 @@ static int load_programme(struct ctx *c, struct policy_programme *g, yaml_node_t
 	return 0;
 }
 
+const struct policy_competence *policy_competence(const struct policy *p, const char *id)
+{
+	for (size_t i = 0; id && i < p->n_competences; i++)
+		if (strcmp(p->competences[i].id, id) == 0)
+			return &p->competences[i];
+	return NULL;
+}
+
+/* competences: {ID: {en: NAME, fr: NAME, nl: NAME}}. A file read later names a
+ * competence again or adds one; those it does not name keep their names. */
+static int load_competences(struct ctx *c, struct policy *p, yaml_node_t *n)
+{
+	static const char *const langs[] = { "en", "fr", "nl" };
+	yaml_node_t *k, *v, *lk, *lv;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return bad(c, n, "should map each competence's id to its names (en, fr, nl)",
+			   "competences");
+	FOREACH_PAIR(c, n, pair, k, v) {
+		struct policy_competence one = { 0 };
+		struct policy_competence *at;
+		int named = 0;
+
+		if (get_id(c, k, "competences", one.id))
+			return -1;
+		if (v->type != YAML_MAPPING_NODE)
+			return bad(c, v, "should give the competence's name in en, fr and nl",
+				   one.id);
+		FOREACH_PAIR(c, v, lpair, lk, lv) {
+			const char *lang = scalar(lk);
+			size_t l = 0;
+
+			while (l < 3 && (!lang || strcmp(lang, langs[l]) != 0))
+				l++;
+			if (l == 3)
+				return bad(c, lk, "a name is in en, fr or nl", one.id);
+			if (get_text(c, lv, one.id, one.name[l], POLICY_TEXT_MAX))
+				return -1;
+			named |= one.name[l][0] != '\0';
+		}
+		if (!named)
+			return bad(c, v, "gives no name", one.id);
+		at = (struct policy_competence *)policy_competence(p, one.id);
+		if (!at) {
+			if (p->n_competences == POLICY_MAX_COMPETENCES)
+				return bad(c, k, "names too many competences", "competences");
+			at = &p->competences[p->n_competences++];
+		}
+		*at = one;
+	}
+	return 0;
+}
+
 static int load_root(struct ctx *c, struct policy *p, yaml_node_t *root)
 {
 	yaml_node_t *k, *v;
@@ -506,6 +559,8 @@ static int load_root(struct ctx *c, struct policy *p, yaml_node_t *root)
 			r = load_pct(c, v, key, 5, &p->wipe_verification_sample_pct);
 		} else if (strcmp(key, "programme") == 0) {
 			r = load_programme(c, &p->programme, v);
+		} else if (strcmp(key, "competences") == 0) {
+			r = load_competences(c, p, v);
 		} else if (strcmp(key, "warranty_months") == 0) {
 			long long m = 0;
 			char what[160];

@@ -18,6 +18,7 @@
 #define POLICY_TEXT_MAX 160
 #define POLICY_PATH_MAX 4096
 #define POLICY_MAX_WEIGHTS 128
+#define POLICY_MAX_COMPETENCES 48
 /* The legal guarantee on second-hand goods sold to consumers in the EU may be cut to one
  * year, never less (Directive (EU) 2019/771, art. 10(6)). */
 #define POLICY_WARRANTY_MIN 12
@@ -77,6 +78,14 @@ struct policy {
 		} weights[POLICY_MAX_WEIGHTS];
 		size_t n_weights;
 	} programme;
+	/* The competences' names, as trainees and instructors read them: checklists name a
+	 * competence by its id (esd-safety); NAME[0..2] is in en, fr and nl, "" when not
+	 * written in that language. */
+	struct policy_competence {
+		char id[POLICY_ID_MAX];
+		char name[3][POLICY_TEXT_MAX];
+	} competences[POLICY_MAX_COMPETENCES];
+	size_t n_competences;
 	/* the files read, in order, for messages */
 	char files[2][POLICY_PATH_MAX];
 	size_t n_files;
@@ -112,6 +121,9 @@ enum policy_err policy_load(struct policy *p, const char *data_dir, char *why, s
  * whether the model was in the table. */
 double policy_weight_g(const struct policy *p, const char *model_id, const char *class,
 		       int *listed);
+
+/* The name of competence ID in the policy, or NULL when it has none. */
+const struct policy_competence *policy_competence(const struct policy *p, const char *id);
 
 const struct policy_required *policy_required_for(const struct policy *p, const char *platform,
 						  const char *class);

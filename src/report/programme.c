@@ -209,7 +209,8 @@ static void work(struct prog_view *v, const json_t *doc)
 		char label[300];
 
 		snprintf(label, sizeof(label), "\xe2\x80\x83%s",
-			 report_text(json_object_get(x, "competence"), text, sizeof(text)));
+			 report_text(json_object_get(x, json_object_get(x, "name") ? "name" : "competence"),
+				     text, sizeof(text)));
 		pair(t, label, count(v->c, json_object_get(x, "count"), buf, sizeof(buf)));
 	}
 }

@@ -344,7 +344,9 @@ static const char *minutes_text(const struct report_conv *c, const json_t *v, ch
 static void signoff_row(const struct report_conv *c, const json_t *s, struct report_row *r)
 {
 	r->n = 3;
-	r->cell[0] = report_text(json_object_get(s, "competence"), r->buf[0], sizeof(r->buf[0]));
+	/* Its name in the document's language; the id from a record written before names. */
+	r->cell[0] = report_text(json_object_get(s, json_object_get(s, "name") ? "name" : "competence"),
+				 r->buf[0], sizeof(r->buf[0]));
 	r->cell[1] = report_day(c, json_object_get(s, "t_ms"), r->buf[1], sizeof(r->buf[1]));
 	r->cell[2] = report_text(json_object_get(s, "by"), r->buf[2], sizeof(r->buf[2]));
 }

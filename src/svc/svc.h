@@ -185,6 +185,12 @@ enum svc_err svc_db_backup(struct bench *b, const char *file, json_t **view)
 
 struct checklist;
 
+/* The names of competence ID in the workshop's policy, {en, fr, nl} (those written), or
+ * JSON null when it names none: a screen then shows the id. A new reference. */
+json_t *svc_competence_name(struct bench *b, const char *id);
+/* {ID: names} for each competence checklist C trains or requires (svc_competence_name). */
+json_t *svc_competence_names(struct bench *b, const struct checklist *c);
+
 /* Check the checklist files and folders PATHS (N of them; a policy.yaml is checked as the
  * policy): {files, errors, warnings, lines: ["FILE:LINE:COL: error: ..."]}. SVC_EINVAL
  * when an error was found (the view is there all the same). */

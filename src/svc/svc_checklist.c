@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int is_folder(const char *path)
 {
@@ -41,12 +42,51 @@ static void report_lines(const char *path, const struct checklist_report *rep, j
 	free(text);
 }
 
+/* Each competence the checklists of SET train or require that policy P does not name
+ * (competences:): a warning line each, once per competence, into LINES. */
+static size_t unnamed_competences(const struct checklist_set *set, const struct policy *p,
+				  json_t *lines)
+{
+	json_t *seen = json_object();
+	size_t warned = 0;
+
+	for (size_t i = 0; seen && i < set->count; i++) {
+		const struct checklist *c = set->items[i];
+		size_t n = c->n_competences + c->n_requires_signed_off;
+
+		for (size_t k = 0; k < n; k++) {
+			const char *id = k < c->n_competences
+						 ? c->competences[k]
+						 : c->requires_signed_off[k - c->n_competences];
+			char line[1024];
+
+			if (policy_competence(p, id) || json_object_get(seen, id))
+				continue;
+			json_object_set_new(seen, id, json_true());
+			snprintf(line, sizeof(line),
+				 "%s: warning: competence '%s' has no name in the policy "
+				 "(competences: in policy.yaml): screens and training records "
+				 "show its id",
+				 c->path, id);
+			json_array_append_new(lines, json_string(line));
+			warned++;
+		}
+	}
+	json_decref(seen);
+	return warned;
+}
+
 enum svc_err svc_lint(struct bench *b, const char *const *paths, size_t n, json_t **view)
 {
 	struct checklist_set set;
 	size_t errors = 0, warnings = 0, files = 0;
 	json_t *lines = json_array();
 	enum svc_err rc = SVC_OK;
+	/* The policy the competences' names come from: one linted here, else the one in a
+	 * folder linted here, else the workshop's. */
+	struct policy *named = calloc(1, sizeof(*named));
+	int have_named = 0;
+	const struct policy *workshop;
 
 	*view = NULL;
 	checklist_set_init(&set);
@@ -66,6 +106,9 @@ enum svc_err svc_lint(struct bench *b, const char *const *paths, size_t n, json_
 			if (policy_load_file(&p, paths[i], why, sizeof(why)) != POLICY_OK) {
 				json_array_append_new(lines, json_string(why));
 				errors++;
+			} else if (named && !have_named) {
+				*named = p;
+				have_named = 1;
 			}
 			continue;
 		}
@@ -73,8 +116,18 @@ enum svc_err svc_lint(struct bench *b, const char *const *paths, size_t n, json_
 		if (is_folder(paths[i])) {
 			size_t before = set.count;
 
+			char policy_path[4096];
+			char why[1024];
+
 			err = checklist_set_load_dir(&set, paths[i], &rep);
 			files += set.count - before;
+			snprintf(policy_path, sizeof(policy_path), "%s/%s", paths[i],
+				 CHECKLIST_POLICY_FILE);
+			if (named && !have_named && access(policy_path, R_OK) == 0) {
+				policy_defaults(named);
+				have_named = policy_load_file(named, policy_path, why, sizeof(why)) ==
+					     POLICY_OK;
+			}
 		} else {
 			files++;
 			err = checklist_load(paths[i], &c, &rep);
@@ -98,6 +151,14 @@ enum svc_err svc_lint(struct bench *b, const char *const *paths, size_t n, json_
 		warnings += rep.warnings;
 		checklist_report_release(&rep);
 	}
+	if (named && !have_named && svc_policy(b, &workshop) == SVC_OK) {
+		*named = *workshop;
+		have_named = 1;
+	}
+	b->why[0] = '\0'; /* a workshop with no readable policy: nothing to say here */
+	if (have_named)
+		warnings += unnamed_competences(&set, named, lines);
+	free(named);
 	checklist_set_release(&set);
 	*view = json_pack("{s:I, s:I, s:I, s:o}", "files", (json_int_t)files, "errors",
 			  (json_int_t)errors, "warnings", (json_int_t)warnings, "lines", lines);

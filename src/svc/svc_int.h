@@ -251,6 +251,11 @@ const struct checklist *svc_checklist_current(struct bench *b, const char *id);
 /* The title of checklist ID in LANG, or its id when it is not in the set any more. */
 const char *svc_checklist_title(struct bench *b, const char *id, const char *lang);
 
+/* The name of competence ID for a document in LANG, into OUT: the policy's in LANG, else
+ * in English, French or Dutch, else the id. Returns OUT. */
+const char *svc_competence_in(struct bench *b, const char *id, const char *lang, char *out,
+			      size_t size);
+
 /* JSON helpers. */
 json_t *svc_str_or_null(const char *s);
 /* A document's language into OUT: LANG when given, else the one WHO (may be NULL) chose on

@@ -566,8 +566,11 @@ enum svc_err svc_job_checklist(struct bench *b, long long id, json_t **view)
 	if (rc)
 		return rc;
 	*view = checklist_to_json(c);
-	if (*view) /* the text the job was started with: its hash is the job's */
+	if (*view) { /* the text the job was started with: its hash is the job's */
 		json_object_set_new(*view, "hash", json_string(job.checklist_hash));
+		/* its competences by their names (the policy's, as they are now) */
+		json_object_set_new(*view, "competence_names", svc_competence_names(b, c));
+	}
 	return *view ? SVC_OK : svc_fail(b, SVC_EIO, "out of memory");
 }
 

@@ -330,14 +330,19 @@ static json_t *doc_repairs(struct prog *g, const char *lang)
 	return list;
 }
 
-static json_t *doc_competences(struct prog *g)
+/* Sign-offs per competence, each with its name in LANG (svc_competence_in). */
+static json_t *doc_competences(struct bench *b, struct prog *g, const char *lang)
 {
 	json_t *list = json_array();
+	char name[POLICY_TEXT_MAX];
 	const char *id;
 	json_t *n;
 
 	json_object_foreach (g->competences, id, n)
-		json_array_append_new(list, json_pack("{s:s, s:O}", "competence", id, "count", n));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:O}", "competence", id, "name",
+						      svc_competence_in(b, id, lang, name,
+									sizeof(name)),
+						      "count", n));
 	return list;
 }
 
@@ -432,7 +437,7 @@ enum svc_err svc_programme_doc(struct bench *b, const struct svc_programme_req *
 				  (double)g.bench_ms / 3600000.0, "graded", (json_int_t)g.graded,
 				  "first_time", (json_int_t)g.first_time, "first_time_rate",
 				  real_or_null(share(g.first_time, g.graded)), "signoffs",
-				  (json_int_t)g.signoffs, "competences", doc_competences(&g)),
+				  (json_int_t)g.signoffs, "competences", doc_competences(b, &g, lang)),
 			"impact", doc_impact(&g), "months", doc_months(&g));
 	prog_release(&g);
 	if (!doc)

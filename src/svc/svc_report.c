@@ -249,14 +249,14 @@ static json_t *doc_feedback(struct bench *b, const json_t *record, const char *l
 }
 
 /* The competences WHO holds at the end of the period (signed off before TO_MS, 0: now):
- * [{competence, by, t_ms}], oldest first. */
+ * [{competence, name (in LANG), by, t_ms}], oldest first. */
 static enum svc_err doc_signoffs(struct bench *b, const struct store_user *who, long long to_ms,
-				 json_t **out)
+				 const char *lang, json_t **out)
 {
 	struct store_signoff *s = NULL;
 	size_t n = 0;
 	enum store_err err = store_signoffs_of(b->st, who->id, &s, &n);
-	char by[64];
+	char by[64], name[POLICY_TEXT_MAX];
 
 	*out = NULL;
 	if (err)
@@ -265,7 +265,8 @@ static enum svc_err doc_signoffs(struct bench *b, const struct store_user *who, 
 	for (size_t i = 0; i < n; i++)
 		if (!to_ms || s[i].t_ms < to_ms)
 			json_array_append_new(
-			    *out, json_pack("{s:s, s:s, s:I}", "competence", s[i].competence, "by",
+			    *out, json_pack("{s:s, s:o, s:s, s:I}", "competence", s[i].competence,
+					    "name", json_string(svc_competence_in(b, s[i].competence, lang, name, sizeof(name))), "by",
 					    svc_user_name(b, s[i].by_user, by, sizeof(by)), "t_ms",
 					    (json_int_t)s[i].t_ms));
 	free(s);
@@ -337,7 +338,7 @@ enum svc_err svc_training_doc(struct bench *b, const struct svc_training_req *re
 	if (!rc)
 		rc = svc_doc_lang(b, req->lang, &who, lang, sizeof(lang));
 	if (!rc)
-		rc = doc_signoffs(b, &who, req->to_ms, &signoffs);
+		rc = doc_signoffs(b, &who, req->to_ms, lang, &signoffs);
 	if (rc)
 		return rc;
 	record = svc_training_record(b, &who, req->from_ms, req->to_ms, 1);

@@ -13,6 +13,53 @@
 #include "util/csv.h"
 
 /* 1 when USER_ID holds a sign-off for COMPETENCE among S (N of them). */
+
+json_t *svc_competence_name(struct bench *b, const char *id)
+{
+	static const char *const langs[] = { "en", "fr", "nl" };
+	const struct policy *p;
+	const struct policy_competence *named;
+	json_t *o;
+
+	if (svc_policy(b, &p) != SVC_OK) {
+		b->why[0] = '\0'; /* a broken policy is told by the commands that need it */
+		return json_null();
+	}
+	named = policy_competence(p, id);
+	if (!named)
+		return json_null();
+	o = json_object();
+	for (int l = 0; o && l < 3; l++)
+		if (named->name[l][0])
+			json_object_set_new(o, langs[l], json_string(named->name[l]));
+	return o ? o : json_null();
+}
+
+const char *svc_competence_in(struct bench *b, const char *id, const char *lang, char *out,
+			      size_t size)
+{
+	json_t *names = svc_competence_name(b, id);
+	const char *order[] = { lang, "en", "fr", "nl" }, *name = NULL;
+
+	for (size_t i = 0; !name && i < sizeof(order) / sizeof(order[0]); i++)
+		name = order[i] ? json_string_value(json_object_get(names, order[i])) : NULL;
+	snprintf(out, size, "%s", name ? name : id);
+	json_decref(names);
+	return out;
+}
+
+json_t *svc_competence_names(struct bench *b, const struct checklist *c)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; o && i < c->n_competences; i++)
+		json_object_set_new(o, c->competences[i], svc_competence_name(b, c->competences[i]));
+	for (size_t i = 0; o && i < c->n_requires_signed_off; i++)
+		json_object_set_new(o, c->requires_signed_off[i],
+				    svc_competence_name(b, c->requires_signed_off[i]));
+	return o;
+}
+
 static int holds(const struct store_signoff *s, size_t n, const char *competence)
 {
 	for (size_t i = 0; i < n; i++)
@@ -59,8 +106,10 @@ int svc_trainee_ready(struct bench *b, const struct checklist *c, const struct s
 		if (missing)
 			json_array_append_new(missing, json_string(text));
 		if (needs)
-			json_array_append_new(needs, json_pack("{s:s}", "signed_off",
-							       c->requires_signed_off[i]));
+			json_array_append_new(needs, json_pack("{s:s, s:o}", "signed_off",
+							       c->requires_signed_off[i], "name",
+							       svc_competence_name(
+								   b, c->requires_signed_off[i])));
 	}
 	free(s);
 	return ready;
@@ -92,10 +141,11 @@ static json_t *signoff_json(struct bench *b, const struct store_signoff *s)
 {
 	char by[64], who[64];
 
-	return json_pack("{s:s, s:s, s:s, s:I, s:s}", "trainee",
+	return json_pack("{s:s, s:s, s:o, s:s, s:I, s:s}", "trainee",
 			 svc_user_name(b, s->user_id, who, sizeof(who)), "competence", s->competence,
-			 "by", svc_user_name(b, s->by_user, by, sizeof(by)), "t_ms",
-			 (json_int_t)s->t_ms, "note", s->note);
+			 "name", svc_competence_name(b, s->competence), "by",
+			 svc_user_name(b, s->by_user, by, sizeof(by)), "t_ms", (json_int_t)s->t_ms,
+			 "note", s->note);
 }
 
 enum svc_err svc_signoff(struct bench *b, const struct svc_signoff_req *req, json_t **view)

@@ -531,6 +531,9 @@ static enum svc_err h_checklist(struct req *r, json_t **view)
 	if (err)
 		return err;
 	*view = checklist_to_json(c);
+	/* The competences it trains and requires, by their names (the policy's). */
+	if (*view)
+		json_object_set_new(*view, "competence_names", svc_competence_names(r->b, c));
 	return *view ? SVC_OK : SVC_EIO;
 }
 

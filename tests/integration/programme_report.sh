@@ -213,6 +213,11 @@ refused "a trainee is refused" "only an instructor or an admin reads the program
     env XDG_RUNTIME_DIR="$T/run/amina" $R report programme --from "$FROM" --to "$TO"
 refused "a period is required" "give --from DAY and --to DAY" \
     $I report programme --from "$FROM"
+# A competence the workshop's policy names is counted under its name, in the report's
+# language (policy.yaml, competences:).
+printf 'competences:\n  screen-replacement:\n    fr: "Remplacer un écran"\n' >>"$T/data/policy.yaml"
+check "a competence named by the policy is counted under its French name" \
+    sh -c "$I report programme --from '$FROM' --to '$TO' --format pdf --lang fr --output '$T/named.pdf' && pdftotext -layout '$T/named.pdf' - | grep -q 'Remplacer un écran *1\$' && ! pdftotext -layout '$T/named.pdf' - | grep -q 'screen-replacement'"
 refused "a period the wrong way round is refused" "the period ends before it starts" \
     $I report programme --from 2026-12-01 --to 2026-11-01
 refused "a day that is not one is refused" "--from takes a day such as" \

@@ -55,6 +55,15 @@ signin amina
 $A probe >/dev/null
 
 check "lint accepts competences and requires" $ATELIER checklist lint "$T/checklists/advanced.yaml"
+# A competence the policy does not name: lint says screens will show its id; named in a
+# policy.yaml beside the checklists, it is quiet.
+mkdir -p "$T/lint-names"
+sed 's/competences: \[esd-safety\]/competences: [soldering]/' "$T/checklists/basics.yaml" >"$T/lint-names/basics.yaml"
+check "lint warns of a competence with no name in the policy, once, naming the file" \
+    sh -c "$ATELIER checklist lint '$T/lint-names' >$T/lint.out 2>&1; grep -q \"^$T/lint-names/basics.yaml: warning: competence 'soldering' has no name in the policy (competences: in policy.yaml): screens and training records show its id\\\$\" $T/lint.out && grep -q '0 errors, 1 warning' $T/lint.out && ! grep -q esd-safety $T/lint.out"
+printf 'competences:\n  soldering:\n    en: Soldering\n' >"$T/lint-names/policy.yaml"
+check "and none once the policy beside it names it" \
+    sh -c "$ATELIER checklist lint '$T/lint-names' >$T/lint.out 2>&1; grep -q '0 errors, 0 warnings' $T/lint.out && ! grep -q soldering $T/lint.out"
 check "checklist show --json carries them" \
     sh -c "$A checklist show advanced --json >$T/c.json && $J $T/c.json \"(d['competences'], d['requires'])\" \"(['screen-replacement'], {'approved': ['basics'], 'signed_off': ['esd-safety']})\""
 

@@ -199,6 +199,18 @@ check "a trainee gets her own record without naming herself" \
 check "a period with no work says so, and shows its days" \
     sh -c "$I report training --trainee amina --format pdf --lang fr --from 2020-01-01 --to 2020-02-01 --output $T/old.pdf && pdftotext -layout $T/old.pdf - | tr '\302\240' '  ' >$T/old.txt && grep -q 'Période *01/01/2020 – 31/01/2020' $T/old.txt && grep -q 'Aucun travail pendant cette période.' $T/old.txt"
 
+# ---- a competence named by the workshop (policy.yaml, competences:) ----
+cat >>"$T/data/policy.yaml" <<'YAML'
+competences:
+  esd-safety:
+    fr: "Travail sans électricité statique"
+    nl: "Werken zonder statische elektriciteit"
+YAML
+check "a competence the policy names is written by its name, in the record's language" \
+    sh -c "$I report training --trainee amina --format pdf --lang fr --output $T/named.pdf && pdftotext -layout $T/named.pdf - | tr '\302\240' '  ' >$T/named.txt && grep -q 'Travail sans électricité statique *$TODAY_FR *ines' $T/named.txt && ! grep -q 'esd-safety' $T/named.txt"
+check "and in the other language of the same policy" \
+    sh -c "$I report training --trainee amina --format html --lang nl --output $T/named.html && grep -q 'Werken zonder statische elektriciteit' $T/named.html && ! grep -q 'esd-safety' $T/named.html"
+
 # ---- refusals ----
 expect_status 2 "an instructor who names nobody is told to name the trainee" \
     sh -c "$I report training --format pdf --output $T/x.pdf 2>$T/err; rc=\$?; grep -q \"a training record is one trainee's: name her (--trainee NAME)\" $T/err && exit \$rc"

@@ -1030,7 +1030,55 @@ static void the_shipped_policy_is_the_documented_default(void **state)
 	memcpy(defaults.programme.weights, shipped.programme.weights,
 	       sizeof(defaults.programme.weights));
 	defaults.programme.n_weights = shipped.programme.n_weights;
+	/* So are the competences' names: every competence a shipped checklist trains or
+	 * requires is named in the three languages. */
+	assert_int_equal(defaults.n_competences, 0);
+	assert_int_equal(shipped.n_competences, 7);
+	for (size_t i = 0; i < shipped.n_competences; i++)
+		for (int l = 0; l < 3; l++)
+			if (!shipped.competences[i].name[l][0])
+				fail_msg("competence %s has no name in %s", shipped.competences[i].id,
+					 (const char *[]){ "en", "fr", "nl" }[l]);
+	assert_string_equal(policy_competence(&shipped, "esd-safety")->name[1],
+			    "Travailler sans danger avec l'électricité statique (ESD)");
+	memcpy(defaults.competences, shipped.competences, sizeof(defaults.competences));
+	defaults.n_competences = shipped.n_competences;
 	assert_memory_equal(&shipped, &defaults, sizeof(shipped));
+}
+
+static void a_workshop_names_its_competences_over_the_shipped_names(void **state)
+{
+	struct policy p;
+	char path[128], why[512];
+	(void)state;
+
+	policy_defaults(&p);
+	assert_int_equal(policy_load_file(&p, "checklists/policy.yaml", why, sizeof(why)),
+			 POLICY_OK);
+	snprintf(path, sizeof(path), "%s/policy.yaml", dir);
+	write_file(path, "competences:\n  esd-safety:\n    fr: \"Se protéger de l'électricité "
+			 "statique\"\n  soldering:\n    en: Soldering\n");
+	assert_int_equal(policy_load_file(&p, path, why, sizeof(why)), POLICY_OK);
+	/* Renamed in French alone: a name not given again is gone, not mixed in. */
+	assert_string_equal(policy_competence(&p, "esd-safety")->name[1],
+			    "Se protéger de l'électricité statique");
+	assert_string_equal(policy_competence(&p, "esd-safety")->name[0], "");
+	assert_string_equal(policy_competence(&p, "soldering")->name[0], "Soldering");
+	assert_non_null(policy_competence(&p, "screen-replacement"));
+	assert_null(policy_competence(&p, "welding"));
+	/* A name in a language the checklists are not written in, or none: said where. */
+	write_file(path, "competences:\n  soldering:\n    de: Löten\n");
+	assert_int_equal(policy_load_file(&p, path, why, sizeof(why)), POLICY_EINVALID);
+	if (!strstr(why, "policy.yaml:3:5: error: soldering: a name is in en, fr or nl"))
+		fail_msg("%s", why);
+	write_file(path, "competences:\n  soldering: {}\n");
+	assert_int_equal(policy_load_file(&p, path, why, sizeof(why)), POLICY_EINVALID);
+	if (!strstr(why, "soldering: gives no name"))
+		fail_msg("%s", why);
+	write_file(path, "competences:\n  Soldering!:\n    en: x\n");
+	assert_int_equal(policy_load_file(&p, path, why, sizeof(why)), POLICY_EINVALID);
+	if (!strstr(why, "competences: should be an id"))
+		fail_msg("%s", why);
 }
 
 static void a_device_weighs_its_models_grams_else_its_class_default(void **state)
@@ -1222,6 +1270,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_secret_key_is_private_and_never_replaced,
 						setup_empty, teardown),
 		cmocka_unit_test_setup_teardown(the_shipped_policy_is_the_documented_default,
+						setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(a_workshop_names_its_competences_over_the_shipped_names,
 						setup_empty, teardown),
 		cmocka_unit_test_setup_teardown(the_workshop_overrides_only_the_keys_it_names,
 						setup_empty, teardown),

@@ -17,6 +17,9 @@ import { readFileSync } from "node:fs";
 import { watchConsole, LAUNCH, VIEWPORTS } from "./audit.mjs";
 import { walk } from "./flow.mjs";
 
+// esd-safety by its French name, as checklists/policy.yaml (competences:) writes it.
+const ESD_FR = "Travailler sans danger avec l'électricité statique (ESD)";
+
 const [base, outDir, factsFile] = process.argv.slice(2);
 const F = JSON.parse(readFileSync(factsFile, "utf8"));
 const { report, errors, expected, ok, T, loadCatalogue, until, h1, waitH1, tabTo, press, screen } = walk(outDir);
@@ -201,7 +204,7 @@ try {
   const startBefore = ap.locator(".checklist-item", { hasText: "Remplacement de l'écran d'un téléphone" }).locator("button");
   await startBefore.click().catch(() => {});
   ok(await until(ap, (want) => [...document.querySelectorAll(".checklist-item")].some((e) => e.textContent.includes(want)),
-    T("fr", "your instructor's sign-off for {competence}", { competence: "esd-safety" }), 8000),
+    T("fr", "your instructor's sign-off for {competence}", { competence: ESD_FR }), 8000),
   "before: the screen replacement is refused to amina, with what she needs");
 
   await sam.goto(`${base}/#/console/review/${F.intake_job}`);
@@ -226,7 +229,7 @@ try {
   await tabTo(sam, "#signoff-note");
   await sam.keyboard.type("Bracelet mis, batterie vérifiée en premier.");
   await press(sam, '.signoff button[data-competence="esd-safety"]', "sign off esd-safety");
-  ok(await until(sam, (want) => document.querySelector(".signoff")?.textContent.includes(want), T("fr", "{name} is signed off for {competence}.", { name: "amina", competence: "esd-safety" }), 8000),
+  ok(await until(sam, (want) => document.querySelector(".signoff")?.textContent.includes(want), T("fr", "{name} is signed off for {competence}.", { name: "amina", competence: ESD_FR }), 8000),
     "amina is signed off for esd-safety", await sam.locator(".signoff").innerText().catch(() => ""));
 
   // ---- now amina can start the screen replacement ----
@@ -283,7 +286,7 @@ try {
   ok(await waitH1(sam, T("fr", "Training record: {name}", { name: "amina" })), "amina's training record", await h1(sam));
   await sam.waitForSelector(".figures", { timeout: 8000 }).catch(() => {});
   const rec = await sam.locator("main").innerText();
-  ok(rec.includes("esd-safety") && rec.includes("sam") && rec.includes("Accueil soigné, batterie et vitre vérifiées d'abord.")
+  ok(rec.includes(ESD_FR) && !rec.includes("esd-safety") && rec.includes("sam") && rec.includes("Accueil soigné, batterie et vitre vérifiées d'abord.")
     && rec.includes("Contrôle au poste") && !rec.includes("bench-check"),
     "her sign-off with its instructor, the checklists by their French titles, and the feedback she received", rec.slice(0, 800));
   ok(await sam.locator(".score-chart circle").count() === 1 && (await sam.locator("figcaption").innerText()).includes("100"),

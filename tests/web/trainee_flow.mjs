@@ -21,6 +21,9 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { watchConsole, LAUNCH, VIEWPORTS } from "./audit.mjs";
 import { walk } from "./flow.mjs";
 
+// esd-safety by its French name, as checklists/policy.yaml (competences:) writes it.
+const ESD_FR = "Travailler sans danger avec l'électricité statique (ESD)";
+
 const [base, outDir, factsFile] = process.argv.slice(2);
 const F = JSON.parse(readFileSync(factsFile, "utf8"));
 const { report, errors, expected, ok, T, loadCatalogue, until, h1, waitH1, tabTo, press, screen } = walk(outDir);
@@ -131,7 +134,7 @@ try {
     const said = await page.locator(".needs").evaluate((el) => el.closest(".message, [role], div")?.innerText || el.innerText).catch(() => "");
     ok(ready && said.includes(T("fr", "You cannot start this work yet. First you need:"))
       && said.includes(T("fr", "an approved job of {checklist}", { checklist: "Accueil et tri" }))
-      && said.includes(T("fr", "your instructor's sign-off for {competence}", { competence: "esd-safety" }))
+      && said.includes(T("fr", "your instructor's sign-off for {competence}", { competence: ESD_FR }))
       && T("fr", "You cannot start this work yet. First you need:") !== "You cannot start this work yet. First you need:",
       "a checklist she is not ready for: the screen says, in French, the approved job and the sign-off she needs first", said);
     ok(await h1(page) === T("fr", "Choose the work"), "and she stays on the choice of work", await h1(page));

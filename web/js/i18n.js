@@ -105,6 +105,13 @@ export function pick(map) {
   return { text: any, lang: "en", note: null };
 }
 
+/* A competence by its name in the person's language (NAMES: {en, fr, nl} from the
+ * workshop's policy, as the server gives it beside the id), else its id. */
+export function competenceName(names, id) {
+  const named = names && typeof names === "object" ? pick(names).text : "";
+  return named || id || "";
+}
+
 /* The language MSGID is shown in by t(): the screen's when its catalogue has it, else
  * English (for a lang attribute, so that a screen reader reads it right). */
 export function langOf(msgid) {

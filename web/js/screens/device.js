@@ -1,7 +1,7 @@
 // One device: its card, and the checklists that apply to it, with the open job to
 // continue or a new one to start.
 import { h, fill } from "../dom.js";
-import { t, currentLanguage } from "../i18n.js";
+import { t, currentLanguage, competenceName } from "../i18n.js";
 import { get, post, withQuery } from "../api.js";
 import { app } from "../state.js";
 import { liveCard, recordedCard } from "../card.js";
@@ -41,7 +41,7 @@ function needsBox(needs) {
     h("p", {}, t("You cannot start this work yet. First you need:")),
     h("ul.needs", {}, needs.map((n) => h("li", {}, n.approved
       ? t("an approved job of {checklist}", { checklist: titles.get(n.approved) || n.approved })
-      : t("your instructor's sign-off for {competence}", { competence: n.signed_off })))),
+      : t("your instructor's sign-off for {competence}", { competence: competenceName(n.name, n.signed_off) })))),
     h("p", {}, t("Ask your instructor what to do next."))));
 }
 

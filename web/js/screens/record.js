@@ -4,7 +4,7 @@
 // she can keep (GET /api/trainees/NAME, /report). A trainee reads her own (#/record); an
 // instructor reads anyone's from the console (#/console/trainees, then a name).
 import { h, fill } from "../dom.js";
-import { t, num, when, currentLanguage } from "../i18n.js";
+import { t, num, when, currentLanguage, competenceName } from "../i18n.js";
 import { get, withQuery } from "../api.js";
 import { app, isInstructor } from "../state.js";
 import { serverLang } from "./device.js";
@@ -112,7 +112,7 @@ export async function showRecord(name) {
     downloads(who),
     h("section", { "aria-labelledby": "so-title" }, h("h2#so-title", {}, t("Competences signed off")),
       (v.signoffs || []).length
-        ? h("ul.signoffs", {}, v.signoffs.map((s) => h("li", {}, h("strong", {}, s.competence), " — ",
+        ? h("ul.signoffs", {}, v.signoffs.map((s) => h("li", {}, h("strong", {}, competenceName(s.name, s.competence)), " — ",
           t("{name}, {date}", { name: s.by, date: when(s.t_ms) }), s.note ? h("p.muted", {}, s.note) : null)))
         : h("p.muted", {}, t("None yet."))),
     h("section", { "aria-labelledby": "fig-title" }, h("h2#fig-title", {}, t("Work per checklist")), figuresTable(record.checklists || [], titles)),

@@ -6,7 +6,7 @@
 // what each level means, and the feedback. The server applies the rules of
 // `atelier job grade`; its refusal is shown next to the form.
 import { h, icon, fill, announce } from "../dom.js";
-import { t, pick, num, when } from "../i18n.js";
+import { t, pick, num, when, competenceName } from "../i18n.js";
 import { get, post } from "../api.js";
 import { applicableSteps } from "../steps.js";
 import { resultBadge } from "./runner.js";
@@ -212,6 +212,7 @@ function signOffBox(ctx, held) {
   if (!todo.length) return null;
   const note = h("textarea#signoff-note.input", { rows: 2, "aria-describedby": "signoff-hint" });
   const out = h("div", { "aria-live": "assertive" });
+  const named = (c) => competenceName((ctx.c.competence_names || {})[c], c);
   const sign = (competence, btn) => async () => {
     if (!note.value.trim()) {
       fill(out, message("error", t("Write what you saw her do well, for the record.")));
@@ -221,7 +222,7 @@ function signOffBox(ctx, held) {
     btn.disabled = true;
     try {
       await post(`/api/trainees/${encodeURIComponent(ctx.job.trainee)}/signoffs`, { competence, note: note.value.trim() });
-      btn.replaceWith(h("p.acked", {}, icon("pass"), t("{name} is signed off for {competence}.", { name: ctx.job.trainee, competence })));
+      btn.replaceWith(h("p.acked", {}, icon("pass"), t("{name} is signed off for {competence}.", { name: ctx.job.trainee, competence: named(competence) })));
       fill(out, message("ok", t("Signed off. She can now start the work that needs it.")));
     } catch (err) {
       btn.disabled = false;
@@ -234,7 +235,7 @@ function signOffBox(ctx, held) {
     h("div.field", {}, h("label", { for: "signoff-note" }, t("What you saw (kept with the sign-off)")),
       h("p.hint#signoff-hint", {}, t("For example: strap on, battery checked first, every step said aloud.")), note),
     h("div.actions", {}, todo.map((c) => {
-      const btn = h("button.btn.btn-primary", { type: "button", "data-competence": c }, t("Sign off: {competence}", { competence: c }));
+      const btn = h("button.btn.btn-primary", { type: "button", "data-competence": c }, t("Sign off: {competence}", { competence: named(c) }));
       btn.onclick = sign(c, btn);
       return btn;
     })),
