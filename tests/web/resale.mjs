@@ -95,12 +95,31 @@ try {
     T("fr", "Take {name} back? Its certificate will be withdrawn and it goes back to repair.", { name: "iPhone 13" }), 4000),
     "the return is confirmed in plain words", await boss.locator(".reason-form").innerText().catch(() => ""));
   await screen(boss, "console-device-return", SOME);
+  // The same list in a second tab, left open while the return is recorded in the first.
+  const stale = await boss.context().newPage();
+  await stale.goto(`${base}/#/console/devices/sold`);
+  await until(stale, () => !!document.querySelector('textarea[id^="return-"]'), null, 8000);
   await press(boss, ".confirm-buttons .btn-primary", "confirm the return");
   ok(await until(boss, (want) => document.querySelector(".reason-form")?.textContent.includes(want),
     T("fr", "Taken back. Its certificate is withdrawn and it is in repair again."), 8000),
     "taken back: the certificate is withdrawn", await boss.locator(".reason-form").innerText().catch(() => ""));
   const back = await (await boss.request.get(`${base}/api/devices/${F.serial}`)).json();
   ok(back.state === "in_repair", "the device is in repair again", back.state);
+  // The stale tab tries the same return: the server refuses, and the screen says what
+  // that means in French first, then the server's reason marked as English.
+  await stale.locator('textarea[id^="return-"]').fill("Encore une fois");
+  await stale.locator(".reason-form button").click();
+  await until(stale, () => !!document.querySelector(".confirm-buttons"), null, 4000);
+  await stale.locator(".confirm-buttons .btn-primary").click();
+  ok(await until(stale, () => !!document.querySelector(".reason-form .error-words"), null, 8000),
+    "a refusal from the server, on a French screen", await stale.locator(".reason-form").innerText().catch(() => ""));
+  const refused = await stale.locator(".reason-form .error-words").evaluate((e) => ({
+    text: e.textContent, en: e.querySelector('[lang="en"]')?.textContent || "" }));
+  ok(refused.text.startsWith(T("fr", "This cannot be done now."))
+    && T("fr", "This cannot be done now.") !== "This cannot be done now."
+    && refused.text.includes(T("fr", "In English:")) && refused.en.length > 0 && refused.text.endsWith(refused.en),
+  "it is said in French first, then the server's own words, marked as English", refused);
+  await screen(stale, "console-device-refused", SOME);
   report.finished = true;
 } catch (err) {
   ok(false, "the walk ran without an exception", String(err && err.stack || err));

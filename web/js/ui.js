@@ -1,6 +1,6 @@
 // Pieces every screen uses: the screen's frame and heading, messages, buttons.
 import { h, icon, fill } from "./dom.js";
-import { t } from "./i18n.js";
+import { t, currentLanguage } from "./i18n.js";
 
 const main = () => document.getElementById("app");
 
@@ -22,12 +22,41 @@ export function message(kind, text, ...more) {
     icon(ic), h("div.msg-body", {}, h("p", {}, text), ...more));
 }
 
-/* The words of an API error for the person: the server's own reason when it gave one,
- * else a plain sentence. */
+/* Marks a text for the catalogues without translating it here (xgettext keyword N_). */
+const N_ = (x) => x;
+
+/* What each word of an API error (svc_err_word(), the web layer's own) means for the
+ * person, in plain words: the server's reason is in English, for the terminal and logs. */
+const ERROR_WORDS = {
+  invalid: N_("This was not accepted: check what you entered."),
+  "not-found": N_("This was not found: it may have changed meanwhile. Open the page again."),
+  "no-device": N_("The bench does not know this device."),
+  denied: N_("You may not do this. Ask your instructor."),
+  state: N_("This cannot be done now."),
+  unmet: N_("Not every condition is met yet."),
+  device: N_("The device could not be read. Unplug it and plug it in again."),
+  undecided: N_("The bench could not decide this step by itself."),
+  "no-data": N_("There is nothing to show yet."),
+  "no-usb": N_("The bench cannot see its USB ports."),
+  io: N_("The bench could not do it. Nothing was recorded: try again in a moment, or ask your instructor."),
+  busy: N_("The bench is busy. Wait a moment, then try again."),
+  unauthorized: N_("Sign in again."),
+  csrf: N_("Open the page again, then try again."),
+  "records-refused": N_("The records cannot be used. Ask the coordinator."),
+  "records-removed": N_("The records cannot be used. Ask the coordinator."),
+};
+
+/* The words of an API error for the person. In English: the server's own reason. In
+ * another language: what the error means in that language, then the server's reason,
+ * marked as English (for a screen reader, and for the instructor who is asked). */
 export function errorText(err) {
   if (!err) return t("Something went wrong. Try again.");
   if (err.status === 0) return t("The bench does not answer. Check that it is on, then try again.");
-  return err.why || t("Something went wrong. Try again.");
+  if (!err.why) return t("Something went wrong. Try again.");
+  if (currentLanguage() === "en") return err.why;
+  const plain = ERROR_WORDS[err.word] ? t(ERROR_WORDS[err.word]) : t("Something went wrong. Try again.");
+  return h("span.error-words", {}, plain, " ",
+    h("span.error-detail", {}, t("In English:"), " ", h("span", { lang: "en" }, err.why)));
 }
 
 export function errorBox(err) {
