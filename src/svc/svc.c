@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cert/lifecycle.h"
@@ -19,6 +20,7 @@
 #include "util/datadir.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/number.h"
 
 const char *svc_strerror(enum svc_err err)
 {
@@ -477,9 +479,27 @@ const struct checklist_set *svc_checklists(struct bench *b)
 
 /* ---- look-ups ---- */
 
+/* The device id in stock number KEY ("AT-000042", as labels and the inventory print it,
+ * svc_stock_number(); "at-42" too), or 0 when KEY is not one. */
+static long long stock_number_id(const char *key)
+{
+	long long id = 0;
+
+	if (strncasecmp(key, "AT-", 3) != 0 || !key[3] ||
+	    strspn(key + 3, "0123456789") != strlen(key + 3) ||
+	    number_whole(key + 3, 1, LLONG_MAX, &id) != NUMBER_OK)
+		return 0;
+	return id;
+}
+
 enum svc_err svc_find_device(struct bench *b, const char *key, struct store_device_row *out)
 {
 	enum store_err err = store_find_device(b->st, key, out);
+	long long stock = err == STORE_ENOENT ? stock_number_id(key) : 0;
+
+	/* Its UDID, serial or IMEI first; else the stock number on its label. */
+	if (stock)
+		err = store_device_get(b->st, stock, out);
 
 	if (err == STORE_ENOENT)
 		return svc_fail(b, SVC_ENODEVICE,

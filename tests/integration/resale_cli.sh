@@ -51,6 +51,10 @@ check "the instructor sells it at 89,50 euros, the French way, with an invoice n
 check "the device is sold, and its history says at what price" \
     sh -c "$A device show $S > $T/show.out && grep -q '^device 1 (ios): sold' $T/show.out &&
            grep -q 'certified -> sold  by claire: sold: 89.50 EUR, INV-2026-0042' $T/show.out"
+check "a device is found by the stock number on its label, written in any case" \
+    sh -c "$A device show AT-000001 > $T/stock.out && grep -q '^device 1 (ios): sold' $T/stock.out && $A device show at-1 --json | python3 -c 'import json,sys; sys.exit(json.load(sys.stdin)[\"id\"] != 1)'"
+expect_status 7 "a stock number no device has is refused, named (no such device: 7)" \
+    sh -c "$A device show AT-000999 2>$T/err; rc=\$?; grep -q \"no device 'AT-000999' is known\" $T/err && exit \$rc"
 check "the sold device's certificate still verifies" \
     sh -c "$A certificate export $CID --json $T/cert.json >/dev/null && $A verify $T/cert.json | grep -q '^valid:'"
 check "a sold device is not sold twice" \
