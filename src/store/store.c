@@ -844,6 +844,13 @@ int store_release_reads(struct store *st)
 			sqlite3_reset(s);
 			n++;
 		}
+	/* So does a read transaction left open (a COMMIT that failed): nothing was written
+	 * in it, a write's own transaction ends where it began. */
+	if (!st->batch && db_in_transaction(st)) {
+		log_msg(LOG_WARN, "a transaction was left open, rolled back now");
+		db_run(st, "ROLLBACK");
+		n++;
+	}
 	return n;
 }
 
@@ -861,8 +868,11 @@ enum store_err store_read_begin(struct store *st, int *begun)
 
 void store_read_end(struct store *st, int begun)
 {
-	if (begun && db_in_transaction(st))
-		db_run(st, "COMMIT");
+	/* A read transaction that cannot commit is rolled back: left open, it would keep
+	 * its snapshot, and every later read on this connection would see the past. */
+	if (begun && db_in_transaction(st) && db_run(st, "COMMIT") != STORE_OK &&
+	    db_in_transaction(st))
+		db_run(st, "ROLLBACK");
 }
 
 enum store_err store_int_begin(struct store *st)

@@ -76,9 +76,10 @@ enum store_err store_seal_later(struct store *st) __attribute__((warn_unused_res
  * with a connection of its own, never in one of ST's commits. */
 enum store_err store_checkpoint_apart(struct store *st) __attribute__((warn_unused_result));
 
-/* Reset every statement of ST left stepped (a read not finished): its snapshot would
- * hide later commits from this connection. Gives how many there were (each is logged as
- * a warning: a read that forgot to finish). */
+/* Reset every statement of ST left stepped (a read not finished), and roll back a read
+ * transaction left open (a store_read_begin() not ended, a COMMIT that failed): their
+ * snapshot would hide later commits from this connection. Gives how many there were
+ * (each is logged as a warning). Not during a batch. */
 int store_release_reads(struct store *st);
 
 /* Many reads as one: from store_read_begin() to store_read_end() they see the records

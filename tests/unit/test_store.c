@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "store/db.h"
 #include "store/store.h"
 #include "util/log.h"
 
@@ -743,6 +744,42 @@ static void every_error_has_a_message(void **state)
 	store_free(NULL);
 }
 
+static long long sightings_seen(struct store *st)
+{
+	struct db_stmt *stmt = NULL;
+	long long n = -1;
+	int row = 0;
+
+	assert_int_equal(db_prepare(st, "SELECT COUNT(*) FROM usb_sighting", &stmt), STORE_OK);
+	assert_int_equal(db_step(stmt, &row), STORE_OK);
+	assert_true(row);
+	n = db_col_int64(stmt, 0);
+	db_done(stmt);
+	return n;
+}
+
+/* A pooled connection handed back with a read transaction still open (a read that did
+ * not end, a COMMIT that failed) would keep its snapshot: every later read on it would
+ * see the records as they were. store_release_reads() ends it, and the next read sees
+ * what was committed since. */
+static void a_read_left_open_is_ended_before_the_connection_is_used_again(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = NULL;
+	int begun = 0;
+
+	assert_int_equal(store_open(f->dir, 1, &st, NULL), STORE_OK);
+	assert_int_equal(store_read_begin(st, &begun), STORE_OK);
+	assert_true(begun);
+	assert_int_equal(sightings_seen(st), 0);
+	add_sightings(f->db, 5); /* another connection commits meanwhile */
+	assert_int_equal(sightings_seen(st), 0); /* the open read still sees its snapshot */
+	assert_int_equal(store_release_reads(st), 1);
+	assert_int_equal(sightings_seen(st), 5);
+	assert_int_equal(store_release_reads(st), 0); /* nothing left open now */
+	store_free(st);
+}
+
 /* Every story gets its own data directory. */
 #define story(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 
@@ -768,6 +805,7 @@ int main(void)
 		story(backup_onto_database_itself_is_refused),
 		story(failed_backup_leaves_no_temporary_file),
 		story(backup_into_missing_directory_is_an_io_error),
+		story(a_read_left_open_is_ended_before_the_connection_is_used_again),
 		cmocka_unit_test(every_error_has_a_message),
 	};
 
