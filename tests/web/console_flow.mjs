@@ -289,7 +289,8 @@ try {
   ok(rec.includes(ESD_FR) && !rec.includes("esd-safety") && rec.includes("sam") && rec.includes("Accueil soigné, batterie et vitre vérifiées d'abord.")
     && rec.includes("Contrôle au poste") && !rec.includes("bench-check"),
     "her sign-off with its instructor, the checklists by their French titles, and the feedback she received", rec.slice(0, 800));
-  ok(await sam.locator(".score-chart circle").count() === 1 && (await sam.locator("figcaption").innerText()).includes("100"),
+  ok(await sam.locator(".score-chart circle").count() === 1
+    && (await sam.locator("figcaption").innerText()).includes(T("fr", "Scores over time: 1 graded job, {avg} % of the maximum.", { avg: "100" })),
     "her scores over time on a chart, said in words too", await sam.locator("figcaption").innerText().catch(() => ""));
   await screen(sam, "console-record", SOME);
   const pdfHref = await sam.locator('a[href*="format=pdf"]').getAttribute("href");

@@ -45,8 +45,10 @@ function scoreChart(points) {
   const x = (i) => P + (points.length === 1 ? (W - 2 * P) / 2 : (i * (W - 2 * P)) / (points.length - 1));
   const y = (share) => H - P - share * (H - 2 * P);
   const avg = points.reduce((a, p) => a + p.share, 0) / points.length;
-  const words = t("Scores over time: {n} graded jobs, on average {avg} % of the maximum; the latest {last} %.",
-    { n: num(points.length, 0), avg: num(avg * 100, 0), last: num(points[points.length - 1].share * 100, 0) });
+  const words = points.length === 1
+    ? t("Scores over time: 1 graded job, {avg} % of the maximum.", { avg: num(avg * 100, 0) })
+    : t("Scores over time: {n} graded jobs, on average {avg} % of the maximum; the latest {last} %.",
+      { n: num(points.length, 0), avg: num(avg * 100, 0), last: num(points[points.length - 1].share * 100, 0) });
   const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "score-chart", role: "img", "aria-label": words },
     ...[0, 0.5, 1].map((v) => svg("line", { x1: P, x2: W - P, y1: y(v), y2: y(v), class: "chart-grid" })),
     ...[0, 50, 100].map((v) => svg("text", { x: 2, y: y(v / 100) + 4, class: "chart-label" }, `${num(v, 0)} %`)),
