@@ -478,11 +478,25 @@ const struct policy_competence *policy_competence(const struct policy *p, const 
 	return NULL;
 }
 
+const char *policy_competence_name(const struct policy *p, const char *id, const char *lang)
+{
+	static const char *const langs[] = POLICY_NAME_LANGS;
+	const struct policy_competence *named = policy_competence(p, id);
+
+	for (int l = 0; named && lang && l < 3; l++)
+		if (strcmp(lang, langs[l]) == 0 && named->name[l][0])
+			return named->name[l];
+	for (int l = 0; named && l < 3; l++)
+		if (named->name[l][0])
+			return named->name[l];
+	return NULL;
+}
+
 /* competences: {ID: {en: NAME, fr: NAME, nl: NAME}}. A file read later names a
  * competence again or adds one; those it does not name keep their names. */
 static int load_competences(struct ctx *c, struct policy *p, yaml_node_t *n)
 {
-	static const char *const langs[] = { "en", "fr", "nl" };
+	static const char *const langs[] = POLICY_NAME_LANGS;
 	yaml_node_t *k, *v, *lk, *lv;
 
 	if (n->type != YAML_MAPPING_NODE)

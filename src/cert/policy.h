@@ -19,6 +19,8 @@
 #define POLICY_PATH_MAX 4096
 #define POLICY_MAX_WEIGHTS 128
 #define POLICY_MAX_COMPETENCES 48
+/* The languages a competence is named in, in the order of policy_competence.name. */
+#define POLICY_NAME_LANGS { "en", "fr", "nl" }
 /* The legal guarantee on second-hand goods sold to consumers in the EU may be cut to one
  * year, never less (Directive (EU) 2019/771, art. 10(6)). */
 #define POLICY_WARRANTY_MIN 12
@@ -79,8 +81,8 @@ struct policy {
 		size_t n_weights;
 	} programme;
 	/* The competences' names, as trainees and instructors read them: checklists name a
-	 * competence by its id (esd-safety); NAME[0..2] is in en, fr and nl, "" when not
-	 * written in that language. */
+	 * competence by its id (esd-safety); NAME[i] is in POLICY_NAME_LANGS[i], "" when
+	 * not written in that language. */
 	struct policy_competence {
 		char id[POLICY_ID_MAX];
 		char name[3][POLICY_TEXT_MAX];
@@ -122,8 +124,11 @@ enum policy_err policy_load(struct policy *p, const char *data_dir, char *why, s
 double policy_weight_g(const struct policy *p, const char *model_id, const char *class,
 		       int *listed);
 
-/* The name of competence ID in the policy, or NULL when it has none. */
+/* The names of competence ID in the policy, or NULL when it has none. */
 const struct policy_competence *policy_competence(const struct policy *p, const char *id);
+/* Its name in LANG (NULL: none asked), else in English, French or Dutch; NULL when the
+ * policy names it in none. */
+const char *policy_competence_name(const struct policy *p, const char *id, const char *lang);
 
 const struct policy_required *policy_required_for(const struct policy *p, const char *platform,
 						  const char *class);

@@ -16,7 +16,7 @@
 
 json_t *svc_competence_name(struct bench *b, const char *id)
 {
-	static const char *const langs[] = { "en", "fr", "nl" };
+	static const char *const langs[] = POLICY_NAME_LANGS;
 	const struct policy *p;
 	const struct policy_competence *named;
 	json_t *o;
@@ -38,13 +38,14 @@ json_t *svc_competence_name(struct bench *b, const char *id)
 const char *svc_competence_in(struct bench *b, const char *id, const char *lang, char *out,
 			      size_t size)
 {
-	json_t *names = svc_competence_name(b, id);
-	const char *order[] = { lang, "en", "fr", "nl" }, *name = NULL;
+	const struct policy *p;
+	const char *name = NULL;
 
-	for (size_t i = 0; !name && i < sizeof(order) / sizeof(order[0]); i++)
-		name = order[i] ? json_string_value(json_object_get(names, order[i])) : NULL;
+	if (svc_policy(b, &p) == SVC_OK)
+		name = policy_competence_name(p, id, lang);
+	else
+		b->why[0] = '\0'; /* a broken policy is told by the commands that need it */
 	snprintf(out, size, "%s", name ? name : id);
-	json_decref(names);
 	return out;
 }
 
