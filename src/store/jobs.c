@@ -195,6 +195,135 @@ enum store_err store_job_get(struct store *st, long long id, struct store_job *o
 	return db_one(stmt, err, job_item, NULL, out);
 }
 
+/* ---- the stamp of a job's work ---- */
+
+static int stamp_item(struct db_stmt *stmt, void *item)
+{
+	struct store_work_stamp *s = item;
+
+	db_col_copy(stmt, 0, s->state, sizeof(s->state));
+	s->submitted_ms = db_col_int64(stmt, 1);
+	s->graded_ms = db_col_int64(stmt, 2);
+	s->last_seq = db_col_int64(stmt, 3);
+	s->last_event = db_col_int64(stmt, 4);
+	s->probes = db_col_int64(stmt, 5);
+	s->last_probe_ms = db_col_int64(stmt, 6);
+	s->device_jobs = db_col_int64(stmt, 7);
+	s->device_cancelled = db_col_int64(stmt, 8);
+	s->device_records = db_col_int64(stmt, 9);
+	return 1;
+}
+
+/* The stamp's contents as they are now: one read, each part on an index (step_record's
+ * UNIQUE (job_id, seq), job_event_job, probe_device, job_device). The device's records
+ * are the sum of its jobs' last record numbers: a record in any of them moves it. */
+static enum store_err stamp_read(struct store *st, long long job, struct store_work_stamp *out)
+{
+	static const char sql[] =
+		"SELECT j.state, COALESCE(j.submitted_ms, 0), COALESCE(j.graded_ms, 0), "
+		"(SELECT COALESCE(MAX(r.seq), 0) FROM step_record r WHERE r.job_id = j.id), "
+		"(SELECT COALESCE(MAX(e.id), 0) FROM job_event e WHERE e.job_id = j.id), "
+		"(SELECT COUNT(*) FROM probe p WHERE p.device_id = j.device_id), "
+		"(SELECT COALESCE(MAX(p.t_ms), 0) FROM probe p WHERE p.device_id = j.device_id), "
+		"(SELECT COUNT(*) FROM job k WHERE k.device_id = j.device_id), "
+		"(SELECT COUNT(*) FROM job k WHERE k.device_id = j.device_id AND "
+		"k.state = 'cancelled'), "
+		"(SELECT COALESCE(SUM(x.last), 0) FROM (SELECT (SELECT COALESCE(MAX(r.seq), 0) "
+		"FROM step_record r WHERE r.job_id = k.id) AS last FROM job k "
+		"WHERE k.device_id = j.device_id) x) "
+		"FROM job j WHERE j.id = ?";
+	struct db_stmt *stmt = NULL;
+	enum store_err err = db_prepare(st, sql, &stmt);
+
+	memset(out, 0, sizeof(*out));
+	out->job = job;
+	if (!err)
+		db_bind_int64(stmt, 1, job);
+	return db_one(stmt, err, stamp_item, NULL, out);
+}
+
+/* On SQLite: where the records were when the stamp was last known true. PostgreSQL's
+ * records move under any other connection's commit at any time: there, the stamp is
+ * read again at each look. */
+static enum store_err stamp_seen(struct store *st, struct store_work_stamp *s)
+{
+	s->seen_changes = store_changes(st);
+	if (st->pg) {
+		s->seen_version = -1;
+		return STORE_OK;
+	}
+	return store_data_version(st, &s->seen_version);
+}
+
+enum store_err store_work_stamp(struct store *st, long long job, struct store_work_stamp *out)
+{
+	enum store_err err = stamp_seen(st, out);
+	long long version = out->seen_version, changes = out->seen_changes;
+
+	if (!err)
+		err = stamp_read(st, job, out);
+	out->seen_version = err ? -1 : version;
+	out->seen_changes = changes;
+	return err;
+}
+
+enum store_err store_work_look(struct store *st, const struct store_work_stamp *stamp,
+			       struct store_work_stamp *now, enum store_stamp_move *move)
+{
+	long long version = -1, steps;
+	enum store_err err;
+
+	*now = *stamp;
+	*move = STORE_STAMP_MOVED;
+	if (!st->pg) {
+		err = store_data_version(st, &version);
+		if (err)
+			return err;
+		if (stamp->seen_version >= 0 && version == stamp->seen_version &&
+		    store_changes(st) == stamp->seen_changes) {
+			*move = STORE_STAMP_SAME;
+			return STORE_OK;
+		}
+	}
+	err = store_work_stamp(st, stamp->job, now);
+	if (err)
+		return err == STORE_ENOENT ? STORE_OK : err;
+	if (strcmp(now->state, stamp->state) != 0 || now->submitted_ms != stamp->submitted_ms ||
+	    now->graded_ms != stamp->graded_ms || now->last_event != stamp->last_event ||
+	    now->probes != stamp->probes || now->last_probe_ms != stamp->last_probe_ms ||
+	    now->device_jobs != stamp->device_jobs ||
+	    now->device_cancelled != stamp->device_cancelled)
+		return STORE_OK;
+	steps = now->last_seq - stamp->last_seq;
+	if (steps == 0 && now->device_records == stamp->device_records)
+		*move = STORE_STAMP_SAME;
+	else if (steps > 0 && now->device_records - stamp->device_records == steps)
+		*move = STORE_STAMP_RECORDS;
+	return STORE_OK;
+}
+
+int store_work_stamp_step(struct store *st, struct store_work_stamp *stamp, long long seq)
+{
+	stamp->seen_changes = store_changes(st);
+	if (seq != stamp->last_seq + 1) {
+		/* Another's records came between: the next look reads the stamp again, and
+		 * finds the records added since it (this one among them). */
+		stamp->seen_version = -1;
+		return seq > stamp->last_seq;
+	}
+	stamp->last_seq = seq;
+	stamp->device_records++;
+	/* Its own changes move only this connection's count: another's commit since the
+	 * last look still moves the version. */
+	return 1;
+}
+
+void store_work_stamp_own(struct store *st, struct store_work_stamp *stamp, long long before)
+{
+	if (stamp->seen_changes == before)
+		stamp->seen_changes = store_changes(st);
+}
+
 enum store_err store_job_set_state(struct store *st, long long id, enum job_state state,
 				   long long t_ms)
 {
@@ -396,6 +525,8 @@ enum store_err store_job_each(struct store *st, const struct store_job_query *q,
 
 /* Append R in a write transaction; with FILL, read the job's end first and let FILL
  * complete R (store_step_append_next()). */
+static void step_row(struct db_stmt *stmt, struct store_step *s);
+
 static enum store_err append(struct store *st, struct store_step *r, store_step_fill_fn fill,
 			     void *arg, long long *id)
 {
@@ -403,11 +534,19 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 		"INSERT INTO step_record (job_id, seq, step_id, user_id, t_ms, spent_ms, result, "
 		"value, note, parts, facts, corrects, prev_hash, hash, tester, bench) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
-	static const char sql_open[] = "SELECT state, 0 FROM job WHERE id = ?";
+	/* The job's state and its last record, in one read. */
+	static const char sql_open[] =
+		"SELECT r.id, r.job_id, r.seq, r.step_id, r.user_id, r.t_ms, r.spent_ms, r.result, "
+		"r.value, r.note, r.parts, r.facts, r.corrects, r.prev_hash, r.hash, r.tester, "
+		"r.bench, j.state FROM job j LEFT JOIN step_record r ON r.job_id = j.id AND "
+		"r.seq = (SELECT MAX(m.seq) FROM step_record m WHERE m.job_id = j.id) "
+		"WHERE j.id = ?";
 	struct db_stmt *stmt = NULL;
+	struct store_step last = { 0 };
 	enum store_err err;
 	long long new_id = 0;
 	char state[16] = "";
+	int has_last = 0;
 
 	/* The job must be open in the very transaction that appends: a submit that commits
 	 * first closes it, and this step is then refused, never recorded after it. Only the
@@ -421,8 +560,12 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 
 		db_bind_int64(stmt, 1, r->job_id);
 		err = db_step(stmt, &row);
-		if (!err && row)
-			db_col_copy(stmt, 0, state, sizeof(state));
+		if (!err && row) {
+			db_col_copy(stmt, 17, state, sizeof(state));
+			has_last = !db_col_is_null(stmt, 0);
+			if (has_last && fill)
+				step_row(stmt, &last);
+		}
 		db_done(stmt);
 		stmt = NULL;
 		if (!err && !state[0])
@@ -431,21 +574,17 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 			err = STORE_ECLOSED;
 	}
 	if (!err && fill) {
-		struct store_step last;
 		struct store_job job;
-		enum store_err lerr = store_step_last(st, r->job_id, &last);
 
-		if (lerr == STORE_OK) {
+		if (has_last) {
 			fill(r, &last, NULL, arg);
-			store_step_release(&last);
-		} else if (lerr == STORE_ENOENT) {
+		} else {
 			err = store_job_get(st, r->job_id, &job);
 			if (!err)
 				fill(r, NULL, &job, arg);
-		} else {
-			err = lerr;
 		}
 	}
+	store_step_release(&last);
 	if (!err)
 		err = db_prepare(st, sql, &stmt);
 	if (!err) {
@@ -531,18 +670,37 @@ static void step_item_release(void *item)
 }
 
 /* The records SQL selects for the job bound at ?1, into a new array. */
-static enum store_err steps_by(struct store *st, const char *sql, long long job_id,
-			       struct store_step **out, size_t *n)
+/* The records SQL gives for ?1 JOB_ID (and ?2 AFTER, when the SQL has it). */
+static enum store_err steps_by_after(struct store *st, const char *sql, long long job_id,
+				     long long after, struct store_step **out, size_t *n)
 {
 	struct db_stmt *stmt = NULL;
 	enum store_err err = db_prepare(st, sql, &stmt);
 	void *items;
 
-	if (!err)
+	if (!err) {
 		db_bind_int64(stmt, 1, job_id);
+		if (db_param_count(stmt) > 1)
+			db_bind_int64(stmt, 2, after);
+	}
 	err = db_collect(stmt, err, sizeof(**out), step_item, step_item_release, &items, n);
 	*out = items;
 	return err;
+}
+
+static enum store_err steps_by(struct store *st, const char *sql, long long job_id,
+			       struct store_step **out, size_t *n)
+{
+	return steps_by_after(st, sql, job_id, 0, out, n);
+}
+
+enum store_err store_steps_after(struct store *st, long long job_id, long long seq,
+				 struct store_step **out, size_t *n)
+{
+	return steps_by_after(st,
+			      "SELECT " STEP_COLS " FROM step_record WHERE job_id = ?1 AND seq > ?2 "
+			      "ORDER BY seq",
+			      job_id, seq, out, n);
 }
 
 enum store_err store_steps_of(struct store *st, long long job_id, struct store_step **out,

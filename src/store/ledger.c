@@ -251,41 +251,87 @@ out:
 }
 
 /* The state of the job or device the chain is about, into O. */
-static enum store_err add_state(struct store *st, const char *chain, json_t *o)
+/* The head of CHAIN into HEAD (*HAS_HEAD = 0 when it has none yet) and, for a job's or a
+ * device's chain, the state its entries carry (added to an entry's body by
+ * put_state()), read together: one read inside the write. */
+struct chain_state {
+	int has_head, has_state, submitted_null;
+	char state[32];
+	long long submitted_ms;
+};
+
+static enum store_err head_and_state(struct store *st, const char *chain,
+				     struct store_chain_head *head, struct chain_state *cs)
 {
-	static const char sql_job[] = "SELECT state, submitted_ms FROM job WHERE id = ?";
-	static const char sql_dev[] = "SELECT state, 0 FROM device WHERE id = ?";
-	const char *sql;
+	static const char sql_job[] =
+		"SELECT h.seq, h.hash, j.state, j.submitted_ms FROM job j "
+		"LEFT JOIN chain_head h ON h.chain = ?1 WHERE j.id = ?2";
+	static const char sql_dev[] = "SELECT h.seq, h.hash, d.state, NULL FROM device d "
+				      "LEFT JOIN chain_head h ON h.chain = ?1 WHERE d.id = ?2";
+	const char *sql = NULL;
 	struct db_stmt *stmt = NULL;
 	enum store_err err;
-	long long id;
 	int row = 0;
 
-	if (strncmp(chain, "job:", 4) == 0) {
+	memset(cs, 0, sizeof(*cs));
+	memset(head, 0, sizeof(*head));
+	if (strncmp(chain, "job:", 4) == 0)
 		sql = sql_job;
-		id = chain_id(chain);
-	} else if (strncmp(chain, "device:", 7) == 0) {
+	else if (strncmp(chain, "device:", 7) == 0)
 		sql = sql_dev;
-		id = chain_id(chain);
-	} else {
-		return STORE_OK;
+	if (!sql) {
+		err = store_chain_head(st, chain, head);
+		cs->has_head = err == STORE_OK;
+		return err == STORE_ENOENT ? STORE_OK : err;
 	}
 	err = db_prepare(st, sql, &stmt);
 	if (err)
 		return err;
-	db_bind_int64(stmt, 1, id);
+	db_bind_text(stmt, 1, chain);
+	db_bind_int64(stmt, 2, chain_id(chain));
 	err = db_step(stmt, &row);
 	if (!err && row) {
-		json_object_set_new(o, "state", json_string(db_col_text(stmt, 0)));
-		if (sql == sql_job)
-			json_object_set_new(o, "submitted_ms",
-					    db_col_is_null(stmt, 1)
-						? json_null()
-						: json_integer(db_col_int64(stmt, 1)));
+		cs->has_head = !db_col_is_null(stmt, 0);
+		if (cs->has_head) {
+			snprintf(head->chain, sizeof(head->chain), "%s", chain);
+			head->seq = db_col_int64(stmt, 0);
+			db_col_copy(stmt, 1, head->hash, sizeof(head->hash));
+		}
+		cs->has_state = 1;
+		db_col_copy(stmt, 2, cs->state, sizeof(cs->state));
+		cs->submitted_null = db_col_is_null(stmt, 3);
+		cs->submitted_ms = db_col_int64(stmt, 3);
 	} else if (!err) {
-		err = STORE_ENOENT;
+		err = STORE_ENOENT; /* the job or device of the chain is gone */
 	}
 	db_done(stmt);
+	return err;
+}
+
+/* The state of a job's or a device's chain, into the body O of its new entry. */
+static void put_state(const char *chain, const struct chain_state *cs, json_t *o)
+{
+	if (!cs->has_state)
+		return;
+	json_object_set_new(o, "state", json_string(cs->state));
+	if (strncmp(chain, "job:", 4) == 0)
+		json_object_set_new(o, "submitted_ms", cs->submitted_null
+							   ? json_null()
+							   : json_integer(cs->submitted_ms));
+}
+
+/* The state of CHAIN's job or device as it is now, into O (any other chain: nothing). */
+static enum store_err add_state(struct store *st, const char *chain, json_t *o)
+{
+	struct store_chain_head head;
+	struct chain_state cs;
+	enum store_err err;
+
+	if (strncmp(chain, "job:", 4) != 0 && strncmp(chain, "device:", 7) != 0)
+		return STORE_OK;
+	err = head_and_state(st, chain, &head, &cs);
+	if (!err)
+		put_state(chain, &cs, o);
 	return err;
 }
 
@@ -388,6 +434,7 @@ enum store_err store_int_ledger(struct store *st, const char *chain, const char 
 				  "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 	struct store_ledger_entry e;
 	struct store_chain_head head;
+	struct chain_state cs;
 	const struct kind_def *k = kind_find(kind);
 	struct db_stmt *stmt = NULL;
 	json_t *body = NULL, *row;
@@ -403,12 +450,12 @@ enum store_err store_int_ledger(struct store *st, const char *chain, const char 
 	snprintf(e.ref, sizeof(e.ref), "%s", ref ? ref : "");
 	e.t_ms = t_ms;
 
-	err = store_chain_head(st, chain, &head);
-	if (err == STORE_ENOENT) {
+	err = head_and_state(st, chain, &head, &cs);
+	if (err)
+		return err;
+	if (!cs.has_head) {
 		e.seq = 1;
 		genesis(chain, e.prev_hash);
-	} else if (err) {
-		return err;
 	} else {
 		e.seq = head.seq + 1;
 		memcpy(e.prev_hash, head.hash, sizeof(e.prev_hash));
@@ -419,9 +466,7 @@ enum store_err store_int_ledger(struct store *st, const char *chain, const char 
 	body = json_pack("{s:o}", "row", row);
 	if (!body)
 		return STORE_EINTERNAL;
-	err = add_state(st, chain, body);
-	if (err)
-		goto out;
+	put_state(chain, &cs, body);
 	e.body = dump(body);
 	if (!e.body) {
 		err = STORE_EINTERNAL;

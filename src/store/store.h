@@ -276,6 +276,42 @@ enum store_err store_job_create(struct store *st, const struct store_job *job, l
 	__attribute__((warn_unused_result));
 enum store_err store_job_get(struct store *st, long long id, struct store_job *out)
 	__attribute__((warn_unused_result));
+/* What a server keeps of a job's work (its records and events, its device's facts) stays
+ * true while the job's stamp does: its row, its last record and event; its device's
+ * probes, and its device's jobs with their records (the facts a step entered). SEEN_*
+ * are the backend's own: on SQLite, with nothing committed by another connection and
+ * nothing changed by this one since, the stamp is known unchanged without a read. */
+struct store_work_stamp {
+	long long job;
+	char state[16];
+	long long submitted_ms, graded_ms, last_seq, last_event;
+	long long probes, last_probe_ms, device_jobs, device_cancelled, device_records;
+	long long seen_version, seen_changes;
+};
+
+/* Take job JOB's stamp into OUT (STORE_ENOENT: no such job). */
+enum store_err store_work_stamp(struct store *st, long long job, struct store_work_stamp *out)
+	__attribute__((warn_unused_result));
+/* How a stamp moved since it was taken. */
+enum store_stamp_move {
+	STORE_STAMP_SAME,    /* nothing in it */
+	STORE_STAMP_RECORDS, /* records were added to its job, and nothing else moved */
+	STORE_STAMP_MOVED,   /* anything else, or the job is gone */
+};
+/* Look at STAMP again: *NOW gets the stamp as it is now, *MOVE how it moved. */
+enum store_err store_work_look(struct store *st, const struct store_work_stamp *stamp,
+			       struct store_work_stamp *now, enum store_stamp_move *move)
+	__attribute__((warn_unused_result));
+/* This connection recorded SEQ in STAMP's job (not yet committed, maybe): STAMP counts it
+ * in when it is the next record after the stamp's; when others came between, STAMP is
+ * left where it was, to be looked at again (store_work_look() then says which records
+ * were added: those, and this one). 0 when SEQ cannot be a record after the stamp's. */
+int store_work_stamp_step(struct store *st, struct store_work_stamp *stamp, long long seq);
+/* The changes this connection made from BEFORE (store_changes()) on left STAMP's job as
+ * it was (a step of another job, the sealing of heads): STAMP still holds without a
+ * read when it did before them. */
+void store_work_stamp_own(struct store *st, struct store_work_stamp *stamp, long long before);
+
 /* Set job ID's state; SUBMITTED also sets submitted_ms to T_MS. */
 enum store_err store_job_set_state(struct store *st, long long id, enum job_state state,
 				   long long t_ms)
@@ -420,6 +456,9 @@ enum store_err store_steps_latest_brief(struct store *st, long long job_id,
 enum store_err store_steps_latest_of(struct store *st, long long job_id,
 				     struct store_step **out, size_t *n)
 	__attribute__((warn_unused_result));
+/* The records of JOB_ID after record SEQ, in order (free with store_steps_free). */
+enum store_err store_steps_after(struct store *st, long long job_id, long long seq,
+				 struct store_step **out, size_t *n) __attribute__((warn_unused_result));
 void store_steps_free(struct store_step *steps, size_t n);
 /* The last record of JOB_ID into *OUT (release it with store_step_release());
  * STORE_ENOENT when the job has none. */

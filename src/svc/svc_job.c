@@ -147,17 +147,19 @@ static enum svc_err work_load(struct bench *b, long long id, unsigned need, json
 /* ---- the work a server's writer keeps ----
  * A server records every step on one context (its writer). Reading a job's records, its
  * device's facts and its events again at each step costs more than the step: the writer
- * keeps them, and they stay true as long as nothing but the steps recorded here changed
- * the records: no other connection committed (PRAGMA data_version) and this connection
- * changed no row but those steps (sqlite3_total_changes). Anything else, and all that is
- * kept is forgotten. */
+ * keeps them, each job's with its stamp (store_work_stamp(): the job's row, its last
+ * record and event, its device's probes), taken before they were read. They are used
+ * again while the stamp has not moved: on SQLite that is known without a read as long
+ * as no other connection committed; on PostgreSQL, where other benches write to the same
+ * records, it is one read in place of seven. The writer's own step moves the stamp by
+ * one record. Records another bench added to the job are read and added to what is kept
+ * (kept_catch_up()); anything else that moved, and the job's work is read again. */
 #define WORK_KEPT_MAX 64
 
 struct svc_kept_work {
-	long long dv;	   /* the records' version when what is kept was true */
-	long long changes; /* this connection's changes then */
 	size_t n, next;
 	struct work w[WORK_KEPT_MAX];
+	struct store_work_stamp stamp[WORK_KEPT_MAX];
 };
 
 void svc_keep_work(struct bench *b)
@@ -186,71 +188,113 @@ void svc_kept_work_free(struct bench *b)
 	b->kept = NULL;
 }
 
+/* The changes this connection made from BEFORE on moved no kept job's stamp. */
+static void kept_own_changes(struct bench *b, long long before)
+{
+	for (size_t i = 0; b->kept && i < b->kept->n; i++)
+		store_work_stamp_own(b->st, &b->kept->stamp[i], before);
+}
+
 void svc_kept_work_sealed(struct bench *b, long long before)
 {
-	if (b->kept && b->kept->dv >= 0 && b->kept->changes == before)
-		b->kept->changes = store_changes(b->st);
+	kept_own_changes(b, before);
 }
 
 static void kept_work_forget(struct bench *b)
 {
-	if (b->kept) {
+	if (b->kept)
 		kept_clear(b->kept);
-		b->kept->dv = -1;
-	}
 }
 
-/* The kept work of job ID, when the writer keeps work, it is still true and it holds
- * it; else NULL. */
+/* Forget the kept work of job ID only. */
+static void kept_job_forget(struct svc_kept_work *k, long long id)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (k->w[i].job.id == id) {
+			work_release(&k->w[i]);
+			k->w[i].job.id = 0; /* a free place */
+		}
+}
+
+static const struct checklist_step *find_step(const struct checklist *c, const char *id);
+
+/* Bring W, kept with STAMP, up to NOW, when only records were added to its job since (by
+ * another bench on the same job): they are read and counted in, unless one of them
+ * entered a fact (the device's facts would change) or more came meanwhile. 1 when W
+ * and STAMP are true again. */
+static int kept_catch_up(struct bench *b, struct work *w, struct store_work_stamp *stamp,
+			 const struct store_work_stamp *now)
+{
+	struct store_step *recs = NULL;
+	size_t n = 0;
+	int ok;
+
+	if (store_steps_after(b->st, w->job.id, stamp->last_seq, &recs, &n) != STORE_OK)
+		return 0;
+	ok = n > 0 && recs[n - 1].seq == now->last_seq;
+	for (size_t i = 0; ok && i < n; i++) {
+		const struct checklist_step *s = find_step(w->c, recs[i].step_id);
+
+		ok = !(s && s->records) && work_add_record(w, &recs[i], 1);
+	}
+	store_steps_free(recs, n);
+	if (ok)
+		*stamp = *now;
+	return ok;
+}
+
+/* The kept work of job ID, when the writer keeps work, it holds it and it is still true
+ * (brought up to date when another bench only added records); else NULL. */
 static struct work *kept_work(struct bench *b, long long id)
 {
 	struct svc_kept_work *k = b->kept;
-	long long dv, changes;
+	struct store_work_stamp now;
+	enum store_stamp_move move;
 
-	if (!k)
-		return NULL;
-	changes = store_changes(b->st);
-	if (store_data_version(b->st, &dv) != STORE_OK) {
-		kept_clear(k);
-		k->dv = -1;
-		return NULL;
-	}
-	if (dv != k->dv || changes != k->changes) {
-		kept_clear(k);
-		k->dv = dv;
-		k->changes = changes;
-	}
-	for (size_t i = 0; i < k->n; i++)
-		if (k->w[i].job.id == id)
+	for (size_t i = 0; k && id && i < k->n; i++) {
+		if (k->w[i].job.id != id)
+			continue;
+		if (store_work_look(b->st, &k->stamp[i], &now, &move) == STORE_OK &&
+		    (move == STORE_STAMP_SAME ||
+		     (move == STORE_STAMP_RECORDS &&
+		      kept_catch_up(b, &k->w[i], &k->stamp[i], &now)))) {
+			k->stamp[i] = now;
 			return &k->w[i];
+		}
+		kept_job_forget(k, id);
+		return NULL;
+	}
 	return NULL;
 }
 
-/* After a step was appended, with CHANGES the rows this connection had changed just
- * before it: 1 when what is kept is still true (nothing but the step changed since
- * kept_work() looked), and then it counts the step in. */
-static int kept_still_true(struct bench *b, long long changes)
+/* After the writer recorded SEQ in job ID, whose work it keeps (with that record in it):
+ * the stamp counts it in, or is looked at again at the next step when another's record
+ * came between. */
+static void kept_stepped(struct bench *b, long long id, long long seq)
 {
 	struct svc_kept_work *k = b->kept;
 
-	if (!k || k->dv < 0 || changes != k->changes) {
-		kept_work_forget(b);
-		return 0;
-	}
-	k->changes = store_changes(b->st);
-	return 1;
+	for (size_t i = 0; k && i < k->n; i++)
+		if (k->w[i].job.id == id && !store_work_stamp_step(b->st, &k->stamp[i], seq))
+			kept_job_forget(k, id);
 }
 
-/* Keep W, loaded by this request (taken over: W is left empty), when the writer keeps
- * work and it is still true. */
-static void keep_work(struct bench *b, struct work *w, long long changes)
+/* Keep W, loaded by this request after STAMP was taken (both taken over: W is left
+ * empty), with the record SEQ this request made in it. */
+static void keep_work(struct bench *b, struct work *w, struct store_work_stamp *stamp,
+		      long long seq)
 {
 	struct svc_kept_work *k = b->kept;
 	size_t i;
 
-	if (!kept_still_true(b, changes))
+	if (!k || !store_work_stamp_step(b->st, stamp, seq))
 		return;
-	if (k->n < WORK_KEPT_MAX) {
+	kept_job_forget(k, w->job.id);
+	for (i = 0; i < k->n && k->w[i].job.id; i++)
+		;
+	if (i < k->n) {
+		/* a free place */
+	} else if (k->n < WORK_KEPT_MAX) {
 		i = k->n++;
 	} else {
 		i = k->next;
@@ -258,6 +302,7 @@ static void keep_work(struct bench *b, struct work *w, long long changes)
 		work_release(&k->w[i]);
 	}
 	k->w[i] = *w;
+	k->stamp[i] = *stamp;
 	memset(w, 0, sizeof(*w));
 }
 
@@ -1445,8 +1490,9 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 	struct store_step rec = { 0 };
 	struct store_user user;
 	struct work local = { 0 }, *w = &local;
-	long long changes = 0;
-	int kept = 0, added, quarantined;
+	struct store_work_stamp stamp;
+	long long before = 0;
+	int kept = 0, stamped = 0, added, quarantined;
 	const struct checklist_step *s;
 	json_t *parts = NULL, *used = NULL;
 	char *parts_text = NULL, *facts_text = NULL, note[NOTE_MAX + 1], tester[TESTER_MAX + 1];
@@ -1482,6 +1528,9 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 	kept = w != NULL;
 	if (!w) {
 		w = &local;
+		/* What is read next is kept only with the stamp taken before it. */
+		stamped = b->kept && !req->corrects &&
+			  store_work_stamp(b->st, req->job, &stamp) == STORE_OK;
 		rc = work_load(b, req->job,
 			       WORK_CHECKLIST | WORK_FACTS | (req->corrects ? 0 : WORK_LATEST), NULL,
 			       w);
@@ -1536,7 +1585,7 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 	if (used)
 		rec.facts = facts_text = json_dumps(used, JSON_COMPACT | FACTS_JSON_FLAGS);
 	rec.corrects = corrects;
-	changes = store_changes(b->st); /* all this connection changed before the step */
+	before = store_changes(b->st); /* all this connection changed before the step */
 	je = job_append(b->st, w->job.id, &rec, &rec_id);
 	if (je == JOB_ESEAL || je == JOB_EBUSY) {
 		rc = svc_store_fail(b, je == JOB_ESEAL ? STORE_ESEAL : STORE_EBUSY,
@@ -1572,12 +1621,15 @@ enum svc_err svc_job_step(struct bench *b, const struct svc_step *req, json_t **
 	/* What the writer keeps: this job's work, now with this step, unless the step
 	 * changed more than its job (a fact entered, the device set aside) or a correction
 	 * read the whole history. */
-	if (!added || s->records || quarantined || !(w->need & WORK_LATEST))
+	if (!added || s->records || quarantined || !(w->need & WORK_LATEST)) {
 		kept_work_forget(b);
-	else if (kept)
-		kept_still_true(b, changes); /* this step is in it already */
-	else
-		keep_work(b, w, changes);
+	} else {
+		kept_own_changes(b, before); /* the step moved its own job's stamp only */
+		if (kept)
+			kept_stepped(b, w->job.id, rec.seq); /* this step is in it already */
+		else if (stamped)
+			keep_work(b, w, &stamp, rec.seq);
+	}
 out:
 	if (w == &local)
 		work_release(w);

@@ -40,8 +40,13 @@
  * Prints a summary line, the latencies (p50, p99, max) and each finding; exits 0 when
  * the check passes, 1 when it finds something, 2 on a usage or set-up failure.
  *
+ * Each bench records as a bench's server does (atelier serve's writer): on one context
+ * that keeps each job's work between steps (svc_keep_work()), and reads it again when
+ * another bench moved the job. --one-off: as the command line does, every step reading
+ * the job's records again.
+ *
  * usage: pg_benches DATA_DIR --jobs J1,J2,... [--benches N] [--seconds T] [--pause MS]
- *                   [--kill] [--out DIR] [--check-only]
+ *                   [--kill] [--one-off] [--out DIR] [--check-only]
  *   ATELIER_DB as for atelier (unset: the SQLite file in DATA_DIR). N benches use jobs
  *   J1 (benches 0 and 1), J2... in turn; --pause MS: each bench waits MS between its
  *   steps (a trainee's pace; 0, the default: as fast as it can). --check-only: no run,
@@ -79,7 +84,7 @@ struct opts {
 	const char *dir, *out, *url; /* url: ATELIER_DB, or NULL for SQLite */
 	char run[16];		     /* this run's mark, at the end of every note */
 	long long jobs[JOBS_MAX];
-	int n_jobs, benches, kill, check_only;
+	int n_jobs, benches, kill, check_only, one_off;
 	long long seconds, pause_ms;
 };
 
@@ -153,6 +158,8 @@ static int ctx_open(struct bench_state *s)
 		s->b = NULL;
 		return -1;
 	}
+	if (!s->o->one_off)
+		svc_keep_work(s->b);
 	return 0;
 }
 
@@ -734,7 +741,7 @@ static int read_run(struct opts *o)
 static int usage(void)
 {
 	fprintf(stderr, "usage: pg_benches DATA_DIR --jobs J1,J2,... [--benches N] [--seconds T] "
-			"[--pause MS] [--kill] [--out DIR] [--check-only]\n");
+			"[--pause MS] [--kill] [--one-off] [--out DIR] [--check-only]\n");
 	return 2;
 }
 
@@ -762,6 +769,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->kill = 1;
 		} else if (strcmp(a, "--check-only") == 0) {
 			o->check_only = 1;
+		} else if (strcmp(a, "--one-off") == 0) {
+			o->one_off = 1;
 		} else if (strcmp(a, "--jobs") == 0 && val) {
 			char *copy = strdup(val), *save = NULL;
 

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -619,6 +620,214 @@ static void an_open_job_goes_on_only_for_its_trainee(void **state)
 	must(svc_job_start(b, &req, &view), SVC_ESTATE);
 	/* bilal is a trainee: amina is T-002 to her. */
 	why_says("is open on this device for T-002: T-002 carries on with it");
+}
+
+/* ---- the work a bench's server keeps between steps ----
+ * A server records every step on one context that keeps each job's records between
+ * steps (svc_keep_work()). Another bench (here: a second context on the same records, as
+ * a second process would open them) records on the same job: the server must see its
+ * records, whether it can add them to what it keeps or must read the job again. */
+
+/* The job as a context that keeps nothing reads it: its records' steps, in order. */
+static void records_are(struct bench *on, long long job, const char *want)
+{
+	json_t *v = NULL, *rec;
+	char got[256] = "";
+	size_t i;
+
+	must(svc_job_show(on, job, &v), SVC_OK);
+	json_array_foreach(json_object_get(v, "records"), i, rec)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", i ? " " : "",
+			 json_string_value(json_object_get(rec, "step")));
+	json_decref(v);
+	assert_string_equal(got, want);
+}
+
+/* A second bench on the same records, signed in as NAME. */
+static struct bench *other_bench(const char *name)
+{
+	char path[160], why[256], tok[SVC_TOKEN_HEX];
+	struct bench *o = NULL;
+	json_t *v = NULL;
+
+	snprintf(path, sizeof(path), "%s/data", dir);
+	if (svc_open(path, SVC_OPEN_STORE, &o, why, sizeof(why)) != SVC_OK)
+		fail_msg("the second bench cannot open the records: %s", why);
+	if (svc_login(o, name, secret_of(name), 1, tok, &v) != SVC_OK)
+		fail_msg("%s cannot sign in on the second bench: %s", name, svc_why(o));
+	json_decref(v);
+	return o;
+}
+
+static enum svc_err step_on(struct bench *on, long long job, const char *id,
+			    const char *result, const char *value, const char *note)
+{
+	struct svc_step req = { 0 };
+	json_t *v = NULL;
+	enum svc_err err;
+
+	req.job = job;
+	req.step = id;
+	req.result = result;
+	req.value = value;
+	req.note = note;
+	err = svc_job_step(on, &req, &v);
+	if (err)
+		print_message("# the other bench: %s\n", svc_why(on));
+	json_decref(v);
+	return err;
+}
+
+static void kept_work_sees_another_benchs_records(void)
+{
+	struct bench *other;
+	long long job;
+
+	svc_keep_work(b);
+	job = start("amina");
+	must(step(job, "look", "pass", NULL, NULL), SVC_OK);
+	assert_string_equal(str_at(view, "next_step", "id"), "voltage");
+	/* The other bench records the voltage on the same job. */
+	other = other_bench("amina");
+	must(step_on(other, job, "voltage", NULL, "4.1", NULL), SVC_OK);
+	/* The server's next step knows it: what comes next is after the voltage. */
+	must(step(job, "colour", NULL, "black", NULL), SVC_OK);
+	assert_int_equal(json_integer_value(json_object_get(view, "record")), 3);
+	assert_string_equal(str_at(view, "next_step", "id"), "remarks");
+	/* Two records of the other bench in a row, one of them correcting the colour. */
+	must(step_on(other, job, "colour", NULL, "white", NULL), SVC_OK);
+	must(step_on(other, job, "remarks", NULL, NULL, "scratched back"), SVC_OK);
+	must(step(job, "part", "skip", NULL, NULL), SVC_OK);
+	assert_int_equal(json_integer_value(json_object_get(view, "record")), 6);
+	records_are(b, job, "look voltage colour colour remarks part");
+	records_are(other, job, "look voltage colour colour remarks part");
+	/* The other bench submits it: the server's next step is refused, never recorded. */
+	json_decref(view);
+	view = NULL;
+	must(svc_job_submit(other, job, &view), SVC_OK);
+	must(step(job, "remarks", NULL, NULL, "late"), SVC_ESTATE);
+	records_are(other, job, "look voltage colour colour remarks part");
+	svc_close(other);
+}
+
+/* A record of another bench that enters a fact of the device (the battery's health): the
+ * server reads the job and the device's facts again, and a step that no longer applies
+ * on that fact is no longer asked for there either. */
+static const char facts_yaml[] =
+	"id: bench-facts\nversion: 1\ntitle: {en: \"Facts\"}\ndifficulty: 1\n"
+	"time_minutes: 5\nsteps:\n"
+	"  - id: health\n    title: {en: \"Battery health\"}\n    kind: measure\n"
+	"    unit: \"%\"\n    range: {min: 0, max: 100}\n    records: battery.health_pct\n"
+	"  - id: keep\n    title: {en: \"Put the battery back\"}\n    kind: check\n"
+	"    applies_if: 'battery.health_pct >= 80'\n"
+	"  - id: last\n    title: {en: \"Last\"}\n    kind: check\n";
+
+static void kept_work_reads_again_after_another_bench_entered_a_fact(void)
+{
+	struct bench *other;
+	char path[160];
+	long long job;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/bench-facts.yaml", lists);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(facts_yaml, fp);
+	fclose(fp);
+	svc_keep_work(b);
+	job = start_of("bench-facts", "amina");
+	must(step(job, "last", "pass", NULL, NULL), SVC_OK);
+	assert_string_equal(str_at(view, "next_step", "id"), "health");
+	/* The other bench measures a worn battery: it is not put back, nothing is left. */
+	other = other_bench("amina");
+	must(step_on(other, job, "health", NULL, "71", NULL), SVC_OK);
+	must(step(job, "last", "pass", NULL, NULL), SVC_OK);
+	assert_true(json_is_null(json_object_get(view, "next_step")));
+	records_are(b, job, "last health last");
+	svc_close(other);
+}
+
+static void a_servers_kept_work_sees_another_benchs_records(void **state)
+{
+	(void)state;
+	kept_work_sees_another_benchs_records();
+}
+
+static void a_servers_kept_work_reads_again_after_a_fact_entered_elsewhere(void **state)
+{
+	(void)state;
+	kept_work_reads_again_after_another_bench_entered_a_fact();
+}
+
+/* The same on PostgreSQL, where other benches' commits come at any time: a database of
+ * the test's own on the suite's server (ATELIER_TEST_PG), dropped at the end. */
+static char pg_db[64];
+
+static int pg_admin(const char *fmt, const char *name)
+{
+	char sql[160];
+	PGconn *c = PQconnectdb(getenv("ATELIER_TEST_PG"));
+	PGresult *r;
+	int ok;
+
+	snprintf(sql, sizeof(sql), fmt, name);
+	r = PQexec(c, sql);
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		print_message("# %s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return ok;
+}
+
+static int setup_pg(void **state)
+{
+	const char *url = getenv("ATELIER_TEST_PG");
+	char mine[1200];
+	const char *at;
+
+	pg_db[0] = '\0';
+	if (!url || !*url || !(at = strstr(url, "/atelier_test?")))
+		return setup(state); /* the test skips itself */
+	snprintf(pg_db, sizeof(pg_db), "atelier_kept_%ld", (long)getpid());
+	if (!pg_admin("CREATE DATABASE %s", pg_db))
+		return -1;
+	snprintf(mine, sizeof(mine), "%.*s/%s%s", (int)(at - url), url, pg_db,
+		 at + strlen("/atelier_test"));
+	setenv("ATELIER_DB", mine, 1);
+	return setup(state);
+}
+
+static int teardown_pg(void **state)
+{
+	int rc = teardown(state);
+
+	unsetenv("ATELIER_DB");
+	if (pg_db[0] && !pg_admin("DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_db))
+		rc = -1;
+	return rc;
+}
+
+static void skip_without_pg(void)
+{
+	if (!pg_db[0]) {
+		print_message("# ATELIER_TEST_PG is not set: no PostgreSQL to test against\n");
+		skip();
+	}
+}
+
+static void on_pg_a_servers_kept_work_sees_another_benchs_records(void **state)
+{
+	(void)state;
+	skip_without_pg();
+	kept_work_sees_another_benchs_records();
+}
+
+static void on_pg_a_servers_kept_work_reads_again_after_a_fact_entered_elsewhere(void **state)
+{
+	(void)state;
+	skip_without_pg();
+	kept_work_reads_again_after_another_bench_entered_a_fact();
 }
 
 /* Done out of order, the last step leads back to the first one still to do. */
@@ -1260,6 +1469,16 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(the_next_step_is_the_first_still_to_do, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(a_servers_kept_work_sees_another_benchs_records,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_servers_kept_work_reads_again_after_a_fact_entered_elsewhere, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(on_pg_a_servers_kept_work_sees_another_benchs_records,
+						setup_pg, teardown_pg),
+		cmocka_unit_test_setup_teardown(
+			on_pg_a_servers_kept_work_reads_again_after_a_fact_entered_elsewhere, setup_pg,
+			teardown_pg),
 		cmocka_unit_test_setup_teardown(a_step_for_other_devices_is_left_out, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(
