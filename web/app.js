@@ -13,6 +13,7 @@ import { showJob } from "./js/screens/runner.js";
 import { showHistory } from "./js/screens/history.js";
 import { showConsole } from "./js/screens/console.js";
 import { showRecord } from "./js/screens/record.js";
+import { showSecret } from "./js/screens/secret.js";
 
 const LANG_KEY = "atelier.lang";
 
@@ -108,6 +109,7 @@ async function drawTop() {
       h("span.brand", {}, "Atelier"),
       link("#/bench", t("Bench"), "bench"),
       link("#/history", t("My work"), "history"),
+      link("#/secret", app.me.role === "trainee" ? t("My PIN") : t("My password"), "secret"),
       isInstructor() ? link("#/console", t("Console"), "console") : null),
     h("div.who", {},
       h("label.lang-label", { for: "top-lang" }, t("Language")), select,
@@ -135,6 +137,7 @@ async function route() {
     case "job": cleanup = await showJob(arg[0], arg[1]); break;
     case "history": cleanup = await showHistory(); break;
     case "record": cleanup = await showRecord(null); break;
+    case "secret": cleanup = await showSecret(); break;
     case "console": cleanup = await showConsole(arg[0], arg[1]); break;
     default: cleanup = await showBench(); break;
   }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/clock.h"
+#include "util/log.h"
 #include "util/secret.h"
 
 #define USER_NAME_MAX 63
@@ -433,11 +434,31 @@ enum svc_err svc_user_set_secret(struct bench *b, const char *name, const char *
 		return rc;
 	own = u.id == me.id;
 	if (own) {
-		/* A session left open does not give the account away: the old secret. */
+		long long now = clock_wall_ms(), wrong = 0, oldest = 0;
+
+		/* A session left open does not give the account away: the old secret, tried
+		 * no more often than at the sign-in (a wrong one counts there too). */
+		err = store_attempt_failures(b->st, name, now - SVC_LOCK_MS, &wrong, &oldest);
+		if (err)
+			return svc_store_fail(b, err, "read the sign-in attempts");
+		if (wrong >= SVC_LOCK_TRIES) {
+			long long left = (oldest + SVC_LOCK_MS - now + 59999) / 60000;
+
+			svc_audit(b, "user-set-secret", name, "refused", "too many wrong attempts");
+			return refuse(view,
+				      svc_fail(b, SVC_EDENIED,
+					       "too many wrong attempts for %s: wait %lld minute%s or "
+					       "ask an admin",
+					       name, left < 1 ? 1 : left, left > 1 ? "s" : ""),
+				      "old", "locked");
+		}
 		err = store_user_secret(b->st, u.id, hash, sizeof(hash));
 		if (err && err != STORE_ENOENT)
 			return svc_store_fail(b, err, "read the account");
 		if (!old || !secret_verify(hash, old)) {
+			if (store_attempt_add(b->st, name, "wrong", now) != STORE_OK)
+				log_msg(LOG_WARN, "cannot record the wrong attempt for %s: %s", name,
+					store_last_error_message());
 			svc_audit(b, "user-set-secret", name, "refused", "wrong old secret");
 			return refuse(view,
 				      svc_fail(b, SVC_EDENIED, "the old secret is not right: to "

@@ -1150,6 +1150,21 @@ static enum svc_err h_user_secret(struct req *r, json_t **view)
 	return svc_user_set_secret(r->b, r->param[0], old, secret, view);
 }
 
+/* The person signed in changes her own PIN or password: {old, secret}. */
+static enum svc_err h_me_secret(struct req *r, json_t **view)
+{
+	struct store_user me;
+	const char *secret, *old;
+	enum svc_err err;
+
+	if (!account_str(r, "old", &old, view) || !account_str(r, "secret", &secret, view))
+		return SVC_EINVAL;
+	err = svc_actor(r->b, NULL, &me);
+	if (err)
+		return err;
+	return svc_user_set_secret(r->b, me.name, old, secret, view);
+}
+
 static int match(const char *pattern, char *copy, const char *path, struct req *r);
 
 static const struct route routes[] = {
@@ -1157,6 +1172,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/logout", WEB_SIGNED_IN, h_logout, 0, 0, 0 },
 	{ "GET", "/api/me", WEB_SIGNED_IN, h_me, 0, 0, 0 },
 	{ "POST", "/api/me/lang", WEB_SIGNED_IN, h_set_lang, 0, 0, 0 },
+	{ "POST", "/api/me/secret", WEB_SIGNED_IN, h_me_secret, 0, 0, 0 },
 	{ "GET", "/api/bench", WEB_SIGNED_IN, h_bench, 0, 0, 0 },
 	{ "GET", "/api/events", WEB_SIGNED_IN, h_events, 0, 0, 0 },
 	{ "GET", "/api/devices", WEB_SIGNED_IN, h_devices, 0, 1, 0 },

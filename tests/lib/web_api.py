@@ -559,6 +559,64 @@ def accounts(srv, boss):
     ok(any(e["action"] == "user-set-role" and e["subject"] == "lea" and e["actor"] == "boss" for e in cli),
        "and atelier audit at the terminal shows them too", (p.returncode, p.stderr))
 
+    # ---- her own password and her own PIN, changed by herself (POST /api/me/secret) ----
+    lea = Client(srv)
+    st, _, _ = lea.login("lea", "a new long password")
+    ok(st == 200, "lea, an instructor now, signs in", st)
+    st, doc, _, _ = lea.call("POST", "/api/me/secret", {"secret": "my very own password"})
+    ok(st == 400 and doc.get("detail") == {"field": "old", "reason": "missing"},
+       "her own password changed without the one she has now: 400 naming the field", (st, doc))
+    st, doc, _, _ = lea.call("POST", "/api/me/secret", {"old": "a new long password", "secret": "my very own"},
+                             csrf=False)
+    ok(st == 403 and doc["error"] == "csrf", "without the CSRF token: 403", (st, doc))
+    st, doc, _, _ = lea.call("POST", "/api/me/secret", {"old": "not it at all", "secret": "my very own password"})
+    ok(st == 403 and doc["error"] == "denied" and doc.get("detail") == {"field": "old", "reason": "wrong"},
+       "with a wrong one: 403, the field at fault", (st, doc))
+    st, doc, _, _ = lea.call("POST", "/api/me/secret", {"old": "a new long password", "secret": "short"})
+    ok(st == 400 and doc.get("detail") == {"field": "secret", "reason": "too-short"},
+       "a new password that is too short: 400, the field at fault", (st, doc))
+    st, _, _ = Client(srv).login("lea", "a new long password")
+    ok(st == 200, "after the refusals her password is the same", st)
+    st, doc, _, _ = lea.call("POST", "/api/me/secret", {"old": "a new long password", "secret": "my very own password"})
+    ok(st == 200 and doc["name"] == "lea" and doc["has_secret"] and "secret" not in doc,
+       "with the right one she changes it", (st, doc))
+    st, _, _ = Client(srv).login("lea", "a new long password")
+    ok(st == 401, "the old password no longer signs in", st)
+    st, _, _ = Client(srv).login("lea", "my very own password")
+    ok(st == 200, "the new one does", st)
+    st, doc, _, _ = lea.call("GET", "/api/me")
+    ok(st == 200 and doc["name"] == "lea", "and the session she changed it in goes on", (st, doc))
+    st, log, _, _ = boss.call("GET", "/api/audit?limit=300")
+    own = [(e["action"], e["outcome"], e["detail"]) for e in log if e["actor"] == "lea" and e["subject"] == "lea"]
+    ok(("user-set-secret", "ok", "own secret changed") in own
+       and ("user-set-secret", "refused", "wrong old secret") in own,
+       "the audit log keeps her change and the refused try", own)
+    # Wrong old passwords count as wrong sign-ins: after 5 in 15 minutes, none is tried.
+    for _ in range(5):
+        lea.call("POST", "/api/me/secret", {"old": "guess", "secret": "another long password"})
+    st, doc, _, _ = lea.call("POST", "/api/me/secret", {"old": "my very own password",
+                                                         "secret": "another long password"})
+    ok(st == 403 and doc.get("detail") == {"field": "old", "reason": "locked"} and "wait" in doc["why"],
+       "after 5 wrong old passwords even the right one is refused for a while", (st, doc))
+    st, doc, _ = Client(srv).login("lea", "my very own password")
+    ok(st == 401 and "too many" in doc["why"], "and the sign-in is locked as well", (st, doc))
+    st, _, _, _ = boss.call("POST", "/api/users/lea/secret", {"secret": "my very own password"})
+    st2, _, _ = Client(srv).login("lea", "my very own password")
+    ok(st == 200 and st2 == 200, "an admin's new password lifts the lock", (st, st2))
+
+    st, doc, _, _ = boss.call("POST", "/api/users", {"name": "zoe", "role": "trainee", "secret": "24681357"})
+    zoe = Client(srv)
+    st2, _, _ = zoe.login("zoe", "24681357")
+    ok(st == 200 and st2 == 200, "a new trainee signs in with the PIN the admin gave her", (st, st2))
+    st, doc, _, _ = zoe.call("POST", "/api/me/secret", {"old": "24681357", "secret": "my own words"})
+    ok(st == 400 and doc.get("detail") == {"field": "secret", "reason": "not-a-pin"},
+       "a trainee's new secret is a PIN: words are refused, naming the field", (st, doc))
+    st, doc, _, _ = zoe.call("POST", "/api/me/secret", {"old": "24681357", "secret": "97531864"})
+    st2, _, _ = Client(srv).login("zoe", "97531864")
+    st3, _, _ = Client(srv).login("zoe", "24681357")
+    ok(st == 200 and st2 == 200 and st3 == 401, "she changes her PIN herself: the new one works, the old not",
+       (st, st2, st3))
+
 
 def main():
     srv = Server("--timeout", "2")

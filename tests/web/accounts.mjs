@@ -5,7 +5,10 @@
 // switches her account off after a confirmation in plain words, and the trainee cannot
 // sign in on the screen any more. In Dutch on a 360 px wide screen: she switches the
 // account on again and makes the trainee an instructor, which asks for a password at
-// once. An instructor is refused the accounts, politely, and sees no way to them. Every
+// once. A trainee changes her own PIN (French, the keyboard only): a wrong PIN now and
+// two new PINs that differ are said beside their fields; the new PIN signs her in, the
+// old one no longer. The new instructor changes her own password in Dutch on the small
+// screen. An instructor is refused the accounts, politely, and sees no way to them. Every
 // screen is audited at each size (audit.mjs) and photographed.
 //
 // usage: node tests/web/accounts.mjs BASE_URL OUT_DIR FACTS.json
@@ -23,6 +26,8 @@ const SMALL = VIEWPORTS.filter(([l]) => l === "small");
 const NEW = "lea.m";
 const PIN1 = "24681357";
 const PIN2 = "97531864";
+const OWN = "nina.k"; // a trainee who changes her own PIN
+const PIN3 = "13572468";
 
 /* A sign-in over the API, in a context of its own: the status and the view. */
 async function signIn(name, secret) {
@@ -267,6 +272,87 @@ try {
   const st = await signIn(NEW, "een lange zin als wachtwoord");
   ok(st.status === 200 && st.doc.role === "instructor", "she signs in as an instructor with that password", st);
   await nctx.close();
+
+  // ---- her own PIN, changed by herself: French, the bench's screen, the keyboard only ----
+  const adm = await request.newContext({ baseURL: base });
+  const login = await (await adm.post("/api/login", { data: { name: F.admin, secret: F.admin_password } })).json();
+  const made = await adm.post("/api/users", { data: { name: OWN, role: "trainee", secret: PIN1 },
+    headers: { "X-CSRF-Token": login.csrf }, failOnStatusCode: false });
+  ok(made.status() === 200, "the admin adds another trainee for her own PIN", made.status());
+  await adm.dispose();
+  const octx = await browser.newContext({ viewport: VIEWPORTS[0][1], locale: "fr-BE" });
+  const opage = await octx.newPage();
+  watchConsole(opage, errors, expected);
+  ok(await keyboardSignIn(opage, "fr", OWN, PIN1), "the trainee signs in in French", await says(opage));
+  await press(opage, 'a.nav-link[href="#/secret"]', "My PIN in the menu (fr)");
+  ok(await waitH1(opage, T("fr", "My PIN")), "her own PIN's screen, in French", await h1(opage));
+  await tabTo(opage, "#secret-now");
+  await opage.keyboard.type("11111111");
+  await opage.keyboard.press("Tab"); // Show
+  await opage.keyboard.press("Tab");
+  await opage.keyboard.type(PIN3);
+  await opage.keyboard.press("Tab");
+  await opage.keyboard.press("Tab");
+  await opage.keyboard.type(PIN3);
+  await opage.keyboard.press("Enter");
+  await opage.waitForSelector("#secret-now-error:not([hidden])", { timeout: 5000 }).catch(() => {});
+  ok((await opage.locator("#secret-now-error").innerText().catch(() => "")).includes(T("fr", "This is not your PIN now. Try again."))
+    && await opage.evaluate(() => document.activeElement?.id) === "secret-now",
+  "a wrong PIN now: said beside its field, in French, the focus back in it", await says(opage));
+  await opage.keyboard.press("Control+A");
+  await opage.keyboard.type(PIN1);
+  await tabTo(opage, "#secret-again");
+  await opage.keyboard.press("Control+A");
+  await opage.keyboard.type("13572460");
+  await opage.keyboard.press("Enter");
+  await opage.waitForSelector("#secret-again-error:not([hidden])", { timeout: 5000 }).catch(() => {});
+  ok((await opage.locator("#secret-again-error").innerText().catch(() => "")).includes(T("fr", "The two new PINs are not the same. Type it again.")),
+    "two new PINs that differ: said beside the second, before anything is sent", await says(opage));
+  await screen(opage, "my-pin-fr", VIEWPORTS.filter(([l]) => l === "bench" || l === "small"));
+  await tabTo(opage, "#secret-again"); // the audit went through the page with Tab
+  await opage.keyboard.press("Control+A");
+  await opage.keyboard.type(PIN3);
+  await opage.keyboard.press("Enter");
+  const done = T("fr", "Done: your new PIN works from now on. The old one no longer works.");
+  await until(opage, (w) => document.getElementById("live")?.textContent === w, done, 5000);
+  ok((await opage.locator(".secret-result").innerText().catch(() => "")).includes(done)
+    && await opage.locator("#secret-now").inputValue() === "",
+  "the new PIN is saved: said in French, the fields emptied", await says(opage));
+  ok((await signIn(OWN, PIN3)).status === 200 && (await signIn(OWN, PIN1)).status === 401,
+    "the new PIN signs her in, the old one no longer does");
+  await screen(opage, "my-pin-done-fr", SMALL);
+  await octx.close();
+
+  // ---- her own password, in Dutch on a small screen (the trainee made an instructor) ----
+  const pctx = await browser.newContext({ viewport: SMALL[0][1], locale: "nl-BE", hasTouch: true });
+  const ppage = await pctx.newPage();
+  watchConsole(ppage, errors, expected);
+  ok(await keyboardSignIn(ppage, "nl", NEW, "een lange zin als wachtwoord"), "the new instructor signs in in Dutch", await says(ppage));
+  await press(ppage, 'a.nav-link[href="#/secret"]', "My password in the menu (nl)");
+  ok(await waitH1(ppage, T("nl", "My password")), "her own password's screen, in Dutch", await h1(ppage));
+  const wide2 = await ppage.evaluate(() => document.documentElement.scrollWidth);
+  ok(wide2 <= 360, "nothing is wider than the 360 px screen", wide2);
+  await tabTo(ppage, "#secret-now");
+  await ppage.keyboard.type("een lange zin als wachtwoord");
+  await tabTo(ppage, "#secret-new");
+  await ppage.keyboard.type("te kort");
+  await ppage.keyboard.press("Enter");
+  await ppage.waitForSelector("#secret-new-error:not([hidden])", { timeout: 5000 }).catch(() => {});
+  ok((await ppage.locator("#secret-new-error").innerText().catch(() => "")).includes(T("nl", "A password has at least 10 characters.")),
+    "a short new password: refused beside its field, in Dutch", await says(ppage));
+  await screen(ppage, "my-password-nl", SMALL);
+  await tabTo(ppage, "#secret-new");
+  await ppage.keyboard.press("Control+A");
+  await ppage.keyboard.type("mijn eigen lange zin");
+  await tabTo(ppage, "#secret-again");
+  await ppage.keyboard.type("mijn eigen lange zin");
+  await ppage.keyboard.press("Enter");
+  const doneNl = T("nl", "Done: your new password works from now on. The old one no longer works.");
+  await until(ppage, (w) => document.getElementById("live")?.textContent === w, doneNl, 5000);
+  ok((await ppage.locator(".secret-result").innerText().catch(() => "")).includes(doneNl),
+    "the new password is saved, said in Dutch", await says(ppage));
+  ok((await signIn(NEW, "mijn eigen lange zin")).status === 200, "and it signs her in");
+  await pctx.close();
 
   // ---- an instructor: no accounts for her ----
   const ictx = await browser.newContext({ viewport: VIEWPORTS[0][1], locale: "fr-BE" });

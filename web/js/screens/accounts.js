@@ -24,7 +24,7 @@ function roleWord(role) {
   }
 }
 
-const isPinRole = (role) => role === "trainee";
+export const isPinRole = (role) => role === "trainee";
 // A name as a part of an element's id: each character that is not a letter or a digit
 // is written as its code, so that two names never give the same id.
 const ident = (name) => String(name).replace(/[^A-Za-z0-9]/g, (c) => `-${c.charCodeAt(0).toString(16)}`);
@@ -37,7 +37,7 @@ function secretRule(role) {
 }
 
 /* The words of a refusal about a field ({field, reason} from the server), or null. */
-function refusalWords(detail, role) {
+export function refusalWords(detail, role) {
   if (!detail || typeof detail !== "object") return null;
   const pin = isPinRole(role);
   switch (`${detail.field}/${detail.reason}`) {
@@ -60,7 +60,7 @@ function refusalWords(detail, role) {
 }
 
 /* The same rules, checked before sending, so that the person reads them at once. */
-function checkSecret(value, role) {
+export function checkSecret(value, role) {
   if (!value) return refusalWords({ field: "secret", reason: "empty" }, role);
   if (isPinRole(role) && !/^[0-9]{6,12}$/.test(value)) return refusalWords({ field: "secret", reason: "not-a-pin" }, role);
   if (!isPinRole(role) && [...value].length < 10) return refusalWords({ field: "secret", reason: "too-short" }, role);
@@ -68,7 +68,7 @@ function checkSecret(value, role) {
 }
 
 /* A field with its label, hint and the place of its error: {el, input, error(text)}. */
-function field(id, label, hint, input, extra = null) {
+export function field(id, label, hint, input, extra = null) {
   const hintEl = hint ? h("p.hint", { id: `${id}-hint` }, hint) : null;
   const errEl = h("p.field-error", { id: `${id}-error`, hidden: true });
   const describe = () => [hintEl && hintEl.id, !errEl.hidden && errEl.id].filter(Boolean).join(" ");
@@ -89,9 +89,9 @@ function field(id, label, hint, input, extra = null) {
 }
 
 /* A secret's input with a Show button beside it (the admin reads it to the person). */
-function secretInput(role) {
+export function secretInput(role, autocomplete = "new-password") {
   const input = h("input.input", {
-    type: "password", autocomplete: "new-password", autocapitalize: "none", spellcheck: "false",
+    type: "password", autocomplete, autocapitalize: "none", spellcheck: "false",
   });
   const show = h("button.btn.btn-secondary.btn-show", {
     type: "button", "aria-pressed": "false",
