@@ -182,17 +182,26 @@ static long long start(const char *trainee)
 	return start_of("bench-check", trainee);
 }
 
-static enum svc_err step(long long job, const char *id, const char *result, const char *value,
-			 const char *note)
+/* The request of a step: JOB's step ID with RESULT, VALUE and NOTE (each may be NULL). */
+static struct svc_step step_req(long long job, const char *id, const char *result,
+				const char *value, const char *note)
 {
 	struct svc_step req = { 0 };
-	enum svc_err err;
 
 	req.job = job;
 	req.step = id;
 	req.result = result;
 	req.value = value;
 	req.note = note;
+	return req;
+}
+
+static enum svc_err step(long long job, const char *id, const char *result, const char *value,
+			 const char *note)
+{
+	struct svc_step req = step_req(job, id, result, value, note);
+	enum svc_err err;
+
 	json_decref(view);
 	view = NULL;
 	if (trainee_now[0])
@@ -662,15 +671,10 @@ static struct bench *other_bench(const char *name)
 static enum svc_err step_on(struct bench *on, long long job, const char *id,
 			    const char *result, const char *value, const char *note)
 {
-	struct svc_step req = { 0 };
+	struct svc_step req = step_req(job, id, result, value, note);
 	json_t *v = NULL;
 	enum svc_err err;
 
-	req.job = job;
-	req.step = id;
-	req.result = result;
-	req.value = value;
-	req.note = note;
 	err = svc_job_step(on, &req, &v);
 	if (err)
 		print_message("# the other bench: %s\n", svc_why(on));
