@@ -40,10 +40,11 @@
  * Prints a summary line, the latencies (p50, p99, max) and each finding; exits 0 when
  * the check passes, 1 when it finds something, 2 on a usage or set-up failure.
  *
- * Each bench records as a bench's server does (atelier serve's writer): on one context
- * that keeps each job's work between steps (svc_keep_work()), and reads it again when
- * another bench moved the job. --one-off: as the command line does, every step reading
- * the job's records again.
+ * Each bench keeps each job's work between steps as a bench's server does (atelier
+ * serve's writer, svc_keep_work()), and reads it again when another bench moved the job;
+ * each step commits in a transaction of its own (the server's group commit is left
+ * out). --one-off: as the command line does, every step reading the job's records
+ * again.
  *
  * usage: pg_benches DATA_DIR --jobs J1,J2,... [--benches N] [--seconds T] [--pause MS]
  *                   [--kill] [--one-off] [--out DIR] [--check-only]
