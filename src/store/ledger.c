@@ -250,7 +250,6 @@ out:
 	return o;
 }
 
-/* The state of the job or device the chain is about, into O. */
 /* The head of CHAIN into HEAD (*HAS_HEAD = 0 when it has none yet) and, for a job's or a
  * device's chain, the state its entries carry (added to an entry's body by
  * put_state()), read together: one read inside the write. */
