@@ -242,29 +242,27 @@ static enum store_err stamp_read(struct store *st, long long job, struct store_w
 	return db_one(stmt, err, stamp_item, NULL, out);
 }
 
-/* On SQLite: where the records were when the stamp was last known true. PostgreSQL's
- * records move under any other connection's commit at any time: there, the stamp is
- * read again at each look. */
-static enum store_err stamp_seen(struct store *st, struct store_work_stamp *s)
+/* Job JOB's stamp into OUT, with where the records were when it was read: VERSION
+ * (store_data_version(), read before) and this connection's changes. On PostgreSQL
+ * VERSION is -1: the records move under any other connection's commit at any time, and
+ * the stamp is read again at each look. */
+static enum store_err stamp_take(struct store *st, long long job, long long version,
+			      struct store_work_stamp *out)
 {
-	s->seen_changes = store_changes(st);
-	if (st->pg) {
-		s->seen_version = -1;
-		return STORE_OK;
-	}
-	return store_data_version(st, &s->seen_version);
+	long long changes = store_changes(st);
+	enum store_err err = stamp_read(st, job, out);
+
+	out->seen_version = err ? -1 : version;
+	out->seen_changes = changes;
+	return err;
 }
 
 enum store_err store_work_stamp(struct store *st, long long job, struct store_work_stamp *out)
 {
-	enum store_err err = stamp_seen(st, out);
-	long long version = out->seen_version, changes = out->seen_changes;
+	long long version = -1;
+	enum store_err err = st->pg ? STORE_OK : store_data_version(st, &version);
 
-	if (!err)
-		err = stamp_read(st, job, out);
-	out->seen_version = err ? -1 : version;
-	out->seen_changes = changes;
-	return err;
+	return err ? err : stamp_take(st, job, version, out);
 }
 
 enum store_err store_work_look(struct store *st, const struct store_work_stamp *stamp,
@@ -285,7 +283,7 @@ enum store_err store_work_look(struct store *st, const struct store_work_stamp *
 			return STORE_OK;
 		}
 	}
-	err = store_work_stamp(st, stamp->job, now);
+	err = stamp_take(st, stamp->job, version, now); /* the version read just above */
 	if (err)
 		return err == STORE_ENOENT ? STORE_OK : err;
 	if (strcmp(now->state, stamp->state) != 0 || now->submitted_ms != stamp->submitted_ms ||

@@ -42,12 +42,13 @@ export async function showSecret() {
     fields.forEach((f) => f.error(null));
     result.replaceChildren();
     let bad = null;
+    const rule = checkSecret(fresh.input.value, role);
     if (!now.input.value) {
       bad = fNow;
       fNow.error(oldWords({ field: "old", reason: "missing" }, pin));
-    } else if (checkSecret(fresh.input.value, role)) {
+    } else if (rule) {
       bad = fNew;
-      fNew.error(checkSecret(fresh.input.value, role));
+      fNew.error(rule);
     } else if (again.input.value !== fresh.input.value) {
       bad = fAgain;
       fAgain.error(pin ? t("The two new PINs are not the same. Type it again.")
