@@ -256,11 +256,14 @@ static enum store_err seal_batch(struct store *st)
 	return err;
 }
 
-void store_batch_begin(struct store *st)
+int store_batch_begin(struct store *st)
 {
+	if (db_scoped(st))
+		return 0;
 	st->batch = 1;
 	st->batch_begun = 0;
 	st->savepoints = 0;
+	return 1;
 }
 
 enum store_err store_batch_end(struct store *st)

@@ -80,7 +80,7 @@ enum store_err store_certificate_add(struct store *st, const struct store_certif
 				     enum device_state from, const char *reason)
 {
 	static const char move[] = "UPDATE device SET state = ? WHERE state = ? AND id = ?";
-	enum store_err err = store_int_begin(st);
+	enum store_err err = store_int_begin_scope(st, c->device_id, 0);
 	long long event = 0;
 
 	if (err)
@@ -211,7 +211,7 @@ enum store_err store_certificate_revoke(struct store *st, const char *cert_id, l
 
 	if (!reason || !reason[0] || strlen(reason) >= sizeof(r.reason))
 		return STORE_EINVAL;
-	err = store_int_begin(st);
+	err = store_int_begin_for(st, STORE_SCOPE_OF_CERT, 0, cert_id);
 	if (err)
 		return err;
 	err = store_certificate_get(st, cert_id, &c);

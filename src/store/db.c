@@ -211,9 +211,14 @@ enum store_err db_one(struct db_stmt *s, enum store_err prepared,
 	return err;
 }
 
-enum store_err db_begin_job(struct store *st, long long job)
+enum store_err db_begin_scope(struct store *st, long long device, long long job)
 {
-	return st->ops->begin_job(st, job);
+	return st->ops->begin_scope(st, device, job);
+}
+
+int db_scoped(const struct store *st)
+{
+	return st->ops->scoped;
 }
 
 enum store_err db_run(struct store *st, const char *sql)

@@ -72,10 +72,14 @@ enum store_err db_run_change(struct db_stmt *s, long long *id) __attribute__((wa
  * SAVEPOINT, COMMIT...), kept prepared like any other: prepared, stepped to its end and
  * given back. A row is unexpected (db_unexpected()). */
 enum store_err db_run(struct store *st, const char *sql);
-/* Begin a write that appends to the chain of job JOB only (a step): as BEGIN IMMEDIATE,
- * except that on a server shared by several benches it waits only for the writes to
- * the same job, and for the writes that are not such appends (db_pg.c). */
-enum store_err db_begin_job(struct store *st, long long job);
+/* Begin a write that moves the records of device DEVICE and of job JOB only (either may
+ * be 0: none), and the chains of no other device or job: as BEGIN IMMEDIATE, except that
+ * on a server shared by several benches it waits only for the writes to the same device
+ * or job, and for the writes that name neither (db_pg.c). */
+enum store_err db_begin_scope(struct store *st, long long device, long long job);
+/* 1 when db_begin_scope() waits for less than every write (db_pg.c): worth a read to
+ * learn a write's device before it begins. */
+int db_scoped(const struct store *st);
 /* The rows changed by the last statement on ST's connection that ran to its end: read
  * it right after db_run_change(). */
 long long db_changes(struct store *st);

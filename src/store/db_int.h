@@ -36,7 +36,11 @@ struct db_ops {
 	int (*col_is_null)(struct db_stmt *s, int col);
 	const char *(*col_text)(struct db_stmt *s, int col);
 	int (*in_transaction)(struct store *st);
-	enum store_err (*begin_job)(struct store *st, long long job);
+	enum store_err (*begin_scope)(struct store *st, long long device, long long job);
+	/* 1: begin_scope() waits only for the writes of the same device or job, so a write
+	 * must name the device and job it moves (store_int_begin_for()); 0: every write
+	 * waits for all the others, whatever it names. */
+	int scoped;
 };
 
 /* The head of every backend's statement. */

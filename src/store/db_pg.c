@@ -19,18 +19,29 @@
  * Transactions: the store's own transaction control keeps its SQLite words, given their
  * PostgreSQL meaning here:
  *   - BEGIN IMMEDIATE (a write) is BEGIN at READ COMMITTED, then the workshop's write lock
- *     (pg_advisory_xact_lock), held to the end of the transaction: writes from every
- *     bench follow one another, as SQLite's single writer does, so that two benches
- *     never read the same head of a chain and both append to it;
- *   - a step appended to a job (db_begin_job(), "BEGIN IMMEDIATE JOB n" here) takes the
- *     workshop's write lock shared, and the job's own lock (the two-key form of the
- *     advisory locks, a space apart from the one-key form) exclusive: steps of different
- *     jobs are written side by side, two benches on one job take turns, and every other
- *     write, which takes the workshop's lock exclusive, waits for the appends under way
- *     and holds the next ones back. Such an append moves the job's chain only (jobs.c),
- *     and reads the job's state under its lock, which only a write with the workshop's
- *     lock changes. PostgreSQL queues a lock asked for behind one that conflicts and
- *     waits already, so a stream of appends does not starve the other writes;
+ *     (pg_advisory_xact_lock), held to the end of the transaction: such writes, from every
+ *     bench, follow one another and every other write, as SQLite's single writer does,
+ *     so that two benches never read the same head of a chain and both append to it.
+ *     They are the writes to the workshop's own chains (accounts, devices first seen,
+ *     intake batches, bench keys) and the rare writes of the whole store (migrations,
+ *     db copy, sealing);
+ *   - a write that moves one device's records, or one job's, or a job's and its device's
+ *     (db_begin_scope(), "BEGIN IMMEDIATE SCOPE d j" here) takes the workshop's write
+ *     lock shared, then the device's own lock, then the job's (the two-key form of the
+ *     advisory locks, a space apart from the one-key form, with a first key for devices
+ *     and one for jobs), each exclusive. A step takes its job's lock alone; a job's
+ *     state, grade or event, its job's and its device's; a certificate, a revocation,
+ *     a device's state or resale record, its device's. So writes to different jobs and
+ *     devices are made side by side, two benches on one job or device take turns, and
+ *     a write with the workshop's lock waits for the scoped writes under way and holds
+ *     the next ones back. What such a write reads under its locks (the job's state, the
+ *     device's state, the heads of their chains) only a write holding the same lock, or
+ *     the workshop's, changes: a job's state changes under its job's lock, a device's
+ *     state under its device's (jobs.c, grades.c, certs.c, resale.c). Every write takes
+ *     its locks in that one order (workshop, device, job) at its beginning, and none
+ *     later, so two writes never wait for each other. PostgreSQL queues a lock asked for
+ *     behind one that conflicts and waits already, so a stream of scoped writes does not
+ *     starve the others;
  *   - BEGIN (a read) is BEGIN at REPEATABLE READ: every read of it sees one snapshot, as
  *     SQLite's read transaction does;
  *   - SAVEPOINT, RELEASE, ROLLBACK TO, COMMIT and ROLLBACK are the same words.
@@ -78,7 +89,11 @@
  * second is the job's id, folded into an int4: two jobs that fold alike share a lock,
  * which only makes them take turns. */
 #define PG_JOB_LOCK "1634365282"
-#define PG_BEGIN_JOB "BEGIN IMMEDIATE JOB " /* db_begin_job()'s word, then the job's id */
+/* The first key of a device's lock: "adev" in ASCII; its second, the device's id, folded
+ * alike. */
+#define PG_DEVICE_LOCK "1633969526"
+/* db_begin_scope()'s word, then the device's id and the job's (0: none). */
+#define PG_BEGIN_SCOPE "BEGIN IMMEDIATE SCOPE "
 
 enum pg_kind {
 	PG_QUERY, /* a statement with parameters: prepared on the server */
@@ -296,15 +311,23 @@ fail:
  * it depends on SQL's own words; NULL for any other SQL. */
 static const char *control(const char *sql, enum pg_kind *kind, char *buf, size_t size)
 {
-	if (strncmp(sql, PG_BEGIN_JOB, strlen(PG_BEGIN_JOB)) == 0) {
-		long long job = strtoll(sql + strlen(PG_BEGIN_JOB), NULL, 10);
+	if (strncmp(sql, PG_BEGIN_SCOPE, strlen(PG_BEGIN_SCOPE)) == 0) {
+		long long device = 0, job = 0;
+		int n;
 
+		sscanf(sql + strlen(PG_BEGIN_SCOPE), "%lld %lld", &device, &job);
 		*kind = PG_BEGIN;
-		snprintf(buf, size,
-			 "BEGIN ISOLATION LEVEL READ COMMITTED; "
-			 "SELECT pg_advisory_xact_lock_shared(" PG_WRITE_LOCK "); "
-			 "SELECT pg_advisory_xact_lock(" PG_JOB_LOCK ", %d)",
-			 (int)(job % 2147483647));
+		n = snprintf(buf, size,
+			     "BEGIN ISOLATION LEVEL READ COMMITTED; "
+			     "SELECT pg_advisory_xact_lock_shared(" PG_WRITE_LOCK ")");
+		if (device > 0)
+			n += snprintf(buf + n, size - (size_t)n,
+				      "; SELECT pg_advisory_xact_lock(" PG_DEVICE_LOCK ", %d)",
+				      (int)(device % 2147483647));
+		if (job > 0)
+			snprintf(buf + n, size - (size_t)n,
+				 "; SELECT pg_advisory_xact_lock(" PG_JOB_LOCK ", %d)",
+				 (int)(job % 2147483647));
 		return buf;
 	}
 	if (strcmp(sql, "BEGIN IMMEDIATE") == 0) {
@@ -346,7 +369,7 @@ static struct pg_stmt *stmt_new(struct store *st, const char *sql)
 	size_t len = strlen(sql);
 	struct pg_stmt *s = calloc(1, sizeof(*s) + len + 1);
 	enum pg_kind kind = PG_QUERY;
-	char buf[256];
+	char buf[320];
 	const char *ctl;
 
 	if (!s)
@@ -384,9 +407,9 @@ fail:
 static enum store_err pg_prepare(struct store *st, const char *sql, struct db_stmt **out)
 {
 	struct store_pg *pg = st->pg;
-	/* A job's begin names the job: kept, it would fill the cache. */
+	/* A scoped begin names its device and job: kept, it would fill the cache. */
 	int keep = pg->n_cached < PG_STMT_CACHE &&
-		   strncmp(sql, PG_BEGIN_JOB, strlen(PG_BEGIN_JOB)) != 0;
+		   strncmp(sql, PG_BEGIN_SCOPE, strlen(PG_BEGIN_SCOPE)) != 0;
 	struct pg_stmt *s;
 
 	*out = NULL;
@@ -747,14 +770,13 @@ static int pg_in_transaction(struct store *st)
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
-static enum store_err pg_begin_job(struct store *st, long long job)
+static enum store_err pg_begin_scope(struct store *st, long long device, long long job)
 {
-	char sql[64];
+	char sql[80];
 
-	snprintf(sql, sizeof(sql), PG_BEGIN_JOB "%lld", job);
+	snprintf(sql, sizeof(sql), PG_BEGIN_SCOPE "%lld %lld", device, job);
 	return db_run(st, sql);
 }
-
 const struct db_ops db_pg_ops = {
 	.name = "PostgreSQL",
 	.prepare = pg_prepare,
@@ -777,7 +799,8 @@ const struct db_ops db_pg_ops = {
 	.col_is_null = pg_col_is_null,
 	.col_text = pg_col_text,
 	.in_transaction = pg_in_transaction,
-	.begin_job = pg_begin_job,
+	.begin_scope = pg_begin_scope,
+	.scoped = 1,
 };
 
 /* ---- the connection ---- */

@@ -397,8 +397,9 @@ static int lite_in_transaction(struct store *st)
 }
 
 /* One file, one writer at a time: every write waits for the others. */
-static enum store_err lite_begin_job(struct store *st, long long job)
+static enum store_err lite_begin_scope(struct store *st, long long device, long long job)
 {
+	(void)device;
 	(void)job;
 	return db_run(st, "BEGIN IMMEDIATE");
 }
@@ -425,5 +426,6 @@ const struct db_ops db_sqlite_ops = {
 	.col_is_null = lite_col_is_null,
 	.col_text = lite_col_text,
 	.in_transaction = lite_in_transaction,
-	.begin_job = lite_begin_job,
+	.begin_scope = lite_begin_scope,
+	.scoped = 0,
 };

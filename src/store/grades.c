@@ -58,7 +58,7 @@ enum store_err store_grade_add(struct store *st, const struct store_grade *g, lo
 	    (g->verdict != VERDICT_APPROVED && g->verdict != VERDICT_REDO))
 		return STORE_EINVAL;
 	redo = g->verdict == VERDICT_REDO;
-	err = store_int_begin(st);
+	err = store_int_begin_for(st, STORE_SCOPE_OF_JOB, g->job_id, NULL);
 	if (err)
 		return err;
 	/* The job as the grader saw it: submitted at that time, and not graded since. */
@@ -244,7 +244,7 @@ enum store_err store_grade_ack(struct store *st, long long grade_id, long long u
 				  "SELECT id, ?, ? FROM grade WHERE id = ? RETURNING (SELECT job_id "
 				  "FROM grade WHERE id = grade_id)";
 	struct db_stmt *stmt = NULL;
-	enum store_err err = store_int_begin(st);
+	enum store_err err = store_int_begin_for(st, STORE_SCOPE_OF_GRADE, grade_id, NULL);
 	long long job = 0;
 
 	if (err)
@@ -331,7 +331,7 @@ enum store_err store_device_set_state(struct store *st, long long device_id,
 
 	if (!reason || strlen(reason) > REASON_MAX)
 		return STORE_EINVAL;
-	err = store_int_begin(st);
+	err = store_int_begin_scope(st, device_id, 0);
 	if (err)
 		return err;
 	err = store_int_device_move(st, device_id, from, to, user_id, reason, t_ms, NULL);

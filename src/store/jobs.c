@@ -125,7 +125,8 @@ enum store_err store_job_create(struct store *st, const struct store_job *j, lon
 				  "checklist_hash, trainee_id, state, started_ms, bench) "
 				  "VALUES (?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id";
 	struct db_stmt *stmt = NULL;
-	enum store_err err = store_int_begin(st);
+	/* The new job's chain is nobody else's until committed: the device's lock. */
+	enum store_err err = store_int_begin_scope(st, j->device_id, 0);
 	long long new_id = 0;
 
 	if (err)
@@ -328,7 +329,7 @@ enum store_err store_job_set_state(struct store *st, long long id, enum job_stat
 	static const char sql[] = "UPDATE job SET state = ?, submitted_ms = CASE WHEN ? = "
 				  "'submitted' THEN ? ELSE submitted_ms END WHERE id = ?";
 	struct db_stmt *stmt = NULL;
-	enum store_err err = store_int_begin(st);
+	enum store_err err = store_int_begin_for(st, STORE_SCOPE_OF_JOB, id, NULL);
 
 	if (err)
 		return err;
@@ -549,7 +550,7 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 	/* The job must be open in the very transaction that appends: a submit that commits
 	 * first closes it, and this step is then refused, never recorded after it. Only the
 	 * job's chain moves: the write waits for the writes to this job alone (db.h). */
-	err = store_int_begin_job(st, r->job_id);
+	err = store_int_begin_scope(st, 0, r->job_id);
 	if (err)
 		return err;
 	err = db_prepare(st, sql_open, &stmt);
@@ -841,7 +842,7 @@ enum store_err store_job_event_add(struct store *st, const struct store_job_even
 
 	if ((unsigned)e->kind > STORE_JOB_WIPE_CHECK || !e->note[0])
 		return STORE_EINVAL;
-	err = store_int_begin(st);
+	err = store_int_begin_for(st, STORE_SCOPE_OF_JOB, e->job_id, NULL);
 	if (err)
 		return err;
 	if (e->kind == STORE_JOB_CANCEL) {

@@ -98,7 +98,7 @@ enum store_err store_batch_attach(struct store *st, long long batch_id, long lon
 				  "VALUES (?, ?, ?, ?) RETURNING id";
 	struct db_stmt *stmt = NULL;
 	long long new_id = 0;
-	enum store_err err = store_int_begin(st);
+	enum store_err err = store_int_begin_scope(st, device_id, 0);
 
 	if (err)
 		return err;
@@ -149,7 +149,7 @@ static enum store_err device_row_add(struct store *st, const char *sql, const ch
 
 	if (!text || !text[0])
 		return STORE_EINVAL;
-	err = store_int_begin(st);
+	err = store_int_begin_scope(st, device_id, 0);
 	if (err)
 		return err;
 	err = db_prepare(st, sql, &stmt);
@@ -236,7 +236,7 @@ enum store_err store_sale_add(struct store *st, struct store_sale *s, const char
 
 	if (s->price_cents < 0 || !s->channel[0] || !s->currency[0])
 		return STORE_EINVAL;
-	err = store_int_begin(st);
+	err = store_int_begin_scope(st, s->device_id, 0);
 	if (err)
 		return err;
 	err = store_int_device_move(st, s->device_id, DEVICE_CERTIFIED, DEVICE_SOLD, s->by_user,

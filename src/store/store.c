@@ -893,11 +893,42 @@ enum store_err store_int_begin(struct store *st)
 	return err;
 }
 
-enum store_err store_int_begin_job(struct store *st, long long job)
+enum store_err store_int_begin_scope(struct store *st, long long device, long long job)
 {
 	if (st->batch)
 		return store_int_begin(st); /* the batch's writes may move any chain */
-	return db_begin_job(st, job);
+	return db_begin_scope(st, device, job);
+}
+
+enum store_err store_int_begin_for(struct store *st, const char *sql, long long id,
+				   const char *text_id)
+{
+	struct db_stmt *stmt = NULL;
+	long long device = 0, job = 0;
+	enum store_err err;
+	int row = 0;
+
+	if (st->batch || !db_scoped(st))
+		return store_int_begin(st);
+	/* Read outside the write: a job's device, a grade's job and a certificate's device
+	 * never change once written. Nothing found: the write fails on its own (no such
+	 * job), under the workshop's lock held shared. */
+	err = db_prepare(st, sql, &stmt);
+	if (err)
+		return err;
+	if (text_id)
+		db_bind_text(stmt, 1, text_id);
+	else
+		db_bind_int64(stmt, 1, id);
+	err = db_step(stmt, &row);
+	if (!err && row) {
+		device = db_col_int64(stmt, 0);
+		job = db_col_int64(stmt, 1);
+	}
+	db_done(stmt);
+	if (err)
+		return err;
+	return db_begin_scope(st, device, job);
 }
 
 enum store_err store_int_commit(struct store *st)

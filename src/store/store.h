@@ -64,8 +64,14 @@ void store_free(struct store *st);
  * keeps its own savepoint, so a refused one leaves the others), begun at the first of
  * them and made durable by store_batch_end() with one commit. A write is not done until
  * the batch ends well: on failure (STORE_EIO, the reason in store_last_error_message())
- * none of the batch's writes is kept. */
-void store_batch_begin(struct store *st);
+ * none of the batch's writes is kept.
+ * Only where one writer holds the whole store at a time (SQLite): one transaction for
+ * many writes would there hold the lock they all take anyway. On a server shared by
+ * several benches (PostgreSQL), a write takes the locks of its own device and job only,
+ * and a batch would hold them all until its end, or take them in another order than
+ * another bench's batch: each write commits alone there, and store_batch_begin() returns
+ * 0 (no batch is open, store_batch_end() has nothing to do); 1 when the batch is open. */
+int store_batch_begin(struct store *st);
 enum store_err store_batch_end(struct store *st);
 /* A server's writer: the heads a batch moves are signed by a thread of their own while
  * the batch goes on, and written with their signatures before it commits (never

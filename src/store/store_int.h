@@ -172,9 +172,23 @@ void store_int_sealing_stop(struct store *st);
 void store_int_checkpointer_stop(struct store *st);
 /* Begin a write (BEGIN IMMEDIATE; a savepoint inside an open batch). */
 enum store_err store_int_begin(struct store *st);
-/* As store_int_begin(), for a write that moves the chain of job JOB only and reads
- * nothing another job's append writes (db_begin_job()). */
-enum store_err store_int_begin_job(struct store *st, long long job);
+/* As store_int_begin(), for a write that moves the records of device DEVICE and job JOB
+ * only (either may be 0), and reads nothing that a write to another device or job
+ * changes (db_begin_scope()). A step names its job alone: it changes neither the job's
+ * state nor its device's; a write that changes a job's state names its device too, since
+ * the device's other writes (a certificate) read the states of its jobs. */
+enum store_err store_int_begin_scope(struct store *st, long long device, long long job);
+/* As store_int_begin_scope(), for the device and job that SQL (one parameter: ID, or
+ * TEXT_ID when not NULL) reads as its row's two columns: "SELECT device_id, id FROM job
+ * WHERE id = ?". Read only where the backend's locks are scoped. */
+enum store_err store_int_begin_for(struct store *st, const char *sql, long long id,
+				   const char *text_id);
+/* store_int_begin_for()'s SQL: a job's device and the job; a grade's; a certificate's
+ * device. */
+#define STORE_SCOPE_OF_JOB "SELECT device_id, id FROM job WHERE id = ?"
+#define STORE_SCOPE_OF_GRADE                                                        \
+	"SELECT j.device_id, j.id FROM grade g JOIN job j ON j.id = g.job_id WHERE g.id = ?"
+#define STORE_SCOPE_OF_CERT "SELECT device_id, 0 FROM certificate WHERE id = ?"
 /* Commit the write begun with store_int_begin() (inside a batch: release its savepoint,
  * the batch commits later). */
 enum store_err store_int_commit(struct store *st);

@@ -328,10 +328,9 @@ enum svc_err svc_records_version(struct bench *b, long long *out)
 	return err ? svc_store_fail(b, err, "read the records' version") : SVC_OK;
 }
 
-void svc_batch_begin(struct bench *b)
+int svc_batch_begin(struct bench *b)
 {
-	if (b->st)
-		store_batch_begin(b->st);
+	return b->st && store_batch_begin(b->st);
 }
 
 enum svc_err svc_batch_end(struct bench *b)

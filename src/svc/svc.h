@@ -92,8 +92,10 @@ enum svc_err svc_records_version(struct bench *b, long long *out)
 	__attribute__((warn_unused_result));
 /* A server's group commit: the changes made on B from svc_batch_begin() on commit
  * together at svc_batch_end(), with one write to the disk. Until then none of them is
- * done: when svc_batch_end() fails, none is kept, and each caller must say so. */
-void svc_batch_begin(struct bench *b);
+ * done: when svc_batch_end() fails, none is kept, and each caller must say so.
+ * svc_batch_begin() returns 0 when the records' backend commits each change alone (a
+ * server shared by several benches: store_batch_begin()); then no batch is open. */
+int svc_batch_begin(struct bench *b);
 enum svc_err svc_batch_end(struct bench *b);
 /* B is a server's writer, the one context its changes are made on: it keeps the work of
  * the jobs it records steps into between requests, while nothing else changes the

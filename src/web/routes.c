@@ -1441,7 +1441,9 @@ static int records_generation(const struct web_ctx *ctx, long long *gen)
  * transaction, and the last of them, finding nobody waiting, commits for all with one
  * write to the disk. No step is answered before that commit: a failed commit answers
  * each of them that nothing was recorded. Any other change first commits a batch in
- * progress, then commits alone. */
+ * progress, then commits alone. On PostgreSQL every change commits alone, under the
+ * locks of its own job and device (svc_batch_begin()): other benches' steps are not held
+ * back by this one's batch. */
 #define WEB_BATCH_MAX 64 /* changes in one commit at most */
 
 struct batch_member {
@@ -1734,10 +1736,8 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 			batch_end(why, sizeof(why));
 		err = writer_get(ctx, why, sizeof(why));
 		r.b = writer.b;
-		if (!err && route->batch && !batch_open) {
-			svc_batch_begin(writer.b);
-			batch_open = 1;
-		}
+		if (!err && route->batch && !batch_open)
+			batch_open = svc_batch_begin(writer.b); /* 0: each change commits alone */
 	} else {
 		err = bench_for_request(ctx, &ctxb, why, sizeof(why));
 		r.b = ctxb.b;

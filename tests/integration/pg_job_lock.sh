@@ -1,16 +1,21 @@
 #!/bin/sh
-# Which writes wait for which on PostgreSQL (issue #15: "appends to a job's chain
-# serialise per job"). Another session holds a lock, as a bench in the middle of a write
-# would, and `atelier job step` is run meanwhile:
-#   - a step on another job is recorded while that job's lock is held;
+# Which writes wait for which on PostgreSQL (issue #15: "appends to a job's chain and the
+# other chains serialise per job or per device"). Another session holds a lock, as a
+# bench in the middle of a write would, and an atelier command is run meanwhile:
+#   - a step on another job is recorded while one job's lock is held;
 #   - a step on the job whose lock is held waits until the lock is let go;
-#   - a step waits for a write that holds the workshop's write lock (a grade, a
-#     certificate: anything but a step);
-#   - such a write waits for a step under way;
+#   - a step waits for a write that holds the workshop's write lock (a new account,
+#     anything not about one device or job), and such a write waits for a step under
+#     way;
+#   - a job's other writes (here, cancelled) wait for that job's lock only: a job is
+#     cancelled while a step of another job is under way;
+#   - a device's writes (here, its shelf) wait for that device's lock only;
+#   - a bench's screen (atelier serve) records a step while other benches' steps are
+#     under way, and waits for the lock of its own job only;
 #   - with the workshop's lock held past lock_timeout (5 s), the step fails, says the
 #     records are busy, and nothing is recorded.
 # The order of events is checked (which process ended first), never a duration. The
-# lock keys are db_pg.c's (PG_WRITE_LOCK, PG_JOB_LOCK).
+# lock keys are db_pg.c's (PG_WRITE_LOCK, PG_JOB_LOCK, PG_DEVICE_LOCK).
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/pg_own.sh"
 
@@ -19,6 +24,7 @@ url=$URL
 db=$DB
 WRITE_LOCK=7022349235276575351
 JOB_LOCK=1634365282
+DEVICE_LOCK=1633969526
 pg_own_cleanup() {
     exec 7>&- 2>/dev/null
     for p in $(cat "$T"/*.pid 2>/dev/null); do kill "$p" 2>/dev/null; done
@@ -32,6 +38,14 @@ $A init --admin boss --secret-file "$T/secret-boss" >/dev/null || { echo "Bail o
 set -- $("$FIXTURE" "$T/data" 4 8 10) || { echo "Bail out! the fixture"; exit 1; }
 J1=$2
 J2=$3
+J3=$4
+[ -n "$J3" ] || { echo "Bail out! the fixture made fewer than 3 open jobs"; exit 1; }
+device_of() {
+    psql -X -qAt "$url" -c "SELECT device_id FROM job WHERE id = $1"
+}
+D1=$(device_of "$J1")
+D2=$(device_of "$J2")
+[ -n "$D1" ] && [ -n "$D2" ] && [ "$D1" != "$D2" ] || { echo "Bail out! the jobs' devices"; exit 1; }
 $A login bench-trainee --secret-file "$T/pin" >/dev/null || { echo "Bail out! login"; exit 1; }
 # The instructor's own session, for the writes only she may make.
 mkdir -p "$T/run-boss" && chmod 700 "$T/run-boss"
@@ -111,19 +125,120 @@ check "a step waits for a write that holds the workshop's write lock" waiting be
 let_go w
 check "and is recorded after it" recorded behind
 
-# 3. A step under way (the workshop's lock held shared, as an append holds it): any other
-#    write waits for it; here a job cancelled.
-hold s "SELECT pg_advisory_xact_lock_shared($WRITE_LOCK)" || { echo "Bail out! no lock taken"; exit 1; }
-( XDG_RUNTIME_DIR="$T/run-boss" $A job cancel "$J1" --why "the phone was taken back" >"$T/cancel.out" 2>&1; echo $? >"$T/cancel.rc.tmp" && mv "$T/cancel.rc.tmp" "$T/cancel.rc" ) &
-check "another write (a job cancelled) waits for the steps under way" waiting cancel
-cat "$T/cancel.out" 2>/dev/null | sed "s/^/# /"
-let_go s
-check "and is done after them" sh -c "test -f $T/cancel.rc || sleep 5; test \"\$(cat $T/cancel.rc)\" = 0"
+# run NAME CMD...: a command in the background, its exit status in $T/NAME.rc once it has
+# ended (as step does).
+run() {
+    name=$1
+    shift
+    ( "$@" >"$T/$name.out" 2>&1; echo $? >"$T/$name.rc.tmp" && mv "$T/$name.rc.tmp" "$T/$name.rc" ) &
+}
+# done_well NAME: the background command NAME ended, with status 0.
+done_well() {
+    ended "$1" && [ "$(cat "$T/$1.rc")" = 0 ]
+}
+# done_before NAME HELD: ...while the session HELD still holds its lock.
+done_before() {
+    done_well "$1" && [ ! -f "$T/$2.done" ]
+}
+BOSS="env XDG_RUNTIME_DIR=$T/run-boss $A"
 
-# 4. The workshop's lock held past lock_timeout: the step fails in plain words, and
+# 3. A step under way (the workshop's lock held shared, as every write about one device
+#    or job holds it): a write about neither (a new account) waits for it.
+hold s "SELECT pg_advisory_xact_lock_shared($WRITE_LOCK)" || { echo "Bail out! no lock taken"; exit 1; }
+echo "24681358" >"$T/pin-new"
+run useradd $BOSS user add nora.v --role trainee --secret-file "$T/pin-new"
+check "a write about no device or job (a new account) waits for the steps under way" waiting useradd
+sed "s/^/# /" "$T/useradd.out" 2>/dev/null
+let_go s
+check "and is done after them" done_well useradd
+
+# 4. A job's other writes wait for that job's lock, not another's: J1 is cancelled while
+#    a step of J2 is under way; J3's cancel waits for a step of J3. Each lock is held as
+#    a bench's write holds it: the workshop's shared, then its device's or job's.
+hold j2 "SELECT pg_advisory_xact_lock_shared($WRITE_LOCK); SELECT pg_advisory_xact_lock($JOB_LOCK, $J2)" || { echo "Bail out! no lock taken"; exit 1; }
+run cancel1 $BOSS job cancel "$J1" --why "the phone was taken back"
+check "a job is cancelled while a step of another job is under way" done_before cancel1 j2
+sed "s/^/# /" "$T/cancel1.out"
+let_go j2
+hold j3 "SELECT pg_advisory_xact_lock_shared($WRITE_LOCK); SELECT pg_advisory_xact_lock($JOB_LOCK, $J3)" || { echo "Bail out! no lock taken"; exit 1; }
+run cancel3 $BOSS job cancel "$J3" --why "the phone was taken back"
+check "a job's cancel waits for a step of that job under way" waiting cancel3
+let_go j3
+check "and is done after it" done_well cancel3
+check "the cancel is in the job's records" sh -c "psql -X -qAt '$url' -c \"SELECT state FROM job WHERE id = $J3\" | grep -qx cancelled"
+
+# 5. A device's writes wait for that device's lock, not another's.
+hold d1 "SELECT pg_advisory_xact_lock_shared($WRITE_LOCK); SELECT pg_advisory_xact_lock($DEVICE_LOCK, $D1)" || { echo "Bail out! no lock taken"; exit 1; }
+run shelf2 $BOSS device shelf "AT-$(printf %06d "$D2")" "shelf B2"
+check "a device is put on a shelf while another device's write is under way" done_before shelf2 d1
+sed "s/^/# /" "$T/shelf2.out"
+run shelf1 $BOSS device shelf "AT-$(printf %06d "$D1")" "shelf A1"
+check "a device's write waits for one of that device under way" waiting shelf1
+let_go d1
+check "and is done after it" done_well shelf1
+# A job's write takes its device's lock too: a certificate reads the states of the
+# device's jobs under that lock.
+hold d2 "SELECT pg_advisory_xact_lock_shared($WRITE_LOCK); SELECT pg_advisory_xact_lock($DEVICE_LOCK, $D2)" || { echo "Bail out! no lock taken"; exit 1; }
+run cancel2 $BOSS job cancel "$J2" --why "the phone was taken back"
+check "a job's cancel waits for a write of its device under way" waiting cancel2
+let_go d2
+check "and is done after it" done_well cancel2
+
+# 6. A bench's screen: `atelier serve` on the same records, signed in as the trainee.
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+$A serve --listen "127.0.0.1:$PORT" >"$T/serve.out" 2>&1 &
+echo $! >"$T/serve.pid"
+WEB="http://127.0.0.1:$PORT"
+cat >"$T/web_step.py" <<'PY'
+# web_step.py URL JOB STEP NOTE: sign in as the fixture's trainee and record a step on
+# the bench's screen; exits 0 when the server answered 200.
+import json, sys, urllib.request, urllib.error
+url, job, step, note = sys.argv[1:5]
+def call(path, body, cookie=None, csrf=None):
+    req = urllib.request.Request(url + path, method="POST", data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"})
+    if cookie:
+        req.add_header("Cookie", cookie)
+        req.add_header("X-CSRF-Token", csrf)
+    return urllib.request.urlopen(req, timeout=30)
+r = call("/api/login", {"name": "bench-trainee", "secret": "24681357"})
+cookie = r.headers["Set-Cookie"].split(";")[0]
+csrf = json.load(r)["csrf"]
+try:
+    r = call("/api/jobs/%s/steps" % job, {"step": step, "note": note}, cookie, csrf)
+    print(r.status)
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+    sys.exit(1)
+PY
+n=0
+until python3 -c "import urllib.request,urllib.error,sys
+try: urllib.request.urlopen(sys.argv[1] + '/api/me')
+except urllib.error.HTTPError: sys.exit(0)
+except Exception: sys.exit(1)" "$WEB"; do
+    n=$((n + 1)); [ $n -lt 100 ] || { echo "Bail out! the server did not start"; sed "s/^/# /" "$T/serve.out"; exit 1; }
+    sleep 0.1
+done
+J4=$5
+[ -n "$J4" ] || { echo "Bail out! the fixture made fewer than 4 open jobs"; exit 1; }
+hold s2 "SELECT pg_advisory_xact_lock_shared($WRITE_LOCK)" || { echo "Bail out! no lock taken"; exit 1; }
+run screen1 python3 "$T/web_step.py" "$WEB" "$J4" step-4 screen1
+check "the screen records a step while other benches' steps are under way" done_before screen1 s2
+sed "s/^/# /" "$T/screen1.out"
+check "recorded once" sh -c "test \"\$(psql -X -qAt '$url' -c \"SELECT count(*) FROM step_record WHERE note = 'screen1'\")\" = 1"
+let_go s2
+hold j4 "SELECT pg_advisory_xact_lock_shared($WRITE_LOCK); SELECT pg_advisory_xact_lock($JOB_LOCK, $J4)" || { echo "Bail out! no lock taken"; exit 1; }
+run screen2 python3 "$T/web_step.py" "$WEB" "$J4" step-5 screen2
+check "the screen's step waits for its own job's lock" waiting screen2
+let_go j4
+check "and is recorded after it" done_well screen2
+kill "$(cat "$T/serve.pid")" 2>/dev/null
+rm -f "$T/serve.pid"
+
+# 7. The workshop's lock held past lock_timeout: the step fails in plain words, and
 #    nothing of it is recorded.
 hold long "SELECT pg_advisory_xact_lock($WRITE_LOCK)" || { echo "Bail out! no lock taken"; exit 1; }
-step late "$J2" step-3
+step late "$J4" step-6
 check "a step that waits past the lock timeout fails, and nothing of it is recorded" refused late
 let_go long
 sed 's/^/# /' "$T/late.out"
