@@ -751,6 +751,68 @@ static void kept_work_reads_again_after_another_bench_entered_a_fact(void)
 	svc_close(other);
 }
 
+/* Another bench reads the device again (a new probe, the battery now worn): a step that
+ * applies only to a healthy battery is no longer asked for on the server either. The
+ * device's probes are part of the kept work's stamp (store_work_stamp()). */
+static const char read_yaml[] =
+	"id: bench-read\nversion: 1\ntitle: {en: \"Read\"}\ndifficulty: 1\n"
+	"time_minutes: 5\nsteps:\n"
+	"  - id: first\n    title: {en: \"First\"}\n    kind: check\n"
+	"  - id: keep\n    title: {en: \"Put the battery back\"}\n    kind: check\n"
+	"    applies_if: 'battery.health_pct >= 80'\n"
+	"  - id: last\n    title: {en: \"Last\"}\n    kind: check\n";
+
+static void probe_with_health(struct bench *on, double health, long long later_ms)
+{
+	struct store_probe p = { 0 };
+	char facts[512];
+
+	snprintf(facts, sizeof(facts),
+		 "{\"platform\": \"android\", \"identity\": {\"make\": \"samsung\", "
+		 "\"model_id\": \"SM-A525F\", \"serial\": \"" SERIAL "\"}, \"connection\": "
+		 "{\"via\": \"adb\"}, \"device\": {\"class\": \"phone\"}, \"battery\": "
+		 "{\"health_pct\": %.1f, \"source\": \"dumpsys battery\"}}",
+		 health);
+	p.platform = "android";
+	p.serial = SERIAL;
+	p.t_ms = clock_wall_ms() + later_ms;
+	p.tool = "test";
+	p.facts = facts;
+	assert_int_equal(store_record_probe(svc_store(on), &p, NULL), STORE_OK);
+}
+
+static void kept_work_reads_again_after_another_bench_read_the_device(void)
+{
+	struct bench *other;
+	char path[160];
+	long long job;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/bench-read.yaml", lists);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(read_yaml, fp);
+	fclose(fp);
+	probe_with_health(b, 92.0, 1000);
+	svc_keep_work(b);
+	job = start_of("bench-read", "amina");
+	must(step(job, "first", "pass", NULL, NULL), SVC_OK);
+	assert_string_equal(str_at(view, "next_step", "id"), "keep");
+	/* The phone goes to the other bench, which reads it: its battery is worn now. */
+	other = other_bench("amina");
+	probe_with_health(other, 71.0, 2000);
+	must(step(job, "last", "pass", NULL, NULL), SVC_OK);
+	assert_true(json_is_null(json_object_get(view, "next_step")));
+	records_are(b, job, "first last");
+	svc_close(other);
+}
+
+static void a_servers_kept_work_reads_again_after_the_device_was_read_elsewhere(void **state)
+{
+	(void)state;
+	kept_work_reads_again_after_another_bench_read_the_device();
+}
+
 static void a_servers_kept_work_sees_another_benchs_records(void **state)
 {
 	(void)state;
@@ -832,6 +894,14 @@ static void on_pg_a_servers_kept_work_reads_again_after_a_fact_entered_elsewhere
 	(void)state;
 	skip_without_pg();
 	kept_work_reads_again_after_another_bench_entered_a_fact();
+}
+
+static void on_pg_a_servers_kept_work_reads_again_after_the_device_was_read_elsewhere(
+    void **state)
+{
+	(void)state;
+	skip_without_pg();
+	kept_work_reads_again_after_another_bench_read_the_device();
 }
 
 /* Done out of order, the last step leads back to the first one still to do. */
@@ -1478,6 +1548,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			a_servers_kept_work_reads_again_after_a_fact_entered_elsewhere, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_servers_kept_work_reads_again_after_the_device_was_read_elsewhere, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			on_pg_a_servers_kept_work_reads_again_after_the_device_was_read_elsewhere,
+			setup_pg, teardown_pg),
 		cmocka_unit_test_setup_teardown(on_pg_a_servers_kept_work_sees_another_benchs_records,
 						setup_pg, teardown_pg),
 		cmocka_unit_test_setup_teardown(
