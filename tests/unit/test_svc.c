@@ -726,18 +726,25 @@ static const char facts_yaml[] =
 	"    applies_if: 'battery.health_pct >= 80'\n"
 	"  - id: last\n    title: {en: \"Last\"}\n    kind: check\n";
 
+/* A checklist of the test's own, ID, shipped with YAML. */
+static void ship_checklist(const char *id, const char *yaml)
+{
+	char path[160];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s.yaml", lists, id);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(yaml, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
 static void kept_work_reads_again_after_another_bench_entered_a_fact(void)
 {
 	struct bench *other;
-	char path[160];
 	long long job;
-	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/bench-facts.yaml", lists);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(facts_yaml, fp);
-	fclose(fp);
+	ship_checklist("bench-facts", facts_yaml);
 	svc_keep_work(b);
 	job = start_of("bench-facts", "amina");
 	must(step(job, "last", "pass", NULL, NULL), SVC_OK);
@@ -784,15 +791,9 @@ static void probe_with_health(struct bench *on, double health, long long later_m
 static void kept_work_reads_again_after_another_bench_read_the_device(void)
 {
 	struct bench *other;
-	char path[160];
 	long long job;
-	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/bench-read.yaml", lists);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(read_yaml, fp);
-	fclose(fp);
+	ship_checklist("bench-read", read_yaml);
 	probe_with_health(b, 92.0, 1000);
 	svc_keep_work(b);
 	job = start_of("bench-read", "amina");
