@@ -714,6 +714,12 @@ static void kept_work_sees_another_benchs_records(void)
 	svc_close(other);
 }
 
+/* The last two steps of the checklists below: the battery is put back only when healthy. */
+#define BATTERY_BACK_STEPS                                                             \
+	"  - id: keep\n    title: {en: \"Put the battery back\"}\n    kind: check\n"      \
+	"    applies_if: 'battery.health_pct >= 80'\n"                                    \
+	"  - id: last\n    title: {en: \"Last\"}\n    kind: check\n"
+
 /* A record of another bench that enters a fact of the device (the battery's health): the
  * server reads the job and the device's facts again, and a step that no longer applies
  * on that fact is no longer asked for there either. */
@@ -722,9 +728,7 @@ static const char facts_yaml[] =
 	"time_minutes: 5\nsteps:\n"
 	"  - id: health\n    title: {en: \"Battery health\"}\n    kind: measure\n"
 	"    unit: \"%\"\n    range: {min: 0, max: 100}\n    records: battery.health_pct\n"
-	"  - id: keep\n    title: {en: \"Put the battery back\"}\n    kind: check\n"
-	"    applies_if: 'battery.health_pct >= 80'\n"
-	"  - id: last\n    title: {en: \"Last\"}\n    kind: check\n";
+	BATTERY_BACK_STEPS;
 
 /* A checklist of the test's own, ID, shipped with YAML. */
 static void ship_checklist(const char *id, const char *yaml)
@@ -765,9 +769,7 @@ static const char read_yaml[] =
 	"id: bench-read\nversion: 1\ntitle: {en: \"Read\"}\ndifficulty: 1\n"
 	"time_minutes: 5\nsteps:\n"
 	"  - id: first\n    title: {en: \"First\"}\n    kind: check\n"
-	"  - id: keep\n    title: {en: \"Put the battery back\"}\n    kind: check\n"
-	"    applies_if: 'battery.health_pct >= 80'\n"
-	"  - id: last\n    title: {en: \"Last\"}\n    kind: check\n";
+	BATTERY_BACK_STEPS;
 
 static void probe_with_health(struct bench *on, double health, long long later_ms)
 {
