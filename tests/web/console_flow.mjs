@@ -258,6 +258,20 @@ try {
   await press(sam, ".reason-form .btn", "release it for repair");
   ok(await until(sam, (want) => document.querySelector(".reason-form")?.textContent.includes(want), T("fr", "Released: the device can be worked on again."), 8000),
     "released, and said so", await texts(sam, ".reason-form"));
+  // The board is read again while it is on the screen (every 10 s): the device released
+  // has left quarantine, and the page says the list changed rather than redrawing it
+  // under her hands; the new list comes when she asks for it, her focus on its title.
+  ok(await until(sam, (want) => document.querySelector('.list-changed[role="status"]')?.textContent.includes(want),
+    T("fr", "This list has changed since it was shown."), 25000),
+  "the page says, in French, that the list has changed", await texts(sam, "main"));
+  ok((await texts(sam, ".device-item")).length === 1 && (await texts(sam, ".reason-form")).some((x) => x.includes(T("fr", "Released: the device can be worked on again."))),
+    "the list on the screen is left as it was, with what she did", await texts(sam, ".device-item"));
+  await screen(sam, "console-devices-changed", SOME);
+  await press(sam, ".list-changed button", "show the new list");
+  ok(await until(sam, (want) => document.activeElement?.tagName === "H2" && document.activeElement.textContent.includes(want)
+      && !document.querySelector(".device-item") && !document.querySelector(".list-changed").textContent,
+    T("fr", "{state}: {n}", { state: T("fr", "In quarantine: set aside, nobody works on it"), n: 0 }), 8000),
+  "the new list: nothing left in quarantine, her focus on its title", [await h1(sam), await texts(sam, "main")]);
   await sam.goto(`${base}/#/console/devices/in_repair`);
   await sam.waitForSelector(".device-item", { timeout: 8000 }).catch(() => {});
   const inWork = sam.locator(".device-item", { hasText: "iPhone 11" });

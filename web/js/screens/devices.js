@@ -266,13 +266,27 @@ function deviceItem(d) {
     part, labelPart(d));
 }
 
-/* #/console/devices[/STATE] */
+/* What a board shows, to tell whether a later reading differs: each device and where it
+ * is. */
+function boardSignature(devices) {
+  return devices.map((d) => `${d.id}:${d.state}`).join(",");
+}
+
+/* How often the board is read again while it is on the screen. */
+const BOARD_TICK_MS = 10000;
+
+/* #/console/devices[/STATE]. The board is read again every BOARD_TICK_MS; when devices
+ * came or went (a trainee's step set one aside, another instructor released one), the
+ * page says so and offers the new list, rather than redrawing under the instructor's
+ * hands: a reason being typed, a sale being confirmed, the place of the keyboard's focus
+ * stay as they are until she asks for the new list. */
 export async function showDevices(state) {
   const main = screen(t("Devices"), waiting());
   const chosen = STATES.includes(state) ? state : "quarantine";
+  const read = () => get(withQuery("/api/board", { state: chosen }));
   let view;
   try {
-    view = await get(withQuery("/api/board", { state: chosen }));
+    view = await read();
   } catch (err) {
     const body = err.status === 403
       ? message("info", t("Sorry, this screen is for instructors only. If you need something from it, ask your instructor."))
@@ -280,11 +294,33 @@ export async function showDevices(state) {
     main.replaceChildren(main.querySelector("h1"), body);
     return null;
   }
-  const devices = (view && view.devices) || [];
   const filters = h("nav.state-filter", { "aria-label": t("Where the devices are") },
     STATES.map((s) => h("a.console-link", { href: `#/console/devices/${s}`, "aria-current": s === chosen ? "page" : null }, stateWords(s))));
-  main.replaceChildren(main.querySelector("h1"), consoleNav("devices"), filters,
-    h("h2", {}, t("{state}: {n}", { state: stateWords(chosen), n: devices.length })),
-    devices.length ? h("ul.queue", {}, devices.map(deviceItem)) : message("ok", t("No device here.")));
-  return null;
+  // A polite live region, there from the start, filled when the list on the server is
+  // no longer the one on the screen: what it says is read out once.
+  const notice = h("div.list-changed", { role: "status" });
+  let shown = "";
+  const draw = (devices) => {
+    shown = boardSignature(devices);
+    fill(notice);
+    const title = h("h2", { tabindex: "-1" }, t("{state}: {n}", { state: stateWords(chosen), n: devices.length }));
+    main.replaceChildren(main.querySelector("h1"), consoleNav("devices"), filters, notice, title,
+      devices.length ? h("ul.queue", {}, devices.map(deviceItem)) : message("ok", t("No device here.")));
+    return title;
+  };
+  draw((view && view.devices) || []);
+  let latest = null;
+  const tick = setInterval(async () => {
+    try {
+      const now = await read();
+      latest = (now && now.devices) || [];
+    } catch {
+      return; // the list on the screen stays; the next tick asks again
+    }
+    if (boardSignature(latest) === shown || notice.firstChild) return;
+    fill(notice, h("div.msg.msg-info", {}, icon("note"),
+      h("div.msg-body", {}, h("p", {}, t("This list has changed since it was shown.")),
+        button(t("Show the new list"), () => draw(latest).focus(), "secondary"))));
+  }, BOARD_TICK_MS);
+  return () => clearInterval(tick);
 }
