@@ -777,6 +777,7 @@ static enum store_err pg_begin_scope(struct store *st, long long device, long lo
 	snprintf(sql, sizeof(sql), PG_BEGIN_SCOPE "%lld %lld", device, job);
 	return db_run(st, sql);
 }
+
 const struct db_ops db_pg_ops = {
 	.name = "PostgreSQL",
 	.prepare = pg_prepare,
