@@ -18,7 +18,9 @@ T="$WEB_LIVE_T"
 FAKECTL="$ROOT/tests/fakes/fakectl.sh"
 export FAKE_USBMUXD_KEY_CACHE="$T/keys"
 mkdir -p "$FAKE_USBMUXD_KEY_CACHE"
-trap 'sh "$FAKECTL" stop "$T/fake" >/dev/null 2>&1' EXIT
+# web_live.py prints the TAP itself: tap.sh's folder is removed here, done_testing is not
+# called.
+trap 'sh "$FAKECTL" stop "$T/fake" >/dev/null 2>&1; rm -rf "$(dirname "$TAP_OUT")"' EXIT
 # No adb server answers here (a closed port): an Android phone is seen by USB alone.
 export ADB_SERVER_SOCKET="tcp:127.0.0.1:9"
 A="$ATELIER --data $T/data"
