@@ -900,13 +900,22 @@ enum store_err store_int_begin_scope(struct store *st, long long device, long lo
 	return db_begin_scope(st, device, job);
 }
 
+/* A scope's row: the device, then the job. */
+static int scope_item(struct db_stmt *stmt, void *item)
+{
+	long long *scope = item;
+
+	scope[0] = db_col_int64(stmt, 0);
+	scope[1] = db_col_int64(stmt, 1);
+	return 1;
+}
+
 enum store_err store_int_begin_for(struct store *st, const char *sql, long long id,
 				   const char *text_id)
 {
 	struct db_stmt *stmt = NULL;
-	long long device = 0, job = 0;
+	long long scope[2] = { 0, 0 };
 	enum store_err err;
-	int row = 0;
 
 	if (st->batch || !db_scoped(st))
 		return store_int_begin(st);
@@ -914,21 +923,14 @@ enum store_err store_int_begin_for(struct store *st, const char *sql, long long 
 	 * never change once written. Nothing found: the write fails on its own (no such
 	 * job), under the workshop's lock held shared. */
 	err = db_prepare(st, sql, &stmt);
-	if (err)
-		return err;
-	if (text_id)
+	if (!err && text_id)
 		db_bind_text(stmt, 1, text_id);
-	else
+	else if (!err)
 		db_bind_int64(stmt, 1, id);
-	err = db_step(stmt, &row);
-	if (!err && row) {
-		device = db_col_int64(stmt, 0);
-		job = db_col_int64(stmt, 1);
-	}
-	db_done(stmt);
-	if (err)
+	err = db_one(stmt, err, scope_item, NULL, scope);
+	if (err && err != STORE_ENOENT)
 		return err;
-	return db_begin_scope(st, device, job);
+	return db_begin_scope(st, scope[0], scope[1]);
 }
 
 enum store_err store_int_commit(struct store *st)

@@ -76,7 +76,8 @@ enum store_err store_batch_end(struct store *st);
 /* A server's writer: the heads a batch moves are signed by a thread of their own while
  * the batch goes on, and written with their signatures before it commits (never
  * committed unsigned), rather than one by one in the write that moves them. ST's sealer
- * must be safe to call from another thread (its key already read). */
+ * must be safe to call from another thread (its key already read). Nothing to do where
+ * no batch opens (PostgreSQL: store_batch_begin()). */
 enum store_err store_seal_later(struct store *st) __attribute__((warn_unused_result));
 /* A server's writer: the write-ahead log is copied back into the database by a thread
  * with a connection of its own, never in one of ST's commits. */
