@@ -9,9 +9,11 @@
  * Signing the head of each chain a write moves costs about as much as the write itself.
  * With store_seal_later(), a head is written unsigned, its message queued, and a thread of
  * the store's own signs the queue while the batch goes on (on another core than the
- * writes). Before the commit, every chain the batch moved gets the signature of the head
- * it now has: from the thread when it signed that very head, else signed there and then.
- * A head is never committed unsigned.
+ * writes), skipping a head the batch has since moved on from. The thread is woken only
+ * once SEAL_WAKE_AT heads wait: waking it and waiting for it costs more than signing a few
+ * heads in place. Before the commit, every chain the batch moved gets the signature of the
+ * head it now has: from the thread when it signed that very head, else signed there and
+ * then. A head is never committed unsigned.
  *
  * Copying SQLite's write-ahead log back apart from the commits (store_checkpoint_apart())
  * is the SQLite backend's own: db_sqlite.c.
@@ -51,6 +53,15 @@ struct store_sealing {
 	struct store_sealer sealer;
 };
 
+/* Under S's lock: a later head of the same chain is queued after head I. */
+static int superseded(const struct store_sealing *s, size_t i)
+{
+	for (size_t k = i + 1; k < s->n; k++)
+		if (strcmp(s->q[k].chain, s->q[i].chain) == 0)
+			return 1;
+	return 0;
+}
+
 static void *sealing_main(void *arg)
 {
 	struct store_sealing *s = arg;
@@ -69,6 +80,9 @@ static void *sealing_main(void *arg)
 		if (s->stop)
 			break;
 		i = s->next++;
+		/* A head the batch has moved on from is never committed: not signed. */
+		if (superseded(s, i))
+			continue;
 		memcpy(msg, s->q[i].msg, sizeof(msg));
 		s->busy = 1;
 		pthread_mutex_unlock(&s->mu);
@@ -242,9 +256,10 @@ static enum store_err seal_batch(struct store *st)
 	if (!s)
 		return STORE_OK;
 	pthread_mutex_lock(&s->mu);
-	if (s->idle && s->next < s->n)
-		pthread_cond_signal(&s->work);
-	sealing_wait(s, 1);
+	/* A thread waiting for work was never woken in this batch (fewer than SEAL_WAKE_AT
+	 * heads): its heads are signed here, which costs less than waking it and waiting
+	 * for it. One at work finishes the queue. */
+	sealing_wait(s, !s->idle);
 	for (size_t i = 0; !err && i < s->n; i++) {
 		int seen = 0;
 

@@ -295,6 +295,7 @@ struct store_checkpointer {
 	pthread_cond_t work;
 	sqlite3 *db; /* the thread's connection */
 	int due, stop;
+	int asked_at; /* the log's length when the thread was last woken */
 };
 
 static void *checkpointer_main(void *arg)
@@ -324,7 +325,12 @@ static int checkpoint_hook(void *arg, sqlite3 *db, const char *name, int pages)
 
 	(void)db;
 	(void)name;
-	if (pages >= CHECKPOINT_PAGES) {
+	/* While readers keep the log from being copied back whole, it stays past the line:
+	 * the thread is woken again once it has grown by a tenth of the line, not at each
+	 * commit. Only the writer's connection calls the hook. */
+	if (pages >= CHECKPOINT_PAGES &&
+	    (pages < c->asked_at || pages - c->asked_at >= CHECKPOINT_PAGES / 10)) {
+		c->asked_at = pages;
 		pthread_mutex_lock(&c->mu);
 		c->due = 1;
 		pthread_cond_signal(&c->work);

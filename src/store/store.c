@@ -1271,6 +1271,17 @@ static enum store_err configure(struct store *st)
 	return store_int_run(st->db, st->path, "PRAGMA foreign_keys = ON");
 }
 
+/* SQLite counts the memory it takes, under one mutex of the whole process: the server's
+ * threads (a connection each) then queue for it at each allocation. Nothing here reads
+ * the count (sqlite3_memory_used()). It can be turned off only before SQLite starts: a
+ * process that started it already keeps counting, which is only slower. */
+static pthread_once_t lite_config_once = PTHREAD_ONCE_INIT;
+
+static void lite_config(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* The records' URL for DIR ($ATELIER_DB, else db: in DIR/atelier.conf) into URL (SIZE
  * bytes): 1 when there is one, 0 when the records are DIR's SQLite file, -1 when
  * atelier.conf cannot be read (WHY). */
@@ -1391,6 +1402,7 @@ enum store_err store_open_at(const char *dir, const char *url, int create, struc
 	wal_existed = access(wal, F_OK) == 0;
 
 	st->ops = &db_sqlite_ops;
+	pthread_once(&lite_config_once, lite_config);
 	rc = sqlite3_open_v2(st->path, &st->db, flags, NULL);
 	if (rc == SQLITE_OK)
 		open_count(st, 1);

@@ -51,6 +51,8 @@ struct live_event {
 struct live {
 	pthread_mutex_t mu;
 	pthread_cond_t changed; /* the ring or the list moved, or stopping */
+	pthread_cond_t to_read; /* a device arrived, or stopping: the reader's own, so that
+				 * the events of the records (a step, a grade) never wake it */
 	struct live_event ring[LIVE_RING];
 	unsigned long long next_seq; /* the seq the next event gets; starts at 1 */
 	struct live_dev devs[LIVE_DEV_MAX];
@@ -177,6 +179,7 @@ static void arrived(struct live *l, const struct usbw_event *ev)
 		d->generation = ++l->generation;
 		snprintf(d->state, sizeof(d->state), "reading");
 		publish_dev_locked(l, "plugged", d);
+		pthread_cond_signal(&l->to_read);
 	}
 	pthread_mutex_unlock(&l->mu);
 }
@@ -377,7 +380,7 @@ static void *read_main(void *arg)
 			continue;
 		}
 		if (wait_ms < 0) {
-			pthread_cond_wait(&l->changed, &l->mu);
+			pthread_cond_wait(&l->to_read, &l->mu);
 		} else {
 			struct timespec ts;
 
@@ -388,7 +391,7 @@ static void *read_main(void *arg)
 				ts.tv_sec++;
 				ts.tv_nsec -= 1000000000L;
 			}
-			pthread_cond_timedwait(&l->changed, &l->mu, &ts);
+			pthread_cond_timedwait(&l->to_read, &l->mu, &ts);
 		}
 	}
 	pthread_mutex_unlock(&l->mu);
@@ -473,6 +476,7 @@ struct live *live_start(const char *data_opt, int usb)
 		return NULL;
 	pthread_mutex_init(&l->mu, NULL);
 	pthread_cond_init(&l->changed, NULL);
+	pthread_cond_init(&l->to_read, NULL);
 	l->next_seq = 1;
 	l->data_opt = data_opt;
 	l->wake[0] = l->wake[1] = -1;
@@ -513,6 +517,7 @@ void live_shutdown(struct live *l)
 	pthread_mutex_lock(&l->mu);
 	l->stopping = 1;
 	pthread_cond_broadcast(&l->changed);
+	pthread_cond_signal(&l->to_read);
 	pthread_mutex_unlock(&l->mu);
 	if (l->wake[1] >= 0 && write(l->wake[1], "", 1) < 0)
 		log_msg(LOG_WARN, "cannot wake the USB watcher: %s", strerror(errno));
@@ -537,6 +542,7 @@ void live_free(struct live *l)
 	if (l->wake[1] >= 0)
 		close(l->wake[1]);
 	pthread_cond_destroy(&l->changed);
+	pthread_cond_destroy(&l->to_read);
 	pthread_mutex_destroy(&l->mu);
 	free(l);
 }

@@ -828,6 +828,89 @@ static void a_servers_kept_work_reads_again_after_a_fact_entered_elsewhere(void 
 	kept_work_reads_again_after_another_bench_entered_a_fact();
 }
 
+/* ---- a server's batches: every chain they move is committed signed ----
+ * The server records steps in batches, and a thread of the store's own signs the heads
+ * of their chains while a batch goes on (store_seal_later()). It is woken only once a few
+ * heads wait; fewer are signed by the commit itself, and a head the batch moved on from
+ * is not signed at all. Whichever way, the records must check. */
+
+#define BATCH_DEVICES 10 /* more heads in one batch than wake the thread */
+
+/* Job I of the batch test: on a device of its own, read by the bench like SERIAL. */
+static long long start_on_device(int i)
+{
+	struct store_probe p = { 0 };
+	char serial[32], facts[512];
+	struct svc_job_start req = { serial, "bench-check", "amina" };
+	long long id;
+
+	snprintf(serial, sizeof(serial), "R58N9%06d", i);
+	snprintf(facts, sizeof(facts),
+		 "{\"platform\": \"android\", \"identity\": {\"make\": \"samsung\", "
+		 "\"model_id\": \"SM-A525F\", \"serial\": \"%s\"}, \"connection\": "
+		 "{\"via\": \"adb\"}, \"device\": {\"class\": \"phone\"}}",
+		 serial);
+	p.platform = "android";
+	p.serial = serial;
+	p.t_ms = clock_wall_ms();
+	p.tool = "test";
+	p.facts = facts;
+	assert_int_equal(store_record_probe(svc_store(b), &p, NULL), STORE_OK);
+	json_decref(view);
+	view = NULL;
+	must(as("amina"), SVC_OK);
+	snprintf(trainee_now, sizeof(trainee_now), "amina");
+	must(svc_job_start(b, &req, &view), SVC_OK);
+	id = json_integer_value(json_object_get(json_object_get(view, "job"), "id"));
+	json_decref(view);
+	view = NULL;
+	return id;
+}
+
+static void a_servers_batches_commit_every_chain_signed(void **state)
+{
+	static const char *const colours[] = { "black", "white" };
+	long long jobs[BATCH_DEVICES];
+	(void)state;
+
+	svc_keep_work(b);
+	/* The workshop's key is there: heads are signed apart from the writes. */
+	assert_true(svc_seal_later(b));
+	for (int i = 0; i < BATCH_DEVICES; i++)
+		jobs[i] = start_on_device(i);
+	if (!svc_batch_begin(b)) /* PostgreSQL: each step commits alone, sealed at once */
+		skip();
+	/* Two heads: the thread is never woken, the commit signs them. */
+	must(step(jobs[0], "look", "pass", NULL, NULL), SVC_OK);
+	must(step(jobs[1], "look", "pass", NULL, NULL), SVC_OK);
+	must(svc_batch_end(b), SVC_OK);
+	/* Ten jobs at once: the thread signs while the batch goes on. */
+	assert_true(svc_batch_begin(b));
+	for (int i = 0; i < BATCH_DEVICES; i++)
+		must(step(jobs[i], "voltage", NULL, "4.1", NULL), SVC_OK);
+	must(svc_batch_end(b), SVC_OK);
+	/* One job moved twelve times: only its last head is ever committed. */
+	assert_true(svc_batch_begin(b));
+	for (int i = 0; i < 12; i++)
+		must(step(jobs[2], "colour", NULL, colours[i % 2], NULL), SVC_OK);
+	for (int i = 3; i < BATCH_DEVICES; i++)
+		must(step(jobs[i], "colour", NULL, "black", NULL), SVC_OK);
+	must(svc_batch_end(b), SVC_OK);
+	records_are(b, jobs[2], "voltage colour colour colour colour colour colour colour "
+				"colour colour colour colour colour");
+	/* Every job's chain checks as committed (not as 'db check' leaves it: it signs an
+	 * unsigned head first): its head is there, signed, where its records end. */
+	for (int i = 0; i < BATCH_DEVICES; i++) {
+		struct store_ledger_check c;
+		char chain[STORE_CHAIN_MAX];
+
+		snprintf(chain, sizeof(chain), "job:%lld", jobs[i]);
+		assert_int_equal(store_ledger_check(svc_store(b), chain, &c), STORE_OK);
+		if (c.verdict != STORE_LEDGER_OK)
+			fail_msg("%s: %s", chain, c.why);
+	}
+}
+
 /* The same on PostgreSQL, where other benches' commits come at any time: a database of
  * the test's own on the suite's server (ATELIER_TEST_PG), dropped at the end. */
 static char pg_db[64];
@@ -1545,6 +1628,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(an_open_job_goes_on_only_for_its_trainee, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(the_next_step_is_the_first_still_to_do, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_servers_batches_commit_every_chain_signed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_servers_kept_work_sees_another_benchs_records,
 						setup, teardown),
