@@ -72,6 +72,20 @@ static void must(enum svc_err got, enum svc_err want)
 		fail_msg("got %s (%s), want %s", svc_strerror(got), svc_why(b), svc_strerror(want));
 }
 
+/* A reading of the device SERIAL on ON's records, as the bench makes one: FACTS, at T_MS. */
+static void read_by_bench(struct bench *on, const char *platform, const char *serial,
+			  const char *facts, long long t_ms)
+{
+	struct store_probe p = { 0 };
+
+	p.platform = platform;
+	p.serial = serial;
+	p.t_ms = t_ms;
+	p.tool = "test";
+	p.facts = facts;
+	assert_int_equal(store_record_probe(svc_store(on), &p, NULL), STORE_OK);
+}
+
 /* Everyone's secret here: a PIN for trainees, a password for the others. */
 static const char *secret_of(const char *name)
 {
@@ -109,7 +123,6 @@ static void user(const char *name, const char *role)
 static int setup(void **state)
 {
 	char path[160], why[256];
-	struct store_probe p = { 0 };
 	FILE *fp;
 
 	(void)state;
@@ -138,12 +151,7 @@ static int setup(void **state)
 	user("bilal", "trainee");
 	user("ines", "instructor");
 	user("sam", "instructor");
-	p.platform = "android";
-	p.serial = SERIAL;
-	p.t_ms = clock_wall_ms();
-	p.tool = "test";
-	p.facts = android_facts;
-	assert_int_equal(store_record_probe(svc_store(b), &p, NULL), STORE_OK);
+	read_by_bench(b, "android", SERIAL, android_facts, clock_wall_ms());
 	view = NULL;
 	return 0;
 }
@@ -160,10 +168,10 @@ static int teardown(void **state)
 	return system(cmd);
 }
 
-/* A job of CHECKLIST on the device for TRAINEE, started (or resumed); its number. */
-static long long start_of(const char *checklist, const char *trainee)
+/* A job of CHECKLIST on device SERIAL for TRAINEE, started (or resumed); its number. */
+static long long start_on(const char *serial, const char *checklist, const char *trainee)
 {
-	struct svc_job_start req = { SERIAL, checklist, trainee };
+	struct svc_job_start req = { serial, checklist, trainee };
 	long long id;
 
 	json_decref(view);
@@ -175,6 +183,12 @@ static long long start_of(const char *checklist, const char *trainee)
 	json_decref(view);
 	view = NULL;
 	return id;
+}
+
+/* A job of CHECKLIST on the device for TRAINEE, started (or resumed); its number. */
+static long long start_of(const char *checklist, const char *trainee)
+{
+	return start_on(SERIAL, checklist, trainee);
 }
 
 static long long start(const char *trainee)
@@ -773,7 +787,6 @@ static const char read_yaml[] =
 
 static void probe_with_health(struct bench *on, double health, long long later_ms)
 {
-	struct store_probe p = { 0 };
 	char facts[512];
 
 	snprintf(facts, sizeof(facts),
@@ -782,12 +795,7 @@ static void probe_with_health(struct bench *on, double health, long long later_m
 		 "{\"via\": \"adb\"}, \"device\": {\"class\": \"phone\"}, \"battery\": "
 		 "{\"health_pct\": %.1f, \"source\": \"dumpsys battery\"}}",
 		 health);
-	p.platform = "android";
-	p.serial = SERIAL;
-	p.t_ms = clock_wall_ms() + later_ms;
-	p.tool = "test";
-	p.facts = facts;
-	assert_int_equal(store_record_probe(svc_store(on), &p, NULL), STORE_OK);
+	read_by_bench(on, "android", SERIAL, facts, clock_wall_ms() + later_ms);
 }
 
 static void kept_work_reads_again_after_another_bench_read_the_device(void)
@@ -839,10 +847,7 @@ static void a_servers_kept_work_reads_again_after_a_fact_entered_elsewhere(void 
 /* Job I of the batch test: on a device of its own, read by the bench like SERIAL. */
 static long long start_on_device(int i)
 {
-	struct store_probe p = { 0 };
 	char serial[32], facts[512];
-	struct svc_job_start req = { serial, "bench-check", "amina" };
-	long long id;
 
 	snprintf(serial, sizeof(serial), "R58N9%06d", i);
 	snprintf(facts, sizeof(facts),
@@ -850,21 +855,8 @@ static long long start_on_device(int i)
 		 "\"model_id\": \"SM-A525F\", \"serial\": \"%s\"}, \"connection\": "
 		 "{\"via\": \"adb\"}, \"device\": {\"class\": \"phone\"}}",
 		 serial);
-	p.platform = "android";
-	p.serial = serial;
-	p.t_ms = clock_wall_ms();
-	p.tool = "test";
-	p.facts = facts;
-	assert_int_equal(store_record_probe(svc_store(b), &p, NULL), STORE_OK);
-	json_decref(view);
-	view = NULL;
-	must(as("amina"), SVC_OK);
-	snprintf(trainee_now, sizeof(trainee_now), "amina");
-	must(svc_job_start(b, &req, &view), SVC_OK);
-	id = json_integer_value(json_object_get(json_object_get(view, "job"), "id"));
-	json_decref(view);
-	view = NULL;
-	return id;
+	read_by_bench(b, "android", serial, facts, clock_wall_ms());
+	return start_on(serial, "bench-check", "amina");
 }
 
 static void a_servers_batches_commit_every_chain_signed(void **state)
@@ -1070,7 +1062,6 @@ static void a_measure_taken_with_a_tester_names_it(void **state)
  * would otherwise say "measured with" beside the device's own number). */
 static void what_the_device_reads_itself_wins_over_a_measure(void **state)
 {
-	struct store_probe p = { 0 };
 	json_t *facts;
 	long long job;
 
@@ -1078,15 +1069,7 @@ static void what_the_device_reads_itself_wins_over_a_measure(void **state)
 	submitted_job("amina");
 	job = start_rules();
 	must(step_tester(job, "health", "86.5", "ISDT BG-8S"), SVC_OK);
-	p.platform = "android";
-	p.serial = SERIAL;
-	p.t_ms = clock_wall_ms() + 1000;
-	p.tool = "test";
-	p.facts = "{\"platform\": \"android\", \"identity\": {\"make\": \"samsung\", "
-		  "\"model_id\": \"SM-A525F\", \"serial\": \"" SERIAL "\"}, \"connection\": "
-		  "{\"via\": \"adb\"}, \"device\": {\"class\": \"phone\"}, \"battery\": "
-		  "{\"health_pct\": 91.0, \"source\": \"dumpsys battery\"}}";
-	assert_int_equal(store_record_probe(svc_store(b), &p, NULL), STORE_OK);
+	probe_with_health(b, 91.0, 1000);
 	facts = device_facts();
 	assert_true(json_real_value(json_object_get(json_object_get(facts, "battery"),
 						    "health_pct")) == 91.0);
@@ -1450,7 +1433,6 @@ static void a_label_is_refused_before_anything_is_drawn(void **state)
 	const char *one[] = { SERIAL }, *two[] = { SERIAL, SERIAL }, *nosuch[] = { "NOSUCH" };
 	const char *pending[] = { "PENDING01" };
 	struct svc_label_req req = { .devices = one, .n_devices = 1 };
-	struct store_probe p = { 0 };
 	char out[160];
 	json_t *v = NULL;
 
@@ -1483,13 +1465,10 @@ static void a_label_is_refused_before_anything_is_drawn(void **state)
 	must(svc_label(b, &req, &v), SVC_ENODEVICE);
 	why_says("no device 'NOSUCH' is known");
 	/* A phone that asked to be trusted and was not: nothing to put on its label. */
-	p.platform = "ios";
-	p.serial = "PENDING01";
-	p.t_ms = clock_wall_ms();
-	p.tool = "test";
-	p.facts = "{\"platform\": \"ios\", \"identity\": {\"serial\": \"PENDING01\"},"
-		  " \"connection\": {\"via\": \"usbmuxd\", \"trust\": \"pending\"}}";
-	assert_int_equal(store_record_probe(svc_store(b), &p, NULL), STORE_OK);
+	read_by_bench(b, "ios", "PENDING01",
+		      "{\"platform\": \"ios\", \"identity\": {\"serial\": \"PENDING01\"},"
+		      " \"connection\": {\"via\": \"usbmuxd\", \"trust\": \"pending\"}}",
+		      clock_wall_ms());
 	req.devices = pending;
 	must(svc_label(b, &req, &v), SVC_ESTATE);
 	why_says("device 'PENDING01' (AT-000002) has no reading yet (its last answer: pending)");
