@@ -532,7 +532,9 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 	static const char sql[] =
 		"INSERT INTO step_record (job_id, seq, step_id, user_id, t_ms, spent_ms, result, "
 		"value, note, parts, facts, corrects, prev_hash, hash, tester, bench) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, job_id, seq, "
+		"step_id, user_id, t_ms, spent_ms, result, value, note, parts, facts, corrects, "
+		"prev_hash, hash, tester";
 	/* The job's state and its last record, in one read. */
 	static const char sql_open[] =
 		"SELECT r.id, r.job_id, r.seq, r.step_id, r.user_id, r.t_ms, r.spent_ms, r.result, "
@@ -545,7 +547,8 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 	enum store_err err;
 	long long new_id = 0;
 	char state[16] = "";
-	int has_last = 0;
+	int has_last = 0, got = 0;
+	json_t *made = NULL; /* the new row as its ledger entry keeps it (kinds[] "step") */
 
 	/* The job must be open in the very transaction that appends: a submit that commits
 	 * first closes it, and this step is then refused, never recorded after it. Only the
@@ -603,10 +606,24 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 		db_bind_text(stmt, 14, r->hash);
 		db_bind_text(stmt, 15, r->tester);
 		db_bind_text(stmt, 16, store_int_bench(st));
-		err = db_run_change(stmt, &new_id);
+		err = db_step(stmt, &got);
+		if (!err && !got)
+			err = db_unexpected(stmt);
+		if (!err) {
+			new_id = db_col_int64(stmt, 0);
+			made = store_int_row_json(stmt);
+			err = made ? db_step(stmt, &got) : STORE_EINTERNAL;
+		}
 	}
-	if (!err)
-		err = store_int_ledger_id(st, "job", r->job_id, "step", new_id, r->t_ms);
+	if (!err) {
+		char chain[STORE_CHAIN_MAX], ref[24];
+
+		snprintf(chain, sizeof(chain), "job:%lld", r->job_id);
+		snprintf(ref, sizeof(ref), "%lld", new_id);
+		err = store_int_ledger_row(st, chain, "step", ref, r->t_ms, made);
+		made = NULL;
+	}
+	json_decref(made);
 	/* synchronous=FULL: durable when the commit returns. */
 	err = store_int_end(st, stmt, err);
 	if (!err && id)

@@ -193,30 +193,12 @@ static json_t *hex_value(const void *p, size_t n)
 	return v;
 }
 
-/* The columns of the row KIND names by REF, as a JSON object; json_null() when the kind
- * names no row; NULL (with the error in *ERR) when the row is gone or on failure. */
-static json_t *row_json(struct store *st, const struct kind_def *k, const char *ref,
-			enum store_err *err)
+/* The columns of the row STMT stands on, as a JSON object named by the columns; NULL
+ * when out of memory. */
+json_t *store_int_row_json(struct db_stmt *stmt)
 {
-	struct db_stmt *stmt = NULL;
-	json_t *o = NULL;
-	int row = 0;
+	json_t *o = json_object();
 
-	*err = STORE_OK;
-	if (!k->sql)
-		return json_null();
-	*err = db_prepare(st, k->sql, &stmt);
-	if (*err)
-		return NULL;
-	db_bind_text(stmt, 1, ref);
-	*err = db_step(stmt, &row);
-	if (*err)
-		goto out;
-	if (!row) {
-		*err = STORE_ENOENT;
-		goto out;
-	}
-	o = json_object();
 	for (int c = 0; o && c < db_col_count(stmt); c++) {
 		const char *name = db_col_name(stmt, c);
 		const void *bytes;
@@ -243,6 +225,33 @@ static json_t *row_json(struct store *st, const struct kind_def *k, const char *
 			o = NULL;
 		}
 	}
+	return o;
+}
+
+/* The columns of the row KIND names by REF, as a JSON object; json_null() when the kind
+ * names no row; NULL (with the error in *ERR) when the row is gone or on failure. */
+static json_t *row_json(struct store *st, const struct kind_def *k, const char *ref,
+			enum store_err *err)
+{
+	struct db_stmt *stmt = NULL;
+	json_t *o = NULL;
+	int row = 0;
+
+	*err = STORE_OK;
+	if (!k->sql)
+		return json_null();
+	*err = db_prepare(st, k->sql, &stmt);
+	if (*err)
+		return NULL;
+	db_bind_text(stmt, 1, ref);
+	*err = db_step(stmt, &row);
+	if (*err)
+		goto out;
+	if (!row) {
+		*err = STORE_ENOENT;
+		goto out;
+	}
+	o = store_int_row_json(stmt);
 	if (!o)
 		*err = STORE_EINTERNAL;
 out:
@@ -429,6 +438,12 @@ static enum store_err put_head(struct store *st, const char *chain, long long se
 enum store_err store_int_ledger(struct store *st, const char *chain, const char *kind,
 				const char *ref, long long t_ms)
 {
+	return store_int_ledger_row(st, chain, kind, ref, t_ms, NULL);
+}
+
+enum store_err store_int_ledger_row(struct store *st, const char *chain, const char *kind,
+				    const char *ref, long long t_ms, json_t *row)
+{
 	static const char sql[] = "INSERT INTO ledger (chain, seq, kind, ref, t_ms, body, "
 				  "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 	struct store_ledger_entry e;
@@ -436,22 +451,28 @@ enum store_err store_int_ledger(struct store *st, const char *chain, const char 
 	struct chain_state cs;
 	const struct kind_def *k = kind_find(kind);
 	struct db_stmt *stmt = NULL;
-	json_t *body = NULL, *row;
+	json_t *body = NULL;
 	enum store_err err;
 
 	memset(&e, 0, sizeof(e));
-	if (!k || strlen(chain) >= sizeof(e.chain) || (ref && strlen(ref) >= sizeof(e.ref)))
+	if (!k || strlen(chain) >= sizeof(e.chain) || (ref && strlen(ref) >= sizeof(e.ref))) {
+		json_decref(row);
 		return STORE_EINVAL;
-	if (sodium_init() < 0)
+	}
+	if (sodium_init() < 0) {
+		json_decref(row);
 		return STORE_EINTERNAL;
+	}
 	snprintf(e.chain, sizeof(e.chain), "%s", chain);
 	snprintf(e.kind, sizeof(e.kind), "%s", kind);
 	snprintf(e.ref, sizeof(e.ref), "%s", ref ? ref : "");
 	e.t_ms = t_ms;
 
 	err = head_and_state(st, chain, &head, &cs);
-	if (err)
+	if (err) {
+		json_decref(row);
 		return err;
+	}
 	if (!cs.has_head) {
 		e.seq = 1;
 		genesis(chain, e.prev_hash);
@@ -459,7 +480,8 @@ enum store_err store_int_ledger(struct store *st, const char *chain, const char 
 		e.seq = head.seq + 1;
 		memcpy(e.prev_hash, head.hash, sizeof(e.prev_hash));
 	}
-	row = row_json(st, k, e.ref, &err);
+	if (!row)
+		row = row_json(st, k, e.ref, &err);
 	if (!row)
 		return err;
 	body = json_pack("{s:o}", "row", row);
