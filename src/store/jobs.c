@@ -616,11 +616,7 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 		}
 	}
 	if (!err) {
-		char chain[STORE_CHAIN_MAX], ref[24];
-
-		snprintf(chain, sizeof(chain), "job:%lld", r->job_id);
-		snprintf(ref, sizeof(ref), "%lld", new_id);
-		err = store_int_ledger_row(st, chain, "step", ref, r->t_ms, made);
+		err = store_int_ledger_id_row(st, "job", r->job_id, "step", new_id, r->t_ms, made);
 		made = NULL;
 	}
 	json_decref(made);

@@ -435,13 +435,9 @@ static enum store_err put_head(struct store *st, const char *chain, long long se
 
 /* ---- appending ---- */
 
-enum store_err store_int_ledger(struct store *st, const char *chain, const char *kind,
-				const char *ref, long long t_ms)
-{
-	return store_int_ledger_row(st, chain, kind, ref, t_ms, NULL);
-}
-
-enum store_err store_int_ledger_row(struct store *st, const char *chain, const char *kind,
+/* store_int_ledger() with ROW (taken; NULL: read here), the row REF as KIND's query reads
+ * it (store_int_ledger_id_row()). */
+static enum store_err ledger_append(struct store *st, const char *chain, const char *kind,
 				    const char *ref, long long t_ms, json_t *row)
 {
 	static const char sql[] = "INSERT INTO ledger (chain, seq, kind, ref, t_ms, body, "
@@ -515,8 +511,15 @@ out:
 	return err;
 }
 
-enum store_err store_int_ledger_id(struct store *st, const char *chain_kind, long long chain_id,
-				   const char *kind, long long ref, long long t_ms)
+enum store_err store_int_ledger(struct store *st, const char *chain, const char *kind,
+				const char *ref, long long t_ms)
+{
+	return ledger_append(st, chain, kind, ref, t_ms, NULL);
+}
+
+enum store_err store_int_ledger_id_row(struct store *st, const char *chain_kind,
+				       long long chain_id, const char *kind, long long ref,
+				       long long t_ms, json_t *row)
 {
 	char chain[STORE_CHAIN_MAX], r[24];
 
@@ -525,7 +528,13 @@ enum store_err store_int_ledger_id(struct store *st, const char *chain_kind, lon
 	else
 		snprintf(chain, sizeof(chain), "%s", chain_kind);
 	snprintf(r, sizeof(r), "%lld", ref);
-	return store_int_ledger(st, chain, kind, ref ? r : NULL, t_ms);
+	return ledger_append(st, chain, kind, ref ? r : NULL, t_ms, row);
+}
+
+enum store_err store_int_ledger_id(struct store *st, const char *chain_kind, long long chain_id,
+				   const char *kind, long long ref, long long t_ms)
+{
+	return store_int_ledger_id_row(st, chain_kind, chain_id, kind, ref, t_ms, NULL);
 }
 
 /* ---- checking ---- */

@@ -60,17 +60,18 @@ struct store {
  * head. Inside the caller's transaction: the record and its entry commit together. */
 enum store_err store_int_ledger(struct store *st, const char *chain, const char *kind,
 				const char *ref, long long t_ms);
-/* The same with ROW (taken; NULL: read here), the row REF as KIND's query reads it: the
- * columns an INSERT ... RETURNING gave back, in the order and with the names of that query
- * (kinds[] in ledger.c), saving the write a read of the row it has just made. */
-enum store_err store_int_ledger_row(struct store *st, const char *chain, const char *kind,
-				    const char *ref, long long t_ms, json_t *row);
-/* The columns of the row STMT stands on, as the ledger keeps a row: a JSON object. */
-json_t *store_int_row_json(struct db_stmt *stmt);
 /* The same for chain CHAIN_KIND:CHAIN_ID ("workshop" when CHAIN_ID is 0) and a numeric REF
  * (0: none). */
 enum store_err store_int_ledger_id(struct store *st, const char *chain_kind, long long chain_id,
 				   const char *kind, long long ref, long long t_ms);
+/* The same with ROW (taken; NULL: read here), the row REF as KIND's query reads it: the
+ * columns an INSERT ... RETURNING gave back, in the order and with the names of that query
+ * (kinds[] in ledger.c), saving the write a read of the row it has just made. */
+enum store_err store_int_ledger_id_row(struct store *st, const char *chain_kind,
+				       long long chain_id, const char *kind, long long ref,
+				       long long t_ms, json_t *row);
+/* The columns of the row STMT stands on, as the ledger keeps a row: a JSON object. */
+json_t *store_int_row_json(struct db_stmt *stmt);
 /* Inside a transaction: move DEVICE_ID from FROM to TO (compare and set: STORE_ESTALE when
  * it is no longer in FROM, STORE_ENOENT when there is no such device), keep the event
  * with REASON (1 to 511 bytes) and its entry of the device's chain, and revoke its
