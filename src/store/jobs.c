@@ -532,9 +532,7 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 	static const char sql[] =
 		"INSERT INTO step_record (job_id, seq, step_id, user_id, t_ms, spent_ms, result, "
 		"value, note, parts, facts, corrects, prev_hash, hash, tester, bench) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, job_id, seq, "
-		"step_id, user_id, t_ms, spent_ms, result, value, note, parts, facts, corrects, "
-		"prev_hash, hash, tester";
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " STORE_STEP_ROW_COLS;
 	/* The job's state and its last record, in one read. */
 	static const char sql_open[] =
 		"SELECT r.id, r.job_id, r.seq, r.step_id, r.user_id, r.t_ms, r.spent_ms, r.result, "
@@ -548,7 +546,7 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 	long long new_id = 0;
 	char state[16] = "";
 	int has_last = 0, got = 0;
-	json_t *made = NULL; /* the new row as its ledger entry keeps it (kinds[] "step") */
+	json_t *made = NULL; /* the new row as its ledger entry keeps it (STORE_STEP_ROW_COLS) */
 
 	/* The job must be open in the very transaction that appends: a submit that commits
 	 * first closes it, and this step is then refused, never recorded after it. Only the

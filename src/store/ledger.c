@@ -76,9 +76,7 @@ struct kind_def {
 static const struct kind_def kinds[] = {
 	{ "start", "SELECT id, device_id, checklist_id, checklist_version, checklist_hash, "
 		   "trainee_id, started_ms FROM job WHERE id = ?", NULL },
-	{ "step", "SELECT id, job_id, seq, step_id, user_id, t_ms, spent_ms, result, value, note, "
-		  "parts, facts, corrects, prev_hash, hash, tester FROM step_record WHERE id = ?",
-	  NULL },
+	{ "step", "SELECT " STORE_STEP_ROW_COLS " FROM step_record WHERE id = ?", NULL },
 	{ "job_state", NULL, NULL },
 	{ "event", "SELECT id, job_id, kind, user_id, t_ms, record_id, result, note FROM job_event "
 		   "WHERE id = ?", NULL },

@@ -70,6 +70,12 @@ enum store_err store_int_ledger_id(struct store *st, const char *chain_kind, lon
 enum store_err store_int_ledger_id_row(struct store *st, const char *chain_kind,
 				       long long chain_id, const char *kind, long long ref,
 				       long long t_ms, json_t *row);
+/* The columns of a step's row as its ledger entry keeps them, in their order: the "step"
+ * kind's query (ledger.c) and the step's INSERT ... RETURNING (jobs.c) both name them
+ * here. Fixed for good: the entries already written hold them. */
+#define STORE_STEP_ROW_COLS                                                            \
+	"id, job_id, seq, step_id, user_id, t_ms, spent_ms, result, value, note, parts, " \
+	"facts, corrects, prev_hash, hash, tester"
 /* The columns of the row STMT stands on, as the ledger keeps a row: a JSON object. */
 json_t *store_int_row_json(struct db_stmt *stmt);
 /* Inside a transaction: move DEVICE_ID from FROM to TO (compare and set: STORE_ESTALE when
