@@ -22,12 +22,15 @@
 #include "store/store.h"
 #include "store/store_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define SEAL_MSG_MAX (STORE_CHAIN_MAX + 2 * STORE_HASH_HEX + 64)
 #define SEAL_WAKE_AT 8 /* heads waiting before the thread is woken */
@@ -280,7 +283,53 @@ int store_batch_begin(struct store *st)
 	st->batch = 1;
 	st->batch_begun = 0;
 	st->savepoints = 0;
+	st->batch_apart = 0;
+	st->unsynced[0] = '\0';
 	return 1;
+}
+
+int store_batch_begin_apart(struct store *st)
+{
+	if (!store_batch_begin(st))
+		return 0;
+	/* SQLite refuses to change it inside a transaction: before the batch's BEGIN. When
+	 * it cannot, the batch's commit waits for the disk, as any other. */
+	st->batch_apart = !db_in_transaction(st) &&
+			  db_run(st, "PRAGMA synchronous = NORMAL") == STORE_OK;
+	return 1;
+}
+
+const char *store_batch_unsynced(const struct store *st)
+{
+	return st->unsynced;
+}
+
+enum store_err store_wal_sync(const char *wal)
+{
+	char why[PATH_MAX + 160];
+	int fd, rc;
+
+	if (!wal || !wal[0])
+		return STORE_OK;
+	/* SQLite takes no lock on its log (its locks are on the database and the -shm
+	 * file): this descriptor, opened and closed here, drops none of them. */
+	fd = open(wal, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return STORE_OK; /* copied into the database, synced, then removed */
+	if (fd < 0) {
+		snprintf(why, sizeof(why), "%s: cannot open the write-ahead log to sync it: %s", wal,
+			 strerror(errno));
+		store_int_error(why);
+		return STORE_EIO;
+	}
+	rc = fdatasync(fd);
+	if (rc != 0) {
+		snprintf(why, sizeof(why), "%s: the disk did not confirm the write: %s", wal,
+			 strerror(errno));
+		store_int_error(why);
+	}
+	close(fd);
+	return rc == 0 ? STORE_OK : STORE_EIO;
 }
 
 enum store_err store_batch_end(struct store *st)
@@ -302,13 +351,26 @@ enum store_err store_batch_end(struct store *st)
 			err = STORE_EIO;
 		} else {
 			err = seal_batch(st);
-			/* synchronous=FULL: durable when the commit returns. */
+			/* synchronous=FULL: durable when the commit returns; NORMAL (begun
+			 * apart): once the log is synced (store_wal_sync()). */
 			if (!err)
 				err = db_run(st, "COMMIT");
 			if (err && db_in_transaction(st))
 				db_run(st, "ROLLBACK");
+			if (!err && st->batch_apart)
+				snprintf(st->unsynced, sizeof(st->unsynced), "%s-wal", st->path);
 		}
 	}
+	/* Every other commit on this connection waits for the disk again. SQLite fails to
+	 * set it only out of memory: then this batch is synced here, and the writes that
+	 * follow until the next batch sync only at a checkpoint (never corrupt, and the
+	 * next batch begun apart sets it again). */
+	if (st->batch_apart && db_run(st, "PRAGMA synchronous = FULL") != STORE_OK &&
+	    st->unsynced[0]) {
+		err = store_wal_sync(st->unsynced);
+		st->unsynced[0] = '\0';
+	}
+	st->batch_apart = 0;
 	if (st->sealing) { /* a batch rolled back: its queue is dropped */
 		pthread_mutex_lock(&st->sealing->mu);
 		sealing_wait(st->sealing, 0);

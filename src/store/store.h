@@ -73,6 +73,22 @@ void store_free(struct store *st);
  * 0 (no batch is open, store_batch_end() has nothing to do); 1 when the batch is open. */
 int store_batch_begin(struct store *st);
 enum store_err store_batch_end(struct store *st);
+/* store_batch_begin() for a server's writer, whose commit does not wait for the disk:
+ * SQLite writes the batch to its write-ahead log without syncing it (synchronous=NORMAL
+ * for the batch alone; FULL again after it). The batch is then committed, seen by every
+ * reader, but durable only once the file store_batch_unsynced() names has been synced
+ * (store_wal_sync()): none of its writes may be said done before. Meanwhile the writer
+ * goes on with the next batch; a later sync covers the earlier batches (the log is
+ * written in order, and a crash loses only its end). */
+int store_batch_begin_apart(struct store *st);
+/* After store_batch_end() of a batch begun apart that committed: the file to sync before
+ * its writes are done; "" when nothing is left to sync (the commit waited for the disk). */
+const char *store_batch_unsynced(const struct store *st);
+/* Sync the write-ahead log WAL to the disk (store_batch_unsynced()): STORE_OK once every
+ * batch committed before is durable. Safe on any thread, beside the writer's work: it
+ * touches no connection. A log already gone was copied into the database, which SQLite
+ * syncs before it removes the log: durable too. */
+enum store_err store_wal_sync(const char *wal);
 /* A server's writer: the heads a batch moves are signed by a thread of their own while
  * the batch goes on, and written with their signatures before it commits (never
  * committed unsigned), rather than one by one in the write that moves them. ST's sealer

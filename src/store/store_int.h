@@ -53,6 +53,8 @@ struct store {
 	int batch;	/* a batch is open */
 	int batch_begun; /* its BEGIN IMMEDIATE has run */
 	int savepoints;	 /* savepoints open inside it */
+	int batch_apart; /* store_batch_begin_apart(): its commit does not wait for the disk */
+	char unsynced[PATH_MAX + 8]; /* the log that batch left to sync (store_batch_unsynced()) */
 	struct store_sealing *sealing; /* store_seal_later(): heads sealed by a thread (batch.c) */
 };
 

@@ -330,19 +330,31 @@ enum svc_err svc_records_version(struct bench *b, long long *out)
 
 int svc_batch_begin(struct bench *b)
 {
-	return b->st && store_batch_begin(b->st);
+	return b->st && store_batch_begin_apart(b->st);
 }
 
-enum svc_err svc_batch_end(struct bench *b)
+enum svc_err svc_batch_end(struct bench *b, char *unsynced, size_t size)
 {
 	long long before = b->st ? store_changes(b->st) : 0;
 	enum store_err err = b->st ? store_batch_end(b->st) : STORE_OK;
 
+	snprintf(unsynced, size, "%s", !err && b->st ? store_batch_unsynced(b->st) : "");
 	if (err)
 		svc_kept_work_free(b); /* it holds steps that were not kept */
 	else
 		svc_kept_work_sealed(b, before);
 	return err ? svc_store_fail(b, err, "record the changes") : SVC_OK;
+}
+
+enum svc_err svc_batch_sync(const char *unsynced, char *why, size_t size)
+{
+	if (store_wal_sync(unsynced) == STORE_OK)
+		return SVC_OK;
+	snprintf(why, size,
+		 "the disk did not confirm the write (%s): it is in the records now, but may be "
+		 "lost if the power is cut; look at the records before you make it again",
+		 store_last_error_message());
+	return SVC_EIO;
 }
 
 enum svc_err svc_pinned(struct bench *b, const struct store_job *job, const struct checklist **out)

@@ -92,11 +92,17 @@ enum svc_err svc_records_version(struct bench *b, long long *out)
 	__attribute__((warn_unused_result));
 /* A server's group commit: the changes made on B from svc_batch_begin() on commit
  * together at svc_batch_end(), with one write to the disk. Until then none of them is
- * done: when svc_batch_end() fails, none is kept, and each caller must say so.
+ * done: when svc_batch_end() fails, none is kept, and each caller must say so; once it
+ * succeeds, they are done when svc_batch_sync() of the file it names succeeds.
  * svc_batch_begin() returns 0 when the records' backend commits each change alone (a
  * server shared by several benches: store_batch_begin()); then no batch is open. */
 int svc_batch_begin(struct bench *b);
-enum svc_err svc_batch_end(struct bench *b);
+/* UNSYNCED (SIZE bytes): the file to give svc_batch_sync() before the batch's changes
+ * are said done, "" when its commit waited for the disk. The writer goes on meanwhile. */
+enum svc_err svc_batch_end(struct bench *b, char *unsynced, size_t size);
+/* Make the batches committed before durable (svc_batch_end()); on any thread, with no
+ * context. Why it failed in WHY. */
+enum svc_err svc_batch_sync(const char *unsynced, char *why, size_t size);
 /* B is a server's writer, the one context its changes are made on: it keeps the work of
  * the jobs it records steps into between requests, while nothing else changes the
  * records (then it reads them again), and the heads its batches move are signed by a

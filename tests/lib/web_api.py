@@ -140,7 +140,9 @@ def cli_as(name, *args):
 def many_at_once(srv):
     """Steps posted by 16 connections at once share commits (the server's group commit):
     each one answered 200 is in the records, once, in a chain that verifies; a refused
-    one among them (an unknown step) leaves the others alone."""
+    one among them (an unknown step) leaves the others alone. Meanwhile an instructor
+    makes changes that commit alone (her language) and reads her page, which writes her
+    session's last use on the writer: each is answered, none waits for ever."""
     c = Client(srv)
     c.login("amina", secret("amina"))
     st, doc, _, _ = c.call("POST", "/api/jobs", {"device": DEVICE, "checklist": "web-check"})
@@ -158,11 +160,29 @@ def many_at_once(srv):
             with lock:
                 answers.append((body, st, doc))
 
+    sam = Client(srv)
+    sam.login("sam", secret("sam"))
+    st, doc, _, _ = sam.call("GET", "/api/me")
+    sam_lang = doc.get("lang") if st == 200 else None
+    alone = []
+
+    def instructor():
+        for i in range(12):
+            lang = ("nl", "en")[i % 2]
+            st1, doc1, _, _ = sam.call("POST", "/api/me/lang", {"lang": lang})
+            st2, doc2, _, _ = sam.call("GET", "/api/me")
+            alone.append((st1, st2, lang, doc2.get("lang") if st2 == 200 else doc2))
+
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(16)]
+    threads.append(threading.Thread(target=instructor))
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    ok(len(alone) == 12 and all(a[:2] == (200, 200) and a[2] == a[3] for a in alone),
+       "changes that commit alone, made meanwhile, are each answered and kept", alone)
+    if sam_lang:
+        sam.call("POST", "/api/me/lang", {"lang": sam_lang})
     good = [(b, d) for b, st, d in answers if st == 200]
     bad = [(b, st, d) for b, st, d in answers if st != 200]
     ok(len(answers) == 96 and all(b["step"] == "nope" and 400 <= st < 500 for b, st, d in bad)

@@ -528,6 +528,42 @@ static void writes_are_synced_and_wait_for_locks(void **state)
 	store_free(st);
 }
 
+/* A server's batch commits without waiting for the disk (synchronous=NORMAL for the batch
+ * alone), names the log its caller must sync before saying the writes are done, and
+ * leaves the connection as every other commit needs it: FULL. */
+static void a_batch_begun_apart_leaves_its_log_to_sync(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = NULL;
+	char value[32], wal[PATH_MAX + 8], bad[PATH_MAX + 32];
+	long long id = 0;
+
+	assert_int_equal(sqlite3_auto_extension((void (*)(void))remember_connection), SQLITE_OK);
+	assert_int_equal(store_open(f->dir, 1, &st, NULL), STORE_OK);
+	assert_int_equal(store_batch_begin_apart(st), 1);
+	query_text(last_connection, "PRAGMA synchronous", value, sizeof(value));
+	assert_string_equal(value, "1"); /* NORMAL, for the batch */
+	assert_int_equal(store_user_add(st, "amina", ROLE_TRAINEE, NULL, 1000, &id), STORE_OK);
+	assert_int_equal(store_batch_end(st), STORE_OK);
+	snprintf(wal, sizeof(wal), "%s-wal", f->db);
+	assert_string_equal(store_batch_unsynced(st), wal);
+	query_text(last_connection, "PRAGMA synchronous", value, sizeof(value));
+	assert_string_equal(value, "2"); /* FULL again */
+	assert_int_equal(store_wal_sync(store_batch_unsynced(st)), STORE_OK);
+	/* A batch begun as before waits for the disk itself: nothing left to sync. */
+	assert_int_equal(store_batch_begin(st), 1);
+	assert_int_equal(store_user_add(st, "sam", ROLE_INSTRUCTOR, NULL, 1000, &id), STORE_OK);
+	assert_int_equal(store_batch_end(st), STORE_OK);
+	assert_string_equal(store_batch_unsynced(st), "");
+	store_free(st);
+	/* A log already copied into the database and removed is durable; one that cannot be
+	 * opened is an error that names it. */
+	assert_int_equal(store_wal_sync(wal), STORE_OK);
+	snprintf(bad, sizeof(bad), "%s/not-a-dir-wal", f->db);
+	assert_int_equal(store_wal_sync(bad), STORE_EIO);
+	assert_non_null(strstr(store_last_error_message(), bad));
+}
+
 /* ---- check ---- */
 
 static void integrity_check_of_fresh_db_is_clean(void **state)
@@ -797,6 +833,7 @@ int main(void)
 		story(damaged_header_is_reported_corrupt_not_crashed),
 		story(wal_and_foreign_keys_are_on),
 		story(writes_are_synced_and_wait_for_locks),
+		story(a_batch_begun_apart_leaves_its_log_to_sync),
 		story(integrity_check_of_fresh_db_is_clean),
 		story(corrupted_page_is_found_by_check),
 		story(check_report_is_bounded),

@@ -863,6 +863,7 @@ static void a_servers_batches_commit_every_chain_signed(void **state)
 {
 	static const char *const colours[] = { "black", "white" };
 	long long jobs[BATCH_DEVICES];
+	char unsynced[PATH_MAX + 8], why[320];
 	(void)state;
 
 	svc_keep_work(b);
@@ -875,19 +876,22 @@ static void a_servers_batches_commit_every_chain_signed(void **state)
 	/* Two heads: the thread is never woken, the commit signs them. */
 	must(step(jobs[0], "look", "pass", NULL, NULL), SVC_OK);
 	must(step(jobs[1], "look", "pass", NULL, NULL), SVC_OK);
-	must(svc_batch_end(b), SVC_OK);
+	must(svc_batch_end(b, unsynced, sizeof(unsynced)), SVC_OK);
+	/* The commit did not wait for the disk: its log is named, to be synced. */
+	assert_non_null(strstr(unsynced, "atelier.db-wal"));
+	must(svc_batch_sync(unsynced, why, sizeof(why)), SVC_OK);
 	/* Ten jobs at once: the thread signs while the batch goes on. */
 	assert_true(svc_batch_begin(b));
 	for (int i = 0; i < BATCH_DEVICES; i++)
 		must(step(jobs[i], "voltage", NULL, "4.1", NULL), SVC_OK);
-	must(svc_batch_end(b), SVC_OK);
+	must(svc_batch_end(b, unsynced, sizeof(unsynced)), SVC_OK);
 	/* One job moved twelve times: only its last head is ever committed. */
 	assert_true(svc_batch_begin(b));
 	for (int i = 0; i < 12; i++)
 		must(step(jobs[2], "colour", NULL, colours[i % 2], NULL), SVC_OK);
 	for (int i = 3; i < BATCH_DEVICES; i++)
 		must(step(jobs[i], "colour", NULL, "black", NULL), SVC_OK);
-	must(svc_batch_end(b), SVC_OK);
+	must(svc_batch_end(b, unsynced, sizeof(unsynced)), SVC_OK);
 	records_are(b, jobs[2], "voltage colour colour colour colour colour colour colour "
 				"colour colour colour colour colour");
 	/* Every job's chain checks as committed (not as 'db check' leaves it: it signs an
