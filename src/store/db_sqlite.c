@@ -28,27 +28,59 @@ struct lite_stmt {
 	char sql[];	       /* the statement's text (the cache's key, the errors' detail) */
 };
 
+/* FNV-1a of a statement's text: the cache compares it (and the length) before the text,
+ * since many statements begin alike. */
+static unsigned sql_hash(const char *sql, size_t *len)
+{
+	unsigned h = 2166136261u;
+	const char *p = sql;
+
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	*len = (size_t)(p - sql);
+	return h;
+}
+
 /* Statements are kept prepared per connection, by their SQL's text: preparing (parsing
  * and planning) cost a fifth of recording a step. A statement handed out is busy until
- * db_done(); the same SQL asked again meanwhile (a nested read) gets one of its own. */
+ * db_done(); the same SQL asked again meanwhile (a nested read) gets one of its own. When
+ * the cache is full, the statement used longest ago makes room: a server's writer makes
+ * every kind of change in turn, and the steps it records must stay prepared. */
 static enum store_err lite_prepare(struct store *st, const char *sql, struct db_stmt **out)
 {
-	int rc, keep = st->n_cached < STORE_STMT_CACHE;
-	size_t len = strlen(sql);
+	size_t len, oldest = STORE_STMT_CACHE;
+	unsigned hash = sql_hash(sql, &len);
+	int rc, keep = 1;
 	sqlite3_stmt *stmt = NULL;
 	struct lite_stmt *s;
 
 	*out = NULL;
+	st->n_prepared++;
 	for (size_t i = 0; i < st->n_cached; i++) {
 		struct store_cached *c = &st->cache[i];
 
-		if (strcmp(c->stmt->sql, sql) != 0)
+		if (!c->busy && (oldest == STORE_STMT_CACHE || c->used < st->cache[oldest].used))
+			oldest = i;
+		if (c->hash != hash || strcmp(c->stmt->sql, sql) != 0)
 			continue;
 		keep = 0;
 		if (!c->busy) {
 			c->busy = 1;
+			c->used = st->n_prepared;
 			*out = &c->stmt->head;
 			return STORE_OK;
+		}
+	}
+	/* Full: the one used longest ago goes, unless every one is handed out. */
+	if (keep && st->n_cached == STORE_STMT_CACHE) {
+		if (oldest == STORE_STMT_CACHE) {
+			keep = 0;
+		} else {
+			sqlite3_finalize(st->cache[oldest].stmt->stmt);
+			free(st->cache[oldest].stmt);
+			st->cache[oldest] = st->cache[--st->n_cached];
+			if (oldest < st->n_cached)
+				st->cache[oldest].stmt->slot = (int)oldest;
 		}
 	}
 	rc = sqlite3_prepare_v3(st->db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, NULL);
@@ -68,7 +100,8 @@ static enum store_err lite_prepare(struct store *st, const char *sql, struct db_
 	memcpy(s->sql, sql, len + 1);
 	if (keep && stmt) {
 		s->slot = (int)st->n_cached;
-		st->cache[st->n_cached++] = (struct store_cached){ s, 1 };
+		st->cache[st->n_cached++] =
+		    (struct store_cached){ s, 1, hash, st->n_prepared };
 	}
 	*out = &s->head;
 	return STORE_OK;

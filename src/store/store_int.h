@@ -28,6 +28,8 @@ struct lite_stmt;
 struct store_cached {
 	struct lite_stmt *stmt; /* its text inside */
 	int busy;	      /* handed out, not yet given back with db_done() */
+	unsigned hash;	      /* of its text (db_sqlite.c): compared before the text */
+	unsigned long long used; /* when it was last handed out: the oldest goes first */
 };
 
 struct store {
@@ -42,6 +44,7 @@ struct store {
 	/* The statement API's (db.h): statements kept prepared, by their SQL. */
 	struct store_cached cache[STORE_STMT_CACHE];
 	size_t n_cached;
+	unsigned long long n_prepared; /* statements handed out: the cache's clock */
 	int version;
 	int registered; /* counted in the process's open databases (store.c) */
 	dev_t dev;

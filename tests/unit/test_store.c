@@ -780,6 +780,58 @@ static void every_error_has_a_message(void **state)
 	store_free(NULL);
 }
 
+/* Whether SQL is prepared on connection DB now (kept by the store's cache). */
+static int is_prepared(sqlite3 *db, const char *sql)
+{
+	for (sqlite3_stmt *s = sqlite3_next_stmt(db, NULL); s; s = sqlite3_next_stmt(db, s))
+		if (strcmp(sqlite3_sql(s), sql) == 0)
+			return 1;
+	return 0;
+}
+
+static long long run_one(struct store *st, const char *sql)
+{
+	struct db_stmt *stmt = NULL;
+	long long v;
+	int row = 0;
+
+	assert_int_equal(db_prepare(st, sql, &stmt), STORE_OK);
+	assert_int_equal(db_step(stmt, &row), STORE_OK);
+	assert_true(row);
+	v = db_col_int64(stmt, 0);
+	db_done(stmt);
+	return v;
+}
+
+/* A server's writer makes every kind of change in turn: more statements than its cache
+ * holds. One used often after the cache is full is kept prepared all the same (the one
+ * used longest ago makes room), and the cache never holds more than its size. */
+static void statements_used_often_stay_prepared_past_the_cache_size(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = NULL;
+	const char *often = "SELECT 4242 AS often";
+	char sql[64];
+	int n = 0;
+
+	assert_int_equal(sqlite3_auto_extension((void (*)(void))remember_connection), SQLITE_OK);
+	assert_int_equal(store_open(f->dir, 1, &st, NULL), STORE_OK);
+	for (int i = 0; i < 60; i++) {
+		snprintf(sql, sizeof(sql), "SELECT %d AS once", 1000 + i);
+		assert_int_equal(run_one(st, sql), 1000 + i);
+	}
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(run_one(st, often), 4242);
+	assert_true(is_prepared(last_connection, often));
+	assert_false(is_prepared(last_connection, "SELECT 1000 AS once")); /* made room */
+	assert_true(is_prepared(last_connection, "SELECT 1059 AS once"));
+	for (sqlite3_stmt *s = sqlite3_next_stmt(last_connection, NULL); s;
+	     s = sqlite3_next_stmt(last_connection, s))
+		n++;
+	assert_true(n <= 48);
+	store_free(st);
+}
+
 static long long sightings_seen(struct store *st)
 {
 	struct db_stmt *stmt = NULL;
@@ -834,6 +886,7 @@ int main(void)
 		story(wal_and_foreign_keys_are_on),
 		story(writes_are_synced_and_wait_for_locks),
 		story(a_batch_begun_apart_leaves_its_log_to_sync),
+		story(statements_used_often_stay_prepared_past_the_cache_size),
 		story(integrity_check_of_fresh_db_is_clean),
 		story(corrupted_page_is_found_by_check),
 		story(check_report_is_bounded),
