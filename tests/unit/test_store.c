@@ -789,6 +789,7 @@ static int is_prepared(sqlite3 *db, const char *sql)
 	return 0;
 }
 
+/* The one integer SQL gives on ST. */
 static long long run_one(struct store *st, const char *sql)
 {
 	struct db_stmt *stmt = NULL;
@@ -828,22 +829,13 @@ static void statements_used_often_stay_prepared_past_the_cache_size(void **state
 	for (sqlite3_stmt *s = sqlite3_next_stmt(last_connection, NULL); s;
 	     s = sqlite3_next_stmt(last_connection, s))
 		n++;
-	assert_true(n <= 48);
+	assert_true(n <= 48); /* STORE_STMT_CACHE (store_int.h) */
 	store_free(st);
 }
 
 static long long sightings_seen(struct store *st)
 {
-	struct db_stmt *stmt = NULL;
-	long long n = -1;
-	int row = 0;
-
-	assert_int_equal(db_prepare(st, "SELECT COUNT(*) FROM usb_sighting", &stmt), STORE_OK);
-	assert_int_equal(db_step(stmt, &row), STORE_OK);
-	assert_true(row);
-	n = db_col_int64(stmt, 0);
-	db_done(stmt);
-	return n;
+	return run_one(st, "SELECT COUNT(*) FROM usb_sighting");
 }
 
 /* A pooled connection handed back with a read transaction still open (a read that did
