@@ -44,7 +44,9 @@ async function keyboardSignIn(page, lang, name, secret) {
   // The screen may open in the browser's language already (nl-BE): wait for the form.
   await page.waitForSelector("#signin-name", { timeout: 8000 }).catch(() => {});
   await press(page, `.btn-lang[lang="${lang}"]`, `choose ${lang} before signing in`);
-  await waitH1(page, T(lang, "Sign in to Atelier"));
+  // The form in that language first: when it never comes (its catalogue not loaded), the
+  // check fails here, showing the form, not later on a screen in English.
+  if (!(await waitH1(page, T(lang, "Sign in to Atelier")))) return false;
   await until(page, (l) => document.documentElement.lang === l, lang);
   // A language chosen draws the form again: what was typed before that is gone, so the
   // name and secret are typed again until the form holds them.
