@@ -21,6 +21,7 @@
 #include "store/db.h"
 #include "store/store.h"
 #include "store/store_int.h"
+#include "util/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -362,14 +363,12 @@ enum store_err store_batch_end(struct store *st)
 		}
 	}
 	/* Every other commit on this connection waits for the disk again. SQLite fails to
-	 * set it only out of memory: then this batch is synced here, and the writes that
-	 * follow until the next batch sync only at a checkpoint (never corrupt, and the
-	 * next batch begun apart sets it again). */
-	if (st->batch_apart && db_run(st, "PRAGMA synchronous = FULL") != STORE_OK &&
-	    st->unsynced[0]) {
-		err = store_wal_sync(st->unsynced);
-		st->unsynced[0] = '\0';
-	}
+	 * set it only out of memory: this batch is still synced by its caller, and the
+	 * writes that follow until the next batch reach the disk at the next sync or
+	 * checkpoint (never corrupt). */
+	if (st->batch_apart && db_run(st, "PRAGMA synchronous = FULL") != STORE_OK)
+		log_msg(LOG_WARN, "%s: commits were left unsynced until the next batch: %s",
+			st->path, store_last_error_message());
 	st->batch_apart = 0;
 	if (st->sealing) { /* a batch rolled back: its queue is dropped */
 		pthread_mutex_lock(&st->sealing->mu);
