@@ -1435,31 +1435,32 @@ static int records_generation(const struct web_ctx *ctx, long long *gen)
 
 /* ---- changes ----
  * Changes are made one at a time in this process, on one context (the writer), by one
- * thread at a time: the leader. A request that changes something queues itself (a
- * `struct call`); when no thread leads, it leads: it takes write_mu and makes the queued
- * changes one after the other, its own and those of the requests that queue meanwhile,
- * each on the thread that leads. The others sleep until their change is answered. Handing
+ * thread of their own (writer_main(), started by the first change). A request that
+ * changes something queues itself (a `struct call`) and sleeps until its change is
+ * answered; the writer's thread makes the queued changes one after the other. Handing
  * the writer from thread to thread at each change (a mutex each took in turn) left it
- * idle while the next thread was woken, a fifth of the time at 50 connections, and
- * waking each step of a commit cost its committer as much again.
+ * idle while the next thread was woken, a fifth of the time at 50 connections. Letting
+ * the thread of one of the requests lead (make the changes queued until its own was
+ * committed, then hand the queue to the next request's thread) left it idle at each
+ * hand-over, once a batch: with 50 connections that never pause, no thread led for a
+ * fifth of the time, and the steps per second rose by 10 to 20 % with a thread of its own
+ * (December 2026, alternated runs of bench/web_bench.sh's load).
  *
  * Recording a step shares its commit with the steps queued behind it (group commit):
  * each is made in its own savepoint of one transaction, and once nobody is queued (or
- * WEB_BATCH_MAX steps are in it) the leader commits for all with one write to the disk.
+ * WEB_BATCH_MAX steps are in it) the writer commits for all with one write to the disk.
  * No step is answered before that commit: a failed commit answers each of them that
  * nothing was recorded. Any other change first commits a batch in progress, then commits
  * alone. A batch's commit does not wait for the disk (svc_batch_end(): SQLite writes its
- * log, unsynced): the leader goes on with the next batch, and the steps of the commit are
+ * log, unsynced): the writer goes on with the next batch, and the steps of the commit are
  * woken as a tree, the first of them after it has synced the log (svc_batch_sync()), each
  * then waking two more, told whether the disk confirmed the write. No step is answered
- * before its batch is on the disk. A leader leads until its own change is committed,
- * then hands the queue to the first request in it: one hand-over a batch, and no request
- * waits behind others for long. On PostgreSQL every change commits alone,
+ * before its batch is on the disk. On PostgreSQL every change commits alone,
  * under the locks of its own job and device (svc_batch_begin()): other benches' steps are
  * not held back by this one's batch. */
 #define WEB_BATCH_MAX 64 /* changes in one commit at most */
 
-/* One request of api(), from its route on: made on the thread that leads the writer for a
+/* One request of api(), from its route on: made on the writer's thread for a
  * change, on its own thread for a read. */
 struct call {
 	const struct web_ctx *ctx;
@@ -1477,24 +1478,27 @@ struct call {
 	int finished;		/* made, and committed (or refused) */
 	int pending;		/* in a batch: waits to be woken, once the batch is durable */
 	int sync;		/* the batch's first woken: it syncs the batch to the disk */
-	int lead;		/* woken to lead the writer, not because it is answered */
+	/* Not a route: write the last use of the session resumed on this context. */
+	const struct bench *touch;
 	sem_t woken;
 	struct call *next;   /* in the queue, then in its batch */
 	struct call *kid[2]; /* woken by this one when it is woken */
 };
 
-static pthread_mutex_t write_mu = PTHREAD_MUTEX_INITIALIZER; /* held by the leader */
+static pthread_mutex_t write_mu = PTHREAD_MUTEX_INITIALIZER; /* held by the writer */
 static struct pooled writer;				     /* under write_mu */
 static int batch_open;					     /* a batch is open on the writer */
 static size_t batch_n;					     /* changes made in it */
 static struct call *batch_waiting; /* its changes waiting for the commit */
 /* The file the batches' commits leave to sync (svc_batch_end()): the writer's log, the
- * same for the whole life of the server; written by the leader, read by those woken. */
+ * same for the whole life of the server; written by the writer, read by those woken. */
 static char batch_unsynced[PATH_MAX + 8];
 
 static pthread_mutex_t queue_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t queue_cv = PTHREAD_COND_INITIALIZER;  /* the writer waits for work */
 static struct call *queue_head, **queue_tail = &queue_head; /* under queue_mu */
-static int leading;					    /* a thread leads (queue_mu) */
+static pthread_t writer_thread;				    /* the writer's own thread */
+static int writer_runs, writer_idle, writer_stop;	    /* under queue_mu */
 
 static int queue_empty(void)
 {
@@ -1511,9 +1515,9 @@ static void call_post(struct call *c)
 	sem_post(&c->woken);
 }
 
-/* Under write_mu: commit the open batch and wake its changes (the leader's among them,
- * once it has handed the queue over), told how it went. The first woken syncs the batch to
- * the disk before it wakes the others: the writer goes on meanwhile. */
+/* Under write_mu: commit the open batch and wake its changes, told how it went. The first
+ * woken syncs the batch to the disk before it wakes the others: the writer goes on
+ * meanwhile. */
 static enum svc_err batch_end(char *why, size_t size)
 {
 	struct call *m[WEB_BATCH_MAX];
@@ -1604,7 +1608,19 @@ static void out_not_recorded(struct web_out *out, enum svc_err err, const char *
 void web_contexts_free(void)
 {
 	char why[320];
+	int runs;
 
+	pthread_mutex_lock(&queue_mu);
+	writer_stop = 1;
+	runs = writer_runs;
+	pthread_cond_signal(&queue_cv);
+	pthread_mutex_unlock(&queue_mu);
+	if (runs)
+		pthread_join(writer_thread, NULL);
+	pthread_mutex_lock(&queue_mu);
+	writer_runs = 0;
+	writer_stop = 0;
+	pthread_mutex_unlock(&queue_mu);
 	pthread_mutex_lock(&write_mu);
 	batch_end(why, sizeof(why));
 	svc_close(writer.b);
@@ -1644,20 +1660,16 @@ static int session_ahead(const struct web_ctx *ctx, const struct web_in *in, str
 	return svc_session_resume(p->b, token) == SVC_OK;
 }
 
-/* The session resumed on FROM, a context of the pool, is due to have its last use
- * written: the writer writes it, as a change of its own, so that the pool never waits for
+/* On the writer's thread: write the last use of the session C->touch (a context of the
+ * pool, where a read resumed it), as a change of its own, so that the pool never waits for
  * the database's write lock (which the writer's batches hold most of the time). */
-static void touch_on_writer(const struct web_ctx *ctx, const struct bench *from)
+static void call_touch(struct call *c)
 {
 	char why[320];
-	enum svc_err err;
+	enum svc_err err = batch_open ? SVC_OK : writer_get(c->ctx, why, sizeof(why));
 
-	/* Between two leaders, when no batch is open (a leader commits its own before it
-	 * hands over). */
-	pthread_mutex_lock(&write_mu);
-	err = batch_open ? SVC_OK : writer_get(ctx, why, sizeof(why));
 	if (!err) {
-		svc_session_adopt(writer.b, from);
+		svc_session_adopt(writer.b, c->touch);
 		err = svc_session_touch(writer.b);
 		if (err)
 			log_msg(LOG_WARN, "serve: a session's last use was not written: %s",
@@ -1668,24 +1680,40 @@ static void touch_on_writer(const struct web_ctx *ctx, const struct bench *from)
 		err = batch_end(why, sizeof(why));
 		writer_done(err);
 	}
-	pthread_mutex_unlock(&write_mu);
+	c->finished = 1;
+	call_post(c);
+}
+
+static void writer_call(struct call *c);
+
+/* The session resumed on FROM, a context of the pool, is due to have its last use
+ * written: the writer writes it (call_touch()). A read goes on whether it was written
+ * or not: a failure is in the log. */
+static void touch_on_writer(const struct web_ctx *ctx, const struct bench *from)
+{
+	struct call c = { .ctx = ctx, .touch = from };
+
+	writer_call(&c);
 }
 
 static void call_run(struct call *c);
 
-/* Under write_mu, on the thread that leads: make change C, then see to its commit: alone,
- * or with its batch once nobody is queued behind it. LEADER is the call of this thread. */
-static void call_change(struct call *c, const struct call *leader)
+/* Under write_mu, on the writer's thread: make change C, then see to its commit: alone, or
+ * with its batch once nobody is queued behind it. */
+static void call_change(struct call *c)
 {
 	char why[320];
 
+	if (c->touch) {
+		call_touch(c);
+		return;
+	}
 	call_run(c);
 	writer_done(c->ran);
 	if (!c->route->batch || !batch_open) {
 		web_cache_changed(); /* committed alone: others' answers may have changed */
 		c->finished = 1;
-		if (c != leader)
-			call_post(c);
+		call_post(c);
 		return;
 	}
 	c->next = batch_waiting;
@@ -1694,67 +1722,101 @@ static void call_change(struct call *c, const struct call *leader)
 		writer_done(batch_end(why, sizeof(why)));
 }
 
-/* Lead the writer: make the queued changes until ME's is answered, then hand the queue to
- * the first call in it (or to nobody). */
-static void writer_lead(struct call *me)
+/* The writer's own thread: make the queued changes one after the other, and commit the
+ * open batch whenever nobody is queued; sleep when there is nothing to do. write_mu is
+ * let go between two changes: a read may write its session's last use meanwhile. */
+static void *writer_main(void *arg)
 {
-	struct call *c, *next;
 	char why[320];
+	struct call *c;
+	int stop = 0;
 
-	pthread_mutex_lock(&write_mu);
-	while (!me->finished) {
+	(void)arg;
+	while (!stop) {
 		pthread_mutex_lock(&queue_mu);
+		while (!queue_head && !writer_stop) {
+			int open;
+
+			pthread_mutex_unlock(&queue_mu);
+			pthread_mutex_lock(&write_mu);
+			open = batch_open;
+			if (open) /* nobody is queued behind it: it commits */
+				writer_done(batch_end(why, sizeof(why)));
+			pthread_mutex_unlock(&write_mu);
+			pthread_mutex_lock(&queue_mu);
+			if (open || queue_head || writer_stop)
+				continue;
+			writer_idle = 1;
+			pthread_cond_wait(&queue_cv, &queue_mu);
+			writer_idle = 0;
+		}
 		c = queue_head;
 		if (c) {
 			queue_head = c->next;
 			if (!queue_head)
 				queue_tail = &queue_head;
+		} else {
+			stop = 1; /* told to stop, and nothing is queued */
 		}
 		pthread_mutex_unlock(&queue_mu);
-		if (c)
-			call_change(c, me);
-		else /* ME waits in a batch nobody is queued behind: it commits */
-			writer_done(batch_end(why, sizeof(why)));
+		if (c) {
+			pthread_mutex_lock(&write_mu);
+			call_change(c);
+			pthread_mutex_unlock(&write_mu);
+		}
 	}
-	if (batch_open) /* not left open between leaders (touch_on_writer()) */
-		writer_done(batch_end(why, sizeof(why)));
-	pthread_mutex_lock(&queue_mu);
-	next = queue_head;
-	if (next)
-		next->lead = 1;
-	else
-		leading = 0;
-	pthread_mutex_unlock(&queue_mu);
-	pthread_mutex_unlock(&write_mu);
-	if (next)
-		call_post(next);
+	return NULL;
 }
 
-/* Make change C on the writer: queued, made by whichever thread leads (this one when none
- * does), and answered once committed. */
+/* Under queue_mu: start the writer's thread, with every signal blocked (the server's
+ * signals are for its main thread). 0, or an errno. */
+static int writer_start(void)
+{
+	sigset_t all, old;
+	int err;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&writer_thread, NULL, writer_main, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!err)
+		pthread_setname_np(writer_thread, "atelier-writer");
+	writer_runs = !err;
+	return err;
+}
+
+/* Make change C on the writer: queued, made by the writer's thread (started by the first
+ * change), and answered once committed. */
 static void writer_call(struct call *c)
 {
-	int lead;
+	int err = 0, runs;
 
 	sem_init(&c->woken, 0, 0);
 	pthread_mutex_lock(&queue_mu);
-	c->next = NULL;
-	*queue_tail = c;
-	queue_tail = &c->next;
-	lead = !leading;
-	leading = 1;
+	if (!writer_runs && !writer_stop)
+		err = writer_start();
+	runs = writer_runs;
+	if (runs) {
+		c->next = NULL;
+		*queue_tail = c;
+		queue_tail = &c->next;
+		if (writer_idle)
+			pthread_cond_signal(&queue_cv);
+	}
 	pthread_mutex_unlock(&queue_mu);
-	for (;;) {
-		if (lead)
-			writer_lead(c);
-		if (c->finished && !c->pending)
-			break;
-		while (sem_wait(&c->woken) != 0)
-			; /* EINTR */
-		lead = c->lead;
-		c->lead = 0;
-		if (lead)
-			continue;
+	if (!runs) {
+		c->committed = SVC_EIO;
+		snprintf(c->why, sizeof(c->why),
+			 "nothing was recorded: the server could not start its writer (%s); try "
+			 "again",
+			 err ? strerror(err) : "it is stopping");
+		c->ran = SVC_EIO;
+		sem_destroy(&c->woken);
+		return;
+	}
+	while (sem_wait(&c->woken) != 0)
+		; /* EINTR */
+	if (c->pending) {
 		/* Answered: the first woken makes the batch durable, then each wakes two,
 		 * told how it went. */
 		c->pending = 0;
@@ -1774,7 +1836,7 @@ static void writer_call(struct call *c)
 }
 
 /* The part of api() after the route is found and the body read: for a change, on the
- * thread that leads the writer (its answer is then C->view, written once committed). */
+ * writer's thread (its answer is then C->view, written once committed). */
 static void call_run(struct call *c)
 {
 	const struct web_in *in = c->in;
