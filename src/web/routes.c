@@ -1541,6 +1541,16 @@ static enum svc_err batch_end(char *why, size_t size)
 		if (n < WEB_BATCH_MAX)
 			m[n++] = c;
 	}
+	/* The batch's list has the newest first: the oldest are woken first, as they came.
+	 * Newest first, the steps that had waited longest were answered last, at the bottom
+	 * of the tree: at 50 connections that never pause, about 5 % fewer steps a second
+	 * and 1 ms more at the p99 (alternated runs, December 2026). */
+	for (size_t k = 0; k < n / 2; k++) {
+		struct call *t = m[k];
+
+		m[k] = m[n - 1 - k];
+		m[n - 1 - k] = t;
+	}
 	/* A tree: the k-th woken wakes the (2k+1)-th and the (2k+2)-th. */
 	for (size_t k = 0; k < n; k++) {
 		m[k]->kid[0] = 2 * k + 1 < n ? m[2 * k + 1] : NULL;
