@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,17 +29,27 @@ struct lite_stmt {
 	char sql[];	       /* the statement's text (the cache's key, the errors' detail) */
 };
 
-/* FNV-1a of a statement's text: the cache compares it (and the length) before the text,
- * since many statements begin alike. */
+/* A hash of a statement's text, 8 bytes at a time: the cache compares it before the text,
+ * since many statements begin alike. A match is always checked on the text, so the hash
+ * need only be quick: hashed a byte at a time (FNV-1a), the few hundred bytes of the SQL
+ * of each of a step's dozen statements cost the writer 2 % of its time (perf, December
+ * 2026). */
 static unsigned sql_hash(const char *sql, size_t *len)
 {
-	unsigned h = 2166136261u;
-	const char *p = sql;
+	size_t n = strlen(sql), i = 0;
+	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w = 0;
 
-	for (; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	*len = (size_t)(p - sql);
-	return h;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, sql + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, sql + i, n - i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	h ^= h >> 29;
+	*len = n;
+	return (unsigned)h;
 }
 
 /* Statements are kept prepared per connection, by their SQL's text: preparing (parsing
