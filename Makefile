@@ -92,7 +92,9 @@ TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(BUILD)/obj/%.o)
 SH_TESTS := $(sort $(wildcard tests/integration/*.sh))
 # Programs the shell tests run (a simulated USB bench; benches recording at once on one
 # workshop's records, and the workshop they record into: tests/integration/pg_benches.sh).
-TOOL_BIN := $(BUILD)/tests/usbbed $(BUILD)/tests/pg_benches $(BUILD)/tests/web_fixture
+# And a disk that stops confirming writes, preloaded into the server (tests/tools/failsync.c).
+TOOL_BIN := $(BUILD)/tests/usbbed $(BUILD)/tests/pg_benches $(BUILD)/tests/web_fixture \
+	    $(BUILD)/tests/failsync.so
 
 .SECONDARY:
 .PHONY: all run check test deps install uninstall clean bench fuzz fuzz-smoke lint format web po-update \
@@ -170,6 +172,12 @@ $(BUILD)/tests/pg_benches: $(BUILD)/obj/tests/tools/pg_benches.o $(LIB)
 $(BUILD)/tests/web_fixture: $(BUILD)/obj/bench/web_fixture.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+# Built without the sanitizers: it is preloaded before their runtime (tests/runner allows
+# it), and intercepts one call of the C library's.
+$(BUILD)/tests/failsync.so: tests/tools/failsync.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
 
 $(BUILD)/tests/it_%: $(BUILD)/obj/tests/integration/it_%.o $(TEST_HELPER_OBJ) $(LIB)
 	@mkdir -p $(dir $@)

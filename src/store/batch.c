@@ -325,7 +325,7 @@ enum store_err store_wal_sync(const char *wal)
 	}
 	rc = fdatasync(fd);
 	if (rc != 0) {
-		snprintf(why, sizeof(why), "%s: the disk did not confirm the write: %s", wal,
+		snprintf(why, sizeof(why), "%s: fdatasync() failed: %s", wal,
 			 strerror(errno));
 		store_int_error(why);
 	}

@@ -1478,6 +1478,7 @@ struct call {
 	int finished;		/* made, and committed (or refused) */
 	int pending;		/* in a batch: waits to be woken, once the batch is durable */
 	int sync;		/* the batch's first woken: it syncs the batch to the disk */
+	int unconfirmed;	/* committed, but the disk did not confirm the sync */
 	/* Not a route: write the last use of the session resumed on this context. */
 	const struct bench *touch;
 	sem_t woken;
@@ -1602,12 +1603,17 @@ static void writer_done(enum svc_err err)
 	}
 }
 
-/* Replace OUT, a change's answer, with the failure of its commit. */
-static void out_not_recorded(struct web_out *out, enum svc_err err, const char *why)
+/* Replace OUT, a change's answer, with the failure of its commit. UNCONFIRMED: it is
+ * committed, but the disk did not confirm the sync; its own word ("unconfirmed"), since
+ * the screen's words for any other failure say that nothing was recorded. */
+static void out_not_recorded(struct web_out *out, enum svc_err err, int unconfirmed,
+			     const char *why)
 {
 	const char *word;
 	unsigned status = web_status_of(err, &word);
 
+	if (unconfirmed)
+		word = "unconfirmed";
 	if (out->owned && !out->release)
 		free(out->body);
 	out->body = NULL;
@@ -1830,13 +1836,18 @@ static void writer_call(struct call *c)
 		/* Answered: the first woken makes the batch durable, then each wakes two,
 		 * told how it went. */
 		c->pending = 0;
-		if (c->sync && svc_batch_sync(batch_unsynced, c->why, sizeof(c->why)) != SVC_OK)
+		if (c->sync && svc_batch_sync(batch_unsynced, c->why, sizeof(c->why)) != SVC_OK) {
 			c->committed = SVC_EIO;
+			c->unconfirmed = 1;
+			/* The disk is failing: whoever looks after the bench must know. */
+			log_msg(LOG_ERROR, "serve: a batch of steps: %s", c->why);
+		}
 		for (int k = 0; k < 2; k++) {
 			if (!c->kid[k])
 				continue;
 			if (c->committed && !c->kid[k]->committed) {
 				c->kid[k]->committed = c->committed;
+				c->kid[k]->unconfirmed = c->unconfirmed;
 				snprintf(c->kid[k]->why, sizeof(c->kid[k]->why), "%s", c->why);
 			}
 			call_post(c->kid[k]);
@@ -2034,7 +2045,7 @@ out:
 		if (c.committed) {
 			json_decref(c.view);
 			if (c.view || out->status < 300)
-				out_not_recorded(out, c.committed, c.why);
+				out_not_recorded(out, c.committed, c.unconfirmed, c.why);
 		} else if (c.view) {
 			out_json(out, 200, c.view);
 		}

@@ -39,6 +39,8 @@ const ERROR_WORDS = {
   "no-data": N_("There is nothing to show yet."),
   "no-usb": N_("The bench cannot see its USB ports."),
   io: N_("The bench could not do it. Nothing was recorded: try again in a moment, or ask your instructor."),
+  // Recorded, but the disk did not confirm it (a failed sync): doing it again would record it twice.
+  unconfirmed: N_("This was recorded, but the bench could not check that it is kept safe. Look at the steps already done before you do it again, and tell your instructor."),
   busy: N_("The bench is busy. Wait a moment, then try again."),
   unauthorized: N_("Sign in again."),
   csrf: N_("Open the page again, then try again."),
