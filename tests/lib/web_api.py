@@ -204,6 +204,17 @@ def many_at_once(srv):
     ok(st == 200, "that job is submitted", (st, doc))
 
 
+def verify_and_finish(job):
+    """Amina's job JOB of web-check: its chain verifies, and she finishes it at the terminal
+    (its last step, then submitted), so that the device is free for the next test."""
+    p = cli_as("amina", "job", "verify", str(job))
+    ok(p.returncode == 0, "and the job's chain verifies", p.stdout + p.stderr)
+    p = cli_as("amina", "job", "step", str(job), "voltage", "--value", "4.1")
+    p2 = cli_as("amina", "job", "submit", str(job))
+    ok(p.returncode == 0 and p2.returncode == 0, "that job is finished at the terminal",
+       p.stderr + p2.stderr)
+
+
 def killed_while_recording():
     """The server is killed (SIGKILL) while 12 connections record steps: every step it
     answered 200 is in the records afterwards. A step is answered only once its batch
@@ -249,12 +260,7 @@ def killed_while_recording():
     ok(len(acked) >= 300 and not lost,
        "killed while 12 connections record steps: each of the %d steps answered 200 is in the"
        " records" % len(acked), (len(acked), len(recs), lost[:5], p.stderr))
-    p = cli_as("amina", "job", "verify", str(job))
-    ok(p.returncode == 0, "and the job's chain verifies", p.stdout + p.stderr)
-    p = cli_as("amina", "job", "step", str(job), "voltage", "--value", "4.1")
-    p2 = cli_as("amina", "job", "submit", str(job))
-    ok(p.returncode == 0 and p2.returncode == 0, "that job is finished at the terminal",
-       p.stderr + p2.stderr)
+    verify_and_finish(job)
 
 
 def disk_stops_confirming():
@@ -298,12 +304,7 @@ def disk_stops_confirming():
     ok(srv.stop() == 0, "that server stops cleanly", srv.stderr())
     ok("did not confirm the write" in srv.stderr(), "its log says the disk did not confirm a write",
        srv.stderr())
-    p = cli_as("amina", "job", "verify", str(job))
-    ok(p.returncode == 0, "and the job's chain verifies", p.stdout + p.stderr)
-    p = cli_as("amina", "job", "step", str(job), "voltage", "--value", "4.1")
-    p2 = cli_as("amina", "job", "submit", str(job))
-    ok(p.returncode == 0 and p2.returncode == 0, "that job is finished at the terminal",
-       p.stderr + p2.stderr)
+    verify_and_finish(job)
 
 
 def session_last_use(amina):
