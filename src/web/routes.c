@@ -1739,8 +1739,9 @@ static void call_change(struct call *c)
 }
 
 /* The writer's own thread: make the queued changes one after the other, and commit the
- * open batch whenever nobody is queued; sleep when there is nothing to do. write_mu is
- * let go between two changes: a read may write its session's last use meanwhile. */
+ * open batch whenever nobody is queued; sleep when there is nothing to do. It holds
+ * write_mu while it works on the writer (web_contexts_free() takes it once the thread is
+ * joined). */
 static void *writer_main(void *arg)
 {
 	char why[320];
