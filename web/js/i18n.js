@@ -29,23 +29,49 @@ export async function availableLanguages() {
   return languages;
 }
 
+// The catalogues read so far, by language: each is read once a visit.
+const catalogues = new Map();
+
+/* The catalogue of LANG ({strings, dir}), read from the server (three tries, a busy
+ * moment apart), or null when it cannot be read. */
+async function catalogue(lang) {
+  if (catalogues.has(lang)) return catalogues.get(lang);
+  for (let i = 0; i < 3; i++) {
+    if (i) await new Promise((done) => setTimeout(done, 300 * i));
+    try {
+      const r = await fetch(`/static/i18n/${lang}.json`, { credentials: "same-origin" });
+      if (r.ok) {
+        const doc = await r.json();
+        const got = { strings: doc.strings || {}, dir: doc.dir };
+        catalogues.set(lang, got);
+        return got;
+      }
+    } catch {
+      /* tried again */
+    }
+  }
+  return null;
+}
+
 /* Switch the screen to LANG: load its catalogue (English needs none) and set lang and
- * dir on <html>. An unknown language or a catalogue that cannot be read gives English. */
+ * dir on <html>. An unknown language gives English. A catalogue that cannot be read
+ * leaves the screen as it is when it is in that language already (the words of a
+ * catalogue read before), else gives English: a moment the server did not answer no
+ * longer turns a Dutch screen English after the sign-in. */
 export async function setLanguage(lang) {
   const known = (await availableLanguages()).find((l) => l.lang === lang);
   let strings = {};
   let dir = known ? known.dir : "ltr";
   if (!known) lang = "en";
   if (lang !== "en") {
-    try {
-      const r = await fetch(`/static/i18n/${lang}.json`, { credentials: "same-origin" });
-      if (!r.ok) throw new Error(String(r.status));
-      const doc = await r.json();
-      strings = doc.strings || {};
+    const doc = await catalogue(lang);
+    if (doc) {
+      strings = doc.strings;
       dir = doc.dir || dir;
-    } catch {
-      strings = {}; // the English words, rather than an empty screen
-    }
+    } else if (state.lang === lang) {
+      strings = state.strings;
+      dir = state.dir;
+    } // else the English words, rather than an empty screen
   }
   state.lang = lang;
   state.dir = dir === "rtl" ? "rtl" : "ltr";
