@@ -64,6 +64,7 @@
 #include "store/db.h"
 #include "store/db_int.h"
 #include "store/schema_pg.h"
+#include "util/hash.h"
 #include "store/store.h"
 #include "store/store_int.h"
 #include "util/clock.h"
@@ -1068,16 +1069,13 @@ enum store_err store_int_pg_data_version(struct store *st, long long *out)
 	 * whenever a write starts or ends on any connection: a version that changes at
 	 * least when the records do. */
 	PGresult *res = PQexec(st->pg->conn, "SELECT pg_current_snapshot()::text");
-	unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
 	enum store_err err = STORE_OK;
 
 	*out = 0;
 	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
 		err = pg_fail(st, NULL, "SELECT pg_current_snapshot()", res);
 	} else {
-		for (const char *p = PQgetvalue(res, 0, 0); *p; p++)
-			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-		*out = (long long)(h >> 1);
+		*out = (long long)(hash_text(PQgetvalue(res, 0, 0)) >> 1);
 	}
 	PQclear(res);
 	return err;

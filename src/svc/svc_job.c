@@ -8,7 +8,6 @@
 #include "svc/svc_int.h"
 
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "probe/facts.h"
 #include "util/clock.h"
 #include "util/file.h"
+#include "util/hash.h"
 #include "util/i18n.h"
 #include "util/imei.h"
 #include "util/log.h"
@@ -377,15 +377,6 @@ static json_t *step_ref(const struct checklist_step *s)
 		 : json_null();
 }
 
-static uint32_t id_hash(const char *id)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	for (; *id; id++)
-		h = (h ^ (unsigned char)*id) * 16777619u;
-	return h;
-}
-
 /* Which steps of W's checklist have a record: a flag for each, by the step's place
  * (free()); NULL when out of memory. Each record's step is found in a hash of the
  * steps' ids: asking job_last_record() for each step compared every step with every
@@ -407,14 +398,14 @@ static unsigned char *steps_recorded(const struct work *w)
 		return NULL;
 	}
 	for (size_t k = 0; k < n; k++) {
-		size_t i = id_hash(w->c->steps[k].id) & (size - 1);
+		size_t i = hash_text(w->c->steps[k].id) & (size - 1);
 
 		while (slot[i])
 			i = (i + 1) & (size - 1);
 		slot[i] = k + 1;
 	}
 	for (size_t r = 0; r < w->n_recs; r++) {
-		for (size_t i = id_hash(w->recs[r].step_id) & (size - 1); slot[i];
+		for (size_t i = hash_text(w->recs[r].step_id) & (size - 1); slot[i];
 		     i = (i + 1) & (size - 1)) {
 			if (strcmp(w->c->steps[slot[i] - 1].id, w->recs[r].step_id) == 0) {
 				done[slot[i] - 1] = 1;

@@ -29,3 +29,12 @@ void hash_finish(crypto_hash_sha256_state *h, char out[HASH_HEX])
 	crypto_hash_sha256_final(h, d);
 	sodium_bin2hex(out, HASH_HEX, d, sizeof(d));
 }
+
+uint64_t hash_text(const char *s)
+{
+	uint64_t h = 1469598103934665603u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/hash.h"
 #include "web/web.h"
 
 #define CACHE_SLOTS 256
@@ -47,15 +48,6 @@ static pthread_cond_t filled = PTHREAD_COND_INITIALIZER;
 static struct slot slots[CACHE_SLOTS];
 static size_t total;
 static atomic_llong generation;
-
-static unsigned long hash_key(const char *s)
-{
-	unsigned long h = 1469598103934665603UL; /* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211UL;
-	return h;
-}
 
 static void answer_release(void *p)
 {
@@ -113,7 +105,7 @@ enum web_cache_hit web_cache_get(const char *key, long long gen, struct web_out 
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += CACHE_WAIT_MS / 1000;
 	pthread_mutex_lock(&mu);
-	sl = &slots[hash_key(key) % CACHE_SLOTS];
+	sl = &slots[hash_text(key) % CACHE_SLOTS];
 	for (;;) {
 		int same = strcmp(sl->key, key) == 0 && sl->gen == gen;
 
@@ -157,7 +149,7 @@ void web_cache_put(const char *key, long long gen, const struct web_out *out)
 		}
 	}
 	pthread_mutex_lock(&mu);
-	sl = &slots[hash_key(key) % CACHE_SLOTS];
+	sl = &slots[hash_text(key) % CACHE_SLOTS];
 	if (strcmp(sl->key, key) == 0 && sl->gen == gen && sl->filling) {
 		sl->filling = 0;
 		if (a && total + a->len > CACHE_BYTES) /* over the bound: what is kept goes */

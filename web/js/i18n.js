@@ -54,10 +54,9 @@ async function catalogue(lang) {
 }
 
 /* Switch the screen to LANG: load its catalogue (English needs none) and set lang and
- * dir on <html>. An unknown language gives English. A catalogue that cannot be read
- * leaves the screen as it is when it is in that language already (the words of a
- * catalogue read before), else gives English: a moment the server did not answer no
- * longer turns a Dutch screen English after the sign-in. */
+ * dir on <html>. An unknown language, or a catalogue that cannot be read in three tries,
+ * gives English. A catalogue read once is never asked again: a moment the server did not
+ * answer no longer turns a Dutch screen English after the sign-in. */
 export async function setLanguage(lang) {
   const known = (await availableLanguages()).find((l) => l.lang === lang);
   let strings = {};
@@ -68,9 +67,6 @@ export async function setLanguage(lang) {
     if (doc) {
       strings = doc.strings;
       dir = doc.dir || dir;
-    } else if (state.lang === lang) {
-      strings = state.strings;
-      dir = state.dir;
     } // else the English words, rather than an empty screen
   }
   state.lang = lang;
