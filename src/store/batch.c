@@ -131,6 +131,8 @@ enum store_err store_seal_later(struct store *st)
 		free(s);
 		return STORE_EINTERNAL;
 	}
+	/* Its own name: it inherits its starter's (the web server's writer) otherwise. */
+	pthread_setname_np(s->thread, "atelier-seal");
 	st->sealing = s;
 	return STORE_OK;
 }

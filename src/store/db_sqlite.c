@@ -421,6 +421,7 @@ enum store_err store_checkpoint_apart(struct store *st)
 		free(c);
 		return STORE_EINTERNAL;
 	}
+	pthread_setname_np(c->thread, "atelier-ckpt"); /* not its starter's name */
 	/* In place of SQLite's own checkpoints (sqlite3_wal_autocheckpoint is this hook). */
 	sqlite3_wal_hook(st->db, checkpoint_hook, c);
 	st->checkpointer = c;
