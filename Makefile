@@ -92,9 +92,10 @@ TEST_HELPER_OBJ := $(TEST_HELPER_SRC:%.c=$(BUILD)/obj/%.o)
 SH_TESTS := $(sort $(wildcard tests/integration/*.sh))
 # Programs the shell tests run (a simulated USB bench; benches recording at once on one
 # workshop's records, and the workshop they record into: tests/integration/pg_benches.sh).
-# And a disk that stops confirming writes, preloaded into the server (tests/tools/failsync.c).
+# And a disk that stops confirming writes, and a server that cannot start a thread, each
+# preloaded into the server (tests/tools/failsync.c, tests/tools/failthread.c).
 TOOL_BIN := $(BUILD)/tests/usbbed $(BUILD)/tests/pg_benches $(BUILD)/tests/web_fixture \
-	    $(BUILD)/tests/failsync.so
+	    $(BUILD)/tests/failsync.so $(BUILD)/tests/failthread.so
 
 .SECONDARY:
 .PHONY: all run check test deps install uninstall clean bench fuzz fuzz-smoke lint format web po-update \
@@ -173,9 +174,9 @@ $(BUILD)/tests/web_fixture: $(BUILD)/obj/bench/web_fixture.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-# Built without the sanitizers: it is preloaded before their runtime (tests/runner allows
-# it), and intercepts one call of the C library's.
-$(BUILD)/tests/failsync.so: tests/tools/failsync.c
+# Built without the sanitizers: each is preloaded before their runtime (tests/runner
+# allows it), and intercepts one call of the C library's.
+$(BUILD)/tests/fail%.so: tests/tools/fail%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
 

@@ -1822,6 +1822,13 @@ static void writer_call(struct call *c)
 	}
 	pthread_mutex_unlock(&queue_mu);
 	if (!runs) {
+		/* Whoever looks after the bench must know: no change is made until it starts
+		 * (each change tries again). */
+		if (err)
+			log_msg(LOG_ERROR,
+				"serve: cannot start the thread that makes the changes (%s): each "
+				"change is refused until it starts",
+				strerror(err));
 		c->committed = SVC_EIO;
 		snprintf(c->why, sizeof(c->why),
 			 "nothing was recorded: the server could not start its writer (%s); try "

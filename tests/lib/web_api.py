@@ -307,6 +307,72 @@ def disk_stops_confirming():
     verify_and_finish(job)
 
 
+def writer_cannot_start():
+    """The server cannot start the thread that makes the changes (the system's limit on
+    threads reached, tests/tools/failthread.c): a sign-in is refused with a 503 that says
+    nothing was recorded and to try again, and nothing is written; pages that only read
+    are still answered; the server's log says why. Once a thread can be started again,
+    the same sign-in works, on the same connection, and so do the changes after it."""
+    flag = os.path.join(TMP, "no-threads")
+    shim = os.path.join(os.path.dirname(os.path.abspath(ATELIER)), "tests", "failthread.so")
+    srv = Server(env={"LD_PRELOAD": shim, "FAILTHREAD_FLAG": flag})
+    # One connection, opened (and its thread started) before threads run out.
+    conn = srv.conn()
+    base = {"Host": "127.0.0.1:%d" % srv.port}
+
+    def call(method, path, body=None, extra=None):
+        h = dict(base, **(extra or {}))
+        data = json.dumps(body).encode() if body is not None else None
+        if data is not None:
+            h["Content-Type"] = "application/json"
+        conn.request(method, path, body=data, headers=h)
+        r = conn.getresponse()
+        text = r.read()
+        try:
+            return r.status, json.loads(text), r
+        except ValueError:
+            return r.status, None, r
+
+    st, _, _ = call("GET", "/api/me")
+    ok(st == 401, "a connection is open to a server that will not be able to start a thread", st)
+    sessions = records_sql("SELECT count(*) FROM session")
+    open(flag, "w").close()
+    login = {"name": "amina", "secret": secret("amina")}
+    st, doc, _ = call("POST", "/api/login", login)
+    why = (doc or {}).get("why", "")
+    ok(st == 503 and (doc or {}).get("error") == "io" and "nothing was recorded" in why
+       and "could not start its writer" in why and "try again" in why,
+       "no thread for the changes: a sign-in is refused with a 503 that says nothing was "
+       "recorded and to try again", (st, doc))
+    ok(records_sql("SELECT count(*) FROM session") == sessions,
+       "and no session was written", (sessions, records_sql("SELECT count(*) FROM session")))
+    st, doc, _ = call("GET", "/api/me")
+    ok(st == 401 and (doc or {}).get("error"), "a page that only reads is still answered (401 "
+       "without a session)", (st, doc))
+    st, doc, _ = call("POST", "/api/login", login)
+    ok(st == 503, "each change tries to start the thread again: still 503 while it cannot",
+       (st, doc))
+    os.remove(flag)
+    st, doc, r = call("POST", "/api/login", login)
+    ok(st == 200 and (doc or {}).get("csrf"), "once a thread can be started, the same sign-in "
+       "works, on the same connection", (st, doc))
+    if st == 200:
+        auth = {"Cookie": r.getheader("Set-Cookie").split(";")[0], "X-CSRF-Token": doc["csrf"]}
+        st, doc, _ = call("POST", "/api/jobs", {"device": DEVICE, "checklist": "web-check"}, auth)
+        job = doc["job"]["id"] if st == 200 else None
+        ok(st == 200 and job, "and a job is started after it", (st, doc))
+        if job:
+            st, doc, _ = call("POST", "/api/jobs/%d/steps" % job,
+                              {"step": "look", "result": "pass"}, auth)
+            ok(st == 200 and doc.get("record") == 1, "and its first step is record 1", (st, doc))
+            call("POST", "/api/jobs/%d/steps" % job, {"step": "voltage", "value": "4.0"}, auth)
+            call("POST", "/api/jobs/%d/submit" % job, None, auth)
+    conn.close()
+    ok(srv.stop() == 0, "that server stops cleanly", srv.stderr())
+    ok("cannot start the thread that makes the changes" in srv.stderr(),
+       "its log says it could not start the thread that makes the changes", srv.stderr())
+
+
 def session_last_use(amina):
     """A session's last use is written once a minute, by the server's writer, whether
     the request reads a page or records a step (reads never wait for the write lock)."""
@@ -1217,6 +1283,7 @@ def main():
     killed_while_recording()
     if not os.environ.get("ATELIER_DB"):
         disk_stops_confirming()
+    writer_cannot_start()
 
     # ---- the slow client ----
     slow = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
