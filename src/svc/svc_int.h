@@ -190,6 +190,11 @@ enum svc_err svc_fail(struct bench *b, enum svc_err err, const char *fmt, ...)
 /* A store failure ERR while doing WHAT ("record the step"): the reason names it and the
  * store's detail; returns the svc error it maps to. */
 enum svc_err svc_store_fail(struct bench *b, enum store_err err, const char *what);
+/* The accounts whose name differs from NAME only by capitals, accents, spaces, '.', '-'
+ * or '_' (text_fold_name()), NAME itself left out: how many into *N, the name of the last
+ * into OTHER (64 bytes, "" when none). A sign-in names one of them that way; a new
+ * account may not be one of them (svc_user.c). */
+enum svc_err svc_names_like(struct bench *b, const char *name, char other[64], size_t *n);
 
 /* The policy into *P, loaded once (defaults, shipped file, the workshop's). A file with a
  * mistake is SVC_EINVAL, its file, line and column in the reason, at every call. */

@@ -42,21 +42,51 @@ static enum svc_err refuse(struct bench *b, const char *name, const char *outcom
 	return SVC_EAUTH;
 }
 
-enum svc_err svc_login(struct bench *b, const char *name, const char *secret, int local,
+/* The account a person means by NAME, as she typed it to sign in, into ACCOUNT: NAME
+ * itself when an account has that name; else the one account whose name folds the same
+ * (text_fold_name(): capitals, accents, spaces, '.', '-' and '_' do not count), so that
+ * "Hélène" or "Amina B" signs in to "helene" or "amina.b"; else NAME (no such account, or
+ * two that fold alike, which then sign in by their exact names only). */
+static enum svc_err account_meant(struct bench *b, const char *name, char account[64])
+{
+	char like[64];
+	struct store_user u;
+	enum store_err err;
+	enum svc_err rc;
+	size_t n = 0;
+
+	snprintf(account, 64, "%s", name);
+	err = store_user_find(b->st, name, &u);
+	if (err != STORE_ENOENT)
+		return err ? svc_store_fail(b, err, "read the users") : SVC_OK;
+	rc = svc_names_like(b, name, like, &n);
+	if (!rc && n == 1)
+		snprintf(account, 64, "%s", like);
+	return rc;
+}
+
+enum svc_err svc_login(struct bench *b, const char *typed, const char *secret, int local,
 		       char *token, json_t **view)
 {
 	if (b->remote) /* the server checks the secret and says where it came from */
-		return svc_remote_login(b, name, secret, token, view);
-	char hash[SECRET_HASH_MAX], th[65];
+		return svc_remote_login(b, typed, secret, token, view);
+	char hash[SECRET_HASH_MAX], th[65], name[64];
 	struct store_user u;
 	long long now = clock_wall_ms(), wrong = 0, oldest = 0, id = 0;
 	enum store_err err;
+	enum svc_err rc;
 	int known;
 
 	*view = NULL;
 	token[0] = '\0';
-	if (!name || !*name || strlen(name) > 63)
+	if (!typed || !*typed || strlen(typed) > 63)
 		return svc_fail(b, SVC_EINVAL, "say who signs in: atelier login NAME");
+	/* From here NAME is the account she means: its attempts count, whichever way she
+	 * typed it. A refusal's words say the name as she typed it, so that they never tell
+	 * which account a folded name would have been. */
+	rc = account_meant(b, typed, name);
+	if (rc)
+		return rc;
 	err = store_attempt_failures(b->st, name, now - SVC_LOCK_MS, &wrong, &oldest);
 	if (err)
 		return svc_store_fail(b, err, "read the sign-in attempts");
@@ -65,7 +95,7 @@ enum svc_err svc_login(struct bench *b, const char *name, const char *secret, in
 
 		svc_fail(b, SVC_EAUTH,
 			 "too many wrong attempts for %s: wait %lld minute%s or ask an admin",
-			 name, left < 1 ? 1 : left, left > 1 ? "s" : "");
+			 typed, left < 1 ? 1 : left, left > 1 ? "s" : "");
 		return refuse(b, name, "locked", "refused without checking the secret");
 	}
 	err = store_user_find(b->st, name, &u);
@@ -92,7 +122,7 @@ enum svc_err svc_login(struct bench *b, const char *name, const char *secret, in
 	if (!known || !secret_verify(hash, secret ? secret : "")) {
 		if (!known)
 			secret_verify_dummy(secret ? secret : "");
-		svc_fail(b, SVC_EAUTH, "wrong name or secret for %s", name);
+		svc_fail(b, SVC_EAUTH, "wrong name or secret for %s", typed);
 		return refuse(b, name, "wrong", known ? "wrong secret" : "no such name");
 	}
 	if (!u.active) {

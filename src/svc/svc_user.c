@@ -8,6 +8,7 @@
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/secret.h"
+#include "util/text.h"
 
 #define USER_NAME_MAX 63
 
@@ -153,11 +154,39 @@ static enum svc_err new_secret(struct bench *b, const char *name, enum role role
 	return SVC_OK;
 }
 
+enum svc_err svc_names_like(struct bench *b, const char *name, char other[64], size_t *n)
+{
+	char want[128], have[128];
+	struct store_user *all = NULL;
+	size_t count = 0;
+	enum store_err err;
+
+	other[0] = '\0';
+	*n = 0;
+	if (text_fold_name(name, want, sizeof(want)) == 0)
+		return SVC_OK;
+	err = store_user_list(b->st, &all, &count);
+	if (err)
+		return svc_store_fail(b, err, "read the users");
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(all[i].name, name) == 0)
+			continue;
+		text_fold_name(all[i].name, have, sizeof(have));
+		if (strcmp(have, want) == 0) {
+			snprintf(other, 64, "%s", all[i].name);
+			++*n;
+		}
+	}
+	free(all);
+	return SVC_OK;
+}
+
 /* svc_user_create(), with the view of a refusal into *WHY_VIEW (may be NULL). */
 static enum svc_err create(struct bench *b, const char *name, enum role role, const char *secret,
 			   const char *code, long long *id, json_t **why_view)
 {
-	char hash[SECRET_HASH_MAX];
+	char hash[SECRET_HASH_MAX], like[64];
+	size_t n_like = 0;
 	struct store_user other;
 	long long uid = 0;
 	enum store_err err;
@@ -181,6 +210,19 @@ static enum svc_err create(struct bench *b, const char *name, enum role role, co
 		return svc_store_fail(b, err, "read the codes");
 	if (code && (rc = code_free(b, code, 0, why_view)) != SVC_OK)
 		return rc;
+	/* A person signs in with her name as she writes it (svc_login()): two accounts
+	 * whose names she writes alike could not be told apart. */
+	rc = svc_names_like(b, name, like, &n_like);
+	if (rc)
+		return rc;
+	if (n_like)
+		return refuse(why_view,
+			      svc_fail(b, SVC_ESTATE,
+				       "'%s' is too close to the account '%s': a sign-in does not "
+				       "count capitals, accents, spaces, '.', '-' or '_', and could "
+				       "not tell them apart",
+				       name, like),
+			      "name", "taken");
 	rc = new_secret(b, name, role, secret, hash, sizeof(hash), why_view);
 	if (rc)
 		return rc;

@@ -152,3 +152,67 @@ char *text_word_replace(const char *text, const char *word, const char *with, si
 		*n = count;
 	return out;
 }
+
+/* The base letters of U+00C0 to U+017F, small: from Unicode's decompositions (a letter
+ * with its accents taken off), and for the letters that have none, the letters they are
+ * written with when accents cannot be (ø "o", æ "ae", ß "ss", ł "l", þ "th"). "" for the
+ * two that are not letters (U+00D7, U+00F7): kept as they are. */
+static const char *const latin_base[0x180 - 0xc0] = {
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e",
+	"i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", "",
+	"o", "u", "u", "u", "u", "y", "th", "ss", "a", "a", "a", "a",
+	"a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u",
+	"u", "y", "th", "y", "a", "a", "a", "a", "a", "a", "c", "c",
+	"c", "c", "c", "c", "c", "c", "d", "d", "d", "d", "e", "e",
+	"e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",
+	"g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i",
+	"i", "i", "i", "i", "i", "i", "ij", "ij", "j", "j", "k", "k",
+	"k", "l", "l", "l", "l", "l", "l", "l", "l", "l", "l", "n",
+	"n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",
+	"o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s",
+	"s", "s", "s", "s", "s", "s", "t", "t", "t", "t", "t", "t",
+	"u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u",
+	"w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",
+};
+
+size_t text_fold_name(const char *name, char *out, size_t size)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	size_t len = 0, i = 0, n = strlen(name);
+
+	if (size == 0)
+		return 0;
+	while (i < n) {
+		size_t k = utf8_seq(s + i, n - i);
+		unsigned cp = k == 2   ? (s[i] & 0x1fu) << 6 | (s[i + 1] & 0x3fu)
+			      : k == 3 ? (s[i] & 0x0fu) << 12 | (s[i + 1] & 0x3fu) << 6 |
+					     (s[i + 2] & 0x3fu)
+				       : s[i];
+		const char *put = (const char *)s + i;
+		size_t put_n;
+		char low;
+
+		if (k == 0)
+			k = 1; /* a byte of bad UTF-8: kept as it is */
+		put_n = k;
+		if (k == 1 && strchr(" .-_'", s[i])) {
+			put_n = 0;
+		} else if (k == 1 && s[i] >= 'A' && s[i] <= 'Z') {
+			low = (char)(s[i] - 'A' + 'a');
+			put = &low;
+		} else if ((k == 3 && cp == 0x2019) || (k == 2 && cp >= 0x300 && cp <= 0x36f)) {
+			put_n = 0;
+		} else if (k == 2 && cp >= 0xc0 && cp < 0x180 && latin_base[cp - 0xc0][0]) {
+			put = latin_base[cp - 0xc0];
+			put_n = strlen(put);
+		}
+		if (len + put_n >= size)
+			break;
+		memcpy(out + len, put, put_n);
+		len += put_n;
+		i += k;
+	}
+	out[len] = '\0';
+	return len;
+}

@@ -27,4 +27,12 @@ const char *text_word_find(const char *text, const char *word);
  * WORD itself, or the result still does. */
 char *text_word_replace(const char *text, const char *word, const char *with, size_t *n);
 
+/* NAME as a person may type it, folded to compare with an account's name (letters,
+ * digits, '.', '-', '_'): capitals become small letters, the letters of Latin-1 and
+ * Latin Extended-A (U+00C0 to U+017F) lose their accents ("é" is "e", "ß" is "ss", "Ł" is
+ * "l"), combining accents (U+0300 to U+036F, a name typed decomposed) are dropped, and
+ * so are spaces, '.', '-', '_' and apostrophes ("'" and U+2019). Anything else is kept
+ * as it is. Into OUT (SIZE bytes, NUL-terminated, cut when full); the length written. */
+size_t text_fold_name(const char *name, char *out, size_t size);
+
 #endif

@@ -1240,6 +1240,57 @@ static void five_wrong_secrets_lock_the_name_until_an_admin_sets_a_new_one(void 
 	json_decref(v);
 }
 
+/* A trainee types her name as she writes it: capitals, accents, spaces do not count. */
+static void a_name_signs_in_as_its_person_writes_it(void **state)
+{
+	char t[SVC_TOKEN_HEX];
+	json_t *v = NULL;
+	long long id = 0;
+
+	(void)state;
+	must(svc_login(b, "Amina", "13572468", 1, t, &v), SVC_OK);
+	assert_string_equal(str_at(v, "name", NULL), "amina"); /* the account's own name */
+	json_decref(v);
+	must(svc_login(b, "ÀMÎNA", "13572468", 1, t, &v), SVC_OK);
+	json_decref(v);
+	/* Its wrong attempts count for the account, however it was typed; the refusal says
+	 * the name as she typed it (it never tells which account a name folds to). */
+	for (int i = 0; i < 5; i++) {
+		must(svc_login(b, i % 2 ? "AMINA" : "Âmina", "00000000", 1, t, &v), SVC_EAUTH);
+		why_says(i % 2 ? "wrong name or secret for AMINA" : "wrong name or secret for Âmina");
+	}
+	must(svc_login(b, "Amina", "13572468", 1, t, &v), SVC_EAUTH);
+	why_says("too many wrong attempts for Amina");
+	must(svc_login(b, "amina", "13572468", 1, t, &v), SVC_EAUTH);
+	why_says("too many wrong attempts for amina");
+	/* No new account is written like another. */
+	me[0] = '\0'; /* signed in here as amina, by hand */
+	must(as("boss"), SVC_OK);
+	must(svc_user_add(b, "Bilal", "trainee", "24681357", NULL, &v), SVC_ESTATE);
+	why_says("'Bilal' is too close to the account 'bilal'");
+	assert_string_equal(str_at(v, "reason", NULL), "taken");
+	json_decref(v);
+	v = NULL;
+	must(svc_user_add(b, "ines_", "instructor", "a long password", NULL, &v), SVC_ESTATE);
+	why_says("'ines_' is too close to the account 'ines'");
+	json_decref(v);
+	v = NULL;
+	/* Two that were (made before this rule, or by hand): only their exact names sign in. */
+	assert_int_equal(store_user_add(svc_store(b), "Bilal", ROLE_TRAINEE, NULL, clock_wall_ms(),
+					&id),
+			 STORE_OK);
+	must(svc_user_set_secret(b, "Bilal", NULL, "24681357", &v), SVC_OK);
+	json_decref(v);
+	must(svc_login(b, "BILAL", "13572468", 1, t, &v), SVC_EAUTH);
+	why_says("wrong name or secret for BILAL");
+	must(svc_login(b, "bilal", "13572468", 1, t, &v), SVC_OK);
+	json_decref(v);
+	must(svc_login(b, "Bilal", "24681357", 1, t, &v), SVC_OK);
+	assert_string_equal(str_at(v, "name", NULL), "Bilal");
+	json_decref(v);
+	me[0] = '\0';
+}
+
 static void only_an_admin_manages_accounts(void **state)
 {
 	json_t *v = NULL;
@@ -1580,6 +1631,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			five_wrong_secrets_lock_the_name_until_an_admin_sets_a_new_one, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(a_name_signs_in_as_its_person_writes_it, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(only_an_admin_manages_accounts, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			an_admins_refusal_names_the_field_and_the_list_says_who_signed_in_last,

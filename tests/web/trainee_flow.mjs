@@ -61,8 +61,11 @@ try {
   await press(page, '.btn-lang[lang="fr"]', "choose Français before signing in");
   ok(await waitH1(page, T("fr", "Sign in to Atelier")), "the sign-in turns French at once", await h1(page));
   ok(await page.evaluate(() => document.documentElement.lang) === "fr", "<html lang> is fr");
+  // She types her name as she writes it, with a capital and an accent ("Âmina"): her
+  // account is "amina", and the sign-in does not count capitals or accents.
+  const asSheWrites = "Â" + F.trainee.slice(1);
   await tabTo(page, "#signin-name");
-  await page.keyboard.type(F.trainee);
+  await page.keyboard.type(asSheWrites);
   await page.keyboard.press("Tab");
   await page.keyboard.type("00000000");
   await page.keyboard.press("Enter");
@@ -78,7 +81,7 @@ try {
   await page.keyboard.press("Enter");
 
   // ---- the bench ----
-  ok(await waitH1(page, T("fr", "Devices on the bench")), "signed in with her PIN: the bench, in French", await h1(page));
+  ok(await waitH1(page, T("fr", "Devices on the bench")), `signed in with her PIN, her name typed "${asSheWrites}": the bench, in French`, await h1(page));
   ok(realBench.status() === 401 && F.usb_ctl, "the bench's live list is there, behind the sign-in", realBench.status());
   if (F.usb_ctl) {
     await page.waitForSelector(".empty-text", { timeout: 8000 }).catch(() => {});
