@@ -24,6 +24,7 @@ const F = JSON.parse(readFileSync(factsFile, "utf8"));
 const { report, errors, expected, ok, T, loadCatalogue, until, h1, waitH1, tabTo, press, screen } = walk(outDir);
 const SMALL = VIEWPORTS.filter(([l]) => l === "small");
 const NEW = "lea.m";
+const WRITTEN = "Léa M"; // her name as it is written: NEW is the name it gives
 const PIN1 = "24681357";
 const PIN2 = "97531864";
 const OWN = "nina.k"; // a trainee who changes her own PIN
@@ -138,12 +139,34 @@ try {
     "a name already taken: the server's refusal, in French, beside the name", await page.locator(".add-person").innerText());
 
   // ---- a trainee added ----
+  // The admin types her name as it is written: the rule, and the name it gives, taken
+  // with one press.
   await tabTo(page, "#new-name");
   await page.keyboard.press("Control+A");
-  await page.keyboard.type(NEW);
+  await page.keyboard.type(WRITTEN);
   await tabTo(page, "#new-secret");
   await page.keyboard.press("Control+A");
   await page.keyboard.type(PIN1);
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#new-name-offer", { timeout: 5000 }).catch(() => {});
+  const offer = [await page.locator("#new-name-error").innerText().catch(() => ""),
+    await page.locator("#new-name-offer-text").innerText().catch(() => "")].join("\n");
+  ok(offer.includes(T("fr", "Use one word: letters, digits, dots, dashes or underscores, without spaces or accents. Start with a letter or a digit."))
+    && offer.includes(T("fr", "The person can still type the name with its accents and capitals to sign in."))
+    && await page.locator("#new-name-offer").innerText() === T("fr", "Use {name}", { name: NEW })
+    && T("fr", "Use {name}", { name: NEW }) !== `Use ${NEW}`
+    && await page.evaluate(() => document.activeElement?.id) === "new-name"
+    && (await page.getAttribute("#new-name", "aria-describedby")).includes("new-name-offer-text")
+    && await page.locator(`.person h3:text-is("${NEW}")`).count() === 0,
+  `"${WRITTEN}" is no name to sign in with: the rule in French beside the field, and "${NEW}" offered; nothing added yet`, offer);
+  await screen(page, "accounts-name-offer", VIEWPORTS.filter(([l]) => l === "bench" || l === "small"));
+  await tabTo(page, "#new-name"); // the screenshots' checks walked the page with Tab
+  await page.keyboard.press("Shift+Tab"); // the offer is just before the field
+  ok(await page.evaluate(() => document.activeElement?.id) === "new-name-offer", "the offer is one Shift+Tab away", await focused(page));
+  await page.keyboard.press("Enter");
+  ok(await page.inputValue("#new-name") === NEW && await page.evaluate(() => document.activeElement?.id) === "new-name"
+    && await page.locator("#new-name-error").isHidden() && await page.locator("#new-name-offer-text").isHidden(),
+  `taken: the field holds "${NEW}", has the focus, and the error and the offer are gone`, await page.inputValue("#new-name"));
   await page.keyboard.press("Enter");
   const added = T("fr", "{name} is added, role: {role}. {name} signs in with this name and the PIN you chose.", { name: NEW, role: T("fr", "Trainee") });
   await until(page, (n) => [...document.querySelectorAll(".person h3")].some((e) => e.firstChild?.textContent === n), NEW);
@@ -155,6 +178,7 @@ try {
   ok(await page.evaluate(() => document.activeElement?.id) === "new-name" && await page.inputValue("#new-secret") === "",
     "the form is empty again, ready for the next person", await focused(page));
   ok((await signIn(NEW, PIN1)).status === 200, "she signs in with the PIN the admin chose");
+  ok((await signIn(WRITTEN, PIN1)).status === 200, `and with her name written as she writes it, "${WRITTEN}"`);
   await screen(page, "accounts");
 
   // ---- a new PIN ----

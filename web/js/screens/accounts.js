@@ -67,20 +67,38 @@ export function checkSecret(value, role) {
   return null;
 }
 
+/* The name to sign in with that a person's name gives: small letters without accents,
+ * its words joined by dots ("Hélène Dupont" gives "helene.dupont"); null when it gives
+ * none. The person may still type "Hélène Dupont" to sign in: the server does not count
+ * capitals, accents, spaces or dots there. */
+const NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/; // the server's (svc_user.c)
+const NO_DECOMPOSITION = { "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t" };
+export function nameFor(typed) {
+  const s = String(typed).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+    .replace(/[ßæœøłđðþıħŧ]/g, (c) => NO_DECOMPOSITION[c])
+    .replace(/['\u2019]/g, "")
+    .replace(/[^a-z0-9._-]+/g, ".")
+    .replace(/\.{2,}/g, ".")
+    .replace(/^[._-]+|[._-]+$/g, "");
+  return NAME_RULE.test(s) ? s : null;
+}
 /* A field with its label, hint and the place of its error: {el, input, error(text)}. */
 export function field(id, label, hint, input, extra = null) {
   const hintEl = hint ? h("p.hint", { id: `${id}-hint` }, hint) : null;
   const errEl = h("p.field-error", { id: `${id}-error`, hidden: true });
-  const describe = () => [hintEl && hintEl.id, !errEl.hidden && errEl.id].filter(Boolean).join(" ");
+  const offerEl = h("div.field-offer", { id: `${id}-offer-text`, hidden: true });
+  const describe = () => [hintEl && hintEl.id, !errEl.hidden && errEl.id, !offerEl.hidden && offerEl.id].filter(Boolean).join(" ");
   input.id = id;
   input.setAttribute("aria-describedby", describe());
-  const el = h("div.field", {}, h("label", { for: id }, label), hintEl, errEl, extra || input);
+  const el = h("div.field", {}, h("label", { for: id }, label), hintEl, errEl, offerEl, extra || input);
   return {
     el, input, hintEl,
-    /* Show TEXT as the field's error (null: none). */
-    error(text) {
+    /* Show TEXT as the field's error (null: none), and OFFER (nodes: a way out) under it. */
+    error(text, offer = null) {
       errEl.hidden = !text;
+      offerEl.hidden = !(text && offer);
       fill(errEl, text ? [icon("fail"), h("span", {}, text)] : []);
+      fill(offerEl, text && offer ? offer : []);
       if (text) input.setAttribute("aria-invalid", "true");
       else input.removeAttribute("aria-invalid");
       input.setAttribute("aria-describedby", describe());
@@ -377,6 +395,19 @@ export async function showAccounts() {
     roleF.error(null);
     secretF.error(checkSecret(value, role));
     if (!name) return nameF.input.focus();
+    // A name written as people write theirs ("Hélène Dupont"): the rule, and the name it
+    // gives, to take with one press.
+    if (!NAME_RULE.test(name)) {
+      const given = nameFor(name);
+      nameF.error(refusalWords({ field: "name", reason: "not-a-name" }, role), given && [
+        h("p", {}, t("The person can still type the name with its accents and capitals to sign in.")),
+        button(t("Use {name}", { name: given }), () => {
+          nameF.input.value = given;
+          nameF.error(null);
+          nameF.input.focus();
+        }, "secondary", { id: "new-name-offer" })]);
+      return nameF.input.focus();
+    }
     if (checkSecret(value, role)) return secret.input.focus();
     addButton.disabled = true;
     try {
