@@ -226,12 +226,13 @@ enum svc_err svc_checklist_find(struct bench *b, const char *id, const struct ch
  * accents, spaces, '.', '-' or '_' ("Hélène" for "helene"; text_fold_name()); two such
  * accounts sign in by their exact names only. LOCAL: the request comes from the bench
  * itself (the command line always does; a web server passes 0 for a remote client, and a
- * trainee's PIN is then refused). On success B is signed in as the account, TOKEN (SVC_TOKEN_HEX bytes) holds the new
- * session's token, which the front end keeps (only its hash is in the database), and the
- * view is {name, role}. SVC_EAUTH when refused: a wrong name and a wrong secret give the
- * same words; after SVC_LOCK_TRIES wrong secrets within SVC_LOCK_MS the account is locked
- * (however its name was typed) without checking the secret until the window passes. Every
- * attempt is recorded, under the account's name. */
+ * trainee's PIN is then refused). On success B is signed in as the account, TOKEN
+ * (SVC_TOKEN_HEX bytes) holds the new session's token, which the front end keeps (only
+ * its hash is in the database), and the view is {name, role}. SVC_EAUTH when refused: a
+ * wrong name and a wrong secret give the same words; after SVC_LOCK_TRIES wrong secrets
+ * within SVC_LOCK_MS the account is locked (however its name was typed) without checking
+ * the secret until the window passes. Every attempt is recorded, under the account's
+ * name. */
 enum svc_err svc_login(struct bench *b, const char *name, const char *secret, int local,
 		       char *token, json_t **view) __attribute__((warn_unused_result));
 /* Resume the session of TOKEN: B is signed in as its person and its last use moves to
