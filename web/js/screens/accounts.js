@@ -82,6 +82,7 @@ export function nameFor(typed) {
     .replace(/^[._-]+|[._-]+$/g, "");
   return NAME_RULE.test(s) ? s : null;
 }
+
 /* A field with its label, hint and the place of its error: {el, input, error(text)}. */
 export function field(id, label, hint, input, extra = null) {
   const hintEl = hint ? h("p.hint", { id: `${id}-hint` }, hint) : null;
