@@ -42,27 +42,35 @@ static enum svc_err refuse(struct bench *b, const char *name, const char *outcom
 	return SVC_EAUTH;
 }
 
-/* The account a person means by NAME, as she typed it to sign in, into ACCOUNT: NAME
- * itself when an account has that name; else the one account whose name folds the same
+/* The account a person means by NAME, as she typed it to sign in: its name into ACCOUNT
+ * and its row into *U (*KNOWN 1), read once for the whole sign-in. NAME itself when an
+ * account has that name; else the one account whose name folds the same
  * (text_fold_name(): capitals, accents, spaces, '.', '-' and '_' do not count), so that
- * "Hélène" or "Amina B" signs in to "helene" or "amina.b"; else NAME (no such account, or
- * two that fold alike, which then sign in by their exact names only). */
-static enum svc_err account_meant(struct bench *b, const char *name, char account[64])
+ * "Hélène" or "Amina B" signs in to "helene" or "amina.b"; else NAME, *KNOWN 0 (no such
+ * account, or two that fold alike, which then sign in by their exact names only). */
+static enum svc_err account_meant(struct bench *b, const char *name, char account[64],
+				  struct store_user *u, int *known)
 {
 	char like[64];
-	struct store_user u;
 	enum store_err err;
 	enum svc_err rc;
 	size_t n = 0;
 
 	snprintf(account, 64, "%s", name);
-	err = store_user_find(b->st, name, &u);
-	if (err != STORE_ENOENT)
-		return err ? svc_store_fail(b, err, "read the users") : SVC_OK;
-	rc = svc_names_like(b, name, like, &n);
-	if (!rc && n == 1)
-		snprintf(account, 64, "%s", like);
-	return rc;
+	err = store_user_find(b->st, name, u);
+	if (err == STORE_ENOENT) {
+		rc = svc_names_like(b, name, like, &n);
+		if (rc)
+			return rc;
+		if (n == 1) {
+			snprintf(account, 64, "%s", like);
+			err = store_user_find(b->st, like, u);
+		}
+	}
+	if (err && err != STORE_ENOENT)
+		return svc_store_fail(b, err, "read the users");
+	*known = err == STORE_OK;
+	return SVC_OK;
 }
 
 enum svc_err svc_login(struct bench *b, const char *typed, const char *secret, int local,
@@ -75,7 +83,7 @@ enum svc_err svc_login(struct bench *b, const char *typed, const char *secret, i
 	long long now = clock_wall_ms(), wrong = 0, oldest = 0, id = 0;
 	enum store_err err;
 	enum svc_err rc;
-	int known;
+	int known = 0;
 
 	*view = NULL;
 	token[0] = '\0';
@@ -84,7 +92,7 @@ enum svc_err svc_login(struct bench *b, const char *typed, const char *secret, i
 	/* From here NAME is the account she means: its attempts count, whichever way she
 	 * typed it. A refusal's words say the name as she typed it, so that they never tell
 	 * which account a folded name would have been. */
-	rc = account_meant(b, typed, name);
+	rc = account_meant(b, typed, name, &u, &known);
 	if (rc)
 		return rc;
 	err = store_attempt_failures(b->st, name, now - SVC_LOCK_MS, &wrong, &oldest);
@@ -98,10 +106,6 @@ enum svc_err svc_login(struct bench *b, const char *typed, const char *secret, i
 			 typed, left < 1 ? 1 : left, left > 1 ? "s" : "");
 		return refuse(b, name, "locked", "refused without checking the secret");
 	}
-	err = store_user_find(b->st, name, &u);
-	if (err && err != STORE_ENOENT)
-		return svc_store_fail(b, err, "read the users");
-	known = err == STORE_OK;
 	if (known) {
 		err = store_user_secret(b->st, u.id, hash, sizeof(hash));
 		if (err == STORE_ENOENT) {

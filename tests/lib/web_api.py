@@ -93,12 +93,14 @@ class Server:
 
 
 class Client:
-    """One person's browser: her cookie and CSRF token."""
+    """One person's browser: her cookie and CSRF token. KEEP: every request on one
+    connection, opened now (else one connection a request)."""
 
-    def __init__(self, server):
+    def __init__(self, server, keep=False):
         self.server = server
         self.cookie = None
         self.csrf = None
+        self.kept = server.conn() if keep else None
 
     def call(self, method, path, body=None, headers=None, raw=None, csrf=True):
         h = {"Host": "127.0.0.1:%d" % self.server.port}
@@ -110,7 +112,7 @@ class Client:
         if data is not None:
             h["Content-Type"] = "application/json"
         h.update(headers or {})
-        c = self.server.conn()
+        c = self.kept or self.server.conn()
         try:
             c.request(method, path, body=data, headers=h)
             r = c.getresponse()
@@ -121,7 +123,8 @@ class Client:
                 doc = None
             return r.status, doc, r, text
         finally:
-            c.close()
+            if not self.kept:
+                c.close()
 
     def login(self, name, pw):
         st, doc, r, _ = self.call("POST", "/api/login", {"name": name, "secret": pw})
@@ -317,28 +320,12 @@ def writer_cannot_start():
     shim = os.path.join(os.path.dirname(os.path.abspath(ATELIER)), "tests", "failthread.so")
     srv = Server(env={"LD_PRELOAD": shim, "FAILTHREAD_FLAG": flag})
     # One connection, opened (and its thread started) before threads run out.
-    conn = srv.conn()
-    base = {"Host": "127.0.0.1:%d" % srv.port}
-
-    def call(method, path, body=None, extra=None):
-        h = dict(base, **(extra or {}))
-        data = json.dumps(body).encode() if body is not None else None
-        if data is not None:
-            h["Content-Type"] = "application/json"
-        conn.request(method, path, body=data, headers=h)
-        r = conn.getresponse()
-        text = r.read()
-        try:
-            return r.status, json.loads(text), r
-        except ValueError:
-            return r.status, None, r
-
-    st, _, _ = call("GET", "/api/me")
+    c = Client(srv, keep=True)
+    st, _, _, _ = c.call("GET", "/api/me")
     ok(st == 401, "a connection is open to a server that will not be able to start a thread", st)
     sessions = records_sql("SELECT count(*) FROM session")
     open(flag, "w").close()
-    login = {"name": "amina", "secret": secret("amina")}
-    st, doc, _ = call("POST", "/api/login", login)
+    st, doc, _ = c.login("amina", secret("amina"))
     why = (doc or {}).get("why", "")
     ok(st == 503 and (doc or {}).get("error") == "io" and "nothing was recorded" in why
        and "could not start its writer" in why and "try again" in why,
@@ -346,28 +333,27 @@ def writer_cannot_start():
        "recorded and to try again", (st, doc))
     ok(records_sql("SELECT count(*) FROM session") == sessions,
        "and no session was written", (sessions, records_sql("SELECT count(*) FROM session")))
-    st, doc, _ = call("GET", "/api/me")
+    st, doc, _, _ = c.call("GET", "/api/me")
     ok(st == 401 and (doc or {}).get("error"), "a page that only reads is still answered (401 "
        "without a session)", (st, doc))
-    st, doc, _ = call("POST", "/api/login", login)
+    st, doc, _ = c.login("amina", secret("amina"))
     ok(st == 503, "each change tries to start the thread again: still 503 while it cannot",
        (st, doc))
     os.remove(flag)
-    st, doc, r = call("POST", "/api/login", login)
+    st, doc, _ = c.login("amina", secret("amina"))
     ok(st == 200 and (doc or {}).get("csrf"), "once a thread can be started, the same sign-in "
        "works, on the same connection", (st, doc))
     if st == 200:
-        auth = {"Cookie": r.getheader("Set-Cookie").split(";")[0], "X-CSRF-Token": doc["csrf"]}
-        st, doc, _ = call("POST", "/api/jobs", {"device": DEVICE, "checklist": "web-check"}, auth)
+        st, doc, _, _ = c.call("POST", "/api/jobs", {"device": DEVICE, "checklist": "web-check"})
         job = doc["job"]["id"] if st == 200 else None
         ok(st == 200 and job, "and a job is started after it", (st, doc))
         if job:
-            st, doc, _ = call("POST", "/api/jobs/%d/steps" % job,
-                              {"step": "look", "result": "pass"}, auth)
+            st, doc, _, _ = c.call("POST", "/api/jobs/%d/steps" % job,
+                                   {"step": "look", "result": "pass"})
             ok(st == 200 and doc.get("record") == 1, "and its first step is record 1", (st, doc))
-            call("POST", "/api/jobs/%d/steps" % job, {"step": "voltage", "value": "4.0"}, auth)
-            call("POST", "/api/jobs/%d/submit" % job, None, auth)
-    conn.close()
+            c.call("POST", "/api/jobs/%d/steps" % job, {"step": "voltage", "value": "4.0"})
+            c.call("POST", "/api/jobs/%d/submit" % job)
+    c.kept.close()
     ok(srv.stop() == 0, "that server stops cleanly", srv.stderr())
     ok("cannot start the thread that makes the changes" in srv.stderr(),
        "its log says it could not start the thread that makes the changes", srv.stderr())
