@@ -533,18 +533,21 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 		"INSERT INTO step_record (job_id, seq, step_id, user_id, t_ms, spent_ms, result, "
 		"value, note, parts, facts, corrects, prev_hash, hash, tester, bench) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " STORE_STEP_ROW_COLS;
-	/* The job's state and its last record, in one read. */
+	/* The job's state, its last record and its chain's head, in one read: the ledger's
+	 * entry is made from them too (store_int_ledger_job_row()). */
 	static const char sql_open[] =
 		"SELECT r.id, r.job_id, r.seq, r.step_id, r.user_id, r.t_ms, r.spent_ms, r.result, "
 		"r.value, r.note, r.parts, r.facts, r.corrects, r.prev_hash, r.hash, r.tester, "
-		"r.bench, j.state FROM job j LEFT JOIN step_record r ON r.job_id = j.id AND "
+		"r.bench, j.state, j.submitted_ms, h.seq, h.hash FROM job j "
+		"LEFT JOIN step_record r ON r.job_id = j.id AND "
 		"r.seq = (SELECT MAX(m.seq) FROM step_record m WHERE m.job_id = j.id) "
-		"WHERE j.id = ?";
+		"LEFT JOIN chain_head h ON h.chain = ?2 WHERE j.id = ?1";
 	struct db_stmt *stmt = NULL;
 	struct store_step last = { 0 };
+	struct store_int_chain_now chain = { 0 };
 	enum store_err err;
 	long long new_id = 0;
-	char state[16] = "";
+	char state[16] = "", chain_name[STORE_CHAIN_MAX];
 	int has_last = 0, got = 0;
 	json_t *made = NULL; /* the new row as its ledger entry keeps it (STORE_STEP_ROW_COLS) */
 
@@ -558,10 +561,20 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 	if (!err) {
 		int row = 0;
 
+		snprintf(chain_name, sizeof(chain_name), "job:%lld", r->job_id);
 		db_bind_int64(stmt, 1, r->job_id);
+		db_bind_text(stmt, 2, chain_name);
 		err = db_step(stmt, &row);
 		if (!err && row) {
 			db_col_copy(stmt, 17, state, sizeof(state));
+			memcpy(chain.state, state, sizeof(state));
+			chain.submitted_null = db_col_is_null(stmt, 18);
+			chain.submitted_ms = db_col_int64(stmt, 18);
+			chain.has_head = !db_col_is_null(stmt, 19);
+			if (chain.has_head) {
+				chain.seq = db_col_int64(stmt, 19);
+				db_col_copy(stmt, 20, chain.hash, sizeof(chain.hash));
+			}
 			has_last = !db_col_is_null(stmt, 0);
 			if (has_last && fill)
 				step_row(stmt, &last);
@@ -614,7 +627,7 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 		}
 	}
 	if (!err) {
-		err = store_int_ledger_id_row(st, "job", r->job_id, "step", new_id, r->t_ms, made);
+		err = store_int_ledger_job_row(st, r->job_id, "step", new_id, r->t_ms, made, &chain);
 		made = NULL;
 	}
 	json_decref(made);

@@ -414,7 +414,7 @@ static enum store_err put_head(struct store *st, const char *chain, long long se
 	if (store_head_message(chain, seq, hash, msg, sizeof(msg)) != 0)
 		return STORE_EINVAL;
 	/* Written unsealed, for now: sealed before the batch commits (batch.c). */
-	if (st->sealer.seal && store_int_seal_later(st, chain, seq, msg) != 0 &&
+	if (st->sealer.seal && store_int_seal_later(st, chain, seq, hash, msg) != 0 &&
 	    st->sealer.seal(st->sealer.ctx, msg, sig, key_id) != 0)
 		return STORE_ESEAL;
 	err = db_prepare(st, sql, &stmt);
@@ -434,9 +434,10 @@ static enum store_err put_head(struct store *st, const char *chain, long long se
 /* ---- appending ---- */
 
 /* store_int_ledger() with ROW (taken; NULL: read here), the row REF as KIND's query reads
- * it (store_int_ledger_id_row()). */
+ * it (store_int_ledger_id_row()), and the chain as the caller read it (NULL: read here). */
 static enum store_err ledger_append(struct store *st, const char *chain, const char *kind,
-				    const char *ref, long long t_ms, json_t *row)
+				    const char *ref, long long t_ms, json_t *row,
+				    const struct store_int_chain_now *now)
 {
 	static const char sql[] = "INSERT INTO ledger (chain, seq, kind, ref, t_ms, body, "
 				  "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -462,7 +463,20 @@ static enum store_err ledger_append(struct store *st, const char *chain, const c
 	snprintf(e.ref, sizeof(e.ref), "%s", ref ? ref : "");
 	e.t_ms = t_ms;
 
-	err = head_and_state(st, chain, &head, &cs);
+	if (now) {
+		memset(&head, 0, sizeof(head));
+		memset(&cs, 0, sizeof(cs));
+		cs.has_head = now->has_head;
+		head.seq = now->seq;
+		memcpy(head.hash, now->hash, sizeof(head.hash));
+		cs.has_state = 1;
+		memcpy(cs.state, now->state, sizeof(cs.state));
+		cs.submitted_null = now->submitted_null;
+		cs.submitted_ms = now->submitted_ms;
+		err = STORE_OK;
+	} else {
+		err = head_and_state(st, chain, &head, &cs);
+	}
 	if (err) {
 		json_decref(row);
 		return err;
@@ -512,7 +526,7 @@ out:
 enum store_err store_int_ledger(struct store *st, const char *chain, const char *kind,
 				const char *ref, long long t_ms)
 {
-	return ledger_append(st, chain, kind, ref, t_ms, NULL);
+	return ledger_append(st, chain, kind, ref, t_ms, NULL, NULL);
 }
 
 enum store_err store_int_ledger_id_row(struct store *st, const char *chain_kind,
@@ -526,7 +540,18 @@ enum store_err store_int_ledger_id_row(struct store *st, const char *chain_kind,
 	else
 		snprintf(chain, sizeof(chain), "%s", chain_kind);
 	snprintf(r, sizeof(r), "%lld", ref);
-	return ledger_append(st, chain, kind, ref ? r : NULL, t_ms, row);
+	return ledger_append(st, chain, kind, ref ? r : NULL, t_ms, row, NULL);
+}
+
+enum store_err store_int_ledger_job_row(struct store *st, long long job_id, const char *kind,
+					long long ref, long long t_ms, json_t *row,
+					const struct store_int_chain_now *now)
+{
+	char chain[STORE_CHAIN_MAX], r[24];
+
+	snprintf(chain, sizeof(chain), "job:%lld", job_id);
+	snprintf(r, sizeof(r), "%lld", ref);
+	return ledger_append(st, chain, kind, r, t_ms, row, now);
 }
 
 enum store_err store_int_ledger_id(struct store *st, const char *chain_kind, long long chain_id,

@@ -75,6 +75,21 @@ enum store_err store_int_ledger_id(struct store *st, const char *chain_kind, lon
 enum store_err store_int_ledger_id_row(struct store *st, const char *chain_kind,
 				       long long chain_id, const char *kind, long long ref,
 				       long long t_ms, json_t *row);
+/* A job's chain as the write itself has just read it, under the same lock: its head (none
+ * yet: HAS_HEAD 0) and the job's state, which its entries carry. */
+struct store_int_chain_now {
+	int has_head;
+	long long seq;
+	char hash[STORE_HASH_HEX];
+	char state[32];
+	int submitted_null;
+	long long submitted_ms;
+};
+/* store_int_ledger_id_row() for a job's chain read as NOW: the head and the state are not
+ * read again (a step's append reads them with the job's last record). */
+enum store_err store_int_ledger_job_row(struct store *st, long long job_id, const char *kind,
+					long long ref, long long t_ms, json_t *row,
+					const struct store_int_chain_now *now);
 /* The columns of a step's row as its ledger entry keeps them, in their order: the "step"
  * kind's query (ledger.c) and the step's INSERT ... RETURNING (jobs.c) both name them
  * here. Fixed for good: the entries already written hold them. */
@@ -180,11 +195,12 @@ enum store_err store_int_pg_compact(struct store *st);
 enum store_err store_int_pg_backup(struct store *st, const char *tmp);
 /* Set the message of store_last_error_message() to TEXT. */
 void store_int_error(const char *text);
-/* Inside a batch whose heads are sealed later (store_seal_later()): queue the head SEQ of
- * CHAIN, whose signed message is MSG, for the sealing thread; 0 when queued (the head is
- * then written unsealed, and sealed before the batch commits), -1 when it must be sealed
- * now. */
-int store_int_seal_later(struct store *st, const char *chain, long long seq, const char *msg);
+/* Inside a batch whose heads are sealed later (store_seal_later()): queue the head SEQ,
+ * HASH of CHAIN, whose signed message is MSG, for the sealing thread; 0 when queued (the
+ * head is then written unsealed, and sealed before the batch commits), -1 when it must be
+ * sealed now. */
+int store_int_seal_later(struct store *st, const char *chain, long long seq, const char *hash,
+			 const char *msg);
 /* Stop the sealing thread, if any (store_free). */
 void store_int_sealing_stop(struct store *st);
 /* Stop the checkpointing thread, if any (store_free). */
