@@ -39,6 +39,7 @@
 struct unsealed {
 	char chain[STORE_CHAIN_MAX];
 	long long seq;
+	char hash[STORE_HASH_HEX];
 	char msg[SEAL_MSG_MAX];
 	char sig[STORE_SIG_TEXT], key_id[STORE_KEY_ID_HEX];
 	int state; /* 0 waits, 1 signed, -1 the sealer failed */
@@ -156,12 +157,14 @@ void store_int_sealing_stop(struct store *st)
 	st->sealing = NULL;
 }
 
-int store_int_seal_later(struct store *st, const char *chain, long long seq, const char *msg)
+int store_int_seal_later(struct store *st, const char *chain, long long seq, const char *hash,
+			 const char *msg)
 {
 	struct store_sealing *s = st->sealing;
 	struct unsealed *u;
 
-	if (!s || !st->batch || strlen(chain) >= STORE_CHAIN_MAX || strlen(msg) >= SEAL_MSG_MAX)
+	if (!s || !st->batch || strlen(chain) >= STORE_CHAIN_MAX || strlen(hash) >= STORE_HASH_HEX ||
+	    strlen(msg) >= SEAL_MSG_MAX)
 		return -1;
 	pthread_mutex_lock(&s->mu);
 	if (s->n == s->cap) {
@@ -179,6 +182,7 @@ int store_int_seal_later(struct store *st, const char *chain, long long seq, con
 	memset(u, 0, sizeof(*u));
 	snprintf(u->chain, sizeof(u->chain), "%s", chain);
 	u->seq = seq;
+	snprintf(u->hash, sizeof(u->hash), "%s", hash);
 	snprintf(u->msg, sizeof(u->msg), "%s", msg);
 	/* Waking the thread is a system call: it is woken for a few heads at once (a busy
 	 * thread finds them by itself), and by the commit for the last ones. */
@@ -253,6 +257,37 @@ static enum store_err seal_head(struct store *st, struct store_sealing *s, const
 	return err;
 }
 
+/* Give the head queued last for its chain, U, its signature, when the chain's head is still
+ * that one and unsigned: one write, where seal_head() reads the head first. 1 when it did,
+ * 0 when the head is another (rolled back to an earlier one): seal_head() sees to it. */
+static int seal_last(struct store *st, struct store_sealing *s, const struct unsealed *u,
+		     enum store_err *err)
+{
+	static const char set[] = "UPDATE chain_head SET key_id = ?1, sig = ?2 WHERE chain = ?3 "
+				  "AND seq = ?4 AND hash = ?5 AND sig = ''";
+	char sig[STORE_SIG_TEXT] = "", key_id[STORE_KEY_ID_HEX] = "";
+	struct db_stmt *stmt = NULL;
+
+	if (u->state == 1) {
+		memcpy(sig, u->sig, sizeof(sig));
+		memcpy(key_id, u->key_id, sizeof(key_id));
+	} else if (s->sealer.seal(s->sealer.ctx, u->msg, sig, key_id) != 0 || !sig[0]) {
+		*err = STORE_ESEAL;
+		return 1;
+	}
+	*err = db_prepare(st, set, &stmt);
+	if (*err)
+		return 1;
+	db_bind_text(stmt, 1, key_id);
+	db_bind_text(stmt, 2, sig);
+	db_bind_text(stmt, 3, u->chain);
+	db_bind_int64(stmt, 4, u->seq);
+	db_bind_text(stmt, 5, u->hash);
+	*err = db_run_change(stmt, NULL);
+	db_done(stmt);
+	return *err || db_changes(st) > 0;
+}
+
 /* Before the commit: every chain the batch moved gets its head's signature. */
 static enum store_err seal_batch(struct store *st)
 {
@@ -266,14 +301,10 @@ static enum store_err seal_batch(struct store *st)
 	 * heads): its heads are signed here, which costs less than waking it and waiting
 	 * for it. One at work finishes the queue. */
 	sealing_wait(s, !s->idle);
-	for (size_t i = 0; !err && i < s->n; i++) {
-		int seen = 0;
-
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = strcmp(s->q[k].chain, s->q[i].chain) == 0;
-		if (!seen)
+	/* Each chain once, by the head queued last for it. */
+	for (size_t i = 0; !err && i < s->n; i++)
+		if (!superseded(s, i) && !seal_last(st, s, &s->q[i], &err))
 			err = seal_head(st, s, s->q[i].chain);
-	}
 	s->n = s->next = 0;
 	pthread_mutex_unlock(&s->mu);
 	return err;

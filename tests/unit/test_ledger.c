@@ -361,6 +361,52 @@ static void a_redaction_nobody_signed_is_found(void **state)
 	assert_non_null(strstr(why, "erasure"));
 }
 
+/* A server's batch signs each chain's head once, at its commit: by the head it queued last
+ * for that chain, unless the write that moved the head there was rolled back, when the
+ * head it is back at gets the signature. */
+static void a_batch_signs_the_head_a_rolled_back_step_left(void **state)
+{
+	struct store_chain_head head;
+	struct store_step *steps = NULL;
+	struct store_step r = { 0 };
+	size_t n = 0;
+	long long before;
+	char trigger[256];
+	(void)state;
+
+	if (records_on_pg())
+		skip(); /* no batch there: each write commits alone, signed at once */
+	assert_int_equal(store_chain_head(st, "job:1", &head), STORE_OK);
+	before = head.seq;
+	/* The head's second move in the batch is refused by the database, after the step and
+	 * its entry were written: that step's savepoint is rolled back, head and all. */
+	snprintf(trigger, sizeof(trigger),
+		 "CREATE TRIGGER refuse_head BEFORE UPDATE ON chain_head WHEN NEW.seq = %lld "
+		 "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+		 before + 2);
+	sql(trigger);
+	assert_int_equal(store_seal_later(st), STORE_OK);
+	assert_int_equal(store_batch_begin(st), 1);
+	step("in-the-batch");
+	snprintf(r.step_id, sizeof(r.step_id), "%s", "rolled-back");
+	r.result = STEP_PASS;
+	r.user_id = trainee;
+	assert_int_equal(job_append(st, job_id, &r, NULL), JOB_ESTORE);
+	assert_int_equal(store_batch_end(st), STORE_OK);
+	sql("DROP TRIGGER refuse_head");
+	assert_int_equal(store_steps_of(st, job_id, &steps, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(steps[2].step_id, "in-the-batch");
+	store_steps_free(steps, n);
+	assert_int_equal(store_chain_head(st, "job:1", &head), STORE_OK);
+	assert_int_equal(head.seq, before + 1);
+	assert_true(head.sig[0] != '\0');
+	assert_int_equal(verdict("job:1", NULL, NULL), STORE_LEDGER_OK);
+	/* Outside the batch the chain goes on from there. */
+	step("after");
+	assert_int_equal(verdict("job:1", NULL, NULL), STORE_LEDGER_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +423,8 @@ int main(void)
 			a_name_written_before_schema_11_is_redacted_and_every_chain_checks, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(a_redaction_nobody_signed_is_found, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_batch_signs_the_head_a_rolled_back_step_left, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
