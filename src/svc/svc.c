@@ -430,6 +430,7 @@ void svc_reset(struct bench *b)
 		return;
 	memset(&b->me, 0, sizeof(b->me));
 	b->signed_in = 0;
+	b->me_fresh = 0;
 	b->session_id = 0;
 	b->auth_why[0] = '\0';
 	b->auth_err = SVC_OK;

@@ -44,6 +44,11 @@ struct bench {
 	unsigned next_checked;
 	struct store_user me;  /* the person signed in, when signed_in */
 	int signed_in;
+	/* ME was read from the store on this connection in this request (svc_reset() forgets
+	 * it), when its change count was ME_CHANGES: svc_actor() reads it again only after a
+	 * change made here since (the account's own, say). */
+	int me_fresh;
+	long long me_changes;
 	long long session_id;
 	char auth_why[SVC_WHY_MAX]; /* why a session could not be resumed ("" when none was) */
 	enum svc_err auth_err; /* its error: SVC_EAUTH, or the store's (a locked database) */

@@ -225,6 +225,8 @@ enum svc_err svc_session_resume(struct bench *b, const char *token)
 	 * the minute, and reading a page does not wait for the database's write lock. */
 	b->me = u;
 	b->signed_in = 1;
+	b->me_fresh = 1;
+	b->me_changes = store_changes(b->st);
 	b->session_id = s.id;
 	if (now - s.last_used_ms >= SVC_TOUCH_MS) {
 		b->touch_due = 1;
@@ -263,6 +265,9 @@ void svc_session_adopt(struct bench *to, const struct bench *from)
 {
 	to->me = from->me;
 	to->signed_in = from->signed_in;
+	/* Read on another connection, before the changes TO made meanwhile (an admin's, made
+	 * on the server's writer, say): TO's first svc_actor() reads it again. */
+	to->me_fresh = 0;
 	to->session_id = from->session_id;
 	to->touch_due = from->touch_due;
 	snprintf(to->auth_why, sizeof(to->auth_why), "%s", from->auth_why);
@@ -362,17 +367,23 @@ enum svc_err svc_actor_as(struct bench *b, const char *opt, const char *claimed,
 		return e;
 	}
 	/* The account as it is now: a server's context lives longer than one command. A
-	 * failed read (the workshop server out of reach) says so, and signs nobody out. */
-	{
+	 * failed read (the workshop server out of reach) says so, and signs nobody out. Read
+	 * once a request on a connection, and again after a change made on it since: a
+	 * route's check of the role and its handler ask for the same person, on the server's
+	 * writer at every step. */
+	if (!b->me_fresh || !b->st || b->me_changes != store_changes(b->st)) {
 		struct store_user now;
 		enum store_err err = store_user_get(b->st, b->me.id, &now);
 
 		if (err && err != STORE_ENOENT)
 			return svc_store_fail(b, err, "read who is signed in");
-		if (!err)
+		if (!err) {
 			b->me = now;
-		else
+			b->me_fresh = 1;
+			b->me_changes = store_changes(b->st);
+		} else {
 			b->me.active = 0; /* removed: as disabled */
+		}
 	}
 	if (!b->me.active) {
 		b->signed_in = 0;
