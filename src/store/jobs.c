@@ -212,12 +212,14 @@ static int stamp_item(struct db_stmt *stmt, void *item)
 	s->device_jobs = db_col_int64(stmt, 7);
 	s->device_cancelled = db_col_int64(stmt, 8);
 	s->device_records = db_col_int64(stmt, 9);
+	db_col_copy(stmt, 10, s->device_state, sizeof(s->device_state));
 	return 1;
 }
 
 /* The stamp's contents as they are now: one read, each part on an index (step_record's
- * UNIQUE (job_id, seq), job_event_job, probe_device, job_device). The device's records
- * are the sum of its jobs' last record numbers: a record in any of them moves it. */
+ * UNIQUE (job_id, seq), job_event_job, probe_device, job_device, the device's key). The
+ * device's records are the sum of its jobs' last record numbers: a record in any of them
+ * moves it; its state (set aside, certified...) moves it too. */
 static enum store_err stamp_read(struct store *st, long long job, struct store_work_stamp *out)
 {
 	static const char sql[] =
@@ -231,7 +233,8 @@ static enum store_err stamp_read(struct store *st, long long job, struct store_w
 		"k.state = 'cancelled'), "
 		"(SELECT COALESCE(SUM(x.last), 0) FROM (SELECT (SELECT COALESCE(MAX(r.seq), 0) "
 		"FROM step_record r WHERE r.job_id = k.id) AS last FROM job k "
-		"WHERE k.device_id = j.device_id) x) "
+		"WHERE k.device_id = j.device_id) x), "
+		"(SELECT d.state FROM device d WHERE d.id = j.device_id) "
 		"FROM job j WHERE j.id = ?";
 	struct db_stmt *stmt = NULL;
 	enum store_err err = db_prepare(st, sql, &stmt);
@@ -291,7 +294,8 @@ enum store_err store_work_look(struct store *st, const struct store_work_stamp *
 	    now->graded_ms != stamp->graded_ms || now->last_event != stamp->last_event ||
 	    now->probes != stamp->probes || now->last_probe_ms != stamp->last_probe_ms ||
 	    now->device_jobs != stamp->device_jobs ||
-	    now->device_cancelled != stamp->device_cancelled)
+	    now->device_cancelled != stamp->device_cancelled ||
+	    strcmp(now->device_state, stamp->device_state) != 0)
 		return STORE_OK;
 	steps = now->last_seq - stamp->last_seq;
 	if (steps == 0 && now->device_records == stamp->device_records)

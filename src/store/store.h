@@ -304,12 +304,13 @@ enum store_err store_job_get(struct store *st, long long id, struct store_job *o
 	__attribute__((warn_unused_result));
 /* What a server keeps of a job's work (its records and events, its device's facts) stays
  * true while the job's stamp does: its row, its last record and event; its device's
- * probes, and its device's jobs with their records (the facts a step entered). SEEN_*
+ * state and probes, and its device's jobs with their records (the facts a step entered),
+ * so also the rules read with them (the device's state, the latest grade). SEEN_*
  * are the backend's own: on SQLite, with nothing committed by another connection and
  * nothing changed by this one since, the stamp is known unchanged without a read. */
 struct store_work_stamp {
 	long long job;
-	char state[16];
+	char state[16], device_state[16];
 	long long submitted_ms, graded_ms, last_seq, last_event;
 	long long probes, last_probe_ms, device_jobs, device_cancelled, device_records;
 	long long seen_version, seen_changes;

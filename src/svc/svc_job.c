@@ -51,11 +51,18 @@ struct work {
 	struct store_job_event *events;
 	size_t n_events;
 	unsigned need; /* what work_load() was asked for */
+	/* What may_record() reads once: the device's state (when it is known) and the steps
+	 * an instructor sent back for redo (NULL: none). Kept with the work: its stamp moves
+	 * with the device's state and with every grade. */
+	int rules_read, has_device;
+	enum device_state device_state;
+	json_t *redo;
 };
 
 static void work_release(struct work *w)
 {
 	json_decref(w->facts);
+	json_decref(w->redo);
 	store_steps_free(w->recs, w->n_recs);
 	free(w->events);
 	memset(w, 0, sizeof(*w));
@@ -1496,16 +1503,25 @@ static long long record_id(const struct work *w, long long seq)
 
 /* Can step S of W be recorded now? The job open, the device at work, not stopped at
  * another step, among the steps to redo, and for this device. */
-static enum svc_err may_record(struct bench *b, const struct work *w, const struct checklist_step *s)
+static enum svc_err may_record(struct bench *b, struct work *w, const struct checklist_step *s)
 {
-	struct store_device_row dev;
 	const struct store_step *stop;
-	json_t *redo = NULL;
+	json_t *redo;
 	char why[256];
-	enum svc_err rc;
+	enum svc_err rc = SVC_OK;
 
-	if (store_device_get(b->st, w->job.device_id, &dev) == STORE_OK &&
-	    !lifecycle_job_may_start(dev.state, why, sizeof(why)))
+	if (!w->rules_read) {
+		struct store_device_row dev;
+
+		w->has_device = store_device_get(b->st, w->job.device_id, &dev) == STORE_OK;
+		w->device_state = w->has_device ? dev.state : DEVICE_INTAKE;
+		/* Sent back for redo: only the steps the instructor named are recorded again. */
+		rc = redo_in_force(b, &w->job, &w->redo, NULL);
+		if (rc)
+			return rc;
+		w->rules_read = 1;
+	}
+	if (w->has_device && !lifecycle_job_may_start(w->device_state, why, sizeof(why)))
 		return svc_fail(b, SVC_ESTATE, "no step can be recorded: %s", why);
 	if (w->job.state != JOB_STATE_OPEN)
 		return svc_fail(b, SVC_ESTATE, "job %lld is %s: no more steps", w->job.id,
@@ -1520,10 +1536,7 @@ static enum svc_err may_record(struct bench *b, const struct work *w, const stru
 	if (!applies(w, s))
 		return svc_fail(b, SVC_ESTATE, "step %s is not for this device (only if %s)", s->id,
 				s->applies_if);
-	/* Sent back for redo: only the steps the instructor named are recorded again. */
-	rc = redo_in_force(b, &w->job, &redo, NULL);
-	if (rc)
-		return rc;
+	redo = w->redo;
 	if (redo && !svc_array_has(redo, s->id)) {
 		char list[1024] = "";
 		size_t i, len = 0;
@@ -1534,7 +1547,6 @@ static enum svc_err may_record(struct bench *b, const struct work *w, const stru
 		rc = svc_fail(b, SVC_ESTATE, "step %s is not among the steps to redo: %s", s->id,
 			      list);
 	}
-	json_decref(redo);
 	return rc;
 }
 

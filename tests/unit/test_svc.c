@@ -818,6 +818,37 @@ static void kept_work_reads_again_after_another_bench_read_the_device(void)
 	svc_close(other);
 }
 
+/* Another bench sets the device aside while the server keeps the job's work, and the
+ * device's state with it (may_record() reads it once): the server's next step is refused
+ * as on a context that keeps nothing. The device's state is part of the work's stamp. */
+static void kept_work_stops_once_another_bench_sets_the_device_aside(void)
+{
+	struct svc_move req = { SERIAL, "quarantine", "ines",
+				"the phone shows another owner's account" };
+	struct bench *other;
+	json_t *v = NULL;
+	long long job;
+
+	svc_keep_work(b);
+	job = start("amina");
+	must(step(job, "look", "pass", NULL, NULL), SVC_OK);
+	must(step(job, "voltage", NULL, "4.1", NULL), SVC_OK); /* from the kept work */
+	other = other_bench("ines");
+	if (svc_device_set_state(other, &req, &v) != SVC_OK)
+		fail_msg("the other bench cannot set the device aside: %s", svc_why(other));
+	json_decref(v);
+	must(step(job, "colour", NULL, "black", NULL), SVC_ESTATE);
+	why_says("no step can be recorded");
+	records_are(other, job, "look voltage");
+	svc_close(other);
+}
+
+static void a_servers_kept_work_stops_once_the_device_is_set_aside_elsewhere(void **state)
+{
+	(void)state;
+	kept_work_stops_once_another_bench_sets_the_device_aside();
+}
+
 static void a_servers_kept_work_reads_again_after_the_device_was_read_elsewhere(void **state)
 {
 	(void)state;
@@ -976,6 +1007,14 @@ static void on_pg_a_servers_kept_work_reads_again_after_a_fact_entered_elsewhere
 	(void)state;
 	skip_without_pg();
 	kept_work_reads_again_after_another_bench_entered_a_fact();
+}
+
+static void on_pg_a_servers_kept_work_stops_once_the_device_is_set_aside_elsewhere(
+    void **state)
+{
+	(void)state;
+	skip_without_pg();
+	kept_work_stops_once_another_bench_sets_the_device_aside();
 }
 
 static void on_pg_a_servers_kept_work_reads_again_after_the_device_was_read_elsewhere(
@@ -1677,6 +1716,12 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			on_pg_a_servers_kept_work_reads_again_after_the_device_was_read_elsewhere,
+			setup_pg, teardown_pg),
+		cmocka_unit_test_setup_teardown(
+			a_servers_kept_work_stops_once_the_device_is_set_aside_elsewhere, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			on_pg_a_servers_kept_work_stops_once_the_device_is_set_aside_elsewhere,
 			setup_pg, teardown_pg),
 		cmocka_unit_test_setup_teardown(on_pg_a_servers_kept_work_sees_another_benchs_records,
 						setup_pg, teardown_pg),
