@@ -1248,7 +1248,7 @@ out:
 static enum store_err configure(struct store *st)
 {
 	enum store_err err;
-	char mode[16], limit[64];
+	char mode[16];
 
 	err = sql_first(st->db, st->path, "PRAGMA journal_mode = WAL", NULL, mode, sizeof(mode));
 	if (err)
@@ -1261,14 +1261,6 @@ static enum store_err configure(struct store *st)
 		return STORE_EIO;
 	}
 	err = store_int_run(st->db, st->path, "PRAGMA synchronous = FULL");
-	if (err)
-		return err;
-	/* A log stays as long as it once grew: under a load that never pauses some reader
-	 * always holds a snapshot in it, so it cannot start over and grows (388 MB in half a
-	 * minute of 50 connections that never paused, December 2026). Once it starts over, its
-	 * file is cut back to this size instead of keeping the disk space for good. */
-	snprintf(limit, sizeof(limit), "PRAGMA journal_size_limit = %lld", STORE_WAL_KEEP_BYTES);
-	err = store_int_run(st->db, st->path, limit);
 	if (err)
 		return err;
 	/* What a change or a removal leaves behind in the file is overwritten with zeros:

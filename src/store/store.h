@@ -28,9 +28,6 @@
 #define STORE_BENCH_MAX 63
 /* Milliseconds a statement waits for another process's lock. */
 #define STORE_BUSY_TIMEOUT_MS 5000
-/* The write-ahead log's file is cut back to this size when it starts over, after a load
- * that never paused let it grow past it (SQLite's journal_size_limit). */
-#define STORE_WAL_KEEP_BYTES (64LL * 1024 * 1024)
 
 struct store;
 

@@ -564,53 +564,6 @@ static void a_batch_begun_apart_leaves_its_log_to_sync(void **state)
 	assert_non_null(strstr(store_last_error_message(), bad));
 }
 
-/* A log that a load without pause grew past STORE_WAL_KEEP_BYTES (a reader always holding
- * a snapshot in it, so that it could not start over) is cut back to that size once it
- * does start over: the disk space is not kept for good. */
-static void a_log_grown_past_its_limit_is_cut_back_once_it_starts_over(void **state)
-{
-	struct fixture *f = *state;
-	struct store *st = NULL;
-	sqlite3 *w, *r = NULL;
-	char wal[PATH_SIZE + 8], count[32];
-	struct stat sb;
-	long long chunks = STORE_WAL_KEEP_BYTES / (8LL * 1024 * 1024) + 2;
-
-	assert_int_equal(sqlite3_auto_extension((void (*)(void))remember_connection), SQLITE_OK);
-	assert_int_equal(store_open(f->dir, 1, &st, NULL), STORE_OK);
-	w = last_connection;
-	assert_non_null(w);
-	store_release_reads(st); /* the connection is used by hand below */
-	snprintf(wal, sizeof(wal), "%s-wal", f->db);
-	assert_int_equal(sqlite3_exec(w, "CREATE TABLE filler (b BLOB)", NULL, NULL, NULL), SQLITE_OK);
-	/* Another connection reads, and keeps its snapshot, which is in the log. */
-	assert_int_equal(sqlite3_open_v2(f->db, &r, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(r, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
-	query_text(r, "SELECT count(*) FROM filler", count, sizeof(count));
-	assert_string_equal(count, "0");
-	/* Past the line, 8 MiB a commit: the log cannot start over under the reader. */
-	for (long long i = 0; i < chunks; i++)
-		assert_int_equal(sqlite3_exec(w,
-					      "INSERT INTO filler SELECT randomblob(1048576) FROM "
-					      "(WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 "
-					      "FROM n WHERE k < 8) SELECT k FROM n)",
-					      NULL, NULL, NULL),
-				 SQLITE_OK);
-	assert_int_equal(stat(wal, &sb), 0);
-	assert_true(sb.st_size > STORE_WAL_KEEP_BYTES);
-	/* The load pauses: the reader is done, everything is copied back, and the next
-	 * commit starts the log over. */
-	assert_int_equal(sqlite3_exec(r, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(r);
-	assert_int_equal(sqlite3_wal_checkpoint_v2(w, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_exec(w, "INSERT INTO filler VALUES (x'00')", NULL, NULL, NULL),
-			 SQLITE_OK);
-	assert_int_equal(stat(wal, &sb), 0);
-	assert_true(sb.st_size <= STORE_WAL_KEEP_BYTES);
-	store_free(st);
-}
-
 /* ---- check ---- */
 
 static void integrity_check_of_fresh_db_is_clean(void **state)
@@ -925,7 +878,6 @@ int main(void)
 		story(wal_and_foreign_keys_are_on),
 		story(writes_are_synced_and_wait_for_locks),
 		story(a_batch_begun_apart_leaves_its_log_to_sync),
-		story(a_log_grown_past_its_limit_is_cut_back_once_it_starts_over),
 		story(statements_used_often_stay_prepared_past_the_cache_size),
 		story(integrity_check_of_fresh_db_is_clean),
 		story(corrupted_page_is_found_by_check),
