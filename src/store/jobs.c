@@ -538,7 +538,7 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 		"value, note, parts, facts, corrects, prev_hash, hash, tester, bench) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " STORE_STEP_ROW_COLS;
 	/* The job's state, its last record and its chain's head, in one read: the ledger's
-	 * entry is made from them too (store_int_ledger_job_row()). */
+	 * entry is made from them too (store_int_ledger_id_row()). */
 	static const char sql_open[] =
 		"SELECT r.id, r.job_id, r.seq, r.step_id, r.user_id, r.t_ms, r.spent_ms, r.result, "
 		"r.value, r.note, r.parts, r.facts, r.corrects, r.prev_hash, r.hash, r.tester, "
@@ -631,7 +631,8 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 		}
 	}
 	if (!err) {
-		err = store_int_ledger_job_row(st, r->job_id, "step", new_id, r->t_ms, made, &chain);
+		err = store_int_ledger_id_row(st, "job", r->job_id, "step", new_id, r->t_ms, made,
+					      &chain);
 		made = NULL;
 	}
 	json_decref(made);

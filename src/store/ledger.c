@@ -531,7 +531,8 @@ enum store_err store_int_ledger(struct store *st, const char *chain, const char 
 
 enum store_err store_int_ledger_id_row(struct store *st, const char *chain_kind,
 				       long long chain_id, const char *kind, long long ref,
-				       long long t_ms, json_t *row)
+				       long long t_ms, json_t *row,
+				       const struct store_int_chain_now *now)
 {
 	char chain[STORE_CHAIN_MAX], r[24];
 
@@ -540,24 +541,13 @@ enum store_err store_int_ledger_id_row(struct store *st, const char *chain_kind,
 	else
 		snprintf(chain, sizeof(chain), "%s", chain_kind);
 	snprintf(r, sizeof(r), "%lld", ref);
-	return ledger_append(st, chain, kind, ref ? r : NULL, t_ms, row, NULL);
-}
-
-enum store_err store_int_ledger_job_row(struct store *st, long long job_id, const char *kind,
-					long long ref, long long t_ms, json_t *row,
-					const struct store_int_chain_now *now)
-{
-	char chain[STORE_CHAIN_MAX], r[24];
-
-	snprintf(chain, sizeof(chain), "job:%lld", job_id);
-	snprintf(r, sizeof(r), "%lld", ref);
-	return ledger_append(st, chain, kind, r, t_ms, row, now);
+	return ledger_append(st, chain, kind, ref ? r : NULL, t_ms, row, now);
 }
 
 enum store_err store_int_ledger_id(struct store *st, const char *chain_kind, long long chain_id,
 				   const char *kind, long long ref, long long t_ms)
 {
-	return store_int_ledger_id_row(st, chain_kind, chain_id, kind, ref, t_ms, NULL);
+	return store_int_ledger_id_row(st, chain_kind, chain_id, kind, ref, t_ms, NULL, NULL);
 }
 
 /* ---- checking ---- */

@@ -69,12 +69,6 @@ enum store_err store_int_ledger(struct store *st, const char *chain, const char 
  * (0: none). */
 enum store_err store_int_ledger_id(struct store *st, const char *chain_kind, long long chain_id,
 				   const char *kind, long long ref, long long t_ms);
-/* The same with ROW (taken; NULL: read here), the row REF as KIND's query reads it: the
- * columns an INSERT ... RETURNING gave back, in the order and with the names of that query
- * (kinds[] in ledger.c), saving the write a read of the row it has just made. */
-enum store_err store_int_ledger_id_row(struct store *st, const char *chain_kind,
-				       long long chain_id, const char *kind, long long ref,
-				       long long t_ms, json_t *row);
 /* A job's chain as the write itself has just read it, under the same lock: its head (none
  * yet: HAS_HEAD 0) and the job's state, which its entries carry. */
 struct store_int_chain_now {
@@ -85,11 +79,15 @@ struct store_int_chain_now {
 	int submitted_null;
 	long long submitted_ms;
 };
-/* store_int_ledger_id_row() for a job's chain read as NOW: the head and the state are not
- * read again (a step's append reads them with the job's last record). */
-enum store_err store_int_ledger_job_row(struct store *st, long long job_id, const char *kind,
-					long long ref, long long t_ms, json_t *row,
-					const struct store_int_chain_now *now);
+/* The same with ROW (taken; NULL: read here), the row REF as KIND's query reads it: the
+ * columns an INSERT ... RETURNING gave back, in the order and with the names of that query
+ * (kinds[] in ledger.c), saving the write a read of the row it has just made; and with the
+ * chain as NOW (NULL: read here): a step's append reads its job's head and state with the
+ * job's last record, and they are not read again. */
+enum store_err store_int_ledger_id_row(struct store *st, const char *chain_kind,
+				       long long chain_id, const char *kind, long long ref,
+				       long long t_ms, json_t *row,
+				       const struct store_int_chain_now *now);
 /* The columns of a step's row as its ledger entry keeps them, in their order: the "step"
  * kind's query (ledger.c) and the step's INSERT ... RETURNING (jobs.c) both name them
  * here. Fixed for good: the entries already written hold them. */
