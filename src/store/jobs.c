@@ -572,6 +572,7 @@ static enum store_err append(struct store *st, struct store_step *r, store_step_
 		if (!err && row) {
 			db_col_copy(stmt, 17, state, sizeof(state));
 			memcpy(chain.state, state, sizeof(state));
+			chain.has_state = 1;
 			chain.submitted_null = db_col_is_null(stmt, 18);
 			chain.submitted_ms = db_col_int64(stmt, 18);
 			chain.has_head = !db_col_is_null(stmt, 19);

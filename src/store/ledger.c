@@ -257,17 +257,11 @@ out:
 	return o;
 }
 
-/* The head of CHAIN into HEAD (*HAS_HEAD = 0 when it has none yet) and, for a job's or a
- * device's chain, the state its entries carry (added to an entry's body by
- * put_state()), read together: one read inside the write. */
-struct chain_state {
-	int has_head, has_state, submitted_null;
-	char state[32];
-	long long submitted_ms;
-};
-
+/* CHAIN as it is now into CN: its head and, for a job's or a device's chain, the state its
+ * entries carry (added to an entry's body by put_state()), read together: one read inside
+ * the write. */
 static enum store_err head_and_state(struct store *st, const char *chain,
-				     struct store_chain_head *head, struct chain_state *cs)
+				     struct store_int_chain_now *cn)
 {
 	static const char sql_job[] =
 		"SELECT h.seq, h.hash, j.state, j.submitted_ms FROM job j "
@@ -279,15 +273,18 @@ static enum store_err head_and_state(struct store *st, const char *chain,
 	enum store_err err;
 	int row = 0;
 
-	memset(cs, 0, sizeof(*cs));
-	memset(head, 0, sizeof(*head));
+	memset(cn, 0, sizeof(*cn));
 	if (strncmp(chain, "job:", 4) == 0)
 		sql = sql_job;
 	else if (strncmp(chain, "device:", 7) == 0)
 		sql = sql_dev;
 	if (!sql) {
-		err = store_chain_head(st, chain, head);
-		cs->has_head = err == STORE_OK;
+		struct store_chain_head head;
+
+		err = store_chain_head(st, chain, &head);
+		cn->has_head = err == STORE_OK;
+		cn->seq = head.seq;
+		memcpy(cn->hash, head.hash, sizeof(cn->hash));
 		return err == STORE_ENOENT ? STORE_OK : err;
 	}
 	err = db_prepare(st, sql, &stmt);
@@ -297,16 +294,15 @@ static enum store_err head_and_state(struct store *st, const char *chain,
 	db_bind_int64(stmt, 2, chain_id(chain));
 	err = db_step(stmt, &row);
 	if (!err && row) {
-		cs->has_head = !db_col_is_null(stmt, 0);
-		if (cs->has_head) {
-			snprintf(head->chain, sizeof(head->chain), "%s", chain);
-			head->seq = db_col_int64(stmt, 0);
-			db_col_copy(stmt, 1, head->hash, sizeof(head->hash));
+		cn->has_head = !db_col_is_null(stmt, 0);
+		if (cn->has_head) {
+			cn->seq = db_col_int64(stmt, 0);
+			db_col_copy(stmt, 1, cn->hash, sizeof(cn->hash));
 		}
-		cs->has_state = 1;
-		db_col_copy(stmt, 2, cs->state, sizeof(cs->state));
-		cs->submitted_null = db_col_is_null(stmt, 3);
-		cs->submitted_ms = db_col_int64(stmt, 3);
+		cn->has_state = 1;
+		db_col_copy(stmt, 2, cn->state, sizeof(cn->state));
+		cn->submitted_null = db_col_is_null(stmt, 3);
+		cn->submitted_ms = db_col_int64(stmt, 3);
 	} else if (!err) {
 		err = STORE_ENOENT; /* the job or device of the chain is gone */
 	}
@@ -315,7 +311,7 @@ static enum store_err head_and_state(struct store *st, const char *chain,
 }
 
 /* The state of a job's or a device's chain, into the body O of its new entry. */
-static void put_state(const char *chain, const struct chain_state *cs, json_t *o)
+static void put_state(const char *chain, const struct store_int_chain_now *cs, json_t *o)
 {
 	if (!cs->has_state)
 		return;
@@ -329,13 +325,12 @@ static void put_state(const char *chain, const struct chain_state *cs, json_t *o
 /* The state of CHAIN's job or device as it is now, into O (any other chain: nothing). */
 static enum store_err add_state(struct store *st, const char *chain, json_t *o)
 {
-	struct store_chain_head head;
-	struct chain_state cs;
+	struct store_int_chain_now cs;
 	enum store_err err;
 
 	if (strncmp(chain, "job:", 4) != 0 && strncmp(chain, "device:", 7) != 0)
 		return STORE_OK;
-	err = head_and_state(st, chain, &head, &cs);
+	err = head_and_state(st, chain, &cs);
 	if (!err)
 		put_state(chain, &cs, o);
 	return err;
@@ -442,8 +437,7 @@ static enum store_err ledger_append(struct store *st, const char *chain, const c
 	static const char sql[] = "INSERT INTO ledger (chain, seq, kind, ref, t_ms, body, "
 				  "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 	struct store_ledger_entry e;
-	struct store_chain_head head;
-	struct chain_state cs;
+	struct store_int_chain_now cs;
 	const struct kind_def *k = kind_find(kind);
 	struct db_stmt *stmt = NULL;
 	json_t *body = NULL;
@@ -464,18 +458,10 @@ static enum store_err ledger_append(struct store *st, const char *chain, const c
 	e.t_ms = t_ms;
 
 	if (now) {
-		memset(&head, 0, sizeof(head));
-		memset(&cs, 0, sizeof(cs));
-		cs.has_head = now->has_head;
-		head.seq = now->seq;
-		memcpy(head.hash, now->hash, sizeof(head.hash));
-		cs.has_state = 1;
-		memcpy(cs.state, now->state, sizeof(cs.state));
-		cs.submitted_null = now->submitted_null;
-		cs.submitted_ms = now->submitted_ms;
+		cs = *now;
 		err = STORE_OK;
 	} else {
-		err = head_and_state(st, chain, &head, &cs);
+		err = head_and_state(st, chain, &cs);
 	}
 	if (err) {
 		json_decref(row);
@@ -485,8 +471,8 @@ static enum store_err ledger_append(struct store *st, const char *chain, const c
 		e.seq = 1;
 		genesis(chain, e.prev_hash);
 	} else {
-		e.seq = head.seq + 1;
-		memcpy(e.prev_hash, head.hash, sizeof(e.prev_hash));
+		e.seq = cs.seq + 1;
+		memcpy(e.prev_hash, cs.hash, sizeof(e.prev_hash));
 	}
 	if (!row)
 		row = row_json(st, k, e.ref, &err);

@@ -69,15 +69,14 @@ enum store_err store_int_ledger(struct store *st, const char *chain, const char 
  * (0: none). */
 enum store_err store_int_ledger_id(struct store *st, const char *chain_kind, long long chain_id,
 				   const char *kind, long long ref, long long t_ms);
-/* A job's chain as the write itself has just read it, under the same lock: its head (none
- * yet: HAS_HEAD 0) and the job's state, which its entries carry. */
+/* A chain as it is now, read inside the write that appends to it: its head (SEQ, HASH;
+ * none yet: HAS_HEAD 0) and, for a job's or a device's chain (HAS_STATE), the state its
+ * entries carry (a job's also its submission time, SUBMITTED_NULL when it has none). */
 struct store_int_chain_now {
-	int has_head;
-	long long seq;
+	int has_head, has_state, submitted_null;
+	long long seq, submitted_ms;
 	char hash[STORE_HASH_HEX];
 	char state[32];
-	int submitted_null;
-	long long submitted_ms;
 };
 /* The same with ROW (taken; NULL: read here), the row REF as KIND's query reads it: the
  * columns an INSERT ... RETURNING gave back, in the order and with the names of that query
