@@ -329,9 +329,22 @@ enum store_err store_int_functions(struct store *st)
  * commit that crosses the line: that commit, and every change waiting behind it, then
  * waits for a few thousand page writes and an fsync. With store_checkpoint_apart(), a
  * thread of the store's own does it on a connection of its own (a passive checkpoint,
- * which never holds up a writer), woken by the commit that crosses the line. */
+ * which never holds up a writer), woken by the commit that crosses the line.
+ *
+ * The log starts over from its beginning only at the first write of a transaction that
+ * began with the whole log copied back (SQLite's walRestartLog()). Under a load that never
+ * pauses that never happens: the thread copies while the writer commits more, so the log
+ * grew without end (388 MB in half a minute of web_bench's 50 connections), and every
+ * page of it was written into a new part of the file, which the kernel must allocate and
+ * zero first: a fifth of the writer's time (perf, December 2026). So once the log holds
+ * restart_pages pages, the thread is woken at every commit to stay close behind, and the
+ * commit that finds it less than RESTART_TAIL pages behind copies the rest itself (two
+ * syncs and those pages); the next transaction then starts the log over, unless a reader
+ * still holds an older snapshot, and then the next commit tries again. Overwritten, the
+ * log's pages are in the page cache already. */
 
 #define CHECKPOINT_PAGES 1000 /* SQLite's own line */
+#define RESTART_TAIL 512      /* pages the last copy may leave to the writer's commit */
 
 struct store_checkpointer {
 	pthread_t thread;
@@ -339,7 +352,9 @@ struct store_checkpointer {
 	pthread_cond_t work;
 	sqlite3 *db; /* the thread's connection */
 	int due, stop;
-	int asked_at; /* the log's length when the thread was last woken */
+	int asked_at;	   /* the log's length when the thread was last woken */
+	int restart_pages; /* the log's length from which it is made to start over */
+	int copied;	   /* under mu: the log's pages copied back at the thread's last copy */
 };
 
 static void *checkpointer_main(void *arg)
@@ -348,6 +363,8 @@ static void *checkpointer_main(void *arg)
 
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
+		int log = 0, copied = 0;
+
 		while (!c->stop && !c->due)
 			pthread_cond_wait(&c->work, &c->mu);
 		if (c->stop)
@@ -355,8 +372,11 @@ static void *checkpointer_main(void *arg)
 		c->due = 0;
 		pthread_mutex_unlock(&c->mu);
 		/* Passive: what no reader still needs is copied, and nobody waits for it. */
-		sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
+					      &copied) != SQLITE_OK)
+			copied = 0;
 		pthread_mutex_lock(&c->mu);
+		c->copied = copied;
 	}
 	pthread_mutex_unlock(&c->mu);
 	return NULL;
@@ -366,19 +386,31 @@ static void *checkpointer_main(void *arg)
 static int checkpoint_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	struct store_checkpointer *c = arg;
+	int restart = c->restart_pages > 0 && pages >= c->restart_pages, behind;
 
-	(void)db;
 	(void)name;
+	if (restart) {
+		pthread_mutex_lock(&c->mu);
+		/* What the thread copied last may be of the log before it started over:
+		 * then "behind" is too small, and the copy below merely longer. */
+		behind = pages - c->copied;
+		pthread_mutex_unlock(&c->mu);
+		if (behind >= 0 && behind < RESTART_TAIL) {
+			/* Busy when the thread is copying: the next commit tries again. */
+			sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+			return SQLITE_OK;
+		}
+	}
 	/* While readers keep the log from being copied back whole, it stays past the line:
 	 * the thread is woken again once it has grown by the line again, not at each
-	 * commit. Each checkpoint copies a page once however often it changed since the
-	 * last, and syncs the log and the database: at a tenth of the line, checkpoints took
-	 * 9 % of the server's processor at 50 connections, at the line 3 % (perf, December
-	 * 2026). Readers look for a page only in the log written since the last checkpoint
-	 * (SQLite's wal-index), so a longer log costs them nothing. Only the writer's
-	 * connection calls the hook. */
-	if (pages >= CHECKPOINT_PAGES &&
-	    (pages < c->asked_at || pages - c->asked_at >= CHECKPOINT_PAGES)) {
+	 * commit (until restart_pages). Each checkpoint copies a page once however often it
+	 * changed since the last, and syncs the log and the database: at a tenth of the
+	 * line, checkpoints took 9 % of the server's processor at 50 connections, at the
+	 * line 3 % (perf, December 2026). Readers look for a page only in the log written
+	 * since the last checkpoint (SQLite's wal-index), so a longer log costs them
+	 * nothing. Only the writer's connection calls the hook. */
+	if (restart || (pages >= CHECKPOINT_PAGES &&
+			(pages < c->asked_at || pages - c->asked_at >= CHECKPOINT_PAGES))) {
 		c->asked_at = pages;
 		pthread_mutex_lock(&c->mu);
 		c->due = 1;
@@ -388,7 +420,7 @@ static int checkpoint_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	return SQLITE_OK;
 }
 
-enum store_err store_checkpoint_apart(struct store *st)
+enum store_err store_checkpoint_apart(struct store *st, int restart_pages)
 {
 	struct store_checkpointer *c;
 
@@ -412,6 +444,7 @@ enum store_err store_checkpoint_apart(struct store *st)
 		free(c);
 		return STORE_EIO;
 	}
+	c->restart_pages = restart_pages;
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->work, NULL);
 	if (pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {

@@ -96,8 +96,13 @@ enum store_err store_wal_sync(const char *wal);
  * no batch opens (PostgreSQL: store_batch_begin()). */
 enum store_err store_seal_later(struct store *st) __attribute__((warn_unused_result));
 /* A server's writer: the write-ahead log is copied back into the database by a thread
- * with a connection of its own, never in one of ST's commits. */
-enum store_err store_checkpoint_apart(struct store *st) __attribute__((warn_unused_result));
+ * with a connection of its own, not in ST's commits, except that once the log holds
+ * RESTART_PAGES pages (0: never) a commit copies the last few pages the thread left, so
+ * that the log starts over from its beginning at the next write even under a load that
+ * never pauses (db_sqlite.c). */
+#define STORE_LOG_RESTART_PAGES 16384 /* 64 MiB of log with 4 KiB pages */
+enum store_err store_checkpoint_apart(struct store *st, int restart_pages)
+	__attribute__((warn_unused_result));
 
 /* Reset every statement of ST left stepped (a read not finished), and roll back a read
  * transaction left open (a store_read_begin() not ended, a COMMIT that failed): their

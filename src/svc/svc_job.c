@@ -175,7 +175,7 @@ void svc_keep_work(struct bench *b)
 	if (!b->kept)
 		b->kept = calloc(1, sizeof(*b->kept));
 	svc_seal_later(b);
-	if (b->st && store_checkpoint_apart(b->st) != STORE_OK)
+	if (b->st && store_checkpoint_apart(b->st, STORE_LOG_RESTART_PAGES) != STORE_OK)
 		log_msg(LOG_DEBUG, "the log is checkpointed in the commits: %s",
 			store_last_error_message());
 }

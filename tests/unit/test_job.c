@@ -319,7 +319,7 @@ static void the_log_is_copied_into_the_database_by_a_thread_of_its_own(void **st
 
 	if (records_on_pg())
 		skip(); /* SQLite's write-ahead log */
-	assert_int_equal(store_checkpoint_apart(st), STORE_OK);
+	assert_int_equal(store_checkpoint_apart(st, STORE_LOG_RESTART_PAGES), STORE_OK);
 	before = db_file_size();
 	memset(note, 'n', sizeof(note) - 1);
 	note[sizeof(note) - 1] = '\0';
@@ -335,6 +335,49 @@ static void the_log_is_copied_into_the_database_by_a_thread_of_its_own(void **st
 	assert_true(db_file_size() > before); /* while the store is still open */
 	assert_int_equal(committed_records(), 2000);
 	assert_int_equal(job_verify(st, job_id, &bad, why, sizeof(why)), JOB_OK);
+}
+
+/* Size of the write-ahead log's file. */
+static long long log_file_size(void)
+{
+	char path[128];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/atelier.db-wal", dir);
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+#define RESTART_AT 1000 /* pages of log */
+
+/* A server's batches one after the other, never a pause: the log's file stays near the
+ * length at which it is made to start over, where it grew by all that was written. */
+static void the_log_starts_over_under_a_load_that_never_pauses(void **state)
+{
+	char note[600];
+	long long largest = 0, bound = 3LL * RESTART_AT * (4096 + 24);
+	int bad = 0, batches = 0;
+	char why[256];
+	(void)state;
+
+	if (records_on_pg())
+		skip(); /* SQLite's write-ahead log */
+	assert_int_equal(store_checkpoint_apart(st, RESTART_AT), STORE_OK);
+	memset(note, 'n', sizeof(note) - 1);
+	note[sizeof(note) - 1] = '\0';
+	for (; batches < 300; batches++) {
+		store_batch_begin(st);
+		for (int i = 0; i < 50; i++)
+			record("screen", "pass", note, 0, NULL);
+		assert_int_equal(store_batch_end(st), STORE_OK);
+		if (log_file_size() > largest)
+			largest = log_file_size();
+	}
+	assert_true(largest > RESTART_AT * 4096LL); /* it did reach the line */
+	assert_true(largest < bound);
+	/* Nothing written was lost on the way: every record is there, and chained. */
+	assert_int_equal(committed_records(), 50 * batches);
+	assert_int_equal(job_verify(st, job_id, &bad, why, sizeof(why)), JOB_OK);
+	assert_int_equal(bad, 0);
 }
 
 static void a_wipe_sample_is_drawn_from_each_job_and_keeps_its_share(void **state)
@@ -377,6 +420,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_batch_never_ended_keeps_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			the_log_is_copied_into_the_database_by_a_thread_of_its_own, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_log_starts_over_under_a_load_that_never_pauses,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
