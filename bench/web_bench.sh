@@ -93,6 +93,11 @@ p99() {
     if grep -q "Non-2xx" "$T/wrk.out"; then
         echo "web bench: non-2xx answers for $*:" >&2; cat "$T/wrk.out" >&2; exit 1
     fi
+    # A connection the server closed or dropped (over WEB_CONN_MAX, say) is counted
+    # apart from the answers: the latencies would then be of the ones that got through.
+    if grep -q "Socket errors" "$T/wrk.out"; then
+        echo "web bench: connections failed for $*:" >&2; cat "$T/wrk.out" >&2; exit 1
+    fi
     awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 }
                        else if (v ~ /ms$/) { sub(/ms$/, "", v) }
                        else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
