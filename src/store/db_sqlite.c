@@ -363,7 +363,7 @@ static void *checkpointer_main(void *arg)
 
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
-		int log = 0, copied = 0;
+		int in_log = 0, copied = 0;
 
 		while (!c->stop && !c->due)
 			pthread_cond_wait(&c->work, &c->mu);
@@ -372,7 +372,7 @@ static void *checkpointer_main(void *arg)
 		c->due = 0;
 		pthread_mutex_unlock(&c->mu);
 		/* Passive: what no reader still needs is copied, and nobody waits for it. */
-		if (sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
+		if (sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &in_log,
 					      &copied) != SQLITE_OK)
 			copied = 0;
 		pthread_mutex_lock(&c->mu);
