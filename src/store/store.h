@@ -97,7 +97,7 @@ enum store_err store_wal_sync(const char *wal);
 enum store_err store_seal_later(struct store *st) __attribute__((warn_unused_result));
 /* A server's writer: the write-ahead log is copied back into the database by a thread
  * with a connection of its own, not in ST's commits, except that once the log holds
- * RESTART_PAGES pages (0: never) a commit copies the last few pages the thread left, so
+ * restart_pages pages (0: never) a commit copies the last few pages the thread left, so
  * that the log starts over from its beginning at the next write even under a load that
  * never pauses (db_sqlite.c). */
 #define STORE_LOG_RESTART_PAGES 16384 /* 64 MiB of log with 4 KiB pages */
