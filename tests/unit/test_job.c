@@ -365,12 +365,15 @@ static void the_log_starts_over_under_a_load_that_never_pauses(void **state)
 	memset(note, 'n', sizeof(note) - 1);
 	note[sizeof(note) - 1] = '\0';
 	for (; batches < 300; batches++) {
+		long long now;
+
 		store_batch_begin(st);
 		for (int i = 0; i < 50; i++)
 			record("screen", "pass", note, 0, NULL);
 		assert_int_equal(store_batch_end(st), STORE_OK);
-		if (log_file_size() > largest)
-			largest = log_file_size();
+		now = log_file_size();
+		if (now > largest)
+			largest = now;
 	}
 	assert_true(largest > RESTART_AT * 4096LL); /* it did reach the line */
 	assert_true(largest < bound);
