@@ -85,7 +85,7 @@ for PAUSE in 50 20; do
 done
 
 # p99 in milliseconds of wrk's latency distribution, after 2 s of the same load left
-# out (the 50 connections' threads open their contexts: the steady state is measured).
+# out (the server opens the contexts it keeps: the steady state is measured).
 p99() {
     wrk -t2 -c50 -d2s "$@" >/dev/null 2>&1
     sleep 1 # the warm-up's connections close: the server takes WEB_CONN_MAX (64) at once

@@ -5,7 +5,9 @@
  * the reading with its device) and reads again, every LIVE_RETRY_MS, one that does not
  * trust the bench yet. Both change the list of devices under one mutex and publish an
  * event into a ring; each server-sent-events connection follows the ring from its own
- * place (live_sse_read), waiting on a condition variable, not polling. */
+ * place (live_sse_read). A stream with nothing to send is suspended by the server and
+ * listed here (live_sse_wait): the next event resumes it, as does live_sse_kick() when a
+ * keep-alive may be due. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -48,9 +50,14 @@ struct live_event {
 	char *data; /* JSON text, owned */
 };
 
+/* A stream waiting for events: resumed once (then listed no more). */
+struct live_waiter {
+	void (*resume)(void *conn);
+	void *conn;
+};
+
 struct live {
 	pthread_mutex_t mu;
-	pthread_cond_t changed; /* the ring or the list moved, or stopping */
 	pthread_cond_t to_read; /* a device arrived, or stopping: the reader's own, so that
 				 * the events of the records (a step, a grade) never wake it */
 	struct live_event ring[LIVE_RING];
@@ -59,6 +66,8 @@ struct live {
 	size_t n;
 	unsigned generation;
 	int stopping;
+	struct live_waiter *waiters; /* streams suspended until the next event */
+	size_t n_waiters, cap_waiters;
 	int wake[2]; /* a byte here wakes the watcher's poll() */
 	const char *data_opt;
 	struct usbw *w;
@@ -113,7 +122,17 @@ static json_t *entry_of(const struct live_dev *d)
 			 "since_ms", (json_int_t)d->since_ms, "known", d->known, "card", card);
 }
 
-/* Put event NAME with DATA (a reference is taken) into the ring and wake every reader. */
+/* Under L's lock: resume every stream waiting for an event. Each is listed once, until
+ * resumed; the server's threads never take this lock while they resume or suspend. */
+static void resume_waiters_locked(struct live *l)
+{
+	for (size_t i = 0; i < l->n_waiters; i++)
+		l->waiters[i].resume(l->waiters[i].conn);
+	l->n_waiters = 0;
+}
+
+/* Put event NAME with DATA (a reference is taken) into the ring and resume every stream
+ * waiting for one. */
 static void publish_locked(struct live *l, const char *name, json_t *data)
 {
 	struct live_event *e = &l->ring[l->next_seq % LIVE_RING];
@@ -126,7 +145,7 @@ static void publish_locked(struct live *l, const char *name, json_t *data)
 	e->seq = l->next_seq++;
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	e->data = text;
-	pthread_cond_broadcast(&l->changed);
+	resume_waiters_locked(l);
 }
 
 static void publish_dev_locked(struct live *l, const char *name, const struct live_dev *d)
@@ -420,24 +439,13 @@ unsigned long long live_sse_start(struct live *l, const char *last_id)
 	return seq;
 }
 
-long live_sse_read(struct live *l, unsigned long long *seq, char *buf, size_t max, int wait_ms)
+long live_sse_read(struct live *l, unsigned long long *seq, char *buf, size_t max)
 {
 	size_t len = 0;
-	struct timespec ts;
 
 	if (!l)
 		return -1;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += wait_ms / 1000;
-	ts.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&l->mu);
-	while (!l->stopping && *seq >= l->next_seq)
-		if (pthread_cond_timedwait(&l->changed, &l->mu, &ts) == ETIMEDOUT)
-			break;
 	if (l->stopping) {
 		pthread_mutex_unlock(&l->mu);
 		return -1;
@@ -465,6 +473,41 @@ long live_sse_read(struct live *l, unsigned long long *seq, char *buf, size_t ma
 	return (long)len;
 }
 
+int live_sse_wait(struct live *l, unsigned long long seq, void (*resume)(void *conn), void *conn)
+{
+	int rc = 0;
+
+	if (!l)
+		return -1;
+	pthread_mutex_lock(&l->mu);
+	if (l->stopping || seq < l->next_seq) {
+		rc = 1; /* something to say already */
+	} else if (l->n_waiters == l->cap_waiters) {
+		size_t cap = l->cap_waiters ? 2 * l->cap_waiters : 16;
+		struct live_waiter *w = realloc(l->waiters, cap * sizeof(*w));
+
+		if (w) {
+			l->waiters = w;
+			l->cap_waiters = cap;
+		} else {
+			rc = -1;
+		}
+	}
+	if (rc == 0)
+		l->waiters[l->n_waiters++] = (struct live_waiter){ resume, conn };
+	pthread_mutex_unlock(&l->mu);
+	return rc;
+}
+
+void live_sse_kick(struct live *l)
+{
+	if (!l)
+		return;
+	pthread_mutex_lock(&l->mu);
+	resume_waiters_locked(l);
+	pthread_mutex_unlock(&l->mu);
+}
+
 /* ---- start, stop ---- */
 
 struct live *live_start(const char *data_opt, int usb)
@@ -475,7 +518,6 @@ struct live *live_start(const char *data_opt, int usb)
 	if (!l)
 		return NULL;
 	pthread_mutex_init(&l->mu, NULL);
-	pthread_cond_init(&l->changed, NULL);
 	pthread_cond_init(&l->to_read, NULL);
 	l->next_seq = 1;
 	l->data_opt = data_opt;
@@ -516,7 +558,7 @@ void live_shutdown(struct live *l)
 		return;
 	pthread_mutex_lock(&l->mu);
 	l->stopping = 1;
-	pthread_cond_broadcast(&l->changed);
+	resume_waiters_locked(l); /* their next read says the stream ends */
 	pthread_cond_signal(&l->to_read);
 	pthread_mutex_unlock(&l->mu);
 	if (l->wake[1] >= 0 && write(l->wake[1], "", 1) < 0)
@@ -541,7 +583,7 @@ void live_free(struct live *l)
 		close(l->wake[0]);
 	if (l->wake[1] >= 0)
 		close(l->wake[1]);
-	pthread_cond_destroy(&l->changed);
+	free(l->waiters);
 	pthread_cond_destroy(&l->to_read);
 	pthread_mutex_destroy(&l->mu);
 	free(l);

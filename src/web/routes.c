@@ -59,6 +59,7 @@ struct route {
 	size_t raw_max; /* 0: the body is JSON (WEB_BODY_MAX); else raw bytes up to this */
 	int cache;	/* a view of the records alone: kept while they are unchanged */
 	int batch;	/* a change that may share its commit with others (group commit) */
+	int apart;	/* a read that may take long (a PDF, a report): on a thread of its own */
 };
 
 unsigned web_status_of(enum svc_err err, const char **word)
@@ -1168,64 +1169,64 @@ static enum svc_err h_me_secret(struct req *r, json_t **view)
 static int match(const char *pattern, char *copy, const char *path, struct req *r);
 
 static const struct route routes[] = {
-	{ "POST", "/api/login", WEB_ANYONE, h_login, 0, 0, 0 },
-	{ "POST", "/api/logout", WEB_SIGNED_IN, h_logout, 0, 0, 0 },
-	{ "GET", "/api/me", WEB_SIGNED_IN, h_me, 0, 0, 0 },
-	{ "POST", "/api/me/lang", WEB_SIGNED_IN, h_set_lang, 0, 0, 0 },
-	{ "POST", "/api/me/secret", WEB_SIGNED_IN, h_me_secret, 0, 0, 0 },
-	{ "GET", "/api/bench", WEB_SIGNED_IN, h_bench, 0, 0, 0 },
-	{ "GET", "/api/events", WEB_SIGNED_IN, h_events, 0, 0, 0 },
-	{ "GET", "/api/devices", WEB_SIGNED_IN, h_devices, 0, 1, 0 },
-	{ "GET", "/api/devices/{key}", WEB_SIGNED_IN, h_device, 0, 1, 0 },
-	{ "GET", "/api/board", WEB_INSTRUCTOR, h_board, 0, 1, 0 },
-	{ "GET", "/api/inventory", WEB_INSTRUCTOR, h_inventory, 0, 0, 0 },
-	{ "GET", "/api/devices/{key}/certification", WEB_INSTRUCTOR, h_cert_check, 0, 1, 0 },
-	{ "GET", "/api/devices/{key}/label", WEB_SIGNED_IN, h_label, 0, 0, 0 },
-	{ "POST", "/api/devices/{key}/certify", WEB_INSTRUCTOR, h_certify, 0, 0, 0 },
-	{ "POST", "/api/devices/{key}/state", WEB_INSTRUCTOR, h_device_state, 0, 0, 0 },
-	{ "POST", "/api/devices/{key}/sell", WEB_INSTRUCTOR, h_sell, 0, 0, 0 },
-	{ "POST", "/api/devices/{key}/return", WEB_INSTRUCTOR, h_return, 0, 0, 0 },
-	{ "POST", "/api/devices/{key}/shelf", WEB_TRAINEE, h_shelf, 0, 0, 0 },
-	{ "GET", "/api/batches", WEB_INSTRUCTOR, h_batches, 0, 1, 0 },
-	{ "POST", "/api/batches", WEB_INSTRUCTOR, h_batch_add, 0, 0, 0 },
-	{ "POST", "/api/batches/{name}/devices", WEB_INSTRUCTOR, h_batch_devices, 0, 0, 0 },
-	{ "GET", "/api/batches/{name}/erasure", WEB_INSTRUCTOR, h_erasure, 0, 0, 0 },
-	{ "GET", "/api/batches/{name}/labels", WEB_INSTRUCTOR, h_batch_labels, 0, 0, 0 },
-	{ "POST", "/api/certificates/{id}/revoke", WEB_INSTRUCTOR, h_revoke, 0, 0, 0 },
-	{ "GET", "/api/certificates/{id}/pdf", WEB_INSTRUCTOR, h_cert_pdf, 0, 0, 0 },
-	{ "GET", "/api/public/certificates/{id}", WEB_ANYONE, h_public_cert, 0, 0, 0 },
-	{ "GET", "/api/checklists", WEB_SIGNED_IN, h_checklists, 0, 0, 0 },
-	{ "GET", "/api/checklists/{id}", WEB_SIGNED_IN, h_checklist, 0, 0, 0 },
-	{ "GET", "/api/checklists/{id}/steps/{step}/image", WEB_SIGNED_IN, h_step_image, 0, 0, 0 },
-	{ "GET", "/api/checklists/{id}/photos", WEB_SIGNED_IN, h_photos, 0, 0, 0 },
+	{ "POST", "/api/login", WEB_ANYONE, h_login, 0, 0, 0, 0 },
+	{ "POST", "/api/logout", WEB_SIGNED_IN, h_logout, 0, 0, 0, 0 },
+	{ "GET", "/api/me", WEB_SIGNED_IN, h_me, 0, 0, 0, 0 },
+	{ "POST", "/api/me/lang", WEB_SIGNED_IN, h_set_lang, 0, 0, 0, 0 },
+	{ "POST", "/api/me/secret", WEB_SIGNED_IN, h_me_secret, 0, 0, 0, 0 },
+	{ "GET", "/api/bench", WEB_SIGNED_IN, h_bench, 0, 0, 0, 0 },
+	{ "GET", "/api/events", WEB_SIGNED_IN, h_events, 0, 0, 0, 0 },
+	{ "GET", "/api/devices", WEB_SIGNED_IN, h_devices, 0, 1, 0, 0 },
+	{ "GET", "/api/devices/{key}", WEB_SIGNED_IN, h_device, 0, 1, 0, 0 },
+	{ "GET", "/api/board", WEB_INSTRUCTOR, h_board, 0, 1, 0, 0 },
+	{ "GET", "/api/inventory", WEB_INSTRUCTOR, h_inventory, 0, 0, 0, 0 },
+	{ "GET", "/api/devices/{key}/certification", WEB_INSTRUCTOR, h_cert_check, 0, 1, 0, 0 },
+	{ "GET", "/api/devices/{key}/label", WEB_SIGNED_IN, h_label, 0, 0, 0, 1 },
+	{ "POST", "/api/devices/{key}/certify", WEB_INSTRUCTOR, h_certify, 0, 0, 0, 0 },
+	{ "POST", "/api/devices/{key}/state", WEB_INSTRUCTOR, h_device_state, 0, 0, 0, 0 },
+	{ "POST", "/api/devices/{key}/sell", WEB_INSTRUCTOR, h_sell, 0, 0, 0, 0 },
+	{ "POST", "/api/devices/{key}/return", WEB_INSTRUCTOR, h_return, 0, 0, 0, 0 },
+	{ "POST", "/api/devices/{key}/shelf", WEB_TRAINEE, h_shelf, 0, 0, 0, 0 },
+	{ "GET", "/api/batches", WEB_INSTRUCTOR, h_batches, 0, 1, 0, 0 },
+	{ "POST", "/api/batches", WEB_INSTRUCTOR, h_batch_add, 0, 0, 0, 0 },
+	{ "POST", "/api/batches/{name}/devices", WEB_INSTRUCTOR, h_batch_devices, 0, 0, 0, 0 },
+	{ "GET", "/api/batches/{name}/erasure", WEB_INSTRUCTOR, h_erasure, 0, 0, 0, 1 },
+	{ "GET", "/api/batches/{name}/labels", WEB_INSTRUCTOR, h_batch_labels, 0, 0, 0, 1 },
+	{ "POST", "/api/certificates/{id}/revoke", WEB_INSTRUCTOR, h_revoke, 0, 0, 0, 0 },
+	{ "GET", "/api/certificates/{id}/pdf", WEB_INSTRUCTOR, h_cert_pdf, 0, 0, 0, 1 },
+	{ "GET", "/api/public/certificates/{id}", WEB_ANYONE, h_public_cert, 0, 0, 0, 0 },
+	{ "GET", "/api/checklists", WEB_SIGNED_IN, h_checklists, 0, 0, 0, 0 },
+	{ "GET", "/api/checklists/{id}", WEB_SIGNED_IN, h_checklist, 0, 0, 0, 0 },
+	{ "GET", "/api/checklists/{id}/steps/{step}/image", WEB_SIGNED_IN, h_step_image, 0, 0, 0, 0 },
+	{ "GET", "/api/checklists/{id}/photos", WEB_SIGNED_IN, h_photos, 0, 0, 0, 0 },
 	{ "POST", "/api/checklists/{id}/steps/{step}/photos", WEB_INSTRUCTOR, h_photo_add,
-	  SVC_PHOTO_MAX, 0, 0 },
-	{ "GET", "/api/photos/{sha256}", WEB_SIGNED_IN, h_photo, 0, 0, 0 },
-	{ "POST", "/api/jobs", WEB_TRAINEE, h_job_start, 0, 0, 0 },
-	{ "GET", "/api/jobs", WEB_SIGNED_IN, h_jobs, 0, 1, 0 },
-	{ "GET", "/api/jobs/{id}", WEB_SIGNED_IN, h_job, 0, 1, 0 },
-	{ "GET", "/api/queue", WEB_INSTRUCTOR, h_queue, 0, 1, 0 },
-	{ "GET", "/api/overview", WEB_INSTRUCTOR, h_overview, 0, 1, 0 },
-	{ "GET", "/api/trainees", WEB_INSTRUCTOR, h_trainees, 0, 1, 0 },
-	{ "GET", "/api/trainees/{name}", WEB_SIGNED_IN, h_trainee, 0, 1, 0 },
-	{ "POST", "/api/trainees/{name}/signoffs", WEB_INSTRUCTOR, h_signoff, 0, 0, 0 },
-	{ "GET", "/api/trainees/{name}/report", WEB_SIGNED_IN, h_trainee_report, 0, 0, 0 },
-	{ "GET", "/api/reports/programme", WEB_INSTRUCTOR, h_programme, 0, 0, 0 },
-	{ "GET", "/api/jobs/{id}/checklist", WEB_SIGNED_IN, h_job_checklist, 0, 1, 0 },
-	{ "POST", "/api/jobs/{id}/steps", WEB_TRAINEE, h_step, 0, 0, 1 },
-	{ "POST", "/api/jobs/{id}/submit", WEB_TRAINEE, h_submit, 0, 0, 0 },
-	{ "POST", "/api/jobs/{id}/grade", WEB_INSTRUCTOR, h_grade, 0, 0, 0 },
-	{ "POST", "/api/jobs/{id}/ack", WEB_TRAINEE, h_ack, 0, 0, 0 },
-	{ "GET", "/api/jobs/{id}/verify", WEB_INSTRUCTOR, h_job_verify, 0, 1, 0 },
-	{ "POST", "/api/jobs/{id}/resume", WEB_INSTRUCTOR, h_resume, 0, 0, 0 },
-	{ "POST", "/api/jobs/{id}/cancel", WEB_INSTRUCTOR, h_cancel, 0, 0, 0 },
-	{ "GET", "/api/audit", WEB_INSTRUCTOR, h_audit, 0, 0, 0 },
-	{ "GET", "/api/users", WEB_ADMIN, h_users, 0, 0, 0 },
-	{ "POST", "/api/users", WEB_ADMIN, h_user_add, 0, 0, 0 },
-	{ "POST", "/api/users/{name}/active", WEB_ADMIN, h_user_active, 0, 0, 0 },
-	{ "POST", "/api/users/{name}/role", WEB_ADMIN, h_user_role, 0, 0, 0 },
-	{ "POST", "/api/users/{name}/secret", WEB_ADMIN, h_user_secret, 0, 0, 0 },
-	{ NULL, NULL, WEB_ANYONE, NULL, 0, 0, 0 },
+	  SVC_PHOTO_MAX, 0, 0, 0 },
+	{ "GET", "/api/photos/{sha256}", WEB_SIGNED_IN, h_photo, 0, 0, 0, 0 },
+	{ "POST", "/api/jobs", WEB_TRAINEE, h_job_start, 0, 0, 0, 0 },
+	{ "GET", "/api/jobs", WEB_SIGNED_IN, h_jobs, 0, 1, 0, 0 },
+	{ "GET", "/api/jobs/{id}", WEB_SIGNED_IN, h_job, 0, 1, 0, 0 },
+	{ "GET", "/api/queue", WEB_INSTRUCTOR, h_queue, 0, 1, 0, 0 },
+	{ "GET", "/api/overview", WEB_INSTRUCTOR, h_overview, 0, 1, 0, 0 },
+	{ "GET", "/api/trainees", WEB_INSTRUCTOR, h_trainees, 0, 1, 0, 0 },
+	{ "GET", "/api/trainees/{name}", WEB_SIGNED_IN, h_trainee, 0, 1, 0, 0 },
+	{ "POST", "/api/trainees/{name}/signoffs", WEB_INSTRUCTOR, h_signoff, 0, 0, 0, 0 },
+	{ "GET", "/api/trainees/{name}/report", WEB_SIGNED_IN, h_trainee_report, 0, 0, 0, 1 },
+	{ "GET", "/api/reports/programme", WEB_INSTRUCTOR, h_programme, 0, 0, 0, 1 },
+	{ "GET", "/api/jobs/{id}/checklist", WEB_SIGNED_IN, h_job_checklist, 0, 1, 0, 0 },
+	{ "POST", "/api/jobs/{id}/steps", WEB_TRAINEE, h_step, 0, 0, 1, 0 },
+	{ "POST", "/api/jobs/{id}/submit", WEB_TRAINEE, h_submit, 0, 0, 0, 0 },
+	{ "POST", "/api/jobs/{id}/grade", WEB_INSTRUCTOR, h_grade, 0, 0, 0, 0 },
+	{ "POST", "/api/jobs/{id}/ack", WEB_TRAINEE, h_ack, 0, 0, 0, 0 },
+	{ "GET", "/api/jobs/{id}/verify", WEB_INSTRUCTOR, h_job_verify, 0, 1, 0, 1 },
+	{ "POST", "/api/jobs/{id}/resume", WEB_INSTRUCTOR, h_resume, 0, 0, 0, 0 },
+	{ "POST", "/api/jobs/{id}/cancel", WEB_INSTRUCTOR, h_cancel, 0, 0, 0, 0 },
+	{ "GET", "/api/audit", WEB_INSTRUCTOR, h_audit, 0, 0, 0, 1 },
+	{ "GET", "/api/users", WEB_ADMIN, h_users, 0, 0, 0, 0 },
+	{ "POST", "/api/users", WEB_ADMIN, h_user_add, 0, 0, 0, 0 },
+	{ "POST", "/api/users/{name}/active", WEB_ADMIN, h_user_active, 0, 0, 0, 0 },
+	{ "POST", "/api/users/{name}/role", WEB_ADMIN, h_user_role, 0, 0, 0, 0 },
+	{ "POST", "/api/users/{name}/secret", WEB_ADMIN, h_user_secret, 0, 0, 0, 0 },
+	{ NULL, NULL, WEB_ANYONE, NULL, 0, 0, 0, 0 },
 };
 
 size_t web_body_max(const char *method, const char *path)
@@ -1452,16 +1453,24 @@ static int records_generation(const struct web_ctx *ctx, long long *gen)
  * No step is answered before that commit: a failed commit answers each of them that
  * nothing was recorded. Any other change first commits a batch in progress, then commits
  * alone. A batch's commit does not wait for the disk (svc_batch_end(): SQLite writes its
- * log, unsynced): the writer goes on with the next batch, and the steps of the commit are
- * woken as a tree, the first of them after it has synced the log (svc_batch_sync()), each
- * then waking two more, told whether the disk confirmed the write. No step is answered
- * before its batch is on the disk. On PostgreSQL every change commits alone,
+ * log, unsynced): the writer goes on with the next batch, and a thread of its own (the
+ * syncer, sync_main()) syncs the log (svc_batch_sync()), once for all the batches
+ * committed meanwhile, then has their steps answered, told whether the disk confirmed
+ * the write. No step is answered before its batch is on the disk.
+ *
+ * A change's connection is suspended while it waits (server.c), not its thread: the
+ * server's few threads go on with the other connections, and the answer is written by
+ * one of them once the change is done (web_route_finish()). Waking a thread per step
+ * (one per connection) cost a sixth of the process's time at 50 connections that never
+ * pause, and its tail a few milliseconds (December 2026, docs/architecture.md).
+ * On PostgreSQL every change commits alone,
  * under the locks of its own job and device (svc_batch_begin()): other benches' steps are
  * not held back by this one's batch. */
 #define WEB_BATCH_MAX 64 /* changes in one commit at most */
 
-/* One request of api(), from its route on: made on the writer's thread for a
- * change, on its own thread for a read. */
+/* One request of api(), from its route on: made on the writer's thread for a change, on
+ * a thread of its own for a read apart, else where it came in. A change or a read apart
+ * is answered later (LATER): the call is then on the heap, with its own copy of IN. */
 struct call {
 	const struct web_ctx *ctx;
 	const struct web_in *in;
@@ -1476,15 +1485,23 @@ struct call {
 	enum svc_err committed; /* how its commit went */
 	char why[320];		/* why the commit failed */
 	int finished;		/* made, and committed (or refused) */
-	int pending;		/* in a batch: waits to be woken, once the batch is durable */
-	int sync;		/* the batch's first woken: it syncs the batch to the disk */
 	int unconfirmed;	/* committed, but the disk did not confirm the sync */
-	/* Not a route: write the last use of the session resumed on this context. */
+	/* Not a route: write the last use of the session resumed on this context; the
+	 * read that asks for it waits (woken). */
 	const struct bench *touch;
 	sem_t woken;
-	struct call *next;   /* in the queue, then in its batch */
-	struct call *kid[2]; /* woken by this one when it is woken */
+	int later;		/* answered once its connection is resumed (in->resume) */
+	struct web_in in_copy;	/* IN, kept for a call answered later */
+	char *copy;		/* the path, cut at its parameters by match() */
+	struct call *next;	/* in the queue, then in its batch */
 };
+
+/* Calls answered later whose connections are still suspended: the server stops once
+ * there are none (web_drain()); none is begun once it is stopping. */
+static pthread_mutex_t later_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t later_cv = PTHREAD_COND_INITIALIZER;
+static size_t later_n;
+static int later_stopping;
 
 static pthread_mutex_t write_mu = PTHREAD_MUTEX_INITIALIZER; /* held by the writer */
 static struct pooled writer;				     /* under write_mu */
@@ -1511,9 +1528,125 @@ static int queue_empty(void)
 	return empty;
 }
 
+/* C is done: answered by the thread that resumes its connection, or woken. */
 static void call_post(struct call *c)
 {
-	sem_post(&c->woken);
+	if (c->later)
+		c->in->resume(c->in->conn);
+	else
+		sem_post(&c->woken);
+}
+
+/* ---- the syncer ----
+ * The batches committed whose steps wait for the log's sync, in the order they were
+ * committed. One sync covers every batch committed before it (store.h). */
+struct synced {
+	struct call *m[WEB_BATCH_MAX];
+	size_t n;
+	int sync; /* the log is to be synced before they are answered */
+	struct synced *next;
+};
+
+static pthread_mutex_t sync_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sync_cv = PTHREAD_COND_INITIALIZER;
+static struct synced *sync_head, **sync_tail = &sync_head; /* under sync_mu */
+static pthread_t sync_thread;
+static int sync_runs, sync_stop;			    /* under sync_mu */
+
+/* Sync the log if BATCHES need it, then answer their calls, told how it went. */
+static void sync_answer(const struct synced *batches)
+{
+	char why[320] = "";
+	int need = 0, failed = 0;
+
+	for (const struct synced *b = batches; b; b = b->next)
+		need |= b->sync;
+	if (need && svc_batch_sync(batch_unsynced, why, sizeof(why)) != SVC_OK) {
+		failed = 1;
+		/* The disk is failing: whoever looks after the bench must know. */
+		log_msg(LOG_ERROR, "serve: a batch of steps: %s", why);
+	}
+	for (const struct synced *b = batches; b; b = b->next) {
+		for (size_t k = 0; k < b->n; k++) {
+			struct call *c = b->m[k];
+
+			if (failed && b->sync && !c->committed) {
+				c->committed = SVC_EIO;
+				c->unconfirmed = 1;
+				snprintf(c->why, sizeof(c->why), "%s", why);
+			}
+			call_post(c); /* C is not touched after it */
+		}
+	}
+}
+
+static void *sync_main(void *arg)
+{
+	struct synced *batches, *next;
+
+	(void)arg;
+	pthread_mutex_lock(&sync_mu);
+	for (;;) {
+		while (!sync_head && !sync_stop)
+			pthread_cond_wait(&sync_cv, &sync_mu);
+		if (!sync_head)
+			break;
+		batches = sync_head;
+		sync_head = NULL;
+		sync_tail = &sync_head;
+		pthread_mutex_unlock(&sync_mu);
+		sync_answer(batches);
+		for (; batches; batches = next) {
+			next = batches->next;
+			free(batches);
+		}
+		pthread_mutex_lock(&sync_mu);
+	}
+	pthread_mutex_unlock(&sync_mu);
+	return NULL;
+}
+
+/* Have the N calls M of a batch committed answered once the log is synced (SYNC) by the
+ * syncer (started by the first batch, with every signal blocked); when it cannot start,
+ * here and now. */
+static void sync_later(struct call **m, size_t n, int sync)
+{
+	struct synced *b = malloc(sizeof(*b)), here;
+	sigset_t all, old;
+	int err = 0, queued = 0;
+
+	if (!b)
+		b = &here; /* out of memory: synced here */
+	memcpy(b->m, m, n * sizeof(*m));
+	b->n = n;
+	b->sync = sync;
+	b->next = NULL;
+	pthread_mutex_lock(&sync_mu);
+	if (b != &here && !sync_runs && !sync_stop) {
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		err = pthread_create(&sync_thread, NULL, sync_main, NULL);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (!err)
+			pthread_setname_np(sync_thread, "atelier-sync");
+		sync_runs = !err;
+	}
+	if (b != &here && sync_runs) {
+		*sync_tail = b;
+		sync_tail = &b->next;
+		pthread_cond_signal(&sync_cv);
+		queued = 1;
+	}
+	pthread_mutex_unlock(&sync_mu);
+	if (queued)
+		return;
+	/* No thread (or no memory): synced by the writer, which waits for the disk. */
+	if (err)
+		log_msg(LOG_WARN, "serve: no thread to sync the steps (%s): the writer syncs them",
+			strerror(err));
+	sync_answer(b);
+	if (b != &here)
+		free(b);
 }
 
 /* Under write_mu: commit the open batch and wake its changes, told how it went. The first
@@ -1533,34 +1666,23 @@ static enum svc_err batch_end(char *why, size_t size)
 	if (unsynced[0] && strcmp(unsynced, batch_unsynced) != 0)
 		snprintf(batch_unsynced, sizeof(batch_unsynced), "%s", unsynced);
 	web_cache_changed();
+	/* The batch's list has the newest first: answered oldest first, as they came. */
+	for (struct call *c = batch_waiting; c; c = c->next)
+		n++;
+	n = n < WEB_BATCH_MAX ? n : WEB_BATCH_MAX;
 	for (struct call *c = batch_waiting; c; c = c->next) {
 		c->committed = err;
 		snprintf(c->why, sizeof(c->why), "%s", why);
 		c->finished = 1;
-		c->pending = 1;
-		c->sync = 0;
-		if (n < WEB_BATCH_MAX)
-			m[n++] = c;
 	}
-	/* The batch's list has the newest first: the oldest are woken first, as they came.
-	 * Newest first, the steps that had waited longest were answered last, at the bottom
-	 * of the tree: at 50 connections that never pause, about 5 % fewer steps a second
-	 * and 1 ms more at the p99 (alternated runs, December 2026). */
-	for (size_t k = 0; k < n / 2; k++) {
-		struct call *t = m[k];
+	{
+		size_t k = n;
 
-		m[k] = m[n - 1 - k];
-		m[n - 1 - k] = t;
+		for (struct call *c = batch_waiting; c && k > 0; c = c->next)
+			m[--k] = c;
 	}
-	/* A tree: the k-th woken wakes the (2k+1)-th and the (2k+2)-th. */
-	for (size_t k = 0; k < n; k++) {
-		m[k]->kid[0] = 2 * k + 1 < n ? m[2 * k + 1] : NULL;
-		m[k]->kid[1] = 2 * k + 2 < n ? m[2 * k + 2] : NULL;
-	}
-	if (n) {
-		m[0]->sync = !err && unsynced[0];
-		call_post(m[0]);
-	}
+	if (n)
+		sync_later(m, n, !err && unsynced[0]);
 	batch_waiting = NULL;
 	batch_open = 0;
 	batch_n = 0;
@@ -1642,6 +1764,20 @@ void web_contexts_free(void)
 	svc_close(writer.b);
 	writer.b = NULL;
 	pthread_mutex_unlock(&write_mu);
+	pthread_mutex_lock(&sync_mu);
+	sync_stop = 1;
+	runs = sync_runs;
+	pthread_cond_signal(&sync_cv);
+	pthread_mutex_unlock(&sync_mu);
+	if (runs) /* it answers what is left first */
+		pthread_join(sync_thread, NULL);
+	pthread_mutex_lock(&sync_mu);
+	sync_runs = 0;
+	sync_stop = 0;
+	pthread_mutex_unlock(&sync_mu);
+	pthread_mutex_lock(&later_mu);
+	later_stopping = 0;
+	pthread_mutex_unlock(&later_mu);
 	pthread_mutex_lock(&watch_mu);
 	svc_close(watcher);
 	watcher = NULL;
@@ -1802,13 +1938,12 @@ static int writer_start(void)
 	return err;
 }
 
-/* Make change C on the writer: queued, made by the writer's thread (started by the first
- * change), and answered once committed. */
-static void writer_call(struct call *c)
+/* Queue change C for the writer's thread (started by the first change): 1 when queued; 0
+ * when it cannot be, C then refused (it says why). */
+static int writer_queue(struct call *c)
 {
 	int err = 0, runs;
 
-	sem_init(&c->woken, 0, 0);
 	pthread_mutex_lock(&queue_mu);
 	if (!writer_runs && !writer_stop)
 		err = writer_start();
@@ -1821,46 +1956,30 @@ static void writer_call(struct call *c)
 			pthread_cond_signal(&queue_cv);
 	}
 	pthread_mutex_unlock(&queue_mu);
-	if (!runs) {
-		/* Whoever looks after the bench must know: no change is made until it starts
-		 * (each change tries again). */
-		if (err)
-			log_msg(LOG_ERROR,
-				"serve: cannot start the thread that makes the changes (%s): each "
-				"change is refused until it starts",
-				strerror(err));
-		c->committed = SVC_EIO;
-		snprintf(c->why, sizeof(c->why),
-			 "nothing was recorded: the server could not start its writer (%s); try "
-			 "again",
-			 err ? strerror(err) : "it is stopping");
-		c->ran = SVC_EIO;
-		sem_destroy(&c->woken);
-		return;
-	}
-	while (sem_wait(&c->woken) != 0)
-		; /* EINTR */
-	if (c->pending) {
-		/* Answered: the first woken makes the batch durable, then each wakes two,
-		 * told how it went. */
-		c->pending = 0;
-		if (c->sync && svc_batch_sync(batch_unsynced, c->why, sizeof(c->why)) != SVC_OK) {
-			c->committed = SVC_EIO;
-			c->unconfirmed = 1;
-			/* The disk is failing: whoever looks after the bench must know. */
-			log_msg(LOG_ERROR, "serve: a batch of steps: %s", c->why);
-		}
-		for (int k = 0; k < 2; k++) {
-			if (!c->kid[k])
-				continue;
-			if (c->committed && !c->kid[k]->committed) {
-				c->kid[k]->committed = c->committed;
-				c->kid[k]->unconfirmed = c->unconfirmed;
-				snprintf(c->kid[k]->why, sizeof(c->kid[k]->why), "%s", c->why);
-			}
-			call_post(c->kid[k]);
-		}
-	}
+	if (runs)
+		return 1;
+	/* Whoever looks after the bench must know: no change is made until it starts (each
+	 * change tries again). */
+	if (err)
+		log_msg(LOG_ERROR,
+			"serve: cannot start the thread that makes the changes (%s): each change is "
+			"refused until it starts",
+			strerror(err));
+	c->committed = SVC_EIO;
+	snprintf(c->why, sizeof(c->why),
+		 "nothing was recorded: the server could not start its writer (%s); try again",
+		 err ? strerror(err) : "it is stopping");
+	c->ran = SVC_EIO;
+	return 0;
+}
+
+/* Make change C on the writer and wait until it is done (a session's touch, for a read). */
+static void writer_call(struct call *c)
+{
+	sem_init(&c->woken, 0, 0);
+	if (writer_queue(c))
+		while (sem_wait(&c->woken) != 0)
+			; /* EINTR */
 	sem_destroy(&c->woken);
 }
 
@@ -1972,21 +2091,99 @@ static void call_run(struct call *c)
 		web_cache_put(key, gen, out);
 }
 
-static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_out *out)
+/* A read apart: made on this thread of its own, then answered. */
+static void *apart_main(void *arg)
 {
-	struct call c = { .ctx = ctx, .in = in, .out = out };
-	struct req *r = &c.r;
+	struct call *c = arg;
+
+	call_run(c);
+	call_post(c);
+	return NULL;
+}
+
+/* A call is to be answered later: 1, counted until answered (later_end()); 0 when the
+ * server is stopping (it is then answered now). */
+static int later_begin(void)
+{
+	int ok;
+
+	pthread_mutex_lock(&later_mu);
+	ok = !later_stopping;
+	if (ok)
+		later_n++;
+	pthread_mutex_unlock(&later_mu);
+	return ok;
+}
+
+static void later_end(void)
+{
+	pthread_mutex_lock(&later_mu);
+	if (later_n > 0 && --later_n == 0)
+		pthread_cond_broadcast(&later_cv);
+	pthread_mutex_unlock(&later_mu);
+}
+
+void web_drain(void)
+{
+	pthread_mutex_lock(&later_mu);
+	later_stopping = 1;
+	while (later_n > 0)
+		pthread_cond_wait(&later_cv, &later_mu);
+	pthread_mutex_unlock(&later_mu);
+}
+
+/* Hand C, suspended, to the writer (a change) or to a thread of its own (a read apart);
+ * each answers it once done, as does this when neither can take it. */
+static void call_later(struct call *c)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	sigset_t all, old;
+	int err;
+
+	c->in->suspend(c->in->conn);
+	if (state_changing(c->in->method)) {
+		if (!writer_queue(c))
+			call_post(c); /* refused: answered as soon as resumed */
+		return;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	err = pthread_create(&t, &attr, apart_main, c);
+	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) { /* made here, then */
+		call_run(c);
+		call_post(c);
+	}
+}
+
+static void api_finish(struct call *c);
+
+/* IN into OUT; a change or a read apart is left pending, its connection suspended: given
+ * back for web_route_finish(), OUT to stay where it is until then. NULL when answered. */
+static void *api(const struct web_ctx *ctx, const struct web_in *in, struct web_out *out)
+{
+	struct call now = { 0 }, *c = &now, *later = NULL;
 	const struct route *route = NULL;
-	char *copy = malloc(strlen(in->path) + 1), allow[64] = "", why[512];
+	struct req *r;
+	char allow[64] = "", why[512], *copy;
 	json_error_t jerr;
 	int changing = state_changing(in->method);
 
+	c->ctx = ctx;
+	c->in = in;
+	c->out = out;
+	r = &c->r;
 	r->ctx = ctx;
 	r->in = in;
 	r->out = out;
+	copy = c->copy = malloc(strlen(in->path) + 1);
 	if (!copy) {
 		out_error(out, 503, "io", "out of memory", NULL);
-		return;
+		goto out;
 	}
 	for (const struct route *rt = routes; rt->path; rt++) {
 		if (!match(rt->path, copy, in->path, r))
@@ -2012,7 +2209,22 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 		}
 		goto out;
 	}
-	c.route = route;
+	c->route = route;
+	/* A change or a read apart is answered later: the call moves to the heap. */
+	if ((changing || route->apart) && later_begin()) {
+		later = malloc(sizeof(*later));
+		if (!later) {
+			later_end();
+			out_error(out, 503, "io", "out of memory", NULL);
+			goto out;
+		}
+		*later = now;
+		c = later;
+		c->later = 1;
+		c->in_copy = *in;
+		in = c->in = c->r.in = &c->in_copy;
+		r = &c->r;
+	}
 	if (changing && foreign_origin(ctx, in)) {
 		out_error(out, 403, "origin", "a request from another site is refused", NULL);
 		goto out;
@@ -2036,53 +2248,82 @@ static void api(const struct web_ctx *ctx, const struct web_in *in, struct web_o
 	 * writer's time goes to the step alone. A session that does not resume there is
 	 * refused on the writer, as any change's. */
 	if (route->batch) {
-		c.ahead = session_ahead(ctx, in, &c.ctxb, r->token);
-		if (!c.ahead)
-			bench_done(&c.ctxb, SVC_OK);
+		c->ahead = session_ahead(ctx, in, &c->ctxb, r->token);
+		if (!c->ahead)
+			bench_done(&c->ctxb, SVC_OK);
 	}
-	if (changing)
-		writer_call(&c);
-	else
-		call_run(&c);
+	if (later) {
+		call_later(c);
+		return later;
+	}
+	if (changing) {
+		/* The server is stopping: refused, as when the writer has stopped. */
+		c->committed = SVC_EIO;
+		snprintf(c->why, sizeof(c->why),
+			 "nothing was recorded: the server is stopping; try again once it is back");
+		c->ran = SVC_EIO;
+	} else {
+		call_run(c);
+	}
 out:
+	api_finish(c);
+	return NULL;
+}
+
+/* The end of api() for C, its change made (or refused) or its read done: its answer into
+ * its OUT, the event it made published. */
+static void api_finish(struct call *c)
+{
+	struct req *r = &c->r;
+	struct web_out *out = c->out;
+	int later = c->later;
+
 	secret_wipe(r->token, sizeof(r->token));
 	json_decref(r->body);
-	bench_done(&c.ctxb, c.ran);
-	if (changing && route) {
+	bench_done(&c->ctxb, c->ran);
+	if (state_changing(c->in->method) && c->route) {
 		/* The answer stands only once committed. */
-		if (c.committed) {
-			json_decref(c.view);
-			if (c.view || out->status < 300)
-				out_not_recorded(out, c.committed, c.unconfirmed, c.why);
-		} else if (c.view) {
-			out_json(out, 200, c.view);
+		if (c->committed) {
+			json_decref(c->view);
+			if (c->view || out->status < 300)
+				out_not_recorded(out, c->committed, c->unconfirmed, c->why);
+		} else if (c->view) {
+			out_json(out, 200, c->view);
 		}
-		if (!c.ran && !c.committed && r->event) {
-			live_publish(ctx->live, r->event, r->event_data);
+		if (!c->ran && !c->committed && r->event) {
+			live_publish(c->ctx->live, r->event, r->event_data);
 			r->event_data = NULL;
 		}
 	}
 	json_decref(r->event_data);
-	free(copy);
+	free(c->copy);
+	if (later) {
+		free(c);
+		later_end();
+	}
 }
 
-void web_route(const struct web_ctx *ctx, const struct web_in *in, struct web_out *out)
+void web_route_finish(void *pending)
 {
-	if (strncmp(in->path, "/api/", 5) == 0 || strcmp(in->path, "/api") == 0) {
-		api(ctx, in, out);
-		return;
-	}
+	api_finish(pending);
+}
+
+void *web_route(const struct web_ctx *ctx, const struct web_in *in, struct web_out *out)
+{
+	if (strncmp(in->path, "/api/", 5) == 0 || strcmp(in->path, "/api") == 0)
+		return api(ctx, in, out);
 	if (strcmp(in->method, "GET") != 0 && strcmp(in->method, "HEAD") != 0) {
 		out->allow = "GET";
 		web_html_error(out, 405, "Method not allowed", "This address only gives pages.");
-		return;
+		return NULL;
 	}
 	/* The page a certificate's QR code opens: one page for every id, which asks
 	 * /api/public/certificates/ID itself (web/verify.js). */
 	if (strncmp(in->path, "/v/", 3) == 0 && in->path[3] && !strchr(in->path + 3, '/') &&
 	    strlen(in->path) < 64) {
 		web_static(ctx, "/static/verify.html", out);
-		return;
+		return NULL;
 	}
 	web_static(ctx, in->path, out);
+	return NULL;
 }

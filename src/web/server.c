@@ -1,9 +1,14 @@
-/* atelier serve: libmicrohttpd, one thread per connection, bounded requests; each
- * request is gathered whole and handed to web_route() (routes.c). */
+/* atelier serve: libmicrohttpd, a few threads serving every connection (WEB_THREADS),
+ * bounded requests; each request is gathered whole and handed to web_route() (routes.c).
+ * No thread waits for a connection: a request that waits (a change for the writer, a
+ * read apart), a quiet stream of events and a download whose next bytes are not written
+ * yet suspend their connection, resumed once there is something to send. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -14,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "util/clock.h"
 #include "util/file.h"
 #include "util/lazylib.h"
 #include "util/log.h"
@@ -34,6 +40,8 @@ static struct {
 	__typeof__(&MHD_is_feature_supported) is_feature_supported;
 	__typeof__(&MHD_lookup_connection_value) lookup_connection_value;
 	__typeof__(&MHD_queue_response) queue_response;
+	__typeof__(&MHD_resume_connection) resume_connection;
+	__typeof__(&MHD_suspend_connection) suspend_connection;
 	__typeof__(&MHD_stop_daemon) stop_daemon;
 	__typeof__(&MHD_start_daemon) start_daemon; /* last: set once all are */
 } mhd;
@@ -50,6 +58,8 @@ static const struct lazy_sym mhd_syms[] = {
 	MHD_SYM(is_feature_supported),
 	MHD_SYM(lookup_connection_value),
 	MHD_SYM(queue_response),
+	MHD_SYM(resume_connection),
+	MHD_SYM(suspend_connection),
 	MHD_SYM(stop_daemon),
 	MHD_SYM(start_daemon),
 };
@@ -65,17 +75,40 @@ static const struct lazy_sym mhd_syms[] = {
 #define MHD_is_feature_supported (*mhd.is_feature_supported)
 #define MHD_lookup_connection_value (*mhd.lookup_connection_value)
 #define MHD_queue_response (*mhd.queue_response)
+#define MHD_resume_connection (*mhd.resume_connection)
+#define MHD_suspend_connection (*mhd.suspend_connection)
 #define MHD_stop_daemon (*mhd.stop_daemon)
 #define MHD_start_daemon (*mhd.start_daemon)
 
 #define TLS_FILE_MAX (64 * 1024) /* a certificate or key file in PEM */
+/* The threads that serve the connections (-DWEB_THREADS=N to try another number). At
+ * 50 connections recording steps without a pause, 2 answered 10 to 30 % more steps a
+ * second than one thread per connection, with a p99 of 10 to 11 ms where it was 11.7 to
+ * 33; 3, 4 and 8 did worse. The device list read flat out pays for it: its p99 went from
+ * 6 to 7.5 ms to 9.2 to 10.9 (each worker's connections wait while it is off its core).
+ * December 2026, alternated runs, docs/architecture.md. */
+#ifndef WEB_THREADS
+#define WEB_THREADS 2
+#endif
 
-/* One request's body as it arrives. */
+/* One request's body as it arrives, and its answer while it waits. */
 struct upload {
 	char *buf;
 	size_t len, max;
 	int too_big;
+	void *pending;	    /* answered later (web_route()): its connection is suspended */
+	struct web_out out; /* where that answer is written */
 };
+
+static void suspend_conn(void *conn)
+{
+	MHD_suspend_connection(conn);
+}
+
+static void resume_conn(void *conn)
+{
+	MHD_resume_connection(conn);
+}
 
 static const char *conn_value(void *conn, enum MHD_ValueKind kind, const char *name)
 {
@@ -200,36 +233,49 @@ static void add_headers(struct MHD_Response *r, const struct web_out *out, int t
 		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 }
 
-/* One server-sent-events stream: where it is in the ring. */
+/* One server-sent-events stream: where it is in the ring, and when it last spoke. */
 struct stream {
 	const struct web_ctx *ctx;
+	struct MHD_Connection *conn;
 	unsigned long long seq;
+	long long said_ms;
 };
 
-/* libmicrohttpd asks for the stream's next bytes (in the connection's own thread, which
- * may wait here): the events that came, or a keep-alive comment, so that neither the
- * connection's timeout nor a proxy ends a quiet stream. */
+/* libmicrohttpd asks for the stream's next bytes: the events that came, or a keep-alive
+ * comment once it has been quiet for keepalive_ms, so that neither the connection's
+ * timeout nor a proxy ends a quiet stream. With nothing to say, the connection is
+ * suspended until the next event or the next kick (web_serve()). */
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
+	static const char ping[] = ": still here\n\n";
 	struct stream *st = cls;
+	long long now = clock_mono_ms();
 	long n;
+	int rc;
 
 	(void)pos;
-	n = live_sse_read(st->ctx->live, &st->seq, buf, max, st->ctx->keepalive_ms);
+	n = live_sse_read(st->ctx->live, &st->seq, buf, max);
 	if (n < 0)
 		return MHD_CONTENT_READER_END_OF_STREAM;
-	if (n == 0) {
-		static const char ping[] = ": still here\n\n";
-
-		if (max < sizeof(ping) - 1)
-			return 0;
+	if (n > 0) {
+		st->said_ms = now;
+		return (ssize_t)n;
+	}
+	if (now - st->said_ms >= st->ctx->keepalive_ms && max >= sizeof(ping) - 1) {
 		memcpy(buf, ping, sizeof(ping) - 1);
+		st->said_ms = now;
 		return (ssize_t)(sizeof(ping) - 1);
 	}
-	return (ssize_t)n;
+	/* Suspended before it is listed: an event may resume it at once. */
+	MHD_suspend_connection(st->conn);
+	rc = live_sse_wait(st->ctx->live, st->seq, resume_conn, st->conn);
+	if (rc != 0)
+		MHD_resume_connection(st->conn);
+	return rc < 0 ? MHD_CONTENT_READER_END_WITH_ERROR : 0;
 }
 
-static struct MHD_Response *stream_response(const struct web_ctx *ctx, unsigned long long from)
+static struct MHD_Response *stream_response(struct MHD_Connection *conn,
+					    const struct web_ctx *ctx, unsigned long long from)
 {
 	struct stream *st = calloc(1, sizeof(*st));
 	struct MHD_Response *r;
@@ -237,34 +283,161 @@ static struct MHD_Response *stream_response(const struct web_ctx *ctx, unsigned 
 	if (!st)
 		return NULL;
 	st->ctx = ctx;
+	st->conn = conn;
 	st->seq = from;
+	st->said_ms = clock_mono_ms();
 	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, st, free);
 	if (!r)
 		free(st);
 	return r;
 }
 
-/* A download written by a thread of its own into a pipe (routes.c: the inventory):
- * libmicrohttpd asks for the next bytes in the connection's thread, which waits here for
- * them; the end of the pipe is the end of the answer. */
+/* ---- downloads written by a thread of their own ----
+ * A download (routes.c: the inventory) is written into a pipe as it is read; the answer
+ * reads the pipe. When the next bytes are not written yet, the connection is suspended
+ * and the pipe handed to the waker, a thread that polls the pipes and resumes each
+ * connection once its pipe has bytes (or is closed). */
+struct piped {
+	int fd; /* the pipe's end to read, not blocking */
+	struct MHD_Connection *conn;
+};
+
+#define WAKER_MAX (WEB_CONN_MAX + 1)
+
+static struct {
+	pthread_mutex_t mu;
+	struct piped *waiting[WAKER_MAX]; /* under mu */
+	size_t n;
+	int wake[2];  /* a byte here: the list moved, or stopping */
+	int runs, stopping;
+	pthread_t thread;
+} waker = { .mu = PTHREAD_MUTEX_INITIALIZER, .wake = { -1, -1 } };
+
+static void *waker_main(void *arg)
+{
+	struct pollfd fds[WAKER_MAX + 1];
+	char drain[64];
+
+	(void)arg;
+	for (;;) {
+		size_t n;
+
+		pthread_mutex_lock(&waker.mu);
+		if (waker.stopping) {
+			pthread_mutex_unlock(&waker.mu);
+			break;
+		}
+		fds[0] = (struct pollfd){ .fd = waker.wake[0], .events = POLLIN };
+		for (n = 0; n < waker.n; n++)
+			fds[n + 1] = (struct pollfd){ .fd = waker.waiting[n]->fd, .events = POLLIN };
+		pthread_mutex_unlock(&waker.mu);
+		if (poll(fds, n + 1, -1) < 0 && errno != EINTR) {
+			log_msg(LOG_ERROR, "serve: the downloads' waker cannot poll: %s",
+				strerror(errno));
+			break;
+		}
+		if (fds[0].revents && read(waker.wake[0], drain, sizeof(drain)) < 0)
+			continue; /* nothing to drain: it was woken anyway */
+		pthread_mutex_lock(&waker.mu);
+		/* Only this thread removes: the first N listed are the ones polled. */
+		for (size_t i = n; i-- > 0;) {
+			if (!fds[i + 1].revents)
+				continue;
+			MHD_resume_connection(waker.waiting[i]->conn);
+			waker.waiting[i] = waker.waiting[--waker.n];
+		}
+		pthread_mutex_unlock(&waker.mu);
+	}
+	return NULL;
+}
+
+/* Resume P's connection once its pipe has bytes (started by the first): 0, or -1 when
+ * it cannot (stopping, or no thread). */
+static int waker_add(struct piped *p)
+{
+	sigset_t all, old;
+	int rc = -1;
+
+	pthread_mutex_lock(&waker.mu);
+	if (!waker.runs && !waker.stopping &&
+	    pipe2(waker.wake, O_CLOEXEC | O_NONBLOCK) == 0) {
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		waker.runs = pthread_create(&waker.thread, NULL, waker_main, NULL) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (waker.runs) {
+			pthread_setname_np(waker.thread, "atelier-waker");
+		} else {
+			close(waker.wake[0]);
+			close(waker.wake[1]);
+		}
+	}
+	if (waker.runs && !waker.stopping && waker.n < WAKER_MAX) {
+		waker.waiting[waker.n++] = p;
+		rc = 0;
+		if (write(waker.wake[1], "", 1) < 0 && errno != EAGAIN)
+			rc = -1; /* cannot happen with a pipe of our own; refused if it does */
+		if (rc)
+			waker.n--;
+	}
+	pthread_mutex_unlock(&waker.mu);
+	return rc;
+}
+
+/* The server stops: every download waiting is resumed (its next read ends it), and none
+ * waits any more. */
+static void waker_stop(void)
+{
+	int runs;
+
+	pthread_mutex_lock(&waker.mu);
+	waker.stopping = 1;
+	runs = waker.runs;
+	for (size_t i = 0; i < waker.n; i++)
+		MHD_resume_connection(waker.waiting[i]->conn);
+	waker.n = 0;
+	if (runs && write(waker.wake[1], "", 1) < 0 && errno != EAGAIN)
+		log_msg(LOG_WARN, "serve: cannot wake the downloads' waker: %s", strerror(errno));
+	pthread_mutex_unlock(&waker.mu);
+	if (runs) {
+		pthread_join(waker.thread, NULL);
+		close(waker.wake[0]);
+		close(waker.wake[1]);
+	}
+}
+
+/* libmicrohttpd asks for the download's next bytes; the end of the pipe is the end of
+ * the answer. */
 static ssize_t pipe_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
-	int fd = (int)(intptr_t)cls;
+	struct piped *p = cls;
 	ssize_t n;
 
 	(void)pos;
 	do
-		n = read(fd, buf, max);
+		n = read(p->fd, buf, max);
 	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		return n;
 	if (n == 0)
 		return MHD_CONTENT_READER_END_OF_STREAM;
-	return n < 0 ? MHD_CONTENT_READER_END_WITH_ERROR : n;
+	if (errno != EAGAIN)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	/* Suspended before it is handed over: the waker may resume it at once. */
+	MHD_suspend_connection(p->conn);
+	if (waker_add(p) == 0)
+		return 0;
+	MHD_resume_connection(p->conn);
+	return MHD_CONTENT_READER_END_WITH_ERROR;
 }
 
 /* The answer is done (or the client gone): the writer's next write fails and it stops. */
 static void pipe_free(void *cls)
 {
-	close((int)(intptr_t)cls);
+	struct piped *p = cls;
+
+	close(p->fd);
+	free(p);
 }
 
 static enum MHD_Result send_out(struct MHD_Connection *conn, struct web_out *out,
@@ -275,9 +448,18 @@ static enum MHD_Result send_out(struct MHD_Connection *conn, struct web_out *out
 	int tls = ctx->tls;
 
 	if (out->stream) {
-		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, pipe_read,
-						      (void *)(intptr_t)out->stream_fd, pipe_free);
+		struct piped *p = malloc(sizeof(*p));
+		int flags = fcntl(out->stream_fd, F_GETFL);
+
+		r = NULL;
+		if (p && flags >= 0 && fcntl(out->stream_fd, F_SETFL, flags | O_NONBLOCK) == 0) {
+			p->fd = out->stream_fd;
+			p->conn = conn;
+			r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024,
+							      pipe_read, p, pipe_free);
+		}
 		if (!r) {
+			free(p);
 			close(out->stream_fd);
 			return MHD_NO;
 		}
@@ -289,7 +471,7 @@ static enum MHD_Result send_out(struct MHD_Connection *conn, struct web_out *out
 	if (out->events && out->status == 200) {
 		if (out->owned)
 			free(out->body);
-		r = stream_response(ctx, out->events_from);
+		r = stream_response(conn, ctx, out->events_from);
 		if (!r)
 			return MHD_NO;
 		out->type = "text/event-stream";
@@ -340,8 +522,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	const struct web_ctx *ctx = cls;
 	struct upload *up = *con_cls;
 	struct web_in in;
-	struct web_out out;
-	enum MHD_Result ret;
 
 	(void)version;
 	if (!up) {
@@ -378,6 +558,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (up->too_big)
 		return too_large(conn, ctx, up->max);
+	if (up->pending) { /* resumed: its answer is ready */
+		web_route_finish(up->pending);
+		up->pending = NULL;
+		return send_out(conn, &up->out, ctx);
+	}
 	in = (struct web_in){ .method = method,
 			      .path = url,
 			      .body = up->buf ? up->buf : "",
@@ -387,11 +572,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			      .cookie = get_cookie,
 			      .query = get_query,
 			      .query_all = get_query_all,
-			      .conn = conn };
-	memset(&out, 0, sizeof(out));
-	web_route(ctx, &in, &out);
-	ret = send_out(conn, &out, ctx);
-	return ret;
+			      .conn = conn,
+			      .suspend = suspend_conn,
+			      .resume = resume_conn };
+	memset(&up->out, 0, sizeof(up->out));
+	up->pending = web_route(ctx, &in, &up->out);
+	if (up->pending)
+		return MHD_YES; /* suspended until its answer is ready */
+	return send_out(conn, &up->out, ctx);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -402,6 +590,17 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)cls;
 	(void)conn;
 	(void)why;
+	if (up && up->pending) {
+		/* The client left while its answer was made: made, then dropped. */
+		web_route_finish(up->pending);
+		up->pending = NULL;
+		if (up->out.stream)
+			close(up->out.stream_fd);
+		if (up->out.release)
+			up->out.release(up->out.release_cls);
+		else if (up->out.owned)
+			free(up->out.body);
+	}
 	if (up) {
 		if (up->buf) /* it may hold a secret (a sign-in) */
 			sodium_memzero(up->buf, up->len);
@@ -488,9 +687,10 @@ int web_serve(const struct web_config *cfg)
 	struct MHD_Daemon *d = NULL;
 	char *cert = NULL, *key = NULL, shown[80];
 	unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
-			 MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	unsigned timeout = cfg->timeout_s > 0 ? (unsigned)cfg->timeout_s : WEB_TIMEOUT_S;
 	int local = 0, v6 = 0, rc = 1, sig;
+	struct timespec kick;
 	sigset_t stop;
 	char why[300];
 
@@ -570,6 +770,7 @@ int web_serve(const struct web_config *cfg)
 		d = MHD_start_daemon(
 		    flags, 0, NULL, NULL, on_request, &ctx, MHD_OPTION_SOCK_ADDR,
 		    (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONN_MAX,
+		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)WEB_THREADS,
 		    MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		    (size_t)WEB_HEADERS_MAX, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 		    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_HTTPS_MEM_CERT, cert,
@@ -577,7 +778,8 @@ int web_serve(const struct web_config *cfg)
 	else
 		d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &ctx, MHD_OPTION_SOCK_ADDR,
 				     (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_LIMIT,
-				     (unsigned)WEB_CONN_MAX, MHD_OPTION_CONNECTION_TIMEOUT, timeout,
+				     (unsigned)WEB_CONN_MAX, MHD_OPTION_THREAD_POOL_SIZE,
+				     (unsigned)WEB_THREADS, MHD_OPTION_CONNECTION_TIMEOUT, timeout,
 				     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_HEADERS_MAX,
 				     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 				     MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
@@ -593,11 +795,22 @@ int web_serve(const struct web_config *cfg)
 			strrchr(shown, ':') + 1);
 	printf("Atelier is at %s://%s/\n", ctx.tls ? "https" : "http", shown);
 	fflush(stdout);
+	/* Every half keep-alive, the quiet streams are resumed: each says it is still there
+	 * once it has been quiet for keepalive_ms, and a client gone is then seen (a
+	 * suspended connection is not watched). */
+	kick.tv_sec = ctx.keepalive_ms / 2000;
+	kick.tv_nsec = (long)(ctx.keepalive_ms / 2 % 1000) * 1000000L;
 	do {
-		sig = 0;
-	} while (sigwait(&stop, &sig) != 0);
+		sig = sigtimedwait(&stop, NULL, &kick);
+		if (sig < 0)
+			live_sse_kick(ctx.live);
+	} while (sig < 0);
 	fprintf(stderr, "atelier serve: stopping (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	live_shutdown(ctx.live); /* the streams end, so that their connections can close */
+	/* No connection may be left suspended when libmicrohttpd stops: the streams end, the
+	 * changes under way are answered, the downloads waiting end. */
+	live_shutdown(ctx.live);
+	web_drain();
+	waker_stop();
 	MHD_stop_daemon(d);
 	rc = 0;
 out:

@@ -2,16 +2,18 @@
  * web — atelier serve: the bench on screen, an HTTP server and its JSON API on the
  * service layer (src/svc/svc.h), beside the command line.
  *
- *     server.c  libmicrohttpd: listening, TLS, limits, one thread per connection, the
- *               body gathered (bounded) before a request is handed on, signals
+ *     server.c  libmicrohttpd: listening, TLS, limits, a few threads serving every
+ *               connection (one that waits is suspended, not its thread), the body
+ *               gathered (bounded) before a request is handed on, signals
  *     routes.c  the one route table {method, path, role, handler}: a handler decodes
  *               the request, calls one svc function and the view is encoded as JSON;
  *               svc errors become HTTP statuses in one function (web_status_of)
  *     assets.c  the files of web/, built into the binary (or read from --web-dir)
  *     html.c    all the HTML the server writes itself, escaped in one place
  *
- * Invariants: a struct bench is opened for one request, in the thread that serves it,
- * and closed before the answer leaves (svc contexts are not shared between threads).
+ * Invariants: a struct bench is used by one request at a time, on one thread at a
+ * time, and given back before the answer leaves (svc contexts are not shared between
+ * threads).
  * Nothing from the request reaches svc before it is bounded: the body (WEB_BODY_MAX,
  * WEB_DEPTH_MAX), the headers (WEB_HEADERS_MAX), the path. A bad request is a 4xx,
  * never a 5xx and never a crash.
@@ -78,6 +80,11 @@ struct web_in {
 	/* Every query argument as "k=v&k=v" into BUF: 0 when they do not fit. */
 	int (*query_all)(void *conn, char *buf, size_t size);
 	void *conn;
+	/* The server's few threads each serve many connections: a request that waits (a
+	 * change, a read apart) does not hold one. SUSPEND(CONN) stops serving the
+	 * connection (called on its thread, by web_route()), and RESUME(CONN) serves it again
+	 * (from any thread), once its answer is ready for web_route_finish(). */
+	void (*suspend)(void *conn), (*resume)(void *conn);
 };
 
 #define WEB_COOKIE_MAX 200
@@ -104,8 +111,16 @@ struct web_out {
 	char attachment[96];
 };
 
-/* Answer IN into OUT: the API (routes.c) or an asset (assets.c). */
-void web_route(const struct web_ctx *ctx, const struct web_in *in, struct web_out *out);
+/* Answer IN into OUT: the API (routes.c) or an asset (assets.c). NULL once answered; a
+ * request answered later (a change, a read apart) is given back pending, its connection
+ * suspended: once IN's resume() is called, web_route_finish(PENDING) writes its answer
+ * into OUT, which must stay where it is until then. */
+void *web_route(const struct web_ctx *ctx, const struct web_in *in, struct web_out *out);
+void web_route_finish(void *pending);
+/* The server stops: from now on a change is refused (503) and a read apart is made where
+ * it came in; returns once every request answered later has been (its connection
+ * resumed), so that none is left suspended. */
+void web_drain(void);
 
 /* The largest body a request of METHOD on PATH may carry: WEB_BODY_MAX for JSON, more
  * for a route that takes a file (a photo). */
@@ -125,7 +140,7 @@ unsigned web_status_of(enum svc_err err, const char **word);
 /* Start watching (USB when USB is 1) for the store of DATA_OPT; NULL when out of memory.
  * Without USB (or when libusb cannot start) the list stays empty and says why. */
 struct live *live_start(const char *data_opt, int usb);
-/* Wake every waiting stream and thread so that they end; then live_free(). */
+/* Resume every waiting stream and wake every thread so that they end; then live_free(). */
 void live_shutdown(struct live *l);
 void live_free(struct live *l);
 /* {devices: [{usb_id, state, trust, result, hint, since_ms, card}], usb: why not | absent}. */
@@ -134,9 +149,16 @@ json_t *live_bench(struct live *l);
 void live_publish(struct live *l, const char *name, json_t *data);
 /* The first event a new stream gets: after LAST_ID (a Last-Event-ID, may be NULL). */
 unsigned long long live_sse_start(struct live *l, const char *last_id);
-/* The events from *SEQ as text/event-stream into BUF (up to MAX bytes), waiting up to
- * WAIT_MS for one; *SEQ moves past them. 0 when none came, -1 when stopping. */
-long live_sse_read(struct live *l, unsigned long long *seq, char *buf, size_t max, int wait_ms);
+/* The events from *SEQ as text/event-stream into BUF (up to MAX bytes), without waiting;
+ * *SEQ moves past them. 0 when there are none, -1 when stopping. */
+long live_sse_read(struct live *l, unsigned long long *seq, char *buf, size_t max);
+/* A stream with no event after SEQ: RESUME(CONN) is called once (under the list's lock)
+ * when the next event comes, at the next live_sse_kick(), or when stopping. 0 when it is
+ * listed; 1 when there is something to read already (or it is stopping); -1 when out of
+ * memory. */
+int live_sse_wait(struct live *l, unsigned long long seq, void (*resume)(void *conn), void *conn);
+/* Resume every waiting stream: a keep-alive may be due. */
+void live_sse_kick(struct live *l);
 
 /* ---- answers kept while the records are unchanged (cache.c) ---- */
 

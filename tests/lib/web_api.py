@@ -207,6 +207,89 @@ def many_at_once(srv):
     ok(st == 200, "that job is submitted", (st, doc))
 
 
+def clients_that_leave():
+    """Clients that leave while the server works for them (a tablet loses the network).
+    The server's few threads serve every connection, and a connection waiting for its
+    answer (a step, for the writer) or for its next event is suspended, not watched:
+    the server must see to those it suspended. Steps whose clients left are each recorded
+    at most once, in a chain that verifies; a quiet stream says it is still there past
+    the connection's timeout; streams whose clients left free their places, so that as
+    many can open again (the server takes 64 connections at once); and the server then
+    stops cleanly."""
+    srv = Server("--timeout", "2")
+    c = Client(srv)
+    c.login("amina", secret("amina"))
+    st, doc, _, _ = c.call("POST", "/api/jobs", {"device": DEVICE, "checklist": "web-check"})
+    job = doc["job"]["id"] if st == 200 else None
+    ok(st == 200 and job, "a job is started for the steps whose clients leave", (st, doc))
+
+    def leaver(n):
+        for i in range(10):
+            body = json.dumps({"step": "look", "result": "pass", "note": "left %d.%d" % (n, i)}).encode()
+            s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+            s.sendall(("POST /api/jobs/%d/steps HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s\r\n"
+                       "X-CSRF-Token: %s\r\nContent-Type: application/json\r\n"
+                       "Content-Length: %d\r\n\r\n" % (job, c.cookie, c.csrf, len(body))).encode() + body)
+            s.close()  # gone before the answer
+
+    threads = [threading.Thread(target=leaver, args=(n,)) for n in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    st, doc, _, _ = c.call("POST", "/api/jobs/%d/steps" % job,
+                           {"step": "look", "result": "pass", "note": "stayed"})
+    ok(st == 200, "a client that stays is answered after 160 that left", (st, doc))
+    st, doc, _, _ = c.call("GET", "/api/jobs/%d" % job)
+    notes = [r.get("note") for r in doc.get("records", [])] if st == 200 else []
+    left = [n for n in notes if n and n.startswith("left ")]
+    ok(len(left) == len(set(left)) and left and notes.count("stayed") == 1,
+       "the steps whose clients left are recorded at most once each (%d of 160 reached it)" % len(left),
+       notes[:5])
+    p = cli_as("amina", "job", "verify", str(job))
+    ok(p.returncode == 0, "the job's chain verifies after them", p.stdout + p.stderr)
+
+    def stream():
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+        s.sendall(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s\r\n\r\n" % c.cookie).encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            head += chunk
+        return s, head
+
+    quiet, head = stream()
+    got, t0 = head, time.time()
+    quiet.settimeout(0.5)
+    while time.time() - t0 < 3.5:
+        try:
+            chunk = quiet.recv(4096)
+        except socket.timeout:
+            continue
+        if not chunk:
+            break
+        got += chunk
+    ok(head.startswith(b"HTTP/1.1 200") and b": still here" in got and time.time() - t0 >= 3.5,
+       "a quiet stream says it is still there, and stays open past the 2 s timeout", got[-200:])
+    quiet.close()
+    for round_ in ("first", "second"):
+        opened = [stream() for _ in range(60)]
+        refused = [h[:40] for _, h in opened if not h.startswith(b"HTTP/1.1 200")]
+        ok(not refused, "60 event streams open at once (the %s time)" % round_, refused[:3])
+        for s, _ in opened:
+            s.close()
+        time.sleep(2.5)  # seen gone at their next keep-alive (1 s here)
+    st, doc, _, _ = c.call("GET", "/api/me")
+    ok(st == 200, "the server still answers once they are gone", (st, doc))
+    st, doc, _, _ = c.call("POST", "/api/jobs/%d/steps" % job, {"step": "voltage", "value": "4.0"})
+    st, doc, _, _ = c.call("POST", "/api/jobs/%d/submit" % job)
+    ok(st == 200, "that job is submitted", (st, doc))
+    rc = srv.stop()
+    ok(rc == 0 and "stopping" in srv.stderr(), "and the server stops cleanly after them", (rc, srv.stderr()))
+
+
 def verify_and_finish(job):
     """Amina's job JOB of web-check: its chain verifies, and she finishes it at the terminal
     (its last step, then submitted), so that the device is free for the next test."""
@@ -1264,6 +1347,7 @@ def main():
     accounts(srv, boss)
 
     many_at_once(srv)
+    clients_that_leave()
     kept_work_and_the_terminal(srv, amina)
     session_last_use(amina)
     killed_while_recording()
