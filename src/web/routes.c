@@ -1468,6 +1468,26 @@ static int records_generation(const struct web_ctx *ctx, long long *gen)
  * not held back by this one's batch. */
 #define WEB_BATCH_MAX 64 /* changes in one commit at most */
 
+int web_thread_start(pthread_t *t, void *(*fn)(void *), void *arg, const char *name)
+{
+	pthread_attr_t attr;
+	pthread_t own;
+	sigset_t all, old;
+	int err;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_init(&attr);
+	if (!t)
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	err = pthread_create(t ? t : &own, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!err && name)
+		pthread_setname_np(t ? *t : own, name);
+	return err;
+}
+
 /* One request of api(), from its route on: made on the writer's thread for a change, on
  * a thread of its own for a read apart, else where it came in. A change or a read apart
  * is answered later (LATER): the call is then on the heap, with its own copy of IN. */
@@ -1612,7 +1632,6 @@ static void *sync_main(void *arg)
 static void sync_later(struct call **m, size_t n, int sync)
 {
 	struct synced *b = malloc(sizeof(*b)), here;
-	sigset_t all, old;
 	int err = 0, queued = 0;
 
 	if (!b)
@@ -1623,12 +1642,7 @@ static void sync_later(struct call **m, size_t n, int sync)
 	b->next = NULL;
 	pthread_mutex_lock(&sync_mu);
 	if (b != &here && !sync_runs && !sync_stop) {
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		err = pthread_create(&sync_thread, NULL, sync_main, NULL);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		if (!err)
-			pthread_setname_np(sync_thread, "atelier-sync");
+		err = web_thread_start(&sync_thread, sync_main, NULL, "atelier-sync");
 		sync_runs = !err;
 	}
 	if (b != &here && sync_runs) {
@@ -1743,38 +1757,38 @@ static void out_not_recorded(struct web_out *out, enum svc_err err, int unconfir
 	out_error(out, status < 500 ? 503 : status, word, why, NULL);
 }
 
+/* Stop the thread T (RUNS, under MU) that waits on CV until told to STOP, and wait for
+ * it to end; then it may be started again. */
+static void thread_stop(pthread_mutex_t *mu, pthread_cond_t *cv, int *stop, int *runs,
+			pthread_t t)
+{
+	int was;
+
+	pthread_mutex_lock(mu);
+	*stop = 1;
+	was = *runs;
+	pthread_cond_signal(cv);
+	pthread_mutex_unlock(mu);
+	if (was)
+		pthread_join(t, NULL);
+	pthread_mutex_lock(mu);
+	*runs = 0;
+	*stop = 0;
+	pthread_mutex_unlock(mu);
+}
+
 void web_contexts_free(void)
 {
 	char why[320];
-	int runs;
 
-	pthread_mutex_lock(&queue_mu);
-	writer_stop = 1;
-	runs = writer_runs;
-	pthread_cond_signal(&queue_cv);
-	pthread_mutex_unlock(&queue_mu);
-	if (runs)
-		pthread_join(writer_thread, NULL);
-	pthread_mutex_lock(&queue_mu);
-	writer_runs = 0;
-	writer_stop = 0;
-	pthread_mutex_unlock(&queue_mu);
+	thread_stop(&queue_mu, &queue_cv, &writer_stop, &writer_runs, writer_thread);
 	pthread_mutex_lock(&write_mu);
 	batch_end(why, sizeof(why));
 	svc_close(writer.b);
 	writer.b = NULL;
 	pthread_mutex_unlock(&write_mu);
-	pthread_mutex_lock(&sync_mu);
-	sync_stop = 1;
-	runs = sync_runs;
-	pthread_cond_signal(&sync_cv);
-	pthread_mutex_unlock(&sync_mu);
-	if (runs) /* it answers what is left first */
-		pthread_join(sync_thread, NULL);
-	pthread_mutex_lock(&sync_mu);
-	sync_runs = 0;
-	sync_stop = 0;
-	pthread_mutex_unlock(&sync_mu);
+	/* The syncer answers what is left before it ends. */
+	thread_stop(&sync_mu, &sync_cv, &sync_stop, &sync_runs, sync_thread);
 	pthread_mutex_lock(&later_mu);
 	later_stopping = 0;
 	pthread_mutex_unlock(&later_mu);
@@ -1925,15 +1939,8 @@ static void *writer_main(void *arg)
  * signals are for its main thread). 0, or an errno. */
 static int writer_start(void)
 {
-	sigset_t all, old;
-	int err;
+	int err = web_thread_start(&writer_thread, writer_main, NULL, "atelier-writer");
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&writer_thread, NULL, writer_main, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!err)
-		pthread_setname_np(writer_thread, "atelier-writer");
 	writer_runs = !err;
 	return err;
 }
@@ -2136,25 +2143,13 @@ void web_drain(void)
  * each answers it once done, as does this when neither can take it. */
 static void call_later(struct call *c)
 {
-	pthread_attr_t attr;
-	pthread_t t;
-	sigset_t all, old;
-	int err;
-
 	c->in->suspend(c->in->conn);
 	if (state_changing(c->in->method)) {
 		if (!writer_queue(c))
 			call_post(c); /* refused: answered as soon as resumed */
 		return;
 	}
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	err = pthread_create(&t, &attr, apart_main, c);
-	pthread_attr_destroy(&attr);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err) { /* made here, then */
+	if (web_thread_start(NULL, apart_main, c, "atelier-apart") != 0) { /* made here, then */
 		call_run(c);
 		call_post(c);
 	}

@@ -331,15 +331,23 @@ static void *waker_main(void *arg)
 		for (n = 0; n < waker.n; n++)
 			fds[n + 1] = (struct pollfd){ .fd = waker.waiting[n]->fd, .events = POLLIN };
 		pthread_mutex_unlock(&waker.mu);
-		if (poll(fds, n + 1, -1) < 0 && errno != EINTR) {
-			log_msg(LOG_ERROR, "serve: the downloads' waker cannot poll: %s",
-				strerror(errno));
-			break;
+		if (poll(fds, n + 1, -1) < 0) {
+			if (errno != EINTR) { /* out of memory: tried again shortly */
+				log_msg(LOG_WARN, "serve: the downloads' waker cannot poll: %s",
+					strerror(errno));
+				usleep(100 * 1000);
+			}
+			continue;
 		}
 		if (fds[0].revents && read(waker.wake[0], drain, sizeof(drain)) < 0)
 			continue; /* nothing to drain: it was woken anyway */
 		pthread_mutex_lock(&waker.mu);
-		/* Only this thread removes: the first N listed are the ones polled. */
+		if (waker.stopping) { /* waker_stop() resumed them all */
+			pthread_mutex_unlock(&waker.mu);
+			break;
+		}
+		/* Only this thread removes (and waker_stop(), once it stops): the first N
+		 * listed are the ones polled. */
 		for (size_t i = n; i-- > 0;) {
 			if (!fds[i + 1].revents)
 				continue;
@@ -355,19 +363,13 @@ static void *waker_main(void *arg)
  * it cannot (stopping, or no thread). */
 static int waker_add(struct piped *p)
 {
-	sigset_t all, old;
 	int rc = -1;
 
 	pthread_mutex_lock(&waker.mu);
 	if (!waker.runs && !waker.stopping &&
 	    pipe2(waker.wake, O_CLOEXEC | O_NONBLOCK) == 0) {
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		waker.runs = pthread_create(&waker.thread, NULL, waker_main, NULL) == 0;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		if (waker.runs) {
-			pthread_setname_np(waker.thread, "atelier-waker");
-		} else {
+		waker.runs = web_thread_start(&waker.thread, waker_main, NULL, "atelier-waker") == 0;
+		if (!waker.runs) {
 			close(waker.wake[0]);
 			close(waker.wake[1]);
 		}

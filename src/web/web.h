@@ -22,6 +22,7 @@
 #define ATELIER_WEB_WEB_H
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stddef.h>
 
 #include "svc/svc.h"
@@ -128,6 +129,9 @@ size_t web_body_max(const char *method, const char *path);
 
 /* Close the service contexts kept between requests (when the server stops). */
 void web_contexts_free(void);
+/* Start FN(ARG) on a thread named NAME, with every signal blocked (the server's signals
+ * are for its main thread), into *T; detached when T is NULL. 0, or an errno. */
+int web_thread_start(pthread_t *t, void *(*fn)(void *), void *arg, const char *name);
 
 /* The HTTP status of a service error, and its code word ("not-found") into *WORD. */
 unsigned web_status_of(enum svc_err err, const char **word);
