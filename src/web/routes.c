@@ -1504,7 +1504,6 @@ struct call {
 	/* For a change: */
 	enum svc_err committed; /* how its commit went */
 	char why[320];		/* why the commit failed */
-	int finished;		/* made, and committed (or refused) */
 	int unconfirmed;	/* committed, but the disk did not confirm the sync */
 	/* Not a route: write the last use of the session resumed on this context; the
 	 * read that asks for it waits (woken). */
@@ -1687,7 +1686,6 @@ static enum svc_err batch_end(char *why, size_t size)
 	for (struct call *c = batch_waiting; c; c = c->next) {
 		c->committed = err;
 		snprintf(c->why, sizeof(c->why), "%s", why);
-		c->finished = 1;
 	}
 	{
 		size_t k = n;
@@ -1846,7 +1844,6 @@ static void call_touch(struct call *c)
 		err = batch_end(why, sizeof(why));
 		writer_done(err);
 	}
-	c->finished = 1;
 	call_post(c);
 }
 
@@ -1878,7 +1875,6 @@ static void call_change(struct call *c)
 	writer_done(c->ran);
 	if (!c->route->batch || !batch_open) {
 		web_cache_changed(); /* committed alone: others' answers may have changed */
-		c->finished = 1;
 		call_post(c);
 		return;
 	}
