@@ -162,13 +162,37 @@ t.sort()
 print("%.2f" % t[296])
 PY
 )
+# The device list computed afresh: the figure above is of an answer kept while the
+# records are unchanged (src/web/cache.c), and every step recorded changes them. Here each
+# read follows a step, after all the runs above made the 50 open jobs' records grow to
+# thousands each (the time a trainee's history screen waits, as it opens, on a workshop
+# at work). Median and slowest of 20.
+FRESH=$(python3 - "$URL" "$COOKIE" "$CSRF" "$JOB" <<'PY'
+import json, sys, time, urllib.request
+url, cookie, csrf, job = sys.argv[1:5]
+t = []
+for _ in range(20):
+    req = urllib.request.Request(url + "/api/jobs/%s/steps" % job, method="POST",
+                                 data=json.dumps({"step": "step-7", "note": "again"}).encode(),
+                                 headers={"Content-Type": "application/json", "Cookie": cookie,
+                                          "X-CSRF-Token": csrf})
+    urllib.request.urlopen(req).read()
+    s = time.perf_counter()
+    urllib.request.urlopen(urllib.request.Request(url + "/api/devices", headers={"Cookie": cookie})).read()
+    t.append((time.perf_counter() - s) * 1000)
+t.sort()
+print("%.1f %.1f" % (t[len(t) // 2], t[-1]))
+PY
+)
 RSS_AFTER=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER/status")
 STEAL=$(echo "$CPU0 $(cpu_now)" | awk '{ t = $3 - $1; printf "%.1f", (t > 0 ? 100 * ($4 - $2) / t : 0) }')
 
 echo "web bench: 1,000 devices, 10,000 jobs, 50 connections, ${DURATION} s each, p99"
-awk -v f="$FLOOR" -v d="$DEVICES" -v j="$JOBPAGE" -v s="$STEP" -v s50="$STEP50" -v r50="$RATE50" -v p50="$PACED50" -v rp50="$RATE_P50" -v p20="$PACED20" -v rp20="$RATE_P20" -v sy="$SYNC99" -v pp="$PROBE99" -v pm="$PROBEMAX" -v ps="$PROBESLOW" -v pn="$PROBEN" -v r="$RSS_IDLE" -v a="$RSS_AFTER" -v st="$STEAL" -v lg="$LOG_AFTER" 'BEGIN {
+awk -v f="$FLOOR" -v d="$DEVICES" -v j="$JOBPAGE" -v s="$STEP" -v s50="$STEP50" -v r50="$RATE50" -v p50="$PACED50" -v rp50="$RATE_P50" -v p20="$PACED20" -v rp20="$RATE_P20" -v sy="$SYNC99" -v pp="$PROBE99" -v pm="$PROBEMAX" -v ps="$PROBESLOW" -v pn="$PROBEN" -v r="$RSS_IDLE" -v a="$RSS_AFTER" -v st="$STEAL" -v lg="$LOG_AFTER" -v fr="$FRESH" 'BEGIN {
     printf "%-34s %8.2f ms\n", "static file (the floor)", f
     printf "%-34s %8.2f ms   ratio %5.1f  (<= 10 ms: %s)\n", "device list", d, d / f, d <= 10 ? "meets target" : "MISSES target"
+    split(fr, fa, " ")
+    printf "%-34s %8.1f ms   median, slowest %.1f ms (alone, after a step: for scale)\n", "  computed afresh", fa[1], fa[2]
     printf "%-34s %8.2f ms   ratio %5.1f  (<= 10 ms: %s)\n", "a 100-step job page", j, j / f, j <= 10 ? "meets target" : "MISSES target"
     printf "%-34s %8.2f ms   ratio %5.1f  (<= 10 ms: %s)\n", "recording a step (one job)", s, s / f, s <= 10 ? "meets target" : "MISSES target"
     printf "%-34s %8.2f ms   ratio %5.1f  (<= 10 ms: %s)\n", "recording a step (50 jobs)", s50, s50 / f, s50 <= 10 ? "meets target" : "MISSES target"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The resale office's inventory, as it opens it: one certified iPhone (done for real:
 # jobs approved, the wipe checked, the screen graded A and the body B, a part fitted, a
-# colour typed at intake, certified), then devices, shelves, batches and sales written
+# colour typed at intake, certified; a grade, a part and the colour each corrected once,
+# the latest record counting), then devices, shelves, batches and sales written
 # into the records with SQL (as the sale and shelf commands will), with the texts a
 # spreadsheet trips on. The CSV is read back by Python's csv module row for row and by
 # LibreOffice Calc (IMEIs stay text), the JSON lines by Python's json, the PDF by
@@ -39,6 +40,10 @@ steps:
   - id: fit
     title: {en: "Fit the screen"}
     kind: parts
+  - id: extra
+    title: {en: "Other parts, if any"}
+    kind: parts
+    required: false
 YAML
 { head_yaml diag "Diagnostics"; printf 'category: diagnostics\nsteps:\n  - id: test\n    title: {en: "Test"}\n    kind: check\n'; } \
     > "$T/checklists/diag.yaml"
@@ -111,12 +116,17 @@ do_job() {
     $A job grade "$id" --verdict approved --feedback "Good." --by claire >/dev/null || return 1
     echo "$id"
 }
-do_job intake look "--result pass" colour "--value 'Bleu nuit'" >/dev/null
+# The colour typed twice, the second correcting the first: the inventory takes the latest.
+do_job intake look "--result pass" colour "--value Rouge" colour "--value 'Bleu nuit'" >/dev/null
 W=$(do_job wipe erase "--result pass")
 $A job check-wipe "$W" --result pass --note "setup screens shown" --by claire >/dev/null
-do_job screen fit "--part 'Écran OLED,genuine,SN-1'" >/dev/null
+# The screen's part corrected (the latest record is the part fitted), and a part recorded
+# in a step then skipped (none): the inventory lists the OLED screen alone.
+do_job screen fit "--part 'Écran LCD,aftermarket,SN-0'" fit "--part 'Écran OLED,genuine,SN-1'" \
+    extra "--part 'Batterie,aftermarket,SN-2'" extra "--result skip" >/dev/null
 do_job diag test "--result pass" >/dev/null
-do_job qc screen-grade "--value A" body-grade "--value B" >/dev/null
+# The body graded A, then corrected to B: the grade is the latest of each step.
+do_job qc screen-grade "--value A" body-grade "--value A" body-grade "--value B" >/dev/null
 python3 - "$SC" "$U" > "$T/wiped.json" <<'PY'
 import json, sys
 dev = json.load(open(sys.argv[1]))["devices"][0]
