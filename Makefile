@@ -24,7 +24,7 @@ SYSCONFDIR ?= /etc
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS     := libusb-1.0 sqlite3 libpq jansson libimobiledevice-1.0 libplist-2.0 libusbmuxd-2.0 \
-            yaml-0.1 libsodium
+            yaml-0.1 libsodium zlib
 # Loaded by the commands that talk HTTP alone (src/util/lazylib.h): their headers only,
 # no link, so that the watcher and the other commands stay small.
 LAZY_PKGS := libmicrohttpd libcurl

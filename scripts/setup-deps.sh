@@ -12,6 +12,7 @@ libsqlite3-dev
 libjansson-dev
 libyaml-dev
 libsodium-dev
+zlib1g-dev
 libmicrohttpd-dev
 libcurl4-gnutls-dev
 libcairo2-dev

@@ -11,14 +11,24 @@
  * One computation per key: a request that misses while another computes the same answer
  * waits for it (up to CACHE_WAIT_MS) instead of computing it again, so that fifty screens
  * asking at once after a change cost one computation. An answer is given by reference
- * (counted), not copied, and freed when the last answer that uses it is sent. */
+ * (counted), not copied, and freed when the last answer that uses it is sent.
+ *
+ * Compressed once, when kept: an answer of CACHE_GZIP_MIN bytes or more is kept gzipped
+ * too (zlib's fastest level), and given so to a client that accepts gzip (every browser
+ * does). The device list of 1,000 devices is 282 KB of JSON and 18 KB gzipped, made in
+ * half a millisecond: the kernel copies a fifteenth of the bytes for each request after
+ * it, and a tablet on the workshop's Wi-Fi waits for a fifteenth of them. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+
+#include <zlib.h>
 
 #include "util/hash.h"
 #include "web/web.h"
@@ -28,11 +38,14 @@
 #define CACHE_ONE_MAX (1024 * 1024)    /* a larger answer is not kept */
 #define CACHE_KEY_MAX 512
 #define CACHE_WAIT_MS 2000
+#define CACHE_GZIP_MIN 1024 /* a smaller answer is kept as it is alone */
 
 struct answer {
 	atomic_int refs;
 	size_t len;
 	const char *type; /* static */
+	unsigned char *gz; /* BODY gzipped (gz_len bytes), or NULL */
+	size_t gz_len;
 	char body[];
 };
 
@@ -53,17 +66,99 @@ static void answer_release(void *p)
 {
 	struct answer *a = p;
 
-	if (a && atomic_fetch_sub(&a->refs, 1) == 1)
+	if (a && atomic_fetch_sub(&a->refs, 1) == 1) {
+		free(a->gz);
 		free(a);
+	}
 }
 
-/* Answer A's body, in OUT, holding one reference. */
-static void answer_give(struct answer *a, struct web_out *out)
+/* BODY (LEN bytes) as gzip into *OUT (free()), *OUT_LEN bytes; 0 when it is not smaller. */
+static int gzip_of(const char *body, size_t len, unsigned char **out, size_t *out_len)
+{
+	z_stream z;
+	unsigned char *buf;
+	int ok;
+
+	*out = NULL;
+	memset(&z, 0, sizeof(z));
+	/* windowBits 15 + 16: a gzip header and trailer, not zlib's (RFC 9110 "gzip"). */
+	if (len > CACHE_ONE_MAX ||
+	    deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return 0;
+	buf = malloc(deflateBound(&z, (uLong)len));
+	if (buf) {
+		z.next_in = (Bytef *)(uintptr_t)body;
+		z.avail_in = (uInt)len;
+		z.next_out = buf;
+		z.avail_out = (uInt)deflateBound(&z, (uLong)len);
+	}
+	ok = buf && deflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out < len;
+	deflateEnd(&z);
+	if (!ok) {
+		free(buf);
+		return 0;
+	}
+	*out = buf;
+	*out_len = z.total_out;
+	return 1;
+}
+
+/* Whether the q-value of one coding's parameters, P to END (";q=0.5"...), is 0. */
+static int q_is_zero(const char *p, const char *end)
+{
+	while (p < end) {
+		p += strspn(p, "; \t");
+		if (end - p >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+			p += 2;
+			if (p >= end || *p != '0')
+				return 0;
+			for (p++; p < end && (*p == '.' || *p == '0'); p++)
+				;
+			return p >= end || *p == ' ' || *p == '\t' || *p == ';';
+		}
+		p += strcspn(p, ";");
+	}
+	return 0;
+}
+
+int web_accepts_gzip(const char *header)
+{
+	int gzip = -1, star = 0; /* gzip named (1 taken, 0 refused); "*" taken */
+	const char *p = header;
+
+	while (p && *p) {
+		const char *end = p + strcspn(p, ","), *name, *semi;
+		size_t n;
+
+		p += strspn(p, " \t");
+		name = p;
+		semi = memchr(p, ';', (size_t)(end - p));
+		n = (size_t)((semi ? semi : end) - name);
+		while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+			n--;
+		if (n == 4 && strncasecmp(name, "gzip", 4) == 0)
+			gzip = !(semi && q_is_zero(semi, end));
+		else if (n == 1 && *name == '*')
+			star = !(semi && q_is_zero(semi, end));
+		p = *end ? end + 1 : end;
+	}
+	/* A coding named outright counts over "*" (RFC 9110, 12.5.3). */
+	return gzip >= 0 ? gzip : star;
+}
+
+/* Answer A's body, in OUT, holding one reference: gzipped when GZIP and it was kept so. */
+static void answer_give(struct answer *a, int gzip, struct web_out *out)
 {
 	atomic_fetch_add(&a->refs, 1);
 	out->status = 200;
 	out->body = a->body;
 	out->len = a->len;
+	out->vary_encoding = a->gz != NULL;
+	if (gzip && a->gz) {
+		out->body = (char *)a->gz;
+		out->len = a->gz_len;
+		out->encoding = "gzip";
+	}
 	out->owned = 0;
 	out->type = a->type;
 	out->api = 1;
@@ -94,7 +189,7 @@ long long web_cache_generation(long long data_version, long long *last)
 	return atomic_load(&generation);
 }
 
-enum web_cache_hit web_cache_get(const char *key, long long gen, struct web_out *out)
+enum web_cache_hit web_cache_get(const char *key, long long gen, int gzip, struct web_out *out)
 {
 	struct slot *sl;
 	struct timespec until;
@@ -110,7 +205,7 @@ enum web_cache_hit web_cache_get(const char *key, long long gen, struct web_out 
 		int same = strcmp(sl->key, key) == 0 && sl->gen == gen;
 
 		if (same && sl->a) {
-			answer_give(sl->a, out);
+			answer_give(sl->a, gzip, out);
 			hit = WEB_CACHE_HIT;
 			break;
 		}
@@ -144,8 +239,13 @@ void web_cache_put(const char *key, long long gen, const struct web_out *out)
 			atomic_init(&a->refs, 1);
 			a->len = out->len;
 			a->type = out->type;
+			a->gz = NULL;
+			a->gz_len = 0;
 			memcpy(a->body, out->body, out->len);
 			a->body[out->len] = '\0';
+			/* Not compressed: kept as it is, given as it is. */
+			if (out->len >= CACHE_GZIP_MIN)
+				gzip_of(a->body, a->len, &a->gz, &a->gz_len);
 		}
 	}
 	pthread_mutex_lock(&mu);

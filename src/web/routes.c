@@ -2072,7 +2072,8 @@ static void call_run(struct call *c)
 	if (route->cache && records_generation(ctx, &gen) &&
 	    in->query_all(in->conn, qs, sizeof(qs)) &&
 	    snprintf(key, sizeof(key), "%lld %s?%s", who.id, in->path, qs) < (int)sizeof(key)) {
-		enum web_cache_hit hit = web_cache_get(key, gen, out);
+		enum web_cache_hit hit = web_cache_get(
+		    key, gen, web_accepts_gzip(in->header(in->conn, "Accept-Encoding")), out);
 
 		if (hit == WEB_CACHE_HIT)
 			return;

@@ -219,6 +219,10 @@ static void add_headers(struct MHD_Response *r, const struct web_out *out, int t
 		MHD_add_response_header(r, "Content-Type", out->type);
 	if (out->allow)
 		MHD_add_response_header(r, "Allow", out->allow);
+	if (out->encoding)
+		MHD_add_response_header(r, "Content-Encoding", out->encoding);
+	if (out->vary_encoding)
+		MHD_add_response_header(r, "Vary", "Accept-Encoding");
 	if (out->cookie[0])
 		MHD_add_response_header(r, "Set-Cookie", out->cookie);
 	if (out->attachment[0]) {

@@ -100,6 +100,8 @@ struct web_out {
 	const char *type;
 	const char *allow; /* an Allow header (405), or NULL */
 	int api;	   /* an answer of /api: never cached */
+	const char *encoding; /* its Content-Encoding ("gzip": a kept answer), or NULL */
+	int vary_encoding;    /* the answer depends on the request's Accept-Encoding */
 	void (*release)(void *cls); /* when set, BODY is released by this, not free() */
 	void *release_cls;
 	int stream;	   /* the answer is read from STREAM_FD as it is written (owned) */
@@ -178,8 +180,11 @@ enum web_cache_hit {
 	WEB_CACHE_NONE,	   /* compute it; nothing is kept */
 };
 /* The answer kept under KEY at generation GEN into OUT (by reference: OUT's release
- * frees it); a request computing the same answer now is waited for. */
-enum web_cache_hit web_cache_get(const char *key, long long gen, struct web_out *out);
+ * frees it), gzipped when GZIP (the client accepts it) and it was kept so; a request
+ * computing the same answer now is waited for. */
+enum web_cache_hit web_cache_get(const char *key, long long gen, int gzip, struct web_out *out);
+/* Whether a request whose Accept-Encoding header is HEADER (NULL: none) takes gzip. */
+int web_accepts_gzip(const char *header);
 /* Keep OUT (a 200; anything else is not kept) under KEY at GEN, and wake those waiting. */
 void web_cache_put(const char *key, long long gen, const struct web_out *out);
 /* Forget every answer (when the server stops). */

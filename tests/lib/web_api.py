@@ -202,9 +202,15 @@ def many_at_once(srv):
        "each step answered 200 is recorded once, numbered without a gap", (len(recs), len(good)))
     p = cli_as("amina", "job", "verify", str(job))
     ok(p.returncode == 0, "the job's chain verifies after the steps made at once", p.stdout + p.stderr)
+    compressed_answers(c, "/api/jobs/%d" % job)
     st, doc, _, _ = c.call("POST", "/api/jobs/%d/steps" % job, {"step": "voltage", "value": "4.0"})
     st, doc, _, _ = c.call("POST", "/api/jobs/%d/submit" % job)
     ok(st == 200, "that job is submitted", (st, doc))
+    import gzip
+    pages = [c.call("GET", "/api/jobs/%d" % job, headers={"Accept-Encoding": "gzip"}) for _ in range(2)]
+    ok(all(p[0] == 200 for p in pages) and pages[1][2].getheader("Content-Encoding") == "gzip"
+       and json.loads(gzip.decompress(pages[1][3]))["state"] == "submitted",
+       "the page given gzipped is the one after the change, never the one kept before", pages[1][3][:100])
 
 
 def clients_that_leave():
@@ -625,6 +631,28 @@ def resale_routes(amina, sam, boss):
     ok(st == 404, "an unknown batch's labels: 404", (st, doc))
     st, doc, _, _ = amina.call("GET", "/api/batches/web-lot/labels")
     ok(st == 403, "a trainee does not print a batch's sheet: 403", (st, doc))
+
+
+def compressed_answers(amina, path):
+    """A kept answer of a kilobyte or more goes gzipped to a client that asks for it, as
+    every browser does, and as it is to one that does not; either way the same JSON."""
+    import gzip
+    st, _, r, plain = amina.call("GET", path)  # computed now, kept (and gzipped) for later
+    ok(st == 200 and r.getheader("Content-Encoding") is None and len(plain) >= 1024,
+       "%s without Accept-Encoding: plain JSON of %d bytes" % (path, len(plain)), (st, plain[:200]))
+    for accept, zipped in (("gzip, deflate, br", True),  # Chromium's
+                           ("*", True), ("GZIP;Q=0.5", True), ("br;q=1, gzip;q=0.1", True),
+                           ("gzip;q=0", False), ("gzip;q=0.000", False), ("br", False),
+                           ("identity", False), ("gzip;q=0, *", False), ("*;q=0", False),
+                           ("gzipx, xgzip", False)):
+        st, _, r, body = amina.call("GET", path, headers={"Accept-Encoding": accept})
+        got = gzip.decompress(body) if r.getheader("Content-Encoding") == "gzip" else body
+        ok(st == 200 and (r.getheader("Content-Encoding") == "gzip") == zipped
+           and r.getheader("Vary") == "Accept-Encoding" and got == plain
+           and (len(body) < len(plain) / 2 if zipped else True),
+           "Accept-Encoding: %s -> %s, the same JSON" % (accept, "gzip (%d bytes)" % len(body)
+                                                         if zipped else "as it is"),
+           (st, r.getheaders(), len(body)))
 
 
 def inventory(srv, amina, sam, boss):
