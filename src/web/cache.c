@@ -77,6 +77,7 @@ static int gzip_of(const char *body, size_t len, unsigned char **out, size_t *ou
 {
 	z_stream z;
 	unsigned char *buf;
+	uLong room;
 	int ok;
 
 	*out = NULL;
@@ -85,12 +86,13 @@ static int gzip_of(const char *body, size_t len, unsigned char **out, size_t *ou
 	if (len > CACHE_ONE_MAX ||
 	    deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return 0;
-	buf = malloc(deflateBound(&z, (uLong)len));
+	room = deflateBound(&z, (uLong)len); /* all of it in one deflate() */
+	buf = malloc(room);
 	if (buf) {
 		z.next_in = (Bytef *)(uintptr_t)body;
 		z.avail_in = (uInt)len;
 		z.next_out = buf;
-		z.avail_out = (uInt)deflateBound(&z, (uLong)len);
+		z.avail_out = (uInt)room;
 	}
 	ok = buf && deflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out < len;
 	deflateEnd(&z);
