@@ -150,8 +150,8 @@ while IFS="$(printf '\t')" read -r status name detail; do
 done <"$T/flow.tap"
 
 # What the screen did is in the records, as the command line reads them.
-check "the redo given on the screen is in the records: the step ticked, the feedback" \
-    sh -c "XDG_RUNTIME_DIR=$T/run/sam $ATELIER_REAL --data $T/data job show 5 --json >$T/j5.json && $J $T/j5.json \"(d['grades'][-1]['verdict'], d['grades'][-1]['redo'], d['grades'][-1]['by'], d['grades'][-1]['acknowledged'])\" \"('redo', ['voltage'], 'sam', True)\""
+check "the redo given on the screen is in the records: the step ticked, the feedback; then the approval of the work done again" \
+    sh -c "XDG_RUNTIME_DIR=$T/run/sam $ATELIER_REAL --data $T/data job show 5 --json >$T/j5.json && $J $T/j5.json \"(d['grades'][-2]['verdict'], d['grades'][-2]['redo'], d['grades'][-2]['by'], d['grades'][-2]['acknowledged'], d['grades'][-1]['verdict'], d['grades'][-1]['by'])\" \"('redo', ['voltage'], 'sam', True, 'approved', 'sam')\""
 check "the sign-off given on the screen is amina's record" \
     sh -c "XDG_RUNTIME_DIR=$T/run/sam $ATELIER_REAL --data $T/data trainee show amina --json >$T/amina.json && $J $T/amina.json \"[(s['competence'], s['by']) for s in d['signoffs']]\" \"[('esd-safety', 'sam')]\""
 check "the release from quarantine given on the screen is in the device's history, with its reason" \

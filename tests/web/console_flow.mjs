@@ -334,6 +334,37 @@ try {
   ok(await waitH1(nl, T("nl", "Work of {name}: {title}", { name: "amina", title: "Controle aan de werkbank" })), "a review page in Dutch", await h1(nl));
   await screen(nl, "console-review-nl", SOME);
 
+  // ---- the list of trainees follows the work, with no reload ----
+  await sam.goto(`${base}/#/console/trainees`);
+  await waitH1(sam, T("fr", "Trainees"));
+  await sam.waitForSelector(".queue li", { timeout: 8000 }).catch(() => {});
+  const bilalLine = () => sam.evaluate(() => {
+    const li = [...document.querySelectorAll(".queue li")].find((x) => x.querySelector("h3")?.textContent === "bilal");
+    return li ? li.querySelector("p").textContent : "";
+  });
+  const before = await bilalLine();
+  // "{jobs} jobs, {approved} approved": the second number.
+  const approved = (line) => Number(((line.match(/\d+/g) || [])[1]) ?? NaN);
+  // bilal does again what was to be done again (his job reopened for the voltage) and sends
+  // it; sam approves it from elsewhere (another screen of hers, reduced to its requests).
+  const redo = await bilal.post("/api/jobs", { device: F.udid_b, checklist: "bench-check" });
+  const jobR = redo.body && redo.body.job.id;
+  await bilal.post(`/api/jobs/${jobR}/steps`, { step: "voltage", value: "3.90" });
+  const sentR = await bilal.post(`/api/jobs/${jobR}/submit`, {});
+  const me = await (await sam.request.get(`${base}/api/me`)).json();
+  const graded = await sam.request.post(`${base}/api/jobs/${jobR}/grade`, {
+    headers: { "X-CSRF-Token": me.csrf },
+    data: { verdict: "approved", feedback: "Tension relevée comme il faut.", scores: { care: 1, record: 1 } },
+  });
+  ok(redo.status === 200 && sentR.status === 200 && graded.ok(), "bilal's work done again is sent and approved",
+    [redo.status, sentR, graded.status(), await graded.text()]);
+  ok(await until(sam, (b) => {
+    const li = [...document.querySelectorAll(".queue li")].find((x) => x.querySelector("h3")?.textContent === "bilal");
+    return li && li.querySelector("p").textContent !== b;
+  }, before, 8000) && approved(await bilalLine()) === approved(before) + 1,
+  "his approved work goes up by one on the open list of trainees, with no reload", [before, await bilalLine()]);
+  await screen(sam, "console-trainees", SOME);
+
   // ---- a trainee cannot open a review page ----
   await ap.goto(`${base}/#/console/review/${jobB}`);
   ok(await until(ap, (want) => document.querySelector("main")?.textContent.includes(want),

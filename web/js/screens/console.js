@@ -136,7 +136,7 @@ function queueSection(jobs, now) {
 /* The server's events that change the console: a job started, a step, a submission, a
  * grade. ON_CHANGE is called once per burst; when the events cannot be had, every
  * POLL_MS. Gives the function that stops it all. */
-function watchWork(onChange) {
+export function watchWork(onChange) {
   let timer = null;
   let poll = null;
   let source = null;

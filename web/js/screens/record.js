@@ -8,7 +8,7 @@ import { t, num, when, currentLanguage, competenceName } from "../i18n.js";
 import { get, withQuery } from "../api.js";
 import { app, isInstructor } from "../state.js";
 import { serverLang } from "./device.js";
-import { consoleNav } from "./console.js";
+import { consoleNav, watchWork } from "./console.js";
 import { screen, message, errorBox, linkButton, waiting } from "../ui.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -128,7 +128,29 @@ export async function showRecord(name) {
   return null;
 }
 
-/* The console's list of trainees: each with her jobs, approved work and sign-offs. */
+/* The trainees of GET /api/trainees (V), each with her jobs, approved work and sign-offs. */
+function traineesList(v) {
+  const people = new Map();
+  for (const r of (v && v.rows) || []) {
+    const p = people.get(r.trainee) || { jobs: 0, approved: 0, signed: r.signed_off || "" };
+    p.jobs += r.jobs || 0;
+    p.approved += r.approved || 0;
+    people.set(r.trainee, p);
+  }
+  const names = [...people.keys()].sort((a, b) => a.localeCompare(b));
+  return names.length ? h("ul.queue", {}, names.map((n) => {
+    const p = people.get(n);
+    const id = `tr-${n}`;
+    return h("li.card", {},
+      h("h3", { id }, n),
+      h("p", {}, t("{jobs} jobs, {approved} approved", { jobs: num(p.jobs, 0), approved: num(p.approved, 0) })),
+      p.signed ? h("p", {}, t("Signed off: {list}", { list: p.signed })) : null,
+      linkButton(t("See the record"), `#/console/trainee/${encodeURIComponent(n)}`, "secondary", { "aria-describedby": id }));
+  })) : message("info", t("No trainee has started work yet."));
+}
+
+/* The console's list of trainees, kept up to date as the overview is: read again at the
+ * server's events of work and grades (watchWork()). Gives the function that stops that. */
 export async function showTrainees() {
   const main = screen(t("Trainees"), waiting());
   let v;
@@ -140,23 +162,28 @@ export async function showTrainees() {
       : errorBox(err));
     return null;
   }
-  const people = new Map();
-  for (const r of (v && v.rows) || []) {
-    const p = people.get(r.trainee) || { jobs: 0, approved: 0, signed: r.signed_off || "" };
-    p.jobs += r.jobs || 0;
-    p.approved += r.approved || 0;
-    people.set(r.trainee, p);
-  }
-  const names = [...people.keys()].sort((a, b) => a.localeCompare(b));
-  fill(main, main.querySelector("h1"), consoleNav("trainees"),
-    names.length ? h("ul.queue", {}, names.map((n) => {
-      const p = people.get(n);
-      const id = `tr-${n}`;
-      return h("li.card", {},
-        h("h3", { id }, n),
-        h("p", {}, t("{jobs} jobs, {approved} approved", { jobs: num(p.jobs, 0), approved: num(p.approved, 0) })),
-        p.signed ? h("p", {}, t("Signed off: {list}", { list: p.signed })) : null,
-        linkButton(t("See the record"), `#/console/trainee/${encodeURIComponent(n)}`, "secondary", { "aria-describedby": id }));
-    })) : message("info", t("No trainee has started work yet.")));
-  return null;
+  const list = h("div.trainees-live");
+  const draw = () => {
+    // The keyboard stays on the link it was on when the list is drawn again.
+    const active = list.contains(document.activeElement) ? document.activeElement.getAttribute("href") : null;
+    fill(list, traineesList(v));
+    const again = active && [...list.querySelectorAll("a")].find((a) => a.getAttribute("href") === active);
+    if (again) again.focus();
+  };
+  fill(main, main.querySelector("h1"), consoleNav("trainees"), list);
+  draw();
+  // Only the latest reading is drawn; a failed one leaves the list as it was.
+  let asked = 0;
+  return watchWork(async () => {
+    const mine = ++asked;
+    try {
+      const got = await get("/api/trainees");
+      if (mine === asked) {
+        v = got;
+        draw();
+      }
+    } catch {
+      // the list on the screen stays; the next event reads it again
+    }
+  });
 }
