@@ -481,14 +481,23 @@ static enum svc_err report_rows(struct bench *b, const struct store_user *who, l
 	json_t *record, *c;
 	enum store_err err;
 
+	json_t *names;
+
 	err = store_signoffs_of(b->st, who->id, &s, &n);
 	if (err)
 		return svc_store_fail(b, err, "read the sign-offs");
 	signed_off_text(s, n, to_ms, held, sizeof(held));
+	/* The same competences by their names ({id: {en, fr, nl}} or null), for a screen. */
+	names = json_object();
+	for (i = 0; names && i < n; i++)
+		if (!to_ms || s[i].t_ms < to_ms)
+			json_object_set_new(names, s[i].competence, svc_competence_name(b, s[i].competence));
 	free(s);
 	record = svc_training_record(b, who, from_ms, to_ms, 0);
-	if (!record)
+	if (!record) {
+		json_decref(names);
 		return b->why[0] ? SVC_EIO : svc_fail(b, SVC_EIO, "out of memory");
+	}
 	json_array_foreach(json_object_get(record, "checklists"), i, c) {
 		json_t *row = json_deep_copy(c);
 
@@ -497,8 +506,10 @@ static enum svc_err report_rows(struct bench *b, const struct store_user *who, l
 		json_object_del(row, "id");
 		json_object_set_new(row, "trainee", json_string(who->name));
 		json_object_set_new(row, "signed_off", json_string(held));
+		json_object_set(row, "signed_off_names", names);
 		json_array_append_new(rows, row);
 	}
+	json_decref(names);
 	json_decref(record);
 	return SVC_OK;
 }

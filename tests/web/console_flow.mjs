@@ -296,6 +296,9 @@ try {
   ok(await waitH1(sam, T("fr", "Trainees")), "the list of trainees", await h1(sam));
   await sam.waitForSelector(".queue li", { timeout: 8000 }).catch(() => {});
   ok((await texts(sam, ".queue li")).length === 2, "amina and bilal are listed", await texts(sam, ".queue li"));
+  const aminaCard = (await texts(sam, ".queue li")).find((x) => x.startsWith("amina")) || "";
+  ok(aminaCard.includes(T("fr", "Signed off: {list}", { list: ESD_FR })) && !aminaCard.includes("esd-safety"),
+    "her sign-off by its French name, not its id", aminaCard);
   await press(sam, 'a[href="#/console/trainee/amina"]', "open amina's record");
   ok(await waitH1(sam, T("fr", "Training record: {name}", { name: "amina" })), "amina's training record", await h1(sam));
   await sam.waitForSelector(".figures", { timeout: 8000 }).catch(() => {});
@@ -343,7 +346,7 @@ try {
     return li ? li.querySelector("p").textContent : "";
   });
   const before = await bilalLine();
-  // "{jobs} jobs, {approved} approved": the second number.
+  // "Jobs: {jobs}; approved: {approved}": the second number.
   const approved = (line) => Number(((line.match(/\d+/g) || [])[1]) ?? NaN);
   // bilal does again what was to be done again (his job reopened for the voltage) and sends
   // it; sam approves it from elsewhere (another screen of hers, reduced to its requests).

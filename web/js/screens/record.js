@@ -132,7 +132,7 @@ export async function showRecord(name) {
 function traineesList(v) {
   const people = new Map();
   for (const r of (v && v.rows) || []) {
-    const p = people.get(r.trainee) || { jobs: 0, approved: 0, signed: r.signed_off || "" };
+    const p = people.get(r.trainee) || { jobs: 0, approved: 0, signed: r.signed_off || "", names: r.signed_off_names || {} };
     p.jobs += r.jobs || 0;
     p.approved += r.approved || 0;
     people.set(r.trainee, p);
@@ -143,8 +143,10 @@ function traineesList(v) {
     const id = `tr-${n}`;
     return h("li.card", {},
       h("h3", { id }, n),
-      h("p", {}, t("{jobs} jobs, {approved} approved", { jobs: num(p.jobs, 0), approved: num(p.approved, 0) })),
-      p.signed ? h("p", {}, t("Signed off: {list}", { list: p.signed })) : null,
+      h("p", {}, t("Jobs: {jobs}; approved: {approved}", { jobs: num(p.jobs, 0), approved: num(p.approved, 0) })),
+      p.signed ? h("p", {}, t("Signed off: {list}", {
+        list: p.signed.split("; ").map((id) => competenceName(p.names[id], id)).join(", "),
+      })) : null,
       linkButton(t("See the record"), `#/console/trainee/${encodeURIComponent(n)}`, "secondary", { "aria-describedby": id }));
   })) : message("info", t("No trainee has started work yet."));
 }
