@@ -460,15 +460,19 @@ enum svc_err svc_trainee_show(struct bench *b, const char *name, json_t **view)
 	return SVC_OK;
 }
 
-/* "a; b": the competences of S (N of them) signed off before TO_MS (0: any time). */
-static void signed_off_text(const struct store_signoff *s, size_t n, long long to_ms, char *out,
-			    size_t size)
+/* "a; b": the competences of S (N of them) signed off before TO_MS (0: any time); and the
+ * same by their names into NAMES ({id: {en, fr, nl}} or null), for a screen. */
+static void signed_off_text(struct bench *b, const struct store_signoff *s, size_t n,
+			    long long to_ms, char *out, size_t size, json_t *names)
 {
 	out[0] = '\0';
 	for (size_t i = 0; i < n; i++)
-		if (!to_ms || s[i].t_ms < to_ms)
+		if (!to_ms || s[i].t_ms < to_ms) {
 			snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? "; " : "",
 				 s[i].competence);
+			json_object_set_new(names, s[i].competence,
+					    svc_competence_name(b, s[i].competence));
+		}
 }
 
 /* The rows of one trainee WHO for the report into ROWS. */
@@ -478,20 +482,14 @@ static enum svc_err report_rows(struct bench *b, const struct store_user *who, l
 	struct store_signoff *s = NULL;
 	size_t n = 0, i;
 	char held[1024];
-	json_t *record, *c;
+	json_t *record, *c, *names;
 	enum store_err err;
-
-	json_t *names;
 
 	err = store_signoffs_of(b->st, who->id, &s, &n);
 	if (err)
 		return svc_store_fail(b, err, "read the sign-offs");
-	signed_off_text(s, n, to_ms, held, sizeof(held));
-	/* The same competences by their names ({id: {en, fr, nl}} or null), for a screen. */
 	names = json_object();
-	for (i = 0; names && i < n; i++)
-		if (!to_ms || s[i].t_ms < to_ms)
-			json_object_set_new(names, s[i].competence, svc_competence_name(b, s[i].competence));
+	signed_off_text(b, s, n, to_ms, held, sizeof(held), names);
 	free(s);
 	record = svc_training_record(b, who, from_ms, to_ms, 0);
 	if (!record) {
