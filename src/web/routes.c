@@ -1662,14 +1662,14 @@ static void sync_later(struct call **m, size_t n, int sync)
 		free(b);
 }
 
-/* Under write_mu: commit the open batch and wake its changes, told how it went. The first
- * woken syncs the batch to the disk before it wakes the others: the writer goes on
+/* Under write_mu: commit the open batch and hand its changes to the syncer, which
+ * answers them, told how it went, once the log is on the disk: the writer goes on
  * meanwhile. */
 static enum svc_err batch_end(char *why, size_t size)
 {
 	struct call *m[WEB_BATCH_MAX];
 	char unsynced[sizeof(batch_unsynced)];
-	size_t n = 0;
+	size_t n = batch_n, k = batch_n;
 	enum svc_err err;
 
 	if (!batch_open)
@@ -1679,19 +1679,12 @@ static enum svc_err batch_end(char *why, size_t size)
 	if (unsynced[0] && strcmp(unsynced, batch_unsynced) != 0)
 		snprintf(batch_unsynced, sizeof(batch_unsynced), "%s", unsynced);
 	web_cache_changed();
-	/* The batch's list has the newest first: answered oldest first, as they came. */
-	for (struct call *c = batch_waiting; c; c = c->next)
-		n++;
-	n = n < WEB_BATCH_MAX ? n : WEB_BATCH_MAX;
-	for (struct call *c = batch_waiting; c; c = c->next) {
+	/* The batch's list (batch_n of them, WEB_BATCH_MAX at most) has the newest first:
+	 * they are answered oldest first, as they came. */
+	for (struct call *c = batch_waiting; c && k > 0; c = c->next) {
 		c->committed = err;
 		snprintf(c->why, sizeof(c->why), "%s", why);
-	}
-	{
-		size_t k = n;
-
-		for (struct call *c = batch_waiting; c && k > 0; c = c->next)
-			m[--k] = c;
+		m[--k] = c;
 	}
 	if (n)
 		sync_later(m, n, !err && unsynced[0]);

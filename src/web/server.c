@@ -84,8 +84,9 @@ static const struct lazy_sym mhd_syms[] = {
 /* The threads that serve the connections (-DWEB_THREADS=N to try another number). At
  * 50 connections recording steps without a pause, 2 answered 10 to 30 % more steps a
  * second than one thread per connection, with a p99 of 10 to 11 ms where it was 11.7 to
- * 33; 3, 4 and 8 did worse. The device list read flat out pays for it: its p99 went from
- * 6 to 7.5 ms to 9.2 to 10.9 (each worker's connections wait while it is off its core).
+ * 33; 3, 4 and 8 did worse, and so did 1. The device list read flat out uncompressed
+ * pays for it: its p99 went from 6 to 7.5 ms to 9.2 to 10.9 (each worker's connections
+ * wait while it is off its core); gzipped, as browsers read it (cache.c), 4.7 to 5.0.
  * December 2026, alternated runs, docs/architecture.md. */
 #ifndef WEB_THREADS
 #define WEB_THREADS 2

@@ -6,6 +6,7 @@ The accounts (boss admin, amina trainee with a PIN, sam instructor) and the devi
 by a probe are made by tests/integration/web_api.sh; the secrets are in TMP/secret-NAME.
 Every server is started here on 127.0.0.1 with a port picked free, and stopped by its PID.
 """
+import gzip
 import http.client
 import json
 import os
@@ -206,7 +207,6 @@ def many_at_once(srv):
     st, doc, _, _ = c.call("POST", "/api/jobs/%d/steps" % job, {"step": "voltage", "value": "4.0"})
     st, doc, _, _ = c.call("POST", "/api/jobs/%d/submit" % job)
     ok(st == 200, "that job is submitted", (st, doc))
-    import gzip
     pages = [c.call("GET", "/api/jobs/%d" % job, headers={"Accept-Encoding": "gzip"}) for _ in range(2)]
     ok(all(p[0] == 200 for p in pages) and pages[1][2].getheader("Content-Encoding") == "gzip"
        and json.loads(gzip.decompress(pages[1][3]))["state"] == "submitted",
@@ -636,7 +636,6 @@ def resale_routes(amina, sam, boss):
 def compressed_answers(amina, path):
     """A kept answer of a kilobyte or more goes gzipped to a client that asks for it, as
     every browser does, and as it is to one that does not; either way the same JSON."""
-    import gzip
     st, _, r, plain = amina.call("GET", path)  # computed now, kept (and gzipped) for later
     ok(st == 200 and r.getheader("Content-Encoding") is None and len(plain) >= 1024,
        "%s without Accept-Encoding: plain JSON of %d bytes" % (path, len(plain)), (st, plain[:200]))
