@@ -644,7 +644,14 @@ def compressed_answers(amina, path):
                            ("gzip;q=0", False), ("gzip;q=0.000", False), ("br", False),
                            ("identity", False), ("gzip;q=0, *", False), ("*;q=0", False),
                            ("gzipx, xgzip", False)):
-        st, _, r, body = amina.call("GET", path, headers={"Accept-Encoding": accept})
+        # A request that finds the records moved computes the answer again, and gets it
+        # as it is (no Vary): on PostgreSQL a commit made before (the command line's
+        # job verify) may be heard only now. Asked again, it is the kept answer.
+        for _ in range(5):
+            st, _, r, body = amina.call("GET", path, headers={"Accept-Encoding": accept})
+            if r.getheader("Vary"):
+                break
+            time.sleep(0.2)
         got = gzip.decompress(body) if r.getheader("Content-Encoding") == "gzip" else body
         ok(st == 200 and (r.getheader("Content-Encoding") == "gzip") == zipped
            and r.getheader("Vary") == "Accept-Encoding" and got == plain
