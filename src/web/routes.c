@@ -1988,7 +1988,7 @@ static void call_run(struct call *c)
 	const struct web_ctx *ctx = c->ctx;
 	struct web_out *out = c->out;
 	struct req *r = &c->r;
-	int changing = state_changing(in->method), keep = 0;
+	int changing = state_changing(in->method), keep = 0, gzip = 0;
 	struct store_user who = { 0 };
 	const char *sent;
 	char why[512], qs[256], key[512];
@@ -2065,8 +2065,10 @@ static void call_run(struct call *c)
 	if (route->cache && records_generation(ctx, &gen) &&
 	    in->query_all(in->conn, qs, sizeof(qs)) &&
 	    snprintf(key, sizeof(key), "%lld %s?%s", who.id, in->path, qs) < (int)sizeof(key)) {
-		enum web_cache_hit hit = web_cache_get(
-		    key, gen, web_accepts_gzip(in->header(in->conn, "Accept-Encoding")), out);
+		enum web_cache_hit hit;
+
+		gzip = web_accepts_gzip(in->header(in->conn, "Accept-Encoding"));
+		hit = web_cache_get(key, gen, gzip, out);
 
 		if (hit == WEB_CACHE_HIT)
 			return;
@@ -2085,7 +2087,7 @@ static void call_run(struct call *c)
 		c->view = NULL;
 	}
 	if (keep) /* kept when a 200; those waiting for it are woken either way */
-		web_cache_put(key, gen, out);
+		web_cache_put(key, gen, gzip, out);
 }
 
 /* A read apart: made on this thread of its own, then answered. */
