@@ -15,9 +15,10 @@
  *
  * Compressed once, when kept: an answer of CACHE_GZIP_MIN bytes or more is kept gzipped
  * too (zlib's fastest level), and given so to a client that accepts gzip (every browser
- * does), the request that computed it as well. The device list of 1,000 devices is 282 KB of JSON and 18 KB gzipped, made in
- * half a millisecond: the kernel copies a fifteenth of the bytes for each request after
- * it, and a tablet on the workshop's Wi-Fi waits for a fifteenth of them. */
+ * does), the request that computed it as well. The device list of 1,000 devices is
+ * 282 KB of JSON and 18 KB gzipped, made in half a millisecond: the kernel copies a
+ * fifteenth of the bytes for each request, and a tablet on the workshop's Wi-Fi waits
+ * for a fifteenth of them. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>

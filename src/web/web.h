@@ -186,7 +186,8 @@ enum web_cache_hit web_cache_get(const char *key, long long gen, int gzip, struc
 /* Whether a request whose Accept-Encoding header is HEADER (NULL: none) takes gzip. */
 int web_accepts_gzip(const char *header);
 /* Keep OUT (a 200; anything else is not kept) under KEY at GEN, and wake those waiting.
- * OUT is then given as the requests after it get it: gzipped when GZIP and kept so. */
+ * OUT is then given as the requests after it get it: gzipped when GZIP and it is
+ * CACHE_GZIP_MIN (cache.c) or more, with Vary. */
 void web_cache_put(const char *key, long long gen, int gzip, struct web_out *out);
 /* Forget every answer (when the server stops). */
 void web_cache_free(void);
