@@ -180,6 +180,21 @@ def main():
     ok(ids == ["usb:1-1", "usb:1-2", "usb:1-3"], "the bench lists the three phones, not the keyboard",
        doc)
 
+    # A bench plugs and unplugs phones all day: more times than the simulated bench has
+    # places for devices at once (usbbed's 16), each one's card comes and goes.
+    seen = 0
+    for i in range(18):
+        last = s.events[-1]["id"] if s.events else 0
+        usb("add 1-5 18d1 4ee1 ANDROID%04d 06 01 01" % i)
+        came = s.wait(lambda e: e["id"] > last and e["event"] in ("plugged", "read", "trust")
+                      and e["data"]["usb_id"] == "usb:1-5", 10)
+        usb("remove 1-5")
+        went = s.wait(lambda e: e["id"] > last and e["event"] == "unplugged"
+                      and e["data"]["usb_id"] == "usb:1-5", 10)
+        seen += came is not None and went is not None
+    ok(seen == 18, "18 phones plugged in turn on one port: each card comes and goes (%d did)" % seen,
+       s.events[-6:])
+
     usb("remove 1-1")
     gone = s.wait(lambda e: e["event"] == "unplugged" and e["data"]["usb_id"] == "usb:1-1", 5)
     st, doc, _ = call("GET", "/api/bench", cookie=cookie)

@@ -26,7 +26,7 @@
 
 #include "../lib/testbed.h"
 
-#define MAX_PLUGGED 16
+#define MAX_PLUGGED 16 /* at once */
 
 struct plugged {
 	char sysname[32], serial[64];
@@ -43,7 +43,7 @@ static int run_line(struct tb *tb, char *line, struct plugged *p, size_t *n)
 
 		if (*n >= MAX_PLUGGED)
 			return -1;
-		/* The testbed keeps the pointers: keep the strings for as long. */
+		/* Kept while the device is plugged (the testbed copies what it keeps). */
 		snprintf(p[*n].sysname, sizeof(p[*n].sysname), "%s", sysname);
 		snprintf(p[*n].serial, sizeof(p[*n].serial), "%s", serial);
 		d = tb_simple(p[*n].sysname, (uint16_t)vid, (uint16_t)pid, p[*n].serial,
@@ -52,8 +52,17 @@ static int run_line(struct tb *tb, char *line, struct plugged *p, size_t *n)
 		(*n)++;
 		return 0;
 	}
-	if (sscanf(line, "remove %31s", sysname) == 1)
-		return tb_remove(tb, sysname) ? 0 : -1;
+	if (sscanf(line, "remove %31s", sysname) == 1) {
+		if (!tb_remove(tb, sysname))
+			return -1;
+		/* Its place is free: a bench plugs and unplugs phones all day. */
+		for (size_t i = 0; i < *n; i++)
+			if (strcmp(p[i].sysname, sysname) == 0) {
+				p[i] = p[--*n];
+				break;
+			}
+		return 0;
+	}
 	return -1;
 }
 
