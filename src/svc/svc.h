@@ -837,6 +837,14 @@ enum svc_err svc_probe(struct bench *b, const struct svc_probe_req *req, json_t 
 	__attribute__((warn_unused_result));
 /* The trainee's instruction for a trust word ("unlock the phone..."), or NULL. */
 const char *svc_trust_hint(const char *trust, const char *platform);
+/* Let B see USB through W, a watcher already started (usb/watch.h), borrowed for as long
+ * as B is open, instead of a libusb context of its own for each reading. A server that
+ * watches the bench does: its phone then shows in the very list that said it arrived,
+ * and no context starts while a phone leaves (libusb 1.0.26 keeps a device that leaves
+ * during a context's first enumeration: its usbi_hotplug_notification() drops the
+ * departure before usbi_hotplug_init(), and with it the list's reference). */
+struct usbw;
+void svc_use_usb(struct bench *b, struct usbw *w);
 
 /* Read device DEVICE_ID again now (within TIMEOUT_MS) and keep the reading; *FACTS the
  * facts read (new reference). SVC_EDEVICE, with the reason, when it cannot be read. An

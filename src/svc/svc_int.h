@@ -56,6 +56,7 @@ struct bench {
 	int defer_touch; /* svc_defer_touch(): a resume does not write the session's last use */
 	int touch_due;	 /* ... which is then due (svc_session_touch()) */
 	struct svc_kept_work *kept; /* svc_keep_work(): the work a server's writer keeps */
+	struct usbw *usb;	    /* svc_use_usb(): a watcher's, borrowed; NULL: one each time */
 	char why[SVC_WHY_MAX];
 	/* The checklists jobs were started with, loaded once (svc_pinned()). */
 	struct svc_pinned {

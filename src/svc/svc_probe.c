@@ -413,6 +413,26 @@ static enum svc_err keep_wanted(struct bench *b, const struct svc_probe_req *req
 	return SVC_OK;
 }
 
+void svc_use_usb(struct bench *b, struct usbw *w)
+{
+	b->usb = w;
+}
+
+/* What USB shows now, into *USB (*N devices): through B's watcher (svc_use_usb()), else
+ * through a libusb context of its own, *OWN, which the caller frees (usbw_free()). */
+static void usb_now(struct bench *b, struct usbw **own, struct usbd_info **usb, size_t *n)
+{
+	struct usbw *w = b->usb;
+
+	*own = NULL;
+	*usb = NULL;
+	*n = 0;
+	if (!w && usbw_new(NULL, own) == USBW_OK)
+		w = *own;
+	if (w && usbw_snapshot(w, usb, n) != USBW_OK)
+		*n = 0;
+}
+
 enum svc_err svc_probe(struct bench *b, const struct svc_probe_req *req, json_t **view)
 {
 	struct entry *entries = NULL;
@@ -466,10 +486,7 @@ enum svc_err svc_probe(struct bench *b, const struct svc_probe_req *req, json_t 
 	}
 
 	/* USB sees every mode; one physical phone is one entry. */
-	if (usbw_new(NULL, &w) == USBW_OK) {
-		if (usbw_snapshot(w, &usb, &n_usb) != USBW_OK)
-			n_usb = 0;
-	}
+	usb_now(b, &w, &usb, &n_usb);
 	n_adb = adb_list(usb, n_usb, adbs, PROBE_MAX_ADB, &no_server);
 	if (no_server)
 		say(req, "no adb server, Android phones cannot be read (is the adb package "
@@ -594,8 +611,7 @@ static enum svc_err usb_sighting(struct bench *b, const struct store_device_row 
 	enum svc_err rc = svc_fail(b, SVC_EDEVICE, "it is not plugged in, or the bench does not "
 						   "see it");
 
-	if (usbw_new(NULL, &w) != USBW_OK || usbw_snapshot(w, &usb, &n) != USBW_OK)
-		n = 0;
+	usb_now(b, &w, &usb, &n);
 	for (size_t i = 0; i < n; i++) {
 		if (usb[i].platform != USBC_PLATFORM_ANDROID || !usb[i].has_serial ||
 		    strcmp(usb[i].serial, dev->serial) != 0)

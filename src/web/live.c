@@ -291,8 +291,10 @@ static void read_one(struct live *l, struct reading *r)
 	enum svc_err err;
 
 	err = svc_open(l->data_opt, SVC_OPEN_STORE | SVC_OPEN_TRY, &b, why, sizeof(why));
-	if (!err)
+	if (!err) {
+		svc_use_usb(b, l->w); /* joined before l->w is freed (live_free()) */
 		err = svc_probe(b, &req, &view);
+	}
 	else
 		view = NULL;
 	facts = json_array_get(view, 0);
