@@ -294,9 +294,9 @@ static void read_one(struct live *l, struct reading *r)
 	if (!err) {
 		svc_use_usb(b, l->w); /* joined before l->w is freed (live_free()) */
 		err = svc_probe(b, &req, &view);
-	}
-	else
+	} else {
 		view = NULL;
+	}
 	facts = json_array_get(view, 0);
 	if (facts) {
 		const char *key;
