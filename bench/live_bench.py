@@ -25,6 +25,16 @@ def main():
     log = open(os.path.join(tmp, "serve.log"), "w+")
     srv = subprocess.Popen([atelier, "--data", data, "serve", "--listen", "127.0.0.1:%d" % port],
                            stdout=subprocess.PIPE, stderr=log, text=True)
+    try:
+        return run(srv, port, pinfile, rounds)
+    finally:
+        # Stopped on every way out: a round that fails must not leave the server running.
+        if srv.poll() is None:
+            srv.terminate()
+            srv.wait(timeout=20)
+
+
+def run(srv, port, pinfile, rounds):
     srv.stdout.readline()
     with open(pinfile) as f:
         pin = f.read().strip()
