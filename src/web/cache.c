@@ -253,10 +253,7 @@ void web_cache_put(const char *key, long long gen, int gzip, struct web_out *out
 		/* This request too is answered as the ones after it will be: gzipped, when it
 		 * takes gzip, and with Vary, from the answer just made (kept or not). */
 		if (a && a->gz) {
-			if (out->release)
-				out->release(out->release_cls);
-			else if (out->owned)
-				free(out->body);
+			web_out_drop_body(out);
 			answer_give(a, gzip, out);
 		}
 	}

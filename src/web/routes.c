@@ -1741,10 +1741,10 @@ static void out_not_recorded(struct web_out *out, enum svc_err err, int unconfir
 
 	if (unconfirmed)
 		word = "unconfirmed";
-	if (out->owned && !out->release)
-		free(out->body);
+	web_out_drop_body(out);
 	out->body = NULL;
 	out->owned = 0;
+	out->release = NULL;
 	out_error(out, status < 500 ? 503 : status, word, why, NULL);
 }
 

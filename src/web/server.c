@@ -447,8 +447,7 @@ static void pipe_free(void *cls)
 	free(p);
 }
 
-/* OUT's body is not sent after all: given back as it says (released, freed or kept). */
-static void out_drop_body(struct web_out *out)
+void web_out_drop_body(struct web_out *out)
 {
 	if (out->release)
 		out->release(out->release_cls);
@@ -504,7 +503,7 @@ static enum MHD_Result send_out(struct MHD_Connection *conn, struct web_out *out
 						    out->owned ? MHD_RESPMEM_MUST_FREE
 							       : MHD_RESPMEM_PERSISTENT);
 	if (!r) {
-		out_drop_body(out);
+		web_out_drop_body(out);
 		return MHD_NO;
 	}
 	add_headers(r, out, tls);
@@ -609,7 +608,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		up->pending = NULL;
 		if (up->out.stream)
 			close(up->out.stream_fd);
-		out_drop_body(&up->out);
+		web_out_drop_body(&up->out);
 	}
 	if (up) {
 		if (up->buf) /* it may hold a secret (a sign-in) */

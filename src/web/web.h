@@ -113,6 +113,8 @@ struct web_out {
 	 * struct svc_file), sent as Content-Disposition: attachment. Empty: none. */
 	char attachment[96];
 };
+/* OUT's body is not sent after all: given back as it says (released, freed or kept). */
+void web_out_drop_body(struct web_out *out);
 
 /* Answer IN into OUT: the API (routes.c) or an asset (assets.c). NULL once answered; a
  * request answered later (a change, a read apart) is given back pending, its connection

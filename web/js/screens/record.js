@@ -145,7 +145,7 @@ function traineesList(v) {
       h("h3", { id }, n),
       h("p", {}, t("Jobs: {jobs}; approved: {approved}", { jobs: num(p.jobs, 0), approved: num(p.approved, 0) })),
       p.signed ? h("p", {}, t("Signed off: {list}", {
-        list: p.signed.split("; ").map((id) => competenceName(p.names[id], id)).join(", "),
+        list: p.signed.split("; ").map((c) => competenceName(p.names[c], c)).join(", "),
       })) : null,
       linkButton(t("See the record"), `#/console/trainee/${encodeURIComponent(n)}`, "secondary", { "aria-describedby": id }));
   })) : message("info", t("No trainee has started work yet."));
